@@ -1,0 +1,3 @@
+module weft.dev/agent
+
+go 1.26.0

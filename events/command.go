@@ -1,0 +1,102 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// Command is one use of the command loop: rebuild an aggregate's state from
+// its events, decide what happens, append it expecting the version read.
+type Command[S any] struct {
+	Team      string
+	Aggregate AggregateRef
+	// Actor, CorrelationID and CausationID are stamped on every event.
+	Actor         string
+	CorrelationID string
+	CausationID   string
+	// Initial is the state of an aggregate with no events.
+	Initial S
+	// Evolve folds one event into the state. It must be pure.
+	Evolve func(S, Recorded) S
+	// Decide returns the data of the events to append (none: nothing to do)
+	// or an error that refuses the command. It must be pure: it runs again
+	// after a conflict.
+	Decide func(S) ([]any, error)
+	// Also, when set, adds writes to other aggregates that must be stored
+	// atomically with this one's (a name reservation, an address lease).
+	Also func(S, []any) []Write
+}
+
+// Result is what a handled command produced.
+type Result[S any] struct {
+	State   S          // the aggregate's state after the events
+	Version uint64     // the aggregate's version after the events
+	Events  []Recorded // the events appended (may be empty)
+	LastSeq uint64     // stream sequence of the last event appended (0 if none)
+}
+
+// MaxAttempts bounds how often Handle re-decides after a conflict.
+const MaxAttempts = 12
+
+// Handle runs the command loop: load → decide → append; on a conflict it
+// reloads and decides again, at most MaxAttempts times with jittered backoff.
+func Handle[S any](ctx context.Context, s *Store, cmd Command[S]) (Result[S], error) {
+	var lastErr error
+	for attempt := 0; attempt < MaxAttempts; attempt++ {
+		if attempt > 0 {
+			// Jitter spreads writers that collided so they do not collide again.
+			d := time.Duration(rand.Int64N(int64(time.Millisecond)*int64(1<<min(attempt, 6))/2)) + 200*time.Microsecond
+			select {
+			case <-ctx.Done():
+				return Result[S]{}, fmt.Errorf("%s: %w", cmd.Aggregate, ctx.Err())
+			case <-time.After(d):
+			}
+		}
+		state := cmd.Initial
+		version, err := s.LoadFunc(ctx, cmd.Team, cmd.Aggregate, func(r Recorded) error {
+			state = cmd.Evolve(state, r)
+			return nil
+		})
+		if err != nil {
+			return Result[S]{}, err
+		}
+		data, err := cmd.Decide(state)
+		if err != nil {
+			return Result[S]{}, err
+		}
+		if len(data) == 0 {
+			return Result[S]{State: state, Version: version}, nil
+		}
+		evs := make([]Event, len(data))
+		for i, d := range data {
+			evs[i] = Event{
+				Team: cmd.Team, Aggregate: cmd.Aggregate, Actor: cmd.Actor,
+				CorrelationID: cmd.CorrelationID, CausationID: cmd.CausationID, Data: d,
+			}
+		}
+		writes := []Write{{Expected: version, Events: evs}}
+		if cmd.Also != nil {
+			writes = append(writes, cmd.Also(state, data)...)
+		}
+		app, err := s.AppendAll(ctx, writes...)
+		if errors.Is(err, ErrConflict) {
+			lastErr = err
+			continue
+		}
+		if err != nil {
+			return Result[S]{}, err
+		}
+		res := Result[S]{Events: app.Events, LastSeq: app.LastSeq, State: state}
+		for _, r := range app.Events {
+			if r.Aggregate == cmd.Aggregate && r.Team == cmd.Team {
+				res.State = cmd.Evolve(res.State, r)
+				res.Version = r.Seq
+			}
+		}
+		return res, nil
+	}
+	return Result[S]{}, fmt.Errorf("%s: gave up after %d attempts: %w", cmd.Aggregate, MaxAttempts, lastErr)
+}

@@ -1,0 +1,18 @@
+// Package events is weft's event log on NATS JetStream: the envelope every
+// change is recorded in, the registry of typed and versioned event types, the
+// subject scheme, the EVENTS stream configuration and the Store that appends,
+// loads and replays events.
+//
+// Guarantees:
+//   - Events of one aggregate are totally ordered by their stream sequence; an
+//     aggregate's version is the sequence of its last event (0 = no events).
+//   - Append succeeds only if the aggregate's version is the expected one; a
+//     stale append fails with an error matching ErrConflict and stores nothing.
+//   - All events given to one Append (or AppendAll) are stored atomically: all
+//     or none, contiguous in the stream.
+//   - An append retried with the same event IDs stores each event once.
+//   - Replay delivers events in stream order and stops at the stream's end as
+//     it was when the replay began.
+//
+// The package holds no domain logic; services import it, never the reverse.
+package events

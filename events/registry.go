@@ -1,0 +1,136 @@
+package events
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+)
+
+// ErrUnknownType is returned when decoding an event type nobody registered.
+var ErrUnknownType = errors.New("unknown event type")
+
+// Upcaster turns the data of one version of an event type into the data of
+// the next version. Published versions never change meaning; upcasters are how
+// old events are read as the current type.
+type Upcaster func(old json.RawMessage) (json.RawMessage, error)
+
+// TypeInfo describes one registered event type.
+type TypeInfo struct {
+	Name    string
+	Version int          // current version
+	GoType  reflect.Type // the Go type of the current version's data
+}
+
+type entry struct {
+	TypeInfo
+	upcasters map[int]Upcaster // from version → from+1
+}
+
+// Registry maps event type names and versions to Go types. Build it at start
+// up, then share it read-only; it is not safe for concurrent registration.
+type Registry struct {
+	byName map[string]*entry
+	byType map[reflect.Type]*entry
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry {
+	return &Registry{byName: map[string]*entry{}, byType: map[reflect.Type]*entry{}}
+}
+
+// Register records that values of T are events of type name at version
+// (the current one). Registering a name or Go type twice is a programming
+// error and panics, like registering an HTTP pattern twice.
+func Register[T any](r *Registry, name string, version int) {
+	t := reflect.TypeFor[T]()
+	if name == "" || version < 1 {
+		panic(fmt.Sprintf("events: register %v: need a name and a version ≥ 1", t))
+	}
+	if _, dup := r.byName[name]; dup {
+		panic(fmt.Sprintf("events: event type %q registered twice", name))
+	}
+	if _, dup := r.byType[t]; dup {
+		panic(fmt.Sprintf("events: Go type %v registered twice", t))
+	}
+	e := &entry{TypeInfo: TypeInfo{Name: name, Version: version, GoType: t}, upcasters: map[int]Upcaster{}}
+	r.byName[name], r.byType[t] = e, e
+}
+
+// Upcast registers how version from of an event type becomes version from+1.
+func (r *Registry) Upcast(name string, from int, fn Upcaster) {
+	e, ok := r.byName[name]
+	if !ok {
+		panic(fmt.Sprintf("events: upcaster for unregistered type %q", name))
+	}
+	if from < 1 || from >= e.Version {
+		panic(fmt.Sprintf("events: upcaster %s v%d→v%d: current version is %d", name, from, from+1, e.Version))
+	}
+	e.upcasters[from] = fn
+}
+
+// Types lists the registered types by name.
+func (r *Registry) Types() []TypeInfo {
+	out := make([]TypeInfo, 0, len(r.byName))
+	for _, e := range r.byName {
+		out = append(out, e.TypeInfo)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Known reports whether name is a registered event type.
+func (r *Registry) Known(name string) bool {
+	_, ok := r.byName[name]
+	return ok
+}
+
+// Encode marshals data and returns its type name and current version.
+func (r *Registry) Encode(data any) (name string, version int, raw json.RawMessage, err error) {
+	t := reflect.TypeOf(data)
+	if t != nil && t.Kind() == reflect.Pointer {
+		if e, ok := r.byType[t.Elem()]; ok {
+			data = reflect.ValueOf(data).Elem().Interface()
+			t = e.GoType
+		}
+	}
+	e, ok := r.byType[t]
+	if !ok {
+		return "", 0, nil, fmt.Errorf("encode %v: %w", t, ErrUnknownType)
+	}
+	raw, err = json.Marshal(data)
+	if err != nil {
+		return "", 0, nil, fmt.Errorf("encode %s: %w", e.Name, err)
+	}
+	return e.Name, e.Version, raw, nil
+}
+
+// Decode turns stored data of the given type and version into a value of
+// the current Go type, upcasting older versions step by step.
+func (r *Registry) Decode(name string, version int, raw json.RawMessage) (any, error) {
+	e, ok := r.byName[name]
+	if !ok {
+		return nil, fmt.Errorf("decode %s v%d: %w", name, version, ErrUnknownType)
+	}
+	if version > e.Version {
+		return nil, fmt.Errorf("decode %s v%d: newer than this build knows (v%d)", name, version, e.Version)
+	}
+	for v := version; v < e.Version; v++ {
+		up, ok := e.upcasters[v]
+		if !ok {
+			return nil, fmt.Errorf("decode %s v%d: no upcaster from v%d", name, version, v)
+		}
+		var err error
+		if raw, err = up(raw); err != nil {
+			return nil, fmt.Errorf("decode %s: upcast v%d→v%d: %w", name, v, v+1, err)
+		}
+	}
+	ptr := reflect.New(e.GoType)
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, ptr.Interface()); err != nil {
+			return nil, fmt.Errorf("decode %s v%d: %w", name, version, err)
+		}
+	}
+	return ptr.Elem().Interface(), nil
+}

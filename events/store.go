@@ -1,0 +1,292 @@
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/nats-io/nats.go"
+)
+
+// AnyVersion as an expected version appends without a concurrency check.
+// Use it only for facts that cannot conflict (an agent's heartbeat).
+const AnyVersion uint64 = math.MaxUint64
+
+// maxBatch is the server's default limit on messages in one atomic batch.
+const maxBatch = 1000
+
+// Store appends events to, and reads them from, the EVENTS stream.
+type Store struct {
+	nc      *nats.Conn
+	reg     *Registry
+	stream  string
+	prefix  string // JetStream API prefix
+	now     func() time.Time
+	log     *slog.Logger
+	timeout time.Duration
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithClock sets the clock that stamps events (tests).
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// WithLogger sets the store's logger.
+func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
+
+// WithTimeout bounds one publish round trip before it is retried.
+func WithTimeout(d time.Duration) Option { return func(s *Store) { s.timeout = d } }
+
+// NewStore returns a store on nc. The EVENTS stream must exist (EnsureStream).
+func NewStore(nc *nats.Conn, reg *Registry, opts ...Option) *Store {
+	s := &Store{
+		nc: nc, reg: reg, stream: StreamName, prefix: "$JS.API",
+		now: time.Now, log: slog.New(slog.DiscardHandler), timeout: 5 * time.Second,
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Registry is the registry the store encodes and decodes with.
+func (s *Store) Registry() *Registry { return s.reg }
+
+// Conn is the store's NATS connection.
+func (s *Store) Conn() *nats.Conn { return s.nc }
+
+// Write is the events one command appends to one aggregate, with the version
+// the command decided on. Events of a Write must share team and aggregate.
+type Write struct {
+	Expected uint64
+	Events   []Event
+}
+
+// Appended is the result of a successful append.
+type Appended struct {
+	Events  []Recorded // in stream order, with their sequences
+	LastSeq uint64     // the sequence of the last event: the new version
+}
+
+// Append stores evs on their aggregate if its version is still expected.
+// Several events are stored atomically.
+func (s *Store) Append(ctx context.Context, expected uint64, evs ...Event) (Appended, error) {
+	return s.AppendAll(ctx, Write{Expected: expected, Events: evs})
+}
+
+// AppendAll stores the events of several writes atomically, each checked
+// against its own expected version: all are stored or none. It is how a
+// command keeps a team-wide invariant (a name reservation) together with the
+// change it guards.
+func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error) {
+	msgs, recs, err := s.build(writes)
+	if err != nil {
+		return Appended{}, err
+	}
+	if len(msgs) == 0 {
+		return Appended{}, errors.New("append: no events")
+	}
+	if len(msgs) > maxBatch {
+		return Appended{}, fmt.Errorf("append: %d events exceed the atomic batch limit of %d", len(msgs), maxBatch)
+	}
+	var last uint64
+	for attempt := 0; ; attempt++ {
+		last, err = s.publish(ctx, msgs)
+		if err == nil {
+			break
+		}
+		// A lost ack or a server restarting: resend the same events. Their ids
+		// make the resend idempotent.
+		if !(errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders) || errors.Is(err, nats.ErrConnectionReconnecting)) || attempt >= 5 || ctx.Err() != nil {
+			return Appended{}, err
+		}
+		s.log.Warn("append: retrying after transport error", "subject", msgs[0].Subject, "attempt", attempt+1, "err", err)
+		select {
+		case <-ctx.Done():
+			return Appended{}, fmt.Errorf("append %s: %w", msgs[0].Subject, ctx.Err())
+		case <-time.After(time.Duration(attempt+1) * 100 * time.Millisecond):
+		}
+	}
+	first := last - uint64(len(recs)) + 1
+	for i := range recs {
+		recs[i].Seq = first + uint64(i)
+	}
+	return Appended{Events: recs, LastSeq: last}, nil
+}
+
+func (s *Store) build(writes []Write) ([]*nats.Msg, []Recorded, error) {
+	var msgs []*nats.Msg
+	var recs []Recorded
+	seen := map[string]bool{}
+	for _, w := range writes {
+		if len(w.Events) == 0 {
+			continue
+		}
+		subject := ""
+		for i, ev := range w.Events {
+			m, rec, err := s.message(ev)
+			if err != nil {
+				return nil, nil, err
+			}
+			if i == 0 {
+				subject = m.Subject
+				if seen[subject] {
+					return nil, nil, fmt.Errorf("append: two writes to %s in one batch", subject)
+				}
+				seen[subject] = true
+				if w.Expected != AnyVersion {
+					m.Header.Set(headerExpected, strconv.FormatUint(w.Expected, 10))
+				}
+			} else if m.Subject != subject {
+				return nil, nil, fmt.Errorf("append: write mixes aggregates %s and %s", subject, m.Subject)
+			}
+			msgs = append(msgs, m)
+			recs = append(recs, rec)
+		}
+	}
+	return msgs, recs, nil
+}
+
+func (s *Store) message(ev Event) (*nats.Msg, Recorded, error) {
+	if err := ValidateToken("team", ev.Team); err != nil {
+		return nil, Recorded{}, fmt.Errorf("append: %w", err)
+	}
+	if err := ValidateToken("aggregate type", ev.Aggregate.Type); err != nil {
+		return nil, Recorded{}, fmt.Errorf("append: %w", err)
+	}
+	if err := ValidateToken("aggregate id", ev.Aggregate.ID); err != nil {
+		return nil, Recorded{}, fmt.Errorf("append: %w", err)
+	}
+	name, version, raw, err := s.reg.Encode(ev.Data)
+	if err != nil {
+		return nil, Recorded{}, fmt.Errorf("append to %s: %w", ev.Aggregate, err)
+	}
+	id := ev.ID
+	if id == "" {
+		u, err := uuid.NewV7()
+		if err != nil {
+			return nil, Recorded{}, fmt.Errorf("append: event id: %w", err)
+		}
+		id = u.String()
+	} else if err := ValidateToken("event id", id); err != nil {
+		return nil, Recorded{}, fmt.Errorf("append: %w", err)
+	}
+	at := ev.Time
+	if at.IsZero() {
+		at = s.now()
+	}
+	meta := Meta{
+		ID: id, Type: name, Version: version, Team: ev.Team, Aggregate: ev.Aggregate,
+		Actor: ev.Actor, Time: at.UTC(), CausationID: ev.CausationID, CorrelationID: ev.CorrelationID,
+	}
+	body, err := json.Marshal(Envelope{Meta: meta, Data: raw})
+	if err != nil {
+		return nil, Recorded{}, fmt.Errorf("append %s: %w", name, err)
+	}
+	m := nats.NewMsg(Subject(ev.Team, ev.Aggregate))
+	m.Header.Set(HeaderMsgID, id)
+	m.Header.Set(HeaderEventType, name)
+	m.Data = body
+	return m, Recorded{Meta: meta, Data: ev.Data}, nil
+}
+
+type pubAck struct {
+	Stream    string    `json:"stream"`
+	Seq       uint64    `json:"seq"`
+	Duplicate bool      `json:"duplicate"`
+	BatchID   string    `json:"batch"`
+	Count     uint64    `json:"count"`
+	Error     *APIError `json:"error"`
+}
+
+// publish sends msgs (one plain publish, or one atomic batch) and returns the
+// sequence of the last one.
+func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, error) {
+	last := msgs[len(msgs)-1]
+	if len(msgs) > 1 {
+		batch := uuid.NewString()
+		for i, m := range msgs {
+			m.Header.Set(headerBatchID, batch)
+			m.Header.Set(headerBatchSeq, strconv.Itoa(i+1))
+			if m == last {
+				m.Header.Set(headerCommit, "1")
+				break
+			}
+			if err := s.nc.PublishMsg(m); err != nil {
+				return 0, fmt.Errorf("append batch to %s: %w", m.Subject, err)
+			}
+		}
+	}
+	rctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	resp, err := s.nc.RequestMsgWithContext(rctx, last)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			err = nats.ErrTimeout
+		}
+		return 0, fmt.Errorf("append to %s: %w", last.Subject, err)
+	}
+	if resp.Header.Get("Status") == "503" || len(resp.Data) == 0 {
+		return 0, fmt.Errorf("append to %s: %w", last.Subject, nats.ErrNoResponders)
+	}
+	var ack pubAck
+	if err := json.Unmarshal(resp.Data, &ack); err != nil {
+		return 0, fmt.Errorf("append to %s: parse ack %q: %w", last.Subject, resp.Data, err)
+	}
+	if ack.Error != nil {
+		switch ack.Error.ErrCode {
+		case codeWrongLastSequence, codeWrongLastSequenceConstant:
+			// The version check runs before dedupe, so a resend of events
+			// that were stored (their ack lost) reads as a conflict. If the
+			// aggregate's last event is ours, the append had succeeded.
+			if seq, ok := s.alreadyStored(ctx, msgs); ok {
+				return seq, nil
+			}
+			exp, _ := strconv.ParseUint(msgs[0].Header.Get(headerExpected), 10, 64)
+			return 0, &ConflictError{Subject: msgs[0].Subject, Expected: exp, Detail: ack.Error.Description}
+		case codeBatchContainsDuplicate:
+			if seq, ok := s.alreadyStored(ctx, msgs); ok {
+				return seq, nil
+			}
+			return 0, fmt.Errorf("append to %s: some events of this batch were stored before, others not: %w", last.Subject, ack.Error)
+		}
+		return 0, fmt.Errorf("append to %s: %w", last.Subject, ack.Error)
+	}
+	if ack.Stream != s.stream {
+		return 0, fmt.Errorf("append to %s: stored in stream %q, not %s: check subject overlaps", last.Subject, ack.Stream, s.stream)
+	}
+	return ack.Seq, nil
+}
+
+// alreadyStored reports whether msgs were stored by an earlier attempt whose
+// ack was lost, and if so the sequence of the last one.
+func (s *Store) alreadyStored(ctx context.Context, msgs []*nats.Msg) (uint64, bool) {
+	last := msgs[len(msgs)-1]
+	raw, err := s.directGet(ctx, map[string]any{"last_by_subj": last.Subject})
+	if err != nil || raw.Header.Get(HeaderMsgID) != last.Header.Get(HeaderMsgID) {
+		return 0, false
+	}
+	seq, err := strconv.ParseUint(raw.Header.Get("Nats-Sequence"), 10, 64)
+	return seq, err == nil
+}
+
+func (s *Store) directGet(ctx context.Context, req map[string]any) (*nats.Msg, error) {
+	body, _ := json.Marshal(req)
+	rctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	m, err := s.nc.RequestWithContext(rctx, s.prefix+".DIRECT.GET."+s.stream, body)
+	if err != nil {
+		return nil, err
+	}
+	if st := m.Header.Get("Status"); st != "" {
+		return nil, fmt.Errorf("direct get: status %s %s", st, m.Header.Get("Description"))
+	}
+	return m, nil
+}

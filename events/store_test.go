@@ -1,0 +1,425 @@
+package events_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/jsm.go"
+
+	"weft.dev/events"
+	"weft.dev/events/eventstest"
+)
+
+type counted struct {
+	N int `json:"n"`
+}
+
+type renamed struct {
+	Name string `json:"name"`
+}
+
+func registry() *events.Registry {
+	r := events.NewRegistry()
+	events.Register[counted](r, "test.counted", 1)
+	events.Register[renamed](r, "test.renamed", 1)
+	return r
+}
+
+func ev(team, id string, data any) events.Event {
+	return events.Event{Team: team, Aggregate: events.AggregateRef{Type: "thing", ID: id}, Actor: "tester", Data: data}
+}
+
+func newStore(t *testing.T) (*events.Store, *eventstest.Env) {
+	t.Helper()
+	env := eventstest.Start(t)
+	return events.NewStore(env.Conn, registry()), env
+}
+
+func TestConcurrentWritersToOneAggregateExactlyOneWins(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := context.Background()
+	if _, err := store.Append(ctx, 0, ev("acme", "a", counted{N: 0})); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	start := make(chan struct{})
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, errs[i] = store.Append(ctx, 1, ev("acme", "a", counted{N: i + 1}))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	wins, conflicts := 0, 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			wins++
+		case errors.Is(err, events.ErrConflict):
+			conflicts++
+		default:
+			t.Fatalf("unexpected error: %v", err)
+		}
+	}
+	if wins != 1 || conflicts != 1 {
+		t.Fatalf("wins=%d conflicts=%d, want 1 and 1", wins, conflicts)
+	}
+	got, version, err := store.Load(ctx, "acme", events.AggregateRef{Type: "thing", ID: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || version != got[1].Seq {
+		t.Fatalf("loaded %d events at version %d, want 2 events", len(got), version)
+	}
+}
+
+func TestFiftyWritersToFiftyAggregatesAllSucceed(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 50)
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("agg-%d", i)
+			v := uint64(0)
+			for n := range 5 {
+				app, err := store.Append(ctx, v, ev("acme", id, counted{N: n}))
+				if err != nil {
+					errs <- fmt.Errorf("%s: %w", id, err)
+					return
+				}
+				v = app.LastSeq
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	last, err := store.LastSeq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last != 250 {
+		t.Fatalf("stream holds %d events, want 250", last)
+	}
+}
+
+func TestRetriedAppendWithSameEventIDStoresOneEvent(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := context.Background()
+	e := ev("acme", "a", counted{N: 1})
+	e.ID = "0190b3c4-0000-7000-8000-000000000001"
+	first, err := store.Append(ctx, 0, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The retry carries the same expected version: what a client resends when
+	// the first ack was lost.
+	again, err := store.Append(ctx, 0, e)
+	if err != nil {
+		t.Fatalf("retried append: %v", err)
+	}
+	if again.LastSeq != first.LastSeq {
+		t.Fatalf("retry got seq %d, first %d", again.LastSeq, first.LastSeq)
+	}
+	// A batch resent with the same ids is also stored once.
+	b1, b2 := ev("acme", "b", counted{N: 1}), ev("acme", "b", counted{N: 2})
+	b1.ID, b2.ID = "0190b3c4-0000-7000-8000-0000000000b1", "0190b3c4-0000-7000-8000-0000000000b2"
+	firstBatch, err := store.Append(ctx, 0, b1, b2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	againBatch, err := store.Append(ctx, 0, b1, b2)
+	if err != nil {
+		t.Fatalf("retried batch: %v", err)
+	}
+	if againBatch.LastSeq != firstBatch.LastSeq {
+		t.Fatalf("retried batch got seq %d, first %d", againBatch.LastSeq, firstBatch.LastSeq)
+	}
+	if last, _ := store.LastSeq(ctx); last != 3 {
+		t.Fatalf("stream holds %d events, want 3", last)
+	}
+}
+
+func TestAtomicAppendWithStaleVersionStoresNothing(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := context.Background()
+	if _, err := store.Append(ctx, 0, ev("acme", "a", counted{N: 1})); err != nil {
+		t.Fatal(err)
+	}
+	// Stale version on the aggregate itself.
+	_, err := store.Append(ctx, 0, ev("acme", "a", counted{N: 2}), ev("acme", "a", counted{N: 3}), ev("acme", "a", counted{N: 4}))
+	if !errors.Is(err, events.ErrConflict) {
+		t.Fatalf("want conflict, got %v", err)
+	}
+	// Stale version on a second aggregate of the same batch (a name
+	// reservation that is already taken): the first write is not stored either.
+	_, err = store.AppendAll(ctx,
+		events.Write{Expected: 0, Events: []events.Event{ev("acme", "fresh", counted{N: 1}), ev("acme", "fresh", counted{N: 2})}},
+		events.Write{Expected: 0, Events: []events.Event{ev("acme", "a", renamed{Name: "x"})}},
+	)
+	if !errors.Is(err, events.ErrConflict) {
+		t.Fatalf("want conflict, got %v", err)
+	}
+	if last, _ := store.LastSeq(ctx); last != 1 {
+		t.Fatalf("stream holds %d events, want only the first", last)
+	}
+	_, v, err := store.Load(ctx, "acme", events.AggregateRef{Type: "thing", ID: "fresh"})
+	if err != nil || v != 0 {
+		t.Fatalf("fresh aggregate at version %d (%v), want 0", v, err)
+	}
+	// The same batch with correct versions is stored whole and contiguous.
+	app, err := store.AppendAll(ctx,
+		events.Write{Expected: 0, Events: []events.Event{ev("acme", "fresh", counted{N: 1}), ev("acme", "fresh", counted{N: 2})}},
+		events.Write{Expected: 1, Events: []events.Event{ev("acme", "a", renamed{Name: "x"})}},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(app.Events) != 3 || app.Events[0].Seq != 2 || app.LastSeq != 4 {
+		t.Fatalf("batch stored at %+v", app)
+	}
+}
+
+func TestDeletingOrPurgingEventsIsRefused(t *testing.T) {
+	store, env := newStore(t)
+	ctx := context.Background()
+	if _, err := store.Append(ctx, 0, ev("acme", "a", counted{N: 1})); err != nil {
+		t.Fatal(err)
+	}
+	mgr, err := jsm.New(env.Conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := mgr.LoadStream(events.StreamName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteMessage(1); err == nil {
+		t.Fatal("deleting an event succeeded")
+	}
+	if err := s.Purge(); err == nil {
+		t.Fatal("purging EVENTS succeeded")
+	}
+	if last, _ := store.LastSeq(ctx); last != 1 {
+		t.Fatalf("stream holds %d events after refused delete/purge, want 1", last)
+	}
+}
+
+func TestEventsSurviveARestartOfTheEmbeddedServer(t *testing.T) {
+	dir := t.TempDir()
+	env := eventstest.StartIn(t, dir)
+	store := events.NewStore(env.Conn, registry())
+	ctx := context.Background()
+	for i := range 10 {
+		if _, err := store.Append(ctx, events.AnyVersion, ev("acme", "a", counted{N: i})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env.Stop()
+
+	env = eventstest.StartIn(t, dir)
+	store = events.NewStore(env.Conn, registry())
+	got, _, err := store.Load(ctx, "acme", events.AggregateRef{Type: "thing", ID: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 10 {
+		t.Fatalf("after restart %d events, want 10", len(got))
+	}
+	for i, r := range got {
+		if r.Data.(counted).N != i {
+			t.Fatalf("event %d holds %v", i, r.Data)
+		}
+	}
+}
+
+func TestReplayReturnsExactlyTheFilteredEventsInOrder(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := context.Background()
+	// 3 teams × 4 aggregates × 5 events, alternating types.
+	var all []events.Recorded
+	for n := range 5 {
+		for _, team := range []string{"acme", "globex", "initech"} {
+			for a := range 4 {
+				var data any = counted{N: n}
+				if n%2 == 1 {
+					data = renamed{Name: fmt.Sprint(n)}
+				}
+				app, err := store.Append(ctx, events.AnyVersion, ev(team, fmt.Sprintf("a%d", a), data))
+				if err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, app.Events...)
+			}
+		}
+	}
+	mid := all[len(all)/2]
+	tests := []struct {
+		name   string
+		filter events.Filter
+		want   func(events.Recorded) bool
+	}{
+		{"everything", events.Filter{}, func(events.Recorded) bool { return true }},
+		{"one team", events.Filter{Team: "globex"}, func(r events.Recorded) bool { return r.Team == "globex" }},
+		{"one aggregate", events.Filter{Team: "acme", AggType: "thing", AggID: "a2"}, func(r events.Recorded) bool {
+			return r.Team == "acme" && r.Aggregate.ID == "a2"
+		}},
+		{"one event type", events.Filter{Types: []string{"test.renamed"}}, func(r events.Recorded) bool { return r.Type == "test.renamed" }},
+		{"sequence range", events.Filter{FromSeq: 10, ToSeq: 20}, func(r events.Recorded) bool { return r.Seq >= 10 && r.Seq <= 20 }},
+		{"team and type from a sequence", events.Filter{Team: "initech", Types: []string{"test.counted"}, FromSeq: mid.Seq},
+			func(r events.Recorded) bool { return r.Team == "initech" && r.Type == "test.counted" && r.Seq >= mid.Seq }},
+		{"until a sequence", events.Filter{ToSeq: 7}, func(r events.Recorded) bool { return r.Seq <= 7 }},
+		{"nothing matches", events.Filter{Team: "nobody"}, func(events.Recorded) bool { return false }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var want []uint64
+			for _, r := range all {
+				if tt.want(r) {
+					want = append(want, r.Seq)
+				}
+			}
+			var got []uint64
+			err := store.Replay(ctx, tt.filter, func(r events.Recorded) error {
+				got = append(got, r.Seq)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("got %v\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+func TestReplayByTimeRange(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := context.Background()
+	for i := range 3 {
+		if _, err := store.Append(ctx, events.AnyVersion, ev("acme", "a", counted{N: i})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Stream timestamps are the server's clock: mark a point strictly between.
+	time.Sleep(20 * time.Millisecond) // a clock boundary, not waiting for an effect
+	cut := time.Now()
+	time.Sleep(20 * time.Millisecond)
+	for i := 3; i < 6; i++ {
+		if _, err := store.Append(ctx, events.AnyVersion, ev("acme", "a", counted{N: i})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var before, after []int
+	_ = store.Replay(ctx, events.Filter{Until: cut}, func(r events.Recorded) error { before = append(before, r.Data.(counted).N); return nil })
+	_ = store.Replay(ctx, events.Filter{Since: cut}, func(r events.Recorded) error { after = append(after, r.Data.(counted).N); return nil })
+	if fmt.Sprint(before) != "[0 1 2]" || fmt.Sprint(after) != "[3 4 5]" {
+		t.Fatalf("until=%v since=%v", before, after)
+	}
+}
+
+type greetedV1 struct {
+	Name string `json:"name"`
+}
+
+type greeted struct {
+	First string `json:"first"`
+	Last  string `json:"last"`
+}
+
+func TestUpcastingTurnsAV1PayloadIntoTheCurrentType(t *testing.T) {
+	env := eventstest.Start(t)
+	ctx := context.Background()
+	// An old build wrote v1.
+	old := events.NewRegistry()
+	events.Register[greetedV1](old, "test.greeted", 1)
+	if _, err := events.NewStore(env.Conn, old).Append(ctx, 0, ev("acme", "g", greetedV1{Name: "Ada Lovelace"})); err != nil {
+		t.Fatal(err)
+	}
+	// The current build knows v2 and how to read v1.
+	cur := events.NewRegistry()
+	events.Register[greeted](cur, "test.greeted", 2)
+	cur.Upcast("test.greeted", 1, func(raw json.RawMessage) (json.RawMessage, error) {
+		var v1 greetedV1
+		if err := json.Unmarshal(raw, &v1); err != nil {
+			return nil, err
+		}
+		var first, last string
+		fmt.Sscan(v1.Name, &first, &last)
+		return json.Marshal(greeted{First: first, Last: last})
+	})
+	got, _, err := events.NewStore(env.Conn, cur).Load(ctx, "acme", events.AggregateRef{Type: "thing", ID: "g"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Data != (greeted{First: "Ada", Last: "Lovelace"}) || got[0].Version != 1 {
+		t.Fatalf("got %+v", got)
+	}
+}
+
+func TestHandleRetriesConflictsUntilEveryCommandLands(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := context.Background()
+	agg := events.AggregateRef{Type: "thing", ID: "counter"}
+	inc := func() events.Command[int] {
+		return events.Command[int]{
+			Team: "acme", Aggregate: agg, Actor: "tester",
+			Evolve: func(n int, r events.Recorded) int { return r.Data.(counted).N },
+			Decide: func(n int) ([]any, error) { return []any{counted{N: n + 1}}, nil },
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := events.Handle(ctx, store, inc()); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	res, err := events.Handle(ctx, store, events.Command[int]{
+		Team: "acme", Aggregate: agg, Evolve: inc().Evolve,
+		Decide: func(int) ([]any, error) { return nil, nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.State != 8 {
+		t.Fatalf("counter at %d after 8 concurrent increments", res.State)
+	}
+}
+
+func TestAppendRejectsIDsThatWouldChangeTheSubject(t *testing.T) {
+	store, _ := newStore(t)
+	for _, bad := range []string{"", "a.b", "a*", "a>", "a b", "tab\t"} {
+		if _, err := store.Append(context.Background(), 0, ev("acme", bad, counted{})); err == nil {
+			t.Errorf("aggregate id %q accepted", bad)
+		}
+	}
+	if _, err := store.Append(context.Background(), 0, ev("acme", "ok", struct{}{})); !errors.Is(err, events.ErrUnknownType) {
+		t.Errorf("unregistered data type: %v", err)
+	}
+}
+

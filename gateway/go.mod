@@ -1,0 +1,3 @@
+module weft.dev/gateway
+
+go 1.26.0

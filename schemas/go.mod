@@ -1,0 +1,3 @@
+module weft.dev/schemas
+
+go 1.26.0

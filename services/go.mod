@@ -1,0 +1,3 @@
+module weft.dev/services
+
+go 1.26.0
