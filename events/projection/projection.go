@@ -1,0 +1,338 @@
+// Package projection runs read models fed from the EVENTS stream.
+//
+// A Runner owns one Model. It restores the model's last snapshot, consumes
+// every event after the snapshot's sequence in stream order, and snapshots
+// again every so often and when it stops, so a restart resumes where it left
+// off instead of replaying the log. Apply is called from one goroutine only,
+// in stream order, exactly once per event per model instance.
+//
+// The runner reads the whole stream (types it has no use for are skipped by
+// the model) so that its applied sequence is a position in the stream:
+// WaitFor(seq) works for any sequence a mutation returned, even one of an
+// event this model ignores.
+package projection
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/events"
+)
+
+// Bucket is the object store bucket holding read-model snapshots.
+const Bucket = "weft_readmodels"
+
+// ErrBehind is returned by WaitFor when the model did not reach the sequence
+// in time.
+var ErrBehind = errors.New("read model is behind")
+
+// Model is an in-memory read model.
+type Model interface {
+	// Apply folds one event in. Events of types the model does not know
+	// arrive too; ignore them. An error stops the runner: a model that cannot
+	// apply an event would otherwise silently diverge from the log.
+	Apply(events.Recorded) error
+	// Snapshot serialises the whole model.
+	Snapshot() ([]byte, error)
+	// Restore replaces the model with a snapshot.
+	Restore([]byte) error
+}
+
+// Runner feeds one model.
+type Runner struct {
+	name  string
+	store *events.Store
+	model Model
+	log   *slog.Logger
+	every int // snapshot after this many applied events
+
+	mu      sync.Mutex
+	applied uint64
+	changed chan struct{} // closed and replaced whenever applied moves
+	err     error
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Config tunes a runner.
+type Config struct {
+	Name          string // the snapshot's object name; unique per model
+	SnapshotEvery int    // events between snapshots; default 20,000
+	Logger        *slog.Logger
+}
+
+// New returns a runner for model.
+func New(store *events.Store, model Model, cfg Config) *Runner {
+	if cfg.SnapshotEvery <= 0 {
+		cfg.SnapshotEvery = 20_000
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Runner{
+		name: cfg.Name, store: store, model: model, every: cfg.SnapshotEvery,
+		log: cfg.Logger.With("projection", cfg.Name), changed: make(chan struct{}),
+	}
+}
+
+// Name is the model's name.
+func (r *Runner) Name() string { return r.name }
+
+// Applied is the sequence of the last event applied.
+func (r *Runner) Applied() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.applied
+}
+
+// Err is the error that stopped the runner, if any.
+func (r *Runner) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// Start restores the last snapshot and starts consuming. It returns once the
+// consumer exists; catching up happens in the background (use WaitFor).
+func (r *Runner) Start(ctx context.Context) error {
+	from, err := r.restore(ctx)
+	if err != nil {
+		return err
+	}
+	return r.consume(from)
+}
+
+// CatchUp starts the runner and waits until it has applied everything that
+// was in the stream when it was called.
+func (r *Runner) CatchUp(ctx context.Context) error {
+	if err := r.Start(ctx); err != nil {
+		return err
+	}
+	last, err := r.store.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	return r.WaitFor(ctx, last)
+}
+
+func (r *Runner) restore(ctx context.Context) (uint64, error) {
+	obs, err := r.bucket(ctx)
+	if err != nil {
+		return 0, err
+	}
+	res, err := obs.Get(ctx, r.name)
+	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("projection %s: read snapshot: %w", r.name, err)
+	}
+	defer res.Close()
+	info, err := res.Info()
+	if err != nil {
+		return 0, fmt.Errorf("projection %s: read snapshot: %w", r.name, err)
+	}
+	seq, err := strconv.ParseUint(info.Metadata["seq"], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("projection %s: snapshot has no sequence: %w", r.name, err)
+	}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(res); err != nil {
+		return 0, fmt.Errorf("projection %s: read snapshot: %w", r.name, err)
+	}
+	if err := r.model.Restore(buf.Bytes()); err != nil {
+		return 0, fmt.Errorf("projection %s: restore snapshot at %d: %w", r.name, seq, err)
+	}
+	r.setApplied(seq)
+	r.log.Info("restored snapshot", "seq", seq, "bytes", buf.Len())
+	return seq, nil
+}
+
+func (r *Runner) bucket(ctx context.Context) (jetstream.ObjectStore, error) {
+	js, err := jetstream.New(r.store.Conn())
+	if err != nil {
+		return nil, fmt.Errorf("projection %s: %w", r.name, err)
+	}
+	obs, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
+		Bucket: Bucket, Description: "weft read-model snapshots", Storage: jetstream.FileStorage,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("projection %s: snapshot bucket: %w", r.name, err)
+	}
+	return obs, nil
+}
+
+func (r *Runner) consume(after uint64) error {
+	js, err := jetstream.New(r.store.Conn())
+	if err != nil {
+		return fmt.Errorf("projection %s: %w", r.name, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{events.SubjectPrefix + ".>"}}
+	if after > 0 {
+		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, after+1
+	}
+	cons, err := js.OrderedConsumer(ctx, events.StreamName, cfg)
+	if err != nil {
+		cancel()
+		return fmt.Errorf("projection %s: create consumer: %w", r.name, err)
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(4096))
+	if err != nil {
+		cancel()
+		return fmt.Errorf("projection %s: consume: %w", r.name, err)
+	}
+	r.cancel = cancel
+	r.done = make(chan struct{})
+	go func() {
+		<-ctx.Done()
+		it.Stop()
+	}()
+	go r.loop(ctx, it)
+	return nil
+}
+
+func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) {
+	defer close(r.done)
+	since := 0
+	lastSnap := time.Now()
+	for {
+		m, err := it.Next()
+		if err != nil {
+			if ctx.Err() == nil && !errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				r.fail(fmt.Errorf("projection %s: consume: %w", r.name, err))
+			}
+			return
+		}
+		md, err := m.Metadata()
+		if err != nil {
+			r.fail(fmt.Errorf("projection %s: %w", r.name, err))
+			return
+		}
+		seq := md.Sequence.Stream
+		if seq <= r.Applied() {
+			continue
+		}
+		rec, err := r.store.Decode(seq, m.Data())
+		if err != nil && !errors.Is(err, events.ErrUnknownType) {
+			r.fail(fmt.Errorf("projection %s: %w", r.name, err))
+			return
+		}
+		if err == nil {
+			if err := r.model.Apply(rec); err != nil {
+				r.fail(fmt.Errorf("projection %s: apply event %d (%s): %w", r.name, seq, rec.Type, err))
+				return
+			}
+		}
+		r.setApplied(seq)
+		since++
+		// Snapshot when caught up or after many events, never mid-burst.
+		if since >= r.every || (md.NumPending == 0 && since > 0 && time.Since(lastSnap) > 30*time.Second) {
+			if err := r.snapshot(ctx); err != nil {
+				r.log.Warn("snapshot failed; will retry", "err", err)
+			} else {
+				since, lastSnap = 0, time.Now()
+			}
+		}
+	}
+}
+
+func (r *Runner) fail(err error) {
+	r.log.Error("projection stopped", "err", err)
+	r.mu.Lock()
+	r.err = err
+	close(r.changed)
+	r.changed = make(chan struct{})
+	r.mu.Unlock()
+}
+
+func (r *Runner) setApplied(seq uint64) {
+	r.mu.Lock()
+	r.applied = seq
+	close(r.changed)
+	r.changed = make(chan struct{})
+	r.mu.Unlock()
+}
+
+// snapshot must run on the consuming goroutine (or after it stopped), so the
+// model is not changing underneath.
+func (r *Runner) snapshot(ctx context.Context) error {
+	seq := r.Applied()
+	data, err := r.model.Snapshot()
+	if err != nil {
+		return fmt.Errorf("projection %s: snapshot: %w", r.name, err)
+	}
+	obs, err := r.bucket(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = obs.Put(ctx, jetstream.ObjectMeta{Name: r.name, Metadata: map[string]string{"seq": strconv.FormatUint(seq, 10)}}, bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("projection %s: write snapshot: %w", r.name, err)
+	}
+	return nil
+}
+
+// WaitFor blocks until the model has applied seq, the runner failed, or ctx
+// ends (then the error matches ErrBehind).
+func (r *Runner) WaitFor(ctx context.Context, seq uint64) error {
+	for {
+		r.mu.Lock()
+		applied, err, ch := r.applied, r.err, r.changed
+		r.mu.Unlock()
+		if applied >= seq {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("projection %s at %d, waiting for %d: %w", r.name, applied, seq, ErrBehind)
+		}
+	}
+}
+
+// Stop stops consuming and writes a final snapshot.
+func (r *Runner) Stop(ctx context.Context) error {
+	if r.cancel == nil {
+		return nil
+	}
+	r.cancel()
+	<-r.done
+	r.cancel = nil
+	if r.Err() != nil {
+		return nil // do not persist a model that failed to apply an event
+	}
+	return r.snapshot(ctx)
+}
+
+// Drop deletes the model's snapshot, so the next start replays the whole
+// log. The runner must be stopped.
+func Drop(ctx context.Context, store *events.Store, name string) error {
+	js, err := jetstream.New(store.Conn())
+	if err != nil {
+		return fmt.Errorf("drop projection %s: %w", name, err)
+	}
+	obs, err := js.ObjectStore(ctx, Bucket)
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("drop projection %s: %w", name, err)
+	}
+	if err := obs.Delete(ctx, name); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+		return fmt.Errorf("drop projection %s: %w", name, err)
+	}
+	return nil
+}
