@@ -26,8 +26,9 @@ type Command[S any] struct {
 	// after a conflict.
 	Decide func(S) ([]any, error)
 	// Also, when set, adds writes to other aggregates that must be stored
-	// atomically with this one's (a name reservation, an address lease).
-	Also func(S, []any) []Write
+	// atomically with this one's (a name claim, an address lease). It runs
+	// on every attempt, after Decide, so it may load those aggregates afresh.
+	Also func(ctx context.Context, state S, decided []any) ([]Write, error)
 }
 
 // Result is what a handled command produced.
@@ -79,7 +80,11 @@ func Handle[S any](ctx context.Context, s *Store, cmd Command[S]) (Result[S], er
 		}
 		writes := []Write{{Expected: version, Events: evs}}
 		if cmd.Also != nil {
-			writes = append(writes, cmd.Also(state, data)...)
+			more, err := cmd.Also(ctx, state, data)
+			if err != nil {
+				return Result[S]{}, err
+			}
+			writes = append(writes, more...)
 		}
 		app, err := s.AppendAll(ctx, writes...)
 		if errors.Is(err, ErrConflict) {

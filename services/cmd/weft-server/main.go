@@ -1,0 +1,179 @@
+// Command weft-server runs the weft control plane: embedded NATS JetStream
+// (or a connection to an external deployment), every service, and the HTTP
+// endpoint. `--only` runs a subset, for deployments that scale services apart.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxevent"
+
+	"weft.dev/events/broker"
+	"weft.dev/services/platform"
+)
+
+// services are the modules weft-server can host, by name.
+func services() map[string]fx.Option {
+	return map[string]fx.Option{}
+}
+
+type options struct {
+	platform.Config
+	only      []string
+	logLevel  string
+	logFormat string
+}
+
+func main() {
+	if err := newRoot(os.Stdout, os.Stderr).Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "weft-server:", err)
+		os.Exit(1)
+	}
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	o := &options{}
+	root := &cobra.Command{
+		Use:           "weft-server",
+		Short:         "Run the weft control plane",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return serve(cmd.Context(), o, stdout, stderr)
+		},
+	}
+	f := root.PersistentFlags()
+	f.StringVar(&o.DataDir, "data-dir", broker.DefaultDataDir, "directory of the embedded NATS file store")
+	f.StringVar(&o.NATSListen, "nats-listen", "127.0.0.1:4222", "where the embedded NATS accepts agents (empty: in-process only)")
+	f.StringVar(&o.Remote.URL, "nats-url", "", "external NATS URL; when set, no embedded server is started")
+	f.StringVar(&o.Remote.CredsFile, "nats-creds", "", "credentials file for --nats-url")
+	f.StringVar(&o.Remote.User, "nats-user", "", "user for --nats-url")
+	f.StringVar(&o.Remote.Password, "nats-password", "", "password for --nats-url (or WEFT_NATS_PASSWORD)")
+	f.IntVar(&o.Replicas, "replicas", 1, "EVENTS stream replicas (3 on a NATS cluster)")
+	f.BoolVar(&o.SyncAlways, "sync-always", false, "fsync every event (embedded server)")
+	f.StringVar(&o.HTTPAddr, "http", "127.0.0.1:4000", "HTTP listen address (GraphQL, /healthz, /metrics)")
+	f.StringSliceVar(&o.only, "only", nil, "run only these services (comma separated)")
+	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
+	if o.Remote.Password == "" {
+		o.Remote.Password = os.Getenv("WEFT_NATS_PASSWORD")
+	}
+	return root
+}
+
+func newLogger(o *options, w io.Writer) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	hopts := &slog.HandlerOptions{Level: lvl}
+	switch o.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, hopts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, hopts)), nil
+	}
+	return nil, fmt.Errorf("--log-format: %q is neither text nor json", o.logFormat)
+}
+
+// selected returns the service modules to host.
+func selected(only []string) ([]fx.Option, error) {
+	all := services()
+	if len(only) == 0 {
+		names := make([]string, 0, len(all))
+		for n := range all {
+			names = append(names, n)
+		}
+		only = names
+	}
+	sort.Strings(only)
+	var mods []fx.Option
+	for _, n := range only {
+		m, ok := all[strings.TrimSpace(n)]
+		if !ok {
+			known := make([]string, 0, len(all))
+			for k := range all {
+				known = append(known, k)
+			}
+			sort.Strings(known)
+			return nil, fmt.Errorf("--only: unknown service %q (known: %s)", n, strings.Join(known, ", "))
+		}
+		mods = append(mods, m)
+	}
+	return mods, nil
+}
+
+// app builds the fx application; exported to tests through newApp.
+func newApp(o *options, log *slog.Logger, extra ...fx.Option) (*fx.App, error) {
+	mods, err := selected(o.only)
+	if err != nil {
+		return nil, err
+	}
+	opts := []fx.Option{
+		fx.Supply(o.Config, log),
+		fx.WithLogger(func() fxevent.Logger {
+			l := &fxevent.SlogLogger{Logger: log.With("component", "fx")}
+			l.UseLogLevel(slog.LevelDebug)
+			return l
+		}),
+		fx.StartTimeout(2 * time.Minute),
+		fx.StopTimeout(30 * time.Second),
+		platform.Module,
+	}
+	opts = append(opts, mods...)
+	opts = append(opts, extra...)
+	return fx.New(opts...), nil
+}
+
+func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	log, err := newLogger(o, stderr)
+	if err != nil {
+		return err
+	}
+	var h *platform.HTTP
+	var b *platform.Broker
+	app, err := newApp(o, log, fx.Populate(&h, &b))
+	if err != nil {
+		return err
+	}
+	if err := app.Err(); err != nil {
+		return err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if err := app.Start(startCtx); err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	fmt.Fprintf(stdout, "weft-server is up\n  HTTP      http://%s  (/healthz, /metrics)\n", h.Addr())
+	if u := b.ClientURL(o.Config); u != "" {
+		fmt.Fprintf(stdout, "  NATS      %s\n", u)
+	}
+	if b.Embedded != nil {
+		fmt.Fprintf(stdout, "  data      %s\n", o.DataDir)
+	}
+	<-ctx.Done()
+	log.Info("shutting down")
+	stopCtx, cancelStop := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancelStop()
+	if err := app.Stop(stopCtx); err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("stop: %w", err)
+	}
+	return nil
+}

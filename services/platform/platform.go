@@ -1,0 +1,280 @@
+// Package platform is what every weft service stands on inside weft-server:
+// the NATS connection (embedded server or external deployment), the EVENTS
+// stream, the event registry and Store, the read-model runners, and the HTTP
+// endpoint with /healthz and /metrics.
+//
+// Services plug in through fx value groups:
+//   - group "eventtypes": a RegisterFunc that registers the service's event types;
+//   - group "projections": a *projection.Runner for each of its read models;
+//   - group "routes": a Route mounted on the shared HTTP mux.
+//
+// Start order: NATS, streams, store, projections (caught up), then HTTP, so
+// that /healthz answering means reads see everything appended before start.
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.uber.org/fx"
+
+	"weft.dev/events"
+	"weft.dev/events/broker"
+	"weft.dev/events/projection"
+)
+
+// Config is the platform's part of weft-server's configuration.
+type Config struct {
+	DataDir    string // embedded file store
+	NATSListen string // embedded server's client listener ("" = in-process only)
+	Remote     broker.Remote
+	HTTPAddr   string // /healthz, /metrics, and service routes
+	Replicas   int    // EVENTS replicas: 1 embedded, 3 in a cluster
+	SyncAlways bool
+}
+
+// RegisterFunc registers a service's event types.
+type RegisterFunc func(*events.Registry)
+
+// Route is an HTTP handler a service mounts on the shared mux.
+type Route struct {
+	Pattern string
+	Handler http.Handler
+}
+
+// EventTypes contributes a service's event types to the shared registry.
+func EventTypes(f RegisterFunc) fx.Option {
+	return fx.Provide(fx.Annotate(func() RegisterFunc { return f }, fx.ResultTags(`group:"eventtypes"`)))
+}
+
+// AsProjection annotates a constructor returning *projection.Runner so its
+// runner joins the "projections" group.
+func AsProjection(ctor any) any {
+	return fx.Annotate(ctor, fx.ResultTags(`group:"projections"`))
+}
+
+// AsRoute annotates a constructor returning Route for the "routes" group.
+func AsRoute(ctor any) any {
+	return fx.Annotate(ctor, fx.ResultTags(`group:"routes"`))
+}
+
+// Module provides the platform.
+var Module = fx.Module("platform",
+	fx.Provide(
+		newMetrics,
+		newBroker,
+		fx.Annotate(newRegistry, fx.ParamTags(`group:"eventtypes"`)),
+		newStore,
+		fx.Annotate(newProjections, fx.ParamTags(``, ``, `group:"projections"`)),
+		newHTTP,
+	),
+	fx.Invoke(fx.Annotate(mountRoutes, fx.ParamTags(``, `group:"routes"`))),
+	fx.Invoke(func(*Projections, *HTTP) {}),
+)
+
+// Broker is the running NATS connection and, when embedded, the server.
+type Broker struct {
+	Conn     *nats.Conn
+	Embedded *broker.Server // nil when connected to an external deployment
+}
+
+// ClientURL is where other processes reach NATS.
+func (b *Broker) ClientURL(cfg Config) string {
+	if b.Embedded != nil {
+		return b.Embedded.ClientURL()
+	}
+	return cfg.Remote.URL
+}
+
+func newBroker(lc fx.Lifecycle, cfg Config, log *slog.Logger) (*Broker, error) {
+	b := &Broker{}
+	if cfg.Remote.URL != "" {
+		nc, err := broker.Dial(cfg.Remote, "weft-server")
+		if err != nil {
+			return nil, err
+		}
+		b.Conn = nc
+	} else {
+		srv, err := broker.Start(broker.Config{
+			DataDir: cfg.DataDir, Listen: cfg.NATSListen, SyncAlways: cfg.SyncAlways, Logger: log,
+		})
+		if err != nil {
+			return nil, err
+		}
+		nc, err := srv.Connect("weft-server")
+		if err != nil {
+			srv.Shutdown()
+			return nil, err
+		}
+		b.Conn, b.Embedded = nc, srv
+	}
+	replicas := cfg.Replicas
+	if replicas == 0 {
+		replicas = 1
+	}
+	if err := events.EnsureStream(b.Conn, events.StreamConfig(replicas)); err != nil {
+		b.close()
+		return nil, err
+	}
+	lc.Append(fx.StopHook(func(ctx context.Context) error {
+		// Drain delivers what is in flight before closing; the embedded
+		// server then flushes its file store.
+		if err := b.Conn.Drain(); err != nil {
+			log.Warn("drain NATS connection", "err", err)
+		}
+		for b.Conn.IsDraining() && ctx.Err() == nil {
+			time.Sleep(10 * time.Millisecond)
+		}
+		b.close()
+		return nil
+	}))
+	return b, nil
+}
+
+func (b *Broker) close() {
+	b.Conn.Close()
+	if b.Embedded != nil {
+		b.Embedded.Shutdown()
+	}
+}
+
+func newRegistry(fns []RegisterFunc) *events.Registry {
+	r := events.NewRegistry()
+	for _, f := range fns {
+		f(r)
+	}
+	return r
+}
+
+func newStore(b *Broker, reg *events.Registry, log *slog.Logger) *events.Store {
+	return events.NewStore(b.Conn, reg, events.WithLogger(log))
+}
+
+// Projections are the read-model runners of every hosted service.
+type Projections struct {
+	Runners []*projection.Runner
+	ready   atomic.Bool
+}
+
+// Ready reports whether every projection caught up at start and none failed.
+func (p *Projections) Ready() error {
+	if !p.ready.Load() {
+		return errors.New("read models catching up")
+	}
+	for _, r := range p.Runners {
+		if err := r.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newProjections(lc fx.Lifecycle, log *slog.Logger, runners []*projection.Runner) *Projections {
+	p := &Projections{Runners: runners}
+	lc.Append(fx.Hook{
+		OnStart: func(ctx context.Context) error {
+			for _, r := range runners {
+				start := time.Now()
+				if err := r.CatchUp(ctx); err != nil {
+					return fmt.Errorf("start projection %s: %w", r.Name(), err)
+				}
+				log.Info("projection caught up", "projection", r.Name(), "seq", r.Applied(), "took", time.Since(start).Round(time.Millisecond))
+			}
+			p.ready.Store(true)
+			return nil
+		},
+		OnStop: func(ctx context.Context) error {
+			var errs []error
+			for i := len(runners) - 1; i >= 0; i-- {
+				errs = append(errs, runners[i].Stop(ctx))
+			}
+			return errors.Join(errs...)
+		},
+	})
+	return p
+}
+
+// Metrics is the server's Prometheus registry (not the global one).
+type Metrics struct{ Registry *prometheus.Registry }
+
+func newMetrics() *Metrics {
+	r := prometheus.NewRegistry()
+	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return &Metrics{Registry: r}
+}
+
+// HTTP is the shared HTTP endpoint.
+type HTTP struct {
+	Mux  *http.ServeMux
+	addr atomic.Value // string, set once listening
+}
+
+// Addr is the address the endpoint listens on, once started.
+func (h *HTTP) Addr() string {
+	s, _ := h.addr.Load().(string)
+	return s
+}
+
+func newHTTP(lc fx.Lifecycle, cfg Config, log *slog.Logger, m *Metrics, b *Broker, p *Projections) *HTTP {
+	h := &HTTP{Mux: http.NewServeMux()}
+	h.Mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if !b.Conn.IsConnected() {
+			http.Error(w, "nats: not connected", http.StatusServiceUnavailable)
+			return
+		}
+		if err := p.Ready(); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: "weft", Name: "nats_connected", Help: "1 when weft-server is connected to NATS.",
+	}, func() float64 {
+		if b.Conn.IsConnected() {
+			return 1
+		}
+		return 0
+	}))
+	for _, r := range p.Runners {
+		m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: "weft", Subsystem: "projection", Name: "applied_sequence",
+			Help: "EVENTS sequence last applied by the read model.", ConstLabels: prometheus.Labels{"projection": r.Name()},
+		}, func() float64 { return float64(r.Applied()) }))
+	}
+	h.Mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: h.Mux, ReadHeaderTimeout: 10 * time.Second}
+	lc.Append(fx.Hook{
+		OnStart: func(ctx context.Context) error {
+			ln, err := net.Listen("tcp", cfg.HTTPAddr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+			}
+			h.addr.Store(ln.Addr().String())
+			go func() {
+				if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+					log.Error("http server stopped", "err", err)
+				}
+			}()
+			return nil
+		},
+		OnStop: func(ctx context.Context) error { return srv.Shutdown(ctx) },
+	})
+	return h
+}
+
+func mountRoutes(h *HTTP, routes []Route) {
+	for _, r := range routes {
+		h.Mux.Handle(r.Pattern, r.Handler)
+	}
+}
