@@ -278,3 +278,24 @@ func mountRoutes(h *HTTP, routes []Route) {
 		h.Mux.Handle(r.Pattern, r.Handler)
 	}
 }
+
+// AsOfModel is a read model that can answer for one resource; the audit
+// service replays the log up to a past point into a fresh one to show a
+// resource's state as of then, with the owning service's own code.
+type AsOfModel interface {
+	projection.Model
+	// Resource returns the resource as the read model shows it (a value that
+	// marshals to JSON), or false when it does not exist at this point.
+	Resource(team string, agg events.AggregateRef) (any, bool)
+}
+
+// AsOfSource declares which aggregate types a service's model can answer for.
+type AsOfSource struct {
+	AggregateTypes []string
+	New            func() AsOfModel
+}
+
+// AsAsOfSource annotates a constructor returning AsOfSource for the "asof" group.
+func AsAsOfSource(ctor any) any {
+	return fx.Annotate(ctor, fx.ResultTags(`group:"asof"`))
+}

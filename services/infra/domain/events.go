@@ -1,0 +1,114 @@
+package domain
+
+import "weft.dev/events"
+
+// Aggregate types of the infra service (subject tokens).
+const (
+	NetworkAggregate = "network" // one per team, id NetworkID: owns address allocation
+	ClusterAggregate = "cluster"
+	DeviceAggregate  = "device"
+	NetworkID        = "net"
+)
+
+// DeviceKind tells a developer machine from a remote workspace.
+type DeviceKind string
+
+// Device kinds.
+const (
+	KindDevice    DeviceKind = "device"
+	KindWorkspace DeviceKind = "workspace"
+)
+
+// AddressAllocated: the network handed out an address (a gateway's or a
+// device's /32) to an owner. Never allocated twice while in use.
+type AddressAllocated struct {
+	IP        string `json:"ip"`
+	OwnerKind string `json:"ownerKind"` // "cluster" or "device"
+	OwnerID   string `json:"ownerId"`
+}
+
+// AddressReleased: the address is free again (after its owner's delete).
+type AddressReleased struct {
+	IP      string `json:"ip"`
+	OwnerID string `json:"ownerId"`
+}
+
+// RangeAllocated: the network handed a service range to a cluster.
+type RangeAllocated struct {
+	CIDR      string `json:"cidr"`
+	ClusterID string `json:"clusterId"`
+}
+
+// RangeReleased: the service range is free again.
+type RangeReleased struct {
+	CIDR      string `json:"cidr"`
+	ClusterID string `json:"clusterId"`
+}
+
+// ClusterCreated: a cluster joined the team's network.
+type ClusterCreated struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	GatewayIP    string `json:"gatewayIp"`
+	ServiceRange string `json:"serviceRange"` // CIDR apps' service IPs come from
+	// EnrolmentSecretHash is the SHA-256 (hex) of the one-time agent
+	// enrolment secret; the secret itself is shown once and never stored.
+	EnrolmentSecretHash string `json:"enrolmentSecretHash"`
+}
+
+// ClusterEnrolled: the agent used the enrolment secret; it is spent.
+type ClusterEnrolled struct {
+	ID string `json:"id"`
+}
+
+// ClusterGatewayReported: the agent reported its gateway's WireGuard public
+// key and endpoint. Private keys never leave the agent's host.
+type ClusterGatewayReported struct {
+	ID        string `json:"id"`
+	PublicKey string `json:"publicKey"`
+	Endpoint  string `json:"endpoint"` // host:port where peers reach the gateway
+}
+
+// ClusterDeleted: the cluster left the network.
+type ClusterDeleted struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// DeviceCreated: a device or workspace joined with its public key.
+type DeviceCreated struct {
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	Kind      DeviceKind `json:"kind"`
+	Owner     string     `json:"owner"` // user id
+	PublicKey string     `json:"publicKey"`
+	IP        string     `json:"ip"`
+}
+
+// DeviceKeyRotated: the device registered a new public key.
+type DeviceKeyRotated struct {
+	ID        string `json:"id"`
+	PublicKey string `json:"publicKey"`
+}
+
+// DeviceDeleted: the device left the network.
+type DeviceDeleted struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	IP   string `json:"ip"`
+}
+
+// Register registers the infra event types.
+func Register(r *events.Registry) {
+	events.Register[AddressAllocated](r, "infra.network.address-allocated", 1)
+	events.Register[AddressReleased](r, "infra.network.address-released", 1)
+	events.Register[RangeAllocated](r, "infra.network.range-allocated", 1)
+	events.Register[RangeReleased](r, "infra.network.range-released", 1)
+	events.Register[ClusterCreated](r, "infra.cluster.created", 1)
+	events.Register[ClusterEnrolled](r, "infra.cluster.enrolled", 1)
+	events.Register[ClusterGatewayReported](r, "infra.cluster.gateway-reported", 1)
+	events.Register[ClusterDeleted](r, "infra.cluster.deleted", 1)
+	events.Register[DeviceCreated](r, "infra.device.created", 1)
+	events.Register[DeviceKeyRotated](r, "infra.device.key-rotated", 1)
+	events.Register[DeviceDeleted](r, "infra.device.deleted", 1)
+}
