@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nats-io/jsm.go"
+	"github.com/nats-io/jsm.go/api"
 
 	"weft.dev/events"
 	"weft.dev/events/eventstest"
@@ -208,7 +209,7 @@ func TestDeletingOrPurgingEventsIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteMessage(1); err == nil {
+	if err := s.DeleteMessageRequest(api.JSApiMsgDeleteRequest{Seq: 1}); err == nil {
 		t.Fatal("deleting an event succeeded")
 	}
 	if err := s.Purge(); err == nil {
@@ -281,7 +282,9 @@ func TestReplayReturnsExactlyTheFilteredEventsInOrder(t *testing.T) {
 		{"one event type", events.Filter{Types: []string{"test.renamed"}}, func(r events.Recorded) bool { return r.Type == "test.renamed" }},
 		{"sequence range", events.Filter{FromSeq: 10, ToSeq: 20}, func(r events.Recorded) bool { return r.Seq >= 10 && r.Seq <= 20 }},
 		{"team and type from a sequence", events.Filter{Team: "initech", Types: []string{"test.counted"}, FromSeq: mid.Seq},
-			func(r events.Recorded) bool { return r.Team == "initech" && r.Type == "test.counted" && r.Seq >= mid.Seq }},
+			func(r events.Recorded) bool {
+				return r.Team == "initech" && r.Type == "test.counted" && r.Seq >= mid.Seq
+			}},
 		{"until a sequence", events.Filter{ToSeq: 7}, func(r events.Recorded) bool { return r.Seq <= 7 }},
 		{"nothing matches", events.Filter{Team: "nobody"}, func(events.Recorded) bool { return false }},
 	}
@@ -422,4 +425,3 @@ func TestAppendRejectsIDsThatWouldChangeTheSubject(t *testing.T) {
 		t.Errorf("unregistered data type: %v", err)
 	}
 }
-

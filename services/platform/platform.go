@@ -19,6 +19,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
+	"sort"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +44,9 @@ type Config struct {
 	HTTPAddr   string // /healthz, /metrics, and service routes
 	Replicas   int    // EVENTS replicas: 1 embedded, 3 in a cluster
 	SyncAlways bool
+	// Rebuild names read models whose snapshots are dropped before the
+	// start, so they replay the whole log ("all" drops every one).
+	Rebuild []string
 }
 
 // RegisterFunc registers a service's event types.
@@ -75,7 +81,7 @@ var Module = fx.Module("platform",
 		newBroker,
 		fx.Annotate(newRegistry, fx.ParamTags(`group:"eventtypes"`)),
 		newStore,
-		fx.Annotate(newProjections, fx.ParamTags(``, ``, `group:"projections"`)),
+		fx.Annotate(newProjections, fx.ParamTags(``, ``, ``, ``, `group:"projections"`)),
 		newHTTP,
 	),
 	fx.Invoke(fx.Annotate(mountRoutes, fx.ParamTags(``, `group:"routes"`))),
@@ -148,9 +154,20 @@ func (b *Broker) close() {
 	}
 }
 
+// newRegistry runs every contributed RegisterFunc once. A service
+// contributes, beside its own, the types of other services it reads (the
+// console reads infra's clusters), so each module works on its own with
+// --only; the same function contributed twice is run once, because the
+// registry refuses a type registered twice.
 func newRegistry(fns []RegisterFunc) *events.Registry {
 	r := events.NewRegistry()
+	seen := make(map[uintptr]bool, len(fns))
 	for _, f := range fns {
+		p := reflect.ValueOf(f).Pointer()
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
 		f(r)
 	}
 	return r
@@ -179,11 +196,21 @@ func (p *Projections) Ready() error {
 	return nil
 }
 
-func newProjections(lc fx.Lifecycle, log *slog.Logger, runners []*projection.Runner) *Projections {
+func newProjections(lc fx.Lifecycle, cfg Config, log *slog.Logger, store *events.Store, runners []*projection.Runner) (*Projections, error) {
 	p := &Projections{Runners: runners}
+	drop, err := rebuildSet(cfg.Rebuild, runners)
+	if err != nil {
+		return nil, err
+	}
 	lc.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {
 			for _, r := range runners {
+				if drop[r.Name()] {
+					if err := projection.Drop(ctx, store, r.Name()); err != nil {
+						return err
+					}
+					log.Info("projection dropped for rebuild", "projection", r.Name())
+				}
 				start := time.Now()
 				if err := r.CatchUp(ctx); err != nil {
 					return fmt.Errorf("start projection %s: %w", r.Name(), err)
@@ -201,7 +228,32 @@ func newProjections(lc fx.Lifecycle, log *slog.Logger, runners []*projection.Run
 			return errors.Join(errs...)
 		},
 	})
-	return p
+	return p, nil
+}
+
+// rebuildSet checks the names asked for against the hosted read models.
+func rebuildSet(names []string, runners []*projection.Runner) (map[string]bool, error) {
+	hosted := make(map[string]bool, len(runners))
+	known := make([]string, 0, len(runners))
+	for _, r := range runners {
+		hosted[r.Name()] = true
+		known = append(known, r.Name())
+	}
+	sort.Strings(known)
+	drop := make(map[string]bool)
+	for _, n := range names {
+		switch {
+		case n == "all":
+			for h := range hosted {
+				drop[h] = true
+			}
+		case hosted[n]:
+			drop[n] = true
+		default:
+			return nil, fmt.Errorf("rebuild: no read model %q here (known: %s)", n, strings.Join(known, ", "))
+		}
+	}
+	return drop, nil
 }
 
 // Metrics is the server's Prometheus registry (not the global one).

@@ -21,12 +21,34 @@ import (
 	"go.uber.org/fx/fxevent"
 
 	"weft.dev/events/broker"
+	"weft.dev/services/accounts"
+	"weft.dev/services/audit"
+	"weft.dev/services/console"
+	"weft.dev/services/infra"
 	"weft.dev/services/platform"
 )
 
 // services are the modules weft-server can host, by name.
 func services() map[string]fx.Option {
-	return map[string]fx.Option{}
+	return map[string]fx.Option{
+		"accounts": accounts.Module,
+		"infra":    infra.Module,
+		"console":  console.Module,
+		"audit":    audit.Module,
+	}
+}
+
+// hosts reports whether the selection runs the named service.
+func hosts(only []string, name string) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, n := range only {
+		if strings.TrimSpace(n) == name {
+			return true
+		}
+	}
+	return false
 }
 
 type options struct {
@@ -70,6 +92,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	if o.Remote.Password == "" {
 		o.Remote.Password = os.Getenv("WEFT_NATS_PASSWORD")
 	}
+	root.AddCommand(newRebuild(o, stdout, stderr), newBootstrapToken(o, stdout, stderr))
 	return root
 }
 
@@ -144,7 +167,11 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	var h *platform.HTTP
 	var b *platform.Broker
-	app, err := newApp(o, log, fx.Populate(&h, &b))
+	extra := []fx.Option{fx.Populate(&h, &b)}
+	if hosts(o.only, "accounts") {
+		extra = append(extra, accounts.PrintBootstrap(stdout))
+	}
+	app, err := newApp(o, log, extra...)
 	if err != nil {
 		return err
 	}

@@ -111,4 +111,13 @@ func Register(r *events.Registry) {
 	events.Register[DeviceCreated](r, "infra.device.created", 1)
 	events.Register[DeviceKeyRotated](r, "infra.device.key-rotated", 1)
 	events.Register[DeviceDeleted](r, "infra.device.deleted", 1)
+	events.Register[ClusterEnrolmentSecretRotated](r, "infra.cluster.enrolment-secret-rotated", 1)
+}
+
+// ClusterEnrolmentSecretRotated: an admin replaced the cluster's agent
+// enrolment secret (e.g. to reinstall the agent). The new secret is unspent;
+// the old one no longer enrols. Only the SHA-256 (hex) is stored.
+type ClusterEnrolmentSecretRotated struct {
+	ID                  string `json:"id"`
+	EnrolmentSecretHash string `json:"enrolmentSecretHash"`
 }

@@ -1,0 +1,251 @@
+package events_test
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/events"
+	"weft.dev/events/eventstest"
+)
+
+// payload is a typical small event: its envelope is ~256 bytes.
+type payload struct {
+	Name string `json:"name"`
+	IP   string `json:"ip"`
+	Key  string `json:"publicKey"`
+}
+
+func benchStore(b *testing.B) (*events.Store, *eventstest.Env) {
+	env := eventstest.Start(b)
+	r := events.NewRegistry()
+	events.Register[payload](r, "bench.created", 1)
+	return events.NewStore(env.Conn, r), env
+}
+
+func sample(i int) payload {
+	return payload{Name: fmt.Sprintf("device-%d", i), IP: "100.64.1.2", Key: "3P1jmW5v0fn3Wy2u3Rw0sGsdcJLmPK3FWR1H8rXmKTE="}
+}
+
+// rawMsg is what a raw JetStream client would publish for the same event:
+// the same subject, headers and body size.
+func rawMsg(subject string, body []byte, expected uint64, id int) *nats.Msg {
+	m := nats.NewMsg(subject)
+	m.Header.Set(events.HeaderMsgID, "raw-"+strconv.Itoa(id))
+	m.Header.Set(events.HeaderEventType, "bench.created")
+	m.Header.Set("Nats-Expected-Last-Subject-Sequence", strconv.FormatUint(expected, 10))
+	m.Data = body
+	return m
+}
+
+const benchAggregates = 1000
+
+// BenchmarkAppendSync appends one event at a time, round-robin over 1,000
+// aggregates, each with the expected-version check, and in the same run a
+// raw JetStream request-publish of the same message. Reports both and the
+// ratio (store throughput / raw throughput).
+func BenchmarkAppendSync(b *testing.B) {
+	store, env := benchStore(b)
+	ctx := context.Background()
+	body := []byte(fmt.Sprintf(`{"id":"0190b3c4-0000-7000-8000-000000000001","type":"bench.created","version":1,"team":"acme","aggregate":{"type":"device","id":"d-1"},"actor":"user:bench","time":"2026-11-22T10:00:00Z","data":%s}`, `{"name":"device-1","ip":"100.64.1.2","publicKey":"3P1jmW5v0fn3Wy2u3Rw0sGsdcJLmPK3FWR1H8rXmKTE="}`))
+	storeVer := make([]uint64, benchAggregates)
+	rawVer := make([]uint64, benchAggregates)
+	var tStore, tRaw time.Duration
+	i := 0
+	for b.Loop() {
+		a := i % benchAggregates
+		start := time.Now()
+		m := rawMsg(fmt.Sprintf("ev.raw.device.d%d", a), body, rawVer[a], i)
+		resp, err := env.Conn.RequestMsg(m, 5*time.Second)
+		if err != nil || resp.Header.Get("Status") != "" {
+			b.Fatalf("raw publish: %v", err)
+		}
+		seq, ok := ackSeq(resp.Data)
+		if !ok {
+			b.Fatalf("raw publish: %s", resp.Data)
+		}
+		rawVer[a] = seq
+		tRaw += time.Since(start)
+
+		start = time.Now()
+		app, err := store.Append(ctx, storeVer[a], events.Event{
+			Team: "acme", Aggregate: events.AggregateRef{Type: "device", ID: "d" + strconv.Itoa(a)}, Actor: "user:bench", Data: sample(i),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		storeVer[a] = app.LastSeq
+		tStore += time.Since(start)
+		i++
+	}
+	report(b, i, tStore, tRaw)
+}
+
+func ackSeq(data []byte) (uint64, bool) {
+	// {"stream":"EVENTS","seq":N...}
+	const key = `"seq":`
+	s := string(data)
+	k := -1
+	for j := 0; j+len(key) <= len(s); j++ {
+		if s[j:j+len(key)] == key {
+			k = j + len(key)
+			break
+		}
+	}
+	if k < 0 {
+		return 0, false
+	}
+	e := k
+	for e < len(s) && s[e] >= '0' && s[e] <= '9' {
+		e++
+	}
+	n, err := strconv.ParseUint(s[k:e], 10, 64)
+	return n, err == nil
+}
+
+func report(b *testing.B, n int, tStore, tRaw time.Duration) {
+	b.ReportMetric(0, "ns/op")
+	storeRate := float64(n) / tStore.Seconds()
+	rawRate := float64(n) / tRaw.Seconds()
+	b.ReportMetric(storeRate, "weft/s")
+	b.ReportMetric(rawRate, "raw/s")
+	b.ReportMetric(storeRate/rawRate, "ratio")
+}
+
+// BenchmarkAppendPipelined keeps one append in flight per aggregate across
+// 64 concurrent writers over 1,000 aggregates, against raw publishes with
+// the same concurrency and headers.
+func BenchmarkAppendPipelined(b *testing.B) {
+	store, env := benchStore(b)
+	ctx := context.Background()
+	body := make([]byte, 256)
+	for i := range body {
+		body[i] = 'x'
+	}
+	const writers = 64
+	run := func(n int, one func(w, a, i int, ver uint64) (uint64, error)) time.Duration {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		start := time.Now()
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				vers := map[int]uint64{}
+				for {
+					i := int(next.Add(1)) - 1
+					if i >= n {
+						return
+					}
+					// Writer w owns aggregates w, w+64, ...: one in flight each.
+					a := (w + writers*(i/writers)) % benchAggregates
+					v, err := one(w, a, i, vers[a])
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					vers[a] = v
+				}
+			}()
+		}
+		wg.Wait()
+		return time.Since(start)
+	}
+	n := b.N * writers
+	b.ResetTimer()
+	tRaw := run(n, func(w, a, i int, ver uint64) (uint64, error) {
+		resp, err := env.Conn.RequestMsg(rawMsg(fmt.Sprintf("ev.raw.device.d%d", a), body, ver, i), 5*time.Second)
+		if err != nil {
+			return 0, err
+		}
+		seq, ok := ackSeq(resp.Data)
+		if !ok {
+			return 0, fmt.Errorf("raw: %s", resp.Data)
+		}
+		return seq, nil
+	})
+	tStore := run(n, func(w, a, i int, ver uint64) (uint64, error) {
+		app, err := store.Append(ctx, ver, events.Event{
+			Team: "acme", Aggregate: events.AggregateRef{Type: "device", ID: "d" + strconv.Itoa(a)}, Actor: "user:bench", Data: sample(i),
+		})
+		return app.LastSeq, err
+	})
+	report(b, n, tStore, tRaw)
+}
+
+// BenchmarkReplay reads 100,000 events with decoding through Store.Replay
+// and, in the same run, the same stream raw with an ordered consumer.
+func BenchmarkReplay(b *testing.B) {
+	store, env := benchStore(b)
+	ctx := context.Background()
+	const total = 100_000
+	js, _ := jetstream.New(env.Conn)
+	var futures []jetstream.PubAckFuture
+	for i := range total {
+		_, m, _ := msgFor(store, i)
+		f, err := js.PublishMsgAsync(m)
+		if err != nil {
+			b.Fatal(err)
+		}
+		futures = append(futures, f)
+	}
+	<-js.PublishAsyncComplete()
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			b.Fatal(err)
+		}
+	}
+	var tStore, tRaw time.Duration
+	reads := 0
+	for b.Loop() {
+		start := time.Now()
+		n := 0
+		cons, err := js.OrderedConsumer(ctx, events.StreamName, jetstream.OrderedConsumerConfig{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		it, _ := cons.Messages(jetstream.PullMaxMessages(4096))
+		for n < total {
+			if _, err := it.Next(); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		it.Stop()
+		tRaw += time.Since(start)
+
+		start = time.Now()
+		n = 0
+		if err := store.Replay(ctx, events.Filter{}, func(r events.Recorded) error {
+			if r.Data == nil {
+				return fmt.Errorf("not decoded")
+			}
+			n++
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+		if n != total {
+			b.Fatalf("replayed %d of %d", n, total)
+		}
+		tStore += time.Since(start)
+		reads += total
+	}
+	report(b, reads, tStore, tRaw)
+}
+
+// msgFor builds the message the store would append for event i.
+func msgFor(store *events.Store, i int) (events.Event, *nats.Msg, error) {
+	e := events.Event{Team: "acme", Aggregate: events.AggregateRef{Type: "device", ID: "d" + strconv.Itoa(i%benchAggregates)}, Actor: "user:bench", Data: sample(i), Time: time.Unix(1700000000, 0)}
+	m, err := events.BuildMessage(store, e)
+	return e, m, err
+}

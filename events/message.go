@@ -1,0 +1,10 @@
+package events
+
+import "github.com/nats-io/nats.go"
+
+// BuildMessage returns the message Append would publish for ev, without
+// publishing it: for bulk loaders and benchmarks that fill a stream fast.
+func BuildMessage(s *Store, ev Event) (*nats.Msg, error) {
+	m, _, err := s.message(ev)
+	return m, err
+}

@@ -1,0 +1,102 @@
+package domain
+
+import (
+	"time"
+
+	"weft.dev/events"
+	"weft.dev/services/auth"
+)
+
+// Aggregate types of the accounts service (subject tokens).
+const (
+	TeamAggregate  = "team"  // id: the team's slug, in team <slug>
+	UserAggregate  = "user"  // id: UUIDv7, in team NoTeam
+	TokenAggregate = "token" // id: UUIDv7, in team NoTeam
+)
+
+// NoTeam is the team token of team-less aggregates (users, tokens) and of
+// the names that must be unique across teams (team slugs, usernames).
+const NoTeam = "_"
+
+// Uniq kinds, claimed under NoTeam.
+const (
+	TeamSlugKind = "team"
+	UsernameKind = "user"
+)
+
+// TeamCreated records a new team. MemberAdded for its creator, as owner,
+// is appended with it.
+type TeamCreated struct {
+	Slug        string `json:"slug"`
+	DisplayName string `json:"displayName"`
+}
+
+// TeamRenamed records a new display name; the slug never changes.
+type TeamRenamed struct {
+	Slug        string `json:"slug"`
+	DisplayName string `json:"displayName"`
+}
+
+// MemberAdded records that a user joined the team with a role.
+type MemberAdded struct {
+	UserID string    `json:"userId"`
+	Role   auth.Role `json:"role"`
+}
+
+// MemberRoleChanged records a member's new role.
+type MemberRoleChanged struct {
+	UserID string    `json:"userId"`
+	From   auth.Role `json:"from"`
+	To     auth.Role `json:"to"`
+}
+
+// MemberRemoved records that an admin or owner removed a member.
+type MemberRemoved struct {
+	UserID string    `json:"userId"`
+	Role   auth.Role `json:"role"` // the role the member had
+}
+
+// MemberLeft records that a member left the team on their own.
+type MemberLeft struct {
+	UserID string    `json:"userId"`
+	Role   auth.Role `json:"role"`
+}
+
+// UserCreated records a new user. Superuser marks the system-level admin
+// recorded at bootstrap, who may create users.
+type UserCreated struct {
+	ID          string `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"displayName"`
+	Superuser   bool   `json:"superuser,omitempty"`
+}
+
+// TokenCreated records a new API token. Hash is the SHA-256 (hex) of the
+// token's secret; the secret itself is shown once and never stored.
+type TokenCreated struct {
+	ID        string     `json:"id"`
+	UserID    string     `json:"userId"`
+	Name      string     `json:"name,omitempty"`
+	Hash      string     `json:"hash"`
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	Bootstrap bool       `json:"bootstrap,omitempty"`
+}
+
+// TokenRevoked records that a token stopped working.
+type TokenRevoked struct {
+	ID     string `json:"id"`
+	UserID string `json:"userId"`
+}
+
+// Register registers the accounts event types.
+func Register(r *events.Registry) {
+	events.Register[TeamCreated](r, "accounts.team.created", 1)
+	events.Register[TeamRenamed](r, "accounts.team.renamed", 1)
+	events.Register[MemberAdded](r, "accounts.team.member-added", 1)
+	events.Register[MemberRoleChanged](r, "accounts.team.member-role-changed", 1)
+	events.Register[MemberRemoved](r, "accounts.team.member-removed", 1)
+	events.Register[MemberLeft](r, "accounts.team.member-left", 1)
+	events.Register[UserCreated](r, "accounts.user.created", 1)
+	events.Register[TokenCreated](r, "accounts.token.created", 1)
+	events.Register[TokenRevoked](r, "accounts.token.revoked", 1)
+}

@@ -1,0 +1,217 @@
+package domain
+
+import (
+	"maps"
+
+	"weft.dev/events"
+	"weft.dev/services/auth"
+	"weft.dev/services/fault"
+)
+
+// Team is a team aggregate's state.
+type Team struct {
+	Slug        string
+	DisplayName string
+	Members     map[string]auth.Role // user id → role; never mutated in place
+	Created     bool
+}
+
+// Actor is who runs a team command. A user's authority is the role the
+// team aggregate gives them, not what their principal claims, so a member
+// demoted a moment ago cannot use their old role. The system acts as owner.
+type Actor struct {
+	UserID string
+	System bool
+}
+
+// RoleOf is the role the actor has in t ("" when not a member).
+func (t Team) RoleOf(a Actor) auth.Role {
+	if a.System {
+		return auth.Owner
+	}
+	return t.Members[a.UserID]
+}
+
+// Owners counts the team's owners.
+func (t Team) Owners() int {
+	n := 0
+	for _, r := range t.Members {
+		if r == auth.Owner {
+			n++
+		}
+	}
+	return n
+}
+
+// EvolveTeam folds one event into t. It copies the member map before a
+// change, so states handed out earlier never change underneath their holder.
+func EvolveTeam(t Team, r events.Recorded) Team {
+	switch e := r.Data.(type) {
+	case TeamCreated:
+		t = Team{Slug: e.Slug, DisplayName: e.DisplayName, Members: map[string]auth.Role{}, Created: true}
+	case TeamRenamed:
+		t.DisplayName = e.DisplayName
+	case MemberAdded:
+		t.Members = withRole(t.Members, e.UserID, e.Role)
+	case MemberRoleChanged:
+		t.Members = withRole(t.Members, e.UserID, e.To)
+	case MemberRemoved:
+		t.Members = withRole(t.Members, e.UserID, "")
+	case MemberLeft:
+		t.Members = withRole(t.Members, e.UserID, "")
+	}
+	return t
+}
+
+func withRole(m map[string]auth.Role, user string, role auth.Role) map[string]auth.Role {
+	out := maps.Clone(m)
+	if out == nil {
+		out = map[string]auth.Role{}
+	}
+	if role == "" {
+		delete(out, user)
+	} else {
+		out[user] = role
+	}
+	return out
+}
+
+func teamNotFound(slug string) error { return NotFound("team", "team %q", slug) }
+
+// CheckRole returns a BAD_USER_INPUT fault for an unknown role.
+func CheckRole(field string, r auth.Role) error {
+	if !r.Valid() {
+		return wrap(ErrInvalid, fault.Invalidf(field, "%q is not a role (%s, %s or %s)", r, auth.Member, auth.Admin, auth.Owner))
+	}
+	return nil
+}
+
+func notMember(slug, user string) error {
+	f := fault.NotFoundf("member %s of team %s", user, slug)
+	f.Field = "userId"
+	return wrap(ErrNotMember, f)
+}
+
+func forbidden(format string, args ...any) error {
+	return wrap(ErrForbidden, fault.Forbiddenf(format, args...))
+}
+
+func lastOwner(slug string) error {
+	return wrap(ErrLastOwner, fault.Conflictf("team %q would have no owner left; make another member owner first", slug))
+}
+
+// DecideCreateTeam creates the team with its creator as owner.
+func DecideCreateTeam(t Team, slug, displayName, creator string) ([]any, error) {
+	if t.Created {
+		return nil, wrap(ErrExists, fault.Conflictf("team %q already exists", slug))
+	}
+	return []any{
+		TeamCreated{Slug: slug, DisplayName: displayName},
+		MemberAdded{UserID: creator, Role: auth.Owner},
+	}, nil
+}
+
+// DecideRenameTeam changes the display name; admins and owners only.
+func DecideRenameTeam(t Team, a Actor, slug, displayName string) ([]any, error) {
+	if !t.Created {
+		return nil, teamNotFound(slug)
+	}
+	if !t.RoleOf(a).AtLeast(auth.Admin) {
+		return nil, forbidden("renaming team %s requires role admin", slug)
+	}
+	if t.DisplayName == displayName {
+		return nil, nil
+	}
+	return []any{TeamRenamed{Slug: t.Slug, DisplayName: displayName}}, nil
+}
+
+// DecideAddMember adds a user with role. Admins and owners add members;
+// only owners add owners.
+func DecideAddMember(t Team, a Actor, slug, user string, role auth.Role) ([]any, error) {
+	if !t.Created {
+		return nil, teamNotFound(slug)
+	}
+	if err := CheckRole("role", role); err != nil {
+		return nil, err
+	}
+	actor := t.RoleOf(a)
+	if !actor.AtLeast(auth.Admin) {
+		return nil, forbidden("adding members to team %s requires role admin", slug)
+	}
+	if role == auth.Owner && actor != auth.Owner {
+		return nil, forbidden("only owners of team %s make owners", slug)
+	}
+	if _, ok := t.Members[user]; ok {
+		return nil, wrap(ErrAlreadyMember, fault.Conflictf("user %s is already a member of team %s", user, slug))
+	}
+	return []any{MemberAdded{UserID: user, Role: role}}, nil
+}
+
+// DecideChangeRole gives a member a new role. Admins and owners change
+// roles; only owners make owners or change an owner's role; the last owner
+// stays owner. Nothing happens when the role is the current one.
+func DecideChangeRole(t Team, a Actor, slug, user string, role auth.Role) ([]any, error) {
+	if !t.Created {
+		return nil, teamNotFound(slug)
+	}
+	if err := CheckRole("role", role); err != nil {
+		return nil, err
+	}
+	actor := t.RoleOf(a)
+	if !actor.AtLeast(auth.Admin) {
+		return nil, forbidden("changing roles in team %s requires role admin", slug)
+	}
+	cur, ok := t.Members[user]
+	if !ok {
+		return nil, notMember(slug, user)
+	}
+	if (role == auth.Owner || cur == auth.Owner) && actor != auth.Owner {
+		return nil, forbidden("only owners of team %s make or demote owners", slug)
+	}
+	if cur == role {
+		return nil, nil
+	}
+	if cur == auth.Owner && t.Owners() == 1 {
+		return nil, lastOwner(slug)
+	}
+	return []any{MemberRoleChanged{UserID: user, From: cur, To: role}}, nil
+}
+
+// DecideRemoveMember removes a member. Admins and owners remove members;
+// only owners remove owners; the last owner stays.
+func DecideRemoveMember(t Team, a Actor, slug, user string) ([]any, error) {
+	if !t.Created {
+		return nil, teamNotFound(slug)
+	}
+	actor := t.RoleOf(a)
+	if !actor.AtLeast(auth.Admin) {
+		return nil, forbidden("removing members of team %s requires role admin", slug)
+	}
+	cur, ok := t.Members[user]
+	if !ok {
+		return nil, notMember(slug, user)
+	}
+	if cur == auth.Owner && actor != auth.Owner {
+		return nil, forbidden("only owners of team %s remove owners", slug)
+	}
+	if cur == auth.Owner && t.Owners() == 1 {
+		return nil, lastOwner(slug)
+	}
+	return []any{MemberRemoved{UserID: user, Role: cur}}, nil
+}
+
+// DecideLeave lets a member leave; the last owner cannot.
+func DecideLeave(t Team, slug, user string) ([]any, error) {
+	if !t.Created {
+		return nil, teamNotFound(slug)
+	}
+	cur, ok := t.Members[user]
+	if !ok {
+		// Someone outside the team learns nothing about it.
+		return nil, teamNotFound(slug)
+	}
+	if cur == auth.Owner && t.Owners() == 1 {
+		return nil, lastOwner(slug)
+	}
+	return []any{MemberLeft{UserID: user, Role: cur}}, nil
+}

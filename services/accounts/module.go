@@ -1,0 +1,89 @@
+// Package accounts is the accounts service: teams (unique slugs, display
+// names), users (unique usernames), memberships with the roles owner, admin
+// and member, API tokens (shown once, stored as hashes, revocable, with an
+// optional expiry) and Authenticate, which turns a token into the
+// auth.Principal every other service trusts; plus the first start's
+// bootstrap admin. See package domain for the rules, command for the use
+// cases and readmodel for the queries.
+package accounts
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"go.uber.org/fx"
+
+	"weft.dev/events"
+	"weft.dev/events/projection"
+	"weft.dev/services/accounts/command"
+	"weft.dev/services/accounts/domain"
+	"weft.dev/services/accounts/readmodel"
+	"weft.dev/services/platform"
+	"weft.dev/services/uniq"
+)
+
+// ProjectionName names the accounts read model's runner and snapshot.
+const ProjectionName = "accounts"
+
+// Module provides the accounts service: its event types, the read model
+// and its runner (in the "projections" group), *readmodel.Queries,
+// *command.Handlers (commands, Authenticate, Bootstrap, NewBootstrapToken)
+// and the as-of source for team and user aggregates. It needs the
+// platform's *events.Store and *slog.Logger.
+var Module = fx.Module("accounts",
+	platform.EventTypes(domain.Register),
+	platform.EventTypes(uniq.Register),
+	fx.Provide(
+		fx.Private,
+		func(s *events.Store, m *readmodel.Model, log *slog.Logger) runner {
+			return runner{NewRunner(s, m, log)}
+		},
+	),
+	fx.Provide(
+		readmodel.New,
+		platform.AsProjection(func(r runner) *projection.Runner { return r.Runner }),
+		func(m *readmodel.Model, r runner) *readmodel.Queries { return readmodel.NewQueries(m, r.Runner) },
+		func(s *events.Store, log *slog.Logger) *command.Handlers {
+			return command.New(s, command.WithLogger(log.With("service", "accounts")))
+		},
+		platform.AsAsOfSource(NewAsOfSource),
+	),
+)
+
+// runner is accounts' own runner, kept apart from other services' in fx.
+type runner struct{ *projection.Runner }
+
+// NewRunner returns the runner feeding m.
+func NewRunner(s *events.Store, m *readmodel.Model, log *slog.Logger) *projection.Runner {
+	return projection.New(s, m, projection.Config{Name: ProjectionName, Logger: log})
+}
+
+// NewAsOfSource lets the audit service replay teams and users.
+func NewAsOfSource() platform.AsOfSource {
+	return platform.AsOfSource{
+		AggregateTypes: []string{domain.TeamAggregate, domain.UserAggregate},
+		New:            func() platform.AsOfModel { return readmodel.New() },
+	}
+}
+
+// PrintBootstrap is an option for weft-server: once the read models have
+// caught up at start, it records the bootstrap admin if the log has no
+// users and writes the one-time token, and how to use it, to w. The token
+// is shown only this once; `weft-server bootstrap-token` makes a new one
+// (command.Handlers.NewBootstrapToken).
+func PrintBootstrap(w io.Writer) fx.Option {
+	return fx.Invoke(func(lc fx.Lifecycle, h *command.Handlers, _ *platform.Projections) {
+		lc.Append(fx.StartHook(func(ctx context.Context) error {
+			b, err := h.Bootstrap(ctx)
+			if err != nil || !b.Created {
+				return err
+			}
+			_, err = fmt.Fprintf(w, "weft: recorded the administrator %q. Its one-time bootstrap token (not shown again):\n\n  %s\n\n"+
+				"Log in and create the first team:\n\n  weft login --token %s\n  weft team create <slug>\n\n",
+				b.Admin.Username, b.Token.Secret, b.Token.Secret)
+			return err
+		}))
+	})
+}

@@ -1,0 +1,284 @@
+// Package readmodel is the accounts projection: an in-memory Model of every
+// team with its members, every user, and every API token's hash, owner,
+// expiry and revocation, fed in stream order by a projection.Runner; and
+// Queries over it.
+//
+// Guarantees: queries are scoped to the caller: a team and its members are
+// shown to its members only; a user's teams and tokens to that user (and
+// the system); a user to themselves and to members of a team the caller
+// acts in that the user belongs to. Anything else looks missing
+// (NOT_FOUND). No query returns a token's hash. A query given minSeq
+// answers only after the model applied that sequence, waiting at most
+// MaxWait, then fails with UNAVAILABLE. A model rebuilt from the log
+// snapshots to the same bytes as the live one (maps are serialised with
+// sorted keys; derived indexes are not serialised).
+package readmodel
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"weft.dev/events"
+	"weft.dev/services/accounts/domain"
+	"weft.dev/services/auth"
+	"weft.dev/services/platform"
+)
+
+// Member is one membership of a team.
+type Member struct {
+	UserID string    `json:"userId"`
+	Role   auth.Role `json:"role"`
+	Since  time.Time `json:"since"`
+}
+
+// Team is a team as its members see it, members sorted by user id.
+type Team struct {
+	Slug        string    `json:"slug"`
+	DisplayName string    `json:"displayName"`
+	CreatedBy   string    `json:"createdBy"`
+	CreatedAt   time.Time `json:"createdAt"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+	Seq         uint64    `json:"seq"` // stream sequence of its last event
+	Members     []Member  `json:"members"`
+}
+
+// Membership is one team of a user.
+type Membership struct {
+	Team        string    `json:"team"`
+	DisplayName string    `json:"displayName"`
+	Role        auth.Role `json:"role"`
+	Since       time.Time `json:"since"`
+}
+
+// User is a user as others see it.
+type User struct {
+	ID          string    `json:"id"`
+	Username    string    `json:"username"`
+	DisplayName string    `json:"displayName"`
+	Superuser   bool      `json:"superuser,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+	Seq         uint64    `json:"seq"`
+}
+
+// Token is an API token as its user sees it: never the secret or its hash.
+type Token struct {
+	ID        string     `json:"id"`
+	UserID    string     `json:"userId"`
+	Name      string     `json:"name,omitempty"`
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	Bootstrap bool       `json:"bootstrap,omitempty"`
+	Revoked   bool       `json:"revoked"`
+	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+	CreatedAt time.Time  `json:"createdAt"`
+}
+
+// TokenHash is what the model keeps to check a token: for an
+// authenticator that trades the log read for the model's lag.
+type TokenHash struct {
+	Token
+	Hash string `json:"hash"`
+}
+
+type teamRec struct {
+	Slug        string            `json:"slug"`
+	DisplayName string            `json:"displayName"`
+	CreatedBy   string            `json:"createdBy"`
+	CreatedAt   time.Time         `json:"createdAt"`
+	UpdatedAt   time.Time         `json:"updatedAt"`
+	Seq         uint64            `json:"seq"`
+	Members     map[string]Member `json:"members"` // by user id
+}
+
+func (t *teamRec) view() Team {
+	v := Team{Slug: t.Slug, DisplayName: t.DisplayName, CreatedBy: t.CreatedBy, CreatedAt: t.CreatedAt,
+		UpdatedAt: t.UpdatedAt, Seq: t.Seq, Members: make([]Member, 0, len(t.Members))}
+	for _, m := range t.Members {
+		v.Members = append(v.Members, m)
+	}
+	slices.SortFunc(v.Members, func(a, b Member) int { return strings.Compare(a.UserID, b.UserID) })
+	return v
+}
+
+// state is everything a snapshot holds.
+type state struct {
+	Teams  map[string]*teamRec  `json:"teams"`  // by slug
+	Users  map[string]User      `json:"users"`  // by id
+	Tokens map[string]TokenHash `json:"tokens"` // by id
+}
+
+// Model is the accounts read model. Safe for concurrent queries while one
+// goroutine applies events.
+type Model struct {
+	mu       sync.RWMutex
+	s        state
+	teamsOf  map[string]map[string]bool // user id → slugs; derived from s.Teams
+	tokensOf map[string]map[string]bool // user id → token ids; derived from s.Tokens
+}
+
+var _ platform.AsOfModel = (*Model)(nil)
+
+// New returns an empty model.
+func New() *Model {
+	m := &Model{}
+	m.reset(state{})
+	return m
+}
+
+func (m *Model) reset(s state) {
+	if s.Teams == nil {
+		s.Teams = map[string]*teamRec{}
+	}
+	if s.Users == nil {
+		s.Users = map[string]User{}
+	}
+	if s.Tokens == nil {
+		s.Tokens = map[string]TokenHash{}
+	}
+	m.s = s
+	m.teamsOf, m.tokensOf = map[string]map[string]bool{}, map[string]map[string]bool{}
+	for slug, t := range s.Teams {
+		if t.Members == nil {
+			t.Members = map[string]Member{}
+		}
+		for id := range t.Members {
+			index(m.teamsOf, id, slug, true)
+		}
+	}
+	for id, tk := range s.Tokens {
+		index(m.tokensOf, tk.UserID, id, true)
+	}
+}
+
+// index adds key to (or removes it from) the set of user in idx.
+func index(idx map[string]map[string]bool, user, key string, in bool) {
+	set := idx[user]
+	if in {
+		if set == nil {
+			set = map[string]bool{}
+			idx[user] = set
+		}
+		set[key] = true
+		return
+	}
+	delete(set, key)
+	if len(set) == 0 {
+		delete(idx, user)
+	}
+}
+
+// Apply folds one event in; events of other services are ignored.
+func (m *Model) Apply(r events.Recorded) error {
+	switch r.Data.(type) {
+	case domain.TeamCreated, domain.TeamRenamed, domain.MemberAdded, domain.MemberRoleChanged,
+		domain.MemberRemoved, domain.MemberLeft, domain.UserCreated, domain.TokenCreated, domain.TokenRevoked:
+	default:
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch e := r.Data.(type) {
+	case domain.TeamCreated:
+		m.s.Teams[e.Slug] = &teamRec{Slug: e.Slug, DisplayName: e.DisplayName, CreatedBy: r.Actor,
+			CreatedAt: r.Time, UpdatedAt: r.Time, Seq: r.Seq, Members: map[string]Member{}}
+	case domain.TeamRenamed:
+		m.onTeam(r, func(t *teamRec) { t.DisplayName = e.DisplayName })
+	case domain.MemberAdded:
+		m.onTeam(r, func(t *teamRec) {
+			t.Members[e.UserID] = Member{UserID: e.UserID, Role: e.Role, Since: r.Time}
+			index(m.teamsOf, e.UserID, t.Slug, true)
+		})
+	case domain.MemberRoleChanged:
+		m.onTeam(r, func(t *teamRec) {
+			if mem, ok := t.Members[e.UserID]; ok {
+				mem.Role = e.To
+				t.Members[e.UserID] = mem
+			}
+		})
+	case domain.MemberRemoved:
+		m.onTeam(r, func(t *teamRec) { m.removeMember(t, e.UserID) })
+	case domain.MemberLeft:
+		m.onTeam(r, func(t *teamRec) { m.removeMember(t, e.UserID) })
+	case domain.UserCreated:
+		m.s.Users[e.ID] = User{ID: e.ID, Username: e.Username, DisplayName: e.DisplayName,
+			Superuser: e.Superuser, CreatedAt: r.Time, Seq: r.Seq}
+	case domain.TokenCreated:
+		m.s.Tokens[e.ID] = TokenHash{Hash: e.Hash, Token: Token{ID: e.ID, UserID: e.UserID, Name: e.Name,
+			ExpiresAt: e.ExpiresAt, Bootstrap: e.Bootstrap, CreatedAt: r.Time}}
+		index(m.tokensOf, e.UserID, e.ID, true)
+	case domain.TokenRevoked:
+		if tk, ok := m.s.Tokens[e.ID]; ok && !tk.Revoked {
+			at := r.Time
+			tk.Revoked, tk.RevokedAt = true, &at
+			m.s.Tokens[e.ID] = tk
+		}
+	}
+	return nil
+}
+
+// onTeam runs fn on the event's team, if it exists, and stamps the change.
+func (m *Model) onTeam(r events.Recorded, fn func(*teamRec)) {
+	t, ok := m.s.Teams[r.Aggregate.ID]
+	if !ok || r.Aggregate.Type != domain.TeamAggregate {
+		return
+	}
+	fn(t)
+	t.UpdatedAt, t.Seq = r.Time, r.Seq
+}
+
+func (m *Model) removeMember(t *teamRec, user string) {
+	delete(t.Members, user)
+	index(m.teamsOf, user, t.Slug, false)
+}
+
+// Snapshot serialises the model; equal models give equal bytes.
+func (m *Model) Snapshot() ([]byte, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return json.Marshal(m.s)
+}
+
+// Restore replaces the model with a snapshot.
+func (m *Model) Restore(b []byte) error {
+	var s state
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.reset(s)
+	return nil
+}
+
+// Resource returns a team (in its own team) or a user (in team "_") as
+// the model shows it, for as-of queries.
+func (m *Model) Resource(team string, agg events.AggregateRef) (any, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	switch agg.Type {
+	case domain.TeamAggregate:
+		t, ok := m.s.Teams[agg.ID]
+		if !ok || team != agg.ID {
+			return nil, false
+		}
+		return t.view(), true
+	case domain.UserAggregate:
+		u, ok := m.s.Users[agg.ID]
+		if !ok || team != domain.NoTeam {
+			return nil, false
+		}
+		return u, true
+	}
+	return nil, false
+}
+
+// TokenHash returns what the model knows of token id, hash included. For
+// authenticators inside weft only; never show it to users.
+func (m *Model) TokenHash(id string) (TokenHash, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	tk, ok := m.s.Tokens[id]
+	return tk, ok
+}

@@ -1,0 +1,21 @@
+// Package audit is the audit service: the history of a team's events, any
+// resource's state as of a past sequence or time, and a team's events live,
+// all answered from the EVENTS log itself (see package query). It has no
+// event types and no read model of its own: as-of states come from the
+// owning services' read models, which they contribute as
+// platform.AsOfSource values to the "asof" group.
+package audit
+
+import (
+	"go.uber.org/fx"
+
+	"weft.dev/services/audit/query"
+)
+
+// Module provides *query.Service. It needs the platform's *events.Store and
+// *slog.Logger, and takes every platform.AsOfSource of the "asof" group.
+var Module = fx.Module("audit",
+	fx.Provide(
+		fx.Annotate(query.New, fx.ParamTags(``, `group:"asof"`, ``)),
+	),
+)

@@ -1,0 +1,170 @@
+package command_test
+
+import (
+	"fmt"
+	"net/netip"
+	"sync"
+	"testing"
+
+	"weft.dev/services/console/command"
+	cd "weft.dev/services/console/domain"
+	"weft.dev/services/fault"
+	infra "weft.dev/services/infra/domain"
+)
+
+func TestConcurrentAppCreationsInOneClusterGetDistinctServiceIPsInItsRange(t *testing.T) {
+	h := setup(t)
+	cluster := h.cluster("acme", "east", "10.96.4.0/26")
+	for _, env := range []string{"dev", "stage"} {
+		if _, err := h.h.CreateEnv(h.ctx, admin, command.CreateEnvInput{Team: "acme", Name: env, ClusterID: cluster}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const n = 10
+	apps := make([]cd.App, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			env := []string{"dev", "stage"}[i%2]
+			var res command.Result[cd.App]
+			res, errs[i] = h.h.CreateApp(h.ctx, member, command.CreateAppInput{Team: "acme", Env: env, Name: fmt.Sprint("app", i), Spec: webSpec()})
+			apps[i] = res.Object
+		}()
+	}
+	close(start)
+	wg.Wait()
+	rng := netip.MustParsePrefix("10.96.4.0/26")
+	seen := map[string]string{}
+	for i, a := range apps {
+		if errs[i] != nil {
+			t.Fatalf("create app%d: %v", i, errs[i])
+		}
+		ip, err := netip.ParseAddr(a.ServiceIP)
+		if err != nil || !rng.Contains(ip) || ip == rng.Addr() {
+			t.Fatalf("app%d got %q, not a host address in %s", i, a.ServiceIP, rng)
+		}
+		if other, dup := seen[a.ServiceIP]; dup {
+			t.Fatalf("%s and %s share %s", other, a.Name, a.ServiceIP)
+		}
+		seen[a.ServiceIP] = a.Name
+		if a.ClusterID != cluster {
+			t.Fatalf("app%d in cluster %s", i, a.ClusterID)
+		}
+	}
+	listed, err := h.q.Apps(h.ctx, member, "acme", "", h.lastSeq())
+	if err != nil || len(listed) != n {
+		t.Fatalf("listed %d apps, %v", len(listed), err)
+	}
+}
+
+func TestDeletedAppsIPIsReusedOnlyAfterTheDelete(t *testing.T) {
+	h := setup(t)
+	_, _, web := h.world()
+	api, err := h.h.CreateApp(h.ctx, member, command.CreateAppInput{Team: "acme", Env: "dev", Name: "api", Spec: webSpec()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if api.Object.ServiceIP == web.ServiceIP {
+		t.Fatalf("api got web's live IP %s", web.ServiceIP)
+	}
+	if _, err := h.h.DeleteApp(h.ctx, member, "acme", web.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The name is free again too.
+	again, err := h.h.CreateApp(h.ctx, member, command.CreateAppInput{Team: "acme", Env: "dev", Name: "web", Spec: webSpec()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Object.ServiceIP != web.ServiceIP || again.Object.ID == web.ID {
+		t.Fatalf("recreated web got %s (id %s); want the freed %s under a new id", again.Object.ServiceIP, again.Object.ID, web.ServiceIP)
+	}
+}
+
+func TestAppAndServiceNamesAreUniqueWithinAnEnvironmentOnly(t *testing.T) {
+	h := setup(t)
+	cluster, _, _ := h.world()
+	if _, err := h.h.CreateEnv(h.ctx, admin, command.CreateEnvInput{Team: "acme", Name: "prod", ClusterID: cluster}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := h.h.CreateApp(h.ctx, member, command.CreateAppInput{Team: "acme", Env: "dev", Name: "web", Spec: webSpec()})
+	if f, ok := fault.As(err); !ok || f.Code != fault.Conflict || f.Field != "name" {
+		t.Fatalf("duplicate app: want CONFLICT on name, got %v", err)
+	}
+	_, err = h.h.CreateService(h.ctx, member, command.CreateServiceInput{Team: "acme", Env: "dev", Name: "web", Kind: cd.Postgres, Spec: webSpec()})
+	if fault.CodeOf(err) != fault.Conflict {
+		t.Fatalf("service named like an app (same DNS name): want CONFLICT, got %v", err)
+	}
+	if _, err := h.h.CreateApp(h.ctx, member, command.CreateAppInput{Team: "acme", Env: "prod", Name: "web", Spec: webSpec()}); err != nil {
+		t.Fatalf("same name in another environment: %v", err)
+	}
+}
+
+func TestManagedServiceLifecycle(t *testing.T) {
+	h := setup(t)
+	h.world()
+	spec := cd.Spec{Ports: []cd.Port{{Port: 5432}}, Backends: []string{"pg-0.db:5432", "pg-1.db:5432"}, LB: cd.Failover}
+	res, err := h.h.CreateService(h.ctx, member, command.CreateServiceInput{Team: "acme", Env: "dev", Name: "db", Kind: cd.Postgres, Spec: spec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Object.ServiceIP == "" || res.Object.Kind != cd.Postgres || res.Object.Spec.Health.Type != cd.CheckTCP {
+		t.Fatalf("service %+v", res.Object)
+	}
+	spec.Backends = spec.Backends[:1]
+	up, err := h.h.UpdateService(h.ctx, member, command.UpdateServiceInput{Team: "acme", ID: res.Object.ID, Kind: cd.Postgres, Spec: spec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := h.q.Service(h.ctx, member, "acme", res.Object.ID, up.Seq)
+	if err != nil || len(got.Spec.Backends) != 1 || got.EnvName != "dev" || got.ClusterName != "east" || got.ServiceIP != res.Object.ServiceIP {
+		t.Fatalf("service view %+v, %v", got, err)
+	}
+	del, err := h.h.DeleteService(h.ctx, member, "acme", res.Object.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.q.Service(h.ctx, member, "acme", res.Object.ID, del.Seq); fault.CodeOf(err) != fault.NotFound {
+		t.Fatalf("deleted service: %v", err)
+	}
+}
+
+func TestEnvironmentsAndTheirClusters(t *testing.T) {
+	h := setup(t)
+	cluster, env, app := h.world()
+	if _, err := h.h.DeleteEnv(h.ctx, admin, "acme", "dev"); fault.CodeOf(err) != fault.Conflict {
+		t.Fatalf("delete env with an app: want CONFLICT, got %v", err)
+	}
+	if _, err := h.h.CreateEnv(h.ctx, admin, command.CreateEnvInput{Team: "acme", Name: "dev", ClusterID: cluster}); fault.CodeOf(err) != fault.Conflict {
+		t.Fatalf("duplicate env name: want CONFLICT, got %v", err)
+	}
+	if _, err := h.h.CreateEnv(h.ctx, member, command.CreateEnvInput{Team: "acme", Name: "qa", ClusterID: cluster}); fault.CodeOf(err) != fault.Forbidden {
+		t.Fatalf("member creating an env: want FORBIDDEN, got %v", err)
+	}
+
+	// Deleting the cluster leaves the environment, shown as homeless.
+	seq := h.infra("acme", infra.ClusterAggregate, cluster, infra.ClusterDeleted{ID: cluster, Name: "east"})
+	got, err := h.q.Env(h.ctx, member, "acme", "dev", seq)
+	if err != nil || !got.ClusterGone || got.ClusterName != "east" || got.Apps != 1 {
+		t.Fatalf("env after cluster delete %+v, %v", got, err)
+	}
+	_, err = h.h.CreateApp(h.ctx, member, command.CreateAppInput{Team: "acme", Env: env.Name, Name: "api", Spec: webSpec()})
+	if fault.CodeOf(err) != fault.Conflict {
+		t.Fatalf("app in a deleted cluster: want CONFLICT, got %v", err)
+	}
+	if _, err := h.h.DeleteApp(h.ctx, member, "acme", app.ID); err != nil {
+		t.Fatalf("delete app of a deleted cluster: %v", err)
+	}
+	del, err := h.h.DeleteEnv(h.ctx, admin, "acme", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	envs, err := h.q.Envs(h.ctx, member, "acme", del.Seq)
+	if err != nil || len(envs) != 0 {
+		t.Fatalf("envs after delete %+v, %v", envs, err)
+	}
+}

@@ -1,0 +1,133 @@
+// Package command holds the console's use cases, one handler method each.
+// Every handler checks the caller (auth.Principal.Require: members for
+// apps, services and intercepts; admins for environments and policies),
+// validates input at the edge (a *fault.Error naming the field, nothing
+// appended), then runs events.Handle: load → decide → append atomically
+// with the writes that keep team-wide invariants (names through uniq,
+// service IPs through the cluster's svcrange aggregate, one intercept per
+// app port through the app aggregate) → retry on conflict.
+//
+// References to other aggregates (clusters, devices, environments, apps)
+// are checked against the log itself, not the read model, so a resource
+// created a moment ago is found without waiting for a projection.
+//
+// Each handler returns the resulting object and Seq, the stream sequence
+// of the last event appended (or the aggregate's version when nothing
+// changed), for read-your-writes queries.
+package command
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"weft.dev/events"
+	"weft.dev/services/fault"
+	infra "weft.dev/services/infra/domain"
+)
+
+// Directory is what handlers need from the read model: counting an
+// environment's apps and services before deleting it.
+type Directory interface {
+	WaitFor(ctx context.Context, seq uint64) error
+	EnvWorkloads(team, envID string) int
+}
+
+// Handlers runs the console's commands.
+type Handlers struct {
+	store *events.Store
+	dir   Directory
+}
+
+// New returns the handlers. The store's registry must hold the console's,
+// uniq's and infra's event types.
+func New(store *events.Store, dir Directory) *Handlers {
+	return &Handlers{store: store, dir: dir}
+}
+
+// Result is a command's resulting object and the sequence to wait for.
+type Result[T any] struct {
+	Object T
+	Seq    uint64
+}
+
+func newID() (string, error) {
+	u, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("new id: %w", err)
+	}
+	return u.String(), nil
+}
+
+func checkID(field, id string) error {
+	if id == "" {
+		return fault.Invalidf(field, "is required")
+	}
+	if err := events.ValidateToken(field, id); err != nil {
+		return fault.Invalidf(field, "%q is not an id", id)
+	}
+	return nil
+}
+
+func seqOf[S any](r events.Result[S]) uint64 {
+	if r.LastSeq != 0 {
+		return r.LastSeq
+	}
+	return r.Version
+}
+
+// load folds an aggregate's events into a state.
+func load[S any](ctx context.Context, s *events.Store, team string, agg events.AggregateRef, evolve func(S, events.Recorded) S) (S, uint64, error) {
+	var state S
+	v, err := s.LoadFunc(ctx, team, agg, func(r events.Recorded) error {
+		state = evolve(state, r)
+		return nil
+	})
+	if err != nil {
+		return state, 0, fmt.Errorf("load %s: %w", agg, err)
+	}
+	return state, v, nil
+}
+
+// cluster is what commands need of an infra cluster.
+type cluster struct {
+	ID, Name, ServiceRange string
+	Created, Deleted       bool
+}
+
+func evolveCluster(c cluster, r events.Recorded) cluster {
+	switch e := r.Data.(type) {
+	case infra.ClusterCreated:
+		c.ID, c.Name, c.ServiceRange, c.Created = e.ID, e.Name, e.ServiceRange, true
+	case infra.ClusterDeleted:
+		c.Deleted = true
+	}
+	return c
+}
+
+func (h *Handlers) cluster(ctx context.Context, team, id string) (cluster, error) {
+	c, _, err := load(ctx, h.store, team, events.AggregateRef{Type: infra.ClusterAggregate, ID: id}, evolveCluster)
+	return c, err
+}
+
+// device is what commands need of an infra device.
+type device struct {
+	ID, Name, IP     string
+	Created, Deleted bool
+}
+
+func evolveDevice(d device, r events.Recorded) device {
+	switch e := r.Data.(type) {
+	case infra.DeviceCreated:
+		d.ID, d.Name, d.IP, d.Created = e.ID, e.Name, e.IP, true
+	case infra.DeviceDeleted:
+		d.Deleted = true
+	}
+	return d
+}
+
+func (h *Handlers) device(ctx context.Context, team, id string) (device, error) {
+	d, _, err := load(ctx, h.store, team, events.AggregateRef{Type: infra.DeviceAggregate, ID: id}, evolveDevice)
+	return d, err
+}

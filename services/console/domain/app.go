@@ -1,0 +1,111 @@
+package domain
+
+import (
+	"maps"
+	"reflect"
+
+	"weft.dev/events"
+	"weft.dev/services/fault"
+)
+
+// App is an app's state.
+type App struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	EnvID     string `json:"envId"`
+	ClusterID string `json:"clusterId"`
+	ServiceIP string `json:"serviceIp"`
+	Spec      Spec   `json:"spec"`
+	// Intercepts maps an intercepted port ("80/tcp") to its intercept's id.
+	Intercepts map[string]string `json:"intercepts,omitempty"`
+	Deleted    bool              `json:"deleted,omitempty"`
+}
+
+// Exists reports whether the app was created and not deleted.
+func (a App) Exists() bool { return a.ID != "" && !a.Deleted }
+
+// EvolveApp folds one event into an app. It never mutates the input's map.
+func EvolveApp(s App, r events.Recorded) App {
+	switch e := r.Data.(type) {
+	case AppCreated:
+		return App{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec}
+	case AppUpdated:
+		s.Spec = e.Spec
+	case AppDeleted:
+		s.Deleted = true
+	case AppInterceptAttached:
+		s.Intercepts = maps.Clone(s.Intercepts)
+		if s.Intercepts == nil {
+			s.Intercepts = map[string]string{}
+		}
+		s.Intercepts[e.Port.String()] = e.InterceptID
+	case AppInterceptDetached:
+		s.Intercepts = maps.Clone(s.Intercepts)
+		delete(s.Intercepts, e.Port.String())
+	}
+	return s
+}
+
+func appMissing(s App) error {
+	return wrap(ErrNotFound, NotFound("app", "app %s", s.ID))
+}
+
+// DecideUpdateApp replaces the spec (already normalized). A port that is
+// intercepted may not be removed.
+func DecideUpdateApp(s App, spec Spec) ([]any, error) {
+	if !s.Exists() {
+		return nil, appMissing(s)
+	}
+	for port, ic := range s.Intercepts {
+		still := false
+		for _, p := range spec.Ports {
+			still = still || p.String() == port
+		}
+		if !still {
+			return nil, wrap(ErrHasIntercepts, &fault.Error{Code: fault.Conflict, Field: "spec.ports",
+				Msg: "port " + port + " is intercepted (intercept " + ic + "); stop the intercept before removing the port"})
+		}
+	}
+	if reflect.DeepEqual(s.Spec, spec) {
+		return nil, nil
+	}
+	return []any{AppUpdated{ID: s.ID, Spec: spec}}, nil
+}
+
+// DecideDeleteApp deletes an app that has no active intercept.
+func DecideDeleteApp(s App) ([]any, error) {
+	if !s.Exists() {
+		return nil, appMissing(s)
+	}
+	if len(s.Intercepts) > 0 {
+		return nil, wrap(ErrHasIntercepts, fault.Conflictf("app %s has %d active intercept(s); stop them first", s.Name, len(s.Intercepts)))
+	}
+	return []any{AppDeleted{ID: s.ID, Name: s.Name, EnvID: s.EnvID, ClusterID: s.ClusterID, ServiceIP: s.ServiceIP}}, nil
+}
+
+// DecideAttachIntercept marks port as intercepted by interceptID: refused
+// when the app lacks the port or another intercept holds it.
+func DecideAttachIntercept(s App, interceptID string, port Port) ([]any, error) {
+	if !s.Exists() {
+		return nil, appMissing(s)
+	}
+	if !s.Spec.Has(port) {
+		return nil, wrap(ErrUnknownPort, fault.Invalidf("port", "app %s has no port %s", s.Name, port))
+	}
+	if cur, ok := s.Intercepts[port.String()]; ok {
+		if cur == interceptID {
+			return nil, nil
+		}
+		return nil, wrap(ErrPortIntercepted, &fault.Error{Code: fault.Conflict, Field: "port",
+			Msg: "port " + port.String() + " of app " + s.Name + " is already intercepted (intercept " + cur + ")"})
+	}
+	return []any{AppInterceptAttached{ID: s.ID, InterceptID: interceptID, Port: port}}, nil
+}
+
+// DecideDetachIntercept frees port if interceptID holds it; nothing otherwise.
+func DecideDetachIntercept(s App, interceptID string, port Port) []any {
+	if s.ID == "" || s.Intercepts[port.String()] != interceptID {
+		return nil
+	}
+	return []any{AppInterceptDetached{ID: s.ID, InterceptID: interceptID, Port: port}}
+}

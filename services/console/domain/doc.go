@@ -1,0 +1,48 @@
+// Package domain is the console service's pure core: environments, apps,
+// managed services, intercepts, access policies and the per-cluster service
+// IP range, each an aggregate with Decide (state, command → events) and
+// Evolve (state, event → state) functions, plus the access policy evaluation
+// Decide. It imports no I/O: handlers in package command load, decide and
+// append; the read model in package readmodel projects.
+//
+// Aggregates (subject ev.<team>.<type>.<id>):
+//   - env/<uuid>: an environment, named (unique per team, uniq kind "env"),
+//     homed in one cluster of the team.
+//   - app/<uuid> and service/<uuid>: an app or managed service in an
+//     environment, with ports, backends, load balancing, a health check and a
+//     service IP from its cluster's service range. Apps and services of one
+//     environment share one name space (uniq kind "app", name
+//     "<envID>-<name>"): both become DNS names <name>.<env>.<team>.<zone>.
+//     The environment id is a fixed-length UUID without dots, so the
+//     combined token can neither collide across environments nor break the
+//     subject.
+//   - svcrange/<clusterID>: the service IPs handed out in one cluster's
+//     range. Every allocation is appended here with the expected version,
+//     atomically with the creating event, so two apps never get one IP; an
+//     IP is reused only after the event releasing it (the delete).
+//   - intercept/<uuid>: one redirection of an app port to a device's
+//     address. The app aggregate records which of its ports are
+//     intercepted (AppInterceptAttached/Detached, appended atomically with
+//     InterceptStarted/Stopped), so at most one intercept is active per
+//     app port under any concurrency.
+//   - policy/<uuid>: an access rule, named (uniq kind "policy").
+//
+// Rules:
+//   - Roles: members create, update and delete apps and services and start
+//     and stop intercepts; admins and owners also manage environments and
+//     access policies.
+//   - An environment can be deleted only when it holds no apps or services
+//     (checked against the read model caught up to the log's end; a create
+//     racing the delete can slip through).
+//   - When a cluster is deleted, its environments stay (they show the
+//     cluster as gone); new apps and services there are refused with
+//     CONFLICT, existing ones can still be updated and deleted, which frees
+//     their IPs.
+//   - An app with an active intercept cannot be deleted, and an intercepted
+//     port cannot be removed from it (CONFLICT): stop the intercept first.
+//   - Access: policies are evaluated by priority, higher first; among the
+//     matching policies of the highest matching priority a deny wins; when
+//     no policy matches, the team default is allow.
+//
+// Event type names are console.<aggregate>.<past-tense verb>.
+package domain

@@ -1,0 +1,179 @@
+package domain
+
+import "weft.dev/events"
+
+// Aggregate types of the console service (subject tokens).
+const (
+	EnvAggregate       = "env"
+	AppAggregate       = "app"
+	ServiceAggregate   = "service"
+	InterceptAggregate = "intercept"
+	PolicyAggregate    = "policy"
+	SvcRangeAggregate  = "svcrange" // id: the cluster's id
+)
+
+// Name kinds claimed through uniq.
+const (
+	EnvNameKind    = "env"
+	AppNameKind    = "app" // apps and services, name "<envID>-<name>"
+	PolicyNameKind = "policy"
+)
+
+// AppNameKey is the uniq name of an app or service called name in env.
+func AppNameKey(envID, name string) string { return envID + "-" + name }
+
+// EnvCreated: an environment was made in a cluster.
+type EnvCreated struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	ClusterID string `json:"clusterId"`
+}
+
+// EnvDeleted: the environment is gone; its name is free.
+type EnvDeleted struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// AppCreated: an app got its spec and a service IP in its cluster's range.
+type AppCreated struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	EnvID     string `json:"envId"`
+	ClusterID string `json:"clusterId"`
+	ServiceIP string `json:"serviceIp"`
+	Spec      Spec   `json:"spec"`
+}
+
+// AppUpdated: the app's network spec was replaced.
+type AppUpdated struct {
+	ID   string `json:"id"`
+	Spec Spec   `json:"spec"`
+}
+
+// AppDeleted: the app is gone; its service IP is released with it.
+type AppDeleted struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	EnvID     string `json:"envId"`
+	ClusterID string `json:"clusterId"`
+	ServiceIP string `json:"serviceIp"`
+}
+
+// AppInterceptAttached: one of the app's ports is now intercepted.
+type AppInterceptAttached struct {
+	ID          string `json:"id"` // the app's
+	InterceptID string `json:"interceptId"`
+	Port        Port   `json:"port"`
+}
+
+// AppInterceptDetached: the port's intercept ended.
+type AppInterceptDetached struct {
+	ID          string `json:"id"`
+	InterceptID string `json:"interceptId"`
+	Port        Port   `json:"port"`
+}
+
+// ServiceCreated: a managed service got its spec and a service IP.
+type ServiceCreated struct {
+	ID        string      `json:"id"`
+	Name      string      `json:"name"`
+	Kind      ServiceKind `json:"kind"`
+	EnvID     string      `json:"envId"`
+	ClusterID string      `json:"clusterId"`
+	ServiceIP string      `json:"serviceIp"`
+	Spec      Spec        `json:"spec"`
+}
+
+// ServiceUpdated: the managed service's spec (and kind) was replaced.
+type ServiceUpdated struct {
+	ID   string      `json:"id"`
+	Kind ServiceKind `json:"kind"`
+	Spec Spec        `json:"spec"`
+}
+
+// ServiceDeleted: the managed service is gone; its IP is released.
+type ServiceDeleted struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	EnvID     string `json:"envId"`
+	ClusterID string `json:"clusterId"`
+	ServiceIP string `json:"serviceIp"`
+}
+
+// ServiceIPAllocated: the cluster's range handed an IP to an app or service.
+// CIDR is the range, recorded so the aggregate decides without infra's data.
+type ServiceIPAllocated struct {
+	ClusterID string `json:"clusterId"`
+	CIDR      string `json:"cidr"`
+	IP        string `json:"ip"`
+	OwnerKind string `json:"ownerKind"` // app or service
+	OwnerID   string `json:"ownerId"`
+}
+
+// ServiceIPReleased: the IP is free again.
+type ServiceIPReleased struct {
+	ClusterID string `json:"clusterId"`
+	IP        string `json:"ip"`
+	OwnerID   string `json:"ownerId"`
+}
+
+// InterceptStarted: traffic to the app's port now goes to a device.
+type InterceptStarted struct {
+	ID         string `json:"id"`
+	AppID      string `json:"appId"`
+	EnvID      string `json:"envId"`
+	Port       Port   `json:"port"`
+	DeviceID   string `json:"deviceId"`
+	TargetIP   string `json:"targetIp"` // the device's mesh IP when started
+	TargetPort int    `json:"targetPort"`
+	StartedBy  string `json:"startedBy"` // user id
+}
+
+// InterceptStopped: traffic goes to the app's backends again.
+type InterceptStopped struct {
+	ID        string `json:"id"`
+	AppID     string `json:"appId"`
+	Port      Port   `json:"port"`
+	StoppedBy string `json:"stoppedBy"`
+}
+
+// PolicyCreated: an access rule was added.
+type PolicyCreated struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Rule Rule   `json:"rule"`
+}
+
+// PolicyUpdated: the rule was replaced.
+type PolicyUpdated struct {
+	ID   string `json:"id"`
+	Rule Rule   `json:"rule"`
+}
+
+// PolicyDeleted: the rule is gone; its name is free.
+type PolicyDeleted struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Register registers the console event types.
+func Register(r *events.Registry) {
+	events.Register[EnvCreated](r, "console.env.created", 1)
+	events.Register[EnvDeleted](r, "console.env.deleted", 1)
+	events.Register[AppCreated](r, "console.app.created", 1)
+	events.Register[AppUpdated](r, "console.app.updated", 1)
+	events.Register[AppDeleted](r, "console.app.deleted", 1)
+	events.Register[AppInterceptAttached](r, "console.app.intercept-attached", 1)
+	events.Register[AppInterceptDetached](r, "console.app.intercept-detached", 1)
+	events.Register[ServiceCreated](r, "console.service.created", 1)
+	events.Register[ServiceUpdated](r, "console.service.updated", 1)
+	events.Register[ServiceDeleted](r, "console.service.deleted", 1)
+	events.Register[ServiceIPAllocated](r, "console.svcrange.ip-allocated", 1)
+	events.Register[ServiceIPReleased](r, "console.svcrange.ip-released", 1)
+	events.Register[InterceptStarted](r, "console.intercept.started", 1)
+	events.Register[InterceptStopped](r, "console.intercept.stopped", 1)
+	events.Register[PolicyCreated](r, "console.policy.created", 1)
+	events.Register[PolicyUpdated](r, "console.policy.updated", 1)
+	events.Register[PolicyDeleted](r, "console.policy.deleted", 1)
+}

@@ -1,0 +1,254 @@
+package readmodel
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"time"
+
+	"weft.dev/events/projection"
+	"weft.dev/services/auth"
+	cd "weft.dev/services/console/domain"
+	"weft.dev/services/fault"
+)
+
+// MaxWait bounds how long a query waits for its minSeq.
+const MaxWait = 5 * time.Second
+
+// Waiter is the runner feeding the model (a *projection.Runner).
+type Waiter interface {
+	WaitFor(ctx context.Context, seq uint64) error
+}
+
+// Queries answers the console's reads, each scoped to the caller's team.
+type Queries struct {
+	m *Model
+	w Waiter
+}
+
+// NewQueries returns the queries over m, fed by w.
+func NewQueries(m *Model, w Waiter) *Queries { return &Queries{m: m, w: w} }
+
+// WaitFor waits, at most MaxWait, until the model applied seq.
+func (q *Queries) WaitFor(ctx context.Context, seq uint64) error {
+	if seq == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, MaxWait)
+	defer cancel()
+	if err := q.w.WaitFor(ctx, seq); err != nil {
+		if errors.Is(err, projection.ErrBehind) {
+			return &fault.Error{Code: fault.Unavailable, Msg: "the console read model has not caught up yet; retry shortly"}
+		}
+		return err
+	}
+	return nil
+}
+
+// read checks the caller, waits for minSeq and runs fn on the team's data
+// under the read lock (an empty team when it has no data yet).
+func (q *Queries) read(ctx context.Context, p auth.Principal, teamName string, minSeq uint64, fn func(*teamData)) error {
+	if err := p.Require(teamName, auth.Member); err != nil {
+		return err
+	}
+	if err := q.WaitFor(ctx, minSeq); err != nil {
+		return err
+	}
+	q.m.mu.RLock()
+	defer q.m.mu.RUnlock()
+	t, ok := q.m.teams[teamName]
+	if !ok {
+		t = newTeam()
+	}
+	fn(t)
+	return nil
+}
+
+// Envs lists the team's environments by name.
+func (q *Queries) Envs(ctx context.Context, p auth.Principal, team string, minSeq uint64) ([]Env, error) {
+	out := []Env{}
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		for _, e := range t.Envs {
+			out = append(out, t.envView(e))
+		}
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, err
+}
+
+// Env returns the environment called name.
+func (q *Queries) Env(ctx context.Context, p auth.Principal, team, name string, minSeq uint64) (Env, error) {
+	var out Env
+	found := false
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		for _, e := range t.Envs {
+			if e.Name == name {
+				out, found = t.envView(e), true
+			}
+		}
+	})
+	if err == nil && !found {
+		err = cd.NotFound("name", "environment %q", name)
+	}
+	return out, err
+}
+
+// Apps lists the team's apps, in one environment when env is not empty,
+// by environment and name.
+func (q *Queries) Apps(ctx context.Context, p auth.Principal, team, env string, minSeq uint64) ([]App, error) {
+	out := []App{}
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		for _, a := range t.Apps {
+			if env == "" || t.Envs[a.EnvID].Name == env {
+				out = append(out, t.appView(a))
+			}
+		}
+	})
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].EnvName+"/"+out[i].Name < out[j].EnvName+"/"+out[j].Name
+	})
+	return out, err
+}
+
+// App returns the app with id.
+func (q *Queries) App(ctx context.Context, p auth.Principal, team, id string, minSeq uint64) (App, error) {
+	var out App
+	found := false
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		if a, ok := t.Apps[id]; ok {
+			out, found = t.appView(a), true
+		}
+	})
+	if err == nil && !found {
+		err = cd.NotFound("id", "app %s", id)
+	}
+	return out, err
+}
+
+// Services lists the team's managed services, in one environment when env
+// is not empty.
+func (q *Queries) Services(ctx context.Context, p auth.Principal, team, env string, minSeq uint64) ([]Service, error) {
+	out := []Service{}
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		for _, s := range t.Services {
+			if env == "" || t.Envs[s.EnvID].Name == env {
+				out = append(out, t.serviceView(s))
+			}
+		}
+	})
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].EnvName+"/"+out[i].Name < out[j].EnvName+"/"+out[j].Name
+	})
+	return out, err
+}
+
+// Service returns the managed service with id.
+func (q *Queries) Service(ctx context.Context, p auth.Principal, team, id string, minSeq uint64) (Service, error) {
+	var out Service
+	found := false
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		if s, ok := t.Services[id]; ok {
+			out, found = t.serviceView(s), true
+		}
+	})
+	if err == nil && !found {
+		err = cd.NotFound("id", "service %s", id)
+	}
+	return out, err
+}
+
+// Intercepts lists the team's intercepts, newest first; only active ones
+// when activeOnly.
+func (q *Queries) Intercepts(ctx context.Context, p auth.Principal, team string, activeOnly bool, minSeq uint64) ([]Intercept, error) {
+	out := []Intercept{}
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		for _, i := range t.Intercepts {
+			if i.Active || !activeOnly {
+				out = append(out, t.interceptView(i))
+			}
+		}
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].StartedAt.Equal(out[j].StartedAt) {
+			return out[i].StartedAt.After(out[j].StartedAt)
+		}
+		return out[i].ID > out[j].ID
+	})
+	return out, err
+}
+
+// Intercept returns the intercept with id.
+func (q *Queries) Intercept(ctx context.Context, p auth.Principal, team, id string, minSeq uint64) (Intercept, error) {
+	var out Intercept
+	found := false
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		if i, ok := t.Intercepts[id]; ok {
+			out, found = t.interceptView(i), true
+		}
+	})
+	if err == nil && !found {
+		err = cd.NotFound("id", "intercept %s", id)
+	}
+	return out, err
+}
+
+// Policies lists the team's access policies in evaluation order: higher
+// priority first, deny before allow, then by name.
+func (q *Queries) Policies(ctx context.Context, p auth.Principal, team string, minSeq uint64) ([]Policy, error) {
+	out := []Policy{}
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		for _, pol := range t.Policies {
+			out = append(out, t.policyView(pol))
+		}
+	})
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].Rule, out[j].Rule
+		if a.Priority != b.Priority {
+			return a.Priority > b.Priority
+		}
+		if a.Action != b.Action {
+			return a.Action == cd.Deny
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out, err
+}
+
+// Access evaluates the team's policies for a connection from src to dst.
+func (q *Queries) Access(ctx context.Context, p auth.Principal, team string, src cd.Identity, dst cd.Target, minSeq uint64) (cd.Verdict, error) {
+	var v cd.Verdict
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		pols := make([]cd.Policy, 0, len(t.Policies))
+		for _, pol := range t.Policies {
+			pols = append(pols, pol)
+		}
+		if dst.EnvID == "" {
+			dst.EnvID = t.Apps[dst.AppID].EnvID
+		}
+		v = cd.Decide(pols, src, dst)
+	})
+	return v, err
+}
+
+// EnvWorkloads counts the apps and services in an environment, as applied
+// so far (callers wait for the sequence they need first).
+func (q *Queries) EnvWorkloads(team, envID string) int {
+	q.m.mu.RLock()
+	defer q.m.mu.RUnlock()
+	t, ok := q.m.teams[team]
+	if !ok {
+		return 0
+	}
+	n := 0
+	for _, a := range t.Apps {
+		if a.EnvID == envID {
+			n++
+		}
+	}
+	for _, s := range t.Services {
+		if s.EnvID == envID {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,122 @@
+package readmodel
+
+import (
+	"sort"
+	"time"
+
+	cd "weft.dev/services/console/domain"
+)
+
+// Env is an environment as users see it.
+type Env struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	ClusterID   string    `json:"clusterId"`
+	ClusterName string    `json:"clusterName"`
+	ClusterGone bool      `json:"clusterGone"` // the cluster was deleted
+	Apps        int       `json:"apps"`
+	Services    int       `json:"services"`
+	CreatedBy   string    `json:"createdBy"`
+	CreatedAt   time.Time `json:"createdAt"`
+}
+
+// App is an app as users see it.
+type App struct {
+	ID          string      `json:"id"`
+	Name        string      `json:"name"`
+	EnvID       string      `json:"envId"`
+	EnvName     string      `json:"envName"`
+	ClusterID   string      `json:"clusterId"`
+	ClusterName string      `json:"clusterName"`
+	ServiceIP   string      `json:"serviceIp"`
+	Spec        cd.Spec     `json:"spec"`
+	Intercepts  []Intercept `json:"intercepts"` // active ones, by port
+	CreatedBy   string      `json:"createdBy"`
+	CreatedAt   time.Time   `json:"createdAt"`
+	UpdatedAt   time.Time   `json:"updatedAt"`
+}
+
+// Service is a managed service as users see it.
+type Service struct {
+	ID          string         `json:"id"`
+	Name        string         `json:"name"`
+	Kind        cd.ServiceKind `json:"kind"`
+	EnvID       string         `json:"envId"`
+	EnvName     string         `json:"envName"`
+	ClusterID   string         `json:"clusterId"`
+	ClusterName string         `json:"clusterName"`
+	ServiceIP   string         `json:"serviceIp"`
+	Spec        cd.Spec        `json:"spec"`
+	CreatedBy   string         `json:"createdBy"`
+	CreatedAt   time.Time      `json:"createdAt"`
+	UpdatedAt   time.Time      `json:"updatedAt"`
+}
+
+// Intercept is an intercept as users see it.
+type Intercept struct {
+	cd.Intercept
+	AppName    string `json:"appName"`
+	EnvName    string `json:"envName"`
+	DeviceName string `json:"deviceName"`
+	DeviceGone bool   `json:"deviceGone"` // the target device was deleted
+	Target     string `json:"target"`     // ip:port
+}
+
+// Policy is an access policy as users see it.
+type Policy struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Rule      cd.Rule   `json:"rule"`
+	CreatedBy string    `json:"createdBy"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+func (t *teamData) envView(e cd.Env) Env {
+	c, ok := t.Clusters[e.ClusterID]
+	v := Env{ID: e.ID, Name: e.Name, ClusterID: e.ClusterID, ClusterName: c.Name, ClusterGone: !ok || c.Deleted,
+		CreatedBy: t.Meta[e.ID].CreatedBy, CreatedAt: t.Meta[e.ID].CreatedAt}
+	for _, a := range t.Apps {
+		if a.EnvID == e.ID {
+			v.Apps++
+		}
+	}
+	for _, s := range t.Services {
+		if s.EnvID == e.ID {
+			v.Services++
+		}
+	}
+	return v
+}
+
+func (t *teamData) appView(a cd.App) App {
+	md := t.Meta[a.ID]
+	v := App{ID: a.ID, Name: a.Name, EnvID: a.EnvID, EnvName: t.Envs[a.EnvID].Name, ClusterID: a.ClusterID,
+		ClusterName: t.Clusters[a.ClusterID].Name, ServiceIP: a.ServiceIP, Spec: a.Spec, Intercepts: []Intercept{},
+		CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
+	for _, id := range a.Intercepts {
+		if i, ok := t.Intercepts[id]; ok {
+			v.Intercepts = append(v.Intercepts, t.interceptView(i))
+		}
+	}
+	sort.Slice(v.Intercepts, func(i, j int) bool { return v.Intercepts[i].Port.String() < v.Intercepts[j].Port.String() })
+	return v
+}
+
+func (t *teamData) serviceView(s cd.Service) Service {
+	md := t.Meta[s.ID]
+	return Service{ID: s.ID, Name: s.Name, Kind: s.Kind, EnvID: s.EnvID, EnvName: t.Envs[s.EnvID].Name, ClusterID: s.ClusterID,
+		ClusterName: t.Clusters[s.ClusterID].Name, ServiceIP: s.ServiceIP, Spec: s.Spec,
+		CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
+}
+
+func (t *teamData) interceptView(i cd.Intercept) Intercept {
+	d, ok := t.Devices[i.DeviceID]
+	return Intercept{Intercept: i, AppName: t.Apps[i.AppID].Name, EnvName: t.Envs[i.EnvID].Name,
+		DeviceName: d.Name, DeviceGone: !ok, Target: i.Target()}
+}
+
+func (t *teamData) policyView(p cd.Policy) Policy {
+	md := t.Meta[p.ID]
+	return Policy{ID: p.ID, Name: p.Name, Rule: p.Rule, CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
+}

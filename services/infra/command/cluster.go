@@ -1,0 +1,234 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"weft.dev/events"
+	"weft.dev/services/auth"
+	"weft.dev/services/fault"
+	"weft.dev/services/infra/domain"
+	"weft.dev/services/uniq"
+	"weft.dev/services/validate"
+)
+
+// CreateClusterInput names a new cluster.
+type CreateClusterInput struct {
+	Team string
+	Name string
+}
+
+// CreateCluster adds a cluster to the team's network: a gateway address, a
+// service range, the name, and a one-time agent enrolment secret, all in
+// one atomic append. Admins and owners only.
+func (h *Handlers) CreateCluster(ctx context.Context, p auth.Principal, in CreateClusterInput) (Result[ClusterWithSecret], error) {
+	if err := require(p, in.Team, auth.Admin); err != nil {
+		return Result[ClusterWithSecret]{}, err
+	}
+	if err := validate.Name("name", in.Name); err != nil {
+		return Result[ClusterWithSecret]{}, err
+	}
+	id, err := newID()
+	if err != nil {
+		return Result[ClusterWithSecret]{}, err
+	}
+	secret, err := newSecret()
+	if err != nil {
+		return Result[ClusterWithSecret]{}, err
+	}
+	var created domain.ClusterCreated
+	var res events.Result[domain.Network]
+	err = h.onNetwork(in.Team, func() (err error) {
+		res, err = events.Handle(ctx, h.store, events.Command[domain.Network]{
+			Team: in.Team, Aggregate: networkRef, Actor: p.Actor(),
+			Evolve: domain.EvolveNetwork,
+			Decide: func(n domain.Network) ([]any, error) { return domain.DecideAllocateCluster(n, id) },
+			Also: func(ctx context.Context, _ domain.Network, decided []any) ([]events.Write, error) {
+				ip, cidr := domain.Allocated(decided, id)
+				created = domain.ClusterCreated{ID: id, Name: in.Name, GatewayIP: ip, ServiceRange: cidr, EnrolmentSecretHash: domain.HashSecret(secret)}
+				claim, err := uniq.Claim(ctx, h.store, in.Team, p.Actor(), ClusterNameKind, in.Name, id)
+				if err != nil {
+					return nil, err
+				}
+				return []events.Write{claim, {Expected: 0, Events: []events.Event{{
+					Team: in.Team, Aggregate: clusterRef(id), Actor: p.Actor(), Data: created,
+				}}}}, nil
+			},
+		})
+		return err
+	})
+	if err != nil {
+		return Result[ClusterWithSecret]{}, fmt.Errorf("create cluster %s: %w", in.Name, err)
+	}
+	c := domain.EvolveCluster(domain.Cluster{}, events.Recorded{Data: created})
+	return Result[ClusterWithSecret]{Object: ClusterWithSecret{Cluster: clusterView(c), EnrolmentSecret: secret}, Seq: res.LastSeq}, nil
+}
+
+// ClusterInput points at one cluster.
+type ClusterInput struct {
+	Team string
+	ID   string
+}
+
+// RotateEnrolmentSecret replaces the cluster's enrolment secret with a new
+// one-time secret (returned once); the old one stops working, and the
+// cluster can be enrolled again (e.g. after reinstalling its agent).
+// Admins and owners only.
+func (h *Handlers) RotateEnrolmentSecret(ctx context.Context, p auth.Principal, in ClusterInput) (Result[ClusterWithSecret], error) {
+	if err := require(p, in.Team, auth.Admin); err != nil {
+		return Result[ClusterWithSecret]{}, err
+	}
+	if err := checkID("id", in.ID); err != nil {
+		return Result[ClusterWithSecret]{}, err
+	}
+	secret, err := newSecret()
+	if err != nil {
+		return Result[ClusterWithSecret]{}, err
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[domain.Cluster]{
+		Team: in.Team, Aggregate: clusterRef(in.ID), Actor: p.Actor(),
+		Evolve: domain.EvolveCluster,
+		Decide: func(c domain.Cluster) ([]any, error) {
+			return domain.DecideRotateSecret(c, in.ID, domain.HashSecret(secret))
+		},
+	})
+	if err != nil {
+		return Result[ClusterWithSecret]{}, fmt.Errorf("rotate enrolment secret of cluster %s: %w", in.ID, err)
+	}
+	return Result[ClusterWithSecret]{Object: ClusterWithSecret{Cluster: clusterView(res.State), EnrolmentSecret: secret}, Seq: seqOf(res)}, nil
+}
+
+// EnrolInput is what an agent presents to enrol its cluster.
+type EnrolInput struct {
+	Team      string
+	ClusterID string
+	Secret    string
+}
+
+// Enrol spends the cluster's enrolment secret: it must match (compared in
+// constant time) and not have been used. Every refusal is the same
+// UNAUTHENTICATED fault. The caller is the system principal acting for the
+// agent (the enrolment endpoint), or an admin of the team.
+func (h *Handlers) Enrol(ctx context.Context, p auth.Principal, in EnrolInput) (Result[Cluster], error) {
+	if err := require(p, in.Team, auth.Admin); err != nil {
+		return Result[Cluster]{}, err
+	}
+	if err := checkID("clusterId", in.ClusterID); err != nil {
+		return Result[Cluster]{}, err
+	}
+	if in.Secret == "" {
+		return Result[Cluster]{}, fault.Invalidf("secret", "is required")
+	}
+	if len(in.Secret) > 256 {
+		return Result[Cluster]{}, fault.Invalidf("secret", "is longer than any enrolment secret")
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[domain.Cluster]{
+		Team: in.Team, Aggregate: clusterRef(in.ClusterID), Actor: p.Actor(),
+		Evolve: domain.EvolveCluster,
+		Decide: func(c domain.Cluster) ([]any, error) { return domain.DecideEnrol(c, in.Secret) },
+	})
+	if err != nil {
+		return Result[Cluster]{}, fmt.Errorf("enrol cluster %s: %w", in.ClusterID, err)
+	}
+	return Result[Cluster]{Object: clusterView(res.State), Seq: seqOf(res)}, nil
+}
+
+// ReportGatewayInput is a gateway's WireGuard public key and endpoint.
+type ReportGatewayInput struct {
+	Team      string
+	ClusterID string
+	PublicKey string
+	Endpoint  string // host:port
+}
+
+// ReportGateway records the cluster gateway's public key and endpoint, as
+// its agent reported them. System principal only (the message office
+// relays agents' status); nothing is appended when nothing changed.
+func (h *Handlers) ReportGateway(ctx context.Context, p auth.Principal, in ReportGatewayInput) (Result[Cluster], error) {
+	if !p.System {
+		return Result[Cluster]{}, fault.Forbiddenf("only a cluster's agent reports its gateway")
+	}
+	if err := checkTeam(in.Team); err != nil {
+		return Result[Cluster]{}, err
+	}
+	if err := checkID("clusterId", in.ClusterID); err != nil {
+		return Result[Cluster]{}, err
+	}
+	if err := validate.PublicKey("publicKey", in.PublicKey); err != nil {
+		return Result[Cluster]{}, err
+	}
+	if err := validate.HostPort("endpoint", in.Endpoint); err != nil {
+		return Result[Cluster]{}, err
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[domain.Cluster]{
+		Team: in.Team, Aggregate: clusterRef(in.ClusterID), Actor: p.Actor(),
+		Evolve: domain.EvolveCluster,
+		Decide: func(c domain.Cluster) ([]any, error) {
+			return domain.DecideReportGateway(c, in.ClusterID, in.PublicKey, in.Endpoint)
+		},
+	})
+	if err != nil {
+		return Result[Cluster]{}, fmt.Errorf("report gateway of cluster %s: %w", in.ClusterID, err)
+	}
+	return Result[Cluster]{Object: clusterView(res.State), Seq: seqOf(res)}, nil
+}
+
+// DeleteCluster removes the cluster from the network, releasing its gateway
+// address, service range and name in the same atomic append. Admins and
+// owners only. It returns the cluster as it was.
+func (h *Handlers) DeleteCluster(ctx context.Context, p auth.Principal, in ClusterInput) (Result[Cluster], error) {
+	if err := require(p, in.Team, auth.Admin); err != nil {
+		return Result[Cluster]{}, err
+	}
+	if err := checkID("id", in.ID); err != nil {
+		return Result[Cluster]{}, err
+	}
+	var last domain.Cluster
+	var res events.Result[domain.Network]
+	err := h.onNetwork(in.Team, func() (err error) {
+		res, err = events.Handle(ctx, h.store, events.Command[domain.Network]{
+			Team: in.Team, Aggregate: networkRef, Actor: p.Actor(),
+			Evolve: domain.EvolveNetwork,
+			Decide: func(n domain.Network) ([]any, error) { return domain.DecideRelease(n, in.ID) },
+			Also: func(ctx context.Context, _ domain.Network, _ []any) ([]events.Write, error) {
+				c, v, err := loadCluster(ctx, h.store, in.Team, in.ID)
+				if err != nil {
+					return nil, err
+				}
+				deleted, err := domain.DecideDeleteCluster(c, in.ID)
+				if err != nil {
+					return nil, err
+				}
+				last = c
+				return resourceDeleted(ctx, h.store, in.Team, p.Actor(), clusterRef(in.ID), v, deleted, ClusterNameKind, c.Name)
+			},
+		})
+		return err
+	})
+	if errors.Is(err, domain.ErrNotAllocated) {
+		err = domain.NotFound("id", "cluster %s", in.ID)
+	}
+	if err != nil {
+		return Result[Cluster]{}, fmt.Errorf("delete cluster %s: %w", in.ID, err)
+	}
+	return Result[Cluster]{Object: clusterView(last), Seq: res.LastSeq}, nil
+}
+
+// resourceDeleted is the writes that go with a release: the resource's
+// deleted event at its version, and freeing its name.
+func resourceDeleted(ctx context.Context, s *events.Store, team, actor string, agg events.AggregateRef, version uint64, deleted []any, kind, name string) ([]events.Write, error) {
+	w := events.Write{Expected: version}
+	for _, d := range deleted {
+		w.Events = append(w.Events, events.Event{Team: team, Aggregate: agg, Actor: actor, Data: d})
+	}
+	writes := []events.Write{w}
+	release, ok, err := uniq.Release(ctx, s, team, actor, kind, name, agg.ID)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		writes = append(writes, release)
+	}
+	return writes, nil
+}

@@ -1,0 +1,211 @@
+// Package command holds the infra service's use cases, one handler method
+// each: clusters (create, rotate enrolment secret, enrol, report gateway,
+// delete) and devices/workspaces (create, rotate key, delete).
+//
+// Every handler checks the caller first (auth.Principal.Require: admins
+// create and delete clusters and rotate their secrets; members create their
+// own devices; a device's owner or an admin rotates or deletes it; only the
+// system principal reports a gateway), then validates input at the edge (a
+// *fault.Error naming the field; nothing is appended), then runs
+// events.Handle.
+//
+// Creating and deleting clusters and devices is one atomic append of the
+// team network aggregate's allocation or release, the resource's created or
+// deleted event, and the uniq name claim or release, retried from a fresh
+// load on a version conflict. So an address is never held twice, and a
+// freed one is reusable exactly when the delete is in the log.
+//
+// Network commands of one team are also serialised within a process (a
+// striped lock): optimistic concurrency alone stays correct, but a hundred
+// concurrent creators in one process would mostly burn their retries on
+// each other. Conflicts between processes are still retried: events.Handle
+// retries up to events.MaxAttempts times, and the handler starts it again a
+// few times when it gave up on conflicts.
+//
+// Each handler returns the resulting object and Seq, the stream sequence of
+// the last event appended (or the aggregate's version when nothing changed),
+// for read-your-writes queries.
+package command
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"weft.dev/events"
+	"weft.dev/services/auth"
+	"weft.dev/services/fault"
+	"weft.dev/services/infra/domain"
+)
+
+// Uniq kinds of the names infra keeps unique per team.
+const (
+	ClusterNameKind = "cluster"
+	DeviceNameKind  = "device" // devices and workspaces share one namespace
+)
+
+// restarts bounds how often a handler starts events.Handle again after it
+// gave up on conflicts.
+const restarts = 5
+
+// Handlers runs the infra commands.
+type Handlers struct {
+	store *events.Store
+	locks [64]sync.Mutex // team network stripes
+}
+
+// New returns the handlers. The store's registry must hold infra's and
+// uniq's event types.
+func New(store *events.Store) *Handlers { return &Handlers{store: store} }
+
+// Result is a command's resulting object and the sequence to wait for.
+type Result[T any] struct {
+	Object T
+	Seq    uint64
+}
+
+// Cluster is a cluster as commands return it: never the secret's hash.
+type Cluster struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	GatewayIP    string `json:"gatewayIp"`
+	ServiceRange string `json:"serviceRange"`
+	Enrolled     bool   `json:"enrolled"`
+	PublicKey    string `json:"publicKey,omitempty"`
+	Endpoint     string `json:"endpoint,omitempty"`
+}
+
+// ClusterWithSecret is a cluster and its new one-time enrolment secret,
+// returned once by CreateCluster and RotateEnrolmentSecret; weft keeps only
+// its hash.
+type ClusterWithSecret struct {
+	Cluster
+	EnrolmentSecret string `json:"enrolmentSecret"`
+}
+
+// Device is a device or workspace as commands return it.
+type Device struct {
+	ID        string            `json:"id"`
+	Name      string            `json:"name"`
+	Kind      domain.DeviceKind `json:"kind"`
+	Owner     string            `json:"owner"`
+	PublicKey string            `json:"publicKey"`
+	IP        string            `json:"ip"`
+}
+
+func clusterView(c domain.Cluster) Cluster {
+	return Cluster{ID: c.ID, Name: c.Name, GatewayIP: c.GatewayIP, ServiceRange: c.ServiceRange,
+		Enrolled: c.Enrolled, PublicKey: c.PublicKey, Endpoint: c.Endpoint}
+}
+
+func deviceView(d domain.Device) Device {
+	return Device{ID: d.ID, Name: d.Name, Kind: d.Kind, Owner: d.Owner, PublicKey: d.PublicKey, IP: d.IP}
+}
+
+var networkRef = events.AggregateRef{Type: domain.NetworkAggregate, ID: domain.NetworkID}
+
+func clusterRef(id string) events.AggregateRef {
+	return events.AggregateRef{Type: domain.ClusterAggregate, ID: id}
+}
+
+func deviceRef(id string) events.AggregateRef {
+	return events.AggregateRef{Type: domain.DeviceAggregate, ID: id}
+}
+
+// onNetwork runs fn, which appends to team's network aggregate, holding the
+// team's stripe, and again while it gives up on conflicts.
+func (h *Handlers) onNetwork(team string, fn func() error) error {
+	f := fnv.New32a()
+	_, _ = f.Write([]byte(team))
+	mu := &h.locks[f.Sum32()%uint32(len(h.locks))]
+	mu.Lock()
+	defer mu.Unlock()
+	var err error
+	for range restarts {
+		if err = fn(); !errors.Is(err, events.ErrConflict) {
+			return err
+		}
+	}
+	return err
+}
+
+func newID() (string, error) {
+	u, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("new id: %w", err)
+	}
+	return u.String(), nil
+}
+
+// newSecret returns 256 random bits, URL-safe, with a prefix that makes a
+// leaked secret easy to recognise (secret scanners, logs).
+func newSecret() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("new enrolment secret: %w", err)
+	}
+	return "wfe_" + base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+func checkTeam(team string) error {
+	if err := events.ValidateToken("team", team); err != nil {
+		return fault.Invalidf("team", "%q is not a team", team)
+	}
+	return nil
+}
+
+func checkID(field, id string) error {
+	if id == "" {
+		return fault.Invalidf(field, "is required")
+	}
+	if err := events.ValidateToken(field, id); err != nil {
+		return fault.Invalidf(field, "%q is not an id", id)
+	}
+	return nil
+}
+
+// require checks the principal, then that team is a usable token (system
+// principals may name any team).
+func require(p auth.Principal, team string, min auth.Role) error {
+	if err := p.Require(team, min); err != nil {
+		return err
+	}
+	return checkTeam(team)
+}
+
+func seqOf[S any](r events.Result[S]) uint64 {
+	if r.LastSeq != 0 {
+		return r.LastSeq
+	}
+	return r.Version
+}
+
+func loadCluster(ctx context.Context, s *events.Store, team, id string) (domain.Cluster, uint64, error) {
+	var c domain.Cluster
+	v, err := s.LoadFunc(ctx, team, clusterRef(id), func(r events.Recorded) error {
+		c = domain.EvolveCluster(c, r)
+		return nil
+	})
+	if err != nil {
+		return c, 0, fmt.Errorf("load cluster %s: %w", id, err)
+	}
+	return c, v, nil
+}
+
+func loadDevice(ctx context.Context, s *events.Store, team, id string) (domain.Device, uint64, error) {
+	var d domain.Device
+	v, err := s.LoadFunc(ctx, team, deviceRef(id), func(r events.Recorded) error {
+		d = domain.EvolveDevice(d, r)
+		return nil
+	})
+	if err != nil {
+		return d, 0, fmt.Errorf("load device %s: %w", id, err)
+	}
+	return d, v, nil
+}

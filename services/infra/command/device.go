@@ -1,0 +1,179 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"weft.dev/events"
+	"weft.dev/services/auth"
+	"weft.dev/services/fault"
+	"weft.dev/services/infra/domain"
+	"weft.dev/services/uniq"
+	"weft.dev/services/validate"
+)
+
+// CreateDeviceInput registers a device or workspace. PublicKey is the
+// WireGuard public key the client generated; the private key never leaves
+// the client.
+type CreateDeviceInput struct {
+	Team      string
+	Name      string
+	Kind      domain.DeviceKind // "device" (default) or "workspace"
+	PublicKey string
+}
+
+// CreateDevice joins a device or workspace to the network, owned by the
+// caller: its address, the name and the device in one atomic append. Any
+// member may create their own devices.
+func (h *Handlers) CreateDevice(ctx context.Context, p auth.Principal, in CreateDeviceInput) (Result[Device], error) {
+	if err := require(p, in.Team, auth.Member); err != nil {
+		return Result[Device]{}, err
+	}
+	if in.Kind == "" {
+		in.Kind = domain.KindDevice
+	}
+	if err := validate.Name("name", in.Name); err != nil {
+		return Result[Device]{}, err
+	}
+	if err := domain.CheckKind("kind", in.Kind); err != nil {
+		return Result[Device]{}, err
+	}
+	if err := validate.PublicKey("publicKey", in.PublicKey); err != nil {
+		return Result[Device]{}, err
+	}
+	if p.UserID == "" {
+		return Result[Device]{}, fault.Invalidf("owner", "a device needs an owning user")
+	}
+	id, err := newID()
+	if err != nil {
+		return Result[Device]{}, err
+	}
+	var created domain.DeviceCreated
+	var res events.Result[domain.Network]
+	err = h.onNetwork(in.Team, func() (err error) {
+		res, err = events.Handle(ctx, h.store, events.Command[domain.Network]{
+			Team: in.Team, Aggregate: networkRef, Actor: p.Actor(),
+			Evolve: domain.EvolveNetwork,
+			Decide: func(n domain.Network) ([]any, error) { return domain.DecideAllocateDevice(n, id) },
+			Also: func(ctx context.Context, _ domain.Network, decided []any) ([]events.Write, error) {
+				ip, _ := domain.Allocated(decided, id)
+				created = domain.DeviceCreated{ID: id, Name: in.Name, Kind: in.Kind, Owner: p.UserID, PublicKey: in.PublicKey, IP: ip}
+				claim, err := uniq.Claim(ctx, h.store, in.Team, p.Actor(), DeviceNameKind, in.Name, id)
+				if err != nil {
+					return nil, err
+				}
+				return []events.Write{claim, {Expected: 0, Events: []events.Event{{
+					Team: in.Team, Aggregate: deviceRef(id), Actor: p.Actor(), Data: created,
+				}}}}, nil
+			},
+		})
+		return err
+	})
+	if err != nil {
+		return Result[Device]{}, fmt.Errorf("create %s %s: %w", in.Kind, in.Name, err)
+	}
+	d := domain.EvolveDevice(domain.Device{}, events.Recorded{Data: created})
+	return Result[Device]{Object: deviceView(d), Seq: res.LastSeq}, nil
+}
+
+// RotateDeviceKeyInput is a device's new public key.
+type RotateDeviceKeyInput struct {
+	Team      string
+	ID        string
+	PublicKey string
+}
+
+// ownerOrAdmin loads the device and checks the caller may change it: its
+// owner, an admin or owner of the team, or the system.
+func (h *Handlers) ownerOrAdmin(ctx context.Context, p auth.Principal, team, id string) (domain.Device, error) {
+	d, _, err := loadDevice(ctx, h.store, team, id)
+	if err != nil {
+		return d, err
+	}
+	if !d.Live() {
+		return d, domain.NotFound("id", "device %s", id)
+	}
+	if p.System || d.Owner == p.UserID {
+		return d, nil
+	}
+	if err := p.Require(team, auth.Admin); err != nil {
+		return d, fault.Forbiddenf("device %s belongs to another user; only its owner or an admin may change it", d.Name)
+	}
+	return d, nil
+}
+
+// RotateDeviceKey registers the device's new public key (owner or admin);
+// nothing is appended when it is the current key.
+func (h *Handlers) RotateDeviceKey(ctx context.Context, p auth.Principal, in RotateDeviceKeyInput) (Result[Device], error) {
+	if err := require(p, in.Team, auth.Member); err != nil {
+		return Result[Device]{}, err
+	}
+	if err := checkID("id", in.ID); err != nil {
+		return Result[Device]{}, err
+	}
+	if err := validate.PublicKey("publicKey", in.PublicKey); err != nil {
+		return Result[Device]{}, err
+	}
+	if _, err := h.ownerOrAdmin(ctx, p, in.Team, in.ID); err != nil {
+		return Result[Device]{}, fmt.Errorf("rotate key of device %s: %w", in.ID, err)
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[domain.Device]{
+		Team: in.Team, Aggregate: deviceRef(in.ID), Actor: p.Actor(),
+		Evolve: domain.EvolveDevice,
+		Decide: func(d domain.Device) ([]any, error) { return domain.DecideRotateKey(d, in.ID, in.PublicKey) },
+	})
+	if err != nil {
+		return Result[Device]{}, fmt.Errorf("rotate key of device %s: %w", in.ID, err)
+	}
+	return Result[Device]{Object: deviceView(res.State), Seq: seqOf(res)}, nil
+}
+
+// DeviceInput points at one device.
+type DeviceInput struct {
+	Team string
+	ID   string
+}
+
+// DeleteDevice removes the device (owner or admin), releasing its address
+// and name in the same atomic append. It returns the device as it was.
+func (h *Handlers) DeleteDevice(ctx context.Context, p auth.Principal, in DeviceInput) (Result[Device], error) {
+	if err := require(p, in.Team, auth.Member); err != nil {
+		return Result[Device]{}, err
+	}
+	if err := checkID("id", in.ID); err != nil {
+		return Result[Device]{}, err
+	}
+	if _, err := h.ownerOrAdmin(ctx, p, in.Team, in.ID); err != nil {
+		return Result[Device]{}, fmt.Errorf("delete device %s: %w", in.ID, err)
+	}
+	var last domain.Device
+	var res events.Result[domain.Network]
+	err := h.onNetwork(in.Team, func() (err error) {
+		res, err = events.Handle(ctx, h.store, events.Command[domain.Network]{
+			Team: in.Team, Aggregate: networkRef, Actor: p.Actor(),
+			Evolve: domain.EvolveNetwork,
+			Decide: func(n domain.Network) ([]any, error) { return domain.DecideRelease(n, in.ID) },
+			Also: func(ctx context.Context, _ domain.Network, _ []any) ([]events.Write, error) {
+				d, v, err := loadDevice(ctx, h.store, in.Team, in.ID)
+				if err != nil {
+					return nil, err
+				}
+				deleted, err := domain.DecideDeleteDevice(d, in.ID)
+				if err != nil {
+					return nil, err
+				}
+				last = d
+				return resourceDeleted(ctx, h.store, in.Team, p.Actor(), deviceRef(in.ID), v, deleted, DeviceNameKind, d.Name)
+			},
+		})
+		return err
+	})
+	if errors.Is(err, domain.ErrNotAllocated) {
+		err = domain.NotFound("id", "device %s", in.ID)
+	}
+	if err != nil {
+		return Result[Device]{}, fmt.Errorf("delete device %s: %w", in.ID, err)
+	}
+	return Result[Device]{Object: deviceView(last), Seq: res.LastSeq}, nil
+}

@@ -1,0 +1,92 @@
+package domain
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+
+	"weft.dev/events"
+	"weft.dev/services/fault"
+)
+
+// Cluster is a cluster aggregate's state, including what only commands may
+// see (the enrolment secret's hash).
+type Cluster struct {
+	ID, Name     string
+	GatewayIP    string
+	ServiceRange string
+	SecretHash   string // SHA-256 hex of the current enrolment secret
+	SecretSpent  bool   // the current secret enrolled an agent
+	Enrolled     bool   // an agent enrolled at least once
+	PublicKey    string // the gateway's, as reported
+	Endpoint     string
+	Created      bool
+	Deleted      bool
+}
+
+// Live reports whether the cluster exists and is not deleted.
+func (c Cluster) Live() bool { return c.Created && !c.Deleted }
+
+// EvolveCluster folds one event into c.
+func EvolveCluster(c Cluster, r events.Recorded) Cluster {
+	switch e := r.Data.(type) {
+	case ClusterCreated:
+		c = Cluster{ID: e.ID, Name: e.Name, GatewayIP: e.GatewayIP, ServiceRange: e.ServiceRange, SecretHash: e.EnrolmentSecretHash, Created: true}
+	case ClusterEnrolmentSecretRotated:
+		c.SecretHash, c.SecretSpent = e.EnrolmentSecretHash, false
+	case ClusterEnrolled:
+		c.SecretSpent, c.Enrolled = true, true
+	case ClusterGatewayReported:
+		c.PublicKey, c.Endpoint = e.PublicKey, e.Endpoint
+	case ClusterDeleted:
+		c.Deleted = true
+	}
+	return c
+}
+
+// HashSecret is how enrolment secrets are stored: SHA-256, hex. A secret
+// carries 256 random bits, so an unsalted fast hash is enough.
+func HashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// DecideEnrol spends the enrolment secret when it matches the current one,
+// which has not been used. Every refusal looks the same, so a caller learns
+// nothing about which check failed.
+func DecideEnrol(c Cluster, secret string) ([]any, error) {
+	presented := HashSecret(secret)
+	match := subtle.ConstantTimeCompare([]byte(presented), []byte(c.SecretHash)) == 1
+	if !c.Live() || c.SecretHash == "" || c.SecretSpent || !match {
+		return nil, wrap(ErrEnrolmentRefused, &fault.Error{Code: fault.Unauthenticated, Field: "secret", Msg: "enrolment secret is not valid (wrong, already used, or rotated)"})
+	}
+	return []any{ClusterEnrolled{ID: c.ID}}, nil
+}
+
+// DecideRotateSecret replaces the enrolment secret by one hashing to hash.
+func DecideRotateSecret(c Cluster, id, hash string) ([]any, error) {
+	if !c.Live() {
+		return nil, NotFound("id", "cluster %s", id)
+	}
+	return []any{ClusterEnrolmentSecretRotated{ID: c.ID, EnrolmentSecretHash: hash}}, nil
+}
+
+// DecideReportGateway records the gateway's public key and endpoint; nothing
+// when they did not change (agents report periodically).
+func DecideReportGateway(c Cluster, id, publicKey, endpoint string) ([]any, error) {
+	if !c.Live() {
+		return nil, NotFound("id", "cluster %s", id)
+	}
+	if c.PublicKey == publicKey && c.Endpoint == endpoint {
+		return nil, nil
+	}
+	return []any{ClusterGatewayReported{ID: c.ID, PublicKey: publicKey, Endpoint: endpoint}}, nil
+}
+
+// DecideDeleteCluster removes a live cluster.
+func DecideDeleteCluster(c Cluster, id string) ([]any, error) {
+	if !c.Live() {
+		return nil, NotFound("id", "cluster %s", id)
+	}
+	return []any{ClusterDeleted{ID: c.ID, Name: c.Name}}, nil
+}

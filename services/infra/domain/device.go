@@ -1,0 +1,64 @@
+package domain
+
+import (
+	"weft.dev/events"
+	"weft.dev/services/fault"
+)
+
+// Valid reports whether k is a known kind.
+func (k DeviceKind) Valid() bool { return k == KindDevice || k == KindWorkspace }
+
+// CheckKind returns a BAD_USER_INPUT fault for an unknown kind.
+func CheckKind(field string, k DeviceKind) error {
+	if !k.Valid() {
+		return wrap(ErrUnknownDeviceKind, fault.Invalidf(field, "%q is neither %q nor %q", k, KindDevice, KindWorkspace))
+	}
+	return nil
+}
+
+// Device is a device aggregate's state.
+type Device struct {
+	ID, Name  string
+	Kind      DeviceKind
+	Owner     string
+	PublicKey string
+	IP        string
+	Created   bool
+	Deleted   bool
+}
+
+// Live reports whether the device exists and is not deleted.
+func (d Device) Live() bool { return d.Created && !d.Deleted }
+
+// EvolveDevice folds one event into d.
+func EvolveDevice(d Device, r events.Recorded) Device {
+	switch e := r.Data.(type) {
+	case DeviceCreated:
+		d = Device{ID: e.ID, Name: e.Name, Kind: e.Kind, Owner: e.Owner, PublicKey: e.PublicKey, IP: e.IP, Created: true}
+	case DeviceKeyRotated:
+		d.PublicKey = e.PublicKey
+	case DeviceDeleted:
+		d.Deleted = true
+	}
+	return d
+}
+
+// DecideRotateKey records the device's new public key; nothing when it is
+// the current one.
+func DecideRotateKey(d Device, id, publicKey string) ([]any, error) {
+	if !d.Live() {
+		return nil, NotFound("id", "device %s", id)
+	}
+	if d.PublicKey == publicKey {
+		return nil, nil
+	}
+	return []any{DeviceKeyRotated{ID: d.ID, PublicKey: publicKey}}, nil
+}
+
+// DecideDeleteDevice removes a live device.
+func DecideDeleteDevice(d Device, id string) ([]any, error) {
+	if !d.Live() {
+		return nil, NotFound("id", "device %s", id)
+	}
+	return []any{DeviceDeleted{ID: d.ID, Name: d.Name, IP: d.IP}}, nil
+}
