@@ -46,6 +46,19 @@ type Model interface {
 	Restore([]byte) error
 }
 
+// Selective is a Model that applies only some event types. The runner reads
+// the type from the message header and skips decoding the others: in a log
+// mixing every service's events, most events are of no use to any one model,
+// and decoding is most of a projection's cost.
+type Selective interface {
+	Handles(eventType string) bool
+}
+
+// notifyEvery bounds how many events may be applied before waiters are
+// woken during a burst; at the end of a burst they are woken at once. Waking
+// on every event would allocate a channel per event.
+const notifyEvery = 256
+
 // Runner feeds one model.
 type Runner struct {
 	name  string
@@ -152,7 +165,7 @@ func (r *Runner) restore(ctx context.Context) (uint64, error) {
 	if err := r.model.Restore(buf.Bytes()); err != nil {
 		return 0, fmt.Errorf("projection %s: restore snapshot at %d: %w", r.name, seq, err)
 	}
-	r.setApplied(seq)
+	r.setApplied(seq, true)
 	r.log.Info("restored snapshot", "seq", seq, "bytes", buf.Len())
 	return seq, nil
 }
@@ -203,8 +216,9 @@ func (r *Runner) consume(after uint64) error {
 
 func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) {
 	defer close(r.done)
-	since := 0
+	since, unnotified := 0, 0
 	lastSnap := time.Now()
+	sel, _ := r.model.(Selective)
 	for {
 		m, err := it.Next()
 		if err != nil {
@@ -222,18 +236,24 @@ func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) {
 		if seq <= r.Applied() {
 			continue
 		}
-		rec, err := r.store.Decode(seq, m.Data())
-		if err != nil && !errors.Is(err, events.ErrUnknownType) {
-			r.fail(fmt.Errorf("projection %s: %w", r.name, err))
-			return
-		}
-		if err == nil {
-			if err := r.model.Apply(rec); err != nil {
-				r.fail(fmt.Errorf("projection %s: apply event %d (%s): %w", r.name, seq, rec.Type, err))
+		if sel == nil || sel.Handles(m.Headers().Get(events.HeaderEventType)) {
+			rec, err := r.store.Decode(seq, m.Data())
+			if err != nil && !errors.Is(err, events.ErrUnknownType) {
+				r.fail(fmt.Errorf("projection %s: %w", r.name, err))
 				return
 			}
+			if err == nil {
+				if err := r.model.Apply(rec); err != nil {
+					r.fail(fmt.Errorf("projection %s: apply event %d (%s): %w", r.name, seq, rec.Type, err))
+					return
+				}
+			}
 		}
-		r.setApplied(seq)
+		unnotified++
+		r.setApplied(seq, unnotified >= notifyEvery || md.NumPending == 0)
+		if unnotified >= notifyEvery || md.NumPending == 0 {
+			unnotified = 0
+		}
 		since++
 		// Snapshot when caught up or after many events, never mid-burst.
 		if since >= r.every || (md.NumPending == 0 && since > 0 && time.Since(lastSnap) > 30*time.Second) {
@@ -255,11 +275,14 @@ func (r *Runner) fail(err error) {
 	r.mu.Unlock()
 }
 
-func (r *Runner) setApplied(seq uint64) {
+// setApplied records seq and, when notify is set, wakes WaitFor callers.
+func (r *Runner) setApplied(seq uint64, notify bool) {
 	r.mu.Lock()
 	r.applied = seq
-	close(r.changed)
-	r.changed = make(chan struct{})
+	if notify {
+		close(r.changed)
+		r.changed = make(chan struct{})
+	}
 	r.mu.Unlock()
 }
 

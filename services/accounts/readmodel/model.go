@@ -169,6 +169,9 @@ func index(idx map[string]map[string]bool, user, key string, in bool) {
 	}
 }
 
+// Handles tells the projection runner which events to decode: accounts' own.
+func (m *Model) Handles(eventType string) bool { return strings.HasPrefix(eventType, "accounts.") }
+
 // Apply folds one event in; events of other services are ignored.
 func (m *Model) Apply(r events.Recorded) error {
 	switch r.Data.(type) {

@@ -15,6 +15,8 @@
 package readmodel
 
 import (
+	"strings"
+
 	"encoding/json"
 	"sync"
 	"time"
@@ -85,6 +87,16 @@ func (m *Model) team(name string) *teamData {
 		m.teams[name] = t
 	}
 	return t
+}
+
+// Handles tells the projection runner which events to decode: the
+// console's own, and infra's cluster and device lifecycles it refers to.
+func (m *Model) Handles(eventType string) bool {
+	switch eventType {
+	case "infra.cluster.created", "infra.cluster.deleted", "infra.device.created", "infra.device.deleted":
+		return true
+	}
+	return strings.HasPrefix(eventType, "console.")
 }
 
 // Apply folds one event in; events of other services are ignored.

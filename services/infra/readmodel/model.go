@@ -12,6 +12,8 @@
 package readmodel
 
 import (
+	"strings"
+
 	"encoding/json"
 	"sync"
 	"time"
@@ -103,6 +105,9 @@ func (m *Model) team(name string) *teamData {
 	}
 	return t
 }
+
+// Handles tells the projection runner which events to decode: infra's own.
+func (m *Model) Handles(eventType string) bool { return strings.HasPrefix(eventType, "infra.") }
 
 // Apply folds one event in; events of other services are ignored.
 func (m *Model) Apply(r events.Recorded) error {

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/events"
+	"weft.dev/events/eventstest"
+	"weft.dev/events/projection"
+	"weft.dev/services/accounts"
+	acmd "weft.dev/services/accounts/command"
+	accrm "weft.dev/services/accounts/readmodel"
+	"weft.dev/services/auth"
+	"weft.dev/services/console"
+	ccmd "weft.dev/services/console/command"
+	cd "weft.dev/services/console/domain"
+	conrm "weft.dev/services/console/readmodel"
+	"weft.dev/services/infra"
+	icmd "weft.dev/services/infra/command"
+	infrm "weft.dev/services/infra/readmodel"
+	"weft.dev/services/platform"
+	"weft.dev/services/uniq"
+
+	accdomain "weft.dev/services/accounts/domain"
+	cdomain "weft.dev/services/console/domain"
+	idomain "weft.dev/services/infra/domain"
+)
+
+// benchKey is a valid WireGuard public key (32 bytes, base64).
+const benchKey = "3P1jmW5v0fn3Wy2u3Rw0sGsdcJLmPK3FWR1H8rXmKTE="
+
+// BenchmarkProjections replays a log of mixed events written by the real
+// command handlers (teams, members, tokens, clusters, devices, apps,
+// intercepts, policies) through every projector weft-server hosts, beside
+// the physical limit measured in the same run: a raw ordered-consumer read
+// of the same stream. WEFT_BENCH_EVENTS sets the log size (default
+// 100,000; the figure is 1,000,000).
+//
+// Metrics: raw-events/s; <name>-events/s and <name>-ratio for each
+// projector alone; all-events/s and all-ratio for all of them at once
+// (each reads the whole stream, as they do in the server).
+func BenchmarkProjections(b *testing.B) {
+	target := 100_000
+	if v := os.Getenv("WEFT_BENCH_EVENTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatalf("WEFT_BENCH_EVENTS: %v", err)
+		}
+		target = n
+	}
+	ctx := context.Background()
+	env := eventstest.Start(b)
+	reg := events.NewRegistry()
+	for _, f := range []platform.RegisterFunc{uniq.Register, accdomain.Register, idomain.Register, cdomain.Register} {
+		f(reg)
+	}
+	store := events.NewStore(env.Conn, reg)
+	total := writeMixedLog(b, ctx, store, target)
+	b.Logf("log: %d events", total)
+
+	log := slog.New(slog.DiscardHandler)
+	runners := map[string]func() *projection.Runner{
+		accounts.ProjectionName: func() *projection.Runner { return accounts.NewRunner(store, accrm.New(), log) },
+		infra.ProjectionName:    func() *projection.Runner { return infra.NewRunner(store, infrm.New(), log) },
+		console.ProjectionName:  func() *projection.Runner { return console.NewRunner(store, conrm.New(), log) },
+	}
+	js, err := jetstream.New(env.Conn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// replay builds the named models from an empty snapshot and returns
+	// how long it took until every one had applied the whole log.
+	replay := func(names ...string) time.Duration {
+		b.StopTimer()
+		rs := make([]*projection.Runner, 0, len(names))
+		for _, n := range names {
+			if err := projection.Drop(ctx, store, n); err != nil {
+				b.Fatal(err)
+			}
+			rs = append(rs, runners[n]())
+		}
+		b.StartTimer()
+		start := time.Now()
+		var wg sync.WaitGroup
+		for _, r := range rs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := r.Start(ctx); err != nil {
+					b.Error(err)
+					return
+				}
+				if err := r.WaitFor(ctx, total); err != nil {
+					b.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		took := time.Since(start)
+		b.StopTimer()
+		for _, r := range rs {
+			if err := r.Err(); err != nil {
+				b.Fatalf("%s: %v", r.Name(), err)
+			}
+			_ = r.Stop(ctx)
+		}
+		b.StartTimer()
+		return took
+	}
+	raw := func() time.Duration {
+		start := time.Now()
+		cons, err := js.OrderedConsumer(ctx, events.StreamName, jetstream.OrderedConsumerConfig{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		it, err := cons.Messages(jetstream.PullMaxMessages(4096))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range total {
+			if _, err := it.Next(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		it.Stop()
+		return time.Since(start)
+	}
+
+	names := []string{accounts.ProjectionName, infra.ProjectionName, console.ProjectionName}
+	var tRaw, tAll time.Duration
+	tEach := map[string]time.Duration{}
+	runs := 0
+	for b.Loop() {
+		tRaw += raw()
+		for _, n := range names {
+			tEach[n] += replay(n)
+		}
+		tAll += replay(names...)
+		runs++
+	}
+	rate := func(d time.Duration) float64 { return float64(runs) * float64(total) / d.Seconds() }
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(rate(tRaw), "raw-events/s")
+	for _, n := range names {
+		b.ReportMetric(rate(tEach[n]), n+"-events/s")
+		b.ReportMetric(rate(tEach[n])/rate(tRaw), n+"-ratio")
+	}
+	b.ReportMetric(rate(tAll), "all-events/s")
+	b.ReportMetric(rate(tAll)/rate(tRaw), "all-ratio")
+}
+
+// writeMixedLog drives the command handlers over 16 teams in parallel until
+// the log holds about n events, and returns its last sequence.
+func writeMixedLog(b testing.TB, ctx context.Context, store *events.Store, n int) uint64 {
+	acc := acmd.New(store)
+	inf := icmd.New(store)
+	con := ccmd.New(store, nil) // DeleteEnv, the one user of the directory, is not driven here
+	sys := auth.SystemPrincipal("bench")
+	const teams = 16
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var last uint64
+	must := func(seq uint64, err error) bool {
+		if err != nil {
+			b.Error(err)
+			return false
+		}
+		mu.Lock()
+		last = max(last, seq)
+		mu.Unlock()
+		return true
+	}
+	perTeam := n / teams
+	for t := range teams {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			team := fmt.Sprintf("team-%d", t)
+			u, err := acc.CreateUser(ctx, sys, acmd.CreateUserInput{Username: "owner-" + team, DisplayName: "Owner of " + team})
+			if !must(u.Seq, err) {
+				return
+			}
+			r, err := acc.CreateTeam(ctx, sys, acmd.CreateTeamInput{Slug: team, DisplayName: "Team " + team, Owner: u.Object.ID})
+			if !must(r.Seq, err) {
+				return
+			}
+			p := auth.Principal{UserID: u.Object.ID, Team: team, Role: auth.Owner}
+			start := r.Seq
+			cl, err := inf.CreateCluster(ctx, p, icmd.CreateClusterInput{Team: team, Name: "c1"})
+			if !must(cl.Seq, err) {
+				return
+			}
+			env, err := con.CreateEnv(ctx, p, ccmd.CreateEnvInput{Team: team, Name: "prod", ClusterID: cl.Object.ID})
+			if !must(env.Seq, err) {
+				return
+			}
+			spec := cd.Spec{Ports: []cd.Port{{Port: 80, Protocol: cd.TCP}}, Backends: []string{"10.0.0.1:8080"}}
+			for i := 0; ; i++ {
+				mu.Lock()
+				done := last-start >= uint64(perTeam)*uint64(teams)
+				mu.Unlock()
+				if done {
+					return
+				}
+				name := fmt.Sprintf("d%d", i)
+				d, err := inf.CreateDevice(ctx, p, icmd.CreateDeviceInput{Team: team, Name: name, PublicKey: benchKey})
+				if !must(d.Seq, err) {
+					return
+				}
+				app, err := con.CreateApp(ctx, p, ccmd.CreateAppInput{Team: team, Env: "prod", Name: "app-" + name, Spec: spec})
+				if !must(app.Seq, err) {
+					return
+				}
+				ic, err := con.StartIntercept(ctx, p, ccmd.StartInterceptInput{Team: team, AppID: app.Object.ID, Port: 80, DeviceID: d.Object.ID})
+				if !must(ic.Seq, err) {
+					return
+				}
+				if i%4 == 0 {
+					pol, err := con.CreatePolicy(ctx, p, ccmd.CreatePolicyInput{Team: team, Name: "deny-" + name, Rule: cd.Rule{Action: cd.Deny, Priority: 10,
+						Sources: []cd.Subject{{Kind: cd.SubjectDevice, ID: d.Object.ID}}, Targets: []cd.Subject{{Kind: cd.SubjectApp, ID: app.Object.ID}}}})
+					if !must(pol.Seq, err) {
+						return
+					}
+				}
+				if i%2 == 0 {
+					st, err := con.StopIntercept(ctx, p, team, ic.Object.ID)
+					if !must(st.Seq, err) {
+						return
+					}
+					da, err := con.DeleteApp(ctx, p, team, app.Object.ID)
+					if !must(da.Seq, err) {
+						return
+					}
+					dd, err := inf.DeleteDevice(ctx, p, icmd.DeviceInput{Team: team, ID: d.Object.ID})
+					if !must(dd.Seq, err) {
+						return
+					}
+				}
+				if i%8 == 0 {
+					tk, err := acc.CreateToken(ctx, p, acmd.CreateTokenInput{Name: name})
+					if !must(tk.Seq, err) {
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if b.Failed() {
+		b.FailNow()
+	}
+	return last
+}
