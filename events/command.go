@@ -29,6 +29,20 @@ type Command[S any] struct {
 	// atomically with this one's (a name claim, an address lease). It runs
 	// on every attempt, after Decide, so it may load those aggregates afresh.
 	Also func(ctx context.Context, state S, decided []any) ([]Write, error)
+	// Cache, when set, holds the aggregate's state between commands: Handle
+	// starts from it and loads only later events, and leaves the state after
+	// its own events in it. A team's network aggregate grows with every
+	// address ever handed out; without a cache each command would read all
+	// of it. Commands sharing a Cache must not run concurrently, and then
+	// Evolve may change the state in place.
+	Cache *Cached[S]
+}
+
+// Cached is an aggregate's state as of a version (see Command.Cache).
+type Cached[S any] struct {
+	state   S
+	version uint64
+	valid   bool
 }
 
 // Result is what a handled command produced.
@@ -56,13 +70,23 @@ func Handle[S any](ctx context.Context, s *Store, cmd Command[S]) (Result[S], er
 			case <-time.After(d):
 			}
 		}
-		state := cmd.Initial
-		version, err := s.LoadFunc(ctx, cmd.Team, cmd.Aggregate, func(r Recorded) error {
+		state, after := cmd.Initial, uint64(0)
+		if c := cmd.Cache; c != nil && c.valid {
+			state, after = c.state, c.version
+		}
+		version, err := s.LoadAfter(ctx, cmd.Team, cmd.Aggregate, after, func(r Recorded) error {
 			state = cmd.Evolve(state, r)
 			return nil
 		})
 		if err != nil {
+			if cmd.Cache != nil {
+				// Evolve may have changed the cached state part-way.
+				*cmd.Cache = Cached[S]{}
+			}
 			return Result[S]{}, err
+		}
+		if cmd.Cache != nil {
+			*cmd.Cache = Cached[S]{state: state, version: version, valid: true}
 		}
 		data, err := cmd.Decide(state)
 		if err != nil {
@@ -94,12 +118,15 @@ func Handle[S any](ctx context.Context, s *Store, cmd Command[S]) (Result[S], er
 		if err != nil {
 			return Result[S]{}, err
 		}
-		res := Result[S]{Events: app.Events, LastSeq: app.LastSeq, State: state}
+		res := Result[S]{Events: app.Events, LastSeq: app.LastSeq, State: state, Version: version}
 		for _, r := range app.Events {
 			if r.Aggregate == cmd.Aggregate && r.Team == cmd.Team {
 				res.State = cmd.Evolve(res.State, r)
 				res.Version = r.Seq
 			}
+		}
+		if cmd.Cache != nil {
+			*cmd.Cache = Cached[S]{state: res.State, version: res.Version, valid: true}
 		}
 		return res, nil
 	}

@@ -38,6 +38,13 @@ func (s *Store) Load(ctx context.Context, team string, agg AggregateRef) ([]Reco
 // LoadFunc calls fn for every event of one aggregate in order and returns the
 // aggregate's version. It reads with batched direct gets: no consumer is made.
 func (s *Store) LoadFunc(ctx context.Context, team string, agg AggregateRef, fn func(Recorded) error) (uint64, error) {
+	return s.LoadAfter(ctx, team, agg, 0, fn)
+}
+
+// LoadAfter is LoadFunc for the events after sequence after only: for a
+// caller that holds the aggregate's state as of that version. It returns
+// after when there are none.
+func (s *Store) LoadAfter(ctx context.Context, team string, agg AggregateRef, after uint64, fn func(Recorded) error) (uint64, error) {
 	subject := Subject(team, agg)
 	inbox := s.nc.NewRespInbox()
 	sub, err := s.nc.SubscribeSync(inbox)
@@ -48,8 +55,8 @@ func (s *Store) LoadFunc(ctx context.Context, team string, agg AggregateRef, fn 
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 
-	var version uint64
-	from := uint64(1)
+	version := after
+	from := after + 1
 	for {
 		req, _ := json.Marshal(map[string]any{"seq": from, "next_by_subj": subject, "batch": 512})
 		if err := s.nc.PublishRequest(s.prefix+".DIRECT.GET."+s.stream, inbox, req); err != nil {

@@ -425,3 +425,45 @@ func TestAppendRejectsIDsThatWouldChangeTheSubject(t *testing.T) {
 		t.Errorf("unregistered data type: %v", err)
 	}
 }
+
+// A cached command reads only the events after its cached version, and
+// still sees what other writers appended in between.
+func TestCachedCommandLoadsOnlyNewerEventsAndSeesOtherWriters(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := context.Background()
+	agg := events.AggregateRef{Type: "thing", ID: "sum"}
+	evolved := 0
+	cache := &events.Cached[int]{}
+	add := func(k int, c *events.Cached[int]) (events.Result[int], error) {
+		return events.Handle(ctx, store, events.Command[int]{
+			Team: "acme", Aggregate: agg, Actor: "tester", Cache: c,
+			Evolve: func(sum int, r events.Recorded) int { evolved++; return sum + r.Data.(counted).N },
+			Decide: func(int) ([]any, error) { return []any{counted{N: k}}, nil },
+		})
+	}
+	for k := 1; k <= 5; k++ {
+		if _, err := add(k, cache); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Uncached, the fifth command alone would have evolved four loaded
+	// events plus its own; cached, each command evolves only its own event.
+	if evolved != 5 {
+		t.Fatalf("evolved %d events over 5 cached commands, want 5", evolved)
+	}
+	// Another writer (no cache) appends behind the cache's back.
+	if _, err := add(100, nil); err != nil {
+		t.Fatal(err)
+	}
+	evolved = 0
+	res, err := add(1000, cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.State != 1+2+3+4+5+100+1000 {
+		t.Fatalf("state %d", res.State)
+	}
+	if evolved != 2 { // the other writer's event, then its own
+		t.Fatalf("evolved %d events, want 2", evolved)
+	}
+}

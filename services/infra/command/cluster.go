@@ -39,10 +39,10 @@ func (h *Handlers) CreateCluster(ctx context.Context, p auth.Principal, in Creat
 	}
 	var created domain.ClusterCreated
 	var res events.Result[domain.Network]
-	err = h.onNetwork(in.Team, func() (err error) {
+	err = h.onNetwork(in.Team, func(cache *events.Cached[domain.Network]) (err error) {
 		res, err = events.Handle(ctx, h.store, events.Command[domain.Network]{
 			Team: in.Team, Aggregate: networkRef, Actor: p.Actor(),
-			Evolve: domain.EvolveNetwork,
+			Evolve: domain.EvolveNetwork, Cache: cache,
 			Decide: func(n domain.Network) ([]any, error) { return domain.DecideAllocateCluster(n, id) },
 			Also: func(ctx context.Context, _ domain.Network, decided []any) ([]events.Write, error) {
 				ip, cidr := domain.Allocated(decided, id)
@@ -186,10 +186,10 @@ func (h *Handlers) DeleteCluster(ctx context.Context, p auth.Principal, in Clust
 	}
 	var last domain.Cluster
 	var res events.Result[domain.Network]
-	err := h.onNetwork(in.Team, func() (err error) {
+	err := h.onNetwork(in.Team, func(cache *events.Cached[domain.Network]) (err error) {
 		res, err = events.Handle(ctx, h.store, events.Command[domain.Network]{
 			Team: in.Team, Aggregate: networkRef, Actor: p.Actor(),
-			Evolve: domain.EvolveNetwork,
+			Evolve: domain.EvolveNetwork, Cache: cache,
 			Decide: func(n domain.Network) ([]any, error) { return domain.DecideRelease(n, in.ID) },
 			Also: func(ctx context.Context, _ domain.Network, _ []any) ([]events.Write, error) {
 				c, v, err := loadCluster(ctx, h.store, in.Team, in.ID)

@@ -58,6 +58,9 @@ const restarts = 5
 type Handlers struct {
 	store *events.Store
 	locks [64]sync.Mutex // team network stripes
+	// nets caches each team's network state, per stripe, read and written
+	// only under that stripe's lock.
+	nets [64]map[string]*events.Cached[domain.Network]
 }
 
 // New returns the handlers. The store's registry must hold infra's and
@@ -120,15 +123,24 @@ func deviceRef(id string) events.AggregateRef {
 
 // onNetwork runs fn, which appends to team's network aggregate, holding the
 // team's stripe, and again while it gives up on conflicts.
-func (h *Handlers) onNetwork(team string, fn func() error) error {
+// fn gets the team's cached network state for events.Command.Cache.
+func (h *Handlers) onNetwork(team string, fn func(*events.Cached[domain.Network]) error) error {
 	f := fnv.New32a()
 	_, _ = f.Write([]byte(team))
-	mu := &h.locks[f.Sum32()%uint32(len(h.locks))]
-	mu.Lock()
-	defer mu.Unlock()
+	i := f.Sum32() % uint32(len(h.locks))
+	h.locks[i].Lock()
+	defer h.locks[i].Unlock()
+	if h.nets[i] == nil {
+		h.nets[i] = map[string]*events.Cached[domain.Network]{}
+	}
+	c := h.nets[i][team]
+	if c == nil {
+		c = &events.Cached[domain.Network]{}
+		h.nets[i][team] = c
+	}
 	var err error
 	for range restarts {
-		if err = fn(); !errors.Is(err, events.ErrConflict) {
+		if err = fn(c); !errors.Is(err, events.ErrConflict) {
 			return err
 		}
 	}

@@ -51,10 +51,10 @@ func (h *Handlers) CreateDevice(ctx context.Context, p auth.Principal, in Create
 	}
 	var created domain.DeviceCreated
 	var res events.Result[domain.Network]
-	err = h.onNetwork(in.Team, func() (err error) {
+	err = h.onNetwork(in.Team, func(cache *events.Cached[domain.Network]) (err error) {
 		res, err = events.Handle(ctx, h.store, events.Command[domain.Network]{
 			Team: in.Team, Aggregate: networkRef, Actor: p.Actor(),
-			Evolve: domain.EvolveNetwork,
+			Evolve: domain.EvolveNetwork, Cache: cache,
 			Decide: func(n domain.Network) ([]any, error) { return domain.DecideAllocateDevice(n, id) },
 			Also: func(ctx context.Context, _ domain.Network, decided []any) ([]events.Write, error) {
 				ip, _ := domain.Allocated(decided, id)
@@ -149,10 +149,10 @@ func (h *Handlers) DeleteDevice(ctx context.Context, p auth.Principal, in Device
 	}
 	var last domain.Device
 	var res events.Result[domain.Network]
-	err := h.onNetwork(in.Team, func() (err error) {
+	err := h.onNetwork(in.Team, func(cache *events.Cached[domain.Network]) (err error) {
 		res, err = events.Handle(ctx, h.store, events.Command[domain.Network]{
 			Team: in.Team, Aggregate: networkRef, Actor: p.Actor(),
-			Evolve: domain.EvolveNetwork,
+			Evolve: domain.EvolveNetwork, Cache: cache,
 			Decide: func(n domain.Network) ([]any, error) { return domain.DecideRelease(n, in.ID) },
 			Also: func(ctx context.Context, _ domain.Network, _ []any) ([]events.Write, error) {
 				d, v, err := loadDevice(ctx, h.store, in.Team, in.ID)
