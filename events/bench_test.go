@@ -144,8 +144,10 @@ func BenchmarkAppendPipelined(b *testing.B) {
 					if i >= n {
 						return
 					}
-					// Writer w owns aggregates w, w+64, ...: one in flight each.
-					a := (w + writers*(i/writers)) % benchAggregates
+					// Writer w owns aggregates w, w+64, ... (below 960, a
+					// multiple of 64, so no two writers share one): one
+					// append in flight per aggregate.
+					a := w + writers*((i/writers)%(benchAggregates/writers))
 					v, err := one(w, a, i, vers[a])
 					if err != nil {
 						b.Error(err)
@@ -158,7 +160,7 @@ func BenchmarkAppendPipelined(b *testing.B) {
 		wg.Wait()
 		return time.Since(start)
 	}
-	n := b.N * writers
+	n := b.N
 	b.ResetTimer()
 	tRaw := run(n, func(w, a, i int, ver uint64) (uint64, error) {
 		resp, err := env.Conn.RequestMsg(rawMsg(fmt.Sprintf("ev.raw.device.d%d", a), body, ver, i), 5*time.Second)

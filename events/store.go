@@ -186,10 +186,7 @@ func (s *Store) message(ev Event) (*nats.Msg, Recorded, error) {
 		ID: id, Type: name, Version: version, Team: ev.Team, Aggregate: ev.Aggregate,
 		Actor: ev.Actor, Time: at.UTC(), CausationID: ev.CausationID, CorrelationID: ev.CorrelationID,
 	}
-	body, err := json.Marshal(Envelope{Meta: meta, Data: raw})
-	if err != nil {
-		return nil, Recorded{}, fmt.Errorf("append %s: %w", name, err)
-	}
+	body := appendEnvelope(make([]byte, 0, 200+len(raw)), &meta, raw)
 	m := nats.NewMsg(Subject(ev.Team, ev.Aggregate))
 	m.Header.Set(HeaderMsgID, id)
 	m.Header.Set(HeaderEventType, name)
@@ -236,8 +233,8 @@ func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, error) {
 	if resp.Header.Get("Status") == "503" || len(resp.Data) == 0 {
 		return 0, fmt.Errorf("append to %s: %w", last.Subject, nats.ErrNoResponders)
 	}
-	var ack pubAck
-	if err := json.Unmarshal(resp.Data, &ack); err != nil {
+	ack, err := parseAck(resp.Data, s.stream)
+	if err != nil {
 		return 0, fmt.Errorf("append to %s: parse ack %q: %w", last.Subject, resp.Data, err)
 	}
 	if ack.Error != nil {

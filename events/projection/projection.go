@@ -190,7 +190,9 @@ func (r *Runner) consume(after uint64) error {
 		return fmt.Errorf("projection %s: %w", r.name, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{events.SubjectPrefix + ".>"}}
+	// No subject filter: EVENTS holds only event subjects, and a filter
+	// makes the server match every message against it.
+	cfg := jetstream.OrderedConsumerConfig{}
 	if after > 0 {
 		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, after+1
 	}

@@ -1,0 +1,54 @@
+package events
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+func TestHandWrittenEnvelopeIsByteForByteWhatJSONMarshalWrites(t *testing.T) {
+	at := time.Date(2026, 11, 24, 12, 0, 0, 123456789, time.UTC)
+	data := json.RawMessage(`{"name":"d1","ip":"100.64.0.2"}`)
+	metas := []Meta{
+		{ID: "0193a", Type: "infra.device.created", Version: 1, Team: "acme", Aggregate: AggregateRef{Type: "device", ID: "d1"}, Actor: "user:u1", Time: at},
+		{ID: "x", Type: "t", Version: 12, Team: "t", Aggregate: AggregateRef{Type: "a", ID: "b"}, Actor: `sys "quoted" \ back`, Time: at.Truncate(time.Second),
+			CausationID: "c<1>&", CorrelationID: "ünïcode ✓\n\t\x01"},
+		{ID: "y", Type: "t", Version: 1, Team: "t", Aggregate: AggregateRef{Type: "a", ID: "b"}, Actor: "bad utf8 \xff", Time: at, CorrelationID: "only-correlation"},
+	}
+	for _, m := range metas {
+		want, err := json.Marshal(Envelope{Meta: m, Data: data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendEnvelope(nil, &m, data); !bytes.Equal(got, want) {
+			t.Errorf("envelope differs:\n got %s\nwant %s", got, want)
+		}
+	}
+}
+
+func TestAckParserReadsSuccessDirectlyAndEverythingElseInFull(t *testing.T) {
+	cases := []struct {
+		in   string
+		want pubAck
+	}{
+		{`{"stream":"EVENTS","seq":42}`, pubAck{Stream: "EVENTS", Seq: 42}},
+		{`{"stream":"EVENTS","seq":42,"duplicate":true}`, pubAck{Stream: "EVENTS", Seq: 42, Duplicate: true}},
+		{`{"stream":"EVENTS","domain":"hub","seq":7}`, pubAck{Stream: "EVENTS", Seq: 7}},
+		{`{"stream":"OTHER","seq":3}`, pubAck{Stream: "OTHER", Seq: 3}},
+		{`{"stream":"EVENTS","seq":9,"batch":"b1","count":3}`, pubAck{Stream: "EVENTS", Seq: 9, BatchID: "b1", Count: 3}},
+	}
+	for _, c := range cases {
+		got, err := parseAck([]byte(c.in), "EVENTS")
+		if err != nil || got != c.want {
+			t.Errorf("parseAck(%s) = %+v, %v; want %+v", c.in, got, err, c.want)
+		}
+	}
+	got, err := parseAck([]byte(`{"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 5"}}`), "EVENTS")
+	if err != nil || got.Error == nil || got.Error.ErrCode != 10071 {
+		t.Errorf("error ack = %+v, %v", got, err)
+	}
+	if _, err := parseAck([]byte(`{"stream":"EVENTS","seq":`), "EVENTS"); err == nil {
+		t.Error("a truncated ack parsed")
+	}
+}
