@@ -14,7 +14,9 @@ import (
 // Decode turns a stored message body into a Recorded event.
 func (s *Store) Decode(seq uint64, body []byte) (Recorded, error) {
 	var env Envelope
-	if err := json.Unmarshal(body, &env); err != nil {
+	if m, data, ok := parseEnvelope(body); ok {
+		env = Envelope{Meta: m, Data: data}
+	} else if err := json.Unmarshal(body, &env); err != nil {
 		return Recorded{}, fmt.Errorf("decode event %d: %w", seq, err)
 	}
 	data, err := s.reg.Decode(env.Type, env.Version, env.Data)
