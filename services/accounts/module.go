@@ -20,6 +20,7 @@ import (
 	"weft.dev/services/accounts/command"
 	"weft.dev/services/accounts/domain"
 	"weft.dev/services/accounts/readmodel"
+	"weft.dev/services/accounts/subgraph"
 	"weft.dev/services/platform"
 	"weft.dev/services/uniq"
 )
@@ -29,9 +30,10 @@ const ProjectionName = "accounts"
 
 // Module provides the accounts service: its event types, the read model
 // and its runner (in the "projections" group), *readmodel.Queries,
-// *command.Handlers (commands, Authenticate, Bootstrap, NewBootstrapToken)
-// and the as-of source for team and user aggregates. It needs the
-// platform's *events.Store and *slog.Logger.
+// *command.Handlers (commands, Authenticate, Bootstrap, NewBootstrapToken),
+// the as-of source for team and user aggregates, and the GraphQL subgraph
+// at /subgraphs/accounts/graphql (and its SDL at /subgraphs/accounts/sdl).
+// It needs the platform's *events.Store, *auth.Signer and *slog.Logger.
 var Module = fx.Module("accounts",
 	platform.EventTypes(domain.Register),
 	platform.EventTypes(uniq.Register),
@@ -49,6 +51,8 @@ var Module = fx.Module("accounts",
 			return command.New(s, command.WithLogger(log.With("service", "accounts")))
 		},
 		platform.AsAsOfSource(NewAsOfSource),
+		platform.AsRoute(subgraph.Route),
+		platform.AsRoute(subgraph.SDLRoute),
 	),
 )
 

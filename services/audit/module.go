@@ -10,12 +10,18 @@ import (
 	"go.uber.org/fx"
 
 	"weft.dev/services/audit/query"
+	"weft.dev/services/audit/subgraph"
+	"weft.dev/services/platform"
 )
 
-// Module provides *query.Service. It needs the platform's *events.Store and
-// *slog.Logger, and takes every platform.AsOfSource of the "asof" group.
+// Module provides *query.Service and the GraphQL subgraph at
+// /subgraphs/audit/graphql (and its SDL at /subgraphs/audit/sdl). It needs
+// the platform's *events.Store, *auth.Signer and *slog.Logger, and takes
+// every platform.AsOfSource of the "asof" group.
 var Module = fx.Module("audit",
 	fx.Provide(
 		fx.Annotate(query.New, fx.ParamTags(``, `group:"asof"`, ``)),
+		platform.AsRoute(subgraph.Route),
+		platform.AsRoute(subgraph.SDLRoute),
 	),
 )

@@ -13,6 +13,7 @@ import (
 	"weft.dev/services/console/command"
 	"weft.dev/services/console/domain"
 	"weft.dev/services/console/readmodel"
+	"weft.dev/services/console/subgraph"
 	infra "weft.dev/services/infra/domain"
 	"weft.dev/services/platform"
 	"weft.dev/services/uniq"
@@ -22,9 +23,10 @@ import (
 const ProjectionName = "console"
 
 // Module provides the console: its event types, the read model and its
-// runner (in the "projections" group), the queries, the command handlers
-// and the as-of source. It needs the platform's *events.Store and
-// *slog.Logger. It reads infra's clusters and devices, so it contributes
+// runner (in the "projections" group), the queries, the command handlers,
+// the as-of source, and the GraphQL subgraph at
+// /subgraphs/console/graphql (and its SDL at /subgraphs/console/sdl). It
+// needs the platform's *events.Store, *auth.Signer and *slog.Logger. It reads infra's clusters and devices, so it contributes
 // infra's event types too (the platform registers each set once).
 var Module = fx.Module("console",
 	platform.EventTypes(domain.Register),
@@ -42,6 +44,8 @@ var Module = fx.Module("console",
 		func(m *readmodel.Model, r runner) *readmodel.Queries { return readmodel.NewQueries(m, r.Runner) },
 		func(s *events.Store, q *readmodel.Queries) *command.Handlers { return command.New(s, q) },
 		platform.AsAsOfSource(NewAsOfSource),
+		platform.AsRoute(subgraph.Route),
+		platform.AsRoute(subgraph.SDLRoute),
 	),
 )
 

@@ -14,6 +14,7 @@ import (
 	"weft.dev/services/infra/command"
 	"weft.dev/services/infra/domain"
 	"weft.dev/services/infra/readmodel"
+	"weft.dev/services/infra/subgraph"
 	"weft.dev/services/platform"
 	"weft.dev/services/uniq"
 )
@@ -23,8 +24,10 @@ const ProjectionName = "infra"
 
 // Module provides the infra service: its event types, the read model and
 // its runner (in the "projections" group), *readmodel.Queries,
-// *command.Handlers and the as-of source for cluster, device and network
-// aggregates. It needs the platform's *events.Store and *slog.Logger.
+// *command.Handlers, the as-of source for cluster, device and network
+// aggregates, and the GraphQL subgraph at /subgraphs/infra/graphql (and
+// its SDL at /subgraphs/infra/sdl). It needs the platform's *events.Store,
+// *auth.Signer and *slog.Logger.
 var Module = fx.Module("infra",
 	platform.EventTypes(domain.Register),
 	platform.EventTypes(uniq.Register),
@@ -40,6 +43,8 @@ var Module = fx.Module("infra",
 		func(m *readmodel.Model, r runner) *readmodel.Queries { return readmodel.NewQueries(m, r.Runner) },
 		command.New,
 		platform.AsAsOfSource(NewAsOfSource),
+		platform.AsRoute(subgraph.Route),
+		platform.AsRoute(subgraph.SDLRoute),
 	),
 )
 

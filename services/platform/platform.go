@@ -1,7 +1,8 @@
 // Package platform is what every weft service stands on inside weft-server:
 // the NATS connection (embedded server or external deployment), the EVENTS
-// stream, the event registry and Store, the read-model runners, and the HTTP
-// endpoint with /healthz and /metrics.
+// stream, the event registry and Store, the read-model runners, the HTTP
+// endpoint with /healthz and /metrics, and the *auth.Signer with which the
+// gateway signs, and the subgraphs verify, forwarded principals.
 //
 // Services plug in through fx value groups:
 //   - group "eventtypes": a RegisterFunc that registers the service's event types;
@@ -13,12 +14,14 @@
 package platform
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -34,6 +37,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/broker"
 	"weft.dev/events/projection"
+	"weft.dev/services/auth"
 )
 
 // Config is the platform's part of weft-server's configuration.
@@ -47,6 +51,11 @@ type Config struct {
 	// Rebuild names read models whose snapshots are dropped before the
 	// start, so they replay the whole log ("all" drops every one).
 	Rebuild []string
+	// InternalKeyFile holds the key (at least 32 bytes) that signs the
+	// principals the gateway forwards to subgraphs; every process of a split
+	// deployment reads the same file. Empty: a random key made at start,
+	// which is right when gateway and subgraphs share one process.
+	InternalKeyFile string
 }
 
 // RegisterFunc registers a service's event types.
@@ -83,6 +92,7 @@ var Module = fx.Module("platform",
 		newStore,
 		fx.Annotate(newProjections, fx.ParamTags(``, ``, ``, ``, `group:"projections"`)),
 		newHTTP,
+		newSigner,
 	),
 	fx.Invoke(fx.Annotate(mountRoutes, fx.ParamTags(``, `group:"routes"`))),
 	fx.Invoke(func(*Projections, *HTTP) {}),
@@ -323,6 +333,22 @@ func newHTTP(lc fx.Lifecycle, cfg Config, log *slog.Logger, m *Metrics, b *Broke
 		OnStop: func(ctx context.Context) error { return srv.Shutdown(ctx) },
 	})
 	return h
+}
+
+// newSigner returns the signer of gateway-to-subgraph principals.
+func newSigner(cfg Config) (*auth.Signer, error) {
+	if cfg.InternalKeyFile == "" {
+		return auth.RandomSigner()
+	}
+	key, err := os.ReadFile(cfg.InternalKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("read internal key: %w", err)
+	}
+	s, err := auth.NewSigner(bytes.TrimSpace(key))
+	if err != nil {
+		return nil, fmt.Errorf("internal key %s: %w", cfg.InternalKeyFile, err)
+	}
+	return s, nil
 }
 
 func mountRoutes(h *HTTP, routes []Route) {

@@ -32,7 +32,6 @@ import (
 	"weft.dev/services/uniq"
 
 	accdomain "weft.dev/services/accounts/domain"
-	cdomain "weft.dev/services/console/domain"
 	idomain "weft.dev/services/infra/domain"
 )
 
@@ -62,7 +61,7 @@ func BenchmarkProjections(b *testing.B) {
 	ctx := context.Background()
 	env := eventstest.Start(b)
 	reg := events.NewRegistry()
-	for _, f := range []platform.RegisterFunc{uniq.Register, accdomain.Register, idomain.Register, cdomain.Register} {
+	for _, f := range []platform.RegisterFunc{uniq.Register, accdomain.Register, idomain.Register, cd.Register} {
 		f(reg)
 	}
 	store := events.NewStore(env.Conn, reg)

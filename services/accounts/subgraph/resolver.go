@@ -1,0 +1,105 @@
+// Package subgraph is the accounts GraphQL subgraph (schema
+// schemas/graphql/accounts.graphqls): teams, users, memberships and API
+// tokens. The resolvers are thin: they take the caller from the context
+// (graph.Authenticate put it there), call command.Handlers and
+// readmodel.Queries, and convert their results. Every read is scoped by the
+// queries themselves; "the team" is always the team the caller acts in.
+package subgraph
+
+//go:generate go tool gqlgen --config gqlgen.yml
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"weft.dev/schemas"
+	"weft.dev/services/accounts/command"
+	"weft.dev/services/accounts/readmodel"
+	"weft.dev/services/accounts/subgraph/model"
+	"weft.dev/services/auth"
+	"weft.dev/services/graph"
+	"weft.dev/services/platform"
+)
+
+// Name is the subgraph's name in paths and in weft.dev/schemas.
+const Name = "accounts"
+
+// Resolver holds what the resolvers call.
+type Resolver struct {
+	Commands *command.Handlers
+	Queries  *readmodel.Queries
+}
+
+// NewHandler returns the subgraph's HTTP handler.
+func NewHandler(h *command.Handlers, q *readmodel.Queries, s *auth.Signer, log *slog.Logger) http.Handler {
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{Commands: h, Queries: q}})
+	return graph.NewHandler(es, s, log.With("subgraph", Name))
+}
+
+// Route mounts the subgraph at /subgraphs/accounts/graphql (POST, and
+// graphql-transport-ws on GET).
+func Route(h *command.Handlers, q *readmodel.Queries, s *auth.Signer, log *slog.Logger) platform.Route {
+	return platform.Route{Pattern: "/subgraphs/" + Name + "/graphql", Handler: NewHandler(h, q, s, log)}
+}
+
+// SDLRoute serves the schema at /subgraphs/accounts/sdl.
+func SDLRoute() platform.Route {
+	return platform.Route{Pattern: "GET /subgraphs/" + Name + "/sdl", Handler: graph.SDLHandler(SDL())}
+}
+
+// SDL is the subgraph's schema.
+func SDL() string {
+	sdl, err := schemas.SDL(Name)
+	if err != nil {
+		// The schema is embedded at build time; its absence is a broken build.
+		panic(err)
+	}
+	return sdl
+}
+
+func roleOut(r auth.Role) model.Role { return model.Role(strings.ToUpper(string(r))) }
+
+func roleIn(r *model.Role) auth.Role {
+	if r == nil {
+		return ""
+	}
+	return auth.Role(strings.ToLower(string(*r)))
+}
+
+func timeOut(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func teamOut(t readmodel.Team) *model.Team {
+	return &model.Team{Slug: t.Slug, DisplayName: t.DisplayName, CreatedAt: timeOut(t.CreatedAt), UpdatedAt: timeOut(t.UpdatedAt), MemberList: t.Members}
+}
+
+func teamFromCommand(t command.Team) *model.Team {
+	out := &model.Team{Slug: t.Slug, DisplayName: t.DisplayName}
+	for _, m := range t.Members {
+		out.MemberList = append(out.MemberList, readmodel.Member{UserID: m.UserID, Role: m.Role})
+	}
+	return out
+}
+
+func userOut(u readmodel.User) *model.User {
+	return &model.User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Superuser: u.Superuser, CreatedAt: timeOut(u.CreatedAt)}
+}
+
+func tokenOut(t readmodel.Token) model.Token {
+	return model.Token{ID: t.ID, UserID: t.UserID, Name: graph.Str(t.Name), ExpiresAt: t.ExpiresAt, Bootstrap: t.Bootstrap,
+		Revoked: t.Revoked, RevokedAt: t.RevokedAt, CreatedAt: timeOut(t.CreatedAt)}
+}
+
+func tokenFromCommand(t command.Token) model.Token {
+	return model.Token{ID: t.ID, UserID: t.UserID, Name: graph.Str(t.Name), ExpiresAt: t.ExpiresAt, Bootstrap: t.Bootstrap, Revoked: t.Revoked}
+}
+
+func memberInput(team string, in model.MemberInput) command.MemberInput {
+	return command.MemberInput{Team: team, UserID: graph.Deref(in.UserID), Username: graph.Deref(in.Username), Role: roleIn(in.Role)}
+}

@@ -1,0 +1,129 @@
+package subgraph
+
+import (
+	"strings"
+
+	cd "weft.dev/services/console/domain"
+	"weft.dev/services/console/readmodel"
+	"weft.dev/services/console/subgraph/model"
+	"weft.dev/services/graph"
+)
+
+// Enums are the domain's lower-case names in upper case.
+func upper[T ~string, U ~string](v T) U { return U(strings.ToUpper(string(v))) }
+
+func lower[T ~string, U ~string](v *T) U {
+	if v == nil {
+		return ""
+	}
+	return U(strings.ToLower(string(*v)))
+}
+
+func specOut(s cd.Spec) model.Spec {
+	out := model.Spec{Ports: make([]model.Port, 0, len(s.Ports)), Backends: append([]string{}, s.Backends...), Lb: upper[cd.LBMode, model.LBMode](s.LB),
+		Health: model.HealthCheck{Type: upper[string, model.HealthCheckType](s.Health.Type), Path: graph.Str(s.Health.Path),
+			IntervalSeconds: s.Health.IntervalSeconds, TimeoutSeconds: s.Health.TimeoutSeconds,
+			HealthyThreshold: s.Health.HealthyThreshold, UnhealthyThreshold: s.Health.UnhealthyThreshold}}
+	for _, p := range s.Ports {
+		out.Ports = append(out.Ports, portOut(p))
+	}
+	return out
+}
+
+func portOut(p cd.Port) model.Port {
+	return model.Port{Port: p.Port, Protocol: upper[cd.Protocol, model.Protocol](p.Protocol)}
+}
+
+// specIn is the command's spec; defaults and checks are the domain's
+// (Spec.Normalize), which names fields like "spec.ports[0].port".
+func specIn(s model.SpecInput) cd.Spec {
+	out := cd.Spec{Backends: s.Backends, LB: lower[model.LBMode, cd.LBMode](s.Lb)}
+	for _, p := range s.Ports {
+		out.Ports = append(out.Ports, cd.Port{Port: p.Port, Protocol: lower[model.Protocol, cd.Protocol](p.Protocol)})
+	}
+	if h := s.Health; h != nil {
+		out.Health = cd.HealthCheck{Type: lower[model.HealthCheckType, string](h.Type), Path: graph.Deref(h.Path),
+			IntervalSeconds: graph.Deref(h.IntervalSeconds), TimeoutSeconds: graph.Deref(h.TimeoutSeconds),
+			HealthyThreshold: graph.Deref(h.HealthyThreshold), UnhealthyThreshold: graph.Deref(h.UnhealthyThreshold)}
+	}
+	return out
+}
+
+func envOut(e readmodel.Env) *model.Environment {
+	return &model.Environment{ID: e.ID, Name: e.Name, Cluster: model.Cluster{ID: e.ClusterID}, ClusterGone: e.ClusterGone,
+		AppCount: e.Apps, ServiceCount: e.Services, CreatedBy: graph.Str(e.CreatedBy), CreatedAt: timeOut(e.CreatedAt)}
+}
+
+func envFromDomain(e cd.Env) *model.Environment {
+	return &model.Environment{ID: e.ID, Name: e.Name, Cluster: model.Cluster{ID: e.ClusterID}}
+}
+
+func appOut(a readmodel.App) *model.App {
+	out := &model.App{ID: a.ID, Name: a.Name, Cluster: model.Cluster{ID: a.ClusterID}, ServiceIP: a.ServiceIP, Spec: specOut(a.Spec),
+		ActiveIntercepts: make([]model.Intercept, 0, len(a.Intercepts)), CreatedBy: graph.Str(a.CreatedBy),
+		CreatedAt: timeOut(a.CreatedAt), UpdatedAt: timeOut(a.UpdatedAt), EnvID: a.EnvID}
+	for _, i := range a.Intercepts {
+		out.ActiveIntercepts = append(out.ActiveIntercepts, *interceptOut(i))
+	}
+	return out
+}
+
+func appFromDomain(a cd.App) *model.App {
+	return &model.App{ID: a.ID, Name: a.Name, Cluster: model.Cluster{ID: a.ClusterID}, ServiceIP: a.ServiceIP, Spec: specOut(a.Spec),
+		ActiveIntercepts: []model.Intercept{}, EnvID: a.EnvID}
+}
+
+func serviceOut(s readmodel.Service) *model.ManagedService {
+	return &model.ManagedService{ID: s.ID, Name: s.Name, Kind: upper[cd.ServiceKind, model.ServiceKind](s.Kind), Cluster: model.Cluster{ID: s.ClusterID},
+		ServiceIP: s.ServiceIP, Spec: specOut(s.Spec), CreatedBy: graph.Str(s.CreatedBy), CreatedAt: timeOut(s.CreatedAt),
+		UpdatedAt: timeOut(s.UpdatedAt), EnvID: s.EnvID}
+}
+
+func serviceFromDomain(s cd.Service) *model.ManagedService {
+	return &model.ManagedService{ID: s.ID, Name: s.Name, Kind: upper[cd.ServiceKind, model.ServiceKind](s.Kind), Cluster: model.Cluster{ID: s.ClusterID},
+		ServiceIP: s.ServiceIP, Spec: specOut(s.Spec), EnvID: s.EnvID}
+}
+
+func interceptOut(i readmodel.Intercept) *model.Intercept {
+	out := interceptFromDomain(i.Intercept)
+	out.DeviceName, out.DeviceGone = graph.Str(i.DeviceName), i.DeviceGone
+	return out
+}
+
+func interceptFromDomain(i cd.Intercept) *model.Intercept {
+	return &model.Intercept{ID: i.ID, Port: portOut(i.Port), Device: model.Device{ID: i.DeviceID}, Target: i.Target(), Active: i.Active,
+		StartedBy: i.StartedBy, StartedAt: timeOut(i.StartedAt), StoppedBy: graph.Str(i.StoppedBy), StoppedAt: timeOut(i.StoppedAt), AppID: i.AppID}
+}
+
+func ruleOut(r cd.Rule) model.Rule {
+	subs := func(ss []cd.Subject) []model.Subject {
+		out := make([]model.Subject, 0, len(ss))
+		for _, s := range ss {
+			out = append(out, model.Subject{Kind: upper[cd.SubjectKind, model.SubjectKind](s.Kind), ID: graph.Str(s.ID)})
+		}
+		return out
+	}
+	return model.Rule{Action: upper[cd.Action, model.PolicyAction](r.Action), Priority: r.Priority, Sources: subs(r.Sources),
+		Targets: subs(r.Targets), Description: graph.Str(r.Description)}
+}
+
+func ruleIn(r model.RuleInput) cd.Rule {
+	subs := func(ss []model.SubjectInput) []cd.Subject {
+		out := make([]cd.Subject, 0, len(ss))
+		for _, s := range ss {
+			out = append(out, cd.Subject{Kind: lower[model.SubjectKind, cd.SubjectKind](&s.Kind), ID: graph.Deref(s.ID)})
+		}
+		return out
+	}
+	return cd.Rule{Action: lower[model.PolicyAction, cd.Action](&r.Action), Priority: graph.Deref(r.Priority), Sources: subs(r.Sources),
+		Targets: subs(r.Targets), Description: graph.Deref(r.Description)}
+}
+
+func policyOut(p readmodel.Policy) *model.Policy {
+	return &model.Policy{ID: p.ID, Name: p.Name, Rule: ruleOut(p.Rule), CreatedBy: graph.Str(p.CreatedBy),
+		CreatedAt: timeOut(p.CreatedAt), UpdatedAt: timeOut(p.UpdatedAt)}
+}
+
+func policyFromDomain(p cd.Policy) *model.Policy {
+	return &model.Policy{ID: p.ID, Name: p.Name, Rule: ruleOut(p.Rule)}
+}

@@ -1,0 +1,55 @@
+package model
+
+import "time"
+
+// App is the App entity. Its environment is resolved from EnvID when
+// asked for, so a list of apps does not compute every environment.
+type App struct {
+	ID               string      `json:"id"`
+	Name             string      `json:"name"`
+	Cluster          Cluster     `json:"cluster"`
+	ServiceIP        string      `json:"serviceIp"`
+	Spec             Spec        `json:"spec"`
+	ActiveIntercepts []Intercept `json:"activeIntercepts"`
+	CreatedBy        *string     `json:"createdBy,omitempty"`
+	CreatedAt        *time.Time  `json:"createdAt,omitempty"`
+	UpdatedAt        *time.Time  `json:"updatedAt,omitempty"`
+	EnvID            string      `json:"-"`
+}
+
+// IsEntity marks App as a federation entity.
+func (App) IsEntity() {}
+
+// ManagedService is the ManagedService entity; see App.
+type ManagedService struct {
+	ID        string      `json:"id"`
+	Name      string      `json:"name"`
+	Kind      ServiceKind `json:"kind"`
+	Cluster   Cluster     `json:"cluster"`
+	ServiceIP string      `json:"serviceIp"`
+	Spec      Spec        `json:"spec"`
+	CreatedBy *string     `json:"createdBy,omitempty"`
+	CreatedAt *time.Time  `json:"createdAt,omitempty"`
+	UpdatedAt *time.Time  `json:"updatedAt,omitempty"`
+	EnvID     string      `json:"-"`
+}
+
+// IsEntity marks ManagedService as a federation entity.
+func (ManagedService) IsEntity() {}
+
+// Intercept is an intercept; its app is resolved from AppID (an app lists
+// its intercepts, so the two cannot both be filled in).
+type Intercept struct {
+	ID         string     `json:"id"`
+	Port       Port       `json:"port"`
+	Device     Device     `json:"device"`
+	DeviceName *string    `json:"deviceName,omitempty"`
+	DeviceGone bool       `json:"deviceGone"`
+	Target     string     `json:"target"`
+	Active     bool       `json:"active"`
+	StartedBy  string     `json:"startedBy"`
+	StartedAt  *time.Time `json:"startedAt,omitempty"`
+	StoppedBy  *string    `json:"stoppedBy,omitempty"`
+	StoppedAt  *time.Time `json:"stoppedAt,omitempty"`
+	AppID      string     `json:"-"`
+}

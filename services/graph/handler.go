@@ -1,0 +1,50 @@
+package graph
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/gorilla/websocket"
+
+	"weft.dev/services/auth"
+)
+
+// ComplexityLimit bounds a query's complexity (one per field, times the
+// page size asked for where a schema says so): generous for the gateway's
+// plans, a wall for a client that reaches a subgraph directly.
+const ComplexityLimit = 5000
+
+// NewHandler returns the HTTP handler of a subgraph: GraphQL over POST and
+// graphql-transport-ws on one path, every request authenticated by s.
+func NewHandler(es graphql.ExecutableSchema, s *auth.Signer, log *slog.Logger) http.Handler {
+	srv := handler.New(es)
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 10 * time.Second,
+		InitFunc:              WebsocketInit(s),
+		// Origins do not matter here: a subgraph trusts only the signed
+		// assertion, never cookies, so a cross-site page gains nothing.
+		Upgrader: websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
+	})
+	srv.AddTransport(transport.POST{})
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
+	srv.Use(DepthLimit{Max: MaxDepth})
+	srv.SetErrorPresenter(ErrorPresenter(log))
+	srv.SetRecoverFunc(Recover)
+	return Authenticate(s, log, srv)
+}
+
+// SDLHandler serves a subgraph's schema as text, for the gateway's
+// re-composition. The schema is the public contract, so it needs no
+// principal.
+func SDLHandler(sdl string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte(sdl))
+	})
+}
