@@ -1,0 +1,98 @@
+package gateway_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"weft.dev/services/auth"
+)
+
+// BenchmarkGatewayOverhead sends the same one-subgraph query straight to
+// the accounts subgraph and through the gateway, alternating in one loop
+// so both see the same machine load, and reports the p50 of each and
+// their ratio (the gateway's overhead). The cross-subgraph query
+// (accounts → infra → console → infra) is reported through the gateway.
+func BenchmarkGatewayOverhead(b *testing.B) {
+	h := start(b)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	simple := []byte(`{"query":"{ team(slug: \"acme\") { displayName } }"}`)
+	cross := []byte(`{"query":"{ team(slug: \"acme\") { displayName clusters { name apps { name cluster { name } } } } }"}`)
+	principal := h.sg.signer.Sign(auth.Principal{UserID: "alice", Team: "acme", Role: auth.Owner}, time.Hour)
+
+	post := func(url string, body []byte, hdr map[string]string) {
+		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("%s: status %d", url, resp.StatusCode)
+		}
+	}
+	gw := h.srv.URL + "/graphql"
+	direct := map[string]string{auth.Header: principal}
+	// Warm up connections and the gateway's plan cache.
+	for range 50 {
+		post(h.sg.accounts.url(), simple, direct)
+		post(gw, simple, alice)
+		post(gw, cross, alice)
+	}
+	var dDirect, dGateway, dCross []time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		post(h.sg.accounts.url(), simple, direct)
+		t1 := time.Now()
+		post(gw, simple, alice)
+		t2 := time.Now()
+		post(gw, cross, alice)
+		t3 := time.Now()
+		dDirect = append(dDirect, t1.Sub(t0))
+		dGateway = append(dGateway, t2.Sub(t1))
+		dCross = append(dCross, t3.Sub(t2))
+	}
+	p50 := func(d []time.Duration) float64 {
+		slices.Sort(d)
+		return float64(d[len(d)/2].Microseconds())
+	}
+	pd, pg, pc := p50(dDirect), p50(dGateway), p50(dCross)
+	b.ReportMetric(pd, "direct-p50-µs")
+	b.ReportMetric(pg, "gateway-p50-µs")
+	b.ReportMetric(pc, "gateway-cross-p50-µs")
+	b.ReportMetric(pg/pd, "gateway/direct")
+}
+
+// BenchmarkGatewayThroughput measures cross-subgraph queries per second
+// through the gateway with parallel clients.
+func BenchmarkGatewayThroughput(b *testing.B) {
+	h := start(b)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	body := []byte(`{"query":"{ team(slug: \"acme\") { displayName clusters { name apps { name } } } }"}`)
+	gw := h.srv.URL + "/graphql"
+	b.SetParallelism(4)
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest(http.MethodPost, gw, bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer tok-alice")
+			req.Header.Set("Weft-Team", "acme")
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "queries/s")
+}

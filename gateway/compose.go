@@ -1,0 +1,148 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/jensneuse/abstractlogger"
+	nodev1 "github.com/wundergraph/cosmo/router/gen/proto/wg/cosmo/node/v1"
+	"github.com/wundergraph/graphql-go-tools/execution/engine"
+	"github.com/wundergraph/graphql-go-tools/execution/graphql"
+	"github.com/wundergraph/graphql-go-tools/v2/pkg/engine/resolve"
+
+	"weft.dev/services/auth"
+)
+
+// principalTemplate makes the engine copy the Weft-Principal header of the
+// engine request (which the gateway sets itself, never the client's) into
+// every subgraph request, HTTP and websocket upgrade alike. Because the
+// header becomes part of the subscription input, the engine's de-duplication
+// of identical subscriptions never shares one upstream connection between
+// two principals.
+const principalTemplate = "{{ .request.headers." + auth.Header + " }}"
+
+// snapshot is one composed supergraph and the engine that serves it. The
+// gateway swaps snapshots atomically; a retired snapshot's engine stays up
+// until the last request or subscription that acquired it has released it.
+type snapshot struct {
+	engine *engine.ExecutionEngine
+	schema *graphql.Schema
+	sdls   map[string]string
+	cancel context.CancelFunc
+
+	mu      sync.Mutex
+	refs    int
+	retired bool
+}
+
+// acquire takes a reference; it fails once the snapshot has been retired
+// and drained, so the caller must load the current snapshot again.
+func (s *snapshot) acquire() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.retired {
+		return false
+	}
+	s.refs++
+	return true
+}
+
+func (s *snapshot) release() {
+	s.mu.Lock()
+	s.refs--
+	done := s.retired && s.refs == 0
+	s.mu.Unlock()
+	if done {
+		s.cancel()
+	}
+}
+
+// retire stops new work on s; its engine shuts down when the last holder
+// releases it.
+func (s *snapshot) retire() {
+	s.mu.Lock()
+	s.retired = true
+	done := s.refs == 0
+	s.mu.Unlock()
+	if done {
+		s.cancel()
+	}
+}
+
+// compose builds a supergraph from the subgraphs' SDLs and an execution
+// engine for it. The engine lives until retire and release shut it down.
+func (g *Gateway) compose(sdls map[string]string) (*snapshot, error) {
+	subs := make([]engine.SubgraphConfiguration, 0, len(g.cfg.Subgraphs))
+	for _, s := range g.cfg.Subgraphs {
+		sdl, ok := sdls[s.Name]
+		if !ok {
+			return nil, fmt.Errorf("compose: no SDL for subgraph %q", s.Name)
+		}
+		subs = append(subs, engine.SubgraphConfiguration{
+			Name:                 s.Name,
+			URL:                  s.URL,
+			SDL:                  sdl,
+			SubscriptionUrl:      s.WSURL,
+			SubscriptionProtocol: engine.SubscriptionProtocolWS,
+		})
+	}
+	ctx, cancel := context.WithCancel(g.ctx)
+	factory := engine.NewFederationEngineConfigFactory(ctx, subs,
+		engine.WithFederationHttpClient(g.subgraphClient),
+		engine.WithFederationStreamingClient(g.subgraphClient),
+		engine.WithFederationSubscriptionType(engine.SubscriptionTypeGraphQLTransportWS),
+	)
+	rc, err := factory.Compose()
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("compose subgraphs: %w", err)
+	}
+	// Composition numbers the data sources; name them after their
+	// subgraphs so that engine errors ("Failed to fetch from Subgraph
+	// 'infra'") say which one failed.
+	names := map[string]string{}
+	for _, sg := range rc.GetSubgraphs() {
+		names[sg.GetId()] = sg.GetName()
+	}
+	for _, ds := range rc.GetEngineConfig().GetDatasourceConfigurations() {
+		if name := names[ds.GetId()]; name != "" {
+			ds.Id = name
+		}
+		fetch := ds.GetCustomGraphql().GetFetch()
+		if fetch == nil {
+			cancel()
+			return nil, fmt.Errorf("compose: data source %s has no fetch configuration", ds.GetId())
+		}
+		if fetch.Header == nil {
+			fetch.Header = map[string]*nodev1.HTTPHeader{}
+		}
+		fetch.Header[auth.Header] = &nodev1.HTTPHeader{Values: []*nodev1.ConfigurationVariable{{
+			Kind:                  nodev1.ConfigurationVariableKind_STATIC_CONFIGURATION_VARIABLE,
+			StaticVariableContent: principalTemplate,
+		}}}
+	}
+	conf, err := factory.BuildEngineConfigurationWithRouterConfig(rc)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("build engine configuration: %w", err)
+	}
+	eng, err := engine.NewExecutionEngine(ctx, abstractlogger.Noop{}, conf, resolve.ResolverOptions{
+		MaxConcurrency: 1024,
+		// Subgraph errors reach the client as the subgraph wrote them, so
+		// extensions.code (UNAUTHENTICATED, NOT_FOUND, ...) passes through;
+		// only code and field survive in extensions, and locations (which
+		// point into the gateway's subgraph query) are dropped.
+		PropagateSubgraphErrors:      true,
+		SubgraphErrorPropagationMode: resolve.SubgraphErrorPropagationModePassThrough,
+		RewriteSubgraphErrorPaths:    true,
+		OmitSubgraphErrorLocations:   true,
+		AllowedErrorExtensionFields:  []string{"code", "field"},
+		DefaultErrorExtensionCode:    "INTERNAL",
+	})
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("create execution engine: %w", err)
+	}
+	return &snapshot{engine: eng, schema: conf.Schema(), sdls: sdls, cancel: cancel}, nil
+}

@@ -1,0 +1,165 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"weft.dev/services/auth"
+)
+
+// Authenticator resolves an API token and an optional team slug to the
+// principal a request acts as. The accounts service's command.Handlers
+// implements it. Errors should be *fault.Error; anything else is treated as
+// internal and never shown to the client.
+type Authenticator interface {
+	Authenticate(ctx context.Context, token, team string) (auth.Principal, error)
+}
+
+// Subgraph is one federated subgraph the gateway composes.
+type Subgraph struct {
+	// Name identifies the subgraph in composition, logs and metrics.
+	Name string
+	// URL is the subgraph's GraphQL endpoint (HTTP POST), e.g.
+	// http://127.0.0.1:4000/subgraphs/infra/graphql.
+	URL string
+	// WSURL is where subscriptions are sent over graphql-transport-ws. Empty
+	// means URL with a ws/wss scheme (the contract serves both on one path).
+	WSURL string
+	// SDLURL is fetched with GET to read the subgraph's SDL. Empty means the
+	// contract's "<URL without /graphql>/sdl"; if that answers 404 the gateway
+	// asks the subgraph for `_service { sdl }` instead.
+	SDLURL string
+	// SDL, when set, is the subgraph's SDL source instead of SDLURL, e.g. an
+	// embedded schema in the all-in-one server. It is polled like SDLURL.
+	SDL func(ctx context.Context) (string, error)
+}
+
+// Limits bound what one request may ask for. They are checked before any
+// subgraph is called.
+type Limits struct {
+	// MaxBodyBytes bounds an HTTP request body or one websocket message.
+	MaxBodyBytes int64
+	// MaxDepth bounds the nesting of fields after fragments are inlined;
+	// a root field is depth 1.
+	MaxDepth int
+	// MaxComplexity bounds the number of field selections in the operation
+	// after fragments are inlined.
+	MaxComplexity int
+}
+
+// Default limits: generous for the CLI and portal, small enough that one
+// request cannot fan out into thousands of subgraph rows.
+const (
+	DefaultMaxBodyBytes  = 1 << 20
+	DefaultMaxDepth      = 12
+	DefaultMaxComplexity = 500
+	DefaultPollInterval  = 3 * time.Second
+	DefaultPrincipalTTL  = 5 * time.Minute
+)
+
+// Config configures a Gateway.
+type Config struct {
+	Subgraphs     []Subgraph
+	Authenticator Authenticator
+	// Signer signs the Weft-Principal assertion sent to every subgraph.
+	Signer *auth.Signer
+	// PrincipalTTL is the lifetime of a signed assertion. A subscription's
+	// upstream connection is authorised once, when it is opened.
+	PrincipalTTL time.Duration
+	Limits       Limits
+	// PollInterval is how often every subgraph's SDL is re-read; a change
+	// re-composes the supergraph. Negative disables polling.
+	PollInterval time.Duration
+	// Registry receives the gateway's metrics; nil means none are exported.
+	Registry prometheus.Registerer
+	// Gatherer serves /metrics; nil means Registry if it is a Gatherer.
+	Gatherer prometheus.Gatherer
+	Logger   *slog.Logger
+	// SubgraphTimeout bounds one subgraph HTTP request.
+	SubgraphTimeout time.Duration
+}
+
+func (c *Config) withDefaults() Config {
+	out := *c
+	if out.Limits.MaxBodyBytes <= 0 {
+		out.Limits.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if out.Limits.MaxDepth <= 0 {
+		out.Limits.MaxDepth = DefaultMaxDepth
+	}
+	if out.Limits.MaxComplexity <= 0 {
+		out.Limits.MaxComplexity = DefaultMaxComplexity
+	}
+	if out.PollInterval == 0 {
+		out.PollInterval = DefaultPollInterval
+	}
+	if out.PrincipalTTL <= 0 {
+		out.PrincipalTTL = DefaultPrincipalTTL
+	}
+	if out.SubgraphTimeout <= 0 {
+		out.SubgraphTimeout = 30 * time.Second
+	}
+	if out.Logger == nil {
+		out.Logger = slog.New(slog.DiscardHandler)
+	}
+	if out.Gatherer == nil {
+		if g, ok := out.Registry.(prometheus.Gatherer); ok {
+			out.Gatherer = g
+		}
+	}
+	out.Subgraphs = append([]Subgraph(nil), c.Subgraphs...)
+	for i := range out.Subgraphs {
+		s := &out.Subgraphs[i]
+		if s.WSURL == "" {
+			s.WSURL = wsURL(s.URL)
+		}
+		if s.SDLURL == "" {
+			s.SDLURL = strings.TrimSuffix(strings.TrimSuffix(s.URL, "/"), "/graphql") + "/sdl"
+		}
+	}
+	return out
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if c.Authenticator == nil {
+		errs = append(errs, errors.New("no Authenticator"))
+	}
+	if c.Signer == nil {
+		errs = append(errs, errors.New("no Signer"))
+	}
+	if len(c.Subgraphs) == 0 {
+		errs = append(errs, errors.New("no subgraphs"))
+	}
+	seen := map[string]bool{}
+	for i, s := range c.Subgraphs {
+		if s.Name == "" {
+			errs = append(errs, fmt.Errorf("subgraph %d: no name", i))
+		}
+		if seen[s.Name] {
+			errs = append(errs, fmt.Errorf("subgraph %q: listed twice", s.Name))
+		}
+		seen[s.Name] = true
+		if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			errs = append(errs, fmt.Errorf("subgraph %q: URL %q is not http(s)", s.Name, s.URL))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func wsURL(u string) string {
+	switch {
+	case strings.HasPrefix(u, "https://"):
+		return "wss://" + strings.TrimPrefix(u, "https://")
+	case strings.HasPrefix(u, "http://"):
+		return "ws://" + strings.TrimPrefix(u, "http://")
+	}
+	return u
+}

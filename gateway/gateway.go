@@ -1,0 +1,306 @@
+// Package gateway is weft's federated GraphQL gateway. It composes the
+// subgraphs (accounts, infra, console, audit) from their Federation v2 SDL
+// with graphql-go-tools, plans every operation across them with batched
+// entity fetches, proxies subscriptions over graphql-transport-ws, and
+// guards the way in: bearer-token authentication, body/depth/complexity
+// limits, and errors with stable extensions.code values.
+//
+// Guarantees:
+//   - A subgraph only ever sees a Weft-Principal header signed by the
+//     gateway for the principal the client's token resolved to; a client's
+//     own Weft-Principal header is never forwarded.
+//   - A refused request (401, limits, malformed) calls no subgraph.
+//   - Re-composition swaps the engine atomically; a request or
+//     subscription finishes on the engine it started on.
+//
+// The host (weft-server) owns the listener: it mounts Gateway.Handler,
+// either through Module (fx) or New + Start + Close.
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"weft.dev/services/auth"
+)
+
+// Gateway serves the composed supergraph. Create it with New, then Start.
+type Gateway struct {
+	cfg            Config
+	log            *slog.Logger
+	metrics        *metrics
+	subgraphClient *http.Client
+	sdlClient      *http.Client
+
+	ctx    context.Context // parent of every engine; cancelled by Close
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // the poll loop and websocket connections
+
+	current  atomic.Pointer[snapshot]
+	composed chan struct{} // closed after the first composition
+	once     sync.Once
+	mu       sync.Mutex // serialises compositions
+}
+
+// New checks cfg and returns a gateway that has not yet composed; Start
+// begins reading the subgraphs' SDL.
+func New(cfg Config) (*Gateway, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("gateway config: %w", err)
+	}
+	cfg = cfg.withDefaults()
+	m, err := newMetrics(cfg.Registry)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, s := range cfg.Subgraphs {
+		for _, raw := range []string{s.URL, s.WSURL} {
+			if u, err := url.Parse(raw); err == nil {
+				names[u.Host+u.Path] = s.Name
+			}
+		}
+	}
+	base := &http.Transport{
+		Proxy:                 nil, // subgraphs are internal; never route them via a proxy from the environment
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   256,
+		IdleConnTimeout:       90 * time.Second,
+		ResponseHeaderTimeout: cfg.SubgraphTimeout,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Gateway{
+		cfg:     cfg,
+		log:     cfg.Logger,
+		metrics: m,
+		// No client timeout: the same client opens subscription
+		// websockets, which must outlive any request timeout; the
+		// transport bounds the wait for response headers instead.
+		subgraphClient: &http.Client{Transport: &subgraphTransport{next: base, names: names, metrics: m}},
+		sdlClient:      &http.Client{Transport: base, Timeout: 10 * time.Second},
+		ctx:            ctx,
+		cancel:         cancel,
+		composed:       make(chan struct{}),
+	}, nil
+}
+
+// Start begins composing: it reads every subgraph's SDL now and then every
+// PollInterval, and re-composes when one changed. It returns at once; a
+// subgraph that is not up yet only delays readiness (see Ready).
+func (g *Gateway) Start(context.Context) error {
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		g.poll()
+	}()
+	return nil
+}
+
+// Close stops polling, closes websocket connections and shuts down the
+// engine. Requests still running get cancelled contexts.
+func (g *Gateway) Close() error {
+	g.cancel()
+	g.wg.Wait()
+	if s := g.current.Swap(nil); s != nil {
+		s.retire()
+	}
+	return nil
+}
+
+// Ready waits until the first composition succeeded.
+func (g *Gateway) Ready(ctx context.Context) error {
+	select {
+	case <-g.composed:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for first composition: %w", ctx.Err())
+	}
+}
+
+// Refresh reads every subgraph's SDL once and re-composes if one changed.
+// The poll loop calls it; tests and the host may too.
+func (g *Gateway) Refresh(ctx context.Context) error {
+	sdls, err := g.fetchSDLs(ctx)
+	if err != nil {
+		return err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if cur := g.current.Load(); cur != nil && maps.Equal(cur.sdls, sdls) {
+		return nil
+	}
+	start := time.Now()
+	next, err := g.compose(sdls)
+	if err != nil {
+		g.metrics.compositions.WithLabelValues("error").Inc()
+		return err
+	}
+	g.metrics.compositions.WithLabelValues("ok").Inc()
+	if old := g.current.Swap(next); old != nil {
+		old.retire()
+		g.log.Info("gateway re-composed", "took", time.Since(start))
+	} else {
+		g.log.Info("gateway composed", "subgraphs", len(sdls), "took", time.Since(start))
+	}
+	g.once.Do(func() { close(g.composed) })
+	return nil
+}
+
+func (g *Gateway) poll() {
+	var t *time.Ticker
+	var tick <-chan time.Time
+	if g.cfg.PollInterval > 0 {
+		t = time.NewTicker(g.cfg.PollInterval)
+		defer t.Stop()
+		tick = t.C
+	}
+	// Until the first composition retry quickly: subgraphs hosted in the
+	// same process start listening after the gateway.
+	retry := time.NewTimer(0)
+	defer retry.Stop()
+	for {
+		select {
+		case <-g.ctx.Done():
+			return
+		case <-retry.C:
+			if err := g.Refresh(g.ctx); err != nil && g.ctx.Err() == nil {
+				g.log.Warn("gateway not composed yet", "err", err)
+				retry.Reset(200 * time.Millisecond)
+			}
+		case <-tick:
+			if g.current.Load() == nil {
+				continue // the retry timer is on it
+			}
+			if err := g.Refresh(g.ctx); err != nil && g.ctx.Err() == nil {
+				// Keep serving the last good composition.
+				g.log.Error("gateway re-composition", "err", err)
+			}
+		}
+	}
+}
+
+// acquire returns the current snapshot with a reference held, or nil
+// before the first composition. The caller must release it.
+func (g *Gateway) acquire() *snapshot {
+	for {
+		s := g.current.Load()
+		if s == nil {
+			return nil
+		}
+		if s.acquire() {
+			return s
+		}
+		// Retired between Load and acquire: a newer one is in place.
+	}
+}
+
+func (g *Gateway) fetchSDLs(ctx context.Context) (map[string]string, error) {
+	type result struct {
+		name, sdl string
+		err       error
+	}
+	results := make(chan result, len(g.cfg.Subgraphs))
+	for _, s := range g.cfg.Subgraphs {
+		go func() {
+			sdl, err := g.fetchSDL(ctx, s)
+			results <- result{s.Name, sdl, err}
+		}()
+	}
+	sdls := make(map[string]string, len(g.cfg.Subgraphs))
+	var errs []error
+	for range g.cfg.Subgraphs {
+		r := <-results
+		if r.err != nil {
+			errs = append(errs, fmt.Errorf("subgraph %s: %w", r.name, r.err))
+			continue
+		}
+		sdls[r.name] = r.sdl
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return sdls, nil
+}
+
+var errNoSDLEndpoint = errors.New("no SDL endpoint")
+
+// fetchSDL reads a subgraph's SDL from its source: the configured
+// function, GET SDLURL, or, when that endpoint does not exist,
+// `_service { sdl }`.
+func (g *Gateway) fetchSDL(ctx context.Context, s Subgraph) (string, error) {
+	if s.SDL != nil {
+		return s.SDL(ctx)
+	}
+	sdl, err := g.getSDL(ctx, s.SDLURL)
+	if errors.Is(err, errNoSDLEndpoint) {
+		return g.serviceSDL(ctx, s.URL)
+	}
+	return sdl, err
+}
+
+func (g *Gateway) getSDL(ctx context.Context, u string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return "", fmt.Errorf("read SDL: %w", err)
+	}
+	resp, err := g.sdlClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("read SDL: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return "", fmt.Errorf("read SDL from %s: %w", u, err)
+	}
+	switch {
+	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed:
+		return "", errNoSDLEndpoint
+	case resp.StatusCode != http.StatusOK:
+		return "", fmt.Errorf("read SDL from %s: status %s", u, resp.Status)
+	}
+	return string(body), nil
+}
+
+// serviceSDL asks the subgraph itself. Subgraphs trust nothing without a
+// principal, so the gateway signs one for itself.
+func (g *Gateway) serviceSDL(ctx context.Context, u string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader([]byte(`{"query":"{ _service { sdl } }"}`)))
+	if err != nil {
+		return "", fmt.Errorf("query _service: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(auth.Header, g.cfg.Signer.Sign(auth.SystemPrincipal("gateway"), time.Minute))
+	resp, err := g.sdlClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("query _service: %w", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data struct {
+			Service struct {
+				SDL string `json:"sdl"`
+			} `json:"_service"`
+		} `json:"data"`
+		Errors []gqlError `json:"errors"`
+	}
+	if err := decodeJSON(resp.Body, &out); err != nil {
+		return "", fmt.Errorf("query _service at %s (status %s): %w", u, resp.Status, err)
+	}
+	if len(out.Errors) > 0 {
+		return "", fmt.Errorf("query _service at %s: %s", u, out.Errors[0].Message)
+	}
+	if out.Data.Service.SDL == "" {
+		return "", fmt.Errorf("query _service at %s: empty SDL", u)
+	}
+	return out.Data.Service.SDL, nil
+}

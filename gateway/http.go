@@ -1,0 +1,198 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/wundergraph/graphql-go-tools/execution/engine"
+	"github.com/wundergraph/graphql-go-tools/execution/graphql"
+	"github.com/wundergraph/graphql-go-tools/v2/pkg/engine/resolve"
+
+	"weft.dev/services/auth"
+	"weft.dev/services/fault"
+)
+
+// TeamHeader names the team a request acts in; empty for team-less calls
+// such as createTeam or me.
+const TeamHeader = "Weft-Team"
+
+//go:embed graphiql.html
+var graphiqlPage []byte
+
+// Handler serves GraphiQL at /, GraphQL at /graphql (POST, and websocket
+// upgrades speaking graphql-transport-ws), /healthz and /metrics.
+func (g *Gateway) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(graphiqlPage)
+	})
+	mux.HandleFunc("/graphql", g.serveGraphQL)
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		if g.current.Load() == nil {
+			http.Error(w, "not composed", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	if g.cfg.Gatherer != nil {
+		mux.Handle("/metrics", promhttp.HandlerFor(g.cfg.Gatherer, promhttp.HandlerOpts{}))
+	}
+	return mux
+}
+
+func (g *Gateway) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+	if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		g.serveWebsocket(w, r)
+		return
+	}
+	start := time.Now()
+	op, rerr := g.serveOperation(w, r)
+	outcome := "ok"
+	if rerr != nil {
+		outcome = "refused"
+		if rerr.status == http.StatusUnauthorized {
+			outcome = "unauthenticated"
+		} else if rerr.status >= 500 {
+			outcome = "error"
+		}
+		writeErrors(w, rerr)
+	}
+	g.metrics.requests.WithLabelValues(op, outcome).Inc()
+	g.metrics.duration.WithLabelValues(op).Observe(time.Since(start).Seconds())
+}
+
+// serveOperation answers one query or mutation sent by POST. It returns
+// the operation type for metrics and, when the request is refused, the
+// error to write.
+func (g *Gateway) serveOperation(w http.ResponseWriter, r *http.Request) (string, *requestError) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		return "unknown", refuse(http.StatusMethodNotAllowed, fault.Invalid, "send GraphQL operations with POST, or open a websocket (graphql-transport-ws) for subscriptions")
+	}
+	p, rerr := g.authenticate(r.Context(), r.Header.Get("Authorization"), r.Header.Get(TeamHeader))
+	if rerr != nil {
+		return "unknown", rerr
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, g.cfg.Limits.MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return "unknown", refuse(http.StatusRequestEntityTooLarge, fault.Invalid, "request body exceeds the limit of %d bytes", tooBig.Limit)
+		}
+		return "unknown", refuse(http.StatusBadRequest, fault.Invalid, "read request body: %v", err)
+	}
+	req, rerr := parseRequest(body)
+	if rerr != nil {
+		return "unknown", rerr
+	}
+	s := g.acquire()
+	if s == nil {
+		return "unknown", refuse(http.StatusServiceUnavailable, fault.Unavailable, "the gateway has not composed the subgraphs yet")
+	}
+	defer s.release()
+	opType, rerr := g.check(req)
+	if rerr != nil {
+		return opType, rerr
+	}
+	if opType == "subscription" {
+		return opType, refuse(http.StatusBadRequest, fault.Invalid, "subscriptions are served over a websocket on /graphql (protocol graphql-transport-ws)")
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, 4096))
+	rw := graphql.NewEngineResultWriterFromBuffer(buf)
+	if err := g.execute(r.Context(), s, req, p, &rw); err != nil {
+		return opType, executionError(g.log, err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(ensureCodes(buf.Bytes()))
+	return opType, nil
+}
+
+// authenticate resolves the bearer token (and team) to a principal.
+func (g *Gateway) authenticate(ctx context.Context, authorization, team string) (auth.Principal, *requestError) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(authorization), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return auth.Principal{}, refuse(http.StatusUnauthorized, fault.Unauthenticated, "missing API token: send the header Authorization: Bearer <token>")
+	}
+	p, err := g.cfg.Authenticator.Authenticate(ctx, token, strings.TrimSpace(team))
+	if err != nil {
+		return auth.Principal{}, faultError(g.log, err, "authenticate")
+	}
+	if p.UserID == "" {
+		return auth.Principal{}, refuse(http.StatusUnauthorized, fault.Unauthenticated, "the API token resolves to no user")
+	}
+	return p, nil
+}
+
+// parseRequest decodes a GraphQL request body ({query, variables,
+// operationName}).
+func parseRequest(body []byte) (*graphql.Request, *requestError) {
+	var req graphql.Request
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, refuse(http.StatusBadRequest, fault.Invalid, "the request body is not a GraphQL request (JSON with query, variables, operationName): %v", err)
+	}
+	if strings.TrimSpace(req.Query) == "" {
+		return nil, refuse(http.StatusBadRequest, fault.Invalid, "the request has no query")
+	}
+	if v := bytes.TrimSpace(req.Variables); len(v) == 0 || bytes.Equal(v, []byte("null")) {
+		req.Variables = nil
+	} else if v[0] != '{' {
+		return nil, refuse(http.StatusBadRequest, fault.Invalid, "variables must be a JSON object")
+	}
+	return &req, nil
+}
+
+// check parses the operation and refuses it when it breaks a limit. It
+// returns the operation type ("query", "mutation", "subscription").
+func (g *Gateway) check(req *graphql.Request) (string, *requestError) {
+	t, err := req.OperationType()
+	if err != nil {
+		return "unknown", executionError(g.log, err)
+	}
+	op := "unknown"
+	switch t {
+	case graphql.OperationTypeQuery:
+		op = "query"
+	case graphql.OperationTypeMutation:
+		op = "mutation"
+	case graphql.OperationTypeSubscription:
+		op = "subscription"
+	}
+	c := measure(req.Document(), req.OperationName)
+	lim := g.cfg.Limits
+	if c.depth > lim.MaxDepth {
+		e := coded(fault.Invalid, fmt.Sprintf("the operation is nested %d levels deep; the limit is %d", c.depth, lim.MaxDepth))
+		e.Extensions["limit"] = "depth"
+		return op, &requestError{status: http.StatusBadRequest, errs: []gqlError{e}}
+	}
+	if c.fields > lim.MaxComplexity {
+		e := coded(fault.Invalid, fmt.Sprintf("the operation selects %d fields; the limit is %d", c.fields, lim.MaxComplexity))
+		e.Extensions["limit"] = "complexity"
+		return op, &requestError{status: http.StatusBadRequest, errs: []gqlError{e}}
+	}
+	return op, nil
+}
+
+// execute runs req on s's engine as p. The signed principal travels in
+// the engine request's own headers, which the data sources copy into
+// every subgraph request (see principalTemplate); no client header is
+// given to the engine.
+func (g *Gateway) execute(ctx context.Context, s *snapshot, req *graphql.Request, p auth.Principal, w resolve.SubscriptionResponseWriter) error {
+	hdr := http.Header{}
+	hdr.Set(auth.Header, g.cfg.Signer.Sign(p, g.cfg.PrincipalTTL))
+	return s.engine.Execute(ctx, req, w, engine.WithAdditionalHttpHeaders(hdr))
+}
+
+func decodeJSON(r io.Reader, v any) error {
+	return json.NewDecoder(io.LimitReader(r, 8<<20)).Decode(v)
+}
