@@ -281,14 +281,21 @@ type HTTP struct {
 	addr atomic.Value // string, set once listening
 }
 
-// Addr is the address the endpoint listens on, once started.
+// Addr is the address the endpoint listens on. The port is bound when the
+// endpoint is constructed (so the gateway can name its in-process subgraphs'
+// URLs before anything starts); requests are served once started.
 func (h *HTTP) Addr() string {
 	s, _ := h.addr.Load().(string)
 	return s
 }
 
-func newHTTP(lc fx.Lifecycle, cfg Config, log *slog.Logger, m *Metrics, b *Broker, p *Projections) *HTTP {
+func newHTTP(lc fx.Lifecycle, cfg Config, log *slog.Logger, m *Metrics, b *Broker, p *Projections) (*HTTP, error) {
 	h := &HTTP{Mux: http.NewServeMux()}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	h.addr.Store(ln.Addr().String())
 	h.Mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if !b.Conn.IsConnected() {
 			http.Error(w, "nats: not connected", http.StatusServiceUnavailable)
@@ -318,11 +325,6 @@ func newHTTP(lc fx.Lifecycle, cfg Config, log *slog.Logger, m *Metrics, b *Broke
 	srv := &http.Server{Handler: h.Mux, ReadHeaderTimeout: 10 * time.Second}
 	lc.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {
-			ln, err := net.Listen("tcp", cfg.HTTPAddr)
-			if err != nil {
-				return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
-			}
-			h.addr.Store(ln.Addr().String())
 			go func() {
 				if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 					log.Error("http server stopped", "err", err)
@@ -332,7 +334,7 @@ func newHTTP(lc fx.Lifecycle, cfg Config, log *slog.Logger, m *Metrics, b *Broke
 		},
 		OnStop: func(ctx context.Context) error { return srv.Shutdown(ctx) },
 	})
-	return h
+	return h, nil
 }
 
 // newSigner returns the signer of gateway-to-subgraph principals.

@@ -25,6 +25,14 @@ func runOnce(ctx context.Context, o *options, stderr io.Writer, fn func(context.
 	cfg := *o
 	cfg.HTTPAddr = "127.0.0.1:0"
 	cfg.NATSListen = ""
+	if len(cfg.only) == 0 {
+		// Every service but the gateway, which serves no one here.
+		for n := range services(o) {
+			if n != "gateway" {
+				cfg.only = append(cfg.only, n)
+			}
+		}
+	}
 	app, err := newApp(&cfg, log, extra...)
 	if err != nil {
 		return err

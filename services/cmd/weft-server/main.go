@@ -29,12 +29,13 @@ import (
 )
 
 // services are the modules weft-server can host, by name.
-func services() map[string]fx.Option {
+func services(o *options) map[string]fx.Option {
 	return map[string]fx.Option{
 		"accounts": accounts.Module,
 		"infra":    infra.Module,
 		"console":  console.Module,
 		"audit":    audit.Module,
+		"gateway":  gatewayModule(o),
 	}
 }
 
@@ -54,6 +55,7 @@ func hosts(only []string, name string) bool {
 type options struct {
 	platform.Config
 	only      []string
+	subgraphs map[string]string
 	logLevel  string
 	logFormat string
 }
@@ -87,7 +89,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.SyncAlways, "sync-always", false, "fsync every event (embedded server)")
 	f.StringVar(&o.HTTPAddr, "http", "127.0.0.1:4000", "HTTP listen address (GraphQL, /healthz, /metrics)")
 	f.StringVar(&o.InternalKeyFile, "internal-key-file", "", "key (32+ bytes) the gateway signs principals with for the subgraphs; every process of a split deployment needs the same file (default: a fresh key per process)")
-	f.StringSliceVar(&o.only, "only", nil, "run only these services (comma separated)")
+	f.StringSliceVar(&o.only, "only", nil, "run only these services (comma separated: accounts, infra, console, audit, gateway)")
+	f.StringToStringVar(&o.subgraphs, "subgraph", nil, "a subgraph the gateway reaches elsewhere, name=URL (repeatable)")
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	if o.Remote.Password == "" {
@@ -113,8 +116,9 @@ func newLogger(o *options, w io.Writer) (*slog.Logger, error) {
 }
 
 // selected returns the service modules to host.
-func selected(only []string) ([]fx.Option, error) {
-	all := services()
+func selected(o *options) ([]fx.Option, error) {
+	only := o.only
+	all := services(o)
 	if len(only) == 0 {
 		names := make([]string, 0, len(all))
 		for n := range all {
@@ -141,7 +145,7 @@ func selected(only []string) ([]fx.Option, error) {
 
 // app builds the fx application; exported to tests through newApp.
 func newApp(o *options, log *slog.Logger, extra ...fx.Option) (*fx.App, error) {
-	mods, err := selected(o.only)
+	mods, err := selected(o)
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +193,11 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err := app.Start(startCtx); err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
-	fmt.Fprintf(stdout, "weft-server is up\n  HTTP      http://%s  (/healthz, /metrics)\n", h.Addr())
+	fmt.Fprintf(stdout, "weft-server is up\n")
+	if hosts(o.only, "gateway") {
+		fmt.Fprintf(stdout, "  GraphQL   http://%s/graphql  (GraphiQL at http://%s/)\n", h.Addr(), h.Addr())
+	}
+	fmt.Fprintf(stdout, "  HTTP      http://%s  (/healthz, /metrics)\n", h.Addr())
 	if u := b.ClientURL(o.Config); u != "" {
 		fmt.Fprintf(stdout, "  NATS      %s\n", u)
 	}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+
+	"go.uber.org/fx"
+
+	"weft.dev/gateway"
+	"weft.dev/schemas"
+	acccmd "weft.dev/services/accounts/command"
+	"weft.dev/services/auth"
+	"weft.dev/services/platform"
+)
+
+// subgraphNames are the services that serve a GraphQL subgraph.
+var subgraphNames = []string{"accounts", "infra", "console", "audit"}
+
+// gatewayModule hosts the federated gateway on the shared HTTP endpoint at
+// / (GraphiQL) and /graphql. Subgraphs hosted in this process are still
+// spoken to as subgraphs, over loopback HTTP; remote ones come from
+// --subgraph name=URL. Tokens are resolved by the accounts service, which
+// must run in the same process.
+func gatewayModule(o *options) fx.Option {
+	return fx.Options(
+		fx.Provide(func(h *platform.HTTP, m *platform.Metrics, s *auth.Signer, acc *acccmd.Handlers, log *slog.Logger) (gateway.Config, error) {
+			subs, err := gatewaySubgraphs(o, h.Addr())
+			if err != nil {
+				return gateway.Config{}, err
+			}
+			return gateway.Config{
+				Subgraphs: subs, Authenticator: acc, Signer: s,
+				Registry: m.Registry, Logger: log.With("service", "gateway"),
+			}, nil
+		}),
+		gateway.Module,
+		fx.Provide(
+			fx.Annotate(func(h http.Handler) platform.Route {
+				return platform.Route{Pattern: "/graphql", Handler: h}
+			}, fx.ParamTags(`name:"gateway"`), fx.ResultTags(`group:"routes"`)),
+			fx.Annotate(func(h http.Handler) platform.Route {
+				return platform.Route{Pattern: "GET /{$}", Handler: h}
+			}, fx.ParamTags(`name:"gateway"`), fx.ResultTags(`group:"routes"`)),
+		),
+	)
+}
+
+// gatewaySubgraphs lists the subgraphs: hosted ones at this endpoint with
+// their SDL read in-process, then --subgraph overrides.
+func gatewaySubgraphs(o *options, addr string) ([]gateway.Subgraph, error) {
+	byName := map[string]gateway.Subgraph{}
+	for _, n := range subgraphNames {
+		if !hosts(o.only, n) {
+			continue
+		}
+		sdl, err := schemas.SDL(n)
+		if err != nil {
+			return nil, fmt.Errorf("subgraph %s: %w", n, err)
+		}
+		byName[n] = gateway.Subgraph{
+			Name: n, URL: "http://" + addr + "/subgraphs/" + n + "/graphql",
+			SDL: func(context.Context) (string, error) { return sdl, nil },
+		}
+	}
+	for n, u := range o.subgraphs {
+		if !contains(subgraphNames, n) {
+			return nil, fmt.Errorf("--subgraph: unknown subgraph %q (known: %s)", n, strings.Join(subgraphNames, ", "))
+		}
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return nil, fmt.Errorf("--subgraph %s: %q is not an http(s) URL", n, u)
+		}
+		byName[n] = gateway.Subgraph{Name: n, URL: u}
+	}
+	if len(byName) == 0 {
+		return nil, fmt.Errorf("gateway: no subgraphs (host some services, or name them with --subgraph)")
+	}
+	out := make([]gateway.Subgraph, 0, len(byName))
+	for _, s := range byName {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
