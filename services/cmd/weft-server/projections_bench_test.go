@@ -327,16 +327,24 @@ func replicateTeams(b *testing.B, ctx context.Context, nc *nats.Conn, n uint64, 
 				b.Fatal(err)
 			}
 			total++
+			// Keep the window under the client's limit of pending acks.
+			if total%2000 == 0 {
+				waitAcks(b, js)
+			}
 		}
-		select {
-		case <-js.PublishAsyncComplete():
-		case <-time.After(time.Minute):
-			b.Fatal("replicated events not acknowledged within a minute")
-		}
+		waitAcks(b, js)
 	}
 	last, err := st.Info(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
 	return last.State.LastSeq
+}
+
+func waitAcks(b *testing.B, js jetstream.JetStream) {
+	select {
+	case <-js.PublishAsyncComplete():
+	case <-time.After(time.Minute):
+		b.Fatal("replicated events not acknowledged within a minute")
+	}
 }
