@@ -66,6 +66,7 @@ type Runner struct {
 	model Model
 	log   *slog.Logger
 	every int // snapshot after this many applied events
+	gap   time.Duration
 
 	mu      sync.Mutex
 	applied uint64
@@ -80,11 +81,19 @@ type Runner struct {
 type Config struct {
 	Name          string // the snapshot's object name; unique per model
 	SnapshotEvery int    // events between snapshots; default 20,000
-	Logger        *slog.Logger
+	// SnapshotInterval is the least time between two snapshots; default
+	// 10 s. A snapshot writes the whole model, so while a large model
+	// catches up, snapshotting by count alone would make the catch-up
+	// quadratic in the log's length.
+	SnapshotInterval time.Duration
+	Logger           *slog.Logger
 }
 
 // New returns a runner for model.
 func New(store *events.Store, model Model, cfg Config) *Runner {
+	if cfg.SnapshotInterval <= 0 {
+		cfg.SnapshotInterval = 10 * time.Second
+	}
 	if cfg.SnapshotEvery <= 0 {
 		cfg.SnapshotEvery = 20_000
 	}
@@ -92,7 +101,7 @@ func New(store *events.Store, model Model, cfg Config) *Runner {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Runner{
-		name: cfg.Name, store: store, model: model, every: cfg.SnapshotEvery,
+		name: cfg.Name, store: store, model: model, every: cfg.SnapshotEvery, gap: cfg.SnapshotInterval,
 		log: cfg.Logger.With("projection", cfg.Name), changed: make(chan struct{}),
 	}
 }
@@ -257,8 +266,12 @@ func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) {
 			unnotified = 0
 		}
 		since++
-		// Snapshot when caught up or after many events, never mid-burst.
-		if since >= r.every || (md.NumPending == 0 && since > 0 && time.Since(lastSnap) > 30*time.Second) {
+		// Snapshot after many events (at most every gap while catching up,
+		// and at once when caught up), or when idle after a few.
+		caughtUp := md.NumPending == 0
+		due := since >= r.every && (caughtUp || time.Since(lastSnap) >= r.gap)
+		idle := caughtUp && since > 0 && time.Since(lastSnap) > 3*r.gap
+		if due || idle {
 			if err := r.snapshot(ctx); err != nil {
 				r.log.Warn("snapshot failed; will retry", "err", err)
 			} else {

@@ -136,3 +136,43 @@ func TestWaitForGivesUpWithErrBehind(t *testing.T) {
 		t.Fatalf("want ErrBehind, got %v", err)
 	}
 }
+
+// snapshotCounting counts how often the runner serialises the model.
+type snapshotCounting struct {
+	sums
+	snapshots int
+}
+
+func (s *snapshotCounting) Snapshot() ([]byte, error) {
+	s.mu.Lock()
+	s.snapshots++
+	s.mu.Unlock()
+	return s.sums.Snapshot()
+}
+
+// A snapshot writes the whole model, so catching up must not write one per
+// SnapshotEvery events: that would make a rebuild quadratic in the log.
+func TestCatchUpSnapshotsAtMostOncePerIntervalAndOnceCaughtUp(t *testing.T) {
+	store, _ := setup(t)
+	ctx := context.Background()
+	last := appendN(t, store, 300)
+	m := &snapshotCounting{}
+	r := projection.New(store, m, projection.Config{Name: "count", SnapshotEvery: 10, SnapshotInterval: time.Hour})
+	if err := r.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WaitFor(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	m.mu.Lock()
+	n := m.snapshots
+	m.mu.Unlock()
+	// 300 events at SnapshotEvery 10 would be 30 snapshots by count; the
+	// interval allows none during the catch-up, and one when caught up.
+	if n != 1 {
+		t.Fatalf("%d snapshots while catching up 300 events, want 1 (when caught up)", n)
+	}
+	if err := r.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
