@@ -1,0 +1,121 @@
+package command
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"weft.dev/tools/cli/api"
+)
+
+// nameLister lists the names of one kind of resource, for completion.
+type nameLister func(ctx context.Context, c clientT) ([]string, error)
+
+// completions maps a command path to what its first argument names.
+func (a *app) completions() map[string]nameLister {
+	clusters := func(ctx context.Context, c clientT) ([]string, error) {
+		return listNames(ctx, func(ctx context.Context, n int, after *string) ([]string, bool, *string, error) {
+			r, err := api.Clusters(ctx, c, &n, after, nil)
+			if err != nil {
+				return nil, false, nil, err
+			}
+			var out []string
+			for _, e := range r.Clusters.Edges {
+				out = append(out, e.Node.Name)
+			}
+			return out, r.Clusters.PageInfo.HasNextPage, r.Clusters.PageInfo.EndCursor, nil
+		})
+	}
+	devices := func(ctx context.Context, c clientT) ([]string, error) {
+		return listNames(ctx, func(ctx context.Context, n int, after *string) ([]string, bool, *string, error) {
+			r, err := api.Devices(ctx, c, &n, after, nil, nil)
+			if err != nil {
+				return nil, false, nil, err
+			}
+			var out []string
+			for _, e := range r.Devices.Edges {
+				out = append(out, e.Node.Name)
+			}
+			return out, r.Devices.PageInfo.HasNextPage, r.Devices.PageInfo.EndCursor, nil
+		})
+	}
+	envs := func(ctx context.Context, c clientT) ([]string, error) {
+		return listNames(ctx, func(ctx context.Context, n int, after *string) ([]string, bool, *string, error) {
+			r, err := api.Environments(ctx, c, &n, after, nil)
+			if err != nil {
+				return nil, false, nil, err
+			}
+			var out []string
+			for _, e := range r.Environments.Edges {
+				out = append(out, e.Node.Name)
+			}
+			return out, r.Environments.PageInfo.HasNextPage, r.Environments.PageInfo.EndCursor, nil
+		})
+	}
+	apps := func(ctx context.Context, c clientT) ([]string, error) {
+		all, err := listApps(ctx, c, "")
+		var out []string
+		for _, x := range all {
+			out = append(out, x.Name)
+		}
+		return out, err
+	}
+	services := func(ctx context.Context, c clientT) ([]string, error) {
+		all, err := listServices(ctx, c, "", nil)
+		var out []string
+		for _, x := range all {
+			out = append(out, x.Name)
+		}
+		return out, err
+	}
+	policies := func(ctx context.Context, c clientT) ([]string, error) {
+		all, err := listPolicies(ctx, c)
+		var out []string
+		for _, x := range all {
+			out = append(out, x.Name)
+		}
+		return out, err
+	}
+	return map[string]nameLister{
+		"weft cluster get": clusters, "weft cluster delete": clusters, "weft cluster rotate-secret": clusters,
+		"weft device get": devices, "weft device delete": devices, "weft device rotate-key": devices,
+		"weft env get": envs, "weft env delete": envs,
+		"weft app get": apps, "weft app update": apps, "weft app delete": apps,
+		"weft history app": apps, "weft get app": apps, "weft intercept start": apps,
+		"weft service get": services, "weft service update": services, "weft service delete": services,
+		"weft policy get": policies, "weft policy update": policies, "weft policy delete": policies,
+	}
+}
+
+func listNames(ctx context.Context, fetch func(ctx context.Context, n int, after *string) ([]string, bool, *string, error)) ([]string, error) {
+	return collect(ctx, fetch)
+}
+
+// addCompletions completes the first argument of the commands above with
+// the names that exist, asking the server.
+func (a *app) addCompletions(root *cobra.Command) {
+	listers := a.completions()
+	stack := []*cobra.Command{root}
+	for len(stack) > 0 {
+		c := stack[0]
+		stack = append(stack[1:], c.Commands()...)
+		list, ok := listers[c.CommandPath()]
+		if !ok {
+			continue
+		}
+		c.ValidArgsFunction = func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			cl, _, err := a.client(true)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveError
+			}
+			names, err := list(cmd.Context(), cl)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveError
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		}
+	}
+}
