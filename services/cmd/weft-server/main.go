@@ -21,6 +21,7 @@ import (
 	"go.uber.org/fx/fxevent"
 
 	"weft.dev/events/broker"
+	"weft.dev/gateway"
 	"weft.dev/services/accounts"
 	"weft.dev/services/audit"
 	"weft.dev/services/console"
@@ -172,9 +173,13 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	var h *platform.HTTP
 	var b *platform.Broker
+	var gw *gateway.Gateway
 	extra := []fx.Option{fx.Populate(&h, &b)}
 	if hosts(o.only, "accounts") {
 		extra = append(extra, accounts.PrintBootstrap(stdout))
+	}
+	if hosts(o.only, "gateway") {
+		extra = append(extra, fx.Populate(&gw))
 	}
 	app, err := newApp(o, log, extra...)
 	if err != nil {
@@ -192,6 +197,12 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	defer cancel()
 	if err := app.Start(startCtx); err != nil {
 		return fmt.Errorf("start: %w", err)
+	}
+	if gw != nil {
+		// "up" means a client can be served: wait for the first composition.
+		if err := gw.Ready(startCtx); err != nil {
+			return fmt.Errorf("start: gateway: %w", err)
+		}
 	}
 	fmt.Fprintf(stdout, "weft-server is up\n")
 	if hosts(o.only, "gateway") {

@@ -1,0 +1,339 @@
+// Package e2e drives weft as users do: real weft-server processes, the real
+// weft CLI, and (where a test needs them) real WireGuard devices.
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// binaries builds weft-server and weft once for the test binary.
+func binaries(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "weft-e2e-bin")
+		if buildErr != nil {
+			return
+		}
+		out, err := exec.Command("go", "build", "-o", binDir, "weft.dev/services/cmd/weft-server", "weft.dev/tools/cmd/weft").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binDir
+}
+
+// server is a running weft-server process.
+type server struct {
+	URL   string // http://host:port
+	Token string // the bootstrap token it printed
+	cmd   *exec.Cmd
+}
+
+func startServer(t *testing.T, args ...string) *server {
+	t.Helper()
+	bin := binaries(t)
+	dir := t.TempDir()
+	cmd := exec.Command(filepath.Join(bin, "weft-server"), append([]string{
+		"--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "", "--log-level", "warn"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+		if t.Failed() {
+			t.Logf("weft-server stderr:\n%s", stderr.String())
+		}
+	})
+	s := &server{cmd: cmd}
+	up := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			f := strings.Fields(sc.Text())
+			switch {
+			case len(f) == 1 && strings.HasPrefix(f[0], "weft_"):
+				s.Token = f[0]
+			case len(f) >= 2 && f[0] == "GraphQL":
+				s.URL = strings.TrimSuffix(f[1], "/graphql")
+			case len(f) >= 2 && f[0] == "HTTP":
+				close(up)
+			}
+		}
+	}()
+	select {
+	case <-up:
+	case <-time.After(90 * time.Second):
+		t.Fatalf("weft-server did not come up:\n%s", stderr.String())
+	}
+	if s.URL == "" || s.Token == "" {
+		t.Fatalf("weft-server printed no GraphQL address or bootstrap token (url %q)", s.URL)
+	}
+	return s
+}
+
+// cli runs the weft binary with its own config file.
+type cli struct {
+	t      *testing.T
+	bin    string
+	config string
+}
+
+func newCLI(t *testing.T) *cli {
+	return &cli{t: t, bin: filepath.Join(binaries(t), "weft"), config: filepath.Join(t.TempDir(), "weft", "config.yaml")}
+}
+
+// run returns stdout, stderr and the exit code.
+func (c *cli) run(args ...string) (string, string, int) {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, args...)
+	// Only this test's config: no WEFT_* settings from the environment.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "WEFT_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "WEFT_CONFIG="+c.config)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		c.t.Fatalf("weft %v: %v", args, err)
+	}
+	return out.String(), errb.String(), code
+}
+
+// ok runs a command that must succeed and returns its stdout.
+func (c *cli) ok(args ...string) string {
+	c.t.Helper()
+	out, errs, code := c.run(args...)
+	if code != 0 {
+		c.t.Fatalf("weft %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errs)
+	}
+	return out
+}
+
+// json runs a command with -o json and decodes its output.
+func (c *cli) json(args ...string) any {
+	c.t.Helper()
+	out := c.ok(append(args, "-o", "json")...)
+	var v any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		c.t.Fatalf("weft %s -o json: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return v
+}
+
+// find returns the first value of key anywhere in v.
+func find(v any, key string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if r, ok := x[key]; ok {
+			return r
+		}
+		for _, e := range x {
+			if r := find(e, key); r != nil {
+				return r
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if r := find(e, key); r != nil {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+func mustContain(t *testing.T, what, s string, subs ...string) {
+	t.Helper()
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			t.Fatalf("%s lacks %q:\n%s", what, sub, s)
+		}
+	}
+}
+
+const laptopKey = "3P1jmW5v0fn3Wy2u3Rw0sGsdcJLmPK3FWR1H8rXmKTE="
+
+// Every command group of the CLI against a real weft-server: create, list,
+// get, update, delete, each read seeing the write before it.
+func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
+	s := startServer(t)
+	c := newCLI(t)
+
+	t.Run("login and whoami", func(t *testing.T) {
+		c.t = t
+		c.ok("login", "--server", s.URL, "--token", s.Token)
+		mustContain(t, "whoami", c.ok("whoami"), "admin")
+		if fi, err := os.Stat(c.config); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("config %v %v, want mode 0600", fi, err)
+		}
+	})
+	t.Run("team", func(t *testing.T) {
+		c.t = t
+		c.ok("team", "create", "acme", "--display-name", "Acme")
+		mustContain(t, "team list", c.ok("team", "list"), "acme")
+		c.ok("team", "rename", "Acme Corporation", "--team", "acme")
+		mustContain(t, "team get", c.ok("team", "get", "--team", "acme"), "Acme Corporation")
+	})
+	t.Run("cluster", func(t *testing.T) {
+		c.t = t
+		out := c.ok("cluster", "create", "eu-1")
+		mustContain(t, "cluster create", out, "weft-agent") // the enrolment command, shown once
+		c.ok("cluster", "create", "us-1")
+		mustContain(t, "cluster list", c.ok("cluster", "list"), "eu-1", "us-1")
+		if ip, _ := find(c.json("cluster", "get", "eu-1"), "gatewayIp").(string); !strings.HasPrefix(ip, "100.") {
+			t.Fatalf("gateway ip %q", ip)
+		}
+		c.ok("cluster", "rotate-secret", "us-1")
+	})
+	t.Run("env", func(t *testing.T) {
+		c.t = t
+		c.ok("env", "create", "prod", "--cluster", "eu-1")
+		c.ok("env", "create", "staging", "--cluster", "us-1")
+		mustContain(t, "env list", c.ok("env", "list"), "prod", "staging")
+		mustContain(t, "env get", c.ok("env", "get", "prod"), "eu-1")
+	})
+	t.Run("app with read-your-writes", func(t *testing.T) {
+		c.t = t
+		c.ok("app", "create", "api", "--env", "prod", "--port", "80", "--backend", "10.0.0.7:8080")
+		app := c.json("app", "get", "api", "--env", "prod") // at once after the create
+		if ip, _ := find(app, "serviceIp").(string); !strings.HasPrefix(ip, "100.") {
+			t.Fatalf("app %v has no service ip", app)
+		}
+		c.ok("app", "update", "api", "--env", "prod", "--port", "80", "--backend", "10.0.0.7:8080", "--backend", "10.0.0.8:8080")
+		mustContain(t, "app get after update", c.ok("app", "get", "api", "--env", "prod", "-o", "yaml"), "10.0.0.8:8080")
+		mustContain(t, "app list", c.ok("app", "list"), "api")
+	})
+	t.Run("managed service", func(t *testing.T) {
+		c.t = t
+		c.ok("service", "create", "db", "--env", "prod", "--kind", "postgres", "--port", "5432", "--backend", "10.0.0.20:5432")
+		c.ok("service", "update", "db", "--env", "prod", "--port", "5432", "--backend", "10.0.0.21:5432")
+		mustContain(t, "service get", c.ok("service", "get", "db", "--env", "prod", "-o", "yaml"), "10.0.0.21:5432")
+		mustContain(t, "service list", c.ok("service", "list"), "db")
+		c.ok("service", "delete", "db", "--env", "prod")
+		if out := c.ok("service", "list"); strings.Contains(out, "db") {
+			t.Fatalf("service list after delete:\n%s", out)
+		}
+	})
+	t.Run("device", func(t *testing.T) {
+		c.t = t
+		c.ok("device", "create", "laptop", "--public-key", laptopKey)
+		if ip, _ := find(c.json("device", "get", "laptop"), "ip").(string); !strings.HasPrefix(ip, "100.") {
+			t.Fatalf("device ip %q", ip)
+		}
+		mustContain(t, "device list", c.ok("device", "list"), "laptop")
+	})
+	var interceptID string
+	t.Run("intercept", func(t *testing.T) {
+		c.t = t
+		out := c.json("intercept", "start", "api", "--env", "prod", "--port", "80", "--device", "laptop", "--target-port", "3000")
+		interceptID, _ = find(out, "id").(string)
+		if interceptID == "" {
+			t.Fatalf("intercept start printed no id: %v", out)
+		}
+		mustContain(t, "intercept list", c.ok("intercept", "list"), "api", "laptop")
+		_, errs, code := c.run("intercept", "start", "api", "--env", "prod", "--port", "80", "--device", "laptop")
+		if code != 1 || !strings.Contains(errs, "CONFLICT") {
+			t.Fatalf("second intercept on the same port: exit %d\n%s", code, errs)
+		}
+		c.ok("intercept", "stop", interceptID)
+	})
+	t.Run("policy", func(t *testing.T) {
+		c.t = t
+		c.ok("policy", "create", "laptops-to-api", "--allow", "--from", "device:laptop", "--to", "app:prod/api")
+		c.ok("policy", "update", "laptops-to-api", "--deny", "--from", "device:laptop", "--to", "app:prod/api")
+		mustContain(t, "policy get", c.ok("policy", "get", "laptops-to-api", "-o", "yaml"), "action: DENY")
+		mustContain(t, "policy list", c.ok("policy", "list"), "laptops-to-api")
+		c.ok("policy", "delete", "laptops-to-api")
+	})
+	t.Run("users members and tokens", func(t *testing.T) {
+		c.t = t
+		c.ok("user", "create", "bob", "--display-name", "Bob B.")
+		c.ok("member", "add", "bob")
+		c.ok("member", "set-role", "bob", "--role", "admin")
+		mustContain(t, "member list", c.ok("member", "list"), "bob", "admin")
+		c.ok("member", "remove", "bob")
+		tok := c.json("token", "create", "--name", "ci")
+		id, _ := find(tok, "id").(string)
+		if id == "" {
+			t.Fatalf("token create: %v", tok)
+		}
+		mustContain(t, "token list", c.ok("token", "list"), "ci")
+		c.ok("token", "revoke", id)
+	})
+	t.Run("audit trail, history and as-of", func(t *testing.T) {
+		c.t = t
+		out := c.ok("events", "--limit", "200", "-o", "json")
+		mustContain(t, "events", out, "console.app.created", "console.intercept.started", "infra.cluster.created", "user:")
+		mustContain(t, "history app", c.ok("history", "app", "api", "--env", "prod"), "app.updated")
+		// As of the app's creation it had one backend, as it has two now.
+		lines := c.ok("history", "app", "api", "--env", "prod", "--oldest-first", "-o", "json") // JSON lines
+		var first map[string]any
+		if err := json.Unmarshal([]byte(strings.SplitN(lines, "\n", 2)[0]), &first); err != nil || first["type"] != "console.app.created" {
+			t.Fatalf("first history line %v (%v):\n%s", first, err, lines)
+		}
+		seq := first["seq"]
+		asOf := c.ok("get", "app", "api", "--env", "prod", "--as-of", fmt.Sprint(seq), "-o", "yaml")
+		if strings.Contains(asOf, "10.0.0.8:8080") || !strings.Contains(asOf, "10.0.0.7:8080") {
+			t.Fatalf("app as of %v:\n%s", seq, asOf)
+		}
+	})
+	t.Run("deletes", func(t *testing.T) {
+		c.t = t
+		c.ok("app", "delete", "api", "--env", "prod")
+		c.ok("device", "delete", "laptop")
+		c.ok("env", "delete", "prod")
+		c.ok("cluster", "delete", "us-1", "--team", "acme")
+		for _, l := range [][]string{{"app", "list"}, {"device", "list"}} {
+			if out := c.ok(l...); strings.Contains(out, "api") || strings.Contains(out, "laptop") {
+				t.Fatalf("%v after delete:\n%s", l, out)
+			}
+		}
+	})
+	t.Run("errors and exit codes", func(t *testing.T) {
+		c.t = t
+		if _, errs, code := c.run("app", "get", "nope", "--env", "staging"); code != 1 || !strings.Contains(errs, "no such app") {
+			t.Fatalf("missing app: exit %d\n%s", code, errs)
+		}
+		if _, _, code := c.run("app", "create", "Bad_Name", "--env", "staging", "--port", "80", "--backend", "10.0.0.1:80"); code != 2 {
+			t.Fatalf("bad name: exit %d, want 2", code)
+		}
+	})
+}
