@@ -26,9 +26,10 @@ func runOnce(ctx context.Context, o *options, stderr io.Writer, fn func(context.
 	cfg.HTTPAddr = "127.0.0.1:0"
 	cfg.NATSListen = ""
 	if len(cfg.only) == 0 {
-		// Every service but the gateway, which serves no one here.
+		// The services with read models; the gateway serves no one here,
+		// and the message office must not write from a one-off command.
 		for n := range services(o) {
-			if n != "gateway" {
+			if n != "gateway" && n != "messageoffice" {
 				cfg.only = append(cfg.only, n)
 			}
 		}

@@ -26,6 +26,7 @@ import (
 	"weft.dev/services/audit"
 	"weft.dev/services/console"
 	"weft.dev/services/infra"
+	"weft.dev/services/messageoffice"
 	"weft.dev/services/platform"
 )
 
@@ -37,6 +38,9 @@ func services(o *options) map[string]fx.Option {
 		"console":  console.Module,
 		"audit":    audit.Module,
 		"gateway":  gatewayModule(o),
+		// The message office writes each cluster's desired state. Run one
+		// per deployment: two would both write every change.
+		"messageoffice": messageoffice.Module,
 	}
 }
 
@@ -90,7 +94,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.SyncAlways, "sync-always", false, "fsync every event (embedded server)")
 	f.StringVar(&o.HTTPAddr, "http", "127.0.0.1:4000", "HTTP listen address (GraphQL, /healthz, /metrics)")
 	f.StringVar(&o.InternalKeyFile, "internal-key-file", "", "key (32+ bytes) the gateway signs principals with for the subgraphs; every process of a split deployment needs the same file (default: a fresh key per process)")
-	f.StringSliceVar(&o.only, "only", nil, "run only these services (comma separated: accounts, infra, console, audit, gateway)")
+	f.StringSliceVar(&o.only, "only", nil, "run only these services (comma separated: accounts, infra, console, audit, gateway, messageoffice)")
 	f.StringToStringVar(&o.subgraphs, "subgraph", nil, "a subgraph the gateway reaches elsewhere, name=URL (repeatable)")
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")

@@ -1,0 +1,213 @@
+package messageoffice
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"sort"
+	"strconv"
+
+	"weft.dev/events/clusterstate"
+	cd "weft.dev/services/console/domain"
+)
+
+// MeshPrefix is the whole weft mesh: every team network lives in it, and a
+// policy source "all" means any address in it.
+const MeshPrefix = "100.64.0.0/10"
+
+// DefaultZone is the DNS zone names are served under.
+const DefaultZone = "weft.internal"
+
+// recordTTL is short: names move when resources are recreated.
+const recordTTL = 30
+
+// Desired is one cluster's desired state: the JSON value of every subject
+// of its stream.
+type Desired map[string][]byte
+
+// DesiredState computes cluster's desired state from its team's topology.
+// It is a pure function of the topology, so rebuilding the topology from
+// the log gives the same streams.
+func DesiredState(tm *Team, clusterID, zone string) (Desired, error) {
+	c := tm.Clusters[clusterID]
+	if c == nil {
+		return nil, fmt.Errorf("desired state: no cluster %s in team %s", clusterID, tm.Slug)
+	}
+	out := Desired{}
+	put := func(kind, id string, v any) error {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("desired state of %s: %s %s: %w", clusterID, kind, id, err)
+		}
+		out[clusterstate.Subject(clusterID, kind, id)] = b
+		return nil
+	}
+	if err := put(clusterstate.KindSelf, "", clusterstate.Self{
+		ClusterID: c.ID, ClusterName: c.Name, Team: tm.Slug, Address: c.GatewayIP + "/32",
+		ServiceRange: c.ServiceRange, MeshRoutes: []string{MeshPrefix}, Zone: zone,
+	}); err != nil {
+		return nil, err
+	}
+
+	// Peers: the team's other gateways (once their agents reported a key)
+	// and every device.
+	for _, o := range tm.Clusters {
+		if o.ID == c.ID || o.PublicKey == "" {
+			continue
+		}
+		if err := put(clusterstate.KindPeer, o.ID, clusterstate.Peer{
+			ID: o.ID, Kind: "gateway", Name: o.Name, PublicKey: o.PublicKey,
+			AllowedIPs: []string{o.GatewayIP + "/32", o.ServiceRange}, Endpoint: o.Endpoint, Keepalive: 25,
+		}); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range tm.Devices {
+		if err := put(clusterstate.KindPeer, d.ID, clusterstate.Peer{
+			ID: d.ID, Kind: "device", Name: d.Name, PublicKey: d.PublicKey, AllowedIPs: []string{d.IP + "/32"},
+		}); err != nil {
+			return nil, err
+		}
+	}
+
+	// Routes: the apps and managed services homed here.
+	for _, w := range tm.Workloads {
+		if w.ClusterID != c.ID {
+			continue
+		}
+		if err := put(clusterstate.KindRoute, w.ID, route(tm, w)); err != nil {
+			return nil, err
+		}
+	}
+
+	// DNS: the whole team's names, so every name resolves from anywhere.
+	for _, w := range tm.Workloads {
+		env := tm.Envs[w.EnvID]
+		if env == nil {
+			continue
+		}
+		if err := put(clusterstate.KindDNS, w.ID, clusterstate.Record{ID: w.ID, Name: w.Name + "." + env.Name + "." + tm.Slug + "." + zone, IPs: []string{w.ServiceIP}, TTL: recordTTL}); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range tm.Devices {
+		if err := put(clusterstate.KindDNS, d.ID, clusterstate.Record{ID: d.ID, Name: d.Name + "." + tm.Slug + "." + zone, IPs: []string{d.IP}, TTL: recordTTL}); err != nil {
+			return nil, err
+		}
+	}
+	for _, o := range tm.Clusters {
+		if err := put(clusterstate.KindDNS, o.ID, clusterstate.Record{ID: o.ID, Name: o.Name + "." + tm.Slug + "." + zone, IPs: []string{o.GatewayIP}, TTL: recordTTL}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func route(tm *Team, w *Workload) clusterstate.Route {
+	r := clusterstate.Route{
+		ID: w.ID, Kind: w.Kind, Name: w.Name, ServiceIP: w.ServiceIP,
+		Backends: append([]string(nil), w.Spec.Backends...), Balance: string(w.Spec.LB),
+	}
+	if env := tm.Envs[w.EnvID]; env != nil {
+		r.Env = env.Name
+	}
+	for _, p := range w.Spec.Ports {
+		proto := string(p.Protocol)
+		if p.Protocol == cd.HTTP {
+			proto = "tcp" // HTTP is TCP to the proxy
+		}
+		r.Ports = append(r.Ports, clusterstate.Port{Port: p.Port, Protocol: proto})
+	}
+	if h := w.Spec.Health; h.Type != "" {
+		r.Health = &clusterstate.Health{
+			Kind: h.Type, Path: h.Path,
+			Interval: strconv.Itoa(h.IntervalSeconds) + "s", Timeout: strconv.Itoa(h.TimeoutSeconds) + "s",
+			Unhealthy: h.UnhealthyThreshold, Healthy: h.HealthyThreshold,
+		}
+	}
+	for _, ic := range tm.Intercepts {
+		if ic.AppID != w.ID {
+			continue
+		}
+		port := ic.TargetPort
+		if port == 0 {
+			port = ic.Port.Port
+		}
+		proto := string(ic.Port.Protocol)
+		if ic.Port.Protocol == cd.HTTP {
+			proto = "tcp"
+		}
+		r.Intercept = append(r.Intercept, clusterstate.Intercept{
+			ID: ic.ID, Port: ic.Port.Port, Protocol: proto, Target: net.JoinHostPort(ic.TargetIP, strconv.Itoa(port)), DeviceID: ic.DeviceID,
+		})
+	}
+	sort.Slice(r.Intercept, func(i, j int) bool { return r.Intercept[i].Port < r.Intercept[j].Port })
+	for _, p := range tm.Policies {
+		if !targets(p.Rule, w) {
+			continue
+		}
+		r.Access = append(r.Access, clusterstate.AccessRule{
+			PolicyID: p.ID, Priority: p.Rule.Priority, Allow: p.Rule.Action == cd.Allow, From: sources(tm, p.Rule.Sources),
+		})
+	}
+	// Highest priority first; ties broken by id so the value is stable.
+	sort.Slice(r.Access, func(i, j int) bool {
+		if r.Access[i].Priority != r.Access[j].Priority {
+			return r.Access[i].Priority > r.Access[j].Priority
+		}
+		return r.Access[i].PolicyID < r.Access[j].PolicyID
+	})
+	return r
+}
+
+// targets reports whether a rule applies to connections to w.
+func targets(rule cd.Rule, w *Workload) bool {
+	for _, t := range rule.Targets {
+		switch {
+		case t.Kind == cd.SubjectAll,
+			t.Kind == cd.SubjectApp && t.ID == w.ID,
+			t.Kind == cd.SubjectEnv && t.ID == w.EnvID:
+			return true
+		}
+	}
+	return false
+}
+
+// sources resolves a rule's sources to the prefixes their traffic comes
+// from, sorted and without duplicates.
+func sources(tm *Team, subs []cd.Subject) []string {
+	set := map[string]bool{}
+	for _, s := range subs {
+		switch s.Kind {
+		case cd.SubjectAll:
+			set[MeshPrefix] = true
+		case cd.SubjectDevice:
+			if d := tm.Devices[s.ID]; d != nil {
+				set[d.IP+"/32"] = true
+			}
+		case cd.SubjectUser:
+			for _, d := range tm.Devices {
+				if d.Owner == s.ID {
+					set[d.IP+"/32"] = true
+				}
+			}
+		case cd.SubjectCluster:
+			if c := tm.Clusters[s.ID]; c != nil {
+				set[c.GatewayIP+"/32"] = true
+				set[c.ServiceRange] = true
+			}
+		case cd.SubjectEnv:
+			for _, w := range tm.Workloads {
+				if w.EnvID == s.ID {
+					set[w.ServiceIP+"/32"] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,403 @@
+package messageoffice
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/events"
+	"weft.dev/events/clusterstate"
+	infra "weft.dev/services/infra/domain"
+)
+
+// Config tunes the office.
+type Config struct {
+	Zone     string // DNS zone; DefaultZone when empty
+	Replicas int    // CL_ stream replicas
+	Logger   *slog.Logger
+}
+
+// Office writes every cluster's desired state. One goroutine applies
+// events in log order; the streams hold the result, so a restart rebuilds
+// the topology from the log and writes only what differs.
+type Office struct {
+	store *events.Store
+	js    jetstream.JetStream
+	cfg   Config
+	log   *slog.Logger
+
+	topo    *Topology
+	written map[string]map[string][32]byte // cluster → subject → hash of the value in its stream
+	owner   map[string]string              // cluster → team
+
+	mu      sync.Mutex
+	applied uint64
+	changed chan struct{}
+	err     error
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// New returns an office over the store's connection.
+func New(store *events.Store, cfg Config) (*Office, error) {
+	if cfg.Zone == "" {
+		cfg.Zone = DefaultZone
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	js, err := jetstream.New(store.Conn())
+	if err != nil {
+		return nil, fmt.Errorf("message office: %w", err)
+	}
+	return &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(),
+		written: map[string]map[string][32]byte{}, owner: map[string]string{}, changed: make(chan struct{})}, nil
+}
+
+// Applied is the EVENTS sequence the per-cluster streams reflect.
+func (o *Office) Applied() uint64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.applied
+}
+
+// WaitFor blocks until the streams reflect seq, the office failed, or ctx ends.
+func (o *Office) WaitFor(ctx context.Context, seq uint64) error {
+	for {
+		o.mu.Lock()
+		applied, err, ch := o.applied, o.err, o.changed
+		o.mu.Unlock()
+		if applied >= seq {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("message office at %d, waiting for %d: %w", applied, seq, ctx.Err())
+		}
+	}
+}
+
+func (o *Office) setApplied(seq uint64, err error) {
+	o.mu.Lock()
+	if seq > o.applied {
+		o.applied = seq
+	}
+	if err != nil {
+		o.err = err
+	}
+	close(o.changed)
+	o.changed = make(chan struct{})
+	o.mu.Unlock()
+}
+
+// Start rebuilds the topology from the log, brings every cluster's stream
+// to its desired state, and follows the log.
+func (o *Office) Start(ctx context.Context) error {
+	end, err := o.store.LastSeq(ctx)
+	if err != nil {
+		return fmt.Errorf("message office: %w", err)
+	}
+	if end > 0 {
+		if err := o.store.Replay(ctx, events.Filter{ToSeq: end, SkipTypes: true}, func(r events.Recorded) error {
+			if r.Data != nil && Handles(r.Type) {
+				o.topo.Apply(r)
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("message office: rebuild topology: %w", err)
+		}
+	}
+	if err := o.reconcile(ctx, end); err != nil {
+		return err
+	}
+	o.setApplied(end, nil)
+	cctx, cancel := context.WithCancel(context.Background())
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: end + 1}
+	cons, err := o.js.OrderedConsumer(ctx, events.StreamName, cfg)
+	if err != nil {
+		cancel()
+		return fmt.Errorf("message office: follow the log: %w", err)
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(1024))
+	if err != nil {
+		cancel()
+		return fmt.Errorf("message office: follow the log: %w", err)
+	}
+	o.cancel, o.done = cancel, make(chan struct{})
+	go func() {
+		<-cctx.Done()
+		it.Stop()
+	}()
+	go o.loop(cctx, it)
+	o.log.Info("message office started", "seq", end, "clusters", len(o.owner))
+	return nil
+}
+
+// Stop stops following the log.
+func (o *Office) Stop(context.Context) error {
+	if o.cancel == nil {
+		return nil
+	}
+	o.cancel()
+	<-o.done
+	o.cancel = nil
+	return nil
+}
+
+func (o *Office) loop(ctx context.Context, it jetstream.MessagesContext) {
+	defer close(o.done)
+	for {
+		m, err := it.Next()
+		if err != nil {
+			if ctx.Err() == nil && !errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				o.fail(fmt.Errorf("message office: follow the log: %w", err))
+			}
+			return
+		}
+		md, err := m.Metadata()
+		if err != nil {
+			o.fail(fmt.Errorf("message office: %w", err))
+			return
+		}
+		seq := md.Sequence.Stream
+		if Handles(m.Headers().Get(events.HeaderEventType)) {
+			rec, err := o.store.Decode(seq, m.Data())
+			if err != nil {
+				o.fail(fmt.Errorf("message office: %w", err))
+				return
+			}
+			if err := o.apply(ctx, rec); err != nil {
+				o.fail(err)
+				return
+			}
+		}
+		o.setApplied(seq, nil)
+	}
+}
+
+func (o *Office) fail(err error) {
+	o.log.Error("message office stopped", "err", err)
+	o.setApplied(0, err)
+}
+
+// apply folds one event in and writes what it changed.
+func (o *Office) apply(ctx context.Context, r events.Recorded) error {
+	if !o.topo.Apply(r) {
+		return nil
+	}
+	if e, ok := r.Data.(infra.ClusterDeleted); ok {
+		if err := o.dropCluster(ctx, e.ID); err != nil {
+			return err
+		}
+	}
+	return o.syncTeam(ctx, r.Team, r.Seq)
+}
+
+// syncTeam writes the desired state of every cluster of team.
+func (o *Office) syncTeam(ctx context.Context, team string, seq uint64) error {
+	tm := o.topo.Teams[team]
+	if tm == nil {
+		return nil
+	}
+	for id := range tm.Clusters {
+		if err := o.ensureStream(ctx, team, id); err != nil {
+			return err
+		}
+		want, err := DesiredState(tm, id, o.cfg.Zone)
+		if err != nil {
+			return err
+		}
+		if err := o.write(ctx, id, want, seq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reconcile reads every cluster stream back, deletes the streams of
+// clusters that no longer exist, and writes what differs from the desired
+// state as of seq.
+func (o *Office) reconcile(ctx context.Context, seq uint64) error {
+	live := map[string]bool{}
+	for _, tm := range o.topo.Teams {
+		for id := range tm.Clusters {
+			live[id] = true
+		}
+	}
+	names := o.js.StreamNames(ctx, jetstream.WithStreamListSubject("cl.>"))
+	var stale []string
+	for n := range names.Name() {
+		if id, ok := strings.CutPrefix(n, "CL_"); ok && !live[id] {
+			stale = append(stale, id)
+		}
+	}
+	if err := names.Err(); err != nil {
+		return fmt.Errorf("message office: list cluster streams: %w", err)
+	}
+	for _, id := range stale {
+		if err := o.dropCluster(ctx, id); err != nil {
+			return err
+		}
+	}
+	for team, tm := range o.topo.Teams {
+		for id := range tm.Clusters {
+			if err := o.ensureStream(ctx, team, id); err != nil {
+				return err
+			}
+			if err := o.readBack(ctx, id); err != nil {
+				return err
+			}
+		}
+		if err := o.syncTeam(ctx, team, seq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (o *Office) ensureStream(ctx context.Context, team, cluster string) error {
+	if _, ok := o.owner[cluster]; ok {
+		return nil
+	}
+	if _, err := o.js.CreateOrUpdateStream(ctx, clusterstate.StreamConfig(cluster, o.cfg.Replicas)); err != nil {
+		return fmt.Errorf("message office: stream of cluster %s: %w", cluster, err)
+	}
+	o.owner[cluster] = team
+	if o.written[cluster] == nil {
+		o.written[cluster] = map[string][32]byte{}
+	}
+	return nil
+}
+
+// dropCluster deletes a deleted cluster's stream: nothing may read it.
+func (o *Office) dropCluster(ctx context.Context, cluster string) error {
+	err := o.js.DeleteStream(ctx, clusterstate.StreamName(cluster))
+	if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+		return fmt.Errorf("message office: delete stream of cluster %s: %w", cluster, err)
+	}
+	delete(o.owner, cluster)
+	delete(o.written, cluster)
+	return nil
+}
+
+// readBack loads what the cluster's stream holds (last value per subject).
+func (o *Office) readBack(ctx context.Context, cluster string) error {
+	got, err := ReadState(ctx, o.js, cluster)
+	if err != nil {
+		return fmt.Errorf("message office: %w", err)
+	}
+	w := map[string][32]byte{}
+	for subj, v := range got {
+		w[subj] = sha256.Sum256(v)
+	}
+	o.written[cluster] = w
+	return nil
+}
+
+// write publishes the subjects whose value differs from want, and
+// tombstones for the ones want no longer has.
+func (o *Office) write(ctx context.Context, cluster string, want Desired, seq uint64) error {
+	have := o.written[cluster]
+	var futures []jetstream.PubAckFuture
+	send := func(subject string, data []byte, tomb bool) error {
+		m := nats.NewMsg(subject)
+		m.Data = data
+		m.Header.Set(clusterstate.HeaderEventsSeq, strconv.FormatUint(seq, 10))
+		// The same change replayed from the log has the same id: deduped.
+		m.Header.Set(nats.MsgIdHdr, subject+"@"+strconv.FormatUint(seq, 10))
+		if tomb {
+			m.Header.Set(clusterstate.HeaderDeleted, "true")
+		}
+		f, err := o.js.PublishMsgAsync(m, jetstream.WithExpectStream(clusterstate.StreamName(cluster)))
+		if err != nil {
+			return fmt.Errorf("message office: write %s: %w", subject, err)
+		}
+		futures = append(futures, f)
+		return nil
+	}
+	for subj, v := range want {
+		h := sha256.Sum256(v)
+		if old, ok := have[subj]; ok && old == h {
+			continue
+		}
+		if err := send(subj, v, false); err != nil {
+			return err
+		}
+		have[subj] = h
+	}
+	for subj := range have {
+		if _, ok := want[subj]; ok {
+			continue
+		}
+		if err := send(subj, nil, true); err != nil {
+			return err
+		}
+		delete(have, subj)
+	}
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			return fmt.Errorf("message office: write %s: %w", f.Msg().Subject, err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(30 * time.Second):
+			return fmt.Errorf("message office: write %s: no acknowledgement", f.Msg().Subject)
+		}
+	}
+	return nil
+}
+
+// ReadState returns what a cluster's stream holds: the last value of every
+// subject that is not a tombstone. Agents build their desired state the
+// same way.
+func ReadState(ctx context.Context, js jetstream.JetStream, cluster string) (Desired, error) {
+	s, err := js.Stream(ctx, clusterstate.StreamName(cluster))
+	if err != nil {
+		return nil, fmt.Errorf("read state of %s: %w", cluster, err)
+	}
+	out := Desired{}
+	if s.CachedInfo().State.Msgs == 0 {
+		return out, nil
+	}
+	cons, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})
+	if err != nil {
+		return nil, fmt.Errorf("read state of %s: %w", cluster, err)
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		return nil, fmt.Errorf("read state of %s: %w", cluster, err)
+	}
+	defer it.Stop()
+	for {
+		m, err := it.Next()
+		if err != nil {
+			return nil, fmt.Errorf("read state of %s: %w", cluster, err)
+		}
+		if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
+			out[m.Subject()] = bytes.Clone(m.Data())
+		}
+		md, err := m.Metadata()
+		if err != nil {
+			return nil, fmt.Errorf("read state of %s: %w", cluster, err)
+		}
+		if md.NumPending == 0 {
+			return out, nil
+		}
+	}
+}

@@ -1,0 +1,285 @@
+package messageoffice_test
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/events"
+	"weft.dev/events/clusterstate"
+	"weft.dev/events/eventstest"
+	"weft.dev/services/auth"
+	ccmd "weft.dev/services/console/command"
+	cd "weft.dev/services/console/domain"
+	icmd "weft.dev/services/infra/command"
+	infra "weft.dev/services/infra/domain"
+	"weft.dev/services/messageoffice"
+	"weft.dev/services/uniq"
+)
+
+const (
+	keyB      = "3P1jmW5v0fn3Wy2u3Rw0sGsdcJLmPK3FWR1H8rXmKTE="
+	keyLaptop = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
+)
+
+type world struct {
+	ctx   context.Context
+	store *events.Store
+	js    jetstream.JetStream
+	inf   *icmd.Handlers
+	con   *ccmd.Handlers
+	owner auth.Principal
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	env := eventstest.Start(t)
+	reg := events.NewRegistry()
+	uniq.Register(reg)
+	infra.Register(reg)
+	cd.Register(reg)
+	store := events.NewStore(env.Conn, reg)
+	js, err := jetstream.New(env.Conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return &world{ctx: ctx, store: store, js: js, inf: icmd.New(store), con: ccmd.New(store, nil),
+		owner: auth.Principal{UserID: "u-owner", Team: "acme", Role: auth.Owner}}
+}
+
+func (w *world) start(t *testing.T) *messageoffice.Office {
+	t.Helper()
+	o, err := messageoffice.New(w.store, messageoffice.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Start(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = o.Stop(context.Background()) })
+	return o
+}
+
+func (w *world) converge(t *testing.T, o *messageoffice.Office) {
+	t.Helper()
+	last, err := w.store.LastSeq(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.WaitFor(w.ctx, last); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *world) state(t *testing.T, cluster string) messageoffice.Desired {
+	t.Helper()
+	s, err := messageoffice.ReadState(w.ctx, w.js, cluster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// must returns v, or panics (failing the test with a stack) on err: the
+// scenario's commands are expected to succeed.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// ids of the scenario's resources
+type scenario struct{ a, b, laptop, app, policy, intercept string }
+
+// build creates two clusters (only B's agent has reported its key), a
+// laptop, an app in A with a deny policy from the laptop, and an intercept
+// of the app to the laptop.
+func (w *world) build(t *testing.T) scenario {
+	var s scenario
+	s.a = must(w.inf.CreateCluster(w.ctx, w.owner, icmd.CreateClusterInput{Team: "acme", Name: "eu-1"})).Object.ID
+	s.b = must(w.inf.CreateCluster(w.ctx, w.owner, icmd.CreateClusterInput{Team: "acme", Name: "us-1"})).Object.ID
+	must(w.inf.ReportGateway(w.ctx, auth.SystemPrincipal("agent"), icmd.ReportGatewayInput{Team: "acme", ClusterID: s.b, PublicKey: keyB, Endpoint: "198.51.100.2:51820"}))
+	s.laptop = must(w.inf.CreateDevice(w.ctx, w.owner, icmd.CreateDeviceInput{Team: "acme", Name: "laptop", PublicKey: keyLaptop})).Object.ID
+	must(w.con.CreateEnv(w.ctx, w.owner, ccmd.CreateEnvInput{Team: "acme", Name: "prod", ClusterID: s.a}))
+	s.app = must(w.con.CreateApp(w.ctx, w.owner, ccmd.CreateAppInput{Team: "acme", Env: "prod", Name: "api",
+		Spec: cd.Spec{Ports: []cd.Port{{Port: 80, Protocol: cd.TCP}}, Backends: []string{"10.0.0.7:8080", "10.0.0.8:8080"}}})).Object.ID
+	s.policy = must(w.con.CreatePolicy(w.ctx, w.owner, ccmd.CreatePolicyInput{Team: "acme", Name: "no-laptop", Rule: cd.Rule{
+		Action: cd.Deny, Priority: 10, Sources: []cd.Subject{{Kind: cd.SubjectDevice, ID: s.laptop}}, Targets: []cd.Subject{{Kind: cd.SubjectApp, ID: s.app}}}})).Object.ID
+	s.intercept = must(w.con.StartIntercept(w.ctx, w.owner, ccmd.StartInterceptInput{Team: "acme", AppID: s.app, Port: 80, DeviceID: s.laptop, TargetPort: 3000})).Object.ID
+	return s
+}
+
+func subjects(d messageoffice.Desired) []string {
+	s := slices.Collect(maps.Keys(d))
+	sort.Strings(s)
+	return s
+}
+
+func TestTeamEventsProduceExactlyTheExpectedClusterSubjectsAndValues(t *testing.T) {
+	w := newWorld(t)
+	o := w.start(t)
+	s := w.build(t)
+	w.converge(t, o)
+
+	a := w.state(t, s.a)
+	want := []string{
+		"cl." + s.a + ".dns." + s.a, "cl." + s.a + ".dns." + s.app, "cl." + s.a + ".dns." + s.b, "cl." + s.a + ".dns." + s.laptop,
+		"cl." + s.a + ".peer." + s.b, "cl." + s.a + ".peer." + s.laptop,
+		"cl." + s.a + ".route." + s.app, "cl." + s.a + ".self",
+	}
+	sort.Strings(want)
+	if got := subjects(a); !slices.Equal(got, want) {
+		t.Fatalf("CL_A subjects:\n got %v\nwant %v", got, want)
+	}
+	// B hosts nothing and A's agent has not reported a key: B has no peer
+	// for A, no routes, and the team's names.
+	b := w.state(t, s.b)
+	wantB := []string{
+		"cl." + s.b + ".dns." + s.a, "cl." + s.b + ".dns." + s.app, "cl." + s.b + ".dns." + s.b, "cl." + s.b + ".dns." + s.laptop,
+		"cl." + s.b + ".peer." + s.laptop, "cl." + s.b + ".self",
+	}
+	sort.Strings(wantB)
+	if got := subjects(b); !slices.Equal(got, wantB) {
+		t.Fatalf("CL_B subjects:\n got %v\nwant %v", got, wantB)
+	}
+
+	var laptopIP string
+	var dev clusterstate.Record
+	if err := json.Unmarshal(a["cl."+s.a+".dns."+s.laptop], &dev); err != nil {
+		t.Fatal(err)
+	}
+	laptopIP = dev.IPs[0]
+	if dev.Name != "laptop.acme.weft.internal" {
+		t.Errorf("laptop's name %q", dev.Name)
+	}
+	var peer clusterstate.Peer
+	if err := json.Unmarshal(a["cl."+s.a+".peer."+s.b], &peer); err != nil {
+		t.Fatal(err)
+	}
+	if peer.PublicKey != keyB || peer.Endpoint != "198.51.100.2:51820" || len(peer.AllowedIPs) != 2 || peer.AllowedIPs[1] != "100.80.16.0/20" && peer.AllowedIPs[1] != "100.80.0.0/20" {
+		t.Errorf("A's peer for B: %+v", peer)
+	}
+	var r clusterstate.Route
+	if err := json.Unmarshal(a["cl."+s.a+".route."+s.app], &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Name != "api" || r.Env != "prod" || len(r.Backends) != 2 || r.Balance != "round_robin" || len(r.Ports) != 1 || r.Ports[0].Port != 80 || r.Health == nil {
+		t.Errorf("route %+v", r)
+	}
+	if len(r.Intercept) != 1 || r.Intercept[0].Target != laptopIP+":3000" || r.Intercept[0].ID != s.intercept {
+		t.Errorf("intercept %+v (laptop %s)", r.Intercept, laptopIP)
+	}
+	if len(r.Access) != 1 || r.Access[0].Allow || r.Access[0].PolicyID != s.policy || !slices.Equal(r.Access[0].From, []string{laptopIP + "/32"}) {
+		t.Errorf("access %+v", r.Access)
+	}
+
+	// Every message carries the EVENTS sequence that caused it.
+	m, err := w.js.Stream(w.ctx, clusterstate.StreamName(s.a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := m.GetLastMsgForSubject(w.ctx, "cl."+s.a+".route."+s.app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw.Header.Get(clusterstate.HeaderEventsSeq) == "" {
+		t.Error("route message without Weft-Events-Seq")
+	}
+}
+
+func TestDeletingADeviceTombstonesItOnEveryClusterAndStoppingAnInterceptRestoresTheRoute(t *testing.T) {
+	w := newWorld(t)
+	o := w.start(t)
+	s := w.build(t)
+	w.converge(t, o)
+
+	must(w.con.StopIntercept(w.ctx, w.owner, "acme", s.intercept))
+	must(w.inf.DeleteDevice(w.ctx, w.owner, icmd.DeviceInput{Team: "acme", ID: s.laptop}))
+	w.converge(t, o)
+	for _, c := range []string{s.a, s.b} {
+		st := w.state(t, c)
+		for _, subj := range []string{"cl." + c + ".peer." + s.laptop, "cl." + c + ".dns." + s.laptop} {
+			if _, ok := st[subj]; ok {
+				t.Errorf("%s still in the desired state", subj)
+			}
+			str, err := w.js.Stream(w.ctx, clusterstate.StreamName(c))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := str.GetLastMsgForSubject(w.ctx, subj)
+			if err != nil || m.Header.Get(clusterstate.HeaderDeleted) != "true" || len(m.Data) != 0 {
+				t.Errorf("%s: last message is not a tombstone (%v)", subj, err)
+			}
+		}
+	}
+	var r clusterstate.Route
+	if err := json.Unmarshal(w.state(t, s.a)["cl."+s.a+".route."+s.app], &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Intercept) != 0 || len(r.Access) != 1 || len(r.Access[0].From) != 0 {
+		t.Errorf("route after stop and device delete: intercepts %v, access %v", r.Intercept, r.Access)
+	}
+}
+
+func TestReprojectingFromTheLogGivesIdenticalStreamsAndARestartWritesNothing(t *testing.T) {
+	w := newWorld(t)
+	o := w.start(t)
+	s := w.build(t)
+	must(w.inf.CreateDevice(w.ctx, w.owner, icmd.CreateDeviceInput{Team: "acme", Name: "phone", PublicKey: keyB}))
+	w.converge(t, o)
+	if err := o.Stop(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]messageoffice.Desired{s.a: w.state(t, s.a), s.b: w.state(t, s.b)}
+	lastSeq := func(c string) uint64 {
+		str, err := w.js.Stream(w.ctx, clusterstate.StreamName(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := str.Info(w.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.State.LastSeq
+	}
+	seqA := lastSeq(s.a)
+
+	// A restart reads the streams back and finds nothing to write.
+	w.converge(t, w.start(t))
+	if got := lastSeq(s.a); got != seqA {
+		t.Fatalf("restart wrote %d messages to CL_A", got-seqA)
+	}
+
+	// Streams lost: re-projecting the log rebuilds them identically.
+	for _, c := range []string{s.a, s.b} {
+		if err := w.js.DeleteStream(w.ctx, clusterstate.StreamName(c)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.converge(t, w.start(t))
+	for c, want := range before {
+		got := w.state(t, c)
+		if !maps.EqualFunc(got, want, func(a, b []byte) bool { return string(a) == string(b) }) {
+			t.Errorf("cluster %s rebuilt differently:\n got %v\nwant %v", c, subjects(got), subjects(want))
+		}
+	}
+
+	// A deleted cluster's stream goes.
+	must(w.inf.DeleteCluster(w.ctx, w.owner, icmd.ClusterInput{Team: "acme", ID: s.b}))
+	w.converge(t, w.start(t))
+	if _, err := w.js.Stream(w.ctx, clusterstate.StreamName(s.b)); err == nil {
+		t.Error("CL_B survives its cluster")
+	}
+	if _, ok := w.state(t, s.a)["cl."+s.a+".peer."+s.b]; ok {
+		t.Error("A still peers with the deleted B")
+	}
+}

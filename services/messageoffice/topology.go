@@ -1,0 +1,161 @@
+// Package messageoffice turns the EVENTS log into each cluster's desired
+// state: it keeps every team's network topology (clusters, devices,
+// environments, apps, managed services, intercepts, policies) and writes,
+// per cluster, the WireGuard peers, proxy routes and DNS records its agent
+// applies into the cluster's stream CL_<cluster> (see
+// weft.dev/events/clusterstate for the contract).
+package messageoffice
+
+import (
+	"weft.dev/events"
+	cd "weft.dev/services/console/domain"
+	infra "weft.dev/services/infra/domain"
+)
+
+// Topology is every team's network as the log says it is now.
+type Topology struct {
+	Teams map[string]*Team
+}
+
+// Team is one team's network.
+type Team struct {
+	Slug       string
+	Clusters   map[string]*Cluster
+	Devices    map[string]*Device
+	Envs       map[string]*Env
+	Workloads  map[string]*Workload // apps and managed services, by id
+	Intercepts map[string]*Intercept
+	Policies   map[string]*Policy
+}
+
+// Cluster is a cluster and its gateway.
+type Cluster struct {
+	ID, Name, GatewayIP, ServiceRange string
+	PublicKey, Endpoint               string // once its agent reported them
+}
+
+// Device is a device or workspace.
+type Device struct {
+	ID, Name, Owner, IP, PublicKey string
+}
+
+// Env is an environment in a cluster.
+type Env struct {
+	ID, Name, ClusterID string
+}
+
+// Workload is an app or a managed service.
+type Workload struct {
+	ID, Kind, Name, EnvID, ClusterID, ServiceIP string
+	Spec                                        cd.Spec
+}
+
+// Intercept is an active intercept of one app port.
+type Intercept struct {
+	ID, AppID, DeviceID, TargetIP string
+	Port                          cd.Port
+	TargetPort                    int
+}
+
+// Policy is an access rule.
+type Policy struct {
+	ID   string
+	Rule cd.Rule
+}
+
+// NewTopology returns an empty topology.
+func NewTopology() *Topology { return &Topology{Teams: map[string]*Team{}} }
+
+func (t *Topology) team(slug string) *Team {
+	tm := t.Teams[slug]
+	if tm == nil {
+		tm = &Team{Slug: slug, Clusters: map[string]*Cluster{}, Devices: map[string]*Device{}, Envs: map[string]*Env{},
+			Workloads: map[string]*Workload{}, Intercepts: map[string]*Intercept{}, Policies: map[string]*Policy{}}
+		t.Teams[slug] = tm
+	}
+	return tm
+}
+
+// Handles reports whether an event type can change a cluster's desired state.
+func Handles(eventType string) bool {
+	switch eventType {
+	case "infra.cluster.created", "infra.cluster.gateway-reported", "infra.cluster.deleted",
+		"infra.device.created", "infra.device.key-rotated", "infra.device.deleted",
+		"console.env.created", "console.env.deleted",
+		"console.app.created", "console.app.updated", "console.app.deleted",
+		"console.service.created", "console.service.updated", "console.service.deleted",
+		"console.intercept.started", "console.intercept.stopped",
+		"console.policy.created", "console.policy.updated", "console.policy.deleted":
+		return true
+	}
+	return false
+}
+
+// Apply folds one event in and reports whether it changed the team's
+// topology (and so possibly its clusters' desired state).
+func (t *Topology) Apply(r events.Recorded) bool {
+	tm := t.team(r.Team)
+	switch e := r.Data.(type) {
+	case infra.ClusterCreated:
+		tm.Clusters[e.ID] = &Cluster{ID: e.ID, Name: e.Name, GatewayIP: e.GatewayIP, ServiceRange: e.ServiceRange}
+	case infra.ClusterGatewayReported:
+		c := tm.Clusters[e.ID]
+		if c == nil {
+			return false
+		}
+		c.PublicKey, c.Endpoint = e.PublicKey, e.Endpoint
+	case infra.ClusterDeleted:
+		delete(tm.Clusters, e.ID)
+	case infra.DeviceCreated:
+		tm.Devices[e.ID] = &Device{ID: e.ID, Name: e.Name, Owner: e.Owner, IP: e.IP, PublicKey: e.PublicKey}
+	case infra.DeviceKeyRotated:
+		d := tm.Devices[e.ID]
+		if d == nil {
+			return false
+		}
+		d.PublicKey = e.PublicKey
+	case infra.DeviceDeleted:
+		delete(tm.Devices, e.ID)
+	case cd.EnvCreated:
+		tm.Envs[e.ID] = &Env{ID: e.ID, Name: e.Name, ClusterID: e.ClusterID}
+	case cd.EnvDeleted:
+		delete(tm.Envs, e.ID)
+	case cd.AppCreated:
+		tm.Workloads[e.ID] = &Workload{ID: e.ID, Kind: "app", Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec}
+	case cd.AppUpdated:
+		w := tm.Workloads[e.ID]
+		if w == nil {
+			return false
+		}
+		w.Spec = e.Spec
+	case cd.AppDeleted:
+		delete(tm.Workloads, e.ID)
+	case cd.ServiceCreated:
+		tm.Workloads[e.ID] = &Workload{ID: e.ID, Kind: "service", Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec}
+	case cd.ServiceUpdated:
+		w := tm.Workloads[e.ID]
+		if w == nil {
+			return false
+		}
+		w.Spec = e.Spec
+	case cd.ServiceDeleted:
+		delete(tm.Workloads, e.ID)
+	case cd.InterceptStarted:
+		tm.Intercepts[e.ID] = &Intercept{ID: e.ID, AppID: e.AppID, DeviceID: e.DeviceID, TargetIP: e.TargetIP, Port: e.Port, TargetPort: e.TargetPort}
+	case cd.InterceptStopped:
+		delete(tm.Intercepts, e.ID)
+	case cd.PolicyCreated:
+		tm.Policies[e.ID] = &Policy{ID: e.ID, Rule: e.Rule}
+	case cd.PolicyUpdated:
+		p := tm.Policies[e.ID]
+		if p == nil {
+			return false
+		}
+		p.Rule = e.Rule
+	case cd.PolicyDeleted:
+		delete(tm.Policies, e.ID)
+	default:
+		return false
+	}
+	return true
+}
