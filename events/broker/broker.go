@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -49,6 +50,12 @@ type Config struct {
 type Server struct {
 	ns   *server.Server
 	opts *server.Options
+
+	// servicePassword authenticates the in-process connections (Connect);
+	// it is made at start and never leaves the process.
+	servicePassword string
+	mu              sync.Mutex
+	agents          map[string]Agent
 }
 
 // Start runs an embedded nats-server with JetStream on a file store and waits
@@ -95,6 +102,18 @@ func Start(cfg Config) (*Server, error) {
 		}
 		opts.Host, opts.Port = host, p
 	}
+	pw, err := NewPassword()
+	if err != nil {
+		return nil, err
+	}
+	agents, err := loadAgents(abs)
+	if err != nil {
+		return nil, err
+	}
+	srv := &Server{opts: opts, servicePassword: pw, agents: agents}
+	// Every connection authenticates: the services in-process with the
+	// service user, agents with the users the message office issued.
+	opts.Users = srv.users()
 	if cfg.Configure != nil {
 		cfg.Configure(opts)
 	}
@@ -114,7 +133,8 @@ func Start(cfg Config) (*Server, error) {
 		ns.Shutdown()
 		return nil, errors.New("start embedded NATS: JetStream did not start (see server log)")
 	}
-	return &Server{ns: ns, opts: opts}, nil
+	srv.ns = ns
+	return srv, nil
 }
 
 // ClientURL is the URL other processes connect to, or "" when the server only
@@ -133,7 +153,8 @@ func (s *Server) NATS() *server.Server { return s.ns }
 // Connect opens an in-process client connection: no sockets, no auth
 // round-trips beyond what the server's options demand.
 func (s *Server) Connect(name string, opts ...nats.Option) (*nats.Conn, error) {
-	all := append([]nats.Option{nats.Name(name), nats.InProcessServer(s.ns), nats.MaxReconnects(-1)}, opts...)
+	all := append([]nats.Option{nats.Name(name), nats.InProcessServer(s.ns), nats.MaxReconnects(-1),
+		nats.UserInfo(serviceUser, s.servicePassword)}, opts...)
 	nc, err := nats.Connect("", all...)
 	if err != nil {
 		return nil, fmt.Errorf("connect in-process to embedded NATS: %w", err)

@@ -197,3 +197,31 @@ type Gateway struct {
 	PublicKey string `json:"publicKey"`
 	Endpoint  string `json:"endpoint"`
 }
+
+// InboxPrefix is the reply-subject prefix an agent of cluster must use
+// (nats.CustomInboxPrefix): its credentials may subscribe only there.
+func InboxPrefix(cluster string) string { return "_INBOX_" + cluster }
+
+// AgentPermissions are the subjects an agent of cluster may publish to and
+// subscribe on, and nothing more: its own stream's consumer, info and
+// direct-get API, its status subjects, and its own inbox. It cannot read
+// another cluster's stream or EVENTS, nor publish events.
+func AgentPermissions(cluster string) (publish, subscribe []string) {
+	s := StreamName(cluster)
+	publish = []string{
+		"$JS.API.INFO",
+		"$JS.API.STREAM.INFO." + s,
+		"$JS.API.CONSUMER.CREATE." + s,
+		"$JS.API.CONSUMER.CREATE." + s + ".>",
+		"$JS.API.CONSUMER.INFO." + s + ".>",
+		"$JS.API.CONSUMER.DELETE." + s + ".>",
+		"$JS.API.CONSUMER.MSG.NEXT." + s + ".>",
+		"$JS.API.DIRECT.GET." + s,
+		"$JS.API.DIRECT.GET." + s + ".>",
+		"$JS.ACK." + s + ".>",
+		"$JS.FC." + s + ".>",
+		"status." + cluster + ".>",
+	}
+	subscribe = []string{InboxPrefix(cluster) + ".>"}
+	return publish, subscribe
+}

@@ -1,0 +1,141 @@
+package broker
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// serviceUser is the in-process services' own user: full access.
+const serviceUser = "weft"
+
+// agentsFile, in the data dir, keeps the agents' users across restarts:
+// names, permissions and bcrypt hashes, never a password.
+const agentsFile = "agents.json"
+
+// Agent is a NATS user limited to a few subjects (a cluster's agent).
+type Agent struct {
+	Name         string   `json:"name"`
+	PasswordHash string   `json:"passwordHash"` // bcrypt
+	Publish      []string `json:"publish"`
+	Subscribe    []string `json:"subscribe"`
+}
+
+// HashPassword returns the bcrypt hash nats-server accepts for a user.
+func HashPassword(password string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return string(h), nil
+}
+
+// NewPassword returns 256 random bits, hex.
+func NewPassword() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("new password: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+func loadAgents(dir string) (map[string]Agent, error) {
+	agents := map[string]Agent{}
+	b, err := os.ReadFile(filepath.Join(dir, agentsFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return agents, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read agent users: %w", err)
+	}
+	var list []Agent
+	if err := json.Unmarshal(b, &list); err != nil {
+		return nil, fmt.Errorf("read agent users: %w", err)
+	}
+	for _, a := range list {
+		agents[a.Name] = a
+	}
+	return agents, nil
+}
+
+func (s *Server) saveAgents() error {
+	list := make([]Agent, 0, len(s.agents))
+	for _, a := range s.agents {
+		list = append(list, a)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+	b, err := json.MarshalIndent(list, "", "  ")
+	if err != nil {
+		return fmt.Errorf("save agent users: %w", err)
+	}
+	tmp := filepath.Join(s.opts.StoreDir, agentsFile+".tmp")
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return fmt.Errorf("save agent users: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(s.opts.StoreDir, agentsFile)); err != nil {
+		return fmt.Errorf("save agent users: %w", err)
+	}
+	return nil
+}
+
+// users is the server's user list: the service user and every agent.
+func (s *Server) users() []*server.User {
+	out := []*server.User{{Username: serviceUser, Password: s.servicePassword}}
+	for _, a := range s.agents {
+		out = append(out, &server.User{
+			Username: a.Name, Password: a.PasswordHash,
+			Permissions: &server.Permissions{
+				Publish:   &server.SubjectPermission{Allow: a.Publish},
+				Subscribe: &server.SubjectPermission{Allow: a.Subscribe},
+			},
+		})
+	}
+	return out
+}
+
+// SetAgent adds or replaces an agent's user, persists it, and reloads the
+// server's users without a restart (connected clients stay connected).
+func (s *Server) SetAgent(a Agent) error {
+	if a.Name == "" || a.Name == serviceUser || a.PasswordHash == "" {
+		return fmt.Errorf("set agent user %q: need a name other than %q and a password hash", a.Name, serviceUser)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.agents[a.Name] = a
+	if err := s.saveAgents(); err != nil {
+		return err
+	}
+	return s.reload()
+}
+
+// RemoveAgent removes an agent's user; its connections are closed by the reload.
+func (s *Server) RemoveAgent(name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.agents[name]; !ok {
+		return nil
+	}
+	delete(s.agents, name)
+	if err := s.saveAgents(); err != nil {
+		return err
+	}
+	return s.reload()
+}
+
+func (s *Server) reload() error {
+	o := s.opts.Clone()
+	o.Users = s.users()
+	if err := s.ns.ReloadOptions(o); err != nil {
+		return fmt.Errorf("reload NATS users: %w", err)
+	}
+	s.opts = o
+	return nil
+}

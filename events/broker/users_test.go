@@ -1,0 +1,182 @@
+package broker_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/events"
+	"weft.dev/events/broker"
+	"weft.dev/events/clusterstate"
+)
+
+func agentUser(t *testing.T, cluster string) (broker.Agent, string) {
+	t.Helper()
+	pw, err := broker.NewPassword()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := broker.HashPassword(pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, sub := clusterstate.AgentPermissions(cluster)
+	return broker.Agent{Name: "agent-" + cluster, PasswordHash: h, Publish: pub, Subscribe: sub}, pw
+}
+
+// permErrs collects the server's asynchronous permission errors.
+type permErrs struct {
+	mu   sync.Mutex
+	errs []string
+}
+
+func (p *permErrs) handler(_ *nats.Conn, _ *nats.Subscription, err error) {
+	p.mu.Lock()
+	p.errs = append(p.errs, err.Error())
+	p.mu.Unlock()
+}
+
+func (p *permErrs) saw(sub string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, e := range p.errs {
+		if strings.Contains(e, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAgentCredentialsReachOnlyTheirOwnClusterStreamAndStatus(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	srv, err := broker.Start(broker.Config{DataDir: dir, Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srv.Shutdown() }()
+	svc, err := srv.Connect("services")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	if err := events.EnsureStream(svc, events.StreamConfig(1)); err != nil {
+		t.Fatal(err)
+	}
+	js, _ := jetstream.New(svc)
+	for _, c := range []string{"a", "b"} {
+		if _, err := js.CreateStream(ctx, clusterstate.StreamConfig(c, 1)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := js.Publish(ctx, clusterstate.Subject(c, clusterstate.KindSelf, ""), []byte(`{"clusterId":"`+c+`"}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := js.Publish(ctx, "ev.acme.device.d1", []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	agent, pw := agentUser(t, "a")
+	if err := srv.SetAgent(agent); err != nil {
+		t.Fatal(err)
+	}
+
+	perms := &permErrs{}
+	nc, err := nats.Connect(srv.ClientURL(), nats.UserInfo(agent.Name, pw), nats.CustomInboxPrefix(clusterstate.InboxPrefix("a")),
+		nats.ErrorHandler(perms.handler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	ajs, _ := jetstream.New(nc)
+
+	// Allowed: its own stream, from the start, and its status subjects.
+	s, err := ajs.Stream(ctx, clusterstate.StreamName("a"))
+	if err != nil {
+		t.Fatalf("own stream info: %v", err)
+	}
+	cons, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})
+	if err != nil {
+		t.Fatalf("consumer on own stream: %v", err)
+	}
+	m, err := cons.Next(jetstream.FetchMaxWait(5 * time.Second))
+	if err != nil || !strings.Contains(string(m.Data()), `"a"`) {
+		t.Fatalf("read own stream: %v", err)
+	}
+	if _, err := s.GetLastMsgForSubject(ctx, clusterstate.Subject("a", clusterstate.KindSelf, "")); err != nil {
+		t.Fatalf("direct get on own stream: %v", err)
+	}
+	if err := nc.Publish(clusterstate.StatusSubject("a", clusterstate.StatusHeartbeat), []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+
+	// Refused: another cluster's stream, EVENTS, publishing events or
+	// another cluster's status.
+	short := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, 2*time.Second) }
+	c1, cancel1 := short()
+	defer cancel1()
+	if _, err := ajs.Stream(c1, clusterstate.StreamName("b")); err == nil {
+		t.Error("agent of a read CL_b's info")
+	}
+	c2, cancel2 := short()
+	defer cancel2()
+	if _, err := ajs.OrderedConsumer(c2, clusterstate.StreamName("b"), jetstream.OrderedConsumerConfig{}); err == nil {
+		t.Error("agent of a created a consumer on CL_b")
+	}
+	c3, cancel3 := short()
+	defer cancel3()
+	if _, err := ajs.OrderedConsumer(c3, events.StreamName, jetstream.OrderedConsumerConfig{}); err == nil {
+		t.Error("agent of a created a consumer on EVENTS")
+	}
+	if _, err := nc.Request("$JS.API.DIRECT.GET.CL_b.cl.b.self", nil, 2*time.Second); err == nil {
+		t.Error("agent of a direct-got from CL_b")
+	}
+	if err := nc.Publish("ev.acme.device.d2", []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := nc.Publish(clusterstate.StatusSubject("b", clusterstate.StatusHeartbeat), []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	_ = nc.Flush()
+	deadline := time.Now().Add(5 * time.Second)
+	for !(perms.saw(`Publish to "ev.acme.device.d2"`) && perms.saw(`Publish to "status.b.heartbeat"`)) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, want := range []string{`Publish to "ev.acme.device.d2"`, `Publish to "status.b.heartbeat"`, `CL_b`} {
+		if !perms.saw(want) {
+			t.Errorf("no permissions violation for %s; saw %v", want, perms.errs)
+		}
+	}
+	if info, err := js.Stream(ctx, events.StreamName); err != nil || info.CachedInfo().State.Msgs != 1 {
+		t.Errorf("EVENTS changed by the agent: %v", err)
+	}
+
+	// The user survives a restart of the server; removing it locks it out.
+	nc.Close()
+	svc.Close()
+	srv.Shutdown()
+	srv, err = broker.Start(broker.Config{DataDir: dir, Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := nats.Connect(srv.ClientURL(), nats.UserInfo(agent.Name, pw), nats.CustomInboxPrefix(clusterstate.InboxPrefix("a")))
+	if err != nil {
+		t.Fatalf("agent after a restart: %v", err)
+	}
+	again.Close()
+	if err := srv.RemoveAgent(agent.Name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nats.Connect(srv.ClientURL(), nats.UserInfo(agent.Name, pw)); !errors.Is(err, nats.ErrAuthorization) && (err == nil || !strings.Contains(err.Error(), "Authorization")) {
+		t.Errorf("removed agent connected: %v", err)
+	}
+	if _, err := nats.Connect(srv.ClientURL()); err == nil {
+		t.Error("a client without credentials connected")
+	}
+}
