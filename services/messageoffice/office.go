@@ -40,6 +40,11 @@ type Office struct {
 	written map[string]map[string][32]byte // cluster → subject → hash of the value in its stream
 	owner   map[string]string              // cluster → team
 
+	// teams maps cluster → team for other goroutines (enrolment, status).
+	teams    sync.Map
+	statusMu sync.Mutex
+	status   map[string]clusterstate.Status
+
 	mu      sync.Mutex
 	applied uint64
 	changed chan struct{}
@@ -62,7 +67,8 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 		return nil, fmt.Errorf("message office: %w", err)
 	}
 	return &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(),
-		written: map[string]map[string][32]byte{}, owner: map[string]string{}, changed: make(chan struct{})}, nil
+		written: map[string]map[string][32]byte{}, owner: map[string]string{}, changed: make(chan struct{}),
+		status: map[string]clusterstate.Status{}}, nil
 }
 
 // Applied is the EVENTS sequence the per-cluster streams reflect.
@@ -278,6 +284,7 @@ func (o *Office) ensureStream(ctx context.Context, team, cluster string) error {
 		return fmt.Errorf("message office: stream of cluster %s: %w", cluster, err)
 	}
 	o.owner[cluster] = team
+	o.teams.Store(cluster, team)
 	if o.written[cluster] == nil {
 		o.written[cluster] = map[string][32]byte{}
 	}
@@ -292,7 +299,17 @@ func (o *Office) dropCluster(ctx context.Context, cluster string) error {
 	}
 	delete(o.owner, cluster)
 	delete(o.written, cluster)
+	o.teams.Delete(cluster)
 	return nil
+}
+
+// TeamOf returns the team of a live cluster.
+func (o *Office) TeamOf(cluster string) (string, bool) {
+	v, ok := o.teams.Load(cluster)
+	if !ok {
+		return "", false
+	}
+	return v.(string), true
 }
 
 // readBack loads what the cluster's stream holds (last value per subject).

@@ -1,0 +1,193 @@
+package messageoffice
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"weft.dev/events/broker"
+	"weft.dev/events/clusterstate"
+	"weft.dev/services/auth"
+	"weft.dev/services/fault"
+	icmd "weft.dev/services/infra/command"
+	"weft.dev/services/validate"
+)
+
+// EnrolRequest is what an agent sends, once, to POST /agent/enrol.
+type EnrolRequest struct {
+	Cluster string `json:"cluster"`
+	Secret  string `json:"secret"`
+}
+
+// EnrolResponse is the agent's NATS identity: shown this once, kept by the
+// agent (mode 0600); the server keeps only the password's hash.
+type EnrolResponse struct {
+	Cluster     string `json:"cluster"`
+	Team        string `json:"team"`
+	NATSURL     string `json:"natsUrl"`
+	User        string `json:"user"`
+	Password    string `json:"password"`
+	Stream      string `json:"stream"`
+	InboxPrefix string `json:"inboxPrefix"`
+}
+
+// Issuer makes NATS users for agents. The embedded broker is one; an
+// external deployment issues credentials with its own operator tooling.
+type Issuer interface {
+	SetAgent(broker.Agent) error
+}
+
+// Enroller spends a cluster's one-time secret and issues its agent's
+// credentials.
+type Enroller struct {
+	Office  *Office
+	Infra   *icmd.Handlers
+	Issuer  Issuer // nil: credentials are issued outside weft
+	NATSURL string
+	Log     *slog.Logger
+}
+
+// Enrol checks the secret through the infra service (which spends it) and
+// returns new credentials limited to the cluster's stream and status.
+func (e *Enroller) Enrol(ctx context.Context, req EnrolRequest) (EnrolResponse, error) {
+	if err := validate.Name("cluster", req.Cluster); err != nil {
+		return EnrolResponse{}, err
+	}
+	if e.Issuer == nil {
+		return EnrolResponse{}, &fault.Error{Code: fault.Unavailable, Msg: "this server does not issue NATS credentials (external NATS): create the agent's user with your NATS operator, see services/messageoffice/README.md"}
+	}
+	team, ok := e.Office.TeamOf(req.Cluster)
+	if !ok {
+		// The same refusal as a wrong secret: do not confirm cluster ids.
+		return EnrolResponse{}, &fault.Error{Code: fault.Unauthenticated, Msg: "unknown cluster or wrong enrolment secret"}
+	}
+	if _, err := e.Infra.Enrol(ctx, auth.SystemPrincipal("enrolment"), icmd.EnrolInput{Team: team, ClusterID: req.Cluster, Secret: req.Secret}); err != nil {
+		return EnrolResponse{}, err
+	}
+	pw, err := broker.NewPassword()
+	if err != nil {
+		return EnrolResponse{}, err
+	}
+	hash, err := broker.HashPassword(pw)
+	if err != nil {
+		return EnrolResponse{}, err
+	}
+	user := "agent-" + req.Cluster
+	pub, sub := clusterstate.AgentPermissions(req.Cluster)
+	if err := e.Issuer.SetAgent(broker.Agent{Name: user, PasswordHash: hash, Publish: pub, Subscribe: sub}); err != nil {
+		return EnrolResponse{}, fmt.Errorf("enrol %s: %w", req.Cluster, err)
+	}
+	e.Log.Info("cluster enrolled; agent credentials issued", "cluster", req.Cluster, "team", team, "user", user)
+	return EnrolResponse{Cluster: req.Cluster, Team: team, NATSURL: e.NATSURL, User: user, Password: pw,
+		Stream: clusterstate.StreamName(req.Cluster), InboxPrefix: clusterstate.InboxPrefix(req.Cluster)}, nil
+}
+
+// ServeHTTP answers POST /agent/enrol.
+func (e *Enroller) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var req EnrolRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&req); err != nil {
+		writeErr(w, fault.Invalidf("body", "is not an enrolment request: %v", err))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+	defer cancel()
+	res, err := e.Enrol(ctx, req)
+	if err != nil {
+		var f *fault.Error
+		if !errors.As(err, &f) {
+			e.Log.Error("enrolment failed", "cluster", req.Cluster, "err", err)
+		}
+		writeErr(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(res)
+}
+
+func writeErr(w http.ResponseWriter, err error) {
+	status, code, msg := http.StatusInternalServerError, fault.Internal, "internal error"
+	var f *fault.Error
+	if errors.As(err, &f) {
+		code, msg = f.Code, f.Error()
+		switch f.Code {
+		case fault.Invalid:
+			status = http.StatusBadRequest
+		case fault.Unauthenticated:
+			status = http.StatusUnauthorized
+		case fault.Forbidden:
+			status = http.StatusForbidden
+		case fault.Unavailable:
+			status = http.StatusServiceUnavailable
+		case fault.NotFound:
+			status = http.StatusNotFound
+		case fault.Conflict:
+			status = http.StatusConflict
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"code": string(code), "error": msg})
+}
+
+// relayStatus records what agents report that matters: a gateway's public
+// key and endpoint (through the infra service, which appends only changes),
+// and each cluster's applied sequence and last heartbeat (kept in memory
+// for Status).
+func (o *Office) relayStatus(nc *nats.Conn, infra *icmd.Handlers) (*nats.Subscription, error) {
+	return nc.Subscribe("status.*.*", func(m *nats.Msg) {
+		cluster, kind, ok := parseStatus(m.Subject)
+		if !ok {
+			return
+		}
+		team, ok := o.TeamOf(cluster)
+		if !ok {
+			return
+		}
+		switch kind {
+		case clusterstate.StatusGateway:
+			var g clusterstate.Gateway
+			if json.Unmarshal(m.Data, &g) != nil {
+				return
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if _, err := infra.ReportGateway(ctx, auth.SystemPrincipal("agent-"+cluster), icmd.ReportGatewayInput{
+				Team: team, ClusterID: cluster, PublicKey: g.PublicKey, Endpoint: g.Endpoint}); err != nil {
+				o.log.Warn("agent reported a gateway weft refuses", "cluster", cluster, "err", err)
+			}
+		case clusterstate.StatusHeartbeat:
+			var s clusterstate.Status
+			if json.Unmarshal(m.Data, &s) != nil {
+				return
+			}
+			s.Time = time.Now()
+			o.statusMu.Lock()
+			o.status[cluster] = s
+			o.statusMu.Unlock()
+		}
+	})
+}
+
+func parseStatus(subject string) (cluster, kind string, ok bool) {
+	p := strings.Split(subject, ".")
+	if len(p) != 3 || p[0] != "status" {
+		return "", "", false
+	}
+	return p[1], p[2], true
+}
+
+// Status is the last heartbeat of a cluster's agent, if any.
+func (o *Office) Status(cluster string) (clusterstate.Status, bool) {
+	o.statusMu.Lock()
+	defer o.statusMu.Unlock()
+	s, ok := o.status[cluster]
+	return s, ok
+}
