@@ -1,0 +1,374 @@
+// Package converge is the agent's core loop: it reads its cluster's
+// desired state from CL_<cluster> (the last value of every subject, then
+// every change), and hands the differences to the appliers that program
+// WireGuard, the proxy and DNS. It applies diffs, never "replace all", and
+// after a restart or reconnect it converges again, removing what the
+// appliers hold that is no longer desired.
+package converge
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/events/clusterstate"
+)
+
+// PeerApplier programs the WireGuard interface.
+type PeerApplier interface {
+	SetSelf(clusterstate.Self) error
+	UpsertPeer(clusterstate.Peer) error
+	RemovePeer(id string) error
+	PeerIDs() []string // what the interface has now
+	// Gateway is this gateway's public key and endpoint, to report.
+	Gateway() clusterstate.Gateway
+}
+
+// RouteApplier programs the proxy.
+type RouteApplier interface {
+	UpsertRoute(clusterstate.Route) error
+	DeleteRoute(id string) error
+	RouteIDs() []string
+}
+
+// DNSApplier programs the DNS zone.
+type DNSApplier interface {
+	UpsertRecord(clusterstate.Record) error
+	DeleteRecord(id string) error
+	RecordIDs() []string
+}
+
+// Config is one agent.
+type Config struct {
+	Cluster   string
+	Peers     PeerApplier
+	Routes    RouteApplier
+	DNS       DNSApplier
+	Heartbeat time.Duration // default 5 s
+	Version   string
+	Logger    *slog.Logger
+}
+
+// Agent converges one cluster.
+type Agent struct {
+	cfg Config
+	log *slog.Logger
+
+	mu      sync.Mutex
+	applied map[string][]byte // subject → value applied in this process
+	seq     uint64            // highest Weft-Events-Seq applied
+	counts  [3]int            // peers, routes, records
+	lastErr string
+	changed chan struct{}
+	started time.Time
+}
+
+// New returns an agent.
+func New(cfg Config) (*Agent, error) {
+	if cfg.Cluster == "" || cfg.Peers == nil || cfg.Routes == nil || cfg.DNS == nil {
+		return nil, errors.New("converge: need a cluster and three appliers")
+	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = 5 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Agent{cfg: cfg, log: cfg.Logger.With("cluster", cfg.Cluster), applied: map[string][]byte{}, changed: make(chan struct{}), started: time.Now()}, nil
+}
+
+// Applied is the highest EVENTS sequence applied.
+func (a *Agent) Applied() uint64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.seq
+}
+
+// WaitFor blocks until the agent applied seq or ctx ends.
+func (a *Agent) WaitFor(ctx context.Context, seq uint64) error {
+	for {
+		a.mu.Lock()
+		cur, ch := a.seq, a.changed
+		a.mu.Unlock()
+		if cur >= seq {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("agent at %d, waiting for %d: %w", cur, seq, ctx.Err())
+		}
+	}
+}
+
+// Run converges until ctx ends: a full read of the stream, then every
+// change. If the stream read fails it starts over with a full read.
+func (a *Agent) Run(ctx context.Context, nc *nats.Conn) error {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return fmt.Errorf("agent: %w", err)
+	}
+	go a.heartbeat(ctx, nc)
+	a.reportGateway(nc)
+	for {
+		err := a.session(ctx, js)
+		if ctx.Err() != nil {
+			return nil
+		}
+		a.setErr(err)
+		a.log.Warn("stream read ended; resyncing", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// session reads the whole desired state, converges to it, then follows.
+func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
+	s, err := js.Stream(ctx, clusterstate.StreamName(a.cfg.Cluster))
+	if err != nil {
+		return fmt.Errorf("open stream: %w", err)
+	}
+	cons, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})
+	if err != nil {
+		return fmt.Errorf("consume stream: %w", err)
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		return fmt.Errorf("consume stream: %w", err)
+	}
+	defer it.Stop()
+	go func() {
+		<-ctx.Done()
+		it.Stop()
+	}()
+
+	// The full state: the last value of every subject.
+	desired := map[string][]byte{}
+	var maxSeq uint64
+	if s.CachedInfo().State.Msgs > 0 {
+		for {
+			m, err := it.Next()
+			if err != nil {
+				return fmt.Errorf("read state: %w", err)
+			}
+			if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
+				desired[m.Subject()] = bytes.Clone(m.Data())
+			}
+			maxSeq = max(maxSeq, eventsSeq(m.Headers()))
+			md, err := m.Metadata()
+			if err != nil {
+				return fmt.Errorf("read state: %w", err)
+			}
+			if md.NumPending == 0 {
+				break
+			}
+		}
+	}
+	if err := a.resync(desired, maxSeq); err != nil {
+		return err
+	}
+	a.log.Info("converged to the desired state", "seq", maxSeq, "entries", len(desired))
+	// Then every change.
+	for {
+		m, err := it.Next()
+		if err != nil {
+			return fmt.Errorf("follow stream: %w", err)
+		}
+		var v []byte
+		if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
+			v = m.Data()
+		}
+		if err := a.applyOne(m.Subject(), v); err != nil {
+			a.setErr(err)
+			a.log.Error("apply failed; resyncing", "subject", m.Subject(), "err", err)
+			return err
+		}
+		a.advance(eventsSeq(m.Headers()))
+	}
+}
+
+func eventsSeq(h nats.Header) uint64 {
+	n, _ := strconv.ParseUint(h.Get(clusterstate.HeaderEventsSeq), 10, 64)
+	return n
+}
+
+// resync makes the appliers hold exactly desired: stale entries (left by
+// an earlier run or missed tombstones) are removed, the rest upserted
+// unless this process already applied the same value.
+func (a *Agent) resync(desired map[string][]byte, seq uint64) error {
+	want := map[string]map[string]bool{clusterstate.KindPeer: {}, clusterstate.KindRoute: {}, clusterstate.KindDNS: {}}
+	for subj := range desired {
+		_, kind, id, err := clusterstate.ParseSubject(subj)
+		if err == nil && kind != clusterstate.KindSelf {
+			want[kind][id] = true
+		}
+	}
+	stale := func(kind string, have []string, remove func(string) error) error {
+		for _, id := range have {
+			if !want[kind][id] {
+				if err := remove(id); err != nil {
+					return fmt.Errorf("remove stale %s %s: %w", kind, id, err)
+				}
+				a.mu.Lock()
+				delete(a.applied, clusterstate.Subject(a.cfg.Cluster, kind, id))
+				a.mu.Unlock()
+			}
+		}
+		return nil
+	}
+	if err := stale(clusterstate.KindPeer, a.cfg.Peers.PeerIDs(), a.cfg.Peers.RemovePeer); err != nil {
+		return err
+	}
+	if err := stale(clusterstate.KindRoute, a.cfg.Routes.RouteIDs(), a.cfg.Routes.DeleteRoute); err != nil {
+		return err
+	}
+	if err := stale(clusterstate.KindDNS, a.cfg.DNS.RecordIDs(), a.cfg.DNS.DeleteRecord); err != nil {
+		return err
+	}
+	// Self first: peers and routes need the interface.
+	self := clusterstate.Subject(a.cfg.Cluster, clusterstate.KindSelf, "")
+	if v, ok := desired[self]; ok {
+		if err := a.applyOne(self, v); err != nil {
+			return err
+		}
+	}
+	for subj, v := range desired {
+		if subj == self {
+			continue
+		}
+		if err := a.applyOne(subj, v); err != nil {
+			return err
+		}
+	}
+	a.advance(seq)
+	return nil
+}
+
+// applyOne applies one subject's new value (nil: deleted).
+func (a *Agent) applyOne(subject string, v []byte) error {
+	a.mu.Lock()
+	old, had := a.applied[subject]
+	a.mu.Unlock()
+	if had && v != nil && bytes.Equal(old, v) {
+		return nil
+	}
+	_, kind, id, err := clusterstate.ParseSubject(subject)
+	if err != nil {
+		return nil // not ours to apply
+	}
+	if v == nil {
+		switch kind {
+		case clusterstate.KindPeer:
+			err = a.cfg.Peers.RemovePeer(id)
+		case clusterstate.KindRoute:
+			err = a.cfg.Routes.DeleteRoute(id)
+		case clusterstate.KindDNS:
+			err = a.cfg.DNS.DeleteRecord(id)
+		}
+	} else {
+		switch kind {
+		case clusterstate.KindSelf:
+			var s clusterstate.Self
+			if err = json.Unmarshal(v, &s); err == nil {
+				err = a.cfg.Peers.SetSelf(s)
+			}
+		case clusterstate.KindPeer:
+			var p clusterstate.Peer
+			if err = json.Unmarshal(v, &p); err == nil {
+				err = a.cfg.Peers.UpsertPeer(p)
+			}
+		case clusterstate.KindRoute:
+			var r clusterstate.Route
+			if err = json.Unmarshal(v, &r); err == nil {
+				err = a.cfg.Routes.UpsertRoute(r)
+			}
+		case clusterstate.KindDNS:
+			var r clusterstate.Record
+			if err = json.Unmarshal(v, &r); err == nil {
+				err = a.cfg.DNS.UpsertRecord(r)
+			}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("apply %s: %w", subject, err)
+	}
+	a.mu.Lock()
+	if v == nil {
+		delete(a.applied, subject)
+	} else {
+		a.applied[subject] = bytes.Clone(v)
+	}
+	a.mu.Unlock()
+	return nil
+}
+
+func (a *Agent) advance(seq uint64) {
+	peers, routes, records := len(a.cfg.Peers.PeerIDs()), len(a.cfg.Routes.RouteIDs()), len(a.cfg.DNS.RecordIDs())
+	a.mu.Lock()
+	if seq > a.seq {
+		a.seq = seq
+	}
+	a.counts = [3]int{peers, routes, records}
+	a.lastErr = ""
+	close(a.changed)
+	a.changed = make(chan struct{})
+	a.mu.Unlock()
+}
+
+func (a *Agent) setErr(err error) {
+	if err == nil {
+		return
+	}
+	a.mu.Lock()
+	a.lastErr = err.Error()
+	a.mu.Unlock()
+}
+
+// Status is what the agent reports in its heartbeat.
+func (a *Agent) Status() clusterstate.Status {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return clusterstate.Status{Applied: a.seq, Peers: a.counts[0], Routes: a.counts[1], Records: a.counts[2],
+		Version: a.cfg.Version, Time: time.Now().UTC(), LastError: a.lastErr, Connected: true, StartedAt: a.started}
+}
+
+func (a *Agent) heartbeat(ctx context.Context, nc *nats.Conn) {
+	t := time.NewTicker(a.cfg.Heartbeat)
+	defer t.Stop()
+	for {
+		a.mu.Lock()
+		ch := a.changed
+		a.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-ch:
+			// Report progress soon after a change, at most every 100 ms.
+			time.Sleep(100 * time.Millisecond)
+		}
+		b, _ := json.Marshal(a.Status())
+		if err := nc.Publish(clusterstate.StatusSubject(a.cfg.Cluster, clusterstate.StatusHeartbeat), b); err != nil {
+			a.log.Warn("heartbeat not sent", "err", err)
+		}
+	}
+}
+
+func (a *Agent) reportGateway(nc *nats.Conn) {
+	b, _ := json.Marshal(a.cfg.Peers.Gateway())
+	if err := nc.Publish(clusterstate.StatusSubject(a.cfg.Cluster, clusterstate.StatusGateway), b); err != nil {
+		a.log.Warn("gateway report not sent", "err", err)
+	}
+}

@@ -1,0 +1,183 @@
+package converge_test
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/agent/converge"
+	"weft.dev/events/broker"
+	"weft.dev/events/clusterstate"
+)
+
+type cluster struct {
+	t   *testing.T
+	ctx context.Context
+	js  jetstream.JetStream
+	url string
+	pw  string
+}
+
+// newCluster runs an embedded NATS with CL_a and an agent user for a,
+// limited to its own stream as in production.
+func newCluster(t *testing.T) *cluster {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	srv, err := broker.Start(broker.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+	nc, err := srv.Connect("office")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, _ := jetstream.New(nc)
+	if _, err := js.CreateStream(ctx, clusterstate.StreamConfig("a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	pw, _ := broker.NewPassword()
+	h, _ := broker.HashPassword(pw)
+	pub, sub := clusterstate.AgentPermissions("a")
+	if err := srv.SetAgent(broker.Agent{Name: "agent-a", PasswordHash: h, Publish: pub, Subscribe: sub}); err != nil {
+		t.Fatal(err)
+	}
+	return &cluster{t: t, ctx: ctx, js: js, url: srv.ClientURL(), pw: pw}
+}
+
+// put writes one desired-state entry (nil v: a tombstone) caused by seq.
+func (c *cluster) put(kind, id string, v any, seq uint64) {
+	c.t.Helper()
+	m := nats.NewMsg(clusterstate.Subject("a", kind, id))
+	m.Header.Set(clusterstate.HeaderEventsSeq, strconv.FormatUint(seq, 10))
+	if v == nil {
+		m.Header.Set(clusterstate.HeaderDeleted, "true")
+	} else {
+		m.Data, _ = json.Marshal(v)
+	}
+	if _, err := c.js.PublishMsg(c.ctx, m); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// run starts an agent with rec; the returned func stops it.
+func (c *cluster) run(rec *converge.Recorder) (*converge.Agent, func()) {
+	c.t.Helper()
+	nc, err := nats.Connect(c.url, nats.UserInfo("agent-a", c.pw), nats.CustomInboxPrefix(clusterstate.InboxPrefix("a")))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	a, err := converge.New(converge.Config{Cluster: "a", Peers: rec, Routes: rec, DNS: rec, Heartbeat: 50 * time.Millisecond})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(c.ctx)
+	done := make(chan struct{})
+	go func() { _ = a.Run(ctx, nc); close(done) }()
+	return a, func() { cancel(); <-done; nc.Close() }
+}
+
+func peer(id, key string) clusterstate.Peer {
+	return clusterstate.Peer{ID: id, Kind: "device", Name: id, PublicKey: key, AllowedIPs: []string{"100.64.0.9/32"}}
+}
+
+func TestAgentConvergesAppliesOnlyChangesAndRemovesStaleEntriesAfterARestart(t *testing.T) {
+	c := newCluster(t)
+	c.put(clusterstate.KindSelf, "", clusterstate.Self{ClusterID: "a", Address: "100.64.0.1/32", MeshRoutes: []string{"100.64.0.0/10"}}, 1)
+	c.put(clusterstate.KindPeer, "p1", peer("p1", "k1"), 2)
+	c.put(clusterstate.KindPeer, "p2", peer("p2", "k2"), 3)
+	c.put(clusterstate.KindRoute, "r1", clusterstate.Route{ID: "r1", Name: "api", ServiceIP: "100.80.0.1", Backends: []string{"10.0.0.7:8080"}}, 4)
+	c.put(clusterstate.KindDNS, "r1", clusterstate.Record{ID: "r1", Name: "api.prod.acme.weft.internal", IPs: []string{"100.80.0.1"}}, 4)
+	c.put(clusterstate.KindDNS, "p1", clusterstate.Record{ID: "p1", Name: "p1.acme.weft.internal", IPs: []string{"100.64.0.9"}}, 5)
+
+	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: "gw", Endpoint: "192.0.2.1:51820"})
+	agent, stop := c.run(rec)
+	if err := agent.WaitFor(c.ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Self.Address != "100.64.0.1/32" || !slices.Equal(rec.PeerIDs(), []string{"p1", "p2"}) || !slices.Equal(rec.RouteIDs(), []string{"r1"}) || !slices.Equal(rec.RecordIDs(), []string{"p1", "r1"}) {
+		t.Fatalf("after the full read: self %+v peers %v routes %v records %v", rec.Self, rec.PeerIDs(), rec.RouteIDs(), rec.RecordIDs())
+	}
+
+	// Changes are applied one by one: a changed peer and a deleted record
+	// are two calls, not a rewrite of everything.
+	before := rec.CallCount()
+	c.put(clusterstate.KindPeer, "p1", peer("p1", "k1-rotated"), 6)
+	c.put(clusterstate.KindDNS, "p1", nil, 7)
+	if err := agent.WaitFor(c.ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.CallCount() - before; got != 2 {
+		t.Fatalf("%d applier calls for two changes", got)
+	}
+	if rec.Peers["p1"].PublicKey != "k1-rotated" || slices.Contains(rec.RecordIDs(), "p1") {
+		t.Fatalf("incremental changes not applied: %+v %v", rec.Peers["p1"], rec.RecordIDs())
+	}
+	stop()
+
+	// While the agent is down: p2 goes, a route comes. The interface also
+	// holds a peer no one asked for (left by a crash).
+	c.put(clusterstate.KindPeer, "p2", nil, 8)
+	c.put(clusterstate.KindRoute, "r2", clusterstate.Route{ID: "r2", Name: "web", ServiceIP: "100.80.0.2", Backends: []string{"10.0.0.8:80"}}, 9)
+	_ = rec.UpsertPeer(peer("ghost", "kg"))
+	agent, stop = c.run(rec)
+	defer stop()
+	if err := agent.WaitFor(c.ctx, 9); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rec.PeerIDs(), []string{"p1"}) || !slices.Equal(rec.RouteIDs(), []string{"r1", "r2"}) || !slices.Equal(rec.RecordIDs(), []string{"r1"}) {
+		t.Fatalf("after restart: peers %v routes %v records %v", rec.PeerIDs(), rec.RouteIDs(), rec.RecordIDs())
+	}
+	if rec.Peers["p1"].PublicKey != "k1-rotated" {
+		t.Fatalf("p1 = %+v", rec.Peers["p1"])
+	}
+}
+
+func TestAgentReportsItsGatewayAndHeartbeatsTheAppliedSequence(t *testing.T) {
+	c := newCluster(t)
+	nc := c.js.Conn()
+	gw := make(chan *nats.Msg, 4)
+	hb := make(chan *nats.Msg, 64)
+	if _, err := nc.ChanSubscribe(clusterstate.StatusSubject("a", clusterstate.StatusGateway), gw); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nc.ChanSubscribe(clusterstate.StatusSubject("a", clusterstate.StatusHeartbeat), hb); err != nil {
+		t.Fatal(err)
+	}
+	_ = nc.Flush()
+	c.put(clusterstate.KindSelf, "", clusterstate.Self{ClusterID: "a", Address: "100.64.0.1/32"}, 41)
+	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: "gw-key", Endpoint: "192.0.2.1:51820"})
+	_, stop := c.run(rec)
+	defer stop()
+	select {
+	case m := <-gw:
+		var g clusterstate.Gateway
+		if err := json.Unmarshal(m.Data, &g); err != nil || g.PublicKey != "gw-key" {
+			t.Fatalf("gateway report %s", m.Data)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no gateway report")
+	}
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case m := <-hb:
+			var s clusterstate.Status
+			if err := json.Unmarshal(m.Data, &s); err != nil {
+				t.Fatal(err)
+			}
+			if s.Applied == 41 {
+				return
+			}
+		case <-deadline:
+			t.Fatal("no heartbeat with the applied sequence")
+		}
+	}
+}
