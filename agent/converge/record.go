@@ -29,7 +29,12 @@ func NewRecorder(g clusterstate.Gateway) *Recorder {
 func (r *Recorder) lock() func() { r.mu.Lock(); return r.mu.Unlock }
 
 // SetSelf records the interface settings.
-func (r *Recorder) SetSelf(s clusterstate.Self) error { defer r.lock()(); r.Self = s; r.Calls++; return nil }
+func (r *Recorder) SetSelf(s clusterstate.Self) error {
+	defer r.lock()()
+	r.Self = s
+	r.Calls++
+	return nil
+}
 
 // UpsertPeer records a peer.
 func (r *Recorder) UpsertPeer(p clusterstate.Peer) error {
@@ -40,7 +45,12 @@ func (r *Recorder) UpsertPeer(p clusterstate.Peer) error {
 }
 
 // RemovePeer forgets a peer.
-func (r *Recorder) RemovePeer(id string) error { defer r.lock()(); delete(r.Peers, id); r.Calls++; return nil }
+func (r *Recorder) RemovePeer(id string) error {
+	defer r.lock()()
+	delete(r.Peers, id)
+	r.Calls++
+	return nil
+}
 
 // PeerIDs lists the peers held.
 func (r *Recorder) PeerIDs() []string { defer r.lock()(); return keys(r.Peers) }
@@ -57,7 +67,12 @@ func (r *Recorder) UpsertRoute(rt clusterstate.Route) error {
 }
 
 // DeleteRoute forgets a route.
-func (r *Recorder) DeleteRoute(id string) error { defer r.lock()(); delete(r.Routes, id); r.Calls++; return nil }
+func (r *Recorder) DeleteRoute(id string) error {
+	defer r.lock()()
+	delete(r.Routes, id)
+	r.Calls++
+	return nil
+}
 
 // RouteIDs lists the routes held.
 func (r *Recorder) RouteIDs() []string { defer r.lock()(); return keys(r.Routes) }
@@ -71,7 +86,12 @@ func (r *Recorder) UpsertRecord(rec clusterstate.Record) error {
 }
 
 // DeleteRecord forgets a DNS record.
-func (r *Recorder) DeleteRecord(id string) error { defer r.lock()(); delete(r.Records, id); r.Calls++; return nil }
+func (r *Recorder) DeleteRecord(id string) error {
+	defer r.lock()()
+	delete(r.Records, id)
+	r.Calls++
+	return nil
+}
 
 // RecordIDs lists the records held.
 func (r *Recorder) RecordIDs() []string { defer r.lock()(); return keys(r.Records) }
