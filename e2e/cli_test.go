@@ -30,7 +30,7 @@ func binaries(t *testing.T) string {
 		if buildErr != nil {
 			return
 		}
-		out, err := exec.Command("go", "build", "-o", binDir, "weft.dev/services/cmd/weft-server", "weft.dev/tools/cmd/weft").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", binDir, "weft.dev/services/cmd/weft-server", "weft.dev/tools/cmd/weft", "weft.dev/agent/cmd/weft-agent").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

@@ -107,3 +107,21 @@ func keys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Snapshot copies what the recorder holds.
+func (r *Recorder) Snapshot() (clusterstate.Self, map[string]clusterstate.Peer, map[string]clusterstate.Route, map[string]clusterstate.Record) {
+	defer r.lock()()
+	p := make(map[string]clusterstate.Peer, len(r.Peers))
+	for k, v := range r.Peers {
+		p[k] = v
+	}
+	rt := make(map[string]clusterstate.Route, len(r.Routes))
+	for k, v := range r.Routes {
+		rt[k] = v
+	}
+	rc := make(map[string]clusterstate.Record, len(r.Records))
+	for k, v := range r.Records {
+		rc[k] = v
+	}
+	return r.Self, p, rt, rc
+}

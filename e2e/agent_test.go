@@ -1,0 +1,135 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// agentState is what weft-agent records in its state directory.
+type agentState struct {
+	Applied uint64 `json:"applied"`
+	Self    struct {
+		Address string `json:"address"`
+	} `json:"self"`
+	Peers  map[string]struct{ Name string } `json:"peers"`
+	Routes map[string]struct {
+		Name     string   `json:"name"`
+		Backends []string `json:"backends"`
+	} `json:"routes"`
+	Records map[string]struct{ Name string } `json:"records"`
+}
+
+func readAgentState(dir string) (agentState, error) {
+	var st agentState
+	b, err := os.ReadFile(filepath.Join(dir, "state.json"))
+	if err != nil {
+		return st, err
+	}
+	return st, json.Unmarshal(b, &st)
+}
+
+// eventually polls cond for up to 30 s.
+func eventually(t *testing.T, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ok, detail := cond()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 30s: %s", what, detail)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// A cluster's agent enrols with the one-time secret the CLI printed, gets
+// credentials kept on its host only, converges to its team's desired state
+// and follows changes; the secret does not work twice.
+func TestAgentEnrolsOnceAndConvergesToItsClustersDesiredState(t *testing.T) {
+	s := startServer(t, "--nats-listen", "127.0.0.1:0")
+	c := newCLI(t)
+	c.ok("login", "--server", s.URL, "--token", s.Token)
+	c.ok("team", "create", "acme", "--display-name", "Acme")
+	created := c.json("cluster", "create", "eu-1")
+	clusterID, _ := find(created, "id").(string)
+	secret, _ := find(created, "enrolmentSecret").(string)
+	if clusterID == "" || !strings.HasPrefix(secret, "wfe_") {
+		t.Fatalf("cluster create: %v", created)
+	}
+	c.ok("env", "create", "prod", "--cluster", "eu-1")
+	c.ok("app", "create", "api", "--env", "prod", "--port", "80", "--backend", "10.0.0.7:8080")
+	c.ok("device", "create", "laptop", "--public-key", laptopKey)
+
+	state := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	agent := exec.CommandContext(ctx, filepath.Join(binaries(t), "weft-agent"), "--server", s.URL, "--cluster", clusterID,
+		"--enrolment-secret", secret, "--state-dir", state, "--endpoint", "192.0.2.1:51820")
+	var logs strings.Builder
+	agent.Stdout, agent.Stderr = &logs, &logs
+	if err := agent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cancel()
+		_ = agent.Wait()
+		if t.Failed() {
+			t.Logf("weft-agent:\n%s", logs.String())
+		}
+	}()
+
+	eventually(t, "agent converges", func() (bool, string) {
+		st, err := readAgentState(state)
+		if err != nil {
+			return false, err.Error()
+		}
+		var names []string
+		for _, r := range st.Records {
+			names = append(names, r.Name)
+		}
+		ok := len(st.Routes) == 1 && len(st.Peers) == 1 && strings.HasPrefix(st.Self.Address, "100.") &&
+			strings.Contains(strings.Join(names, " "), "api.prod.acme.weft.internal") &&
+			strings.Contains(strings.Join(names, " "), "laptop.acme.weft.internal")
+		return ok, strings.Join(names, " ")
+	})
+	for _, f := range []string{"credentials.json", "gateway.key"} {
+		fi, err := os.Stat(filepath.Join(state, f))
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: %v (mode %v), want 0600", f, err, fi)
+		}
+	}
+
+	// The agent's gateway report reaches the cluster as users see it.
+	eventually(t, "gateway reported", func() (bool, string) {
+		out, _, _ := c.run("cluster", "get", "eu-1", "-o", "json")
+		return strings.Contains(out, "192.0.2.1:51820"), out
+	})
+
+	// A change follows.
+	c.ok("app", "update", "api", "--env", "prod", "--port", "80", "--backend", "10.0.0.9:8080")
+	eventually(t, "app update reaches the agent", func() (bool, string) {
+		st, err := readAgentState(state)
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, r := range st.Routes {
+			return len(r.Backends) == 1 && r.Backends[0] == "10.0.0.9:8080", strings.Join(r.Backends, ",")
+		}
+		return false, "no route"
+	})
+
+	// The secret is spent.
+	out, err := exec.Command(filepath.Join(binaries(t), "weft-agent"), "--server", s.URL, "--cluster", clusterID,
+		"--enrolment-secret", secret, "--state-dir", t.TempDir()).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "UNAUTHENTICATED") {
+		t.Fatalf("second enrolment with the same secret: %v\n%s", err, out)
+	}
+}
