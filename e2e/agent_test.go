@@ -113,8 +113,12 @@ func TestAgentEnrolsOnceAndConvergesToItsClustersDesiredState(t *testing.T) {
 		return strings.Contains(out, "192.0.2.1:51820"), out
 	})
 
-	// A change follows.
-	c.ok("app", "update", "api", "--env", "prod", "--port", "80", "--backend", "10.0.0.9:8080")
+	// A change follows; --wait returns once the cluster reports it applied.
+	c.ok("app", "update", "api", "--env", "prod", "--port", "80", "--backend", "10.0.0.9:8080", "--wait", "--wait-timeout", "30s")
+	st := c.json("cluster", "get", "eu-1")
+	if online, _ := find(st, "online").(bool); !online {
+		t.Fatalf("cluster status after --wait: %v", st)
+	}
 	eventually(t, "app update reaches the agent", func() (bool, string) {
 		st, err := readAgentState(state)
 		if err != nil {

@@ -168,12 +168,95 @@ func (o *Office) relayStatus(nc *nats.Conn, infra *icmd.Handlers) (*nats.Subscri
 			if json.Unmarshal(m.Data, &s) != nil {
 				return
 			}
-			s.Time = time.Now()
 			o.statusMu.Lock()
 			o.status[cluster] = s
+			o.seen[cluster] = time.Now()
 			o.statusMu.Unlock()
+			o.recordAgent(team, cluster, infra)
 		}
 	})
+}
+
+// agentReportedType is the event the office records agents' status with;
+// it does not count as a change clusters converge to.
+const agentReportedType = "infra.cluster.agent-reported"
+
+// offlineAfter is how long without a heartbeat makes an agent offline.
+const offlineAfter = 15 * time.Second
+
+// recordEvery bounds how often one cluster's progress is recorded.
+const recordEvery = time.Second
+
+type agentRecord struct {
+	online  bool
+	applied uint64
+	at      time.Time
+}
+
+// convergedThrough is the EVENTS sequence a cluster has converged through:
+// once its agent applied the last write to its stream, every event up to
+// the last one the office processed (status records aside) is reflected.
+// Lock held.
+func (o *Office) convergedThrough(cluster string) uint64 {
+	applied := o.status[cluster].Applied
+	if applied >= o.lastWritten[cluster] {
+		return max(applied, o.lastOther)
+	}
+	return applied
+}
+
+// recordAgent records a cluster's agent status in the log when it changed:
+// online or offline at once, progress at most every recordEvery.
+func (o *Office) recordAgent(team, cluster string, infra *icmd.Handlers) {
+	o.statusMu.Lock()
+	seen, ok := o.seen[cluster]
+	if !ok {
+		o.statusMu.Unlock()
+		return
+	}
+	online := time.Since(seen) < offlineAfter
+	conv := o.convergedThrough(cluster)
+	last := o.recorded[cluster]
+	due := online != last.online || (conv > last.applied && time.Since(last.at) >= recordEvery)
+	if due {
+		o.recorded[cluster] = agentRecord{online: online, applied: conv, at: time.Now()}
+	}
+	o.statusMu.Unlock()
+	if !due {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := infra.ReportAgent(ctx, auth.SystemPrincipal("messageoffice"), icmd.ReportAgentInput{
+		Team: team, ClusterID: cluster, Online: online, AppliedSeq: conv}); err != nil {
+		o.log.Warn("agent status not recorded", "cluster", cluster, "err", err)
+	}
+}
+
+// watchAgents re-evaluates every known agent each second: progress the
+// office made without a new heartbeat (changes that concern no write to the
+// cluster), and agents gone silent.
+func (o *Office) watchAgents(ctx context.Context, infra *icmd.Handlers) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		o.statusMu.Lock()
+		clusters := make([]string, 0, len(o.seen))
+		for c := range o.seen {
+			clusters = append(clusters, c)
+		}
+		o.statusMu.Unlock()
+		for _, c := range clusters {
+			if team, ok := o.TeamOf(c); ok {
+				o.recordAgent(team, c, infra)
+			}
+		}
+	}
 }
 
 func parseStatus(subject string) (cluster, kind string, ok bool) {

@@ -32,15 +32,18 @@ var Module = fx.Module("messageoffice",
 			// service in this process.
 			ih := icmd.New(s)
 			var sub *nats.Subscription
+			watch, stopWatch := context.WithCancel(context.Background())
 			lc.Append(fx.Hook{
 				OnStart: func(ctx context.Context) error {
 					if err := o.Start(ctx); err != nil {
 						return err
 					}
+					go o.watchAgents(watch, ih)
 					sub, err = o.relayStatus(b.Conn, ih)
 					return err
 				},
 				OnStop: func(ctx context.Context) error {
+					stopWatch()
 					if sub != nil {
 						_ = sub.Unsubscribe()
 					}

@@ -44,6 +44,14 @@ type Office struct {
 	teams    sync.Map
 	statusMu sync.Mutex
 	status   map[string]clusterstate.Status
+	seen     map[string]time.Time // when each agent's last heartbeat arrived
+	recorded map[string]agentRecord
+	// lastWritten is the EVENTS sequence of the last write to each
+	// cluster's stream; lastOther the last event that is not an agent
+	// report. A cluster whose agent applied lastWritten has converged
+	// through lastOther.
+	lastWritten map[string]uint64
+	lastOther   uint64
 
 	mu      sync.Mutex
 	applied uint64
@@ -68,7 +76,8 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 	}
 	return &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(),
 		written: map[string]map[string][32]byte{}, owner: map[string]string{}, changed: make(chan struct{}),
-		status: map[string]clusterstate.Status{}}, nil
+		status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{},
+		lastWritten: map[string]uint64{}}, nil
 }
 
 // Applied is the EVENTS sequence the per-cluster streams reflect.
@@ -131,6 +140,9 @@ func (o *Office) Start(ctx context.Context) error {
 	if err := o.reconcile(ctx, end); err != nil {
 		return err
 	}
+	o.statusMu.Lock()
+	o.lastOther = end
+	o.statusMu.Unlock()
 	o.setApplied(end, nil)
 	cctx, cancel := context.WithCancel(context.Background())
 	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: end + 1}
@@ -181,7 +193,13 @@ func (o *Office) loop(ctx context.Context, it jetstream.MessagesContext) {
 			return
 		}
 		seq := md.Sequence.Stream
-		if Handles(m.Headers().Get(events.HeaderEventType)) {
+		typ := m.Headers().Get(events.HeaderEventType)
+		if typ != agentReportedType {
+			o.statusMu.Lock()
+			o.lastOther = seq
+			o.statusMu.Unlock()
+		}
+		if Handles(typ) {
 			rec, err := o.store.Decode(seq, m.Data())
 			if err != nil {
 				o.fail(fmt.Errorf("message office: %w", err))
@@ -314,10 +332,13 @@ func (o *Office) TeamOf(cluster string) (string, bool) {
 
 // readBack loads what the cluster's stream holds (last value per subject).
 func (o *Office) readBack(ctx context.Context, cluster string) error {
-	got, err := ReadState(ctx, o.js, cluster)
+	got, last, err := readState(ctx, o.js, cluster)
 	if err != nil {
 		return fmt.Errorf("message office: %w", err)
 	}
+	o.statusMu.Lock()
+	o.lastWritten[cluster] = last
+	o.statusMu.Unlock()
 	w := map[string][32]byte{}
 	for subj, v := range got {
 		w[subj] = sha256.Sum256(v)
@@ -345,6 +366,9 @@ func (o *Office) write(ctx context.Context, cluster string, want Desired, seq ui
 			return fmt.Errorf("message office: write %s: %w", subject, err)
 		}
 		futures = append(futures, f)
+		o.statusMu.Lock()
+		o.lastWritten[cluster] = max(o.lastWritten[cluster], seq)
+		o.statusMu.Unlock()
 		return nil
 	}
 	for subj, v := range want {
@@ -384,37 +408,47 @@ func (o *Office) write(ctx context.Context, cluster string, want Desired, seq ui
 // subject that is not a tombstone. Agents build their desired state the
 // same way.
 func ReadState(ctx context.Context, js jetstream.JetStream, cluster string) (Desired, error) {
+	d, _, err := readState(ctx, js, cluster)
+	return d, err
+}
+
+// readState is ReadState that also returns the highest Weft-Events-Seq.
+func readState(ctx context.Context, js jetstream.JetStream, cluster string) (Desired, uint64, error) {
 	s, err := js.Stream(ctx, clusterstate.StreamName(cluster))
 	if err != nil {
-		return nil, fmt.Errorf("read state of %s: %w", cluster, err)
+		return nil, 0, fmt.Errorf("read state of %s: %w", cluster, err)
 	}
 	out := Desired{}
+	var last uint64
 	if s.CachedInfo().State.Msgs == 0 {
-		return out, nil
+		return out, 0, nil
 	}
 	cons, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})
 	if err != nil {
-		return nil, fmt.Errorf("read state of %s: %w", cluster, err)
+		return nil, 0, fmt.Errorf("read state of %s: %w", cluster, err)
 	}
 	it, err := cons.Messages()
 	if err != nil {
-		return nil, fmt.Errorf("read state of %s: %w", cluster, err)
+		return nil, 0, fmt.Errorf("read state of %s: %w", cluster, err)
 	}
 	defer it.Stop()
 	for {
 		m, err := it.Next()
 		if err != nil {
-			return nil, fmt.Errorf("read state of %s: %w", cluster, err)
+			return nil, 0, fmt.Errorf("read state of %s: %w", cluster, err)
 		}
 		if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
 			out[m.Subject()] = bytes.Clone(m.Data())
 		}
+		if n, err := strconv.ParseUint(m.Headers().Get(clusterstate.HeaderEventsSeq), 10, 64); err == nil {
+			last = max(last, n)
+		}
 		md, err := m.Metadata()
 		if err != nil {
-			return nil, fmt.Errorf("read state of %s: %w", cluster, err)
+			return nil, 0, fmt.Errorf("read state of %s: %w", cluster, err)
 		}
 		if md.NumPending == 0 {
-			return out, nil
+			return out, last, nil
 		}
 	}
 }

@@ -174,6 +174,39 @@ func (h *Handlers) ReportGateway(ctx context.Context, p auth.Principal, in Repor
 	return Result[Cluster]{Object: clusterView(res.State), Seq: seqOf(res)}, nil
 }
 
+// ReportAgentInput is what the message office saw of a cluster's agent.
+type ReportAgentInput struct {
+	Team       string
+	ClusterID  string
+	Online     bool
+	AppliedSeq uint64
+}
+
+// ReportAgent records the agent's status when it changed. System principal
+// only (the message office).
+func (h *Handlers) ReportAgent(ctx context.Context, p auth.Principal, in ReportAgentInput) (Result[Cluster], error) {
+	if !p.System {
+		return Result[Cluster]{}, fault.Forbiddenf("only the message office reports agents")
+	}
+	if err := checkTeam(in.Team); err != nil {
+		return Result[Cluster]{}, err
+	}
+	if err := checkID("clusterId", in.ClusterID); err != nil {
+		return Result[Cluster]{}, err
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[domain.Cluster]{
+		Team: in.Team, Aggregate: clusterRef(in.ClusterID), Actor: p.Actor(),
+		Evolve: domain.EvolveCluster,
+		Decide: func(c domain.Cluster) ([]any, error) {
+			return domain.DecideReportAgent(c, in.ClusterID, in.Online, in.AppliedSeq)
+		},
+	})
+	if err != nil {
+		return Result[Cluster]{}, fmt.Errorf("report agent of cluster %s: %w", in.ClusterID, err)
+	}
+	return Result[Cluster]{Object: clusterView(res.State), Seq: seqOf(res)}, nil
+}
+
 // DeleteCluster removes the cluster from the network, releasing its gateway
 // address, service range and name in the same atomic append. Admins and
 // owners only. It returns the cluster as it was.

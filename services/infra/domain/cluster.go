@@ -22,6 +22,8 @@ type Cluster struct {
 	Endpoint     string
 	Created      bool
 	Deleted      bool
+	Online       bool   // its agent, as the message office last saw it
+	AppliedSeq   uint64 // converged through this EVENTS sequence
 }
 
 // Live reports whether the cluster exists and is not deleted.
@@ -40,8 +42,23 @@ func EvolveCluster(c Cluster, r events.Recorded) Cluster {
 		c.PublicKey, c.Endpoint = e.PublicKey, e.Endpoint
 	case ClusterDeleted:
 		c.Deleted = true
+	case ClusterAgentReported:
+		c.Online, c.AppliedSeq = e.Online, e.AppliedSeq
 	}
 	return c
+}
+
+// DecideReportAgent records the agent's status when it changed; the applied
+// sequence never goes back (a restarted agent reports from scratch).
+func DecideReportAgent(c Cluster, id string, online bool, applied uint64) ([]any, error) {
+	if !c.Live() {
+		return nil, NotFound("id", "cluster %s", id)
+	}
+	applied = max(applied, c.AppliedSeq)
+	if c.Online == online && c.AppliedSeq == applied {
+		return nil, nil
+	}
+	return []any{ClusterAgentReported{ID: c.ID, Online: online, AppliedSeq: applied}}, nil
 }
 
 // HashSecret is how enrolment secrets are stored: SHA-256, hex. A secret

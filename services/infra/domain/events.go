@@ -112,6 +112,17 @@ func Register(r *events.Registry) {
 	events.Register[DeviceKeyRotated](r, "infra.device.key-rotated", 1)
 	events.Register[DeviceDeleted](r, "infra.device.deleted", 1)
 	events.Register[ClusterEnrolmentSecretRotated](r, "infra.cluster.enrolment-secret-rotated", 1)
+	events.Register[ClusterAgentReported](r, "infra.cluster.agent-reported", 1)
+}
+
+// ClusterAgentReported: the message office saw the cluster's agent come
+// or go, or converge further. Recorded on change, never per heartbeat.
+// AppliedSeq is the EVENTS sequence the cluster has converged through: every
+// change up to it that concerns the cluster is applied there.
+type ClusterAgentReported struct {
+	ID         string `json:"id"`
+	Online     bool   `json:"online"`
+	AppliedSeq uint64 `json:"appliedSeq"`
 }
 
 // ClusterEnrolmentSecretRotated: an admin replaced the cluster's agent

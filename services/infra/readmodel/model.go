@@ -56,6 +56,10 @@ type Cluster struct {
 	CreatedAt    time.Time  `json:"createdAt"`
 	UpdatedAt    time.Time  `json:"updatedAt"`
 	Seq          uint64     `json:"seq"` // stream sequence of its last event
+	// The agent as the message office last recorded it.
+	Online          bool       `json:"online,omitempty"`
+	AppliedSeq      uint64     `json:"appliedSeq,omitempty"`
+	AgentReportedAt *time.Time `json:"agentReportedAt,omitempty"`
 }
 
 // Device is a device or workspace as users see it.
@@ -114,7 +118,7 @@ func (m *Model) Apply(r events.Recorded) error {
 	switch r.Data.(type) {
 	case domain.AddressAllocated, domain.AddressReleased, domain.RangeAllocated, domain.RangeReleased,
 		domain.ClusterCreated, domain.ClusterEnrolmentSecretRotated, domain.ClusterEnrolled,
-		domain.ClusterGatewayReported, domain.ClusterDeleted,
+		domain.ClusterGatewayReported, domain.ClusterDeleted, domain.ClusterAgentReported,
 		domain.DeviceCreated, domain.DeviceKeyRotated, domain.DeviceDeleted:
 	default:
 		return nil
@@ -147,6 +151,9 @@ func (m *Model) Apply(r events.Recorded) error {
 			at := r.Time
 			c.Enrolled, c.EnrolledAt = true, &at
 		})
+	case domain.ClusterAgentReported:
+		at := r.Time
+		m.updateCluster(t, e.ID, r, func(c *Cluster) { c.Online, c.AppliedSeq, c.AgentReportedAt = e.Online, e.AppliedSeq, &at })
 	case domain.ClusterGatewayReported:
 		m.updateCluster(t, e.ID, r, func(c *Cluster) { c.PublicKey, c.Endpoint = e.PublicKey, e.Endpoint })
 	case domain.ClusterDeleted:

@@ -81,7 +81,13 @@ func kindIn(k *model.DeviceKind) domain.DeviceKind {
 }
 
 func statusOut(c readmodel.Cluster) model.ClusterStatus {
-	return model.ClusterStatus{ClusterID: c.ID, Enrolled: c.Enrolled, PublicKey: graph.Str(c.PublicKey), Endpoint: graph.Str(c.Endpoint), Seq: int(c.Seq)}
+	s := model.ClusterStatus{ClusterID: c.ID, Enrolled: c.Enrolled, PublicKey: graph.Str(c.PublicKey), Endpoint: graph.Str(c.Endpoint), Seq: int(c.Seq)}
+	// Null until the message office has recorded the agent at least once.
+	if c.AgentReportedAt != nil {
+		online, applied := c.Online, int(c.AppliedSeq)
+		s.Online, s.AppliedSeq, s.LastHeartbeatAt = &online, &applied, c.AgentReportedAt
+	}
+	return s
 }
 
 func clusterOut(c readmodel.Cluster) *model.Cluster {
