@@ -1,0 +1,501 @@
+// Package proxy is the agent's L4 proxy: for every app or managed service
+// homed in the cluster it listens on the service IP's ports (TCP and UDP)
+// and forwards each new connection to a healthy backend, to an intercepting
+// device, or nowhere when an access rule denies the source.
+package proxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"weft.dev/events/clusterstate"
+)
+
+// Config tunes the proxy.
+type Config struct {
+	Logger      *slog.Logger
+	DialTimeout time.Duration // default 5 s
+	UDPIdle     time.Duration // a UDP flow without traffic is forgotten; default 60 s
+}
+
+// Proxy holds every route's listeners. It implements the agent's
+// RouteApplier: routes are added, changed and removed one by one, and a
+// change to one route never touches another's listeners.
+type Proxy struct {
+	cfg Config
+	log *slog.Logger
+
+	mu     sync.Mutex
+	routes map[string]*route
+}
+
+// New returns an empty proxy.
+func New(cfg Config) *Proxy {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.DialTimeout <= 0 {
+		cfg.DialTimeout = 5 * time.Second
+	}
+	if cfg.UDPIdle <= 0 {
+		cfg.UDPIdle = 60 * time.Second
+	}
+	return &Proxy{cfg: cfg, log: cfg.Logger, routes: map[string]*route{}}
+}
+
+// route is one app's listeners and its current settings.
+type route struct {
+	id        string
+	settings  atomic.Pointer[settings]
+	listeners map[string]io.Closer // "tcp/100.80.0.1:80"
+	health    atomic.Pointer[checker]
+	denied    atomic.Uint64
+	next      atomic.Uint64 // round robin
+}
+
+// settings is what a new connection is decided with; swapped whole.
+type settings struct {
+	r          clusterstate.Route
+	backends   []string
+	access     []rule
+	intercepts map[string]string // "80/tcp" → device ip:port
+}
+
+type rule struct {
+	allow bool
+	from  []netip.Prefix
+}
+
+// UpsertRoute adds or changes a route.
+func (p *Proxy) UpsertRoute(r clusterstate.Route) (err error) {
+	s, err := compile(r)
+	if err != nil {
+		return fmt.Errorf("route %s: %w", r.ID, err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rt := p.routes[r.ID]
+	if rt == nil {
+		// A route whose listeners cannot all open is not kept at all.
+		rt = &route{id: r.ID, listeners: map[string]io.Closer{}}
+		p.routes[r.ID] = rt
+		defer func() {
+			if err != nil {
+				for _, l := range rt.listeners {
+					_ = l.Close()
+				}
+				if h := rt.health.Load(); h != nil {
+					h.stop()
+				}
+				delete(p.routes, r.ID)
+			}
+		}()
+	}
+	old := rt.health.Swap(startChecker(s.backends, r.Health, p.log.With("route", r.Name)))
+	if old != nil {
+		old.stop()
+	}
+	rt.settings.Store(s)
+	// Listeners: open the new ports, close the ones gone, keep the rest
+	// (their connections live on).
+	want := map[string]clusterstate.Port{}
+	for _, port := range r.Ports {
+		want[listenKey(r.ServiceIP, port)] = port
+	}
+	for k, l := range rt.listeners {
+		if _, ok := want[k]; !ok {
+			_ = l.Close()
+			delete(rt.listeners, k)
+		}
+	}
+	for k, port := range want {
+		if _, ok := rt.listeners[k]; ok {
+			continue
+		}
+		l, err := p.listen(rt, r.ServiceIP, port)
+		if err != nil {
+			return fmt.Errorf("route %s: %w", r.ID, err)
+		}
+		rt.listeners[k] = l
+	}
+	return nil
+}
+
+// DeleteRoute closes a route's listeners.
+func (p *Proxy) DeleteRoute(id string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rt := p.routes[id]
+	if rt == nil {
+		return nil
+	}
+	for _, l := range rt.listeners {
+		_ = l.Close()
+	}
+	if h := rt.health.Load(); h != nil {
+		h.stop()
+	}
+	delete(p.routes, id)
+	return nil
+}
+
+// RouteIDs lists the routes held.
+func (p *Proxy) RouteIDs() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]string, 0, len(p.routes))
+	for id := range p.routes {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Denied is how many connections to route id access rules refused.
+func (p *Proxy) Denied(id string) uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if rt := p.routes[id]; rt != nil {
+		return rt.denied.Load()
+	}
+	return 0
+}
+
+// Close closes every route.
+func (p *Proxy) Close() {
+	for _, id := range p.RouteIDs() {
+		_ = p.DeleteRoute(id)
+	}
+}
+
+func listenKey(ip string, p clusterstate.Port) string {
+	return p.Protocol + "/" + net.JoinHostPort(ip, strconv.Itoa(p.Port))
+}
+
+func portKey(port int, proto string) string { return strconv.Itoa(port) + "/" + proto }
+
+// compile checks a route and prepares what connections are decided with.
+func compile(r clusterstate.Route) (*settings, error) {
+	if _, err := netip.ParseAddr(r.ServiceIP); err != nil {
+		return nil, fmt.Errorf("service ip %q: %w", r.ServiceIP, err)
+	}
+	s := &settings{r: r, intercepts: map[string]string{}}
+	for _, b := range r.Backends {
+		if _, _, err := net.SplitHostPort(b); err != nil {
+			return nil, fmt.Errorf("backend %q: %w", b, err)
+		}
+		s.backends = append(s.backends, b)
+	}
+	for _, p := range r.Ports {
+		if p.Port < 1 || p.Port > 65535 || (p.Protocol != "tcp" && p.Protocol != "udp") {
+			return nil, fmt.Errorf("port %d/%s: want 1-65535 and tcp or udp", p.Port, p.Protocol)
+		}
+	}
+	for _, a := range r.Access {
+		ru := rule{allow: a.Allow}
+		for _, f := range a.From {
+			pf, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, fmt.Errorf("access rule %s: %w", a.PolicyID, err)
+			}
+			ru.from = append(ru.from, pf)
+		}
+		s.access = append(s.access, ru)
+	}
+	for _, ic := range r.Intercept {
+		if _, _, err := net.SplitHostPort(ic.Target); err != nil {
+			return nil, fmt.Errorf("intercept %s target %q: %w", ic.ID, ic.Target, err)
+		}
+		proto := ic.Protocol
+		if proto == "" {
+			proto = "tcp"
+		}
+		s.intercepts[portKey(ic.Port, proto)] = ic.Target
+	}
+	return s, nil
+}
+
+// allowed decides a new connection by its source address: the rules come
+// highest priority first and the first that names the source decides; a
+// source no rule names is allowed.
+func (s *settings) allowed(src netip.Addr) bool {
+	for _, r := range s.access {
+		for _, p := range r.from {
+			if p.Contains(src) {
+				return r.allow
+			}
+		}
+	}
+	return true
+}
+
+// target picks where a new connection to port goes: the intercepting
+// device, else a healthy backend by the route's balance mode.
+func (rt *route) target(s *settings, port int, proto string) (string, error) {
+	if t, ok := s.intercepts[portKey(port, proto)]; ok {
+		return t, nil
+	}
+	healthy := rt.health.Load().healthy(s.backends)
+	if len(healthy) == 0 {
+		return "", errors.New("no healthy backend")
+	}
+	switch s.r.Balance {
+	case "failover":
+		return healthy[0], nil
+	case "random":
+		return healthy[rand.IntN(len(healthy))], nil
+	default:
+		return healthy[int(rt.next.Add(1)-1)%len(healthy)], nil
+	}
+}
+
+func (p *Proxy) listen(rt *route, ip string, port clusterstate.Port) (io.Closer, error) {
+	addr := net.JoinHostPort(ip, strconv.Itoa(port.Port))
+	if port.Protocol == "udp" {
+		pc, err := net.ListenPacket("udp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("listen udp %s: %w", addr, err)
+		}
+		go p.serveUDP(rt, pc, port)
+		return pc, nil
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen tcp %s: %w", addr, err)
+	}
+	go p.serveTCP(rt, l, port)
+	return l, nil
+}
+
+func (p *Proxy) serveTCP(rt *route, l net.Listener, port clusterstate.Port) {
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return // closed
+		}
+		go p.handleTCP(rt, c, port)
+	}
+}
+
+func (p *Proxy) handleTCP(rt *route, c net.Conn, port clusterstate.Port) {
+	defer c.Close()
+	s := rt.settings.Load()
+	src := addrOf(c.RemoteAddr())
+	if !s.allowed(src) {
+		rt.denied.Add(1)
+		p.log.Info("connection denied by policy", "route", s.r.Name, "from", src, "port", port.Port)
+		return
+	}
+	t, err := rt.target(s, port.Port, "tcp")
+	if err != nil {
+		p.log.Warn("connection dropped", "route", s.r.Name, "from", src, "err", err)
+		return
+	}
+	up, err := net.DialTimeout("tcp", t, p.cfg.DialTimeout)
+	if err != nil {
+		p.log.Warn("backend unreachable", "route", s.r.Name, "backend", t, "err", err)
+		return
+	}
+	defer up.Close()
+	done := make(chan struct{}, 2)
+	pipe := func(dst, src net.Conn) {
+		_, _ = io.Copy(dst, src)
+		if tc, ok := dst.(*net.TCPConn); ok {
+			_ = tc.CloseWrite()
+		}
+		done <- struct{}{}
+	}
+	go pipe(up, c)
+	go pipe(c, up)
+	<-done
+	<-done
+}
+
+func addrOf(a net.Addr) netip.Addr {
+	if ap, err := netip.ParseAddrPort(a.String()); err == nil {
+		return ap.Addr().Unmap()
+	}
+	return netip.Addr{}
+}
+
+// serveUDP keeps one upstream socket per client address, so replies find
+// their way back, and forgets it after UDPIdle without traffic.
+func (p *Proxy) serveUDP(rt *route, pc net.PacketConn, port clusterstate.Port) {
+	type flow struct {
+		up   net.Conn
+		last atomic.Int64
+	}
+	var mu sync.Mutex
+	flows := map[string]*flow{}
+	buf := make([]byte, 65535)
+	for {
+		n, from, err := pc.ReadFrom(buf)
+		if err != nil {
+			mu.Lock()
+			for _, f := range flows {
+				_ = f.up.Close()
+			}
+			mu.Unlock()
+			return
+		}
+		mu.Lock()
+		f := flows[from.String()]
+		mu.Unlock()
+		if f == nil {
+			s := rt.settings.Load()
+			src := addrOf(from)
+			if !s.allowed(src) {
+				rt.denied.Add(1)
+				p.log.Info("datagram denied by policy", "route", s.r.Name, "from", src, "port", port.Port)
+				continue
+			}
+			t, err := rt.target(s, port.Port, "udp")
+			if err != nil {
+				continue
+			}
+			up, err := net.Dial("udp", t)
+			if err != nil {
+				continue
+			}
+			f = &flow{up: up}
+			mu.Lock()
+			flows[from.String()] = f
+			mu.Unlock()
+			go func(key string, client net.Addr) {
+				rb := make([]byte, 65535)
+				for {
+					_ = f.up.SetReadDeadline(time.Now().Add(p.cfg.UDPIdle))
+					n, err := f.up.Read(rb)
+					if err != nil {
+						var ne net.Error
+						if errors.As(err, &ne) && ne.Timeout() && time.Since(time.Unix(0, f.last.Load())) < p.cfg.UDPIdle {
+							continue
+						}
+						mu.Lock()
+						delete(flows, key)
+						mu.Unlock()
+						_ = f.up.Close()
+						return
+					}
+					f.last.Store(time.Now().UnixNano())
+					_, _ = pc.WriteTo(rb[:n], client)
+				}
+			}(from.String(), from)
+		}
+		f.last.Store(time.Now().UnixNano())
+		_, _ = f.up.Write(buf[:n])
+	}
+}
+
+// checker probes backends and knows which are healthy.
+type checker struct {
+	mu      sync.Mutex
+	down    map[string]bool
+	cancel  context.CancelFunc
+	enabled bool
+}
+
+func startChecker(backends []string, h *clusterstate.Health, log *slog.Logger) *checker {
+	c := &checker{down: map[string]bool{}}
+	if h == nil || len(backends) == 0 {
+		return c
+	}
+	interval, err1 := time.ParseDuration(h.Interval)
+	timeout, err2 := time.ParseDuration(h.Timeout)
+	if err1 != nil || err2 != nil || interval <= 0 || timeout <= 0 {
+		log.Warn("health check ignored: bad interval or timeout", "interval", h.Interval, "timeout", h.Timeout)
+		return c
+	}
+	up, downN := max(h.Healthy, 1), max(h.Unhealthy, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	c.cancel, c.enabled = cancel, true
+	for _, b := range backends {
+		go func() {
+			okRun, failRun := 0, 0
+			t := time.NewTicker(interval)
+			defer t.Stop()
+			for {
+				ok := probe(ctx, h, b, timeout)
+				if ok {
+					okRun, failRun = okRun+1, 0
+				} else {
+					okRun, failRun = 0, failRun+1
+				}
+				c.mu.Lock()
+				was := c.down[b]
+				if !was && failRun >= downN {
+					c.down[b] = true
+					log.Warn("backend unhealthy", "backend", b)
+				} else if was && okRun >= up {
+					c.down[b] = false
+					log.Info("backend healthy again", "backend", b)
+				}
+				c.mu.Unlock()
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		}()
+	}
+	return c
+}
+
+func (c *checker) stop() {
+	if c.cancel != nil {
+		c.cancel()
+	}
+}
+
+// healthy filters backends to the ones not marked down, in order.
+func (c *checker) healthy(backends []string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]string, 0, len(backends))
+	for _, b := range backends {
+		if !c.down[b] {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func probe(ctx context.Context, h *clusterstate.Health, backend string, timeout time.Duration) bool {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", backend)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	if h.Kind != "http" {
+		return true
+	}
+	path := h.Path
+	if path == "" {
+		path = "/"
+	}
+	_ = conn.SetDeadline(time.Now().Add(timeout))
+	if _, err := fmt.Fprintf(conn, "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n", path, backend); err != nil {
+		return false
+	}
+	status := make([]byte, 12)
+	if _, err := io.ReadFull(conn, status); err != nil {
+		return false
+	}
+	// "HTTP/1.x 2xx"
+	return status[9] == '2'
+}
