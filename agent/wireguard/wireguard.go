@@ -1,0 +1,266 @@
+// Package wireguard is the agent's WireGuard interface: the gateway of its
+// cluster in the team mesh. It runs wireguard-go in-process (this kernel has
+// no WireGuard module), with the UAPI socket so wgctrl and the wg tool both
+// work, configures it through wgctrl, and sets the interface's address and
+// routes with netlink. Peers change one at a time: a peer that did not
+// change keeps its session.
+package wireguard
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"golang.zx2c4.com/wireguard/conn"
+	"golang.zx2c4.com/wireguard/device"
+	"golang.zx2c4.com/wireguard/ipc"
+	"golang.zx2c4.com/wireguard/tun"
+	"golang.zx2c4.com/wireguard/wgctrl"
+	"golang.zx2c4.com/wireguard/wgctrl/wgtypes"
+
+	"weft.dev/events/clusterstate"
+)
+
+// Config is one gateway interface.
+type Config struct {
+	Interface  string // e.g. weft0 (at most 15 bytes)
+	KeyFile    string // the private key, made here on first use, mode 0600
+	ListenPort int    // UDP port peers reach this gateway on
+	Endpoint   string // host:port other gateways use, reported to weft
+	Logger     *slog.Logger
+}
+
+// Device is a running gateway interface.
+type Device struct {
+	cfg  Config
+	log  *slog.Logger
+	key  wgtypes.Key
+	wg   *wgctrl.Client
+	dev  *device.Device
+	uapi net.Listener
+	link netlink.Link
+
+	mu    sync.Mutex
+	peers map[string]clusterstate.Peer // id → what was applied
+}
+
+// LoadOrCreateKey returns the private key in path, making one (0600) when
+// the file does not exist. A key file others can read is refused.
+func LoadOrCreateKey(path string) (wgtypes.Key, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		k, err := wgtypes.GeneratePrivateKey()
+		if err != nil {
+			return wgtypes.Key{}, fmt.Errorf("make key: %w", err)
+		}
+		if err := os.WriteFile(path, []byte(k.String()+"\n"), 0o600); err != nil {
+			return wgtypes.Key{}, fmt.Errorf("save key: %w", err)
+		}
+		return k, nil
+	}
+	if err != nil {
+		return wgtypes.Key{}, fmt.Errorf("read key: %w", err)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return wgtypes.Key{}, fmt.Errorf("key %s is readable by others (mode %o): chmod 600 it", path, fi.Mode().Perm())
+	}
+	k, err := wgtypes.ParseKey(string(trimSpace(b)))
+	if err != nil {
+		return wgtypes.Key{}, fmt.Errorf("key %s: %w", path, err)
+	}
+	return k, nil
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == ' ' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// Open creates the interface with wireguard-go and brings it up with no
+// peers.
+func Open(cfg Config) (*Device, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Interface == "" || len(cfg.Interface) > 15 {
+		return nil, fmt.Errorf("wireguard: interface name %q must be 1-15 bytes", cfg.Interface)
+	}
+	key, err := LoadOrCreateKey(cfg.KeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("wireguard: %w", err)
+	}
+	t, err := tun.CreateTUN(cfg.Interface, device.DefaultMTU)
+	if err != nil {
+		return nil, fmt.Errorf("wireguard: create %s: %w", cfg.Interface, err)
+	}
+	d := &Device{cfg: cfg, log: cfg.Logger.With("interface", cfg.Interface), key: key, peers: map[string]clusterstate.Peer{}}
+	d.dev = device.NewDevice(t, conn.NewDefaultBind(), device.NewLogger(device.LogLevelError, "wireguard: "))
+	fail := func(err error) (*Device, error) {
+		d.Close()
+		return nil, err
+	}
+	f, err := ipc.UAPIOpen(cfg.Interface)
+	if err != nil {
+		return fail(fmt.Errorf("wireguard: uapi socket: %w", err))
+	}
+	if d.uapi, err = ipc.UAPIListen(cfg.Interface, f); err != nil {
+		return fail(fmt.Errorf("wireguard: uapi socket: %w", err))
+	}
+	go func() {
+		for {
+			c, err := d.uapi.Accept()
+			if err != nil {
+				return
+			}
+			go d.dev.IpcHandle(c)
+		}
+	}()
+	if err := d.dev.Up(); err != nil {
+		return fail(fmt.Errorf("wireguard: up: %w", err))
+	}
+	if d.wg, err = wgctrl.New(); err != nil {
+		return fail(fmt.Errorf("wireguard: wgctrl: %w", err))
+	}
+	port := cfg.ListenPort
+	if err := d.wg.ConfigureDevice(cfg.Interface, wgtypes.Config{PrivateKey: &key, ListenPort: &port, ReplacePeers: true}); err != nil {
+		return fail(fmt.Errorf("wireguard: configure %s: %w", cfg.Interface, err))
+	}
+	if d.link, err = netlink.LinkByName(cfg.Interface); err != nil {
+		return fail(fmt.Errorf("wireguard: %s: %w", cfg.Interface, err))
+	}
+	if err := netlink.LinkSetUp(d.link); err != nil {
+		return fail(fmt.Errorf("wireguard: set %s up: %w", cfg.Interface, err))
+	}
+	return d, nil
+}
+
+// Close removes the interface.
+func (d *Device) Close() {
+	if d.uapi != nil {
+		_ = d.uapi.Close()
+	}
+	if d.wg != nil {
+		_ = d.wg.Close()
+	}
+	if d.dev != nil {
+		d.dev.Close()
+	}
+}
+
+// PublicKey is the gateway's public key.
+func (d *Device) PublicKey() string { return d.key.PublicKey().String() }
+
+// Gateway is what the agent reports: the public key and endpoint only.
+func (d *Device) Gateway() clusterstate.Gateway {
+	return clusterstate.Gateway{PublicKey: d.PublicKey(), Endpoint: d.cfg.Endpoint}
+}
+
+// SetSelf gives the interface its mesh address and routes the mesh into it.
+func (d *Device) SetSelf(s clusterstate.Self) error {
+	addr, err := netlink.ParseAddr(s.Address)
+	if err != nil {
+		return fmt.Errorf("wireguard: address %q: %w", s.Address, err)
+	}
+	if err := netlink.AddrReplace(d.link, addr); err != nil {
+		return fmt.Errorf("wireguard: set address %s: %w", s.Address, err)
+	}
+	for _, r := range s.MeshRoutes {
+		_, dst, err := net.ParseCIDR(r)
+		if err != nil {
+			return fmt.Errorf("wireguard: route %q: %w", r, err)
+		}
+		if err := netlink.RouteReplace(&netlink.Route{LinkIndex: d.link.Attrs().Index, Dst: dst, Scope: netlink.SCOPE_LINK}); err != nil {
+			return fmt.Errorf("wireguard: route %s: %w", r, err)
+		}
+	}
+	return nil
+}
+
+// peerConfig checks a desired peer and turns it into wgctrl's form.
+func peerConfig(p clusterstate.Peer) (wgtypes.PeerConfig, error) {
+	key, err := wgtypes.ParseKey(p.PublicKey)
+	if err != nil {
+		return wgtypes.PeerConfig{}, fmt.Errorf("peer %s: public key: %w", p.ID, err)
+	}
+	pc := wgtypes.PeerConfig{PublicKey: key, ReplaceAllowedIPs: true}
+	for _, a := range p.AllowedIPs {
+		pf, err := netip.ParsePrefix(a)
+		if err != nil {
+			return wgtypes.PeerConfig{}, fmt.Errorf("peer %s: allowed ip %q: %w", p.ID, a, err)
+		}
+		pc.AllowedIPs = append(pc.AllowedIPs, net.IPNet{IP: pf.Addr().AsSlice(), Mask: net.CIDRMask(pf.Bits(), pf.Addr().BitLen())})
+	}
+	if p.Endpoint != "" {
+		ep, err := net.ResolveUDPAddr("udp", p.Endpoint)
+		if err != nil {
+			return wgtypes.PeerConfig{}, fmt.Errorf("peer %s: endpoint %q: %w", p.ID, p.Endpoint, err)
+		}
+		pc.Endpoint = ep
+	}
+	if p.Keepalive > 0 {
+		ka := time.Duration(p.Keepalive) * time.Second
+		pc.PersistentKeepaliveInterval = &ka
+	}
+	return pc, nil
+}
+
+// UpsertPeer adds or changes one peer; others are not touched. A peer whose
+// key changed is replaced (the old key is removed).
+func (d *Device) UpsertPeer(p clusterstate.Peer) error {
+	pc, err := peerConfig(p)
+	if err != nil {
+		return fmt.Errorf("wireguard: %w", err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	peers := []wgtypes.PeerConfig{pc}
+	if old, ok := d.peers[p.ID]; ok && old.PublicKey != p.PublicKey {
+		if oldKey, err := wgtypes.ParseKey(old.PublicKey); err == nil {
+			peers = append(peers, wgtypes.PeerConfig{PublicKey: oldKey, Remove: true})
+		}
+	}
+	if err := d.wg.ConfigureDevice(d.cfg.Interface, wgtypes.Config{Peers: peers}); err != nil {
+		return fmt.Errorf("wireguard: peer %s: %w", p.ID, err)
+	}
+	d.peers[p.ID] = p
+	return nil
+}
+
+// RemovePeer removes one peer.
+func (d *Device) RemovePeer(id string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	old, ok := d.peers[id]
+	if !ok {
+		return nil
+	}
+	key, err := wgtypes.ParseKey(old.PublicKey)
+	if err == nil {
+		if err := d.wg.ConfigureDevice(d.cfg.Interface, wgtypes.Config{Peers: []wgtypes.PeerConfig{{PublicKey: key, Remove: true}}}); err != nil {
+			return fmt.Errorf("wireguard: remove peer %s: %w", id, err)
+		}
+	}
+	delete(d.peers, id)
+	return nil
+}
+
+// PeerIDs lists the peers applied.
+func (d *Device) PeerIDs() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]string, 0, len(d.peers))
+	for id := range d.peers {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
