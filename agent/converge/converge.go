@@ -336,6 +336,17 @@ func (a *Agent) setErr(err error) {
 	a.mu.Unlock()
 }
 
+// State is what the agent has applied: the value of every subject.
+func (a *Agent) State() map[string][]byte {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make(map[string][]byte, len(a.applied))
+	for k, v := range a.applied {
+		out[k] = v
+	}
+	return out
+}
+
 // Status is what the agent reports in its heartbeat.
 func (a *Agent) Status() clusterstate.Status {
 	a.mu.Lock()

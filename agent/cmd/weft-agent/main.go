@@ -2,15 +2,15 @@
 // cluster's one-time secret, then follows the cluster's desired state and
 // applies it.
 //
-// The WireGuard, proxy and DNS appliers are not built yet: this agent
-// records the desired state it converges to (in state.json in its state
-// directory) and programs nothing. It says so when it starts.
+// With --interface it runs the cluster's WireGuard gateway (wireguard-go
+// in-process); with --proxy it serves the cluster's routes on their service
+// IPs (which must be addresses of this host). DNS records are recorded only
+// (the CoreDNS plugin is not built yet). What it applied is written to
+// state.json in its state directory.
 package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,11 +27,16 @@ import (
 
 	"weft.dev/agent/converge"
 	"weft.dev/agent/enrol"
+	"weft.dev/agent/proxy"
+	"weft.dev/agent/wireguard"
 	"weft.dev/events/clusterstate"
 )
 
 type options struct {
 	server, cluster, secret, stateDir, endpoint, natsURL string
+	iface                                                string
+	listenPort                                           int
+	proxy                                                bool
 }
 
 func main() {
@@ -63,6 +68,9 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.stateDir, "state-dir", "", "where the agent keeps its credentials and state (default ./.weft/agent-<cluster>)")
 	f.StringVar(&o.endpoint, "endpoint", "", "host:port where other gateways reach this one")
 	f.StringVar(&o.natsURL, "nats-url", "", "override the NATS URL the server gave at enrolment")
+	f.StringVar(&o.iface, "interface", "", "run the WireGuard gateway on this interface (root; empty: record peers only)")
+	f.IntVar(&o.listenPort, "listen-port", 51820, "the gateway's WireGuard UDP port")
+	f.BoolVar(&o.proxy, "proxy", false, "serve the cluster's routes on their service IPs (which must be local addresses)")
 	_ = cmd.MarkFlagRequired("cluster")
 	return cmd
 }
@@ -102,48 +110,42 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	}
 	defer nc.Close()
 
-	// The gateway's key pair would come from the WireGuard applier; until it
-	// exists the agent reports a key made here, kept like the real one.
-	pub, err := gatewayKey(o.stateDir)
+	// The private key is made here and never leaves this host.
+	keyFile := filepath.Join(o.stateDir, "gateway.key")
+	key, err := wireguard.LoadOrCreateKey(keyFile)
 	if err != nil {
 		return err
 	}
-	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: pub, Endpoint: o.endpoint})
-	a, err := converge.New(converge.Config{Cluster: o.cluster, Peers: rec, Routes: rec, DNS: rec, Version: "dev", Logger: log})
+	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: key.PublicKey().String(), Endpoint: o.endpoint})
+	cfg := converge.Config{Cluster: o.cluster, Peers: rec, Routes: rec, DNS: rec, Version: "dev", Logger: log}
+	if o.iface != "" {
+		dev, err := wireguard.Open(wireguard.Config{Interface: o.iface, KeyFile: keyFile, ListenPort: o.listenPort, Endpoint: o.endpoint, Logger: log})
+		if err != nil {
+			return err
+		}
+		defer dev.Close()
+		cfg.Peers = dev
+	} else {
+		log.Warn("no --interface: peers are recorded, not programmed")
+	}
+	if o.proxy {
+		p := proxy.New(proxy.Config{Logger: log})
+		defer p.Close()
+		cfg.Routes = p
+	} else {
+		log.Warn("no --proxy: routes are recorded, not served")
+	}
+	log.Warn("DNS records are recorded, not served: the CoreDNS plugin is not built yet")
+	a, err := converge.New(cfg)
 	if err != nil {
 		return err
 	}
-	log.Warn("WireGuard, proxy and DNS appliers are not built yet: recording the desired state only", "state", filepath.Join(o.stateDir, "state.json"))
-	go dumpState(ctx, a, rec, o.stateDir, log)
+	go dumpState(ctx, a, o.stateDir, log)
 	return a.Run(ctx, nc)
 }
 
-// gatewayKey returns the public half of the gateway key kept in dir (0600),
-// making one on first use. The private half never leaves this host.
-func gatewayKey(dir string) (string, error) {
-	p := filepath.Join(dir, "gateway.key")
-	b, err := os.ReadFile(p)
-	if errors.Is(err, os.ErrNotExist) {
-		k := make([]byte, 32)
-		if _, err := rand.Read(k); err != nil {
-			return "", err
-		}
-		b = []byte(base64.StdEncoding.EncodeToString(k))
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			return "", fmt.Errorf("save gateway key: %w", err)
-		}
-	} else if err != nil {
-		return "", fmt.Errorf("read gateway key: %w", err)
-	}
-	priv, err := base64.StdEncoding.DecodeString(string(b))
-	if err != nil || len(priv) != 32 {
-		return "", fmt.Errorf("%s is not a key", p)
-	}
-	return publicKey(priv), nil
-}
-
 // dumpState writes what the agent converged to, for operators and tests.
-func dumpState(ctx context.Context, a *converge.Agent, rec *converge.Recorder, dir string, log *slog.Logger) {
+func dumpState(ctx context.Context, a *converge.Agent, dir string, log *slog.Logger) {
 	var last uint64
 	for {
 		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -158,17 +160,29 @@ func dumpState(ctx context.Context, a *converge.Agent, rec *converge.Recorder, d
 		}
 		last = seq
 		st := struct {
-			Applied uint64                         `json:"applied"`
-			Self    clusterstate.Self              `json:"self"`
-			Peers   map[string]clusterstate.Peer   `json:"peers"`
-			Routes  map[string]clusterstate.Route  `json:"routes"`
-			Records map[string]clusterstate.Record `json:"records"`
-		}{Applied: seq}
-		b := func() []byte {
-			st.Self, st.Peers, st.Routes, st.Records = rec.Snapshot()
-			out, _ := json.MarshalIndent(st, "", "  ")
-			return out
-		}()
+			Applied uint64                     `json:"applied"`
+			Self    json.RawMessage            `json:"self,omitempty"`
+			Peers   map[string]json.RawMessage `json:"peers"`
+			Routes  map[string]json.RawMessage `json:"routes"`
+			Records map[string]json.RawMessage `json:"records"`
+		}{Applied: seq, Peers: map[string]json.RawMessage{}, Routes: map[string]json.RawMessage{}, Records: map[string]json.RawMessage{}}
+		for subj, v := range a.State() {
+			_, kind, id, err := clusterstate.ParseSubject(subj)
+			if err != nil {
+				continue
+			}
+			switch kind {
+			case clusterstate.KindSelf:
+				st.Self = v
+			case clusterstate.KindPeer:
+				st.Peers[id] = v
+			case clusterstate.KindRoute:
+				st.Routes[id] = v
+			case clusterstate.KindDNS:
+				st.Records[id] = v
+			}
+		}
+		b, _ := json.MarshalIndent(st, "", "  ")
 		tmp := filepath.Join(dir, "state.json.tmp")
 		if err := os.WriteFile(tmp, b, 0o600); err != nil {
 			log.Warn("state not written", "err", err)
