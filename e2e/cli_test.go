@@ -44,6 +44,7 @@ func binaries(t *testing.T) string {
 // server is a running weft-server process.
 type server struct {
 	URL   string // http://host:port
+	NATS  string // nats://host:port, when it listens for agents
 	Token string // the bootstrap token it printed
 	cmd   *exec.Cmd
 }
@@ -85,6 +86,8 @@ func startServer(t *testing.T, args ...string) *server {
 			switch {
 			case len(f) == 1 && strings.HasPrefix(f[0], "weft_"):
 				s.Token = f[0]
+			case len(f) >= 2 && f[0] == "NATS":
+				s.NATS = f[1]
 			case len(f) >= 2 && f[0] == "GraphQL":
 				s.URL = strings.TrimSuffix(f[1], "/graphql")
 			case len(f) >= 2 && f[0] == "HTTP":

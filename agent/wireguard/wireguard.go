@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 	"golang.zx2c4.com/wireguard/conn"
 	"golang.zx2c4.com/wireguard/device"
 	"golang.zx2c4.com/wireguard/ipc"
@@ -172,6 +173,22 @@ func (d *Device) SetSelf(s clusterstate.Self) error {
 	}
 	if err := netlink.AddrReplace(d.link, addr); err != nil {
 		return fmt.Errorf("wireguard: set address %s: %w", s.Address, err)
+	}
+	// The cluster's service range is local: the proxy binds its service
+	// IPs, and traffic for them arriving through the tunnel is delivered
+	// here.
+	if s.ServiceRange != "" {
+		_, dst, err := net.ParseCIDR(s.ServiceRange)
+		if err != nil {
+			return fmt.Errorf("wireguard: service range %q: %w", s.ServiceRange, err)
+		}
+		lo, err := netlink.LinkByName("lo")
+		if err != nil {
+			return fmt.Errorf("wireguard: loopback: %w", err)
+		}
+		if err := netlink.RouteReplace(&netlink.Route{LinkIndex: lo.Attrs().Index, Dst: dst, Type: unix.RTN_LOCAL, Table: unix.RT_TABLE_LOCAL, Scope: netlink.SCOPE_HOST}); err != nil {
+			return fmt.Errorf("wireguard: local route for %s: %w", s.ServiceRange, err)
+		}
 	}
 	for _, r := range s.MeshRoutes {
 		_, dst, err := net.ParseCIDR(r)

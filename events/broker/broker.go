@@ -54,6 +54,7 @@ type Server struct {
 	// servicePassword authenticates the in-process connections (Connect);
 	// it is made at start and never leaves the process.
 	servicePassword string
+	serviceHash     string // bcrypt of it: the server keeps no plaintext
 	mu              sync.Mutex
 	agents          map[string]Agent
 }
@@ -110,7 +111,11 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := &Server{opts: opts, servicePassword: pw, agents: agents}
+	hash, err := HashPassword(pw)
+	if err != nil {
+		return nil, err
+	}
+	srv := &Server{opts: opts, servicePassword: pw, serviceHash: hash, agents: agents}
 	// Every connection authenticates: the services in-process with the
 	// service user, agents with the users the message office issued.
 	opts.Users = srv.users()

@@ -88,7 +88,7 @@ func (s *Server) saveAgents() error {
 
 // users is the server's user list: the service user and every agent.
 func (s *Server) users() []*server.User {
-	out := []*server.User{{Username: serviceUser, Password: s.servicePassword}}
+	out := []*server.User{{Username: serviceUser, Password: s.serviceHash}}
 	for _, a := range s.agents {
 		out = append(out, &server.User{
 			Username: a.Name, Password: a.PasswordHash,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"sort"
 	"strings"
@@ -52,6 +53,12 @@ func gatewayModule(o *options) fx.Option {
 // gatewaySubgraphs lists the subgraphs: hosted ones at this endpoint with
 // their SDL read in-process, then --subgraph overrides.
 func gatewaySubgraphs(o *options, addr string) ([]gateway.Subgraph, error) {
+	// Listening on every address: reach this process on loopback.
+	if host, port, err := net.SplitHostPort(addr); err == nil {
+		if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+			addr = net.JoinHostPort("127.0.0.1", port)
+		}
+	}
 	byName := map[string]gateway.Subgraph{}
 	for _, n := range subgraphNames {
 		if !hosts(o.only, n) {

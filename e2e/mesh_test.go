@@ -1,0 +1,168 @@
+package e2e
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestEchoHelperProcess is not a test: mesh tests run it inside a network
+// namespace as an app backend (a TCP echo server on WEFT_ECHO).
+func TestEchoHelperProcess(t *testing.T) {
+	addr := os.Getenv("WEFT_ECHO")
+	if addr == "" {
+		t.Skip("helper process")
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Println("fail", err)
+		os.Exit(1)
+	}
+	fmt.Println("ready")
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			os.Exit(0)
+		}
+		go func() { defer c.Close(); fmt.Fprintf(c, "echo from %s\n", os.Getenv("WEFT_ECHO_NAME")) }()
+	}
+}
+
+// TestDialHelperProcess is not a test: it dials WEFT_DIAL from inside a
+// namespace until it gets an answer (or 20 s pass) and prints it.
+func TestDialHelperProcess(t *testing.T) {
+	addr := os.Getenv("WEFT_DIAL")
+	if addr == "" {
+		t.Skip("helper process")
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+			b, _ := io.ReadAll(c)
+			c.Close()
+			if len(b) > 0 {
+				fmt.Print(string(b))
+				os.Exit(0)
+			}
+		}
+		if time.Now().After(deadline) {
+			fmt.Println("fail", err)
+			os.Exit(1)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func sh(t *testing.T, args ...string) {
+	t.Helper()
+	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %v\n%s", args, err, out)
+	}
+}
+
+// Two clusters, each a network namespace with its own weft-agent running a
+// real wireguard-go gateway and the proxy, configured only from their
+// streams: a connection from cluster B to an app's service IP homed in
+// cluster A crosses the mesh and reaches the backend inside A.
+func TestAnAppInOneClusterIsReachableFromAnotherOverTheMesh(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for network namespaces")
+	}
+	if _, err := os.Stat("/dev/net/tun"); err != nil {
+		t.Skip("needs /dev/net/tun")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		t.Skip("needs iproute2's ip")
+	}
+	rb := make([]byte, 3)
+	_, _ = rand.Read(rb)
+	id := hex.EncodeToString(rb)
+	nsA, nsB := "wea-"+id, "web-"+id
+	for _, ns := range []string{nsA, nsB} {
+		sh(t, "ip", "netns", "add", ns)
+		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
+		sh(t, "ip", "-n", ns, "link", "set", "lo", "up")
+	}
+	// Control links from the host (weft-server) to each cluster, and the
+	// link the two gateways' WireGuard traffic crosses.
+	sh(t, "ip", "link", "add", "ca"+id, "type", "veth", "peer", "name", "ca"+id+"x", "netns", nsA)
+	sh(t, "ip", "link", "add", "cb"+id, "type", "veth", "peer", "name", "cb"+id+"x", "netns", nsB)
+	sh(t, "ip", "addr", "add", "198.51.100.1/30", "dev", "ca"+id)
+	sh(t, "ip", "addr", "add", "198.51.100.5/30", "dev", "cb"+id)
+	sh(t, "ip", "link", "set", "ca"+id, "up")
+	sh(t, "ip", "link", "set", "cb"+id, "up")
+	sh(t, "ip", "-n", nsA, "addr", "add", "198.51.100.2/30", "dev", "ca"+id+"x")
+	sh(t, "ip", "-n", nsB, "addr", "add", "198.51.100.6/30", "dev", "cb"+id+"x")
+	sh(t, "ip", "-n", nsA, "link", "set", "ca"+id+"x", "up")
+	sh(t, "ip", "-n", nsB, "link", "set", "cb"+id+"x", "up")
+	sh(t, "ip", "link", "add", "ma"+id, "netns", nsA, "type", "veth", "peer", "name", "mb"+id, "netns", nsB)
+	sh(t, "ip", "-n", nsA, "addr", "add", "192.0.2.1/24", "dev", "ma"+id)
+	sh(t, "ip", "-n", nsB, "addr", "add", "192.0.2.2/24", "dev", "mb"+id)
+	sh(t, "ip", "-n", nsA, "link", "set", "ma"+id, "up")
+	sh(t, "ip", "-n", nsB, "link", "set", "mb"+id, "up")
+
+	s := startServer(t, "--http", "0.0.0.0:0", "--nats-listen", "0.0.0.0:0")
+	hu, _ := url.Parse(s.URL)
+	nu, _ := url.Parse(s.NATS)
+	c := newCLI(t)
+	c.ok("login", "--server", "http://127.0.0.1:"+hu.Port(), "--token", s.Token)
+	c.ok("team", "create", "acme", "--display-name", "Acme")
+	type cl struct{ id, secret, ns, ctl, endpoint string }
+	clusters := map[string]*cl{"eu-1": {ns: nsA, ctl: "198.51.100.1", endpoint: "192.0.2.1:51820"}, "us-1": {ns: nsB, ctl: "198.51.100.5", endpoint: "192.0.2.2:51820"}}
+	for name, k := range clusters {
+		out := c.json("cluster", "create", name)
+		k.id, _ = find(out, "id").(string)
+		k.secret, _ = find(out, "enrolmentSecret").(string)
+	}
+	c.ok("env", "create", "prod", "--cluster", "eu-1")
+	app := c.json("app", "create", "echo", "--env", "prod", "--port", "80", "--backend", "127.0.0.1:7000")
+	serviceIP, _ := find(app, "serviceIp").(string)
+
+	bin := binaries(t)
+	self, _ := os.Executable()
+	echo := exec.Command("ip", "netns", "exec", nsA, self, "-test.run=^TestEchoHelperProcess$")
+	echo.Env = append(os.Environ(), "WEFT_ECHO=127.0.0.1:7000", "WEFT_ECHO_NAME=cluster-a")
+	if err := echo.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = echo.Process.Kill(); _ = echo.Wait() })
+
+	for name, k := range clusters {
+		dir := t.TempDir()
+		args := []string{"netns", "exec", k.ns, filepath.Join(bin, "weft-agent"),
+			"--server", "http://" + k.ctl + ":" + hu.Port(), "--nats-url", "nats://" + k.ctl + ":" + nu.Port(),
+			"--cluster", k.id, "--enrolment-secret", k.secret, "--state-dir", dir,
+			"--interface", "wg" + name[:2] + id, "--endpoint", k.endpoint, "--proxy"}
+		agent := exec.Command("ip", args...)
+		var logs strings.Builder
+		agent.Stdout, agent.Stderr = &logs, &logs
+		if err := agent.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			_ = agent.Process.Signal(os.Interrupt)
+			_ = agent.Wait()
+			if t.Failed() {
+				t.Logf("agent %s:\n%s", name, logs.String())
+			}
+		})
+	}
+
+	dial := exec.Command("ip", "netns", "exec", nsB, self, "-test.run=^TestDialHelperProcess$")
+	dial.Env = append(os.Environ(), "WEFT_DIAL="+net.JoinHostPort(serviceIP, "80"))
+	out, err := dial.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "echo from cluster-a") {
+		t.Fatalf("from cluster B to %s:80: %v\n%s", serviceIP, err, out)
+	}
+}
