@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -45,8 +46,15 @@ func TestDialHelperProcess(t *testing.T) {
 		t.Skip("helper process")
 	}
 	deadline := time.Now().Add(20 * time.Second)
+	// With WEFT_DNS, names resolve through that server only (the agent's).
+	d := &net.Dialer{Timeout: time.Second}
+	if srv := os.Getenv("WEFT_DNS"); srv != "" {
+		d.Resolver = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, srv)
+		}}
+	}
 	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
+		c, err := d.Dial("tcp", addr)
 		if err == nil {
 			_ = c.SetDeadline(time.Now().Add(2 * time.Second))
 			b, _ := io.ReadAll(c)
@@ -143,7 +151,7 @@ func TestAnAppInOneClusterIsReachableFromAnotherOverTheMesh(t *testing.T) {
 		args := []string{"netns", "exec", k.ns, filepath.Join(bin, "weft-agent"),
 			"--server", "http://" + k.ctl + ":" + hu.Port(), "--nats-url", "nats://" + k.ctl + ":" + nu.Port(),
 			"--cluster", k.id, "--enrolment-secret", k.secret, "--state-dir", dir,
-			"--interface", "wg" + name[:2] + id, "--endpoint", k.endpoint, "--proxy"}
+			"--interface", "wg" + name[:2] + id, "--endpoint", k.endpoint, "--proxy", "--dns", "127.0.0.1:5353"}
 		agent := exec.Command("ip", args...)
 		var logs strings.Builder
 		agent.Stdout, agent.Stderr = &logs, &logs
@@ -164,5 +172,12 @@ func TestAnAppInOneClusterIsReachableFromAnotherOverTheMesh(t *testing.T) {
 	out, err := dial.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "echo from cluster-a") {
 		t.Fatalf("from cluster B to %s:80: %v\n%s", serviceIP, err, out)
+	}
+	// By name, through cluster B's agent's DNS.
+	dial = exec.Command("ip", "netns", "exec", nsB, self, "-test.run=^TestDialHelperProcess$")
+	dial.Env = append(os.Environ(), "WEFT_DIAL=echo.prod.acme.weft.internal:80", "WEFT_DNS=127.0.0.1:5353")
+	out, err = dial.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "echo from cluster-a") {
+		t.Fatalf("from cluster B to echo.prod.acme.weft.internal: %v\n%s", err, out)
 	}
 }

@@ -4,9 +4,9 @@
 //
 // With --interface it runs the cluster's WireGuard gateway (wireguard-go
 // in-process); with --proxy it serves the cluster's routes on their service
-// IPs (which must be addresses of this host). DNS records are recorded only
-// (the CoreDNS plugin is not built yet). What it applied is written to
-// state.json in its state directory.
+// IPs (which must be addresses of this host); with --dns it serves the
+// team's names through CoreDNS and the weft plugin. What it applied is
+// written to state.json in its state directory.
 package main
 
 import (
@@ -26,6 +26,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"weft.dev/agent/converge"
+	"weft.dev/agent/dns"
 	"weft.dev/agent/enrol"
 	"weft.dev/agent/proxy"
 	"weft.dev/agent/wireguard"
@@ -37,6 +38,7 @@ type options struct {
 	iface                                                string
 	listenPort                                           int
 	proxy                                                bool
+	dnsListen                                            string
 }
 
 func main() {
@@ -71,6 +73,7 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.iface, "interface", "", "run the WireGuard gateway on this interface (root; empty: record peers only)")
 	f.IntVar(&o.listenPort, "listen-port", 51820, "the gateway's WireGuard UDP port")
 	f.BoolVar(&o.proxy, "proxy", false, "serve the cluster's routes on their service IPs (which must be local addresses)")
+	f.StringVar(&o.dnsListen, "dns", "", "serve the team's names (CoreDNS with the weft plugin) on this host:port, e.g. 100.64.0.1:53")
 	_ = cmd.MarkFlagRequired("cluster")
 	return cmd
 }
@@ -135,7 +138,18 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	} else {
 		log.Warn("no --proxy: routes are recorded, not served")
 	}
-	log.Warn("DNS records are recorded, not served: the CoreDNS plugin is not built yet")
+	if o.dnsListen != "" {
+		table := dns.NewTable()
+		srv, err := dns.Start(dns.Config{Listen: o.dnsListen, Table: table})
+		if err != nil {
+			return err
+		}
+		defer func() { _ = srv.Stop() }()
+		cfg.DNS = table
+		log.Info("serving the team's names", "dns", srv.Addr())
+	} else {
+		log.Warn("no --dns: names are recorded, not served")
+	}
 	a, err := converge.New(cfg)
 	if err != nil {
 		return err

@@ -1,0 +1,198 @@
+package dns_test
+
+import (
+	"fmt"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	mdns "github.com/miekg/dns"
+
+	"weft.dev/agent/dns"
+	"weft.dev/events/clusterstate"
+)
+
+func freePort(t testing.TB) string {
+	for range 20 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if pc, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			pc.Close()
+			return fmt.Sprint(port)
+		}
+	}
+	t.Fatal("no free port")
+	return ""
+}
+
+func start(t testing.TB, table *dns.Table, extra string) *dns.Server {
+	t.Helper()
+	s, err := dns.Start(dns.Config{Listen: net.JoinHostPort("127.0.0.1", freePort(t)), Table: table, Extra: extra})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Stop() })
+	return s
+}
+
+func query(t testing.TB, addr, name string, qtype uint16) *mdns.Msg {
+	t.Helper()
+	m := new(mdns.Msg)
+	m.SetQuestion(mdns.Fqdn(name), qtype)
+	c := &mdns.Client{Timeout: 2 * time.Second}
+	r, _, err := c.Exchange(m, addr)
+	if err != nil {
+		t.Fatalf("query %s: %v", name, err)
+	}
+	return r
+}
+
+func aOf(r *mdns.Msg) []string {
+	var out []string
+	for _, rr := range r.Answer {
+		if a, ok := rr.(*mdns.A); ok {
+			out = append(out, a.A.String())
+		}
+	}
+	return out
+}
+
+func TestNamesResolveUpdateAndDisappearThroughARealCoreDNS(t *testing.T) {
+	table := dns.NewTable()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(table.UpsertRecord(clusterstate.Record{ID: "app1", Name: "api.prod.acme.weft.internal", IPs: []string{"100.80.0.1"}}))
+	must(table.UpsertRecord(clusterstate.Record{ID: "app2", Name: "web.prod.globex.weft.internal", IPs: []string{"100.80.16.1"}}))
+	s := start(t, table, "  hosts {\n    192.0.2.10 other.example\n  }")
+
+	if got := aOf(query(t, s.Addr(), "api.prod.acme.weft.internal", mdns.TypeA)); len(got) != 1 || got[0] != "100.80.0.1" {
+		t.Fatalf("A api = %v", got)
+	}
+	if got := aOf(query(t, s.Addr(), "API.Prod.ACME.weft.internal", mdns.TypeA)); len(got) != 1 {
+		t.Fatalf("names are case-insensitive: %v", got)
+	}
+	if got := aOf(query(t, s.Addr(), "web.prod.globex.weft.internal", mdns.TypeA)); len(got) != 1 || got[0] != "100.80.16.1" {
+		t.Fatalf("a second team's name: %v", got)
+	}
+	// Changing the record's name and address.
+	must(table.UpsertRecord(clusterstate.Record{ID: "app1", Name: "api2.prod.acme.weft.internal", IPs: []string{"100.80.0.9"}}))
+	if r := query(t, s.Addr(), "api.prod.acme.weft.internal", mdns.TypeA); r.Rcode != mdns.RcodeNameError {
+		t.Fatalf("the old name still answers: %v", r)
+	}
+	if got := aOf(query(t, s.Addr(), "api2.prod.acme.weft.internal", mdns.TypeA)); len(got) != 1 || got[0] != "100.80.0.9" {
+		t.Fatalf("renamed: %v", got)
+	}
+	// Deleted: NXDOMAIN with the zone's SOA.
+	must(table.DeleteRecord("app1"))
+	r := query(t, s.Addr(), "api2.prod.acme.weft.internal", mdns.TypeA)
+	if r.Rcode != mdns.RcodeNameError || len(r.Ns) != 1 || r.Ns[0].Header().Rrtype != mdns.TypeSOA {
+		t.Fatalf("deleted name: %v", r)
+	}
+	// Known name, other type: NODATA.
+	if r := query(t, s.Addr(), "web.prod.globex.weft.internal", mdns.TypeAAAA); r.Rcode != mdns.RcodeSuccess || len(r.Answer) != 0 || len(r.Ns) != 1 {
+		t.Fatalf("AAAA of a v4-only name: %v", r)
+	}
+	// The zone apex has SOA and NS.
+	if r := query(t, s.Addr(), "weft.internal", mdns.TypeSOA); len(r.Answer) != 1 {
+		t.Fatalf("SOA: %v", r)
+	}
+	// Outside the zone: the next plugin answers.
+	if got := aOf(query(t, s.Addr(), "other.example", mdns.TypeA)); len(got) != 1 || got[0] != "192.0.2.10" {
+		t.Fatalf("fall through to hosts: %v", got)
+	}
+	if err := table.UpsertRecord(clusterstate.Record{ID: "x", Name: "x.weft.internal", IPs: []string{"not-an-ip"}}); err == nil {
+		t.Fatal("a bad address was accepted")
+	}
+}
+
+func TestQueriesDuringUpdatesGetWholeAnswers(t *testing.T) {
+	table := dns.NewTable()
+	s := start(t, table, "")
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			_ = table.UpsertRecord(clusterstate.Record{ID: "a", Name: "a.acme.weft.internal", IPs: []string{fmt.Sprintf("100.64.%d.%d", i%200, 1+i%250), "100.65.0.1"}})
+		}
+	}()
+	for range 200 {
+		r := query(t, s.Addr(), "a.acme.weft.internal", mdns.TypeA)
+		if r.Rcode == mdns.RcodeSuccess && len(r.Answer) != 0 && len(r.Answer) != 2 {
+			t.Fatalf("torn answer: %v", r.Answer)
+		}
+	}
+	close(stop)
+	wg.Wait()
+}
+
+// BenchmarkPluginVersusHosts serves the same 10,000 names from the weft
+// plugin and from CoreDNS's hosts plugin, each through a real CoreDNS over
+// UDP loopback with 16 concurrent clients, in the same run.
+func BenchmarkPluginVersusHosts(b *testing.B) {
+	const names = 10_000
+	table := dns.NewTable()
+	var hosts []byte
+	hosts = append(hosts, "  hosts {\n"...)
+	for i := range names {
+		ip := fmt.Sprintf("100.80.%d.%d", i/250, 1+i%250)
+		_ = table.UpsertRecord(clusterstate.Record{ID: fmt.Sprint(i), Name: fmt.Sprintf("app-%d.prod.acme.weft.internal", i), IPs: []string{ip}})
+		hosts = append(hosts, fmt.Sprintf("    %s app-%d.prod.acme.example\n", ip, i)...)
+	}
+	hosts = append(hosts, "  }"...)
+	s := start(b, table, string(hosts))
+	run := func(suffix string, n int) time.Duration {
+		var wg sync.WaitGroup
+		per := n / 16
+		start := time.Now()
+		for w := range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := &mdns.Client{Timeout: 2 * time.Second}
+				conn, err := c.Dial(s.Addr())
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				defer conn.Close()
+				for i := range per {
+					m := new(mdns.Msg)
+					m.SetQuestion(fmt.Sprintf("app-%d.prod.acme.%s.", (w*per+i)%names, suffix), mdns.TypeA)
+					if _, _, err := c.ExchangeWithConn(m, conn); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		return time.Since(start)
+	}
+	var tWeft, tHosts time.Duration
+	n := 0
+	for b.Loop() {
+		tHosts += run("example", 16000)
+		tWeft += run("weft.internal", 16000)
+		n += 16000
+	}
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(float64(n)/tWeft.Seconds(), "weft-qps")
+	b.ReportMetric(float64(n)/tHosts.Seconds(), "hosts-qps")
+	b.ReportMetric(tHosts.Seconds()/tWeft.Seconds(), "ratio")
+}

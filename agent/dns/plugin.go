@@ -1,0 +1,102 @@
+package dns
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"slices"
+	"sync"
+
+	"github.com/coredns/caddy"
+	"github.com/coredns/coredns/core/dnsserver"
+	"github.com/coredns/coredns/plugin"
+	"github.com/coredns/coredns/request"
+	"github.com/miekg/dns"
+)
+
+// PluginName is the plugin's name in a Corefile: `weft TABLE [ZONES...]`.
+const PluginName = "weft"
+
+// CoreDNS keeps its plugins and server types in process-wide registries, so
+// the plugin registers once, and a Corefile names its table by key.
+var (
+	registerOnce sync.Once
+	tables       sync.Map // key → *Table
+)
+
+func register() {
+	registerOnce.Do(func() {
+		if !slices.Contains(dnsserver.Directives, PluginName) {
+			// Before hosts and forward, so names outside our zones fall
+			// through to them.
+			i := slices.Index(dnsserver.Directives, "hosts")
+			dnsserver.Directives = slices.Insert(dnsserver.Directives, i, PluginName)
+		}
+		plugin.Register(PluginName, setup)
+	})
+}
+
+func setup(c *caddy.Controller) error {
+	c.Next() // the directive
+	args := c.RemainingArgs()
+	if len(args) < 1 {
+		return plugin.Error(PluginName, c.ArgErr())
+	}
+	v, ok := tables.Load(args[0])
+	if !ok {
+		return plugin.Error(PluginName, fmt.Errorf("no table %q", args[0]))
+	}
+	zones := plugin.OriginsFromArgsOrServerBlock(args[1:], c.ServerBlockKeys)
+	dnsserver.GetConfig(c).AddPlugin(func(next plugin.Handler) plugin.Handler {
+		return &handler{table: v.(*Table), zones: zones, next: next}
+	})
+	return nil
+}
+
+type handler struct {
+	table *Table
+	zones []string
+	next  plugin.Handler
+}
+
+func (h *handler) Name() string { return PluginName }
+
+// ServeDNS answers A queries for the table's names. Inside its zones a name
+// the table lacks is NXDOMAIN (with the zone's SOA), a known name asked for
+// another type is NODATA; names outside go to the next plugin.
+func (h *handler) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg) (int, error) {
+	state := request.Request{W: w, Req: r}
+	qname := state.Name()
+	zone := plugin.Zones(h.zones).Matches(qname)
+	if zone == "" {
+		return plugin.NextOrFailure(h.Name(), h.next, ctx, w, r)
+	}
+	m := new(dns.Msg)
+	m.SetReply(r)
+	m.Authoritative = true
+	addrs, ok := h.table.Lookup(qname)
+	switch {
+	case qname == zone && state.QType() == dns.TypeSOA:
+		m.Answer = []dns.RR{soa(zone)}
+	case qname == zone && state.QType() == dns.TypeNS:
+		m.Answer = []dns.RR{&dns.NS{Hdr: dns.RR_Header{Name: zone, Rrtype: dns.TypeNS, Class: dns.ClassINET, Ttl: 300}, Ns: "ns." + zone}}
+	case !ok && qname != zone:
+		m.Rcode = dns.RcodeNameError
+		m.Ns = []dns.RR{soa(zone)}
+	case ok && state.QType() == dns.TypeA:
+		for _, a := range addrs {
+			m.Answer = append(m.Answer, &dns.A{Hdr: dns.RR_Header{Name: qname, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 30}, A: net.IP(a.AsSlice())})
+		}
+	default:
+		m.Ns = []dns.RR{soa(zone)} // NODATA
+	}
+	if err := w.WriteMsg(m); err != nil {
+		return dns.RcodeServerFailure, err
+	}
+	return dns.RcodeSuccess, nil
+}
+
+func soa(zone string) dns.RR {
+	return &dns.SOA{Hdr: dns.RR_Header{Name: zone, Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: 30},
+		Ns: "ns." + zone, Mbox: "hostmaster." + zone, Serial: 1, Refresh: 3600, Retry: 600, Expire: 86400, Minttl: 30}
+}
