@@ -5,8 +5,10 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,7 +56,7 @@ func startServer(t *testing.T, args ...string) *server {
 	bin := binaries(t)
 	dir := t.TempDir()
 	cmd := exec.Command(filepath.Join(bin, "weft-server"), append([]string{
-		"--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "", "--log-level", "warn"}, args...)...)
+		"--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "", "--dns", "", "--log-level", "warn"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -192,12 +194,31 @@ func mustContain(t *testing.T, what, s string, subs ...string) {
 	}
 }
 
+// freeUDPAddr is a loopback address whose UDP and TCP ports are free.
+func freeUDPAddr(t *testing.T) string {
+	for range 20 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := l.Addr().String()
+		l.Close()
+		if pc, err := net.ListenPacket("udp", addr); err == nil {
+			pc.Close()
+			return addr
+		}
+	}
+	t.Fatal("no free port")
+	return ""
+}
+
 const laptopKey = "3P1jmW5v0fn3Wy2u3Rw0sGsdcJLmPK3FWR1H8rXmKTE="
 
 // Every command group of the CLI against a real weft-server: create, list,
 // get, update, delete, each read seeing the write before it.
 func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
-	s := startServer(t)
+	dnsAddr := freeUDPAddr(t)
+	s := startServer(t, "--dns", dnsAddr)
 	c := newCLI(t)
 
 	t.Run("login and whoami", func(t *testing.T) {
@@ -243,6 +264,15 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		c.ok("app", "update", "api", "--env", "prod", "--port", "80", "--backend", "10.0.0.7:8080", "--backend", "10.0.0.8:8080")
 		mustContain(t, "app get after update", c.ok("app", "get", "api", "--env", "prod", "-o", "yaml"), "10.0.0.8:8080")
 		mustContain(t, "app list", c.ok("app", "list"), "api")
+		// weft-server's public DNS answers the app's name with its service IP.
+		r := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, dnsAddr)
+		}}
+		want, _ := find(app, "serviceIp").(string)
+		eventually(t, "the app's name resolves", func() (bool, string) {
+			ips, err := r.LookupHost(context.Background(), "api.prod.acme.weft.internal")
+			return err == nil && len(ips) == 1 && ips[0] == want, fmt.Sprint(ips, err)
+		})
 	})
 	t.Run("managed service", func(t *testing.T) {
 		c.t = t

@@ -81,26 +81,32 @@ func DesiredState(tm *Team, clusterID, zone string) (Desired, error) {
 	}
 
 	// DNS: the whole team's names, so every name resolves from anywhere.
+	for _, r := range TeamRecords(tm, zone) {
+		if err := put(clusterstate.KindDNS, r.ID, r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// TeamRecords are the team's DNS names: <app|service>.<env>.<team>.<zone>,
+// <device>.<team>.<zone> and <cluster>.<team>.<zone>.
+func TeamRecords(tm *Team, zone string) []clusterstate.Record {
+	var out []clusterstate.Record
 	for _, w := range tm.Workloads {
 		env := tm.Envs[w.EnvID]
 		if env == nil {
 			continue
 		}
-		if err := put(clusterstate.KindDNS, w.ID, clusterstate.Record{ID: w.ID, Name: w.Name + "." + env.Name + "." + tm.Slug + "." + zone, IPs: []string{w.ServiceIP}, TTL: recordTTL}); err != nil {
-			return nil, err
-		}
+		out = append(out, clusterstate.Record{ID: w.ID, Name: w.Name + "." + env.Name + "." + tm.Slug + "." + zone, IPs: []string{w.ServiceIP}, TTL: recordTTL})
 	}
 	for _, d := range tm.Devices {
-		if err := put(clusterstate.KindDNS, d.ID, clusterstate.Record{ID: d.ID, Name: d.Name + "." + tm.Slug + "." + zone, IPs: []string{d.IP}, TTL: recordTTL}); err != nil {
-			return nil, err
-		}
+		out = append(out, clusterstate.Record{ID: d.ID, Name: d.Name + "." + tm.Slug + "." + zone, IPs: []string{d.IP}, TTL: recordTTL})
 	}
 	for _, o := range tm.Clusters {
-		if err := put(clusterstate.KindDNS, o.ID, clusterstate.Record{ID: o.ID, Name: o.Name + "." + tm.Slug + "." + zone, IPs: []string{o.GatewayIP}, TTL: recordTTL}); err != nil {
-			return nil, err
-		}
+		out = append(out, clusterstate.Record{ID: o.ID, Name: o.Name + "." + tm.Slug + "." + zone, IPs: []string{o.GatewayIP}, TTL: recordTTL})
 	}
-	return out, nil
+	return out
 }
 
 func route(tm *Team, w *Workload) clusterstate.Route {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -39,6 +40,11 @@ type Office struct {
 	topo    *Topology
 	written map[string]map[string][32]byte // cluster → subject → hash of the value in its stream
 	owner   map[string]string              // cluster → team
+
+	// names, when set, gets every team's DNS records (weft-server's public
+	// DNS); named is what it was given, per team: id → record JSON.
+	names Names
+	named map[string]map[string]string
 
 	// teams maps cluster → team for other goroutines (enrolment, status).
 	teams    sync.Map
@@ -78,6 +84,51 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 		written: map[string]map[string][32]byte{}, owner: map[string]string{}, changed: make(chan struct{}),
 		status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{},
 		lastWritten: map[string]uint64{}}, nil
+}
+
+// Names receives DNS records: the public DNS's table.
+type Names interface {
+	UpsertRecord(clusterstate.Record) error
+	DeleteRecord(id string) error
+}
+
+// SetNames makes the office keep n up to date with every team's names. Call
+// it before Start.
+func (o *Office) SetNames(n Names) { o.names, o.named = n, map[string]map[string]string{} }
+
+// syncNames gives the public table the team's records that changed.
+func (o *Office) syncNames(tm *Team) error {
+	if o.names == nil {
+		return nil
+	}
+	want := map[string]clusterstate.Record{}
+	for _, r := range TeamRecords(tm, o.cfg.Zone) {
+		want[r.ID] = r
+	}
+	have := o.named[tm.Slug]
+	if have == nil {
+		have = map[string]string{}
+		o.named[tm.Slug] = have
+	}
+	for id, r := range want {
+		b, _ := json.Marshal(r)
+		if have[id] == string(b) {
+			continue
+		}
+		if err := o.names.UpsertRecord(r); err != nil {
+			return fmt.Errorf("message office: public dns: %w", err)
+		}
+		have[id] = string(b)
+	}
+	for id := range have {
+		if _, ok := want[id]; !ok {
+			if err := o.names.DeleteRecord(id); err != nil {
+				return fmt.Errorf("message office: public dns: %w", err)
+			}
+			delete(have, id)
+		}
+	}
+	return nil
 }
 
 // Applied is the EVENTS sequence the per-cluster streams reflect.
@@ -237,6 +288,9 @@ func (o *Office) syncTeam(ctx context.Context, team string, seq uint64) error {
 	tm := o.topo.Teams[team]
 	if tm == nil {
 		return nil
+	}
+	if err := o.syncNames(tm); err != nil {
+		return err
 	}
 	for id := range tm.Clusters {
 		if err := o.ensureStream(ctx, team, id); err != nil {

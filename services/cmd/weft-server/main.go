@@ -40,7 +40,7 @@ func services(o *options) map[string]fx.Option {
 		"gateway":  gatewayModule(o),
 		// The message office writes each cluster's desired state. Run one
 		// per deployment: two would both write every change.
-		"messageoffice": messageoffice.Module,
+		"messageoffice": fx.Options(messageoffice.Module, publicDNS(o)),
 	}
 }
 
@@ -61,6 +61,7 @@ type options struct {
 	platform.Config
 	only      []string
 	subgraphs map[string]string
+	dnsListen string
 	logLevel  string
 	logFormat string
 }
@@ -95,6 +96,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.HTTPAddr, "http", "127.0.0.1:4000", "HTTP listen address (GraphQL, /healthz, /metrics)")
 	f.StringVar(&o.InternalKeyFile, "internal-key-file", "", "key (32+ bytes) the gateway signs principals with for the subgraphs; every process of a split deployment needs the same file (default: a fresh key per process)")
 	f.StringSliceVar(&o.only, "only", nil, "run only these services (comma separated: accounts, infra, console, audit, gateway, messageoffice)")
+	f.StringVar(&o.dnsListen, "dns", "127.0.0.1:5353", "public DNS for every team's names (host:port; empty: none)")
 	f.StringToStringVar(&o.subgraphs, "subgraph", nil, "a subgraph the gateway reaches elsewhere, name=URL (repeatable)")
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
@@ -215,6 +217,9 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "  HTTP      http://%s  (/healthz, /metrics)\n", h.Addr())
 	if u := b.ClientURL(o.Config); u != "" {
 		fmt.Fprintf(stdout, "  NATS      %s\n", u)
+	}
+	if o.dnsListen != "" && hosts(o.only, "messageoffice") {
+		fmt.Fprintf(stdout, "  DNS       %s  (zone %s)\n", o.dnsListen, messageoffice.DefaultZone)
 	}
 	if b.Embedded != nil {
 		fmt.Fprintf(stdout, "  data      %s\n", o.DataDir)

@@ -36,7 +36,7 @@ func TestServerStartsAnswersHealthzAndStopsCleanlyOnSIGTERM(t *testing.T) {
 	}
 	bin := buildServer(t)
 	dir := t.TempDir()
-	cmd := exec.Command(bin, "--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0")
+	cmd := exec.Command(bin, "--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0", "--dns", "")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
