@@ -3,6 +3,7 @@ package dns_test
 import (
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -105,6 +106,10 @@ func TestNamesResolveUpdateAndDisappearThroughARealCoreDNS(t *testing.T) {
 	if r := query(t, s.Addr(), "weft.internal", mdns.TypeSOA); len(r.Answer) != 1 {
 		t.Fatalf("SOA: %v", r)
 	}
+	// Reverse lookups of mesh addresses.
+	if r := query(t, s.Addr(), "1.16.80.100.in-addr.arpa", mdns.TypePTR); len(r.Answer) != 1 || r.Answer[0].(*mdns.PTR).Ptr != "web.prod.globex.weft.internal." {
+		t.Fatalf("PTR: %v", r)
+	}
 	// Outside the zone: the next plugin answers.
 	if got := aOf(query(t, s.Addr(), "other.example", mdns.TypeA)); len(got) != 1 || got[0] != "192.0.2.10" {
 		t.Fatalf("fall through to hosts: %v", got)
@@ -195,4 +200,34 @@ func BenchmarkPluginVersusHosts(b *testing.B) {
 	b.ReportMetric(float64(n)/tWeft.Seconds(), "weft-qps")
 	b.ReportMetric(float64(n)/tHosts.Seconds(), "hosts-qps")
 	b.ReportMetric(tHosts.Seconds()/tWeft.Seconds(), "ratio")
+}
+
+// The plugin answers (or passes on) any query without failing: random
+// names, types and classes through a real server.
+func FuzzPluginAnswersAnyQuery(f *testing.F) {
+	table := dns.NewTable()
+	_ = table.UpsertRecord(clusterstate.Record{ID: "a", Name: "api.prod.acme.weft.internal", IPs: []string{"100.80.0.1"}})
+	s := start(f, table, "")
+	f.Add("api.prod.acme.weft.internal", uint16(mdns.TypeA))
+	f.Add("1.0.80.100.in-addr.arpa", uint16(mdns.TypePTR))
+	f.Add("weft.internal", uint16(mdns.TypeSOA))
+	f.Add("x.y.z", uint16(mdns.TypeANY))
+	f.Fuzz(func(t *testing.T, name string, qtype uint16) {
+		if _, ok := mdns.IsDomainName(name); !ok || len(name) > 200 {
+			return
+		}
+		m := new(mdns.Msg)
+		m.SetQuestion(mdns.Fqdn(name), qtype)
+		if _, err := m.Pack(); err != nil {
+			return // not a query a client can send
+		}
+		c := &mdns.Client{Timeout: 2 * time.Second}
+		r, _, err := c.Exchange(m, s.Addr())
+		if err != nil {
+			t.Fatalf("%q type %d: %v", name, qtype, err)
+		}
+		if r.Rcode == mdns.RcodeServerFailure && mdns.IsSubDomain("weft.internal.", strings.ToLower(mdns.Fqdn(name))) {
+			t.Fatalf("%q type %d: SERVFAIL inside the zone", name, qtype)
+		}
+	})
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/coredns/caddy"
@@ -67,6 +69,20 @@ func (h *handler) Name() string { return PluginName }
 func (h *handler) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg) (int, error) {
 	state := request.Request{W: w, Req: r}
 	qname := state.Name()
+	if state.QType() == dns.TypePTR {
+		if a, ok := reverseAddr(qname); ok {
+			if name, ok := h.table.Reverse(a); ok {
+				m := new(dns.Msg)
+				m.SetReply(r)
+				m.Authoritative = true
+				m.Answer = []dns.RR{&dns.PTR{Hdr: dns.RR_Header{Name: qname, Rrtype: dns.TypePTR, Class: dns.ClassINET, Ttl: 30}, Ptr: name}}
+				if err := w.WriteMsg(m); err != nil {
+					return dns.RcodeServerFailure, err
+				}
+				return dns.RcodeSuccess, nil
+			}
+		}
+	}
 	zone := plugin.Zones(h.zones).Matches(qname)
 	if zone == "" {
 		return plugin.NextOrFailure(h.Name(), h.next, ctx, w, r)
@@ -99,4 +115,18 @@ func (h *handler) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg
 func soa(zone string) dns.RR {
 	return &dns.SOA{Hdr: dns.RR_Header{Name: zone, Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: 30},
 		Ns: "ns." + zone, Mbox: "hostmaster." + zone, Serial: 1, Refresh: 3600, Retry: 600, Expire: 86400, Minttl: 30}
+}
+
+// reverseAddr reads an IPv4 in-addr.arpa name.
+func reverseAddr(qname string) (netip.Addr, bool) {
+	rest, ok := strings.CutSuffix(strings.ToLower(qname), ".in-addr.arpa.")
+	if !ok {
+		return netip.Addr{}, false
+	}
+	p := strings.Split(rest, ".")
+	if len(p) != 4 {
+		return netip.Addr{}, false
+	}
+	a, err := netip.ParseAddr(p[3] + "." + p[2] + "." + p[1] + "." + p[0])
+	return a, err == nil && a.Is4()
 }

@@ -19,11 +19,12 @@ type Table struct {
 	mu     sync.RWMutex
 	byName map[string][]netip.Addr // lower-case fqdn with the trailing dot
 	byID   map[string]clusterstate.Record
+	byAddr map[netip.Addr]string // for PTR: address → fqdn
 }
 
 // NewTable returns an empty table.
 func NewTable() *Table {
-	return &Table{byName: map[string][]netip.Addr{}, byID: map[string]clusterstate.Record{}}
+	return &Table{byName: map[string][]netip.Addr{}, byID: map[string]clusterstate.Record{}, byAddr: map[netip.Addr]string{}}
 }
 
 func fqdn(name string) string { return strings.ToLower(strings.TrimSuffix(name, ".")) + "." }
@@ -45,11 +46,32 @@ func (t *Table) UpsertRecord(r clusterstate.Record) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if old, ok := t.byID[r.ID]; ok {
-		delete(t.byName, fqdn(old.Name))
+		t.forget(old)
 	}
 	t.byID[r.ID] = r
 	t.byName[fqdn(r.Name)] = addrs
+	for _, a := range addrs {
+		t.byAddr[a] = fqdn(r.Name)
+	}
 	return nil
+}
+
+// forget drops a record's names. Lock held.
+func (t *Table) forget(r clusterstate.Record) {
+	delete(t.byName, fqdn(r.Name))
+	for _, ip := range r.IPs {
+		if a, err := netip.ParseAddr(ip); err == nil && t.byAddr[a] == fqdn(r.Name) {
+			delete(t.byAddr, a)
+		}
+	}
+}
+
+// Reverse returns the name of an address, for PTR queries.
+func (t *Table) Reverse(a netip.Addr) (string, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	n, ok := t.byAddr[a]
+	return n, ok
 }
 
 // DeleteRecord removes one resource's name.
@@ -57,7 +79,7 @@ func (t *Table) DeleteRecord(id string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if old, ok := t.byID[id]; ok {
-		delete(t.byName, fqdn(old.Name))
+		t.forget(old)
 		delete(t.byID, id)
 	}
 	return nil
