@@ -92,7 +92,8 @@ func startServer(t *testing.T, args ...string) *server {
 				s.NATS = f[1]
 			case len(f) >= 2 && f[0] == "GraphQL":
 				s.URL = strings.TrimSuffix(f[1], "/graphql")
-			case len(f) >= 2 && f[0] == "HTTP":
+			case len(f) >= 2 && f[0] == "data":
+				// The last line of the banner (the server embeds NATS here).
 				close(up)
 			}
 		}
