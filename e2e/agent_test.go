@@ -113,6 +113,22 @@ func TestAgentEnrolsOnceAndConvergesToItsClustersDesiredState(t *testing.T) {
 		return strings.Contains(out, "192.0.2.1:51820"), out
 	})
 
+	// A device's wg-quick configuration: the key pair is made here, only the
+	// public key is registered, and the reported gateway is its peer.
+	conf := c.ok("device", "config", "devbox")
+	mustContain(t, "device config", conf, "[Interface]", "PrivateKey = ", "Address = 100.", "[Peer]", "Endpoint = 192.0.2.1:51820", "PersistentKeepalive = 25")
+	keyFile := filepath.Join(filepath.Dir(c.config), "keys", "acme-devbox.key")
+	if fi, err := os.Stat(keyFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("device key %v %v, want mode 0600", fi, err)
+	}
+	registered, _ := find(c.json("device", "get", "devbox"), "publicKey").(string)
+	if registered == "" || strings.Contains(conf, "PublicKey = "+registered) {
+		t.Fatalf("registered key %q (the device's own key must not be among its peers)", registered)
+	}
+	if again := c.ok("device", "config", "devbox"); again != conf {
+		t.Fatalf("a second device config changed the key or peers:\n%s\n---\n%s", conf, again)
+	}
+
 	// A change follows; --wait returns once the cluster reports it applied.
 	c.ok("app", "update", "api", "--env", "prod", "--port", "80", "--backend", "10.0.0.9:8080", "--wait", "--wait-timeout", "30s")
 	st := c.json("cluster", "get", "eu-1")
