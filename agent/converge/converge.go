@@ -33,6 +33,12 @@ type PeerApplier interface {
 	Gateway() clusterstate.Gateway
 }
 
+// PeerBatcher is a PeerApplier that applies many peers at once; the agent
+// uses it for the full resync after a start.
+type PeerBatcher interface {
+	UpsertPeers([]clusterstate.Peer) error
+}
+
 // RouteApplier programs the proxy.
 type RouteApplier interface {
 	UpsertRoute(clusterstate.Route) error
@@ -243,6 +249,32 @@ func (a *Agent) resync(desired map[string][]byte, seq uint64) error {
 		if err := a.applyOne(self, v); err != nil {
 			return err
 		}
+	}
+	// Peers in one call when the applier can: thousands of peers one by one
+	// cost a configuration round trip each.
+	if batcher, ok := a.cfg.Peers.(PeerBatcher); ok {
+		var batch []clusterstate.Peer
+		var subjects []string
+		for subj, v := range desired {
+			_, kind, _, err := clusterstate.ParseSubject(subj)
+			if err != nil || kind != clusterstate.KindPeer {
+				continue
+			}
+			var p clusterstate.Peer
+			if err := json.Unmarshal(v, &p); err != nil {
+				return fmt.Errorf("apply %s: %w", subj, err)
+			}
+			batch = append(batch, p)
+			subjects = append(subjects, subj)
+		}
+		if err := batcher.UpsertPeers(batch); err != nil {
+			return err
+		}
+		a.mu.Lock()
+		for _, subj := range subjects {
+			a.applied[subj] = bytes.Clone(desired[subj])
+		}
+		a.mu.Unlock()
 	}
 	for subj, v := range desired {
 		if subj == self {

@@ -252,6 +252,54 @@ func (d *Device) UpsertPeer(p clusterstate.Peer) error {
 	return nil
 }
 
+// UpsertPeers applies many peers in one configuration call: the agent's
+// full resync after a start, where one call per peer would cost a UAPI round
+// trip each. Peers already applied with the same value are left out.
+func (d *Device) UpsertPeers(ps []clusterstate.Peer) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var cfgs []wgtypes.PeerConfig
+	var applied []clusterstate.Peer
+	for _, p := range ps {
+		if old, ok := d.peers[p.ID]; ok && samePeer(old, p) {
+			continue
+		}
+		pc, err := peerConfig(p)
+		if err != nil {
+			return fmt.Errorf("wireguard: %w", err)
+		}
+		cfgs = append(cfgs, pc)
+		if old, ok := d.peers[p.ID]; ok && old.PublicKey != p.PublicKey {
+			if oldKey, err := wgtypes.ParseKey(old.PublicKey); err == nil {
+				cfgs = append(cfgs, wgtypes.PeerConfig{PublicKey: oldKey, Remove: true})
+			}
+		}
+		applied = append(applied, p)
+	}
+	if len(cfgs) == 0 {
+		return nil
+	}
+	if err := d.wg.ConfigureDevice(d.cfg.Interface, wgtypes.Config{Peers: cfgs}); err != nil {
+		return fmt.Errorf("wireguard: %d peers: %w", len(applied), err)
+	}
+	for _, p := range applied {
+		d.peers[p.ID] = p
+	}
+	return nil
+}
+
+func samePeer(a, b clusterstate.Peer) bool {
+	if a.PublicKey != b.PublicKey || a.Endpoint != b.Endpoint || a.Keepalive != b.Keepalive || len(a.AllowedIPs) != len(b.AllowedIPs) {
+		return false
+	}
+	for i := range a.AllowedIPs {
+		if a.AllowedIPs[i] != b.AllowedIPs[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // RemovePeer removes one peer.
 func (d *Device) RemovePeer(id string) error {
 	d.mu.Lock()
