@@ -32,7 +32,8 @@ const ProjectionName = "accounts"
 // and its runner (in the "projections" group), *readmodel.Queries,
 // *command.Handlers (commands, Authenticate, Bootstrap, NewBootstrapToken),
 // the as-of source for team and user aggregates, and the GraphQL subgraph
-// at /subgraphs/accounts/graphql (and its SDL at /subgraphs/accounts/sdl).
+// at /subgraphs/accounts/graphql (and its SDL at /subgraphs/accounts/sdl),
+// and AuthenticatePath for gateways in other processes.
 // It needs the platform's *events.Store, *auth.Signer and *slog.Logger.
 var Module = fx.Module("accounts",
 	platform.EventTypes(domain.Register),
@@ -53,6 +54,7 @@ var Module = fx.Module("accounts",
 		platform.AsAsOfSource(NewAsOfSource),
 		platform.AsRoute(subgraph.Route),
 		platform.AsRoute(subgraph.SDLRoute),
+		platform.AsRoute(AuthenticateRoute),
 	),
 )
 

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -24,18 +25,22 @@ var subgraphNames = []string{"accounts", "infra", "console", "audit"}
 // gatewayModule hosts the federated gateway on the shared HTTP endpoint at
 // / (GraphiQL) and /graphql. Subgraphs hosted in this process are still
 // spoken to as subgraphs, over loopback HTTP; remote ones come from
-// --subgraph name=URL. Tokens are resolved by the accounts service, which
-// must run in the same process.
+// --subgraph name=URL. Tokens are resolved by the accounts service: in
+// process when it is hosted here, else over HTTP (--accounts-url).
 func gatewayModule(o *options) fx.Option {
 	return fx.Options(
-		fx.Provide(func(h *platform.HTTP, m *platform.Metrics, s *auth.Signer, acc *acccmd.Handlers, log *slog.Logger) (gateway.Config, error) {
-			subs, err := gatewaySubgraphs(o, h.Addr())
+		fx.Provide(func(in gatewayDeps) (gateway.Config, error) {
+			subs, err := gatewaySubgraphs(o, in.HTTP.Addr())
+			if err != nil {
+				return gateway.Config{}, err
+			}
+			authn, err := gatewayAuthenticator(o, in)
 			if err != nil {
 				return gateway.Config{}, err
 			}
 			return gateway.Config{
-				Subgraphs: subs, Authenticator: acc, Signer: s,
-				Registry: m.Registry, Logger: log.With("service", "gateway"),
+				Subgraphs: subs, Authenticator: authn, Signer: in.Signer,
+				Registry: in.Metrics.Registry, Logger: in.Log.With("service", "gateway"),
 			}, nil
 		}),
 		gateway.Module,
@@ -48,6 +53,41 @@ func gatewayModule(o *options) fx.Option {
 			}, fx.ParamTags(`name:"gateway"`), fx.ResultTags(`group:"routes"`)),
 		),
 	)
+}
+
+// gatewayDeps are what the gateway needs; the accounts handlers only when
+// this process hosts accounts.
+type gatewayDeps struct {
+	fx.In
+	HTTP     *platform.HTTP
+	Metrics  *platform.Metrics
+	Signer   *auth.Signer
+	Log      *slog.Logger
+	Accounts *acccmd.Handlers `optional:"true"`
+}
+
+// gatewayAuthenticator is the in-process accounts service when hosted, else
+// the one at --accounts-url, or at the origin of --subgraph accounts=URL.
+func gatewayAuthenticator(o *options, in gatewayDeps) (gateway.Authenticator, error) {
+	if in.Accounts != nil {
+		return in.Accounts, nil
+	}
+	base := o.accountsURL
+	if base == "" {
+		sub, ok := o.subgraphs["accounts"]
+		if !ok {
+			return nil, fmt.Errorf("gateway: accounts is not hosted here; give --accounts-url or --subgraph accounts=URL")
+		}
+		u, err := url.Parse(sub)
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("--subgraph accounts: %q is not a URL", sub)
+		}
+		base = u.Scheme + "://" + u.Host
+	}
+	if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
+		return nil, fmt.Errorf("--accounts-url: %q is not an http(s) URL", base)
+	}
+	return newRemoteAuthenticator(base, in.Signer), nil
 }
 
 // gatewaySubgraphs lists the subgraphs: hosted ones at this endpoint with

@@ -61,9 +61,12 @@ type options struct {
 	platform.Config
 	only      []string
 	subgraphs map[string]string
-	dnsListen string
-	logLevel  string
-	logFormat string
+	// accountsURL is the accounts service's HTTP endpoint for a gateway
+	// that does not host it.
+	accountsURL string
+	dnsListen   string
+	logLevel    string
+	logFormat   string
 }
 
 func main() {
@@ -98,6 +101,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringSliceVar(&o.only, "only", nil, "run only these services (comma separated: accounts, infra, console, audit, gateway, messageoffice)")
 	f.StringVar(&o.dnsListen, "dns", "127.0.0.1:5353", "public DNS for every team's names (host:port; empty: none)")
 	f.StringToStringVar(&o.subgraphs, "subgraph", nil, "a subgraph the gateway reaches elsewhere, name=URL (repeatable)")
+	f.StringVar(&o.accountsURL, "accounts-url", "", "HTTP endpoint of the accounts service for a gateway without it (default: the origin of --subgraph accounts=URL)")
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	if o.Remote.Password == "" {
