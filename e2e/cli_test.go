@@ -114,6 +114,7 @@ type cli struct {
 	t      *testing.T
 	bin    string
 	config string
+	prefix []string // e.g. ip netns exec NS: run the CLI on another host
 }
 
 func newCLI(t *testing.T) *cli {
@@ -123,7 +124,8 @@ func newCLI(t *testing.T) *cli {
 // run returns stdout, stderr and the exit code.
 func (c *cli) run(args ...string) (string, string, int) {
 	c.t.Helper()
-	cmd := exec.Command(c.bin, args...)
+	all := append(append(append([]string{}, c.prefix...), c.bin), args...)
+	cmd := exec.Command(all[0], all[1:]...)
 	// Only this test's config: no WEFT_* settings from the environment.
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "WEFT_") {

@@ -80,10 +80,12 @@ func sh(t *testing.T, args ...string) {
 }
 
 // Two clusters, each a network namespace with its own weft-agent running a
-// real wireguard-go gateway and the proxy, configured only from their
-// streams: a connection from cluster B to an app's service IP homed in
-// cluster A crosses the mesh and reaches the backend inside A.
-func TestAnAppInOneClusterIsReachableFromAnotherOverTheMesh(t *testing.T) {
+// real wireguard-go gateway, the proxy and DNS, configured only from their
+// streams, and a laptop joined with weft device connect: connections from
+// cluster B and from the laptop to an app homed in cluster A (by service IP,
+// and by name through B's agent) cross the mesh and reach the backend
+// inside A.
+func TestAnAppIsReachableFromAnotherClusterAndAConnectedDeviceOverTheMesh(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root for network namespaces")
 	}
@@ -96,8 +98,8 @@ func TestAnAppInOneClusterIsReachableFromAnotherOverTheMesh(t *testing.T) {
 	rb := make([]byte, 3)
 	_, _ = rand.Read(rb)
 	id := hex.EncodeToString(rb)
-	nsA, nsB := "wea-"+id, "web-"+id
-	for _, ns := range []string{nsA, nsB} {
+	nsA, nsB, nsL, nsNet := "wea-"+id, "web-"+id, "wel-"+id, "wen-"+id
+	for _, ns := range []string{nsA, nsB, nsL, nsNet} {
 		sh(t, "ip", "netns", "add", ns)
 		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
 		sh(t, "ip", "-n", ns, "link", "set", "lo", "up")
@@ -114,11 +116,23 @@ func TestAnAppInOneClusterIsReachableFromAnotherOverTheMesh(t *testing.T) {
 	sh(t, "ip", "-n", nsB, "addr", "add", "198.51.100.6/30", "dev", "cb"+id+"x")
 	sh(t, "ip", "-n", nsA, "link", "set", "ca"+id+"x", "up")
 	sh(t, "ip", "-n", nsB, "link", "set", "cb"+id+"x", "up")
-	sh(t, "ip", "link", "add", "ma"+id, "netns", nsA, "type", "veth", "peer", "name", "mb"+id, "netns", nsB)
-	sh(t, "ip", "-n", nsA, "addr", "add", "192.0.2.1/24", "dev", "ma"+id)
-	sh(t, "ip", "-n", nsB, "addr", "add", "192.0.2.2/24", "dev", "mb"+id)
-	sh(t, "ip", "-n", nsA, "link", "set", "ma"+id, "up")
-	sh(t, "ip", "-n", nsB, "link", "set", "mb"+id, "up")
+	// The "internet" the gateways and the laptop share: a bridge in its own
+	// namespace, 192.0.2.0/24.
+	sh(t, "ip", "-n", nsNet, "link", "add", "br"+id, "type", "bridge")
+	sh(t, "ip", "-n", nsNet, "link", "set", "br"+id, "up")
+	for i, h := range []struct{ ns, dev string }{{nsA, "ma" + id}, {nsB, "mb" + id}, {nsL, "ml" + id}} {
+		sh(t, "ip", "link", "add", h.dev, "netns", h.ns, "type", "veth", "peer", "name", h.dev+"x", "netns", nsNet)
+		sh(t, "ip", "-n", nsNet, "link", "set", h.dev+"x", "master", "br"+id)
+		sh(t, "ip", "-n", nsNet, "link", "set", h.dev+"x", "up")
+		sh(t, "ip", "-n", h.ns, "addr", "add", fmt.Sprintf("192.0.2.%d/24", i+1), "dev", h.dev)
+		sh(t, "ip", "-n", h.ns, "link", "set", h.dev, "up")
+	}
+	// The laptop's own way to weft-server's API.
+	sh(t, "ip", "link", "add", "cl"+id, "type", "veth", "peer", "name", "cl"+id+"x", "netns", nsL)
+	sh(t, "ip", "addr", "add", "198.51.100.9/30", "dev", "cl"+id)
+	sh(t, "ip", "link", "set", "cl"+id, "up")
+	sh(t, "ip", "-n", nsL, "addr", "add", "198.51.100.10/30", "dev", "cl"+id+"x")
+	sh(t, "ip", "-n", nsL, "link", "set", "cl"+id+"x", "up")
 
 	s := startServer(t, "--http", "0.0.0.0:0", "--nats-listen", "0.0.0.0:0")
 	hu, _ := url.Parse(s.URL)
@@ -173,6 +187,32 @@ func TestAnAppInOneClusterIsReachableFromAnotherOverTheMesh(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "echo from cluster-a") {
 		t.Fatalf("from cluster B to %s:80: %v\n%s", serviceIP, err, out)
 	}
+	// A laptop joins with weft device connect (userspace WireGuard, peers
+	// from the API) and reaches the app in cluster A through A's gateway.
+	lc := newCLI(t)
+	lc.prefix = []string{"ip", "netns", "exec", nsL}
+	lc.ok("login", "--server", "http://198.51.100.9:"+hu.Port(), "--token", s.Token, "--team", "acme")
+	connect := exec.Command("ip", "netns", "exec", nsL, filepath.Join(bin, "weft"), "device", "connect", "laptop", "--interface", "wl"+id, "--sync-every", "1s")
+	connect.Env = append(os.Environ(), "WEFT_CONFIG="+lc.config)
+	var connectOut strings.Builder
+	connect.Stdout, connect.Stderr = &connectOut, &connectOut
+	if err := connect.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = connect.Process.Signal(os.Interrupt)
+		_ = connect.Wait()
+		if t.Failed() {
+			t.Logf("weft device connect:\n%s", connectOut.String())
+		}
+	})
+	dial = exec.Command("ip", "netns", "exec", nsL, self, "-test.run=^TestDialHelperProcess$")
+	dial.Env = append(os.Environ(), "WEFT_DIAL="+net.JoinHostPort(serviceIP, "80"))
+	out, err = dial.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "echo from cluster-a") {
+		t.Fatalf("from the laptop to %s:80: %v\n%s", serviceIP, err, out)
+	}
+
 	// By name, through cluster B's agent's DNS.
 	dial = exec.Command("ip", "netns", "exec", nsB, self, "-test.run=^TestDialHelperProcess$")
 	dial.Env = append(os.Environ(), "WEFT_DIAL=echo.prod.acme.weft.internal:80", "WEFT_DNS=127.0.0.1:5353")

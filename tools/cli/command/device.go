@@ -203,6 +203,6 @@ the WireGuard public key: the private key never leaves the device.`,
 		},
 	}
 	wait.register(del)
-	cmd.AddCommand(create, list, get, rotate, del, a.deviceConfigCmd())
+	cmd.AddCommand(create, list, get, rotate, del, a.deviceConfigCmd(), a.deviceConnectCmd())
 	return cmd
 }
