@@ -45,7 +45,11 @@ func TestDialHelperProcess(t *testing.T) {
 	if addr == "" {
 		t.Skip("helper process")
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	wait := 20 * time.Second
+	if v, err := time.ParseDuration(os.Getenv("WEFT_DIAL_FOR")); err == nil {
+		wait = v
+	}
+	deadline := time.Now().Add(wait)
 	// With WEFT_DNS, names resolve through that server only (the agent's).
 	d := &net.Dialer{Timeout: time.Second}
 	if srv := os.Getenv("WEFT_DNS"); srv != "" {
@@ -84,7 +88,8 @@ func sh(t *testing.T, args ...string) {
 // streams, and a laptop joined with weft device connect: connections from
 // cluster B and from the laptop to an app homed in cluster A (by service IP,
 // and by name through B's agent) cross the mesh and reach the backend
-// inside A.
+// inside A; an intercept answers from the laptop until stopped; a deny
+// policy refuses the laptop until removed.
 func TestAnAppIsReachableFromAnotherClusterAndAConnectedDeviceOverTheMesh(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root for network namespaces")
@@ -211,6 +216,48 @@ func TestAnAppIsReachableFromAnotherClusterAndAConnectedDeviceOverTheMesh(t *tes
 	out, err = dial.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "echo from cluster-a") {
 		t.Fatalf("from the laptop to %s:80: %v\n%s", serviceIP, err, out)
+	}
+
+	dialFrom := func(ns, addr, within string) string {
+		t.Helper()
+		d := exec.Command("ip", "netns", "exec", ns, self, "-test.run=^TestDialHelperProcess$")
+		d.Env = append(os.Environ(), "WEFT_DIAL="+addr, "WEFT_DIAL_FOR="+within)
+		out, _ := d.CombinedOutput()
+		return string(out)
+	}
+	app80 := net.JoinHostPort(serviceIP, "80")
+
+	// An intercept sends the app's traffic to a server on the laptop; stopping
+	// it restores the backend.
+	laptopIP, _ := find(c.json("device", "get", "laptop"), "ip").(string)
+	lsrv := exec.Command("ip", "netns", "exec", nsL, self, "-test.run=^TestEchoHelperProcess$")
+	lsrv.Env = append(os.Environ(), "WEFT_ECHO="+net.JoinHostPort(laptopIP, "3000"), "WEFT_ECHO_NAME=the-laptop")
+	if err := lsrv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = lsrv.Process.Kill(); _ = lsrv.Wait() })
+	ic := c.json("intercept", "start", "echo", "--env", "prod", "--port", "80", "--device", "laptop", "--target-port", "3000", "--wait", "--wait-timeout", "30s")
+	icID, _ := find(ic, "id").(string)
+	if got := dialFrom(nsB, app80, "10s"); !strings.Contains(got, "echo from the-laptop") {
+		t.Fatalf("intercepted app answered from elsewhere: %s", got)
+	}
+	c.ok("intercept", "stop", icID, "--wait", "--wait-timeout", "30s")
+	if got := dialFrom(nsB, app80, "10s"); !strings.Contains(got, "echo from cluster-a") {
+		t.Fatalf("after the intercept stopped: %s", got)
+	}
+
+	// A deny policy from the laptop refuses its connections; removing it
+	// lets them through again.
+	c.ok("policy", "create", "no-laptop", "--deny", "--from", "device:laptop", "--to", "app:prod/echo", "--wait", "--wait-timeout", "30s")
+	if got := dialFrom(nsL, app80, "2s"); strings.Contains(got, "echo from") {
+		t.Fatalf("denied laptop got through: %s", got)
+	}
+	if got := dialFrom(nsB, app80, "10s"); !strings.Contains(got, "echo from cluster-a") {
+		t.Fatalf("the policy denied cluster B too: %s", got)
+	}
+	c.ok("policy", "delete", "no-laptop", "--wait", "--wait-timeout", "30s")
+	if got := dialFrom(nsL, app80, "10s"); !strings.Contains(got, "echo from cluster-a") {
+		t.Fatalf("after the policy went: %s", got)
 	}
 
 	// By name, through cluster B's agent's DNS.
