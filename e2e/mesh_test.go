@@ -89,7 +89,8 @@ func sh(t *testing.T, args ...string) {
 // cluster B and from the laptop to an app homed in cluster A (by service IP,
 // and by name through B's agent) cross the mesh and reach the backend
 // inside A; an intercept answers from the laptop until stopped; a deny
-// policy refuses the laptop until removed.
+// policy refuses the laptop until removed; a second backend in cluster B
+// shares the connections and takes them all when A's backend dies.
 func TestAnAppIsReachableFromAnotherClusterAndAConnectedDeviceOverTheMesh(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root for network namespaces")
@@ -266,5 +267,34 @@ func TestAnAppIsReachableFromAnotherClusterAndAConnectedDeviceOverTheMesh(t *tes
 	out, err = dial.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "echo from cluster-a") {
 		t.Fatalf("from cluster B to echo.prod.acme.weft.internal: %v\n%s", err, out)
+	}
+
+	// A second backend in cluster B shares the connections round robin; when
+	// cluster A's backend dies, every new connection goes to B's.
+	bsrv := exec.Command("ip", "netns", "exec", nsB, self, "-test.run=^TestEchoHelperProcess$")
+	bsrv.Env = append(os.Environ(), "WEFT_ECHO=192.0.2.2:7001", "WEFT_ECHO_NAME=cluster-b")
+	if err := bsrv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = bsrv.Process.Kill(); _ = bsrv.Wait() })
+	c.ok("app", "update", "echo", "--env", "prod", "--port", "80", "--backend", "127.0.0.1:7000", "--backend", "192.0.2.2:7001", "--wait", "--wait-timeout", "30s")
+	seen := map[string]int{}
+	for range 6 {
+		got := dialFrom(nsL, app80, "10s")
+		for _, n := range []string{"cluster-a", "cluster-b"} {
+			if strings.Contains(got, "echo from "+n) {
+				seen[n]++
+			}
+		}
+	}
+	if seen["cluster-a"] == 0 || seen["cluster-b"] == 0 || seen["cluster-a"]+seen["cluster-b"] != 6 {
+		t.Fatalf("round robin over two backends in two clusters: %v", seen)
+	}
+	_ = echo.Process.Kill()
+	_ = echo.Wait()
+	for range 6 {
+		if got := dialFrom(nsL, app80, "10s"); !strings.Contains(got, "echo from cluster-b") {
+			t.Fatalf("with cluster A's backend dead: %s", got)
+		}
 	}
 }

@@ -297,14 +297,26 @@ func (p *Proxy) handleTCP(rt *route, c net.Conn, port clusterstate.Port) {
 		p.log.Info("connection denied by policy", "route", s.r.Name, "from", src, "port", port.Port)
 		return
 	}
-	t, err := rt.target(s, port.Port, "tcp")
-	if err != nil {
-		p.log.Warn("connection dropped", "route", s.r.Name, "from", src, "err", err)
-		return
-	}
-	up, err := net.DialTimeout("tcp", t, p.cfg.DialTimeout)
-	if err != nil {
+	// A backend that refuses is marked down at once (the active check
+	// brings it back) and the connection tries the next one.
+	var up net.Conn
+	for range max(len(s.backends), 1) {
+		t, err := rt.target(s, port.Port, "tcp")
+		if err != nil {
+			p.log.Warn("connection dropped", "route", s.r.Name, "from", src, "err", err)
+			return
+		}
+		up, err = net.DialTimeout("tcp", t, p.cfg.DialTimeout)
+		if err == nil {
+			break
+		}
 		p.log.Warn("backend unreachable", "route", s.r.Name, "backend", t, "err", err)
+		if _, intercepted := s.intercepts[portKey(port.Port, "tcp")]; intercepted {
+			return
+		}
+		rt.health.Load().markDown(t)
+	}
+	if up == nil {
 		return
 	}
 	defer up.Close()
@@ -451,6 +463,14 @@ func startChecker(backends []string, h *clusterstate.Health, log *slog.Logger) *
 		}()
 	}
 	return c
+}
+
+// markDown takes a backend out until a probe finds it healthy again (or,
+// without active checks, until the route changes).
+func (c *checker) markDown(backend string) {
+	c.mu.Lock()
+	c.down[backend] = true
+	c.mu.Unlock()
 }
 
 func (c *checker) stop() {

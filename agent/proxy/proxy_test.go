@@ -308,3 +308,23 @@ func TestARouteWhosePortIsTakenIsNotKeptHalfOpen(t *testing.T) {
 	}
 	l.Close()
 }
+
+func TestARefusingBackendIsSkippedAtOnceWithoutWaitingForHealthChecks(t *testing.T) {
+	alive, _ := backend(t, "alive")
+	dead, stopDead := backend(t, "dead")
+	stopDead()
+	p := newProxy(t)
+	ip := "127.0.0.10"
+	port := freePort(t, ip)
+	r := route("api", ip, port, dead, alive)
+	r.Health = &clusterstate.Health{Kind: "tcp", Interval: "1h", Timeout: "1s", Unhealthy: 3, Healthy: 1}
+	if err := p.UpsertRoute(r); err != nil {
+		t.Fatal(err)
+	}
+	addr := net.JoinHostPort(ip, fmt.Sprint(port))
+	for range 6 {
+		if got := ask(t, addr); got != "alive" {
+			t.Fatalf("answer %q: the refusing backend was not skipped", got)
+		}
+	}
+}
