@@ -297,4 +297,19 @@ func TestAnAppIsReachableFromAnotherClusterAndAConnectedDeviceOverTheMesh(t *tes
 			t.Fatalf("with cluster A's backend dead: %s", got)
 		}
 	}
+
+	// The audit trail holds every change of the scenario, with actor and time.
+	trail := c.ok("events", "--limit", "500", "-o", "json")
+	for _, typ := range []string{"infra.cluster.created", "infra.cluster.enrolled", "infra.cluster.gateway-reported", "infra.device.created",
+		"console.app.created", "console.app.updated", "console.intercept.started", "console.intercept.stopped",
+		"console.policy.created", "console.policy.deleted", "infra.cluster.agent-reported"} {
+		if !strings.Contains(trail, `"type":"`+typ+`"`) {
+			t.Errorf("the audit trail lacks %s", typ)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(trail), "\n") {
+		if !strings.Contains(line, `"actor":"user:`) && !strings.Contains(line, `"actor":"system:`) || !strings.Contains(line, `"time":"`) {
+			t.Errorf("event without actor or time: %.200s", line)
+		}
+	}
 }
