@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,38 +49,59 @@ type server struct {
 	URL   string // http://host:port
 	NATS  string // nats://host:port, when it listens for agents
 	Token string // the bootstrap token it printed
+	args  []string
 	cmd   *exec.Cmd
+	logs  lockedBuffer
+}
+
+// lockedBuffer collects a process's output; processes write from their own
+// goroutines while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func startServer(t *testing.T, args ...string) *server {
 	t.Helper()
-	bin := binaries(t)
 	dir := t.TempDir()
-	cmd := exec.Command(filepath.Join(bin, "weft-server"), append([]string{
-		"--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "", "--dns", "", "--log-level", "warn"}, args...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	s := &server{args: append([]string{
+		"--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "", "--dns", "", "--log-level", "warn"}, args...)}
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-		}
+		s.stop()
 		if t.Failed() {
-			t.Logf("weft-server stderr:\n%s", stderr.String())
+			t.Logf("weft-server stderr:\n%s", s.logs.String())
 		}
 	})
-	s := &server{cmd: cmd}
+	if err := s.start(binaries(t)); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// start runs weft-server with s.args and waits for its banner.
+func (s *server) start(bin string) error {
+	cmd := exec.Command(filepath.Join(bin, "weft-server"), s.args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stderr = &s.logs
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	s.cmd = cmd
 	up := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -101,12 +123,63 @@ func startServer(t *testing.T, args ...string) *server {
 	select {
 	case <-up:
 	case <-time.After(90 * time.Second):
-		t.Fatalf("weft-server did not come up:\n%s", stderr.String())
+		return fmt.Errorf("weft-server did not come up:\n%s", s.logs.String())
 	}
 	if s.URL == "" || s.Token == "" {
-		t.Fatalf("weft-server printed no GraphQL address or bootstrap token (url %q)", s.URL)
+		return fmt.Errorf("weft-server printed no GraphQL address or bootstrap token (url %q)", s.URL)
 	}
-	return s
+	return nil
+}
+
+// stop ends the server the way an operator does (SIGINT, then SIGKILL
+// after 15 s).
+func (s *server) stop() {
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+	s.cmd = nil
+}
+
+// restart stops the server and starts it again on the same data directory
+// and the same ports, with extra arguments if given.
+func (s *server) restart(bin string) error {
+	s.stop()
+	pin := func(flag, addr string) {
+		u, err := url.Parse(addr)
+		if err != nil || u.Port() == "" {
+			return
+		}
+		for i := len(s.args) - 2; i >= 0; i-- {
+			if s.args[i] == flag {
+				if host, port, err := net.SplitHostPort(s.args[i+1]); err == nil && port == "0" {
+					s.args[i+1] = net.JoinHostPort(host, u.Port())
+				}
+				return
+			}
+		}
+	}
+	pin("--http", s.URL)
+	pin("--nats-listen", s.NATS)
+	return s.start(bin)
+}
+
+// dataDir is the server's --data-dir.
+func (s *server) dataDir() string {
+	for i := len(s.args) - 2; i >= 0; i-- {
+		if s.args[i] == "--data-dir" {
+			return s.args[i+1]
+		}
+	}
+	return ""
 }
 
 // cli runs the weft binary with its own config file.
