@@ -3,6 +3,7 @@ package dns_test
 import (
 	"fmt"
 	"net"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -230,4 +231,82 @@ func FuzzPluginAnswersAnyQuery(f *testing.F) {
 			t.Fatalf("%q type %d: SERVFAIL inside the zone", name, qtype)
 		}
 	})
+}
+
+// An app's ports are SRV records, by number and (for HTTP) by name, with the
+// app's address as additional data; an SRV name of no port does not exist.
+func TestAppPortsAnswerSRVByNumberAndName(t *testing.T) {
+	table := dns.NewTable()
+	if err := table.UpsertRecord(clusterstate.Record{ID: "app1", Name: "api.prod.acme.weft.internal", IPs: []string{"100.80.0.1"},
+		Ports: []clusterstate.Port{{Port: 8080, Protocol: "tcp", Name: "http"}, {Port: 53, Protocol: "udp"}}}); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, table, "")
+	for _, c := range []struct {
+		name string
+		port uint16
+	}{{"_8080._tcp.api.prod.acme.weft.internal", 8080}, {"_http._tcp.api.prod.acme.weft.internal", 8080}, {"_53._udp.api.prod.acme.weft.internal", 53}} {
+		r := query(t, s.Addr(), c.name, mdns.TypeSRV)
+		if len(r.Answer) != 1 {
+			t.Fatalf("SRV %s: %v", c.name, r)
+		}
+		srv := r.Answer[0].(*mdns.SRV)
+		if srv.Port != c.port || srv.Target != "api.prod.acme.weft.internal." {
+			t.Errorf("SRV %s = %d %s", c.name, srv.Port, srv.Target)
+		}
+		if len(r.Extra) != 1 || r.Extra[0].(*mdns.A).A.String() != "100.80.0.1" {
+			t.Errorf("SRV %s carries no address: %v", c.name, r.Extra)
+		}
+	}
+	for _, name := range []string{"_53._tcp.api.prod.acme.weft.internal", "_9._tcp.api.prod.acme.weft.internal", "_80._tcp.nope.prod.acme.weft.internal"} {
+		if r := query(t, s.Addr(), name, mdns.TypeSRV); r.Rcode != mdns.RcodeNameError {
+			t.Errorf("SRV %s: %v, want NXDOMAIN", name, r)
+		}
+	}
+	if r := query(t, s.Addr(), "_8080._tcp.api.prod.acme.weft.internal", mdns.TypeA); r.Rcode != mdns.RcodeSuccess || len(r.Answer) != 0 {
+		t.Errorf("A of an SRV name: %v, want NODATA", r)
+	}
+	if err := table.UpsertRecord(clusterstate.Record{ID: "bad", Name: "bad.weft.internal", IPs: []string{"100.80.0.2"},
+		Ports: []clusterstate.Port{{Port: 0, Protocol: "tcp"}}}); err == nil {
+		t.Error("port 0 was accepted")
+	}
+}
+
+// dig, a stock resolver tool, gets the answers the plugin promises: A, PTR,
+// SRV, SOA and NXDOMAIN.
+func TestDigGetsAPTRSRVSOAAndNXDOMAIN(t *testing.T) {
+	if _, err := exec.LookPath("dig"); err != nil {
+		t.Skip("dig is not installed (go tool task deps installs it)")
+	}
+	table := dns.NewTable()
+	if err := table.UpsertRecord(clusterstate.Record{ID: "app1", Name: "api.prod.acme.weft.internal", IPs: []string{"100.80.0.7"},
+		Ports: []clusterstate.Port{{Port: 443, Protocol: "tcp"}}}); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, table, "")
+	host, port, _ := net.SplitHostPort(s.Addr())
+	dig := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("dig", append([]string{"@" + host, "-p", port, "+time=2", "+tries=1"}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("dig %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	short := func(args ...string) string { return strings.TrimSpace(dig(append(args, "+short")...)) }
+	if got := short("api.prod.acme.weft.internal", "A"); got != "100.80.0.7" {
+		t.Errorf("A: %q", got)
+	}
+	if got := short("-x", "100.80.0.7"); got != "api.prod.acme.weft.internal." {
+		t.Errorf("PTR: %q", got)
+	}
+	if got := short("_443._tcp.api.prod.acme.weft.internal", "SRV"); got != "0 100 443 api.prod.acme.weft.internal." {
+		t.Errorf("SRV: %q", got)
+	}
+	if got := short("weft.internal", "SOA"); !strings.HasPrefix(got, "ns.weft.internal. hostmaster.weft.internal. ") {
+		t.Errorf("SOA: %q", got)
+	}
+	if got := dig("nope.prod.acme.weft.internal", "A"); !strings.Contains(got, "status: NXDOMAIN") || !strings.Contains(got, "flags: qr aa") {
+		t.Errorf("unknown name:\n%s", got)
+	}
 }

@@ -63,9 +63,11 @@ type handler struct {
 
 func (h *handler) Name() string { return PluginName }
 
-// ServeDNS answers A queries for the table's names. Inside its zones a name
-// the table lacks is NXDOMAIN (with the zone's SOA), a known name asked for
-// another type is NODATA; names outside go to the next plugin.
+// ServeDNS answers A queries for the table's names, SRV queries for their
+// ports (_80._tcp.<name>, _http._tcp.<name>) and PTR queries for their
+// addresses. Inside its zones a name the table lacks is NXDOMAIN (with the
+// zone's SOA), a known name asked for another type is NODATA; names outside
+// go to the next plugin.
 func (h *handler) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg) (int, error) {
 	state := request.Request{W: w, Req: r}
 	qname := state.Name()
@@ -91,7 +93,19 @@ func (h *handler) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg
 	m.SetReply(r)
 	m.Authoritative = true
 	addrs, ok := h.table.Lookup(qname)
+	target, ports, isSRV := h.table.Services(qname)
 	switch {
+	case isSRV && state.QType() == dns.TypeSRV:
+		targetAddrs, _ := h.table.Lookup(target)
+		for _, p := range ports {
+			m.Answer = append(m.Answer, &dns.SRV{Hdr: dns.RR_Header{Name: qname, Rrtype: dns.TypeSRV, Class: dns.ClassINET, Ttl: 30},
+				Priority: 0, Weight: 100, Port: uint16(p.Port), Target: target})
+		}
+		for _, a := range targetAddrs {
+			m.Extra = append(m.Extra, &dns.A{Hdr: dns.RR_Header{Name: target, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 30}, A: net.IP(a.AsSlice())})
+		}
+	case isSRV:
+		m.Ns = []dns.RR{soa(zone)} // NODATA: the SRV name exists
 	case qname == zone && state.QType() == dns.TypeSOA:
 		m.Answer = []dns.RR{soa(zone)}
 	case qname == zone && state.QType() == dns.TypeNS:

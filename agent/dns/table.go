@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -17,14 +18,16 @@ import (
 // read lock only; the agent's updates are rare next to queries.
 type Table struct {
 	mu     sync.RWMutex
-	byName map[string][]netip.Addr // lower-case fqdn with the trailing dot
+	byName map[string][]netip.Addr        // lower-case fqdn with the trailing dot
+	ports  map[string][]clusterstate.Port // fqdn → its ports, for SRV
 	byID   map[string]clusterstate.Record
 	byAddr map[netip.Addr]string // for PTR: address → fqdn
 }
 
 // NewTable returns an empty table.
 func NewTable() *Table {
-	return &Table{byName: map[string][]netip.Addr{}, byID: map[string]clusterstate.Record{}, byAddr: map[netip.Addr]string{}}
+	return &Table{byName: map[string][]netip.Addr{}, ports: map[string][]clusterstate.Port{},
+		byID: map[string]clusterstate.Record{}, byAddr: map[netip.Addr]string{}}
 }
 
 func fqdn(name string) string { return strings.ToLower(strings.TrimSuffix(name, ".")) + "." }
@@ -43,6 +46,11 @@ func (t *Table) UpsertRecord(r clusterstate.Record) error {
 		}
 		addrs = append(addrs, a)
 	}
+	for _, p := range r.Ports {
+		if p.Port < 1 || p.Port > 65535 || (p.Protocol != "tcp" && p.Protocol != "udp") {
+			return fmt.Errorf("dns record %s: port %d/%s is not a TCP or UDP port", r.Name, p.Port, p.Protocol)
+		}
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if old, ok := t.byID[r.ID]; ok {
@@ -50,6 +58,9 @@ func (t *Table) UpsertRecord(r clusterstate.Record) error {
 	}
 	t.byID[r.ID] = r
 	t.byName[fqdn(r.Name)] = addrs
+	if len(r.Ports) > 0 {
+		t.ports[fqdn(r.Name)] = r.Ports
+	}
 	for _, a := range addrs {
 		t.byAddr[a] = fqdn(r.Name)
 	}
@@ -59,6 +70,7 @@ func (t *Table) UpsertRecord(r clusterstate.Record) error {
 // forget drops a record's names. Lock held.
 func (t *Table) forget(r clusterstate.Record) {
 	delete(t.byName, fqdn(r.Name))
+	delete(t.ports, fqdn(r.Name))
 	for _, ip := range r.IPs {
 		if a, err := netip.ParseAddr(ip); err == nil && t.byAddr[a] == fqdn(r.Name) {
 			delete(t.byAddr, a)
@@ -103,4 +115,25 @@ func (t *Table) Lookup(name string) ([]netip.Addr, bool) {
 	defer t.mu.RUnlock()
 	a, ok := t.byName[fqdn(name)]
 	return a, ok
+}
+
+// Services returns the ports an SRV name asks for: the name is
+// _<service>._<protocol>.<record name>, where the service is a port number
+// or a port's name. ok is false when the name is not an SRV name of a
+// known record (NXDOMAIN); a known one may match no port (also NXDOMAIN:
+// the owner name does not exist).
+func (t *Table) Services(name string) (target string, ports []clusterstate.Port, ok bool) {
+	labels := strings.SplitN(fqdn(name), ".", 3)
+	if len(labels) < 3 || !strings.HasPrefix(labels[0], "_") || !strings.HasPrefix(labels[1], "_") {
+		return "", nil, false
+	}
+	service, proto, target := labels[0][1:], labels[1][1:], labels[2]
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	for _, p := range t.ports[target] {
+		if p.Protocol == proto && (service == strconv.Itoa(p.Port) || (p.Name != "" && service == p.Name)) {
+			ports = append(ports, p)
+		}
+	}
+	return target, ports, len(ports) > 0
 }

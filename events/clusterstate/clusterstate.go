@@ -167,6 +167,9 @@ type Record struct {
 	Name string   `json:"name"` // fully qualified, without the trailing dot
 	IPs  []string `json:"ips"`  // A records
 	TTL  int      `json:"ttl"`
+	// Ports are the name's SRV records: _<port>._<protocol>.<name> for
+	// each, and _<port name>._<protocol>.<name> for a named one.
+	Ports []Port `json:"ports,omitempty"`
 }
 
 // Status subjects: an agent publishes on status.<cluster>.<kind>.

@@ -98,13 +98,27 @@ func TeamRecords(tm *Team, zone string) []clusterstate.Record {
 		if env == nil {
 			continue
 		}
-		out = append(out, clusterstate.Record{ID: w.ID, Name: w.Name + "." + env.Name + "." + tm.Slug + "." + zone, IPs: []string{w.ServiceIP}, TTL: recordTTL})
+		out = append(out, clusterstate.Record{ID: w.ID, Name: w.Name + "." + env.Name + "." + tm.Slug + "." + zone, IPs: []string{w.ServiceIP}, TTL: recordTTL, Ports: ports(w)})
 	}
 	for _, d := range tm.Devices {
 		out = append(out, clusterstate.Record{ID: d.ID, Name: d.Name + "." + tm.Slug + "." + zone, IPs: []string{d.IP}, TTL: recordTTL})
 	}
 	for _, o := range tm.Clusters {
 		out = append(out, clusterstate.Record{ID: o.ID, Name: o.Name + "." + tm.Slug + "." + zone, IPs: []string{o.GatewayIP}, TTL: recordTTL})
+	}
+	return out
+}
+
+// ports are a workload's ports as the proxy and DNS see them: HTTP is TCP
+// to the proxy, and named "http" for SRV.
+func ports(w *Workload) []clusterstate.Port {
+	var out []clusterstate.Port
+	for _, p := range w.Spec.Ports {
+		cp := clusterstate.Port{Port: p.Port, Protocol: string(p.Protocol)}
+		if p.Protocol == cd.HTTP {
+			cp.Name, cp.Protocol = "http", "tcp"
+		}
+		out = append(out, cp)
 	}
 	return out
 }
@@ -117,12 +131,8 @@ func route(tm *Team, w *Workload) clusterstate.Route {
 	if env := tm.Envs[w.EnvID]; env != nil {
 		r.Env = env.Name
 	}
-	for _, p := range w.Spec.Ports {
-		proto := string(p.Protocol)
-		if p.Protocol == cd.HTTP {
-			proto = "tcp" // HTTP is TCP to the proxy
-		}
-		r.Ports = append(r.Ports, clusterstate.Port{Port: p.Port, Protocol: proto})
+	for _, p := range ports(w) {
+		r.Ports = append(r.Ports, clusterstate.Port{Port: p.Port, Protocol: p.Protocol})
 	}
 	if h := w.Spec.Health; h.Type != "" {
 		r.Health = &clusterstate.Health{

@@ -161,6 +161,13 @@ func TestTeamEventsProduceExactlyTheExpectedClusterSubjectsAndValues(t *testing.
 	if dev.Name != "laptop.acme.weft.internal" {
 		t.Errorf("laptop's name %q", dev.Name)
 	}
+	var appRec clusterstate.Record
+	if err := json.Unmarshal(b["cl."+s.b+".dns."+s.app], &appRec); err != nil {
+		t.Fatal(err)
+	}
+	if appRec.Name != "api.prod.acme.weft.internal" || len(appRec.Ports) != 1 || appRec.Ports[0] != (clusterstate.Port{Port: 80, Protocol: "tcp"}) {
+		t.Errorf("the app's name and SRV ports in cluster B: %+v", appRec)
+	}
 	var peer clusterstate.Peer
 	if err := json.Unmarshal(a["cl."+s.a+".peer."+s.b], &peer); err != nil {
 		t.Fatal(err)
