@@ -2,58 +2,14 @@ package dns
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/netip"
-	"slices"
 	"strings"
-	"sync"
 
-	"github.com/coredns/caddy"
-	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/plugin"
 	"github.com/coredns/coredns/request"
 	"github.com/miekg/dns"
 )
-
-// PluginName is the plugin's name in a Corefile: `weft TABLE [ZONES...]`.
-const PluginName = "weft"
-
-// CoreDNS keeps its plugins and server types in process-wide registries, so
-// the plugin registers once, and a Corefile names its table by key.
-var (
-	registerOnce sync.Once
-	tables       sync.Map // key → *Table
-)
-
-func register() {
-	registerOnce.Do(func() {
-		if !slices.Contains(dnsserver.Directives, PluginName) {
-			// Before hosts and forward, so names outside our zones fall
-			// through to them.
-			i := slices.Index(dnsserver.Directives, "hosts")
-			dnsserver.Directives = slices.Insert(dnsserver.Directives, i, PluginName)
-		}
-		plugin.Register(PluginName, setup)
-	})
-}
-
-func setup(c *caddy.Controller) error {
-	c.Next() // the directive
-	args := c.RemainingArgs()
-	if len(args) < 1 {
-		return plugin.Error(PluginName, c.ArgErr())
-	}
-	v, ok := tables.Load(args[0])
-	if !ok {
-		return plugin.Error(PluginName, fmt.Errorf("no table %q", args[0]))
-	}
-	zones := plugin.OriginsFromArgsOrServerBlock(args[1:], c.ServerBlockKeys)
-	dnsserver.GetConfig(c).AddPlugin(func(next plugin.Handler) plugin.Handler {
-		return &handler{table: v.(*Table), zones: zones, next: next}
-	})
-	return nil
-}
 
 type handler struct {
 	table *Table

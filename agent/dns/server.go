@@ -33,7 +33,7 @@ type Server struct {
 
 // Start runs CoreDNS in-process with the weft plugin serving cfg.Table.
 func Start(cfg Config) (*Server, error) {
-	register()
+	insertDirective()
 	if cfg.Table == nil {
 		return nil, fmt.Errorf("dns: no table")
 	}
@@ -48,7 +48,7 @@ func Start(cfg Config) (*Server, error) {
 	_, _ = rand.Read(b)
 	key := hex.EncodeToString(b)
 	tables.Store(key, cfg.Table)
-	corefile := fmt.Sprintf(".:%s {\n  bind %s\n  weft %s %s\n%s\n}\n", port, host, key, strings.Join(cfg.Zones, " "), cfg.Extra)
+	corefile := fmt.Sprintf(".:%s {\n  bind %s\n  weft %s {\n    table %s\n  }\n%s\n}\n", port, host, strings.Join(cfg.Zones, " "), key, cfg.Extra)
 	inst, err := caddy.Start(caddy.CaddyfileInput{Contents: []byte(corefile), Filepath: "Corefile", ServerTypeName: "dns"})
 	if err != nil {
 		tables.Delete(key)
