@@ -3,6 +3,9 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -71,8 +74,9 @@ func TestAgentEnrolsOnceAndConvergesToItsClustersDesiredState(t *testing.T) {
 	state := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	httpAddr := freeUDPAddr(t)
 	agent := exec.CommandContext(ctx, filepath.Join(binaries(t), "weft-agent"), "--server", s.URL, "--cluster", clusterID,
-		"--enrolment-secret", secret, "--state-dir", state, "--endpoint", "192.0.2.1:51820")
+		"--enrolment-secret", secret, "--state-dir", state, "--endpoint", "192.0.2.1:51820", "--http", httpAddr)
 	var logs strings.Builder
 	agent.Stdout, agent.Stderr = &logs, &logs
 	if err := agent.Start(); err != nil {
@@ -99,6 +103,32 @@ func TestAgentEnrolsOnceAndConvergesToItsClustersDesiredState(t *testing.T) {
 			strings.Contains(strings.Join(names, " "), "api.prod.acme.weft.internal") &&
 			strings.Contains(strings.Join(names, " "), "laptop.acme.weft.internal")
 		return ok, strings.Join(names, " ")
+	})
+	// Health and metrics say the same as the state it wrote.
+	eventually(t, "healthz and metrics", func() (bool, string) {
+		st, _ := readAgentState(state)
+		resp, err := http.Get("http://" + httpAddr + "/healthz")
+		if err != nil {
+			return false, err.Error()
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return false, resp.Status
+		}
+		resp, err = http.Get("http://" + httpAddr + "/metrics")
+		if err != nil {
+			return false, err.Error()
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		m := string(b)
+		for _, want := range []string{fmt.Sprintf("weft_agent_applied_sequence %d\n", st.Applied), "weft_agent_peers 1\n", "weft_agent_routes 1\n",
+			"weft_agent_connected 1\n", fmt.Sprintf("weft_agent_dns_records %d\n", len(st.Records))} {
+			if !strings.Contains(m, want) {
+				return false, "metrics lack " + want
+			}
+		}
+		return true, ""
 	})
 	for _, f := range []string{"credentials.json", "gateway.key"} {
 		fi, err := os.Stat(filepath.Join(state, f))

@@ -61,6 +61,8 @@ type route struct {
 	listeners map[string]io.Closer // "tcp/100.80.0.1:80"
 	health    atomic.Pointer[checker]
 	denied    atomic.Uint64
+	accepted  atomic.Uint64 // connections and UDP flows forwarded
+	active    atomic.Int64  // TCP connections open now
 	next      atomic.Uint64 // round robin
 }
 
@@ -170,6 +172,30 @@ func (p *Proxy) Denied(id string) uint64 {
 		return rt.denied.Load()
 	}
 	return 0
+}
+
+// RouteStats are one route's connection counts, for metrics.
+type RouteStats struct {
+	ID, Name string // Name is env/app
+	Accepted uint64 // TCP connections and UDP flows forwarded to a backend or an intercept
+	Active   int64  // TCP connections open now
+	Denied   uint64 // connections and flows refused by access rules
+}
+
+// Stats are every route's counts, by id.
+func (p *Proxy) Stats() []RouteStats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]RouteStats, 0, len(p.routes))
+	for id, rt := range p.routes {
+		name := rt.settings.Load().r.Name
+		if env := rt.settings.Load().r.Env; env != "" {
+			name = env + "/" + name
+		}
+		out = append(out, RouteStats{ID: id, Name: name, Accepted: rt.accepted.Load(), Active: rt.active.Load(), Denied: rt.denied.Load()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }
 
 // Close closes every route.
@@ -320,6 +346,9 @@ func (p *Proxy) handleTCP(rt *route, c net.Conn, port clusterstate.Port) {
 		return
 	}
 	defer up.Close()
+	rt.accepted.Add(1)
+	rt.active.Add(1)
+	defer rt.active.Add(-1)
 	done := make(chan struct{}, 2)
 	pipe := func(dst, src net.Conn) {
 		_, _ = io.Copy(dst, src)
@@ -381,6 +410,7 @@ func (p *Proxy) serveUDP(rt *route, pc net.PacketConn, port clusterstate.Port) {
 				continue
 			}
 			f = &flow{up: up}
+			rt.accepted.Add(1)
 			mu.Lock()
 			flows[from.String()] = f
 			mu.Unlock()

@@ -88,6 +88,18 @@ func TestRoundRobinSpreadsConnectionsOverTheBackends(t *testing.T) {
 	if got["a"] != 5 || got["b"] != 5 {
 		t.Fatalf("round robin over 10 connections: %v", got)
 	}
+	// Every connection is counted once, and none is left open.
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		st := p.Stats()
+		if len(st) == 1 && st[0].Accepted == 10 && st[0].Active == 0 && st[0].Denied == 0 && st[0].Name == "api" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stats after 10 connections: %+v", st)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func TestAnUnhealthyBackendGetsNoNewConnectionsAndFailoverPrefersTheFirst(t *testing.T) {
@@ -144,6 +156,9 @@ func TestADenyRuleRefusesTheSourceAndCountsIt(t *testing.T) {
 	}
 	if n := p.Denied("api"); n != 1 {
 		t.Fatalf("denied count %d, want 1", n)
+	}
+	if st := p.Stats(); len(st) != 1 || st[0].Denied != 1 || st[0].Accepted != 0 {
+		t.Fatalf("stats after a denial: %+v", st)
 	}
 	r.Access = nil
 	if err := p.UpsertRoute(r); err != nil {

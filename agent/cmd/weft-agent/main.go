@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -29,6 +31,7 @@ import (
 	"weft.dev/agent/dns"
 	"weft.dev/agent/enrol"
 	"weft.dev/agent/proxy"
+	"weft.dev/agent/telemetry"
 	"weft.dev/agent/wireguard"
 	"weft.dev/events/clusterstate"
 )
@@ -39,6 +42,7 @@ type options struct {
 	listenPort                                           int
 	proxy                                                bool
 	dnsListen                                            string
+	httpListen, natsCreds                                string
 }
 
 func main() {
@@ -74,6 +78,8 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.IntVar(&o.listenPort, "listen-port", 51820, "the gateway's WireGuard UDP port")
 	f.BoolVar(&o.proxy, "proxy", false, "serve the cluster's routes on their service IPs (which must be local addresses)")
 	f.StringVar(&o.dnsListen, "dns", "", "serve the team's names (CoreDNS with the weft plugin) on this host:port, e.g. 100.64.0.1:53")
+	f.StringVar(&o.httpListen, "http", "", "serve /healthz, /metrics and /status on this host:port, e.g. :9480")
+	f.StringVar(&o.natsCreds, "nats-creds", "", "a NATS credentials file (user JWT and seed) for an external NATS; replaces the enrolment's user and password")
 	_ = cmd.MarkFlagRequired("cluster")
 	return cmd
 }
@@ -106,7 +112,14 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	if url == "" {
 		return errors.New("the server gave no NATS URL (it listens in-process only): start weft-server with --nats-listen, or pass --nats-url")
 	}
-	nc, err := nats.Connect(url, nats.UserInfo(creds.User, creds.Password), nats.CustomInboxPrefix(creds.InboxPrefix),
+	auth := nats.UserInfo(creds.User, creds.Password)
+	if o.natsCreds != "" {
+		if _, err := os.Stat(o.natsCreds); err != nil {
+			return fmt.Errorf("--nats-creds: %w", err)
+		}
+		auth = nats.UserCredentials(o.natsCreds)
+	}
+	nc, err := nats.Connect(url, auth, nats.CustomInboxPrefix(creds.InboxPrefix),
 		nats.Name("weft-agent "+o.cluster), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second))
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", url, err)
@@ -131,10 +144,12 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	} else {
 		log.Warn("no --interface: peers are recorded, not programmed")
 	}
+	var routeStats func() []proxy.RouteStats
 	if o.proxy {
 		p := proxy.New(proxy.Config{Logger: log})
 		defer p.Close()
 		cfg.Routes = p
+		routeStats = p.Stats
 	} else {
 		log.Warn("no --proxy: routes are recorded, not served")
 	}
@@ -153,6 +168,17 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	a, err := converge.New(cfg)
 	if err != nil {
 		return err
+	}
+	if o.httpListen != "" {
+		l, err := net.Listen("tcp", o.httpListen)
+		if err != nil {
+			return fmt.Errorf("--http %s: %w", o.httpListen, err)
+		}
+		srv := &http.Server{Handler: telemetry.Handler(telemetry.Source{Status: a.Status, Connected: nc.IsConnected, Routes: routeStats}),
+			ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = srv.Serve(l) }()
+		defer srv.Close()
+		log.Info("serving health and metrics", "http", l.Addr().String())
 	}
 	go dumpState(ctx, a, o.stateDir, log)
 	return a.Run(ctx, nc)
