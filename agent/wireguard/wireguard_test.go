@@ -274,6 +274,11 @@ func TestTwoGatewaysInNamespacesReachEachOtherAndPeerChangesKeepSessions(t *test
 	if r := a.do("peers"); r != "ok 2" {
 		t.Fatalf("peers after adding C: %s", r)
 	}
+	// The stock wg tool sees the same device through the UAPI socket.
+	wgShow(t, nsA, "wga"+id, map[string]string{
+		pubB: "192.0.2.2:51820 100.64.0.2/32 1",
+		pubC: "(none) 100.64.0.3/32,100.80.16.0/20 off",
+	})
 	if after := a.do("handshake " + pubB); after != before {
 		t.Fatalf("B's session was reset by changes to C: %s → %s", before, after)
 	}
@@ -284,8 +289,38 @@ func TestTwoGatewaysInNamespacesReachEachOtherAndPeerChangesKeepSessions(t *test
 	if r := a.do("peers"); r != "ok 1" {
 		t.Fatalf("peers after removing C: %s", r)
 	}
+	wgShow(t, nsA, "wga"+id, map[string]string{pubB: "192.0.2.2:51820 100.64.0.2/32 1"})
 	if after := a.do("handshake " + pubB); after != before {
 		t.Fatalf("B's session was reset by removing C: %s → %s", before, after)
+	}
+}
+
+// wgShow checks `wg show IFACE dump` in ns lists exactly want: public key →
+// "endpoint allowed-ips keepalive".
+func wgShow(t *testing.T, ns, iface string, want map[string]string) {
+	t.Helper()
+	if _, err := exec.LookPath("wg"); err != nil {
+		t.Fatal("wg (wireguard-tools) is not installed: go tool task deps installs it")
+	}
+	out, err := exec.Command("ip", "netns", "exec", ns, "wg", "show", iface, "dump").CombinedOutput()
+	if err != nil {
+		t.Fatalf("wg show %s dump: %v\n%s", iface, err, out)
+	}
+	got := map[string]string{}
+	for i, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Split(line, "\t")
+		if i == 0 || len(f) < 8 { // the interface's own line
+			continue
+		}
+		got[f[0]] = f[2] + " " + f[3] + " " + f[7]
+	}
+	if len(got) != len(want) {
+		t.Fatalf("wg show lists %d peers, want %d:\n%s", len(got), len(want), out)
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("wg show: peer %s is %q, want %q", k, got[k], w)
+		}
 	}
 }
 
