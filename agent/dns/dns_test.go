@@ -3,7 +3,11 @@ package dns_test
 import (
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -201,6 +205,64 @@ func BenchmarkPluginVersusHosts(b *testing.B) {
 	b.ReportMetric(float64(n)/tWeft.Seconds(), "weft-qps")
 	b.ReportMetric(float64(n)/tHosts.Seconds(), "hosts-qps")
 	b.ReportMetric(tHosts.Seconds()/tWeft.Seconds(), "ratio")
+}
+
+// BenchmarkPluginVersusHostsWithDNSPerf is the same comparison driven by
+// dnsperf, the standard DNS load generator, as a separate process: each
+// side gets -l seconds (WEFT_DNSPERF_SECONDS, default 5) of queries over its
+// 10,000 names, hosts first then weft, in the same run.
+func BenchmarkPluginVersusHostsWithDNSPerf(b *testing.B) {
+	if _, err := exec.LookPath("dnsperf"); err != nil {
+		b.Skip("dnsperf is not installed (go tool task deps installs it)")
+	}
+	const names = 10_000
+	table := dns.NewTable()
+	var hosts, qWeft, qHosts strings.Builder
+	hosts.WriteString("  hosts {\n")
+	for i := range names {
+		ip := fmt.Sprintf("100.80.%d.%d", i/250, 1+i%250)
+		_ = table.UpsertRecord(clusterstate.Record{ID: fmt.Sprint(i), Name: fmt.Sprintf("app-%d.prod.acme.weft.internal", i), IPs: []string{ip}})
+		fmt.Fprintf(&hosts, "    %s app-%d.prod.acme.example\n", ip, i)
+		fmt.Fprintf(&qWeft, "app-%d.prod.acme.weft.internal A\n", i)
+		fmt.Fprintf(&qHosts, "app-%d.prod.acme.example A\n", i)
+	}
+	hosts.WriteString("  }")
+	s := start(b, table, hosts.String())
+	dir := b.TempDir()
+	files := map[string]string{"weft": filepath.Join(dir, "weft.txt"), "hosts": filepath.Join(dir, "hosts.txt")}
+	_ = os.WriteFile(files["weft"], []byte(qWeft.String()), 0o600)
+	_ = os.WriteFile(files["hosts"], []byte(qHosts.String()), 0o600)
+	secs := os.Getenv("WEFT_DNSPERF_SECONDS")
+	if secs == "" {
+		secs = "5"
+	}
+	host, port, _ := net.SplitHostPort(s.Addr())
+	qpsRe := regexp.MustCompile(`Queries per second:\s+([0-9.]+)`)
+	lostRe := regexp.MustCompile(`Queries lost:\s+(\d+)`)
+	perf := func(which string) float64 {
+		out, err := exec.Command("dnsperf", "-s", host, "-p", port, "-d", files[which], "-l", secs, "-c", "4", "-q", "64").CombinedOutput()
+		if err != nil {
+			b.Fatalf("dnsperf: %v\n%s", err, out)
+		}
+		m := qpsRe.FindSubmatch(out)
+		if m == nil {
+			b.Fatalf("dnsperf printed no QPS:\n%s", out)
+		}
+		if l := lostRe.FindSubmatch(out); l != nil && string(l[1]) != "0" {
+			b.Logf("dnsperf %s lost %s queries", which, l[1])
+		}
+		qps, _ := strconv.ParseFloat(string(m[1]), 64)
+		return qps
+	}
+	var w, h float64
+	for b.Loop() {
+		h += perf("hosts")
+		w += perf("weft")
+	}
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(w/float64(b.N), "weft-qps")
+	b.ReportMetric(h/float64(b.N), "hosts-qps")
+	b.ReportMetric(w/h, "ratio")
 }
 
 // The plugin answers (or passes on) any query without failing: random
