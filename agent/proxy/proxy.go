@@ -27,6 +27,12 @@ type Config struct {
 	Logger      *slog.Logger
 	DialTimeout time.Duration // default 5 s
 	UDPIdle     time.Duration // a UDP flow without traffic is forgotten; default 60 s
+	// The network the proxy listens and dials on; the host's by default. A
+	// rootless agent listens on its userspace stack and dials mesh
+	// addresses (intercepting devices) through it.
+	ListenTCP func(addr string) (net.Listener, error)
+	ListenUDP func(addr string) (net.PacketConn, error)
+	Dial      func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Proxy holds every route's listeners. It implements the agent's
@@ -50,6 +56,15 @@ func New(cfg Config) *Proxy {
 	}
 	if cfg.UDPIdle <= 0 {
 		cfg.UDPIdle = 60 * time.Second
+	}
+	if cfg.ListenTCP == nil {
+		cfg.ListenTCP = func(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }
+	}
+	if cfg.ListenUDP == nil {
+		cfg.ListenUDP = func(addr string) (net.PacketConn, error) { return net.ListenPacket("udp", addr) }
+	}
+	if cfg.Dial == nil {
+		cfg.Dial = (&net.Dialer{}).DialContext
 	}
 	return &Proxy{cfg: cfg, log: cfg.Logger, routes: map[string]*route{}}
 }
@@ -104,7 +119,7 @@ func (p *Proxy) UpsertRoute(r clusterstate.Route) (err error) {
 			}
 		}()
 	}
-	old := rt.health.Swap(startChecker(s.backends, r.Health, p.log.With("route", r.Name)))
+	old := rt.health.Swap(startChecker(s.backends, r.Health, p.cfg.Dial, p.log.With("route", r.Name)))
 	if old != nil {
 		old.stop()
 	}
@@ -289,14 +304,14 @@ func (rt *route) target(s *settings, port int, proto string) (string, error) {
 func (p *Proxy) listen(rt *route, ip string, port clusterstate.Port) (io.Closer, error) {
 	addr := net.JoinHostPort(ip, strconv.Itoa(port.Port))
 	if port.Protocol == "udp" {
-		pc, err := net.ListenPacket("udp", addr)
+		pc, err := p.cfg.ListenUDP(addr)
 		if err != nil {
 			return nil, fmt.Errorf("listen udp %s: %w", addr, err)
 		}
 		go p.serveUDP(rt, pc, port)
 		return pc, nil
 	}
-	l, err := net.Listen("tcp", addr)
+	l, err := p.cfg.ListenTCP(addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen tcp %s: %w", addr, err)
 	}
@@ -332,7 +347,7 @@ func (p *Proxy) handleTCP(rt *route, c net.Conn, port clusterstate.Port) {
 			p.log.Warn("connection dropped", "route", s.r.Name, "from", src, "err", err)
 			return
 		}
-		up, err = net.DialTimeout("tcp", t, p.cfg.DialTimeout)
+		up, err = p.dial("tcp", t)
 		if err == nil {
 			break
 		}
@@ -405,7 +420,7 @@ func (p *Proxy) serveUDP(rt *route, pc net.PacketConn, port clusterstate.Port) {
 			if err != nil {
 				continue
 			}
-			up, err := net.Dial("udp", t)
+			up, err := p.dial("udp", t)
 			if err != nil {
 				continue
 			}
@@ -448,7 +463,7 @@ type checker struct {
 	enabled bool
 }
 
-func startChecker(backends []string, h *clusterstate.Health, log *slog.Logger) *checker {
+func startChecker(backends []string, h *clusterstate.Health, dial func(context.Context, string, string) (net.Conn, error), log *slog.Logger) *checker {
 	c := &checker{down: map[string]bool{}}
 	if h == nil || len(backends) == 0 {
 		return c
@@ -468,7 +483,7 @@ func startChecker(backends []string, h *clusterstate.Health, log *slog.Logger) *
 			t := time.NewTicker(interval)
 			defer t.Stop()
 			for {
-				ok := probe(ctx, h, b, timeout)
+				ok := probe(ctx, dial, h, b, timeout)
 				if ok {
 					okRun, failRun = okRun+1, 0
 				} else {
@@ -522,11 +537,16 @@ func (c *checker) healthy(backends []string) []string {
 	return out
 }
 
-func probe(ctx context.Context, h *clusterstate.Health, backend string, timeout time.Duration) bool {
+func (p *Proxy) dial(network, addr string) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), p.cfg.DialTimeout)
+	defer cancel()
+	return p.cfg.Dial(ctx, network, addr)
+}
+
+func probe(ctx context.Context, dial func(context.Context, string, string) (net.Conn, error), h *clusterstate.Health, backend string, timeout time.Duration) bool {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", backend)
+	conn, err := dial(ctx, "tcp", backend)
 	if err != nil {
 		return false
 	}

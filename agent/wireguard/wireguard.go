@@ -7,6 +7,7 @@
 package wireguard
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"net/netip"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +28,7 @@ import (
 	"golang.zx2c4.com/wireguard/wgctrl"
 	"golang.zx2c4.com/wireguard/wgctrl/wgtypes"
 
+	"weft.dev/agent/netstack"
 	"weft.dev/events/clusterstate"
 )
 
@@ -47,6 +50,11 @@ type Device struct {
 	dev  *device.Device
 	uapi net.Listener
 	link netlink.Link
+	// configure applies a configuration: through wgctrl and the UAPI
+	// socket for a TUN device, straight into the device for a netstack one.
+	configure func(wgtypes.Config) error
+	stack     *netstack.Stack // netstack mode only
+	self      netip.Addr      // netstack mode: the mesh address held
 
 	mu    sync.Mutex
 	peers map[string]clusterstate.Peer // id → what was applied
@@ -131,8 +139,9 @@ func Open(cfg Config) (*Device, error) {
 	if d.wg, err = wgctrl.New(); err != nil {
 		return fail(fmt.Errorf("wireguard: wgctrl: %w", err))
 	}
+	d.configure = func(c wgtypes.Config) error { return d.wg.ConfigureDevice(cfg.Interface, c) }
 	port := cfg.ListenPort
-	if err := d.wg.ConfigureDevice(cfg.Interface, wgtypes.Config{PrivateKey: &key, ListenPort: &port, ReplacePeers: true}); err != nil {
+	if err := d.configure(wgtypes.Config{PrivateKey: &key, ListenPort: &port, ReplacePeers: true}); err != nil {
 		return fail(fmt.Errorf("wireguard: configure %s: %w", cfg.Interface, err))
 	}
 	if d.link, err = netlink.LinkByName(cfg.Interface); err != nil {
@@ -142,6 +151,76 @@ func Open(cfg Config) (*Device, error) {
 		return fail(fmt.Errorf("wireguard: set %s up: %w", cfg.Interface, err))
 	}
 	return d, nil
+}
+
+// OpenNetstack runs the gateway rootless: wireguard-go over a userspace
+// network stack instead of a TUN device, so no root, no interface and no
+// routes. Programs reach the mesh through Stack (Listen, Dial); the stock wg
+// tool cannot see this device (there is no UAPI socket), the agent's status
+// and metrics can. cfg.Interface only names it in logs.
+func OpenNetstack(cfg Config) (*Device, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	key, err := LoadOrCreateKey(cfg.KeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("wireguard: %w", err)
+	}
+	st, err := netstack.New(device.DefaultMTU)
+	if err != nil {
+		return nil, fmt.Errorf("wireguard: %w", err)
+	}
+	d := &Device{cfg: cfg, log: cfg.Logger.With("interface", "netstack"), key: key, peers: map[string]clusterstate.Peer{}, stack: st}
+	d.dev = device.NewDevice(st, conn.NewDefaultBind(), device.NewLogger(device.LogLevelError, "wireguard: "))
+	d.configure = func(c wgtypes.Config) error { return d.dev.IpcSet(uapiConfig(c)) }
+	port := cfg.ListenPort
+	if err := d.configure(wgtypes.Config{PrivateKey: &key, ListenPort: &port, ReplacePeers: true}); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("wireguard: configure netstack device: %w", err)
+	}
+	if err := d.dev.Up(); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("wireguard: up: %w", err)
+	}
+	return d, nil
+}
+
+// Stack is the userspace network of a netstack device (nil for a TUN one).
+func (d *Device) Stack() *netstack.Stack { return d.stack }
+
+// uapiConfig writes a configuration in the UAPI text protocol that
+// wireguard-go's IpcSet reads (what wgctrl sends over the socket).
+func uapiConfig(c wgtypes.Config) string {
+	var b strings.Builder
+	if c.PrivateKey != nil {
+		fmt.Fprintf(&b, "private_key=%s\n", hex.EncodeToString(c.PrivateKey[:]))
+	}
+	if c.ListenPort != nil {
+		fmt.Fprintf(&b, "listen_port=%d\n", *c.ListenPort)
+	}
+	if c.ReplacePeers {
+		b.WriteString("replace_peers=true\n")
+	}
+	for _, p := range c.Peers {
+		fmt.Fprintf(&b, "public_key=%s\n", hex.EncodeToString(p.PublicKey[:]))
+		if p.Remove {
+			b.WriteString("remove=true\n")
+			continue
+		}
+		if p.Endpoint != nil {
+			fmt.Fprintf(&b, "endpoint=%s\n", p.Endpoint.String())
+		}
+		if p.PersistentKeepaliveInterval != nil {
+			fmt.Fprintf(&b, "persistent_keepalive_interval=%d\n", int(p.PersistentKeepaliveInterval.Seconds()))
+		}
+		if p.ReplaceAllowedIPs {
+			b.WriteString("replace_allowed_ips=true\n")
+		}
+		for _, ip := range p.AllowedIPs {
+			fmt.Fprintf(&b, "allowed_ip=%s\n", ip.String())
+		}
+	}
+	return b.String()
 }
 
 // Close removes the interface.
@@ -167,6 +246,27 @@ func (d *Device) Gateway() clusterstate.Gateway {
 
 // SetSelf gives the interface its mesh address and routes the mesh into it.
 func (d *Device) SetSelf(s clusterstate.Self) error {
+	if d.stack != nil {
+		// Every destination already routes into the tunnel; service IPs
+		// become local while the proxy listens on them.
+		pf, err := netip.ParsePrefix(s.Address)
+		if err != nil {
+			return fmt.Errorf("wireguard: address %q: %w", s.Address, err)
+		}
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if pf.Addr() == d.self {
+			return nil
+		}
+		if err := d.stack.AddAddress(pf.Addr()); err != nil {
+			return fmt.Errorf("wireguard: %w", err)
+		}
+		if d.self.IsValid() {
+			d.stack.RemoveAddress(d.self)
+		}
+		d.self = pf.Addr()
+		return nil
+	}
 	addr, err := netlink.ParseAddr(s.Address)
 	if err != nil {
 		return fmt.Errorf("wireguard: address %q: %w", s.Address, err)
@@ -245,7 +345,7 @@ func (d *Device) UpsertPeer(p clusterstate.Peer) error {
 			peers = append(peers, wgtypes.PeerConfig{PublicKey: oldKey, Remove: true})
 		}
 	}
-	if err := d.wg.ConfigureDevice(d.cfg.Interface, wgtypes.Config{Peers: peers}); err != nil {
+	if err := d.configure(wgtypes.Config{Peers: peers}); err != nil {
 		return fmt.Errorf("wireguard: peer %s: %w", p.ID, err)
 	}
 	d.peers[p.ID] = p
@@ -279,7 +379,7 @@ func (d *Device) UpsertPeers(ps []clusterstate.Peer) error {
 	if len(cfgs) == 0 {
 		return nil
 	}
-	if err := d.wg.ConfigureDevice(d.cfg.Interface, wgtypes.Config{Peers: cfgs}); err != nil {
+	if err := d.configure(wgtypes.Config{Peers: cfgs}); err != nil {
 		return fmt.Errorf("wireguard: %d peers: %w", len(applied), err)
 	}
 	for _, p := range applied {
@@ -310,7 +410,7 @@ func (d *Device) RemovePeer(id string) error {
 	}
 	key, err := wgtypes.ParseKey(old.PublicKey)
 	if err == nil {
-		if err := d.wg.ConfigureDevice(d.cfg.Interface, wgtypes.Config{Peers: []wgtypes.PeerConfig{{PublicKey: key, Remove: true}}}); err != nil {
+		if err := d.configure(wgtypes.Config{Peers: []wgtypes.PeerConfig{{PublicKey: key, Remove: true}}}); err != nil {
 			return fmt.Errorf("wireguard: remove peer %s: %w", id, err)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -30,6 +31,7 @@ import (
 	"weft.dev/agent/converge"
 	"weft.dev/agent/dns"
 	"weft.dev/agent/enrol"
+	"weft.dev/agent/netstack"
 	"weft.dev/agent/proxy"
 	"weft.dev/agent/telemetry"
 	"weft.dev/agent/wireguard"
@@ -40,7 +42,7 @@ type options struct {
 	server, cluster, secret, stateDir, endpoint, natsURL string
 	iface                                                string
 	listenPort                                           int
-	proxy                                                bool
+	proxy, netstack                                      bool
 	dnsListen                                            string
 	httpListen, natsCreds                                string
 }
@@ -78,13 +80,20 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.IntVar(&o.listenPort, "listen-port", 51820, "the gateway's WireGuard UDP port")
 	f.BoolVar(&o.proxy, "proxy", false, "serve the cluster's routes on their service IPs (which must be local addresses)")
 	f.StringVar(&o.dnsListen, "dns", "", "serve the team's names (CoreDNS with the weft plugin) on this host:port, e.g. 100.64.0.1:53")
+	f.BoolVar(&o.netstack, "netstack", false, "run the gateway rootless on a userspace network stack (no TUN, no root; for development): the proxy listens there")
 	f.StringVar(&o.httpListen, "http", "", "serve /healthz, /metrics and /status on this host:port, e.g. :9480")
 	f.StringVar(&o.natsCreds, "nats-creds", "", "a NATS credentials file (user JWT and seed) for an external NATS; replaces the enrolment's user and password")
 	_ = cmd.MarkFlagRequired("cluster")
 	return cmd
 }
 
+// meshRange is every team network's address space (DESIGN §2).
+var meshRange = netip.MustParsePrefix("100.64.0.0/10")
+
 func run(ctx context.Context, o *options, log *slog.Logger) error {
+	if o.netstack && o.iface != "" {
+		return errors.New("--netstack and --interface exclude each other: the gateway runs on one or the other")
+	}
 	if o.stateDir == "" {
 		o.stateDir = filepath.Join(".weft", "agent-"+o.cluster)
 	}
@@ -134,19 +143,41 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	}
 	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: key.PublicKey().String(), Endpoint: o.endpoint})
 	cfg := converge.Config{Cluster: o.cluster, Peers: rec, Routes: rec, DNS: rec, Version: "dev", Logger: log}
-	if o.iface != "" {
+	var stack *netstack.Stack
+	switch {
+	case o.netstack:
+		dev, err := wireguard.OpenNetstack(wireguard.Config{Interface: "netstack", KeyFile: keyFile, ListenPort: o.listenPort, Endpoint: o.endpoint, Logger: log})
+		if err != nil {
+			return err
+		}
+		defer dev.Close()
+		cfg.Peers, stack = dev, dev.Stack()
+		log.Info("gateway on a userspace network stack (rootless)", "listen-port", o.listenPort)
+	case o.iface != "":
 		dev, err := wireguard.Open(wireguard.Config{Interface: o.iface, KeyFile: keyFile, ListenPort: o.listenPort, Endpoint: o.endpoint, Logger: log})
 		if err != nil {
 			return err
 		}
 		defer dev.Close()
 		cfg.Peers = dev
-	} else {
-		log.Warn("no --interface: peers are recorded, not programmed")
+	default:
+		log.Warn("no --interface or --netstack: peers are recorded, not programmed")
 	}
 	var routeStats func() []proxy.RouteStats
 	if o.proxy {
-		p := proxy.New(proxy.Config{Logger: log})
+		pc := proxy.Config{Logger: log}
+		if stack != nil {
+			// Service IPs live on the userspace stack; intercepting devices
+			// are mesh addresses reached through it, backends are the host's.
+			pc.ListenTCP, pc.ListenUDP = stack.ListenTCP, stack.ListenUDP
+			pc.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+				if ap, err := netip.ParseAddrPort(addr); err == nil && meshRange.Contains(ap.Addr()) {
+					return stack.DialContext(ctx, network, addr)
+				}
+				return (&net.Dialer{}).DialContext(ctx, network, addr)
+			}
+		}
+		p := proxy.New(pc)
 		defer p.Close()
 		cfg.Routes = p
 		routeStats = p.Stats

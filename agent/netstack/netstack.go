@@ -1,0 +1,298 @@
+// Package netstack is a userspace IPv4 network for rootless WireGuard: on one
+// side a tun.Device that wireguard-go reads and writes packets through, on
+// the other Listen and Dial for the agent's proxy and the CLI, with no TUN
+// device, no routes and no root. Unlike a fixed-address stack, addresses
+// come and go at run time: the gateway's mesh address when the agent learns
+// it, and each service IP while the proxy listens on it.
+package netstack
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"sync"
+	"syscall"
+
+	"golang.zx2c4.com/wireguard/tun"
+	"gvisor.dev/gvisor/pkg/buffer"
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/adapters/gonet"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
+	"gvisor.dev/gvisor/pkg/tcpip/link/channel"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/icmp"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
+)
+
+const nic tcpip.NICID = 1
+
+// Stack is one userspace network interface. It is the tun.Device handed to
+// wireguard-go: packets the tunnel decrypts are written into the stack, and
+// packets the stack sends are read by the tunnel.
+type Stack struct {
+	ep     *channel.Endpoint
+	s      *stack.Stack
+	mtu    int
+	events chan tun.Event
+	out    chan *buffer.View
+
+	mu     sync.Mutex
+	refs   map[netip.Addr]int // address → holders (the gateway, listeners)
+	closed bool
+	done   chan struct{}
+}
+
+// New returns a stack with no addresses; every destination routes into the
+// tunnel.
+func New(mtu int) (*Stack, error) {
+	st := &Stack{
+		ep: channel.New(1024, uint32(mtu), ""),
+		s: stack.New(stack.Options{
+			NetworkProtocols:   []stack.NetworkProtocolFactory{ipv4.NewProtocol},
+			TransportProtocols: []stack.TransportProtocolFactory{tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol4},
+			HandleLocal:        true,
+		}),
+		mtu:    mtu,
+		events: make(chan tun.Event, 1),
+		out:    make(chan *buffer.View, 256),
+		refs:   map[netip.Addr]int{},
+		done:   make(chan struct{}),
+	}
+	sack := tcpip.TCPSACKEnabled(true)
+	if err := st.s.SetTransportProtocolOption(tcp.ProtocolNumber, &sack); err != nil {
+		return nil, fmt.Errorf("netstack: tcp sack: %v", err)
+	}
+	st.ep.AddNotify(st)
+	if err := st.s.CreateNIC(nic, st.ep); err != nil {
+		return nil, fmt.Errorf("netstack: nic: %v", err)
+	}
+	st.s.AddRoute(tcpip.Route{Destination: header.IPv4EmptySubnet, NIC: nic})
+	st.events <- tun.EventUp
+	return st, nil
+}
+
+// AddAddress makes a local; each call needs one RemoveAddress.
+func (st *Stack) AddAddress(a netip.Addr) error {
+	if !a.Is4() {
+		return fmt.Errorf("netstack: %s: only IPv4 addresses", a)
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed {
+		return net.ErrClosed
+	}
+	if st.refs[a] == 0 {
+		pa := tcpip.ProtocolAddress{Protocol: ipv4.ProtocolNumber, AddressWithPrefix: tcpip.AddrFrom4(a.As4()).WithPrefix()}
+		if err := st.s.AddProtocolAddress(nic, pa, stack.AddressProperties{}); err != nil {
+			return fmt.Errorf("netstack: add %s: %v", a, err)
+		}
+	}
+	st.refs[a]++
+	return nil
+}
+
+// RemoveAddress drops one hold on a; the last one removes it.
+func (st *Stack) RemoveAddress(a netip.Addr) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.refs[a] == 0 {
+		return
+	}
+	st.refs[a]--
+	if st.refs[a] == 0 {
+		delete(st.refs, a)
+		_ = st.s.RemoveAddress(nic, tcpip.AddrFrom4(a.As4()))
+	}
+}
+
+// Addresses are the local addresses now.
+func (st *Stack) Addresses() []netip.Addr {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	out := make([]netip.Addr, 0, len(st.refs))
+	for a := range st.refs {
+		out = append(out, a)
+	}
+	return out
+}
+
+func full(ap netip.AddrPort) tcpip.FullAddress {
+	fa := tcpip.FullAddress{NIC: nic, Port: ap.Port()}
+	if ap.Addr().IsValid() && !ap.Addr().IsUnspecified() {
+		fa.Addr = tcpip.AddrFrom4(ap.Addr().As4())
+	}
+	return fa
+}
+
+func addrPort(network, addr string) (netip.AddrPort, error) {
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil {
+		return ap, fmt.Errorf("netstack: %s address %q: %w", network, addr, err)
+	}
+	if !ap.Addr().Unmap().Is4() {
+		return ap, fmt.Errorf("netstack: %s address %q: only IPv4", network, addr)
+	}
+	return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()), nil
+}
+
+// heldListener releases its address hold when closed.
+type heldListener struct {
+	net.Listener
+	release func()
+	once    sync.Once
+}
+
+func (l *heldListener) Close() error {
+	err := l.Listener.Close()
+	l.once.Do(l.release)
+	return err
+}
+
+type heldPacketConn struct {
+	net.PacketConn
+	release func()
+	once    sync.Once
+}
+
+func (c *heldPacketConn) Close() error {
+	err := c.PacketConn.Close()
+	c.once.Do(c.release)
+	return err
+}
+
+// ListenTCP listens on ip:port, making ip local while the listener is open.
+func (st *Stack) ListenTCP(addr string) (net.Listener, error) {
+	ap, err := addrPort("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.AddAddress(ap.Addr()); err != nil {
+		return nil, err
+	}
+	l, err := gonet.ListenTCP(st.s, full(ap), ipv4.ProtocolNumber)
+	if err != nil {
+		st.RemoveAddress(ap.Addr())
+		return nil, fmt.Errorf("netstack: listen tcp %s: %w", addr, err)
+	}
+	return &heldListener{Listener: l, release: func() { st.RemoveAddress(ap.Addr()) }}, nil
+}
+
+// ListenUDP listens on ip:port, making ip local while the socket is open.
+func (st *Stack) ListenUDP(addr string) (net.PacketConn, error) {
+	ap, err := addrPort("udp", addr)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.AddAddress(ap.Addr()); err != nil {
+		return nil, err
+	}
+	fa := full(ap)
+	c, err := gonet.DialUDP(st.s, &fa, nil, ipv4.ProtocolNumber)
+	if err != nil {
+		st.RemoveAddress(ap.Addr())
+		return nil, fmt.Errorf("netstack: listen udp %s: %w", addr, err)
+	}
+	return &heldPacketConn{PacketConn: c, release: func() { st.RemoveAddress(ap.Addr()) }}, nil
+}
+
+// DialContext connects through the tunnel ("tcp" or "udp", ip:port).
+func (st *Stack) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	ap, err := addrPort(network, addr)
+	if err != nil {
+		return nil, err
+	}
+	fa := full(ap)
+	switch network {
+	case "tcp", "tcp4":
+		return gonet.DialContextTCP(ctx, st.s, fa, ipv4.ProtocolNumber)
+	case "udp", "udp4":
+		return gonet.DialUDP(st.s, nil, &fa, ipv4.ProtocolNumber)
+	}
+	return nil, fmt.Errorf("netstack: dial %s: unsupported network", network)
+}
+
+// The tun.Device side, for wireguard-go.
+
+// Name is what wireguard-go logs.
+func (st *Stack) Name() (string, error) { return "netstack", nil }
+
+// File is nil: there is no kernel device.
+func (st *Stack) File() *os.File { return nil }
+
+// Events reports the device up once.
+func (st *Stack) Events() <-chan tun.Event { return st.events }
+
+// MTU is the stack's MTU.
+func (st *Stack) MTU() (int, error) { return st.mtu, nil }
+
+// BatchSize is one packet per read.
+func (st *Stack) BatchSize() int { return 1 }
+
+// Read hands wireguard-go the next packet the stack sends.
+func (st *Stack) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
+	select {
+	case v := <-st.out:
+		n, err := v.Read(bufs[0][offset:])
+		v.Release()
+		if err != nil {
+			return 0, err
+		}
+		sizes[0] = n
+		return 1, nil
+	case <-st.done:
+		return 0, os.ErrClosed
+	}
+}
+
+// Write delivers packets the tunnel decrypted into the stack.
+func (st *Stack) Write(bufs [][]byte, offset int) (int, error) {
+	for _, b := range bufs {
+		pkt := b[offset:]
+		if len(pkt) == 0 {
+			continue
+		}
+		if pkt[0]>>4 != 4 {
+			return 0, syscall.EAFNOSUPPORT
+		}
+		pb := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(pkt)})
+		st.ep.InjectInbound(header.IPv4ProtocolNumber, pb)
+		pb.DecRef()
+	}
+	return len(bufs), nil
+}
+
+// WriteNotify is the channel endpoint telling us the stack has a packet out.
+func (st *Stack) WriteNotify() {
+	pkt := st.ep.Read()
+	if pkt == nil {
+		return
+	}
+	v := pkt.ToView()
+	pkt.DecRef()
+	select {
+	case st.out <- v:
+	case <-st.done:
+		v.Release()
+	}
+}
+
+// Close shuts the stack; wireguard-go closes it when its device closes.
+func (st *Stack) Close() error {
+	st.mu.Lock()
+	if st.closed {
+		st.mu.Unlock()
+		return nil
+	}
+	st.closed = true
+	st.mu.Unlock()
+	close(st.done)
+	st.s.RemoveNIC(nic)
+	st.s.Close()
+	st.ep.Close()
+	close(st.events)
+	return nil
+}

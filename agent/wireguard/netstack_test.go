@@ -1,0 +1,121 @@
+package wireguard_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"weft.dev/agent/wireguard"
+	"weft.dev/events/clusterstate"
+)
+
+func freeUDPPort(t *testing.T) int {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	return pc.LocalAddr().(*net.UDPAddr).Port
+}
+
+// Two rootless gateways (wireguard-go over userspace networking, no TUN,
+// no root) configured through the same API as the kernel-facing ones carry
+// TCP and UDP between their mesh addresses, and a service IP is reachable
+// exactly while something listens on it.
+func TestTwoNetstackGatewaysCarryTCPAndUDPWithoutRoot(t *testing.T) {
+	dir := t.TempDir()
+	open := func(name string, port int) *wireguard.Device {
+		d, err := wireguard.OpenNetstack(wireguard.Config{Interface: name, KeyFile: filepath.Join(dir, name+".key"), ListenPort: port})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(d.Close)
+		return d
+	}
+	pa, pb := freeUDPPort(t), freeUDPPort(t)
+	a, b := open("a", pa), open("b", pb)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(a.SetSelf(clusterstate.Self{Address: "100.64.0.1/32"}))
+	must(b.SetSelf(clusterstate.Self{Address: "100.64.0.2/32", ServiceRange: "100.80.16.0/20"}))
+	must(a.UpsertPeer(clusterstate.Peer{ID: "b", PublicKey: b.PublicKey(), AllowedIPs: []string{"100.64.0.2/32", "100.80.16.0/20"}, Endpoint: net.JoinHostPort("127.0.0.1", itoa(pb))}))
+	must(b.UpsertPeer(clusterstate.Peer{ID: "a", PublicKey: a.PublicKey(), AllowedIPs: []string{"100.64.0.1/32"}, Endpoint: net.JoinHostPort("127.0.0.1", itoa(pa))}))
+
+	echo := func(l net.Listener) {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() { defer c.Close(); _, _ = io.Copy(c, c) }()
+		}
+	}
+	l, err := b.Stack().ListenTCP("100.64.0.2:7000")
+	must(err)
+	defer l.Close()
+	go echo(l)
+	roundTrip := func(network, addr string) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		c, err := a.Stack().DialContext(ctx, network, addr)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		if _, err := c.Write([]byte("ping")); err != nil {
+			return err
+		}
+		buf := make([]byte, 4)
+		if _, err := io.ReadFull(c, buf); err != nil {
+			return err
+		}
+		if string(buf) != "ping" {
+			t.Fatalf("%s %s echoed %q", network, addr, buf)
+		}
+		return nil
+	}
+	must(roundTrip("tcp", "100.64.0.2:7000"))
+
+	// UDP to a service IP: local on B only while B listens there.
+	pc, err := b.Stack().ListenUDP("100.80.16.5:53")
+	must(err)
+	go func() {
+		buf := make([]byte, 1500)
+		for {
+			n, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			_, _ = pc.WriteTo(buf[:n], from)
+		}
+	}()
+	must(roundTrip("udp", "100.80.16.5:53"))
+	tl, err := b.Stack().ListenTCP("100.80.16.5:80")
+	must(err)
+	go echo(tl)
+	must(roundTrip("tcp", "100.80.16.5:80"))
+	pc.Close()
+	tl.Close()
+	for _, addr := range b.Stack().Addresses() {
+		if addr.String() == "100.80.16.5" {
+			t.Fatal("a service IP stayed local after its listeners closed")
+		}
+	}
+	if err := roundTrip("tcp", "100.80.16.5:80"); err == nil {
+		t.Fatal("a closed service IP still answers")
+	}
+	// The mesh address is still there, and so is the session.
+	must(roundTrip("tcp", "100.64.0.2:7000"))
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,158 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"weft.dev/agent/wireguard"
+	"weft.dev/events/clusterstate"
+)
+
+// A rootless agent (--netstack: wireguard-go on a userspace network, no TUN
+// and no routes) serves an app to a device over the mesh: the device, itself
+// a userspace WireGuard peer here, reaches the app's service IP through the
+// gateway, an intercept sends the app's connections back to the device, and
+// stopping it restores the backend. Nothing here needs root.
+func TestARootlessAgentServesAnAppAndAnInterceptOverTheMesh(t *testing.T) {
+	backend, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer backend.Close()
+	go serveEcho(backend, "the-backend")
+
+	s := startServer(t, "--nats-listen", "127.0.0.1:0")
+	c := newCLI(t)
+	c.ok("login", "--server", s.URL, "--token", s.Token)
+	c.ok("team", "create", "acme", "--display-name", "Acme")
+	created := c.json("cluster", "create", "eu-1")
+	clusterID, _ := find(created, "id").(string)
+	secret, _ := find(created, "enrolmentSecret").(string)
+	c.ok("env", "create", "prod", "--cluster", "eu-1")
+	app := c.json("app", "create", "echo", "--env", "prod", "--port", "80", "--backend", backend.Addr().String())
+	serviceIP, _ := find(app, "serviceIp").(string)
+
+	// The device: a key made here, only the public half registered.
+	dir := t.TempDir()
+	devPort := freeUDPPortE2E(t)
+	dev, err := wireguard.OpenNetstack(wireguard.Config{Interface: "laptop", KeyFile: filepath.Join(dir, "laptop.key"), ListenPort: devPort})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dev.Close()
+	reg := c.json("device", "create", "laptop", "--public-key", dev.PublicKey())
+	devIP, _ := find(reg, "ip").(string)
+	if err := dev.SetSelf(clusterstate.Self{Address: devIP + "/32"}); err != nil {
+		t.Fatal(err)
+	}
+
+	gwPort := freeUDPPortE2E(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	agent := exec.CommandContext(ctx, filepath.Join(binaries(t), "weft-agent"), "--server", s.URL, "--cluster", clusterID,
+		"--enrolment-secret", secret, "--state-dir", t.TempDir(), "--netstack", "--proxy",
+		"--listen-port", fmt.Sprint(gwPort), "--endpoint", fmt.Sprintf("127.0.0.1:%d", gwPort))
+	var logs lockedBuffer
+	agent.Stdout, agent.Stderr = &logs, &logs
+	if err := agent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cancel()
+		_ = agent.Wait()
+		if t.Failed() {
+			t.Logf("weft-agent:\n%s", logs.String())
+		}
+	}()
+
+	// The gateway the agent reported becomes the device's peer, as weft
+	// device connect does.
+	var gw map[string]any
+	eventually(t, "the rootless gateway reports its key", func() (bool, string) {
+		out, _, _ := c.run("cluster", "get", "eu-1", "-o", "json")
+		gw = nil
+		for _, o := range objects(jsonOf(out), "gatewayIp", "serviceRange", "publicKey") {
+			gw = o
+		}
+		return gw != nil && gw["publicKey"] != nil && gw["publicKey"] != "", out
+	})
+	if err := dev.UpsertPeer(clusterstate.Peer{ID: clusterID, PublicKey: gw["publicKey"].(string),
+		AllowedIPs: []string{gw["gatewayIp"].(string) + "/32", gw["serviceRange"].(string)},
+		Endpoint:   fmt.Sprintf("127.0.0.1:%d", gwPort), Keepalive: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ask := func() string {
+		cctx, ccancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer ccancel()
+		conn, err := dev.Stack().DialContext(cctx, "tcp", net.JoinHostPort(serviceIP, "80"))
+		if err != nil {
+			return err.Error()
+		}
+		defer conn.Close()
+		_ = conn.SetDeadline(time.Now().Add(3 * time.Second))
+		b, _ := io.ReadAll(conn)
+		return string(b)
+	}
+	eventually(t, "the device reaches the app through the rootless gateway", func() (bool, string) {
+		got := ask()
+		return strings.Contains(got, "echo from the-backend"), got
+	})
+
+	// An intercept: the gateway dials the device's mesh address through its
+	// userspace stack.
+	l, err := dev.Stack().ListenTCP(net.JoinHostPort(devIP, "3000"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go serveEcho(l, "the-laptop")
+	ic := c.json("intercept", "start", "echo", "--env", "prod", "--port", "80", "--device", "laptop", "--target-port", "3000", "--wait", "--wait-timeout", "30s")
+	eventually(t, "the intercept answers from the device", func() (bool, string) {
+		got := ask()
+		return strings.Contains(got, "echo from the-laptop"), got
+	})
+	icID, _ := find(ic, "id").(string)
+	c.ok("intercept", "stop", icID, "--wait", "--wait-timeout", "30s")
+	eventually(t, "stopping restores the backend", func() (bool, string) {
+		got := ask()
+		return strings.Contains(got, "echo from the-backend"), got
+	})
+	if os.Geteuid() == 0 {
+		t.Log("(ran as root, but used no root-only facility: no TUN, no netlink, no namespaces)")
+	}
+}
+
+func serveEcho(l net.Listener, name string) {
+	for {
+		conn, err := l.Accept()
+		if err != nil {
+			return
+		}
+		go func() { defer conn.Close(); fmt.Fprintf(conn, "echo from %s\n", name) }()
+	}
+}
+
+func freeUDPPortE2E(t *testing.T) int {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	return pc.LocalAddr().(*net.UDPAddr).Port
+}
+
+func jsonOf(s string) any {
+	var v any
+	_ = json.Unmarshal([]byte(s), &v)
+	return v
+}
