@@ -85,6 +85,12 @@ func TestTwoNetstackGatewaysCarryTCPAndUDPWithoutRoot(t *testing.T) {
 		return nil
 	}
 	must(roundTrip("tcp", "100.64.0.2:7000"))
+	stats, err := a.PeerStats()
+	must(err)
+	if len(stats) != 1 || stats[0].PublicKey != b.PublicKey() || stats[0].LastHandshake.IsZero() || stats[0].RxBytes == 0 || stats[0].TxBytes == 0 ||
+		stats[0].Endpoint != net.JoinHostPort("127.0.0.1", itoa(pb)) || len(stats[0].AllowedIPs) != 2 {
+		t.Fatalf("A's view of its peer after a round trip: %+v", stats)
+	}
 
 	// UDP to a service IP: local on B only while B listens there.
 	pc, err := b.Stack().ListenUDP("100.80.16.5:53")

@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +40,9 @@ type Config struct {
 	ListenPort int    // UDP port peers reach this gateway on
 	Endpoint   string // host:port other gateways use, reported to weft
 	Logger     *slog.Logger
+	// OnAddress, in netstack mode, hears the mesh address once it is set
+	// (the agent serves DNS there).
+	OnAddress func(netip.Addr)
 }
 
 // Device is a running gateway interface.
@@ -55,6 +59,7 @@ type Device struct {
 	configure func(wgtypes.Config) error
 	stack     *netstack.Stack // netstack mode only
 	self      netip.Addr      // netstack mode: the mesh address held
+	kernel    bool            // a kernel WireGuard link, removed on Close
 
 	mu    sync.Mutex
 	peers map[string]clusterstate.Peer // id → what was applied
@@ -223,8 +228,141 @@ func uapiConfig(c wgtypes.Config) string {
 	return b.String()
 }
 
+// ErrNoKernel means the kernel cannot make a WireGuard interface here (no
+// module, or not allowed); wireguard-go in userspace can.
+var ErrNoKernel = errors.New("no kernel WireGuard")
+
+// OpenKernel creates a kernel WireGuard interface (where the kernel has the
+// module), configured through wgctrl like the userspace one.
+func OpenKernel(cfg Config) (*Device, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Interface == "" || len(cfg.Interface) > 15 {
+		return nil, fmt.Errorf("wireguard: interface name %q must be 1-15 bytes", cfg.Interface)
+	}
+	key, err := LoadOrCreateKey(cfg.KeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("wireguard: %w", err)
+	}
+	la := netlink.NewLinkAttrs()
+	la.Name = cfg.Interface
+	if err := netlink.LinkAdd(&netlink.Wireguard{LinkAttrs: la}); err != nil {
+		return nil, fmt.Errorf("wireguard: create %s: %w: %v", cfg.Interface, ErrNoKernel, err)
+	}
+	d := &Device{cfg: cfg, log: cfg.Logger.With("interface", cfg.Interface), key: key, peers: map[string]clusterstate.Peer{}, kernel: true}
+	fail := func(err error) (*Device, error) {
+		d.Close()
+		return nil, err
+	}
+	if d.link, err = netlink.LinkByName(cfg.Interface); err != nil {
+		return fail(fmt.Errorf("wireguard: %s: %w", cfg.Interface, err))
+	}
+	if d.wg, err = wgctrl.New(); err != nil {
+		return fail(fmt.Errorf("wireguard: wgctrl: %w", err))
+	}
+	d.configure = func(c wgtypes.Config) error { return d.wg.ConfigureDevice(cfg.Interface, c) }
+	port := cfg.ListenPort
+	if err := d.configure(wgtypes.Config{PrivateKey: &key, ListenPort: &port, ReplacePeers: true}); err != nil {
+		return fail(fmt.Errorf("wireguard: configure %s: %w", cfg.Interface, err))
+	}
+	if err := netlink.LinkSetUp(d.link); err != nil {
+		return fail(fmt.Errorf("wireguard: set %s up: %w", cfg.Interface, err))
+	}
+	return d, nil
+}
+
+// PeerStat is one peer's live state.
+type PeerStat struct {
+	PublicKey     string
+	Endpoint      string
+	AllowedIPs    []string
+	LastHandshake time.Time
+	RxBytes       int64
+	TxBytes       int64
+}
+
+// PeerStats reads every peer's endpoint, last handshake and traffic.
+func (d *Device) PeerStats() ([]PeerStat, error) {
+	if d.dev == nil { // kernel
+		dev, err := d.wg.Device(d.cfg.Interface)
+		if err != nil {
+			return nil, fmt.Errorf("wireguard: %s: %w", d.cfg.Interface, err)
+		}
+		out := make([]PeerStat, 0, len(dev.Peers))
+		for _, p := range dev.Peers {
+			ps := PeerStat{PublicKey: p.PublicKey.String(), LastHandshake: p.LastHandshakeTime, RxBytes: p.ReceiveBytes, TxBytes: p.TransmitBytes}
+			if p.Endpoint != nil {
+				ps.Endpoint = p.Endpoint.String()
+			}
+			for _, n := range p.AllowedIPs {
+				ps.AllowedIPs = append(ps.AllowedIPs, n.String())
+			}
+			out = append(out, ps)
+		}
+		return out, nil
+	}
+	raw, err := d.dev.IpcGet()
+	if err != nil {
+		return nil, fmt.Errorf("wireguard: read device: %w", err)
+	}
+	return parseUAPI(raw), nil
+}
+
+// parseUAPI reads the peers of a UAPI "get" answer.
+func parseUAPI(raw string) []PeerStat {
+	var out []PeerStat
+	var cur *PeerStat
+	var sec, nsec int64
+	flush := func() {
+		if cur != nil {
+			if sec != 0 || nsec != 0 {
+				cur.LastHandshake = time.Unix(sec, nsec)
+			}
+			out = append(out, *cur)
+		}
+	}
+	for _, line := range strings.Split(raw, "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		switch k {
+		case "public_key":
+			flush()
+			cur, sec, nsec = &PeerStat{}, 0, 0
+			if b, err := hex.DecodeString(v); err == nil && len(b) == wgtypes.KeyLen {
+				cur.PublicKey = wgtypes.Key(b).String()
+			}
+		}
+		if cur == nil {
+			continue
+		}
+		n, _ := strconv.ParseInt(v, 10, 64)
+		switch k {
+		case "endpoint":
+			cur.Endpoint = v
+		case "allowed_ip":
+			cur.AllowedIPs = append(cur.AllowedIPs, v)
+		case "last_handshake_time_sec":
+			sec = n
+		case "last_handshake_time_nsec":
+			nsec = n
+		case "rx_bytes":
+			cur.RxBytes = n
+		case "tx_bytes":
+			cur.TxBytes = n
+		}
+	}
+	flush()
+	return out
+}
+
 // Close removes the interface.
 func (d *Device) Close() {
+	if d.kernel && d.link != nil {
+		_ = netlink.LinkDel(d.link)
+	}
 	if d.uapi != nil {
 		_ = d.uapi.Close()
 	}
@@ -265,6 +403,9 @@ func (d *Device) SetSelf(s clusterstate.Self) error {
 			d.stack.RemoveAddress(d.self)
 		}
 		d.self = pf.Addr()
+		if d.cfg.OnAddress != nil {
+			d.cfg.OnAddress(d.self)
+		}
 		return nil
 	}
 	addr, err := netlink.ParseAddr(s.Address)

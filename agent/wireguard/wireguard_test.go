@@ -5,11 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -345,5 +347,35 @@ func TestAKeyFileOthersCanReadIsRefused(t *testing.T) {
 	again, err := wireguard.LoadOrCreateKey(made)
 	if err != nil || again != k {
 		t.Fatalf("the key changed on reload: %v", err)
+	}
+}
+
+// Where the kernel has WireGuard the interface is a kernel link, removed on
+// Close; where it has not (this machine), the attempt fails as ErrNoKernel,
+// which tells callers to fall back to wireguard-go.
+func TestKernelWireGuardIsUsedWhereTheKernelHasItElseErrNoKernel(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("creating links needs root")
+	}
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	name := "wk" + hex.EncodeToString(b)
+	d, err := wireguard.OpenKernel(wireguard.Config{Interface: name, KeyFile: filepath.Join(t.TempDir(), "k.key"), ListenPort: 0})
+	if err != nil {
+		if !errors.Is(err, wireguard.ErrNoKernel) {
+			t.Fatalf("a failed kernel attempt must say ErrNoKernel: %v", err)
+		}
+		if _, lerr := net.InterfaceByName(name); lerr == nil {
+			t.Fatal("a failed kernel attempt left an interface behind")
+		}
+		t.Logf("no kernel WireGuard here: %v", err)
+		return
+	}
+	if _, err := net.InterfaceByName(name); err != nil {
+		t.Fatalf("kernel interface: %v", err)
+	}
+	d.Close()
+	if _, err := net.InterfaceByName(name); err == nil {
+		t.Fatal("Close left the kernel interface")
 	}
 }
