@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/proxy"
+
 	"weft.dev/agent/wireguard"
 	"weft.dev/events/clusterstate"
 )
@@ -155,4 +157,117 @@ func jsonOf(s string) any {
 	var v any
 	_ = json.Unmarshal([]byte(s), &v)
 	return v
+}
+
+// weft device connect --netstack, rootless: started before any gateway
+// exists, it learns the gateway from the live subscription (its poll is an
+// hour away), and local programs reach the app through its SOCKS5 proxy by
+// address and by name (the team's DNS, asked over the mesh); an intercept
+// reaches a local server through --expose; weft device status shows it.
+func TestARootlessDeviceConnectReachesAppsByNameThroughSOCKSAndServesAnIntercept(t *testing.T) {
+	backend, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer backend.Close()
+	go serveEcho(backend, "the-backend")
+	local, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer local.Close()
+	go serveEcho(local, "the-laptop")
+	_, localPort, _ := net.SplitHostPort(local.Addr().String())
+
+	s := startServer(t, "--nats-listen", "127.0.0.1:0")
+	c := newCLI(t)
+	c.ok("login", "--server", s.URL, "--token", s.Token)
+	c.ok("team", "create", "acme", "--display-name", "Acme")
+	created := c.json("cluster", "create", "eu-1")
+	clusterID, _ := find(created, "id").(string)
+	secret, _ := find(created, "enrolmentSecret").(string)
+	c.ok("env", "create", "prod", "--cluster", "eu-1")
+	app := c.json("app", "create", "echo", "--env", "prod", "--port", "80", "--backend", backend.Addr().String())
+	serviceIP, _ := find(app, "serviceIp").(string)
+
+	socksAddr := freeUDPAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	connect := exec.CommandContext(ctx, c.bin, "device", "connect", "laptop", "--netstack", "--socks", socksAddr,
+		"--expose", localPort, "--sync-every", "1h")
+	connect.Env = append(os.Environ(), "WEFT_CONFIG="+c.config)
+	var connectOut lockedBuffer
+	connect.Stdout, connect.Stderr = &connectOut, &connectOut
+	if err := connect.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = connect.Process.Signal(os.Interrupt)
+		_ = connect.Wait()
+		if t.Failed() {
+			t.Logf("weft device connect:\n%s", connectOut.String())
+		}
+	}()
+	eventually(t, "connect comes up", func() (bool, string) {
+		return strings.Contains(connectOut.String(), "SOCKS5 proxy"), connectOut.String()
+	})
+
+	// Only now does the cluster's gateway start.
+	gwPort := freeUDPPortE2E(t)
+	dnsAddr := freeUDPAddr(t)
+	agent := exec.CommandContext(ctx, filepath.Join(binaries(t), "weft-agent"), "--server", s.URL, "--cluster", clusterID,
+		"--enrolment-secret", secret, "--state-dir", t.TempDir(), "--netstack", "--proxy", "--dns", dnsAddr,
+		"--listen-port", fmt.Sprint(gwPort), "--endpoint", fmt.Sprintf("127.0.0.1:%d", gwPort))
+	var logs lockedBuffer
+	agent.Stdout, agent.Stderr = &logs, &logs
+	if err := agent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cancel()
+		_ = agent.Wait()
+		if t.Failed() {
+			t.Logf("weft-agent:\n%s", logs.String())
+		}
+	}()
+
+	client, err := proxy.SOCKS5("tcp", socksAddr, nil, proxy.Direct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	via := func(addr string) string {
+		conn, err := client.Dial("tcp", addr)
+		if err != nil {
+			return err.Error()
+		}
+		defer conn.Close()
+		_ = conn.SetDeadline(time.Now().Add(3 * time.Second))
+		b, _ := io.ReadAll(conn)
+		return string(b)
+	}
+	eventually(t, "the gateway arrives by subscription and the app answers through SOCKS", func() (bool, string) {
+		got := via(net.JoinHostPort(serviceIP, "80"))
+		return strings.Contains(got, "echo from the-backend"), got
+	})
+	if got := via("echo.prod.acme.weft.internal:80"); !strings.Contains(got, "echo from the-backend") {
+		t.Fatalf("by name through SOCKS: %s", got)
+	}
+	c.ok("intercept", "start", "echo", "--env", "prod", "--port", "80", "--device", "laptop", "--target-port", localPort, "--wait", "--wait-timeout", "30s")
+	eventually(t, "the intercept answers from the local server", func() (bool, string) {
+		got := via(net.JoinHostPort(serviceIP, "80"))
+		return strings.Contains(got, "echo from the-laptop"), got
+	})
+
+	status := c.json("device", "status", "laptop")
+	if mode, _ := find(status, "mode").(string); !strings.Contains(mode, "netstack") {
+		t.Errorf("status mode %q", mode)
+	}
+	if sub, _ := find(status, "subscription").(string); sub != "live" {
+		t.Errorf("status subscription %q", sub)
+	}
+	if hs, _ := find(status, "lastHandshake").(string); hs == "" {
+		t.Errorf("status shows no handshake with the gateway: %v", status)
+	}
+	table := c.ok("device", "status")
+	mustContain(t, "device status", table, "device laptop (team acme)", "gateways: live", "eu-1", "127.0.0.1:"+fmt.Sprint(gwPort))
 }

@@ -146,7 +146,13 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	var stack *netstack.Stack
 	switch {
 	case o.netstack:
-		dev, err := wireguard.OpenNetstack(wireguard.Config{Interface: "netstack", KeyFile: keyFile, ListenPort: o.listenPort, Endpoint: o.endpoint, Logger: log})
+		wcfg := wireguard.Config{Interface: "netstack", KeyFile: keyFile, ListenPort: o.listenPort, Endpoint: o.endpoint, Logger: log}
+		if o.dnsListen != "" {
+			// CoreDNS binds host sockets only; the mesh asks the gateway's
+			// address, so relay its port 53 to the server on the host.
+			wcfg.OnAddress = func(a netip.Addr) { go relayDNS(ctx, stack, a, o.dnsListen, log) }
+		}
+		dev, err := wireguard.OpenNetstack(wcfg)
 		if err != nil {
 			return err
 		}
@@ -213,6 +219,42 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	}
 	go dumpState(ctx, a, o.stateDir, log)
 	return a.Run(ctx, nc)
+}
+
+// relayDNS answers UDP queries to the gateway's mesh address (port 53) on
+// the userspace stack by asking the agent's CoreDNS on the host.
+func relayDNS(ctx context.Context, st *netstack.Stack, gw netip.Addr, server string, log *slog.Logger) {
+	pc, err := st.ListenUDP(netip.AddrPortFrom(gw, 53).String())
+	if err != nil {
+		log.Warn("dns on the mesh address not served", "err", err)
+		return
+	}
+	go func() { <-ctx.Done(); _ = pc.Close() }()
+	buf := make([]byte, 65535)
+	for {
+		n, from, err := pc.ReadFrom(buf)
+		if err != nil {
+			return
+		}
+		q := append([]byte(nil), buf[:n]...)
+		go func() {
+			c, err := net.DialTimeout("udp", server, 2*time.Second)
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+			if _, err := c.Write(q); err != nil {
+				return
+			}
+			ans := make([]byte, 65535)
+			m, err := c.Read(ans)
+			if err != nil {
+				return
+			}
+			_, _ = pc.WriteTo(ans[:m], from)
+		}()
+	}
 }
 
 // dumpState writes what the agent converged to, for operators and tests.

@@ -203,6 +203,6 @@ the WireGuard public key: the private key never leaves the device.`,
 		},
 	}
 	wait.register(del)
-	cmd.AddCommand(create, list, get, rotate, del, a.deviceConfigCmd(), a.deviceConnectCmd())
+	cmd.AddCommand(create, list, get, rotate, del, a.deviceConfigCmd(), a.deviceConnectCmd(), a.deviceStatusCmd())
 	return cmd
 }

@@ -2,7 +2,9 @@ package command
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -20,39 +22,57 @@ import (
 const meshPrefix = "100.64.0.0/10"
 
 func (a *app) deviceConnectCmd() *cobra.Command {
-	var keyFile, iface string
+	var keyFile, iface, socksAddr string
 	var port int
 	var every time.Duration
 	var netstack bool
+	var expose []int
 	cmd := &cobra.Command{
 		Use:   "connect NAME",
-		Short: "Bring this machine into the team network as device NAME (userspace WireGuard)",
+		Short: "Bring this machine into the team network as device NAME (WireGuard)",
 		Long: `connect makes this machine's key pair on first use (the private key never
-leaves it), registers the public key for device NAME, and runs a WireGuard
-interface (wireguard-go, in this process; needs root) whose peers are the
-team's cluster gateways. It keeps the peers in sync while it runs and prints
-what changes. Stop it with Ctrl-C.`,
+leaves it), registers the public key for device NAME, and brings up a
+WireGuard tunnel whose peers are the team's cluster gateways: a kernel
+WireGuard interface where the kernel has it, else wireguard-go in this
+process (both need root), or with --netstack a rootless userspace tunnel
+that local programs use through a SOCKS5 proxy (--socks) and that forwards
+connections to this device's mesh address to local ports (--expose, for
+intercepts). Gateways are kept in sync as they change (a live subscription,
+with --sync-every as the fallback poll); weft device status shows the tunnel
+from another terminal. Stop it with Ctrl-C.`,
 		Example: `  sudo weft device connect laptop
-  sudo weft device connect laptop --interface weft1 --sync-every 2s`,
+  sudo weft device connect laptop --interface weft1
+  weft device connect laptop --netstack --socks 127.0.0.1:1080 --expose 3000
+  curl --socks5-hostname 127.0.0.1:1080 http://api.prod.acme.weft.internal/`,
 		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
 			if err := checkName("device", name); err != nil {
 				return err
 			}
-			if netstack {
-				return &Error{Err: fmt.Errorf("--netstack is not built yet"), Code: ExitUsage, Hint: "run as root without --netstack, or use weft device config with your own WireGuard"}
+			for _, p := range expose {
+				if p < 1 || p > 65535 {
+					return usage(fmt.Errorf("--expose %d: a port is 1-65535", p))
+				}
+			}
+			if !netstack && (socksAddr != "" || len(expose) > 0) {
+				return usage(errors.New("--socks and --expose need --netstack (a kernel or TUN interface is reachable directly)"))
+			}
+			if socksAddr != "" {
+				if _, _, err := net.SplitHostPort(socksAddr); err != nil {
+					return usage(fmt.Errorf("--socks %q: want host:port", socksAddr))
+				}
 			}
 			c, ep, err := a.client(true)
 			if err != nil {
 				return err
 			}
+			cfgPath, err := a.configPath()
+			if err != nil {
+				return err
+			}
 			if keyFile == "" {
-				p, err := a.configPath()
-				if err != nil {
-					return err
-				}
-				keyFile = filepath.Join(filepath.Dir(p), "keys", ep.Team+"-"+name+".key")
+				keyFile = filepath.Join(filepath.Dir(cfgPath), "keys", ep.Team+"-"+name+".key")
 			}
 			if _, public, _, err := deviceKey(keyFile); err != nil {
 				return err
@@ -63,28 +83,54 @@ what changes. Stop it with Ctrl-C.`,
 			if err != nil {
 				return err
 			}
-			wg, err := wireguard.Open(wireguard.Config{Interface: iface, KeyFile: keyFile, ListenPort: port})
+			wg, mode, err := openTunnel(wireguard.Config{Interface: iface, KeyFile: keyFile, ListenPort: port}, netstack)
 			if err != nil {
-				return &Error{Err: err, Code: ExitError, Hint: "connect needs root (or use weft device config with your own WireGuard)"}
+				return err
 			}
 			defer wg.Close()
 			if err := wg.SetSelf(clusterstate.Self{Address: dev.Ip + "/32", MeshRoutes: []string{meshPrefix}}); err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "device %s is %s on %s\n", name, dev.Ip, iface)
+			where := iface
+			if netstack {
+				where = "a userspace network (no interface)"
+			}
+			fmt.Fprintf(out, "device %s is %s on %s (%s)\n", name, dev.Ip, where, mode)
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			st := &connectStatus{Device: name, Team: ep.Team, Address: dev.Ip, Mode: mode, Interface: where, PID: os.Getpid()}
+			if netstack {
+				if err := a.serveNetstack(ctx, wg, dev.Ip, socksAddr, expose, st, out); err != nil {
+					return err
+				}
+			}
+			statusFile := statusPath(cfgPath, ep.Team, name)
+			defer os.Remove(statusFile)
+			changed := make(chan struct{}, 1)
+			go watchGateways(ctx, ep, changed, st)
 			have := map[string]clusterstate.Peer{}
-			for {
+			sync := func() {
 				if err := a.syncGateways(ctx, c, ep.Server, wg, have, func(line string) { fmt.Fprintln(out, line) }); err != nil && ctx.Err() == nil {
 					fmt.Fprintln(cmd.ErrOrStderr(), "sync:", err)
 				}
+				writeStatus(statusFile, st, wg, have)
+			}
+			sync()
+			poll, tick := time.NewTicker(every), time.NewTicker(2*time.Second)
+			defer poll.Stop()
+			defer tick.Stop()
+			for {
 				select {
 				case <-ctx.Done():
 					fmt.Fprintln(out, "disconnected")
 					return nil
-				case <-time.After(every):
+				case <-changed:
+					sync()
+				case <-poll.C:
+					sync()
+				case <-tick.C:
+					writeStatus(statusFile, st, wg, have)
 				}
 			}
 		},
@@ -92,9 +138,109 @@ what changes. Stop it with Ctrl-C.`,
 	cmd.Flags().StringVar(&keyFile, "key-file", "", "where this machine's private key is kept (default: in the CLI's config directory)")
 	cmd.Flags().StringVar(&iface, "interface", "weft0", "the WireGuard interface to create")
 	cmd.Flags().IntVar(&port, "listen-port", 0, "UDP port (0: any)")
-	cmd.Flags().DurationVar(&every, "sync-every", 5*time.Second, "how often to refresh the gateways")
-	cmd.Flags().BoolVar(&netstack, "netstack", false, "rootless userspace networking (not built yet)")
+	cmd.Flags().DurationVar(&every, "sync-every", 30*time.Second, "how often to re-read the gateways besides the live subscription")
+	cmd.Flags().BoolVar(&netstack, "netstack", false, "rootless: a userspace tunnel with no interface, used through --socks and --expose")
+	cmd.Flags().StringVar(&socksAddr, "socks", "127.0.0.1:1080", "with --netstack: a SOCKS5 proxy into the team network here")
+	cmd.Flags().IntSliceVar(&expose, "expose", nil, "with --netstack: forward connections to this device's mesh address on PORT to 127.0.0.1:PORT (repeatable)")
 	return cmd
+}
+
+// openTunnel picks the tunnel: netstack when asked, else kernel WireGuard
+// where the kernel has it, else wireguard-go.
+func openTunnel(cfg wireguard.Config, netstack bool) (*wireguard.Device, string, error) {
+	if netstack {
+		d, err := wireguard.OpenNetstack(cfg)
+		if err != nil {
+			return nil, "", err
+		}
+		return d, "userspace netstack, rootless", nil
+	}
+	d, kerr := wireguard.OpenKernel(cfg)
+	if kerr == nil {
+		return d, "kernel WireGuard", nil
+	}
+	d, err := wireguard.Open(cfg)
+	if err != nil {
+		return nil, "", &Error{Err: err, Code: ExitError, Hint: "connect needs root for an interface; without root use --netstack, or weft device config with your own WireGuard"}
+	}
+	mode := "wireguard-go (userspace)"
+	if !errors.Is(kerr, wireguard.ErrNoKernel) {
+		mode += ", kernel WireGuard failed: " + kerr.Error()
+	}
+	return d, mode, nil
+}
+
+// gatewayEvents change what a device's tunnel needs.
+var gatewayEvents = []string{"infra.cluster.created", "infra.cluster.deleted", "infra.cluster.enrolled", "infra.cluster.gateway-reported"}
+
+// watchGateways signals changed for every event that moves a gateway, over
+// the team's live event subscription; it reconnects with backoff, and the
+// caller's poll covers the gaps.
+func watchGateways(ctx context.Context, ep api.Endpoint, changed chan<- struct{}, st *connectStatus) {
+	backoff := time.Second
+	for ctx.Err() == nil {
+		began := time.Now()
+		err := subscribeGateways(ctx, ep, changed, st)
+		st.setLive(false, err)
+		if time.Since(began) > time.Minute {
+			backoff = time.Second
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 30*time.Second)
+	}
+}
+
+func subscribeGateways(ctx context.Context, ep api.Endpoint, changed chan<- struct{}, st *connectStatus) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ws, err := api.NewSubscriber(ep)
+	if err != nil {
+		return err
+	}
+	errs, err := ws.Start(ctx)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	events, _, err := api.TeamEvents(ctx, ws, gatewayEvents, nil)
+	if err != nil {
+		return err
+	}
+	st.setLive(true, nil)
+	// Anything missed while the subscription was down is read now.
+	notify(changed)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err, ok := <-errs:
+			if !ok {
+				return errors.New("subscription closed")
+			}
+			if err != nil {
+				return err
+			}
+		case msg, ok := <-events:
+			if !ok {
+				return errors.New("subscription closed")
+			}
+			if len(msg.Errors) > 0 {
+				return msg.Errors
+			}
+			notify(changed)
+		}
+	}
+}
+
+func notify(ch chan<- struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
 }
 
 // syncGateways makes the interface's peers the team's reported gateways.

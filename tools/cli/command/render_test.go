@@ -135,3 +135,17 @@ func TestCreateClusterPrintsTheEnrolmentCommandOnce(t *testing.T) {
 		t.Errorf("secret printed %d times", n)
 	}
 }
+
+func TestDeviceStatusMatchesGolden(t *testing.T) {
+	t.Parallel()
+	hs := at.Add(-42 * time.Second)
+	st := &connectStatus{Device: "laptop", Team: "acme", Address: "100.64.0.3", Mode: "userspace netstack, rootless", Interface: "a userspace network (no interface)",
+		Subscription: "live", Socks: "127.0.0.1:1080", Expose: []int{3000},
+		Peers: []peerStatus{
+			{Gateway: "eu-1", PublicKey: "hY3bJq2L6m1z8vWc0aQpR5sT7uVxYzA1bC2dE3fG4hI=", Endpoint: "203.0.113.7:51820", AllowedIPs: []string{"100.64.0.1/32", "100.80.0.0/20"}, LastHandshake: &hs, RxBytes: 123456, TxBytes: 2048},
+			{Gateway: "us-1", PublicKey: "aY3bJq2L6m1z8vWc0aQpR5sT7uVxYzA1bC2dE3fG4hI=", Endpoint: "198.51.100.2:51820", AllowedIPs: []string{"100.64.0.2/32", "100.80.16.0/20"}},
+		}}
+	var b bytes.Buffer
+	renderStatus(&b, st, at)
+	golden(t, "device-status.table", b.Bytes())
+}
