@@ -87,7 +87,11 @@ func (g *Gateway) compose(sdls map[string]string) (*snapshot, error) {
 			SubscriptionProtocol: engine.SubscriptionProtocolWS,
 		})
 	}
-	ctx, cancel := context.WithCancel(g.ctx)
+	// The engine outlives the gateway's own context: its resolver must keep
+	// running until the operations holding this snapshot have finished
+	// (unsubscribing talks to the resolver's event loop, and blocks forever
+	// once that loop has stopped), so only retire and release stop it.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(g.ctx))
 	factory := engine.NewFederationEngineConfigFactory(ctx, subs,
 		engine.WithFederationHttpClient(g.subgraphClient),
 		engine.WithFederationStreamingClient(g.subgraphClient),
