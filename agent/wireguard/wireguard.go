@@ -43,6 +43,11 @@ type Config struct {
 	// OnAddress, in netstack mode, hears the mesh address once it is set
 	// (the agent serves DNS there).
 	OnAddress func(netip.Addr)
+	// EndpointHints are roaming peers' endpoints (public key → host:port)
+	// learned before a restart. A restarted gateway has no session and no
+	// address for a device, which only re-handshakes after 15 s of silence;
+	// with a hint the gateway initiates at once.
+	EndpointHints map[string]string
 }
 
 // Device is a running gateway interface.
@@ -471,10 +476,53 @@ func peerConfig(p clusterstate.Peer) (wgtypes.PeerConfig, error) {
 	return pc, nil
 }
 
+// hinted is p with a learned endpoint (and a keepalive, which makes
+// wireguard-go initiate a handshake right away) when it has none of its
+// own; each hint is used once. Lock held.
+func (d *Device) hinted(p clusterstate.Peer) clusterstate.Peer {
+	if p.Endpoint != "" {
+		return p
+	}
+	if h, ok := d.cfg.EndpointHints[p.PublicKey]; ok {
+		delete(d.cfg.EndpointHints, p.PublicKey)
+		p.Endpoint = h
+		if p.Keepalive == 0 {
+			p.Keepalive = 25
+		}
+	}
+	return p
+}
+
+// LearnedEndpoints are the endpoints of peers that have none configured
+// (roaming devices), as the tunnel learned them from their handshakes.
+func (d *Device) LearnedEndpoints() (map[string]string, error) {
+	stats, err := d.PeerStats()
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	roaming := map[string]bool{}
+	for _, p := range d.peers {
+		if p.Endpoint == "" {
+			roaming[p.PublicKey] = true
+		}
+	}
+	d.mu.Unlock()
+	out := map[string]string{}
+	for _, s := range stats {
+		if roaming[s.PublicKey] && s.Endpoint != "" {
+			out[s.PublicKey] = s.Endpoint
+		}
+	}
+	return out, nil
+}
+
 // UpsertPeer adds or changes one peer; others are not touched. A peer whose
 // key changed is replaced (the old key is removed).
 func (d *Device) UpsertPeer(p clusterstate.Peer) error {
-	pc, err := peerConfig(p)
+	d.mu.Lock()
+	pc, err := peerConfig(d.hinted(p))
+	d.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("wireguard: %w", err)
 	}
@@ -505,7 +553,7 @@ func (d *Device) UpsertPeers(ps []clusterstate.Peer) error {
 		if old, ok := d.peers[p.ID]; ok && samePeer(old, p) {
 			continue
 		}
-		pc, err := peerConfig(p)
+		pc, err := peerConfig(d.hinted(p))
 		if err != nil {
 			return fmt.Errorf("wireguard: %w", err)
 		}

@@ -144,9 +144,11 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: key.PublicKey().String(), Endpoint: o.endpoint})
 	cfg := converge.Config{Cluster: o.cluster, Peers: rec, Routes: rec, DNS: rec, Version: "dev", Logger: log}
 	var stack *netstack.Stack
+	hintsFile := filepath.Join(o.stateDir, "endpoints.json")
 	switch {
 	case o.netstack:
-		wcfg := wireguard.Config{Interface: "netstack", KeyFile: keyFile, ListenPort: o.listenPort, Endpoint: o.endpoint, Logger: log}
+		wcfg := wireguard.Config{Interface: "netstack", KeyFile: keyFile, ListenPort: o.listenPort, Endpoint: o.endpoint, Logger: log,
+			EndpointHints: loadHints(hintsFile)}
 		if o.dnsListen != "" {
 			// CoreDNS binds host sockets only; the mesh asks the gateway's
 			// address, so relay its port 53 to the server on the host.
@@ -157,14 +159,17 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 			return err
 		}
 		defer dev.Close()
+		go keepHints(ctx, dev, hintsFile, log)
 		cfg.Peers, stack = dev, dev.Stack()
 		log.Info("gateway on a userspace network stack (rootless)", "listen-port", o.listenPort)
 	case o.iface != "":
-		dev, err := wireguard.Open(wireguard.Config{Interface: o.iface, KeyFile: keyFile, ListenPort: o.listenPort, Endpoint: o.endpoint, Logger: log})
+		dev, err := wireguard.Open(wireguard.Config{Interface: o.iface, KeyFile: keyFile, ListenPort: o.listenPort, Endpoint: o.endpoint, Logger: log,
+			EndpointHints: loadHints(hintsFile)})
 		if err != nil {
 			return err
 		}
 		defer dev.Close()
+		go keepHints(ctx, dev, hintsFile, log)
 		cfg.Peers = dev
 	default:
 		log.Warn("no --interface or --netstack: peers are recorded, not programmed")
@@ -219,6 +224,45 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	}
 	go dumpState(ctx, a, o.stateDir, log)
 	return a.Run(ctx, nc)
+}
+
+// loadHints reads the roaming peers' endpoints a previous run saw; none is
+// fine (a first start, or a file from an older agent).
+func loadHints(file string) map[string]string {
+	hints := map[string]string{}
+	if b, err := os.ReadFile(file); err == nil {
+		_ = json.Unmarshal(b, &hints)
+	}
+	return hints
+}
+
+// keepHints saves the roaming peers' endpoints every few seconds, so that
+// after a crash or restart the gateway can reach connected devices first.
+func keepHints(ctx context.Context, dev *wireguard.Device, file string, log *slog.Logger) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	last := ""
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		eps, err := dev.LearnedEndpoints()
+		if err != nil || len(eps) == 0 {
+			continue
+		}
+		b, _ := json.Marshal(eps)
+		if string(b) == last {
+			continue
+		}
+		tmp := file + ".tmp"
+		if err := os.WriteFile(tmp, b, 0o600); err != nil || os.Rename(tmp, file) != nil {
+			log.Warn("device endpoints not saved", "err", err)
+			continue
+		}
+		last = string(b)
+	}
 }
 
 // relayDNS answers UDP queries to the gateway's mesh address (port 53) on

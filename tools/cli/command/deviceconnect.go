@@ -55,7 +55,7 @@ from another terminal. Stop it with Ctrl-C.`,
 					return usage(fmt.Errorf("--expose %d: a port is 1-65535", p))
 				}
 			}
-			if !netstack && (socksAddr != "" || len(expose) > 0) {
+			if !netstack && (cmd.Flags().Changed("socks") || len(expose) > 0) {
 				return usage(errors.New("--socks and --expose need --netstack (a kernel or TUN interface is reachable directly)"))
 			}
 			if socksAddr != "" {
