@@ -1,6 +1,7 @@
 package messageoffice
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -29,33 +30,60 @@ type Desired map[string][]byte
 // It is a pure function of the topology, so rebuilding the topology from
 // the log gives the same streams.
 func DesiredState(tm *Team, clusterID, zone string) (Desired, error) {
-	c := tm.Clusters[clusterID]
-	if c == nil {
-		return nil, fmt.Errorf("desired state: no cluster %s in team %s", clusterID, tm.Slug)
-	}
-	out := Desired{}
-	put := func(kind, id string, v any) error {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("desired state of %s: %s %s: %w", clusterID, kind, id, err)
-		}
-		out[clusterstate.Subject(clusterID, kind, id)] = b
-		return nil
-	}
-	if err := put(clusterstate.KindSelf, "", clusterstate.Self{
-		ClusterID: c.ID, ClusterName: c.Name, Team: tm.Slug, Address: c.GatewayIP + "/32",
-		ServiceRange: c.ServiceRange, MeshRoutes: []string{MeshPrefix}, Zone: zone,
-	}); err != nil {
+	shared, err := sharedEntries(tm, zone)
+	if err != nil {
 		return nil, err
 	}
+	own, err := ownEntries(tm, clusterID, zone)
+	if err != nil {
+		return nil, err
+	}
+	out := Desired{}
+	for _, list := range [][]entry{own, shared} {
+		for _, e := range list {
+			if e.owner != clusterID {
+				out[clusterstate.Subject(clusterID, e.kind, e.id)] = e.data
+			}
+		}
+	}
+	return out, nil
+}
 
+// entry is one subject's value without its cluster: most of a team's
+// desired state (devices, names, the other gateways) is the same in every
+// cluster's stream, so it is encoded and hashed once per change, not once
+// per cluster.
+type entry struct {
+	kind, id string
+	owner    string // a cluster that must not get it (a gateway is not its own peer)
+	data     []byte
+	sum      [32]byte
+}
+
+func newEntry(kind, id, owner string, v any) (entry, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return entry{}, fmt.Errorf("desired state: %s %s: %w", kind, id, err)
+	}
+	return entry{kind: kind, id: id, owner: owner, data: b, sum: sha256.Sum256(b)}, nil
+}
+
+// sharedEntries are what every cluster of the team gets: the gateways (but
+// each not to itself), every device as a peer, and the whole team's names.
+func sharedEntries(tm *Team, zone string) ([]entry, error) {
+	out := make([]entry, 0, len(tm.Clusters)+2*len(tm.Devices)+len(tm.Workloads))
+	add := func(kind, id, owner string, v any) error {
+		e, err := newEntry(kind, id, owner, v)
+		out = append(out, e)
+		return err
+	}
 	// Peers: the team's other gateways (once their agents reported a key)
 	// and every device.
 	for _, o := range tm.Clusters {
-		if o.ID == c.ID || o.PublicKey == "" {
+		if o.PublicKey == "" {
 			continue
 		}
-		if err := put(clusterstate.KindPeer, o.ID, clusterstate.Peer{
+		if err := add(clusterstate.KindPeer, o.ID, o.ID, clusterstate.Peer{
 			ID: o.ID, Kind: "gateway", Name: o.Name, PublicKey: o.PublicKey,
 			AllowedIPs: []string{o.GatewayIP + "/32", o.ServiceRange}, Endpoint: o.Endpoint, Keepalive: 25,
 		}); err != nil {
@@ -63,28 +91,45 @@ func DesiredState(tm *Team, clusterID, zone string) (Desired, error) {
 		}
 	}
 	for _, d := range tm.Devices {
-		if err := put(clusterstate.KindPeer, d.ID, clusterstate.Peer{
+		if err := add(clusterstate.KindPeer, d.ID, "", clusterstate.Peer{
 			ID: d.ID, Kind: "device", Name: d.Name, PublicKey: d.PublicKey, AllowedIPs: []string{d.IP + "/32"},
 		}); err != nil {
 			return nil, err
 		}
 	}
+	// DNS: the whole team's names, so every name resolves from anywhere.
+	for _, r := range TeamRecords(tm, zone) {
+		if err := add(clusterstate.KindDNS, r.ID, "", r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
 
-	// Routes: the apps and managed services homed here.
+// ownEntries are one cluster's own: its gateway's self and the routes of
+// the apps and managed services homed there.
+func ownEntries(tm *Team, clusterID, zone string) ([]entry, error) {
+	c := tm.Clusters[clusterID]
+	if c == nil {
+		return nil, fmt.Errorf("desired state: no cluster %s in team %s", clusterID, tm.Slug)
+	}
+	self, err := newEntry(clusterstate.KindSelf, "", "", clusterstate.Self{
+		ClusterID: c.ID, ClusterName: c.Name, Team: tm.Slug, Address: c.GatewayIP + "/32",
+		ServiceRange: c.ServiceRange, MeshRoutes: []string{MeshPrefix}, Zone: zone,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := []entry{self}
 	for _, w := range tm.Workloads {
 		if w.ClusterID != c.ID {
 			continue
 		}
-		if err := put(clusterstate.KindRoute, w.ID, route(tm, w)); err != nil {
+		e, err := newEntry(clusterstate.KindRoute, w.ID, "", route(tm, w))
+		if err != nil {
 			return nil, err
 		}
-	}
-
-	// DNS: the whole team's names, so every name resolves from anywhere.
-	for _, r := range TeamRecords(tm, zone) {
-		if err := put(clusterstate.KindDNS, r.ID, r); err != nil {
-			return nil, err
-		}
+		out = append(out, e)
 	}
 	return out, nil
 }

@@ -292,15 +292,19 @@ func (o *Office) syncTeam(ctx context.Context, team string, seq uint64) error {
 	if err := o.syncNames(tm); err != nil {
 		return err
 	}
+	shared, err := sharedEntries(tm, o.cfg.Zone)
+	if err != nil {
+		return err
+	}
 	for id := range tm.Clusters {
 		if err := o.ensureStream(ctx, team, id); err != nil {
 			return err
 		}
-		want, err := DesiredState(tm, id, o.cfg.Zone)
+		own, err := ownEntries(tm, id, o.cfg.Zone)
 		if err != nil {
 			return err
 		}
-		if err := o.write(ctx, id, want, seq); err != nil {
+		if err := o.write(ctx, id, seq, own, shared); err != nil {
 			return err
 		}
 	}
@@ -403,7 +407,7 @@ func (o *Office) readBack(ctx context.Context, cluster string) error {
 
 // write publishes the subjects whose value differs from want, and
 // tombstones for the ones want no longer has.
-func (o *Office) write(ctx context.Context, cluster string, want Desired, seq uint64) error {
+func (o *Office) write(ctx context.Context, cluster string, seq uint64, lists ...[]entry) error {
 	have := o.written[cluster]
 	var futures []jetstream.PubAckFuture
 	send := func(subject string, data []byte, tomb bool) error {
@@ -425,24 +429,43 @@ func (o *Office) write(ctx context.Context, cluster string, want Desired, seq ui
 		o.statusMu.Unlock()
 		return nil
 	}
-	for subj, v := range want {
-		h := sha256.Sum256(v)
-		if old, ok := have[subj]; ok && old == h {
-			continue
+	// Every wanted subject is in have now; when have holds no more than
+	// those, nothing needs a tombstone and no set of them is built.
+	wanted := 0
+	for _, list := range lists {
+		for _, e := range list {
+			if e.owner == cluster {
+				continue
+			}
+			wanted++
+			subj := clusterstate.Subject(cluster, e.kind, e.id)
+			if old, ok := have[subj]; ok && old == e.sum {
+				continue
+			}
+			if err := send(subj, e.data, false); err != nil {
+				return err
+			}
+			have[subj] = e.sum
 		}
-		if err := send(subj, v, false); err != nil {
-			return err
-		}
-		have[subj] = h
 	}
-	for subj := range have {
-		if _, ok := want[subj]; ok {
-			continue
+	if len(have) > wanted {
+		want := make(map[string]bool, wanted)
+		for _, list := range lists {
+			for _, e := range list {
+				if e.owner != cluster {
+					want[clusterstate.Subject(cluster, e.kind, e.id)] = true
+				}
+			}
 		}
-		if err := send(subj, nil, true); err != nil {
-			return err
+		for subj := range have {
+			if want[subj] {
+				continue
+			}
+			if err := send(subj, nil, true); err != nil {
+				return err
+			}
+			delete(have, subj)
 		}
-		delete(have, subj)
 	}
 	for _, f := range futures {
 		select {

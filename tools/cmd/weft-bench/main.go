@@ -1,0 +1,405 @@
+// Command weft-bench measures weft at scale beside a raw baseline taken in
+// the same run, and prints one parseable line per figure:
+//
+//	name value unit baseline ratio
+//
+// fanout: one team with N clusters and M devices on a real weft-server
+// (embedded NATS, every service, the message office); N agents in this
+// process run the real converge loop on their own CL_ streams with their own
+// credentials, with rootless netstack WireGuard devices (--appliers
+// netstack) or recording appliers (--appliers record, clearly labelled).
+// It reports the cold start of all agents (full state), and p50/p99 from a
+// mutation's acknowledgement to every agent having applied it, beside raw
+// JetStream: one publish per cluster stream to N ordered consumers.
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/ecdh"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/agent/converge"
+	"weft.dev/agent/enrol"
+	"weft.dev/agent/wireguard"
+	"weft.dev/events/clusterstate"
+)
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] != "fanout" {
+		fmt.Fprintln(os.Stderr, "usage: weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record]")
+		os.Exit(2)
+	}
+	fs := flag.NewFlagSet("fanout", flag.ExitOnError)
+	clusters := fs.Int("clusters", 50, "clusters (one agent each)")
+	devices := fs.Int("devices", 1000, "devices in the team")
+	changes := fs.Int("changes", 200, "changes timed for fan-out")
+	appliers := fs.String("appliers", "netstack", "netstack (rootless WireGuard devices) or record (recording appliers)")
+	server := fs.String("server-bin", "", "a built weft-server (default: go build it)")
+	_ = fs.Parse(os.Args[2:])
+	if *appliers != "netstack" && *appliers != "record" {
+		fmt.Fprintln(os.Stderr, "--appliers: netstack or record")
+		os.Exit(2)
+	}
+	if err := fanout(*clusters, *devices, *changes, *appliers, *server); err != nil {
+		fmt.Fprintln(os.Stderr, "weft-bench:", err)
+		os.Exit(1)
+	}
+}
+
+type weftServer struct {
+	url, nats, token string
+	cmd              *exec.Cmd
+}
+
+func startServer(bin, dir string) (*weftServer, error) {
+	if bin == "" {
+		bin = filepath.Join(dir, "weft-server")
+		if out, err := exec.Command("go", "build", "-o", bin, "weft.dev/services/cmd/weft-server").CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("build weft-server: %v\n%s", err, out)
+		}
+	}
+	cmd := exec.Command(bin, "--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0", "--dns", "", "--log-level", "warn")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &weftServer{cmd: cmd}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		switch {
+		case len(f) == 1 && strings.HasPrefix(f[0], "weft_"):
+			s.token = f[0]
+		case len(f) >= 2 && f[0] == "NATS":
+			s.nats = f[1]
+		case len(f) >= 2 && f[0] == "GraphQL":
+			s.url = strings.TrimSuffix(f[1], "/graphql")
+		case len(f) >= 2 && f[0] == "data":
+			go func() { _, _ = io.Copy(io.Discard, out) }()
+			return s, nil
+		}
+	}
+	_ = cmd.Process.Kill()
+	return nil, errors.New("weft-server printed no banner")
+}
+
+func (s *weftServer) stop() {
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	_ = s.cmd.Wait()
+}
+
+// gql sends one operation and decodes data into out.
+func (s *weftServer) gql(team, query string, vars map[string]any, out any) error {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest("POST", s.url+"/graphql", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	if team != "" {
+		req.Header.Set("Weft-Team", team)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var r struct {
+		Data   json.RawMessage            `json:"data"`
+		Errors []struct{ Message string } `json:"errors"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		return err
+	}
+	if len(r.Errors) > 0 {
+		return errors.New(r.Errors[0].Message)
+	}
+	if out != nil {
+		return json.Unmarshal(r.Data, out)
+	}
+	return nil
+}
+
+func newKey() string {
+	k, _ := ecdh.X25519().GenerateKey(rand.Reader)
+	return base64.StdEncoding.EncodeToString(k.PublicKey().Bytes())
+}
+
+// agent is one in-process cluster agent.
+type agent struct {
+	a     *converge.Agent
+	peers converge.PeerApplier
+}
+
+func fanout(nClusters, nDevices, nChanges int, appliers, serverBin string) error {
+	dir, err := os.MkdirTemp("", "weft-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	s, err := startServer(serverBin, dir)
+	if err != nil {
+		return err
+	}
+	defer s.stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	if err := s.gql("", `mutation { createTeam(input: {slug: "bench", displayName: "Bench"}) { seq } }`, nil, nil); err != nil {
+		return fmt.Errorf("create team: %w", err)
+	}
+	type cl struct{ id, secret string }
+	cls := make([]cl, nClusters)
+	for i := range cls {
+		var r struct {
+			CreateCluster struct {
+				Cluster         struct{ ID string }
+				EnrolmentSecret string
+			}
+		}
+		if err := s.gql("bench", `mutation($n: String!) { createCluster(input: {name: $n}) { cluster { id } enrolmentSecret } }`,
+			map[string]any{"n": fmt.Sprintf("c%03d", i)}, &r); err != nil {
+			return fmt.Errorf("create cluster %d: %w", i, err)
+		}
+		cls[i] = cl{r.CreateCluster.Cluster.ID, r.CreateCluster.EnrolmentSecret}
+	}
+	createDevice := func(name string) (uint64, error) {
+		var r struct{ CreateDevice struct{ Seq uint64 } }
+		err := s.gql("bench", `mutation($n: String!, $k: String!) { createDevice(input: {name: $n, publicKey: $k}) { seq } }`,
+			map[string]any{"n": name, "k": newKey()}, &r)
+		return r.CreateDevice.Seq, err
+	}
+	var last uint64
+	for i := range nDevices {
+		if last, err = createDevice(fmt.Sprintf("d%05d", i)); err != nil {
+			return fmt.Errorf("create device %d: %w", i, err)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "team: %d clusters, %d devices (last seq %d); appliers: %s\n", nClusters, nDevices, last, appliers)
+
+	// Enrolment first (a one-time step, bcrypt on the server), then the
+	// cold start: every agent connects and converges to the full desired
+	// state at once.
+	creds := make([]enrol.Credentials, nClusters)
+	for i, c := range cls {
+		if creds[i], err = enrol.Enrol(ctx, s.url, c.id, c.secret); err != nil {
+			return fmt.Errorf("enrol %d: %w", i, err)
+		}
+	}
+	// The message office writes the streams behind the API; the cold start
+	// is timed once it has caught up, which a probe agent on the first
+	// cluster tells (the office writes every cluster for an event before
+	// the next event).
+	probeCtx, stopProbe := context.WithCancel(ctx)
+	defer stopProbe()
+	probe, err := startAgent(probeCtx, s, creds[0], filepath.Join(dir, "probe"), "record")
+	if err != nil {
+		return err
+	}
+	caught := time.Now()
+	if err := waitApplied(ctx, probe, last, nDevices, 10*time.Minute); err != nil {
+		return fmt.Errorf("message office catching up: %w", err)
+	}
+	stopProbe()
+	fmt.Fprintf(os.Stderr, "message office caught up %s after the last device was created\n", time.Since(caught).Round(time.Millisecond))
+	agents := make([]*agent, nClusters)
+	began := time.Now()
+	var wg sync.WaitGroup
+	errs := make(chan error, nClusters)
+	for i, c := range cls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ag, err := startAgent(ctx, s, creds[i], filepath.Join(dir, c.id), appliers)
+			if err != nil {
+				errs <- fmt.Errorf("agent %d: %w", i, err)
+				return
+			}
+			agents[i] = ag
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
+	for _, ag := range agents {
+		if err := waitApplied(ctx, ag, last, nDevices, time.Minute); err != nil {
+			return fmt.Errorf("cold start: %w", err)
+		}
+	}
+	cold := time.Since(began)
+
+	// Fan-out: one change at a time, timed from its acknowledgement.
+	lat := make([]time.Duration, 0, nChanges)
+	for i := range nChanges {
+		seq, err := createDevice(fmt.Sprintf("f%05d", i))
+		if err != nil {
+			return err
+		}
+		acked := time.Now()
+		for _, ag := range agents {
+			if err := waitApplied(ctx, ag, seq, 0, 30*time.Second); err != nil {
+				return fmt.Errorf("change %d: %w", i, err)
+			}
+		}
+		lat = append(lat, time.Since(acked))
+	}
+	raw, err := rawFanout(nClusters, nChanges)
+	if err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	p50, p99 := pct(lat, 50), pct(lat, 99)
+	b50, b99 := pct(raw, 50), pct(raw, 99)
+	label := fmt.Sprintf("c%d_d%d_%s", nClusters, nDevices, appliers)
+	fmt.Printf("fanout_p50_%s %.2f ms %.2f %.2f\n", label, ms(p50), ms(b50), ms(p50)/ms(b50))
+	fmt.Printf("fanout_p99_%s %.2f ms %.2f %.2f\n", label, ms(p99), ms(b99), ms(p99)/ms(b99))
+	fmt.Printf("cold_start_%s %.2f s - -\n", label, cold.Seconds())
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func pct(d []time.Duration, p int) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+func startAgent(ctx context.Context, s *weftServer, creds enrol.Credentials, stateDir, appliers string) (*agent, error) {
+	cluster := creds.Cluster
+	nc, err := nats.Connect(s.nats, nats.UserInfo(creds.User, creds.Password), nats.CustomInboxPrefix(creds.InboxPrefix),
+		nats.MaxReconnects(-1), nats.Timeout(30*time.Second))
+	if err != nil {
+		return nil, err
+	}
+	cfg := converge.Config{Cluster: cluster}
+	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: newKey(), Endpoint: "127.0.0.1:1"})
+	cfg.Peers, cfg.Routes, cfg.DNS = rec, rec, rec
+	if appliers == "netstack" {
+		if err := os.MkdirAll(stateDir, 0o700); err != nil {
+			return nil, err
+		}
+		dev, err := wireguard.OpenNetstack(wireguard.Config{Interface: cluster, KeyFile: filepath.Join(stateDir, "gateway.key"), ListenPort: 0, Endpoint: "127.0.0.1:1"})
+		if err != nil {
+			return nil, err
+		}
+		go func() { <-ctx.Done(); dev.Close() }()
+		cfg.Peers = dev
+	}
+	a, err := converge.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	go func() { _ = a.Run(ctx, nc) }()
+	return &agent{a: a, peers: cfg.Peers}, nil
+}
+
+// waitApplied waits until the agent applied seq (and holds at least peers
+// peers, for a cold start).
+func waitApplied(ctx context.Context, ag *agent, seq uint64, peers int, within time.Duration) error {
+	deadline := time.Now().Add(within)
+	for ag.a.Applied() < seq || len(ag.peers.PeerIDs()) < peers {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("applied %d of %d, %d peers", ag.a.Applied(), seq, len(ag.peers.PeerIDs()))
+		}
+		wctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		_ = ag.a.WaitFor(wctx, seq)
+		cancel()
+	}
+	return nil
+}
+
+// rawFanout is the floor: per change, one JetStream publish to each of n
+// streams and n ordered consumers receiving theirs.
+func rawFanout(n, changes int) ([]time.Duration, error) {
+	// weft's NATS admits weft's users only, so the floor runs on a NATS of
+	// its own (file storage, like weft's), on the same machine in the same
+	// run.
+	ns, err := startRawNATS()
+	if err != nil {
+		return nil, err
+	}
+	defer ns.Shutdown()
+	nc, err := nats.Connect(ns.ClientURL())
+	if err != nil {
+		return nil, err
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	got := make([]chan struct{}, n)
+	for i := range n {
+		name := fmt.Sprintf("RAW_%d", i)
+		st, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: name, Subjects: []string{"raw." + fmt.Sprint(i) + ".>"}, MaxMsgsPerSubject: 1, Storage: jetstream.FileStorage})
+		if err != nil {
+			return nil, err
+		}
+		cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
+		if err != nil {
+			return nil, err
+		}
+		ch := make(chan struct{}, changes+1)
+		got[i] = ch
+		cc, err := cons.Consume(func(m jetstream.Msg) { ch <- struct{}{} })
+		if err != nil {
+			return nil, err
+		}
+		defer cc.Stop()
+	}
+	body := make([]byte, 200)
+	out := make([]time.Duration, 0, changes)
+	for c := range changes {
+		start := time.Now()
+		for i := range n {
+			if _, err := js.Publish(ctx, fmt.Sprintf("raw.%d.peer.%d", i, c), body); err != nil {
+				return nil, err
+			}
+		}
+		for i := range n {
+			<-got[i]
+		}
+		out = append(out, time.Since(start))
+	}
+	return out, nil
+}
+
+func startRawNATS() (*server.Server, error) {
+	dir, err := os.MkdirTemp("", "weft-bench-raw")
+	if err != nil {
+		return nil, err
+	}
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: dir, NoSigs: true, NoLog: true})
+	if err != nil {
+		return nil, err
+	}
+	go ns.Start()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		return nil, errors.New("raw NATS did not start")
+	}
+	return ns, nil
+}
