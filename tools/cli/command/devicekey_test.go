@@ -1,0 +1,69 @@
+package command
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// weft device config makes the key pair here: every request it sends is
+// read off the wire, and the private key is in none of them (the public key
+// is, in the registration); the key file is 0600 and the private key is
+// only in the configuration printed for wg-quick.
+func TestDeviceConfigNeverSendsThePrivateKey(t *testing.T) {
+	t.Parallel()
+	g := newFakeGateway(t, map[string]func(request) (int, string){
+		"Me":           ok(meAlice),
+		"DeviceByName": ok(`{"data":{"device":null}}`),
+		"CreateDevice": func(r request) (int, string) {
+			in, _ := r.Variables["input"].(map[string]any)
+			pub, _ := in["publicKey"].(string)
+			b, _ := json.Marshal(map[string]any{"data": map[string]any{"createDevice": map[string]any{"seq": 7, "device": map[string]any{
+				"id": "d1", "name": "laptop", "kind": "DEVICE", "ip": "100.64.0.9", "publicKey": pub, "owner": map[string]any{"id": "u1", "username": "alice"}}}}})
+			return http.StatusOK, string(b)
+		},
+		"Clusters": ok(`{"data":{"clusters":{"edges":[],"pageInfo":{"hasNextPage":false}}}}`),
+	})
+	c := newCLI(t)
+	if r := c.run("login", "--server", g.URL, "--token", "weft_tok1"); r.code != ExitOK {
+		t.Fatalf("login: %s", r.stderr)
+	}
+	r := c.run("device", "config", "laptop", "--team", "acme")
+	if r.code != ExitOK {
+		t.Fatalf("device config: exit %d: %s", r.code, r.stderr)
+	}
+	keyFile := filepath.Join(filepath.Dir(c.config), "keys", "acme-laptop.key")
+	fi, err := os.Stat(keyFile)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v, want mode 0600", fi, err)
+	}
+	raw, _ := os.ReadFile(keyFile)
+	private := strings.TrimSpace(string(raw))
+	if !strings.Contains(r.stdout, "PrivateKey = "+private) {
+		t.Fatalf("the printed configuration lacks the private key:\n%s", r.stdout)
+	}
+	registered := false
+	for _, q := range g.received() {
+		if strings.Contains(string(q.RawBody), private) {
+			t.Errorf("request %s carried the private key", q.OperationName)
+		}
+		for _, v := range q.Header {
+			if strings.Contains(strings.Join(v, " "), private) {
+				t.Errorf("a header of %s carried the private key", q.OperationName)
+			}
+		}
+		if q.OperationName == "CreateDevice" {
+			registered = true
+		}
+	}
+	if !registered {
+		t.Fatal("the public key was never registered")
+	}
+	cfg, _ := os.ReadFile(c.config)
+	if strings.Contains(string(cfg), private) {
+		t.Error("the CLI's config file holds the private key")
+	}
+}
