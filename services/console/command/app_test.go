@@ -14,13 +14,13 @@ import (
 
 func TestConcurrentAppCreationsInOneClusterGetDistinctServiceIPsInItsRange(t *testing.T) {
 	h := setup(t)
-	cluster := h.cluster("acme", "east", "10.96.4.0/26")
+	cluster := h.cluster("acme", "east", "10.96.4.0/25")
 	for _, env := range []string{"dev", "stage"} {
 		if _, err := h.h.CreateEnv(h.ctx, admin, command.CreateEnvInput{Team: "acme", Name: env, ClusterID: cluster}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	const n = 10
+	const n = 40
 	apps := make([]cd.App, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -38,7 +38,7 @@ func TestConcurrentAppCreationsInOneClusterGetDistinctServiceIPsInItsRange(t *te
 	}
 	close(start)
 	wg.Wait()
-	rng := netip.MustParsePrefix("10.96.4.0/26")
+	rng := netip.MustParsePrefix("10.96.4.0/25")
 	seen := map[string]string{}
 	for i, a := range apps {
 		if errs[i] != nil {

@@ -19,10 +19,13 @@ package command
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
+	"sync"
 
 	"github.com/google/uuid"
 
 	"weft.dev/events"
+	cd "weft.dev/services/console/domain"
 	"weft.dev/services/fault"
 	infra "weft.dev/services/infra/domain"
 )
@@ -38,6 +41,31 @@ type Directory interface {
 type Handlers struct {
 	store *events.Store
 	dir   Directory
+	// Service IPs of one cluster are handed out one at a time in this
+	// process (stripes of clusters), from a cached range: concurrent
+	// creations in a busy cluster otherwise each reload the whole range and
+	// collide until they give up. Other processes still meet the version
+	// check.
+	locks  [64]sync.Mutex
+	ranges [64]map[string]*events.Cached[cd.ServiceRange]
+}
+
+// onRange runs fn holding the cluster's stripe, with its cached range.
+func (h *Handlers) onRange(cluster string, fn func(*events.Cached[cd.ServiceRange]) error) error {
+	f := fnv.New32a()
+	_, _ = f.Write([]byte(cluster))
+	i := f.Sum32() % uint32(len(h.locks))
+	h.locks[i].Lock()
+	defer h.locks[i].Unlock()
+	if h.ranges[i] == nil {
+		h.ranges[i] = map[string]*events.Cached[cd.ServiceRange]{}
+	}
+	c := h.ranges[i][cluster]
+	if c == nil {
+		c = &events.Cached[cd.ServiceRange]{}
+		h.ranges[i][cluster] = c
+	}
+	return fn(c)
 }
 
 // New returns the handlers. The store's registry must hold the console's,

@@ -45,9 +45,19 @@ func (h *Handlers) place(ctx context.Context, team, envName, name string) (place
 func (h *Handlers) allocate(ctx context.Context, p auth.Principal, team string, pl placement, kind, id, name string,
 	build func(ip string) any) (events.Result[cd.ServiceRange], error) {
 	ref := events.AggregateRef{Type: kind, ID: id}
+	var res events.Result[cd.ServiceRange]
+	err := h.onRange(pl.cluster.ID, func(cache *events.Cached[cd.ServiceRange]) (err error) {
+		res, err = h.allocateIn(ctx, p, team, pl, ref, name, id, kind, cache, build)
+		return err
+	})
+	return res, err
+}
+
+func (h *Handlers) allocateIn(ctx context.Context, p auth.Principal, team string, pl placement, ref events.AggregateRef, name, id, kind string,
+	cache *events.Cached[cd.ServiceRange], build func(ip string) any) (events.Result[cd.ServiceRange], error) {
 	return events.Handle(ctx, h.store, events.Command[cd.ServiceRange]{
 		Team: team, Aggregate: events.AggregateRef{Type: cd.SvcRangeAggregate, ID: pl.cluster.ID}, Actor: p.Actor(),
-		Evolve: cd.EvolveServiceRange,
+		Evolve: cd.EvolveServiceRange, Cache: cache,
 		Decide: func(s cd.ServiceRange) ([]any, error) {
 			return cd.DecideAllocate(s, pl.cluster.ID, pl.cluster.ServiceRange, kind, id)
 		},
