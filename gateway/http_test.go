@@ -38,8 +38,27 @@ func TestHealthzGraphiQLAndMetrics(t *testing.T) {
 		t.Errorf("/healthz = %d %q", code, body)
 	}
 	code, page := get(t, h.srv.URL+"/")
-	if code != 200 || !strings.Contains(page, `new URL("graphql", location.href)`) || !strings.Contains(page, "graphql-transport-ws") {
+	if code != 200 || !strings.Contains(page, `new URL('graphql', location.href)`) || !strings.Contains(page, "React.createElement(GraphiQL") {
 		t.Errorf("/ = %d, not the GraphiQL page", code)
+	}
+	// Its scripts and styles come from the gateway itself, typed.
+	for file, typ := range map[string]string{"graphiql.min.js": "text/javascript", "react.production.min.js": "text/javascript",
+		"react-dom.production.min.js": "text/javascript", "graphiql.min.css": "text/css"} {
+		if !strings.Contains(page, `"graphiql/`+file+`"`) {
+			t.Errorf("the page does not load %s", file)
+		}
+		resp, err := http.Get(h.srv.URL + "/graphiql/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), typ) || n < 1000 {
+			t.Errorf("/graphiql/%s = %d %q, %d bytes", file, resp.StatusCode, resp.Header.Get("Content-Type"), n)
+		}
+	}
+	if code, _ := get(t, h.srv.URL+"/graphiql/nope.js"); code != http.StatusNotFound {
+		t.Errorf("/graphiql/nope.js = %d", code)
 	}
 	h.query(alice, `{ team(slug: "acme") { clusters { name } } }`, nil).decode(t, new(any))
 	h.query(as{}, `{ whoami { userId } }`, nil)
