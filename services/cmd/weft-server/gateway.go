@@ -51,6 +51,10 @@ func gatewayModule(o *options) fx.Option {
 			fx.Annotate(func(h http.Handler) platform.Route {
 				return platform.Route{Pattern: "GET /{$}", Handler: h}
 			}, fx.ParamTags(`name:"gateway"`), fx.ResultTags(`group:"routes"`)),
+			// GraphiQL's scripts and styles.
+			fx.Annotate(func(h http.Handler) platform.Route {
+				return platform.Route{Pattern: "GET /graphiql/", Handler: h}
+			}, fx.ParamTags(`name:"gateway"`), fx.ResultTags(`group:"routes"`)),
 		),
 	)
 }

@@ -94,6 +94,17 @@ func TestServerStartsAnswersHealthzAndStopsCleanlyOnSIGTERM(t *testing.T) {
 	if !strings.Contains(string(body), "weft_nats_connected 1") {
 		t.Fatalf("/metrics lacks weft_nats_connected 1:\n%s", body)
 	}
+	// GraphiQL at / with the scripts it loads.
+	for path, typ := range map[string]string{"/": "text/html", "/graphiql/graphiql.min.js": "text/javascript", "/graphiql/graphiql.min.css": "text/css"} {
+		resp, err = http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), typ) {
+			t.Errorf("GET %s = %d %q", path, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
