@@ -44,8 +44,39 @@ import (
 )
 
 func main() {
+	if len(os.Args) >= 2 && os.Args[1] == "memory" {
+		fs := flag.NewFlagSet("memory", flag.ExitOnError)
+		teams := fs.Int("teams", 100, "teams loaded into weft-server")
+		devices := fs.Int("devices-per-team", 50, "devices per team")
+		apps := fs.Int("apps-per-team", 100, "apps per team")
+		peers := fs.Int("agent-peers", 1000, "agent: devices (peers)")
+		routes := fs.Int("agent-routes", 1000, "agent: apps homed in its cluster (routes)")
+		records := fs.Int("agent-records", 10000, "agent: names in the team (records)")
+		server := fs.String("server-bin", "", "a built weft-server (default: go build it)")
+		_ = fs.Parse(os.Args[2:])
+		if *server == "" {
+			dir, err := os.MkdirTemp("", "weft-bench-bin")
+			if err == nil {
+				defer os.RemoveAll(dir)
+				*server = filepath.Join(dir, "weft-server")
+				if out, berr := exec.Command("go", "build", "-o", *server, "weft.dev/services/cmd/weft-server").CombinedOutput(); berr != nil {
+					fmt.Fprintf(os.Stderr, "weft-bench: build weft-server: %v\n%s", berr, out)
+					os.Exit(1)
+				}
+			}
+		}
+		err := serverMemory(*server, *teams, *devices, *apps)
+		if err == nil {
+			err = agentMemory(*server, *peers, *routes, *records)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "weft-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) < 2 || os.Args[1] != "fanout" {
-		fmt.Fprintln(os.Stderr, "usage: weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record]")
+		fmt.Fprintln(os.Stderr, "usage: weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("fanout", flag.ExitOnError)
