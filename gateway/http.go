@@ -114,6 +114,9 @@ func (g *Gateway) serveOperation(w http.ResponseWriter, r *http.Request) (string
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, 4096))
 	rw := graphql.NewEngineResultWriterFromBuffer(buf)
+	if opType == "mutation" {
+		p = newTeamPrincipal(req, p)
+	}
 	if err := g.execute(r.Context(), s, req, p, &rw); err != nil {
 		return opType, executionError(g.log, err)
 	}
