@@ -67,3 +67,33 @@ func TestDeviceConfigNeverSendsThePrivateKey(t *testing.T) {
 		t.Error("the CLI's config file holds the private key")
 	}
 }
+
+// A token made for someone (a CI job, another user) is printed once and
+// kept nowhere: the config file holds only the logged-in context's own
+// token, and stays 0600.
+func TestCreatedTokensAreNeverWrittenToTheConfigFile(t *testing.T) {
+	t.Parallel()
+	g := newFakeGateway(t, map[string]func(request) (int, string){
+		"Me": ok(meAlice),
+		"CreateToken": ok(`{"data":{"createToken":{"seq":3,"secret":"weft_ci_s3cret_value","token":{"id":"t2","name":"ci","userId":"u9",
+			"expiresAt":null,"bootstrap":false,"revoked":false,"revokedAt":null,"createdAt":"2026-11-24T12:00:00Z"}}}}`),
+	})
+	c := newCLI(t)
+	if r := c.run("login", "--server", g.URL, "--token", "weft_tok1"); r.code != ExitOK {
+		t.Fatalf("login: %s", r.stderr)
+	}
+	r := c.run("token", "create", "--name", "ci")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "weft_ci_s3cret_value") {
+		t.Fatalf("token create: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	b, err := os.ReadFile(c.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "weft_ci_s3cret_value") || !strings.Contains(string(b), "weft_tok1") {
+		t.Fatalf("config file:\n%s", b)
+	}
+	if fi, _ := os.Stat(c.config); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("config mode %04o", fi.Mode().Perm())
+	}
+}
