@@ -49,9 +49,11 @@ type server struct {
 	URL   string // http://host:port
 	NATS  string // nats://host:port, when it listens for agents
 	Token string // the bootstrap token it printed
-	args  []string
-	cmd   *exec.Cmd
-	logs  lockedBuffer
+	// prefix runs the server on another host, e.g. ip netns exec NS.
+	prefix []string
+	args   []string
+	cmd    *exec.Cmd
+	logs   lockedBuffer
 }
 
 // lockedBuffer collects a process's output; processes write from their own
@@ -75,8 +77,14 @@ func (l *lockedBuffer) String() string {
 
 func startServer(t *testing.T, args ...string) *server {
 	t.Helper()
+	return startServerOn(t, nil, args...)
+}
+
+// startServerOn starts weft-server behind prefix (a network namespace).
+func startServerOn(t *testing.T, prefix []string, args ...string) *server {
+	t.Helper()
 	dir := t.TempDir()
-	s := &server{args: append([]string{
+	s := &server{prefix: prefix, args: append([]string{
 		"--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "", "--dns", "", "--log-level", "warn"}, args...)}
 	t.Cleanup(func() {
 		s.stop()
@@ -92,7 +100,8 @@ func startServer(t *testing.T, args ...string) *server {
 
 // start runs weft-server with s.args and waits for its banner.
 func (s *server) start(bin string) error {
-	cmd := exec.Command(filepath.Join(bin, "weft-server"), s.args...)
+	all := append(append(append([]string{}, s.prefix...), filepath.Join(bin, "weft-server")), s.args...)
+	cmd := exec.Command(all[0], all[1:]...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return err

@@ -189,7 +189,7 @@ func dig(ns, server, name string) (string, error) {
 }
 
 // The scenario of a team network: a hub (weft-server with embedded NATS, in
-// the root namespace: it is the control plane, not on the mesh), two
+// its own namespace: the control plane, not on the mesh), two
 // clusters, each a network namespace with its own weft-agent running a real
 // wireguard-go gateway, the proxy and DNS, configured only from their
 // streams, and a laptop joined with weft device connect. Hosts reach each
@@ -211,26 +211,37 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 	rb := make([]byte, 3)
 	_, _ = rand.Read(rb)
 	id := hex.EncodeToString(rb)
-	nsA, nsB, nsL, nsNet := "wea-"+id, "web-"+id, "wel-"+id, "wen-"+id
-	for _, ns := range []string{nsA, nsB, nsL, nsNet} {
+	nsH, nsA, nsB, nsL, nsNet := "weh-"+id, "wea-"+id, "web-"+id, "wel-"+id, "wen-"+id
+	for _, ns := range []string{nsH, nsA, nsB, nsL, nsNet} {
 		if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
 			t.Skipf("cannot create network namespaces here: %v: %s", err, out)
 		}
 		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
 		sh(t, "ip", "-n", ns, "link", "set", "lo", "up")
 	}
-	// Control links from the hub to each cluster and to the laptop.
+	// Control links from the hub to each cluster, to the laptop, and to
+	// this test's own host (the administrator's machine).
 	for _, l := range []struct{ dev, ns, hub, peer string }{
 		{"ca" + id, nsA, "198.51.100.1", "198.51.100.2"},
 		{"cb" + id, nsB, "198.51.100.5", "198.51.100.6"},
 		{"cl" + id, nsL, "198.51.100.9", "198.51.100.10"},
+		{"co" + id, "", "198.51.100.13", "198.51.100.14"},
 	} {
-		sh(t, "ip", "link", "add", l.dev, "type", "veth", "peer", "name", l.dev+"x", "netns", l.ns)
-		sh(t, "ip", "addr", "add", l.hub+"/30", "dev", l.dev)
-		sh(t, "ip", "link", "set", l.dev, "up")
-		sh(t, "ip", "-n", l.ns, "addr", "add", l.peer+"/30", "dev", l.dev+"x")
-		sh(t, "ip", "-n", l.ns, "link", "set", l.dev+"x", "up")
+		peerNS := []string{"netns", l.ns}
+		if l.ns == "" {
+			peerNS = nil
+		}
+		sh(t, append([]string{"ip", "link", "add", l.dev, "netns", nsH, "type", "veth", "peer", "name", l.dev + "x"}, peerNS...)...)
+		sh(t, "ip", "-n", nsH, "addr", "add", l.hub+"/30", "dev", l.dev)
+		sh(t, "ip", "-n", nsH, "link", "set", l.dev, "up")
+		in := []string{"ip"}
+		if l.ns != "" {
+			in = []string{"ip", "-n", l.ns}
+		}
+		sh(t, append(in, "addr", "add", l.peer+"/30", "dev", l.dev+"x")...)
+		sh(t, append(in, "link", "set", l.dev+"x", "up")...)
 	}
+	t.Cleanup(func() { _ = exec.Command("ip", "link", "del", "co"+id+"x").Run() })
 	// The "internet" the gateways and the laptop share: a bridge in its own
 	// namespace, 192.0.2.0/24.
 	sh(t, "ip", "-n", nsNet, "link", "add", "br"+id, "type", "bridge")
@@ -246,11 +257,13 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 	bin := binaries(t)
 	self, _ := os.Executable()
 	_, dnsPort, _ := net.SplitHostPort(freeUDPAddr(t))
-	s := startServer(t, "--http", "0.0.0.0:0", "--nats-listen", "0.0.0.0:0", "--dns", "0.0.0.0:"+dnsPort)
+	// The hub: weft-server with its embedded NATS, alone in its namespace.
+	s := startServerOn(t, []string{"ip", "netns", "exec", nsH}, "--http", "0.0.0.0:0", "--nats-listen", "0.0.0.0:0", "--dns", "0.0.0.0:"+dnsPort)
+	hub := "http://198.51.100.13:"
 	hu, _ := url.Parse(s.URL)
 	nu, _ := url.Parse(s.NATS)
 	c := newCLI(t)
-	c.ok("login", "--server", "http://127.0.0.1:"+hu.Port(), "--token", s.Token)
+	c.ok("login", "--server", hub+hu.Port(), "--token", s.Token)
 	c.ok("team", "create", "acme", "--display-name", "Acme")
 	a := &agentProc{name: "eu-1", ns: nsA, ctl: "198.51.100.1", endpoint: "192.0.2.1:51820", iface: "wgeu" + id}
 	b := &agentProc{name: "us-1", ns: nsB, ctl: "198.51.100.5", endpoint: "192.0.2.2:51820", iface: "wgus" + id}
@@ -668,7 +681,7 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 		// through the state.json each writes as soon as it applied a sequence.
 		post := func(query string, vars map[string]any) (uint64, error) {
 			body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-			req, _ := http.NewRequest("POST", "http://127.0.0.1:"+hu.Port()+"/graphql", strings.NewReader(string(body)))
+			req, _ := http.NewRequest("POST", hub+hu.Port()+"/graphql", strings.NewReader(string(body)))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+s.Token)
 			req.Header.Set("Weft-Team", "acme")
