@@ -227,6 +227,8 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	if b.Embedded != nil {
 		fmt.Fprintf(stdout, "  data      %s\n", o.DataDir)
+	} else {
+		fmt.Fprintf(stdout, "  data      in the NATS JetStream at %s (streams R%d)\n", o.Remote.URL, max(o.Replicas, 1))
 	}
 	<-ctx.Done()
 	log.Info("shutting down")
