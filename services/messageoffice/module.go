@@ -2,9 +2,13 @@ package messageoffice
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
+	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/fx"
 
 	"weft.dev/events"
@@ -14,6 +18,10 @@ import (
 	"weft.dev/services/platform"
 	"weft.dev/services/uniq"
 )
+
+// leaseTTL is how long a message office that stopped renewing keeps the
+// lease: the longest a standby replica waits before taking over.
+const leaseTTL = 6 * time.Second
 
 // Module runs the message office in weft-server: it provides *Office,
 // starts it once the read models have caught up, relays agents' status,
@@ -32,22 +40,53 @@ var Module = fx.Module("messageoffice",
 			// service in this process.
 			ih := icmd.New(s)
 			var sub *nats.Subscription
-			watch, stopWatch := context.WithCancel(context.Background())
+			var stopWatch context.CancelFunc
+			// Only the lease holder writes: the office and the status
+			// relay run in one replica at a time.
+			start := func(ctx context.Context) error {
+				if err := o.Start(ctx); err != nil {
+					return err
+				}
+				var watch context.Context
+				watch, stopWatch = context.WithCancel(context.Background())
+				go o.watchAgents(watch, ih)
+				var err error
+				sub, err = o.relayStatus(b.Conn, ih)
+				return err
+			}
+			stop := func(ctx context.Context) error {
+				if stopWatch != nil {
+					stopWatch()
+				}
+				if sub != nil {
+					_ = sub.Unsubscribe()
+					sub = nil
+				}
+				return o.Stop(ctx)
+			}
+			host, _ := os.Hostname()
+			lease := &Lease{Key: "messageoffice", Holder: fmt.Sprintf("%s/%d", host, os.Getpid()), TTL: leaseTTL,
+				Log: log.With("service", "messageoffice")}
+			runCtx, cancelRun := context.WithCancel(context.Background())
+			var done <-chan struct{}
 			lc.Append(fx.Hook{
 				OnStart: func(ctx context.Context) error {
-					if err := o.Start(ctx); err != nil {
+					js, err := jetstream.New(b.Conn)
+					if err != nil {
 						return err
 					}
-					go o.watchAgents(watch, ih)
-					sub, err = o.relayStatus(b.Conn, ih)
+					if lease.KV, err = OpenLeases(ctx, js, leaseTTL, cfg.Replicas); err != nil {
+						return fmt.Errorf("message office: %w", err)
+					}
+					done, err = lease.Go(runCtx, start, stop)
 					return err
 				},
 				OnStop: func(ctx context.Context) error {
-					stopWatch()
-					if sub != nil {
-						_ = sub.Unsubscribe()
+					cancelRun()
+					if done != nil {
+						<-done
 					}
-					return o.Stop(ctx)
+					return nil
 				},
 			})
 			return o, nil

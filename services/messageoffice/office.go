@@ -174,6 +174,8 @@ func (o *Office) setApplied(seq uint64, err error) {
 // Start rebuilds the topology from the log, brings every cluster's stream
 // to its desired state, and follows the log.
 func (o *Office) Start(ctx context.Context) error {
+	// A replica that held the lease before starts over from the log.
+	o.topo, o.written, o.owner = NewTopology(), map[string]map[string][32]byte{}, map[string]string{}
 	end, err := o.store.LastSeq(ctx)
 	if err != nil {
 		return fmt.Errorf("message office: %w", err)

@@ -29,6 +29,7 @@ const (
 )
 
 type world struct {
+	env   *eventstest.Env
 	ctx   context.Context
 	store *events.Store
 	js    jetstream.JetStream
@@ -51,7 +52,7 @@ func newWorld(t *testing.T) *world {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
-	return &world{ctx: ctx, store: store, js: js, inf: icmd.New(store), con: ccmd.New(store, nil),
+	return &world{env: env, ctx: ctx, store: store, js: js, inf: icmd.New(store), con: ccmd.New(store, nil),
 		owner: auth.Principal{UserID: "u-owner", Team: "acme", Role: auth.Owner}}
 }
 
