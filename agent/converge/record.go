@@ -52,6 +52,16 @@ func (r *Recorder) RemovePeer(id string) error {
 	return nil
 }
 
+// PeersNow is a copy of the peers applied, safe to read while the agent runs.
+func (r *Recorder) PeersNow() map[string]clusterstate.Peer {
+	defer r.lock()()
+	out := make(map[string]clusterstate.Peer, len(r.Peers))
+	for k, v := range r.Peers {
+		out[k] = v
+	}
+	return out
+}
+
 // PeerIDs lists the peers held.
 func (r *Recorder) PeerIDs() []string { defer r.lock()(); return keys(r.Peers) }
 
