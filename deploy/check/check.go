@@ -10,6 +10,9 @@ package check
 
 import (
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -17,10 +20,48 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 )
+
+// Kustomizations lists every directory under root holding a
+// kustomization.yaml, sorted: each is rendered and checked, so a new overlay
+// is checked without anyone listing it.
+func Kustomizations(root string) ([]string, error) {
+	var dirs []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && d.Name() == "kustomization.yaml" {
+			dirs = append(dirs, filepath.Dir(p))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find kustomizations under %s: %w", root, err)
+	}
+	if len(dirs) == 0 {
+		return nil, fmt.Errorf("no kustomization.yaml under %s", root)
+	}
+	sort.Strings(dirs)
+	return dirs, nil
+}
+
+// Check renders dir and validates what it makes.
+func Check(dir string) (objects int, errs []error) {
+	if _, err := os.Stat(dir); err != nil {
+		return 0, []error{err}
+	}
+	docs, err := Render(dir)
+	if err != nil {
+		return 0, []error{err}
+	}
+	return len(docs), Validate(docs)
+}
 
 // Render builds the kustomization in dir and returns its objects as YAML
 // documents.
@@ -110,78 +151,127 @@ func Validate(docs [][]byte) []error {
 }
 
 // podOf is a workload's selector and pod template.
-func podOf(o object) (map[string]string, *corev1.PodTemplateSpec, bool) {
+func podOf(o object) (*metav1.LabelSelector, *corev1.PodTemplateSpec, bool) {
 	switch w := o.v.(type) {
 	case *appsv1.Deployment:
-		return selector(w.Spec.Selector.MatchLabels), &w.Spec.Template, true
+		return w.Spec.Selector, &w.Spec.Template, true
 	case *appsv1.StatefulSet:
-		return selector(w.Spec.Selector.MatchLabels), &w.Spec.Template, true
+		return w.Spec.Selector, &w.Spec.Template, true
 	case *appsv1.DaemonSet:
-		return selector(w.Spec.Selector.MatchLabels), &w.Spec.Template, true
+		return w.Spec.Selector, &w.Spec.Template, true
 	}
 	return nil, nil, false
 }
 
-func selector(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
+// selectorOf converts a label selector; nil or empty selects nothing here,
+// as a workload, budget or Service without one is a mistake.
+func selectorOf(ls *metav1.LabelSelector) (labels.Selector, error) {
+	if ls == nil || (len(ls.MatchLabels) == 0 && len(ls.MatchExpressions) == 0) {
+		return labels.Nothing(), nil
 	}
-	return m
-}
-
-func selects(sel, labels map[string]string) bool {
-	if len(sel) == 0 {
-		return false
-	}
-	for k, v := range sel {
-		if labels[k] != v {
-			return false
-		}
-	}
-	return true
+	return metav1.LabelSelectorAsSelector(ls)
 }
 
 func rules(o object, all []object) []error {
 	var errs []error
 	id := o.kind + "/" + o.name
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(id+": "+format, args...)) }
-	if sel, pod, ok := podOf(o); ok {
-		if !selects(sel, pod.Labels) {
+	secretKey := func(what, name, key string) {
+		if d, ok := secretData(all, name); !ok {
+			bad("%s reads Secret %q, which the build does not make", what, name)
+		} else if _, ok := d[key]; !ok {
+			bad("%s reads key %q of Secret %q, which has no such key", what, key, name)
+		}
+	}
+	if ls, pod, ok := podOf(o); ok {
+		sel, err := selectorOf(ls)
+		if err != nil {
+			bad("selector: %v", err)
+		} else if !sel.Matches(labels.Set(pod.Labels)) {
 			bad("selector %v does not select its own pods (labels %v)", sel, pod.Labels)
 		}
-		for _, c := range pod.Spec.Containers {
+		for _, c := range append(append([]corev1.Container{}, pod.Spec.InitContainers...), pod.Spec.Containers...) {
 			if !strings.Contains(c.Image, ":") || strings.HasSuffix(c.Image, ":latest") {
 				bad("container %s: image %q is not pinned to a version", c.Name, c.Image)
 			}
+			for _, e := range c.Env {
+				if r := e.ValueFrom; r != nil && r.SecretKeyRef != nil {
+					secretKey(fmt.Sprintf("container %s: env %s", c.Name, e.Name), r.SecretKeyRef.Name, r.SecretKeyRef.Key)
+				}
+				if r := e.ValueFrom; r != nil && r.ConfigMapKeyRef != nil && !exists(all, "ConfigMap", r.ConfigMapKeyRef.Name) {
+					bad("container %s: env %s reads ConfigMap %q, which the build does not make", c.Name, e.Name, r.ConfigMapKeyRef.Name)
+				}
+			}
+		}
+		for _, c := range pod.Spec.Containers {
 			if c.Resources.Requests.Cpu().IsZero() || c.Resources.Requests.Memory().IsZero() || c.Resources.Limits.Memory().IsZero() {
 				bad("container %s: needs cpu and memory requests and a memory limit", c.Name)
 			}
 			if c.LivenessProbe == nil || c.ReadinessProbe == nil {
 				bad("container %s: needs liveness and readiness probes", c.Name)
 			}
-			for _, e := range c.Env {
-				if r := e.ValueFrom; r != nil && r.SecretKeyRef != nil && !exists(all, "Secret", r.SecretKeyRef.Name) {
-					bad("container %s: env %s reads Secret %q, which the build does not make", c.Name, e.Name, r.SecretKeyRef.Name)
-				}
-			}
 		}
 		for _, v := range pod.Spec.Volumes {
-			if v.Secret != nil && !exists(all, "Secret", v.Secret.SecretName) {
-				bad("volume %s: Secret %q is not in the build", v.Name, v.Secret.SecretName)
+			if v.Secret != nil {
+				for _, it := range v.Secret.Items {
+					secretKey("volume "+v.Name, v.Secret.SecretName, it.Key)
+				}
+				if !exists(all, "Secret", v.Secret.SecretName) {
+					bad("volume %s: Secret %q is not in the build", v.Name, v.Secret.SecretName)
+				}
 			}
 			if v.ConfigMap != nil && !exists(all, "ConfigMap", v.ConfigMap.Name) {
 				bad("volume %s: ConfigMap %q is not in the build", v.Name, v.ConfigMap.Name)
+			}
+			if v.PersistentVolumeClaim != nil && !exists(all, "PersistentVolumeClaim", v.PersistentVolumeClaim.ClaimName) {
+				bad("volume %s: PersistentVolumeClaim %q is not in the build", v.Name, v.PersistentVolumeClaim.ClaimName)
+			}
+			if v.Projected != nil {
+				for _, src := range v.Projected.Sources {
+					if src.ConfigMap != nil && !exists(all, "ConfigMap", src.ConfigMap.Name) {
+						bad("volume %s: ConfigMap %q is not in the build", v.Name, src.ConfigMap.Name)
+					}
+					if src.Secret != nil {
+						for _, it := range src.Secret.Items {
+							secretKey("volume "+v.Name, src.Secret.Name, it.Key)
+						}
+						if !exists(all, "Secret", src.Secret.Name) {
+							bad("volume %s: Secret %q is not in the build", v.Name, src.Secret.Name)
+						}
+					}
+				}
 			}
 		}
 	}
 	switch v := o.v.(type) {
 	case *corev1.Service:
-		if v.Spec.Selector != nil && !selectsAny(all, v.Spec.Selector) {
+		if v.Spec.Selector != nil && !selectsAny(all, labels.SelectorFromSet(v.Spec.Selector)) {
 			bad("selector %v selects no workload's pods", v.Spec.Selector)
 		}
 	case *policyv1.PodDisruptionBudget:
-		if v.Spec.Selector == nil || !selectsAny(all, v.Spec.Selector.MatchLabels) {
+		if sel, err := selectorOf(v.Spec.Selector); err != nil {
+			bad("selector: %v", err)
+		} else if !selectsAny(all, sel) {
 			bad("the budget covers no workload")
+		}
+	case *networkingv1.NetworkPolicy:
+		// An empty podSelector is every pod of the namespace, on purpose.
+		if sel, err := metav1.LabelSelectorAsSelector(&v.Spec.PodSelector); err != nil {
+			bad("podSelector: %v", err)
+		} else if !selectsAny(all, sel) {
+			bad("podSelector %v selects no workload's pods", sel)
+		}
+		for _, in := range v.Spec.Ingress {
+			for _, peer := range in.From {
+				if peer.PodSelector == nil || peer.NamespaceSelector != nil {
+					continue // other namespaces' pods are not in this build
+				}
+				if sel, err := metav1.LabelSelectorAsSelector(peer.PodSelector); err != nil {
+					bad("ingress from: %v", err)
+				} else if !selectsAny(all, sel) {
+					bad("ingress from %v: selects no workload's pods", sel)
+				}
+			}
 		}
 	}
 	return errs
@@ -196,9 +286,26 @@ func exists(all []object, kind, name string) bool {
 	return false
 }
 
-func selectsAny(all []object, sel map[string]string) bool {
+// secretData is a Secret's keys (data and stringData).
+func secretData(all []object, name string) (map[string]bool, bool) {
 	for _, o := range all {
-		if _, pod, ok := podOf(o); ok && selects(sel, pod.Labels) {
+		if s, ok := o.v.(*corev1.Secret); ok && o.name == name {
+			keys := map[string]bool{}
+			for k := range s.Data {
+				keys[k] = true
+			}
+			for k := range s.StringData {
+				keys[k] = true
+			}
+			return keys, true
+		}
+	}
+	return nil, false
+}
+
+func selectsAny(all []object, sel labels.Selector) bool {
+	for _, o := range all {
+		if _, pod, ok := podOf(o); ok && sel.Matches(labels.Set(pod.Labels)) {
 			return true
 		}
 	}

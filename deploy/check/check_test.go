@@ -6,12 +6,18 @@ import (
 	"testing"
 )
 
-// Every overlay renders, and every object in it is a valid Kubernetes
-// object that keeps weft's deployment rules.
+// Every kustomization under deploy/kubernetes renders, and every object in
+// it is a valid Kubernetes object that keeps weft's deployment rules.
 func TestEveryOverlayRendersToValidObjects(t *testing.T) {
-	for _, dir := range []string{"hub-all-in-one", "hub-split", "agent"} {
-		t.Run(dir, func(t *testing.T) {
-			docs, err := Render(filepath.Join("..", "kubernetes", dir))
+	dirs, err := Kustomizations(filepath.Join("..", "kubernetes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, dir := range dirs {
+		seen[filepath.Base(dir)] = true
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			docs, err := Render(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -20,6 +26,11 @@ func TestEveryOverlayRendersToValidObjects(t *testing.T) {
 			}
 			t.Logf("%d objects: %s", len(docs), Summary(docs))
 		})
+	}
+	for _, want := range []string{"base", "hub-all-in-one", "hub-split", "agent"} {
+		if !seen[want] {
+			t.Errorf("no kustomization %s found under deploy/kubernetes", want)
+		}
 	}
 }
 
@@ -100,5 +111,86 @@ spec:
 	}
 	if errs := Validate([][]byte{[]byte("apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n")}); len(errs) != 1 || !strings.Contains(errs[0].Error(), "no schema") {
 		t.Errorf("an unknown kind: %v", errs)
+	}
+}
+
+// References must resolve in the build: a Secret key the pod reads, a
+// ConfigMap a projected volume needs, a Service's, budget's and network
+// policy's selectors.
+func TestTheCheckerCatchesReferencesToNothing(t *testing.T) {
+	pod := `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  selector:
+    matchLabels:
+      app: db
+  template:
+    metadata:
+      labels:
+        app: db
+    spec:
+      containers:
+        - name: db
+          image: example/db:1.0.0
+          env:
+            - name: PASSWORD
+              valueFrom:
+                secretKeyRef: {name: db, key: password}
+          resources:
+            requests: {cpu: 10m, memory: 16Mi}
+            limits: {memory: 32Mi}
+          livenessProbe: {tcpSocket: {port: 5432}}
+          readinessProbe: {tcpSocket: {port: 5432}}
+      volumes:
+        - name: config
+          projected:
+            sources:
+              - configMap: {name: db-config}
+`
+	secret := "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: x\n"
+	config := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: db-config\n"
+	service := "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  selector:\n    app: db\n  ports:\n    - port: 5432\n"
+	policy := `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: db
+spec:
+  podSelector:
+    matchExpressions:
+      - {key: app, operator: In, values: [db]}
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels: {app: db}
+`
+	docs := func(ds ...string) [][]byte {
+		var out [][]byte
+		for _, d := range ds {
+			out = append(out, []byte(d))
+		}
+		return out
+	}
+	if errs := Validate(docs(pod, secret, config, service, policy)); len(errs) != 0 {
+		t.Fatalf("a consistent set: %v", errs)
+	}
+	for _, c := range []struct {
+		name string
+		docs [][]byte
+		want string
+	}{
+		{"missing Secret", docs(pod, config), `reads Secret "db"`},
+		{"missing key", docs(pod, strings.Replace(secret, "password:", "passwd:", 1), config), `no such key`},
+		{"missing ConfigMap", docs(pod, secret), `ConfigMap "db-config" is not in the build`},
+		{"Service selecting nothing", docs(pod, secret, config, strings.Replace(service, "app: db", "app: dbb", 1)), "selects no workload"},
+		{"policy selecting nothing", docs(pod, secret, config, strings.Replace(policy, "values: [db]", "values: [web]", 1)), "podSelector"},
+		{"policy allowing nothing", docs(pod, secret, config, strings.Replace(policy, "{app: db}", "{app: gateway}", 1)), "ingress from"},
+	} {
+		errs := Validate(c.docs)
+		if len(errs) != 1 || !strings.Contains(errs[0].Error(), c.want) {
+			t.Errorf("%s: %v, want one error saying %q", c.name, errs, c.want)
+		}
 	}
 }
