@@ -748,7 +748,11 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 	step("9_convergence_from_acknowledgement_to_every_agent_applied", func(t *testing.T) {
 		// Mutations go straight to the GraphQL API so the clock starts at the
 		// acknowledgement, not at a CLI process start; agents are watched
-		// through the state.json each writes as soon as it applied a sequence.
+		// through the state.json each writes (atomically, by rename) once its
+		// WireGuard device, proxy and DNS have taken the sequence. Polling
+		// every millisecond adds at most that and one small file write: finer
+		// than polling the API, whose appliedSeq agents report batched, at
+		// most every 100 ms.
 		post := func(query string, vars map[string]any) (uint64, error) {
 			body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 			req, _ := http.NewRequest("POST", hub+hu.Port()+"/graphql", strings.NewReader(string(body)))
