@@ -83,9 +83,21 @@ func startServer(t *testing.T, args ...string) *server {
 // startServerOn starts weft-server behind prefix (a network namespace).
 func startServerOn(t *testing.T, prefix []string, args ...string) *server {
 	t.Helper()
+	return startServerWith(t, &server{prefix: prefix}, args...)
+}
+
+// startReplica starts another weft-server on data that is bootstrapped
+// already (it prints no token): token is the one the first printed.
+func startReplica(t *testing.T, token string, args ...string) *server {
+	t.Helper()
+	return startServerWith(t, &server{Token: token}, args...)
+}
+
+func startServerWith(t *testing.T, s *server, args ...string) *server {
+	t.Helper()
 	dir := t.TempDir()
-	s := &server{prefix: prefix, args: append([]string{
-		"--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "", "--dns", "", "--log-level", "warn"}, args...)}
+	s.args = append([]string{
+		"--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "", "--dns", "", "--log-level", "warn"}, args...)
 	t.Cleanup(func() {
 		s.stop()
 		if t.Failed() {

@@ -184,8 +184,15 @@ func (r *Runner) bucket(ctx context.Context) (jetstream.ObjectStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("projection %s: %w", r.name, err)
 	}
+	// Snapshots are as durable as the log they summarise: on a NATS
+	// cluster a single-replica bucket goes offline with its node, and with
+	// it every projection's start and stop.
+	replicas := 1
+	if st, err := js.Stream(ctx, events.StreamName); err == nil {
+		replicas = max(st.CachedInfo().Config.Replicas, 1)
+	}
 	obs, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
-		Bucket: Bucket, Description: "weft read-model snapshots", Storage: jetstream.FileStorage,
+		Bucket: Bucket, Description: "weft read-model snapshots", Storage: jetstream.FileStorage, Replicas: replicas,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("projection %s: snapshot bucket: %w", r.name, err)
