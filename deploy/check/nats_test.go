@@ -61,7 +61,7 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 		encode(t, opClaims, op), pub(t, sys), pub(t, sys), encode(t, sysClaims, op), pub(t, weft), encode(t, weftClaims, op))
 
 	const nodes = 3
-	client, cluster, monitor := freePorts(t, nodes), freePorts(t, nodes), freePorts(t, nodes)
+	client, cluster, monitor, leaf := freePorts(t, nodes), freePorts(t, nodes), freePorts(t, nodes), freePorts(t, nodes)
 	var servers []*server.Server
 	for i := range nodes {
 		dir := t.TempDir()
@@ -77,6 +77,7 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 		move("http_port: 8222", fmt.Sprintf("http: 127.0.0.1:%d", monitor[i]))
 		move("/var/run/nats/nats.pid", filepath.Join(dir, "nats.pid"))
 		move("store_dir: /data", "store_dir: "+filepath.Join(dir, "data"))
+		move("\n  port: 7422\n", fmt.Sprintf("\n  listen: 127.0.0.1:%d\n", leaf[i]))
 		move("\n  port: 6222\n", fmt.Sprintf("\n  listen: 127.0.0.1:%d\n", cluster[i]))
 		for j := range nodes {
 			move(fmt.Sprintf("nats://nats-%d.nats-cluster:6222", j), fmt.Sprintf("nats://127.0.0.1:%d", cluster[j]))
@@ -140,6 +141,10 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 		if _, err := js.Publish(ctx, "cl."+c+".state", []byte("desired state of "+c)); err != nil {
 			t.Fatalf("publish to %s: %v", cfg.Name, err)
 		}
+	}
+	// Edge clusters' leaf nodes mirror from the domain "hub".
+	if ai, err := js.AccountInfo(ctx); err != nil || ai.Domain != "hub" {
+		t.Errorf("JetStream domain: %v, %v; want hub", ai, err)
 	}
 	info, err := js.Stream(ctx, "CL_c1")
 	if err != nil {
