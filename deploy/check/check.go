@@ -190,6 +190,9 @@ func rules(o object, all []object) []error {
 		} else if !sel.Matches(labels.Set(pod.Labels)) {
 			bad("selector %v does not select its own pods (labels %v)", sel, pod.Labels)
 		}
+		if replicas(o) > 1 && !spreads(pod) {
+			bad("%d replicas and nothing spreads them over hosts (podAntiAffinity or topologySpreadConstraints on kubernetes.io/hostname selecting its own pods)", replicas(o))
+		}
 		for _, c := range append(append([]corev1.Container{}, pod.Spec.InitContainers...), pod.Spec.Containers...) {
 			if !strings.Contains(c.Image, ":") || strings.HasSuffix(c.Image, ":latest") {
 				bad("container %s: image %q is not pinned to a version", c.Name, c.Image)
@@ -275,6 +278,50 @@ func rules(o object, all []object) []error {
 		}
 	}
 	return errs
+}
+
+// replicas is a Deployment's or StatefulSet's replica count (1 when unset,
+// as the API defaults it); DaemonSets run one per node anyway.
+func replicas(o object) int32 {
+	var r *int32
+	switch w := o.v.(type) {
+	case *appsv1.Deployment:
+		r = w.Spec.Replicas
+	case *appsv1.StatefulSet:
+		r = w.Spec.Replicas
+	}
+	if r == nil {
+		return 1
+	}
+	return *r
+}
+
+// spreads reports whether the pod's scheduling keeps its replicas apart on
+// hosts: replicas of a service on one node all go when that node does.
+func spreads(pod *corev1.PodTemplateSpec) bool {
+	own := func(ls *metav1.LabelSelector) bool {
+		sel, err := selectorOf(ls)
+		return err == nil && sel.Matches(labels.Set(pod.Labels))
+	}
+	const host = "kubernetes.io/hostname"
+	for _, c := range pod.Spec.TopologySpreadConstraints {
+		if c.TopologyKey == host && own(c.LabelSelector) {
+			return true
+		}
+	}
+	if a := pod.Spec.Affinity; a != nil && a.PodAntiAffinity != nil {
+		for _, t := range a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution {
+			if t.TopologyKey == host && own(t.LabelSelector) {
+				return true
+			}
+		}
+		for _, w := range a.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution {
+			if w.PodAffinityTerm.TopologyKey == host && own(w.PodAffinityTerm.LabelSelector) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func exists(all []object, kind, name string) bool {

@@ -60,7 +60,7 @@ func joined(docs [][]byte) []byte {
 
 // The checker fails on the mistakes it is there for: an unknown field, a
 // wrong type, a selector that selects nothing, a floating image, a missing
-// probe and a budget over nothing.
+// probe, replicas that may all share a host and a budget over nothing.
 func TestTheCheckerCatchesRealMistakes(t *testing.T) {
 	good := `apiVersion: apps/v1
 kind: Deployment
@@ -104,6 +104,17 @@ spec:
 		if len(errs) == 0 || !strings.Contains(errs[0].Error(), c.want) {
 			t.Errorf("%s: %v, want an error saying %q", c.name, errs, c.want)
 		}
+	}
+	replicated := strings.Replace(good, "  replicas: 1", "  replicas: 3", 1)
+	if errs := Validate([][]byte{[]byte(replicated)}); len(errs) != 1 || !strings.Contains(errs[0].Error(), "spreads them over hosts") {
+		t.Errorf("three replicas that may share a host: %v", errs)
+	}
+	spread := strings.Replace(replicated, "    spec:\n", "    spec:\n      topologySpreadConstraints:\n        - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}\n", 1)
+	if errs := Validate([][]byte{[]byte(spread)}); len(errs) != 0 {
+		t.Errorf("three replicas spread over hosts: %v", errs)
+	}
+	if errs := Validate([][]byte{[]byte(strings.Replace(spread, "{app: web}", "{app: other}", 1))}); len(errs) != 1 || !strings.Contains(errs[0].Error(), "spreads them") {
+		t.Errorf("a spread constraint over other pods: %v", errs)
 	}
 	pdb := "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: p\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: nothing\n"
 	if errs := Validate([][]byte{[]byte(good), []byte(pdb)}); len(errs) != 1 || !strings.Contains(errs[0].Error(), "covers no workload") {
