@@ -105,7 +105,7 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 		}
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	urls := make([]string, nodes)
 	for i := range nodes {
@@ -182,7 +182,7 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 	if err != nil {
 		t.Fatalf("the agent opens its own stream: %v", err)
 	}
-	m, err := own.Next(jetstream.FetchMaxWait(5 * time.Second))
+	m, err := own.Next(jetstream.FetchMaxWait(10 * time.Second))
 	if err != nil || string(m.Data()) != "desired state of c1" {
 		t.Fatalf("the agent reads its own stream: %v", err)
 	}
