@@ -91,6 +91,12 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 		if err != nil {
 			t.Fatalf("nats.conf of node %d: %v", i, err)
 		}
+		// NATS only warns about settings it does not know: check they took.
+		if opts.LameDuckDuration != 30*time.Second || opts.LameDuckGracePeriod != 10*time.Second ||
+			opts.JetStreamMaxStore != 8<<30 || opts.JetStreamDomain != "hub" || opts.Cluster.Name != "weft" || len(opts.Routes) != nodes {
+			t.Fatalf("nats.conf of node %d: lame duck %v/%v, max store %d, domain %q, cluster %q, %d routes",
+				i, opts.LameDuckDuration, opts.LameDuckGracePeriod, opts.JetStreamMaxStore, opts.JetStreamDomain, opts.Cluster.Name, len(opts.Routes))
+		}
 		s, err := server.NewServer(opts)
 		if err != nil {
 			t.Fatalf("node %d: %v", i, err)
