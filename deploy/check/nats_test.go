@@ -46,19 +46,7 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 		t.Fatal("base has no ConfigMap nats-config with nats.conf")
 	}
 
-	// The operator, system account and weft's account with JetStream, as
-	// nsc makes them.
-	op, sys, weft := newKey(t, nkeys.CreateOperator), newKey(t, nkeys.CreateAccount), newKey(t, nkeys.CreateAccount)
-	sysClaims := jwt.NewAccountClaims(pub(t, sys))
-	sysClaims.Name = "SYS"
-	weftClaims := jwt.NewAccountClaims(pub(t, weft))
-	weftClaims.Name = "WEFT"
-	weftClaims.Limits.JetStreamLimits = jwt.JetStreamLimits{MemoryStorage: -1, DiskStorage: -1, Streams: -1, Consumer: -1}
-	opClaims := jwt.NewOperatorClaims(pub(t, op))
-	opClaims.Name = "weft"
-	opClaims.SystemAccount = pub(t, sys)
-	resolver := fmt.Sprintf("operator: %s\nsystem_account: %s\nresolver: MEMORY\nresolver_preload: {\n  %s: %s\n  %s: %s\n}\n",
-		encode(t, opClaims, op), pub(t, sys), pub(t, sys), encode(t, sysClaims, op), pub(t, weft), encode(t, weftClaims, op))
+	weft, resolver := operatorResolver(t)
 
 	const nodes = 3
 	client, cluster, monitor, leaf := freePorts(t, nodes), freePorts(t, nodes), freePorts(t, nodes), freePorts(t, nodes)
@@ -202,6 +190,25 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 	} else if errors.Is(err, context.Canceled) {
 		t.Fatal(err)
 	}
+}
+
+// operatorResolver makes the operator, system account and weft's account
+// with JetStream, as nsc makes them, and the resolver.conf that nsc generate
+// config --mem-resolver writes; it returns weft's account key too.
+func operatorResolver(t *testing.T) (nkeys.KeyPair, string) {
+	t.Helper()
+	op, sys, weft := newKey(t, nkeys.CreateOperator), newKey(t, nkeys.CreateAccount), newKey(t, nkeys.CreateAccount)
+	sysClaims := jwt.NewAccountClaims(pub(t, sys))
+	sysClaims.Name = "SYS"
+	weftClaims := jwt.NewAccountClaims(pub(t, weft))
+	weftClaims.Name = "WEFT"
+	weftClaims.Limits.JetStreamLimits = jwt.JetStreamLimits{MemoryStorage: -1, DiskStorage: -1, Streams: -1, Consumer: -1}
+	opClaims := jwt.NewOperatorClaims(pub(t, op))
+	opClaims.Name = "weft"
+	opClaims.SystemAccount = pub(t, sys)
+	resolver := fmt.Sprintf("operator: %s\nsystem_account: %s\nresolver: MEMORY\nresolver_preload: {\n  %s: %s\n  %s: %s\n}\n",
+		encode(t, opClaims, op), pub(t, sys), pub(t, sys), encode(t, sysClaims, op), pub(t, weft), encode(t, weftClaims, op))
+	return weft, resolver
 }
 
 func newKey(t *testing.T, create func() (nkeys.KeyPair, error)) nkeys.KeyPair {

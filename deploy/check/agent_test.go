@@ -1,0 +1,181 @@
+package check
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	appsv1 "k8s.io/api/apps/v1"
+	"sigs.k8s.io/yaml"
+
+	"weft.dev/events/clusterstate"
+)
+
+// The agent overlay starts weft-agent without enrolment, as a hub on
+// external NATS needs: with its Secret's credentials.json (written as
+// deploy/README.md says) in the state directory and an nsc-style .creds
+// file limited to its cluster, the agent built from this tree, run with the
+// overlay's own arguments (paths and ports moved to a temporary directory
+// and loopback; no WireGuard interface or proxy, which need the host), reads
+// its stream from an operator-mode NATS, converges and answers /healthz.
+func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds weft-agent")
+	}
+	docs, err := Render(filepath.Join("..", "kubernetes", "agent"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var args []string
+	for _, d := range docs {
+		var dep appsv1.Deployment
+		if yaml.Unmarshal(d, &dep) == nil && dep.Kind == "Deployment" && dep.Name == "weft-agent" {
+			args = dep.Spec.Template.Spec.Containers[0].Args
+		}
+	}
+	if len(args) == 0 {
+		t.Fatal("the agent overlay has no weft-agent Deployment with arguments")
+	}
+
+	dir := t.TempDir()
+	weft, resolver := operatorResolver(t)
+	port, httpPort, dnsPort := freePorts(t, 1)[0], freePorts(t, 1)[0], freePorts(t, 1)[0]
+	conf := fmt.Sprintf("listen: 127.0.0.1:%d\njetstream { store_dir: %q }\ninclude resolver.conf\n", port, filepath.Join(dir, "js"))
+	for name, text := range map[string]string{"nats.conf": conf, "resolver.conf": resolver} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts, err := server.ProcessConfigFile(filepath.Join(dir, "nats.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.NoLog, opts.NoSigs = true, true
+	ns, err := server.NewServer(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	t.Cleanup(ns.Shutdown)
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("NATS did not start")
+	}
+	url := fmt.Sprintf("nats://127.0.0.1:%d", port)
+
+	// weft's services made the cluster's stream.
+	const cluster = "c1"
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	wu, ws := user(t, weft, nil, nil)
+	nc, err := nats.Connect(url, nats.UserJWTAndSeed(wu, ws))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.CreateStream(ctx, clusterstate.StreamConfig(cluster, 1)); err != nil {
+		t.Fatal(err)
+	}
+	self, _ := json.Marshal(clusterstate.Self{ClusterID: cluster, ClusterName: "eu-1", Team: "t1", Address: "100.64.0.1/32",
+		ServiceRange: "100.96.0.0/24", MeshRoutes: []string{"100.64.0.0/16"}, Zone: "weft.internal"})
+	msg := nats.NewMsg(clusterstate.Subject(cluster, clusterstate.KindSelf, ""))
+	msg.Header.Set(clusterstate.HeaderEventsSeq, "7")
+	msg.Data = self
+	if _, err := js.PublishMsg(ctx, msg); err != nil {
+		t.Fatal(err)
+	}
+
+	// The Secret's two files, as deploy/README.md has the operator write them.
+	pubAllow, subAllow := clusterstate.AgentPermissions(cluster)
+	au, as := user(t, weft, pubAllow, subAllow)
+	creds := fmt.Sprintf("-----BEGIN NATS USER JWT-----\n%s\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n%s\n------END USER NKEY SEED------\n", au, as)
+	state := filepath.Join(dir, "state")
+	credentials := fmt.Sprintf(`{"cluster": %q, "natsUrl": %q, "stream": %q, "inboxPrefix": %q}`,
+		cluster, url, clusterstate.StreamName(cluster), clusterstate.InboxPrefix(cluster))
+	if err := os.MkdirAll(state, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for p, text := range map[string]string{filepath.Join(dir, "nats.creds"): creds, filepath.Join(state, "credentials.json"): credentials} {
+		if err := os.WriteFile(p, []byte(text), 0o400); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var run []string
+	for _, a := range args {
+		name, _, _ := strings.Cut(a, "=")
+		switch name {
+		case "--interface", "--proxy":
+			continue // need the node: a TUN device and local service IPs
+		case "--cluster":
+			a = "--cluster=" + cluster
+		case "--endpoint":
+			a = "--endpoint=127.0.0.1:51820"
+		case "--state-dir":
+			a = "--state-dir=" + state
+		case "--nats-creds":
+			a = "--nats-creds=" + filepath.Join(dir, "nats.creds")
+		case "--dns":
+			a = fmt.Sprintf("--dns=127.0.0.1:%d", dnsPort)
+		case "--http":
+			a = fmt.Sprintf("--http=127.0.0.1:%d", httpPort)
+		}
+		if strings.Contains(a, "$(") {
+			t.Fatalf("argument %q reads a variable this test does not set", a)
+		}
+		run = append(run, a)
+	}
+	exe := filepath.Join(dir, "weft-agent")
+	if out, err := exec.Command("go", "build", "-o", exe, "weft.dev/agent/cmd/weft-agent").CombinedOutput(); err != nil {
+		t.Fatalf("build weft-agent: %v\n%s", err, out)
+	}
+	var log strings.Builder
+	cmd := exec.Command(exe, run...)
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+
+	health := fmt.Sprintf("http://127.0.0.1:%d/healthz", httpPort)
+	for {
+		resp, err := http.Get(health)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("weft-agent %s never answered /healthz 200 (last: %v)\n%s", strings.Join(run, " "), err, log.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/status", httpPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st struct {
+		Applied uint64 `json:"applied"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil || st.Applied != 7 {
+		t.Errorf("/status: applied %d (%v), want 7 from the stream", st.Applied, err)
+	}
+	if strings.Contains(log.String(), "enrolled") {
+		t.Errorf("the agent enrolled, but the overlay gives it no secret:\n%s", log.String())
+	}
+}
