@@ -99,6 +99,14 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	}
 	creds, err := enrol.Load(o.stateDir)
 	switch {
+	case errors.Is(err, os.ErrNotExist) && o.natsCreds != "" && o.natsURL != "" && o.secret == "":
+		// An external NATS in operator mode: the operator issued this
+		// cluster's user (the .creds file); there is nothing to enrol for.
+		creds = enrol.Credentials{Cluster: o.cluster, NATSURL: o.natsURL, Stream: clusterstate.StreamName(o.cluster),
+			InboxPrefix: clusterstate.InboxPrefix(o.cluster)}
+		if err := os.MkdirAll(o.stateDir, 0o700); err != nil {
+			return fmt.Errorf("state directory: %w", err)
+		}
 	case errors.Is(err, os.ErrNotExist):
 		if o.secret == "" {
 			return fmt.Errorf("not enrolled yet: pass --enrolment-secret (printed once by weft cluster create)")
@@ -128,7 +136,9 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 		}
 		auth = nats.UserCredentials(o.natsCreds)
 	}
-	nc, err := nats.Connect(url, auth, nats.CustomInboxPrefix(creds.InboxPrefix),
+	// A cluster cut off from the hub at start waits for it rather than
+	// exit: the gateway it runs keeps the mesh of those already connected.
+	nc, err := nats.Connect(url, auth, nats.CustomInboxPrefix(creds.InboxPrefix), nats.RetryOnFailedConnect(true),
 		nats.Name("weft-agent "+o.cluster), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second))
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", url, err)
