@@ -172,13 +172,26 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 	if err != nil {
 		t.Fatal(err)
 	}
-	own, err := ajs.OrderedConsumer(ctx, "CL_c1", jetstream.OrderedConsumerConfig{})
-	if err != nil {
-		t.Fatalf("the agent opens its own stream: %v", err)
+	// A freshly formed cluster may not route the first consumer request
+	// yet (no responders): the agent's own loop retries, and so does this.
+	var got string
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		own, err := ajs.OrderedConsumer(ctx, "CL_c1", jetstream.OrderedConsumerConfig{})
+		if err == nil {
+			var m jetstream.Msg
+			if m, err = own.Next(jetstream.FetchMaxWait(5 * time.Second)); err == nil {
+				got = string(m.Data())
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the agent reads its own stream: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
-	m, err := own.Next(jetstream.FetchMaxWait(10 * time.Second))
-	if err != nil || string(m.Data()) != "desired state of c1" {
-		t.Fatalf("the agent reads its own stream: %v", err)
+	if got != "desired state of c1" {
+		t.Fatalf("the agent read %q from its own stream", got)
 	}
 	octx, ocancel := context.WithTimeout(ctx, 3*time.Second)
 	defer ocancel()
