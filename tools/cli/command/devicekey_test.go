@@ -1,12 +1,15 @@
 package command
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // weft device config makes the key pair here: every request it sends is
@@ -97,3 +100,105 @@ func TestCreatedTokensAreNeverWrittenToTheConfigFile(t *testing.T) {
 		t.Fatalf("config mode %04o", fi.Mode().Perm())
 	}
 }
+
+// device connect (rootless, so any user can run this test) registers only
+// the public key: no request or header it sends while connected carries the
+// private key, and the key file is 0600.
+func TestDeviceConnectNeverSendsThePrivateKey(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var device string
+	g := newFakeGateway(t, map[string]func(request) (int, string){
+		"Me": ok(meAlice),
+		"DeviceByName": func(request) (int, string) {
+			mu.Lock()
+			defer mu.Unlock()
+			if device == "" {
+				return http.StatusOK, `{"data":{"device":null}}`
+			}
+			return http.StatusOK, `{"data":{"device":` + device + `}}`
+		},
+		"CreateDevice": func(r request) (int, string) {
+			in, _ := r.Variables["input"].(map[string]any)
+			pub, _ := in["publicKey"].(string)
+			d, _ := json.Marshal(map[string]any{"id": "d1", "name": "laptop", "kind": "DEVICE", "ip": "100.64.0.9", "publicKey": pub,
+				"owner": map[string]any{"id": "u1", "username": "alice"}})
+			mu.Lock()
+			device = string(d)
+			mu.Unlock()
+			return http.StatusOK, `{"data":{"createDevice":{"seq":7,"device":` + string(d) + `}}}`
+		},
+		"Clusters": ok(`{"data":{"clusters":{"edges":[],"pageInfo":{"hasNextPage":false}}}}`),
+	})
+	c := newCLI(t)
+	if r := c.run("login", "--server", g.URL, "--token", "weft_tok1"); r.code != ExitOK {
+		t.Fatalf("login: %s", r.stderr)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	up := make(chan struct{})
+	var once sync.Once
+	tee := writerFunc(func(p []byte) (int, error) {
+		if strings.Contains(string(p), "disconnected") || strings.Contains(string(p), "100.64.0.9") {
+			once.Do(func() { close(up) })
+		}
+		return len(p), nil
+	})
+	done := make(chan result, 1)
+	go func() {
+		done <- c.runContext(ctx, tee, "device", "connect", "laptop", "--team", "acme", "--netstack", "--socks", "127.0.0.1:0", "--sync-every", "50ms")
+	}()
+	select {
+	case <-up:
+	case r := <-done:
+		t.Fatalf("connect ended: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	case <-time.After(30 * time.Second):
+		t.Fatal("connect did not come up")
+	}
+	// Let a few polls go by, then stop it as Ctrl-C would.
+	for polls := 0; polls < 3; {
+		polls = 0
+		for _, q := range g.received() {
+			if q.OperationName == "Clusters" {
+				polls++
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	r := <-done
+	if r.code != ExitOK {
+		t.Fatalf("connect: exit %d: %s", r.code, r.stderr)
+	}
+	keyFile := filepath.Join(filepath.Dir(c.config), "keys", "acme-laptop.key")
+	fi, err := os.Stat(keyFile)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v, want mode 0600", fi, err)
+	}
+	raw, _ := os.ReadFile(keyFile)
+	private := strings.TrimSpace(string(raw))
+	registered := false
+	for _, q := range g.received() {
+		if strings.Contains(string(q.RawBody), private) {
+			t.Errorf("request %s carried the private key", q.OperationName)
+		}
+		for _, v := range q.Header {
+			if strings.Contains(strings.Join(v, " "), private) {
+				t.Errorf("a header of %s carried the private key", q.OperationName)
+			}
+		}
+		if q.OperationName == "CreateDevice" {
+			registered = true
+		}
+	}
+	if !registered {
+		t.Fatal("the public key was never registered")
+	}
+	if strings.Contains(r.stdout+r.stderr, private) {
+		t.Error("connect printed the private key")
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

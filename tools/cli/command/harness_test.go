@@ -38,6 +38,11 @@ func newFakeGateway(t *testing.T, answer map[string]func(r request) (int, string
 	t.Helper()
 	g := &fakeGateway{answer: answer}
 	g.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") != "" {
+			// No subscriptions here: the CLI falls back to polling.
+			http.Error(w, "no websocket", http.StatusBadRequest)
+			return
+		}
 		body, _ := io.ReadAll(r.Body)
 		req := request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), RawBody: body}
 		if err := json.Unmarshal(body, &req); err != nil {
@@ -91,10 +96,21 @@ type result struct {
 
 func (c *cli) run(args ...string) result {
 	c.t.Helper()
+	return c.runContext(context.Background(), nil, args...)
+}
+
+// runContext runs a command until it ends or ctx is done; out, when given,
+// also receives its standard output as it is written.
+func (c *cli) runContext(ctx context.Context, tee io.Writer, args ...string) result {
+	c.t.Helper()
 	var out, errb bytes.Buffer
-	code := Main(context.Background(), args, Options{
+	var stdout io.Writer = &out
+	if tee != nil {
+		stdout = io.MultiWriter(&out, tee)
+	}
+	code := Main(ctx, args, Options{
 		Stdin:      strings.NewReader(c.stdin),
-		Stdout:     &out,
+		Stdout:     stdout,
 		Stderr:     &errb,
 		Getenv:     func(k string) string { return c.env[k] },
 		ConfigPath: c.config,
