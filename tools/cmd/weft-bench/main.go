@@ -11,6 +11,9 @@
 // It reports the cold start of all agents (full state), and p50/p99 from a
 // mutation's acknowledgement to every agent having applied it, beside raw
 // JetStream: one publish per cluster stream to N ordered consumers.
+//
+// suite: runs the Go benchmarks and the above (quick sizes, or --full) and
+// writes the figures into BENCHMARKS.md between its markers.
 package main
 
 import (
@@ -44,6 +47,13 @@ import (
 )
 
 func main() {
+	if len(os.Args) >= 2 && os.Args[1] == "suite" {
+		if err := suite(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "weft-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) >= 2 && os.Args[1] == "memory" {
 		fs := flag.NewFlagSet("memory", flag.ExitOnError)
 		teams := fs.Int("teams", 100, "teams loaded into weft-server")
@@ -76,7 +86,7 @@ func main() {
 		return
 	}
 	if len(os.Args) < 2 || os.Args[1] != "fanout" {
-		fmt.Fprintln(os.Stderr, "usage: weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]")
+		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("fanout", flag.ExitOnError)

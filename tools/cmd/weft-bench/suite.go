@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"weft.dev/tools/bench"
+)
+
+// step is one command of the suite; self means weft-bench's own subcommand
+// (its lines are already parseable), else go test -bench output.
+type step struct {
+	env  []string
+	args []string
+	self bool
+}
+
+func (s step) command() string {
+	c := strings.Join(s.args, " ")
+	if s.self {
+		c = "go run weft.dev/tools/cmd/weft-bench " + c
+	}
+	if len(s.env) > 0 {
+		c = strings.Join(s.env, " ") + " " + c
+	}
+	return c
+}
+
+func goBench(pattern, benchtime, pkg string, env ...string) step {
+	return step{env: env, args: []string{"go", "test", "-timeout", "60m", "-run", "^$", "-bench", pattern, "-benchtime", benchtime, pkg}}
+}
+
+// suiteSteps: quick mode fits in about five minutes on two cores; full mode
+// takes the sizes issue 8 names (1M events, 10k peers, 500 clusters).
+func suiteSteps(full bool) []step {
+	if !full {
+		return []step{
+			goBench("Append", "2000x", "weft.dev/events"),
+			goBench("Replay", "2x", "weft.dev/events"),
+			goBench("Projections", "1x", "weft.dev/services/cmd/weft-server", "WEFT_BENCH_EVENTS=100000"),
+			goBench("Gateway", "1000x", "weft.dev/gateway"),
+			goBench("PluginVersusHosts", "1x", "weft.dev/agent/dns"),
+			goBench("ApplyPeers", "1x", "weft.dev/agent/wireguard"),
+			{self: true, args: []string{"fanout", "--clusters", "50", "--devices", "1000", "--changes", "200", "--appliers", "record"}},
+			{self: true, args: []string{"memory", "--teams", "20", "--agent-peers", "200", "--agent-routes", "200", "--agent-records", "2000"}},
+		}
+	}
+	return []step{
+		goBench("Append", "20000x", "weft.dev/events"),
+		goBench("Replay", "5x", "weft.dev/events"),
+		goBench("Projections", "1x", "weft.dev/services/cmd/weft-server", "WEFT_BENCH_EVENTS=1000000"),
+		goBench("Gateway", "3000x", "weft.dev/gateway"),
+		goBench("PluginVersusHosts", "3x", "weft.dev/agent/dns"),
+		goBench("ApplyPeers", "2x", "weft.dev/agent/wireguard"),
+		goBench("ApplyPeers", "1x", "weft.dev/agent/wireguard", "WEFT_BENCH_PEERS=10000"),
+		{self: true, args: []string{"fanout", "--clusters", "50", "--devices", "1000", "--changes", "200", "--appliers", "netstack"}},
+		{self: true, args: []string{"fanout", "--clusters", "500", "--devices", "10000", "--changes", "200", "--appliers", "record"}},
+		{self: true, args: []string{"memory"}},
+	}
+}
+
+// suite runs every step, prints each figure as a parseable line and writes
+// the table into BENCHMARKS.md between its markers. A failing step is
+// reported and the rest still run; the exit status says one failed.
+func suite(argv []string) error {
+	fs := flag.NewFlagSet("suite", flag.ExitOnError)
+	full := fs.Bool("full", false, "the large sizes (1M events, 10k peers, 500 clusters / 10k devices); hours, not minutes")
+	out := fs.String("out", "BENCHMARKS.md", "file whose generated section is rewritten")
+	_ = fs.Parse(argv)
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("own executable: %w", err)
+	}
+	mode := "quick"
+	if *full {
+		mode = "full"
+	}
+	machine := bench.Machine()
+	fmt.Fprintf(os.Stderr, "weft-bench suite (%s) on %s\n", mode, machine)
+	var figs []bench.Figure
+	var failed []string
+	for _, s := range suiteSteps(*full) {
+		fmt.Fprintln(os.Stderr, "==>", s.command())
+		var cmd *exec.Cmd
+		if s.self {
+			cmd = exec.Command(self, s.args...)
+		} else {
+			cmd = exec.Command(s.args[0], s.args[1:]...)
+		}
+		cmd.Env = append(os.Environ(), s.env...)
+		cmd.Stderr = os.Stderr
+		pipe, err := cmd.StdoutPipe()
+		if err != nil {
+			return err
+		}
+		if err := cmd.Start(); err != nil {
+			failed = append(failed, s.command())
+			continue
+		}
+		sc := bufio.NewScanner(pipe)
+		for sc.Scan() {
+			var got []bench.Figure
+			if s.self {
+				if f, ok := bench.ParseLine(sc.Text(), s.command()); ok {
+					got = append(got, f)
+				}
+			} else {
+				got = bench.ParseGoBench(sc.Text(), s.command())
+			}
+			if len(got) == 0 {
+				fmt.Fprintln(os.Stderr, sc.Text())
+			}
+			for _, f := range got {
+				fmt.Println(f.Line())
+			}
+			figs = append(figs, got...)
+		}
+		_, _ = io.Copy(io.Discard, pipe)
+		if err := cmd.Wait(); err != nil {
+			failed = append(failed, s.command())
+			fmt.Fprintf(os.Stderr, "weft-bench suite: %s: %v\n", s.command(), err)
+		}
+	}
+	doc, err := os.ReadFile(*out)
+	if err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("read %s: %w", *out, err)
+	}
+	section := bench.Table(figs, mode, machine, time.Now())
+	if len(failed) > 0 {
+		section = strings.Replace(section, bench.End, "\nFailed steps: `"+strings.Join(failed, "`, `")+"`\n\n"+bench.End, 1)
+	}
+	if err := os.WriteFile(*out, []byte(bench.Splice(string(doc), section)), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", *out, err)
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d step(s) failed: %s", len(failed), strings.Join(failed, "; "))
+	}
+	return nil
+}
