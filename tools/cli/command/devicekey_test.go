@@ -103,8 +103,9 @@ func TestCreatedTokensAreNeverWrittenToTheConfigFile(t *testing.T) {
 
 // device connect (rootless, so any user can run this test) registers only
 // the public key: no request or header it sends while connected carries the
-// private key, and the key file is 0600.
-func TestDeviceConnectNeverSendsThePrivateKey(t *testing.T) {
+// private key, and the key file is 0600; device status in another terminal
+// reads the running tunnel from a 0600 file that goes when connect ends.
+func TestDeviceConnectNeverSendsThePrivateKeyAndShowsItsStatusElsewhere(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	var device string
@@ -165,10 +166,31 @@ func TestDeviceConnectNeverSendsThePrivateKey(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// Another terminal sees it through the 0600 status file; with no
+	// subscription to be had it says it is polling.
+	statusFile := filepath.Join(filepath.Dir(c.config), "run", "acme-laptop.json")
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		s := c.run("device", "status", "laptop")
+		if s.code == ExitOK && strings.Contains(s.stdout, "gateways: polling") && strings.Contains(s.stdout, "100.64.0.9") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("device status while connected: exit %d: %s%s", s.code, s.stdout, s.stderr)
+		}
+	}
+	if fi, err := os.Stat(statusFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("status file: %v %v, want mode 0600", fi, err)
+	}
 	cancel()
 	r := <-done
 	if r.code != ExitOK {
 		t.Fatalf("connect: exit %d: %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(statusFile); !os.IsNotExist(err) {
+		t.Errorf("connect left its status file behind: %v", err)
+	}
+	if s := c.run("device", "status", "laptop"); s.code != ExitError || !strings.Contains(s.stderr, "not connected") {
+		t.Errorf("device status after connect ended: exit %d: %s", s.code, s.stderr)
 	}
 	keyFile := filepath.Join(filepath.Dir(c.config), "keys", "acme-laptop.key")
 	fi, err := os.Stat(keyFile)
