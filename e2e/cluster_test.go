@@ -196,6 +196,9 @@ func TestOnAThreeNodeNATSClusterNoAcknowledgedChangeIsLostWhenANodeStops(t *test
 	if err != nil {
 		t.Fatal(err)
 	}
+	if csi, err := stream.Info(context.Background()); err != nil || csi.Config.Replicas != 3 {
+		t.Fatalf("CL_%s is not an R3 stream: %v %+v", clusterID, err, csi)
+	}
 	peersIn := func() (map[string]int, error) {
 		cons, err := stream.OrderedConsumer(context.Background(), jetstream.OrderedConsumerConfig{})
 		if err != nil {
