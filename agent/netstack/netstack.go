@@ -80,6 +80,11 @@ func (st *Stack) AddAddress(a netip.Addr) error {
 	if !a.Is4() {
 		return fmt.Errorf("netstack: %s: only IPv4 addresses", a)
 	}
+	// Listening on every address needs none made local; a wildcard or
+	// group address as a local one would make the stack answer for it.
+	if a.IsUnspecified() || a.IsMulticast() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+		return fmt.Errorf("netstack: %s: not a unicast address", a)
+	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.closed {

@@ -76,7 +76,7 @@ func TestNonIPv4AddressesAreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	for _, addr := range []string{"[fd00::1]:80", "100.64.0.1", "name:80"} {
+	for _, addr := range []string{"[fd00::1]:80", "100.64.0.1", "name:80", "0.0.0.0:80", "224.0.0.1:80", "255.255.255.255:80"} {
 		if l, err := st.ListenTCP(addr); err == nil {
 			l.Close()
 			t.Errorf("ListenTCP(%q) accepted", addr)
