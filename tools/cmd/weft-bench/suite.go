@@ -19,7 +19,10 @@ type step struct {
 	env  []string
 	args []string
 	self bool
+	tag  string // appended to figure names: the size when the name lacks it
 }
+
+func (s step) tagged(t string) step { s.tag = t; return s }
 
 func (s step) command() string {
 	c := strings.Join(s.args, " ")
@@ -43,10 +46,10 @@ func suiteSteps(full bool) []step {
 		return []step{
 			goBench("Append", "2000x", "weft.dev/events"),
 			goBench("Replay", "2x", "weft.dev/events"),
-			goBench("Projections", "1x", "weft.dev/services/cmd/weft-server", "WEFT_BENCH_EVENTS=100000"),
+			goBench("Projections", "1x", "weft.dev/services/cmd/weft-server", "WEFT_BENCH_EVENTS=100000").tagged("@100k-events"),
 			goBench("Gateway", "1000x", "weft.dev/gateway"),
 			goBench("PluginVersusHosts", "1x", "weft.dev/agent/dns"),
-			goBench("ApplyPeers", "1x", "weft.dev/agent/wireguard"),
+			goBench("ApplyPeers", "1x", "weft.dev/agent/wireguard").tagged("@1k-peers"),
 			{self: true, args: []string{"fanout", "--clusters", "50", "--devices", "1000", "--changes", "200", "--appliers", "record"}},
 			{self: true, args: []string{"memory", "--teams", "20", "--agent-peers", "200", "--agent-routes", "200", "--agent-records", "2000"}},
 		}
@@ -54,11 +57,11 @@ func suiteSteps(full bool) []step {
 	return []step{
 		goBench("Append", "20000x", "weft.dev/events"),
 		goBench("Replay", "5x", "weft.dev/events"),
-		goBench("Projections", "1x", "weft.dev/services/cmd/weft-server", "WEFT_BENCH_EVENTS=1000000"),
+		goBench("Projections", "1x", "weft.dev/services/cmd/weft-server", "WEFT_BENCH_EVENTS=1000000").tagged("@1M-events"),
 		goBench("Gateway", "3000x", "weft.dev/gateway"),
 		goBench("PluginVersusHosts", "3x", "weft.dev/agent/dns"),
-		goBench("ApplyPeers", "2x", "weft.dev/agent/wireguard"),
-		goBench("ApplyPeers", "1x", "weft.dev/agent/wireguard", "WEFT_BENCH_PEERS=10000"),
+		goBench("ApplyPeers", "2x", "weft.dev/agent/wireguard").tagged("@1k-peers"),
+		goBench("ApplyPeers", "1x", "weft.dev/agent/wireguard", "WEFT_BENCH_PEERS=10000").tagged("@10k-peers"),
 		{self: true, args: []string{"fanout", "--clusters", "50", "--devices", "1000", "--changes", "200", "--appliers", "netstack"}},
 		{self: true, args: []string{"fanout", "--clusters", "500", "--devices", "10000", "--changes", "200", "--appliers", "record"}},
 		{self: true, args: []string{"memory"}},
@@ -116,8 +119,9 @@ func suite(argv []string) error {
 			if len(got) == 0 {
 				fmt.Fprintln(os.Stderr, sc.Text())
 			}
-			for _, f := range got {
-				fmt.Println(f.Line())
+			for i := range got {
+				got[i].Name += s.tag
+				fmt.Println(got[i].Line())
 			}
 			figs = append(figs, got...)
 		}
