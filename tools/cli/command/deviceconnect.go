@@ -21,6 +21,10 @@ import (
 // meshPrefix is every weft address; the device routes it into its tunnel.
 const meshPrefix = "100.64.0.0/10"
 
+// lostConfirm is how long a device must stay deleted or re-keyed before
+// connect gives up its tunnel.
+const lostConfirm = 3 * time.Second
+
 func (a *app) deviceConnectCmd() *cobra.Command {
 	var keyFile, iface, socksAddr string
 	var port int
@@ -39,7 +43,8 @@ that local programs use through a SOCKS5 proxy (--socks) and that forwards
 connections to this device's mesh address to local ports (--expose, for
 intercepts). Gateways are kept in sync as they change (a live subscription,
 with --sync-every as the fallback poll); weft device status shows the tunnel
-from another terminal. Stop it with Ctrl-C.`,
+from another terminal. If the device is deleted, or registered with another
+key from elsewhere, connect ends with exit code 1. Stop it with Ctrl-C.`,
 		Example: `  sudo weft device connect laptop
   sudo weft device connect laptop --interface weft1
   weft device connect laptop --netstack --socks 127.0.0.1:1080 --expose 3000
@@ -110,13 +115,31 @@ from another terminal. Stop it with Ctrl-C.`,
 			changed := make(chan struct{}, 1)
 			go watchGateways(ctx, ep, changed, st)
 			have := map[string]clusterstate.Peer{}
-			sync := func() {
+			// sync returns an error only when this tunnel can no longer
+			// work: the device was deleted or took another key elsewhere,
+			// as seen twice lostConfirm apart (a server replaying its log
+			// after a restart may briefly not know the device yet).
+			var lostSince time.Time
+			var recheck <-chan time.Time
+			sync := func() error {
 				if err := a.syncGateways(ctx, c, ep.Server, wg, have, func(line string) { fmt.Fprintln(out, line) }); err != nil && ctx.Err() == nil {
 					fmt.Fprintln(cmd.ErrOrStderr(), "sync:", err)
 				}
 				writeStatus(statusFile, st, wg, have)
+				err := stillThisDevice(ctx, c, name, wg.PublicKey())
+				switch {
+				case err == nil:
+					lostSince, recheck = time.Time{}, nil
+				case lostSince.IsZero():
+					lostSince, recheck = time.Now(), time.After(lostConfirm)
+				case time.Since(lostSince) >= lostConfirm:
+					return err
+				}
+				return nil
 			}
-			sync()
+			if err := sync(); err != nil {
+				return err
+			}
 			poll, tick := time.NewTicker(every), time.NewTicker(2*time.Second)
 			defer poll.Stop()
 			defer tick.Stop()
@@ -126,9 +149,18 @@ from another terminal. Stop it with Ctrl-C.`,
 					fmt.Fprintln(out, "disconnected")
 					return nil
 				case <-changed:
-					sync()
+					if err := sync(); err != nil {
+						return err
+					}
 				case <-poll.C:
-					sync()
+					if err := sync(); err != nil {
+						return err
+					}
+				case <-recheck:
+					recheck = nil
+					if err := sync(); err != nil {
+						return err
+					}
 				case <-tick.C:
 					writeStatus(statusFile, st, wg, have)
 				}
@@ -171,7 +203,9 @@ func openTunnel(cfg wireguard.Config, netstack bool) (*wireguard.Device, string,
 }
 
 // gatewayEvents change what a device's tunnel needs.
-var gatewayEvents = []string{"infra.cluster.created", "infra.cluster.deleted", "infra.cluster.enrolled", "infra.cluster.gateway-reported"}
+// So does this device being deleted or given another key elsewhere.
+var gatewayEvents = []string{"infra.cluster.created", "infra.cluster.deleted", "infra.cluster.enrolled", "infra.cluster.gateway-reported",
+	"infra.device.deleted", "infra.device.key-rotated"}
 
 // watchGateways signals changed for every event that moves a gateway, over
 // the team's live event subscription; it reconnects with backoff, and the
@@ -241,6 +275,26 @@ func notify(ch chan<- struct{}) {
 	case ch <- struct{}{}:
 	default:
 	}
+}
+
+// stillThisDevice says why the tunnel cannot go on when device name was
+// deleted or registered another key meanwhile (gateways would drop this
+// machine's packets). A failed read is not that: the poll tries again.
+func stillThisDevice(ctx context.Context, c clientT, name, public string) error {
+	r, err := api.DeviceByName(ctx, c, name, nil)
+	if err != nil {
+		if p, ok := api.ProblemOf(err); !ok || p.Code != api.CodeNotFound {
+			return nil
+		}
+	}
+	if err != nil || r.Device == nil {
+		return &Error{Err: fmt.Errorf("device %s was deleted; disconnected", name), Code: ExitError, Hint: "run weft device connect " + name + " again to register it anew"}
+	}
+	if r.Device.PublicKey != public {
+		return &Error{Err: fmt.Errorf("device %s now has another key (connected from another machine?); disconnected", name), Code: ExitError,
+			Hint: "each machine needs its own device name: weft device connect OTHER-NAME"}
+	}
+	return nil
 }
 
 // syncGateways makes the interface's peers the team's reported gateways.

@@ -224,3 +224,95 @@ func TestDeviceConnectNeverSendsThePrivateKeyAndShowsItsStatusElsewhere(t *testi
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// A connected device that is deleted, or registered with another key from
+// elsewhere, can no longer reach the gateways: connect says so and exits 1
+// instead of keeping a dead tunnel up (once the change has held lostConfirm).
+func TestDeviceConnectEndsWhenTheDeviceIsDeletedOrRekeyedElsewhere(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, change, want string
+	}{
+		{"deleted", "null", "device laptop was deleted"},
+		{"rekeyed", `{"id":"d1","name":"laptop","kind":"DEVICE","ip":"100.64.0.9","publicKey":"hY3bJq2L6m1z8vWc0aQpR5sT7uVxYzA1bC2dE3fG4hI=","owner":{"id":"u1","username":"alice"}}`, "device laptop now has another key"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			var device string
+			g := newFakeGateway(t, map[string]func(request) (int, string){
+				"Me": ok(meAlice),
+				"DeviceByName": func(request) (int, string) {
+					mu.Lock()
+					defer mu.Unlock()
+					if device == "" {
+						return http.StatusOK, `{"data":{"device":null}}`
+					}
+					return http.StatusOK, `{"data":{"device":` + device + `}}`
+				},
+				"CreateDevice": func(r request) (int, string) {
+					in, _ := r.Variables["input"].(map[string]any)
+					pub, _ := in["publicKey"].(string)
+					d, _ := json.Marshal(map[string]any{"id": "d1", "name": "laptop", "kind": "DEVICE", "ip": "100.64.0.9", "publicKey": pub,
+						"owner": map[string]any{"id": "u1", "username": "alice"}})
+					mu.Lock()
+					device = string(d)
+					mu.Unlock()
+					return http.StatusOK, `{"data":{"createDevice":{"seq":7,"device":` + string(d) + `}}}`
+				},
+				"Clusters": ok(`{"data":{"clusters":{"edges":[],"pageInfo":{"hasNextPage":false}}}}`),
+			})
+			c := newCLI(t)
+			if r := c.run("login", "--server", g.URL, "--token", "weft_tok1"); r.code != ExitOK {
+				t.Fatalf("login: %s", r.stderr)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			done := make(chan result, 1)
+			go func() {
+				done <- c.runContext(ctx, nil, "device", "connect", "laptop", "--team", "acme", "--netstack", "--socks", "127.0.0.1:0", "--sync-every", "50ms")
+			}()
+			for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				if s := c.run("device", "status", "laptop"); s.code == ExitOK {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("connect did not come up")
+				}
+			}
+			mu.Lock()
+			registered := device
+			device = tc.change
+			if tc.change == "null" {
+				device = ""
+			}
+			mu.Unlock()
+			if tc.name == "deleted" {
+				// A blip shorter than lostConfirm (a server replaying its
+				// log) is not a deletion: connect stays.
+				time.Sleep(200 * time.Millisecond)
+				mu.Lock()
+				device = registered
+				mu.Unlock()
+				select {
+				case r := <-done:
+					t.Fatalf("connect ended on a brief absence: exit %d: %s", r.code, r.stderr)
+				case <-time.After(lostConfirm + time.Second):
+				}
+				mu.Lock()
+				device = ""
+				mu.Unlock()
+			}
+			r := <-done
+			if ctx.Err() != nil {
+				t.Fatal("connect kept running after the change")
+			}
+			if r.code != ExitError || !strings.Contains(r.stderr, tc.want) {
+				t.Fatalf("exit %d, want %d naming %q: %s", r.code, ExitError, tc.want, r.stderr)
+			}
+			if s := c.run("device", "status", "laptop"); s.code != ExitError {
+				t.Errorf("device status after connect ended: exit %d: %s", s.code, s.stdout)
+			}
+		})
+	}
+}
