@@ -192,10 +192,14 @@ func TestOnAThreeNodeNATSClusterNoAcknowledgedChangeIsLostWhenANodeStops(t *test
 	for i := range 5 {
 		c2.ok("device", "create", fmt.Sprintf("after-kill-%d", i), "--public-key", newKey(t))
 	}
-	stream, err := js.Stream(context.Background(), "CL_"+clusterID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The office makes the cluster's stream when it reads the cluster's
+	// creation: after the acknowledgement, not before.
+	var stream jetstream.Stream
+	eventually(t, "the cluster's stream exists", func() (bool, string) {
+		var err error
+		stream, err = js.Stream(context.Background(), "CL_"+clusterID)
+		return err == nil, fmt.Sprint(err)
+	})
 	if csi, err := stream.Info(context.Background()); err != nil || csi.Config.Replicas != 3 {
 		t.Fatalf("CL_%s is not an R3 stream: %v %+v", clusterID, err, csi)
 	}
