@@ -330,10 +330,21 @@ func pct(d []time.Duration, p int) time.Duration {
 
 func startAgent(ctx context.Context, s *weftServer, creds enrol.Credentials, stateDir, appliers string) (*agent, error) {
 	cluster := creds.Cluster
-	nc, err := nats.Connect(s.nats, nats.UserInfo(creds.User, creds.Password), nats.CustomInboxPrefix(creds.InboxPrefix),
-		nats.MaxReconnects(-1), nats.Timeout(30*time.Second))
-	if err != nil {
-		return nil, err
+	// 50 handshakes at once on a loaded machine sometimes see the server's
+	// PING before its PONG ("expected 'PONG', got 'PING'"); a real agent
+	// retries its connection, so the bench does too.
+	var nc *nats.Conn
+	var err error
+	for try := 0; ; try++ {
+		nc, err = nats.Connect(s.nats, nats.UserInfo(creds.User, creds.Password), nats.CustomInboxPrefix(creds.InboxPrefix),
+			nats.MaxReconnects(-1), nats.Timeout(30*time.Second))
+		if err == nil {
+			break
+		}
+		if try == 4 || ctx.Err() != nil {
+			return nil, fmt.Errorf("connect: %w", err)
+		}
+		time.Sleep(time.Second)
 	}
 	cfg := converge.Config{Cluster: cluster}
 	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: newKey(), Endpoint: "127.0.0.1:1"})
