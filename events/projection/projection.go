@@ -151,32 +151,63 @@ func (r *Runner) restore(ctx context.Context) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	res, err := obs.Get(ctx, r.name)
-	if errors.Is(err, jetstream.ErrObjectNotFound) {
-		return 0, nil
+	// Replicas share the snapshot object, so another replica may replace it
+	// while this one reads it: the object store then purges the chunks
+	// being read and the read times out. A snapshot only saves replaying
+	// the log, so after a few tries the runner replays from the start
+	// rather than failing to start.
+	var (
+		seq  uint64
+		data []byte
+	)
+	for try := 1; ; try++ {
+		seq, data, err = r.readSnapshot(ctx, obs)
+		if errors.Is(err, jetstream.ErrObjectNotFound) {
+			return 0, nil
+		}
+		if err == nil || ctx.Err() != nil {
+			break
+		}
+		if try == 3 {
+			r.log.Warn("snapshot unreadable, replaying the log", "err", err)
+			return 0, nil
+		}
+		r.log.Info("snapshot read failed, retrying", "err", err)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("projection %s: read snapshot: %w", r.name, err)
+	}
+	if err := r.model.Restore(data); err != nil {
+		return 0, fmt.Errorf("projection %s: restore snapshot at %d: %w", r.name, seq, err)
+	}
+	r.setApplied(seq, true)
+	r.log.Info("restored snapshot", "seq", seq, "bytes", len(data))
+	return seq, nil
+}
+
+// readSnapshot reads the snapshot and the sequence it was taken at, giving
+// up on one attempt after 10 s without completing.
+func (r *Runner) readSnapshot(ctx context.Context, obs jetstream.ObjectStore) (uint64, []byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	res, err := obs.Get(ctx, r.name)
+	if err != nil {
+		return 0, nil, err
 	}
 	defer res.Close()
 	info, err := res.Info()
 	if err != nil {
-		return 0, fmt.Errorf("projection %s: read snapshot: %w", r.name, err)
+		return 0, nil, err
 	}
 	seq, err := strconv.ParseUint(info.Metadata["seq"], 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("projection %s: snapshot has no sequence: %w", r.name, err)
+		return 0, nil, fmt.Errorf("snapshot has no sequence: %w", err)
 	}
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(res); err != nil {
-		return 0, fmt.Errorf("projection %s: read snapshot: %w", r.name, err)
+		return 0, nil, err
 	}
-	if err := r.model.Restore(buf.Bytes()); err != nil {
-		return 0, fmt.Errorf("projection %s: restore snapshot at %d: %w", r.name, seq, err)
-	}
-	r.setApplied(seq, true)
-	r.log.Info("restored snapshot", "seq", seq, "bytes", buf.Len())
-	return seq, nil
+	return seq, buf.Bytes(), nil
 }
 
 func (r *Runner) bucket(ctx context.Context) (jetstream.ObjectStore, error) {

@@ -54,7 +54,8 @@ func (s *seqs) check(t *testing.T, who string, from, to uint64) {
 // log up to its sequence, so whichever replica wrote it last is right). A
 // replica killed mid-stream and replaced resumes after the shared snapshot's
 // sequence, applying nothing twice and missing nothing; the other replica
-// never notices.
+// never notices. The replacement often starts while the other replica is
+// replacing the snapshot it reads (which once failed its start).
 func TestTwoReplicasEachApplyEveryEventOnceAndAReplacementResumesAtTheSnapshot(t *testing.T) {
 	store, _ := setup(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

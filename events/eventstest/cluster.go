@@ -1,0 +1,138 @@
+package eventstest
+
+import (
+	"fmt"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	natsserver "github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+)
+
+// Cluster is an in-process JetStream cluster: real nats-servers on loopback
+// joined by routes, each with its own store directory, so R3 streams,
+// leader elections and a node's stop and return behave as in production.
+type Cluster struct {
+	Nodes []*Node
+}
+
+// Node is one member of a Cluster; Stop and Start it to test failover.
+type Node struct {
+	Name string
+	URL  string
+	opts *natsserver.Options
+	srv  *natsserver.Server
+}
+
+// StartCluster runs n nodes in fresh temporary directories and waits until
+// they have formed a cluster; all are shut down when the test ends.
+func StartCluster(tb testing.TB, n int) *Cluster {
+	tb.Helper()
+	dir := tb.TempDir()
+	// Routes must be known before the nodes start, so the ports are chosen
+	// up front (a freed ephemeral port is not reused at once in practice).
+	client, route := make([]int, n), make([]int, n)
+	var routes []string
+	for i := range n {
+		client[i], route[i] = freePort(tb), freePort(tb)
+		routes = append(routes, fmt.Sprintf("nats://127.0.0.1:%d", route[i]))
+	}
+	c := &Cluster{}
+	for i := range n {
+		name := fmt.Sprintf("n%d", i)
+		c.Nodes = append(c.Nodes, &Node{
+			Name: name, URL: fmt.Sprintf("nats://127.0.0.1:%d", client[i]),
+			opts: &natsserver.Options{
+				ServerName: name, Host: "127.0.0.1", Port: client[i],
+				JetStream: true, StoreDir: filepath.Join(dir, name),
+				Cluster: natsserver.ClusterOpts{Name: "weft-test", Host: "127.0.0.1", Port: route[i]},
+				Routes:  natsserver.RoutesFromStr(strings.Join(routes, ",")), NoSigs: true, NoLog: true,
+			},
+		})
+	}
+	for _, node := range c.Nodes {
+		node.Start(tb)
+		tb.Cleanup(node.Stop)
+	}
+	nc := c.Connect(tb)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		js, err := nc.JetStream()
+		if err == nil {
+			if _, err = js.AccountInfo(); err == nil {
+				return c
+			}
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("the JetStream cluster elected no meta leader: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// URLs is every node's client URL, comma separated, for nats.Connect.
+func (c *Cluster) URLs() string {
+	var u []string
+	for _, n := range c.Nodes {
+		u = append(u, n.URL)
+	}
+	return strings.Join(u, ",")
+}
+
+// Node returns the member called name, or nil.
+func (c *Cluster) Node(name string) *Node {
+	for _, n := range c.Nodes {
+		if n.Name == name {
+			return n
+		}
+	}
+	return nil
+}
+
+// Connect opens a connection that knows every node and reconnects forever;
+// it is closed when the test ends.
+func (c *Cluster) Connect(tb testing.TB) *nats.Conn {
+	tb.Helper()
+	nc, err := nats.Connect(c.URLs(), nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond))
+	if err != nil {
+		tb.Fatalf("connect to the cluster: %v", err)
+	}
+	tb.Cleanup(nc.Close)
+	return nc
+}
+
+// Start (re)starts the node on its store directory.
+func (n *Node) Start(tb testing.TB) {
+	tb.Helper()
+	s, err := natsserver.NewServer(n.opts)
+	if err != nil {
+		tb.Fatalf("NATS node %s: %v", n.Name, err)
+	}
+	go s.Start()
+	if !s.ReadyForConnections(20 * time.Second) {
+		tb.Fatalf("NATS node %s did not start", n.Name)
+	}
+	n.srv = s
+}
+
+// Stop shuts the node down; safe to call when it is stopped.
+func (n *Node) Stop() {
+	if n.srv != nil {
+		n.srv.Shutdown()
+		n.srv.WaitForShutdown()
+		n.srv = nil
+	}
+}
+
+func freePort(tb testing.TB) int {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
