@@ -14,6 +14,27 @@ import (
 	"time"
 )
 
+// runAgent runs weft-agent with args until the test ends, and shows its
+// output when the test failed.
+func runAgent(t *testing.T, args ...string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	agent := exec.CommandContext(ctx, filepath.Join(binaries(t), "weft-agent"), args...)
+	var logs lockedBuffer
+	agent.Stdout, agent.Stderr = &logs, &logs
+	if err := agent.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		_ = agent.Wait()
+		if t.Failed() {
+			t.Logf("weft-agent:\n%s", logs.String())
+		}
+	})
+}
+
 // agentState is what weft-agent records in its state directory.
 type agentState struct {
 	Applied uint64 `json:"applied"`
@@ -72,23 +93,9 @@ func TestAgentEnrolsOnceAndConvergesToItsClustersDesiredState(t *testing.T) {
 	c.ok("device", "create", "laptop", "--public-key", laptopKey)
 
 	state := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	httpAddr := freeUDPAddr(t)
-	agent := exec.CommandContext(ctx, filepath.Join(binaries(t), "weft-agent"), "--server", s.URL, "--cluster", clusterID,
+	runAgent(t, "--server", s.URL, "--cluster", clusterID,
 		"--enrolment-secret", secret, "--state-dir", state, "--endpoint", "192.0.2.1:51820", "--http", httpAddr)
-	var logs strings.Builder
-	agent.Stdout, agent.Stderr = &logs, &logs
-	if err := agent.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cancel()
-		_ = agent.Wait()
-		if t.Failed() {
-			t.Logf("weft-agent:\n%s", logs.String())
-		}
-	}()
 
 	eventually(t, "agent converges", func() (bool, string) {
 		st, err := readAgentState(state)

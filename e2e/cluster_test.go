@@ -3,96 +3,27 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	natsserver "github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/events/eventstest"
 )
-
-func freeTCPPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// natsNode is one member of an in-process three-node JetStream cluster.
-type natsNode struct {
-	opts *natsserver.Options
-	srv  *natsserver.Server
-}
-
-func (n *natsNode) start(t *testing.T) {
-	t.Helper()
-	s, err := natsserver.NewServer(n.opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(20 * time.Second) {
-		t.Fatalf("NATS node %s did not start", n.opts.ServerName)
-	}
-	n.srv = s
-}
-
-func (n *natsNode) stop() {
-	if n.srv != nil {
-		n.srv.Shutdown()
-		n.srv.WaitForShutdown()
-		n.srv = nil
-	}
-}
 
 // weft-server against a three-node NATS JetStream cluster with R3 streams:
 // stopping the node that leads EVENTS in the middle of a stream of
 // mutations loses no acknowledged one, weft keeps serving on the other
 // two, and the node rejoins and catches up.
 func TestOnAThreeNodeNATSClusterNoAcknowledgedChangeIsLostWhenANodeStops(t *testing.T) {
-	dir := t.TempDir()
-	var nodes []*natsNode
-	var routes, urls []string
-	clientPorts, routePorts := make([]int, 3), make([]int, 3)
-	for i := range 3 {
-		clientPorts[i], routePorts[i] = freeTCPPort(t), freeTCPPort(t)
-		routes = append(routes, fmt.Sprintf("nats://127.0.0.1:%d", routePorts[i]))
-		urls = append(urls, fmt.Sprintf("nats://127.0.0.1:%d", clientPorts[i]))
-	}
-	for i := range 3 {
-		n := &natsNode{opts: &natsserver.Options{
-			ServerName: fmt.Sprintf("n%d", i), Host: "127.0.0.1", Port: clientPorts[i],
-			JetStream: true, StoreDir: filepath.Join(dir, fmt.Sprint(i)),
-			Cluster: natsserver.ClusterOpts{Name: "weft", Host: "127.0.0.1", Port: routePorts[i]},
-			Routes:  natsserver.RoutesFromStr(strings.Join(routes, ",")), NoSigs: true, NoLog: true,
-		}}
-		nodes = append(nodes, n)
-	}
-	for _, n := range nodes {
-		n.start(t)
-		t.Cleanup(n.stop)
-	}
-	nc, err := nats.Connect(strings.Join(urls, ","), nats.MaxReconnects(-1))
+	cluster := eventstest.StartCluster(t, 3)
+	urls := cluster.URLs()
+	js, err := jetstream.New(cluster.Connect(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the JetStream cluster elects a meta leader", func() (bool, string) {
-		_, err := js.AccountInfo(context.Background())
-		return err == nil, fmt.Sprint(err)
-	})
 
-	s := startServer(t, "--nats-url", strings.Join(urls, ","), "--replicas", "3")
+	s := startServer(t, "--nats-url", urls, "--replicas", "3")
 	c := newCLI(t)
 	c.ok("login", "--server", s.URL, "--token", s.Token)
 	c.ok("team", "create", "acme", "--display-name", "Acme")
@@ -109,12 +40,7 @@ func TestOnAThreeNodeNATSClusterNoAcknowledgedChangeIsLostWhenANodeStops(t *test
 		t.Fatalf("EVENTS is not an R3 stream with a leader: %+v", si.Cluster)
 	}
 	leader := si.Cluster.Leader
-	var stopped *natsNode
-	for _, n := range nodes {
-		if n.opts.ServerName == leader {
-			stopped = n
-		}
-	}
+	stopped := cluster.Node(leader)
 
 	var acked []string
 	afterStop := 0
@@ -123,12 +49,12 @@ func TestOnAThreeNodeNATSClusterNoAcknowledgedChangeIsLostWhenANodeStops(t *test
 			t.Fatalf("weft stopped serving after node %s went: %d acknowledged since", leader, afterStop)
 		}
 		if i == 15 {
-			stopped.stop()
+			stopped.Stop()
 		}
 		name := fmt.Sprintf("d%03d", i)
 		if _, _, code := c.run("device", "create", name, "--public-key", newKey(t)); code == 0 {
 			acked = append(acked, name)
-			if stopped.srv == nil {
+			if !stopped.Running() {
 				afterStop++
 			}
 		}
@@ -149,7 +75,7 @@ func TestOnAThreeNodeNATSClusterNoAcknowledgedChangeIsLostWhenANodeStops(t *test
 	t.Logf("%d devices acknowledged, %d with node %s (the EVENTS leader) down", len(acked), afterStop, leader)
 
 	// The node comes back and catches up: every replica current.
-	stopped.start(t)
+	stopped.Start(t)
 	eventually(t, "the returning node catches up", func() (bool, string) {
 		si, err := info.Info(context.Background())
 		if err != nil || si.Cluster == nil {
@@ -177,7 +103,7 @@ func TestOnAThreeNodeNATSClusterNoAcknowledgedChangeIsLostWhenANodeStops(t *test
 	// cluster streams, and no change reaches a stream twice.
 	cl := c.json("cluster", "create", "eu-1")
 	clusterID, _ := find(cl, "id").(string)
-	s2 := startReplica(t, s.Token, "--nats-url", strings.Join(urls, ","), "--replicas", "3")
+	s2 := startReplica(t, s.Token, "--nats-url", urls, "--replicas", "3")
 	c2 := newCLI(t)
 	c2.ok("login", "--server", s2.URL, "--token", s.Token, "--team", "acme")
 	eventually(t, "the replicas answer the same", func() (bool, string) {

@@ -15,6 +15,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"weft.dev/events/eventstest"
+
 	"weft.dev/agent/converge"
 	"weft.dev/events/clusterstate"
 )
@@ -86,26 +88,26 @@ func (c *cuttable) restore() {
 // status reports reach the hub over the same leaf connection.
 func TestAnEdgeAgentConvergesFromItsLeafNodeWhileCutOffAndCatchesUpAfter(t *testing.T) {
 	dir := t.TempDir()
-	leafPort := freeTCPPort(t)
+	leafPort := eventstest.FreePort(t)
 	// NoAdvertise: the hub must not tell the leaf its own address, or the
 	// leaf would reconnect around the link this test cuts.
-	hub := &natsNode{opts: &natsserver.Options{ServerName: "hub", Host: "127.0.0.1", Port: freeTCPPort(t),
+	hub := eventstest.NewNode(&natsserver.Options{ServerName: "hub", Host: "127.0.0.1", Port: eventstest.FreePort(t),
 		JetStream: true, JetStreamDomain: "hub", StoreDir: filepath.Join(dir, "hub"), NoSigs: true, NoLog: true,
-		LeafNode: natsserver.LeafNodeOpts{Host: "127.0.0.1", Port: leafPort, NoAdvertise: true}}}
-	hub.start(t)
-	t.Cleanup(hub.stop)
+		LeafNode: natsserver.LeafNodeOpts{Host: "127.0.0.1", Port: leafPort, NoAdvertise: true}})
+	hub.Start(t)
+	t.Cleanup(hub.Stop)
 	link := newCuttable(t, fmt.Sprintf("127.0.0.1:%d", leafPort))
 	linkURL, err := url.Parse("nats-leaf://" + link.l.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaf := &natsNode{opts: &natsserver.Options{ServerName: "edge", Host: "127.0.0.1", Port: freeTCPPort(t),
+	leaf := eventstest.NewNode(&natsserver.Options{ServerName: "edge", Host: "127.0.0.1", Port: eventstest.FreePort(t),
 		JetStream: true, JetStreamDomain: "edge", StoreDir: filepath.Join(dir, "edge"), NoSigs: true, NoLog: true,
-		LeafNode: natsserver.LeafNodeOpts{Remotes: []*natsserver.RemoteLeafOpts{{URLs: []*url.URL{linkURL}}}, ReconnectInterval: 200 * time.Millisecond}}}
-	leaf.start(t)
-	t.Cleanup(leaf.stop)
+		LeafNode: natsserver.LeafNodeOpts{Remotes: []*natsserver.RemoteLeafOpts{{URLs: []*url.URL{linkURL}}}, ReconnectInterval: 200 * time.Millisecond}})
+	leaf.Start(t)
+	t.Cleanup(leaf.Stop)
 
-	s := startServer(t, "--nats-url", hub.srv.ClientURL())
+	s := startServer(t, "--nats-url", hub.URL)
 	c := newCLI(t)
 	c.ok("login", "--server", s.URL, "--token", s.Token)
 	c.ok("team", "create", "acme", "--display-name", "Acme")
@@ -114,7 +116,7 @@ func TestAnEdgeAgentConvergesFromItsLeafNodeWhileCutOffAndCatchesUpAfter(t *test
 	c.ok("device", "create", "laptop", "--public-key", newKey(t))
 
 	// The edge's stream: a mirror of the hub's, through the leaf link.
-	lnc, err := nats.Connect(leaf.srv.ClientURL(), nats.MaxReconnects(-1))
+	lnc, err := nats.Connect(leaf.URL, nats.MaxReconnects(-1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +163,7 @@ func TestAnEdgeAgentConvergesFromItsLeafNodeWhileCutOffAndCatchesUpAfter(t *test
 	// Cut off: a restarted agent converges from the leaf alone.
 	link.cut()
 	eventually(t, "the leaf loses the hub", func() (bool, string) {
-		n := leaf.srv.NumLeafNodes()
+		n := leaf.Server().NumLeafNodes()
 		return n == 0, fmt.Sprintf("%d leaf connections", n)
 	})
 	c.ok("device", "create", "phone", "--public-key", newKey(t))

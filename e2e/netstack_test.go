@@ -58,23 +58,9 @@ func TestARootlessAgentServesAnAppAndAnInterceptOverTheMesh(t *testing.T) {
 	}
 
 	gwPort := freeUDPPortE2E(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	agent := exec.CommandContext(ctx, filepath.Join(binaries(t), "weft-agent"), "--server", s.URL, "--cluster", clusterID,
+	runAgent(t, "--server", s.URL, "--cluster", clusterID,
 		"--enrolment-secret", secret, "--state-dir", t.TempDir(), "--netstack", "--proxy",
 		"--listen-port", fmt.Sprint(gwPort), "--endpoint", fmt.Sprintf("127.0.0.1:%d", gwPort))
-	var logs lockedBuffer
-	agent.Stdout, agent.Stderr = &logs, &logs
-	if err := agent.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cancel()
-		_ = agent.Wait()
-		if t.Failed() {
-			t.Logf("weft-agent:\n%s", logs.String())
-		}
-	}()
 
 	// The gateway the agent reported becomes the device's peer, as weft
 	// device connect does.
@@ -215,21 +201,9 @@ func TestARootlessDeviceConnectReachesAppsByNameThroughSOCKSAndServesAnIntercept
 	// Only now does the cluster's gateway start.
 	gwPort := freeUDPPortE2E(t)
 	dnsAddr := freeUDPAddr(t)
-	agent := exec.CommandContext(ctx, filepath.Join(binaries(t), "weft-agent"), "--server", s.URL, "--cluster", clusterID,
+	runAgent(t, "--server", s.URL, "--cluster", clusterID,
 		"--enrolment-secret", secret, "--state-dir", t.TempDir(), "--netstack", "--proxy", "--dns", dnsAddr,
 		"--listen-port", fmt.Sprint(gwPort), "--endpoint", fmt.Sprintf("127.0.0.1:%d", gwPort))
-	var logs lockedBuffer
-	agent.Stdout, agent.Stderr = &logs, &logs
-	if err := agent.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cancel()
-		_ = agent.Wait()
-		if t.Failed() {
-			t.Logf("weft-agent:\n%s", logs.String())
-		}
-	}()
 
 	client, err := proxy.SOCKS5("tcp", socksAddr, nil, proxy.Direct)
 	if err != nil {

@@ -203,9 +203,10 @@ func (p *Proxy) Stats() []RouteStats {
 	defer p.mu.Unlock()
 	out := make([]RouteStats, 0, len(p.routes))
 	for id, rt := range p.routes {
-		name := rt.settings.Load().r.Name
-		if env := rt.settings.Load().r.Env; env != "" {
-			name = env + "/" + name
+		r := rt.settings.Load().r
+		name := r.Name
+		if r.Env != "" {
+			name = r.Env + "/" + name
 		}
 		out = append(out, RouteStats{ID: id, Name: name, Accepted: rt.accepted.Load(), Active: rt.active.Load(), Denied: rt.denied.Load()})
 	}

@@ -107,15 +107,9 @@ func trimSpace(b []byte) []byte {
 // Open creates the interface with wireguard-go and brings it up with no
 // peers.
 func Open(cfg Config) (*Device, error) {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Interface == "" || len(cfg.Interface) > 15 {
-		return nil, fmt.Errorf("wireguard: interface name %q must be 1-15 bytes", cfg.Interface)
-	}
-	key, err := LoadOrCreateKey(cfg.KeyFile)
+	key, err := prepare(&cfg, true)
 	if err != nil {
-		return nil, fmt.Errorf("wireguard: %w", err)
+		return nil, err
 	}
 	t, err := tun.CreateTUN(cfg.Interface, device.DefaultMTU)
 	if err != nil {
@@ -146,21 +140,48 @@ func Open(cfg Config) (*Device, error) {
 	if err := d.dev.Up(); err != nil {
 		return fail(fmt.Errorf("wireguard: up: %w", err))
 	}
-	if d.wg, err = wgctrl.New(); err != nil {
-		return fail(fmt.Errorf("wireguard: wgctrl: %w", err))
-	}
-	d.configure = func(c wgtypes.Config) error { return d.wg.ConfigureDevice(cfg.Interface, c) }
-	port := cfg.ListenPort
-	if err := d.configure(wgtypes.Config{PrivateKey: &key, ListenPort: &port, ReplacePeers: true}); err != nil {
-		return fail(fmt.Errorf("wireguard: configure %s: %w", cfg.Interface, err))
-	}
-	if d.link, err = netlink.LinkByName(cfg.Interface); err != nil {
-		return fail(fmt.Errorf("wireguard: %s: %w", cfg.Interface, err))
-	}
-	if err := netlink.LinkSetUp(d.link); err != nil {
-		return fail(fmt.Errorf("wireguard: set %s up: %w", cfg.Interface, err))
+	if err := d.bringUp(); err != nil {
+		return fail(err)
 	}
 	return d, nil
+}
+
+// prepare defaults cfg and loads (or makes) the private key; an interface
+// needs a kernel-valid name.
+func prepare(cfg *Config, named bool) (wgtypes.Key, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if named && (cfg.Interface == "" || len(cfg.Interface) > 15) {
+		return wgtypes.Key{}, fmt.Errorf("wireguard: interface name %q must be 1-15 bytes", cfg.Interface)
+	}
+	key, err := LoadOrCreateKey(cfg.KeyFile)
+	if err != nil {
+		return wgtypes.Key{}, fmt.Errorf("wireguard: %w", err)
+	}
+	return key, nil
+}
+
+// bringUp configures a named interface's key and port through wgctrl (a
+// kernel device, or wireguard-go's UAPI socket) and sets the link up.
+func (d *Device) bringUp() error {
+	iface := d.cfg.Interface
+	var err error
+	if d.wg, err = wgctrl.New(); err != nil {
+		return fmt.Errorf("wireguard: wgctrl: %w", err)
+	}
+	d.configure = func(c wgtypes.Config) error { return d.wg.ConfigureDevice(iface, c) }
+	port := d.cfg.ListenPort
+	if err := d.configure(wgtypes.Config{PrivateKey: &d.key, ListenPort: &port, ReplacePeers: true}); err != nil {
+		return fmt.Errorf("wireguard: configure %s: %w", iface, err)
+	}
+	if d.link, err = netlink.LinkByName(iface); err != nil {
+		return fmt.Errorf("wireguard: %s: %w", iface, err)
+	}
+	if err := netlink.LinkSetUp(d.link); err != nil {
+		return fmt.Errorf("wireguard: set %s up: %w", iface, err)
+	}
+	return nil
 }
 
 // OpenNetstack runs the gateway rootless: wireguard-go over a userspace
@@ -169,12 +190,9 @@ func Open(cfg Config) (*Device, error) {
 // tool cannot see this device (there is no UAPI socket), the agent's status
 // and metrics can. cfg.Interface only names it in logs.
 func OpenNetstack(cfg Config) (*Device, error) {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	key, err := LoadOrCreateKey(cfg.KeyFile)
+	key, err := prepare(&cfg, false)
 	if err != nil {
-		return nil, fmt.Errorf("wireguard: %w", err)
+		return nil, err
 	}
 	st, err := netstack.New(device.DefaultMTU)
 	if err != nil {
@@ -240,15 +258,9 @@ var ErrNoKernel = errors.New("no kernel WireGuard")
 // OpenKernel creates a kernel WireGuard interface (where the kernel has the
 // module), configured through wgctrl like the userspace one.
 func OpenKernel(cfg Config) (*Device, error) {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Interface == "" || len(cfg.Interface) > 15 {
-		return nil, fmt.Errorf("wireguard: interface name %q must be 1-15 bytes", cfg.Interface)
-	}
-	key, err := LoadOrCreateKey(cfg.KeyFile)
+	key, err := prepare(&cfg, true)
 	if err != nil {
-		return nil, fmt.Errorf("wireguard: %w", err)
+		return nil, err
 	}
 	la := netlink.NewLinkAttrs()
 	la.Name = cfg.Interface
@@ -260,19 +272,8 @@ func OpenKernel(cfg Config) (*Device, error) {
 		d.Close()
 		return nil, err
 	}
-	if d.link, err = netlink.LinkByName(cfg.Interface); err != nil {
-		return fail(fmt.Errorf("wireguard: %s: %w", cfg.Interface, err))
-	}
-	if d.wg, err = wgctrl.New(); err != nil {
-		return fail(fmt.Errorf("wireguard: wgctrl: %w", err))
-	}
-	d.configure = func(c wgtypes.Config) error { return d.wg.ConfigureDevice(cfg.Interface, c) }
-	port := cfg.ListenPort
-	if err := d.configure(wgtypes.Config{PrivateKey: &key, ListenPort: &port, ReplacePeers: true}); err != nil {
-		return fail(fmt.Errorf("wireguard: configure %s: %w", cfg.Interface, err))
-	}
-	if err := netlink.LinkSetUp(d.link); err != nil {
-		return fail(fmt.Errorf("wireguard: set %s up: %w", cfg.Interface, err))
+	if err := d.bringUp(); err != nil {
+		return fail(err)
 	}
 	return d, nil
 }

@@ -104,6 +104,21 @@ func (c *Cluster) Connect(tb testing.TB) *nats.Conn {
 	return nc
 }
 
+// NewNode is a server of the test's own making (a leaf node, a hub with
+// a JetStream domain); Start it, and Stop it in a Cleanup.
+func NewNode(opts *natsserver.Options) *Node {
+	return &Node{Name: opts.ServerName, URL: fmt.Sprintf("nats://%s:%d", opts.Host, opts.Port), opts: opts}
+}
+
+// Running reports whether the node is up.
+func (n *Node) Running() bool { return n.srv != nil }
+
+// Server is the running server (nil when stopped).
+func (n *Node) Server() *natsserver.Server { return n.srv }
+
+// FreePort is a TCP port on loopback free now, for a node's options.
+func FreePort(tb testing.TB) int { return freePort(tb) }
+
 // Start (re)starts the node on its store directory.
 func (n *Node) Start(tb testing.TB) {
 	tb.Helper()

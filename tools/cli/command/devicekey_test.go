@@ -18,18 +18,7 @@ import (
 // only in the configuration printed for wg-quick.
 func TestDeviceConfigNeverSendsThePrivateKey(t *testing.T) {
 	t.Parallel()
-	g := newFakeGateway(t, map[string]func(request) (int, string){
-		"Me":           ok(meAlice),
-		"DeviceByName": ok(`{"data":{"device":null}}`),
-		"CreateDevice": func(r request) (int, string) {
-			in, _ := r.Variables["input"].(map[string]any)
-			pub, _ := in["publicKey"].(string)
-			b, _ := json.Marshal(map[string]any{"data": map[string]any{"createDevice": map[string]any{"seq": 7, "device": map[string]any{
-				"id": "d1", "name": "laptop", "kind": "DEVICE", "ip": "100.64.0.9", "publicKey": pub, "owner": map[string]any{"id": "u1", "username": "alice"}}}}})
-			return http.StatusOK, string(b)
-		},
-		"Clusters": ok(`{"data":{"clusters":{"edges":[],"pageInfo":{"hasNextPage":false}}}}`),
-	})
+	g := (&fakeDevices{}).gateway(t)
 	c := newCLI(t)
 	if r := c.run("login", "--server", g.URL, "--token", "weft_tok1"); r.code != ExitOK {
 		t.Fatalf("login: %s", r.stderr)
@@ -38,33 +27,11 @@ func TestDeviceConfigNeverSendsThePrivateKey(t *testing.T) {
 	if r.code != ExitOK {
 		t.Fatalf("device config: exit %d: %s", r.code, r.stderr)
 	}
-	keyFile := filepath.Join(filepath.Dir(c.config), "keys", "acme-laptop.key")
-	fi, err := os.Stat(keyFile)
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("key file: %v %v, want mode 0600", fi, err)
-	}
-	raw, _ := os.ReadFile(keyFile)
-	private := strings.TrimSpace(string(raw))
+	private := privateKeyOf(t, c)
 	if !strings.Contains(r.stdout, "PrivateKey = "+private) {
 		t.Fatalf("the printed configuration lacks the private key:\n%s", r.stdout)
 	}
-	registered := false
-	for _, q := range g.received() {
-		if strings.Contains(string(q.RawBody), private) {
-			t.Errorf("request %s carried the private key", q.OperationName)
-		}
-		for _, v := range q.Header {
-			if strings.Contains(strings.Join(v, " "), private) {
-				t.Errorf("a header of %s carried the private key", q.OperationName)
-			}
-		}
-		if q.OperationName == "CreateDevice" {
-			registered = true
-		}
-	}
-	if !registered {
-		t.Fatal("the public key was never registered")
-	}
+	neverSent(t, g, private)
 	cfg, _ := os.ReadFile(c.config)
 	if strings.Contains(string(cfg), private) {
 		t.Error("the CLI's config file holds the private key")
@@ -107,30 +74,7 @@ func TestCreatedTokensAreNeverWrittenToTheConfigFile(t *testing.T) {
 // reads the running tunnel from a 0600 file that goes when connect ends.
 func TestDeviceConnectNeverSendsThePrivateKeyAndShowsItsStatusElsewhere(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	var device string
-	g := newFakeGateway(t, map[string]func(request) (int, string){
-		"Me": ok(meAlice),
-		"DeviceByName": func(request) (int, string) {
-			mu.Lock()
-			defer mu.Unlock()
-			if device == "" {
-				return http.StatusOK, `{"data":{"device":null}}`
-			}
-			return http.StatusOK, `{"data":{"device":` + device + `}}`
-		},
-		"CreateDevice": func(r request) (int, string) {
-			in, _ := r.Variables["input"].(map[string]any)
-			pub, _ := in["publicKey"].(string)
-			d, _ := json.Marshal(map[string]any{"id": "d1", "name": "laptop", "kind": "DEVICE", "ip": "100.64.0.9", "publicKey": pub,
-				"owner": map[string]any{"id": "u1", "username": "alice"}})
-			mu.Lock()
-			device = string(d)
-			mu.Unlock()
-			return http.StatusOK, `{"data":{"createDevice":{"seq":7,"device":` + string(d) + `}}}`
-		},
-		"Clusters": ok(`{"data":{"clusters":{"edges":[],"pageInfo":{"hasNextPage":false}}}}`),
-	})
+	g := (&fakeDevices{}).gateway(t)
 	c := newCLI(t)
 	if r := c.run("login", "--server", g.URL, "--token", "weft_tok1"); r.code != ExitOK {
 		t.Fatalf("login: %s", r.stderr)
@@ -192,30 +136,8 @@ func TestDeviceConnectNeverSendsThePrivateKeyAndShowsItsStatusElsewhere(t *testi
 	if s := c.run("device", "status", "laptop"); s.code != ExitError || !strings.Contains(s.stderr, "not connected") {
 		t.Errorf("device status after connect ended: exit %d: %s", s.code, s.stderr)
 	}
-	keyFile := filepath.Join(filepath.Dir(c.config), "keys", "acme-laptop.key")
-	fi, err := os.Stat(keyFile)
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("key file: %v %v, want mode 0600", fi, err)
-	}
-	raw, _ := os.ReadFile(keyFile)
-	private := strings.TrimSpace(string(raw))
-	registered := false
-	for _, q := range g.received() {
-		if strings.Contains(string(q.RawBody), private) {
-			t.Errorf("request %s carried the private key", q.OperationName)
-		}
-		for _, v := range q.Header {
-			if strings.Contains(strings.Join(v, " "), private) {
-				t.Errorf("a header of %s carried the private key", q.OperationName)
-			}
-		}
-		if q.OperationName == "CreateDevice" {
-			registered = true
-		}
-	}
-	if !registered {
-		t.Fatal("the public key was never registered")
-	}
+	private := privateKeyOf(t, c)
+	neverSent(t, g, private)
 	if strings.Contains(r.stdout+r.stderr, private) {
 		t.Error("connect printed the private key")
 	}
@@ -238,30 +160,8 @@ func TestDeviceConnectEndsWhenTheDeviceIsDeletedOrRekeyedElsewhere(t *testing.T)
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var mu sync.Mutex
-			var device string
-			g := newFakeGateway(t, map[string]func(request) (int, string){
-				"Me": ok(meAlice),
-				"DeviceByName": func(request) (int, string) {
-					mu.Lock()
-					defer mu.Unlock()
-					if device == "" {
-						return http.StatusOK, `{"data":{"device":null}}`
-					}
-					return http.StatusOK, `{"data":{"device":` + device + `}}`
-				},
-				"CreateDevice": func(r request) (int, string) {
-					in, _ := r.Variables["input"].(map[string]any)
-					pub, _ := in["publicKey"].(string)
-					d, _ := json.Marshal(map[string]any{"id": "d1", "name": "laptop", "kind": "DEVICE", "ip": "100.64.0.9", "publicKey": pub,
-						"owner": map[string]any{"id": "u1", "username": "alice"}})
-					mu.Lock()
-					device = string(d)
-					mu.Unlock()
-					return http.StatusOK, `{"data":{"createDevice":{"seq":7,"device":` + string(d) + `}}}`
-				},
-				"Clusters": ok(`{"data":{"clusters":{"edges":[],"pageInfo":{"hasNextPage":false}}}}`),
-			})
+			devices := &fakeDevices{}
+			g := devices.gateway(t)
 			c := newCLI(t)
 			if r := c.run("login", "--server", g.URL, "--token", "weft_tok1"); r.code != ExitOK {
 				t.Fatalf("login: %s", r.stderr)
@@ -280,28 +180,23 @@ func TestDeviceConnectEndsWhenTheDeviceIsDeletedOrRekeyedElsewhere(t *testing.T)
 					t.Fatal("connect did not come up")
 				}
 			}
-			mu.Lock()
-			registered := device
-			device = tc.change
+			registered := devices.get()
 			if tc.change == "null" {
-				device = ""
+				devices.set("")
+			} else {
+				devices.set(tc.change)
 			}
-			mu.Unlock()
 			if tc.name == "deleted" {
 				// A blip shorter than lostConfirm (a server replaying its
 				// log) is not a deletion: connect stays.
 				time.Sleep(200 * time.Millisecond)
-				mu.Lock()
-				device = registered
-				mu.Unlock()
+				devices.set(registered)
 				select {
 				case r := <-done:
 					t.Fatalf("connect ended on a brief absence: exit %d: %s", r.code, r.stderr)
 				case <-time.After(lostConfirm + time.Second):
 				}
-				mu.Lock()
-				device = ""
-				mu.Unlock()
+				devices.set("")
 			}
 			r := <-done
 			if ctx.Err() != nil {
@@ -314,5 +209,82 @@ func TestDeviceConnectEndsWhenTheDeviceIsDeletedOrRekeyedElsewhere(t *testing.T)
 				t.Errorf("device status after connect ended: exit %d: %s", s.code, s.stdout)
 			}
 		})
+	}
+}
+
+// fakeDevices is the device registry a fake gateway serves: CreateDevice
+// records the device with the public key it was sent, DeviceByName answers
+// what is recorded now (tests change it to play deletions and re-keys).
+type fakeDevices struct {
+	mu     sync.Mutex
+	device string // JSON of the device, "" for none
+}
+
+func (f *fakeDevices) set(d string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.device = d
+}
+
+func (f *fakeDevices) get() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.device
+}
+
+func (f *fakeDevices) gateway(t *testing.T) *fakeGateway {
+	return newFakeGateway(t, map[string]func(request) (int, string){
+		"Me": ok(meAlice),
+		"DeviceByName": func(request) (int, string) {
+			if d := f.get(); d != "" {
+				return http.StatusOK, `{"data":{"device":` + d + `}}`
+			}
+			return http.StatusOK, `{"data":{"device":null}}`
+		},
+		"CreateDevice": func(r request) (int, string) {
+			in, _ := r.Variables["input"].(map[string]any)
+			pub, _ := in["publicKey"].(string)
+			d, _ := json.Marshal(map[string]any{"id": "d1", "name": "laptop", "kind": "DEVICE", "ip": "100.64.0.9", "publicKey": pub,
+				"owner": map[string]any{"id": "u1", "username": "alice"}})
+			f.set(string(d))
+			return http.StatusOK, `{"data":{"createDevice":{"seq":7,"device":` + string(d) + `}}}`
+		},
+		"Clusters": ok(`{"data":{"clusters":{"edges":[],"pageInfo":{"hasNextPage":false}}}}`),
+	})
+}
+
+// privateKeyOf reads the device key the CLI made for acme/laptop, checking
+// it is 0600.
+func privateKeyOf(t *testing.T, c *cli) string {
+	t.Helper()
+	keyFile := filepath.Join(filepath.Dir(c.config), "keys", "acme-laptop.key")
+	fi, err := os.Stat(keyFile)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v, want mode 0600", fi, err)
+	}
+	raw, _ := os.ReadFile(keyFile)
+	return strings.TrimSpace(string(raw))
+}
+
+// neverSent checks no request body or header the gateway received carries
+// private, and that the public key was registered.
+func neverSent(t *testing.T, g *fakeGateway, private string) {
+	t.Helper()
+	registered := false
+	for _, q := range g.received() {
+		if strings.Contains(string(q.RawBody), private) {
+			t.Errorf("request %s carried the private key", q.OperationName)
+		}
+		for _, v := range q.Header {
+			if strings.Contains(strings.Join(v, " "), private) {
+				t.Errorf("a header of %s carried the private key", q.OperationName)
+			}
+		}
+		if q.OperationName == "CreateDevice" {
+			registered = true
+		}
+	}
+	if !registered {
+		t.Fatal("the public key was never registered")
 	}
 }
