@@ -68,10 +68,11 @@ type Runner struct {
 	every int // snapshot after this many applied events
 	gap   time.Duration
 
-	mu      sync.Mutex
-	applied uint64
-	changed chan struct{} // closed and replaced whenever applied moves
-	err     error
+	mu       sync.Mutex
+	applied  uint64
+	restored uint64        // the sequence of the snapshot this run started from
+	changed  chan struct{} // closed and replaced whenever applied moves
+	err      error
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -116,6 +117,14 @@ func (r *Runner) Applied() uint64 {
 	return r.applied
 }
 
+// Restored is the sequence of the snapshot the last Start restored; 0 when
+// it replayed the log from the start.
+func (r *Runner) Restored() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.restored
+}
+
 // Err is the error that stopped the runner, if any.
 func (r *Runner) Err() error {
 	r.mu.Lock()
@@ -130,6 +139,9 @@ func (r *Runner) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	r.mu.Lock()
+	r.restored = from
+	r.mu.Unlock()
 	return r.consume(from)
 }
 
