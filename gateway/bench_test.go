@@ -16,8 +16,16 @@ import (
 // so both see the same machine load, and reports the p50 of each and
 // their ratio (the gateway's overhead). The cross-subgraph query
 // (accounts → infra → console → infra) is reported through the gateway.
+//
+// Sub-benchmarks: "http" reaches the subgraphs over loopback HTTP (a
+// gateway in its own process); "in-process" hands requests to the
+// subgraphs' handlers (the all-in-one server).
 func BenchmarkGatewayOverhead(b *testing.B) {
-	h := start(b)
+	b.Run("http", func(b *testing.B) { benchOverhead(b, start(b)) })
+	b.Run("in-process", func(b *testing.B) { benchOverhead(b, start(b, inProcess)) })
+}
+
+func benchOverhead(b *testing.B, h *harness) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	simple := []byte(`{"query":"{ team(slug: \"acme\") { displayName } }"}`)
 	cross := []byte(`{"query":"{ team(slug: \"acme\") { displayName clusters { name apps { name cluster { name } } } } }"}`)
@@ -78,7 +86,11 @@ func BenchmarkGatewayOverhead(b *testing.B) {
 // clients share the machine's cores with the gateway and the subgraphs, so
 // every phase pays the same client cost and the ratio is the honest one.
 func BenchmarkGatewayThroughput(b *testing.B) {
-	h := start(b)
+	b.Run("http", func(b *testing.B) { benchThroughput(b, start(b)) })
+	b.Run("in-process", func(b *testing.B) { benchThroughput(b, start(b, inProcess)) })
+}
+
+func benchThroughput(b *testing.B, h *harness) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 	simple := []byte(`{"query":"{ team(slug: \"acme\") { displayName } }"}`)
 	cross := []byte(`{"query":"{ team(slug: \"acme\") { displayName clusters { name apps { name } } } }"}`)

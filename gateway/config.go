@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -39,6 +40,12 @@ type Subgraph struct {
 	// SDL, when set, is the subgraph's SDL source instead of SDLURL, e.g. an
 	// embedded schema in the all-in-one server. It is polled like SDLURL.
 	SDL func(ctx context.Context) (string, error)
+	// Handler, when set, is the subgraph's own HTTP handler in this
+	// process (the all-in-one server): queries and mutations for URL are
+	// handed to it directly instead of over a loopback socket. It is still
+	// the subgraph protocol - the same request, signed principal and JSON
+	// answer. Subscriptions still dial WSURL.
+	Handler http.Handler
 }
 
 // Limits bound what one request may ask for. They are checked before any

@@ -64,11 +64,15 @@ func New(cfg Config) (*Gateway, error) {
 		return nil, err
 	}
 	names := map[string]string{}
+	local := map[string]http.Handler{}
 	for _, s := range cfg.Subgraphs {
 		for _, raw := range []string{s.URL, s.WSURL} {
 			if u, err := url.Parse(raw); err == nil {
 				names[u.Host+u.Path] = s.Name
 			}
+		}
+		if u, err := url.Parse(s.URL); err == nil && s.Handler != nil {
+			local[u.Host+u.Path] = s.Handler
 		}
 	}
 	base := &http.Transport{
@@ -86,7 +90,7 @@ func New(cfg Config) (*Gateway, error) {
 		// No client timeout: the same client opens subscription
 		// websockets, which must outlive any request timeout; the
 		// transport bounds the wait for response headers instead.
-		subgraphClient: &http.Client{Transport: &subgraphTransport{next: base, names: names, metrics: m}},
+		subgraphClient: &http.Client{Transport: &subgraphTransport{next: base, names: names, local: local, timeout: cfg.SubgraphTimeout, metrics: m}},
 		sdlClient:      &http.Client{Transport: base, Timeout: 10 * time.Second},
 		ctx:            ctx,
 		cancel:         cancel,

@@ -35,7 +35,9 @@ var testTokens = tokens{
 	"tok-bob":   {user: "bob", roles: map[string]auth.Role{"acme": auth.Member}},
 }
 
-func start(t testing.TB, tune ...func(*gateway.Config)) *harness {
+// start serves the gateway in front of fresh test subgraphs; tune may
+// change its config, seeing the subgraphs.
+func start(t testing.TB, tune ...func(*gateway.Config, *subgraphs)) *harness {
 	t.Helper()
 	signer, err := auth.RandomSigner()
 	if err != nil {
@@ -55,7 +57,7 @@ func start(t testing.TB, tune ...func(*gateway.Config)) *harness {
 		PollInterval:  -1, // tests that want polling turn it on
 	}
 	for _, f := range tune {
-		f(&cfg)
+		f(&cfg, sg)
 	}
 	gw, err := gateway.New(cfg)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 )
 
 func TestLimitsRefuseWithClearErrorsBeforeAnySubgraphCall(t *testing.T) {
-	h := start(t, func(c *gateway.Config) {
+	h := start(t, func(c *gateway.Config, _ *subgraphs) {
 		c.Limits = gateway.Limits{MaxBodyBytes: 4096, MaxDepth: 4, MaxComplexity: 20}
 	})
 	many := make([]string, 25)
@@ -113,7 +113,7 @@ func TestStandardIntrospectionQueryFitsTheDefaultLimits(t *testing.T) {
 }
 
 func TestSDLIsReadThroughServiceQueryWhenThereIsNoSDLEndpoint(t *testing.T) {
-	h := start(t, func(c *gateway.Config) {
+	h := start(t, func(c *gateway.Config, _ *subgraphs) {
 		for i := range c.Subgraphs {
 			c.Subgraphs[i].SDLURL = c.Subgraphs[i].URL + "/missing-sdl"
 		}

@@ -60,7 +60,9 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 // there by the engine from the gateway's own request headers.
 type subgraphTransport struct {
 	next    http.RoundTripper
-	names   map[string]string // host+path -> subgraph name
+	names   map[string]string       // host+path -> subgraph name
+	local   map[string]http.Handler // host+path -> handler of a subgraph hosted in this process
+	timeout time.Duration           // bounds an in-process call as ResponseHeaderTimeout bounds a remote one
 	metrics *metrics
 }
 
@@ -74,7 +76,15 @@ func (t *subgraphTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		kind = "ws"
 	}
 	start := time.Now()
-	resp, err := t.next.RoundTrip(req)
+	var (
+		resp *http.Response
+		err  error
+	)
+	if h := t.local[req.URL.Host+req.URL.Path]; h != nil && kind == "http" {
+		resp, err = serveInProcess(h, req, t.timeout)
+	} else {
+		resp, err = t.next.RoundTrip(req)
+	}
 	t.metrics.subgraphDuration.WithLabelValues(name, kind).Observe(time.Since(start).Seconds())
 	outcome := "ok"
 	switch {

@@ -11,7 +11,7 @@ import (
 )
 
 func TestChangedSubgraphSDLIsPickedUpWithoutFailingRequestsInFlight(t *testing.T) {
-	h := start(t, func(c *gateway.Config) { c.PollInterval = 100 * time.Millisecond })
+	h := start(t, func(c *gateway.Config, _ *subgraphs) { c.PollInterval = 100 * time.Millisecond })
 	w := h.sg.world
 
 	// A subscription opened on the first composition.

@@ -473,6 +473,10 @@ type subgraph struct {
 	schema atomic.Pointer[graphql.Schema]
 	sdl    atomic.Pointer[string]
 	srv    *httptest.Server
+	mux    *http.ServeMux
+	// overHTTP counts GraphQL requests that came over the network; an
+	// in-process call goes to mux directly.
+	overHTTP atomic.Int64
 
 	mu       sync.Mutex
 	requests []seen
@@ -487,7 +491,13 @@ func newSubgraph(t testing.TB, name string, signer *auth.Signer, sdl string, sch
 		_, _ = w.Write([]byte(*s.sdl.Load()))
 	})
 	mux.HandleFunc("/subgraphs/"+name+"/graphql", s.serve)
-	s.srv = httptest.NewServer(mux)
+	s.mux = mux
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/graphql") {
+			s.overHTTP.Add(1)
+		}
+		mux.ServeHTTP(w, r)
+	}))
 	t.Cleanup(s.srv.Close)
 	return s
 }

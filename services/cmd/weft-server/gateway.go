@@ -24,13 +24,13 @@ var subgraphNames = []string{"accounts", "infra", "console", "audit"}
 
 // gatewayModule hosts the federated gateway on the shared HTTP endpoint at
 // / (GraphiQL) and /graphql. Subgraphs hosted in this process are still
-// spoken to as subgraphs, over loopback HTTP; remote ones come from
+// spoken to as subgraphs, through their HTTP handlers; remote ones come from
 // --subgraph name=URL. Tokens are resolved by the accounts service: in
 // process when it is hosted here, else over HTTP (--accounts-url).
 func gatewayModule(o *options) fx.Option {
 	return fx.Options(
 		fx.Provide(func(in gatewayDeps) (gateway.Config, error) {
-			subs, err := gatewaySubgraphs(o, in.HTTP.Addr())
+			subs, err := gatewaySubgraphs(o, in.HTTP.Addr(), in.HTTP.Mux)
 			if err != nil {
 				return gateway.Config{}, err
 			}
@@ -95,8 +95,11 @@ func gatewayAuthenticator(o *options, in gatewayDeps) (gateway.Authenticator, er
 }
 
 // gatewaySubgraphs lists the subgraphs: hosted ones at this endpoint with
-// their SDL read in-process, then --subgraph overrides.
-func gatewaySubgraphs(o *options, addr string) ([]gateway.Subgraph, error) {
+// their SDL read in-process and their requests handed to local (the
+// endpoint's own handler, where they are mounted) without a socket, then
+// --subgraph overrides. Subscriptions to hosted subgraphs still dial the
+// endpoint's websocket.
+func gatewaySubgraphs(o *options, addr string, local http.Handler) ([]gateway.Subgraph, error) {
 	// Listening on every address: reach this process on loopback.
 	if host, port, err := net.SplitHostPort(addr); err == nil {
 		if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
@@ -114,7 +117,8 @@ func gatewaySubgraphs(o *options, addr string) ([]gateway.Subgraph, error) {
 		}
 		byName[n] = gateway.Subgraph{
 			Name: n, URL: "http://" + addr + "/subgraphs/" + n + "/graphql",
-			SDL: func(context.Context) (string, error) { return sdl, nil },
+			SDL:     func(context.Context) (string, error) { return sdl, nil },
+			Handler: local,
 		}
 	}
 	for n, u := range o.subgraphs {
