@@ -29,6 +29,7 @@ type snapshot struct {
 	engine *engine.ExecutionEngine
 	schema *graphql.Schema
 	sdls   map[string]string
+	ops    *opCache // queries prepared against schema
 	cancel context.CancelFunc
 
 	mu      sync.Mutex
@@ -148,5 +149,5 @@ func (g *Gateway) compose(sdls map[string]string) (*snapshot, error) {
 		cancel()
 		return nil, fmt.Errorf("create execution engine: %w", err)
 	}
-	return &snapshot{engine: eng, schema: conf.Schema(), sdls: sdls, cancel: cancel}, nil
+	return &snapshot{engine: eng, schema: conf.Schema(), sdls: sdls, ops: newOpCache(), cancel: cancel}, nil
 }

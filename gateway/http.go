@@ -105,17 +105,39 @@ func (g *Gateway) serveOperation(w http.ResponseWriter, r *http.Request) (string
 		return "unknown", refuse(http.StatusServiceUnavailable, fault.Unavailable, "the gateway has not composed the subgraphs yet")
 	}
 	defer s.release()
+	buf := bytes.NewBuffer(make([]byte, 0, 4096))
+	rw := graphql.NewEngineResultWriterFromBuffer(buf)
+	// A query prepared before passed the limits then; it runs as a copy.
+	key, cacheable := opKey(req)
+	if prepared := s.ops.get(key); cacheable && prepared != nil {
+		g.metrics.preparedOps.WithLabelValues("hit").Inc()
+		if err := g.execute(r.Context(), s, prepared, p, &rw); err != nil {
+			return "query", executionError(g.log, err)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(ensureCodes(buf.Bytes()))
+		return "query", nil
+	}
 	opType, rerr := g.check(req)
 	if rerr != nil {
 		return opType, rerr
 	}
-	if opType == "subscription" {
+	switch opType {
+	case "subscription":
 		return opType, refuse(http.StatusBadRequest, fault.Invalid, "subscriptions are served over a websocket on /graphql (protocol graphql-transport-ws)")
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, 4096))
-	rw := graphql.NewEngineResultWriterFromBuffer(buf)
-	if opType == "mutation" {
+	case "mutation":
 		p = newTeamPrincipal(req, p)
+	case "query":
+		// Mutations are not kept: their inputs rarely repeat.
+		if cacheable {
+			prep, err := prepareOperation(s.schema, req)
+			if err != nil {
+				return opType, executionError(g.log, err)
+			}
+			g.metrics.preparedOps.WithLabelValues("miss").Inc()
+			req = prep.request(&s.ops.clone)
+			defer s.ops.put(key, prep)
+		}
 	}
 	if err := g.execute(r.Context(), s, req, p, &rw); err != nil {
 		return opType, executionError(g.log, err)

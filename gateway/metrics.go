@@ -17,6 +17,7 @@ type metrics struct {
 	subgraphRequests *prometheus.CounterVec   // subgraph, kind, outcome
 	subgraphDuration *prometheus.HistogramVec // subgraph, kind
 	compositions     *prometheus.CounterVec   // outcome
+	preparedOps      *prometheus.CounterVec   // result: hit, miss
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -43,11 +44,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Namespace: "weft", Subsystem: "gateway", Name: "compositions_total",
 			Help: "Supergraph compositions, by outcome.",
 		}, []string{"outcome"}),
+		preparedOps: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "weft", Subsystem: "gateway", Name: "prepared_operations_total",
+			Help: "Queries looked up among the operations already normalised and validated (hit) or prepared now (miss).",
+		}, []string{"result"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subgraphRequests, m.subgraphDuration, m.compositions} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subgraphRequests, m.subgraphDuration, m.compositions, m.preparedOps} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register gateway metrics: %w", err)
 		}

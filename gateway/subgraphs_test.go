@@ -662,6 +662,17 @@ func (sg *subgraphs) deployInfraRegion(t testing.TB) {
 	sg.infra.swap(infraSDLWithRegion, schema)
 }
 
+// undeployInfraRegion rolls infra back to the release without region.
+func (sg *subgraphs) undeployInfraRegion(t testing.TB) {
+	t.Helper()
+	root := &infraRoot{w: sg.world, sdl: func() string { return *sg.infra.sdl.Load() }}
+	schema, err := graphql.ParseSchema(executable(infraSDL, "Team", "Cluster"), root)
+	if err != nil {
+		t.Fatalf("infra schema: %v", err)
+	}
+	sg.infra.swap(infraSDL, schema)
+}
+
 func (sg *subgraphs) all() []*subgraph { return []*subgraph{sg.accounts, sg.infra, sg.console} }
 
 func (sg *subgraphs) reset() {

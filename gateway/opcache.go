@@ -1,0 +1,210 @@
+package gateway
+
+import (
+	"bytes"
+	"reflect"
+	"sync"
+
+	"github.com/wundergraph/graphql-go-tools/execution/graphql"
+	"github.com/wundergraph/graphql-go-tools/v2/pkg/astnormalization"
+)
+
+// Normalising and validating an operation is a third of the gateway's own
+// work per request: graphql-go-tools builds a fresh normaliser (every AST
+// walker) twice and a validator once for every request, even though the
+// plan for the result is cached. Portals and CLIs send the same operations
+// again and again, so the gateway keeps each query it has prepared - parsed,
+// normalised, validated against the composed schema and with its literal
+// arguments extracted - and runs a private copy of it for the next request
+// with the same text, operation name and variables. The copy matters: the
+// engine's planner rewrites the operation it plans, so no two requests may
+// share one document.
+
+const (
+	// opCacheSize bounds the prepared operations kept per composition.
+	opCacheSize = 512
+	// opCacheMaxKey skips operations whose text and variables are larger:
+	// they are rarely repeated and would pin a lot of memory.
+	opCacheMaxKey = 16 << 10
+)
+
+// opKey is the cache key of req; ok is false when req is not cached.
+func opKey(req *graphql.Request) (string, bool) {
+	n := len(req.OperationName) + len(req.Query) + len(req.Variables) + 2
+	if n > opCacheMaxKey {
+		return "", false
+	}
+	var b bytes.Buffer
+	b.Grow(n)
+	b.WriteString(req.OperationName)
+	b.WriteByte(0)
+	b.WriteString(req.Query)
+	b.WriteByte(0)
+	b.Write(req.Variables)
+	return b.String(), true
+}
+
+// preparedOp is an operation normalised and validated against one schema.
+// Its document is never executed itself; request hands out copies.
+type preparedOp struct {
+	tpl graphql.Request
+}
+
+// prepareOperation normalises and validates req against schema the way
+// ExecutionEngine.Execute does (fragments inlined, unused variables
+// removed, validated, then literal arguments extracted into variables), so
+// the engine skips those steps for the copies.
+func prepareOperation(schema *graphql.Schema, req *graphql.Request) (*preparedOp, error) {
+	p := &preparedOp{tpl: graphql.Request{
+		OperationName: req.OperationName,
+		Query:         req.Query,
+		Variables:     bytes.Clone(req.Variables),
+	}}
+	res, err := p.tpl.Normalize(schema,
+		astnormalization.WithRemoveFragmentDefinitions(),
+		astnormalization.WithRemoveUnusedVariables(),
+		astnormalization.WithInlineFragmentSpreads(),
+	)
+	if err != nil {
+		return nil, err
+	}
+	if !res.Successful {
+		return nil, res.Errors
+	}
+	valid, err := p.tpl.ValidateForSchema(schema)
+	if err != nil {
+		return nil, err
+	}
+	if !valid.Valid {
+		return nil, valid.Errors
+	}
+	res, err = p.tpl.Normalize(schema, astnormalization.WithExtractVariables())
+	if err != nil {
+		return nil, err
+	}
+	if !res.Successful {
+		return nil, res.Errors
+	}
+	return p, nil
+}
+
+// request returns a copy of the prepared operation with a document of its
+// own, marked normalised and validated for the schema it was prepared for.
+func (p *preparedOp) request(c *cloner) *graphql.Request {
+	r := p.tpl
+	r.Variables = bytes.Clone(p.tpl.Variables)
+	c.cloneDeep(reflect.ValueOf(r.Document()).Elem())
+	return &r
+}
+
+// opCache holds one composition's prepared operations; the oldest entry
+// goes when it is full.
+type opCache struct {
+	clone cloner
+
+	mu    sync.Mutex
+	ops   map[string]*preparedOp
+	order []string // insertion order, a ring of opCacheSize keys
+	next  int
+}
+
+func newOpCache() *opCache {
+	return &opCache{ops: make(map[string]*preparedOp, opCacheSize)}
+}
+
+// get returns a private copy of the operation prepared under key, or nil.
+func (c *opCache) get(key string) *graphql.Request {
+	c.mu.Lock()
+	p := c.ops[key]
+	c.mu.Unlock()
+	if p == nil {
+		return nil
+	}
+	return p.request(&c.clone)
+}
+
+func (c *opCache) put(key string, p *preparedOp) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.ops[key]; ok {
+		return
+	}
+	if len(c.order) < opCacheSize {
+		c.order = append(c.order, key)
+	} else {
+		delete(c.ops, c.order[c.next])
+		c.order[c.next] = key
+		c.next = (c.next + 1) % opCacheSize
+	}
+	c.ops[key] = p
+}
+
+// cloner gives every slice reachable from a value a backing array of its
+// own, so writes through the copy never reach the original. It follows
+// exported struct fields, slices and arrays, which is all an ast.Document
+// holds apart from the schema-only node index (a map, empty in operations,
+// left shared). Reflection rather than a field list, so a field added in a
+// later graphql-go-tools is copied too; which types hold slices is
+// worked out once per type.
+type cloner struct {
+	holds sync.Map // reflect.Type -> bool: a value of the type holds a slice
+}
+
+// cloneDeep copies the slices reachable from v, an addressable value.
+func (c *cloner) cloneDeep(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Slice:
+		if v.Len() == 0 {
+			// Empty but maybe with spare capacity an append would
+			// write into: drop it.
+			if !v.IsNil() {
+				v.Set(reflect.Zero(v.Type()))
+			}
+			return
+		}
+		n := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(n, v)
+		if c.holdsSlices(v.Type().Elem()) {
+			for i := range n.Len() {
+				c.cloneDeep(n.Index(i))
+			}
+		}
+		v.Set(n)
+	case reflect.Array:
+		if c.holdsSlices(v.Type().Elem()) {
+			for i := range v.Len() {
+				c.cloneDeep(v.Index(i))
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() && c.holdsSlices(f.Type()) {
+				c.cloneDeep(f)
+			}
+		}
+	}
+}
+
+// holdsSlices says whether a value of type t contains a slice cloneDeep
+// must copy.
+func (c *cloner) holdsSlices(t reflect.Type) bool {
+	if h, ok := c.holds.Load(t); ok {
+		return h.(bool)
+	}
+	h := false
+	switch t.Kind() {
+	case reflect.Slice:
+		h = true
+	case reflect.Array:
+		h = c.holdsSlices(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() && c.holdsSlices(f.Type) {
+				h = true
+				break
+			}
+		}
+	}
+	c.holds.Store(t, h)
+	return h
+}
