@@ -33,7 +33,7 @@ type AuthenticateResponse struct {
 // AuthenticateRoute serves AuthenticatePath. Only a caller holding the
 // internal key may ask: the route turns bearer tokens into principals, so
 // an open one would let anyone probe tokens without the gateway's limits.
-func AuthenticateRoute(h *command.Handlers, s *auth.Signer, log *slog.Logger) platform.Route {
+func AuthenticateRoute(h *command.Authenticator, s *auth.Signer, log *slog.Logger) platform.Route {
 	return platform.Route{Pattern: "POST " + AuthenticatePath, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		caller, err := s.Verify(r.Header.Get("Weft-Principal"))
 		if err != nil || !caller.System {

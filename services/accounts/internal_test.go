@@ -25,15 +25,16 @@ import (
 // key with a system principal, and returns the principal or the fault code.
 func TestAuthenticateRouteAnswersOnlySystemCallersWithTheInternalKey(t *testing.T) {
 	var (
-		h *command.Handlers
-		s *auth.Signer
+		h     *command.Handlers
+		authn *command.Authenticator
+		s     *auth.Signer
 	)
 	app := fxtest.New(t,
 		fx.Supply(platform.Config{DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0"}, slog.New(slog.DiscardHandler)),
 		platform.Module,
 		platform.EventTypes(uniq.Register),
 		accounts.Module,
-		fx.Populate(&h, &s),
+		fx.Populate(&h, &authn, &s),
 	)
 	app.RequireStart()
 	defer app.RequireStop()
@@ -43,7 +44,7 @@ func TestAuthenticateRouteAnswersOnlySystemCallersWithTheInternalKey(t *testing.
 	if err != nil || !boot.Created {
 		t.Fatalf("bootstrap: %+v %v", boot, err)
 	}
-	route := accounts.AuthenticateRoute(h, s, slog.New(slog.DiscardHandler))
+	route := accounts.AuthenticateRoute(authn, s, slog.New(slog.DiscardHandler))
 	other, err := auth.RandomSigner()
 	if err != nil {
 		t.Fatal(err)

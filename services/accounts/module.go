@@ -31,6 +31,7 @@ const ProjectionName = "accounts"
 // Module provides the accounts service: its event types, the read model
 // and its runner (in the "projections" group), *readmodel.Queries,
 // *command.Handlers (commands, Authenticate, Bootstrap, NewBootstrapToken),
+// *command.Authenticator (tokens resolved from the read model, for gateways),
 // the as-of source for team and user aggregates, and the GraphQL subgraph
 // at /subgraphs/accounts/graphql (and its SDL at /subgraphs/accounts/sdl),
 // and AuthenticatePath for gateways in other processes.
@@ -50,6 +51,9 @@ var Module = fx.Module("accounts",
 		func(m *readmodel.Model, r runner) *readmodel.Queries { return readmodel.NewQueries(m, r.Runner) },
 		func(s *events.Store, log *slog.Logger) *command.Handlers {
 			return command.New(s, command.WithLogger(log.With("service", "accounts")))
+		},
+		func(h *command.Handlers, m *readmodel.Model) *command.Authenticator {
+			return command.NewAuthenticator(h, m)
 		},
 		platform.AsAsOfSource(NewAsOfSource),
 		platform.AsRoute(subgraph.Route),

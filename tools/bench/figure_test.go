@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -35,5 +36,23 @@ func TestSpliceReplacesOnlyTheGeneratedSection(t *testing.T) {
 	if !strings.Contains(second, "profile findings") || !strings.Contains(second, "intro") ||
 		strings.Contains(second, "\nA\n") || strings.Count(second, Begin) != 1 || !strings.Contains(second, "\nB\n") {
 		t.Errorf("splice lost prose or kept the old table:\n%s", second)
+	}
+}
+
+func TestGatewayGoalsApplyToTheirOwnFiguresOnly(t *testing.T) {
+	for line, want := range map[string]string{
+		"BenchmarkGatewayServices/cross-query-2 1000 1 ns/op 745 direct-p50-µs 712 gateway-p50-µs 0.9557 gateway/direct": "ratio ≤ 1.3 (p50) true",
+		"BenchmarkGatewayServicesThroughput-2 1000 1 ns/op 970 direct-q/s 900 gateway-q/s 0.93 gateway/direct":           "≥ 3,000 q/s false",
+		"BenchmarkGatewayThroughput/in-process-2 2000 1 ns/op 19172 direct-q/s 10029 gateway-q/s 0.52 gateway/direct":    " false",
+		"BenchmarkGatewayOverhead/in-process-2 2000 1 ns/op 84 direct-p50-µs 161 gateway-p50-µs 1.9 gateway/direct":      "ratio ≤ 1.3 (p50) false",
+	} {
+		figs := ParseGoBench(line, "cmd")
+		if len(figs) == 0 {
+			t.Fatalf("%q: no figure", line)
+		}
+		g, met := Goal(figs[0])
+		if got := fmt.Sprint(g, " ", met); got != want {
+			t.Errorf("%s: goal %q, want %q", figs[0].Line(), got, want)
+		}
 	}
 }

@@ -277,11 +277,28 @@ func (m *Model) Resource(team string, agg events.AggregateRef) (any, bool) {
 	return nil, false
 }
 
-// TokenHash returns what the model knows of token id, hash included. For
-// authenticators inside weft only; never show it to users.
-func (m *Model) TokenHash(id string) (TokenHash, bool) {
+// Token returns token id as the accounts domain folds it, hash included,
+// for the authenticator (command.Credentials); never show it to users.
+func (m *Model) Token(id string) (domain.Token, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	tk, ok := m.s.Tokens[id]
-	return tk, ok
+	if !ok {
+		return domain.Token{}, false
+	}
+	return domain.Token{ID: tk.ID, UserID: tk.UserID, Name: tk.Name, Hash: tk.Hash, ExpiresAt: tk.ExpiresAt,
+		Bootstrap: tk.Bootstrap, Revoked: tk.Revoked, Created: true}, true
+}
+
+// Role returns userID's role in team, for the authenticator; false when
+// the team or the membership is unknown.
+func (m *Model) Role(team, userID string) (auth.Role, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	t, ok := m.s.Teams[team]
+	if !ok {
+		return "", false
+	}
+	mem, ok := t.Members[userID]
+	return mem.Role, ok
 }

@@ -242,8 +242,8 @@ func TestQueriesShowTeamsAndTokensButNeverHashes(t *testing.T) {
 		t.Fatalf("olga lists mia's tokens: %v", err)
 	}
 	// The model keeps the hash for authenticators.
-	if th, ok := m.TokenHash(tk.Object.ID); !ok || th.Hash != domain.HashSecret(secret) {
-		t.Fatalf("model token hash %+v, %v", th, ok)
+	if th, ok := m.Token(tk.Object.ID); !ok || th.Hash != domain.HashSecret(secret) || domain.CheckToken(th, secret, time.Now()) != nil {
+		t.Fatalf("model token %+v, %v", th, ok)
 	}
 
 	u, ok := m.Resource(domain.NoTeam, events.AggregateRef{Type: domain.UserAggregate, ID: mia})

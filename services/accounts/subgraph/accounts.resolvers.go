@@ -51,6 +51,9 @@ func (r *mutationResolver) ChangeRole(ctx context.Context, input model.MemberInp
 	if err != nil {
 		return nil, err
 	}
+	if err := r.withdrawn(ctx, res.Seq); err != nil {
+		return nil, err
+	}
 	return &model.TeamPayload{Team: *teamFromCommand(res.Object), Seq: int(res.Seq)}, nil
 }
 
@@ -61,6 +64,9 @@ func (r *mutationResolver) RemoveMember(ctx context.Context, input model.MemberI
 	if err != nil {
 		return nil, err
 	}
+	if err := r.withdrawn(ctx, res.Seq); err != nil {
+		return nil, err
+	}
 	return &model.TeamPayload{Team: *teamFromCommand(res.Object), Seq: int(res.Seq)}, nil
 }
 
@@ -69,6 +75,9 @@ func (r *mutationResolver) LeaveTeam(ctx context.Context) (*model.TeamPayload, e
 	p := auth.From(ctx)
 	res, err := r.Commands.Leave(ctx, p, p.Team)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.withdrawn(ctx, res.Seq); err != nil {
 		return nil, err
 	}
 	return &model.TeamPayload{Team: *teamFromCommand(res.Object), Seq: int(res.Seq)}, nil
@@ -99,6 +108,9 @@ func (r *mutationResolver) CreateToken(ctx context.Context, input model.CreateTo
 func (r *mutationResolver) RevokeToken(ctx context.Context, id string) (*model.TokenPayload, error) {
 	res, err := r.Commands.RevokeToken(ctx, auth.From(ctx), command.TokenInput{ID: id})
 	if err != nil {
+		return nil, err
+	}
+	if err := r.withdrawn(ctx, res.Seq); err != nil {
 		return nil, err
 	}
 	return &model.TokenPayload{Token: tokenFromCommand(res.Object), Seq: int(res.Seq)}, nil

@@ -9,6 +9,8 @@ package subgraph
 //go:generate go tool gqlgen --config gqlgen.yml
 
 import (
+	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -30,6 +32,17 @@ const Name = "accounts"
 type Resolver struct {
 	Commands *command.Handlers
 	Queries  *readmodel.Queries
+}
+
+// withdrawn waits until this process's read model applied seq, a mutation
+// that takes access away (a revoked token, a removed member, a lower
+// role). The authenticator reads the model, so once the mutation answers
+// the access is refused here.
+func (r *Resolver) withdrawn(ctx context.Context, seq uint64) error {
+	if err := r.Queries.WaitFor(ctx, seq); err != nil {
+		return fmt.Errorf("recorded at %d, not yet in effect here: %w", seq, err)
+	}
+	return nil
 }
 
 // NewHandler returns the subgraph's HTTP handler.

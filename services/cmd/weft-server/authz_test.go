@@ -376,8 +376,8 @@ func errorCodes(out map[string]any) []string {
 }
 
 // startServer starts the all-in-one server and returns its base URL and the
-// bootstrap administrator's token.
-func startServer(t *testing.T) (string, string) {
+// bootstrap administrator's token; populate receives more of its parts.
+func startServer(t testing.TB, populate ...any) (string, string) {
 	t.Helper()
 	o := &options{logLevel: "error", logFormat: "text"}
 	o.DataDir = t.TempDir()
@@ -385,7 +385,7 @@ func startServer(t *testing.T) (string, string) {
 	var h *platform.HTTP
 	var acc *command.Handlers
 	var gw *gateway.Gateway
-	app, err := newApp(o, slog.New(slog.DiscardHandler), fx.Populate(&h, &acc, &gw))
+	app, err := newApp(o, slog.New(slog.DiscardHandler), fx.Populate(append([]any{&h, &acc, &gw}, populate...)...))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,15 +59,15 @@ func gatewayModule(o *options) fx.Option {
 	)
 }
 
-// gatewayDeps are what the gateway needs; the accounts handlers only when
-// this process hosts accounts.
+// gatewayDeps are what the gateway needs; the accounts authenticator only
+// when this process hosts accounts.
 type gatewayDeps struct {
 	fx.In
 	HTTP     *platform.HTTP
 	Metrics  *platform.Metrics
 	Signer   *auth.Signer
 	Log      *slog.Logger
-	Accounts *acccmd.Handlers `optional:"true"`
+	Accounts *acccmd.Authenticator `optional:"true"`
 }
 
 // gatewayAuthenticator is the in-process accounts service when hosted, else

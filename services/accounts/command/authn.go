@@ -1,0 +1,80 @@
+package command
+
+import (
+	"context"
+	"fmt"
+
+	"weft.dev/services/accounts/domain"
+	"weft.dev/services/auth"
+	"weft.dev/services/fault"
+	"weft.dev/services/validate"
+)
+
+// Credentials is what a read model knows of tokens and memberships: the
+// accounts read model, kept current by its projection in this process.
+type Credentials interface {
+	// Token returns token id as the model knows it, hash included.
+	Token(id string) (domain.Token, bool)
+	// Role returns userID's role in team; false when the model knows no
+	// such membership.
+	Role(team, userID string) (auth.Role, bool)
+}
+
+// Authenticator resolves API tokens on every gateway request. Reading the
+// token and the team from the log (Handlers.Authenticate) costs two
+// JetStream reads per request and limited the gateway to a few hundred
+// requests a second, so it answers from the read model, in memory, and
+// reads the log only for what the model does not know yet: a token or a
+// membership created a moment ago. What the model knows to be refused
+// (revoked, expired, wrong secret) is refused at once.
+//
+// The price is the model's lag: a revocation, removal or role change
+// counts once the model applied it (milliseconds). The accounts subgraph
+// answers those mutations only after this process's model applied them, so
+// a client that saw the mutation succeed is never let in again here; a
+// replica in another process follows within its own lag.
+type Authenticator struct {
+	h     *Handlers
+	creds Credentials
+}
+
+// NewAuthenticator answers from creds, falling back to h's log reads.
+func NewAuthenticator(h *Handlers, creds Credentials) *Authenticator {
+	return &Authenticator{h: h, creds: creds}
+}
+
+// Authenticate has Handlers.Authenticate's contract (same principals, same
+// faults) with the model's lag for revocations.
+func (a *Authenticator) Authenticate(ctx context.Context, token, team string) (auth.Principal, error) {
+	id, secret, ok := parseToken(token)
+	if !ok {
+		return auth.Principal{}, domain.Unauthenticated()
+	}
+	tk, known := a.creds.Token(id)
+	if !known {
+		return a.h.Authenticate(ctx, token, team)
+	}
+	if err := domain.CheckToken(tk, secret, a.h.now()); err != nil {
+		return auth.Principal{}, err
+	}
+	if team == "" {
+		return auth.Principal{UserID: tk.UserID}, nil
+	}
+	if err := validate.Name("team", team); err != nil {
+		return auth.Principal{}, err
+	}
+	if role, ok := a.creds.Role(team, tk.UserID); ok {
+		return auth.Principal{UserID: tk.UserID, Team: team, Role: role}, nil
+	}
+	// Not a member as far as the model knows: maybe just added. The log
+	// decides; the token itself was checked already.
+	t, err := a.h.loadTeam(ctx, team)
+	if err != nil {
+		return auth.Principal{}, fmt.Errorf("authenticate: %w", err)
+	}
+	role, member := t.Members[tk.UserID]
+	if !t.Created || !member {
+		return auth.Principal{}, fault.NotFoundf("team %q", team)
+	}
+	return auth.Principal{UserID: tk.UserID, Team: team, Role: role}, nil
+}
