@@ -2,12 +2,15 @@ package wireguard_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
+
+	"golang.zx2c4.com/wireguard/wgctrl/wgtypes"
 
 	"weft.dev/agent/wireguard"
 	"weft.dev/events/clusterstate"
@@ -125,3 +128,77 @@ func TestTwoNetstackGatewaysCarryTCPAndUDPWithoutRoot(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A resync applies many peers in one configuration: the team's gateways
+// (endpoint, keepalive) and its devices (no keepalive). Only the gateways
+// get a keepalive, and with it a handshake; the devices after them in the
+// same batch get none (wireguard-go would carry "keepalive on" from the
+// gateway to every peer after it, and 50 agents then spent their CPU on
+// handshakes with a thousand devices each). A keepalive the desired state
+// drops is turned off.
+func TestABatchStartsHandshakesOnlyWithPeersThatAskForKeepalives(t *testing.T) {
+	dir := t.TempDir()
+	d, err := wireguard.OpenNetstack(wireguard.Config{Interface: "gw", KeyFile: filepath.Join(dir, "gw.key")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	// Every peer has an endpoint here, so a handshake initiation is sent
+	// (and counted in the peer's tx bytes) rather than failing for want of
+	// one; nothing answers.
+	sink, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	endpoint := sink.LocalAddr().String()
+	peer := func(id string, ip string, keepalive int) clusterstate.Peer {
+		k, err := wgtypes.GeneratePrivateKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return clusterstate.Peer{ID: id, PublicKey: k.PublicKey().String(), AllowedIPs: []string{ip + "/32"}, Endpoint: endpoint, Keepalive: keepalive}
+	}
+	gateway := peer("gateway", "100.64.0.2", 25)
+	batch := []clusterstate.Peer{gateway}
+	for i := range 20 {
+		batch = append(batch, peer(fmt.Sprintf("device-%d", i), fmt.Sprintf("100.64.1.%d", i+1), 0))
+	}
+	if err := d.UpsertPeers(batch); err != nil {
+		t.Fatal(err)
+	}
+	stats := func() map[string]wireguard.PeerStat {
+		t.Helper()
+		got, err := d.PeerStats()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]wireguard.PeerStat{}
+		for _, s := range got {
+			out[s.PublicKey] = s
+		}
+		if len(out) != len(batch) {
+			t.Fatalf("the device holds %d peers, want %d", len(out), len(batch))
+		}
+		return out
+	}
+	// The gateway's keepalive (and so its handshake initiation) is sent
+	// while the configuration is applied, before UpsertPeers returns.
+	got := stats()
+	if s := got[gateway.PublicKey]; s.Keepalive != 25 || s.TxBytes == 0 {
+		t.Fatalf("the gateway (keepalive 25) got keepalive %d and %d bytes sent, want 25 and a handshake initiation", s.Keepalive, s.TxBytes)
+	}
+	for _, p := range batch[1:] {
+		if s := got[p.PublicKey]; s.Keepalive != 0 || s.TxBytes != 0 {
+			t.Errorf("device %s (no keepalive) got keepalive %d and %d bytes sent, want none", p.ID, s.Keepalive, s.TxBytes)
+		}
+	}
+
+	gateway.Keepalive = 0
+	if err := d.UpsertPeer(gateway); err != nil {
+		t.Fatal(err)
+	}
+	if s := stats()[gateway.PublicKey]; s.Keepalive != 0 {
+		t.Fatalf("the gateway's keepalive is %d after the desired state dropped it", s.Keepalive)
+	}
+}

@@ -286,6 +286,7 @@ type PeerStat struct {
 	LastHandshake time.Time
 	RxBytes       int64
 	TxBytes       int64
+	Keepalive     int // persistent keepalive in seconds, 0: off
 }
 
 // PeerStats reads every peer's endpoint, last handshake and traffic.
@@ -297,7 +298,8 @@ func (d *Device) PeerStats() ([]PeerStat, error) {
 		}
 		out := make([]PeerStat, 0, len(dev.Peers))
 		for _, p := range dev.Peers {
-			ps := PeerStat{PublicKey: p.PublicKey.String(), LastHandshake: p.LastHandshakeTime, RxBytes: p.ReceiveBytes, TxBytes: p.TransmitBytes}
+			ps := PeerStat{PublicKey: p.PublicKey.String(), LastHandshake: p.LastHandshakeTime, RxBytes: p.ReceiveBytes, TxBytes: p.TransmitBytes,
+				Keepalive: int(p.PersistentKeepaliveInterval.Seconds())}
 			if p.Endpoint != nil {
 				ps.Endpoint = p.Endpoint.String()
 			}
@@ -358,6 +360,8 @@ func parseUAPI(raw string) []PeerStat {
 			cur.RxBytes = n
 		case "tx_bytes":
 			cur.TxBytes = n
+		case "persistent_keepalive_interval":
+			cur.Keepalive = int(n)
 		}
 	}
 	flush()
@@ -470,10 +474,16 @@ func peerConfig(p clusterstate.Peer) (wgtypes.PeerConfig, error) {
 		}
 		pc.Endpoint = ep
 	}
-	if p.Keepalive > 0 {
-		ka := time.Duration(p.Keepalive) * time.Second
-		pc.PersistentKeepaliveInterval = &ka
-	}
+	// The keepalive is always set, 0 when the peer has none. That makes a
+	// keepalive the desired state dropped go away, and it keeps
+	// wireguard-go from sending one to every peer of a batch that follows
+	// a peer with a keepalive: its UAPI set carries "turn keepalive on"
+	// from one peer to the next until a peer sets its own interval. A
+	// resync of gateways (keepalive 25) and a thousand roaming devices (no
+	// endpoint) otherwise starts a handshake with every device, retried
+	// every 5 s for 90 s: that was most of the agent's CPU after a start.
+	ka := time.Duration(max(p.Keepalive, 0)) * time.Second
+	pc.PersistentKeepaliveInterval = &ka
 	return pc, nil
 }
 
@@ -606,6 +616,13 @@ func (d *Device) RemovePeer(id string) error {
 	}
 	delete(d.peers, id)
 	return nil
+}
+
+// PeerCount is how many peers are applied.
+func (d *Device) PeerCount() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.peers)
 }
 
 // PeerIDs lists the peers applied.
