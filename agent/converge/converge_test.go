@@ -105,6 +105,9 @@ func TestAgentConvergesAppliesOnlyChangesAndRemovesStaleEntriesAfterARestart(t *
 	if rec.Self.Address != "100.64.0.1/32" || !slices.Equal(rec.PeerIDs(), []string{"p1", "p2"}) || !slices.Equal(rec.RouteIDs(), []string{"r1"}) || !slices.Equal(rec.RecordIDs(), []string{"p1", "r1"}) {
 		t.Fatalf("after the full read: self %+v peers %v routes %v records %v", rec.Self, rec.PeerIDs(), rec.RouteIDs(), rec.RecordIDs())
 	}
+	if st := agent.Status(); st.Applied != 5 || st.Peers != 2 || st.Routes != 1 || st.Records != 2 {
+		t.Fatalf("status after the full read: %+v", st)
+	}
 
 	// Changes are applied one by one: a changed peer and a deleted record
 	// are two calls, not a rewrite of everything.
@@ -119,6 +122,9 @@ func TestAgentConvergesAppliesOnlyChangesAndRemovesStaleEntriesAfterARestart(t *
 	}
 	if rec.Peers["p1"].PublicKey != "k1-rotated" || slices.Contains(rec.RecordIDs(), "p1") {
 		t.Fatalf("incremental changes not applied: %+v %v", rec.Peers["p1"], rec.RecordIDs())
+	}
+	if st := agent.Status(); st.Applied != 7 || st.Peers != 2 || st.Records != 1 {
+		t.Fatalf("status after the changes: %+v", st)
 	}
 	stop()
 
@@ -137,6 +143,9 @@ func TestAgentConvergesAppliesOnlyChangesAndRemovesStaleEntriesAfterARestart(t *
 	}
 	if rec.Peers["p1"].PublicKey != "k1-rotated" {
 		t.Fatalf("p1 = %+v", rec.Peers["p1"])
+	}
+	if st := agent.Status(); st.Applied != 9 || st.Peers != 1 || st.Routes != 2 || st.Records != 1 {
+		t.Fatalf("status after the restart: %+v", st)
 	}
 }
 

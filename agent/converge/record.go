@@ -26,6 +26,13 @@ func NewRecorder(g clusterstate.Gateway) *Recorder {
 	return &Recorder{Peers: map[string]clusterstate.Peer{}, Routes: map[string]clusterstate.Route{}, Records: map[string]clusterstate.Record{}, Gate: g}
 }
 
+var (
+	_ PeerApplier   = (*Recorder)(nil)
+	_ PeerCounter   = (*Recorder)(nil)
+	_ RouteCounter  = (*Recorder)(nil)
+	_ RecordCounter = (*Recorder)(nil)
+)
+
 func (r *Recorder) lock() func() { r.mu.Lock(); return r.mu.Unlock }
 
 // SetSelf records the interface settings.
@@ -65,6 +72,9 @@ func (r *Recorder) PeersNow() map[string]clusterstate.Peer {
 // PeerIDs lists the peers held.
 func (r *Recorder) PeerIDs() []string { defer r.lock()(); return keys(r.Peers) }
 
+// PeerCount is how many peers are held.
+func (r *Recorder) PeerCount() int { defer r.lock()(); return len(r.Peers) }
+
 // Gateway is the identity the recorder was given.
 func (r *Recorder) Gateway() clusterstate.Gateway { return r.Gate }
 
@@ -87,6 +97,9 @@ func (r *Recorder) DeleteRoute(id string) error {
 // RouteIDs lists the routes held.
 func (r *Recorder) RouteIDs() []string { defer r.lock()(); return keys(r.Routes) }
 
+// RouteCount is how many routes are held.
+func (r *Recorder) RouteCount() int { defer r.lock()(); return len(r.Routes) }
+
 // UpsertRecord records a DNS record.
 func (r *Recorder) UpsertRecord(rec clusterstate.Record) error {
 	defer r.lock()()
@@ -105,6 +118,9 @@ func (r *Recorder) DeleteRecord(id string) error {
 
 // RecordIDs lists the records held.
 func (r *Recorder) RecordIDs() []string { defer r.lock()(); return keys(r.Records) }
+
+// RecordCount is how many records are held.
+func (r *Recorder) RecordCount() int { defer r.lock()(); return len(r.Records) }
 
 // CallCount is the number of changes applied so far.
 func (r *Recorder) CallCount() int { defer r.lock()(); return r.Calls }

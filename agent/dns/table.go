@@ -97,6 +97,13 @@ func (t *Table) DeleteRecord(id string) error {
 	return nil
 }
 
+// RecordCount is how many resources have names.
+func (t *Table) RecordCount() int {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return len(t.byID)
+}
+
 // RecordIDs lists the resources with names.
 func (t *Table) RecordIDs() []string {
 	t.mu.RLock()

@@ -167,6 +167,13 @@ func (p *Proxy) DeleteRoute(id string) error {
 	return nil
 }
 
+// RouteCount is how many routes are held.
+func (p *Proxy) RouteCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.routes)
+}
+
 // RouteIDs lists the routes held.
 func (p *Proxy) RouteIDs() []string {
 	p.mu.Lock()

@@ -38,6 +38,13 @@ import (
 	"weft.dev/events/clusterstate"
 )
 
+// The appliers count what they hold without listing it, for the status.
+var (
+	_ converge.PeerCounter   = (*wireguard.Device)(nil)
+	_ converge.RouteCounter  = (*proxy.Proxy)(nil)
+	_ converge.RecordCounter = (*dns.Table)(nil)
+)
+
 type options struct {
 	server, cluster, secret, stateDir, endpoint, natsURL string
 	iface                                                string
