@@ -31,6 +31,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -86,7 +88,7 @@ func main() {
 		return
 	}
 	if len(os.Args) < 2 || os.Args[1] != "fanout" {
-		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]")
+		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("fanout", flag.ExitOnError)
@@ -95,12 +97,16 @@ func main() {
 	changes := fs.Int("changes", 200, "changes timed for fan-out")
 	appliers := fs.String("appliers", "netstack", "netstack (rootless WireGuard devices) or record (recording appliers)")
 	server := fs.String("server-bin", "", "a built weft-server (default: go build it)")
+	var prof profiles
+	fs.StringVar(&prof.cpu, "cpuprofile", "", "write a CPU profile of the fan-out phase (after the cold start) to this file")
+	fs.StringVar(&prof.mutex, "mutexprofile", "", "write a mutex contention profile of the fan-out phase to this file")
+	fs.StringVar(&prof.block, "blockprofile", "", "write a blocking profile of the fan-out phase to this file")
 	_ = fs.Parse(os.Args[2:])
 	if *appliers != "netstack" && *appliers != "record" {
 		fmt.Fprintln(os.Stderr, "--appliers: netstack or record")
 		os.Exit(2)
 	}
-	if err := fanout(*clusters, *devices, *changes, *appliers, *server); err != nil {
+	if err := fanout(*clusters, *devices, *changes, *appliers, *server, prof); err != nil {
 		fmt.Fprintln(os.Stderr, "weft-bench:", err)
 		os.Exit(1)
 	}
@@ -193,7 +199,53 @@ type agent struct {
 	peers converge.PeerApplier
 }
 
-func fanout(nClusters, nDevices, nChanges int, appliers, serverBin string) error {
+// profiles are the files the fan-out phase is profiled into (empty: none).
+// Only this process is profiled: the agents and their appliers, not
+// weft-server.
+type profiles struct{ cpu, mutex, block string }
+
+// start begins profiling; the function it returns writes the profiles.
+func (p profiles) start() (stop func() error, err error) {
+	var cpu *os.File
+	if p.cpu != "" {
+		if cpu, err = os.Create(p.cpu); err != nil {
+			return nil, fmt.Errorf("cpu profile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(cpu); err != nil {
+			cpu.Close()
+			return nil, fmt.Errorf("cpu profile: %w", err)
+		}
+	}
+	if p.mutex != "" {
+		runtime.SetMutexProfileFraction(5)
+	}
+	if p.block != "" {
+		runtime.SetBlockProfileRate(int(time.Millisecond / 10))
+	}
+	return func() error {
+		var errs []error
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			errs = append(errs, cpu.Close())
+		}
+		write := func(name, path string) {
+			if path == "" {
+				return
+			}
+			f, err := os.Create(path)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s profile: %w", name, err))
+				return
+			}
+			errs = append(errs, pprof.Lookup(name).WriteTo(f, 0), f.Close())
+		}
+		write("mutex", p.mutex)
+		write("block", p.block)
+		return errors.Join(errs...)
+	}, nil
+}
+
+func fanout(nClusters, nDevices, nChanges int, appliers, serverBin string, prof profiles) error {
 	dir, err := os.MkdirTemp("", "weft-bench")
 	if err != nil {
 		return err
@@ -293,6 +345,10 @@ func fanout(nClusters, nDevices, nChanges int, appliers, serverBin string) error
 	cold := time.Since(began)
 
 	// Fan-out: one change at a time, timed from its acknowledgement.
+	stopProf, err := prof.start()
+	if err != nil {
+		return err
+	}
 	lat := make([]time.Duration, 0, nChanges)
 	for i := range nChanges {
 		seq, err := createDevice(fmt.Sprintf("f%05d", i))
@@ -306,6 +362,9 @@ func fanout(nClusters, nDevices, nChanges int, appliers, serverBin string) error
 			}
 		}
 		lat = append(lat, time.Since(acked))
+	}
+	if err := stopProf(); err != nil {
+		return err
 	}
 	raw, err := rawFanout(nClusters, nChanges)
 	if err != nil {
