@@ -48,3 +48,46 @@ func TestSignerRefusesShortKeys(t *testing.T) {
 		t.Fatal("a 5-byte key was accepted")
 	}
 }
+
+// Verifying remembers what it verified, but never longer than the
+// assertion is valid, and never more than maxVerified at once; a forged
+// variant of a remembered assertion is still refused.
+func TestRememberedAssertionsExpireAndStayBounded(t *testing.T) {
+	s, err := RandomSigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Principal{UserID: "u1", Team: "acme", Role: Member}
+	v := s.Sign(p, time.Minute)
+	for range 2 {
+		if got, err := s.Verify(v); err != nil || got != p {
+			t.Fatalf("Verify = %+v, %v", got, err)
+		}
+	}
+	parts := strings.Split(v, ".")
+	last := "A"
+	if strings.HasSuffix(parts[2], last) {
+		last = "B"
+	}
+	if _, err := s.Verify(parts[0] + "." + parts[1] + "." + parts[2][:len(parts[2])-1] + last); !errors.Is(err, ErrBadAssertion) {
+		t.Errorf("a changed signature of a remembered assertion: %v", err)
+	}
+	for i := range maxVerified + 10 {
+		if _, err := s.Verify(s.Sign(Principal{UserID: "u" + strings.Repeat("x", i%7), Team: "t", Role: Member}, time.Duration(i+1)*time.Second+time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.mu.Lock()
+	n := len(s.verified)
+	s.mu.Unlock()
+	if n > maxVerified {
+		t.Errorf("%d assertions remembered, bound is %d", n, maxVerified)
+	}
+	if _, err := s.Verify(v); err != nil {
+		t.Fatalf("re-verifying after the cache was emptied: %v", err)
+	}
+	s.now = func() time.Time { return time.Now().Add(2 * time.Minute) }
+	if _, err := s.Verify(v); !errors.Is(err, ErrBadAssertion) {
+		t.Errorf("a remembered assertion past its expiry: %v", err)
+	}
+}
