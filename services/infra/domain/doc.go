@@ -11,9 +11,13 @@
 //	                workspaces. Addresses whose last octet is 0 or 255 are
 //	                never handed out (tools treat them as network/broadcast
 //	                addresses), leaving 4096×254 = 1,040,384 addresses.
-//	100.80.0.0/12   ServiceBlock: one /20 per cluster (4096 service IPs for
-//	                its apps and managed services), 256 clusters per team.
-//	100.96.0.0/11   reserved.
+//	100.80.0.0/12   service ranges: one /20 per cluster (4096 service IPs
+//	                for its apps and managed services), a team's first 256
+//	                clusters.
+//	100.96.0.0/11   service ranges of its clusters 257 to 768 (MaxClusters).
+//
+// Agents and devices route the whole 100.64.0.0/10 into the mesh, so a range
+// from either block is reachable alike.
 //
 // Guarantees: an address or range is held by at most one owner at a time;
 // the allocator always hands out the lowest free address (and range), so a

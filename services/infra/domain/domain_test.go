@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"weft.dev/events"
@@ -56,13 +58,23 @@ func TestNextAddressIsTheLowestFreeUsableOne(t *testing.T) {
 	}
 }
 
-func TestNextRangeIsTheLowestFreeSlash20AndRunsOutAt256(t *testing.T) {
-	rng := func(i int, id string) domain.RangeAllocated {
-		return domain.RangeAllocated{CIDR: fmt.Sprintf("100.%d.%d.0/20", 80+i/16, (i%16)*16), ClusterID: id}
-	}
+// The first 256 ranges are the ones every team has always been given
+// (/20s of 100.80.0.0/12 in order); the next 512 come from 100.96.0.0/11;
+// then there are none.
+func TestNextRangeIsTheLowestFreeSlash20AndRunsOutAtMaxClusters(t *testing.T) {
+	// The formula of the original plan, for the first 256.
+	old := func(i int) string { return fmt.Sprintf("100.%d.%d.0/20", 80+i/16, (i%16)*16) }
+	second := func(i int) string { return fmt.Sprintf("100.%d.%d.0/20", 96+i/16, (i%16)*16) }
+	rng := func(cidr, id string) domain.RangeAllocated { return domain.RangeAllocated{CIDR: cidr, ClusterID: id} }
 	var all []any
 	for i := range 256 {
-		all = append(all, rng(i, fmt.Sprint("c", i)))
+		all = append(all, rng(old(i), fmt.Sprint("c", i)))
+	}
+	for i := range 512 {
+		all = append(all, rng(second(i), fmt.Sprint("d", i)))
+	}
+	if domain.MaxClusters != 768 || len(all) != domain.MaxClusters {
+		t.Fatalf("MaxClusters = %d", domain.MaxClusters)
 	}
 	tests := []struct {
 		name string
@@ -70,11 +82,16 @@ func TestNextRangeIsTheLowestFreeSlash20AndRunsOutAt256(t *testing.T) {
 		want string // "" = none left
 	}{
 		{"empty", nil, "100.80.0.0/20"},
-		{"second", []any{rng(0, "a")}, "100.80.16.0/20"},
-		{"crosses into the next /16", func() []any { return all[:16] }(), "100.81.0.0/20"},
-		{"gap first", []any{rng(0, "a"), rng(2, "c")}, "100.80.16.0/20"},
-		{"released", []any{rng(0, "a"), rng(1, "b"), domain.RangeReleased{CIDR: "100.80.0.0/20", ClusterID: "a"}}, "100.80.0.0/20"},
-		{"all 256 taken", all, ""},
+		{"second", all[:1], "100.80.16.0/20"},
+		{"crosses into the next /16", all[:16], "100.81.0.0/20"},
+		{"gap first", []any{all[0], all[2]}, "100.80.16.0/20"},
+		{"released", []any{all[0], all[1], domain.RangeReleased{CIDR: "100.80.0.0/20", ClusterID: "c0"}}, "100.80.0.0/20"},
+		{"the 256th as ever", all[:255], "100.95.240.0/20"},
+		{"the 257th from the second block", all[:256], "100.96.0.0/20"},
+		{"the last", all[:767], "100.127.240.0/20"},
+		{"released in the second block", append(append([]any{}, all...), domain.RangeReleased{CIDR: second(7), ClusterID: "d7"}), second(7)},
+		{"a range freed in the first block goes first", append(append([]any{}, all[:300]...), domain.RangeReleased{CIDR: old(9), ClusterID: "c9"}), old(9)},
+		{"all 768 taken", all, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,10 +105,42 @@ func TestNextRangeIsTheLowestFreeSlash20AndRunsOutAt256(t *testing.T) {
 			if !ok || got.String() != tt.want {
 				t.Fatalf("NextRange = %v, %v; want %s", got, ok, tt.want)
 			}
-			if !domain.ServiceBlock.Contains(got.Addr()) || got.Bits() != domain.ServiceRangeBits {
-				t.Fatalf("%v is not a /20 of %v", got, domain.ServiceBlock)
+			if got.Bits() != domain.ServiceRangeBits || !slices.ContainsFunc(domain.ServiceBlocks(), func(b netip.Prefix) bool { return b.Contains(got.Addr()) }) {
+				t.Fatalf("%v is not a /20 of %v", got, domain.ServiceBlocks())
 			}
 		})
+	}
+}
+
+// Every range of every block, allocated one after another, is distinct
+// and outside the node block; the 769th cluster gets a clear conflict.
+func TestAllocatingMaxClustersGivesDistinctRangesThenAConflict(t *testing.T) {
+	n := domain.EvolveNetwork(domain.Network{}, events.Recorded{})
+	seen := map[netip.Prefix]bool{}
+	for i := range domain.MaxClusters {
+		evs, err := domain.DecideAllocateCluster(n, fmt.Sprint("c", i))
+		if err != nil {
+			t.Fatalf("cluster %d: %v", i, err)
+		}
+		for _, e := range evs {
+			if r, ok := e.(domain.RangeAllocated); ok {
+				p := netip.MustParsePrefix(r.CIDR)
+				for q := range seen {
+					if q.Overlaps(p) {
+						t.Fatalf("cluster %d: %v overlaps %v", i, p, q)
+					}
+				}
+				if p.Overlaps(domain.NodeBlock) {
+					t.Fatalf("cluster %d: %v overlaps the node block", i, p)
+				}
+				seen[p] = true
+			}
+			n = domain.EvolveNetwork(n, events.Recorded{Data: e})
+		}
+	}
+	_, err := domain.DecideAllocateCluster(n, "one-too-many")
+	if f, ok := fault.As(err); !ok || f.Code != fault.Conflict || !errors.Is(err, domain.ErrRangesFull) || !strings.Contains(f.Msg, "768") {
+		t.Fatalf("cluster 769: %v", err)
 	}
 }
 
@@ -269,7 +318,15 @@ func TestCheckKindNamesTheField(t *testing.T) {
 
 func TestLayoutBlocksAreInsideTheMeshAndApart(t *testing.T) {
 	mesh := netip.MustParsePrefix("100.64.0.0/10")
-	if !mesh.Contains(domain.NodeBlock.Addr()) || !mesh.Contains(domain.ServiceBlock.Addr()) || domain.NodeBlock.Overlaps(domain.ServiceBlock) {
-		t.Fatalf("layout %v %v", domain.NodeBlock, domain.ServiceBlock)
+	blocks := append([]netip.Prefix{domain.NodeBlock}, domain.ServiceBlocks()...)
+	for i, b := range blocks {
+		if !mesh.Contains(b.Addr()) || b.Bits() < mesh.Bits() {
+			t.Errorf("%v is not inside the mesh %v", b, mesh)
+		}
+		for _, c := range blocks[i+1:] {
+			if b.Overlaps(c) {
+				t.Errorf("%v overlaps %v", b, c)
+			}
+		}
 	}
 }

@@ -7,14 +7,26 @@ import (
 	"weft.dev/services/fault"
 )
 
-// The address layout (see the package doc).
-var (
-	NodeBlock    = netip.MustParsePrefix("100.64.0.0/12")
-	ServiceBlock = netip.MustParsePrefix("100.80.0.0/12")
-)
+// NodeBlock holds the /32s of gateways and devices (see the package doc).
+var NodeBlock = netip.MustParsePrefix("100.64.0.0/12")
+
+// serviceBlocks hold the clusters' service ranges, in the order they are
+// used. A team's first 256 clusters take /20s of 100.80.0.0/12, as every
+// cluster always has; the next 512 take /20s of 100.96.0.0/11. Appending
+// keeps every range already handed out where it is.
+var serviceBlocks = [...]netip.Prefix{
+	netip.MustParsePrefix("100.80.0.0/12"),
+	netip.MustParsePrefix("100.96.0.0/11"),
+}
+
+// ServiceBlocks returns the blocks service ranges come from, in order.
+func ServiceBlocks() []netip.Prefix { return serviceBlocks[:] }
 
 // ServiceRangeBits is the prefix length of a cluster's service range.
 const ServiceRangeBits = 20
+
+// MaxClusters is how many service ranges, so clusters, one team can hold.
+const MaxClusters = 1<<(ServiceRangeBits-12) + 1<<(ServiceRangeBits-11)
 
 // Owner kinds recorded in AddressAllocated.
 const (
@@ -110,12 +122,14 @@ func NextAddress(n Network) (netip.Addr, bool) {
 // taken.
 func NextRange(n Network) (netip.Prefix, bool) {
 	step := uint32(1) << (32 - ServiceRangeBits)
-	base := u32(ServiceBlock.Addr())
-	count := uint32(1) << (ServiceRangeBits - ServiceBlock.Bits())
-	for i := range count {
-		p := netip.PrefixFrom(addr(base+i*step), ServiceRangeBits)
-		if _, used := n.Ranges[p]; !used {
-			return p, true
+	for _, block := range serviceBlocks {
+		base := u32(block.Addr())
+		count := uint32(1) << (ServiceRangeBits - block.Bits())
+		for i := range count {
+			p := netip.PrefixFrom(addr(base+i*step), ServiceRangeBits)
+			if _, used := n.Ranges[p]; !used {
+				return p, true
+			}
 		}
 	}
 	return netip.Prefix{}, false
@@ -142,7 +156,7 @@ func DecideAllocateCluster(n Network, clusterID string) ([]any, error) {
 	}
 	p, ok := NextRange(n)
 	if !ok {
-		return nil, wrap(ErrRangesFull, fault.Conflictf("the team network has no free service range (at most %d clusters)", 1<<(ServiceRangeBits-ServiceBlock.Bits())))
+		return nil, wrap(ErrRangesFull, fault.Conflictf("the team network has no free service range (at most %d clusters)", MaxClusters))
 	}
 	return []any{
 		AddressAllocated{IP: a.String(), OwnerKind: OwnerCluster, OwnerID: clusterID},
