@@ -328,6 +328,10 @@ func (o *Office) syncTeam(ctx context.Context, team string, seq uint64) error {
 			}
 		}
 	}
+	// Every cluster's writes are published before any acknowledgement is
+	// awaited: waiting cluster by cluster made one event cost a round trip
+	// per cluster (500 clusters: a tenth of a second per device created).
+	var futures []jetstream.PubAckFuture
 	for id := range tm.Clusters {
 		if err := o.ensureStream(ctx, team, id); err != nil {
 			return err
@@ -340,12 +344,45 @@ func (o *Office) syncTeam(ctx context.Context, team string, seq uint64) error {
 		if prev == nil || o.inSync[id] != prev.gen {
 			dd = nil // new, read back or behind: compare everything
 		}
-		if err := o.write(ctx, id, seq, own, shared, dd); err != nil {
+		if futures, err = o.write(id, seq, own, shared, dd, futures); err != nil {
 			return err
 		}
+		// A full write of a large team is millions of messages: keep a
+		// bounded number of futures.
+		if len(futures) >= maxUnawaited {
+			if err := awaitAcks(ctx, futures); err != nil {
+				return err
+			}
+			futures = futures[:0]
+		}
+	}
+	if err := awaitAcks(ctx, futures); err != nil {
+		return err
+	}
+	for id := range tm.Clusters {
 		o.inSync[id] = next.gen
 	}
 	o.shared[team] = next
+	return nil
+}
+
+// maxUnawaited bounds the publishes syncTeam holds futures for.
+const maxUnawaited = 16384
+
+// awaitAcks waits for every publish to be acknowledged. A failure stops
+// the office, whose restart reads every stream back.
+func awaitAcks(ctx context.Context, futures []jetstream.PubAckFuture) error {
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			return fmt.Errorf("message office: write %s: %w", f.Msg().Subject, err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(30 * time.Second):
+			return fmt.Errorf("message office: write %s: no acknowledgement", f.Msg().Subject)
+		}
+	}
 	return nil
 }
 
@@ -465,11 +502,11 @@ func (o *Office) readBack(ctx context.Context, cluster string) error {
 // tombstones for the ones want no longer has.
 //
 // With d, the cluster holds the team's previous shared entries: only own
-// and d's changes are compared, d's removals tombstoned.
-func (o *Office) write(ctx context.Context, cluster string, seq uint64, own, shared []entry, d *delta) error {
+// and d's changes are compared, d's removals tombstoned. The publishes'
+// futures are appended to futures; the caller awaits them.
+func (o *Office) write(cluster string, seq uint64, own, shared []entry, d *delta, futures []jetstream.PubAckFuture) ([]jetstream.PubAckFuture, error) {
 	lists := [][]entry{own, shared}
 	have := o.written[cluster]
-	var futures []jetstream.PubAckFuture
 	send := func(subject string, data []byte, tomb bool) error {
 		m := nats.NewMsg(subject)
 		m.Data = data
@@ -500,7 +537,7 @@ func (o *Office) write(ctx context.Context, cluster string, seq uint64, own, sha
 			subj := clusterstate.Subject(cluster, e.kind, e.id)
 			if _, ok := have[subj]; ok && e.owner != cluster {
 				if err := send(subj, nil, true); err != nil {
-					return err
+					return futures, err
 				}
 				delete(have, subj)
 			}
@@ -519,7 +556,7 @@ func (o *Office) write(ctx context.Context, cluster string, seq uint64, own, sha
 				continue
 			}
 			if err := send(subj, e.data, false); err != nil {
-				return err
+				return futures, err
 			}
 			have[subj] = e.sum
 		}
@@ -538,23 +575,12 @@ func (o *Office) write(ctx context.Context, cluster string, seq uint64, own, sha
 				continue
 			}
 			if err := send(subj, nil, true); err != nil {
-				return err
+				return futures, err
 			}
 			delete(have, subj)
 		}
 	}
-	for _, f := range futures {
-		select {
-		case <-f.Ok():
-		case err := <-f.Err():
-			return fmt.Errorf("message office: write %s: %w", f.Msg().Subject, err)
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(30 * time.Second):
-			return fmt.Errorf("message office: write %s: no acknowledgement", f.Msg().Subject)
-		}
-	}
-	return nil
+	return futures, nil
 }
 
 // ReadState returns what a cluster's stream holds: the last value of every
