@@ -10,6 +10,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/crypto/bcrypt"
 
 	"weft.dev/events"
 	"weft.dev/events/broker"
@@ -178,5 +179,28 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterStreamAndStatus(t *testing.T) {
 	}
 	if _, err := nats.Connect(srv.ClientURL()); err == nil {
 		t.Error("a client without credentials connected")
+	}
+}
+
+// Agent passwords are 256 random bits, so they are hashed at bcrypt's
+// cheapest cost (a connection's check is cheap); a password that is not
+// one of those is refused rather than hashed as cheaply.
+func TestHashPasswordIsCheapOnlyForRandomPasswords(t *testing.T) {
+	pw, err := broker.NewPassword()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := broker.HashPassword(pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cost, err := bcrypt.Cost([]byte(h)); err != nil || cost != bcrypt.MinCost {
+		t.Errorf("cost %d, %v; want %d", cost, err, bcrypt.MinCost)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(h), []byte(pw)) != nil {
+		t.Error("the hash does not verify its password")
+	}
+	if _, err := broker.HashPassword("hunter2"); err == nil {
+		t.Error("a short password was hashed")
 	}
 }
