@@ -652,25 +652,19 @@ func startSubgraphs(t testing.TB, signer *auth.Signer) *subgraphs {
 }
 
 // deployInfraRegion makes infra serve Cluster.region, as a new release would.
-func (sg *subgraphs) deployInfraRegion(t testing.TB) {
-	t.Helper()
-	root := &infraRoot{w: sg.world, sdl: func() string { return *sg.infra.sdl.Load() }}
-	schema, err := graphql.ParseSchema(executable(infraSDLWithRegion, "Team", "Cluster"), root)
-	if err != nil {
-		t.Fatalf("infra schema with region: %v", err)
-	}
-	sg.infra.swap(infraSDLWithRegion, schema)
-}
+func (sg *subgraphs) deployInfraRegion(t testing.TB) { sg.deployInfra(t, infraSDLWithRegion) }
 
 // undeployInfraRegion rolls infra back to the release without region.
-func (sg *subgraphs) undeployInfraRegion(t testing.TB) {
+func (sg *subgraphs) undeployInfraRegion(t testing.TB) { sg.deployInfra(t, infraSDL) }
+
+func (sg *subgraphs) deployInfra(t testing.TB, sdl string) {
 	t.Helper()
 	root := &infraRoot{w: sg.world, sdl: func() string { return *sg.infra.sdl.Load() }}
-	schema, err := graphql.ParseSchema(executable(infraSDL, "Team", "Cluster"), root)
+	schema, err := graphql.ParseSchema(executable(sdl, "Team", "Cluster"), root)
 	if err != nil {
 		t.Fatalf("infra schema: %v", err)
 	}
-	sg.infra.swap(infraSDL, schema)
+	sg.infra.swap(sdl, schema)
 }
 
 func (sg *subgraphs) all() []*subgraph { return []*subgraph{sg.accounts, sg.infra, sg.console} }

@@ -186,14 +186,8 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterStreamAndStatus(t *testing.T) {
 // cheapest cost (a connection's check is cheap); a password that is not
 // one of those is refused rather than hashed as cheaply.
 func TestHashPasswordIsCheapOnlyForRandomPasswords(t *testing.T) {
-	pw, err := broker.NewPassword()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := broker.HashPassword(pw)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, pw := agentUser(t, "c1")
+	h := a.PasswordHash
 	if cost, err := bcrypt.Cost([]byte(h)); err != nil || cost != bcrypt.MinCost {
 		t.Errorf("cost %d, %v; want %d", cost, err, bcrypt.MinCost)
 	}

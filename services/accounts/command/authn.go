@@ -2,11 +2,9 @@ package command
 
 import (
 	"context"
-	"fmt"
 
 	"weft.dev/services/accounts/domain"
 	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 	"weft.dev/services/validate"
 )
 
@@ -68,13 +66,5 @@ func (a *Authenticator) Authenticate(ctx context.Context, token, team string) (a
 	}
 	// Not a member as far as the model knows: maybe just added. The log
 	// decides; the token itself was checked already.
-	t, err := a.h.loadTeam(ctx, team)
-	if err != nil {
-		return auth.Principal{}, fmt.Errorf("authenticate: %w", err)
-	}
-	role, member := t.Members[tk.UserID]
-	if !t.Created || !member {
-		return auth.Principal{}, fault.NotFoundf("team %q", team)
-	}
-	return auth.Principal{UserID: tk.UserID, Team: team, Role: role}, nil
+	return a.h.memberOf(ctx, team, tk.UserID)
 }

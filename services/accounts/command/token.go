@@ -173,13 +173,19 @@ func (h *Handlers) Authenticate(ctx context.Context, token, team string) (auth.P
 	if err := validate.Name("team", team); err != nil {
 		return auth.Principal{}, err
 	}
+	return h.memberOf(ctx, team, tk.UserID)
+}
+
+// memberOf is userID's principal in team as the log has it; NOT_FOUND when
+// the team does not exist or userID is not a member.
+func (h *Handlers) memberOf(ctx context.Context, team, userID string) (auth.Principal, error) {
 	t, err := h.loadTeam(ctx, team)
 	if err != nil {
 		return auth.Principal{}, fmt.Errorf("authenticate: %w", err)
 	}
-	role, member := t.Members[tk.UserID]
+	role, member := t.Members[userID]
 	if !t.Created || !member {
 		return auth.Principal{}, fault.NotFoundf("team %q", team)
 	}
-	return auth.Principal{UserID: tk.UserID, Team: team, Role: role}, nil
+	return auth.Principal{UserID: userID, Team: team, Role: role}, nil
 }
