@@ -49,53 +49,29 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 	weft, resolver := operatorResolver(t)
 
 	const nodes = 3
-	client, cluster, monitor, leaf := freePorts(t, nodes), freePorts(t, nodes), freePorts(t, nodes), freePorts(t, nodes)
-	var servers []*server.Server
-	for i := range nodes {
-		dir := t.TempDir()
-		c := conf
-		move := func(from, to string) {
-			if !strings.Contains(c, from) {
-				t.Fatalf("nats.conf no longer has %q: update this test", from)
-			}
-			c = strings.ReplaceAll(c, from, to)
-		}
-		move("server_name: $POD_NAME", fmt.Sprintf("server_name: nats-%d", i))
-		move("\nport: 4222\n", fmt.Sprintf("\nlisten: 127.0.0.1:%d\n", client[i]))
-		move("http_port: 8222", fmt.Sprintf("http: 127.0.0.1:%d", monitor[i]))
-		move("/var/run/nats/nats.pid", filepath.Join(dir, "nats.pid"))
-		move("store_dir: /data", "store_dir: "+filepath.Join(dir, "data"))
-		move("\n  port: 7422\n", fmt.Sprintf("\n  listen: 127.0.0.1:%d\n", leaf[i]))
-		move("\n  port: 6222\n", fmt.Sprintf("\n  listen: 127.0.0.1:%d\n", cluster[i]))
-		for j := range nodes {
-			move(fmt.Sprintf("nats://nats-%d.nats-cluster:6222", j), fmt.Sprintf("nats://127.0.0.1:%d", cluster[j]))
-		}
-		for name, text := range map[string]string{"nats.conf": c, "resolver.conf": resolver} {
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
-				t.Fatal(err)
+	// Ports are picked free and then bound by the servers; another test
+	// may take one in between, and a node then never starts. Such a start
+	// is retried on other ports.
+	var client, cluster, monitor, leaf []int
+	for attempt := 1; ; attempt++ {
+		ports := freePorts(t, 4*nodes) // one call: all distinct
+		client, cluster, monitor, leaf = ports[:nodes], ports[nodes:2*nodes], ports[2*nodes:3*nodes], ports[3*nodes:]
+		servers := startNATSNodes(t, conf, resolver, nodes, client, cluster, monitor, leaf)
+		ready := true
+		for i, s := range servers {
+			if !s.ReadyForConnections(20 * time.Second) {
+				t.Logf("attempt %d: node %d did not start", attempt, i)
+				ready = false
 			}
 		}
-		opts, err := server.ProcessConfigFile(filepath.Join(dir, "nats.conf"))
-		if err != nil {
-			t.Fatalf("nats.conf of node %d: %v", i, err)
+		if ready {
+			break
 		}
-		// NATS only warns about settings it does not know: check they took.
-		if opts.LameDuckDuration != 30*time.Second || opts.LameDuckGracePeriod != 10*time.Second ||
-			opts.JetStreamMaxStore != 8<<30 || opts.JetStreamDomain != "hub" || opts.Cluster.Name != "weft" || len(opts.Routes) != nodes {
-			t.Fatalf("nats.conf of node %d: lame duck %v/%v, max store %d, domain %q, cluster %q, %d routes",
-				i, opts.LameDuckDuration, opts.LameDuckGracePeriod, opts.JetStreamMaxStore, opts.JetStreamDomain, opts.Cluster.Name, len(opts.Routes))
+		for _, s := range servers {
+			s.Shutdown()
 		}
-		s, err := server.NewServer(opts)
-		if err != nil {
-			t.Fatalf("node %d: %v", i, err)
-		}
-		go s.Start()
-		t.Cleanup(s.Shutdown)
-		servers = append(servers, s)
-	}
-	for i, s := range servers {
-		if !s.ReadyForConnections(10 * time.Second) {
-			t.Fatalf("node %d did not start", i)
+		if attempt == 3 {
+			t.Fatal("the NATS cluster did not start in three attempts")
 		}
 	}
 
@@ -269,6 +245,56 @@ func user(t *testing.T, account nkeys.KeyPair, pubAllow, subAllow []string) (str
 }
 
 // freePorts reserves n loopback ports by listening on them briefly.
+// startNATSNodes starts nodes nats-servers from base's nats.conf, moved to
+// loopback on the given ports, in temporary directories.
+func startNATSNodes(t *testing.T, conf, resolver string, nodes int, client, cluster, monitor, leaf []int) []*server.Server {
+	t.Helper()
+	var servers []*server.Server
+	for i := range nodes {
+		dir := t.TempDir()
+		c := conf
+		move := func(from, to string) {
+			if !strings.Contains(c, from) {
+				t.Fatalf("nats.conf no longer has %q: update this test", from)
+			}
+			c = strings.ReplaceAll(c, from, to)
+		}
+		move("server_name: $POD_NAME", fmt.Sprintf("server_name: nats-%d", i))
+		move("\nport: 4222\n", fmt.Sprintf("\nlisten: 127.0.0.1:%d\n", client[i]))
+		move("http_port: 8222", fmt.Sprintf("http: 127.0.0.1:%d", monitor[i]))
+		move("/var/run/nats/nats.pid", filepath.Join(dir, "nats.pid"))
+		move("store_dir: /data", "store_dir: "+filepath.Join(dir, "data"))
+		move("\n  port: 7422\n", fmt.Sprintf("\n  listen: 127.0.0.1:%d\n", leaf[i]))
+		move("\n  port: 6222\n", fmt.Sprintf("\n  listen: 127.0.0.1:%d\n", cluster[i]))
+		for j := range nodes {
+			move(fmt.Sprintf("nats://nats-%d.nats-cluster:6222", j), fmt.Sprintf("nats://127.0.0.1:%d", cluster[j]))
+		}
+		for name, text := range map[string]string{"nats.conf": c, "resolver.conf": resolver} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		opts, err := server.ProcessConfigFile(filepath.Join(dir, "nats.conf"))
+		if err != nil {
+			t.Fatalf("nats.conf of node %d: %v", i, err)
+		}
+		// NATS only warns about settings it does not know: check they took.
+		if opts.LameDuckDuration != 30*time.Second || opts.LameDuckGracePeriod != 10*time.Second ||
+			opts.JetStreamMaxStore != 8<<30 || opts.JetStreamDomain != "hub" || opts.Cluster.Name != "weft" || len(opts.Routes) != nodes {
+			t.Fatalf("nats.conf of node %d: lame duck %v/%v, max store %d, domain %q, cluster %q, %d routes",
+				i, opts.LameDuckDuration, opts.LameDuckGracePeriod, opts.JetStreamMaxStore, opts.JetStreamDomain, opts.Cluster.Name, len(opts.Routes))
+		}
+		s, err := server.NewServer(opts)
+		if err != nil {
+			t.Fatalf("node %d: %v", i, err)
+		}
+		go s.Start()
+		t.Cleanup(s.Shutdown)
+		servers = append(servers, s)
+	}
+	return servers
+}
+
 func freePorts(t *testing.T, n int) []int {
 	t.Helper()
 	var ports []int
