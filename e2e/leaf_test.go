@@ -125,16 +125,17 @@ func TestAnEdgeAgentConvergesFromItsLeafNodeWhileCutOffAndCatchesUpAfter(t *test
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := clusterstate.StreamName(cluster)
-	eventually(t, "the mirror is made", func() (bool, string) {
-		_, err := ljs.CreateOrUpdateStream(context.Background(), jetstream.StreamConfig{Name: name, Storage: jetstream.FileStorage,
-			Mirror: &jetstream.StreamSource{Name: name, External: &jetstream.ExternalStream{APIPrefix: "$JS.hub.API"}}})
-		return err == nil, fmt.Sprint(err)
-	})
+	for _, name := range []string{clusterstate.StreamName(cluster), clusterstate.TeamStreamName("acme")} {
+		eventually(t, "the mirror of "+name+" is made", func() (bool, string) {
+			_, err := ljs.CreateOrUpdateStream(context.Background(), jetstream.StreamConfig{Name: name, Storage: jetstream.FileStorage,
+				Mirror: &jetstream.StreamSource{Name: name, External: &jetstream.ExternalStream{APIPrefix: "$JS.hub.API"}}})
+			return err == nil, fmt.Sprint(err)
+		})
+	}
 
 	runAgent := func() (*converge.Recorder, context.CancelFunc) {
 		rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: newKey(t), Endpoint: "198.51.100.7:51820"})
-		a, err := converge.New(converge.Config{Cluster: cluster, Peers: rec, Routes: rec, DNS: rec, Heartbeat: 200 * time.Millisecond})
+		a, err := converge.New(converge.Config{Cluster: cluster, Team: "acme", Peers: rec, Routes: rec, DNS: rec, Heartbeat: 200 * time.Millisecond})
 		if err != nil {
 			t.Fatal(err)
 		}

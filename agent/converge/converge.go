@@ -1,7 +1,7 @@
 // Package converge is the agent's core loop: it reads its cluster's
-// desired state from CL_<cluster> (the last value of every subject, then
-// every change), and hands the differences to the appliers that program
-// WireGuard, the proxy and DNS. It applies diffs, never "replace all", and
+// desired state from CL_<cluster> and its team's TM_<team> (the last value
+// of every subject, then every change), and hands the differences to the
+// appliers that program WireGuard, the proxy and DNS. It applies diffs, never "replace all", and
 // after a restart or reconnect it converges again, removing what the
 // appliers hold that is no longer desired.
 package converge
@@ -65,6 +65,7 @@ type DNSApplier interface {
 // Config is one agent.
 type Config struct {
 	Cluster   string
+	Team      string // the cluster's team: its stream holds the peers and names
 	Peers     PeerApplier
 	Routes    RouteApplier
 	DNS       DNSApplier
@@ -79,17 +80,20 @@ type Agent struct {
 	log *slog.Logger
 
 	mu      sync.Mutex
-	applied map[string][]byte // subject → value applied in this process
+	applied map[string][]byte // clusterstate.Key → value applied in this process
 	seq     uint64            // highest Weft-Events-Seq applied
-	lastErr string
-	changed chan struct{}
-	started time.Time
+	// ownSeq and teamSeq are seq per stream: the office knows what it
+	// last wrote to each.
+	ownSeq, teamSeq uint64
+	lastErr         string
+	changed         chan struct{}
+	started         time.Time
 }
 
 // New returns an agent.
 func New(cfg Config) (*Agent, error) {
-	if cfg.Cluster == "" || cfg.Peers == nil || cfg.Routes == nil || cfg.DNS == nil {
-		return nil, errors.New("converge: need a cluster and three appliers")
+	if cfg.Cluster == "" || cfg.Team == "" || cfg.Peers == nil || cfg.Routes == nil || cfg.DNS == nil {
+		return nil, errors.New("converge: need a cluster, its team and three appliers")
 	}
 	if cfg.Heartbeat <= 0 {
 		cfg.Heartbeat = 5 * time.Second
@@ -100,11 +104,20 @@ func New(cfg Config) (*Agent, error) {
 	return &Agent{cfg: cfg, log: cfg.Logger.With("cluster", cfg.Cluster), applied: map[string][]byte{}, changed: make(chan struct{}), started: time.Now()}, nil
 }
 
-// Applied is the highest EVENTS sequence applied.
+// Applied is the highest EVENTS sequence applied from either stream. An
+// event that wrote both streams is applied when AppliedPerStream says so.
 func (a *Agent) Applied() uint64 {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.seq
+}
+
+// AppliedPerStream is the highest EVENTS sequence applied from the
+// cluster's stream and from the team's.
+func (a *Agent) AppliedPerStream() (cluster, team uint64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.ownSeq, a.teamSeq
 }
 
 // WaitFor blocks until the agent applied seq or ctx ends.
@@ -148,84 +161,162 @@ func (a *Agent) Run(ctx context.Context, nc *nats.Conn) error {
 	}
 }
 
-// session reads the whole desired state, converges to it, then follows.
+// session reads the whole desired state from both streams, converges to
+// it, then follows both.
 func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
-	s, err := js.Stream(ctx, clusterstate.StreamName(a.cfg.Cluster))
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	own, err := a.open(sctx, js, clusterstate.StreamName(a.cfg.Cluster))
 	if err != nil {
-		return fmt.Errorf("open stream: %w", err)
+		return err
 	}
-	cons, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})
+	shared, err := a.open(sctx, js, clusterstate.TeamStreamName(a.cfg.Team))
 	if err != nil {
-		return fmt.Errorf("consume stream: %w", err)
+		return err
 	}
-	it, err := cons.Messages()
-	if err != nil {
-		return fmt.Errorf("consume stream: %w", err)
-	}
-	defer it.Stop()
-	go func() {
-		<-ctx.Done()
-		it.Stop()
-	}()
 
 	// The full state: the last value of every subject.
 	desired := map[string][]byte{}
-	var maxSeq uint64
-	if s.CachedInfo().State.Msgs > 0 {
-		for {
-			m, err := it.Next()
-			if err != nil {
-				return fmt.Errorf("read state: %w", err)
-			}
-			if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
-				desired[m.Subject()] = bytes.Clone(m.Data())
-			}
-			maxSeq = max(maxSeq, eventsSeq(m.Headers()))
-			md, err := m.Metadata()
-			if err != nil {
-				return fmt.Errorf("read state: %w", err)
-			}
-			if md.NumPending == 0 {
-				break
-			}
-		}
-	}
-	if err := a.resync(desired, maxSeq); err != nil {
+	if err := own.readAll(desired, a.cfg.Cluster); err != nil {
 		return err
 	}
-	a.log.Info("converged to the desired state", "seq", maxSeq, "entries", len(desired))
-	// Then every change.
+	if err := shared.readAll(desired, a.cfg.Cluster); err != nil {
+		return err
+	}
+	if err := a.resync(desired, own.seq, shared.seq); err != nil {
+		return err
+	}
+	a.log.Info("converged to the desired state", "seq", max(own.seq, shared.seq), "entries", len(desired))
+
+	// Then every change, from either stream, applied one at a time.
+	msgs := make(chan streamMsg)
+	for _, s := range []*stream{own, shared} {
+		go s.follow(sctx, msgs)
+	}
 	for {
-		m, err := it.Next()
-		if err != nil {
-			return fmt.Errorf("follow stream: %w", err)
+		var sm streamMsg
+		select {
+		case sm = <-msgs:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if sm.err != nil {
+			return fmt.Errorf("follow %s: %w", sm.from.name, sm.err)
+		}
+		m := sm.msg
+		kind, id, ok := a.entryOf(m.Subject())
+		if !ok {
+			a.advance(sm.from.team, eventsSeq(m.Headers()))
+			continue
 		}
 		var v []byte
 		if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
 			v = m.Data()
 		}
-		if err := a.applyOne(m.Subject(), v); err != nil {
+		if err := a.applyOne(kind, id, v); err != nil {
 			a.setErr(err)
 			a.log.Error("apply failed; resyncing", "subject", m.Subject(), "err", err)
 			return err
 		}
-		a.advance(eventsSeq(m.Headers()))
+		a.advance(sm.from.team, eventsSeq(m.Headers()))
 	}
 }
 
-func eventsSeq(h nats.Header) uint64 {
-	n, _ := strconv.ParseUint(h.Get(clusterstate.HeaderEventsSeq), 10, 64)
-	return n
+// entryOf is the entry a subject of either stream holds for this agent;
+// false for what it does not apply (its own gateway as a peer).
+func (a *Agent) entryOf(subject string) (kind, id string, ok bool) {
+	_, kind, id, err := clusterstate.ParseSubject(subject)
+	if err != nil || kind == clusterstate.KindPeer && id == a.cfg.Cluster {
+		return "", "", false
+	}
+	return kind, id, true
 }
 
-// resync makes the appliers hold exactly desired: stale entries (left by
-// an earlier run or missed tombstones) are removed, the rest upserted
-// unless this process already applied the same value.
-func (a *Agent) resync(desired map[string][]byte, seq uint64) error {
+// stream is one of the agent's two streams being read.
+type stream struct {
+	name string
+	team bool
+	it   jetstream.MessagesContext
+	msgs uint64 // in the stream when it was opened
+	seq  uint64 // highest Weft-Events-Seq of the full read
+}
+
+type streamMsg struct {
+	from *stream
+	msg  jetstream.Msg
+	err  error
+}
+
+func (a *Agent) open(ctx context.Context, js jetstream.JetStream, name string) (*stream, error) {
+	s, err := js.Stream(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("open stream %s: %w", name, err)
+	}
+	cons, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})
+	if err != nil {
+		return nil, fmt.Errorf("consume stream %s: %w", name, err)
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		return nil, fmt.Errorf("consume stream %s: %w", name, err)
+	}
+	go func() {
+		<-ctx.Done()
+		it.Stop()
+	}()
+	return &stream{name: name, team: name == clusterstate.TeamStreamName(a.cfg.Team), it: it, msgs: s.CachedInfo().State.Msgs}, nil
+}
+
+// readAll adds the last value of every subject to desired, by key.
+func (s *stream) readAll(desired map[string][]byte, cluster string) error {
+	if s.msgs == 0 {
+		return nil
+	}
+	for {
+		m, err := s.it.Next()
+		if err != nil {
+			return fmt.Errorf("read %s: %w", s.name, err)
+		}
+		_, kind, id, err := clusterstate.ParseSubject(m.Subject())
+		if err == nil && !(kind == clusterstate.KindPeer && id == cluster) {
+			if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
+				desired[clusterstate.Key(kind, id)] = bytes.Clone(m.Data())
+			}
+		}
+		s.seq = max(s.seq, eventsSeq(m.Headers()))
+		md, err := m.Metadata()
+		if err != nil {
+			return fmt.Errorf("read %s: %w", s.name, err)
+		}
+		if md.NumPending == 0 {
+			return nil
+		}
+	}
+}
+
+// follow hands every later message to out until the stream fails or ctx
+// ends.
+func (s *stream) follow(ctx context.Context, out chan<- streamMsg) {
+	for {
+		m, err := s.it.Next()
+		select {
+		case out <- streamMsg{from: s, msg: m, err: err}:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// resync makes the appliers hold exactly desired (by key): stale entries
+// (left by an earlier run or missed tombstones) are removed, the rest
+// upserted unless this process already applied the same value.
+func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error {
 	want := map[string]map[string]bool{clusterstate.KindPeer: {}, clusterstate.KindRoute: {}, clusterstate.KindDNS: {}}
-	for subj := range desired {
-		_, kind, id, err := clusterstate.ParseSubject(subj)
-		if err == nil && kind != clusterstate.KindSelf {
+	for key := range desired {
+		if kind, id := clusterstate.ParseKey(key); kind != clusterstate.KindSelf && want[kind] != nil {
 			want[kind][id] = true
 		}
 	}
@@ -236,7 +327,7 @@ func (a *Agent) resync(desired map[string][]byte, seq uint64) error {
 					return fmt.Errorf("remove stale %s %s: %w", kind, id, err)
 				}
 				a.mu.Lock()
-				delete(a.applied, clusterstate.Subject(a.cfg.Cluster, kind, id))
+				delete(a.applied, clusterstate.Key(kind, id))
 				a.mu.Unlock()
 			}
 		}
@@ -252,9 +343,8 @@ func (a *Agent) resync(desired map[string][]byte, seq uint64) error {
 		return err
 	}
 	// Self first: peers and routes need the interface.
-	self := clusterstate.Subject(a.cfg.Cluster, clusterstate.KindSelf, "")
-	if v, ok := desired[self]; ok {
-		if err := a.applyOne(self, v); err != nil {
+	if v, ok := desired[clusterstate.KindSelf]; ok {
+		if err := a.applyOne(clusterstate.KindSelf, "", v); err != nil {
 			return err
 		}
 	}
@@ -262,52 +352,51 @@ func (a *Agent) resync(desired map[string][]byte, seq uint64) error {
 	// cost a configuration round trip each.
 	if batcher, ok := a.cfg.Peers.(PeerBatcher); ok {
 		var batch []clusterstate.Peer
-		var subjects []string
-		for subj, v := range desired {
-			_, kind, _, err := clusterstate.ParseSubject(subj)
-			if err != nil || kind != clusterstate.KindPeer {
+		var keys []string
+		for key, v := range desired {
+			if kind, _ := clusterstate.ParseKey(key); kind != clusterstate.KindPeer {
 				continue
 			}
 			var p clusterstate.Peer
 			if err := json.Unmarshal(v, &p); err != nil {
-				return fmt.Errorf("apply %s: %w", subj, err)
+				return fmt.Errorf("apply %s: %w", key, err)
 			}
 			batch = append(batch, p)
-			subjects = append(subjects, subj)
+			keys = append(keys, key)
 		}
 		if err := batcher.UpsertPeers(batch); err != nil {
 			return err
 		}
 		a.mu.Lock()
-		for _, subj := range subjects {
-			a.applied[subj] = bytes.Clone(desired[subj])
+		for _, key := range keys {
+			a.applied[key] = bytes.Clone(desired[key])
 		}
 		a.mu.Unlock()
 	}
-	for subj, v := range desired {
-		if subj == self {
+	for key, v := range desired {
+		if key == clusterstate.KindSelf {
 			continue
 		}
-		if err := a.applyOne(subj, v); err != nil {
+		kind, id := clusterstate.ParseKey(key)
+		if err := a.applyOne(kind, id, v); err != nil {
 			return err
 		}
 	}
-	a.advance(seq)
+	a.advance(false, ownSeq)
+	a.advance(true, teamSeq)
 	return nil
 }
 
-// applyOne applies one subject's new value (nil: deleted).
-func (a *Agent) applyOne(subject string, v []byte) error {
+// applyOne applies one entry's new value (nil: deleted).
+func (a *Agent) applyOne(kind, id string, v []byte) error {
+	key := clusterstate.Key(kind, id)
 	a.mu.Lock()
-	old, had := a.applied[subject]
+	old, had := a.applied[key]
 	a.mu.Unlock()
 	if had && v != nil && bytes.Equal(old, v) {
 		return nil
 	}
-	_, kind, id, err := clusterstate.ParseSubject(subject)
-	if err != nil {
-		return nil // not ours to apply
-	}
+	var err error
 	if v == nil {
 		switch kind {
 		case clusterstate.KindPeer:
@@ -342,20 +431,26 @@ func (a *Agent) applyOne(subject string, v []byte) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("apply %s: %w", subject, err)
+		return fmt.Errorf("apply %s: %w", key, err)
 	}
 	a.mu.Lock()
 	if v == nil {
-		delete(a.applied, subject)
+		delete(a.applied, key)
 	} else {
-		a.applied[subject] = bytes.Clone(v)
+		a.applied[key] = bytes.Clone(v)
 	}
 	a.mu.Unlock()
 	return nil
 }
 
-func (a *Agent) advance(seq uint64) {
+// advance records seq applied from the team's stream or the cluster's.
+func (a *Agent) advance(team bool, seq uint64) {
 	a.mu.Lock()
+	if team {
+		a.teamSeq = max(a.teamSeq, seq)
+	} else {
+		a.ownSeq = max(a.ownSeq, seq)
+	}
 	if seq > a.seq {
 		a.seq = seq
 	}
@@ -374,7 +469,8 @@ func (a *Agent) setErr(err error) {
 	a.mu.Unlock()
 }
 
-// State is what the agent has applied: the value of every subject.
+// State is what the agent has applied: the value of every entry, by
+// clusterstate.Key.
 func (a *Agent) State() map[string][]byte {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -393,7 +489,7 @@ func (a *Agent) Status() clusterstate.Status {
 	peers, routes, records := a.counts()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return clusterstate.Status{Applied: a.seq, Peers: peers, Routes: routes, Records: records,
+	return clusterstate.Status{Applied: a.seq, ClusterApplied: a.ownSeq, TeamApplied: a.teamSeq, Peers: peers, Routes: routes, Records: records,
 		Version: a.cfg.Version, Time: time.Now().UTC(), LastError: a.lastErr, Connected: true, StartedAt: a.started}
 }
 
@@ -444,4 +540,9 @@ func (a *Agent) reportGateway(nc *nats.Conn) {
 	if err := nc.Publish(clusterstate.StatusSubject(a.cfg.Cluster, clusterstate.StatusGateway), b); err != nil {
 		a.log.Warn("gateway report not sent", "err", err)
 	}
+}
+
+func eventsSeq(h nats.Header) uint64 {
+	n, _ := strconv.ParseUint(h.Get(clusterstate.HeaderEventsSeq), 10, 64)
+	return n
 }

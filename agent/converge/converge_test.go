@@ -24,8 +24,8 @@ type cluster struct {
 	pw  string
 }
 
-// newCluster runs an embedded NATS with CL_a and an agent user for a,
-// limited to its own stream as in production.
+// newCluster runs an embedded NATS with CL_a, TM_acme and an agent user
+// for a, limited to those streams as in production.
 func newCluster(t *testing.T) *cluster {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
@@ -40,22 +40,25 @@ func newCluster(t *testing.T) *cluster {
 	}
 	t.Cleanup(nc.Close)
 	js, _ := jetstream.New(nc)
-	if _, err := js.CreateStream(ctx, clusterstate.StreamConfig("a", 1)); err != nil {
-		t.Fatal(err)
+	for _, cfg := range []jetstream.StreamConfig{clusterstate.StreamConfig("a", 1), clusterstate.TeamStreamConfig("acme", 1)} {
+		if _, err := js.CreateStream(ctx, cfg); err != nil {
+			t.Fatal(err)
+		}
 	}
 	pw, _ := broker.NewPassword()
 	h, _ := broker.HashPassword(pw)
-	pub, sub := clusterstate.AgentPermissions("a")
+	pub, sub := clusterstate.AgentPermissions("a", "acme")
 	if err := srv.SetAgent(broker.Agent{Name: "agent-a", PasswordHash: h, Publish: pub, Subscribe: sub}); err != nil {
 		t.Fatal(err)
 	}
 	return &cluster{t: t, ctx: ctx, js: js, url: srv.ClientURL(), pw: pw}
 }
 
-// put writes one desired-state entry (nil v: a tombstone) caused by seq.
+// put writes one desired-state entry (nil v: a tombstone) caused by seq,
+// to the stream that holds its kind.
 func (c *cluster) put(kind, id string, v any, seq uint64) {
 	c.t.Helper()
-	m := nats.NewMsg(clusterstate.Subject("a", kind, id))
+	m := nats.NewMsg(clusterstate.Subject("acme", "a", kind, id))
 	m.Header.Set(clusterstate.HeaderEventsSeq, strconv.FormatUint(seq, 10))
 	if v == nil {
 		m.Header.Set(clusterstate.HeaderDeleted, "true")
@@ -74,7 +77,7 @@ func (c *cluster) run(rec *converge.Recorder) (*converge.Agent, func()) {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	a, err := converge.New(converge.Config{Cluster: "a", Peers: rec, Routes: rec, DNS: rec, Heartbeat: 50 * time.Millisecond})
+	a, err := converge.New(converge.Config{Cluster: "a", Team: "acme", Peers: rec, Routes: rec, DNS: rec, Heartbeat: 50 * time.Millisecond})
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -188,5 +191,48 @@ func TestAgentReportsItsGatewayAndHeartbeatsTheAppliedSequence(t *testing.T) {
 		case <-deadline:
 			t.Fatal("no heartbeat with the applied sequence")
 		}
+	}
+}
+
+func TestAgentMergesItsClusterAndTeamStreamsAndSkipsItsOwnGateway(t *testing.T) {
+	c := newCluster(t)
+	c.put(clusterstate.KindSelf, "", clusterstate.Self{ClusterID: "a", Address: "100.64.0.1/32"}, 1)
+	// Every gateway of the team is in the team's stream, this one too.
+	c.put(clusterstate.KindPeer, "a", clusterstate.Peer{ID: "a", Kind: "gateway", PublicKey: "ka", AllowedIPs: []string{"100.64.0.1/32"}}, 2)
+	c.put(clusterstate.KindPeer, "b", clusterstate.Peer{ID: "b", Kind: "gateway", PublicKey: "kb", AllowedIPs: []string{"100.64.0.2/32"}}, 3)
+	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: "ka"})
+	agent, stop := c.run(rec)
+	defer stop()
+	if err := agent.WaitFor(c.ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rec.PeerIDs(), []string{"b"}) {
+		t.Fatalf("peers after the full read: %v, want only the other gateway", rec.PeerIDs())
+	}
+	if own, team := agent.AppliedPerStream(); own != 1 || team != 3 {
+		t.Fatalf("applied per stream after the full read: cluster %d, team %d", own, team)
+	}
+
+	// Changes in both streams, interleaved: a route (cluster) and a name
+	// (team); and this gateway's own entry changing is still not applied.
+	c.put(clusterstate.KindRoute, "r1", clusterstate.Route{ID: "r1", Name: "api", ServiceIP: "100.80.0.1"}, 4)
+	c.put(clusterstate.KindDNS, "r1", clusterstate.Record{ID: "r1", Name: "api.prod.acme.weft.internal", IPs: []string{"100.80.0.1"}}, 4)
+	c.put(clusterstate.KindPeer, "a", clusterstate.Peer{ID: "a", Kind: "gateway", PublicKey: "ka2", AllowedIPs: []string{"100.64.0.1/32"}}, 5)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		own, team := agent.AppliedPerStream()
+		if own == 4 && team == 5 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("applied per stream: cluster %d, team %d; want 4 and 5", own, team)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !slices.Equal(rec.RouteIDs(), []string{"r1"}) || !slices.Equal(rec.RecordIDs(), []string{"r1"}) || !slices.Equal(rec.PeerIDs(), []string{"b"}) {
+		t.Fatalf("routes %v records %v peers %v", rec.RouteIDs(), rec.RecordIDs(), rec.PeerIDs())
+	}
+	if st := agent.Status(); st.ClusterApplied != 4 || st.TeamApplied != 5 || st.Applied != 5 {
+		t.Fatalf("status: %+v", st)
 	}
 }

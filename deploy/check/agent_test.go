@@ -86,12 +86,14 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := js.CreateStream(ctx, clusterstate.StreamConfig(cluster, 1)); err != nil {
-		t.Fatal(err)
+	for _, cfg := range []jetstream.StreamConfig{clusterstate.StreamConfig(cluster, 1), clusterstate.TeamStreamConfig("t1", 1)} {
+		if _, err := js.CreateStream(ctx, cfg); err != nil {
+			t.Fatal(err)
+		}
 	}
 	self, _ := json.Marshal(clusterstate.Self{ClusterID: cluster, ClusterName: "eu-1", Team: "t1", Address: "100.64.0.1/32",
 		ServiceRange: "100.96.0.0/24", MeshRoutes: []string{"100.64.0.0/16"}, Zone: "weft.internal"})
-	msg := nats.NewMsg(clusterstate.Subject(cluster, clusterstate.KindSelf, ""))
+	msg := nats.NewMsg(clusterstate.Subject("t1", cluster, clusterstate.KindSelf, ""))
 	msg.Header.Set(clusterstate.HeaderEventsSeq, "7")
 	msg.Data = self
 	if _, err := js.PublishMsg(ctx, msg); err != nil {
@@ -99,12 +101,12 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 	}
 
 	// The Secret's two files, as deploy/README.md has the operator write them.
-	pubAllow, subAllow := clusterstate.AgentPermissions(cluster)
+	pubAllow, subAllow := clusterstate.AgentPermissions(cluster, "t1")
 	au, as := user(t, weft, pubAllow, subAllow)
 	creds := fmt.Sprintf("-----BEGIN NATS USER JWT-----\n%s\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n%s\n------END USER NKEY SEED------\n", au, as)
 	state := filepath.Join(dir, "state")
-	credentials := fmt.Sprintf(`{"cluster": %q, "natsUrl": %q, "stream": %q, "inboxPrefix": %q}`,
-		cluster, url, clusterstate.StreamName(cluster), clusterstate.InboxPrefix(cluster))
+	credentials := fmt.Sprintf(`{"cluster": %q, "team": "t1", "natsUrl": %q, "stream": %q, "teamStream": %q, "inboxPrefix": %q}`,
+		cluster, url, clusterstate.StreamName(cluster), clusterstate.TeamStreamName("t1"), clusterstate.InboxPrefix(cluster))
 	if err := os.MkdirAll(state, 0o700); err != nil {
 		t.Fatal(err)
 	}

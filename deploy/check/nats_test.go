@@ -137,7 +137,7 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 		}
 	}
 
-	pubAllow, subAllow := clusterstate.AgentPermissions("c1")
+	pubAllow, subAllow := clusterstate.AgentPermissions("c1", "t1")
 	agentUser, agentSeed := user(t, weft, pubAllow, subAllow)
 	ac, err := nats.Connect(urls[1], nats.UserJWTAndSeed(agentUser, agentSeed), nats.CustomInboxPrefix(clusterstate.InboxPrefix("c1")))
 	if err != nil {

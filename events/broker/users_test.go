@@ -17,7 +17,7 @@ import (
 	"weft.dev/events/clusterstate"
 )
 
-func agentUser(t *testing.T, cluster string) (broker.Agent, string) {
+func agentUser(t *testing.T, cluster, team string) (broker.Agent, string) {
 	t.Helper()
 	pw, err := broker.NewPassword()
 	if err != nil {
@@ -27,7 +27,7 @@ func agentUser(t *testing.T, cluster string) (broker.Agent, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, sub := clusterstate.AgentPermissions(cluster)
+	pub, sub := clusterstate.AgentPermissions(cluster, team)
 	return broker.Agent{Name: "agent-" + cluster, PasswordHash: h, Publish: pub, Subscribe: sub}, pw
 }
 
@@ -54,7 +54,7 @@ func (p *permErrs) saw(sub string) bool {
 	return false
 }
 
-func TestAgentCredentialsReachOnlyTheirOwnClusterStreamAndStatus(t *testing.T) {
+func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	dir := t.TempDir()
@@ -72,18 +72,25 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterStreamAndStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	js, _ := jetstream.New(svc)
-	for _, c := range []string{"a", "b"} {
+	// Cluster a is in team acme, b in team other.
+	for c, team := range map[string]string{"a": "acme", "b": "other"} {
 		if _, err := js.CreateStream(ctx, clusterstate.StreamConfig(c, 1)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := js.Publish(ctx, clusterstate.Subject(c, clusterstate.KindSelf, ""), []byte(`{"clusterId":"`+c+`"}`)); err != nil {
+		if _, err := js.CreateStream(ctx, clusterstate.TeamStreamConfig(team, 1)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := js.Publish(ctx, clusterstate.Subject(team, c, clusterstate.KindSelf, ""), []byte(`{"clusterId":"`+c+`"}`)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := js.Publish(ctx, clusterstate.Subject(team, c, clusterstate.KindPeer, "d-"+team), []byte(`{"id":"d-`+team+`"}`)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if _, err := js.Publish(ctx, "ev.acme.device.d1", []byte(`{}`)); err != nil {
 		t.Fatal(err)
 	}
-	agent, pw := agentUser(t, "a")
+	agent, pw := agentUser(t, "a", "acme")
 	if err := srv.SetAgent(agent); err != nil {
 		t.Fatal(err)
 	}
@@ -110,8 +117,20 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterStreamAndStatus(t *testing.T) {
 	if err != nil || !strings.Contains(string(m.Data()), `"a"`) {
 		t.Fatalf("read own stream: %v", err)
 	}
-	if _, err := s.GetLastMsgForSubject(ctx, clusterstate.Subject("a", clusterstate.KindSelf, "")); err != nil {
+	if _, err := s.GetLastMsgForSubject(ctx, clusterstate.Subject("acme", "a", clusterstate.KindSelf, "")); err != nil {
 		t.Fatalf("direct get on own stream: %v", err)
+	}
+	// Allowed: its team's stream.
+	ts, err := ajs.Stream(ctx, clusterstate.TeamStreamName("acme"))
+	if err != nil {
+		t.Fatalf("team stream info: %v", err)
+	}
+	tcons, err := ts.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})
+	if err != nil {
+		t.Fatalf("consumer on the team's stream: %v", err)
+	}
+	if m, err := tcons.Next(jetstream.FetchMaxWait(5 * time.Second)); err != nil || !strings.Contains(string(m.Data()), "d-acme") {
+		t.Fatalf("read the team's stream: %v", err)
 	}
 	if err := nc.Publish(clusterstate.StatusSubject("a", clusterstate.StatusHeartbeat), []byte(`{}`)); err != nil {
 		t.Fatal(err)
@@ -129,6 +148,19 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterStreamAndStatus(t *testing.T) {
 	defer cancel2()
 	if _, err := ajs.OrderedConsumer(c2, clusterstate.StreamName("b"), jetstream.OrderedConsumerConfig{}); err == nil {
 		t.Error("agent of a created a consumer on CL_b")
+	}
+	c4, cancel4 := short()
+	defer cancel4()
+	if _, err := ajs.Stream(c4, clusterstate.TeamStreamName("other")); err == nil {
+		t.Error("agent of a read TM_other's info")
+	}
+	c5, cancel5 := short()
+	defer cancel5()
+	if _, err := ajs.OrderedConsumer(c5, clusterstate.TeamStreamName("other"), jetstream.OrderedConsumerConfig{}); err == nil {
+		t.Error("agent of a created a consumer on TM_other")
+	}
+	if _, err := nc.Request("$JS.API.DIRECT.GET.TM_other.tm.other.peer.d-other", nil, 2*time.Second); err == nil {
+		t.Error("agent of a direct-got from TM_other")
 	}
 	c3, cancel3 := short()
 	defer cancel3()
@@ -149,7 +181,7 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterStreamAndStatus(t *testing.T) {
 	for !(perms.saw(`Publish to "ev.acme.device.d2"`) && perms.saw(`Publish to "status.b.heartbeat"`)) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	for _, want := range []string{`Publish to "ev.acme.device.d2"`, `Publish to "status.b.heartbeat"`, `CL_b`} {
+	for _, want := range []string{`Publish to "ev.acme.device.d2"`, `Publish to "status.b.heartbeat"`, `CL_b`, `TM_other`} {
 		if !perms.saw(want) {
 			t.Errorf("no permissions violation for %s; saw %v", want, perms.errs)
 		}
@@ -186,7 +218,7 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterStreamAndStatus(t *testing.T) {
 // cheapest cost (a connection's check is cheap); a password that is not
 // one of those is refused rather than hashed as cheaply.
 func TestHashPasswordIsCheapOnlyForRandomPasswords(t *testing.T) {
-	a, pw := agentUser(t, "c1")
+	a, pw := agentUser(t, "c1", "acme")
 	h := a.PasswordHash
 	if cost, err := bcrypt.Cost([]byte(h)); err != nil || cost != bcrypt.MinCost {
 		t.Errorf("cost %d, %v; want %d", cost, err, bcrypt.MinCost)

@@ -1,19 +1,29 @@
 // Package clusterstate is the contract between the message office and the
-// agents: the per-cluster stream CL_<cluster> that holds a cluster's desired
-// state, and the status subjects an agent reports on.
+// agents: the streams that hold a cluster's desired state, and the status
+// subjects an agent reports on.
 //
-// The stream keeps the last value per subject (MaxMsgsPerSubject 1):
+// A cluster's desired state lives in two streams, both keeping the last
+// value per subject (MaxMsgsPerSubject 1):
 //
+//	CL_<cluster>, what only this cluster gets:
 //	cl.<cluster>.self          Self: the cluster's own interface settings
-//	cl.<cluster>.peer.<id>     Peer: a WireGuard peer (another gateway, a device)
 //	cl.<cluster>.route.<id>    Route: an app or managed service homed here
-//	cl.<cluster>.dns.<id>      Record: DNS names of one resource of the team
+//
+//	TM_<team>, what every cluster of the team gets:
+//	tm.<team>.peer.<id>        Peer: a WireGuard peer (a gateway, a device)
+//	tm.<team>.dns.<id>         Record: DNS names of one resource of the team
+//
+// Team-wide entries are written once per team, not once per cluster: at
+// 500 clusters and 10,000 devices a copy per cluster was 5.25 million
+// subjects to write, index and read. A gateway's peer entry has the
+// gateway's cluster id as its id; that cluster's agent skips it (a gateway
+// is not its own peer).
 //
 // A delete is a tombstone: the subject's last message has an empty body
 // and the header Weft-Deleted: true. Every message carries, in
 // Weft-Events-Seq, the EVENTS sequence that caused it, so an agent reports
-// how far it has converged. An agent reads the stream with
-// DeliverLastPerSubject to get the whole desired state, then follows it.
+// how far it has converged. An agent reads both streams with
+// DeliverLastPerSubject to get the whole desired state, then follows them.
 //
 // Agents report on status.<cluster>.<kind> (see Status, Gateway).
 package clusterstate
@@ -26,7 +36,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// Headers on per-cluster messages.
+// Headers on desired-state messages.
 const (
 	HeaderEventsSeq = "Weft-Events-Seq" // EVENTS sequence that caused the message
 	HeaderDeleted   = "Weft-Deleted"    // "true" on a tombstone
@@ -40,39 +50,89 @@ const (
 	KindDNS   = "dns"
 )
 
+// TeamWide reports whether entries of kind live in the team's stream.
+func TeamWide(kind string) bool { return kind == KindPeer || kind == KindDNS }
+
 // StreamName is the cluster's stream. Cluster ids are UUIDs or DNS labels,
 // so they are valid stream-name and subject tokens.
 func StreamName(cluster string) string { return "CL_" + cluster }
 
-// Subject is the subject of one entry; id is empty for KindSelf.
-func Subject(cluster, kind, id string) string {
-	if kind == KindSelf {
+// TeamStreamName is the team's stream. Team slugs are DNS labels.
+func TeamStreamName(team string) string { return "TM_" + team }
+
+// Subject is the subject of one entry of cluster's team: the cluster's
+// stream for self and routes, the team's stream for peers and names. id is
+// empty for KindSelf.
+func Subject(team, cluster, kind, id string) string {
+	switch {
+	case kind == KindSelf:
 		return "cl." + cluster + ".self"
+	case TeamWide(kind):
+		return "tm." + team + "." + kind + "." + id
 	}
 	return "cl." + cluster + "." + kind + "." + id
 }
 
-// ParseSubject splits a per-cluster subject into kind and id.
-func ParseSubject(subject string) (cluster, kind, id string, err error) {
+// CheckToken refuses a cluster id or team slug that cannot be a stream
+// name and subject token.
+func CheckToken(what, s string) error {
+	if s == "" || strings.ContainsAny(s, ".*> \t\r\n/\\") {
+		return fmt.Errorf("%s %q cannot name a stream (empty, or holds one of . * > / \\ or a space)", what, s)
+	}
+	return nil
+}
+
+// Key names an entry in a cluster's desired state, whichever stream holds
+// it: "self", or "<kind>.<id>".
+func Key(kind, id string) string {
+	if kind == KindSelf {
+		return KindSelf
+	}
+	return kind + "." + id
+}
+
+// ParseKey splits a Key.
+func ParseKey(key string) (kind, id string) {
+	if key == KindSelf {
+		return KindSelf, ""
+	}
+	kind, id, _ = strings.Cut(key, ".")
+	return kind, id
+}
+
+// ParseSubject splits a desired-state subject of either stream into its
+// kind and id; scope is the cluster (cl.) or the team (tm.) it belongs to.
+func ParseSubject(subject string) (scope, kind, id string, err error) {
 	p := strings.Split(subject, ".")
 	switch {
 	case len(p) == 3 && p[0] == "cl" && p[2] == KindSelf:
 		return p[1], KindSelf, "", nil
-	case len(p) == 4 && p[0] == "cl" && (p[2] == KindPeer || p[2] == KindRoute || p[2] == KindDNS):
+	case len(p) == 4 && p[0] == "cl" && p[2] == KindRoute:
+		return p[1], p[2], p[3], nil
+	case len(p) == 4 && p[0] == "tm" && TeamWide(p[2]):
 		return p[1], p[2], p[3], nil
 	}
-	return "", "", "", fmt.Errorf("clusterstate: %q is not a per-cluster subject", subject)
+	return "", "", "", fmt.Errorf("clusterstate: %q is not a desired-state subject", subject)
 }
 
 // StreamConfig is the configuration of the cluster's stream.
 func StreamConfig(cluster string, replicas int) jetstream.StreamConfig {
+	return lastValueStream(StreamName(cluster), "desired state of cluster "+cluster, "cl."+cluster+".>", replicas)
+}
+
+// TeamStreamConfig is the configuration of the team's stream.
+func TeamStreamConfig(team string, replicas int) jetstream.StreamConfig {
+	return lastValueStream(TeamStreamName(team), "desired state every cluster of team "+team+" shares", "tm."+team+".>", replicas)
+}
+
+func lastValueStream(name, description, subject string, replicas int) jetstream.StreamConfig {
 	if replicas < 1 {
 		replicas = 1
 	}
 	return jetstream.StreamConfig{
-		Name:              StreamName(cluster),
-		Description:       "desired state of cluster " + cluster,
-		Subjects:          []string{"cl." + cluster + ".>"},
+		Name:              name,
+		Description:       description,
+		Subjects:          []string{subject},
 		Storage:           jetstream.FileStorage,
 		Replicas:          replicas,
 		Retention:         jetstream.LimitsPolicy,
@@ -183,16 +243,21 @@ func StatusSubject(cluster, kind string) string { return "status." + cluster + "
 
 // Status is an agent's heartbeat: how far it has applied its stream.
 type Status struct {
-	Applied    uint64    `json:"applied"` // highest Weft-Events-Seq applied
-	Peers      int       `json:"peers"`
-	Routes     int       `json:"routes"`
-	Records    int       `json:"records"`
-	Version    string    `json:"version"`
-	Time       time.Time `json:"time"`
-	LastError  string    `json:"lastError,omitempty"`
-	Connected  bool      `json:"connected"`
-	StartedAt  time.Time `json:"startedAt"`
-	ListenPort int       `json:"listenPort,omitempty"`
+	Applied uint64 `json:"applied"` // highest Weft-Events-Seq applied, from either stream
+	// ClusterApplied and TeamApplied are the highest Weft-Events-Seq
+	// applied from each stream: an event can write both, and the office
+	// knows what it last wrote to each.
+	ClusterApplied uint64    `json:"clusterApplied"`
+	TeamApplied    uint64    `json:"teamApplied"`
+	Peers          int       `json:"peers"`
+	Routes         int       `json:"routes"`
+	Records        int       `json:"records"`
+	Version        string    `json:"version"`
+	Time           time.Time `json:"time"`
+	LastError      string    `json:"lastError,omitempty"`
+	Connected      bool      `json:"connected"`
+	StartedAt      time.Time `json:"startedAt"`
+	ListenPort     int       `json:"listenPort,omitempty"`
 }
 
 // Gateway is the agent's WireGuard identity: never a private key.
@@ -205,26 +270,28 @@ type Gateway struct {
 // (nats.CustomInboxPrefix): its credentials may subscribe only there.
 func InboxPrefix(cluster string) string { return "_INBOX_" + cluster }
 
-// AgentPermissions are the subjects an agent of cluster may publish to and
-// subscribe on, and nothing more: its own stream's consumer, info and
-// direct-get API, its status subjects, and its own inbox. It cannot read
-// another cluster's stream or EVENTS, nor publish events.
-func AgentPermissions(cluster string) (publish, subscribe []string) {
-	s := StreamName(cluster)
-	publish = []string{
-		"$JS.API.INFO",
-		"$JS.API.STREAM.INFO." + s,
-		"$JS.API.CONSUMER.CREATE." + s,
-		"$JS.API.CONSUMER.CREATE." + s + ".>",
-		"$JS.API.CONSUMER.INFO." + s + ".>",
-		"$JS.API.CONSUMER.DELETE." + s + ".>",
-		"$JS.API.CONSUMER.MSG.NEXT." + s + ".>",
-		"$JS.API.DIRECT.GET." + s,
-		"$JS.API.DIRECT.GET." + s + ".>",
-		"$JS.ACK." + s + ".>",
-		"$JS.FC." + s + ".>",
-		"status." + cluster + ".>",
+// AgentPermissions are the subjects an agent of cluster in team may
+// publish to and subscribe on, and nothing more: its own cluster's and its
+// team's stream's consumer, info and direct-get API, its status subjects,
+// and its own inbox. It cannot read another cluster's or team's stream or
+// EVENTS, nor publish events.
+func AgentPermissions(cluster, team string) (publish, subscribe []string) {
+	publish = []string{"$JS.API.INFO"}
+	for _, s := range []string{StreamName(cluster), TeamStreamName(team)} {
+		publish = append(publish,
+			"$JS.API.STREAM.INFO."+s,
+			"$JS.API.CONSUMER.CREATE."+s,
+			"$JS.API.CONSUMER.CREATE."+s+".>",
+			"$JS.API.CONSUMER.INFO."+s+".>",
+			"$JS.API.CONSUMER.DELETE."+s+".>",
+			"$JS.API.CONSUMER.MSG.NEXT."+s+".>",
+			"$JS.API.DIRECT.GET."+s,
+			"$JS.API.DIRECT.GET."+s+".>",
+			"$JS.ACK."+s+".>",
+			"$JS.FC."+s+".>",
+		)
 	}
+	publish = append(publish, "status."+cluster+".>")
 	subscribe = []string{InboxPrefix(cluster) + ".>"}
 	return publish, subscribe
 }

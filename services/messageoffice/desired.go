@@ -4,12 +4,16 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"iter"
+	"maps"
 	"net"
 	"sort"
 	"strconv"
 
+	"weft.dev/events"
 	"weft.dev/events/clusterstate"
 	cd "weft.dev/services/console/domain"
+	infra "weft.dev/services/infra/domain"
 )
 
 // MeshPrefix is the whole weft mesh: every team network lives in it, and a
@@ -22,8 +26,8 @@ const DefaultZone = "weft.internal"
 // recordTTL is short: names move when resources are recreated.
 const recordTTL = 30
 
-// Desired is one cluster's desired state: the JSON value of every subject
-// of its stream.
+// Desired is one cluster's desired state, whichever stream holds each
+// entry: the JSON value of every entry by clusterstate.Key.
 type Desired map[string][]byte
 
 // DesiredState computes cluster's desired state from its team's topology.
@@ -42,20 +46,17 @@ func DesiredState(tm *Team, clusterID, zone string) (Desired, error) {
 	for _, list := range [][]entry{own, shared} {
 		for _, e := range list {
 			if e.owner != clusterID {
-				out[clusterstate.Subject(clusterID, e.kind, e.id)] = e.data
+				out[clusterstate.Key(e.kind, e.id)] = e.data
 			}
 		}
 	}
 	return out, nil
 }
 
-// entry is one subject's value without its cluster: most of a team's
-// desired state (devices, names, the other gateways) is the same in every
-// cluster's stream, so it is encoded and hashed once per change, not once
-// per cluster.
+// entry is one subject's value without its stream.
 type entry struct {
 	kind, id string
-	owner    string // a cluster that must not get it (a gateway is not its own peer)
+	owner    string // a cluster that must not apply it (a gateway is not its own peer)
 	data     []byte
 	sum      [32]byte
 }
@@ -68,42 +69,147 @@ func newEntry(kind, id, owner string, v any) (entry, error) {
 	return entry{kind: kind, id: id, owner: owner, data: b, sum: sha256.Sum256(b)}, nil
 }
 
-// sharedEntries are what every cluster of the team gets: the gateways (but
-// each not to itself), every device as a peer, and the whole team's names.
+// sharedEntries are the team stream's: every gateway that reported its
+// key (each skipped by its own agent), every device as a peer, and the
+// whole team's names.
 func sharedEntries(tm *Team, zone string) ([]entry, error) {
 	out := make([]entry, 0, len(tm.Clusters)+2*len(tm.Devices)+len(tm.Workloads))
-	add := func(kind, id, owner string, v any) error {
-		e, err := newEntry(kind, id, owner, v)
-		out = append(out, e)
-		return err
-	}
-	// Peers: the team's other gateways (once their agents reported a key)
-	// and every device.
-	for _, o := range tm.Clusters {
-		if o.PublicKey == "" {
-			continue
-		}
-		if err := add(clusterstate.KindPeer, o.ID, o.ID, clusterstate.Peer{
-			ID: o.ID, Kind: "gateway", Name: o.Name, PublicKey: o.PublicKey,
-			AllowedIPs: []string{o.GatewayIP + "/32", o.ServiceRange}, Endpoint: o.Endpoint, Keepalive: 25,
-		}); err != nil {
-			return nil, err
-		}
-	}
-	for _, d := range tm.Devices {
-		if err := add(clusterstate.KindPeer, d.ID, "", clusterstate.Peer{
-			ID: d.ID, Kind: "device", Name: d.Name, PublicKey: d.PublicKey, AllowedIPs: []string{d.IP + "/32"},
-		}); err != nil {
-			return nil, err
-		}
-	}
-	// DNS: the whole team's names, so every name resolves from anywhere.
-	for _, r := range TeamRecords(tm, zone) {
-		if err := add(clusterstate.KindDNS, r.ID, "", r); err != nil {
-			return nil, err
+	for _, keys := range []func(yield func(string, string) bool){tm.peerIDs, tm.recordIDs} {
+		for kind, id := range keys {
+			e, ok, err := sharedEntry(tm, zone, kind, id)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, e)
+			}
 		}
 	}
 	return out, nil
+}
+
+// peerIDs and recordIDs are every id that may have a team-wide entry.
+func (tm *Team) peerIDs(yield func(string, string) bool) {
+	for id := range tm.Clusters {
+		if !yield(clusterstate.KindPeer, id) {
+			return
+		}
+	}
+	for id := range tm.Devices {
+		if !yield(clusterstate.KindPeer, id) {
+			return
+		}
+	}
+}
+
+func (tm *Team) recordIDs(yield func(string, string) bool) {
+	for _, ids := range []iter.Seq[string]{maps.Keys(tm.Workloads), maps.Keys(tm.Devices), maps.Keys(tm.Clusters)} {
+		for id := range ids {
+			if !yield(clusterstate.KindDNS, id) {
+				return
+			}
+		}
+	}
+}
+
+// sharedEntry is the team-wide entry kind/id as the topology has it now;
+// false when there is none (deleted, or a gateway without a key yet).
+func sharedEntry(tm *Team, zone, kind, id string) (entry, bool, error) {
+	switch kind {
+	case clusterstate.KindPeer:
+		if o := tm.Clusters[id]; o != nil {
+			if o.PublicKey == "" {
+				return entry{}, false, nil
+			}
+			e, err := newEntry(kind, id, id, clusterstate.Peer{
+				ID: o.ID, Kind: "gateway", Name: o.Name, PublicKey: o.PublicKey,
+				AllowedIPs: []string{o.GatewayIP + "/32", o.ServiceRange}, Endpoint: o.Endpoint, Keepalive: 25,
+			})
+			return e, err == nil, err
+		}
+		if d := tm.Devices[id]; d != nil {
+			e, err := newEntry(kind, id, "", clusterstate.Peer{
+				ID: d.ID, Kind: "device", Name: d.Name, PublicKey: d.PublicKey, AllowedIPs: []string{d.IP + "/32"},
+			})
+			return e, err == nil, err
+		}
+	case clusterstate.KindDNS:
+		if r, ok := recordOf(tm, zone, id); ok {
+			e, err := newEntry(kind, id, "", r)
+			return e, err == nil, err
+		}
+	}
+	return entry{}, false, nil
+}
+
+// changedShared lists the team-wide entries an event (already applied to
+// tm) may have changed, as kind and id pairs; every other entry is as it
+// was. Keeping this in step with sharedEntry is what the random-changes
+// test checks against a rebuild.
+func changedShared(r events.Recorded, tm *Team) [][2]string {
+	both := func(id string) [][2]string {
+		return [][2]string{{clusterstate.KindPeer, id}, {clusterstate.KindDNS, id}}
+	}
+	switch e := r.Data.(type) {
+	case infra.ClusterCreated:
+		return both(e.ID)
+	case infra.ClusterGatewayReported:
+		return both(e.ID)
+	case infra.ClusterDeleted:
+		return both(e.ID)
+	case infra.DeviceCreated:
+		return both(e.ID)
+	case infra.DeviceKeyRotated:
+		return both(e.ID)
+	case infra.DeviceDeleted:
+		return both(e.ID)
+	case cd.EnvCreated, cd.EnvDeleted:
+		// An environment names its workloads.
+		env := envID(e)
+		var out [][2]string
+		for _, w := range tm.Workloads {
+			if w.EnvID == env {
+				out = append(out, [2]string{clusterstate.KindDNS, w.ID})
+			}
+		}
+		return out
+	case cd.AppCreated:
+		return [][2]string{{clusterstate.KindDNS, e.ID}}
+	case cd.AppUpdated:
+		return [][2]string{{clusterstate.KindDNS, e.ID}}
+	case cd.AppDeleted:
+		return [][2]string{{clusterstate.KindDNS, e.ID}}
+	case cd.ServiceCreated:
+		return [][2]string{{clusterstate.KindDNS, e.ID}}
+	case cd.ServiceUpdated:
+		return [][2]string{{clusterstate.KindDNS, e.ID}}
+	case cd.ServiceDeleted:
+		return [][2]string{{clusterstate.KindDNS, e.ID}}
+	}
+	return nil
+}
+
+func envID(e any) string {
+	switch e := e.(type) {
+	case cd.EnvCreated:
+		return e.ID
+	case cd.EnvDeleted:
+		return e.ID
+	}
+	return ""
+}
+
+// changesOwn reports whether an event (already applied to tm) may change
+// any cluster's own entries (self, routes). Devices and gateway keys reach
+// routes only through policy sources.
+func changesOwn(r events.Recorded, tm *Team) bool {
+	switch r.Data.(type) {
+	case infra.ClusterGatewayReported:
+		return false
+	case infra.DeviceCreated, infra.DeviceKeyRotated, infra.DeviceDeleted:
+		return len(tm.Policies) > 0
+	}
+	return true
 }
 
 // ownEntries are one cluster's own: its gateway's self and the routes of
@@ -138,20 +244,30 @@ func ownEntries(tm *Team, clusterID, zone string) ([]entry, error) {
 // <device>.<team>.<zone> and <cluster>.<team>.<zone>.
 func TeamRecords(tm *Team, zone string) []clusterstate.Record {
 	var out []clusterstate.Record
-	for _, w := range tm.Workloads {
-		env := tm.Envs[w.EnvID]
-		if env == nil {
-			continue
+	for _, id := range tm.recordIDs {
+		if r, ok := recordOf(tm, zone, id); ok {
+			out = append(out, r)
 		}
-		out = append(out, clusterstate.Record{ID: w.ID, Name: w.Name + "." + env.Name + "." + tm.Slug + "." + zone, IPs: []string{w.ServiceIP}, TTL: recordTTL, Ports: ports(w)})
-	}
-	for _, d := range tm.Devices {
-		out = append(out, clusterstate.Record{ID: d.ID, Name: d.Name + "." + tm.Slug + "." + zone, IPs: []string{d.IP}, TTL: recordTTL})
-	}
-	for _, o := range tm.Clusters {
-		out = append(out, clusterstate.Record{ID: o.ID, Name: o.Name + "." + tm.Slug + "." + zone, IPs: []string{o.GatewayIP}, TTL: recordTTL})
 	}
 	return out
+}
+
+// recordOf is the DNS record of the workload, device or cluster id.
+func recordOf(tm *Team, zone, id string) (clusterstate.Record, bool) {
+	if w := tm.Workloads[id]; w != nil {
+		env := tm.Envs[w.EnvID]
+		if env == nil {
+			return clusterstate.Record{}, false
+		}
+		return clusterstate.Record{ID: w.ID, Name: w.Name + "." + env.Name + "." + tm.Slug + "." + zone, IPs: []string{w.ServiceIP}, TTL: recordTTL, Ports: ports(w)}, true
+	}
+	if d := tm.Devices[id]; d != nil {
+		return clusterstate.Record{ID: d.ID, Name: d.Name + "." + tm.Slug + "." + zone, IPs: []string{d.IP}, TTL: recordTTL}, true
+	}
+	if o := tm.Clusters[id]; o != nil {
+		return clusterstate.Record{ID: o.ID, Name: o.Name + "." + tm.Slug + "." + zone, IPs: []string{o.GatewayIP}, TTL: recordTTL}, true
+	}
+	return clusterstate.Record{}, false
 }
 
 // ports are a workload's ports as the proxy and DNS see them: HTTP is TCP

@@ -35,6 +35,7 @@ type EnrolResponse struct {
 	User        string `json:"user"`
 	Password    string `json:"password"`
 	Stream      string `json:"stream"`
+	TeamStream  string `json:"teamStream"`
 	InboxPrefix string `json:"inboxPrefix"`
 }
 
@@ -80,13 +81,13 @@ func (e *Enroller) Enrol(ctx context.Context, req EnrolRequest) (EnrolResponse, 
 		return EnrolResponse{}, err
 	}
 	user := "agent-" + req.Cluster
-	pub, sub := clusterstate.AgentPermissions(req.Cluster)
+	pub, sub := clusterstate.AgentPermissions(req.Cluster, team)
 	if err := e.Issuer.SetAgent(broker.Agent{Name: user, PasswordHash: hash, Publish: pub, Subscribe: sub}); err != nil {
 		return EnrolResponse{}, fmt.Errorf("enrol %s: %w", req.Cluster, err)
 	}
 	e.Log.Info("cluster enrolled; agent credentials issued", "cluster", req.Cluster, "team", team, "user", user)
 	return EnrolResponse{Cluster: req.Cluster, Team: team, NATSURL: e.NATSURL, User: user, Password: pw,
-		Stream: clusterstate.StreamName(req.Cluster), InboxPrefix: clusterstate.InboxPrefix(req.Cluster)}, nil
+		Stream: clusterstate.StreamName(req.Cluster), TeamStream: clusterstate.TeamStreamName(team), InboxPrefix: clusterstate.InboxPrefix(req.Cluster)}, nil
 }
 
 // ServeHTTP answers POST /agent/enrol.
@@ -194,15 +195,27 @@ type agentRecord struct {
 }
 
 // convergedThrough is the EVENTS sequence a cluster has converged through:
-// once its agent applied the last write to its stream, every event up to
-// the last one the office processed (status records aside) is reflected.
-// Lock held.
-func (o *Office) convergedThrough(cluster string) uint64 {
-	applied := o.status[cluster].Applied
-	if applied >= o.lastWritten[cluster] {
-		return max(applied, o.lastOther)
+// once its agent applied the last write to its stream and to its team's,
+// every event up to the last one the office processed (status records
+// aside) is reflected; until then, what the lagging stream applied. Lock
+// held.
+func (o *Office) convergedThrough(team, cluster string) uint64 {
+	s := o.status[cluster]
+	own, shared := s.ClusterApplied, s.TeamApplied
+	if own == 0 && shared == 0 {
+		own, shared = s.Applied, s.Applied // an agent that reports one figure
 	}
-	return applied
+	lagging, through := false, s.Applied
+	if own < o.lastWritten[clusterstate.StreamName(cluster)] {
+		lagging, through = true, min(through, own)
+	}
+	if shared < o.lastWritten[clusterstate.TeamStreamName(team)] {
+		lagging, through = true, min(through, shared)
+	}
+	if lagging {
+		return through
+	}
+	return max(s.Applied, o.lastOther)
 }
 
 // recordAgent records a cluster's agent status in the log when it changed:
@@ -215,7 +228,7 @@ func (o *Office) recordAgent(team, cluster string, infra *icmd.Handlers) {
 		return
 	}
 	online := time.Since(seen) < offlineAfter
-	conv := o.convergedThrough(cluster)
+	conv := o.convergedThrough(team, cluster)
 	last := o.recorded[cluster]
 	due := online != last.online || (conv > last.applied && time.Since(last.at) >= recordEvery)
 	if due {

@@ -84,14 +84,14 @@ func TestOfTwoOfficeReplicasOneWritesAndTheOtherTakesOverWhenItDies(t *testing.T
 	w.converge(t, standby.o)
 	for _, c := range []string{s.a, s.b} {
 		st := w.state(t, c)
-		if _, ok := st[clusterstate.Subject(c, clusterstate.KindPeer, s.laptop)]; ok {
+		if _, ok := st[clusterstate.Key(clusterstate.KindPeer, s.laptop)]; ok {
 			t.Errorf("cluster %s still has the deleted laptop as a peer", c)
 		}
 	}
 	// Exactly once: no subject got the same change twice.
-	for _, c := range []string{s.a, s.b} {
+	for _, stream := range []string{clusterstate.StreamName(s.a), clusterstate.StreamName(s.b), clusterstate.TeamStreamName("acme")} {
 		seen := map[string]int{}
-		cons, err := w.js.OrderedConsumer(w.ctx, clusterstate.StreamName(c), jetstream.OrderedConsumerConfig{})
+		cons, err := w.js.OrderedConsumer(w.ctx, stream, jetstream.OrderedConsumerConfig{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestOfTwoOfficeReplicasOneWritesAndTheOtherTakesOverWhenItDies(t *testing.T
 			}
 		}
 		if len(seen) == 0 {
-			t.Errorf("cluster %s stream is empty", c)
+			t.Errorf("stream %s is empty", stream)
 		}
 	}
 }

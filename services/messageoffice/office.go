@@ -37,16 +37,15 @@ type Office struct {
 	cfg   Config
 	log   *slog.Logger
 
-	topo    *Topology
-	written map[string]map[string][32]byte // cluster → subject → hash of the value in its stream
-	// shared is each team's team-wide entries as last written to every
-	// cluster, and inSync the generation of them each cluster holds: a
-	// cluster in sync gets only what the event changed (at 500 clusters x
-	// 20,000 subjects, comparing everything per event took seconds).
-	shared  map[string]*sharedState
-	inSync  map[string]uint64
-	lastGen uint64
-	owner   map[string]string // cluster → team
+	topo *Topology
+	// written is what each stream holds: stream → subject → hash of the
+	// value. A subject is written only when its value differs.
+	written map[string]map[string][32]byte
+	owner   map[string]string // cluster → team, for clusters whose stream exists
+	// teamReady holds the teams whose stream exists and was written in full.
+	teamReady map[string]bool
+	// pending are the publishes not yet acknowledged.
+	pending []jetstream.PubAckFuture
 
 	// names, when set, gets every team's DNS records (weft-server's public
 	// DNS); named is what it was given, per team: id → record JSON.
@@ -60,9 +59,9 @@ type Office struct {
 	seen     map[string]time.Time // when each agent's last heartbeat arrived
 	recorded map[string]agentRecord
 	// lastWritten is the EVENTS sequence of the last write to each
-	// cluster's stream; lastOther the last event that is not an agent
-	// report. A cluster whose agent applied lastWritten has converged
-	// through lastOther.
+	// stream; lastOther the last event that is not an agent report. A
+	// cluster whose agent applied its stream's and its team stream's
+	// lastWritten has converged through lastOther.
 	lastWritten map[string]uint64
 	lastOther   uint64
 
@@ -88,8 +87,7 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 		return nil, fmt.Errorf("message office: %w", err)
 	}
 	return &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(),
-		written: map[string]map[string][32]byte{}, owner: map[string]string{}, changed: make(chan struct{}),
-		shared: map[string]*sharedState{}, inSync: map[string]uint64{},
+		written: map[string]map[string][32]byte{}, owner: map[string]string{}, teamReady: map[string]bool{}, changed: make(chan struct{}),
 		status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{},
 		lastWritten: map[string]uint64{}}, nil
 }
@@ -104,36 +102,58 @@ type Names interface {
 // it before Start.
 func (o *Office) SetNames(n Names) { o.names, o.named = n, map[string]map[string]string{} }
 
-// syncNames gives the public table the team's records that changed.
-func (o *Office) syncNames(tm *Team) error {
+// syncNames gives the public table the team's records that changed: the
+// ids in keys (kind dns), or all of them when full.
+func (o *Office) syncNames(tm *Team, keys [][2]string, full bool) error {
 	if o.names == nil {
 		return nil
-	}
-	want := map[string]clusterstate.Record{}
-	for _, r := range TeamRecords(tm, o.cfg.Zone) {
-		want[r.ID] = r
 	}
 	have := o.named[tm.Slug]
 	if have == nil {
 		have = map[string]string{}
 		o.named[tm.Slug] = have
 	}
-	for id, r := range want {
+	sync := func(id string) error {
+		r, ok := recordOf(tm, o.cfg.Zone, id)
+		if !ok {
+			if _, had := have[id]; had {
+				if err := o.names.DeleteRecord(id); err != nil {
+					return fmt.Errorf("message office: public dns: %w", err)
+				}
+				delete(have, id)
+			}
+			return nil
+		}
 		b, _ := json.Marshal(r)
 		if have[id] == string(b) {
-			continue
+			return nil
 		}
 		if err := o.names.UpsertRecord(r); err != nil {
 			return fmt.Errorf("message office: public dns: %w", err)
 		}
 		have[id] = string(b)
+		return nil
+	}
+	if !full {
+		for _, k := range keys {
+			if k[0] == clusterstate.KindDNS {
+				if err := sync(k[1]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	ids := map[string]bool{}
+	for _, id := range tm.recordIDs {
+		ids[id] = true
 	}
 	for id := range have {
-		if _, ok := want[id]; !ok {
-			if err := o.names.DeleteRecord(id); err != nil {
-				return fmt.Errorf("message office: public dns: %w", err)
-			}
-			delete(have, id)
+		ids[id] = true
+	}
+	for id := range ids {
+		if err := sync(id); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -184,7 +204,7 @@ func (o *Office) setApplied(seq uint64, err error) {
 func (o *Office) Start(ctx context.Context) error {
 	// A replica that held the lease before starts over from the log.
 	o.topo, o.written, o.owner = NewTopology(), map[string]map[string][32]byte{}, map[string]string{}
-	o.shared, o.inSync = map[string]*sharedState{}, map[string]uint64{}
+	o.teamReady, o.pending = map[string]bool{}, nil
 	end, err := o.store.LastSeq(ctx)
 	if err != nil {
 		return fmt.Errorf("message office: %w", err)
@@ -291,88 +311,155 @@ func (o *Office) apply(ctx context.Context, r events.Recorded) error {
 			return err
 		}
 	}
-	return o.syncTeam(ctx, r.Team, r.Seq)
-}
-
-// syncTeam writes the desired state of every cluster of team.
-func (o *Office) syncTeam(ctx context.Context, team string, seq uint64) error {
-	tm := o.topo.Teams[team]
+	tm := o.topo.Teams[r.Team]
 	if tm == nil {
 		return nil
 	}
-	if err := o.syncNames(tm); err != nil {
+	return o.syncTeam(ctx, tm, r.Seq, changedShared(r, tm), changesOwn(r, tm), false)
+}
+
+// syncTeam writes what changed in the team's streams. Without full, only
+// the team-wide entries in keys are compared, and the clusters' own
+// entries only when own; with full, everything is compared and what the
+// streams hold beyond the desired state is tombstoned.
+func (o *Office) syncTeam(ctx context.Context, tm *Team, seq uint64, keys [][2]string, own, full bool) error {
+	if err := o.syncNames(tm, keys, full); err != nil {
 		return err
 	}
-	shared, err := sharedEntries(tm, o.cfg.Zone)
-	if err != nil {
-		return err
-	}
-	prev := o.shared[team]
-	delete(o.shared, team) // until every cluster holds the new one
-	o.lastGen++
-	next := &sharedState{sums: make(map[string]sharedSum, len(shared)), gen: o.lastGen}
-	d := &delta{owned: map[string]int{}}
-	for _, e := range shared {
-		k, v := e.kind+"\x00"+e.id, sharedSum{e.sum, e.owner}
-		next.sums[k] = v
-		d.owned[e.owner]++
-		if prev == nil || prev.sums[k] != v {
-			d.changed = append(d.changed, e)
+	if len(tm.Clusters) == 0 {
+		// No agent reads the team's stream.
+		if o.written[clusterstate.TeamStreamName(tm.Slug)] != nil {
+			return o.dropTeam(ctx, tm.Slug)
 		}
+		return nil
 	}
-	if prev != nil {
-		for k, v := range prev.sums {
-			if _, ok := next.sums[k]; !ok {
-				kind, id, _ := strings.Cut(k, "\x00")
-				d.removed = append(d.removed, entry{kind: kind, id: id, owner: v.owner})
+	// Clusters' own entries first: an agent that sees an event's team-wide
+	// write has then most likely seen the event's own writes too.
+	if full || own {
+		for id := range tm.Clusters {
+			if err := o.ensureStream(ctx, tm.Slug, id); err != nil {
+				return err
+			}
+			es, err := ownEntries(tm, id, o.cfg.Zone)
+			if err != nil {
+				return err
+			}
+			if err := o.writeAll(clusterstate.StreamName(id), seq, es, func(e entry) string {
+				return clusterstate.Subject(tm.Slug, id, e.kind, e.id)
+			}); err != nil {
+				return err
 			}
 		}
 	}
-	// Every cluster's writes are published before any acknowledgement is
-	// awaited: waiting cluster by cluster made one event cost a round trip
-	// per cluster (500 clusters: a tenth of a second per device created).
-	var futures []jetstream.PubAckFuture
-	for id := range tm.Clusters {
-		if err := o.ensureStream(ctx, team, id); err != nil {
+	if !o.teamReady[tm.Slug] {
+		if err := o.ensureTeamStream(ctx, tm.Slug); err != nil {
 			return err
 		}
-		own, err := ownEntries(tm, id, o.cfg.Zone)
+		full = true
+	}
+	subject := func(e entry) string { return clusterstate.Subject(tm.Slug, "", e.kind, e.id) }
+	stream := clusterstate.TeamStreamName(tm.Slug)
+	if full {
+		es, err := sharedEntries(tm, o.cfg.Zone)
 		if err != nil {
 			return err
 		}
-		dd := d
-		if prev == nil || o.inSync[id] != prev.gen {
-			dd = nil // new, read back or behind: compare everything
-		}
-		if futures, err = o.write(id, seq, own, shared, dd, futures); err != nil {
+		if err := o.writeAll(stream, seq, es, subject); err != nil {
 			return err
 		}
-		// A full write of a large team is millions of messages: keep a
-		// bounded number of futures.
-		if len(futures) >= maxUnawaited {
-			if err := awaitAcks(ctx, futures); err != nil {
+		o.teamReady[tm.Slug] = true
+	} else {
+		for _, k := range keys {
+			e, ok, err := sharedEntry(tm, o.cfg.Zone, k[0], k[1])
+			if err != nil {
 				return err
 			}
-			futures = futures[:0]
+			subj := clusterstate.Subject(tm.Slug, "", k[0], k[1])
+			if !ok {
+				if _, had := o.written[stream][subj]; had {
+					if err := o.send(stream, subj, seq, nil, [32]byte{}); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if err := o.send(stream, subj, seq, e.data, e.sum); err != nil {
+				return err
+			}
 		}
 	}
-	if err := awaitAcks(ctx, futures); err != nil {
-		return err
+	return o.flush(ctx)
+}
+
+// writeAll makes stream hold exactly es: the entries whose value differs
+// are written, and what it holds beyond them tombstoned.
+func (o *Office) writeAll(stream string, seq uint64, es []entry, subject func(entry) string) error {
+	want := make(map[string]bool, len(es))
+	for _, e := range es {
+		subj := subject(e)
+		want[subj] = true
+		if err := o.send(stream, subj, seq, e.data, e.sum); err != nil {
+			return err
+		}
 	}
-	for id := range tm.Clusters {
-		o.inSync[id] = next.gen
+	for subj := range o.written[stream] {
+		if !want[subj] {
+			if err := o.send(stream, subj, seq, nil, [32]byte{}); err != nil {
+				return err
+			}
+		}
 	}
-	o.shared[team] = next
 	return nil
 }
 
-// maxUnawaited bounds the publishes syncTeam holds futures for.
+// send publishes subject's new value (nil data: a tombstone) unless the
+// stream already holds it. The acknowledgement is awaited by flush: every
+// stream's writes for an event go out before any is awaited (waiting
+// stream by stream cost a round trip each).
+func (o *Office) send(stream, subject string, seq uint64, data []byte, sum [32]byte) error {
+	have := o.written[stream]
+	old, had := have[subject]
+	tomb := data == nil
+	if tomb && !had || !tomb && had && old == sum {
+		return nil
+	}
+	m := nats.NewMsg(subject)
+	m.Data = data
+	m.Header.Set(clusterstate.HeaderEventsSeq, strconv.FormatUint(seq, 10))
+	// The same change replayed from the log has the same id: deduped.
+	m.Header.Set(nats.MsgIdHdr, subject+"@"+strconv.FormatUint(seq, 10))
+	if tomb {
+		m.Header.Set(clusterstate.HeaderDeleted, "true")
+	}
+	f, err := o.js.PublishMsgAsync(m, jetstream.WithExpectStream(stream))
+	if err != nil {
+		return fmt.Errorf("message office: write %s: %w", subject, err)
+	}
+	o.pending = append(o.pending, f)
+	if tomb {
+		delete(have, subject)
+	} else {
+		have[subject] = sum
+	}
+	o.statusMu.Lock()
+	o.lastWritten[stream] = max(o.lastWritten[stream], seq)
+	o.statusMu.Unlock()
+	if len(o.pending) >= maxUnawaited {
+		// A full write of a large team is tens of thousands of messages:
+		// keep a bounded number of futures.
+		return o.flush(context.Background())
+	}
+	return nil
+}
+
+// maxUnawaited bounds the publishes held unacknowledged.
 const maxUnawaited = 16384
 
-// awaitAcks waits for every publish to be acknowledged. A failure stops
-// the office, whose restart reads every stream back.
-func awaitAcks(ctx context.Context, futures []jetstream.PubAckFuture) error {
-	for _, f := range futures {
+// flush waits for every pending publish to be acknowledged. A failure
+// stops the office, whose restart reads every stream back.
+func (o *Office) flush(ctx context.Context) error {
+	defer func() { o.pending = o.pending[:0] }()
+	for _, f := range o.pending {
 		select {
 		case <-f.Ok():
 		case err := <-f.Err():
@@ -386,57 +473,61 @@ func awaitAcks(ctx context.Context, futures []jetstream.PubAckFuture) error {
 	return nil
 }
 
-type sharedState struct {
-	sums map[string]sharedSum // kind NUL id → value
-	gen  uint64
-}
-
-type sharedSum struct {
-	sum   [32]byte
-	owner string
-}
-
-// delta is what one event changed in a team's shared entries.
-type delta struct {
-	changed, removed []entry
-	owned            map[string]int // owner → shared entries it does not get
-}
-
-// reconcile reads every cluster stream back, deletes the streams of
-// clusters that no longer exist, and writes what differs from the desired
-// state as of seq.
+// reconcile reads every stream back, deletes the streams of clusters that
+// no longer exist and of teams without clusters, and writes what differs
+// from the desired state as of seq.
 func (o *Office) reconcile(ctx context.Context, seq uint64) error {
-	live := map[string]bool{}
+	live, teams := map[string]bool{}, map[string]bool{}
 	for _, tm := range o.topo.Teams {
 		for id := range tm.Clusters {
 			live[id] = true
+			teams[tm.Slug] = true
 		}
 	}
-	names := o.js.StreamNames(ctx, jetstream.WithStreamListSubject("cl.>"))
-	var stale []string
-	for n := range names.Name() {
-		if id, ok := strings.CutPrefix(n, "CL_"); ok && !live[id] {
-			stale = append(stale, id)
+	var stale, staleTeams []string
+	for _, filter := range []string{"cl.>", "tm.>"} {
+		names := o.js.StreamNames(ctx, jetstream.WithStreamListSubject(filter))
+		for n := range names.Name() {
+			if id, ok := strings.CutPrefix(n, "CL_"); ok && !live[id] {
+				stale = append(stale, id)
+			}
+			if team, ok := strings.CutPrefix(n, "TM_"); ok && !teams[team] {
+				staleTeams = append(staleTeams, team)
+			}
 		}
-	}
-	if err := names.Err(); err != nil {
-		return fmt.Errorf("message office: list cluster streams: %w", err)
+		if err := names.Err(); err != nil {
+			return fmt.Errorf("message office: list desired-state streams: %w", err)
+		}
 	}
 	for _, id := range stale {
 		if err := o.dropCluster(ctx, id); err != nil {
 			return err
 		}
 	}
+	for _, team := range staleTeams {
+		if err := o.dropTeam(ctx, team); err != nil {
+			return err
+		}
+	}
 	for team, tm := range o.topo.Teams {
+		if !teams[team] {
+			continue
+		}
+		if err := o.ensureTeamStream(ctx, team); err != nil {
+			return err
+		}
+		if err := o.readBack(ctx, clusterstate.TeamStreamName(team)); err != nil {
+			return err
+		}
 		for id := range tm.Clusters {
 			if err := o.ensureStream(ctx, team, id); err != nil {
 				return err
 			}
-			if err := o.readBack(ctx, id); err != nil {
+			if err := o.readBack(ctx, clusterstate.StreamName(id)); err != nil {
 				return err
 			}
 		}
-		if err := o.syncTeam(ctx, team, seq); err != nil {
+		if err := o.syncTeam(ctx, tm, seq, nil, true, true); err != nil {
 			return err
 		}
 	}
@@ -452,22 +543,45 @@ func (o *Office) ensureStream(ctx context.Context, team, cluster string) error {
 	}
 	o.owner[cluster] = team
 	o.teams.Store(cluster, team)
-	if o.written[cluster] == nil {
-		o.written[cluster] = map[string][32]byte{}
+	if s := clusterstate.StreamName(cluster); o.written[s] == nil {
+		o.written[s] = map[string][32]byte{}
 	}
+	return nil
+}
+
+func (o *Office) ensureTeamStream(ctx context.Context, team string) error {
+	s := clusterstate.TeamStreamName(team)
+	if o.written[s] != nil {
+		return nil
+	}
+	if _, err := o.js.CreateOrUpdateStream(ctx, clusterstate.TeamStreamConfig(team, o.cfg.Replicas)); err != nil {
+		return fmt.Errorf("message office: stream of team %s: %w", team, err)
+	}
+	o.written[s] = map[string][32]byte{}
 	return nil
 }
 
 // dropCluster deletes a deleted cluster's stream: nothing may read it.
 func (o *Office) dropCluster(ctx context.Context, cluster string) error {
-	err := o.js.DeleteStream(ctx, clusterstate.StreamName(cluster))
+	s := clusterstate.StreamName(cluster)
+	err := o.js.DeleteStream(ctx, s)
 	if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
 		return fmt.Errorf("message office: delete stream of cluster %s: %w", cluster, err)
 	}
 	delete(o.owner, cluster)
-	delete(o.written, cluster)
-	delete(o.inSync, cluster)
+	delete(o.written, s)
 	o.teams.Delete(cluster)
+	return nil
+}
+
+// dropTeam deletes the stream of a team that has no clusters left.
+func (o *Office) dropTeam(ctx context.Context, team string) error {
+	err := o.js.DeleteStream(ctx, clusterstate.TeamStreamName(team))
+	if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+		return fmt.Errorf("message office: delete stream of team %s: %w", team, err)
+	}
+	delete(o.written, clusterstate.TeamStreamName(team))
+	delete(o.teamReady, team)
 	return nil
 }
 
@@ -480,141 +594,69 @@ func (o *Office) TeamOf(cluster string) (string, bool) {
 	return v.(string), true
 }
 
-// readBack loads what the cluster's stream holds (last value per subject).
-func (o *Office) readBack(ctx context.Context, cluster string) error {
-	got, last, err := readState(ctx, o.js, cluster)
+// readBack loads what a stream holds (last value per subject).
+func (o *Office) readBack(ctx context.Context, stream string) error {
+	got, last, err := readStream(ctx, o.js, stream)
 	if err != nil {
 		return fmt.Errorf("message office: %w", err)
 	}
 	o.statusMu.Lock()
-	o.lastWritten[cluster] = last
+	o.lastWritten[stream] = last
 	o.statusMu.Unlock()
-	w := map[string][32]byte{}
+	w := make(map[string][32]byte, len(got))
 	for subj, v := range got {
 		w[subj] = sha256.Sum256(v)
 	}
-	o.written[cluster] = w
-	delete(o.inSync, cluster)
+	o.written[stream] = w
 	return nil
 }
 
-// write publishes the subjects whose value differs from want, and
-// tombstones for the ones want no longer has.
-//
-// With d, the cluster holds the team's previous shared entries: only own
-// and d's changes are compared, d's removals tombstoned. The publishes'
-// futures are appended to futures; the caller awaits them.
-func (o *Office) write(cluster string, seq uint64, own, shared []entry, d *delta, futures []jetstream.PubAckFuture) ([]jetstream.PubAckFuture, error) {
-	lists := [][]entry{own, shared}
-	have := o.written[cluster]
-	send := func(subject string, data []byte, tomb bool) error {
-		m := nats.NewMsg(subject)
-		m.Data = data
-		m.Header.Set(clusterstate.HeaderEventsSeq, strconv.FormatUint(seq, 10))
-		// The same change replayed from the log has the same id: deduped.
-		m.Header.Set(nats.MsgIdHdr, subject+"@"+strconv.FormatUint(seq, 10))
-		if tomb {
-			m.Header.Set(clusterstate.HeaderDeleted, "true")
-		}
-		f, err := o.js.PublishMsgAsync(m, jetstream.WithExpectStream(clusterstate.StreamName(cluster)))
-		if err != nil {
-			return fmt.Errorf("message office: write %s: %w", subject, err)
-		}
-		futures = append(futures, f)
-		o.statusMu.Lock()
-		o.lastWritten[cluster] = max(o.lastWritten[cluster], seq)
-		o.statusMu.Unlock()
-		return nil
-	}
-	// Every wanted subject is in have now; when have holds no more than
-	// those, nothing needs a tombstone and no set of them is built.
-	wanted := 0
-	sendLists := lists
-	if d != nil {
-		sendLists = [][]entry{own, d.changed}
-		wanted = len(shared) - d.owned[cluster]
-		for _, e := range d.removed {
-			subj := clusterstate.Subject(cluster, e.kind, e.id)
-			if _, ok := have[subj]; ok && e.owner != cluster {
-				if err := send(subj, nil, true); err != nil {
-					return futures, err
-				}
-				delete(have, subj)
-			}
-		}
-	}
-	for i, list := range sendLists {
-		for _, e := range list {
-			if e.owner == cluster {
-				continue
-			}
-			if d == nil || i == 0 {
-				wanted++
-			}
-			subj := clusterstate.Subject(cluster, e.kind, e.id)
-			if old, ok := have[subj]; ok && old == e.sum {
-				continue
-			}
-			if err := send(subj, e.data, false); err != nil {
-				return futures, err
-			}
-			have[subj] = e.sum
-		}
-	}
-	if len(have) > wanted {
-		want := make(map[string]bool, wanted)
-		for _, list := range lists {
-			for _, e := range list {
-				if e.owner != cluster {
-					want[clusterstate.Subject(cluster, e.kind, e.id)] = true
-				}
-			}
-		}
-		for subj := range have {
-			if want[subj] {
-				continue
-			}
-			if err := send(subj, nil, true); err != nil {
-				return futures, err
-			}
-			delete(have, subj)
-		}
-	}
-	return futures, nil
-}
-
-// ReadState returns what a cluster's stream holds: the last value of every
-// subject that is not a tombstone. Agents build their desired state the
-// same way.
-func ReadState(ctx context.Context, js jetstream.JetStream, cluster string) (Desired, error) {
-	d, _, err := readState(ctx, js, cluster)
-	return d, err
-}
-
-// readState is ReadState that also returns the highest Weft-Events-Seq.
-func readState(ctx context.Context, js jetstream.JetStream, cluster string) (Desired, uint64, error) {
-	s, err := js.Stream(ctx, clusterstate.StreamName(cluster))
-	if err != nil {
-		return nil, 0, fmt.Errorf("read state of %s: %w", cluster, err)
-	}
+// ReadState returns a cluster's desired state as its agent reads it: the
+// last value of every subject of its stream and its team's that is not a
+// tombstone, by clusterstate.Key, without the cluster's own gateway.
+func ReadState(ctx context.Context, js jetstream.JetStream, team, cluster string) (Desired, error) {
 	out := Desired{}
+	for _, stream := range []string{clusterstate.StreamName(cluster), clusterstate.TeamStreamName(team)} {
+		got, _, err := readStream(ctx, js, stream)
+		if err != nil {
+			return nil, err
+		}
+		for subj, v := range got {
+			_, kind, id, err := clusterstate.ParseSubject(subj)
+			if err != nil || kind == clusterstate.KindPeer && id == cluster {
+				continue
+			}
+			out[clusterstate.Key(kind, id)] = v
+		}
+	}
+	return out, nil
+}
+
+// readStream returns the last value of every subject of a stream that is
+// not a tombstone, and the highest Weft-Events-Seq.
+func readStream(ctx context.Context, js jetstream.JetStream, stream string) (map[string][]byte, uint64, error) {
+	s, err := js.Stream(ctx, stream)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read %s: %w", stream, err)
+	}
+	out := map[string][]byte{}
 	var last uint64
 	if s.CachedInfo().State.Msgs == 0 {
 		return out, 0, nil
 	}
 	cons, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})
 	if err != nil {
-		return nil, 0, fmt.Errorf("read state of %s: %w", cluster, err)
+		return nil, 0, fmt.Errorf("read %s: %w", stream, err)
 	}
 	it, err := cons.Messages()
 	if err != nil {
-		return nil, 0, fmt.Errorf("read state of %s: %w", cluster, err)
+		return nil, 0, fmt.Errorf("read %s: %w", stream, err)
 	}
 	defer it.Stop()
 	for {
 		m, err := it.Next()
 		if err != nil {
-			return nil, 0, fmt.Errorf("read state of %s: %w", cluster, err)
+			return nil, 0, fmt.Errorf("read %s: %w", stream, err)
 		}
 		if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
 			out[m.Subject()] = bytes.Clone(m.Data())
@@ -624,7 +666,7 @@ func readState(ctx context.Context, js jetstream.JetStream, cluster string) (Des
 		}
 		md, err := m.Metadata()
 		if err != nil {
-			return nil, 0, fmt.Errorf("read state of %s: %w", cluster, err)
+			return nil, 0, fmt.Errorf("read %s: %w", stream, err)
 		}
 		if md.NumPending == 0 {
 			return out, last, nil

@@ -85,7 +85,7 @@ func (w *world) converge(t *testing.T, o *messageoffice.Office) {
 
 func (w *world) state(t *testing.T, cluster string) messageoffice.Desired {
 	t.Helper()
-	s, err := messageoffice.ReadState(w.ctx, w.js, cluster)
+	s, err := messageoffice.ReadState(w.ctx, w.js, "acme", cluster)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,29 +136,29 @@ func TestTeamEventsProduceExactlyTheExpectedClusterSubjectsAndValues(t *testing.
 
 	a := w.state(t, s.a)
 	want := []string{
-		"cl." + s.a + ".dns." + s.a, "cl." + s.a + ".dns." + s.app, "cl." + s.a + ".dns." + s.b, "cl." + s.a + ".dns." + s.laptop,
-		"cl." + s.a + ".peer." + s.b, "cl." + s.a + ".peer." + s.laptop,
-		"cl." + s.a + ".route." + s.app, "cl." + s.a + ".self",
+		"dns." + s.a, "dns." + s.app, "dns." + s.b, "dns." + s.laptop,
+		"peer." + s.b, "peer." + s.laptop,
+		"route." + s.app, "self",
 	}
 	sort.Strings(want)
 	if got := subjects(a); !slices.Equal(got, want) {
-		t.Fatalf("CL_A subjects:\n got %v\nwant %v", got, want)
+		t.Fatalf("A's entries:\n got %v\nwant %v", got, want)
 	}
 	// B hosts nothing and A's agent has not reported a key: B has no peer
 	// for A, no routes, and the team's names.
 	b := w.state(t, s.b)
 	wantB := []string{
-		"cl." + s.b + ".dns." + s.a, "cl." + s.b + ".dns." + s.app, "cl." + s.b + ".dns." + s.b, "cl." + s.b + ".dns." + s.laptop,
-		"cl." + s.b + ".peer." + s.laptop, "cl." + s.b + ".self",
+		"dns." + s.a, "dns." + s.app, "dns." + s.b, "dns." + s.laptop,
+		"peer." + s.laptop, "self",
 	}
 	sort.Strings(wantB)
 	if got := subjects(b); !slices.Equal(got, wantB) {
-		t.Fatalf("CL_B subjects:\n got %v\nwant %v", got, wantB)
+		t.Fatalf("B's entries:\n got %v\nwant %v", got, wantB)
 	}
 
 	var laptopIP string
 	var dev clusterstate.Record
-	if err := json.Unmarshal(a["cl."+s.a+".dns."+s.laptop], &dev); err != nil {
+	if err := json.Unmarshal(a["dns."+s.laptop], &dev); err != nil {
 		t.Fatal(err)
 	}
 	laptopIP = dev.IPs[0]
@@ -166,21 +166,21 @@ func TestTeamEventsProduceExactlyTheExpectedClusterSubjectsAndValues(t *testing.
 		t.Errorf("laptop's name %q", dev.Name)
 	}
 	var appRec clusterstate.Record
-	if err := json.Unmarshal(b["cl."+s.b+".dns."+s.app], &appRec); err != nil {
+	if err := json.Unmarshal(b["dns."+s.app], &appRec); err != nil {
 		t.Fatal(err)
 	}
 	if appRec.Name != "api.prod.acme.weft.internal" || len(appRec.Ports) != 1 || appRec.Ports[0] != (clusterstate.Port{Port: 80, Protocol: "tcp"}) {
 		t.Errorf("the app's name and SRV ports in cluster B: %+v", appRec)
 	}
 	var peer clusterstate.Peer
-	if err := json.Unmarshal(a["cl."+s.a+".peer."+s.b], &peer); err != nil {
+	if err := json.Unmarshal(a["peer."+s.b], &peer); err != nil {
 		t.Fatal(err)
 	}
 	if peer.PublicKey != keyB || peer.Endpoint != "198.51.100.2:51820" || len(peer.AllowedIPs) != 2 || peer.AllowedIPs[1] != "100.80.16.0/20" && peer.AllowedIPs[1] != "100.80.0.0/20" {
 		t.Errorf("A's peer for B: %+v", peer)
 	}
 	var r clusterstate.Route
-	if err := json.Unmarshal(a["cl."+s.a+".route."+s.app], &r); err != nil {
+	if err := json.Unmarshal(a["route."+s.app], &r); err != nil {
 		t.Fatal(err)
 	}
 	if r.Name != "api" || r.Env != "prod" || len(r.Backends) != 2 || r.Balance != "round_robin" || len(r.Ports) != 1 || r.Ports[0].Port != 80 || r.Health == nil {
@@ -193,12 +193,28 @@ func TestTeamEventsProduceExactlyTheExpectedClusterSubjectsAndValues(t *testing.
 		t.Errorf("access %+v", r.Access)
 	}
 
+	// Team-wide entries are stored once, in the team's stream; a
+	// cluster's stream holds only its own.
+	for stream, want := range map[string]uint64{
+		clusterstate.StreamName(s.a):        2, // self, the app's route
+		clusterstate.StreamName(s.b):        1, // self
+		clusterstate.TeamStreamName("acme"): 6, // peers B and laptop, names of A, B, the app and the laptop
+	} {
+		str, err := w.js.Stream(w.ctx, stream)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := str.CachedInfo().State.Msgs; got != want {
+			t.Errorf("%s holds %d messages, want %d", stream, got, want)
+		}
+	}
+
 	// Every message carries the EVENTS sequence that caused it.
 	m, err := w.js.Stream(w.ctx, clusterstate.StreamName(s.a))
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := m.GetLastMsgForSubject(w.ctx, "cl."+s.a+".route."+s.app)
+	raw, err := m.GetLastMsgForSubject(w.ctx, clusterstate.Subject("acme", s.a, clusterstate.KindRoute, s.app))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,22 +234,26 @@ func TestDeletingADeviceTombstonesItOnEveryClusterAndStoppingAnInterceptRestores
 	w.converge(t, o)
 	for _, c := range []string{s.a, s.b} {
 		st := w.state(t, c)
-		for _, subj := range []string{"cl." + c + ".peer." + s.laptop, "cl." + c + ".dns." + s.laptop} {
-			if _, ok := st[subj]; ok {
-				t.Errorf("%s still in the desired state", subj)
-			}
-			str, err := w.js.Stream(w.ctx, clusterstate.StreamName(c))
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := str.GetLastMsgForSubject(w.ctx, subj)
-			if err != nil || m.Header.Get(clusterstate.HeaderDeleted) != "true" || len(m.Data) != 0 {
-				t.Errorf("%s: last message is not a tombstone (%v)", subj, err)
+		for _, key := range []string{"peer." + s.laptop, "dns." + s.laptop} {
+			if _, ok := st[key]; ok {
+				t.Errorf("cluster %s: %s still in the desired state", c, key)
 			}
 		}
 	}
+	// Once, in the team's stream, for every cluster.
+	str, err := w.js.Stream(w.ctx, clusterstate.TeamStreamName("acme"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{clusterstate.KindPeer, clusterstate.KindDNS} {
+		subj := clusterstate.Subject("acme", "", kind, s.laptop)
+		m, err := str.GetLastMsgForSubject(w.ctx, subj)
+		if err != nil || m.Header.Get(clusterstate.HeaderDeleted) != "true" || len(m.Data) != 0 {
+			t.Errorf("%s: last message is not a tombstone (%v)", subj, err)
+		}
+	}
 	var r clusterstate.Route
-	if err := json.Unmarshal(w.state(t, s.a)["cl."+s.a+".route."+s.app], &r); err != nil {
+	if err := json.Unmarshal(w.state(t, s.a)["route."+s.app], &r); err != nil {
 		t.Fatal(err)
 	}
 	if len(r.Intercept) != 0 || len(r.Access) != 1 || len(r.Access[0].From) != 0 {
@@ -251,8 +271,8 @@ func TestReprojectingFromTheLogGivesIdenticalStreamsAndARestartWritesNothing(t *
 		t.Fatal(err)
 	}
 	before := map[string]messageoffice.Desired{s.a: w.state(t, s.a), s.b: w.state(t, s.b)}
-	lastSeq := func(c string) uint64 {
-		str, err := w.js.Stream(w.ctx, clusterstate.StreamName(c))
+	lastSeq := func(stream string) uint64 {
+		str, err := w.js.Stream(w.ctx, stream)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -262,17 +282,23 @@ func TestReprojectingFromTheLogGivesIdenticalStreamsAndARestartWritesNothing(t *
 		}
 		return info.State.LastSeq
 	}
-	seqA := lastSeq(s.a)
+	streams := []string{clusterstate.StreamName(s.a), clusterstate.StreamName(s.b), clusterstate.TeamStreamName("acme")}
+	seqs := map[string]uint64{}
+	for _, st := range streams {
+		seqs[st] = lastSeq(st)
+	}
 
 	// A restart reads the streams back and finds nothing to write.
 	w.converge(t, w.start(t))
-	if got := lastSeq(s.a); got != seqA {
-		t.Fatalf("restart wrote %d messages to CL_A", got-seqA)
+	for _, st := range streams {
+		if got := lastSeq(st); got != seqs[st] {
+			t.Fatalf("restart wrote %d messages to %s", got-seqs[st], st)
+		}
 	}
 
 	// Streams lost: re-projecting the log rebuilds them identically.
-	for _, c := range []string{s.a, s.b} {
-		if err := w.js.DeleteStream(w.ctx, clusterstate.StreamName(c)); err != nil {
+	for _, st := range streams {
+		if err := w.js.DeleteStream(w.ctx, st); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -286,12 +312,20 @@ func TestReprojectingFromTheLogGivesIdenticalStreamsAndARestartWritesNothing(t *
 
 	// A deleted cluster's stream goes.
 	must(w.inf.DeleteCluster(w.ctx, w.owner, icmd.ClusterInput{Team: "acme", ID: s.b}))
-	w.converge(t, w.start(t))
+	o2 := w.start(t)
+	w.converge(t, o2)
 	if _, err := w.js.Stream(w.ctx, clusterstate.StreamName(s.b)); err == nil {
 		t.Error("CL_B survives its cluster")
 	}
-	if _, ok := w.state(t, s.a)["cl."+s.a+".peer."+s.b]; ok {
+	if _, ok := w.state(t, s.a)["peer."+s.b]; ok {
 		t.Error("A still peers with the deleted B")
+	}
+
+	// With its last cluster gone, no agent reads the team's stream.
+	must(w.inf.DeleteCluster(w.ctx, w.owner, icmd.ClusterInput{Team: "acme", ID: s.a}))
+	w.converge(t, o2)
+	if _, err := w.js.Stream(w.ctx, clusterstate.TeamStreamName("acme")); err == nil {
+		t.Error("TM_acme survives the team's last cluster")
 	}
 }
 
@@ -357,8 +391,8 @@ func TestAfterARandomSequenceOfChangesTheLiveStreamsEqualAFromScratchRebuild(t *
 				t.Fatal(err)
 			}
 			live := map[string]messageoffice.Desired{s.a: w.state(t, s.a), s.b: w.state(t, s.b)}
-			for _, c := range []string{s.a, s.b} {
-				if err := w.js.DeleteStream(w.ctx, clusterstate.StreamName(c)); err != nil {
+			for _, st := range []string{clusterstate.StreamName(s.a), clusterstate.StreamName(s.b), clusterstate.TeamStreamName("acme")} {
+				if err := w.js.DeleteStream(w.ctx, st); err != nil {
 					t.Fatal(err)
 				}
 			}

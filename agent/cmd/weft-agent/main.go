@@ -46,12 +46,13 @@ var (
 )
 
 type options struct {
-	server, cluster, secret, stateDir, endpoint, natsURL string
-	iface                                                string
-	listenPort                                           int
-	proxy, netstack                                      bool
-	dnsListen                                            string
-	httpListen, natsCreds                                string
+	server, cluster, team, secret, stateDir, endpoint string
+	natsURL                                           string
+	iface                                             string
+	listenPort                                        int
+	proxy, netstack                                   bool
+	dnsListen                                         string
+	httpListen, natsCreds                             string
 }
 
 func main() {
@@ -79,6 +80,7 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.server, "server", "http://127.0.0.1:4000", "weft-server's HTTP address (for enrolment)")
 	f.StringVar(&o.cluster, "cluster", "", "the cluster's id")
+	f.StringVar(&o.team, "team", "", "the cluster's team (only with --nats-creds and no enrolment: enrolment tells the agent its team)")
 	f.StringVar(&o.secret, "enrolment-secret", os.Getenv("WEFT_ENROLMENT_SECRET"), "the one-time enrolment secret (first start only)")
 	f.StringVar(&o.stateDir, "state-dir", "", "where the agent keeps its credentials and state (default ./.weft/agent-<cluster>)")
 	f.StringVar(&o.endpoint, "endpoint", "", "host:port where other gateways reach this one")
@@ -101,6 +103,9 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	if o.netstack && o.iface != "" {
 		return errors.New("--netstack and --interface exclude each other: the gateway runs on one or the other")
 	}
+	if err := clusterstate.CheckToken("--cluster", o.cluster); err != nil {
+		return err
+	}
 	if o.stateDir == "" {
 		o.stateDir = filepath.Join(".weft", "agent-"+o.cluster)
 	}
@@ -109,8 +114,8 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	case errors.Is(err, os.ErrNotExist) && o.natsCreds != "" && o.natsURL != "" && o.secret == "":
 		// An external NATS in operator mode: the operator issued this
 		// cluster's user (the .creds file); there is nothing to enrol for.
-		creds = enrol.Credentials{Cluster: o.cluster, NATSURL: o.natsURL, Stream: clusterstate.StreamName(o.cluster),
-			InboxPrefix: clusterstate.InboxPrefix(o.cluster)}
+		creds = enrol.Credentials{Cluster: o.cluster, Team: o.team, NATSURL: o.natsURL, Stream: clusterstate.StreamName(o.cluster),
+			TeamStream: clusterstate.TeamStreamName(o.team), InboxPrefix: clusterstate.InboxPrefix(o.cluster)}
 		if err := os.MkdirAll(o.stateDir, 0o700); err != nil {
 			return fmt.Errorf("state directory: %w", err)
 		}
@@ -127,6 +132,18 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 		}
 		log.Info("enrolled", "cluster", o.cluster, "team", creds.Team)
 	case err != nil:
+		return err
+	}
+	if creds.Team == "" {
+		creds.Team = o.team
+	}
+	if o.team != "" && creds.Team != o.team {
+		return fmt.Errorf("--team %s, but the credentials are for team %s", o.team, creds.Team)
+	}
+	if creds.Team == "" {
+		return errors.New("the credentials name no team (they predate team streams): pass --team")
+	}
+	if err := clusterstate.CheckToken("team", creds.Team); err != nil {
 		return err
 	}
 	url := creds.NATSURL
@@ -159,7 +176,7 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 		return err
 	}
 	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: key.PublicKey().String(), Endpoint: o.endpoint})
-	cfg := converge.Config{Cluster: o.cluster, Peers: rec, Routes: rec, DNS: rec, Version: "dev", Logger: log}
+	cfg := converge.Config{Cluster: o.cluster, Team: creds.Team, Peers: rec, Routes: rec, DNS: rec, Version: "dev", Logger: log}
 	var stack *netstack.Stack
 	hintsFile := filepath.Join(o.stateDir, "endpoints.json")
 	switch {
@@ -340,12 +357,8 @@ func dumpState(ctx context.Context, a *converge.Agent, dir string, log *slog.Log
 			Routes  map[string]json.RawMessage `json:"routes"`
 			Records map[string]json.RawMessage `json:"records"`
 		}{Applied: seq, Peers: map[string]json.RawMessage{}, Routes: map[string]json.RawMessage{}, Records: map[string]json.RawMessage{}}
-		for subj, v := range a.State() {
-			_, kind, id, err := clusterstate.ParseSubject(subj)
-			if err != nil {
-				continue
-			}
-			switch kind {
+		for key, v := range a.State() {
+			switch kind, id := clusterstate.ParseKey(key); kind {
 			case clusterstate.KindSelf:
 				st.Self = v
 			case clusterstate.KindPeer:

@@ -405,7 +405,7 @@ func startAgent(ctx context.Context, s *weftServer, creds enrol.Credentials, sta
 		}
 		time.Sleep(time.Second)
 	}
-	cfg := converge.Config{Cluster: cluster}
+	cfg := converge.Config{Cluster: cluster, Team: creds.Team}
 	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: newKey(), Endpoint: "127.0.0.1:1"})
 	cfg.Peers, cfg.Routes, cfg.DNS = rec, rec, rec
 	if appliers == "netstack" {
