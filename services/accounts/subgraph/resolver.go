@@ -7,6 +7,7 @@
 package subgraph
 
 //go:generate go tool gqlgen --config gqlgen.yml
+//go:generate go run weft.dev/services/graph/cmd/sequential generated.go federation.go
 
 import (
 	"context"

@@ -13459,7 +13459,7 @@ func (ec *executionContext) marshalNAppEdge2ᚕweftᚗdevᚋservicesᚋconsole�
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -13617,7 +13617,7 @@ func (ec *executionContext) marshalNEnvironmentEdge2ᚕweftᚗdevᚋservicesᚋc
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -13746,7 +13746,7 @@ func (ec *executionContext) marshalNIntercept2ᚕweftᚗdevᚋservicesᚋconsole
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -13808,7 +13808,7 @@ func (ec *executionContext) marshalNInterceptEdge2ᚕweftᚗdevᚋservicesᚋcon
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -13908,7 +13908,7 @@ func (ec *executionContext) marshalNManagedServiceEdge2ᚕweftᚗdevᚋservices�
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -14002,7 +14002,7 @@ func (ec *executionContext) marshalNPolicyEdge2ᚕweftᚗdevᚋservicesᚋconsol
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -14064,7 +14064,7 @@ func (ec *executionContext) marshalNPort2ᚕweftᚗdevᚋservicesᚋconsoleᚋsu
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -14221,7 +14221,7 @@ func (ec *executionContext) marshalNSubject2ᚕweftᚗdevᚋservicesᚋconsole�
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -14395,7 +14395,7 @@ func (ec *executionContext) marshalN_Entity2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -14441,7 +14441,7 @@ func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgq
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -14516,7 +14516,7 @@ func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -14572,7 +14572,7 @@ func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -14620,7 +14620,7 @@ func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -15109,7 +15109,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -15156,7 +15156,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -15203,7 +15203,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
@@ -15257,7 +15257,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 		if isLen1 {
 			f(i)
 		} else {
-			go f(i)
+			f(i)
 		}
 
 	}
