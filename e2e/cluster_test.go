@@ -100,7 +100,7 @@ func TestOnAThreeNodeNATSClusterNoAcknowledgedChangeIsLostWhenANodeStops(t *test
 	// A second weft-server replica on the same cluster: its read models
 	// answer the same, its message office waits. The first dies (SIGKILL,
 	// no goodbye) in the middle of changes; the second takes over the
-	// cluster streams, and no change reaches a stream twice.
+	// desired-state streams, and no change reaches a stream twice.
 	cl := c.json("cluster", "create", "eu-1")
 	clusterID, _ := find(cl, "id").(string)
 	s2 := startReplica(t, s.Token, "--nats-url", urls, "--replicas", "3")
@@ -118,16 +118,19 @@ func TestOnAThreeNodeNATSClusterNoAcknowledgedChangeIsLostWhenANodeStops(t *test
 	for i := range 5 {
 		c2.ok("device", "create", fmt.Sprintf("after-kill-%d", i), "--public-key", newKey(t))
 	}
-	// The office makes the cluster's stream when it reads the cluster's
-	// creation: after the acknowledgement, not before.
+	// The office makes the cluster's and the team's streams when it reads
+	// the cluster's creation: after the acknowledgement, not before. The
+	// devices' peers are in the team's.
 	var stream jetstream.Stream
-	eventually(t, "the cluster's stream exists", func() (bool, string) {
-		var err error
-		stream, err = js.Stream(context.Background(), "CL_"+clusterID)
-		return err == nil, fmt.Sprint(err)
-	})
-	if csi, err := stream.Info(context.Background()); err != nil || csi.Config.Replicas != 3 {
-		t.Fatalf("CL_%s is not an R3 stream: %v %+v", clusterID, err, csi)
+	for _, name := range []string{"CL_" + clusterID, "TM_acme"} {
+		eventually(t, name+" exists", func() (bool, string) {
+			var err error
+			stream, err = js.Stream(context.Background(), name)
+			return err == nil, fmt.Sprint(err)
+		})
+		if csi, err := stream.Info(context.Background()); err != nil || csi.Config.Replicas != 3 {
+			t.Fatalf("%s is not an R3 stream: %v %+v", name, err, csi)
+		}
 	}
 	peersIn := func() (map[string]int, error) {
 		cons, err := stream.OrderedConsumer(context.Background(), jetstream.OrderedConsumerConfig{})
@@ -150,7 +153,7 @@ func TestOnAThreeNodeNATSClusterNoAcknowledgedChangeIsLostWhenANodeStops(t *test
 		}
 		return seen, batch.Error()
 	}
-	eventually(t, "the second replica's message office writes the cluster's stream", func() (bool, string) {
+	eventually(t, "the second replica's message office writes the team's stream", func() (bool, string) {
 		seen, err := peersIn()
 		return err == nil && seen["after-kill-4"] > 0, fmt.Sprint(err)
 	})

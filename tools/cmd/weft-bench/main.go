@@ -450,8 +450,9 @@ func waitApplied(ctx context.Context, ag *agent, seq uint64, peers int, within t
 	return nil
 }
 
-// rawFanout is the floor: per change, one JetStream publish to each of n
-// streams and n ordered consumers receiving theirs.
+// rawFanout is the floor: per change, one JetStream publish to a stream
+// that n ordered consumers read, each receiving it. That is the delivery a
+// device change needs since team-wide entries live in one stream per team.
 func rawFanout(n, changes int) ([]time.Duration, error) {
 	// weft's NATS admits weft's users only, so the floor runs on a NATS of
 	// its own (file storage, like weft's), on the same machine in the same
@@ -471,13 +472,12 @@ func rawFanout(n, changes int) ([]time.Duration, error) {
 		return nil, err
 	}
 	ctx := context.Background()
+	st, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "RAW", Subjects: []string{"raw.>"}, MaxMsgsPerSubject: 1, Storage: jetstream.FileStorage})
+	if err != nil {
+		return nil, err
+	}
 	got := make([]chan struct{}, n)
 	for i := range n {
-		name := fmt.Sprintf("RAW_%d", i)
-		st, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: name, Subjects: []string{"raw." + fmt.Sprint(i) + ".>"}, MaxMsgsPerSubject: 1, Storage: jetstream.FileStorage})
-		if err != nil {
-			return nil, err
-		}
 		cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
 		if err != nil {
 			return nil, err
@@ -494,10 +494,8 @@ func rawFanout(n, changes int) ([]time.Duration, error) {
 	out := make([]time.Duration, 0, changes)
 	for c := range changes {
 		start := time.Now()
-		for i := range n {
-			if _, err := js.Publish(ctx, fmt.Sprintf("raw.%d.peer.%d", i, c), body); err != nil {
-				return nil, err
-			}
+		if _, err := js.Publish(ctx, fmt.Sprintf("raw.peer.%d", c), body); err != nil {
+			return nil, err
 		}
 		for i := range n {
 			<-got[i]
