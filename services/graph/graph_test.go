@@ -3,9 +3,12 @@ package graph
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -76,5 +79,21 @@ func TestPaginateWalksEveryItemOnceAndRefusesForeignCursors(t *testing.T) {
 	big := MaxFirst + 1
 	if _, _, err := Paginate(items, &big, nil, func(c string, v int) int { return v }); fault.CodeOf(err) != fault.Invalid {
 		t.Errorf("first %d: err %v", big, err)
+	}
+}
+
+// TestCursorIsStable: cursors handed out before must still parse, so the
+// allocation-free encoding must give exactly base64(kind:i).
+func TestCursorIsStable(t *testing.T) {
+	for _, kind := range []string{"o", "s", strings.Repeat("k", 40)} {
+		for _, i := range []uint64{0, 1, 9, 10, 499, 1 << 40, math.MaxUint64} {
+			want := base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + strconv.FormatUint(i, 10)))
+			if got := Cursor(kind, i); got != want {
+				t.Errorf("Cursor(%q, %d) = %q, want %q", kind, i, got, want)
+			}
+			if n, err := ParseCursor(kind, Cursor(kind, i)); err != nil || n != i {
+				t.Errorf("ParseCursor(Cursor(%q, %d)) = %d, %v", kind, i, n, err)
+			}
+		}
 	}
 }

@@ -23,7 +23,17 @@ type PageInfo struct {
 // Cursor is the opaque cursor of the item at offset i of a sorted list, or
 // of the event at sequence i of the log (kind tells which).
 func Cursor(kind string, i uint64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + strconv.FormatUint(i, 10)))
+	// Built in stack buffers: every edge of every page gets a cursor,
+	// selected or not, so this is one allocation (the string) per edge.
+	var raw [32]byte
+	b := strconv.AppendUint(append(append(raw[:0], kind...), ':'), i, 10)
+	var enc [48]byte
+	n := base64.RawURLEncoding.EncodedLen(len(b))
+	if n > len(enc) {
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	base64.RawURLEncoding.Encode(enc[:n], b)
+	return string(enc[:n])
 }
 
 // ParseCursor reads a cursor made by Cursor with the same kind; anything
@@ -73,10 +83,13 @@ func Paginate[T, E any](items []T, first *int, after *string, edge func(cursor s
 	end := min(start+n, len(items))
 	edges := make([]E, 0, end-start)
 	var info PageInfo
+	var last string
 	for i := start; i < end; i++ {
-		c := Cursor("o", uint64(i))
-		edges = append(edges, edge(c, items[i]))
-		info.EndCursor = &c
+		last = Cursor("o", uint64(i))
+		edges = append(edges, edge(last, items[i]))
+	}
+	if end > start {
+		info.EndCursor = &last
 	}
 	info.HasNextPage = end < len(items)
 	return edges, info, nil

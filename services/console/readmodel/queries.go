@@ -1,9 +1,12 @@
 package readmodel
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"weft.dev/events/projection"
@@ -68,11 +71,12 @@ func (q *Queries) read(ctx context.Context, p auth.Principal, teamName string, m
 func (q *Queries) Envs(ctx context.Context, p auth.Principal, team string, minSeq uint64) ([]Env, error) {
 	out := []Env{}
 	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		out = make([]Env, 0, len(t.Envs))
 		for _, e := range t.Envs {
 			out = append(out, t.envView(e))
 		}
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	slices.SortFunc(out, func(a, b Env) int { return strings.Compare(a.Name, b.Name) })
 	return out, err
 }
 
@@ -98,15 +102,16 @@ func (q *Queries) Env(ctx context.Context, p auth.Principal, team, name string, 
 func (q *Queries) Apps(ctx context.Context, p auth.Principal, team, env string, minSeq uint64) ([]App, error) {
 	out := []App{}
 	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		// Sized once: grown by append, a team's views were copied about
+		// twice over on every list.
+		out = make([]App, 0, len(t.Apps))
 		for _, a := range t.Apps {
 			if env == "" || t.Envs[a.EnvID].Name == env {
 				out = append(out, t.appView(a))
 			}
 		}
 	})
-	sort.Slice(out, func(i, j int) bool {
-		return out[i].EnvName+"/"+out[i].Name < out[j].EnvName+"/"+out[j].Name
-	})
+	slices.SortFunc(out, func(a, b App) int { return compareEnvName(a.EnvName, a.Name, b.EnvName, b.Name) })
 	return out, err
 }
 
@@ -130,15 +135,14 @@ func (q *Queries) App(ctx context.Context, p auth.Principal, team, id string, mi
 func (q *Queries) Services(ctx context.Context, p auth.Principal, team, env string, minSeq uint64) ([]Service, error) {
 	out := []Service{}
 	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		out = make([]Service, 0, len(t.Services))
 		for _, s := range t.Services {
 			if env == "" || t.Envs[s.EnvID].Name == env {
 				out = append(out, t.serviceView(s))
 			}
 		}
 	})
-	sort.Slice(out, func(i, j int) bool {
-		return out[i].EnvName+"/"+out[i].Name < out[j].EnvName+"/"+out[j].Name
-	})
+	slices.SortFunc(out, func(a, b Service) int { return compareEnvName(a.EnvName, a.Name, b.EnvName, b.Name) })
 	return out, err
 }
 
@@ -251,4 +255,28 @@ func (q *Queries) EnvWorkloads(team, envID string) int {
 		}
 	}
 	return n
+}
+
+// compareEnvName orders "env/name" paths as the strings they spell, without
+// building them (which allocated for every comparison of a sort).
+func compareEnvName(envA, nameA, envB, nameB string) int {
+	if envA == envB {
+		return strings.Compare(nameA, nameB)
+	}
+	at := func(env, name string, i int) byte {
+		switch {
+		case i < len(env):
+			return env[i]
+		case i == len(env):
+			return '/'
+		}
+		return name[i-len(env)-1]
+	}
+	la, lb := len(envA)+1+len(nameA), len(envB)+1+len(nameB)
+	for i := range min(la, lb) {
+		if ca, cb := at(envA, nameA, i), at(envB, nameB, i); ca != cb {
+			return cmp.Compare(ca, cb)
+		}
+	}
+	return cmp.Compare(la, lb)
 }

@@ -59,7 +59,14 @@ func envFromDomain(e cd.Env) *model.Environment {
 }
 
 func appOut(a readmodel.App) *model.App {
-	out := &model.App{ID: a.ID, Name: a.Name, Cluster: model.Cluster{ID: a.ClusterID}, ServiceIP: a.ServiceIP, Spec: specOut(a.Spec),
+	out := appValue(a)
+	return &out
+}
+
+// appValue is appOut for a list's edges, which hold the app itself: no
+// app allocated on the heap only to be copied.
+func appValue(a readmodel.App) model.App {
+	out := model.App{ID: a.ID, Name: a.Name, Cluster: model.Cluster{ID: a.ClusterID}, ServiceIP: a.ServiceIP, Spec: specOut(a.Spec),
 		ActiveIntercepts: make([]model.Intercept, 0, len(a.Intercepts)), CreatedBy: graph.Str(a.CreatedBy),
 		CreatedAt: timeOut(a.CreatedAt), UpdatedAt: timeOut(a.UpdatedAt), EnvID: a.EnvID}
 	for _, i := range a.Intercepts {

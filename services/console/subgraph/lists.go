@@ -49,7 +49,7 @@ func (r *Resolver) apps(ctx context.Context, team, env, clusterID string, first 
 		as = slices.DeleteFunc(as, func(a readmodel.App) bool { return a.ClusterID != clusterID })
 	}
 	edges, info, err := graph.Paginate(as, first, after, func(c string, a readmodel.App) model.AppEdge {
-		return model.AppEdge{Cursor: c, Node: *appOut(a)}
+		return model.AppEdge{Cursor: c, Node: appValue(a)}
 	})
 	if err != nil {
 		return nil, err
