@@ -3,10 +3,12 @@ package gateway
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -16,12 +18,17 @@ import (
 // subgraph sees exactly what it would over HTTP, without a second socket
 // round trip and the encoding and syscalls that come with it. The answer
 // is buffered whole: subgraph queries and mutations answer with one JSON
-// document (subscriptions never come here; they dial the websocket).
-func serveInProcess(h http.Handler, req *http.Request, timeout time.Duration) (resp *http.Response, err error) {
+// document (subscriptions never come here; they dial the websocket). The
+// buffer comes from bufs and goes back there when the engine closes the
+// answer's body (it copies the body out first).
+func serveInProcess(h http.Handler, req *http.Request, timeout time.Duration, bufs *sync.Pool) (resp *http.Response, err error) {
 	growStack(0)
 	ctx, cancel := context.WithTimeout(req.Context(), timeout)
 	defer cancel()
-	in := req.Clone(ctx)
+	// A shallow copy: the engine made req for this one call and drops it
+	// after, so the handler may share its header and URL (a deep Clone
+	// copied both for every fetch).
+	in := req.WithContext(ctx)
 	in.RequestURI = req.URL.RequestURI()
 	in.Host = req.URL.Host
 	in.RemoteAddr = "in-process"
@@ -33,7 +40,12 @@ func serveInProcess(h http.Handler, req *http.Request, timeout time.Duration) (r
 			_ = in.Body.Close()
 		}
 	}()
-	w := &bufferedResponse{header: http.Header{}}
+	buf, _ := bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	buf.Reset()
+	w := &bufferedResponse{header: http.Header{}, body: buf}
 	// A panicking handler would take the gateway down with it; net/http
 	// would have dropped the connection, so the engine gets an error.
 	defer func() {
@@ -49,7 +61,7 @@ func serveInProcess(h http.Handler, req *http.Request, timeout time.Duration) (r
 		w.status = http.StatusOK
 	}
 	if w.header.Get("Content-Length") == "" {
-		w.header.Set("Content-Length", strconv.Itoa(w.body.Len()))
+		w.header.Set("Content-Length", strconv.Itoa(buf.Len()))
 	}
 	return &http.Response{
 		Status:        strconv.Itoa(w.status) + " " + http.StatusText(w.status),
@@ -58,17 +70,49 @@ func serveInProcess(h http.Handler, req *http.Request, timeout time.Duration) (r
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        w.header,
-		Body:          io.NopCloser(&w.body),
-		ContentLength: int64(w.body.Len()),
+		Body:          &bufferedBody{buf: buf, bufs: bufs},
+		ContentLength: int64(buf.Len()),
 		Request:       req,
 	}, nil
+}
+
+// maxPooledBody bounds the answer buffers kept for reuse, so that one
+// huge answer does not stay pinned in the pool.
+const maxPooledBody = 1 << 20
+
+// bufferedBody is an in-process answer's body. Its last Read returns
+// io.EOF with the last bytes, so that bytes.Buffer.ReadFrom (how the
+// engine reads a subgraph's answer) stops there instead of growing its
+// buffer once more only to learn of the end; Close hands the buffer back.
+type bufferedBody struct {
+	buf  *bytes.Buffer
+	bufs *sync.Pool
+}
+
+func (b *bufferedBody) Read(p []byte) (int, error) {
+	if b.buf == nil {
+		return 0, errors.New("read of a closed subgraph answer")
+	}
+	n, _ := b.buf.Read(p)
+	if b.buf.Len() == 0 {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+func (b *bufferedBody) Close() error {
+	if b.buf != nil && b.buf.Cap() <= maxPooledBody {
+		b.bufs.Put(b.buf)
+	}
+	b.buf = nil
+	return nil
 }
 
 // bufferedResponse is the http.ResponseWriter of an in-process call.
 type bufferedResponse struct {
 	header http.Header
 	status int
-	body   bytes.Buffer
+	body   *bytes.Buffer
 }
 
 func (w *bufferedResponse) Header() http.Header { return w.header }

@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"encoding/json"
 	"net/http"
+	"sync"
 	"testing"
 
 	"weft.dev/gateway"
@@ -98,4 +99,32 @@ func jsonEqual(t *testing.T, a, b json.RawMessage) bool {
 	ja, _ := json.Marshal(x)
 	jb, _ := json.Marshal(y)
 	return string(ja) == string(jb)
+}
+
+// In-process answers are buffered in reused buffers: answers of different
+// sizes, many at once, each arrive whole and unmixed.
+func TestInProcessAnswersStayApartUnderConcurrency(t *testing.T) {
+	remote := start(t)
+	queries := []string{crossQuery, `{ team(slug: "acme") { displayName } }`}
+	want := make([]json.RawMessage, len(queries))
+	for i, q := range queries {
+		want[i] = remote.query(alice, q, nil).Data
+	}
+	h := start(t, inProcess)
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range 20 {
+				i := (w + n) % len(queries)
+				got := h.query(alice, queries[i], nil)
+				if len(got.Errors) > 0 || !jsonEqual(t, got.Data, want[i]) {
+					t.Errorf("query %d answered %s (errors %+v), want %s", i, got.Data, got.Errors, want[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

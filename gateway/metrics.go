@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -69,10 +70,12 @@ type subgraphTransport struct {
 	local   map[string]http.Handler // host+path -> handler of a subgraph hosted in this process
 	timeout time.Duration           // bounds an in-process call as ResponseHeaderTimeout bounds a remote one
 	metrics *metrics
+	bufs    sync.Pool // *bytes.Buffer: in-process answers, reused once the engine has read them
 }
 
 func (t *subgraphTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	name := t.names[req.URL.Host+req.URL.Path]
+	at := req.URL.Host + req.URL.Path
+	name := t.names[at]
 	if name == "" {
 		name = "unknown"
 	}
@@ -85,8 +88,8 @@ func (t *subgraphTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		resp *http.Response
 		err  error
 	)
-	if h := t.local[req.URL.Host+req.URL.Path]; h != nil && kind == "http" {
-		resp, err = serveInProcess(h, req, t.timeout)
+	if h := t.local[at]; h != nil && kind == "http" {
+		resp, err = serveInProcess(h, req, t.timeout, &t.bufs)
 	} else {
 		resp, err = t.next.RoundTrip(req)
 	}

@@ -144,67 +144,110 @@ func (c *opCache) put(key string, p *preparedOp) {
 // exported struct fields, slices and arrays, which is all an ast.Document
 // holds apart from the schema-only node index (a map, empty in operations,
 // left shared). Reflection rather than a field list, so a field added in a
-// later graphql-go-tools is copied too; which types hold slices is
-// worked out once per type.
+// later graphql-go-tools is copied too; what to copy in a type is worked
+// out once per type into a plan, so a copy visits only the fields and
+// elements that hold slices.
 type cloner struct {
-	holds sync.Map // reflect.Type -> bool: a value of the type holds a slice
+	plans sync.Map // reflect.Type -> *clonePlan
+}
+
+// clonePlan is what cloneDeep does with a value of one type; nil means the
+// value holds no slice and is copied as it is.
+type clonePlan struct {
+	kind   reflect.Kind
+	elem   *clonePlan // slice and array elements
+	fields []fieldPlan
+}
+
+type fieldPlan struct {
+	index int
+	plan  *clonePlan
 }
 
 // cloneDeep copies the slices reachable from v, an addressable value.
 func (c *cloner) cloneDeep(v reflect.Value) {
-	switch v.Kind() {
+	if p := c.plan(v.Type()); p != nil {
+		p.clone(v)
+	}
+}
+
+func (p *clonePlan) clone(v reflect.Value) {
+	switch p.kind {
 	case reflect.Slice:
 		if v.Len() == 0 {
 			// Empty but maybe with spare capacity an append would
 			// write into: drop it.
 			if !v.IsNil() {
-				v.Set(reflect.Zero(v.Type()))
+				v.SetZero()
 			}
 			return
 		}
 		n := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
 		reflect.Copy(n, v)
-		if c.holdsSlices(v.Type().Elem()) {
+		if p.elem != nil {
 			for i := range n.Len() {
-				c.cloneDeep(n.Index(i))
+				p.elem.clone(n.Index(i))
 			}
 		}
 		v.Set(n)
 	case reflect.Array:
-		if c.holdsSlices(v.Type().Elem()) {
-			for i := range v.Len() {
-				c.cloneDeep(v.Index(i))
-			}
+		for i := range v.Len() {
+			p.elem.clone(v.Index(i))
 		}
 	case reflect.Struct:
-		for i := range v.NumField() {
-			if f := v.Field(i); f.CanSet() && c.holdsSlices(f.Type()) {
-				c.cloneDeep(f)
-			}
+		for _, f := range p.fields {
+			f.plan.clone(v.Field(f.index))
 		}
 	}
 }
 
-// holdsSlices says whether a value of type t contains a slice cloneDeep
-// must copy.
-func (c *cloner) holdsSlices(t reflect.Type) bool {
-	if h, ok := c.holds.Load(t); ok {
-		return h.(bool)
+// plan returns the plan for t, nil when a value of t holds no slice.
+func (c *cloner) plan(t reflect.Type) *clonePlan {
+	if p, ok := c.plans.Load(t); ok {
+		return p.(*clonePlan)
 	}
-	h := false
+	p := buildPlan(t, map[reflect.Type]*clonePlan{})
+	c.plans.Store(t, p)
+	return p
+}
+
+// buildPlan works out t's plan; seen holds the plans being built, so a
+// type that contains itself (through a slice) refers to its own plan.
+func buildPlan(t reflect.Type, seen map[reflect.Type]*clonePlan) *clonePlan {
+	if p, ok := seen[t]; ok {
+		return p
+	}
 	switch t.Kind() {
 	case reflect.Slice:
-		h = true
+		p := &clonePlan{kind: reflect.Slice}
+		seen[t] = p
+		p.elem = buildPlan(t.Elem(), seen)
+		return p
 	case reflect.Array:
-		h = c.holdsSlices(t.Elem())
+		p := &clonePlan{kind: reflect.Array}
+		seen[t] = p
+		if p.elem = buildPlan(t.Elem(), seen); p.elem == nil {
+			seen[t] = nil
+			return nil
+		}
+		return p
 	case reflect.Struct:
+		p := &clonePlan{kind: reflect.Struct}
+		seen[t] = p
 		for i := range t.NumField() {
-			if f := t.Field(i); f.IsExported() && c.holdsSlices(f.Type) {
-				h = true
-				break
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			if fp := buildPlan(f.Type, seen); fp != nil {
+				p.fields = append(p.fields, fieldPlan{index: i, plan: fp})
 			}
 		}
+		if len(p.fields) == 0 {
+			seen[t] = nil
+			return nil
+		}
+		return p
 	}
-	c.holds.Store(t, h)
-	return h
+	return nil
 }
