@@ -10,7 +10,36 @@ import (
 )
 
 // Enums are the domain's lower-case names in upper case.
-func upper[T ~string, U ~string](v T) U { return U(strings.ToUpper(string(v))) }
+// upper is the schema's enum value (one of all) for the domain's
+// lower-case v: the constant itself when v is a known value spelt in
+// ASCII, so converting allocates nothing (every app's spec has at least
+// three enums); strings.ToUpper otherwise.
+func upper[U ~string, T ~string](all []U, v T) U {
+	for _, u := range all {
+		if asciiUpperIs(string(v), string(u)) {
+			return u
+		}
+	}
+	return U(strings.ToUpper(string(v)))
+}
+
+// asciiUpperIs reports whether upper-casing the ASCII letters of v gives u
+// (which is upper-case ASCII).
+func asciiUpperIs(v, u string) bool {
+	if len(v) != len(u) {
+		return false
+	}
+	for i := range len(v) {
+		c := v[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c != u[i] {
+			return false
+		}
+	}
+	return true
+}
 
 func lower[T ~string, U ~string](v *T) U {
 	if v == nil {
@@ -20,8 +49,8 @@ func lower[T ~string, U ~string](v *T) U {
 }
 
 func specOut(s cd.Spec) model.Spec {
-	out := model.Spec{Ports: make([]model.Port, 0, len(s.Ports)), Backends: append([]string{}, s.Backends...), Lb: upper[cd.LBMode, model.LBMode](s.LB),
-		Health: model.HealthCheck{Type: upper[string, model.HealthCheckType](s.Health.Type), Path: graph.Str(s.Health.Path),
+	out := model.Spec{Ports: make([]model.Port, 0, len(s.Ports)), Backends: append([]string{}, s.Backends...), Lb: upper(model.AllLBMode, s.LB),
+		Health: model.HealthCheck{Type: upper(model.AllHealthCheckType, s.Health.Type), Path: graph.Str(s.Health.Path),
 			IntervalSeconds: s.Health.IntervalSeconds, TimeoutSeconds: s.Health.TimeoutSeconds,
 			HealthyThreshold: s.Health.HealthyThreshold, UnhealthyThreshold: s.Health.UnhealthyThreshold}}
 	for _, p := range s.Ports {
@@ -31,7 +60,7 @@ func specOut(s cd.Spec) model.Spec {
 }
 
 func portOut(p cd.Port) model.Port {
-	return model.Port{Port: p.Port, Protocol: upper[cd.Protocol, model.Protocol](p.Protocol)}
+	return model.Port{Port: p.Port, Protocol: upper(model.AllProtocol, p.Protocol)}
 }
 
 // specIn is the command's spec; defaults and checks are the domain's
@@ -81,13 +110,13 @@ func appFromDomain(a cd.App) *model.App {
 }
 
 func serviceOut(s readmodel.Service) *model.ManagedService {
-	return &model.ManagedService{ID: s.ID, Name: s.Name, Kind: upper[cd.ServiceKind, model.ServiceKind](s.Kind), Cluster: model.Cluster{ID: s.ClusterID},
+	return &model.ManagedService{ID: s.ID, Name: s.Name, Kind: upper(model.AllServiceKind, s.Kind), Cluster: model.Cluster{ID: s.ClusterID},
 		ServiceIP: s.ServiceIP, Spec: specOut(s.Spec), CreatedBy: graph.Str(s.CreatedBy), CreatedAt: timeOut(s.CreatedAt),
 		UpdatedAt: timeOut(s.UpdatedAt), EnvID: s.EnvID}
 }
 
 func serviceFromDomain(s cd.Service) *model.ManagedService {
-	return &model.ManagedService{ID: s.ID, Name: s.Name, Kind: upper[cd.ServiceKind, model.ServiceKind](s.Kind), Cluster: model.Cluster{ID: s.ClusterID},
+	return &model.ManagedService{ID: s.ID, Name: s.Name, Kind: upper(model.AllServiceKind, s.Kind), Cluster: model.Cluster{ID: s.ClusterID},
 		ServiceIP: s.ServiceIP, Spec: specOut(s.Spec), EnvID: s.EnvID}
 }
 
@@ -106,11 +135,11 @@ func ruleOut(r cd.Rule) model.Rule {
 	subs := func(ss []cd.Subject) []model.Subject {
 		out := make([]model.Subject, 0, len(ss))
 		for _, s := range ss {
-			out = append(out, model.Subject{Kind: upper[cd.SubjectKind, model.SubjectKind](s.Kind), ID: graph.Str(s.ID)})
+			out = append(out, model.Subject{Kind: upper(model.AllSubjectKind, s.Kind), ID: graph.Str(s.ID)})
 		}
 		return out
 	}
-	return model.Rule{Action: upper[cd.Action, model.PolicyAction](r.Action), Priority: r.Priority, Sources: subs(r.Sources),
+	return model.Rule{Action: upper(model.AllPolicyAction, r.Action), Priority: r.Priority, Sources: subs(r.Sources),
 		Targets: subs(r.Targets), Description: graph.Str(r.Description)}
 }
 
