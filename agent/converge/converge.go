@@ -166,17 +166,24 @@ func (a *Agent) Run(ctx context.Context, nc *nats.Conn) error {
 func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	own, err := a.open(sctx, js, clusterstate.StreamName(a.cfg.Cluster))
+	own, err := a.open(sctx, js, clusterstate.StreamName(a.cfg.Cluster), 0)
 	if err != nil {
 		return err
 	}
-	shared, err := a.open(sctx, js, clusterstate.TeamStreamName(a.cfg.Team))
-	if err != nil {
-		return err
-	}
-
-	// The full state: the last value of every subject.
+	// The full state: the last value of every subject. A large team's
+	// stream starts from its snapshot, then what came after it.
 	desired := map[string][]byte{}
+	snapSeq, snapEvents, err := a.readSnapshot(ctx, js, desired)
+	if err != nil {
+		a.log.Debug("no usable team snapshot; reading the team's stream", "err", err)
+		clear(desired)
+		snapSeq, snapEvents = 0, 0
+	}
+	shared, err := a.open(sctx, js, clusterstate.TeamStreamName(a.cfg.Team), snapSeq)
+	if err != nil {
+		return err
+	}
+	shared.seq = snapEvents
 	if err := own.readAll(desired, a.cfg.Cluster); err != nil {
 		return err
 	}
@@ -247,12 +254,18 @@ type streamMsg struct {
 	err  error
 }
 
-func (a *Agent) open(ctx context.Context, js jetstream.JetStream, name string) (*stream, error) {
+// open starts reading a stream: the last value of every subject, or with
+// after > 0 every message after that sequence.
+func (a *Agent) open(ctx context.Context, js jetstream.JetStream, name string, after uint64) (*stream, error) {
 	s, err := js.Stream(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("open stream %s: %w", name, err)
 	}
-	cons, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy}
+	if after > 0 {
+		cfg = jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: after + 1}
+	}
+	cons, err := s.OrderedConsumer(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("consume stream %s: %w", name, err)
 	}
@@ -264,10 +277,54 @@ func (a *Agent) open(ctx context.Context, js jetstream.JetStream, name string) (
 		<-ctx.Done()
 		it.Stop()
 	}()
-	return &stream{name: name, team: name == clusterstate.TeamStreamName(a.cfg.Team), it: it, msgs: s.CachedInfo().State.Msgs}, nil
+	msgs := s.CachedInfo().State.Msgs
+	if after > 0 && s.CachedInfo().State.LastSeq <= after {
+		msgs = 0 // nothing after the snapshot yet
+	}
+	return &stream{name: name, team: name == clusterstate.TeamStreamName(a.cfg.Team), it: it, msgs: msgs}, nil
 }
 
-// readAll adds the last value of every subject to desired, by key.
+// readSnapshot adds the team snapshot's entries to desired and returns
+// the team stream sequence it holds everything up to, and the highest
+// events sequence in it. An error (no snapshot, a chunk of another
+// snapshot) means: read the stream instead.
+func (a *Agent) readSnapshot(ctx context.Context, js jetstream.JetStream, desired map[string][]byte) (seq, events uint64, err error) {
+	s, err := js.Stream(ctx, clusterstate.SnapshotStreamName(a.cfg.Team))
+	if err != nil {
+		return 0, 0, err
+	}
+	var chunks int
+	for i := 0; i == 0 || i < chunks; i++ {
+		m, err := s.GetLastMsgForSubject(ctx, clusterstate.SnapshotSubject(a.cfg.Team, i))
+		if err != nil {
+			return 0, 0, fmt.Errorf("snapshot chunk %d: %w", i, err)
+		}
+		at, _ := strconv.ParseUint(m.Header.Get(clusterstate.HeaderSnapshotSeq), 10, 64)
+		if i == 0 {
+			seq = at
+			chunks, _ = strconv.Atoi(m.Header.Get(clusterstate.HeaderSnapshotChunks))
+			if seq == 0 || chunks < 1 {
+				return 0, 0, errors.New("snapshot chunk 0 without a sequence or count")
+			}
+		} else if at != seq {
+			return 0, 0, fmt.Errorf("snapshot chunk %d is of another snapshot (%d, not %d)", i, at, seq)
+		}
+		if err := clusterstate.DecodeSnapshot(m.Data, func(e clusterstate.SnapshotEntry) error {
+			_, kind, id, err := clusterstate.ParseSubject(e.Subject)
+			if err == nil && !(kind == clusterstate.KindPeer && id == a.cfg.Cluster) {
+				desired[clusterstate.Key(kind, id)] = e.Value
+			}
+			events = max(events, e.EventsSeq)
+			return nil
+		}); err != nil {
+			return 0, 0, err
+		}
+	}
+	return seq, events, nil
+}
+
+// readAll adds the last value of every subject to desired, by key, and
+// removes what a tombstone deletes.
 func (s *stream) readAll(desired map[string][]byte, cluster string) error {
 	if s.msgs == 0 {
 		return nil
@@ -279,7 +336,10 @@ func (s *stream) readAll(desired map[string][]byte, cluster string) error {
 		}
 		_, kind, id, err := clusterstate.ParseSubject(m.Subject())
 		if err == nil && !(kind == clusterstate.KindPeer && id == cluster) {
-			if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
+			// After a snapshot a tombstone removes what the snapshot held.
+			if m.Headers().Get(clusterstate.HeaderDeleted) == "true" {
+				delete(desired, clusterstate.Key(kind, id))
+			} else {
 				desired[clusterstate.Key(kind, id)] = bytes.Clone(m.Data())
 			}
 		}

@@ -40,7 +40,7 @@ func newCluster(t *testing.T) *cluster {
 	}
 	t.Cleanup(nc.Close)
 	js, _ := jetstream.New(nc)
-	for _, cfg := range []jetstream.StreamConfig{clusterstate.StreamConfig("a", 1), clusterstate.TeamStreamConfig("acme", 1)} {
+	for _, cfg := range []jetstream.StreamConfig{clusterstate.StreamConfig("a", 1), clusterstate.TeamStreamConfig("acme", 1), clusterstate.SnapshotStreamConfig("acme", 1)} {
 		if _, err := js.CreateStream(ctx, cfg); err != nil {
 			t.Fatal(err)
 		}
@@ -234,5 +234,84 @@ func TestAgentMergesItsClusterAndTeamStreamsAndSkipsItsOwnGateway(t *testing.T) 
 	}
 	if st := agent.Status(); st.ClusterApplied != 4 || st.TeamApplied != 5 || st.Applied != 5 {
 		t.Fatalf("status: %+v", st)
+	}
+}
+
+// snapshot writes the team's snapshot as the office does: entries in
+// chunks of two, each chunk naming seq and the count; chunk 0 says seq0.
+func (c *cluster) snapshot(seq0, seq uint64, entries ...clusterstate.SnapshotEntry) {
+	c.t.Helper()
+	var chunks [][]byte
+	for i := 0; i < len(entries); i += 2 {
+		chunks = append(chunks, clusterstate.EncodeSnapshot(entries[i:min(i+2, len(entries))], 1<<20)...)
+	}
+	for i := len(chunks) - 1; i >= 0; i-- {
+		m := nats.NewMsg(clusterstate.SnapshotSubject("acme", i))
+		m.Data = chunks[i]
+		at := seq
+		if i == 0 {
+			at = seq0
+		}
+		m.Header.Set(clusterstate.HeaderSnapshotSeq, strconv.FormatUint(at, 10))
+		m.Header.Set(clusterstate.HeaderSnapshotChunks, strconv.Itoa(len(chunks)))
+		if _, err := c.js.PublishMsg(c.ctx, m); err != nil {
+			c.t.Fatal(err)
+		}
+	}
+}
+
+func snapEntry(kind, id string, v any, seq uint64) clusterstate.SnapshotEntry {
+	b, _ := json.Marshal(v)
+	return clusterstate.SnapshotEntry{Subject: clusterstate.Subject("acme", "a", kind, id), EventsSeq: seq, Value: b}
+}
+
+func TestAgentColdStartsFromTheTeamSnapshotAndWhatTheStreamGotAfterIt(t *testing.T) {
+	c := newCluster(t)
+	c.put(clusterstate.KindSelf, "", clusterstate.Self{ClusterID: "a", Address: "100.64.0.1/32"}, 1)
+	c.put(clusterstate.KindPeer, "p1", peer("p1", "k1"), 2)
+	c.put(clusterstate.KindPeer, "p2", peer("p2", "k2"), 3)
+	// The snapshot holds the team stream up to its sequence 2, and one
+	// entry the stream does not have: only a snapshot read can give it.
+	c.snapshot(2, 2,
+		snapEntry(clusterstate.KindPeer, "p1", peer("p1", "k1"), 2),
+		snapEntry(clusterstate.KindPeer, "p2", peer("p2", "k2"), 3),
+		snapEntry(clusterstate.KindPeer, "snap-only", peer("snap-only", "ks"), 3),
+		snapEntry(clusterstate.KindPeer, "a", clusterstate.Peer{ID: "a", Kind: "gateway", PublicKey: "ka"}, 3))
+	// After it: p2 deleted, p3 added.
+	c.put(clusterstate.KindPeer, "p2", nil, 4)
+	c.put(clusterstate.KindPeer, "p3", peer("p3", "k3"), 5)
+
+	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: "ka"})
+	agent, stop := c.run(rec)
+	if err := agent.WaitFor(c.ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.PeerIDs(); !slices.Equal(got, []string{"p1", "p3", "snap-only"}) {
+		t.Fatalf("peers from the snapshot and after it: %v, want p1 p3 snap-only", got)
+	}
+	// And it follows the stream from there.
+	c.put(clusterstate.KindPeer, "p4", peer("p4", "k4"), 6)
+	if err := agent.WaitFor(c.ctx, 6); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.PeerIDs(); !slices.Equal(got, []string{"p1", "p3", "p4", "snap-only"}) {
+		t.Fatalf("peers after a change: %v", got)
+	}
+	stop()
+
+	// A snapshot whose chunks are not all of one snapshot (overwritten
+	// while read) is not used: the agent reads the stream instead.
+	c.snapshot(6, 99,
+		snapEntry(clusterstate.KindPeer, "p1", peer("p1", "k1"), 2),
+		snapEntry(clusterstate.KindPeer, "p3", peer("p3", "k3"), 5),
+		snapEntry(clusterstate.KindPeer, "torn", peer("torn", "kt"), 6))
+	rec2 := converge.NewRecorder(clusterstate.Gateway{PublicKey: "ka"})
+	agent, stop = c.run(rec2)
+	defer stop()
+	if err := agent.WaitFor(c.ctx, 6); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec2.PeerIDs(); !slices.Equal(got, []string{"p1", "p3", "p4"}) {
+		t.Fatalf("peers with a torn snapshot: %v, want the stream's p1 p3 p4", got)
 	}
 }

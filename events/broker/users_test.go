@@ -162,6 +162,9 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 	if _, err := nc.Request("$JS.API.DIRECT.GET.TM_other.tm.other.peer.d-other", nil, 2*time.Second); err == nil {
 		t.Error("agent of a direct-got from TM_other")
 	}
+	if _, err := nc.Request("$JS.API.DIRECT.GET.TS_other.ts.other.0", nil, 2*time.Second); err == nil {
+		t.Error("agent of a direct-got TS_other's snapshot")
+	}
 	c3, cancel3 := short()
 	defer cancel3()
 	if _, err := ajs.OrderedConsumer(c3, events.StreamName, jetstream.OrderedConsumerConfig{}); err == nil {

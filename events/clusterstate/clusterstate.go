@@ -25,11 +25,21 @@
 // how far it has converged. An agent reads both streams with
 // DeliverLastPerSubject to get the whole desired state, then follows them.
 //
+// A large team's stream is also kept as a snapshot, TS_<team>: the team
+// stream's entries as of one of its sequences, in chunks (ts.<team>.<i>).
+// An agent's cold start reads the snapshot and then the team stream after
+// that sequence: a few large messages instead of one per entry (500 agents
+// reading 21,000 entries each one message at a time took raw JetStream
+// alone 36 s here).
+//
 // Agents report on status.<cluster>.<kind> (see Status, Gateway).
 package clusterstate
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -123,6 +133,90 @@ func StreamConfig(cluster string, replicas int) jetstream.StreamConfig {
 // TeamStreamConfig is the configuration of the team's stream.
 func TeamStreamConfig(team string, replicas int) jetstream.StreamConfig {
 	return lastValueStream(TeamStreamName(team), "desired state every cluster of team "+team+" shares", "tm."+team+".>", replicas)
+}
+
+// SnapshotStreamName is the stream of the team's snapshot.
+func SnapshotStreamName(team string) string { return "TS_" + team }
+
+// SnapshotSubject is chunk i of the team's snapshot.
+func SnapshotSubject(team string, i int) string { return "ts." + team + "." + strconv.Itoa(i) }
+
+// SnapshotStreamConfig is the configuration of the team's snapshot stream.
+func SnapshotStreamConfig(team string, replicas int) jetstream.StreamConfig {
+	return lastValueStream(SnapshotStreamName(team), "snapshot of team "+team+"'s stream", "ts."+team+".>", replicas)
+}
+
+// Headers on snapshot chunks.
+const (
+	HeaderSnapshotSeq    = "Weft-Snapshot-Seq"    // the TM_ stream sequence the snapshot holds everything up to
+	HeaderSnapshotChunks = "Weft-Snapshot-Chunks" // how many chunks it has
+)
+
+// SnapshotEntry is one subject of the team stream in a snapshot.
+type SnapshotEntry struct {
+	Subject   string
+	EventsSeq uint64
+	Value     []byte
+}
+
+// EncodeSnapshot packs entries into chunks of at most about maxChunk bytes
+// (one entry may exceed it alone). Each entry is its subject, its events
+// sequence and its value, length-prefixed.
+func EncodeSnapshot(entries []SnapshotEntry, maxChunk int) [][]byte {
+	var chunks [][]byte
+	var cur []byte
+	for _, e := range entries {
+		n := 3*binary.MaxVarintLen64 + len(e.Subject) + len(e.Value)
+		if len(cur) > 0 && len(cur)+n > maxChunk {
+			chunks = append(chunks, cur)
+			cur = nil
+		}
+		cur = binary.AppendUvarint(cur, uint64(len(e.Subject)))
+		cur = append(cur, e.Subject...)
+		cur = binary.AppendUvarint(cur, e.EventsSeq)
+		cur = binary.AppendUvarint(cur, uint64(len(e.Value)))
+		cur = append(cur, e.Value...)
+	}
+	if len(cur) > 0 || len(chunks) == 0 {
+		chunks = append(chunks, cur)
+	}
+	return chunks
+}
+
+// errCorrupt is a chunk that does not decode.
+var errCorrupt = errors.New("clusterstate: corrupt snapshot chunk")
+
+// DecodeSnapshot calls fn with every entry of a chunk. The value aliases
+// the chunk.
+func DecodeSnapshot(chunk []byte, fn func(SnapshotEntry) error) error {
+	next := func() ([]byte, error) {
+		n, k := binary.Uvarint(chunk)
+		if k <= 0 || uint64(len(chunk)-k) < n {
+			return nil, errCorrupt
+		}
+		b := chunk[k : k+int(n)]
+		chunk = chunk[k+int(n):]
+		return b, nil
+	}
+	for len(chunk) > 0 {
+		subj, err := next()
+		if err != nil {
+			return err
+		}
+		seq, k := binary.Uvarint(chunk)
+		if k <= 0 {
+			return errCorrupt
+		}
+		chunk = chunk[k:]
+		val, err := next()
+		if err != nil {
+			return err
+		}
+		if err := fn(SnapshotEntry{Subject: string(subj), EventsSeq: seq, Value: val}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func lastValueStream(name, description, subject string, replicas int) jetstream.StreamConfig {
@@ -291,6 +385,9 @@ func AgentPermissions(cluster, team string) (publish, subscribe []string) {
 			"$JS.FC."+s+".>",
 		)
 	}
+	// The team's snapshot: read by direct get only.
+	ts := SnapshotStreamName(team)
+	publish = append(publish, "$JS.API.STREAM.INFO."+ts, "$JS.API.DIRECT.GET."+ts, "$JS.API.DIRECT.GET."+ts+".>")
 	publish = append(publish, "status."+cluster+".>")
 	subscribe = []string{InboxPrefix(cluster) + ".>"}
 	return publish, subscribe

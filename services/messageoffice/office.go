@@ -26,7 +26,19 @@ type Config struct {
 	Zone     string // DNS zone; DefaultZone when empty
 	Replicas int    // CL_ stream replicas
 	Logger   *slog.Logger
+	// SnapshotMin is how many entries a team's stream holds before the
+	// office keeps a snapshot of it for agents' cold starts; default 1,000.
+	SnapshotMin int
 }
+
+// snapshotEvery is how often, at most, a team whose stream keeps changing
+// gets a new snapshot; a team whose changes stopped gets one within a
+// second (snapshotIdle).
+const (
+	snapshotEvery = 10 * time.Second
+	snapshotIdle  = time.Second
+	snapshotChunk = 512 << 10 // under NATS's default 1 MB message limit
+)
 
 // Office writes every cluster's desired state. One goroutine applies
 // events in log order; the streams hold the result, so a restart rebuilds
@@ -46,6 +58,14 @@ type Office struct {
 	teamReady map[string]bool
 	// pending are the publishes not yet acknowledged.
 	pending []jetstream.PubAckFuture
+	// vals is the value and events sequence of every subject of every
+	// team stream, for snapshots; streamSeq is the highest acknowledged
+	// sequence of each stream; snapped the team stream sequence each
+	// team's snapshot holds, snappedAt when it was written.
+	vals      map[string]map[string]stored
+	streamSeq map[string]uint64
+	snapped   map[string]uint64
+	snappedAt map[string]time.Time
 
 	// names, when set, gets every team's DNS records (weft-server's public
 	// DNS); named is what it was given, per team: id → record JSON.
@@ -81,6 +101,9 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.SnapshotMin <= 0 {
+		cfg.SnapshotMin = 1000
 	}
 	js, err := jetstream.New(store.Conn())
 	if err != nil {
@@ -205,6 +228,7 @@ func (o *Office) Start(ctx context.Context) error {
 	// A replica that held the lease before starts over from the log.
 	o.topo, o.written, o.owner = NewTopology(), map[string]map[string][32]byte{}, map[string]string{}
 	o.teamReady, o.pending = map[string]bool{}, nil
+	o.vals, o.streamSeq, o.snapped, o.snappedAt = map[string]map[string]stored{}, map[string]uint64{}, map[string]uint64{}, map[string]time.Time{}
 	end, err := o.store.LastSeq(ctx)
 	if err != nil {
 		return fmt.Errorf("message office: %w", err)
@@ -262,7 +286,15 @@ func (o *Office) Stop(context.Context) error {
 func (o *Office) loop(ctx context.Context, it jetstream.MessagesContext) {
 	defer close(o.done)
 	for {
-		m, err := it.Next()
+		m, err := it.Next(jetstream.NextMaxWait(snapshotIdle))
+		if errors.Is(err, nats.ErrTimeout) {
+			// The log is quiet: bring every changed team's snapshot up to date.
+			if err := o.snapshotAll(ctx); err != nil {
+				o.fail(err)
+				return
+			}
+			continue
+		}
 		if err != nil {
 			if ctx.Err() == nil && !errors.Is(err, jetstream.ErrMsgIteratorClosed) {
 				o.fail(fmt.Errorf("message office: follow the log: %w", err))
@@ -388,7 +420,73 @@ func (o *Office) syncTeam(ctx context.Context, tm *Team, seq uint64, keys [][2]s
 			}
 		}
 	}
-	return o.flush(ctx)
+	if err := o.flush(ctx); err != nil {
+		return err
+	}
+	if time.Since(o.snappedAt[tm.Slug]) >= snapshotEvery {
+		return o.snapshot(ctx, tm.Slug)
+	}
+	return nil
+}
+
+// snapshotAll brings the snapshot of every team whose stream changed since
+// its last one up to date.
+func (o *Office) snapshotAll(ctx context.Context) error {
+	for team := range o.teamReady {
+		if err := o.snapshot(ctx, team); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// snapshot writes the team stream's entries, as of its last acknowledged
+// sequence, into the team's snapshot stream, when the stream is large
+// enough to be worth one and changed since the last. Chunk 0 goes last:
+// a reader that finds it finds the other chunks of the same snapshot, or
+// (overwritten by a later one) chunks whose sequence differs, and reads the
+// stream instead.
+func (o *Office) snapshot(ctx context.Context, team string) error {
+	stream := clusterstate.TeamStreamName(team)
+	vals, seq := o.vals[stream], o.streamSeq[stream]
+	if len(vals) < o.cfg.SnapshotMin || seq <= o.snapped[team] {
+		return nil
+	}
+	ts := clusterstate.SnapshotStreamName(team)
+	if o.written[ts] == nil {
+		if _, err := o.js.CreateOrUpdateStream(ctx, clusterstate.SnapshotStreamConfig(team, o.cfg.Replicas)); err != nil {
+			return fmt.Errorf("message office: snapshot stream of team %s: %w", team, err)
+		}
+		o.written[ts] = map[string][32]byte{}
+	}
+	entries := make([]clusterstate.SnapshotEntry, 0, len(vals))
+	for subj, v := range vals {
+		entries = append(entries, clusterstate.SnapshotEntry{Subject: subj, EventsSeq: v.seq, Value: v.data})
+	}
+	chunks := clusterstate.EncodeSnapshot(entries, snapshotChunk)
+	for i := len(chunks) - 1; i >= 0; i-- {
+		m := nats.NewMsg(clusterstate.SnapshotSubject(team, i))
+		m.Data = chunks[i]
+		m.Header.Set(clusterstate.HeaderSnapshotSeq, strconv.FormatUint(seq, 10))
+		m.Header.Set(clusterstate.HeaderSnapshotChunks, strconv.Itoa(len(chunks)))
+		if i == 0 {
+			// The other chunks must be stored before the one that names them.
+			if err := o.flush(ctx); err != nil {
+				return err
+			}
+		}
+		f, err := o.js.PublishMsgAsync(m, jetstream.WithExpectStream(ts))
+		if err != nil {
+			return fmt.Errorf("message office: snapshot of team %s: %w", team, err)
+		}
+		o.pending = append(o.pending, f)
+	}
+	if err := o.flush(ctx); err != nil {
+		return err
+	}
+	o.snapped[team], o.snappedAt[team] = seq, time.Now()
+	o.log.Debug("team snapshot written", "team", team, "seq", seq, "entries", len(entries), "chunks", len(chunks))
+	return nil
 }
 
 // writeAll makes stream hold exactly es: the entries whose value differs
@@ -441,6 +539,13 @@ func (o *Office) send(stream, subject string, seq uint64, data []byte, sum [32]b
 	} else {
 		have[subject] = sum
 	}
+	if vals := o.vals[stream]; vals != nil {
+		if tomb {
+			delete(vals, subject)
+		} else {
+			vals[subject] = stored{data: data, seq: seq}
+		}
+	}
 	o.statusMu.Lock()
 	o.lastWritten[stream] = max(o.lastWritten[stream], seq)
 	o.statusMu.Unlock()
@@ -461,7 +566,8 @@ func (o *Office) flush(ctx context.Context) error {
 	defer func() { o.pending = o.pending[:0] }()
 	for _, f := range o.pending {
 		select {
-		case <-f.Ok():
+		case ack := <-f.Ok():
+			o.streamSeq[ack.Stream] = max(o.streamSeq[ack.Stream], ack.Sequence)
 		case err := <-f.Err():
 			return fmt.Errorf("message office: write %s: %w", f.Msg().Subject, err)
 		case <-ctx.Done():
@@ -485,13 +591,16 @@ func (o *Office) reconcile(ctx context.Context, seq uint64) error {
 		}
 	}
 	var stale, staleTeams []string
-	for _, filter := range []string{"cl.>", "tm.>"} {
+	for _, filter := range []string{"cl.>", "tm.>", "ts.>"} {
 		names := o.js.StreamNames(ctx, jetstream.WithStreamListSubject(filter))
 		for n := range names.Name() {
 			if id, ok := strings.CutPrefix(n, "CL_"); ok && !live[id] {
 				stale = append(stale, id)
 			}
 			if team, ok := strings.CutPrefix(n, "TM_"); ok && !teams[team] {
+				staleTeams = append(staleTeams, team)
+			}
+			if team, ok := strings.CutPrefix(n, "TS_"); ok && !teams[team] {
 				staleTeams = append(staleTeams, team)
 			}
 		}
@@ -558,6 +667,7 @@ func (o *Office) ensureTeamStream(ctx context.Context, team string) error {
 		return fmt.Errorf("message office: stream of team %s: %w", team, err)
 	}
 	o.written[s] = map[string][32]byte{}
+	o.vals[s] = map[string]stored{}
 	return nil
 }
 
@@ -574,14 +684,18 @@ func (o *Office) dropCluster(ctx context.Context, cluster string) error {
 	return nil
 }
 
-// dropTeam deletes the stream of a team that has no clusters left.
+// dropTeam deletes the streams of a team that has no clusters left.
 func (o *Office) dropTeam(ctx context.Context, team string) error {
-	err := o.js.DeleteStream(ctx, clusterstate.TeamStreamName(team))
-	if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
-		return fmt.Errorf("message office: delete stream of team %s: %w", team, err)
+	for _, name := range []string{clusterstate.TeamStreamName(team), clusterstate.SnapshotStreamName(team)} {
+		err := o.js.DeleteStream(ctx, name)
+		if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+			return fmt.Errorf("message office: delete stream %s: %w", name, err)
+		}
+		delete(o.written, name)
+		delete(o.vals, name)
 	}
-	delete(o.written, clusterstate.TeamStreamName(team))
 	delete(o.teamReady, team)
+	delete(o.snapped, team)
 	return nil
 }
 
@@ -596,7 +710,7 @@ func (o *Office) TeamOf(cluster string) (string, bool) {
 
 // readBack loads what a stream holds (last value per subject).
 func (o *Office) readBack(ctx context.Context, stream string) error {
-	got, last, err := readStream(ctx, o.js, stream)
+	got, last, streamSeq, err := readStream(ctx, o.js, stream)
 	if err != nil {
 		return fmt.Errorf("message office: %w", err)
 	}
@@ -605,10 +719,20 @@ func (o *Office) readBack(ctx context.Context, stream string) error {
 	o.statusMu.Unlock()
 	w := make(map[string][32]byte, len(got))
 	for subj, v := range got {
-		w[subj] = sha256.Sum256(v)
+		w[subj] = sha256.Sum256(v.data)
 	}
 	o.written[stream] = w
+	o.streamSeq[stream] = streamSeq
+	if strings.HasPrefix(stream, "TM_") {
+		o.vals[stream] = got
+	}
 	return nil
+}
+
+// stored is a subject's value and the events sequence that wrote it.
+type stored struct {
+	data []byte
+	seq  uint64
 }
 
 // ReadState returns a cluster's desired state as its agent reads it: the
@@ -617,7 +741,7 @@ func (o *Office) readBack(ctx context.Context, stream string) error {
 func ReadState(ctx context.Context, js jetstream.JetStream, team, cluster string) (Desired, error) {
 	out := Desired{}
 	for _, stream := range []string{clusterstate.StreamName(cluster), clusterstate.TeamStreamName(team)} {
-		got, _, err := readStream(ctx, js, stream)
+		got, _, _, err := readStream(ctx, js, stream)
 		if err != nil {
 			return nil, err
 		}
@@ -626,50 +750,50 @@ func ReadState(ctx context.Context, js jetstream.JetStream, team, cluster string
 			if err != nil || kind == clusterstate.KindPeer && id == cluster {
 				continue
 			}
-			out[clusterstate.Key(kind, id)] = v
+			out[clusterstate.Key(kind, id)] = v.data
 		}
 	}
 	return out, nil
 }
 
 // readStream returns the last value of every subject of a stream that is
-// not a tombstone, and the highest Weft-Events-Seq.
-func readStream(ctx context.Context, js jetstream.JetStream, stream string) (map[string][]byte, uint64, error) {
+// not a tombstone, the highest Weft-Events-Seq, and the stream's last
+// sequence.
+func readStream(ctx context.Context, js jetstream.JetStream, stream string) (map[string]stored, uint64, uint64, error) {
 	s, err := js.Stream(ctx, stream)
 	if err != nil {
-		return nil, 0, fmt.Errorf("read %s: %w", stream, err)
+		return nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
 	}
-	out := map[string][]byte{}
+	out := map[string]stored{}
 	var last uint64
 	if s.CachedInfo().State.Msgs == 0 {
-		return out, 0, nil
+		return out, 0, s.CachedInfo().State.LastSeq, nil
 	}
 	cons, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})
 	if err != nil {
-		return nil, 0, fmt.Errorf("read %s: %w", stream, err)
+		return nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
 	}
 	it, err := cons.Messages()
 	if err != nil {
-		return nil, 0, fmt.Errorf("read %s: %w", stream, err)
+		return nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
 	}
 	defer it.Stop()
 	for {
 		m, err := it.Next()
 		if err != nil {
-			return nil, 0, fmt.Errorf("read %s: %w", stream, err)
+			return nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
 		}
+		seq, _ := strconv.ParseUint(m.Headers().Get(clusterstate.HeaderEventsSeq), 10, 64)
 		if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
-			out[m.Subject()] = bytes.Clone(m.Data())
+			out[m.Subject()] = stored{data: bytes.Clone(m.Data()), seq: seq}
 		}
-		if n, err := strconv.ParseUint(m.Headers().Get(clusterstate.HeaderEventsSeq), 10, 64); err == nil {
-			last = max(last, n)
-		}
+		last = max(last, seq)
 		md, err := m.Metadata()
 		if err != nil {
-			return nil, 0, fmt.Errorf("read %s: %w", stream, err)
+			return nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
 		}
 		if md.NumPending == 0 {
-			return out, last, nil
+			return out, last, max(md.Sequence.Stream, s.CachedInfo().State.LastSeq), nil
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strconv"
 	"testing"
 	"time"
 
@@ -61,7 +62,12 @@ func newWorld(t *testing.T) *world {
 
 func (w *world) start(t *testing.T) *messageoffice.Office {
 	t.Helper()
-	o, err := messageoffice.New(w.store, messageoffice.Config{})
+	return w.startWith(t, messageoffice.Config{})
+}
+
+func (w *world) startWith(t *testing.T, cfg messageoffice.Config) *messageoffice.Office {
+	t.Helper()
+	o, err := messageoffice.New(w.store, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,5 +410,66 @@ func TestAfterARandomSequenceOfChangesTheLiveStreamsEqualAFromScratchRebuild(t *
 				}
 			}
 		})
+	}
+}
+
+func TestAQuietTeamsStreamIsSnapshottedWithExactlyItsEntries(t *testing.T) {
+	w := newWorld(t)
+	o := w.startWith(t, messageoffice.Config{SnapshotMin: 1})
+	w.build(t)
+	w.converge(t, o)
+
+	// What the team stream holds: the last value of every live subject.
+	want := map[string]string{}
+	tm, err := w.js.Stream(w.ctx, clusterstate.TeamStreamName("acme"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := must(tm.OrderedConsumer(w.ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})).FetchNoWait(1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m := range batch.Messages() {
+		if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
+			want[m.Subject()] = string(m.Data())
+		}
+	}
+	last := must(tm.Info(w.ctx)).State.LastSeq
+
+	// The log is quiet, so within a second or two the snapshot is there,
+	// as of the stream's last sequence.
+	ts, err := w.js.Stream(w.ctx, clusterstate.SnapshotStreamName("acme"))
+	deadline := time.Now().Add(10 * time.Second)
+	for err != nil && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		ts, err = w.js.Stream(w.ctx, clusterstate.SnapshotStreamName("acme"))
+	}
+	if err != nil {
+		t.Fatalf("no snapshot stream: %v", err)
+	}
+	var m0 *jetstream.RawStreamMsg
+	for {
+		m0, err = ts.GetLastMsgForSubject(w.ctx, clusterstate.SnapshotSubject("acme", 0))
+		if err == nil && m0.Header.Get(clusterstate.HeaderSnapshotSeq) == fmt.Sprint(last) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no snapshot as of %d: %v", last, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	got := map[string]string{}
+	n := must(strconv.Atoi(m0.Header.Get(clusterstate.HeaderSnapshotChunks)))
+	for i := range n {
+		m := must(ts.GetLastMsgForSubject(w.ctx, clusterstate.SnapshotSubject("acme", i)))
+		if err := clusterstate.DecodeSnapshot(m.Data, func(e clusterstate.SnapshotEntry) error {
+			got[e.Subject] = string(e.Value)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Fatalf("snapshot:\n got %v\nwant %v", slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
 	}
 }
