@@ -46,6 +46,8 @@ type Gateway struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // the poll loop and websocket connections
 
+	bufs sync.Pool // *bytes.Buffer: answers being written (see responseBuffer)
+
 	current  atomic.Pointer[snapshot]
 	composed chan struct{} // closed after the first composition
 	once     sync.Once

@@ -28,20 +28,20 @@ const (
 	opCacheMaxKey = 16 << 10
 )
 
-// opKey is the cache key of req; ok is false when req is not cached.
-func opKey(req *graphql.Request) (string, bool) {
+// opKey appends the cache key of req to b; ok is false when req is not
+// cached. The caller looks the key up as a byte slice (no string made for
+// a hit) and makes it a string only to put a new entry.
+func opKey(req *graphql.Request, b []byte) (key []byte, ok bool) {
 	n := len(req.OperationName) + len(req.Query) + len(req.Variables) + 2
 	if n > opCacheMaxKey {
-		return "", false
+		return b, false
 	}
-	var b bytes.Buffer
-	b.Grow(n)
-	b.WriteString(req.OperationName)
-	b.WriteByte(0)
-	b.WriteString(req.Query)
-	b.WriteByte(0)
-	b.Write(req.Variables)
-	return b.String(), true
+	b = append(b, req.OperationName...)
+	b = append(b, 0)
+	b = append(b, req.Query...)
+	b = append(b, 0)
+	b = append(b, req.Variables...)
+	return b, true
 }
 
 // preparedOp is an operation normalised and validated against one schema.
@@ -113,9 +113,9 @@ func newOpCache() *opCache {
 }
 
 // get returns a private copy of the operation prepared under key, or nil.
-func (c *opCache) get(key string) *graphql.Request {
+func (c *opCache) get(key []byte) *graphql.Request {
 	c.mu.Lock()
-	p := c.ops[key]
+	p := c.ops[string(key)]
 	c.mu.Unlock()
 	if p == nil {
 		return nil
