@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -76,7 +75,7 @@ func (q *Queries) Envs(ctx context.Context, p auth.Principal, team string, minSe
 			out = append(out, t.envView(e))
 		}
 	})
-	slices.SortFunc(out, func(a, b Env) int { return strings.Compare(a.Name, b.Name) })
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, err
 }
 
@@ -111,7 +110,7 @@ func (q *Queries) Apps(ctx context.Context, p auth.Principal, team, env string, 
 			}
 		}
 	})
-	slices.SortFunc(out, func(a, b App) int { return compareEnvName(a.EnvName, a.Name, b.EnvName, b.Name) })
+	sort.Sort(appsByPath(out))
 	return out, err
 }
 
@@ -142,7 +141,7 @@ func (q *Queries) Services(ctx context.Context, p auth.Principal, team, env stri
 			}
 		}
 	})
-	slices.SortFunc(out, func(a, b Service) int { return compareEnvName(a.EnvName, a.Name, b.EnvName, b.Name) })
+	sort.Sort(servicesByPath(out))
 	return out, err
 }
 
@@ -256,6 +255,26 @@ func (q *Queries) EnvWorkloads(team, envID string) int {
 	}
 	return n
 }
+
+// appsByPath sorts apps by env/name. By index, through sort.Interface:
+// the views are large, slices.SortFunc would copy two of them into every
+// comparison, and sort.Slice allocates its swapper on every list.
+type appsByPath []App
+
+func (s appsByPath) Len() int { return len(s) }
+func (s appsByPath) Less(i, j int) bool {
+	return compareEnvName(s[i].EnvName, s[i].Name, s[j].EnvName, s[j].Name) < 0
+}
+func (s appsByPath) Swap(i, j int) { s[i], s[j] = s[j], s[i] }
+
+// servicesByPath sorts services by env/name, as appsByPath apps.
+type servicesByPath []Service
+
+func (s servicesByPath) Len() int { return len(s) }
+func (s servicesByPath) Less(i, j int) bool {
+	return compareEnvName(s[i].EnvName, s[i].Name, s[j].EnvName, s[j].Name) < 0
+}
+func (s servicesByPath) Swap(i, j int) { s[i], s[j] = s[j], s[i] }
 
 // compareEnvName orders "env/name" paths as the strings they spell, without
 // building them (which allocated for every comparison of a sort).
