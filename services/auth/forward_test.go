@@ -91,3 +91,40 @@ func TestRememberedAssertionsExpireAndStayBounded(t *testing.T) {
 		t.Errorf("a remembered assertion past its expiry: %v", err)
 	}
 }
+
+// A remembered assertion is the one signing anew would give: same
+// principal and expiry second, same bytes; any other principal or second
+// gets its own.
+func TestSignRemembersExactlyWhatItWouldSign(t *testing.T) {
+	s, err := RandomSigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1_700_000_000, 0)
+	s.now = func() time.Time { return now }
+	fresh := func(p Principal, ttl time.Duration) string {
+		t.Helper()
+		c, err := NewSigner(s.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.now = s.now
+		return c.Sign(p, ttl)
+	}
+	alice := Principal{UserID: "alice", Team: "acme", Role: Owner}
+	bob := Principal{UserID: "bob", Team: "acme", Role: Member}
+	a1 := s.Sign(alice, time.Minute)
+	if a1 != fresh(alice, time.Minute) || s.Sign(alice, time.Minute) != a1 {
+		t.Fatal("a repeated Sign differs from a fresh one")
+	}
+	if b := s.Sign(bob, time.Minute); b == a1 || b != fresh(bob, time.Minute) {
+		t.Fatal("another principal got a remembered assertion")
+	}
+	now = now.Add(time.Second)
+	if a2 := s.Sign(alice, time.Minute); a2 == a1 || a2 != fresh(alice, time.Minute) {
+		t.Fatal("the next second reused the last second's assertion")
+	}
+	if p, err := s.Verify(a1); err != nil || p != alice {
+		t.Fatalf("Verify(remembered) = %+v, %v", p, err)
+	}
+}
