@@ -39,6 +39,13 @@ type PeerBatcher interface {
 	UpsertPeers([]clusterstate.Peer) error
 }
 
+// Reserver is an applier that can make room for what a full resync is
+// about to give it (kinds counted by clusterstate kind), so that tens of
+// thousands of entries do not rehash its tables again and again.
+type Reserver interface {
+	Reserve(counts map[string]int)
+}
+
 // PeerCounter, RouteCounter and RecordCounter are appliers that count what
 // they hold without listing (and sorting) it; the agent's status uses them
 // where an applier has them.
@@ -172,12 +179,10 @@ func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
 	}
 	// The full state: the last value of every subject. A large team's
 	// stream starts from its snapshot, then what came after it.
-	desired := map[string][]byte{}
-	snapSeq, snapEvents, err := a.readSnapshot(ctx, js, desired)
+	desired, snapSeq, snapEvents, err := a.readSnapshot(ctx, js)
 	if err != nil {
 		a.log.Debug("no usable team snapshot; reading the team's stream", "err", err)
-		clear(desired)
-		snapSeq, snapEvents = 0, 0
+		desired, snapSeq, snapEvents = map[string][]byte{}, 0, 0
 	}
 	shared, err := a.open(sctx, js, clusterstate.TeamStreamName(a.cfg.Team), snapSeq)
 	if err != nil {
@@ -284,30 +289,32 @@ func (a *Agent) open(ctx context.Context, js jetstream.JetStream, name string, a
 	return &stream{name: name, team: name == clusterstate.TeamStreamName(a.cfg.Team), it: it, msgs: msgs}, nil
 }
 
-// readSnapshot adds the team snapshot's entries to desired and returns
-// the team stream sequence it holds everything up to, and the highest
-// events sequence in it. An error (no snapshot, a chunk of another
+// readSnapshot returns the team snapshot's entries by key, the team
+// stream sequence it holds everything up to, and the highest events
+// sequence in it. An error (no snapshot, a chunk of another
 // snapshot) means: read the stream instead.
-func (a *Agent) readSnapshot(ctx context.Context, js jetstream.JetStream, desired map[string][]byte) (seq, events uint64, err error) {
+func (a *Agent) readSnapshot(ctx context.Context, js jetstream.JetStream) (desired map[string][]byte, seq, events uint64, err error) {
 	s, err := js.Stream(ctx, clusterstate.SnapshotStreamName(a.cfg.Team))
 	if err != nil {
-		return 0, 0, err
+		return nil, 0, 0, err
 	}
 	var chunks int
 	for i := 0; i == 0 || i < chunks; i++ {
 		m, err := s.GetLastMsgForSubject(ctx, clusterstate.SnapshotSubject(a.cfg.Team, i))
 		if err != nil {
-			return 0, 0, fmt.Errorf("snapshot chunk %d: %w", i, err)
+			return nil, 0, 0, fmt.Errorf("snapshot chunk %d: %w", i, err)
 		}
 		at, _ := strconv.ParseUint(m.Header.Get(clusterstate.HeaderSnapshotSeq), 10, 64)
 		if i == 0 {
 			seq = at
 			chunks, _ = strconv.Atoi(m.Header.Get(clusterstate.HeaderSnapshotChunks))
 			if seq == 0 || chunks < 1 {
-				return 0, 0, errors.New("snapshot chunk 0 without a sequence or count")
+				return nil, 0, 0, errors.New("snapshot chunk 0 without a sequence or count")
 			}
+			n, _ := strconv.Atoi(m.Header.Get(clusterstate.HeaderSnapshotEntries))
+			desired = make(map[string][]byte, n+64)
 		} else if at != seq {
-			return 0, 0, fmt.Errorf("snapshot chunk %d is of another snapshot (%d, not %d)", i, at, seq)
+			return nil, 0, 0, fmt.Errorf("snapshot chunk %d is of another snapshot (%d, not %d)", i, at, seq)
 		}
 		if err := clusterstate.DecodeSnapshot(m.Data, func(e clusterstate.SnapshotEntry) error {
 			_, kind, id, err := clusterstate.ParseSubject(e.Subject)
@@ -317,10 +324,10 @@ func (a *Agent) readSnapshot(ctx context.Context, js jetstream.JetStream, desire
 			events = max(events, e.EventsSeq)
 			return nil
 		}); err != nil {
-			return 0, 0, err
+			return nil, 0, 0, err
 		}
 	}
-	return seq, events, nil
+	return desired, seq, events, nil
 }
 
 // readAll adds the last value of every subject to desired, by key, and
@@ -340,7 +347,7 @@ func (s *stream) readAll(desired map[string][]byte, cluster string) error {
 			if m.Headers().Get(clusterstate.HeaderDeleted) == "true" {
 				delete(desired, clusterstate.Key(kind, id))
 			} else {
-				desired[clusterstate.Key(kind, id)] = bytes.Clone(m.Data())
+				desired[clusterstate.Key(kind, id)] = m.Data() // the message's own
 			}
 		}
 		s.seq = max(s.seq, eventsSeq(m.Headers()))
@@ -374,10 +381,25 @@ func (s *stream) follow(ctx context.Context, out chan<- streamMsg) {
 // (left by an earlier run or missed tombstones) are removed, the rest
 // upserted unless this process already applied the same value.
 func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error {
-	want := map[string]map[string]bool{clusterstate.KindPeer: {}, clusterstate.KindRoute: {}, clusterstate.KindDNS: {}}
+	counts := map[string]int{}
+	for key := range desired {
+		kind, _ := clusterstate.ParseKey(key)
+		counts[kind]++
+	}
+	want := map[string]map[string]bool{}
+	for _, kind := range []string{clusterstate.KindPeer, clusterstate.KindRoute, clusterstate.KindDNS} {
+		want[kind] = make(map[string]bool, counts[kind])
+	}
 	for key := range desired {
 		if kind, id := clusterstate.ParseKey(key); kind != clusterstate.KindSelf && want[kind] != nil {
 			want[kind][id] = true
+		}
+	}
+	reserved := map[any]bool{}
+	for _, ap := range []any{a.cfg.Peers, a.cfg.Routes, a.cfg.DNS} {
+		if r, ok := ap.(Reserver); ok && !reserved[ap] {
+			r.Reserve(counts)
+			reserved[ap] = true
 		}
 	}
 	stale := func(kind string, have []string, remove func(string) error) error {
@@ -402,6 +424,11 @@ func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error 
 	if err := stale(clusterstate.KindDNS, a.cfg.DNS.RecordIDs(), a.cfg.DNS.DeleteRecord); err != nil {
 		return err
 	}
+	a.mu.Lock()
+	if len(a.applied) == 0 {
+		a.applied = make(map[string][]byte, len(desired)) // a first start: no rehashing as it fills
+	}
+	a.mu.Unlock()
 	// Self first: peers and routes need the interface.
 	if v, ok := desired[clusterstate.KindSelf]; ok {
 		if err := a.applyOne(clusterstate.KindSelf, "", v); err != nil {
@@ -417,8 +444,8 @@ func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error 
 			if kind, _ := clusterstate.ParseKey(key); kind != clusterstate.KindPeer {
 				continue
 			}
-			var p clusterstate.Peer
-			if err := json.Unmarshal(v, &p); err != nil {
+			p, err := clusterstate.DecodePeer(v)
+			if err != nil {
 				return fmt.Errorf("apply %s: %w", key, err)
 			}
 			batch = append(batch, p)
@@ -429,7 +456,7 @@ func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error 
 		}
 		a.mu.Lock()
 		for _, key := range keys {
-			a.applied[key] = bytes.Clone(desired[key])
+			a.applied[key] = desired[key]
 		}
 		a.mu.Unlock()
 	}
@@ -475,7 +502,7 @@ func (a *Agent) applyOne(kind, id string, v []byte) error {
 			}
 		case clusterstate.KindPeer:
 			var p clusterstate.Peer
-			if err = json.Unmarshal(v, &p); err == nil {
+			if p, err = clusterstate.DecodePeer(v); err == nil {
 				err = a.cfg.Peers.UpsertPeer(p)
 			}
 		case clusterstate.KindRoute:
@@ -485,7 +512,7 @@ func (a *Agent) applyOne(kind, id string, v []byte) error {
 			}
 		case clusterstate.KindDNS:
 			var r clusterstate.Record
-			if err = json.Unmarshal(v, &r); err == nil {
+			if r, err = clusterstate.DecodeRecord(v); err == nil {
 				err = a.cfg.DNS.UpsertRecord(r)
 			}
 		}
@@ -497,7 +524,9 @@ func (a *Agent) applyOne(kind, id string, v []byte) error {
 	if v == nil {
 		delete(a.applied, key)
 	} else {
-		a.applied[key] = bytes.Clone(v)
+		// Not copied: a message's data is its own (nats.go does not reuse
+		// it), and a snapshot's values share their chunk, alive anyway.
+		a.applied[key] = v
 	}
 	a.mu.Unlock()
 	return nil

@@ -113,17 +113,24 @@ func ParseKey(key string) (kind, id string) {
 // ParseSubject splits a desired-state subject of either stream into its
 // kind and id; scope is the cluster (cl.) or the team (tm.) it belongs to.
 func ParseSubject(subject string) (scope, kind, id string, err error) {
-	p := strings.Split(subject, ".")
+	// Cut, not Split: agents parse every subject of their team at start.
+	root, rest, ok1 := strings.Cut(subject, ".")
+	scope, rest, ok2 := strings.Cut(rest, ".")
+	kind, id, ok3 := strings.Cut(rest, ".")
 	switch {
-	case len(p) == 3 && p[0] == "cl" && p[2] == KindSelf:
-		return p[1], KindSelf, "", nil
-	case len(p) == 4 && p[0] == "cl" && p[2] == KindRoute:
-		return p[1], p[2], p[3], nil
-	case len(p) == 4 && p[0] == "tm" && TeamWide(p[2]):
-		return p[1], p[2], p[3], nil
+	case !ok1 || !ok2 || scope == "":
+	case root == "cl" && !ok3 && kind == KindSelf:
+		return scope, KindSelf, "", nil
+	case root == "cl" && ok3 && kind == KindRoute && validID(id):
+		return scope, kind, id, nil
+	case root == "tm" && ok3 && TeamWide(kind) && validID(id):
+		return scope, kind, id, nil
 	}
 	return "", "", "", fmt.Errorf("clusterstate: %q is not a desired-state subject", subject)
 }
+
+// validID is a subject's last token: not empty, no further dots.
+func validID(id string) bool { return id != "" && !strings.Contains(id, ".") }
 
 // StreamConfig is the configuration of the cluster's stream.
 func StreamConfig(cluster string, replicas int) jetstream.StreamConfig {
@@ -148,8 +155,9 @@ func SnapshotStreamConfig(team string, replicas int) jetstream.StreamConfig {
 
 // Headers on snapshot chunks.
 const (
-	HeaderSnapshotSeq    = "Weft-Snapshot-Seq"    // the TM_ stream sequence the snapshot holds everything up to
-	HeaderSnapshotChunks = "Weft-Snapshot-Chunks" // how many chunks it has
+	HeaderSnapshotSeq     = "Weft-Snapshot-Seq"     // the TM_ stream sequence the snapshot holds everything up to
+	HeaderSnapshotChunks  = "Weft-Snapshot-Chunks"  // how many chunks it has
+	HeaderSnapshotEntries = "Weft-Snapshot-Entries" // how many entries, on chunk 0: a reader sizes its table
 )
 
 // SnapshotEntry is one subject of the team stream in a snapshot.

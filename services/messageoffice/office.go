@@ -469,6 +469,7 @@ func (o *Office) snapshot(ctx context.Context, team string) error {
 		m.Data = chunks[i]
 		m.Header.Set(clusterstate.HeaderSnapshotSeq, strconv.FormatUint(seq, 10))
 		m.Header.Set(clusterstate.HeaderSnapshotChunks, strconv.Itoa(len(chunks)))
+		m.Header.Set(clusterstate.HeaderSnapshotEntries, strconv.Itoa(len(entries)))
 		if i == 0 {
 			// The other chunks must be stored before the one that names them.
 			if err := o.flush(ctx); err != nil {

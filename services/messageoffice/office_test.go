@@ -469,6 +469,9 @@ func TestAQuietTeamsStreamIsSnapshottedWithExactlyItsEntries(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if e := m0.Header.Get(clusterstate.HeaderSnapshotEntries); e != strconv.Itoa(len(want)) {
+		t.Errorf("chunk 0 says %s entries, the stream holds %d", e, len(want))
+	}
 	if !maps.Equal(got, want) {
 		t.Fatalf("snapshot:\n got %v\nwant %v", slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
 	}

@@ -65,6 +65,7 @@ type options struct {
 	// that does not host it.
 	accountsURL string
 	dnsListen   string
+	pprofListen string
 	logLevel    string
 	logFormat   string
 }
@@ -102,6 +103,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.dnsListen, "dns", "127.0.0.1:5353", "public DNS for every team's names (host:port; empty: none)")
 	f.StringToStringVar(&o.subgraphs, "subgraph", nil, "a subgraph the gateway reaches elsewhere, name=URL (repeatable)")
 	f.StringVar(&o.accountsURL, "accounts-url", "", "HTTP endpoint of the accounts service for a gateway without it (default: the origin of --subgraph accounts=URL)")
+	f.StringVar(&o.pprofListen, "pprof", "", "serve Go's profiles (/debug/pprof/) on this host:port, a listener of its own (empty: off)")
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	if o.Remote.Password == "" {
@@ -224,6 +226,15 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	if o.dnsListen != "" && hosts(o.only, "messageoffice") {
 		fmt.Fprintf(stdout, "  DNS       %s  (zone %s)\n", o.dnsListen, messageoffice.DefaultZone)
+	}
+	if o.pprofListen != "" {
+		addr, stopPprof, err := servePprof(o.pprofListen, log)
+		if err != nil {
+			_ = app.Stop(context.Background())
+			return err
+		}
+		defer stopPprof()
+		fmt.Fprintf(stdout, "  pprof     http://%s/debug/pprof/\n", addr)
 	}
 	if b.Embedded != nil {
 		fmt.Fprintf(stdout, "  data      %s\n", o.DataDir)

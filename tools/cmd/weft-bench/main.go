@@ -89,7 +89,7 @@ func main() {
 		return
 	}
 	if len(os.Args) < 2 || os.Args[1] != "fanout" {
-		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]")
+		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F] [--profile-phase fanout|cold]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("fanout", flag.ExitOnError)
@@ -102,7 +102,14 @@ func main() {
 	fs.StringVar(&prof.cpu, "cpuprofile", "", "write a CPU profile of the fan-out phase (after the cold start) to this file")
 	fs.StringVar(&prof.mutex, "mutexprofile", "", "write a mutex contention profile of the fan-out phase to this file")
 	fs.StringVar(&prof.block, "blockprofile", "", "write a blocking profile of the fan-out phase to this file")
+	fs.StringVar(&prof.phase, "profile-phase", "fanout", "the phase the profiles cover: fanout, or cold (the agents' cold start)")
+	fs.StringVar(&prof.server, "server-cpuprofile", "", "write weft-server's CPU profile, from the start of the profiled phase, to this file")
+	fs.DurationVar(&prof.serverFor, "server-profile-for", 15*time.Second, "how long weft-server's CPU profile runs")
 	_ = fs.Parse(os.Args[2:])
+	if prof.phase != "fanout" && prof.phase != "cold" {
+		fmt.Fprintln(os.Stderr, "--profile-phase: fanout or cold")
+		os.Exit(2)
+	}
 	if *appliers != "netstack" && *appliers != "record" {
 		fmt.Fprintln(os.Stderr, "--appliers: netstack or record")
 		os.Exit(2)
@@ -115,6 +122,7 @@ func main() {
 
 type weftServer struct {
 	url, nats, token string
+	pprof            string // host:port of its profiles
 	cmd              *exec.Cmd
 }
 
@@ -125,7 +133,8 @@ func startServer(bin, dir string) (*weftServer, error) {
 			return nil, fmt.Errorf("build weft-server: %v\n%s", err, out)
 		}
 	}
-	cmd := exec.Command(bin, "--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0", "--dns", "", "--log-level", "warn")
+	cmd := exec.Command(bin, "--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0", "--dns", "", "--log-level", "warn",
+		"--pprof", "127.0.0.1:0")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -143,6 +152,8 @@ func startServer(bin, dir string) (*weftServer, error) {
 			s.token = f[0]
 		case len(f) >= 2 && f[0] == "NATS":
 			s.nats = f[1]
+		case len(f) >= 2 && f[0] == "pprof":
+			s.pprof = strings.TrimSuffix(strings.TrimPrefix(f[1], "http://"), "/debug/pprof/")
 		case len(f) >= 2 && f[0] == "GraphQL":
 			s.url = strings.TrimSuffix(f[1], "/graphql")
 		case len(f) >= 2 && f[0] == "data":
@@ -203,7 +214,12 @@ type agent struct {
 // profiles are the files the fan-out phase is profiled into (empty: none).
 // Only this process is profiled: the agents and their appliers, not
 // weft-server.
-type profiles struct{ cpu, mutex, block string }
+type profiles struct {
+	cpu, mutex, block, phase string
+	server                   string        // weft-server's CPU profile
+	serverFor                time.Duration // how long it runs from the phase's start
+	serverAddr               string        // where weft-server serves its profiles
+}
 
 // start begins profiling; the function it returns writes the profiles.
 func (p profiles) start() (stop func() error, err error) {
@@ -216,6 +232,12 @@ func (p profiles) start() (stop func() error, err error) {
 			cpu.Close()
 			return nil, fmt.Errorf("cpu profile: %w", err)
 		}
+	}
+	serverDone := make(chan error, 1)
+	if p.server != "" {
+		go func() { serverDone <- p.fetchServer() }()
+	} else {
+		serverDone <- nil
 	}
 	if p.mutex != "" {
 		runtime.SetMutexProfileFraction(5)
@@ -242,8 +264,33 @@ func (p profiles) start() (stop func() error, err error) {
 		}
 		write("mutex", p.mutex)
 		write("block", p.block)
+		errs = append(errs, <-serverDone)
 		return errors.Join(errs...)
 	}, nil
+}
+
+// fetchServer asks weft-server for a CPU profile of serverFor and writes it.
+func (p profiles) fetchServer() error {
+	if p.serverAddr == "" {
+		return errors.New("server profile: weft-server serves no profiles")
+	}
+	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", p.serverAddr, int(p.serverFor.Seconds())))
+	if err != nil {
+		return fmt.Errorf("server profile: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("server profile: %s", resp.Status)
+	}
+	f, err := os.Create(p.server)
+	if err != nil {
+		return fmt.Errorf("server profile: %w", err)
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return fmt.Errorf("server profile: %w", err)
+	}
+	return f.Close()
 }
 
 func fanout(nClusters, nDevices, nChanges int, appliers, serverBin string, prof profiles) error {
@@ -257,6 +304,7 @@ func fanout(nClusters, nDevices, nChanges int, appliers, serverBin string, prof 
 		return err
 	}
 	defer s.stop()
+	prof.serverAddr = s.pprof
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
@@ -318,6 +366,12 @@ func fanout(nClusters, nDevices, nChanges int, appliers, serverBin string, prof 
 	stopProbe()
 	fmt.Fprintf(os.Stderr, "message office caught up %s after the last device was created\n", time.Since(caught).Round(time.Millisecond))
 	agents := make([]*agent, nClusters)
+	stopProf := func() error { return nil }
+	if prof.phase == "cold" {
+		if stopProf, err = prof.start(); err != nil {
+			return err
+		}
+	}
 	began := time.Now()
 	var wg sync.WaitGroup
 	errs := make(chan error, nClusters)
@@ -345,11 +399,16 @@ func fanout(nClusters, nDevices, nChanges int, appliers, serverBin string, prof 
 		}
 	}
 	cold := time.Since(began)
+	if err := stopProf(); err != nil {
+		return err
+	}
+	stopProf = func() error { return nil }
 
 	// Fan-out: one change at a time, timed from its acknowledgement.
-	stopProf, err := prof.start()
-	if err != nil {
-		return err
+	if prof.phase == "fanout" {
+		if stopProf, err = prof.start(); err != nil {
+			return err
+		}
 	}
 	lat := make([]time.Duration, 0, nChanges)
 	for i := range nChanges {
