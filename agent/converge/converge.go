@@ -179,7 +179,19 @@ func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
 	}
 	// The full state: the last value of every subject. A large team's
 	// stream starts from its snapshot, then what came after it.
-	desired, snapSeq, snapEvents, err := a.readSnapshot(ctx, js)
+	var desired map[string][]byte
+	var snapSeq, snapEvents uint64
+	for try := 0; ; try++ {
+		// A snapshot replaced while it was read gives chunks that disagree;
+		// the new one is whole once its chunk 0 is there, so read again
+		// before falling back to the stream (500 agents falling back at
+		// once read 10 million messages).
+		desired, snapSeq, snapEvents, err = a.readSnapshot(ctx, js)
+		if !errors.Is(err, errTornSnapshot) || try == 2 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if err != nil {
 		a.log.Debug("no usable team snapshot; reading the team's stream", "err", err)
 		desired, snapSeq, snapEvents = map[string][]byte{}, 0, 0
@@ -289,6 +301,9 @@ func (a *Agent) open(ctx context.Context, js jetstream.JetStream, name string, a
 	return &stream{name: name, team: name == clusterstate.TeamStreamName(a.cfg.Team), it: it, msgs: msgs}, nil
 }
 
+// errTornSnapshot is a snapshot whose chunks are of different snapshots.
+var errTornSnapshot = errors.New("snapshot replaced while read")
+
 // readSnapshot returns the team snapshot's entries by key, the team
 // stream sequence it holds everything up to, and the highest events
 // sequence in it. An error (no snapshot, a chunk of another
@@ -314,7 +329,7 @@ func (a *Agent) readSnapshot(ctx context.Context, js jetstream.JetStream) (desir
 			n, _ := strconv.Atoi(m.Header.Get(clusterstate.HeaderSnapshotEntries))
 			desired = make(map[string][]byte, n+64)
 		} else if at != seq {
-			return nil, 0, 0, fmt.Errorf("snapshot chunk %d is of another snapshot (%d, not %d)", i, at, seq)
+			return nil, 0, 0, fmt.Errorf("%w: chunk %d is of %d, not %d", errTornSnapshot, i, at, seq)
 		}
 		if err := clusterstate.DecodeSnapshot(m.Data, func(e clusterstate.SnapshotEntry) error {
 			_, kind, id, err := clusterstate.ParseSubject(e.Subject)
@@ -386,15 +401,6 @@ func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error 
 		kind, _ := clusterstate.ParseKey(key)
 		counts[kind]++
 	}
-	want := map[string]map[string]bool{}
-	for _, kind := range []string{clusterstate.KindPeer, clusterstate.KindRoute, clusterstate.KindDNS} {
-		want[kind] = make(map[string]bool, counts[kind])
-	}
-	for key := range desired {
-		if kind, id := clusterstate.ParseKey(key); kind != clusterstate.KindSelf && want[kind] != nil {
-			want[kind][id] = true
-		}
-	}
 	reserved := map[any]bool{}
 	for _, ap := range []any{a.cfg.Peers, a.cfg.Routes, a.cfg.DNS} {
 		if r, ok := ap.(Reserver); ok && !reserved[ap] {
@@ -404,12 +410,13 @@ func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error 
 	}
 	stale := func(kind string, have []string, remove func(string) error) error {
 		for _, id := range have {
-			if !want[kind][id] {
+			key := clusterstate.Key(kind, id)
+			if _, ok := desired[key]; !ok {
 				if err := remove(id); err != nil {
 					return fmt.Errorf("remove stale %s %s: %w", kind, id, err)
 				}
 				a.mu.Lock()
-				delete(a.applied, clusterstate.Key(kind, id))
+				delete(a.applied, key)
 				a.mu.Unlock()
 			}
 		}

@@ -33,9 +33,11 @@ type Config struct {
 
 // snapshotEvery is how often, at most, a team whose stream keeps changing
 // gets a new snapshot; a team whose changes stopped gets one within a
-// second (snapshotIdle).
+// second (snapshotIdle). Readers that meet a snapshot being replaced read
+// it again, so it is not replaced often: the stream after it is cheap to
+// read.
 const (
-	snapshotEvery = 10 * time.Second
+	snapshotEvery = 30 * time.Second
 	snapshotIdle  = time.Second
 	snapshotChunk = 512 << 10 // under NATS's default 1 MB message limit
 )
