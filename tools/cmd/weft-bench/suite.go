@@ -44,7 +44,7 @@ func goBench(pattern, benchtime, pkg string, env ...string) step {
 func suiteSteps(full bool) []step {
 	if !full {
 		return []step{
-			goBench("Append", "2000x", "weft.dev/events"),
+			goBench("Append", "10000x", "weft.dev/events"),
 			goBench("Replay", "2x", "weft.dev/events"),
 			goBench("Projections", "1x", "weft.dev/services/cmd/weft-server", "WEFT_BENCH_EVENTS=100000").tagged("@100k-events"),
 			goBench("Gateway", "1000x", "weft.dev/gateway"),
