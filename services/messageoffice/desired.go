@@ -144,59 +144,28 @@ func sharedEntry(tm *Team, zone, kind, id string) (entry, bool, error) {
 
 // changedShared lists the team-wide entries an event (already applied to
 // tm) may have changed, as kind and id pairs; every other entry is as it
-// was. Keeping this in step with sharedEntry is what the random-changes
-// test checks against a rebuild.
+// was. Each of these events has the resource it changes as its aggregate.
+// Keeping this in step with sharedEntry is what the random-changes test
+// checks against a rebuild.
 func changedShared(r events.Recorded, tm *Team) [][2]string {
-	both := func(id string) [][2]string {
+	id := r.Aggregate.ID
+	switch r.Data.(type) {
+	case infra.ClusterCreated, infra.ClusterGatewayReported, infra.ClusterDeleted,
+		infra.DeviceCreated, infra.DeviceKeyRotated, infra.DeviceDeleted:
 		return [][2]string{{clusterstate.KindPeer, id}, {clusterstate.KindDNS, id}}
-	}
-	switch e := r.Data.(type) {
-	case infra.ClusterCreated:
-		return both(e.ID)
-	case infra.ClusterGatewayReported:
-		return both(e.ID)
-	case infra.ClusterDeleted:
-		return both(e.ID)
-	case infra.DeviceCreated:
-		return both(e.ID)
-	case infra.DeviceKeyRotated:
-		return both(e.ID)
-	case infra.DeviceDeleted:
-		return both(e.ID)
 	case cd.EnvCreated, cd.EnvDeleted:
 		// An environment names its workloads.
-		env := envID(e)
 		var out [][2]string
 		for _, w := range tm.Workloads {
-			if w.EnvID == env {
+			if w.EnvID == id {
 				out = append(out, [2]string{clusterstate.KindDNS, w.ID})
 			}
 		}
 		return out
-	case cd.AppCreated:
-		return [][2]string{{clusterstate.KindDNS, e.ID}}
-	case cd.AppUpdated:
-		return [][2]string{{clusterstate.KindDNS, e.ID}}
-	case cd.AppDeleted:
-		return [][2]string{{clusterstate.KindDNS, e.ID}}
-	case cd.ServiceCreated:
-		return [][2]string{{clusterstate.KindDNS, e.ID}}
-	case cd.ServiceUpdated:
-		return [][2]string{{clusterstate.KindDNS, e.ID}}
-	case cd.ServiceDeleted:
-		return [][2]string{{clusterstate.KindDNS, e.ID}}
+	case cd.AppCreated, cd.AppUpdated, cd.AppDeleted, cd.ServiceCreated, cd.ServiceUpdated, cd.ServiceDeleted:
+		return [][2]string{{clusterstate.KindDNS, id}}
 	}
 	return nil
-}
-
-func envID(e any) string {
-	switch e := e.(type) {
-	case cd.EnvCreated:
-		return e.ID
-	case cd.EnvDeleted:
-		return e.ID
-	}
-	return ""
 }
 
 // changesOwn reports whether an event (already applied to tm) may change

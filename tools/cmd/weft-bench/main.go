@@ -626,40 +626,7 @@ func rawColdStart(n, entries int) (time.Duration, error) {
 	start := time.Now()
 	errs := make(chan error, n)
 	for _, c := range conns {
-		go func() {
-			cjs, err := jetstream.New(c)
-			if err != nil {
-				errs <- err
-				return
-			}
-			cons, err := cjs.OrderedConsumer(ctx, "RAW", jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})
-			if err != nil {
-				errs <- err
-				return
-			}
-			it, err := cons.Messages()
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer it.Stop()
-			for {
-				m, err := it.Next()
-				if err != nil {
-					errs <- err
-					return
-				}
-				md, err := m.Metadata()
-				if err != nil {
-					errs <- err
-					return
-				}
-				if md.NumPending == 0 {
-					errs <- nil
-					return
-				}
-			}
-		}()
+		go func() { errs <- readLastPerSubject(ctx, c) }()
 	}
 	for range n {
 		if err := <-errs; err != nil {
@@ -667,6 +634,37 @@ func rawColdStart(n, entries int) (time.Duration, error) {
 		}
 	}
 	return time.Since(start), nil
+}
+
+// readLastPerSubject reads the last message of every subject of RAW, as an
+// agent's cold start reads its team's stream.
+func readLastPerSubject(ctx context.Context, c *nats.Conn) error {
+	js, err := jetstream.New(c)
+	if err != nil {
+		return err
+	}
+	cons, err := js.OrderedConsumer(ctx, "RAW", jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})
+	if err != nil {
+		return err
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		return err
+	}
+	defer it.Stop()
+	for {
+		m, err := it.Next()
+		if err != nil {
+			return err
+		}
+		md, err := m.Metadata()
+		if err != nil {
+			return err
+		}
+		if md.NumPending == 0 {
+			return nil
+		}
+	}
 }
 
 func startRawNATS() (*server.Server, error) {
