@@ -71,8 +71,11 @@ type DNSApplier interface {
 
 // Config is one agent.
 type Config struct {
-	Cluster   string
-	Team      string // the cluster's team: its stream holds the peers and names
+	Cluster string
+	// Team is the cluster's team, whose stream holds the peers and names;
+	// empty: learnt from the cluster's own settings (credentials made
+	// before team streams do not name it).
+	Team      string
 	Peers     PeerApplier
 	Routes    RouteApplier
 	DNS       DNSApplier
@@ -99,8 +102,8 @@ type Agent struct {
 
 // New returns an agent.
 func New(cfg Config) (*Agent, error) {
-	if cfg.Cluster == "" || cfg.Team == "" || cfg.Peers == nil || cfg.Routes == nil || cfg.DNS == nil {
-		return nil, errors.New("converge: need a cluster, its team and three appliers")
+	if cfg.Cluster == "" || cfg.Peers == nil || cfg.Routes == nil || cfg.DNS == nil {
+		return nil, errors.New("converge: need a cluster and three appliers")
 	}
 	if cfg.Heartbeat <= 0 {
 		cfg.Heartbeat = 5 * time.Second
@@ -171,6 +174,14 @@ func (a *Agent) Run(ctx context.Context, nc *nats.Conn) error {
 // session reads the whole desired state from both streams, converges to
 // it, then follows both.
 func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
+	if a.cfg.Team == "" {
+		team, err := a.learnTeam(ctx, js)
+		if err != nil {
+			return err
+		}
+		a.cfg.Team = team // only this goroutine reads cfg.Team
+		a.log.Info("learnt the cluster's team from its settings", "team", team)
+	}
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	own, err := a.open(sctx, js, clusterstate.StreamName(a.cfg.Cluster), 0)
@@ -244,6 +255,27 @@ func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
 		}
 		a.advance(sm.from.team, eventsSeq(m.Headers()))
 	}
+}
+
+// learnTeam reads the team from the cluster's own settings (its self
+// entry), for an agent whose credentials do not name it.
+func (a *Agent) learnTeam(ctx context.Context, js jetstream.JetStream) (string, error) {
+	s, err := js.Stream(ctx, clusterstate.StreamName(a.cfg.Cluster))
+	if err != nil {
+		return "", fmt.Errorf("learn the team: %w", err)
+	}
+	m, err := s.GetLastMsgForSubject(ctx, clusterstate.Subject("", a.cfg.Cluster, clusterstate.KindSelf, ""))
+	if err != nil {
+		return "", fmt.Errorf("learn the team from the cluster's settings: %w", err)
+	}
+	var self clusterstate.Self
+	if err := json.Unmarshal(m.Data, &self); err != nil {
+		return "", fmt.Errorf("learn the team: %w", err)
+	}
+	if err := clusterstate.CheckToken("team", self.Team); err != nil {
+		return "", fmt.Errorf("learn the team: %w", err)
+	}
+	return self.Team, nil
 }
 
 // entryOf is the entry a subject of either stream holds for this agent;

@@ -315,3 +315,30 @@ func TestAgentColdStartsFromTheTeamSnapshotAndWhatTheStreamGotAfterIt(t *testing
 		t.Fatalf("peers with a torn snapshot: %v, want the stream's p1 p3 p4", got)
 	}
 }
+
+// Credentials made before team streams do not name the team: the agent
+// reads it from its cluster's settings and then its team's stream.
+func TestAnAgentThatIsNotToldItsTeamLearnsItFromItsClustersSettings(t *testing.T) {
+	c := newCluster(t)
+	c.put(clusterstate.KindSelf, "", clusterstate.Self{ClusterID: "a", Team: "acme", Address: "100.64.0.1/32"}, 1)
+	c.put(clusterstate.KindPeer, "p1", peer("p1", "k1"), 2)
+	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: "ka"})
+	nc, err := nats.Connect(c.url, nats.UserInfo("agent-a", c.pw), nats.CustomInboxPrefix(clusterstate.InboxPrefix("a")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	agent, err := converge.New(converge.Config{Cluster: "a", Peers: rec, Routes: rec, DNS: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(c.ctx)
+	defer cancel()
+	go func() { _ = agent.Run(ctx, nc) }()
+	if err := agent.WaitFor(c.ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rec.PeerIDs(), []string{"p1"}) || rec.Self.Team != "acme" {
+		t.Fatalf("peers %v, self %+v", rec.PeerIDs(), rec.Self)
+	}
+}

@@ -127,6 +127,33 @@ func (s *Server) SetAgent(a Agent) error {
 	return s.reload()
 }
 
+// UpdateAgents passes every agent's user to update and keeps what it
+// returns where it reports a change, with one save and one reload for all:
+// how enrolled agents get the permissions a new version gives them.
+func (s *Server) UpdateAgents(update func(Agent) (Agent, bool)) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	changed := 0
+	for name, a := range s.agents {
+		b, ok := update(a)
+		if !ok {
+			continue
+		}
+		if b.Name != name || b.PasswordHash == "" {
+			return 0, fmt.Errorf("update agent user %q: the name and the password hash stay", name)
+		}
+		s.agents[name] = b
+		changed++
+	}
+	if changed == 0 {
+		return 0, nil
+	}
+	if err := s.saveAgents(); err != nil {
+		return 0, err
+	}
+	return changed, s.reload()
+}
+
 // RemoveAgent removes an agent's user; its connections are closed by the reload.
 func (s *Server) RemoveAgent(name string) error {
 	s.mu.Lock()

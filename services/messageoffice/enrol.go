@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +44,35 @@ type EnrolResponse struct {
 // external deployment issues credentials with its own operator tooling.
 type Issuer interface {
 	SetAgent(broker.Agent) error
+}
+
+// AgentUpdater changes enrolled agents' users in place (the embedded
+// broker).
+type AgentUpdater interface {
+	UpdateAgents(func(broker.Agent) (broker.Agent, bool)) (int, error)
+}
+
+// RefreshAgentPermissions gives every enrolled agent of a live cluster
+// exactly the permissions this version gives a new one: agents enrolled
+// before the team streams could read only their cluster's stream. teamOf
+// is the office's TeamOf. It returns how many users changed.
+func RefreshAgentPermissions(u AgentUpdater, teamOf func(cluster string) (string, bool)) (int, error) {
+	return u.UpdateAgents(func(a broker.Agent) (broker.Agent, bool) {
+		cluster, ok := strings.CutPrefix(a.Name, "agent-")
+		if !ok {
+			return a, false
+		}
+		team, ok := teamOf(cluster)
+		if !ok {
+			return a, false
+		}
+		pub, sub := clusterstate.AgentPermissions(cluster, team)
+		if slices.Equal(pub, a.Publish) && slices.Equal(sub, a.Subscribe) {
+			return a, false
+		}
+		a.Publish, a.Subscribe = pub, sub
+		return a, true
+	})
 }
 
 // Enroller spends a cluster's one-time secret and issues its agent's

@@ -47,6 +47,15 @@ var Module = fx.Module("messageoffice",
 				if err := o.Start(ctx); err != nil {
 					return err
 				}
+				if b.Embedded != nil {
+					n, err := RefreshAgentPermissions(b.Embedded, o.TeamOf)
+					if err != nil {
+						return fmt.Errorf("message office: %w", err)
+					}
+					if n > 0 {
+						log.Info("enrolled agents' permissions brought up to date", "agents", n)
+					}
+				}
 				var watch context.Context
 				watch, stopWatch = context.WithCancel(context.Background())
 				go o.watchAgents(watch, ih)

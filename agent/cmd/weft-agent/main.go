@@ -80,7 +80,7 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.server, "server", "http://127.0.0.1:4000", "weft-server's HTTP address (for enrolment)")
 	f.StringVar(&o.cluster, "cluster", "", "the cluster's id")
-	f.StringVar(&o.team, "team", "", "the cluster's team (only with --nats-creds and no enrolment: enrolment tells the agent its team)")
+	f.StringVar(&o.team, "team", "", "the cluster's team (optional: enrolment tells the agent, and without it the agent reads it from its cluster's settings)")
 	f.StringVar(&o.secret, "enrolment-secret", os.Getenv("WEFT_ENROLMENT_SECRET"), "the one-time enrolment secret (first start only)")
 	f.StringVar(&o.stateDir, "state-dir", "", "where the agent keeps its credentials and state (default ./.weft/agent-<cluster>)")
 	f.StringVar(&o.endpoint, "endpoint", "", "host:port where other gateways reach this one")
@@ -115,7 +115,7 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 		// An external NATS in operator mode: the operator issued this
 		// cluster's user (the .creds file); there is nothing to enrol for.
 		creds = enrol.Credentials{Cluster: o.cluster, Team: o.team, NATSURL: o.natsURL, Stream: clusterstate.StreamName(o.cluster),
-			TeamStream: clusterstate.TeamStreamName(o.team), InboxPrefix: clusterstate.InboxPrefix(o.cluster)}
+			InboxPrefix: clusterstate.InboxPrefix(o.cluster)}
 		if err := os.MkdirAll(o.stateDir, 0o700); err != nil {
 			return fmt.Errorf("state directory: %w", err)
 		}
@@ -140,11 +140,12 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	if o.team != "" && creds.Team != o.team {
 		return fmt.Errorf("--team %s, but the credentials are for team %s", o.team, creds.Team)
 	}
-	if creds.Team == "" {
-		return errors.New("the credentials name no team (they predate team streams): pass --team")
-	}
-	if err := clusterstate.CheckToken("team", creds.Team); err != nil {
-		return err
+	// Credentials made before team streams name no team: the agent then
+	// learns it from its cluster's settings once connected.
+	if creds.Team != "" {
+		if err := clusterstate.CheckToken("team", creds.Team); err != nil {
+			return err
+		}
 	}
 	url := creds.NATSURL
 	if o.natsURL != "" {

@@ -1,0 +1,71 @@
+package messageoffice_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/nats-io/nats.go"
+
+	"weft.dev/events/broker"
+	"weft.dev/events/clusterstate"
+	"weft.dev/services/messageoffice"
+)
+
+// An agent enrolled before the team streams holds a user that reads only
+// its cluster's stream; the office brings it up to date when it starts,
+// and leaves users of other clusters, and up-to-date ones, alone.
+func TestEnrolledAgentsGetTheirTeamStreamWhenTheOfficeStarts(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := broker.Start(broker.Config{DataDir: dir, Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srv.Shutdown() }()
+	pw, _ := broker.NewPassword()
+	hash, _ := broker.HashPassword(pw)
+	s := clusterstate.StreamName("c1")
+	old := []string{"$JS.API.INFO", "$JS.API.STREAM.INFO." + s, "$JS.API.CONSUMER.CREATE." + s + ".>", "status.c1.>"}
+	sub := []string{clusterstate.InboxPrefix("c1") + ".>"}
+	for _, a := range []broker.Agent{
+		{Name: "agent-c1", PasswordHash: hash, Publish: old, Subscribe: sub},
+		{Name: "agent-gone", PasswordHash: hash, Publish: []string{"status.gone.>"}, Subscribe: []string{"_INBOX_gone.>"}},
+	} {
+		if err := srv.SetAgent(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	teamOf := func(c string) (string, bool) { return "acme", c == "c1" }
+
+	n, err := messageoffice.RefreshAgentPermissions(srv, teamOf)
+	if err != nil || n != 1 {
+		t.Fatalf("refreshed %d users (%v), want 1", n, err)
+	}
+	if n, err := messageoffice.RefreshAgentPermissions(srv, teamOf); err != nil || n != 0 {
+		t.Fatalf("a second refresh changed %d users (%v)", n, err)
+	}
+
+	// The agent's own password still works, now on its team's stream; it
+	// survives a restart of the server.
+	srv.Shutdown()
+	if srv, err = broker.Start(broker.Config{DataDir: dir, Listen: "127.0.0.1:0"}); err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := clusterstate.AgentPermissions("c1", "acme")
+	var got []string
+	if _, err := srv.UpdateAgents(func(a broker.Agent) (broker.Agent, bool) {
+		if a.Name == "agent-c1" {
+			got = a.Publish
+		}
+		return a, false
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, pub) {
+		t.Errorf("agent-c1 publishes on\n %v\nwant\n %v", got, pub)
+	}
+	nc, err := nats.Connect(srv.ClientURL(), nats.UserInfo("agent-c1", pw), nats.CustomInboxPrefix(clusterstate.InboxPrefix("c1")))
+	if err != nil {
+		t.Fatalf("the agent's password after the refresh: %v", err)
+	}
+	nc.Close()
+}
