@@ -212,10 +212,10 @@ func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
 		return err
 	}
 	shared.seq = snapEvents
-	if err := own.readAll(desired, a.cfg.Cluster); err != nil {
+	if err := own.readAll(desired, a.entryOf); err != nil {
 		return err
 	}
-	if err := shared.readAll(desired, a.cfg.Cluster); err != nil {
+	if err := shared.readAll(desired, a.entryOf); err != nil {
 		return err
 	}
 	if err := a.resync(desired, own.seq, shared.seq); err != nil {
@@ -364,8 +364,7 @@ func (a *Agent) readSnapshot(ctx context.Context, js jetstream.JetStream) (desir
 			return nil, 0, 0, fmt.Errorf("%w: chunk %d is of %d, not %d", errTornSnapshot, i, at, seq)
 		}
 		if err := clusterstate.DecodeSnapshot(m.Data, func(e clusterstate.SnapshotEntry) error {
-			_, kind, id, err := clusterstate.ParseSubject(e.Subject)
-			if err == nil && !(kind == clusterstate.KindPeer && id == a.cfg.Cluster) {
+			if kind, id, ok := a.entryOf(e.Subject); ok {
 				desired[clusterstate.Key(kind, id)] = e.Value
 			}
 			events = max(events, e.EventsSeq)
@@ -377,9 +376,9 @@ func (a *Agent) readSnapshot(ctx context.Context, js jetstream.JetStream) (desir
 	return desired, seq, events, nil
 }
 
-// readAll adds the last value of every subject to desired, by key, and
-// removes what a tombstone deletes.
-func (s *stream) readAll(desired map[string][]byte, cluster string) error {
+// readAll adds the last value of every subject entryOf accepts to desired,
+// by key, and removes what a tombstone deletes.
+func (s *stream) readAll(desired map[string][]byte, entryOf func(string) (kind, id string, ok bool)) error {
 	if s.msgs == 0 {
 		return nil
 	}
@@ -388,8 +387,7 @@ func (s *stream) readAll(desired map[string][]byte, cluster string) error {
 		if err != nil {
 			return fmt.Errorf("read %s: %w", s.name, err)
 		}
-		_, kind, id, err := clusterstate.ParseSubject(m.Subject())
-		if err == nil && !(kind == clusterstate.KindPeer && id == cluster) {
+		if kind, id, ok := entryOf(m.Subject()); ok {
 			// After a snapshot a tombstone removes what the snapshot held.
 			if m.Headers().Get(clusterstate.HeaderDeleted) == "true" {
 				delete(desired, clusterstate.Key(kind, id))

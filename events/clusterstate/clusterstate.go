@@ -44,6 +44,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/events"
 )
 
 // Headers on desired-state messages.
@@ -84,10 +86,14 @@ func Subject(team, cluster, kind, id string) string {
 }
 
 // CheckToken refuses a cluster id or team slug that cannot be a stream
-// name and subject token.
+// name and subject token: what events.ValidateToken refuses, and path
+// separators (stream names become directories).
 func CheckToken(what, s string) error {
-	if s == "" || strings.ContainsAny(s, ".*> \t\r\n/\\") {
-		return fmt.Errorf("%s %q cannot name a stream (empty, or holds one of . * > / \\ or a space)", what, s)
+	if err := events.ValidateToken(what, s); err != nil {
+		return err
+	}
+	if strings.ContainsAny(s, "/\\") {
+		return fmt.Errorf("%s %q contains a path separator, which may not appear in a stream name", what, s)
 	}
 	return nil
 }

@@ -29,3 +29,16 @@ func TestSubjectsOfBothStreamsParseBackAndOthersAreRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckTokenRefusesWhatCannotNameAStream(t *testing.T) {
+	for _, ok := range []string{"acme", "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"} {
+		if err := clusterstate.CheckToken("team", ok); err != nil {
+			t.Errorf("%q refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "a.b", "a*", "a>", "a b", "../x", `a\b`} {
+		if err := clusterstate.CheckToken("team", bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

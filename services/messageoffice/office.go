@@ -52,19 +52,18 @@ type Office struct {
 	log   *slog.Logger
 
 	topo *Topology
-	// written is what each stream holds: stream → subject → hash of the
-	// value. A subject is written only when its value differs.
-	written map[string]map[string][32]byte
+	// written is what each stream holds: stream → subject → its value (and
+	// hash). A subject is written only when its value differs; a team
+	// stream's values are also what its snapshot is made of.
+	written map[string]map[string]stored
 	owner   map[string]string // cluster → team, for clusters whose stream exists
 	// teamReady holds the teams whose stream exists and was written in full.
 	teamReady map[string]bool
 	// pending are the publishes not yet acknowledged.
 	pending []jetstream.PubAckFuture
-	// vals is the value and events sequence of every subject of every
-	// team stream, for snapshots; streamSeq is the highest acknowledged
-	// sequence of each stream; snapped the team stream sequence each
-	// team's snapshot holds, snappedAt when it was written.
-	vals      map[string]map[string]stored
+	// streamSeq is the highest acknowledged sequence of each stream;
+	// snapped the team stream sequence each team's snapshot holds (0: none
+	// written by this office yet), snappedAt when it was written.
 	streamSeq map[string]uint64
 	snapped   map[string]uint64
 	snappedAt map[string]time.Time
@@ -112,7 +111,7 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 		return nil, fmt.Errorf("message office: %w", err)
 	}
 	return &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(),
-		written: map[string]map[string][32]byte{}, owner: map[string]string{}, teamReady: map[string]bool{}, changed: make(chan struct{}),
+		written: map[string]map[string]stored{}, owner: map[string]string{}, teamReady: map[string]bool{}, changed: make(chan struct{}),
 		status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{},
 		lastWritten: map[string]uint64{}}, nil
 }
@@ -228,9 +227,9 @@ func (o *Office) setApplied(seq uint64, err error) {
 // to its desired state, and follows the log.
 func (o *Office) Start(ctx context.Context) error {
 	// A replica that held the lease before starts over from the log.
-	o.topo, o.written, o.owner = NewTopology(), map[string]map[string][32]byte{}, map[string]string{}
+	o.topo, o.written, o.owner = NewTopology(), map[string]map[string]stored{}, map[string]string{}
 	o.teamReady, o.pending = map[string]bool{}, nil
-	o.vals, o.streamSeq, o.snapped, o.snappedAt = map[string]map[string]stored{}, map[string]uint64{}, map[string]uint64{}, map[string]time.Time{}
+	o.streamSeq, o.snapped, o.snappedAt = map[string]uint64{}, map[string]uint64{}, map[string]time.Time{}
 	end, err := o.store.LastSeq(ctx)
 	if err != nil {
 		return fmt.Errorf("message office: %w", err)
@@ -450,16 +449,16 @@ func (o *Office) snapshotAll(ctx context.Context) error {
 // stream instead.
 func (o *Office) snapshot(ctx context.Context, team string) error {
 	stream := clusterstate.TeamStreamName(team)
-	vals, seq := o.vals[stream], o.streamSeq[stream]
+	vals, seq := o.written[stream], o.streamSeq[stream]
 	if len(vals) < o.cfg.SnapshotMin || seq <= o.snapped[team] {
 		return nil
 	}
 	ts := clusterstate.SnapshotStreamName(team)
-	if o.written[ts] == nil {
+	if o.snapped[team] == 0 {
+		// This office's first snapshot of the team: the stream may not exist.
 		if _, err := o.js.CreateOrUpdateStream(ctx, clusterstate.SnapshotStreamConfig(team, o.cfg.Replicas)); err != nil {
 			return fmt.Errorf("message office: snapshot stream of team %s: %w", team, err)
 		}
-		o.written[ts] = map[string][32]byte{}
 	}
 	entries := make([]clusterstate.SnapshotEntry, 0, len(vals))
 	for subj, v := range vals {
@@ -521,7 +520,7 @@ func (o *Office) send(stream, subject string, seq uint64, data []byte, sum [32]b
 	have := o.written[stream]
 	old, had := have[subject]
 	tomb := data == nil
-	if tomb && !had || !tomb && had && old == sum {
+	if tomb && !had || !tomb && had && old.sum == sum {
 		return nil
 	}
 	m := nats.NewMsg(subject)
@@ -540,14 +539,7 @@ func (o *Office) send(stream, subject string, seq uint64, data []byte, sum [32]b
 	if tomb {
 		delete(have, subject)
 	} else {
-		have[subject] = sum
-	}
-	if vals := o.vals[stream]; vals != nil {
-		if tomb {
-			delete(vals, subject)
-		} else {
-			vals[subject] = stored{data: data, seq: seq}
-		}
+		have[subject] = stored{data: data, seq: seq, sum: sum}
 	}
 	o.statusMu.Lock()
 	o.lastWritten[stream] = max(o.lastWritten[stream], seq)
@@ -656,7 +648,7 @@ func (o *Office) ensureStream(ctx context.Context, team, cluster string) error {
 	o.owner[cluster] = team
 	o.teams.Store(cluster, team)
 	if s := clusterstate.StreamName(cluster); o.written[s] == nil {
-		o.written[s] = map[string][32]byte{}
+		o.written[s] = map[string]stored{}
 	}
 	return nil
 }
@@ -669,8 +661,7 @@ func (o *Office) ensureTeamStream(ctx context.Context, team string) error {
 	if _, err := o.js.CreateOrUpdateStream(ctx, clusterstate.TeamStreamConfig(team, o.cfg.Replicas)); err != nil {
 		return fmt.Errorf("message office: stream of team %s: %w", team, err)
 	}
-	o.written[s] = map[string][32]byte{}
-	o.vals[s] = map[string]stored{}
+	o.written[s] = map[string]stored{}
 	return nil
 }
 
@@ -695,7 +686,6 @@ func (o *Office) dropTeam(ctx context.Context, team string) error {
 			return fmt.Errorf("message office: delete stream %s: %w", name, err)
 		}
 		delete(o.written, name)
-		delete(o.vals, name)
 	}
 	delete(o.teamReady, team)
 	delete(o.snapped, team)
@@ -720,22 +710,21 @@ func (o *Office) readBack(ctx context.Context, stream string) error {
 	o.statusMu.Lock()
 	o.lastWritten[stream] = last
 	o.statusMu.Unlock()
-	w := make(map[string][32]byte, len(got))
 	for subj, v := range got {
-		w[subj] = sha256.Sum256(v.data)
+		v.sum = sha256.Sum256(v.data)
+		got[subj] = v
 	}
-	o.written[stream] = w
+	o.written[stream] = got
 	o.streamSeq[stream] = streamSeq
-	if strings.HasPrefix(stream, "TM_") {
-		o.vals[stream] = got
-	}
 	return nil
 }
 
-// stored is a subject's value and the events sequence that wrote it.
+// stored is a subject's value, its hash, and the events sequence that
+// wrote it.
 type stored struct {
 	data []byte
 	seq  uint64
+	sum  [32]byte
 }
 
 // ReadState returns a cluster's desired state as its agent reads it: the

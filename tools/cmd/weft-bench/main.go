@@ -99,9 +99,9 @@ func main() {
 	appliers := fs.String("appliers", "netstack", "netstack (rootless WireGuard devices) or record (recording appliers)")
 	server := fs.String("server-bin", "", "a built weft-server (default: go build it)")
 	var prof profiles
-	fs.StringVar(&prof.cpu, "cpuprofile", "", "write a CPU profile of the fan-out phase (after the cold start) to this file")
-	fs.StringVar(&prof.mutex, "mutexprofile", "", "write a mutex contention profile of the fan-out phase to this file")
-	fs.StringVar(&prof.block, "blockprofile", "", "write a blocking profile of the fan-out phase to this file")
+	fs.StringVar(&prof.cpu, "cpuprofile", "", "write a CPU profile of the profiled phase (--profile-phase) to this file")
+	fs.StringVar(&prof.mutex, "mutexprofile", "", "write a mutex contention profile of the profiled phase to this file")
+	fs.StringVar(&prof.block, "blockprofile", "", "write a blocking profile of the profiled phase to this file")
 	fs.StringVar(&prof.phase, "profile-phase", "fanout", "the phase the profiles cover: fanout, or cold (the agents' cold start)")
 	fs.StringVar(&prof.server, "server-cpuprofile", "", "write weft-server's CPU profile, from the start of the profiled phase, to this file")
 	fs.DurationVar(&prof.serverFor, "server-profile-for", 15*time.Second, "how long weft-server's CPU profile runs")
@@ -211,9 +211,9 @@ type agent struct {
 	peers converge.PeerApplier
 }
 
-// profiles are the files the fan-out phase is profiled into (empty: none).
-// Only this process is profiled: the agents and their appliers, not
-// weft-server.
+// profiles are the files a phase (fanout or cold) is profiled into (empty:
+// none): this process's (the agents and their appliers), and with server,
+// weft-server's CPU through its --pprof listener.
 type profiles struct {
 	cpu, mutex, block, phase string
 	server                   string        // weft-server's CPU profile
