@@ -35,14 +35,45 @@ func sample(i int) payload {
 }
 
 // rawMsg is what a raw JetStream client would publish for the same event:
-// the same subject, headers and body size.
-func rawMsg(subject string, body []byte, expected uint64, id int) *nats.Msg {
+// the same headers, with values as long as the store's, and body.
+func rawMsg(subject string, body []byte, expected uint64, id string) *nats.Msg {
 	m := nats.NewMsg(subject)
-	m.Header.Set(events.HeaderMsgID, "raw-"+strconv.Itoa(id))
+	m.Header.Set(events.HeaderMsgID, id)
 	m.Header.Set(events.HeaderEventType, "bench.created")
 	m.Header.Set("Nats-Expected-Last-Subject-Sequence", strconv.FormatUint(expected, 10))
 	m.Data = body
 	return m
+}
+
+// rawID is as long as the store's event ids (UUIDs).
+func rawID(i int) string { return fmt.Sprintf("raw-%032d", i) }
+
+// rawSubject is as long as the store's subject for the same aggregate
+// ("ev.acme.device.dN").
+func rawSubject(a int) string { return "ev.rawx.device.d" + strconv.Itoa(a) }
+
+// rawConn is the baseline's own connection. The server sizes its read
+// buffer per connection from the reads it sees (512 bytes to start, doubled
+// when a read fills it, halved after short reads), and a store message is
+// about 520 bytes on the wire: sharing one connection let each side's
+// traffic change what the other's costs.
+func rawConn(b *testing.B, env *eventstest.Env) *nats.Conn {
+	nc, err := env.Server.Connect("bench-raw")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(nc.Close)
+	return nc
+}
+
+// envelope is the body the store writes for the same event: the raw side
+// publishes bytes of the same size.
+func envelope(b *testing.B, store *events.Store, i int) []byte {
+	m, err := events.BuildMessage(store, events.Event{Team: "acme", Aggregate: events.AggregateRef{Type: "device", ID: "d" + strconv.Itoa(i%benchAggregates)}, Actor: "user:bench", Data: sample(i)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m.Data
 }
 
 const benchAggregates = 1000
@@ -53,15 +84,17 @@ const benchAggregates = 1000
 // ratio (store throughput / raw throughput).
 func BenchmarkAppendSync(b *testing.B) {
 	store, env := benchStore(b)
+	nc := rawConn(b, env)
 	ctx := context.Background()
-	body := []byte(fmt.Sprintf(`{"id":"0190b3c4-0000-7000-8000-000000000001","type":"bench.created","version":1,"team":"acme","aggregate":{"type":"device","id":"d-1"},"actor":"user:bench","time":"2026-11-22T10:00:00Z","data":%s}`, `{"name":"device-1","ip":"100.64.1.2","publicKey":"3P1jmW5v0fn3Wy2u3Rw0sGsdcJLmPK3FWR1H8rXmKTE="}`))
 	storeVer := make([]uint64, benchAggregates)
 	rawVer := make([]uint64, benchAggregates)
 	var tStore, tRaw time.Duration
 	raw := func(i, a int) {
+		// What a raw client publishes is ready before its clock starts:
+		// its own id, subject and body are not its cost.
+		id, subject, body := rawID(i), rawSubject(a), envelope(b, store, i)
 		start := time.Now()
-		m := rawMsg(fmt.Sprintf("ev.raw.device.d%d", a), body, rawVer[a], i)
-		resp, err := env.Conn.RequestMsg(m, 5*time.Second)
+		resp, err := nc.RequestMsg(rawMsg(subject, body, rawVer[a], id), 5*time.Second)
 		if err != nil || resp.Header.Get("Status") != "" {
 			b.Fatalf("raw publish: %v", err)
 		}
@@ -73,10 +106,10 @@ func BenchmarkAppendSync(b *testing.B) {
 		tRaw += time.Since(start)
 	}
 	weft := func(i, a int) {
+		// Likewise the event a command decided on.
+		ev := events.Event{Team: "acme", Aggregate: events.AggregateRef{Type: "device", ID: "d" + strconv.Itoa(a)}, Actor: "user:bench", Data: sample(i)}
 		start := time.Now()
-		app, err := store.Append(ctx, storeVer[a], events.Event{
-			Team: "acme", Aggregate: events.AggregateRef{Type: "device", ID: "d" + strconv.Itoa(a)}, Actor: "user:bench", Data: sample(i),
-		})
+		app, err := store.Append(ctx, storeVer[a], ev)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -136,11 +169,9 @@ func report(b *testing.B, n int, tStore, tRaw time.Duration) {
 // the same concurrency and headers.
 func BenchmarkAppendPipelined(b *testing.B) {
 	store, env := benchStore(b)
+	nc := rawConn(b, env)
 	ctx := context.Background()
-	body := make([]byte, 256)
-	for i := range body {
-		body[i] = 'x'
-	}
+	body := envelope(b, store, 0)
 	const writers = 64
 	// run does appends from to to-1 with one; vers holds each writer's
 	// aggregates' versions across runs.
@@ -181,8 +212,20 @@ func BenchmarkAppendPipelined(b *testing.B) {
 		}
 		return v
 	}
+	// Both sides' inputs are made before the clock starts, as in
+	// BenchmarkAppendSync: the raw ids and subjects, the events.
+	n := b.N
+	rawIDs, evs := make([]string, n), make([]events.Event, n)
+	for i := range n {
+		rawIDs[i] = rawID(i)
+		evs[i] = events.Event{Team: "acme", Actor: "user:bench", Data: sample(i)}
+	}
+	aggIDs, rawSubjects := make([]string, benchAggregates), make([]string, benchAggregates)
+	for a := range benchAggregates {
+		aggIDs[a], rawSubjects[a] = "d"+strconv.Itoa(a), rawSubject(a)
+	}
 	raw := func(w, a, i int, ver uint64) (uint64, error) {
-		resp, err := env.Conn.RequestMsg(rawMsg(fmt.Sprintf("ev.raw.device.d%d", a), body, ver, i), 5*time.Second)
+		resp, err := nc.RequestMsg(rawMsg(rawSubjects[a], body, ver, rawIDs[i]), 5*time.Second)
 		if err != nil {
 			return 0, err
 		}
@@ -193,16 +236,15 @@ func BenchmarkAppendPipelined(b *testing.B) {
 		return seq, nil
 	}
 	weft := func(w, a, i int, ver uint64) (uint64, error) {
-		app, err := store.Append(ctx, ver, events.Event{
-			Team: "acme", Aggregate: events.AggregateRef{Type: "device", ID: "d" + strconv.Itoa(a)}, Actor: "user:bench", Data: sample(i),
-		})
+		ev := evs[i]
+		ev.Aggregate = events.AggregateRef{Type: "device", ID: aggIDs[a]}
+		app, err := store.Append(ctx, ver, ev)
 		return app.LastSeq, err
 	}
 	// Rounds that alternate which goes first: the stream and the server's
 	// de-duplication window grow as the run goes, so one phase after the
 	// other favoured whichever ran first.
 	const rounds = 10
-	n := b.N
 	rawVers, weftVers := newVers(), newVers()
 	b.ResetTimer()
 	var tRaw, tStore time.Duration

@@ -12,6 +12,13 @@ import (
 // re-compacting data (the registry's encoder already made it compact JSON);
 // appends are latency-bound and this is most of their CPU.
 func appendEnvelope(b []byte, m *Meta, data []byte) []byte {
+	b = append(appendEnvelopeHead(b, m), data...)
+	return append(b, '}')
+}
+
+// appendEnvelopeHead writes an envelope up to its data, which the caller
+// appends, then closes the object.
+func appendEnvelopeHead(b []byte, m *Meta) []byte {
 	b = append(b, `{"id":`...)
 	b = appendString(b, m.ID)
 	b = append(b, `,"type":`...)
@@ -37,9 +44,7 @@ func appendEnvelope(b []byte, m *Meta, data []byte) []byte {
 		b = append(b, `,"correlationId":`...)
 		b = appendString(b, m.CorrelationID)
 	}
-	b = append(b, `,"data":`...)
-	b = append(b, data...)
-	return append(b, '}')
+	return append(b, `,"data":`...)
 }
 
 // appendString appends s as a JSON string. Plain ASCII (ids, type names,
@@ -58,13 +63,22 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// parseAck reads a publish acknowledgement. The success form the server
-// sends, {"stream":"<name>","seq":N...}, is read directly; anything else
-// (errors, domains, duplicates, batches) is decoded in full.
-func parseAck(data []byte, stream string) (pubAck, error) {
-	prefix := `{"stream":"` + stream + `","seq":`
-	if bytes.HasPrefix(data, []byte(prefix)) {
-		rest := data[len(prefix):]
+// ackParser reads the publish acknowledgements of one stream.
+type ackParser struct {
+	stream string
+	head   []byte // `{"stream":"<name>","seq":`
+}
+
+func newAckParser(stream string) ackParser {
+	return ackParser{stream: stream, head: []byte(`{"stream":"` + stream + `","seq":`)}
+}
+
+// parse reads a publish acknowledgement. The success form the server
+// sends, head then N}, is read directly; anything else (errors, domains,
+// duplicates, batches) is decoded in full.
+func (p ackParser) parse(data []byte) (pubAck, error) {
+	if bytes.HasPrefix(data, p.head) {
+		rest := data[len(p.head):]
 		n := 0
 		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
 			n++
@@ -72,7 +86,7 @@ func parseAck(data []byte, stream string) (pubAck, error) {
 		if n > 0 && n < len(rest) && rest[n] == '}' {
 			seq, err := strconv.ParseUint(string(rest[:n]), 10, 64)
 			if err == nil {
-				return pubAck{Stream: stream, Seq: seq}, nil
+				return pubAck{Stream: p.stream, Seq: seq}, nil
 			}
 		}
 	}

@@ -39,16 +39,16 @@ func TestAckParserReadsSuccessDirectlyAndEverythingElseInFull(t *testing.T) {
 		{`{"stream":"EVENTS","seq":9,"batch":"b1","count":3}`, pubAck{Stream: "EVENTS", Seq: 9, BatchID: "b1", Count: 3}},
 	}
 	for _, c := range cases {
-		got, err := parseAck([]byte(c.in), "EVENTS")
+		got, err := newAckParser("EVENTS").parse([]byte(c.in))
 		if err != nil || got != c.want {
-			t.Errorf("parseAck(%s) = %+v, %v; want %+v", c.in, got, err, c.want)
+			t.Errorf("parse(%s) = %+v, %v; want %+v", c.in, got, err, c.want)
 		}
 	}
-	got, err := parseAck([]byte(`{"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 5"}}`), "EVENTS")
+	got, err := newAckParser("EVENTS").parse([]byte(`{"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 5"}}`))
 	if err != nil || got.Error == nil || got.Error.ErrCode != 10071 {
 		t.Errorf("error ack = %+v, %v", got, err)
 	}
-	if _, err := parseAck([]byte(`{"stream":"EVENTS","seq":`), "EVENTS"); err == nil {
+	if _, err := newAckParser("EVENTS").parse([]byte(`{"stream":"EVENTS","seq":`)); err == nil {
 		t.Error("a truncated ack parsed")
 	}
 }

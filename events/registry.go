@@ -26,6 +26,7 @@ type TypeInfo struct {
 type entry struct {
 	TypeInfo
 	upcasters map[int]Upcaster // from version → from+1
+	encode    appendFunc       // nil: encoding/json
 }
 
 // Registry maps event type names and versions to Go types. Build it at start
@@ -54,7 +55,7 @@ func Register[T any](r *Registry, name string, version int) {
 	if _, dup := r.byType[t]; dup {
 		panic(fmt.Sprintf("events: Go type %v registered twice", t))
 	}
-	e := &entry{TypeInfo: TypeInfo{Name: name, Version: version, GoType: t}, upcasters: map[int]Upcaster{}}
+	e := &entry{TypeInfo: TypeInfo{Name: name, Version: version, GoType: t}, upcasters: map[int]Upcaster{}, encode: compileEncoder(t)}
 	r.byName[name], r.byType[t] = e, e
 }
 
@@ -88,22 +89,51 @@ func (r *Registry) Known(name string) bool {
 
 // Encode marshals data and returns its type name and current version.
 func (r *Registry) Encode(data any) (name string, version int, raw json.RawMessage, err error) {
-	t := reflect.TypeOf(data)
-	if t != nil && t.Kind() == reflect.Pointer {
-		if e, ok := r.byType[t.Elem()]; ok {
-			data = reflect.ValueOf(data).Elem().Interface()
-			t = e.GoType
-		}
-	}
-	e, ok := r.byType[t]
-	if !ok {
-		return "", 0, nil, fmt.Errorf("encode %v: %w", t, ErrUnknownType)
-	}
-	raw, err = json.Marshal(data)
+	e, v, err := r.lookup(data)
 	if err != nil {
-		return "", 0, nil, fmt.Errorf("encode %s: %w", e.Name, err)
+		return "", 0, nil, err
+	}
+	raw, err = e.appendValue(nil, v)
+	if err != nil {
+		return "", 0, nil, err
 	}
 	return e.Name, e.Version, raw, nil
+}
+
+// lookup finds data's registered type: data is a value of it or a non-nil
+// pointer to one.
+func (r *Registry) lookup(data any) (*entry, reflect.Value, error) {
+	if data == nil {
+		return nil, reflect.Value{}, fmt.Errorf("encode <nil>: %w", ErrUnknownType)
+	}
+	v := reflect.ValueOf(data)
+	t := v.Type()
+	e, ok := r.byType[t]
+	if !ok && t.Kind() == reflect.Pointer {
+		if e, ok = r.byType[t.Elem()]; ok {
+			if v.IsNil() {
+				return nil, reflect.Value{}, fmt.Errorf("encode %v: nil pointer", t)
+			}
+			v = v.Elem()
+		}
+	}
+	if !ok {
+		return nil, reflect.Value{}, fmt.Errorf("encode %v: %w", t, ErrUnknownType)
+	}
+	return e, v, nil
+}
+
+// appendValue appends the JSON of v, a value of e's Go type, exactly as
+// json.Marshal writes it.
+func (e *entry) appendValue(b []byte, v reflect.Value) ([]byte, error) {
+	if e.encode != nil {
+		return e.encode(b, v), nil
+	}
+	raw, err := json.Marshal(v.Interface())
+	if err != nil {
+		return b, fmt.Errorf("encode %s: %w", e.Name, err)
+	}
+	return append(b, raw...), nil
 }
 
 // Decode turns stored data of the given type and version into a value of

@@ -1,0 +1,15 @@
+package domain_test
+
+import (
+	"testing"
+
+	"weft.dev/events"
+	"weft.dev/events/eventstest"
+	"weft.dev/services/console/domain"
+)
+
+func TestEventDataIsStoredExactlyAsEncodingJSONWritesIt(t *testing.T) {
+	r := events.NewRegistry()
+	domain.Register(r)
+	eventstest.CheckEncoding(t, r, 300)
+}
