@@ -5,6 +5,9 @@ import "github.com/nats-io/nats.go"
 // BuildMessage returns the message Append would publish for ev, without
 // publishing it: for bulk loaders and benchmarks that fill a stream fast.
 func BuildMessage(s *Store, ev Event) (*nats.Msg, error) {
-	m, _, err := s.message(ev)
-	return m, err
+	o, _, err := s.message(ev)
+	if err != nil {
+		return nil, err
+	}
+	return &o.msg, nil
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,6 +33,7 @@ type Store struct {
 	timeout time.Duration
 	ids     *idSource
 	acks    ackParser
+	out     sync.Pool // *outgoing, reused once an append is done with it
 }
 
 // Option configures a Store.
@@ -90,6 +92,7 @@ func (s *Store) Append(ctx context.Context, expected uint64, evs ...Event) (Appe
 // change it guards.
 func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error) {
 	msgs, recs, err := s.build(writes)
+	defer s.release(msgs)
 	if err != nil {
 		return Appended{}, err
 	}
@@ -110,10 +113,10 @@ func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error
 		if !(errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders) || errors.Is(err, nats.ErrConnectionReconnecting)) || attempt >= 5 || ctx.Err() != nil {
 			return Appended{}, err
 		}
-		s.log.Warn("append: retrying after transport error", "subject", msgs[0].Subject, "attempt", attempt+1, "err", err)
+		s.log.Warn("append: retrying after transport error", "subject", msgs[0].msg.Subject, "attempt", attempt+1, "err", err)
 		select {
 		case <-ctx.Done():
-			return Appended{}, fmt.Errorf("append %s: %w", msgs[0].Subject, ctx.Err())
+			return Appended{}, fmt.Errorf("append %s: %w", msgs[0].msg.Subject, ctx.Err())
 		case <-time.After(time.Duration(attempt+1) * 100 * time.Millisecond):
 		}
 	}
@@ -124,12 +127,13 @@ func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error
 	return Appended{Events: recs, LastSeq: last}, nil
 }
 
-func (s *Store) build(writes []Write) ([]*nats.Msg, []Recorded, error) {
+// build returns the messages of writes, also when it fails (for release).
+func (s *Store) build(writes []Write) ([]*outgoing, []Recorded, error) {
 	n := 0
 	for _, w := range writes {
 		n += len(w.Events)
 	}
-	msgs := make([]*nats.Msg, 0, n)
+	msgs := make([]*outgoing, 0, n)
 	recs := make([]Recorded, 0, n)
 	var seen map[string]bool // only a batch of writes can repeat an aggregate
 	if len(writes) > 1 {
@@ -141,32 +145,46 @@ func (s *Store) build(writes []Write) ([]*nats.Msg, []Recorded, error) {
 		}
 		subject := ""
 		for i, ev := range w.Events {
-			m, rec, err := s.message(ev)
+			o, rec, err := s.message(ev)
 			if err != nil {
-				return nil, nil, err
+				return msgs, nil, err
 			}
+			msgs = append(msgs, o)
+			m := &o.msg
 			if i == 0 {
 				subject = m.Subject
 				if seen[subject] {
-					return nil, nil, fmt.Errorf("append: two writes to %s in one batch", subject)
+					return msgs, nil, fmt.Errorf("append: two writes to %s in one batch", subject)
 				}
 				if seen != nil {
 					seen[subject] = true
 				}
 				if w.Expected != AnyVersion {
-					m.Header.Set(headerExpected, strconv.FormatUint(w.Expected, 10))
+					m.Header[headerExpected] = append(o.expected[:0], strconv.FormatUint(w.Expected, 10))
 				}
 			} else if m.Subject != subject {
-				return nil, nil, fmt.Errorf("append: write mixes aggregates %s and %s", subject, m.Subject)
+				return msgs, nil, fmt.Errorf("append: write mixes aggregates %s and %s", subject, m.Subject)
 			}
-			msgs = append(msgs, m)
 			recs = append(recs, rec)
 		}
 	}
 	return msgs, recs, nil
 }
 
-func (s *Store) message(ev Event) (*nats.Msg, Recorded, error) {
+// release returns msgs for reuse: nats.go copies a message into its
+// buffer when it publishes it, so once an append has its answer its
+// messages are unused. Reusing them (the header map above all) was a fifth
+// of building an append.
+func (s *Store) release(msgs []*outgoing) {
+	for _, o := range msgs {
+		clear(o.msg.Header)
+		o.body = o.msg.Data[:0]
+		o.msg = nats.Msg{}
+		s.out.Put(o)
+	}
+}
+
+func (s *Store) message(ev Event) (*outgoing, Recorded, error) {
 	if err := ValidateToken("team", ev.Team); err != nil {
 		return nil, Recorded{}, fmt.Errorf("append: %w", err)
 	}
@@ -201,22 +219,35 @@ func (s *Store) message(ev Event) (*nats.Msg, Recorded, error) {
 	// tenth of an append's own CPU.
 	size := 384 + len(id) + len(typ.Name) + len(ev.Team) + len(ev.Aggregate.Type) + len(ev.Aggregate.ID) +
 		len(ev.Actor) + len(ev.CausationID) + len(ev.CorrelationID)
-	body, err := typ.appendValue(appendEnvelopeHead(make([]byte, 0, size), &meta), data)
+	o, _ := s.out.Get().(*outgoing)
+	if o == nil {
+		// Room in the header for the expected version and a batch's three.
+		o = &outgoing{header: make(nats.Header, 6)}
+	}
+	body := o.body
+	if cap(body) < size {
+		body = make([]byte, 0, size)
+	}
+	body, err = typ.appendValue(appendEnvelopeHead(body, &meta), data)
 	if err != nil {
+		s.out.Put(o)
 		return nil, Recorded{}, fmt.Errorf("append to %s: %w", ev.Aggregate, err)
 	}
 	body = append(body, '}')
-	// One allocation for the message and its header values; room in the
-	// header for the expected version and a batch's three.
-	o := &outgoing{id: [1]string{id}, typ: [1]string{typ.Name}}
-	o.msg = nats.Msg{Subject: Subject(ev.Team, ev.Aggregate), Data: body, Header: make(nats.Header, 6)}
-	o.msg.Header[HeaderMsgID], o.msg.Header[HeaderEventType] = o.id[:], o.typ[:]
-	return &o.msg, Recorded{Meta: meta, Data: ev.Data}, nil
+	o.id[0], o.typ[0] = id, typ.Name
+	o.msg = nats.Msg{Subject: Subject(ev.Team, ev.Aggregate), Data: body, Header: o.header}
+	o.header[HeaderMsgID], o.header[HeaderEventType] = o.id[:], o.typ[:]
+	return o, Recorded{Meta: meta, Data: ev.Data}, nil
 }
 
+// outgoing is one event's message with its header values, in one
+// allocation, reused across appends (release).
 type outgoing struct {
-	msg     nats.Msg
-	id, typ [1]string
+	msg      nats.Msg
+	header   nats.Header
+	body     []byte
+	id, typ  [1]string
+	expected [1]string
 }
 
 type pubAck struct {
@@ -251,11 +282,12 @@ func (s *Store) request(ctx context.Context, m *nats.Msg) (*nats.Msg, error) {
 
 // publish sends msgs (one plain publish, or one atomic batch) and returns the
 // sequence of the last one.
-func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, error) {
-	last := msgs[len(msgs)-1]
+func (s *Store) publish(ctx context.Context, msgs []*outgoing) (uint64, error) {
+	last := &msgs[len(msgs)-1].msg
 	if len(msgs) > 1 {
 		batch := uuid.NewString()
-		for i, m := range msgs {
+		for i, o := range msgs {
+			m := &o.msg
 			m.Header.Set(headerBatchID, batch)
 			m.Header.Set(headerBatchSeq, strconv.Itoa(i+1))
 			if m == last {
@@ -287,8 +319,9 @@ func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, error) {
 			if seq, ok := s.alreadyStored(ctx, msgs); ok {
 				return seq, nil
 			}
-			exp, _ := strconv.ParseUint(msgs[0].Header.Get(headerExpected), 10, 64)
-			return 0, &ConflictError{Subject: msgs[0].Subject, Expected: exp, Detail: ack.Error.Description}
+			first := &msgs[0].msg
+			exp, _ := strconv.ParseUint(first.Header.Get(headerExpected), 10, 64)
+			return 0, &ConflictError{Subject: first.Subject, Expected: exp, Detail: ack.Error.Description}
 		case codeBatchContainsDuplicate:
 			if seq, ok := s.alreadyStored(ctx, msgs); ok {
 				return seq, nil
@@ -305,8 +338,8 @@ func (s *Store) publish(ctx context.Context, msgs []*nats.Msg) (uint64, error) {
 
 // alreadyStored reports whether msgs were stored by an earlier attempt whose
 // ack was lost, and if so the sequence of the last one.
-func (s *Store) alreadyStored(ctx context.Context, msgs []*nats.Msg) (uint64, bool) {
-	last := msgs[len(msgs)-1]
+func (s *Store) alreadyStored(ctx context.Context, msgs []*outgoing) (uint64, bool) {
+	last := &msgs[len(msgs)-1].msg
 	raw, err := s.directGet(ctx, map[string]any{"last_by_subj": last.Subject})
 	if err != nil || raw.Header.Get(HeaderMsgID) != last.Header.Get(HeaderMsgID) {
 		return 0, false

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -465,5 +467,74 @@ func TestCachedCommandLoadsOnlyNewerEventsAndSeesOtherWriters(t *testing.T) {
 	}
 	if evolved != 2 { // the other writer's event, then its own
 		t.Fatalf("evolved %d events, want 2", evolved)
+	}
+}
+
+// The store reuses an append's message, header and body once the append has
+// its answer. Long and short events in turn from several writers, single
+// and in batches, must each be stored as exactly their own bytes, with
+// none of an earlier message's headers (a leftover batch header would turn
+// a plain append into a broken batch).
+func TestReusedMessagesStoreEachEventAsItsOwn(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := context.Background()
+	want := map[string]events.Recorded{} // by event id
+	var mu sync.Mutex
+	keep := func(app events.Appended) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, r := range app.Events {
+			want[r.ID] = r
+		}
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ver := map[string]uint64{}
+			for i := range 60 {
+				name := fmt.Sprintf("w%d-%d-", w, i) + strings.Repeat("x", (i*37)%300)
+				id := fmt.Sprintf("w%d-a%d", w, i%3)
+				if i%10 == 9 { // a batch over two aggregates
+					other := fmt.Sprintf("w%d-b", w)
+					app, err := store.AppendAll(ctx,
+						events.Write{Expected: ver[id], Events: []events.Event{ev("acme", id, renamed{Name: name}), ev("acme", id, counted{N: i})}},
+						events.Write{Expected: ver[other], Events: []events.Event{ev("acme", other, counted{N: -i})}})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					ver[id], ver[other] = app.Events[1].Seq, app.LastSeq
+					keep(app)
+					continue
+				}
+				app, err := store.Append(ctx, ver[id], ev("acme", id, renamed{Name: name}))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				ver[id] = app.LastSeq
+				keep(app)
+			}
+		}()
+	}
+	wg.Wait()
+	got := 0
+	if err := store.Replay(ctx, events.Filter{Team: "acme"}, func(r events.Recorded) error {
+		w, ok := want[r.ID]
+		if !ok {
+			return fmt.Errorf("stored event %s was never appended", r.ID)
+		}
+		if r.Seq != w.Seq || r.Aggregate != w.Aggregate || !reflect.DeepEqual(r.Data, w.Data) {
+			return fmt.Errorf("event %s stored as seq %d %v %+v, appended as seq %d %v %+v", r.ID, r.Seq, r.Aggregate, r.Data, w.Seq, w.Aggregate, w.Data)
+		}
+		got++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got != len(want) {
+		t.Fatalf("replayed %d events, appended %d", got, len(want))
 	}
 }
