@@ -80,8 +80,31 @@ func settledRSS(pid int) (int64, error) {
 	return last, nil
 }
 
-// serverMemory loads teams×(devices, apps) into a weft-server at two sizes
-// and reports its RSS and the growth per resource between them.
+// slope measures how a process's RSS grows with one kind of resource: it
+// loads the first half, waits for the RSS to settle, loads the rest, and
+// returns the settled RSS and the growth per resource between the two
+// halves (the first half absorbs one-time growth: caches, maps, the heap's
+// first steps).
+func slope(pid, n int, load func(from, to int) error) (full int64, perKiB float64, err error) {
+	if err := load(0, n/2); err != nil {
+		return 0, 0, err
+	}
+	mid, err := settledRSS(pid)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := load(n/2, n); err != nil {
+		return 0, 0, err
+	}
+	if full, err = settledRSS(pid); err != nil {
+		return 0, 0, err
+	}
+	return full, float64(full-mid) / float64(n-n/2), nil
+}
+
+// serverMemory loads teams×(devices, apps) into a weft-server, one kind of
+// resource after another, and reports its RSS and the growth per team, per
+// device and per app.
 func serverMemory(bin string, teams, devicesPer, appsPer int) error {
 	dir, err := os.MkdirTemp("", "weft-bench-mem")
 	if err != nil {
@@ -93,13 +116,17 @@ func serverMemory(bin string, teams, devicesPer, appsPer int) error {
 		return err
 	}
 	defer s.stop()
-	base, err := settledRSS(s.cmd.Process.Pid)
+	pid := s.cmd.Process.Pid
+	base, err := settledRSS(pid)
 	if err != nil {
 		return err
 	}
-	load := func(from, to int) error {
+	team := func(i int) string { return fmt.Sprintf("t%04d", i) }
+	// A team comes with a cluster and an environment, as every team that
+	// runs apps has.
+	_, perTeam, err := slope(pid, teams, func(from, to int) error {
 		return parallel(to-from, func(i int) error {
-			t := fmt.Sprintf("t%04d", from+i)
+			t := team(from + i)
 			if err := s.gql("", `mutation($s: String!) { createTeam(input: {slug: $s, displayName: $s}) { seq } }`, map[string]any{"s": t}, nil); err != nil {
 				return fmt.Errorf("team %s: %w", t, err)
 			}
@@ -109,51 +136,48 @@ func serverMemory(bin string, teams, devicesPer, appsPer int) error {
 			if err := s.gql(t, `mutation { createCluster(input: {name: "c"}) { cluster { id } } }`, nil, &cl); err != nil {
 				return err
 			}
-			if err := s.gql(t, `mutation($c: ID!) { createEnvironment(input: {name: "prod", clusterId: $c}) { seq } }`, map[string]any{"c": cl.CreateCluster.Cluster.ID}, nil); err != nil {
-				return err
-			}
-			for d := range devicesPer {
-				if err := s.gql(t, `mutation($n: String!, $k: String!) { createDevice(input: {name: $n, publicKey: $k}) { seq } }`,
-					map[string]any{"n": fmt.Sprintf("d%d", d), "k": newKey()}, nil); err != nil {
-					return err
-				}
-			}
-			for a := range appsPer {
-				if err := s.gql(t, `mutation($n: String!) { createApp(input: {env: "prod", name: $n, spec: {ports: [{port: 80}], backends: ["10.0.0.1:80"]}}) { seq } }`,
-					map[string]any{"n": fmt.Sprintf("a%d", a)}, nil); err != nil {
-					return err
-				}
-			}
-			return nil
+			return s.gql(t, `mutation($c: ID!) { createEnvironment(input: {name: "prod", clusterId: $c}) { seq } }`, map[string]any{"c": cl.CreateCluster.Cluster.ID}, nil)
 		})
-	}
-	half := teams / 2
-	if err := load(0, half); err != nil {
-		return err
-	}
-	mid, err := settledRSS(s.cmd.Process.Pid)
+	})
 	if err != nil {
 		return err
 	}
-	if err := load(half, teams); err != nil {
-		return err
-	}
-	full, err := settledRSS(s.cmd.Process.Pid)
+	// Devices and apps are spread over every team: resource i goes to team
+	// i % teams.
+	_, perDevice, err := slope(pid, teams*devicesPer, func(from, to int) error {
+		return parallel(to-from, func(i int) error {
+			n := from + i
+			return s.gql(team(n%teams), `mutation($n: String!, $k: String!) { createDevice(input: {name: $n, publicKey: $k}) { seq } }`,
+				map[string]any{"n": fmt.Sprintf("d%d", n/teams), "k": newKey()}, nil)
+		})
+	})
 	if err != nil {
 		return err
 	}
-	perTeam := float64(full-mid) / float64(teams-half)
-	perResource := perTeam / float64(devicesPer+appsPer+2)
+	full, perApp, err := slope(pid, teams*appsPer, func(from, to int) error {
+		return parallel(to-from, func(i int) error {
+			n := from + i
+			return s.gql(team(n%teams), `mutation($n: String!) { createApp(input: {env: "prod", name: $n, spec: {ports: [{port: 80}], backends: ["10.0.0.1:80"]}}) { seq } }`,
+				map[string]any{"n": fmt.Sprintf("a%d", n/teams)}, nil)
+		})
+	})
+	if err != nil {
+		return err
+	}
 	label := fmt.Sprintf("t%d_d%d_a%d", teams, teams*devicesPer, teams*appsPer)
 	fmt.Printf("server_rss_empty %.1f MiB - -\n", float64(base)/1024)
 	fmt.Printf("server_rss_%s %.1f MiB - -\n", label, float64(full)/1024)
-	fmt.Printf("server_rss_per_resource %.2f KiB - -\n", perResource)
+	fmt.Printf("server_rss_per_team %.2f KiB - -\n", perTeam)
+	fmt.Printf("server_rss_per_device %.2f KiB - -\n", perDevice)
+	fmt.Printf("server_rss_per_app %.2f KiB - -\n", perApp)
 	return nil
 }
 
 // agentMemory runs a real weft-agent (rootless netstack, proxy, DNS) for
-// one cluster of a team with peers devices, routes apps homed there and
-// records names in all, at two sizes, and reports its RSS.
+// one cluster of a team, loads peers devices, routes apps homed in its
+// cluster and the rest of records as apps elsewhere, one kind after
+// another, and reports its RSS and the growth per peer (a device is a peer
+// and a name), per route (a listener and a name) and per name.
 func agentMemory(bin string, peers, routes, records int) error {
 	dir, err := os.MkdirTemp("", "weft-bench-agent")
 	if err != nil {
@@ -211,45 +235,42 @@ func agentMemory(bin string, peers, routes, records int) error {
 	if err != nil {
 		return err
 	}
-	load := func(frac int) error {
-		// frac halves: 1 loads the first half of everything, 2 the rest.
-		lo := func(n int) int { return n * (frac - 1) / 2 }
-		hi := func(n int) int { return n * frac / 2 }
-		if err := parallel(hi(peers)-lo(peers), func(i int) error {
+	pid := agent.Process.Pid
+	_, perPeer, err := slope(pid, peers, func(from, to int) error {
+		return parallel(to-from, func(i int) error {
 			return s.gql("mem", `mutation($n: String!, $k: String!) { createDevice(input: {name: $n, publicKey: $k}) { seq } }`,
-				map[string]any{"n": fmt.Sprintf("d%d", lo(peers)+i), "k": newKey()}, nil)
-		}); err != nil {
-			return err
-		}
-		app := func(env string, n int) error {
-			return s.gql("mem", `mutation($e: String!, $n: String!) { createApp(input: {env: $e, name: $n, spec: {ports: [{port: 80}], backends: ["127.0.0.1:9"]}}) { seq } }`,
-				map[string]any{"e": env, "n": fmt.Sprintf("a%d", n)}, nil)
-		}
-		if err := parallel(hi(routes)-lo(routes), func(i int) error { return app("here", lo(routes)+i) }); err != nil {
-			return err
-		}
-		return parallel(hi(others)-lo(others), func(i int) error {
-			n := lo(others) + i
-			return app(names[1+n%(len(names)-1)], routes+n)
+				map[string]any{"n": fmt.Sprintf("d%d", from+i), "k": newKey()}, nil)
 		})
-	}
-	if err := load(1); err != nil {
-		return err
-	}
-	mid, err := settledRSS(agent.Process.Pid)
+	})
 	if err != nil {
 		return err
 	}
-	if err := load(2); err != nil {
+	app := func(env string, n int) error {
+		return s.gql("mem", `mutation($e: String!, $n: String!) { createApp(input: {env: $e, name: $n, spec: {ports: [{port: 80}], backends: ["127.0.0.1:9"]}}) { seq } }`,
+			map[string]any{"e": env, "n": fmt.Sprintf("a%d", n)}, nil)
+	}
+	// An app homed in the agent's cluster is a route (a listener on the
+	// userspace stack) and a name; an app elsewhere is a name only.
+	_, perRoute, err := slope(pid, routes, func(from, to int) error {
+		return parallel(to-from, func(i int) error { return app("here", from+i) })
+	})
+	if err != nil {
 		return err
 	}
-	full, err := settledRSS(agent.Process.Pid)
+	full, perName, err := slope(pid, others, func(from, to int) error {
+		return parallel(to-from, func(i int) error {
+			n := from + i
+			return app(names[1+n%(len(names)-1)], routes+n)
+		})
+	})
 	if err != nil {
 		return err
 	}
 	fmt.Printf("agent_rss_empty %.1f MiB - -\n", float64(base)/1024)
 	fmt.Printf("agent_rss_p%d_r%d_n%d %.1f MiB - -\n", peers, routes, records, float64(full)/1024)
-	fmt.Printf("agent_rss_per_half %.1f MiB - -\n", float64(full-mid)/1024)
+	fmt.Printf("agent_rss_per_peer %.2f KiB - -\n", perPeer)
+	fmt.Printf("agent_rss_per_route %.2f KiB - -\n", perRoute)
+	fmt.Printf("agent_rss_per_name %.2f KiB - -\n", perName)
 	return nil
 }
 
