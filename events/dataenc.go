@@ -14,12 +14,14 @@ type appendFunc func(b []byte, v reflect.Value) []byte
 var (
 	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+	jsonNumber    = reflect.TypeFor[json.Number]() // a string written unquoted
 )
 
 // compileEncoder returns a function that writes exactly what json.Marshal
 // writes for values of t, or nil when t has anything it does not cover
-// (floats, maps, interfaces, byte slices, embedded fields, custom
-// marshalers, ",string", omitzero): the registry then uses json.Marshal.
+// (floats, maps, interfaces, byte slices, json.Number, embedded fields,
+// custom marshalers, ",string", omitzero): the registry then uses
+// json.Marshal.
 //
 // Why: event data is plain structs of strings, numbers, bools, slices and
 // nested structs, and json.Marshal's general machinery was half of a
@@ -30,7 +32,7 @@ func compileEncoder(t reflect.Type) appendFunc {
 }
 
 func compileType(t reflect.Type, visiting map[reflect.Type]bool) appendFunc {
-	if t.Implements(jsonMarshaler) || t.Implements(textMarshaler) ||
+	if t == jsonNumber || t.Implements(jsonMarshaler) || t.Implements(textMarshaler) ||
 		reflect.PointerTo(t).Implements(jsonMarshaler) || reflect.PointerTo(t).Implements(textMarshaler) {
 		return nil
 	}

@@ -46,6 +46,7 @@ func TestFastEncoderCoversPlainEventDataAndNothingElse(t *testing.T) {
 		"array":       reflect.TypeFor[struct{ A [4]int }](),
 		"time":        reflect.TypeFor[struct{ T time.Time }](),
 		"raw message": reflect.TypeFor[struct{ R json.RawMessage }](),
+		"number":      reflect.TypeFor[struct{ N json.Number }](),
 		"string opt": reflect.TypeFor[struct {
 			N int `json:"n,string"`
 		}](),

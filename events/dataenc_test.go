@@ -74,6 +74,9 @@ type withEmbedded struct {
 type withAny struct {
 	V any `json:"v"`
 }
+type withNumber struct {
+	N json.Number `json:"n"`
+}
 type withArray struct {
 	IP [4]byte `json:"ip"`
 }
@@ -113,6 +116,7 @@ func TestRegistryWritesEventDataExactlyAsEncodingJSON(t *testing.T) {
 	events.Register[withEmbedded](r, "t.embedded", 1)
 	events.Register[withAny](r, "t.any", 1)
 	events.Register[withArray](r, "t.array", 1)
+	events.Register[withNumber](r, "t.number", 1)
 	events.Register[recursive](r, "t.recursive", 1)
 	events.Register[odd](r, "t.odd", 1)
 	events.Register[withMarshaled](r, "t.marshaled", 1)
