@@ -178,8 +178,7 @@ func (s *Store) build(writes []Write) ([]*outgoing, []Recorded, error) {
 func (s *Store) release(msgs []*outgoing) {
 	for _, o := range msgs {
 		clear(o.msg.Header)
-		o.body = o.msg.Data[:0]
-		o.msg = nats.Msg{}
+		o.msg = nats.Msg{Header: o.msg.Header, Data: o.msg.Data[:0]}
 		s.out.Put(o)
 	}
 }
@@ -222,9 +221,9 @@ func (s *Store) message(ev Event) (*outgoing, Recorded, error) {
 	o, _ := s.out.Get().(*outgoing)
 	if o == nil {
 		// Room in the header for the expected version and a batch's three.
-		o = &outgoing{header: make(nats.Header, 6)}
+		o = &outgoing{msg: nats.Msg{Header: make(nats.Header, 6)}}
 	}
-	body := o.body
+	body := o.msg.Data // empty: new, or as release left it
 	if cap(body) < size {
 		body = make([]byte, 0, size)
 	}
@@ -233,19 +232,17 @@ func (s *Store) message(ev Event) (*outgoing, Recorded, error) {
 		s.out.Put(o)
 		return nil, Recorded{}, fmt.Errorf("append to %s: %w", ev.Aggregate, err)
 	}
-	body = append(body, '}')
+	o.msg.Subject, o.msg.Data = Subject(ev.Team, ev.Aggregate), append(body, '}')
 	o.id[0], o.typ[0] = id, typ.Name
-	o.msg = nats.Msg{Subject: Subject(ev.Team, ev.Aggregate), Data: body, Header: o.header}
-	o.header[HeaderMsgID], o.header[HeaderEventType] = o.id[:], o.typ[:]
+	o.msg.Header[HeaderMsgID], o.msg.Header[HeaderEventType] = o.id[:], o.typ[:]
 	return o, Recorded{Meta: meta, Data: ev.Data}, nil
 }
 
 // outgoing is one event's message with its header values, in one
-// allocation, reused across appends (release).
+// allocation, reused across appends (release keeps its header map and
+// body buffer).
 type outgoing struct {
 	msg      nats.Msg
-	header   nats.Header
-	body     []byte
 	id, typ  [1]string
 	expected [1]string
 }

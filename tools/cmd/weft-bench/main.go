@@ -524,28 +524,13 @@ func waitApplied(ctx context.Context, ag *agent, seq uint64, peers int, within t
 // that n ordered consumers read, each receiving it. That is the delivery a
 // device change needs since team-wide entries live in one stream per team.
 func rawFanout(n, changes int) ([]time.Duration, error) {
-	// weft's NATS admits weft's users only, so the floor runs on a NATS of
-	// its own (file storage, like weft's), on the same machine in the same
-	// run.
-	ns, err := startRawNATS()
-	if err != nil {
-		return nil, err
-	}
-	defer ns.Shutdown()
-	nc, err := nats.Connect(ns.ClientURL())
-	if err != nil {
-		return nil, err
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return nil, err
-	}
 	ctx := context.Background()
-	st, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "RAW", Subjects: []string{"raw.>"}, MaxMsgsPerSubject: 1, Storage: jetstream.FileStorage})
+	raw, err := startRawJetStream(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer raw.close()
+	js, st := raw.js, raw.st
 	got := make([]chan struct{}, n)
 	for i := range n {
 		cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
@@ -577,28 +562,16 @@ func rawFanout(n, changes int) ([]time.Duration, error) {
 
 // rawColdStart is the cold start's floor: n ordered consumers
 // (DeliverLastPerSubject, like the agents) each reading a stream of
-// entries 200-byte values, all at once, on a NATS of its own; the time
-// until the last has read the last entry.
+// `entries` 200-byte values, all at once; the time until the last has read
+// the last entry.
 func rawColdStart(n, entries int) (time.Duration, error) {
-	ns, err := startRawNATS()
-	if err != nil {
-		return 0, err
-	}
-	defer ns.Shutdown()
-	nc, err := nats.Connect(ns.ClientURL())
-	if err != nil {
-		return 0, err
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return 0, err
-	}
 	ctx := context.Background()
-	_, err = js.CreateStream(ctx, jetstream.StreamConfig{Name: "RAW", Subjects: []string{"raw.>"}, MaxMsgsPerSubject: 1, Storage: jetstream.FileStorage})
+	raw, err := startRawJetStream(ctx)
 	if err != nil {
 		return 0, err
 	}
+	defer raw.close()
+	js, ns := raw.js, raw.ns
 	body := make([]byte, 200)
 	var futures []jetstream.PubAckFuture
 	for i := range entries {
@@ -667,18 +640,50 @@ func readLastPerSubject(ctx context.Context, c *nats.Conn) error {
 	}
 }
 
-func startRawNATS() (*server.Server, error) {
+// rawJetStream is a NATS of its own for the baselines (weft's NATS admits
+// weft's users only): file storage like weft's, on the same machine in the
+// same run, with one stream RAW on raw.> keeping the last message per
+// subject, as weft's cluster and team streams do.
+type rawJetStream struct {
+	ns  *server.Server
+	dir string
+	nc  *nats.Conn
+	js  jetstream.JetStream
+	st  jetstream.Stream
+}
+
+func startRawJetStream(ctx context.Context) (*rawJetStream, error) {
 	dir, err := os.MkdirTemp("", "weft-bench-raw")
 	if err != nil {
 		return nil, err
 	}
-	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: dir, NoSigs: true, NoLog: true})
-	if err != nil {
+	r := &rawJetStream{dir: dir}
+	if r.ns, err = server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: dir, NoSigs: true, NoLog: true}); err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
-	go ns.Start()
-	if !ns.ReadyForConnections(10 * time.Second) {
+	go r.ns.Start()
+	if !r.ns.ReadyForConnections(10 * time.Second) {
+		r.close()
 		return nil, errors.New("raw NATS did not start")
 	}
-	return ns, nil
+	if r.nc, err = nats.Connect(r.ns.ClientURL()); err == nil {
+		if r.js, err = jetstream.New(r.nc); err == nil {
+			r.st, err = r.js.CreateStream(ctx, jetstream.StreamConfig{Name: "RAW", Subjects: []string{"raw.>"}, MaxMsgsPerSubject: 1, Storage: jetstream.FileStorage})
+		}
+	}
+	if err != nil {
+		r.close()
+		return nil, fmt.Errorf("raw NATS: %w", err)
+	}
+	return r, nil
+}
+
+func (r *rawJetStream) close() {
+	if r.nc != nil {
+		r.nc.Close()
+	}
+	r.ns.Shutdown()
+	r.ns.WaitForShutdown()
+	os.RemoveAll(r.dir)
 }
