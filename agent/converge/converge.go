@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strconv"
 	"sync"
 	"time"
@@ -37,13 +38,6 @@ type PeerApplier interface {
 // uses it for the full resync after a start.
 type PeerBatcher interface {
 	UpsertPeers([]clusterstate.Peer) error
-}
-
-// Reserver is an applier that can make room for what a full resync is
-// about to give it (kinds counted by clusterstate kind), so that tens of
-// thousands of entries do not rehash its tables again and again.
-type Reserver interface {
-	Reserve(counts map[string]int)
 }
 
 // PeerCounter, RouteCounter and RecordCounter are appliers that count what
@@ -91,9 +85,8 @@ type Agent struct {
 
 	mu      sync.Mutex
 	applied map[string][]byte // clusterstate.Key → value applied in this process
-	seq     uint64            // highest Weft-Events-Seq applied
-	// ownSeq and teamSeq are seq per stream: the office knows what it
-	// last wrote to each.
+	// ownSeq and teamSeq are the highest Weft-Events-Seq applied from each
+	// stream: the office knows what it last wrote to each.
 	ownSeq, teamSeq uint64
 	lastErr         string
 	changed         chan struct{}
@@ -119,7 +112,7 @@ func New(cfg Config) (*Agent, error) {
 func (a *Agent) Applied() uint64 {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.seq
+	return max(a.ownSeq, a.teamSeq)
 }
 
 // AppliedPerStream is the highest EVENTS sequence applied from the
@@ -134,7 +127,7 @@ func (a *Agent) AppliedPerStream() (cluster, team uint64) {
 func (a *Agent) WaitFor(ctx context.Context, seq uint64) error {
 	for {
 		a.mu.Lock()
-		cur, ch := a.seq, a.changed
+		cur, ch := max(a.ownSeq, a.teamSeq), a.changed
 		a.mu.Unlock()
 		if cur >= seq {
 			return nil
@@ -174,19 +167,23 @@ func (a *Agent) Run(ctx context.Context, nc *nats.Conn) error {
 // session reads the whole desired state from both streams, converges to
 // it, then follows both.
 func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	own, err := a.open(sctx, js, clusterstate.StreamName(a.cfg.Cluster), 0, false)
+	if err != nil {
+		return err
+	}
+	ownState := map[string][]byte{}
+	if err := own.readAll(ownState, a.entryOf); err != nil {
+		return err
+	}
 	if a.cfg.Team == "" {
-		team, err := a.learnTeam(ctx, js)
+		team, err := teamOf(ownState)
 		if err != nil {
 			return err
 		}
 		a.cfg.Team = team // only this goroutine reads cfg.Team
 		a.log.Info("learnt the cluster's team from its settings", "team", team)
-	}
-	sctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	own, err := a.open(sctx, js, clusterstate.StreamName(a.cfg.Cluster), 0)
-	if err != nil {
-		return err
 	}
 	// The full state: the last value of every subject. A large team's
 	// stream starts from its snapshot, then what came after it.
@@ -204,20 +201,25 @@ func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	if err != nil {
-		a.log.Debug("no usable team snapshot; reading the team's stream", "err", err)
+		// A small team has no snapshot; anything else (a missing
+		// permission, a mirror without direct get) costs a large team a
+		// slow cold start, which an operator should see.
+		level := slog.LevelWarn
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			level = slog.LevelDebug
+		}
+		a.log.Log(ctx, level, "no usable team snapshot; reading the team's stream", "err", err)
 		desired, snapSeq, snapEvents = map[string][]byte{}, 0, 0
 	}
-	shared, err := a.open(sctx, js, clusterstate.TeamStreamName(a.cfg.Team), snapSeq)
+	shared, err := a.open(sctx, js, clusterstate.TeamStreamName(a.cfg.Team), snapSeq, true)
 	if err != nil {
 		return err
 	}
 	shared.seq = snapEvents
-	if err := own.readAll(desired, a.entryOf); err != nil {
-		return err
-	}
 	if err := shared.readAll(desired, a.entryOf); err != nil {
 		return err
 	}
+	maps.Copy(desired, ownState) // the two streams hold different kinds
 	if err := a.resync(desired, own.seq, shared.seq); err != nil {
 		return err
 	}
@@ -257,19 +259,15 @@ func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
 	}
 }
 
-// learnTeam reads the team from the cluster's own settings (its self
-// entry), for an agent whose credentials do not name it.
-func (a *Agent) learnTeam(ctx context.Context, js jetstream.JetStream) (string, error) {
-	s, err := js.Stream(ctx, clusterstate.StreamName(a.cfg.Cluster))
-	if err != nil {
-		return "", fmt.Errorf("learn the team: %w", err)
-	}
-	m, err := s.GetLastMsgForSubject(ctx, clusterstate.Subject("", a.cfg.Cluster, clusterstate.KindSelf, ""))
-	if err != nil {
-		return "", fmt.Errorf("learn the team from the cluster's settings: %w", err)
+// teamOf reads the team from the cluster's own settings (its self entry),
+// for an agent whose credentials do not name it.
+func teamOf(own map[string][]byte) (string, error) {
+	v, ok := own[clusterstate.KindSelf]
+	if !ok {
+		return "", errors.New("learn the team: the cluster's stream has no settings yet")
 	}
 	var self clusterstate.Self
-	if err := json.Unmarshal(m.Data, &self); err != nil {
+	if err := json.Unmarshal(v, &self); err != nil {
 		return "", fmt.Errorf("learn the team: %w", err)
 	}
 	if err := clusterstate.CheckToken("team", self.Team); err != nil {
@@ -305,7 +303,7 @@ type streamMsg struct {
 
 // open starts reading a stream: the last value of every subject, or with
 // after > 0 every message after that sequence.
-func (a *Agent) open(ctx context.Context, js jetstream.JetStream, name string, after uint64) (*stream, error) {
+func (a *Agent) open(ctx context.Context, js jetstream.JetStream, name string, after uint64, team bool) (*stream, error) {
 	s, err := js.Stream(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("open stream %s: %w", name, err)
@@ -330,7 +328,7 @@ func (a *Agent) open(ctx context.Context, js jetstream.JetStream, name string, a
 	if after > 0 && s.CachedInfo().State.LastSeq <= after {
 		msgs = 0 // nothing after the snapshot yet
 	}
-	return &stream{name: name, team: name == clusterstate.TeamStreamName(a.cfg.Team), it: it, msgs: msgs}, nil
+	return &stream{name: name, team: team, it: it, msgs: msgs}, nil
 }
 
 // errTornSnapshot is a snapshot whose chunks are of different snapshots.
@@ -426,18 +424,6 @@ func (s *stream) follow(ctx context.Context, out chan<- streamMsg) {
 // (left by an earlier run or missed tombstones) are removed, the rest
 // upserted unless this process already applied the same value.
 func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error {
-	counts := map[string]int{}
-	for key := range desired {
-		kind, _ := clusterstate.ParseKey(key)
-		counts[kind]++
-	}
-	reserved := map[any]bool{}
-	for _, ap := range []any{a.cfg.Peers, a.cfg.Routes, a.cfg.DNS} {
-		if r, ok := ap.(Reserver); ok && !reserved[ap] {
-			r.Reserve(counts)
-			reserved[ap] = true
-		}
-	}
 	stale := func(kind string, have []string, remove func(string) error) error {
 		for _, id := range have {
 			key := clusterstate.Key(kind, id)
@@ -577,9 +563,6 @@ func (a *Agent) advance(team bool, seq uint64) {
 	} else {
 		a.ownSeq = max(a.ownSeq, seq)
 	}
-	if seq > a.seq {
-		a.seq = seq
-	}
 	a.lastErr = ""
 	close(a.changed)
 	a.changed = make(chan struct{})
@@ -615,7 +598,7 @@ func (a *Agent) Status() clusterstate.Status {
 	peers, routes, records := a.counts()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return clusterstate.Status{Applied: a.seq, ClusterApplied: a.ownSeq, TeamApplied: a.teamSeq, Peers: peers, Routes: routes, Records: records,
+	return clusterstate.Status{Applied: max(a.ownSeq, a.teamSeq), ClusterApplied: a.ownSeq, TeamApplied: a.teamSeq, Peers: peers, Routes: routes, Records: records,
 		Version: a.cfg.Version, Time: time.Now().UTC(), LastError: a.lastErr, Connected: true, StartedAt: a.started}
 }
 

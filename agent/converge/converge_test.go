@@ -70,14 +70,20 @@ func (c *cluster) put(kind, id string, v any, seq uint64) {
 	}
 }
 
-// run starts an agent with rec; the returned func stops it.
+// run starts an agent of team acme with rec; the returned func stops it.
 func (c *cluster) run(rec *converge.Recorder) (*converge.Agent, func()) {
+	c.t.Helper()
+	return c.runInTeam("acme", rec)
+}
+
+// runInTeam is run with the team its credentials name ("": none).
+func (c *cluster) runInTeam(team string, rec *converge.Recorder) (*converge.Agent, func()) {
 	c.t.Helper()
 	nc, err := nats.Connect(c.url, nats.UserInfo("agent-a", c.pw), nats.CustomInboxPrefix(clusterstate.InboxPrefix("a")))
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	a, err := converge.New(converge.Config{Cluster: "a", Team: "acme", Peers: rec, Routes: rec, DNS: rec, Heartbeat: 50 * time.Millisecond})
+	a, err := converge.New(converge.Config{Cluster: "a", Team: team, Peers: rec, Routes: rec, DNS: rec, Heartbeat: 50 * time.Millisecond})
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -323,18 +329,8 @@ func TestAnAgentThatIsNotToldItsTeamLearnsItFromItsClustersSettings(t *testing.T
 	c.put(clusterstate.KindSelf, "", clusterstate.Self{ClusterID: "a", Team: "acme", Address: "100.64.0.1/32"}, 1)
 	c.put(clusterstate.KindPeer, "p1", peer("p1", "k1"), 2)
 	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: "ka"})
-	nc, err := nats.Connect(c.url, nats.UserInfo("agent-a", c.pw), nats.CustomInboxPrefix(clusterstate.InboxPrefix("a")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	agent, err := converge.New(converge.Config{Cluster: "a", Peers: rec, Routes: rec, DNS: rec})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(c.ctx)
-	defer cancel()
-	go func() { _ = agent.Run(ctx, nc) }()
+	agent, stop := c.runInTeam("", rec)
+	defer stop()
 	if err := agent.WaitFor(c.ctx, 2); err != nil {
 		t.Fatal(err)
 	}

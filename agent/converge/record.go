@@ -27,7 +27,6 @@ func NewRecorder(g clusterstate.Gateway) *Recorder {
 }
 
 var (
-	_ Reserver      = (*Recorder)(nil)
 	_ PeerApplier   = (*Recorder)(nil)
 	_ PeerCounter   = (*Recorder)(nil)
 	_ RouteCounter  = (*Recorder)(nil)
@@ -35,20 +34,6 @@ var (
 )
 
 func (r *Recorder) lock() func() { r.mu.Lock(); return r.mu.Unlock }
-
-// Reserve makes room for a full resync when the recorder is empty.
-func (r *Recorder) Reserve(counts map[string]int) {
-	defer r.lock()()
-	if len(r.Peers) == 0 {
-		r.Peers = make(map[string]clusterstate.Peer, counts[clusterstate.KindPeer])
-	}
-	if len(r.Records) == 0 {
-		r.Records = make(map[string]clusterstate.Record, counts[clusterstate.KindDNS])
-	}
-	if len(r.Routes) == 0 {
-		r.Routes = make(map[string]clusterstate.Route, counts[clusterstate.KindRoute])
-	}
-}
 
 // SetSelf records the interface settings.
 func (r *Recorder) SetSelf(s clusterstate.Self) error {

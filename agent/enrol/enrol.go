@@ -24,7 +24,6 @@ type Credentials struct {
 	User        string `json:"user"`
 	Password    string `json:"password"`
 	Stream      string `json:"stream"`
-	TeamStream  string `json:"teamStream"`
 	InboxPrefix string `json:"inboxPrefix"`
 }
 

@@ -105,8 +105,8 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 	au, as := user(t, weft, pubAllow, subAllow)
 	creds := fmt.Sprintf("-----BEGIN NATS USER JWT-----\n%s\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n%s\n------END USER NKEY SEED------\n", au, as)
 	state := filepath.Join(dir, "state")
-	credentials := fmt.Sprintf(`{"cluster": %q, "team": "t1", "natsUrl": %q, "stream": %q, "teamStream": %q, "inboxPrefix": %q}`,
-		cluster, url, clusterstate.StreamName(cluster), clusterstate.TeamStreamName("t1"), clusterstate.InboxPrefix(cluster))
+	credentials := fmt.Sprintf(`{"cluster": %q, "team": "t1", "natsUrl": %q, "stream": %q, "inboxPrefix": %q}`,
+		cluster, url, clusterstate.StreamName(cluster), clusterstate.InboxPrefix(cluster))
 	if err := os.MkdirAll(state, 0o700); err != nil {
 		t.Fatal(err)
 	}

@@ -380,8 +380,8 @@ func InboxPrefix(cluster string) string { return "_INBOX_" + cluster }
 
 // AgentPermissions are the subjects an agent of cluster in team may
 // publish to and subscribe on, and nothing more: its own cluster's and its
-// team's stream's consumer, info and direct-get API, its status subjects,
-// and its own inbox. It cannot read another cluster's or team's stream or
+// team's stream's consumer, info and direct-get API, its team snapshot's
+// info and direct get, its status subjects, and its own inbox. It cannot read another cluster's or team's stream or
 // EVENTS, nor publish events.
 func AgentPermissions(cluster, team string) (publish, subscribe []string) {
 	publish = []string{"$JS.API.INFO"}

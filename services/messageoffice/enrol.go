@@ -36,7 +36,6 @@ type EnrolResponse struct {
 	User        string `json:"user"`
 	Password    string `json:"password"`
 	Stream      string `json:"stream"`
-	TeamStream  string `json:"teamStream"`
 	InboxPrefix string `json:"inboxPrefix"`
 }
 
@@ -117,7 +116,7 @@ func (e *Enroller) Enrol(ctx context.Context, req EnrolRequest) (EnrolResponse, 
 	}
 	e.Log.Info("cluster enrolled; agent credentials issued", "cluster", req.Cluster, "team", team, "user", user)
 	return EnrolResponse{Cluster: req.Cluster, Team: team, NATSURL: e.NATSURL, User: user, Password: pw,
-		Stream: clusterstate.StreamName(req.Cluster), TeamStream: clusterstate.TeamStreamName(team), InboxPrefix: clusterstate.InboxPrefix(req.Cluster)}, nil
+		Stream: clusterstate.StreamName(req.Cluster), InboxPrefix: clusterstate.InboxPrefix(req.Cluster)}, nil
 }
 
 // ServeHTTP answers POST /agent/enrol.
