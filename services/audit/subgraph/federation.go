@@ -118,7 +118,7 @@ func (ec *executionContext) resolveEntityGroup(
 		e.Add(len(reps))
 		for i, rep := range reps {
 			i, rep := i, rep
-			func(i int, rep EntityWithIndex) {
+			go func(i int, rep EntityWithIndex) {
 				entity, err := ec.resolveEntity(ctx, typeName, rep.entity)
 				if err != nil {
 					ec.Error(ctx, err)

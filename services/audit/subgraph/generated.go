@@ -5362,7 +5362,7 @@ func (ec *executionContext) marshalNEventEdge2ᚕweftᚗdevᚋservicesᚋaudit�
 		if isLen1 {
 			f(i)
 		} else {
-			f(i)
+			go f(i)
 		}
 
 	}
@@ -5570,7 +5570,7 @@ func (ec *executionContext) marshalN_Entity2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 		if isLen1 {
 			f(i)
 		} else {
-			f(i)
+			go f(i)
 		}
 
 	}
@@ -5616,7 +5616,7 @@ func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgq
 		if isLen1 {
 			f(i)
 		} else {
-			f(i)
+			go f(i)
 		}
 
 	}
@@ -5691,7 +5691,7 @@ func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context
 		if isLen1 {
 			f(i)
 		} else {
-			f(i)
+			go f(i)
 		}
 
 	}
@@ -5747,7 +5747,7 @@ func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 		if isLen1 {
 			f(i)
 		} else {
-			f(i)
+			go f(i)
 		}
 
 	}
@@ -5795,7 +5795,7 @@ func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 		if isLen1 {
 			f(i)
 		} else {
-			f(i)
+			go f(i)
 		}
 
 	}
@@ -6208,7 +6208,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 		if isLen1 {
 			f(i)
 		} else {
-			f(i)
+			go f(i)
 		}
 
 	}
@@ -6255,7 +6255,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 		if isLen1 {
 			f(i)
 		} else {
-			f(i)
+			go f(i)
 		}
 
 	}
@@ -6302,7 +6302,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 		if isLen1 {
 			f(i)
 		} else {
-			f(i)
+			go f(i)
 		}
 
 	}
@@ -6356,7 +6356,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 		if isLen1 {
 			f(i)
 		} else {
-			f(i)
+			go f(i)
 		}
 
 	}

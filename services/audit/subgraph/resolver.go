@@ -7,8 +7,10 @@
 // scopes every read to the caller's team, and convert its results.
 package subgraph
 
+// Unlike the other subgraphs, gqlgen's output is kept as it is (one
+// goroutine per list element and entity): history reads the log over the
+// network, so an _entities call for N apps reads their histories at once.
 //go:generate go tool gqlgen --config gqlgen.yml
-//go:generate go run weft.dev/services/graph/cmd/sequential generated.go federation.go
 
 import (
 	"context"

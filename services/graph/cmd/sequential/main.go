@@ -4,36 +4,31 @@
 // goroutine each. It runs after gqlgen (see the go:generate lines in each
 // subgraph's resolver.go) and is idempotent.
 //
-// Why: every weft resolver reads an in-memory read model and never blocks
-// on I/O, so the goroutines bought no parallelism; they cost one goroutine
+// Why: the resolvers of accounts, infra and console read in-memory read
+// models and never block on I/O, so the goroutines bought no parallelism; they cost one goroutine
 // per list element and entity, each of which grew its stack through
 // gqlgen's deep marshalling frames (runtime.copystack was 12% of the CPU
 // of the gateway benchmark, BenchmarkGatewayServicesThroughput). The
 // answers are the same: GraphQL allows any execution order for a query's
-// fields, and gqlgen writes each result into its own slot.
+// fields, and gqlgen writes each result into its own slot. Audit's
+// resolvers read the log over the network and keep their goroutines.
 //
-// Usage: sequential FILE... (rewritten in place). With -check it writes
-// nothing and fails when a file is not rewritten yet.
+// Usage: sequential FILE... (rewritten in place).
 package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"log/slog"
 	"os"
-	"slices"
 	"strings"
 )
 
 func main() {
-	check := flag.Bool("check", false, "report files that need rewriting, change nothing")
-	flag.Parse()
-	failed := false
-	for _, name := range flag.Args() {
+	for _, name := range os.Args[1:] {
 		src, err := os.ReadFile(name)
 		if err != nil {
 			slog.Error("read generated file", "err", err)
@@ -44,20 +39,13 @@ func main() {
 			slog.Error("rewrite generated file", "err", err)
 			os.Exit(1)
 		}
-		switch {
-		case n == 0:
-		case *check:
-			fmt.Fprintf(os.Stderr, "%s: %d goroutines to make sequential; run go generate\n", name, n)
-			failed = true
-		default:
-			if err := os.WriteFile(name, out, 0o644); err != nil {
-				slog.Error("write generated file", "err", err)
-				os.Exit(1)
-			}
+		if n == 0 {
+			continue
 		}
-	}
-	if failed {
-		os.Exit(1)
+		if err := os.WriteFile(name, out, 0o644); err != nil {
+			slog.Error("write generated file", "err", err)
+			os.Exit(1)
+		}
 	}
 }
 
@@ -85,8 +73,8 @@ func Rewrite(name string, src []byte) ([]byte, int, error) {
 			return true
 		})
 	}
-	// Cut from the end so that earlier offsets stay valid.
-	slices.Sort(offsets)
+	// The declarations and their statements come in source order; cut from
+	// the end so that earlier offsets stay valid.
 	out := bytes.Clone(src)
 	for i := len(offsets) - 1; i >= 0; i-- {
 		o := offsets[i]

@@ -9,9 +9,9 @@ import (
 
 // TestSubgraphsAreSequential fails when a subgraph was regenerated with
 // gqlgen alone: run go generate in its subgraph folder, which runs this
-// command after gqlgen.
+// command after gqlgen. Audit is left out on purpose (its resolver.go).
 func TestSubgraphsAreSequential(t *testing.T) {
-	for _, svc := range []string{"accounts", "infra", "console", "audit"} {
+	for _, svc := range []string{"accounts", "infra", "console"} {
 		for _, file := range []string{"generated.go", "federation.go"} {
 			name := filepath.Join("..", "..", "..", svc, "subgraph", file)
 			src, err := os.ReadFile(name)
@@ -58,7 +58,7 @@ func (ec *executionContext) processDeferredGroup() {
 		t.Errorf("rewrote %d statements, want 2", n)
 	}
 	got := string(out)
-	for _, want := range []string{"\t\t\tf(i)\n\t\t}", "\t\tfunc(i int, rep int) {", "\tgo func() {}()"} {
+	for _, want := range []string{"} else {\n\t\t\tf(i)\n", "\t\tfunc(i int, rep int) {", "\tgo func() {}()"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in\n%s", want, got)
 		}
