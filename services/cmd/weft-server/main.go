@@ -200,6 +200,17 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err := app.Err(); err != nil {
 		return err
 	}
+	// Before the start, so that a bad address fails at once and the
+	// start-up itself (projections catching up) can be profiled.
+	var pprofAddr string
+	if o.pprofListen != "" {
+		addr, stopPprof, err := servePprof(o.pprofListen, log)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+		pprofAddr = addr
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -227,14 +238,8 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if o.dnsListen != "" && hosts(o.only, "messageoffice") {
 		fmt.Fprintf(stdout, "  DNS       %s  (zone %s)\n", o.dnsListen, messageoffice.DefaultZone)
 	}
-	if o.pprofListen != "" {
-		addr, stopPprof, err := servePprof(o.pprofListen, log)
-		if err != nil {
-			_ = app.Stop(context.Background())
-			return err
-		}
-		defer stopPprof()
-		fmt.Fprintf(stdout, "  pprof     http://%s/debug/pprof/\n", addr)
+	if pprofAddr != "" {
+		fmt.Fprintf(stdout, "  pprof     http://%s/debug/pprof/\n", pprofAddr)
 	}
 	if b.Embedded != nil {
 		fmt.Fprintf(stdout, "  data      %s\n", o.DataDir)
