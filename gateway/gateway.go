@@ -46,7 +46,7 @@ type Gateway struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // the poll loop and websocket connections
 
-	bufs sync.Pool // *bytes.Buffer: answers being written (see responseBuffer)
+	bufs bufferPool // answers being written; each is copied to the connection before its buffer goes back
 
 	current  atomic.Pointer[snapshot]
 	composed chan struct{} // closed after the first composition

@@ -21,7 +21,7 @@ import (
 // document (subscriptions never come here; they dial the websocket). The
 // buffer comes from bufs and goes back there when the engine closes the
 // answer's body (it copies the body out first).
-func serveInProcess(h http.Handler, req *http.Request, timeout time.Duration, bufs *sync.Pool) (resp *http.Response, err error) {
+func serveInProcess(h http.Handler, req *http.Request, timeout time.Duration, bufs *bufferPool) (resp *http.Response, err error) {
 	growStack(0)
 	ctx, cancel := context.WithTimeout(req.Context(), timeout)
 	defer cancel()
@@ -40,11 +40,7 @@ func serveInProcess(h http.Handler, req *http.Request, timeout time.Duration, bu
 			_ = in.Body.Close()
 		}
 	}()
-	buf, _ := bufs.Get().(*bytes.Buffer)
-	if buf == nil {
-		buf = new(bytes.Buffer)
-	}
-	buf.Reset()
+	buf := bufs.get()
 	w := &bufferedResponse{header: http.Header{}, body: buf}
 	// A panicking handler would take the gateway down with it; net/http
 	// would have dropped the connection, so the engine gets an error.
@@ -76,9 +72,28 @@ func serveInProcess(h http.Handler, req *http.Request, timeout time.Duration, bu
 	}, nil
 }
 
-// maxPooledBody bounds the answer buffers kept for reuse, so that one
-// huge answer does not stay pinned in the pool.
+// bufferPool keeps answer buffers for reuse: the gateway's answers to
+// clients and the in-process subgraphs' answers to the engine (a fresh
+// buffer per request was a tenth of the gateway's own allocations).
+type bufferPool struct{ p sync.Pool }
+
+// maxPooledBody bounds the buffers kept, so that one huge answer does not
+// stay pinned in the pool.
 const maxPooledBody = 1 << 20
+
+func (b *bufferPool) get() *bytes.Buffer {
+	if x, ok := b.p.Get().(*bytes.Buffer); ok {
+		x.Reset()
+		return x
+	}
+	return bytes.NewBuffer(make([]byte, 0, 4096))
+}
+
+func (b *bufferPool) put(x *bytes.Buffer) {
+	if x.Cap() <= maxPooledBody {
+		b.p.Put(x)
+	}
+}
 
 // bufferedBody is an in-process answer's body. Its last Read returns
 // io.EOF with the last bytes, so that bytes.Buffer.ReadFrom (how the
@@ -86,7 +101,7 @@ const maxPooledBody = 1 << 20
 // buffer once more only to learn of the end; Close hands the buffer back.
 type bufferedBody struct {
 	buf  *bytes.Buffer
-	bufs *sync.Pool
+	bufs *bufferPool
 }
 
 func (b *bufferedBody) Read(p []byte) (int, error) {
@@ -101,8 +116,8 @@ func (b *bufferedBody) Read(p []byte) (int, error) {
 }
 
 func (b *bufferedBody) Close() error {
-	if b.buf != nil && b.buf.Cap() <= maxPooledBody {
-		b.bufs.Put(b.buf)
+	if b.buf != nil {
+		b.bufs.put(b.buf)
 	}
 	b.buf = nil
 	return nil

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -70,7 +69,7 @@ type subgraphTransport struct {
 	local   map[string]http.Handler // host+path -> handler of a subgraph hosted in this process
 	timeout time.Duration           // bounds an in-process call as ResponseHeaderTimeout bounds a remote one
 	metrics *metrics
-	bufs    sync.Pool // *bytes.Buffer: in-process answers, reused once the engine has read them
+	bufs    bufferPool // in-process answers, reused once the engine has read them
 }
 
 func (t *subgraphTransport) RoundTrip(req *http.Request) (*http.Response, error) {
