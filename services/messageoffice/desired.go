@@ -1,7 +1,6 @@
 package messageoffice
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -30,43 +29,18 @@ const recordTTL = 30
 // entry: the JSON value of every entry by clusterstate.Key.
 type Desired map[string][]byte
 
-// DesiredState computes cluster's desired state from its team's topology.
-// It is a pure function of the topology, so rebuilding the topology from
-// the log gives the same streams.
-func DesiredState(tm *Team, clusterID, zone string) (Desired, error) {
-	shared, err := sharedEntries(tm, zone)
-	if err != nil {
-		return nil, err
-	}
-	own, err := ownEntries(tm, clusterID, zone)
-	if err != nil {
-		return nil, err
-	}
-	out := Desired{}
-	for _, list := range [][]entry{own, shared} {
-		for _, e := range list {
-			if e.owner != clusterID {
-				out[clusterstate.Key(e.kind, e.id)] = e.data
-			}
-		}
-	}
-	return out, nil
-}
-
 // entry is one subject's value without its stream.
 type entry struct {
 	kind, id string
-	owner    string // a cluster that must not apply it (a gateway is not its own peer)
 	data     []byte
-	sum      [32]byte
 }
 
-func newEntry(kind, id, owner string, v any) (entry, error) {
+func newEntry(kind, id string, v any) (entry, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return entry{}, fmt.Errorf("desired state: %s %s: %w", kind, id, err)
 	}
-	return entry{kind: kind, id: id, owner: owner, data: b, sum: sha256.Sum256(b)}, nil
+	return entry{kind: kind, id: id, data: b}, nil
 }
 
 // sharedEntries are the team stream's: every gateway that reported its
@@ -121,21 +95,21 @@ func sharedEntry(tm *Team, zone, kind, id string) (entry, bool, error) {
 			if o.PublicKey == "" {
 				return entry{}, false, nil
 			}
-			e, err := newEntry(kind, id, id, clusterstate.Peer{
+			e, err := newEntry(kind, id, clusterstate.Peer{
 				ID: o.ID, Kind: "gateway", Name: o.Name, PublicKey: o.PublicKey,
 				AllowedIPs: []string{o.GatewayIP + "/32", o.ServiceRange}, Endpoint: o.Endpoint, Keepalive: 25,
 			})
 			return e, err == nil, err
 		}
 		if d := tm.Devices[id]; d != nil {
-			e, err := newEntry(kind, id, "", clusterstate.Peer{
+			e, err := newEntry(kind, id, clusterstate.Peer{
 				ID: d.ID, Kind: "device", Name: d.Name, PublicKey: d.PublicKey, AllowedIPs: []string{d.IP + "/32"},
 			})
 			return e, err == nil, err
 		}
 	case clusterstate.KindDNS:
 		if r, ok := recordOf(tm, zone, id); ok {
-			e, err := newEntry(kind, id, "", r)
+			e, err := newEntry(kind, id, r)
 			return e, err == nil, err
 		}
 	}
@@ -188,7 +162,7 @@ func ownEntries(tm *Team, clusterID, zone string) ([]entry, error) {
 	if c == nil {
 		return nil, fmt.Errorf("desired state: no cluster %s in team %s", clusterID, tm.Slug)
 	}
-	self, err := newEntry(clusterstate.KindSelf, "", "", clusterstate.Self{
+	self, err := newEntry(clusterstate.KindSelf, "", clusterstate.Self{
 		ClusterID: c.ID, ClusterName: c.Name, Team: tm.Slug, Address: c.GatewayIP + "/32",
 		ServiceRange: c.ServiceRange, MeshRoutes: []string{MeshPrefix}, Zone: zone,
 	})
@@ -200,25 +174,13 @@ func ownEntries(tm *Team, clusterID, zone string) ([]entry, error) {
 		if w.ClusterID != c.ID {
 			continue
 		}
-		e, err := newEntry(clusterstate.KindRoute, w.ID, "", route(tm, w))
+		e, err := newEntry(clusterstate.KindRoute, w.ID, route(tm, w))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, e)
 	}
 	return out, nil
-}
-
-// TeamRecords are the team's DNS names: <app|service>.<env>.<team>.<zone>,
-// <device>.<team>.<zone> and <cluster>.<team>.<zone>.
-func TeamRecords(tm *Team, zone string) []clusterstate.Record {
-	var out []clusterstate.Record
-	for _, id := range tm.recordIDs {
-		if r, ok := recordOf(tm, zone, id); ok {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // recordOf is the DNS record of the workload, device or cluster id.

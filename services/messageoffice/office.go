@@ -3,11 +3,11 @@ package messageoffice
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,8 +52,8 @@ type Office struct {
 	log   *slog.Logger
 
 	topo *Topology
-	// written is what each stream holds: stream → subject → its value (and
-	// hash). A subject is written only when its value differs; a team
+	// written is what each stream holds: stream → subject → its value. A
+	// subject is written only when its value differs; a team
 	// stream's values are also what its snapshot is made of.
 	written map[string]map[string]stored
 	owner   map[string]string // cluster → team, for clusters whose stream exists
@@ -377,7 +377,7 @@ func (o *Office) syncTeam(ctx context.Context, tm *Team, seq uint64, keys [][2]s
 			if err != nil {
 				return err
 			}
-			if err := o.writeAll(clusterstate.StreamName(id), seq, es, func(e entry) string {
+			if err := o.writeAll(ctx, clusterstate.StreamName(id), seq, es, func(e entry) string {
 				return clusterstate.Subject(tm.Slug, id, e.kind, e.id)
 			}); err != nil {
 				return err
@@ -397,7 +397,7 @@ func (o *Office) syncTeam(ctx context.Context, tm *Team, seq uint64, keys [][2]s
 		if err != nil {
 			return err
 		}
-		if err := o.writeAll(stream, seq, es, subject); err != nil {
+		if err := o.writeAll(ctx, stream, seq, es, subject); err != nil {
 			return err
 		}
 		o.teamReady[tm.Slug] = true
@@ -407,16 +407,11 @@ func (o *Office) syncTeam(ctx context.Context, tm *Team, seq uint64, keys [][2]s
 			if err != nil {
 				return err
 			}
-			subj := clusterstate.Subject(tm.Slug, "", k[0], k[1])
-			if !ok {
-				if _, had := o.written[stream][subj]; had {
-					if err := o.send(stream, subj, seq, nil, [32]byte{}); err != nil {
-						return err
-					}
-				}
-				continue
+			var data []byte // none: a tombstone, if the stream holds the entry
+			if ok {
+				data = e.data
 			}
-			if err := o.send(stream, subj, seq, e.data, e.sum); err != nil {
+			if err := o.send(ctx, stream, clusterstate.Subject(tm.Slug, "", k[0], k[1]), seq, data); err != nil {
 				return err
 			}
 		}
@@ -493,18 +488,18 @@ func (o *Office) snapshot(ctx context.Context, team string) error {
 
 // writeAll makes stream hold exactly es: the entries whose value differs
 // are written, and what it holds beyond them tombstoned.
-func (o *Office) writeAll(stream string, seq uint64, es []entry, subject func(entry) string) error {
+func (o *Office) writeAll(ctx context.Context, stream string, seq uint64, es []entry, subject func(entry) string) error {
 	want := make(map[string]bool, len(es))
 	for _, e := range es {
 		subj := subject(e)
 		want[subj] = true
-		if err := o.send(stream, subj, seq, e.data, e.sum); err != nil {
+		if err := o.send(ctx, stream, subj, seq, e.data); err != nil {
 			return err
 		}
 	}
 	for subj := range o.written[stream] {
 		if !want[subj] {
-			if err := o.send(stream, subj, seq, nil, [32]byte{}); err != nil {
+			if err := o.send(ctx, stream, subj, seq, nil); err != nil {
 				return err
 			}
 		}
@@ -516,11 +511,11 @@ func (o *Office) writeAll(stream string, seq uint64, es []entry, subject func(en
 // stream already holds it. The acknowledgement is awaited by flush: every
 // stream's writes for an event go out before any is awaited (waiting
 // stream by stream cost a round trip each).
-func (o *Office) send(stream, subject string, seq uint64, data []byte, sum [32]byte) error {
+func (o *Office) send(ctx context.Context, stream, subject string, seq uint64, data []byte) error {
 	have := o.written[stream]
 	old, had := have[subject]
 	tomb := data == nil
-	if tomb && !had || !tomb && had && old.sum == sum {
+	if tomb && !had || !tomb && had && bytes.Equal(old.data, data) {
 		return nil
 	}
 	m := nats.NewMsg(subject)
@@ -539,7 +534,7 @@ func (o *Office) send(stream, subject string, seq uint64, data []byte, sum [32]b
 	if tomb {
 		delete(have, subject)
 	} else {
-		have[subject] = stored{data: data, seq: seq, sum: sum}
+		have[subject] = stored{data: data, seq: seq}
 	}
 	o.statusMu.Lock()
 	o.lastWritten[stream] = max(o.lastWritten[stream], seq)
@@ -547,7 +542,7 @@ func (o *Office) send(stream, subject string, seq uint64, data []byte, sum [32]b
 	if len(o.pending) >= maxUnawaited {
 		// A full write of a large team is tens of thousands of messages:
 		// keep a bounded number of futures.
-		return o.flush(context.Background())
+		return o.flush(ctx)
 	}
 	return nil
 }
@@ -592,10 +587,11 @@ func (o *Office) reconcile(ctx context.Context, seq uint64) error {
 			if id, ok := strings.CutPrefix(n, "CL_"); ok && !live[id] {
 				stale = append(stale, id)
 			}
-			if team, ok := strings.CutPrefix(n, "TM_"); ok && !teams[team] {
-				staleTeams = append(staleTeams, team)
+			team, ok := strings.CutPrefix(n, "TM_")
+			if !ok {
+				team, ok = strings.CutPrefix(n, "TS_")
 			}
-			if team, ok := strings.CutPrefix(n, "TS_"); ok && !teams[team] {
+			if ok && !teams[team] && !slices.Contains(staleTeams, team) {
 				staleTeams = append(staleTeams, team)
 			}
 		}
@@ -673,9 +669,18 @@ func (o *Office) dropCluster(ctx context.Context, cluster string) error {
 		return fmt.Errorf("message office: delete stream of cluster %s: %w", cluster, err)
 	}
 	delete(o.owner, cluster)
-	delete(o.written, s)
+	o.forget(s)
 	o.teams.Delete(cluster)
 	return nil
+}
+
+// forget drops what the office knows of a deleted stream.
+func (o *Office) forget(stream string) {
+	delete(o.written, stream)
+	delete(o.streamSeq, stream)
+	o.statusMu.Lock()
+	delete(o.lastWritten, stream)
+	o.statusMu.Unlock()
 }
 
 // dropTeam deletes the streams of a team that has no clusters left.
@@ -685,10 +690,11 @@ func (o *Office) dropTeam(ctx context.Context, team string) error {
 		if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
 			return fmt.Errorf("message office: delete stream %s: %w", name, err)
 		}
-		delete(o.written, name)
+		o.forget(name)
 	}
 	delete(o.teamReady, team)
 	delete(o.snapped, team)
+	delete(o.snappedAt, team)
 	return nil
 }
 
@@ -710,21 +716,15 @@ func (o *Office) readBack(ctx context.Context, stream string) error {
 	o.statusMu.Lock()
 	o.lastWritten[stream] = last
 	o.statusMu.Unlock()
-	for subj, v := range got {
-		v.sum = sha256.Sum256(v.data)
-		got[subj] = v
-	}
 	o.written[stream] = got
 	o.streamSeq[stream] = streamSeq
 	return nil
 }
 
-// stored is a subject's value, its hash, and the events sequence that
-// wrote it.
+// stored is a subject's value and the events sequence that wrote it.
 type stored struct {
 	data []byte
 	seq  uint64
-	sum  [32]byte
 }
 
 // ReadState returns a cluster's desired state as its agent reads it: the
