@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -133,7 +134,8 @@ func (s *Server) SetAgent(a Agent) error {
 func (s *Server) UpdateAgents(update func(Agent) (Agent, bool)) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	changed := 0
+	// All checked before any is kept: a refused update changes nothing.
+	changed := map[string]Agent{}
 	for name, a := range s.agents {
 		b, ok := update(a)
 		if !ok {
@@ -142,16 +144,16 @@ func (s *Server) UpdateAgents(update func(Agent) (Agent, bool)) (int, error) {
 		if b.Name != name || b.PasswordHash == "" {
 			return 0, fmt.Errorf("update agent user %q: the name and the password hash stay", name)
 		}
-		s.agents[name] = b
-		changed++
+		changed[name] = b
 	}
-	if changed == 0 {
+	if len(changed) == 0 {
 		return 0, nil
 	}
+	maps.Copy(s.agents, changed)
 	if err := s.saveAgents(); err != nil {
 		return 0, err
 	}
-	return changed, s.reload()
+	return len(changed), s.reload()
 }
 
 // RemoveAgent removes an agent's user; its connections are closed by the reload.

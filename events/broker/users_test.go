@@ -3,6 +3,7 @@ package broker_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -80,6 +81,12 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 		if _, err := js.CreateStream(ctx, clusterstate.TeamStreamConfig(team, 1)); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := js.CreateStream(ctx, clusterstate.SnapshotStreamConfig(team, 1)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := js.Publish(ctx, clusterstate.SnapshotSubject(team, 0), []byte("chunk of "+team)); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := js.Publish(ctx, clusterstate.Subject(team, c, clusterstate.KindSelf, ""), []byte(`{"clusterId":"`+c+`"}`)); err != nil {
 			t.Fatal(err)
 		}
@@ -132,6 +139,14 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 	if m, err := tcons.Next(jetstream.FetchMaxWait(5 * time.Second)); err != nil || !strings.Contains(string(m.Data()), "d-acme") {
 		t.Fatalf("read the team's stream: %v", err)
 	}
+	// Allowed: its team's snapshot, by direct get.
+	snap, err := ajs.Stream(ctx, clusterstate.SnapshotStreamName("acme"))
+	if err != nil {
+		t.Fatalf("team snapshot info: %v", err)
+	}
+	if m, err := snap.GetLastMsgForSubject(ctx, clusterstate.SnapshotSubject("acme", 0)); err != nil || string(m.Data) != "chunk of acme" {
+		t.Fatalf("direct get of the team's snapshot: %v", err)
+	}
 	if err := nc.Publish(clusterstate.StatusSubject("a", clusterstate.StatusHeartbeat), []byte(`{}`)); err != nil {
 		t.Fatal(err)
 	}
@@ -165,6 +180,11 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 	if _, err := nc.Request("$JS.API.DIRECT.GET.TS_other.ts.other.0", nil, 2*time.Second); err == nil {
 		t.Error("agent of a direct-got TS_other's snapshot")
 	}
+	c6, cancel6 := short()
+	defer cancel6()
+	if _, err := ajs.Stream(c6, clusterstate.SnapshotStreamName("other")); err == nil {
+		t.Error("agent of a read TS_other's info")
+	}
 	c3, cancel3 := short()
 	defer cancel3()
 	if _, err := ajs.OrderedConsumer(c3, events.StreamName, jetstream.OrderedConsumerConfig{}); err == nil {
@@ -184,7 +204,7 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 	for !(perms.saw(`Publish to "ev.acme.device.d2"`) && perms.saw(`Publish to "status.b.heartbeat"`)) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	for _, want := range []string{`Publish to "ev.acme.device.d2"`, `Publish to "status.b.heartbeat"`, `CL_b`, `TM_other`} {
+	for _, want := range []string{`Publish to "ev.acme.device.d2"`, `Publish to "status.b.heartbeat"`, `CL_b`, `TM_other`, `TS_other`} {
 		if !perms.saw(want) {
 			t.Errorf("no permissions violation for %s; saw %v", want, perms.errs)
 		}
@@ -231,5 +251,40 @@ func TestHashPasswordIsCheapOnlyForRandomPasswords(t *testing.T) {
 	}
 	if _, err := broker.HashPassword("hunter2"); err == nil {
 		t.Error("a short password was hashed")
+	}
+}
+
+// An update refused for one agent (it may not rename a user or drop its
+// password) changes no agent: none is half-moved to new permissions.
+func TestUpdateAgentsRefusedForOneChangesNone(t *testing.T) {
+	srv, err := broker.Start(broker.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	clusters := []string{"c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9"}
+	for _, c := range clusters {
+		a, _ := agentUser(t, c, "acme")
+		if err := srv.SetAgent(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = srv.UpdateAgents(func(a broker.Agent) (broker.Agent, bool) {
+		a.Publish = append(a.Publish, "new.subject")
+		if a.Name == "agent-c5" {
+			a.PasswordHash = ""
+		}
+		return a, true
+	})
+	if err == nil {
+		t.Fatal("an update that drops a password hash was accepted")
+	}
+	if _, err := srv.UpdateAgents(func(a broker.Agent) (broker.Agent, bool) {
+		if slices.Contains(a.Publish, "new.subject") {
+			t.Errorf("%s was updated though the update was refused", a.Name)
+		}
+		return a, false
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
