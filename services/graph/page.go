@@ -27,13 +27,8 @@ func Cursor(kind string, i uint64) string {
 	// selected or not, so this is one allocation (the string) per edge.
 	var raw [32]byte
 	b := strconv.AppendUint(append(append(raw[:0], kind...), ':'), i, 10)
-	var enc [48]byte
-	n := base64.RawURLEncoding.EncodedLen(len(b))
-	if n > len(enc) {
-		return base64.RawURLEncoding.EncodeToString(b)
-	}
-	base64.RawURLEncoding.Encode(enc[:n], b)
-	return string(enc[:n])
+	var enc [48]byte // AppendEncode grows past it for a long kind
+	return string(base64.RawURLEncoding.AppendEncode(enc[:0], b))
 }
 
 // ParseCursor reads a cursor made by Cursor with the same kind; anything
