@@ -143,11 +143,14 @@ func (s *Signer) verify(v string) (Principal, int64, error) {
 	if len(parts) != 3 || parts[0] != "v1" {
 		return Principal{}, 0, ErrBadAssertion
 	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	// Strict: an assertion has one spelling. Lenient decoding let a
+	// signature whose last character differed only in its unused bits
+	// through, as another string for the same bytes.
+	sig, err := strictB64.DecodeString(parts[2])
 	if err != nil || !hmac.Equal(sig, s.mac(parts[1])) {
 		return Principal{}, 0, ErrBadAssertion
 	}
-	body, err := base64.RawURLEncoding.DecodeString(parts[1])
+	body, err := strictB64.DecodeString(parts[1])
 	if err != nil {
 		return Principal{}, 0, ErrBadAssertion
 	}
@@ -163,6 +166,9 @@ func (s *Signer) verify(v string) (Principal, int64, error) {
 	}
 	return Principal{UserID: a.UserID, Team: a.Team, Role: a.Role, System: a.System}, a.Exp, nil
 }
+
+// strictB64 decodes what Sign encodes and refuses any other spelling.
+var strictB64 = base64.RawURLEncoding.Strict()
 
 func (s *Signer) mac(b string) []byte {
 	m := hmac.New(sha256.New, s.key)
