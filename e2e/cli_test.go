@@ -403,7 +403,16 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		if code != 1 || !strings.Contains(errs, "CONFLICT") {
 			t.Fatalf("second intercept on the same port: exit %d\n%s", code, errs)
 		}
-		c.ok("intercept", "stop", interceptID)
+		// Stopped by the app's name, as it was started; by id still works.
+		mustContain(t, "intercept stop by name", c.ok("intercept", "stop", "api", "--env", "prod", "--port", "80"), interceptID)
+		if _, errs, code := c.run("intercept", "stop", "api", "--env", "prod"); code != 1 || !strings.Contains(errs, "no active intercept") {
+			t.Fatalf("stopping an app with no intercept: exit %d\n%s", code, errs)
+		}
+		again, _ := find(c.json("intercept", "start", "api", "--env", "prod", "--port", "80", "--device", "laptop"), "id").(string)
+		c.ok("intercept", "stop", again)
+		if out := c.ok("intercept", "list"); strings.Contains(out, "laptop") {
+			t.Fatalf("intercept list after both stops:\n%s", out)
+		}
 	})
 	t.Run("policy", func(t *testing.T) {
 		c.t = t
@@ -426,7 +435,10 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 			t.Fatalf("token create: %v", tok)
 		}
 		mustContain(t, "token list", c.ok("token", "list"), "ci")
-		c.ok("token", "revoke", id)
+		mustContain(t, "token revoke by name", c.ok("token", "revoke", "ci"), id)
+		if _, errs, code := c.run("token", "revoke", "ci"); code != 1 || !strings.Contains(errs, "no live token") {
+			t.Fatalf("revoking a revoked token by name: exit %d\n%s", code, errs)
+		}
 	})
 	t.Run("audit trail, history and as-of", func(t *testing.T) {
 		c.t = t

@@ -137,7 +137,7 @@ was wrong.`,
 	root.SetOut(o.Stdout)
 	root.SetErr(o.Stderr)
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
+	root.SetFlagErrorFunc(unknownFlag)
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.global.context, "context", "", "context to use (default: WEFT_CONTEXT, else the current context)")
@@ -163,6 +163,7 @@ was wrong.`,
 		a.completionCmd(),
 	)
 	a.addCompletions(root)
+	refuseUnknown(root)
 	return root
 }
 

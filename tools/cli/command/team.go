@@ -145,6 +145,7 @@ func (a *app) teamCmd() *cobra.Command {
 
 	use := &cobra.Command{
 		Use:     "use SLUG",
+		Aliases: []string{"select"},
 		Short:   "Make SLUG the team of the current context",
 		Example: `  weft team use acme`,
 		Args:    exactArgs("SLUG"),

@@ -3,6 +3,7 @@ package command
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,7 +19,7 @@ func (a *app) tokenCmd() *cobra.Command {
 		Short:   "Create, list and revoke API tokens",
 		Example: `  weft token create --name ci --expires 720h
   weft token list
-  weft token revoke 0193...`,
+  weft token revoke ci`,
 	}
 	var user string
 	list := &cobra.Command{
@@ -117,16 +118,24 @@ func (a *app) tokenCmd() *cobra.Command {
 	create.Flags().StringVar(&user, "user", "", "whose token (user id; the administrator only)")
 
 	revoke := &cobra.Command{
-		Use:     "revoke ID",
-		Short:   "Revoke an API token at once",
-		Example: `  weft token revoke 0193...`,
-		Args:    exactArgs("ID"),
+		Use:   "revoke NAME|ID",
+		Short: "Revoke an API token at once",
+		Long: `revoke ends an API token at once, named by its name (when one live token of
+yours has it) or by its id as weft token list shows it.`,
+		Example: `  weft token revoke ci`,
+		Args:    exactArgs("NAME|ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, ep, err := a.client(false)
 			if err != nil {
 				return err
 			}
-			r, err := api.RevokeToken(cmd.Context(), c, args[0])
+			id := args[0]
+			if !looksLikeID(id) {
+				if id, err = a.tokenByName(cmd.Context(), c, ep.Server, user, args[0]); err != nil {
+					return err
+				}
+			}
+			r, err := api.RevokeToken(cmd.Context(), c, id)
 			if err != nil {
 				return explain("revoke token "+args[0], ep.Server, err)
 			}
@@ -134,6 +143,43 @@ func (a *app) tokenCmd() *cobra.Command {
 			return nil
 		},
 	}
+	revoke.Flags().StringVar(&user, "user", "", "whose token, when naming it (user id; the administrator only)")
 	cmd.AddCommand(list, create, revoke)
 	return cmd
+}
+
+// tokenByName finds the one live (neither revoked nor expired) token
+// called name among the caller's, or user's when set.
+func (a *app) tokenByName(ctx context.Context, c clientT, server, user, name string) (string, error) {
+	var up *string
+	if user != "" {
+		up = &user
+	}
+	items, err := collect(ctx, func(ctx context.Context, n int, after *string) ([]api.TokenFields, bool, *string, error) {
+		r, err := api.Tokens(ctx, c, up, &n, after, nil)
+		if err != nil {
+			return nil, false, nil, err
+		}
+		var out []api.TokenFields
+		for _, e := range r.Tokens.Edges {
+			out = append(out, e.Node.TokenFields)
+		}
+		return out, r.Tokens.PageInfo.HasNextPage, r.Tokens.PageInfo.EndCursor, nil
+	})
+	if err != nil {
+		return "", explain("find token "+name, server, err)
+	}
+	var ids []string
+	for _, k := range items {
+		if k.Name != nil && *k.Name == name && !k.Revoked && (k.ExpiresAt == nil || k.ExpiresAt.After(time.Now())) {
+			ids = append(ids, k.Id)
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return "", &Error{Err: fmt.Errorf("find token %s: no live token of that name", name), Code: ExitError, Hint: "list tokens with: weft token list"}
+	case 1:
+		return ids[0], nil
+	}
+	return "", &Error{Err: fmt.Errorf("find token %s: several live tokens have that name (%s)", name, strings.Join(ids, ", ")), Code: ExitUsage, Hint: "name one by its id"}
 }

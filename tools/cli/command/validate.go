@@ -91,3 +91,25 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 	}
 	return time.Time{}, usagef("invalid time %q: want RFC 3339 (2026-11-24T12:00:00Z) or a duration ago (2h)", s)
 }
+
+// looksLikeID reports whether s has the shape of a weft id (a UUID,
+// 8-4-4-4-12 hex digits), so a command that takes a name or an id knows
+// which it was given. A name of that shape would be taken for an id.
+func looksLikeID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if (r < '0' || r > '9') && (r < 'a' || r > 'f') && (r < 'A' || r > 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
