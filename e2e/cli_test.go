@@ -444,6 +444,16 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		c.t = t
 		out := c.ok("events", "--limit", "200", "-o", "json")
 		mustContain(t, "events", out, "console.app.created", "console.intercept.started", "infra.cluster.created", "user:")
+		// --type takes the full name, resource.event and the short form.
+		for _, typ := range []string{"console.app.created", "app.created", "AppCreated"} {
+			out := c.ok("events", "--type", typ, "-o", "json")
+			if n := strings.Count(out, `"type":"console.app.created"`); n != 1 || strings.Count(out, "\n") != 1 {
+				t.Fatalf("events --type %s: want the one app creation:\n%s", typ, out)
+			}
+		}
+		if _, errs, code := c.run("events", "--type", "AppCreatd"); code != 2 || !strings.Contains(errs, "console.app.created") {
+			t.Fatalf("events --type AppCreatd: exit %d\n%s", code, errs)
+		}
 		mustContain(t, "history app", c.ok("history", "app", "api", "--env", "prod"), "app.updated")
 		// As of the app's creation it had one backend, as it has two now.
 		lines := c.ok("history", "app", "api", "--env", "prod", "--oldest-first", "-o", "json") // JSON lines

@@ -56,6 +56,12 @@ type Config struct {
 	// deployment reads the same file. Empty: a random key made at start,
 	// which is right when gateway and subgraphs share one process.
 	InternalKeyFile string
+	// NATSAdvertise and HTTPAdvertise are the URLs other hosts (agents,
+	// the CLI elsewhere) reach NATS and HTTP at, when they differ from
+	// the listen addresses (a NAT, a load balancer, a name). Empty: the
+	// listen address, with this host's address for an unspecified one.
+	NATSAdvertise string
+	HTTPAdvertise string
 }
 
 // RegisterFunc registers a service's event types.
@@ -104,10 +110,15 @@ type Broker struct {
 	Embedded *broker.Server // nil when connected to an external deployment
 }
 
-// ClientURL is where other processes reach NATS.
+// ClientURL is where other processes reach NATS: --nats-advertise, else
+// the embedded server's listener (with this host's address for 0.0.0.0
+// or ::, which a client elsewhere cannot dial), else the external URL.
 func (b *Broker) ClientURL(cfg Config) string {
+	if cfg.NATSAdvertise != "" {
+		return cfg.NATSAdvertise
+	}
 	if b.Embedded != nil {
-		return b.Embedded.ClientURL()
+		return ReachableURL(b.Embedded.ClientURL())
 	}
 	return cfg.Remote.URL
 }

@@ -60,6 +60,11 @@ func (s *Service) Follow(ctx context.Context, p auth.Principal, live Live, fn fu
 	if err := scope(p, live.Team); err != nil {
 		return nil, err
 	}
+	types, err := s.resolveTypes(live.Types)
+	if err != nil {
+		return nil, err
+	}
+	live.Types = types
 	q := HistoryQuery{Team: live.Team, AggregateType: live.AggregateType, AggregateID: live.AggregateID, Types: live.Types, Actor: live.Actor}
 	if err := q.normalize(); err != nil {
 		return nil, err

@@ -76,7 +76,7 @@ func TestFollowFiltersAndCatchesUpFromASequence(t *testing.T) {
 
 	got := make(chan query.Entry, 16)
 	f, err := h.svc.Follow(ctxFor(t), alice, query.Live{
-		Team: "acme", AggregateType: counterAgg, AggregateID: "c1", Types: []string{"test.counter.created", "test.counter.incremented"}, Actor: "user:alice", FromSeq: first.Seq,
+		Team: "acme", AggregateType: counterAgg, AggregateID: "c1", Types: []string{"test.counter.created", "CounterIncremented"}, Actor: "user:alice", FromSeq: first.Seq, // a short form too
 	}, func(e query.Entry) error { got <- e; return nil })
 	if err != nil {
 		t.Fatal(err)

@@ -40,7 +40,7 @@ type HistoryQuery struct {
 	Team          string
 	AggregateType string
 	AggregateID   string   // requires AggregateType
-	Types         []string // event type names
+	Types         []string // event type names, or short forms naming one (app.created, AppCreated)
 	Actor         string   // exactly as recorded, e.g. "user:<id>"
 	FromSeq       uint64   // first sequence, inclusive
 	ToSeq         uint64   // last sequence, inclusive
@@ -84,6 +84,11 @@ func (s *Service) History(ctx context.Context, p auth.Principal, q HistoryQuery)
 	if err := scope(p, q.Team); err != nil {
 		return Page{}, err
 	}
+	types, err := s.resolveTypes(q.Types)
+	if err != nil {
+		return Page{}, err
+	}
+	q.Types = types
 	if err := q.normalize(); err != nil {
 		return Page{}, err
 	}

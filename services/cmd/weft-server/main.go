@@ -98,6 +98,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.IntVar(&o.Replicas, "replicas", 1, "EVENTS stream replicas (3 on a NATS cluster)")
 	f.BoolVar(&o.SyncAlways, "sync-always", false, "fsync every event (embedded server)")
 	f.StringVar(&o.HTTPAddr, "http", "127.0.0.1:4000", "HTTP listen address (GraphQL, /healthz, /metrics)")
+	f.StringVar(&o.HTTPAdvertise, "http-advertise", "", "URL other hosts reach HTTP at, printed in the banner (default: --http, with this host's address for 0.0.0.0 or ::)")
+	f.StringVar(&o.NATSAdvertise, "nats-advertise", "", "URL agents reach NATS at, handed to them on enrolment (default: --nats-listen, with this host's address for 0.0.0.0 or ::)")
 	f.StringVar(&o.InternalKeyFile, "internal-key-file", "", "key (32+ bytes) the gateway signs principals with for the subgraphs; every process of a split deployment needs the same file (default: a fresh key per process)")
 	f.StringSliceVar(&o.only, "only", nil, "run only these services (comma separated: accounts, infra, console, audit, gateway, messageoffice)")
 	f.StringVar(&o.dnsListen, "dns", "127.0.0.1:5353", "public DNS for every team's names (host:port; empty: none)")
@@ -227,17 +229,7 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 			return fmt.Errorf("start: gateway: %w", err)
 		}
 	}
-	fmt.Fprintf(stdout, "weft-server is up\n")
-	if hosts(o.only, "gateway") {
-		fmt.Fprintf(stdout, "  GraphQL   http://%s/graphql  (GraphiQL at http://%s/)\n", h.Addr(), h.Addr())
-	}
-	fmt.Fprintf(stdout, "  HTTP      http://%s  (/healthz, /metrics)\n", h.Addr())
-	if u := b.ClientURL(o.Config); u != "" {
-		fmt.Fprintf(stdout, "  NATS      %s\n", u)
-	}
-	if o.dnsListen != "" && hosts(o.only, "messageoffice") {
-		fmt.Fprintf(stdout, "  DNS       %s  (zone %s)\n", o.dnsListen, messageoffice.DefaultZone)
-	}
+	printAddresses(stdout, o, h.Addr(), b.ClientURL(o.Config))
 	if pprofAddr != "" {
 		fmt.Fprintf(stdout, "  pprof     http://%s/debug/pprof/\n", pprofAddr)
 	}
@@ -254,4 +246,37 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return fmt.Errorf("stop: %w", err)
 	}
 	return nil
+}
+
+// printAddresses prints the banner's addresses as others reach them: an
+// advertised URL, else the listen address with this host's address for a
+// listener on all interfaces (nobody can dial 0.0.0.0). Which address that
+// is, is a guess on a host with several networks, and the banner says so.
+func printAddresses(w io.Writer, o *options, httpAddr, natsURL string) {
+	base := o.HTTPAdvertise
+	if base == "" {
+		base = "http://" + platform.Reachable(httpAddr)
+	}
+	base = strings.TrimSuffix(base, "/")
+	fmt.Fprintf(w, "weft-server is up\n")
+	if hosts(o.only, "gateway") {
+		fmt.Fprintf(w, "  GraphQL   %s/graphql  (GraphiQL at %s/)\n", base, base)
+	}
+	fmt.Fprintf(w, "  HTTP      %s  (/healthz, /metrics)\n", base)
+	if natsURL != "" {
+		fmt.Fprintf(w, "  NATS      %s\n", natsURL)
+	}
+	if o.dnsListen != "" && hosts(o.only, "messageoffice") {
+		fmt.Fprintf(w, "  DNS       %s  (zone %s)\n", platform.Reachable(o.dnsListen), messageoffice.DefaultZone)
+	}
+	var all []string
+	if o.HTTPAdvertise == "" && platform.Unspecified(httpAddr) {
+		all = append(all, "--http "+o.HTTPAddr)
+	}
+	if o.NATSAdvertise == "" && o.Remote.URL == "" && platform.Unspecified(o.NATSListen) {
+		all = append(all, "--nats-listen "+o.NATSListen)
+	}
+	if len(all) > 0 {
+		fmt.Fprintf(w, "  (%s: listening on all interfaces; shown with this host's first address, which agents are given too.\n   Where they reach it at another, say so with --http-advertise and --nats-advertise.)\n", strings.Join(all, ", "))
+	}
 }

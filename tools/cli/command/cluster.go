@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 
 	"github.com/spf13/cobra"
 
@@ -36,6 +38,9 @@ func (a *app) clusterByName(ctx context.Context, c clientT, server, name string)
 }
 
 // printEnrolment shows the secret once, as the command that uses it.
+// server is the CLI's own: when that is this machine's loopback, the
+// command would send an agent on another host to itself, so it says which
+// address to use instead.
 func printEnrolment(w io.Writer, server string, cl api.ClusterFields, secret string) {
 	fmt.Fprintf(w, `Cluster %s: gateway %s, service range %s.
 
@@ -44,6 +49,23 @@ Enrol its agent with this command (the secret is shown only this once):
   weft-agent --server %s --cluster %s --enrolment-secret %s
 
 `, cl.Name, cl.GatewayIp, cl.ServiceRange, server, cl.Id, secret)
+	if u, err := url.Parse(server); err == nil && isLoopback(u.Hostname()) {
+		fmt.Fprintf(w, `%s is this machine only. On the cluster's host, give --server the address
+weft-server's banner prints, where it listens for other hosts: start it with
+--http 0.0.0.0:4000 --nats-listen 0.0.0.0:4222 (or --http-advertise and
+--nats-advertise for an address it is reached at through a NAT or a name).
+
+`, server)
+	}
+}
+
+// isLoopback reports whether host names this machine only.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (a *app) clusterCmd() *cobra.Command {

@@ -107,11 +107,15 @@ func (a *app) eventsCmd() *cobra.Command {
 		Long: `events reads the team's events straight from the event log, newest first.
 With --follow it keeps printing events as they are appended (over a
 GraphQL subscription) until interrupted. -o json prints one event per line,
-for tools such as jq.`,
+for tools such as jq.
+
+Event types are named service.resource.event (console.app.created,
+infra.device.created); --type also takes resource.event (app.created) or
+its short form (AppCreated) when it names one type.`,
 		Example: `  weft events --limit 20
-  weft events --type AppCreated --type AppDeleted --since 24h
-  weft events --resource app/0193... --oldest-first
-  weft audit --actor user:0193... --seq 100..200
+  weft events --type console.app.created --type app.deleted --since 24h
+  weft events --resource app --oldest-first
+  weft audit --seq 1..20 --oldest-first
   weft events --follow -o json | jq .type`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -153,7 +157,7 @@ for tools such as jq.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringSliceVar(&f.types, "type", nil, "only events of this type, repeatable (e.g. AppCreated)")
+	fs.StringSliceVar(&f.types, "type", nil, "only events of this type, repeatable: console.app.created, app.created or AppCreated")
 	fs.StringVar(&f.actor, "actor", "", "only events caused by this actor (user:<id> or system:<name>)")
 	fs.StringVar(&f.resource, "resource", "", "only events of a resource: TYPE or TYPE/ID (app, cluster/0193...)")
 	fs.StringVar(&f.since, "since", "", "only events at or after: RFC 3339 time or a duration ago (2h)")

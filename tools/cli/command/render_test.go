@@ -134,6 +134,12 @@ func TestCreateClusterPrintsTheEnrolmentCommandOnce(t *testing.T) {
 	if n := bytes.Count(b.Bytes(), []byte("enrol_s3cret")); n != 1 {
 		t.Errorf("secret printed %d times", n)
 	}
+	// A server others reach is printed as it is, without the loopback note.
+	b.Reset()
+	printEnrolment(&b, "https://weft.example.com", sampleClusters()[0], "enrol_s3cret")
+	if !bytes.Contains(b.Bytes(), []byte("--server https://weft.example.com ")) || bytes.Contains(b.Bytes(), []byte("this machine only")) {
+		t.Errorf("enrolment for a reachable server:\n%s", b.Bytes())
+	}
 }
 
 func TestDeviceStatusMatchesGolden(t *testing.T) {
