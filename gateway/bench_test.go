@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"weft.dev/gateway"
 	"weft.dev/services/auth"
 )
 
@@ -21,9 +22,12 @@ import (
 // gateway in its own process); "in-process" hands requests to the
 // subgraphs' handlers (the all-in-one server).
 func BenchmarkGatewayOverhead(b *testing.B) {
-	b.Run("http", func(b *testing.B) { benchOverhead(b, start(b)) })
-	b.Run("in-process", func(b *testing.B) { benchOverhead(b, start(b, inProcess)) })
+	b.Run("http", func(b *testing.B) { benchOverhead(b, start(b, noRateLimit)) })
+	b.Run("in-process", func(b *testing.B) { benchOverhead(b, start(b, inProcess, noRateLimit)) })
 }
+
+// noRateLimit lets one principal send as fast as a benchmark can.
+func noRateLimit(c *gateway.Config, _ *subgraphs) { c.Limits.Rate = -1 }
 
 func benchOverhead(b *testing.B, h *harness) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
@@ -86,8 +90,8 @@ func benchOverhead(b *testing.B, h *harness) {
 // clients share the machine's cores with the gateway and the subgraphs, so
 // every phase pays the same client cost and the ratio is the honest one.
 func BenchmarkGatewayThroughput(b *testing.B) {
-	b.Run("http", func(b *testing.B) { benchThroughput(b, start(b)) })
-	b.Run("in-process", func(b *testing.B) { benchThroughput(b, start(b, inProcess)) })
+	b.Run("http", func(b *testing.B) { benchThroughput(b, start(b, noRateLimit)) })
+	b.Run("in-process", func(b *testing.B) { benchThroughput(b, start(b, inProcess, noRateLimit)) })
 }
 
 func benchThroughput(b *testing.B, h *harness) {

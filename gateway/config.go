@@ -57,8 +57,25 @@ type Limits struct {
 	// a root field is depth 1.
 	MaxDepth int
 	// MaxComplexity bounds the number of field selections in the operation
-	// after fragments are inlined.
+	// after fragments are inlined, aliases and __typename included.
 	MaxComplexity int
+	// MaxCost bounds the field selections weighted by the page size of
+	// every connection around them (`first`, else the subgraphs' default
+	// of 50): the rows a query may fan out to.
+	MaxCost int
+	// MaxTokens, MaxAliases and MaxNesting bound the operation's text:
+	// its lexical tokens, its aliases, and how many brackets ({, [, ( )
+	// are open at once. They are checked by one pass over the text that
+	// stops at the limit, before the text is parsed.
+	MaxTokens  int
+	MaxAliases int
+	MaxNesting int
+	// Rate and Burst bound the operations one principal (user or system
+	// identity) may start: Rate per second on average, Burst at once.
+	// Over it the gateway answers 429 with Retry-After. A negative Rate
+	// turns the limit off.
+	Rate  float64
+	Burst int
 }
 
 // Default limits: generous for the CLI and portal, small enough that one
@@ -67,6 +84,12 @@ const (
 	DefaultMaxBodyBytes  = 1 << 20
 	DefaultMaxDepth      = 12
 	DefaultMaxComplexity = 500
+	DefaultMaxCost       = 50_000
+	DefaultMaxTokens     = 10_000
+	DefaultMaxAliases    = 100
+	DefaultMaxNesting    = 64
+	DefaultRate          = 500
+	DefaultBurst         = 1_000
 	DefaultPollInterval  = 3 * time.Second
 	DefaultPrincipalTTL  = 5 * time.Minute
 )
@@ -103,6 +126,24 @@ func (c *Config) withDefaults() Config {
 	}
 	if out.Limits.MaxComplexity <= 0 {
 		out.Limits.MaxComplexity = DefaultMaxComplexity
+	}
+	if out.Limits.MaxCost <= 0 {
+		out.Limits.MaxCost = DefaultMaxCost
+	}
+	if out.Limits.MaxTokens <= 0 {
+		out.Limits.MaxTokens = DefaultMaxTokens
+	}
+	if out.Limits.MaxAliases <= 0 {
+		out.Limits.MaxAliases = DefaultMaxAliases
+	}
+	if out.Limits.MaxNesting <= 0 {
+		out.Limits.MaxNesting = DefaultMaxNesting
+	}
+	if out.Limits.Rate == 0 {
+		out.Limits.Rate = DefaultRate
+	}
+	if out.Limits.Burst <= 0 {
+		out.Limits.Burst = max(DefaultBurst, int(out.Limits.Rate))
 	}
 	if out.PollInterval == 0 {
 		out.PollInterval = DefaultPollInterval

@@ -46,6 +46,8 @@ type Gateway struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // the poll loop and websocket connections
 
+	rate *rateLimiter // nil: no limit
+
 	bufs bufferPool // answers being written; each is copied to the connection before its buffer goes back
 
 	current  atomic.Pointer[snapshot]
@@ -88,6 +90,7 @@ func New(cfg Config) (*Gateway, error) {
 	return &Gateway{
 		cfg:     cfg,
 		log:     cfg.Logger,
+		rate:    newRateLimiter(cfg.Limits.Rate, cfg.Limits.Burst, time.Now),
 		metrics: m,
 		// No client timeout: the same client opens subscription
 		// websockets, which must outlive any request timeout; the

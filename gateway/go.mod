@@ -7,6 +7,7 @@ replace weft.dev/services => ../services
 replace weft.dev/events => ../events
 
 require (
+	github.com/buger/jsonparser v1.1.1
 	github.com/gobwas/ws v1.4.0
 	github.com/graph-gophers/graphql-go v1.11.0
 	github.com/jensneuse/abstractlogger v0.0.4
@@ -21,7 +22,6 @@ require (
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/bufbuild/protocompile v0.14.1 // indirect
-	github.com/buger/jsonparser v1.1.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dlclark/regexp2 v1.11.0 // indirect
 	github.com/dop251/goja v0.0.0-20230906160731-9410bcaa81d2 // indirect

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,6 +57,7 @@ func (g *Gateway) Handler() http.Handler {
 }
 
 func (g *Gateway) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(context.WithValue(r.Context(), remoteKey{}, r.RemoteAddr))
 	if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 		g.serveWebsocket(w, r)
 		return
@@ -87,6 +89,15 @@ func (g *Gateway) serveOperation(w http.ResponseWriter, r *http.Request) (string
 	p, rerr := g.authenticate(r.Context(), r.Header.Get("Authorization"), r.Header.Get(TeamHeader))
 	if rerr != nil {
 		return "unknown", rerr
+	}
+	if ok, wait := g.rate.take(rateKey(p)); !ok {
+		g.metrics.rateLimited.Inc()
+		secs := int64(max(1, (wait+time.Second-1)/time.Second))
+		w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+		e := coded(fault.Unavailable, fmt.Sprintf("too many requests from this user: at most %g a second (%d at once); retry in %d s", g.cfg.Limits.Rate, g.cfg.Limits.Burst, secs))
+		e.Extensions["limit"] = "rate"
+		e.Extensions["retryAfter"] = secs
+		return "unknown", &requestError{status: http.StatusTooManyRequests, errs: []gqlError{e}}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, g.cfg.Limits.MaxBodyBytes))
 	if err != nil {
@@ -120,7 +131,7 @@ func (g *Gateway) serveOperation(w http.ResponseWriter, r *http.Request) (string
 		_, _ = w.Write(ensureCodes(buf.Bytes()))
 		return "query", nil
 	}
-	opType, rerr := g.check(req)
+	opType, rerr := g.check(s, req)
 	if rerr != nil {
 		return opType, rerr
 	}
@@ -158,12 +169,46 @@ func (g *Gateway) authenticate(ctx context.Context, authorization, team string) 
 	}
 	p, err := g.cfg.Authenticator.Authenticate(ctx, token, strings.TrimSpace(team))
 	if err != nil {
+		if f, ok := fault.As(err); ok && f.Code == fault.Unauthenticated {
+			// Counted and logged for whoever watches for guessing; the
+			// owner of a real token is never locked out by it.
+			g.metrics.refusedTokens.Inc()
+			g.log.Warn("refused API token", "token_id", tokenID(token), "remote", remoteOf(ctx), "reason", f.Error())
+		}
 		return auth.Principal{}, faultError(g.log, err, "authenticate")
 	}
 	if p.UserID == "" {
 		return auth.Principal{}, refuse(http.StatusUnauthorized, fault.Unauthenticated, "the API token resolves to no user")
 	}
 	return p, nil
+}
+
+// rateKey is the rate limit's key for p: one bucket per user whatever
+// team or token it uses.
+func rateKey(p auth.Principal) string {
+	if p.System {
+		return "system:" + p.UserID
+	}
+	return p.UserID
+}
+
+// tokenID is the part of an API token that names it without its secret
+// (weft_<id>_<secret>), for logs; other strings show only their length.
+func tokenID(token string) string {
+	if rest, ok := strings.CutPrefix(token, "weft_"); ok {
+		if id, _, ok := strings.Cut(rest, "_"); ok && len(id) <= 64 {
+			return id
+		}
+	}
+	return fmt.Sprintf("(not a weft token, %d bytes)", len(token))
+}
+
+type remoteKey struct{}
+
+// remoteOf is the client address serveGraphQL put in ctx, for logs.
+func remoteOf(ctx context.Context) string {
+	s, _ := ctx.Value(remoteKey{}).(string)
+	return s
 }
 
 // parseRequest decodes a GraphQL request body ({query, variables,
@@ -184,9 +229,23 @@ func parseRequest(body []byte) (*graphql.Request, *requestError) {
 	return &req, nil
 }
 
-// check parses the operation and refuses it when it breaks a limit. It
+// check refuses an operation that breaks a limit, cheapest checks first:
+// the text is scanned (tokens, aliases, nesting) before it is parsed, and
+// the parsed operation is measured (depth, fields, weight; fragment
+// cycles) against s's schema before it is normalised or validated. It
 // returns the operation type ("query", "mutation", "subscription").
-func (g *Gateway) check(req *graphql.Request) (string, *requestError) {
+func (g *Gateway) check(s *snapshot, req *graphql.Request) (string, *requestError) {
+	lim := g.cfg.Limits
+	if _, over := prescan(req.Query, prescanLimits{tokens: lim.MaxTokens, aliases: lim.MaxAliases, nesting: lim.MaxNesting}); over != "" {
+		switch over {
+		case "tokens":
+			return "unknown", g.overLimit("tokens", "text", "the operation has more tokens than the limit of %d", lim.MaxTokens)
+		case "aliases":
+			return "unknown", g.overLimit("aliases", "text", "the operation has more aliases than the limit of %d", lim.MaxAliases)
+		default:
+			return "unknown", g.overLimit("nesting", "text", "the operation nests brackets ({, [, ( ) deeper than the limit of %d", lim.MaxNesting)
+		}
+	}
 	t, err := req.OperationType()
 	if err != nil {
 		return "unknown", executionError(g.log, err)
@@ -200,19 +259,30 @@ func (g *Gateway) check(req *graphql.Request) (string, *requestError) {
 	case graphql.OperationTypeSubscription:
 		op = "subscription"
 	}
-	c := measure(req.Document(), req.OperationName)
-	lim := g.cfg.Limits
-	if c.depth > lim.MaxDepth {
-		e := coded(fault.Invalid, fmt.Sprintf("the operation is nested %d levels deep; the limit is %d", c.depth, lim.MaxDepth))
-		e.Extensions["limit"] = "depth"
-		return op, &requestError{status: http.StatusBadRequest, errs: []gqlError{e}}
-	}
-	if c.fields > lim.MaxComplexity {
-		e := coded(fault.Invalid, fmt.Sprintf("the operation selects %d fields; the limit is %d", c.fields, lim.MaxComplexity))
-		e.Extensions["limit"] = "complexity"
-		return op, &requestError{status: http.StatusBadRequest, errs: []gqlError{e}}
+	c, cycle := measure(req.Document(), s.schema.Document(), req.OperationName, req.Variables)
+	switch {
+	case cycle != "":
+		e := g.overLimit("fragments", "parsed", "fragment %s spreads itself (directly or through other fragments); fragments must not form cycles", cycle)
+		e.errs[0].Extensions["fragment"] = cycle
+		return op, e
+	case c.depth > lim.MaxDepth:
+		return op, g.overLimit("depth", "parsed", "the operation is nested %d levels deep; the limit is %d", c.depth, lim.MaxDepth)
+	case c.fields > lim.MaxComplexity:
+		return op, g.overLimit("complexity", "parsed", "the operation selects %d fields; the limit is %d", c.fields, lim.MaxComplexity)
+	case c.weight > lim.MaxCost:
+		return op, g.overLimit("cost", "parsed", "the operation may return %d fields counting every item of its lists (first, else %d per list); the limit is %d", c.weight, defaultPage, lim.MaxCost)
 	}
 	return op, nil
+}
+
+// overLimit is the refusal of an operation over a limit, counted by limit
+// and by the stage that refused it: "text" before parsing, "parsed"
+// before normalisation.
+func (g *Gateway) overLimit(limit, stage, format string, args ...any) *requestError {
+	g.metrics.limitRefusals.WithLabelValues(limit, stage).Inc()
+	e := coded(fault.Invalid, fmt.Sprintf(format, args...))
+	e.Extensions["limit"] = limit
+	return &requestError{status: http.StatusBadRequest, errs: []gqlError{e}}
 }
 
 // execute runs req on s's engine as p. The signed principal travels in

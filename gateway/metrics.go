@@ -18,6 +18,9 @@ type metrics struct {
 	subgraphDuration *prometheus.HistogramVec // subgraph, kind
 	compositions     *prometheus.CounterVec   // outcome
 	preparedOps      *prometheus.CounterVec   // result: hit, miss
+	limitRefusals    *prometheus.CounterVec   // limit, stage
+	rateLimited      prometheus.Counter
+	refusedTokens    prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -48,11 +51,23 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Namespace: "weft", Subsystem: "gateway", Name: "prepared_operations_total",
 			Help: "Queries looked up among the operations already normalised and validated (hit) or prepared now (miss).",
 		}, []string{"result"}),
+		limitRefusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "weft", Subsystem: "gateway", Name: "limit_refusals_total",
+			Help: "Operations refused over a limit (tokens, aliases, nesting, fragments, depth, complexity, cost), by the stage that refused them: text (before parsing) or parsed (before normalisation).",
+		}, []string{"limit", "stage"}),
+		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "weft", Subsystem: "gateway", Name: "rate_limited_total",
+			Help: "Operations refused with 429 because their principal was over its rate.",
+		}),
+		refusedTokens: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "weft", Subsystem: "gateway", Name: "refused_credentials_total",
+			Help: "Requests and websocket connections whose API token was refused (unknown, revoked or expired).",
+		}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subgraphRequests, m.subgraphDuration, m.compositions, m.preparedOps} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subgraphRequests, m.subgraphDuration, m.compositions, m.preparedOps, m.limitRefusals, m.rateLimited, m.refusedTokens} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register gateway metrics: %w", err)
 		}

@@ -270,7 +270,7 @@ func (c *wsConn) subscribe(id string, payload json.RawMessage) {
 		c.sendErrors(id, []gqlError{coded(fault.Unavailable, "the gateway has not composed the subgraphs yet")})
 		return
 	}
-	op, rerr := c.g.check(req)
+	op, rerr := c.g.check(s, req)
 	if rerr != nil {
 		s.release()
 		c.g.metrics.requests.WithLabelValues(op, "refused").Inc()

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
@@ -82,6 +83,10 @@ type Enroller struct {
 	Issuer  Issuer // nil: credentials are issued outside weft
 	NATSURL string
 	Log     *slog.Logger
+	// Refused counts enrolments refused for an unknown cluster or a wrong
+	// secret (nil: not counted). Each is also logged; nothing is locked
+	// out, so the holder of the real secret can always enrol.
+	Refused prometheus.Counter
 }
 
 // Enrol checks the secret through the infra service (which spends it) and
@@ -131,8 +136,14 @@ func (e *Enroller) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	res, err := e.Enrol(ctx, req)
 	if err != nil {
 		var f *fault.Error
-		if !errors.As(err, &f) {
+		switch {
+		case !errors.As(err, &f):
 			e.Log.Error("enrolment failed", "cluster", req.Cluster, "err", err)
+		case f.Code == fault.Unauthenticated:
+			if e.Refused != nil {
+				e.Refused.Inc()
+			}
+			e.Log.Warn("refused enrolment secret", "cluster", req.Cluster, "remote", r.RemoteAddr)
 		}
 		writeErr(w, err)
 		return

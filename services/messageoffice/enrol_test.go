@@ -1,10 +1,17 @@
 package messageoffice_test
 
 import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
@@ -68,4 +75,37 @@ func TestEnrolledAgentsGetTheirTeamStreamWhenTheOfficeStarts(t *testing.T) {
 		t.Fatalf("the agent's password after the refresh: %v", err)
 	}
 	nc.Close()
+}
+
+// An enrolment with an unknown cluster or a wrong secret is refused,
+// logged with the cluster and the client's address (never the secret) and
+// counted; refusals lock nothing, so the refusal is the same every time.
+func TestRefusedEnrolmentsAreLoggedAndCounted(t *testing.T) {
+	srv, err := broker.Start(broker.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srv.Shutdown() }()
+	var logs bytes.Buffer
+	refused := prometheus.NewCounter(prometheus.CounterOpts{Name: "refused"})
+	e := &messageoffice.Enroller{Office: &messageoffice.Office{}, Issuer: srv, Log: slog.New(slog.NewTextHandler(&logs, nil)), Refused: refused}
+	for range 3 {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/agent/enrol", strings.NewReader(`{"cluster": "c-guess", "secret": "wfe_s3cr3t"}`))
+		req.RemoteAddr = "192.0.2.7:40000"
+		e.ServeHTTP(rec, req)
+		if rec.Code != http.StatusUnauthorized {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
+	if got := testutil.ToFloat64(refused); got != 3 {
+		t.Errorf("refusals counted: %v, want 3", got)
+	}
+	out := logs.String()
+	if strings.Count(out, "refused enrolment secret") != 3 || !strings.Contains(out, "cluster=c-guess") || !strings.Contains(out, "remote=192.0.2.7:40000") {
+		t.Errorf("log:\n%s", out)
+	}
+	if strings.Contains(out, "s3cr3t") {
+		t.Errorf("the log shows the secret:\n%s", out)
+	}
 }

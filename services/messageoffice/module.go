@@ -9,6 +9,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/fx"
 
 	"weft.dev/events"
@@ -100,12 +101,19 @@ var Module = fx.Module("messageoffice",
 			})
 			return o, nil
 		},
-		platform.AsRoute(func(o *Office, s *events.Store, b *platform.Broker, cfg platform.Config, log *slog.Logger) platform.Route {
-			e := &Enroller{Office: o, Infra: icmd.New(s), NATSURL: b.ClientURL(cfg), Log: log.With("service", "messageoffice")}
+		platform.AsRoute(func(o *Office, s *events.Store, b *platform.Broker, cfg platform.Config, m *platform.Metrics, log *slog.Logger) (platform.Route, error) {
+			refused := prometheus.NewCounter(prometheus.CounterOpts{
+				Namespace: "weft", Subsystem: "messageoffice", Name: "refused_enrolments_total",
+				Help: "Agent enrolments refused for an unknown cluster or a wrong enrolment secret.",
+			})
+			if err := m.Registry.Register(refused); err != nil {
+				return platform.Route{}, fmt.Errorf("register enrolment metrics: %w", err)
+			}
+			e := &Enroller{Office: o, Infra: icmd.New(s), NATSURL: b.ClientURL(cfg), Log: log.With("service", "messageoffice"), Refused: refused}
 			if b.Embedded != nil {
 				e.Issuer = b.Embedded
 			}
-			return platform.Route{Pattern: "POST /agent/enrol", Handler: e}
+			return platform.Route{Pattern: "POST /agent/enrol", Handler: e}, nil
 		}),
 	),
 	fx.Invoke(func(*Office) {}),

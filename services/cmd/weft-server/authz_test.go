@@ -379,7 +379,16 @@ func errorCodes(out map[string]any) []string {
 // bootstrap administrator's token; populate receives more of its parts.
 func startServer(t testing.TB, populate ...any) (string, string) {
 	t.Helper()
+	return startServerWith(t, nil, populate...)
+}
+
+// startServerWith is startServer with options changed by tune first.
+func startServerWith(t testing.TB, tune func(*options), populate ...any) (string, string) {
+	t.Helper()
 	o := &options{logLevel: "error", logFormat: "text"}
+	if tune != nil {
+		tune(o)
+	}
 	o.DataDir = t.TempDir()
 	o.HTTPAddr = "127.0.0.1:0"
 	var h *platform.HTTP

@@ -41,6 +41,7 @@ func gatewayModule(o *options) fx.Option {
 			return gateway.Config{
 				Subgraphs: subs, Authenticator: authn, Signer: in.Signer,
 				Registry: in.Metrics.Registry, Logger: in.Log.With("service", "gateway"),
+				Limits: gateway.Limits{Rate: o.rate, Burst: o.burst},
 			}, nil
 		}),
 		gateway.Module,

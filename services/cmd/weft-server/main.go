@@ -68,6 +68,10 @@ type options struct {
 	pprofListen string
 	logLevel    string
 	logFormat   string
+	// rate and burst bound each principal's operations at the gateway
+	// (gateway.Limits.Rate, Burst); 0 means the gateway's default.
+	rate  float64
+	burst int
 }
 
 func main() {
@@ -106,6 +110,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringToStringVar(&o.subgraphs, "subgraph", nil, "a subgraph the gateway reaches elsewhere, name=URL (repeatable)")
 	f.StringVar(&o.accountsURL, "accounts-url", "", "HTTP endpoint of the accounts service for a gateway without it (default: the origin of --subgraph accounts=URL)")
 	f.StringVar(&o.pprofListen, "pprof", "", "serve Go's profiles (/debug/pprof/) on this host:port, a listener of its own (empty: off)")
+	f.Float64Var(&o.rate, "rate-limit", 0, fmt.Sprintf("GraphQL operations a second one user may start on average, over which the gateway answers 429 with Retry-After (0: %d; negative: no limit)", gateway.DefaultRate))
+	f.IntVar(&o.burst, "rate-burst", 0, fmt.Sprintf("GraphQL operations one user may start at once (0: %d, or the rate if larger)", gateway.DefaultBurst))
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	if o.Remote.Password == "" {
