@@ -8,6 +8,9 @@
 //	CL_<cluster>, what only this cluster gets:
 //	cl.<cluster>.self          Self: the cluster's own interface settings
 //	cl.<cluster>.route.<id>    Route: an app or managed service homed here
+//	cl.<cluster>.namespace.<id>, .workload.<id>, .export.<id>, .import.<id>:
+//	                           Kubernetes objects (kube.go: Namespace,
+//	                           Workload, Export, Import)
 //
 //	TM_<team>, what every cluster of the team gets:
 //	tm.<team>.peer.<id>        Peer: a WireGuard peer (a gateway, a device)
@@ -32,7 +35,9 @@
 // reading 21,000 entries each one message at a time took raw JetStream
 // alone 36 s here).
 //
-// Agents report on status.<cluster>.<kind> (see Status, Gateway).
+// Agents report on status.<cluster>.<kind>: heartbeat (Status), gateway
+// (Gateway), and in Kubernetes mode app (AppStatus) and namespace
+// (NamespaceStatus).
 package clusterstate
 
 import (
@@ -64,6 +69,16 @@ const (
 
 // TeamWide reports whether entries of kind live in the team's stream.
 func TeamWide(kind string) bool { return kind == KindPeer || kind == KindDNS }
+
+// ClusterKind reports whether entries of kind live in a cluster's stream
+// under an id (every kind but self).
+func ClusterKind(kind string) bool {
+	switch kind {
+	case KindRoute, KindNamespace, KindWorkload, KindExport, KindImport:
+		return true
+	}
+	return false
+}
 
 // StreamName is the cluster's stream. Cluster ids are UUIDs or DNS labels,
 // so they are valid stream-name and subject tokens.
@@ -127,7 +142,7 @@ func ParseSubject(subject string) (scope, kind, id string, err error) {
 	case !ok1 || !ok2 || scope == "":
 	case root == "cl" && !ok3 && kind == KindSelf:
 		return scope, KindSelf, "", nil
-	case root == "cl" && ok3 && kind == KindRoute && validID(id):
+	case root == "cl" && ok3 && ClusterKind(kind) && validID(id):
 		return scope, kind, id, nil
 	case root == "tm" && ok3 && TeamWide(kind) && validID(id):
 		return scope, kind, id, nil
@@ -287,6 +302,9 @@ type Route struct {
 	Health    *Health      `json:"health,omitempty"`
 	Intercept []Intercept  `json:"intercepts,omitempty"`
 	Access    []AccessRule `json:"access,omitempty"` // by priority, highest first; no match: allow
+	// Endpoints, for an app with a workload or an exported Service, is the
+	// Service whose ready endpoints are backends too (Kubernetes mode).
+	Endpoints *EndpointSource `json:"endpoints,omitempty"`
 }
 
 // Port is one listening port of a route.
@@ -372,6 +390,10 @@ type Status struct {
 type Gateway struct {
 	PublicKey string `json:"publicKey"`
 	Endpoint  string `json:"endpoint"`
+	// Kubernetes is set by an agent in Kubernetes mode; the office then
+	// writes the team's imports to its cluster. An agent reports its
+	// gateway at every start, so a change of mode is seen.
+	Kubernetes *Kubernetes `json:"kubernetes,omitempty"`
 }
 
 // InboxPrefix is the reply-subject prefix an agent of cluster must use

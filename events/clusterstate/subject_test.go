@@ -12,6 +12,10 @@ func TestSubjectsOfBothStreamsParseBackAndOthersAreRefused(t *testing.T) {
 		{"acme", "c1", clusterstate.KindRoute, "a1", "c1"},
 		{"acme", "c1", clusterstate.KindPeer, "d1", "acme"},
 		{"acme", "c1", clusterstate.KindDNS, "d1", "acme"},
+		{"acme", "c1", clusterstate.KindNamespace, "e1", "c1"},
+		{"acme", "c1", clusterstate.KindWorkload, "a1", "c1"},
+		{"acme", "c1", clusterstate.KindExport, "a1", "c1"},
+		{"acme", "c1", clusterstate.KindImport, "a1", "c1"},
 	} {
 		subj := clusterstate.Subject(c.team, c.cluster, c.kind, c.id)
 		scope, kind, id, err := clusterstate.ParseSubject(subj)
@@ -23,7 +27,7 @@ func TestSubjectsOfBothStreamsParseBackAndOthersAreRefused(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "cl", "cl.c1", "cl..self", "cl.c1.self.x", "cl.c1.peer.d1", "cl.c1.route.", "cl.c1.route.a.b",
-		"tm.acme.route.a1", "tm.acme.self", "tm.acme.dns", "tm..dns.d1", "ts.acme.0", "ev.acme.device.d1"} {
+		"tm.acme.route.a1", "tm.acme.self", "tm.acme.workload.a1", "cl.c1.dns.a1", "cl.c1.deployment.a1", "cl.c1.workload.a.b", "tm.acme.dns", "tm..dns.d1", "ts.acme.0", "ev.acme.device.d1"} {
 		if _, _, _, err := clusterstate.ParseSubject(bad); err == nil {
 			t.Errorf("%q parsed", bad)
 		}

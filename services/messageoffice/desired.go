@@ -155,8 +155,11 @@ func changesOwn(r events.Recorded, tm *Team) bool {
 	return true
 }
 
-// ownEntries are one cluster's own: its gateway's self and the routes of
-// the apps and managed services homed there.
+// ownEntries are one cluster's own: its gateway's self, the routes of
+// the apps and managed services homed there, and its Kubernetes objects:
+// the namespaces of its environments, its apps' workloads and exports,
+// and, when its agent runs in Kubernetes mode, imports of the team's
+// apps and managed services homed elsewhere.
 func ownEntries(tm *Team, clusterID, zone string) ([]entry, error) {
 	c := tm.Clusters[clusterID]
 	if c == nil {
@@ -170,17 +173,141 @@ func ownEntries(tm *Team, clusterID, zone string) ([]entry, error) {
 		return nil, err
 	}
 	out := []entry{self}
+	add := func(kind, id string, v any) error {
+		e, err := newEntry(kind, id, v)
+		if err == nil {
+			out = append(out, e)
+		}
+		return err
+	}
+	for _, env := range tm.Envs {
+		if env.ClusterID == c.ID {
+			if err := add(clusterstate.KindNamespace, env.ID, namespace(tm, env)); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for _, w := range tm.Workloads {
+		env := tm.Envs[w.EnvID]
 		if w.ClusterID != c.ID {
+			if c.Kubernetes != "" && env != nil {
+				if err := add(clusterstate.KindImport, w.ID, importOf(tm, env, w)); err != nil {
+					return nil, err
+				}
+			}
 			continue
 		}
-		e, err := newEntry(clusterstate.KindRoute, w.ID, route(tm, w))
+		if err := add(clusterstate.KindRoute, w.ID, route(tm, w)); err != nil {
+			return nil, err
+		}
+		switch {
+		case env == nil:
+		case w.Container != nil:
+			err = add(clusterstate.KindWorkload, w.ID, workload(tm, env, w))
+		case w.Export != nil:
+			err = add(clusterstate.KindExport, w.ID, clusterstate.Export{
+				ID: w.ID, Name: w.Name, Env: env.Name, Namespace: w.Export.Namespace, Service: w.Export.Name, Ports: ports(w),
+			})
+		}
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, e)
 	}
 	return out, nil
+}
+
+// labels are the labels of weft's Kubernetes objects for env (and w, when
+// not nil) in role.
+func labels(tm *Team, env *Env, w *Workload, role string) map[string]string {
+	l := map[string]string{
+		clusterstate.LabelManagedBy: clusterstate.ManagedBy,
+		clusterstate.LabelTeam:      tm.Slug,
+		clusterstate.LabelEnv:       env.Name,
+		clusterstate.LabelEnvID:     env.ID,
+		clusterstate.LabelRole:      role,
+	}
+	if w != nil {
+		l[clusterstate.LabelApp] = w.Name
+		l[clusterstate.LabelAppID] = w.ID
+	}
+	return l
+}
+
+func namespace(tm *Team, env *Env) clusterstate.Namespace {
+	return clusterstate.Namespace{ID: env.ID, Name: clusterstate.NamespaceName(env.Name), Env: env.Name, Team: tm.Slug,
+		Labels: labels(tm, env, nil, clusterstate.RoleEnv)}
+}
+
+// servicePorts are a workload's ports as a Kubernetes Service has them:
+// named after protocol and port, HTTP as TCP with appProtocol http, to
+// targets (the container's port of each; the port itself when nil).
+func servicePorts(w *Workload, targets map[cd.Port]int) []clusterstate.ServicePort {
+	var out []clusterstate.ServicePort
+	for _, p := range w.Spec.Ports {
+		sp := clusterstate.ServicePort{Name: clusterstate.PortName(string(p.Protocol), p.Port), Port: p.Port, Protocol: string(p.Protocol), TargetPort: p.Port}
+		if p.Protocol == cd.HTTP {
+			sp.Protocol, sp.AppProto = "tcp", "http"
+		}
+		if t, ok := targets[p]; ok {
+			sp.TargetPort = t
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+func workload(tm *Team, env *Env, w *Workload) clusterstate.Workload {
+	c := w.Container
+	targets := map[cd.Port]int{}
+	for _, m := range c.Ports {
+		targets[cd.Port{Port: m.Port, Protocol: m.Protocol}] = m.ContainerPort
+	}
+	sps := servicePorts(w, targets)
+	out := clusterstate.Workload{
+		ID: w.ID, Name: w.Name, Namespace: clusterstate.NamespaceName(env.Name), Env: env.Name, Generation: w.Generation,
+		Labels: labels(tm, env, w, clusterstate.RoleWorkload), Replicas: int32(c.Replicas), Ports: sps,
+		Container: clusterstate.Container{
+			Image: c.Image, Command: c.Command, Args: c.Args,
+			Resources: clusterstate.Resources{
+				Requests: clusterstate.ResourceList{CPU: c.Resources.Requests.CPU, Memory: c.Resources.Requests.Memory},
+				Limits:   clusterstate.ResourceList{CPU: c.Resources.Limits.CPU, Memory: c.Resources.Limits.Memory},
+			},
+			Readiness: probe(c.Readiness), Liveness: probe(c.Liveness),
+		},
+	}
+	for _, e := range c.Env {
+		out.Container.Env = append(out.Container.Env, clusterstate.EnvVar{Name: e.Name, Value: e.Value})
+	}
+	// One container port per port and protocol, named after the first
+	// Service port that targets it.
+	seen := map[[2]any]bool{}
+	for _, sp := range sps {
+		k := [2]any{sp.TargetPort, sp.Protocol}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out.Container.Ports = append(out.Container.Ports, clusterstate.ContainerPort{Name: sp.Name, ContainerPort: sp.TargetPort, Protocol: sp.Protocol})
+	}
+	return out
+}
+
+func probe(p *cd.Probe) *clusterstate.Probe {
+	if p == nil {
+		return nil
+	}
+	return &clusterstate.Probe{Kind: p.Type, Path: p.Path, Port: p.Port, Exec: p.Command,
+		InitialDelaySeconds: int32(p.InitialDelaySeconds), PeriodSeconds: int32(p.PeriodSeconds), TimeoutSeconds: int32(p.TimeoutSeconds),
+		FailureThreshold: int32(p.FailureThreshold), SuccessThreshold: int32(p.SuccessThreshold)}
+}
+
+// importOf is w, homed in another cluster, as a Service of this one.
+func importOf(tm *Team, env *Env, w *Workload) clusterstate.Import {
+	return clusterstate.Import{
+		ID: w.ID, Kind: w.Kind, Name: w.Name, Namespace: clusterstate.NamespaceName(env.Name), Env: env.Name, Cluster: w.ClusterID,
+		ServiceIP: w.ServiceIP, Labels: labels(tm, env, w, clusterstate.RoleImport),
+		NamespaceLabels: labels(tm, env, nil, clusterstate.RoleImport), Ports: servicePorts(w, nil),
+	}
 }
 
 // recordOf is the DNS record of the workload, device or cluster id.
@@ -220,8 +347,15 @@ func route(tm *Team, w *Workload) clusterstate.Route {
 		ID: w.ID, Kind: w.Kind, Name: w.Name, ServiceIP: w.ServiceIP,
 		Backends: append([]string(nil), w.Spec.Backends...), Balance: string(w.Spec.LB),
 	}
-	if env := tm.Envs[w.EnvID]; env != nil {
+	env := tm.Envs[w.EnvID]
+	if env != nil {
 		r.Env = env.Name
+	}
+	switch {
+	case w.Container != nil && env != nil:
+		r.Endpoints = &clusterstate.EndpointSource{Namespace: clusterstate.NamespaceName(env.Name), Service: w.Name}
+	case w.Export != nil:
+		r.Endpoints = &clusterstate.EndpointSource{Namespace: w.Export.Namespace, Service: w.Export.Name}
 	}
 	for _, p := range ports(w) {
 		r.Ports = append(r.Ports, clusterstate.Port{Port: p.Port, Protocol: p.Protocol})

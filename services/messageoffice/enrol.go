@@ -17,6 +17,7 @@ import (
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
 	"weft.dev/services/auth"
+	ccmd "weft.dev/services/console/command"
 	"weft.dev/services/fault"
 	icmd "weft.dev/services/infra/command"
 	"weft.dev/services/validate"
@@ -178,11 +179,33 @@ func writeErr(w http.ResponseWriter, err error) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"code": string(code), "error": msg})
 }
 
+// Relay records what agents report on status.<cluster>.> (received on nc)
+// until stop is called: gateways and modes, convergence and online state,
+// and app rollouts, as events. Only the lease holder relays.
+func (o *Office) Relay(nc *nats.Conn) (stop func(), err error) {
+	ih, ch := icmd.New(o.store), ccmd.New(o.store, nil)
+	sub, err := o.relayStatus(nc, ih, ch)
+	if err != nil {
+		return nil, fmt.Errorf("message office: relay status: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		o.watchAgents(ctx, ih, ch)
+	}()
+	return func() {
+		_ = sub.Unsubscribe()
+		cancel()
+		<-done
+	}, nil
+}
+
 // relayStatus records what agents report that matters: a gateway's public
 // key and endpoint (through the infra service, which appends only changes),
 // and each cluster's applied sequence and last heartbeat (kept in memory
 // for Status).
-func (o *Office) relayStatus(nc *nats.Conn, infra *icmd.Handlers) (*nats.Subscription, error) {
+func (o *Office) relayStatus(nc *nats.Conn, infra *icmd.Handlers, con *ccmd.Handlers) (*nats.Subscription, error) {
 	return nc.Subscribe("status.*.*", func(m *nats.Msg) {
 		cluster, kind, ok := parseStatus(m.Subject)
 		if !ok {
@@ -204,6 +227,19 @@ func (o *Office) relayStatus(nc *nats.Conn, infra *icmd.Handlers) (*nats.Subscri
 				Team: team, ClusterID: cluster, PublicKey: g.PublicKey, Endpoint: g.Endpoint}); err != nil {
 				o.log.Warn("agent reported a gateway weft refuses", "cluster", cluster, "err", err)
 			}
+			var version string
+			if g.Kubernetes != nil {
+				version = g.Kubernetes.Version
+				if version == "" {
+					version = "unknown"
+				}
+			}
+			if _, err := infra.ReportKubernetes(ctx, auth.SystemPrincipal("agent-"+cluster), icmd.ReportKubernetesInput{
+				Team: team, ClusterID: cluster, Version: version}); err != nil {
+				o.log.Warn("agent reported a mode weft refuses", "cluster", cluster, "err", err)
+			}
+		case clusterstate.StatusApp:
+			o.reportRollout(team, cluster, m.Data, con)
 		case clusterstate.StatusHeartbeat:
 			var s clusterstate.Status
 			if json.Unmarshal(m.Data, &s) != nil {
@@ -219,8 +255,13 @@ func (o *Office) relayStatus(nc *nats.Conn, infra *icmd.Handlers) (*nats.Subscri
 }
 
 // agentReportedType is the event the office records agents' status with;
-// it does not count as a change clusters converge to.
+// it does not count as a change clusters converge to, nor do the app
+// rollouts agents report.
 const agentReportedType = "infra.cluster.agent-reported"
+
+func isReport(eventType string) bool {
+	return eventType == agentReportedType || eventType == "console.app.rollout-reported"
+}
 
 // offlineAfter is how long without a heartbeat makes an agent offline.
 const offlineAfter = 15 * time.Second
@@ -289,7 +330,7 @@ func (o *Office) recordAgent(team, cluster string, infra *icmd.Handlers) {
 // watchAgents re-evaluates every known agent each second: progress the
 // office made without a new heartbeat (changes that concern no write to the
 // cluster), and agents gone silent.
-func (o *Office) watchAgents(ctx context.Context, infra *icmd.Handlers) {
+func (o *Office) watchAgents(ctx context.Context, infra *icmd.Handlers, con *ccmd.Handlers) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -309,6 +350,7 @@ func (o *Office) watchAgents(ctx context.Context, infra *icmd.Handlers) {
 				o.recordAgent(team, c, infra)
 			}
 		}
+		o.flushRollouts(con)
 	}
 }
 

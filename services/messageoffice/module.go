@@ -7,7 +7,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/fx"
@@ -39,9 +38,7 @@ var Module = fx.Module("messageoffice",
 			}
 			// The office's own handlers: it runs with or without the infra
 			// service in this process.
-			ih := icmd.New(s)
-			var sub *nats.Subscription
-			var stopWatch context.CancelFunc
+			var stopRelay func()
 			// Only the lease holder writes: the office and the status
 			// relay run in one replica at a time.
 			start := func(ctx context.Context) error {
@@ -57,20 +54,14 @@ var Module = fx.Module("messageoffice",
 						log.Info("enrolled agents' permissions brought up to date", "agents", n)
 					}
 				}
-				var watch context.Context
-				watch, stopWatch = context.WithCancel(context.Background())
-				go o.watchAgents(watch, ih)
 				var err error
-				sub, err = o.relayStatus(b.Conn, ih)
+				stopRelay, err = o.Relay(b.Conn)
 				return err
 			}
 			stop := func(ctx context.Context) error {
-				if stopWatch != nil {
-					stopWatch()
-				}
-				if sub != nil {
-					_ = sub.Unsubscribe()
-					sub = nil
+				if stopRelay != nil {
+					stopRelay()
+					stopRelay = nil
 				}
 				return o.Stop(ctx)
 			}

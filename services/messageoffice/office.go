@@ -79,6 +79,7 @@ type Office struct {
 	status   map[string]clusterstate.Status
 	seen     map[string]time.Time // when each agent's last heartbeat arrived
 	recorded map[string]agentRecord
+	rollouts map[string]*rolloutState // by cluster/app id
 	// lastWritten is the EVENTS sequence of the last write to each
 	// stream; lastOther the last event that is not an agent report. A
 	// cluster whose agent applied its stream's and its team stream's
@@ -112,7 +113,7 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 	}
 	return &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(),
 		written: map[string]map[string]stored{}, owner: map[string]string{}, teamReady: map[string]bool{}, changed: make(chan struct{}),
-		status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{},
+		status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{}, rollouts: map[string]*rolloutState{},
 		lastWritten: map[string]uint64{}}, nil
 }
 
@@ -309,7 +310,7 @@ func (o *Office) loop(ctx context.Context, it jetstream.MessagesContext) {
 		}
 		seq := md.Sequence.Stream
 		typ := m.Headers().Get(events.HeaderEventType)
-		if typ != agentReportedType {
+		if !isReport(typ) {
 			o.statusMu.Lock()
 			o.lastOther = seq
 			o.statusMu.Unlock()

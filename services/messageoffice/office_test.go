@@ -108,7 +108,7 @@ func must[T any](v T, err error) T {
 }
 
 // ids of the scenario's resources
-type scenario struct{ a, b, laptop, app, policy, intercept string }
+type scenario struct{ a, b, laptop, env, app, policy, intercept string }
 
 // build creates two clusters (only B's agent has reported its key), a
 // laptop, an app in A with a deny policy from the laptop, and an intercept
@@ -119,7 +119,7 @@ func (w *world) build(t *testing.T) scenario {
 	s.b = must(w.inf.CreateCluster(w.ctx, w.owner, icmd.CreateClusterInput{Team: "acme", Name: "us-1"})).Object.ID
 	must(w.inf.ReportGateway(w.ctx, auth.SystemPrincipal("agent"), icmd.ReportGatewayInput{Team: "acme", ClusterID: s.b, PublicKey: keyB, Endpoint: "198.51.100.2:51820"}))
 	s.laptop = must(w.inf.CreateDevice(w.ctx, w.owner, icmd.CreateDeviceInput{Team: "acme", Name: "laptop", PublicKey: keyLaptop})).Object.ID
-	must(w.con.CreateEnv(w.ctx, w.owner, ccmd.CreateEnvInput{Team: "acme", Name: "prod", ClusterID: s.a}))
+	s.env = must(w.con.CreateEnv(w.ctx, w.owner, ccmd.CreateEnvInput{Team: "acme", Name: "prod", ClusterID: s.a})).Object.ID
 	s.app = must(w.con.CreateApp(w.ctx, w.owner, ccmd.CreateAppInput{Team: "acme", Env: "prod", Name: "api",
 		Spec: cd.Spec{Ports: []cd.Port{{Port: 80, Protocol: cd.TCP}}, Backends: []string{"10.0.0.7:8080", "10.0.0.8:8080"}}})).Object.ID
 	s.policy = must(w.con.CreatePolicy(w.ctx, w.owner, ccmd.CreatePolicyInput{Team: "acme", Name: "no-laptop", Rule: cd.Rule{
@@ -144,7 +144,7 @@ func TestTeamEventsProduceExactlyTheExpectedClusterSubjectsAndValues(t *testing.
 	want := []string{
 		"dns." + s.a, "dns." + s.app, "dns." + s.b, "dns." + s.laptop,
 		"peer." + s.b, "peer." + s.laptop,
-		"route." + s.app, "self",
+		"route." + s.app, "self", "namespace." + s.env,
 	}
 	sort.Strings(want)
 	if got := subjects(a); !slices.Equal(got, want) {
@@ -202,7 +202,7 @@ func TestTeamEventsProduceExactlyTheExpectedClusterSubjectsAndValues(t *testing.
 	// Team-wide entries are stored once, in the team's stream; a
 	// cluster's stream holds only its own.
 	for stream, want := range map[string]uint64{
-		clusterstate.StreamName(s.a):        2, // self, the app's route
+		clusterstate.StreamName(s.a):        3, // self, the environment's namespace, the app's route
 		clusterstate.StreamName(s.b):        1, // self
 		clusterstate.TeamStreamName("acme"): 6, // peers B and laptop, names of A, B, the app and the laptop
 	} {
@@ -360,7 +360,7 @@ func TestAfterARandomSequenceOfChangesTheLiveStreamsEqualAFromScratchRebuild(t *
 				return v, slices.Delete(slices.Clone(l), i, i+1)
 			}
 			for i := range 40 {
-				switch op := rng.IntN(7); {
+				switch op := rng.IntN(10); {
 				case op == 0 || len(devices) == 0:
 					devices = append(devices, must(w.inf.CreateDevice(w.ctx, w.owner, icmd.CreateDeviceInput{Team: "acme", Name: fmt.Sprint("d", i), PublicKey: key()})).Object.ID)
 				case op == 1 && len(devices) > 1:
@@ -388,6 +388,19 @@ func TestAfterARandomSequenceOfChangesTheLiveStreamsEqualAFromScratchRebuild(t *
 					id := ids[rng.IntN(len(ids))]
 					must(w.con.StopIntercept(w.ctx, w.owner, "acme", id))
 					delete(intercepts, id)
+				case op == 7:
+					// Cluster B's agent enters or leaves Kubernetes mode: imports.
+					must(w.inf.ReportKubernetes(w.ctx, auth.SystemPrincipal("agent"), icmd.ReportKubernetesInput{Team: "acme", ClusterID: s.b,
+						Version: []string{"", "v1.37.2"}[rng.IntN(2)]}))
+				case op == 8:
+					apps = append(apps, must(w.con.CreateApp(w.ctx, w.owner, ccmd.CreateAppInput{Team: "acme", Env: "prod", Name: fmt.Sprint("wl", i),
+						Spec:    cd.Spec{Ports: []cd.Port{{Port: 80, Protocol: cd.HTTP}}},
+						Backing: cd.Backing{Workload: &cd.Workload{Image: "ghcr.io/acme/api:1.0", Replicas: 2}}})).Object.ID)
+				case op == 9 && len(apps) > 0:
+					a := apps[rng.IntN(len(apps))]
+					must(w.con.UpdateApp(w.ctx, w.owner, ccmd.UpdateAppInput{Team: "acme", ID: a,
+						Spec:    cd.Spec{Ports: []cd.Port{{Port: 80, Protocol: cd.TCP}}},
+						Backing: cd.Backing{Workload: &cd.Workload{Image: fmt.Sprintf("ghcr.io/acme/api:1.%d", i), Replicas: rng.IntN(4)}}}))
 				default:
 					devices = append(devices, must(w.inf.CreateDevice(w.ctx, w.owner, icmd.CreateDeviceInput{Team: "acme", Name: fmt.Sprint("e", i), PublicKey: key()})).Object.ID)
 				}

@@ -32,6 +32,9 @@ type Team struct {
 type Cluster struct {
 	ID, Name, GatewayIP, ServiceRange string
 	PublicKey, Endpoint               string // once its agent reported them
+	// Kubernetes is the API server version of an agent in Kubernetes mode
+	// (empty: not): such a cluster gets the team's imports.
+	Kubernetes string
 }
 
 // Device is a device or workspace.
@@ -48,6 +51,11 @@ type Env struct {
 type Workload struct {
 	ID, Kind, Name, EnvID, ClusterID, ServiceIP string
 	Spec                                        cd.Spec
+	// An app's container or exported Service, if any, and the sequence of
+	// its last change of spec.
+	Container  *cd.Workload
+	Export     *cd.ServiceRef
+	Generation uint64
 }
 
 // Intercept is an active intercept of one app port.
@@ -79,7 +87,7 @@ func (t *Topology) team(slug string) *Team {
 // Handles reports whether an event type can change a cluster's desired state.
 func Handles(eventType string) bool {
 	switch eventType {
-	case "infra.cluster.created", "infra.cluster.gateway-reported", "infra.cluster.deleted",
+	case "infra.cluster.created", "infra.cluster.gateway-reported", "infra.cluster.deleted", "infra.cluster.kubernetes-reported",
 		"infra.device.created", "infra.device.key-rotated", "infra.device.deleted",
 		"console.env.created", "console.env.deleted",
 		"console.app.created", "console.app.updated", "console.app.deleted",
@@ -104,6 +112,12 @@ func (t *Topology) Apply(r events.Recorded) bool {
 			return false
 		}
 		c.PublicKey, c.Endpoint = e.PublicKey, e.Endpoint
+	case infra.ClusterKubernetesReported:
+		c := tm.Clusters[e.ID]
+		if c == nil || c.Kubernetes == e.Version {
+			return false
+		}
+		c.Kubernetes = e.Version
 	case infra.ClusterDeleted:
 		delete(tm.Clusters, e.ID)
 	case infra.DeviceCreated:
@@ -121,13 +135,14 @@ func (t *Topology) Apply(r events.Recorded) bool {
 	case cd.EnvDeleted:
 		delete(tm.Envs, e.ID)
 	case cd.AppCreated:
-		tm.Workloads[e.ID] = &Workload{ID: e.ID, Kind: "app", Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec}
+		tm.Workloads[e.ID] = &Workload{ID: e.ID, Kind: "app", Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec,
+			Container: e.Workload, Export: e.Export, Generation: r.Seq}
 	case cd.AppUpdated:
 		w := tm.Workloads[e.ID]
 		if w == nil {
 			return false
 		}
-		w.Spec = e.Spec
+		w.Spec, w.Container, w.Export, w.Generation = e.Spec, e.Workload, e.Export, r.Seq
 	case cd.AppDeleted:
 		delete(tm.Workloads, e.ID)
 	case cd.ServiceCreated:

@@ -109,10 +109,11 @@ func created[S any](res events.Result[cd.ServiceRange], aggType string, evolve f
 
 // CreateAppInput creates an app in an environment.
 type CreateAppInput struct {
-	Team string
-	Env  string // environment name
-	Name string
-	Spec cd.Spec
+	Team    string
+	Env     string // environment name
+	Name    string
+	Spec    cd.Spec
+	Backing cd.Backing // a workload or an exported Service, if any
 }
 
 // CreateApp creates an app with a service IP from its environment's cluster
@@ -121,7 +122,7 @@ func (h *Handlers) CreateApp(ctx context.Context, p auth.Principal, in CreateApp
 	if err := p.Require(in.Team, auth.Member); err != nil {
 		return Result[cd.App]{}, err
 	}
-	spec, err := in.Spec.Normalize("spec.")
+	spec, backing, err := in.Backing.Normalize(in.Spec)
 	if err != nil {
 		return Result[cd.App]{}, err
 	}
@@ -134,7 +135,8 @@ func (h *Handlers) CreateApp(ctx context.Context, p auth.Principal, in CreateApp
 		return Result[cd.App]{}, err
 	}
 	res, err := h.allocate(ctx, p, in.Team, pl, cd.AppAggregate, id, in.Name, func(ip string) any {
-		return cd.AppCreated{ID: id, Name: in.Name, EnvID: pl.env.ID, ClusterID: pl.cluster.ID, ServiceIP: ip, Spec: spec}
+		return cd.AppCreated{ID: id, Name: in.Name, EnvID: pl.env.ID, ClusterID: pl.cluster.ID, ServiceIP: ip, Spec: spec,
+			Workload: backing.Workload, Export: backing.Export}
 	})
 	if err != nil {
 		return Result[cd.App]{}, fmt.Errorf("create app %s/%s: %w", in.Env, in.Name, err)
@@ -142,11 +144,12 @@ func (h *Handlers) CreateApp(ctx context.Context, p auth.Principal, in CreateApp
 	return Result[cd.App]{Object: created(res, cd.AppAggregate, cd.EvolveApp), Seq: res.LastSeq}, nil
 }
 
-// UpdateAppInput replaces an app's network spec.
+// UpdateAppInput replaces an app's network spec and backing.
 type UpdateAppInput struct {
-	Team string
-	ID   string
-	Spec cd.Spec
+	Team    string
+	ID      string
+	Spec    cd.Spec
+	Backing cd.Backing
 }
 
 // UpdateApp replaces an app's spec (members); its service IP stays.
@@ -157,7 +160,7 @@ func (h *Handlers) UpdateApp(ctx context.Context, p auth.Principal, in UpdateApp
 	if err := checkID("id", in.ID); err != nil {
 		return Result[cd.App]{}, err
 	}
-	spec, err := in.Spec.Normalize("spec.")
+	spec, backing, err := in.Backing.Normalize(in.Spec)
 	if err != nil {
 		return Result[cd.App]{}, err
 	}
@@ -168,11 +171,44 @@ func (h *Handlers) UpdateApp(ctx context.Context, p auth.Principal, in UpdateApp
 			if s.ID == "" {
 				return nil, cd.NotFound("id", "app %s", in.ID)
 			}
-			return cd.DecideUpdateApp(s, spec)
+			return cd.DecideUpdateApp(s, spec, backing)
 		},
 	})
 	if err != nil {
 		return Result[cd.App]{}, fmt.Errorf("update app %s: %w", in.ID, err)
+	}
+	return Result[cd.App]{Object: res.State, Seq: seqOf(res)}, nil
+}
+
+// ReportRolloutInput is what the agent of an app's cluster reported of its
+// rollout.
+type ReportRolloutInput struct {
+	Team      string
+	ClusterID string
+	ID        string
+	Rollout   cd.Rollout
+}
+
+// ReportRollout records an app's rollout when it changed. System
+// principal only (the message office, for the agent of ClusterID: an
+// agent reports only apps homed in its own cluster).
+func (h *Handlers) ReportRollout(ctx context.Context, p auth.Principal, in ReportRolloutInput) (Result[cd.App], error) {
+	if !p.System {
+		return Result[cd.App]{}, fault.Forbiddenf("only the message office reports rollouts")
+	}
+	if err := checkID("id", in.ID); err != nil {
+		return Result[cd.App]{}, err
+	}
+	if err := checkID("clusterId", in.ClusterID); err != nil {
+		return Result[cd.App]{}, err
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[cd.App]{
+		Team: in.Team, Aggregate: events.AggregateRef{Type: cd.AppAggregate, ID: in.ID}, Actor: p.Actor(),
+		Evolve: cd.EvolveApp,
+		Decide: func(s cd.App) ([]any, error) { return cd.DecideReportRollout(s, in.ClusterID, in.Rollout) },
+	})
+	if err != nil {
+		return Result[cd.App]{}, fmt.Errorf("report rollout of app %s: %w", in.ID, err)
 	}
 	return Result[cd.App]{Object: res.State, Seq: seqOf(res)}, nil
 }

@@ -16,6 +16,14 @@ type App struct {
 	ClusterID string `json:"clusterId"`
 	ServiceIP string `json:"serviceIp"`
 	Spec      Spec   `json:"spec"`
+	// Workload and Export: at most one; none for an app of fixed backends.
+	Workload *Workload   `json:"workload,omitempty"`
+	Export   *ServiceRef `json:"export,omitempty"`
+	// Generation is the sequence of the app's last change of spec, workload
+	// or export: what its cluster's agent rolls out and reports against.
+	Generation uint64 `json:"generation,omitempty"`
+	// Rollout is the last rollout its cluster's agent reported.
+	Rollout *Rollout `json:"rollout,omitempty"`
 	// Intercepts maps an intercepted port ("80/tcp") to its intercept's id.
 	Intercepts map[string]string `json:"intercepts,omitempty"`
 	Deleted    bool              `json:"deleted,omitempty"`
@@ -28,9 +36,13 @@ func (a App) Exists() bool { return a.ID != "" && !a.Deleted }
 func EvolveApp(s App, r events.Recorded) App {
 	switch e := r.Data.(type) {
 	case AppCreated:
-		return App{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec}
+		return App{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec,
+			Workload: e.Workload, Export: e.Export, Generation: r.Seq}
 	case AppUpdated:
-		s.Spec = e.Spec
+		s.Spec, s.Workload, s.Export, s.Generation = e.Spec, e.Workload, e.Export, r.Seq
+	case AppRolloutReported:
+		ro := e.Rollout
+		s.Rollout = &ro
 	case AppDeleted:
 		s.Deleted = true
 	case AppInterceptAttached:
@@ -50,9 +62,9 @@ func appMissing(s App) error {
 	return wrap(ErrNotFound, NotFound("app", "app %s", s.ID))
 }
 
-// DecideUpdateApp replaces the spec (already normalized). A port that is
-// intercepted may not be removed.
-func DecideUpdateApp(s App, spec Spec) ([]any, error) {
+// DecideUpdateApp replaces the spec and backing (already normalized). A
+// port that is intercepted may not be removed.
+func DecideUpdateApp(s App, spec Spec, b Backing) ([]any, error) {
 	if !s.Exists() {
 		return nil, appMissing(s)
 	}
@@ -66,10 +78,10 @@ func DecideUpdateApp(s App, spec Spec) ([]any, error) {
 				Msg: "port " + port + " is intercepted (intercept " + ic + "); stop the intercept before removing the port"})
 		}
 	}
-	if reflect.DeepEqual(s.Spec, spec) {
+	if reflect.DeepEqual(s.Spec, spec) && reflect.DeepEqual(s.Workload, b.Workload) && reflect.DeepEqual(s.Export, b.Export) {
 		return nil, nil
 	}
-	return []any{AppUpdated{ID: s.ID, Spec: spec}}, nil
+	return []any{AppUpdated{ID: s.ID, Spec: spec, Workload: b.Workload, Export: b.Export}}, nil
 }
 
 // DecideDeleteApp deletes an app that has no active intercept.
@@ -108,4 +120,24 @@ func DecideDetachIntercept(s App, interceptID string, port Port) []any {
 		return nil
 	}
 	return []any{AppInterceptDetached{ID: s.ID, InterceptID: interceptID, Port: port}}
+}
+
+// DecideReportRollout records what the agent of the app's cluster reported
+// of its rollout, when it differs from the last record (the report's time
+// aside). A report from another cluster, or for an app without a
+// workload or export, is refused.
+func DecideReportRollout(s App, clusterID string, r Rollout) ([]any, error) {
+	if !s.Exists() {
+		return nil, appMissing(s)
+	}
+	if s.ClusterID != clusterID {
+		return nil, fault.Forbiddenf("app %s is not homed in cluster %s", s.ID, clusterID)
+	}
+	if s.Workload == nil && s.Export == nil {
+		return nil, fault.Invalidf("id", "app %s has no workload to report on", s.ID)
+	}
+	if s.Rollout != nil && s.Rollout.Same(r) {
+		return nil, nil
+	}
+	return []any{AppRolloutReported{ID: s.ID, ClusterID: clusterID, Rollout: r}}, nil
 }

@@ -173,7 +173,7 @@ func TestAppInterceptsOnePerPort(t *testing.T) {
 	if _, err := cd.DecideDeleteApp(withOne); !errors.Is(err, cd.ErrHasIntercepts) {
 		t.Fatalf("deleting an intercepted app: %v", err)
 	}
-	if _, err := cd.DecideUpdateApp(withOne, cd.Spec{Ports: []cd.Port{{Port: 53, Protocol: cd.UDP}}}); !errors.Is(err, cd.ErrHasIntercepts) {
+	if _, err := cd.DecideUpdateApp(withOne, cd.Spec{Ports: []cd.Port{{Port: 53, Protocol: cd.UDP}}}, cd.Backing{}); !errors.Is(err, cd.ErrHasIntercepts) {
 		t.Fatalf("removing an intercepted port: %v", err)
 	}
 	if evs := cd.DecideDetachIntercept(withOne, "other", http); len(evs) != 0 {

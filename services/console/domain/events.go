@@ -1,6 +1,11 @@
 package domain
 
-import "weft.dev/events"
+import (
+	"encoding/json"
+	"fmt"
+
+	"weft.dev/events"
+)
 
 // Aggregate types of the console service (subject tokens).
 const (
@@ -36,19 +41,34 @@ type EnvDeleted struct {
 }
 
 // AppCreated: an app got its spec and a service IP in its cluster's range.
+// Version 2 added the workload and export (version 1 had neither, and
+// reads as version 2 without them).
 type AppCreated struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	EnvID     string `json:"envId"`
-	ClusterID string `json:"clusterId"`
-	ServiceIP string `json:"serviceIp"`
-	Spec      Spec   `json:"spec"`
+	ID        string      `json:"id"`
+	Name      string      `json:"name"`
+	EnvID     string      `json:"envId"`
+	ClusterID string      `json:"clusterId"`
+	ServiceIP string      `json:"serviceIp"`
+	Spec      Spec        `json:"spec"`
+	Workload  *Workload   `json:"workload,omitempty"`
+	Export    *ServiceRef `json:"export,omitempty"`
 }
 
-// AppUpdated: the app's network spec was replaced.
+// AppUpdated: the app's spec and backing were replaced. Version 2 added
+// the workload and export, as AppCreated.
 type AppUpdated struct {
-	ID   string `json:"id"`
-	Spec Spec   `json:"spec"`
+	ID       string      `json:"id"`
+	Spec     Spec        `json:"spec"`
+	Workload *Workload   `json:"workload,omitempty"`
+	Export   *ServiceRef `json:"export,omitempty"`
+}
+
+// AppRolloutReported: the agent of the app's cluster reported a change in
+// the rollout of its workload (recorded by the message office, debounced).
+type AppRolloutReported struct {
+	ID        string  `json:"id"`
+	ClusterID string  `json:"clusterId"`
+	Rollout   Rollout `json:"rollout"`
 }
 
 // AppDeleted: the app is gone; its service IP is released with it.
@@ -161,8 +181,11 @@ type PolicyDeleted struct {
 func Register(r *events.Registry) {
 	events.Register[EnvCreated](r, "console.env.created", 1)
 	events.Register[EnvDeleted](r, "console.env.deleted", 1)
-	events.Register[AppCreated](r, "console.app.created", 1)
-	events.Register[AppUpdated](r, "console.app.updated", 1)
+	events.Register[AppCreated](r, "console.app.created", 2)
+	r.Upcast("console.app.created", 1, appV1ToV2)
+	events.Register[AppUpdated](r, "console.app.updated", 2)
+	r.Upcast("console.app.updated", 1, appV1ToV2)
+	events.Register[AppRolloutReported](r, "console.app.rollout-reported", 1)
 	events.Register[AppDeleted](r, "console.app.deleted", 1)
 	events.Register[AppInterceptAttached](r, "console.app.intercept-attached", 1)
 	events.Register[AppInterceptDetached](r, "console.app.intercept-detached", 1)
@@ -176,4 +199,18 @@ func Register(r *events.Registry) {
 	events.Register[PolicyCreated](r, "console.policy.created", 1)
 	events.Register[PolicyUpdated](r, "console.policy.updated", 1)
 	events.Register[PolicyDeleted](r, "console.policy.deleted", 1)
+}
+
+// appV1ToV2 upcasts console.app.created and console.app.updated: version 1
+// is version 2 without a workload or export, which is what its JSON object
+// already reads as; anything but an object is refused.
+func appV1ToV2(old json.RawMessage) (json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(old, &m); err != nil || m == nil {
+		return nil, fmt.Errorf("not a JSON object: %s", old)
+	}
+	if _, ok := m["workload"]; ok {
+		return nil, fmt.Errorf("version 1 has no workload")
+	}
+	return old, nil
 }

@@ -81,7 +81,11 @@ func (s Spec) Has(p Port) bool {
 // every 10 s with a 2 s timeout, 2 successes up, 3 failures down; path "/"
 // for http checks) and validates the result. Errors are BAD_USER_INPUT
 // faults whose field is prefixed with prefix (e.g. "spec.").
-func (s Spec) Normalize(prefix string) (Spec, error) {
+func (s Spec) Normalize(prefix string) (Spec, error) { return s.normalize(prefix, true) }
+
+// normalize is Normalize; without needBackends (an app whose workload or
+// exported Service gives backends) the spec may have none.
+func (s Spec) normalize(prefix string, needBackends bool) (Spec, error) {
 	out := Spec{LB: s.LB, Health: s.Health}
 	if len(s.Ports) == 0 {
 		return Spec{}, fault.Invalidf(prefix+"ports", "at least one port is required")
@@ -109,8 +113,8 @@ func (s Spec) Normalize(prefix string) (Spec, error) {
 		seen[p] = true
 		out.Ports = append(out.Ports, p)
 	}
-	if len(s.Backends) == 0 {
-		return Spec{}, fault.Invalidf(prefix+"backends", "at least one backend (host:port) is required")
+	if len(s.Backends) == 0 && needBackends {
+		return Spec{}, fault.Invalidf(prefix+"backends", "at least one backend (host:port) is required, unless the app has a workload (image) or exports a Service")
 	}
 	if len(s.Backends) > MaxBackends {
 		return Spec{}, fault.Invalidf(prefix+"backends", "%d backends; at most %d", len(s.Backends), MaxBackends)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"weft.dev/events"
 	"weft.dev/services/auth"
@@ -170,6 +171,42 @@ func (h *Handlers) ReportGateway(ctx context.Context, p auth.Principal, in Repor
 	})
 	if err != nil {
 		return Result[Cluster]{}, fmt.Errorf("report gateway of cluster %s: %w", in.ClusterID, err)
+	}
+	return Result[Cluster]{Object: clusterView(res.State), Seq: seqOf(res)}, nil
+}
+
+// ReportKubernetesInput is the mode a cluster's agent reported.
+type ReportKubernetesInput struct {
+	Team      string
+	ClusterID string
+	Version   string // the API server's; empty: not in Kubernetes mode
+}
+
+// ReportKubernetes records whether the cluster's agent runs in Kubernetes
+// mode, when that changed. System principal only (the agent's report,
+// through the message office).
+func (h *Handlers) ReportKubernetes(ctx context.Context, p auth.Principal, in ReportKubernetesInput) (Result[Cluster], error) {
+	if !p.System {
+		return Result[Cluster]{}, fault.Forbiddenf("only a cluster's agent reports its mode")
+	}
+	if err := checkTeam(in.Team); err != nil {
+		return Result[Cluster]{}, err
+	}
+	if err := checkID("clusterId", in.ClusterID); err != nil {
+		return Result[Cluster]{}, err
+	}
+	if len(in.Version) > 64 || strings.ContainsAny(in.Version, " \t\r\n") {
+		return Result[Cluster]{}, fault.Invalidf("version", "%q is not a Kubernetes version", in.Version)
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[domain.Cluster]{
+		Team: in.Team, Aggregate: clusterRef(in.ClusterID), Actor: p.Actor(),
+		Evolve: domain.EvolveCluster,
+		Decide: func(c domain.Cluster) ([]any, error) {
+			return domain.DecideReportKubernetes(c, in.ClusterID, in.Version)
+		},
+	})
+	if err != nil {
+		return Result[Cluster]{}, fmt.Errorf("report mode of cluster %s: %w", in.ClusterID, err)
 	}
 	return Result[Cluster]{Object: clusterView(res.State), Seq: seqOf(res)}, nil
 }

@@ -24,6 +24,9 @@ type Cluster struct {
 	Deleted      bool
 	Online       bool   // its agent, as the message office last saw it
 	AppliedSeq   uint64 // converged through this EVENTS sequence
+	// Kubernetes is the API server version its agent reported in
+	// Kubernetes mode; empty when the agent does not run in it.
+	Kubernetes string
 }
 
 // Live reports whether the cluster exists and is not deleted.
@@ -44,6 +47,8 @@ func EvolveCluster(c Cluster, r events.Recorded) Cluster {
 		c.Deleted = true
 	case ClusterAgentReported:
 		c.Online, c.AppliedSeq = e.Online, e.AppliedSeq
+	case ClusterKubernetesReported:
+		c.Kubernetes = e.Version
 	}
 	return c
 }
@@ -98,6 +103,18 @@ func DecideReportGateway(c Cluster, id, publicKey, endpoint string) ([]any, erro
 		return nil, nil
 	}
 	return []any{ClusterGatewayReported{ID: c.ID, PublicKey: publicKey, Endpoint: endpoint}}, nil
+}
+
+// DecideReportKubernetes records whether the cluster's agent runs in
+// Kubernetes mode (version: its API server's; empty: not), when it changed.
+func DecideReportKubernetes(c Cluster, id, version string) ([]any, error) {
+	if !c.Live() {
+		return nil, NotFound("id", "cluster %s", id)
+	}
+	if c.Kubernetes == version {
+		return nil, nil
+	}
+	return []any{ClusterKubernetesReported{ID: c.ID, Version: version}}, nil
 }
 
 // DecideDeleteCluster removes a live cluster.

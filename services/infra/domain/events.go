@@ -113,6 +113,15 @@ func Register(r *events.Registry) {
 	events.Register[DeviceDeleted](r, "infra.device.deleted", 1)
 	events.Register[ClusterEnrolmentSecretRotated](r, "infra.cluster.enrolment-secret-rotated", 1)
 	events.Register[ClusterAgentReported](r, "infra.cluster.agent-reported", 1)
+	events.Register[ClusterKubernetesReported](r, "infra.cluster.kubernetes-reported", 1)
+}
+
+// ClusterKubernetesReported: the cluster's agent started in Kubernetes
+// mode against an API server of Version, or (Version empty) without it.
+// The message office writes the team's imports to the clusters in it.
+type ClusterKubernetesReported struct {
+	ID      string `json:"id"`
+	Version string `json:"version,omitempty"`
 }
 
 // ClusterAgentReported: the message office saw the cluster's agent come

@@ -1,0 +1,128 @@
+package messageoffice
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"weft.dev/events/clusterstate"
+	"weft.dev/services/auth"
+	ccmd "weft.dev/services/console/command"
+	cd "weft.dev/services/console/domain"
+)
+
+// rolloutEvery bounds how often one app's rollout is recorded: a rollout
+// of many pods changes its counts many times a second.
+const rolloutEvery = time.Second
+
+// Bounds on what an agent's rollout report may put in the log.
+const (
+	maxConditions = 8
+	maxProblems   = 16
+	maxText       = 1024
+)
+
+// rolloutState is the last report of one app and what was recorded of it.
+type rolloutState struct {
+	team, cluster, id string
+	latest            cd.Rollout
+	recorded          *cd.Rollout // nil: nothing recorded by this office yet
+	at                time.Time   // when it was last recorded
+}
+
+// reportRollout takes an agent's app status: recorded at once unless the
+// app was recorded less than rolloutEvery ago; then flushRollouts records
+// its latest within a second.
+func (o *Office) reportRollout(team, cluster string, data []byte, con *ccmd.Handlers) {
+	var s clusterstate.AppStatus
+	if json.Unmarshal(data, &s) != nil || s.ID == "" {
+		return
+	}
+	key := cluster + "/" + s.ID
+	r := rolloutOf(s)
+	o.statusMu.Lock()
+	st := o.rollouts[key]
+	if st == nil {
+		st = &rolloutState{team: team, cluster: cluster, id: s.ID}
+		o.rollouts[key] = st
+	}
+	st.latest = r
+	due := time.Since(st.at) >= rolloutEvery
+	o.statusMu.Unlock()
+	if due {
+		o.recordRollout(key, con)
+	}
+}
+
+// flushRollouts records every app whose latest report was not recorded.
+func (o *Office) flushRollouts(con *ccmd.Handlers) {
+	o.statusMu.Lock()
+	var keys []string
+	for k, st := range o.rollouts {
+		if st.recorded == nil || !st.recorded.Same(st.latest) {
+			keys = append(keys, k)
+		}
+	}
+	o.statusMu.Unlock()
+	for _, k := range keys {
+		o.recordRollout(k, con)
+	}
+}
+
+// recordRollout appends the app's latest rollout if it differs from what
+// was recorded (the console command compares with the log too). A report
+// the console refuses (an app of another cluster, a deleted app) is
+// dropped and forgotten.
+func (o *Office) recordRollout(key string, con *ccmd.Handlers) {
+	o.statusMu.Lock()
+	st := o.rollouts[key]
+	if st == nil || st.recorded != nil && st.recorded.Same(st.latest) {
+		o.statusMu.Unlock()
+		return
+	}
+	r := st.latest
+	st.at = time.Now()
+	o.statusMu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := con.ReportRollout(ctx, auth.SystemPrincipal("agent-"+st.cluster), ccmd.ReportRolloutInput{
+		Team: st.team, ClusterID: st.cluster, ID: st.id, Rollout: r})
+	o.statusMu.Lock()
+	defer o.statusMu.Unlock()
+	if err != nil {
+		o.log.Warn("app rollout not recorded", "cluster", st.cluster, "app", st.id, "err", err)
+		delete(o.rollouts, key)
+		return
+	}
+	st.recorded = &r
+}
+
+// rolloutOf is an agent's report as the console records it, bounded.
+func rolloutOf(s clusterstate.AppStatus) cd.Rollout {
+	r := cd.Rollout{
+		Generation: s.Generation, DeploymentGeneration: s.DeploymentGeneration, ObservedGeneration: s.ObservedGeneration,
+		Desired: int(s.Desired), Updated: int(s.Updated), Ready: int(s.Ready), Available: int(s.Available),
+		Image: clip(s.Image), LastError: clip(s.LastError), ReportedAt: s.Time.UTC(),
+	}
+	for i, c := range s.Conditions {
+		if i == maxConditions {
+			break
+		}
+		r.Conditions = append(r.Conditions, cd.Condition{Type: clip(c.Type), Status: clip(c.Status), Reason: clip(c.Reason), Message: clip(c.Message)})
+	}
+	for i, p := range s.CrashLooping {
+		if i == maxProblems {
+			break
+		}
+		r.CrashLooping = append(r.CrashLooping, cd.PodProblem{Pod: clip(p.Pod), Reason: clip(p.Reason), Restarts: int(p.Restarts), Message: clip(p.Message)})
+	}
+	return r
+}
+
+func clip(s string) string {
+	if len(s) > maxText {
+		s = s[:maxText]
+	}
+	return strings.ToValidUTF8(s, "")
+}
