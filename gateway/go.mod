@@ -2,6 +2,9 @@ module weft.dev/gateway
 
 go 1.26.0
 
+// The portal's npm packages are not Go code.
+ignore ./portal/node_modules
+
 replace weft.dev/services => ../services
 
 replace weft.dev/events => ../events

@@ -18,6 +18,7 @@ import (
 	"github.com/wundergraph/graphql-go-tools/execution/graphql"
 	"github.com/wundergraph/graphql-go-tools/v2/pkg/engine/resolve"
 
+	"weft.dev/gateway/portal"
 	"weft.dev/services/auth"
 	"weft.dev/services/fault"
 )
@@ -32,15 +33,23 @@ const TeamHeader = "Weft-Team"
 //go:embed graphiql
 var graphiqlFiles embed.FS
 
-// Handler serves GraphiQL at /, GraphQL at /graphql (POST, and websocket
-// upgrades speaking graphql-transport-ws), /healthz and /metrics.
+// Handler serves the web portal at / (every GET path no other route
+// takes, see package portal), GraphiQL at /graphiql, GraphQL at /graphql
+// (POST, and websocket upgrades speaking graphql-transport-ws), /healthz
+// and /metrics.
 func (g *Gateway) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+	// "/" rather than "GET /": a GET-only catch-all would conflict with
+	// /graphql, which takes every method. The portal refuses other methods.
+	mux.Handle("/", portal.Handler())
+	mux.HandleFunc("GET /graphiql", func(w http.ResponseWriter, _ *http.Request) {
 		page, _ := graphiqlFiles.ReadFile("graphiql/index.html")
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write(page)
 	})
+	// The page's relative script paths resolve against /graphiql, not
+	// /graphiql/.
+	mux.Handle("GET /graphiql/{$}", http.RedirectHandler("/graphiql", http.StatusMovedPermanently))
 	mux.Handle("GET /graphiql/", http.FileServerFS(graphiqlFiles))
 	mux.HandleFunc("/graphql", g.serveGraphQL)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {

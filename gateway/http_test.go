@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -32,14 +33,44 @@ func get(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-func TestHealthzGraphiQLAndMetrics(t *testing.T) {
+func TestHealthzPortalGraphiQLAndMetrics(t *testing.T) {
 	h := start(t)
 	if code, body := get(t, h.srv.URL+"/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("/healthz = %d %q", code, body)
 	}
-	code, page := get(t, h.srv.URL+"/")
+	// The portal at / and at any page path, with the scripts it loads.
+	for _, p := range []string{"/", "/apps/prod", "/index.html"} {
+		code, page := get(t, h.srv.URL+p)
+		if code != 200 || !strings.Contains(page, `<div id="root">`) {
+			t.Errorf("%s = %d, not the portal's page", p, code)
+		}
+	}
+	_, index := get(t, h.srv.URL+"/")
+	scripts := regexp.MustCompile(`src="(/assets/[^"]+\.js)"`).FindAllStringSubmatch(index, -1)
+	if len(scripts) == 0 {
+		t.Errorf("the portal's page loads no script from /assets/:\n%s", index)
+	}
+	for _, m := range scripts {
+		resp, err := http.Get(h.srv.URL + m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/javascript") || n < 1000 {
+			t.Errorf("%s = %d %q, %d bytes", m[1], resp.StatusCode, resp.Header.Get("Content-Type"), n)
+		}
+	}
+	// A missing asset is a 404, not the page; the portal takes only GET.
+	if code, _ := get(t, h.srv.URL+"/assets/nope.js"); code != http.StatusNotFound {
+		t.Errorf("/assets/nope.js = %d", code)
+	}
+	if resp, err := http.Post(h.srv.URL+"/apps", "text/plain", nil); err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /apps = %v %v", resp, err)
+	}
+	code, page := get(t, h.srv.URL+"/graphiql")
 	if code != 200 || !strings.Contains(page, `new URL('graphql', location.href)`) || !strings.Contains(page, "React.createElement(GraphiQL") {
-		t.Errorf("/ = %d, not the GraphiQL page", code)
+		t.Errorf("/graphiql = %d, not the GraphiQL page", code)
 	}
 	// Its scripts and styles come from the gateway itself, typed.
 	for file, typ := range map[string]string{"graphiql.min.js": "text/javascript", "react.production.min.js": "text/javascript",

@@ -23,7 +23,8 @@ import (
 var subgraphNames = []string{"accounts", "infra", "console", "audit"}
 
 // gatewayModule hosts the federated gateway on the shared HTTP endpoint at
-// / (GraphiQL) and /graphql. Subgraphs hosted in this process are still
+// / (the web portal, for every path no other route takes), /graphiql and
+// /graphql. Subgraphs hosted in this process are still
 // spoken to as subgraphs, through their HTTP handlers; remote ones come from
 // --subgraph name=URL. Tokens are resolved by the accounts service: in
 // process when it is hosted here, else over HTTP (--accounts-url).
@@ -50,9 +51,12 @@ func gatewayModule(o *options) fx.Option {
 				return platform.Route{Pattern: "/graphql", Handler: h}
 			}, fx.ParamTags(`name:"gateway"`), fx.ResultTags(`group:"routes"`)),
 			fx.Annotate(func(h http.Handler) platform.Route {
-				return platform.Route{Pattern: "GET /{$}", Handler: h}
+				return platform.Route{Pattern: "/", Handler: h}
 			}, fx.ParamTags(`name:"gateway"`), fx.ResultTags(`group:"routes"`)),
-			// GraphiQL's scripts and styles.
+			// GraphiQL's page, then its scripts and styles.
+			fx.Annotate(func(h http.Handler) platform.Route {
+				return platform.Route{Pattern: "GET /graphiql", Handler: h}
+			}, fx.ParamTags(`name:"gateway"`), fx.ResultTags(`group:"routes"`)),
 			fx.Annotate(func(h http.Handler) platform.Route {
 				return platform.Route{Pattern: "GET /graphiql/", Handler: h}
 			}, fx.ParamTags(`name:"gateway"`), fx.ResultTags(`group:"routes"`)),

@@ -266,7 +266,8 @@ func printAddresses(w io.Writer, o *options, httpAddr, natsURL string) {
 	base = strings.TrimSuffix(base, "/")
 	fmt.Fprintf(w, "weft-server is up\n")
 	if hosts(o.only, "gateway") {
-		fmt.Fprintf(w, "  GraphQL   %s/graphql  (GraphiQL at %s/)\n", base, base)
+		fmt.Fprintf(w, "  portal    %s/\n", base)
+		fmt.Fprintf(w, "  GraphQL   %s/graphql  (GraphiQL at %s/graphiql)\n", base, base)
 	}
 	fmt.Fprintf(w, "  HTTP      %s  (/healthz, /metrics)\n", base)
 	if natsURL != "" {

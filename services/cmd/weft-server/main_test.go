@@ -94,8 +94,8 @@ func TestServerStartsAnswersHealthzAndStopsCleanlyOnSIGTERM(t *testing.T) {
 	if !strings.Contains(string(body), "weft_nats_connected 1") {
 		t.Fatalf("/metrics lacks weft_nats_connected 1:\n%s", body)
 	}
-	// GraphiQL at / with the scripts it loads.
-	for path, typ := range map[string]string{"/": "text/html", "/graphiql/graphiql.min.js": "text/javascript", "/graphiql/graphiql.min.css": "text/css"} {
+	// The portal at /, GraphiQL at /graphiql with the scripts it loads.
+	for path, typ := range map[string]string{"/": "text/html", "/environments": "text/html", "/graphiql": "text/html", "/graphiql/graphiql.min.js": "text/javascript", "/graphiql/graphiql.min.css": "text/css"} {
 		resp, err = http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)

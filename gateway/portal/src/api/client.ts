@@ -1,0 +1,150 @@
+// The portal's one way to the API: the public GraphQL endpoint, as the CLI
+// uses it. Queries and mutations go by POST with the session's token and
+// team; subscriptions over one graphql-transport-ws connection (graphql-ws).
+import { createClient, type Client } from 'graphql-ws';
+import type { TypedDocumentString } from './generated';
+
+export type Session = { token: string; team: string };
+
+// An error the API returned, with its stable code (extensions.code) and,
+// for bad input, the field at fault (extensions.field).
+export class ApiError extends Error {
+  code: string;
+  field?: string;
+  constructor(message: string, code: string, field?: string) {
+    super(message);
+    this.code = code;
+    this.field = field;
+  }
+}
+
+type GqlError = { message: string; extensions?: { code?: string; field?: string } };
+
+// The session's token is kept in session storage: it lives as long as the
+// tab, is never sent anywhere but the API, and sign-out clears it.
+const TOKEN = 'weft.token';
+const TEAM = 'weft.team';
+
+export function loadSession(): Session | null {
+  const token = sessionStorage.getItem(TOKEN);
+  return token ? { token, team: sessionStorage.getItem(TEAM) ?? '' } : null;
+}
+
+export function saveSession(s: Session | null) {
+  if (!s) {
+    sessionStorage.removeItem(TOKEN);
+    sessionStorage.removeItem(TEAM);
+    return;
+  }
+  sessionStorage.setItem(TOKEN, s.token);
+  sessionStorage.setItem(TEAM, s.team);
+}
+
+// Called when the API refuses the token (expired, revoked, unknown): the
+// app signs out and says why.
+let onUnauthenticated: (msg: string) => void = () => {};
+export function setUnauthenticatedHandler(f: (msg: string) => void) {
+  onUnauthenticated = f;
+}
+
+let current: Session | null = loadSession();
+export function useSessionForRequests(s: Session | null) {
+  if (s?.token !== current?.token || s?.team !== current?.team) {
+    closeSubscriptions();
+  }
+  current = s;
+}
+
+// The highest EVENTS sequence this tab wrote or saw: queries pass it as
+// minSeq so a page shown after a mutation includes it.
+let seen = 0;
+export function noteSeq(seq: number | null | undefined) {
+  if (seq && seq > seen) seen = seq;
+}
+export function lastSeq(): number | undefined {
+  return seen || undefined;
+}
+
+export async function gql<R, V>(doc: TypedDocumentString<R, V>, variables?: V, session = current): Promise<R> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (session?.token) headers['Authorization'] = 'Bearer ' + session.token;
+  if (session?.team) headers['Weft-Team'] = session.team;
+  let resp: Response;
+  try {
+    resp = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query: doc.toString(), variables: variables ?? {} }) });
+  } catch {
+    throw new ApiError('The weft server cannot be reached. Check that it is running, then try again.', 'UNAVAILABLE');
+  }
+  let body: { data?: R; errors?: GqlError[] };
+  try {
+    body = await resp.json();
+  } catch {
+    throw new ApiError(`The server answered ${resp.status} without a GraphQL response.`, 'INTERNAL');
+  }
+  const err = body.errors?.[0];
+  if (err) {
+    const code = err.extensions?.code ?? 'INTERNAL';
+    if (code === 'UNAUTHENTICATED') onUnauthenticated(err.message);
+    throw new ApiError(err.message, code, err.extensions?.field);
+  }
+  if (!body.data) throw new ApiError('The server answered without data.', 'INTERNAL');
+  return body.data;
+}
+
+let ws: Client | null = null;
+
+function wsClient(): Client {
+  if (ws) return ws;
+  const s = current;
+  const url = new URL('/graphql', location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  ws = createClient({
+    url: url.href,
+    lazy: true,
+    connectionParams: () => ({ Authorization: 'Bearer ' + (s?.token ?? ''), 'Weft-Team': s?.team ?? '' }),
+    retryAttempts: Infinity,
+    shouldRetry: (e) => !(e instanceof CloseEvent && e.code === 4403),
+    retryWait: async (n) => new Promise((r) => setTimeout(r, Math.min(500 * 2 ** n, 8000))),
+    on: {
+      closed: (e) => {
+        if (e instanceof CloseEvent && e.code === 4403) onUnauthenticated(e.reason || 'the token was refused');
+      },
+    },
+  });
+  return ws;
+}
+
+export function closeSubscriptions() {
+  ws?.dispose();
+  ws = null;
+}
+
+// subscribe runs a subscription until the returned function is called.
+export function subscribe<R, V>(doc: TypedDocumentString<R, V>, variables: V, next: (r: R) => void, error?: (e: ApiError) => void): () => void {
+  return wsClient().subscribe<R>(
+    { query: doc.toString(), variables: variables as Record<string, unknown> },
+    {
+      next: (v) => {
+        if (v.errors?.length) {
+          const e = v.errors[0] as GqlError;
+          error?.(new ApiError(e.message, e.extensions?.code ?? 'INTERNAL'));
+        } else if (v.data) next(v.data as R);
+      },
+      error: (e) => error?.(new ApiError(e instanceof Error ? e.message : 'the live connection ended', 'UNAVAILABLE')),
+      complete: () => {},
+    },
+  );
+}
+
+// pageAll follows a Relay connection to its end (for the small lists a
+// form picks from: clusters, devices, environments).
+export async function pageAll<T>(fetchPage: (after?: string) => Promise<{ nodes: T[]; hasNext: boolean; end?: string | null }>, limit = 2000): Promise<T[]> {
+  const out: T[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const p = await fetchPage(after);
+    out.push(...p.nodes);
+    if (!p.hasNext || !p.end || out.length >= limit) return out;
+    after = p.end;
+  }
+}

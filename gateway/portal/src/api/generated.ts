@@ -1,0 +1,1897 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type CreateAppInput = {
+  /** The environment's name. */
+  env: string;
+  name: string;
+  spec: SpecInput;
+};
+
+export type CreateClusterInput = {
+  name: string;
+};
+
+export type CreateDeviceInput = {
+  /** DEVICE when null. */
+  kind?: DeviceKind | null | undefined;
+  name: string;
+  /** WireGuard public key (base64); the private key never leaves the device. */
+  publicKey: string;
+};
+
+export type CreateEnvironmentInput = {
+  clusterId: string | number;
+  name: string;
+};
+
+export type CreatePolicyInput = {
+  name: string;
+  rule: RuleInput;
+};
+
+export type CreateServiceInput = {
+  env: string;
+  kind: ServiceKind;
+  name: string;
+  spec: SpecInput;
+};
+
+export type CreateTeamInput = {
+  displayName: string;
+  slug: string;
+};
+
+export type CreateTokenInput = {
+  expiresAt?: string | null | undefined;
+  name?: string | null | undefined;
+  /** Whose token; the caller when null (others' only for the administrator). */
+  userId?: string | number | null | undefined;
+};
+
+export type DeviceKind =
+  | 'DEVICE'
+  | 'WORKSPACE';
+
+export type EventFilter = {
+  actor?: string | null | undefined;
+  /** Requires aggregateType. */
+  aggregateId?: string | null | undefined;
+  aggregateType?: string | null | undefined;
+  fromSeq?: number | null | undefined;
+  since?: string | null | undefined;
+  toSeq?: number | null | undefined;
+  types?: Array<string> | null | undefined;
+  until?: string | null | undefined;
+};
+
+export type HealthCheckInput = {
+  healthyThreshold?: number | null | undefined;
+  intervalSeconds?: number | null | undefined;
+  path?: string | null | undefined;
+  timeoutSeconds?: number | null | undefined;
+  type?: HealthCheckType | null | undefined;
+  unhealthyThreshold?: number | null | undefined;
+};
+
+export type HealthCheckType =
+  | 'HTTP'
+  | 'TCP';
+
+export type IdentityInput = {
+  clusterId?: string | number | null | undefined;
+  deviceId?: string | number | null | undefined;
+  envId?: string | number | null | undefined;
+  userId?: string | number | null | undefined;
+};
+
+export type LbMode =
+  | 'FAILOVER'
+  | 'RANDOM'
+  | 'ROUND_ROBIN';
+
+/** One member of the caller's team, by user id or username (exactly one). */
+export type MemberInput = {
+  role?: Role | null | undefined;
+  userId?: string | number | null | undefined;
+  username?: string | null | undefined;
+};
+
+export type PolicyAction =
+  | 'ALLOW'
+  | 'DENY';
+
+export type PortInput = {
+  port: number;
+  /** TCP when null. */
+  protocol?: Protocol | null | undefined;
+};
+
+export type Protocol =
+  | 'HTTP'
+  | 'TCP'
+  | 'UDP';
+
+/** A member's role in a team, from least to most powerful. */
+export type Role =
+  | 'ADMIN'
+  | 'MEMBER'
+  | 'OWNER';
+
+export type RuleInput = {
+  action: PolicyAction;
+  description?: string | null | undefined;
+  priority?: number | null | undefined;
+  sources: Array<SubjectInput>;
+  targets: Array<SubjectInput>;
+};
+
+export type ServiceKind =
+  | 'ELASTICSEARCH'
+  | 'KAFKA'
+  | 'MONGODB'
+  | 'MYSQL'
+  | 'OTHER'
+  | 'POSTGRES'
+  | 'RABBITMQ'
+  | 'REDIS';
+
+/** Unset fields take defaults: TCP ports, ROUND_ROBIN, a TCP check every 10 s. */
+export type SpecInput = {
+  backends: Array<string>;
+  health?: HealthCheckInput | null | undefined;
+  lb?: LbMode | null | undefined;
+  ports: Array<PortInput>;
+};
+
+export type StartInterceptInput = {
+  appId: string | number;
+  deviceId: string | number;
+  port: number;
+  /** May be null when the app has the port on one protocol only. */
+  protocol?: Protocol | null | undefined;
+  /** The port on the device; the app's port when null. */
+  targetPort?: number | null | undefined;
+};
+
+export type SubjectInput = {
+  id?: string | number | null | undefined;
+  kind: SubjectKind;
+};
+
+export type SubjectKind =
+  | 'ALL'
+  | 'APP'
+  | 'CLUSTER'
+  | 'DEVICE'
+  | 'ENV'
+  | 'USER';
+
+export type TargetInput = {
+  appId?: string | number | null | undefined;
+  envId?: string | number | null | undefined;
+};
+
+export type UpdateAppInput = {
+  id: string | number;
+  spec: SpecInput;
+};
+
+export type UpdatePolicyInput = {
+  id: string | number;
+  rule: RuleInput;
+};
+
+export type ClusterFieldsFragment = { id: string, name: string, gatewayIp: string, serviceRange: string, enrolled: boolean, enrolledAt: string | null, publicKey: string | null, endpoint: string | null, createdAt: string | null, status: { clusterId: string, enrolled: boolean, publicKey: string | null, endpoint: string | null, online: boolean | null, lastHeartbeatAt: string | null, appliedSeq: number | null, seq: number } };
+
+export type ClusterStatusFieldsFragment = { clusterId: string, enrolled: boolean, publicKey: string | null, endpoint: string | null, online: boolean | null, lastHeartbeatAt: string | null, appliedSeq: number | null, seq: number };
+
+export type SpecFieldsFragment = { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } };
+
+export type InterceptFieldsFragment = { id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } };
+
+export type AppFieldsFragment = { id: string, name: string, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> };
+
+export type ServiceFieldsFragment = { id: string, name: string, kind: ServiceKind, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } } };
+
+export type DeviceFieldsFragment = { id: string, name: string, kind: DeviceKind, publicKey: string, ip: string, createdAt: string | null, owner: { id: string, username: string, displayName: string } };
+
+export type PolicyFieldsFragment = { id: string, name: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, rule: { action: PolicyAction, priority: number, description: string | null, sources: Array<{ kind: SubjectKind, id: string | null }>, targets: Array<{ kind: SubjectKind, id: string | null }> } };
+
+export type EventFieldsFragment = { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, data: unknown, known: boolean };
+
+export type PageFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { id: string, username: string, displayName: string, superuser: boolean }, myTeams: { edges: Array<{ node: { role: Role, since: string, team: { slug: string, displayName: string } } }> } };
+
+export type OverviewQueryVariables = Exact<{
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type OverviewQuery = { team: { slug: string, displayName: string, environments: { totalCount: number }, apps: { totalCount: number }, services: { totalCount: number }, policies: { totalCount: number }, devices: { totalCount: number }, members: { totalCount: number }, clusters: { totalCount: number, edges: Array<{ node: { id: string, name: string, gatewayIp: string, serviceRange: string, enrolled: boolean, enrolledAt: string | null, publicKey: string | null, endpoint: string | null, createdAt: string | null, status: { clusterId: string, enrolled: boolean, publicKey: string | null, endpoint: string | null, online: boolean | null, lastHeartbeatAt: string | null, appliedSeq: number | null, seq: number } } }> } } | null, intercepts: { totalCount: number, edges: Array<{ node: { id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, app: { id: string, name: string, environment: { name: string } }, port: { port: number, protocol: Protocol } } }> }, events: { edges: Array<{ node: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, data: unknown, known: boolean } }> } };
+
+export type EnvironmentsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type EnvironmentsQuery = { environments: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, clusterGone: boolean, appCount: number, serviceCount: number, createdBy: string | null, createdAt: string | null, cluster: { id: string, name: string } } }> } };
+
+export type CreateEnvironmentMutationVariables = Exact<{
+  input: CreateEnvironmentInput;
+}>;
+
+
+export type CreateEnvironmentMutation = { createEnvironment: { seq: number, environment: { id: string, name: string } } };
+
+export type DeleteEnvironmentMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type DeleteEnvironmentMutation = { deleteEnvironment: { seq: number, environment: { id: string, name: string } } };
+
+export type AppsQueryVariables = Exact<{
+  env?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type AppsQuery = { apps: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } }> } };
+
+export type AppQueryVariables = Exact<{
+  id: string | number;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type AppQuery = { app: { id: string, name: string, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, history: { edges: Array<{ node: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, data: unknown, known: boolean } }> }, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } | null };
+
+export type CreateAppMutationVariables = Exact<{
+  input: CreateAppInput;
+}>;
+
+
+export type CreateAppMutation = { createApp: { seq: number, app: { id: string, name: string, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } } };
+
+export type UpdateAppMutationVariables = Exact<{
+  input: UpdateAppInput;
+}>;
+
+
+export type UpdateAppMutation = { updateApp: { seq: number, app: { id: string, name: string, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } } };
+
+export type DeleteAppMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteAppMutation = { deleteApp: { seq: number, app: { id: string } } };
+
+export type ServicesQueryVariables = Exact<{
+  env?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type ServicesQuery = { services: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, kind: ServiceKind, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } } } }> } };
+
+export type CreateServiceMutationVariables = Exact<{
+  input: CreateServiceInput;
+}>;
+
+
+export type CreateServiceMutation = { createService: { seq: number, service: { id: string, name: string, kind: ServiceKind, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } } } } };
+
+export type DeleteServiceMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteServiceMutation = { deleteService: { seq: number, service: { id: string } } };
+
+export type StartInterceptMutationVariables = Exact<{
+  input: StartInterceptInput;
+}>;
+
+
+export type StartInterceptMutation = { startIntercept: { seq: number, intercept: { id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } } } };
+
+export type StopInterceptMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type StopInterceptMutation = { stopIntercept: { seq: number, intercept: { id: string, active: boolean } } };
+
+export type EventsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: EventFilter | null | undefined;
+}>;
+
+
+export type EventsQuery = { events: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, data: unknown, known: boolean } }> } };
+
+export type TeamEventsSubscriptionVariables = Exact<{
+  types?: Array<string> | string | null | undefined;
+  fromSeq?: number | null | undefined;
+}>;
+
+
+export type TeamEventsSubscription = { teamEvents: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, data: unknown, known: boolean } };
+
+export type ClusterStatusSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ClusterStatusSubscription = { clusterStatus: { clusterId: string, enrolled: boolean, publicKey: string | null, endpoint: string | null, online: boolean | null, lastHeartbeatAt: string | null, appliedSeq: number | null, seq: number } };
+
+export type ResourceAsOfQueryVariables = Exact<{
+  aggregateType: string;
+  aggregateId: string;
+  seq?: number | null | undefined;
+  time?: string | null | undefined;
+}>;
+
+
+export type ResourceAsOfQuery = { resourceAsOf: { aggregateType: string, aggregateId: string, seq: number, time: string, resource: unknown } | null };
+
+export type ClustersQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type ClustersQuery = { clusters: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, gatewayIp: string, serviceRange: string, enrolled: boolean, enrolledAt: string | null, publicKey: string | null, endpoint: string | null, createdAt: string | null, status: { clusterId: string, enrolled: boolean, publicKey: string | null, endpoint: string | null, online: boolean | null, lastHeartbeatAt: string | null, appliedSeq: number | null, seq: number } } }> } };
+
+export type CreateClusterMutationVariables = Exact<{
+  input: CreateClusterInput;
+}>;
+
+
+export type CreateClusterMutation = { createCluster: { seq: number, enrolmentSecret: string, cluster: { id: string, name: string, gatewayIp: string, serviceRange: string, enrolled: boolean, enrolledAt: string | null, publicKey: string | null, endpoint: string | null, createdAt: string | null, status: { clusterId: string, enrolled: boolean, publicKey: string | null, endpoint: string | null, online: boolean | null, lastHeartbeatAt: string | null, appliedSeq: number | null, seq: number } } } };
+
+export type RotateEnrolmentSecretMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RotateEnrolmentSecretMutation = { rotateEnrolmentSecret: { seq: number, enrolmentSecret: string, cluster: { id: string, name: string, gatewayIp: string, serviceRange: string, enrolled: boolean, enrolledAt: string | null, publicKey: string | null, endpoint: string | null, createdAt: string | null, status: { clusterId: string, enrolled: boolean, publicKey: string | null, endpoint: string | null, online: boolean | null, lastHeartbeatAt: string | null, appliedSeq: number | null, seq: number } } } };
+
+export type DeleteClusterMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteClusterMutation = { deleteCluster: { seq: number, cluster: { id: string } } };
+
+export type DevicesQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type DevicesQuery = { devices: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, kind: DeviceKind, publicKey: string, ip: string, createdAt: string | null, owner: { id: string, username: string, displayName: string } } }> } };
+
+export type CreateDeviceMutationVariables = Exact<{
+  input: CreateDeviceInput;
+}>;
+
+
+export type CreateDeviceMutation = { createDevice: { seq: number, device: { id: string, name: string, kind: DeviceKind, publicKey: string, ip: string, createdAt: string | null, owner: { id: string, username: string, displayName: string } } } };
+
+export type DeleteDeviceMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteDeviceMutation = { deleteDevice: { seq: number, device: { id: string } } };
+
+export type PoliciesQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type PoliciesQuery = { policies: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, rule: { action: PolicyAction, priority: number, description: string | null, sources: Array<{ kind: SubjectKind, id: string | null }>, targets: Array<{ kind: SubjectKind, id: string | null }> } } }> } };
+
+export type CreatePolicyMutationVariables = Exact<{
+  input: CreatePolicyInput;
+}>;
+
+
+export type CreatePolicyMutation = { createPolicy: { seq: number, policy: { id: string, name: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, rule: { action: PolicyAction, priority: number, description: string | null, sources: Array<{ kind: SubjectKind, id: string | null }>, targets: Array<{ kind: SubjectKind, id: string | null }> } } } };
+
+export type UpdatePolicyMutationVariables = Exact<{
+  input: UpdatePolicyInput;
+}>;
+
+
+export type UpdatePolicyMutation = { updatePolicy: { seq: number, policy: { id: string, name: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, rule: { action: PolicyAction, priority: number, description: string | null, sources: Array<{ kind: SubjectKind, id: string | null }>, targets: Array<{ kind: SubjectKind, id: string | null }> } } } };
+
+export type DeletePolicyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeletePolicyMutation = { deletePolicy: { seq: number, policy: { id: string } } };
+
+export type AccessQueryVariables = Exact<{
+  source: IdentityInput;
+  target: TargetInput;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type AccessQuery = { access: { allow: boolean, policy: { id: string, name: string } | null } };
+
+export type MembersQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type MembersQuery = { team: { slug: string, members: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { role: Role, since: string | null, user: { id: string, username: string, displayName: string } } }> } } | null };
+
+export type AddMemberMutationVariables = Exact<{
+  input: MemberInput;
+}>;
+
+
+export type AddMemberMutation = { addMember: { seq: number } };
+
+export type ChangeRoleMutationVariables = Exact<{
+  input: MemberInput;
+}>;
+
+
+export type ChangeRoleMutation = { changeRole: { seq: number } };
+
+export type RemoveMemberMutationVariables = Exact<{
+  input: MemberInput;
+}>;
+
+
+export type RemoveMemberMutation = { removeMember: { seq: number } };
+
+export type CreateTeamMutationVariables = Exact<{
+  input: CreateTeamInput;
+}>;
+
+
+export type CreateTeamMutation = { createTeam: { seq: number, team: { slug: string, displayName: string } } };
+
+export type TokensQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type TokensQuery = { tokens: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string | null, expiresAt: string | null, bootstrap: boolean, revoked: boolean, revokedAt: string | null, createdAt: string | null } }> } };
+
+export type CreateTokenMutationVariables = Exact<{
+  input: CreateTokenInput;
+}>;
+
+
+export type CreateTokenMutation = { createToken: { seq: number, secret: string, token: { id: string, name: string | null, expiresAt: string | null } } };
+
+export type RevokeTokenMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeTokenMutation = { revokeToken: { seq: number, token: { id: string, revoked: boolean } } };
+
+export type NetworkQueryVariables = Exact<{
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type NetworkQuery = { network: { addresses: Array<{ ip: string, ownerKind: string, ownerId: string }>, ranges: Array<{ cidr: string, clusterId: string }> }, clusters: { totalCount: number, edges: Array<{ node: { id: string, name: string, gatewayIp: string, serviceRange: string, enrolled: boolean, enrolledAt: string | null, publicKey: string | null, endpoint: string | null, createdAt: string | null, status: { clusterId: string, enrolled: boolean, publicKey: string | null, endpoint: string | null, online: boolean | null, lastHeartbeatAt: string | null, appliedSeq: number | null, seq: number } } }> }, devices: { totalCount: number, edges: Array<{ node: { id: string, name: string, kind: DeviceKind, ip: string, owner: { id: string, username: string } } }> } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const ClusterStatusFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ClusterStatusFields on ClusterStatus {
+  clusterId
+  enrolled
+  publicKey
+  endpoint
+  online
+  lastHeartbeatAt
+  appliedSeq
+  seq
+}
+    `, {"fragmentName":"ClusterStatusFields"}) as unknown as TypedDocumentString<ClusterStatusFieldsFragment, unknown>;
+export const ClusterFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ClusterFields on Cluster {
+  id
+  name
+  gatewayIp
+  serviceRange
+  enrolled
+  enrolledAt
+  publicKey
+  endpoint
+  createdAt
+  status {
+    ...ClusterStatusFields
+  }
+}
+    fragment ClusterStatusFields on ClusterStatus {
+  clusterId
+  enrolled
+  publicKey
+  endpoint
+  online
+  lastHeartbeatAt
+  appliedSeq
+  seq
+}`, {"fragmentName":"ClusterFields"}) as unknown as TypedDocumentString<ClusterFieldsFragment, unknown>;
+export const SpecFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SpecFields on Spec {
+  ports {
+    port
+    protocol
+  }
+  backends
+  lb
+  health {
+    type
+    path
+    intervalSeconds
+    timeoutSeconds
+    healthyThreshold
+    unhealthyThreshold
+  }
+}
+    `, {"fragmentName":"SpecFields"}) as unknown as TypedDocumentString<SpecFieldsFragment, unknown>;
+export const InterceptFieldsFragmentDoc = new TypedDocumentString(`
+    fragment InterceptFields on Intercept {
+  id
+  port {
+    port
+    protocol
+  }
+  deviceName
+  deviceGone
+  target
+  active
+  startedBy
+  startedAt
+  stoppedBy
+  stoppedAt
+}
+    `, {"fragmentName":"InterceptFields"}) as unknown as TypedDocumentString<InterceptFieldsFragment, unknown>;
+export const AppFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AppFields on App {
+  id
+  name
+  environment {
+    id
+    name
+  }
+  cluster {
+    id
+    name
+  }
+  serviceIp
+  spec {
+    ...SpecFields
+  }
+  activeIntercepts {
+    ...InterceptFields
+  }
+  createdBy
+  createdAt
+  updatedAt
+}
+    fragment SpecFields on Spec {
+  ports {
+    port
+    protocol
+  }
+  backends
+  lb
+  health {
+    type
+    path
+    intervalSeconds
+    timeoutSeconds
+    healthyThreshold
+    unhealthyThreshold
+  }
+}
+fragment InterceptFields on Intercept {
+  id
+  port {
+    port
+    protocol
+  }
+  deviceName
+  deviceGone
+  target
+  active
+  startedBy
+  startedAt
+  stoppedBy
+  stoppedAt
+}`, {"fragmentName":"AppFields"}) as unknown as TypedDocumentString<AppFieldsFragment, unknown>;
+export const ServiceFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ServiceFields on ManagedService {
+  id
+  name
+  kind
+  environment {
+    id
+    name
+  }
+  cluster {
+    id
+    name
+  }
+  serviceIp
+  spec {
+    ...SpecFields
+  }
+  createdBy
+  createdAt
+  updatedAt
+}
+    fragment SpecFields on Spec {
+  ports {
+    port
+    protocol
+  }
+  backends
+  lb
+  health {
+    type
+    path
+    intervalSeconds
+    timeoutSeconds
+    healthyThreshold
+    unhealthyThreshold
+  }
+}`, {"fragmentName":"ServiceFields"}) as unknown as TypedDocumentString<ServiceFieldsFragment, unknown>;
+export const DeviceFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeviceFields on Device {
+  id
+  name
+  kind
+  owner {
+    id
+    username
+    displayName
+  }
+  publicKey
+  ip
+  createdAt
+}
+    `, {"fragmentName":"DeviceFields"}) as unknown as TypedDocumentString<DeviceFieldsFragment, unknown>;
+export const PolicyFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PolicyFields on Policy {
+  id
+  name
+  rule {
+    action
+    priority
+    sources {
+      kind
+      id
+    }
+    targets {
+      kind
+      id
+    }
+    description
+  }
+  createdBy
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"PolicyFields"}) as unknown as TypedDocumentString<PolicyFieldsFragment, unknown>;
+export const EventFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EventFields on Event {
+  seq
+  id
+  time
+  type
+  aggregateType
+  aggregateId
+  actor
+  data
+  known
+}
+    `, {"fragmentName":"EventFields"}) as unknown as TypedDocumentString<EventFieldsFragment, unknown>;
+export const PageFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}
+    `, {"fragmentName":"PageFields"}) as unknown as TypedDocumentString<PageFieldsFragment, unknown>;
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    id
+    username
+    displayName
+    superuser
+  }
+  myTeams(first: 100) {
+    edges {
+      node {
+        role
+        since
+        team {
+          slug
+          displayName
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const OverviewDocument = new TypedDocumentString(`
+    query Overview($minSeq: Int) {
+  team(minSeq: $minSeq) {
+    slug
+    displayName
+    environments(first: 0) {
+      totalCount
+    }
+    apps(first: 0) {
+      totalCount
+    }
+    services(first: 0) {
+      totalCount
+    }
+    policies(first: 0) {
+      totalCount
+    }
+    devices(first: 0) {
+      totalCount
+    }
+    members(first: 0) {
+      totalCount
+    }
+    clusters(first: 100) {
+      totalCount
+      edges {
+        node {
+          ...ClusterFields
+        }
+      }
+    }
+  }
+  intercepts(first: 20) {
+    totalCount
+    edges {
+      node {
+        ...InterceptFields
+        app {
+          id
+          name
+          environment {
+            name
+          }
+        }
+      }
+    }
+  }
+  events(first: 8) {
+    edges {
+      node {
+        ...EventFields
+      }
+    }
+  }
+}
+    fragment ClusterFields on Cluster {
+  id
+  name
+  gatewayIp
+  serviceRange
+  enrolled
+  enrolledAt
+  publicKey
+  endpoint
+  createdAt
+  status {
+    ...ClusterStatusFields
+  }
+}
+fragment ClusterStatusFields on ClusterStatus {
+  clusterId
+  enrolled
+  publicKey
+  endpoint
+  online
+  lastHeartbeatAt
+  appliedSeq
+  seq
+}
+fragment InterceptFields on Intercept {
+  id
+  port {
+    port
+    protocol
+  }
+  deviceName
+  deviceGone
+  target
+  active
+  startedBy
+  startedAt
+  stoppedBy
+  stoppedAt
+}
+fragment EventFields on Event {
+  seq
+  id
+  time
+  type
+  aggregateType
+  aggregateId
+  actor
+  data
+  known
+}`) as unknown as TypedDocumentString<OverviewQuery, OverviewQueryVariables>;
+export const EnvironmentsDocument = new TypedDocumentString(`
+    query Environments($first: Int, $after: String, $minSeq: Int) {
+  environments(first: $first, after: $after, minSeq: $minSeq) {
+    totalCount
+    pageInfo {
+      ...PageFields
+    }
+    edges {
+      node {
+        id
+        name
+        cluster {
+          id
+          name
+        }
+        clusterGone
+        appCount
+        serviceCount
+        createdBy
+        createdAt
+      }
+    }
+  }
+}
+    fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<EnvironmentsQuery, EnvironmentsQueryVariables>;
+export const CreateEnvironmentDocument = new TypedDocumentString(`
+    mutation CreateEnvironment($input: CreateEnvironmentInput!) {
+  createEnvironment(input: $input) {
+    seq
+    environment {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateEnvironmentMutation, CreateEnvironmentMutationVariables>;
+export const DeleteEnvironmentDocument = new TypedDocumentString(`
+    mutation DeleteEnvironment($name: String!) {
+  deleteEnvironment(name: $name) {
+    seq
+    environment {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteEnvironmentMutation, DeleteEnvironmentMutationVariables>;
+export const AppsDocument = new TypedDocumentString(`
+    query Apps($env: String, $first: Int, $after: String, $minSeq: Int) {
+  apps(env: $env, first: $first, after: $after, minSeq: $minSeq) {
+    totalCount
+    pageInfo {
+      ...PageFields
+    }
+    edges {
+      cursor
+      node {
+        ...AppFields
+      }
+    }
+  }
+}
+    fragment SpecFields on Spec {
+  ports {
+    port
+    protocol
+  }
+  backends
+  lb
+  health {
+    type
+    path
+    intervalSeconds
+    timeoutSeconds
+    healthyThreshold
+    unhealthyThreshold
+  }
+}
+fragment InterceptFields on Intercept {
+  id
+  port {
+    port
+    protocol
+  }
+  deviceName
+  deviceGone
+  target
+  active
+  startedBy
+  startedAt
+  stoppedBy
+  stoppedAt
+}
+fragment AppFields on App {
+  id
+  name
+  environment {
+    id
+    name
+  }
+  cluster {
+    id
+    name
+  }
+  serviceIp
+  spec {
+    ...SpecFields
+  }
+  activeIntercepts {
+    ...InterceptFields
+  }
+  createdBy
+  createdAt
+  updatedAt
+}
+fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<AppsQuery, AppsQueryVariables>;
+export const AppDocument = new TypedDocumentString(`
+    query App($id: ID!, $minSeq: Int) {
+  app(id: $id, minSeq: $minSeq) {
+    ...AppFields
+    history(first: 50) {
+      edges {
+        node {
+          ...EventFields
+        }
+      }
+    }
+  }
+}
+    fragment SpecFields on Spec {
+  ports {
+    port
+    protocol
+  }
+  backends
+  lb
+  health {
+    type
+    path
+    intervalSeconds
+    timeoutSeconds
+    healthyThreshold
+    unhealthyThreshold
+  }
+}
+fragment InterceptFields on Intercept {
+  id
+  port {
+    port
+    protocol
+  }
+  deviceName
+  deviceGone
+  target
+  active
+  startedBy
+  startedAt
+  stoppedBy
+  stoppedAt
+}
+fragment AppFields on App {
+  id
+  name
+  environment {
+    id
+    name
+  }
+  cluster {
+    id
+    name
+  }
+  serviceIp
+  spec {
+    ...SpecFields
+  }
+  activeIntercepts {
+    ...InterceptFields
+  }
+  createdBy
+  createdAt
+  updatedAt
+}
+fragment EventFields on Event {
+  seq
+  id
+  time
+  type
+  aggregateType
+  aggregateId
+  actor
+  data
+  known
+}`) as unknown as TypedDocumentString<AppQuery, AppQueryVariables>;
+export const CreateAppDocument = new TypedDocumentString(`
+    mutation CreateApp($input: CreateAppInput!) {
+  createApp(input: $input) {
+    seq
+    app {
+      ...AppFields
+    }
+  }
+}
+    fragment SpecFields on Spec {
+  ports {
+    port
+    protocol
+  }
+  backends
+  lb
+  health {
+    type
+    path
+    intervalSeconds
+    timeoutSeconds
+    healthyThreshold
+    unhealthyThreshold
+  }
+}
+fragment InterceptFields on Intercept {
+  id
+  port {
+    port
+    protocol
+  }
+  deviceName
+  deviceGone
+  target
+  active
+  startedBy
+  startedAt
+  stoppedBy
+  stoppedAt
+}
+fragment AppFields on App {
+  id
+  name
+  environment {
+    id
+    name
+  }
+  cluster {
+    id
+    name
+  }
+  serviceIp
+  spec {
+    ...SpecFields
+  }
+  activeIntercepts {
+    ...InterceptFields
+  }
+  createdBy
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateAppMutation, CreateAppMutationVariables>;
+export const UpdateAppDocument = new TypedDocumentString(`
+    mutation UpdateApp($input: UpdateAppInput!) {
+  updateApp(input: $input) {
+    seq
+    app {
+      ...AppFields
+    }
+  }
+}
+    fragment SpecFields on Spec {
+  ports {
+    port
+    protocol
+  }
+  backends
+  lb
+  health {
+    type
+    path
+    intervalSeconds
+    timeoutSeconds
+    healthyThreshold
+    unhealthyThreshold
+  }
+}
+fragment InterceptFields on Intercept {
+  id
+  port {
+    port
+    protocol
+  }
+  deviceName
+  deviceGone
+  target
+  active
+  startedBy
+  startedAt
+  stoppedBy
+  stoppedAt
+}
+fragment AppFields on App {
+  id
+  name
+  environment {
+    id
+    name
+  }
+  cluster {
+    id
+    name
+  }
+  serviceIp
+  spec {
+    ...SpecFields
+  }
+  activeIntercepts {
+    ...InterceptFields
+  }
+  createdBy
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UpdateAppMutation, UpdateAppMutationVariables>;
+export const DeleteAppDocument = new TypedDocumentString(`
+    mutation DeleteApp($id: ID!) {
+  deleteApp(id: $id) {
+    seq
+    app {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteAppMutation, DeleteAppMutationVariables>;
+export const ServicesDocument = new TypedDocumentString(`
+    query Services($env: String, $first: Int, $after: String, $minSeq: Int) {
+  services(env: $env, first: $first, after: $after, minSeq: $minSeq) {
+    totalCount
+    pageInfo {
+      ...PageFields
+    }
+    edges {
+      node {
+        ...ServiceFields
+      }
+    }
+  }
+}
+    fragment SpecFields on Spec {
+  ports {
+    port
+    protocol
+  }
+  backends
+  lb
+  health {
+    type
+    path
+    intervalSeconds
+    timeoutSeconds
+    healthyThreshold
+    unhealthyThreshold
+  }
+}
+fragment ServiceFields on ManagedService {
+  id
+  name
+  kind
+  environment {
+    id
+    name
+  }
+  cluster {
+    id
+    name
+  }
+  serviceIp
+  spec {
+    ...SpecFields
+  }
+  createdBy
+  createdAt
+  updatedAt
+}
+fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<ServicesQuery, ServicesQueryVariables>;
+export const CreateServiceDocument = new TypedDocumentString(`
+    mutation CreateService($input: CreateServiceInput!) {
+  createService(input: $input) {
+    seq
+    service {
+      ...ServiceFields
+    }
+  }
+}
+    fragment SpecFields on Spec {
+  ports {
+    port
+    protocol
+  }
+  backends
+  lb
+  health {
+    type
+    path
+    intervalSeconds
+    timeoutSeconds
+    healthyThreshold
+    unhealthyThreshold
+  }
+}
+fragment ServiceFields on ManagedService {
+  id
+  name
+  kind
+  environment {
+    id
+    name
+  }
+  cluster {
+    id
+    name
+  }
+  serviceIp
+  spec {
+    ...SpecFields
+  }
+  createdBy
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateServiceMutation, CreateServiceMutationVariables>;
+export const DeleteServiceDocument = new TypedDocumentString(`
+    mutation DeleteService($id: ID!) {
+  deleteService(id: $id) {
+    seq
+    service {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteServiceMutation, DeleteServiceMutationVariables>;
+export const StartInterceptDocument = new TypedDocumentString(`
+    mutation StartIntercept($input: StartInterceptInput!) {
+  startIntercept(input: $input) {
+    seq
+    intercept {
+      ...InterceptFields
+    }
+  }
+}
+    fragment InterceptFields on Intercept {
+  id
+  port {
+    port
+    protocol
+  }
+  deviceName
+  deviceGone
+  target
+  active
+  startedBy
+  startedAt
+  stoppedBy
+  stoppedAt
+}`) as unknown as TypedDocumentString<StartInterceptMutation, StartInterceptMutationVariables>;
+export const StopInterceptDocument = new TypedDocumentString(`
+    mutation StopIntercept($id: ID!) {
+  stopIntercept(id: $id) {
+    seq
+    intercept {
+      id
+      active
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StopInterceptMutation, StopInterceptMutationVariables>;
+export const EventsDocument = new TypedDocumentString(`
+    query Events($first: Int, $after: String, $filter: EventFilter) {
+  events(first: $first, after: $after, filter: $filter) {
+    pageInfo {
+      ...PageFields
+    }
+    edges {
+      node {
+        ...EventFields
+      }
+    }
+  }
+}
+    fragment EventFields on Event {
+  seq
+  id
+  time
+  type
+  aggregateType
+  aggregateId
+  actor
+  data
+  known
+}
+fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<EventsQuery, EventsQueryVariables>;
+export const TeamEventsDocument = new TypedDocumentString(`
+    subscription TeamEvents($types: [String!], $fromSeq: Int) {
+  teamEvents(types: $types, fromSeq: $fromSeq) {
+    ...EventFields
+  }
+}
+    fragment EventFields on Event {
+  seq
+  id
+  time
+  type
+  aggregateType
+  aggregateId
+  actor
+  data
+  known
+}`) as unknown as TypedDocumentString<TeamEventsSubscription, TeamEventsSubscriptionVariables>;
+export const ClusterStatusDocument = new TypedDocumentString(`
+    subscription ClusterStatus($id: ID!) {
+  clusterStatus(id: $id) {
+    ...ClusterStatusFields
+  }
+}
+    fragment ClusterStatusFields on ClusterStatus {
+  clusterId
+  enrolled
+  publicKey
+  endpoint
+  online
+  lastHeartbeatAt
+  appliedSeq
+  seq
+}`) as unknown as TypedDocumentString<ClusterStatusSubscription, ClusterStatusSubscriptionVariables>;
+export const ResourceAsOfDocument = new TypedDocumentString(`
+    query ResourceAsOf($aggregateType: String!, $aggregateId: String!, $seq: Int, $time: Time) {
+  resourceAsOf(
+    aggregateType: $aggregateType
+    aggregateId: $aggregateId
+    seq: $seq
+    time: $time
+  ) {
+    aggregateType
+    aggregateId
+    seq
+    time
+    resource
+  }
+}
+    `) as unknown as TypedDocumentString<ResourceAsOfQuery, ResourceAsOfQueryVariables>;
+export const ClustersDocument = new TypedDocumentString(`
+    query Clusters($first: Int, $after: String, $minSeq: Int) {
+  clusters(first: $first, after: $after, minSeq: $minSeq) {
+    totalCount
+    pageInfo {
+      ...PageFields
+    }
+    edges {
+      node {
+        ...ClusterFields
+      }
+    }
+  }
+}
+    fragment ClusterFields on Cluster {
+  id
+  name
+  gatewayIp
+  serviceRange
+  enrolled
+  enrolledAt
+  publicKey
+  endpoint
+  createdAt
+  status {
+    ...ClusterStatusFields
+  }
+}
+fragment ClusterStatusFields on ClusterStatus {
+  clusterId
+  enrolled
+  publicKey
+  endpoint
+  online
+  lastHeartbeatAt
+  appliedSeq
+  seq
+}
+fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<ClustersQuery, ClustersQueryVariables>;
+export const CreateClusterDocument = new TypedDocumentString(`
+    mutation CreateCluster($input: CreateClusterInput!) {
+  createCluster(input: $input) {
+    seq
+    enrolmentSecret
+    cluster {
+      ...ClusterFields
+    }
+  }
+}
+    fragment ClusterFields on Cluster {
+  id
+  name
+  gatewayIp
+  serviceRange
+  enrolled
+  enrolledAt
+  publicKey
+  endpoint
+  createdAt
+  status {
+    ...ClusterStatusFields
+  }
+}
+fragment ClusterStatusFields on ClusterStatus {
+  clusterId
+  enrolled
+  publicKey
+  endpoint
+  online
+  lastHeartbeatAt
+  appliedSeq
+  seq
+}`) as unknown as TypedDocumentString<CreateClusterMutation, CreateClusterMutationVariables>;
+export const RotateEnrolmentSecretDocument = new TypedDocumentString(`
+    mutation RotateEnrolmentSecret($id: ID!) {
+  rotateEnrolmentSecret(id: $id) {
+    seq
+    enrolmentSecret
+    cluster {
+      ...ClusterFields
+    }
+  }
+}
+    fragment ClusterFields on Cluster {
+  id
+  name
+  gatewayIp
+  serviceRange
+  enrolled
+  enrolledAt
+  publicKey
+  endpoint
+  createdAt
+  status {
+    ...ClusterStatusFields
+  }
+}
+fragment ClusterStatusFields on ClusterStatus {
+  clusterId
+  enrolled
+  publicKey
+  endpoint
+  online
+  lastHeartbeatAt
+  appliedSeq
+  seq
+}`) as unknown as TypedDocumentString<RotateEnrolmentSecretMutation, RotateEnrolmentSecretMutationVariables>;
+export const DeleteClusterDocument = new TypedDocumentString(`
+    mutation DeleteCluster($id: ID!) {
+  deleteCluster(id: $id) {
+    seq
+    cluster {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteClusterMutation, DeleteClusterMutationVariables>;
+export const DevicesDocument = new TypedDocumentString(`
+    query Devices($first: Int, $after: String, $minSeq: Int) {
+  devices(first: $first, after: $after, minSeq: $minSeq) {
+    totalCount
+    pageInfo {
+      ...PageFields
+    }
+    edges {
+      node {
+        ...DeviceFields
+      }
+    }
+  }
+}
+    fragment DeviceFields on Device {
+  id
+  name
+  kind
+  owner {
+    id
+    username
+    displayName
+  }
+  publicKey
+  ip
+  createdAt
+}
+fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<DevicesQuery, DevicesQueryVariables>;
+export const CreateDeviceDocument = new TypedDocumentString(`
+    mutation CreateDevice($input: CreateDeviceInput!) {
+  createDevice(input: $input) {
+    seq
+    device {
+      ...DeviceFields
+    }
+  }
+}
+    fragment DeviceFields on Device {
+  id
+  name
+  kind
+  owner {
+    id
+    username
+    displayName
+  }
+  publicKey
+  ip
+  createdAt
+}`) as unknown as TypedDocumentString<CreateDeviceMutation, CreateDeviceMutationVariables>;
+export const DeleteDeviceDocument = new TypedDocumentString(`
+    mutation DeleteDevice($id: ID!) {
+  deleteDevice(id: $id) {
+    seq
+    device {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteDeviceMutation, DeleteDeviceMutationVariables>;
+export const PoliciesDocument = new TypedDocumentString(`
+    query Policies($first: Int, $after: String, $minSeq: Int) {
+  policies(first: $first, after: $after, minSeq: $minSeq) {
+    totalCount
+    pageInfo {
+      ...PageFields
+    }
+    edges {
+      node {
+        ...PolicyFields
+      }
+    }
+  }
+}
+    fragment PolicyFields on Policy {
+  id
+  name
+  rule {
+    action
+    priority
+    sources {
+      kind
+      id
+    }
+    targets {
+      kind
+      id
+    }
+    description
+  }
+  createdBy
+  createdAt
+  updatedAt
+}
+fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<PoliciesQuery, PoliciesQueryVariables>;
+export const CreatePolicyDocument = new TypedDocumentString(`
+    mutation CreatePolicy($input: CreatePolicyInput!) {
+  createPolicy(input: $input) {
+    seq
+    policy {
+      ...PolicyFields
+    }
+  }
+}
+    fragment PolicyFields on Policy {
+  id
+  name
+  rule {
+    action
+    priority
+    sources {
+      kind
+      id
+    }
+    targets {
+      kind
+      id
+    }
+    description
+  }
+  createdBy
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreatePolicyMutation, CreatePolicyMutationVariables>;
+export const UpdatePolicyDocument = new TypedDocumentString(`
+    mutation UpdatePolicy($input: UpdatePolicyInput!) {
+  updatePolicy(input: $input) {
+    seq
+    policy {
+      ...PolicyFields
+    }
+  }
+}
+    fragment PolicyFields on Policy {
+  id
+  name
+  rule {
+    action
+    priority
+    sources {
+      kind
+      id
+    }
+    targets {
+      kind
+      id
+    }
+    description
+  }
+  createdBy
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UpdatePolicyMutation, UpdatePolicyMutationVariables>;
+export const DeletePolicyDocument = new TypedDocumentString(`
+    mutation DeletePolicy($id: ID!) {
+  deletePolicy(id: $id) {
+    seq
+    policy {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeletePolicyMutation, DeletePolicyMutationVariables>;
+export const AccessDocument = new TypedDocumentString(`
+    query Access($source: IdentityInput!, $target: TargetInput!, $minSeq: Int) {
+  access(source: $source, target: $target, minSeq: $minSeq) {
+    allow
+    policy {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AccessQuery, AccessQueryVariables>;
+export const MembersDocument = new TypedDocumentString(`
+    query Members($first: Int, $after: String, $minSeq: Int) {
+  team(minSeq: $minSeq) {
+    slug
+    members(first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        ...PageFields
+      }
+      edges {
+        node {
+          role
+          since
+          user {
+            id
+            username
+            displayName
+          }
+        }
+      }
+    }
+  }
+}
+    fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<MembersQuery, MembersQueryVariables>;
+export const AddMemberDocument = new TypedDocumentString(`
+    mutation AddMember($input: MemberInput!) {
+  addMember(input: $input) {
+    seq
+  }
+}
+    `) as unknown as TypedDocumentString<AddMemberMutation, AddMemberMutationVariables>;
+export const ChangeRoleDocument = new TypedDocumentString(`
+    mutation ChangeRole($input: MemberInput!) {
+  changeRole(input: $input) {
+    seq
+  }
+}
+    `) as unknown as TypedDocumentString<ChangeRoleMutation, ChangeRoleMutationVariables>;
+export const RemoveMemberDocument = new TypedDocumentString(`
+    mutation RemoveMember($input: MemberInput!) {
+  removeMember(input: $input) {
+    seq
+  }
+}
+    `) as unknown as TypedDocumentString<RemoveMemberMutation, RemoveMemberMutationVariables>;
+export const CreateTeamDocument = new TypedDocumentString(`
+    mutation CreateTeam($input: CreateTeamInput!) {
+  createTeam(input: $input) {
+    seq
+    team {
+      slug
+      displayName
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateTeamMutation, CreateTeamMutationVariables>;
+export const TokensDocument = new TypedDocumentString(`
+    query Tokens($first: Int, $after: String, $minSeq: Int) {
+  tokens(first: $first, after: $after, minSeq: $minSeq) {
+    totalCount
+    pageInfo {
+      ...PageFields
+    }
+    edges {
+      node {
+        id
+        name
+        expiresAt
+        bootstrap
+        revoked
+        revokedAt
+        createdAt
+      }
+    }
+  }
+}
+    fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<TokensQuery, TokensQueryVariables>;
+export const CreateTokenDocument = new TypedDocumentString(`
+    mutation CreateToken($input: CreateTokenInput!) {
+  createToken(input: $input) {
+    seq
+    secret
+    token {
+      id
+      name
+      expiresAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateTokenMutation, CreateTokenMutationVariables>;
+export const RevokeTokenDocument = new TypedDocumentString(`
+    mutation RevokeToken($id: ID!) {
+  revokeToken(id: $id) {
+    seq
+    token {
+      id
+      revoked
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeTokenMutation, RevokeTokenMutationVariables>;
+export const NetworkDocument = new TypedDocumentString(`
+    query Network($minSeq: Int) {
+  network(minSeq: $minSeq) {
+    addresses {
+      ip
+      ownerKind
+      ownerId
+    }
+    ranges {
+      cidr
+      clusterId
+    }
+  }
+  clusters(first: 100, minSeq: $minSeq) {
+    totalCount
+    edges {
+      node {
+        ...ClusterFields
+      }
+    }
+  }
+  devices(first: 100) {
+    totalCount
+    edges {
+      node {
+        id
+        name
+        kind
+        ip
+        owner {
+          id
+          username
+        }
+      }
+    }
+  }
+}
+    fragment ClusterFields on Cluster {
+  id
+  name
+  gatewayIp
+  serviceRange
+  enrolled
+  enrolledAt
+  publicKey
+  endpoint
+  createdAt
+  status {
+    ...ClusterStatusFields
+  }
+}
+fragment ClusterStatusFields on ClusterStatus {
+  clusterId
+  enrolled
+  publicKey
+  endpoint
+  online
+  lastHeartbeatAt
+  appliedSeq
+  seq
+}`) as unknown as TypedDocumentString<NetworkQuery, NetworkQueryVariables>;

@@ -1,0 +1,265 @@
+import { createRoot } from 'react-dom/client';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import './styles.css';
+import { ApiError, gql, loadSession, saveSession, setUnauthenticatedHandler, useSessionForRequests, type Session } from './api/client';
+import { CreateTeamDocument, MeDocument, MembersDocument, type MeQuery } from './api/generated';
+import { Link, match, navigate, usePath } from './router';
+import { startLive, stopLive, onLiveStatus } from './live';
+import { ErrorNote, Field, Names, fieldError, formError } from './ui';
+import { Overview } from './pages/overview';
+import { Environments, EnvironmentPage } from './pages/environments';
+import { AppPage } from './pages/app';
+import { Audit } from './pages/audit';
+import { Clusters } from './pages/clusters';
+import { Devices } from './pages/devices';
+import { Policies } from './pages/policies';
+import { Members } from './pages/members';
+import { NetworkMap } from './pages/network';
+
+function SignIn({ reason, onSignedIn }: { reason: string; onSignedIn: (s: Session, me: MeQuery) => void }) {
+  const [token, setToken] = useState('');
+  const [err, setErr] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setErr(null);
+    const t = token.trim();
+    try {
+      const me = await gql(MeDocument, {}, { token: t, team: '' });
+      const teams = me.myTeams.edges.map((x) => x.node.team.slug);
+      const last = localStorage.getItem('weft.lastTeam') ?? '';
+      onSignedIn({ token: t, team: teams.includes(last) ? last : (teams[0] ?? '') }, me);
+    } catch (e) {
+      setErr(e as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main className="signin" id="main">
+      <h1>weft</h1>
+      <p>Sign in with an API token. Make one with <code>weft token create</code>, or use the bootstrap token weft-server printed on its first start.</p>
+      {reason && <div className="error" role="alert">{reason}</div>}
+      <form onSubmit={submit}>
+        <Field label="API token" error={err?.code === 'UNAUTHENTICATED' ? 'This token is not valid: it may be mistyped, expired or revoked.' : undefined}>
+          {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="off" required value={token} onChange={(e) => setToken(e.target.value)} placeholder="weft_…" autoFocus />}
+        </Field>
+        {err && err.code !== 'UNAUTHENTICATED' && <ErrorNote error={err} what="sign in" />}
+        <button type="submit" disabled={busy || !token.trim()}>{busy ? 'Signing in…' : 'Sign in'}</button>
+      </form>
+      <p className="muted">The token stays in this tab's session storage and is cleared when you sign out or close the tab. The API and GraphiQL are at <a href="/graphiql">/graphiql</a>.</p>
+    </main>
+  );
+}
+
+function CreateTeam({ onCreated }: { onCreated: (slug: string) => void }) {
+  const [slug, setSlug] = useState('');
+  const [name, setName] = useState('');
+  const [err, setErr] = useState<ApiError | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const r = await gql(CreateTeamDocument, { input: { slug, displayName: name || slug } });
+      onCreated(r.createTeam.team.slug);
+    } catch (e) {
+      setErr(e as ApiError);
+    }
+  };
+  return (
+    <section>
+      <h1>Create your first team</h1>
+      <p>You are not a member of any team yet. A team holds clusters, environments, apps and devices; you become its owner.</p>
+      <form onSubmit={submit} className="inline-form">
+        <Field label="Slug" error={fieldError(err, 'slug')} hint="lowercase letters, digits and dashes; part of every DNS name">
+          {(id, d) => <input id={id} aria-describedby={d} required value={slug} onChange={(e) => setSlug(e.target.value)} />}
+        </Field>
+        <Field label="Display name" error={fieldError(err, 'displayName')}>
+          {(id, d) => <input id={id} aria-describedby={d} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <button type="submit">Create team</button>
+      </form>
+      <ErrorNote error={formError(err, ['slug', 'displayName'])} what="create the team" />
+    </section>
+  );
+}
+
+const nav: [string, string][] = [
+  ['/', 'Overview'],
+  ['/environments', 'Environments'],
+  ['/clusters', 'Clusters'],
+  ['/devices', 'Devices'],
+  ['/policies', 'Policies'],
+  ['/audit', 'Audit trail'],
+  ['/network', 'Network map'],
+  ['/members', 'Members & tokens'],
+];
+
+function Page({ path }: { path: string }) {
+  let m: Record<string, string> | null;
+  const p = path.split('?')[0];
+  if (p === '/') return <Overview />;
+  if (p === '/environments') return <Environments />;
+  if ((m = match('/environments/:name', p))) return <EnvironmentPage name={m.name} />;
+  if ((m = match('/apps/:id', p))) return <AppPage id={m.id} />;
+  if (p === '/clusters') return <Clusters />;
+  if (p === '/devices') return <Devices />;
+  if (p === '/policies') return <Policies />;
+  if (p === '/audit') return <Audit />;
+  if (p === '/network') return <NetworkMap />;
+  if (p === '/members') return <Members />;
+  return (
+    <section>
+      <h1>Not found</h1>
+      <p>There is no page at {p}. <Link href="/">Go to the overview</Link>.</p>
+    </section>
+  );
+}
+
+function LiveIndicator() {
+  const [s, setS] = useState('off');
+  useEffect(() => onLiveStatus(setS), []);
+  return <span className={'live ' + s} title={s === 'live' ? 'Live: changes appear as they happen' : 'Not live: reconnecting'}>{s === 'live' ? '● live' : '○ reconnecting'}</span>;
+}
+
+function Shell({ session, me, setTeam, signOut }: { session: Session; me: MeQuery; setTeam: (t: string) => void; signOut: () => void }) {
+  const path = usePath();
+  const [names, setNames] = useState(new Map<string, string>());
+  const [menu, setMenu] = useState(false);
+  useEffect(() => {
+    const m = new Map<string, string>([[me.me.id, me.me.displayName || me.me.username]]);
+    setNames(m);
+    if (!session.team) return;
+    gql(MembersDocument, { first: 500 })
+      .then((r) => {
+        const n = new Map(m);
+        r.team?.members.edges.forEach((e) => n.set(e.node.user.id, e.node.user.displayName || e.node.user.username));
+        setNames(n);
+      })
+      .catch(() => {});
+  }, [session.team, me]);
+  useEffect(() => {
+    if (!session.team) return;
+    startLive();
+    return stopLive;
+  }, [session.team, session.token]);
+  useEffect(() => setMenu(false), [path]);
+  const teams = me.myTeams.edges.map((e) => e.node);
+  return (
+    <Names.Provider value={names}>
+      <a href="#main" className="skip">Skip to content</a>
+      <header className="top">
+        <Link href="/" className="brand">weft</Link>
+        {teams.length > 0 && (
+          <label className="team">
+            <span className="sr">Team</span>
+            <select aria-label="Team" value={session.team} onChange={(e) => setTeam(e.target.value)}>
+              {teams.map((t) => (
+                <option key={t.team.slug} value={t.team.slug}>{t.team.displayName} ({t.role.toLowerCase()})</option>
+              ))}
+            </select>
+          </label>
+        )}
+        <LiveIndicator />
+        <span className="spacer" />
+        <span className="who">{me.me.displayName || me.me.username}</span>
+        <button type="button" className="small" onClick={signOut}>Sign out</button>
+        <button type="button" className="small menu-toggle" aria-expanded={menu} aria-controls="nav" onClick={() => setMenu(!menu)}>Menu</button>
+      </header>
+      <div className="layout">
+        <nav id="nav" className={menu ? 'open' : ''} aria-label="Pages">
+          <ul>
+            {nav.map(([href, label]) => {
+              const here = href === '/' ? path.split('?')[0] === '/' : path.startsWith(href) || (href === '/environments' && path.startsWith('/apps/'));
+              return (
+                <li key={href}>
+                  <Link href={href} aria-current={here ? 'page' : undefined}>{label}</Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <main id="main" tabIndex={-1}>
+          {session.team ? <Page key={session.team} path={path} /> : <CreateTeam onCreated={(slug) => setTeam(slug)} />}
+        </main>
+      </div>
+    </Names.Provider>
+  );
+}
+
+function App() {
+  const [session, setSession] = useState<Session | null>(loadSession);
+  const [me, setMe] = useState<MeQuery | null>(null);
+  const [reason, setReason] = useState('');
+  const [err, setErr] = useState<ApiError | null>(null);
+
+  const apply = (s: Session | null) => {
+    saveSession(s);
+    useSessionForRequests(s);
+    setSession(s);
+    if (s?.team) localStorage.setItem('weft.lastTeam', s.team);
+  };
+  useMemo(() => useSessionForRequests(session), []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    setUnauthenticatedHandler((msg) => {
+      apply(null);
+      setMe(null);
+      setReason(`You were signed out: the server refused your API token (${msg}). It may have expired or been revoked. Sign in with a valid token.`);
+      navigate('/', true);
+    });
+  }, []);
+  // A session restored from storage: check the token and load the teams.
+  const reloadMe = (s: Session) =>
+    gql(MeDocument, {}, { token: s.token, team: '' }).then(
+      (m) => {
+        setMe(m);
+        setErr(null);
+        const teams = m.myTeams.edges.map((x) => x.node.team.slug);
+        if (!teams.includes(s.team)) apply({ ...s, team: teams[0] ?? '' });
+      },
+      (e) => setErr(e),
+    );
+  useEffect(() => {
+    if (session && !me) reloadMe(session);
+  }, [session, me]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (!session) {
+    return (
+      <SignIn
+        reason={reason}
+        onSignedIn={(s, m) => {
+          setReason('');
+          apply(s);
+          setMe(m);
+        }}
+      />
+    );
+  }
+  if (!me) {
+    return (
+      <main id="main" className="signin">
+        {err ? <ErrorNote error={err} what="load your account" /> : <p role="status">Signing in…</p>}
+        {err && <button type="button" onClick={() => reloadMe(session)}>Try again</button>}
+      </main>
+    );
+  }
+  return (
+    <Shell
+      session={session}
+      me={me}
+      setTeam={(t) => {
+        apply({ ...session, team: t });
+        reloadMe({ ...session, team: t });
+        navigate('/');
+      }}
+      signOut={() => {
+        apply(null);
+        setMe(null);
+        setReason('');
+        navigate('/', true);
+      }}
+    />
+  );
+}
+
+createRoot(document.getElementById('root')!).render(<App />);

@@ -1,0 +1,383 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { ApiError, gql, lastSeq, noteSeq, pageAll, loadSession } from '../api/client';
+import {
+  AppsDocument, ClustersDocument, CreateAppDocument, CreateEnvironmentDocument, CreateServiceDocument, DeleteEnvironmentDocument,
+  EnvironmentsDocument, ServicesDocument, type AppFieldsFragment, type LbMode, type Protocol, type ServiceKind,
+} from '../api/generated';
+import { useLoad } from '../hooks';
+import { useLive } from '../live';
+import { Link, navigate } from '../router';
+import { Empty, ErrorNote, Field, Loading, When, fieldError, formError } from '../ui';
+import { dnsName, healthLine, ports } from './common';
+
+export function Environments() {
+  const q = useLoad((minSeq) => pageAll(async (after) => {
+    const r = await gql(EnvironmentsDocument, { first: 100, after, minSeq: minSeq ?? lastSeq() });
+    return { nodes: r.environments.edges.map((e) => e.node), hasNext: r.environments.pageInfo.hasNextPage, end: r.environments.pageInfo.endCursor };
+  }), []);
+  useLive(['env', 'app', 'service', 'cluster'], (seq) => q.reload(seq));
+  return (
+    <>
+      <h1>Environments</h1>
+      <p className="muted">An environment is a named place for apps and managed services in one cluster.</p>
+      {q.error && <ErrorNote error={q.error} what="list environments" />}
+      {!q.data ? (
+        !q.error && <Loading what="environments" />
+      ) : q.data.length === 0 ? (
+        <Empty>No environment yet: create the first one below (it needs a cluster).</Empty>
+      ) : (
+        <table>
+          <caption className="sr">Environments</caption>
+          <thead>
+            <tr><th scope="col">Name</th><th scope="col">Cluster</th><th scope="col">Apps</th><th scope="col">Managed services</th><th scope="col">Created</th></tr>
+          </thead>
+          <tbody>
+            {q.data.map((e) => (
+              <tr key={e.id}>
+                <td><Link href={`/environments/${encodeURIComponent(e.name)}`}>{e.name}</Link></td>
+                <td>{e.clusterGone ? <span className="muted">deleted cluster</span> : e.cluster.name}</td>
+                <td>{e.appCount}</td>
+                <td>{e.serviceCount}</td>
+                <td><When t={e.createdAt} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <CreateEnvironment onCreated={(seq) => q.reload(seq)} />
+    </>
+  );
+}
+
+function CreateEnvironment({ onCreated }: { onCreated: (seq: number) => void }) {
+  const clusters = useLoad(() => pageAll(async (after) => {
+    const r = await gql(ClustersDocument, { first: 100, after, minSeq: lastSeq() });
+    return { nodes: r.clusters.edges.map((e) => e.node), hasNext: r.clusters.pageInfo.hasNextPage, end: r.clusters.pageInfo.endCursor };
+  }), []);
+  const [name, setName] = useState('');
+  const [cluster, setCluster] = useState('');
+  const [err, setErr] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (!cluster && clusters.data?.length) setCluster(clusters.data[0].id);
+  }, [clusters.data, cluster]);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const r = await gql(CreateEnvironmentDocument, { input: { name: name.trim(), clusterId: cluster } });
+      noteSeq(r.createEnvironment.seq);
+      setName('');
+      setErr(null);
+      onCreated(r.createEnvironment.seq);
+    } catch (e) {
+      setErr(e as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section>
+      <h2>Create an environment</h2>
+      {clusters.data?.length === 0 ? (
+        <Empty>The team has no cluster: <Link href="/clusters">create a cluster</Link> first.</Empty>
+      ) : (
+        <form onSubmit={submit} className="inline-form" aria-label="Create an environment">
+          <Field label="Name" error={fieldError(err, 'name')} hint="lowercase letters, digits and dashes">
+            {(id, d) => <input id={id} aria-describedby={d} name="env-name" required value={name} onChange={(e) => setName(e.target.value)} />}
+          </Field>
+          <Field label="Cluster" error={fieldError(err, 'clusterId', 'cluster')}>
+            {(id, d) => (
+              <select id={id} aria-describedby={d} value={cluster} onChange={(e) => setCluster(e.target.value)} required>
+                {clusters.data?.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              </select>
+            )}
+          </Field>
+          <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create environment'}</button>
+        </form>
+      )}
+      <ErrorNote error={formError(err, ['name', 'clusterId', 'cluster'])} what="create the environment" />
+    </section>
+  );
+}
+
+const ROW = 44; // px: the apps table's row height, for windowing
+const PAGE = 100;
+
+// AppsList shows an environment's apps a page at a time: rows are fetched
+// by Relay cursor as the list scrolls near its end, and only the rows in
+// view are in the DOM, so 10,000 apps scroll without all being loaded.
+function AppsList({ env, team }: { env: string; team: string }) {
+  const [rows, setRows] = useState<AppFieldsFragment[]>([]);
+  const [total, setTotal] = useState<number | null>(null);
+  const [end, setEnd] = useState<{ next: boolean; cursor?: string | null }>({ next: true });
+  const [err, setErr] = useState<ApiError | null>(null);
+  const [top, setTop] = useState(0);
+  const [height, setHeight] = useState(600);
+  const box = useRef<HTMLDivElement>(null);
+  const loading = useRef(false);
+  const gen = useRef(0);
+
+  const load = async (reset: boolean, minSeq?: number) => {
+    if (loading.current && !reset) return;
+    loading.current = true;
+    const g = reset ? ++gen.current : gen.current;
+    try {
+      // A reset (live change) reloads as many rows as were shown.
+      const first = reset ? Math.max(PAGE, Math.min(rows.length, 1000)) : PAGE;
+      const r = await gql(AppsDocument, { env, first, after: reset ? undefined : (end.cursor ?? undefined), minSeq: minSeq ?? lastSeq() });
+      if (g !== gen.current) return;
+      const nodes = r.apps.edges.map((e) => e.node);
+      setRows((old) => (reset ? nodes : [...old, ...nodes]));
+      setTotal(r.apps.totalCount);
+      setEnd({ next: r.apps.pageInfo.hasNextPage, cursor: r.apps.pageInfo.endCursor });
+      setErr(null);
+    } catch (e) {
+      setErr(e as ApiError);
+    } finally {
+      loading.current = false;
+    }
+  };
+  useEffect(() => {
+    load(true);
+  }, [env]); // eslint-disable-line react-hooks/exhaustive-deps
+  useLive(['app', 'intercept'], (seq) => load(true, seq));
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    setHeight(el.clientHeight);
+  }, [rows.length]);
+  useEffect(() => {
+    if (end.next && !loading.current && rows.length > 0 && (top + height) / ROW > rows.length - PAGE / 2) load(false);
+  }, [top, height, rows.length, end]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (err && rows.length === 0) return <ErrorNote error={err} what="list the apps" />;
+  if (total === null) return <Loading what="apps" />;
+  if (total === 0) return <Empty>No app in this environment yet: create one below, or with <code>weft app create NAME --env {env}</code>.</Empty>;
+  const from = Math.max(0, Math.floor(top / ROW) - 10);
+  const to = Math.min(rows.length, Math.ceil((top + height) / ROW) + 10);
+  return (
+    <>
+      <p className="muted" aria-live="polite">{total} apps{rows.length < total ? `, ${rows.length} loaded (more load as you scroll)` : ''}</p>
+      <div className="scroll" ref={box} onScroll={(e) => setTop(e.currentTarget.scrollTop)} tabIndex={0} aria-label="Apps list, scrollable" role="region">
+        <table className="apps">
+          <caption className="sr">Apps in {env}</caption>
+          <thead>
+            <tr><th scope="col">App</th><th scope="col">Service IP</th><th scope="col">DNS name</th><th scope="col">Ports</th><th scope="col">Backends</th><th scope="col">Health check</th><th scope="col">Intercepted</th></tr>
+          </thead>
+          <tbody>
+            {from > 0 && <tr aria-hidden="true" style={{ height: from * ROW }}><td colSpan={7} /></tr>}
+            {rows.slice(from, to).map((a) => (
+              <tr key={a.id} style={{ height: ROW }} data-app={a.name}>
+                <td><Link href={`/apps/${a.id}`}>{a.name}</Link></td>
+                <td><code>{a.serviceIp}</code></td>
+                <td><code>{dnsName(a.name, env, team)}</code></td>
+                <td>{ports(a.spec)}</td>
+                <td>{a.spec.backends.length ? a.spec.backends.join(', ') : <span className="muted">none</span>} <span className="muted">({a.spec.lb.toLowerCase().replace('_', ' ')})</span></td>
+                <td className="muted">{healthLine(a.spec)}</td>
+                <td>{a.activeIntercepts.length ? a.activeIntercepts.map((i) => `${i.port.port} → ${i.deviceName ?? '?'}`).join(', ') : '—'}</td>
+              </tr>
+            ))}
+            {to < rows.length && <tr aria-hidden="true" style={{ height: (rows.length - to) * ROW }}><td colSpan={7} /></tr>}
+          </tbody>
+        </table>
+      </div>
+      {err && <ErrorNote error={err} what="load more apps" />}
+    </>
+  );
+}
+
+export function EnvironmentPage({ name }: { name: string }) {
+  const team = loadSession()?.team ?? '';
+  const services = useLoad((minSeq) => gql(ServicesDocument, { env: name, first: 100, minSeq: minSeq ?? lastSeq() }), [name]);
+  useLive(['service'], (seq) => services.reload(seq));
+  const [delErr, setDelErr] = useState<ApiError | null>(null);
+  const del = async () => {
+    if (!confirm(`Delete the environment ${name}? It must be empty.`)) return;
+    try {
+      const r = await gql(DeleteEnvironmentDocument, { name });
+      noteSeq(r.deleteEnvironment.seq);
+      navigate('/environments');
+    } catch (e) {
+      setDelErr(e as ApiError);
+    }
+  };
+  return (
+    <>
+      <p className="crumbs"><Link href="/environments">Environments</Link> /</p>
+      <h1>{name}</h1>
+      <section>
+        <h2>Apps</h2>
+        <AppsList env={name} team={team} />
+        <CreateApp env={name} />
+      </section>
+      <section>
+        <h2>Managed services</h2>
+        {services.error && <ErrorNote error={services.error} what="list the managed services" />}
+        {!services.data ? (
+          !services.error && <Loading what="managed services" />
+        ) : services.data.services.edges.length === 0 ? (
+          <Empty>No managed service in this environment.</Empty>
+        ) : (
+          <table>
+            <caption className="sr">Managed services in {name}</caption>
+            <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Service IP</th><th scope="col">DNS name</th><th scope="col">Ports</th><th scope="col">Backends</th></tr></thead>
+            <tbody>
+              {services.data.services.edges.map(({ node: s }) => (
+                <tr key={s.id}>
+                  <td>{s.name}</td>
+                  <td>{s.kind.toLowerCase()}</td>
+                  <td><code>{s.serviceIp}</code></td>
+                  <td><code>{dnsName(s.name, name, team)}</code></td>
+                  <td>{ports(s.spec)}</td>
+                  <td>{s.spec.backends.join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <CreateService env={name} onCreated={(seq) => services.reload(seq)} />
+      </section>
+      <section>
+        <h2>Environment</h2>
+        <button type="button" className="danger" onClick={del}>Delete environment</button>
+        <ErrorNote error={delErr} what="delete the environment" />
+      </section>
+    </>
+  );
+}
+
+// parsePorts reads "80, 443/tcp, 53/udp" into the API's port inputs.
+export function parsePorts(s: string): { port: number; protocol?: Protocol }[] {
+  return s.split(/[\s,]+/).filter(Boolean).map((p) => {
+    const [n, proto] = p.split('/');
+    return { port: Number(n), protocol: proto ? (proto.toUpperCase() as Protocol) : undefined };
+  });
+}
+
+function parseList(s: string): string[] {
+  return s.split(/[\s,]+/).filter(Boolean);
+}
+
+type SpecState = { ports: string; backends: string; lb: LbMode; check: 'TCP' | 'HTTP'; path: string };
+
+function SpecFields({ s, set, err }: { s: SpecState; set: (s: SpecState) => void; err: ApiError | null }) {
+  return (
+    <>
+      <Field label="Ports" error={fieldError(err, 'ports', 'port', 'protocol')} hint="e.g. 80, 443/tcp, 53/udp">
+        {(id, d) => <input id={id} aria-describedby={d} required value={s.ports} onChange={(e) => set({ ...s, ports: e.target.value })} />}
+      </Field>
+      <Field label="Backends" error={fieldError(err, 'backends')} hint="host:port, separated by commas">
+        {(id, d) => <input id={id} aria-describedby={d} value={s.backends} onChange={(e) => set({ ...s, backends: e.target.value })} />}
+      </Field>
+      <Field label="Load balancing" error={fieldError(err, 'lb')}>
+        {(id, d) => (
+          <select id={id} aria-describedby={d} value={s.lb} onChange={(e) => set({ ...s, lb: e.target.value as LbMode })}>
+            <option value="ROUND_ROBIN">round robin</option>
+            <option value="RANDOM">random</option>
+            <option value="FAILOVER">failover</option>
+          </select>
+        )}
+      </Field>
+      <Field label="Health check" error={fieldError(err, 'health')}>
+        {(id, d) => (
+          <select id={id} aria-describedby={d} value={s.check} onChange={(e) => set({ ...s, check: e.target.value as 'TCP' | 'HTTP' })}>
+            <option value="TCP">TCP connect</option>
+            <option value="HTTP">HTTP GET</option>
+          </select>
+        )}
+      </Field>
+      {s.check === 'HTTP' && (
+        <Field label="Health path" error={fieldError(err, 'path')}>
+          {(id, d) => <input id={id} aria-describedby={d} value={s.path} onChange={(e) => set({ ...s, path: e.target.value })} placeholder="/healthz" />}
+        </Field>
+      )}
+    </>
+  );
+}
+
+function specInput(s: SpecState) {
+  return {
+    ports: parsePorts(s.ports),
+    backends: parseList(s.backends),
+    lb: s.lb,
+    health: { type: s.check, path: s.check === 'HTTP' ? s.path || '/' : undefined },
+  };
+}
+
+const specFields = ['ports', 'port', 'protocol', 'backends', 'lb', 'health', 'path'];
+
+function CreateApp({ env }: { env: string }) {
+  const [name, setName] = useState('');
+  const [spec, setSpec] = useState<SpecState>({ ports: '80', backends: '', lb: 'ROUND_ROBIN', check: 'TCP', path: '' });
+  const [err, setErr] = useState<ApiError | null>(null);
+  const [done, setDone] = useState('');
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const r = await gql(CreateAppDocument, { input: { env, name: name.trim(), spec: specInput(spec) } });
+      noteSeq(r.createApp.seq);
+      setDone(`Created ${r.createApp.app.name} at ${r.createApp.app.serviceIp}.`);
+      setName('');
+      setErr(null);
+    } catch (e) {
+      setErr(e as ApiError);
+      setDone('');
+    }
+  };
+  return (
+    <details className="form-box">
+      <summary>Create an app</summary>
+      <form onSubmit={submit} aria-label="Create an app">
+        <Field label="App name" error={fieldError(err, 'name')}>
+          {(id, d) => <input id={id} aria-describedby={d} name="app-name" required value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <SpecFields s={spec} set={setSpec} err={err} />
+        <button type="submit">Create app</button>
+        {done && <p role="status" className="ok">{done}</p>}
+        <ErrorNote error={formError(err, ['name', ...specFields])} what="create the app" />
+      </form>
+    </details>
+  );
+}
+
+const kinds: ServiceKind[] = ['POSTGRES', 'MYSQL', 'REDIS', 'MONGODB', 'KAFKA', 'RABBITMQ', 'ELASTICSEARCH', 'OTHER'];
+
+function CreateService({ env, onCreated }: { env: string; onCreated: (seq: number) => void }) {
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<ServiceKind>('POSTGRES');
+  const [spec, setSpec] = useState<SpecState>({ ports: '5432', backends: '', lb: 'FAILOVER', check: 'TCP', path: '' });
+  const [err, setErr] = useState<ApiError | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const r = await gql(CreateServiceDocument, { input: { env, name: name.trim(), kind, spec: specInput(spec) } });
+      noteSeq(r.createService.seq);
+      setName('');
+      setErr(null);
+      onCreated(r.createService.seq);
+    } catch (e) {
+      setErr(e as ApiError);
+    }
+  };
+  return (
+    <details className="form-box">
+      <summary>Add a managed service</summary>
+      <form onSubmit={submit} aria-label="Add a managed service">
+        <Field label="Service name" error={fieldError(err, 'name')}>
+          {(id, d) => <input id={id} aria-describedby={d} required value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <Field label="Kind" error={fieldError(err, 'kind')}>
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={kind} onChange={(e) => setKind(e.target.value as ServiceKind)}>
+              {kinds.map((k) => <option key={k} value={k}>{k.toLowerCase()}</option>)}
+            </select>
+          )}
+        </Field>
+        <SpecFields s={spec} set={setSpec} err={err} />
+        <button type="submit">Add service</button>
+        <ErrorNote error={formError(err, ['name', 'kind', ...specFields])} what="add the managed service" />
+      </form>
+    </details>
+  );
+}
