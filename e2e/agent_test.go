@@ -165,6 +165,18 @@ func TestAgentEnrolsOnceAndConvergesToItsClustersDesiredState(t *testing.T) {
 	if again := c.ok("device", "config", "devbox"); again != conf {
 		t.Fatalf("a second device config changed the key or peers:\n%s\n---\n%s", conf, again)
 	}
+	// The gateway resolves the team's names for it, searching the team's domain.
+	gw, _ := find(c.json("cluster", "get", "eu-1"), "gatewayIp").(string)
+	mustContain(t, "device config", conf, "\nDNS = "+gw+", acme.weft.internal\n")
+	// -o FILE: the same configuration in a file only its owner reads.
+	confFile := filepath.Join(t.TempDir(), "devbox.conf")
+	c.ok("device", "config", "devbox", "-o", confFile)
+	if b, err := os.ReadFile(confFile); err != nil || string(b) != conf {
+		t.Fatalf("device config -o: %v\n%s", err, b)
+	}
+	if fi, err := os.Stat(confFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("device config -o: %v %v, want mode 0600", fi, err)
+	}
 
 	// A change follows; --wait returns once the cluster reports it applied.
 	c.ok("app", "update", "api", "--env", "prod", "--port", "80", "--backend", "10.0.0.9:8080", "--wait", "--wait-timeout", "30s")

@@ -124,6 +124,27 @@ func TestNamesResolveUpdateAndDisappearThroughARealCoreDNS(t *testing.T) {
 	}
 }
 
+// An agent's resolver is a device's only one while wg-quick's DNS line
+// holds: names outside the zone go on to the host's resolvers (here
+// another CoreDNS) through the forward plugin.
+func TestNamesOutsideTheZoneAreForwarded(t *testing.T) {
+	upstream := start(t, dns.NewTable(), "  hosts {\n    192.0.2.10 other.example\n  }")
+	table := dns.NewTable()
+	if err := table.UpsertRecord(clusterstate.Record{ID: "app1", Name: "api.prod.acme.weft.internal", IPs: []string{"100.80.0.1"}}); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, table, "  forward . "+upstream.Addr())
+	if got := aOf(query(t, s.Addr(), "other.example", mdns.TypeA)); len(got) != 1 || got[0] != "192.0.2.10" {
+		t.Fatalf("other.example through the forwarder: %v", got)
+	}
+	if got := aOf(query(t, s.Addr(), "api.prod.acme.weft.internal", mdns.TypeA)); len(got) != 1 || got[0] != "100.80.0.1" {
+		t.Fatalf("the zone's own name: %v", got)
+	}
+	if r := query(t, s.Addr(), "nope.prod.acme.weft.internal", mdns.TypeA); r.Rcode != mdns.RcodeNameError {
+		t.Fatalf("an unknown name in the zone is forwarded instead of NXDOMAIN: %v", r)
+	}
+}
+
 func TestQueriesDuringUpdatesGetWholeAnswers(t *testing.T) {
 	table := dns.NewTable()
 	s := start(t, table, "")

@@ -11,6 +11,7 @@ import (
 
 	// The plugins an embedded server's Corefile may use.
 	_ "github.com/coredns/coredns/plugin/bind"
+	_ "github.com/coredns/coredns/plugin/forward"
 	_ "github.com/coredns/coredns/plugin/hosts"
 )
 

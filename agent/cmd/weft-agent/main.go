@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -52,6 +53,7 @@ type options struct {
 	listenPort                                        int
 	proxy, netstack                                   bool
 	dnsListen                                         string
+	dnsForward                                        string
 	httpListen, natsCreds                             string
 }
 
@@ -88,7 +90,8 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.iface, "interface", "", "run the WireGuard gateway on this interface (root; empty: record peers only)")
 	f.IntVar(&o.listenPort, "listen-port", 51820, "the gateway's WireGuard UDP port")
 	f.BoolVar(&o.proxy, "proxy", false, "serve the cluster's routes on their service IPs (which must be local addresses)")
-	f.StringVar(&o.dnsListen, "dns", "", "serve the team's names (CoreDNS with the weft plugin) on this host:port, e.g. 100.64.0.1:53")
+	f.StringVar(&o.dnsListen, "dns", "", "serve the team's names (CoreDNS with the weft plugin) on this host:port, e.g. 0.0.0.0:53 (devices ask the gateway's mesh address, port 53)")
+	f.StringVar(&o.dnsForward, "dns-forward", "/etc/resolv.conf", "with --dns: where names outside weft.internal are asked (a resolv.conf file or host:port addresses; empty: refused)")
 	f.BoolVar(&o.netstack, "netstack", false, "run the gateway rootless on a userspace network stack (no TUN, no root; for development): the proxy listens there")
 	f.StringVar(&o.httpListen, "http", "", "serve /healthz, /metrics and /status on this host:port, e.g. :9480")
 	f.StringVar(&o.natsCreds, "nats-creds", "", "a NATS credentials file (user JWT and seed) for an external NATS; replaces the enrolment's user and password")
@@ -232,7 +235,15 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	}
 	if o.dnsListen != "" {
 		table := dns.NewTable()
-		srv, err := dns.Start(dns.Config{Listen: o.dnsListen, Table: table})
+		// Devices whose wg-quick DNS line names this gateway ask it every
+		// name, not only the team's.
+		var extra string
+		if to, why := forwardTo(o.dnsForward, o.dnsListen); why != "" {
+			log.Warn("names outside weft.internal are not forwarded", "reason", why)
+		} else if to != "" {
+			extra = "  forward . " + to
+		}
+		srv, err := dns.Start(dns.Config{Listen: o.dnsListen, Table: table, Extra: extra})
 		if err != nil {
 			return err
 		}
@@ -378,4 +389,56 @@ func dumpState(ctx context.Context, a *converge.Agent, dir string, log *slog.Log
 			log.Warn("state not written", "err", err)
 		}
 	}
+}
+
+// forwardTo checks --dns-forward before CoreDNS gets it: a resolv.conf
+// without a nameserver would stop CoreDNS from starting, and one naming
+// the agent's own listener would send queries round in a loop; then why
+// says so and nothing is forwarded.
+func forwardTo(spec, listen string) (to, why string) {
+	if spec == "" || !strings.HasPrefix(spec, "/") {
+		return spec, ""
+	}
+	b, err := os.ReadFile(spec)
+	if err != nil {
+		return "", err.Error()
+	}
+	servers := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || f[0] != "nameserver" {
+			continue
+		}
+		servers++
+		if ip, err := netip.ParseAddr(f[1]); err == nil && answersOn(listen, ip) {
+			return "", fmt.Sprintf("%s names %s, where this agent's --dns %s answers itself", spec, ip, listen)
+		}
+	}
+	if servers == 0 {
+		return "", spec + " names no nameserver"
+	}
+	return spec, ""
+}
+
+// answersOn reports whether a DNS server listening on listen receives
+// what is sent to ip port 53.
+func answersOn(listen string, ip netip.Addr) bool {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil || port != "53" {
+		return false
+	}
+	l, err := netip.ParseAddr(host)
+	if host != "" && err != nil {
+		return false
+	}
+	if host != "" && !l.IsUnspecified() {
+		return l == ip
+	}
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if p, err := netip.ParsePrefix(a.String()); err == nil && (p.Addr() == ip || p.Addr().IsLoopback() && p.Contains(ip)) {
+			return true
+		}
+	}
+	return false
 }

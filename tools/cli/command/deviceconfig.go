@@ -58,16 +58,23 @@ func deviceKey(path string) (private, public string, made bool, err error) {
 }
 
 func (a *app) deviceConfigCmd() *cobra.Command {
-	var keyFile string
+	var keyFile, outFile string
 	cmd := &cobra.Command{
-		Use:   "config NAME",
-		Short: "Print a wg-quick configuration for this machine as device NAME",
+		Use:   "config NAME [-o FILE]",
+		Short: "Write a wg-quick configuration for this machine as device NAME",
 		Long: `config makes this machine's WireGuard key pair on first use (kept in the
 CLI's config directory, mode 0600; the private key is never sent), registers
-or updates the device NAME with the public key, and prints a wg-quick
-configuration whose peers are the team's cluster gateways.`,
-		Example: `  weft device config laptop > /etc/wireguard/weft.conf && wg-quick up weft
-  weft device config devbox --key-file ~/.weft/devbox.key`,
+or updates the device NAME with the public key, and writes a wg-quick
+configuration whose peers are the team's cluster gateways, to FILE with
+-o (mode 0600: it holds the private key) or else to standard output.
+
+Its DNS line makes the gateways this machine's resolvers while the tunnel is
+up, with the team's domain to search (api.prod for api.prod.acme.weft.internal);
+a gateway answers names when its agent serves DNS on its mesh address, port 53.
+For split DNS (only *.weft.internal through the tunnel), see the README's
+"Name resolution".`,
+		Example: `  weft device config laptop -o weft.conf && sudo wg-quick up ./weft.conf
+  weft device config devbox --key-file ~/.weft/devbox.key -o devbox.conf`,
 		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
@@ -108,10 +115,17 @@ configuration whose peers are the team's cluster gateways.`,
 			if err != nil {
 				return explain("list clusters", ep.Server, err)
 			}
+			if outFile != "" {
+				return writeConfigFile(outFile, ep.Team, name, private, dev.Ip, clusters, cmd.ErrOrStderr())
+			}
+			warnPrivateStdout(cmd.OutOrStdout(), a.o.StdoutIsTerminal, cmd.ErrOrStderr())
 			return writeWGConfig(cmd.OutOrStdout(), ep.Team, name, private, dev.Ip, clusters)
 		},
 	}
 	cmd.Flags().StringVar(&keyFile, "key-file", "", "where this machine's private key is kept (default: in the CLI's config directory)")
+	// Shadows the global --output (table, json, yaml), which a wg-quick
+	// file has no use for.
+	cmd.Flags().StringVarP(&outFile, "output", "o", "", "write the configuration to FILE, mode 0600 (default: standard output)")
 	return cmd
 }
 
@@ -145,9 +159,71 @@ func (a *app) ensureDevice(ctx context.Context, c clientT, server, name, public 
 	return &d, nil
 }
 
+// writeConfigFile writes the configuration to path with mode 0600, also
+// over an existing file that others could read (its mode is fixed first,
+// before the key is in it).
+func writeConfigFile(path, team, name, private, ip string, clusters []api.ClusterFields, stderr io.Writer) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := writeWGConfig(f, team, name, private, ip, clusters); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	fmt.Fprintf(stderr, "Wrote %s (mode 0600: it holds this device's private key).\n", path)
+	return nil
+}
+
+// warnPrivateStdout warns when the configuration, private key and all, is
+// about to land on a terminal (scrollback, screen sharing) or in a file
+// others can read (a shell's "> weft.conf" makes one 0644).
+func warnPrivateStdout(w io.Writer, terminal bool, stderr io.Writer) {
+	if terminal {
+		fmt.Fprintln(stderr, "Warning: this prints the device's private key on the terminal; write it to a private file with -o FILE.")
+		return
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 == 0 {
+		return
+	}
+	fmt.Fprintf(stderr, "Warning: standard output is a file others can read (mode %04o) and gets the device's private key: chmod 600 it, or use -o FILE.\n", fi.Mode().Perm())
+}
+
+// meshZone is the zone every team's names are in.
+const meshZone = "weft.internal"
+
+// gatewayResolvers are the mesh addresses of the clusters a device has as
+// peers: their agents answer the team's names there.
+func gatewayResolvers(clusters []api.ClusterFields) []string {
+	var out []string
+	for _, c := range clusters {
+		if c.PublicKey != nil && c.Endpoint != nil && *c.PublicKey != "" && *c.Endpoint != "" {
+			out = append(out, c.GatewayIp)
+		}
+	}
+	return out
+}
+
 func writeWGConfig(w io.Writer, team, name, private, ip string, clusters []api.ClusterFields) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# weft device %s of team %s\n[Interface]\nPrivateKey = %s\nAddress = %s/32\n", name, team, private, ip)
+	if dns := gatewayResolvers(clusters); len(dns) > 0 {
+		// wg-quick hands these to resolvconf: the gateways resolve while
+		// the tunnel is up, and the team's domain is searched.
+		fmt.Fprintf(&b, "DNS = %s, %s.%s\n", strings.Join(dns, ", "), team, meshZone)
+	}
 	for _, c := range clusters {
 		if c.PublicKey == nil || c.Endpoint == nil || *c.PublicKey == "" || *c.Endpoint == "" {
 			fmt.Fprintf(&b, "\n# cluster %s: its agent has not reported its gateway yet\n", c.Name)

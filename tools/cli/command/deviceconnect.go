@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -44,7 +45,12 @@ connections to this device's mesh address to local ports (--expose, for
 intercepts). Gateways are kept in sync as they change (a live subscription,
 with --sync-every as the fallback poll); weft device status shows the tunnel
 from another terminal. If the device is deleted, or registered with another
-key from elsewhere, connect ends with exit code 1. Stop it with Ctrl-C.`,
+key from elsewhere, connect ends with exit code 1. Stop it with Ctrl-C.
+
+With an interface (not --netstack), connect also routes the names under
+weft.internal to the gateways where the system allows it per interface
+(systemd-resolved, through resolvectl) and says what it did; other names
+resolve as before.`,
 		Example: `  sudo weft device connect laptop
   sudo weft device connect laptop --interface weft1
   weft device connect laptop --netstack --socks 127.0.0.1:1080 --expose 3000
@@ -121,9 +127,20 @@ key from elsewhere, connect ends with exit code 1. Stop it with Ctrl-C.`,
 			// after a restart may briefly not know the device yet).
 			var lostSince time.Time
 			var recheck <-chan time.Time
+			var names *splitDNS
+			if !netstack {
+				names = newSplitDNS(iface, ep.Team)
+			}
 			sync := func() error {
 				if err := a.syncGateways(ctx, c, ep.Server, wg, have, func(line string) { fmt.Fprintln(out, line) }); err != nil && ctx.Err() == nil {
 					fmt.Fprintln(cmd.ErrOrStderr(), "sync:", err)
+				}
+				if names != nil {
+					if said, err := names.set(ctx, gatewayIPs(have)); err != nil && ctx.Err() == nil {
+						fmt.Fprintln(cmd.ErrOrStderr(), err)
+					} else if said != "" {
+						fmt.Fprintln(out, said)
+					}
 				}
 				writeStatus(statusFile, st, wg, have)
 				err := stillThisDevice(ctx, c, name, wg.PublicKey())
@@ -175,6 +192,18 @@ key from elsewhere, connect ends with exit code 1. Stop it with Ctrl-C.`,
 	cmd.Flags().StringVar(&socksAddr, "socks", "127.0.0.1:1080", "with --netstack: a SOCKS5 proxy into the team network here")
 	cmd.Flags().IntSliceVar(&expose, "expose", nil, "with --netstack: forward connections to this device's mesh address on PORT to 127.0.0.1:PORT (repeatable)")
 	return cmd
+}
+
+// gatewayIPs are the mesh addresses of the gateways a device has as peers
+// (each peer's first AllowedIPs entry is its gateway's /32).
+func gatewayIPs(have map[string]clusterstate.Peer) []string {
+	var out []string
+	for _, p := range have {
+		if len(p.AllowedIPs) > 0 {
+			out = append(out, strings.TrimSuffix(p.AllowedIPs[0], "/32"))
+		}
+	}
+	return out
 }
 
 // openTunnel picks the tunnel: netstack when asked, else kernel WireGuard

@@ -48,6 +48,9 @@ type Options struct {
 	// StdinIsTerminal reports whether Stdin is interactive (then login
 	// does not wait for a token on it).
 	StdinIsTerminal bool
+	// StdoutIsTerminal lets commands that print secrets (device config)
+	// warn first.
+	StdoutIsTerminal bool
 	// StderrIsTerminal lets --wait redraw one progress line in place;
 	// otherwise it prints a line per change.
 	StderrIsTerminal bool

@@ -21,6 +21,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	o := command.Stdio(version)
 	o.StdinIsTerminal = term.IsTerminal(int(os.Stdin.Fd()))
+	o.StdoutIsTerminal = term.IsTerminal(int(os.Stdout.Fd()))
 	o.StderrIsTerminal = term.IsTerminal(int(os.Stderr.Fd()))
 	o.Width = func() int {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
