@@ -6,7 +6,7 @@ import { useLive } from '../live';
 import { Actor, Empty, ErrorNote, Loading, Names, When } from '../ui';
 import { describeEvent } from './common';
 
-const types = ['', 'team', 'env', 'app', 'service', 'intercept', 'policy', 'cluster', 'device', 'network'];
+const types = ['', 'team', 'env', 'app', 'service', 'intercept', 'policy', 'cluster', 'device', 'network', 'svcrange', 'name'];
 
 // Audit is the team's event log, newest first, with new events added as
 // they are appended (when they match the filters).
@@ -76,7 +76,7 @@ export function Audit() {
         </div>
         <div className="field">
           <label htmlFor="f-ev">Event types</label>
-          <input id="f-ev" value={evType} onChange={(e) => setEvType(e.target.value)} placeholder="e.g. AppCreated" />
+          <input id="f-ev" value={evType} onChange={(e) => setEvType(e.target.value)} placeholder="e.g. console.app.created" />
         </div>
       </form>
       {q.error && <ErrorNote error={q.error} what="read the audit trail" />}

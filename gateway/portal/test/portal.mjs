@@ -1,0 +1,311 @@
+// The portal in a real browser: Debian's Chromium driven by playwright-core
+// against a real weft-server and the real weft CLI, which e2e/portal_test.go
+// starts and describes in the environment:
+//
+//   WEFT_URL          the server (http://127.0.0.1:PORT)
+//   WEFT_TOKEN        the administrator's token; the team "acme" and the
+//                     cluster "eu-1" exist
+//   WEFT_CLI          the weft binary, WEFT_CONFIG its config (logged in, acme)
+//   WEFT_RESULTS_DIR  where screenshots and figures go
+//   CHROMIUM          the browser (default /usr/bin/chromium)
+//
+// Each step is named after what it proves; the first failure ends the run
+// with its name, and the Go test fails with this output.
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const base = process.env.WEFT_URL;
+const adminToken = process.env.WEFT_TOKEN;
+const results = process.env.WEFT_RESULTS_DIR;
+mkdirSync(results, { recursive: true });
+const here = dirname(fileURLToPath(import.meta.url));
+const axeSource = readFileSync(join(here, '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+function weft(...args) {
+  return execFileSync(process.env.WEFT_CLI, args, { env: { ...process.env, WEFT_CONFIG: process.env.WEFT_CONFIG }, encoding: 'utf8' });
+}
+
+function fail(msg) {
+  throw new Error(msg);
+}
+
+const profile = mkdtempSync(join(tmpdir(), 'weft-chromium-'));
+// A fresh profile directory: nothing from an earlier run.
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+  acceptDownloads: true,
+  viewport: { width: 1280, height: 900 },
+});
+context.setDefaultTimeout(15000);
+const page = context.pages()[0] ?? (await context.newPage());
+const problems = [];
+page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+
+let step = '';
+const timings = {};
+async function check(name, f) {
+  step = name;
+  const t0 = Date.now();
+  await f();
+  timings[name] = Date.now() - t0;
+  console.log(`ok   ${name} (${timings[name]} ms)`);
+}
+
+// axe checks the page as it is now; serious and critical violations fail.
+async function accessible(name) {
+  // Evaluated through the DevTools protocol, which the page's CSP (no
+  // inline scripts) does not govern.
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+  const r = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length) {
+    fail(`axe on ${name}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`).join('; ')}`);
+  }
+}
+
+async function shot(name) {
+  await page.screenshot({ path: join(results, `portal-${name}.png`), fullPage: true });
+}
+
+// visit opens a page of the portal by its navigation, checks it with axe
+// and saves a screenshot.
+async function visit(link, heading, name) {
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: link, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.locator('[role=status]:has-text("Loading")').first().waitFor({ state: 'detached' }).catch(() => {});
+  await accessible(name);
+  await shot(name);
+}
+
+try {
+  await check('a token is asked for, and a wrong one is refused with a message', async () => {
+    await page.goto(base + '/');
+    await page.getByLabel('API token').fill('weft_not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('This token is not valid').waitFor();
+    await accessible('sign-in');
+    await shot('sign-in');
+  });
+
+  await check('signing in shows the team overview', async () => {
+    await page.getByLabel('API token').fill(adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Acme' }).waitFor();
+    await page.getByText('● live').waitFor();
+    if ((await page.getByLabel('Team', { exact: true }).inputValue()) !== 'acme') fail('the team switcher does not show acme');
+    await accessible('overview');
+    await shot('overview');
+  });
+
+  await check('an environment created through the form is in the list', async () => {
+    await visit('Environments', 'Environments', 'environments');
+    await page.getByRole('form', { name: 'Create an environment' }).getByLabel('Name').fill('prod');
+    await page.getByRole('button', { name: 'Create environment' }).click();
+    await page.getByRole('link', { name: 'prod', exact: true }).waitFor();
+  });
+
+  await check('the API refuses a bad port next to the Ports field', async () => {
+    await page.getByRole('link', { name: 'prod', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'prod' }).waitFor();
+    await page.getByText('Create an app').click();
+    const form = page.getByRole('form', { name: 'Create an app' });
+    await form.getByLabel('App name').fill('web');
+    await form.getByLabel('Ports').fill('70000');
+    await form.getByLabel('Backends').fill('10.0.0.5:8080');
+    await form.getByRole('button', { name: 'Create app' }).click();
+    const err = form.locator('.field.invalid').filter({ has: page.getByLabel('Ports') }).locator('.field-error');
+    await err.waitFor();
+    if (!/70000/.test(await err.textContent())) fail(`the Ports field's error does not name the port: ${await err.textContent()}`);
+  });
+
+  await check('an app created through the form is in the list with its service IP and DNS name', async () => {
+    const form = page.getByRole('form', { name: 'Create an app' });
+    await form.getByLabel('Ports').fill('80');
+    await form.getByRole('button', { name: 'Create app' }).click();
+    const row = page.locator('tr[data-app=web]');
+    await row.waitFor();
+    const text = await row.textContent();
+    if (!/100\.\d+\.\d+\.\d+/.test(text) || !text.includes('web.prod.acme.weft.internal') || !text.includes('10.0.0.5:8080')) fail(`the row of web lacks its IP, name or backend: ${text}`);
+    await accessible('environment');
+    await shot('environment');
+  });
+
+  await check('an app created with the CLI appears without a reload', async () => {
+    const marker = await page.evaluate(() => (window.__notReloaded = true));
+    const latencies = [];
+    for (let i = 0; i < 5; i++) {
+      weft('app', 'create', `cli-${i}`, '--env', 'prod', '--port', '80', '--backend', '10.0.0.9:80');
+      const t0 = Date.now();
+      await page.locator(`tr[data-app=cli-${i}]`).waitFor();
+      latencies.push(Date.now() - t0);
+    }
+    if (!(await page.evaluate(() => window.__notReloaded)) || !marker) fail('the page was reloaded');
+    timings['cli-to-visible'] = latencies;
+    console.log(`     CLI answer to row visible: ${latencies.join(', ')} ms`);
+  });
+
+  let privateKey = '';
+  let publicKey = '';
+  await check('a device added in the browser gets a config to download; the server sees only its public key', async () => {
+    await visit('Devices', 'Devices', 'devices');
+    const form = page.getByRole('form', { name: 'Add a device' });
+    await form.getByLabel('Device name').fill('laptop');
+    await form.getByRole('button', { name: 'Add device' }).click();
+    await page.getByRole('img', { name: /QR code of the WireGuard configuration of laptop/ }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download WireGuard config' }).click()]);
+    const conf = readFileSync(await download.path(), 'utf8');
+    privateKey = (conf.match(/^PrivateKey = (\S+)$/m) ?? [])[1] ?? '';
+    if (!privateKey || !/^Address = 100\.\d+\.\d+\.\d+\/32$/m.test(conf)) fail(`the config has no private key or address:\n${conf}`);
+    // The private key in the file is the one whose public half was registered.
+    const der = Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), Buffer.from(privateKey, 'base64')]);
+    publicKey = Buffer.from(createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })).export({ format: 'jwk' }).x, 'base64url').toString('base64');
+    await page.locator('tr[data-device=laptop]').getByText(publicKey).waitFor();
+    const log = weft('events', '--limit', '0', '-o', 'json');
+    if (!log.includes(publicKey)) fail('the event log does not hold the device public key');
+    if (log.includes(privateKey)) fail('the event log holds the device private key');
+    await accessible('device-config');
+    await shot('device-config');
+  });
+
+  await check('an intercept started and stopped from the app page', async () => {
+    await visit('Environments', 'Environments', 'environments-2');
+    await page.getByRole('link', { name: 'prod', exact: true }).click();
+    await page.locator('tr[data-app=web]').getByRole('link', { name: 'web' }).click();
+    await page.getByRole('heading', { level: 1, name: 'web' }).waitFor();
+    const form = page.getByRole('form', { name: 'Start an intercept' });
+    const dev = form.getByLabel('To device');
+    await dev.selectOption({ value: await dev.locator('option', { hasText: 'laptop' }).getAttribute('value') });
+    await form.getByLabel('Port on the device').fill('3000');
+    await form.getByRole('button', { name: 'Start intercept' }).click();
+    const active = page.getByRole('list', { name: 'Active intercepts' });
+    await active.getByText(/Port 80\/tcp → laptop at 100\.\d+\.\d+\.\d+:3000/).waitFor();
+    const out = weft('intercept', 'list', '-o', 'json');
+    if (!out.includes('laptop')) fail(`the CLI does not list the intercept: ${out}`);
+    await accessible('app');
+    await shot('app-intercepted');
+    await active.getByRole('button', { name: 'Stop intercept' }).click();
+    await page.getByText('No port of this app is intercepted').waitFor();
+  });
+
+  await check('the time slider shows the app as it was before a change, the change highlighted', async () => {
+    weft('app', 'update', 'web', '--env', 'prod', '--port', '80', '--backend', '10.0.0.99:8080');
+    await page.getByTestId('backends').getByText('10.0.0.99:8080').waitFor();
+    const slider = page.getByLabel(/As of event/);
+    await slider.focus();
+    await page.keyboard.press('Home');
+    const row = page.locator('table.diff tr.changed[data-field="spec.backends.0"]');
+    await row.waitFor();
+    const then = await row.locator('td[data-then]').textContent();
+    if (!then.includes('10.0.0.5:8080')) fail(`as of the first event the backend is ${then}, not 10.0.0.5:8080`);
+    await shot('app-history');
+  });
+
+  await check('a policy created through the form is in the list and the access matrix', async () => {
+    await visit('Policies', 'Access policies', 'policies');
+    await page.getByRole('button', { name: 'New policy' }).click();
+    const form = page.getByRole('form', { name: 'Create a policy' });
+    await form.getByLabel('Policy name').fill('no-laptop');
+    await form.getByLabel('Action').selectOption('DENY');
+    await form.getByLabel('Sources 1: kind').selectOption('DEVICE');
+    await form.getByLabel('Sources 1: which').selectOption({ label: 'laptop' });
+    await form.getByLabel('Targets 1: kind').selectOption('APP');
+    await form.getByLabel('Targets 1: which').selectOption({ label: 'prod/web' });
+    await form.getByRole('button', { name: 'Create policy' }).click();
+    await page.locator('tr[data-policy=no-laptop]').waitFor();
+    await page.locator('td[data-cell="laptop->prod/web"][data-allow=false]').waitFor();
+    await page.locator('td[data-cell="laptop->prod/cli-0"][data-allow=true]').waitFor();
+    await accessible('policies-matrix');
+    await shot('policies');
+  });
+
+  await check('the audit trail is live, filters by resource, and names the actor', async () => {
+    await visit('Audit trail', 'Audit trail', 'audit');
+    await page.getByLabel('Resource').selectOption('app');
+    await page.locator('table.events-table tbody tr').first().waitFor();
+    weft('app', 'create', 'audited', '--env', 'prod', '--port', '81', '--backend', '10.0.0.8:81');
+    await page.locator('table.events-table tbody tr', { hasText: 'audited' }).waitFor();
+    const first = await page.locator('table.events-table tbody tr').first().textContent();
+    if (!first.includes('Administrator') || first.includes('user:')) fail(`the newest event does not name its actor: ${first}`);
+    const types = await page.locator('table.events-table tbody tr td:nth-child(4)').allTextContents();
+    if (types.some((t) => !t.includes('(app '))) fail(`the app filter let through: ${types.filter((t) => !t.includes('(app ')).join('; ')}`);
+  });
+
+  await check('a cluster created through the form shows its enrolment command once, then its status', async () => {
+    await visit('Clusters', 'Clusters', 'clusters');
+    await page.getByLabel('Cluster name').fill('us-1');
+    await page.getByRole('button', { name: 'Create cluster' }).click();
+    const cmd = await page.getByTestId('enrolment-command').textContent();
+    if (!/--enrolment-secret wfe_\S+/.test(cmd)) fail(`no enrolment command: ${cmd}`);
+    await shot('cluster-enrolment');
+    await page.getByRole('button', { name: 'I have saved it' }).click();
+    await page.locator('tr[data-cluster=us-1]').getByText('waiting for its agent').waitFor();
+    if (await page.getByText(/wfe_/).count()) fail('the enrolment secret is still on the page');
+  });
+
+  await check('the network map draws clusters and devices', async () => {
+    await visit('Network map', 'Network map', 'network');
+    await page.locator('svg.netmap g[data-cluster=eu-1]').waitFor();
+    await page.locator('svg.netmap g[data-device=laptop]').waitFor();
+  });
+
+  let newToken = '';
+  await check('a token created on the page is shown once', async () => {
+    await visit('Members & tokens', 'Members and tokens', 'members');
+    await page.getByLabel('Token name').fill('browser');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    newToken = (await page.getByTestId('new-token').textContent()).trim();
+    if (!newToken.startsWith('weft_')) fail(`no token shown: ${newToken}`);
+    await page.getByRole('button', { name: 'I have saved it' }).click();
+    await page.locator('tr[data-token=browser]').getByText('active').waitFor();
+  });
+
+  await check('a revoked token is sent back to sign-in with a clear message', async () => {
+    const other = await context.newPage();
+    await other.goto(base + '/');
+    // A new tab has its own session storage: sign in there with the new token.
+    await other.getByLabel('API token').fill(newToken);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.getByRole('heading', { level: 1, name: 'Acme' }).waitFor();
+    weft('token', 'revoke', 'browser');
+    await other.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Environments', exact: true }).click();
+    await other.getByRole('alert').getByText(/signed out.*refused your API token.*revoked/s).waitFor();
+    await other.getByLabel('API token').waitFor();
+    if (await other.evaluate(() => sessionStorage.getItem('weft.token'))) fail('the revoked token is still in session storage');
+    await other.screenshot({ path: join(results, 'portal-revoked.png') });
+    await other.close();
+  });
+
+  await check('dark theme and a phone width stay accessible', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await visit('Overview', 'Acme', 'overview-phone-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await check('signing out clears the token', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API token').waitFor();
+    if (await page.evaluate(() => sessionStorage.getItem('weft.token'))) fail('the token is still in session storage');
+  });
+
+  if (problems.length) fail(problems.join('\n'));
+  writeFileSync(join(results, 'portal-timings.json'), JSON.stringify(timings, null, 2));
+} catch (e) {
+  console.log(`FAIL ${step}: ${e.message}`);
+  await page.screenshot({ path: join(results, 'portal-failure.png'), fullPage: true }).catch(() => {});
+  process.exitCode = 1;
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
