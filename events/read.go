@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -48,58 +49,150 @@ func (s *Store) LoadFunc(ctx context.Context, team string, agg AggregateRef, fn 
 // after when there are none.
 func (s *Store) LoadAfter(ctx context.Context, team string, agg AggregateRef, after uint64, fn func(Recorded) error) (uint64, error) {
 	subject := Subject(team, agg)
+	version := after
+	var fnErr error // the caller's own error, returned as it is
+	err := s.directScan(ctx, subject, after+1, nil, func(seq uint64, m *nats.Msg) error {
+		rec, err := s.Decode(seq, m.Data)
+		if err != nil {
+			return err
+		}
+		if fnErr = fn(rec); fnErr != nil {
+			return fnErr
+		}
+		version = seq
+		return nil
+	})
+	switch {
+	case fnErr != nil:
+		return 0, fnErr
+	case err != nil:
+		return 0, fmt.Errorf("load %s: %w", subject, err)
+	}
+	return version, nil
+}
+
+// directBatch is how many messages one direct get request asks for.
+const directBatch = 512
+
+// errScanDone ends a directScan early without error.
+var errScanDone = errors.New("scan done")
+
+// directScan calls each for every message on subjects matching filter
+// (empty: every subject) from sequence from (or, when since is set, from
+// the first message stored at or after it), in stream order, until there
+// is no more, each returns errScanDone or an error. It reads with batched
+// direct gets: a request/reply each, answered from the stream's store,
+// with no consumer made and nothing left on the server afterwards.
+func (s *Store) directScan(ctx context.Context, filter string, from uint64, since *time.Time, each func(seq uint64, m *nats.Msg) error) error {
 	inbox := s.nc.NewRespInbox()
 	sub, err := s.nc.SubscribeSync(inbox)
 	if err != nil {
-		return 0, fmt.Errorf("load %s: %w", subject, err)
+		return err
 	}
 	defer func() { _ = sub.Unsubscribe() }()
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-
-	version := after
-	from := after + 1
+	from = max(from, 1)
 	for {
-		req, _ := json.Marshal(map[string]any{"seq": from, "next_by_subj": subject, "batch": 512})
-		if err := s.nc.PublishRequest(s.prefix+".DIRECT.GET."+s.stream, inbox, req); err != nil {
-			return 0, fmt.Errorf("load %s: %w", subject, err)
+		req := directRequest{Seq: from, NextBySubj: filter, Batch: directBatch}
+		if since != nil {
+			req.Seq, req.StartTime = 0, since
+			since = nil
 		}
-		more := false
-		for {
+		body, _ := json.Marshal(req)
+		if err := s.nc.PublishRequest(s.prefix+".DIRECT.GET."+s.stream, inbox, body); err != nil {
+			return err
+		}
+		for more := false; !more; {
 			m, err := sub.NextMsgWithContext(ctx)
 			if err != nil {
-				return 0, fmt.Errorf("load %s: %w", subject, err)
+				return err
 			}
 			switch m.Header.Get("Status") {
 			case "":
-			case "404": // nothing (more) on the subject
-				return version, nil
+			case "404": // nothing (more) matches
+				return nil
 			case "204": // end of this batch
-				pending, _ := strconv.ParseUint(m.Header.Get("Nats-Num-Pending"), 10, 64)
-				if pending == 0 {
-					return version, nil
+				if pending, _ := strconv.ParseUint(m.Header.Get("Nats-Num-Pending"), 10, 64); pending == 0 {
+					return nil
 				}
 				more = true
+				continue
 			default:
-				return 0, fmt.Errorf("load %s: direct get: status %s %s", subject, m.Header.Get("Status"), m.Header.Get("Description"))
-			}
-			if more {
-				break
+				return fmt.Errorf("direct get: status %s %s", m.Header.Get("Status"), m.Header.Get("Description"))
 			}
 			seq, err := strconv.ParseUint(m.Header.Get("Nats-Sequence"), 10, 64)
 			if err != nil {
-				return 0, fmt.Errorf("load %s: bad sequence header %q", subject, m.Header.Get("Nats-Sequence"))
+				return fmt.Errorf("bad sequence header %q", m.Header.Get("Nats-Sequence"))
 			}
-			rec, err := s.Decode(seq, m.Data)
-			if err != nil {
-				return 0, fmt.Errorf("load %s: %w", subject, err)
+			if err := each(seq, m); err != nil {
+				if errors.Is(err, errScanDone) {
+					return nil
+				}
+				return err
 			}
-			if err := fn(rec); err != nil {
-				return 0, err
-			}
-			version, from = seq, seq+1
+			from = seq + 1
 		}
 	}
+}
+
+type directRequest struct {
+	Seq        uint64     `json:"seq,omitempty"`
+	NextBySubj string     `json:"next_by_subj,omitempty"`
+	Batch      int        `json:"batch"`
+	StartTime  *time.Time `json:"start_time,omitempty"`
+}
+
+// Read is Replay for bounded reads serving requests (audit history and
+// as-of state): the same events in the same order, read with batched
+// direct gets instead of a consumer, so any number of concurrent reads
+// costs the server no consumer and no state. Without f.ToSeq it reads to
+// the end of the stream, including events appended while it reads.
+// Replay stays the way to read very many events (a projection's rebuild):
+// a consumer streams them faster.
+func (s *Store) Read(ctx context.Context, f Filter, fn func(Recorded) error) error {
+	filter := ""
+	if f.Team != "" || f.AggType != "" || f.AggID != "" {
+		filter = FilterSubject(f.Team, f.AggType, f.AggID)
+	}
+	var since *time.Time
+	if !f.Since.IsZero() && f.FromSeq <= 1 {
+		t := f.Since.UTC()
+		since = &t
+	}
+	types := map[string]bool{}
+	for _, t := range f.Types {
+		types[t] = true
+	}
+	err := s.directScan(ctx, filter, f.FromSeq, since, func(seq uint64, m *nats.Msg) error {
+		if f.ToSeq > 0 && seq > f.ToSeq {
+			return errScanDone
+		}
+		if !f.Since.IsZero() || !f.Until.IsZero() {
+			ts, err := time.Parse(time.RFC3339Nano, m.Header.Get("Nats-Time-Stamp"))
+			if err != nil {
+				return fmt.Errorf("event %d: bad time stamp header %q", seq, m.Header.Get("Nats-Time-Stamp"))
+			}
+			if !f.Until.IsZero() && ts.After(f.Until) {
+				return errScanDone
+			}
+			if !f.Since.IsZero() && ts.Before(f.Since) {
+				return nil
+			}
+		}
+		if len(types) > 0 && !types[m.Header.Get(HeaderEventType)] {
+			return nil
+		}
+		err := s.deliver(seq, m.Data, f.SkipTypes, fn)
+		if errors.Is(err, ErrStop) {
+			return errScanDone
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("read: %w", err)
+	}
+	return nil
 }
 
 // Filter selects events for Replay. Zero fields match everything.

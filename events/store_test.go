@@ -13,6 +13,7 @@ import (
 
 	"github.com/nats-io/jsm.go"
 	"github.com/nats-io/jsm.go/api"
+	"github.com/nats-io/nats.go"
 
 	"weft.dev/events"
 	"weft.dev/events/eventstest"
@@ -250,6 +251,16 @@ func TestEventsSurviveARestartOfTheEmbeddedServer(t *testing.T) {
 	}
 }
 
+// readers are the two ways to read filtered events: Replay (a consumer)
+// and Read (direct gets); both must return the same.
+var readers = []struct {
+	name string
+	read func(*events.Store, context.Context, events.Filter, func(events.Recorded) error) error
+}{
+	{"replay", (*events.Store).Replay},
+	{"read", (*events.Store).Read},
+}
+
 func TestReplayReturnsExactlyTheFilteredEventsInOrder(t *testing.T) {
 	store, _ := newStore(t)
 	ctx := context.Background()
@@ -290,26 +301,94 @@ func TestReplayReturnsExactlyTheFilteredEventsInOrder(t *testing.T) {
 		{"until a sequence", events.Filter{ToSeq: 7}, func(r events.Recorded) bool { return r.Seq <= 7 }},
 		{"nothing matches", events.Filter{Team: "nobody"}, func(events.Recorded) bool { return false }},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var want []uint64
-			for _, r := range all {
-				if tt.want(r) {
-					want = append(want, r.Seq)
+	for _, rd := range readers {
+		for _, tt := range tests {
+			t.Run(rd.name+"/"+tt.name, func(t *testing.T) {
+				var want []uint64
+				for _, r := range all {
+					if tt.want(r) {
+						want = append(want, r.Seq)
+					}
 				}
-			}
-			var got []uint64
-			err := store.Replay(ctx, tt.filter, func(r events.Recorded) error {
-				got = append(got, r.Seq)
-				return nil
+				var got []uint64
+				err := rd.read(store, ctx, tt.filter, func(r events.Recorded) error {
+					got = append(got, r.Seq)
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("got %v\nwant %v", got, want)
+				}
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("got %v\nwant %v", got, want)
-			}
-		})
+		}
+	}
+}
+
+// Read crosses direct-get batches without losing or repeating an event,
+// stops at ToSeq and when the callback says ErrStop, and asks the server
+// for no consumer (every read serving a request would otherwise make one,
+// and the server-wide limit refused them under load).
+func TestReadCrossesBatchesAndMakesNoConsumer(t *testing.T) {
+	store, env := newStore(t)
+	ctx := context.Background()
+	var acme []uint64
+	for i := range 1300 {
+		team := []string{"acme", "globex"}[i%2]
+		app, err := store.Append(ctx, events.AnyVersion, ev(team, fmt.Sprint("a", i%7), counted{N: i}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if team == "acme" {
+			acme = append(acme, app.LastSeq)
+		}
+	}
+	consumerRequests := make(chan string, 100)
+	sub, err := env.Conn.Subscribe("$JS.API.CONSUMER.>", func(m *nats.Msg) { consumerRequests <- m.Subject })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = sub.Unsubscribe() }()
+	_ = env.Conn.Flush()
+
+	var got []uint64
+	if err := store.Read(ctx, events.Filter{Team: "acme"}, func(r events.Recorded) error { got = append(got, r.Seq); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(acme) {
+		t.Fatalf("read %d events of acme, want %d", len(got), len(acme))
+	}
+	got = got[:0]
+	if err := store.Read(ctx, events.Filter{Team: "acme", FromSeq: acme[100], ToSeq: acme[600]}, func(r events.Recorded) error { got = append(got, r.Seq); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(acme[100:601]) {
+		t.Fatalf("a range: %d events, want %d", len(got), 501)
+	}
+	n := 0
+	if err := store.Read(ctx, events.Filter{}, func(events.Recorded) error {
+		if n++; n == 700 {
+			return events.ErrStop
+		}
+		return nil
+	}); err != nil || n != 700 {
+		t.Fatalf("stopped after %d: %v", n, err)
+	}
+	_ = env.Conn.Flush()
+	select {
+	case s := <-consumerRequests:
+		t.Fatalf("Read asked for a consumer: %s", s)
+	default:
+	}
+	// The watch sees a consumer when one is made: Replay makes one.
+	if err := store.Replay(ctx, events.Filter{Team: "acme", ToSeq: 10}, func(events.Recorded) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-consumerRequests:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the watch on consumer requests saw none from Replay")
 	}
 }
 
@@ -330,11 +409,13 @@ func TestReplayByTimeRange(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var before, after []int
-	_ = store.Replay(ctx, events.Filter{Until: cut}, func(r events.Recorded) error { before = append(before, r.Data.(counted).N); return nil })
-	_ = store.Replay(ctx, events.Filter{Since: cut}, func(r events.Recorded) error { after = append(after, r.Data.(counted).N); return nil })
-	if fmt.Sprint(before) != "[0 1 2]" || fmt.Sprint(after) != "[3 4 5]" {
-		t.Fatalf("until=%v since=%v", before, after)
+	for _, rd := range readers {
+		var before, after []int
+		_ = rd.read(store, ctx, events.Filter{Until: cut}, func(r events.Recorded) error { before = append(before, r.Data.(counted).N); return nil })
+		_ = rd.read(store, ctx, events.Filter{Since: cut}, func(r events.Recorded) error { after = append(after, r.Data.(counted).N); return nil })
+		if fmt.Sprint(before) != "[0 1 2]" || fmt.Sprint(after) != "[3 4 5]" {
+			t.Fatalf("%s: until=%v since=%v", rd.name, before, after)
+		}
 	}
 }
 

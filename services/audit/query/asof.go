@@ -69,10 +69,15 @@ func (s *Service) AsOf(ctx context.Context, p auth.Principal, team string, agg e
 		return State{}, fault.Invalidf("aggregateType", "%q has no state to show as of a past point", agg.Type)
 	}
 
+	release, err := s.slots.acquire(ctx, team)
+	if err != nil {
+		return State{}, err
+	}
+	defer release()
 	model := src.New()
 	st := State{Team: team, Aggregate: agg}
 	f := events.Filter{Team: team, ToSeq: at.Seq, Until: at.Time, SkipTypes: true}
-	err := s.store.Replay(ctx, f, func(r events.Recorded) error {
+	err = s.store.Read(ctx, f, func(r events.Recorded) error {
 		st.Seq, st.Time = r.Seq, r.Time
 		if r.Data == nil {
 			return nil // a type this build does not know; live models skip it too

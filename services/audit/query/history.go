@@ -92,6 +92,11 @@ func (s *Service) History(ctx context.Context, p auth.Principal, q HistoryQuery)
 	if err := q.normalize(); err != nil {
 		return Page{}, err
 	}
+	release, err := s.slots.acquire(ctx, q.Team)
+	if err != nil {
+		return Page{}, err
+	}
+	defer release()
 	lo, hi, err := s.bounds(ctx, q)
 	if err != nil {
 		return Page{}, fmt.Errorf("history of team %q: %w", q.Team, err)
@@ -243,7 +248,7 @@ func (q HistoryQuery) filter(lo, hi uint64) events.Filter {
 	}
 }
 
-// matches applies what the subject filter and Replay cannot: the actor.
+// matches applies what the subject filter and Read cannot: the actor.
 func (q HistoryQuery) matches(r events.Recorded) bool {
 	return q.Actor == "" || r.Actor == q.Actor
 }
@@ -251,7 +256,7 @@ func (q HistoryQuery) matches(r events.Recorded) bool {
 // forward returns the first want matches in [lo, hi], oldest first.
 func (s *Service) forward(ctx context.Context, q HistoryQuery, lo, hi uint64, want int) ([]Entry, error) {
 	var out []Entry
-	err := s.store.Replay(ctx, q.filter(lo, hi), func(r events.Recorded) error {
+	err := s.store.Read(ctx, q.filter(lo, hi), func(r events.Recorded) error {
 		if !q.matches(r) {
 			return nil
 		}
@@ -277,7 +282,7 @@ func (s *Service) backward(ctx context.Context, q HistoryQuery, lo, hi uint64, w
 		}
 		need := want - len(out)
 		var tail []Entry // the newest need matches so far, oldest first
-		err := s.store.Replay(ctx, q.filter(bottom, top), func(r events.Recorded) error {
+		err := s.store.Read(ctx, q.filter(bottom, top), func(r events.Recorded) error {
 			if !q.matches(r) {
 				return nil
 			}

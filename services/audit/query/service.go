@@ -17,6 +17,13 @@
 // break a read: history shows them with their data as stored, as-of models
 // do not see them (as the live projection runner does not).
 //
+// History and AsOf read the log with batched direct gets (events.Store.Read):
+// no read makes a consumer or leaves anything on the server, so any number
+// of clients may read at once. Each team runs at most ReadsPerTeam of them
+// at once in a process; more wait for their turn (or their context), so
+// one team's burst of reads never delays another team's. Follow, a live
+// subscription, holds one ordered consumer while it runs.
+//
 // Time ranges and as-of times refer to when the log stored an event (the
 // JetStream timestamp), which is monotonic in sequence order; an entry's
 // Time is the time its writer stamped, normally the same instant or a hair
@@ -44,6 +51,7 @@ type Service struct {
 	store   *events.Store
 	sources map[string]platform.AsOfSource // by aggregate type
 	log     *slog.Logger
+	slots   *teamSlots
 }
 
 // New returns the service over store. sources are every service's as-of
@@ -53,7 +61,7 @@ func New(store *events.Store, sources []platform.AsOfSource, log *slog.Logger) (
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{store: store, sources: map[string]platform.AsOfSource{}, log: log.With("service", "audit")}
+	s := &Service{store: store, sources: map[string]platform.AsOfSource{}, log: log.With("service", "audit"), slots: newTeamSlots(ReadsPerTeam)}
 	for _, src := range sources {
 		if src.New == nil {
 			return nil, fmt.Errorf("audit: as-of source for %v has no constructor", src.AggregateTypes)
