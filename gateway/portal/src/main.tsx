@@ -7,7 +7,7 @@ import { Link, match, navigate, usePath } from './router';
 import { startLive, stopLive, onLiveStatus } from './live';
 import { ErrorNote, Field, Names, fieldError, formError } from './ui';
 import { Overview } from './pages/overview';
-import { Environments, EnvironmentPage } from './pages/environments';
+import { AllApps, Environments, EnvironmentPage } from './pages/environments';
 import { AppPage } from './pages/app';
 import { Audit } from './pages/audit';
 import { Clusters } from './pages/clusters';
@@ -87,6 +87,7 @@ function CreateTeam({ onCreated }: { onCreated: (slug: string) => void }) {
 const nav: [string, string][] = [
   ['/', 'Overview'],
   ['/environments', 'Environments'],
+  ['/apps', 'Apps'],
   ['/clusters', 'Clusters'],
   ['/devices', 'Devices'],
   ['/policies', 'Policies'],
@@ -101,6 +102,7 @@ function Page({ path }: { path: string }) {
   if (p === '/') return <Overview />;
   if (p === '/environments') return <Environments />;
   if ((m = match('/environments/:name', p))) return <EnvironmentPage name={m.name} />;
+  if (p === '/apps') return <AllApps />;
   if ((m = match('/apps/:id', p))) return <AppPage id={m.id} />;
   if (p === '/clusters') return <Clusters />;
   if (p === '/devices') return <Devices />;
@@ -170,7 +172,7 @@ function Shell({ session, me, setTeam, signOut }: { session: Session; me: MeQuer
         <nav id="nav" className={menu ? 'open' : ''} aria-label="Pages">
           <ul>
             {nav.map(([href, label]) => {
-              const here = href === '/' ? path.split('?')[0] === '/' : path.startsWith(href) || (href === '/environments' && path.startsWith('/apps/'));
+              const here = href === '/' ? path.split('?')[0] === '/' : path.startsWith(href) || (href === '/apps' && path.startsWith('/apps/'));
               return (
                 <li key={href}>
                   <Link href={href} aria-current={here ? 'page' : undefined}>{label}</Link>

@@ -153,6 +153,12 @@ try {
     console.log(`     CLI answer to row visible: ${latencies.join(', ')} ms`);
   });
 
+  await check("the team's apps page lists every environment's apps", async () => {
+    await visit('Apps', 'Apps', 'apps');
+    await page.locator('tr[data-app="prod/web"]').waitFor();
+    await page.locator('tr[data-app="prod/cli-4"]').waitFor();
+  });
+
   let privateKey = '';
   let publicKey = '';
   await check('a device added in the browser gets a config to download; the server sees only its public key', async () => {
@@ -196,7 +202,12 @@ try {
     await page.getByText('No port of this app is intercepted').waitFor();
   });
 
+  let beforeUpdate = 0;
   await check('the time slider shows the app as it was before a change, the change highlighted', async () => {
+    // A second apart from the app's earlier events, as the date-time field counts seconds.
+    await page.waitForTimeout(1100);
+    beforeUpdate = Date.now();
+    await page.waitForTimeout(1100);
     weft('app', 'update', 'web', '--env', 'prod', '--port', '80', '--backend', '10.0.0.99:8080');
     await page.getByTestId('backends').getByText('10.0.0.99:8080').waitFor();
     const slider = page.getByLabel(/As of event/);
@@ -207,6 +218,20 @@ try {
     const then = await row.locator('td[data-then]').textContent();
     if (!then.includes('10.0.0.5:8080')) fail(`as of the first event the backend is ${then}, not 10.0.0.5:8080`);
     await shot('app-history');
+  });
+
+  await check('the environment as of a moment before the change shows the old backend', async () => {
+    await page.getByRole('link', { name: 'prod', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'prod' }).waitFor();
+    const local = await page.evaluate((t) => {
+      const d = new Date(t);
+      return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
+    }, beforeUpdate);
+    await page.getByLabel('or a date and time').fill(local);
+    const row = page.locator('table.diff tr.changed[data-env-app=web]');
+    await row.locator('td[data-then]', { hasText: '10.0.0.5:8080' }).waitFor();
+    await accessible('environment-history');
+    await shot('environment-history');
   });
 
   await check('a policy created through the form is in the list and the access matrix', async () => {

@@ -225,6 +225,14 @@ export type EnvironmentsQueryVariables = Exact<{
 
 export type EnvironmentsQuery = { environments: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, clusterGone: boolean, appCount: number, serviceCount: number, createdBy: string | null, createdAt: string | null, cluster: { id: string, name: string } } }> } };
 
+export type EnvironmentQueryVariables = Exact<{
+  name: string;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type EnvironmentQuery = { environment: { id: string, name: string, clusterGone: boolean, appCount: number, serviceCount: number, createdBy: string | null, createdAt: string | null, cluster: { id: string, name: string } } | null };
+
 export type CreateEnvironmentMutationVariables = Exact<{
   input: CreateEnvironmentInput;
 }>;
@@ -901,6 +909,23 @@ export const EnvironmentsDocument = new TypedDocumentString(`
   hasNextPage
   endCursor
 }`) as unknown as TypedDocumentString<EnvironmentsQuery, EnvironmentsQueryVariables>;
+export const EnvironmentDocument = new TypedDocumentString(`
+    query Environment($name: String!, $minSeq: Int) {
+  environment(name: $name, minSeq: $minSeq) {
+    id
+    name
+    cluster {
+      id
+      name
+    }
+    clusterGone
+    appCount
+    serviceCount
+    createdBy
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<EnvironmentQuery, EnvironmentQueryVariables>;
 export const CreateEnvironmentDocument = new TypedDocumentString(`
     mutation CreateEnvironment($input: CreateEnvironmentInput!) {
   createEnvironment(input: $input) {

@@ -2,13 +2,14 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, gql, lastSeq, noteSeq, pageAll, loadSession } from '../api/client';
 import {
   AppsDocument, ClustersDocument, CreateAppDocument, CreateEnvironmentDocument, CreateServiceDocument, DeleteEnvironmentDocument,
-  EnvironmentsDocument, ServicesDocument, type AppFieldsFragment, type LbMode, type Protocol, type ServiceKind,
+  EnvironmentDocument, EnvironmentsDocument, ServicesDocument, type AppFieldsFragment, type LbMode, type Protocol, type ServiceKind,
 } from '../api/generated';
 import { useLoad } from '../hooks';
 import { useLive } from '../live';
 import { Link, navigate } from '../router';
 import { Empty, ErrorNote, Field, Loading, When, fieldError, formError } from '../ui';
 import { dnsName, healthLine, ports } from './common';
+import { EnvHistory } from './envhistory';
 
 export function Environments() {
   const q = useLoad((minSeq) => pageAll(async (after) => {
@@ -107,7 +108,7 @@ const PAGE = 100;
 // AppsList shows an environment's apps a page at a time: rows are fetched
 // by Relay cursor as the list scrolls near its end, and only the rows in
 // view are in the DOM, so 10,000 apps scroll without all being loaded.
-function AppsList({ env, team }: { env: string; team: string }) {
+export function AppsList({ env, team }: { env?: string; team: string }) {
   const [rows, setRows] = useState<AppFieldsFragment[]>([]);
   const [total, setTotal] = useState<number | null>(null);
   const [end, setEnd] = useState<{ next: boolean; cursor?: string | null }>({ next: true });
@@ -153,7 +154,13 @@ function AppsList({ env, team }: { env: string; team: string }) {
 
   if (err && rows.length === 0) return <ErrorNote error={err} what="list the apps" />;
   if (total === null) return <Loading what="apps" />;
-  if (total === 0) return <Empty>No app in this environment yet: create one below, or with <code>weft app create NAME --env {env}</code>.</Empty>;
+  if (total === 0)
+    return env ? (
+      <Empty>No app in this environment yet: create one below, or with <code>weft app create NAME --env {env}</code>.</Empty>
+    ) : (
+      <Empty>No app in this team yet: open an <Link href="/environments">environment</Link> to create one.</Empty>
+    );
+  const cols = env ? 7 : 8;
   const from = Math.max(0, Math.floor(top / ROW) - 10);
   const to = Math.min(rows.length, Math.ceil((top + height) / ROW) + 10);
   return (
@@ -161,24 +168,25 @@ function AppsList({ env, team }: { env: string; team: string }) {
       <p className="muted" aria-live="polite">{total} apps{rows.length < total ? `, ${rows.length} loaded (more load as you scroll)` : ''}</p>
       <div className="scroll" ref={box} onScroll={(e) => setTop(e.currentTarget.scrollTop)} tabIndex={0} aria-label="Apps list, scrollable" role="region">
         <table className="apps">
-          <caption className="sr">Apps in {env}</caption>
+          <caption className="sr">{env ? `Apps in ${env}` : 'Apps of the team'}</caption>
           <thead>
-            <tr><th scope="col">App</th><th scope="col">Service IP</th><th scope="col">DNS name</th><th scope="col">Ports</th><th scope="col">Backends</th><th scope="col">Health check</th><th scope="col">Intercepted</th></tr>
+            <tr><th scope="col">App</th>{!env && <th scope="col">Environment</th>}<th scope="col">Service IP</th><th scope="col">DNS name</th><th scope="col">Ports</th><th scope="col">Backends</th><th scope="col">Health check</th><th scope="col">Intercepted</th></tr>
           </thead>
           <tbody>
-            {from > 0 && <tr aria-hidden="true" style={{ height: from * ROW }}><td colSpan={7} /></tr>}
+            {from > 0 && <tr aria-hidden="true" style={{ height: from * ROW }}><td colSpan={cols} /></tr>}
             {rows.slice(from, to).map((a) => (
-              <tr key={a.id} style={{ height: ROW }} data-app={a.name}>
+              <tr key={a.id} style={{ height: ROW }} data-app={env ? a.name : `${a.environment.name}/${a.name}`}>
                 <td><Link href={`/apps/${a.id}`}>{a.name}</Link></td>
+                {!env && <td>{a.environment.name}</td>}
                 <td><code>{a.serviceIp}</code></td>
-                <td><code>{dnsName(a.name, env, team)}</code></td>
+                <td><code>{dnsName(a.name, a.environment.name, team)}</code></td>
                 <td>{ports(a.spec)}</td>
                 <td>{a.spec.backends.length ? a.spec.backends.join(', ') : <span className="muted">none</span>} <span className="muted">({a.spec.lb.toLowerCase().replace('_', ' ')})</span></td>
                 <td className="muted">{healthLine(a.spec)}</td>
                 <td>{a.activeIntercepts.length ? a.activeIntercepts.map((i) => `${i.port.port} → ${i.deviceName ?? '?'}`).join(', ') : '—'}</td>
               </tr>
             ))}
-            {to < rows.length && <tr aria-hidden="true" style={{ height: (rows.length - to) * ROW }}><td colSpan={7} /></tr>}
+            {to < rows.length && <tr aria-hidden="true" style={{ height: (rows.length - to) * ROW }}><td colSpan={cols} /></tr>}
           </tbody>
         </table>
       </div>
@@ -189,6 +197,7 @@ function AppsList({ env, team }: { env: string; team: string }) {
 
 export function EnvironmentPage({ name }: { name: string }) {
   const team = loadSession()?.team ?? '';
+  const env = useLoad(async () => (await gql(EnvironmentDocument, { name, minSeq: lastSeq() })).environment, [name]);
   const services = useLoad((minSeq) => gql(ServicesDocument, { env: name, first: 100, minSeq: minSeq ?? lastSeq() }), [name]);
   useLive(['service'], (seq) => services.reload(seq));
   const [delErr, setDelErr] = useState<ApiError | null>(null);
@@ -237,6 +246,11 @@ export function EnvironmentPage({ name }: { name: string }) {
           </table>
         )}
         <CreateService env={name} onCreated={(seq) => services.reload(seq)} />
+      </section>
+      <section>
+        <h2>History</h2>
+        {env.error && <ErrorNote error={env.error} what="load the environment" />}
+        {env.data ? <EnvHistory envId={env.data.id} createdAt={env.data.createdAt} /> : !env.error && <Loading what="the environment" />}
       </section>
       <section>
         <h2>Environment</h2>
@@ -379,5 +393,17 @@ function CreateService({ env, onCreated }: { env: string; onCreated: (seq: numbe
         <ErrorNote error={formError(err, ['name', 'kind', ...specFields])} what="add the managed service" />
       </form>
     </details>
+  );
+}
+
+// AllApps is every app of the team, by environment and name.
+export function AllApps() {
+  const team = loadSession()?.team ?? '';
+  return (
+    <>
+      <h1>Apps</h1>
+      <p className="muted">Every app of the team, by environment and name. Open an environment to create one.</p>
+      <AppsList team={team} />
+    </>
   );
 }
