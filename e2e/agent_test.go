@@ -195,6 +195,18 @@ func TestAgentEnrolsOnceAndConvergesToItsClustersDesiredState(t *testing.T) {
 		return false, "no route"
 	})
 
+	// The trail shows the agent coming online, not its progress reports,
+	// unless asked.
+	trail := c.ok("events", "--limit", "0", "-o", "json")
+	mustContain(t, "events", trail, `"type":"infra.cluster.agent-reported"`, `"type":"console.app.updated"`)
+	if strings.Contains(trail, "infra.cluster.agent-applied") {
+		t.Fatalf("the default trail holds status reports:\n%s", trail)
+	}
+	eventually(t, "status reports with --include-status", func() (bool, string) {
+		out := c.ok("events", "--limit", "0", "--include-status", "-o", "json")
+		return strings.Contains(out, `"type":"infra.cluster.agent-applied"`), out
+	})
+
 	// The secret is spent.
 	out, err := exec.Command(filepath.Join(binaries(t), "weft-agent"), "--server", s.URL, "--cluster", clusterID,
 		"--enrolment-secret", secret, "--state-dir", t.TempDir()).CombinedOutput()

@@ -254,13 +254,16 @@ func (o *Office) relayStatus(nc *nats.Conn, infra *icmd.Handlers, con *ccmd.Hand
 	})
 }
 
-// agentReportedType is the event the office records agents' status with;
-// it does not count as a change clusters converge to, nor do the app
-// rollouts agents report.
-const agentReportedType = "infra.cluster.agent-reported"
+// agentReportedType and agentAppliedType are the events the office records
+// agents' status with; they do not count as changes clusters converge to,
+// nor do the app rollouts agents report.
+const (
+	agentReportedType = "infra.cluster.agent-reported"
+	agentAppliedType  = "infra.cluster.agent-applied"
+)
 
 func isReport(eventType string) bool {
-	return eventType == agentReportedType || eventType == "console.app.rollout-reported"
+	return eventType == agentReportedType || eventType == agentAppliedType || eventType == "console.app.rollout-reported"
 }
 
 // offlineAfter is how long without a heartbeat makes an agent offline.

@@ -25,6 +25,8 @@ type Live struct {
 	// FromSeq starts at this sequence (catching up, then following); zero
 	// delivers only events appended after Follow returns.
 	FromSeq uint64
+	// IncludeStatus keeps agents' status reports, as HistoryQuery's.
+	IncludeStatus bool
 }
 
 // Follower is a running Follow.
@@ -65,7 +67,7 @@ func (s *Service) Follow(ctx context.Context, p auth.Principal, live Live, fn fu
 		return nil, err
 	}
 	live.Types = types
-	q := HistoryQuery{Team: live.Team, AggregateType: live.AggregateType, AggregateID: live.AggregateID, Types: live.Types, Actor: live.Actor}
+	q := HistoryQuery{Team: live.Team, AggregateType: live.AggregateType, AggregateID: live.AggregateID, Types: live.Types, Actor: live.Actor, IncludeStatus: live.IncludeStatus}
 	if err := q.normalize(); err != nil {
 		return nil, err
 	}

@@ -34,12 +34,19 @@ type UserCreated struct {
 	Email string `json:"email"`
 }
 
+// AgentApplied stands for a status report, under the name agents' real
+// progress reports have (query.IsStatus knows status reports by name).
+type AgentApplied struct {
+	AppliedSeq uint64 `json:"appliedSeq"`
+}
+
 func register(r *events.Registry) {
 	events.Register[CounterCreated](r, "test.counter.created", 1)
 	events.Register[CounterIncremented](r, "test.counter.incremented", 1)
 	events.Register[CounterRenamed](r, "test.counter.renamed", 1)
 	events.Register[CounterDeleted](r, "test.counter.deleted", 1)
 	events.Register[UserCreated](r, "test.user.created", 1)
+	events.Register[AgentApplied](r, "infra.cluster.agent-applied", 1)
 }
 
 // Counter is what the test read model shows.

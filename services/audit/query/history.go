@@ -47,7 +47,11 @@ type HistoryQuery struct {
 	Since         time.Time
 	Until         time.Time // inclusive
 	Order         Order     // NewestFirst when empty
-	Limit         int       // DefaultLimit when 0, at most MaxLimit
+	// IncludeStatus keeps agents' status reports (IsStatus) when Types
+	// names none; they are left out by default, as heartbeats are not
+	// changes a person reads the trail for. Types naming them keeps them.
+	IncludeStatus bool
+	Limit         int // DefaultLimit when 0, at most MaxLimit
 	// Cursor is a previous Page's Next: continue after that sequence in the
 	// query's order.
 	Cursor uint64
@@ -248,9 +252,26 @@ func (q HistoryQuery) filter(lo, hi uint64) events.Filter {
 	}
 }
 
-// matches applies what the subject filter and Read cannot: the actor.
+// matches applies what the subject filter and Read cannot: the actor,
+// and leaving out status reports.
 func (q HistoryQuery) matches(r events.Recorded) bool {
+	if !q.IncludeStatus && len(q.Types) == 0 && IsStatus(r.Type) {
+		return false
+	}
 	return q.Actor == "" || r.Actor == q.Actor
+}
+
+// IsStatus reports whether an event type is an agent's status report:
+// progress it made (a cluster converging further) and what it saw of its
+// apps' rollouts, recorded on change but as often as about once a second.
+// The agent's state changes (enrolled, online or offline, a new gateway
+// key, its mode) are not status reports.
+func IsStatus(eventType string) bool {
+	switch eventType {
+	case "infra.cluster.agent-applied", "console.app.rollout-reported":
+		return true
+	}
+	return false
 }
 
 // forward returns the first want matches in [lo, hi], oldest first.

@@ -14,17 +14,18 @@ import (
 	"weft.dev/services/auth"
 	cd "weft.dev/services/console/domain"
 	"weft.dev/services/fault"
+	"weft.dev/services/graph"
 )
 
 // History is the resolver for the history field.
-func (r *appResolver) History(ctx context.Context, obj *model.App, first *int, after *string, order *model.EventOrder) (*model.EventConnection, error) {
-	q := query.HistoryQuery{Team: auth.From(ctx).Team, AggregateType: cd.AppAggregate, AggregateID: obj.ID}
+func (r *appResolver) History(ctx context.Context, obj *model.App, first *int, after *string, order *model.EventOrder, includeStatus *bool) (*model.EventConnection, error) {
+	q := query.HistoryQuery{Team: auth.From(ctx).Team, AggregateType: cd.AppAggregate, AggregateID: obj.ID, IncludeStatus: graph.Deref(includeStatus)}
 	return r.history(ctx, q, first, after, order)
 }
 
 // History is the resolver for the history field.
-func (r *managedServiceResolver) History(ctx context.Context, obj *model.ManagedService, first *int, after *string, order *model.EventOrder) (*model.EventConnection, error) {
-	q := query.HistoryQuery{Team: auth.From(ctx).Team, AggregateType: cd.ServiceAggregate, AggregateID: obj.ID}
+func (r *managedServiceResolver) History(ctx context.Context, obj *model.ManagedService, first *int, after *string, order *model.EventOrder, includeStatus *bool) (*model.EventConnection, error) {
+	q := query.HistoryQuery{Team: auth.From(ctx).Team, AggregateType: cd.ServiceAggregate, AggregateID: obj.ID, IncludeStatus: graph.Deref(includeStatus)}
 	return r.history(ctx, q, first, after, order)
 }
 
@@ -62,8 +63,8 @@ func (r *queryResolver) ResourceAsOf(ctx context.Context, aggregateType string, 
 }
 
 // TeamEvents is the resolver for the teamEvents field.
-func (r *subscriptionResolver) TeamEvents(ctx context.Context, types []string, fromSeq *int) (<-chan *model.Event, error) {
-	live := query.Live{Team: auth.From(ctx).Team, Types: types}
+func (r *subscriptionResolver) TeamEvents(ctx context.Context, types []string, fromSeq *int, includeStatus *bool) (<-chan *model.Event, error) {
+	live := query.Live{Team: auth.From(ctx).Team, Types: types, IncludeStatus: graph.Deref(includeStatus)}
 	if fromSeq != nil {
 		if *fromSeq < 0 {
 			return nil, fault.Invalidf("fromSeq", "%d is negative", *fromSeq)

@@ -55,7 +55,7 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	App struct {
-		History func(childComplexity int, first *int, after *string, order *model.EventOrder) int
+		History func(childComplexity int, first *int, after *string, order *model.EventOrder, includeStatus *bool) int
 		ID      func(childComplexity int) int
 	}
 
@@ -93,7 +93,7 @@ type ComplexityRoot struct {
 	}
 
 	ManagedService struct {
-		History func(childComplexity int, first *int, after *string, order *model.EventOrder) int
+		History func(childComplexity int, first *int, after *string, order *model.EventOrder, includeStatus *bool) int
 		ID      func(childComplexity int) int
 	}
 
@@ -119,7 +119,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		TeamEvents func(childComplexity int, types []string, fromSeq *int) int
+		TeamEvents func(childComplexity int, types []string, fromSeq *int, includeStatus *bool) int
 	}
 
 	Team struct {
@@ -133,7 +133,7 @@ type ComplexityRoot struct {
 }
 
 type AppResolver interface {
-	History(ctx context.Context, obj *model.App, first *int, after *string, order *model.EventOrder) (*model.EventConnection, error)
+	History(ctx context.Context, obj *model.App, first *int, after *string, order *model.EventOrder, includeStatus *bool) (*model.EventConnection, error)
 }
 type EntityResolver interface {
 	FindAppByID(ctx context.Context, id string) (*model.App, error)
@@ -141,14 +141,14 @@ type EntityResolver interface {
 	FindTeamBySlug(ctx context.Context, slug string) (*model.Team, error)
 }
 type ManagedServiceResolver interface {
-	History(ctx context.Context, obj *model.ManagedService, first *int, after *string, order *model.EventOrder) (*model.EventConnection, error)
+	History(ctx context.Context, obj *model.ManagedService, first *int, after *string, order *model.EventOrder, includeStatus *bool) (*model.EventConnection, error)
 }
 type QueryResolver interface {
 	Events(ctx context.Context, first *int, after *string, filter *model.EventFilter, order *model.EventOrder) (*model.EventConnection, error)
 	ResourceAsOf(ctx context.Context, aggregateType string, aggregateID string, seq *int, time *time.Time) (*model.ResourceState, error)
 }
 type SubscriptionResolver interface {
-	TeamEvents(ctx context.Context, types []string, fromSeq *int) (<-chan *model.Event, error)
+	TeamEvents(ctx context.Context, types []string, fromSeq *int, includeStatus *bool) (<-chan *model.Event, error)
 }
 type TeamResolver interface {
 	Events(ctx context.Context, obj *model.Team, first *int, after *string, filter *model.EventFilter, order *model.EventOrder) (*model.EventConnection, error)
@@ -183,7 +183,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.App.History(childComplexity, args["first"].(*int), args["after"].(*string), args["order"].(*model.EventOrder)), true
+		return e.complexity.App.History(childComplexity, args["first"].(*int), args["after"].(*string), args["order"].(*model.EventOrder), args["includeStatus"].(*bool)), true
 	case "App.id":
 		if e.complexity.App.ID == nil {
 			break
@@ -346,7 +346,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.ManagedService.History(childComplexity, args["first"].(*int), args["after"].(*string), args["order"].(*model.EventOrder)), true
+		return e.complexity.ManagedService.History(childComplexity, args["first"].(*int), args["after"].(*string), args["order"].(*model.EventOrder), args["includeStatus"].(*bool)), true
 	case "ManagedService.id":
 		if e.complexity.ManagedService.ID == nil {
 			break
@@ -454,7 +454,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Subscription.TeamEvents(childComplexity, args["types"].([]string), args["fromSeq"].(*int)), true
+		return e.complexity.Subscription.TeamEvents(childComplexity, args["types"].([]string), args["fromSeq"].(*int), args["includeStatus"].(*bool)), true
 
 	case "Team.events":
 		if e.complexity.Team.Events == nil {
@@ -614,14 +614,14 @@ type Team @key(fields: "slug") {
 
 type App @key(fields: "id") {
   id: ID!
-  "The app's events, newest first."
-  history(first: Int, after: String, order: EventOrder): EventConnection!
+  "The app's events, newest first; agents' status reports (rollouts) only with includeStatus."
+  history(first: Int, after: String, order: EventOrder, includeStatus: Boolean): EventConnection!
 }
 
 type ManagedService @key(fields: "id") {
   id: ID!
-  "The managed service's events, newest first."
-  history(first: Int, after: String, order: EventOrder): EventConnection!
+  "The managed service's events, newest first; agents' status reports only with includeStatus."
+  history(first: Int, after: String, order: EventOrder, includeStatus: Boolean): EventConnection!
 }
 
 "One recorded event."
@@ -665,12 +665,19 @@ input EventFilter {
   aggregateType: String
   "Requires aggregateType."
   aggregateId: String
+  "Event type names (console.app.created), or short forms naming one (app.created, AppCreated)."
   types: [String!]
   actor: String
   fromSeq: Int
   toSeq: Int
   since: Time
   until: Time
+  """
+  Keep agents' status reports (infra.cluster.agent-applied, console.app.rollout-reported),
+  which are left out unless types names them. An agent's state changes (online, offline,
+  a new gateway key) are always in.
+  """
+  includeStatus: Boolean
 }
 
 "A resource as its owning service showed it at a past point."
@@ -692,8 +699,8 @@ type Query {
 }
 
 type Subscription {
-  "Events of the caller's team as they are appended, from fromSeq when set."
-  teamEvents(types: [String!], fromSeq: Int): Event!
+  "Events of the caller's team as they are appended, from fromSeq when set; agents' status reports only with includeStatus or when types names them."
+  teamEvents(types: [String!], fromSeq: Int, includeStatus: Boolean): Event!
 }
 `, BuiltIn: false},
 	{Name: "federation/directives.graphql", Input: `
@@ -792,6 +799,11 @@ func (ec *executionContext) field_App_history_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["order"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "includeStatus", ec.unmarshalOBoolean2ᚖbool)
+	if err != nil {
+		return nil, err
+	}
+	args["includeStatus"] = arg3
 	return args, nil
 }
 
@@ -846,6 +858,11 @@ func (ec *executionContext) field_ManagedService_history_args(ctx context.Contex
 		return nil, err
 	}
 	args["order"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "includeStatus", ec.unmarshalOBoolean2ᚖbool)
+	if err != nil {
+		return nil, err
+	}
+	args["includeStatus"] = arg3
 	return args, nil
 }
 
@@ -936,6 +953,11 @@ func (ec *executionContext) field_Subscription_teamEvents_args(ctx context.Conte
 		return nil, err
 	}
 	args["fromSeq"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeStatus", ec.unmarshalOBoolean2ᚖbool)
+	if err != nil {
+		return nil, err
+	}
+	args["includeStatus"] = arg2
 	return args, nil
 }
 
@@ -1054,7 +1076,7 @@ func (ec *executionContext) _App_history(ctx context.Context, field graphql.Coll
 		ec.fieldContext_App_history,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.App().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["order"].(*model.EventOrder))
+			return ec.resolvers.App().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["order"].(*model.EventOrder), fc.Args["includeStatus"].(*bool))
 		},
 		nil,
 		ec.marshalNEventConnection2ᚖweftᚗdevᚋservicesᚋauditᚋsubgraphᚋmodelᚐEventConnection,
@@ -1835,7 +1857,7 @@ func (ec *executionContext) _ManagedService_history(ctx context.Context, field g
 		ec.fieldContext_ManagedService_history,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.ManagedService().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["order"].(*model.EventOrder))
+			return ec.resolvers.ManagedService().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["order"].(*model.EventOrder), fc.Args["includeStatus"].(*bool))
 		},
 		nil,
 		ec.marshalNEventConnection2ᚖweftᚗdevᚋservicesᚋauditᚋsubgraphᚋmodelᚐEventConnection,
@@ -2402,7 +2424,7 @@ func (ec *executionContext) _Subscription_teamEvents(ctx context.Context, field 
 		ec.fieldContext_Subscription_teamEvents,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Subscription().TeamEvents(ctx, fc.Args["types"].([]string), fc.Args["fromSeq"].(*int))
+			return ec.resolvers.Subscription().TeamEvents(ctx, fc.Args["types"].([]string), fc.Args["fromSeq"].(*int), fc.Args["includeStatus"].(*bool))
 		},
 		nil,
 		ec.marshalNEvent2ᚖweftᚗdevᚋservicesᚋauditᚋsubgraphᚋmodelᚐEvent,
@@ -4023,7 +4045,7 @@ func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"aggregateType", "aggregateId", "types", "actor", "fromSeq", "toSeq", "since", "until"}
+	fieldsInOrder := [...]string{"aggregateType", "aggregateId", "types", "actor", "fromSeq", "toSeq", "since", "until", "includeStatus"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -4086,6 +4108,13 @@ func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj a
 				return it, err
 			}
 			it.Until = data
+		case "includeStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeStatus"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeStatus = data
 		}
 	}
 

@@ -107,6 +107,7 @@ func historyQuery(team string, f *model.EventFilter) (query.HistoryQuery, error)
 		return q, nil
 	}
 	q.AggregateType, q.AggregateID, q.Types, q.Actor = graph.Deref(f.AggregateType), graph.Deref(f.AggregateID), f.Types, graph.Deref(f.Actor)
+	q.IncludeStatus = graph.Deref(f.IncludeStatus)
 	for field, v := range map[string]*int{"filter.fromSeq": f.FromSeq, "filter.toSeq": f.ToSeq} {
 		if v != nil && *v < 0 {
 			return q, fault.Invalidf(field, "%d is negative", *v)

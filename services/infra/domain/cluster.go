@@ -47,23 +47,30 @@ func EvolveCluster(c Cluster, r events.Recorded) Cluster {
 		c.Deleted = true
 	case ClusterAgentReported:
 		c.Online, c.AppliedSeq = e.Online, e.AppliedSeq
+	case ClusterAgentApplied:
+		c.AppliedSeq = e.AppliedSeq
 	case ClusterKubernetesReported:
 		c.Kubernetes = e.Version
 	}
 	return c
 }
 
-// DecideReportAgent records the agent's status when it changed; the applied
-// sequence never goes back (a restarted agent reports from scratch).
+// DecideReportAgent records the agent's status when it changed: coming or
+// going as AgentReported, progress alone as AgentApplied (a status report
+// the audit trail leaves out by default). The applied sequence never goes
+// back (a restarted agent reports from scratch).
 func DecideReportAgent(c Cluster, id string, online bool, applied uint64) ([]any, error) {
 	if !c.Live() {
 		return nil, NotFound("id", "cluster %s", id)
 	}
 	applied = max(applied, c.AppliedSeq)
-	if c.Online == online && c.AppliedSeq == applied {
-		return nil, nil
+	switch {
+	case c.Online != online:
+		return []any{ClusterAgentReported{ID: c.ID, Online: online, AppliedSeq: applied}}, nil
+	case c.AppliedSeq != applied:
+		return []any{ClusterAgentApplied{ID: c.ID, AppliedSeq: applied}}, nil
 	}
-	return []any{ClusterAgentReported{ID: c.ID, Online: online, AppliedSeq: applied}}, nil
+	return nil, nil
 }
 
 // HashSecret is how enrolment secrets are stored: SHA-256, hex. A secret

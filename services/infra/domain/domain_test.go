@@ -330,3 +330,37 @@ func TestLayoutBlocksAreInsideTheMeshAndApart(t *testing.T) {
 		}
 	}
 }
+
+// An agent coming or going is a state change (AgentReported); progress
+// alone is a status report (AgentApplied), which the audit trail leaves
+// out by default; nothing changed records nothing, and progress never
+// goes back.
+func TestReportAgentTellsStateChangesFromProgress(t *testing.T) {
+	created := domain.ClusterCreated{ID: "c1", Name: "eu-1"}
+	tests := []struct {
+		name    string
+		evs     []any
+		online  bool
+		applied uint64
+		want    []any
+	}{
+		{"first report online", []any{created}, true, 5, []any{domain.ClusterAgentReported{ID: "c1", Online: true, AppliedSeq: 5}}},
+		{"progress while online", []any{created, domain.ClusterAgentReported{ID: "c1", Online: true, AppliedSeq: 5}}, true, 9,
+			[]any{domain.ClusterAgentApplied{ID: "c1", AppliedSeq: 9}}},
+		{"progress after progress", []any{created, domain.ClusterAgentReported{ID: "c1", Online: true, AppliedSeq: 5}, domain.ClusterAgentApplied{ID: "c1", AppliedSeq: 9}}, true, 12,
+			[]any{domain.ClusterAgentApplied{ID: "c1", AppliedSeq: 12}}},
+		{"nothing new", []any{created, domain.ClusterAgentReported{ID: "c1", Online: true, AppliedSeq: 5}, domain.ClusterAgentApplied{ID: "c1", AppliedSeq: 9}}, true, 9, nil},
+		{"a restarted agent reporting less", []any{created, domain.ClusterAgentReported{ID: "c1", Online: true, AppliedSeq: 5}, domain.ClusterAgentApplied{ID: "c1", AppliedSeq: 9}}, true, 2, nil},
+		{"going offline", []any{created, domain.ClusterAgentReported{ID: "c1", Online: true, AppliedSeq: 5}, domain.ClusterAgentApplied{ID: "c1", AppliedSeq: 9}}, false, 9,
+			[]any{domain.ClusterAgentReported{ID: "c1", Online: false, AppliedSeq: 9}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := fold(domain.EvolveCluster, tt.evs...)
+			got, err := domain.DecideReportAgent(c, "c1", tt.online, tt.applied)
+			if err != nil || !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("DecideReportAgent = %#v, %v; want %#v", got, err, tt.want)
+			}
+		})
+	}
+}

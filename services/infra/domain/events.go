@@ -113,6 +113,7 @@ func Register(r *events.Registry) {
 	events.Register[DeviceDeleted](r, "infra.device.deleted", 1)
 	events.Register[ClusterEnrolmentSecretRotated](r, "infra.cluster.enrolment-secret-rotated", 1)
 	events.Register[ClusterAgentReported](r, "infra.cluster.agent-reported", 1)
+	events.Register[ClusterAgentApplied](r, "infra.cluster.agent-applied", 1)
 	events.Register[ClusterKubernetesReported](r, "infra.cluster.kubernetes-reported", 1)
 }
 
@@ -125,12 +126,24 @@ type ClusterKubernetesReported struct {
 }
 
 // ClusterAgentReported: the message office saw the cluster's agent come
-// or go, or converge further. Recorded on change, never per heartbeat.
+// or go (with how far it had converged). Recorded on change, never per
+// heartbeat. Logs written before ClusterAgentApplied existed also hold it
+// for progress alone.
 // AppliedSeq is the EVENTS sequence the cluster has converged through: every
 // change up to it that concerns the cluster is applied there.
 type ClusterAgentReported struct {
 	ID         string `json:"id"`
 	Online     bool   `json:"online"`
+	AppliedSeq uint64 `json:"appliedSeq"`
+}
+
+// ClusterAgentApplied: the cluster's agent, online as it was, converged
+// further: every change up to AppliedSeq that concerns the cluster is
+// applied there. A status report (at most about once a second per
+// cluster): the audit trail leaves it out unless asked (AgentReported is
+// the agent's state changing, and stays in).
+type ClusterAgentApplied struct {
+	ID         string `json:"id"`
 	AppliedSeq uint64 `json:"appliedSeq"`
 }
 

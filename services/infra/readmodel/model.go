@@ -118,7 +118,7 @@ func (m *Model) Apply(r events.Recorded) error {
 	switch r.Data.(type) {
 	case domain.AddressAllocated, domain.AddressReleased, domain.RangeAllocated, domain.RangeReleased,
 		domain.ClusterCreated, domain.ClusterEnrolmentSecretRotated, domain.ClusterEnrolled,
-		domain.ClusterGatewayReported, domain.ClusterDeleted, domain.ClusterAgentReported,
+		domain.ClusterGatewayReported, domain.ClusterDeleted, domain.ClusterAgentReported, domain.ClusterAgentApplied,
 		domain.DeviceCreated, domain.DeviceKeyRotated, domain.DeviceDeleted:
 	default:
 		return nil
@@ -154,6 +154,9 @@ func (m *Model) Apply(r events.Recorded) error {
 	case domain.ClusterAgentReported:
 		at := r.Time
 		m.updateCluster(t, e.ID, r, func(c *Cluster) { c.Online, c.AppliedSeq, c.AgentReportedAt = e.Online, e.AppliedSeq, &at })
+	case domain.ClusterAgentApplied:
+		at := r.Time
+		m.updateCluster(t, e.ID, r, func(c *Cluster) { c.AppliedSeq, c.AgentReportedAt = e.AppliedSeq, &at })
 	case domain.ClusterGatewayReported:
 		m.updateCluster(t, e.ID, r, func(c *Cluster) { c.PublicKey, c.Endpoint = e.PublicKey, e.Endpoint })
 	case domain.ClusterDeleted:

@@ -350,7 +350,7 @@ func (v *AppFieldsSpec) __premarshalJSON() (*__premarshalAppFieldsSpec, error) {
 type AppHistoryApp struct {
 	Id   string `json:"id"`
 	Name string `json:"name"`
-	// The app's events, newest first.
+	// The app's events, newest first; agents' status reports (rollouts) only with includeStatus.
 	History AppHistoryAppHistoryEventConnection `json:"history"`
 }
 
@@ -3313,13 +3313,18 @@ func (v *EventFields) GetKnown() bool { return v.Known }
 type EventFilter struct {
 	AggregateType *string `json:"aggregateType"`
 	// Requires aggregateType.
-	AggregateId *string    `json:"aggregateId"`
-	Types       []string   `json:"types"`
-	Actor       *string    `json:"actor"`
-	FromSeq     *int       `json:"fromSeq"`
-	ToSeq       *int       `json:"toSeq"`
-	Since       *time.Time `json:"since"`
-	Until       *time.Time `json:"until"`
+	AggregateId *string `json:"aggregateId"`
+	// Event type names (console.app.created), or short forms naming one (app.created, AppCreated).
+	Types   []string   `json:"types"`
+	Actor   *string    `json:"actor"`
+	FromSeq *int       `json:"fromSeq"`
+	ToSeq   *int       `json:"toSeq"`
+	Since   *time.Time `json:"since"`
+	Until   *time.Time `json:"until"`
+	// Keep agents' status reports (infra.cluster.agent-applied, console.app.rollout-reported),
+	// which are left out unless types names them. An agent's state changes (online, offline,
+	// a new gateway key) are always in.
+	IncludeStatus *bool `json:"includeStatus"`
 }
 
 // GetAggregateType returns EventFilter.AggregateType, and is useful for accessing the field via an interface.
@@ -3345,6 +3350,9 @@ func (v *EventFilter) GetSince() *time.Time { return v.Since }
 
 // GetUntil returns EventFilter.Until, and is useful for accessing the field via an interface.
 func (v *EventFilter) GetUntil() *time.Time { return v.Until }
+
+// GetIncludeStatus returns EventFilter.IncludeStatus, and is useful for accessing the field via an interface.
+func (v *EventFilter) GetIncludeStatus() *bool { return v.IncludeStatus }
 
 type EventOrder string
 
@@ -5951,7 +5959,7 @@ var AllSubjectKind = []SubjectKind{
 
 // TeamEventsResponse is returned by TeamEvents on success.
 type TeamEventsResponse struct {
-	// Events of the caller's team as they are appended, from fromSeq when set.
+	// Events of the caller's team as they are appended, from fromSeq when set; agents' status reports only with includeStatus or when types names them.
 	TeamEvents TeamEventsTeamEventsEvent `json:"teamEvents"`
 }
 
@@ -6732,10 +6740,11 @@ func (v *__AddMemberInput) GetInput() MemberInput { return v.Input }
 
 // __AppHistoryInput is used internally by genqlient
 type __AppHistoryInput struct {
-	Id    string      `json:"id"`
-	First *int        `json:"first"`
-	After *string     `json:"after"`
-	Order *EventOrder `json:"order"`
+	Id            string      `json:"id"`
+	First         *int        `json:"first"`
+	After         *string     `json:"after"`
+	Order         *EventOrder `json:"order"`
+	IncludeStatus *bool       `json:"includeStatus"`
 }
 
 // GetId returns __AppHistoryInput.Id, and is useful for accessing the field via an interface.
@@ -6749,6 +6758,9 @@ func (v *__AppHistoryInput) GetAfter() *string { return v.After }
 
 // GetOrder returns __AppHistoryInput.Order, and is useful for accessing the field via an interface.
 func (v *__AppHistoryInput) GetOrder() *EventOrder { return v.Order }
+
+// GetIncludeStatus returns __AppHistoryInput.IncludeStatus, and is useful for accessing the field via an interface.
+func (v *__AppHistoryInput) GetIncludeStatus() *bool { return v.IncludeStatus }
 
 // __AppInput is used internally by genqlient
 type __AppInput struct {
@@ -7196,8 +7208,9 @@ func (v *__StopInterceptInput) GetId() string { return v.Id }
 
 // __TeamEventsInput is used internally by genqlient
 type __TeamEventsInput struct {
-	Types   []string `json:"types"`
-	FromSeq *int     `json:"fromSeq"`
+	Types         []string `json:"types"`
+	FromSeq       *int     `json:"fromSeq"`
+	IncludeStatus *bool    `json:"includeStatus"`
 }
 
 // GetTypes returns __TeamEventsInput.Types, and is useful for accessing the field via an interface.
@@ -7205,6 +7218,9 @@ func (v *__TeamEventsInput) GetTypes() []string { return v.Types }
 
 // GetFromSeq returns __TeamEventsInput.FromSeq, and is useful for accessing the field via an interface.
 func (v *__TeamEventsInput) GetFromSeq() *int { return v.FromSeq }
+
+// GetIncludeStatus returns __TeamEventsInput.IncludeStatus, and is useful for accessing the field via an interface.
+func (v *__TeamEventsInput) GetIncludeStatus() *bool { return v.IncludeStatus }
 
 // __TokensInput is used internally by genqlient
 type __TokensInput struct {
@@ -7368,11 +7384,11 @@ func App(
 
 // The query executed by AppHistory.
 const AppHistory_Operation = `
-query AppHistory ($id: ID!, $first: Int, $after: String, $order: EventOrder) {
+query AppHistory ($id: ID!, $first: Int, $after: String, $order: EventOrder, $includeStatus: Boolean) {
 	app(id: $id) {
 		id
 		name
-		history(first: $first, after: $after, order: $order) {
+		history(first: $first, after: $after, order: $order, includeStatus: $includeStatus) {
 			edges {
 				node {
 					... EventFields
@@ -7409,15 +7425,17 @@ func AppHistory(
 	first *int,
 	after *string,
 	order *EventOrder,
+	includeStatus *bool,
 ) (data_ *AppHistoryResponse, err_ error) {
 	req_ := &graphql.Request{
 		OpName: "AppHistory",
 		Query:  AppHistory_Operation,
 		Variables: &__AppHistoryInput{
-			Id:    id,
-			First: first,
-			After: after,
-			Order: order,
+			Id:            id,
+			First:         first,
+			After:         after,
+			Order:         order,
+			IncludeStatus: includeStatus,
 		},
 	}
 
@@ -9508,8 +9526,8 @@ func StopIntercept(
 
 // The subscription executed by TeamEvents.
 const TeamEvents_Operation = `
-subscription TeamEvents ($types: [String!], $fromSeq: Int) {
-	teamEvents(types: $types, fromSeq: $fromSeq) {
+subscription TeamEvents ($types: [String!], $fromSeq: Int, $includeStatus: Boolean) {
+	teamEvents(types: $types, fromSeq: $fromSeq, includeStatus: $includeStatus) {
 		... EventFields
 	}
 }
@@ -9536,13 +9554,15 @@ func TeamEvents(
 	client_ graphql.WebSocketClient,
 	types []string,
 	fromSeq *int,
+	includeStatus *bool,
 ) (dataChan_ chan TeamEventsWsResponse, subscriptionID_ string, err_ error) {
 	req_ := &graphql.Request{
 		OpName: "TeamEvents",
 		Query:  TeamEvents_Operation,
 		Variables: &__TeamEventsInput{
-			Types:   types,
-			FromSeq: fromSeq,
+			Types:         types,
+			FromSeq:       fromSeq,
+			IncludeStatus: includeStatus,
 		},
 	}
 

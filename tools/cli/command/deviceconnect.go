@@ -269,7 +269,7 @@ func subscribeGateways(ctx context.Context, ep api.Endpoint, changed chan<- stru
 		return err
 	}
 	defer ws.Close()
-	events, _, err := api.TeamEvents(ctx, ws, gatewayEvents, nil)
+	events, _, err := api.TeamEvents(ctx, ws, gatewayEvents, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -29,11 +29,11 @@ func eventRow(e api.EventFields) []string {
 
 // eventFilters are the flags of weft events.
 type eventFilters struct {
-	types               []string
-	actor, resource     string
-	since, until, seq   string
-	limit               int
-	oldestFirst, follow bool
+	types                              []string
+	actor, resource                    string
+	since, until, seq                  string
+	limit                              int
+	oldestFirst, follow, includeStatus bool
 }
 
 func (f *eventFilters) filter(now time.Time) (*api.EventFilter, error) {
@@ -95,6 +95,9 @@ func (f *eventFilters) filter(now time.Time) (*api.EventFilter, error) {
 	if f.limit < 0 {
 		return nil, usagef("invalid --limit %d: want 0 (everything) or more", f.limit)
 	}
+	if f.includeStatus {
+		out.IncludeStatus = &f.includeStatus
+	}
 	return &out, nil
 }
 
@@ -108,6 +111,10 @@ func (a *app) eventsCmd() *cobra.Command {
 With --follow it keeps printing events as they are appended (over a
 GraphQL subscription) until interrupted. -o json prints one event per line,
 for tools such as jq.
+
+Agents' status reports (a cluster converging further, app rollouts) are
+left out unless --include-status; an agent's state changes (enrolled,
+online, offline, a new gateway key) are always in.
 
 Event types are named service.resource.event (console.app.created,
 infra.device.created); --type also takes resource.event (app.created) or
@@ -166,6 +173,7 @@ its short form (AppCreated) when it names one type.`,
 	fs.IntVar(&f.limit, "limit", 50, "at most this many events (0: all)")
 	fs.BoolVar(&f.oldestFirst, "oldest-first", false, "oldest events first")
 	fs.BoolVarP(&f.follow, "follow", "f", false, "keep printing new events as they happen")
+	fs.BoolVar(&f.includeStatus, "include-status", false, "also agents' status reports (progress, rollouts)")
 	return cmd
 }
 
@@ -200,7 +208,7 @@ func (a *app) follow(cmd *cobra.Command, ep api.Endpoint, filter *api.EventFilte
 		return explain("follow events", ep.Server, err)
 	}
 	defer ws.Close()
-	events, _, err := api.TeamEvents(ctx, ws, filter.Types, filter.FromSeq)
+	events, _, err := api.TeamEvents(ctx, ws, filter.Types, filter.FromSeq, filter.IncludeStatus)
 	if err != nil {
 		return explain("follow events", ep.Server, err)
 	}
@@ -273,7 +281,7 @@ func (a *app) historyCmd() *cobra.Command {
 	}
 	var env string
 	var limit int
-	var oldestFirst bool
+	var oldestFirst, includeStatus bool
 	appCmd := &cobra.Command{
 		Use:   "app NAME [--env ENV]",
 		Short: "Show an app's events, newest first",
@@ -303,7 +311,7 @@ func (a *app) historyCmd() *cobra.Command {
 				if limit > 0 {
 					n = min(n, limit-len(items))
 				}
-				r, err := api.AppHistory(cmd.Context(), c, x.Id, &n, after, &order)
+				r, err := api.AppHistory(cmd.Context(), c, x.Id, &n, after, &order, &includeStatus)
 				if err != nil {
 					return explain("read the history of app "+args[0], ep.Server, err)
 				}
@@ -325,6 +333,7 @@ func (a *app) historyCmd() *cobra.Command {
 	appCmd.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
 	appCmd.Flags().IntVar(&limit, "limit", 0, "at most this many events (0: all)")
 	appCmd.Flags().BoolVar(&oldestFirst, "oldest-first", false, "oldest events first")
+	appCmd.Flags().BoolVar(&includeStatus, "include-status", false, "also its rollouts as agents report them")
 	cmd.AddCommand(appCmd)
 	return cmd
 }

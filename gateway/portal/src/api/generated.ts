@@ -61,8 +61,15 @@ export type EventFilter = {
   aggregateId?: string | null | undefined;
   aggregateType?: string | null | undefined;
   fromSeq?: number | null | undefined;
+  /**
+   * Keep agents' status reports (infra.cluster.agent-applied, console.app.rollout-reported),
+   * which are left out unless types names them. An agent's state changes (online, offline,
+   * a new gateway key) are always in.
+   */
+  includeStatus?: boolean | null | undefined;
   since?: string | null | undefined;
   toSeq?: number | null | undefined;
+  /** Event type names (console.app.created), or short forms naming one (app.created, AppCreated). */
   types?: Array<string> | null | undefined;
   until?: string | null | undefined;
 };

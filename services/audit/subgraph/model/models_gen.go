@@ -15,7 +15,7 @@ import (
 
 type App struct {
 	ID string `json:"id"`
-	// The app's events, newest first.
+	// The app's events, newest first; agents' status reports (rollouts) only with includeStatus.
 	History EventConnection `json:"history"`
 }
 
@@ -56,18 +56,23 @@ type EventEdge struct {
 type EventFilter struct {
 	AggregateType *string `json:"aggregateType,omitempty"`
 	// Requires aggregateType.
-	AggregateID *string    `json:"aggregateId,omitempty"`
-	Types       []string   `json:"types,omitempty"`
-	Actor       *string    `json:"actor,omitempty"`
-	FromSeq     *int       `json:"fromSeq,omitempty"`
-	ToSeq       *int       `json:"toSeq,omitempty"`
-	Since       *time.Time `json:"since,omitempty"`
-	Until       *time.Time `json:"until,omitempty"`
+	AggregateID *string `json:"aggregateId,omitempty"`
+	// Event type names (console.app.created), or short forms naming one (app.created, AppCreated).
+	Types   []string   `json:"types,omitempty"`
+	Actor   *string    `json:"actor,omitempty"`
+	FromSeq *int       `json:"fromSeq,omitempty"`
+	ToSeq   *int       `json:"toSeq,omitempty"`
+	Since   *time.Time `json:"since,omitempty"`
+	Until   *time.Time `json:"until,omitempty"`
+	// Keep agents' status reports (infra.cluster.agent-applied, console.app.rollout-reported),
+	// which are left out unless types names them. An agent's state changes (online, offline,
+	// a new gateway key) are always in.
+	IncludeStatus *bool `json:"includeStatus,omitempty"`
 }
 
 type ManagedService struct {
 	ID string `json:"id"`
-	// The managed service's events, newest first.
+	// The managed service's events, newest first; agents' status reports only with includeStatus.
 	History EventConnection `json:"history"`
 }
 
