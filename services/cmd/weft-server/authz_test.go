@@ -292,9 +292,13 @@ func (g *generator) selection(t typeRef, depth int) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if sub != "" && sub != "{ }" {
+		if sub != "" {
 			parts = append(parts, f.Name+" "+sub)
 		}
+	}
+	if len(parts) == 0 {
+		// Nothing selectable at this depth (an object of objects only).
+		return "", nil
 	}
 	return "{ " + strings.Join(parts, " ") + " }", nil
 }

@@ -16,6 +16,14 @@
 //     The environment id is a fixed-length UUID without dots, so the
 //     combined token can neither collide across environments nor break the
 //     subject.
+//     An app's backends may instead (or also) come from Kubernetes: a
+//     Workload (a container its cluster's agent runs as a Deployment and a
+//     Service) or an exported Service (ServiceRef), never both
+//     (Backing.Normalize checks the whole shape). Its Generation is the
+//     sequence of its last change of spec; the agent's reports of its
+//     rollout are recorded on it (AppRolloutReported, by the message
+//     office, changed only), which changes neither its spec nor its
+//     generation.
 //   - svcrange/<clusterID>: the service IPs handed out in one cluster's
 //     range. Every allocation is appended here with the expected version,
 //     atomically with the creating event, so two apps never get one IP; an

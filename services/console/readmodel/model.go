@@ -127,6 +127,12 @@ func (m *Model) Apply(r events.Recorded) error {
 		t := m.team(r.Team)
 		v := cd.EvolveApp(t.Apps[r.Aggregate.ID], r)
 		put(t, t.Apps, r, v, v.Deleted)
+	case cd.AppRolloutReported:
+		// A report is not a change of the app: its updatedAt stays.
+		t := m.team(r.Team)
+		if a, ok := t.Apps[r.Aggregate.ID]; ok {
+			t.Apps[r.Aggregate.ID] = cd.EvolveApp(a, r)
+		}
 	case cd.ServiceCreated, cd.ServiceUpdated, cd.ServiceDeleted:
 		t := m.team(r.Team)
 		v := cd.EvolveService(t.Services[r.Aggregate.ID], r)

@@ -22,18 +22,24 @@ type Env struct {
 
 // App is an app as users see it.
 type App struct {
-	ID          string      `json:"id"`
-	Name        string      `json:"name"`
-	EnvID       string      `json:"envId"`
-	EnvName     string      `json:"envName"`
-	ClusterID   string      `json:"clusterId"`
-	ClusterName string      `json:"clusterName"`
-	ServiceIP   string      `json:"serviceIp"`
-	Spec        cd.Spec     `json:"spec"`
-	Intercepts  []Intercept `json:"intercepts"` // active ones, by port
-	CreatedBy   string      `json:"createdBy"`
-	CreatedAt   time.Time   `json:"createdAt"`
-	UpdatedAt   time.Time   `json:"updatedAt"`
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	EnvID       string  `json:"envId"`
+	EnvName     string  `json:"envName"`
+	ClusterID   string  `json:"clusterId"`
+	ClusterName string  `json:"clusterName"`
+	ServiceIP   string  `json:"serviceIp"`
+	Spec        cd.Spec `json:"spec"`
+	// Workload or Export, if any; Generation is the sequence of the last
+	// change of spec, Rollout the agent's last report.
+	Workload   *cd.Workload   `json:"workload,omitempty"`
+	Export     *cd.ServiceRef `json:"export,omitempty"`
+	Generation uint64         `json:"generation"`
+	Rollout    *cd.Rollout    `json:"rollout,omitempty"`
+	Intercepts []Intercept    `json:"intercepts"` // active ones, by port
+	CreatedBy  string         `json:"createdBy"`
+	CreatedAt  time.Time      `json:"createdAt"`
+	UpdatedAt  time.Time      `json:"updatedAt"`
 }
 
 // Service is a managed service as users see it.
@@ -93,6 +99,7 @@ func (t *teamData) appView(a cd.App) App {
 	md := t.Meta[a.ID]
 	v := App{ID: a.ID, Name: a.Name, EnvID: a.EnvID, EnvName: t.Envs[a.EnvID].Name, ClusterID: a.ClusterID,
 		ClusterName: t.Clusters[a.ClusterID].Name, ServiceIP: a.ServiceIP, Spec: a.Spec, Intercepts: []Intercept{},
+		Workload: a.Workload, Export: a.Export, Generation: a.Generation, Rollout: a.Rollout,
 		CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
 	for _, id := range a.Intercepts {
 		if i, ok := t.Intercepts[id]; ok {

@@ -80,7 +80,8 @@ func (r *mutationResolver) DeleteEnvironment(ctx context.Context, name string) (
 // CreateApp is the resolver for the createApp field.
 func (r *mutationResolver) CreateApp(ctx context.Context, input model.CreateAppInput) (*model.AppPayload, error) {
 	p := auth.From(ctx)
-	res, err := r.Commands.CreateApp(ctx, p, command.CreateAppInput{Team: p.Team, Env: input.Env, Name: input.Name, Spec: specIn(input.Spec)})
+	res, err := r.Commands.CreateApp(ctx, p, command.CreateAppInput{Team: p.Team, Env: input.Env, Name: input.Name, Spec: specIn(input.Spec),
+		Backing: backingIn(input.Workload, input.Export)})
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +92,8 @@ func (r *mutationResolver) CreateApp(ctx context.Context, input model.CreateAppI
 // UpdateApp is the resolver for the updateApp field.
 func (r *mutationResolver) UpdateApp(ctx context.Context, input model.UpdateAppInput) (*model.AppPayload, error) {
 	p := auth.From(ctx)
-	res, err := r.Commands.UpdateApp(ctx, p, command.UpdateAppInput{Team: p.Team, ID: input.ID, Spec: specIn(input.Spec)})
+	res, err := r.Commands.UpdateApp(ctx, p, command.UpdateAppInput{Team: p.Team, ID: input.ID, Spec: specIn(input.Spec),
+		Backing: backingIn(input.Workload, input.Export)})
 	if err != nil {
 		return nil, err
 	}

@@ -101,12 +101,15 @@ func appValue(a readmodel.App) model.App {
 	for _, i := range a.Intercepts {
 		out.ActiveIntercepts = append(out.ActiveIntercepts, *interceptOut(i))
 	}
+	backingOut(&out, a.Workload, a.Export, a.Generation, a.Rollout)
 	return out
 }
 
 func appFromDomain(a cd.App) *model.App {
-	return &model.App{ID: a.ID, Name: a.Name, Cluster: model.Cluster{ID: a.ClusterID}, ServiceIP: a.ServiceIP, Spec: specOut(a.Spec),
+	out := &model.App{ID: a.ID, Name: a.Name, Cluster: model.Cluster{ID: a.ClusterID}, ServiceIP: a.ServiceIP, Spec: specOut(a.Spec),
 		ActiveIntercepts: []model.Intercept{}, EnvID: a.EnvID}
+	backingOut(out, a.Workload, a.Export, a.Generation, a.Rollout)
+	return out
 }
 
 func serviceOut(s readmodel.Service) *model.ManagedService {
@@ -162,4 +165,104 @@ func policyOut(p readmodel.Policy) *model.Policy {
 
 func policyFromDomain(p cd.Policy) *model.Policy {
 	return &model.Policy{ID: p.ID, Name: p.Name, Rule: ruleOut(p.Rule)}
+}
+
+// backingIn is the command's workload and export; defaults and checks are
+// the domain's (Backing.Normalize), naming fields like "workload.image".
+func backingIn(w *model.WorkloadInput, ex *model.ServiceRefInput) cd.Backing {
+	var out cd.Backing
+	if ex != nil {
+		out.Export = &cd.ServiceRef{Namespace: ex.Namespace, Name: ex.Name}
+	}
+	if w == nil {
+		return out
+	}
+	wl := &cd.Workload{Image: w.Image, Command: w.Command, Args: w.Args, Replicas: 1}
+	if w.Replicas != nil {
+		wl.Replicas = *w.Replicas
+	}
+	for _, e := range w.Env {
+		wl.Env = append(wl.Env, cd.EnvVar{Name: e.Name, Value: e.Value})
+	}
+	for _, p := range w.Ports {
+		wl.Ports = append(wl.Ports, cd.PortMap{Port: p.Port, Protocol: lower[model.Protocol, cd.Protocol](p.Protocol), ContainerPort: p.ContainerPort})
+	}
+	if r := w.Resources; r != nil {
+		list := func(l *model.ResourceListInput) cd.ResourceList {
+			if l == nil {
+				return cd.ResourceList{}
+			}
+			return cd.ResourceList{CPU: graph.Deref(l.CPU), Memory: graph.Deref(l.Memory)}
+		}
+		wl.Resources = cd.Resources{Requests: list(r.Requests), Limits: list(r.Limits)}
+	}
+	wl.Readiness, wl.Liveness = probeIn(w.Readiness), probeIn(w.Liveness)
+	out.Workload = wl
+	return out
+}
+
+func probeIn(p *model.ProbeInput) *cd.Probe {
+	if p == nil {
+		return nil
+	}
+	return &cd.Probe{Type: lower[model.ProbeType, string](&p.Type), Path: graph.Deref(p.Path), Port: graph.Deref(p.Port), Command: p.Command,
+		InitialDelaySeconds: graph.Deref(p.InitialDelaySeconds), PeriodSeconds: graph.Deref(p.PeriodSeconds),
+		TimeoutSeconds: graph.Deref(p.TimeoutSeconds), FailureThreshold: graph.Deref(p.FailureThreshold), SuccessThreshold: graph.Deref(p.SuccessThreshold)}
+}
+
+// backingOut sets the app's workload, export, generation and rollout.
+func backingOut(out *model.App, w *cd.Workload, ex *cd.ServiceRef, generation uint64, ro *cd.Rollout) {
+	out.Generation = int(generation)
+	if ex != nil {
+		out.Export = &model.ServiceRef{Namespace: ex.Namespace, Name: ex.Name}
+	}
+	if w != nil {
+		mw := &model.Workload{Image: w.Image, Command: nonNil(w.Command), Args: nonNil(w.Args), Env: make([]model.EnvVar, 0, len(w.Env)),
+			Ports: make([]model.PortMapping, 0, len(w.Ports)), Replicas: w.Replicas,
+			Resources: model.Resources{
+				Requests: model.ResourceList{CPU: graph.Str(w.Resources.Requests.CPU), Memory: graph.Str(w.Resources.Requests.Memory)},
+				Limits:   model.ResourceList{CPU: graph.Str(w.Resources.Limits.CPU), Memory: graph.Str(w.Resources.Limits.Memory)}},
+			Readiness: probeOut(w.Readiness), Liveness: probeOut(w.Liveness)}
+		for _, e := range w.Env {
+			mw.Env = append(mw.Env, model.EnvVar{Name: e.Name, Value: e.Value})
+		}
+		for _, p := range w.Ports {
+			mw.Ports = append(mw.Ports, model.PortMapping{Port: p.Port, Protocol: upper(model.AllProtocol, p.Protocol), ContainerPort: p.ContainerPort})
+		}
+		out.Workload = mw
+	}
+	if ro != nil {
+		r := &model.Rollout{Generation: int(ro.Generation), Desired: ro.Desired, Updated: ro.Updated, Ready: ro.Ready, Available: ro.Available,
+			DeploymentGeneration: int(ro.DeploymentGeneration), ObservedGeneration: int(ro.ObservedGeneration), Image: graph.Str(ro.Image),
+			Conditions: make([]model.RolloutCondition, 0, len(ro.Conditions)), LastError: graph.Str(ro.LastError),
+			CrashLooping: make([]model.PodProblem, 0, len(ro.CrashLooping)), Done: ro.RolledOut(generation),
+			Failing: graph.Str(ro.Failing(generation)), ReportedAt: timeOut(ro.ReportedAt)}
+		for _, c := range ro.Conditions {
+			r.Conditions = append(r.Conditions, model.RolloutCondition{Type: c.Type, Status: c.Status, Reason: graph.Str(c.Reason), Message: graph.Str(c.Message)})
+		}
+		for _, p := range ro.CrashLooping {
+			r.CrashLooping = append(r.CrashLooping, model.PodProblem{Pod: p.Pod, Reason: p.Reason, Restarts: p.Restarts, Message: graph.Str(p.Message)})
+		}
+		out.Rollout = r
+	}
+}
+
+func probeOut(p *cd.Probe) *model.Probe {
+	if p == nil {
+		return nil
+	}
+	out := &model.Probe{Type: upper(model.AllProbeType, p.Type), Path: graph.Str(p.Path), Command: nonNil(p.Command),
+		InitialDelaySeconds: p.InitialDelaySeconds, PeriodSeconds: p.PeriodSeconds, TimeoutSeconds: p.TimeoutSeconds,
+		FailureThreshold: p.FailureThreshold, SuccessThreshold: p.SuccessThreshold}
+	if p.Port != 0 {
+		out.Port = &p.Port
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

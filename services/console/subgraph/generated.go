@@ -62,11 +62,15 @@ type ComplexityRoot struct {
 		CreatedAt        func(childComplexity int) int
 		CreatedBy        func(childComplexity int) int
 		Environment      func(childComplexity int) int
+		Export           func(childComplexity int) int
+		Generation       func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Name             func(childComplexity int) int
+		Rollout          func(childComplexity int) int
 		ServiceIP        func(childComplexity int) int
 		Spec             func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
+		Workload         func(childComplexity int) int
 	}
 
 	AppConnection struct {
@@ -107,6 +111,11 @@ type ComplexityRoot struct {
 		FindEnvironmentByID    func(childComplexity int, id string) int
 		FindManagedServiceByID func(childComplexity int, id string) int
 		FindTeamBySlug         func(childComplexity int, slug string) int
+	}
+
+	EnvVar struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	Environment struct {
@@ -226,6 +235,13 @@ type ComplexityRoot struct {
 		HasNextPage func(childComplexity int) int
 	}
 
+	PodProblem struct {
+		Message  func(childComplexity int) int
+		Pod      func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Restarts func(childComplexity int) int
+	}
+
 	Policy struct {
 		CreatedAt func(childComplexity int) int
 		CreatedBy func(childComplexity int) int
@@ -256,6 +272,24 @@ type ComplexityRoot struct {
 		Protocol func(childComplexity int) int
 	}
 
+	PortMapping struct {
+		ContainerPort func(childComplexity int) int
+		Port          func(childComplexity int) int
+		Protocol      func(childComplexity int) int
+	}
+
+	Probe struct {
+		Command             func(childComplexity int) int
+		FailureThreshold    func(childComplexity int) int
+		InitialDelaySeconds func(childComplexity int) int
+		Path                func(childComplexity int) int
+		PeriodSeconds       func(childComplexity int) int
+		Port                func(childComplexity int) int
+		SuccessThreshold    func(childComplexity int) int
+		TimeoutSeconds      func(childComplexity int) int
+		Type                func(childComplexity int) int
+	}
+
 	Query struct {
 		Access             func(childComplexity int, source model.IdentityInput, target model.TargetInput, minSeq *int) int
 		App                func(childComplexity int, id string, minSeq *int) int
@@ -271,12 +305,51 @@ type ComplexityRoot struct {
 		__resolve_entities func(childComplexity int, representations []map[string]any) int
 	}
 
+	ResourceList struct {
+		CPU    func(childComplexity int) int
+		Memory func(childComplexity int) int
+	}
+
+	Resources struct {
+		Limits   func(childComplexity int) int
+		Requests func(childComplexity int) int
+	}
+
+	Rollout struct {
+		Available            func(childComplexity int) int
+		Conditions           func(childComplexity int) int
+		CrashLooping         func(childComplexity int) int
+		DeploymentGeneration func(childComplexity int) int
+		Desired              func(childComplexity int) int
+		Done                 func(childComplexity int) int
+		Failing              func(childComplexity int) int
+		Generation           func(childComplexity int) int
+		Image                func(childComplexity int) int
+		LastError            func(childComplexity int) int
+		ObservedGeneration   func(childComplexity int) int
+		Ready                func(childComplexity int) int
+		ReportedAt           func(childComplexity int) int
+		Updated              func(childComplexity int) int
+	}
+
+	RolloutCondition struct {
+		Message func(childComplexity int) int
+		Reason  func(childComplexity int) int
+		Status  func(childComplexity int) int
+		Type    func(childComplexity int) int
+	}
+
 	Rule struct {
 		Action      func(childComplexity int) int
 		Description func(childComplexity int) int
 		Priority    func(childComplexity int) int
 		Sources     func(childComplexity int) int
 		Targets     func(childComplexity int) int
+	}
+
+	ServiceRef struct {
+		Name      func(childComplexity int) int
+		Namespace func(childComplexity int) int
 	}
 
 	Spec struct {
@@ -306,6 +379,18 @@ type ComplexityRoot struct {
 	Verdict struct {
 		Allow  func(childComplexity int) int
 		Policy func(childComplexity int) int
+	}
+
+	Workload struct {
+		Args      func(childComplexity int) int
+		Command   func(childComplexity int) int
+		Env       func(childComplexity int) int
+		Image     func(childComplexity int) int
+		Liveness  func(childComplexity int) int
+		Ports     func(childComplexity int) int
+		Readiness func(childComplexity int) int
+		Replicas  func(childComplexity int) int
+		Resources func(childComplexity int) int
 	}
 
 	_Service struct {
@@ -419,6 +504,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.App.Environment(childComplexity), true
+	case "App.export":
+		if e.complexity.App.Export == nil {
+			break
+		}
+
+		return e.complexity.App.Export(childComplexity), true
+	case "App.generation":
+		if e.complexity.App.Generation == nil {
+			break
+		}
+
+		return e.complexity.App.Generation(childComplexity), true
 	case "App.id":
 		if e.complexity.App.ID == nil {
 			break
@@ -431,6 +528,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.App.Name(childComplexity), true
+	case "App.rollout":
+		if e.complexity.App.Rollout == nil {
+			break
+		}
+
+		return e.complexity.App.Rollout(childComplexity), true
 	case "App.serviceIp":
 		if e.complexity.App.ServiceIP == nil {
 			break
@@ -449,6 +552,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.App.UpdatedAt(childComplexity), true
+	case "App.workload":
+		if e.complexity.App.Workload == nil {
+			break
+		}
+
+		return e.complexity.App.Workload(childComplexity), true
 
 	case "AppConnection.edges":
 		if e.complexity.AppConnection.Edges == nil {
@@ -605,6 +714,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Entity.FindTeamBySlug(childComplexity, args["slug"].(string)), true
+
+	case "EnvVar.name":
+		if e.complexity.EnvVar.Name == nil {
+			break
+		}
+
+		return e.complexity.EnvVar.Name(childComplexity), true
+	case "EnvVar.value":
+		if e.complexity.EnvVar.Value == nil {
+			break
+		}
+
+		return e.complexity.EnvVar.Value(childComplexity), true
 
 	case "Environment.appCount":
 		if e.complexity.Environment.AppCount == nil {
@@ -1118,6 +1240,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.PageInfo.HasNextPage(childComplexity), true
 
+	case "PodProblem.message":
+		if e.complexity.PodProblem.Message == nil {
+			break
+		}
+
+		return e.complexity.PodProblem.Message(childComplexity), true
+	case "PodProblem.pod":
+		if e.complexity.PodProblem.Pod == nil {
+			break
+		}
+
+		return e.complexity.PodProblem.Pod(childComplexity), true
+	case "PodProblem.reason":
+		if e.complexity.PodProblem.Reason == nil {
+			break
+		}
+
+		return e.complexity.PodProblem.Reason(childComplexity), true
+	case "PodProblem.restarts":
+		if e.complexity.PodProblem.Restarts == nil {
+			break
+		}
+
+		return e.complexity.PodProblem.Restarts(childComplexity), true
+
 	case "Policy.createdAt":
 		if e.complexity.Policy.CreatedAt == nil {
 			break
@@ -1212,6 +1359,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Port.Protocol(childComplexity), true
+
+	case "PortMapping.containerPort":
+		if e.complexity.PortMapping.ContainerPort == nil {
+			break
+		}
+
+		return e.complexity.PortMapping.ContainerPort(childComplexity), true
+	case "PortMapping.port":
+		if e.complexity.PortMapping.Port == nil {
+			break
+		}
+
+		return e.complexity.PortMapping.Port(childComplexity), true
+	case "PortMapping.protocol":
+		if e.complexity.PortMapping.Protocol == nil {
+			break
+		}
+
+		return e.complexity.PortMapping.Protocol(childComplexity), true
+
+	case "Probe.command":
+		if e.complexity.Probe.Command == nil {
+			break
+		}
+
+		return e.complexity.Probe.Command(childComplexity), true
+	case "Probe.failureThreshold":
+		if e.complexity.Probe.FailureThreshold == nil {
+			break
+		}
+
+		return e.complexity.Probe.FailureThreshold(childComplexity), true
+	case "Probe.initialDelaySeconds":
+		if e.complexity.Probe.InitialDelaySeconds == nil {
+			break
+		}
+
+		return e.complexity.Probe.InitialDelaySeconds(childComplexity), true
+	case "Probe.path":
+		if e.complexity.Probe.Path == nil {
+			break
+		}
+
+		return e.complexity.Probe.Path(childComplexity), true
+	case "Probe.periodSeconds":
+		if e.complexity.Probe.PeriodSeconds == nil {
+			break
+		}
+
+		return e.complexity.Probe.PeriodSeconds(childComplexity), true
+	case "Probe.port":
+		if e.complexity.Probe.Port == nil {
+			break
+		}
+
+		return e.complexity.Probe.Port(childComplexity), true
+	case "Probe.successThreshold":
+		if e.complexity.Probe.SuccessThreshold == nil {
+			break
+		}
+
+		return e.complexity.Probe.SuccessThreshold(childComplexity), true
+	case "Probe.timeoutSeconds":
+		if e.complexity.Probe.TimeoutSeconds == nil {
+			break
+		}
+
+		return e.complexity.Probe.TimeoutSeconds(childComplexity), true
+	case "Probe.type":
+		if e.complexity.Probe.Type == nil {
+			break
+		}
+
+		return e.complexity.Probe.Type(childComplexity), true
 
 	case "Query.access":
 		if e.complexity.Query.Access == nil {
@@ -1341,6 +1562,142 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Query.__resolve_entities(childComplexity, args["representations"].([]map[string]any)), true
 
+	case "ResourceList.cpu":
+		if e.complexity.ResourceList.CPU == nil {
+			break
+		}
+
+		return e.complexity.ResourceList.CPU(childComplexity), true
+	case "ResourceList.memory":
+		if e.complexity.ResourceList.Memory == nil {
+			break
+		}
+
+		return e.complexity.ResourceList.Memory(childComplexity), true
+
+	case "Resources.limits":
+		if e.complexity.Resources.Limits == nil {
+			break
+		}
+
+		return e.complexity.Resources.Limits(childComplexity), true
+	case "Resources.requests":
+		if e.complexity.Resources.Requests == nil {
+			break
+		}
+
+		return e.complexity.Resources.Requests(childComplexity), true
+
+	case "Rollout.available":
+		if e.complexity.Rollout.Available == nil {
+			break
+		}
+
+		return e.complexity.Rollout.Available(childComplexity), true
+	case "Rollout.conditions":
+		if e.complexity.Rollout.Conditions == nil {
+			break
+		}
+
+		return e.complexity.Rollout.Conditions(childComplexity), true
+	case "Rollout.crashLooping":
+		if e.complexity.Rollout.CrashLooping == nil {
+			break
+		}
+
+		return e.complexity.Rollout.CrashLooping(childComplexity), true
+	case "Rollout.deploymentGeneration":
+		if e.complexity.Rollout.DeploymentGeneration == nil {
+			break
+		}
+
+		return e.complexity.Rollout.DeploymentGeneration(childComplexity), true
+	case "Rollout.desired":
+		if e.complexity.Rollout.Desired == nil {
+			break
+		}
+
+		return e.complexity.Rollout.Desired(childComplexity), true
+	case "Rollout.done":
+		if e.complexity.Rollout.Done == nil {
+			break
+		}
+
+		return e.complexity.Rollout.Done(childComplexity), true
+	case "Rollout.failing":
+		if e.complexity.Rollout.Failing == nil {
+			break
+		}
+
+		return e.complexity.Rollout.Failing(childComplexity), true
+	case "Rollout.generation":
+		if e.complexity.Rollout.Generation == nil {
+			break
+		}
+
+		return e.complexity.Rollout.Generation(childComplexity), true
+	case "Rollout.image":
+		if e.complexity.Rollout.Image == nil {
+			break
+		}
+
+		return e.complexity.Rollout.Image(childComplexity), true
+	case "Rollout.lastError":
+		if e.complexity.Rollout.LastError == nil {
+			break
+		}
+
+		return e.complexity.Rollout.LastError(childComplexity), true
+	case "Rollout.observedGeneration":
+		if e.complexity.Rollout.ObservedGeneration == nil {
+			break
+		}
+
+		return e.complexity.Rollout.ObservedGeneration(childComplexity), true
+	case "Rollout.ready":
+		if e.complexity.Rollout.Ready == nil {
+			break
+		}
+
+		return e.complexity.Rollout.Ready(childComplexity), true
+	case "Rollout.reportedAt":
+		if e.complexity.Rollout.ReportedAt == nil {
+			break
+		}
+
+		return e.complexity.Rollout.ReportedAt(childComplexity), true
+	case "Rollout.updated":
+		if e.complexity.Rollout.Updated == nil {
+			break
+		}
+
+		return e.complexity.Rollout.Updated(childComplexity), true
+
+	case "RolloutCondition.message":
+		if e.complexity.RolloutCondition.Message == nil {
+			break
+		}
+
+		return e.complexity.RolloutCondition.Message(childComplexity), true
+	case "RolloutCondition.reason":
+		if e.complexity.RolloutCondition.Reason == nil {
+			break
+		}
+
+		return e.complexity.RolloutCondition.Reason(childComplexity), true
+	case "RolloutCondition.status":
+		if e.complexity.RolloutCondition.Status == nil {
+			break
+		}
+
+		return e.complexity.RolloutCondition.Status(childComplexity), true
+	case "RolloutCondition.type":
+		if e.complexity.RolloutCondition.Type == nil {
+			break
+		}
+
+		return e.complexity.RolloutCondition.Type(childComplexity), true
+
 	case "Rule.action":
 		if e.complexity.Rule.Action == nil {
 			break
@@ -1371,6 +1728,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Rule.Targets(childComplexity), true
+
+	case "ServiceRef.name":
+		if e.complexity.ServiceRef.Name == nil {
+			break
+		}
+
+		return e.complexity.ServiceRef.Name(childComplexity), true
+	case "ServiceRef.namespace":
+		if e.complexity.ServiceRef.Namespace == nil {
+			break
+		}
+
+		return e.complexity.ServiceRef.Namespace(childComplexity), true
 
 	case "Spec.backends":
 		if e.complexity.Spec.Backends == nil {
@@ -1486,6 +1856,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Verdict.Policy(childComplexity), true
 
+	case "Workload.args":
+		if e.complexity.Workload.Args == nil {
+			break
+		}
+
+		return e.complexity.Workload.Args(childComplexity), true
+	case "Workload.command":
+		if e.complexity.Workload.Command == nil {
+			break
+		}
+
+		return e.complexity.Workload.Command(childComplexity), true
+	case "Workload.env":
+		if e.complexity.Workload.Env == nil {
+			break
+		}
+
+		return e.complexity.Workload.Env(childComplexity), true
+	case "Workload.image":
+		if e.complexity.Workload.Image == nil {
+			break
+		}
+
+		return e.complexity.Workload.Image(childComplexity), true
+	case "Workload.liveness":
+		if e.complexity.Workload.Liveness == nil {
+			break
+		}
+
+		return e.complexity.Workload.Liveness(childComplexity), true
+	case "Workload.ports":
+		if e.complexity.Workload.Ports == nil {
+			break
+		}
+
+		return e.complexity.Workload.Ports(childComplexity), true
+	case "Workload.readiness":
+		if e.complexity.Workload.Readiness == nil {
+			break
+		}
+
+		return e.complexity.Workload.Readiness(childComplexity), true
+	case "Workload.replicas":
+		if e.complexity.Workload.Replicas == nil {
+			break
+		}
+
+		return e.complexity.Workload.Replicas(childComplexity), true
+	case "Workload.resources":
+		if e.complexity.Workload.Resources == nil {
+			break
+		}
+
+		return e.complexity.Workload.Resources(childComplexity), true
+
 	case "_Service.sdl":
 		if e.complexity._Service.SDL == nil {
 			break
@@ -1505,10 +1930,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateEnvironmentInput,
 		ec.unmarshalInputCreatePolicyInput,
 		ec.unmarshalInputCreateServiceInput,
+		ec.unmarshalInputEnvVarInput,
 		ec.unmarshalInputHealthCheckInput,
 		ec.unmarshalInputIdentityInput,
 		ec.unmarshalInputPortInput,
+		ec.unmarshalInputPortMappingInput,
+		ec.unmarshalInputProbeInput,
+		ec.unmarshalInputResourceListInput,
+		ec.unmarshalInputResourcesInput,
 		ec.unmarshalInputRuleInput,
+		ec.unmarshalInputServiceRefInput,
 		ec.unmarshalInputSpecInput,
 		ec.unmarshalInputStartInterceptInput,
 		ec.unmarshalInputSubjectInput,
@@ -1516,6 +1947,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdateAppInput,
 		ec.unmarshalInputUpdatePolicyInput,
 		ec.unmarshalInputUpdateServiceInput,
+		ec.unmarshalInputWorkloadInput,
 	)
 	first := true
 
@@ -1721,6 +2153,111 @@ type Spec {
   health: HealthCheck!
 }
 
+"One environment variable of a container."
+type EnvVar {
+  name: String!
+  value: String!
+}
+
+"An app port and the container port it leads to."
+type PortMapping {
+  port: Int!
+  protocol: Protocol!
+  containerPort: Int!
+}
+
+"CPU and memory as Kubernetes quantities (250m, 128Mi); null is none."
+type ResourceList {
+  cpu: String
+  memory: String
+}
+
+type Resources {
+  requests: ResourceList!
+  limits: ResourceList!
+}
+
+enum ProbeType {
+  HTTP
+  TCP
+  EXEC
+}
+
+"A readiness or liveness probe; 0 takes Kubernetes' default."
+type Probe {
+  type: ProbeType!
+  "HTTP probes: the path to GET."
+  path: String
+  "HTTP and TCP probes: the container port."
+  port: Int
+  "EXEC probes: the command run in the container."
+  command: [String!]!
+  initialDelaySeconds: Int!
+  periodSeconds: Int!
+  timeoutSeconds: Int!
+  failureThreshold: Int!
+  successThreshold: Int!
+}
+
+"An app's container: in Kubernetes mode its cluster's agent runs it as a Deployment and a Service in the environment's namespace, whose ready endpoints are the app's backends."
+type Workload {
+  image: String!
+  command: [String!]!
+  args: [String!]!
+  env: [EnvVar!]!
+  "Every app port, with the container port it leads to."
+  ports: [PortMapping!]!
+  replicas: Int!
+  resources: Resources!
+  readiness: Probe
+  liveness: Probe
+}
+
+"An existing Kubernetes Service, namespace/name."
+type ServiceRef {
+  namespace: String!
+  name: String!
+}
+
+type RolloutCondition {
+  type: String!
+  status: String!
+  reason: String
+  message: String
+}
+
+"A pod that does not come up."
+type PodProblem {
+  pod: String!
+  "E.g. CrashLoopBackOff."
+  reason: String!
+  restarts: Int!
+  message: String
+}
+
+"What the agent of the app's cluster last reported of its workload."
+type Rollout {
+  "The app generation the workload was last applied from."
+  generation: Int!
+  desired: Int!
+  updated: Int!
+  ready: Int!
+  available: Int!
+  "The Deployment's metadata.generation and status.observedGeneration."
+  deploymentGeneration: Int!
+  observedGeneration: Int!
+  image: String
+  conditions: [RolloutCondition!]!
+  "Why the agent could not apply the spec, e.g. the API server refused it."
+  lastError: String
+  crashLooping: [PodProblem!]!
+  "True when the app's current generation is rolled out: every desired replica updated, ready and available."
+  done: Boolean!
+  "Why the rollout of the current generation cannot finish without a change (an error, a crash-looping pod); null if none."
+  failing: String
+  reportedAt: Time
+}
+
 "An app: a stable service IP and name in front of its backends."
 type App @key(fields: "id") {
   id: ID!
@@ -1729,6 +2266,14 @@ type App @key(fields: "id") {
   cluster: Cluster!
   serviceIp: String!
   spec: Spec!
+  "The container its cluster runs, if any."
+  workload: Workload
+  "The existing Kubernetes Service whose endpoints are its backends, if any."
+  export: ServiceRef
+  "The EVENTS sequence of its last change of spec, workload or export: what a rollout reports against."
+  generation: Int!
+  "The last rollout its cluster's agent reported; null before the first (or for an app of fixed backends)."
+  rollout: Rollout
   "Active intercepts, by port."
   activeIntercepts: [Intercept!]!
   createdBy: String
@@ -1922,9 +2467,67 @@ input HealthCheckInput {
 "Unset fields take defaults: TCP ports, ROUND_ROBIN, a TCP check every 10 s."
 input SpecInput {
   ports: [PortInput!]!
-  backends: [String!]!
+  "host:port; may be empty (or null) when the app has a workload or exports a Service."
+  backends: [String!]
   lb: LBMode
   health: HealthCheckInput
+}
+
+input EnvVarInput {
+  name: String!
+  value: String!
+}
+
+input PortMappingInput {
+  port: Int!
+  "TCP when null."
+  protocol: Protocol
+  containerPort: Int!
+}
+
+input ResourceListInput {
+  "Kubernetes quantity, e.g. 250m or 0.5."
+  cpu: String
+  "Kubernetes quantity, e.g. 128Mi or 1G."
+  memory: String
+}
+
+input ResourcesInput {
+  requests: ResourceListInput
+  limits: ResourceListInput
+}
+
+input ProbeInput {
+  type: ProbeType!
+  "HTTP: / when null."
+  path: String
+  "HTTP and TCP: the first container port when null."
+  port: Int
+  command: [String!]
+  initialDelaySeconds: Int
+  periodSeconds: Int
+  timeoutSeconds: Int
+  failureThreshold: Int
+  successThreshold: Int
+}
+
+"A container for the app. Unmapped app ports lead to the same container port."
+input WorkloadInput {
+  image: String!
+  command: [String!]
+  args: [String!]
+  env: [EnvVarInput!]
+  ports: [PortMappingInput!]
+  "1 when null; 0 to 1000."
+  replicas: Int
+  resources: ResourcesInput
+  readiness: ProbeInput
+  liveness: ProbeInput
+}
+
+input ServiceRefInput {
+  namespace: String!
+  name: String!
 }
 
 input CreateEnvironmentInput {
@@ -1937,11 +2540,18 @@ input CreateAppInput {
   env: String!
   name: String!
   spec: SpecInput!
+  "A container its cluster's agent runs (Kubernetes mode)."
+  workload: WorkloadInput
+  "Or: an existing Kubernetes Service (in the app's cluster) whose endpoints are its backends."
+  export: ServiceRefInput
 }
 
+"Replaces the app's spec, workload and export: a null workload or export removes it."
 input UpdateAppInput {
   id: ID!
   spec: SpecInput!
+  workload: WorkloadInput
+  export: ServiceRefInput
 }
 
 input CreateServiceInput {
@@ -2046,7 +2656,7 @@ type AppStatus {
 }
 
 type Subscription {
-  "The app's state now, then after each change (spec, intercepts, deletion)."
+  "The app's state now, then after each change (spec, intercepts, rollout, deletion)."
   appStatus(id: ID!): AppStatus!
 }
 `, BuiltIn: false},
@@ -2974,6 +3584,178 @@ func (ec *executionContext) fieldContext_App_spec(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _App_workload(ctx context.Context, field graphql.CollectedField, obj *model.App) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_App_workload,
+		func(ctx context.Context) (any, error) {
+			return obj.Workload, nil
+		},
+		nil,
+		ec.marshalOWorkload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐWorkload,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_App_workload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "App",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "image":
+				return ec.fieldContext_Workload_image(ctx, field)
+			case "command":
+				return ec.fieldContext_Workload_command(ctx, field)
+			case "args":
+				return ec.fieldContext_Workload_args(ctx, field)
+			case "env":
+				return ec.fieldContext_Workload_env(ctx, field)
+			case "ports":
+				return ec.fieldContext_Workload_ports(ctx, field)
+			case "replicas":
+				return ec.fieldContext_Workload_replicas(ctx, field)
+			case "resources":
+				return ec.fieldContext_Workload_resources(ctx, field)
+			case "readiness":
+				return ec.fieldContext_Workload_readiness(ctx, field)
+			case "liveness":
+				return ec.fieldContext_Workload_liveness(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Workload", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _App_export(ctx context.Context, field graphql.CollectedField, obj *model.App) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_App_export,
+		func(ctx context.Context) (any, error) {
+			return obj.Export, nil
+		},
+		nil,
+		ec.marshalOServiceRef2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceRef,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_App_export(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "App",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "namespace":
+				return ec.fieldContext_ServiceRef_namespace(ctx, field)
+			case "name":
+				return ec.fieldContext_ServiceRef_name(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ServiceRef", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _App_generation(ctx context.Context, field graphql.CollectedField, obj *model.App) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_App_generation,
+		func(ctx context.Context) (any, error) {
+			return obj.Generation, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_App_generation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "App",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _App_rollout(ctx context.Context, field graphql.CollectedField, obj *model.App) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_App_rollout,
+		func(ctx context.Context) (any, error) {
+			return obj.Rollout, nil
+		},
+		nil,
+		ec.marshalORollout2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRollout,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_App_rollout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "App",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "generation":
+				return ec.fieldContext_Rollout_generation(ctx, field)
+			case "desired":
+				return ec.fieldContext_Rollout_desired(ctx, field)
+			case "updated":
+				return ec.fieldContext_Rollout_updated(ctx, field)
+			case "ready":
+				return ec.fieldContext_Rollout_ready(ctx, field)
+			case "available":
+				return ec.fieldContext_Rollout_available(ctx, field)
+			case "deploymentGeneration":
+				return ec.fieldContext_Rollout_deploymentGeneration(ctx, field)
+			case "observedGeneration":
+				return ec.fieldContext_Rollout_observedGeneration(ctx, field)
+			case "image":
+				return ec.fieldContext_Rollout_image(ctx, field)
+			case "conditions":
+				return ec.fieldContext_Rollout_conditions(ctx, field)
+			case "lastError":
+				return ec.fieldContext_Rollout_lastError(ctx, field)
+			case "crashLooping":
+				return ec.fieldContext_Rollout_crashLooping(ctx, field)
+			case "done":
+				return ec.fieldContext_Rollout_done(ctx, field)
+			case "failing":
+				return ec.fieldContext_Rollout_failing(ctx, field)
+			case "reportedAt":
+				return ec.fieldContext_Rollout_reportedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Rollout", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _App_activeIntercepts(ctx context.Context, field graphql.CollectedField, obj *model.App) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3280,6 +4062,14 @@ func (ec *executionContext) fieldContext_AppEdge_node(_ context.Context, field g
 				return ec.fieldContext_App_serviceIp(ctx, field)
 			case "spec":
 				return ec.fieldContext_App_spec(ctx, field)
+			case "workload":
+				return ec.fieldContext_App_workload(ctx, field)
+			case "export":
+				return ec.fieldContext_App_export(ctx, field)
+			case "generation":
+				return ec.fieldContext_App_generation(ctx, field)
+			case "rollout":
+				return ec.fieldContext_App_rollout(ctx, field)
 			case "activeIntercepts":
 				return ec.fieldContext_App_activeIntercepts(ctx, field)
 			case "createdBy":
@@ -3331,6 +4121,14 @@ func (ec *executionContext) fieldContext_AppPayload_app(_ context.Context, field
 				return ec.fieldContext_App_serviceIp(ctx, field)
 			case "spec":
 				return ec.fieldContext_App_spec(ctx, field)
+			case "workload":
+				return ec.fieldContext_App_workload(ctx, field)
+			case "export":
+				return ec.fieldContext_App_export(ctx, field)
+			case "generation":
+				return ec.fieldContext_App_generation(ctx, field)
+			case "rollout":
+				return ec.fieldContext_App_rollout(ctx, field)
 			case "activeIntercepts":
 				return ec.fieldContext_App_activeIntercepts(ctx, field)
 			case "createdBy":
@@ -3411,6 +4209,14 @@ func (ec *executionContext) fieldContext_AppStatus_app(_ context.Context, field 
 				return ec.fieldContext_App_serviceIp(ctx, field)
 			case "spec":
 				return ec.fieldContext_App_spec(ctx, field)
+			case "workload":
+				return ec.fieldContext_App_workload(ctx, field)
+			case "export":
+				return ec.fieldContext_App_export(ctx, field)
+			case "generation":
+				return ec.fieldContext_App_generation(ctx, field)
+			case "rollout":
+				return ec.fieldContext_App_rollout(ctx, field)
 			case "activeIntercepts":
 				return ec.fieldContext_App_activeIntercepts(ctx, field)
 			case "createdBy":
@@ -3677,6 +4483,14 @@ func (ec *executionContext) fieldContext_Entity_findAppByID(ctx context.Context,
 				return ec.fieldContext_App_serviceIp(ctx, field)
 			case "spec":
 				return ec.fieldContext_App_spec(ctx, field)
+			case "workload":
+				return ec.fieldContext_App_workload(ctx, field)
+			case "export":
+				return ec.fieldContext_App_export(ctx, field)
+			case "generation":
+				return ec.fieldContext_App_generation(ctx, field)
+			case "rollout":
+				return ec.fieldContext_App_rollout(ctx, field)
 			case "activeIntercepts":
 				return ec.fieldContext_App_activeIntercepts(ctx, field)
 			case "createdBy":
@@ -3923,6 +4737,64 @@ func (ec *executionContext) fieldContext_Entity_findTeamBySlug(ctx context.Conte
 	if fc.Args, err = ec.field_Entity_findTeamBySlug_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnvVar_name(ctx context.Context, field graphql.CollectedField, obj *model.EnvVar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_EnvVar_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_EnvVar_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnvVar",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnvVar_value(ctx context.Context, field graphql.CollectedField, obj *model.EnvVar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_EnvVar_value,
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_EnvVar_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnvVar",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
 	}
 	return fc, nil
 }
@@ -4657,6 +5529,14 @@ func (ec *executionContext) fieldContext_Intercept_app(_ context.Context, field 
 				return ec.fieldContext_App_serviceIp(ctx, field)
 			case "spec":
 				return ec.fieldContext_App_spec(ctx, field)
+			case "workload":
+				return ec.fieldContext_App_workload(ctx, field)
+			case "export":
+				return ec.fieldContext_App_export(ctx, field)
+			case "generation":
+				return ec.fieldContext_App_generation(ctx, field)
+			case "rollout":
+				return ec.fieldContext_App_rollout(ctx, field)
 			case "activeIntercepts":
 				return ec.fieldContext_App_activeIntercepts(ctx, field)
 			case "createdBy":
@@ -6493,6 +7373,122 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _PodProblem_pod(ctx context.Context, field graphql.CollectedField, obj *model.PodProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PodProblem_pod,
+		func(ctx context.Context) (any, error) {
+			return obj.Pod, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PodProblem_pod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PodProblem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PodProblem_reason(ctx context.Context, field graphql.CollectedField, obj *model.PodProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PodProblem_reason,
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PodProblem_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PodProblem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PodProblem_restarts(ctx context.Context, field graphql.CollectedField, obj *model.PodProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PodProblem_restarts,
+		func(ctx context.Context) (any, error) {
+			return obj.Restarts, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PodProblem_restarts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PodProblem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PodProblem_message(ctx context.Context, field graphql.CollectedField, obj *model.PodProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PodProblem_message,
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_PodProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PodProblem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Policy_id(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6980,6 +7976,354 @@ func (ec *executionContext) fieldContext_Port_protocol(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _PortMapping_port(ctx context.Context, field graphql.CollectedField, obj *model.PortMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PortMapping_port,
+		func(ctx context.Context) (any, error) {
+			return obj.Port, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PortMapping_port(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortMapping",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortMapping_protocol(ctx context.Context, field graphql.CollectedField, obj *model.PortMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PortMapping_protocol,
+		func(ctx context.Context) (any, error) {
+			return obj.Protocol, nil
+		},
+		nil,
+		ec.marshalNProtocol2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProtocol,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PortMapping_protocol(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortMapping",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Protocol does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortMapping_containerPort(ctx context.Context, field graphql.CollectedField, obj *model.PortMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PortMapping_containerPort,
+		func(ctx context.Context) (any, error) {
+			return obj.ContainerPort, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PortMapping_containerPort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortMapping",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Probe_type(ctx context.Context, field graphql.CollectedField, obj *model.Probe) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Probe_type,
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		ec.marshalNProbeType2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProbeType,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Probe_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Probe",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ProbeType does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Probe_path(ctx context.Context, field graphql.CollectedField, obj *model.Probe) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Probe_path,
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Probe_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Probe",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Probe_port(ctx context.Context, field graphql.CollectedField, obj *model.Probe) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Probe_port,
+		func(ctx context.Context) (any, error) {
+			return obj.Port, nil
+		},
+		nil,
+		ec.marshalOInt2ᚖint,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Probe_port(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Probe",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Probe_command(ctx context.Context, field graphql.CollectedField, obj *model.Probe) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Probe_command,
+		func(ctx context.Context) (any, error) {
+			return obj.Command, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Probe_command(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Probe",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Probe_initialDelaySeconds(ctx context.Context, field graphql.CollectedField, obj *model.Probe) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Probe_initialDelaySeconds,
+		func(ctx context.Context) (any, error) {
+			return obj.InitialDelaySeconds, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Probe_initialDelaySeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Probe",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Probe_periodSeconds(ctx context.Context, field graphql.CollectedField, obj *model.Probe) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Probe_periodSeconds,
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodSeconds, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Probe_periodSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Probe",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Probe_timeoutSeconds(ctx context.Context, field graphql.CollectedField, obj *model.Probe) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Probe_timeoutSeconds,
+		func(ctx context.Context) (any, error) {
+			return obj.TimeoutSeconds, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Probe_timeoutSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Probe",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Probe_failureThreshold(ctx context.Context, field graphql.CollectedField, obj *model.Probe) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Probe_failureThreshold,
+		func(ctx context.Context) (any, error) {
+			return obj.FailureThreshold, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Probe_failureThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Probe",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Probe_successThreshold(ctx context.Context, field graphql.CollectedField, obj *model.Probe) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Probe_successThreshold,
+		func(ctx context.Context) (any, error) {
+			return obj.SuccessThreshold, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Probe_successThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Probe",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_environments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7174,6 +8518,14 @@ func (ec *executionContext) fieldContext_Query_app(ctx context.Context, field gr
 				return ec.fieldContext_App_serviceIp(ctx, field)
 			case "spec":
 				return ec.fieldContext_App_spec(ctx, field)
+			case "workload":
+				return ec.fieldContext_App_workload(ctx, field)
+			case "export":
+				return ec.fieldContext_App_export(ctx, field)
+			case "generation":
+				return ec.fieldContext_App_generation(ctx, field)
+			case "rollout":
+				return ec.fieldContext_App_rollout(ctx, field)
 			case "activeIntercepts":
 				return ec.fieldContext_App_activeIntercepts(ctx, field)
 			case "createdBy":
@@ -7706,6 +9058,676 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _ResourceList_cpu(ctx context.Context, field graphql.CollectedField, obj *model.ResourceList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ResourceList_cpu,
+		func(ctx context.Context) (any, error) {
+			return obj.CPU, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ResourceList_cpu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceList",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResourceList_memory(ctx context.Context, field graphql.CollectedField, obj *model.ResourceList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ResourceList_memory,
+		func(ctx context.Context) (any, error) {
+			return obj.Memory, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ResourceList_memory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResourceList",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Resources_requests(ctx context.Context, field graphql.CollectedField, obj *model.Resources) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Resources_requests,
+		func(ctx context.Context) (any, error) {
+			return obj.Requests, nil
+		},
+		nil,
+		ec.marshalNResourceList2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐResourceList,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Resources_requests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resources",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "cpu":
+				return ec.fieldContext_ResourceList_cpu(ctx, field)
+			case "memory":
+				return ec.fieldContext_ResourceList_memory(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ResourceList", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Resources_limits(ctx context.Context, field graphql.CollectedField, obj *model.Resources) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Resources_limits,
+		func(ctx context.Context) (any, error) {
+			return obj.Limits, nil
+		},
+		nil,
+		ec.marshalNResourceList2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐResourceList,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Resources_limits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resources",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "cpu":
+				return ec.fieldContext_ResourceList_cpu(ctx, field)
+			case "memory":
+				return ec.fieldContext_ResourceList_memory(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ResourceList", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_generation(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_generation,
+		func(ctx context.Context) (any, error) {
+			return obj.Generation, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_generation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_desired(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_desired,
+		func(ctx context.Context) (any, error) {
+			return obj.Desired, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_desired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_updated(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_updated,
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_ready(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_ready,
+		func(ctx context.Context) (any, error) {
+			return obj.Ready, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_ready(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_available(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_available,
+		func(ctx context.Context) (any, error) {
+			return obj.Available, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_deploymentGeneration(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_deploymentGeneration,
+		func(ctx context.Context) (any, error) {
+			return obj.DeploymentGeneration, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_deploymentGeneration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_observedGeneration(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_observedGeneration,
+		func(ctx context.Context) (any, error) {
+			return obj.ObservedGeneration, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_observedGeneration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_image(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_image,
+		func(ctx context.Context) (any, error) {
+			return obj.Image, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_image(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_conditions,
+		func(ctx context.Context) (any, error) {
+			return obj.Conditions, nil
+		},
+		nil,
+		ec.marshalNRolloutCondition2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRolloutConditionᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "type":
+				return ec.fieldContext_RolloutCondition_type(ctx, field)
+			case "status":
+				return ec.fieldContext_RolloutCondition_status(ctx, field)
+			case "reason":
+				return ec.fieldContext_RolloutCondition_reason(ctx, field)
+			case "message":
+				return ec.fieldContext_RolloutCondition_message(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RolloutCondition", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_lastError(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_lastError,
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_crashLooping(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_crashLooping,
+		func(ctx context.Context) (any, error) {
+			return obj.CrashLooping, nil
+		},
+		nil,
+		ec.marshalNPodProblem2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPodProblemᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_crashLooping(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "pod":
+				return ec.fieldContext_PodProblem_pod(ctx, field)
+			case "reason":
+				return ec.fieldContext_PodProblem_reason(ctx, field)
+			case "restarts":
+				return ec.fieldContext_PodProblem_restarts(ctx, field)
+			case "message":
+				return ec.fieldContext_PodProblem_message(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PodProblem", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_done(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_done,
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_failing(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_failing,
+		func(ctx context.Context) (any, error) {
+			return obj.Failing, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_failing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Rollout_reportedAt(ctx context.Context, field graphql.CollectedField, obj *model.Rollout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Rollout_reportedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Rollout_reportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Rollout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RolloutCondition_type(ctx context.Context, field graphql.CollectedField, obj *model.RolloutCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RolloutCondition_type,
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RolloutCondition_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RolloutCondition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RolloutCondition_status(ctx context.Context, field graphql.CollectedField, obj *model.RolloutCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RolloutCondition_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RolloutCondition_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RolloutCondition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RolloutCondition_reason(ctx context.Context, field graphql.CollectedField, obj *model.RolloutCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RolloutCondition_reason,
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_RolloutCondition_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RolloutCondition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RolloutCondition_message(ctx context.Context, field graphql.CollectedField, obj *model.RolloutCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RolloutCondition_message,
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_RolloutCondition_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RolloutCondition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Rule_action(ctx context.Context, field graphql.CollectedField, obj *model.Rule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7853,6 +9875,64 @@ func (ec *executionContext) _Rule_description(ctx context.Context, field graphql
 func (ec *executionContext) fieldContext_Rule_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Rule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRef_namespace(ctx context.Context, field graphql.CollectedField, obj *model.ServiceRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ServiceRef_namespace,
+		func(ctx context.Context) (any, error) {
+			return obj.Namespace, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ServiceRef_namespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRef",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRef_name(ctx context.Context, field graphql.CollectedField, obj *model.ServiceRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ServiceRef_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ServiceRef_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRef",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -8398,6 +10478,327 @@ func (ec *executionContext) fieldContext_Verdict_policy(_ context.Context, field
 				return ec.fieldContext_Policy_updatedAt(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Policy", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Workload_image(ctx context.Context, field graphql.CollectedField, obj *model.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Workload_image,
+		func(ctx context.Context) (any, error) {
+			return obj.Image, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Workload_image(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Workload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Workload_command(ctx context.Context, field graphql.CollectedField, obj *model.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Workload_command,
+		func(ctx context.Context) (any, error) {
+			return obj.Command, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Workload_command(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Workload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Workload_args(ctx context.Context, field graphql.CollectedField, obj *model.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Workload_args,
+		func(ctx context.Context) (any, error) {
+			return obj.Args, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Workload_args(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Workload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Workload_env(ctx context.Context, field graphql.CollectedField, obj *model.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Workload_env,
+		func(ctx context.Context) (any, error) {
+			return obj.Env, nil
+		},
+		nil,
+		ec.marshalNEnvVar2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvVarᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Workload_env(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Workload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "name":
+				return ec.fieldContext_EnvVar_name(ctx, field)
+			case "value":
+				return ec.fieldContext_EnvVar_value(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type EnvVar", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Workload_ports(ctx context.Context, field graphql.CollectedField, obj *model.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Workload_ports,
+		func(ctx context.Context) (any, error) {
+			return obj.Ports, nil
+		},
+		nil,
+		ec.marshalNPortMapping2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPortMappingᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Workload_ports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Workload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "port":
+				return ec.fieldContext_PortMapping_port(ctx, field)
+			case "protocol":
+				return ec.fieldContext_PortMapping_protocol(ctx, field)
+			case "containerPort":
+				return ec.fieldContext_PortMapping_containerPort(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PortMapping", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Workload_replicas(ctx context.Context, field graphql.CollectedField, obj *model.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Workload_replicas,
+		func(ctx context.Context) (any, error) {
+			return obj.Replicas, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Workload_replicas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Workload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Workload_resources(ctx context.Context, field graphql.CollectedField, obj *model.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Workload_resources,
+		func(ctx context.Context) (any, error) {
+			return obj.Resources, nil
+		},
+		nil,
+		ec.marshalNResources2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐResources,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Workload_resources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Workload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "requests":
+				return ec.fieldContext_Resources_requests(ctx, field)
+			case "limits":
+				return ec.fieldContext_Resources_limits(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Resources", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Workload_readiness(ctx context.Context, field graphql.CollectedField, obj *model.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Workload_readiness,
+		func(ctx context.Context) (any, error) {
+			return obj.Readiness, nil
+		},
+		nil,
+		ec.marshalOProbe2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProbe,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Workload_readiness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Workload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "type":
+				return ec.fieldContext_Probe_type(ctx, field)
+			case "path":
+				return ec.fieldContext_Probe_path(ctx, field)
+			case "port":
+				return ec.fieldContext_Probe_port(ctx, field)
+			case "command":
+				return ec.fieldContext_Probe_command(ctx, field)
+			case "initialDelaySeconds":
+				return ec.fieldContext_Probe_initialDelaySeconds(ctx, field)
+			case "periodSeconds":
+				return ec.fieldContext_Probe_periodSeconds(ctx, field)
+			case "timeoutSeconds":
+				return ec.fieldContext_Probe_timeoutSeconds(ctx, field)
+			case "failureThreshold":
+				return ec.fieldContext_Probe_failureThreshold(ctx, field)
+			case "successThreshold":
+				return ec.fieldContext_Probe_successThreshold(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Probe", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Workload_liveness(ctx context.Context, field graphql.CollectedField, obj *model.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Workload_liveness,
+		func(ctx context.Context) (any, error) {
+			return obj.Liveness, nil
+		},
+		nil,
+		ec.marshalOProbe2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProbe,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Workload_liveness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Workload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "type":
+				return ec.fieldContext_Probe_type(ctx, field)
+			case "path":
+				return ec.fieldContext_Probe_path(ctx, field)
+			case "port":
+				return ec.fieldContext_Probe_port(ctx, field)
+			case "command":
+				return ec.fieldContext_Probe_command(ctx, field)
+			case "initialDelaySeconds":
+				return ec.fieldContext_Probe_initialDelaySeconds(ctx, field)
+			case "periodSeconds":
+				return ec.fieldContext_Probe_periodSeconds(ctx, field)
+			case "timeoutSeconds":
+				return ec.fieldContext_Probe_timeoutSeconds(ctx, field)
+			case "failureThreshold":
+				return ec.fieldContext_Probe_failureThreshold(ctx, field)
+			case "successThreshold":
+				return ec.fieldContext_Probe_successThreshold(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Probe", field.Name)
 		},
 	}
 	return fc, nil
@@ -9885,7 +12286,7 @@ func (ec *executionContext) unmarshalInputCreateAppInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"env", "name", "spec"}
+	fieldsInOrder := [...]string{"env", "name", "spec", "workload", "export"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9913,6 +12314,20 @@ func (ec *executionContext) unmarshalInputCreateAppInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Spec = data
+		case "workload":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workload"))
+			data, err := ec.unmarshalOWorkloadInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐWorkloadInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Workload = data
+		case "export":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("export"))
+			data, err := ec.unmarshalOServiceRefInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceRefInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Export = data
 		}
 	}
 
@@ -10029,6 +12444,40 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 				return it, err
 			}
 			it.Spec = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputEnvVarInput(ctx context.Context, obj any) (model.EnvVarInput, error) {
+	var it model.EnvVarInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
 		}
 	}
 
@@ -10179,6 +12628,198 @@ func (ec *executionContext) unmarshalInputPortInput(ctx context.Context, obj any
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputPortMappingInput(ctx context.Context, obj any) (model.PortMappingInput, error) {
+	var it model.PortMappingInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"port", "protocol", "containerPort"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "port":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("port"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Port = data
+		case "protocol":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("protocol"))
+			data, err := ec.unmarshalOProtocol2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProtocol(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Protocol = data
+		case "containerPort":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("containerPort"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContainerPort = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputProbeInput(ctx context.Context, obj any) (model.ProbeInput, error) {
+	var it model.ProbeInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "path", "port", "command", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold", "successThreshold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNProbeType2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProbeType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "path":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("path"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Path = data
+		case "port":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("port"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Port = data
+		case "command":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("command"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Command = data
+		case "initialDelaySeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initialDelaySeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitialDelaySeconds = data
+		case "periodSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodSeconds = data
+		case "timeoutSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeoutSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeoutSeconds = data
+		case "failureThreshold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("failureThreshold"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FailureThreshold = data
+		case "successThreshold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successThreshold"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessThreshold = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputResourceListInput(ctx context.Context, obj any) (model.ResourceListInput, error) {
+	var it model.ResourceListInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"cpu", "memory"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "cpu":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cpu"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CPU = data
+		case "memory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memory"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Memory = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputResourcesInput(ctx context.Context, obj any) (model.ResourcesInput, error) {
+	var it model.ResourcesInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"requests", "limits"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "requests":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requests"))
+			data, err := ec.unmarshalOResourceListInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐResourceListInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Requests = data
+		case "limits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limits"))
+			data, err := ec.unmarshalOResourceListInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐResourceListInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Limits = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRuleInput(ctx context.Context, obj any) (model.RuleInput, error) {
 	var it model.RuleInput
 	asMap := map[string]any{}
@@ -10234,6 +12875,40 @@ func (ec *executionContext) unmarshalInputRuleInput(ctx context.Context, obj any
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputServiceRefInput(ctx context.Context, obj any) (model.ServiceRefInput, error) {
+	var it model.ServiceRefInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"namespace", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "namespace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespace"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Namespace = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSpecInput(ctx context.Context, obj any) (model.SpecInput, error) {
 	var it model.SpecInput
 	asMap := map[string]any{}
@@ -10257,7 +12932,7 @@ func (ec *executionContext) unmarshalInputSpecInput(ctx context.Context, obj any
 			it.Ports = data
 		case "backends":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("backends"))
-			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -10412,7 +13087,7 @@ func (ec *executionContext) unmarshalInputUpdateAppInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "spec"}
+	fieldsInOrder := [...]string{"id", "spec", "workload", "export"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10433,6 +13108,20 @@ func (ec *executionContext) unmarshalInputUpdateAppInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Spec = data
+		case "workload":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workload"))
+			data, err := ec.unmarshalOWorkloadInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐWorkloadInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Workload = data
+		case "export":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("export"))
+			data, err := ec.unmarshalOServiceRefInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceRefInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Export = data
 		}
 	}
 
@@ -10508,6 +13197,89 @@ func (ec *executionContext) unmarshalInputUpdateServiceInput(ctx context.Context
 				return it, err
 			}
 			it.Spec = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputWorkloadInput(ctx context.Context, obj any) (model.WorkloadInput, error) {
+	var it model.WorkloadInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"image", "command", "args", "env", "ports", "replicas", "resources", "readiness", "liveness"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "image":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("image"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Image = data
+		case "command":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("command"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Command = data
+		case "args":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("args"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Args = data
+		case "env":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("env"))
+			data, err := ec.unmarshalOEnvVarInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvVarInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Env = data
+		case "ports":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ports"))
+			data, err := ec.unmarshalOPortMappingInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPortMappingInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ports = data
+		case "replicas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replicas"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Replicas = data
+		case "resources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resources"))
+			data, err := ec.unmarshalOResourcesInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐResourcesInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Resources = data
+		case "readiness":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("readiness"))
+			data, err := ec.unmarshalOProbeInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProbeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Readiness = data
+		case "liveness":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("liveness"))
+			data, err := ec.unmarshalOProbeInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProbeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Liveness = data
 		}
 	}
 
@@ -10645,6 +13417,17 @@ func (ec *executionContext) _App(ctx context.Context, sel ast.SelectionSet, obj 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "workload":
+			out.Values[i] = ec._App_workload(ctx, field, obj)
+		case "export":
+			out.Values[i] = ec._App_export(ctx, field, obj)
+		case "generation":
+			out.Values[i] = ec._App_generation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rollout":
+			out.Values[i] = ec._App_rollout(ctx, field, obj)
 		case "activeIntercepts":
 			out.Values[i] = ec._App_activeIntercepts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -11138,6 +13921,50 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var envVarImplementors = []string{"EnvVar"}
+
+func (ec *executionContext) _EnvVar(ctx context.Context, sel ast.SelectionSet, obj *model.EnvVar) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, envVarImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnvVar")
+		case "name":
+			out.Values[i] = ec._EnvVar_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._EnvVar_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12094,6 +14921,57 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var podProblemImplementors = []string{"PodProblem"}
+
+func (ec *executionContext) _PodProblem(ctx context.Context, sel ast.SelectionSet, obj *model.PodProblem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, podProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PodProblem")
+		case "pod":
+			out.Values[i] = ec._PodProblem_pod(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._PodProblem_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restarts":
+			out.Values[i] = ec._PodProblem_restarts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._PodProblem_message(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var policyImplementors = []string{"Policy"}
 
 func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, obj *model.Policy) graphql.Marshaler {
@@ -12304,6 +15182,128 @@ func (ec *executionContext) _Port(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "protocol":
 			out.Values[i] = ec._Port_protocol(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var portMappingImplementors = []string{"PortMapping"}
+
+func (ec *executionContext) _PortMapping(ctx context.Context, sel ast.SelectionSet, obj *model.PortMapping) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portMappingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortMapping")
+		case "port":
+			out.Values[i] = ec._PortMapping_port(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "protocol":
+			out.Values[i] = ec._PortMapping_protocol(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "containerPort":
+			out.Values[i] = ec._PortMapping_containerPort(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var probeImplementors = []string{"Probe"}
+
+func (ec *executionContext) _Probe(ctx context.Context, sel ast.SelectionSet, obj *model.Probe) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, probeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Probe")
+		case "type":
+			out.Values[i] = ec._Probe_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "path":
+			out.Values[i] = ec._Probe_path(ctx, field, obj)
+		case "port":
+			out.Values[i] = ec._Probe_port(ctx, field, obj)
+		case "command":
+			out.Values[i] = ec._Probe_command(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "initialDelaySeconds":
+			out.Values[i] = ec._Probe_initialDelaySeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periodSeconds":
+			out.Values[i] = ec._Probe_periodSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timeoutSeconds":
+			out.Values[i] = ec._Probe_timeoutSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failureThreshold":
+			out.Values[i] = ec._Probe_failureThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "successThreshold":
+			out.Values[i] = ec._Probe_successThreshold(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12632,6 +15632,228 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var resourceListImplementors = []string{"ResourceList"}
+
+func (ec *executionContext) _ResourceList(ctx context.Context, sel ast.SelectionSet, obj *model.ResourceList) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resourceListImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResourceList")
+		case "cpu":
+			out.Values[i] = ec._ResourceList_cpu(ctx, field, obj)
+		case "memory":
+			out.Values[i] = ec._ResourceList_memory(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var resourcesImplementors = []string{"Resources"}
+
+func (ec *executionContext) _Resources(ctx context.Context, sel ast.SelectionSet, obj *model.Resources) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resourcesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Resources")
+		case "requests":
+			out.Values[i] = ec._Resources_requests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "limits":
+			out.Values[i] = ec._Resources_limits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var rolloutImplementors = []string{"Rollout"}
+
+func (ec *executionContext) _Rollout(ctx context.Context, sel ast.SelectionSet, obj *model.Rollout) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rolloutImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Rollout")
+		case "generation":
+			out.Values[i] = ec._Rollout_generation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "desired":
+			out.Values[i] = ec._Rollout_desired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._Rollout_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ready":
+			out.Values[i] = ec._Rollout_ready(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "available":
+			out.Values[i] = ec._Rollout_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deploymentGeneration":
+			out.Values[i] = ec._Rollout_deploymentGeneration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "observedGeneration":
+			out.Values[i] = ec._Rollout_observedGeneration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "image":
+			out.Values[i] = ec._Rollout_image(ctx, field, obj)
+		case "conditions":
+			out.Values[i] = ec._Rollout_conditions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastError":
+			out.Values[i] = ec._Rollout_lastError(ctx, field, obj)
+		case "crashLooping":
+			out.Values[i] = ec._Rollout_crashLooping(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "done":
+			out.Values[i] = ec._Rollout_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failing":
+			out.Values[i] = ec._Rollout_failing(ctx, field, obj)
+		case "reportedAt":
+			out.Values[i] = ec._Rollout_reportedAt(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var rolloutConditionImplementors = []string{"RolloutCondition"}
+
+func (ec *executionContext) _RolloutCondition(ctx context.Context, sel ast.SelectionSet, obj *model.RolloutCondition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rolloutConditionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RolloutCondition")
+		case "type":
+			out.Values[i] = ec._RolloutCondition_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._RolloutCondition_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._RolloutCondition_reason(ctx, field, obj)
+		case "message":
+			out.Values[i] = ec._RolloutCondition_message(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var ruleImplementors = []string{"Rule"}
 
 func (ec *executionContext) _Rule(ctx context.Context, sel ast.SelectionSet, obj *model.Rule) graphql.Marshaler {
@@ -12665,6 +15887,50 @@ func (ec *executionContext) _Rule(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "description":
 			out.Values[i] = ec._Rule_description(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var serviceRefImplementors = []string{"ServiceRef"}
+
+func (ec *executionContext) _ServiceRef(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceRef) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceRefImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceRef")
+		case "namespace":
+			out.Values[i] = ec._ServiceRef_namespace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ServiceRef_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13004,6 +16270,79 @@ func (ec *executionContext) _Verdict(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "policy":
 			out.Values[i] = ec._Verdict_policy(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var workloadImplementors = []string{"Workload"}
+
+func (ec *executionContext) _Workload(ctx context.Context, sel ast.SelectionSet, obj *model.Workload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, workloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Workload")
+		case "image":
+			out.Values[i] = ec._Workload_image(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "command":
+			out.Values[i] = ec._Workload_command(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "args":
+			out.Values[i] = ec._Workload_args(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "env":
+			out.Values[i] = ec._Workload_env(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ports":
+			out.Values[i] = ec._Workload_ports(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replicas":
+			out.Values[i] = ec._Workload_replicas(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resources":
+			out.Values[i] = ec._Workload_resources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "readiness":
+			out.Values[i] = ec._Workload_readiness(ctx, field, obj)
+		case "liveness":
+			out.Values[i] = ec._Workload_liveness(ctx, field, obj)
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13556,6 +16895,59 @@ func (ec *executionContext) marshalNDevice2weftᚗdevᚋservicesᚋconsoleᚋsub
 	return ec._Device(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNEnvVar2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvVar(ctx context.Context, sel ast.SelectionSet, v model.EnvVar) graphql.Marshaler {
+	return ec._EnvVar(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEnvVar2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvVarᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EnvVar) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNEnvVar2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvVar(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNEnvVarInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvVarInput(ctx context.Context, v any) (model.EnvVarInput, error) {
+	res, err := ec.unmarshalInputEnvVarInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNEnvironment2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v model.Environment) graphql.Marshaler {
 	return ec._Environment(ctx, sel, &v)
 }
@@ -13941,6 +17333,54 @@ func (ec *executionContext) marshalNPageInfo2weftᚗdevᚋservicesᚋgraphᚐPag
 	return ec._PageInfo(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNPodProblem2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPodProblem(ctx context.Context, sel ast.SelectionSet, v model.PodProblem) graphql.Marshaler {
+	return ec._PodProblem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPodProblem2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPodProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PodProblem) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNPodProblem2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPodProblem(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPolicy2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPolicy(ctx context.Context, sel ast.SelectionSet, v model.Policy) graphql.Marshaler {
 	return ec._Policy(ctx, sel, &v)
 }
@@ -14099,6 +17539,69 @@ func (ec *executionContext) unmarshalNPortInput2ᚕweftᚗdevᚋservicesᚋconso
 	return res, nil
 }
 
+func (ec *executionContext) marshalNPortMapping2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPortMapping(ctx context.Context, sel ast.SelectionSet, v model.PortMapping) graphql.Marshaler {
+	return ec._PortMapping(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPortMapping2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPortMappingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PortMapping) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNPortMapping2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPortMapping(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPortMappingInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPortMappingInput(ctx context.Context, v any) (model.PortMappingInput, error) {
+	res, err := ec.unmarshalInputPortMappingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNProbeType2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProbeType(ctx context.Context, v any) (model.ProbeType, error) {
+	var res model.ProbeType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProbeType2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProbeType(ctx context.Context, sel ast.SelectionSet, v model.ProbeType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNProtocol2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProtocol(ctx context.Context, v any) (model.Protocol, error) {
 	var res model.Protocol
 	err := res.UnmarshalGQL(v)
@@ -14107,6 +17610,62 @@ func (ec *executionContext) unmarshalNProtocol2weftᚗdevᚋservicesᚋconsole�
 
 func (ec *executionContext) marshalNProtocol2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProtocol(ctx context.Context, sel ast.SelectionSet, v model.Protocol) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNResourceList2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐResourceList(ctx context.Context, sel ast.SelectionSet, v model.ResourceList) graphql.Marshaler {
+	return ec._ResourceList(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNResources2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐResources(ctx context.Context, sel ast.SelectionSet, v model.Resources) graphql.Marshaler {
+	return ec._Resources(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRolloutCondition2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRolloutCondition(ctx context.Context, sel ast.SelectionSet, v model.RolloutCondition) graphql.Marshaler {
+	return ec._RolloutCondition(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRolloutCondition2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRolloutConditionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RolloutCondition) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNRolloutCondition2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRolloutCondition(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNRule2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRule(ctx context.Context, sel ast.SelectionSet, v model.Rule) graphql.Marshaler {
@@ -14850,6 +18409,24 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOEnvVarInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvVarInputᚄ(ctx context.Context, v any) ([]model.EnvVarInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]model.EnvVarInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEnvVarInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvVarInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalOEnvironment2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v *model.Environment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -14954,6 +18531,39 @@ func (ec *executionContext) marshalOPolicy2ᚖweftᚗdevᚋservicesᚋconsoleᚋ
 	return ec._Policy(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOPortMappingInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPortMappingInputᚄ(ctx context.Context, v any) ([]model.PortMappingInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]model.PortMappingInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPortMappingInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPortMappingInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOProbe2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProbe(ctx context.Context, sel ast.SelectionSet, v *model.Probe) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Probe(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOProbeInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProbeInput(ctx context.Context, v any) (*model.ProbeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProbeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOProtocol2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐProtocol(ctx context.Context, v any) (*model.Protocol, error) {
 	if v == nil {
 		return nil, nil
@@ -14970,6 +18580,29 @@ func (ec *executionContext) marshalOProtocol2ᚖweftᚗdevᚋservicesᚋconsole�
 	return v
 }
 
+func (ec *executionContext) unmarshalOResourceListInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐResourceListInput(ctx context.Context, v any) (*model.ResourceListInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputResourceListInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOResourcesInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐResourcesInput(ctx context.Context, v any) (*model.ResourcesInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputResourcesInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORollout2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRollout(ctx context.Context, sel ast.SelectionSet, v *model.Rollout) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Rollout(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOServiceKind2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceKind(ctx context.Context, v any) (*model.ServiceKind, error) {
 	if v == nil {
 		return nil, nil
@@ -14984,6 +18617,21 @@ func (ec *executionContext) marshalOServiceKind2ᚖweftᚗdevᚋservicesᚋconso
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOServiceRef2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceRef(ctx context.Context, sel ast.SelectionSet, v *model.ServiceRef) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ServiceRef(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOServiceRefInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceRefInput(ctx context.Context, v any) (*model.ServiceRefInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputServiceRefInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
@@ -15068,6 +18716,21 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graph.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOWorkload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐWorkload(ctx context.Context, sel ast.SelectionSet, v *model.Workload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Workload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOWorkloadInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐWorkloadInput(ctx context.Context, v any) (*model.WorkloadInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputWorkloadInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO_Entity2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx context.Context, sel ast.SelectionSet, v fedruntime.Entity) graphql.Marshaler {

@@ -16,6 +16,8 @@ import (
 	"weft.dev/schemas"
 	"weft.dev/services/auth"
 	"weft.dev/services/console"
+	consolecmd "weft.dev/services/console/command"
+	cd "weft.dev/services/console/domain"
 	"weft.dev/services/graph/graphtest"
 	"weft.dev/services/infra"
 	infracmd "weft.dev/services/infra/command"
@@ -27,6 +29,7 @@ import (
 // admin of globex. acme has cluster eu-1 with environment prod, and carol
 // a device.
 type env struct {
+	con               *consolecmd.Handlers
 	base              string
 	gql               graphtest.Client
 	alice, bob, carol auth.Principal
@@ -41,18 +44,20 @@ func start(t *testing.T) *env {
 		signer *auth.Signer
 		hp     *platform.HTTP
 		ih     *infracmd.Handlers
+		ch     *consolecmd.Handlers
 	)
 	app := fxtest.New(t,
 		fx.Supply(platform.Config{DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0"}, slog.New(slog.DiscardHandler)),
 		platform.Module,
 		infra.Module,
 		console.Module,
-		fx.Populate(&signer, &hp, &ih),
+		fx.Populate(&signer, &hp, &ih, &ch),
 	)
 	app.RequireStart()
 	t.Cleanup(app.RequireStop)
 	base := "http://" + hp.Addr()
 	e := &env{
+		con:   ch,
 		base:  base,
 		gql:   graphtest.Client{URL: base + "/subgraphs/console/graphql", Signer: signer},
 		alice: auth.Principal{UserID: "0194f6e0-0000-7000-8000-00000000000a", Team: "acme", Role: auth.Admin},
@@ -323,5 +328,142 @@ func TestAppStatusSubscriptionSendsTheAppThenEachChangeThenItsDeletion(t *testin
 	}
 	if st.AppStatus.App != nil {
 		t.Errorf("deleted status still shows the app: %+v", st.AppStatus)
+	}
+}
+
+// An app with a container goes through the API with every field; bad
+// input is refused with a code and the field it names, and nothing is
+// recorded.
+func TestAnAppWithAWorkloadRoundTripsAndBadInputIsRefusedNamingTheField(t *testing.T) {
+	e := start(t)
+	var m struct {
+		CreateApp struct {
+			App struct {
+				ID, Name   string
+				Generation int
+				Spec       struct{ Backends []string }
+				Workload   struct {
+					Image     string
+					Replicas  int
+					Args      []string
+					Env       []struct{ Name, Value string }
+					Ports     []struct{ Port, ContainerPort int }
+					Resources struct{ Requests, Limits struct{ CPU, Memory *string } }
+					Readiness struct {
+						Type, Path string
+						Port       int
+					}
+				}
+				Rollout *struct{}
+			}
+			Seq int
+		}
+	}
+	e.gql.Do(t, e.carol, `mutation { createApp(input: {env: "prod", name: "api", spec: {ports: [{port: 80, protocol: HTTP}]},
+		workload: {image: "ghcr.io/acme/api:1.4", replicas: 2, args: ["--serve"], env: [{name: "LOG", value: "debug"}],
+		ports: [{port: 80, protocol: HTTP, containerPort: 8080}], resources: {requests: {cpu: "0.5", memory: "128Mi"}, limits: {memory: "256Mi"}},
+		readiness: {type: HTTP, path: "/healthz"}}}) {
+		app { id name generation spec { backends } workload { image replicas args env { name value } ports { port containerPort }
+			resources { requests { cpu memory } limits { cpu memory } } readiness { type path port } } rollout { done } } seq } }`, nil).Decode(t, &m)
+	a := m.CreateApp.App
+	w := a.Workload
+	if a.Generation == 0 || a.Generation > m.CreateApp.Seq || len(a.Spec.Backends) != 0 || w.Image != "ghcr.io/acme/api:1.4" || w.Replicas != 2 ||
+		w.Args[0] != "--serve" || w.Env[0].Name != "LOG" || w.Ports[0].ContainerPort != 8080 || *w.Resources.Requests.CPU != "500m" ||
+		w.Resources.Limits.CPU != nil || w.Readiness.Port != 8080 || w.Readiness.Type != "HTTP" || a.Rollout != nil {
+		t.Fatalf("created %+v", a)
+	}
+	for _, c := range []struct{ input, field string }{
+		{`workload: {image: "Not An Image"}`, "workload.image"},
+		{`workload: {image: "api", replicas: -1}`, "workload.replicas"},
+		{`workload: {image: "api", env: [{name: "1X", value: ""}]}`, "workload.env[0].name"},
+		{`workload: {image: "api", resources: {requests: {memory: "lots"}}}`, "workload.resources.requests.memory"},
+		{`workload: {image: "api", ports: [{port: 80, containerPort: 70000}]}`, "workload.ports[0].containerPort"},
+		{`workload: {image: "api", liveness: {type: EXEC}}`, "workload.liveness.command"},
+		{`export: {namespace: "prod", name: "Pg"}`, "export.name"},
+		{`workload: {image: "api"}, export: {namespace: "prod", name: "pg"}`, "export"},
+		{``, "spec.backends"},
+	} {
+		r := e.gql.Do(t, e.carol, `mutation { createApp(input: {env: "prod", name: "bad", spec: {ports: [{port: 80}]}, `+c.input+`}) { seq } }`, nil)
+		if len(r.Errors) != 1 || r.Errors[0].Code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != c.field {
+			t.Errorf("%s: %+v, want BAD_USER_INPUT on %s", c.input, r.Errors, c.field)
+		}
+	}
+	var apps struct{ Apps struct{ TotalCount int } }
+	e.gql.Do(t, e.carol, `query { apps { totalCount } }`, nil).Decode(t, &apps)
+	if apps.Apps.TotalCount != 1 {
+		t.Errorf("%d apps after the refused ones, want 1", apps.Apps.TotalCount)
+	}
+	// Another team cannot change it.
+	r := e.gql.Do(t, e.bob, `mutation($id: ID!) { updateApp(input: {id: $id, spec: {ports: [{port: 80}]}, workload: {image: "evil:1"}}) { seq } }`, map[string]any{"id": a.ID})
+	if len(r.Errors) != 1 || r.Errors[0].Code() != "NOT_FOUND" {
+		t.Errorf("another team updated the app: %+v", r.Errors)
+	}
+}
+
+// The agent's rollout reports (recorded by the message office through
+// ReportRollout) move the app's status: READY x/y, done once every
+// replica of the current generation is ready.
+func TestAppStatusMovesWithTheRolloutTheAgentReports(t *testing.T) {
+	e := start(t)
+	var m struct {
+		CreateApp struct {
+			App struct {
+				ID         string
+				Generation int
+			}
+			Seq int
+		}
+	}
+	e.gql.Do(t, e.carol, `mutation { createApp(input: {env: "prod", name: "api", spec: {ports: [{port: 80}]}, workload: {image: "api:1", replicas: 2}}) { app { id generation } seq } }`,
+		nil).Decode(t, &m)
+	a := m.CreateApp.App
+	sub := e.gql.Subscribe(t, e.carol, `subscription($id: ID!) { appStatus(id: $id) { app { generation rollout { ready desired done failing crashLooping { pod reason } } } seq } }`,
+		map[string]any{"id": a.ID})
+	type status struct {
+		AppStatus struct {
+			App struct {
+				Generation int
+				Rollout    *struct {
+					Ready, Desired int
+					Done           bool
+					Failing        *string
+					CrashLooping   []struct{ Pod, Reason string }
+				}
+			}
+			Seq *int
+		}
+	}
+	var st status
+	sub.Next(t, 5*time.Second).Decode(t, &st)
+	if st.AppStatus.App.Rollout != nil {
+		t.Fatalf("a rollout before any report: %+v", st.AppStatus.App.Rollout)
+	}
+	report := func(r cd.Rollout) status {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := e.con.ReportRollout(ctx, auth.SystemPrincipal("agent-"+e.cluster), consolecmd.ReportRolloutInput{
+			Team: "acme", ClusterID: e.cluster, ID: a.ID, Rollout: r}); err != nil {
+			t.Fatal(err)
+		}
+		var st status
+		sub.Next(t, 5*time.Second).Decode(t, &st)
+		return st
+	}
+	g := uint64(a.Generation)
+	st = report(cd.Rollout{Generation: g, DeploymentGeneration: 1, ObservedGeneration: 1, Desired: 2, Updated: 2, Ready: 1, Available: 1,
+		CrashLooping: []cd.PodProblem{{Pod: "api-1", Reason: "CrashLoopBackOff", Restarts: 3}}})
+	if r := st.AppStatus.App.Rollout; r == nil || r.Ready != 1 || r.Desired != 2 || r.Done || r.Failing == nil || r.CrashLooping[0].Reason != "CrashLoopBackOff" {
+		t.Fatalf("after 1/2 with a crash loop: %+v", r)
+	}
+	st = report(cd.Rollout{Generation: g, DeploymentGeneration: 1, ObservedGeneration: 1, Desired: 2, Updated: 2, Ready: 2, Available: 2})
+	if r := st.AppStatus.App.Rollout; r == nil || r.Ready != 2 || !r.Done || r.Failing != nil {
+		t.Fatalf("after 2/2: %+v", r)
+	}
+	// A member cannot report a rollout: only the office does.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := e.con.ReportRollout(ctx, e.carol, consolecmd.ReportRolloutInput{Team: "acme", ClusterID: e.cluster, ID: a.ID}); err == nil {
+		t.Error("a member reported a rollout")
 	}
 }

@@ -70,6 +70,9 @@ func (v *AppApp) GetCreatedAt() *time.Time { return v.AppFields.CreatedAt }
 // GetUpdatedAt returns AppApp.UpdatedAt, and is useful for accessing the field via an interface.
 func (v *AppApp) GetUpdatedAt() *time.Time { return v.AppFields.UpdatedAt }
 
+// GetGeneration returns AppApp.Generation, and is useful for accessing the field via an interface.
+func (v *AppApp) GetGeneration() int { return v.AppFields.Generation }
+
 // GetEnvironment returns AppApp.Environment, and is useful for accessing the field via an interface.
 func (v *AppApp) GetEnvironment() AppFieldsEnvironment { return v.AppFields.Environment }
 
@@ -78,6 +81,15 @@ func (v *AppApp) GetCluster() AppFieldsCluster { return v.AppFields.Cluster }
 
 // GetSpec returns AppApp.Spec, and is useful for accessing the field via an interface.
 func (v *AppApp) GetSpec() AppFieldsSpec { return v.AppFields.Spec }
+
+// GetWorkload returns AppApp.Workload, and is useful for accessing the field via an interface.
+func (v *AppApp) GetWorkload() *AppFieldsWorkload { return v.AppFields.Workload }
+
+// GetExport returns AppApp.Export, and is useful for accessing the field via an interface.
+func (v *AppApp) GetExport() *AppFieldsExportServiceRef { return v.AppFields.Export }
+
+// GetRollout returns AppApp.Rollout, and is useful for accessing the field via an interface.
+func (v *AppApp) GetRollout() *AppFieldsRollout { return v.AppFields.Rollout }
 
 // GetActiveIntercepts returns AppApp.ActiveIntercepts, and is useful for accessing the field via an interface.
 func (v *AppApp) GetActiveIntercepts() []AppFieldsActiveInterceptsIntercept {
@@ -122,11 +134,19 @@ type __premarshalAppApp struct {
 
 	UpdatedAt *time.Time `json:"updatedAt"`
 
+	Generation int `json:"generation"`
+
 	Environment AppFieldsEnvironment `json:"environment"`
 
 	Cluster AppFieldsCluster `json:"cluster"`
 
 	Spec AppFieldsSpec `json:"spec"`
+
+	Workload *AppFieldsWorkload `json:"workload"`
+
+	Export *AppFieldsExportServiceRef `json:"export"`
+
+	Rollout *AppFieldsRollout `json:"rollout"`
 
 	ActiveIntercepts []AppFieldsActiveInterceptsIntercept `json:"activeIntercepts"`
 }
@@ -148,9 +168,13 @@ func (v *AppApp) __premarshalJSON() (*__premarshalAppApp, error) {
 	retval.CreatedBy = v.AppFields.CreatedBy
 	retval.CreatedAt = v.AppFields.CreatedAt
 	retval.UpdatedAt = v.AppFields.UpdatedAt
+	retval.Generation = v.AppFields.Generation
 	retval.Environment = v.AppFields.Environment
 	retval.Cluster = v.AppFields.Cluster
 	retval.Spec = v.AppFields.Spec
+	retval.Workload = v.AppFields.Workload
+	retval.Export = v.AppFields.Export
+	retval.Rollout = v.AppFields.Rollout
 	retval.ActiveIntercepts = v.AppFields.ActiveIntercepts
 	return &retval, nil
 }
@@ -160,15 +184,23 @@ func (v *AppApp) __premarshalJSON() (*__premarshalAppApp, error) {
 //
 // An app: a stable service IP and name in front of its backends.
 type AppFields struct {
-	Id          string               `json:"id"`
-	Name        string               `json:"name"`
-	ServiceIp   string               `json:"serviceIp"`
-	CreatedBy   *string              `json:"createdBy"`
-	CreatedAt   *time.Time           `json:"createdAt"`
-	UpdatedAt   *time.Time           `json:"updatedAt"`
+	Id        string     `json:"id"`
+	Name      string     `json:"name"`
+	ServiceIp string     `json:"serviceIp"`
+	CreatedBy *string    `json:"createdBy"`
+	CreatedAt *time.Time `json:"createdAt"`
+	UpdatedAt *time.Time `json:"updatedAt"`
+	// The EVENTS sequence of its last change of spec, workload or export: what a rollout reports against.
+	Generation  int                  `json:"generation"`
 	Environment AppFieldsEnvironment `json:"environment"`
 	Cluster     AppFieldsCluster     `json:"cluster"`
 	Spec        AppFieldsSpec        `json:"spec"`
+	// The container its cluster runs, if any.
+	Workload *AppFieldsWorkload `json:"workload"`
+	// The existing Kubernetes Service whose endpoints are its backends, if any.
+	Export *AppFieldsExportServiceRef `json:"export"`
+	// The last rollout its cluster's agent reported; null before the first (or for an app of fixed backends).
+	Rollout *AppFieldsRollout `json:"rollout"`
 	// Active intercepts, by port.
 	ActiveIntercepts []AppFieldsActiveInterceptsIntercept `json:"activeIntercepts"`
 }
@@ -191,6 +223,9 @@ func (v *AppFields) GetCreatedAt() *time.Time { return v.CreatedAt }
 // GetUpdatedAt returns AppFields.UpdatedAt, and is useful for accessing the field via an interface.
 func (v *AppFields) GetUpdatedAt() *time.Time { return v.UpdatedAt }
 
+// GetGeneration returns AppFields.Generation, and is useful for accessing the field via an interface.
+func (v *AppFields) GetGeneration() int { return v.Generation }
+
 // GetEnvironment returns AppFields.Environment, and is useful for accessing the field via an interface.
 func (v *AppFields) GetEnvironment() AppFieldsEnvironment { return v.Environment }
 
@@ -199,6 +234,15 @@ func (v *AppFields) GetCluster() AppFieldsCluster { return v.Cluster }
 
 // GetSpec returns AppFields.Spec, and is useful for accessing the field via an interface.
 func (v *AppFields) GetSpec() AppFieldsSpec { return v.Spec }
+
+// GetWorkload returns AppFields.Workload, and is useful for accessing the field via an interface.
+func (v *AppFields) GetWorkload() *AppFieldsWorkload { return v.Workload }
+
+// GetExport returns AppFields.Export, and is useful for accessing the field via an interface.
+func (v *AppFields) GetExport() *AppFieldsExportServiceRef { return v.Export }
+
+// GetRollout returns AppFields.Rollout, and is useful for accessing the field via an interface.
+func (v *AppFields) GetRollout() *AppFieldsRollout { return v.Rollout }
 
 // GetActiveIntercepts returns AppFields.ActiveIntercepts, and is useful for accessing the field via an interface.
 func (v *AppFields) GetActiveIntercepts() []AppFieldsActiveInterceptsIntercept {
@@ -270,6 +314,158 @@ type AppFieldsEnvironment struct {
 // GetName returns AppFieldsEnvironment.Name, and is useful for accessing the field via an interface.
 func (v *AppFieldsEnvironment) GetName() string { return v.Name }
 
+// AppFieldsExportServiceRef includes the requested fields of the GraphQL type ServiceRef.
+// The GraphQL type's documentation follows.
+//
+// An existing Kubernetes Service, namespace/name.
+type AppFieldsExportServiceRef struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+}
+
+// GetNamespace returns AppFieldsExportServiceRef.Namespace, and is useful for accessing the field via an interface.
+func (v *AppFieldsExportServiceRef) GetNamespace() string { return v.Namespace }
+
+// GetName returns AppFieldsExportServiceRef.Name, and is useful for accessing the field via an interface.
+func (v *AppFieldsExportServiceRef) GetName() string { return v.Name }
+
+// AppFieldsRollout includes the requested fields of the GraphQL type Rollout.
+// The GraphQL type's documentation follows.
+//
+// What the agent of the app's cluster last reported of its workload.
+type AppFieldsRollout struct {
+	RolloutFields `json:"-"`
+}
+
+// GetGeneration returns AppFieldsRollout.Generation, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetGeneration() int { return v.RolloutFields.Generation }
+
+// GetDesired returns AppFieldsRollout.Desired, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetDesired() int { return v.RolloutFields.Desired }
+
+// GetUpdated returns AppFieldsRollout.Updated, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetUpdated() int { return v.RolloutFields.Updated }
+
+// GetReady returns AppFieldsRollout.Ready, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetReady() int { return v.RolloutFields.Ready }
+
+// GetAvailable returns AppFieldsRollout.Available, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetAvailable() int { return v.RolloutFields.Available }
+
+// GetDeploymentGeneration returns AppFieldsRollout.DeploymentGeneration, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetDeploymentGeneration() int { return v.RolloutFields.DeploymentGeneration }
+
+// GetObservedGeneration returns AppFieldsRollout.ObservedGeneration, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetObservedGeneration() int { return v.RolloutFields.ObservedGeneration }
+
+// GetImage returns AppFieldsRollout.Image, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetImage() *string { return v.RolloutFields.Image }
+
+// GetLastError returns AppFieldsRollout.LastError, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetLastError() *string { return v.RolloutFields.LastError }
+
+// GetDone returns AppFieldsRollout.Done, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetDone() bool { return v.RolloutFields.Done }
+
+// GetFailing returns AppFieldsRollout.Failing, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetFailing() *string { return v.RolloutFields.Failing }
+
+// GetReportedAt returns AppFieldsRollout.ReportedAt, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetReportedAt() *time.Time { return v.RolloutFields.ReportedAt }
+
+// GetConditions returns AppFieldsRollout.Conditions, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetConditions() []RolloutFieldsConditionsRolloutCondition {
+	return v.RolloutFields.Conditions
+}
+
+// GetCrashLooping returns AppFieldsRollout.CrashLooping, and is useful for accessing the field via an interface.
+func (v *AppFieldsRollout) GetCrashLooping() []RolloutFieldsCrashLoopingPodProblem {
+	return v.RolloutFields.CrashLooping
+}
+
+func (v *AppFieldsRollout) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*AppFieldsRollout
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.AppFieldsRollout = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.RolloutFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalAppFieldsRollout struct {
+	Generation int `json:"generation"`
+
+	Desired int `json:"desired"`
+
+	Updated int `json:"updated"`
+
+	Ready int `json:"ready"`
+
+	Available int `json:"available"`
+
+	DeploymentGeneration int `json:"deploymentGeneration"`
+
+	ObservedGeneration int `json:"observedGeneration"`
+
+	Image *string `json:"image"`
+
+	LastError *string `json:"lastError"`
+
+	Done bool `json:"done"`
+
+	Failing *string `json:"failing"`
+
+	ReportedAt *time.Time `json:"reportedAt"`
+
+	Conditions []RolloutFieldsConditionsRolloutCondition `json:"conditions"`
+
+	CrashLooping []RolloutFieldsCrashLoopingPodProblem `json:"crashLooping"`
+}
+
+func (v *AppFieldsRollout) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *AppFieldsRollout) __premarshalJSON() (*__premarshalAppFieldsRollout, error) {
+	var retval __premarshalAppFieldsRollout
+
+	retval.Generation = v.RolloutFields.Generation
+	retval.Desired = v.RolloutFields.Desired
+	retval.Updated = v.RolloutFields.Updated
+	retval.Ready = v.RolloutFields.Ready
+	retval.Available = v.RolloutFields.Available
+	retval.DeploymentGeneration = v.RolloutFields.DeploymentGeneration
+	retval.ObservedGeneration = v.RolloutFields.ObservedGeneration
+	retval.Image = v.RolloutFields.Image
+	retval.LastError = v.RolloutFields.LastError
+	retval.Done = v.RolloutFields.Done
+	retval.Failing = v.RolloutFields.Failing
+	retval.ReportedAt = v.RolloutFields.ReportedAt
+	retval.Conditions = v.RolloutFields.Conditions
+	retval.CrashLooping = v.RolloutFields.CrashLooping
+	return &retval, nil
+}
+
 // AppFieldsSpec includes the requested fields of the GraphQL type Spec.
 // The GraphQL type's documentation follows.
 //
@@ -340,6 +536,115 @@ func (v *AppFieldsSpec) __premarshalJSON() (*__premarshalAppFieldsSpec, error) {
 	retval.Backends = v.SpecFields.Backends
 	retval.Lb = v.SpecFields.Lb
 	retval.Health = v.SpecFields.Health
+	return &retval, nil
+}
+
+// AppFieldsWorkload includes the requested fields of the GraphQL type Workload.
+// The GraphQL type's documentation follows.
+//
+// An app's container: in Kubernetes mode its cluster's agent runs it as a Deployment and a Service in the environment's namespace, whose ready endpoints are the app's backends.
+type AppFieldsWorkload struct {
+	WorkloadFields `json:"-"`
+}
+
+// GetImage returns AppFieldsWorkload.Image, and is useful for accessing the field via an interface.
+func (v *AppFieldsWorkload) GetImage() string { return v.WorkloadFields.Image }
+
+// GetCommand returns AppFieldsWorkload.Command, and is useful for accessing the field via an interface.
+func (v *AppFieldsWorkload) GetCommand() []string { return v.WorkloadFields.Command }
+
+// GetArgs returns AppFieldsWorkload.Args, and is useful for accessing the field via an interface.
+func (v *AppFieldsWorkload) GetArgs() []string { return v.WorkloadFields.Args }
+
+// GetReplicas returns AppFieldsWorkload.Replicas, and is useful for accessing the field via an interface.
+func (v *AppFieldsWorkload) GetReplicas() int { return v.WorkloadFields.Replicas }
+
+// GetEnv returns AppFieldsWorkload.Env, and is useful for accessing the field via an interface.
+func (v *AppFieldsWorkload) GetEnv() []WorkloadFieldsEnvEnvVar { return v.WorkloadFields.Env }
+
+// GetPorts returns AppFieldsWorkload.Ports, and is useful for accessing the field via an interface.
+func (v *AppFieldsWorkload) GetPorts() []WorkloadFieldsPortsPortMapping {
+	return v.WorkloadFields.Ports
+}
+
+// GetResources returns AppFieldsWorkload.Resources, and is useful for accessing the field via an interface.
+func (v *AppFieldsWorkload) GetResources() WorkloadFieldsResources { return v.WorkloadFields.Resources }
+
+// GetReadiness returns AppFieldsWorkload.Readiness, and is useful for accessing the field via an interface.
+func (v *AppFieldsWorkload) GetReadiness() *WorkloadFieldsReadinessProbe {
+	return v.WorkloadFields.Readiness
+}
+
+// GetLiveness returns AppFieldsWorkload.Liveness, and is useful for accessing the field via an interface.
+func (v *AppFieldsWorkload) GetLiveness() *WorkloadFieldsLivenessProbe {
+	return v.WorkloadFields.Liveness
+}
+
+func (v *AppFieldsWorkload) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*AppFieldsWorkload
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.AppFieldsWorkload = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.WorkloadFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalAppFieldsWorkload struct {
+	Image string `json:"image"`
+
+	Command []string `json:"command"`
+
+	Args []string `json:"args"`
+
+	Replicas int `json:"replicas"`
+
+	Env []WorkloadFieldsEnvEnvVar `json:"env"`
+
+	Ports []WorkloadFieldsPortsPortMapping `json:"ports"`
+
+	Resources WorkloadFieldsResources `json:"resources"`
+
+	Readiness *WorkloadFieldsReadinessProbe `json:"readiness"`
+
+	Liveness *WorkloadFieldsLivenessProbe `json:"liveness"`
+}
+
+func (v *AppFieldsWorkload) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *AppFieldsWorkload) __premarshalJSON() (*__premarshalAppFieldsWorkload, error) {
+	var retval __premarshalAppFieldsWorkload
+
+	retval.Image = v.WorkloadFields.Image
+	retval.Command = v.WorkloadFields.Command
+	retval.Args = v.WorkloadFields.Args
+	retval.Replicas = v.WorkloadFields.Replicas
+	retval.Env = v.WorkloadFields.Env
+	retval.Ports = v.WorkloadFields.Ports
+	retval.Resources = v.WorkloadFields.Resources
+	retval.Readiness = v.WorkloadFields.Readiness
+	retval.Liveness = v.WorkloadFields.Liveness
 	return &retval, nil
 }
 
@@ -629,6 +934,9 @@ func (v *AppsAppsAppConnectionEdgesAppEdgeNodeApp) GetUpdatedAt() *time.Time {
 	return v.AppFields.UpdatedAt
 }
 
+// GetGeneration returns AppsAppsAppConnectionEdgesAppEdgeNodeApp.Generation, and is useful for accessing the field via an interface.
+func (v *AppsAppsAppConnectionEdgesAppEdgeNodeApp) GetGeneration() int { return v.AppFields.Generation }
+
 // GetEnvironment returns AppsAppsAppConnectionEdgesAppEdgeNodeApp.Environment, and is useful for accessing the field via an interface.
 func (v *AppsAppsAppConnectionEdgesAppEdgeNodeApp) GetEnvironment() AppFieldsEnvironment {
 	return v.AppFields.Environment
@@ -641,6 +949,21 @@ func (v *AppsAppsAppConnectionEdgesAppEdgeNodeApp) GetCluster() AppFieldsCluster
 
 // GetSpec returns AppsAppsAppConnectionEdgesAppEdgeNodeApp.Spec, and is useful for accessing the field via an interface.
 func (v *AppsAppsAppConnectionEdgesAppEdgeNodeApp) GetSpec() AppFieldsSpec { return v.AppFields.Spec }
+
+// GetWorkload returns AppsAppsAppConnectionEdgesAppEdgeNodeApp.Workload, and is useful for accessing the field via an interface.
+func (v *AppsAppsAppConnectionEdgesAppEdgeNodeApp) GetWorkload() *AppFieldsWorkload {
+	return v.AppFields.Workload
+}
+
+// GetExport returns AppsAppsAppConnectionEdgesAppEdgeNodeApp.Export, and is useful for accessing the field via an interface.
+func (v *AppsAppsAppConnectionEdgesAppEdgeNodeApp) GetExport() *AppFieldsExportServiceRef {
+	return v.AppFields.Export
+}
+
+// GetRollout returns AppsAppsAppConnectionEdgesAppEdgeNodeApp.Rollout, and is useful for accessing the field via an interface.
+func (v *AppsAppsAppConnectionEdgesAppEdgeNodeApp) GetRollout() *AppFieldsRollout {
+	return v.AppFields.Rollout
+}
 
 // GetActiveIntercepts returns AppsAppsAppConnectionEdgesAppEdgeNodeApp.ActiveIntercepts, and is useful for accessing the field via an interface.
 func (v *AppsAppsAppConnectionEdgesAppEdgeNodeApp) GetActiveIntercepts() []AppFieldsActiveInterceptsIntercept {
@@ -685,11 +1008,19 @@ type __premarshalAppsAppsAppConnectionEdgesAppEdgeNodeApp struct {
 
 	UpdatedAt *time.Time `json:"updatedAt"`
 
+	Generation int `json:"generation"`
+
 	Environment AppFieldsEnvironment `json:"environment"`
 
 	Cluster AppFieldsCluster `json:"cluster"`
 
 	Spec AppFieldsSpec `json:"spec"`
+
+	Workload *AppFieldsWorkload `json:"workload"`
+
+	Export *AppFieldsExportServiceRef `json:"export"`
+
+	Rollout *AppFieldsRollout `json:"rollout"`
 
 	ActiveIntercepts []AppFieldsActiveInterceptsIntercept `json:"activeIntercepts"`
 }
@@ -711,9 +1042,13 @@ func (v *AppsAppsAppConnectionEdgesAppEdgeNodeApp) __premarshalJSON() (*__premar
 	retval.CreatedBy = v.AppFields.CreatedBy
 	retval.CreatedAt = v.AppFields.CreatedAt
 	retval.UpdatedAt = v.AppFields.UpdatedAt
+	retval.Generation = v.AppFields.Generation
 	retval.Environment = v.AppFields.Environment
 	retval.Cluster = v.AppFields.Cluster
 	retval.Spec = v.AppFields.Spec
+	retval.Workload = v.AppFields.Workload
+	retval.Export = v.AppFields.Export
+	retval.Rollout = v.AppFields.Rollout
 	retval.ActiveIntercepts = v.AppFields.ActiveIntercepts
 	return &retval, nil
 }
@@ -1188,6 +1523,9 @@ func (v *CreateAppCreateAppAppPayloadApp) GetCreatedAt() *time.Time { return v.A
 // GetUpdatedAt returns CreateAppCreateAppAppPayloadApp.UpdatedAt, and is useful for accessing the field via an interface.
 func (v *CreateAppCreateAppAppPayloadApp) GetUpdatedAt() *time.Time { return v.AppFields.UpdatedAt }
 
+// GetGeneration returns CreateAppCreateAppAppPayloadApp.Generation, and is useful for accessing the field via an interface.
+func (v *CreateAppCreateAppAppPayloadApp) GetGeneration() int { return v.AppFields.Generation }
+
 // GetEnvironment returns CreateAppCreateAppAppPayloadApp.Environment, and is useful for accessing the field via an interface.
 func (v *CreateAppCreateAppAppPayloadApp) GetEnvironment() AppFieldsEnvironment {
 	return v.AppFields.Environment
@@ -1198,6 +1536,19 @@ func (v *CreateAppCreateAppAppPayloadApp) GetCluster() AppFieldsCluster { return
 
 // GetSpec returns CreateAppCreateAppAppPayloadApp.Spec, and is useful for accessing the field via an interface.
 func (v *CreateAppCreateAppAppPayloadApp) GetSpec() AppFieldsSpec { return v.AppFields.Spec }
+
+// GetWorkload returns CreateAppCreateAppAppPayloadApp.Workload, and is useful for accessing the field via an interface.
+func (v *CreateAppCreateAppAppPayloadApp) GetWorkload() *AppFieldsWorkload {
+	return v.AppFields.Workload
+}
+
+// GetExport returns CreateAppCreateAppAppPayloadApp.Export, and is useful for accessing the field via an interface.
+func (v *CreateAppCreateAppAppPayloadApp) GetExport() *AppFieldsExportServiceRef {
+	return v.AppFields.Export
+}
+
+// GetRollout returns CreateAppCreateAppAppPayloadApp.Rollout, and is useful for accessing the field via an interface.
+func (v *CreateAppCreateAppAppPayloadApp) GetRollout() *AppFieldsRollout { return v.AppFields.Rollout }
 
 // GetActiveIntercepts returns CreateAppCreateAppAppPayloadApp.ActiveIntercepts, and is useful for accessing the field via an interface.
 func (v *CreateAppCreateAppAppPayloadApp) GetActiveIntercepts() []AppFieldsActiveInterceptsIntercept {
@@ -1242,11 +1593,19 @@ type __premarshalCreateAppCreateAppAppPayloadApp struct {
 
 	UpdatedAt *time.Time `json:"updatedAt"`
 
+	Generation int `json:"generation"`
+
 	Environment AppFieldsEnvironment `json:"environment"`
 
 	Cluster AppFieldsCluster `json:"cluster"`
 
 	Spec AppFieldsSpec `json:"spec"`
+
+	Workload *AppFieldsWorkload `json:"workload"`
+
+	Export *AppFieldsExportServiceRef `json:"export"`
+
+	Rollout *AppFieldsRollout `json:"rollout"`
 
 	ActiveIntercepts []AppFieldsActiveInterceptsIntercept `json:"activeIntercepts"`
 }
@@ -1268,9 +1627,13 @@ func (v *CreateAppCreateAppAppPayloadApp) __premarshalJSON() (*__premarshalCreat
 	retval.CreatedBy = v.AppFields.CreatedBy
 	retval.CreatedAt = v.AppFields.CreatedAt
 	retval.UpdatedAt = v.AppFields.UpdatedAt
+	retval.Generation = v.AppFields.Generation
 	retval.Environment = v.AppFields.Environment
 	retval.Cluster = v.AppFields.Cluster
 	retval.Spec = v.AppFields.Spec
+	retval.Workload = v.AppFields.Workload
+	retval.Export = v.AppFields.Export
+	retval.Rollout = v.AppFields.Rollout
 	retval.ActiveIntercepts = v.AppFields.ActiveIntercepts
 	return &retval, nil
 }
@@ -1280,6 +1643,10 @@ type CreateAppInput struct {
 	Env  string    `json:"env"`
 	Name string    `json:"name"`
 	Spec SpecInput `json:"spec"`
+	// A container its cluster's agent runs (Kubernetes mode).
+	Workload *WorkloadInput `json:"workload"`
+	// Or: an existing Kubernetes Service (in the app's cluster) whose endpoints are its backends.
+	Export *ServiceRefInput `json:"export"`
 }
 
 // GetEnv returns CreateAppInput.Env, and is useful for accessing the field via an interface.
@@ -1290,6 +1657,12 @@ func (v *CreateAppInput) GetName() string { return v.Name }
 
 // GetSpec returns CreateAppInput.Spec, and is useful for accessing the field via an interface.
 func (v *CreateAppInput) GetSpec() SpecInput { return v.Spec }
+
+// GetWorkload returns CreateAppInput.Workload, and is useful for accessing the field via an interface.
+func (v *CreateAppInput) GetWorkload() *WorkloadInput { return v.Workload }
+
+// GetExport returns CreateAppInput.Export, and is useful for accessing the field via an interface.
+func (v *CreateAppInput) GetExport() *ServiceRefInput { return v.Export }
 
 // CreateAppResponse is returned by CreateApp on success.
 type CreateAppResponse struct {
@@ -2914,6 +3287,17 @@ type DevicesResponse struct {
 // GetDevices returns DevicesResponse.Devices, and is useful for accessing the field via an interface.
 func (v *DevicesResponse) GetDevices() DevicesDevicesDeviceConnection { return v.Devices }
 
+type EnvVarInput struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// GetName returns EnvVarInput.Name, and is useful for accessing the field via an interface.
+func (v *EnvVarInput) GetName() string { return v.Name }
+
+// GetValue returns EnvVarInput.Value, and is useful for accessing the field via an interface.
+func (v *EnvVarInput) GetValue() string { return v.Value }
+
 // EnvironmentByNameEnvironment includes the requested fields of the GraphQL type Environment.
 // The GraphQL type's documentation follows.
 //
@@ -4520,6 +4904,123 @@ func (v *PortInput) GetPort() int { return v.Port }
 // GetProtocol returns PortInput.Protocol, and is useful for accessing the field via an interface.
 func (v *PortInput) GetProtocol() *Protocol { return v.Protocol }
 
+type PortMappingInput struct {
+	Port int `json:"port"`
+	// TCP when null.
+	Protocol      *Protocol `json:"protocol"`
+	ContainerPort int       `json:"containerPort"`
+}
+
+// GetPort returns PortMappingInput.Port, and is useful for accessing the field via an interface.
+func (v *PortMappingInput) GetPort() int { return v.Port }
+
+// GetProtocol returns PortMappingInput.Protocol, and is useful for accessing the field via an interface.
+func (v *PortMappingInput) GetProtocol() *Protocol { return v.Protocol }
+
+// GetContainerPort returns PortMappingInput.ContainerPort, and is useful for accessing the field via an interface.
+func (v *PortMappingInput) GetContainerPort() int { return v.ContainerPort }
+
+// ProbeFields includes the GraphQL fields of Probe requested by the fragment ProbeFields.
+// The GraphQL type's documentation follows.
+//
+// A readiness or liveness probe; 0 takes Kubernetes' default.
+type ProbeFields struct {
+	Type ProbeType `json:"type"`
+	// HTTP probes: the path to GET.
+	Path *string `json:"path"`
+	// HTTP and TCP probes: the container port.
+	Port *int `json:"port"`
+	// EXEC probes: the command run in the container.
+	Command             []string `json:"command"`
+	InitialDelaySeconds int      `json:"initialDelaySeconds"`
+	PeriodSeconds       int      `json:"periodSeconds"`
+	TimeoutSeconds      int      `json:"timeoutSeconds"`
+	FailureThreshold    int      `json:"failureThreshold"`
+	SuccessThreshold    int      `json:"successThreshold"`
+}
+
+// GetType returns ProbeFields.Type, and is useful for accessing the field via an interface.
+func (v *ProbeFields) GetType() ProbeType { return v.Type }
+
+// GetPath returns ProbeFields.Path, and is useful for accessing the field via an interface.
+func (v *ProbeFields) GetPath() *string { return v.Path }
+
+// GetPort returns ProbeFields.Port, and is useful for accessing the field via an interface.
+func (v *ProbeFields) GetPort() *int { return v.Port }
+
+// GetCommand returns ProbeFields.Command, and is useful for accessing the field via an interface.
+func (v *ProbeFields) GetCommand() []string { return v.Command }
+
+// GetInitialDelaySeconds returns ProbeFields.InitialDelaySeconds, and is useful for accessing the field via an interface.
+func (v *ProbeFields) GetInitialDelaySeconds() int { return v.InitialDelaySeconds }
+
+// GetPeriodSeconds returns ProbeFields.PeriodSeconds, and is useful for accessing the field via an interface.
+func (v *ProbeFields) GetPeriodSeconds() int { return v.PeriodSeconds }
+
+// GetTimeoutSeconds returns ProbeFields.TimeoutSeconds, and is useful for accessing the field via an interface.
+func (v *ProbeFields) GetTimeoutSeconds() int { return v.TimeoutSeconds }
+
+// GetFailureThreshold returns ProbeFields.FailureThreshold, and is useful for accessing the field via an interface.
+func (v *ProbeFields) GetFailureThreshold() int { return v.FailureThreshold }
+
+// GetSuccessThreshold returns ProbeFields.SuccessThreshold, and is useful for accessing the field via an interface.
+func (v *ProbeFields) GetSuccessThreshold() int { return v.SuccessThreshold }
+
+type ProbeInput struct {
+	Type ProbeType `json:"type"`
+	// HTTP: / when null.
+	Path *string `json:"path"`
+	// HTTP and TCP: the first container port when null.
+	Port                *int     `json:"port"`
+	Command             []string `json:"command"`
+	InitialDelaySeconds *int     `json:"initialDelaySeconds"`
+	PeriodSeconds       *int     `json:"periodSeconds"`
+	TimeoutSeconds      *int     `json:"timeoutSeconds"`
+	FailureThreshold    *int     `json:"failureThreshold"`
+	SuccessThreshold    *int     `json:"successThreshold"`
+}
+
+// GetType returns ProbeInput.Type, and is useful for accessing the field via an interface.
+func (v *ProbeInput) GetType() ProbeType { return v.Type }
+
+// GetPath returns ProbeInput.Path, and is useful for accessing the field via an interface.
+func (v *ProbeInput) GetPath() *string { return v.Path }
+
+// GetPort returns ProbeInput.Port, and is useful for accessing the field via an interface.
+func (v *ProbeInput) GetPort() *int { return v.Port }
+
+// GetCommand returns ProbeInput.Command, and is useful for accessing the field via an interface.
+func (v *ProbeInput) GetCommand() []string { return v.Command }
+
+// GetInitialDelaySeconds returns ProbeInput.InitialDelaySeconds, and is useful for accessing the field via an interface.
+func (v *ProbeInput) GetInitialDelaySeconds() *int { return v.InitialDelaySeconds }
+
+// GetPeriodSeconds returns ProbeInput.PeriodSeconds, and is useful for accessing the field via an interface.
+func (v *ProbeInput) GetPeriodSeconds() *int { return v.PeriodSeconds }
+
+// GetTimeoutSeconds returns ProbeInput.TimeoutSeconds, and is useful for accessing the field via an interface.
+func (v *ProbeInput) GetTimeoutSeconds() *int { return v.TimeoutSeconds }
+
+// GetFailureThreshold returns ProbeInput.FailureThreshold, and is useful for accessing the field via an interface.
+func (v *ProbeInput) GetFailureThreshold() *int { return v.FailureThreshold }
+
+// GetSuccessThreshold returns ProbeInput.SuccessThreshold, and is useful for accessing the field via an interface.
+func (v *ProbeInput) GetSuccessThreshold() *int { return v.SuccessThreshold }
+
+type ProbeType string
+
+const (
+	ProbeTypeHttp ProbeType = "HTTP"
+	ProbeTypeTcp  ProbeType = "TCP"
+	ProbeTypeExec ProbeType = "EXEC"
+)
+
+var AllProbeType = []ProbeType{
+	ProbeTypeHttp,
+	ProbeTypeTcp,
+	ProbeTypeExec,
+}
+
 type Protocol string
 
 const (
@@ -4664,6 +5165,30 @@ func (v *ResourceAsOfResponse) GetResourceAsOf() *ResourceAsOfResourceAsOfResour
 	return v.ResourceAsOf
 }
 
+type ResourceListInput struct {
+	// Kubernetes quantity, e.g. 250m or 0.5.
+	Cpu *string `json:"cpu"`
+	// Kubernetes quantity, e.g. 128Mi or 1G.
+	Memory *string `json:"memory"`
+}
+
+// GetCpu returns ResourceListInput.Cpu, and is useful for accessing the field via an interface.
+func (v *ResourceListInput) GetCpu() *string { return v.Cpu }
+
+// GetMemory returns ResourceListInput.Memory, and is useful for accessing the field via an interface.
+func (v *ResourceListInput) GetMemory() *string { return v.Memory }
+
+type ResourcesInput struct {
+	Requests *ResourceListInput `json:"requests"`
+	Limits   *ResourceListInput `json:"limits"`
+}
+
+// GetRequests returns ResourcesInput.Requests, and is useful for accessing the field via an interface.
+func (v *ResourcesInput) GetRequests() *ResourceListInput { return v.Requests }
+
+// GetLimits returns ResourcesInput.Limits, and is useful for accessing the field via an interface.
+func (v *ResourcesInput) GetLimits() *ResourceListInput { return v.Limits }
+
 // RevokeTokenResponse is returned by RevokeToken on success.
 type RevokeTokenResponse struct {
 	// Revokes an API token at once.
@@ -4806,6 +5331,122 @@ var AllRole = []Role{
 	RoleAdmin,
 	RoleOwner,
 }
+
+// RolloutFields includes the GraphQL fields of Rollout requested by the fragment RolloutFields.
+// The GraphQL type's documentation follows.
+//
+// What the agent of the app's cluster last reported of its workload.
+type RolloutFields struct {
+	// The app generation the workload was last applied from.
+	Generation int `json:"generation"`
+	Desired    int `json:"desired"`
+	Updated    int `json:"updated"`
+	Ready      int `json:"ready"`
+	Available  int `json:"available"`
+	// The Deployment's metadata.generation and status.observedGeneration.
+	DeploymentGeneration int     `json:"deploymentGeneration"`
+	ObservedGeneration   int     `json:"observedGeneration"`
+	Image                *string `json:"image"`
+	// Why the agent could not apply the spec, e.g. the API server refused it.
+	LastError *string `json:"lastError"`
+	// True when the app's current generation is rolled out: every desired replica updated, ready and available.
+	Done bool `json:"done"`
+	// Why the rollout of the current generation cannot finish without a change (an error, a crash-looping pod); null if none.
+	Failing      *string                                   `json:"failing"`
+	ReportedAt   *time.Time                                `json:"reportedAt"`
+	Conditions   []RolloutFieldsConditionsRolloutCondition `json:"conditions"`
+	CrashLooping []RolloutFieldsCrashLoopingPodProblem     `json:"crashLooping"`
+}
+
+// GetGeneration returns RolloutFields.Generation, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetGeneration() int { return v.Generation }
+
+// GetDesired returns RolloutFields.Desired, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetDesired() int { return v.Desired }
+
+// GetUpdated returns RolloutFields.Updated, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetUpdated() int { return v.Updated }
+
+// GetReady returns RolloutFields.Ready, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetReady() int { return v.Ready }
+
+// GetAvailable returns RolloutFields.Available, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetAvailable() int { return v.Available }
+
+// GetDeploymentGeneration returns RolloutFields.DeploymentGeneration, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetDeploymentGeneration() int { return v.DeploymentGeneration }
+
+// GetObservedGeneration returns RolloutFields.ObservedGeneration, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetObservedGeneration() int { return v.ObservedGeneration }
+
+// GetImage returns RolloutFields.Image, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetImage() *string { return v.Image }
+
+// GetLastError returns RolloutFields.LastError, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetLastError() *string { return v.LastError }
+
+// GetDone returns RolloutFields.Done, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetDone() bool { return v.Done }
+
+// GetFailing returns RolloutFields.Failing, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetFailing() *string { return v.Failing }
+
+// GetReportedAt returns RolloutFields.ReportedAt, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetReportedAt() *time.Time { return v.ReportedAt }
+
+// GetConditions returns RolloutFields.Conditions, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetConditions() []RolloutFieldsConditionsRolloutCondition {
+	return v.Conditions
+}
+
+// GetCrashLooping returns RolloutFields.CrashLooping, and is useful for accessing the field via an interface.
+func (v *RolloutFields) GetCrashLooping() []RolloutFieldsCrashLoopingPodProblem {
+	return v.CrashLooping
+}
+
+// RolloutFieldsConditionsRolloutCondition includes the requested fields of the GraphQL type RolloutCondition.
+type RolloutFieldsConditionsRolloutCondition struct {
+	Type    string  `json:"type"`
+	Status  string  `json:"status"`
+	Reason  *string `json:"reason"`
+	Message *string `json:"message"`
+}
+
+// GetType returns RolloutFieldsConditionsRolloutCondition.Type, and is useful for accessing the field via an interface.
+func (v *RolloutFieldsConditionsRolloutCondition) GetType() string { return v.Type }
+
+// GetStatus returns RolloutFieldsConditionsRolloutCondition.Status, and is useful for accessing the field via an interface.
+func (v *RolloutFieldsConditionsRolloutCondition) GetStatus() string { return v.Status }
+
+// GetReason returns RolloutFieldsConditionsRolloutCondition.Reason, and is useful for accessing the field via an interface.
+func (v *RolloutFieldsConditionsRolloutCondition) GetReason() *string { return v.Reason }
+
+// GetMessage returns RolloutFieldsConditionsRolloutCondition.Message, and is useful for accessing the field via an interface.
+func (v *RolloutFieldsConditionsRolloutCondition) GetMessage() *string { return v.Message }
+
+// RolloutFieldsCrashLoopingPodProblem includes the requested fields of the GraphQL type PodProblem.
+// The GraphQL type's documentation follows.
+//
+// A pod that does not come up.
+type RolloutFieldsCrashLoopingPodProblem struct {
+	Pod string `json:"pod"`
+	// E.g. CrashLoopBackOff.
+	Reason   string  `json:"reason"`
+	Restarts int     `json:"restarts"`
+	Message  *string `json:"message"`
+}
+
+// GetPod returns RolloutFieldsCrashLoopingPodProblem.Pod, and is useful for accessing the field via an interface.
+func (v *RolloutFieldsCrashLoopingPodProblem) GetPod() string { return v.Pod }
+
+// GetReason returns RolloutFieldsCrashLoopingPodProblem.Reason, and is useful for accessing the field via an interface.
+func (v *RolloutFieldsCrashLoopingPodProblem) GetReason() string { return v.Reason }
+
+// GetRestarts returns RolloutFieldsCrashLoopingPodProblem.Restarts, and is useful for accessing the field via an interface.
+func (v *RolloutFieldsCrashLoopingPodProblem) GetRestarts() int { return v.Restarts }
+
+// GetMessage returns RolloutFieldsCrashLoopingPodProblem.Message, and is useful for accessing the field via an interface.
+func (v *RolloutFieldsCrashLoopingPodProblem) GetMessage() *string { return v.Message }
 
 type RotateDeviceKeyInput struct {
 	Id        string `json:"id"`
@@ -5298,6 +5939,17 @@ var AllServiceKind = []ServiceKind{
 	ServiceKindOther,
 }
 
+type ServiceRefInput struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+}
+
+// GetNamespace returns ServiceRefInput.Namespace, and is useful for accessing the field via an interface.
+func (v *ServiceRefInput) GetNamespace() string { return v.Namespace }
+
+// GetName returns ServiceRefInput.Name, and is useful for accessing the field via an interface.
+func (v *ServiceRefInput) GetName() string { return v.Name }
+
 // ServicesResponse is returned by Services on success.
 type ServicesResponse struct {
 	Services ServicesServicesManagedServiceConnection `json:"services"`
@@ -5544,7 +6196,8 @@ func (v *SpecFieldsPortsPort) GetProtocol() Protocol { return v.Protocol }
 
 // Unset fields take defaults: TCP ports, ROUND_ROBIN, a TCP check every 10 s.
 type SpecInput struct {
-	Ports    []PortInput       `json:"ports"`
+	Ports []PortInput `json:"ports"`
+	// host:port; may be empty (or null) when the app has a workload or exports a Service.
 	Backends []string          `json:"backends"`
 	Lb       *LBMode           `json:"lb"`
 	Health   *HealthCheckInput `json:"health"`
@@ -6293,9 +6946,12 @@ func (v *TokensTokensTokenConnectionPageInfo) GetHasNextPage() bool { return v.H
 // GetEndCursor returns TokensTokensTokenConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
 func (v *TokensTokensTokenConnectionPageInfo) GetEndCursor() *string { return v.EndCursor }
 
+// Replaces the app's spec, workload and export: a null workload or export removes it.
 type UpdateAppInput struct {
-	Id   string    `json:"id"`
-	Spec SpecInput `json:"spec"`
+	Id       string           `json:"id"`
+	Spec     SpecInput        `json:"spec"`
+	Workload *WorkloadInput   `json:"workload"`
+	Export   *ServiceRefInput `json:"export"`
 }
 
 // GetId returns UpdateAppInput.Id, and is useful for accessing the field via an interface.
@@ -6303,6 +6959,12 @@ func (v *UpdateAppInput) GetId() string { return v.Id }
 
 // GetSpec returns UpdateAppInput.Spec, and is useful for accessing the field via an interface.
 func (v *UpdateAppInput) GetSpec() SpecInput { return v.Spec }
+
+// GetWorkload returns UpdateAppInput.Workload, and is useful for accessing the field via an interface.
+func (v *UpdateAppInput) GetWorkload() *WorkloadInput { return v.Workload }
+
+// GetExport returns UpdateAppInput.Export, and is useful for accessing the field via an interface.
+func (v *UpdateAppInput) GetExport() *ServiceRefInput { return v.Export }
 
 // UpdateAppResponse is returned by UpdateApp on success.
 type UpdateAppResponse struct {
@@ -6350,6 +7012,9 @@ func (v *UpdateAppUpdateAppAppPayloadApp) GetCreatedAt() *time.Time { return v.A
 // GetUpdatedAt returns UpdateAppUpdateAppAppPayloadApp.UpdatedAt, and is useful for accessing the field via an interface.
 func (v *UpdateAppUpdateAppAppPayloadApp) GetUpdatedAt() *time.Time { return v.AppFields.UpdatedAt }
 
+// GetGeneration returns UpdateAppUpdateAppAppPayloadApp.Generation, and is useful for accessing the field via an interface.
+func (v *UpdateAppUpdateAppAppPayloadApp) GetGeneration() int { return v.AppFields.Generation }
+
 // GetEnvironment returns UpdateAppUpdateAppAppPayloadApp.Environment, and is useful for accessing the field via an interface.
 func (v *UpdateAppUpdateAppAppPayloadApp) GetEnvironment() AppFieldsEnvironment {
 	return v.AppFields.Environment
@@ -6360,6 +7025,19 @@ func (v *UpdateAppUpdateAppAppPayloadApp) GetCluster() AppFieldsCluster { return
 
 // GetSpec returns UpdateAppUpdateAppAppPayloadApp.Spec, and is useful for accessing the field via an interface.
 func (v *UpdateAppUpdateAppAppPayloadApp) GetSpec() AppFieldsSpec { return v.AppFields.Spec }
+
+// GetWorkload returns UpdateAppUpdateAppAppPayloadApp.Workload, and is useful for accessing the field via an interface.
+func (v *UpdateAppUpdateAppAppPayloadApp) GetWorkload() *AppFieldsWorkload {
+	return v.AppFields.Workload
+}
+
+// GetExport returns UpdateAppUpdateAppAppPayloadApp.Export, and is useful for accessing the field via an interface.
+func (v *UpdateAppUpdateAppAppPayloadApp) GetExport() *AppFieldsExportServiceRef {
+	return v.AppFields.Export
+}
+
+// GetRollout returns UpdateAppUpdateAppAppPayloadApp.Rollout, and is useful for accessing the field via an interface.
+func (v *UpdateAppUpdateAppAppPayloadApp) GetRollout() *AppFieldsRollout { return v.AppFields.Rollout }
 
 // GetActiveIntercepts returns UpdateAppUpdateAppAppPayloadApp.ActiveIntercepts, and is useful for accessing the field via an interface.
 func (v *UpdateAppUpdateAppAppPayloadApp) GetActiveIntercepts() []AppFieldsActiveInterceptsIntercept {
@@ -6404,11 +7082,19 @@ type __premarshalUpdateAppUpdateAppAppPayloadApp struct {
 
 	UpdatedAt *time.Time `json:"updatedAt"`
 
+	Generation int `json:"generation"`
+
 	Environment AppFieldsEnvironment `json:"environment"`
 
 	Cluster AppFieldsCluster `json:"cluster"`
 
 	Spec AppFieldsSpec `json:"spec"`
+
+	Workload *AppFieldsWorkload `json:"workload"`
+
+	Export *AppFieldsExportServiceRef `json:"export"`
+
+	Rollout *AppFieldsRollout `json:"rollout"`
 
 	ActiveIntercepts []AppFieldsActiveInterceptsIntercept `json:"activeIntercepts"`
 }
@@ -6430,9 +7116,13 @@ func (v *UpdateAppUpdateAppAppPayloadApp) __premarshalJSON() (*__premarshalUpdat
 	retval.CreatedBy = v.AppFields.CreatedBy
 	retval.CreatedAt = v.AppFields.CreatedAt
 	retval.UpdatedAt = v.AppFields.UpdatedAt
+	retval.Generation = v.AppFields.Generation
 	retval.Environment = v.AppFields.Environment
 	retval.Cluster = v.AppFields.Cluster
 	retval.Spec = v.AppFields.Spec
+	retval.Workload = v.AppFields.Workload
+	retval.Export = v.AppFields.Export
+	retval.Rollout = v.AppFields.Rollout
 	retval.ActiveIntercepts = v.AppFields.ActiveIntercepts
 	return &retval, nil
 }
@@ -6729,6 +7419,389 @@ func (v *UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService) _
 	retval.Spec = v.ServiceFields.Spec
 	return &retval, nil
 }
+
+// WorkloadFields includes the GraphQL fields of Workload requested by the fragment WorkloadFields.
+// The GraphQL type's documentation follows.
+//
+// An app's container: in Kubernetes mode its cluster's agent runs it as a Deployment and a Service in the environment's namespace, whose ready endpoints are the app's backends.
+type WorkloadFields struct {
+	Image    string                    `json:"image"`
+	Command  []string                  `json:"command"`
+	Args     []string                  `json:"args"`
+	Replicas int                       `json:"replicas"`
+	Env      []WorkloadFieldsEnvEnvVar `json:"env"`
+	// Every app port, with the container port it leads to.
+	Ports     []WorkloadFieldsPortsPortMapping `json:"ports"`
+	Resources WorkloadFieldsResources          `json:"resources"`
+	Readiness *WorkloadFieldsReadinessProbe    `json:"readiness"`
+	Liveness  *WorkloadFieldsLivenessProbe     `json:"liveness"`
+}
+
+// GetImage returns WorkloadFields.Image, and is useful for accessing the field via an interface.
+func (v *WorkloadFields) GetImage() string { return v.Image }
+
+// GetCommand returns WorkloadFields.Command, and is useful for accessing the field via an interface.
+func (v *WorkloadFields) GetCommand() []string { return v.Command }
+
+// GetArgs returns WorkloadFields.Args, and is useful for accessing the field via an interface.
+func (v *WorkloadFields) GetArgs() []string { return v.Args }
+
+// GetReplicas returns WorkloadFields.Replicas, and is useful for accessing the field via an interface.
+func (v *WorkloadFields) GetReplicas() int { return v.Replicas }
+
+// GetEnv returns WorkloadFields.Env, and is useful for accessing the field via an interface.
+func (v *WorkloadFields) GetEnv() []WorkloadFieldsEnvEnvVar { return v.Env }
+
+// GetPorts returns WorkloadFields.Ports, and is useful for accessing the field via an interface.
+func (v *WorkloadFields) GetPorts() []WorkloadFieldsPortsPortMapping { return v.Ports }
+
+// GetResources returns WorkloadFields.Resources, and is useful for accessing the field via an interface.
+func (v *WorkloadFields) GetResources() WorkloadFieldsResources { return v.Resources }
+
+// GetReadiness returns WorkloadFields.Readiness, and is useful for accessing the field via an interface.
+func (v *WorkloadFields) GetReadiness() *WorkloadFieldsReadinessProbe { return v.Readiness }
+
+// GetLiveness returns WorkloadFields.Liveness, and is useful for accessing the field via an interface.
+func (v *WorkloadFields) GetLiveness() *WorkloadFieldsLivenessProbe { return v.Liveness }
+
+// WorkloadFieldsEnvEnvVar includes the requested fields of the GraphQL type EnvVar.
+// The GraphQL type's documentation follows.
+//
+// One environment variable of a container.
+type WorkloadFieldsEnvEnvVar struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// GetName returns WorkloadFieldsEnvEnvVar.Name, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsEnvEnvVar) GetName() string { return v.Name }
+
+// GetValue returns WorkloadFieldsEnvEnvVar.Value, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsEnvEnvVar) GetValue() string { return v.Value }
+
+// WorkloadFieldsLivenessProbe includes the requested fields of the GraphQL type Probe.
+// The GraphQL type's documentation follows.
+//
+// A readiness or liveness probe; 0 takes Kubernetes' default.
+type WorkloadFieldsLivenessProbe struct {
+	ProbeFields `json:"-"`
+}
+
+// GetType returns WorkloadFieldsLivenessProbe.Type, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsLivenessProbe) GetType() ProbeType { return v.ProbeFields.Type }
+
+// GetPath returns WorkloadFieldsLivenessProbe.Path, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsLivenessProbe) GetPath() *string { return v.ProbeFields.Path }
+
+// GetPort returns WorkloadFieldsLivenessProbe.Port, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsLivenessProbe) GetPort() *int { return v.ProbeFields.Port }
+
+// GetCommand returns WorkloadFieldsLivenessProbe.Command, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsLivenessProbe) GetCommand() []string { return v.ProbeFields.Command }
+
+// GetInitialDelaySeconds returns WorkloadFieldsLivenessProbe.InitialDelaySeconds, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsLivenessProbe) GetInitialDelaySeconds() int {
+	return v.ProbeFields.InitialDelaySeconds
+}
+
+// GetPeriodSeconds returns WorkloadFieldsLivenessProbe.PeriodSeconds, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsLivenessProbe) GetPeriodSeconds() int { return v.ProbeFields.PeriodSeconds }
+
+// GetTimeoutSeconds returns WorkloadFieldsLivenessProbe.TimeoutSeconds, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsLivenessProbe) GetTimeoutSeconds() int { return v.ProbeFields.TimeoutSeconds }
+
+// GetFailureThreshold returns WorkloadFieldsLivenessProbe.FailureThreshold, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsLivenessProbe) GetFailureThreshold() int {
+	return v.ProbeFields.FailureThreshold
+}
+
+// GetSuccessThreshold returns WorkloadFieldsLivenessProbe.SuccessThreshold, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsLivenessProbe) GetSuccessThreshold() int {
+	return v.ProbeFields.SuccessThreshold
+}
+
+func (v *WorkloadFieldsLivenessProbe) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*WorkloadFieldsLivenessProbe
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.WorkloadFieldsLivenessProbe = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ProbeFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalWorkloadFieldsLivenessProbe struct {
+	Type ProbeType `json:"type"`
+
+	Path *string `json:"path"`
+
+	Port *int `json:"port"`
+
+	Command []string `json:"command"`
+
+	InitialDelaySeconds int `json:"initialDelaySeconds"`
+
+	PeriodSeconds int `json:"periodSeconds"`
+
+	TimeoutSeconds int `json:"timeoutSeconds"`
+
+	FailureThreshold int `json:"failureThreshold"`
+
+	SuccessThreshold int `json:"successThreshold"`
+}
+
+func (v *WorkloadFieldsLivenessProbe) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *WorkloadFieldsLivenessProbe) __premarshalJSON() (*__premarshalWorkloadFieldsLivenessProbe, error) {
+	var retval __premarshalWorkloadFieldsLivenessProbe
+
+	retval.Type = v.ProbeFields.Type
+	retval.Path = v.ProbeFields.Path
+	retval.Port = v.ProbeFields.Port
+	retval.Command = v.ProbeFields.Command
+	retval.InitialDelaySeconds = v.ProbeFields.InitialDelaySeconds
+	retval.PeriodSeconds = v.ProbeFields.PeriodSeconds
+	retval.TimeoutSeconds = v.ProbeFields.TimeoutSeconds
+	retval.FailureThreshold = v.ProbeFields.FailureThreshold
+	retval.SuccessThreshold = v.ProbeFields.SuccessThreshold
+	return &retval, nil
+}
+
+// WorkloadFieldsPortsPortMapping includes the requested fields of the GraphQL type PortMapping.
+// The GraphQL type's documentation follows.
+//
+// An app port and the container port it leads to.
+type WorkloadFieldsPortsPortMapping struct {
+	Port          int      `json:"port"`
+	Protocol      Protocol `json:"protocol"`
+	ContainerPort int      `json:"containerPort"`
+}
+
+// GetPort returns WorkloadFieldsPortsPortMapping.Port, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsPortsPortMapping) GetPort() int { return v.Port }
+
+// GetProtocol returns WorkloadFieldsPortsPortMapping.Protocol, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsPortsPortMapping) GetProtocol() Protocol { return v.Protocol }
+
+// GetContainerPort returns WorkloadFieldsPortsPortMapping.ContainerPort, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsPortsPortMapping) GetContainerPort() int { return v.ContainerPort }
+
+// WorkloadFieldsReadinessProbe includes the requested fields of the GraphQL type Probe.
+// The GraphQL type's documentation follows.
+//
+// A readiness or liveness probe; 0 takes Kubernetes' default.
+type WorkloadFieldsReadinessProbe struct {
+	ProbeFields `json:"-"`
+}
+
+// GetType returns WorkloadFieldsReadinessProbe.Type, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsReadinessProbe) GetType() ProbeType { return v.ProbeFields.Type }
+
+// GetPath returns WorkloadFieldsReadinessProbe.Path, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsReadinessProbe) GetPath() *string { return v.ProbeFields.Path }
+
+// GetPort returns WorkloadFieldsReadinessProbe.Port, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsReadinessProbe) GetPort() *int { return v.ProbeFields.Port }
+
+// GetCommand returns WorkloadFieldsReadinessProbe.Command, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsReadinessProbe) GetCommand() []string { return v.ProbeFields.Command }
+
+// GetInitialDelaySeconds returns WorkloadFieldsReadinessProbe.InitialDelaySeconds, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsReadinessProbe) GetInitialDelaySeconds() int {
+	return v.ProbeFields.InitialDelaySeconds
+}
+
+// GetPeriodSeconds returns WorkloadFieldsReadinessProbe.PeriodSeconds, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsReadinessProbe) GetPeriodSeconds() int { return v.ProbeFields.PeriodSeconds }
+
+// GetTimeoutSeconds returns WorkloadFieldsReadinessProbe.TimeoutSeconds, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsReadinessProbe) GetTimeoutSeconds() int { return v.ProbeFields.TimeoutSeconds }
+
+// GetFailureThreshold returns WorkloadFieldsReadinessProbe.FailureThreshold, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsReadinessProbe) GetFailureThreshold() int {
+	return v.ProbeFields.FailureThreshold
+}
+
+// GetSuccessThreshold returns WorkloadFieldsReadinessProbe.SuccessThreshold, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsReadinessProbe) GetSuccessThreshold() int {
+	return v.ProbeFields.SuccessThreshold
+}
+
+func (v *WorkloadFieldsReadinessProbe) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*WorkloadFieldsReadinessProbe
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.WorkloadFieldsReadinessProbe = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ProbeFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalWorkloadFieldsReadinessProbe struct {
+	Type ProbeType `json:"type"`
+
+	Path *string `json:"path"`
+
+	Port *int `json:"port"`
+
+	Command []string `json:"command"`
+
+	InitialDelaySeconds int `json:"initialDelaySeconds"`
+
+	PeriodSeconds int `json:"periodSeconds"`
+
+	TimeoutSeconds int `json:"timeoutSeconds"`
+
+	FailureThreshold int `json:"failureThreshold"`
+
+	SuccessThreshold int `json:"successThreshold"`
+}
+
+func (v *WorkloadFieldsReadinessProbe) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *WorkloadFieldsReadinessProbe) __premarshalJSON() (*__premarshalWorkloadFieldsReadinessProbe, error) {
+	var retval __premarshalWorkloadFieldsReadinessProbe
+
+	retval.Type = v.ProbeFields.Type
+	retval.Path = v.ProbeFields.Path
+	retval.Port = v.ProbeFields.Port
+	retval.Command = v.ProbeFields.Command
+	retval.InitialDelaySeconds = v.ProbeFields.InitialDelaySeconds
+	retval.PeriodSeconds = v.ProbeFields.PeriodSeconds
+	retval.TimeoutSeconds = v.ProbeFields.TimeoutSeconds
+	retval.FailureThreshold = v.ProbeFields.FailureThreshold
+	retval.SuccessThreshold = v.ProbeFields.SuccessThreshold
+	return &retval, nil
+}
+
+// WorkloadFieldsResources includes the requested fields of the GraphQL type Resources.
+type WorkloadFieldsResources struct {
+	Requests WorkloadFieldsResourcesRequestsResourceList `json:"requests"`
+	Limits   WorkloadFieldsResourcesLimitsResourceList   `json:"limits"`
+}
+
+// GetRequests returns WorkloadFieldsResources.Requests, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsResources) GetRequests() WorkloadFieldsResourcesRequestsResourceList {
+	return v.Requests
+}
+
+// GetLimits returns WorkloadFieldsResources.Limits, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsResources) GetLimits() WorkloadFieldsResourcesLimitsResourceList {
+	return v.Limits
+}
+
+// WorkloadFieldsResourcesLimitsResourceList includes the requested fields of the GraphQL type ResourceList.
+// The GraphQL type's documentation follows.
+//
+// CPU and memory as Kubernetes quantities (250m, 128Mi); null is none.
+type WorkloadFieldsResourcesLimitsResourceList struct {
+	Cpu    *string `json:"cpu"`
+	Memory *string `json:"memory"`
+}
+
+// GetCpu returns WorkloadFieldsResourcesLimitsResourceList.Cpu, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsResourcesLimitsResourceList) GetCpu() *string { return v.Cpu }
+
+// GetMemory returns WorkloadFieldsResourcesLimitsResourceList.Memory, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsResourcesLimitsResourceList) GetMemory() *string { return v.Memory }
+
+// WorkloadFieldsResourcesRequestsResourceList includes the requested fields of the GraphQL type ResourceList.
+// The GraphQL type's documentation follows.
+//
+// CPU and memory as Kubernetes quantities (250m, 128Mi); null is none.
+type WorkloadFieldsResourcesRequestsResourceList struct {
+	Cpu    *string `json:"cpu"`
+	Memory *string `json:"memory"`
+}
+
+// GetCpu returns WorkloadFieldsResourcesRequestsResourceList.Cpu, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsResourcesRequestsResourceList) GetCpu() *string { return v.Cpu }
+
+// GetMemory returns WorkloadFieldsResourcesRequestsResourceList.Memory, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsResourcesRequestsResourceList) GetMemory() *string { return v.Memory }
+
+// A container for the app. Unmapped app ports lead to the same container port.
+type WorkloadInput struct {
+	Image   string             `json:"image"`
+	Command []string           `json:"command"`
+	Args    []string           `json:"args"`
+	Env     []EnvVarInput      `json:"env"`
+	Ports   []PortMappingInput `json:"ports"`
+	// 1 when null; 0 to 1000.
+	Replicas  *int            `json:"replicas"`
+	Resources *ResourcesInput `json:"resources"`
+	Readiness *ProbeInput     `json:"readiness"`
+	Liveness  *ProbeInput     `json:"liveness"`
+}
+
+// GetImage returns WorkloadInput.Image, and is useful for accessing the field via an interface.
+func (v *WorkloadInput) GetImage() string { return v.Image }
+
+// GetCommand returns WorkloadInput.Command, and is useful for accessing the field via an interface.
+func (v *WorkloadInput) GetCommand() []string { return v.Command }
+
+// GetArgs returns WorkloadInput.Args, and is useful for accessing the field via an interface.
+func (v *WorkloadInput) GetArgs() []string { return v.Args }
+
+// GetEnv returns WorkloadInput.Env, and is useful for accessing the field via an interface.
+func (v *WorkloadInput) GetEnv() []EnvVarInput { return v.Env }
+
+// GetPorts returns WorkloadInput.Ports, and is useful for accessing the field via an interface.
+func (v *WorkloadInput) GetPorts() []PortMappingInput { return v.Ports }
+
+// GetReplicas returns WorkloadInput.Replicas, and is useful for accessing the field via an interface.
+func (v *WorkloadInput) GetReplicas() *int { return v.Replicas }
+
+// GetResources returns WorkloadInput.Resources, and is useful for accessing the field via an interface.
+func (v *WorkloadInput) GetResources() *ResourcesInput { return v.Resources }
+
+// GetReadiness returns WorkloadInput.Readiness, and is useful for accessing the field via an interface.
+func (v *WorkloadInput) GetReadiness() *ProbeInput { return v.Readiness }
+
+// GetLiveness returns WorkloadInput.Liveness, and is useful for accessing the field via an interface.
+func (v *WorkloadInput) GetLiveness() *ProbeInput { return v.Liveness }
 
 // __AddMemberInput is used internally by genqlient
 type __AddMemberInput struct {
@@ -7317,6 +8390,7 @@ fragment AppFields on App {
 	createdBy
 	createdAt
 	updatedAt
+	generation
 	environment {
 		name
 	}
@@ -7326,6 +8400,16 @@ fragment AppFields on App {
 	}
 	spec {
 		... SpecFields
+	}
+	workload {
+		... WorkloadFields
+	}
+	export {
+		namespace
+		name
+	}
+	rollout {
+		... RolloutFields
 	}
 	activeIntercepts {
 		id
@@ -7352,6 +8436,74 @@ fragment SpecFields on Spec {
 		healthyThreshold
 		unhealthyThreshold
 	}
+}
+fragment WorkloadFields on Workload {
+	image
+	command
+	args
+	replicas
+	env {
+		name
+		value
+	}
+	ports {
+		port
+		protocol
+		containerPort
+	}
+	resources {
+		requests {
+			cpu
+			memory
+		}
+		limits {
+			cpu
+			memory
+		}
+	}
+	readiness {
+		... ProbeFields
+	}
+	liveness {
+		... ProbeFields
+	}
+}
+fragment RolloutFields on Rollout {
+	generation
+	desired
+	updated
+	ready
+	available
+	deploymentGeneration
+	observedGeneration
+	image
+	lastError
+	done
+	failing
+	reportedAt
+	conditions {
+		type
+		status
+		reason
+		message
+	}
+	crashLooping {
+		pod
+		reason
+		restarts
+		message
+	}
+}
+fragment ProbeFields on Probe {
+	type
+	path
+	port
+	command
+	initialDelaySeconds
+	periodSeconds
+	timeoutSeconds
+	failureThreshold
+	successThreshold
 }
 `
 
@@ -7473,6 +8625,7 @@ fragment AppFields on App {
 	createdBy
 	createdAt
 	updatedAt
+	generation
 	environment {
 		name
 	}
@@ -7482,6 +8635,16 @@ fragment AppFields on App {
 	}
 	spec {
 		... SpecFields
+	}
+	workload {
+		... WorkloadFields
+	}
+	export {
+		namespace
+		name
+	}
+	rollout {
+		... RolloutFields
 	}
 	activeIntercepts {
 		id
@@ -7508,6 +8671,74 @@ fragment SpecFields on Spec {
 		healthyThreshold
 		unhealthyThreshold
 	}
+}
+fragment WorkloadFields on Workload {
+	image
+	command
+	args
+	replicas
+	env {
+		name
+		value
+	}
+	ports {
+		port
+		protocol
+		containerPort
+	}
+	resources {
+		requests {
+			cpu
+			memory
+		}
+		limits {
+			cpu
+			memory
+		}
+	}
+	readiness {
+		... ProbeFields
+	}
+	liveness {
+		... ProbeFields
+	}
+}
+fragment RolloutFields on Rollout {
+	generation
+	desired
+	updated
+	ready
+	available
+	deploymentGeneration
+	observedGeneration
+	image
+	lastError
+	done
+	failing
+	reportedAt
+	conditions {
+		type
+		status
+		reason
+		message
+	}
+	crashLooping {
+		pod
+		reason
+		restarts
+		message
+	}
+}
+fragment ProbeFields on Probe {
+	type
+	path
+	port
+	command
+	initialDelaySeconds
+	periodSeconds
+	timeoutSeconds
+	failureThreshold
+	successThreshold
 }
 `
 
@@ -7712,6 +8943,7 @@ fragment AppFields on App {
 	createdBy
 	createdAt
 	updatedAt
+	generation
 	environment {
 		name
 	}
@@ -7721,6 +8953,16 @@ fragment AppFields on App {
 	}
 	spec {
 		... SpecFields
+	}
+	workload {
+		... WorkloadFields
+	}
+	export {
+		namespace
+		name
+	}
+	rollout {
+		... RolloutFields
 	}
 	activeIntercepts {
 		id
@@ -7747,6 +8989,74 @@ fragment SpecFields on Spec {
 		healthyThreshold
 		unhealthyThreshold
 	}
+}
+fragment WorkloadFields on Workload {
+	image
+	command
+	args
+	replicas
+	env {
+		name
+		value
+	}
+	ports {
+		port
+		protocol
+		containerPort
+	}
+	resources {
+		requests {
+			cpu
+			memory
+		}
+		limits {
+			cpu
+			memory
+		}
+	}
+	readiness {
+		... ProbeFields
+	}
+	liveness {
+		... ProbeFields
+	}
+}
+fragment RolloutFields on Rollout {
+	generation
+	desired
+	updated
+	ready
+	available
+	deploymentGeneration
+	observedGeneration
+	image
+	lastError
+	done
+	failing
+	reportedAt
+	conditions {
+		type
+		status
+		reason
+		message
+	}
+	crashLooping {
+		pod
+		reason
+		restarts
+		message
+	}
+}
+fragment ProbeFields on Probe {
+	type
+	path
+	port
+	command
+	initialDelaySeconds
+	periodSeconds
+	timeoutSeconds
+	failureThreshold
+	successThreshold
 }
 `
 
@@ -9672,6 +10982,7 @@ fragment AppFields on App {
 	createdBy
 	createdAt
 	updatedAt
+	generation
 	environment {
 		name
 	}
@@ -9681,6 +10992,16 @@ fragment AppFields on App {
 	}
 	spec {
 		... SpecFields
+	}
+	workload {
+		... WorkloadFields
+	}
+	export {
+		namespace
+		name
+	}
+	rollout {
+		... RolloutFields
 	}
 	activeIntercepts {
 		id
@@ -9707,6 +11028,74 @@ fragment SpecFields on Spec {
 		healthyThreshold
 		unhealthyThreshold
 	}
+}
+fragment WorkloadFields on Workload {
+	image
+	command
+	args
+	replicas
+	env {
+		name
+		value
+	}
+	ports {
+		port
+		protocol
+		containerPort
+	}
+	resources {
+		requests {
+			cpu
+			memory
+		}
+		limits {
+			cpu
+			memory
+		}
+	}
+	readiness {
+		... ProbeFields
+	}
+	liveness {
+		... ProbeFields
+	}
+}
+fragment RolloutFields on Rollout {
+	generation
+	desired
+	updated
+	ready
+	available
+	deploymentGeneration
+	observedGeneration
+	image
+	lastError
+	done
+	failing
+	reportedAt
+	conditions {
+		type
+		status
+		reason
+		message
+	}
+	crashLooping {
+		pod
+		reason
+		restarts
+		message
+	}
+}
+fragment ProbeFields on Probe {
+	type
+	path
+	port
+	command
+	initialDelaySeconds
+	periodSeconds
+	timeoutSeconds
+	failureThreshold
+	successThreshold
 }
 `
 

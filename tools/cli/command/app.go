@@ -15,12 +15,19 @@ import (
 // specFlags are the flags that describe an app's or service's network
 // shape; update replaces the whole spec, as the API does.
 type specFlags struct {
+	fs                   *pflag.FlagSet
 	ports, backends      []string
 	lb, healthType, path string
+	// containerPorts allows PORT:CONTAINERPORT (apps with an image).
+	containerPorts bool
 }
 
 func (s *specFlags) register(fs *pflag.FlagSet) {
-	fs.StringSliceVar(&s.ports, "port", nil, "port with optional protocol, repeatable: 80, 53/udp, 8080/http")
+	portHelp := "port with optional protocol, repeatable: 80, 53/udp, 8080/http"
+	if s.containerPorts {
+		portHelp += "; with --image, the container's port after ':' (80:8080/http)"
+	}
+	fs.StringSliceVar(&s.ports, "port", nil, portHelp)
 	fs.StringSliceVar(&s.backends, "backend", nil, "backend host:port, repeatable")
 	fs.StringVar(&s.lb, "lb", "", "load balancing: round-robin (default), random or failover")
 	fs.StringVar(&s.healthType, "health", "", "health check: tcp (default) or http")
@@ -33,9 +40,12 @@ func (s *specFlags) input() (api.SpecInput, error) {
 		return in, usagef("at least one --port is needed")
 	}
 	for _, p := range s.ports {
-		n, proto, err := parsePort(p)
+		n, proto, cp, err := parsePortMap(p)
 		if err != nil {
 			return in, err
+		}
+		if cp != 0 && !s.containerPorts {
+			return in, usagef("invalid port %q: only an app with an image has a container port", p)
 		}
 		pr := api.Protocol(proto)
 		in.Ports = append(in.Ports, api.PortInput{Port: n, Protocol: &pr})
@@ -76,6 +86,83 @@ func (s *specFlags) input() (api.SpecInput, error) {
 	return in, nil
 }
 
+// over is the app's current spec with the given flags put over it.
+func (s *specFlags) over(cur api.AppFieldsSpec) (api.SpecInput, error) {
+	in := api.SpecInput{Backends: append([]string{}, cur.Backends...)}
+	for _, p := range cur.Ports {
+		pr := p.Protocol
+		in.Ports = append(in.Ports, api.PortInput{Port: p.Port, Protocol: &pr})
+	}
+	lb := cur.Lb
+	in.Lb = &lb
+	h := cur.Health
+	in.Health = &api.HealthCheckInput{Type: &h.Type, Path: h.Path, IntervalSeconds: &h.IntervalSeconds, TimeoutSeconds: &h.TimeoutSeconds,
+		HealthyThreshold: &h.HealthyThreshold, UnhealthyThreshold: &h.UnhealthyThreshold}
+	if len(s.ports) == 0 && !s.fs.Changed("backend") && s.lb == "" && s.healthType == "" && s.path == "" {
+		return in, nil
+	}
+	// Parse the flags with a port list (the current one when none given).
+	given := *s
+	if len(given.ports) == 0 {
+		for _, p := range cur.Ports {
+			given.ports = append(given.ports, fmt.Sprintf("%d/%s", p.Port, strings.ToLower(string(p.Protocol))))
+		}
+	}
+	parsed, err := given.input()
+	if err != nil {
+		return in, err
+	}
+	in.Ports = parsed.Ports
+	if s.fs.Changed("backend") {
+		in.Backends = parsed.Backends
+	}
+	if parsed.Lb != nil {
+		in.Lb = parsed.Lb
+	}
+	if parsed.Health != nil {
+		// A new check type starts from its defaults.
+		if parsed.Health.Type != nil && *parsed.Health.Type != h.Type {
+			in.Health = parsed.Health
+		} else if parsed.Health.Path != nil {
+			in.Health.Path = parsed.Health.Path
+		}
+	}
+	return in, nil
+}
+
+// backingFlags is the workload and export an app gets from the flags,
+// over its current ones (nil when it has none).
+func backingFlags(wl *workloadFlags, ports []string, cur *api.WorkloadInput, export *api.ServiceRefInput) (*api.WorkloadInput, *api.ServiceRefInput, error) {
+	maps, err := portMaps(ports)
+	if err != nil {
+		return nil, nil, err
+	}
+	if wl.changed("service") {
+		if wl.anyWorkload() {
+			return nil, nil, usagef("--service exports an existing Service; it does not take --image or other container flags")
+		}
+		ref, err := wl.serviceRef()
+		if err != nil {
+			return nil, nil, err
+		}
+		return nil, ref, nil
+	}
+	if !wl.anyWorkload() {
+		if cur != nil && len(ports) > 0 {
+			cur.Ports = maps
+		}
+		if cur == nil && len(maps) > 0 {
+			return nil, nil, usagef("a container port (PORT:CONTAINERPORT) needs --image")
+		}
+		return cur, export, nil
+	}
+	w, err := wl.apply(cur, maps, len(ports) > 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return w, nil, nil
+}
+
 func portsString(ps []api.SpecFieldsPortsPort) string {
 	var out []string
 	for _, p := range ps {
@@ -89,7 +176,7 @@ func portsString(ps []api.SpecFieldsPortsPort) string {
 }
 
 func appRows(items []api.AppFields) output.Rows {
-	t := output.Rows{Header: []string{"NAME", "ENV", "CLUSTER", "SERVICE IP", "PORTS", "BACKENDS", "INTERCEPTED"}}
+	t := output.Rows{Header: []string{"NAME", "ENV", "CLUSTER", "SERVICE IP", "PORTS", "BACKENDS", "READY", "INTERCEPTED"}}
 	for _, x := range items {
 		icpt := "-"
 		if n := len(x.ActiveIntercepts); n > 0 {
@@ -99,7 +186,7 @@ func appRows(items []api.AppFields) output.Rows {
 			}
 			icpt = strings.Join(parts, ",")
 		}
-		t.Rows = append(t.Rows, []string{x.Name, x.Environment.Name, x.Cluster.Name, x.ServiceIp, portsString(x.Spec.Ports), strings.Join(x.Spec.Backends, ","), icpt})
+		t.Rows = append(t.Rows, []string{x.Name, x.Environment.Name, x.Cluster.Name, x.ServiceIp, portsString(x.Spec.Ports), backingString(x), readyString(x), icpt})
 	}
 	return t
 }
@@ -167,19 +254,28 @@ func (a *app) appCmd() *cobra.Command {
 		Aliases: []string{"apps"},
 		Short:   "Create, list, show, update and delete apps",
 		Long: `An app is a stable service IP and DNS name (<app>.<env>.<team>.weft.internal)
-in front of its backends, homed in its environment's cluster.`,
+in front of its backends, homed in its environment's cluster. Its backends are
+fixed host:port addresses, or (in a cluster whose agent runs in Kubernetes
+mode) the ready pods of a container weft runs for it (--image), or the ready
+endpoints of an existing Kubernetes Service it exports (--service).`,
 		Example: `  weft app create api --env prod --port 80 --backend 10.0.0.7:8080
+  weft app create api --env prod --image ghcr.io/acme/api:1.4 --port 80:8080 --replicas 2 --env-var LOG=debug
+  weft app create db --env prod --service prod/postgres --port 5432
   weft app list --env prod
-  weft app update api --env prod --port 80 --backend 10.0.0.7:8080 --backend 10.0.0.8:8080`,
+  weft app update api --env prod --image ghcr.io/acme/api:1.5 --replicas 3 --wait`,
 	}
 	var env string
-	var spec specFlags
+	spec := specFlags{containerPorts: true}
+	var wl workloadFlags
 	var wait waitFlags
 	create := &cobra.Command{
-		Use:   "create NAME --env ENV --port PORT [--backend HOST:PORT]...",
+		Use:   "create NAME --env ENV --port PORT [--backend HOST:PORT]... [--image IMAGE | --service NS/NAME]",
 		Short: "Create an app with a stable service IP",
 		Example: `  weft app create api --env prod --port 80 --backend 10.0.0.7:8080
-  weft app create dns --env prod --port 53/udp --backend 10.0.0.2:53 --lb failover`,
+  weft app create dns --env prod --port 53/udp --backend 10.0.0.2:53 --lb failover
+  weft app create api --env prod --image ghcr.io/acme/api:1.4 --port 80:8080/http --replicas 2 \
+      --env-var LOG=debug --cpu 250m --memory 128Mi --readiness http/healthz --wait
+  weft app create db --env prod --service prod/postgres --port 5432`,
 		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkName("app", args[0]); err != nil {
@@ -191,15 +287,20 @@ in front of its backends, homed in its environment's cluster.`,
 			if err := checkName("environment", env); err != nil {
 				return err
 			}
+			spec.fs, wl.fs = cmd.Flags(), cmd.Flags()
 			in, err := spec.input()
 			if err != nil {
+				return err
+			}
+			input := api.CreateAppInput{Env: env, Name: args[0], Spec: in}
+			if input.Workload, input.Export, err = backingFlags(&wl, spec.ports, nil, nil); err != nil {
 				return err
 			}
 			c, ep, err := a.client(true)
 			if err != nil {
 				return err
 			}
-			r, err := api.CreateApp(cmd.Context(), c, api.CreateAppInput{Env: env, Name: args[0], Spec: in})
+			r, err := api.CreateApp(cmd.Context(), c, input)
 			if err != nil {
 				return explain("create app "+args[0], ep.Server, err)
 			}
@@ -207,11 +308,15 @@ in front of its backends, homed in its environment's cluster.`,
 			if err := a.render(cmd, r.CreateApp, func() output.Rows { return appRows([]api.AppFields{x}) }); err != nil {
 				return err
 			}
-			return a.waitApplied(cmd.Context(), c, ep.Server, r.CreateApp.Seq, wait, []string{x.Cluster.Id})
+			if err := a.waitApplied(cmd.Context(), c, ep.Server, r.CreateApp.Seq, wait, []string{x.Cluster.Id}); err != nil || x.Workload == nil {
+				return err
+			}
+			return a.waitRollout(cmd.Context(), c, ep.Server, x.Id, x.Generation, wait)
 		},
 	}
 	create.Flags().StringVar(&env, "env", "", "the environment (required)")
 	spec.register(create.Flags())
+	wl.register(create.Flags())
 	wait.register(create)
 
 	list := &cobra.Command{
@@ -260,14 +365,21 @@ in front of its backends, homed in its environment's cluster.`,
 	get.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
 
 	update := &cobra.Command{
-		Use:     "update NAME [--env ENV] --port PORT [--backend HOST:PORT]...",
-		Short:   "Replace an app's ports, backends, load balancing and health check",
-		Example: `  weft app update api --env prod --port 80 --backend 10.0.0.7:8080 --backend 10.0.0.8:8080`,
-		Args:    exactArgs("NAME"),
+		Use:   "update NAME [--env ENV] [--port PORT]... [--backend HOST:PORT]... [--image IMAGE] [--replicas N]...",
+		Short: "Change an app: what a flag names is replaced, the rest kept",
+		Long: `Change an app. Each flag given replaces that part of the app (--port its ports
+and their container ports, --backend its backends, --env-var its environment
+variables, ...); what no flag names stays as it is.`,
+		Example: `  weft app update api --env prod --port 80 --backend 10.0.0.7:8080 --backend 10.0.0.8:8080
+  weft app update api --env prod --image ghcr.io/acme/api:1.5 --replicas 3 --wait`,
+		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in, err := spec.input()
-			if err != nil {
-				return err
+			spec.fs, wl.fs = cmd.Flags(), cmd.Flags()
+			// Check the flags before anything is sent.
+			if len(spec.ports) > 0 {
+				if _, err := spec.input(); err != nil {
+					return err
+				}
 			}
 			c, ep, err := a.client(true)
 			if err != nil {
@@ -277,7 +389,19 @@ in front of its backends, homed in its environment's cluster.`,
 			if err != nil {
 				return err
 			}
-			r, err := api.UpdateApp(cmd.Context(), c, api.UpdateAppInput{Id: x.Id, Spec: in})
+			in, err := spec.over(x.Spec)
+			if err != nil {
+				return err
+			}
+			input := api.UpdateAppInput{Id: x.Id, Spec: in}
+			var export *api.ServiceRefInput
+			if x.Export != nil {
+				export = &api.ServiceRefInput{Namespace: x.Export.Namespace, Name: x.Export.Name}
+			}
+			if input.Workload, input.Export, err = backingFlags(&wl, spec.ports, workloadInput(x.Workload), export); err != nil {
+				return err
+			}
+			r, err := api.UpdateApp(cmd.Context(), c, input)
 			if err != nil {
 				return explain("update app "+args[0], ep.Server, err)
 			}
@@ -285,11 +409,15 @@ in front of its backends, homed in its environment's cluster.`,
 			if err := a.render(cmd, r.UpdateApp, func() output.Rows { return appRows([]api.AppFields{y}) }); err != nil {
 				return err
 			}
-			return a.waitApplied(cmd.Context(), c, ep.Server, r.UpdateApp.Seq, wait, []string{y.Cluster.Id})
+			if err := a.waitApplied(cmd.Context(), c, ep.Server, r.UpdateApp.Seq, wait, []string{y.Cluster.Id}); err != nil || y.Workload == nil {
+				return err
+			}
+			return a.waitRollout(cmd.Context(), c, ep.Server, y.Id, y.Generation, wait)
 		},
 	}
 	update.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
 	spec.register(update.Flags())
+	wl.register(update.Flags())
 	wait.register(update)
 
 	del := &cobra.Command{

@@ -50,6 +50,7 @@ func sampleClusters() []api.ClusterFields {
 func sampleApps() []api.AppFields {
 	lb := api.LBModeRoundRobin
 	dev := "laptop"
+	crash := "pod web-7d9-x1: CrashLoopBackOff (4 restarts)"
 	return []api.AppFields{{
 		Id: "0193a1c2-0000-7000-8000-00000000000a", Name: "api", ServiceIp: "100.96.0.10", CreatedAt: &at,
 		Environment: api.AppFieldsEnvironment{Name: "prod"},
@@ -60,6 +61,19 @@ func sampleApps() []api.AppFields {
 			Health: api.SpecFieldsHealthHealthCheck{Type: api.HealthCheckTypeTcp, IntervalSeconds: 10, TimeoutSeconds: 2, HealthyThreshold: 2, UnhealthyThreshold: 3},
 		}},
 		ActiveIntercepts: []api.AppFieldsActiveInterceptsIntercept{{Id: "i1", Port: api.AppFieldsActiveInterceptsInterceptPort{Port: 80, Protocol: api.ProtocolHttp}, Target: "100.64.0.9:3000", DeviceName: &dev}},
+	}, {
+		Id: "0193a1c2-0000-7000-8000-00000000000b", Name: "web", ServiceIp: "100.96.0.11", CreatedAt: &at, Generation: 57,
+		Environment: api.AppFieldsEnvironment{Name: "prod"},
+		Cluster:     api.AppFieldsCluster{Id: "0193a1c2-0000-7000-8000-000000000001", Name: "eu-1"},
+		Spec: api.AppFieldsSpec{SpecFields: api.SpecFields{
+			Ports: []api.SpecFieldsPortsPort{{Port: 80, Protocol: api.ProtocolHttp}}, Backends: []string{}, Lb: lb,
+			Health: api.SpecFieldsHealthHealthCheck{Type: api.HealthCheckTypeTcp, IntervalSeconds: 10, TimeoutSeconds: 2, HealthyThreshold: 2, UnhealthyThreshold: 3},
+		}},
+		Workload: &api.AppFieldsWorkload{WorkloadFields: api.WorkloadFields{Image: "ghcr.io/acme/web:1.4", Replicas: 2, Command: []string{}, Args: []string{},
+			Ports: []api.WorkloadFieldsPortsPortMapping{{Port: 80, Protocol: api.ProtocolHttp, ContainerPort: 8080}}}},
+		Rollout: &api.AppFieldsRollout{RolloutFields: api.RolloutFields{Generation: 57, Desired: 2, Updated: 2, Ready: 1, Available: 1,
+			Failing: &crash}},
+		ActiveIntercepts: []api.AppFieldsActiveInterceptsIntercept{},
 	}}
 }
 

@@ -10,6 +10,10 @@ type App struct {
 	Cluster          Cluster     `json:"cluster"`
 	ServiceIP        string      `json:"serviceIp"`
 	Spec             Spec        `json:"spec"`
+	Workload         *Workload   `json:"workload,omitempty"`
+	Export           *ServiceRef `json:"export,omitempty"`
+	Generation       int         `json:"generation"`
+	Rollout          *Rollout    `json:"rollout,omitempty"`
 	ActiveIntercepts []Intercept `json:"activeIntercepts"`
 	CreatedBy        *string     `json:"createdBy,omitempty"`
 	CreatedAt        *time.Time  `json:"createdAt,omitempty"`

@@ -50,6 +50,10 @@ type CreateAppInput struct {
 	Env  string    `json:"env"`
 	Name string    `json:"name"`
 	Spec SpecInput `json:"spec"`
+	// A container its cluster's agent runs (Kubernetes mode).
+	Workload *WorkloadInput `json:"workload,omitempty"`
+	// Or: an existing Kubernetes Service (in the app's cluster) whose endpoints are its backends.
+	Export *ServiceRefInput `json:"export,omitempty"`
 }
 
 type CreateEnvironmentInput struct {
@@ -75,6 +79,17 @@ type Device struct {
 }
 
 func (Device) IsEntity() {}
+
+// One environment variable of a container.
+type EnvVar struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type EnvVarInput struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
 
 // An environment: a named place for apps in one cluster.
 type Environment struct {
@@ -168,6 +183,15 @@ type ManagedServicePayload struct {
 type Mutation struct {
 }
 
+// A pod that does not come up.
+type PodProblem struct {
+	Pod string `json:"pod"`
+	// E.g. CrashLoopBackOff.
+	Reason   string  `json:"reason"`
+	Restarts int     `json:"restarts"`
+	Message  *string `json:"message,omitempty"`
+}
+
 type Policy struct {
 	ID        string     `json:"id"`
 	Name      string     `json:"name"`
@@ -204,7 +228,104 @@ type PortInput struct {
 	Protocol *Protocol `json:"protocol,omitempty"`
 }
 
+// An app port and the container port it leads to.
+type PortMapping struct {
+	Port          int      `json:"port"`
+	Protocol      Protocol `json:"protocol"`
+	ContainerPort int      `json:"containerPort"`
+}
+
+type PortMappingInput struct {
+	Port int `json:"port"`
+	// TCP when null.
+	Protocol      *Protocol `json:"protocol,omitempty"`
+	ContainerPort int       `json:"containerPort"`
+}
+
+// A readiness or liveness probe; 0 takes Kubernetes' default.
+type Probe struct {
+	Type ProbeType `json:"type"`
+	// HTTP probes: the path to GET.
+	Path *string `json:"path,omitempty"`
+	// HTTP and TCP probes: the container port.
+	Port *int `json:"port,omitempty"`
+	// EXEC probes: the command run in the container.
+	Command             []string `json:"command"`
+	InitialDelaySeconds int      `json:"initialDelaySeconds"`
+	PeriodSeconds       int      `json:"periodSeconds"`
+	TimeoutSeconds      int      `json:"timeoutSeconds"`
+	FailureThreshold    int      `json:"failureThreshold"`
+	SuccessThreshold    int      `json:"successThreshold"`
+}
+
+type ProbeInput struct {
+	Type ProbeType `json:"type"`
+	// HTTP: / when null.
+	Path *string `json:"path,omitempty"`
+	// HTTP and TCP: the first container port when null.
+	Port                *int     `json:"port,omitempty"`
+	Command             []string `json:"command,omitempty"`
+	InitialDelaySeconds *int     `json:"initialDelaySeconds,omitempty"`
+	PeriodSeconds       *int     `json:"periodSeconds,omitempty"`
+	TimeoutSeconds      *int     `json:"timeoutSeconds,omitempty"`
+	FailureThreshold    *int     `json:"failureThreshold,omitempty"`
+	SuccessThreshold    *int     `json:"successThreshold,omitempty"`
+}
+
 type Query struct {
+}
+
+// CPU and memory as Kubernetes quantities (250m, 128Mi); null is none.
+type ResourceList struct {
+	CPU    *string `json:"cpu,omitempty"`
+	Memory *string `json:"memory,omitempty"`
+}
+
+type ResourceListInput struct {
+	// Kubernetes quantity, e.g. 250m or 0.5.
+	CPU *string `json:"cpu,omitempty"`
+	// Kubernetes quantity, e.g. 128Mi or 1G.
+	Memory *string `json:"memory,omitempty"`
+}
+
+type Resources struct {
+	Requests ResourceList `json:"requests"`
+	Limits   ResourceList `json:"limits"`
+}
+
+type ResourcesInput struct {
+	Requests *ResourceListInput `json:"requests,omitempty"`
+	Limits   *ResourceListInput `json:"limits,omitempty"`
+}
+
+// What the agent of the app's cluster last reported of its workload.
+type Rollout struct {
+	// The app generation the workload was last applied from.
+	Generation int `json:"generation"`
+	Desired    int `json:"desired"`
+	Updated    int `json:"updated"`
+	Ready      int `json:"ready"`
+	Available  int `json:"available"`
+	// The Deployment's metadata.generation and status.observedGeneration.
+	DeploymentGeneration int                `json:"deploymentGeneration"`
+	ObservedGeneration   int                `json:"observedGeneration"`
+	Image                *string            `json:"image,omitempty"`
+	Conditions           []RolloutCondition `json:"conditions"`
+	// Why the agent could not apply the spec, e.g. the API server refused it.
+	LastError    *string      `json:"lastError,omitempty"`
+	CrashLooping []PodProblem `json:"crashLooping"`
+	// True when the app's current generation is rolled out: every desired replica updated, ready and available.
+	Done bool `json:"done"`
+	// Why the rollout of the current generation cannot finish without a change (an error, a crash-looping pod); null if none.
+	Failing    *string    `json:"failing,omitempty"`
+	ReportedAt *time.Time `json:"reportedAt,omitempty"`
+}
+
+type RolloutCondition struct {
+	Type    string  `json:"type"`
+	Status  string  `json:"status"`
+	Reason  *string `json:"reason,omitempty"`
+	Message *string `json:"message,omitempty"`
 }
 
 type Rule struct {
@@ -223,6 +344,17 @@ type RuleInput struct {
 	Description *string        `json:"description,omitempty"`
 }
 
+// An existing Kubernetes Service, namespace/name.
+type ServiceRef struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+}
+
+type ServiceRefInput struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+}
+
 // The network shape of an app or managed service.
 type Spec struct {
 	Ports []Port `json:"ports"`
@@ -234,8 +366,9 @@ type Spec struct {
 
 // Unset fields take defaults: TCP ports, ROUND_ROBIN, a TCP check every 10 s.
 type SpecInput struct {
-	Ports    []PortInput       `json:"ports"`
-	Backends []string          `json:"backends"`
+	Ports []PortInput `json:"ports"`
+	// host:port; may be empty (or null) when the app has a workload or exports a Service.
+	Backends []string          `json:"backends,omitempty"`
 	Lb       *LBMode           `json:"lb,omitempty"`
 	Health   *HealthCheckInput `json:"health,omitempty"`
 }
@@ -282,9 +415,12 @@ type Team struct {
 
 func (Team) IsEntity() {}
 
+// Replaces the app's spec, workload and export: a null workload or export removes it.
 type UpdateAppInput struct {
-	ID   string    `json:"id"`
-	Spec SpecInput `json:"spec"`
+	ID       string           `json:"id"`
+	Spec     SpecInput        `json:"spec"`
+	Workload *WorkloadInput   `json:"workload,omitempty"`
+	Export   *ServiceRefInput `json:"export,omitempty"`
 }
 
 type UpdatePolicyInput struct {
@@ -302,6 +438,34 @@ type Verdict struct {
 	Allow bool `json:"allow"`
 	// The deciding policy; null when none matched (the default allows).
 	Policy *Policy `json:"policy,omitempty"`
+}
+
+// An app's container: in Kubernetes mode its cluster's agent runs it as a Deployment and a Service in the environment's namespace, whose ready endpoints are the app's backends.
+type Workload struct {
+	Image   string   `json:"image"`
+	Command []string `json:"command"`
+	Args    []string `json:"args"`
+	Env     []EnvVar `json:"env"`
+	// Every app port, with the container port it leads to.
+	Ports     []PortMapping `json:"ports"`
+	Replicas  int           `json:"replicas"`
+	Resources Resources     `json:"resources"`
+	Readiness *Probe        `json:"readiness,omitempty"`
+	Liveness  *Probe        `json:"liveness,omitempty"`
+}
+
+// A container for the app. Unmapped app ports lead to the same container port.
+type WorkloadInput struct {
+	Image   string             `json:"image"`
+	Command []string           `json:"command,omitempty"`
+	Args    []string           `json:"args,omitempty"`
+	Env     []EnvVarInput      `json:"env,omitempty"`
+	Ports   []PortMappingInput `json:"ports,omitempty"`
+	// 1 when null; 0 to 1000.
+	Replicas  *int            `json:"replicas,omitempty"`
+	Resources *ResourcesInput `json:"resources,omitempty"`
+	Readiness *ProbeInput     `json:"readiness,omitempty"`
+	Liveness  *ProbeInput     `json:"liveness,omitempty"`
 }
 
 type HealthCheckType string
@@ -466,6 +630,63 @@ func (e *PolicyAction) UnmarshalJSON(b []byte) error {
 }
 
 func (e PolicyAction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ProbeType string
+
+const (
+	ProbeTypeHTTP ProbeType = "HTTP"
+	ProbeTypeTCP  ProbeType = "TCP"
+	ProbeTypeExec ProbeType = "EXEC"
+)
+
+var AllProbeType = []ProbeType{
+	ProbeTypeHTTP,
+	ProbeTypeTCP,
+	ProbeTypeExec,
+}
+
+func (e ProbeType) IsValid() bool {
+	switch e {
+	case ProbeTypeHTTP, ProbeTypeTCP, ProbeTypeExec:
+		return true
+	}
+	return false
+}
+
+func (e ProbeType) String() string {
+	return string(e)
+}
+
+func (e *ProbeType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProbeType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProbeType", str)
+	}
+	return nil
+}
+
+func (e ProbeType) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProbeType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProbeType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
