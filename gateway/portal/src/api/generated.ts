@@ -6,8 +6,12 @@ import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type CreateAppInput = {
   /** The environment's name. */
   env: string;
+  /** Or: an existing Kubernetes Service (in the app's cluster) whose endpoints are its backends. */
+  export?: ServiceRefInput | null | undefined;
   name: string;
   spec: SpecInput;
+  /** A container its cluster's agent runs (Kubernetes mode). */
+  workload?: WorkloadInput | null | undefined;
 };
 
 export type CreateClusterInput = {
@@ -54,6 +58,11 @@ export type CreateTokenInput = {
 export type DeviceKind =
   | 'DEVICE'
   | 'WORKSPACE';
+
+export type EnvVarInput = {
+  name: string;
+  value: string;
+};
 
 export type EventFilter = {
   actor?: string | null | undefined;
@@ -116,10 +125,48 @@ export type PortInput = {
   protocol?: Protocol | null | undefined;
 };
 
+export type PortMappingInput = {
+  containerPort: number;
+  port: number;
+  /** TCP when null. */
+  protocol?: Protocol | null | undefined;
+};
+
+export type ProbeInput = {
+  command?: Array<string> | null | undefined;
+  failureThreshold?: number | null | undefined;
+  initialDelaySeconds?: number | null | undefined;
+  /** HTTP: / when null. */
+  path?: string | null | undefined;
+  periodSeconds?: number | null | undefined;
+  /** HTTP and TCP: the first container port when null. */
+  port?: number | null | undefined;
+  successThreshold?: number | null | undefined;
+  timeoutSeconds?: number | null | undefined;
+  type: ProbeType;
+};
+
+export type ProbeType =
+  | 'EXEC'
+  | 'HTTP'
+  | 'TCP';
+
 export type Protocol =
   | 'HTTP'
   | 'TCP'
   | 'UDP';
+
+export type ResourceListInput = {
+  /** Kubernetes quantity, e.g. 250m or 0.5. */
+  cpu?: string | null | undefined;
+  /** Kubernetes quantity, e.g. 128Mi or 1G. */
+  memory?: string | null | undefined;
+};
+
+export type ResourcesInput = {
+  limits?: ResourceListInput | null | undefined;
+  requests?: ResourceListInput | null | undefined;
+};
 
 /** A member's role in a team, from least to most powerful. */
 export type Role =
@@ -145,9 +192,15 @@ export type ServiceKind =
   | 'RABBITMQ'
   | 'REDIS';
 
+export type ServiceRefInput = {
+  name: string;
+  namespace: string;
+};
+
 /** Unset fields take defaults: TCP ports, ROUND_ROBIN, a TCP check every 10 s. */
 export type SpecInput = {
-  backends: Array<string>;
+  /** host:port; may be empty (or null) when the app has a workload or exports a Service. */
+  backends?: Array<string> | null | undefined;
   health?: HealthCheckInput | null | undefined;
   lb?: LbMode | null | undefined;
   ports: Array<PortInput>;
@@ -181,14 +234,31 @@ export type TargetInput = {
   envId?: string | number | null | undefined;
 };
 
+/** Replaces the app's spec, workload and export: a null workload or export removes it. */
 export type UpdateAppInput = {
+  export?: ServiceRefInput | null | undefined;
   id: string | number;
   spec: SpecInput;
+  workload?: WorkloadInput | null | undefined;
 };
 
 export type UpdatePolicyInput = {
   id: string | number;
   rule: RuleInput;
+};
+
+/** A container for the app. Unmapped app ports lead to the same container port. */
+export type WorkloadInput = {
+  args?: Array<string> | null | undefined;
+  command?: Array<string> | null | undefined;
+  env?: Array<EnvVarInput> | null | undefined;
+  image: string;
+  liveness?: ProbeInput | null | undefined;
+  ports?: Array<PortMappingInput> | null | undefined;
+  readiness?: ProbeInput | null | undefined;
+  /** 1 when null; 0 to 1000. */
+  replicas?: number | null | undefined;
+  resources?: ResourcesInput | null | undefined;
 };
 
 export type ClusterFieldsFragment = { id: string, name: string, gatewayIp: string, serviceRange: string, enrolled: boolean, enrolledAt: string | null, publicKey: string | null, endpoint: string | null, createdAt: string | null, status: { clusterId: string, enrolled: boolean, publicKey: string | null, endpoint: string | null, online: boolean | null, lastHeartbeatAt: string | null, appliedSeq: number | null, seq: number } };
