@@ -149,5 +149,9 @@ func (g *Gateway) compose(sdls map[string]string) (*snapshot, error) {
 		cancel()
 		return nil, fmt.Errorf("create execution engine: %w", err)
 	}
+	if err := setAsyncErrorWriter(eng, asyncErrors{log: g.log}); err != nil {
+		cancel()
+		return nil, fmt.Errorf("create execution engine: %w", err)
+	}
 	return &snapshot{engine: eng, schema: conf.Schema(), sdls: sdls, ops: newOpCache(), cancel: cancel}, nil
 }

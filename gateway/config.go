@@ -98,6 +98,12 @@ const (
 type Config struct {
 	Subgraphs     []Subgraph
 	Authenticator Authenticator
+	// Rights tells the gateway when a principal's rights may have
+	// narrowed, so that open websockets re-check at once. Without it an
+	// open websocket still re-checks its credentials at every new
+	// operation and when its token expires, but a running subscription
+	// keeps delivering until one of those happens.
+	Rights RightsFeed
 	// Signer signs the Weft-Principal assertion sent to every subgraph.
 	Signer *auth.Signer
 	// PrincipalTTL is the lifetime of a signed assertion. A subscription's

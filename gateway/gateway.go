@@ -46,7 +46,8 @@ type Gateway struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // the poll loop and websocket connections
 
-	rate *rateLimiter // nil: no limit
+	rate  *rateLimiter // nil: no limit
+	conns connsByUser  // open websockets by user, for Config.Rights
 
 	bufs bufferPool // answers being written; each is copied to the connection before its buffer goes back
 
@@ -107,6 +108,13 @@ func New(cfg Config) (*Gateway, error) {
 // PollInterval, and re-composes when one changed. It returns at once; a
 // subgraph that is not up yet only delays readiness (see Ready).
 func (g *Gateway) Start(context.Context) error {
+	if g.cfg.Rights != nil {
+		g.wg.Add(1)
+		go func() {
+			defer g.wg.Done()
+			g.cfg.Rights.WatchRights(g.ctx, g.rightsChanged)
+		}()
+	}
 	g.wg.Add(1)
 	go func() {
 		defer g.wg.Done()

@@ -21,6 +21,7 @@ type metrics struct {
 	limitRefusals    *prometheus.CounterVec   // limit, stage
 	rateLimited      prometheus.Counter
 	refusedTokens    prometheus.Counter
+	rightsEnded      *prometheus.CounterVec // reason: a fault code, or role-changed
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -63,11 +64,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Namespace: "weft", Subsystem: "gateway", Name: "refused_credentials_total",
 			Help: "Requests and websocket connections whose API token was refused (unknown, revoked or expired).",
 		}),
+		rightsEnded: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "weft", Subsystem: "gateway", Name: "websocket_rights_ended_total",
+			Help: "Websockets closed (reason: the fault code) or whose operations were ended (role-changed) because the principal's rights changed.",
+		}, []string{"reason"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subgraphRequests, m.subgraphDuration, m.compositions, m.preparedOps, m.limitRefusals, m.rateLimited, m.refusedTokens} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subgraphRequests, m.subgraphDuration, m.compositions, m.preparedOps, m.limitRefusals, m.rateLimited, m.refusedTokens, m.rightsEnded} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register gateway metrics: %w", err)
 		}

@@ -16,7 +16,6 @@ import (
 	"github.com/gobwas/ws/wsutil"
 	"github.com/wundergraph/graphql-go-tools/v2/pkg/engine/resolve"
 
-	"weft.dev/services/auth"
 	"weft.dev/services/fault"
 )
 
@@ -60,15 +59,15 @@ func (g *Gateway) serveWebsocket(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, refuse(http.StatusServiceUnavailable, fault.Unavailable, "the gateway is shutting down"))
 		return
 	}
-	var pre *auth.Principal
-	if r.Header.Get("Authorization") != "" {
-		p, rerr := g.authenticate(r.Context(), r.Header.Get("Authorization"), r.Header.Get(TeamHeader))
+	c := &wsConn{g: g, ops: map[string]*wsOp{}}
+	if authz := r.Header.Get("Authorization"); authz != "" {
+		p, rerr := g.authenticate(r.Context(), authz, r.Header.Get(TeamHeader))
 		if rerr != nil {
 			g.metrics.requests.WithLabelValues("subscription", "unauthenticated").Inc()
 			writeErrors(w, rerr)
 			return
 		}
-		pre = &p
+		c.rights.authz, c.rights.team, c.rights.principal = authz, r.Header.Get(TeamHeader), &p
 	}
 	up := ws.HTTPUpgrader{Protocol: func(p string) bool { return p == wsProtocol }}
 	conn, _, _, err := up.Upgrade(r, w)
@@ -76,7 +75,7 @@ func (g *Gateway) serveWebsocket(w http.ResponseWriter, r *http.Request) {
 		g.log.Debug("websocket upgrade", "err", err)
 		return
 	}
-	c := &wsConn{g: g, conn: conn, principal: pre, ops: map[string]context.CancelFunc{}}
+	c.conn = conn
 	g.wg.Add(1)
 	go func() {
 		defer g.wg.Done()
@@ -86,6 +85,12 @@ func (g *Gateway) serveWebsocket(w http.ResponseWriter, r *http.Request) {
 
 // wsConn is one client's websocket. Reads happen on its run goroutine;
 // writes from any goroutine go through send, under wmu.
+//
+// Its rights follow the principal, not the moment it connected: every
+// operation re-presents the connection's credentials, and a RightsFeed
+// change for its user holds deliveries until they are checked again (see
+// rights.go). A principal that lost its rights gets an error on every
+// running operation and the connection closed (4403).
 type wsConn struct {
 	g    *Gateway
 	conn net.Conn
@@ -93,12 +98,21 @@ type wsConn struct {
 
 	wmu sync.Mutex
 
-	mu        sync.Mutex
-	principal *auth.Principal
-	inited    bool
-	acked     bool
-	ops       map[string]context.CancelFunc
-	opsWG     sync.WaitGroup
+	rights rights
+
+	mu     sync.Mutex
+	inited bool
+	acked  bool
+	user   string // the user the connection is indexed under in g.conns
+	ops    map[string]*wsOp
+	opsWG  sync.WaitGroup
+}
+
+// wsOp is one running operation; ended means the server ended it and
+// told the client why, so its goroutine stays silent.
+type wsOp struct {
+	cancel context.CancelFunc
+	ended  bool
 }
 
 func (c *wsConn) run() {
@@ -109,6 +123,14 @@ func (c *wsConn) run() {
 		cancel()
 		stop()
 		_ = c.conn.Close()
+		c.mu.Lock()
+		user := c.user
+		c.mu.Unlock()
+		if user != "" {
+			c.g.conns.remove(user, c)
+		}
+		// No recheck starts after this, so the wait below is final.
+		c.rights.stop()
 		c.opsWG.Wait()
 	}()
 	initTimer := time.AfterFunc(wsInitTimeout, func() {
@@ -209,10 +231,10 @@ func (c *wsConn) handle(m wsMessage) bool {
 		return true
 	case msgComplete:
 		c.mu.Lock()
-		cancel := c.ops[m.ID]
+		op := c.ops[m.ID]
 		c.mu.Unlock()
-		if cancel != nil {
-			cancel()
+		if op != nil {
+			op.cancel()
 		}
 		return true
 	}
@@ -222,9 +244,10 @@ func (c *wsConn) handle(m wsMessage) bool {
 
 // init authenticates the connection unless the upgrade request did.
 func (c *wsConn) init(payload json.RawMessage) error {
-	c.mu.Lock()
-	pre := c.principal
-	c.mu.Unlock()
+	r := &c.rights
+	r.mu.Lock()
+	pre := r.principal
+	r.mu.Unlock()
 	if pre == nil {
 		var p map[string]any
 		if len(payload) > 0 && !bytes.Equal(payload, []byte("null")) {
@@ -248,9 +271,18 @@ func (c *wsConn) init(payload json.RawMessage) error {
 			return rerr
 		}
 		pre = &principal
+		r.mu.Lock()
+		r.authz, r.team, r.principal = authz, team, pre
+		r.mu.Unlock()
 	}
+	// Indexed before the first operation, so that no change of its rights
+	// after the check above can pass unseen.
+	c.g.conns.add(pre.UserID, c)
+	r.mu.Lock()
+	r.armExpiry(c, pre.Expires)
+	r.mu.Unlock()
 	c.mu.Lock()
-	c.principal = pre
+	c.user = pre.UserID
 	c.acked = true
 	c.mu.Unlock()
 	return nil
@@ -277,10 +309,22 @@ func (c *wsConn) subscribe(id string, payload json.RawMessage) {
 		c.sendErrors(id, rerr.errs)
 		return
 	}
+	// Every operation acts as the principal's credentials resolve now,
+	// like an HTTP request, not as they did when the socket opened.
+	c.rights.mu.Lock()
+	gen := c.rights.gen
+	c.rights.mu.Unlock()
+	p, rerr := c.check(gen)
+	if rerr != nil {
+		s.release()
+		c.g.metrics.requests.WithLabelValues(op, "unauthenticated").Inc()
+		c.sendErrors(id, rerr.errs)
+		return
+	}
 	ctx, cancel := context.WithCancel(c.ctx)
+	o := &wsOp{cancel: cancel}
 	c.mu.Lock()
-	c.ops[id] = cancel
-	p := *c.principal
+	c.ops[id] = o
 	c.mu.Unlock()
 	c.opsWG.Add(1)
 	go func() {
@@ -293,8 +337,23 @@ func (c *wsConn) subscribe(id string, payload json.RawMessage) {
 			s.release()
 			c.g.metrics.duration.WithLabelValues(op).Observe(time.Since(start).Seconds())
 		}()
-		w := &wsWriter{c: c, id: id}
-		if err := c.g.execute(ctx, s, req, p, w); err != nil {
+		w := &wsWriter{c: c, id: id, ctx: ctx}
+		err := c.g.execute(ctx, s, req, p, w)
+		c.mu.Lock()
+		ended := o.ended
+		o.ended = true
+		c.mu.Unlock()
+		if ended {
+			return
+		}
+		if lost := c.rights.lostWith(); lost != nil {
+			// Its results stopped because the principal lost its
+			// rights, before the check that found it ended the
+			// operations: tell the client why here.
+			c.sendErrors(id, lost)
+			return
+		}
+		if err != nil {
 			c.g.metrics.requests.WithLabelValues(op, "refused").Inc()
 			c.sendErrors(id, executionError(c.g.log, err).errs)
 			return
@@ -307,6 +366,24 @@ func (c *wsConn) subscribe(id string, payload json.RawMessage) {
 			_ = c.send(wsMessage{ID: id, Type: msgComplete})
 		}
 	}()
+}
+
+// endOps ends every running operation with errs: each gets one error
+// message and its goroutine stays silent.
+func (c *wsConn) endOps(errs []gqlError) {
+	var ids []string
+	c.mu.Lock()
+	for id, o := range c.ops {
+		if !o.ended {
+			o.ended = true
+			ids = append(ids, id)
+		}
+		o.cancel()
+	}
+	c.mu.Unlock()
+	for _, id := range ids {
+		c.sendErrors(id, errs)
+	}
 }
 
 func (c *wsConn) sendErrors(id string, errs []gqlError) {
@@ -343,14 +420,28 @@ func (c *wsConn) closeWith(code ws.StatusCode, reason string) {
 type wsWriter struct {
 	c   *wsConn
 	id  string
+	ctx context.Context
 	buf bytes.Buffer
 }
 
 func (w *wsWriter) Write(p []byte) (int, error) { return w.buf.Write(p) }
 
+// Flush sends one result, once the principal's rights are checked as of
+// every change the connection was told of: a result never reaches a
+// principal that lost the right to it.
 func (w *wsWriter) Flush() error {
 	if w.buf.Len() == 0 {
 		return nil
+	}
+	if err := w.c.mayDeliver(w.ctx); err != nil {
+		w.buf.Reset()
+		return err
+	}
+	if err := w.ctx.Err(); err != nil {
+		// The operation ended (by the client, or by the server, which
+		// told the client why): nothing more goes out for it.
+		w.buf.Reset()
+		return err
 	}
 	payload := ensureCodes(bytes.Clone(w.buf.Bytes()))
 	w.buf.Reset()

@@ -3,10 +3,12 @@ package accounts
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
 	"weft.dev/services/accounts/command"
+	"weft.dev/services/accounts/readmodel"
 	"weft.dev/services/auth"
 	"weft.dev/services/fault"
 	"weft.dev/services/platform"
@@ -22,6 +24,10 @@ const AuthenticatePath = "/internal/authenticate"
 type AuthenticateRequest struct {
 	Token string `json:"token"`
 	Team  string `json:"team,omitempty"`
+	// MinSeq, when set, makes the answer wait until the accounts read
+	// model has applied that sequence; with no Token it only waits (a
+	// remote gateway's rights feed, so its re-checks see the change).
+	MinSeq uint64 `json:"minSeq,omitempty"`
 }
 
 // AuthenticateResponse is its answer: the principal, or the fault.
@@ -33,7 +39,7 @@ type AuthenticateResponse struct {
 // AuthenticateRoute serves AuthenticatePath. Only a caller holding the
 // internal key may ask: the route turns bearer tokens into principals, so
 // an open one would let anyone probe tokens without the gateway's limits.
-func AuthenticateRoute(h *command.Authenticator, s *auth.Signer, log *slog.Logger) platform.Route {
+func AuthenticateRoute(h *command.Authenticator, q *readmodel.Queries, s *auth.Signer, log *slog.Logger) platform.Route {
 	return platform.Route{Pattern: "POST " + AuthenticatePath, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		caller, err := s.Verify(r.Header.Get("Weft-Principal"))
 		if err != nil || !caller.System {
@@ -46,6 +52,19 @@ func AuthenticateRoute(h *command.Authenticator, s *auth.Signer, log *slog.Logge
 			return
 		}
 		var out AuthenticateResponse
+		if in.MinSeq > 0 {
+			if err := q.WaitFor(r.Context(), in.MinSeq); err != nil {
+				out.Error = &fault.Error{Code: fault.Unavailable, Msg: fmt.Sprintf("the accounts read model has not applied sequence %d yet", in.MinSeq)}
+				w.Header().Set("Content-Type", "application/json")
+				_ = json.NewEncoder(w).Encode(out)
+				return
+			}
+			if in.Token == "" {
+				w.Header().Set("Content-Type", "application/json")
+				_ = json.NewEncoder(w).Encode(out)
+				return
+			}
+		}
 		p, err := h.Authenticate(r.Context(), in.Token, in.Team)
 		var fe *fault.Error
 		switch {

@@ -15,6 +15,7 @@ import (
 
 	"weft.dev/services/accounts"
 	"weft.dev/services/accounts/command"
+	"weft.dev/services/accounts/readmodel"
 	"weft.dev/services/auth"
 	"weft.dev/services/fault"
 	"weft.dev/services/platform"
@@ -27,6 +28,7 @@ func TestAuthenticateRouteAnswersOnlySystemCallersWithTheInternalKey(t *testing.
 	var (
 		h     *command.Handlers
 		authn *command.Authenticator
+		q     *readmodel.Queries
 		s     *auth.Signer
 	)
 	app := fxtest.New(t,
@@ -34,7 +36,7 @@ func TestAuthenticateRouteAnswersOnlySystemCallersWithTheInternalKey(t *testing.
 		platform.Module,
 		platform.EventTypes(uniq.Register),
 		accounts.Module,
-		fx.Populate(&h, &authn, &s),
+		fx.Populate(&h, &authn, &q, &s),
 	)
 	app.RequireStart()
 	defer app.RequireStop()
@@ -44,7 +46,7 @@ func TestAuthenticateRouteAnswersOnlySystemCallersWithTheInternalKey(t *testing.
 	if err != nil || !boot.Created {
 		t.Fatalf("bootstrap: %+v %v", boot, err)
 	}
-	route := accounts.AuthenticateRoute(authn, s, slog.New(slog.DiscardHandler))
+	route := accounts.AuthenticateRoute(authn, q, s, slog.New(slog.DiscardHandler))
 	other, err := auth.RandomSigner()
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ package auth
 
 import (
 	"context"
+	"time"
 
 	"weft.dev/services/fault"
 )
@@ -35,6 +36,11 @@ type Principal struct {
 	Team   string // the team the request acts in; empty for team-less calls
 	Role   Role   // the user's role in Team
 	System bool   // weft itself, not a user; bypasses role checks
+	// Expires is when the credential the principal was resolved from
+	// stops being valid (zero: never). The gateway ends a websocket's
+	// operations then; it is not forwarded to subgraphs, which get a
+	// short-lived assertion instead.
+	Expires time.Time
 }
 
 // Actor is the string recorded as an event's actor.

@@ -56,15 +56,20 @@ func (a *Authenticator) Authenticate(ctx context.Context, token, team string) (a
 		return auth.Principal{}, err
 	}
 	if team == "" {
-		return auth.Principal{UserID: tk.UserID}, nil
+		return auth.Principal{UserID: tk.UserID, Expires: expiry(tk)}, nil
 	}
 	if err := validate.Name("team", team); err != nil {
 		return auth.Principal{}, err
 	}
 	if role, ok := a.creds.Role(team, tk.UserID); ok {
-		return auth.Principal{UserID: tk.UserID, Team: team, Role: role}, nil
+		return auth.Principal{UserID: tk.UserID, Team: team, Role: role, Expires: expiry(tk)}, nil
 	}
 	// Not a member as far as the model knows: maybe just added. The log
 	// decides; the token itself was checked already.
-	return a.h.memberOf(ctx, team, tk.UserID)
+	p, err := a.h.memberOf(ctx, team, tk.UserID)
+	if err != nil {
+		return auth.Principal{}, err
+	}
+	p.Expires = expiry(tk)
+	return p, nil
 }

@@ -168,12 +168,25 @@ func (h *Handlers) Authenticate(ctx context.Context, token, team string) (auth.P
 		return auth.Principal{}, err
 	}
 	if team == "" {
-		return auth.Principal{UserID: tk.UserID}, nil
+		return auth.Principal{UserID: tk.UserID, Expires: expiry(tk)}, nil
 	}
 	if err := validate.Name("team", team); err != nil {
 		return auth.Principal{}, err
 	}
-	return h.memberOf(ctx, team, tk.UserID)
+	p, err := h.memberOf(ctx, team, tk.UserID)
+	if err != nil {
+		return auth.Principal{}, err
+	}
+	p.Expires = expiry(tk)
+	return p, nil
+}
+
+// expiry is when a principal resolved from tk stops being valid.
+func expiry(tk domain.Token) time.Time {
+	if tk.ExpiresAt == nil {
+		return time.Time{}
+	}
+	return tk.ExpiresAt.UTC()
 }
 
 // memberOf is userID's principal in team as the log has it; NOT_FOUND when

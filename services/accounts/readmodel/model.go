@@ -15,6 +15,7 @@
 package readmodel
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -116,6 +117,15 @@ type Model struct {
 	s        state
 	teamsOf  map[string]map[string]bool // user id → slugs; derived from s.Teams
 	tokensOf map[string]map[string]bool // user id → token ids; derived from s.Tokens
+
+	// watchers are told whose rights an applied event may have narrowed
+	// (WatchRights); apart from mu so that they may query the model.
+	wmu      sync.Mutex
+	watchers map[*rightsWatcher]struct{}
+}
+
+type rightsWatcher struct {
+	fn func(userID string, seq uint64)
 }
 
 var _ platform.AsOfModel = (*Model)(nil)
@@ -172,6 +182,41 @@ func index(idx map[string]map[string]bool, user, key string, in bool) {
 // Handles tells the projection runner which events to decode: accounts' own.
 func (m *Model) Handles(eventType string) bool { return strings.HasPrefix(eventType, "accounts.") }
 
+// WatchRights calls fn with a user's id and the event's sequence each time
+// the model applies an event that may narrow what the user may do: a token
+// revoked, a membership removed or left, a role changed. fn runs after the
+// model holds the change, so an Authenticate started from it sees the new
+// rights; it runs on the applying goroutine and must not block.
+// WatchRights returns when ctx ends.
+func (m *Model) WatchRights(ctx context.Context, fn func(userID string, seq uint64)) {
+	w := &rightsWatcher{fn: fn}
+	m.wmu.Lock()
+	if m.watchers == nil {
+		m.watchers = map[*rightsWatcher]struct{}{}
+	}
+	m.watchers[w] = struct{}{}
+	m.wmu.Unlock()
+	<-ctx.Done()
+	m.wmu.Lock()
+	delete(m.watchers, w)
+	m.wmu.Unlock()
+}
+
+// narrowed is the user whose rights e may narrow, if any.
+func narrowed(e any) string {
+	switch e := e.(type) {
+	case domain.MemberRoleChanged:
+		return e.UserID
+	case domain.MemberRemoved:
+		return e.UserID
+	case domain.MemberLeft:
+		return e.UserID
+	case domain.TokenRevoked:
+		return e.UserID
+	}
+	return ""
+}
+
 // Apply folds one event in; events of other services are ignored.
 func (m *Model) Apply(r events.Recorded) error {
 	switch r.Data.(type) {
@@ -180,6 +225,18 @@ func (m *Model) Apply(r events.Recorded) error {
 	default:
 		return nil
 	}
+	m.apply(r)
+	if user := narrowed(r.Data); user != "" {
+		m.wmu.Lock()
+		for w := range m.watchers {
+			w.fn(user, r.Seq)
+		}
+		m.wmu.Unlock()
+	}
+	return nil
+}
+
+func (m *Model) apply(r events.Recorded) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch e := r.Data.(type) {
@@ -218,7 +275,6 @@ func (m *Model) Apply(r events.Recorded) error {
 			m.s.Tokens[e.ID] = tk
 		}
 	}
-	return nil
 }
 
 // onTeam runs fn on the event's team, if it exists, and stamps the change.

@@ -12,9 +12,11 @@ import (
 
 	"go.uber.org/fx"
 
+	"weft.dev/events"
 	"weft.dev/gateway"
 	"weft.dev/schemas"
 	acccmd "weft.dev/services/accounts/command"
+	accrm "weft.dev/services/accounts/readmodel"
 	"weft.dev/services/auth"
 	"weft.dev/services/platform"
 )
@@ -39,8 +41,12 @@ func gatewayModule(o *options) fx.Option {
 			if err != nil {
 				return gateway.Config{}, err
 			}
+			var rights gateway.RightsFeed = in.Model
+			if remote, ok := authn.(*remoteAuthenticator); ok {
+				rights = &logRights{store: in.Store, auth: remote, log: in.Log.With("service", "gateway")}
+			}
 			return gateway.Config{
-				Subgraphs: subs, Authenticator: authn, Signer: in.Signer,
+				Subgraphs: subs, Authenticator: authn, Rights: rights, Signer: in.Signer,
 				Registry: in.Metrics.Registry, Logger: in.Log.With("service", "gateway"),
 				Limits: gateway.Limits{Rate: o.rate, Burst: o.burst},
 			}, nil
@@ -73,6 +79,8 @@ type gatewayDeps struct {
 	Signer   *auth.Signer
 	Log      *slog.Logger
 	Accounts *acccmd.Authenticator `optional:"true"`
+	Model    *accrm.Model          `optional:"true"`
+	Store    *events.Store
 }
 
 // gatewayAuthenticator is the in-process accounts service when hosted, else

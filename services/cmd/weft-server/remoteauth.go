@@ -41,7 +41,17 @@ func newRemoteAuthenticator(base string, s *auth.Signer) *remoteAuthenticator {
 }
 
 func (a *remoteAuthenticator) Authenticate(ctx context.Context, token, team string) (auth.Principal, error) {
-	body, err := json.Marshal(accounts.AuthenticateRequest{Token: token, Team: team})
+	return a.ask(ctx, accounts.AuthenticateRequest{Token: token, Team: team})
+}
+
+// waitApplied returns once the accounts service has applied seq.
+func (a *remoteAuthenticator) waitApplied(ctx context.Context, seq uint64) error {
+	_, err := a.ask(ctx, accounts.AuthenticateRequest{MinSeq: seq})
+	return err
+}
+
+func (a *remoteAuthenticator) ask(ctx context.Context, in accounts.AuthenticateRequest) (auth.Principal, error) {
+	body, err := json.Marshal(in)
 	if err != nil {
 		return auth.Principal{}, fmt.Errorf("encode authenticate request: %w", err)
 	}
@@ -70,6 +80,8 @@ func (a *remoteAuthenticator) Authenticate(ctx context.Context, token, team stri
 		return auth.Principal{}, fmt.Errorf("authenticate at %s: the accounts service failed", a.url)
 	case out.Error != nil:
 		return auth.Principal{}, out.Error
+	case out.Principal == nil && in.Token == "":
+		return auth.Principal{}, nil
 	case out.Principal == nil:
 		return auth.Principal{}, fmt.Errorf("authenticate at %s: empty answer", a.url)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -185,4 +186,72 @@ func TestAccountsRefusesTheInternalCallOfAGatewayWithAnotherKey(t *testing.T) {
 func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// A gateway alone in its process learns of a revoked token from the log,
+// once the remote accounts service applied it: the token's open socket gets
+// an error on its subscription and is closed within a second.
+func TestStandaloneGatewayClosesTheSocketOfATokenRevokedElsewhere(t *testing.T) {
+	key := writeKey(t)
+	base, nats, acc := startServices(t, key)
+	boot, err := acc.Bootstrap(context.Background())
+	if err != nil || !boot.Created {
+		t.Fatalf("bootstrap: %+v %v", boot, err)
+	}
+	var h *platform.HTTP
+	var gw *gateway.Gateway
+	startApp(t, gatewayOnly(t, base, nats, key), &h, &gw)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := gw.Ready(ctx); err != nil {
+		t.Fatal(err)
+	}
+	gwURL := "http://" + h.Addr()
+	must := mustData(t)
+	must(gql(t, gwURL, boot.Token.Secret, "", `mutation { createTeam(input: {slug: "split", displayName: "Split"}) { seq } }`, nil))
+	d := must(gql(t, gwURL, boot.Token.Secret, "", `mutation { createToken(input: {name: "ci"}) { token { id } secret } }`, nil))
+	id, secret := path(d, "createToken", "token", "id").(string), path(d, "createToken", "secret").(string)
+
+	w, code := dialWS(t, gwURL, secret, "split")
+	if w == nil {
+		t.Fatalf("connection_init refused (%d)", code)
+	}
+	w.send(map[string]any{"id": "s", "type": "subscribe", "payload": map[string]any{"query": `subscription { teamEvents { seq type } }`}})
+	// Delivering proves the subscription runs.
+	for got := false; !got; {
+		must(gql(t, gwURL, boot.Token.Secret, "split", `mutation { createCluster(input: {name: "c`+fmt.Sprint(time.Now().UnixNano())+`"}) { seq } }`, nil))
+		m, ok := w.next(time.Now().Add(300 * time.Millisecond))
+		got = ok && m.Type == "next"
+		if ctx.Err() != nil {
+			t.Fatal("the subscription never delivered")
+		}
+	}
+
+	// Revoked in the services' process, not through this gateway.
+	if _, err := acc.RevokeToken(ctx, auth.Principal{UserID: boot.Admin.ID}, command.TokenInput{ID: id}); err != nil {
+		t.Fatal(err)
+	}
+	revoked := time.Now()
+	var ended bool
+	for !ended {
+		m, ok := w.next(revoked.Add(time.Second))
+		if !ok {
+			t.Fatal("the subscription did not end within a second of the revocation")
+		}
+		if m.Type == "next" {
+			continue // an event from before the revocation
+		}
+		if m.Type != "error" || m.errorCode() != "UNAUTHENTICATED" {
+			t.Fatalf("got %s %s, want an UNAUTHENTICATED error", m.Type, m.Payload)
+		}
+		ended = true
+	}
+	select {
+	case code := <-w.closed:
+		if code != 4403 {
+			t.Errorf("the socket closed with %d, want 4403", code)
+		}
+	case <-time.After(time.Until(revoked.Add(time.Second))):
+		t.Error("the socket stayed open after the revocation")
+	}
 }

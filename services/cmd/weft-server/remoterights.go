@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/events"
+	"weft.dev/gateway"
+	"weft.dev/services/accounts/domain"
+)
+
+// logRights is the gateway's RightsFeed when the accounts service runs in
+// another process: it follows the accounts events that may narrow a user's
+// rights in the log itself, and hands each on once the remote accounts
+// service has applied it, so that the re-check it causes sees the change.
+type logRights struct {
+	store *events.Store
+	auth  *remoteAuthenticator
+	log   *slog.Logger
+}
+
+var _ gateway.RightsFeed = (*logRights)(nil)
+
+// narrowing are the accounts event types after which a user's open
+// connections must re-check.
+var narrowing = map[string]bool{
+	"accounts.team.member-role-changed": true,
+	"accounts.team.member-removed":      true,
+	"accounts.team.member-left":         true,
+	"accounts.token.revoked":            true,
+}
+
+// WatchRights reads new events of teams and tokens from the log until ctx
+// ends, starting again after the last one it saw when the consumer breaks.
+func (l *logRights) WatchRights(ctx context.Context, fn func(userID string, seq uint64)) {
+	var after uint64
+	for ctx.Err() == nil {
+		err := l.follow(ctx, &after, fn)
+		if ctx.Err() != nil {
+			return
+		}
+		l.log.Warn("following rights changes in the log; resuming", "err", err, "after", after)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (l *logRights) follow(ctx context.Context, after *uint64, fn func(string, uint64)) error {
+	js, err := jetstream.New(l.store.Conn())
+	if err != nil {
+		return fmt.Errorf("jetstream: %w", err)
+	}
+	cfg := jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{
+			events.FilterSubject("", domain.TeamAggregate, ""),
+			events.FilterSubject(domain.NoTeam, domain.TokenAggregate, ""),
+		},
+		DeliverPolicy: jetstream.DeliverNewPolicy,
+	}
+	if *after > 0 {
+		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, *after+1
+	}
+	cons, err := js.OrderedConsumer(ctx, events.StreamName, cfg)
+	if err != nil {
+		return fmt.Errorf("create consumer: %w", err)
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		return fmt.Errorf("consume: %w", err)
+	}
+	defer it.Stop()
+	stop := context.AfterFunc(ctx, it.Stop)
+	defer stop()
+	for {
+		m, err := it.Next()
+		if err != nil {
+			return fmt.Errorf("next: %w", err)
+		}
+		md, err := m.Metadata()
+		if err != nil {
+			return fmt.Errorf("metadata: %w", err)
+		}
+		seq := md.Sequence.Stream
+		*after = seq
+		if !narrowing[m.Headers().Get(events.HeaderEventType)] {
+			continue
+		}
+		var env struct {
+			Data struct {
+				UserID string `json:"userId"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(m.Data(), &env); err != nil || env.Data.UserID == "" {
+			l.log.Error("a rights change without a user", "seq", seq, "err", err)
+			continue
+		}
+		if err := l.auth.waitApplied(ctx, seq); err != nil {
+			// Re-check anyway: at worst it sees the old rights and the
+			// next operation checks again.
+			l.log.Warn("the accounts service did not confirm a rights change", "seq", seq, "err", err)
+		}
+		fn(env.Data.UserID, seq)
+	}
+}
