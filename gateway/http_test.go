@@ -1,6 +1,8 @@
 package gateway_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -33,6 +35,26 @@ func get(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
+// fetchAsset reads url with the given Accept-Encoding ("" for none), as sent.
+func fetchAsset(t *testing.T, url, encoding string) []byte {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Accept-Encoding", encoding)
+	if encoding == "" {
+		req.Header.Set("Accept-Encoding", "identity")
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if got := resp.Header.Get("Content-Encoding"); (encoding == "gzip") != (got == "gzip") || resp.StatusCode != 200 {
+		t.Errorf("%s with Accept-Encoding %q: %d, Content-Encoding %q", url, encoding, resp.StatusCode, got)
+	}
+	return b
+}
+
 func TestHealthzPortalGraphiQLAndMetrics(t *testing.T) {
 	h := start(t)
 	if code, body := get(t, h.srv.URL+"/healthz"); code != 200 || body != "ok\n" {
@@ -59,6 +81,18 @@ func TestHealthzPortalGraphiQLAndMetrics(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/javascript") || n < 1000 {
 			t.Errorf("%s = %d %q, %d bytes", m[1], resp.StatusCode, resp.Header.Get("Content-Type"), n)
+		}
+	}
+	// Scripts go gzipped to a client that asks, and unzip to the same bytes.
+	if len(scripts) > 0 {
+		plain, gzipped := fetchAsset(t, h.srv.URL+scripts[0][1], ""), fetchAsset(t, h.srv.URL+scripts[0][1], "gzip")
+		zr, err := gzip.NewReader(bytes.NewReader(gzipped))
+		if err != nil {
+			t.Fatalf("%s with Accept-Encoding gzip: %v", scripts[0][1], err)
+		}
+		unzipped, _ := io.ReadAll(zr)
+		if !bytes.Equal(unzipped, plain) || len(gzipped)*2 > len(plain) {
+			t.Errorf("%s: gzipped %d bytes unzip to %d bytes, plain %d", scripts[0][1], len(gzipped), len(unzipped), len(plain))
 		}
 	}
 	// A missing asset is a 404, not the page; the portal takes only GET.

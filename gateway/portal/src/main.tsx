@@ -16,6 +16,14 @@ import { Policies } from './pages/policies';
 import { Members } from './pages/members';
 import { NetworkMap } from './pages/network';
 
+// whenIdle runs f once the page has drawn and its own queries are under
+// way (what a page shows first is its data; the account and the names of
+// members come right after). It returns a cancel.
+function whenIdle(f: () => void): () => void {
+  const id = setTimeout(() => requestAnimationFrame(() => f()), 30);
+  return () => clearTimeout(id);
+}
+
 function SignIn({ reason, onSignedIn }: { reason: string; onSignedIn: (s: Session, me: MeQuery) => void }) {
   const [token, setToken] = useState('');
   const [err, setErr] = useState<ApiError | null>(null);
@@ -124,47 +132,54 @@ function LiveIndicator() {
   return <span className={'live ' + s} title={s === 'live' ? 'Live: changes appear as they happen' : 'Not live: reconnecting'}>{s === 'live' ? '● live' : '○ reconnecting'}</span>;
 }
 
-function Shell({ session, me, setTeam, signOut }: { session: Session; me: MeQuery; setTeam: (t: string) => void; signOut: () => void }) {
+// Shell renders at once for a session restored from storage (the page's
+// own queries start without waiting for the account); the team list and
+// the user's name fill in when `me` arrives.
+function Shell({ session, me, setTeam, signOut }: { session: Session; me: MeQuery | null; setTeam: (t: string) => void; signOut: () => void }) {
   const path = usePath();
   const [names, setNames] = useState(new Map<string, string>());
   const [menu, setMenu] = useState(false);
   useEffect(() => {
-    const m = new Map<string, string>([[me.me.id, me.me.displayName || me.me.username]]);
+    const m = new Map<string, string>(me ? [[me.me.id, me.me.displayName || me.me.username]] : []);
     setNames(m);
-    if (!session.team) return;
-    gql(MembersDocument, { first: 500 })
-      .then((r) => {
-        const n = new Map(m);
-        r.team?.members.edges.forEach((e) => n.set(e.node.user.id, e.node.user.displayName || e.node.user.username));
-        setNames(n);
-      })
-      .catch(() => {});
+    if (!session.team || !me) return;
+    return whenIdle(() =>
+      gql(MembersDocument, { first: 500 })
+        .then((r) => {
+          const n = new Map(m);
+          r.team?.members.edges.forEach((e) => n.set(e.node.user.id, e.node.user.displayName || e.node.user.username));
+          setNames(n);
+        })
+        .catch(() => {}),
+    );
   }, [session.team, me]);
+  // The live feed starts with the page, before its queries answer, so no
+  // change falls between what a query read and what the feed brings.
   useEffect(() => {
     if (!session.team) return;
     startLive();
     return stopLive;
   }, [session.team, session.token]);
   useEffect(() => setMenu(false), [path]);
-  const teams = me.myTeams.edges.map((e) => e.node);
+  const teams = me ? me.myTeams.edges.map((e) => e.node) : [{ team: { slug: session.team, displayName: session.team }, role: 'MEMBER' as const, since: '' }];
   return (
     <Names.Provider value={names}>
       <a href="#main" className="skip">Skip to content</a>
       <header className="top">
         <Link href="/" className="brand">weft</Link>
-        {teams.length > 0 && (
+        {teams.length > 0 && session.team && (
           <label className="team">
             <span className="sr">Team</span>
             <select aria-label="Team" value={session.team} onChange={(e) => setTeam(e.target.value)}>
               {teams.map((t) => (
-                <option key={t.team.slug} value={t.team.slug}>{t.team.displayName} ({t.role.toLowerCase()})</option>
+                <option key={t.team.slug} value={t.team.slug}>{t.team.displayName}{me ? ` (${t.role.toLowerCase()})` : ''}</option>
               ))}
             </select>
           </label>
         )}
         <LiveIndicator />
         <span className="spacer" />
-        <span className="who">{me.me.displayName || me.me.username}</span>
+        <span className="who">{me ? me.me.displayName || me.me.username : ''}</span>
         <button type="button" className="small" onClick={signOut}>Sign out</button>
         <button type="button" className="small menu-toggle" aria-expanded={menu} aria-controls="nav" onClick={() => setMenu(!menu)}>Menu</button>
       </header>
@@ -182,7 +197,7 @@ function Shell({ session, me, setTeam, signOut }: { session: Session; me: MeQuer
           </ul>
         </nav>
         <main id="main" tabIndex={-1}>
-          {session.team ? <Page key={session.team} path={path} /> : <CreateTeam onCreated={(slug) => setTeam(slug)} />}
+          {session.team ? <Page key={session.team} path={path} /> : me ? <CreateTeam onCreated={(slug) => setTeam(slug)} /> : <p role="status">Loading your teams…</p>}
         </main>
       </div>
     </Names.Provider>
@@ -222,7 +237,7 @@ function App() {
       (e) => setErr(e),
     );
   useEffect(() => {
-    if (session && !me) reloadMe(session);
+    if (session && !me) return whenIdle(() => reloadMe(session));
   }, [session, me]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (!session) {
@@ -237,7 +252,7 @@ function App() {
       />
     );
   }
-  if (!me) {
+  if (!me && (err || !session.team)) {
     return (
       <main id="main" className="signin">
         {err ? <ErrorNote error={err} what="load your account" /> : <p role="status">Signing in…</p>}
