@@ -122,4 +122,15 @@ func TestAnAppFromAnImageRollsOutAndWaitFollowsTheClustersReports(t *testing.T) 
 	}
 	mustContain(t, "app get while crash-looping", c.ok("app", "get", "web", "--env", "prod"), "1/2 failing", "CrashLoopBackOff")
 	mustContain(t, "the audit trail", c.ok("history", "app", "web", "--env", "prod", "--include-status"), "rollout-reported")
+
+	// The environment's namespace, refused by the cluster: shown with why.
+	envID, _ := find(c.json("env", "get", "prod"), "id").(string)
+	if err := clusterstate.ReportNamespace(nc, clusterID, clusterstate.NamespaceStatus{ID: envID, Namespace: "prod",
+		Error: "namespace prod exists and is not weft's", Time: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "env get shows the refusal", func() (bool, string) {
+		out := c.ok("env", "get", "prod")
+		return strings.Contains(out, "prod refused: namespace prod exists and is not weft's"), out
+	})
 }

@@ -240,6 +240,8 @@ func (o *Office) relayStatus(nc *nats.Conn, infra *icmd.Handlers, con *ccmd.Hand
 			}
 		case clusterstate.StatusApp:
 			o.reportRollout(team, cluster, m.Data, con)
+		case clusterstate.StatusNamespace:
+			o.reportNamespace(team, cluster, m.Data, con)
 		case clusterstate.StatusHeartbeat:
 			var s clusterstate.Status
 			if json.Unmarshal(m.Data, &s) != nil {
@@ -263,7 +265,7 @@ const (
 )
 
 func isReport(eventType string) bool {
-	return eventType == agentReportedType || eventType == agentAppliedType || eventType == "console.app.rollout-reported"
+	return eventType == agentReportedType || eventType == agentAppliedType || eventType == "console.app.rollout-reported" || eventType == "console.env.namespace-reported"
 }
 
 // offlineAfter is how long without a heartbeat makes an agent offline.

@@ -18,6 +18,7 @@ import (
 
 	"weft.dev/events"
 	"weft.dev/events/clusterstate"
+	cd "weft.dev/services/console/domain"
 	infra "weft.dev/services/infra/domain"
 )
 
@@ -80,6 +81,8 @@ type Office struct {
 	seen     map[string]time.Time // when each agent's last heartbeat arrived
 	recorded map[string]agentRecord
 	rollouts map[string]*rolloutState // by cluster/app id
+	// namespaces are the namespace reports recorded, by cluster/env id.
+	namespaces map[string]cd.NamespaceState
 	// lastWritten is the EVENTS sequence of the last write to each
 	// stream; lastOther the last event that is not an agent report. A
 	// cluster whose agent applied its stream's and its team stream's
@@ -113,7 +116,7 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 	}
 	return &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(),
 		written: map[string]map[string]stored{}, owner: map[string]string{}, teamReady: map[string]bool{}, changed: make(chan struct{}),
-		status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{}, rollouts: map[string]*rolloutState{},
+		status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{}, rollouts: map[string]*rolloutState{}, namespaces: map[string]cd.NamespaceState{},
 		lastWritten: map[string]uint64{}}, nil
 }
 

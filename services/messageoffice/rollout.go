@@ -126,3 +126,31 @@ func clip(s string) string {
 	}
 	return strings.ToValidUTF8(s, "")
 }
+
+// reportNamespace records an agent's report of an environment's namespace
+// when it differs from what this office last recorded (the console
+// command compares with the log too).
+func (o *Office) reportNamespace(team, cluster string, data []byte, con *ccmd.Handlers) {
+	var s clusterstate.NamespaceStatus
+	if json.Unmarshal(data, &s) != nil || s.ID == "" {
+		return
+	}
+	ns := cd.NamespaceState{Name: clip(s.Namespace), Ready: s.Ready, Error: clip(s.Error)}
+	key := cluster + "/" + s.ID
+	o.statusMu.Lock()
+	same := o.namespaces[key] == ns
+	o.statusMu.Unlock()
+	if same {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := con.ReportNamespace(ctx, auth.SystemPrincipal("agent-"+cluster), ccmd.ReportNamespaceInput{
+		Team: team, ClusterID: cluster, ID: s.ID, Namespace: ns}); err != nil {
+		o.log.Warn("namespace status not recorded", "cluster", cluster, "env", s.ID, "err", err)
+		return
+	}
+	o.statusMu.Lock()
+	o.namespaces[key] = ns
+	o.statusMu.Unlock()
+}

@@ -198,3 +198,46 @@ func TestAnAgentReportingKubernetesModeGetsTheTeamsImports(t *testing.T) {
 		}
 	}
 }
+
+func TestAnAgentsNamespaceReportIsRecordedOnceOnTheEnvironmentOfItsOwnCluster(t *testing.T) {
+	w := newWorld(t)
+	o := w.start(t)
+	k := w.buildKube(t)
+	w.converge(t, o)
+	stop, err := o.Relay(w.env.Conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	reports := func() []cd.EnvNamespaceReported {
+		var out []cd.EnvNamespaceReported
+		if err := w.store.Replay(w.ctx, events.Filter{Team: "acme", AggType: cd.EnvAggregate, AggID: k.env, Types: []string{"console.env.namespace-reported"}},
+			func(r events.Recorded) error {
+				out = append(out, r.Data.(cd.EnvNamespaceReported))
+				return nil
+			}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	a, b := w.agentConn(t, k.a), w.agentConn(t, k.b)
+	refused := clusterstate.NamespaceStatus{ID: k.env, Namespace: "prod", Error: "namespace prod exists and is not weft's", Time: time.Now()}
+	for range 3 {
+		if err := clusterstate.ReportNamespace(a, k.a, refused); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Cluster B cannot speak for A's environment.
+	if err := clusterstate.ReportNamespace(b, k.b, clusterstate.NamespaceStatus{ID: k.env, Namespace: "prod", Ready: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := clusterstate.ReportNamespace(a, k.a, clusterstate.NamespaceStatus{ID: k.env, Namespace: "prod", Ready: true}); err != nil {
+		t.Fatal(err)
+	}
+	checkFor(t, 5*time.Second, func() error {
+		if got := reports(); len(got) != 2 || got[0].Error == "" || got[0].Ready || !got[1].Ready || got[1].ClusterID != k.a {
+			return fmt.Errorf("recorded %+v, want the refusal then ready, from A", got)
+		}
+		return nil
+	})
+}

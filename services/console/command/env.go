@@ -130,3 +130,35 @@ func nameTaken(err error, field, msg string) error {
 	}
 	return err
 }
+
+// ReportNamespaceInput is what the agent of an environment's cluster
+// reported of its namespace.
+type ReportNamespaceInput struct {
+	Team      string
+	ClusterID string
+	ID        string // the environment's
+	Namespace cd.NamespaceState
+}
+
+// ReportNamespace records an environment's namespace when it changed.
+// System principal only (the message office, for the agent of ClusterID).
+func (h *Handlers) ReportNamespace(ctx context.Context, p auth.Principal, in ReportNamespaceInput) (Result[cd.Env], error) {
+	if !p.System {
+		return Result[cd.Env]{}, fault.Forbiddenf("only the message office reports namespaces")
+	}
+	if err := checkID("id", in.ID); err != nil {
+		return Result[cd.Env]{}, err
+	}
+	if err := checkID("clusterId", in.ClusterID); err != nil {
+		return Result[cd.Env]{}, err
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[cd.Env]{
+		Team: in.Team, Aggregate: events.AggregateRef{Type: cd.EnvAggregate, ID: in.ID}, Actor: p.Actor(),
+		Evolve: cd.EvolveEnv,
+		Decide: func(s cd.Env) ([]any, error) { return cd.DecideReportNamespace(s, in.ClusterID, in.Namespace) },
+	})
+	if err != nil {
+		return Result[cd.Env]{}, fmt.Errorf("report namespace of environment %s: %w", in.ID, err)
+	}
+	return Result[cd.Env]{Object: res.State, Seq: seqOf(res)}, nil
+}

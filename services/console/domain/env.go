@@ -11,6 +11,16 @@ type Env struct {
 	Name      string `json:"name"`
 	ClusterID string `json:"clusterId"`
 	Deleted   bool   `json:"deleted,omitempty"`
+	// Namespace is what the agent of its cluster last reported of its
+	// Kubernetes namespace; nil before any report.
+	Namespace *NamespaceState `json:"namespace,omitempty"`
+}
+
+// NamespaceState is an environment's Kubernetes namespace as reported.
+type NamespaceState struct {
+	Name  string `json:"name"`
+	Ready bool   `json:"ready"`
+	Error string `json:"error,omitempty"`
 }
 
 // Exists reports whether the environment was created and not deleted.
@@ -23,8 +33,26 @@ func EvolveEnv(s Env, r events.Recorded) Env {
 		return Env{ID: e.ID, Name: e.Name, ClusterID: e.ClusterID}
 	case EnvDeleted:
 		s.Deleted = true
+	case EnvNamespaceReported:
+		s.Namespace = &NamespaceState{Name: e.Namespace, Ready: e.Ready, Error: e.Error}
 	}
 	return s
+}
+
+// DecideReportNamespace records what the agent of the environment's
+// cluster reported of its namespace, when it changed. A report from
+// another cluster is refused.
+func DecideReportNamespace(s Env, clusterID string, ns NamespaceState) ([]any, error) {
+	if !s.Exists() {
+		return nil, wrap(ErrNotFound, NotFound("id", "environment %s", s.ID))
+	}
+	if s.ClusterID != clusterID {
+		return nil, fault.Forbiddenf("environment %s is not in cluster %s", s.ID, clusterID)
+	}
+	if s.Namespace != nil && *s.Namespace == ns {
+		return nil, nil
+	}
+	return []any{EnvNamespaceReported{ID: s.ID, ClusterID: clusterID, Namespace: ns.Name, Ready: ns.Ready, Error: ns.Error}}, nil
 }
 
 // DecideCreateEnv creates environment id; the id must be unused.

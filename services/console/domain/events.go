@@ -40,6 +40,17 @@ type EnvDeleted struct {
 	Name string `json:"name"`
 }
 
+// EnvNamespaceReported: the agent of the environment's cluster (in
+// Kubernetes mode) reported its namespace: made and weft's (Ready), or
+// refused with Error (e.g. a namespace of that name that is not weft's).
+type EnvNamespaceReported struct {
+	ID        string `json:"id"`
+	ClusterID string `json:"clusterId"`
+	Namespace string `json:"namespace"`
+	Ready     bool   `json:"ready"`
+	Error     string `json:"error,omitempty"`
+}
+
 // AppCreated: an app got its spec and a service IP in its cluster's range.
 // Version 2 added the workload and export (version 1 had neither, and
 // reads as version 2 without them).
@@ -181,6 +192,7 @@ type PolicyDeleted struct {
 func Register(r *events.Registry) {
 	events.Register[EnvCreated](r, "console.env.created", 1)
 	events.Register[EnvDeleted](r, "console.env.deleted", 1)
+	events.Register[EnvNamespaceReported](r, "console.env.namespace-reported", 1)
 	events.Register[AppCreated](r, "console.app.created", 2)
 	r.Upcast("console.app.created", 1, appV1ToV2)
 	events.Register[AppUpdated](r, "console.app.updated", 2)

@@ -119,7 +119,7 @@ func (m *Model) Apply(r events.Recorded) error {
 	case infra.DeviceDeleted:
 		delete(m.team(r.Team).Devices, e.ID)
 
-	case cd.EnvCreated, cd.EnvDeleted:
+	case cd.EnvCreated, cd.EnvDeleted, cd.EnvNamespaceReported:
 		t := m.team(r.Team)
 		v := cd.EvolveEnv(t.Envs[r.Aggregate.ID], r)
 		put(t, t.Envs, r, v, v.Deleted)

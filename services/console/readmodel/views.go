@@ -4,6 +4,7 @@ import (
 	"sort"
 	"time"
 
+	"weft.dev/events/clusterstate"
 	cd "weft.dev/services/console/domain"
 )
 
@@ -18,6 +19,10 @@ type Env struct {
 	Services    int       `json:"services"`
 	CreatedBy   string    `json:"createdBy"`
 	CreatedAt   time.Time `json:"createdAt"`
+	// Namespace is its Kubernetes namespace: the name weft gives it, and
+	// what its cluster's agent last reported (nil: nothing yet).
+	Namespace       string             `json:"namespace"`
+	NamespaceReport *cd.NamespaceState `json:"namespaceReport,omitempty"`
 }
 
 // App is an app as users see it.
@@ -81,7 +86,8 @@ type Policy struct {
 func (t *teamData) envView(e cd.Env) Env {
 	c, ok := t.Clusters[e.ClusterID]
 	v := Env{ID: e.ID, Name: e.Name, ClusterID: e.ClusterID, ClusterName: c.Name, ClusterGone: !ok || c.Deleted,
-		CreatedBy: t.Meta[e.ID].CreatedBy, CreatedAt: t.Meta[e.ID].CreatedAt}
+		CreatedBy: t.Meta[e.ID].CreatedBy, CreatedAt: t.Meta[e.ID].CreatedAt,
+		Namespace: clusterstate.NamespaceName(e.Name), NamespaceReport: e.Namespace}
 	for _, a := range t.Apps {
 		if a.EnvID == e.ID {
 			v.Apps++

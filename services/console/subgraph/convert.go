@@ -3,6 +3,7 @@ package subgraph
 import (
 	"strings"
 
+	"weft.dev/events/clusterstate"
 	cd "weft.dev/services/console/domain"
 	"weft.dev/services/console/readmodel"
 	"weft.dev/services/console/subgraph/model"
@@ -80,11 +81,25 @@ func specIn(s model.SpecInput) cd.Spec {
 
 func envOut(e readmodel.Env) *model.Environment {
 	return &model.Environment{ID: e.ID, Name: e.Name, Cluster: model.Cluster{ID: e.ClusterID}, ClusterGone: e.ClusterGone,
-		AppCount: e.Apps, ServiceCount: e.Services, CreatedBy: graph.Str(e.CreatedBy), CreatedAt: timeOut(e.CreatedAt)}
+		AppCount: e.Apps, ServiceCount: e.Services, CreatedBy: graph.Str(e.CreatedBy), CreatedAt: timeOut(e.CreatedAt),
+		Namespace: namespaceOut(e.Namespace, e.NamespaceReport)}
 }
 
 func envFromDomain(e cd.Env) *model.Environment {
-	return &model.Environment{ID: e.ID, Name: e.Name, Cluster: model.Cluster{ID: e.ClusterID}}
+	return &model.Environment{ID: e.ID, Name: e.Name, Cluster: model.Cluster{ID: e.ClusterID},
+		Namespace: namespaceOut(clusterstate.NamespaceName(e.Name), e.Namespace)}
+}
+
+// namespaceOut is an environment's namespace: its name, and the report.
+func namespaceOut(name string, r *cd.NamespaceState) model.Namespace {
+	out := model.Namespace{Name: name}
+	if r != nil {
+		out.Ready, out.Error, out.Reported = r.Ready, graph.Str(r.Error), true
+		if r.Name != "" {
+			out.Name = r.Name
+		}
+	}
+	return out
 }
 
 func appOut(a readmodel.App) *model.App {

@@ -126,6 +126,7 @@ type ComplexityRoot struct {
 		CreatedBy    func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Name         func(childComplexity int) int
+		Namespace    func(childComplexity int) int
 		ServiceCount func(childComplexity int) int
 	}
 
@@ -228,6 +229,13 @@ type ComplexityRoot struct {
 		UpdateApp         func(childComplexity int, input model.UpdateAppInput) int
 		UpdatePolicy      func(childComplexity int, input model.UpdatePolicyInput) int
 		UpdateService     func(childComplexity int, input model.UpdateServiceInput) int
+	}
+
+	Namespace struct {
+		Error    func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Ready    func(childComplexity int) int
+		Reported func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -770,6 +778,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Environment.Name(childComplexity), true
+	case "Environment.namespace":
+		if e.complexity.Environment.Namespace == nil {
+			break
+		}
+
+		return e.complexity.Environment.Namespace(childComplexity), true
 	case "Environment.serviceCount":
 		if e.complexity.Environment.ServiceCount == nil {
 			break
@@ -1226,6 +1240,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.UpdateService(childComplexity, args["input"].(model.UpdateServiceInput)), true
+
+	case "Namespace.error":
+		if e.complexity.Namespace.Error == nil {
+			break
+		}
+
+		return e.complexity.Namespace.Error(childComplexity), true
+	case "Namespace.name":
+		if e.complexity.Namespace.Name == nil {
+			break
+		}
+
+		return e.complexity.Namespace.Name(childComplexity), true
+	case "Namespace.ready":
+		if e.complexity.Namespace.Ready == nil {
+			break
+		}
+
+		return e.complexity.Namespace.Ready(childComplexity), true
+	case "Namespace.reported":
+		if e.complexity.Namespace.Reported == nil {
+			break
+		}
+
+		return e.complexity.Namespace.Reported(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.complexity.PageInfo.EndCursor == nil {
@@ -2109,8 +2148,21 @@ type Environment @key(fields: "id") {
   clusterGone: Boolean!
   appCount: Int!
   serviceCount: Int!
+  "Its Kubernetes namespace in a cluster whose agent runs in Kubernetes mode."
+  namespace: Namespace!
   createdBy: String
   createdAt: Time
+}
+
+"An environment's Kubernetes namespace: its name (the environment's, or weft-<name> for default and kube-*), and what the cluster's agent reported."
+type Namespace {
+  name: String!
+  "True once the agent made it (or found it) with weft's labels."
+  ready: Boolean!
+  "Why the agent refused it, e.g. a namespace of that name that is not weft's."
+  error: String
+  "False until the cluster's agent (in Kubernetes mode) reports it."
+  reported: Boolean!
 }
 
 enum Protocol {
@@ -3468,6 +3520,8 @@ func (ec *executionContext) fieldContext_App_environment(_ context.Context, fiel
 				return ec.fieldContext_Environment_appCount(ctx, field)
 			case "serviceCount":
 				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "namespace":
+				return ec.fieldContext_Environment_namespace(ctx, field)
 			case "createdBy":
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
@@ -4603,6 +4657,8 @@ func (ec *executionContext) fieldContext_Entity_findEnvironmentByID(ctx context.
 				return ec.fieldContext_Environment_appCount(ctx, field)
 			case "serviceCount":
 				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "namespace":
+				return ec.fieldContext_Environment_namespace(ctx, field)
 			case "createdBy":
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
@@ -4981,6 +5037,45 @@ func (ec *executionContext) fieldContext_Environment_serviceCount(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Environment_namespace(ctx context.Context, field graphql.CollectedField, obj *model.Environment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Environment_namespace,
+		func(ctx context.Context) (any, error) {
+			return obj.Namespace, nil
+		},
+		nil,
+		ec.marshalNNamespace2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐNamespace,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Environment_namespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Environment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "name":
+				return ec.fieldContext_Namespace_name(ctx, field)
+			case "ready":
+				return ec.fieldContext_Namespace_ready(ctx, field)
+			case "error":
+				return ec.fieldContext_Namespace_error(ctx, field)
+			case "reported":
+				return ec.fieldContext_Namespace_reported(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Namespace", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Environment_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Environment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5203,6 +5298,8 @@ func (ec *executionContext) fieldContext_EnvironmentEdge_node(_ context.Context,
 				return ec.fieldContext_Environment_appCount(ctx, field)
 			case "serviceCount":
 				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "namespace":
+				return ec.fieldContext_Environment_namespace(ctx, field)
 			case "createdBy":
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
@@ -5250,6 +5347,8 @@ func (ec *executionContext) fieldContext_EnvironmentPayload_environment(_ contex
 				return ec.fieldContext_Environment_appCount(ctx, field)
 			case "serviceCount":
 				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "namespace":
+				return ec.fieldContext_Environment_namespace(ctx, field)
 			case "createdBy":
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
@@ -6242,6 +6341,8 @@ func (ec *executionContext) fieldContext_ManagedService_environment(_ context.Co
 				return ec.fieldContext_Environment_appCount(ctx, field)
 			case "serviceCount":
 				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "namespace":
+				return ec.fieldContext_Environment_namespace(ctx, field)
 			case "createdBy":
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
@@ -7311,6 +7412,122 @@ func (ec *executionContext) fieldContext_Mutation_deletePolicy(ctx context.Conte
 	if fc.Args, err = ec.field_Mutation_deletePolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Namespace_name(ctx context.Context, field graphql.CollectedField, obj *model.Namespace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Namespace_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Namespace_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Namespace",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Namespace_ready(ctx context.Context, field graphql.CollectedField, obj *model.Namespace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Namespace_ready,
+		func(ctx context.Context) (any, error) {
+			return obj.Ready, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Namespace_ready(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Namespace",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Namespace_error(ctx context.Context, field graphql.CollectedField, obj *model.Namespace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Namespace_error,
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Namespace_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Namespace",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Namespace_reported(ctx context.Context, field graphql.CollectedField, obj *model.Namespace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Namespace_reported,
+		func(ctx context.Context) (any, error) {
+			return obj.Reported, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Namespace_reported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Namespace",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
 	}
 	return fc, nil
 }
@@ -8410,6 +8627,8 @@ func (ec *executionContext) fieldContext_Query_environment(ctx context.Context, 
 				return ec.fieldContext_Environment_appCount(ctx, field)
 			case "serviceCount":
 				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "namespace":
+				return ec.fieldContext_Environment_namespace(ctx, field)
 			case "createdBy":
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
@@ -14029,6 +14248,11 @@ func (ec *executionContext) _Environment(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "namespace":
+			out.Values[i] = ec._Environment_namespace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createdBy":
 			out.Values[i] = ec._Environment_createdBy(ctx, field, obj)
 		case "createdAt":
@@ -14854,6 +15078,57 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deletePolicy(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var namespaceImplementors = []string{"Namespace"}
+
+func (ec *executionContext) _Namespace(ctx context.Context, sel ast.SelectionSet, obj *model.Namespace) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, namespaceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Namespace")
+		case "name":
+			out.Values[i] = ec._Namespace_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ready":
+			out.Values[i] = ec._Namespace_ready(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._Namespace_error(ctx, field, obj)
+		case "reported":
+			out.Values[i] = ec._Namespace_reported(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17327,6 +17602,10 @@ func (ec *executionContext) marshalNManagedServicePayload2ᚖweftᚗdevᚋservic
 		return graphql.Null
 	}
 	return ec._ManagedServicePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNamespace2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐNamespace(ctx context.Context, sel ast.SelectionSet, v model.Namespace) graphql.Marshaler {
+	return ec._Namespace(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNPageInfo2weftᚗdevᚋservicesᚋgraphᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v graph.PageInfo) graphql.Marshaler {

@@ -2044,6 +2044,11 @@ func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) GetClu
 	return v.EnvironmentFields.Cluster
 }
 
+// GetNamespace returns CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment.Namespace, and is useful for accessing the field via an interface.
+func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) GetNamespace() EnvironmentFieldsNamespace {
+	return v.EnvironmentFields.Namespace
+}
+
 func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) UnmarshalJSON(b []byte) error {
 
 	if string(b) == "null" {
@@ -2085,6 +2090,8 @@ type __premarshalCreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment
 	CreatedAt *time.Time `json:"createdAt"`
 
 	Cluster EnvironmentFieldsCluster `json:"cluster"`
+
+	Namespace EnvironmentFieldsNamespace `json:"namespace"`
 }
 
 func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) MarshalJSON() ([]byte, error) {
@@ -2106,6 +2113,7 @@ func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) __prem
 	retval.CreatedBy = v.EnvironmentFields.CreatedBy
 	retval.CreatedAt = v.EnvironmentFields.CreatedAt
 	retval.Cluster = v.EnvironmentFields.Cluster
+	retval.Namespace = v.EnvironmentFields.Namespace
 	return &retval, nil
 }
 
@@ -3334,6 +3342,11 @@ func (v *EnvironmentByNameEnvironment) GetCluster() EnvironmentFieldsCluster {
 	return v.EnvironmentFields.Cluster
 }
 
+// GetNamespace returns EnvironmentByNameEnvironment.Namespace, and is useful for accessing the field via an interface.
+func (v *EnvironmentByNameEnvironment) GetNamespace() EnvironmentFieldsNamespace {
+	return v.EnvironmentFields.Namespace
+}
+
 func (v *EnvironmentByNameEnvironment) UnmarshalJSON(b []byte) error {
 
 	if string(b) == "null" {
@@ -3375,6 +3388,8 @@ type __premarshalEnvironmentByNameEnvironment struct {
 	CreatedAt *time.Time `json:"createdAt"`
 
 	Cluster EnvironmentFieldsCluster `json:"cluster"`
+
+	Namespace EnvironmentFieldsNamespace `json:"namespace"`
 }
 
 func (v *EnvironmentByNameEnvironment) MarshalJSON() ([]byte, error) {
@@ -3396,6 +3411,7 @@ func (v *EnvironmentByNameEnvironment) __premarshalJSON() (*__premarshalEnvironm
 	retval.CreatedBy = v.EnvironmentFields.CreatedBy
 	retval.CreatedAt = v.EnvironmentFields.CreatedAt
 	retval.Cluster = v.EnvironmentFields.Cluster
+	retval.Namespace = v.EnvironmentFields.Namespace
 	return &retval, nil
 }
 
@@ -3423,6 +3439,8 @@ type EnvironmentFields struct {
 	CreatedBy    *string                  `json:"createdBy"`
 	CreatedAt    *time.Time               `json:"createdAt"`
 	Cluster      EnvironmentFieldsCluster `json:"cluster"`
+	// Its Kubernetes namespace in a cluster whose agent runs in Kubernetes mode.
+	Namespace EnvironmentFieldsNamespace `json:"namespace"`
 }
 
 // GetId returns EnvironmentFields.Id, and is useful for accessing the field via an interface.
@@ -3449,6 +3467,9 @@ func (v *EnvironmentFields) GetCreatedAt() *time.Time { return v.CreatedAt }
 // GetCluster returns EnvironmentFields.Cluster, and is useful for accessing the field via an interface.
 func (v *EnvironmentFields) GetCluster() EnvironmentFieldsCluster { return v.Cluster }
 
+// GetNamespace returns EnvironmentFields.Namespace, and is useful for accessing the field via an interface.
+func (v *EnvironmentFields) GetNamespace() EnvironmentFieldsNamespace { return v.Namespace }
+
 // EnvironmentFieldsCluster includes the requested fields of the GraphQL type Cluster.
 // The GraphQL type's documentation follows.
 //
@@ -3463,6 +3484,32 @@ func (v *EnvironmentFieldsCluster) GetId() string { return v.Id }
 
 // GetName returns EnvironmentFieldsCluster.Name, and is useful for accessing the field via an interface.
 func (v *EnvironmentFieldsCluster) GetName() string { return v.Name }
+
+// EnvironmentFieldsNamespace includes the requested fields of the GraphQL type Namespace.
+// The GraphQL type's documentation follows.
+//
+// An environment's Kubernetes namespace: its name (the environment's, or weft-<name> for default and kube-*), and what the cluster's agent reported.
+type EnvironmentFieldsNamespace struct {
+	Name string `json:"name"`
+	// True once the agent made it (or found it) with weft's labels.
+	Ready bool `json:"ready"`
+	// Why the agent refused it, e.g. a namespace of that name that is not weft's.
+	Error *string `json:"error"`
+	// False until the cluster's agent (in Kubernetes mode) reports it.
+	Reported bool `json:"reported"`
+}
+
+// GetName returns EnvironmentFieldsNamespace.Name, and is useful for accessing the field via an interface.
+func (v *EnvironmentFieldsNamespace) GetName() string { return v.Name }
+
+// GetReady returns EnvironmentFieldsNamespace.Ready, and is useful for accessing the field via an interface.
+func (v *EnvironmentFieldsNamespace) GetReady() bool { return v.Ready }
+
+// GetError returns EnvironmentFieldsNamespace.Error, and is useful for accessing the field via an interface.
+func (v *EnvironmentFieldsNamespace) GetError() *string { return v.Error }
+
+// GetReported returns EnvironmentFieldsNamespace.Reported, and is useful for accessing the field via an interface.
+func (v *EnvironmentFieldsNamespace) GetReported() bool { return v.Reported }
 
 // EnvironmentsEnvironmentsEnvironmentConnection includes the requested fields of the GraphQL type EnvironmentConnection.
 type EnvironmentsEnvironmentsEnvironmentConnection struct {
@@ -3538,6 +3585,11 @@ func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEn
 	return v.EnvironmentFields.Cluster
 }
 
+// GetNamespace returns EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment.Namespace, and is useful for accessing the field via an interface.
+func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment) GetNamespace() EnvironmentFieldsNamespace {
+	return v.EnvironmentFields.Namespace
+}
+
 func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment) UnmarshalJSON(b []byte) error {
 
 	if string(b) == "null" {
@@ -3579,6 +3631,8 @@ type __premarshalEnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEd
 	CreatedAt *time.Time `json:"createdAt"`
 
 	Cluster EnvironmentFieldsCluster `json:"cluster"`
+
+	Namespace EnvironmentFieldsNamespace `json:"namespace"`
 }
 
 func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment) MarshalJSON() ([]byte, error) {
@@ -3600,6 +3654,7 @@ func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEn
 	retval.CreatedBy = v.EnvironmentFields.CreatedBy
 	retval.CreatedAt = v.EnvironmentFields.CreatedAt
 	retval.Cluster = v.EnvironmentFields.Cluster
+	retval.Namespace = v.EnvironmentFields.Namespace
 	return &retval, nil
 }
 
@@ -9211,6 +9266,12 @@ fragment EnvironmentFields on Environment {
 		id
 		name
 	}
+	namespace {
+		name
+		ready
+		error
+		reported
+	}
 }
 `
 
@@ -9888,6 +9949,12 @@ fragment EnvironmentFields on Environment {
 		id
 		name
 	}
+	namespace {
+		name
+		ready
+		error
+		reported
+	}
 }
 `
 
@@ -9944,6 +10011,12 @@ fragment EnvironmentFields on Environment {
 	cluster {
 		id
 		name
+	}
+	namespace {
+		name
+		ready
+		error
+		reported
 	}
 }
 `

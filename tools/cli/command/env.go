@@ -11,13 +11,24 @@ import (
 )
 
 func envRows(items []api.EnvironmentFields) output.Rows {
-	t := output.Rows{Header: []string{"NAME", "CLUSTER", "APPS", "SERVICES", "CREATED", "ID"}}
+	t := output.Rows{Header: []string{"NAME", "CLUSTER", "NAMESPACE", "APPS", "SERVICES", "CREATED", "ID"}}
 	for _, e := range items {
 		cl := e.Cluster.Name
 		if e.ClusterGone {
 			cl = "(deleted)"
 		}
-		t.Rows = append(t.Rows, []string{e.Name, cl, fmt.Sprint(e.AppCount), fmt.Sprint(e.ServiceCount), ts(e.CreatedAt), e.Id})
+		// The namespace as the cluster's agent reported it; "-" until a
+		// Kubernetes agent did.
+		ns := "-"
+		switch n := e.Namespace; {
+		case n.Reported && n.Error != nil:
+			ns = n.Name + " refused: " + *n.Error
+		case n.Reported && n.Ready:
+			ns = n.Name
+		case n.Reported:
+			ns = n.Name + " (pending)"
+		}
+		t.Rows = append(t.Rows, []string{e.Name, cl, ns, fmt.Sprint(e.AppCount), fmt.Sprint(e.ServiceCount), ts(e.CreatedAt), e.Id})
 	}
 	return t
 }

@@ -97,11 +97,13 @@ type Environment struct {
 	Name    string  `json:"name"`
 	Cluster Cluster `json:"cluster"`
 	// True once the cluster was deleted.
-	ClusterGone  bool       `json:"clusterGone"`
-	AppCount     int        `json:"appCount"`
-	ServiceCount int        `json:"serviceCount"`
-	CreatedBy    *string    `json:"createdBy,omitempty"`
-	CreatedAt    *time.Time `json:"createdAt,omitempty"`
+	ClusterGone  bool `json:"clusterGone"`
+	AppCount     int  `json:"appCount"`
+	ServiceCount int  `json:"serviceCount"`
+	// Its Kubernetes namespace in a cluster whose agent runs in Kubernetes mode.
+	Namespace Namespace  `json:"namespace"`
+	CreatedBy *string    `json:"createdBy,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
 }
 
 func (Environment) IsEntity() {}
@@ -181,6 +183,17 @@ type ManagedServicePayload struct {
 }
 
 type Mutation struct {
+}
+
+// An environment's Kubernetes namespace: its name (the environment's, or weft-<name> for default and kube-*), and what the cluster's agent reported.
+type Namespace struct {
+	Name string `json:"name"`
+	// True once the agent made it (or found it) with weft's labels.
+	Ready bool `json:"ready"`
+	// Why the agent refused it, e.g. a namespace of that name that is not weft's.
+	Error *string `json:"error,omitempty"`
+	// False until the cluster's agent (in Kubernetes mode) reports it.
+	Reported bool `json:"reported"`
 }
 
 // A pod that does not come up.
