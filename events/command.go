@@ -45,6 +45,31 @@ type Cached[S any] struct {
 	valid   bool
 }
 
+// LoadCached returns an aggregate's state and version, starting from cache
+// (nil: none) and loading only the events after it, and leaves the result
+// in cache. Callers sharing a cache must not run at once (Command.Cache).
+func LoadCached[S any](ctx context.Context, s *Store, team string, agg AggregateRef, cache *Cached[S], initial S, evolve func(S, Recorded) S) (S, uint64, error) {
+	state, after := initial, uint64(0)
+	if cache != nil && cache.valid {
+		state, after = cache.state, cache.version
+	}
+	version, err := s.LoadAfter(ctx, team, agg, after, func(r Recorded) error {
+		state = evolve(state, r)
+		return nil
+	})
+	if err != nil {
+		if cache != nil {
+			// Evolve may have changed the cached state part-way.
+			*cache = Cached[S]{}
+		}
+		return initial, 0, err
+	}
+	if cache != nil {
+		*cache = Cached[S]{state: state, version: version, valid: true}
+	}
+	return state, version, nil
+}
+
 // Result is what a handled command produced.
 type Result[S any] struct {
 	State   S          // the aggregate's state after the events
@@ -70,23 +95,9 @@ func Handle[S any](ctx context.Context, s *Store, cmd Command[S]) (Result[S], er
 			case <-time.After(d):
 			}
 		}
-		state, after := cmd.Initial, uint64(0)
-		if c := cmd.Cache; c != nil && c.valid {
-			state, after = c.state, c.version
-		}
-		version, err := s.LoadAfter(ctx, cmd.Team, cmd.Aggregate, after, func(r Recorded) error {
-			state = cmd.Evolve(state, r)
-			return nil
-		})
+		state, version, err := LoadCached(ctx, s, cmd.Team, cmd.Aggregate, cmd.Cache, cmd.Initial, cmd.Evolve)
 		if err != nil {
-			if cmd.Cache != nil {
-				// Evolve may have changed the cached state part-way.
-				*cmd.Cache = Cached[S]{}
-			}
 			return Result[S]{}, err
-		}
-		if cmd.Cache != nil {
-			*cmd.Cache = Cached[S]{state: state, version: version, valid: true}
 		}
 		data, err := cmd.Decide(state)
 		if err != nil {

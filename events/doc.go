@@ -9,10 +9,13 @@
 //   - Append succeeds only if the aggregate's version is the expected one; a
 //     stale append fails with an error matching ErrConflict and stores nothing.
 //   - All events given to one Append (or AppendAll) are stored atomically: all
-//     or none, contiguous in the stream.
+//     or none, contiguous in the stream. Atomic batches appended at the same
+//     time may be committed together as one (group.go), each still checked
+//     against its own expected versions and answered as if alone.
 //   - An append retried with the same event IDs stores each event once.
 //   - Replay delivers events in stream order and stops at the stream's end as
-//     it was when the replay began.
+//     it was when the replay began. Read delivers the same with direct gets:
+//     no consumer, for reads serving requests.
 //
 // The package holds no domain logic; services import it, never the reverse.
 package events

@@ -34,6 +34,7 @@ type Store struct {
 	ids     *idSource
 	acks    ackParser
 	out     sync.Pool // *outgoing, reused once an append is done with it
+	group   group     // atomic batches waiting to be committed together
 }
 
 // Option configures a Store.
@@ -104,7 +105,7 @@ func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error
 	}
 	var last uint64
 	for attempt := 0; ; attempt++ {
-		last, err = s.publish(ctx, msgs)
+		last, err = s.commit(ctx, msgs)
 		if err == nil {
 			break
 		}
@@ -278,8 +279,10 @@ func (s *Store) request(ctx context.Context, m *nats.Msg) (*nats.Msg, error) {
 }
 
 // publish sends msgs (one plain publish, or one atomic batch) and returns the
-// sequence of the last one.
-func (s *Store) publish(ctx context.Context, msgs []*outgoing) (uint64, error) {
+// sequence of the last one. combined says msgs are several callers'
+// batches sent as one (group.go): a refusal is then returned as it is,
+// since the last of them having been stored before says nothing of the rest.
+func (s *Store) publish(ctx context.Context, msgs []*outgoing, combined bool) (uint64, error) {
 	last := &msgs[len(msgs)-1].msg
 	if len(msgs) > 1 {
 		batch := uuid.NewString()
@@ -306,6 +309,9 @@ func (s *Store) publish(ctx context.Context, msgs []*outgoing) (uint64, error) {
 	ack, err := s.acks.parse(resp.Data)
 	if err != nil {
 		return 0, fmt.Errorf("append to %s: parse ack %q: %w", last.Subject, resp.Data, err)
+	}
+	if ack.Error != nil && combined {
+		return 0, fmt.Errorf("append a combined batch to %s: %w", last.Subject, ack.Error)
 	}
 	if ack.Error != nil {
 		switch ack.Error.ErrCode {

@@ -75,12 +75,14 @@ func (h *Handlers) allocateIn(ctx context.Context, p auth.Principal, team string
 	})
 }
 
-// releaseWrites frees a deleted app's or service's IP and name.
-func (h *Handlers) releaseWrites(ctx context.Context, p auth.Principal, team, clusterID, ip, envID, name, owner string) ([]events.Write, error) {
+// releaseWrites frees a deleted app's or service's IP and name. It runs
+// holding the cluster's range (onRange), whose cached state it brings up
+// to date.
+func (h *Handlers) releaseWrites(ctx context.Context, p auth.Principal, team, clusterID, ip, envID, name, owner string, cache *events.Cached[cd.ServiceRange]) ([]events.Write, error) {
 	var out []events.Write
-	rng, v, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.SvcRangeAggregate, ID: clusterID}, cd.EvolveServiceRange)
+	rng, v, err := events.LoadCached(ctx, h.store, team, events.AggregateRef{Type: cd.SvcRangeAggregate, ID: clusterID}, cache, cd.ServiceRange{}, cd.EvolveServiceRange)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("load the service range of cluster %s: %w", clusterID, err)
 	}
 	if evs := cd.DecideRelease(rng, ip, owner); len(evs) > 0 {
 		out = append(out, events.Write{Expected: v, Events: []events.Event{{
@@ -95,6 +97,15 @@ func (h *Handlers) releaseWrites(ctx context.Context, p auth.Principal, team, cl
 		out = append(out, w)
 	}
 	return out, nil
+}
+
+// cacheFor is the range cache held for cluster locked, if the workload is
+// still in it (nil otherwise: its range is then read without a cache).
+func cacheFor(cache *events.Cached[cd.ServiceRange], cluster, locked string) *events.Cached[cd.ServiceRange] {
+	if cluster != locked {
+		return nil
+	}
+	return cache
 }
 
 func created[S any](res events.Result[cd.ServiceRange], aggType string, evolve func(S, events.Recorded) S) S {
@@ -222,18 +233,29 @@ func (h *Handlers) DeleteApp(ctx context.Context, p auth.Principal, team, id str
 	if err := checkID("id", id); err != nil {
 		return Result[cd.App]{}, err
 	}
-	res, err := events.Handle(ctx, h.store, events.Command[cd.App]{
-		Team: team, Aggregate: events.AggregateRef{Type: cd.AppAggregate, ID: id}, Actor: p.Actor(),
-		Evolve: cd.EvolveApp,
-		Decide: func(s cd.App) ([]any, error) {
-			if s.ID == "" {
-				return nil, cd.NotFound("id", "app %s", id)
-			}
-			return cd.DecideDeleteApp(s)
-		},
-		Also: func(ctx context.Context, s cd.App, _ []any) ([]events.Write, error) {
-			return h.releaseWrites(ctx, p, team, s.ClusterID, s.ServiceIP, s.EnvID, s.Name, s.ID)
-		},
+	ref := events.AggregateRef{Type: cd.AppAggregate, ID: id}
+	// The release goes to the cluster's range, which creations in this
+	// process take turns on: take the turn too, so they never race.
+	app, _, err := load(ctx, h.store, team, ref, cd.EvolveApp)
+	if err != nil {
+		return Result[cd.App]{}, fmt.Errorf("delete app %s: %w", id, err)
+	}
+	var res events.Result[cd.App]
+	err = h.onRange(app.ClusterID, func(cache *events.Cached[cd.ServiceRange]) (err error) {
+		res, err = events.Handle(ctx, h.store, events.Command[cd.App]{
+			Team: team, Aggregate: ref, Actor: p.Actor(),
+			Evolve: cd.EvolveApp,
+			Decide: func(s cd.App) ([]any, error) {
+				if s.ID == "" {
+					return nil, cd.NotFound("id", "app %s", id)
+				}
+				return cd.DecideDeleteApp(s)
+			},
+			Also: func(ctx context.Context, s cd.App, _ []any) ([]events.Write, error) {
+				return h.releaseWrites(ctx, p, team, s.ClusterID, s.ServiceIP, s.EnvID, s.Name, s.ID, cacheFor(cache, s.ClusterID, app.ClusterID))
+			},
+		})
+		return err
 	})
 	if err != nil {
 		return Result[cd.App]{}, fmt.Errorf("delete app %s: %w", id, err)
@@ -327,18 +349,27 @@ func (h *Handlers) DeleteService(ctx context.Context, p auth.Principal, team, id
 	if err := checkID("id", id); err != nil {
 		return Result[cd.Service]{}, err
 	}
-	res, err := events.Handle(ctx, h.store, events.Command[cd.Service]{
-		Team: team, Aggregate: events.AggregateRef{Type: cd.ServiceAggregate, ID: id}, Actor: p.Actor(),
-		Evolve: cd.EvolveService,
-		Decide: func(s cd.Service) ([]any, error) {
-			if s.ID == "" {
-				return nil, cd.NotFound("id", "service %s", id)
-			}
-			return cd.DecideDeleteService(s)
-		},
-		Also: func(ctx context.Context, s cd.Service, _ []any) ([]events.Write, error) {
-			return h.releaseWrites(ctx, p, team, s.ClusterID, s.ServiceIP, s.EnvID, s.Name, s.ID)
-		},
+	ref := events.AggregateRef{Type: cd.ServiceAggregate, ID: id}
+	svc, _, err := load(ctx, h.store, team, ref, cd.EvolveService)
+	if err != nil {
+		return Result[cd.Service]{}, fmt.Errorf("delete service %s: %w", id, err)
+	}
+	var res events.Result[cd.Service]
+	err = h.onRange(svc.ClusterID, func(cache *events.Cached[cd.ServiceRange]) (err error) {
+		res, err = events.Handle(ctx, h.store, events.Command[cd.Service]{
+			Team: team, Aggregate: ref, Actor: p.Actor(),
+			Evolve: cd.EvolveService,
+			Decide: func(s cd.Service) ([]any, error) {
+				if s.ID == "" {
+					return nil, cd.NotFound("id", "service %s", id)
+				}
+				return cd.DecideDeleteService(s)
+			},
+			Also: func(ctx context.Context, s cd.Service, _ []any) ([]events.Write, error) {
+				return h.releaseWrites(ctx, p, team, s.ClusterID, s.ServiceIP, s.EnvID, s.Name, s.ID, cacheFor(cache, s.ClusterID, svc.ClusterID))
+			},
+		})
+		return err
 	})
 	if err != nil {
 		return Result[cd.Service]{}, fmt.Errorf("delete service %s: %w", id, err)

@@ -1,0 +1,101 @@
+package events_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"weft.dev/events"
+)
+
+// Many commands appending atomic batches at once (their batches are
+// committed together while one is being committed) each get exactly the
+// answer they would have got alone: a batch whose version check fails is
+// refused with a conflict and stores nothing, even when it was combined
+// with others; every other batch is stored whole, and the sequences each
+// caller is told are those its events were stored at.
+func TestConcurrentAtomicBatchesEachGetTheirOwnAnswer(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := context.Background()
+	// "hot" is at version 1; writers that expect 0 must conflict.
+	hot, err := store.Append(ctx, 0, ev("acme", "hot", counted{N: -1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		app        events.Appended
+		err        error
+		stale      bool
+		partnerIDs []string
+	}
+	const writers, each = 40, 8
+	results := make(chan result, writers*each)
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			version := uint64(0)
+			for i := range each {
+				stale := (w+i)%5 == 0
+				own := events.Write{Expected: version, Events: []events.Event{ev("acme", fmt.Sprint("w", w), counted{N: i}), ev("acme", fmt.Sprint("w", w), counted{N: i})}}
+				partner := events.Write{Expected: events.AnyVersion, Events: []events.Event{ev("acme", fmt.Sprint("p", w, "-", i), counted{N: i})}}
+				writes := []events.Write{own, partner}
+				if stale {
+					writes = append(writes, events.Write{Expected: 0, Events: []events.Event{ev("acme", "hot", counted{N: i})}})
+				}
+				app, err := store.AppendAll(ctx, writes...)
+				if err == nil {
+					version = app.Events[1].Seq
+				}
+				results <- result{app: app, err: err, stale: stale, partnerIDs: []string{fmt.Sprint("p", w, "-", i)}}
+			}
+		}()
+	}
+	wg.Wait()
+	close(results)
+	stored := map[uint64]events.Recorded{}
+	if err := store.Read(ctx, events.Filter{Team: "acme"}, func(r events.Recorded) error { stored[r.Seq] = r; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	ok, conflicts := 0, 0
+	for r := range results {
+		if r.stale {
+			if !errors.Is(r.err, events.ErrConflict) {
+				t.Errorf("a batch with a stale version: %v, want a conflict", r.err)
+			}
+			conflicts++
+			for _, rec := range stored {
+				if rec.Aggregate.ID == r.partnerIDs[0] {
+					t.Errorf("a refused batch's partner write %s was stored at %d", r.partnerIDs[0], rec.Seq)
+				}
+			}
+			continue
+		}
+		if r.err != nil {
+			t.Errorf("a batch with current versions: %v", r.err)
+			continue
+		}
+		ok++
+		if len(r.app.Events) != 3 || r.app.LastSeq != r.app.Events[2].Seq {
+			t.Fatalf("appended %+v", r.app)
+		}
+		for _, rec := range r.app.Events {
+			got, found := stored[rec.Seq]
+			if !found || got.ID != rec.ID {
+				t.Errorf("told event %s is at %d; the stream holds %s there", rec.ID, rec.Seq, got.ID)
+			}
+		}
+	}
+	if ok+conflicts != writers*each || conflicts == 0 {
+		t.Fatalf("%d stored, %d conflicts", ok, conflicts)
+	}
+	if want := 1 + 3*ok; len(stored) != want {
+		t.Errorf("the stream holds %d events of acme, want %d (hot's first and three per stored batch)", len(stored), want)
+	}
+	if v, _ := store.LoadFunc(ctx, "acme", events.AggregateRef{Type: "thing", ID: "hot"}, func(events.Recorded) error { return nil }); v != hot.LastSeq {
+		t.Errorf("hot moved to %d from %d: a stale write landed", v, hot.LastSeq)
+	}
+}
