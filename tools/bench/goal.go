@@ -24,6 +24,9 @@ var goals = []goal{
 	{"fanout_p99_c50_", "", "p99 < 250 ms", func(f Figure) bool { return f.Value < 250 }},
 	{"fanout_p99_c500_", "", "p99 < 1 s", func(f Figure) bool { return f.Value < 1000 }},
 	{"cold_start_c500_", "", "< 30 s", func(f Figure) bool { return f.Value < 30 }},
+	{"load_p99_mut_", "", "p99 < 100 ms", func(f Figure) bool { return f.Value < 100 }},
+	{"load_p99_read_", "", "p99 < 50 ms", func(f Figure) bool { return f.Value < 50 }},
+	{"load_error_rate_", "", "0 %", func(f Figure) bool { return f.Value == 0 }},
 }
 
 // Goal returns the goal for f ("" when it has none) and whether it is met.

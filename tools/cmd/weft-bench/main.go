@@ -12,6 +12,12 @@
 // mutation's acknowledgement to every agent having applied it, beside raw
 // JetStream: one publish per cluster stream to N ordered consumers.
 //
+// load: N clients (each a user with its own token) in T teams of a real
+// weft-server for a duration, each looping over app mutations and reads
+// (lists, team events, an app's history and past state); error rate,
+// p50/p99 per operation and the server's RSS before and after. It has no
+// raw baseline: its goals are absolute (0 errors, p99 per kind).
+//
 // suite: runs the Go benchmarks and the above (quick sizes, or --full) and
 // writes the figures into BENCHMARKS.md between its markers.
 package main
@@ -101,8 +107,24 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) >= 2 && os.Args[1] == "load" {
+		fs := flag.NewFlagSet("load", flag.ExitOnError)
+		clients := fs.Int("clients", 50, "clients at once, each a user of its own")
+		teams := fs.Int("teams", 5, "teams the clients are spread over")
+		duration := fs.Duration("duration", time.Minute, "how long the clients run")
+		server := fs.String("server-bin", "", "a built weft-server (default: go build it)")
+		var prof profiles
+		fs.StringVar(&prof.server, "server-cpuprofile", "", "write weft-server's CPU profile, from the start of the load, to this file")
+		fs.DurationVar(&prof.serverFor, "server-profile-for", 15*time.Second, "how long weft-server's CPU profile runs")
+		_ = fs.Parse(os.Args[2:])
+		if err := load(*server, *clients, *teams, *duration, prof); err != nil {
+			fmt.Fprintln(os.Stderr, "weft-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) < 2 || os.Args[1] != "fanout" {
-		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F] [--profile-phase fanout|cold]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]\n       weft-bench portal [--apps 10000] [--changes 100] [--runs 15]")
+		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F] [--profile-phase fanout|cold]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]\n       weft-bench portal [--apps 10000] [--changes 100] [--runs 15]\n       weft-bench load [--clients 50] [--teams 5] [--duration 60s]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("fanout", flag.ExitOnError)
