@@ -18,7 +18,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/clusterstate"
 	"weft.dev/events/eventstest"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 	ccmd "weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
 	icmd "weft.dev/services/infra/command"

@@ -11,7 +11,7 @@ import (
 	"github.com/wundergraph/graphql-go-tools/execution/engine"
 	"github.com/wundergraph/graphql-go-tools/v2/pkg/engine/resolve"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // asyncErrors receives the errors of subscriptions whose upstream could

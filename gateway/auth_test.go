@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 func TestUnauthenticatedRequestsGet401AndReachNoSubgraph(t *testing.T) {

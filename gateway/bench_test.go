@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"weft.dev/gateway"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // BenchmarkGatewayOverhead sends the same one-subgraph query straight to

@@ -11,7 +11,7 @@ import (
 	"github.com/wundergraph/graphql-go-tools/execution/graphql"
 	"github.com/wundergraph/graphql-go-tools/v2/pkg/engine/resolve"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // principalTemplate makes the engine copy the Weft-Principal header of the

@@ -12,7 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // Authenticator resolves an API token and an optional team slug to the

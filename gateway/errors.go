@@ -15,7 +15,7 @@ import (
 	"github.com/wundergraph/graphql-go-tools/v2/pkg/operationreport"
 	"github.com/wundergraph/graphql-go-tools/v2/pkg/variablesvalidation"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // gqlError is one entry of a GraphQL response's errors array.

@@ -31,7 +31,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // Gateway serves the composed supergraph. Create it with New, then Start.

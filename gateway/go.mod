@@ -5,7 +5,7 @@ go 1.26.0
 // The portal's npm packages are not Go code.
 ignore ./portal/node_modules
 
-replace weft.dev/services => ../services
+replace weft.dev/kernel => ../kernel
 
 replace weft.dev/events => ../events
 
@@ -19,7 +19,7 @@ require (
 	github.com/wundergraph/graphql-go-tools/execution v1.6.0
 	github.com/wundergraph/graphql-go-tools/v2 v2.0.0-rc.231
 	go.uber.org/fx v1.24.0
-	weft.dev/services v0.0.0-00010101000000-000000000000
+	weft.dev/kernel v0.0.0-00010101000000-000000000000
 )
 
 require (

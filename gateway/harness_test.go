@@ -18,7 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"weft.dev/gateway"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // harness is a gateway on loopback in front of the three test subgraphs.

@@ -19,8 +19,8 @@ import (
 	"github.com/wundergraph/graphql-go-tools/v2/pkg/engine/resolve"
 
 	"weft.dev/gateway/portal"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 )
 
 // TeamHeader names the team a request acts in; empty for team-less calls

@@ -21,7 +21,7 @@ import (
 	"go.uber.org/fx/fxtest"
 
 	"weft.dev/gateway"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 func get(t *testing.T, url string) (int, string) {

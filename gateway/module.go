@@ -8,7 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/fx"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // Module provides the *Gateway and its http.Handler (named "gateway") to

@@ -6,7 +6,7 @@ import (
 	"github.com/wundergraph/graphql-go-tools/execution/graphql"
 	"github.com/wundergraph/graphql-go-tools/v2/pkg/ast"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // newTeamPrincipal lets a createTeam mutation read the team it creates: the

@@ -10,8 +10,8 @@ import (
 
 	"github.com/gobwas/ws"
 
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 )
 
 // RightsFeed tells the gateway whose rights may have narrowed, so that an

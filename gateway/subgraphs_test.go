@@ -15,8 +15,8 @@ import (
 	"github.com/gobwas/ws/wsutil"
 	graphql "github.com/graph-gophers/graphql-go"
 
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 )
 
 // The test subgraphs are small but real Federation v2 subgraphs over

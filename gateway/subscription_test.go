@@ -10,7 +10,7 @@ import (
 
 	"github.com/gobwas/ws/wsutil"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 func (w *world) subscribers() int {

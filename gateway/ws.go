@@ -16,7 +16,7 @@ import (
 	"github.com/gobwas/ws/wsutil"
 	"github.com/wundergraph/graphql-go-tools/v2/pkg/engine/resolve"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // The graphql-transport-ws protocol

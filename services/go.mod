@@ -4,6 +4,8 @@ go 1.26.0
 
 replace weft.dev/events => ../events
 
+replace weft.dev/kernel => ../kernel
+
 replace weft.dev/schemas => ../schemas
 
 require (
@@ -17,6 +19,7 @@ require (
 	go.uber.org/fx v1.24.0
 	k8s.io/apimachinery v0.37.1
 	weft.dev/events v0.0.0-00010101000000-000000000000
+	weft.dev/kernel v0.0.0-00010101000000-000000000000
 	weft.dev/schemas v0.0.0-00010101000000-000000000000
 )
 

@@ -7,10 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/accounts/command"
 	"weft.dev/services/accounts/readmodel"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 	"weft.dev/services/platform"
 )
 

@@ -13,11 +13,11 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/accounts"
 	"weft.dev/services/accounts/command"
 	"weft.dev/services/accounts/readmodel"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 	"weft.dev/services/platform"
 	"weft.dev/services/uniq"
 )

@@ -10,9 +10,9 @@ import (
 	"go.uber.org/fx/fxtest"
 
 	"weft.dev/events"
+	"weft.dev/kernel/auth"
 	"weft.dev/services/audit"
 	"weft.dev/services/audit/query"
-	"weft.dev/services/auth"
 	"weft.dev/services/platform"
 )
 

@@ -10,7 +10,7 @@ import (
 	"go.uber.org/fx/fxtest"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 	"weft.dev/services/console"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"

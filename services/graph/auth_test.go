@@ -10,7 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // TestWebsocketTakesThePrincipalFromTheUpgradeHeaderOrFromConnectionInit

@@ -11,7 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // ErrorPresenter turns a resolver's error into what the client sees:

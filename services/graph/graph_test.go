@@ -14,7 +14,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 func TestErrorPresenterShowsFaultsWithCodeAndFieldAndHidesInternalErrors(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // ComplexityLimit bounds a query's complexity (one per field, times the

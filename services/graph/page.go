@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // Page sizes of a connection.

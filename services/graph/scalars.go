@@ -8,7 +8,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // MarshalTime writes the schemas' Time scalar: RFC 3339 in UTC, null for

@@ -1,6 +1,6 @@
 package graph
 
-import "weft.dev/services/fault"
+import "weft.dev/kernel/fault"
 
 // MinSeq checks a query's minSeq argument: the EVENTS sequence a
 // mutation returned, which the read model must have applied before the

@@ -10,7 +10,7 @@ import (
 	"go.uber.org/fx/fxtest"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 	"weft.dev/services/infra"
 	"weft.dev/services/infra/command"
 	"weft.dev/services/infra/domain"

@@ -16,11 +16,11 @@ import (
 
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
+	"weft.dev/kernel/validate"
 	ccmd "weft.dev/services/console/command"
-	"weft.dev/services/fault"
 	icmd "weft.dev/services/infra/command"
-	"weft.dev/services/validate"
 )
 
 // EnrolRequest is what an agent sends, once, to POST /agent/enrol.

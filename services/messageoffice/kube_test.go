@@ -9,7 +9,7 @@ import (
 
 	"weft.dev/events/clusterstate"
 	"weft.dev/events/projection"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 	ccmd "weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
 	"weft.dev/services/console/readmodel"

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"weft.dev/events/clusterstate"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 	ccmd "weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
 )

@@ -37,7 +37,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/broker"
 	"weft.dev/events/projection"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // Config is the platform's part of weft-server's configuration.

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 func TestSignerReadsTheSharedKeyFileSoSplitProcessesAgree(t *testing.T) {

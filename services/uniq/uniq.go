@@ -10,7 +10,7 @@ import (
 	"fmt"
 
 	"weft.dev/events"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // AggregateType is the subject token of name aggregates.

@@ -3,9 +3,9 @@ package command
 import (
 	"context"
 
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/validate"
 	"weft.dev/services/accounts/domain"
-	"weft.dev/services/auth"
-	"weft.dev/services/validate"
 )
 
 // Credentials is what a read model knows of tokens and memberships: the

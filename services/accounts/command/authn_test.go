@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"weft.dev/events/projection"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/accounts/command"
 	"weft.dev/services/accounts/readmodel"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 )
 
 // outcome is what an authentication gave: the principal, or the fault code.

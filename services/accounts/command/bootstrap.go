@@ -6,9 +6,9 @@ import (
 	"fmt"
 
 	"weft.dev/events"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/accounts/domain"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 	"weft.dev/services/uniq"
 )
 

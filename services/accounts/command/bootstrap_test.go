@@ -8,9 +8,9 @@ import (
 
 	"weft.dev/events"
 	"weft.dev/events/eventstest"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/accounts/command"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 )
 
 func TestBootstrapRecordsOneAdminWhoseTokenSignsIn(t *testing.T) {

@@ -37,9 +37,9 @@ import (
 	"github.com/google/uuid"
 
 	"weft.dev/events"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/accounts/domain"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 )
 
 // Handlers runs the accounts commands.

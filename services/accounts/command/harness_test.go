@@ -9,11 +9,11 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/eventstest"
 	"weft.dev/events/projection"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/accounts/command"
 	"weft.dev/services/accounts/domain"
 	"weft.dev/services/accounts/readmodel"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 	"weft.dev/services/uniq"
 )
 

@@ -3,9 +3,9 @@ package command_test
 import (
 	"testing"
 
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/accounts/command"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 )
 
 // TestUserOfTeamASeesAndChangesNothingOfTeamB signs alice into team a

@@ -5,11 +5,11 @@ import (
 	"fmt"
 
 	"weft.dev/events"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
+	"weft.dev/kernel/validate"
 	"weft.dev/services/accounts/domain"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 	"weft.dev/services/uniq"
-	"weft.dev/services/validate"
 )
 
 // CreateTeamInput names a new team.

@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"weft.dev/events"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
+	"weft.dev/kernel/validate"
 	"weft.dev/services/accounts/domain"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
-	"weft.dev/services/validate"
 )
 
 // TokenPrefix starts every API token, so a leaked one is easy to recognise

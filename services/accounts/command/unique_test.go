@@ -6,10 +6,10 @@ import (
 	"testing"
 
 	"weft.dev/events"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/accounts/command"
 	"weft.dev/services/accounts/domain"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 )
 
 func TestDuplicateTeamSlugAndUsernameAreConflicts(t *testing.T) {

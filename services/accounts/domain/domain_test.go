@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"weft.dev/events"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/accounts/domain"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 )
 
 func fold[S any](evolve func(S, events.Recorded) S, evs ...any) S {

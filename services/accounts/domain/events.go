@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // Aggregate types of the accounts service (subject tokens).

@@ -4,8 +4,8 @@ import (
 	"maps"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 )
 
 // Team is a team aggregate's state.

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"weft.dev/events"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // Token is an API token aggregate's state: never the secret, only its hash.

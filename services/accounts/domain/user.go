@@ -2,7 +2,7 @@ package domain
 
 import (
 	"weft.dev/events"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // User is a user aggregate's state.

@@ -23,9 +23,8 @@ import (
 	"time"
 
 	"weft.dev/events"
+	"weft.dev/kernel/auth"
 	"weft.dev/services/accounts/domain"
-	"weft.dev/services/auth"
-	"weft.dev/services/platform"
 )
 
 // Member is one membership of a team.
@@ -127,8 +126,6 @@ type Model struct {
 type rightsWatcher struct {
 	fn func(userID string, seq uint64)
 }
-
-var _ platform.AsOfModel = (*Model)(nil)
 
 // New returns an empty model.
 func New() *Model {

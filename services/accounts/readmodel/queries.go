@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"weft.dev/events/projection"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/accounts/domain"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 )
 
 // MaxWait bounds how long a query waits for its minSeq.

@@ -8,10 +8,10 @@ import (
 	"context"
 	"slices"
 
+	"weft.dev/kernel/auth"
 	"weft.dev/services/accounts/command"
 	"weft.dev/services/accounts/readmodel"
 	"weft.dev/services/accounts/subgraph/model"
-	"weft.dev/services/auth"
 	"weft.dev/services/graph"
 )
 

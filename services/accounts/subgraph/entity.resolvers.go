@@ -7,8 +7,8 @@ package subgraph
 import (
 	"context"
 
+	"weft.dev/kernel/auth"
 	"weft.dev/services/accounts/subgraph/model"
-	"weft.dev/services/auth"
 )
 
 // FindTeamBySlug is the resolver for the findTeamBySlug field.

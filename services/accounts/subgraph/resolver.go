@@ -17,11 +17,11 @@ import (
 	"strings"
 	"time"
 
+	"weft.dev/kernel/auth"
 	"weft.dev/schemas"
 	"weft.dev/services/accounts/command"
 	"weft.dev/services/accounts/readmodel"
 	"weft.dev/services/accounts/subgraph/model"
-	"weft.dev/services/auth"
 	"weft.dev/services/graph"
 	"weft.dev/services/platform"
 )

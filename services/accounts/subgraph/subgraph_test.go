@@ -13,10 +13,10 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 
+	"weft.dev/kernel/auth"
 	"weft.dev/schemas"
 	"weft.dev/services/accounts"
 	"weft.dev/services/accounts/command"
-	"weft.dev/services/auth"
 	"weft.dev/services/graph/graphtest"
 	"weft.dev/services/platform"
 )

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 )
 
 // Point is a past moment of the log: a sequence or a time, exactly one.

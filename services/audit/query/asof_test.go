@@ -6,8 +6,8 @@ import (
 
 	"weft.dev/events"
 	"weft.dev/events/projection"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/audit/query"
-	"weft.dev/services/fault"
 	"weft.dev/services/platform"
 )
 

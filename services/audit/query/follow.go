@@ -10,7 +10,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // Live selects the events Follow delivers. Zero fields match everything.

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"weft.dev/kernel/fault"
 	"weft.dev/services/audit/query"
-	"weft.dev/services/fault"
 )
 
 // next waits, bounded, for the next entry.

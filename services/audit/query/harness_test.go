@@ -10,9 +10,9 @@ import (
 
 	"weft.dev/events"
 	"weft.dev/events/eventstest"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/audit/query"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 	"weft.dev/services/platform"
 )
 

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 )
 
 // Order is the order history entries come in.

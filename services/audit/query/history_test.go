@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"weft.dev/events"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/audit/query"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 )
 
 // seed appends a small history across two teams and the team-less users.

@@ -37,8 +37,8 @@ import (
 	"unicode"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/platform"
 )
 

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sync"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // ReadsPerTeam bounds the history and as-of reads of one team that run at

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // resolveTypes returns types with each short form replaced by the one

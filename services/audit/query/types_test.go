@@ -4,8 +4,8 @@ import (
 	"slices"
 	"testing"
 
+	"weft.dev/kernel/fault"
 	"weft.dev/services/audit/query"
-	"weft.dev/services/fault"
 )
 
 // A type filter takes the registered name or a short form of it, and

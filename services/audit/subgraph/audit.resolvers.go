@@ -9,11 +9,11 @@ import (
 	"time"
 
 	"weft.dev/events"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/audit/query"
 	"weft.dev/services/audit/subgraph/model"
-	"weft.dev/services/auth"
 	cd "weft.dev/services/console/domain"
-	"weft.dev/services/fault"
 	"weft.dev/services/graph"
 )
 

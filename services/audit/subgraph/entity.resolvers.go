@@ -7,8 +7,8 @@ package subgraph
 import (
 	"context"
 
+	"weft.dev/kernel/auth"
 	"weft.dev/services/audit/subgraph/model"
-	"weft.dev/services/auth"
 )
 
 // FindAppByID is the resolver for the findAppByID field. The app is the

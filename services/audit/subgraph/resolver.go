@@ -17,11 +17,11 @@ import (
 	"log/slog"
 	"net/http"
 
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/schemas"
 	"weft.dev/services/audit/query"
 	"weft.dev/services/audit/subgraph/model"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 	"weft.dev/services/graph"
 	"weft.dev/services/platform"
 )

@@ -11,9 +11,9 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 
+	"weft.dev/kernel/auth"
 	"weft.dev/schemas"
 	"weft.dev/services/audit"
-	"weft.dev/services/auth"
 	"weft.dev/services/console"
 	consolecmd "weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"

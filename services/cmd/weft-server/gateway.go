@@ -14,10 +14,10 @@ import (
 
 	"weft.dev/events"
 	"weft.dev/gateway"
+	"weft.dev/kernel/auth"
 	"weft.dev/schemas"
 	acccmd "weft.dev/services/accounts/command"
 	accrm "weft.dev/services/accounts/readmodel"
-	"weft.dev/services/auth"
 	"weft.dev/services/platform"
 )
 

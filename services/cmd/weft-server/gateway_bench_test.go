@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // gatewayBench is the all-in-one server with one team (a cluster, an

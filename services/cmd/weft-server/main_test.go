@@ -15,8 +15,8 @@ import (
 
 	"go.uber.org/fx"
 
+	"weft.dev/kernel/auth"
 	"weft.dev/services/accounts/command"
-	"weft.dev/services/auth"
 )
 
 // buildServer compiles weft-server once per test binary.

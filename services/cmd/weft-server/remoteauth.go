@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"weft.dev/gateway"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/accounts"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
 )
 
 // remoteAuthTimeout bounds one token check: every request through the

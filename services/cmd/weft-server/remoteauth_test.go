@@ -19,8 +19,8 @@ import (
 
 	"weft.dev/events/broker"
 	"weft.dev/gateway"
+	"weft.dev/kernel/auth"
 	"weft.dev/services/accounts/command"
-	"weft.dev/services/auth"
 	"weft.dev/services/platform"
 )
 

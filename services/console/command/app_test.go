@@ -6,9 +6,9 @@ import (
 	"sync"
 	"testing"
 
+	"weft.dev/kernel/fault"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
-	"weft.dev/services/fault"
 	infra "weft.dev/services/infra/domain"
 )
 

@@ -25,8 +25,8 @@ import (
 	"github.com/google/uuid"
 
 	"weft.dev/events"
+	"weft.dev/kernel/fault"
 	cd "weft.dev/services/console/domain"
-	"weft.dev/services/fault"
 	infra "weft.dev/services/infra/domain"
 )
 

@@ -5,11 +5,11 @@ import (
 	"fmt"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
+	"weft.dev/kernel/validate"
 	cd "weft.dev/services/console/domain"
-	"weft.dev/services/fault"
 	"weft.dev/services/uniq"
-	"weft.dev/services/validate"
 )
 
 // CreateEnvInput creates an environment in one of the team's clusters.

@@ -10,7 +10,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/eventstest"
 	"weft.dev/events/projection"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
 	"weft.dev/services/console/readmodel"

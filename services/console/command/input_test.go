@@ -3,9 +3,9 @@ package command_test
 import (
 	"testing"
 
+	"weft.dev/kernel/fault"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
-	"weft.dev/services/fault"
 )
 
 func TestBadInputIsRefusedNamingTheFieldAndAppendsNothing(t *testing.T) {

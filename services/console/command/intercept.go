@@ -5,10 +5,10 @@ import (
 	"fmt"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
+	"weft.dev/kernel/validate"
 	cd "weft.dev/services/console/domain"
-	"weft.dev/services/fault"
-	"weft.dev/services/validate"
 )
 
 // StartInterceptInput redirects one port of an app to a device.

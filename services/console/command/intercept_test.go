@@ -5,9 +5,9 @@ import (
 	"sync"
 	"testing"
 
+	"weft.dev/kernel/fault"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
-	"weft.dev/services/fault"
 )
 
 func TestInterceptStartAndStopAreSeenByUsers(t *testing.T) {

@@ -5,10 +5,10 @@ import (
 	"fmt"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/validate"
 	cd "weft.dev/services/console/domain"
 	"weft.dev/services/uniq"
-	"weft.dev/services/validate"
 )
 
 // CreatePolicyInput creates an access policy.

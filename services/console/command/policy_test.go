@@ -7,10 +7,10 @@ import (
 
 	"weft.dev/events"
 	"weft.dev/events/projection"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
 	"weft.dev/services/console/readmodel"
-	"weft.dev/services/fault"
 )
 
 func TestPolicyChangesDecideAccessAsUsersExpect(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"weft.dev/events"
+	"weft.dev/kernel/fault"
 	cd "weft.dev/services/console/domain"
-	"weft.dev/services/fault"
 )
 
 func rec(data any) events.Recorded { return events.Recorded{Data: data} }

@@ -2,7 +2,7 @@ package domain
 
 import (
 	"weft.dev/events"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // Env is an environment's state.

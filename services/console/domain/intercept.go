@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"weft.dev/events"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // Intercept is one redirection of an app port to a device's address.

@@ -5,7 +5,7 @@ import (
 	"reflect"
 
 	"weft.dev/events"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // Action is what a matching policy does to a connection.

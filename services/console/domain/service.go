@@ -4,7 +4,7 @@ import (
 	"reflect"
 
 	"weft.dev/events"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // ServiceKind is what a managed service runs.

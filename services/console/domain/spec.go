@@ -5,8 +5,8 @@ import (
 	"net/netip"
 	"strings"
 
-	"weft.dev/services/fault"
-	"weft.dev/services/validate"
+	"weft.dev/kernel/fault"
+	"weft.dev/kernel/validate"
 )
 
 // Protocol is what an app port speaks.

@@ -5,7 +5,7 @@ import (
 	"net/netip"
 
 	"weft.dev/events"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // ServiceRange is the allocation state of one cluster's service range.

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"weft.dev/services/fault"
-	"weft.dev/services/validate"
+	"weft.dev/kernel/fault"
+	"weft.dev/kernel/validate"
 )
 
 // Limits of a workload.

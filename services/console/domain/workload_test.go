@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"weft.dev/events"
+	"weft.dev/kernel/fault"
 	cd "weft.dev/services/console/domain"
-	"weft.dev/services/fault"
 )
 
 func TestAppBackingNormalizeFillsDefaultsAndRefusesBadInputNamingTheField(t *testing.T) {

@@ -24,7 +24,6 @@ import (
 	"weft.dev/events"
 	cd "weft.dev/services/console/domain"
 	infra "weft.dev/services/infra/domain"
-	"weft.dev/services/platform"
 )
 
 // Cluster is what the console knows of an infra cluster.
@@ -74,8 +73,6 @@ type Model struct {
 	mu    sync.RWMutex
 	teams map[string]*teamData
 }
-
-var _ platform.AsOfModel = (*Model)(nil)
 
 // New returns an empty model.
 func New() *Model { return &Model{teams: map[string]*teamData{}} }

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"weft.dev/events/projection"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	cd "weft.dev/services/console/domain"
-	"weft.dev/services/fault"
 )
 
 // MaxWait bounds how long a query waits for its minSeq.

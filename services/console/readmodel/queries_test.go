@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"weft.dev/events/projection"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/console/readmodel"
-	"weft.dev/services/fault"
 )
 
 // behind is a runner that never reaches the sequence asked for.

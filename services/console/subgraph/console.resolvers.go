@@ -8,12 +8,12 @@ import (
 	"context"
 	"errors"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
 	"weft.dev/services/console/readmodel"
 	"weft.dev/services/console/subgraph/model"
-	"weft.dev/services/fault"
 	"weft.dev/services/graph"
 )
 

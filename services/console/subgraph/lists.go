@@ -4,7 +4,7 @@ import (
 	"context"
 	"slices"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 	cd "weft.dev/services/console/domain"
 	"weft.dev/services/console/readmodel"
 	"weft.dev/services/console/subgraph/model"

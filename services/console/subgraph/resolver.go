@@ -23,12 +23,12 @@ import (
 	"time"
 
 	"weft.dev/events"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/schemas"
-	"weft.dev/services/auth"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
 	"weft.dev/services/console/readmodel"
-	"weft.dev/services/fault"
 	"weft.dev/services/graph"
 	"weft.dev/services/platform"
 )

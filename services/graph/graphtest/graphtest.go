@@ -16,7 +16,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 )
 
 // Client calls one subgraph.

@@ -7,11 +7,11 @@ import (
 	"strings"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
+	"weft.dev/kernel/validate"
 	"weft.dev/services/infra/domain"
 	"weft.dev/services/uniq"
-	"weft.dev/services/validate"
 )
 
 // CreateClusterInput names a new cluster.

@@ -39,8 +39,8 @@ import (
 	"github.com/google/uuid"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/infra/domain"
 )
 

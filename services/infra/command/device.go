@@ -6,11 +6,11 @@ import (
 	"fmt"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
+	"weft.dev/kernel/validate"
 	"weft.dev/services/infra/domain"
 	"weft.dev/services/uniq"
-	"weft.dev/services/validate"
 )
 
 // CreateDeviceInput registers a device or workspace. PublicKey is the

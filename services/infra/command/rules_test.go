@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"weft.dev/events"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/infra/command"
 	"weft.dev/services/infra/domain"
 	"weft.dev/services/infra/readmodel"

@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 
 	"weft.dev/events"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // Cluster is a cluster aggregate's state, including what only commands may

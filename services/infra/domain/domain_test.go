@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"weft.dev/events"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/infra/domain"
 )
 

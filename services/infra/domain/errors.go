@@ -3,7 +3,7 @@ package domain
 import (
 	"errors"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // Sentinels a caller can match with errors.Is.

@@ -4,7 +4,7 @@ import (
 	"net/netip"
 
 	"weft.dev/events"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // NodeBlock holds the /32s of gateways and devices (see the package doc).

@@ -20,7 +20,6 @@ import (
 
 	"weft.dev/events"
 	"weft.dev/services/infra/domain"
-	"weft.dev/services/platform"
 )
 
 // Allocation is an address in use and who holds it.
@@ -95,8 +94,6 @@ type Model struct {
 	mu    sync.RWMutex
 	teams map[string]*teamData
 }
-
-var _ platform.AsOfModel = (*Model)(nil)
 
 // New returns an empty model.
 func New() *Model { return &Model{teams: map[string]*teamData{}} }

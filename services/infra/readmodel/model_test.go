@@ -13,7 +13,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/eventstest"
 	"weft.dev/events/projection"
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 	"weft.dev/services/infra/command"
 	"weft.dev/services/infra/domain"
 	"weft.dev/services/infra/readmodel"

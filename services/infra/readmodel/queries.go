@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"weft.dev/events/projection"
-	"weft.dev/services/auth"
-	"weft.dev/services/fault"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/infra/domain"
 )
 

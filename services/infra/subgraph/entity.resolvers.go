@@ -7,7 +7,7 @@ package subgraph
 import (
 	"context"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 	"weft.dev/services/infra/readmodel"
 	"weft.dev/services/infra/subgraph/model"
 )

@@ -4,7 +4,7 @@ import (
 	"context"
 	"slices"
 
-	"weft.dev/services/auth"
+	"weft.dev/kernel/auth"
 	"weft.dev/services/graph"
 	"weft.dev/services/infra/readmodel"
 	"weft.dev/services/infra/subgraph/model"

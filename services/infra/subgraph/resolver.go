@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"weft.dev/events"
+	"weft.dev/kernel/auth"
 	"weft.dev/schemas"
-	"weft.dev/services/auth"
 	"weft.dev/services/graph"
 	"weft.dev/services/infra/command"
 	"weft.dev/services/infra/domain"

@@ -12,8 +12,8 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 
+	"weft.dev/kernel/auth"
 	"weft.dev/schemas"
-	"weft.dev/services/auth"
 	"weft.dev/services/graph/graphtest"
 	"weft.dev/services/infra"
 	"weft.dev/services/platform"

@@ -6,7 +6,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // Container image references, after the grammar of

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // Name checks a resource name: a DNS label, [a-z0-9-], 1–63 characters, no

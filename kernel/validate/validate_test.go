@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // check asserts err is nil when ok, else a BAD_USER_INPUT fault naming field.

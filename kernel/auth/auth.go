@@ -8,7 +8,7 @@ import (
 	"context"
 	"time"
 
-	"weft.dev/services/fault"
+	"weft.dev/kernel/fault"
 )
 
 // Role is a member's role in a team, from least to most powerful.

@@ -1,0 +1,3 @@
+module weft.dev/kernel
+
+go 1.26.0
