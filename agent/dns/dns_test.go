@@ -393,3 +393,36 @@ func TestDigGetsAPTRSRVSOAAndNXDOMAIN(t *testing.T) {
 		t.Errorf("unknown name:\n%s", got)
 	}
 }
+
+// The TTL a record asks for (the message office sets it) is the TTL of its
+// A, SRV and PTR answers; a record without one gets DefaultTTL.
+func TestAnswersCarryTheRecordsTTL(t *testing.T) {
+	table := dns.NewTable()
+	for _, r := range []clusterstate.Record{
+		{ID: "a", Name: "api.prod.acme.weft.internal", IPs: []string{"100.80.0.1"}, TTL: 120, Ports: []clusterstate.Port{{Port: 80, Protocol: "tcp"}}},
+		{ID: "b", Name: "db.prod.acme.weft.internal", IPs: []string{"100.80.0.2"}},
+	} {
+		if err := table.UpsertRecord(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := start(t, table, "")
+	for _, c := range []struct {
+		name  string
+		qtype uint16
+		ttl   uint32
+	}{
+		{"api.prod.acme.weft.internal", mdns.TypeA, 120},
+		{"_80._tcp.api.prod.acme.weft.internal", mdns.TypeSRV, 120},
+		{"1.0.80.100.in-addr.arpa", mdns.TypePTR, 120},
+		{"db.prod.acme.weft.internal", mdns.TypeA, dns.DefaultTTL},
+	} {
+		r := query(t, s.Addr(), c.name, c.qtype)
+		if len(r.Answer) == 0 {
+			t.Fatalf("%s: no answer: %v", c.name, r)
+		}
+		if got := r.Answer[0].Header().Ttl; got != c.ttl {
+			t.Errorf("%s %s: TTL %d, want %d", c.name, mdns.TypeToString[c.qtype], got, c.ttl)
+		}
+	}
+}

@@ -33,7 +33,7 @@ func (h *handler) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg
 				m := new(dns.Msg)
 				m.SetReply(r)
 				m.Authoritative = true
-				m.Answer = []dns.RR{&dns.PTR{Hdr: dns.RR_Header{Name: qname, Rrtype: dns.TypePTR, Class: dns.ClassINET, Ttl: 30}, Ptr: name}}
+				m.Answer = []dns.RR{&dns.PTR{Hdr: dns.RR_Header{Name: qname, Rrtype: dns.TypePTR, Class: dns.ClassINET, Ttl: h.table.ttlOf(name)}, Ptr: name}}
 				if err := w.WriteMsg(m); err != nil {
 					return dns.RcodeServerFailure, err
 				}
@@ -48,17 +48,17 @@ func (h *handler) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg
 	m := new(dns.Msg)
 	m.SetReply(r)
 	m.Authoritative = true
-	addrs, ok := h.table.Lookup(qname)
+	addrs, ttl, ok := h.table.Lookup(qname)
 	target, ports, isSRV := h.table.Services(qname)
 	switch {
 	case isSRV && state.QType() == dns.TypeSRV:
-		targetAddrs, _ := h.table.Lookup(target)
+		targetAddrs, targetTTL, _ := h.table.Lookup(target)
 		for _, p := range ports {
-			m.Answer = append(m.Answer, &dns.SRV{Hdr: dns.RR_Header{Name: qname, Rrtype: dns.TypeSRV, Class: dns.ClassINET, Ttl: 30},
+			m.Answer = append(m.Answer, &dns.SRV{Hdr: dns.RR_Header{Name: qname, Rrtype: dns.TypeSRV, Class: dns.ClassINET, Ttl: targetTTL},
 				Priority: 0, Weight: 100, Port: uint16(p.Port), Target: target})
 		}
 		for _, a := range targetAddrs {
-			m.Extra = append(m.Extra, &dns.A{Hdr: dns.RR_Header{Name: target, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 30}, A: net.IP(a.AsSlice())})
+			m.Extra = append(m.Extra, &dns.A{Hdr: dns.RR_Header{Name: target, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: targetTTL}, A: net.IP(a.AsSlice())})
 		}
 	case isSRV:
 		m.Ns = []dns.RR{soa(zone)} // NODATA: the SRV name exists
@@ -71,7 +71,7 @@ func (h *handler) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg
 		m.Ns = []dns.RR{soa(zone)}
 	case ok && state.QType() == dns.TypeA:
 		for _, a := range addrs {
-			m.Answer = append(m.Answer, &dns.A{Hdr: dns.RR_Header{Name: qname, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 30}, A: net.IP(a.AsSlice())})
+			m.Answer = append(m.Answer, &dns.A{Hdr: dns.RR_Header{Name: qname, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: ttl}, A: net.IP(a.AsSlice())})
 		}
 	default:
 		m.Ns = []dns.RR{soa(zone)} // NODATA

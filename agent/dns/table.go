@@ -18,15 +18,25 @@ import (
 // read lock only; the agent's updates are rare next to queries.
 type Table struct {
 	mu     sync.RWMutex
-	byName map[string][]netip.Addr        // lower-case fqdn with the trailing dot
+	byName map[string]entry               // lower-case fqdn with the trailing dot
 	ports  map[string][]clusterstate.Port // fqdn → its ports, for SRV
 	byID   map[string]clusterstate.Record
 	byAddr map[netip.Addr]string // for PTR: address → fqdn
 }
 
+// entry is what a name answers: its addresses and the TTL its record
+// asks for.
+type entry struct {
+	addrs []netip.Addr
+	ttl   uint32
+}
+
+// DefaultTTL is the TTL of a record that names none.
+const DefaultTTL = 30
+
 // NewTable returns an empty table.
 func NewTable() *Table {
-	return &Table{byName: map[string][]netip.Addr{}, ports: map[string][]clusterstate.Port{},
+	return &Table{byName: map[string]entry{}, ports: map[string][]clusterstate.Port{},
 		byID: map[string]clusterstate.Record{}, byAddr: map[netip.Addr]string{}}
 }
 
@@ -57,7 +67,11 @@ func (t *Table) UpsertRecord(r clusterstate.Record) error {
 		t.forget(old)
 	}
 	t.byID[r.ID] = r
-	t.byName[fqdn(r.Name)] = addrs
+	ttl := uint32(DefaultTTL)
+	if r.TTL > 0 {
+		ttl = uint32(min(r.TTL, 86400))
+	}
+	t.byName[fqdn(r.Name)] = entry{addrs: addrs, ttl: ttl}
 	if len(r.Ports) > 0 {
 		t.ports[fqdn(r.Name)] = r.Ports
 	}
@@ -116,12 +130,21 @@ func (t *Table) RecordIDs() []string {
 	return out
 }
 
-// Lookup returns the addresses of a fully qualified name (any case).
-func (t *Table) Lookup(name string) ([]netip.Addr, bool) {
+// Lookup returns the addresses of a fully qualified name (any case) and
+// the TTL its record asks for.
+func (t *Table) Lookup(name string) ([]netip.Addr, uint32, bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	a, ok := t.byName[fqdn(name)]
-	return a, ok
+	e, ok := t.byName[fqdn(name)]
+	return e.addrs, e.ttl, ok
+}
+
+// ttlOf is the TTL of a known name, DefaultTTL for any other.
+func (t *Table) ttlOf(name string) uint32 {
+	if _, ttl, ok := t.Lookup(name); ok {
+		return ttl
+	}
+	return DefaultTTL
 }
 
 // Services returns the ports an SRV name asks for: the name is
