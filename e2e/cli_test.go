@@ -398,7 +398,8 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		if interceptID == "" {
 			t.Fatalf("intercept start printed no id: %v", out)
 		}
-		mustContain(t, "intercept list", c.ok("intercept", "list"), "api", "laptop")
+		mustContain(t, "intercept list", c.ok("intercept", "list"), "api", "laptop", "admin") // started by admin, by name
+		mustContain(t, "intercept list --wide", c.ok("intercept", "list", "--wide"), interceptID)
 		_, errs, code := c.run("intercept", "start", "api", "--env", "prod", "--port", "80", "--device", "laptop")
 		if code != 1 || !strings.Contains(errs, "CONFLICT") {
 			t.Fatalf("second intercept on the same port: exit %d\n%s", code, errs)
@@ -419,7 +420,10 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		c.ok("policy", "create", "laptops-to-api", "--allow", "--from", "device:laptop", "--to", "app:prod/api")
 		c.ok("policy", "update", "laptops-to-api", "--deny", "--from", "device:laptop", "--to", "app:prod/api")
 		mustContain(t, "policy get", c.ok("policy", "get", "laptops-to-api", "-o", "yaml"), "action: DENY")
-		mustContain(t, "policy list", c.ok("policy", "list"), "laptops-to-api")
+		mustContain(t, "policy list", c.ok("policy", "list"), "laptops-to-api", "device:laptop", "app:prod/api")
+		if out := c.ok("policy", "list"); strings.Contains(out, "device:0") || strings.Contains(out, "(gone)") {
+			t.Fatalf("policy list shows ids for live subjects:\n%s", out)
+		}
 		c.ok("policy", "delete", "laptops-to-api")
 	})
 	t.Run("users members and tokens", func(t *testing.T) {
@@ -478,6 +482,16 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 				t.Fatalf("%v after delete:\n%s", l, out)
 			}
 		}
+	})
+	t.Run("the trail names actors and resources, also deleted ones", func(t *testing.T) {
+		c.t = t
+		out := c.ok("events", "--limit", "0")
+		mustContain(t, "events", out, "app prod/api", "device laptop", "cluster us-1", "admin")
+		if strings.Contains(out, "user:") {
+			t.Fatalf("the trail shows a user id where a username belongs:\n%s", out)
+		}
+		mustContain(t, "events --wide", c.ok("events", "--limit", "5", "--wide"), "user:")
+		mustContain(t, "events -o json", c.ok("events", "--limit", "5", "-o", "json"), `"actor":"user:`, `"actorName":"admin"`)
 	})
 	t.Run("errors and exit codes", func(t *testing.T) {
 		c.t = t

@@ -146,7 +146,11 @@ func (s *Service) follow(ctx context.Context, q HistoryQuery, it jetstream.Messa
 		if !q.matches(r) {
 			continue
 		}
-		if err := fn(s.entry(r)); err != nil {
+		e := []Entry{s.entry(r)}
+		if err := s.names.fill(ctx, e); err != nil {
+			return fmt.Errorf("follow team %q: %w", q.Team, err)
+		}
+		if err := fn(e[0]); err != nil {
 			if errors.Is(err, events.ErrStop) {
 				return nil
 			}

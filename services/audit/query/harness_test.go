@@ -31,7 +31,8 @@ type CounterRenamed struct {
 }
 type CounterDeleted struct{}
 type UserCreated struct {
-	Email string `json:"email"`
+	Email    string `json:"email"`
+	Username string `json:"username,omitempty"`
 }
 
 // AgentApplied stands for a status report, under the name agents' real

@@ -59,16 +59,23 @@ type HistoryQuery struct {
 
 // Entry is one event as the audit log shows it.
 type Entry struct {
-	Seq           uint64              `json:"seq"`
-	ID            string              `json:"id"`
-	Time          time.Time           `json:"time"`
-	Type          string              `json:"type"`
-	Version       int                 `json:"version"` // as stored
-	Team          string              `json:"team"`
-	Aggregate     events.AggregateRef `json:"aggregate"`
-	Actor         string              `json:"actor"`
-	CausationID   string              `json:"causationId,omitempty"`
-	CorrelationID string              `json:"correlationId,omitempty"`
+	Seq       uint64              `json:"seq"`
+	ID        string              `json:"id"`
+	Time      time.Time           `json:"time"`
+	Type      string              `json:"type"`
+	Version   int                 `json:"version"` // as stored
+	Team      string              `json:"team"`
+	Aggregate events.AggregateRef `json:"aggregate"`
+	Actor     string              `json:"actor"`
+	// ActorName is the actor as a person knows it: a user's username,
+	// else Actor as recorded.
+	ActorName string `json:"actorName"`
+	// ResourceName is the name the aggregate was created with ("prod/api"
+	// for app api in environment prod; an intercept's app and port), kept
+	// after a delete; empty for aggregates without a name.
+	ResourceName  string `json:"resourceName,omitempty"`
+	CausationID   string `json:"causationId,omitempty"`
+	CorrelationID string `json:"correlationId,omitempty"`
 	// Data is the event's data, upcast to the type's current version when
 	// this build knows the type (Known), else exactly as stored.
 	Data  json.RawMessage `json:"data"`
@@ -125,6 +132,9 @@ func (s *Service) History(ctx context.Context, p auth.Principal, q HistoryQuery)
 		page.Next = got[len(got)-1].Seq
 	}
 	page.Entries = append(page.Entries, got...)
+	if err := s.names.fill(ctx, page.Entries); err != nil {
+		return Page{}, fmt.Errorf("history of team %q: %w", q.Team, err)
+	}
 	return page, nil
 }
 

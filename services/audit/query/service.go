@@ -52,6 +52,7 @@ type Service struct {
 	sources map[string]platform.AsOfSource // by aggregate type
 	log     *slog.Logger
 	slots   *teamSlots
+	names   *names
 }
 
 // New returns the service over store. sources are every service's as-of
@@ -61,7 +62,7 @@ func New(store *events.Store, sources []platform.AsOfSource, log *slog.Logger) (
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{store: store, sources: map[string]platform.AsOfSource{}, log: log.With("service", "audit"), slots: newTeamSlots(ReadsPerTeam)}
+	s := &Service{store: store, sources: map[string]platform.AsOfSource{}, log: log.With("service", "audit"), slots: newTeamSlots(ReadsPerTeam), names: newNames(store)}
 	for _, src := range sources {
 		if src.New == nil {
 			return nil, fmt.Errorf("audit: as-of source for %v has no constructor", src.AggregateTypes)

@@ -67,6 +67,7 @@ type ComplexityRoot struct {
 
 	Event struct {
 		Actor         func(childComplexity int) int
+		ActorName     func(childComplexity int) int
 		AggregateID   func(childComplexity int) int
 		AggregateType func(childComplexity int) int
 		CausationID   func(childComplexity int) int
@@ -74,6 +75,7 @@ type ComplexityRoot struct {
 		Data          func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Known         func(childComplexity int) int
+		ResourceName  func(childComplexity int) int
 		Seq           func(childComplexity int) int
 		Team          func(childComplexity int) int
 		Time          func(childComplexity int) int
@@ -231,6 +233,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Event.Actor(childComplexity), true
+	case "Event.actorName":
+		if e.complexity.Event.ActorName == nil {
+			break
+		}
+
+		return e.complexity.Event.ActorName(childComplexity), true
 	case "Event.aggregateId":
 		if e.complexity.Event.AggregateID == nil {
 			break
@@ -273,6 +281,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Event.Known(childComplexity), true
+	case "Event.resourceName":
+		if e.complexity.Event.ResourceName == nil {
+			break
+		}
+
+		return e.complexity.Event.ResourceName(childComplexity), true
 	case "Event.seq":
 		if e.complexity.Event.Seq == nil {
 			break
@@ -637,6 +651,14 @@ type Event {
   aggregateId: String!
   "Who caused it, e.g. user:<id> or system:<name>."
   actor: String!
+  "The actor as a person knows it: a user's username, else actor as recorded."
+  actorName: String!
+  """
+  The name the resource was created with, also after it was deleted: prod/api for
+  app api in environment prod, an intercept's app and port (prod/api:80); null for
+  aggregates without a name. weft resources are never renamed.
+  """
+  resourceName: String
   causationId: String
   correlationId: String
   data: JSON
@@ -1519,6 +1541,64 @@ func (ec *executionContext) fieldContext_Event_actor(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Event_actorName(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Event_actorName,
+		func(ctx context.Context) (any, error) {
+			return obj.ActorName, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Event_actorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_resourceName(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Event_resourceName,
+		func(ctx context.Context) (any, error) {
+			return obj.ResourceName, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Event_resourceName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Event_causationId(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1805,6 +1885,10 @@ func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field
 				return ec.fieldContext_Event_aggregateId(ctx, field)
 			case "actor":
 				return ec.fieldContext_Event_actor(ctx, field)
+			case "actorName":
+				return ec.fieldContext_Event_actorName(ctx, field)
+			case "resourceName":
+				return ec.fieldContext_Event_resourceName(ctx, field)
 			case "causationId":
 				return ec.fieldContext_Event_causationId(ctx, field)
 			case "correlationId":
@@ -2459,6 +2543,10 @@ func (ec *executionContext) fieldContext_Subscription_teamEvents(ctx context.Con
 				return ec.fieldContext_Event_aggregateId(ctx, field)
 			case "actor":
 				return ec.fieldContext_Event_actor(ctx, field)
+			case "actorName":
+				return ec.fieldContext_Event_actorName(ctx, field)
+			case "resourceName":
+				return ec.fieldContext_Event_resourceName(ctx, field)
 			case "causationId":
 				return ec.fieldContext_Event_causationId(ctx, field)
 			case "correlationId":
@@ -4398,6 +4486,13 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "actorName":
+			out.Values[i] = ec._Event_actorName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resourceName":
+			out.Values[i] = ec._Event_resourceName(ctx, field, obj)
 		case "causationId":
 			out.Values[i] = ec._Event_causationId(ctx, field, obj)
 		case "correlationId":

@@ -63,7 +63,7 @@ func SDL() string {
 
 func eventOut(e query.Entry) model.Event {
 	return model.Event{Seq: int(e.Seq), ID: e.ID, Time: e.Time, Type: e.Type, Version: e.Version, Team: e.Team,
-		AggregateType: e.Aggregate.Type, AggregateID: e.Aggregate.ID, Actor: e.Actor, CausationID: graph.Str(e.CausationID),
+		AggregateType: e.Aggregate.Type, AggregateID: e.Aggregate.ID, Actor: e.Actor, ActorName: e.ActorName, ResourceName: graph.Str(e.ResourceName), CausationID: graph.Str(e.CausationID),
 		CorrelationID: graph.Str(e.CorrelationID), Data: e.Data, Known: e.Known}
 }
 

@@ -81,6 +81,11 @@ type Policy struct {
 	CreatedBy string    `json:"createdBy"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
+	// Names are the names of the rule's subjects by id, as a person reads
+	// them: a device's, a cluster's, an environment's, env/app for an
+	// app. A deleted resource or a user (the accounts service knows
+	// users) has none here.
+	Names map[string]string `json:"names,omitempty"`
 }
 
 func (t *teamData) envView(e cd.Env) Env {
@@ -131,5 +136,37 @@ func (t *teamData) interceptView(i cd.Intercept) Intercept {
 
 func (t *teamData) policyView(p cd.Policy) Policy {
 	md := t.Meta[p.ID]
-	return Policy{ID: p.ID, Name: p.Name, Rule: p.Rule, CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
+	v := Policy{ID: p.ID, Name: p.Name, Rule: p.Rule, CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
+	for _, s := range append(append([]cd.Subject{}, p.Rule.Sources...), p.Rule.Targets...) {
+		if n := t.subjectName(s); n != "" {
+			if v.Names == nil {
+				v.Names = map[string]string{}
+			}
+			v.Names[s.ID] = n
+		}
+	}
+	return v
+}
+
+// subjectName is what a person calls a policy subject now; "" when it is
+// gone, a user, or everything.
+func (t *teamData) subjectName(s cd.Subject) string {
+	switch s.Kind {
+	case cd.SubjectDevice:
+		return t.Devices[s.ID].Name
+	case cd.SubjectCluster:
+		if c, ok := t.Clusters[s.ID]; ok && !c.Deleted {
+			return c.Name
+		}
+	case cd.SubjectEnv:
+		return t.Envs[s.ID].Name
+	case cd.SubjectApp:
+		if a, ok := t.Apps[s.ID]; ok {
+			if e := t.Envs[a.EnvID].Name; e != "" {
+				return e + "/" + a.Name
+			}
+			return a.Name
+		}
+	}
+	return ""
 }

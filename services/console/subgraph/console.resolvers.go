@@ -46,6 +46,16 @@ func (r *interceptResolver) App(ctx context.Context, obj *model.Intercept) (*mod
 	return appOut(a), nil
 }
 
+// StartedByUser is the resolver for the startedByUser field.
+func (r *interceptResolver) StartedByUser(ctx context.Context, obj *model.Intercept) (*model.User, error) {
+	return userRef(obj.StartedBy), nil
+}
+
+// StoppedByUser is the resolver for the stoppedByUser field.
+func (r *interceptResolver) StoppedByUser(ctx context.Context, obj *model.Intercept) (*model.User, error) {
+	return userRef(graph.Deref(obj.StoppedBy)), nil
+}
+
 // Environment is the resolver for the environment field.
 func (r *managedServiceResolver) Environment(ctx context.Context, obj *model.ManagedService) (*model.Environment, error) {
 	e, err := r.envByID(ctx, obj.EnvID, 0)

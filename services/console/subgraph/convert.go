@@ -149,11 +149,26 @@ func interceptFromDomain(i cd.Intercept) *model.Intercept {
 		StartedBy: i.StartedBy, StartedAt: timeOut(i.StartedAt), StoppedBy: graph.Str(i.StoppedBy), StoppedAt: timeOut(i.StoppedAt), AppID: i.AppID}
 }
 
-func ruleOut(r cd.Rule) model.Rule {
+// userRef is a user for the accounts subgraph to resolve, by the id an
+// intercept or policy recorded; nil for none or an actor that is no user.
+func userRef(id string) *model.User {
+	if id == "" || strings.Contains(id, ":") {
+		return nil
+	}
+	return &model.User{ID: id}
+}
+
+// ruleOut shows a rule with its subjects' names (names by id, from the
+// read model's policy view; nil names none).
+func ruleOut(r cd.Rule, names map[string]string) model.Rule {
 	subs := func(ss []cd.Subject) []model.Subject {
 		out := make([]model.Subject, 0, len(ss))
 		for _, s := range ss {
-			out = append(out, model.Subject{Kind: upper(model.AllSubjectKind, s.Kind), ID: graph.Str(s.ID)})
+			sub := model.Subject{Kind: upper(model.AllSubjectKind, s.Kind), ID: graph.Str(s.ID), Name: graph.Str(names[s.ID])}
+			if s.Kind == cd.SubjectUser {
+				sub.User = userRef(s.ID)
+			}
+			out = append(out, sub)
 		}
 		return out
 	}
@@ -174,12 +189,12 @@ func ruleIn(r model.RuleInput) cd.Rule {
 }
 
 func policyOut(p readmodel.Policy) *model.Policy {
-	return &model.Policy{ID: p.ID, Name: p.Name, Rule: ruleOut(p.Rule), CreatedBy: graph.Str(p.CreatedBy),
+	return &model.Policy{ID: p.ID, Name: p.Name, Rule: ruleOut(p.Rule, p.Names), CreatedBy: graph.Str(p.CreatedBy),
 		CreatedAt: timeOut(p.CreatedAt), UpdatedAt: timeOut(p.UpdatedAt)}
 }
 
 func policyFromDomain(p cd.Policy) *model.Policy {
-	return &model.Policy{ID: p.ID, Name: p.Name, Rule: ruleOut(p.Rule)}
+	return &model.Policy{ID: p.ID, Name: p.Name, Rule: ruleOut(p.Rule, nil)}
 }
 
 // backingIn is the command's workload and export; defaults and checks are

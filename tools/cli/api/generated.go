@@ -747,6 +747,16 @@ func (v *AppHistoryAppHistoryEventConnectionEdgesEventEdgeNodeEvent) GetActor() 
 	return v.EventFields.Actor
 }
 
+// GetActorName returns AppHistoryAppHistoryEventConnectionEdgesEventEdgeNodeEvent.ActorName, and is useful for accessing the field via an interface.
+func (v *AppHistoryAppHistoryEventConnectionEdgesEventEdgeNodeEvent) GetActorName() string {
+	return v.EventFields.ActorName
+}
+
+// GetResourceName returns AppHistoryAppHistoryEventConnectionEdgesEventEdgeNodeEvent.ResourceName, and is useful for accessing the field via an interface.
+func (v *AppHistoryAppHistoryEventConnectionEdgesEventEdgeNodeEvent) GetResourceName() *string {
+	return v.EventFields.ResourceName
+}
+
 // GetCausationId returns AppHistoryAppHistoryEventConnectionEdgesEventEdgeNodeEvent.CausationId, and is useful for accessing the field via an interface.
 func (v *AppHistoryAppHistoryEventConnectionEdgesEventEdgeNodeEvent) GetCausationId() *string {
 	return v.EventFields.CausationId
@@ -811,6 +821,10 @@ type __premarshalAppHistoryAppHistoryEventConnectionEdgesEventEdgeNodeEvent stru
 
 	Actor string `json:"actor"`
 
+	ActorName string `json:"actorName"`
+
+	ResourceName *string `json:"resourceName"`
+
 	CausationId *string `json:"causationId"`
 
 	CorrelationId *string `json:"correlationId"`
@@ -840,6 +854,8 @@ func (v *AppHistoryAppHistoryEventConnectionEdgesEventEdgeNodeEvent) __premarsha
 	retval.AggregateType = v.EventFields.AggregateType
 	retval.AggregateId = v.EventFields.AggregateId
 	retval.Actor = v.EventFields.Actor
+	retval.ActorName = v.EventFields.ActorName
+	retval.ResourceName = v.EventFields.ResourceName
 	retval.CausationId = v.EventFields.CausationId
 	retval.CorrelationId = v.EventFields.CorrelationId
 	retval.Data = v.EventFields.Data
@@ -3702,7 +3718,13 @@ type EventFields struct {
 	AggregateType string    `json:"aggregateType"`
 	AggregateId   string    `json:"aggregateId"`
 	// Who caused it, e.g. user:<id> or system:<name>.
-	Actor         string           `json:"actor"`
+	Actor string `json:"actor"`
+	// The actor as a person knows it: a user's username, else actor as recorded.
+	ActorName string `json:"actorName"`
+	// The name the resource was created with, also after it was deleted: prod/api for
+	// app api in environment prod, an intercept's app and port (prod/api:80); null for
+	// aggregates without a name. weft resources are never renamed.
+	ResourceName  *string          `json:"resourceName"`
 	CausationId   *string          `json:"causationId"`
 	CorrelationId *string          `json:"correlationId"`
 	Data          *json.RawMessage `json:"data"`
@@ -3736,6 +3758,12 @@ func (v *EventFields) GetAggregateId() string { return v.AggregateId }
 
 // GetActor returns EventFields.Actor, and is useful for accessing the field via an interface.
 func (v *EventFields) GetActor() string { return v.Actor }
+
+// GetActorName returns EventFields.ActorName, and is useful for accessing the field via an interface.
+func (v *EventFields) GetActorName() string { return v.ActorName }
+
+// GetResourceName returns EventFields.ResourceName, and is useful for accessing the field via an interface.
+func (v *EventFields) GetResourceName() *string { return v.ResourceName }
 
 // GetCausationId returns EventFields.CausationId, and is useful for accessing the field via an interface.
 func (v *EventFields) GetCausationId() *string { return v.CausationId }
@@ -3880,6 +3908,16 @@ func (v *EventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetActor() string {
 	return v.EventFields.Actor
 }
 
+// GetActorName returns EventsEventsEventConnectionEdgesEventEdgeNodeEvent.ActorName, and is useful for accessing the field via an interface.
+func (v *EventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetActorName() string {
+	return v.EventFields.ActorName
+}
+
+// GetResourceName returns EventsEventsEventConnectionEdgesEventEdgeNodeEvent.ResourceName, and is useful for accessing the field via an interface.
+func (v *EventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetResourceName() *string {
+	return v.EventFields.ResourceName
+}
+
 // GetCausationId returns EventsEventsEventConnectionEdgesEventEdgeNodeEvent.CausationId, and is useful for accessing the field via an interface.
 func (v *EventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetCausationId() *string {
 	return v.EventFields.CausationId
@@ -3944,6 +3982,10 @@ type __premarshalEventsEventsEventConnectionEdgesEventEdgeNodeEvent struct {
 
 	Actor string `json:"actor"`
 
+	ActorName string `json:"actorName"`
+
+	ResourceName *string `json:"resourceName"`
+
 	CausationId *string `json:"causationId"`
 
 	CorrelationId *string `json:"correlationId"`
@@ -3973,6 +4015,8 @@ func (v *EventsEventsEventConnectionEdgesEventEdgeNodeEvent) __premarshalJSON() 
 	retval.AggregateType = v.EventFields.AggregateType
 	retval.AggregateId = v.EventFields.AggregateId
 	retval.Actor = v.EventFields.Actor
+	retval.ActorName = v.EventFields.ActorName
+	retval.ResourceName = v.EventFields.ResourceName
 	retval.CausationId = v.EventFields.CausationId
 	retval.CorrelationId = v.EventFields.CorrelationId
 	retval.Data = v.EventFields.Data
@@ -4053,15 +4097,19 @@ type InterceptFields struct {
 	Target string `json:"target"`
 	Active bool   `json:"active"`
 	// The device's name; null when unknown or deleted.
-	DeviceName *string               `json:"deviceName"`
-	DeviceGone bool                  `json:"deviceGone"`
-	StartedBy  string                `json:"startedBy"`
-	StartedAt  *time.Time            `json:"startedAt"`
-	StoppedBy  *string               `json:"stoppedBy"`
-	StoppedAt  *time.Time            `json:"stoppedAt"`
-	Port       InterceptFieldsPort   `json:"port"`
-	App        InterceptFieldsApp    `json:"app"`
-	Device     InterceptFieldsDevice `json:"device"`
+	DeviceName *string    `json:"deviceName"`
+	DeviceGone bool       `json:"deviceGone"`
+	StartedBy  string     `json:"startedBy"`
+	StartedAt  *time.Time `json:"startedAt"`
+	StoppedBy  *string    `json:"stoppedBy"`
+	StoppedAt  *time.Time `json:"stoppedAt"`
+	// Who started it, as the accounts subgraph knows the user (username).
+	StartedByUser *InterceptFieldsStartedByUser `json:"startedByUser"`
+	// Who stopped it, as the accounts subgraph knows the user (username).
+	StoppedByUser *InterceptFieldsStoppedByUser `json:"stoppedByUser"`
+	Port          InterceptFieldsPort           `json:"port"`
+	App           InterceptFieldsApp            `json:"app"`
+	Device        InterceptFieldsDevice         `json:"device"`
 }
 
 // GetId returns InterceptFields.Id, and is useful for accessing the field via an interface.
@@ -4090,6 +4138,12 @@ func (v *InterceptFields) GetStoppedBy() *string { return v.StoppedBy }
 
 // GetStoppedAt returns InterceptFields.StoppedAt, and is useful for accessing the field via an interface.
 func (v *InterceptFields) GetStoppedAt() *time.Time { return v.StoppedAt }
+
+// GetStartedByUser returns InterceptFields.StartedByUser, and is useful for accessing the field via an interface.
+func (v *InterceptFields) GetStartedByUser() *InterceptFieldsStartedByUser { return v.StartedByUser }
+
+// GetStoppedByUser returns InterceptFields.StoppedByUser, and is useful for accessing the field via an interface.
+func (v *InterceptFields) GetStoppedByUser() *InterceptFieldsStoppedByUser { return v.StoppedByUser }
 
 // GetPort returns InterceptFields.Port, and is useful for accessing the field via an interface.
 func (v *InterceptFields) GetPort() InterceptFieldsPort { return v.Port }
@@ -4152,6 +4206,36 @@ func (v *InterceptFieldsPort) GetPort() int { return v.Port }
 
 // GetProtocol returns InterceptFieldsPort.Protocol, and is useful for accessing the field via an interface.
 func (v *InterceptFieldsPort) GetProtocol() Protocol { return v.Protocol }
+
+// InterceptFieldsStartedByUser includes the requested fields of the GraphQL type User.
+// The GraphQL type's documentation follows.
+//
+// A person (or robot) who signs in with API tokens.
+type InterceptFieldsStartedByUser struct {
+	Id       string `json:"id"`
+	Username string `json:"username"`
+}
+
+// GetId returns InterceptFieldsStartedByUser.Id, and is useful for accessing the field via an interface.
+func (v *InterceptFieldsStartedByUser) GetId() string { return v.Id }
+
+// GetUsername returns InterceptFieldsStartedByUser.Username, and is useful for accessing the field via an interface.
+func (v *InterceptFieldsStartedByUser) GetUsername() string { return v.Username }
+
+// InterceptFieldsStoppedByUser includes the requested fields of the GraphQL type User.
+// The GraphQL type's documentation follows.
+//
+// A person (or robot) who signs in with API tokens.
+type InterceptFieldsStoppedByUser struct {
+	Id       string `json:"id"`
+	Username string `json:"username"`
+}
+
+// GetId returns InterceptFieldsStoppedByUser.Id, and is useful for accessing the field via an interface.
+func (v *InterceptFieldsStoppedByUser) GetId() string { return v.Id }
+
+// GetUsername returns InterceptFieldsStoppedByUser.Username, and is useful for accessing the field via an interface.
+func (v *InterceptFieldsStoppedByUser) GetUsername() string { return v.Username }
 
 // InterceptsInterceptsInterceptConnection includes the requested fields of the GraphQL type InterceptConnection.
 type InterceptsInterceptsInterceptConnection struct {
@@ -4232,6 +4316,16 @@ func (v *InterceptsInterceptsInterceptConnectionEdgesInterceptEdgeNodeIntercept)
 	return v.InterceptFields.StoppedAt
 }
 
+// GetStartedByUser returns InterceptsInterceptsInterceptConnectionEdgesInterceptEdgeNodeIntercept.StartedByUser, and is useful for accessing the field via an interface.
+func (v *InterceptsInterceptsInterceptConnectionEdgesInterceptEdgeNodeIntercept) GetStartedByUser() *InterceptFieldsStartedByUser {
+	return v.InterceptFields.StartedByUser
+}
+
+// GetStoppedByUser returns InterceptsInterceptsInterceptConnectionEdgesInterceptEdgeNodeIntercept.StoppedByUser, and is useful for accessing the field via an interface.
+func (v *InterceptsInterceptsInterceptConnectionEdgesInterceptEdgeNodeIntercept) GetStoppedByUser() *InterceptFieldsStoppedByUser {
+	return v.InterceptFields.StoppedByUser
+}
+
 // GetPort returns InterceptsInterceptsInterceptConnectionEdgesInterceptEdgeNodeIntercept.Port, and is useful for accessing the field via an interface.
 func (v *InterceptsInterceptsInterceptConnectionEdgesInterceptEdgeNodeIntercept) GetPort() InterceptFieldsPort {
 	return v.InterceptFields.Port
@@ -4291,6 +4385,10 @@ type __premarshalInterceptsInterceptsInterceptConnectionEdgesInterceptEdgeNodeIn
 
 	StoppedAt *time.Time `json:"stoppedAt"`
 
+	StartedByUser *InterceptFieldsStartedByUser `json:"startedByUser"`
+
+	StoppedByUser *InterceptFieldsStoppedByUser `json:"stoppedByUser"`
+
 	Port InterceptFieldsPort `json:"port"`
 
 	App InterceptFieldsApp `json:"app"`
@@ -4318,6 +4416,8 @@ func (v *InterceptsInterceptsInterceptConnectionEdgesInterceptEdgeNodeIntercept)
 	retval.StartedAt = v.InterceptFields.StartedAt
 	retval.StoppedBy = v.InterceptFields.StoppedBy
 	retval.StoppedAt = v.InterceptFields.StoppedAt
+	retval.StartedByUser = v.InterceptFields.StartedByUser
+	retval.StoppedByUser = v.InterceptFields.StoppedByUser
 	retval.Port = v.InterceptFields.Port
 	retval.App = v.InterceptFields.App
 	retval.Device = v.InterceptFields.Device
@@ -4923,29 +5023,143 @@ func (v *PolicyFieldsRule) GetTargets() []PolicyFieldsRuleTargetsSubject { retur
 
 // PolicyFieldsRuleSourcesSubject includes the requested fields of the GraphQL type Subject.
 type PolicyFieldsRuleSourcesSubject struct {
-	Kind SubjectKind `json:"kind"`
-	// The resource's id; null for ALL.
-	Id *string `json:"id"`
+	SubjectFields `json:"-"`
 }
 
 // GetKind returns PolicyFieldsRuleSourcesSubject.Kind, and is useful for accessing the field via an interface.
-func (v *PolicyFieldsRuleSourcesSubject) GetKind() SubjectKind { return v.Kind }
+func (v *PolicyFieldsRuleSourcesSubject) GetKind() SubjectKind { return v.SubjectFields.Kind }
 
 // GetId returns PolicyFieldsRuleSourcesSubject.Id, and is useful for accessing the field via an interface.
-func (v *PolicyFieldsRuleSourcesSubject) GetId() *string { return v.Id }
+func (v *PolicyFieldsRuleSourcesSubject) GetId() *string { return v.SubjectFields.Id }
+
+// GetName returns PolicyFieldsRuleSourcesSubject.Name, and is useful for accessing the field via an interface.
+func (v *PolicyFieldsRuleSourcesSubject) GetName() *string { return v.SubjectFields.Name }
+
+// GetUser returns PolicyFieldsRuleSourcesSubject.User, and is useful for accessing the field via an interface.
+func (v *PolicyFieldsRuleSourcesSubject) GetUser() *SubjectFieldsUser { return v.SubjectFields.User }
+
+func (v *PolicyFieldsRuleSourcesSubject) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*PolicyFieldsRuleSourcesSubject
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.PolicyFieldsRuleSourcesSubject = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.SubjectFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalPolicyFieldsRuleSourcesSubject struct {
+	Kind SubjectKind `json:"kind"`
+
+	Id *string `json:"id"`
+
+	Name *string `json:"name"`
+
+	User *SubjectFieldsUser `json:"user"`
+}
+
+func (v *PolicyFieldsRuleSourcesSubject) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *PolicyFieldsRuleSourcesSubject) __premarshalJSON() (*__premarshalPolicyFieldsRuleSourcesSubject, error) {
+	var retval __premarshalPolicyFieldsRuleSourcesSubject
+
+	retval.Kind = v.SubjectFields.Kind
+	retval.Id = v.SubjectFields.Id
+	retval.Name = v.SubjectFields.Name
+	retval.User = v.SubjectFields.User
+	return &retval, nil
+}
 
 // PolicyFieldsRuleTargetsSubject includes the requested fields of the GraphQL type Subject.
 type PolicyFieldsRuleTargetsSubject struct {
-	Kind SubjectKind `json:"kind"`
-	// The resource's id; null for ALL.
-	Id *string `json:"id"`
+	SubjectFields `json:"-"`
 }
 
 // GetKind returns PolicyFieldsRuleTargetsSubject.Kind, and is useful for accessing the field via an interface.
-func (v *PolicyFieldsRuleTargetsSubject) GetKind() SubjectKind { return v.Kind }
+func (v *PolicyFieldsRuleTargetsSubject) GetKind() SubjectKind { return v.SubjectFields.Kind }
 
 // GetId returns PolicyFieldsRuleTargetsSubject.Id, and is useful for accessing the field via an interface.
-func (v *PolicyFieldsRuleTargetsSubject) GetId() *string { return v.Id }
+func (v *PolicyFieldsRuleTargetsSubject) GetId() *string { return v.SubjectFields.Id }
+
+// GetName returns PolicyFieldsRuleTargetsSubject.Name, and is useful for accessing the field via an interface.
+func (v *PolicyFieldsRuleTargetsSubject) GetName() *string { return v.SubjectFields.Name }
+
+// GetUser returns PolicyFieldsRuleTargetsSubject.User, and is useful for accessing the field via an interface.
+func (v *PolicyFieldsRuleTargetsSubject) GetUser() *SubjectFieldsUser { return v.SubjectFields.User }
+
+func (v *PolicyFieldsRuleTargetsSubject) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*PolicyFieldsRuleTargetsSubject
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.PolicyFieldsRuleTargetsSubject = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.SubjectFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalPolicyFieldsRuleTargetsSubject struct {
+	Kind SubjectKind `json:"kind"`
+
+	Id *string `json:"id"`
+
+	Name *string `json:"name"`
+
+	User *SubjectFieldsUser `json:"user"`
+}
+
+func (v *PolicyFieldsRuleTargetsSubject) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *PolicyFieldsRuleTargetsSubject) __premarshalJSON() (*__premarshalPolicyFieldsRuleTargetsSubject, error) {
+	var retval __premarshalPolicyFieldsRuleTargetsSubject
+
+	retval.Kind = v.SubjectFields.Kind
+	retval.Id = v.SubjectFields.Id
+	retval.Name = v.SubjectFields.Name
+	retval.User = v.SubjectFields.User
+	return &retval, nil
+}
 
 type PortInput struct {
 	Port int `json:"port"`
@@ -6373,6 +6587,16 @@ func (v *StartInterceptStartInterceptInterceptPayloadIntercept) GetStoppedAt() *
 	return v.InterceptFields.StoppedAt
 }
 
+// GetStartedByUser returns StartInterceptStartInterceptInterceptPayloadIntercept.StartedByUser, and is useful for accessing the field via an interface.
+func (v *StartInterceptStartInterceptInterceptPayloadIntercept) GetStartedByUser() *InterceptFieldsStartedByUser {
+	return v.InterceptFields.StartedByUser
+}
+
+// GetStoppedByUser returns StartInterceptStartInterceptInterceptPayloadIntercept.StoppedByUser, and is useful for accessing the field via an interface.
+func (v *StartInterceptStartInterceptInterceptPayloadIntercept) GetStoppedByUser() *InterceptFieldsStoppedByUser {
+	return v.InterceptFields.StoppedByUser
+}
+
 // GetPort returns StartInterceptStartInterceptInterceptPayloadIntercept.Port, and is useful for accessing the field via an interface.
 func (v *StartInterceptStartInterceptInterceptPayloadIntercept) GetPort() InterceptFieldsPort {
 	return v.InterceptFields.Port
@@ -6432,6 +6656,10 @@ type __premarshalStartInterceptStartInterceptInterceptPayloadIntercept struct {
 
 	StoppedAt *time.Time `json:"stoppedAt"`
 
+	StartedByUser *InterceptFieldsStartedByUser `json:"startedByUser"`
+
+	StoppedByUser *InterceptFieldsStoppedByUser `json:"stoppedByUser"`
+
 	Port InterceptFieldsPort `json:"port"`
 
 	App InterceptFieldsApp `json:"app"`
@@ -6459,6 +6687,8 @@ func (v *StartInterceptStartInterceptInterceptPayloadIntercept) __premarshalJSON
 	retval.StartedAt = v.InterceptFields.StartedAt
 	retval.StoppedBy = v.InterceptFields.StoppedBy
 	retval.StoppedAt = v.InterceptFields.StoppedAt
+	retval.StartedByUser = v.InterceptFields.StartedByUser
+	retval.StoppedByUser = v.InterceptFields.StoppedByUser
 	retval.Port = v.InterceptFields.Port
 	retval.App = v.InterceptFields.App
 	retval.Device = v.InterceptFields.Device
@@ -6542,6 +6772,16 @@ func (v *StopInterceptStopInterceptInterceptPayloadIntercept) GetStoppedAt() *ti
 	return v.InterceptFields.StoppedAt
 }
 
+// GetStartedByUser returns StopInterceptStopInterceptInterceptPayloadIntercept.StartedByUser, and is useful for accessing the field via an interface.
+func (v *StopInterceptStopInterceptInterceptPayloadIntercept) GetStartedByUser() *InterceptFieldsStartedByUser {
+	return v.InterceptFields.StartedByUser
+}
+
+// GetStoppedByUser returns StopInterceptStopInterceptInterceptPayloadIntercept.StoppedByUser, and is useful for accessing the field via an interface.
+func (v *StopInterceptStopInterceptInterceptPayloadIntercept) GetStoppedByUser() *InterceptFieldsStoppedByUser {
+	return v.InterceptFields.StoppedByUser
+}
+
 // GetPort returns StopInterceptStopInterceptInterceptPayloadIntercept.Port, and is useful for accessing the field via an interface.
 func (v *StopInterceptStopInterceptInterceptPayloadIntercept) GetPort() InterceptFieldsPort {
 	return v.InterceptFields.Port
@@ -6601,6 +6841,10 @@ type __premarshalStopInterceptStopInterceptInterceptPayloadIntercept struct {
 
 	StoppedAt *time.Time `json:"stoppedAt"`
 
+	StartedByUser *InterceptFieldsStartedByUser `json:"startedByUser"`
+
+	StoppedByUser *InterceptFieldsStoppedByUser `json:"stoppedByUser"`
+
 	Port InterceptFieldsPort `json:"port"`
 
 	App InterceptFieldsApp `json:"app"`
@@ -6628,11 +6872,51 @@ func (v *StopInterceptStopInterceptInterceptPayloadIntercept) __premarshalJSON()
 	retval.StartedAt = v.InterceptFields.StartedAt
 	retval.StoppedBy = v.InterceptFields.StoppedBy
 	retval.StoppedAt = v.InterceptFields.StoppedAt
+	retval.StartedByUser = v.InterceptFields.StartedByUser
+	retval.StoppedByUser = v.InterceptFields.StoppedByUser
 	retval.Port = v.InterceptFields.Port
 	retval.App = v.InterceptFields.App
 	retval.Device = v.InterceptFields.Device
 	return &retval, nil
 }
+
+// SubjectFields includes the GraphQL fields of Subject requested by the fragment SubjectFields.
+type SubjectFields struct {
+	Kind SubjectKind `json:"kind"`
+	// The resource's id; null for ALL.
+	Id *string `json:"id"`
+	// The resource's name: a device's, a cluster's, an environment's, env/app for an app; null for ALL, a USER (see user) and a deleted resource.
+	Name *string `json:"name"`
+	// For a USER subject, the user (its username from the accounts subgraph).
+	User *SubjectFieldsUser `json:"user"`
+}
+
+// GetKind returns SubjectFields.Kind, and is useful for accessing the field via an interface.
+func (v *SubjectFields) GetKind() SubjectKind { return v.Kind }
+
+// GetId returns SubjectFields.Id, and is useful for accessing the field via an interface.
+func (v *SubjectFields) GetId() *string { return v.Id }
+
+// GetName returns SubjectFields.Name, and is useful for accessing the field via an interface.
+func (v *SubjectFields) GetName() *string { return v.Name }
+
+// GetUser returns SubjectFields.User, and is useful for accessing the field via an interface.
+func (v *SubjectFields) GetUser() *SubjectFieldsUser { return v.User }
+
+// SubjectFieldsUser includes the requested fields of the GraphQL type User.
+// The GraphQL type's documentation follows.
+//
+// A person (or robot) who signs in with API tokens.
+type SubjectFieldsUser struct {
+	Id       string `json:"id"`
+	Username string `json:"username"`
+}
+
+// GetId returns SubjectFieldsUser.Id, and is useful for accessing the field via an interface.
+func (v *SubjectFieldsUser) GetId() string { return v.Id }
+
+// GetUsername returns SubjectFieldsUser.Username, and is useful for accessing the field via an interface.
+func (v *SubjectFieldsUser) GetUsername() string { return v.Username }
 
 type SubjectInput struct {
 	Kind SubjectKind `json:"kind"`
@@ -6709,6 +6993,12 @@ func (v *TeamEventsTeamEventsEvent) GetAggregateId() string { return v.EventFiel
 // GetActor returns TeamEventsTeamEventsEvent.Actor, and is useful for accessing the field via an interface.
 func (v *TeamEventsTeamEventsEvent) GetActor() string { return v.EventFields.Actor }
 
+// GetActorName returns TeamEventsTeamEventsEvent.ActorName, and is useful for accessing the field via an interface.
+func (v *TeamEventsTeamEventsEvent) GetActorName() string { return v.EventFields.ActorName }
+
+// GetResourceName returns TeamEventsTeamEventsEvent.ResourceName, and is useful for accessing the field via an interface.
+func (v *TeamEventsTeamEventsEvent) GetResourceName() *string { return v.EventFields.ResourceName }
+
 // GetCausationId returns TeamEventsTeamEventsEvent.CausationId, and is useful for accessing the field via an interface.
 func (v *TeamEventsTeamEventsEvent) GetCausationId() *string { return v.EventFields.CausationId }
 
@@ -6765,6 +7055,10 @@ type __premarshalTeamEventsTeamEventsEvent struct {
 
 	Actor string `json:"actor"`
 
+	ActorName string `json:"actorName"`
+
+	ResourceName *string `json:"resourceName"`
+
 	CausationId *string `json:"causationId"`
 
 	CorrelationId *string `json:"correlationId"`
@@ -6794,6 +7088,8 @@ func (v *TeamEventsTeamEventsEvent) __premarshalJSON() (*__premarshalTeamEventsT
 	retval.AggregateType = v.EventFields.AggregateType
 	retval.AggregateId = v.EventFields.AggregateId
 	retval.Actor = v.EventFields.Actor
+	retval.ActorName = v.EventFields.ActorName
+	retval.ResourceName = v.EventFields.ResourceName
 	retval.CausationId = v.EventFields.CausationId
 	retval.CorrelationId = v.EventFields.CorrelationId
 	retval.Data = v.EventFields.Data
@@ -8618,6 +8914,8 @@ fragment EventFields on Event {
 	aggregateType
 	aggregateId
 	actor
+	actorName
+	resourceName
 	causationId
 	correlationId
 	data
@@ -9321,13 +9619,20 @@ fragment PolicyFields on Policy {
 		priority
 		description
 		sources {
-			kind
-			id
+			... SubjectFields
 		}
 		targets {
-			kind
-			id
+			... SubjectFields
 		}
+	}
+}
+fragment SubjectFields on Subject {
+	kind
+	id
+	name
+	user {
+		id
+		username
 	}
 }
 `
@@ -10075,6 +10380,8 @@ fragment EventFields on Event {
 	aggregateType
 	aggregateId
 	actor
+	actorName
+	resourceName
 	causationId
 	correlationId
 	data
@@ -10138,6 +10445,14 @@ fragment InterceptFields on Intercept {
 	startedAt
 	stoppedBy
 	stoppedAt
+	startedByUser {
+		id
+		username
+	}
+	stoppedByUser {
+		id
+		username
+	}
 	port {
 		port
 		protocol
@@ -10386,13 +10701,20 @@ fragment PolicyFields on Policy {
 		priority
 		description
 		sources {
-			kind
-			id
+			... SubjectFields
 		}
 		targets {
-			kind
-			id
+			... SubjectFields
 		}
+	}
+}
+fragment SubjectFields on Subject {
+	kind
+	id
+	name
+	user {
+		id
+		username
 	}
 }
 `
@@ -10803,6 +11125,14 @@ fragment InterceptFields on Intercept {
 	startedAt
 	stoppedBy
 	stoppedAt
+	startedByUser {
+		id
+		username
+	}
+	stoppedByUser {
+		id
+		username
+	}
 	port {
 		port
 		protocol
@@ -10865,6 +11195,14 @@ fragment InterceptFields on Intercept {
 	startedAt
 	stoppedBy
 	stoppedAt
+	startedByUser {
+		id
+		username
+	}
+	stoppedByUser {
+		id
+		username
+	}
 	port {
 		port
 		protocol
@@ -10924,6 +11262,8 @@ fragment EventFields on Event {
 	aggregateType
 	aggregateId
 	actor
+	actorName
+	resourceName
 	causationId
 	correlationId
 	data
@@ -11218,13 +11558,20 @@ fragment PolicyFields on Policy {
 		priority
 		description
 		sources {
-			kind
-			id
+			... SubjectFields
 		}
 		targets {
-			kind
-			id
+			... SubjectFields
 		}
+	}
+}
+fragment SubjectFields on Subject {
+	kind
+	id
+	name
+	user {
+		id
+		username
 	}
 }
 `

@@ -15,16 +15,29 @@ import (
 	"weft.dev/tools/cli/output"
 )
 
-func eventRows(items []api.EventFields) output.Rows {
+// eventRows shows events as a person reads them: resources and actors by
+// name; wide adds their ids (JSON and YAML always carry both).
+func eventRows(items []api.EventFields, wide bool) output.Rows {
 	t := output.Rows{Header: []string{"SEQ", "TIME", "TYPE", "RESOURCE", "ACTOR"}}
+	if wide {
+		t.Header = append(t.Header, "RESOURCE ID", "ACTOR ID")
+	}
 	for _, e := range items {
-		t.Rows = append(t.Rows, eventRow(e))
+		t.Rows = append(t.Rows, eventRow(e, wide))
 	}
 	return t
 }
 
-func eventRow(e api.EventFields) []string {
-	return []string{strconv.Itoa(e.Seq), e.Time.UTC().Format(time.RFC3339), e.Type, e.AggregateType + "/" + e.AggregateId, e.Actor}
+func eventRow(e api.EventFields, wide bool) []string {
+	resource := e.AggregateType + "/" + e.AggregateId
+	if e.ResourceName != nil && *e.ResourceName != "" {
+		resource = e.AggregateType + " " + *e.ResourceName
+	}
+	r := []string{strconv.Itoa(e.Seq), e.Time.UTC().Format(time.RFC3339), e.Type, resource, first(e.ActorName, e.Actor)}
+	if wide {
+		r = append(r, e.AggregateType+"/"+e.AggregateId, e.Actor)
+	}
+	return r
 }
 
 // eventFilters are the flags of weft events.
@@ -165,7 +178,7 @@ its short form (AppCreated) when it names one type.`,
 	}
 	fs := cmd.Flags()
 	fs.StringSliceVar(&f.types, "type", nil, "only events of this type, repeatable: console.app.created, app.created or AppCreated")
-	fs.StringVar(&f.actor, "actor", "", "only events caused by this actor (user:<id> or system:<name>)")
+	fs.StringVar(&f.actor, "actor", "", "only events caused by this actor, as recorded: user:<id> (--wide shows it) or system:<name>")
 	fs.StringVar(&f.resource, "resource", "", "only events of a resource: TYPE or TYPE/ID (app, cluster/0193...)")
 	fs.StringVar(&f.since, "since", "", "only events at or after: RFC 3339 time or a duration ago (2h)")
 	fs.StringVar(&f.until, "until", "", "only events before: RFC 3339 time or a duration ago")
@@ -190,7 +203,7 @@ func (a *app) renderEvents(w io.Writer, cmd *cobra.Command, items []api.EventFie
 	if items == nil {
 		items = []api.EventFields{}
 	}
-	return a.render(cmd, items, func() output.Rows { return eventRows(items) })
+	return a.render(cmd, items, func() output.Rows { return eventRows(items, a.global.wide) })
 }
 
 // follow prints events as the subscription delivers them. The
@@ -215,7 +228,7 @@ func (a *app) follow(cmd *cobra.Command, ep api.Endpoint, filter *api.EventFilte
 	w := cmd.OutOrStdout()
 	format := a.format()
 	if format == output.Table {
-		fmt.Fprintf(w, "%-8s  %-20s  %-28s  %-40s  %s\n", "SEQ", "TIME", "TYPE", "RESOURCE", "ACTOR")
+		fmt.Fprintln(w, followLine(eventRows(nil, a.global.wide).Header))
 	}
 	for {
 		select {
@@ -249,8 +262,7 @@ func (a *app) follow(cmd *cobra.Command, ep api.Endpoint, filter *api.EventFilte
 				fmt.Fprintln(w, "---")
 				err = output.WriteYAML(w, e)
 			default:
-				r := eventRow(e)
-				_, err = fmt.Fprintf(w, "%-8s  %-20s  %-28s  %-40s  %s\n", r[0], r[1], r[2], r[3], r[4])
+				_, err = fmt.Fprintln(w, followLine(eventRow(e, a.global.wide)))
 			}
 			if err != nil {
 				return err
@@ -409,4 +421,19 @@ A deleted app is found by --id (weft events --resource app shows ids).`,
 	appCmd.Flags().StringVar(&id, "id", "", "the app's id (for an app deleted since)")
 	cmd.AddCommand(appCmd)
 	return cmd
+}
+
+// followLine lays out one row of a followed table in fixed columns (the
+// rows to come are unknown, so their widths cannot be measured).
+func followLine(cols []string) string {
+	widths := []int{8, 20, 28, 32, 16, 48}
+	var b strings.Builder
+	for i, c := range cols {
+		if i == len(cols)-1 {
+			b.WriteString(c)
+			break
+		}
+		fmt.Fprintf(&b, "%-*s  ", widths[min(i, len(widths)-1)], c)
+	}
+	return b.String()
 }

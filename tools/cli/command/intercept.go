@@ -11,14 +11,26 @@ import (
 	"weft.dev/tools/cli/output"
 )
 
-func interceptRows(items []api.InterceptFields) output.Rows {
-	t := output.Rows{Header: []string{"ID", "APP", "ENV", "PORT", "DEVICE", "TARGET", "ACTIVE", "STARTED BY", "STARTED"}}
+// interceptRows shows intercepts by names; wide adds the intercept's id.
+func interceptRows(items []api.InterceptFields, wide bool) output.Rows {
+	t := output.Rows{Header: []string{"APP", "ENV", "PORT", "DEVICE", "TARGET", "ACTIVE", "STARTED BY", "STARTED"}}
+	if wide {
+		t.Header = append(t.Header, "ID")
+	}
 	for _, i := range items {
 		dev := str(i.DeviceName)
 		if i.DeviceGone {
 			dev += " (deleted)"
 		}
-		t.Rows = append(t.Rows, []string{i.Id, i.App.Name, i.App.Environment.Name, fmt.Sprintf("%d/%s", i.Port.Port, i.Port.Protocol), dev, i.Target, yesNo(i.Active), i.StartedBy, ts(i.StartedAt)})
+		by := i.StartedBy
+		if i.StartedByUser != nil {
+			by = i.StartedByUser.Username
+		}
+		row := []string{i.App.Name, i.App.Environment.Name, fmt.Sprintf("%d/%s", i.Port.Port, i.Port.Protocol), dev, i.Target, yesNo(i.Active), by, ts(i.StartedAt)}
+		if wide {
+			row = append(row, i.Id)
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
@@ -82,7 +94,7 @@ func (a *app) interceptCmd() *cobra.Command {
 				return explain("intercept "+args[0], ep.Server, err)
 			}
 			i := r.StartIntercept.Intercept.InterceptFields
-			if err := a.render(cmd, r.StartIntercept, func() output.Rows { return interceptRows([]api.InterceptFields{i}) }); err != nil {
+			if err := a.render(cmd, r.StartIntercept, func() output.Rows { return interceptRows([]api.InterceptFields{i}, a.global.wide) }); err != nil {
 				return err
 			}
 			return a.waitApplied(cmd.Context(), c, ep.Server, r.StartIntercept.Seq, wait, []string{x.Cluster.Id})
@@ -163,7 +175,7 @@ intercepts), or by the intercept's id as weft intercept list shows it.`,
 			if err != nil {
 				return explain("list intercepts", ep.Server, err)
 			}
-			return a.render(cmd, items, func() output.Rows { return interceptRows(items) })
+			return a.render(cmd, items, func() output.Rows { return interceptRows(items, a.global.wide) })
 		},
 	}
 	list.Flags().BoolVar(&all, "all", false, "include ended intercepts")

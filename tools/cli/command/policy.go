@@ -11,27 +11,49 @@ import (
 	"weft.dev/tools/cli/output"
 )
 
-func policyRows(items []api.PolicyFields) output.Rows {
+// policyRows shows each subject as the flags take it (device:laptop,
+// app:prod/api); wide adds its id. A subject whose resource is gone shows
+// its id.
+func policyRows(items []api.PolicyFields, wide bool) output.Rows {
 	t := output.Rows{Header: []string{"NAME", "ACTION", "PRIORITY", "FROM", "TO", "DESCRIPTION"}}
-	subj := func(ss []api.PolicyFieldsRuleSourcesSubject) string {
+	subj := func(ss []api.SubjectFields) string {
 		var out []string
 		for _, s := range ss {
-			k := strings.ToLower(string(s.Kind))
-			if s.Id != nil {
-				k += ":" + *s.Id
-			}
-			out = append(out, k)
+			out = append(out, subjectString(s, wide))
 		}
 		return strings.Join(out, ",")
 	}
 	for _, p := range items {
-		var targets []api.PolicyFieldsRuleSourcesSubject
-		for _, s := range p.Rule.Targets {
-			targets = append(targets, api.PolicyFieldsRuleSourcesSubject(s))
+		var sources, targets []api.SubjectFields
+		for _, s := range p.Rule.Sources {
+			sources = append(sources, s.SubjectFields)
 		}
-		t.Rows = append(t.Rows, []string{p.Name, string(p.Rule.Action), fmt.Sprint(p.Rule.Priority), subj(p.Rule.Sources), subj(targets), str(p.Rule.Description)})
+		for _, s := range p.Rule.Targets {
+			targets = append(targets, s.SubjectFields)
+		}
+		t.Rows = append(t.Rows, []string{p.Name, string(p.Rule.Action), fmt.Sprint(p.Rule.Priority), subj(sources), subj(targets), str(p.Rule.Description)})
 	}
 	return t
+}
+
+func subjectString(s api.SubjectFields, wide bool) string {
+	k := strings.ToLower(string(s.Kind))
+	if s.Id == nil {
+		return k
+	}
+	name := ""
+	if s.Name != nil {
+		name = *s.Name
+	} else if s.User != nil {
+		name = s.User.Username
+	}
+	switch {
+	case name == "":
+		return k + ":" + *s.Id + " (gone)"
+	case wide:
+		return k + ":" + name + " (" + *s.Id + ")"
+	}
+	return k + ":" + name
 }
 
 func listPolicies(ctx context.Context, c clientT) ([]api.PolicyFields, error) {
@@ -275,7 +297,7 @@ matching policy, a connection is allowed.`,
 				return explain("create policy "+args[0], ep.Server, err)
 			}
 			p := r.CreatePolicy.Policy.PolicyFields
-			if err := a.render(cmd, r.CreatePolicy, func() output.Rows { return policyRows([]api.PolicyFields{p}) }); err != nil {
+			if err := a.render(cmd, r.CreatePolicy, func() output.Rows { return policyRows([]api.PolicyFields{p}, a.global.wide) }); err != nil {
 				return err
 			}
 			return a.waitApplied(cmd.Context(), c, ep.Server, r.CreatePolicy.Seq, wait, nil)
@@ -314,7 +336,7 @@ matching policy, a connection is allowed.`,
 				return explain("update policy "+args[0], ep.Server, err)
 			}
 			q := r.UpdatePolicy.Policy.PolicyFields
-			if err := a.render(cmd, r.UpdatePolicy, func() output.Rows { return policyRows([]api.PolicyFields{q}) }); err != nil {
+			if err := a.render(cmd, r.UpdatePolicy, func() output.Rows { return policyRows([]api.PolicyFields{q}, a.global.wide) }); err != nil {
 				return err
 			}
 			return a.waitApplied(cmd.Context(), c, ep.Server, r.UpdatePolicy.Seq, wait, nil)
@@ -338,7 +360,7 @@ matching policy, a connection is allowed.`,
 			if err != nil {
 				return explain("list policies", ep.Server, err)
 			}
-			return a.render(cmd, items, func() output.Rows { return policyRows(items) })
+			return a.render(cmd, items, func() output.Rows { return policyRows(items, a.global.wide) })
 		},
 	}
 	get := &cobra.Command{
@@ -355,7 +377,7 @@ matching policy, a connection is allowed.`,
 			if err != nil {
 				return err
 			}
-			return a.render(cmd, p, func() output.Rows { return policyRows([]api.PolicyFields{*p}) })
+			return a.render(cmd, p, func() output.Rows { return policyRows([]api.PolicyFields{*p}, a.global.wide) })
 		},
 	}
 	del := &cobra.Command{

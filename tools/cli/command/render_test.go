@@ -79,11 +79,14 @@ func sampleApps() []api.AppFields {
 
 func sampleEvents() []api.EventFields {
 	data := json.RawMessage(`{"name":"api","serviceIp":"100.96.0.10"}`)
+	app, cluster := "prod/api", "eu-1"
 	return []api.EventFields{
-		{Seq: 44, Id: "0193a1c2-0000-7000-8000-0000000000e1", Time: at, Type: "AppCreated", Version: 1, Team: "acme",
-			AggregateType: "app", AggregateId: "0193a1c2-0000-7000-8000-00000000000a", Actor: "user:0193a1c2-0000-7000-8000-0000000000u1", Data: &data, Known: true},
-		{Seq: 42, Id: "0193a1c2-0000-7000-8000-0000000000e0", Time: at.Add(-time.Minute), Type: "ClusterCreated", Version: 1, Team: "acme",
-			AggregateType: "cluster", AggregateId: "0193a1c2-0000-7000-8000-000000000001", Actor: "user:0193a1c2-0000-7000-8000-0000000000u1", Known: true},
+		{Seq: 44, Id: "0193a1c2-0000-7000-8000-0000000000e1", Time: at, Type: "console.app.created", Version: 1, Team: "acme",
+			AggregateType: "app", AggregateId: "0193a1c2-0000-7000-8000-00000000000a", Actor: "user:0193a1c2-0000-7000-8000-0000000000u1", ActorName: "admin", ResourceName: &app, Data: &data, Known: true},
+		{Seq: 42, Id: "0193a1c2-0000-7000-8000-0000000000e0", Time: at.Add(-time.Minute), Type: "infra.cluster.created", Version: 1, Team: "acme",
+			AggregateType: "cluster", AggregateId: "0193a1c2-0000-7000-8000-000000000001", Actor: "user:0193a1c2-0000-7000-8000-0000000000u1", ActorName: "admin", ResourceName: &cluster, Known: true},
+		{Seq: 41, Id: "0193a1c2-0000-7000-8000-0000000000d9", Time: at.Add(-2 * time.Minute), Type: "infra.network.address-allocated", Version: 1, Team: "acme",
+			AggregateType: "network", AggregateId: "net", Actor: "system:infra", ActorName: "system:infra", Known: true},
 	}
 }
 
@@ -97,7 +100,8 @@ func TestResourceOutputMatchesGoldenInEveryFormat(t *testing.T) {
 	}{
 		{"clusters", clusters, func() output.Rows { return clusterRows(clusters) }},
 		{"apps", apps, func() output.Rows { return appRows(apps) }},
-		{"events", events, func() output.Rows { return eventRows(events) }},
+		{"events", events, func() output.Rows { return eventRows(events, false) }},
+		{"events-wide", events, func() output.Rows { return eventRows(events, true) }},
 	}
 	for _, c := range cases {
 		for _, f := range []output.Format{output.Table, output.JSON, output.YAML} {
@@ -129,8 +133,8 @@ func TestEventsJSONIsOneEventPerLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := bytes.Split(bytes.TrimSuffix(b.Bytes(), []byte("\n")), []byte("\n"))
-	if len(lines) != 2 {
-		t.Fatalf("%d lines, want 2:\n%s", len(lines), b.String())
+	if len(lines) != 3 {
+		t.Fatalf("%d lines, want 3:\n%s", len(lines), b.String())
 	}
 	for _, l := range lines {
 		var e map[string]any

@@ -68,7 +68,7 @@ type app struct {
 	seq     int
 	global  struct {
 		context, team, server, output string
-		verbose                       bool
+		verbose, wide                 bool
 	}
 }
 
@@ -148,6 +148,7 @@ was wrong.`,
 	pf.StringVar(&a.global.server, "server", "", "server URL (default: WEFT_SERVER, else the context's server)")
 	pf.StringVarP(&a.global.output, "output", "o", "table", "output format: table, json or yaml")
 	pf.BoolVarP(&a.global.verbose, "verbose", "v", false, "log requests to stderr")
+	pf.BoolVar(&a.global.wide, "wide", false, "tables: also show the ids behind names")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("context", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		f, err := a.loadConfig()

@@ -33,7 +33,13 @@ type Event struct {
 	AggregateType string    `json:"aggregateType"`
 	AggregateID   string    `json:"aggregateId"`
 	// Who caused it, e.g. user:<id> or system:<name>.
-	Actor         string          `json:"actor"`
+	Actor string `json:"actor"`
+	// The actor as a person knows it: a user's username, else actor as recorded.
+	ActorName string `json:"actorName"`
+	// The name the resource was created with, also after it was deleted: prod/api for
+	// app api in environment prod, an intercept's app and port (prod/api:80); null for
+	// aggregates without a name. weft resources are never renamed.
+	ResourceName  *string         `json:"resourceName,omitempty"`
 	CausationID   *string         `json:"causationId,omitempty"`
 	CorrelationID *string         `json:"correlationId,omitempty"`
 	Data          json.RawMessage `json:"data,omitempty"`

@@ -400,6 +400,10 @@ type Subject struct {
 	Kind SubjectKind `json:"kind"`
 	// The resource's id; null for ALL.
 	ID *string `json:"id,omitempty"`
+	// The resource's name: a device's, a cluster's, an environment's, env/app for an app; null for ALL, a USER (see user) and a deleted resource.
+	Name *string `json:"name,omitempty"`
+	// For a USER subject, the user (its username from the accounts subgraph).
+	User *User `json:"user,omitempty"`
 }
 
 type SubjectInput struct {
@@ -446,6 +450,13 @@ type UpdateServiceInput struct {
 	Kind ServiceKind `json:"kind"`
 	Spec SpecInput   `json:"spec"`
 }
+
+// A user, owned by the accounts subgraph.
+type User struct {
+	ID string `json:"id"`
+}
+
+func (User) IsEntity() {}
 
 type Verdict struct {
 	Allow bool `json:"allow"`
