@@ -156,18 +156,20 @@ type ComplexityRoot struct {
 	}
 
 	Intercept struct {
-		Active     func(childComplexity int) int
-		App        func(childComplexity int) int
-		Device     func(childComplexity int) int
-		DeviceGone func(childComplexity int) int
-		DeviceName func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Port       func(childComplexity int) int
-		StartedAt  func(childComplexity int) int
-		StartedBy  func(childComplexity int) int
-		StoppedAt  func(childComplexity int) int
-		StoppedBy  func(childComplexity int) int
-		Target     func(childComplexity int) int
+		Active        func(childComplexity int) int
+		App           func(childComplexity int) int
+		Device        func(childComplexity int) int
+		DeviceGone    func(childComplexity int) int
+		DeviceName    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Port          func(childComplexity int) int
+		StartedAt     func(childComplexity int) int
+		StartedBy     func(childComplexity int) int
+		StartedByUser func(childComplexity int) int
+		StoppedAt     func(childComplexity int) int
+		StoppedBy     func(childComplexity int) int
+		StoppedByUser func(childComplexity int) int
+		Target        func(childComplexity int) int
 	}
 
 	InterceptConnection struct {
@@ -370,6 +372,8 @@ type ComplexityRoot struct {
 	Subject struct {
 		ID   func(childComplexity int) int
 		Kind func(childComplexity int) int
+		Name func(childComplexity int) int
+		User func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -382,6 +386,10 @@ type ComplexityRoot struct {
 		Policies     func(childComplexity int, first *int, after *string, minSeq *int) int
 		Services     func(childComplexity int, first *int, after *string, env *string, kind *model.ServiceKind, minSeq *int) int
 		Slug         func(childComplexity int) int
+	}
+
+	User struct {
+		ID func(childComplexity int) int
 	}
 
 	Verdict struct {
@@ -422,6 +430,10 @@ type EntityResolver interface {
 }
 type InterceptResolver interface {
 	App(ctx context.Context, obj *model.Intercept) (*model.App, error)
+
+	StartedByUser(ctx context.Context, obj *model.Intercept) (*model.User, error)
+
+	StoppedByUser(ctx context.Context, obj *model.Intercept) (*model.User, error)
 }
 type ManagedServiceResolver interface {
 	Environment(ctx context.Context, obj *model.ManagedService) (*model.Environment, error)
@@ -927,6 +939,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Intercept.StartedBy(childComplexity), true
+	case "Intercept.startedByUser":
+		if e.complexity.Intercept.StartedByUser == nil {
+			break
+		}
+
+		return e.complexity.Intercept.StartedByUser(childComplexity), true
 	case "Intercept.stoppedAt":
 		if e.complexity.Intercept.StoppedAt == nil {
 			break
@@ -939,6 +957,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Intercept.StoppedBy(childComplexity), true
+	case "Intercept.stoppedByUser":
+		if e.complexity.Intercept.StoppedByUser == nil {
+			break
+		}
+
+		return e.complexity.Intercept.StoppedByUser(childComplexity), true
 	case "Intercept.target":
 		if e.complexity.Intercept.Target == nil {
 			break
@@ -1818,6 +1842,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Subject.Kind(childComplexity), true
+	case "Subject.name":
+		if e.complexity.Subject.Name == nil {
+			break
+		}
+
+		return e.complexity.Subject.Name(childComplexity), true
+	case "Subject.user":
+		if e.complexity.Subject.User == nil {
+			break
+		}
+
+		return e.complexity.Subject.User(childComplexity), true
 
 	case "Subscription.appStatus":
 		if e.complexity.Subscription.AppStatus == nil {
@@ -1881,6 +1917,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Team.Slug(childComplexity), true
+
+	case "User.id":
+		if e.complexity.User.ID == nil {
+			break
+		}
+
+		return e.complexity.User.ID(childComplexity), true
 
 	case "Verdict.allow":
 		if e.complexity.Verdict.Allow == nil {
@@ -2371,9 +2414,18 @@ type Intercept {
   target: String!
   active: Boolean!
   startedBy: String!
+  "Who started it, as the accounts subgraph knows the user (username)."
+  startedByUser: User
   startedAt: Time
   stoppedBy: String
+  "Who stopped it, as the accounts subgraph knows the user (username)."
+  stoppedByUser: User
   stoppedAt: Time
+}
+
+"A user, owned by the accounts subgraph."
+type User @key(fields: "id", resolvable: false) {
+  id: ID!
 }
 
 enum PolicyAction {
@@ -2394,6 +2446,10 @@ type Subject {
   kind: SubjectKind!
   "The resource's id; null for ALL."
   id: ID
+  "The resource's name: a device's, a cluster's, an environment's, env/app for an app; null for ALL, a USER (see user) and a deleted resource."
+  name: String
+  "For a USER subject, the user (its username from the accounts subgraph)."
+  user: User
 }
 
 type Rule {
@@ -2765,7 +2821,7 @@ type Subscription {
 `, BuiltIn: true},
 	{Name: "federation/entity.graphql", Input: `
 # a union of all types that use the @key directive
-union _Entity = App | Cluster | Device | Environment | ManagedService | Team
+union _Entity = App | Cluster | Device | Environment | ManagedService | Team | User
 
 # fake type to build resolver interfaces for users to implement
 type Entity {
@@ -3852,10 +3908,14 @@ func (ec *executionContext) fieldContext_App_activeIntercepts(_ context.Context,
 				return ec.fieldContext_Intercept_active(ctx, field)
 			case "startedBy":
 				return ec.fieldContext_Intercept_startedBy(ctx, field)
+			case "startedByUser":
+				return ec.fieldContext_Intercept_startedByUser(ctx, field)
 			case "startedAt":
 				return ec.fieldContext_Intercept_startedAt(ctx, field)
 			case "stoppedBy":
 				return ec.fieldContext_Intercept_stoppedBy(ctx, field)
+			case "stoppedByUser":
+				return ec.fieldContext_Intercept_stoppedByUser(ctx, field)
 			case "stoppedAt":
 				return ec.fieldContext_Intercept_stoppedAt(ctx, field)
 			}
@@ -5864,6 +5924,39 @@ func (ec *executionContext) fieldContext_Intercept_startedBy(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Intercept_startedByUser(ctx context.Context, field graphql.CollectedField, obj *model.Intercept) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Intercept_startedByUser,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Intercept().StartedByUser(ctx, obj)
+		},
+		nil,
+		ec.marshalOUser2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐUser,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Intercept_startedByUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Intercept",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_User_id(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Intercept_startedAt(ctx context.Context, field graphql.CollectedField, obj *model.Intercept) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5917,6 +6010,39 @@ func (ec *executionContext) fieldContext_Intercept_stoppedBy(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Intercept_stoppedByUser(ctx context.Context, field graphql.CollectedField, obj *model.Intercept) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Intercept_stoppedByUser,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Intercept().StoppedByUser(ctx, obj)
+		},
+		nil,
+		ec.marshalOUser2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐUser,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Intercept_stoppedByUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Intercept",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_User_id(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 		},
 	}
 	return fc, nil
@@ -6121,10 +6247,14 @@ func (ec *executionContext) fieldContext_InterceptEdge_node(_ context.Context, f
 				return ec.fieldContext_Intercept_active(ctx, field)
 			case "startedBy":
 				return ec.fieldContext_Intercept_startedBy(ctx, field)
+			case "startedByUser":
+				return ec.fieldContext_Intercept_startedByUser(ctx, field)
 			case "startedAt":
 				return ec.fieldContext_Intercept_startedAt(ctx, field)
 			case "stoppedBy":
 				return ec.fieldContext_Intercept_stoppedBy(ctx, field)
+			case "stoppedByUser":
+				return ec.fieldContext_Intercept_stoppedByUser(ctx, field)
 			case "stoppedAt":
 				return ec.fieldContext_Intercept_stoppedAt(ctx, field)
 			}
@@ -6176,10 +6306,14 @@ func (ec *executionContext) fieldContext_InterceptPayload_intercept(_ context.Co
 				return ec.fieldContext_Intercept_active(ctx, field)
 			case "startedBy":
 				return ec.fieldContext_Intercept_startedBy(ctx, field)
+			case "startedByUser":
+				return ec.fieldContext_Intercept_startedByUser(ctx, field)
 			case "startedAt":
 				return ec.fieldContext_Intercept_startedAt(ctx, field)
 			case "stoppedBy":
 				return ec.fieldContext_Intercept_stoppedBy(ctx, field)
+			case "stoppedByUser":
+				return ec.fieldContext_Intercept_stoppedByUser(ctx, field)
 			case "stoppedAt":
 				return ec.fieldContext_Intercept_stoppedAt(ctx, field)
 			}
@@ -8975,10 +9109,14 @@ func (ec *executionContext) fieldContext_Query_intercept(ctx context.Context, fi
 				return ec.fieldContext_Intercept_active(ctx, field)
 			case "startedBy":
 				return ec.fieldContext_Intercept_startedBy(ctx, field)
+			case "startedByUser":
+				return ec.fieldContext_Intercept_startedByUser(ctx, field)
 			case "startedAt":
 				return ec.fieldContext_Intercept_startedAt(ctx, field)
 			case "stoppedBy":
 				return ec.fieldContext_Intercept_stoppedBy(ctx, field)
+			case "stoppedByUser":
+				return ec.fieldContext_Intercept_stoppedByUser(ctx, field)
 			case "stoppedAt":
 				return ec.fieldContext_Intercept_stoppedAt(ctx, field)
 			}
@@ -10033,6 +10171,10 @@ func (ec *executionContext) fieldContext_Rule_sources(_ context.Context, field g
 				return ec.fieldContext_Subject_kind(ctx, field)
 			case "id":
 				return ec.fieldContext_Subject_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Subject_name(ctx, field)
+			case "user":
+				return ec.fieldContext_Subject_user(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Subject", field.Name)
 		},
@@ -10068,6 +10210,10 @@ func (ec *executionContext) fieldContext_Rule_targets(_ context.Context, field g
 				return ec.fieldContext_Subject_kind(ctx, field)
 			case "id":
 				return ec.fieldContext_Subject_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Subject_name(ctx, field)
+			case "user":
+				return ec.fieldContext_Subject_user(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Subject", field.Name)
 		},
@@ -10356,6 +10502,68 @@ func (ec *executionContext) fieldContext_Subject_id(_ context.Context, field gra
 	return fc, nil
 }
 
+func (ec *executionContext) _Subject_name(ctx context.Context, field graphql.CollectedField, obj *model.Subject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Subject_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Subject_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subject",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subject_user(ctx context.Context, field graphql.CollectedField, obj *model.Subject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Subject_user,
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		ec.marshalOUser2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐUser,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Subject_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subject",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_User_id(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_appStatus(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -10626,6 +10834,35 @@ func (ec *executionContext) fieldContext_Team_policies(ctx context.Context, fiel
 	if fc.Args, err = ec.field_Team_policies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_User_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
 	}
 	return fc, nil
 }
@@ -13513,6 +13750,13 @@ func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, 
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case model.User:
+		return ec._User(ctx, sel, &obj)
+	case *model.User:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._User(ctx, sel, obj)
 	case model.Team:
 		return ec._Team(ctx, sel, &obj)
 	case *model.Team:
@@ -14562,10 +14806,76 @@ func (ec *executionContext) _Intercept(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "startedByUser":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Intercept_startedByUser(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "startedAt":
 			out.Values[i] = ec._Intercept_startedAt(ctx, field, obj)
 		case "stoppedBy":
 			out.Values[i] = ec._Intercept_stoppedBy(ctx, field, obj)
+		case "stoppedByUser":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Intercept_stoppedByUser(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "stoppedAt":
 			out.Values[i] = ec._Intercept_stoppedAt(ctx, field, obj)
 		default:
@@ -16301,6 +16611,10 @@ func (ec *executionContext) _Subject(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "id":
 			out.Values[i] = ec._Subject_id(ctx, field, obj)
+		case "name":
+			out.Values[i] = ec._Subject_name(ctx, field, obj)
+		case "user":
+			out.Values[i] = ec._Subject_user(ctx, field, obj)
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16504,6 +16818,45 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var userImplementors = []string{"User", "_Entity"}
+
+func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *model.User) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("User")
+		case "id":
+			out.Values[i] = ec._User_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18995,6 +19348,13 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graph.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOUser2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._User(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOWorkload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐWorkload(ctx context.Context, sel ast.SelectionSet, v *model.Workload) graphql.Marshaler {
