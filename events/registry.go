@@ -164,3 +164,18 @@ func (r *Registry) Decode(name string, version int, raw json.RawMessage) (any, e
 	}
 	return ptr.Elem().Interface(), nil
 }
+
+// CanUpcast reports whether stored events of name at version from can be
+// read as the current version: an upcaster is registered for every step.
+func (r *Registry) CanUpcast(name string, from int) bool {
+	e, ok := r.byName[name]
+	if !ok || from < 1 || from > e.Version {
+		return false
+	}
+	for v := from; v < e.Version; v++ {
+		if _, ok := e.upcasters[v]; !ok {
+			return false
+		}
+	}
+	return true
+}
