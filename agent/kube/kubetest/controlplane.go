@@ -42,6 +42,7 @@ type ControlPlane struct {
 	admin *rest.Config
 	ca    *authority
 	procs []*process
+	netns string
 }
 
 // An Option changes how Start configures the control plane.
@@ -52,6 +53,7 @@ type options struct {
 	apiserver   []string
 	controllers []string
 	startWithin time.Duration
+	netns       string
 }
 
 // ServiceCIDR sets the range the API server allocates Service cluster IPs
@@ -70,6 +72,15 @@ func APIServerArgs(args ...string) Option {
 func ControllerManagerArgs(args ...string) Option {
 	return func(o *options) { o.controllers = append(o.controllers, args...) }
 }
+
+// Netns runs the three processes inside the network namespace ns (an `ip
+// netns` name; its loopback interface is brought up), listening on its
+// 127.0.0.1, as a cluster of its own: a process the test starts in ns (the
+// e2e scenario's agent) reaches the API server at the address its
+// Kubeconfig names, and two clusters in two namespaces cannot see each
+// other. The configurations the ControlPlane returns dial from inside ns, so
+// the test itself still reaches the API server from the host's namespace.
+func Netns(ns string) Option { return func(o *options) { o.netns = ns } }
 
 // StartWithin bounds how long the three processes may take to become ready
 // together (default two minutes: a loaded two-core machine needs ~15 s).
@@ -96,7 +107,7 @@ func Start(t testing.TB, opts ...Option) *ControlPlane {
 		cannotRun(t, "the Kubernetes control plane cannot start: %v", err)
 	}
 	dir := t.TempDir()
-	c := &ControlPlane{Dir: dir}
+	c := &ControlPlane{Dir: dir, netns: o.netns}
 	t.Cleanup(func() { c.stop(t) })
 
 	ctx, cancel := context.WithTimeout(context.Background(), o.startWithin)
@@ -139,7 +150,15 @@ func (c *ControlPlane) start(ctx context.Context, bin string, o options) error {
 	if err := os.WriteFile(tokenFile, []byte(adminToken+`,weft-admin,weft-admin,"system:masters"`+"\n"), 0o600); err != nil {
 		return err
 	}
-	ports, err := freePorts(4)
+	var ports []int
+	if c.netns == "" {
+		ports, err = freePorts(4)
+	} else {
+		if out, err := exec.Command("ip", "-n", c.netns, "link", "set", "lo", "up").CombinedOutput(); err != nil {
+			return fmt.Errorf("bring up lo in %s: %v: %s", c.netns, err, out)
+		}
+		err = InNetns(c.netns, func() (err error) { ports, err = freePorts(4); return err })
+	}
 	if err != nil {
 		return err
 	}
@@ -153,6 +172,9 @@ func (c *ControlPlane) start(ctx context.Context, bin string, o options) error {
 		QPS:             200,
 		Burst:           400,
 	}
+	if c.netns != "" {
+		c.admin.Dial = DialIn(c.netns)
+	}
 	if c.Client, err = kubernetes.NewForConfig(c.admin); err != nil {
 		return fmt.Errorf("admin client: %w", err)
 	}
@@ -165,7 +187,7 @@ func (c *ControlPlane) start(ctx context.Context, bin string, o options) error {
 	if err != nil {
 		return err
 	}
-	if err := etcd.waitHealthy(ctx, http.DefaultClient, etcdURL+"/health"); err != nil {
+	if err := etcd.waitHealthy(ctx, &http.Client{Transport: c.transport(nil)}, etcdURL+"/health"); err != nil {
 		return err
 	}
 
@@ -231,8 +253,18 @@ func (c *ControlPlane) start(ctx context.Context, bin string, o options) error {
 	}
 	// /healthz is always allowed without credentials; the certificate is
 	// the controller-manager's own self-signed one.
-	insecure := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	insecure := &http.Client{Transport: c.transport(&tls.Config{InsecureSkipVerify: true})}
 	return kcm.waitHealthy(ctx, insecure, "https://127.0.0.1:"+strconv.Itoa(kcmPort)+"/healthz")
+}
+
+// transport is an HTTP transport for the health checks, dialing in the
+// control plane's namespace.
+func (c *ControlPlane) transport(tlsConfig *tls.Config) *http.Transport {
+	t := &http.Transport{TLSClientConfig: tlsConfig}
+	if c.netns != "" {
+		t.DialContext = DialIn(c.netns)
+	}
+	return t
 }
 
 // AdminConfig returns a new copy of the administrator's configuration: a
@@ -265,6 +297,7 @@ func (c *ControlPlane) userConfig(user string, groups ...string) (*rest.Config, 
 		TLSClientConfig: rest.TLSClientConfig{CAData: c.ca.certPEM, CertData: cert, KeyData: key},
 		QPS:             c.admin.QPS,
 		Burst:           c.admin.Burst,
+		Dial:            c.admin.Dial,
 	}, nil
 }
 
@@ -296,13 +329,15 @@ func (c *ControlPlane) ServiceAccountConfig(t testing.TB, namespace, name string
 		TLSClientConfig: rest.TLSClientConfig{CAData: c.ca.certPEM},
 		QPS:             c.admin.QPS,
 		Burst:           c.admin.Burst,
+		Dial:            c.admin.Dial,
 	}
 }
 
 // Kubeconfig writes cfg (from AdminConfig, UserConfig or
 // ServiceAccountConfig) as a kubeconfig file in the control plane's
 // directory and returns its path, for a process the test starts
-// (`weft-agent --kubeconfig`).
+// (`weft-agent --kubeconfig`). With Netns, the process must run in that
+// namespace to reach the address it names.
 func (c *ControlPlane) Kubeconfig(t testing.TB, cfg *rest.Config) string {
 	t.Helper()
 	f, err := os.CreateTemp(c.Dir, "*.kubeconfig")
@@ -375,6 +410,11 @@ func (c *ControlPlane) run(bin, name string, args ...string) (*process, error) {
 		return nil, err
 	}
 	cmd := exec.Command(filepath.Join(bin, name), args...)
+	if c.netns != "" {
+		// ip execs the binary once in the namespace, so the process (its pid,
+		// its parent-death signal) is the binary's.
+		cmd = exec.Command("ip", append([]string{"netns", "exec", c.netns, filepath.Join(bin, name)}, args...)...)
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// Killed with the test binary, so a test that times out or panics
 	// leaves no control plane behind.

@@ -23,6 +23,12 @@
 //     what the agent's Pod would hold in a cluster.
 //
 // ControlPlane.Kubeconfig writes any of these for a child process.
+//
+// With the Netns option the three processes run inside a network namespace,
+// on its 127.0.0.1, as one cluster of the e2e scenario: a process started
+// there (the agent) uses the kubeconfig, while the configurations above dial
+// from inside the namespace, so the test still talks to the API server from
+// the host's namespace. Two clusters in two namespaces do not see each other.
 // The controller-manager runs every default controller with its own service
 // account, so Deployments get ReplicaSets and Pods, ready Pods get
 // EndpointSlices, namespaces are finalized and garbage is collected as in a
