@@ -55,13 +55,22 @@ func (o *Office) reportRollout(team, cluster string, data []byte, con *ccmd.Hand
 	}
 }
 
-// flushRollouts records every app whose latest report was not recorded.
+// rolloutIdle is how long an app's recorded state is kept without a new
+// report: a deleted app's would stay forever (the log and the console
+// command's comparison make forgetting it safe).
+const rolloutIdle = 10 * time.Minute
+
+// flushRollouts records every app whose latest report was not recorded,
+// and forgets apps that have been quiet for rolloutIdle.
 func (o *Office) flushRollouts(con *ccmd.Handlers) {
 	o.statusMu.Lock()
 	var keys []string
 	for k, st := range o.rollouts {
-		if st.recorded == nil || !st.recorded.Same(st.latest) {
+		switch {
+		case st.recorded == nil || !st.recorded.Same(st.latest):
 			keys = append(keys, k)
+		case time.Since(st.at) > rolloutIdle:
+			delete(o.rollouts, k)
 		}
 	}
 	o.statusMu.Unlock()

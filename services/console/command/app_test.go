@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
@@ -209,5 +210,52 @@ func TestDeletesAndCreationsInOneClusterAllSucceedUnderContention(t *testing.T) 
 	listed, err := h.q.Apps(h.ctx, member, "acme", "", h.lastSeq())
 	if err != nil || len(listed) != 0 {
 		t.Fatalf("%d apps left after every one was deleted, %v", len(listed), err)
+	}
+}
+
+// Only the message office (a system principal) records what agents report,
+// and only for what is homed in the reporting cluster; nothing else is
+// appended.
+func TestOnlyTheOfficeRecordsAgentReportsAndOnlyForTheReportingCluster(t *testing.T) {
+	h := setup(t)
+	clusterID, env, _ := h.world()
+	other := h.cluster("acme", "west", "10.97.0.0/24")
+	app, err := h.h.CreateApp(h.ctx, member, command.CreateAppInput{Team: "acme", Env: "dev", Name: "api",
+		Spec: cd.Spec{Ports: []cd.Port{{Port: 80}}}, Backing: cd.Backing{Workload: &cd.Workload{Image: "api:1", Replicas: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	office := auth.SystemPrincipal("messageoffice")
+	r := cd.Rollout{Generation: app.Object.Generation, Desired: 1}
+	for name, run := range map[string]func() error{
+		"a member reports a rollout": func() error {
+			_, err := h.h.ReportRollout(h.ctx, member, command.ReportRolloutInput{Team: "acme", ClusterID: clusterID, ID: app.Object.ID, Rollout: r})
+			return err
+		},
+		"an admin reports a namespace": func() error {
+			_, err := h.h.ReportNamespace(h.ctx, admin, command.ReportNamespaceInput{Team: "acme", ClusterID: clusterID, ID: env.ID,
+				Namespace: cd.NamespaceState{Name: "dev", Ready: true}})
+			return err
+		},
+		"another cluster reports the rollout": func() error {
+			_, err := h.h.ReportRollout(h.ctx, office, command.ReportRolloutInput{Team: "acme", ClusterID: other, ID: app.Object.ID, Rollout: r})
+			return err
+		},
+		"another cluster reports the namespace": func() error {
+			_, err := h.h.ReportNamespace(h.ctx, office, command.ReportNamespaceInput{Team: "acme", ClusterID: other, ID: env.ID,
+				Namespace: cd.NamespaceState{Name: "dev", Ready: true}})
+			return err
+		},
+	} {
+		before := h.lastSeq()
+		if code := fault.CodeOf(run()); code != fault.Forbidden {
+			t.Errorf("%s: %s, want FORBIDDEN", name, code)
+		}
+		if h.lastSeq() != before {
+			t.Errorf("%s appended", name)
+		}
+	}
+	if _, err := h.h.ReportRollout(h.ctx, office, command.ReportRolloutInput{Team: "acme", ClusterID: clusterID, ID: app.Object.ID, Rollout: r}); err != nil {
+		t.Fatalf("the office reporting the app's own cluster: %v", err)
 	}
 }

@@ -264,6 +264,10 @@ func TestRolesDecideWhoChangesClustersAndDevices(t *testing.T) {
 			_, err := h.h.ReportGateway(h.ctx, owner, command.ReportGatewayInput{Team: "acme", ClusterID: c.ID, PublicKey: key1, Endpoint: "1.2.3.4:51820"})
 			return err
 		},
+		"owner reports Kubernetes mode": func() error {
+			_, err := h.h.ReportKubernetes(h.ctx, owner, command.ReportKubernetesInput{Team: "acme", ClusterID: c.ID, Version: "v1.37.2"})
+			return err
+		},
 	} {
 		before := h.lastSeq()
 		if code := fault.CodeOf(run()); code != fault.Forbidden {
