@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/api/resource"
-
 	"weft.dev/kernel/fault"
 )
 
@@ -66,15 +64,15 @@ func EnvVarName(field, s string) error {
 	return nil
 }
 
-// Quantity parses a Kubernetes resource quantity ("250m", "0.5", "128Mi",
-// "1G") that must be positive, and returns it in canonical form.
-func Quantity(field, s string) (resource.Quantity, error) {
-	q, err := resource.ParseQuantity(s)
+// ResourceQuantity parses a Kubernetes resource quantity ("250m", "0.5",
+// "128Mi", "1G") that must be more than zero (ParseQuantity).
+func ResourceQuantity(field, s string) (Quantity, error) {
+	q, err := ParseQuantity(field, s)
 	if err != nil {
-		return resource.Quantity{}, fault.Invalidf(field, "%q is not a quantity (like 250m, 0.5, 128Mi or 1G)", s)
+		return Quantity{}, err
 	}
-	if q.Sign() <= 0 {
-		return resource.Quantity{}, fault.Invalidf(field, "%q must be more than zero", s)
+	if q.Value.Sign() <= 0 {
+		return Quantity{}, fault.Invalidf(field, "%q must be more than zero", s)
 	}
 	return q, nil
 }

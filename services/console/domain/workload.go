@@ -260,11 +260,11 @@ func (r Resources) normalize(prefix string) (Resources, error) {
 		if *c.in == "" {
 			continue
 		}
-		v, err := validate.Quantity(prefix+c.field, *c.in)
+		v, err := validate.ResourceQuantity(prefix+c.field, *c.in)
 		if err != nil {
 			return Resources{}, err
 		}
-		*c.out = v.String()
+		*c.out = v.Canonical
 	}
 	// Kubernetes refuses a request above its limit.
 	for _, c := range []struct{ what, req, lim string }{
@@ -273,8 +273,8 @@ func (r Resources) normalize(prefix string) (Resources, error) {
 		if c.req == "" || c.lim == "" {
 			continue
 		}
-		req, _ := validate.Quantity("", c.req)
-		lim, _ := validate.Quantity("", c.lim)
+		req, _ := validate.ResourceQuantity("", c.req)
+		lim, _ := validate.ResourceQuantity("", c.lim)
 		if req.Cmp(lim) > 0 {
 			return Resources{}, fault.Invalidf(prefix+"requests."+c.what, "%s is more than the limit %s", c.req, c.lim)
 		}
