@@ -63,19 +63,48 @@ type DNSApplier interface {
 	RecordIDs() []string
 }
 
+// KubeApplier applies the Kubernetes entries of the cluster's stream
+// (namespace, workload, export and import: clusterstate's kube.go) in an
+// agent in Kubernetes mode. SetEntry hands over one entry's new value (nil:
+// removed) and must not block on the API server: the controller reconciles
+// on its own. Synced says the applier has been given the whole desired
+// state (after every full read), so it may prune what is no longer in it.
+type KubeApplier interface {
+	SetEntry(kind, id string, v []byte) error
+	EntryIDs(kind string) []string
+	Synced()
+}
+
+// kubeKinds are the kinds a KubeApplier gets.
+var kubeKinds = []string{clusterstate.KindNamespace, clusterstate.KindWorkload, clusterstate.KindExport, clusterstate.KindImport}
+
+func isKube(kind string) bool {
+	switch kind {
+	case clusterstate.KindNamespace, clusterstate.KindWorkload, clusterstate.KindExport, clusterstate.KindImport:
+		return true
+	}
+	return false
+}
+
 // Config is one agent.
 type Config struct {
 	Cluster string
 	// Team is the cluster's team, whose stream holds the peers and names;
 	// empty: learnt from the cluster's own settings (credentials made
 	// before team streams do not name it).
-	Team      string
-	Peers     PeerApplier
-	Routes    RouteApplier
-	DNS       DNSApplier
-	Heartbeat time.Duration // default 5 s
-	Version   string
-	Logger    *slog.Logger
+	Team   string
+	Peers  PeerApplier
+	Routes RouteApplier
+	DNS    DNSApplier
+	// Kube, in Kubernetes mode, applies the Kubernetes entries; without it
+	// they are kept in State and nothing else.
+	Kube KubeApplier
+	// Kubernetes, in Kubernetes mode, is reported with the gateway so the
+	// office writes the team's imports to this cluster.
+	Kubernetes *clusterstate.Kubernetes
+	Heartbeat  time.Duration // default 5 s
+	Version    string
+	Logger     *slog.Logger
 }
 
 // Agent converges one cluster.
@@ -447,6 +476,13 @@ func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error 
 	if err := stale(clusterstate.KindDNS, a.cfg.DNS.RecordIDs(), a.cfg.DNS.DeleteRecord); err != nil {
 		return err
 	}
+	if k := a.cfg.Kube; k != nil {
+		for _, kind := range kubeKinds {
+			if err := stale(kind, k.EntryIDs(kind), func(id string) error { return k.SetEntry(kind, id, nil) }); err != nil {
+				return err
+			}
+		}
+	}
 	a.mu.Lock()
 	if len(a.applied) == 0 {
 		a.applied = make(map[string][]byte, len(desired)) // a first start: no rehashing as it fills
@@ -492,6 +528,9 @@ func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error 
 			return err
 		}
 	}
+	if a.cfg.Kube != nil {
+		a.cfg.Kube.Synced()
+	}
 	a.advance(false, ownSeq)
 	a.advance(true, teamSeq)
 	return nil
@@ -507,7 +546,11 @@ func (a *Agent) applyOne(kind, id string, v []byte) error {
 		return nil
 	}
 	var err error
-	if v == nil {
+	if isKube(kind) {
+		if a.cfg.Kube != nil {
+			err = a.cfg.Kube.SetEntry(kind, id, v)
+		}
+	} else if v == nil {
 		switch kind {
 		case clusterstate.KindPeer:
 			err = a.cfg.Peers.RemovePeer(id)
@@ -645,7 +688,9 @@ func (a *Agent) heartbeat(ctx context.Context, nc *nats.Conn) {
 }
 
 func (a *Agent) reportGateway(nc *nats.Conn) {
-	b, _ := json.Marshal(a.cfg.Peers.Gateway())
+	g := a.cfg.Peers.Gateway()
+	g.Kubernetes = a.cfg.Kubernetes
+	b, _ := json.Marshal(g)
 	if err := nc.Publish(clusterstate.StatusSubject(a.cfg.Cluster, clusterstate.StatusGateway), b); err != nil {
 		a.log.Warn("gateway report not sent", "err", err)
 	}

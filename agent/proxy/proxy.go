@@ -275,6 +275,24 @@ func compile(r clusterstate.Route) (*settings, error) {
 	return s, nil
 }
 
+// dialAddr is where a connection to port goes for target t: a backend
+// on the port's TargetPort when it has one (a Service with several ports
+// whose endpoints listen on other numbers), else t as it is. An
+// intercepting device's address is used as it is.
+func (s *settings) dialAddr(t string, port clusterstate.Port) string {
+	if port.TargetPort == 0 {
+		return t
+	}
+	if ic, ok := s.intercepts[portKey(port.Port, port.Protocol)]; ok && ic == t {
+		return t
+	}
+	host, _, err := net.SplitHostPort(t)
+	if err != nil {
+		return t
+	}
+	return net.JoinHostPort(host, strconv.Itoa(port.TargetPort))
+}
+
 // allowed decides a new connection by its source address: the rules come
 // highest priority first and the first that names the source decides; a
 // source no rule names is allowed.
@@ -355,7 +373,7 @@ func (p *Proxy) handleTCP(rt *route, c net.Conn, port clusterstate.Port) {
 			p.log.Warn("connection dropped", "route", s.r.Name, "from", src, "err", err)
 			return
 		}
-		up, err = p.dial("tcp", t)
+		up, err = p.dial("tcp", s.dialAddr(t, port))
 		if err == nil {
 			break
 		}
@@ -428,7 +446,7 @@ func (p *Proxy) serveUDP(rt *route, pc net.PacketConn, port clusterstate.Port) {
 			if err != nil {
 				continue
 			}
-			up, err := p.dial("udp", t)
+			up, err := p.dial("udp", s.dialAddr(t, port))
 			if err != nil {
 				continue
 			}

@@ -1,0 +1,464 @@
+package kube
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	appslisters "k8s.io/client-go/listers/apps/v1"
+	corelisters "k8s.io/client-go/listers/core/v1"
+	discoverylisters "k8s.io/client-go/listers/discovery/v1"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/util/workqueue"
+
+	"weft.dev/events/clusterstate"
+)
+
+// Config is one cluster's controller.
+type Config struct {
+	Client  kubernetes.Interface
+	Cluster string // the cluster's id, for status subjects
+	// Report publishes AppStatus and NamespaceStatus (a *nats.Conn); nil:
+	// nothing is reported.
+	Report clusterstate.Publisher
+	// ImportAddress is the address an import's EndpointSlice points at:
+	// where pods of this cluster reach the mesh's service IPs. Empty: the
+	// service IP itself (the pod network routes the mesh range to the
+	// gateway).
+	ImportAddress string
+	// Debounce is the least time between two status reports of one app;
+	// 250 ms when zero.
+	Debounce time.Duration
+	Logger   *slog.Logger
+}
+
+// Controller reconciles the cluster's Kubernetes entries. It implements
+// converge.KubeApplier.
+type Controller struct {
+	cfg    Config
+	log    *slog.Logger
+	client kubernetes.Interface
+
+	mu         sync.Mutex
+	namespaces map[string]clusterstate.Namespace // by environment id
+	workloads  map[string]clusterstate.Workload  // by app id
+	exports    map[string]clusterstate.Export
+	imports    map[string]clusterstate.Import
+	synced     bool
+	syncedCh   chan struct{}
+	applyErr   map[string]string // app id → why its objects could not be applied
+	nsErr      map[string]string // environment id → why its namespace was refused
+	sentApp    map[string]clusterstate.AppStatus
+	sentNS     map[string]clusterstate.NamespaceStatus
+	pending    map[string]bool // app ids whose status report is scheduled
+
+	queue workqueue.TypedRateLimitingInterface[string]
+
+	factory     informers.SharedInformerFactory // weft's objects only
+	all         informers.SharedInformerFactory // Services and EndpointSlices of every namespace
+	nsLister    corelisters.NamespaceLister
+	deployments appslisters.DeploymentLister
+	services    corelisters.ServiceLister // weft's
+	pods        corelisters.PodLister
+	slices      discoverylisters.EndpointSliceLister // weft's
+	// allServices and allSlices are every namespace's, for endpoint
+	// following (Routes) and to see a Service that is not weft's.
+	allServices corelisters.ServiceLister
+	allSlices   cache.SharedIndexInformer
+	sliceEvents []func(namespace, service string)
+}
+
+// Queue keys: a kind prefix and an id.
+const (
+	keyNS       = "ns/"  // an environment's namespace
+	keyImportNS = "ins/" // a namespace made for an environment's imports
+	keyWorkload = "wl/"
+	keyImport   = "im/"
+	keyStatus   = "st/" // an app's status report
+)
+
+// serviceByName indexes EndpointSlices by the Service they belong to.
+const serviceByName = "service"
+
+// New returns a controller; Run starts it.
+func New(cfg Config) (*Controller, error) {
+	if cfg.Client == nil || cfg.Cluster == "" {
+		return nil, fmt.Errorf("kube: need a client and a cluster id")
+	}
+	if cfg.Debounce <= 0 {
+		cfg.Debounce = 250 * time.Millisecond
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	c := &Controller{
+		cfg: cfg, log: cfg.Logger.With("component", "kube"), client: cfg.Client,
+		namespaces: map[string]clusterstate.Namespace{}, workloads: map[string]clusterstate.Workload{},
+		exports: map[string]clusterstate.Export{}, imports: map[string]clusterstate.Import{},
+		syncedCh: make(chan struct{}), applyErr: map[string]string{}, nsErr: map[string]string{},
+		sentApp: map[string]clusterstate.AppStatus{}, sentNS: map[string]clusterstate.NamespaceStatus{}, pending: map[string]bool{},
+		queue: workqueue.NewTypedRateLimitingQueue(workqueue.NewTypedMaxOfRateLimiter(
+			workqueue.NewTypedItemExponentialFailureRateLimiter[string](100*time.Millisecond, 30*time.Second))),
+	}
+	weft := labels.Set{clusterstate.LabelManagedBy: clusterstate.ManagedBy}.String()
+	// managedFields are most of an object's bytes and nothing here reads
+	// them: dropped before they reach the caches.
+	strip := informers.WithTransform(func(obj any) (any, error) {
+		if m, err := meta.Accessor(obj); err == nil {
+			m.SetManagedFields(nil)
+		}
+		return obj, nil
+	})
+	c.factory = informers.NewSharedInformerFactoryWithOptions(cfg.Client, 0, strip,
+		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = weft }))
+	c.all = informers.NewSharedInformerFactoryWithOptions(cfg.Client, 0, strip)
+
+	nsInf := c.factory.Core().V1().Namespaces()
+	depInf := c.factory.Apps().V1().Deployments()
+	svcInf := c.factory.Core().V1().Services()
+	podInf := c.factory.Core().V1().Pods()
+	sliceInf := c.factory.Discovery().V1().EndpointSlices()
+	allSvcInf := c.all.Core().V1().Services()
+	allSliceInf := c.all.Discovery().V1().EndpointSlices()
+	c.nsLister, c.deployments, c.services, c.pods, c.slices = nsInf.Lister(), depInf.Lister(), svcInf.Lister(), podInf.Lister(), sliceInf.Lister()
+	c.allServices, c.allSlices = allSvcInf.Lister(), allSliceInf.Informer()
+	if err := c.allSlices.AddIndexers(cache.Indexers{serviceByName: func(obj any) ([]string, error) {
+		s, ok := obj.(*discoveryv1.EndpointSlice)
+		if !ok || s.Labels[discoveryv1.LabelServiceName] == "" {
+			return nil, nil
+		}
+		return []string{s.Namespace + "/" + s.Labels[discoveryv1.LabelServiceName]}, nil
+	}}); err != nil {
+		return nil, fmt.Errorf("kube: index endpoint slices: %w", err)
+	}
+	for _, inf := range []cache.SharedIndexInformer{nsInf.Informer(), depInf.Informer(), svcInf.Informer(), podInf.Informer(), sliceInf.Informer()} {
+		if _, err := inf.AddEventHandler(handler(c.objectChanged)); err != nil {
+			return nil, fmt.Errorf("kube: watch: %w", err)
+		}
+	}
+	if _, err := c.allSlices.AddEventHandler(handler(func(obj any) {
+		if s, ok := obj.(*discoveryv1.EndpointSlice); ok && s.Labels[discoveryv1.LabelServiceName] != "" {
+			for _, fn := range c.sliceHandlers() {
+				fn(s.Namespace, s.Labels[discoveryv1.LabelServiceName])
+			}
+		}
+	})); err != nil {
+		return nil, fmt.Errorf("kube: watch endpoint slices: %w", err)
+	}
+	// A Service that is not weft's appearing or going changes whether an
+	// entry of its name is refused.
+	if _, err := allSvcInf.Informer().AddEventHandler(handler(func(obj any) {
+		if s, ok := obj.(*corev1.Service); ok && s.Labels[clusterstate.LabelManagedBy] != clusterstate.ManagedBy {
+			c.enqueueByName(s.Namespace, s.Name)
+		}
+	})); err != nil {
+		return nil, fmt.Errorf("kube: watch services: %w", err)
+	}
+	return c, nil
+}
+
+// handler calls fn with the object of every add, update and delete.
+func handler(fn func(obj any)) cache.ResourceEventHandlerFuncs {
+	return cache.ResourceEventHandlerFuncs{
+		AddFunc:    fn,
+		UpdateFunc: func(_, obj any) { fn(obj) },
+		DeleteFunc: func(obj any) {
+			if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+				obj = d.Obj
+			}
+			fn(obj)
+		},
+	}
+}
+
+// onSlices registers fn to be called with a Service's namespace and name
+// whenever one of its EndpointSlices changes.
+func (c *Controller) onSlices(fn func(namespace, service string)) {
+	c.mu.Lock()
+	c.sliceEvents = append(c.sliceEvents, fn)
+	c.mu.Unlock()
+}
+
+func (c *Controller) sliceHandlers() []func(string, string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sliceEvents
+}
+
+// Run starts the informers and, once the whole desired state was handed
+// over (Synced), the workers; it returns when ctx ends.
+func (c *Controller) Run(ctx context.Context) error {
+	defer c.queue.ShutDown()
+	c.factory.Start(ctx.Done())
+	c.all.Start(ctx.Done())
+	defer c.factory.Shutdown()
+	defer c.all.Shutdown()
+	for typ, ok := range c.factory.WaitForCacheSync(ctx.Done()) {
+		if !ok {
+			return fmt.Errorf("kube: %v informer did not sync: %w", typ, ctx.Err())
+		}
+	}
+	for typ, ok := range c.all.WaitForCacheSync(ctx.Done()) {
+		if !ok {
+			return fmt.Errorf("kube: %v informer did not sync: %w", typ, ctx.Err())
+		}
+	}
+	select {
+	case <-c.syncedCh:
+	case <-ctx.Done():
+		return nil
+	}
+	c.log.Info("controller running")
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for c.next(ctx) {
+			}
+		})
+	}
+	<-ctx.Done()
+	c.queue.ShutDown()
+	wg.Wait()
+	return nil
+}
+
+// WaitForCacheSync blocks until the informers have listed the cluster;
+// Routes need it before they can compute backends.
+func (c *Controller) WaitForCacheSync(ctx context.Context) bool {
+	return cache.WaitForCacheSync(ctx.Done(), c.allSlices.HasSynced)
+}
+
+func (c *Controller) next(ctx context.Context) bool {
+	key, quit := c.queue.Get()
+	if quit {
+		return false
+	}
+	defer c.queue.Done(key)
+	err := c.reconcile(ctx, key)
+	if err != nil && ctx.Err() == nil {
+		c.log.Warn("reconcile failed; retrying", "key", key, "err", err)
+		c.queue.AddRateLimited(key)
+		return true
+	}
+	c.queue.Forget(key)
+	return true
+}
+
+func (c *Controller) reconcile(ctx context.Context, key string) error {
+	switch {
+	case strings.HasPrefix(key, keyNS):
+		return c.reconcileNamespace(ctx, strings.TrimPrefix(key, keyNS))
+	case strings.HasPrefix(key, keyImportNS):
+		return c.reconcileImportNamespace(ctx, strings.TrimPrefix(key, keyImportNS))
+	case strings.HasPrefix(key, keyWorkload):
+		return c.reconcileWorkload(ctx, strings.TrimPrefix(key, keyWorkload))
+	case strings.HasPrefix(key, keyImport):
+		return c.reconcileImport(ctx, strings.TrimPrefix(key, keyImport))
+	case strings.HasPrefix(key, keyStatus):
+		return c.reportApp(strings.TrimPrefix(key, keyStatus))
+	}
+	return nil
+}
+
+// SetEntry hands over one Kubernetes entry (nil v: removed).
+func (c *Controller) SetEntry(kind, id string, v []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var key string
+	switch kind {
+	case clusterstate.KindNamespace:
+		key = keyNS + id
+		if v == nil {
+			delete(c.namespaces, id)
+			break
+		}
+		var n clusterstate.Namespace
+		if err := json.Unmarshal(v, &n); err != nil {
+			return fmt.Errorf("namespace %s: %w", id, err)
+		}
+		c.namespaces[id] = n
+	case clusterstate.KindWorkload:
+		key = keyWorkload + id
+		if v == nil {
+			delete(c.workloads, id)
+			break
+		}
+		var w clusterstate.Workload
+		if err := json.Unmarshal(v, &w); err != nil {
+			return fmt.Errorf("workload %s: %w", id, err)
+		}
+		c.workloads[id] = w
+	case clusterstate.KindExport:
+		// Nothing to apply: the route names the Service to follow.
+		if v == nil {
+			delete(c.exports, id)
+			return nil
+		}
+		var e clusterstate.Export
+		if err := json.Unmarshal(v, &e); err != nil {
+			return fmt.Errorf("export %s: %w", id, err)
+		}
+		c.exports[id] = e
+		return nil
+	case clusterstate.KindImport:
+		key = keyImport + id
+		old, had := c.imports[id]
+		if v == nil {
+			delete(c.imports, id)
+		} else {
+			var im clusterstate.Import
+			if err := json.Unmarshal(v, &im); err != nil {
+				return fmt.Errorf("import %s: %w", id, err)
+			}
+			c.imports[id] = im
+			c.queue.Add(keyImportNS + envIDOf(im.Labels))
+		}
+		if had {
+			c.queue.Add(keyImportNS + envIDOf(old.Labels))
+		}
+	default:
+		return nil
+	}
+	c.queue.Add(key)
+	return nil
+}
+
+func envIDOf(l map[string]string) string { return l[clusterstate.LabelEnvID] }
+
+// EntryIDs are the entries of kind the controller holds.
+func (c *Controller) EntryIDs(kind string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var ids []string
+	switch kind {
+	case clusterstate.KindNamespace:
+		ids = keys(c.namespaces)
+	case clusterstate.KindWorkload:
+		ids = keys(c.workloads)
+	case clusterstate.KindExport:
+		ids = keys(c.exports)
+	case clusterstate.KindImport:
+		ids = keys(c.imports)
+	}
+	return ids
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Synced says the whole desired state was handed over: the workers start
+// (the first time), and every weft object in the cluster is looked at, so
+// what no entry wants any more is pruned.
+func (c *Controller) Synced() {
+	c.mu.Lock()
+	if !c.synced {
+		c.synced = true
+		close(c.syncedCh)
+	}
+	for id := range c.namespaces {
+		c.queue.Add(keyNS + id)
+	}
+	for id := range c.workloads {
+		c.queue.Add(keyWorkload + id)
+	}
+	for id, im := range c.imports {
+		c.queue.Add(keyImport + id)
+		c.queue.Add(keyImportNS + envIDOf(im.Labels))
+	}
+	c.mu.Unlock()
+	// Objects made for entries that are gone: their keys find no entry and
+	// delete them. The listers may not have synced yet when the agent
+	// converges before Run; objectChanged queues them then.
+	all := labels.Everything()
+	if nss, err := c.nsLister.List(all); err == nil {
+		for _, o := range nss {
+			c.objectChanged(o)
+		}
+	}
+	if ds, err := c.deployments.List(all); err == nil {
+		for _, o := range ds {
+			c.objectChanged(o)
+		}
+	}
+	if ss, err := c.services.List(all); err == nil {
+		for _, o := range ss {
+			c.objectChanged(o)
+		}
+	}
+	if ss, err := c.slices.List(all); err == nil {
+		for _, o := range ss {
+			c.objectChanged(o)
+		}
+	}
+}
+
+// objectChanged queues the entry a weft object was made for.
+func (c *Controller) objectChanged(obj any) {
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return
+	}
+	l := m.GetLabels()
+	if l[clusterstate.LabelManagedBy] != clusterstate.ManagedBy {
+		return
+	}
+	switch _, isNS := obj.(*corev1.Namespace); {
+	case isNS && l[clusterstate.LabelRole] == clusterstate.RoleEnv:
+		c.queue.Add(keyNS + l[clusterstate.LabelEnvID])
+	case isNS && l[clusterstate.LabelRole] == clusterstate.RoleImport:
+		c.queue.Add(keyImportNS + l[clusterstate.LabelEnvID])
+	case isNS:
+	case l[clusterstate.LabelRole] == clusterstate.RoleWorkload:
+		id := l[clusterstate.LabelAppID]
+		if _, isPod := obj.(*corev1.Pod); !isPod {
+			c.queue.Add(keyWorkload + id)
+		}
+		if _, isSlice := obj.(*discoveryv1.EndpointSlice); !isSlice {
+			c.scheduleStatus(id)
+		}
+	case l[clusterstate.LabelRole] == clusterstate.RoleImport:
+		c.queue.Add(keyImport + l[clusterstate.LabelAppID])
+	}
+}
+
+// enqueueByName queues the entries that want an object called name in
+// namespace (a Service that is not weft's changes whether they are
+// refused).
+func (c *Controller) enqueueByName(namespace, name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, w := range c.workloads {
+		if w.Namespace == namespace && w.Name == name {
+			c.queue.Add(keyWorkload + id)
+		}
+	}
+	for id, im := range c.imports {
+		if im.Namespace == namespace && im.Name == name {
+			c.queue.Add(keyImport + id)
+		}
+	}
+}
+
+// owned reports whether an object's labels say weft made it for the entry
+// with label key = id in role.
+func owned(l map[string]string, key, id, role string) bool {
+	return l[clusterstate.LabelManagedBy] == clusterstate.ManagedBy && l[key] == id && l[clusterstate.LabelRole] == role
+}

@@ -1,0 +1,399 @@
+package kube_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/client-go/kubernetes"
+
+	"weft.dev/agent/kube"
+	"weft.dev/agent/kube/kubetest"
+	"weft.dev/events/broker"
+	"weft.dev/events/clusterstate"
+)
+
+const within = 60 * time.Second
+
+// reports is what a controller published on status.<cluster>.>, from a
+// real NATS server.
+type reports struct {
+	mu   sync.Mutex
+	apps []clusterstate.AppStatus
+	nss  []clusterstate.NamespaceStatus
+}
+
+func (r *reports) lastApp(id string) (clusterstate.AppStatus, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	var last clusterstate.AppStatus
+	for _, a := range r.apps {
+		if a.ID == id {
+			last, n = a, n+1
+		}
+	}
+	return last, n
+}
+
+func (r *reports) lastNS(id string) (clusterstate.NamespaceStatus, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := len(r.nss) - 1; i >= 0; i-- {
+		if r.nss[i].ID == id {
+			return r.nss[i], true
+		}
+	}
+	return clusterstate.NamespaceStatus{}, false
+}
+
+// natsReports runs an embedded NATS server and collects cluster c's
+// reports; it returns the connection the controller publishes with.
+func natsReports(t *testing.T, c string) (*nats.Conn, *reports) {
+	srv, err := broker.Start(broker.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+	nc, err := srv.Connect("agent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	r := &reports{}
+	sub, err := nc.Subscribe(clusterstate.StatusSubject(c, ">"), func(m *nats.Msg) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		switch {
+		case strings.HasSuffix(m.Subject, "."+clusterstate.StatusApp):
+			var a clusterstate.AppStatus
+			if json.Unmarshal(m.Data, &a) == nil {
+				r.apps = append(r.apps, a)
+			}
+		case strings.HasSuffix(m.Subject, "."+clusterstate.StatusNamespace):
+			var n clusterstate.NamespaceStatus
+			if json.Unmarshal(m.Data, &n) == nil {
+				r.nss = append(r.nss, n)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sub.Unsubscribe() })
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return nc, r
+}
+
+// startController runs a controller for cluster "c" until the test ends.
+func startController(t *testing.T, client kubernetes.Interface, cfg kube.Config) *kube.Controller {
+	t.Helper()
+	cfg.Client, cfg.Cluster = client, "c"
+	if cfg.Logger == nil && testing.Verbose() {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	ctl, err := kube.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ctl.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("controller: %v", err)
+		}
+	})
+	if !ctl.WaitForCacheSync(ctx) {
+		t.Fatal("controller caches did not sync")
+	}
+	return ctl
+}
+
+func set(t *testing.T, ctl *kube.Controller, kind, id string, v any) {
+	t.Helper()
+	var b []byte
+	if v != nil {
+		var err error
+		if b, err = json.Marshal(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ctl.SetEntry(kind, id, b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func weftLabels(role, envID, env, appID, app string) map[string]string {
+	l := map[string]string{clusterstate.LabelManagedBy: clusterstate.ManagedBy, clusterstate.LabelTeam: "acme",
+		clusterstate.LabelEnv: env, clusterstate.LabelEnvID: envID, clusterstate.LabelRole: role}
+	if appID != "" {
+		l[clusterstate.LabelAppID], l[clusterstate.LabelApp] = appID, app
+	}
+	return l
+}
+
+func envEntry(id, name string) clusterstate.Namespace {
+	return clusterstate.Namespace{ID: id, Name: name, Env: name, Team: "acme", Labels: weftLabels(clusterstate.RoleEnv, id, name, "", "")}
+}
+
+func workloadEntry(id, name, ns string, gen uint64, image string, replicas int32) clusterstate.Workload {
+	return clusterstate.Workload{
+		ID: id, Name: name, Namespace: ns, Env: ns, Generation: gen, Replicas: replicas,
+		Labels: weftLabels(clusterstate.RoleWorkload, "env-"+ns, ns, id, name),
+		Container: clusterstate.Container{Image: image, Env: []clusterstate.EnvVar{{Name: "LOG", Value: "debug"}},
+			Ports: []clusterstate.ContainerPort{{Name: "http-80", ContainerPort: 8080, Protocol: "tcp"}}},
+		Ports: []clusterstate.ServicePort{{Name: "http-80", Port: 80, Protocol: "tcp", AppProto: "http", TargetPort: 8080}},
+	}
+}
+
+func gone(err error, what string) error {
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	return fmt.Errorf("%s still there (%v)", what, err)
+}
+
+// TestEnvironmentsAreWeftsNamespacesAndOthersAreRefused: an environment's
+// namespace is created with weft's labels and reported ready; one that
+// exists and is not weft's is refused with a status that says so and left
+// exactly as it was; removing the environments deletes weft's namespace
+// and not the other.
+func TestEnvironmentsAreWeftsNamespacesAndOthersAreRefused(t *testing.T) {
+	cp := kubetest.Start(t)
+	ctx := t.Context()
+	c := cp.Client
+	theirs := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "staging", Labels: map[string]string{"owner": "ops"}}}
+	if _, err := c.CoreV1().Namespaces().Create(ctx, theirs, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	nc, rep := natsReports(t, "c")
+	ctl := startController(t, c, kube.Config{Report: nc})
+	set(t, ctl, clusterstate.KindNamespace, "e1", envEntry("e1", "prod"))
+	set(t, ctl, clusterstate.KindNamespace, "e2", envEntry("e2", "staging"))
+	ctl.Synced()
+
+	kubetest.Eventually(t, within, func() error {
+		ns, err := c.CoreV1().Namespaces().Get(ctx, "prod", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if ns.Labels[clusterstate.LabelEnvID] != "e1" || ns.Labels[clusterstate.LabelManagedBy] != "weft" || ns.Labels[clusterstate.LabelRole] != "env" {
+			return fmt.Errorf("namespace prod labels %v", ns.Labels)
+		}
+		if st, ok := rep.lastNS("e1"); !ok || !st.Ready || st.Error != "" || st.Namespace != "prod" {
+			return fmt.Errorf("e1 reported %+v (%v)", st, ok)
+		}
+		if st, ok := rep.lastNS("e2"); !ok || st.Ready || !strings.Contains(st.Error, "not weft's") {
+			return fmt.Errorf("e2 reported %+v (%v), want refused as not weft's", st, ok)
+		}
+		return nil
+	})
+	ns, err := c.CoreV1().Namespaces().Get(ctx, "staging", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns.Labels) != 2 || ns.Labels["owner"] != "ops" {
+		t.Errorf("the refused namespace was changed: labels %v", ns.Labels) // owner + kubernetes.io/metadata.name
+	}
+	for _, mf := range ns.ManagedFields {
+		if mf.Manager == clusterstate.FieldManager {
+			t.Errorf("weft-agent manages fields of a namespace that is not weft's: %+v", mf)
+		}
+	}
+
+	set(t, ctl, clusterstate.KindNamespace, "e1", nil)
+	set(t, ctl, clusterstate.KindNamespace, "e2", nil)
+	kubetest.Eventually(t, within, func() error {
+		ns, err := c.CoreV1().Namespaces().Get(ctx, "prod", metav1.GetOptions{})
+		if err == nil && ns.DeletionTimestamp == nil {
+			return fmt.Errorf("namespace prod not being deleted")
+		}
+		return nil
+	})
+	if ns, err := c.CoreV1().Namespaces().Get(ctx, "staging", metav1.GetOptions{}); err != nil || ns.DeletionTimestamp != nil {
+		t.Errorf("the namespace that is not weft's was deleted (%v)", err)
+	}
+}
+
+// TestAppsBecomeDeploymentsThatRollOutAndReport: a workload becomes a
+// Deployment and a Service applied by weft-agent with weft's labels and
+// the generation; its rollout is reported until 2/2; an image change rolls
+// it and is reported with the new generation; a crash-looping pod and a
+// spec the API server refuses are reported; a stale weft Deployment is
+// pruned while the user's own is untouched; a Deployment of the app's name
+// that is not weft's is refused; deleting the app deletes its objects.
+func TestAppsBecomeDeploymentsThatRollOutAndReport(t *testing.T) {
+	cp := kubetest.Start(t)
+	kubelet := kubetest.StartKubelet(t, cp.AdminConfig(), kubetest.KubeletConfig{})
+	ctx := t.Context()
+	c := cp.Client
+	for _, n := range []string{"prod"} {
+		if _, err := c.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: n,
+			Labels: weftLabels(clusterstate.RoleEnv, "env-prod", "prod", "", "")}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Before the agent starts: the user's own Deployment, one weft made
+	// for an app deleted meanwhile, and one of the name an app will want.
+	mk := func(name string, l map[string]string) {
+		d := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "prod", Labels: l},
+			Spec: appsv1.DeploymentSpec{Replicas: new(int32(0)), Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"x": name}},
+				Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"x": name}},
+					Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "registry.invalid/x:1"}}}}}}
+		if _, err := c.AppsV1().Deployments("prod").Create(ctx, d, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk("users-own", map[string]string{"app": "mine"})
+	mk("stale", weftLabels(clusterstate.RoleWorkload, "env-prod", "prod", "a-gone", "stale"))
+	mk("taken", map[string]string{"app": "theirs"})
+
+	nc, rep := natsReports(t, "c")
+	ctl := startController(t, c, kube.Config{Report: nc, Debounce: 100 * time.Millisecond})
+	api := workloadEntry("a1", "api", "prod", 10, "ghcr.io/acme/api:1.4", 2)
+	set(t, ctl, clusterstate.KindNamespace, "env-prod", envEntry("env-prod", "prod"))
+	set(t, ctl, clusterstate.KindWorkload, "a1", api)
+	set(t, ctl, clusterstate.KindWorkload, "a2", workloadEntry("a2", "taken", "prod", 11, "ghcr.io/acme/taken:1", 1))
+	ctl.Synced()
+
+	kubetest.Eventually(t, within, func() error {
+		st, _ := rep.lastApp("a1")
+		if !st.RolledOut(10) || st.Image != "ghcr.io/acme/api:1.4" || st.Desired != 2 {
+			return fmt.Errorf("a1 reported %+v, want generation 10 rolled out 2/2", st)
+		}
+		return nil
+	})
+	d, err := c.AppsV1().Deployments("prod").Get(ctx, "api", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Labels[clusterstate.LabelAppID] != "a1" || d.Annotations[clusterstate.AnnotationGeneration] != "10" ||
+		d.Spec.Template.Spec.Containers[0].Env[0].Value != "debug" || d.Spec.Template.Spec.Containers[0].Ports[0].ContainerPort != 8080 {
+		t.Errorf("deployment %+v", d.ObjectMeta)
+	}
+	if !slices.ContainsFunc(d.ManagedFields, func(m metav1.ManagedFieldsEntry) bool {
+		return m.Manager == clusterstate.FieldManager && m.Operation == metav1.ManagedFieldsOperationApply
+	}) {
+		t.Errorf("deployment not server-side applied by %s: %+v", clusterstate.FieldManager, d.ManagedFields)
+	}
+	svc, err := c.CoreV1().Services("prod").Get(ctx, "api", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svc.Spec.Selector[clusterstate.LabelAppID] != "a1" || svc.Spec.Ports[0].Port != 80 || svc.Spec.Ports[0].TargetPort != intstr.FromInt(8080) {
+		t.Errorf("service spec %+v", svc.Spec)
+	}
+	kubetest.Eventually(t, within, func() error {
+		if _, err := c.AppsV1().Deployments("prod").Get(ctx, "stale", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("weft's stale deployment not pruned (%v)", err)
+		}
+		st, _ := rep.lastApp("a2")
+		if !strings.Contains(st.LastError, "not weft's") {
+			return fmt.Errorf("a2 reported %+v, want refused: the deployment taken is not weft's", st)
+		}
+		return nil
+	})
+	for _, n := range []string{"users-own", "taken"} {
+		d, err := c.AppsV1().Deployments("prod").Get(ctx, n, metav1.GetOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		if d.Labels[clusterstate.LabelManagedBy] != "" || d.Spec.Template.Spec.Containers[0].Image != "registry.invalid/x:1" {
+			t.Errorf("deployment %s that is not weft's was changed: %v", n, d.Labels)
+		}
+	}
+
+	// A new image rolls the Deployment; the report follows the new generation.
+	api.Generation, api.Container.Image = 12, "ghcr.io/acme/api:1.5"
+	set(t, ctl, clusterstate.KindWorkload, "a1", api)
+	kubetest.Eventually(t, within, func() error {
+		st, _ := rep.lastApp("a1")
+		if !st.RolledOut(12) || st.Image != "ghcr.io/acme/api:1.5" {
+			return fmt.Errorf("a1 reported %+v, want generation 12 with the new image rolled out", st)
+		}
+		pods, err := c.CoreV1().Pods("prod").List(ctx, metav1.ListOptions{LabelSelector: clusterstate.LabelAppID + "=a1"})
+		if err != nil {
+			return err
+		}
+		for _, p := range pods.Items {
+			if p.Spec.Containers[0].Image != "ghcr.io/acme/api:1.5" {
+				return fmt.Errorf("pod %s still runs %s", p.Name, p.Spec.Containers[0].Image)
+			}
+		}
+		return nil
+	})
+
+	// A crash-looping pod shows.
+	pods, err := c.CoreV1().Pods("prod").List(ctx, metav1.ListOptions{LabelSelector: clusterstate.LabelAppID + "=a1"})
+	if err != nil || len(pods.Items) == 0 {
+		t.Fatalf("pods: %v", err)
+	}
+	crashing := pods.Items[0].Name
+	if err := kubelet.CrashLoop(ctx, "prod", crashing, 3); err != nil {
+		t.Fatal(err)
+	}
+	kubetest.Eventually(t, within, func() error {
+		st, _ := rep.lastApp("a1")
+		if len(st.CrashLooping) != 1 || st.CrashLooping[0].Pod != crashing || st.CrashLooping[0].Reason != "CrashLoopBackOff" ||
+			st.CrashLooping[0].Restarts != 3 || st.RolledOut(12) {
+			return fmt.Errorf("a1 reported %+v, want %s crash-looping", st, crashing)
+		}
+		return nil
+	})
+	if err := kubelet.Restart("prod", crashing); err != nil {
+		t.Fatal(err)
+	}
+
+	// A spec the API server refuses (a request above its limit) is
+	// reported, and the Deployment keeps the last good spec.
+	bad := api
+	bad.Generation = 13
+	bad.Container.Resources = clusterstate.Resources{Requests: clusterstate.ResourceList{CPU: "2"}, Limits: clusterstate.ResourceList{CPU: "1"}}
+	set(t, ctl, clusterstate.KindWorkload, "a1", bad)
+	kubetest.Eventually(t, within, func() error {
+		st, _ := rep.lastApp("a1")
+		if !strings.Contains(st.LastError, "refused by the API server") || !strings.Contains(st.LastError, "limit") || st.Generation != 12 {
+			return fmt.Errorf("a1 reported %+v, want the refusal and generation 12 still applied", st)
+		}
+		return nil
+	})
+	set(t, ctl, clusterstate.KindWorkload, "a1", api)
+	kubetest.Eventually(t, within, func() error {
+		if st, _ := rep.lastApp("a1"); st.LastError != "" {
+			return fmt.Errorf("a1 still reports %q after a good spec", st.LastError)
+		}
+		return nil
+	})
+
+	// Deleted: its Deployment and Service go; the others stay.
+	set(t, ctl, clusterstate.KindWorkload, "a1", nil)
+	kubetest.Eventually(t, within, func() error {
+		if _, err := c.AppsV1().Deployments("prod").Get(ctx, "api", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			return gone(err, "deployment api")
+		}
+		_, err := c.CoreV1().Services("prod").Get(ctx, "api", metav1.GetOptions{})
+		return gone(err, "service api")
+	})
+	for _, n := range []string{"users-own", "taken"} {
+		if _, err := c.AppsV1().Deployments("prod").Get(ctx, n, metav1.GetOptions{}); err != nil {
+			t.Errorf("deployment %s that is not weft's: %v", n, err)
+		}
+	}
+}

@@ -1,0 +1,211 @@
+package kube
+
+import (
+	"net"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+
+	"weft.dev/events/clusterstate"
+)
+
+// RouteApplier is what Routes hands routes to (the proxy).
+type RouteApplier interface {
+	UpsertRoute(clusterstate.Route) error
+	DeleteRoute(id string) error
+	RouteIDs() []string
+}
+
+// Routes is a RouteApplier in front of the proxy: a route that names a
+// Service (Route.Endpoints) gets that Service's ready endpoints as
+// backends, besides its fixed ones, and again whenever its EndpointSlices
+// change (from the controller's informer: no event in the log per pod).
+// The proxy keeps the listeners and every connection of a route whose
+// backends change; only new connections see the new set.
+type Routes struct {
+	next RouteApplier
+	c    *Controller
+
+	mu      sync.Mutex
+	desired map[string]clusterstate.Route // as the stream gave them
+	applied map[string]clusterstate.Route // as the proxy has them
+	bySvc   map[string]map[string]bool    // "ns/svc" → route ids
+	onApply func(id string)               // for tests and benchmarks
+}
+
+// NewRoutes follows endpoints for next with c's informers.
+func NewRoutes(c *Controller, next RouteApplier) *Routes {
+	r := &Routes{next: next, c: c, desired: map[string]clusterstate.Route{}, applied: map[string]clusterstate.Route{}, bySvc: map[string]map[string]bool{}}
+	c.onSlices(r.serviceChanged)
+	return r
+}
+
+// OnApply calls fn after each route the proxy was given again because its
+// endpoints changed (benchmarks measure with it).
+func (r *Routes) OnApply(fn func(id string)) {
+	r.mu.Lock()
+	r.onApply = fn
+	r.mu.Unlock()
+}
+
+// UpsertRoute hands the route to the proxy with its Service's endpoints.
+func (r *Routes) UpsertRoute(rt clusterstate.Route) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old, ok := r.desired[rt.ID]; ok && old.Endpoints != nil {
+		delete(r.bySvc[svcKey(*old.Endpoints)], rt.ID)
+	}
+	r.desired[rt.ID] = rt
+	if rt.Endpoints != nil {
+		k := svcKey(*rt.Endpoints)
+		if r.bySvc[k] == nil {
+			r.bySvc[k] = map[string]bool{}
+		}
+		r.bySvc[k][rt.ID] = true
+	}
+	return r.apply(rt)
+}
+
+// apply gives the proxy rt with its endpoints, if that differs from what
+// it has.
+func (r *Routes) apply(rt clusterstate.Route) error {
+	merged := r.withEndpoints(rt)
+	if old, ok := r.applied[rt.ID]; ok && routeEqual(old, merged) {
+		return nil
+	}
+	if err := r.next.UpsertRoute(merged); err != nil {
+		return err
+	}
+	r.applied[rt.ID] = merged
+	return nil
+}
+
+// DeleteRoute removes the route.
+func (r *Routes) DeleteRoute(id string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old, ok := r.desired[id]; ok && old.Endpoints != nil {
+		delete(r.bySvc[svcKey(*old.Endpoints)], id)
+	}
+	delete(r.desired, id)
+	delete(r.applied, id)
+	return r.next.DeleteRoute(id)
+}
+
+// RouteIDs are the proxy's routes.
+func (r *Routes) RouteIDs() []string { return r.next.RouteIDs() }
+
+// RouteCount is how many routes the proxy holds.
+func (r *Routes) RouteCount() int { return len(r.next.RouteIDs()) }
+
+// Backends are the backends the proxy has for route id (for tests).
+func (r *Routes) Backends(id string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.applied[id].Backends)
+}
+
+func svcKey(e clusterstate.EndpointSource) string { return e.Namespace + "/" + e.Service }
+
+// serviceChanged re-applies the routes that follow a Service.
+func (r *Routes) serviceChanged(namespace, service string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for id := range r.bySvc[namespace+"/"+service] {
+		if err := r.apply(r.desired[id]); err != nil {
+			r.c.log.Warn("route not updated with its endpoints", "route", id, "err", err)
+			continue
+		}
+		if r.onApply != nil {
+			r.onApply(id)
+		}
+	}
+}
+
+// withEndpoints is rt with its Service's ready endpoints added to the
+// backends (sorted, so the same set gives the same route), and each port's
+// TargetPort set to the endpoints' port of the Service port it maps to
+// when the Service has more than one.
+func (r *Routes) withEndpoints(rt clusterstate.Route) clusterstate.Route {
+	if rt.Endpoints == nil {
+		return rt
+	}
+	out := rt
+	out.Ports = slices.Clone(rt.Ports)
+	out.Backends = slices.Clone(rt.Backends)
+	svc, err := r.c.allServices.Services(rt.Endpoints.Namespace).Get(rt.Endpoints.Service)
+	if err != nil || len(rt.Ports) == 0 {
+		return out
+	}
+	// The Service port's name of each route port (same number and
+	// protocol; HTTP is TCP).
+	names := make([]string, len(rt.Ports))
+	for i, p := range rt.Ports {
+		names[i] = "\x00" // matches no endpoint port
+		for _, sp := range svc.Spec.Ports {
+			if int(sp.Port) == p.Port && sp.Protocol == protocol(p.Protocol) {
+				names[i] = sp.Name
+			}
+		}
+	}
+	objs, _ := r.c.allSlices.GetIndexer().ByIndex(serviceByName, svcKey(*rt.Endpoints))
+	ports := make([]int, len(rt.Ports)) // the endpoints' port of each route port
+	seen := map[string]bool{}
+	var eps []string
+	for _, o := range objs {
+		s := o.(*discoveryv1.EndpointSlice)
+		if s.AddressType == discoveryv1.AddressTypeFQDN {
+			continue
+		}
+		slicePort := make([]int, len(rt.Ports))
+		for i, name := range names {
+			for _, ep := range s.Ports {
+				proto := corev1.ProtocolTCP
+				if ep.Protocol != nil {
+					proto = *ep.Protocol
+				}
+				if ep.Port != nil && epName(ep) == name && proto == protocol(rt.Ports[i].Protocol) {
+					slicePort[i] = int(*ep.Port)
+				}
+			}
+		}
+		if slicePort[0] == 0 {
+			continue
+		}
+		for _, e := range s.Endpoints {
+			if e.Conditions.Ready != nil && !*e.Conditions.Ready || len(e.Addresses) == 0 {
+				continue
+			}
+			b := net.JoinHostPort(e.Addresses[0], strconv.Itoa(slicePort[0]))
+			if !seen[b] {
+				seen[b] = true
+				eps = append(eps, b)
+			}
+		}
+		copy(ports, slicePort)
+	}
+	sort.Strings(eps)
+	out.Backends = append(out.Backends, eps...)
+	if len(out.Ports) > 1 {
+		for i := range out.Ports {
+			if ports[i] != 0 {
+				out.Ports[i].TargetPort = ports[i]
+			}
+		}
+	}
+	return out
+}
+
+func epName(p discoveryv1.EndpointPort) string {
+	if p.Name == nil {
+		return ""
+	}
+	return *p.Name
+}
+
+func routeEqual(a, b clusterstate.Route) bool { return reflect.DeepEqual(a, b) }
