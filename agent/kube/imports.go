@@ -20,7 +20,7 @@ import (
 // SliceManager is the endpointslice.kubernetes.io/managed-by value of the
 // EndpointSlices weft writes for imports, so Kubernetes' own EndpointSlice
 // controllers leave them alone.
-const SliceManager = "weft.dev/agent"
+const SliceManager = "weft-agent"
 
 // ImportSliceName is the EndpointSlice weft writes for the import of a
 // Service called name.

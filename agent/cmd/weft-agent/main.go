@@ -6,7 +6,11 @@
 // in-process); with --proxy it serves the cluster's routes on their service
 // IPs (which must be addresses of this host); with --dns it serves the
 // team's names through CoreDNS and the weft plugin. What it applied is
-// written to state.json in its state directory.
+// written to state.json in its state directory. With --kubernetes it is
+// also the cluster's Kubernetes controller (package kube): environments
+// become namespaces, apps with a container spec Deployments and Services,
+// other clusters' apps imported Services, and routes follow their
+// Service's ready endpoints.
 package main
 
 import (
@@ -28,10 +32,14 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/spf13/cobra"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"weft.dev/agent/converge"
 	"weft.dev/agent/dns"
 	"weft.dev/agent/enrol"
+	"weft.dev/agent/kube"
 	"weft.dev/agent/netstack"
 	"weft.dev/agent/proxy"
 	"weft.dev/agent/telemetry"
@@ -55,6 +63,8 @@ type options struct {
 	dnsListen                                         string
 	dnsForward                                        string
 	httpListen, natsCreds                             string
+	kubernetes                                        bool
+	kubeconfig, importAddress                         string
 }
 
 func main() {
@@ -95,6 +105,9 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.netstack, "netstack", false, "run the gateway rootless on a userspace network stack (no TUN, no root; for development): the proxy listens there")
 	f.StringVar(&o.httpListen, "http", "", "serve /healthz, /metrics and /status on this host:port, e.g. :9480")
 	f.StringVar(&o.natsCreds, "nats-creds", "", "a NATS credentials file (user JWT and seed) for an external NATS; replaces the enrolment's user and password")
+	f.BoolVar(&o.kubernetes, "kubernetes", false, "Kubernetes mode: also reconcile the cluster's namespaces, workloads and imports, and follow Services' endpoints (in-cluster config, or --kubeconfig)")
+	f.StringVar(&o.kubeconfig, "kubeconfig", "", "with --kubernetes: a kubeconfig file instead of the pod's service account")
+	f.StringVar(&o.importAddress, "import-address", "", "with --kubernetes: the address imported Services' endpoints point at (default: each app's service IP, which the pod network must route to this gateway)")
 	_ = cmd.MarkFlagRequired("cluster")
 	return cmd
 }
@@ -253,6 +266,22 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	} else {
 		log.Warn("no --dns: names are recorded, not served")
 	}
+	if o.kubernetes {
+		ctl, version, err := kubeController(o, nc, log)
+		if err != nil {
+			return err
+		}
+		cfg.Kube, cfg.Kubernetes = ctl, &clusterstate.Kubernetes{Version: version}
+		cfg.Routes = kube.NewRoutes(ctl, cfg.Routes)
+		go func() {
+			if err := ctl.Run(ctx); err != nil {
+				log.Error("kubernetes controller stopped", "err", err)
+			}
+		}()
+		log.Info("kubernetes mode", "version", version)
+	} else if o.kubeconfig != "" || o.importAddress != "" {
+		return errors.New("--kubeconfig and --import-address need --kubernetes")
+	}
 	a, err := converge.New(cfg)
 	if err != nil {
 		return err
@@ -270,6 +299,40 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	}
 	go dumpState(ctx, a, o.stateDir, log)
 	return a.Run(ctx, nc)
+}
+
+// kubeController connects to the cluster's API server (the pod's service
+// account, or --kubeconfig) and makes the controller.
+func kubeController(o *options, nc *nats.Conn, log *slog.Logger) (*kube.Controller, string, error) {
+	var rc *rest.Config
+	var err error
+	if o.kubeconfig != "" {
+		rc, err = clientcmd.BuildConfigFromFlags("", o.kubeconfig)
+	} else {
+		rc, err = rest.InClusterConfig()
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("kubernetes: %w", err)
+	}
+	rc.UserAgent = "weft-agent"
+	client, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		return nil, "", fmt.Errorf("kubernetes: %w", err)
+	}
+	v, err := client.Discovery().ServerVersion()
+	if err != nil {
+		return nil, "", fmt.Errorf("kubernetes: ask the API server its version: %w", err)
+	}
+	if o.importAddress != "" {
+		if _, err := netip.ParseAddr(o.importAddress); err != nil {
+			return nil, "", fmt.Errorf("--import-address: %w", err)
+		}
+	}
+	ctl, err := kube.New(kube.Config{Client: client, Cluster: o.cluster, Report: nc, ImportAddress: o.importAddress, Logger: log})
+	if err != nil {
+		return nil, "", err
+	}
+	return ctl, v.GitVersion, nil
 }
 
 // loadHints reads the roaming peers' endpoints a previous run saw; none is
