@@ -268,6 +268,11 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 		sh(t, "ip", "-n", h.ns, "addr", "add", fmt.Sprintf("192.0.2.%d/24", i+1), "dev", h.dev)
 		sh(t, "ip", "-n", h.ns, "link", "set", h.dev, "up")
 	}
+	// Each cluster's own network, where its apps' backends listen (weft
+	// refuses loopback backends): 10.7.0.1 on the namespace's lo.
+	for _, ns := range []string{nsA, nsB} {
+		sh(t, "ip", "-n", ns, "addr", "add", "10.7.0.1/32", "dev", "lo")
+	}
 
 	bin := binaries(t)
 	self, _ := os.Executable()
@@ -292,7 +297,7 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 		k.dir = t.TempDir()
 	}
 	c.ok("env", "create", "prod", "--cluster", "eu-1")
-	app := c.json("app", "create", "echo", "--env", "prod", "--port", "80", "--backend", "127.0.0.1:7000")
+	app := c.json("app", "create", "echo", "--env", "prod", "--port", "80", "--backend", "10.7.0.1:7000")
 	serviceIP, _ := find(app, "serviceIp").(string)
 	const appName = "echo.prod.acme.weft.internal"
 	app80 := net.JoinHostPort(serviceIP, "80")
@@ -321,7 +326,7 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 		out, _ := helper(ns, "TestDialHelperProcess", env...).CombinedOutput()
 		return string(out)
 	}
-	echoA := startEcho(nsA, "127.0.0.1:7000", "cluster-a")
+	echoA := startEcho(nsA, "10.7.0.1:7000", "cluster-a")
 
 	startAgent := func(k *agentProc) {
 		args := []string{"netns", "exec", k.ns, filepath.Join(bin, "weft-agent"),
@@ -431,7 +436,7 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 
 	step("3_round_robin_spreads_over_a_second_backend_in_another_cluster_and_failover_moves_every_connection", func(t *testing.T) {
 		startEcho(nsB, "192.0.2.2:7001", "cluster-b")
-		c.ok("app", "update", "echo", "--env", "prod", "--port", "80", "--backend", "127.0.0.1:7000", "--backend", "192.0.2.2:7001", "--wait", "--wait-timeout", "30s")
+		c.ok("app", "update", "echo", "--env", "prod", "--port", "80", "--backend", "10.7.0.1:7000", "--backend", "192.0.2.2:7001", "--wait", "--wait-timeout", "30s")
 		seen := map[string]int{}
 		for range 6 {
 			got := dialFrom(nsL, app80, "10s")
@@ -452,8 +457,8 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 			}
 		}
 		// Back to one backend in cluster A for the steps after this one.
-		echoA = startEcho(nsA, "127.0.0.1:7000", "cluster-a")
-		c.ok("app", "update", "echo", "--env", "prod", "--port", "80", "--backend", "127.0.0.1:7000", "--wait", "--wait-timeout", "30s")
+		echoA = startEcho(nsA, "10.7.0.1:7000", "cluster-a")
+		c.ok("app", "update", "echo", "--env", "prod", "--port", "80", "--backend", "10.7.0.1:7000", "--wait", "--wait-timeout", "30s")
 		if got := dialFrom(nsB, app80, "20s"); !strings.Contains(got, "echo from cluster-a") {
 			t.Fatalf("after the backend came back: %s", got)
 		}
@@ -579,10 +584,10 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 			killed <- st.Applied
 		}(a.cmd, last)
 		for _, args := range [][]string{
-			{"app", "create", "gone", "--env", "prod", "--port", "8080", "--backend", "127.0.0.1:7100"},
+			{"app", "create", "gone", "--env", "prod", "--port", "8080", "--backend", "10.7.0.1:7100"},
 			{"device", "create", "tablet", "--public-key", newKey(t)},
 			{"device", "create", "phone", "--public-key", newKey(t)},
-			{"app", "create", "web", "--env", "prod", "--port", "8080", "--backend", "127.0.0.1:7100"},
+			{"app", "create", "web", "--env", "prod", "--port", "8080", "--backend", "10.7.0.1:7100"},
 		} {
 			last = max(last, seqOfOutput(t, c.ok(append(args, "-o", "json")...)))
 		}
@@ -670,7 +675,7 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 	step("8_the_audit_trail_lists_every_change_and_rebuilt_read_models_answer_the_same", func(t *testing.T) {
 		// A managed service and a policy that stay, so that no list the
 		// rebuild is checked against is empty.
-		c.ok("service", "create", "db", "--env", "prod", "--kind", "postgres", "--port", "5432", "--backend", "127.0.0.1:5432")
+		c.ok("service", "create", "db", "--env", "prod", "--kind", "postgres", "--port", "5432", "--backend", "10.7.0.1:5432")
 		c.ok("policy", "create", "phone-not-web", "--deny", "--from", "device:phone", "--to", "app:prod/web")
 		const limit = 5000
 		trail := c.ok("events", "--limit", fmt.Sprint(limit), "-o", "json")

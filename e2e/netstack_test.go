@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 
 	"weft.dev/agent/wireguard"
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/validate"
 )
 
 // A rootless agent (--netstack: wireguard-go on a userspace network, no TUN
@@ -25,11 +27,7 @@ import (
 // gateway, an intercept sends the app's connections back to the device, and
 // stopping it restores the backend. Nothing here needs root.
 func TestARootlessAgentServesAnAppAndAnInterceptOverTheMesh(t *testing.T) {
-	backend, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer backend.Close()
+	backend := listenOnAHostAddress(t)
 	go serveEcho(backend, "the-backend")
 
 	s := startServer(t, "--nats-listen", "127.0.0.1:0")
@@ -119,6 +117,31 @@ func TestARootlessAgentServesAnAppAndAnInterceptOverTheMesh(t *testing.T) {
 	}
 }
 
+// listenOnAHostAddress listens on one of this host's own non-loopback
+// addresses: weft refuses loopback backends, and a rootless test cannot add
+// an address of its own.
+func listenOnAHostAddress(t *testing.T) net.Listener {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		p, err := netip.ParsePrefix(a.String())
+		if err != nil || !p.Addr().Is4() || validate.UnsafeBackend(p.Addr()) != "" {
+			continue
+		}
+		l, err := net.Listen("tcp", netip.AddrPortFrom(p.Addr(), 0).String())
+		if err != nil {
+			continue
+		}
+		t.Cleanup(func() { _ = l.Close() })
+		return l
+	}
+	cannotRun(t, "this host has no IPv4 address other than loopback for a backend to listen on")
+	return nil
+}
+
 func serveEcho(l net.Listener, name string) {
 	for {
 		conn, err := l.Accept()
@@ -151,11 +174,7 @@ func jsonOf(s string) any {
 // address and by name (the team's DNS, asked over the mesh); an intercept
 // reaches a local server through --expose; weft device status shows it.
 func TestARootlessDeviceConnectReachesAppsByNameThroughSOCKSAndServesAnIntercept(t *testing.T) {
-	backend, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer backend.Close()
+	backend := listenOnAHostAddress(t)
 	go serveEcho(backend, "the-backend")
 	local, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

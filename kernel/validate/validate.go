@@ -4,11 +4,12 @@
 package validate
 
 import (
-	"encoding/base64"
 	"net"
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"weft.dev/kernel/fault"
 )
@@ -31,23 +32,60 @@ func Name(field, s string) error {
 	if s[0] == '-' || s[len(s)-1] == '-' {
 		return fault.Invalidf(field, "%q may not start or end with '-'", s)
 	}
+	// "xn--" labels are punycode: a browser or a terminal may show them as
+	// other letters, e.g. one that looks like a team's own name. IDNA
+	// reserves every "??--" label for such encodings.
+	if len(s) >= 4 && s[2:4] == "--" {
+		return fault.Invalidf(field, "%q has '--' as its 3rd and 4th characters, which DNS reserves for encoded names (punycode, xn--); use lowercase letters, digits and single '-'", s)
+	}
 	return nil
 }
 
-// DisplayName checks free text shown to people: 1–100 printable characters.
-func DisplayName(field, s string) error {
-	if strings.TrimSpace(s) == "" {
-		return fault.Invalidf(field, "is required")
+// reservedSlugs are team slugs that would read as weft itself, the server,
+// or a well-known name under the zone (<app>.<env>.<team>.weft.internal).
+var reservedSlugs = []string{
+	"admin", "administrator", "api", "auth", "dns", "graphql", "healthz", "help",
+	"internal", "localhost", "login", "metrics", "nats", "ns", "portal", "readyz",
+	"root", "security", "status", "support", "system", "weft", "www",
+}
+
+// TeamSlug checks a team's slug: a Name that is not reserved.
+func TeamSlug(field, s string) error {
+	if err := Name(field, s); err != nil {
+		return err
 	}
-	if len([]rune(s)) > 100 {
-		return fault.Invalidf(field, "is longer than 100 characters")
-	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return fault.Invalidf(field, "contains a control character")
+	for _, r := range reservedSlugs {
+		if s == r {
+			return fault.Invalidf(field, "%q is reserved; a team slug may not be one of %s", s, strings.Join(reservedSlugs, ", "))
 		}
 	}
 	return nil
+}
+
+// DisplayName checks free text shown to people and returns it as weft keeps
+// it: without invisible format characters (Unicode Cf: bidirectional
+// overrides and isolates, which can make "gpj.exe" show as "exe.jpg",
+// zero-width spaces and joiners, soft hyphens), which are dropped, then
+// 1–100 printable characters.
+func DisplayName(field, s string) (string, error) {
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
+	if strings.TrimSpace(s) == "" {
+		return "", fault.Invalidf(field, "is required (visible characters; invisible formatting characters are dropped)")
+	}
+	if len([]rune(s)) > 100 {
+		return "", fault.Invalidf(field, "is longer than 100 characters")
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || !utf8.ValidRune(r) || r == utf8.RuneError {
+			return "", fault.Invalidf(field, "contains a control character or invalid UTF-8; use printable text")
+		}
+	}
+	return s, nil
 }
 
 // Port checks a TCP/UDP port, 1–65535.
@@ -119,13 +157,4 @@ func Prefix(field, s string) (netip.Prefix, error) {
 		return netip.Prefix{}, fault.Invalidf(field, "%q has host bits set; did you mean %s?", s, p.Masked())
 	}
 	return p, nil
-}
-
-// PublicKey checks a WireGuard public key: base64 of 32 bytes.
-func PublicKey(field, s string) error {
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil || len(b) != 32 {
-		return fault.Invalidf(field, "is not a WireGuard public key (44 characters of base64)")
-	}
-	return nil
 }

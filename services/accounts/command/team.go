@@ -37,12 +37,14 @@ func (h *Handlers) CreateTeam(ctx context.Context, p auth.Principal, in CreateTe
 	case in.Owner != "" && in.Owner != p.UserID:
 		return Result[Team]{}, fault.Forbiddenf("a new team's owner is the user who creates it")
 	}
-	if err := validate.Name("slug", in.Slug); err != nil {
+	if err := validate.TeamSlug("slug", in.Slug); err != nil {
 		return Result[Team]{}, err
 	}
-	if err := validate.DisplayName("displayName", in.DisplayName); err != nil {
+	display, err := validate.DisplayName("displayName", in.DisplayName)
+	if err != nil {
 		return Result[Team]{}, err
 	}
+	in.DisplayName = display
 	if u, err := h.loadUser(ctx, owner); err != nil {
 		return Result[Team]{}, fmt.Errorf("create team %s: %w", in.Slug, err)
 	} else if !u.Created {
@@ -79,9 +81,11 @@ func (h *Handlers) RenameTeam(ctx context.Context, p auth.Principal, in RenameTe
 	if err := require(p, in.Team, auth.Admin); err != nil {
 		return Result[Team]{}, err
 	}
-	if err := validate.DisplayName("displayName", in.DisplayName); err != nil {
+	display, err := validate.DisplayName("displayName", in.DisplayName)
+	if err != nil {
 		return Result[Team]{}, err
 	}
+	in.DisplayName = display
 	return h.onTeam(ctx, p, in.Team, "rename team", func(t domain.Team) ([]any, error) {
 		return domain.DecideRenameTeam(t, actorOf(p), in.Team, in.DisplayName)
 	})

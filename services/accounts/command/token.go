@@ -52,9 +52,11 @@ func (h *Handlers) CreateToken(ctx context.Context, p auth.Principal, in CreateT
 		}
 	}
 	if in.Name != "" {
-		if err := validate.DisplayName("name", in.Name); err != nil {
+		name, err := validate.DisplayName("name", in.Name)
+		if err != nil {
 			return Result[TokenWithSecret]{}, err
 		}
+		in.Name = name
 	}
 	if in.ExpiresAt != nil {
 		if !in.ExpiresAt.After(h.now()) {

@@ -107,3 +107,42 @@ func TestConcurrentCreatorsOfOneSlugOrUsernameExactlyOneWins(t *testing.T) {
 		t.Fatalf("%d teams, %d users in the log", len(teams), len(names))
 	}
 }
+
+func TestReservedSlugsPunycodeAndInvisibleCharactersAreRefusedOrDropped(t *testing.T) {
+	h := setup(t)
+	olga := h.user("olga")
+	p := auth.Principal{UserID: olga}
+	before := h.lastSeq()
+	for _, slug := range []string{"admin", "weft", "www", "internal", "api", "root", "xn--80ak6aa92e"} {
+		_, err := h.h.CreateTeam(h.ctx, p, command.CreateTeamInput{Slug: slug, DisplayName: "X"})
+		wantFault(t, err, fault.Invalid, "slug")
+	}
+	_, err := h.h.CreateTeam(h.ctx, p, command.CreateTeamInput{Slug: "acme", DisplayName: "\u202e\u200b"})
+	wantFault(t, err, fault.Invalid, "displayName")
+	_, err = h.h.CreateUser(h.ctx, h.admin, command.CreateUserInput{Username: "xn--ls8h", DisplayName: "Poo"})
+	wantFault(t, err, fault.Invalid, "username")
+	if h.lastSeq() != before {
+		t.Fatal("refused creations appended")
+	}
+	res, err := h.h.CreateTeam(h.ctx, p, command.CreateTeamInput{Slug: "acme", DisplayName: "Acme\u202e gnp.exe"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Object.DisplayName != "Acme gnp.exe" {
+		t.Errorf("display name kept as %q; want the override dropped", res.Object.DisplayName)
+	}
+	res, err = h.h.RenameTeam(h.ctx, h.signIn(h.token(olga).Secret, "acme"), command.RenameTeamInput{Team: "acme", DisplayName: "\u2066Acme\u2069 Inc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Object.DisplayName != "Acme Inc" {
+		t.Errorf("renamed to %q; want the isolates dropped", res.Object.DisplayName)
+	}
+	u, err := h.h.CreateUser(h.ctx, h.admin, command.CreateUserInput{Username: "ada", DisplayName: "A\u200dda\u00ad"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Object.DisplayName != "Ada" {
+		t.Errorf("user display name %q; want invisible characters dropped", u.Object.DisplayName)
+	}
+}

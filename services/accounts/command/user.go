@@ -32,9 +32,11 @@ func (h *Handlers) CreateUser(ctx context.Context, p auth.Principal, in CreateUs
 	if err := validate.Name("username", in.Username); err != nil {
 		return Result[User]{}, err
 	}
-	if err := validate.DisplayName("displayName", in.DisplayName); err != nil {
+	display, err := validate.DisplayName("displayName", in.DisplayName)
+	if err != nil {
 		return Result[User]{}, err
 	}
+	in.DisplayName = display
 	id, err := newID()
 	if err != nil {
 		return Result[User]{}, err

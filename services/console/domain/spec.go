@@ -122,7 +122,7 @@ func (s Spec) normalize(prefix string, needBackends bool) (Spec, error) {
 	dup := map[string]bool{}
 	for i, b := range s.Backends {
 		field := fmt.Sprintf("%sbackends[%d]", prefix, i)
-		if err := validate.HostPort(field, b); err != nil {
+		if err := validate.Backend(field, b); err != nil {
 			return Spec{}, err
 		}
 		key := strings.ToLower(b)
