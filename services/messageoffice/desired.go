@@ -159,8 +159,10 @@ func changesOwn(r events.Recorded, tm *Team) bool {
 // the apps and managed services homed there, and its Kubernetes objects:
 // the namespaces of its environments, its apps' workloads and exports,
 // and, when its agent runs in Kubernetes mode, imports of the team's
-// apps and managed services homed elsewhere.
-func ownEntries(tm *Team, clusterID, zone string) ([]entry, error) {
+// apps and managed services homed elsewhere. An import's value is the same
+// in every cluster: imports holds those encoded for this write, so a team
+// of many Kubernetes clusters encodes each once, not once per cluster.
+func ownEntries(tm *Team, clusterID, zone string, imports map[string]entry) ([]entry, error) {
 	c := tm.Clusters[clusterID]
 	if c == nil {
 		return nil, fmt.Errorf("desired state: no cluster %s in team %s", clusterID, tm.Slug)
@@ -191,9 +193,14 @@ func ownEntries(tm *Team, clusterID, zone string) ([]entry, error) {
 		env := tm.Envs[w.EnvID]
 		if w.ClusterID != c.ID {
 			if c.Kubernetes != "" && env != nil {
-				if err := add(clusterstate.KindImport, w.ID, importOf(tm, env, w)); err != nil {
-					return nil, err
+				e, ok := imports[w.ID]
+				if !ok {
+					if e, err = newEntry(clusterstate.KindImport, w.ID, importOf(tm, env, w)); err != nil {
+						return nil, err
+					}
+					imports[w.ID] = e
 				}
+				out = append(out, e)
 			}
 			continue
 		}

@@ -373,11 +373,12 @@ func (o *Office) syncTeam(ctx context.Context, tm *Team, seq uint64, keys [][2]s
 	// Clusters' own entries first: an agent that sees an event's team-wide
 	// write has then most likely seen the event's own writes too.
 	if full || own {
+		imports := map[string]entry{}
 		for id := range tm.Clusters {
 			if err := o.ensureStream(ctx, tm.Slug, id); err != nil {
 				return err
 			}
-			es, err := ownEntries(tm, id, o.cfg.Zone)
+			es, err := ownEntries(tm, id, o.cfg.Zone, imports)
 			if err != nil {
 				return err
 			}
