@@ -16,8 +16,14 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/yaml"
 
+	"weft.dev/agent/kube/kubetest"
 	"weft.dev/events/clusterstate"
 )
 
@@ -28,6 +34,10 @@ import (
 // overlay's own arguments (paths and ports moved to a temporary directory
 // and loopback; no WireGuard interface or proxy, which need the host), reads
 // its stream from an operator-mode NATS, converges and answers /healthz.
+// Its --kubernetes runs against a real API server as the overlay's
+// ServiceAccount with the overlay's RBAC (applied for real): that is
+// enough to make an environment's namespace and an app's Deployment and
+// Service, and reads no Secrets.
 func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds weft-agent")
@@ -46,6 +56,44 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 	if len(args) == 0 {
 		t.Fatal("the agent overlay has no weft-agent Deployment with arguments")
 	}
+
+	// The cluster: the overlay's ServiceAccount, ClusterRole and binding,
+	// applied as an operator would.
+	cp := kubetest.Start(t)
+	for _, d := range docs {
+		var head metav1.TypeMeta
+		if yaml.Unmarshal(d, &head) != nil {
+			continue
+		}
+		var err error
+		switch head.Kind {
+		case "Namespace":
+			var o corev1.Namespace
+			if err = yaml.UnmarshalStrict(d, &o); err == nil {
+				_, err = cp.Client.CoreV1().Namespaces().Create(t.Context(), &o, metav1.CreateOptions{})
+			}
+		case "ServiceAccount":
+			var o corev1.ServiceAccount
+			if err = yaml.UnmarshalStrict(d, &o); err == nil {
+				_, err = cp.Client.CoreV1().ServiceAccounts(o.Namespace).Create(t.Context(), &o, metav1.CreateOptions{})
+			}
+		case "ClusterRole":
+			var o rbacv1.ClusterRole
+			if err = yaml.UnmarshalStrict(d, &o); err == nil {
+				_, err = cp.Client.RbacV1().ClusterRoles().Create(t.Context(), &o, metav1.CreateOptions{})
+			}
+		case "ClusterRoleBinding":
+			var o rbacv1.ClusterRoleBinding
+			if err = yaml.UnmarshalStrict(d, &o); err == nil {
+				_, err = cp.Client.RbacV1().ClusterRoleBindings().Create(t.Context(), &o, metav1.CreateOptions{})
+			}
+		}
+		if err != nil {
+			t.Fatalf("apply %s: %v", head.Kind, err)
+		}
+	}
+	saConfig := cp.ServiceAccountConfig(t, "weft-agent", "weft-agent")
+	kubeconfig := cp.Kubeconfig(t, saConfig)
 
 	dir := t.TempDir()
 	weft, resolver := operatorResolver(t)
@@ -99,6 +147,27 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 	if _, err := js.PublishMsg(ctx, msg); err != nil {
 		t.Fatal(err)
 	}
+	// An environment homed here and an app of it with a container spec.
+	l := map[string]string{clusterstate.LabelManagedBy: clusterstate.ManagedBy, clusterstate.LabelTeam: "t1", clusterstate.LabelEnv: "prod",
+		clusterstate.LabelEnvID: "e1", clusterstate.LabelRole: clusterstate.RoleEnv}
+	wl := map[string]string{clusterstate.LabelManagedBy: clusterstate.ManagedBy, clusterstate.LabelTeam: "t1", clusterstate.LabelEnv: "prod",
+		clusterstate.LabelEnvID: "e1", clusterstate.LabelRole: clusterstate.RoleWorkload, clusterstate.LabelApp: "api", clusterstate.LabelAppID: "a1"}
+	for _, e := range []struct {
+		kind, id string
+		v        any
+	}{
+		{clusterstate.KindNamespace, "e1", clusterstate.Namespace{ID: "e1", Name: "prod", Env: "prod", Team: "t1", Labels: l}},
+		{clusterstate.KindWorkload, "a1", clusterstate.Workload{ID: "a1", Name: "api", Namespace: "prod", Env: "prod", Generation: 7, Labels: wl, Replicas: 1,
+			Container: clusterstate.Container{Image: "ghcr.io/acme/api:1", Ports: []clusterstate.ContainerPort{{Name: "tcp-80", ContainerPort: 8080, Protocol: "tcp"}}},
+			Ports:     []clusterstate.ServicePort{{Name: "tcp-80", Port: 80, Protocol: "tcp", TargetPort: 8080}}}},
+	} {
+		m := nats.NewMsg(clusterstate.Subject("t1", cluster, e.kind, e.id))
+		m.Header.Set(clusterstate.HeaderEventsSeq, "7")
+		m.Data, _ = json.Marshal(e.v)
+		if _, err := js.PublishMsg(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	// The Secret's two files, as deploy/README.md has the operator write them.
 	pubAllow, subAllow := clusterstate.AgentPermissions(cluster, "t1")
@@ -122,6 +191,8 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 		switch name {
 		case "--interface", "--proxy":
 			continue // need the node: a TUN device and local service IPs
+		case "--kubernetes":
+			run = append(run, "--kubeconfig="+kubeconfig) // the pod's token, outside a pod
 		case "--cluster":
 			a = "--cluster=" + cluster
 		case "--endpoint":
@@ -176,6 +247,33 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil || st.Applied != 7 {
 		t.Errorf("/status: applied %d (%v), want 7 from the stream", st.Applied, err)
+	}
+	// The controller did its work as the ServiceAccount, and no more.
+	kubetest.Eventually(t, time.Minute, func() error {
+		d, err := cp.Client.AppsV1().Deployments("prod").Get(t.Context(), "api", metav1.GetOptions{})
+		if err != nil {
+			return fmt.Errorf("deployment prod/api: %v\n%s", err, log.String())
+		}
+		if _, err := cp.Client.CoreV1().Services("prod").Get(t.Context(), "api", metav1.GetOptions{}); err != nil {
+			return fmt.Errorf("service prod/api: %v", err)
+		}
+		for _, m := range d.ManagedFields {
+			if m.Manager == clusterstate.FieldManager {
+				return nil
+			}
+		}
+		return fmt.Errorf("deployment prod/api not applied by %s", clusterstate.FieldManager)
+	})
+	sa, err := kubernetes.NewForConfig(saConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sa.CoreV1().Secrets("").List(t.Context(), metav1.ListOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("the agent's ServiceAccount lists Secrets (%v), want forbidden", err)
+	}
+	if _, err := sa.RbacV1().ClusterRoleBindings().Create(t.Context(), &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "x"},
+		RoleRef: rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "cluster-admin"}}, metav1.CreateOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("the agent's ServiceAccount binds roles (%v), want forbidden", err)
 	}
 	if strings.Contains(log.String(), "enrolled") {
 		t.Errorf("the agent enrolled, but the overlay gives it no secret:\n%s", log.String())
