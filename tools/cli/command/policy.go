@@ -266,9 +266,9 @@ func (a *app) policyCmd() *cobra.Command {
 		Long: `Access policies allow or deny connections from sources to targets; the
 proxy checks them on every new connection, highest priority first. With no
 matching policy, a connection is allowed.`,
-		Example: `  weft policy create no-dev-db --deny --from env:dev --to app:prod/db --priority 100
+		Example: `  weft policy create staging-not-api --deny --from env:staging --to app:prod/api --priority 100
   weft policy list
-  weft policy delete no-dev-db`,
+  weft policy delete staging-not-api`,
 	}
 	var rf ruleFlags
 	var wait waitFlags
@@ -366,7 +366,7 @@ matching policy, a connection is allowed.`,
 	get := &cobra.Command{
 		Use:     "get NAME",
 		Short:   "Show a policy",
-		Example: `  weft policy get no-dev-db -o json`,
+		Example: `  weft policy get staging-not-api -o json`,
 		Args:    exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, ep, err := a.client(true)
@@ -384,7 +384,7 @@ matching policy, a connection is allowed.`,
 		Use:     "delete NAME",
 		Aliases: []string{"rm"},
 		Short:   "Delete a policy (admins)",
-		Example: `  weft policy delete no-dev-db`,
+		Example: `  weft policy delete staging-not-api`,
 		Args:    exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, ep, err := a.client(true)
