@@ -137,7 +137,17 @@ try {
     const name = `l${String(i).padStart(4, '0')}`;
     execFileSync(process.env.WEFT_CLI, ['app', 'create', name, '--env', 'live', '--port', '80', '--backend', '10.0.0.1:80'], { env: process.env, stdio: 'ignore' });
     const answered = Date.now();
-    await page.waitForFunction((n) => n in window.__seen, name);
+    try {
+      await page.waitForFunction((n) => n in window.__seen, name);
+    } catch (e) {
+      const state = await page.evaluate(() => ({
+        live: document.querySelector('.live')?.textContent,
+        list: document.querySelector('p.muted[aria-live]')?.textContent,
+        errors: [...document.querySelectorAll('.error')].map((x) => x.textContent),
+        seen: Object.keys(window.__seen).slice(-5),
+      }));
+      throw new Error(`${name} never appeared: ${JSON.stringify(state)}`, { cause: e });
+    }
     lat.push((await page.evaluate((n) => window.__seen[n], name)) - answered);
   }
   line('portal_mutation_visible_p50', median(lat).toFixed(1), 'ms', '-', '-');

@@ -194,6 +194,8 @@ try {
     await form.getByRole('button', { name: 'Start intercept' }).click();
     const active = page.getByRole('list', { name: 'Active intercepts' });
     await active.getByText(/Port 80\/tcp → laptop at 100\.\d+\.\d+\.\d+:3000/).waitFor();
+    // The change's rollout: eu-1 has no agent, and the page says so.
+    await page.locator('[data-rollout=done]', { hasText: 'No agent runs in eu-1 yet' }).waitFor();
     const out = weft('intercept', 'list', '-o', 'json');
     if (!out.includes('laptop')) fail(`the CLI does not list the intercept: ${out}`);
     await accessible('app');
@@ -301,8 +303,16 @@ try {
     await other.getByRole('button', { name: 'Sign in' }).click();
     await other.getByRole('heading', { level: 1, name: 'Acme' }).waitFor();
     weft('token', 'revoke', 'browser');
-    await other.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Environments', exact: true }).click();
-    await other.getByRole('alert').getByText(/signed out.*refused your API token.*revoked/s).waitFor();
+    // The gateway closes the tab's live connection (4403) when the token
+    // loses its rights, which signs the tab out at once; failing that, the
+    // next request is refused.
+    const signedOut = other.getByRole('alert').getByText(/signed out.*refused your API token.*revoked/s);
+    try {
+      await signedOut.waitFor({ timeout: 5000 });
+    } catch {
+      await other.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Environments', exact: true }).click();
+      await signedOut.waitFor();
+    }
     await other.getByLabel('API token').waitFor();
     if (await other.evaluate(() => sessionStorage.getItem('weft.token'))) fail('the revoked token is still in session storage');
     await other.screenshot({ path: join(results, 'portal-revoked.png') });

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, gql, lastSeq, loadSession, noteSeq, pageAll } from '../api/client';
-import { AppDocument, DeleteAppDocument, DevicesDocument, StartInterceptDocument, StopInterceptDocument, UpdateAppDocument } from '../api/generated';
+import { ApiError, gql, lastSeq, loadSession, noteSeq, pageAll, subscribe } from '../api/client';
+import { AppDocument, ClusterStatusDocument, type ClusterStatusFieldsFragment, DeleteAppDocument, DevicesDocument, StartInterceptDocument, StopInterceptDocument, UpdateAppDocument } from '../api/generated';
 import { useLoad } from '../hooks';
 import { useLive } from '../live';
 import { Link, navigate } from '../router';
@@ -8,9 +8,39 @@ import { Actor, Empty, ErrorNote, Field, Loading, When, fieldError, formError } 
 import { dnsName, healthLine, ports } from './common';
 import { TimeTravel } from './timetravel';
 
+// Rollout follows the app's cluster while its agent applies a change made
+// here (as the CLI's --wait does): done once the agent's applied sequence
+// reaches the change's.
+function Rollout({ clusterId, clusterName, seq }: { clusterId: string; clusterName: string; seq: number }) {
+  const [s, setS] = useState<ClusterStatusFieldsFragment | null>(null);
+  useEffect(() => subscribe(ClusterStatusDocument, { id: clusterId }, (r) => setS(r.clusterStatus)), [clusterId]);
+  let text: string;
+  let busy = false;
+  if (!s) {
+    text = `Asking ${clusterName} for its status…`;
+    busy = true;
+  } else if (!s.enrolled) text = `No agent runs in ${clusterName} yet: the change takes effect when one enrols.`;
+  else if (s.appliedSeq != null && s.appliedSeq >= seq) text = `Applied by ${clusterName}'s agent.`;
+  else if (s.online === false) text = `${clusterName}'s agent is offline: it applies the change when it reconnects.`;
+  else {
+    text = `Rolling out to ${clusterName}: its agent has applied up to ${s.appliedSeq ?? 'nothing yet'}, this change is ${seq}.`;
+    busy = true;
+  }
+  return (
+    <p className="rollout" role="status" aria-live="polite" data-rollout={busy ? 'pending' : 'done'}>
+      {busy && <progress aria-label={`Rollout to ${clusterName}`} />} {text}
+    </p>
+  );
+}
+
 export function AppPage({ id }: { id: string }) {
   const team = loadSession()?.team ?? '';
+  const [changed, setChanged] = useState(0);
   const q = useLoad((minSeq) => gql(AppDocument, { id, minSeq: minSeq ?? lastSeq() }), [id]);
+  const mine = (seq: number) => {
+    setChanged(seq);
+    q.reload(seq);
+  };
   useLive(['app', 'intercept'], (seq, evs) => {
     if (evs.some((e) => e.aggregateId === id || e.aggregateType === 'intercept')) q.reload(seq);
   });
@@ -49,8 +79,9 @@ export function AppPage({ id }: { id: string }) {
         <dt>Health check</dt><dd>{healthLine(a.spec)}</dd>
         <dt>Created</dt><dd><When t={a.createdAt} />{a.createdBy && <> by <Actor actor={a.createdBy} /></>}</dd>
       </dl>
-      <UpdateBackends id={a.id} spec={a.spec} onDone={(seq) => q.reload(seq)} />
-      <Intercepts app={a} onChange={(seq) => q.reload(seq)} />
+      {changed > 0 && <Rollout clusterId={a.cluster.id} clusterName={a.cluster.name} seq={changed} />}
+      <UpdateBackends id={a.id} spec={a.spec} onDone={mine} />
+      <Intercepts app={a} onChange={mine} />
       <section>
         <h2>History</h2>
         <TimeTravel aggregateType="app" aggregateId={a.id} events={q.data.app?.history.edges.map((e) => e.node) ?? []} />
