@@ -4,6 +4,8 @@ go 1.26.0
 
 replace weft.dev/events => ../events
 
+replace weft.dev/kernel => ../kernel
+
 require (
 	github.com/coredns/caddy v1.1.4
 	github.com/coredns/coredns v1.15.0
@@ -20,6 +22,7 @@ require (
 	k8s.io/apimachinery v0.37.2
 	k8s.io/client-go v0.37.2
 	weft.dev/events v0.0.0-00010101000000-000000000000
+	weft.dev/kernel v0.0.0-00010101000000-000000000000 // indirect
 )
 
 require (

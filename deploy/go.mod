@@ -79,8 +79,11 @@ require (
 	sigs.k8s.io/structured-merge-diff/v6 v6.4.2 // indirect
 	weft.dev/agent v0.0.0-00010101000000-000000000000
 	weft.dev/events v0.0.0-00010101000000-000000000000
+	weft.dev/kernel v0.0.0-00010101000000-000000000000 // indirect
 )
 
 replace weft.dev/events => ../events
+
+replace weft.dev/kernel => ../kernel
 
 replace weft.dev/agent => ../agent

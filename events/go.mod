@@ -2,12 +2,15 @@ module weft.dev/events
 
 go 1.26.0
 
+replace weft.dev/kernel => ../kernel
+
 require (
 	github.com/google/uuid v1.6.0
 	github.com/nats-io/jsm.go v0.5.1
 	github.com/nats-io/nats-server/v2 v2.15.2
 	github.com/nats-io/nats.go v1.55.0
 	golang.org/x/crypto v0.58.0
+	weft.dev/kernel v0.0.0-00010101000000-000000000000
 )
 
 require (

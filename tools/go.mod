@@ -114,6 +114,7 @@ require (
 	mvdan.cc/sh/v3 v3.12.0 // indirect
 	weft.dev/agent v0.0.0-00010101000000-000000000000
 	weft.dev/events v0.0.0-00010101000000-000000000000
+	weft.dev/kernel v0.0.0-00010101000000-000000000000 // indirect
 )
 
 tool (
@@ -128,3 +129,5 @@ replace weft.dev/schemas => ../schemas
 replace weft.dev/agent => ../agent
 
 replace weft.dev/events => ../events
+
+replace weft.dev/kernel => ../kernel

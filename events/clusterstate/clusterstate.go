@@ -50,7 +50,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"weft.dev/events"
+	"weft.dev/kernel/token"
 )
 
 // Headers on desired-state messages.
@@ -101,10 +101,10 @@ func Subject(team, cluster, kind, id string) string {
 }
 
 // CheckToken refuses a cluster id or team slug that cannot be a stream
-// name and subject token: what events.ValidateToken refuses, and path
+// name and subject token: what token.Validate refuses, and path
 // separators (stream names become directories).
 func CheckToken(what, s string) error {
-	if err := events.ValidateToken(what, s); err != nil {
+	if err := token.Validate(what, s); err != nil {
 		return err
 	}
 	if strings.ContainsAny(s, "/\\") {

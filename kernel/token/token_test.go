@@ -1,4 +1,4 @@
-package events
+package token
 
 import (
 	"strings"
@@ -6,14 +6,14 @@ import (
 	"unicode"
 )
 
-func TestValidateTokenRefusesDotsWildcardsSpaceAndUnprintableRunesOnly(t *testing.T) {
+func TestValidateRefusesDotsWildcardsSpaceAndUnprintableRunesOnly(t *testing.T) {
 	allowed := func(r rune) bool {
 		return r != '.' && r != '*' && r != '>' && !unicode.IsSpace(r) && unicode.IsPrint(r)
 	}
 	check := func(s string, want bool) {
 		t.Helper()
-		if err := ValidateToken("id", s); (err == nil) != want {
-			t.Errorf("ValidateToken(%q) = %v, want accepted %v", s, err, want)
+		if err := Validate("id", s); (err == nil) != want {
+			t.Errorf("Validate(%q) = %v, want accepted %v", s, err, want)
 		}
 	}
 	for r := rune(0); r < 0x3100; r++ {
