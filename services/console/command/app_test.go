@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"weft.dev/events"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
 	"weft.dev/services/console/command"
@@ -257,5 +258,43 @@ func TestOnlyTheOfficeRecordsAgentReportsAndOnlyForTheReportingCluster(t *testin
 	}
 	if _, err := h.h.ReportRollout(h.ctx, office, command.ReportRolloutInput{Team: "acme", ClusterID: clusterID, ID: app.Object.ID, Rollout: r}); err != nil {
 		t.Fatalf("the office reporting the app's own cluster: %v", err)
+	}
+}
+
+// Two processes (two sets of handlers, each with its own cached range and
+// its own stripes) creating apps in one cluster at once hand out distinct
+// addresses: the range is appended to without a version check, so each
+// address's claim is what keeps them apart, and the loser of a race picks
+// again.
+func TestTwoProcessesCreatingAppsInOneClusterGetDistinctServiceIPs(t *testing.T) {
+	h := setup(t)
+	cluster := h.cluster("acme", "east", "10.96.12.0/26")
+	if _, err := h.h.CreateEnv(h.ctx, admin, command.CreateEnvInput{Team: "acme", Name: "dev", ClusterID: cluster}); err != nil {
+		t.Fatal(err)
+	}
+	other := command.New(events.NewStore(h.env.Conn, registry()), h.q)
+	const n = 40 // of 62 addresses
+	ips := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			handlers := []*command.Handlers{h.h, other}[i%2]
+			res, err := handlers.CreateApp(h.ctx, member, command.CreateAppInput{Team: "acme", Env: "dev", Name: fmt.Sprint("app", i), Spec: webSpec()})
+			ips[i], errs[i] = res.Object.ServiceIP, err
+		}()
+	}
+	wg.Wait()
+	seen := map[string]int{}
+	for i, ip := range ips {
+		if errs[i] != nil {
+			t.Fatalf("app%d: %v", i, errs[i])
+		}
+		if j, dup := seen[ip]; dup {
+			t.Fatalf("app%d and app%d both got %s", j, i, ip)
+		}
+		seen[ip] = i
 	}
 }

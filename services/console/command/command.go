@@ -41,28 +41,34 @@ type Directory interface {
 type Handlers struct {
 	store *events.Store
 	dir   Directory
-	// Service IPs of one cluster are handed out one at a time in this
-	// process (stripes of clusters), from a cached range: concurrent
-	// creations in a busy cluster otherwise each reload the whole range and
-	// collide until they give up. Other processes still meet the version
-	// check.
+	// Service IPs of one cluster are picked one at a time in this process
+	// (stripes of clusters), from a cached range: concurrent creations in a
+	// busy cluster otherwise each reload the whole range. Only the pick
+	// holds the stripe; the append does not.
 	locks  [64]sync.Mutex
-	ranges [64]map[string]*events.Cached[cd.ServiceRange]
+	ranges [64]map[string]*clusterRange
+}
+
+// clusterRange is a cluster's range as this process last read it, and the
+// addresses it is handing out now.
+type clusterRange struct {
+	cache   events.Cached[cd.ServiceRange]
+	pending map[string]bool
 }
 
 // onRange runs fn holding the cluster's stripe, with its cached range.
-func (h *Handlers) onRange(cluster string, fn func(*events.Cached[cd.ServiceRange]) error) error {
+func (h *Handlers) onRange(cluster string, fn func(*clusterRange) error) error {
 	f := fnv.New32a()
 	_, _ = f.Write([]byte(cluster))
 	i := f.Sum32() % uint32(len(h.locks))
 	h.locks[i].Lock()
 	defer h.locks[i].Unlock()
 	if h.ranges[i] == nil {
-		h.ranges[i] = map[string]*events.Cached[cd.ServiceRange]{}
+		h.ranges[i] = map[string]*clusterRange{}
 	}
 	c := h.ranges[i][cluster]
 	if c == nil {
-		c = &events.Cached[cd.ServiceRange]{}
+		c = &clusterRange{pending: map[string]bool{}}
 		h.ranges[i][cluster] = c
 	}
 	return fn(c)

@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"weft.dev/events"
@@ -40,54 +41,107 @@ func (h *Handlers) place(ctx context.Context, team, envName, name string) (place
 
 // allocate appends, in one atomic batch, the allocation of a service IP in
 // the cluster's range, the creating event that build makes from that IP,
-// and the name claim. The range aggregate's version check makes two
-// concurrent creations pick different IPs: the loser re-decides.
+// the address's claim and the name's claim. The claims keep addresses and
+// names unique: two creations (in any process) that picked one address
+// cannot both store it, and the loser picks again. The range itself is
+// appended to without a version check, so creations and deletions in one
+// cluster do not take turns on it: they commit together (events' group
+// commit). This process picks addresses one at a time from a cached range,
+// passing over those it is handing out, so its own creations never pick
+// the same one.
 func (h *Handlers) allocate(ctx context.Context, p auth.Principal, team string, pl placement, kind, id, name string,
 	build func(ip string) any) (events.Result[cd.ServiceRange], error) {
 	ref := events.AggregateRef{Type: kind, ID: id}
-	var res events.Result[cd.ServiceRange]
-	err := h.onRange(pl.cluster.ID, func(cache *events.Cached[cd.ServiceRange]) (err error) {
-		res, err = h.allocateIn(ctx, p, team, pl, ref, name, id, kind, cache, build)
-		return err
-	})
-	return res, err
-}
-
-func (h *Handlers) allocateIn(ctx context.Context, p auth.Principal, team string, pl placement, ref events.AggregateRef, name, id, kind string,
-	cache *events.Cached[cd.ServiceRange], build func(ip string) any) (events.Result[cd.ServiceRange], error) {
-	return events.Handle(ctx, h.store, events.Command[cd.ServiceRange]{
-		Team: team, Aggregate: events.AggregateRef{Type: cd.SvcRangeAggregate, ID: pl.cluster.ID}, Actor: p.Actor(),
-		Evolve: cd.EvolveServiceRange, Cache: cache,
-		Decide: func(s cd.ServiceRange) ([]any, error) {
-			return cd.DecideAllocate(s, pl.cluster.ID, pl.cluster.ServiceRange, kind, id)
-		},
-		Also: func(ctx context.Context, _ cd.ServiceRange, decided []any) ([]events.Write, error) {
-			ip := decided[0].(cd.ServiceIPAllocated).IP
-			claim, err := uniq.Claim(ctx, h.store, team, p.Actor(), cd.AppNameKind, cd.AppNameKey(pl.env.ID, name), id)
+	rangeRef := events.AggregateRef{Type: cd.SvcRangeAggregate, ID: pl.cluster.ID}
+	var lastErr error
+	for attempt := 0; attempt < events.MaxAttempts; attempt++ {
+		alloc, release, err := h.pick(ctx, team, pl, kind, id)
+		if err != nil {
+			return events.Result[cd.ServiceRange]{}, err
+		}
+		res, err := func() (events.Result[cd.ServiceRange], error) {
+			defer release()
+			ipClaim, err := uniq.Claim(ctx, h.store, team, p.Actor(), cd.IPKind, cd.IPKey(pl.cluster.ID, alloc.IP), id)
 			if err != nil {
-				return nil, nameTaken(err, "name", fmt.Sprintf("an app or service called %q already exists in environment %s", name, pl.env.Name))
+				if f, ok := fault.As(err); ok && f.Code == fault.Conflict {
+					return events.Result[cd.ServiceRange]{}, fmt.Errorf("%s: %w", alloc.IP, events.ErrConflict)
+				}
+				return events.Result[cd.ServiceRange]{}, err
 			}
-			return []events.Write{
-				{Expected: 0, Events: []events.Event{{Team: team, Aggregate: ref, Actor: p.Actor(), Data: build(ip)}}},
-				claim,
-			}, nil
-		},
-	})
+			nameClaim, err := uniq.Claim(ctx, h.store, team, p.Actor(), cd.AppNameKind, cd.AppNameKey(pl.env.ID, name), id)
+			if err != nil {
+				return events.Result[cd.ServiceRange]{}, nameTaken(err, "name", fmt.Sprintf("an app or service called %q already exists in environment %s", name, pl.env.Name))
+			}
+			app, err := h.store.AppendAll(ctx,
+				events.Write{Expected: events.AnyVersion, Events: []events.Event{{Team: team, Aggregate: rangeRef, Actor: p.Actor(), Data: alloc}}},
+				events.Write{Expected: 0, Events: []events.Event{{Team: team, Aggregate: ref, Actor: p.Actor(), Data: build(alloc.IP)}}},
+				ipClaim, nameClaim)
+			if err != nil {
+				return events.Result[cd.ServiceRange]{}, err
+			}
+			return events.Result[cd.ServiceRange]{Events: app.Events, LastSeq: app.LastSeq}, nil
+		}()
+		switch {
+		case err == nil:
+			return res, nil
+		case errors.Is(err, events.ErrConflict):
+			// Another process took this address, or a claim moved, since
+			// they were read: pick again.
+			lastErr = err
+			continue
+		}
+		return events.Result[cd.ServiceRange]{}, err
+	}
+	return events.Result[cd.ServiceRange]{}, fmt.Errorf("allocate a service IP in cluster %s: gave up after %d attempts: %w", pl.cluster.ID, events.MaxAttempts, lastErr)
 }
 
-// releaseWrites frees a deleted app's or service's IP and name. It runs
-// holding the cluster's range (onRange), whose cached state it brings up
-// to date.
-func (h *Handlers) releaseWrites(ctx context.Context, p auth.Principal, team, clusterID, ip, envID, name, owner string, cache *events.Cached[cd.ServiceRange]) ([]events.Write, error) {
+// pick decides the address to hand out, from the cluster's cached range
+// brought up to date, passing over those being handed out in this process;
+// release gives it back to the pool of this process (stored or not, the
+// range read next shows whether it is taken).
+func (h *Handlers) pick(ctx context.Context, team string, pl placement, kind, id string) (cd.ServiceIPAllocated, func(), error) {
+	var alloc cd.ServiceIPAllocated
+	var release func()
+	err := h.onRange(pl.cluster.ID, func(r *clusterRange) error {
+		s, _, err := events.LoadCached(ctx, h.store, team, events.AggregateRef{Type: cd.SvcRangeAggregate, ID: pl.cluster.ID}, &r.cache, cd.ServiceRange{}, cd.EvolveServiceRange)
+		if err != nil {
+			return fmt.Errorf("load the service range of cluster %s: %w", pl.cluster.ID, err)
+		}
+		evs, err := cd.DecideAllocateAvoiding(s, pl.cluster.ID, pl.cluster.ServiceRange, kind, id, r.pending)
+		if err != nil {
+			return err
+		}
+		alloc = evs[0].(cd.ServiceIPAllocated)
+		r.pending[alloc.IP] = true
+		release = func() {
+			_ = h.onRange(pl.cluster.ID, func(r *clusterRange) error {
+				delete(r.pending, alloc.IP)
+				return nil
+			})
+		}
+		return nil
+	})
+	return alloc, release, err
+}
+
+// releaseWrites frees a deleted app's or service's IP (in the range and
+// its claim) and name.
+func (h *Handlers) releaseWrites(ctx context.Context, p auth.Principal, team, clusterID, ip, envID, name, owner string) ([]events.Write, error) {
 	var out []events.Write
-	rng, v, err := events.LoadCached(ctx, h.store, team, events.AggregateRef{Type: cd.SvcRangeAggregate, ID: clusterID}, cache, cd.ServiceRange{}, cd.EvolveServiceRange)
-	if err != nil {
-		return nil, fmt.Errorf("load the service range of cluster %s: %w", clusterID, err)
-	}
-	if evs := cd.DecideRelease(rng, ip, owner); len(evs) > 0 {
-		out = append(out, events.Write{Expected: v, Events: []events.Event{{
-			Team: team, Aggregate: events.AggregateRef{Type: cd.SvcRangeAggregate, ID: clusterID}, Actor: p.Actor(), Data: evs[0],
+	if ip != "" && clusterID != "" {
+		out = append(out, events.Write{Expected: events.AnyVersion, Events: []events.Event{{
+			Team: team, Aggregate: events.AggregateRef{Type: cd.SvcRangeAggregate, ID: clusterID}, Actor: p.Actor(),
+			Data: cd.ServiceIPReleased{ClusterID: clusterID, IP: ip, OwnerID: owner},
 		}}})
+		// Addresses handed out before they were claimed have no claim to
+		// release.
+		w, ok, err := uniq.Release(ctx, h.store, team, p.Actor(), cd.IPKind, cd.IPKey(clusterID, ip), owner)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, w)
+		}
 	}
 	w, ok, err := uniq.Release(ctx, h.store, team, p.Actor(), cd.AppNameKind, cd.AppNameKey(envID, name), owner)
 	if err != nil {
@@ -97,15 +151,6 @@ func (h *Handlers) releaseWrites(ctx context.Context, p auth.Principal, team, cl
 		out = append(out, w)
 	}
 	return out, nil
-}
-
-// cacheFor is the range cache held for cluster locked, if the workload is
-// still in it (nil otherwise: its range is then read without a cache).
-func cacheFor(cache *events.Cached[cd.ServiceRange], cluster, locked string) *events.Cached[cd.ServiceRange] {
-	if cluster != locked {
-		return nil
-	}
-	return cache
 }
 
 func created[S any](res events.Result[cd.ServiceRange], aggType string, evolve func(S, events.Recorded) S) S {
@@ -233,29 +278,18 @@ func (h *Handlers) DeleteApp(ctx context.Context, p auth.Principal, team, id str
 	if err := checkID("id", id); err != nil {
 		return Result[cd.App]{}, err
 	}
-	ref := events.AggregateRef{Type: cd.AppAggregate, ID: id}
-	// The release goes to the cluster's range, which creations in this
-	// process take turns on: take the turn too, so they never race.
-	app, _, err := load(ctx, h.store, team, ref, cd.EvolveApp)
-	if err != nil {
-		return Result[cd.App]{}, fmt.Errorf("delete app %s: %w", id, err)
-	}
-	var res events.Result[cd.App]
-	err = h.onRange(app.ClusterID, func(cache *events.Cached[cd.ServiceRange]) (err error) {
-		res, err = events.Handle(ctx, h.store, events.Command[cd.App]{
-			Team: team, Aggregate: ref, Actor: p.Actor(),
-			Evolve: cd.EvolveApp,
-			Decide: func(s cd.App) ([]any, error) {
-				if s.ID == "" {
-					return nil, cd.NotFound("id", "app %s", id)
-				}
-				return cd.DecideDeleteApp(s)
-			},
-			Also: func(ctx context.Context, s cd.App, _ []any) ([]events.Write, error) {
-				return h.releaseWrites(ctx, p, team, s.ClusterID, s.ServiceIP, s.EnvID, s.Name, s.ID, cacheFor(cache, s.ClusterID, app.ClusterID))
-			},
-		})
-		return err
+	res, err := events.Handle(ctx, h.store, events.Command[cd.App]{
+		Team: team, Aggregate: events.AggregateRef{Type: cd.AppAggregate, ID: id}, Actor: p.Actor(),
+		Evolve: cd.EvolveApp,
+		Decide: func(s cd.App) ([]any, error) {
+			if s.ID == "" {
+				return nil, cd.NotFound("id", "app %s", id)
+			}
+			return cd.DecideDeleteApp(s)
+		},
+		Also: func(ctx context.Context, s cd.App, _ []any) ([]events.Write, error) {
+			return h.releaseWrites(ctx, p, team, s.ClusterID, s.ServiceIP, s.EnvID, s.Name, s.ID)
+		},
 	})
 	if err != nil {
 		return Result[cd.App]{}, fmt.Errorf("delete app %s: %w", id, err)
@@ -349,27 +383,18 @@ func (h *Handlers) DeleteService(ctx context.Context, p auth.Principal, team, id
 	if err := checkID("id", id); err != nil {
 		return Result[cd.Service]{}, err
 	}
-	ref := events.AggregateRef{Type: cd.ServiceAggregate, ID: id}
-	svc, _, err := load(ctx, h.store, team, ref, cd.EvolveService)
-	if err != nil {
-		return Result[cd.Service]{}, fmt.Errorf("delete service %s: %w", id, err)
-	}
-	var res events.Result[cd.Service]
-	err = h.onRange(svc.ClusterID, func(cache *events.Cached[cd.ServiceRange]) (err error) {
-		res, err = events.Handle(ctx, h.store, events.Command[cd.Service]{
-			Team: team, Aggregate: ref, Actor: p.Actor(),
-			Evolve: cd.EvolveService,
-			Decide: func(s cd.Service) ([]any, error) {
-				if s.ID == "" {
-					return nil, cd.NotFound("id", "service %s", id)
-				}
-				return cd.DecideDeleteService(s)
-			},
-			Also: func(ctx context.Context, s cd.Service, _ []any) ([]events.Write, error) {
-				return h.releaseWrites(ctx, p, team, s.ClusterID, s.ServiceIP, s.EnvID, s.Name, s.ID, cacheFor(cache, s.ClusterID, svc.ClusterID))
-			},
-		})
-		return err
+	res, err := events.Handle(ctx, h.store, events.Command[cd.Service]{
+		Team: team, Aggregate: events.AggregateRef{Type: cd.ServiceAggregate, ID: id}, Actor: p.Actor(),
+		Evolve: cd.EvolveService,
+		Decide: func(s cd.Service) ([]any, error) {
+			if s.ID == "" {
+				return nil, cd.NotFound("id", "service %s", id)
+			}
+			return cd.DecideDeleteService(s)
+		},
+		Also: func(ctx context.Context, s cd.Service, _ []any) ([]events.Write, error) {
+			return h.releaseWrites(ctx, p, team, s.ClusterID, s.ServiceIP, s.EnvID, s.Name, s.ID)
+		},
 	})
 	if err != nil {
 		return Result[cd.Service]{}, fmt.Errorf("delete service %s: %w", id, err)

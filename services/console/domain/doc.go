@@ -25,9 +25,14 @@
 //     office, changed only), which changes neither its spec nor its
 //     generation.
 //   - svcrange/<clusterID>: the service IPs handed out in one cluster's
-//     range. Every allocation is appended here with the expected version,
-//     atomically with the creating event, so two apps never get one IP; an
-//     IP is reused only after the event releasing it (the delete).
+//     range. Every allocation is appended here atomically with the creating
+//     event and the address's claim (uniq kind "ip", IPKey): the claim,
+//     appended expecting the version read, is what keeps two apps (in any
+//     process) from one IP, so the range itself is appended to without a
+//     version check and a cluster's creations and deletions do not take
+//     turns on it. An IP is reused only after the event releasing it and
+//     its claim (the delete). Addresses handed out before claims existed
+//     have none; the range still shows them taken.
 //   - intercept/<uuid>: one redirection of an app port to a device's
 //     address. The app aggregate records which of its ports are
 //     intercepted (AppInterceptAttached/Detached, appended atomically with

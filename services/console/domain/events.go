@@ -3,6 +3,7 @@ package domain
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"weft.dev/events"
 )
@@ -22,7 +23,17 @@ const (
 	EnvNameKind    = "env"
 	AppNameKind    = "app" // apps and services, name "<envID>-<name>"
 	PolicyNameKind = "policy"
+	// IPKind claims a service IP of a cluster, name IPKey(cluster, ip):
+	// the claim, not a version of the range, is what keeps two creations
+	// (in any process) from taking one address.
+	IPKind = "ip"
 )
+
+// IPKey is the uniq name of ip in cluster's range (a subject token holds
+// no '.').
+func IPKey(clusterID, ip string) string {
+	return clusterID + "-" + strings.NewReplacer(".", "_").Replace(ip)
+}
 
 // AppNameKey is the uniq name of an app or service called name in env.
 func AppNameKey(envID, name string) string { return envID + "-" + name }

@@ -39,6 +39,12 @@ func EvolveServiceRange(s ServiceRange, r events.Recorded) ServiceRange {
 // address, and for IPv4 ranges larger than /31 the broadcast address, are
 // never handed out.
 func DecideAllocate(s ServiceRange, clusterID, cidr, ownerKind, ownerID string) ([]any, error) {
+	return DecideAllocateAvoiding(s, clusterID, cidr, ownerKind, ownerID, nil)
+}
+
+// DecideAllocateAvoiding is DecideAllocate that also passes over the
+// addresses in avoid: those being handed out by allocations not stored yet.
+func DecideAllocateAvoiding(s ServiceRange, clusterID, cidr, ownerKind, ownerID string, avoid map[string]bool) ([]any, error) {
 	if s.CIDR != "" {
 		cidr = s.CIDR
 	}
@@ -55,7 +61,7 @@ func DecideAllocate(s ServiceRange, clusterID, cidr, ownerKind, ownerID string) 
 	skipEdges := p.Addr().Is4() && p.Bits() < 31 || p.Addr().Is6() && p.Bits() < 127
 	for a := first; ; a = a.Next() {
 		edge := skipEdges && (a == first || (a == last && a.Is4()))
-		if _, used := s.Used[a.String()]; !edge && !used {
+		if _, used := s.Used[a.String()]; !edge && !used && !avoid[a.String()] {
 			return []any{ServiceIPAllocated{ClusterID: clusterID, CIDR: cidr, IP: a.String(), OwnerKind: ownerKind, OwnerID: ownerID}}, nil
 		}
 		if a == last {
