@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -122,10 +123,11 @@ func (s *Store) lead(p *pending) {
 }
 
 // commitGroup sends the batches of take (n messages in all) as one atomic
-// batch and tells each its result. When the combined batch is refused (a
-// version check or a duplicate of one of them), each half is tried the same
-// way, down to single batches, which get their own answer: a refused batch
-// costs its group a few more commits, not one per batch. The callers'
+// batch and tells each its result. When the server refuses the combined
+// batch (a version check or a duplicate of one of them), each half is tried
+// the same way, down to single batches, which get their own answer: a
+// refused batch costs its group a few more commits, not one per batch. When
+// the server does not answer, each caller gets that error and resends. The callers'
 // contexts are not used: the batch is theirs together, and publish bounds
 // each round trip by the store's timeout.
 func (s *Store) commitGroup(take []*pending, n int) {
@@ -139,6 +141,16 @@ func (s *Store) commitGroup(take []*pending, n int) {
 		all = append(all, p.msgs...)
 	}
 	last, err := s.publish(context.Background(), all, true)
+	var refused *APIError
+	if err != nil && !errors.As(err, &refused) {
+		// Not answered (a timeout, no connection): the same for each, whose
+		// append resends its own events (their ids make that idempotent).
+		for _, p := range take {
+			p.err = err
+			close(p.done)
+		}
+		return
+	}
 	if err != nil {
 		half := len(take) / 2
 		s.commitGroup(take[:half], count(take[:half]))
