@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -43,6 +44,24 @@ func TestAnAppFromAnImageRollsOutAndWaitFollowsTheClustersReports(t *testing.T) 
 		t.Fatal(err)
 	}
 	defer nc.Close()
+	// The agent's Kubernetes mode, as an agent with --kubernetes reports it
+	// with its gateway (here over the netstack agent's own report).
+	var key, endpoint string
+	eventually(t, "the agent reports its gateway", func() (bool, string) {
+		out := c.ok("cluster", "get", "eu-1", "-o", "json")
+		key, _ = find(jsonOf(out), "publicKey").(string)
+		endpoint, _ = find(jsonOf(out), "endpoint").(string)
+		return key != "" && endpoint != "", out
+	})
+	gw, _ := json.Marshal(clusterstate.Gateway{PublicKey: key, Endpoint: endpoint, Kubernetes: &clusterstate.Kubernetes{Version: "v1.37.2"}})
+	if err := nc.Publish(clusterstate.StatusSubject(clusterID, clusterstate.StatusGateway), gw); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "cluster list shows Kubernetes mode", func() (bool, string) {
+		out := c.ok("cluster", "list")
+		return strings.Contains(out, "v1.37.2"), out
+	})
+
 	report := func(id string, generation int, ready int32, crash bool) {
 		t.Helper()
 		st := clusterstate.AppStatus{ID: id, Generation: uint64(generation), DeploymentGeneration: 1, ObservedGeneration: 1,
@@ -103,7 +122,7 @@ func TestAnAppFromAnImageRollsOutAndWaitFollowsTheClustersReports(t *testing.T) 
 	report(id, g2, 2, false)
 	select {
 	case r := <-done:
-		if r.code != 0 || !strings.Contains(r.errs, "rolled out") {
+		if r.code != 0 || !strings.Contains(r.errs, "rolled out") || strings.Contains(r.errs, "has not reported Kubernetes mode") {
 			t.Fatalf("update --wait: exit %d\n%s%s", r.code, r.out, r.errs)
 		}
 	case <-time.After(60 * time.Second):

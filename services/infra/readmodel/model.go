@@ -59,6 +59,9 @@ type Cluster struct {
 	Online          bool       `json:"online,omitempty"`
 	AppliedSeq      uint64     `json:"appliedSeq,omitempty"`
 	AgentReportedAt *time.Time `json:"agentReportedAt,omitempty"`
+	// Kubernetes is the API server version its agent reported in
+	// Kubernetes mode; empty when it does not run in it.
+	Kubernetes string `json:"kubernetes,omitempty"`
 }
 
 // Device is a device or workspace as users see it.
@@ -116,7 +119,7 @@ func (m *Model) Apply(r events.Recorded) error {
 	case domain.AddressAllocated, domain.AddressReleased, domain.RangeAllocated, domain.RangeReleased,
 		domain.ClusterCreated, domain.ClusterEnrolmentSecretRotated, domain.ClusterEnrolled,
 		domain.ClusterGatewayReported, domain.ClusterDeleted, domain.ClusterAgentReported, domain.ClusterAgentApplied,
-		domain.DeviceCreated, domain.DeviceKeyRotated, domain.DeviceDeleted:
+		domain.ClusterKubernetesReported, domain.DeviceCreated, domain.DeviceKeyRotated, domain.DeviceDeleted:
 	default:
 		return nil
 	}
@@ -156,6 +159,8 @@ func (m *Model) Apply(r events.Recorded) error {
 		m.updateCluster(t, e.ID, r, func(c *Cluster) { c.AppliedSeq, c.AgentReportedAt = e.AppliedSeq, &at })
 	case domain.ClusterGatewayReported:
 		m.updateCluster(t, e.ID, r, func(c *Cluster) { c.PublicKey, c.Endpoint = e.PublicKey, e.Endpoint })
+	case domain.ClusterKubernetesReported:
+		m.updateCluster(t, e.ID, r, func(c *Cluster) { c.Kubernetes = e.Version })
 	case domain.ClusterDeleted:
 		delete(t.Clusters, e.ID)
 	case domain.DeviceCreated:

@@ -99,6 +99,7 @@ type ComplexityRoot struct {
 		ClusterID       func(childComplexity int) int
 		Endpoint        func(childComplexity int) int
 		Enrolled        func(childComplexity int) int
+		Kubernetes      func(childComplexity int) int
 		LastHeartbeatAt func(childComplexity int) int
 		Online          func(childComplexity int) int
 		PublicKey       func(childComplexity int) int
@@ -416,6 +417,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.ClusterStatus.Enrolled(childComplexity), true
+	case "ClusterStatus.kubernetes":
+		if e.complexity.ClusterStatus.Kubernetes == nil {
+			break
+		}
+
+		return e.complexity.ClusterStatus.Kubernetes(childComplexity), true
 	case "ClusterStatus.lastHeartbeatAt":
 		if e.complexity.ClusterStatus.LastHeartbeatAt == nil {
 			break
@@ -1010,6 +1017,8 @@ type ClusterStatus {
   lastHeartbeatAt: Time
   "The EVENTS sequence the agent last applied; null while unknown."
   appliedSeq: Int
+  "The Kubernetes API server version of an agent in Kubernetes mode (it runs the cluster's app images and imports the team's other apps); null when its agent does not run in it."
+  kubernetes: String
   "EVENTS sequence of the cluster's last event."
   seq: Int!
 }
@@ -2009,6 +2018,8 @@ func (ec *executionContext) fieldContext_Cluster_status(_ context.Context, field
 				return ec.fieldContext_ClusterStatus_lastHeartbeatAt(ctx, field)
 			case "appliedSeq":
 				return ec.fieldContext_ClusterStatus_appliedSeq(ctx, field)
+			case "kubernetes":
+				return ec.fieldContext_ClusterStatus_kubernetes(ctx, field)
 			case "seq":
 				return ec.fieldContext_ClusterStatus_seq(ctx, field)
 			}
@@ -2590,6 +2601,35 @@ func (ec *executionContext) fieldContext_ClusterStatus_appliedSeq(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClusterStatus_kubernetes(ctx context.Context, field graphql.CollectedField, obj *model.ClusterStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ClusterStatus_kubernetes,
+		func(ctx context.Context) (any, error) {
+			return obj.Kubernetes, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ClusterStatus_kubernetes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClusterStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -4342,6 +4382,8 @@ func (ec *executionContext) fieldContext_Subscription_clusterStatus(ctx context.
 				return ec.fieldContext_ClusterStatus_lastHeartbeatAt(ctx, field)
 			case "appliedSeq":
 				return ec.fieldContext_ClusterStatus_appliedSeq(ctx, field)
+			case "kubernetes":
+				return ec.fieldContext_ClusterStatus_kubernetes(ctx, field)
 			case "seq":
 				return ec.fieldContext_ClusterStatus_seq(ctx, field)
 			}
@@ -6555,6 +6597,8 @@ func (ec *executionContext) _ClusterStatus(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._ClusterStatus_lastHeartbeatAt(ctx, field, obj)
 		case "appliedSeq":
 			out.Values[i] = ec._ClusterStatus_appliedSeq(ctx, field, obj)
+		case "kubernetes":
+			out.Values[i] = ec._ClusterStatus_kubernetes(ctx, field, obj)
 		case "seq":
 			out.Values[i] = ec._ClusterStatus_seq(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -82,7 +82,8 @@ func kindIn(k *model.DeviceKind) domain.DeviceKind {
 }
 
 func statusOut(c readmodel.Cluster) model.ClusterStatus {
-	s := model.ClusterStatus{ClusterID: c.ID, Enrolled: c.Enrolled, PublicKey: graph.Str(c.PublicKey), Endpoint: graph.Str(c.Endpoint), Seq: int(c.Seq)}
+	s := model.ClusterStatus{ClusterID: c.ID, Enrolled: c.Enrolled, PublicKey: graph.Str(c.PublicKey), Endpoint: graph.Str(c.Endpoint), Seq: int(c.Seq),
+		Kubernetes: graph.Str(c.Kubernetes)}
 	// Null until the message office has recorded the agent at least once.
 	if c.AgentReportedAt != nil {
 		online, applied := c.Online, int(c.AppliedSeq)

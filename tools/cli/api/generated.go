@@ -1309,6 +1309,8 @@ type ClusterFieldsStatusClusterStatus struct {
 	LastHeartbeatAt *time.Time `json:"lastHeartbeatAt"`
 	// EVENTS sequence of the cluster's last event.
 	Seq int `json:"seq"`
+	// The Kubernetes API server version of an agent in Kubernetes mode (it runs the cluster's app images and imports the team's other apps); null when its agent does not run in it.
+	Kubernetes *string `json:"kubernetes"`
 }
 
 // GetOnline returns ClusterFieldsStatusClusterStatus.Online, and is useful for accessing the field via an interface.
@@ -1322,6 +1324,9 @@ func (v *ClusterFieldsStatusClusterStatus) GetLastHeartbeatAt() *time.Time { ret
 
 // GetSeq returns ClusterFieldsStatusClusterStatus.Seq, and is useful for accessing the field via an interface.
 func (v *ClusterFieldsStatusClusterStatus) GetSeq() int { return v.Seq }
+
+// GetKubernetes returns ClusterFieldsStatusClusterStatus.Kubernetes, and is useful for accessing the field via an interface.
+func (v *ClusterFieldsStatusClusterStatus) GetKubernetes() *string { return v.Kubernetes }
 
 // ClustersClustersClusterConnection includes the requested fields of the GraphQL type ClusterConnection.
 type ClustersClustersClusterConnection struct {
@@ -9185,6 +9190,7 @@ fragment ClusterFields on Cluster {
 		appliedSeq
 		lastHeartbeatAt
 		seq
+		kubernetes
 	}
 }
 `
@@ -9246,6 +9252,7 @@ fragment ClusterFields on Cluster {
 		appliedSeq
 		lastHeartbeatAt
 		seq
+		kubernetes
 	}
 }
 `
@@ -9464,6 +9471,7 @@ fragment ClusterFields on Cluster {
 		appliedSeq
 		lastHeartbeatAt
 		seq
+		kubernetes
 	}
 }
 `
@@ -10991,6 +10999,7 @@ fragment ClusterFields on Cluster {
 		appliedSeq
 		lastHeartbeatAt
 		seq
+		kubernetes
 	}
 }
 `

@@ -311,7 +311,7 @@ endpoints of an existing Kubernetes Service it exports (--service).`,
 			if err := a.waitApplied(cmd.Context(), c, ep.Server, r.CreateApp.Seq, wait, []string{x.Cluster.Id}); err != nil || x.Workload == nil {
 				return err
 			}
-			return a.waitRollout(cmd.Context(), c, ep.Server, x.Id, x.Generation, wait)
+			return a.waitRollout(cmd.Context(), c, ep.Server, x.Id, x.Cluster.Name, x.Generation, wait)
 		},
 	}
 	create.Flags().StringVar(&env, "env", "", "the environment (required)")
@@ -412,7 +412,7 @@ variables, ...); what no flag names stays as it is.`,
 			if err := a.waitApplied(cmd.Context(), c, ep.Server, r.UpdateApp.Seq, wait, []string{y.Cluster.Id}); err != nil || y.Workload == nil {
 				return err
 			}
-			return a.waitRollout(cmd.Context(), c, ep.Server, y.Id, y.Generation, wait)
+			return a.waitRollout(cmd.Context(), c, ep.Server, y.Id, y.Cluster.Name, y.Generation, wait)
 		},
 	}
 	update.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")

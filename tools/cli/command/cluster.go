@@ -14,13 +14,13 @@ import (
 )
 
 func clusterRows(items []api.ClusterFields) output.Rows {
-	t := output.Rows{Header: []string{"NAME", "GATEWAY IP", "SERVICE RANGE", "ENROLLED", "ONLINE", "APPLIED SEQ", "ID"}}
+	t := output.Rows{Header: []string{"NAME", "GATEWAY IP", "SERVICE RANGE", "ENROLLED", "ONLINE", "APPLIED SEQ", "KUBERNETES", "ID"}}
 	for _, c := range items {
 		online := "-"
 		if c.Status.Online != nil {
 			online = yesNo(*c.Status.Online)
 		}
-		t.Rows = append(t.Rows, []string{c.Name, c.GatewayIp, c.ServiceRange, yesNo(c.Enrolled), online, num(c.Status.AppliedSeq), c.Id})
+		t.Rows = append(t.Rows, []string{c.Name, c.GatewayIp, c.ServiceRange, yesNo(c.Enrolled), online, num(c.Status.AppliedSeq), first(str(c.Status.Kubernetes), "-"), c.Id})
 	}
 	return t
 }

@@ -36,12 +36,12 @@ func golden(t *testing.T, name string, got []byte) {
 var at = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
 func sampleClusters() []api.ClusterFields {
-	online, applied := true, 41
+	online, applied, kube := true, 41, "v1.37.2"
 	key, endpoint := "hY3bJq2L6m1z8vWc0aQpR5sT7uVxYzA1bC2dE3fG4hI=", "203.0.113.7:51820"
 	return []api.ClusterFields{
 		{Id: "0193a1c2-0000-7000-8000-000000000001", Name: "eu-1", GatewayIp: "100.64.0.1", ServiceRange: "100.96.0.0/24",
 			Enrolled: true, EnrolledAt: &at, PublicKey: &key, Endpoint: &endpoint, CreatedAt: &at,
-			Status: api.ClusterFieldsStatusClusterStatus{Online: &online, AppliedSeq: &applied, LastHeartbeatAt: &at, Seq: 42}},
+			Status: api.ClusterFieldsStatusClusterStatus{Online: &online, AppliedSeq: &applied, LastHeartbeatAt: &at, Seq: 42, Kubernetes: &kube}},
 		{Id: "0193a1c2-0000-7000-8000-000000000002", Name: "us-east-with-a-long-name", GatewayIp: "100.64.0.2", ServiceRange: "100.96.1.0/24",
 			CreatedAt: &at, Status: api.ClusterFieldsStatusClusterStatus{Seq: 43}},
 	}

@@ -299,9 +299,12 @@ func backingString(x api.AppFields) string {
 // generation is rolled out: every desired replica updated, ready and
 // available, as its cluster's agent reports (Rollout.done). It fails at
 // once when the agent reports an error or a crash-looping pod for it.
-func (a *app) waitRollout(ctx context.Context, c clientT, server, id string, generation int, w waitFlags) error {
+func (a *app) waitRollout(ctx context.Context, c clientT, server, id, cluster string, generation int, w waitFlags) error {
 	if !w.wait {
 		return nil
+	}
+	if cl, err := a.clusterByName(ctx, c, server, cluster); err == nil && cl.Status.Kubernetes == nil {
+		fmt.Fprintf(a.o.Stderr, "note: the agent of cluster %s has not reported Kubernetes mode; nothing runs the image until one does\n", cluster)
 	}
 	ctx, cancel := context.WithTimeout(ctx, w.timeout)
 	defer cancel()

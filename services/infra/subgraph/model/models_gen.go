@@ -76,6 +76,8 @@ type ClusterStatus struct {
 	LastHeartbeatAt *time.Time `json:"lastHeartbeatAt,omitempty"`
 	// The EVENTS sequence the agent last applied; null while unknown.
 	AppliedSeq *int `json:"appliedSeq,omitempty"`
+	// The Kubernetes API server version of an agent in Kubernetes mode (it runs the cluster's app images and imports the team's other apps); null when its agent does not run in it.
+	Kubernetes *string `json:"kubernetes,omitempty"`
 	// EVENTS sequence of the cluster's last event.
 	Seq int `json:"seq"`
 }
