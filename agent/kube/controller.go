@@ -63,6 +63,9 @@ type Controller struct {
 	sentApp    map[string]clusterstate.AppStatus
 	sentNS     map[string]clusterstate.NamespaceStatus
 	pending    map[string]bool // app ids whose status report is scheduled
+	// intercepted are the workloads whose route has an intercept, by app
+	// id: their Service's endpoints lead to the service IP meanwhile.
+	intercepted map[string]string
 
 	queue workqueue.TypedRateLimitingInterface[string]
 
@@ -108,7 +111,7 @@ func New(cfg Config) (*Controller, error) {
 		namespaces: map[string]clusterstate.Namespace{}, workloads: map[string]clusterstate.Workload{},
 		exports: map[string]clusterstate.Export{}, imports: map[string]clusterstate.Import{},
 		syncedCh: make(chan struct{}), applyErr: map[string]string{}, nsErr: map[string]string{},
-		sentApp: map[string]clusterstate.AppStatus{}, sentNS: map[string]clusterstate.NamespaceStatus{}, pending: map[string]bool{},
+		sentApp: map[string]clusterstate.AppStatus{}, sentNS: map[string]clusterstate.NamespaceStatus{}, pending: map[string]bool{}, intercepted: map[string]string{},
 		queue: workqueue.NewTypedRateLimitingQueue(workqueue.NewTypedMaxOfRateLimiter(
 			workqueue.NewTypedItemExponentialFailureRateLimiter[string](100*time.Millisecond, 30*time.Second))),
 	}
@@ -336,6 +339,26 @@ func (c *Controller) SetEntry(kind, id string, v []byte) error {
 }
 
 func envIDOf(l map[string]string) string { return l[clusterstate.LabelEnvID] }
+
+// SetIntercepted says whether app id's route is intercepted (and its
+// service IP): while it is, its Service's endpoints lead there (see
+// intercept.go).
+func (c *Controller) SetIntercepted(id, serviceIP string, on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	was, had := c.intercepted[id]
+	if on == had && (!on || was == serviceIP) {
+		return
+	}
+	if on {
+		c.intercepted[id] = serviceIP
+	} else {
+		delete(c.intercepted, id)
+	}
+	if _, ok := c.workloads[id]; ok {
+		c.queue.Add(keyWorkload + id)
+	}
+}
 
 // EntryIDs are the entries of kind the controller holds.
 func (c *Controller) EntryIDs(kind string) []string {

@@ -38,6 +38,9 @@ func (c *Controller) reconcileImport(ctx context.Context, id string) error {
 		return err
 	}
 	for _, s := range slices {
+		if s.Labels[discoveryv1.LabelManagedBy] != SliceManager {
+			continue // Kubernetes' own (they copy the Service's labels)
+		}
 		if !want || s.Namespace != im.Namespace || s.Name != ImportSliceName(im.Name) {
 			err := c.client.DiscoveryV1().EndpointSlices(s.Namespace).Delete(ctx, s.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &s.UID}})
 			if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {

@@ -35,12 +35,16 @@ type Routes struct {
 	desired map[string]clusterstate.Route // as the stream gave them
 	applied map[string]clusterstate.Route // as the proxy has them
 	bySvc   map[string]map[string]bool    // "ns/svc" → route ids
-	onApply func(id string)               // for tests and benchmarks
+	// found is each route's endpoints and target ports as last read from
+	// its Service's slices: kept while the Service is intercepted.
+	found   map[string]endpoints
+	onApply func(id string) // for tests and benchmarks
 }
 
 // NewRoutes follows endpoints for next with c's informers.
 func NewRoutes(c *Controller, next RouteApplier) *Routes {
-	r := &Routes{next: next, c: c, desired: map[string]clusterstate.Route{}, applied: map[string]clusterstate.Route{}, bySvc: map[string]map[string]bool{}}
+	r := &Routes{next: next, c: c, desired: map[string]clusterstate.Route{}, applied: map[string]clusterstate.Route{}, bySvc: map[string]map[string]bool{},
+		found: map[string]endpoints{}}
 	c.onSlices(r.serviceChanged)
 	return r
 }
@@ -68,6 +72,8 @@ func (r *Routes) UpsertRoute(rt clusterstate.Route) error {
 		}
 		r.bySvc[k][rt.ID] = true
 	}
+	// A workload's own Service follows its intercepts (intercept.go).
+	r.c.SetIntercepted(rt.ID, rt.ServiceIP, rt.Endpoints != nil && len(rt.Intercept) > 0)
 	return r.apply(rt)
 }
 
@@ -94,6 +100,8 @@ func (r *Routes) DeleteRoute(id string) error {
 	}
 	delete(r.desired, id)
 	delete(r.applied, id)
+	delete(r.found, id)
+	r.c.SetIntercepted(id, "", false)
 	return r.next.DeleteRoute(id)
 }
 
@@ -142,6 +150,37 @@ func (r *Routes) withEndpoints(rt clusterstate.Route) clusterstate.Route {
 	if err != nil || len(rt.Ports) == 0 {
 		return out
 	}
+	var found endpoints
+	if prev, ok := r.found[rt.ID]; ok && len(rt.Intercept) > 0 {
+		// Intercepted: a workload's Service's slices lead to the proxy
+		// itself meanwhile (intercept.go); the pods it had when the
+		// intercept began are the backends of the ports not intercepted.
+		found = prev
+	} else {
+		found = r.read(rt, svc)
+		r.found[rt.ID] = found
+	}
+	out.Backends = append(out.Backends, found.backends...)
+	if len(out.Ports) > 1 {
+		for i := range out.Ports {
+			if i < len(found.ports) && found.ports[i] != 0 {
+				out.Ports[i].TargetPort = found.ports[i]
+			}
+		}
+	}
+	return out
+}
+
+// endpoints are a route's ready endpoints and, per route port, the
+// endpoints' port.
+type endpoints struct {
+	backends []string
+	ports    []int
+}
+
+// read finds rt's endpoints in svc's EndpointSlices, leaving out those
+// weft writes (an intercept's, which lead back to the proxy).
+func (r *Routes) read(rt clusterstate.Route, svc *corev1.Service) endpoints {
 	// The Service port's name of each route port (same number and
 	// protocol; HTTP is TCP).
 	names := make([]string, len(rt.Ports))
@@ -159,7 +198,7 @@ func (r *Routes) withEndpoints(rt clusterstate.Route) clusterstate.Route {
 	var eps []string
 	for _, o := range objs {
 		s := o.(*discoveryv1.EndpointSlice)
-		if s.AddressType == discoveryv1.AddressTypeFQDN {
+		if s.AddressType == discoveryv1.AddressTypeFQDN || s.Labels[discoveryv1.LabelManagedBy] == SliceManager {
 			continue
 		}
 		slicePort := make([]int, len(rt.Ports))
@@ -190,15 +229,7 @@ func (r *Routes) withEndpoints(rt clusterstate.Route) clusterstate.Route {
 		copy(ports, slicePort)
 	}
 	sort.Strings(eps)
-	out.Backends = append(out.Backends, eps...)
-	if len(out.Ports) > 1 {
-		for i := range out.Ports {
-			if ports[i] != 0 {
-				out.Ports[i].TargetPort = ports[i]
-			}
-		}
-	}
-	return out
+	return endpoints{backends: eps, ports: ports}
 }
 
 func epName(p discoveryv1.EndpointPort) string {

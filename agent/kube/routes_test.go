@@ -77,6 +77,33 @@ func answerers(ns, addr string, n int) ([]string, error) {
 	return out, nil
 }
 
+// serviceEndpoints are the ready addresses of a Service's EndpointSlices,
+// as kube-proxy would program them.
+func serviceEndpoints(ctx context.Context, cp *kubetest.ControlPlane, ns, name string) ([]string, error) {
+	sl, err := cp.Client.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=" + name})
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range sl.Items {
+		for _, e := range s.Endpoints {
+			if e.Conditions.Ready != nil && !*e.Conditions.Ready {
+				continue
+			}
+			for _, p := range s.Ports {
+				a := net.JoinHostPort(e.Addresses[0], fmt.Sprint(*p.Port))
+				if !seen[a] {
+					seen[a] = true
+					out = append(out, a)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
 // readyPodNames are the names of app id's ready pods.
 func readyPodNames(ctx context.Context, t *testing.T, cp *kubetest.ControlPlane, ns, id string) []string {
 	pods, err := cp.Client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: clusterstate.LabelAppID + "=" + id})
@@ -102,7 +129,8 @@ func readyPodNames(ctx context.Context, t *testing.T, cp *kubetest.ControlPlane,
 // one pod keeps working through every change of the others. An intercept
 // still takes the route's traffic while endpoints change, and an exported
 // Service that is not weft's backs its app the same way without being
-// touched.
+// touched. While intercepted, the app's Service leads in-cluster callers
+// to the proxy and so to the device, and back to the pods after.
 func TestProxyBackendsFollowTheServicesReadyEndpoints(t *testing.T) {
 	cp := kubetest.Start(t)
 	kubelet := kubetest.StartKubelet(t, cp.AdminConfig(), kubetest.KubeletConfig{})
@@ -212,23 +240,46 @@ func TestProxyBackendsFollowTheServicesReadyEndpoints(t *testing.T) {
 	if got, err := answerers(ns, vip+":80", 4); err != nil || !slices.Equal(got, []string{"device"}) {
 		t.Fatalf("intercepted: answers %v (%v), want only the device", got, err)
 	}
-	if err := cp.Client.CoreV1().Pods("prod").Delete(ctx, other, metav1.DeleteOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	// In-cluster callers: the Service's endpoints lead to the service IP
+	// (the proxy), so a pod-process using them reaches the device too.
 	kubetest.Eventually(t, within, func() error {
-		names := readyPodNames(ctx, t, cp, "prod", "a1")
-		if len(names) != 3 || slices.Contains(names, other) || len(routes.Backends("a1")) != 3 {
-			return fmt.Errorf("pods %v, backends %v: want the deleted pod replaced", names, routes.Backends("a1"))
+		svc, err := cp.Client.CoreV1().Services("prod").Get(ctx, "api", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if svc.Spec.Selector != nil {
+			return fmt.Errorf("intercepted Service still selects pods: %v", svc.Spec.Selector)
+		}
+		addrs, err := serviceEndpoints(ctx, cp, "prod", "api")
+		if err != nil {
+			return err
+		}
+		if !slices.Equal(addrs, []string{vip + ":80"}) {
+			return fmt.Errorf("intercepted Service's endpoints %v, want only %s:80", addrs, vip)
+		}
+		body, err := ask(ns, addrs[0])
+		if err != nil || body != "device" {
+			return fmt.Errorf("in-cluster caller got %q (%v), want the device", body, err)
 		}
 		return nil
 	})
-	if got, err := answerers(ns, vip+":80", 4); err != nil || !slices.Equal(got, []string{"device"}) {
-		t.Fatalf("intercepted after an endpoint change: answers %v (%v), want only the device", got, err)
+	if got := held(); got != holder {
+		t.Errorf("held connection answered by %s during the intercept, then %s", holder, got)
 	}
 	if err := routes.UpsertRoute(route); err != nil {
 		t.Fatal(err)
 	}
 	after := want(3)
+	kubetest.Eventually(t, within, func() error {
+		addrs, err := serviceEndpoints(ctx, cp, "prod", "api")
+		if err != nil {
+			return err
+		}
+		if len(addrs) != 3 || slices.Contains(addrs, vip+":80") {
+			return fmt.Errorf("after the intercept the Service's endpoints are %v, want its three pods", addrs)
+		}
+		return nil
+	})
 	if got := held(); got != holder {
 		t.Errorf("held connection answered by %s, then %s", holder, got)
 	}

@@ -58,6 +58,9 @@ func (c *Controller) reconcileWorkload(ctx context.Context, id string) error {
 		}
 	}
 	if !want {
+		if err := c.deleteInterceptSlices(ctx, clusterstate.Workload{ID: id}); err != nil {
+			return err
+		}
 		c.mu.Lock()
 		delete(c.applyErr, id)
 		delete(c.sentApp, id)
@@ -105,10 +108,16 @@ func (c *Controller) applyWorkload(ctx context.Context, w clusterstate.Workload)
 	if _, err := c.client.AppsV1().Deployments(w.Namespace).Apply(ctx, dep, applyOpts); err != nil {
 		return fmt.Errorf("apply deployment %s/%s: %w", w.Namespace, w.Name, refused(err))
 	}
+	c.mu.Lock()
+	vip, intercepted := c.intercepted[w.ID]
+	c.mu.Unlock()
+	if intercepted {
+		return c.interceptService(ctx, w, vip)
+	}
 	if _, err := c.client.CoreV1().Services(w.Namespace).Apply(ctx, serviceOf(w), applyOpts); err != nil {
 		return fmt.Errorf("apply service %s/%s: %w", w.Namespace, w.Name, refused(err))
 	}
-	return nil
+	return c.deleteInterceptSlices(ctx, w)
 }
 
 // refused shortens the API server's refusal of an invalid object to what
