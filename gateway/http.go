@@ -100,13 +100,9 @@ func (g *Gateway) serveOperation(w http.ResponseWriter, r *http.Request) (string
 		return "unknown", rerr
 	}
 	if ok, wait := g.rate.take(rateKey(p)); !ok {
-		g.metrics.rateLimited.Inc()
-		secs := int64(max(1, (wait+time.Second-1)/time.Second))
-		w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
-		e := coded(fault.Unavailable, fmt.Sprintf("too many requests from this user: at most %g a second (%d at once); retry in %d s", g.cfg.Limits.Rate, g.cfg.Limits.Burst, secs))
-		e.Extensions["limit"] = "rate"
-		e.Extensions["retryAfter"] = secs
-		return "unknown", &requestError{status: http.StatusTooManyRequests, errs: []gqlError{e}}
+		rerr := g.rateLimited(wait)
+		w.Header().Set("Retry-After", strconv.FormatInt(rerr.errs[0].Extensions["retryAfter"].(int64), 10))
+		return "unknown", rerr
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, g.cfg.Limits.MaxBodyBytes))
 	if err != nil {
@@ -190,6 +186,18 @@ func (g *Gateway) authenticate(ctx context.Context, authorization, team string) 
 		return auth.Principal{}, refuse(http.StatusUnauthorized, fault.Unauthenticated, "the API token resolves to no user")
 	}
 	return p, nil
+}
+
+// rateLimited is the refusal of an operation over its principal's rate,
+// wait being how long until it may start one again (whole seconds, at
+// least one, in extensions.retryAfter and an HTTP answer's Retry-After).
+func (g *Gateway) rateLimited(wait time.Duration) *requestError {
+	g.metrics.rateLimited.Inc()
+	secs := int64(max(1, (wait+time.Second-1)/time.Second))
+	e := coded(fault.Unavailable, fmt.Sprintf("too many requests from this user: at most %g a second (%d at once); retry in %d s", g.cfg.Limits.Rate, g.cfg.Limits.Burst, secs))
+	e.Extensions["limit"] = "rate"
+	e.Extensions["retryAfter"] = secs
+	return &requestError{status: http.StatusTooManyRequests, errs: []gqlError{e}}
 }
 
 // rateKey is the rate limit's key for p: one bucket per user whatever

@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -111,4 +112,30 @@ func (h *harness) counter(name string) float64 {
 		}
 	}
 	return 0
+}
+
+// Operations over a websocket count against the same rate as HTTP ones:
+// past it, each is refused with the coded error, and the connection stays
+// open for the next.
+func TestWebsocketOperationsCountAgainstTheSameRate(t *testing.T) {
+	h := start(t, func(c *gateway.Config, _ *subgraphs) {
+		c.Limits.Rate, c.Limits.Burst = 0.5, 3
+	})
+	if r := h.do(bob, gqlBody(`{ whoami { userId } }`)); r.status != http.StatusOK {
+		t.Fatalf("over HTTP: status %d", r.status)
+	}
+	c := h.dial(http.Header{"Authorization": {"Bearer tok-bob"}, "Weft-Team": {"acme"}})
+	c.send(map[string]any{"type": "connection_init"})
+	c.expect("connection_ack")
+	for _, id := range []string{"1", "2"} {
+		c.send(map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": `{ whoami { userId } }`}})
+		c.expect("next")
+		c.expect("complete")
+	}
+	c.send(map[string]any{"id": "3", "type": "subscribe", "payload": map[string]any{"query": `{ whoami { userId } }`}})
+	m := c.expect("error")
+	var errs []gqlError
+	if err := json.Unmarshal(m.Payload, &errs); err != nil || len(errs) != 1 || errs[0].Extensions["limit"] != "rate" || errs[0].Extensions["code"] != "UNAVAILABLE" {
+		t.Fatalf("error payload = %s", m.Payload)
+	}
 }

@@ -321,6 +321,12 @@ func (c *wsConn) subscribe(id string, payload json.RawMessage) {
 		c.sendErrors(id, rerr.errs)
 		return
 	}
+	if ok, wait := c.g.rate.take(rateKey(p)); !ok {
+		s.release()
+		c.g.metrics.requests.WithLabelValues(op, "refused").Inc()
+		c.sendErrors(id, c.g.rateLimited(wait).errs)
+		return
+	}
 	ctx, cancel := context.WithCancel(c.ctx)
 	o := &wsOp{cancel: cancel}
 	c.mu.Lock()
