@@ -168,8 +168,10 @@ func startServer(bin, dir string) (*weftServer, error) {
 			return nil, fmt.Errorf("build weft-server: %v\n%s", err, out)
 		}
 	}
+	// No per-user rate limit: the benchmarks load thousands of resources
+	// with the administrator's one token as fast as their workers can.
 	cmd := exec.Command(bin, "--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0", "--dns", "", "--log-level", "warn",
-		"--pprof", "127.0.0.1:0")
+		"--pprof", "127.0.0.1:0", "--rate-limit", "-1")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
