@@ -2,14 +2,18 @@
 // subgraphs (accounts, infra, console, audit) from their Federation v2 SDL
 // with graphql-go-tools, plans every operation across them with batched
 // entity fetches, proxies subscriptions over graphql-transport-ws, and
-// guards the way in: bearer-token authentication, body/depth/complexity
-// limits, and errors with stable extensions.code values.
+// guards the way in: bearer-token authentication, limits on the text (size,
+// tokens, aliases, nesting; checked before parsing) and on the cost (depth,
+// fields, list fan-out; checked before normalising), a rate per user, and
+// errors with stable extensions.code values.
 //
 // Guarantees:
 //   - A subgraph only ever sees a Weft-Principal header signed by the
 //     gateway for the principal the client's token resolved to; a client's
 //     own Weft-Principal header is never forwarded.
-//   - A refused request (401, limits, malformed) calls no subgraph.
+//   - A refused request (401, 429, limits, malformed) calls no subgraph.
+//   - What refusing a request costs grows with its size only: no limit is
+//     checked by expanding fragments or by parsing text past a limit.
 //   - Re-composition swaps the engine atomically; a request or
 //     subscription finishes on the engine it started on.
 //
