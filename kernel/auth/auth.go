@@ -14,14 +14,17 @@ import (
 // Role is a member's role in a team, from least to most powerful.
 type Role string
 
-// Roles.
+// Roles. An auditor reads the team's whole history and any past state
+// through the audit service and changes nothing; it is below member, so
+// every check for member or above refuses it.
 const (
-	Member Role = "member"
-	Admin  Role = "admin"
-	Owner  Role = "owner"
+	Auditor Role = "auditor"
+	Member  Role = "member"
+	Admin   Role = "admin"
+	Owner   Role = "owner"
 )
 
-var rank = map[Role]int{Member: 1, Admin: 2, Owner: 3}
+var rank = map[Role]int{Auditor: 1, Member: 2, Admin: 3, Owner: 4}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return rank[r] > 0 }

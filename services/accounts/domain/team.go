@@ -81,7 +81,7 @@ func teamNotFound(slug string) error { return NotFound("team", "team %q", slug) 
 // CheckRole returns a BAD_USER_INPUT fault for an unknown role.
 func CheckRole(field string, r auth.Role) error {
 	if !r.Valid() {
-		return wrap(ErrInvalid, fault.Invalidf(field, "%q is not a role (%s, %s or %s)", r, auth.Member, auth.Admin, auth.Owner))
+		return wrap(ErrInvalid, fault.Invalidf(field, "%q is not a role (%s, %s, %s or %s)", r, auth.Auditor, auth.Member, auth.Admin, auth.Owner))
 	}
 	return nil
 }
@@ -126,7 +126,7 @@ func DecideRenameTeam(t Team, a Actor, slug, displayName string) ([]any, error) 
 }
 
 // DecideAddMember adds a user with role. Admins and owners add members;
-// only owners add owners.
+// only owners add owners and auditors.
 func DecideAddMember(t Team, a Actor, slug, user string, role auth.Role) ([]any, error) {
 	if !t.Created {
 		return nil, teamNotFound(slug)
@@ -141,6 +141,9 @@ func DecideAddMember(t Team, a Actor, slug, user string, role auth.Role) ([]any,
 	if role == auth.Owner && actor != auth.Owner {
 		return nil, forbidden("only owners of team %s make owners", slug)
 	}
+	if role == auth.Auditor && actor != auth.Owner {
+		return nil, forbidden("only owners of team %s grant the auditor role (it reads the team's whole history)", slug)
+	}
 	if _, ok := t.Members[user]; ok {
 		return nil, wrap(ErrAlreadyMember, fault.Conflictf("user %s is already a member of team %s", user, slug))
 	}
@@ -148,7 +151,7 @@ func DecideAddMember(t Team, a Actor, slug, user string, role auth.Role) ([]any,
 }
 
 // DecideChangeRole gives a member a new role. Admins and owners change
-// roles; only owners make owners or change an owner's role; the last owner
+// roles; only owners make owners or auditors, or change an owner's role; the last owner
 // stays owner. Nothing happens when the role is the current one.
 func DecideChangeRole(t Team, a Actor, slug, user string, role auth.Role) ([]any, error) {
 	if !t.Created {
@@ -167,6 +170,9 @@ func DecideChangeRole(t Team, a Actor, slug, user string, role auth.Role) ([]any
 	}
 	if (role == auth.Owner || cur == auth.Owner) && actor != auth.Owner {
 		return nil, forbidden("only owners of team %s make or demote owners", slug)
+	}
+	if role == auth.Auditor && actor != auth.Owner {
+		return nil, forbidden("only owners of team %s grant the auditor role (it reads the team's whole history)", slug)
 	}
 	if cur == role {
 		return nil, nil

@@ -865,6 +865,8 @@ scalar Time
 
 "A member's role in a team, from least to most powerful."
 enum Role {
+  "Reads the team's whole history and any past state (the audit service) and changes nothing; only owners grant it."
+  AUDITOR
   MEMBER
   ADMIN
   OWNER

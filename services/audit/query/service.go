@@ -99,7 +99,7 @@ func scope(p auth.Principal, team string) error {
 	if err := checkToken("team", team); err != nil {
 		return err
 	}
-	return p.Require(team, auth.Member)
+	return p.Require(team, auth.Auditor)
 }
 
 // checkToken checks a non-empty subject token (team, aggregate type or id).

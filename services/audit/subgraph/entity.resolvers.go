@@ -16,7 +16,7 @@ import (
 // another team's app id shows no events.
 func (r *entityResolver) FindAppByID(ctx context.Context, id string) (*model.App, error) {
 	p := auth.From(ctx)
-	if err := p.Require(p.Team, auth.Member); err != nil {
+	if err := p.Require(p.Team, auth.Auditor); err != nil {
 		return nil, err
 	}
 	return &model.App{ID: id}, nil
@@ -25,7 +25,7 @@ func (r *entityResolver) FindAppByID(ctx context.Context, id string) (*model.App
 // FindManagedServiceByID is the resolver for the findManagedServiceByID field; see FindAppByID.
 func (r *entityResolver) FindManagedServiceByID(ctx context.Context, id string) (*model.ManagedService, error) {
 	p := auth.From(ctx)
-	if err := p.Require(p.Team, auth.Member); err != nil {
+	if err := p.Require(p.Team, auth.Auditor); err != nil {
 		return nil, err
 	}
 	return &model.ManagedService{ID: id}, nil
@@ -34,7 +34,7 @@ func (r *entityResolver) FindManagedServiceByID(ctx context.Context, id string) 
 // FindTeamBySlug is the resolver for the findTeamBySlug field: the
 // caller's team only.
 func (r *entityResolver) FindTeamBySlug(ctx context.Context, slug string) (*model.Team, error) {
-	if err := auth.From(ctx).Require(slug, auth.Member); err != nil {
+	if err := auth.From(ctx).Require(slug, auth.Auditor); err != nil {
 		return nil, err
 	}
 	return &model.Team{Slug: slug}, nil

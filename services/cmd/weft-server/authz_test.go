@@ -701,6 +701,58 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 	if after := snapshot(t, base, alice, a); !reflect.DeepEqual(before, after) {
 		t.Errorf("team A changed under its member's refused requests\nbefore: %v\nafter:  %v", before, after)
 	}
+
+	// An auditor of team A, granted by its owner (never by an admin),
+	// reads the team's whole history and its past states and is refused
+	// every mutation that would change anything of the team.
+	d = must(gql(t, base, admin, "", `mutation { createUser(input: {username: "audrey-auditor", displayName: "Audrey"}) { user { id } } }`, nil))
+	users["audrey-auditor"] = path(d, "createUser", "user", "id").(string)
+	d = must(gql(t, base, admin, "", `mutation($u: ID!) { createToken(input: {userId: $u}) { secret } }`, map[string]any{"u": users["audrey-auditor"]}))
+	audrey := path(d, "createToken", "secret").(string)
+	grant := `mutation($u: ID!) { addMember(input: {userId: $u, role: AUDITOR}) { seq } }`
+	if _, out := gql(t, base, tokens["adam-admin"], a, grant, map[string]any{"u": users["audrey-auditor"]}); len(errorCodes(out)) == 0 || errorCodes(out)[0] != "FORBIDDEN" {
+		t.Errorf("an admin granted the auditor role: %v", out)
+	}
+	must(gql(t, base, alice, a, grant, map[string]any{"u": users["audrey-auditor"]}))
+	before = snapshot(t, base, alice, a)
+	// Self-service that touches no resource of team A: a team of their
+	// own, a token of their own, leaving.
+	own := map[string]bool{"createTeam": true, "createToken": true, "leaveTeam": true}
+	for _, p := range ps {
+		if own[p.field] {
+			continue
+		}
+		t.Run("auditor/"+p.field, func(t *testing.T) {
+			_, out := gql(t, base, audrey, a, p.doc, nil)
+			codes := errorCodes(out)
+			ok := len(codes) > 0
+			for _, c := range codes {
+				if c != "FORBIDDEN" && c != "NOT_FOUND" && c != "BAD_USER_INPUT" && c != "UNAUTHENTICATED" {
+					ok = false
+				}
+			}
+			if !ok {
+				all, _ := json.Marshal(out)
+				t.Errorf("an auditor's %s: want a refusal, got %v\nrequest: %s\nanswer: %s", p.field, codes, p.doc, all)
+			}
+		})
+	}
+	if after := snapshot(t, base, alice, a); !reflect.DeepEqual(before, after) {
+		t.Errorf("team A changed under its auditor's requests\nbefore: %v\nafter:  %v", before, after)
+	}
+	history := `{ events(first: 500, order: OLDEST_FIRST) { edges { node { seq type data } } } }`
+	asAuditor := must(gql(t, base, audrey, a, history, nil))
+	asOwner := must(gql(t, base, alice, a, history, nil))
+	if n := len(path(asAuditor, "events", "edges").([]any)); n < 10 || !reflect.DeepEqual(asAuditor, asOwner) {
+		t.Errorf("the auditor reads %d events, not the history its owner reads", n)
+	}
+	asOf := `query($id: String!) { resourceAsOf(aggregateType: "app", aggregateId: $id, seq: 1000000) { seq resource } }`
+	if d := must(gql(t, base, audrey, a, asOf, map[string]any{"id": ids["app"]})); path(d, "resourceAsOf", "resource") == nil {
+		t.Errorf("the auditor reads no past state of team A's app: %v", d)
+	}
+	if d := must(gql(t, base, audrey, a, `{ team { slug } }`, nil)); path(d, "team", "slug") != a {
+		t.Errorf("the auditor reads no team: %v", d)
+	}
 }
 
 // subscribe opens a graphql-transport-ws connection to the gateway and

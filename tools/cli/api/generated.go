@@ -5595,12 +5595,15 @@ func (v *RevokeTokenRevokeTokenTokenPayloadToken) __premarshalJSON() (*__premars
 type Role string
 
 const (
-	RoleMember Role = "MEMBER"
-	RoleAdmin  Role = "ADMIN"
-	RoleOwner  Role = "OWNER"
+	// Reads the team's whole history and any past state (the audit service) and changes nothing; only owners grant it.
+	RoleAuditor Role = "AUDITOR"
+	RoleMember  Role = "MEMBER"
+	RoleAdmin   Role = "ADMIN"
+	RoleOwner   Role = "OWNER"
 )
 
 var AllRole = []Role{
+	RoleAuditor,
 	RoleMember,
 	RoleAdmin,
 	RoleOwner,

@@ -13,10 +13,10 @@ import (
 
 func parseRole(s string) (api.Role, error) {
 	switch r := api.Role(strings.ToUpper(s)); r {
-	case api.RoleMember, api.RoleAdmin, api.RoleOwner:
+	case api.RoleAuditor, api.RoleMember, api.RoleAdmin, api.RoleOwner:
 		return r, nil
 	}
-	return "", usagef("invalid role %q: want member, admin or owner", s)
+	return "", usagef("invalid role %q: want auditor, member, admin or owner", s)
 }
 
 func checkUsername(s string) error {
@@ -82,7 +82,7 @@ func (a *app) memberCmd() *cobra.Command {
 			})
 		},
 	}
-	list.Flags().StringVar(&role, "role", "", "only members with this role (member, admin, owner)")
+	list.Flags().StringVar(&role, "role", "", "only members with this role (auditor, member, admin, owner)")
 
 	change := func(use, short, example, verb string, needRole bool, call func(context.Context, api.MemberInput) (int, error)) *cobra.Command {
 		var r string

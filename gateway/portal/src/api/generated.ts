@@ -171,6 +171,8 @@ export type ResourcesInput = {
 /** A member's role in a team, from least to most powerful. */
 export type Role =
   | 'ADMIN'
+  /** Reads the team's whole history and any past state (the audit service) and changes nothing; only owners grant it. */
+  | 'AUDITOR'
   | 'MEMBER'
   | 'OWNER';
 

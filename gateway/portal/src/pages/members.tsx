@@ -5,7 +5,7 @@ import { useLoad } from '../hooks';
 import { useLive } from '../live';
 import { Badge, Copy, Empty, ErrorNote, Field, Loading, When, fieldError, formError } from '../ui';
 
-const roles: Role[] = ['MEMBER', 'ADMIN', 'OWNER'];
+const roles: Role[] = ['AUDITOR', 'MEMBER', 'ADMIN', 'OWNER'];
 
 function MembersSection() {
   const q = useLoad((minSeq) => gql(MembersDocument, { first: 200, minSeq: minSeq ?? lastSeq() }), []);

@@ -145,12 +145,15 @@ type UserPayload struct {
 type Role string
 
 const (
-	RoleMember Role = "MEMBER"
-	RoleAdmin  Role = "ADMIN"
-	RoleOwner  Role = "OWNER"
+	// Reads the team's whole history and any past state (the audit service) and changes nothing; only owners grant it.
+	RoleAuditor Role = "AUDITOR"
+	RoleMember  Role = "MEMBER"
+	RoleAdmin   Role = "ADMIN"
+	RoleOwner   Role = "OWNER"
 )
 
 var AllRole = []Role{
+	RoleAuditor,
 	RoleMember,
 	RoleAdmin,
 	RoleOwner,
@@ -158,7 +161,7 @@ var AllRole = []Role{
 
 func (e Role) IsValid() bool {
 	switch e {
-	case RoleMember, RoleAdmin, RoleOwner:
+	case RoleAuditor, RoleMember, RoleAdmin, RoleOwner:
 		return true
 	}
 	return false
