@@ -492,6 +492,16 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		}
 		mustContain(t, "events --wide", c.ok("events", "--limit", "5", "--wide"), "user:")
 		mustContain(t, "events -o json", c.ok("events", "--limit", "5", "-o", "json"), `"actor":"user:`, `"actorName":"admin"`)
+		// Filters take names too.
+		mustContain(t, "events --actor admin", c.ok("events", "--actor", "admin", "--limit", "0", "-o", "json"), `"type":"console.app.created"`)
+		if _, errs, code := c.run("events", "--actor", "nobody"); code != 2 || !strings.Contains(errs, "no user is called") {
+			t.Fatalf("events --actor nobody: exit %d\n%s", code, errs)
+		}
+		byName := c.ok("events", "--resource", "cluster/eu-1", "--limit", "0", "-o", "json")
+		mustContain(t, "events --resource cluster/eu-1", byName, `"type":"infra.cluster.created"`)
+		if strings.Contains(byName, `"aggregateType":"app"`) || strings.Contains(byName, `"resourceName":"us-1"`) {
+			t.Fatalf("events --resource cluster/eu-1 holds other resources' events:\n%s", byName)
+		}
 	})
 	t.Run("errors and exit codes", func(t *testing.T) {
 		c.t = t

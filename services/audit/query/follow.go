@@ -67,6 +67,9 @@ func (s *Service) Follow(ctx context.Context, p auth.Principal, live Live, fn fu
 		return nil, err
 	}
 	live.Types = types
+	if live.Actor, err = s.resolveActor(ctx, live.Actor); err != nil {
+		return nil, err
+	}
 	q := HistoryQuery{Team: live.Team, AggregateType: live.AggregateType, AggregateID: live.AggregateID, Types: live.Types, Actor: live.Actor, IncludeStatus: live.IncludeStatus}
 	if err := q.normalize(); err != nil {
 		return nil, err

@@ -41,7 +41,7 @@ type HistoryQuery struct {
 	AggregateType string
 	AggregateID   string   // requires AggregateType
 	Types         []string // event type names, or short forms naming one (app.created, AppCreated)
-	Actor         string   // exactly as recorded, e.g. "user:<id>"
+	Actor         string   // as recorded ("user:<id>", "system:<name>"), or a username
 	FromSeq       uint64   // first sequence, inclusive
 	ToSeq         uint64   // last sequence, inclusive
 	Since         time.Time
@@ -100,6 +100,9 @@ func (s *Service) History(ctx context.Context, p auth.Principal, q HistoryQuery)
 		return Page{}, err
 	}
 	q.Types = types
+	if q.Actor, err = s.resolveActor(ctx, q.Actor); err != nil {
+		return Page{}, err
+	}
 	if err := q.normalize(); err != nil {
 		return Page{}, err
 	}

@@ -9,6 +9,9 @@ import (
 	"sync"
 
 	"weft.dev/events"
+	"weft.dev/kernel/fault"
+	ad "weft.dev/services/accounts/domain"
+	"weft.dev/services/uniq"
 )
 
 // names finds what a person calls the resources and actors of events:
@@ -136,4 +139,25 @@ func firstOf(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// resolveActor turns an actor filter given as a username ("admin": no
+// kind prefix) into the actor as recorded ("user:<id>"); an actor with a
+// prefix (user:<id>, system:<name>) is kept. A username nobody has is a
+// BAD_USER_INPUT, not a filter that silently matches nothing.
+func (s *Service) resolveActor(ctx context.Context, actor string) (string, error) {
+	if actor == "" || strings.Contains(actor, ":") {
+		return actor, nil
+	}
+	if err := checkText("actor", actor, 256); err != nil {
+		return "", err
+	}
+	id, _, err := uniq.Owner(ctx, s.store, TeamLess, ad.UsernameKind, actor)
+	if err != nil {
+		return "", fmt.Errorf("actor %q: %w", actor, err)
+	}
+	if id == "" {
+		return "", fault.Invalidf("actor", "no user is called %q: give a username, user:<id> or system:<name>", actor)
+	}
+	return "user:" + id, nil
 }

@@ -689,6 +689,7 @@ input EventFilter {
   aggregateId: String
   "Event type names (console.app.created), or short forms naming one (app.created, AppCreated)."
   types: [String!]
+  "As recorded (user:<id>, system:<name>), or a user's username."
   actor: String
   fromSeq: Int
   toSeq: Int

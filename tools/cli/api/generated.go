@@ -3787,7 +3787,8 @@ type EventFilter struct {
 	// Requires aggregateType.
 	AggregateId *string `json:"aggregateId"`
 	// Event type names (console.app.created), or short forms naming one (app.created, AppCreated).
-	Types   []string   `json:"types"`
+	Types []string `json:"types"`
+	// As recorded (user:<id>, system:<name>), or a user's username.
 	Actor   *string    `json:"actor"`
 	FromSeq *int       `json:"fromSeq"`
 	ToSeq   *int       `json:"toSeq"`

@@ -60,7 +60,7 @@ func (f *eventFilters) filter(now time.Time) (*api.EventFilter, error) {
 	if f.resource != "" {
 		kind, id, hasID := strings.Cut(f.resource, "/")
 		if kind == "" || (hasID && id == "") || strings.ContainsAny(f.resource, " .*>") {
-			return nil, usagef("invalid --resource %q: want TYPE or TYPE/ID, e.g. app or app/0193...", f.resource)
+			return nil, usagef("invalid --resource %q: want TYPE, TYPE/NAME or TYPE/ID, e.g. app, app/prod/api or cluster/eu-1", f.resource)
 		}
 		out.AggregateType = &kind
 		if hasID {
@@ -134,8 +134,8 @@ infra.device.created); --type also takes resource.event (app.created) or
 its short form (AppCreated) when it names one type.`,
 		Example: `  weft events --limit 20
   weft events --type console.app.created --type app.deleted --since 24h
-  weft events --resource app --oldest-first
-  weft audit --seq 1..20 --oldest-first
+  weft events --resource app/prod/api --oldest-first
+  weft audit --actor admin --seq 1..20 --oldest-first
   weft events --follow -o json | jq .type`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -145,6 +145,9 @@ its short form (AppCreated) when it names one type.`,
 			}
 			c, ep, err := a.client(true)
 			if err != nil {
+				return err
+			}
+			if err := a.resolveResource(cmd.Context(), c, ep.Server, filter); err != nil {
 				return err
 			}
 			if f.follow {
@@ -178,8 +181,8 @@ its short form (AppCreated) when it names one type.`,
 	}
 	fs := cmd.Flags()
 	fs.StringSliceVar(&f.types, "type", nil, "only events of this type, repeatable: console.app.created, app.created or AppCreated")
-	fs.StringVar(&f.actor, "actor", "", "only events caused by this actor, as recorded: user:<id> (--wide shows it) or system:<name>")
-	fs.StringVar(&f.resource, "resource", "", "only events of a resource: TYPE or TYPE/ID (app, cluster/0193...)")
+	fs.StringVar(&f.actor, "actor", "", "only events caused by this actor: a username, user:<id> or system:<name>")
+	fs.StringVar(&f.resource, "resource", "", "only events of a resource: TYPE, TYPE/NAME or TYPE/ID (app, app/prod/api, cluster/eu-1)")
 	fs.StringVar(&f.since, "since", "", "only events at or after: RFC 3339 time or a duration ago (2h)")
 	fs.StringVar(&f.until, "until", "", "only events before: RFC 3339 time or a duration ago")
 	fs.StringVar(&f.seq, "seq", "", "only these sequence numbers: N, FROM.., ..TO or FROM..TO")
@@ -436,4 +439,64 @@ func followLine(cols []string) string {
 		fmt.Fprintf(&b, "%-*s  ", widths[min(i, len(widths)-1)], c)
 	}
 	return b.String()
+}
+
+// resolveResource turns --resource TYPE/NAME into the resource's id for
+// the kinds the CLI finds by name (an app or service as ENV/NAME, or NAME
+// when it is in one environment); an id, or another kind, is kept.
+func (a *app) resolveResource(ctx context.Context, c clientT, server string, f *api.EventFilter) error {
+	if f.AggregateType == nil || f.AggregateId == nil || looksLikeID(*f.AggregateId) {
+		return nil
+	}
+	name := *f.AggregateId
+	env, short, inEnv := strings.Cut(name, "/")
+	if !inEnv {
+		env, short = "", name
+	}
+	var id string
+	switch *f.AggregateType {
+	case "app":
+		x, err := a.appByName(ctx, c, server, env, short)
+		if err != nil {
+			return err
+		}
+		id = x.Id
+	case "service":
+		x, err := a.serviceByName(ctx, c, server, env, short)
+		if err != nil {
+			return err
+		}
+		id = x.Id
+	case "cluster":
+		x, err := a.clusterByName(ctx, c, server, name)
+		if err != nil {
+			return err
+		}
+		id = x.Id
+	case "device":
+		x, err := a.deviceByName(ctx, c, server, name)
+		if err != nil {
+			return err
+		}
+		id = x.Id
+	case "policy":
+		x, err := a.policyByName(ctx, c, server, name)
+		if err != nil {
+			return err
+		}
+		id = x.Id
+	case "env":
+		r, err := api.EnvironmentByName(ctx, c, name, nil)
+		if err != nil {
+			return explain("find environment "+name, server, err)
+		}
+		if r.Environment == nil {
+			return &Error{Err: fmt.Errorf("find environment %s: no such environment in this team", name), Code: ExitError, Hint: "list environments with: weft env list"}
+		}
+		id = r.Environment.Id
+	default:
+		return nil
+	}
+	f.AggregateId = &id
+	return nil
 }

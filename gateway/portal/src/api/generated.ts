@@ -65,6 +65,7 @@ export type EnvVarInput = {
 };
 
 export type EventFilter = {
+  /** As recorded (user:<id>, system:<name>), or a user's username. */
   actor?: string | null | undefined;
   /** Requires aggregateType. */
   aggregateId?: string | null | undefined;

@@ -64,7 +64,8 @@ type EventFilter struct {
 	// Requires aggregateType.
 	AggregateID *string `json:"aggregateId,omitempty"`
 	// Event type names (console.app.created), or short forms naming one (app.created, AppCreated).
-	Types   []string   `json:"types,omitempty"`
+	Types []string `json:"types,omitempty"`
+	// As recorded (user:<id>, system:<name>), or a user's username.
 	Actor   *string    `json:"actor,omitempty"`
 	FromSeq *int       `json:"fromSeq,omitempty"`
 	ToSeq   *int       `json:"toSeq,omitempty"`
