@@ -1,9 +1,11 @@
 // Package messageoffice turns the EVENTS log into each cluster's desired
 // state: it keeps every team's network topology (clusters, devices,
-// environments, apps, managed services, intercepts, policies) and writes,
-// per cluster, the WireGuard peers, proxy routes and DNS records its agent
-// applies into the cluster's stream CL_<cluster> (see
-// weft.dev/events/clusterstate for the contract).
+// environments, apps, managed services, intercepts, policies) and writes
+// what each cluster's agent applies: its proxy routes and Kubernetes
+// objects (namespaces, workloads, exports, imports) into the cluster's
+// stream CL_<cluster>, the team's WireGuard peers and DNS records once
+// into the team's stream TM_<team> (see weft.dev/events/clusterstate for
+// the contract). It also records what agents report as events.
 package messageoffice
 
 import (
