@@ -51,7 +51,7 @@ func (s *Store) LoadAfter(ctx context.Context, team string, agg AggregateRef, af
 	subject := Subject(team, agg)
 	version := after
 	var fnErr error // the caller's own error, returned as it is
-	err := s.directScan(ctx, subject, after+1, nil, func(seq uint64, m *nats.Msg) error {
+	err := s.directScan(ctx, subject, after+1, 0, nil, func(seq uint64, m *nats.Msg) error {
 		rec, err := s.Decode(seq, m.Data)
 		if err != nil {
 			return err
@@ -80,10 +80,13 @@ var errScanDone = errors.New("scan done")
 // directScan calls each for every message on subjects matching filter
 // (empty: every subject) from sequence from (or, when since is set, from
 // the first message stored at or after it), in stream order, until there
-// is no more, each returns errScanDone or an error. It reads with batched
+// is no more, each returns errScanDone or an error. to, when not 0, is the
+// last sequence wanted: no batch asks for more messages than the sequences
+// left up to it, since the server answers a batch with messages past it
+// too. It reads with batched
 // direct gets: a request/reply each, answered from the stream's store,
 // with no consumer made and nothing left on the server afterwards.
-func (s *Store) directScan(ctx context.Context, filter string, from uint64, since *time.Time, each func(seq uint64, m *nats.Msg) error) error {
+func (s *Store) directScan(ctx context.Context, filter string, from, to uint64, since *time.Time, each func(seq uint64, m *nats.Msg) error) error {
 	inbox := s.nc.NewRespInbox()
 	sub, err := s.nc.SubscribeSync(inbox)
 	if err != nil {
@@ -94,7 +97,13 @@ func (s *Store) directScan(ctx context.Context, filter string, from uint64, sinc
 	defer cancel()
 	from = max(from, 1)
 	for {
+		if to > 0 && from > to {
+			return nil
+		}
 		req := directRequest{Seq: from, NextBySubj: filter, Batch: directBatch}
+		if to > 0 && since == nil {
+			req.Batch = int(min(uint64(directBatch), to-from+1))
+		}
 		if since != nil {
 			req.Seq, req.StartTime = 0, since
 			since = nil
@@ -164,7 +173,7 @@ func (s *Store) Read(ctx context.Context, f Filter, fn func(Recorded) error) err
 	for _, t := range f.Types {
 		types[t] = true
 	}
-	err := s.directScan(ctx, filter, f.FromSeq, since, func(seq uint64, m *nats.Msg) error {
+	err := s.directScan(ctx, filter, f.FromSeq, f.ToSeq, since, func(seq uint64, m *nats.Msg) error {
 		if f.ToSeq > 0 && seq > f.ToSeq {
 			return errScanDone
 		}
