@@ -277,7 +277,7 @@ func (a *app) follow(cmd *cobra.Command, ep api.Endpoint, filter *api.EventFilte
 // matches applies the filters the subscription cannot.
 func matches(e api.EventFields, f *api.EventFilter) bool {
 	switch {
-	case f.Actor != nil && e.Actor != *f.Actor,
+	case f.Actor != nil && e.Actor != *f.Actor && e.ActorName != *f.Actor, // --actor takes a username too
 		f.AggregateType != nil && e.AggregateType != *f.AggregateType,
 		f.AggregateId != nil && e.AggregateId != *f.AggregateId,
 		f.ToSeq != nil && e.Seq > *f.ToSeq,

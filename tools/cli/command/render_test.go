@@ -173,3 +173,15 @@ func TestDeviceStatusMatchesGolden(t *testing.T) {
 	renderStatus(&b, st, at)
 	golden(t, "device-status.table", b.Bytes())
 }
+
+// A followed trail applies --actor on the client: the username matches as
+// the recorded actor does.
+func TestFollowedEventsMatchTheActorByUsernameOrAsRecorded(t *testing.T) {
+	t.Parallel()
+	e := sampleEvents()[0]
+	for actor, want := range map[string]bool{"admin": true, e.Actor: true, "bob": false, "user:other": false} {
+		if got := matches(e, &api.EventFilter{Actor: &actor}); got != want {
+			t.Errorf("actor %q: matches = %v, want %v", actor, got, want)
+		}
+	}
+}
