@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"strings"
 
 	"go.uber.org/fx"
 
@@ -84,16 +86,35 @@ func NewAsOfSource() platform.AsOfSource {
 // is shown only this once; `weft-server bootstrap-token` makes a new one
 // (command.Handlers.NewBootstrapToken).
 func PrintBootstrap(w io.Writer) fx.Option {
-	return fx.Invoke(func(lc fx.Lifecycle, h *command.Handlers, _ *platform.Projections) {
+	return fx.Invoke(func(lc fx.Lifecycle, h *command.Handlers, cfg platform.Config, _ *platform.Projections) {
 		lc.Append(fx.StartHook(func(ctx context.Context) error {
 			b, err := h.Bootstrap(ctx)
 			if err != nil || !b.Created {
 				return err
 			}
 			_, err = fmt.Fprintf(w, "weft: recorded the administrator %q. Its one-time bootstrap token (not shown again):\n\n  %s\n\n"+
-				"Log in and create the first team:\n\n  weft login --token %s\n  weft team create <slug>\n\n",
-				b.Admin.Username, b.Token.Secret, b.Token.Secret)
+				"Log in and create the first team:\n\n  weft login%s --token %s\n  weft team create <slug>\n\n",
+				b.Admin.Username, b.Token.Secret, loginServer(cfg), b.Token.Secret)
 			return err
 		}))
 	})
+}
+
+// loginServer is the --server the printed login needs: none for the
+// CLI's default (http://127.0.0.1:4000), else where others reach this
+// server (--http-advertise, or --http with this host's address for a
+// listener on all interfaces); a port picked at start (":0") is not known
+// yet, so the banner's HTTP line is named instead.
+func loginServer(cfg platform.Config) string {
+	if cfg.HTTPAdvertise != "" {
+		return " --server " + strings.TrimSuffix(cfg.HTTPAdvertise, "/")
+	}
+	_, port, err := net.SplitHostPort(cfg.HTTPAddr)
+	switch {
+	case err != nil || cfg.HTTPAddr == "127.0.0.1:4000":
+		return ""
+	case port == "0":
+		return " --server <the HTTP address below>"
+	}
+	return " --server http://" + platform.Reachable(cfg.HTTPAddr)
 }

@@ -110,3 +110,4 @@ func TestDomainAndCommandStayFreeOfTransportAndWiring(t *testing.T) {
 		}
 	}
 }
+
