@@ -110,4 +110,3 @@ func TestDomainAndCommandStayFreeOfTransportAndWiring(t *testing.T) {
 		}
 	}
 }
-
