@@ -503,6 +503,65 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 			t.Fatalf("events --resource cluster/eu-1 holds other resources' events:\n%s", byName)
 		}
 	})
+	t.Run("audit export, resumed, as CSV and of the whole log", func(t *testing.T) {
+		c.t = t
+		type summary struct {
+			Scope                     string
+			Events, FirstSeq, LastSeq int
+			Ordered                   bool
+			SHA256, Resume            string
+		}
+		parse := func(out string) ([]map[string]any, summary) {
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			var evs []map[string]any
+			for _, l := range lines[:len(lines)-1] {
+				var e map[string]any
+				if err := json.Unmarshal([]byte(l), &e); err != nil {
+					t.Fatalf("export line %q: %v", l, err)
+				}
+				evs = append(evs, e)
+			}
+			var last struct{ Summary summary }
+			if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Summary.Resume == "" {
+				t.Fatalf("export ends with %q: %v", lines[len(lines)-1], err)
+			}
+			return evs, last.Summary
+		}
+		all, sum := parse(c.ok("audit", "export", "--format", "jsonl"))
+		if len(all) < 20 || sum.Events != len(all) || !sum.Ordered || sum.Scope != "acme" {
+			t.Fatalf("export of acme: %d events, summary %+v", len(all), sum)
+		}
+		for _, e := range all {
+			if e["team"] != "acme" {
+				t.Fatalf("acme's export holds %v", e)
+			}
+		}
+		// Everything the trail lists is in the export, status reports too.
+		if trail := c.ok("events", "--limit", "0", "--include-status", "-o", "json"); strings.Count(trail, "\n") != len(all) {
+			t.Fatalf("the trail has %d events, the export %d", strings.Count(trail, "\n"), len(all))
+		}
+		// Resumed from the middle: the rest, exactly.
+		mid := int(all[len(all)/2]["seq"].(float64))
+		rest, rsum := parse(c.ok("audit", "export", "--from-seq", fmt.Sprint(mid)))
+		if len(rest) != len(all)-len(all)/2 || rsum.FirstSeq != mid || rsum.LastSeq != sum.LastSeq {
+			t.Fatalf("resumed at %d: %d events, summary %+v", mid, len(rest), rsum)
+		}
+		csvOut := c.ok("audit", "export", "--format", "csv", "--since", "24h")
+		if n := strings.Count(csvOut, "\n# summary "); n != 1 || !strings.HasPrefix(csvOut, "seq,id,time,type,") {
+			t.Fatalf("csv export:\n%s", csvOut)
+		}
+		whole, wsum := parse(c.ok("audit", "export", "--all-teams"))
+		teams := map[string]bool{}
+		for _, e := range whole {
+			teams[e["team"].(string)] = true
+		}
+		if !teams["acme"] || !teams["_"] || wsum.Scope != "*" || len(whole) <= len(all) {
+			t.Fatalf("the whole log: teams %v, summary %+v", teams, wsum)
+		}
+		if _, errs, code := c.run("audit", "export", "--format", "xml"); code != 2 || !strings.Contains(errs, "jsonl or csv") {
+			t.Fatalf("--format xml: exit %d\n%s", code, errs)
+		}
+	})
 	t.Run("errors and exit codes", func(t *testing.T) {
 		c.t = t
 		if _, errs, code := c.run("app", "get", "nope", "--env", "staging"); code != 1 || !strings.Contains(errs, "no such app") {

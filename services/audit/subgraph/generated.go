@@ -106,6 +106,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Events             func(childComplexity int, first *int, after *string, filter *model.EventFilter, order *model.EventOrder) int
+		Log                func(childComplexity int, first *int, after *string, filter *model.EventFilter, order *model.EventOrder) int
 		ResourceAsOf       func(childComplexity int, aggregateType string, aggregateID string, seq *int, time *time.Time) int
 		__resolve__service func(childComplexity int) int
 		__resolve_entities func(childComplexity int, representations []map[string]any) int
@@ -147,6 +148,7 @@ type ManagedServiceResolver interface {
 }
 type QueryResolver interface {
 	Events(ctx context.Context, first *int, after *string, filter *model.EventFilter, order *model.EventOrder) (*model.EventConnection, error)
+	Log(ctx context.Context, first *int, after *string, filter *model.EventFilter, order *model.EventOrder) (*model.EventConnection, error)
 	ResourceAsOf(ctx context.Context, aggregateType string, aggregateID string, seq *int, time *time.Time) (*model.ResourceState, error)
 }
 type SubscriptionResolver interface {
@@ -392,6 +394,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.EventFilter), args["order"].(*model.EventOrder)), true
+	case "Query.log":
+		if e.complexity.Query.Log == nil {
+			break
+		}
+
+		args, err := ec.field_Query_log_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.Log(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.EventFilter), args["order"].(*model.EventOrder)), true
 	case "Query.resourceAsOf":
 		if e.complexity.Query.ResourceAsOf == nil {
 			break
@@ -717,6 +730,8 @@ type ResourceState {
 type Query {
   "The events of the caller's team."
   events(first: Int, after: String, filter: EventFilter, order: EventOrder): EventConnection!
+  "Every team's events and the team-less ones (users, tokens): the whole log, for the platform's administrator only."
+  log(first: Int, after: String, filter: EventFilter, order: EventOrder): EventConnection!
   "A resource's state as of a sequence or a time (exactly one)."
   resourceAsOf(aggregateType: String!, aggregateId: String!, seq: Int, time: Time): ResourceState
 }
@@ -912,6 +927,32 @@ func (ec *executionContext) field_Query__entities_args(ctx context.Context, rawA
 }
 
 func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter", ec.unmarshalOEventFilter2ᚖweftᚗdevᚋservicesᚋauditᚋsubgraphᚋmodelᚐEventFilter)
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "order", ec.unmarshalOEventOrder2ᚖweftᚗdevᚋservicesᚋauditᚋsubgraphᚋmodelᚐEventOrder)
+	if err != nil {
+		return nil, err
+	}
+	args["order"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_log_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
@@ -2084,6 +2125,55 @@ func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_log(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_log,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().Log(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.EventFilter), fc.Args["order"].(*model.EventOrder))
+		},
+		nil,
+		ec.marshalNEventConnection2ᚖweftᚗdevᚋservicesᚋauditᚋsubgraphᚋmodelᚐEventConnection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_log(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "edges":
+				return ec.fieldContext_EventConnection_edges(ctx, field)
+			case "pageInfo":
+				return ec.fieldContext_EventConnection_pageInfo(ctx, field)
+			case "totalCount":
+				return ec.fieldContext_EventConnection_totalCount(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_log_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4763,6 +4853,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_events(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "log":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_log(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}

@@ -550,7 +550,15 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 			if p.op == "query" {
 				// The same request as team A's owner must find team A's
 				// data, or the probe aims at nothing and proves nothing.
-				_, own := gql(t, base, alice, a, p.doc, nil)
+				// The whole log is the administrator's, not an owner's.
+				reader, in := alice, a
+				if p.field == "log" {
+					reader, in = admin, ""
+					if _, out := gql(t, base, alice, a, p.doc, nil); len(errorCodes(out)) == 0 || errorCodes(out)[0] != "FORBIDDEN" {
+						t.Errorf("team A's owner reads the whole log: %v", out)
+					}
+				}
+				_, own := gql(t, base, reader, in, p.doc, nil)
 				data, _ := json.Marshal(own["data"])
 				found := false
 				for _, n := range needles {

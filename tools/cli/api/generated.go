@@ -4503,6 +4503,205 @@ type LeaveTeamResponse struct {
 // GetLeaveTeam returns LeaveTeamResponse.LeaveTeam, and is useful for accessing the field via an interface.
 func (v *LeaveTeamResponse) GetLeaveTeam() LeaveTeamLeaveTeamTeamPayload { return v.LeaveTeam }
 
+// LogLogEventConnection includes the requested fields of the GraphQL type EventConnection.
+type LogLogEventConnection struct {
+	Edges    []LogLogEventConnectionEdgesEventEdge `json:"edges"`
+	PageInfo LogLogEventConnectionPageInfo         `json:"pageInfo"`
+}
+
+// GetEdges returns LogLogEventConnection.Edges, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnection) GetEdges() []LogLogEventConnectionEdgesEventEdge { return v.Edges }
+
+// GetPageInfo returns LogLogEventConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnection) GetPageInfo() LogLogEventConnectionPageInfo { return v.PageInfo }
+
+// LogLogEventConnectionEdgesEventEdge includes the requested fields of the GraphQL type EventEdge.
+type LogLogEventConnectionEdgesEventEdge struct {
+	Node LogLogEventConnectionEdgesEventEdgeNodeEvent `json:"node"`
+}
+
+// GetNode returns LogLogEventConnectionEdgesEventEdge.Node, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdge) GetNode() LogLogEventConnectionEdgesEventEdgeNodeEvent {
+	return v.Node
+}
+
+// LogLogEventConnectionEdgesEventEdgeNodeEvent includes the requested fields of the GraphQL type Event.
+// The GraphQL type's documentation follows.
+//
+// One recorded event.
+type LogLogEventConnectionEdgesEventEdgeNodeEvent struct {
+	EventFields `json:"-"`
+}
+
+// GetSeq returns LogLogEventConnectionEdgesEventEdgeNodeEvent.Seq, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetSeq() int { return v.EventFields.Seq }
+
+// GetId returns LogLogEventConnectionEdgesEventEdgeNodeEvent.Id, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetId() string { return v.EventFields.Id }
+
+// GetTime returns LogLogEventConnectionEdgesEventEdgeNodeEvent.Time, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetTime() time.Time { return v.EventFields.Time }
+
+// GetType returns LogLogEventConnectionEdgesEventEdgeNodeEvent.Type, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetType() string { return v.EventFields.Type }
+
+// GetVersion returns LogLogEventConnectionEdgesEventEdgeNodeEvent.Version, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetVersion() int { return v.EventFields.Version }
+
+// GetTeam returns LogLogEventConnectionEdgesEventEdgeNodeEvent.Team, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetTeam() string { return v.EventFields.Team }
+
+// GetAggregateType returns LogLogEventConnectionEdgesEventEdgeNodeEvent.AggregateType, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetAggregateType() string {
+	return v.EventFields.AggregateType
+}
+
+// GetAggregateId returns LogLogEventConnectionEdgesEventEdgeNodeEvent.AggregateId, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetAggregateId() string {
+	return v.EventFields.AggregateId
+}
+
+// GetActor returns LogLogEventConnectionEdgesEventEdgeNodeEvent.Actor, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetActor() string { return v.EventFields.Actor }
+
+// GetActorName returns LogLogEventConnectionEdgesEventEdgeNodeEvent.ActorName, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetActorName() string {
+	return v.EventFields.ActorName
+}
+
+// GetResourceName returns LogLogEventConnectionEdgesEventEdgeNodeEvent.ResourceName, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetResourceName() *string {
+	return v.EventFields.ResourceName
+}
+
+// GetCausationId returns LogLogEventConnectionEdgesEventEdgeNodeEvent.CausationId, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetCausationId() *string {
+	return v.EventFields.CausationId
+}
+
+// GetCorrelationId returns LogLogEventConnectionEdgesEventEdgeNodeEvent.CorrelationId, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetCorrelationId() *string {
+	return v.EventFields.CorrelationId
+}
+
+// GetData returns LogLogEventConnectionEdgesEventEdgeNodeEvent.Data, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetData() *json.RawMessage {
+	return v.EventFields.Data
+}
+
+// GetKnown returns LogLogEventConnectionEdgesEventEdgeNodeEvent.Known, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) GetKnown() bool { return v.EventFields.Known }
+
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*LogLogEventConnectionEdgesEventEdgeNodeEvent
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.LogLogEventConnectionEdgesEventEdgeNodeEvent = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.EventFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalLogLogEventConnectionEdgesEventEdgeNodeEvent struct {
+	Seq int `json:"seq"`
+
+	Id string `json:"id"`
+
+	Time time.Time `json:"time"`
+
+	Type string `json:"type"`
+
+	Version int `json:"version"`
+
+	Team string `json:"team"`
+
+	AggregateType string `json:"aggregateType"`
+
+	AggregateId string `json:"aggregateId"`
+
+	Actor string `json:"actor"`
+
+	ActorName string `json:"actorName"`
+
+	ResourceName *string `json:"resourceName"`
+
+	CausationId *string `json:"causationId"`
+
+	CorrelationId *string `json:"correlationId"`
+
+	Data *json.RawMessage `json:"data"`
+
+	Known bool `json:"known"`
+}
+
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *LogLogEventConnectionEdgesEventEdgeNodeEvent) __premarshalJSON() (*__premarshalLogLogEventConnectionEdgesEventEdgeNodeEvent, error) {
+	var retval __premarshalLogLogEventConnectionEdgesEventEdgeNodeEvent
+
+	retval.Seq = v.EventFields.Seq
+	retval.Id = v.EventFields.Id
+	retval.Time = v.EventFields.Time
+	retval.Type = v.EventFields.Type
+	retval.Version = v.EventFields.Version
+	retval.Team = v.EventFields.Team
+	retval.AggregateType = v.EventFields.AggregateType
+	retval.AggregateId = v.EventFields.AggregateId
+	retval.Actor = v.EventFields.Actor
+	retval.ActorName = v.EventFields.ActorName
+	retval.ResourceName = v.EventFields.ResourceName
+	retval.CausationId = v.EventFields.CausationId
+	retval.CorrelationId = v.EventFields.CorrelationId
+	retval.Data = v.EventFields.Data
+	retval.Known = v.EventFields.Known
+	return &retval, nil
+}
+
+// LogLogEventConnectionPageInfo includes the requested fields of the GraphQL type PageInfo.
+// The GraphQL type's documentation follows.
+//
+// Relay page information.
+type LogLogEventConnectionPageInfo struct {
+	HasNextPage bool    `json:"hasNextPage"`
+	EndCursor   *string `json:"endCursor"`
+}
+
+// GetHasNextPage returns LogLogEventConnectionPageInfo.HasNextPage, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionPageInfo) GetHasNextPage() bool { return v.HasNextPage }
+
+// GetEndCursor returns LogLogEventConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
+func (v *LogLogEventConnectionPageInfo) GetEndCursor() *string { return v.EndCursor }
+
+// LogResponse is returned by Log on success.
+type LogResponse struct {
+	// Every team's events and the team-less ones (users, tokens): the whole log, for the platform's administrator only.
+	Log LogLogEventConnection `json:"log"`
+}
+
+// GetLog returns LogResponse.Log, and is useful for accessing the field via an interface.
+func (v *LogResponse) GetLog() LogLogEventConnection { return v.Log }
+
 // MeMeUser includes the requested fields of the GraphQL type User.
 // The GraphQL type's documentation follows.
 //
@@ -8491,6 +8690,26 @@ func (v *__InterceptsInput) GetAll() *bool { return v.All }
 // GetMinSeq returns __InterceptsInput.MinSeq, and is useful for accessing the field via an interface.
 func (v *__InterceptsInput) GetMinSeq() *int { return v.MinSeq }
 
+// __LogInput is used internally by genqlient
+type __LogInput struct {
+	First  *int         `json:"first"`
+	After  *string      `json:"after"`
+	Filter *EventFilter `json:"filter"`
+	Order  *EventOrder  `json:"order"`
+}
+
+// GetFirst returns __LogInput.First, and is useful for accessing the field via an interface.
+func (v *__LogInput) GetFirst() *int { return v.First }
+
+// GetAfter returns __LogInput.After, and is useful for accessing the field via an interface.
+func (v *__LogInput) GetAfter() *string { return v.After }
+
+// GetFilter returns __LogInput.Filter, and is useful for accessing the field via an interface.
+func (v *__LogInput) GetFilter() *EventFilter { return v.Filter }
+
+// GetOrder returns __LogInput.Order, and is useful for accessing the field via an interface.
+func (v *__LogInput) GetOrder() *EventOrder { return v.Order }
+
 // __MembersInput is used internally by genqlient
 type __MembersInput struct {
 	First  *int    `json:"first"`
@@ -10535,6 +10754,71 @@ func LeaveTeam(
 	}
 
 	data_ = &LeaveTeamResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by Log.
+const Log_Operation = `
+query Log ($first: Int, $after: String, $filter: EventFilter, $order: EventOrder) {
+	log(first: $first, after: $after, filter: $filter, order: $order) {
+		edges {
+			node {
+				... EventFields
+			}
+		}
+		pageInfo {
+			hasNextPage
+			endCursor
+		}
+	}
+}
+fragment EventFields on Event {
+	seq
+	id
+	time
+	type
+	version
+	team
+	aggregateType
+	aggregateId
+	actor
+	actorName
+	resourceName
+	causationId
+	correlationId
+	data
+	known
+}
+`
+
+func Log(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first *int,
+	after *string,
+	filter *EventFilter,
+	order *EventOrder,
+) (data_ *LogResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "Log",
+		Query:  Log_Operation,
+		Variables: &__LogInput{
+			First:  first,
+			After:  after,
+			Filter: filter,
+			Order:  order,
+		},
+	}
+
+	data_ = &LogResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

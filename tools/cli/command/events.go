@@ -117,9 +117,8 @@ func (f *eventFilters) filter(now time.Time) (*api.EventFilter, error) {
 func (a *app) eventsCmd() *cobra.Command {
 	var f eventFilters
 	cmd := &cobra.Command{
-		Use:     "events",
-		Aliases: []string{"audit"},
-		Short:   "Show the team's audit trail from the event log, or follow it live",
+		Use:   "events",
+		Short: "Show the team's audit trail from the event log, or follow it live",
 		Long: `events reads the team's events straight from the event log, newest first.
 With --follow it keeps printing events as they are appended (over a
 GraphQL subscription) until interrupted. -o json prints one event per line,

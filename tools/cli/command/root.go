@@ -163,7 +163,7 @@ was wrong.`,
 		a.teamCmd(), a.memberCmd(), a.userCmd(), a.tokenCmd(),
 		a.clusterCmd(), a.deviceCmd(),
 		a.envCmd(), a.appCmd(), a.serviceCmd(), a.interceptCmd(), a.policyCmd(),
-		a.eventsCmd(), a.historyCmd(), a.getCmd(),
+		a.eventsCmd(), a.auditCmd(), a.historyCmd(), a.getCmd(),
 		a.completionCmd(),
 	)
 	a.addCompletions(root)
