@@ -38,7 +38,7 @@ type Routes struct {
 	// found is each route's endpoints and target ports as last read from
 	// its Service's slices: kept while the Service is intercepted.
 	found   map[string]endpoints
-	onApply func(id string) // for tests and benchmarks
+	onApply func(clusterstate.Route) // for benchmarks
 }
 
 // NewRoutes follows endpoints for next with c's informers.
@@ -49,9 +49,10 @@ func NewRoutes(c *Controller, next RouteApplier) *Routes {
 	return r
 }
 
-// OnApply calls fn after each route the proxy was given again because its
-// endpoints changed (benchmarks measure with it).
-func (r *Routes) OnApply(fn func(id string)) {
+// OnApply calls fn with each route the proxy was given again because its
+// endpoints changed (benchmarks measure with it). fn runs with the Routes'
+// lock held: it must not call back.
+func (r *Routes) OnApply(fn func(clusterstate.Route)) {
 	r.mu.Lock()
 	r.onApply = fn
 	r.mu.Unlock()
@@ -130,7 +131,7 @@ func (r *Routes) serviceChanged(namespace, service string) {
 			continue
 		}
 		if r.onApply != nil {
-			r.onApply(id)
+			r.onApply(r.applied[id])
 		}
 	}
 }

@@ -93,7 +93,11 @@ func (c *Controller) reportApp(id string) error {
 	}
 	st.Time = time.Now().UTC()
 	if err := clusterstate.ReportApp(c.cfg.Report, c.cfg.Cluster, st); err != nil {
-		c.log.Warn("app status not sent", "app", id, "err", err)
+		// Forgotten as sent, so the retry sends it.
+		c.mu.Lock()
+		delete(c.sentApp, id)
+		c.mu.Unlock()
+		return err
 	}
 	return nil
 }
