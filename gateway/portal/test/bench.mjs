@@ -135,6 +135,12 @@ try {
   const lat = [];
   for (let i = 0; i < changes; i++) {
     const name = `l${String(i).padStart(4, '0')}`;
+    // New apps sort last: keep the end of the list in view (rows out of
+    // view are not in the DOM).
+    await page.evaluate(() => {
+      const box = document.querySelector('.scroll');
+      if (box) box.scrollTop = box.scrollHeight;
+    });
     execFileSync(process.env.WEFT_CLI, ['app', 'create', name, '--env', 'live', '--port', '80', '--backend', '10.0.0.1:80'], { env: process.env, stdio: 'ignore' });
     const answered = Date.now();
     try {

@@ -159,6 +159,17 @@ try {
     await page.locator('tr[data-app="prod/cli-4"]').waitFor();
   });
 
+  await check('an app run from an image shows its container, and its page offers no backends to edit', async () => {
+    weft('app', 'create', 'img', '--env', 'prod', '--image', 'ghcr.io/acme/api:1.4', '--port', '80:8080', '--replicas', '2');
+    const row = page.locator('tr[data-app="prod/img"]');
+    await row.getByText('container ghcr.io/acme/api:1.4 ×2 (not rolled out yet)').waitFor();
+    await row.getByRole('link', { name: 'img' }).click();
+    await page.getByRole('heading', { level: 1, name: 'img' }).waitFor();
+    await page.getByTestId('backends').getByText('container ghcr.io/acme/api:1.4').waitFor();
+    // An update replaces the workload too: the page must not offer one that would drop it.
+    if (await page.getByText('Change backends').count()) fail('the page of an app with a workload offers to change its backends');
+  });
+
   let privateKey = '';
   let publicKey = '';
   await check('a device added in the browser gets a config to download; the server sees only its public key', async () => {

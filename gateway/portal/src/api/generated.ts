@@ -272,7 +272,7 @@ export type SpecFieldsFragment = { backends: Array<string>, lb: LbMode, ports: A
 
 export type InterceptFieldsFragment = { id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } };
 
-export type AppFieldsFragment = { id: string, name: string, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> };
+export type AppFieldsFragment = { id: string, name: string, serviceIp: string, generation: number, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, workload: { image: string, replicas: number, ports: Array<{ port: number, protocol: Protocol, containerPort: number }> } | null, export: { namespace: string, name: string } | null, rollout: { generation: number, desired: number, updated: number, ready: number, available: number, done: boolean, failing: string | null, lastError: string | null, image: string | null, reportedAt: string | null } | null, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> };
 
 export type ServiceFieldsFragment = { id: string, name: string, kind: ServiceKind, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } } };
 
@@ -335,7 +335,7 @@ export type AppsQueryVariables = Exact<{
 }>;
 
 
-export type AppsQuery = { apps: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } }> } };
+export type AppsQuery = { apps: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, serviceIp: string, generation: number, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, workload: { image: string, replicas: number, ports: Array<{ port: number, protocol: Protocol, containerPort: number }> } | null, export: { namespace: string, name: string } | null, rollout: { generation: number, desired: number, updated: number, ready: number, available: number, done: boolean, failing: string | null, lastError: string | null, image: string | null, reportedAt: string | null } | null, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } }> } };
 
 export type AppQueryVariables = Exact<{
   id: string | number;
@@ -343,21 +343,21 @@ export type AppQueryVariables = Exact<{
 }>;
 
 
-export type AppQuery = { app: { id: string, name: string, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, history: { edges: Array<{ node: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, data: unknown, known: boolean } }> }, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } | null };
+export type AppQuery = { app: { id: string, name: string, serviceIp: string, generation: number, createdBy: string | null, createdAt: string | null, updatedAt: string | null, history: { edges: Array<{ node: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, data: unknown, known: boolean } }> }, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, workload: { image: string, replicas: number, ports: Array<{ port: number, protocol: Protocol, containerPort: number }> } | null, export: { namespace: string, name: string } | null, rollout: { generation: number, desired: number, updated: number, ready: number, available: number, done: boolean, failing: string | null, lastError: string | null, image: string | null, reportedAt: string | null } | null, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } | null };
 
 export type CreateAppMutationVariables = Exact<{
   input: CreateAppInput;
 }>;
 
 
-export type CreateAppMutation = { createApp: { seq: number, app: { id: string, name: string, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } } };
+export type CreateAppMutation = { createApp: { seq: number, app: { id: string, name: string, serviceIp: string, generation: number, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, workload: { image: string, replicas: number, ports: Array<{ port: number, protocol: Protocol, containerPort: number }> } | null, export: { namespace: string, name: string } | null, rollout: { generation: number, desired: number, updated: number, ready: number, available: number, done: boolean, failing: string | null, lastError: string | null, image: string | null, reportedAt: string | null } | null, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } } };
 
 export type UpdateAppMutationVariables = Exact<{
   input: UpdateAppInput;
 }>;
 
 
-export type UpdateAppMutation = { updateApp: { seq: number, app: { id: string, name: string, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } } };
+export type UpdateAppMutation = { updateApp: { seq: number, app: { id: string, name: string, serviceIp: string, generation: number, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, workload: { image: string, replicas: number, ports: Array<{ port: number, protocol: Protocol, containerPort: number }> } | null, export: { namespace: string, name: string } | null, rollout: { generation: number, desired: number, updated: number, ready: number, available: number, done: boolean, failing: string | null, lastError: string | null, image: string | null, reportedAt: string | null } | null, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } } };
 
 export type DeleteAppMutationVariables = Exact<{
   id: string | number;
@@ -702,6 +702,32 @@ export const AppFieldsFragmentDoc = new TypedDocumentString(`
   serviceIp
   spec {
     ...SpecFields
+  }
+  workload {
+    image
+    replicas
+    ports {
+      port
+      protocol
+      containerPort
+    }
+  }
+  export {
+    namespace
+    name
+  }
+  generation
+  rollout {
+    generation
+    desired
+    updated
+    ready
+    available
+    done
+    failing
+    lastError
+    image
+    reportedAt
   }
   activeIntercepts {
     ...InterceptFields
@@ -1089,6 +1115,32 @@ fragment AppFields on App {
   spec {
     ...SpecFields
   }
+  workload {
+    image
+    replicas
+    ports {
+      port
+      protocol
+      containerPort
+    }
+  }
+  export {
+    namespace
+    name
+  }
+  generation
+  rollout {
+    generation
+    desired
+    updated
+    ready
+    available
+    done
+    failing
+    lastError
+    image
+    reportedAt
+  }
   activeIntercepts {
     ...InterceptFields
   }
@@ -1158,6 +1210,32 @@ fragment AppFields on App {
   serviceIp
   spec {
     ...SpecFields
+  }
+  workload {
+    image
+    replicas
+    ports {
+      port
+      protocol
+      containerPort
+    }
+  }
+  export {
+    namespace
+    name
+  }
+  generation
+  rollout {
+    generation
+    desired
+    updated
+    ready
+    available
+    done
+    failing
+    lastError
+    image
+    reportedAt
   }
   activeIntercepts {
     ...InterceptFields
@@ -1232,6 +1310,32 @@ fragment AppFields on App {
   spec {
     ...SpecFields
   }
+  workload {
+    image
+    replicas
+    ports {
+      port
+      protocol
+      containerPort
+    }
+  }
+  export {
+    namespace
+    name
+  }
+  generation
+  rollout {
+    generation
+    desired
+    updated
+    ready
+    available
+    done
+    failing
+    lastError
+    image
+    reportedAt
+  }
   activeIntercepts {
     ...InterceptFields
   }
@@ -1293,6 +1397,32 @@ fragment AppFields on App {
   serviceIp
   spec {
     ...SpecFields
+  }
+  workload {
+    image
+    replicas
+    ports {
+      port
+      protocol
+      containerPort
+    }
+  }
+  export {
+    namespace
+    name
+  }
+  generation
+  rollout {
+    generation
+    desired
+    updated
+    ready
+    available
+    done
+    failing
+    lastError
+    image
+    reportedAt
   }
   activeIntercepts {
     ...InterceptFields

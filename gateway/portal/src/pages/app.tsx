@@ -5,7 +5,7 @@ import { useLoad } from '../hooks';
 import { useLive } from '../live';
 import { Link, navigate } from '../router';
 import { Actor, Empty, ErrorNote, Field, Loading, When, fieldError, formError } from '../ui';
-import { dnsName, healthLine, ports } from './common';
+import { backing, dnsName, healthLine, ports } from './common';
 import { TimeTravel } from './timetravel';
 
 // Rollout follows the app's cluster while its agent applies a change made
@@ -75,12 +75,14 @@ export function AppPage({ id }: { id: string }) {
         <dt>DNS name</dt><dd><code>{dnsName(a.name, a.environment.name, team)}</code></dd>
         <dt>Cluster</dt><dd>{a.cluster.name}</dd>
         <dt>Ports</dt><dd>{ports(a.spec)}</dd>
-        <dt>Backends</dt><dd data-testid="backends">{a.spec.backends.join(', ') || 'none'} ({a.spec.lb.toLowerCase().replace('_', ' ')})</dd>
+        <dt>Backends</dt><dd data-testid="backends">{backing(a)} ({a.spec.lb.toLowerCase().replace('_', ' ')})</dd>
+        {a.rollout?.lastError && <><dt>Agent's error</dt><dd className="field-error">{a.rollout.lastError}</dd></>}
         <dt>Health check</dt><dd>{healthLine(a.spec)}</dd>
         <dt>Created</dt><dd><When t={a.createdAt} />{a.createdBy && <> by <Actor actor={a.createdBy} /></>}</dd>
       </dl>
       {changed > 0 && <Rollout clusterId={a.cluster.id} clusterName={a.cluster.name} seq={changed} />}
-      <UpdateBackends id={a.id} spec={a.spec} onDone={mine} />
+      {/* An update replaces workload and export too: only apps of fixed backends are edited here. */}
+      {!a.workload && !a.export && <UpdateBackends id={a.id} spec={a.spec} onDone={mine} />}
       <Intercepts app={a} onChange={mine} />
       <section>
         <h2>History</h2>

@@ -30,3 +30,29 @@ export function healthLine(s: SpecFieldsFragment): string {
 export function dnsName(app: string, env: string, team: string): string {
   return `${app}.${env}.${team}.weft.internal`;
 }
+
+type Backed = {
+  spec: SpecFieldsFragment;
+  workload?: { image: string; replicas: number } | null;
+  export?: { namespace: string; name: string } | null;
+  generation: number;
+  rollout?: { generation: number; desired: number; ready: number; done: boolean; failing?: string | null } | null;
+};
+
+// backing says where an app's traffic goes: its fixed backends, the
+// container its cluster runs (with the rollout's progress), or an existing
+// Kubernetes Service.
+export function backing(a: Backed): string {
+  if (a.workload) {
+    const r = a.rollout;
+    let state = 'not rolled out yet';
+    if (r) {
+      if (r.failing) state = `failing: ${r.failing}`;
+      else if (r.generation < a.generation) state = 'rolling out the new version';
+      else state = `${r.ready}/${r.desired} ready${r.done ? '' : ', rolling out'}`;
+    }
+    return `container ${a.workload.image} ×${a.workload.replicas} (${state})`;
+  }
+  if (a.export) return `Kubernetes Service ${a.export.namespace}/${a.export.name}`;
+  return a.spec.backends.length ? a.spec.backends.join(', ') : 'none';
+}

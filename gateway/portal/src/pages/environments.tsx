@@ -8,7 +8,7 @@ import { useLoad } from '../hooks';
 import { useLive } from '../live';
 import { Link, navigate } from '../router';
 import { Empty, ErrorNote, Field, Loading, When, fieldError, formError } from '../ui';
-import { dnsName, healthLine, ports } from './common';
+import { backing, dnsName, healthLine, ports } from './common';
 import { EnvHistory } from './envhistory';
 
 export function Environments() {
@@ -181,7 +181,7 @@ export function AppsList({ env, team }: { env?: string; team: string }) {
                 <td><code>{a.serviceIp}</code></td>
                 <td><code>{dnsName(a.name, a.environment.name, team)}</code></td>
                 <td>{ports(a.spec)}</td>
-                <td>{a.spec.backends.length ? a.spec.backends.join(', ') : <span className="muted">none</span>} <span className="muted">({a.spec.lb.toLowerCase().replace('_', ' ')})</span></td>
+                <td>{backing(a)} <span className="muted">({a.spec.lb.toLowerCase().replace('_', ' ')})</span></td>
                 <td className="muted">{healthLine(a.spec)}</td>
                 <td>{a.activeIntercepts.length ? a.activeIntercepts.map((i) => `${i.port.port} → ${i.deviceName ?? '?'}`).join(', ') : '—'}</td>
               </tr>
