@@ -265,6 +265,20 @@ try {
     await shot('policies');
   });
 
+  await check('a policy edited on the page changes the verdict; deleted, it leaves the list', async () => {
+    await page.getByRole('button', { name: 'Edit policy no-laptop' }).click();
+    const form = page.getByRole('form', { name: 'Edit policy no-laptop' });
+    await form.getByLabel('Action').selectOption('ALLOW');
+    await form.getByLabel('Priority').fill('7');
+    await form.getByRole('button', { name: 'Save policy' }).click();
+    await page.locator('tr[data-policy=no-laptop] td').first().getByText('7', { exact: true }).waitFor();
+    await page.locator('td[data-cell="laptop->prod/web"][data-allow=true]').waitFor();
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Delete policy no-laptop' }).click();
+    await page.locator('tr[data-policy=no-laptop]').waitFor({ state: 'detached' });
+    await page.getByText('No policy: every connection in the team network is allowed.').waitFor();
+  });
+
   await check('the audit trail is live, filters by resource, and names the actor', async () => {
     await visit('Audit trail', 'Audit trail', 'audit');
     await page.getByLabel('Resource').selectOption('app');
