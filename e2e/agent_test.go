@@ -196,16 +196,21 @@ func TestAgentEnrolsOnceAndConvergesToItsClustersDesiredState(t *testing.T) {
 	})
 
 	// The trail shows the agent coming online, not its progress reports,
-	// unless asked.
+	// unless asked. A change made once the agent is online is progress.
+	eventually(t, "the agent's coming online recorded", func() (bool, string) {
+		out := c.ok("events", "--type", "infra.cluster.agent-reported", "-o", "json")
+		return strings.Contains(out, `"online":true`), out
+	})
+	c.ok("app", "update", "api", "--env", "prod", "--port", "80", "--backend", "10.0.0.10:8080", "--wait", "--wait-timeout", "30s")
+	eventually(t, "status reports with --include-status", func() (bool, string) {
+		out := c.ok("events", "--limit", "0", "--include-status", "-o", "json")
+		return strings.Contains(out, `"type":"infra.cluster.agent-applied"`), out
+	})
 	trail := c.ok("events", "--limit", "0", "-o", "json")
 	mustContain(t, "events", trail, `"type":"infra.cluster.agent-reported"`, `"type":"console.app.updated"`)
 	if strings.Contains(trail, "infra.cluster.agent-applied") {
 		t.Fatalf("the default trail holds status reports:\n%s", trail)
 	}
-	eventually(t, "status reports with --include-status", func() (bool, string) {
-		out := c.ok("events", "--limit", "0", "--include-status", "-o", "json")
-		return strings.Contains(out, `"type":"infra.cluster.agent-applied"`), out
-	})
 
 	// The secret is spent.
 	out, err := exec.Command(filepath.Join(binaries(t), "weft-agent"), "--server", s.URL, "--cluster", clusterID,

@@ -40,7 +40,10 @@ func TestEveryHelpAndReadmeExampleRunsAgainstARealServer(t *testing.T) {
 			creators = append(creators, e.cmd)
 		}
 	}
-	fresh = make([]*server, len(creators)+1)
+	// fresh[0] is the main server: the first walk-through, then the
+	// --help examples (some name its team acme); then one per creator of
+	// acme and one per further walk-through.
+	fresh = make([]*server, 1+len(creators)+len(walkthroughs)-1)
 	for i := range fresh {
 		wg.Add(1)
 		go func() {
@@ -67,32 +70,41 @@ func TestEveryHelpAndReadmeExampleRunsAgainstARealServer(t *testing.T) {
 	main := fresh[0]
 	used := map[string]bool{} // skip entries that matched an example
 
-	t.Run("README walk-through", func(t *testing.T) {
-		sh := newShell(t, bin, main)
-		// The walk-through's login relies on the default server, which is
-		// elsewhere here.
-		sh.exampleEnv = append(sh.exampleEnv, "WEFT_SERVER="+main.URL)
-		for _, line := range readmeWalkthrough(t, "../README.md", "## Walk-through with the CLI") {
-			if why, ok := exampleSkips[line]; ok {
-				used[line] = true
-				t.Logf("not run here: %s\n  (%s)", line, why)
-				continue
+	for i, w := range walkthroughs {
+		t.Run(w.path, func(t *testing.T) {
+			s := main
+			if i > 0 {
+				s = fresh[len(creators)+i]
 			}
-			if out, code := sh.run(line, nil); code != 0 {
-				t.Fatalf("README step %q: exit %d\n%s", line, code, out)
+			sh := newShell(t, bin, s)
+			// The walk-through's login relies on the default server, which
+			// is elsewhere here.
+			sh.exampleEnv = append(sh.exampleEnv, "WEFT_SERVER="+sh.s.URL)
+			if out, code := sh.run("true", w.prep); code != 0 {
+				t.Fatalf("prepare: %s", out)
 			}
-		}
-		// The trail of the walk-through names who did what to what.
-		out, _ := sh.run("weft events --limit 0", nil)
-		for _, want := range []string{"app prod/api", "cluster eu-1", "device laptop", "admin"} {
-			if !strings.Contains(out, want) {
-				t.Errorf("weft events after the walk-through lacks %q:\n%s", want, out)
+			for _, line := range readmeWalkthrough(t, w.path, w.heading) {
+				if why, ok := exampleSkips[line]; ok {
+					used[line] = true
+					t.Logf("not run here: %s\n  (%s)", line, why)
+					continue
+				}
+				if out, code := sh.run(line, nil); code != 0 {
+					t.Fatalf("%s step %q: exit %d\n%s", w.path, line, code, out)
+				}
 			}
-		}
-		if strings.Contains(out, "user:") {
-			t.Errorf("weft events after the walk-through shows a user id:\n%s", out)
-		}
-	})
+			// The trail of the walk-through names who did what to what.
+			out, _ := sh.run("weft events --limit 0", nil)
+			for _, want := range append([]string{"admin"}, w.named...) {
+				if !strings.Contains(out, want) {
+					t.Errorf("weft events after the walk-through lacks %q:\n%s", want, out)
+				}
+			}
+			if strings.Contains(out, "user:") {
+				t.Errorf("weft events after the walk-through shows a user id:\n%s", out)
+			}
+		})
+	}
 
 	t.Run("team create on fresh servers", func(t *testing.T) {
 		for i, cmd := range creators {
@@ -156,6 +168,17 @@ func boolCmp(a, b bool) int {
 		return -1
 	}
 	return 1
+}
+
+// walkthroughs are the READMEs' walk-throughs, each run as written on a
+// server of its own (prep is what the reader is assumed to have).
+var walkthroughs = []struct {
+	path, heading string
+	prep          []string
+	named         []string // what the trail must name afterwards
+}{
+	{"../README.md", "## Walk-through with the CLI", nil, []string{"app prod/api", "cluster eu-1", "device laptop"}},
+	{"../tools/cli/README.md", "## Walk-through", []string{"wg genkey > private.key"}, []string{"app prod/api", "app prod/web", "device laptop"}},
 }
 
 // example is one line of a command's Examples.
@@ -430,6 +453,11 @@ var exampleSetups = map[string][]string{
 // exampleSkips are the examples that cannot run here, each with why and
 // where what it shows is run instead.
 var exampleSkips = map[string]string{
+	"go tool task up": "starts the server the test already started",
+	"weft app update web --env prod --image ghcr.io/acme/web:1.5 --wait":              "waits for a cluster in Kubernetes mode to report the rollout: TestAnAppFromAnImageRollsOutAndWaitFollowsTheClustersReports runs it",
+	"weft app get web --env prod":                                                     "shows what a cluster in Kubernetes mode reported (runs after the skipped update it shows): TestAnAppFromAnImageRollsOutAndWaitFollowsTheClustersReports checks it",
+	"weft events --follow -o json":                                                    "follows until interrupted",
+	"weft get app api --as-of 2h":                                                     "needs an app two hours old: TestCLIManagesEveryResourceOfARealServer reads an app as of a past sequence",
 	"sudo wg-quick up ./weft.conf":                                                    "brings up a WireGuard interface on the host: the e2e mesh scenario joins a laptop to a team network in a network namespace",
 	"weft device config laptop -o weft.conf && sudo wg-quick up ./weft.conf":          "brings up a WireGuard interface on the host (weft device config -o runs in the README walk-through; the e2e mesh scenario joins a laptop)",
 	"weft device status":                                                              "shows a running weft device connect: TestARootlessDeviceConnectReachesAppsByNameThroughSOCKSAndServesAnIntercept checks it",
