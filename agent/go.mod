@@ -22,7 +22,7 @@ require (
 	k8s.io/apimachinery v0.37.2
 	k8s.io/client-go v0.37.2
 	weft.dev/events v0.0.0-00010101000000-000000000000
-	weft.dev/kernel v0.0.0-00010101000000-000000000000 // indirect
+	weft.dev/kernel v0.0.0-00010101000000-000000000000
 )
 
 require (
@@ -85,6 +85,7 @@ require (
 	github.com/spf13/pflag v1.0.10 // indirect
 	github.com/vishvananda/netns v0.0.5 // indirect
 	github.com/x448/float16 v0.8.4 // indirect
+	go.uber.org/goleak v1.3.0
 	go.yaml.in/yaml/v2 v2.4.4 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/crypto v0.58.0 // indirect

@@ -132,6 +132,10 @@ func (g *Gateway) Start(context.Context) error {
 func (g *Gateway) Close() error {
 	g.cancel()
 	g.wg.Wait()
+	// Kept-alive connections to subgraphs each hold two goroutines of
+	// net/http's until closed.
+	g.subgraphClient.CloseIdleConnections()
+	g.sdlClient.CloseIdleConnections()
 	if s := g.current.Swap(nil); s != nil {
 		s.retire()
 	}

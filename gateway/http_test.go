@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"weft.dev/kernel/wait"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/fx"
@@ -252,7 +253,7 @@ func TestCloseStopsEveryGoroutineItStarted(t *testing.T) {
 	c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer tok-alice", "Weft-Team": "acme"}})
 	c.expect("connection_ack")
 	c.send(map[string]any{"id": "s", "type": "subscribe", "payload": map[string]any{"query": `subscription { appCreated { name } }`}})
-	eventually(t, 10*time.Second, func() error {
+	wait.For(t, 10*time.Second, func() error {
 		if n := sg.world.subscribers(); n != 1 {
 			return fmt.Errorf("%d subscribers", n)
 		}
@@ -275,7 +276,7 @@ func TestCloseStopsEveryGoroutineItStarted(t *testing.T) {
 	if err := gw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, func() error {
+	wait.For(t, 10*time.Second, func() error {
 		if left := ours(); len(left) > 0 {
 			return fmt.Errorf("%d goroutines left running, first:\n%s", len(left), left[0])
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"weft.dev/kernel/wait"
 
 	"weft.dev/gateway"
 )
@@ -19,7 +20,7 @@ func TestChangedSubgraphSDLIsPickedUpWithoutFailingRequestsInFlight(t *testing.T
 	sub.send(map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer tok-alice", "team": "acme"}})
 	sub.expect("connection_ack")
 	sub.send(map[string]any{"id": "s", "type": "subscribe", "payload": map[string]any{"query": `subscription { appCreated { name } }`}})
-	eventually(t, 10*time.Second, func() error {
+	wait.For(t, 10*time.Second, func() error {
 		if n := w.subscribers(); n != 1 {
 			return fmt.Errorf("%d subscribers", n)
 		}
@@ -48,7 +49,7 @@ func TestChangedSubgraphSDLIsPickedUpWithoutFailingRequestsInFlight(t *testing.T
 		t.Fatalf("region before the deploy: %+v", r.Errors)
 	}
 	h.sg.deployInfraRegion(t)
-	eventually(t, 10*time.Second, func() error {
+	wait.For(t, 10*time.Second, func() error {
 		r := h.query(alice, `{ cluster(id: "c1") { region } }`, nil)
 		if r.status != 200 || len(r.Errors) > 0 {
 			return fmt.Errorf("region not served yet: %+v", r.Errors)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"testing"
 	"time"
+	"weft.dev/kernel/wait"
 
 	"github.com/gobwas/ws/wsutil"
 
@@ -27,7 +28,7 @@ func TestSubscriptionReceivesAppCreatedByAnotherClient(t *testing.T) {
 	c.send(map[string]any{"id": "s1", "type": "subscribe", "payload": map[string]any{
 		"query": `subscription { appCreated { name cluster { name } } }`,
 	}})
-	eventually(t, 10*time.Second, func() error {
+	wait.For(t, 10*time.Second, func() error {
 		if n := h.sg.world.subscribers(); n != 1 {
 			return fmt.Errorf("console has %d subscribers", n)
 		}
@@ -73,7 +74,7 @@ func TestSubscriptionReceivesAppCreatedByAnotherClient(t *testing.T) {
 
 	// Completing ends the upstream subscription too.
 	c.send(map[string]any{"id": "s1", "type": "complete"})
-	eventually(t, 10*time.Second, func() error {
+	wait.For(t, 10*time.Second, func() error {
 		if n := h.sg.world.subscribers(); n != 0 {
 			return fmt.Errorf("console still has %d subscribers", n)
 		}
@@ -144,7 +145,7 @@ func TestIdenticalSubscriptionsOfTwoUsersUseTheirOwnPrincipals(t *testing.T) {
 		c.expect("connection_ack")
 		c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { appCreated { name } }`}})
 	}
-	eventually(t, 10*time.Second, func() error {
+	wait.For(t, 10*time.Second, func() error {
 		if n := h.sg.world.subscribers(); n != 2 {
 			return fmt.Errorf("console has %d upstream subscriptions, want one per user", n)
 		}

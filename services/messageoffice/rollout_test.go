@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 	"time"
+	"weft.dev/kernel/wait"
 
 	"github.com/nats-io/nats.go"
 
@@ -14,22 +15,6 @@ import (
 	cd "weft.dev/services/console/domain"
 	infra "weft.dev/services/infra/domain"
 )
-
-// checkFor polls fn until it returns nil or total passes.
-func checkFor(t *testing.T, total time.Duration, fn func() error) {
-	t.Helper()
-	deadline := time.Now().Add(total)
-	for {
-		err := fn()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal(err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 // agentConn connects as cluster's agent, with its enrolled permissions.
 func (w *world) agentConn(t *testing.T, cluster string) *nats.Conn {
@@ -89,7 +74,7 @@ func TestAgentsRolloutReportsBecomeEventsOnlyWhenChangedDebouncedAndOnlyForTheir
 	if err := clusterstate.ReportApp(agent, k.a, report); err != nil {
 		t.Fatal(err)
 	}
-	checkFor(t, 5*time.Second, func() error {
+	wait.For(t, 5*time.Second, func() error {
 		if n := len(w.rollouts(t, k.api)); n != 1 {
 			return fmt.Errorf("%d rollouts recorded, want 1", n)
 		}
@@ -119,7 +104,7 @@ func TestAgentsRolloutReportsBecomeEventsOnlyWhenChangedDebouncedAndOnlyForTheir
 	if err := clusterstate.ReportApp(agent, k.a, marker); err != nil {
 		t.Fatal(err)
 	}
-	checkFor(t, 5*time.Second, func() error {
+	wait.For(t, 5*time.Second, func() error {
 		if n := len(w.rollouts(t, k.api)); n != 2 {
 			return fmt.Errorf("%d rollouts recorded, want 2", n)
 		}
@@ -142,7 +127,7 @@ func TestAgentsRolloutReportsBecomeEventsOnlyWhenChangedDebouncedAndOnlyForTheir
 		time.Sleep(10 * time.Millisecond)
 	}
 	var last []cd.AppRolloutReported
-	checkFor(t, 5*time.Second, func() error {
+	wait.For(t, 5*time.Second, func() error {
 		last = w.rollouts(t, k.api)
 		if l := last[len(last)-1].Rollout; l.Ready != 2 || l.Available != 2 || len(l.CrashLooping) != 0 {
 			return fmt.Errorf("last recorded rollout %+v", l)
@@ -179,7 +164,7 @@ func TestAnAgentReportingKubernetesModeGetsTheTeamsImports(t *testing.T) {
 	if err := w.env.Conn.Publish(clusterstate.StatusSubject(k.c, clusterstate.StatusGateway), gw); err != nil {
 		t.Fatal(err)
 	}
-	checkFor(t, 5*time.Second, func() error {
+	wait.For(t, 5*time.Second, func() error {
 		var n int
 		if err := w.store.Replay(w.ctx, events.Filter{Team: "acme", AggType: infra.ClusterAggregate, AggID: k.c, Types: []string{"infra.cluster.kubernetes-reported"}},
 			func(events.Recorded) error { n++; return nil }); err != nil {
@@ -234,7 +219,7 @@ func TestAnAgentsNamespaceReportIsRecordedOnceOnTheEnvironmentOfItsOwnCluster(t 
 	if err := clusterstate.ReportNamespace(a, k.a, clusterstate.NamespaceStatus{ID: k.env, Namespace: "prod", Ready: true}); err != nil {
 		t.Fatal(err)
 	}
-	checkFor(t, 5*time.Second, func() error {
+	wait.For(t, 5*time.Second, func() error {
 		if got := reports(); len(got) != 2 || got[0].Error == "" || got[0].Ready || !got[1].Ready || got[1].ClusterID != k.a {
 			return fmt.Errorf("recorded %+v, want the refusal then ready, from A", got)
 		}

@@ -3,21 +3,13 @@ package kubetest
 import (
 	"testing"
 	"time"
+
+	"weft.dev/kernel/wait"
 )
 
-// Eventually calls cond every 50 ms until it returns nil, and fails the
-// test with cond's last error when within has passed.
+// Eventually fails the test unless cond returns nil within the time given
+// (weft.dev/kernel/wait.For, under the name this package's users know).
 func Eventually(t testing.TB, within time.Duration, cond func() error) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %s: %v", within, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	wait.For(t, within, cond)
 }
