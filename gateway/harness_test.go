@@ -219,4 +219,3 @@ func (c *wsClient) expect(typ string) wsMessage {
 	}
 	return m
 }
-
