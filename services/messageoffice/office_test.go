@@ -30,6 +30,7 @@ import (
 const (
 	keyB      = "3P1jmW5v0fn3Wy2u3Rw0sGsdcJLmPK3FWR1H8rXmKTE="
 	keyLaptop = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
+	keyPhone  = "q9EqR8Fz5qXl0m1f3vC0eJtq0o1m7b0l1oZ5b7w2e1Y="
 )
 
 type world struct {
@@ -271,7 +272,7 @@ func TestReprojectingFromTheLogGivesIdenticalStreamsAndARestartWritesNothing(t *
 	w := newWorld(t)
 	o := w.start(t)
 	s := w.build(t)
-	must(w.inf.CreateDevice(w.ctx, w.owner, icmd.CreateDeviceInput{Team: "acme", Name: "phone", PublicKey: keyB}))
+	must(w.inf.CreateDevice(w.ctx, w.owner, icmd.CreateDeviceInput{Team: "acme", Name: "phone", PublicKey: keyPhone}))
 	w.converge(t, o)
 	if err := o.Stop(w.ctx); err != nil {
 		t.Fatal(err)
@@ -352,6 +353,7 @@ func TestAfterARandomSequenceOfChangesTheLiveStreamsEqualAFromScratchRebuild(t *
 				}
 				return base64.StdEncoding.EncodeToString(b)
 			}
+			keyA := key()
 			devices, apps := []string{s.laptop}, []string{s.app}
 			intercepts := map[string]string{s.intercept: s.app}
 			pick := func(l []string) (string, []string) {
@@ -381,8 +383,9 @@ func TestAfterARandomSequenceOfChangesTheLiveStreamsEqualAFromScratchRebuild(t *
 					}
 					must(w.con.DeleteApp(w.ctx, w.owner, "acme", a))
 				case op == 4:
+					// The gateway keeps the key it enrolled with; its endpoint moves.
 					must(w.inf.ReportGateway(w.ctx, auth.SystemPrincipal("agent"), icmd.ReportGatewayInput{Team: "acme", ClusterID: s.a,
-						PublicKey: key(), Endpoint: fmt.Sprintf("198.51.100.%d:51820", i+10)}))
+						PublicKey: keyA, Endpoint: fmt.Sprintf("198.51.100.%d:51820", i+10)}))
 				case op == 5 && len(intercepts) > 0:
 					ids := slices.Sorted(maps.Keys(intercepts))
 					id := ids[rng.IntN(len(ids))]

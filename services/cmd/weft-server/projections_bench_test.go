@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"os"
@@ -35,8 +37,13 @@ import (
 	idomain "weft.dev/services/infra/domain"
 )
 
-// benchKey is a valid WireGuard public key (32 bytes, base64).
-const benchKey = "3P1jmW5v0fn3Wy2u3Rw0sGsdcJLmPK3FWR1H8rXmKTE="
+// benchKey is a WireGuard public key of its own for each name (each device
+// needs its own): 32 bytes of a hash are a usable Curve25519 point but for
+// a chance of about 2^-250.
+func benchKey(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
 
 // BenchmarkProjections replays a log of mixed events written by the real
 // command handlers (teams, members, tokens, clusters, devices, apps,
@@ -237,7 +244,7 @@ func writeMixedLog(b testing.TB, ctx context.Context, store *events.Store, n int
 					return
 				}
 				name := fmt.Sprintf("d%d", i)
-				d, err := inf.CreateDevice(ctx, p, icmd.CreateDeviceInput{Team: team, Name: name, PublicKey: benchKey})
+				d, err := inf.CreateDevice(ctx, p, icmd.CreateDeviceInput{Team: team, Name: name, PublicKey: benchKey(team + "/" + name)})
 				if !must(d.Seq, err) {
 					return
 				}

@@ -168,6 +168,9 @@ func (h *Handlers) ReportGateway(ctx context.Context, p auth.Principal, in Repor
 		Decide: func(c domain.Cluster) ([]any, error) {
 			return domain.DecideReportGateway(c, in.ClusterID, in.PublicKey, in.Endpoint)
 		},
+		Also: func(ctx context.Context, c domain.Cluster, _ []any) ([]events.Write, error) {
+			return keyWrites(ctx, h.store, in.Team, p.Actor(), in.ClusterID, c.PublicKey, in.PublicKey)
+		},
 	})
 	if err != nil {
 		return Result[Cluster]{}, fmt.Errorf("report gateway of cluster %s: %w", in.ClusterID, err)
@@ -271,7 +274,12 @@ func (h *Handlers) DeleteCluster(ctx context.Context, p auth.Principal, in Clust
 					return nil, err
 				}
 				last = c
-				return resourceDeleted(ctx, h.store, in.Team, p.Actor(), clusterRef(in.ID), v, deleted, ClusterNameKind, c.Name)
+				w, err := resourceDeleted(ctx, h.store, in.Team, p.Actor(), clusterRef(in.ID), v, deleted, ClusterNameKind, c.Name)
+				if err != nil {
+					return nil, err
+				}
+				key, err := keyWrites(ctx, h.store, in.Team, p.Actor(), in.ID, c.PublicKey, "")
+				return append(w, key...), err
 			},
 		})
 		return err

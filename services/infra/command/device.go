@@ -63,9 +63,13 @@ func (h *Handlers) CreateDevice(ctx context.Context, p auth.Principal, in Create
 				if err != nil {
 					return nil, err
 				}
-				return []events.Write{claim, {Expected: 0, Events: []events.Event{{
+				key, err := keyWrites(ctx, h.store, in.Team, p.Actor(), id, "", in.PublicKey)
+				if err != nil {
+					return nil, err
+				}
+				return append([]events.Write{claim, {Expected: 0, Events: []events.Event{{
 					Team: in.Team, Aggregate: deviceRef(id), Actor: p.Actor(), Data: created,
-				}}}}, nil
+				}}}}, key...), nil
 			},
 		})
 		return err
@@ -122,6 +126,9 @@ func (h *Handlers) RotateDeviceKey(ctx context.Context, p auth.Principal, in Rot
 		Team: in.Team, Aggregate: deviceRef(in.ID), Actor: p.Actor(),
 		Evolve: domain.EvolveDevice,
 		Decide: func(d domain.Device) ([]any, error) { return domain.DecideRotateKey(d, in.ID, in.PublicKey) },
+		Also: func(ctx context.Context, d domain.Device, _ []any) ([]events.Write, error) {
+			return keyWrites(ctx, h.store, in.Team, p.Actor(), in.ID, d.PublicKey, in.PublicKey)
+		},
 	})
 	if err != nil {
 		return Result[Device]{}, fmt.Errorf("rotate key of device %s: %w", in.ID, err)
@@ -164,7 +171,12 @@ func (h *Handlers) DeleteDevice(ctx context.Context, p auth.Principal, in Device
 					return nil, err
 				}
 				last = d
-				return resourceDeleted(ctx, h.store, in.Team, p.Actor(), deviceRef(in.ID), v, deleted, DeviceNameKind, d.Name)
+				w, err := resourceDeleted(ctx, h.store, in.Team, p.Actor(), deviceRef(in.ID), v, deleted, DeviceNameKind, d.Name)
+				if err != nil {
+					return nil, err
+				}
+				key, err := keyWrites(ctx, h.store, in.Team, p.Actor(), in.ID, d.PublicKey, "")
+				return append(w, key...), err
 			},
 		})
 		return err

@@ -2,6 +2,9 @@ package command_test
 
 import (
 	"context"
+	"crypto/ecdh"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"net/netip"
 	"testing"
@@ -32,6 +35,17 @@ const (
 	key1 = "3P1jmW5v0fn3Wy2u3Rw0sGsdcJLmPK3FWR1H8rXmKTE="
 	key2 = "q9EqR8Fz5qXl0m1f3vC0eJtq0o1m7b0l1oZ5b7w2e1Y="
 )
+
+// newKey is a fresh WireGuard public key: each device and gateway of a
+// team needs its own.
+func newKey(t testing.TB) string {
+	t.Helper()
+	k, err := ecdh.X25519().GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(k.PublicKey().Bytes())
+}
 
 type harness struct {
 	t      *testing.T
@@ -80,7 +94,7 @@ func (h *harness) lastSeq() uint64 {
 
 func (h *harness) device(p auth.Principal, name string) command.Device {
 	h.t.Helper()
-	res, err := h.h.CreateDevice(h.ctx, p, command.CreateDeviceInput{Team: p.Team, Name: name, PublicKey: key1})
+	res, err := h.h.CreateDevice(h.ctx, p, command.CreateDeviceInput{Team: p.Team, Name: name, PublicKey: newKey(h.t)})
 	if err != nil {
 		h.t.Fatalf("create device %s: %v", name, err)
 	}

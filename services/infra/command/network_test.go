@@ -22,7 +22,7 @@ func TestHundredConcurrentDeviceCreationsGetDistinctAddressesInTheTeamRange(t *t
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res, err := h.h.CreateDevice(h.ctx, member, command.CreateDeviceInput{Team: "acme", Name: fmt.Sprintf("dev-%d", i), PublicKey: key1})
+			res, err := h.h.CreateDevice(h.ctx, member, command.CreateDeviceInput{Team: "acme", Name: fmt.Sprintf("dev-%d", i), PublicKey: newKey(t)})
 			if err != nil {
 				errs <- err
 				return
@@ -88,7 +88,7 @@ func TestConflictStormNeverHandsOutAnAddressTwice(t *testing.T) {
 	for i := range 100 {
 		r := replicas[i%len(replicas)]
 		run(func() error {
-			_, err := r.CreateDevice(h.ctx, member, command.CreateDeviceInput{Team: "acme", Name: fmt.Sprintf("new-%d", i), PublicKey: key1})
+			_, err := r.CreateDevice(h.ctx, member, command.CreateDeviceInput{Team: "acme", Name: fmt.Sprintf("new-%d", i), PublicKey: newKey(t)})
 			return err
 		})
 		if i < len(doomed) {
@@ -207,8 +207,9 @@ func TestFreedAddressIsReusedOnlyAfterTheDeleteEvent(t *testing.T) {
 	if releasedAt == 0 || deletedAt == 0 || reallocatedAt <= max(releasedAt, deletedAt) || del.Seq < max(releasedAt, deletedAt) {
 		t.Fatalf("released at %d, deleted at %d, reallocated at %d, delete returned %d", releasedAt, deletedAt, reallocatedAt, del.Seq)
 	}
-	// The delete's append holds three events: release, delete, name release.
-	if releasedAt+2 < del.Seq || deletedAt+2 < del.Seq {
+	// The delete's append holds four events: release, delete, name and key
+	// releases.
+	if releasedAt+3 < del.Seq || deletedAt+3 < del.Seq {
 		t.Fatalf("release %d and delete %d are not in the append ending at %d", releasedAt, deletedAt, del.Seq)
 	}
 	// A cluster's gateway address and range come back the same way.

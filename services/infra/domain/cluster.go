@@ -19,11 +19,14 @@ type Cluster struct {
 	SecretSpent  bool   // the current secret enrolled an agent
 	Enrolled     bool   // an agent enrolled at least once
 	PublicKey    string // the gateway's, as reported
-	Endpoint     string
-	Created      bool
-	Deleted      bool
-	Online       bool   // its agent, as the message office last saw it
-	AppliedSeq   uint64 // converged through this EVENTS sequence
+	// KeyBound: the agent of the current enrolment reported PublicKey, so
+	// its gateway keeps that key until the cluster enrols again.
+	KeyBound   bool
+	Endpoint   string
+	Created    bool
+	Deleted    bool
+	Online     bool   // its agent, as the message office last saw it
+	AppliedSeq uint64 // converged through this EVENTS sequence
 	// Kubernetes is the API server version its agent reported in
 	// Kubernetes mode; empty when the agent does not run in it.
 	Kubernetes string
@@ -40,9 +43,9 @@ func EvolveCluster(c Cluster, r events.Recorded) Cluster {
 	case ClusterEnrolmentSecretRotated:
 		c.SecretHash, c.SecretSpent = e.EnrolmentSecretHash, false
 	case ClusterEnrolled:
-		c.SecretSpent, c.Enrolled = true, true
+		c.SecretSpent, c.Enrolled, c.KeyBound = true, true, false
 	case ClusterGatewayReported:
-		c.PublicKey, c.Endpoint = e.PublicKey, e.Endpoint
+		c.PublicKey, c.Endpoint, c.KeyBound = e.PublicKey, e.Endpoint, true
 	case ClusterDeleted:
 		c.Deleted = true
 	case ClusterAgentReported:
@@ -101,13 +104,20 @@ func DecideRotateSecret(c Cluster, id, hash string) ([]any, error) {
 }
 
 // DecideReportGateway records the gateway's public key and endpoint; nothing
-// when they did not change (agents report periodically).
+// when they did not change (agents report periodically). The first key an
+// enrolled agent reports is its gateway's until the cluster enrols again
+// (a new enrolment secret): a later report of another key is refused, so
+// whoever holds the agent's NATS credentials alone cannot move the
+// gateway to a key of their own.
 func DecideReportGateway(c Cluster, id, publicKey, endpoint string) ([]any, error) {
 	if !c.Live() {
 		return nil, NotFound("id", "cluster %s", id)
 	}
 	if c.PublicKey == publicKey && c.Endpoint == endpoint {
 		return nil, nil
+	}
+	if c.KeyBound && c.PublicKey != publicKey {
+		return nil, wrap(ErrKeyBound, fault.Invalidf("publicKey", "cluster %s's gateway enrolled with key %s; a gateway keeps the key it enrolled with: to change it, rotate the enrolment secret (weft cluster rotate-secret) and enrol the agent again", c.Name, c.PublicKey))
 	}
 	return []any{ClusterGatewayReported{ID: c.ID, PublicKey: publicKey, Endpoint: endpoint}}, nil
 }

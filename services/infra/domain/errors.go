@@ -15,6 +15,7 @@ var (
 	ErrEnrolmentRefused  = errors.New("enrolment refused")
 	ErrNotAllocated      = errors.New("owner holds no address")
 	ErrUnknownDeviceKind = errors.New("unknown device kind")
+	ErrKeyBound          = errors.New("gateway key bound to its enrolment")
 )
 
 // Error is a user-facing fault that also matches a domain sentinel.

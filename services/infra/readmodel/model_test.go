@@ -3,6 +3,9 @@ package readmodel_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdh"
+	crand "crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -20,7 +23,19 @@ import (
 	"weft.dev/services/uniq"
 )
 
+// key is any valid public key, for events written directly.
 const key = "3P1jmW5v0fn3Wy2u3Rw0sGsdcJLmPK3FWR1H8rXmKTE="
+
+// newKey is a fresh WireGuard public key: each device and gateway of a
+// team needs its own.
+func newKey(t testing.TB) string {
+	t.Helper()
+	k, err := ecdh.X25519().GenerateKey(crand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(k.PublicKey().Bytes())
+}
 
 func registry() *events.Registry {
 	r := events.NewRegistry()
@@ -64,7 +79,7 @@ func mixed(t testing.TB, ctx context.Context, h *command.Handlers, teams []strin
 					t.Error(err)
 					return
 				}
-				if _, err := h.ReportGateway(ctx, sys, command.ReportGatewayInput{Team: team, ClusterID: c.Object.ID, PublicKey: key, Endpoint: fmt.Sprintf("gw%d.example.com:51820", i)}); err != nil {
+				if _, err := h.ReportGateway(ctx, sys, command.ReportGatewayInput{Team: team, ClusterID: c.Object.ID, PublicKey: newKey(t), Endpoint: fmt.Sprintf("gw%d.example.com:51820", i)}); err != nil {
 					t.Error(err)
 					return
 				}
@@ -76,7 +91,7 @@ func mixed(t testing.TB, ctx context.Context, h *command.Handlers, teams []strin
 				if i%5 == 0 {
 					kind = domain.KindWorkspace
 				}
-				d, err := h.CreateDevice(ctx, user, command.CreateDeviceInput{Team: team, Name: fmt.Sprintf("d%d", i), Kind: kind, PublicKey: key})
+				d, err := h.CreateDevice(ctx, user, command.CreateDeviceInput{Team: team, Name: fmt.Sprintf("d%d", i), Kind: kind, PublicKey: newKey(t)})
 				if err != nil {
 					t.Error(err)
 					return
@@ -84,9 +99,7 @@ func mixed(t testing.TB, ctx context.Context, h *command.Handlers, teams []strin
 				devices = append(devices, d.Object.ID)
 				switch rng.IntN(4) {
 				case 0:
-					k := make([]byte, 32)
-					k[0], k[1] = byte(i), byte(i>>8)
-					if _, err := h.RotateDeviceKey(ctx, user, command.RotateDeviceKeyInput{Team: team, ID: d.Object.ID, PublicKey: b64(k)}); err != nil {
+					if _, err := h.RotateDeviceKey(ctx, user, command.RotateDeviceKeyInput{Team: team, ID: d.Object.ID, PublicKey: newKey(t)}); err != nil {
 						t.Error(err)
 						return
 					}
