@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/validate"
 )
 
 // Config tunes the proxy.
@@ -33,6 +34,16 @@ type Config struct {
 	ListenTCP func(addr string) (net.Listener, error)
 	ListenUDP func(addr string) (net.PacketConn, error)
 	Dial      func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Allow lists networks backends may be in although the proxy refuses
+	// them by default (validate.UnsafeBackend: loopback, unspecified,
+	// link-local such as a cloud's metadata service, multicast, broadcast,
+	// weft's own gateway and device addresses); the operator's choice
+	// (weft-agent --allow-backend).
+	Allow []netip.Prefix
+	// Resolve looks up a backend's name (default: the host's resolver).
+	// The proxy dials an address it resolved and checked, never the name,
+	// so a name cannot resolve to something else between check and dial.
+	Resolve func(ctx context.Context, host string) ([]netip.Addr, error)
 }
 
 // Proxy holds every route's listeners. It implements the agent's
@@ -66,6 +77,11 @@ func New(cfg Config) *Proxy {
 	if cfg.Dial == nil {
 		cfg.Dial = (&net.Dialer{}).DialContext
 	}
+	if cfg.Resolve == nil {
+		cfg.Resolve = func(ctx context.Context, host string) ([]netip.Addr, error) {
+			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		}
+	}
 	return &Proxy{cfg: cfg, log: cfg.Logger, routes: map[string]*route{}}
 }
 
@@ -76,6 +92,7 @@ type route struct {
 	listeners map[string]io.Closer // "tcp/100.80.0.1:80"
 	health    atomic.Pointer[checker]
 	denied    atomic.Uint64
+	refused   atomic.Uint64 // dials to backends at addresses the proxy refuses
 	accepted  atomic.Uint64 // connections and UDP flows forwarded
 	active    atomic.Int64  // TCP connections open now
 	next      atomic.Uint64 // round robin
@@ -119,7 +136,9 @@ func (p *Proxy) UpsertRoute(r clusterstate.Route) (err error) {
 			}
 		}()
 	}
-	old := rt.health.Swap(startChecker(s.backends, r.Health, p.cfg.Dial, p.log.With("route", r.Name)))
+	old := rt.health.Swap(startChecker(s.backends, r.Health, func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return p.dialBackend(ctx, rt, network, addr)
+	}, p.log.With("route", r.Name)))
 	if old != nil {
 		old.stop()
 	}
@@ -202,6 +221,9 @@ type RouteStats struct {
 	Accepted uint64 // TCP connections and UDP flows forwarded to a backend or an intercept
 	Active   int64  // TCP connections open now
 	Denied   uint64 // connections and flows refused by access rules
+	// RefusedBackends counts dials the proxy refused because the backend
+	// was, or its name resolved only to, an address it must not reach.
+	RefusedBackends uint64
 }
 
 // Stats are every route's counts, by id.
@@ -215,7 +237,7 @@ func (p *Proxy) Stats() []RouteStats {
 		if r.Env != "" {
 			name = r.Env + "/" + name
 		}
-		out = append(out, RouteStats{ID: id, Name: name, Accepted: rt.accepted.Load(), Active: rt.active.Load(), Denied: rt.denied.Load()})
+		out = append(out, RouteStats{ID: id, Name: name, Accepted: rt.accepted.Load(), Active: rt.active.Load(), Denied: rt.denied.Load(), RefusedBackends: rt.refused.Load()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -373,12 +395,13 @@ func (p *Proxy) handleTCP(rt *route, c net.Conn, port clusterstate.Port) {
 			p.log.Warn("connection dropped", "route", s.r.Name, "from", src, "err", err)
 			return
 		}
-		up, err = p.dial("tcp", s.dialAddr(t, port))
+		_, intercepted := s.intercepts[portKey(port.Port, "tcp")]
+		up, err = p.dial(rt, "tcp", s.dialAddr(t, port), intercepted)
 		if err == nil {
 			break
 		}
 		p.log.Warn("backend unreachable", "route", s.r.Name, "backend", t, "err", err)
-		if _, intercepted := s.intercepts[portKey(port.Port, "tcp")]; intercepted {
+		if intercepted {
 			return
 		}
 		rt.health.Load().markDown(t)
@@ -446,7 +469,8 @@ func (p *Proxy) serveUDP(rt *route, pc net.PacketConn, port clusterstate.Port) {
 			if err != nil {
 				continue
 			}
-			up, err := p.dial("udp", s.dialAddr(t, port))
+			_, intercepted := s.intercepts[portKey(port.Port, "udp")]
+			up, err := p.dial(rt, "udp", s.dialAddr(t, port), intercepted)
 			if err != nil {
 				continue
 			}
@@ -563,10 +587,71 @@ func (c *checker) healthy(backends []string) []string {
 	return out
 }
 
-func (p *Proxy) dial(network, addr string) (net.Conn, error) {
+// dial connects to where a new connection goes: an intercepting device's
+// mesh address as it is, a backend only through dialBackend's checks.
+func (p *Proxy) dial(rt *route, network, addr string, intercepted bool) (net.Conn, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), p.cfg.DialTimeout)
 	defer cancel()
-	return p.cfg.Dial(ctx, network, addr)
+	if intercepted {
+		return p.cfg.Dial(ctx, network, addr)
+	}
+	return p.dialBackend(ctx, rt, network, addr)
+}
+
+// ErrBackendRefused is the error of a dial to a backend at an address the
+// proxy refuses.
+var ErrBackendRefused = errors.New("backend refused")
+
+// dialBackend resolves a backend, keeps the addresses it may reach and
+// dials those, in order, by address. A backend whose name resolves only to
+// refused addresses is never dialled: a name of the app owner's choosing
+// must not lead the proxy to its own host, a metadata service or weft's
+// gateways, which the API cannot see when it accepts the name.
+func (p *Proxy) dialBackend(ctx context.Context, rt *route, network, backend string) (net.Conn, error) {
+	host, port, err := net.SplitHostPort(backend)
+	if err != nil {
+		return nil, fmt.Errorf("backend %q: %w", backend, err)
+	}
+	var addrs []netip.Addr
+	if a, err := netip.ParseAddr(host); err == nil {
+		addrs = []netip.Addr{a}
+	} else if addrs, err = p.cfg.Resolve(ctx, host); err != nil {
+		return nil, fmt.Errorf("resolve backend %s: %w", host, err)
+	}
+	var why string
+	var lastErr error
+	for _, a := range addrs {
+		if w := p.refuses(a); w != "" {
+			why = fmt.Sprintf("%s is %s", a, w)
+			continue
+		}
+		c, err := p.cfg.Dial(ctx, network, net.JoinHostPort(a.String(), port))
+		if err == nil {
+			return c, nil
+		}
+		lastErr = err
+	}
+	if lastErr != nil {
+		return nil, lastErr
+	}
+	if why == "" {
+		return nil, fmt.Errorf("resolve backend %s: no address", host)
+	}
+	rt.refused.Add(1)
+	p.log.Warn("backend refused, not dialled", "route", rt.settings.Load().r.Name, "backend", backend, "why", why,
+		"hint", "weft-agent --allow-backend CIDR permits it")
+	return nil, fmt.Errorf("backend %s: %s: %w", backend, why, ErrBackendRefused)
+}
+
+// refuses says why the proxy must not dial a ("" when it may).
+func (p *Proxy) refuses(a netip.Addr) string {
+	a = a.Unmap()
+	for _, pf := range p.cfg.Allow {
+		if pf.Contains(a) {
+			return ""
+		}
+	}
+	return validate.UnsafeBackend(a)
 }
 
 func probe(ctx context.Context, dial func(context.Context, string, string) (net.Conn, error), h *clusterstate.Health, backend string, timeout time.Duration) bool {

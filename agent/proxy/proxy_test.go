@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"net"
+	"net/netip"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,10 +67,84 @@ func route(id, ip string, port int, backends ...string) clusterstate.Route {
 	return clusterstate.Route{ID: id, Name: id, ServiceIP: ip, Ports: []clusterstate.Port{{Port: port, Protocol: "tcp"}}, Backends: backends, Balance: "round_robin"}
 }
 
+// loopback is where these tests' backends listen; the proxy refuses it
+// unless the operator allows it, as these tests do.
+var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+
 func newProxy(t *testing.T) *proxy.Proxy {
-	p := proxy.New(proxy.Config{})
+	p := proxy.New(proxy.Config{Allow: loopback})
 	t.Cleanup(p.Close)
 	return p
+}
+
+// A backend's name that resolves to the agent's own host (here "localhost",
+// through the host's real resolver, as an attacker's DNS name would) is
+// never dialled: the backend listening there sees no connection, the
+// client's is closed, and the refusal is counted for metrics. The same
+// holds for a loopback literal the API would have refused, and for health
+// checks. Only --allow-backend (Config.Allow) lets it through.
+func TestABackendNameThatResolvesToLoopbackIsNotDialled(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var accepted atomic.Int64
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			fmt.Fprintln(c, "host")
+			c.Close()
+		}
+	}()
+	_, bport, _ := net.SplitHostPort(l.Addr().String())
+	if addrs, err := net.DefaultResolver.LookupNetIP(t.Context(), "ip4", "localhost"); err != nil || len(addrs) == 0 || !addrs[0].IsLoopback() {
+		t.Fatalf("localhost resolves to %v, %v here; the test needs it to be loopback", addrs, err)
+	}
+
+	p := proxy.New(proxy.Config{DialTimeout: time.Second})
+	t.Cleanup(p.Close)
+	ip := "127.0.0.20"
+	port := freePort(t, ip)
+	r := route("sneaky", ip, port, "localhost:"+bport, "127.0.0.1:"+bport)
+	r.Balance = "failover"
+	r.Health = &clusterstate.Health{Kind: "tcp", Interval: "50ms", Timeout: "50ms", Healthy: 1, Unhealthy: 1}
+	if err := p.UpsertRoute(r); err != nil {
+		t.Fatal(err)
+	}
+	addr := net.JoinHostPort(ip, fmt.Sprint(port))
+	for range 3 {
+		if got := ask(t, addr); got != "" {
+			t.Fatalf("the proxy forwarded to its own host: %q", got)
+		}
+	}
+	// Health checks probe through the same refusal: wait for a few.
+	deadline := time.Now().Add(5 * time.Second)
+	for st := p.Stats(); len(st) != 1 || st[0].RefusedBackends < 10; st = p.Stats() {
+		if time.Now().After(deadline) {
+			t.Fatalf("refusals not counted: %+v", st)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := accepted.Load(); n != 0 {
+		t.Fatalf("the loopback backend saw %d connections", n)
+	}
+	p.Close()
+
+	// The operator permits loopback: the same route reaches it.
+	allowed := proxy.New(proxy.Config{Allow: loopback})
+	t.Cleanup(allowed.Close)
+	r.Health = nil
+	if err := allowed.UpsertRoute(r); err != nil {
+		t.Fatal(err)
+	}
+	if got := ask(t, addr); got != "host" {
+		t.Fatalf("with 127.0.0.0/8 allowed: %q", got)
+	}
 }
 
 func TestRoundRobinSpreadsConnectionsOverTheBackends(t *testing.T) {

@@ -65,6 +65,7 @@ var (
 	acceptedDesc  = prometheus.NewDesc("weft_agent_proxy_connections_total", "Connections (TCP) and flows (UDP) forwarded, by route.", []string{"route_id", "route"}, nil)
 	activeDesc    = prometheus.NewDesc("weft_agent_proxy_active_connections", "TCP connections open now, by route.", []string{"route_id", "route"}, nil)
 	deniedDesc    = prometheus.NewDesc("weft_agent_policy_denials_total", "Connections and flows refused by access policies, by route.", []string{"route_id", "route"}, nil)
+	refusedDesc   = prometheus.NewDesc("weft_agent_proxy_backends_refused_total", "Dials the proxy refused because a backend was, or resolved only to, an address it must not reach (loopback, link-local, ...; see --allow-backend), by route.", []string{"route_id", "route"}, nil)
 	infoDesc      = prometheus.NewDesc("weft_agent_info", "The agent's version.", []string{"version", "go"}, nil)
 )
 
@@ -72,7 +73,7 @@ var (
 type collector struct{ src Source }
 
 func (collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{appliedDesc, peersDesc, routesDesc, recordsDesc, connectedDesc, errorDesc, acceptedDesc, activeDesc, deniedDesc, infoDesc} {
+	for _, d := range []*prometheus.Desc{appliedDesc, peersDesc, routesDesc, recordsDesc, connectedDesc, errorDesc, acceptedDesc, activeDesc, deniedDesc, refusedDesc, infoDesc} {
 		ch <- d
 	}
 }
@@ -97,6 +98,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(acceptedDesc, prometheus.CounterValue, float64(r.Accepted), r.ID, r.Name)
 		gauge(activeDesc, float64(r.Active), r.ID, r.Name)
 		ch <- prometheus.MustNewConstMetric(deniedDesc, prometheus.CounterValue, float64(r.Denied), r.ID, r.Name)
+		ch <- prometheus.MustNewConstMetric(refusedDesc, prometheus.CounterValue, float64(r.RefusedBackends), r.ID, r.Name)
 	}
 }
 

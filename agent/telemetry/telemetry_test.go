@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -51,7 +52,7 @@ func TestHealthAndMetricsFollowTheAgentAndItsProxy(t *testing.T) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	p := proxy.New(proxy.Config{})
+	p := proxy.New(proxy.Config{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}) // its backend is on loopback
 	defer p.Close()
 	route := clusterstate.Route{ID: "r1", Kind: "app", Name: "api", Env: "prod", ServiceIP: "127.0.0.5",
 		Ports: []clusterstate.Port{{Port: port, Protocol: "tcp"}}, Backends: []string{backend.Addr().String()}, Balance: "round_robin"}

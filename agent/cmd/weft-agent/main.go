@@ -65,6 +65,7 @@ type options struct {
 	httpListen, natsCreds                             string
 	kubernetes                                        bool
 	kubeconfig, importAddress                         string
+	allowBackend                                      []string
 }
 
 func main() {
@@ -108,6 +109,7 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.kubernetes, "kubernetes", false, "Kubernetes mode: also reconcile the cluster's namespaces, workloads and imports, and follow Services' endpoints (in-cluster config, or --kubeconfig)")
 	f.StringVar(&o.kubeconfig, "kubeconfig", "", "with --kubernetes: a kubeconfig file instead of the pod's service account")
 	f.StringVar(&o.importAddress, "import-address", "", "with --kubernetes: the address imported Services' endpoints point at (default: each app's service IP, which the pod network must route to this gateway)")
+	f.StringSliceVar(&o.allowBackend, "allow-backend", nil, "with --proxy: also forward to backends in this CIDR (repeatable), which the proxy refuses otherwise: loopback, link-local (cloud metadata), multicast, broadcast, unspecified and weft's gateway and device addresses, whether given as addresses or as names that resolve to them")
 	_ = cmd.MarkFlagRequired("cluster")
 	return cmd
 }
@@ -120,6 +122,10 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 		return errors.New("--netstack and --interface exclude each other: the gateway runs on one or the other")
 	}
 	if err := clusterstate.CheckToken("--cluster", o.cluster); err != nil {
+		return err
+	}
+	allow, err := parseAllow(o.allowBackend)
+	if err != nil {
 		return err
 	}
 	if o.stateDir == "" {
@@ -227,7 +233,10 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	}
 	var routeStats func() []proxy.RouteStats
 	if o.proxy {
-		pc := proxy.Config{Logger: log}
+		pc := proxy.Config{Logger: log, Allow: allow}
+		if len(allow) > 0 {
+			log.Warn("the proxy forwards to backends weft refuses by default", "allow-backend", allow)
+		}
 		if stack != nil {
 			// Service IPs live on the userspace stack; intercepting devices
 			// are mesh addresses reached through it, backends are the host's.
@@ -504,4 +513,17 @@ func answersOn(listen string, ip netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+// parseAllow reads --allow-backend's CIDRs.
+func parseAllow(cidrs []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, c := range cidrs {
+		p, err := netip.ParsePrefix(c)
+		if err != nil {
+			return nil, fmt.Errorf("--allow-backend %q: not a CIDR (like 127.0.0.0/8 or 169.254.0.0/16)", c)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
