@@ -142,6 +142,15 @@ func (g *Gateway) Close() error {
 	return nil
 }
 
+// Composed is nil once a composition succeeded, else why GraphQL cannot
+// answer yet.
+func (g *Gateway) Composed() error {
+	if g.current.Load() == nil {
+		return errors.New("subgraphs not composed yet")
+	}
+	return nil
+}
+
 // Ready waits until the first composition succeeded.
 func (g *Gateway) Ready(ctx context.Context) error {
 	select {

@@ -36,7 +36,7 @@ var graphiqlFiles embed.FS
 // Handler serves the web portal at / (every GET path no other route
 // takes, see package portal), GraphiQL at /graphiql, GraphQL at /graphql
 // (POST, and websocket upgrades speaking graphql-transport-ws), /healthz
-// and /metrics.
+// (liveness), /readyz (composed) and /metrics.
 func (g *Gateway) Handler() http.Handler {
 	mux := http.NewServeMux()
 	// "/" rather than "GET /": a GET-only catch-all would conflict with
@@ -53,11 +53,14 @@ func (g *Gateway) Handler() http.Handler {
 	mux.Handle("GET /graphiql/", http.FileServerFS(graphiqlFiles))
 	mux.HandleFunc("/graphql", g.serveGraphQL)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
-		if g.current.Load() == nil {
-			http.Error(w, "not composed", http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if err := g.Composed(); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return
 		}
-		_, _ = io.WriteString(w, "ok\n")
+		_, _ = io.WriteString(w, "ready\n")
 	})
 	if g.cfg.Gatherer != nil {
 		mux.Handle("/metrics", promhttp.HandlerFor(g.cfg.Gatherer, promhttp.HandlerOpts{}))

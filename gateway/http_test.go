@@ -165,8 +165,11 @@ func TestGatewayIsUnhealthyAndRefusesUntilComposed(t *testing.T) {
 	defer gw.Close()
 	srv := httptest.NewServer(gw.Handler())
 	defer srv.Close()
-	if code, _ := get(t, srv.URL+"/healthz"); code != http.StatusServiceUnavailable {
-		t.Errorf("/healthz = %d before composition", code)
+	if code, _ := get(t, srv.URL+"/readyz"); code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz = %d before composition", code)
+	}
+	if code, _ := get(t, srv.URL+"/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz = %d before composition; liveness answers while the process serves", code)
 	}
 	h := &harness{t: t, srv: srv}
 	if r := h.query(alice, `{ whoami { userId } }`, nil); r.status != http.StatusServiceUnavailable || r.code() != "UNAVAILABLE" {

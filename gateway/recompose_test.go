@@ -99,8 +99,8 @@ func TestBrokenSubgraphSDLKeepsTheLastGoodComposition(t *testing.T) {
 	if got.Cluster.Name != "us-1" {
 		t.Errorf("cluster = %+v", got)
 	}
-	if code, _ := get(t, h.srv.URL+"/healthz"); code != 200 {
-		t.Errorf("/healthz = %d after a failed re-composition", code)
+	if code, _ := get(t, h.srv.URL+"/readyz"); code != 200 {
+		t.Errorf("/readyz = %d after a failed re-composition", code)
 	}
 }
 

@@ -426,3 +426,54 @@ func TestAnswersCarryTheRecordsTTL(t *testing.T) {
 		}
 	}
 }
+
+// A table serving several teams (weft-server's public DNS) answers a
+// reverse lookup only for an address one team holds, and only while
+// reverse answers are on; a team's own table (records without an owner)
+// answers its addresses whatever else it holds.
+func TestReverseLookupsAnswerOnlyAddressesOneTeamHoldsAndOnlyWhenOn(t *testing.T) {
+	table := dns.NewTable()
+	s := start(t, table, "")
+	ptr := func(name string) string {
+		t.Helper()
+		r := query(t, s.Addr(), name, mdns.TypePTR)
+		if len(r.Answer) == 0 {
+			return ""
+		}
+		return r.Answer[0].(*mdns.PTR).Ptr
+	}
+	for _, r := range []clusterstate.Record{
+		{ID: "a1", Name: "api.prod.acme.weft.internal", IPs: []string{"100.80.0.1"}, Owner: "acme"},
+		{ID: "g1", Name: "web.prod.globex.weft.internal", IPs: []string{"100.80.0.1"}, Owner: "globex"},
+		{ID: "a2", Name: "db.prod.acme.weft.internal", IPs: []string{"100.80.0.2"}, Owner: "acme"},
+		{ID: "a3", Name: "eu-1.acme.weft.internal", IPs: []string{"100.64.0.1"}, Owner: "acme"},
+		{ID: "a4", Name: "gw.eu-1.acme.weft.internal", IPs: []string{"100.64.0.1"}, Owner: "acme"},
+	} {
+		if err := table.UpsertRecord(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := ptr("1.0.80.100.in-addr.arpa"); got != "" {
+		t.Errorf("an address two teams hold answered %q; want no answer", got)
+	}
+	if got := ptr("2.0.80.100.in-addr.arpa"); got != "db.prod.acme.weft.internal." {
+		t.Errorf("an address one team holds: %q", got)
+	}
+	if got := ptr("1.0.64.100.in-addr.arpa"); got != "eu-1.acme.weft.internal." {
+		t.Errorf("two names of one team: %q; want the first", got)
+	}
+	// globex's app goes: the address is acme's alone again.
+	if err := table.DeleteRecord("g1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := ptr("1.0.80.100.in-addr.arpa"); got != "api.prod.acme.weft.internal." {
+		t.Errorf("after the other team's name went: %q", got)
+	}
+	table.SetReverse(false)
+	if got := ptr("2.0.80.100.in-addr.arpa"); got != "" {
+		t.Errorf("reverse answers off, but %q", got)
+	}
+	if got := aOf(query(t, s.Addr(), "db.prod.acme.weft.internal", mdns.TypeA)); len(got) != 1 {
+		t.Errorf("forward lookups stay on: %v", got)
+	}
+}

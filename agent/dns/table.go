@@ -21,7 +21,10 @@ type Table struct {
 	byName map[string]entry               // lower-case fqdn with the trailing dot
 	ports  map[string][]clusterstate.Port // fqdn → its ports, for SRV
 	byID   map[string]clusterstate.Record
-	byAddr map[netip.Addr]string // for PTR: address → fqdn
+	byAddr map[netip.Addr]map[string]string // for PTR: address → fqdn → its record's owner
+	// noReverse: PTR queries are not answered (weft-server's public DNS
+	// unless its operator enables them).
+	noReverse bool
 }
 
 // entry is what a name answers: its addresses and the TTL its record
@@ -37,7 +40,16 @@ const DefaultTTL = 30
 // NewTable returns an empty table.
 func NewTable() *Table {
 	return &Table{byName: map[string]entry{}, ports: map[string][]clusterstate.Port{},
-		byID: map[string]clusterstate.Record{}, byAddr: map[netip.Addr]string{}}
+		byID: map[string]clusterstate.Record{}, byAddr: map[netip.Addr]map[string]string{}}
+}
+
+// SetReverse turns answers to PTR queries on (the default) or off. A table
+// that serves every team's names to anyone (weft-server's public DNS) would
+// otherwise list every team's names to whoever walks the address space.
+func (t *Table) SetReverse(on bool) {
+	t.mu.Lock()
+	t.noReverse = !on
+	t.mu.Unlock()
 }
 
 func fqdn(name string) string { return strings.ToLower(strings.TrimSuffix(name, ".")) + "." }
@@ -76,7 +88,10 @@ func (t *Table) UpsertRecord(r clusterstate.Record) error {
 		t.ports[fqdn(r.Name)] = r.Ports
 	}
 	for _, a := range addrs {
-		t.byAddr[a] = fqdn(r.Name)
+		if t.byAddr[a] == nil {
+			t.byAddr[a] = map[string]string{}
+		}
+		t.byAddr[a][fqdn(r.Name)] = r.Owner
 	}
 	return nil
 }
@@ -86,18 +101,38 @@ func (t *Table) forget(r clusterstate.Record) {
 	delete(t.byName, fqdn(r.Name))
 	delete(t.ports, fqdn(r.Name))
 	for _, ip := range r.IPs {
-		if a, err := netip.ParseAddr(ip); err == nil && t.byAddr[a] == fqdn(r.Name) {
-			delete(t.byAddr, a)
+		if a, err := netip.ParseAddr(ip); err == nil {
+			delete(t.byAddr[a], fqdn(r.Name))
+			if len(t.byAddr[a]) == 0 {
+				delete(t.byAddr, a)
+			}
 		}
 	}
 }
 
-// Reverse returns the name of an address, for PTR queries.
+// Reverse returns the name of an address, for PTR queries: only when
+// reverse answers are on and one owner (team) holds the address; of
+// several names it holds, the first in order. An address two teams both
+// use (each team's network is its own) has no one answer, and naming
+// either would tell one team's names to the other's devices.
 func (t *Table) Reverse(a netip.Addr) (string, bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	n, ok := t.byAddr[a]
-	return n, ok
+	if t.noReverse {
+		return "", false
+	}
+	names := t.byAddr[a]
+	first, owner := "", ""
+	for n, o := range names {
+		if first != "" && o != owner {
+			return "", false
+		}
+		if first == "" || n < first {
+			first = n
+		}
+		owner = o
+	}
+	return first, first != ""
 }
 
 // DeleteRecord removes one resource's name.

@@ -356,6 +356,11 @@ type Record struct {
 	// Ports are the name's SRV records: _<port>._<protocol>.<name> for
 	// each, and _<port name>._<protocol>.<name> for a named one.
 	Ports []Port `json:"ports,omitempty"`
+	// Owner is who holds the record's addresses where one table serves
+	// several teams (weft-server's public DNS: the team); empty in a
+	// team's own streams. A reverse lookup answers only an address that
+	// one owner holds.
+	Owner string `json:"owner,omitempty"`
 }
 
 // Status subjects: an agent publishes on status.<cluster>.<kind>.

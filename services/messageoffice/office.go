@@ -152,6 +152,7 @@ func (o *Office) syncNames(tm *Team, keys [][2]string, full bool) error {
 			}
 			return nil
 		}
+		r.Owner = tm.Slug // one table for every team: reverse answers need to know whose
 		b, _ := json.Marshal(r)
 		if have[id] == string(b) {
 			return nil

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"fmt"
 	"net"
 	"net/netip"
 	"net/url"
@@ -78,4 +79,38 @@ func HostAddress() (netip.Addr, bool) {
 		}
 	}
 	return v6, v6.IsValid()
+}
+
+// CheckAdvertise refuses, at start, an address other hosts could not
+// dial: an advertised URL (advertiseFlag's value) without a host, or with
+// an unspecified one (0.0.0.0, ::), and a listener on every interface
+// (listenFlag's value) with nothing advertised when this host has no
+// address to stand for it. Agents would be handed it at enrolment and
+// never reach weft-server.
+func CheckAdvertise(listenFlag, listen, advertiseFlag, advertise string) error {
+	return checkAdvertise(listenFlag, listen, advertiseFlag, advertise, HostAddress)
+}
+
+func checkAdvertise(listenFlag, listen, advertiseFlag, advertise string, host func() (netip.Addr, bool)) error {
+	if advertise != "" {
+		u, err := url.Parse(advertise)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return fmt.Errorf("%s %q: not a URL like nats://weft.example.com:4222 or http://203.0.113.7:4000", advertiseFlag, advertise)
+		}
+		hp := u.Host
+		if u.Port() == "" {
+			hp = net.JoinHostPort(u.Hostname(), "0")
+		}
+		if Unspecified(hp) {
+			return fmt.Errorf("%s %q: %s is every interface, which no other host can dial; advertise this host's name or address", advertiseFlag, advertise, u.Hostname())
+		}
+		return nil
+	}
+	if listen == "" || !Unspecified(listen) {
+		return nil
+	}
+	if _, ok := host(); !ok {
+		return fmt.Errorf("%s %s listens on every interface, but this host has no address other hosts could reach it at (no interface up with a global address): pass %s with the address or name they use", listenFlag, listen, advertiseFlag)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"net"
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -51,5 +52,37 @@ func TestClientURLIsTheAdvertisedOneWhenSet(t *testing.T) {
 	cfg.NATSAdvertise = "nats://hub.example.com:4222"
 	if got := b.ClientURL(cfg); got != cfg.NATSAdvertise {
 		t.Errorf("advertised: %q", got)
+	}
+}
+
+// An address agents are handed must be one they can dial: an advertised
+// 0.0.0.0 or ::, or a listener on every interface on a host with no
+// address to stand for it, is refused at start, naming the flag to set.
+func TestCheckAdvertiseRefusesAddressesNoOtherHostCanDial(t *testing.T) {
+	has := func() (netip.Addr, bool) { return netip.MustParseAddr("192.0.2.7"), true }
+	none := func() (netip.Addr, bool) { return netip.Addr{}, false }
+	for _, tt := range []struct {
+		listen, advertise string
+		host              func() (netip.Addr, bool)
+		refused           bool
+	}{
+		{"127.0.0.1:4222", "", none, false},
+		{"0.0.0.0:4222", "", has, false},
+		{"0.0.0.0:4222", "nats://weft.example.com:4222", none, false},
+		{"0.0.0.0:4222", "", none, true},
+		{"[::]:4222", "", none, true},
+		{":4222", "", none, true},
+		{"0.0.0.0:4222", "nats://0.0.0.0:4222", has, true},
+		{"127.0.0.1:4222", "nats://[::]:4222", has, true},
+		{"0.0.0.0:4000", "http://0.0.0.0", has, true},
+		{"0.0.0.0:4222", "weft.example.com:4222", has, true}, // no scheme
+	} {
+		err := checkAdvertise("--nats-listen", tt.listen, "--nats-advertise", tt.advertise, tt.host)
+		if (err != nil) != tt.refused {
+			t.Errorf("listen %q advertise %q: %v; want refused=%v", tt.listen, tt.advertise, err, tt.refused)
+		}
+		if err != nil && !strings.Contains(err.Error(), "--nats-advertise") {
+			t.Errorf("%v does not name the flag to set", err)
+		}
 	}
 }

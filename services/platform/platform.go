@@ -1,7 +1,7 @@
 // Package platform is what every weft service stands on inside weft-server:
 // the NATS connection (embedded server or external deployment), the EVENTS
 // stream, the event registry and Store, the read-model runners, the HTTP
-// endpoint with /healthz and /metrics, and the *auth.Signer with which the
+// endpoint with /healthz, /readyz and /metrics, and the *auth.Signer with which the
 // gateway signs, and the subgraphs verify, forwarded principals.
 //
 // Services plug in through fx value groups:
@@ -9,8 +9,10 @@
 //   - group "projections": a *projection.Runner for each of its read models;
 //   - group "routes": a Route mounted on the shared HTTP mux.
 //
-// Start order: NATS, streams, store, projections (caught up), then HTTP, so
-// that /healthz answering means reads see everything appended before start.
+// Start order: NATS, streams, store, projections (caught up), then HTTP.
+// /healthz answers as soon as HTTP serves (liveness); /readyz only once
+// reads see everything appended before start and every ReadyCheck (the
+// gateway's first composition) passes.
 package platform
 
 import (
@@ -84,6 +86,20 @@ func AsProjection(ctor any) any {
 	return fx.Annotate(ctor, fx.ResultTags(`group:"projections"`))
 }
 
+// ReadyCheck is one more condition /readyz waits for, beyond NATS and the
+// read models (the gateway's first composition): nil when ready, else why
+// not.
+type ReadyCheck struct {
+	Name  string
+	Check func() error
+}
+
+// AsReadyCheck annotates a constructor returning ReadyCheck for the
+// "readiness" group.
+func AsReadyCheck(ctor any) any {
+	return fx.Annotate(ctor, fx.ResultTags(`group:"readiness"`))
+}
+
 // AsRoute annotates a constructor returning Route for the "routes" group.
 func AsRoute(ctor any) any {
 	return fx.Annotate(ctor, fx.ResultTags(`group:"routes"`))
@@ -101,6 +117,9 @@ var Module = fx.Module("platform",
 		newSigner,
 	),
 	fx.Invoke(fx.Annotate(mountRoutes, fx.ParamTags(``, `group:"routes"`))),
+	// Checks join after the endpoint is built (the gateway they come from
+	// needs its address first) and before it serves.
+	fx.Invoke(fx.Annotate(func(h *HTTP, checks []ReadyCheck) { h.checks = checks }, fx.ParamTags(``, `group:"readiness"`))),
 	fx.Invoke(func(*Projections, *HTTP) {}),
 )
 
@@ -288,8 +307,9 @@ func newMetrics() *Metrics {
 
 // HTTP is the shared HTTP endpoint.
 type HTTP struct {
-	Mux  *http.ServeMux
-	addr atomic.Value // string, set once listening
+	Mux    *http.ServeMux
+	addr   atomic.Value // string, set once listening
+	checks []ReadyCheck // set before serving, read-only after
 }
 
 // Addr is the address the endpoint listens on. The port is bound when the
@@ -307,7 +327,16 @@ func newHTTP(lc fx.Lifecycle, cfg Config, log *slog.Logger, m *Metrics, b *Broke
 		return nil, fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
 	}
 	h.addr.Store(ln.Addr().String())
+	// Liveness: the process serves. Restarting it would not bring NATS
+	// back, so a probe that restarts on failure must not ask for more.
 	h.Mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	// Readiness: a request sent now is answered from a complete state:
+	// NATS is connected, every read model has caught up with the log as it
+	// was at start (and none has failed), and every ReadyCheck (the
+	// gateway's first composition) passes.
+	h.Mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if !b.Conn.IsConnected() {
 			http.Error(w, "nats: not connected", http.StatusServiceUnavailable)
 			return
@@ -316,7 +345,13 @@ func newHTTP(lc fx.Lifecycle, cfg Config, log *slog.Logger, m *Metrics, b *Broke
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return
 		}
-		_, _ = w.Write([]byte("ok\n"))
+		for _, c := range h.checks {
+			if err := c.Check(); err != nil {
+				http.Error(w, c.Name+": "+err.Error(), http.StatusServiceUnavailable)
+				return
+			}
+		}
+		_, _ = w.Write([]byte("ready\n"))
 	})
 	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Namespace: "weft", Name: "nats_connected", Help: "1 when weft-server is connected to NATS.",

@@ -11,13 +11,17 @@ import (
 
 // publicDNS serves every team's names (CoreDNS with the weft plugin) so a
 // device resolves them without any DNS settings of its own; the message
-// office keeps the table current.
+// office keeps the table current. Reverse lookups (PTR) are off unless the
+// operator enables them (--dns-reverse): anyone who can ask this server
+// could list every team's names by walking 100.64.0.0/10. On, they answer
+// only addresses exactly one team holds.
 func publicDNS(o *options) fx.Option {
 	if o.dnsListen == "" {
 		return fx.Options()
 	}
 	return fx.Invoke(func(lc fx.Lifecycle, office *messageoffice.Office) {
 		table := dns.NewTable()
+		table.SetReverse(o.dnsReverse)
 		office.SetNames(table)
 		var srv *dns.Server
 		lc.Append(fx.Hook{

@@ -66,6 +66,11 @@ func gatewayModule(o *options) fx.Option {
 			fx.Annotate(func(h http.Handler) platform.Route {
 				return platform.Route{Pattern: "GET /graphiql/", Handler: h}
 			}, fx.ParamTags(`name:"gateway"`), fx.ResultTags(`group:"routes"`)),
+			// /readyz waits for the first composition: before it, GraphQL
+			// answers 503.
+			platform.AsReadyCheck(func(g *gateway.Gateway) platform.ReadyCheck {
+				return platform.ReadyCheck{Name: "gateway", Check: g.Composed}
+			}),
 		),
 	)
 }

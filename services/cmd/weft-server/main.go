@@ -65,6 +65,7 @@ type options struct {
 	// that does not host it.
 	accountsURL string
 	dnsListen   string
+	dnsReverse  bool
 	pprofListen string
 	logLevel    string
 	logFormat   string
@@ -107,6 +108,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.InternalKeyFile, "internal-key-file", "", "key (32+ bytes) the gateway signs principals with for the subgraphs; every process of a split deployment needs the same file (default: a fresh key per process)")
 	f.StringSliceVar(&o.only, "only", nil, "run only these services (comma separated: accounts, infra, console, audit, gateway, messageoffice)")
 	f.StringVar(&o.dnsListen, "dns", "127.0.0.1:5353", "public DNS for every team's names (host:port; empty: none)")
+	f.BoolVar(&o.dnsReverse, "dns-reverse", false, "public DNS also answers reverse (PTR) queries, for addresses exactly one team holds (off: anyone who reaches it could list every team's names)")
 	f.StringToStringVar(&o.subgraphs, "subgraph", nil, "a subgraph the gateway reaches elsewhere, name=URL (repeatable)")
 	f.StringVar(&o.accountsURL, "accounts-url", "", "HTTP endpoint of the accounts service for a gateway without it (default: the origin of --subgraph accounts=URL)")
 	f.StringVar(&o.pprofListen, "pprof", "", "serve Go's profiles (/debug/pprof/) on this host:port, a listener of its own (empty: off)")
@@ -191,6 +193,14 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := platform.CheckAdvertise("--http", o.HTTPAddr, "--http-advertise", o.HTTPAdvertise); err != nil {
+		return err
+	}
+	if o.Remote.URL == "" { // the embedded NATS listens for agents
+		if err := platform.CheckAdvertise("--nats-listen", o.NATSListen, "--nats-advertise", o.NATSAdvertise); err != nil {
+			return err
+		}
+	}
 	var h *platform.HTTP
 	var b *platform.Broker
 	var gw *gateway.Gateway
@@ -269,7 +279,7 @@ func printAddresses(w io.Writer, o *options, httpAddr, natsURL string) {
 		fmt.Fprintf(w, "  portal    %s/\n", base)
 		fmt.Fprintf(w, "  GraphQL   %s/graphql  (GraphiQL at %s/graphiql)\n", base, base)
 	}
-	fmt.Fprintf(w, "  HTTP      %s  (/healthz, /metrics)\n", base)
+	fmt.Fprintf(w, "  HTTP      %s  (/healthz, /readyz, /metrics)\n", base)
 	if natsURL != "" {
 		fmt.Fprintf(w, "  NATS      %s\n", natsURL)
 	}

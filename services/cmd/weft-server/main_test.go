@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -203,4 +204,87 @@ func TestOnlyRejectsAnUnknownServiceByName(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `unknown service "nope"`) {
 		t.Fatalf("want an unknown-service error, got %v", err)
 	}
+}
+
+// /healthz answers as soon as the process serves HTTP (liveness); /readyz
+// only once a request is answered from a complete state: from the first
+// moment /readyz says ready, GraphQL answers (before, /healthz alone said
+// ok while the gateway had not composed and GraphQL answered 503).
+func TestReadyzAnswersOnlyOnceGraphQLDoes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildServer(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(bin, "--data-dir", filepath.Join(t.TempDir(), "data"), "--http", addr, "--nats-listen", "127.0.0.1:0", "--dns", "")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	token := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if f := strings.Fields(sc.Text()); len(f) == 1 && strings.HasPrefix(f[0], "weft_") {
+				token <- f[0]
+			}
+		}
+	}()
+	status := func(path string) int {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	var tok string
+	select {
+	case tok = <-token:
+	case <-time.After(60 * time.Second):
+		t.Fatal("no bootstrap token within 60s")
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	deadline := time.Now().Add(60 * time.Second)
+	notReady := 0
+	for {
+		if time.Now().After(deadline) {
+			t.Fatal("/readyz did not answer 200 within 60s")
+		}
+		code := status("/readyz")
+		if code != http.StatusOK {
+			if code == http.StatusServiceUnavailable {
+				notReady++
+				if h := status("/healthz"); h != http.StatusOK {
+					t.Fatalf("/healthz = %d while the process serves; liveness must answer", h)
+				}
+			}
+			time.Sleep(time.Millisecond)
+			continue
+		}
+		req, _ := http.NewRequest("POST", "http://"+addr+"/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("/readyz said ready, but GraphQL answered %d %s", resp.StatusCode, body)
+		}
+		break
+	}
+	t.Logf("/readyz answered 503 %d times before ready", notReady)
 }
