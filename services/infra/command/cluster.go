@@ -175,7 +175,7 @@ func (h *Handlers) ReportGateway(ctx context.Context, p auth.Principal, in Repor
 	if err != nil {
 		return Result[Cluster]{}, fmt.Errorf("report gateway of cluster %s: %w", in.ClusterID, err)
 	}
-	return Result[Cluster]{Object: clusterView(res.State), Seq: seqOf(res)}, nil
+	return Result[Cluster]{Object: clusterView(res.State), Seq: ownSeq(res, clusterRef(in.ClusterID))}, nil
 }
 
 // ReportKubernetesInput is the mode a cluster's agent reported.

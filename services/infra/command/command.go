@@ -191,6 +191,22 @@ func require(p auth.Principal, team string, min auth.Role) error {
 	return checkTeam(team)
 }
 
+// ownSeq is the sequence of agg's last event in r (else seqOf): what a
+// command that also claims or frees names returns, since agents' applied
+// sequences reach the events that concern them, not the names'.
+func ownSeq[S any](r events.Result[S], agg events.AggregateRef) uint64 {
+	var seq uint64
+	for _, e := range r.Events {
+		if e.Aggregate == agg {
+			seq = e.Seq
+		}
+	}
+	if seq == 0 {
+		return seqOf(r)
+	}
+	return seq
+}
+
 func seqOf[S any](r events.Result[S]) uint64 {
 	if r.LastSeq != 0 {
 		return r.LastSeq

@@ -67,9 +67,11 @@ func (h *Handlers) CreateDevice(ctx context.Context, p auth.Principal, in Create
 				if err != nil {
 					return nil, err
 				}
-				return append([]events.Write{claim, {Expected: 0, Events: []events.Event{{
+				// The device's own event last: its sequence is the one the
+				// command returns, which agents' applied sequences reach.
+				return append(append([]events.Write{claim}, key...), events.Write{Expected: 0, Events: []events.Event{{
 					Team: in.Team, Aggregate: deviceRef(id), Actor: p.Actor(), Data: created,
-				}}}}, key...), nil
+				}}}), nil
 			},
 		})
 		return err
@@ -133,7 +135,7 @@ func (h *Handlers) RotateDeviceKey(ctx context.Context, p auth.Principal, in Rot
 	if err != nil {
 		return Result[Device]{}, fmt.Errorf("rotate key of device %s: %w", in.ID, err)
 	}
-	return Result[Device]{Object: deviceView(res.State), Seq: seqOf(res)}, nil
+	return Result[Device]{Object: deviceView(res.State), Seq: ownSeq(res, deviceRef(in.ID))}, nil
 }
 
 // DeviceInput points at one device.
