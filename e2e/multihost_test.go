@@ -3,12 +3,15 @@ package e2e
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"weft.dev/kernel/wait"
 )
 
 // The README's multi-host commands, as written: weft-server on a hub host
@@ -95,19 +98,15 @@ func TestTheREADMEsMultiHostCommandsWorkAsWritten(t *testing.T) {
 			t.Logf("weft-agent:\n%s", logs.String())
 		}
 	})
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	wait.For(t, 60*time.Second, func() error {
 		got := c.json("cluster", "get", "eu-1", "-o", "json")
 		online, _ := find(got, "online").(bool)
 		key, _ := find(got, "publicKey").(string)
-		if online && key != "" {
-			break
+		if !online || key == "" {
+			return fmt.Errorf("the agent is not online with its gateway reported: %v", got)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the agent did not come online within 60s: %v", got)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+		return nil
+	})
 	// It reached NATS at the address enrolment handed it, not 0.0.0.0.
 	creds, err := os.ReadFile(filepath.Join(agent.Dir, ".weft", "agent-"+clusterID, "credentials.json"))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"weft.dev/agent/proxy"
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/wait"
 )
 
 // backend is a TCP server that answers every connection with its name.
@@ -123,13 +124,12 @@ func TestABackendNameThatResolvesToLoopbackIsNotDialled(t *testing.T) {
 		}
 	}
 	// Health checks probe through the same refusal: wait for a few.
-	deadline := time.Now().Add(5 * time.Second)
-	for st := p.Stats(); len(st) != 1 || st[0].RefusedBackends < 10; st = p.Stats() {
-		if time.Now().After(deadline) {
-			t.Fatalf("refusals not counted: %+v", st)
+	wait.For(t, 5*time.Second, func() error {
+		if st := p.Stats(); len(st) != 1 || st[0].RefusedBackends < 10 {
+			return fmt.Errorf("refusals counted: %+v", st)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
 	if n := accepted.Load(); n != 0 {
 		t.Fatalf("the loopback backend saw %d connections", n)
 	}

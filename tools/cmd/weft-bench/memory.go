@@ -246,7 +246,7 @@ func agentMemory(bin string, peers, routes, records int) error {
 		return err
 	}
 	app := func(env string, n int) error {
-		return s.gql("mem", `mutation($e: String!, $n: String!) { createApp(input: {env: $e, name: $n, spec: {ports: [{port: 80}], backends: ["127.0.0.1:9"]}}) { seq } }`,
+		return s.gql("mem", `mutation($e: String!, $n: String!) { createApp(input: {env: $e, name: $n, spec: {ports: [{port: 80}], backends: ["192.0.2.9:9"]}}) { seq } }`,
 			map[string]any{"e": env, "n": fmt.Sprintf("a%d", n)}, nil)
 	}
 	// An app homed in the agent's cluster is a route (a listener on the
