@@ -1,7 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import './styles.css';
-import { ApiError, gql, loadSession, saveSession, setUnauthenticatedHandler, useSessionForRequests, type Session } from './api/client';
+import { ApiError, gql, loadSession, saveSession, setUnauthenticatedHandler, useSessionForRequests, whenQuiet, type Session } from './api/client';
 import { CreateTeamDocument, MeDocument, MembersDocument, type MeQuery } from './api/generated';
 import { Link, match, navigate, usePath } from './router';
 import { startLive, stopLive, onLiveStatus } from './live';
@@ -16,13 +16,9 @@ import { Policies } from './pages/policies';
 import { Members } from './pages/members';
 import { NetworkMap } from './pages/network';
 
-// whenIdle runs f once the page has drawn and its own queries are under
-// way (what a page shows first is its data; the account and the names of
-// members come right after). It returns a cancel.
-function whenIdle(f: () => void): () => void {
-  const id = setTimeout(() => requestAnimationFrame(() => f()), 30);
-  return () => clearTimeout(id);
-}
+// What a page shows first is its data: the account and members' names are
+// asked for once its own queries have answered (whenQuiet).
+const whenIdle = whenQuiet;
 
 function SignIn({ reason, onSignedIn }: { reason: string; onSignedIn: (s: Session, me: MeQuery) => void }) {
   const [token, setToken] = useState('');

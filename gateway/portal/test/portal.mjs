@@ -240,6 +240,7 @@ try {
       const d = new Date(t);
       return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
     }, beforeUpdate);
+    await page.getByText('The environment as of a moment').click();
     await page.getByLabel('or a date and time').fill(local);
     const row = page.locator('table.diff tr.changed[data-env-app=web]');
     await row.locator('td[data-then]', { hasText: '10.0.0.5:8080' }).waitFor();

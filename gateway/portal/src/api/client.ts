@@ -65,7 +65,42 @@ export function lastSeq(): number | undefined {
   return seen || undefined;
 }
 
+// Requests in flight, and what waits for none to be (see whenQuiet).
+let inflight = 0;
+let quietWaiters: (() => void)[] = [];
+
+// whenQuiet runs f once no request is in flight, so what a page asks for
+// first is not slowed by what can wait (the account, members' names). It
+// returns a cancel.
+export function whenQuiet(f: () => void): () => void {
+  let cancelled = false;
+  const run = () => {
+    if (!cancelled) f();
+  };
+  const t = setTimeout(() => {
+    if (inflight === 0) run();
+    else quietWaiters.push(run);
+  }, 30);
+  return () => {
+    cancelled = true;
+    clearTimeout(t);
+  };
+}
+
 export async function gql<R, V>(doc: TypedDocumentString<R, V>, variables?: V, session = current): Promise<R> {
+  inflight++;
+  try {
+    return await send(doc, variables, session);
+  } finally {
+    if (--inflight === 0 && quietWaiters.length) {
+      const w = quietWaiters;
+      quietWaiters = [];
+      w.forEach((f) => f());
+    }
+  }
+}
+
+async function send<R, V>(doc: TypedDocumentString<R, V>, variables: V | undefined, session: Session | null): Promise<R> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (session?.token) headers['Authorization'] = 'Bearer ' + session.token;
   if (session?.team) headers['Weft-Team'] = session.team;

@@ -345,6 +345,14 @@ export type AppQueryVariables = Exact<{
 
 export type AppQuery = { app: { id: string, name: string, serviceIp: string, generation: number, createdBy: string | null, createdAt: string | null, updatedAt: string | null, history: { edges: Array<{ node: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, data: unknown, known: boolean } }> }, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, workload: { image: string, replicas: number, ports: Array<{ port: number, protocol: Protocol, containerPort: number }> } | null, export: { namespace: string, name: string } | null, rollout: { generation: number, desired: number, updated: number, ready: number, available: number, done: boolean, failing: string | null, lastError: string | null, image: string | null, reportedAt: string | null } | null, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } | null };
 
+export type AppRowQueryVariables = Exact<{
+  id: string | number;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type AppRowQuery = { app: { id: string, name: string, serviceIp: string, generation: number, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, workload: { image: string, replicas: number, ports: Array<{ port: number, protocol: Protocol, containerPort: number }> } | null, export: { namespace: string, name: string } | null, rollout: { generation: number, desired: number, updated: number, ready: number, available: number, done: boolean, failing: string | null, lastError: string | null, image: string | null, reportedAt: string | null } | null, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } | null };
+
 export type CreateAppMutationVariables = Exact<{
   input: CreateAppInput;
 }>;
@@ -1255,6 +1263,91 @@ fragment EventFields on Event {
   data
   known
 }`) as unknown as TypedDocumentString<AppQuery, AppQueryVariables>;
+export const AppRowDocument = new TypedDocumentString(`
+    query AppRow($id: ID!, $minSeq: Int) {
+  app(id: $id, minSeq: $minSeq) {
+    ...AppFields
+  }
+}
+    fragment SpecFields on Spec {
+  ports {
+    port
+    protocol
+  }
+  backends
+  lb
+  health {
+    type
+    path
+    intervalSeconds
+    timeoutSeconds
+    healthyThreshold
+    unhealthyThreshold
+  }
+}
+fragment InterceptFields on Intercept {
+  id
+  port {
+    port
+    protocol
+  }
+  deviceName
+  deviceGone
+  target
+  active
+  startedBy
+  startedAt
+  stoppedBy
+  stoppedAt
+}
+fragment AppFields on App {
+  id
+  name
+  environment {
+    id
+    name
+  }
+  cluster {
+    id
+    name
+  }
+  serviceIp
+  spec {
+    ...SpecFields
+  }
+  workload {
+    image
+    replicas
+    ports {
+      port
+      protocol
+      containerPort
+    }
+  }
+  export {
+    namespace
+    name
+  }
+  generation
+  rollout {
+    generation
+    desired
+    updated
+    ready
+    available
+    done
+    failing
+    lastError
+    image
+    reportedAt
+  }
+  activeIntercepts {
+    ...InterceptFields
+  }
+  createdBy
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<AppRowQuery, AppRowQueryVariables>;
 export const CreateAppDocument = new TypedDocumentString(`
     mutation CreateApp($input: CreateAppInput!) {
   createApp(input: $input) {

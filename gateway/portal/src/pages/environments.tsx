@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, gql, lastSeq, noteSeq, pageAll, loadSession } from '../api/client';
 import {
-  AppsDocument, ClustersDocument, CreateAppDocument, CreateEnvironmentDocument, CreateServiceDocument, DeleteEnvironmentDocument,
+  AppRowDocument, AppsDocument, ClustersDocument, CreateAppDocument, CreateEnvironmentDocument, CreateServiceDocument, DeleteEnvironmentDocument,
   EnvironmentDocument, EnvironmentsDocument, ServicesDocument, type AppFieldsFragment, type LbMode, type Protocol, type ServiceKind,
 } from '../api/generated';
 import { useLoad } from '../hooks';
@@ -103,6 +103,11 @@ function CreateEnvironment({ onCreated }: { onCreated: (seq: number) => void }) 
 }
 
 const ROW = 44; // px: the apps table's row height, for windowing
+
+// pathOf is an app's place in the API's order: environment, then name.
+function pathOf(a: AppFieldsFragment): string {
+  return `${a.environment.name}\u0000${a.name}`;
+}
 const PAGE = 100;
 
 // AppsList shows an environment's apps a page at a time: rows are fetched
@@ -142,7 +147,44 @@ export function AppsList({ env, team }: { env?: string; team: string }) {
   useEffect(() => {
     load(true);
   }, [env]); // eslint-disable-line react-hooks/exhaustive-deps
-  useLive(['app', 'intercept'], (seq) => load(true, seq));
+  // A change to a few apps fetches those apps by id and puts them in
+  // place (a page of a large team's list costs far more than one app);
+  // intercepts, or many changes at once, reload what is shown.
+  useLive(['app', 'intercept'], async (seq, evs) => {
+    const ids = [...new Set(evs.filter((e) => e.aggregateType === 'app').map((e) => e.aggregateId))];
+    if (evs.some((e) => e.aggregateType !== 'app') || ids.length > 20) {
+      load(true, seq);
+      return;
+    }
+    const gen0 = gen.current;
+    try {
+      const got = await Promise.all(ids.map(async (id) => ({ id, app: (await gql(AppRowDocument, { id, minSeq: seq })).app })));
+      if (gen0 !== gen.current) return;
+      setRows((old) => {
+        let next = old;
+        let delta = 0;
+        for (const { id, app } of got) {
+          const had = next.some((r) => r.id === id);
+          const created = evs.some((e) => e.aggregateId === id && e.type.endsWith('.created'));
+          next = next.filter((r) => r.id !== id);
+          if (app && (!env || app.environment.name === env)) {
+            const key = pathOf(app);
+            const at = next.findIndex((r) => pathOf(r) > key);
+            // Past the last loaded row with more pages to come: it shows
+            // when the list is scrolled there.
+            if (at >= 0 || !end.next) next = at < 0 ? [...next, app] : [...next.slice(0, at), app, ...next.slice(at)];
+            if (!had && created) delta++;
+          } else if (had || (!app && evs.some((e) => e.aggregateId === id && e.type.endsWith('.deleted')))) {
+            delta--;
+          }
+        }
+        if (delta) setTotal((t) => (t ?? 0) + delta);
+        return next;
+      });
+    } catch {
+      load(true, seq);
+    }
+  });
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -201,6 +243,7 @@ export function EnvironmentPage({ name }: { name: string }) {
   const services = useLoad((minSeq) => gql(ServicesDocument, { env: name, first: 100, minSeq: minSeq ?? lastSeq() }), [name]);
   useLive(['service'], (seq) => services.reload(seq));
   const [delErr, setDelErr] = useState<ApiError | null>(null);
+  const [history, setHistory] = useState(false);
   const del = async () => {
     if (!confirm(`Delete the environment ${name}? It must be empty.`)) return;
     try {
@@ -250,7 +293,11 @@ export function EnvironmentPage({ name }: { name: string }) {
       <section>
         <h2>History</h2>
         {env.error && <ErrorNote error={env.error} what="load the environment" />}
-        {env.data ? <EnvHistory envId={env.data.id} createdAt={env.data.createdAt} /> : !env.error && <Loading what="the environment" />}
+        {/* Read from the log only when asked: a large team has many events to go through. */}
+        <details className="form-box" onToggle={(e) => setHistory(e.currentTarget.open)}>
+          <summary>The environment as of a moment</summary>
+          {history && (env.data ? <EnvHistory envId={env.data.id} createdAt={env.data.createdAt} /> : !env.error && <Loading what="the environment" />)}
+        </details>
       </section>
       <section>
         <h2>Environment</h2>

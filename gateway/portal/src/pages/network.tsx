@@ -53,7 +53,7 @@ export function NetworkMap() {
     <>
       <h1>Network map</h1>
       <p className="muted">
-        {layout.nodes.length} cluster gateways (a full mesh) and {layout.totalDevices} devices, each a peer of every gateway. Colours: green online and converged, amber behind or
+        {layout.nodes.length} cluster gateway{layout.nodes.length === 1 ? '' : 's'} (a full mesh) and {layout.totalDevices} device{layout.totalDevices === 1 ? '' : 's'}, each a peer of every gateway (the dashed line). Colours: green online and converged, amber behind or
         unknown, red offline, grey waiting for the agent.
       </p>
       <div className="toolbar" role="group" aria-label="Zoom">
@@ -73,7 +73,7 @@ export function NetworkMap() {
         <svg viewBox={`${(layout.W - vbW) / 2} 0 ${vbW} ${vbH}`} role="img" aria-label={`Network map: ${layout.nodes.length} clusters and ${layout.totalDevices} devices`} className="netmap">
           <g className="mesh">
             {layout.nodes.flatMap((a, i) => layout.nodes.slice(i + 1).map((b) => <line key={a.c.id + b.c.id} x1={a.x} y1={a.y} x2={b.x} y2={b.y} />))}
-            {layout.blocks.map((b) => <line key={'l' + b.owner} x1={layout.cx} y1={layout.cy + layout.R} x2={layout.cx} y2={b.y} className="bundle" />)}
+            {layout.blocks.length > 0 && <line x1={layout.cx} y1={layout.cy + layout.R + 56} x2={layout.cx} y2={layout.blocks[layout.blocks.length - 1].y} className="bundle" />}
           </g>
           {layout.nodes.map(({ c, x, y }) => {
             const h = clusterHealth(c);
