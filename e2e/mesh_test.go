@@ -192,6 +192,13 @@ func dig(ns, server, name string) (string, error) {
 	return strings.TrimSpace(string(out)), err
 }
 
+// digReverse asks server in ns for the name of ip (PTR).
+func digReverse(ns, server, ip string) (string, error) {
+	host, port, _ := net.SplitHostPort(server)
+	out, err := exec.Command("ip", "netns", "exec", ns, "dig", "+short", "+time=2", "+tries=2", "-p", port, "@"+host, "-x", ip).CombinedOutput()
+	return strings.TrimSpace(string(out)), err
+}
+
 // cannotRun skips a test whose host lacks what it needs, saying what; in CI
 // (CI set to anything, as GitHub Actions and most CI systems do) it fails
 // instead, so the scenario cannot pass there by not running.
@@ -430,6 +437,15 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 				if got := dialFrom(from.ns, appName+":80", "10s", srv.addr); !strings.Contains(got, "echo from cluster-a") {
 					t.Errorf("from %s to %s by name through %s: %s", from.name, appName, srv.what, got)
 				}
+			}
+			// Reverse lookups: the team's own DNS names its address; the
+			// public DNS, which anyone reaching the hub may ask, does not
+			// unless its operator passed --dns-reverse.
+			if got, err := digReverse(from.ns, agentDNS, serviceIP); err != nil || got != appName+"." {
+				t.Errorf("from %s, the agent's PTR of %s is %q (%v), want %s.", from.name, serviceIP, got, err, appName)
+			}
+			if got, _ := digReverse(from.ns, from.publicDNS, serviceIP); got != "" {
+				t.Errorf("from %s, weft-server's public DNS answered the PTR of %s with %q without --dns-reverse", from.name, serviceIP, got)
 			}
 		}
 	})
