@@ -62,6 +62,27 @@ type MemberLeft struct {
 	Role   auth.Role `json:"role"`
 }
 
+// MemberInvited records an invitation to join the team with a role, by
+// username. It is recorded whether or not a user holds the name, so the
+// inviter learns nothing about which usernames exist; whoever holds the
+// name when it is accepted joins.
+type MemberInvited struct {
+	Username string    `json:"username"`
+	Role     auth.Role `json:"role"`
+}
+
+// InvitationAccepted records that the invitee accepted; MemberAdded for
+// them is appended with it, so every reader of memberships sees one event.
+type InvitationAccepted struct {
+	Username string `json:"username"`
+	UserID   string `json:"userId"`
+}
+
+// InvitationDeclined records that the invitee declined.
+type InvitationDeclined struct {
+	Username string `json:"username"`
+}
+
 // UserCreated records a new user. Superuser marks the system-level admin
 // recorded at bootstrap, who may create users.
 type UserCreated struct {
@@ -96,6 +117,9 @@ func Register(r *events.Registry) {
 	events.Register[MemberRoleChanged](r, "accounts.team.member-role-changed", 1)
 	events.Register[MemberRemoved](r, "accounts.team.member-removed", 1)
 	events.Register[MemberLeft](r, "accounts.team.member-left", 1)
+	events.Register[MemberInvited](r, "accounts.team.member-invited", 1)
+	events.Register[InvitationAccepted](r, "accounts.team.invitation-accepted", 1)
+	events.Register[InvitationDeclined](r, "accounts.team.invitation-declined", 1)
 	events.Register[UserCreated](r, "accounts.user.created", 1)
 	events.Register[TokenCreated](r, "accounts.token.created", 1)
 	events.Register[TokenRevoked](r, "accounts.token.revoked", 1)

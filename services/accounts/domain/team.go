@@ -13,6 +13,7 @@ type Team struct {
 	Slug        string
 	DisplayName string
 	Members     map[string]auth.Role // user id → role; never mutated in place
+	Invited     map[string]auth.Role // username → offered role; never mutated in place
 	Created     bool
 }
 
@@ -59,6 +60,12 @@ func EvolveTeam(t Team, r events.Recorded) Team {
 		t.Members = withRole(t.Members, e.UserID, "")
 	case MemberLeft:
 		t.Members = withRole(t.Members, e.UserID, "")
+	case MemberInvited:
+		t.Invited = withRole(t.Invited, e.Username, e.Role)
+	case InvitationAccepted:
+		t.Invited = withRole(t.Invited, e.Username, "")
+	case InvitationDeclined:
+		t.Invited = withRole(t.Invited, e.Username, "")
 	}
 	return t
 }
@@ -220,4 +227,53 @@ func DecideLeave(t Team, slug, user string) ([]any, error) {
 		return nil, lastOwner(slug)
 	}
 	return []any{MemberLeft{UserID: user, Role: cur}}, nil
+}
+
+// DecideInvite invites username with role. Admins and owners invite; only
+// owners invite owners. member is true when the name belongs to a member
+// already (the caller sees members' names anyway). Inviting again with the
+// same role changes nothing; with another, the offer changes.
+func DecideInvite(t Team, a Actor, slug, username string, role auth.Role, member bool) ([]any, error) {
+	if !t.Created {
+		return nil, teamNotFound(slug)
+	}
+	if err := CheckRole("role", role); err != nil {
+		return nil, err
+	}
+	actor := t.RoleOf(a)
+	if !actor.AtLeast(auth.Admin) {
+		return nil, forbidden("inviting to team %s requires role admin", slug)
+	}
+	if role == auth.Owner && actor != auth.Owner {
+		return nil, forbidden("only owners of team %s invite owners", slug)
+	}
+	if member {
+		return nil, wrap(ErrAlreadyMember, fault.Conflictf("%s is already a member of team %s", username, slug))
+	}
+	if cur, ok := t.Invited[username]; ok && cur == role {
+		return nil, nil
+	}
+	return []any{MemberInvited{Username: username, Role: role}}, nil
+}
+
+// DecideAccept makes the invitee (username, user id) a member with the
+// offered role. Without an invitation the team is not found: someone not
+// invited learns nothing about it.
+func DecideAccept(t Team, slug, username, userID string) ([]any, error) {
+	role, ok := t.Invited[username]
+	if !t.Created || !ok {
+		return nil, teamNotFound(slug)
+	}
+	if _, member := t.Members[userID]; member {
+		return []any{InvitationAccepted{Username: username, UserID: userID}}, nil
+	}
+	return []any{InvitationAccepted{Username: username, UserID: userID}, MemberAdded{UserID: userID, Role: role}}, nil
+}
+
+// DecideDecline withdraws the invitation of username at their request.
+func DecideDecline(t Team, slug, username string) ([]any, error) {
+	if _, ok := t.Invited[username]; !t.Created || !ok {
+		return nil, teamNotFound(slug)
+	}
+	return []any{InvitationDeclined{Username: username}}, nil
 }
