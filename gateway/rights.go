@@ -18,11 +18,11 @@ import (
 // open websocket re-checks its principal at once instead of keeping the
 // rights it connected with. The accounts read model implements it.
 type RightsFeed interface {
-	// WatchRights calls fn with a user's id, and the sequence of the
-	// event, each time an event that may narrow the user's rights (a
-	// token revoked, a membership removed, a role changed) is visible to
-	// the Authenticator. It returns when ctx ends. fn must not block.
-	WatchRights(ctx context.Context, fn func(userID string, seq uint64))
+	// WatchRights calls fn with a user's id each time an event that may
+	// narrow the user's rights (a token revoked, a membership removed, a
+	// role changed) is visible to the Authenticator. It returns when ctx
+	// ends. fn must not block.
+	WatchRights(ctx context.Context, fn func(userID string))
 }
 
 // Close codes of a connection whose principal lost its rights. 4403 tells
@@ -80,7 +80,7 @@ func (c *connsByUser) of(user string) []*wsConn {
 
 // rightsChanged is the RightsFeed's callback: every connection of user
 // holds its deliveries until it has re-checked its principal.
-func (g *Gateway) rightsChanged(user string, _ uint64) {
+func (g *Gateway) rightsChanged(user string) {
 	for _, c := range g.conns.of(user) {
 		c.suspect()
 	}
@@ -99,7 +99,7 @@ type rights struct {
 	settled   chan struct{} // closed when checked reaches gen
 	checking  bool          // a recheck goroutine runs
 	lost      []gqlError    // why the principal lost the connection; nil while it holds
-	closed    bool          // the connection ended (stop)
+	closed    bool          // the connection ended (stop): nothing more is checked or delivered
 	expiry    *time.Timer   // rechecks when the token expires
 }
 
@@ -108,7 +108,7 @@ func (c *wsConn) suspect() {
 	r := &c.rights
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.lost != nil || r.principal == nil {
+	if r.lost != nil || r.closed || r.principal == nil {
 		return
 	}
 	if r.gen == r.checked {
@@ -133,7 +133,7 @@ func (c *wsConn) recheck() {
 	for {
 		r.mu.Lock()
 		gen := r.gen
-		if r.checked == gen || r.lost != nil {
+		if r.checked == gen || r.lost != nil || r.closed {
 			r.checking = false
 			r.mu.Unlock()
 			return
@@ -177,7 +177,7 @@ func (c *wsConn) check(gen uint64) (auth.Principal, *requestError) {
 	r.principal = &p
 	r.armExpiry(c, p.Expires)
 	r.mu.Unlock()
-	if old != nil && (old.UserID != p.UserID || old.Team != p.Team || !p.Role.AtLeast(old.Role)) {
+	if old != nil && !p.Role.AtLeast(old.Role) {
 		// Ended before the deliveries held for this check go on, so
 		// none of them reaches an operation authorised for more.
 		e := coded(fault.Forbidden, fmt.Sprintf("your role in team %s changed from %s to %s; subscribe again", p.Team, old.Role, p.Role))
@@ -223,7 +223,7 @@ func (c *wsConn) mayDeliver(ctx context.Context) error {
 	rechecked := false
 	for {
 		r.mu.Lock()
-		lost, stale := r.lost != nil, r.checked < r.gen
+		lost, stale := r.lost != nil || r.closed, r.checked < r.gen
 		expired := r.principal != nil && !r.principal.Expires.IsZero() && !time.Now().Before(r.principal.Expires)
 		ch := r.settled
 		r.mu.Unlock()
@@ -253,9 +253,6 @@ func (c *wsConn) mayDeliver(ctx context.Context) error {
 func (r *rights) lostWith() []gqlError {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.closed {
-		return nil
-	}
 	return r.lost
 }
 
@@ -267,9 +264,6 @@ func (r *rights) stop() {
 		r.expiry.Stop()
 	}
 	r.closed = true
-	if r.lost == nil {
-		r.lost = []gqlError{coded(fault.Unavailable, "the connection closed")}
-	}
 }
 
 func errorCode(rerr *requestError) fault.Code {

@@ -109,6 +109,23 @@ type TokenRevoked struct {
 	UserID string `json:"userId"`
 }
 
+// NarrowedUser is the user whose rights e may narrow (a role changed, a
+// membership removed or left, a token revoked), or "" for any other event:
+// open connections of that user must check their rights again.
+func NarrowedUser(e any) string {
+	switch e := e.(type) {
+	case MemberRoleChanged:
+		return e.UserID
+	case MemberRemoved:
+		return e.UserID
+	case MemberLeft:
+		return e.UserID
+	case TokenRevoked:
+		return e.UserID
+	}
+	return ""
+}
+
 // Register registers the accounts event types.
 func Register(r *events.Registry) {
 	events.Register[TeamCreated](r, "accounts.team.created", 1)

@@ -124,7 +124,7 @@ type Model struct {
 }
 
 type rightsWatcher struct {
-	fn func(userID string, seq uint64)
+	fn func(userID string)
 }
 
 // New returns an empty model.
@@ -179,13 +179,12 @@ func index(idx map[string]map[string]bool, user, key string, in bool) {
 // Handles tells the projection runner which events to decode: accounts' own.
 func (m *Model) Handles(eventType string) bool { return strings.HasPrefix(eventType, "accounts.") }
 
-// WatchRights calls fn with a user's id and the event's sequence each time
-// the model applies an event that may narrow what the user may do: a token
+// WatchRights calls fn with a user's id each time the model applies an event that may narrow what the user may do: a token
 // revoked, a membership removed or left, a role changed. fn runs after the
 // model holds the change, so an Authenticate started from it sees the new
 // rights; it runs on the applying goroutine and must not block.
 // WatchRights returns when ctx ends.
-func (m *Model) WatchRights(ctx context.Context, fn func(userID string, seq uint64)) {
+func (m *Model) WatchRights(ctx context.Context, fn func(userID string)) {
 	w := &rightsWatcher{fn: fn}
 	m.wmu.Lock()
 	if m.watchers == nil {
@@ -199,21 +198,6 @@ func (m *Model) WatchRights(ctx context.Context, fn func(userID string, seq uint
 	m.wmu.Unlock()
 }
 
-// narrowed is the user whose rights e may narrow, if any.
-func narrowed(e any) string {
-	switch e := e.(type) {
-	case domain.MemberRoleChanged:
-		return e.UserID
-	case domain.MemberRemoved:
-		return e.UserID
-	case domain.MemberLeft:
-		return e.UserID
-	case domain.TokenRevoked:
-		return e.UserID
-	}
-	return ""
-}
-
 // Apply folds one event in; events of other services are ignored.
 func (m *Model) Apply(r events.Recorded) error {
 	switch r.Data.(type) {
@@ -223,10 +207,10 @@ func (m *Model) Apply(r events.Recorded) error {
 		return nil
 	}
 	m.apply(r)
-	if user := narrowed(r.Data); user != "" {
+	if user := domain.NarrowedUser(r.Data); user != "" {
 		m.wmu.Lock()
 		for w := range m.watchers {
-			w.fn(user, r.Seq)
+			w.fn(user)
 		}
 		m.wmu.Unlock()
 	}

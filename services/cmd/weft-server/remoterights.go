@@ -26,18 +26,9 @@ type logRights struct {
 
 var _ gateway.RightsFeed = (*logRights)(nil)
 
-// narrowing are the accounts event types after which a user's open
-// connections must re-check.
-var narrowing = map[string]bool{
-	"accounts.team.member-role-changed": true,
-	"accounts.team.member-removed":      true,
-	"accounts.team.member-left":         true,
-	"accounts.token.revoked":            true,
-}
-
 // WatchRights reads new events of teams and tokens from the log until ctx
 // ends, starting again after the last one it saw when the consumer breaks.
-func (l *logRights) WatchRights(ctx context.Context, fn func(userID string, seq uint64)) {
+func (l *logRights) WatchRights(ctx context.Context, fn func(userID string)) {
 	var after uint64
 	for ctx.Err() == nil {
 		err := l.follow(ctx, &after, fn)
@@ -52,7 +43,11 @@ func (l *logRights) WatchRights(ctx context.Context, fn func(userID string, seq 
 	}
 }
 
-func (l *logRights) follow(ctx context.Context, after *uint64, fn func(string, uint64)) error {
+func (l *logRights) follow(ctx context.Context, after *uint64, fn func(string)) error {
+	// This process may host no accounts service, so its store may not
+	// know accounts' types: decode them with a registry of their own.
+	reg := events.NewRegistry()
+	domain.Register(reg)
 	js, err := jetstream.New(l.store.Conn())
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
@@ -89,16 +84,18 @@ func (l *logRights) follow(ctx context.Context, after *uint64, fn func(string, u
 		}
 		seq := md.Sequence.Stream
 		*after = seq
-		if !narrowing[m.Headers().Get(events.HeaderEventType)] {
+		var env events.Envelope
+		if err := json.Unmarshal(m.Data(), &env); err != nil {
+			l.log.Error("an accounts event that is not an envelope", "seq", seq, "err", err)
 			continue
 		}
-		var env struct {
-			Data struct {
-				UserID string `json:"userId"`
-			} `json:"data"`
+		data, err := reg.Decode(env.Type, env.Version, env.Data)
+		if err != nil {
+			l.log.Error("decode an accounts event", "seq", seq, "err", err)
+			continue
 		}
-		if err := json.Unmarshal(m.Data(), &env); err != nil || env.Data.UserID == "" {
-			l.log.Error("a rights change without a user", "seq", seq, "err", err)
+		user := domain.NarrowedUser(data)
+		if user == "" {
 			continue
 		}
 		if err := l.auth.waitApplied(ctx, seq); err != nil {
@@ -106,6 +103,6 @@ func (l *logRights) follow(ctx context.Context, after *uint64, fn func(string, u
 			// next operation checks again.
 			l.log.Warn("the accounts service did not confirm a rights change", "seq", seq, "err", err)
 		}
-		fn(env.Data.UserID, seq)
+		fn(user)
 	}
 }
