@@ -114,9 +114,9 @@ func (h *harness) counter(name string) float64 {
 	return 0
 }
 
-// Operations over a websocket count against the same rate as HTTP ones:
-// past it, each is refused with the coded error, and the connection stays
-// open for the next.
+// Operations over a websocket count against the same rate as HTTP ones,
+// a refused one (over a limit) too: past it, each is refused with the
+// coded error, and the connection stays open for the next.
 func TestWebsocketOperationsCountAgainstTheSameRate(t *testing.T) {
 	h := start(t, func(c *gateway.Config, _ *subgraphs) {
 		c.Limits.Rate, c.Limits.Burst = 0.5, 3
@@ -127,10 +127,13 @@ func TestWebsocketOperationsCountAgainstTheSameRate(t *testing.T) {
 	c := h.dial(http.Header{"Authorization": {"Bearer tok-bob"}, "Weft-Team": {"acme"}})
 	c.send(map[string]any{"type": "connection_init"})
 	c.expect("connection_ack")
-	for _, id := range []string{"1", "2"} {
-		c.send(map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": `{ whoami { userId } }`}})
-		c.expect("next")
-		c.expect("complete")
+	c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `{ whoami { userId } }`}})
+	c.expect("next")
+	c.expect("complete")
+	// Nested past the limit: refused before parsing, and still counted.
+	c.send(map[string]any{"id": "2", "type": "subscribe", "payload": map[string]any{"query": strings.Repeat("{ whoami ", 100) + strings.Repeat("}", 100)}})
+	if m := c.expect("error"); !strings.Contains(string(m.Payload), `"limit":"nesting"`) {
+		t.Fatalf("a nesting bomb: %s", m.Payload)
 	}
 	c.send(map[string]any{"id": "3", "type": "subscribe", "payload": map[string]any{"query": `{ whoami { userId } }`}})
 	m := c.expect("error")

@@ -292,6 +292,23 @@ func (c *wsConn) init(payload json.RawMessage) error {
 // the client completes it.
 func (c *wsConn) subscribe(id string, payload json.RawMessage) {
 	start := time.Now()
+	// As over HTTP: the principal as its credentials resolve now (not as
+	// they did when the socket opened), then its rate, and only then any
+	// work on the operation, so a refused one still costs the rate.
+	c.rights.mu.Lock()
+	gen := c.rights.gen
+	c.rights.mu.Unlock()
+	p, rerr := c.check(gen)
+	if rerr != nil {
+		c.g.metrics.requests.WithLabelValues("unknown", "unauthenticated").Inc()
+		c.sendErrors(id, rerr.errs)
+		return
+	}
+	if ok, wait := c.g.rate.take(rateKey(p)); !ok {
+		c.g.metrics.requests.WithLabelValues("unknown", "refused").Inc()
+		c.sendErrors(id, c.g.rateLimited(wait).errs)
+		return
+	}
 	req, rerr := parseRequest(payload)
 	if rerr != nil {
 		c.sendErrors(id, rerr.errs)
@@ -307,24 +324,6 @@ func (c *wsConn) subscribe(id string, payload json.RawMessage) {
 		s.release()
 		c.g.metrics.requests.WithLabelValues(op, "refused").Inc()
 		c.sendErrors(id, rerr.errs)
-		return
-	}
-	// Every operation acts as the principal's credentials resolve now,
-	// like an HTTP request, not as they did when the socket opened.
-	c.rights.mu.Lock()
-	gen := c.rights.gen
-	c.rights.mu.Unlock()
-	p, rerr := c.check(gen)
-	if rerr != nil {
-		s.release()
-		c.g.metrics.requests.WithLabelValues(op, "unauthenticated").Inc()
-		c.sendErrors(id, rerr.errs)
-		return
-	}
-	if ok, wait := c.g.rate.take(rateKey(p)); !ok {
-		s.release()
-		c.g.metrics.requests.WithLabelValues(op, "refused").Inc()
-		c.sendErrors(id, c.g.rateLimited(wait).errs)
 		return
 	}
 	ctx, cancel := context.WithCancel(c.ctx)

@@ -59,7 +59,6 @@ type Controller struct {
 	synced     bool
 	syncedCh   chan struct{}
 	applyErr   map[string]string // app id → why its objects could not be applied
-	nsErr      map[string]string // environment id → why its namespace was refused
 	sentApp    map[string]clusterstate.AppStatus
 	sentNS     map[string]clusterstate.NamespaceStatus
 	pending    map[string]bool // app ids whose status report is scheduled
@@ -110,7 +109,7 @@ func New(cfg Config) (*Controller, error) {
 		cfg: cfg, log: cfg.Logger.With("component", "kube"), client: cfg.Client,
 		namespaces: map[string]clusterstate.Namespace{}, workloads: map[string]clusterstate.Workload{},
 		exports: map[string]clusterstate.Export{}, imports: map[string]clusterstate.Import{},
-		syncedCh: make(chan struct{}), applyErr: map[string]string{}, nsErr: map[string]string{},
+		syncedCh: make(chan struct{}), applyErr: map[string]string{},
 		sentApp: map[string]clusterstate.AppStatus{}, sentNS: map[string]clusterstate.NamespaceStatus{}, pending: map[string]bool{}, intercepted: map[string]string{},
 		queue: workqueue.NewTypedRateLimitingQueue(workqueue.NewTypedMaxOfRateLimiter(
 			workqueue.NewTypedItemExponentialFailureRateLimiter[string](100*time.Millisecond, 30*time.Second))),

@@ -275,7 +275,7 @@ func TestAppsBecomeDeploymentsThatRollOutAndReport(t *testing.T) {
 
 	kubetest.Eventually(t, within, func() error {
 		st, _ := rep.lastApp("a1")
-		if !st.RolledOut(10) || st.Image != "ghcr.io/acme/api:1.4" || st.Desired != 2 {
+		if !rolledOut(st, 10) || st.Image != "ghcr.io/acme/api:1.4" || st.Desired != 2 {
 			return fmt.Errorf("a1 reported %+v, want generation 10 rolled out 2/2", st)
 		}
 		return nil
@@ -325,7 +325,7 @@ func TestAppsBecomeDeploymentsThatRollOutAndReport(t *testing.T) {
 	set(t, ctl, clusterstate.KindWorkload, "a1", api)
 	kubetest.Eventually(t, within, func() error {
 		st, _ := rep.lastApp("a1")
-		if !st.RolledOut(12) || st.Image != "ghcr.io/acme/api:1.5" {
+		if !rolledOut(st, 12) || st.Image != "ghcr.io/acme/api:1.5" {
 			return fmt.Errorf("a1 reported %+v, want generation 12 with the new image rolled out", st)
 		}
 		pods, err := c.CoreV1().Pods("prod").List(ctx, metav1.ListOptions{LabelSelector: clusterstate.LabelAppID + "=a1"})
@@ -352,7 +352,7 @@ func TestAppsBecomeDeploymentsThatRollOutAndReport(t *testing.T) {
 	kubetest.Eventually(t, within, func() error {
 		st, _ := rep.lastApp("a1")
 		if len(st.CrashLooping) != 1 || st.CrashLooping[0].Pod != crashing || st.CrashLooping[0].Reason != "CrashLoopBackOff" ||
-			st.CrashLooping[0].Restarts != 3 || st.RolledOut(12) {
+			st.CrashLooping[0].Restarts != 3 || rolledOut(st, 12) {
 			return fmt.Errorf("a1 reported %+v, want %s crash-looping", st, crashing)
 		}
 		return nil
@@ -396,4 +396,12 @@ func TestAppsBecomeDeploymentsThatRollOutAndReport(t *testing.T) {
 			t.Errorf("deployment %s that is not weft's: %v", n, err)
 		}
 	}
+}
+
+// rolledOut is what the console counts as a finished rollout
+// (domain.Rollout.RolledOut), read off the agent's report.
+func rolledOut(s clusterstate.AppStatus, generation uint64) bool {
+	return s.Generation >= generation && s.Generation > 0 && s.LastError == "" &&
+		s.ObservedGeneration >= s.DeploymentGeneration &&
+		s.Updated == s.Desired && s.Ready == s.Desired && s.Available == s.Desired
 }

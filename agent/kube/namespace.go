@@ -36,7 +36,6 @@ func (c *Controller) reconcileNamespace(ctx context.Context, id string) error {
 		}
 		c.mu.Lock()
 		delete(c.sentNS, id)
-		delete(c.nsErr, id)
 		c.mu.Unlock()
 		return nil
 	}
@@ -112,7 +111,6 @@ func (c *Controller) reportNamespace(n clusterstate.Namespace, ready bool, why s
 	st := clusterstate.NamespaceStatus{ID: n.ID, Namespace: n.Name, Ready: ready, Error: why}
 	c.mu.Lock()
 	last, sent := c.sentNS[n.ID]
-	c.nsErr[n.ID] = why
 	if sent && last.Ready == ready && last.Error == why && last.Namespace == n.Name {
 		c.mu.Unlock()
 		return
@@ -127,7 +125,12 @@ func (c *Controller) reportNamespace(n clusterstate.Namespace, ready bool, why s
 	}
 	st.Time = time.Now().UTC()
 	if err := clusterstate.ReportNamespace(c.cfg.Report, c.cfg.Cluster, st); err != nil {
-		c.log.Warn("namespace status not sent", "err", err)
+		// Forgotten as sent and retried, as an app's status is.
+		c.log.Warn("namespace status not sent; retrying", "err", err)
+		c.mu.Lock()
+		delete(c.sentNS, n.ID)
+		c.mu.Unlock()
+		c.queue.AddRateLimited(keyNS + n.ID)
 	}
 }
 

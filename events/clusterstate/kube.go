@@ -278,16 +278,6 @@ type PodProblem struct {
 	Message  string `json:"message,omitempty"`
 }
 
-// RolledOut reports whether the status shows generation fully rolled out:
-// the Deployment applied from it (or a later spec), observed by the
-// Deployment controller, every desired replica updated, ready and
-// available, and no error.
-func (s AppStatus) RolledOut(generation uint64) bool {
-	return s.Generation >= generation && s.Generation > 0 && s.LastError == "" &&
-		s.ObservedGeneration >= s.DeploymentGeneration &&
-		s.Updated == s.Desired && s.Ready == s.Desired && s.Available == s.Desired
-}
-
 // NamespaceStatus is an agent's report of an environment's namespace.
 type NamespaceStatus struct {
 	ID        string `json:"id"` // the environment's id

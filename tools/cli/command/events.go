@@ -364,7 +364,7 @@ func (a *app) getCmd() *cobra.Command {
 		Short: "Show an app, as of a past time or event sequence with --as-of",
 		Long: `get app shows the app as it is now, or with --as-of as the event log says
 it was then: an RFC 3339 time, a duration ago (2h), or an event sequence.
-A deleted app is found by --id (weft events --resource app shows ids).`,
+A deleted app is found by --id (weft events --resource app --wide shows ids).`,
 		Example: `  weft get app api --env prod
   weft get app api --env prod --as-of 2h
   weft get app api --as-of 1234 -o json

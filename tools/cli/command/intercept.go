@@ -112,7 +112,7 @@ func (a *app) interceptCmd() *cobra.Command {
 		Short: "End an intercept; traffic goes back to the app's backends",
 		Long: `stop ends an app's active intercept, named by the app (with --env when the
 name is in several environments, and --port when the app has several
-intercepts), or by the intercept's id as weft intercept list shows it.`,
+intercepts), or by the intercept's id as weft intercept list --wide shows it.`,
 		Example: `  weft intercept stop api --env prod
   weft intercept stop api --env prod --port 80`,
 		Args: exactArgs("APP|ID"),

@@ -116,7 +116,7 @@ func (a *app) memberCmd() *cobra.Command {
 			},
 		}
 		if use != "remove USERNAME" {
-			c.Flags().StringVar(&r, "role", "", "role: member (default for add), admin or owner")
+			c.Flags().StringVar(&r, "role", "", "role: auditor, member (default for add), admin or owner")
 		}
 		return c
 	}
