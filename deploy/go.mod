@@ -79,7 +79,7 @@ require (
 	sigs.k8s.io/structured-merge-diff/v6 v6.4.2 // indirect
 	weft.dev/agent v0.0.0-00010101000000-000000000000
 	weft.dev/events v0.0.0-00010101000000-000000000000
-	weft.dev/kernel v0.0.0-00010101000000-000000000000 // indirect
+	weft.dev/kernel v0.0.0-00010101000000-000000000000
 )
 
 replace weft.dev/events => ../events

@@ -256,7 +256,7 @@ func parseRequest(body []byte) (*graphql.Request, *requestError) {
 // returns the operation type ("query", "mutation", "subscription").
 func (g *Gateway) check(s *snapshot, req *graphql.Request) (string, *requestError) {
 	lim := g.cfg.Limits
-	if _, over := prescan(req.Query, prescanLimits{tokens: lim.MaxTokens, aliases: lim.MaxAliases, nesting: lim.MaxNesting}); over != "" {
+	if over := prescan(req.Query, prescanLimits{tokens: lim.MaxTokens, aliases: lim.MaxAliases, nesting: lim.MaxNesting}); over != "" {
 		switch over {
 		case "tokens":
 			return "unknown", g.overLimit("tokens", "text", "the operation has more tokens than the limit of %d", lim.MaxTokens)

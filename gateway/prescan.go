@@ -8,14 +8,9 @@ package gateway
 // a count passes its limit: a refused request costs at most a scan of the
 // text up to that point, whatever the rest of it holds.
 
-// textCounts is what prescan found in an operation's text.
-type textCounts struct {
-	tokens  int // lexical tokens: names, numbers, strings, punctuators
-	aliases int // "name :" inside a selection set
-	nesting int // deepest nesting of {, [ and ( together
-}
-
-// prescanLimits are the caps prescan stops at.
+// prescanLimits are the caps prescan stops at: lexical tokens (names,
+// numbers, strings, punctuators), aliases ("name :" inside a selection
+// set) and the nesting of {, [ and ( together.
 type prescanLimits struct {
 	tokens, aliases, nesting int
 }
@@ -27,7 +22,7 @@ type prescanLimits struct {
 // ("tokens", "aliases" or "nesting"); over is "" when the whole text is
 // within them. Text the parser would refuse is counted as far as it goes
 // and left for the parser to report.
-func prescan(query string, lim prescanLimits) (c textCounts, over string) {
+func prescan(query string, lim prescanLimits) (over string) {
 	// Brackets open at this point, innermost last; an alias is a name
 	// followed by ':' directly inside '{' with no '(' or '[' open around
 	// it (inside those, ':' separates an argument, variable or object
@@ -35,6 +30,7 @@ func prescan(query string, lim prescanLimits) (c textCounts, over string) {
 	var stack [64]byte
 	open := stack[:0]
 	inValue := 0 // '(' and '[' in open
+	tokens, aliases := 0, 0
 	prevName := false
 	for i := 0; i < len(query); {
 		b := query[i]
@@ -51,9 +47,9 @@ func prescan(query string, lim prescanLimits) (c textCounts, over string) {
 			i += 3
 			continue
 		}
-		c.tokens++
-		if c.tokens > lim.tokens {
-			return c, "tokens"
+		tokens++
+		if tokens > lim.tokens {
+			return "tokens"
 		}
 		isName := false
 		switch {
@@ -73,11 +69,8 @@ func prescan(query string, lim prescanLimits) (c textCounts, over string) {
 			if b != '{' {
 				inValue++
 			}
-			if len(open) > c.nesting {
-				c.nesting = len(open)
-				if c.nesting > lim.nesting {
-					return c, "nesting"
-				}
+			if len(open) > lim.nesting {
+				return "nesting"
 			}
 			i++
 		case b == '}' || b == ')' || b == ']':
@@ -90,9 +83,9 @@ func prescan(query string, lim prescanLimits) (c textCounts, over string) {
 			i++
 		case b == ':':
 			if prevName && inValue == 0 && len(open) > 0 {
-				c.aliases++
-				if c.aliases > lim.aliases {
-					return c, "aliases"
+				aliases++
+				if aliases > lim.aliases {
+					return "aliases"
 				}
 			}
 			i++
@@ -101,7 +94,7 @@ func prescan(query string, lim prescanLimits) (c textCounts, over string) {
 		}
 		prevName = isName
 	}
-	return c, ""
+	return ""
 }
 
 func isNameByte(b byte) bool {

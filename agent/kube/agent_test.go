@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 	"time"
+	"weft.dev/kernel/wait"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -116,7 +117,7 @@ func TestTheAgentAppliesItsStreamsKubernetesEntriesAndPrunesAfterARestart(t *tes
 	case <-ctx.Done():
 		t.Fatal("no gateway report")
 	}
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		if _, err := c.AppsV1().Deployments("prod").Get(ctx, "api", metav1.GetOptions{}); err != nil {
 			return err
 		}
@@ -133,7 +134,7 @@ func TestTheAgentAppliesItsStreamsKubernetesEntriesAndPrunesAfterARestart(t *tes
 	if err := agent.WaitFor(ctx, 3); err != nil {
 		t.Fatal(err)
 	}
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		if _, err := c.AppsV1().Deployments("prod").Get(ctx, "api", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 			return fmt.Errorf("deployment of the deleted app still there (%v)", err)
 		}

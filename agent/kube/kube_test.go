@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"weft.dev/kernel/wait"
 
 	"github.com/nats-io/nats.go"
 	appsv1 "k8s.io/api/apps/v1"
@@ -189,7 +190,7 @@ func TestEnvironmentsAreWeftsNamespacesAndOthersAreRefused(t *testing.T) {
 	set(t, ctl, clusterstate.KindNamespace, "e2", envEntry("e2", "staging"))
 	ctl.Synced()
 
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		ns, err := c.CoreV1().Namespaces().Get(ctx, "prod", metav1.GetOptions{})
 		if err != nil {
 			return err
@@ -220,7 +221,7 @@ func TestEnvironmentsAreWeftsNamespacesAndOthersAreRefused(t *testing.T) {
 
 	set(t, ctl, clusterstate.KindNamespace, "e1", nil)
 	set(t, ctl, clusterstate.KindNamespace, "e2", nil)
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		ns, err := c.CoreV1().Namespaces().Get(ctx, "prod", metav1.GetOptions{})
 		if err == nil && ns.DeletionTimestamp == nil {
 			return fmt.Errorf("namespace prod not being deleted")
@@ -273,7 +274,7 @@ func TestAppsBecomeDeploymentsThatRollOutAndReport(t *testing.T) {
 	set(t, ctl, clusterstate.KindWorkload, "a2", workloadEntry("a2", "taken", "prod", 11, "ghcr.io/acme/taken:1", 1))
 	ctl.Synced()
 
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		st, _ := rep.lastApp("a1")
 		if !rolledOut(st, 10) || st.Image != "ghcr.io/acme/api:1.4" || st.Desired != 2 {
 			return fmt.Errorf("a1 reported %+v, want generation 10 rolled out 2/2", st)
@@ -300,7 +301,7 @@ func TestAppsBecomeDeploymentsThatRollOutAndReport(t *testing.T) {
 	if svc.Spec.Selector[clusterstate.LabelAppID] != "a1" || svc.Spec.Ports[0].Port != 80 || svc.Spec.Ports[0].TargetPort != intstr.FromInt(8080) {
 		t.Errorf("service spec %+v", svc.Spec)
 	}
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		if _, err := c.AppsV1().Deployments("prod").Get(ctx, "stale", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 			return fmt.Errorf("weft's stale deployment not pruned (%v)", err)
 		}
@@ -323,7 +324,7 @@ func TestAppsBecomeDeploymentsThatRollOutAndReport(t *testing.T) {
 	// A new image rolls the Deployment; the report follows the new generation.
 	api.Generation, api.Container.Image = 12, "ghcr.io/acme/api:1.5"
 	set(t, ctl, clusterstate.KindWorkload, "a1", api)
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		st, _ := rep.lastApp("a1")
 		if !rolledOut(st, 12) || st.Image != "ghcr.io/acme/api:1.5" {
 			return fmt.Errorf("a1 reported %+v, want generation 12 with the new image rolled out", st)
@@ -349,7 +350,7 @@ func TestAppsBecomeDeploymentsThatRollOutAndReport(t *testing.T) {
 	if err := kubelet.CrashLoop(ctx, "prod", crashing, 3); err != nil {
 		t.Fatal(err)
 	}
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		st, _ := rep.lastApp("a1")
 		if len(st.CrashLooping) != 1 || st.CrashLooping[0].Pod != crashing || st.CrashLooping[0].Reason != "CrashLoopBackOff" ||
 			st.CrashLooping[0].Restarts != 3 || rolledOut(st, 12) {
@@ -367,7 +368,7 @@ func TestAppsBecomeDeploymentsThatRollOutAndReport(t *testing.T) {
 	bad.Generation = 13
 	bad.Container.Resources = clusterstate.Resources{Requests: clusterstate.ResourceList{CPU: "2"}, Limits: clusterstate.ResourceList{CPU: "1"}}
 	set(t, ctl, clusterstate.KindWorkload, "a1", bad)
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		st, _ := rep.lastApp("a1")
 		if !strings.Contains(st.LastError, "refused by the API server") || !strings.Contains(st.LastError, "limit") || st.Generation != 12 {
 			return fmt.Errorf("a1 reported %+v, want the refusal and generation 12 still applied", st)
@@ -375,7 +376,7 @@ func TestAppsBecomeDeploymentsThatRollOutAndReport(t *testing.T) {
 		return nil
 	})
 	set(t, ctl, clusterstate.KindWorkload, "a1", api)
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		if st, _ := rep.lastApp("a1"); st.LastError != "" {
 			return fmt.Errorf("a1 still reports %q after a good spec", st.LastError)
 		}
@@ -384,7 +385,7 @@ func TestAppsBecomeDeploymentsThatRollOutAndReport(t *testing.T) {
 
 	// Deleted: its Deployment and Service go; the others stay.
 	set(t, ctl, clusterstate.KindWorkload, "a1", nil)
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		if _, err := c.AppsV1().Deployments("prod").Get(ctx, "api", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 			return gone(err, "deployment api")
 		}

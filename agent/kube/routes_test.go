@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"weft.dev/kernel/wait"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -154,7 +155,7 @@ func TestProxyBackendsFollowTheServicesReadyEndpoints(t *testing.T) {
 	}
 	want := func(n int) []string {
 		var names []string
-		kubetest.Eventually(t, within, func() error {
+		wait.For(t, within, func() error {
 			names = readyPodNames(ctx, t, cp, "prod", "a1")
 			if len(names) != n {
 				return fmt.Errorf("%d ready pods, want %d", len(names), n)
@@ -210,7 +211,7 @@ func TestProxyBackendsFollowTheServicesReadyEndpoints(t *testing.T) {
 	if err := kubelet.CrashLoop(ctx, "prod", other, 2); err != nil {
 		t.Fatal(err)
 	}
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		got, err := answerers(ns, vip+":80", 8)
 		if err != nil {
 			return err
@@ -242,7 +243,7 @@ func TestProxyBackendsFollowTheServicesReadyEndpoints(t *testing.T) {
 	}
 	// In-cluster callers: the Service's endpoints lead to the service IP
 	// (the proxy), so a pod-process using them reaches the device too.
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		svc, err := cp.Client.CoreV1().Services("prod").Get(ctx, "api", metav1.GetOptions{})
 		if err != nil {
 			return err
@@ -270,7 +271,7 @@ func TestProxyBackendsFollowTheServicesReadyEndpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := want(3)
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		addrs, err := serviceEndpoints(ctx, cp, "prod", "api")
 		if err != nil {
 			return err
@@ -311,7 +312,7 @@ func TestProxyBackendsFollowTheServicesReadyEndpoints(t *testing.T) {
 		Ports: []clusterstate.Port{{Port: 5432, Protocol: "tcp"}}, Endpoints: &clusterstate.EndpointSource{Namespace: "data", Service: "pg"}}); err != nil {
 		t.Fatal(err)
 	}
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		body, err := ask(ns, dbIP+":5432")
 		if err != nil {
 			return err
@@ -371,7 +372,7 @@ func TestImportsLeadPodsToTheMeshServiceIP(t *testing.T) {
 	set(t, ctl, clusterstate.KindImport, "a9", imp("a9", "cache", "shared", "env-shared", "100.80.0.9"))
 	ctl.Synced()
 
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		nsObj, err := c.CoreV1().Namespaces().Get(ctx, "prod", metav1.GetOptions{})
 		if err != nil {
 			return err
@@ -418,7 +419,7 @@ func TestImportsLeadPodsToTheMeshServiceIP(t *testing.T) {
 
 	set(t, ctl, clusterstate.KindImport, "a1", nil)
 	set(t, ctl, clusterstate.KindImport, "a9", nil)
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		if _, err := c.CoreV1().Services("prod").Get(ctx, "api", metav1.GetOptions{}); err == nil {
 			return fmt.Errorf("import service still there")
 		}

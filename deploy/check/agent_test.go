@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"weft.dev/kernel/wait"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
@@ -249,7 +250,7 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 		t.Errorf("/status: applied %d (%v), want 7 from the stream", st.Applied, err)
 	}
 	// The controller did its work as the ServiceAccount, and no more.
-	kubetest.Eventually(t, time.Minute, func() error {
+	wait.For(t, time.Minute, func() error {
 		d, err := cp.Client.AppsV1().Deployments("prod").Get(t.Context(), "api", metav1.GetOptions{})
 		if err != nil {
 			return fmt.Errorf("deployment prod/api: %v\n%s", err, log.String())

@@ -68,6 +68,6 @@
 // Kubelet.HTTPClient or DialIn, and a RunFunc of its own listens with
 // ListenIn or starts a child with `ip netns exec`.
 //
-// Eventually polls a condition with a deadline; tests here wait with it
+// Tests that use it wait for an effect with weft.dev/kernel/wait.For
 // rather than sleeping.
 package kubetest

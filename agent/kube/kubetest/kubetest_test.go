@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"weft.dev/kernel/wait"
 
 	appsv1 "k8s.io/api/apps/v1"
 	authenticationv1 "k8s.io/api/authentication/v1"
@@ -79,7 +80,7 @@ func TestDeploymentServesFromEmulatedPods(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		rs, err := c.AppsV1().ReplicaSets("shop").List(ctx, metav1.ListOptions{LabelSelector: labels.FormatLabels(web)})
 		if err != nil {
 			return err
@@ -118,7 +119,7 @@ func TestDeploymentServesFromEmulatedPods(t *testing.T) {
 	if err := c.CoreV1().Pods("shop").Delete(ctx, gone.Name, metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		_, err := c.CoreV1().Pods("shop").Get(ctx, gone.Name, metav1.GetOptions{})
 		if !apierrors.IsNotFound(err) {
 			return fmt.Errorf("deleted pod %s still there (%v)", gone.Name, err)
@@ -204,7 +205,7 @@ func TestCredentialsActAsTheirSubjects(t *testing.T) {
 	if _, err := cp.Client.RbacV1().RoleBindings("team-a").Create(ctx, binding, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		_, err := alice.CoreV1().Pods("team-a").List(ctx, metav1.ListOptions{})
 		return err
 	})
@@ -247,7 +248,7 @@ func mustGet(t *testing.T, c kubernetes.Interface, name string) *appsv1.Deployme
 func readyPods(t *testing.T, c kubernetes.Interface, sel map[string]string, n int) []corev1.Pod {
 	t.Helper()
 	var ready []corev1.Pod
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		list, err := c.CoreV1().Pods("shop").List(t.Context(), metav1.ListOptions{LabelSelector: labels.FormatLabels(sel)})
 		if err != nil {
 			return err
@@ -285,7 +286,7 @@ func endpointsAre(t *testing.T, c kubernetes.Interface, pods []corev1.Pod) {
 		want = append(want, p.Status.PodIP)
 	}
 	slices.Sort(want)
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		list, err := c.DiscoveryV1().EndpointSlices("shop").List(t.Context(), metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=web"})
 		if err != nil {
 			return err
@@ -311,7 +312,7 @@ func endpointsAre(t *testing.T, c kubernetes.Interface, pods []corev1.Pod) {
 
 func available(t *testing.T, c kubernetes.Interface, n int32) {
 	t.Helper()
-	kubetest.Eventually(t, within, func() error {
+	wait.For(t, within, func() error {
 		d, err := c.AppsV1().Deployments("shop").Get(t.Context(), "web", metav1.GetOptions{})
 		if err != nil {
 			return err
