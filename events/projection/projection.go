@@ -10,6 +10,13 @@
 // the model) so that its applied sequence is a position in the stream:
 // WaitFor(seq) works for any sequence a mutation returned, even one of an
 // event this model ignores.
+//
+// The consuming loop runs under a supervise.Supervisor: when the consumer,
+// the connection or the stream's leader goes away, it opens a new consumer
+// after the last event applied (after a jittered backoff), so nothing is
+// replayed from the start and nothing applied twice. An event the model
+// cannot decode or apply stops this runner only: Err returns it, and the
+// supervisor reports the runner failed at that event's sequence.
 package projection
 
 import (
@@ -25,6 +32,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/events"
+	"weft.dev/kernel/supervise"
 )
 
 // Bucket is the object store bucket holding read-model snapshots.
@@ -37,8 +45,9 @@ var ErrBehind = errors.New("read model is behind")
 // Model is an in-memory read model.
 type Model interface {
 	// Apply folds one event in. Events of types the model does not know
-	// arrive too; ignore them. An error stops the runner: a model that cannot
-	// apply an event would otherwise silently diverge from the log.
+	// arrive too; ignore them. An error stops the runner for good (it is
+	// not retried): a model that cannot apply an event would otherwise
+	// silently diverge from the log.
 	Apply(events.Recorded) error
 	// Snapshot serialises the whole model.
 	Snapshot() ([]byte, error)
@@ -74,9 +83,15 @@ type Runner struct {
 	changed  chan struct{} // closed and replaced whenever applied moves
 	err      error
 
+	sup    *supervise.Supervisor
 	cancel context.CancelFunc
 	done   chan struct{}
 }
+
+// Supervise makes s the supervisor the runner reports to (weft-server's,
+// shared by every component of the process); call it before Start.
+// Without it a runner has a supervisor of its own.
+func (r *Runner) Supervise(s *supervise.Supervisor) { r.sup = s }
 
 // Config tunes a runner.
 type Config struct {
@@ -244,11 +259,46 @@ func (r *Runner) bucket(ctx context.Context) (jetstream.ObjectStore, error) {
 }
 
 func (r *Runner) consume(after uint64) error {
-	js, err := jetstream.New(r.store.Conn())
+	it, err := r.open(context.Background(), after)
 	if err != nil {
-		return fmt.Errorf("projection %s: %w", r.name, err)
+		return err
+	}
+	if r.sup == nil {
+		r.sup = supervise.New(supervise.Config{Logger: r.log})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	r.done = make(chan struct{})
+	first := it
+	go func() {
+		defer close(r.done)
+		err := r.sup.Run(ctx, supervise.Component{Name: "projection/" + r.name, Behind: r.behind,
+			Run: func(ctx context.Context) error {
+				it := first
+				first = nil
+				if it == nil {
+					// A new consumer after the last event applied: nothing
+					// is replayed from the start, nothing applied twice.
+					var err error
+					if it, err = r.open(ctx, r.Applied()); err != nil {
+						return err
+					}
+				}
+				return r.loop(ctx, it)
+			}})
+		if err != nil {
+			r.fail(err)
+		}
+	}()
+	return nil
+}
+
+// open starts an ordered consumer on EVENTS after the sequence after.
+func (r *Runner) open(ctx context.Context, after uint64) (jetstream.MessagesContext, error) {
+	js, err := jetstream.New(r.store.Conn())
+	if err != nil {
+		return nil, fmt.Errorf("projection %s: %w", r.name, err)
+	}
 	// No subject filter: EVENTS holds only event subjects, and a filter
 	// makes the server match every message against it.
 	cfg := jetstream.OrderedConsumerConfig{}
@@ -257,41 +307,44 @@ func (r *Runner) consume(after uint64) error {
 	}
 	cons, err := js.OrderedConsumer(ctx, events.StreamName, cfg)
 	if err != nil {
-		cancel()
-		return fmt.Errorf("projection %s: create consumer: %w", r.name, err)
+		return nil, fmt.Errorf("projection %s: create consumer: %w", r.name, err)
 	}
 	it, err := cons.Messages(jetstream.PullMaxMessages(4096))
 	if err != nil {
-		cancel()
-		return fmt.Errorf("projection %s: consume: %w", r.name, err)
+		return nil, fmt.Errorf("projection %s: consume: %w", r.name, err)
 	}
-	r.cancel = cancel
-	r.done = make(chan struct{})
-	go func() {
-		<-ctx.Done()
-		it.Stop()
-	}()
-	go r.loop(ctx, it)
-	return nil
+	return it, nil
 }
 
-func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) {
-	defer close(r.done)
+// behind is how many events of the stream the model has not applied.
+func (r *Runner) behind(ctx context.Context) (uint64, error) {
+	last, err := r.store.LastSeq(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return last - min(last, r.Applied()), nil
+}
+
+// loop applies what it reads until ctx ends or an error: a transient one
+// (the consumer or the connection is gone) for the supervisor to resume
+// from, or an event the model cannot take, as a supervise.Fault.
+func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) error {
+	defer context.AfterFunc(ctx, it.Stop)()
+	defer it.Stop()
 	since, unnotified := 0, 0
 	lastSnap := time.Now()
 	sel, _ := r.model.(Selective)
 	for {
 		m, err := it.Next()
 		if err != nil {
-			if ctx.Err() == nil && !errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-				r.fail(fmt.Errorf("projection %s: consume: %w", r.name, err))
+			if ctx.Err() != nil {
+				return nil
 			}
-			return
+			return fmt.Errorf("projection %s: consume: %w", r.name, err)
 		}
 		md, err := m.Metadata()
 		if err != nil {
-			r.fail(fmt.Errorf("projection %s: %w", r.name, err))
-			return
+			return fmt.Errorf("projection %s: %w", r.name, err)
 		}
 		seq := md.Sequence.Stream
 		if seq <= r.Applied() {
@@ -300,13 +353,11 @@ func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) {
 		if sel == nil || sel.Handles(m.Headers().Get(events.HeaderEventType)) {
 			rec, err := r.store.Decode(seq, m.Data())
 			if err != nil && !errors.Is(err, events.ErrUnknownType) {
-				r.fail(fmt.Errorf("projection %s: %w", r.name, err))
-				return
+				return supervise.Poison(seq, fmt.Errorf("projection %s: %w", r.name, err))
 			}
 			if err == nil {
 				if err := r.model.Apply(rec); err != nil {
-					r.fail(fmt.Errorf("projection %s: apply event %d (%s): %w", r.name, seq, rec.Type, err))
-					return
+					return supervise.Poison(seq, fmt.Errorf("projection %s: apply event %d (%s): %w", r.name, seq, rec.Type, err))
 				}
 			}
 		}
