@@ -33,6 +33,21 @@ type Lease struct {
 	rev         uint64
 	holding     bool
 	held        atomic.Bool // holding, for other goroutines
+	abandoned   atomic.Bool
+	wake        chan struct{}
+}
+
+// Abandon gives the lease up for good: the holder stops and deletes the
+// key at once (without waiting for it to expire), and this replica does not
+// take it again. For a service that stopped on an event it cannot apply:
+// another replica (perhaps of a newer version) may be able to. It does not
+// wait, so the stopped service may call it.
+func (l *Lease) Abandon() {
+	l.abandoned.Store(true)
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
 }
 
 // OpenLeases creates (or opens) the lease bucket with values living ttl.
@@ -54,6 +69,9 @@ func OpenLeases(ctx context.Context, js jetstream.JetStream, ttl time.Duration, 
 // go after ctx ended.
 func (l *Lease) Go(ctx context.Context, start, stop func(context.Context) error) (<-chan struct{}, error) {
 	l.start, l.stop = start, stop
+	if l.wake == nil {
+		l.wake = make(chan struct{}, 1)
+	}
 	if err := l.step(ctx); err != nil {
 		l.release("start failed")
 		_ = l.KV.Delete(context.Background(), l.Key, jetstream.LastRevision(l.rev))
@@ -76,6 +94,7 @@ func (l *Lease) Go(ctx context.Context, start, stop func(context.Context) error)
 				}
 				return
 			case <-t.C:
+			case <-l.wake:
 			}
 			if err := l.step(ctx); err != nil {
 				l.Log.Error("start after taking the lease", "key", l.Key, "err", err)
@@ -91,6 +110,15 @@ func (l *Lease) Go(ctx context.Context, start, stop func(context.Context) error)
 func (l *Lease) Holding() bool { return l.held.Load() }
 
 func (l *Lease) step(ctx context.Context) error {
+	if l.abandoned.Load() {
+		if l.holding {
+			l.release("abandoned")
+			dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			_ = l.KV.Delete(dctx, l.Key, jetstream.LastRevision(l.rev))
+		}
+		return nil
+	}
 	if l.holding {
 		r, err := l.KV.Update(ctx, l.Key, []byte(l.Holder), l.rev)
 		if err != nil {

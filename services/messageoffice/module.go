@@ -12,6 +12,7 @@ import (
 	"go.uber.org/fx"
 
 	"weft.dev/events"
+	"weft.dev/kernel/supervise"
 	cd "weft.dev/services/console/domain"
 	icmd "weft.dev/services/infra/command"
 	infra "weft.dev/services/infra/domain"
@@ -31,8 +32,14 @@ var Module = fx.Module("messageoffice",
 	platform.EventTypes(cd.Register),
 	platform.EventTypes(uniq.Register),
 	fx.Provide(
-		func(lc fx.Lifecycle, s *events.Store, b *platform.Broker, cfg platform.Config, log *slog.Logger, _ *platform.Projections) (*Office, error) {
-			o, err := New(s, Config{Replicas: cfg.Replicas, Logger: log.With("service", "messageoffice")})
+		func(lc fx.Lifecycle, s *events.Store, b *platform.Broker, cfg platform.Config, log *slog.Logger, sup *supervise.Supervisor, _ *platform.Projections) (*Office, error) {
+			host, _ := os.Hostname()
+			lease := &Lease{Key: "messageoffice", Holder: fmt.Sprintf("%s/%d", host, os.Getpid()), TTL: leaseTTL,
+				Log: log.With("service", "messageoffice")}
+			// An event the office cannot apply stops it here for good; another
+			// replica may be able to, so this one lets the lease go.
+			o, err := New(s, Config{Replicas: cfg.Replicas, Logger: log.With("service", "messageoffice"),
+				Supervisor: sup, Failed: func(error) { lease.Abandon() }})
 			if err != nil {
 				return nil, err
 			}
@@ -65,9 +72,6 @@ var Module = fx.Module("messageoffice",
 				}
 				return o.Stop(ctx)
 			}
-			host, _ := os.Hostname()
-			lease := &Lease{Key: "messageoffice", Holder: fmt.Sprintf("%s/%d", host, os.Getpid()), TTL: leaseTTL,
-				Log: log.With("service", "messageoffice")}
 			runCtx, cancelRun := context.WithCancel(context.Background())
 			var done <-chan struct{}
 			lc.Append(fx.Hook{

@@ -18,6 +18,7 @@ import (
 
 	"weft.dev/events"
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/supervise"
 	cd "weft.dev/services/console/domain"
 	infra "weft.dev/services/infra/domain"
 )
@@ -30,6 +31,17 @@ type Config struct {
 	// SnapshotMin is how many entries a team's stream holds before the
 	// office keeps a snapshot of it for agents' cold starts; default 1,000.
 	SnapshotMin int
+	// Supervisor is the process's (weft-server's, reported on /healthz);
+	// nil: one of the office's own.
+	Supervisor *supervise.Supervisor
+	// Failed, when set, runs once when the office stops on an event it
+	// cannot apply: weft-server gives up the lease, so another replica
+	// can try. It must not wait for the office to stop.
+	Failed func(error)
+	// WriteTimeout is how long a write to a cluster or team stream may
+	// wait for its acknowledgement before the office resumes (reading the
+	// streams back and writing what they lack); default 30 s.
+	WriteTimeout time.Duration
 }
 
 // snapshotEvery is how often, at most, a team whose stream keeps changing
@@ -90,11 +102,20 @@ type Office struct {
 	lastWritten map[string]uint64
 	lastOther   uint64
 
+	// folded is the last event folded into the topology; applied (below)
+	// trails it while the event's writes are unacknowledged. dirty says a
+	// write failed: the streams may lack what written says they hold, so
+	// the office reads them back before it goes on. Both belong to the
+	// consuming goroutine.
+	folded uint64
+	dirty  bool
+
 	mu      sync.Mutex
 	applied uint64
 	changed chan struct{}
 	err     error
 
+	sup    *supervise.Supervisor
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -110,11 +131,17 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 	if cfg.SnapshotMin <= 0 {
 		cfg.SnapshotMin = 1000
 	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 30 * time.Second
+	}
+	if cfg.Supervisor == nil {
+		cfg.Supervisor = supervise.New(supervise.Config{Logger: cfg.Logger})
+	}
 	js, err := jetstream.New(store.Conn())
 	if err != nil {
 		return nil, fmt.Errorf("message office: %w", err)
 	}
-	return &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(),
+	return &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(), sup: cfg.Supervisor,
 		written: map[string]map[string]stored{}, owner: map[string]string{}, teamReady: map[string]bool{}, changed: make(chan struct{}),
 		status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{}, rollouts: map[string]*rolloutState{}, namespaces: map[string]cd.NamespaceState{},
 		lastWritten: map[string]uint64{}}, nil
@@ -255,27 +282,75 @@ func (o *Office) Start(ctx context.Context) error {
 	o.statusMu.Lock()
 	o.lastOther = end
 	o.statusMu.Unlock()
+	o.folded, o.dirty = end, false
 	o.setApplied(end, nil)
+	first, err := o.follow(ctx)
+	if err != nil {
+		return err
+	}
 	cctx, cancel := context.WithCancel(context.Background())
-	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: end + 1}
+	o.cancel, o.done = cancel, make(chan struct{})
+	go func() {
+		defer close(o.done)
+		err := o.sup.Run(cctx, supervise.Component{Name: "messageoffice", Behind: o.behind, Failed: o.cfg.Failed,
+			Run: func(ctx context.Context) error {
+				it := first
+				first = nil
+				return o.resume(ctx, it)
+			}})
+		if err != nil {
+			o.fail(err)
+		}
+	}()
+	o.log.Info("message office started", "seq", end, "clusters", len(o.owner))
+	return nil
+}
+
+// follow opens an ordered consumer on EVENTS after the last event folded.
+func (o *Office) follow(ctx context.Context) (jetstream.MessagesContext, error) {
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: o.folded + 1}
 	cons, err := o.js.OrderedConsumer(ctx, events.StreamName, cfg)
 	if err != nil {
-		cancel()
-		return fmt.Errorf("message office: follow the log: %w", err)
+		return nil, fmt.Errorf("message office: follow the log: %w", err)
 	}
 	it, err := cons.Messages(jetstream.PullMaxMessages(1024))
 	if err != nil {
-		cancel()
-		return fmt.Errorf("message office: follow the log: %w", err)
+		return nil, fmt.Errorf("message office: follow the log: %w", err)
 	}
-	o.cancel, o.done = cancel, make(chan struct{})
-	go func() {
-		<-cctx.Done()
-		it.Stop()
-	}()
-	go o.loop(cctx, it)
-	o.log.Info("message office started", "seq", end, "clusters", len(o.owner))
-	return nil
+	return it, nil
+}
+
+// resume carries on after a transient error (it nil) or from Start (it
+// the first consumer): the topology is kept; when a write failed, every
+// stream is read back and what it lacks of the desired state as of the
+// last folded event is written (the same change has the same message id,
+// so one that did reach a stream is not stored twice); then the log is
+// followed after that event.
+func (o *Office) resume(ctx context.Context, it jetstream.MessagesContext) error {
+	if o.dirty {
+		if err := o.reconcile(ctx, o.folded); err != nil {
+			return err
+		}
+		o.dirty = false
+		o.setApplied(o.folded, nil)
+		o.log.Info("message office resumed: streams read back and brought up to date", "seq", o.folded)
+	}
+	if it == nil {
+		var err error
+		if it, err = o.follow(ctx); err != nil {
+			return err
+		}
+	}
+	return o.loop(ctx, it)
+}
+
+// behind is how many events of the log the streams do not reflect yet.
+func (o *Office) behind(ctx context.Context) (uint64, error) {
+	last, err := o.store.LastSeq(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return last - min(last, o.Applied()), nil
 }
 
 // Stop stops following the log.
@@ -289,30 +364,46 @@ func (o *Office) Stop(context.Context) error {
 	return nil
 }
 
-func (o *Office) loop(ctx context.Context, it jetstream.MessagesContext) {
-	defer close(o.done)
+// loop applies the log until ctx ends or an error: a transient one for the
+// supervisor to resume from, or an event the office cannot apply, as a
+// supervise.Fault.
+func (o *Office) loop(ctx context.Context, it jetstream.MessagesContext) error {
+	defer context.AfterFunc(ctx, it.Stop)()
+	defer it.Stop()
+	heard, checked := time.Now(), time.Now()
 	for {
 		m, err := it.Next(jetstream.NextMaxWait(snapshotIdle))
 		if errors.Is(err, nats.ErrTimeout) {
 			// The log is quiet: bring every changed team's snapshot up to date.
 			if err := o.snapshotAll(ctx); err != nil {
-				o.fail(err)
-				return
+				return err
+			}
+			// Or the consumer is stuck: after its node restarted it may
+			// deliver nothing and say nothing (waits this short never see
+			// its missing heartbeats).
+			if time.Since(heard) >= stallAfter && time.Since(checked) >= stallAfter {
+				checked = time.Now()
+				if last, err := o.store.LastSeq(ctx); err == nil && last > o.folded {
+					return fmt.Errorf("message office: nothing delivered for %v while the log has events %d to %d", time.Since(heard).Round(time.Second), o.folded+1, last)
+				}
 			}
 			continue
 		}
+		heard = time.Now()
 		if err != nil {
-			if ctx.Err() == nil && !errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-				o.fail(fmt.Errorf("message office: follow the log: %w", err))
+			if ctx.Err() != nil {
+				return nil
 			}
-			return
+			return fmt.Errorf("message office: follow the log: %w", err)
 		}
 		md, err := m.Metadata()
 		if err != nil {
-			o.fail(fmt.Errorf("message office: %w", err))
-			return
+			return fmt.Errorf("message office: %w", err)
 		}
 		seq := md.Sequence.Stream
+		if seq <= o.folded {
+			continue
+		}
 		typ := m.Headers().Get(events.HeaderEventType)
 		if !isReport(typ) {
 			o.statusMu.Lock()
@@ -322,14 +413,17 @@ func (o *Office) loop(ctx context.Context, it jetstream.MessagesContext) {
 		if Handles(typ) {
 			rec, err := o.store.Decode(seq, m.Data())
 			if err != nil {
-				o.fail(fmt.Errorf("message office: %w", err))
-				return
+				return supervise.Poison(seq, fmt.Errorf("message office: %w", err))
 			}
 			if err := o.apply(ctx, rec); err != nil {
-				o.fail(err)
-				return
+				if errors.Is(err, errUnwritable) {
+					return supervise.Poison(seq, err)
+				}
+				o.dirty = true
+				return err
 			}
 		}
+		o.folded = seq
 		o.setApplied(seq, nil)
 	}
 }
@@ -339,9 +433,26 @@ func (o *Office) fail(err error) {
 	o.setApplied(0, err)
 }
 
+// stallAfter is how long the office waits on a quiet consumer before it
+// asks whether the log is really quiet.
+const stallAfter = 5 * time.Second
+
+// errUnwritable marks what no retry can write: desired state that cannot
+// be encoded from the topology, or a record the public DNS refuses.
+var errUnwritable = errors.New("desired state cannot be encoded")
+
+func unwritable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", errUnwritable, err)
+}
+
 // apply folds one event in and writes what it changed.
 func (o *Office) apply(ctx context.Context, r events.Recorded) error {
-	if !o.topo.Apply(r) {
+	changed := o.topo.Apply(r)
+	o.folded = r.Seq // folded, whether or not its writes go through
+	if !changed {
 		return nil
 	}
 	if e, ok := r.Data.(infra.ClusterDeleted); ok {
@@ -362,7 +473,7 @@ func (o *Office) apply(ctx context.Context, r events.Recorded) error {
 // streams hold beyond the desired state is tombstoned.
 func (o *Office) syncTeam(ctx context.Context, tm *Team, seq uint64, keys [][2]string, own, full bool) error {
 	if err := o.syncNames(tm, keys, full); err != nil {
-		return err
+		return unwritable(err) // the table is in memory: it refuses a record, not a moment
 	}
 	if len(tm.Clusters) == 0 {
 		// No agent reads the team's stream.
@@ -381,7 +492,7 @@ func (o *Office) syncTeam(ctx context.Context, tm *Team, seq uint64, keys [][2]s
 			}
 			es, err := ownEntries(tm, id, o.cfg.Zone, imports)
 			if err != nil {
-				return err
+				return unwritable(err)
 			}
 			if err := o.writeAll(ctx, clusterstate.StreamName(id), seq, es, func(e entry) string {
 				return clusterstate.Subject(tm.Slug, id, e.kind, e.id)
@@ -401,7 +512,7 @@ func (o *Office) syncTeam(ctx context.Context, tm *Team, seq uint64, keys [][2]s
 	if full {
 		es, err := sharedEntries(tm, o.cfg.Zone)
 		if err != nil {
-			return err
+			return unwritable(err)
 		}
 		if err := o.writeAll(ctx, stream, seq, es, subject); err != nil {
 			return err
@@ -411,7 +522,7 @@ func (o *Office) syncTeam(ctx context.Context, tm *Team, seq uint64, keys [][2]s
 		for _, k := range keys {
 			e, ok, err := sharedEntry(tm, o.cfg.Zone, k[0], k[1])
 			if err != nil {
-				return err
+				return unwritable(err)
 			}
 			var data []byte // none: a tombstone, if the stream holds the entry
 			if ok {
@@ -556,8 +667,8 @@ func (o *Office) send(ctx context.Context, stream, subject string, seq uint64, d
 // maxUnawaited bounds the publishes held unacknowledged.
 const maxUnawaited = 16384
 
-// flush waits for every pending publish to be acknowledged. A failure
-// stops the office, whose restart reads every stream back.
+// flush waits for every pending publish to be acknowledged. After a
+// failure the office resumes by reading every stream back.
 func (o *Office) flush(ctx context.Context) error {
 	defer func() { o.pending = o.pending[:0] }()
 	for _, f := range o.pending {
@@ -568,7 +679,7 @@ func (o *Office) flush(ctx context.Context) error {
 			return fmt.Errorf("message office: write %s: %w", f.Msg().Subject, err)
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(30 * time.Second):
+		case <-time.After(o.cfg.WriteTimeout):
 			return fmt.Errorf("message office: write %s: no acknowledgement", f.Msg().Subject)
 		}
 	}

@@ -10,9 +10,13 @@
 //   - group "routes": a Route mounted on the shared HTTP mux.
 //
 // Start order: NATS, streams, store, projections (caught up), then HTTP.
-// /healthz answers as soon as HTTP serves (liveness); /readyz only once
-// reads see everything appended before start and every ReadyCheck (the
-// gateway's first composition) passes.
+// /healthz answers as soon as HTTP serves (liveness), 503 only while a
+// supervised component (a read model, the message office) is stopped on an
+// event it cannot apply, naming it and the event; /readyz only once reads
+// see everything appended before start, no component is failed or waiting
+// to resume while behind, and every ReadyCheck (the gateway's first
+// composition) passes. Both list every component, its state and how many
+// events it is behind; /metrics has the same as weft_component_*.
 package platform
 
 import (
@@ -20,6 +24,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -40,6 +45,7 @@ import (
 	"weft.dev/events/broker"
 	"weft.dev/events/projection"
 	"weft.dev/kernel/auth"
+	"weft.dev/kernel/supervise"
 )
 
 // Config is the platform's part of weft-server's configuration.
@@ -109,10 +115,11 @@ func AsRoute(ctor any) any {
 var Module = fx.Module("platform",
 	fx.Provide(
 		newMetrics,
+		newSupervisor,
 		newBroker,
 		fx.Annotate(newRegistry, fx.ParamTags(`group:"eventtypes"`)),
 		newStore,
-		fx.Annotate(newProjections, fx.ParamTags(``, ``, ``, ``, `group:"projections"`)),
+		fx.Annotate(newProjections, fx.ParamTags(``, ``, ``, ``, ``, `group:"projections"`)),
 		newHTTP,
 		newSigner,
 	),
@@ -236,8 +243,18 @@ func (p *Projections) Ready() error {
 	return nil
 }
 
-func newProjections(lc fx.Lifecycle, cfg Config, log *slog.Logger, store *events.Store, runners []*projection.Runner) (*Projections, error) {
+// newSupervisor is the process's one supervisor: every long-running loop
+// of the hosted services (read models, the message office) runs under it,
+// and /healthz, /readyz and /metrics report what it knows.
+func newSupervisor(log *slog.Logger) *supervise.Supervisor {
+	return supervise.New(supervise.Config{Logger: log})
+}
+
+func newProjections(lc fx.Lifecycle, cfg Config, log *slog.Logger, store *events.Store, sup *supervise.Supervisor, runners []*projection.Runner) (*Projections, error) {
 	p := &Projections{Runners: runners}
+	for _, r := range runners {
+		r.Supervise(sup)
+	}
 	drop, err := rebuildSet(cfg.Rebuild, runners)
 	if err != nil {
 		return nil, err
@@ -320,22 +337,39 @@ func (h *HTTP) Addr() string {
 	return s
 }
 
-func newHTTP(lc fx.Lifecycle, cfg Config, log *slog.Logger, m *Metrics, b *Broker, p *Projections) (*HTTP, error) {
+func newHTTP(lc fx.Lifecycle, cfg Config, log *slog.Logger, m *Metrics, b *Broker, p *Projections, sup *supervise.Supervisor) (*HTTP, error) {
 	h := &HTTP{Mux: http.NewServeMux()}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
 	}
 	h.addr.Store(ln.Addr().String())
-	// Liveness: the process serves. Restarting it would not bring NATS
-	// back, so a probe that restarts on failure must not ask for more.
+	// Liveness: the process serves, and no component stopped on an event
+	// it cannot apply (which only a new version, or a restart after a
+	// fix, brings back). Restarting would not bring NATS back, so NATS
+	// being away does not count; the body says how far behind each
+	// component is.
 	h.Mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write([]byte("ok\n"))
+		report := components(r.Context(), sup)
+		var failed []string
+		for _, st := range report {
+			if st.State == supervise.StateFailed {
+				failed = append(failed, fmt.Sprintf("%s at event %d", st.Name, st.Seq))
+			}
+		}
+		if len(failed) > 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "failed: %s\n", strings.Join(failed, ", "))
+		} else {
+			fmt.Fprintln(w, "ok")
+		}
+		writeComponents(w, report)
 	})
 	// Readiness: a request sent now is answered from a complete state:
 	// NATS is connected, every read model has caught up with the log as it
-	// was at start (and none has failed), and every ReadyCheck (the
-	// gateway's first composition) passes.
+	// was at start (and none has failed), no component is waiting to
+	// resume while behind, and every ReadyCheck (the gateway's first
+	// composition) passes.
 	h.Mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if !b.Conn.IsConnected() {
 			http.Error(w, "nats: not connected", http.StatusServiceUnavailable)
@@ -345,14 +379,25 @@ func newHTTP(lc fx.Lifecycle, cfg Config, log *slog.Logger, m *Metrics, b *Broke
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return
 		}
+		report := components(r.Context(), sup)
+		for _, st := range report {
+			if st.State == supervise.StateFailed || st.State == supervise.StateRetrying && (st.Behind > 0 || !st.Measured) {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprintf(w, "%s: %s\n", st.Name, st.State)
+				writeComponents(w, report)
+				return
+			}
+		}
 		for _, c := range h.checks {
 			if err := c.Check(); err != nil {
 				http.Error(w, c.Name+": "+err.Error(), http.StatusServiceUnavailable)
 				return
 			}
 		}
-		_, _ = w.Write([]byte("ready\n"))
+		fmt.Fprintln(w, "ready")
+		writeComponents(w, report)
 	})
+	m.Registry.MustRegister(componentCollector{sup})
 	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Namespace: "weft", Name: "nats_connected", Help: "1 when weft-server is connected to NATS.",
 	}, func() float64 {
@@ -397,6 +442,61 @@ func newSigner(cfg Config) (*auth.Signer, error) {
 		return nil, fmt.Errorf("internal key %s: %w", cfg.InternalKeyFile, err)
 	}
 	return s, nil
+}
+
+// components is every component's status and how far behind it is, asked
+// of NATS for at most two seconds.
+func components(ctx context.Context, sup *supervise.Supervisor) []supervise.Status {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return sup.Report(ctx)
+}
+
+func writeComponents(w io.Writer, report []supervise.Status) {
+	for _, st := range report {
+		fmt.Fprintf(w, "  %s\n", st)
+	}
+}
+
+var (
+	componentStateDesc = prometheus.NewDesc("weft_component_state",
+		"1 for the state each supervised component is in (idle, running, retrying after a transient error, failed on an event it cannot apply).",
+		[]string{"component", "state"}, nil)
+	componentRestartsDesc = prometheus.NewDesc("weft_component_restarts_total",
+		"Times a supervised component resumed after a transient error.", []string{"component"}, nil)
+	componentFailedDesc = prometheus.NewDesc("weft_component_failed_event_sequence",
+		"The sequence of the event a failed component stopped at.", []string{"component"}, nil)
+	componentBehindDesc = prometheus.NewDesc("weft_component_behind_events",
+		"Events in the log a component has still to apply.", []string{"component"}, nil)
+)
+
+// componentCollector reads the supervisor at scrape time.
+type componentCollector struct{ sup *supervise.Supervisor }
+
+func (componentCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- componentStateDesc
+	ch <- componentRestartsDesc
+	ch <- componentFailedDesc
+	ch <- componentBehindDesc
+}
+
+func (c componentCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, st := range components(context.Background(), c.sup) {
+		for _, s := range []supervise.State{supervise.StateIdle, supervise.StateRunning, supervise.StateRetrying, supervise.StateFailed} {
+			v := 0.0
+			if st.State == s {
+				v = 1
+			}
+			ch <- prometheus.MustNewConstMetric(componentStateDesc, prometheus.GaugeValue, v, st.Name, string(s))
+		}
+		ch <- prometheus.MustNewConstMetric(componentRestartsDesc, prometheus.CounterValue, float64(st.Restarts), st.Name)
+		if st.State == supervise.StateFailed {
+			ch <- prometheus.MustNewConstMetric(componentFailedDesc, prometheus.GaugeValue, float64(st.Seq), st.Name)
+		}
+		if st.Measured {
+			ch <- prometheus.MustNewConstMetric(componentBehindDesc, prometheus.GaugeValue, float64(st.Behind), st.Name)
+		}
+	}
 }
 
 func mountRoutes(h *HTTP, routes []Route) {

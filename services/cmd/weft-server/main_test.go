@@ -83,8 +83,9 @@ func TestServerStartsAnswersHealthzAndStopsCleanlyOnSIGTERM(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || strings.TrimSpace(string(body)) != "ok" {
-		t.Fatalf("/healthz = %d %q", resp.StatusCode, body)
+	if first, _, _ := strings.Cut(string(body), "\n"); resp.StatusCode != http.StatusOK || first != "ok" ||
+		!strings.Contains(string(body), "projection/") || !strings.Contains(string(body), "messageoffice: running, behind 0") {
+		t.Fatalf("/healthz = %d %q, want ok and every component, the message office behind by nothing", resp.StatusCode, body)
 	}
 	resp, err = http.Get(base + "/metrics")
 	if err != nil {
