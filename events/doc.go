@@ -13,6 +13,10 @@
 //     time may be committed together as one (group.go), each still checked
 //     against its own expected versions and answered as if alone.
 //   - An append retried with the same event IDs stores each event once.
+//   - Every appended event carries the hash chain's headers (package
+//     chain): the hash of the previous event of its aggregate and its own.
+//     The expected-version check keeps an aggregate's chain from forking;
+//     AnyVersion appends expect the last event they chain onto too.
 //   - Replay delivers events in stream order and stops at the stream's end as
 //     it was when the replay began. Read delivers the same with direct gets:
 //     no consumer, for reads serving requests.

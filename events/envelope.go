@@ -57,4 +57,6 @@ type Recorded struct {
 	Data any
 	// Raw is the data as stored, before upcasting; set when read from the log.
 	Raw json.RawMessage
+	// Link is its place in the hash chain; set when appended or read.
+	Link Link
 }

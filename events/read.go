@@ -50,16 +50,18 @@ func (s *Store) LoadFunc(ctx context.Context, team string, agg AggregateRef, fn 
 func (s *Store) LoadAfter(ctx context.Context, team string, agg AggregateRef, after uint64, fn func(Recorded) error) (uint64, error) {
 	subject := Subject(team, agg)
 	version := after
-	var fnErr error // the caller's own error, returned as it is
+	var last nats.Header // the last event's, for the chain's cache of heads
+	var fnErr error      // the caller's own error, returned as it is
 	err := s.directScan(ctx, subject, after+1, 0, nil, func(seq uint64, m *nats.Msg) error {
 		rec, err := s.Decode(seq, m.Data)
 		if err != nil {
 			return err
 		}
+		rec.Link = linkOf(m.Header)
 		if fnErr = fn(rec); fnErr != nil {
 			return fnErr
 		}
-		version = seq
+		version, last = seq, m.Header
 		return nil
 	})
 	switch {
@@ -67,6 +69,9 @@ func (s *Store) LoadAfter(ctx context.Context, team string, agg AggregateRef, af
 		return 0, fnErr
 	case err != nil:
 		return 0, fmt.Errorf("load %s: %w", subject, err)
+	}
+	if last != nil {
+		s.heads.put(subject, head{seq: version, hash: storedHash(last)})
 	}
 	return version, nil
 }
@@ -192,7 +197,7 @@ func (s *Store) Read(ctx context.Context, f Filter, fn func(Recorded) error) err
 		if len(types) > 0 && !types[m.Header.Get(HeaderEventType)] {
 			return nil
 		}
-		err := s.deliver(seq, m.Data, f.SkipTypes, fn)
+		err := s.deliver(seq, m.Header, m.Data, f.SkipTypes, fn)
 		if errors.Is(err, ErrStop) {
 			return errScanDone
 		}
@@ -296,7 +301,7 @@ func (s *Store) Replay(ctx context.Context, f Filter, fn func(Recorded) error) e
 		}
 		keep := (f.Since.IsZero() || !md.Timestamp.Before(f.Since)) && (len(types) == 0 || types[m.Headers().Get(HeaderEventType)])
 		if keep {
-			if err := s.deliver(seq, m.Data(), f.SkipTypes, fn); err != nil {
+			if err := s.deliver(seq, m.Headers(), m.Data(), f.SkipTypes, fn); err != nil {
 				if errors.Is(err, ErrStop) {
 					return nil
 				}
@@ -309,7 +314,7 @@ func (s *Store) Replay(ctx context.Context, f Filter, fn func(Recorded) error) e
 	}
 }
 
-func (s *Store) deliver(seq uint64, body []byte, lenient bool, fn func(Recorded) error) error {
+func (s *Store) deliver(seq uint64, h nats.Header, body []byte, lenient bool, fn func(Recorded) error) error {
 	rec, err := s.Decode(seq, body)
 	if err != nil {
 		if !lenient || !errors.Is(err, ErrUnknownType) {
@@ -321,6 +326,7 @@ func (s *Store) deliver(seq uint64, body []byte, lenient bool, fn func(Recorded)
 		}
 		rec = Recorded{Meta: env.Meta, Seq: seq, Raw: env.Data}
 	}
+	rec.Link = linkOf(h)
 	return fn(rec)
 }
 

@@ -7,16 +7,22 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
+
+	"weft.dev/events/chain"
 )
 
-// AnyVersion as an expected version appends without a concurrency check.
-// Use it only for facts that cannot conflict (an agent's heartbeat).
+// AnyVersion as an expected version appends after whatever the
+// aggregate's last event is, without a check of the caller's. Use it only
+// for facts that cannot conflict (an agent's heartbeat). The store still
+// expects the last event it chains onto, and reads it again when another
+// writer got there first.
 const AnyVersion uint64 = math.MaxUint64
 
 // maxBatch is the server's default limit on messages in one atomic batch.
@@ -35,6 +41,7 @@ type Store struct {
 	acks    ackParser
 	out     sync.Pool // *outgoing, reused once an append is done with it
 	group   group     // atomic batches waiting to be committed together
+	heads   heads     // subjects' last events, for the hash chain (chained.go)
 }
 
 // Option configures a Store.
@@ -92,16 +99,32 @@ func (s *Store) Append(ctx context.Context, expected uint64, evs ...Event) (Appe
 // command keeps a team-wide invariant (a name reservation) together with the
 // change it guards.
 func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error) {
-	msgs, recs, err := s.build(writes)
+	var used []uint64
+	for attempt := 0; ; attempt++ {
+		app, at, err := s.appendOnce(ctx, writes, attempt > 0)
+		// An AnyVersion write chains onto its subject's last event, which
+		// another writer may have moved since it was read: read it afresh,
+		// unless it had not moved (the conflict is another write's).
+		if !errors.Is(err, ErrConflict) || at == nil || slices.Equal(at, used) || attempt >= 4 {
+			return app, err
+		}
+		used = at
+	}
+}
+
+// appendOnce is one attempt of AppendAll. at is the versions its AnyVersion
+// writes were appended at (nil: it has none).
+func (s *Store) appendOnce(ctx context.Context, writes []Write, fresh bool) (_ Appended, at []uint64, _ error) {
+	msgs, recs, tails, at, err := s.build(ctx, writes, fresh)
 	defer s.release(msgs)
 	if err != nil {
-		return Appended{}, err
+		return Appended{}, at, err
 	}
 	if len(msgs) == 0 {
-		return Appended{}, errors.New("append: no events")
+		return Appended{}, at, errors.New("append: no events")
 	}
 	if len(msgs) > maxBatch {
-		return Appended{}, fmt.Errorf("append: %d events exceed the atomic batch limit of %d", len(msgs), maxBatch)
+		return Appended{}, at, fmt.Errorf("append: %d events exceed the atomic batch limit of %d", len(msgs), maxBatch)
 	}
 	var last uint64
 	for attempt := 0; ; attempt++ {
@@ -112,12 +135,12 @@ func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error
 		// A lost ack or a server restarting: resend the same events. Their ids
 		// make the resend idempotent.
 		if !(errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders) || errors.Is(err, nats.ErrConnectionReconnecting)) || attempt >= 5 || ctx.Err() != nil {
-			return Appended{}, err
+			return Appended{}, at, err
 		}
 		s.log.Warn("append: retrying after transport error", "subject", msgs[0].msg.Subject, "attempt", attempt+1, "err", err)
 		select {
 		case <-ctx.Done():
-			return Appended{}, fmt.Errorf("append %s: %w", msgs[0].msg.Subject, ctx.Err())
+			return Appended{}, at, fmt.Errorf("append %s: %w", msgs[0].msg.Subject, ctx.Err())
 		case <-time.After(time.Duration(attempt+1) * 100 * time.Millisecond):
 		}
 	}
@@ -125,17 +148,29 @@ func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error
 	for i := range recs {
 		recs[i].Seq = first + uint64(i)
 	}
-	return Appended{Events: recs, LastSeq: last}, nil
+	for _, t := range tails {
+		s.heads.put(t.subject, head{seq: recs[t.last].Seq, hash: t.hash})
+	}
+	return Appended{Events: recs, LastSeq: last}, at, nil
 }
 
-// build returns the messages of writes, also when it fails (for release).
-func (s *Store) build(writes []Write) ([]*outgoing, []Recorded, error) {
+// tail is the last event of one write: the new head of its subject.
+type tail struct {
+	subject string
+	last    int // index in the append's events
+	hash    chain.Hash
+}
+
+// build returns the messages of writes, also when it fails (for release),
+// each chained onto the one before it on its subject.
+func (s *Store) build(ctx context.Context, writes []Write, fresh bool) (msgs []*outgoing, recs []Recorded, tails []tail, at []uint64, _ error) {
 	n := 0
 	for _, w := range writes {
 		n += len(w.Events)
 	}
-	msgs := make([]*outgoing, 0, n)
-	recs := make([]Recorded, 0, n)
+	msgs = make([]*outgoing, 0, n)
+	recs = make([]Recorded, 0, n)
+	tails = make([]tail, 0, len(writes))
 	var seen map[string]bool // only a batch of writes can repeat an aggregate
 	if len(writes) > 1 {
 		seen = make(map[string]bool, len(writes))
@@ -145,31 +180,53 @@ func (s *Store) build(writes []Write) ([]*outgoing, []Recorded, error) {
 			continue
 		}
 		subject := ""
+		var prev chain.Hash
 		for i, ev := range w.Events {
 			o, rec, err := s.message(ev)
 			if err != nil {
-				return msgs, nil, err
+				return msgs, nil, nil, at, err
 			}
 			msgs = append(msgs, o)
 			m := &o.msg
 			if i == 0 {
 				subject = m.Subject
 				if seen[subject] {
-					return msgs, nil, fmt.Errorf("append: two writes to %s in one batch", subject)
+					return msgs, nil, nil, at, fmt.Errorf("append: two writes to %s in one batch", subject)
 				}
 				if seen != nil {
 					seen[subject] = true
 				}
-				if w.Expected != AnyVersion {
-					m.Header[headerExpected] = append(o.expected[:0], strconv.FormatUint(w.Expected, 10))
+				var expected uint64
+				expected, prev, err = s.prevOf(ctx, subject, w.Expected, fresh)
+				if err != nil {
+					return msgs, nil, nil, at, fmt.Errorf("append to %s: read the event it follows: %w", subject, err)
 				}
+				if w.Expected == AnyVersion {
+					at = append(at, expected)
+				}
+				m.Header[headerExpected] = append(o.expected[:0], strconv.FormatUint(expected, 10))
 			} else if m.Subject != subject {
-				return msgs, nil, fmt.Errorf("append: write mixes aggregates %s and %s", subject, m.Subject)
+				return msgs, nil, nil, at, fmt.Errorf("append: write mixes aggregates %s and %s", subject, m.Subject)
 			}
+			rec.Link, prev = o.link(prev)
 			recs = append(recs, rec)
 		}
+		tails = append(tails, tail{subject: subject, last: len(recs) - 1, hash: prev})
 	}
-	return msgs, recs, nil
+	return msgs, recs, tails, at, nil
+}
+
+// link chains o onto the event whose hash is prev: it sets o's chain
+// headers and returns them and o's hash.
+func (o *outgoing) link(prev chain.Hash) (Link, chain.Hash) {
+	h := chain.Of(prev, o.msg.Subject, o.msg.Data)
+	const n = 2 * len(h)
+	var buf [2 * n]byte
+	prev.AppendHex(buf[:0])
+	h.AppendHex(buf[n:n])
+	o.chain[0], o.chain[1] = string(buf[:n]), string(buf[n:])
+	o.msg.Header[chain.HeaderPrev], o.msg.Header[chain.HeaderHash] = o.chain[0:1:1], o.chain[1:2:2]
+	return Link{Prev: o.chain[0], Hash: o.chain[1]}, h
 }
 
 // release returns msgs for reuse: nats.go copies a message into its
@@ -221,8 +278,9 @@ func (s *Store) message(ev Event) (*outgoing, Recorded, error) {
 		len(ev.Actor) + len(ev.CausationID) + len(ev.CorrelationID)
 	o, _ := s.out.Get().(*outgoing)
 	if o == nil {
-		// Room in the header for the expected version and a batch's three.
-		o = &outgoing{msg: nats.Msg{Header: make(nats.Header, 6)}}
+		// Room in the header for the expected version, the chain's two
+		// and a batch's three.
+		o = &outgoing{msg: nats.Msg{Header: make(nats.Header, 8)}}
 	}
 	body := o.msg.Data // empty: new, or as release left it
 	if cap(body) < size {
@@ -246,6 +304,7 @@ type outgoing struct {
 	msg      nats.Msg
 	id, typ  [1]string
 	expected [1]string
+	chain    [2]string // previous hash, own hash
 }
 
 type pubAck struct {
@@ -359,7 +418,9 @@ func (s *Store) directGet(ctx context.Context, req map[string]any) (*nats.Msg, e
 	if err != nil {
 		return nil, err
 	}
-	if st := m.Header.Get("Status"); st != "" {
+	if st := m.Header.Get("Status"); st == "404" {
+		return nil, fmt.Errorf("direct get: %w", errNoMessage)
+	} else if st != "" {
 		return nil, fmt.Errorf("direct get: status %s %s", st, m.Header.Get("Description"))
 	}
 	return m, nil
