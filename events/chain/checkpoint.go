@@ -22,16 +22,29 @@ const (
 	CheckpointAggregateID   = "checkpoints"
 )
 
-// Checkpoint seals a team's events: the Events events of Team stored from
-// sequence Start up to and including UpTo digest to Digest. Signature is
-// ed25519 over Signed() by the key KeyID names.
+// Checkpoint seals a team's events: the server signs that the team's
+// events stored from the chain's start up to a sequence are these, in this
+// order. Verifying a team's history checks every checkpoint against the
+// events read.
 type Checkpoint struct {
-	Team      string `json:"team"`
-	Start     uint64 `json:"chainStart"`
-	UpTo      uint64 `json:"upTo"`
-	Events    uint64 `json:"events"`
-	Digest    string `json:"digest"`
-	KeyID     string `json:"keyId"`
+	// Team is the team whose events it seals.
+	Team string `json:"team"`
+	// Start is the sequence at which the log's hash chain starts: the
+	// team's events from there on carry chain hashes.
+	Start uint64 `json:"chainStart"`
+	// UpTo is the last sequence sealed: every event of the team from Start
+	// up to and including UpTo.
+	UpTo uint64 `json:"upTo"`
+	// Events is how many events of the team that is.
+	Events uint64 `json:"events"`
+	// Digest folds those events' sequences and chain hashes in log order
+	// (hex SHA-256; see docs/auditing.md).
+	Digest string `json:"digest"`
+	// KeyID names the key that signed: the first 16 hex digits of the
+	// SHA-256 of its public half.
+	KeyID string `json:"keyId"`
+	// Signature is the standard base64 of the ed25519 signature of the
+	// fields above, one a line after "weft-checkpoint-v1".
 	Signature string `json:"signature"`
 }
 

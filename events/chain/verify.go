@@ -18,6 +18,9 @@ type Message struct {
 	Data    []byte
 }
 
+// SubjectPrefix starts every event subject (events.SubjectPrefix).
+const SubjectPrefix = "ev."
+
 // Kinds of break.
 const (
 	BreakContent    = "content"    // the event is not what was written
@@ -76,6 +79,7 @@ type Verifier struct {
 	teams map[string]*teamState
 	rep   Report
 	last  uint64
+	start uint64 // the first chained event of all read
 }
 
 type head struct {
@@ -88,6 +92,8 @@ type teamState struct {
 	digest        Digest
 	hist          []snap // the digest after each chained event since the last verified checkpoint
 	lastUnchained uint64
+	lastOrdinary  uint64 // the last chained event that is not a checkpoint
+	broken        bool
 	sealed        Digest // as of SealedUpTo
 }
 
@@ -113,6 +119,9 @@ func (v *Verifier) fail(m Message, kind, format string, args ...any) {
 	}
 	if len(v.rep.Breaks) < maxBreaks {
 		v.rep.Breaks = append(v.rep.Breaks, b)
+	}
+	if t := v.teams[teamOf(m.Subject)]; t != nil {
+		t.broken = true
 	}
 }
 
@@ -162,6 +171,9 @@ func (v *Verifier) Add(m Message) {
 	if t.Start == 0 {
 		t.Start = m.Seq
 	}
+	if v.start == 0 {
+		v.start = m.Seq
+	}
 	if got := Of(prev, m.Subject, m.Data); got != hash {
 		v.fail(m, BreakContent, "its stored content does not hash to the hash it was written with (%s, now %s): it was changed after it was written", hash, got)
 	}
@@ -177,6 +189,8 @@ func (v *Verifier) Add(m Message) {
 	t.hist = append(t.hist, snap{seq: m.Seq, d: t.digest})
 	if strings.HasSuffix(m.Subject, "."+CheckpointAggregateType+"."+CheckpointAggregateID) {
 		v.checkpoint(m, t)
+	} else {
+		t.lastOrdinary = m.Seq
 	}
 }
 
@@ -195,7 +209,7 @@ func (v *Verifier) checkpoint(m Message, t *teamState) {
 		v.fail(m, BreakCheckpoint, "seals team %q, but is stored with team %q's events", c.Team, t.Team)
 		return
 	case c.UpTo >= m.Seq:
-		v.fail(m, BreakCheckpoint, "seals events up to sequence %d, not before itself", c.UpTo)
+		v.fail(m, BreakCheckpoint, "seals events up to sequence %d but is stored at %d: events before it were removed, or it was moved", c.UpTo, m.Seq)
 		return
 	}
 	if v.key != nil {
@@ -243,4 +257,36 @@ func (v *Verifier) Report() Report {
 	}
 	sort.Slice(r.Teams, func(i, j int) bool { return r.Teams[i].Team < r.Teams[j].Team })
 	return r
+}
+
+// TeamState is what a verifier holds for one team, for the sealer.
+type TeamState struct {
+	Team         string
+	Start        uint64 // the first chained event of the whole log read
+	Digest       Digest // of the team's chained events read
+	LastSeq      uint64 // the team's last chained event
+	LastOrdinary uint64 // the team's last chained event other than a checkpoint
+	SealedUpTo   uint64 // the last verified checkpoint's sequence
+	Checkpoints  uint64 // the sequence of the team's last checkpoint event (0: none)
+	Broken       bool   // a break was found in the team's events
+}
+
+// Teams returns the state of every team read, by name.
+func (v *Verifier) Teams() []TeamState {
+	out := make([]TeamState, 0, len(v.teams))
+	for name, t := range v.teams {
+		st := TeamState{
+			Team: name, Start: v.start, Digest: t.digest, LastOrdinary: t.lastOrdinary,
+			SealedUpTo: t.SealedUpTo, Broken: t.broken,
+		}
+		if n := len(t.hist); n > 0 {
+			st.LastSeq = t.hist[n-1].seq
+		} else {
+			st.LastSeq = t.SealedUpTo
+		}
+		st.Checkpoints = v.heads[SubjectPrefix+name+"."+CheckpointAggregateType+"."+CheckpointAggregateID].seq
+		out = append(out, st)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Team < out[j].Team })
+	return out
 }

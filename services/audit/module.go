@@ -1,7 +1,8 @@
 // Package audit is the audit service: the history of a team's events, any
 // resource's state as of a past sequence or time, and a team's events live,
-// all answered from the EVENTS log itself (see package query). It has no
-// event types and no read model of its own: as-of states come from the
+// all answered from the EVENTS log itself (see package query), and the
+// signed checkpoints of the log's hash chain (package seal, whose
+// checkpoint event is its one event type). It has no read model of its own: as-of states come from the
 // owning services' read models, which they contribute as
 // platform.AsOfSource values to the "asof" group.
 package audit
@@ -10,6 +11,7 @@ import (
 	"go.uber.org/fx"
 
 	"weft.dev/services/audit/query"
+	"weft.dev/services/audit/seal"
 	"weft.dev/services/audit/subgraph"
 	"weft.dev/services/platform"
 )
@@ -24,4 +26,5 @@ var Module = fx.Module("audit",
 		platform.AsRoute(subgraph.Route),
 		platform.AsRoute(subgraph.SDLRoute),
 	),
+	seal.Module,
 )

@@ -2,7 +2,12 @@ package audit_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,9 +15,12 @@ import (
 	"go.uber.org/fx/fxtest"
 
 	"weft.dev/events"
+	"weft.dev/events/chain"
 	"weft.dev/kernel/auth"
+	"weft.dev/kernel/wait"
 	"weft.dev/services/audit"
 	"weft.dev/services/audit/query"
+	"weft.dev/services/audit/seal"
 	"weft.dev/services/platform"
 )
 
@@ -72,5 +80,59 @@ func TestModuleServesHistoryAndAsOfFromTheAsOfGroup(t *testing.T) {
 	st, err := svc.AsOf(ctx, ada, "acme", agg, query.Point{Seq: first.LastSeq})
 	if err != nil || st.Resource != "draft" {
 		t.Fatalf("as of %d: %+v, %v", first.LastSeq, st, err)
+	}
+}
+
+func TestTheModuleSealsTeamsAndPublishesTheKeyThatVerifiesThem(t *testing.T) {
+	var (
+		store  *events.Store
+		h      *platform.HTTP
+		sealer *seal.Sealer
+	)
+	dir := t.TempDir()
+	app := fxtest.New(t,
+		fx.Supply(platform.Config{DataDir: dir, HTTPAddr: "127.0.0.1:0", CheckpointEvery: 50 * time.Millisecond}, slog.New(slog.DiscardHandler)),
+		platform.Module,
+		platform.EventTypes(func(r *events.Registry) { events.Register[noted](r, "test.note.noted", 1) }),
+		audit.Module,
+		fx.Populate(&store, &h, &sealer),
+	)
+	app.RequireStart()
+	defer app.RequireStop()
+	ctx := context.Background()
+	if _, err := store.Append(ctx, 0, events.Event{Team: "acme", Aggregate: events.AggregateRef{Type: "note", ID: "n1"}, Actor: "user:ada", Data: noted{Text: "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get("http://" + h.Addr() + seal.KeyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var pk seal.PublishedKey
+	if err := json.NewDecoder(resp.Body).Decode(&pk); err != nil || pk.Algorithm != "ed25519" {
+		t.Fatalf("published key %+v: %v", pk, err)
+	}
+	pub, err := chain.ParseKey(pk.PublicKey)
+	if err != nil || chain.KeyID(pub) != pk.KeyID {
+		t.Fatalf("published key %+v: %v", pk, err)
+	}
+	// The sealer, on its own, checkpoints acme, and the published key
+	// verifies it.
+	wait.For(t, 10*time.Second, func() error {
+		v := chain.NewVerifier(pub)
+		if err := store.Stored(ctx, "acme", 1, func(m chain.Message) error { v.Add(m); return nil }); err != nil {
+			return err
+		}
+		rep := v.Report()
+		if !rep.OK {
+			return fmt.Errorf("verify: %s", rep.First)
+		}
+		if rep.Teams[0].Checkpoints != 1 {
+			return fmt.Errorf("%d checkpoints verified", rep.Teams[0].Checkpoints)
+		}
+		return nil
+	})
+	if _, err := os.Stat(filepath.Join(dir, "checkpoint.key")); err != nil {
+		t.Fatalf("the key is not in the data directory: %v", err)
 	}
 }

@@ -70,6 +70,14 @@ type Config struct {
 	// listen address, with this host's address for an unspecified one.
 	NATSAdvertise string
 	HTTPAdvertise string
+	// CheckpointKeyFile holds the ed25519 key that signs the event log's
+	// checkpoints (made there when missing). Empty: checkpoint.key in
+	// DataDir. Every process hosting the audit service of one platform
+	// reads the same file.
+	CheckpointKeyFile string
+	// CheckpointEvery is how often teams' new events are sealed (0: a
+	// minute).
+	CheckpointEvery time.Duration
 }
 
 // RegisterFunc registers a service's event types.

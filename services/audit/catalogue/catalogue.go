@@ -15,6 +15,7 @@ package catalogue
 import (
 	"weft.dev/events"
 	accounts "weft.dev/services/accounts/domain"
+	"weft.dev/services/audit/seal"
 	console "weft.dev/services/console/domain"
 	infra "weft.dev/services/infra/domain"
 	"weft.dev/services/uniq"
@@ -27,6 +28,7 @@ func Register(r *events.Registry) {
 	infra.Register(r)
 	console.Register(r)
 	uniq.Register(r)
+	seal.Register(r)
 }
 
 // Registry returns a registry of every weft event type.
@@ -45,6 +47,7 @@ var emitters = map[string]string{
 	"infra.cluster.kubernetes-reported": "the message office, from the cluster's agent's report of its Kubernetes mode; actor `system:agent-<cluster>`",
 	"console.app.rollout-reported":      "the message office, from the cluster's agent's report of an app's rollout; actor `system:agent-<cluster>`",
 	"console.env.namespace-reported":    "the message office, from the cluster's agent's report of an environment's namespace; actor `system:agent-<cluster>`",
+	"audit.chain.checkpointed":          "the audit service's sealer, every `--checkpoint-every` (a minute) for each team whose events grew and verify; actor `system:audit`",
 }
 
 // services names each type name's first token.
@@ -52,5 +55,6 @@ var services = map[string]string{
 	"accounts": "the accounts service (users, tokens, teams and their members)",
 	"infra":    "the infra service (the team's network: clusters, devices, addresses)",
 	"console":  "the console service (environments, apps, managed services, intercepts, policies)",
+	"audit":    "the audit service (the signed checkpoints of the log's hash chain)",
 	"uniq":     "the service creating, renaming or deleting the named resource, atomically with that resource's own event (names are unique per team)",
 }

@@ -105,6 +105,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.HTTPAddr, "http", "127.0.0.1:4000", "HTTP listen address (GraphQL, /healthz, /metrics)")
 	f.StringVar(&o.HTTPAdvertise, "http-advertise", "", "URL other hosts reach HTTP at, printed in the banner (default: --http, with this host's address for 0.0.0.0 or ::)")
 	f.StringVar(&o.NATSAdvertise, "nats-advertise", "", "URL agents reach NATS at, handed to them on enrolment (default: --nats-listen, with this host's address for 0.0.0.0 or ::)")
+	f.StringVar(&o.CheckpointKeyFile, "checkpoint-key-file", "", "ed25519 key that signs the event log's checkpoints, made there when missing; every process hosting audit needs the same file (default: checkpoint.key in --data-dir)")
+	f.DurationVar(&o.CheckpointEvery, "checkpoint-every", time.Minute, "how often each team's new events are sealed with a signed checkpoint")
 	f.StringVar(&o.InternalKeyFile, "internal-key-file", "", "key (32+ bytes) the gateway signs principals with for the subgraphs; every process of a split deployment needs the same file (default: a fresh key per process)")
 	f.StringSliceVar(&o.only, "only", nil, "run only these services (comma separated: accounts, infra, console, audit, gateway, messageoffice)")
 	f.StringVar(&o.dnsListen, "dns", "127.0.0.1:5353", "public DNS for every team's names (host:port; empty: none)")
