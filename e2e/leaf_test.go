@@ -103,7 +103,11 @@ func TestAnEdgeAgentConvergesFromItsLeafNodeWhileCutOffAndCatchesUpAfter(t *test
 	}
 	leaf := eventstest.NewNode(&natsserver.Options{ServerName: "edge", Host: "127.0.0.1", Port: eventstest.FreePort(t),
 		JetStream: true, JetStreamDomain: "edge", StoreDir: filepath.Join(dir, "edge"), NoSigs: true, NoLog: true,
-		LeafNode: natsserver.LeafNodeOpts{Remotes: []*natsserver.RemoteLeafOpts{{URLs: []*url.URL{linkURL}}}, ReconnectInterval: 200 * time.Millisecond}})
+		// The edge's agent uses the leaf's own JetStream API, where nothing
+		// checks a request's reply subject: the link may carry nothing into
+		// the hub's streams or API (deploy/README.md, "Edge clusters").
+		LeafNode: natsserver.LeafNodeOpts{Remotes: []*natsserver.RemoteLeafOpts{{URLs: []*url.URL{linkURL},
+			DenyExports: clusterstate.EdgeDenyExports}}, ReconnectInterval: 200 * time.Millisecond}})
 	leaf.Start(t)
 	t.Cleanup(leaf.Stop)
 
@@ -135,7 +139,8 @@ func TestAnEdgeAgentConvergesFromItsLeafNodeWhileCutOffAndCatchesUpAfter(t *test
 
 	runAgent := func() (*converge.Recorder, context.CancelFunc) {
 		rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: newKey(t), Endpoint: "198.51.100.7:51820"})
-		a, err := converge.New(converge.Config{Cluster: cluster, Team: "acme", Peers: rec, Routes: rec, DNS: rec, Heartbeat: 200 * time.Millisecond})
+		a, err := converge.New(converge.Config{Cluster: cluster, Team: "acme", Peers: rec, Routes: rec, DNS: rec, Heartbeat: 200 * time.Millisecond,
+			JetStreamAPI: "$JS.API"})
 		if err != nil {
 			t.Fatal(err)
 		}

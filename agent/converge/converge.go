@@ -103,8 +103,13 @@ type Config struct {
 	// office writes the team's imports to this cluster.
 	Kubernetes *clusterstate.Kubernetes
 	Heartbeat  time.Duration // default 5 s
-	Version    string
-	Logger     *slog.Logger
+	// JetStreamAPI is where the agent's JetStream API requests go. Empty:
+	// weft's guard (clusterstate.AgentAPIPrefix), the only JetStream API
+	// an agent's credentials reach. An edge agent that reads mirrors on
+	// its own leaf node's JetStream gives "$JS.API".
+	JetStreamAPI string
+	Version      string
+	Logger       *slog.Logger
 }
 
 // Agent converges one cluster.
@@ -172,7 +177,11 @@ func (a *Agent) WaitFor(ctx context.Context, seq uint64) error {
 // Run converges until ctx ends: a full read of the stream, then every
 // change. If the stream read fails it starts over with a full read.
 func (a *Agent) Run(ctx context.Context, nc *nats.Conn) error {
-	js, err := jetstream.New(nc)
+	api := a.cfg.JetStreamAPI
+	if api == "" {
+		api = clusterstate.AgentAPIPrefix(a.cfg.Cluster)
+	}
+	js, err := jetstream.NewWithAPIPrefix(nc, api)
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
 	}

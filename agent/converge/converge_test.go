@@ -3,6 +3,7 @@ package converge_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"slices"
 	"strconv"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/agent/converge"
+	"weft.dev/events/agentapi"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
 )
@@ -45,9 +47,16 @@ func newCluster(t *testing.T) *cluster {
 			t.Fatal(err)
 		}
 	}
+	// The agent reaches JetStream only through weft's guard, as in weft-server.
+	guard := &agentapi.Guard{TeamOf: func(c string) (string, bool) { return "acme", c == "a" }, Log: slog.New(slog.DiscardHandler)}
+	gsub, err := guard.Serve(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = gsub.Unsubscribe() })
 	pw, _ := broker.NewPassword()
 	h, _ := broker.HashPassword(pw)
-	pub, sub := clusterstate.AgentPermissions("a", "acme")
+	pub, sub := clusterstate.AgentPermissions("a")
 	if err := srv.SetAgent(broker.Agent{Name: "agent-a", PasswordHash: h, Publish: pub, Subscribe: sub}); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"weft.dev/agent/converge"
 	"weft.dev/agent/kube"
 	"weft.dev/agent/kube/kubetest"
+	"weft.dev/events/agentapi"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
 )
@@ -49,9 +51,16 @@ func TestTheAgentAppliesItsStreamsKubernetesEntriesAndPrunesAfterARestart(t *tes
 			t.Fatal(err)
 		}
 	}
+	// The agent reaches JetStream only through weft's guard, as in weft-server.
+	guard := &agentapi.Guard{TeamOf: func(c string) (string, bool) { return "acme", c == "c" }, Log: slog.New(slog.DiscardHandler)}
+	guardSub, err := guard.Serve(office)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = guardSub.Unsubscribe() })
 	pw, _ := broker.NewPassword()
 	h, _ := broker.HashPassword(pw)
-	pub, sub := clusterstate.AgentPermissions("c", "acme")
+	pub, sub := clusterstate.AgentPermissions("c")
 	if err := srv.SetAgent(broker.Agent{Name: "agent-c", PasswordHash: h, Publish: pub, Subscribe: sub}); err != nil {
 		t.Fatal(err)
 	}

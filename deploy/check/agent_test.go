@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -25,6 +26,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"weft.dev/agent/kube/kubetest"
+	"weft.dev/events/agentapi"
 	"weft.dev/events/clusterstate"
 )
 
@@ -170,8 +172,16 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 		}
 	}
 
+	// weft-server's guard, on the services' connection, is the agent's
+	// JetStream API.
+	guard := &agentapi.Guard{TeamOf: func(c string) (string, bool) { return "t1", c == cluster }, Log: slog.New(slog.DiscardHandler)}
+	gsub, err := guard.Serve(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = gsub.Unsubscribe() }()
 	// The Secret's two files, as deploy/README.md has the operator write them.
-	pubAllow, subAllow := clusterstate.AgentPermissions(cluster, "t1")
+	pubAllow, subAllow := clusterstate.AgentPermissions(cluster)
 	au, as := user(t, weft, pubAllow, subAllow)
 	creds := fmt.Sprintf("-----BEGIN NATS USER JWT-----\n%s\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n%s\n------END USER NKEY SEED------\n", au, as)
 	state := filepath.Join(dir, "state")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -20,6 +21,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
+	"weft.dev/events/agentapi"
 	"weft.dev/events/clusterstate"
 )
 
@@ -137,14 +139,22 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 		}
 	}
 
-	pubAllow, subAllow := clusterstate.AgentPermissions("c1", "t1")
+	// weft-server's guard, on the services' connection, is the agents'
+	// JetStream API.
+	guard := &agentapi.Guard{TeamOf: func(c string) (string, bool) { return "t1", c == "c1" || c == "c2" }, Log: slog.New(slog.DiscardHandler)}
+	gsub, err := guard.Serve(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = gsub.Unsubscribe() }()
+	pubAllow, subAllow := clusterstate.AgentPermissions("c1")
 	agentUser, agentSeed := user(t, weft, pubAllow, subAllow)
 	ac, err := nats.Connect(urls[1], nats.UserJWTAndSeed(agentUser, agentSeed), nats.CustomInboxPrefix(clusterstate.InboxPrefix("c1")))
 	if err != nil {
 		t.Fatalf("the agent's user: %v", err)
 	}
 	defer ac.Close()
-	ajs, err := jetstream.New(ac)
+	ajs, err := jetstream.NewWithAPIPrefix(ac, clusterstate.AgentAPIPrefix("c1"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package broker_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"weft.dev/events"
+	"weft.dev/events/agentapi"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
 )
@@ -28,7 +30,7 @@ func agentUser(t *testing.T, cluster, team string) (broker.Agent, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, sub := clusterstate.AgentPermissions(cluster, team)
+	pub, sub := clusterstate.AgentPermissions(cluster)
 	return broker.Agent{Name: "agent-" + cluster, PasswordHash: h, Publish: pub, Subscribe: sub}, pw
 }
 
@@ -101,6 +103,16 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 	if err := srv.SetAgent(agent); err != nil {
 		t.Fatal(err)
 	}
+	// Its JetStream API is weft's guard, as in weft-server.
+	guard := &agentapi.Guard{TeamOf: func(c string) (string, bool) {
+		return map[string]string{"a": "acme", "b": "other"}[c], c == "a" || c == "b"
+	},
+		Log: slog.New(slog.DiscardHandler)}
+	gsub, err := guard.Serve(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = gsub.Unsubscribe() }()
 
 	perms := &permErrs{}
 	nc, err := nats.Connect(srv.ClientURL(), nats.UserInfo(agent.Name, pw), nats.CustomInboxPrefix(clusterstate.InboxPrefix("a")),
@@ -109,7 +121,7 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 		t.Fatal(err)
 	}
 	defer nc.Close()
-	ajs, _ := jetstream.New(nc)
+	ajs, _ := jetstream.NewWithAPIPrefix(nc, clusterstate.AgentAPIPrefix("a"))
 
 	// Allowed: its own stream, from the start, and its status subjects.
 	s, err := ajs.Stream(ctx, clusterstate.StreamName("a"))

@@ -405,31 +405,51 @@ type Gateway struct {
 // (nats.CustomInboxPrefix): its credentials may subscribe only there.
 func InboxPrefix(cluster string) string { return "_INBOX_" + cluster }
 
-// AgentPermissions are the subjects an agent of cluster in team may
-// publish to and subscribe on, and nothing more: its own cluster's and its
-// team's stream's consumer, info and direct-get API, its team snapshot's
-// info and direct get, its status subjects, and its own inbox. It cannot read another cluster's or team's stream or
-// EVENTS, nor publish events.
-func AgentPermissions(cluster, team string) (publish, subscribe []string) {
-	publish = []string{"$JS.API.INFO"}
-	for _, s := range []string{StreamName(cluster), TeamStreamName(team)} {
-		publish = append(publish,
-			"$JS.API.STREAM.INFO."+s,
-			"$JS.API.CONSUMER.CREATE."+s,
-			"$JS.API.CONSUMER.CREATE."+s+".>",
-			"$JS.API.CONSUMER.INFO."+s+".>",
-			"$JS.API.CONSUMER.DELETE."+s+".>",
-			"$JS.API.CONSUMER.MSG.NEXT."+s+".>",
-			"$JS.API.DIRECT.GET."+s,
-			"$JS.API.DIRECT.GET."+s+".>",
-			"$JS.ACK."+s+".>",
-			"$JS.FC."+s+".>",
-		)
+// AgentAPIPrefix is where an agent of cluster sends its JetStream API
+// requests (jetstream.NewWithAPIPrefix): weft's guard (events/agentapi)
+// answers there and forwards what the agent may do to $JS.API. An agent
+// never publishes to $JS.API itself, because inside one NATS account the
+// server does not check a request's reply subject: a direct get or a push
+// consumer answering to ev.<team>.… would append to EVENTS, or to another
+// cluster's stream, as the server.
+func AgentAPIPrefix(cluster string) string { return agentAPIRoot + "." + cluster }
+
+const agentAPIRoot = "weft.jsapi"
+
+// AgentAPISubjects is what the guard subscribes to: every agent's prefix.
+const AgentAPISubjects = agentAPIRoot + ".*.>"
+
+// ParseAgentAPI splits a subject under AgentAPISubjects into the cluster
+// and the JetStream API request that follows $JS.API (e.g.
+// "DIRECT.GET.CL_a").
+func ParseAgentAPI(subject string) (cluster, api string, ok bool) {
+	rest, ok := strings.CutPrefix(subject, agentAPIRoot+".")
+	if !ok {
+		return "", "", false
 	}
-	// The team's snapshot: read by direct get only.
-	ts := SnapshotStreamName(team)
-	publish = append(publish, "$JS.API.STREAM.INFO."+ts, "$JS.API.DIRECT.GET."+ts, "$JS.API.DIRECT.GET."+ts+".>")
-	publish = append(publish, "status."+cluster+".>")
+	cluster, api, ok = strings.Cut(rest, ".")
+	if !ok || cluster == "" || api == "" {
+		return "", "", false
+	}
+	return cluster, api, true
+}
+
+// EdgeDenyExports is what an edge cluster's NATS leaf node must not pass
+// to the hub: an edge agent reads mirrors through the leaf's own
+// JetStream API, which answers to any reply subject, so nothing published
+// on the edge may reach the hub's streams (EVENTS, cluster, team and
+// snapshot streams) or JetStream API. Mirrors use $JS.<domain>.API and
+// status reports status.<c>.>, which stay open.
+var EdgeDenyExports = []string{"ev.>", "cl.>", "tm.>", "ts.>", "$JS.API.>", agentAPIRoot + ".>", "$KV.>", "$O.>"}
+
+// AgentPermissions are the subjects an agent of cluster may publish to and
+// subscribe on, and nothing more: its JetStream API requests through weft's
+// guard (which allows only its own cluster's and its team's streams), its
+// status subjects, and its own inbox. It cannot read another cluster's or
+// team's stream or EVENTS, nor publish events, nor name a reply subject
+// anything answers to outside its inbox.
+func AgentPermissions(cluster string) (publish, subscribe []string) {
+	publish = []string{AgentAPIPrefix(cluster) + ".>", "status." + cluster + ".>"}
 	subscribe = []string{InboxPrefix(cluster) + ".>"}
 	return publish, subscribe
 }

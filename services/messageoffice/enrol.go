@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"weft.dev/events/agentapi"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
 	"weft.dev/kernel/auth"
@@ -63,11 +64,10 @@ func RefreshAgentPermissions(u AgentUpdater, teamOf func(cluster string) (string
 		if !ok {
 			return a, false
 		}
-		team, ok := teamOf(cluster)
-		if !ok {
+		if _, ok := teamOf(cluster); !ok {
 			return a, false
 		}
-		pub, sub := clusterstate.AgentPermissions(cluster, team)
+		pub, sub := clusterstate.AgentPermissions(cluster)
 		if slices.Equal(pub, a.Publish) && slices.Equal(sub, a.Subscribe) {
 			return a, false
 		}
@@ -116,7 +116,7 @@ func (e *Enroller) Enrol(ctx context.Context, req EnrolRequest) (EnrolResponse, 
 		return EnrolResponse{}, err
 	}
 	user := "agent-" + req.Cluster
-	pub, sub := clusterstate.AgentPermissions(req.Cluster, team)
+	pub, sub := clusterstate.AgentPermissions(req.Cluster)
 	if err := e.Issuer.SetAgent(broker.Agent{Name: user, PasswordHash: hash, Publish: pub, Subscribe: sub}); err != nil {
 		return EnrolResponse{}, fmt.Errorf("enrol %s: %w", req.Cluster, err)
 	}
@@ -181,12 +181,23 @@ func writeErr(w http.ResponseWriter, err error) {
 
 // Relay records what agents report on status.<cluster>.> (received on nc)
 // until stop is called: gateways and modes, convergence and online state,
-// and app rollouts, as events. Only the lease holder relays.
+// and app rollouts, as events. It also serves the agents' JetStream API
+// through the guard (events/agentapi), which needs the office's clusters.
+// Only the lease holder relays.
 func (o *Office) Relay(nc *nats.Conn) (stop func(), err error) {
 	ih, ch := icmd.New(o.store), ccmd.New(o.store, nil)
 	sub, err := o.relayStatus(nc, ih, ch)
 	if err != nil {
 		return nil, fmt.Errorf("message office: relay status: %w", err)
+	}
+	guard := &agentapi.Guard{TeamOf: o.TeamOf, Log: o.log.With("part", "agentapi")}
+	if o.cfg.RefusedAgentAPI != nil {
+		guard.Refused = func(_, reason string) { o.cfg.RefusedAgentAPI.WithLabelValues(reason).Inc() }
+	}
+	api, err := guard.Serve(nc)
+	if err != nil {
+		_ = sub.Unsubscribe()
+		return nil, fmt.Errorf("message office: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -196,6 +207,7 @@ func (o *Office) Relay(nc *nats.Conn) (stop func(), err error) {
 	}()
 	return func() {
 		_ = sub.Unsubscribe()
+		_ = api.Unsubscribe()
 		cancel()
 		<-done
 	}, nil

@@ -57,7 +57,7 @@ func TestEnrolledAgentsGetTheirTeamStreamWhenTheOfficeStarts(t *testing.T) {
 	if srv, err = broker.Start(broker.Config{DataDir: dir, Listen: "127.0.0.1:0"}); err != nil {
 		t.Fatal(err)
 	}
-	pub, _ := clusterstate.AgentPermissions("c1", "acme")
+	pub, _ := clusterstate.AgentPermissions("c1")
 	var got []string
 	if _, err := srv.UpdateAgents(func(a broker.Agent) (broker.Agent, bool) {
 		if a.Name == "agent-c1" {

@@ -32,14 +32,21 @@ var Module = fx.Module("messageoffice",
 	platform.EventTypes(cd.Register),
 	platform.EventTypes(uniq.Register),
 	fx.Provide(
-		func(lc fx.Lifecycle, s *events.Store, b *platform.Broker, cfg platform.Config, log *slog.Logger, sup *supervise.Supervisor, _ *platform.Projections) (*Office, error) {
+		func(lc fx.Lifecycle, s *events.Store, b *platform.Broker, cfg platform.Config, m *platform.Metrics, log *slog.Logger, sup *supervise.Supervisor, _ *platform.Projections) (*Office, error) {
+			refused := prometheus.NewCounterVec(prometheus.CounterOpts{
+				Namespace: "weft", Subsystem: "messageoffice", Name: "refused_agent_api_total",
+				Help: "Agents' JetStream API requests the guard refused, by reason: reply (a reply subject outside the agent's inbox), cluster, api, stream or consumer.",
+			}, []string{"reason"})
+			if err := m.Registry.Register(refused); err != nil {
+				return nil, fmt.Errorf("register the agent API guard's metrics: %w", err)
+			}
 			host, _ := os.Hostname()
 			lease := &Lease{Key: "messageoffice", Holder: fmt.Sprintf("%s/%d", host, os.Getpid()), TTL: leaseTTL,
 				Log: log.With("service", "messageoffice")}
 			// An event the office cannot apply stops it here for good; another
 			// replica may be able to, so this one lets the lease go.
 			o, err := New(s, Config{Replicas: cfg.Replicas, Logger: log.With("service", "messageoffice"),
-				Supervisor: sup, Failed: func(error) { lease.Abandon() }})
+				Supervisor: sup, Failed: func(error) { lease.Abandon() }, RefusedAgentAPI: refused})
 			if err != nil {
 				return nil, err
 			}

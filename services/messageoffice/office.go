@@ -15,6 +15,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"weft.dev/events"
 	"weft.dev/events/clusterstate"
@@ -42,6 +43,9 @@ type Config struct {
 	// wait for its acknowledgement before the office resumes (reading the
 	// streams back and writing what they lack); default 30 s.
 	WriteTimeout time.Duration
+	// RefusedAgentAPI counts agents' JetStream requests the guard refused,
+	// by reason (nil: not counted).
+	RefusedAgentAPI *prometheus.CounterVec
 }
 
 // snapshotEvery is how often, at most, a team whose stream keeps changing

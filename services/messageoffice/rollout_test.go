@@ -27,7 +27,7 @@ func (w *world) agentConn(t *testing.T, cluster string) *nats.Conn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, sub := clusterstate.AgentPermissions(cluster, "acme")
+	pub, sub := clusterstate.AgentPermissions(cluster)
 	if err := w.env.Server.SetAgent(broker.Agent{Name: "agent-" + cluster, PasswordHash: h, Publish: pub, Subscribe: sub}); err != nil {
 		t.Fatal(err)
 	}

@@ -63,6 +63,7 @@ type options struct {
 	dnsListen                                         string
 	dnsForward                                        string
 	httpListen, natsCreds                             string
+	jetstreamAPI                                      string
 	kubernetes                                        bool
 	kubeconfig, importAddress                         string
 	allowBackend                                      []string
@@ -106,6 +107,7 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.netstack, "netstack", false, "run the gateway rootless on a userspace network stack (no TUN, no root; for development): the proxy listens there")
 	f.StringVar(&o.httpListen, "http", "", "serve /healthz, /metrics and /status on this host:port, e.g. :9480")
 	f.StringVar(&o.natsCreds, "nats-creds", "", "a NATS credentials file (user JWT and seed) for an external NATS; replaces the enrolment's user and password")
+	f.StringVar(&o.jetstreamAPI, "jetstream-api", "", "where JetStream API requests go (default: weft's guard, weft.jsapi.<cluster>, the only JetStream API an agent's credentials reach); an edge agent reading mirrors on its own NATS leaf node gives '$JS.API'")
 	f.BoolVar(&o.kubernetes, "kubernetes", false, "Kubernetes mode: also reconcile the cluster's namespaces, workloads and imports, and follow Services' endpoints (in-cluster config, or --kubeconfig)")
 	f.StringVar(&o.kubeconfig, "kubeconfig", "", "with --kubernetes: a kubeconfig file instead of the pod's service account")
 	f.StringVar(&o.importAddress, "import-address", "", "with --kubernetes: the address imported Services' endpoints point at (default: each app's service IP, which the pod network must route to this gateway)")
@@ -199,7 +201,8 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 		return err
 	}
 	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: key.PublicKey().String(), Endpoint: o.endpoint})
-	cfg := converge.Config{Cluster: o.cluster, Team: creds.Team, Peers: rec, Routes: rec, DNS: rec, Version: "dev", Logger: log}
+	cfg := converge.Config{Cluster: o.cluster, Team: creds.Team, Peers: rec, Routes: rec, DNS: rec, Version: "dev", Logger: log,
+		JetStreamAPI: o.jetstreamAPI}
 	var stack *netstack.Stack
 	hintsFile := filepath.Join(o.stateDir, "endpoints.json")
 	switch {
