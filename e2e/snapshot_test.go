@@ -122,7 +122,10 @@ func TestAnAgentStartingFromTheOfficesSnapshotHoldsExactlyTheDesiredState(t *tes
 
 	var logs bytes.Buffer
 	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: newKey(t)})
-	agent, err := converge.New(converge.Config{Cluster: a.Object.ID, Team: "acme", Peers: rec, Routes: rec, DNS: rec,
+	// The agent reads on the services' own connection, which may use
+	// $JS.API itself (no guard, no enrolled user): what is tested here is
+	// the snapshot, not the credentials.
+	agent, err := converge.New(converge.Config{Cluster: a.Object.ID, Team: "acme", Peers: rec, Routes: rec, DNS: rec, JetStreamAPI: "$JS.API",
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)

@@ -13,9 +13,9 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/agent/converge"
-	"weft.dev/events/agentapi"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/jsguard"
 )
 
 type cluster struct {
@@ -48,7 +48,7 @@ func newCluster(t *testing.T) *cluster {
 		}
 	}
 	// The agent reaches JetStream only through weft's guard, as in weft-server.
-	guard := &agentapi.Guard{TeamOf: func(c string) (string, bool) { return "acme", c == "a" }, Log: slog.New(slog.DiscardHandler)}
+	guard := &jsguard.Agents{TeamOf: func(c string) (string, bool) { return "acme", c == "a" }, Log: slog.New(slog.DiscardHandler)}
 	gsub, err := guard.Serve(nc)
 	if err != nil {
 		t.Fatal(err)

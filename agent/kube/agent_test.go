@@ -18,9 +18,9 @@ import (
 	"weft.dev/agent/converge"
 	"weft.dev/agent/kube"
 	"weft.dev/agent/kube/kubetest"
-	"weft.dev/events/agentapi"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/jsguard"
 )
 
 // TestTheAgentAppliesItsStreamsKubernetesEntriesAndPrunesAfterARestart:
@@ -52,7 +52,7 @@ func TestTheAgentAppliesItsStreamsKubernetesEntriesAndPrunesAfterARestart(t *tes
 		}
 	}
 	// The agent reaches JetStream only through weft's guard, as in weft-server.
-	guard := &agentapi.Guard{TeamOf: func(c string) (string, bool) { return "acme", c == "c" }, Log: slog.New(slog.DiscardHandler)}
+	guard := &jsguard.Agents{TeamOf: func(c string) (string, bool) { return "acme", c == "c" }, Log: slog.New(slog.DiscardHandler)}
 	guardSub, err := guard.Serve(office)
 	if err != nil {
 		t.Fatal(err)

@@ -26,8 +26,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"weft.dev/agent/kube/kubetest"
-	"weft.dev/events/agentapi"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/jsguard"
 )
 
 // The agent overlay starts weft-agent without enrolment, as a hub on
@@ -174,7 +174,7 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 
 	// weft-server's guard, on the services' connection, is the agent's
 	// JetStream API.
-	guard := &agentapi.Guard{TeamOf: func(c string) (string, bool) { return "t1", c == cluster }, Log: slog.New(slog.DiscardHandler)}
+	guard := &jsguard.Agents{TeamOf: func(c string) (string, bool) { return "t1", c == cluster }, Log: slog.New(slog.DiscardHandler)}
 	gsub, err := guard.Serve(nc)
 	if err != nil {
 		t.Fatal(err)

@@ -21,8 +21,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
-	"weft.dev/events/agentapi"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/jsguard"
 )
 
 // The NATS configuration base ships is real: three nats-servers started
@@ -141,7 +141,7 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 
 	// weft-server's guard, on the services' connection, is the agents'
 	// JetStream API.
-	guard := &agentapi.Guard{TeamOf: func(c string) (string, bool) { return "t1", c == "c1" || c == "c2" }, Log: slog.New(slog.DiscardHandler)}
+	guard := &jsguard.Agents{TeamOf: func(c string) (string, bool) { return "t1", c == "c1" || c == "c2" }, Log: slog.New(slog.DiscardHandler)}
 	gsub, err := guard.Serve(nc)
 	if err != nil {
 		t.Fatal(err)

@@ -15,9 +15,9 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"weft.dev/events"
-	"weft.dev/events/agentapi"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/jsguard"
 )
 
 func agentUser(t *testing.T, cluster, team string) (broker.Agent, string) {
@@ -104,7 +104,7 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 		t.Fatal(err)
 	}
 	// Its JetStream API is weft's guard, as in weft-server.
-	guard := &agentapi.Guard{TeamOf: func(c string) (string, bool) {
+	guard := &jsguard.Agents{TeamOf: func(c string) (string, bool) {
 		return map[string]string{"a": "acme", "b": "other"}[c], c == "a" || c == "b"
 	},
 		Log: slog.New(slog.DiscardHandler)}

@@ -406,7 +406,7 @@ type Gateway struct {
 func InboxPrefix(cluster string) string { return "_INBOX_" + cluster }
 
 // AgentAPIPrefix is where an agent of cluster sends its JetStream API
-// requests (jetstream.NewWithAPIPrefix): weft's guard (events/agentapi)
+// requests (jetstream.NewWithAPIPrefix): weft's guard (events/jsguard)
 // answers there and forwards what the agent may do to $JS.API. An agent
 // never publishes to $JS.API itself, because inside one NATS account the
 // server does not check a request's reply subject: a direct get or a push

@@ -14,9 +14,9 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"weft.dev/events/agentapi"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/jsguard"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
 	"weft.dev/kernel/validate"
@@ -182,7 +182,7 @@ func writeErr(w http.ResponseWriter, err error) {
 // Relay records what agents report on status.<cluster>.> (received on nc)
 // until stop is called: gateways and modes, convergence and online state,
 // and app rollouts, as events. It also serves the agents' JetStream API
-// through the guard (events/agentapi), which needs the office's clusters.
+// through the guard (events/jsguard), which needs the office's clusters.
 // Only the lease holder relays.
 func (o *Office) Relay(nc *nats.Conn) (stop func(), err error) {
 	ih, ch := icmd.New(o.store), ccmd.New(o.store, nil)
@@ -190,7 +190,7 @@ func (o *Office) Relay(nc *nats.Conn) (stop func(), err error) {
 	if err != nil {
 		return nil, fmt.Errorf("message office: relay status: %w", err)
 	}
-	guard := &agentapi.Guard{TeamOf: o.TeamOf, Log: o.log.With("part", "agentapi")}
+	guard := &jsguard.Agents{TeamOf: o.TeamOf, Log: o.log.With("part", "jsguard")}
 	if o.cfg.RefusedAgentAPI != nil {
 		guard.Refused = func(_, reason string) { o.cfg.RefusedAgentAPI.WithLabelValues(reason).Inc() }
 	}

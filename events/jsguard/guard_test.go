@@ -1,4 +1,4 @@
-package agentapi_test
+package jsguard_test
 
 import (
 	"context"
@@ -12,10 +12,10 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/events"
-	"weft.dev/events/agentapi"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
 	"weft.dev/events/eventstest"
+	"weft.dev/events/jsguard"
 )
 
 // world: the real embedded server with EVENTS, two clusters' streams of
@@ -51,7 +51,7 @@ func newWorld(t *testing.T) *world {
 		}
 	}
 	w := &world{t: t, ctx: ctx, js: js, denied: make(chan error, 16), refused: make(chan string, 16)}
-	g := &agentapi.Guard{
+	g := &jsguard.Agents{
 		TeamOf:  func(c string) (string, bool) { return "acme", c == "a" || c == "b" },
 		Log:     slog.New(slog.DiscardHandler),
 		Refused: func(_, reason string) { w.refused <- reason },
@@ -151,12 +151,12 @@ func TestAnAgentCannotAppendToTheLogThroughAReplySubject(t *testing.T) {
 		if err := w.agent.PublishRequest(clusterstate.AgentAPIPrefix("a")+".DIRECT.GET."+clusterstate.StreamName("a"), reply, direct); err != nil {
 			t.Fatal(err)
 		}
-		w.expectRefusal("a direct get with reply "+reply, agentapi.ReasonReply)
+		w.expectRefusal("a direct get with reply "+reply, jsguard.ReasonReply)
 		// A pull request on a consumer of its own, delivering to the log.
 		if err := w.agent.PublishRequest(clusterstate.AgentAPIPrefix("a")+".CONSUMER.MSG.NEXT."+clusterstate.StreamName("a")+".c1", reply, []byte(`{"batch":10}`)); err != nil {
 			t.Fatal(err)
 		}
-		w.expectRefusal("a pull with reply "+reply, agentapi.ReasonReply)
+		w.expectRefusal("a pull with reply "+reply, jsguard.ReasonReply)
 	}
 	w.unchanged("requests answering into the log", before)
 
@@ -207,7 +207,7 @@ func TestAnAgentCannotCreateAConsumerThatDeliversIntoTheLog(t *testing.T) {
 		if err := json.Unmarshal(reply.Data, &ans); err != nil || ans.Error == nil || ans.Error.Code != 403 {
 			t.Errorf("consumer %v: answered %s, want a 403 API error", cfg, reply.Data)
 		}
-		w.expectRefusal("consumer create", agentapi.ReasonConsumer)
+		w.expectRefusal("consumer create", jsguard.ReasonConsumer)
 	}
 	w.unchanged("push consumers delivering into the log", before)
 
@@ -234,18 +234,18 @@ func TestAnAgentReadsOnlyItsOwnStreamsThroughTheGuard(t *testing.T) {
 		if _, err := js.Stream(w.ctx, name); err == nil {
 			t.Errorf("agent a read the info of %s", name)
 		}
-		w.expectRefusal("stream info "+name, agentapi.ReasonStream)
+		w.expectRefusal("stream info "+name, jsguard.ReasonStream)
 		if _, err := js.OrderedConsumer(w.ctx, name, jetstream.OrderedConsumerConfig{}); err == nil {
 			t.Errorf("agent a made a consumer on %s", name)
 		}
-		w.expectRefusal("consumer on "+name, agentapi.ReasonStream)
+		w.expectRefusal("consumer on "+name, jsguard.ReasonStream)
 	}
 	for _, api := range []string{"STREAM.PURGE." + clusterstate.StreamName("a"), "STREAM.DELETE." + clusterstate.StreamName("a"),
 		"STREAM.LIST", "CONSUMER.LIST." + clusterstate.StreamName("a"), "INFO"} {
 		if _, err := w.agent.Request(clusterstate.AgentAPIPrefix("a")+"."+api, nil, 5*time.Second); err != nil {
 			t.Fatal(err)
 		}
-		w.expectRefusal(api, agentapi.ReasonAPI)
+		w.expectRefusal(api, jsguard.ReasonAPI)
 	}
 	if err := w.agent.PublishRequest(clusterstate.AgentAPIPrefix("b")+".DIRECT.GET."+clusterstate.StreamName("b"), nats.NewInbox(), nil); err != nil {
 		t.Fatal(err)

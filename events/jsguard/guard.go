@@ -1,4 +1,4 @@
-// Package agentapi is the guard between agents and the JetStream API.
+// Package jsguard stands between weft's limited NATS users (agents) and the JetStream API.
 //
 // Agents share the services' NATS account, and inside one account the
 // server publishes a JetStream answer (a direct get's message, a pull
@@ -13,7 +13,7 @@
 // a consumer delivers to no subject — and forwards it to $JS.API
 // unchanged, with the agent's reply, so the answer goes straight back
 // to the agent.
-package agentapi
+package jsguard
 
 import (
 	"encoding/json"
@@ -28,10 +28,10 @@ import (
 
 // Queue is the guard's queue group: each request is checked once however
 // many replicas serve.
-const Queue = "weft-agentapi"
+const Queue = "weft-jsguard"
 
-// Guard checks and forwards agents' JetStream API requests.
-type Guard struct {
+// Agents checks and forwards agents' JetStream API requests.
+type Agents struct {
 	// TeamOf names a cluster's team; false for a cluster weft does not
 	// know (deleted, or never created), whose requests are refused.
 	TeamOf func(cluster string) (string, bool)
@@ -43,7 +43,7 @@ type Guard struct {
 
 // Serve answers every agent's prefix on nc (the services' connection,
 // which may publish to $JS.API) until the subscription is closed.
-func (g *Guard) Serve(nc *nats.Conn) (*nats.Subscription, error) {
+func (g *Agents) Serve(nc *nats.Conn) (*nats.Subscription, error) {
 	// One subscription, so one goroutine: an agent's pull requests and
 	// consumer resets reach JetStream in the order it sent them. Each is a
 	// check and one publish, so one goroutine keeps up.
@@ -54,7 +54,7 @@ func (g *Guard) Serve(nc *nats.Conn) (*nats.Subscription, error) {
 	return sub, nil
 }
 
-func (g *Guard) handle(nc *nats.Conn, m *nats.Msg) {
+func (g *Agents) handle(nc *nats.Conn, m *nats.Msg) {
 	cluster, api, ok := clusterstate.ParseAgentAPI(m.Subject)
 	if !ok {
 		return
@@ -87,7 +87,7 @@ func ownReply(cluster, reply string) bool {
 	return ok && rest != "" && !strings.ContainsAny(rest, "*> \t\r\n")
 }
 
-func (g *Guard) refuse(nc *nats.Conn, cluster string, m *nats.Msg, r *Refusal) {
+func (g *Agents) refuse(nc *nats.Conn, cluster string, m *nats.Msg, r *Refusal) {
 	if g.Refused != nil {
 		g.Refused(cluster, r.Reason)
 	}
