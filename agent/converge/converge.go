@@ -2,8 +2,17 @@
 // desired state from CL_<cluster> and its team's TM_<team> (the last value
 // of every subject, then every change), and hands the differences to the
 // appliers that program WireGuard, the proxy and DNS. It applies diffs, never "replace all", and
-// after a restart or reconnect it converges again, removing what the
-// appliers hold that is no longer desired.
+// after a restart it converges again, removing what the appliers hold that
+// is no longer desired.
+//
+// The loop runs under a supervise.Supervisor. After a transient error (a
+// disconnect, a consumer gone, a stream without a leader, an applier that
+// failed) it resumes each stream after the last message it applied, after
+// a jittered backoff: nothing is read again from the start or applied
+// twice. Only a stream that was replaced (created anew, or shorter than
+// what was applied) is read in full again. A value that cannot be decoded
+// stops the loop (the component "converge") for good: the appliers keep
+// what they hold, and /healthz names the event that caused the value.
 package converge
 
 import (
@@ -16,12 +25,14 @@ import (
 	"maps"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/supervise"
 )
 
 // PeerApplier programs the WireGuard interface.
@@ -110,6 +121,9 @@ type Config struct {
 	JetStreamAPI string
 	Version      string
 	Logger       *slog.Logger
+	// Supervisor is the process's, which the agent's /healthz reports;
+	// nil: one of the agent's own.
+	Supervisor *supervise.Supervisor
 }
 
 // Agent converges one cluster.
@@ -125,6 +139,21 @@ type Agent struct {
 	lastErr         string
 	changed         chan struct{}
 	started         time.Time
+
+	// synced says the appliers hold the whole desired state as of the
+	// cursors: the position after the last message applied from each
+	// stream. Only Run's goroutine uses them.
+	synced          bool
+	ownCur, teamCur cursor
+	fullReads       atomic.Uint64
+}
+
+// cursor is a position in one stream: the stream sequence of the last
+// message applied, and when the stream was created (a stream deleted and
+// made again starts its sequences over).
+type cursor struct {
+	seq     uint64
+	created time.Time
 }
 
 // New returns an agent.
@@ -138,6 +167,9 @@ func New(cfg Config) (*Agent, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Supervisor == nil {
+		cfg.Supervisor = supervise.New(supervise.Config{Logger: cfg.Logger})
+	}
 	return &Agent{cfg: cfg, log: cfg.Logger.With("cluster", cfg.Cluster), applied: map[string][]byte{}, changed: make(chan struct{}), started: time.Now()}, nil
 }
 
@@ -148,6 +180,10 @@ func (a *Agent) Applied() uint64 {
 	defer a.mu.Unlock()
 	return max(a.ownSeq, a.teamSeq)
 }
+
+// FullReads is how many times the agent read the whole desired state: once
+// at start, and again only when a stream was replaced.
+func (a *Agent) FullReads() uint64 { return a.fullReads.Load() }
 
 // AppliedPerStream is the highest EVENTS sequence applied from the
 // cluster's stream and from the team's.
@@ -174,8 +210,10 @@ func (a *Agent) WaitFor(ctx context.Context, seq uint64) error {
 	}
 }
 
-// Run converges until ctx ends: a full read of the stream, then every
-// change. If the stream read fails it starts over with a full read.
+// Run converges until ctx ends: a full read of both streams, then every
+// change, resuming after the last change applied when reading fails. When
+// a value cannot be decoded the loop stops and Run waits for ctx, still
+// heartbeating (with the error) while the appliers keep what they hold.
 func (a *Agent) Run(ctx context.Context, nc *nats.Conn) error {
 	api := a.cfg.JetStreamAPI
 	if api == "" {
@@ -187,38 +225,95 @@ func (a *Agent) Run(ctx context.Context, nc *nats.Conn) error {
 	}
 	go a.heartbeat(ctx, nc)
 	a.reportGateway(nc)
-	for {
+	err = a.cfg.Supervisor.Run(ctx, supervise.Component{Name: "converge", Run: func(ctx context.Context) error {
 		err := a.session(ctx, js)
-		if ctx.Err() != nil {
-			return nil
+		if ctx.Err() == nil {
+			a.setErr(err)
 		}
+		return err
+	}})
+	if err != nil {
 		a.setErr(err)
-		a.log.Warn("stream read ended; resyncing", "err", err)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(time.Second):
-		}
+		<-ctx.Done()
 	}
+	return nil
 }
 
-// session reads the whole desired state from both streams, converges to
-// it, then follows both.
+// session follows both streams after the cursors, or, when the appliers
+// are not in step with the streams (the first session, a stream replaced),
+// reads the whole desired state first and converges to it.
 func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	own, err := a.open(sctx, js, clusterstate.StreamName(a.cfg.Cluster), 0, false)
+	var own, shared *stream
+	if a.synced {
+		var err error
+		own, shared, err = a.reopen(sctx, js)
+		if errors.Is(err, errReplaced) {
+			a.log.Warn("reading the desired state in full again", "err", err)
+			a.synced = false
+		} else if err != nil {
+			return err
+		}
+	}
+	if !a.synced {
+		var err error
+		if own, shared, err = a.fullRead(sctx, ctx, js); err != nil {
+			if errors.Is(err, errUndecodable) {
+				// The full read keeps values, not the events that made
+				// them: the event is not known here.
+				return supervise.Poison(0, err)
+			}
+			return err
+		}
+		a.ownCur, a.teamCur, a.synced = own.cur, shared.cur, true
+	}
+	return a.follow(ctx, own, shared)
+}
+
+// errReplaced is a stream that is not the one the cursor is in.
+var errReplaced = errors.New("stream replaced")
+
+// reopen opens both streams after their cursors.
+func (a *Agent) reopen(ctx context.Context, js jetstream.JetStream) (own, shared *stream, err error) {
+	open := func(name string, cur cursor, team bool) (*stream, error) {
+		s, err := js.Stream(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("open stream %s: %w", name, err)
+		}
+		info := s.CachedInfo()
+		if !info.Created.Equal(cur.created) || info.State.LastSeq < cur.seq {
+			return nil, fmt.Errorf("%w: %s (created %v, last sequence %d; was created %v, applied through %d)",
+				errReplaced, name, info.Created, info.State.LastSeq, cur.created, cur.seq)
+		}
+		return a.consume(ctx, s, name, cur.seq, team, false)
+	}
+	if own, err = open(clusterstate.StreamName(a.cfg.Cluster), a.ownCur, false); err != nil {
+		return nil, nil, err
+	}
+	if shared, err = open(clusterstate.TeamStreamName(a.cfg.Team), a.teamCur, true); err != nil {
+		return nil, nil, err
+	}
+	a.log.Info("resuming the desired state", "cluster_stream_after", a.ownCur.seq, "team_stream_after", a.teamCur.seq)
+	return own, shared, nil
+}
+
+// fullRead reads the whole desired state from both streams and converges
+// to it; the streams it returns are positioned after what it read. ctx
+// (the session's) bounds the streams, outer the waits between tries.
+func (a *Agent) fullRead(ctx, outer context.Context, js jetstream.JetStream) (own, shared *stream, err error) {
+	own, err = a.open(ctx, js, clusterstate.StreamName(a.cfg.Cluster), 0, false)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	ownState := map[string][]byte{}
 	if err := own.readAll(ownState, a.entryOf); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if a.cfg.Team == "" {
 		team, err := teamOf(ownState)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		a.cfg.Team = team // only this goroutine reads cfg.Team
 		a.log.Info("learnt the cluster's team from its settings", "team", team)
@@ -232,7 +327,7 @@ func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
 		// the new one is whole once its chunk 0 is there, so read again
 		// before falling back to the stream (500 agents falling back at
 		// once read 10 million messages).
-		desired, snapSeq, snapEvents, err = a.readSnapshot(ctx, js)
+		desired, snapSeq, snapEvents, err = a.readSnapshot(outer, js)
 		if !errors.Is(err, errTornSnapshot) || try == 2 {
 			break
 		}
@@ -246,27 +341,34 @@ func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
 		if errors.Is(err, jetstream.ErrStreamNotFound) {
 			level = slog.LevelDebug
 		}
-		a.log.Log(ctx, level, "no usable team snapshot; reading the team's stream", "err", err)
+		a.log.Log(outer, level, "no usable team snapshot; reading the team's stream", "err", err)
 		desired, snapSeq, snapEvents = map[string][]byte{}, 0, 0
 	}
-	shared, err := a.open(sctx, js, clusterstate.TeamStreamName(a.cfg.Team), snapSeq, true)
+	shared, err = a.open(ctx, js, clusterstate.TeamStreamName(a.cfg.Team), snapSeq, true)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	shared.seq = snapEvents
 	if err := shared.readAll(desired, a.entryOf); err != nil {
-		return err
+		return nil, nil, err
 	}
 	maps.Copy(desired, ownState) // the two streams hold different kinds
 	if err := a.resync(desired, own.seq, shared.seq); err != nil {
-		return err
+		return nil, nil, err
 	}
+	a.fullReads.Add(1)
 	a.log.Info("converged to the desired state", "seq", max(own.seq, shared.seq), "entries", len(desired))
+	return own, shared, nil
+}
 
-	// Then every change, from either stream, applied one at a time.
+// follow applies every change from either stream, one at a time, and moves
+// the stream's cursor past each one applied.
+func (a *Agent) follow(ctx context.Context, own, shared *stream) error {
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	msgs := make(chan streamMsg)
 	for _, s := range []*stream{own, shared} {
-		go s.follow(sctx, msgs)
+		go s.follow(fctx, msgs)
 	}
 	for {
 		var sm streamMsg
@@ -279,20 +381,27 @@ func (a *Agent) session(ctx context.Context, js jetstream.JetStream) error {
 			return fmt.Errorf("follow %s: %w", sm.from.name, sm.err)
 		}
 		m := sm.msg
-		kind, id, ok := a.entryOf(m.Subject())
-		if !ok {
-			a.advance(sm.from.team, eventsSeq(m.Headers()))
-			continue
+		md, err := m.Metadata()
+		if err != nil {
+			return fmt.Errorf("follow %s: %w", sm.from.name, err)
 		}
-		var v []byte
-		if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
-			v = m.Data()
+		if kind, id, ok := a.entryOf(m.Subject()); ok {
+			var v []byte
+			if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
+				v = m.Data()
+			}
+			if err := a.applyOne(kind, id, v); err != nil {
+				if errors.Is(err, errUndecodable) {
+					return supervise.Poison(eventsSeq(m.Headers()), fmt.Errorf("%s: %w", m.Subject(), err))
+				}
+				return err // the applier's: tried again from this message
+			}
 		}
-		if err := a.applyOne(kind, id, v); err != nil {
-			a.setErr(err)
-			a.log.Error("apply failed; resyncing", "subject", m.Subject(), "err", err)
-			return err
+		cur := &a.ownCur
+		if sm.from.team {
+			cur = &a.teamCur
 		}
+		cur.seq = md.Sequence.Stream
 		a.advance(sm.from.team, eventsSeq(m.Headers()))
 	}
 }
@@ -331,6 +440,7 @@ type stream struct {
 	it   jetstream.MessagesContext
 	msgs uint64 // in the stream when it was opened
 	seq  uint64 // highest Weft-Events-Seq of the full read
+	cur  cursor // after the last message read
 }
 
 type streamMsg struct {
@@ -346,9 +456,15 @@ func (a *Agent) open(ctx context.Context, js jetstream.JetStream, name string, a
 	if err != nil {
 		return nil, fmt.Errorf("open stream %s: %w", name, err)
 	}
-	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy}
-	if after > 0 {
-		cfg = jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: after + 1}
+	return a.consume(ctx, s, name, after, team, after == 0)
+}
+
+// consume reads s: every message after the stream sequence after, or with
+// lastPerSubject the last value of every subject, then every change.
+func (a *Agent) consume(ctx context.Context, s jetstream.Stream, name string, after uint64, team, lastPerSubject bool) (*stream, error) {
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: after + 1}
+	if lastPerSubject {
+		cfg = jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy}
 	}
 	cons, err := s.OrderedConsumer(ctx, cfg)
 	if err != nil {
@@ -358,15 +474,16 @@ func (a *Agent) open(ctx context.Context, js jetstream.JetStream, name string, a
 	if err != nil {
 		return nil, fmt.Errorf("consume stream %s: %w", name, err)
 	}
-	go func() {
-		<-ctx.Done()
-		it.Stop()
-	}()
-	msgs := s.CachedInfo().State.Msgs
-	if after > 0 && s.CachedInfo().State.LastSeq <= after {
-		msgs = 0 // nothing after the snapshot yet
+	context.AfterFunc(ctx, it.Stop)
+	info := s.CachedInfo()
+	msgs := info.State.Msgs
+	cur := cursor{seq: after, created: info.Created}
+	if info.State.LastSeq <= after {
+		msgs = 0 // nothing after the snapshot (or the cursor) yet
+	} else if msgs == 0 {
+		cur.seq = info.State.LastSeq // empty: resume after what it had
 	}
-	return &stream{name: name, team: team, it: it, msgs: msgs}, nil
+	return &stream{name: name, team: team, it: it, msgs: msgs, cur: cur}, nil
 }
 
 // errTornSnapshot is a snapshot whose chunks are of different snapshots.
@@ -436,6 +553,7 @@ func (s *stream) readAll(desired map[string][]byte, entryOf func(string) (kind, 
 		if err != nil {
 			return fmt.Errorf("read %s: %w", s.name, err)
 		}
+		s.cur.seq = max(s.cur.seq, md.Sequence.Stream)
 		if md.NumPending == 0 {
 			return nil
 		}
@@ -514,7 +632,7 @@ func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error 
 			}
 			p, err := clusterstate.DecodePeer(v)
 			if err != nil {
-				return fmt.Errorf("apply %s: %w", key, err)
+				return fmt.Errorf("apply %s: %w: %w", key, errUndecodable, err)
 			}
 			batch = append(batch, p)
 			keys = append(keys, key)
@@ -545,6 +663,9 @@ func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error 
 	return nil
 }
 
+// errUndecodable marks a desired-state value the agent cannot decode.
+var errUndecodable = errors.New("value cannot be decoded")
+
 // applyOne applies one entry's new value (nil: deleted).
 func (a *Agent) applyOne(kind, id string, v []byte) error {
 	key := clusterstate.Key(kind, id)
@@ -569,25 +690,36 @@ func (a *Agent) applyOne(kind, id string, v []byte) error {
 			err = a.cfg.DNS.DeleteRecord(id)
 		}
 	} else {
+		// A value that does not decode is the office's, and would not
+		// decode on a second try: it is marked errUndecodable.
+		undecodable := func(e error) error { return fmt.Errorf("%w: %w", errUndecodable, e) }
 		switch kind {
 		case clusterstate.KindSelf:
 			var s clusterstate.Self
-			if err = json.Unmarshal(v, &s); err == nil {
+			if err = json.Unmarshal(v, &s); err != nil {
+				err = undecodable(err)
+			} else {
 				err = a.cfg.Peers.SetSelf(s)
 			}
 		case clusterstate.KindPeer:
 			var p clusterstate.Peer
-			if p, err = clusterstate.DecodePeer(v); err == nil {
+			if p, err = clusterstate.DecodePeer(v); err != nil {
+				err = undecodable(err)
+			} else {
 				err = a.cfg.Peers.UpsertPeer(p)
 			}
 		case clusterstate.KindRoute:
 			var r clusterstate.Route
-			if err = json.Unmarshal(v, &r); err == nil {
+			if err = json.Unmarshal(v, &r); err != nil {
+				err = undecodable(err)
+			} else {
 				err = a.cfg.Routes.UpsertRoute(r)
 			}
 		case clusterstate.KindDNS:
 			var r clusterstate.Record
-			if r, err = clusterstate.DecodeRecord(v); err == nil {
+			if r, err = clusterstate.DecodeRecord(v); err != nil {
+				err = undecodable(err)
+			} else {
 				err = a.cfg.DNS.UpsertRecord(r)
 			}
 		}

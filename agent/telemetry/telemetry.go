@@ -15,6 +15,7 @@ import (
 
 	"weft.dev/agent/proxy"
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/supervise"
 )
 
 // Source is where the numbers come from; Routes may be nil (no proxy).
@@ -22,10 +23,15 @@ type Source struct {
 	Status    func() clusterstate.Status
 	Connected func() bool // to NATS now
 	Routes    func() []proxy.RouteStats
+	// Components, when set, are the supervised loops (the converge loop):
+	// one that failed on a value it cannot decode makes /healthz fail.
+	Components func() []supervise.Status
 }
 
-// Handler serves /healthz (200 once connected and converged, else 503 with
-// the reason), /metrics (Prometheus text) and /status (the heartbeat JSON).
+// Handler serves /healthz (200 once connected and converged and while no
+// supervised loop has failed, else 503 with the reason, a failed loop named
+// with the event it stopped at), /metrics (Prometheus text) and /status
+// (the heartbeat JSON).
 func Handler(src Source) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collector{src}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -46,6 +52,13 @@ func Handler(src Source) http.Handler {
 }
 
 func unhealthy(src Source) string {
+	if src.Components != nil {
+		for _, st := range src.Components() {
+			if st.State == supervise.StateFailed {
+				return st.String()
+			}
+		}
+	}
 	if !src.Connected() {
 		return "not connected to NATS"
 	}
@@ -67,13 +80,16 @@ var (
 	deniedDesc    = prometheus.NewDesc("weft_agent_policy_denials_total", "Connections and flows refused by access policies, by route.", []string{"route_id", "route"}, nil)
 	refusedDesc   = prometheus.NewDesc("weft_agent_proxy_backends_refused_total", "Dials the proxy refused because a backend was, or resolved only to, an address it must not reach (loopback, link-local, ...; see --allow-backend), by route.", []string{"route_id", "route"}, nil)
 	infoDesc      = prometheus.NewDesc("weft_agent_info", "The agent's version.", []string{"version", "go"}, nil)
+	failedDesc    = prometheus.NewDesc("weft_agent_component_failed", "1 while a supervised loop is stopped on a value it cannot decode.", []string{"component"}, nil)
+	failedSeqDesc = prometheus.NewDesc("weft_agent_component_failed_event_sequence", "The EVENTS sequence of the value a failed loop stopped at.", []string{"component"}, nil)
+	restartsDesc  = prometheus.NewDesc("weft_agent_component_restarts_total", "Times a supervised loop resumed after a transient error.", []string{"component"}, nil)
 )
 
 // collector reads the source at scrape time, so nothing is kept twice.
 type collector struct{ src Source }
 
 func (collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{appliedDesc, peersDesc, routesDesc, recordsDesc, connectedDesc, errorDesc, acceptedDesc, activeDesc, deniedDesc, refusedDesc, infoDesc} {
+	for _, d := range []*prometheus.Desc{appliedDesc, peersDesc, routesDesc, recordsDesc, connectedDesc, errorDesc, acceptedDesc, activeDesc, deniedDesc, refusedDesc, infoDesc, failedDesc, failedSeqDesc, restartsDesc} {
 		ch <- d
 	}
 }
@@ -90,6 +106,16 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	gauge(connectedDesc, b2f(c.src.Connected()))
 	gauge(errorDesc, b2f(st.LastError != ""))
 	gauge(infoDesc, 1, st.Version, runtime.Version())
+	if c.src.Components != nil {
+		for _, cs := range c.src.Components() {
+			failed := cs.State == supervise.StateFailed
+			gauge(failedDesc, b2f(failed), cs.Name)
+			if failed {
+				gauge(failedSeqDesc, float64(cs.Seq), cs.Name)
+			}
+			ch <- prometheus.MustNewConstMetric(restartsDesc, prometheus.CounterValue, float64(cs.Restarts), cs.Name)
+		}
+	}
 	if c.src.Routes == nil {
 		return
 	}

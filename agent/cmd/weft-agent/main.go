@@ -45,6 +45,7 @@ import (
 	"weft.dev/agent/telemetry"
 	"weft.dev/agent/wireguard"
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/supervise"
 )
 
 // The appliers count what they hold without listing it, for the status.
@@ -294,6 +295,8 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	} else if o.kubeconfig != "" || o.importAddress != "" {
 		return errors.New("--kubeconfig and --import-address need --kubernetes")
 	}
+	sup := supervise.New(supervise.Config{Logger: log})
+	cfg.Supervisor = sup
 	a, err := converge.New(cfg)
 	if err != nil {
 		return err
@@ -303,7 +306,7 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 		if err != nil {
 			return fmt.Errorf("--http %s: %w", o.httpListen, err)
 		}
-		srv := &http.Server{Handler: telemetry.Handler(telemetry.Source{Status: a.Status, Connected: nc.IsConnected, Routes: routeStats}),
+		srv := &http.Server{Handler: telemetry.Handler(telemetry.Source{Status: a.Status, Connected: nc.IsConnected, Routes: routeStats, Components: sup.Statuses}),
 			ReadHeaderTimeout: 5 * time.Second}
 		go func() { _ = srv.Serve(l) }()
 		defer srv.Close()
