@@ -91,20 +91,11 @@ type Office struct {
 	named map[string]map[string]string
 
 	// teams maps cluster → team for other goroutines (enrolment, status).
-	teams    sync.Map
-	statusMu sync.Mutex
-	status   map[string]clusterstate.Status
-	seen     map[string]time.Time // when each agent's last heartbeat arrived
-	recorded map[string]agentRecord
-	rollouts map[string]*rolloutState // by cluster/app id
-	// namespaces are the namespace reports recorded, by cluster/env id.
-	namespaces map[string]cd.NamespaceState
-	// lastWritten is the EVENTS sequence of the last write to each
-	// stream; lastOther the last event that is not an agent report. A
-	// cluster whose agent applied its stream's and its team stream's
-	// lastWritten has converged through lastOther.
-	lastWritten map[string]uint64
-	lastOther   uint64
+	teams sync.Map
+
+	// reports are the status part's (status.go, rollout.go), under their
+	// own lock.
+	reports
 
 	// folded is the last event folded into the topology; applied (below)
 	// trails it while the event's writes are unacknowledged. dirty says a
@@ -147,8 +138,8 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 	}
 	return &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(), sup: cfg.Supervisor,
 		written: map[string]map[string]stored{}, owner: map[string]string{}, teamReady: map[string]bool{}, changed: make(chan struct{}),
-		status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{}, rollouts: map[string]*rolloutState{}, namespaces: map[string]cd.NamespaceState{},
-		lastWritten: map[string]uint64{}}, nil
+		reports: reports{status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{},
+			rollouts: map[string]*rolloutState{}, namespaces: map[string]cd.NamespaceState{}, lastWritten: map[string]uint64{}}}, nil
 }
 
 // Names receives DNS records: the public DNS's table.
