@@ -91,6 +91,12 @@ var Module = fx.Module("messageoffice",
 						return fmt.Errorf("message office: %w", err)
 					}
 					done, err = lease.Go(runCtx, start, stop)
+					if f, ok := supervise.FaultOf(err); ok {
+						// The office failed on an event in the log: the
+						// rest of weft-server serves on, /healthz names it.
+						log.Error("message office not started: an event it cannot apply", "seq", f.Seq, "err", err)
+						return nil
+					}
 					return err
 				},
 				OnStop: func(ctx context.Context) error {

@@ -261,15 +261,15 @@ func (o *Office) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("message office: %w", err)
 	}
-	if end > 0 {
-		if err := o.store.Replay(ctx, events.Filter{ToSeq: end, SkipTypes: true}, func(r events.Recorded) error {
-			if r.Data != nil && Handles(r.Type) {
-				o.topo.Apply(r)
-			}
-			return nil
-		}); err != nil {
-			return fmt.Errorf("message office: rebuild topology: %w", err)
+	o.folded = 0
+	if err := o.rebuild(ctx, end); err != nil {
+		if _, ok := supervise.FaultOf(err); ok {
+			// Reported as the running office's would be: failed at the
+			// event, and the lease given up.
+			_ = o.sup.Run(ctx, supervise.Component{Name: "messageoffice", Failed: o.cfg.Failed,
+				Run: func(context.Context) error { return err }})
 		}
+		return err
 	}
 	if err := o.reconcile(ctx, end); err != nil {
 		return err
@@ -298,6 +298,40 @@ func (o *Office) Start(ctx context.Context) error {
 		}
 	}()
 	o.log.Info("message office started", "seq", end, "clusters", len(o.owner))
+	return nil
+}
+
+// rebuild folds the log up to end into the topology, writing nothing.
+// An event of a type the office handles that cannot be decoded is a
+// supervise.Fault.
+func (o *Office) rebuild(ctx context.Context, end uint64) error {
+	if end == 0 {
+		return nil
+	}
+	it, err := o.follow(ctx)
+	if err != nil {
+		return fmt.Errorf("message office: rebuild topology: %w", err)
+	}
+	defer it.Stop()
+	for o.folded < end {
+		m, err := it.Next()
+		if err != nil {
+			return fmt.Errorf("message office: rebuild topology: %w", err)
+		}
+		md, err := m.Metadata()
+		if err != nil {
+			return fmt.Errorf("message office: rebuild topology: %w", err)
+		}
+		seq := md.Sequence.Stream
+		if Handles(m.Headers().Get(events.HeaderEventType)) {
+			rec, err := o.store.Decode(seq, m.Data())
+			if err != nil {
+				return supervise.Poison(seq, fmt.Errorf("message office: rebuild topology: %w", err))
+			}
+			o.topo.Apply(rec)
+		}
+		o.folded = seq
+	}
 	return nil
 }
 

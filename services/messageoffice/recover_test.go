@@ -312,3 +312,44 @@ func TestTheOfficeResumesAfterItsStreamsHadNoLeader(t *testing.T) {
 	}
 	t.Logf("office: %v", sup.Statuses())
 }
+
+// A replica that takes the lease over a log that already holds an event
+// the office cannot decode fails as a running office does: Start returns
+// the fault, the supervisor names the event, and the lease is free for
+// another replica at once, not retaken by this one every few seconds.
+func TestAnOfficeStartingOverAnUndecodableEventReportsItAndLeavesTheLease(t *testing.T) {
+	w := newWorld(t)
+	s := w.build(t)
+	m := nats.NewMsg("ev.acme.cluster." + s.a)
+	m.Header.Set(events.HeaderEventType, "infra.cluster.created")
+	m.Data = []byte(`{"id":"x","type":"infra.cluster.created","version":1,"team":"acme","data":`)
+	ack, err := w.js.PublishMsg(w.ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup := quickSupervisor()
+	kv, err := messageoffice.OpenLeases(w.ctx, w.js, time.Minute, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lease := &messageoffice.Lease{KV: kv, Key: "messageoffice", Holder: "replica-0", TTL: 300 * time.Millisecond, Log: slog.New(slog.DiscardHandler)}
+	o, err := messageoffice.New(w.store, messageoffice.Config{Supervisor: sup, Failed: func(error) { lease.Abandon() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err = lease.Go(ctx, o.Start, o.Stop)
+	if f, ok := supervise.FaultOf(err); !ok || f.Seq != ack.Sequence {
+		t.Fatalf("lease.Go = %v, want the fault at event %d", err, ack.Sequence)
+	}
+	if failed := sup.Failed(); len(failed) != 1 || failed[0].Name != "messageoffice" || failed[0].Seq != ack.Sequence {
+		t.Fatalf("failed components %v, want messageoffice at %d", failed, ack.Sequence)
+	}
+	if lease.Holding() {
+		t.Fatal("the replica holds the lease of an office that did not start")
+	}
+	if _, err := kv.Create(w.ctx, "messageoffice", []byte("replica-1")); err != nil {
+		t.Fatalf("another replica cannot take the lease at once: %v", err)
+	}
+}
