@@ -1,6 +1,8 @@
-// Package jsguard stands between weft's limited NATS users (agents) and the JetStream API.
+// Package jsguard stands between weft's limited NATS users — agents
+// (Agents) and auditors' replay credentials (Auditors) — and the
+// JetStream API.
 //
-// Agents share the services' NATS account, and inside one account the
+// They share the services' NATS account, and inside one account the
 // server publishes a JetStream answer (a direct get's message, a pull
 // consumer's batch) to whatever reply subject the request named, and a
 // push consumer delivers to whatever subject its creator named, as the
@@ -12,7 +14,8 @@
 // the reply is the agent's own inbox, the stream is one of the agent's,
 // a consumer delivers to no subject — and forwards it to $JS.API
 // unchanged, with the agent's reply, so the answer goes straight back
-// to the agent.
+// to the agent. An auditor's grant is checked the same way, against its
+// team's subjects in EVENTS (auditors.go).
 package jsguard
 
 import (
@@ -59,56 +62,71 @@ func (g *Agents) handle(nc *nats.Conn, m *nats.Msg) {
 	if !ok {
 		return
 	}
-	if !ownReply(cluster, m.Reply) {
-		// Never answered, not even with an error: the reply subject is
-		// where an attack would write.
-		g.refuse(nc, cluster, nil, &Refusal{Reason: ReasonReply, Detail: "the reply subject " + m.Reply + " is not the agent's inbox"})
+	r := refuser{log: g.Log, who: "agent", name: cluster, count: func(reason string) {
+		if g.Refused != nil {
+			g.Refused(cluster, reason)
+		}
+	}}
+	if !inInbox(clusterstate.InboxPrefix(cluster), m.Reply) {
+		r.refuse(nc, nil, api, &Refusal{Reason: ReasonReply, Detail: "the reply subject " + m.Reply + " is not the agent's inbox"})
 		return
 	}
 	team, known := g.TeamOf(cluster)
 	if !known {
-		g.refuse(nc, cluster, m, &Refusal{Reason: ReasonCluster, Detail: "weft knows no cluster " + cluster})
+		r.refuse(nc, m, api, &Refusal{Reason: ReasonCluster, Detail: "weft knows no cluster " + cluster})
 		return
 	}
 	if err := Check(cluster, team, api, m.Data); err != nil {
-		g.refuse(nc, cluster, m, err)
+		r.refuse(nc, m, api, err)
 		return
 	}
+	forward(nc, m, api, g.Log)
+}
+
+// forward sends m to JetStream's own API unchanged, with its reply, so the
+// answer goes straight back to the requester.
+func forward(nc *nats.Conn, m *nats.Msg, api string, log *slog.Logger) {
 	fwd := &nats.Msg{Subject: "$JS.API." + api, Reply: m.Reply, Header: m.Header, Data: m.Data}
 	if err := nc.PublishMsg(fwd); err != nil {
-		g.Log.Warn("could not forward an agent's JetStream request", "cluster", cluster, "api", api, "err", err)
+		log.Warn("could not forward a JetStream request", "api", api, "err", err)
 	}
 }
 
-// ownReply reports whether reply is a subject in cluster's inbox, with no
+// inInbox reports whether reply is a subject in the inbox prefix, with no
 // wildcard: the only place an answer may go.
-func ownReply(cluster, reply string) bool {
-	rest, ok := strings.CutPrefix(reply, clusterstate.InboxPrefix(cluster)+".")
+func inInbox(prefix, reply string) bool {
+	rest, ok := strings.CutPrefix(reply, prefix+".")
 	return ok && rest != "" && !strings.ContainsAny(rest, "*> \t\r\n")
 }
 
-func (g *Agents) refuse(nc *nats.Conn, cluster string, m *nats.Msg, r *Refusal) {
-	if g.Refused != nil {
-		g.Refused(cluster, r.Reason)
-	}
-	g.Log.Warn("refused an agent's JetStream request", "cluster", cluster, "reason", r.Reason, "detail", r.Detail)
+// refuser logs, counts and answers one kind of user's refused requests.
+type refuser struct {
+	log   *slog.Logger
+	who   string // "agent", "auditor"
+	name  string
+	count func(reason string)
+}
+
+// refuse records r; with m (whose reply was checked) it also answers, as
+// JetStream answers a request it refuses: direct gets and pulls with a
+// status header, the rest with an API error. Without m nothing is
+// answered: the reply subject is where an attack would write.
+func (f refuser) refuse(nc *nats.Conn, m *nats.Msg, api string, r *Refusal) {
+	f.count(r.Reason)
+	f.log.Warn("refused a JetStream request", f.who, f.name, "reason", r.Reason, "detail", r.Detail)
 	if m == nil {
 		return
 	}
-	reason := r.Detail
-	// Answered as JetStream answers a request it refuses: direct gets and
-	// pulls with a status header, the rest with an API error.
 	ans := nats.NewMsg(m.Reply)
-	_, api, _ := clusterstate.ParseAgentAPI(m.Subject)
 	if strings.HasPrefix(api, "DIRECT.GET.") || strings.HasPrefix(api, "CONSUMER.MSG.NEXT.") {
 		ans.Header.Set("Status", "403")
-		ans.Header.Set("Description", "weft: "+reason)
+		ans.Header.Set("Description", "weft: "+r.Detail)
 	} else {
 		ans.Header = nil
-		ans.Data, _ = json.Marshal(apiError{Error: apiErrorBody{Code: 403, Description: "weft: " + reason}})
+		ans.Data, _ = json.Marshal(apiError{Error: apiErrorBody{Code: 403, Description: "weft: " + r.Detail}})
 	}
 	if err := nc.PublishMsg(ans); err != nil {
-		g.Log.Warn("could not answer a refused JetStream request", "cluster", cluster, "err", err)
+		f.log.Warn("could not answer a refused JetStream request", f.who, f.name, "err", err)
 	}
 }
 
@@ -123,7 +141,7 @@ type apiErrorBody struct {
 
 // Refusal is why the guard refused a request.
 type Refusal struct {
-	Reason string // ReasonReply, ReasonCluster, ReasonAPI, ReasonStream or ReasonConsumer
+	Reason string // one of the Reason constants
 	Detail string
 }
 
@@ -135,7 +153,9 @@ const (
 	ReasonCluster  = "cluster"  // weft knows no such cluster
 	ReasonAPI      = "api"      // not an API an agent uses
 	ReasonStream   = "stream"   // not one of the agent's streams
-	ReasonConsumer = "consumer" // not an ephemeral pull consumer
+	ReasonConsumer = "consumer" // not an ephemeral pull consumer (or, for an auditor, not its own)
+	ReasonGrant    = "grant"    // an auditor's credentials no longer stand
+	ReasonSubject  = "subject"  // an auditor's read outside its team's subjects
 )
 
 // Check reports whether an agent of cluster in team may make the
@@ -184,12 +204,14 @@ func Check(cluster, team, api string, body []byte) *Refusal {
 
 // consumerRequest is the part of a consumer create request the guard reads.
 type consumerRequest struct {
-	Config struct {
-		DeliverSubject string `json:"deliver_subject"`
-		DeliverGroup   string `json:"deliver_group"`
-		Durable        string `json:"durable_name"`
-		FlowControl    bool   `json:"flow_control"`
-	} `json:"config"`
+	Config consumerConfig `json:"config"`
+}
+
+type consumerConfig struct {
+	DeliverSubject string `json:"deliver_subject"`
+	DeliverGroup   string `json:"deliver_group"`
+	Durable        string `json:"durable_name"`
+	FlowControl    bool   `json:"flow_control"`
 }
 
 // checkConsumer allows only ephemeral pull consumers: a push consumer
