@@ -156,6 +156,19 @@ func (s *Server) UpdateAgents(update func(Agent) (Agent, bool)) (int, error) {
 	return len(changed), s.reload()
 }
 
+// AgentNames lists the limited users' names (agents and auditors' replay
+// users), sorted.
+func (s *Server) AgentNames() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := make([]string, 0, len(s.agents))
+	for n := range s.agents {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // RemoveAgent removes an agent's user; its connections are closed by the reload.
 func (s *Server) RemoveAgent(name string) error {
 	s.mu.Lock()

@@ -61,7 +61,9 @@ var Module = fx.Module("accounts",
 		platform.AsRoute(subgraph.Route),
 		platform.AsRoute(subgraph.SDLRoute),
 		platform.AsRoute(AuthenticateRoute),
+		newReplayIssuer,
 	),
+	fx.Invoke(serveReplay),
 )
 
 // runner is accounts' own runner, kept apart from other services' in fx.

@@ -6,9 +6,12 @@ package subgraph
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	"weft.dev/services/accounts/command"
 	"weft.dev/services/accounts/readmodel"
 	"weft.dev/services/accounts/subgraph/model"
@@ -114,6 +117,40 @@ func (r *mutationResolver) RevokeToken(ctx context.Context, id string) (*model.T
 		return nil, err
 	}
 	return &model.TokenPayload{Token: tokenFromCommand(res.Object), Seq: int(res.Seq)}, nil
+}
+
+// IssueReplayCredentials is the resolver for the issueReplayCredentials field.
+func (r *mutationResolver) IssueReplayCredentials(ctx context.Context, input *model.ReplayCredentialsInput) (*model.ReplayCredentialsPayload, error) {
+	if r.Replay == nil {
+		return nil, &fault.Error{Code: fault.Unavailable, Msg: "this server does not issue NATS credentials (an external NATS): read the team's events through the API (weft audit export), or have the NATS operator issue a user as docs/auditing.md says"}
+	}
+	var ttl time.Duration
+	if input != nil && input.ExpiresIn != nil {
+		d, err := time.ParseDuration(*input.ExpiresIn)
+		if err != nil {
+			return nil, fault.Invalidf("expiresIn", "%q is not a duration such as 30m or 4h", *input.ExpiresIn)
+		}
+		ttl = d
+	}
+	p := auth.From(ctx)
+	res, err := r.Commands.GrantAudit(ctx, p, ttl)
+	if err != nil {
+		return nil, err
+	}
+	u, err := r.Replay.IssueReplay(p.Team, res.Object.ID)
+	if err != nil {
+		// The grant is recorded but nothing stands for it: revoke it, so no
+		// half-made credentials are left behind.
+		if _, rerr := r.Commands.RevokeToken(ctx, p, command.TokenInput{ID: res.Object.ID}); rerr != nil {
+			return nil, fmt.Errorf("issue replay credentials: %w (and revoking the grant %s: %v)", err, res.Object.ID, rerr)
+		}
+		return nil, fmt.Errorf("issue replay credentials: %w", err)
+	}
+	return &model.ReplayCredentialsPayload{Seq: int(res.Seq), Credentials: model.ReplayCredentials{
+		Token: tokenFromCommand(res.Object), NatsURL: u.NATSURL, User: u.User, Password: u.Password,
+		APIPrefix: u.APIPrefix, InboxPrefix: u.InboxPrefix, ConsumerPrefix: u.ConsumerPrefix,
+		Stream: u.Stream, Subjects: u.Subjects,
+	}}, nil
 }
 
 // Me is the resolver for the me field.

@@ -97,15 +97,16 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddMember    func(childComplexity int, input model.MemberInput) int
-		ChangeRole   func(childComplexity int, input model.MemberInput) int
-		CreateTeam   func(childComplexity int, input model.CreateTeamInput) int
-		CreateToken  func(childComplexity int, input model.CreateTokenInput) int
-		CreateUser   func(childComplexity int, input model.CreateUserInput) int
-		LeaveTeam    func(childComplexity int) int
-		RemoveMember func(childComplexity int, input model.MemberInput) int
-		RenameTeam   func(childComplexity int, input model.RenameTeamInput) int
-		RevokeToken  func(childComplexity int, id string) int
+		AddMember              func(childComplexity int, input model.MemberInput) int
+		ChangeRole             func(childComplexity int, input model.MemberInput) int
+		CreateTeam             func(childComplexity int, input model.CreateTeamInput) int
+		CreateToken            func(childComplexity int, input model.CreateTokenInput) int
+		CreateUser             func(childComplexity int, input model.CreateUserInput) int
+		IssueReplayCredentials func(childComplexity int, input *model.ReplayCredentialsInput) int
+		LeaveTeam              func(childComplexity int) int
+		RemoveMember           func(childComplexity int, input model.MemberInput) int
+		RenameTeam             func(childComplexity int, input model.RenameTeamInput) int
+		RevokeToken            func(childComplexity int, id string) int
 	}
 
 	PageInfo struct {
@@ -121,6 +122,23 @@ type ComplexityRoot struct {
 		User               func(childComplexity int, id string, minSeq *int) int
 		__resolve__service func(childComplexity int) int
 		__resolve_entities func(childComplexity int, representations []map[string]any) int
+	}
+
+	ReplayCredentials struct {
+		APIPrefix      func(childComplexity int) int
+		ConsumerPrefix func(childComplexity int) int
+		InboxPrefix    func(childComplexity int) int
+		NatsURL        func(childComplexity int) int
+		Password       func(childComplexity int) int
+		Stream         func(childComplexity int) int
+		Subjects       func(childComplexity int) int
+		Token          func(childComplexity int) int
+		User           func(childComplexity int) int
+	}
+
+	ReplayCredentialsPayload struct {
+		Credentials func(childComplexity int) int
+		Seq         func(childComplexity int) int
 	}
 
 	Team struct {
@@ -195,6 +213,7 @@ type MutationResolver interface {
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*model.UserPayload, error)
 	CreateToken(ctx context.Context, input model.CreateTokenInput) (*model.CreateTokenPayload, error)
 	RevokeToken(ctx context.Context, id string) (*model.TokenPayload, error)
+	IssueReplayCredentials(ctx context.Context, input *model.ReplayCredentialsInput) (*model.ReplayCredentialsPayload, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context, minSeq *int) (*model.User, error)
@@ -425,6 +444,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.CreateUser(childComplexity, args["input"].(model.CreateUserInput)), true
+	case "Mutation.issueReplayCredentials":
+		if e.complexity.Mutation.IssueReplayCredentials == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueReplayCredentials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.IssueReplayCredentials(childComplexity, args["input"].(*model.ReplayCredentialsInput)), true
 	case "Mutation.leaveTeam":
 		if e.complexity.Mutation.LeaveTeam == nil {
 			break
@@ -550,6 +580,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.__resolve_entities(childComplexity, args["representations"].([]map[string]any)), true
+
+	case "ReplayCredentials.apiPrefix":
+		if e.complexity.ReplayCredentials.APIPrefix == nil {
+			break
+		}
+
+		return e.complexity.ReplayCredentials.APIPrefix(childComplexity), true
+	case "ReplayCredentials.consumerPrefix":
+		if e.complexity.ReplayCredentials.ConsumerPrefix == nil {
+			break
+		}
+
+		return e.complexity.ReplayCredentials.ConsumerPrefix(childComplexity), true
+	case "ReplayCredentials.inboxPrefix":
+		if e.complexity.ReplayCredentials.InboxPrefix == nil {
+			break
+		}
+
+		return e.complexity.ReplayCredentials.InboxPrefix(childComplexity), true
+	case "ReplayCredentials.natsUrl":
+		if e.complexity.ReplayCredentials.NatsURL == nil {
+			break
+		}
+
+		return e.complexity.ReplayCredentials.NatsURL(childComplexity), true
+	case "ReplayCredentials.password":
+		if e.complexity.ReplayCredentials.Password == nil {
+			break
+		}
+
+		return e.complexity.ReplayCredentials.Password(childComplexity), true
+	case "ReplayCredentials.stream":
+		if e.complexity.ReplayCredentials.Stream == nil {
+			break
+		}
+
+		return e.complexity.ReplayCredentials.Stream(childComplexity), true
+	case "ReplayCredentials.subjects":
+		if e.complexity.ReplayCredentials.Subjects == nil {
+			break
+		}
+
+		return e.complexity.ReplayCredentials.Subjects(childComplexity), true
+	case "ReplayCredentials.token":
+		if e.complexity.ReplayCredentials.Token == nil {
+			break
+		}
+
+		return e.complexity.ReplayCredentials.Token(childComplexity), true
+	case "ReplayCredentials.user":
+		if e.complexity.ReplayCredentials.User == nil {
+			break
+		}
+
+		return e.complexity.ReplayCredentials.User(childComplexity), true
+
+	case "ReplayCredentialsPayload.credentials":
+		if e.complexity.ReplayCredentialsPayload.Credentials == nil {
+			break
+		}
+
+		return e.complexity.ReplayCredentialsPayload.Credentials(childComplexity), true
+	case "ReplayCredentialsPayload.seq":
+		if e.complexity.ReplayCredentialsPayload.Seq == nil {
+			break
+		}
+
+		return e.complexity.ReplayCredentialsPayload.Seq(childComplexity), true
 
 	case "Team.createdAt":
 		if e.complexity.Team.CreatedAt == nil {
@@ -758,6 +856,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateUserInput,
 		ec.unmarshalInputMemberInput,
 		ec.unmarshalInputRenameTeamInput,
+		ec.unmarshalInputReplayCredentialsInput,
 	)
 	first := true
 
@@ -1041,6 +1140,36 @@ type Mutation {
   createToken(input: CreateTokenInput!): CreateTokenPayload!
   "Revokes an API token at once."
   revokeToken(id: ID!): TokenPayload!
+  "Issues NATS credentials that read only the team's events in the log, for replay with the auditor's own tools (auditors and owners). They stand for a grant, a token of the caller's that expires (default 1h, at most 24h); revoking that token, its expiry or the caller losing the role ends them at the next read."
+  issueReplayCredentials(input: ReplayCredentialsInput): ReplayCredentialsPayload!
+}
+
+input ReplayCredentialsInput {
+  "How long the credentials last, as a Go duration (1m to 24h); 1h when null."
+  expiresIn: String
+}
+
+"NATS credentials to replay the team's events; the password is shown only this once."
+type ReplayCredentials {
+  "The grant's token: weft token revoke ends the credentials."
+  token: Token!
+  natsUrl: String!
+  user: String!
+  password: String!
+  "Where JetStream API requests go (jetstream.NewWithAPIPrefix)."
+  apiPrefix: String!
+  "The reply-subject prefix (nats.CustomInboxPrefix)."
+  inboxPrefix: String!
+  "How the names of the grant's consumers start (OrderedConsumerConfig.NamePrefix)."
+  consumerPrefix: String!
+  stream: String!
+  "The subjects the credentials read: ev.<team>.>."
+  subjects: String!
+}
+
+type ReplayCredentialsPayload {
+  credentials: ReplayCredentials!
+  seq: Int!
 }
 `, BuiltIn: false},
 	{Name: "federation/directives.graphql", Input: `
@@ -1190,6 +1319,17 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNCreateUserInput2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐCreateUserInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_issueReplayCredentials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalOReplayCredentialsInput2ᚖweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐReplayCredentialsInput)
 	if err != nil {
 		return nil, err
 	}
@@ -2562,6 +2702,53 @@ func (ec *executionContext) fieldContext_Mutation_revokeToken(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_issueReplayCredentials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_issueReplayCredentials,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().IssueReplayCredentials(ctx, fc.Args["input"].(*model.ReplayCredentialsInput))
+		},
+		nil,
+		ec.marshalNReplayCredentialsPayload2ᚖweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐReplayCredentialsPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_issueReplayCredentials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "credentials":
+				return ec.fieldContext_ReplayCredentialsPayload_credentials(ctx, field)
+			case "seq":
+				return ec.fieldContext_ReplayCredentialsPayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ReplayCredentialsPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issueReplayCredentials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *graph.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3054,6 +3241,363 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 				return ec.fieldContext___Schema_directives(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type __Schema", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReplayCredentials_token(ctx context.Context, field graphql.CollectedField, obj *model.ReplayCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ReplayCredentials_token,
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		ec.marshalNToken2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐToken,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ReplayCredentials_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplayCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Token_id(ctx, field)
+			case "userId":
+				return ec.fieldContext_Token_userId(ctx, field)
+			case "name":
+				return ec.fieldContext_Token_name(ctx, field)
+			case "expiresAt":
+				return ec.fieldContext_Token_expiresAt(ctx, field)
+			case "bootstrap":
+				return ec.fieldContext_Token_bootstrap(ctx, field)
+			case "revoked":
+				return ec.fieldContext_Token_revoked(ctx, field)
+			case "revokedAt":
+				return ec.fieldContext_Token_revokedAt(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Token_createdAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Token", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReplayCredentials_natsUrl(ctx context.Context, field graphql.CollectedField, obj *model.ReplayCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ReplayCredentials_natsUrl,
+		func(ctx context.Context) (any, error) {
+			return obj.NatsURL, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ReplayCredentials_natsUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplayCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReplayCredentials_user(ctx context.Context, field graphql.CollectedField, obj *model.ReplayCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ReplayCredentials_user,
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ReplayCredentials_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplayCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReplayCredentials_password(ctx context.Context, field graphql.CollectedField, obj *model.ReplayCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ReplayCredentials_password,
+		func(ctx context.Context) (any, error) {
+			return obj.Password, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ReplayCredentials_password(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplayCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReplayCredentials_apiPrefix(ctx context.Context, field graphql.CollectedField, obj *model.ReplayCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ReplayCredentials_apiPrefix,
+		func(ctx context.Context) (any, error) {
+			return obj.APIPrefix, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ReplayCredentials_apiPrefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplayCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReplayCredentials_inboxPrefix(ctx context.Context, field graphql.CollectedField, obj *model.ReplayCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ReplayCredentials_inboxPrefix,
+		func(ctx context.Context) (any, error) {
+			return obj.InboxPrefix, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ReplayCredentials_inboxPrefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplayCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReplayCredentials_consumerPrefix(ctx context.Context, field graphql.CollectedField, obj *model.ReplayCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ReplayCredentials_consumerPrefix,
+		func(ctx context.Context) (any, error) {
+			return obj.ConsumerPrefix, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ReplayCredentials_consumerPrefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplayCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReplayCredentials_stream(ctx context.Context, field graphql.CollectedField, obj *model.ReplayCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ReplayCredentials_stream,
+		func(ctx context.Context) (any, error) {
+			return obj.Stream, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ReplayCredentials_stream(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplayCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReplayCredentials_subjects(ctx context.Context, field graphql.CollectedField, obj *model.ReplayCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ReplayCredentials_subjects,
+		func(ctx context.Context) (any, error) {
+			return obj.Subjects, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ReplayCredentials_subjects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplayCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReplayCredentialsPayload_credentials(ctx context.Context, field graphql.CollectedField, obj *model.ReplayCredentialsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ReplayCredentialsPayload_credentials,
+		func(ctx context.Context) (any, error) {
+			return obj.Credentials, nil
+		},
+		nil,
+		ec.marshalNReplayCredentials2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐReplayCredentials,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ReplayCredentialsPayload_credentials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplayCredentialsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "token":
+				return ec.fieldContext_ReplayCredentials_token(ctx, field)
+			case "natsUrl":
+				return ec.fieldContext_ReplayCredentials_natsUrl(ctx, field)
+			case "user":
+				return ec.fieldContext_ReplayCredentials_user(ctx, field)
+			case "password":
+				return ec.fieldContext_ReplayCredentials_password(ctx, field)
+			case "apiPrefix":
+				return ec.fieldContext_ReplayCredentials_apiPrefix(ctx, field)
+			case "inboxPrefix":
+				return ec.fieldContext_ReplayCredentials_inboxPrefix(ctx, field)
+			case "consumerPrefix":
+				return ec.fieldContext_ReplayCredentials_consumerPrefix(ctx, field)
+			case "stream":
+				return ec.fieldContext_ReplayCredentials_stream(ctx, field)
+			case "subjects":
+				return ec.fieldContext_ReplayCredentials_subjects(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ReplayCredentials", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReplayCredentialsPayload_seq(ctx context.Context, field graphql.CollectedField, obj *model.ReplayCredentialsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ReplayCredentialsPayload_seq,
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ReplayCredentialsPayload_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplayCredentialsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
 		},
 	}
 	return fc, nil
@@ -5644,6 +6188,33 @@ func (ec *executionContext) unmarshalInputRenameTeamInput(ctx context.Context, o
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputReplayCredentialsInput(ctx context.Context, obj any) (model.ReplayCredentialsInput, error) {
+	var it model.ReplayCredentialsInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"expiresIn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "expiresIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresIn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresIn = data
+		}
+	}
+
+	return it, nil
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -6173,6 +6744,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "issueReplayCredentials":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issueReplayCredentials(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6412,6 +6990,129 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___schema(ctx, field)
 			})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var replayCredentialsImplementors = []string{"ReplayCredentials"}
+
+func (ec *executionContext) _ReplayCredentials(ctx context.Context, sel ast.SelectionSet, obj *model.ReplayCredentials) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, replayCredentialsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReplayCredentials")
+		case "token":
+			out.Values[i] = ec._ReplayCredentials_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "natsUrl":
+			out.Values[i] = ec._ReplayCredentials_natsUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._ReplayCredentials_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "password":
+			out.Values[i] = ec._ReplayCredentials_password(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "apiPrefix":
+			out.Values[i] = ec._ReplayCredentials_apiPrefix(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inboxPrefix":
+			out.Values[i] = ec._ReplayCredentials_inboxPrefix(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consumerPrefix":
+			out.Values[i] = ec._ReplayCredentials_consumerPrefix(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stream":
+			out.Values[i] = ec._ReplayCredentials_stream(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subjects":
+			out.Values[i] = ec._ReplayCredentials_subjects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var replayCredentialsPayloadImplementors = []string{"ReplayCredentialsPayload"}
+
+func (ec *executionContext) _ReplayCredentialsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ReplayCredentialsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, replayCredentialsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReplayCredentialsPayload")
+		case "credentials":
+			out.Values[i] = ec._ReplayCredentialsPayload_credentials(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._ReplayCredentialsPayload_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7472,6 +8173,24 @@ func (ec *executionContext) unmarshalNRenameTeamInput2weftᚗdevᚋservicesᚋac
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNReplayCredentials2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐReplayCredentials(ctx context.Context, sel ast.SelectionSet, v model.ReplayCredentials) graphql.Marshaler {
+	return ec._ReplayCredentials(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReplayCredentialsPayload2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐReplayCredentialsPayload(ctx context.Context, sel ast.SelectionSet, v model.ReplayCredentialsPayload) graphql.Marshaler {
+	return ec._ReplayCredentialsPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReplayCredentialsPayload2ᚖweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐReplayCredentialsPayload(ctx context.Context, sel ast.SelectionSet, v *model.ReplayCredentialsPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReplayCredentialsPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRole2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
 	var res model.Role
 	err := res.UnmarshalGQL(v)
@@ -8213,6 +8932,14 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOReplayCredentialsInput2ᚖweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐReplayCredentialsInput(ctx context.Context, v any) (*model.ReplayCredentialsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputReplayCredentialsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORole2ᚖweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐRole(ctx context.Context, v any) (*model.Role, error) {

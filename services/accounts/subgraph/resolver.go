@@ -33,6 +33,23 @@ const Name = "accounts"
 type Resolver struct {
 	Commands *command.Handlers
 	Queries  *readmodel.Queries
+	// Replay issues the NATS user behind an audit grant; nil where weft
+	// issues no NATS credentials (an external NATS).
+	Replay ReplayIssuer
+}
+
+// ReplayIssuer makes the NATS user that stands for audit grant id of
+// team (package accounts, on the embedded broker).
+type ReplayIssuer interface {
+	IssueReplay(team, id string) (ReplayUser, error)
+}
+
+// ReplayUser is what a replay client needs: where, who, and the prefixes
+// weft's guard checks.
+type ReplayUser struct {
+	NATSURL, User, Password                string
+	APIPrefix, InboxPrefix, ConsumerPrefix string
+	Stream, Subjects                       string
 }
 
 // withdrawn waits until this process's read model applied seq, a mutation
@@ -47,15 +64,15 @@ func (r *Resolver) withdrawn(ctx context.Context, seq uint64) error {
 }
 
 // NewHandler returns the subgraph's HTTP handler.
-func NewHandler(h *command.Handlers, q *readmodel.Queries, s *auth.Signer, log *slog.Logger) http.Handler {
-	es := NewExecutableSchema(Config{Resolvers: &Resolver{Commands: h, Queries: q}})
+func NewHandler(h *command.Handlers, q *readmodel.Queries, replay ReplayIssuer, s *auth.Signer, log *slog.Logger) http.Handler {
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{Commands: h, Queries: q, Replay: replay}})
 	return graph.NewHandler(es, s, log.With("subgraph", Name))
 }
 
 // Route mounts the subgraph at /subgraphs/accounts/graphql (POST, and
 // graphql-transport-ws on GET).
-func Route(h *command.Handlers, q *readmodel.Queries, s *auth.Signer, log *slog.Logger) platform.Route {
-	return platform.Route{Pattern: "/subgraphs/" + Name + "/graphql", Handler: NewHandler(h, q, s, log)}
+func Route(h *command.Handlers, q *readmodel.Queries, replay ReplayIssuer, s *auth.Signer, log *slog.Logger) platform.Route {
+	return platform.Route{Pattern: "/subgraphs/" + Name + "/graphql", Handler: NewHandler(h, q, replay, s, log)}
 }
 
 // SDLRoute serves the schema at /subgraphs/accounts/sdl.

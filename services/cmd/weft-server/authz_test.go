@@ -691,6 +691,18 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 	for _, p := range ps {
 		byField[p.field] = p
 	}
+	// Replay credentials read the team's whole log: auditors and owners
+	// only, not even admins.
+	for _, who := range []string{"member", "admin"} {
+		tok := map[string]string{"member": mia, "admin": tokens["adam-admin"]}[who]
+		p, ok := byField["issueReplayCredentials"]
+		if !ok {
+			t.Fatal("issueReplayCredentials is not in the composed schema")
+		}
+		if _, out := gql(t, base, tok, a, p.doc, nil); len(errorCodes(out)) == 0 || errorCodes(out)[0] != "FORBIDDEN" {
+			t.Errorf("an %s's issueReplayCredentials: want FORBIDDEN, got %v", who, out)
+		}
+	}
 	for _, f := range adminOnly {
 		p, ok := byField[f]
 		if !ok {
@@ -725,7 +737,10 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 	before = snapshot(t, base, alice, a)
 	// Self-service that touches no resource of team A: a team of their
 	// own, a token of their own, leaving.
-	own := map[string]bool{"createTeam": true, "createToken": true, "leaveTeam": true}
+	// Replay credentials are the auditor's to have: they read, and
+	// e2e's TestAnAuditorReplaysTheTeamsLogWithTheirOwnNATSClientAndNothingElse
+	// shows they read nothing else.
+	own := map[string]bool{"createTeam": true, "createToken": true, "leaveTeam": true, "issueReplayCredentials": true}
 	for _, p := range ps {
 		if own[p.field] {
 			continue

@@ -4456,6 +4456,212 @@ func (v *InterceptsResponse) GetIntercepts() InterceptsInterceptsInterceptConnec
 	return v.Intercepts
 }
 
+// IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayload includes the requested fields of the GraphQL type ReplayCredentialsPayload.
+type IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayload struct {
+	Credentials IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials `json:"credentials"`
+	Seq         int                                                                                              `json:"seq"`
+}
+
+// GetCredentials returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayload.Credentials, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayload) GetCredentials() IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials {
+	return v.Credentials
+}
+
+// GetSeq returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayload.Seq, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayload) GetSeq() int {
+	return v.Seq
+}
+
+// IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials includes the requested fields of the GraphQL type ReplayCredentials.
+// The GraphQL type's documentation follows.
+//
+// NATS credentials to replay the team's events; the password is shown only this once.
+type IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials struct {
+	// The grant's token: weft token revoke ends the credentials.
+	Token    IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken `json:"token"`
+	NatsUrl  string                                                                                                `json:"natsUrl"`
+	User     string                                                                                                `json:"user"`
+	Password string                                                                                                `json:"password"`
+	// Where JetStream API requests go (jetstream.NewWithAPIPrefix).
+	ApiPrefix string `json:"apiPrefix"`
+	// The reply-subject prefix (nats.CustomInboxPrefix).
+	InboxPrefix string `json:"inboxPrefix"`
+	// How the names of the grant's consumers start (OrderedConsumerConfig.NamePrefix).
+	ConsumerPrefix string `json:"consumerPrefix"`
+	Stream         string `json:"stream"`
+	// The subjects the credentials read: ev.<team>.>.
+	Subjects string `json:"subjects"`
+}
+
+// GetToken returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials.Token, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials) GetToken() IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken {
+	return v.Token
+}
+
+// GetNatsUrl returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials.NatsUrl, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials) GetNatsUrl() string {
+	return v.NatsUrl
+}
+
+// GetUser returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials.User, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials) GetUser() string {
+	return v.User
+}
+
+// GetPassword returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials.Password, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials) GetPassword() string {
+	return v.Password
+}
+
+// GetApiPrefix returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials.ApiPrefix, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials) GetApiPrefix() string {
+	return v.ApiPrefix
+}
+
+// GetInboxPrefix returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials.InboxPrefix, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials) GetInboxPrefix() string {
+	return v.InboxPrefix
+}
+
+// GetConsumerPrefix returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials.ConsumerPrefix, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials) GetConsumerPrefix() string {
+	return v.ConsumerPrefix
+}
+
+// GetStream returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials.Stream, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials) GetStream() string {
+	return v.Stream
+}
+
+// GetSubjects returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials.Subjects, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials) GetSubjects() string {
+	return v.Subjects
+}
+
+// IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken includes the requested fields of the GraphQL type Token.
+// The GraphQL type's documentation follows.
+//
+// An API token, never its secret.
+type IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken struct {
+	TokenFields `json:"-"`
+}
+
+// GetId returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken.Id, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken) GetId() string {
+	return v.TokenFields.Id
+}
+
+// GetName returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken.Name, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken) GetName() *string {
+	return v.TokenFields.Name
+}
+
+// GetUserId returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken.UserId, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken) GetUserId() string {
+	return v.TokenFields.UserId
+}
+
+// GetExpiresAt returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken.ExpiresAt, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken) GetExpiresAt() *time.Time {
+	return v.TokenFields.ExpiresAt
+}
+
+// GetBootstrap returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken.Bootstrap, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken) GetBootstrap() bool {
+	return v.TokenFields.Bootstrap
+}
+
+// GetRevoked returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken.Revoked, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken) GetRevoked() bool {
+	return v.TokenFields.Revoked
+}
+
+// GetRevokedAt returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken.RevokedAt, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken) GetRevokedAt() *time.Time {
+	return v.TokenFields.RevokedAt
+}
+
+// GetCreatedAt returns IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken.CreatedAt, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken) GetCreatedAt() *time.Time {
+	return v.TokenFields.CreatedAt
+}
+
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.TokenFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalIssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken struct {
+	Id string `json:"id"`
+
+	Name *string `json:"name"`
+
+	UserId string `json:"userId"`
+
+	ExpiresAt *time.Time `json:"expiresAt"`
+
+	Bootstrap bool `json:"bootstrap"`
+
+	Revoked bool `json:"revoked"`
+
+	RevokedAt *time.Time `json:"revokedAt"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+}
+
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken) __premarshalJSON() (*__premarshalIssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken, error) {
+	var retval __premarshalIssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentialsToken
+
+	retval.Id = v.TokenFields.Id
+	retval.Name = v.TokenFields.Name
+	retval.UserId = v.TokenFields.UserId
+	retval.ExpiresAt = v.TokenFields.ExpiresAt
+	retval.Bootstrap = v.TokenFields.Bootstrap
+	retval.Revoked = v.TokenFields.Revoked
+	retval.RevokedAt = v.TokenFields.RevokedAt
+	retval.CreatedAt = v.TokenFields.CreatedAt
+	return &retval, nil
+}
+
+// IssueReplayCredentialsResponse is returned by IssueReplayCredentials on success.
+type IssueReplayCredentialsResponse struct {
+	// Issues NATS credentials that read only the team's events in the log, for replay with the auditor's own tools (auditors and owners). They stand for a grant, a token of the caller's that expires (default 1h, at most 24h); revoking that token, its expiry or the caller losing the role ends them at the next read.
+	IssueReplayCredentials IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayload `json:"issueReplayCredentials"`
+}
+
+// GetIssueReplayCredentials returns IssueReplayCredentialsResponse.IssueReplayCredentials, and is useful for accessing the field via an interface.
+func (v *IssueReplayCredentialsResponse) GetIssueReplayCredentials() IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayload {
+	return v.IssueReplayCredentials
+}
+
 type LBMode string
 
 const (
@@ -5595,6 +5801,14 @@ type RenameTeamResponse struct {
 
 // GetRenameTeam returns RenameTeamResponse.RenameTeam, and is useful for accessing the field via an interface.
 func (v *RenameTeamResponse) GetRenameTeam() RenameTeamRenameTeamTeamPayload { return v.RenameTeam }
+
+type ReplayCredentialsInput struct {
+	// How long the credentials last, as a Go duration (1m to 24h); 1h when null.
+	ExpiresIn *string `json:"expiresIn"`
+}
+
+// GetExpiresIn returns ReplayCredentialsInput.ExpiresIn, and is useful for accessing the field via an interface.
+func (v *ReplayCredentialsInput) GetExpiresIn() *string { return v.ExpiresIn }
 
 // ResourceAsOfResourceAsOfResourceState includes the requested fields of the GraphQL type ResourceState.
 // The GraphQL type's documentation follows.
@@ -8690,6 +8904,14 @@ func (v *__InterceptsInput) GetAll() *bool { return v.All }
 // GetMinSeq returns __InterceptsInput.MinSeq, and is useful for accessing the field via an interface.
 func (v *__InterceptsInput) GetMinSeq() *int { return v.MinSeq }
 
+// __IssueReplayCredentialsInput is used internally by genqlient
+type __IssueReplayCredentialsInput struct {
+	Input *ReplayCredentialsInput `json:"input"`
+}
+
+// GetInput returns __IssueReplayCredentialsInput.Input, and is useful for accessing the field via an interface.
+func (v *__IssueReplayCredentialsInput) GetInput() *ReplayCredentialsInput { return v.Input }
+
 // __LogInput is used internally by genqlient
 type __LogInput struct {
 	First  *int         `json:"first"`
@@ -10721,6 +10943,63 @@ func Intercepts(
 	}
 
 	data_ = &InterceptsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by IssueReplayCredentials.
+const IssueReplayCredentials_Operation = `
+mutation IssueReplayCredentials ($input: ReplayCredentialsInput) {
+	issueReplayCredentials(input: $input) {
+		credentials {
+			token {
+				... TokenFields
+			}
+			natsUrl
+			user
+			password
+			apiPrefix
+			inboxPrefix
+			consumerPrefix
+			stream
+			subjects
+		}
+		seq
+	}
+}
+fragment TokenFields on Token {
+	id
+	name
+	userId
+	expiresAt
+	bootstrap
+	revoked
+	revokedAt
+	createdAt
+}
+`
+
+func IssueReplayCredentials(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input *ReplayCredentialsInput,
+) (data_ *IssueReplayCredentialsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "IssueReplayCredentials",
+		Query:  IssueReplayCredentials_Operation,
+		Variables: &__IssueReplayCredentialsInput{
+			Input: input,
+		},
+	}
+
+	data_ = &IssueReplayCredentialsResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

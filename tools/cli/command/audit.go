@@ -24,7 +24,7 @@ func (a *app) auditCmd() *cobra.Command {
 	cmd := a.eventsCmd()
 	cmd.Use, cmd.Aliases = "audit", nil
 	cmd.Short = "Show the team's audit trail (as weft events does), or export it for an auditor's tools"
-	cmd.AddCommand(a.auditExportCmd())
+	cmd.AddCommand(a.auditExportCmd(), a.auditCredentialsCmd())
 	return cmd
 }
 

@@ -90,6 +90,34 @@ type RenameTeamInput struct {
 	DisplayName string `json:"displayName"`
 }
 
+// NATS credentials to replay the team's events; the password is shown only this once.
+type ReplayCredentials struct {
+	// The grant's token: weft token revoke ends the credentials.
+	Token    Token  `json:"token"`
+	NatsURL  string `json:"natsUrl"`
+	User     string `json:"user"`
+	Password string `json:"password"`
+	// Where JetStream API requests go (jetstream.NewWithAPIPrefix).
+	APIPrefix string `json:"apiPrefix"`
+	// The reply-subject prefix (nats.CustomInboxPrefix).
+	InboxPrefix string `json:"inboxPrefix"`
+	// How the names of the grant's consumers start (OrderedConsumerConfig.NamePrefix).
+	ConsumerPrefix string `json:"consumerPrefix"`
+	Stream         string `json:"stream"`
+	// The subjects the credentials read: ev.<team>.>.
+	Subjects string `json:"subjects"`
+}
+
+type ReplayCredentialsInput struct {
+	// How long the credentials last, as a Go duration (1m to 24h); 1h when null.
+	ExpiresIn *string `json:"expiresIn,omitempty"`
+}
+
+type ReplayCredentialsPayload struct {
+	Credentials ReplayCredentials `json:"credentials"`
+	Seq         int               `json:"seq"`
+}
+
 type TeamPayload struct {
 	Team Team `json:"team"`
 	// EVENTS sequence of the last event; pass it as minSeq to read your write.
