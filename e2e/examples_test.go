@@ -457,6 +457,8 @@ var exampleSkips = map[string]string{
 	"weft app update web --env prod --image ghcr.io/acme/web:1.5 --wait":              "waits for a cluster in Kubernetes mode to report the rollout: TestAnAppFromAnImageRollsOutAndWaitFollowsTheClustersReports runs it",
 	"weft app get web --env prod":                                                     "shows what a cluster in Kubernetes mode reported (runs after the skipped update it shows): TestAnAppFromAnImageRollsOutAndWaitFollowsTheClustersReports checks it",
 	"weft events --follow -o json":                                                    "follows until interrupted",
+	"weft audit credentials":                                                          "needs weft-server listening for NATS clients (this one listens in-process only): TestAnAuditorReplaysTheTeamsLogWithTheirOwnNATSClientAndNothingElse runs it",
+	"weft audit credentials --expires-in 4h -o json > replay.json":                    "needs weft-server listening for NATS clients (this one listens in-process only): TestAnAuditorReplaysTheTeamsLogWithTheirOwnNATSClientAndNothingElse runs it",
 	"weft get app api --as-of 2h":                                                     "needs an app two hours old: TestCLIManagesEveryResourceOfARealServer reads an app as of a past sequence",
 	"sudo wg-quick up ./weft.conf":                                                    "brings up a WireGuard interface on the host: the e2e mesh scenario joins a laptop to a team network in a network namespace",
 	"weft device config laptop -o weft.conf && sudo wg-quick up ./weft.conf":          "brings up a WireGuard interface on the host (weft device config -o runs in the README walk-through; the e2e mesh scenario joins a laptop)",
