@@ -438,6 +438,7 @@ func worldFor(cmd string) []string {
 
 // exampleSetups are what an example needs beyond exampleWorld.
 var exampleSetups = map[string][]string{
+	"weft audit verify --file trail.jsonl":                                {"weft audit export --format jsonl > trail.jsonl"},
 	`weft device create laptop --public-key "$(wg pubkey < private.key)"`: {"wg genkey > private.key"},
 	`weft device rotate-key laptop --public-key "$(wg pubkey < new.key)"`: {"wg genkey > new.key"},
 	`weft context use acme@weft.example.com`:                              {"weft login --server https://weft.example.com --token weft_... --context acme@weft.example.com >/dev/null"},

@@ -27,7 +27,8 @@ type Link struct {
 	Hash string `json:"hash,omitempty"`
 }
 
-func linkOf(h nats.Header) Link {
+// LinkOf reads a stored message's chain headers.
+func LinkOf(h nats.Header) Link {
 	if h == nil {
 		return Link{}
 	}

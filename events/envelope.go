@@ -59,4 +59,7 @@ type Recorded struct {
 	Raw json.RawMessage
 	// Link is its place in the hash chain; set when appended or read.
 	Link Link
+	// Stored is the message body exactly as stored, which Link.Hash
+	// covers; set when read from the log.
+	Stored []byte
 }

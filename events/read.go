@@ -57,7 +57,7 @@ func (s *Store) LoadAfter(ctx context.Context, team string, agg AggregateRef, af
 		if err != nil {
 			return err
 		}
-		rec.Link = linkOf(m.Header)
+		rec.Link, rec.Stored = LinkOf(m.Header), m.Data
 		if fnErr = fn(rec); fnErr != nil {
 			return fnErr
 		}
@@ -326,7 +326,7 @@ func (s *Store) deliver(seq uint64, h nats.Header, body []byte, lenient bool, fn
 		}
 		rec = Recorded{Meta: env.Meta, Seq: seq, Raw: env.Data}
 	}
-	rec.Link = linkOf(h)
+	rec.Link, rec.Stored = LinkOf(h), body
 	return fn(rec)
 }
 

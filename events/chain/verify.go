@@ -66,6 +66,8 @@ type Report struct {
 	Breaks   []Break      `json:"breaks,omitempty"` // up to maxBreaks, in log order
 	Teams    []TeamReport `json:"teams"`
 	KeyID    string       `json:"keyId,omitempty"` // "" when checkpoints' signatures were not checked
+	// Partial: a range from the middle of the log (Verifier.Partial).
+	Partial bool `json:"partial,omitempty"`
 }
 
 const maxBreaks = 20
@@ -74,12 +76,13 @@ const maxBreaks = 20
 // It continues after a break, from what is present, so later breaks are
 // found too; the first is the one to look at.
 type Verifier struct {
-	key   ed25519.PublicKey
-	heads map[string]head
-	teams map[string]*teamState
-	rep   Report
-	last  uint64
-	start uint64 // the first chained event of all read
+	key     ed25519.PublicKey
+	heads   map[string]head
+	teams   map[string]*teamState
+	rep     Report
+	last    uint64
+	start   uint64 // the first chained event of all read
+	partial bool
 }
 
 type head struct {
@@ -181,7 +184,7 @@ func (v *Verifier) Add(m Message) {
 	switch {
 	case seen && prev != h.hash:
 		v.fail(m, BreakLink, "does not follow sequence %d, the previous event of %s in the log: an event between them is missing, or events were moved", h.seq, m.Subject)
-	case !seen && prev != Genesis:
+	case !seen && prev != Genesis && !v.partial:
 		v.fail(m, BreakLink, "follows an event of %s (hash %s) that is not in the log before it: it was removed, or moved after this one", m.Subject, prev)
 	}
 	v.heads[m.Subject] = head{seq: m.Seq, hash: hash}
@@ -218,6 +221,9 @@ func (v *Verifier) checkpoint(m Message, t *teamState) {
 			return
 		}
 	}
+	if v.partial {
+		return // the digest covers events before the range
+	}
 	if t.SealedUpTo == 0 && t.Checkpoints == 0 && c.Start != 0 && c.Start < t.Start {
 		// The chain started before this team's first hashed event: any of
 		// its events from there on without a hash lost it.
@@ -243,6 +249,15 @@ func (v *Verifier) checkpoint(m Message, t *teamState) {
 	t.Checkpoints++
 	t.SealedUpTo, t.sealed = c.UpTo, d
 	t.hist = t.hist[i:]
+}
+
+// Partial makes v verify a range that starts after the log's first event
+// (an export from a sequence or a time): an event whose predecessor is
+// before the range is taken as it is, and checkpoints' digests, which
+// cover events before the range, are not checked (their signatures are).
+func (v *Verifier) Partial() {
+	v.partial = true
+	v.rep.Partial = true
 }
 
 // Report returns what was found.

@@ -146,6 +146,7 @@ func (s *Service) follow(ctx context.Context, q HistoryQuery, it jetstream.Messa
 		if err != nil {
 			return fmt.Errorf("follow team %q: %w", q.Team, err)
 		}
+		r.Link, r.Stored = events.LinkOf(m.Headers()), m.Data()
 		if !q.matches(r) {
 			continue
 		}

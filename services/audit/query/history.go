@@ -80,6 +80,16 @@ type Entry struct {
 	// this build knows the type (Known), else exactly as stored.
 	Data  json.RawMessage `json:"data"`
 	Known bool            `json:"known"`
+	// Chain is the event's place in the hash chain, with the event as
+	// stored; nil for events stored before the chain started.
+	Chain *Chain `json:"chain,omitempty"`
+}
+
+// Chain is what a verifier needs of an event (package events/chain).
+type Chain struct {
+	Prev   string `json:"prev"`
+	Hash   string `json:"hash"`
+	Stored string `json:"stored"` // the JSON envelope as stored
 }
 
 // Page is one page of history.
@@ -278,10 +288,12 @@ func (q HistoryQuery) matches(r events.Recorded) bool {
 // progress it made (a cluster converging further) and what it saw of its
 // apps' rollouts, recorded on change but as often as about once a second.
 // The agent's state changes (enrolled, online or offline, a new gateway
-// key, its mode) are not status reports.
+// key, its mode) are not status reports. The log's own checkpoints
+// (audit.chain.checkpointed, about once a minute per active team) are
+// left out of the trail the same way.
 func IsStatus(eventType string) bool {
 	switch eventType {
-	case "infra.cluster.agent-applied", "console.app.rollout-reported":
+	case "infra.cluster.agent-applied", "console.app.rollout-reported", "audit.chain.checkpointed":
 		return true
 	}
 	return false
@@ -349,6 +361,9 @@ func (s *Service) entry(r events.Recorded) Entry {
 		Seq: r.Seq, ID: r.ID, Time: r.Time, Type: r.Type, Version: r.Version, Team: r.Team,
 		Aggregate: r.Aggregate, Actor: r.Actor, CausationID: r.CausationID, CorrelationID: r.CorrelationID,
 		Data: r.Raw,
+	}
+	if r.Link.Hash != "" {
+		e.Chain = &Chain{Prev: r.Link.Prev, Hash: r.Link.Hash, Stored: string(r.Stored)}
 	}
 	if r.Data != nil {
 		b, err := json.Marshal(r.Data)

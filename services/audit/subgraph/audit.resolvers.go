@@ -12,6 +12,7 @@ import (
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
 	"weft.dev/services/audit/query"
+	"weft.dev/services/audit/seal"
 	"weft.dev/services/audit/subgraph/model"
 	cd "weft.dev/services/console/domain"
 	"weft.dev/services/graph"
@@ -51,6 +52,12 @@ func (r *queryResolver) Log(ctx context.Context, first *int, after *string, filt
 	// Read as weft itself: the check above is what allows every team.
 	conn, err := r.history(auth.With(ctx, auth.SystemPrincipal("audit-log")), q, first, after, order)
 	return conn, inFilter(err)
+}
+
+// CheckpointKey is the resolver for the checkpointKey field.
+func (r *queryResolver) CheckpointKey(ctx context.Context) (*model.CheckpointKey, error) {
+	k := seal.Published(r.Key)
+	return &model.CheckpointKey{Algorithm: k.Algorithm, KeyID: k.KeyID, PublicKey: k.PublicKey}, nil
 }
 
 // ResourceAsOf is the resolver for the resourceAsOf field.

@@ -59,6 +59,12 @@ type ComplexityRoot struct {
 		ID      func(childComplexity int) int
 	}
 
+	CheckpointKey struct {
+		Algorithm func(childComplexity int) int
+		KeyID     func(childComplexity int) int
+		PublicKey func(childComplexity int) int
+	}
+
 	Entity struct {
 		FindAppByID            func(childComplexity int, id string) int
 		FindManagedServiceByID func(childComplexity int, id string) int
@@ -71,6 +77,7 @@ type ComplexityRoot struct {
 		AggregateID   func(childComplexity int) int
 		AggregateType func(childComplexity int) int
 		CausationID   func(childComplexity int) int
+		Chain         func(childComplexity int) int
 		CorrelationID func(childComplexity int) int
 		Data          func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -81,6 +88,12 @@ type ComplexityRoot struct {
 		Time          func(childComplexity int) int
 		Type          func(childComplexity int) int
 		Version       func(childComplexity int) int
+	}
+
+	EventChain struct {
+		Hash   func(childComplexity int) int
+		Prev   func(childComplexity int) int
+		Stored func(childComplexity int) int
 	}
 
 	EventConnection struct {
@@ -105,6 +118,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		CheckpointKey      func(childComplexity int) int
 		Events             func(childComplexity int, first *int, after *string, filter *model.EventFilter, order *model.EventOrder) int
 		Log                func(childComplexity int, first *int, after *string, filter *model.EventFilter, order *model.EventOrder) int
 		ResourceAsOf       func(childComplexity int, aggregateType string, aggregateID string, seq *int, time *time.Time) int
@@ -149,6 +163,7 @@ type ManagedServiceResolver interface {
 type QueryResolver interface {
 	Events(ctx context.Context, first *int, after *string, filter *model.EventFilter, order *model.EventOrder) (*model.EventConnection, error)
 	Log(ctx context.Context, first *int, after *string, filter *model.EventFilter, order *model.EventOrder) (*model.EventConnection, error)
+	CheckpointKey(ctx context.Context) (*model.CheckpointKey, error)
 	ResourceAsOf(ctx context.Context, aggregateType string, aggregateID string, seq *int, time *time.Time) (*model.ResourceState, error)
 }
 type SubscriptionResolver interface {
@@ -194,6 +209,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.App.ID(childComplexity), true
+
+	case "CheckpointKey.algorithm":
+		if e.complexity.CheckpointKey.Algorithm == nil {
+			break
+		}
+
+		return e.complexity.CheckpointKey.Algorithm(childComplexity), true
+	case "CheckpointKey.keyId":
+		if e.complexity.CheckpointKey.KeyID == nil {
+			break
+		}
+
+		return e.complexity.CheckpointKey.KeyID(childComplexity), true
+	case "CheckpointKey.publicKey":
+		if e.complexity.CheckpointKey.PublicKey == nil {
+			break
+		}
+
+		return e.complexity.CheckpointKey.PublicKey(childComplexity), true
 
 	case "Entity.findAppByID":
 		if e.complexity.Entity.FindAppByID == nil {
@@ -259,6 +293,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Event.CausationID(childComplexity), true
+	case "Event.chain":
+		if e.complexity.Event.Chain == nil {
+			break
+		}
+
+		return e.complexity.Event.Chain(childComplexity), true
 	case "Event.correlationId":
 		if e.complexity.Event.CorrelationID == nil {
 			break
@@ -319,6 +359,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Event.Version(childComplexity), true
+
+	case "EventChain.hash":
+		if e.complexity.EventChain.Hash == nil {
+			break
+		}
+
+		return e.complexity.EventChain.Hash(childComplexity), true
+	case "EventChain.prev":
+		if e.complexity.EventChain.Prev == nil {
+			break
+		}
+
+		return e.complexity.EventChain.Prev(childComplexity), true
+	case "EventChain.stored":
+		if e.complexity.EventChain.Stored == nil {
+			break
+		}
+
+		return e.complexity.EventChain.Stored(childComplexity), true
 
 	case "EventConnection.edges":
 		if e.complexity.EventConnection.Edges == nil {
@@ -383,6 +442,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.PageInfo.HasNextPage(childComplexity), true
 
+	case "Query.checkpointKey":
+		if e.complexity.Query.CheckpointKey == nil {
+			break
+		}
+
+		return e.complexity.Query.CheckpointKey(childComplexity), true
 	case "Query.events":
 		if e.complexity.Query.Events == nil {
 			break
@@ -677,6 +742,28 @@ type Event {
   data: JSON
   "False for event types this build does not know (data shown as stored)."
   known: Boolean!
+  "Its place in the log's hash chain (docs/auditing.md); null for events stored before the chain started."
+  chain: EventChain
+}
+
+"An event's place in the log's hash chain: what a verifier needs to check it."
+type EventChain {
+  "The hash of the previous event of the same resource (64 zeros for its first), hex."
+  prev: String!
+  "This event's hash, hex: SHA-256 over a tag, prev, the subject ev.<team>.<aggregateType>.<aggregateId> and stored (docs/auditing.md)."
+  hash: String!
+  "The event exactly as stored: its JSON envelope, data as written (not upcast)."
+  stored: String!
+}
+
+"The public half of the key that signs the log's checkpoints (also at /.well-known/weft/checkpoint-key)."
+type CheckpointKey {
+  "ed25519"
+  algorithm: String!
+  "The first 16 hex digits of the SHA-256 of the public key; checkpoints name it."
+  keyId: String!
+  "The 32-byte public key, standard base64."
+  publicKey: String!
 }
 
 type EventConnection {
@@ -732,6 +819,8 @@ type Query {
   events(first: Int, after: String, filter: EventFilter, order: EventOrder): EventConnection!
   "Every team's events and the team-less ones (users, tokens): the whole log, for the platform's administrator only."
   log(first: Int, after: String, filter: EventFilter, order: EventOrder): EventConnection!
+  "The public key that verifies the log's checkpoints."
+  checkpointKey: CheckpointKey!
   "A resource's state as of a sequence or a time (exactly one)."
   resourceAsOf(aggregateType: String!, aggregateId: String!, seq: Int, time: Time): ResourceState
 }
@@ -1177,6 +1266,93 @@ func (ec *executionContext) fieldContext_App_history(ctx context.Context, field 
 	if fc.Args, err = ec.field_App_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckpointKey_algorithm(ctx context.Context, field graphql.CollectedField, obj *model.CheckpointKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_CheckpointKey_algorithm,
+		func(ctx context.Context) (any, error) {
+			return obj.Algorithm, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_CheckpointKey_algorithm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckpointKey",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckpointKey_keyId(ctx context.Context, field graphql.CollectedField, obj *model.CheckpointKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_CheckpointKey_keyId,
+		func(ctx context.Context) (any, error) {
+			return obj.KeyID, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_CheckpointKey_keyId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckpointKey",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckpointKey_publicKey(ctx context.Context, field graphql.CollectedField, obj *model.CheckpointKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_CheckpointKey_publicKey,
+		func(ctx context.Context) (any, error) {
+			return obj.PublicKey, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_CheckpointKey_publicKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckpointKey",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
 	}
 	return fc, nil
 }
@@ -1757,6 +1933,130 @@ func (ec *executionContext) fieldContext_Event_known(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Event_chain(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Event_chain,
+		func(ctx context.Context) (any, error) {
+			return obj.Chain, nil
+		},
+		nil,
+		ec.marshalOEventChain2ᚖweftᚗdevᚋservicesᚋauditᚋsubgraphᚋmodelᚐEventChain,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Event_chain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "prev":
+				return ec.fieldContext_EventChain_prev(ctx, field)
+			case "hash":
+				return ec.fieldContext_EventChain_hash(ctx, field)
+			case "stored":
+				return ec.fieldContext_EventChain_stored(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type EventChain", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventChain_prev(ctx context.Context, field graphql.CollectedField, obj *model.EventChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_EventChain_prev,
+		func(ctx context.Context) (any, error) {
+			return obj.Prev, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_EventChain_prev(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventChain",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventChain_hash(ctx context.Context, field graphql.CollectedField, obj *model.EventChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_EventChain_hash,
+		func(ctx context.Context) (any, error) {
+			return obj.Hash, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_EventChain_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventChain",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventChain_stored(ctx context.Context, field graphql.CollectedField, obj *model.EventChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_EventChain_stored,
+		func(ctx context.Context) (any, error) {
+			return obj.Stored, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_EventChain_stored(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventChain",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1939,6 +2239,8 @@ func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field
 				return ec.fieldContext_Event_data(ctx, field)
 			case "known":
 				return ec.fieldContext_Event_known(ctx, field)
+			case "chain":
+				return ec.fieldContext_Event_chain(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 		},
@@ -2176,6 +2478,43 @@ func (ec *executionContext) fieldContext_Query_log(ctx context.Context, field gr
 	if fc.Args, err = ec.field_Query_log_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_checkpointKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_checkpointKey,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Query().CheckpointKey(ctx)
+		},
+		nil,
+		ec.marshalNCheckpointKey2ᚖweftᚗdevᚋservicesᚋauditᚋsubgraphᚋmodelᚐCheckpointKey,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_checkpointKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "algorithm":
+				return ec.fieldContext_CheckpointKey_algorithm(ctx, field)
+			case "keyId":
+				return ec.fieldContext_CheckpointKey_keyId(ctx, field)
+			case "publicKey":
+				return ec.fieldContext_CheckpointKey_publicKey(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type CheckpointKey", field.Name)
+		},
 	}
 	return fc, nil
 }
@@ -2646,6 +2985,8 @@ func (ec *executionContext) fieldContext_Subscription_teamEvents(ctx context.Con
 				return ec.fieldContext_Event_data(ctx, field)
 			case "known":
 				return ec.fieldContext_Event_known(ctx, field)
+			case "chain":
+				return ec.fieldContext_Event_chain(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 		},
@@ -4413,6 +4754,55 @@ func (ec *executionContext) _App(ctx context.Context, sel ast.SelectionSet, obj 
 	return out
 }
 
+var checkpointKeyImplementors = []string{"CheckpointKey"}
+
+func (ec *executionContext) _CheckpointKey(ctx context.Context, sel ast.SelectionSet, obj *model.CheckpointKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkpointKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckpointKey")
+		case "algorithm":
+			out.Values[i] = ec._CheckpointKey_algorithm(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keyId":
+			out.Values[i] = ec._CheckpointKey_keyId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publicKey":
+			out.Values[i] = ec._CheckpointKey_publicKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var entityImplementors = []string{"Entity"}
 
 func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -4592,6 +4982,57 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = ec._Event_data(ctx, field, obj)
 		case "known":
 			out.Values[i] = ec._Event_known(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "chain":
+			out.Values[i] = ec._Event_chain(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var eventChainImplementors = []string{"EventChain"}
+
+func (ec *executionContext) _EventChain(ctx context.Context, sel ast.SelectionSet, obj *model.EventChain) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventChainImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventChain")
+		case "prev":
+			out.Values[i] = ec._EventChain_prev(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hash":
+			out.Values[i] = ec._EventChain_hash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stored":
+			out.Values[i] = ec._EventChain_stored(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -4875,6 +5316,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_log(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "checkpointKey":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_checkpointKey(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -5536,6 +5999,20 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCheckpointKey2weftᚗdevᚋservicesᚋauditᚋsubgraphᚋmodelᚐCheckpointKey(ctx context.Context, sel ast.SelectionSet, v model.CheckpointKey) graphql.Marshaler {
+	return ec._CheckpointKey(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCheckpointKey2ᚖweftᚗdevᚋservicesᚋauditᚋsubgraphᚋmodelᚐCheckpointKey(ctx context.Context, sel ast.SelectionSet, v *model.CheckpointKey) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CheckpointKey(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEvent2weftᚗdevᚋservicesᚋauditᚋsubgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v model.Event) graphql.Marshaler {
@@ -6253,6 +6730,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOEventChain2ᚖweftᚗdevᚋservicesᚋauditᚋsubgraphᚋmodelᚐEventChain(ctx context.Context, sel ast.SelectionSet, v *model.EventChain) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EventChain(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOEventFilter2ᚖweftᚗdevᚋservicesᚋauditᚋsubgraphᚋmodelᚐEventFilter(ctx context.Context, v any) (*model.EventFilter, error) {

@@ -14,6 +14,7 @@ package subgraph
 
 import (
 	"context"
+	"crypto/ed25519"
 	"log/slog"
 	"net/http"
 
@@ -21,6 +22,7 @@ import (
 	"weft.dev/kernel/fault"
 	"weft.dev/schemas"
 	"weft.dev/services/audit/query"
+	"weft.dev/services/audit/seal"
 	"weft.dev/services/audit/subgraph/model"
 	"weft.dev/services/graph"
 	"weft.dev/services/platform"
@@ -32,18 +34,20 @@ const Name = "audit"
 // Resolver holds what the resolvers call.
 type Resolver struct {
 	Audit *query.Service
+	// Key is the public key that verifies the log's checkpoints.
+	Key ed25519.PublicKey
 }
 
 // NewHandler returns the subgraph's HTTP handler.
-func NewHandler(svc *query.Service, s *auth.Signer, log *slog.Logger) http.Handler {
-	es := NewExecutableSchema(Config{Resolvers: &Resolver{Audit: svc}})
+func NewHandler(svc *query.Service, key ed25519.PublicKey, s *auth.Signer, log *slog.Logger) http.Handler {
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{Audit: svc, Key: key}})
 	return graph.NewHandler(es, s, log.With("subgraph", Name))
 }
 
 // Route mounts the subgraph at /subgraphs/audit/graphql (POST, and
 // graphql-transport-ws on GET).
-func Route(svc *query.Service, s *auth.Signer, log *slog.Logger) platform.Route {
-	return platform.Route{Pattern: "/subgraphs/" + Name + "/graphql", Handler: NewHandler(svc, s, log)}
+func Route(svc *query.Service, sealer *seal.Sealer, s *auth.Signer, log *slog.Logger) platform.Route {
+	return platform.Route{Pattern: "/subgraphs/" + Name + "/graphql", Handler: NewHandler(svc, sealer.PublicKey(), s, log)}
 }
 
 // SDLRoute serves the schema at /subgraphs/audit/sdl.
@@ -64,7 +68,14 @@ func SDL() string {
 func eventOut(e query.Entry) model.Event {
 	return model.Event{Seq: int(e.Seq), ID: e.ID, Time: e.Time, Type: e.Type, Version: e.Version, Team: e.Team,
 		AggregateType: e.Aggregate.Type, AggregateID: e.Aggregate.ID, Actor: e.Actor, ActorName: e.ActorName, ResourceName: graph.Str(e.ResourceName), CausationID: graph.Str(e.CausationID),
-		CorrelationID: graph.Str(e.CorrelationID), Data: e.Data, Known: e.Known}
+		CorrelationID: graph.Str(e.CorrelationID), Data: e.Data, Known: e.Known, Chain: chainOut(e.Chain)}
+}
+
+func chainOut(c *query.Chain) *model.EventChain {
+	if c == nil {
+		return nil
+	}
+	return &model.EventChain{Prev: c.Prev, Hash: c.Hash, Stored: c.Stored}
 }
 
 // history answers one page of q, newest first unless order says otherwise.

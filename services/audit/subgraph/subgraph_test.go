@@ -11,6 +11,7 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 
+	"weft.dev/events/chain"
 	"weft.dev/kernel/auth"
 	"weft.dev/schemas"
 	"weft.dev/services/audit"
@@ -276,5 +277,46 @@ func TestTeamEventsSubscriptionReceivesAnotherClientsChange(t *testing.T) {
 	ev := got.TeamEvents
 	if ev.Type != "console.app.created" || ev.Team != "acme" || ev.AggregateID != created.Object.ID || ev.Seq > int(created.Seq) || ev.Actor != e.carol.Actor() {
 		t.Errorf("event %+v, want carol's creation of %s", ev, created.Object.ID)
+	}
+}
+
+func TestEventsCarryTheirChainAsStoredAndTheAPIPublishesTheCheckpointKey(t *testing.T) {
+	e := start(t)
+	var got struct {
+		CheckpointKey struct{ Algorithm, KeyID, PublicKey string }
+		Events        struct {
+			Edges []struct {
+				Node struct {
+					Seq                              int
+					Team, AggregateType, AggregateID string
+					Chain                            *struct{ Prev, Hash, Stored string }
+				}
+			}
+		}
+	}
+	e.gql.Do(t, e.alice, `{ checkpointKey { algorithm keyId publicKey }
+		events(first: 100, order: OLDEST_FIRST, filter: {includeStatus: true}) { edges { node { seq team aggregateType aggregateId chain { prev hash stored } } } } }`, nil).Decode(t, &got)
+	pub, err := chain.ParseKey(got.CheckpointKey.PublicKey)
+	if err != nil || got.CheckpointKey.Algorithm != "ed25519" || chain.KeyID(pub) != got.CheckpointKey.KeyID {
+		t.Fatalf("checkpoint key %+v: %v", got.CheckpointKey, err)
+	}
+	if len(got.Events.Edges) < 3 {
+		t.Fatalf("%d events", len(got.Events.Edges))
+	}
+	v := chain.NewVerifier(pub)
+	for _, ed := range got.Events.Edges {
+		n := ed.Node
+		if n.Chain == nil {
+			t.Fatalf("event %d has no chain", n.Seq)
+		}
+		// What the API shows is what the hash covers.
+		prev, _ := chain.ParseHash(n.Chain.Prev)
+		if chain.Of(prev, "ev."+n.Team+"."+n.AggregateType+"."+n.AggregateID, []byte(n.Chain.Stored)).String() != n.Chain.Hash {
+			t.Fatalf("event %d: its stored form does not hash to its hash", n.Seq)
+		}
+		v.Add(chain.Message{Seq: uint64(n.Seq), Subject: "ev." + n.Team + "." + n.AggregateType + "." + n.AggregateID, Prev: n.Chain.Prev, Hash: n.Chain.Hash, Data: []byte(n.Chain.Stored)})
+	}
+	if rep := v.Report(); !rep.OK {
+		t.Fatalf("acme's events through the API: %s", rep.First)
 	}
 }

@@ -1127,6 +1127,37 @@ type ChangeRoleResponse struct {
 // GetChangeRole returns ChangeRoleResponse.ChangeRole, and is useful for accessing the field via an interface.
 func (v *ChangeRoleResponse) GetChangeRole() ChangeRoleChangeRoleTeamPayload { return v.ChangeRole }
 
+// CheckpointKeyCheckpointKey includes the requested fields of the GraphQL type CheckpointKey.
+// The GraphQL type's documentation follows.
+//
+// The public half of the key that signs the log's checkpoints (also at /.well-known/weft/checkpoint-key).
+type CheckpointKeyCheckpointKey struct {
+	// ed25519
+	Algorithm string `json:"algorithm"`
+	// The first 16 hex digits of the SHA-256 of the public key; checkpoints name it.
+	KeyId string `json:"keyId"`
+	// The 32-byte public key, standard base64.
+	PublicKey string `json:"publicKey"`
+}
+
+// GetAlgorithm returns CheckpointKeyCheckpointKey.Algorithm, and is useful for accessing the field via an interface.
+func (v *CheckpointKeyCheckpointKey) GetAlgorithm() string { return v.Algorithm }
+
+// GetKeyId returns CheckpointKeyCheckpointKey.KeyId, and is useful for accessing the field via an interface.
+func (v *CheckpointKeyCheckpointKey) GetKeyId() string { return v.KeyId }
+
+// GetPublicKey returns CheckpointKeyCheckpointKey.PublicKey, and is useful for accessing the field via an interface.
+func (v *CheckpointKeyCheckpointKey) GetPublicKey() string { return v.PublicKey }
+
+// CheckpointKeyResponse is returned by CheckpointKey on success.
+type CheckpointKeyResponse struct {
+	// The public key that verifies the log's checkpoints.
+	CheckpointKey CheckpointKeyCheckpointKey `json:"checkpointKey"`
+}
+
+// GetCheckpointKey returns CheckpointKeyResponse.CheckpointKey, and is useful for accessing the field via an interface.
+func (v *CheckpointKeyResponse) GetCheckpointKey() CheckpointKeyCheckpointKey { return v.CheckpointKey }
+
 // ClusterByNameCluster includes the requested fields of the GraphQL type Cluster.
 // The GraphQL type's documentation follows.
 //
@@ -4053,6 +4084,627 @@ type EventsResponse struct {
 
 // GetEvents returns EventsResponse.Events, and is useful for accessing the field via an interface.
 func (v *EventsResponse) GetEvents() EventsEventsEventConnection { return v.Events }
+
+// What an export writes of each event: the listing's fields and the
+// event's place in the hash chain, with the event as stored.
+type ExportEventFields struct {
+	EventFields `json:"-"`
+	// Its place in the log's hash chain (docs/auditing.md); null for events stored before the chain started.
+	Chain *ExportEventFieldsChainEventChain `json:"chain"`
+}
+
+// GetChain returns ExportEventFields.Chain, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetChain() *ExportEventFieldsChainEventChain { return v.Chain }
+
+// GetSeq returns ExportEventFields.Seq, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetSeq() int { return v.EventFields.Seq }
+
+// GetId returns ExportEventFields.Id, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetId() string { return v.EventFields.Id }
+
+// GetTime returns ExportEventFields.Time, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetTime() time.Time { return v.EventFields.Time }
+
+// GetType returns ExportEventFields.Type, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetType() string { return v.EventFields.Type }
+
+// GetVersion returns ExportEventFields.Version, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetVersion() int { return v.EventFields.Version }
+
+// GetTeam returns ExportEventFields.Team, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetTeam() string { return v.EventFields.Team }
+
+// GetAggregateType returns ExportEventFields.AggregateType, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetAggregateType() string { return v.EventFields.AggregateType }
+
+// GetAggregateId returns ExportEventFields.AggregateId, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetAggregateId() string { return v.EventFields.AggregateId }
+
+// GetActor returns ExportEventFields.Actor, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetActor() string { return v.EventFields.Actor }
+
+// GetActorName returns ExportEventFields.ActorName, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetActorName() string { return v.EventFields.ActorName }
+
+// GetResourceName returns ExportEventFields.ResourceName, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetResourceName() *string { return v.EventFields.ResourceName }
+
+// GetCausationId returns ExportEventFields.CausationId, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetCausationId() *string { return v.EventFields.CausationId }
+
+// GetCorrelationId returns ExportEventFields.CorrelationId, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetCorrelationId() *string { return v.EventFields.CorrelationId }
+
+// GetData returns ExportEventFields.Data, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetData() *json.RawMessage { return v.EventFields.Data }
+
+// GetKnown returns ExportEventFields.Known, and is useful for accessing the field via an interface.
+func (v *ExportEventFields) GetKnown() bool { return v.EventFields.Known }
+
+func (v *ExportEventFields) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ExportEventFields
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ExportEventFields = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.EventFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalExportEventFields struct {
+	Chain *ExportEventFieldsChainEventChain `json:"chain"`
+
+	Seq int `json:"seq"`
+
+	Id string `json:"id"`
+
+	Time time.Time `json:"time"`
+
+	Type string `json:"type"`
+
+	Version int `json:"version"`
+
+	Team string `json:"team"`
+
+	AggregateType string `json:"aggregateType"`
+
+	AggregateId string `json:"aggregateId"`
+
+	Actor string `json:"actor"`
+
+	ActorName string `json:"actorName"`
+
+	ResourceName *string `json:"resourceName"`
+
+	CausationId *string `json:"causationId"`
+
+	CorrelationId *string `json:"correlationId"`
+
+	Data *json.RawMessage `json:"data"`
+
+	Known bool `json:"known"`
+}
+
+func (v *ExportEventFields) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ExportEventFields) __premarshalJSON() (*__premarshalExportEventFields, error) {
+	var retval __premarshalExportEventFields
+
+	retval.Chain = v.Chain
+	retval.Seq = v.EventFields.Seq
+	retval.Id = v.EventFields.Id
+	retval.Time = v.EventFields.Time
+	retval.Type = v.EventFields.Type
+	retval.Version = v.EventFields.Version
+	retval.Team = v.EventFields.Team
+	retval.AggregateType = v.EventFields.AggregateType
+	retval.AggregateId = v.EventFields.AggregateId
+	retval.Actor = v.EventFields.Actor
+	retval.ActorName = v.EventFields.ActorName
+	retval.ResourceName = v.EventFields.ResourceName
+	retval.CausationId = v.EventFields.CausationId
+	retval.CorrelationId = v.EventFields.CorrelationId
+	retval.Data = v.EventFields.Data
+	retval.Known = v.EventFields.Known
+	return &retval, nil
+}
+
+// ExportEventFieldsChainEventChain includes the requested fields of the GraphQL type EventChain.
+// The GraphQL type's documentation follows.
+//
+// An event's place in the log's hash chain: what a verifier needs to check it.
+type ExportEventFieldsChainEventChain struct {
+	// The hash of the previous event of the same resource (64 zeros for its first), hex.
+	Prev string `json:"prev"`
+	// This event's hash, hex: SHA-256 over a tag, prev, the subject ev.<team>.<aggregateType>.<aggregateId> and stored (docs/auditing.md).
+	Hash string `json:"hash"`
+	// The event exactly as stored: its JSON envelope, data as written (not upcast).
+	Stored string `json:"stored"`
+}
+
+// GetPrev returns ExportEventFieldsChainEventChain.Prev, and is useful for accessing the field via an interface.
+func (v *ExportEventFieldsChainEventChain) GetPrev() string { return v.Prev }
+
+// GetHash returns ExportEventFieldsChainEventChain.Hash, and is useful for accessing the field via an interface.
+func (v *ExportEventFieldsChainEventChain) GetHash() string { return v.Hash }
+
+// GetStored returns ExportEventFieldsChainEventChain.Stored, and is useful for accessing the field via an interface.
+func (v *ExportEventFieldsChainEventChain) GetStored() string { return v.Stored }
+
+// ExportEventsEventsEventConnection includes the requested fields of the GraphQL type EventConnection.
+type ExportEventsEventsEventConnection struct {
+	Edges    []ExportEventsEventsEventConnectionEdgesEventEdge `json:"edges"`
+	PageInfo ExportEventsEventsEventConnectionPageInfo         `json:"pageInfo"`
+}
+
+// GetEdges returns ExportEventsEventsEventConnection.Edges, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnection) GetEdges() []ExportEventsEventsEventConnectionEdgesEventEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns ExportEventsEventsEventConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnection) GetPageInfo() ExportEventsEventsEventConnectionPageInfo {
+	return v.PageInfo
+}
+
+// ExportEventsEventsEventConnectionEdgesEventEdge includes the requested fields of the GraphQL type EventEdge.
+type ExportEventsEventsEventConnectionEdgesEventEdge struct {
+	Node ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent `json:"node"`
+}
+
+// GetNode returns ExportEventsEventsEventConnectionEdgesEventEdge.Node, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdge) GetNode() ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent {
+	return v.Node
+}
+
+// ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent includes the requested fields of the GraphQL type Event.
+// The GraphQL type's documentation follows.
+//
+// One recorded event.
+type ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent struct {
+	ExportEventFields `json:"-"`
+}
+
+// GetChain returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.Chain, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetChain() *ExportEventFieldsChainEventChain {
+	return v.ExportEventFields.Chain
+}
+
+// GetSeq returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.Seq, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetSeq() int {
+	return v.ExportEventFields.EventFields.Seq
+}
+
+// GetId returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.Id, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetId() string {
+	return v.ExportEventFields.EventFields.Id
+}
+
+// GetTime returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.Time, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetTime() time.Time {
+	return v.ExportEventFields.EventFields.Time
+}
+
+// GetType returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.Type, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetType() string {
+	return v.ExportEventFields.EventFields.Type
+}
+
+// GetVersion returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.Version, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetVersion() int {
+	return v.ExportEventFields.EventFields.Version
+}
+
+// GetTeam returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.Team, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetTeam() string {
+	return v.ExportEventFields.EventFields.Team
+}
+
+// GetAggregateType returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.AggregateType, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetAggregateType() string {
+	return v.ExportEventFields.EventFields.AggregateType
+}
+
+// GetAggregateId returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.AggregateId, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetAggregateId() string {
+	return v.ExportEventFields.EventFields.AggregateId
+}
+
+// GetActor returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.Actor, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetActor() string {
+	return v.ExportEventFields.EventFields.Actor
+}
+
+// GetActorName returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.ActorName, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetActorName() string {
+	return v.ExportEventFields.EventFields.ActorName
+}
+
+// GetResourceName returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.ResourceName, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetResourceName() *string {
+	return v.ExportEventFields.EventFields.ResourceName
+}
+
+// GetCausationId returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.CausationId, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetCausationId() *string {
+	return v.ExportEventFields.EventFields.CausationId
+}
+
+// GetCorrelationId returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.CorrelationId, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetCorrelationId() *string {
+	return v.ExportEventFields.EventFields.CorrelationId
+}
+
+// GetData returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.Data, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetData() *json.RawMessage {
+	return v.ExportEventFields.EventFields.Data
+}
+
+// GetKnown returns ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent.Known, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) GetKnown() bool {
+	return v.ExportEventFields.EventFields.Known
+}
+
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ExportEventFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent struct {
+	Chain *ExportEventFieldsChainEventChain `json:"chain"`
+
+	Seq int `json:"seq"`
+
+	Id string `json:"id"`
+
+	Time time.Time `json:"time"`
+
+	Type string `json:"type"`
+
+	Version int `json:"version"`
+
+	Team string `json:"team"`
+
+	AggregateType string `json:"aggregateType"`
+
+	AggregateId string `json:"aggregateId"`
+
+	Actor string `json:"actor"`
+
+	ActorName string `json:"actorName"`
+
+	ResourceName *string `json:"resourceName"`
+
+	CausationId *string `json:"causationId"`
+
+	CorrelationId *string `json:"correlationId"`
+
+	Data *json.RawMessage `json:"data"`
+
+	Known bool `json:"known"`
+}
+
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent) __premarshalJSON() (*__premarshalExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent, error) {
+	var retval __premarshalExportEventsEventsEventConnectionEdgesEventEdgeNodeEvent
+
+	retval.Chain = v.ExportEventFields.Chain
+	retval.Seq = v.ExportEventFields.EventFields.Seq
+	retval.Id = v.ExportEventFields.EventFields.Id
+	retval.Time = v.ExportEventFields.EventFields.Time
+	retval.Type = v.ExportEventFields.EventFields.Type
+	retval.Version = v.ExportEventFields.EventFields.Version
+	retval.Team = v.ExportEventFields.EventFields.Team
+	retval.AggregateType = v.ExportEventFields.EventFields.AggregateType
+	retval.AggregateId = v.ExportEventFields.EventFields.AggregateId
+	retval.Actor = v.ExportEventFields.EventFields.Actor
+	retval.ActorName = v.ExportEventFields.EventFields.ActorName
+	retval.ResourceName = v.ExportEventFields.EventFields.ResourceName
+	retval.CausationId = v.ExportEventFields.EventFields.CausationId
+	retval.CorrelationId = v.ExportEventFields.EventFields.CorrelationId
+	retval.Data = v.ExportEventFields.EventFields.Data
+	retval.Known = v.ExportEventFields.EventFields.Known
+	return &retval, nil
+}
+
+// ExportEventsEventsEventConnectionPageInfo includes the requested fields of the GraphQL type PageInfo.
+// The GraphQL type's documentation follows.
+//
+// Relay page information.
+type ExportEventsEventsEventConnectionPageInfo struct {
+	HasNextPage bool    `json:"hasNextPage"`
+	EndCursor   *string `json:"endCursor"`
+}
+
+// GetHasNextPage returns ExportEventsEventsEventConnectionPageInfo.HasNextPage, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionPageInfo) GetHasNextPage() bool { return v.HasNextPage }
+
+// GetEndCursor returns ExportEventsEventsEventConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
+func (v *ExportEventsEventsEventConnectionPageInfo) GetEndCursor() *string { return v.EndCursor }
+
+// ExportEventsResponse is returned by ExportEvents on success.
+type ExportEventsResponse struct {
+	// The events of the caller's team.
+	Events ExportEventsEventsEventConnection `json:"events"`
+}
+
+// GetEvents returns ExportEventsResponse.Events, and is useful for accessing the field via an interface.
+func (v *ExportEventsResponse) GetEvents() ExportEventsEventsEventConnection { return v.Events }
+
+// ExportLogLogEventConnection includes the requested fields of the GraphQL type EventConnection.
+type ExportLogLogEventConnection struct {
+	Edges    []ExportLogLogEventConnectionEdgesEventEdge `json:"edges"`
+	PageInfo ExportLogLogEventConnectionPageInfo         `json:"pageInfo"`
+}
+
+// GetEdges returns ExportLogLogEventConnection.Edges, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnection) GetEdges() []ExportLogLogEventConnectionEdgesEventEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns ExportLogLogEventConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnection) GetPageInfo() ExportLogLogEventConnectionPageInfo {
+	return v.PageInfo
+}
+
+// ExportLogLogEventConnectionEdgesEventEdge includes the requested fields of the GraphQL type EventEdge.
+type ExportLogLogEventConnectionEdgesEventEdge struct {
+	Node ExportLogLogEventConnectionEdgesEventEdgeNodeEvent `json:"node"`
+}
+
+// GetNode returns ExportLogLogEventConnectionEdgesEventEdge.Node, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdge) GetNode() ExportLogLogEventConnectionEdgesEventEdgeNodeEvent {
+	return v.Node
+}
+
+// ExportLogLogEventConnectionEdgesEventEdgeNodeEvent includes the requested fields of the GraphQL type Event.
+// The GraphQL type's documentation follows.
+//
+// One recorded event.
+type ExportLogLogEventConnectionEdgesEventEdgeNodeEvent struct {
+	ExportEventFields `json:"-"`
+}
+
+// GetChain returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.Chain, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetChain() *ExportEventFieldsChainEventChain {
+	return v.ExportEventFields.Chain
+}
+
+// GetSeq returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.Seq, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetSeq() int {
+	return v.ExportEventFields.EventFields.Seq
+}
+
+// GetId returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.Id, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetId() string {
+	return v.ExportEventFields.EventFields.Id
+}
+
+// GetTime returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.Time, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetTime() time.Time {
+	return v.ExportEventFields.EventFields.Time
+}
+
+// GetType returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.Type, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetType() string {
+	return v.ExportEventFields.EventFields.Type
+}
+
+// GetVersion returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.Version, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetVersion() int {
+	return v.ExportEventFields.EventFields.Version
+}
+
+// GetTeam returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.Team, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetTeam() string {
+	return v.ExportEventFields.EventFields.Team
+}
+
+// GetAggregateType returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.AggregateType, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetAggregateType() string {
+	return v.ExportEventFields.EventFields.AggregateType
+}
+
+// GetAggregateId returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.AggregateId, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetAggregateId() string {
+	return v.ExportEventFields.EventFields.AggregateId
+}
+
+// GetActor returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.Actor, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetActor() string {
+	return v.ExportEventFields.EventFields.Actor
+}
+
+// GetActorName returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.ActorName, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetActorName() string {
+	return v.ExportEventFields.EventFields.ActorName
+}
+
+// GetResourceName returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.ResourceName, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetResourceName() *string {
+	return v.ExportEventFields.EventFields.ResourceName
+}
+
+// GetCausationId returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.CausationId, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetCausationId() *string {
+	return v.ExportEventFields.EventFields.CausationId
+}
+
+// GetCorrelationId returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.CorrelationId, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetCorrelationId() *string {
+	return v.ExportEventFields.EventFields.CorrelationId
+}
+
+// GetData returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.Data, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetData() *json.RawMessage {
+	return v.ExportEventFields.EventFields.Data
+}
+
+// GetKnown returns ExportLogLogEventConnectionEdgesEventEdgeNodeEvent.Known, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) GetKnown() bool {
+	return v.ExportEventFields.EventFields.Known
+}
+
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ExportLogLogEventConnectionEdgesEventEdgeNodeEvent
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ExportLogLogEventConnectionEdgesEventEdgeNodeEvent = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ExportEventFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalExportLogLogEventConnectionEdgesEventEdgeNodeEvent struct {
+	Chain *ExportEventFieldsChainEventChain `json:"chain"`
+
+	Seq int `json:"seq"`
+
+	Id string `json:"id"`
+
+	Time time.Time `json:"time"`
+
+	Type string `json:"type"`
+
+	Version int `json:"version"`
+
+	Team string `json:"team"`
+
+	AggregateType string `json:"aggregateType"`
+
+	AggregateId string `json:"aggregateId"`
+
+	Actor string `json:"actor"`
+
+	ActorName string `json:"actorName"`
+
+	ResourceName *string `json:"resourceName"`
+
+	CausationId *string `json:"causationId"`
+
+	CorrelationId *string `json:"correlationId"`
+
+	Data *json.RawMessage `json:"data"`
+
+	Known bool `json:"known"`
+}
+
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ExportLogLogEventConnectionEdgesEventEdgeNodeEvent) __premarshalJSON() (*__premarshalExportLogLogEventConnectionEdgesEventEdgeNodeEvent, error) {
+	var retval __premarshalExportLogLogEventConnectionEdgesEventEdgeNodeEvent
+
+	retval.Chain = v.ExportEventFields.Chain
+	retval.Seq = v.ExportEventFields.EventFields.Seq
+	retval.Id = v.ExportEventFields.EventFields.Id
+	retval.Time = v.ExportEventFields.EventFields.Time
+	retval.Type = v.ExportEventFields.EventFields.Type
+	retval.Version = v.ExportEventFields.EventFields.Version
+	retval.Team = v.ExportEventFields.EventFields.Team
+	retval.AggregateType = v.ExportEventFields.EventFields.AggregateType
+	retval.AggregateId = v.ExportEventFields.EventFields.AggregateId
+	retval.Actor = v.ExportEventFields.EventFields.Actor
+	retval.ActorName = v.ExportEventFields.EventFields.ActorName
+	retval.ResourceName = v.ExportEventFields.EventFields.ResourceName
+	retval.CausationId = v.ExportEventFields.EventFields.CausationId
+	retval.CorrelationId = v.ExportEventFields.EventFields.CorrelationId
+	retval.Data = v.ExportEventFields.EventFields.Data
+	retval.Known = v.ExportEventFields.EventFields.Known
+	return &retval, nil
+}
+
+// ExportLogLogEventConnectionPageInfo includes the requested fields of the GraphQL type PageInfo.
+// The GraphQL type's documentation follows.
+//
+// Relay page information.
+type ExportLogLogEventConnectionPageInfo struct {
+	HasNextPage bool    `json:"hasNextPage"`
+	EndCursor   *string `json:"endCursor"`
+}
+
+// GetHasNextPage returns ExportLogLogEventConnectionPageInfo.HasNextPage, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionPageInfo) GetHasNextPage() bool { return v.HasNextPage }
+
+// GetEndCursor returns ExportLogLogEventConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
+func (v *ExportLogLogEventConnectionPageInfo) GetEndCursor() *string { return v.EndCursor }
+
+// ExportLogResponse is returned by ExportLog on success.
+type ExportLogResponse struct {
+	// Every team's events and the team-less ones (users, tokens): the whole log, for the platform's administrator only.
+	Log ExportLogLogEventConnection `json:"log"`
+}
+
+// GetLog returns ExportLogResponse.Log, and is useful for accessing the field via an interface.
+func (v *ExportLogResponse) GetLog() ExportLogLogEventConnection { return v.Log }
 
 type HealthCheckInput struct {
 	Type               *HealthCheckType `json:"type"`
@@ -8884,6 +9536,46 @@ func (v *__EventsInput) GetFilter() *EventFilter { return v.Filter }
 // GetOrder returns __EventsInput.Order, and is useful for accessing the field via an interface.
 func (v *__EventsInput) GetOrder() *EventOrder { return v.Order }
 
+// __ExportEventsInput is used internally by genqlient
+type __ExportEventsInput struct {
+	First  *int         `json:"first"`
+	After  *string      `json:"after"`
+	Filter *EventFilter `json:"filter"`
+	Order  *EventOrder  `json:"order"`
+}
+
+// GetFirst returns __ExportEventsInput.First, and is useful for accessing the field via an interface.
+func (v *__ExportEventsInput) GetFirst() *int { return v.First }
+
+// GetAfter returns __ExportEventsInput.After, and is useful for accessing the field via an interface.
+func (v *__ExportEventsInput) GetAfter() *string { return v.After }
+
+// GetFilter returns __ExportEventsInput.Filter, and is useful for accessing the field via an interface.
+func (v *__ExportEventsInput) GetFilter() *EventFilter { return v.Filter }
+
+// GetOrder returns __ExportEventsInput.Order, and is useful for accessing the field via an interface.
+func (v *__ExportEventsInput) GetOrder() *EventOrder { return v.Order }
+
+// __ExportLogInput is used internally by genqlient
+type __ExportLogInput struct {
+	First  *int         `json:"first"`
+	After  *string      `json:"after"`
+	Filter *EventFilter `json:"filter"`
+	Order  *EventOrder  `json:"order"`
+}
+
+// GetFirst returns __ExportLogInput.First, and is useful for accessing the field via an interface.
+func (v *__ExportLogInput) GetFirst() *int { return v.First }
+
+// GetAfter returns __ExportLogInput.After, and is useful for accessing the field via an interface.
+func (v *__ExportLogInput) GetAfter() *string { return v.After }
+
+// GetFilter returns __ExportLogInput.Filter, and is useful for accessing the field via an interface.
+func (v *__ExportLogInput) GetFilter() *EventFilter { return v.Filter }
+
+// GetOrder returns __ExportLogInput.Order, and is useful for accessing the field via an interface.
+func (v *__ExportLogInput) GetOrder() *EventOrder { return v.Order }
+
 // __InterceptsInput is used internally by genqlient
 type __InterceptsInput struct {
 	First  *int    `json:"first"`
@@ -9602,6 +10294,38 @@ func ChangeRole(
 	}
 
 	data_ = &ChangeRoleResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by CheckpointKey.
+const CheckpointKey_Operation = `
+query CheckpointKey {
+	checkpointKey {
+		algorithm
+		keyId
+		publicKey
+	}
+}
+`
+
+func CheckpointKey(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *CheckpointKeyResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "CheckpointKey",
+		Query:  CheckpointKey_Operation,
+	}
+
+	data_ = &CheckpointKeyResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -10862,6 +11586,152 @@ func Events(
 	}
 
 	data_ = &EventsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by ExportEvents.
+const ExportEvents_Operation = `
+query ExportEvents ($first: Int, $after: String, $filter: EventFilter, $order: EventOrder) {
+	events(first: $first, after: $after, filter: $filter, order: $order) {
+		edges {
+			node {
+				... ExportEventFields
+			}
+		}
+		pageInfo {
+			hasNextPage
+			endCursor
+		}
+	}
+}
+fragment ExportEventFields on Event {
+	... EventFields
+	chain {
+		prev
+		hash
+		stored
+	}
+}
+fragment EventFields on Event {
+	seq
+	id
+	time
+	type
+	version
+	team
+	aggregateType
+	aggregateId
+	actor
+	actorName
+	resourceName
+	causationId
+	correlationId
+	data
+	known
+}
+`
+
+func ExportEvents(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first *int,
+	after *string,
+	filter *EventFilter,
+	order *EventOrder,
+) (data_ *ExportEventsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ExportEvents",
+		Query:  ExportEvents_Operation,
+		Variables: &__ExportEventsInput{
+			First:  first,
+			After:  after,
+			Filter: filter,
+			Order:  order,
+		},
+	}
+
+	data_ = &ExportEventsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by ExportLog.
+const ExportLog_Operation = `
+query ExportLog ($first: Int, $after: String, $filter: EventFilter, $order: EventOrder) {
+	log(first: $first, after: $after, filter: $filter, order: $order) {
+		edges {
+			node {
+				... ExportEventFields
+			}
+		}
+		pageInfo {
+			hasNextPage
+			endCursor
+		}
+	}
+}
+fragment ExportEventFields on Event {
+	... EventFields
+	chain {
+		prev
+		hash
+		stored
+	}
+}
+fragment EventFields on Event {
+	seq
+	id
+	time
+	type
+	version
+	team
+	aggregateType
+	aggregateId
+	actor
+	actorName
+	resourceName
+	causationId
+	correlationId
+	data
+	known
+}
+`
+
+func ExportLog(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first *int,
+	after *string,
+	filter *EventFilter,
+	order *EventOrder,
+) (data_ *ExportLogResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ExportLog",
+		Query:  ExportLog_Operation,
+		Variables: &__ExportLogInput{
+			First:  first,
+			After:  after,
+			Filter: filter,
+			Order:  order,
+		},
+	}
+
+	data_ = &ExportLogResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

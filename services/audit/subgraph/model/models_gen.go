@@ -21,6 +21,16 @@ type App struct {
 
 func (App) IsEntity() {}
 
+// The public half of the key that signs the log's checkpoints (also at /.well-known/weft/checkpoint-key).
+type CheckpointKey struct {
+	// ed25519
+	Algorithm string `json:"algorithm"`
+	// The first 16 hex digits of the SHA-256 of the public key; checkpoints name it.
+	KeyID string `json:"keyId"`
+	// The 32-byte public key, standard base64.
+	PublicKey string `json:"publicKey"`
+}
+
 // One recorded event.
 type Event struct {
 	// Its EVENTS sequence.
@@ -45,6 +55,18 @@ type Event struct {
 	Data          json.RawMessage `json:"data,omitempty"`
 	// False for event types this build does not know (data shown as stored).
 	Known bool `json:"known"`
+	// Its place in the log's hash chain (docs/auditing.md); null for events stored before the chain started.
+	Chain *EventChain `json:"chain,omitempty"`
+}
+
+// An event's place in the log's hash chain: what a verifier needs to check it.
+type EventChain struct {
+	// The hash of the previous event of the same resource (64 zeros for its first), hex.
+	Prev string `json:"prev"`
+	// This event's hash, hex: SHA-256 over a tag, prev, the subject ev.<team>.<aggregateType>.<aggregateId> and stored (docs/auditing.md).
+	Hash string `json:"hash"`
+	// The event exactly as stored: its JSON envelope, data as written (not upcast).
+	Stored string `json:"stored"`
 }
 
 type EventConnection struct {
