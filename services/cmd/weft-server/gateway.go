@@ -15,6 +15,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/gateway"
 	"weft.dev/kernel/auth"
+	"weft.dev/kernel/supervise"
 	"weft.dev/schemas"
 	acccmd "weft.dev/services/accounts/command"
 	accrm "weft.dev/services/accounts/readmodel"
@@ -43,7 +44,7 @@ func gatewayModule(o *options) fx.Option {
 			}
 			var rights gateway.RightsFeed = in.Model
 			if remote, ok := authn.(*remoteAuthenticator); ok {
-				rights = &logRights{store: in.Store, auth: remote, log: in.Log.With("service", "gateway")}
+				rights = &logRights{store: in.Store, auth: remote, log: in.Log.With("service", "gateway"), sup: in.Supervisor}
 			}
 			return gateway.Config{
 				Subgraphs: subs, Authenticator: authn, Rights: rights, Signer: in.Signer,
@@ -86,6 +87,9 @@ type gatewayDeps struct {
 	Accounts *acccmd.Authenticator `optional:"true"`
 	Model    *accrm.Model          `optional:"true"`
 	Store    *events.Store
+	// Supervisor runs the rights feed of a gateway without the accounts
+	// service.
+	Supervisor *supervise.Supervisor
 }
 
 // gatewayAuthenticator is the in-process accounts service when hosted, else

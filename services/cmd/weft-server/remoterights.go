@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/events"
 	"weft.dev/gateway"
+	"weft.dev/kernel/supervise"
 	"weft.dev/services/accounts/domain"
 )
 
@@ -22,25 +22,19 @@ type logRights struct {
 	store *events.Store
 	auth  *remoteAuthenticator
 	log   *slog.Logger
+	sup   *supervise.Supervisor
 }
 
 var _ gateway.RightsFeed = (*logRights)(nil)
 
 // WatchRights reads new events of teams and tokens from the log until ctx
-// ends, starting again after the last one it saw when the consumer breaks.
+// ends, starting again after the last one it saw (after the supervisor's
+// backoff) when the consumer breaks.
 func (l *logRights) WatchRights(ctx context.Context, fn func(userID string)) {
 	var after uint64
-	for ctx.Err() == nil {
-		err := l.follow(ctx, &after, fn)
-		if ctx.Err() != nil {
-			return
-		}
-		l.log.Warn("following rights changes in the log; resuming", "err", err, "after", after)
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Second):
-		}
-	}
+	_ = l.sup.Run(ctx, supervise.Component{Name: "gateway/rights", Run: func(ctx context.Context) error {
+		return l.follow(ctx, &after, fn)
+	}})
 }
 
 func (l *logRights) follow(ctx context.Context, after *uint64, fn func(string)) error {
