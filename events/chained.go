@@ -142,13 +142,16 @@ const storedChunk = 20_000
 // stream's end, including messages appended while it reads. It reads with
 // direct gets only: credentials that may read the stream suffice.
 func (s *Store) Stored(ctx context.Context, team string, from uint64, fn func(chain.Message) error) error {
-	filter := ""
+	// With a team, every request names only its subjects: what weft's
+	// guard lets a team's replay user ask.
+	filter, end := "", SubjectPrefix+".>"
 	if team != "" {
 		filter = SubjectPrefix + "." + team + ".>"
+		end = filter
 	}
 	from = max(from, 1)
 	for {
-		last, err := s.LastSeq(ctx)
+		last, err := s.lastSeqOf(ctx, end)
 		if err != nil {
 			return err
 		}

@@ -335,7 +335,13 @@ func (s *Store) deliver(seq uint64, h nats.Header, body []byte, lenient bool, fn
 // store without going through JetStream's API queue, which is slow to
 // answer while the server is busy.
 func (s *Store) LastSeq(ctx context.Context) (uint64, error) {
-	body, _ := json.Marshal(map[string]string{"last_by_subj": SubjectPrefix + ".>"})
+	return s.lastSeqOf(ctx, SubjectPrefix+".>")
+}
+
+// lastSeqOf is the sequence of the last message on subjects matching
+// filter (0: none).
+func (s *Store) lastSeqOf(ctx context.Context, filter string) (uint64, error) {
+	body, _ := json.Marshal(map[string]string{"last_by_subj": filter})
 	rctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	m, err := s.nc.RequestWithContext(rctx, s.prefix+".DIRECT.GET."+s.stream, body)

@@ -53,6 +53,10 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // WithLogger sets the store's logger.
 func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
 
+// WithAPIPrefix sets the JetStream API prefix the store sends requests to
+// ($JS.API by default): a replay user's, which weft's guard serves.
+func WithAPIPrefix(p string) Option { return func(s *Store) { s.prefix = p } }
+
 // WithTimeout bounds one publish round trip before it is retried.
 func WithTimeout(d time.Duration) Option { return func(s *Store) { s.timeout = d } }
 

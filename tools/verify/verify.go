@@ -77,9 +77,14 @@ func ReadExport(r io.Reader, fn func(chain.Message) error) error {
 }
 
 // ReadStream calls fn for every stored event of team ("" for all) in the
-// EVENTS stream over nc, with direct gets only.
-func ReadStream(ctx context.Context, nc *nats.Conn, team string, fn func(chain.Message) error) error {
-	return events.NewStore(nc, events.NewRegistry(), events.WithTimeout(30*time.Second)).Stored(ctx, team, 1, fn)
+// EVENTS stream over nc, with direct gets only, sent to apiPrefix ("":
+// $JS.API; a replay user's own prefix, which weft's guard serves).
+func ReadStream(ctx context.Context, nc *nats.Conn, apiPrefix, team string, fn func(chain.Message) error) error {
+	opts := []events.Option{events.WithTimeout(30 * time.Second)}
+	if apiPrefix != "" {
+		opts = append(opts, events.WithAPIPrefix(apiPrefix))
+	}
+	return events.NewStore(nc, events.NewRegistry(), opts...).Stored(ctx, team, 1, fn)
 }
 
 // FetchKey reads the checkpoint key a weft server publishes: url is the

@@ -3,7 +3,8 @@
 // public key of the server's checkpoints, and reports the first event
 // whose content, order or absence breaks the hash chain (docs/auditing.md).
 //
-//	weft-verify --nats nats://hub:4222 --nats-creds auditor.creds --team acme --key-url https://weft.example
+//	weft-verify --replay replay.json --key-url https://weft.example     (weft audit credentials -o json > replay.json)
+//	weft-verify --nats nats://hub:4222 --nats-creds ops.creds --team acme --key-url https://weft.example
 //	weft-verify --file acme.jsonl --key 8Jk...=
 //
 // Exit code 0 when everything verifies, 1 when something does not or the
@@ -20,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -72,18 +74,29 @@ func check(ctx context.Context, args []string, stdin io.Reader, stderr io.Writer
 	key := f.String("key", "", "the checkpoint key: standard base64 of the 32-byte ed25519 public key")
 	keyFile := f.String("key-file", "", "a file holding the checkpoint key (as --key)")
 	keyURL := f.String("key-url", "", "a weft server's URL (or the full URL of its /.well-known/weft/checkpoint-key) to fetch the key from")
+	replay := f.String("replay", "", "read the team's events with the replay credentials in this file (weft audit credentials -o json)")
 	natsURL := f.String("nats", "", "read the EVENTS stream from this NATS server (nats://host:4222)")
 	creds := f.String("nats-creds", "", "NATS credentials file (JWT and seed)")
 	user := f.String("nats-user", "", "NATS user name")
 	password := f.String("nats-password", "", "NATS password (or $WEFT_NATS_PASSWORD)")
+	inbox := f.String("nats-inbox-prefix", "", "NATS inbox prefix (a replay user's own)")
 	team := f.String("team", "", "verify this team's events only (default, with --nats: the whole log)")
 	file := f.String("file", "", "read a JSON-lines export (weft audit export --format jsonl); - for stdin")
 	asJSON := f.Bool("json", false, "print the report as JSON")
 	if err := f.Parse(args); err != nil {
 		return result{}, usageError{err}
 	}
+	var apiPrefix string
+	if *replay != "" {
+		r, err := readReplay(*replay)
+		if err != nil {
+			return result{}, usageError{err}
+		}
+		*natsURL, *user, *password, apiPrefix, *team = r.NatsURL, r.User, r.Password, r.APIPrefix, r.team()
+		*inbox = r.InboxPrefix
+	}
 	if (*natsURL == "") == (*file == "") {
-		return result{}, usageError{errors.New("give exactly one of --nats and --file")}
+		return result{}, usageError{errors.New("give exactly one of --nats, --replay and --file")}
 	}
 	pub, err := loadKey(ctx, *key, *keyFile, *keyURL)
 	if err != nil {
@@ -119,12 +132,15 @@ func check(ctx context.Context, args []string, stdin io.Reader, stderr io.Writer
 	if *user != "" {
 		opts = append(opts, nats.UserInfo(*user, *password))
 	}
+	if *inbox != "" {
+		opts = append(opts, nats.CustomInboxPrefix(*inbox))
+	}
 	nc, err := nats.Connect(*natsURL, opts...)
 	if err != nil {
 		return result{}, fmt.Errorf("connect to %s: %w", *natsURL, err)
 	}
 	defer nc.Close()
-	if err := verify.ReadStream(ctx, nc, *team, add); err != nil {
+	if err := verify.ReadStream(ctx, nc, apiPrefix, *team, add); err != nil {
 		return result{}, err
 	}
 	return result{Report: v.Report(), json: *asJSON}, nil
@@ -152,4 +168,38 @@ func loadKey(ctx context.Context, key, file, url string) (ed25519.PublicKey, err
 		return verify.FetchKey(ctx, url)
 	}
 	return nil, nil
+}
+
+// replayCredentials is what weft audit credentials -o json writes.
+type replayCredentials struct {
+	NatsURL     string `json:"natsUrl"`
+	User        string `json:"user"`
+	Password    string `json:"password"`
+	APIPrefix   string `json:"apiPrefix"`
+	InboxPrefix string `json:"inboxPrefix"`
+	Subjects    string `json:"subjects"` // ev.<team>.>
+}
+
+// team is the team the credentials read.
+func (r replayCredentials) team() string {
+	parts := strings.Split(r.Subjects, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	return parts[1]
+}
+
+func readReplay(path string) (replayCredentials, error) {
+	var r replayCredentials
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return r, fmt.Errorf("%s: %w", path, err)
+	}
+	if r.NatsURL == "" || r.APIPrefix == "" || r.team() == "" {
+		return r, fmt.Errorf("%s: not replay credentials (natsUrl, apiPrefix and subjects ev.<team>.> wanted)", path)
+	}
+	return r, nil
 }

@@ -5,8 +5,11 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,8 +17,10 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"weft.dev/events"
+	"weft.dev/events/broker"
 	"weft.dev/events/chain"
 	"weft.dev/events/eventstest"
+	"weft.dev/events/jsguard"
 )
 
 type noted struct {
@@ -111,5 +116,56 @@ func TestTheStandaloneVerifierChecksATeamOverNATSWithThePublishedKey(t *testing.
 	}
 	if code := run(ctx, nil, nil, &out, &errs); code != 2 {
 		t.Fatalf("no source: exit %d", code)
+	}
+}
+
+func TestTheStandaloneVerifierReadsATeamWithTheAuditorsReplayCredentials(t *testing.T) {
+	ctx := context.Background()
+	srv, err := broker.Start(broker.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+	nc, err := srv.Connect("weft")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	if err := events.EnsureStream(nc, events.StreamConfig(1)); err != nil {
+		t.Fatal(err)
+	}
+	r := events.NewRegistry()
+	events.Register[noted](r, "test.note.noted", 1)
+	store := events.NewStore(nc, r)
+	for _, team := range []string{"acme", "other", "acme"} {
+		if _, err := store.Append(ctx, events.AnyVersion, events.Event{Team: team, Aggregate: events.AggregateRef{Type: "note", ID: "n"}, Actor: "user:t", Data: noted{Text: team}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The replay user weft audit credentials issues, behind weft's guard.
+	g := &jsguard.Auditors{Valid: func(team, id string) bool { return team == "acme" && id == "g1" }, Log: slog.New(slog.DiscardHandler)}
+	sub, err := g.Serve(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = sub.Unsubscribe() }()
+	pw, _ := broker.NewPassword()
+	h, _ := broker.HashPassword(pw)
+	pub, subs := jsguard.AuditorPermissions("acme", "g1")
+	if err := srv.SetAgent(broker.Agent{Name: jsguard.AuditorUser("g1"), PasswordHash: h, Publish: pub, Subscribe: subs}); err != nil {
+		t.Fatal(err)
+	}
+	creds, _ := json.Marshal(map[string]string{"natsUrl": srv.ClientURL(), "user": jsguard.AuditorUser("g1"), "password": pw,
+		"apiPrefix": jsguard.AuditorAPIPrefix("acme", "g1"), "inboxPrefix": jsguard.AuditorInbox("g1"), "subjects": "ev.acme.>", "stream": "EVENTS"})
+	file := filepath.Join(t.TempDir(), "replay.json")
+	if err := os.WriteFile(file, creds, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errs bytes.Buffer
+	if code := run(ctx, []string{"--replay", file}, nil, &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out.String(), errs.String())
+	}
+	if !strings.HasPrefix(out.String(), "OK: 2 events (sequences 1 to 3)") || strings.Contains(out.String(), "team other") {
+		t.Fatalf("report:\n%s", out.String())
 	}
 }
