@@ -433,6 +433,33 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		c.ok("member", "set-role", "bob", "--role", "admin")
 		mustContain(t, "member list", c.ok("member", "list"), "bob", "admin")
 		c.ok("member", "remove", "bob")
+		// An invitation: the same answer for a name no one holds; carol
+		// sees hers, accepts it and is a member; dave declines his.
+		mustContain(t, "invite nobody", c.ok("member", "invite", "no-such-user"), "Invited no-such-user")
+		people := map[string]*cli{}
+		for _, name := range []string{"carol", "dave"} {
+			u := c.json("user", "create", name, "--display-name", name)
+			id, _ := find(u, "id").(string)
+			secret, _ := find(c.json("token", "create", "--user", id), "secret").(string)
+			people[name] = newCLI(t)
+			people[name].ok("login", "--server", s.URL, "--token", secret)
+			c.ok("member", "invite", name, "--role", "admin")
+		}
+		mustContain(t, "member invitations", c.ok("member", "invitations"), "carol", "dave", "no-such-user", "admin")
+		mustContain(t, "invitation list", people["carol"].ok("invitation", "list"), "acme", "admin")
+		if _, errs, code := people["carol"].run("member", "list", "--team", "acme"); code == 0 {
+			t.Fatalf("carol acts in acme before accepting:\n%s", errs)
+		}
+		mustContain(t, "invitation accept", people["carol"].ok("invitation", "accept", "acme"), "Joined acme as admin")
+		mustContain(t, "member list after accept", people["carol"].ok("member", "list", "--team", "acme"), "carol", "admin")
+		people["dave"].ok("invitation", "decline", "acme")
+		if out := c.ok("member", "list"); strings.Contains(out, "dave") {
+			t.Fatalf("dave declined but is a member:\n%s", out)
+		}
+		if out := c.ok("member", "invitations"); strings.Contains(out, "carol") || strings.Contains(out, "dave") || !strings.Contains(out, "no-such-user") {
+			t.Fatalf("answered invitations still pending:\n%s", out)
+		}
+		c.ok("member", "remove", "carol")
 		tok := c.json("token", "create", "--name", "ci")
 		id, _ := find(tok, "id").(string)
 		if id == "" {

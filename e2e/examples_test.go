@@ -458,6 +458,8 @@ var exampleSkips = map[string]string{
 	"weft app update web --env prod --image ghcr.io/acme/web:1.5 --wait":              "waits for a cluster in Kubernetes mode to report the rollout: TestAnAppFromAnImageRollsOutAndWaitFollowsTheClustersReports runs it",
 	"weft app get web --env prod":                                                     "shows what a cluster in Kubernetes mode reported (runs after the skipped update it shows): TestAnAppFromAnImageRollsOutAndWaitFollowsTheClustersReports checks it",
 	"weft events --follow -o json":                                                    "follows until interrupted",
+	"weft invitation accept acme":                                                     "needs an invitation to the example's user, who owns acme: TestCLIManagesEveryResourceOfARealServer has one accepted",
+	"weft invitation decline other":                                                   "needs an invitation to the example's user: TestCLIManagesEveryResourceOfARealServer has one declined",
 	"weft audit credentials":                                                          "needs weft-server listening for NATS clients (this one listens in-process only): TestAnAuditorReplaysTheTeamsLogWithTheirOwnNATSClientAndNothingElse runs it",
 	"weft audit credentials --expires-in 4h -o json > replay.json":                    "needs weft-server listening for NATS clients (this one listens in-process only): TestAnAuditorReplaysTheTeamsLogWithTheirOwnNATSClientAndNothingElse runs it",
 	"weft get app api --as-of 2h":                                                     "needs an app two hours old: TestCLIManagesEveryResourceOfARealServer reads an app as of a past sequence",

@@ -90,6 +90,10 @@ type teamRec struct {
 	UpdatedAt   time.Time         `json:"updatedAt"`
 	Seq         uint64            `json:"seq"`
 	Members     map[string]Member `json:"members"` // by user id
+	// Invited are the invitations not yet answered: username → offered
+	// role. By name, not id: an invitation says nothing of whether the
+	// name is held.
+	Invited map[string]auth.Role `json:"invited,omitempty"`
 }
 
 func (t *teamRec) view() Team {
@@ -202,7 +206,8 @@ func (m *Model) WatchRights(ctx context.Context, fn func(userID string)) {
 func (m *Model) Apply(r events.Recorded) error {
 	switch r.Data.(type) {
 	case domain.TeamCreated, domain.TeamRenamed, domain.MemberAdded, domain.MemberRoleChanged,
-		domain.MemberRemoved, domain.MemberLeft, domain.UserCreated, domain.TokenCreated, domain.TokenRevoked:
+		domain.MemberRemoved, domain.MemberLeft, domain.UserCreated, domain.TokenCreated, domain.TokenRevoked,
+		domain.MemberInvited, domain.InvitationAccepted, domain.InvitationDeclined:
 	default:
 		return nil
 	}
@@ -242,6 +247,12 @@ func (m *Model) apply(r events.Recorded) {
 		m.onTeam(r, func(t *teamRec) { m.removeMember(t, e.UserID) })
 	case domain.MemberLeft:
 		m.onTeam(r, func(t *teamRec) { m.removeMember(t, e.UserID) })
+	case domain.MemberInvited:
+		m.onTeam(r, func(t *teamRec) { invite(t, e.Username, e.Role) })
+	case domain.InvitationAccepted:
+		m.onTeam(r, func(t *teamRec) { invite(t, e.Username, "") })
+	case domain.InvitationDeclined:
+		m.onTeam(r, func(t *teamRec) { invite(t, e.Username, "") })
 	case domain.UserCreated:
 		m.s.Users[e.ID] = User{ID: e.ID, Username: e.Username, DisplayName: e.DisplayName,
 			Superuser: e.Superuser, CreatedAt: r.Time, Seq: r.Seq}
@@ -266,6 +277,18 @@ func (m *Model) onTeam(r events.Recorded, fn func(*teamRec)) {
 	}
 	fn(t)
 	t.UpdatedAt, t.Seq = r.Time, r.Seq
+}
+
+// invite records role offered to username in t; "" withdraws it.
+func invite(t *teamRec, username string, role auth.Role) {
+	if role == "" {
+		delete(t.Invited, username)
+		return
+	}
+	if t.Invited == nil {
+		t.Invited = map[string]auth.Role{}
+	}
+	t.Invited[username] = role
 }
 
 func (m *Model) removeMember(t *teamRec, user string) {

@@ -76,6 +76,54 @@ func (q *Queries) Team(ctx context.Context, p auth.Principal, slug string, minSe
 	return out, err
 }
 
+// Invitation is an invitation not yet answered: to Team, of Username,
+// offering Role.
+type Invitation struct {
+	Team     string    `json:"team"`
+	Username string    `json:"username"`
+	Role     auth.Role `json:"role"`
+}
+
+// Invitations lists the team's unanswered invitations, by username; its
+// admins and owners only (who made them).
+func (q *Queries) Invitations(ctx context.Context, p auth.Principal, team string, minSeq uint64) ([]Invitation, error) {
+	if err := p.Require(team, auth.Admin); err != nil {
+		return nil, err
+	}
+	out := []Invitation{}
+	err := q.read(ctx, minSeq, func(s *state) {
+		if t, ok := s.Teams[team]; ok {
+			for name, role := range t.Invited {
+				out = append(out, Invitation{Team: team, Username: name, Role: role})
+			}
+		}
+	})
+	slices.SortFunc(out, func(a, b Invitation) int { return strings.Compare(a.Username, b.Username) })
+	return out, err
+}
+
+// MyInvitations lists the invitations waiting for the caller's answer, by
+// team: those made to the caller's username.
+func (q *Queries) MyInvitations(ctx context.Context, p auth.Principal, minSeq uint64) ([]Invitation, error) {
+	if p.UserID == "" {
+		return nil, domain.Unauthenticated()
+	}
+	out := []Invitation{}
+	err := q.read(ctx, minSeq, func(s *state) {
+		u, ok := s.Users[p.UserID]
+		if !ok {
+			return
+		}
+		for slug, t := range s.Teams {
+			if role, ok := t.Invited[u.Username]; ok {
+				out = append(out, Invitation{Team: slug, Username: u.Username, Role: role})
+			}
+		}
+	})
+	slices.SortFunc(out, func(a, b Invitation) int { return strings.Compare(a.Team, b.Team) })
+	return out, err
+}
+
 // Members lists the team's members by user id; members of the team only.
 func (q *Queries) Members(ctx context.Context, p auth.Principal, team string, minSeq uint64) ([]Member, error) {
 	t, err := q.Team(ctx, p, team, minSeq)

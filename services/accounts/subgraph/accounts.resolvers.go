@@ -153,6 +153,62 @@ func (r *mutationResolver) IssueReplayCredentials(ctx context.Context, input *mo
 	}}, nil
 }
 
+// InviteMember is the resolver for the inviteMember field.
+func (r *mutationResolver) InviteMember(ctx context.Context, input model.InviteInput) (*model.InvitationPayload, error) {
+	p := auth.From(ctx)
+	role := auth.Member
+	if input.Role != nil {
+		role = roleIn(input.Role)
+	}
+	res, err := r.Commands.Invite(ctx, p, command.InviteInput{Team: p.Team, Username: input.Username, Role: role})
+	if err != nil {
+		return nil, err
+	}
+	return &model.InvitationPayload{Invitation: model.Invitation{Team: p.Team, Username: input.Username, Role: roleOut(role)}, Seq: int(res.Seq)}, nil
+}
+
+// AcceptInvitation is the resolver for the acceptInvitation field.
+func (r *mutationResolver) AcceptInvitation(ctx context.Context, team string) (*model.InvitationPayload, error) {
+	p := auth.From(ctx)
+	res, err := r.Commands.AcceptInvitation(ctx, p, team)
+	if err != nil {
+		return nil, err
+	}
+	// The next request acts in the team: the authenticator reads the model.
+	if err := r.withdrawn(ctx, res.Seq); err != nil {
+		return nil, err
+	}
+	inv := model.Invitation{Team: team}
+	for _, m := range res.Object.Members {
+		if m.UserID == p.UserID {
+			inv.Role = roleOut(m.Role)
+		}
+	}
+	if u, err := r.Queries.User(ctx, p, p.UserID, 0); err == nil {
+		inv.Username = u.Username
+	}
+	return &model.InvitationPayload{Invitation: inv, Seq: int(res.Seq)}, nil
+}
+
+// DeclineInvitation is the resolver for the declineInvitation field.
+func (r *mutationResolver) DeclineInvitation(ctx context.Context, team string) (*model.InvitationPayload, error) {
+	p := auth.From(ctx)
+	// The payload shows what was declined: read it before it goes.
+	inv := model.Invitation{Team: team, Role: model.RoleMember}
+	if is, err := r.Queries.MyInvitations(ctx, p, 0); err == nil {
+		for _, i := range is {
+			if i.Team == team {
+				inv = model.Invitation{Team: team, Username: i.Username, Role: roleOut(i.Role)}
+			}
+		}
+	}
+	res, err := r.Commands.DeclineInvitation(ctx, p, team)
+	if err != nil {
+		return nil, err
+	}
+	return &model.InvitationPayload{Invitation: inv, Seq: int(res.Seq)}, nil
+}
+
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context, minSeq *int) (*model.User, error) {
 	seq, err := graph.MinSeq(minSeq)
@@ -240,6 +296,19 @@ func (r *queryResolver) Tokens(ctx context.Context, userID *string, first *int, 
 	return &model.TokenConnection{Edges: edges, PageInfo: info, TotalCount: len(ts)}, nil
 }
 
+// MyInvitations is the resolver for the myInvitations field.
+func (r *queryResolver) MyInvitations(ctx context.Context, minSeq *int) ([]model.Invitation, error) {
+	seq, err := graph.MinSeq(minSeq)
+	if err != nil {
+		return nil, err
+	}
+	is, err := r.Queries.MyInvitations(ctx, auth.From(ctx), seq)
+	if err != nil {
+		return nil, err
+	}
+	return invitationsOut(is), nil
+}
+
 // Members is the resolver for the members field.
 func (r *teamResolver) Members(ctx context.Context, obj *model.Team, first *int, after *string, role *model.Role) (*model.MemberConnection, error) {
 	ms := obj.MemberList
@@ -261,6 +330,21 @@ func (r *teamResolver) Members(ctx context.Context, obj *model.Team, first *int,
 		return nil, err
 	}
 	return &model.MemberConnection{Edges: edges, PageInfo: info, TotalCount: len(ms)}, nil
+}
+
+// Invitations is the resolver for the invitations field.
+func (r *teamResolver) Invitations(ctx context.Context, obj *model.Team) ([]model.Invitation, error) {
+	p := auth.From(ctx)
+	// Only those who invite see the invitations; others see none rather
+	// than an error in a team query that asks for everything.
+	if p.Require(obj.Slug, auth.Admin) != nil {
+		return []model.Invitation{}, nil
+	}
+	is, err := r.Queries.Invitations(ctx, p, obj.Slug, 0)
+	if err != nil {
+		return nil, err
+	}
+	return invitationsOut(is), nil
 }
 
 // Mutation returns MutationResolver implementation.

@@ -62,6 +62,17 @@ type ComplexityRoot struct {
 		FindUserByID   func(childComplexity int, id string) int
 	}
 
+	Invitation struct {
+		Role     func(childComplexity int) int
+		Team     func(childComplexity int) int
+		Username func(childComplexity int) int
+	}
+
+	InvitationPayload struct {
+		Invitation func(childComplexity int) int
+		Seq        func(childComplexity int) int
+	}
+
 	Member struct {
 		Role  func(childComplexity int) int
 		Since func(childComplexity int) int
@@ -97,11 +108,14 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptInvitation       func(childComplexity int, team string) int
 		AddMember              func(childComplexity int, input model.MemberInput) int
 		ChangeRole             func(childComplexity int, input model.MemberInput) int
 		CreateTeam             func(childComplexity int, input model.CreateTeamInput) int
 		CreateToken            func(childComplexity int, input model.CreateTokenInput) int
 		CreateUser             func(childComplexity int, input model.CreateUserInput) int
+		DeclineInvitation      func(childComplexity int, team string) int
+		InviteMember           func(childComplexity int, input model.InviteInput) int
 		IssueReplayCredentials func(childComplexity int, input *model.ReplayCredentialsInput) int
 		LeaveTeam              func(childComplexity int) int
 		RemoveMember           func(childComplexity int, input model.MemberInput) int
@@ -116,6 +130,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Me                 func(childComplexity int, minSeq *int) int
+		MyInvitations      func(childComplexity int, minSeq *int) int
 		MyTeams            func(childComplexity int, first *int, after *string, minSeq *int) int
 		Team               func(childComplexity int, minSeq *int) int
 		Tokens             func(childComplexity int, userID *string, first *int, after *string, minSeq *int) int
@@ -144,6 +159,7 @@ type ComplexityRoot struct {
 	Team struct {
 		CreatedAt   func(childComplexity int) int
 		DisplayName func(childComplexity int) int
+		Invitations func(childComplexity int) int
 		Members     func(childComplexity int, first *int, after *string, role *model.Role) int
 		Slug        func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
@@ -214,6 +230,9 @@ type MutationResolver interface {
 	CreateToken(ctx context.Context, input model.CreateTokenInput) (*model.CreateTokenPayload, error)
 	RevokeToken(ctx context.Context, id string) (*model.TokenPayload, error)
 	IssueReplayCredentials(ctx context.Context, input *model.ReplayCredentialsInput) (*model.ReplayCredentialsPayload, error)
+	InviteMember(ctx context.Context, input model.InviteInput) (*model.InvitationPayload, error)
+	AcceptInvitation(ctx context.Context, team string) (*model.InvitationPayload, error)
+	DeclineInvitation(ctx context.Context, team string) (*model.InvitationPayload, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context, minSeq *int) (*model.User, error)
@@ -221,9 +240,11 @@ type QueryResolver interface {
 	Team(ctx context.Context, minSeq *int) (*model.Team, error)
 	User(ctx context.Context, id string, minSeq *int) (*model.User, error)
 	Tokens(ctx context.Context, userID *string, first *int, after *string, minSeq *int) (*model.TokenConnection, error)
+	MyInvitations(ctx context.Context, minSeq *int) ([]model.Invitation, error)
 }
 type TeamResolver interface {
 	Members(ctx context.Context, obj *model.Team, first *int, after *string, role *model.Role) (*model.MemberConnection, error)
+	Invitations(ctx context.Context, obj *model.Team) ([]model.Invitation, error)
 }
 
 type executableSchema struct {
@@ -286,6 +307,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Entity.FindUserByID(childComplexity, args["id"].(string)), true
+
+	case "Invitation.role":
+		if e.complexity.Invitation.Role == nil {
+			break
+		}
+
+		return e.complexity.Invitation.Role(childComplexity), true
+	case "Invitation.team":
+		if e.complexity.Invitation.Team == nil {
+			break
+		}
+
+		return e.complexity.Invitation.Team(childComplexity), true
+	case "Invitation.username":
+		if e.complexity.Invitation.Username == nil {
+			break
+		}
+
+		return e.complexity.Invitation.Username(childComplexity), true
+
+	case "InvitationPayload.invitation":
+		if e.complexity.InvitationPayload.Invitation == nil {
+			break
+		}
+
+		return e.complexity.InvitationPayload.Invitation(childComplexity), true
+	case "InvitationPayload.seq":
+		if e.complexity.InvitationPayload.Seq == nil {
+			break
+		}
+
+		return e.complexity.InvitationPayload.Seq(childComplexity), true
 
 	case "Member.role":
 		if e.complexity.Member.Role == nil {
@@ -389,6 +442,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.MembershipEdge.Node(childComplexity), true
 
+	case "Mutation.acceptInvitation":
+		if e.complexity.Mutation.AcceptInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.AcceptInvitation(childComplexity, args["team"].(string)), true
 	case "Mutation.addMember":
 		if e.complexity.Mutation.AddMember == nil {
 			break
@@ -444,6 +508,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.CreateUser(childComplexity, args["input"].(model.CreateUserInput)), true
+	case "Mutation.declineInvitation":
+		if e.complexity.Mutation.DeclineInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.DeclineInvitation(childComplexity, args["team"].(string)), true
+	case "Mutation.inviteMember":
+		if e.complexity.Mutation.InviteMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inviteMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.InviteMember(childComplexity, args["input"].(model.InviteInput)), true
 	case "Mutation.issueReplayCredentials":
 		if e.complexity.Mutation.IssueReplayCredentials == nil {
 			break
@@ -519,6 +605,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Me(childComplexity, args["minSeq"].(*int)), true
+	case "Query.myInvitations":
+		if e.complexity.Query.MyInvitations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myInvitations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.MyInvitations(childComplexity, args["minSeq"].(*int)), true
 	case "Query.myTeams":
 		if e.complexity.Query.MyTeams == nil {
 			break
@@ -661,6 +758,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Team.DisplayName(childComplexity), true
+	case "Team.invitations":
+		if e.complexity.Team.Invitations == nil {
+			break
+		}
+
+		return e.complexity.Team.Invitations(childComplexity), true
 	case "Team.members":
 		if e.complexity.Team.Members == nil {
 			break
@@ -854,6 +957,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateTeamInput,
 		ec.unmarshalInputCreateTokenInput,
 		ec.unmarshalInputCreateUserInput,
+		ec.unmarshalInputInviteInput,
 		ec.unmarshalInputMemberInput,
 		ec.unmarshalInputRenameTeamInput,
 		ec.unmarshalInputReplayCredentialsInput,
@@ -983,6 +1087,8 @@ type Team @key(fields: "slug") {
   displayName: String!
   "The team's members, by user id."
   members(first: Int, after: String, role: Role): MemberConnection!
+  "Invitations not yet answered, by username (admins and owners)."
+  invitations: [Invitation!]!
   createdAt: Time
   updatedAt: Time
 }
@@ -1068,6 +1174,15 @@ type Query {
   user(id: ID!, minSeq: Int): User
   "API tokens of a user (the caller when userId is null), newest first."
   tokens(userId: ID, first: Int, after: String, minSeq: Int): TokenConnection!
+  "Invitations to teams waiting for the signed-in user's answer (no team needed: the invitee is not a member yet)."
+  myInvitations(minSeq: Int): [Invitation!]!
+}
+
+"An invitation to join a team with a role, made to a username; answered by its holder."
+type Invitation {
+  team: String!
+  username: String!
+  role: Role!
 }
 
 input CreateTeamInput {
@@ -1142,6 +1257,23 @@ type Mutation {
   revokeToken(id: ID!): TokenPayload!
   "Issues NATS credentials that read only the team's events in the log, for replay with the auditor's own tools (auditors and owners). They stand for a grant, a token of the caller's that expires (default 1h, at most 24h); revoking that token, its expiry or the caller losing the role ends them at the next read."
   issueReplayCredentials(input: ReplayCredentialsInput): ReplayCredentialsPayload!
+  "Invites a user, by username, to the caller's team (admins; owners invite owners). The answer is the same whether or not anyone holds the name: it tells nothing about which usernames exist. The invitee accepts or declines."
+  inviteMember(input: InviteInput!): InvitationPayload!
+  "Accepts the caller's invitation to team: they become a member with the offered role. Called without a team (Weft-Team): the caller is not a member yet."
+  acceptInvitation(team: String!): InvitationPayload!
+  "Declines the caller's invitation to team."
+  declineInvitation(team: String!): InvitationPayload!
+}
+
+input InviteInput {
+  username: String!
+  "MEMBER when null."
+  role: Role
+}
+
+type InvitationPayload {
+  invitation: Invitation!
+  seq: Int!
 }
 
 input ReplayCredentialsInput {
@@ -1271,6 +1403,17 @@ func (ec *executionContext) field_Entity_findUserByID_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "team", ec.unmarshalNString2string)
+	if err != nil {
+		return nil, err
+	}
+	args["team"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1319,6 +1462,28 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNCreateUserInput2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐCreateUserInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_declineInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "team", ec.unmarshalNString2string)
+	if err != nil {
+		return nil, err
+	}
+	args["team"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_inviteMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNInviteInput2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐInviteInput)
 	if err != nil {
 		return nil, err
 	}
@@ -1393,6 +1558,17 @@ func (ec *executionContext) field_Query__entities_args(ctx context.Context, rawA
 }
 
 func (ec *executionContext) field_Query_me_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "minSeq", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["minSeq"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myInvitations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "minSeq", ec.unmarshalOInt2ᚖint)
@@ -1686,6 +1862,8 @@ func (ec *executionContext) fieldContext_Entity_findTeamBySlug(ctx context.Conte
 				return ec.fieldContext_Team_displayName(ctx, field)
 			case "members":
 				return ec.fieldContext_Team_members(ctx, field)
+			case "invitations":
+				return ec.fieldContext_Team_invitations(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Team_createdAt(ctx, field)
 			case "updatedAt":
@@ -1757,6 +1935,159 @@ func (ec *executionContext) fieldContext_Entity_findUserByID(ctx context.Context
 	if fc.Args, err = ec.field_Entity_findUserByID_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Invitation_team(ctx context.Context, field graphql.CollectedField, obj *model.Invitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Invitation_team,
+		func(ctx context.Context) (any, error) {
+			return obj.Team, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Invitation_team(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Invitation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Invitation_username(ctx context.Context, field graphql.CollectedField, obj *model.Invitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Invitation_username,
+		func(ctx context.Context) (any, error) {
+			return obj.Username, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Invitation_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Invitation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Invitation_role(ctx context.Context, field graphql.CollectedField, obj *model.Invitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Invitation_role,
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		ec.marshalNRole2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐRole,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Invitation_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Invitation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Role does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *model.InvitationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InvitationPayload_invitation,
+		func(ctx context.Context) (any, error) {
+			return obj.Invitation, nil
+		},
+		nil,
+		ec.marshalNInvitation2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐInvitation,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InvitationPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvitationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "team":
+				return ec.fieldContext_Invitation_team(ctx, field)
+			case "username":
+				return ec.fieldContext_Invitation_username(ctx, field)
+			case "role":
+				return ec.fieldContext_Invitation_role(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Invitation", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvitationPayload_seq(ctx context.Context, field graphql.CollectedField, obj *model.InvitationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InvitationPayload_seq,
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InvitationPayload_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvitationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
 	}
 	return fc, nil
 }
@@ -2055,6 +2386,8 @@ func (ec *executionContext) fieldContext_Membership_team(_ context.Context, fiel
 				return ec.fieldContext_Team_displayName(ctx, field)
 			case "members":
 				return ec.fieldContext_Team_members(ctx, field)
+			case "invitations":
+				return ec.fieldContext_Team_invitations(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Team_createdAt(ctx, field)
 			case "updatedAt":
@@ -2749,6 +3082,147 @@ func (ec *executionContext) fieldContext_Mutation_issueReplayCredentials(ctx con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_inviteMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_inviteMember,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().InviteMember(ctx, fc.Args["input"].(model.InviteInput))
+		},
+		nil,
+		ec.marshalNInvitationPayload2ᚖweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐInvitationPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_inviteMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "invitation":
+				return ec.fieldContext_InvitationPayload_invitation(ctx, field)
+			case "seq":
+				return ec.fieldContext_InvitationPayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InvitationPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_inviteMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_acceptInvitation,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().AcceptInvitation(ctx, fc.Args["team"].(string))
+		},
+		nil,
+		ec.marshalNInvitationPayload2ᚖweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐInvitationPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_acceptInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "invitation":
+				return ec.fieldContext_InvitationPayload_invitation(ctx, field)
+			case "seq":
+				return ec.fieldContext_InvitationPayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InvitationPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_declineInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_declineInvitation,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().DeclineInvitation(ctx, fc.Args["team"].(string))
+		},
+		nil,
+		ec.marshalNInvitationPayload2ᚖweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐInvitationPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_declineInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "invitation":
+				return ec.fieldContext_InvitationPayload_invitation(ctx, field)
+			case "seq":
+				return ec.fieldContext_InvitationPayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InvitationPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_declineInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *graph.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2940,6 +3414,8 @@ func (ec *executionContext) fieldContext_Query_team(ctx context.Context, field g
 				return ec.fieldContext_Team_displayName(ctx, field)
 			case "members":
 				return ec.fieldContext_Team_members(ctx, field)
+			case "invitations":
+				return ec.fieldContext_Team_invitations(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Team_createdAt(ctx, field)
 			case "updatedAt":
@@ -3058,6 +3534,55 @@ func (ec *executionContext) fieldContext_Query_tokens(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_tokens_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myInvitations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_myInvitations,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().MyInvitations(ctx, fc.Args["minSeq"].(*int))
+		},
+		nil,
+		ec.marshalNInvitation2ᚕweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐInvitationᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_myInvitations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "team":
+				return ec.fieldContext_Invitation_team(ctx, field)
+			case "username":
+				return ec.fieldContext_Invitation_username(ctx, field)
+			case "role":
+				return ec.fieldContext_Invitation_role(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Invitation", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myInvitations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3710,6 +4235,43 @@ func (ec *executionContext) fieldContext_Team_members(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Team_invitations(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Team_invitations,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Team().Invitations(ctx, obj)
+		},
+		nil,
+		ec.marshalNInvitation2ᚕweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐInvitationᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Team_invitations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Team",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "team":
+				return ec.fieldContext_Invitation_team(ctx, field)
+			case "username":
+				return ec.fieldContext_Invitation_username(ctx, field)
+			case "role":
+				return ec.fieldContext_Invitation_role(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Invitation", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Team_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3798,6 +4360,8 @@ func (ec *executionContext) fieldContext_TeamPayload_team(_ context.Context, fie
 				return ec.fieldContext_Team_displayName(ctx, field)
 			case "members":
 				return ec.fieldContext_Team_members(ctx, field)
+			case "invitations":
+				return ec.fieldContext_Team_invitations(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Team_createdAt(ctx, field)
 			case "updatedAt":
@@ -6120,6 +6684,40 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputInviteInput(ctx context.Context, obj any) (model.InviteInput, error) {
+	var it model.InviteInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"username", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalORole2ᚖweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputMemberInput(ctx context.Context, obj any) (model.MemberInput, error) {
 	var it model.MemberInput
 	asMap := map[string]any{}
@@ -6358,6 +6956,99 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var invitationImplementors = []string{"Invitation"}
+
+func (ec *executionContext) _Invitation(ctx context.Context, sel ast.SelectionSet, obj *model.Invitation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, invitationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Invitation")
+		case "team":
+			out.Values[i] = ec._Invitation_team(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "username":
+			out.Values[i] = ec._Invitation_username(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._Invitation_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var invitationPayloadImplementors = []string{"InvitationPayload"}
+
+func (ec *executionContext) _InvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InvitationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, invitationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvitationPayload")
+		case "invitation":
+			out.Values[i] = ec._InvitationPayload_invitation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._InvitationPayload_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6751,6 +7442,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "inviteMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_inviteMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptInvitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declineInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_declineInvitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6926,6 +7638,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_tokens(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "myInvitations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_myInvitations(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -7167,6 +7901,42 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 					}
 				}()
 				res = ec._Team_members(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "invitations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Team_invitations(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -8025,6 +8795,73 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNInvitation2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐInvitation(ctx context.Context, sel ast.SelectionSet, v model.Invitation) graphql.Marshaler {
+	return ec._Invitation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInvitation2ᚕweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐInvitationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Invitation) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNInvitation2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐInvitation(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInvitationPayload2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐInvitationPayload(ctx context.Context, sel ast.SelectionSet, v model.InvitationPayload) graphql.Marshaler {
+	return ec._InvitationPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInvitationPayload2ᚖweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐInvitationPayload(ctx context.Context, sel ast.SelectionSet, v *model.InvitationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._InvitationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInviteInput2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐInviteInput(ctx context.Context, v any) (model.InviteInput, error) {
+	res, err := ec.unmarshalInputInviteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMember2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐMember(ctx context.Context, sel ast.SelectionSet, v model.Member) graphql.Marshaler {

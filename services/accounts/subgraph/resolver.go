@@ -90,6 +90,14 @@ func SDL() string {
 	return sdl
 }
 
+func invitationsOut(is []readmodel.Invitation) []model.Invitation {
+	out := make([]model.Invitation, len(is))
+	for i, v := range is {
+		out[i] = model.Invitation{Team: v.Team, Username: v.Username, Role: roleOut(v.Role)}
+	}
+	return out
+}
+
 func roleOut(r auth.Role) model.Role { return model.Role(strings.ToUpper(string(r))) }
 
 func roleIn(r *model.Role) auth.Role {

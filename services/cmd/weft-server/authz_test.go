@@ -166,7 +166,10 @@ func (g *generator) value(owner, name string, t typeRef, required bool) (string,
 					res = "user"
 				}
 				if n, ok := g.names[res]; ok {
-					g.aimed = true
+					// As for ids above: a user belongs to no team, and
+					// naming one (an invitation into the caller's own
+					// team) aims at nothing of team A.
+					g.aimed = g.aimed || res != "user"
 					return jsonString(n), true, nil
 				}
 				return jsonString("probe-" + lower), true, nil
@@ -565,7 +568,10 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 				for _, n := range needles {
 					found = found || strings.Contains(string(data), n)
 				}
-				if !found {
+				// The caller's own invitations hold nothing of a team the
+				// caller is in; e2e's TestCLIManagesEveryResourceOfARealServer
+				// lists, accepts and declines them.
+				if !found && p.field != "myInvitations" {
 					all, _ := json.Marshal(own)
 					t.Errorf("the probe finds nothing of team A even as its owner; teach the generator to aim it\nrequest: %s\nanswer: %s", p.doc, all)
 				}
@@ -676,7 +682,7 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 	// owners; each field here is refused by a Require(auth.Admin) (or the
 	// administrator-only check for createUser) in its command handler.
 	adminOnly := []string{
-		"renameTeam", "addMember", "changeRole", "removeMember", "createUser",
+		"renameTeam", "addMember", "inviteMember", "changeRole", "removeMember", "createUser",
 		"createCluster", "rotateEnrolmentSecret", "enrolCluster", "deleteCluster", "reportGateway",
 		"createEnvironment", "deleteEnvironment",
 		"createPolicy", "updatePolicy", "deletePolicy",

@@ -11,6 +11,104 @@ import (
 	"github.com/Khan/genqlient/graphql"
 )
 
+// AcceptInvitationAcceptInvitationInvitationPayload includes the requested fields of the GraphQL type InvitationPayload.
+type AcceptInvitationAcceptInvitationInvitationPayload struct {
+	Invitation AcceptInvitationAcceptInvitationInvitationPayloadInvitation `json:"invitation"`
+	Seq        int                                                         `json:"seq"`
+}
+
+// GetInvitation returns AcceptInvitationAcceptInvitationInvitationPayload.Invitation, and is useful for accessing the field via an interface.
+func (v *AcceptInvitationAcceptInvitationInvitationPayload) GetInvitation() AcceptInvitationAcceptInvitationInvitationPayloadInvitation {
+	return v.Invitation
+}
+
+// GetSeq returns AcceptInvitationAcceptInvitationInvitationPayload.Seq, and is useful for accessing the field via an interface.
+func (v *AcceptInvitationAcceptInvitationInvitationPayload) GetSeq() int { return v.Seq }
+
+// AcceptInvitationAcceptInvitationInvitationPayloadInvitation includes the requested fields of the GraphQL type Invitation.
+// The GraphQL type's documentation follows.
+//
+// An invitation to join a team with a role, made to a username; answered by its holder.
+type AcceptInvitationAcceptInvitationInvitationPayloadInvitation struct {
+	InvitationFields `json:"-"`
+}
+
+// GetTeam returns AcceptInvitationAcceptInvitationInvitationPayloadInvitation.Team, and is useful for accessing the field via an interface.
+func (v *AcceptInvitationAcceptInvitationInvitationPayloadInvitation) GetTeam() string {
+	return v.InvitationFields.Team
+}
+
+// GetUsername returns AcceptInvitationAcceptInvitationInvitationPayloadInvitation.Username, and is useful for accessing the field via an interface.
+func (v *AcceptInvitationAcceptInvitationInvitationPayloadInvitation) GetUsername() string {
+	return v.InvitationFields.Username
+}
+
+// GetRole returns AcceptInvitationAcceptInvitationInvitationPayloadInvitation.Role, and is useful for accessing the field via an interface.
+func (v *AcceptInvitationAcceptInvitationInvitationPayloadInvitation) GetRole() Role {
+	return v.InvitationFields.Role
+}
+
+func (v *AcceptInvitationAcceptInvitationInvitationPayloadInvitation) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*AcceptInvitationAcceptInvitationInvitationPayloadInvitation
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.AcceptInvitationAcceptInvitationInvitationPayloadInvitation = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.InvitationFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalAcceptInvitationAcceptInvitationInvitationPayloadInvitation struct {
+	Team string `json:"team"`
+
+	Username string `json:"username"`
+
+	Role Role `json:"role"`
+}
+
+func (v *AcceptInvitationAcceptInvitationInvitationPayloadInvitation) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *AcceptInvitationAcceptInvitationInvitationPayloadInvitation) __premarshalJSON() (*__premarshalAcceptInvitationAcceptInvitationInvitationPayloadInvitation, error) {
+	var retval __premarshalAcceptInvitationAcceptInvitationInvitationPayloadInvitation
+
+	retval.Team = v.InvitationFields.Team
+	retval.Username = v.InvitationFields.Username
+	retval.Role = v.InvitationFields.Role
+	return &retval, nil
+}
+
+// AcceptInvitationResponse is returned by AcceptInvitation on success.
+type AcceptInvitationResponse struct {
+	// Accepts the caller's invitation to team: they become a member with the offered role. Called without a team (Weft-Team): the caller is not a member yet.
+	AcceptInvitation AcceptInvitationAcceptInvitationInvitationPayload `json:"acceptInvitation"`
+}
+
+// GetAcceptInvitation returns AcceptInvitationResponse.AcceptInvitation, and is useful for accessing the field via an interface.
+func (v *AcceptInvitationResponse) GetAcceptInvitation() AcceptInvitationAcceptInvitationInvitationPayload {
+	return v.AcceptInvitation
+}
+
 // AddMemberAddMemberTeamPayload includes the requested fields of the GraphQL type TeamPayload.
 type AddMemberAddMemberTeamPayload struct {
 	Team AddMemberAddMemberTeamPayloadTeam `json:"team"`
@@ -2792,6 +2890,104 @@ func (v *CurrentTeamTeam) GetCreatedAt() *time.Time { return v.CreatedAt }
 // GetUpdatedAt returns CurrentTeamTeam.UpdatedAt, and is useful for accessing the field via an interface.
 func (v *CurrentTeamTeam) GetUpdatedAt() *time.Time { return v.UpdatedAt }
 
+// DeclineInvitationDeclineInvitationInvitationPayload includes the requested fields of the GraphQL type InvitationPayload.
+type DeclineInvitationDeclineInvitationInvitationPayload struct {
+	Invitation DeclineInvitationDeclineInvitationInvitationPayloadInvitation `json:"invitation"`
+	Seq        int                                                           `json:"seq"`
+}
+
+// GetInvitation returns DeclineInvitationDeclineInvitationInvitationPayload.Invitation, and is useful for accessing the field via an interface.
+func (v *DeclineInvitationDeclineInvitationInvitationPayload) GetInvitation() DeclineInvitationDeclineInvitationInvitationPayloadInvitation {
+	return v.Invitation
+}
+
+// GetSeq returns DeclineInvitationDeclineInvitationInvitationPayload.Seq, and is useful for accessing the field via an interface.
+func (v *DeclineInvitationDeclineInvitationInvitationPayload) GetSeq() int { return v.Seq }
+
+// DeclineInvitationDeclineInvitationInvitationPayloadInvitation includes the requested fields of the GraphQL type Invitation.
+// The GraphQL type's documentation follows.
+//
+// An invitation to join a team with a role, made to a username; answered by its holder.
+type DeclineInvitationDeclineInvitationInvitationPayloadInvitation struct {
+	InvitationFields `json:"-"`
+}
+
+// GetTeam returns DeclineInvitationDeclineInvitationInvitationPayloadInvitation.Team, and is useful for accessing the field via an interface.
+func (v *DeclineInvitationDeclineInvitationInvitationPayloadInvitation) GetTeam() string {
+	return v.InvitationFields.Team
+}
+
+// GetUsername returns DeclineInvitationDeclineInvitationInvitationPayloadInvitation.Username, and is useful for accessing the field via an interface.
+func (v *DeclineInvitationDeclineInvitationInvitationPayloadInvitation) GetUsername() string {
+	return v.InvitationFields.Username
+}
+
+// GetRole returns DeclineInvitationDeclineInvitationInvitationPayloadInvitation.Role, and is useful for accessing the field via an interface.
+func (v *DeclineInvitationDeclineInvitationInvitationPayloadInvitation) GetRole() Role {
+	return v.InvitationFields.Role
+}
+
+func (v *DeclineInvitationDeclineInvitationInvitationPayloadInvitation) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*DeclineInvitationDeclineInvitationInvitationPayloadInvitation
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.DeclineInvitationDeclineInvitationInvitationPayloadInvitation = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.InvitationFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalDeclineInvitationDeclineInvitationInvitationPayloadInvitation struct {
+	Team string `json:"team"`
+
+	Username string `json:"username"`
+
+	Role Role `json:"role"`
+}
+
+func (v *DeclineInvitationDeclineInvitationInvitationPayloadInvitation) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *DeclineInvitationDeclineInvitationInvitationPayloadInvitation) __premarshalJSON() (*__premarshalDeclineInvitationDeclineInvitationInvitationPayloadInvitation, error) {
+	var retval __premarshalDeclineInvitationDeclineInvitationInvitationPayloadInvitation
+
+	retval.Team = v.InvitationFields.Team
+	retval.Username = v.InvitationFields.Username
+	retval.Role = v.InvitationFields.Role
+	return &retval, nil
+}
+
+// DeclineInvitationResponse is returned by DeclineInvitation on success.
+type DeclineInvitationResponse struct {
+	// Declines the caller's invitation to team.
+	DeclineInvitation DeclineInvitationDeclineInvitationInvitationPayload `json:"declineInvitation"`
+}
+
+// GetDeclineInvitation returns DeclineInvitationResponse.DeclineInvitation, and is useful for accessing the field via an interface.
+func (v *DeclineInvitationResponse) GetDeclineInvitation() DeclineInvitationDeclineInvitationInvitationPayload {
+	return v.DeclineInvitation
+}
+
 // DeleteAppDeleteAppAppPayload includes the requested fields of the GraphQL type AppPayload.
 type DeleteAppDeleteAppAppPayload struct {
 	App DeleteAppDeleteAppAppPayloadApp `json:"app"`
@@ -5108,6 +5304,135 @@ func (v *InterceptsResponse) GetIntercepts() InterceptsInterceptsInterceptConnec
 	return v.Intercepts
 }
 
+// InvitationFields includes the GraphQL fields of Invitation requested by the fragment InvitationFields.
+// The GraphQL type's documentation follows.
+//
+// An invitation to join a team with a role, made to a username; answered by its holder.
+type InvitationFields struct {
+	Team     string `json:"team"`
+	Username string `json:"username"`
+	Role     Role   `json:"role"`
+}
+
+// GetTeam returns InvitationFields.Team, and is useful for accessing the field via an interface.
+func (v *InvitationFields) GetTeam() string { return v.Team }
+
+// GetUsername returns InvitationFields.Username, and is useful for accessing the field via an interface.
+func (v *InvitationFields) GetUsername() string { return v.Username }
+
+// GetRole returns InvitationFields.Role, and is useful for accessing the field via an interface.
+func (v *InvitationFields) GetRole() Role { return v.Role }
+
+type InviteInput struct {
+	Username string `json:"username"`
+	// MEMBER when null.
+	Role *Role `json:"role"`
+}
+
+// GetUsername returns InviteInput.Username, and is useful for accessing the field via an interface.
+func (v *InviteInput) GetUsername() string { return v.Username }
+
+// GetRole returns InviteInput.Role, and is useful for accessing the field via an interface.
+func (v *InviteInput) GetRole() *Role { return v.Role }
+
+// InviteMemberInviteMemberInvitationPayload includes the requested fields of the GraphQL type InvitationPayload.
+type InviteMemberInviteMemberInvitationPayload struct {
+	Invitation InviteMemberInviteMemberInvitationPayloadInvitation `json:"invitation"`
+	Seq        int                                                 `json:"seq"`
+}
+
+// GetInvitation returns InviteMemberInviteMemberInvitationPayload.Invitation, and is useful for accessing the field via an interface.
+func (v *InviteMemberInviteMemberInvitationPayload) GetInvitation() InviteMemberInviteMemberInvitationPayloadInvitation {
+	return v.Invitation
+}
+
+// GetSeq returns InviteMemberInviteMemberInvitationPayload.Seq, and is useful for accessing the field via an interface.
+func (v *InviteMemberInviteMemberInvitationPayload) GetSeq() int { return v.Seq }
+
+// InviteMemberInviteMemberInvitationPayloadInvitation includes the requested fields of the GraphQL type Invitation.
+// The GraphQL type's documentation follows.
+//
+// An invitation to join a team with a role, made to a username; answered by its holder.
+type InviteMemberInviteMemberInvitationPayloadInvitation struct {
+	InvitationFields `json:"-"`
+}
+
+// GetTeam returns InviteMemberInviteMemberInvitationPayloadInvitation.Team, and is useful for accessing the field via an interface.
+func (v *InviteMemberInviteMemberInvitationPayloadInvitation) GetTeam() string {
+	return v.InvitationFields.Team
+}
+
+// GetUsername returns InviteMemberInviteMemberInvitationPayloadInvitation.Username, and is useful for accessing the field via an interface.
+func (v *InviteMemberInviteMemberInvitationPayloadInvitation) GetUsername() string {
+	return v.InvitationFields.Username
+}
+
+// GetRole returns InviteMemberInviteMemberInvitationPayloadInvitation.Role, and is useful for accessing the field via an interface.
+func (v *InviteMemberInviteMemberInvitationPayloadInvitation) GetRole() Role {
+	return v.InvitationFields.Role
+}
+
+func (v *InviteMemberInviteMemberInvitationPayloadInvitation) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*InviteMemberInviteMemberInvitationPayloadInvitation
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.InviteMemberInviteMemberInvitationPayloadInvitation = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.InvitationFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalInviteMemberInviteMemberInvitationPayloadInvitation struct {
+	Team string `json:"team"`
+
+	Username string `json:"username"`
+
+	Role Role `json:"role"`
+}
+
+func (v *InviteMemberInviteMemberInvitationPayloadInvitation) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *InviteMemberInviteMemberInvitationPayloadInvitation) __premarshalJSON() (*__premarshalInviteMemberInviteMemberInvitationPayloadInvitation, error) {
+	var retval __premarshalInviteMemberInviteMemberInvitationPayloadInvitation
+
+	retval.Team = v.InvitationFields.Team
+	retval.Username = v.InvitationFields.Username
+	retval.Role = v.InvitationFields.Role
+	return &retval, nil
+}
+
+// InviteMemberResponse is returned by InviteMember on success.
+type InviteMemberResponse struct {
+	// Invites a user, by username, to the caller's team (admins; owners invite owners). The answer is the same whether or not anyone holds the name: it tells nothing about which usernames exist. The invitee accepts or declines.
+	InviteMember InviteMemberInviteMemberInvitationPayload `json:"inviteMember"`
+}
+
+// GetInviteMember returns InviteMemberResponse.InviteMember, and is useful for accessing the field via an interface.
+func (v *InviteMemberResponse) GetInviteMember() InviteMemberInviteMemberInvitationPayload {
+	return v.InviteMember
+}
+
 // IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayload includes the requested fields of the GraphQL type ReplayCredentialsPayload.
 type IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayload struct {
 	Credentials IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayloadCredentialsReplayCredentials `json:"credentials"`
@@ -5782,6 +6107,86 @@ func (v *MembersTeamMembersMemberConnectionPageInfo) GetHasNextPage() bool { ret
 
 // GetEndCursor returns MembersTeamMembersMemberConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
 func (v *MembersTeamMembersMemberConnectionPageInfo) GetEndCursor() *string { return v.EndCursor }
+
+// MyInvitationsMyInvitationsInvitation includes the requested fields of the GraphQL type Invitation.
+// The GraphQL type's documentation follows.
+//
+// An invitation to join a team with a role, made to a username; answered by its holder.
+type MyInvitationsMyInvitationsInvitation struct {
+	InvitationFields `json:"-"`
+}
+
+// GetTeam returns MyInvitationsMyInvitationsInvitation.Team, and is useful for accessing the field via an interface.
+func (v *MyInvitationsMyInvitationsInvitation) GetTeam() string { return v.InvitationFields.Team }
+
+// GetUsername returns MyInvitationsMyInvitationsInvitation.Username, and is useful for accessing the field via an interface.
+func (v *MyInvitationsMyInvitationsInvitation) GetUsername() string {
+	return v.InvitationFields.Username
+}
+
+// GetRole returns MyInvitationsMyInvitationsInvitation.Role, and is useful for accessing the field via an interface.
+func (v *MyInvitationsMyInvitationsInvitation) GetRole() Role { return v.InvitationFields.Role }
+
+func (v *MyInvitationsMyInvitationsInvitation) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*MyInvitationsMyInvitationsInvitation
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.MyInvitationsMyInvitationsInvitation = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.InvitationFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalMyInvitationsMyInvitationsInvitation struct {
+	Team string `json:"team"`
+
+	Username string `json:"username"`
+
+	Role Role `json:"role"`
+}
+
+func (v *MyInvitationsMyInvitationsInvitation) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *MyInvitationsMyInvitationsInvitation) __premarshalJSON() (*__premarshalMyInvitationsMyInvitationsInvitation, error) {
+	var retval __premarshalMyInvitationsMyInvitationsInvitation
+
+	retval.Team = v.InvitationFields.Team
+	retval.Username = v.InvitationFields.Username
+	retval.Role = v.InvitationFields.Role
+	return &retval, nil
+}
+
+// MyInvitationsResponse is returned by MyInvitations on success.
+type MyInvitationsResponse struct {
+	// Invitations to teams waiting for the signed-in user's answer (no team needed: the invitee is not a member yet).
+	MyInvitations []MyInvitationsMyInvitationsInvitation `json:"myInvitations"`
+}
+
+// GetMyInvitations returns MyInvitationsResponse.MyInvitations, and is useful for accessing the field via an interface.
+func (v *MyInvitationsResponse) GetMyInvitations() []MyInvitationsMyInvitationsInvitation {
+	return v.MyInvitations
+}
 
 // MyTeamsMyTeamsMembershipConnection includes the requested fields of the GraphQL type MembershipConnection.
 type MyTeamsMyTeamsMembershipConnection struct {
@@ -8171,6 +8576,98 @@ func (v *TeamEventsTeamEventsEvent) __premarshalJSON() (*__premarshalTeamEventsT
 	return &retval, nil
 }
 
+// TeamInvitationsResponse is returned by TeamInvitations on success.
+type TeamInvitationsResponse struct {
+	// The team the caller acts in (the Weft-Team of the request).
+	Team *TeamInvitationsTeam `json:"team"`
+}
+
+// GetTeam returns TeamInvitationsResponse.Team, and is useful for accessing the field via an interface.
+func (v *TeamInvitationsResponse) GetTeam() *TeamInvitationsTeam { return v.Team }
+
+// TeamInvitationsTeam includes the requested fields of the GraphQL type Team.
+// The GraphQL type's documentation follows.
+//
+// A team: the unit everything else belongs to.
+type TeamInvitationsTeam struct {
+	// Invitations not yet answered, by username (admins and owners).
+	Invitations []TeamInvitationsTeamInvitationsInvitation `json:"invitations"`
+}
+
+// GetInvitations returns TeamInvitationsTeam.Invitations, and is useful for accessing the field via an interface.
+func (v *TeamInvitationsTeam) GetInvitations() []TeamInvitationsTeamInvitationsInvitation {
+	return v.Invitations
+}
+
+// TeamInvitationsTeamInvitationsInvitation includes the requested fields of the GraphQL type Invitation.
+// The GraphQL type's documentation follows.
+//
+// An invitation to join a team with a role, made to a username; answered by its holder.
+type TeamInvitationsTeamInvitationsInvitation struct {
+	InvitationFields `json:"-"`
+}
+
+// GetTeam returns TeamInvitationsTeamInvitationsInvitation.Team, and is useful for accessing the field via an interface.
+func (v *TeamInvitationsTeamInvitationsInvitation) GetTeam() string { return v.InvitationFields.Team }
+
+// GetUsername returns TeamInvitationsTeamInvitationsInvitation.Username, and is useful for accessing the field via an interface.
+func (v *TeamInvitationsTeamInvitationsInvitation) GetUsername() string {
+	return v.InvitationFields.Username
+}
+
+// GetRole returns TeamInvitationsTeamInvitationsInvitation.Role, and is useful for accessing the field via an interface.
+func (v *TeamInvitationsTeamInvitationsInvitation) GetRole() Role { return v.InvitationFields.Role }
+
+func (v *TeamInvitationsTeamInvitationsInvitation) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*TeamInvitationsTeamInvitationsInvitation
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.TeamInvitationsTeamInvitationsInvitation = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.InvitationFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalTeamInvitationsTeamInvitationsInvitation struct {
+	Team string `json:"team"`
+
+	Username string `json:"username"`
+
+	Role Role `json:"role"`
+}
+
+func (v *TeamInvitationsTeamInvitationsInvitation) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *TeamInvitationsTeamInvitationsInvitation) __premarshalJSON() (*__premarshalTeamInvitationsTeamInvitationsInvitation, error) {
+	var retval __premarshalTeamInvitationsTeamInvitationsInvitation
+
+	retval.Team = v.InvitationFields.Team
+	retval.Username = v.InvitationFields.Username
+	retval.Role = v.InvitationFields.Role
+	return &retval, nil
+}
+
 // TokenFields includes the GraphQL fields of Token requested by the fragment TokenFields.
 // The GraphQL type's documentation follows.
 //
@@ -9228,6 +9725,14 @@ func (v *WorkloadInput) GetReadiness() *ProbeInput { return v.Readiness }
 // GetLiveness returns WorkloadInput.Liveness, and is useful for accessing the field via an interface.
 func (v *WorkloadInput) GetLiveness() *ProbeInput { return v.Liveness }
 
+// __AcceptInvitationInput is used internally by genqlient
+type __AcceptInvitationInput struct {
+	Team string `json:"team"`
+}
+
+// GetTeam returns __AcceptInvitationInput.Team, and is useful for accessing the field via an interface.
+func (v *__AcceptInvitationInput) GetTeam() string { return v.Team }
+
 // __AddMemberInput is used internally by genqlient
 type __AddMemberInput struct {
 	Input MemberInput `json:"input"`
@@ -9407,6 +9912,14 @@ type __CurrentTeamInput struct {
 
 // GetMinSeq returns __CurrentTeamInput.MinSeq, and is useful for accessing the field via an interface.
 func (v *__CurrentTeamInput) GetMinSeq() *int { return v.MinSeq }
+
+// __DeclineInvitationInput is used internally by genqlient
+type __DeclineInvitationInput struct {
+	Team string `json:"team"`
+}
+
+// GetTeam returns __DeclineInvitationInput.Team, and is useful for accessing the field via an interface.
+func (v *__DeclineInvitationInput) GetTeam() string { return v.Team }
 
 // __DeleteAppInput is used internally by genqlient
 type __DeleteAppInput struct {
@@ -9596,6 +10109,14 @@ func (v *__InterceptsInput) GetAll() *bool { return v.All }
 // GetMinSeq returns __InterceptsInput.MinSeq, and is useful for accessing the field via an interface.
 func (v *__InterceptsInput) GetMinSeq() *int { return v.MinSeq }
 
+// __InviteMemberInput is used internally by genqlient
+type __InviteMemberInput struct {
+	Input InviteInput `json:"input"`
+}
+
+// GetInput returns __InviteMemberInput.Input, and is useful for accessing the field via an interface.
+func (v *__InviteMemberInput) GetInput() InviteInput { return v.Input }
+
 // __IssueReplayCredentialsInput is used internally by genqlient
 type __IssueReplayCredentialsInput struct {
 	Input *ReplayCredentialsInput `json:"input"`
@@ -9643,6 +10164,14 @@ func (v *__MembersInput) GetRole() *Role { return v.Role }
 
 // GetMinSeq returns __MembersInput.MinSeq, and is useful for accessing the field via an interface.
 func (v *__MembersInput) GetMinSeq() *int { return v.MinSeq }
+
+// __MyInvitationsInput is used internally by genqlient
+type __MyInvitationsInput struct {
+	MinSeq *int `json:"minSeq"`
+}
+
+// GetMinSeq returns __MyInvitationsInput.MinSeq, and is useful for accessing the field via an interface.
+func (v *__MyInvitationsInput) GetMinSeq() *int { return v.MinSeq }
 
 // __MyTeamsInput is used internally by genqlient
 type __MyTeamsInput struct {
@@ -9788,6 +10317,14 @@ func (v *__TeamEventsInput) GetFromSeq() *int { return v.FromSeq }
 // GetIncludeStatus returns __TeamEventsInput.IncludeStatus, and is useful for accessing the field via an interface.
 func (v *__TeamEventsInput) GetIncludeStatus() *bool { return v.IncludeStatus }
 
+// __TeamInvitationsInput is used internally by genqlient
+type __TeamInvitationsInput struct {
+	MinSeq *int `json:"minSeq"`
+}
+
+// GetMinSeq returns __TeamInvitationsInput.MinSeq, and is useful for accessing the field via an interface.
+func (v *__TeamInvitationsInput) GetMinSeq() *int { return v.MinSeq }
+
 // __TokensInput is used internally by genqlient
 type __TokensInput struct {
 	UserId *string `json:"userId"`
@@ -9831,6 +10368,48 @@ type __UpdateServiceInput struct {
 
 // GetInput returns __UpdateServiceInput.Input, and is useful for accessing the field via an interface.
 func (v *__UpdateServiceInput) GetInput() UpdateServiceInput { return v.Input }
+
+// The mutation executed by AcceptInvitation.
+const AcceptInvitation_Operation = `
+mutation AcceptInvitation ($team: String!) {
+	acceptInvitation(team: $team) {
+		invitation {
+			... InvitationFields
+		}
+		seq
+	}
+}
+fragment InvitationFields on Invitation {
+	team
+	username
+	role
+}
+`
+
+func AcceptInvitation(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	team string,
+) (data_ *AcceptInvitationResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "AcceptInvitation",
+		Query:  AcceptInvitation_Operation,
+		Variables: &__AcceptInvitationInput{
+			Team: team,
+		},
+	}
+
+	data_ = &AcceptInvitationResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
 
 // The mutation executed by AddMember.
 const AddMember_Operation = `
@@ -11076,6 +11655,48 @@ func CurrentTeam(
 	return data_, err_
 }
 
+// The mutation executed by DeclineInvitation.
+const DeclineInvitation_Operation = `
+mutation DeclineInvitation ($team: String!) {
+	declineInvitation(team: $team) {
+		invitation {
+			... InvitationFields
+		}
+		seq
+	}
+}
+fragment InvitationFields on Invitation {
+	team
+	username
+	role
+}
+`
+
+func DeclineInvitation(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	team string,
+) (data_ *DeclineInvitationResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "DeclineInvitation",
+		Query:  DeclineInvitation_Operation,
+		Variables: &__DeclineInvitationInput{
+			Team: team,
+		},
+	}
+
+	data_ = &DeclineInvitationResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by DeleteApp.
 const DeleteApp_Operation = `
 mutation DeleteApp ($id: ID!) {
@@ -11824,6 +12445,48 @@ func Intercepts(
 	return data_, err_
 }
 
+// The mutation executed by InviteMember.
+const InviteMember_Operation = `
+mutation InviteMember ($input: InviteInput!) {
+	inviteMember(input: $input) {
+		invitation {
+			... InvitationFields
+		}
+		seq
+	}
+}
+fragment InvitationFields on Invitation {
+	team
+	username
+	role
+}
+`
+
+func InviteMember(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input InviteInput,
+) (data_ *InviteMemberResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "InviteMember",
+		Query:  InviteMember_Operation,
+		Variables: &__InviteMemberInput{
+			Input: input,
+		},
+	}
+
+	data_ = &InviteMemberResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by IssueReplayCredentials.
 const IssueReplayCredentials_Operation = `
 mutation IssueReplayCredentials ($input: ReplayCredentialsInput) {
@@ -12060,6 +12723,45 @@ func Members(
 	}
 
 	data_ = &MembersResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by MyInvitations.
+const MyInvitations_Operation = `
+query MyInvitations ($minSeq: Int) {
+	myInvitations(minSeq: $minSeq) {
+		... InvitationFields
+	}
+}
+fragment InvitationFields on Invitation {
+	team
+	username
+	role
+}
+`
+
+func MyInvitations(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	minSeq *int,
+) (data_ *MyInvitationsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "MyInvitations",
+		Query:  MyInvitations_Operation,
+		Variables: &__MyInvitationsInput{
+			MinSeq: minSeq,
+		},
+	}
+
+	data_ = &MyInvitationsResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -12764,6 +13466,47 @@ func TeamEventsForwardData(interfaceChan interface{}, jsonRawMsg json.RawMessage
 	}
 	dataChan_ <- wsResp
 	return nil
+}
+
+// The query executed by TeamInvitations.
+const TeamInvitations_Operation = `
+query TeamInvitations ($minSeq: Int) {
+	team(minSeq: $minSeq) {
+		invitations {
+			... InvitationFields
+		}
+	}
+}
+fragment InvitationFields on Invitation {
+	team
+	username
+	role
+}
+`
+
+func TeamInvitations(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	minSeq *int,
+) (data_ *TeamInvitationsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "TeamInvitations",
+		Query:  TeamInvitations_Operation,
+		Variables: &__TeamInvitationsInput{
+			MinSeq: minSeq,
+		},
+	}
+
+	data_ = &TeamInvitationsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
 }
 
 // The query executed by Tokens.

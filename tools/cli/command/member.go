@@ -30,9 +30,9 @@ func (a *app) memberCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "member",
 		Aliases: []string{"members"},
-		Short:   "List, add and remove the members of a team, and change their roles",
+		Short:   "List, invite, add and remove the members of a team, and change their roles",
 		Example: `  weft member list
-  weft member add bob --role admin
+  weft member invite bob --role admin
   weft member remove bob`,
 	}
 	var role string
@@ -160,6 +160,6 @@ func (a *app) memberCmd() *cobra.Command {
 			return r.RemoveMember.Seq, nil
 		})
 	remove.Aliases = []string{"rm"}
-	cmd.AddCommand(list, add, setRole, remove)
+	cmd.AddCommand(list, a.memberInviteCmd(), a.memberInvitationsCmd(), add, setRole, remove)
 	return cmd
 }

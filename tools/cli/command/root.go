@@ -160,7 +160,7 @@ was wrong.`,
 
 	root.AddCommand(
 		a.loginCmd(), a.logoutCmd(), a.whoamiCmd(), a.contextCmd(),
-		a.teamCmd(), a.memberCmd(), a.userCmd(), a.tokenCmd(),
+		a.teamCmd(), a.memberCmd(), a.invitationCmd(), a.userCmd(), a.tokenCmd(),
 		a.clusterCmd(), a.deviceCmd(),
 		a.envCmd(), a.appCmd(), a.serviceCmd(), a.interceptCmd(), a.policyCmd(),
 		a.eventsCmd(), a.auditCmd(), a.historyCmd(), a.getCmd(),

@@ -36,6 +36,24 @@ type CreateUserInput struct {
 	DisplayName string `json:"displayName"`
 }
 
+// An invitation to join a team with a role, made to a username; answered by its holder.
+type Invitation struct {
+	Team     string `json:"team"`
+	Username string `json:"username"`
+	Role     Role   `json:"role"`
+}
+
+type InvitationPayload struct {
+	Invitation Invitation `json:"invitation"`
+	Seq        int        `json:"seq"`
+}
+
+type InviteInput struct {
+	Username string `json:"username"`
+	// MEMBER when null.
+	Role *Role `json:"role,omitempty"`
+}
+
 // One membership of a team.
 type Member struct {
 	User User `json:"user"`
