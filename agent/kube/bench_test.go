@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"runtime"
 	"slices"
@@ -188,7 +189,17 @@ func BenchmarkAppCreatedToDeployment(b *testing.B) {
 	cp := kubetest.Start(b)
 	ctx := b.Context()
 	c := cp.Client
-	ctl, err := kube.New(kube.Config{Client: c, Cluster: "c"})
+	// The controller's client as the agent makes it (its rate included),
+	// timing its requests: where the time goes.
+	cfg := cp.AdminConfig()
+	timed := &timing{took: map[string][]time.Duration{}}
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { timed.rt = rt; return timed })
+	agentClient, err := kube.NewClient(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	workers, _ := strconv.Atoi(os.Getenv("WEFT_BENCH_WORKERS"))
+	ctl, err := kube.New(kube.Config{Client: agentClient, Cluster: "c", Workers: workers})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -305,6 +316,46 @@ func BenchmarkAppCreatedToDeployment(b *testing.B) {
 	b.ReportMetric(ms(quantile(weft, 0.99)), "weft-p99-ms")
 	b.ReportMetric(ms(quantile(base, 0.5)), "raw-p50-ms")
 	b.ReportMetric(ms(quantile(base, 0.99)), "raw-p99-ms")
+	timed.report(b)
+}
+
+// timing records how long a client's requests take, by method and
+// resource, and reports each kind's count and p50 (to see where the time
+// goes).
+type timing struct {
+	mu   sync.Mutex
+	took map[string][]time.Duration
+	rt   http.RoundTripper
+}
+
+func (t *timing) RoundTrip(r *http.Request) (*http.Response, error) {
+	t0 := time.Now()
+	resp, err := t.rt.RoundTrip(r)
+	if r.URL.Query().Get("watch") != "" {
+		return resp, err
+	}
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	key := r.Method + "-" + parts[len(parts)-1]
+	for i, p := range parts {
+		if p == "namespaces" && i+2 < len(parts) {
+			key = r.Method + "-" + parts[i+2]
+		}
+	}
+	t.mu.Lock()
+	t.took[key] = append(t.took[key], time.Since(t0))
+	t.mu.Unlock()
+	return resp, err
+}
+
+func (t *timing) report(b *testing.B) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for k, d := range t.took {
+		if strings.HasPrefix(k, "PATCH") || strings.HasPrefix(k, "GET-deployments") || strings.HasPrefix(k, "GET-services") {
+			b.ReportMetric(float64(len(d))/float64(b.N), strings.ToLower(k)+"-n")
+			b.ReportMetric(ms(quantile(d, 0.5)), strings.ToLower(k)+"-p50-ms")
+		}
+	}
 }
 
 func mustJSON(b *testing.B, v any) []byte {

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -17,9 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
-	appslisters "k8s.io/client-go/listers/apps/v1"
 	corelisters "k8s.io/client-go/listers/core/v1"
-	discoverylisters "k8s.io/client-go/listers/discovery/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
 
@@ -34,14 +34,16 @@ type Config struct {
 	// nothing is reported.
 	Report clusterstate.Publisher
 	// ImportAddress is the address an import's EndpointSlice points at:
-	// where pods of this cluster reach the mesh's service IPs. Empty: the
+	// where pods of this cluster reach the mesh's service IPs. Zero: the
 	// service IP itself (the pod network routes the mesh range to the
 	// gateway).
-	ImportAddress string
+	ImportAddress netip.Addr
 	// Debounce is the least time between two status reports of one app;
 	// 250 ms when zero.
 	Debounce time.Duration
-	Logger   *slog.Logger
+	// Workers reconcile entries at once; DefaultWorkers when zero.
+	Workers int
+	Logger  *slog.Logger
 }
 
 // Controller reconciles the cluster's Kubernetes entries. It implements
@@ -65,22 +67,28 @@ type Controller struct {
 	// intercepted are the workloads whose route has an intercept, by app
 	// id: their Service's endpoints lead to the service IP meanwhile.
 	intercepted map[string]string
+	// applied is what the controller last applied of each object, by
+	// kind/namespace/name, so an unchanged entry costs no request.
+	applied map[string]appliedObject
 
 	queue workqueue.TypedRateLimitingInterface[string]
 
 	factory     informers.SharedInformerFactory // weft's objects only
 	all         informers.SharedInformerFactory // Services and EndpointSlices of every namespace
 	nsLister    corelisters.NamespaceLister
-	deployments appslisters.DeploymentLister
-	services    corelisters.ServiceLister // weft's
+	deployments cache.SharedIndexInformer // every namespace's; only the metadata of those not weft's
 	pods        corelisters.PodLister
-	slices      discoverylisters.EndpointSliceLister // weft's
 	// allServices and allSlices are every namespace's, for endpoint
-	// following (Routes) and to see a Service that is not weft's.
+	// following (Routes), to see a Service that is not weft's, and (by the
+	// owner index) weft's own: one watch each.
 	allServices corelisters.ServiceLister
+	svcInformer cache.SharedIndexInformer
 	allSlices   cache.SharedIndexInformer
 	sliceEvents []func(namespace, service string)
 }
+
+// DefaultWorkers is how many entries a controller reconciles at once.
+const DefaultWorkers = 4
 
 // Queue keys: a kind prefix and an id.
 const (
@@ -94,6 +102,24 @@ const (
 // serviceByName indexes EndpointSlices by the Service they belong to.
 const serviceByName = "service"
 
+// byOwner indexes weft's objects by the entry they were made for: role and
+// app id (ownerKey).
+const byOwner = "owner"
+
+func ownerKey(role, id string) string { return role + "/" + id }
+
+func indexOwner(obj any) ([]string, error) {
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return nil, nil
+	}
+	l := m.GetLabels()
+	if l[clusterstate.LabelManagedBy] != clusterstate.ManagedBy || l[clusterstate.LabelAppID] == "" {
+		return nil, nil
+	}
+	return []string{ownerKey(l[clusterstate.LabelRole], l[clusterstate.LabelAppID])}, nil
+}
+
 // New returns a controller; Run starts it.
 func New(cfg Config) (*Controller, error) {
 	if cfg.Client == nil || cfg.Cluster == "" {
@@ -101,6 +127,9 @@ func New(cfg Config) (*Controller, error) {
 	}
 	if cfg.Debounce <= 0 {
 		cfg.Debounce = 250 * time.Millisecond
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = DefaultWorkers
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -111,6 +140,7 @@ func New(cfg Config) (*Controller, error) {
 		exports: map[string]clusterstate.Export{}, imports: map[string]clusterstate.Import{},
 		syncedCh: make(chan struct{}), applyErr: map[string]string{},
 		sentApp: map[string]clusterstate.AppStatus{}, sentNS: map[string]clusterstate.NamespaceStatus{}, pending: map[string]bool{}, intercepted: map[string]string{},
+		applied: map[string]appliedObject{},
 		queue: workqueue.NewTypedRateLimitingQueue(workqueue.NewTypedMaxOfRateLimiter(
 			workqueue.NewTypedItemExponentialFailureRateLimiter[string](100*time.Millisecond, 30*time.Second))),
 	}
@@ -125,18 +155,35 @@ func New(cfg Config) (*Controller, error) {
 	})
 	c.factory = informers.NewSharedInformerFactoryWithOptions(cfg.Client, 0, strip,
 		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = weft }))
-	c.all = informers.NewSharedInformerFactoryWithOptions(cfg.Client, 0, strip)
+	// Every Deployment of the cluster is watched so that one of a name weft
+	// wants is seen without asking (an app's first apply cost a Get
+	// before); of those that are not weft's only the metadata is kept.
+	c.all = informers.NewSharedInformerFactoryWithOptions(cfg.Client, 0, informers.WithTransform(func(obj any) (any, error) {
+		if d, ok := obj.(*appsv1.Deployment); ok && d.Labels[clusterstate.LabelManagedBy] != clusterstate.ManagedBy {
+			m := d.ObjectMeta
+			m.ManagedFields, m.Annotations = nil, nil
+			return &appsv1.Deployment{ObjectMeta: m}, nil
+		}
+		if m, err := meta.Accessor(obj); err == nil {
+			m.SetManagedFields(nil)
+		}
+		return obj, nil
+	}))
 
 	nsInf := c.factory.Core().V1().Namespaces()
-	depInf := c.factory.Apps().V1().Deployments()
-	svcInf := c.factory.Core().V1().Services()
+	depInf := c.all.Apps().V1().Deployments()
 	podInf := c.factory.Core().V1().Pods()
-	sliceInf := c.factory.Discovery().V1().EndpointSlices()
 	allSvcInf := c.all.Core().V1().Services()
 	allSliceInf := c.all.Discovery().V1().EndpointSlices()
-	c.nsLister, c.deployments, c.services, c.pods, c.slices = nsInf.Lister(), depInf.Lister(), svcInf.Lister(), podInf.Lister(), sliceInf.Lister()
-	c.allServices, c.allSlices = allSvcInf.Lister(), allSliceInf.Informer()
-	if err := c.allSlices.AddIndexers(cache.Indexers{serviceByName: func(obj any) ([]string, error) {
+	c.nsLister, c.deployments, c.pods = nsInf.Lister(), depInf.Informer(), podInf.Lister()
+	c.allServices, c.svcInformer, c.allSlices = allSvcInf.Lister(), allSvcInf.Informer(), allSliceInf.Informer()
+	if err := c.deployments.AddIndexers(cache.Indexers{byOwner: indexOwner}); err != nil {
+		return nil, fmt.Errorf("kube: index deployments: %w", err)
+	}
+	if err := c.svcInformer.AddIndexers(cache.Indexers{byOwner: indexOwner}); err != nil {
+		return nil, fmt.Errorf("kube: index services: %w", err)
+	}
+	if err := c.allSlices.AddIndexers(cache.Indexers{byOwner: indexOwner, serviceByName: func(obj any) ([]string, error) {
 		s, ok := obj.(*discoveryv1.EndpointSlice)
 		if !ok || s.Labels[discoveryv1.LabelServiceName] == "" {
 			return nil, nil
@@ -145,13 +192,34 @@ func New(cfg Config) (*Controller, error) {
 	}}); err != nil {
 		return nil, fmt.Errorf("kube: index endpoint slices: %w", err)
 	}
-	for _, inf := range []cache.SharedIndexInformer{nsInf.Informer(), depInf.Informer(), svcInf.Informer(), podInf.Informer(), sliceInf.Informer()} {
+	for _, inf := range []cache.SharedIndexInformer{nsInf.Informer(), podInf.Informer()} {
 		if _, err := inf.AddEventHandler(handler(c.objectChanged)); err != nil {
 			return nil, fmt.Errorf("kube: watch: %w", err)
 		}
 	}
+	if _, err := c.deployments.AddEventHandler(handler(func(obj any) {
+		d, ok := obj.(*appsv1.Deployment)
+		if !ok {
+			return
+		}
+		if d.Labels[clusterstate.LabelManagedBy] == clusterstate.ManagedBy {
+			c.objectChanged(d)
+			return
+		}
+		// One that is not weft's appearing or going changes whether an
+		// entry of its name is refused.
+		c.enqueueByName(d.Namespace, d.Name)
+	})); err != nil {
+		return nil, fmt.Errorf("kube: watch deployments: %w", err)
+	}
 	if _, err := c.allSlices.AddEventHandler(handler(func(obj any) {
-		if s, ok := obj.(*discoveryv1.EndpointSlice); ok && s.Labels[discoveryv1.LabelServiceName] != "" {
+		s, ok := obj.(*discoveryv1.EndpointSlice)
+		if !ok {
+			return
+		}
+		c.objectChanged(s)
+		if s.Labels[discoveryv1.LabelServiceName] != "" {
+			c.exportChanged(s.Namespace, s.Labels[discoveryv1.LabelServiceName])
 			for _, fn := range c.sliceHandlers() {
 				fn(s.Namespace, s.Labels[discoveryv1.LabelServiceName])
 			}
@@ -159,12 +227,19 @@ func New(cfg Config) (*Controller, error) {
 	})); err != nil {
 		return nil, fmt.Errorf("kube: watch endpoint slices: %w", err)
 	}
-	// A Service that is not weft's appearing or going changes whether an
-	// entry of its name is refused.
-	if _, err := allSvcInf.Informer().AddEventHandler(handler(func(obj any) {
-		if s, ok := obj.(*corev1.Service); ok && s.Labels[clusterstate.LabelManagedBy] != clusterstate.ManagedBy {
-			c.enqueueByName(s.Namespace, s.Name)
+	if _, err := c.svcInformer.AddEventHandler(handler(func(obj any) {
+		s, ok := obj.(*corev1.Service)
+		if !ok {
+			return
 		}
+		if s.Labels[clusterstate.LabelManagedBy] == clusterstate.ManagedBy {
+			c.objectChanged(s)
+			return
+		}
+		// A Service that is not weft's appearing or going changes whether
+		// an entry of its name is refused, and an export's status.
+		c.enqueueByName(s.Namespace, s.Name)
+		c.exportChanged(s.Namespace, s.Name)
 	})); err != nil {
 		return nil, fmt.Errorf("kube: watch services: %w", err)
 	}
@@ -224,7 +299,7 @@ func (c *Controller) Run(ctx context.Context) error {
 	}
 	c.log.Info("controller running")
 	var wg sync.WaitGroup
-	for range 4 {
+	for range c.cfg.Workers {
 		wg.Go(func() {
 			for c.next(ctx) {
 			}
@@ -303,9 +378,11 @@ func (c *Controller) SetEntry(kind, id string, v []byte) error {
 		}
 		c.workloads[id] = w
 	case clusterstate.KindExport:
-		// Nothing to apply: the route names the Service to follow.
+		// Nothing to apply: the route names the Service to follow; its
+		// ready endpoints are the app's status.
 		if v == nil {
 			delete(c.exports, id)
+			delete(c.sentApp, id)
 			return nil
 		}
 		var e clusterstate.Export
@@ -313,6 +390,7 @@ func (c *Controller) SetEntry(kind, id string, v []byte) error {
 			return fmt.Errorf("export %s: %w", id, err)
 		}
 		c.exports[id] = e
+		c.scheduleStatusLocked(id)
 		return nil
 	case clusterstate.KindImport:
 		key = keyImport + id
@@ -409,27 +487,29 @@ func (c *Controller) Synced() {
 	// Objects made for entries that are gone: their keys find no entry and
 	// delete them. The listers may not have synced yet when the agent
 	// converges before Run; objectChanged queues them then.
-	all := labels.Everything()
-	if nss, err := c.nsLister.List(all); err == nil {
+	if nss, err := c.nsLister.List(labels.Everything()); err == nil {
 		for _, o := range nss {
 			c.objectChanged(o)
 		}
 	}
-	if ds, err := c.deployments.List(all); err == nil {
-		for _, o := range ds {
+	for _, inf := range []cache.SharedIndexInformer{c.deployments, c.svcInformer, c.allSlices} {
+		for _, o := range inf.GetStore().List() {
 			c.objectChanged(o)
 		}
 	}
-	if ss, err := c.services.List(all); err == nil {
-		for _, o := range ss {
-			c.objectChanged(o)
+}
+
+// ownedBy are the objects in inf's cache that weft made for the entry of
+// role and app id.
+func ownedBy[T any](inf cache.SharedIndexInformer, role, id string) []T {
+	objs, _ := inf.GetIndexer().ByIndex(byOwner, ownerKey(role, id))
+	out := make([]T, 0, len(objs))
+	for _, o := range objs {
+		if v, ok := o.(T); ok {
+			out = append(out, v)
 		}
 	}
-	if ss, err := c.slices.List(all); err == nil {
-		for _, o := range ss {
-			c.objectChanged(o)
-		}
-	}
+	return out
 }
 
 // objectChanged queues the entry a weft object was made for.
@@ -450,10 +530,20 @@ func (c *Controller) objectChanged(obj any) {
 	case isNS:
 	case l[clusterstate.LabelRole] == clusterstate.RoleWorkload:
 		id := l[clusterstate.LabelAppID]
-		if _, isPod := obj.(*corev1.Pod); !isPod {
+		switch obj.(type) {
+		case *corev1.Pod:
+			c.scheduleStatus(id)
+		case *discoveryv1.EndpointSlice:
+			// The pods' slices matter to the workload only while it is
+			// intercepted (they go); weft's own only when left over.
+			c.mu.Lock()
+			_, intercepted := c.intercepted[id]
+			c.mu.Unlock()
+			if intercepted || l[discoveryv1.LabelManagedBy] == SliceManager {
+				c.queue.Add(keyWorkload + id)
+			}
+		default:
 			c.queue.Add(keyWorkload + id)
-		}
-		if _, isSlice := obj.(*discoveryv1.EndpointSlice); !isSlice {
 			c.scheduleStatus(id)
 		}
 	case l[clusterstate.LabelRole] == clusterstate.RoleImport:
@@ -475,6 +565,18 @@ func (c *Controller) enqueueByName(namespace, name string) {
 	for id, im := range c.imports {
 		if im.Namespace == namespace && im.Name == name {
 			c.queue.Add(keyImport + id)
+		}
+	}
+}
+
+// exportChanged schedules the status of the apps that export the Service
+// namespace/name.
+func (c *Controller) exportChanged(namespace, name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, e := range c.exports {
+		if e.Namespace == namespace && e.Service == name {
+			c.scheduleStatusLocked(id)
 		}
 	}
 }

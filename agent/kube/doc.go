@@ -13,8 +13,13 @@
 //     name that is not weft's is refused (NamespaceStatus.Error,
 //     AppStatus.LastError), never adopted.
 //   - Applies are server-side applies under clusterstate.FieldManager, so a
-//     field another manager owns stays theirs, and re-applying an unchanged
-//     entry changes nothing.
+//     field another manager owns stays theirs. An object is applied only
+//     when its entry changed or someone else changed it (apply.go: the
+//     last apply configuration sent, against the cached object's
+//     generation or resourceVersion), so a rollout's status churn costs no
+//     request; an object the cache does not show yet is applied unforced,
+//     so one of that name that appeared meanwhile is refused, not taken
+//     over.
 //   - Pruning waits for the whole desired state (Synced): before it, an
 //     empty map would mean "delete everything".
 //   - Reconciling is level-based: each entry's key is queued on every
@@ -23,7 +28,12 @@
 //     apply is retried with back-off; its error is reported.
 //   - Status comes from informers, never polling: an app's AppStatus is
 //     computed at most once per Debounce after its Deployment or pods
-//     change, and published only when it differs from the last one sent.
+//     change (an exported Service's: its endpoints), and published only
+//     when it differs from the last one sent.
+//   - Watches: every Deployment (only the metadata of those not weft's, to
+//     refuse a name taken without asking), Service and EndpointSlice of the
+//     cluster, one informer each, weft's found by the owner index; weft's
+//     Namespaces and pods by label.
 //   - Endpoint following (Routes) changes a route's backends when its
 //     Service's ready EndpointSlices change; the proxy keeps every other
 //     backend's connections.
@@ -35,5 +45,6 @@
 //	import:    Service <ns>/<name> without selector, and
 //	           EndpointSlice <ns>/<name>-weft to the mesh    role import
 //	           (Namespace <ns> too when it had to be made)
-//	export:    nothing: the Service is the user's, only read
+//	export:    nothing: the Service is the user's, only read; its
+//	           endpoints are the app's status
 package kube

@@ -3,7 +3,6 @@ package kube
 import (
 	"context"
 	"fmt"
-	"net/netip"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
@@ -12,7 +11,6 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
-	discoveryv1ac "k8s.io/client-go/applyconfigurations/discovery/v1"
 
 	"weft.dev/events/clusterstate"
 )
@@ -32,12 +30,7 @@ func (c *Controller) reconcileImport(ctx context.Context, id string) error {
 	c.mu.Lock()
 	im, want := c.imports[id]
 	c.mu.Unlock()
-	mine := labels.SelectorFromSet(labels.Set{clusterstate.LabelAppID: id, clusterstate.LabelRole: clusterstate.RoleImport})
-	slices, err := c.slices.List(mine)
-	if err != nil {
-		return err
-	}
-	for _, s := range slices {
+	for _, s := range ownedBy[*discoveryv1.EndpointSlice](c.allSlices, clusterstate.RoleImport, id) {
 		if s.Labels[discoveryv1.LabelManagedBy] != SliceManager {
 			continue // Kubernetes' own (they copy the Service's labels)
 		}
@@ -46,25 +39,27 @@ func (c *Controller) reconcileImport(ctx context.Context, id string) error {
 			if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
 				return fmt.Errorf("delete endpoint slice %s/%s: %w", s.Namespace, s.Name, err)
 			}
+			c.forget(kindSlice, s.Namespace, s.Name)
 		}
 	}
-	svcs, err := c.services.List(mine)
-	if err != nil {
-		return err
-	}
-	for _, s := range svcs {
+	for _, s := range ownedBy[*corev1.Service](c.svcInformer, clusterstate.RoleImport, id) {
 		if !want || s.Namespace != im.Namespace || s.Name != im.Name {
 			err := c.client.CoreV1().Services(s.Namespace).Delete(ctx, s.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &s.UID}})
 			if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
 				return fmt.Errorf("delete service %s/%s: %w", s.Namespace, s.Name, err)
 			}
+			c.forget(kindService, s.Namespace, s.Name)
 			c.log.Info("import deleted", "namespace", s.Namespace, "name", s.Name)
 		}
 	}
 	if !want {
 		return nil
 	}
-	if s, err := c.allServices.Services(im.Namespace).Get(im.Name); err == nil && !owned(s.Labels, clusterstate.LabelAppID, id, clusterstate.RoleImport) {
+	svc, err := c.allServices.Services(im.Namespace).Get(im.Name)
+	if err != nil {
+		svc = nil
+	}
+	if svc != nil && !owned(svc.Labels, clusterstate.LabelAppID, id, clusterstate.RoleImport) {
 		// Nothing to report it on (an import has no status); the log says it.
 		c.log.Warn("import not applied", "namespace", im.Namespace, "name", im.Name, "reason", "a Service of that name "+notWeft)
 		return nil
@@ -77,38 +72,23 @@ func (c *Controller) reconcileImport(ctx context.Context, id string) error {
 			return fmt.Errorf("create namespace %s for imports: %w", im.Namespace, err)
 		}
 	}
-	addr := c.cfg.ImportAddress
-	if addr == "" {
-		addr = im.ServiceIP
-	}
-	ip, err := netip.ParseAddr(addr)
+	ip, err := c.meshAddress(im.ServiceIP)
 	if err != nil {
-		return fmt.Errorf("import %s: address %q: %w", im.Name, addr, err)
+		return fmt.Errorf("import %s: %w", im.Name, err)
 	}
 	spec := corev1ac.ServiceSpec()
-	slice := discoveryv1ac.EndpointSlice(ImportSliceName(im.Name), im.Namespace).
-		WithLabels(im.Labels).
-		WithLabels(map[string]string{discoveryv1.LabelServiceName: im.Name, discoveryv1.LabelManagedBy: SliceManager}).
-		WithAddressType(discoveryv1.AddressTypeIPv4).
-		WithEndpoints(discoveryv1ac.Endpoint().WithAddresses(ip.String()).WithConditions(discoveryv1ac.EndpointConditions().WithReady(true)))
-	if ip.Is6() {
-		slice.WithAddressType(discoveryv1.AddressTypeIPv6)
-	}
 	for _, p := range im.Ports {
 		sp := corev1ac.ServicePort().WithName(p.Name).WithPort(int32(p.Port)).WithProtocol(protocol(p.Protocol)).WithTargetPort(intstr.FromInt(p.Port))
-		ep := discoveryv1ac.EndpointPort().WithName(p.Name).WithPort(int32(p.Port)).WithProtocol(protocol(p.Protocol))
 		if p.AppProto != "" {
 			sp.WithAppProtocol(p.AppProto)
-			ep.WithAppProtocol(p.AppProto)
 		}
 		spec.WithPorts(sp)
-		slice.WithPorts(ep)
 	}
-	if _, err := c.client.CoreV1().Services(im.Namespace).Apply(ctx, corev1ac.Service(im.Name, im.Namespace).WithLabels(im.Labels).WithSpec(spec), applyOpts); err != nil {
-		return fmt.Errorf("apply import service %s/%s: %w", im.Namespace, im.Name, refused(err))
+	if err := c.applyService(ctx, corev1ac.Service(im.Name, im.Namespace).WithLabels(im.Labels).WithSpec(spec), svc); err != nil {
+		return fmt.Errorf("import: %w", err)
 	}
-	if _, err := c.client.DiscoveryV1().EndpointSlices(im.Namespace).Apply(ctx, slice, applyOpts); err != nil {
-		return fmt.Errorf("apply import endpoint slice %s/%s: %w", im.Namespace, im.Name, refused(err))
+	if err := c.applySlice(ctx, meshSlice(im.Namespace, im.Name, im.Labels, ip, im.Ports)); err != nil {
+		return fmt.Errorf("import: %w", err)
 	}
 	return nil
 }

@@ -3,13 +3,11 @@ package kube
 import (
 	"context"
 	"fmt"
-	"net/netip"
 
+	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
-	discoveryv1ac "k8s.io/client-go/applyconfigurations/discovery/v1"
 
 	"weft.dev/events/clusterstate"
 )
@@ -23,21 +21,18 @@ const AnnotationIntercepted = "weft.dev/intercepted"
 // Kubernetes Service, whose endpoints are its pods. While the app is
 // intercepted, the agent switches the Service's endpoints: it applies the
 // Service without its selector, removes the pods' slices (Kubernetes'
-// EndpointSlice controller stops updating them but leaves them) and writes one EndpointSlice of its own to the
+// EndpointSlice controller stops updating them but leaves them) and
+// writes one EndpointSlice of its own (meshSlice, as an import's) to the
 // service IP (or --import-address), the way imports lead to the mesh. In-
 // cluster callers then reach the proxy, which decides as for every caller:
 // intercepted ports to the device, access rules checked, other ports to the
 // pods the Service had when the intercept began. When it ends the selector
 // comes back, weft's slice goes, and the pods' slices return. The pods keep
 // running throughout, so ending an intercept needs no rollout.
-func (c *Controller) interceptService(ctx context.Context, w clusterstate.Workload, serviceIP string) error {
-	addr := c.cfg.ImportAddress
-	if addr == "" {
-		addr = serviceIP
-	}
-	ip, err := netip.ParseAddr(addr)
+func (c *Controller) interceptService(ctx context.Context, w clusterstate.Workload, cached *corev1.Service, serviceIP string) error {
+	ip, err := c.meshAddress(serviceIP)
 	if err != nil {
-		return fmt.Errorf("intercept %s: address %q: %w", w.Name, addr, err)
+		return fmt.Errorf("intercept %s: %w", w.Name, err)
 	}
 	svc := serviceOf(w)
 	svc.Spec.Selector = nil
@@ -47,26 +42,11 @@ func (c *Controller) interceptService(ctx context.Context, w clusterstate.Worklo
 		// ports are the app's ports on the service IP.
 		svc.Spec.Ports[i].TargetPort = nil
 	}
-	if _, err := c.client.CoreV1().Services(w.Namespace).Apply(ctx, svc, applyOpts); err != nil {
-		return fmt.Errorf("apply intercepted service %s/%s: %w", w.Namespace, w.Name, refused(err))
+	if err := c.applyService(ctx, svc, cached); err != nil {
+		return fmt.Errorf("intercept: %w", err)
 	}
-	slice := discoveryv1ac.EndpointSlice(ImportSliceName(w.Name), w.Namespace).
-		WithLabels(w.Labels).
-		WithLabels(map[string]string{discoveryv1.LabelServiceName: w.Name, discoveryv1.LabelManagedBy: SliceManager}).
-		WithAddressType(discoveryv1.AddressTypeIPv4).
-		WithEndpoints(discoveryv1ac.Endpoint().WithAddresses(ip.String()).WithConditions(discoveryv1ac.EndpointConditions().WithReady(true)))
-	if ip.Is6() {
-		slice.WithAddressType(discoveryv1.AddressTypeIPv6)
-	}
-	for _, p := range w.Ports {
-		ep := discoveryv1ac.EndpointPort().WithName(p.Name).WithPort(int32(p.Port)).WithProtocol(protocol(p.Protocol))
-		if p.AppProto != "" {
-			ep.WithAppProtocol(p.AppProto)
-		}
-		slice.WithPorts(ep)
-	}
-	if _, err := c.client.DiscoveryV1().EndpointSlices(w.Namespace).Apply(ctx, slice, applyOpts); err != nil {
-		return fmt.Errorf("apply intercept endpoint slice %s/%s: %w", w.Namespace, w.Name, refused(err))
+	if err := c.applySlice(ctx, meshSlice(w.Namespace, w.Name, w.Labels, ip, w.Ports)); err != nil {
+		return fmt.Errorf("intercept: %w", err)
 	}
 	// Kubernetes' endpoint controllers leave the pods' Endpoints and slices
 	// of a Service that lost its selector (and the mirroring controller
@@ -80,12 +60,8 @@ func (c *Controller) interceptService(ctx context.Context, w clusterstate.Worklo
 			return fmt.Errorf("delete endpoints %s/%s: %w", w.Namespace, w.Name, err)
 		}
 	}
-	old, err := c.slices.EndpointSlices(w.Namespace).List(labels.SelectorFromSet(labels.Set{discoveryv1.LabelServiceName: w.Name, clusterstate.LabelAppID: w.ID}))
-	if err != nil {
-		return err
-	}
-	for _, s := range old {
-		if s.Labels[discoveryv1.LabelManagedBy] == SliceManager {
+	for _, s := range ownedBy[*discoveryv1.EndpointSlice](c.allSlices, clusterstate.RoleWorkload, w.ID) {
+		if s.Namespace != w.Namespace || s.Labels[discoveryv1.LabelServiceName] != w.Name || s.Labels[discoveryv1.LabelManagedBy] == SliceManager {
 			continue
 		}
 		err := c.client.DiscoveryV1().EndpointSlices(s.Namespace).Delete(ctx, s.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &s.UID}})
@@ -98,15 +74,15 @@ func (c *Controller) interceptService(ctx context.Context, w clusterstate.Worklo
 
 // deleteInterceptSlices removes the slice an intercept of w left.
 func (c *Controller) deleteInterceptSlices(ctx context.Context, w clusterstate.Workload) error {
-	slices, err := c.slices.List(labels.SelectorFromSet(labels.Set{clusterstate.LabelAppID: w.ID, discoveryv1.LabelManagedBy: SliceManager}))
-	if err != nil {
-		return err
-	}
-	for _, s := range slices {
+	for _, s := range ownedBy[*discoveryv1.EndpointSlice](c.allSlices, clusterstate.RoleWorkload, w.ID) {
+		if s.Labels[discoveryv1.LabelManagedBy] != SliceManager {
+			continue
+		}
 		err := c.client.DiscoveryV1().EndpointSlices(s.Namespace).Delete(ctx, s.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &s.UID}})
 		if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
 			return fmt.Errorf("delete endpoint slice %s/%s: %w", s.Namespace, s.Name, err)
 		}
+		c.forget(kindSlice, s.Namespace, s.Name)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/nats-io/nats.go"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -405,4 +407,178 @@ func rolledOut(s clusterstate.AppStatus, generation uint64) bool {
 	return s.Generation >= generation && s.Generation > 0 && s.LastError == "" &&
 		s.ObservedGeneration >= s.DeploymentGeneration &&
 		s.Updated == s.Desired && s.Ready == s.Desired && s.Available == s.Desired
+}
+
+// counting counts a client's requests by method and resource ("PATCH
+// deployments"), to show what a reconcile costs the API server.
+type counting struct {
+	mu sync.Mutex
+	n  map[string]int
+	rt http.RoundTripper
+}
+
+func (c *counting) RoundTrip(r *http.Request) (*http.Response, error) {
+	parts := strings.Split(r.URL.Path, "/")
+	resource := ""
+	for i, p := range parts {
+		if p == "namespaces" && i+2 < len(parts) {
+			resource = parts[i+2]
+		}
+	}
+	if r.URL.Query().Get("watch") == "" && resource != "" {
+		c.mu.Lock()
+		c.n[r.Method+" "+resource]++
+		c.mu.Unlock()
+	}
+	return c.rt.RoundTrip(r)
+}
+
+func (c *counting) get(key string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[key]
+}
+
+// TestAWorkloadIsAppliedAgainOnlyWhenItsSpecOrSomeoneElsesEditChangesIt:
+// the controller sends a workload's Deployment and Service once; the
+// rollout that follows (Deployment status, pods becoming ready, a pod
+// crash-looping and coming back, EndpointSlices changing) costs no further
+// request for them (it cost a Get and two applies per change before), no
+// Get at all is needed, and an edit of the Deployment's spec by someone
+// else is undone at once.
+func TestAWorkloadIsAppliedAgainOnlyWhenItsSpecOrSomeoneElsesEditChangesIt(t *testing.T) {
+	cp := kubetest.Start(t)
+	kubelet := kubetest.StartKubelet(t, cp.AdminConfig(), kubetest.KubeletConfig{})
+	ctx := t.Context()
+	cfg := cp.AdminConfig()
+	count := &counting{n: map[string]int{}}
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { count.rt = rt; return count })
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cp.Client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "prod",
+		Labels: weftLabels(clusterstate.RoleEnv, "env-prod", "prod", "", "")}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	nc, rep := natsReports(t, "c")
+	ctl := startController(t, client, kube.Config{Report: nc, Debounce: 50 * time.Millisecond})
+	set(t, ctl, clusterstate.KindNamespace, "env-prod", envEntry("env-prod", "prod"))
+	set(t, ctl, clusterstate.KindWorkload, "a1", workloadEntry("a1", "api", "prod", 10, "ghcr.io/acme/api:1.4", 2))
+	ctl.Synced()
+	wait.For(t, within, func() error {
+		if st, _ := rep.lastApp("a1"); !rolledOut(st, 10) || st.Desired != 2 {
+			return fmt.Errorf("a1 reported %+v, want generation 10 rolled out 2/2", st)
+		}
+		return nil
+	})
+	applied := count.get("PATCH deployments") + count.get("PATCH services")
+
+	pods, err := cp.Client.CoreV1().Pods("prod").List(ctx, metav1.ListOptions{LabelSelector: clusterstate.LabelAppID + "=a1"})
+	if err != nil || len(pods.Items) != 2 {
+		t.Fatalf("pods of a1: %d (%v)", len(pods.Items), err)
+	}
+	crashing := pods.Items[0].Name
+	if err := kubelet.CrashLoop(ctx, "prod", crashing, 1); err != nil {
+		t.Fatal(err)
+	}
+	wait.For(t, within, func() error {
+		if st, _ := rep.lastApp("a1"); len(st.CrashLooping) != 1 || st.Ready != 1 {
+			return fmt.Errorf("a1 reported %+v, want %s crash-looping and 1 ready", st, crashing)
+		}
+		return nil
+	})
+	if err := kubelet.Restart("prod", crashing); err != nil {
+		t.Fatal(err)
+	}
+	wait.For(t, within, func() error {
+		if st, _ := rep.lastApp("a1"); !rolledOut(st, 10) || len(st.CrashLooping) != 0 {
+			return fmt.Errorf("a1 reported %+v, want 2/2 again", st)
+		}
+		return nil
+	})
+	if got := count.get("PATCH deployments") + count.get("PATCH services"); got != applied {
+		t.Errorf("the rollout's status changes cost %d applies of an unchanged workload", got-applied)
+	}
+	if got := count.get("GET deployments"); got != 0 {
+		t.Errorf("%d GETs of the Deployment; the cache holds every Deployment's name and labels", got)
+	}
+
+	// Someone scales weft's Deployment: the controller applies its spec again.
+	scale, err := cp.Client.AppsV1().Deployments("prod").GetScale(ctx, "api", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scale.Spec.Replicas = 5
+	if _, err := cp.Client.AppsV1().Deployments("prod").UpdateScale(ctx, "api", scale, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	wait.For(t, within, func() error {
+		d, err := cp.Client.AppsV1().Deployments("prod").Get(ctx, "api", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if *d.Spec.Replicas != 2 {
+			return fmt.Errorf("the Deployment has %d replicas, want weft's 2 back", *d.Spec.Replicas)
+		}
+		return nil
+	})
+}
+
+// TestAnExportedServicesReadyEndpointsAreItsAppsStatus: an app that
+// exports a Service of the user's reports that Service's endpoints as its
+// status (all of them desired, the ready ones ready), follows them as they
+// become ready, says when the Service is missing, and leaves it untouched.
+func TestAnExportedServicesReadyEndpointsAreItsAppsStatus(t *testing.T) {
+	cp := kubetest.Start(t)
+	ctx := t.Context()
+	c := cp.Client
+	if _, err := c.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "data"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := c.CoreV1().Services("data").Create(ctx, &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "postgres", Namespace: "data"},
+		Spec: corev1.ServiceSpec{Ports: []corev1.ServicePort{{Name: "pg", Port: 5432}}}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, name := int32(5432), "pg"
+	slice := &discoveryv1.EndpointSlice{ObjectMeta: metav1.ObjectMeta{Name: "postgres-1", Namespace: "data",
+		Labels: map[string]string{discoveryv1.LabelServiceName: "postgres", discoveryv1.LabelManagedBy: "ops"}},
+		AddressType: discoveryv1.AddressTypeIPv4, Ports: []discoveryv1.EndpointPort{{Name: &name, Port: &port}},
+		Endpoints: []discoveryv1.Endpoint{
+			{Addresses: []string{"10.1.0.1"}, Conditions: discoveryv1.EndpointConditions{Ready: new(true)}},
+			{Addresses: []string{"10.1.0.2"}, Conditions: discoveryv1.EndpointConditions{Ready: new(false)}},
+		}}
+	if slice, err = c.DiscoveryV1().EndpointSlices("data").Create(ctx, slice, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	nc, rep := natsReports(t, "c")
+	ctl := startController(t, c, kube.Config{Report: nc, Debounce: 50 * time.Millisecond})
+	set(t, ctl, clusterstate.KindExport, "x1", clusterstate.Export{ID: "x1", Name: "db", Env: "prod", Namespace: "data", Service: "postgres",
+		Ports: []clusterstate.Port{{Port: 5432, Protocol: "tcp"}}})
+	ctl.Synced()
+	status := func(desired, ready int32, lastErr string) {
+		t.Helper()
+		wait.For(t, within, func() error {
+			st, _ := rep.lastApp("x1")
+			if st.Desired != desired || st.Ready != ready || st.Available != ready || !strings.Contains(st.LastError, lastErr) || (lastErr == "") != (st.LastError == "") {
+				return fmt.Errorf("x1 reported %+v, want %d/%d ready, error %q", st, ready, desired, lastErr)
+			}
+			return nil
+		})
+	}
+	status(2, 1, "")
+	slice.Endpoints[1].Conditions.Ready = new(true)
+	if _, err := c.DiscoveryV1().EndpointSlices("data").Update(ctx, slice, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	status(2, 2, "")
+	got, err := c.CoreV1().Services("data").Get(ctx, "postgres", metav1.GetOptions{})
+	if err != nil || got.ResourceVersion != svc.ResourceVersion || len(got.Labels) != 0 {
+		t.Errorf("the exported Service was changed: %v (%v)", got, err)
+	}
+	if err := c.CoreV1().Services("data").Delete(ctx, "postgres", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	status(0, 0, "service data/postgres not found")
 }

@@ -1,11 +1,14 @@
 package kube
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
 	"weft.dev/events/clusterstate"
@@ -16,6 +19,10 @@ import (
 func (c *Controller) scheduleStatus(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.scheduleStatusLocked(id)
+}
+
+func (c *Controller) scheduleStatusLocked(id string) {
 	if c.pending[id] {
 		return
 	}
@@ -27,13 +34,18 @@ func (c *Controller) scheduleStatus(id string) {
 func (c *Controller) AppStatus(id string) (clusterstate.AppStatus, bool) {
 	c.mu.Lock()
 	w, ok := c.workloads[id]
+	e, export := c.exports[id]
 	lastErr := c.applyErr[id]
 	c.mu.Unlock()
+	if export && !ok {
+		return c.exportStatus(e), true
+	}
 	if !ok {
 		return clusterstate.AppStatus{}, false
 	}
 	st := clusterstate.AppStatus{ID: id, LastError: lastErr}
-	if d, err := c.deployments.Deployments(w.Namespace).Get(w.Name); err == nil && owned(d.Labels, clusterstate.LabelAppID, id, clusterstate.RoleWorkload) {
+	if o, ok, _ := c.deployments.GetIndexer().GetByKey(w.Namespace + "/" + w.Name); ok && owned(o.(*appsv1.Deployment).Labels, clusterstate.LabelAppID, id, clusterstate.RoleWorkload) {
+		d := o.(*appsv1.Deployment)
 		st.Generation, _ = strconv.ParseUint(d.Annotations[clusterstate.AnnotationGeneration], 10, 64)
 		st.DeploymentGeneration, st.ObservedGeneration = d.Generation, d.Status.ObservedGeneration
 		if d.Spec.Replicas != nil {
@@ -54,6 +66,38 @@ func (c *Controller) AppStatus(id string) (clusterstate.AppStatus, bool) {
 		}
 	}
 	return st, true
+}
+
+// exportStatus is an exported Service's endpoints as an app's status:
+// every endpoint desired, the ready ones ready (and available and
+// updated: there is no rollout of weft's to wait for).
+func (c *Controller) exportStatus(e clusterstate.Export) clusterstate.AppStatus {
+	st := clusterstate.AppStatus{ID: e.ID}
+	if _, err := c.allServices.Services(e.Namespace).Get(e.Service); err != nil {
+		st.LastError = fmt.Sprintf("service %s/%s not found", e.Namespace, e.Service)
+		return st
+	}
+	objs, _ := c.allSlices.GetIndexer().ByIndex(serviceByName, e.Namespace+"/"+e.Service)
+	all, ready := map[string]bool{}, map[string]bool{}
+	for _, o := range objs {
+		s := o.(*discoveryv1.EndpointSlice)
+		if s.AddressType == discoveryv1.AddressTypeFQDN || s.Labels[discoveryv1.LabelManagedBy] == SliceManager {
+			continue
+		}
+		for _, ep := range s.Endpoints {
+			if len(ep.Addresses) == 0 {
+				continue
+			}
+			all[ep.Addresses[0]] = true
+			if ep.Conditions.Ready == nil || *ep.Conditions.Ready {
+				ready[ep.Addresses[0]] = true
+			}
+		}
+	}
+	st.Desired = int32(len(all))
+	st.Ready = int32(len(ready))
+	st.Available, st.Updated = st.Ready, st.Ready
+	return st
 }
 
 // podProblem is a pod whose container waits to be restarted after

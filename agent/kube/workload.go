@@ -7,20 +7,29 @@ import (
 	"strconv"
 	"strings"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+	discoveryv1ac "k8s.io/client-go/applyconfigurations/discovery/v1"
 	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
 
 	"weft.dev/events/clusterstate"
 )
 
-var applyOpts = metav1.ApplyOptions{FieldManager: clusterstate.FieldManager, Force: true}
+// applyOptions are a server-side apply's: forced over other managers'
+// fields only on an object the cache shows is weft's. An object weft
+// believes new is applied unforced, so if one of that name appeared
+// meanwhile (not yet in the cache) its owner's fields conflict and it is
+// refused rather than taken over.
+func applyOptions(weftsOwn bool) metav1.ApplyOptions {
+	return metav1.ApplyOptions{FieldManager: clusterstate.FieldManager, Force: weftsOwn}
+}
 
 // reconcileWorkload applies app id's Deployment and Service, deletes what
 // weft made for it under another name, or all of it when the app is gone.
@@ -28,32 +37,25 @@ func (c *Controller) reconcileWorkload(ctx context.Context, id string) error {
 	c.mu.Lock()
 	w, want := c.workloads[id]
 	c.mu.Unlock()
-	mine := labels.SelectorFromSet(labels.Set{clusterstate.LabelAppID: id, clusterstate.LabelRole: clusterstate.RoleWorkload})
 	// Whatever weft made for this app that it does not want (all of it
 	// when the app is gone, the old one after a rename).
-	ds, err := c.deployments.List(mine)
-	if err != nil {
-		return err
-	}
-	for _, d := range ds {
+	for _, d := range ownedBy[*appsv1.Deployment](c.deployments, clusterstate.RoleWorkload, id) {
 		if !want || d.Namespace != w.Namespace || d.Name != w.Name {
 			err := c.client.AppsV1().Deployments(d.Namespace).Delete(ctx, d.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &d.UID}})
 			if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
 				return fmt.Errorf("delete deployment %s/%s: %w", d.Namespace, d.Name, err)
 			}
+			c.forget(kindDeployment, d.Namespace, d.Name)
 			c.log.Info("deployment deleted", "namespace", d.Namespace, "name", d.Name)
 		}
 	}
-	ss, err := c.services.List(mine)
-	if err != nil {
-		return err
-	}
-	for _, s := range ss {
+	for _, s := range ownedBy[*corev1.Service](c.svcInformer, clusterstate.RoleWorkload, id) {
 		if !want || s.Namespace != w.Namespace || s.Name != w.Name {
 			err := c.client.CoreV1().Services(s.Namespace).Delete(ctx, s.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &s.UID}})
 			if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
 				return fmt.Errorf("delete service %s/%s: %w", s.Namespace, s.Name, err)
 			}
+			c.forget(kindService, s.Namespace, s.Name)
 			c.log.Info("service deleted", "namespace", s.Namespace, "name", s.Name)
 		}
 	}
@@ -67,7 +69,7 @@ func (c *Controller) reconcileWorkload(ctx context.Context, id string) error {
 		c.mu.Unlock()
 		return nil
 	}
-	err = c.applyWorkload(ctx, w)
+	err := c.applyWorkload(ctx, w)
 	c.mu.Lock()
 	old := c.applyErr[id]
 	if err != nil {
@@ -90,34 +92,79 @@ func errString(err error) string {
 }
 
 // applyWorkload refuses a Deployment or Service of w's name that is not
-// weft's, then applies both.
+// weft's, then applies both, each only if it is not as last applied.
 func (c *Controller) applyWorkload(ctx context.Context, w clusterstate.Workload) error {
-	// Not from the cache (it holds weft's objects only): one that is not
-	// weft's must be seen.
-	d, err := c.client.AppsV1().Deployments(w.Namespace).Get(ctx, w.Name, metav1.GetOptions{})
-	if err == nil && !owned(d.Labels, clusterstate.LabelAppID, w.ID, clusterstate.RoleWorkload) {
-		return fmt.Errorf("deployment %s/%s %s", w.Namespace, w.Name, notWeft)
-	}
-	if s, err := c.allServices.Services(w.Namespace).Get(w.Name); err == nil && !owned(s.Labels, clusterstate.LabelAppID, w.ID, clusterstate.RoleWorkload) {
-		return fmt.Errorf("service %s/%s %s", w.Namespace, w.Name, notWeft)
-	}
 	dep, err := deploymentOf(w)
 	if err != nil {
 		return err
 	}
-	if _, err := c.client.AppsV1().Deployments(w.Namespace).Apply(ctx, dep, applyOpts); err != nil {
-		return fmt.Errorf("apply deployment %s/%s: %w", w.Namespace, w.Name, refused(err))
+	var d *appsv1.Deployment
+	if o, ok, _ := c.deployments.GetIndexer().GetByKey(w.Namespace + "/" + w.Name); ok {
+		d = o.(*appsv1.Deployment)
+	}
+	if d != nil && !owned(d.Labels, clusterstate.LabelAppID, w.ID, clusterstate.RoleWorkload) {
+		return fmt.Errorf("deployment %s/%s %s", w.Namespace, w.Name, notWeft)
+	}
+	svc, err := c.allServices.Services(w.Namespace).Get(w.Name)
+	if err != nil {
+		svc = nil
+	}
+	if svc != nil && !owned(svc.Labels, clusterstate.LabelAppID, w.ID, clusterstate.RoleWorkload) {
+		return fmt.Errorf("service %s/%s %s", w.Namespace, w.Name, notWeft)
+	}
+	if want := marshal(dep); d == nil || !c.unchanged(kindDeployment, want, d) {
+		got, err := c.client.AppsV1().Deployments(w.Namespace).Apply(ctx, dep, applyOptions(d != nil))
+		if err != nil {
+			return fmt.Errorf("apply deployment %s/%s: %w", w.Namespace, w.Name, refused(err))
+		}
+		c.remember(kindDeployment, want, got)
 	}
 	c.mu.Lock()
 	vip, intercepted := c.intercepted[w.ID]
 	c.mu.Unlock()
 	if intercepted {
-		return c.interceptService(ctx, w, vip)
+		return c.interceptService(ctx, w, svc, vip)
 	}
-	if _, err := c.client.CoreV1().Services(w.Namespace).Apply(ctx, serviceOf(w), applyOpts); err != nil {
-		return fmt.Errorf("apply service %s/%s: %w", w.Namespace, w.Name, refused(err))
+	if err := c.applyService(ctx, serviceOf(w), svc); err != nil {
+		return err
 	}
 	return c.deleteInterceptSlices(ctx, w)
+}
+
+// applyService applies ac unless it is what was applied last to cached.
+func (c *Controller) applyService(ctx context.Context, ac *corev1ac.ServiceApplyConfiguration, cached *corev1.Service) error {
+	want := marshal(ac)
+	if cached != nil && c.unchanged(kindService, want, cached) {
+		return nil
+	}
+	got, err := c.client.CoreV1().Services(*ac.Namespace).Apply(ctx, ac, applyOptions(cached != nil))
+	if err != nil {
+		return fmt.Errorf("apply service %s/%s: %w", *ac.Namespace, *ac.Name, refused(err))
+	}
+	c.remember(kindService, want, got)
+	return nil
+}
+
+// applySlice applies ac unless it is what was applied last to the slice
+// cached.
+func (c *Controller) applySlice(ctx context.Context, ac *discoveryv1ac.EndpointSliceApplyConfiguration) error {
+	want := marshal(ac)
+	var cached *discoveryv1.EndpointSlice
+	if o, ok, _ := c.allSlices.GetIndexer().GetByKey(*ac.Namespace + "/" + *ac.Name); ok {
+		cached = o.(*discoveryv1.EndpointSlice)
+		if cached.Labels[clusterstate.LabelManagedBy] != clusterstate.ManagedBy || cached.Labels[discoveryv1.LabelManagedBy] != SliceManager {
+			return fmt.Errorf("endpoint slice %s/%s %s", *ac.Namespace, *ac.Name, notWeft)
+		}
+		if c.unchanged(kindSlice, want, cached) {
+			return nil
+		}
+	}
+	got, err := c.client.DiscoveryV1().EndpointSlices(*ac.Namespace).Apply(ctx, ac, applyOptions(cached != nil))
+	if err != nil {
+		return fmt.Errorf("apply endpoint slice %s/%s: %w", *ac.Namespace, *ac.Name, refused(err))
+	}
+	c.remember(kindSlice, want, got)
+	return nil
 }
 
 // refused shortens the API server's refusal of an invalid object to what

@@ -32,7 +32,6 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/spf13/cobra"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -130,6 +129,17 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	allow, err := parseAllow(o.allowBackend)
 	if err != nil {
 		return err
+	}
+	// Refused before anything starts: the Kubernetes flags mean nothing
+	// without --kubernetes, and a bad address must not surface later.
+	var importAddr netip.Addr
+	if !o.kubernetes && (o.kubeconfig != "" || o.importAddress != "") {
+		return errors.New("--kubeconfig and --import-address need --kubernetes")
+	}
+	if o.importAddress != "" {
+		if importAddr, err = netip.ParseAddr(o.importAddress); err != nil {
+			return fmt.Errorf("--import-address: %w", err)
+		}
 	}
 	if o.stateDir == "" {
 		o.stateDir = filepath.Join(".weft", "agent-"+o.cluster)
@@ -280,7 +290,7 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 		log.Warn("no --dns: names are recorded, not served")
 	}
 	if o.kubernetes {
-		ctl, version, err := kubeController(o, nc, log)
+		ctl, version, err := kubeController(o, importAddr, nc, log)
 		if err != nil {
 			return err
 		}
@@ -292,8 +302,6 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 			}
 		}()
 		log.Info("kubernetes mode", "version", version)
-	} else if o.kubeconfig != "" || o.importAddress != "" {
-		return errors.New("--kubeconfig and --import-address need --kubernetes")
 	}
 	sup := supervise.New(supervise.Config{Logger: log})
 	cfg.Supervisor = sup
@@ -312,13 +320,13 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 		defer srv.Close()
 		log.Info("serving health and metrics", "http", l.Addr().String())
 	}
-	go dumpState(ctx, a, o.stateDir, log)
+	go dumpState(ctx, a, o.stateDir, o.kubernetes, log)
 	return a.Run(ctx, nc)
 }
 
 // kubeController connects to the cluster's API server (the pod's service
 // account, or --kubeconfig) and makes the controller.
-func kubeController(o *options, nc *nats.Conn, log *slog.Logger) (*kube.Controller, string, error) {
+func kubeController(o *options, importAddr netip.Addr, nc *nats.Conn, log *slog.Logger) (*kube.Controller, string, error) {
 	var rc *rest.Config
 	var err error
 	if o.kubeconfig != "" {
@@ -329,21 +337,15 @@ func kubeController(o *options, nc *nats.Conn, log *slog.Logger) (*kube.Controll
 	if err != nil {
 		return nil, "", fmt.Errorf("kubernetes: %w", err)
 	}
-	rc.UserAgent = "weft-agent"
-	client, err := kubernetes.NewForConfig(rc)
+	client, err := kube.NewClient(rc)
 	if err != nil {
-		return nil, "", fmt.Errorf("kubernetes: %w", err)
+		return nil, "", err
 	}
 	v, err := client.Discovery().ServerVersion()
 	if err != nil {
 		return nil, "", fmt.Errorf("kubernetes: ask the API server its version: %w", err)
 	}
-	if o.importAddress != "" {
-		if _, err := netip.ParseAddr(o.importAddress); err != nil {
-			return nil, "", fmt.Errorf("--import-address: %w", err)
-		}
-	}
-	ctl, err := kube.New(kube.Config{Client: client, Cluster: o.cluster, Report: nc, ImportAddress: o.importAddress, Logger: log})
+	ctl, err := kube.New(kube.Config{Client: client, Cluster: o.cluster, Report: nc, ImportAddress: importAddr, Logger: log})
 	if err != nil {
 		return nil, "", err
 	}
@@ -425,28 +427,56 @@ func relayDNS(ctx context.Context, st *netstack.Stack, gw netip.Addr, server str
 	}
 }
 
-// dumpState writes what the agent converged to, for operators and tests.
-func dumpState(ctx context.Context, a *converge.Agent, dir string, log *slog.Logger) {
+// kubeState is state.json's Kubernetes part: the entries the controller
+// was handed, by kind and id.
+type kubeState struct {
+	Namespaces map[string]json.RawMessage `json:"namespaces"`
+	Workloads  map[string]json.RawMessage `json:"workloads"`
+	Exports    map[string]json.RawMessage `json:"exports"`
+	Imports    map[string]json.RawMessage `json:"imports"`
+}
+
+// dumpState writes what the agent converged to, for operators and tests;
+// in Kubernetes mode (kube) its Kubernetes entries too.
+func dumpState(ctx context.Context, a *converge.Agent, dir string, kube bool, log *slog.Logger) {
 	var last uint64
+	settled := true
 	for {
-		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		quiet := 5 * time.Second
+		if !settled {
+			quiet = time.Second
+		}
+		wctx, cancel := context.WithTimeout(ctx, quiet)
 		_ = a.WaitFor(wctx, last+1)
 		cancel()
 		if ctx.Err() != nil {
 			return
 		}
 		seq := a.Applied()
-		if seq == last {
+		switch {
+		case seq != last:
+			last, settled = seq, false
+		case !settled:
+			// The entries of one event (an app's route, names and
+			// workload) share its sequence and arrive one by one: once
+			// the streams are quiet, a second look takes those applied
+			// after the last write.
+			settled = true
+		default:
 			continue
 		}
-		last = seq
 		st := struct {
 			Applied uint64                     `json:"applied"`
 			Self    json.RawMessage            `json:"self,omitempty"`
 			Peers   map[string]json.RawMessage `json:"peers"`
 			Routes  map[string]json.RawMessage `json:"routes"`
 			Records map[string]json.RawMessage `json:"records"`
+			Kube    *kubeState                 `json:"kubernetes,omitempty"`
 		}{Applied: seq, Peers: map[string]json.RawMessage{}, Routes: map[string]json.RawMessage{}, Records: map[string]json.RawMessage{}}
+		if kube {
+			st.Kube = &kubeState{Namespaces: map[string]json.RawMessage{}, Workloads: map[string]json.RawMessage{},
+				Exports: map[string]json.RawMessage{}, Imports: map[string]json.RawMessage{}}
+		}
 		for key, v := range a.State() {
 			switch kind, id := clusterstate.ParseKey(key); kind {
 			case clusterstate.KindSelf:
@@ -457,6 +487,19 @@ func dumpState(ctx context.Context, a *converge.Agent, dir string, log *slog.Log
 				st.Routes[id] = v
 			case clusterstate.KindDNS:
 				st.Records[id] = v
+			}
+			if st.Kube == nil {
+				continue
+			}
+			switch kind, id := clusterstate.ParseKey(key); kind {
+			case clusterstate.KindNamespace:
+				st.Kube.Namespaces[id] = v
+			case clusterstate.KindWorkload:
+				st.Kube.Workloads[id] = v
+			case clusterstate.KindExport:
+				st.Kube.Exports[id] = v
+			case clusterstate.KindImport:
+				st.Kube.Imports[id] = v
 			}
 		}
 		b, _ := json.MarshalIndent(st, "", "  ")
