@@ -47,6 +47,13 @@ type agentState struct {
 		Backends []string `json:"backends"`
 	} `json:"routes"`
 	Records map[string]struct{ Name string } `json:"records"`
+	// Kubernetes are the entries an agent in Kubernetes mode was handed.
+	Kubernetes *struct {
+		Namespaces map[string]struct{ Name string } `json:"namespaces"`
+		Workloads  map[string]struct{ Name string } `json:"workloads"`
+		Exports    map[string]struct{ Name string } `json:"exports"`
+		Imports    map[string]struct{ Name string } `json:"imports"`
+	} `json:"kubernetes"`
 }
 
 func readAgentState(dir string) (agentState, error) {

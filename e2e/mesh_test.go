@@ -88,6 +88,38 @@ func TestDialHelperProcess(t *testing.T) {
 	}
 }
 
+// helperIn runs this test binary's helper process test inside ns.
+func helperIn(ns, test string, env ...string) *exec.Cmd {
+	self, _ := os.Executable()
+	cmd := exec.Command("ip", "netns", "exec", ns, self, "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), env...)
+	return cmd
+}
+
+// startEchoIn runs an echo helper in ns on addr, answering "echo from
+// name", until t ends.
+func startEchoIn(t *testing.T, ns, addr, name string) *exec.Cmd {
+	t.Helper()
+	e := helperIn(ns, "TestEchoHelperProcess", "WEFT_ECHO="+addr, "WEFT_ECHO_NAME="+name)
+	if err := e.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Process.Kill(); _ = e.Wait() })
+	return e
+}
+
+// dialFrom connects from ns to addr (through dnsServer when it names a
+// host) on a new connection until something answers or within passes,
+// and returns the answer.
+func dialFrom(ns, addr, within string, dnsServer ...string) string {
+	env := []string{"WEFT_DIAL=" + addr, "WEFT_DIAL_FOR=" + within}
+	if len(dnsServer) > 0 {
+		env = append(env, "WEFT_DNS="+dnsServer[0])
+	}
+	out, _ := helperIn(ns, "TestDialHelperProcess", env...).CombinedOutput()
+	return string(out)
+}
+
 func sh(t *testing.T, args ...string) {
 	t.Helper()
 	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
@@ -210,15 +242,25 @@ func cannotRun(t *testing.T, format string, args ...any) {
 	t.Skipf(format+" (skipped; with CI set this fails)", args...)
 }
 
-// The scenario of a team network: a hub (weft-server with embedded NATS, in
-// its own namespace: the control plane, not on the mesh), two
-// clusters, each a network namespace with its own weft-agent running a real
-// wireguard-go gateway, the proxy and DNS, configured only from their
-// streams, and a laptop joined with weft device connect. Hosts reach each
-// other only through veth links (198.51.100.0/24 to the hub, 192.0.2.0/24
-// between gateways and the laptop); mesh traffic crosses real WireGuard.
-// Each numbered step is a subtest; a failed step stops the later ones.
-func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
+// meshHosts are the network namespaces of the mesh scenario: a hub
+// (weft-server), two clusters and a laptop. Hosts reach each other only
+// through veth links: 198.51.100.0/24 from the hub to each host and to
+// the test's own (198.51.100.13 is the hub from here; .1, .5 and .9 from
+// cluster A, cluster B and the laptop), 192.0.2.0/24 between the
+// gateways and the laptop (.1 A, .2 B, .3 the laptop, on a bridge of
+// their own: the "internet"). Each cluster's namespace has 10.7.0.1 on
+// its loopback interface for its apps' backends (weft refuses loopback
+// backends).
+type meshHosts struct {
+	id                    string // the namespaces' and devices' random suffix
+	hub, a, b, laptop, br string
+}
+
+// newMeshHosts makes the scenario's namespaces and links for t (skipped
+// without root, TUN and the tools; failed instead when CI is set); they
+// go when the test ends.
+func newMeshHosts(t *testing.T) meshHosts {
+	t.Helper()
 	if os.Geteuid() != 0 {
 		cannotRun(t, "the mesh scenario needs root for network namespaces (run as root, as CI does)")
 	}
@@ -280,9 +322,21 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 	for _, ns := range []string{nsA, nsB} {
 		sh(t, "ip", "-n", ns, "addr", "add", "10.7.0.1/32", "dev", "lo")
 	}
+	return meshHosts{id: id, hub: nsH, a: nsA, b: nsB, laptop: nsL, br: nsNet}
+}
 
+// The scenario of a team network: a hub (weft-server with embedded NATS, in
+// its own namespace: the control plane, not on the mesh), two
+// clusters, each a network namespace with its own weft-agent running a real
+// wireguard-go gateway, the proxy and DNS, configured only from their
+// streams, and a laptop joined with weft device connect. Hosts reach each
+// other only through veth links (198.51.100.0/24 to the hub, 192.0.2.0/24
+// between gateways and the laptop); mesh traffic crosses real WireGuard.
+// Each numbered step is a subtest; a failed step stops the later ones.
+func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
+	mh := newMeshHosts(t)
+	id, nsH, nsA, nsB, nsL := mh.id, mh.hub, mh.a, mh.b, mh.laptop
 	bin := binaries(t)
-	self, _ := os.Executable()
 	_, dnsPort, _ := net.SplitHostPort(freeUDPAddr(t))
 	// The hub: weft-server with its embedded NATS, alone in its namespace.
 	s := startServerOn(t, []string{"ip", "netns", "exec", nsH}, "--http", "0.0.0.0:0", "--nats-listen", "0.0.0.0:0", "--dns", "0.0.0.0:"+dnsPort)
@@ -309,29 +363,9 @@ func TestATeamNetworkAcrossTwoClustersAndALaptopWorksEndToEnd(t *testing.T) {
 	const appName = "echo.prod.acme.weft.internal"
 	app80 := net.JoinHostPort(serviceIP, "80")
 
-	helper := func(ns, test string, env ...string) *exec.Cmd {
-		cmd := exec.Command("ip", "netns", "exec", ns, self, "-test.run=^"+test+"$")
-		cmd.Env = append(os.Environ(), env...)
-		return cmd
-	}
 	startEcho := func(ns, addr, name string) *exec.Cmd {
 		t.Helper()
-		e := helper(ns, "TestEchoHelperProcess", "WEFT_ECHO="+addr, "WEFT_ECHO_NAME="+name)
-		if err := e.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = e.Process.Kill(); _ = e.Wait() })
-		return e
-	}
-	// dialFrom connects from ns to addr (through dnsServer when it names a
-	// host) until something answers or within passes, and returns the answer.
-	dialFrom := func(ns, addr, within string, dnsServer ...string) string {
-		env := []string{"WEFT_DIAL=" + addr, "WEFT_DIAL_FOR=" + within}
-		if len(dnsServer) > 0 {
-			env = append(env, "WEFT_DNS="+dnsServer[0])
-		}
-		out, _ := helper(ns, "TestDialHelperProcess", env...).CombinedOutput()
-		return string(out)
+		return startEchoIn(t, ns, addr, name)
 	}
 	echoA := startEcho(nsA, "10.7.0.1:7000", "cluster-a")
 
