@@ -116,7 +116,8 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 	}
 	o := &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(), sup: cfg.Supervisor, changed: make(chan struct{}),
 		reports: reports{status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{},
-			rollouts: map[string]*rolloutState{}, namespaces: map[string]cd.NamespaceState{}, lastWritten: map[string]uint64{}}}
+			rollouts: map[string]*rolloutState{}, namespaces: map[string]cd.NamespaceState{}, lastWritten: map[string]uint64{},
+			retry: map[string]*pendingReport{}}}
 	o.w = &writer{js: js, cfg: cfg, log: cfg.Logger, teams: &o.teams, rep: &o.reports}
 	o.w.reset()
 	return o, nil
@@ -453,6 +454,10 @@ func ReadState(ctx context.Context, js jetstream.JetStream, team, cluster string
 	return out, nil
 }
 
+// readWait is the longest readStream waits for the next message of a
+// stream that has more.
+const readWait = 10 * time.Second
+
 // readStream returns the last value of every subject of a stream that is
 // not a tombstone, the highest Weft-Events-Seq, and the stream's last
 // sequence.
@@ -475,8 +480,11 @@ func readStream(ctx context.Context, js jetstream.JetStream, stream string) (map
 		return nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
 	}
 	defer it.Stop()
+	defer context.AfterFunc(ctx, it.Stop)()
 	for {
-		m, err := it.Next()
+		// Bounded: on a stream that is electing a leader the consumer can
+		// deliver nothing for long; the office would rather try again.
+		m, err := it.Next(jetstream.NextMaxWait(readWait))
 		if err != nil {
 			return nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
 		}

@@ -2,6 +2,7 @@ package messageoffice_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -352,4 +353,64 @@ func TestAnOfficeStartingOverAnUndecodableEventReportsItAndLeavesTheLease(t *tes
 	if _, err := kv.Create(w.ctx, "messageoffice", []byte("replica-1")); err != nil {
 		t.Fatalf("another replica cannot take the lease at once: %v", err)
 	}
+}
+
+// The status relay records what agents report as events. While the log
+// refuses writes (as EVENTS does while it has no leader), a report that
+// cannot be recorded is not lost: an agent sends its gateway once per
+// start, and its clusters would never learn its key. The office records
+// it once the log takes writes again.
+func TestAGatewayReportTheLogRefusedForAMomentIsRecordedOnceItCan(t *testing.T) {
+	w := newWorld(t)
+	o := w.start(t)
+	s := w.build(t)
+	w.converge(t, o)
+	stop, err := o.Relay(w.env.Conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+
+	stream, err := w.js.Stream(w.ctx, events.StreamName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := stream.Info(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := info.Config
+	full.MaxMsgs, full.Discard = int64(info.State.Msgs), jetstream.DiscardNew
+	if _, err := w.js.UpdateStream(w.ctx, full); err != nil {
+		t.Fatal(err)
+	}
+	gw, _ := json.Marshal(clusterstate.Gateway{PublicKey: keyPhone, Endpoint: "198.51.100.1:51820"})
+	agent := w.agentConn(t, s.a)
+	if err := agent.Publish(clusterstate.StatusSubject(s.a, clusterstate.StatusGateway), gw); err != nil {
+		t.Fatal(err)
+	}
+	if err := agent.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	// The fault lasts a while: the relay meets it and must come back to it.
+	time.Sleep(1500 * time.Millisecond)
+	if st, err := stream.Info(w.ctx); err != nil || st.State.Msgs != info.State.Msgs {
+		t.Fatalf("the log took writes while refusing them: %v %v", st, err)
+	}
+	full.MaxMsgs = -1
+	if _, err := w.js.UpdateStream(w.ctx, full); err != nil {
+		t.Fatal(err)
+	}
+	wait.For(t, 10*time.Second, func() error {
+		recs, _, err := w.store.Load(w.ctx, "acme", events.AggregateRef{Type: infra.ClusterAggregate, ID: s.a})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if g, ok := r.Data.(infra.ClusterGatewayReported); ok && g.PublicKey == keyPhone {
+				return nil
+			}
+		}
+		return fmt.Errorf("cluster %s's gateway key is not recorded", s.a)
+	})
 }

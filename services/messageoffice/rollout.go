@@ -82,7 +82,8 @@ func (o *Office) flushRollouts(con *ccmd.Handlers) {
 // recordRollout appends the app's latest rollout if it differs from what
 // was recorded (the console command compares with the log too). A report
 // the console refuses (an app of another cluster, a deleted app) is
-// dropped and forgotten.
+// dropped and forgotten; one the log could not take for a moment is tried
+// again.
 func (o *Office) recordRollout(key string, con *ccmd.Handlers) {
 	o.statusMu.Lock()
 	st := o.rollouts[key]
@@ -101,7 +102,10 @@ func (o *Office) recordRollout(key string, con *ccmd.Handlers) {
 	defer o.statusMu.Unlock()
 	if err != nil {
 		o.log.Warn("app rollout not recorded", "cluster", st.cluster, "app", st.id, "err", err)
-		delete(o.rollouts, key)
+		if refused(err) {
+			delete(o.rollouts, key)
+		}
+		// Else flushRollouts tries the latest again within a second.
 		return
 	}
 	st.recorded = &r
@@ -152,14 +156,17 @@ func (o *Office) reportNamespace(team, cluster string, data []byte, con *ccmd.Ha
 	if same {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := con.ReportNamespace(ctx, auth.SystemPrincipal("agent-"+cluster), ccmd.ReportNamespaceInput{
-		Team: team, ClusterID: cluster, ID: s.ID, Namespace: ns}); err != nil {
-		o.log.Warn("namespace status not recorded", "cluster", cluster, "env", s.ID, "err", err)
-		return
-	}
-	o.statusMu.Lock()
-	o.namespaces[key] = ns
-	o.statusMu.Unlock()
+	o.record("namespace/"+key, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := con.ReportNamespace(ctx, auth.SystemPrincipal("agent-"+cluster), ccmd.ReportNamespaceInput{
+			Team: team, ClusterID: cluster, ID: s.ID, Namespace: ns}); err != nil {
+			o.log.Warn("namespace status not recorded", "cluster", cluster, "env", s.ID, "err", err)
+			return err
+		}
+		o.statusMu.Lock()
+		o.namespaces[key] = ns
+		o.statusMu.Unlock()
+		return nil
+	})
 }

@@ -17,6 +17,7 @@ import (
 	"weft.dev/events/clusterstate"
 	"weft.dev/events/jsguard"
 	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
 	ccmd "weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
 	icmd "weft.dev/services/infra/command"
@@ -39,6 +40,58 @@ type reports struct {
 	// lastWritten has converged through lastOther.
 	lastWritten map[string]uint64
 	lastOther   uint64
+	// retry are reports whose recording failed for a moment (the log
+	// refusing writes during an election, a timeout), by what they report
+	// on: the latest of each is tried again every second until recorded
+	// or refused. An agent sends its gateway once per start, so a report
+	// lost here would be lost until the agent restarts.
+	retry map[string]*pendingReport
+}
+
+// pendingReport is one report to record again.
+type pendingReport struct{ rec func() error }
+
+// refused says err is weft's answer to the report (invalid, not found,
+// a conflict): trying again would be refused again. Anything else (the log
+// unavailable, a timeout) is worth another try.
+func refused(err error) bool {
+	e, ok := fault.As(err)
+	return ok && e.Code != fault.Internal && e.Code != fault.Unavailable
+}
+
+// record runs rec now and, when it fails for a moment, every second after
+// (the latest rec for key replacing an earlier one) until it succeeds or
+// is refused.
+func (o *Office) record(key string, rec func() error) {
+	o.statusMu.Lock()
+	delete(o.retry, key) // a newer report replaces a pending one
+	o.statusMu.Unlock()
+	if err := rec(); err != nil && !refused(err) {
+		o.statusMu.Lock()
+		if _, newer := o.retry[key]; !newer {
+			o.retry[key] = &pendingReport{rec: rec}
+		}
+		o.statusMu.Unlock()
+	}
+}
+
+// retryReports tries every pending report once more.
+func (o *Office) retryReports() {
+	o.statusMu.Lock()
+	pending := make(map[string]*pendingReport, len(o.retry))
+	for k, p := range o.retry {
+		pending[k] = p
+	}
+	o.statusMu.Unlock()
+	for k, p := range pending {
+		if err := p.rec(); err == nil || refused(err) {
+			o.statusMu.Lock()
+			if o.retry[k] == p { // not replaced by a newer report meanwhile
+				delete(o.retry, k)
+			}
+			o.statusMu.Unlock()
+		}
+	}
 }
 
 // Relay records what agents report on status.<cluster>.> (received on nc)
@@ -95,23 +148,28 @@ func (o *Office) relayStatus(nc *nats.Conn, infra *icmd.Handlers, con *ccmd.Hand
 			if json.Unmarshal(m.Data, &g) != nil {
 				return
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if _, err := infra.ReportGateway(ctx, auth.SystemPrincipal("agent-"+cluster), icmd.ReportGatewayInput{
-				Team: team, ClusterID: cluster, PublicKey: g.PublicKey, Endpoint: g.Endpoint}); err != nil {
-				o.log.Warn("agent reported a gateway weft refuses", "cluster", cluster, "err", err)
-			}
-			var version string
-			if g.Kubernetes != nil {
-				version = g.Kubernetes.Version
-				if version == "" {
-					version = "unknown"
+			o.record("gateway/"+cluster, func() error {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				if _, err := infra.ReportGateway(ctx, auth.SystemPrincipal("agent-"+cluster), icmd.ReportGatewayInput{
+					Team: team, ClusterID: cluster, PublicKey: g.PublicKey, Endpoint: g.Endpoint}); err != nil {
+					o.log.Warn("agent's gateway not recorded", "cluster", cluster, "err", err)
+					return err
 				}
-			}
-			if _, err := infra.ReportKubernetes(ctx, auth.SystemPrincipal("agent-"+cluster), icmd.ReportKubernetesInput{
-				Team: team, ClusterID: cluster, Version: version}); err != nil {
-				o.log.Warn("agent reported a mode weft refuses", "cluster", cluster, "err", err)
-			}
+				var version string
+				if g.Kubernetes != nil {
+					version = g.Kubernetes.Version
+					if version == "" {
+						version = "unknown"
+					}
+				}
+				if _, err := infra.ReportKubernetes(ctx, auth.SystemPrincipal("agent-"+cluster), icmd.ReportKubernetesInput{
+					Team: team, ClusterID: cluster, Version: version}); err != nil {
+					o.log.Warn("agent's mode not recorded", "cluster", cluster, "err", err)
+					return err
+				}
+				return nil
+			})
 		case clusterstate.StatusApp:
 			o.reportRollout(team, cluster, m.Data, con)
 		case clusterstate.StatusNamespace:
@@ -191,8 +249,9 @@ func (o *Office) recordAgent(team, cluster string, infra *icmd.Handlers) {
 	conv := o.convergedThrough(team, cluster)
 	last := o.recorded[cluster]
 	due := online != last.online || (conv > last.applied && time.Since(last.at) >= recordEvery)
+	mine := agentRecord{online: online, applied: conv, at: time.Now()}
 	if due {
-		o.recorded[cluster] = agentRecord{online: online, applied: conv, at: time.Now()}
+		o.recorded[cluster] = mine
 	}
 	o.statusMu.Unlock()
 	if !due {
@@ -203,6 +262,14 @@ func (o *Office) recordAgent(team, cluster string, infra *icmd.Handlers) {
 	if _, err := infra.ReportAgent(ctx, auth.SystemPrincipal("messageoffice"), icmd.ReportAgentInput{
 		Team: team, ClusterID: cluster, Online: online, AppliedSeq: conv}); err != nil {
 		o.log.Warn("agent status not recorded", "cluster", cluster, "err", err)
+		if !refused(err) {
+			// Not recorded: the next second's look records it again.
+			o.statusMu.Lock()
+			if o.recorded[cluster].at.Equal(mine.at) {
+				o.recorded[cluster] = last
+			}
+			o.statusMu.Unlock()
+		}
 	}
 }
 
@@ -230,6 +297,7 @@ func (o *Office) watchAgents(ctx context.Context, infra *icmd.Handlers, con *ccm
 			}
 		}
 		o.flushRollouts(con)
+		o.retryReports()
 	}
 }
 
