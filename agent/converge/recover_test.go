@@ -2,6 +2,7 @@ package converge_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	"weft.dev/agent/telemetry"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/eventstest"
 	"weft.dev/events/jsguard"
 	"weft.dev/kernel/supervise"
 	"weft.dev/kernel/wait"
@@ -269,4 +271,70 @@ func TestAnUndecodableValueStopsTheAgentsLoopAndNamesItsEvent(t *testing.T) {
 	if err := agent.WaitFor(ctx, 4); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("WaitFor(4) = %v: the agent went on past the poison", err)
 	}
+}
+
+// On a three-node cluster with R3 streams, two of the three nodes stop (the
+// agent's streams have no leader, the office's writes are refused) and
+// come back; the agent carries on after the last message it applied,
+// applying each change once and reading nothing in full again.
+func TestTheAgentResumesAfterItsStreamsHadNoLeader(t *testing.T) {
+	nodes := eventstest.StartCluster(t, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	office := nodes.Connect(t)
+	js, err := jetstream.New(office)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cfg := range []jetstream.StreamConfig{clusterstate.StreamConfig("a", 3), clusterstate.TeamStreamConfig("acme", 3), clusterstate.SnapshotStreamConfig("acme", 3)} {
+		if _, err := js.CreateStream(ctx, cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	guard := &jsguard.Agents{TeamOf: func(c string) (string, bool) { return "acme", c == "a" }, Log: slog.New(slog.DiscardHandler)}
+	if _, err := guard.Serve(office); err != nil {
+		t.Fatal(err)
+	}
+	c := &cluster{t: t, ctx: ctx, js: js, url: nodes.URLs()}
+	put := func(kind, id string, v any, seq uint64) {
+		wait.For(t, 30*time.Second, func() error {
+			pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			defer cancel()
+			m := nats.NewMsg(clusterstate.Subject("acme", "a", kind, id))
+			m.Header.Set(clusterstate.HeaderEventsSeq, fmt.Sprint(seq))
+			m.Data, _ = json.Marshal(v)
+			_, err := js.PublishMsg(pctx, m)
+			return err
+		})
+	}
+	put(clusterstate.KindSelf, "", clusterstate.Self{ClusterID: "a", Address: "100.64.0.1/32"}, 1)
+	put(clusterstate.KindPeer, "p1", peer("p1", "k1"), 2)
+	rec := &countingRecorder{Recorder: converge.NewRecorder(clusterstate.Gateway{PublicKey: "gw"}), upserts: map[string]int{}}
+	sup := supervise.New(supervise.Config{MinBackoff: 20 * time.Millisecond, MaxBackoff: 300 * time.Millisecond})
+	agent, stop := c.runSupervised(rec, sup)
+	defer stop()
+	if err := agent.WaitFor(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	nodes.Nodes[1].Stop()
+	nodes.Nodes[2].Stop()
+	nodes.Nodes[1].Start(t)
+	nodes.Nodes[2].Start(t)
+	put(clusterstate.KindPeer, "q", peer("q", "kq"), 3)
+	put(clusterstate.KindRoute, "r", clusterstate.Route{ID: "r", Name: "api", ServiceIP: "100.80.0.1"}, 4)
+	wait.For(t, 60*time.Second, func() error {
+		if own, team := agent.AppliedPerStream(); own != 4 || team != 3 {
+			return fmt.Errorf("applied cluster %d, team %d; want 4 and 3 (%v)", own, team, sup.Statuses())
+		}
+		return nil
+	})
+	for k, n := range rec.upserts {
+		if n != 1 {
+			t.Errorf("%s applied %d times", k, n)
+		}
+	}
+	if n := agent.FullReads(); n != 1 {
+		t.Errorf("%d full reads, want only the first", n)
+	}
+	t.Logf("agent: %v", sup.Statuses())
 }
