@@ -65,7 +65,7 @@ func TestModelAuthenticatorAgreesWithTheLog(t *testing.T) {
 		}
 	}
 	compare("start")
-	if _, err := h.h.AddMember(h.ctx, owner, command.MemberInput{Team: "acme", Username: "bob", Role: auth.Admin}); err != nil {
+	if _, err := h.h.AddMember(h.ctx, h.admin, command.MemberInput{Team: "acme", Username: "bob", Role: auth.Admin}); err != nil {
 		t.Fatal(err)
 	}
 	compare("bob added as admin")
@@ -123,7 +123,7 @@ func TestModelAuthenticatorReadsTheLogForWhatTheModelHasNotSeen(t *testing.T) {
 	late := readmodel.New()
 	authn := command.NewAuthenticator(h.h, late)
 	tk := h.token(bob)
-	if _, err := h.h.AddMember(h.ctx, owner, command.MemberInput{Team: "acme", Username: "bob", Role: auth.Member}); err != nil {
+	if _, err := h.h.AddMember(h.ctx, h.admin, command.MemberInput{Team: "acme", Username: "bob", Role: auth.Member}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := authn.Authenticate(h.ctx, tk.Secret, "acme")

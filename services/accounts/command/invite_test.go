@@ -69,4 +69,15 @@ func TestInvitationsAreAcceptedByTheInviteeAndTellTheInviterNothing(t *testing.T
 	}
 	_, err = h.h.AcceptInvitation(h.ctx, auth.Principal{UserID: eve}, "acme")
 	wantFault(t, err, fault.NotFound, "team")
+
+	// bob, now an admin, invites members but not auditors or owners: those
+	// read the whole history or hold the team, and are the owners' to offer.
+	admin := h.signIn(h.token(bob).Secret, "acme")
+	for _, role := range []auth.Role{auth.Auditor, auth.Owner} {
+		_, err = h.h.Invite(h.ctx, admin, command.InviteInput{Team: "acme", Username: "carl", Role: role})
+		wantFault(t, err, fault.Forbidden, "")
+	}
+	if _, err := h.h.Invite(h.ctx, admin, command.InviteInput{Team: "acme", Username: "carl", Role: auth.Member}); err != nil {
+		t.Fatalf("an admin's invitation of a member: %v", err)
+	}
 }

@@ -17,7 +17,7 @@ func TestUserOfTeamASeesAndChangesNothingOfTeamB(t *testing.T) {
 	alice, bob, carl := h.user("alice"), h.user("bob"), h.user("carl")
 	h.team(alice, "a")
 	bOwner := h.team(bob, "b")
-	if _, err := h.h.AddMember(h.ctx, bOwner, command.MemberInput{Team: "b", UserID: carl, Role: auth.Member}); err != nil {
+	if _, err := h.h.AddMember(h.ctx, h.admin, command.MemberInput{Team: "b", UserID: carl, Role: auth.Member}); err != nil {
 		t.Fatal(err)
 	}
 	bobToken := h.token(bob)
@@ -100,7 +100,7 @@ func TestMembersSeeTheirTeamButOnlyAdminsChangeIt(t *testing.T) {
 	h := setup(t)
 	olga, mia := h.user("olga"), h.user("mia")
 	owner := h.team(olga, "acme")
-	res, err := h.h.AddMember(h.ctx, owner, command.MemberInput{Team: "acme", UserID: mia, Role: auth.Member})
+	res, err := h.h.AddMember(h.ctx, h.admin, command.MemberInput{Team: "acme", UserID: mia, Role: auth.Member})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,6 +115,10 @@ func TestMembersSeeTheirTeamButOnlyAdminsChangeIt(t *testing.T) {
 	}
 	before := h.lastSeq()
 	_, err = h.h.AddMember(h.ctx, member, command.MemberInput{Team: "acme", Username: "admin", Role: auth.Member})
+	wantFault(t, err, fault.Forbidden, "")
+	// Even the team's owner invites rather than adds: adding without
+	// consent is the server administrator's.
+	_, err = h.h.AddMember(h.ctx, owner, command.MemberInput{Team: "acme", Username: "admin", Role: auth.Member})
 	wantFault(t, err, fault.Forbidden, "")
 	_, err = h.h.RemoveMember(h.ctx, member, command.MemberInput{Team: "acme", UserID: olga})
 	wantFault(t, err, fault.Forbidden, "")
@@ -138,7 +142,7 @@ func TestLastOwnerCannotLeaveOrBeDemotedThroughTheService(t *testing.T) {
 	_, err = h.h.RemoveMember(h.ctx, owner, command.MemberInput{Team: "acme", UserID: olga})
 	wantFault(t, err, fault.Conflict, "")
 
-	if _, err := h.h.AddMember(h.ctx, owner, command.MemberInput{Team: "acme", UserID: otto, Role: auth.Owner}); err != nil {
+	if _, err := h.h.AddMember(h.ctx, h.admin, command.MemberInput{Team: "acme", UserID: otto, Role: auth.Owner}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := h.h.Leave(h.ctx, owner, "acme")
@@ -156,7 +160,7 @@ func TestLastOwnerCannotLeaveOrBeDemotedThroughTheService(t *testing.T) {
 func TestBadInputIsRefusedNamingTheFieldAndChangesNothing(t *testing.T) {
 	h := setup(t)
 	olga := h.user("olga")
-	owner := h.team(olga, "acme")
+	h.team(olga, "acme")
 	p := auth.Principal{UserID: olga}
 	before := h.lastSeq()
 	tests := []struct {
@@ -177,15 +181,15 @@ func TestBadInputIsRefusedNamingTheFieldAndChangesNothing(t *testing.T) {
 			return err
 		}, "username"},
 		{"unknown role", func() error {
-			_, err := h.h.AddMember(h.ctx, owner, command.MemberInput{Team: "acme", Username: "admin", Role: "root"})
+			_, err := h.h.AddMember(h.ctx, h.admin, command.MemberInput{Team: "acme", Username: "admin", Role: "root"})
 			return err
 		}, "role"},
 		{"no user given", func() error {
-			_, err := h.h.AddMember(h.ctx, owner, command.MemberInput{Team: "acme", Role: auth.Member})
+			_, err := h.h.AddMember(h.ctx, h.admin, command.MemberInput{Team: "acme", Role: auth.Member})
 			return err
 		}, "userId"},
 		{"user id not an id", func() error {
-			_, err := h.h.AddMember(h.ctx, owner, command.MemberInput{Team: "acme", UserID: "x.>", Role: auth.Member})
+			_, err := h.h.AddMember(h.ctx, h.admin, command.MemberInput{Team: "acme", UserID: "x.>", Role: auth.Member})
 			return err
 		}, "userId"},
 		{"token id not an id", func() error {
@@ -196,7 +200,7 @@ func TestBadInputIsRefusedNamingTheFieldAndChangesNothing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantFault(t, tt.run(), fault.Invalid, tt.field) })
 	}
-	_, err := h.h.AddMember(h.ctx, owner, command.MemberInput{Team: "acme", Username: "nobody", Role: auth.Member})
+	_, err := h.h.AddMember(h.ctx, h.admin, command.MemberInput{Team: "acme", Username: "nobody", Role: auth.Member})
 	wantFault(t, err, fault.NotFound, "username")
 	if h.lastSeq() != before {
 		t.Fatal("bad input appended")

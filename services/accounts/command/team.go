@@ -100,10 +100,23 @@ type MemberInput struct {
 	Role     auth.Role
 }
 
-// AddMember adds an existing user to the team. Admins and owners add
-// members; only owners add owners.
+// AddMember adds an existing user to the team at once: the server's
+// administrator only (a team's admins and owners invite instead).
 func (h *Handlers) AddMember(ctx context.Context, p auth.Principal, in MemberInput) (Result[Team], error) {
-	if err := require(p, in.Team, auth.Admin); err != nil {
+	// Adding someone without their consent, and learning on the way which
+	// usernames exist, is the server administrator's alone; a team's
+	// admins invite (Invite), and the invitee accepts.
+	su, err := h.superuser(ctx, p)
+	if err != nil {
+		return Result[Team]{}, fmt.Errorf("add member: %w", err)
+	}
+	if !su {
+		if err := require(p, in.Team, auth.Admin); err != nil {
+			return Result[Team]{}, err
+		}
+		return Result[Team]{}, domain.Forbidden("a team's admins invite members (weft member invite USERNAME; they join with weft invitation accept %s); only the server's administrator adds them directly", in.Team)
+	}
+	if err := validate.Name("team", in.Team); err != nil {
 		return Result[Team]{}, err
 	}
 	if err := domain.CheckRole("role", in.Role); err != nil {
@@ -113,8 +126,9 @@ func (h *Handlers) AddMember(ctx context.Context, p auth.Principal, in MemberInp
 	if err != nil {
 		return Result[Team]{}, err
 	}
+	// The administrator decides as the system does: any role, in any team.
 	return h.onTeam(ctx, p, in.Team, "add member", func(t domain.Team) ([]any, error) {
-		return domain.DecideAddMember(t, actorOf(p), in.Team, user, in.Role)
+		return domain.DecideAddMember(t, domain.Actor{UserID: p.UserID, System: true}, in.Team, user, in.Role)
 	})
 }
 

@@ -113,7 +113,7 @@ func TestAuthenticateInATeamGivesTheMembershipRole(t *testing.T) {
 	_, err := h.h.Authenticate(h.ctx, tk.Secret, "acme")
 	wantFault(t, err, fault.NotFound, "")
 
-	if _, err := h.h.AddMember(h.ctx, owner, command.MemberInput{Team: "acme", Username: "bob", Role: auth.Admin}); err != nil {
+	if _, err := h.h.AddMember(h.ctx, h.admin, command.MemberInput{Team: "acme", Username: "bob", Role: auth.Admin}); err != nil {
 		t.Fatal(err)
 	}
 	if p := h.signIn(tk.Secret, "acme"); p.Role != auth.Admin {

@@ -99,6 +99,9 @@ func notMember(slug, user string) error {
 	return wrap(ErrNotMember, f)
 }
 
+// Forbidden is a FORBIDDEN fault matching ErrForbidden.
+func Forbidden(format string, args ...any) error { return forbidden(format, args...) }
+
 func forbidden(format string, args ...any) error {
 	return wrap(ErrForbidden, fault.Forbiddenf(format, args...))
 }
@@ -230,7 +233,7 @@ func DecideLeave(t Team, slug, user string) ([]any, error) {
 }
 
 // DecideInvite invites username with role. Admins and owners invite; only
-// owners invite owners. member is true when the name belongs to a member
+// owners invite owners and auditors. member is true when the name belongs to a member
 // already (the caller sees members' names anyway). Inviting again with the
 // same role changes nothing; with another, the offer changes.
 func DecideInvite(t Team, a Actor, slug, username string, role auth.Role, member bool) ([]any, error) {
@@ -244,8 +247,10 @@ func DecideInvite(t Team, a Actor, slug, username string, role auth.Role, member
 	if !actor.AtLeast(auth.Admin) {
 		return nil, forbidden("inviting to team %s requires role admin", slug)
 	}
-	if role == auth.Owner && actor != auth.Owner {
-		return nil, forbidden("only owners of team %s invite owners", slug)
+	// As for adding: owners and auditors (who read the whole history)
+	// are the owners' to grant.
+	if (role == auth.Owner || role == auth.Auditor) && actor != auth.Owner {
+		return nil, forbidden("only owners of team %s invite owners and auditors", slug)
 	}
 	if member {
 		return nil, wrap(ErrAlreadyMember, fault.Conflictf("%s is already a member of team %s", username, slug))

@@ -118,8 +118,9 @@ func TestProjectorResumesAfterRestartAndRebuildEqualsLive(t *testing.T) {
 	op := auth.Principal{UserID: olga, Team: "acme", Role: auth.Owner}
 	w.must(w.h.CreateTeam(w.ctx, auth.Principal{UserID: olga}, command.CreateTeamInput{Slug: "acme", DisplayName: "Acme"}))
 	w.must(w.h.CreateTeam(w.ctx, auth.Principal{UserID: otto}, command.CreateTeamInput{Slug: "globex", DisplayName: "Globex"}))
-	w.must(w.h.AddMember(w.ctx, op, command.MemberInput{Team: "acme", UserID: mia, Role: auth.Member}))
-	w.must(w.h.AddMember(w.ctx, op, command.MemberInput{Team: "acme", UserID: otto, Role: auth.Admin}))
+	// Members are added by the server's administrator (the system here).
+	w.must(w.h.AddMember(w.ctx, auth.SystemPrincipal("test"), command.MemberInput{Team: "acme", UserID: mia, Role: auth.Member}))
+	w.must(w.h.AddMember(w.ctx, auth.SystemPrincipal("test"), command.MemberInput{Team: "acme", UserID: otto, Role: auth.Admin}))
 	tk, err := w.h.CreateToken(w.ctx, auth.Principal{UserID: mia}, command.CreateTokenInput{Name: "laptop"})
 	if err != nil {
 		t.Fatal(err)
@@ -206,7 +207,7 @@ func TestQueriesShowTeamsAndTokensButNeverHashes(t *testing.T) {
 	olga, mia := w.user("olga"), w.user("mia")
 	w.must(w.h.CreateTeam(ctx, auth.Principal{UserID: olga}, command.CreateTeamInput{Slug: "acme", DisplayName: "Acme"}))
 	w.must(w.h.CreateTeam(ctx, auth.Principal{UserID: olga}, command.CreateTeamInput{Slug: "beta", DisplayName: "Beta"}))
-	res, err := w.h.AddMember(ctx, auth.Principal{UserID: olga, Team: "beta", Role: auth.Owner}, command.MemberInput{Team: "beta", Username: "mia", Role: auth.Admin})
+	res, err := w.h.AddMember(ctx, auth.SystemPrincipal("test"), command.MemberInput{Team: "beta", Username: "mia", Role: auth.Admin})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1241,7 +1241,7 @@ type Mutation {
   createTeam(input: CreateTeamInput!): TeamPayload!
   "Renames the caller's team (admins)."
   renameTeam(input: RenameTeamInput!): TeamPayload!
-  "Adds a user to the caller's team (admins; owners add owners)."
+  "Adds a user to the caller's team at once, without their consent: the server's administrator only (a team's admins and owners invite: inviteMember)."
   addMember(input: MemberInput!): TeamPayload!
   "Changes a member's role (admins; owners make or demote owners)."
   changeRole(input: MemberInput!): TeamPayload!

@@ -455,8 +455,17 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 	// Team A, with one of everything.
 	const a = "alpha-victim"
 	must(gql(t, base, alice, "", `mutation { createTeam(input: {slug: "alpha-victim", displayName: "Alpha Victim Corp"}) { seq } }`, nil))
-	must(gql(t, base, alice, a, `mutation($u: ID!) { addMember(input: {userId: $u, role: ADMIN}) { seq } }`, map[string]any{"u": users["adam-admin"]}))
-	must(gql(t, base, alice, a, `mutation($u: ID!) { addMember(input: {userId: $u, role: MEMBER}) { seq } }`, map[string]any{"u": users["mia-member"]}))
+	// Members join by invitation: the owner invites, the invitee accepts.
+	invite := func(by, username, role string) (int, map[string]any) {
+		return gql(t, base, by, a, `mutation($n: String!, $r: Role) { inviteMember(input: {username: $n, role: $r}) { seq } }`, map[string]any{"n": username, "r": role})
+	}
+	accept := func(token string) {
+		must(gql(t, base, token, "", `mutation($t: String!) { acceptInvitation(team: $t) { seq } }`, map[string]any{"t": a}))
+	}
+	must(invite(alice, "adam-admin", "ADMIN"))
+	accept(tokens["adam-admin"])
+	must(invite(alice, "mia-member", "MEMBER"))
+	accept(mia)
 	d := must(gql(t, base, alice, a, `mutation { createCluster(input: {name: "alpha-cluster-eu"}) { cluster { id } enrolmentSecret } }`, nil))
 	ids := map[string]string{
 		"user":    users["alice-owner"],
@@ -736,11 +745,11 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 	users["audrey-auditor"] = path(d, "createUser", "user", "id").(string)
 	d = must(gql(t, base, admin, "", `mutation($u: ID!) { createToken(input: {userId: $u}) { secret } }`, map[string]any{"u": users["audrey-auditor"]}))
 	audrey := path(d, "createToken", "secret").(string)
-	grant := `mutation($u: ID!) { addMember(input: {userId: $u, role: AUDITOR}) { seq } }`
-	if _, out := gql(t, base, tokens["adam-admin"], a, grant, map[string]any{"u": users["audrey-auditor"]}); len(errorCodes(out)) == 0 || errorCodes(out)[0] != "FORBIDDEN" {
-		t.Errorf("an admin granted the auditor role: %v", out)
+	if _, out := invite(tokens["adam-admin"], "audrey-auditor", "AUDITOR"); len(errorCodes(out)) == 0 || errorCodes(out)[0] != "FORBIDDEN" {
+		t.Errorf("an admin offered the auditor role: %v", out)
 	}
-	must(gql(t, base, alice, a, grant, map[string]any{"u": users["audrey-auditor"]}))
+	must(invite(alice, "audrey-auditor", "AUDITOR"))
+	accept(audrey)
 	before = snapshot(t, base, alice, a)
 	// Self-service that touches no resource of team A: a team of their
 	// own, a token of their own, leaving.

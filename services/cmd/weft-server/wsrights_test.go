@@ -234,7 +234,9 @@ func TestOpenWebsocketsFollowThePrincipalsRightsLive(t *testing.T) {
 				exp = &at
 			}
 			tokenID, secret := mkToken(user, exp)
-			must(gql(t, base, alice, team, `mutation($u: ID!) { addMember(input: {userId: $u, role: ADMIN}) { seq } }`, map[string]any{"u": user}))
+			// The owner invites, the user accepts: how members join.
+			must(gql(t, base, alice, team, `mutation($n: String!) { inviteMember(input: {username: $n, role: ADMIN}) { seq } }`, map[string]any{"n": "u-" + sc.name}))
+			must(gql(t, base, secret, "", `mutation($t: String!) { acceptInvitation(team: $t) { seq } }`, map[string]any{"t": team}))
 
 			w, code := dialWS(t, base, secret, team)
 			if w == nil {

@@ -135,7 +135,7 @@ func (v *AddMemberAddMemberTeamPayloadTeam) GetSlug() string { return v.Slug }
 
 // AddMemberResponse is returned by AddMember on success.
 type AddMemberResponse struct {
-	// Adds a user to the caller's team (admins; owners add owners).
+	// Adds a user to the caller's team at once, without their consent: the server's administrator only (a team's admins and owners invite: inviteMember).
 	AddMember AddMemberAddMemberTeamPayload `json:"addMember"`
 }
 

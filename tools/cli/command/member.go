@@ -120,7 +120,7 @@ func (a *app) memberCmd() *cobra.Command {
 		}
 		return c
 	}
-	add := change("add USERNAME", "Add a user to the team (admins; owners add owners)",
+	add := change("add USERNAME", "Add a user to the team at once (the server's administrator; a team's admins invite)",
 		"  weft member add bob\n  weft member add carol --role admin", "Added", false,
 		func(ctx context.Context, in api.MemberInput) (int, error) {
 			c, ep, err := a.client(true)
