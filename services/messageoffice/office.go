@@ -76,12 +76,12 @@ type Office struct {
 	reports
 
 	// folded is the last event folded into the topology; applied (below)
-	// trails it while the event's writes are unacknowledged. dirty says a
-	// write failed: the streams may lack what written says they hold, so
-	// the office reads them back before it goes on. Both belong to the
-	// consuming goroutine.
+	// trails it while the event's writes are unacknowledged. dirty holds
+	// the teams a write failed for ("": any stream may be off): their
+	// streams may lack what the writer says they hold, so the office reads
+	// them back before it goes on. Both belong to the consuming goroutine.
 	folded uint64
-	dirty  bool
+	dirty  map[string]bool
 
 	mu      sync.Mutex
 	applied uint64
@@ -199,7 +199,7 @@ func (o *Office) Start(ctx context.Context) error {
 	o.statusMu.Lock()
 	o.lastOther = end
 	o.statusMu.Unlock()
-	o.folded, o.dirty = end, false
+	o.folded, o.dirty = end, map[string]bool{}
 	o.setApplied(end, nil)
 	first, err := o.follow(ctx)
 	if err != nil {
@@ -278,11 +278,11 @@ func (o *Office) follow(ctx context.Context) (jetstream.MessagesContext, error) 
 // so one that did reach a stream is not stored twice); then the log is
 // followed after that event.
 func (o *Office) resume(ctx context.Context, it jetstream.MessagesContext) error {
-	if o.dirty {
-		if err := o.w.reconcile(ctx, o.topo, o.folded); err != nil {
+	if len(o.dirty) > 0 {
+		if err := o.resync(ctx); err != nil {
 			return err
 		}
-		o.dirty = false
+		clear(o.dirty)
 		o.setApplied(o.folded, nil)
 		o.log.Info("message office resumed: streams read back and brought up to date", "seq", o.folded)
 	}
@@ -293,6 +293,27 @@ func (o *Office) resume(ctx context.Context, it jetstream.MessagesContext) error
 		}
 	}
 	return o.loop(ctx, it)
+}
+
+// resync reads back the streams of the teams a write failed for and
+// writes what they lack; every stream when it cannot tell (a cluster's
+// stream was being deleted, a team lost its last cluster).
+func (o *Office) resync(ctx context.Context) error {
+	all := o.dirty[""]
+	for team := range o.dirty {
+		if tm := o.topo.Teams[team]; tm == nil || len(tm.Clusters) == 0 {
+			all = true
+		}
+	}
+	if all {
+		return o.w.reconcile(ctx, o.topo, o.folded)
+	}
+	for team := range o.dirty {
+		if err := o.w.resyncTeam(ctx, o.topo.Teams[team], o.folded); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // behind is how many events of the log the streams do not reflect yet.
@@ -370,7 +391,7 @@ func (o *Office) loop(ctx context.Context, it jetstream.MessagesContext) error {
 				if errors.Is(err, errUnwritable) {
 					return supervise.Poison(seq, err)
 				}
-				o.dirty = true
+				o.dirty[dirtyScope(rec)] = true
 				return err
 			}
 		}
@@ -382,6 +403,15 @@ func (o *Office) loop(ctx context.Context, it jetstream.MessagesContext) error {
 func (o *Office) fail(err error) {
 	o.log.Error("message office stopped", "err", err)
 	o.setApplied(0, err)
+}
+
+// dirtyScope is the team whose streams a failed write of r may have left
+// off, or "" for any stream (a cluster's deletion).
+func dirtyScope(r events.Recorded) string {
+	if _, ok := r.Data.(infra.ClusterDeleted); ok {
+		return ""
+	}
+	return r.Team
 }
 
 // stallAfter is how long the office waits on a quiet consumer before it

@@ -99,13 +99,21 @@ func retrying[T any](t *testing.T, f func(ctx context.Context) (T, error)) T {
 }
 
 // peerOnEveryCluster fails t unless both clusters' desired state has the
-// device as a peer.
+// device as a peer. Right after an election a read may time out: it reads
+// again.
 func (w *world) peerOnEveryCluster(t *testing.T, s scenario, device string) {
 	t.Helper()
 	for _, c := range []string{s.a, s.b} {
-		if _, ok := w.state(t, c)[clusterstate.Key(clusterstate.KindPeer, device)]; !ok {
-			t.Errorf("cluster %s lacks the device %s as a peer", c, device)
-		}
+		wait.For(t, 30*time.Second, func() error {
+			st, err := messageoffice.ReadState(w.ctx, w.js, "acme", c)
+			if err != nil {
+				return err
+			}
+			if _, ok := st[clusterstate.Key(clusterstate.KindPeer, device)]; !ok {
+				return fmt.Errorf("cluster %s lacks the device %s as a peer", c, device)
+			}
+			return nil
+		})
 	}
 }
 

@@ -379,25 +379,31 @@ func (w *writer) reconcile(ctx context.Context, topo *Topology, seq uint64) erro
 		if !teams[team] {
 			continue
 		}
-		if err := w.ensureTeamStream(ctx, team); err != nil {
-			return err
-		}
-		if err := w.readBack(ctx, clusterstate.TeamStreamName(team)); err != nil {
-			return err
-		}
-		for id := range tm.Clusters {
-			if err := w.ensureStream(ctx, team, id); err != nil {
-				return err
-			}
-			if err := w.readBack(ctx, clusterstate.StreamName(id)); err != nil {
-				return err
-			}
-		}
-		if err := w.syncTeam(ctx, tm, seq, nil, true, true); err != nil {
+		if err := w.resyncTeam(ctx, tm, seq); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// resyncTeam reads back the streams of a team with clusters and writes
+// what differs from its desired state as of seq.
+func (w *writer) resyncTeam(ctx context.Context, tm *Team, seq uint64) error {
+	if err := w.ensureTeamStream(ctx, tm.Slug); err != nil {
+		return err
+	}
+	if err := w.readBack(ctx, clusterstate.TeamStreamName(tm.Slug)); err != nil {
+		return err
+	}
+	for id := range tm.Clusters {
+		if err := w.ensureStream(ctx, tm.Slug, id); err != nil {
+			return err
+		}
+		if err := w.readBack(ctx, clusterstate.StreamName(id)); err != nil {
+			return err
+		}
+	}
+	return w.syncTeam(ctx, tm, seq, nil, true, true)
 }
 
 func (w *writer) ensureStream(ctx context.Context, team, cluster string) error {
