@@ -121,8 +121,7 @@ func TestEventsStoredBeforeTheChainStillReadAndVerifyNamesWhereItStarts(t *testi
 		if err != nil {
 			t.Fatal(err)
 		}
-		m.Header.Del(chain.HeaderPrev)
-		m.Header.Del(chain.HeaderHash)
+		m.Header.Del(chain.Header)
 		if _, err := env.Conn.RequestMsg(m, 5e9); err != nil {
 			t.Fatal(err)
 		}
@@ -142,8 +141,7 @@ func TestEventsStoredBeforeTheChainStillReadAndVerifyNamesWhereItStarts(t *testi
 	}
 	// After the start, an event without a hash is a break.
 	m, _ := events.BuildMessage(store, ev("acme", "d", counted{N: 4}))
-	m.Header.Del(chain.HeaderPrev)
-	m.Header.Del(chain.HeaderHash)
+	m.Header.Del(chain.Header)
 	if _, err := env.Conn.RequestMsg(m, 5e9); err != nil {
 		t.Fatal(err)
 	}

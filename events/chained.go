@@ -32,7 +32,8 @@ func LinkOf(h nats.Header) Link {
 	if h == nil {
 		return Link{}
 	}
-	return Link{Prev: h.Get(chain.HeaderPrev), Hash: h.Get(chain.HeaderHash)}
+	prev, hash := chain.ParseHeader(h.Get(chain.Header))
+	return Link{Prev: prev, Hash: hash}
 }
 
 // headCap bounds the cache: past it, the older half is dropped. A miss
@@ -83,7 +84,8 @@ func (c *heads) putLocked(subject string, h head) {
 // storedHash is the chain hash a stored message carries; Genesis for one
 // stored before the chain started (its successor starts the chain anew).
 func storedHash(h nats.Header) chain.Hash {
-	v, err := chain.ParseHash(h.Get(chain.HeaderHash))
+	_, hash := chain.ParseHeader(h.Get(chain.Header))
+	v, err := chain.ParseHash(hash)
 	if err != nil {
 		return chain.Genesis
 	}
@@ -165,7 +167,8 @@ func (s *Store) Stored(ctx context.Context, team string, from uint64, fn func(ch
 					return errScanDone
 				}
 				subject := m.Header.Get("Nats-Subject")
-				return fn(chain.Message{Seq: seq, Subject: subject, Prev: m.Header.Get(chain.HeaderPrev), Hash: m.Header.Get(chain.HeaderHash), Data: m.Data})
+				prev, hash := chain.ParseHeader(m.Header.Get(chain.Header))
+				return fn(chain.Message{Seq: seq, Subject: subject, Prev: prev, Hash: hash, Data: m.Data})
 			})
 			if err != nil {
 				return fmt.Errorf("read stored events from %d: %w", from, err)

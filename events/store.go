@@ -221,16 +221,12 @@ func (s *Store) build(ctx context.Context, writes []Write, fresh bool) (msgs []*
 }
 
 // link chains o onto the event whose hash is prev: it sets o's chain
-// headers and returns them and o's hash.
+// header and returns the link and o's hash.
 func (o *outgoing) link(prev chain.Hash) (Link, chain.Hash) {
 	h := chain.Of(prev, o.msg.Subject, o.msg.Data)
-	const n = 2 * len(h)
-	var buf [2 * n]byte
-	prev.AppendHex(buf[:0])
-	h.AppendHex(buf[n:n])
-	o.chain[0], o.chain[1] = string(buf[:n]), string(buf[n:])
-	o.msg.Header[chain.HeaderPrev], o.msg.Header[chain.HeaderHash] = o.chain[0:1:1], o.chain[1:2:2]
-	return Link{Prev: o.chain[0], Hash: o.chain[1]}, h
+	o.chain[0] = chain.FormatHeader(prev, h)
+	o.msg.Header[chain.Header] = o.chain[:]
+	return Link{Prev: o.chain[0][:chain.HashLen], Hash: o.chain[0][chain.HashLen+1:]}, h
 }
 
 // release returns msgs for reuse: nats.go copies a message into its
@@ -282,9 +278,9 @@ func (s *Store) message(ev Event) (*outgoing, Recorded, error) {
 		len(ev.Actor) + len(ev.CausationID) + len(ev.CorrelationID)
 	o, _ := s.out.Get().(*outgoing)
 	if o == nil {
-		// Room in the header for the expected version, the chain's two
-		// and a batch's three.
-		o = &outgoing{msg: nats.Msg{Header: make(nats.Header, 8)}}
+		// Room in the header for the expected version, the chain and a
+		// batch's three.
+		o = &outgoing{msg: nats.Msg{Header: make(nats.Header, 7)}}
 	}
 	body := o.msg.Data // empty: new, or as release left it
 	if cap(body) < size {
@@ -308,7 +304,7 @@ type outgoing struct {
 	msg      nats.Msg
 	id, typ  [1]string
 	expected [1]string
-	chain    [2]string // previous hash, own hash
+	chain    [1]string // the chain's header
 }
 
 type pubAck struct {

@@ -38,7 +38,7 @@ type Checkpoint struct {
 	// Events is how many events of the team that is.
 	Events uint64 `json:"events"`
 	// Digest folds those events' sequences and chain hashes in log order
-	// (hex SHA-256; see docs/auditing.md).
+	// (SHA-256 in unpadded base64url; see docs/auditing.md).
 	Digest string `json:"digest"`
 	// KeyID names the key that signed: the first 16 hex digits of the
 	// SHA-256 of its public half.

@@ -748,9 +748,9 @@ type Event {
 
 "An event's place in the log's hash chain: what a verifier needs to check it."
 type EventChain {
-  "The hash of the previous event of the same resource (64 zeros for its first), hex."
+  "The hash of the previous event of the same resource (32 zero bytes for its first), unpadded base64url."
   prev: String!
-  "This event's hash, hex: SHA-256 over a tag, prev, the subject ev.<team>.<aggregateType>.<aggregateId> and stored (docs/auditing.md)."
+  "This event's hash, unpadded base64url: SHA-256 over a tag, prev, the subject ev.<team>.<aggregateType>.<aggregateId> and stored (docs/auditing.md)."
   hash: String!
   "The event exactly as stored: its JSON envelope, data as written (not upcast)."
   stored: String!

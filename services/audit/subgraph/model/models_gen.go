@@ -61,9 +61,9 @@ type Event struct {
 
 // An event's place in the log's hash chain: what a verifier needs to check it.
 type EventChain struct {
-	// The hash of the previous event of the same resource (64 zeros for its first), hex.
+	// The hash of the previous event of the same resource (32 zero bytes for its first), unpadded base64url.
 	Prev string `json:"prev"`
-	// This event's hash, hex: SHA-256 over a tag, prev, the subject ev.<team>.<aggregateType>.<aggregateId> and stored (docs/auditing.md).
+	// This event's hash, unpadded base64url: SHA-256 over a tag, prev, the subject ev.<team>.<aggregateType>.<aggregateId> and stored (docs/auditing.md).
 	Hash string `json:"hash"`
 	// The event exactly as stored: its JSON envelope, data as written (not upcast).
 	Stored string `json:"stored"`
