@@ -370,7 +370,8 @@ func TestAnOfficeStartingOverAnUndecodableEventReportsItAndLeavesTheLease(t *tes
 // it once the log takes writes again.
 func TestAGatewayReportTheLogRefusedForAMomentIsRecordedOnceItCan(t *testing.T) {
 	w := newWorld(t)
-	o := w.start(t)
+	sup := quickSupervisor()
+	o := w.startWith(t, messageoffice.Config{Supervisor: sup})
 	s := w.build(t)
 	w.converge(t, o)
 	stop, err := o.Relay(w.env.Conn)
@@ -400,8 +401,21 @@ func TestAGatewayReportTheLogRefusedForAMomentIsRecordedOnceItCan(t *testing.T) 
 	if err := agent.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	// The fault lasts a while: the relay meets it and must come back to it.
-	time.Sleep(1500 * time.Millisecond)
+	// The relay meets the refusal and says it has a report to record.
+	relay := func() supervise.Status {
+		for _, st := range sup.Report(w.ctx) {
+			if st.Name == "messageoffice/relay" {
+				return st
+			}
+		}
+		return supervise.Status{}
+	}
+	wait.For(t, 10*time.Second, func() error {
+		if st := relay(); !st.Measured || st.Behind != 1 {
+			return fmt.Errorf("relay: %v, want behind 1", st)
+		}
+		return nil
+	})
 	if st, err := stream.Info(w.ctx); err != nil || st.State.Msgs != info.State.Msgs {
 		t.Fatalf("the log took writes while refusing them: %v %v", st, err)
 	}
@@ -420,5 +434,11 @@ func TestAGatewayReportTheLogRefusedForAMomentIsRecordedOnceItCan(t *testing.T) 
 			}
 		}
 		return fmt.Errorf("cluster %s's gateway key is not recorded", s.a)
+	})
+	wait.For(t, 10*time.Second, func() error {
+		if st := relay(); st.Behind != 0 || st.State != supervise.StateRunning {
+			return fmt.Errorf("relay: %v, want running and behind 0", st)
+		}
+		return nil
 	})
 }

@@ -18,6 +18,7 @@ import (
 	"weft.dev/events/jsguard"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
+	"weft.dev/kernel/supervise"
 	ccmd "weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
 	icmd "weft.dev/services/infra/command"
@@ -98,9 +99,45 @@ func (o *Office) retryReports() {
 // until stop is called: gateways and modes, convergence and online state,
 // and app rollouts, as events. It also serves the agents' JetStream API
 // through the guard (events/jsguard), which needs the office's clusters.
-// Only the lease holder relays.
+// Only the lease holder relays. It runs under the office's supervisor as
+// messageoffice/relay, behind by the reports waiting to be recorded; its
+// subscriptions are made again if they end.
 func (o *Office) Relay(nc *nats.Conn) (stop func(), err error) {
 	ih, ch := icmd.New(o.store), ccmd.New(o.store, nil)
+	subs, err := o.subscribe(nc, ih, ch)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = o.sup.Run(ctx, supervise.Component{Name: "messageoffice/relay", Behind: o.pendingReports,
+			Run: func(ctx context.Context) error {
+				if subs == nil {
+					var err error
+					if subs, err = o.subscribe(nc, ih, ch); err != nil {
+						return err
+					}
+				}
+				defer func() {
+					for _, s := range subs {
+						_ = s.Unsubscribe()
+					}
+					subs = nil
+				}()
+				return o.watchAgents(ctx, ih, ch, subs)
+			}})
+	}()
+	return func() {
+		cancel()
+		<-done
+	}, nil
+}
+
+// subscribe starts the relay's subscriptions: agents' reports, and the
+// guard in front of their JetStream API.
+func (o *Office) subscribe(nc *nats.Conn, ih *icmd.Handlers, ch *ccmd.Handlers) ([]*nats.Subscription, error) {
 	sub, err := o.relayStatus(nc, ih, ch)
 	if err != nil {
 		return nil, fmt.Errorf("message office: relay status: %w", err)
@@ -114,18 +151,14 @@ func (o *Office) Relay(nc *nats.Conn) (stop func(), err error) {
 		_ = sub.Unsubscribe()
 		return nil, fmt.Errorf("message office: %w", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		o.watchAgents(ctx, ih, ch)
-	}()
-	return func() {
-		_ = sub.Unsubscribe()
-		_ = api.Unsubscribe()
-		cancel()
-		<-done
-	}, nil
+	return []*nats.Subscription{sub, api}, nil
+}
+
+// pendingReports is how many reports wait to be recorded again.
+func (o *Office) pendingReports(context.Context) (uint64, error) {
+	o.statusMu.Lock()
+	defer o.statusMu.Unlock()
+	return uint64(len(o.retry)), nil
 }
 
 // relayStatus records what agents report that matters: a gateway's public
@@ -275,15 +308,22 @@ func (o *Office) recordAgent(team, cluster string, infra *icmd.Handlers) {
 
 // watchAgents re-evaluates every known agent each second: progress the
 // office made without a new heartbeat (changes that concern no write to the
-// cluster), and agents gone silent.
-func (o *Office) watchAgents(ctx context.Context, infra *icmd.Handlers, con *ccmd.Handlers) {
+// cluster), and agents gone silent; and records again what could not be
+// recorded. It returns when ctx ends, or with an error when one of the
+// relay's subscriptions has ended.
+func (o *Office) watchAgents(ctx context.Context, infra *icmd.Handlers, con *ccmd.Handlers, subs []*nats.Subscription) error {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-t.C:
+		}
+		for _, s := range subs {
+			if !s.IsValid() {
+				return fmt.Errorf("message office: subscription %s ended", s.Subject)
+			}
 		}
 		o.statusMu.Lock()
 		clusters := make([]string, 0, len(o.seen))
