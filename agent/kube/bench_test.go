@@ -210,7 +210,7 @@ func BenchmarkAppCreatedToDeployment(b *testing.B) {
 		b.Fatal(err)
 	}
 	var mu sync.Mutex
-	seen := map[string]time.Time{}
+	seen, seenSvc := map[string]time.Time{}, map[string]time.Time{}
 	w := informers.NewSharedInformerFactory(c, 0)
 	if _, err := w.Apps().V1().Deployments().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: func(o any) {
 		d := o.(*appsv1.Deployment)
@@ -220,11 +220,19 @@ func BenchmarkAppCreatedToDeployment(b *testing.B) {
 	}}); err != nil {
 		b.Fatal(err)
 	}
+	if _, err := w.Core().V1().Services().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: func(o any) {
+		s := o.(*corev1.Service)
+		mu.Lock()
+		seenSvc[s.Namespace+"/"+s.Name] = time.Now()
+		mu.Unlock()
+	}}); err != nil {
+		b.Fatal(err)
+	}
 	w.Start(rctx.Done())
 	w.WaitForCacheSync(rctx.Done())
 	defer func() { cancel(); w.Shutdown() }() // Shutdown waits for the informers to stop
 	const apps = 100
-	wait := func(ns string, t0 time.Time) []time.Duration {
+	waitIn := func(seen map[string]time.Time, ns string, t0 time.Time) []time.Duration {
 		deadline := time.Now().Add(2 * time.Minute)
 		for {
 			mu.Lock()
@@ -244,7 +252,8 @@ func BenchmarkAppCreatedToDeployment(b *testing.B) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	var weft, base []time.Duration
+	wait := func(ns string, t0 time.Time) []time.Duration { return waitIn(seen, ns, t0) }
+	var weft, base, weftSvc []time.Duration
 	for round := range b.N {
 		ns := fmt.Sprintf("prod%d", round)
 		set := func(kind, id string, v []byte) {
@@ -269,6 +278,7 @@ func BenchmarkAppCreatedToDeployment(b *testing.B) {
 			set(clusterstate.KindWorkload, wl.ID, mustJSON(b, wl))
 		}
 		weft = append(weft, wait(ns, t0)...)
+		weftSvc = append(weftSvc, waitIn(seenSvc, ns, t0)...)
 
 		// Baseline: the same objects, applied directly.
 		t0 = time.Now()
@@ -316,6 +326,7 @@ func BenchmarkAppCreatedToDeployment(b *testing.B) {
 	b.ReportMetric(ms(quantile(weft, 0.99)), "weft-p99-ms")
 	b.ReportMetric(ms(quantile(base, 0.5)), "raw-p50-ms")
 	b.ReportMetric(ms(quantile(base, 0.99)), "raw-p99-ms")
+	b.ReportMetric(ms(quantile(weftSvc, 0.99)), "weft-service-p99-ms")
 	timed.report(b)
 }
 

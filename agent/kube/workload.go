@@ -118,6 +118,14 @@ func (c *Controller) applyWorkload(ctx context.Context, w clusterstate.Workload)
 			return fmt.Errorf("apply deployment %s/%s: %w", w.Namespace, w.Name, refused(err))
 		}
 		c.remember(kindDeployment, want, got)
+		if d == nil {
+			// A new app: its Service waits for the next pass, which the
+			// Deployment's watch event queues (once it is cached), behind
+			// the Deployments of other apps created at the same time:
+			// pods take longest to come, and nothing calls a Service
+			// before they are ready.
+			return nil
+		}
 	}
 	c.mu.Lock()
 	vip, intercepted := c.intercepted[w.ID]
