@@ -53,7 +53,7 @@ type TeamReport struct {
 	BeforeChain uint64 `json:"beforeChain"` // of which stored before the chain started
 	Checkpoints int    `json:"checkpoints"` // checkpoints that verified
 	SealedUpTo  uint64 `json:"sealedUpTo"`  // the last verified checkpoint's sequence
-	Unsealed    uint64 `json:"unsealed"`    // chained events after SealedUpTo
+	Unsealed    uint64 `json:"unsealed"`    // chained events after SealedUpTo, checkpoints aside
 }
 
 // Report is the result of a verification.
@@ -103,6 +103,7 @@ type teamState struct {
 type snap struct {
 	seq uint64
 	d   Digest
+	cp  bool // a checkpoint: signed itself, not counted as unsealed
 }
 
 // NewVerifier returns a verifier that checks checkpoints' signatures with
@@ -189,8 +190,9 @@ func (v *Verifier) Add(m Message) {
 	}
 	v.heads[m.Subject] = head{seq: m.Seq, hash: hash}
 	t.digest.Add(m.Seq, hash)
-	t.hist = append(t.hist, snap{seq: m.Seq, d: t.digest})
-	if strings.HasSuffix(m.Subject, "."+CheckpointAggregateType+"."+CheckpointAggregateID) {
+	cp := strings.HasSuffix(m.Subject, "."+CheckpointAggregateType+"."+CheckpointAggregateID)
+	t.hist = append(t.hist, snap{seq: m.Seq, d: t.digest, cp: cp})
+	if cp {
 		v.checkpoint(m, t)
 	} else {
 		t.lastOrdinary = m.Seq
@@ -267,7 +269,11 @@ func (v *Verifier) Report() Report {
 	r.Teams = r.Teams[:0:0]
 	for _, t := range v.teams {
 		tr := t.TeamReport
-		tr.Unsealed = uint64(len(t.hist))
+		for _, s := range t.hist {
+			if !s.cp {
+				tr.Unsealed++
+			}
+		}
 		r.Teams = append(r.Teams, tr)
 	}
 	sort.Slice(r.Teams, func(i, j int) bool { return r.Teams[i].Team < r.Teams[j].Team })
