@@ -78,6 +78,23 @@ type Result[S any] struct {
 	LastSeq uint64     // stream sequence of the last event appended (0 if none)
 }
 
+// Backoff waits before attempt (none before the first): a jittered delay
+// that doubles with each attempt up to about 32 ms, so writers that
+// collided spread out instead of colliding again. It returns ctx's error
+// if ctx ends first.
+func Backoff(ctx context.Context, attempt int) error {
+	if attempt <= 0 {
+		return nil
+	}
+	d := time.Duration(rand.Int64N(int64(time.Millisecond)*int64(1<<min(attempt, 6))/2)) + 200*time.Microsecond
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
 // MaxAttempts bounds how often Handle re-decides after a conflict.
 const MaxAttempts = 12
 
@@ -86,14 +103,8 @@ const MaxAttempts = 12
 func Handle[S any](ctx context.Context, s *Store, cmd Command[S]) (Result[S], error) {
 	var lastErr error
 	for attempt := 0; attempt < MaxAttempts; attempt++ {
-		if attempt > 0 {
-			// Jitter spreads writers that collided so they do not collide again.
-			d := time.Duration(rand.Int64N(int64(time.Millisecond)*int64(1<<min(attempt, 6))/2)) + 200*time.Microsecond
-			select {
-			case <-ctx.Done():
-				return Result[S]{}, fmt.Errorf("%s: %w", cmd.Aggregate, ctx.Err())
-			case <-time.After(d):
-			}
+		if err := Backoff(ctx, attempt); err != nil {
+			return Result[S]{}, fmt.Errorf("%s: %w", cmd.Aggregate, err)
 		}
 		state, version, err := LoadCached(ctx, s, cmd.Team, cmd.Aggregate, cmd.Cache, cmd.Initial, cmd.Evolve)
 		if err != nil {

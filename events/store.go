@@ -42,6 +42,9 @@ type Store struct {
 	out     sync.Pool // *outgoing, reused once an append is done with it
 	group   group     // atomic batches waiting to be committed together
 	heads   heads     // subjects' last events, for the hash chain (chained.go)
+	// turns holds a one-slot channel per subject that AnyVersion writes
+	// have used (few: a cluster's service range): they take turns on it.
+	turns sync.Map
 }
 
 // Option configures a Store.
@@ -103,8 +106,18 @@ func (s *Store) Append(ctx context.Context, expected uint64, evs ...Event) (Appe
 // command keeps a team-wide invariant (a name reservation) together with the
 // change it guards.
 func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error) {
+	release, err := s.takeTurns(ctx, writes)
+	if err != nil {
+		return Appended{}, err
+	}
+	defer release()
 	var used []uint64
 	for attempt := 0; ; attempt++ {
+		// Writers that chained onto the same last event spread out before
+		// reading it again, or they collide again.
+		if err := Backoff(ctx, attempt); err != nil {
+			return Appended{}, fmt.Errorf("append: %w", err)
+		}
 		app, at, err := s.appendOnce(ctx, writes, attempt > 0)
 		// An AnyVersion write chains onto its subject's last event, which
 		// another writer may have moved since it was read: read it afresh,
@@ -114,6 +127,43 @@ func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error
 		}
 		used = at
 	}
+}
+
+// takeTurns waits until no other append of this process is writing to
+// the subjects of writes' AnyVersion writes, and holds them until release.
+// Each such write chains onto its subject's last event, so two built at
+// once would expect the same version and all but one be refused; with
+// group commit the combined batch was refused, split and retried, and
+// under contention creations in one cluster gave up. Held until the
+// append is stored, the next writer reads the head this one wrote.
+// Subjects are taken in order, so two appends cannot wait on each other.
+func (s *Store) takeTurns(ctx context.Context, writes []Write) (release func(), _ error) {
+	var subjects []string
+	for _, w := range writes {
+		if w.Expected == AnyVersion && len(w.Events) > 0 {
+			subjects = append(subjects, Subject(w.Events[0].Team, w.Events[0].Aggregate))
+		}
+	}
+	slices.Sort(subjects)
+	subjects = slices.Compact(subjects)
+	var held []chan struct{}
+	release = func() {
+		for i := len(held) - 1; i >= 0; i-- {
+			<-held[i]
+		}
+	}
+	for _, sub := range subjects {
+		v, _ := s.turns.LoadOrStore(sub, make(chan struct{}, 1))
+		turn := v.(chan struct{})
+		select {
+		case turn <- struct{}{}:
+			held = append(held, turn)
+		case <-ctx.Done():
+			release()
+			return nil, fmt.Errorf("append to %s: %w", sub, ctx.Err())
+		}
+	}
+	return release, nil
 }
 
 // appendOnce is one attempt of AppendAll. at is the versions its AnyVersion

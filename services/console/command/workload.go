@@ -55,6 +55,9 @@ func (h *Handlers) allocate(ctx context.Context, p auth.Principal, team string, 
 	rangeRef := events.AggregateRef{Type: cd.SvcRangeAggregate, ID: pl.cluster.ID}
 	var lastErr error
 	for attempt := 0; attempt < events.MaxAttempts; attempt++ {
+		if err := events.Backoff(ctx, attempt); err != nil {
+			return events.Result[cd.ServiceRange]{}, fmt.Errorf("allocate a service IP in cluster %s: %w (after %v)", pl.cluster.ID, err, lastErr)
+		}
 		alloc, release, err := h.pick(ctx, team, pl, kind, id)
 		if err != nil {
 			return events.Result[cd.ServiceRange]{}, err
