@@ -125,6 +125,9 @@ func New(store *events.Store, model Model, cfg Config) *Runner {
 // Name is the model's name.
 func (r *Runner) Name() string { return r.name }
 
+// ComponentName is the runner's name under its supervisor.
+func (r *Runner) ComponentName() string { return "projection/" + r.name }
+
 // Applied is the sequence of the last event applied.
 func (r *Runner) Applied() uint64 {
 	r.mu.Lock()
@@ -272,7 +275,7 @@ func (r *Runner) consume(after uint64) error {
 	first := it
 	go func() {
 		defer close(r.done)
-		err := r.sup.Run(ctx, supervise.Component{Name: "projection/" + r.name, Behind: r.behind,
+		err := r.sup.Run(ctx, supervise.Component{Name: r.ComponentName(), Behind: r.behind,
 			Run: func(ctx context.Context) error {
 				it := first
 				first = nil

@@ -13,7 +13,7 @@
 // /healthz answers as soon as HTTP serves (liveness), 503 only while a
 // supervised component (a read model, the message office) is stopped on an
 // event it cannot apply, naming it and the event; /readyz only once reads
-// see everything appended before start, no component is failed or waiting
+// see everything appended before start, no read model is failed or waiting
 // to resume while behind, and every ReadyCheck (the gateway's first
 // composition) passes. Both list every component, its state and how many
 // events it is behind; /metrics has the same as weft_component_*.
@@ -375,9 +375,9 @@ func newHTTP(lc fx.Lifecycle, cfg Config, log *slog.Logger, m *Metrics, b *Broke
 	})
 	// Readiness: a request sent now is answered from a complete state:
 	// NATS is connected, every read model has caught up with the log as it
-	// was at start (and none has failed), no component is waiting to
-	// resume while behind, and every ReadyCheck (the gateway's first
-	// composition) passes.
+	// was at start (and none has failed), none is waiting to resume while
+	// behind, and every ReadyCheck (the gateway's first composition)
+	// passes.
 	h.Mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if !b.Conn.IsConnected() {
 			http.Error(w, "nats: not connected", http.StatusServiceUnavailable)
@@ -388,8 +388,15 @@ func newHTTP(lc fx.Lifecycle, cfg Config, log *slog.Logger, m *Metrics, b *Broke
 			return
 		}
 		report := components(r.Context(), sup)
+		reads := map[string]bool{}
+		for _, pr := range p.Runners {
+			reads[pr.ComponentName()] = true
+		}
 		for _, st := range report {
-			if st.State == supervise.StateFailed || st.State == supervise.StateRetrying && (st.Behind > 0 || !st.Measured) {
+			// Only the read models answer requests; the message office or
+			// a feed stopped elsewhere shows here but does not make the
+			// API unready.
+			if reads[st.Name] && st.State == supervise.StateRetrying && (st.Behind > 0 || !st.Measured) {
 				w.WriteHeader(http.StatusServiceUnavailable)
 				fmt.Fprintf(w, "%s: %s\n", st.Name, st.State)
 				writeComponents(w, report)
