@@ -17,9 +17,12 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/yaml"
 
 	"weft.dev/agent/kube/kubetest"
 	"weft.dev/events/clusterstate"
@@ -46,7 +49,8 @@ type kubeCluster struct {
 // through the Service imported there; an intercept sends cluster B and
 // cluster A's own callers to the laptop until it stops; a deny policy
 // refuses the laptop and not cluster B; deleting the app and then the
-// environment leaves nothing of weft's in either API server.
+// environment leaves nothing of weft's in either API server. The agents run
+// as the agent overlay's service account, with its RBAC.
 func TestAnAppFromAnImageRunsInOneClusterAndIsReachedFromTheLaptopAndTheOther(t *testing.T) {
 	mh := newMeshHosts(t)
 	if _, err := kubetest.BinDir(); err != nil {
@@ -76,7 +80,7 @@ func TestAnAppFromAnImageRunsInOneClusterAndIsReachedFromTheLaptopAndTheOther(t 
 		k.secret, _ = find(out, "enrolmentSecret").(string)
 		k.gatewayIP, _ = find(out, "gatewayIp").(string)
 		k.dir = t.TempDir()
-		kubeconfig := k.cp.Kubeconfig(t, k.cp.AdminConfig())
+		kubeconfig := k.cp.Kubeconfig(t, agentRBAC(t, k.cp))
 		k.cmd = exec.Command("ip", "netns", "exec", k.ns, filepath.Join(bin, "weft-agent"),
 			"--server", "http://"+k.ctl+":"+hu.Port(), "--nats-url", "nats://"+k.ctl+":"+nu.Port(),
 			"--cluster", k.id, "--state-dir", k.dir, "--enrolment-secret", k.secret,
@@ -284,6 +288,43 @@ func TestAnAppFromAnImageRunsInOneClusterAndIsReachedFromTheLaptopAndTheOther(t 
 			wait.For(t, 2*time.Minute, func() error { return noneLeft(ctx, k.cp.Client, weft) })
 		}
 	})
+}
+
+// agentRBAC applies the agent overlay's ClusterRole and binding
+// (deploy/kubernetes/agent/rbac.yaml) and returns the configuration of its
+// service account, weft-agent/weft-agent: the scenario's agents have the
+// rights the overlay gives and no more.
+func agentRBAC(t *testing.T, cp *kubetest.ControlPlane) *rest.Config {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "deploy", "kubernetes", "agent", "rbac.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa := cp.ServiceAccountConfig(t, "weft-agent", "weft-agent")
+	for _, doc := range strings.Split(string(b), "\n---\n") {
+		var head metav1.TypeMeta
+		if err := yaml.Unmarshal([]byte(doc), &head); err != nil {
+			t.Fatal(err)
+		}
+		switch head.Kind {
+		case "ClusterRole":
+			var o rbacv1.ClusterRole
+			if err = yaml.UnmarshalStrict([]byte(doc), &o); err == nil {
+				_, err = cp.Client.RbacV1().ClusterRoles().Create(t.Context(), &o, metav1.CreateOptions{})
+			}
+		case "ClusterRoleBinding":
+			var o rbacv1.ClusterRoleBinding
+			if err = yaml.UnmarshalStrict([]byte(doc), &o); err == nil {
+				_, err = cp.Client.RbacV1().ClusterRoleBindings().Create(t.Context(), &o, metav1.CreateOptions{})
+			}
+		default:
+			err = fmt.Errorf("unexpected %q", head.Kind)
+		}
+		if err != nil {
+			t.Fatalf("apply rbac.yaml's %s: %v", head.Kind, err)
+		}
+	}
+	return sa
 }
 
 // noneLeft says which objects matching selector still exist: Namespaces,
