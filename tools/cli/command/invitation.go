@@ -22,8 +22,8 @@ unless --role says otherwise). The answer is the same whether or not anyone
 holds the name, so it tells nothing about which usernames exist. The
 invitee sees it with weft invitation list and joins with weft invitation
 accept TEAM; weft member invitations lists those not yet answered.`,
-		Example: `  weft member invite bob
-  weft member invite carol --role admin`,
+		Example: `  weft member invite dana
+  weft member invite erin --role admin`,
 		Args: exactArgs("USERNAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkUsername(args[0]); err != nil {
@@ -100,7 +100,9 @@ func (a *app) invitationCmd() *cobra.Command {
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the invitations waiting for your answer",
-		Args:    noArgs,
+		Example: `  weft invitation list
+  weft invitation list -o json`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, ep, err := a.client(false)
 			if err != nil {
@@ -119,9 +121,10 @@ func (a *app) invitationCmd() *cobra.Command {
 	}
 	answer := func(verb string, accept bool) *cobra.Command {
 		return &cobra.Command{
-			Use:   verb + " TEAM",
-			Short: map[bool]string{true: "Accept an invitation: join the team with the role offered", false: "Decline an invitation"}[accept],
-			Args:  exactArgs("TEAM"),
+			Use:     verb + " TEAM",
+			Short:   map[bool]string{true: "Accept an invitation: join the team with the role offered", false: "Decline an invitation"}[accept],
+			Example: map[bool]string{true: "  weft invitation accept acme", false: "  weft invitation decline other"}[accept],
+			Args:    exactArgs("TEAM"),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if err := checkName("team", args[0]); err != nil {
 					return err

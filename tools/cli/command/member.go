@@ -32,7 +32,7 @@ func (a *app) memberCmd() *cobra.Command {
 		Aliases: []string{"members"},
 		Short:   "List, invite, add and remove the members of a team, and change their roles",
 		Example: `  weft member list
-  weft member invite bob --role admin
+  weft member invite dana --role admin
   weft member remove bob`,
 	}
 	var role string
