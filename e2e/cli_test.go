@@ -498,6 +498,97 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 			t.Fatalf("app as of %v:\n%s", seq, asOf)
 		}
 	})
+	t.Run("config: set, get, list, history, as-of, used by an app, delete", func(t *testing.T) {
+		c.t = t
+		dir := t.TempDir()
+		file := filepath.Join(dir, "app.yaml")
+		if err := os.WriteFile(file, []byte("port: 8080\nlog: debug\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c.ok("config", "set", "app-settings", "LOG_LEVEL=debug", "FEATURE_X=on", "--env", "prod")
+		c.ok("config", "set", "app-settings", "LOG_LEVEL=info", "--from-file", file, "--env", "prod")
+		got := c.json("config", "get", "app-settings", "--env", "prod")
+		b, _ := json.Marshal(got)
+		for _, want := range []string{`"key":"LOG_LEVEL","value":"info"`, `"key":"app.yaml","value":"port: 8080\nlog: debug\n"`, `"key":"FEATURE_X","value":"on"`} {
+			if !strings.Contains(string(b), want) {
+				t.Fatalf("config get lacks %s:\n%s", want, b)
+			}
+		}
+		mustContain(t, "config get table", c.ok("config", "get", "app-settings", "--env", "prod"), "LOG_LEVEL", "info", "app.yaml", "port: 8080 … (1 more lines)")
+		mustContain(t, "config list", c.ok("config", "list"), "app-settings", "prod")
+		if _, errs, code := c.run("config", "set", "app-settings", "BAD KEY=1", "--env", "prod"); code != 2 || !strings.Contains(errs, "not a config key") {
+			t.Fatalf("a bad key: exit %d\n%s", code, errs)
+		}
+		if _, errs, code := c.run("config", "set", "app-settings", "--unset", "NOPE", "--env", "prod"); code != 1 || !strings.Contains(errs, "no key NOPE") {
+			t.Fatalf("removing a key the config lacks: exit %d\n%s", code, errs)
+		}
+		// The history shows each change; as of the first, LOG_LEVEL was debug.
+		lines := c.ok("config", "history", "app-settings", "--env", "prod", "--oldest-first", "-o", "json")
+		if n := strings.Count(lines, "\n"); n != 2 || !strings.Contains(lines, "console.config.created") || !strings.Contains(lines, "console.config.changed") {
+			t.Fatalf("config history:\n%s", lines)
+		}
+		var first map[string]any
+		if err := json.Unmarshal([]byte(strings.SplitN(lines, "\n", 2)[0]), &first); err != nil {
+			t.Fatal(err)
+		}
+		asOf := c.ok("config", "get", "app-settings", "--env", "prod", "--as-of", fmt.Sprint(first["seq"]), "-o", "yaml")
+		if !strings.Contains(asOf, "LOG_LEVEL: debug") || strings.Contains(asOf, "app.yaml") {
+			t.Fatalf("config as of its creation:\n%s", asOf)
+		}
+		// An app takes a variable from it, all of it, and files; while it
+		// does, the key and the config stay.
+		c.ok("app", "create", "web", "--env", "prod", "--image", "ghcr.io/acme/web:1.4", "--port", "80:8080",
+			"--env-var-from", "LOG_LEVEL=config:app-settings/LOG_LEVEL", "--env-from", "config:app-settings:APP_", "--mount", "config:app-settings=/etc/app")
+		web, _ := json.Marshal(c.json("app", "get", "web", "--env", "prod"))
+		for _, want := range []string{`"from":{"key":"LOG_LEVEL","kind":"CONFIG","name":"app-settings"}`, `"prefix":"APP_"`, `"path":"/etc/app"`} {
+			if !strings.Contains(string(web), want) {
+				t.Fatalf("the app's workload lacks %s:\n%s", want, web)
+			}
+		}
+		if _, errs, code := c.run("app", "create", "web2", "--env", "prod", "--image", "ghcr.io/acme/web:1.4", "--port", "80", "--env-from", "config:nope"); code != 1 || !strings.Contains(errs, "no config \"nope\"") {
+			t.Fatalf("an app naming a config that does not exist: exit %d\n%s", code, errs)
+		}
+		mustContain(t, "config used by", c.ok("config", "list", "--env", "prod"), "web")
+		if _, errs, code := c.run("config", "set", "app-settings", "--unset", "LOG_LEVEL", "--env", "prod"); code != 1 || !strings.Contains(errs, "web") {
+			t.Fatalf("removing a key an app takes: exit %d\n%s", code, errs)
+		}
+		if _, errs, code := c.run("config", "delete", "app-settings", "--env", "prod"); code != 1 || !strings.Contains(errs, "used by") {
+			t.Fatalf("deleting a config an app uses: exit %d\n%s", code, errs)
+		}
+		c.ok("app", "delete", "web", "--env", "prod")
+		c.ok("config", "delete", "app-settings", "--env", "prod")
+		if out := c.ok("config", "list"); strings.Contains(out, "app-settings") {
+			t.Fatalf("config list after the delete:\n%s", out)
+		}
+		mustContain(t, "a deleted config's history", c.ok("events", "--resource", "config", "--limit", "0"), "config prod/app-settings", "config.deleted")
+	})
+	t.Run("secret: set from a file, keys only, reveal recorded, rotate, delete", func(t *testing.T) {
+		c.t = t
+		file := filepath.Join(t.TempDir(), "password")
+		if err := os.WriteFile(file, []byte("cli-known-secret-1f9e"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out := c.ok("secret", "set", "db-creds", "USER=app", "--from-file", "PASSWORD="+file, "--env", "prod")
+		if strings.Contains(out, "cli-known-secret") {
+			t.Fatalf("secret set shows the value:\n%s", out)
+		}
+		list := c.ok("secret", "list", "-o", "json")
+		if !strings.Contains(list, "PASSWORD") || strings.Contains(list, "cli-known-secret") {
+			t.Fatalf("secret list:\n%s", list)
+		}
+		mustContain(t, "secret reveal", c.ok("secret", "get", "db-creds", "--env", "prod", "--reveal"), "PASSWORD", "cli-known-secret-1f9e", "USER", "app")
+		mustContain(t, "secret history", c.ok("secret", "history", "db-creds", "--env", "prod"), "secret.created", "secret.revealed", "admin")
+		if out := c.ok("events", "--limit", "0", "-o", "json"); strings.Contains(out, "cli-known-secret") {
+			t.Fatalf("the audit trail shows the value")
+		}
+		mustContain(t, "rotate-key", c.ok("secret", "rotate-key"), "Rotated the team's secret key", "1 secrets' keys wrapped again")
+		mustContain(t, "reveal after the rotation", c.ok("secret", "get", "db-creds", "--env", "prod", "--reveal", "-o", "json"), "cli-known-secret-1f9e")
+		c.ok("secret", "delete", "db-creds", "--env", "prod")
+		if out := c.ok("secret", "list"); strings.Contains(out, "db-creds") {
+			t.Fatalf("secret list after the delete:\n%s", out)
+		}
+		mustContain(t, "a deleted secret's trail", c.ok("events", "--resource", "secret", "--limit", "0"), "secret prod/db-creds", "secret.deleted")
+	})
 	t.Run("deletes", func(t *testing.T) {
 		c.t = t
 		c.ok("app", "delete", "api", "--env", "prod")

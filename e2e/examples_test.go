@@ -395,6 +395,8 @@ var exampleWorld = []worldItem{
 	{"policy laptops-to-api", []string{"app api", "device laptop"}, "weft policy create laptops-to-api --allow --from device:laptop --to app:prod/api"},
 	{"policy staging-not-api", []string{"app api", "env staging"}, "weft policy create staging-not-api --deny --from env:staging --to app:prod/api"},
 	{"member bob", []string{"user bob"}, "weft member add bob"},
+	{"config app-settings", []string{"env prod"}, "weft config set app-settings LOG_LEVEL=debug FEATURE_X=on --env prod"},
+	{"secret db-creds", []string{"env prod"}, "weft secret set db-creds PASSWORD=hunter2 OLD_TOKEN=x --env prod"},
 }
 
 var exampleVerb = regexp.MustCompile(`^weft (\w+) (create|delete|start|stop|add|remove) ([a-z0-9-]+)`)
@@ -438,17 +440,20 @@ func worldFor(cmd string) []string {
 
 // exampleSetups are what an example needs beyond exampleWorld.
 var exampleSetups = map[string][]string{
-	"weft audit verify --file trail.jsonl":                                {"weft audit export --format jsonl > trail.jsonl"},
-	`weft device create laptop --public-key "$(wg pubkey < private.key)"`: {"wg genkey > private.key"},
-	`weft device rotate-key laptop --public-key "$(wg pubkey < new.key)"`: {"wg genkey > new.key"},
-	`weft context use acme@weft.example.com`:                              {"weft login --server https://weft.example.com --token weft_... --context acme@weft.example.com >/dev/null"},
-	`weft logout --context acme@weft.example.com`:                         {"weft login --server https://weft.example.com --token weft_... --context acme@weft.example.com >/dev/null"},
-	`weft context use acme@127.0.0.1:4000`:                                {"weft login --server http://127.0.0.1:4000 --token weft_... --context acme@127.0.0.1:4000 >/dev/null"},
-	`weft context delete old-server`:                                      {"weft login --server http://127.0.0.1:4000 --token weft_... --context old-server >/dev/null"},
-	`weft completion fish > ~/.config/fish/completions/weft.fish`:         {"mkdir -p ~/.config/fish/completions"},
-	`weft team leave --team old-team`:                                     {"weft team create old-team >/dev/null", "weft member add bob --role owner --team old-team >/dev/null"},
-	`weft login --server http://127.0.0.1:4000 --context local-admin`:     {"exec < <(echo $TOKEN)"},
-	`weft member add carol --role admin`:                                  {"weft user create carol >/dev/null 2>&1 || true"},
+	"weft audit verify --file trail.jsonl":                                        {"weft audit export --format jsonl > trail.jsonl"},
+	`weft device create laptop --public-key "$(wg pubkey < private.key)"`:         {"wg genkey > private.key"},
+	`weft device rotate-key laptop --public-key "$(wg pubkey < new.key)"`:         {"wg genkey > new.key"},
+	`weft context use acme@weft.example.com`:                                      {"weft login --server https://weft.example.com --token weft_... --context acme@weft.example.com >/dev/null"},
+	`weft logout --context acme@weft.example.com`:                                 {"weft login --server https://weft.example.com --token weft_... --context acme@weft.example.com >/dev/null"},
+	`weft context use acme@127.0.0.1:4000`:                                        {"weft login --server http://127.0.0.1:4000 --token weft_... --context acme@127.0.0.1:4000 >/dev/null"},
+	`weft context delete old-server`:                                              {"weft login --server http://127.0.0.1:4000 --token weft_... --context old-server >/dev/null"},
+	`weft completion fish > ~/.config/fish/completions/weft.fish`:                 {"mkdir -p ~/.config/fish/completions"},
+	`weft team leave --team old-team`:                                             {"weft team create old-team >/dev/null", "weft member add bob --role owner --team old-team >/dev/null"},
+	`weft login --server http://127.0.0.1:4000 --context local-admin`:             {"exec < <(echo $TOKEN)"},
+	`weft member add carol --role admin`:                                          {"weft user create carol >/dev/null 2>&1 || true"},
+	`weft config set app-settings --from-file app.yaml --env prod`:                {"printf 'port: 8080\\n' > app.yaml"},
+	`weft config set app-settings --from-file config.yaml=./prod.yaml --env prod`: {"printf 'port: 8080\\n' > prod.yaml"},
+	`weft secret set db-creds --from-file tls.key=./server.key --env prod`:        {"printf 'not a real key\\n' > server.key"},
 }
 
 // exampleSkips are the examples that cannot run here, each with why and
@@ -463,6 +468,8 @@ var exampleSkips = map[string]string{
 	"weft audit credentials":                                                          "needs weft-server listening for NATS clients (this one listens in-process only): TestAnAuditorReplaysTheTeamsLogWithTheirOwnNATSClientAndNothingElse runs it",
 	"weft audit credentials --expires-in 4h -o json > replay.json":                    "needs weft-server listening for NATS clients (this one listens in-process only): TestAnAuditorReplaysTheTeamsLogWithTheirOwnNATSClientAndNothingElse runs it",
 	"weft get app api --as-of 2h":                                                     "needs an app two hours old: TestCLIManagesEveryResourceOfARealServer reads an app as of a past sequence",
+	"weft config get app-settings --env prod --as-of 2h":                              "needs a config two hours old: TestCLIManagesEveryResourceOfARealServer reads a config as of a past sequence",
+	"weft secret get db-creds --env prod --as-of 2h":                                  "needs a secret two hours old: TestCLIManagesEveryResourceOfARealServer reads a config as of a past sequence the same way",
 	"sudo wg-quick up ./weft.conf":                                                    "brings up a WireGuard interface on the host: the e2e mesh scenario joins a laptop to a team network in a network namespace",
 	"weft device config laptop -o weft.conf && sudo wg-quick up ./weft.conf":          "brings up a WireGuard interface on the host (weft device config -o runs in the README walk-through; the e2e mesh scenario joins a laptop)",
 	"weft device status":                                                              "shows a running weft device connect: TestARootlessDeviceConnectReachesAppsByNameThroughSOCKSAndServesAnIntercept checks it",

@@ -87,11 +87,11 @@ type KubeApplier interface {
 }
 
 // kubeKinds are the kinds a KubeApplier gets.
-var kubeKinds = []string{clusterstate.KindNamespace, clusterstate.KindWorkload, clusterstate.KindExport, clusterstate.KindImport}
+var kubeKinds = []string{clusterstate.KindNamespace, clusterstate.KindWorkload, clusterstate.KindExport, clusterstate.KindImport, clusterstate.KindConfig, clusterstate.KindSecret}
 
 func isKube(kind string) bool {
 	switch kind {
-	case clusterstate.KindNamespace, clusterstate.KindWorkload, clusterstate.KindExport, clusterstate.KindImport:
+	case clusterstate.KindNamespace, clusterstate.KindWorkload, clusterstate.KindExport, clusterstate.KindImport, clusterstate.KindConfig, clusterstate.KindSecret:
 		return true
 	}
 	return false
@@ -113,6 +113,9 @@ type Config struct {
 	// Kubernetes, in Kubernetes mode, is reported with the gateway so the
 	// office writes the team's imports to this cluster.
 	Kubernetes *clusterstate.Kubernetes
+	// SealingKey is the public half of the agent's sealing key pair,
+	// reported with the gateway: secrets reach the agent sealed to it.
+	SealingKey string
 	Heartbeat  time.Duration // default 5 s
 	// JetStreamAPI is where the agent's JetStream API requests go. Empty:
 	// weft's guard (clusterstate.AgentAPIPrefix), the only JetStream API
@@ -831,6 +834,7 @@ func (a *Agent) heartbeat(ctx context.Context, nc *nats.Conn) {
 func (a *Agent) reportGateway(nc *nats.Conn) {
 	g := a.cfg.Peers.Gateway()
 	g.Kubernetes = a.cfg.Kubernetes
+	g.SealingKey = a.cfg.SealingKey
 	b, _ := json.Marshal(g)
 	if err := nc.Publish(clusterstate.StatusSubject(a.cfg.Cluster, clusterstate.StatusGateway), b); err != nil {
 		a.log.Warn("gateway report not sent", "err", err)

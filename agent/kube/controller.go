@@ -38,6 +38,9 @@ type Config struct {
 	// service IP itself (the pod network routes the mesh range to the
 	// gateway).
 	ImportAddress netip.Addr
+	// Unseal opens a secret's value sealed to the agent's own key
+	// (clusterstate.SealingKey.Open); nil: secrets are not applied.
+	Unseal func(sealed string) ([]byte, error)
 	// Debounce is the least time between two status reports of one app;
 	// 250 ms when zero.
 	Debounce time.Duration
@@ -58,6 +61,8 @@ type Controller struct {
 	workloads  map[string]clusterstate.Workload  // by app id
 	exports    map[string]clusterstate.Export
 	imports    map[string]clusterstate.Import
+	configs    map[string]clusterstate.ConfigMap // by config id (configmaps.go)
+	secrets    map[string]clusterstate.Secret    // by secret id, values sealed (secrets.go)
 	synced     bool
 	syncedCh   chan struct{}
 	applyErr   map[string]string // app id → why its objects could not be applied
@@ -78,6 +83,8 @@ type Controller struct {
 	nsLister    corelisters.NamespaceLister
 	deployments cache.SharedIndexInformer // every namespace's; only the metadata of those not weft's
 	pods        corelisters.PodLister
+	configMaps  corelisters.ConfigMapLister // weft's
+	secretObjs  corelisters.SecretLister    // weft's
 	// allServices and allSlices are every namespace's, for endpoint
 	// following (Routes), to see a Service that is not weft's, and (by the
 	// owner index) weft's own: one watch each.
@@ -137,7 +144,8 @@ func New(cfg Config) (*Controller, error) {
 	c := &Controller{
 		cfg: cfg, log: cfg.Logger.With("component", "kube"), client: cfg.Client,
 		namespaces: map[string]clusterstate.Namespace{}, workloads: map[string]clusterstate.Workload{},
-		exports: map[string]clusterstate.Export{}, imports: map[string]clusterstate.Import{},
+		exports: map[string]clusterstate.Export{}, imports: map[string]clusterstate.Import{}, configs: map[string]clusterstate.ConfigMap{},
+		secrets:  map[string]clusterstate.Secret{},
 		syncedCh: make(chan struct{}), applyErr: map[string]string{},
 		sentApp: map[string]clusterstate.AppStatus{}, sentNS: map[string]clusterstate.NamespaceStatus{}, pending: map[string]bool{}, intercepted: map[string]string{},
 		applied: map[string]appliedObject{},
@@ -173,6 +181,10 @@ func New(cfg Config) (*Controller, error) {
 	nsInf := c.factory.Core().V1().Namespaces()
 	depInf := c.all.Apps().V1().Deployments()
 	podInf := c.factory.Core().V1().Pods()
+	cmInf := c.factory.Core().V1().ConfigMaps()
+	c.configMaps = cmInf.Lister()
+	secInf := c.factory.Core().V1().Secrets()
+	c.secretObjs = secInf.Lister()
 	allSvcInf := c.all.Core().V1().Services()
 	allSliceInf := c.all.Discovery().V1().EndpointSlices()
 	c.nsLister, c.deployments, c.pods = nsInf.Lister(), depInf.Informer(), podInf.Lister()
@@ -192,7 +204,7 @@ func New(cfg Config) (*Controller, error) {
 	}}); err != nil {
 		return nil, fmt.Errorf("kube: index endpoint slices: %w", err)
 	}
-	for _, inf := range []cache.SharedIndexInformer{nsInf.Informer(), podInf.Informer()} {
+	for _, inf := range []cache.SharedIndexInformer{nsInf.Informer(), podInf.Informer(), cmInf.Informer(), secInf.Informer()} {
 		if _, err := inf.AddEventHandler(handler(c.objectChanged)); err != nil {
 			return nil, fmt.Errorf("kube: watch: %w", err)
 		}
@@ -345,6 +357,10 @@ func (c *Controller) reconcile(ctx context.Context, key string) error {
 		return c.reconcileImport(ctx, strings.TrimPrefix(key, keyImport))
 	case strings.HasPrefix(key, keyStatus):
 		return c.reportApp(strings.TrimPrefix(key, keyStatus))
+	case strings.HasPrefix(key, keyConfig):
+		return c.reconcileConfigMap(ctx, strings.TrimPrefix(key, keyConfig))
+	case strings.HasPrefix(key, keySecret):
+		return c.reconcileSecret(ctx, strings.TrimPrefix(key, keySecret))
 	}
 	return nil
 }
@@ -408,6 +424,16 @@ func (c *Controller) SetEntry(kind, id string, v []byte) error {
 		if had {
 			c.queue.Add(keyImportNS + envIDOf(old.Labels))
 		}
+	case clusterstate.KindConfig:
+		var err error
+		if key, err = c.setConfig(id, v); err != nil {
+			return err
+		}
+	case clusterstate.KindSecret:
+		var err error
+		if key, err = c.setSecret(id, v); err != nil {
+			return err
+		}
 	default:
 		return nil
 	}
@@ -451,6 +477,10 @@ func (c *Controller) EntryIDs(kind string) []string {
 		ids = keys(c.exports)
 	case clusterstate.KindImport:
 		ids = keys(c.imports)
+	case clusterstate.KindConfig:
+		ids = keys(c.configs)
+	case clusterstate.KindSecret:
+		ids = keys(c.secrets)
 	}
 	return ids
 }
@@ -483,12 +513,28 @@ func (c *Controller) Synced() {
 		c.queue.Add(keyImport + id)
 		c.queue.Add(keyImportNS + envIDOf(im.Labels))
 	}
+	for id := range c.configs {
+		c.queue.Add(keyConfig + id)
+	}
+	for id := range c.secrets {
+		c.queue.Add(keySecret + id)
+	}
 	c.mu.Unlock()
 	// Objects made for entries that are gone: their keys find no entry and
 	// delete them. The listers may not have synced yet when the agent
 	// converges before Run; objectChanged queues them then.
 	if nss, err := c.nsLister.List(labels.Everything()); err == nil {
 		for _, o := range nss {
+			c.objectChanged(o)
+		}
+	}
+	if cms, err := c.configMaps.List(labels.Everything()); err == nil {
+		for _, o := range cms {
+			c.objectChanged(o)
+		}
+	}
+	if ss, err := c.secretObjs.List(labels.Everything()); err == nil {
+		for _, o := range ss {
 			c.objectChanged(o)
 		}
 	}
@@ -528,6 +574,14 @@ func (c *Controller) objectChanged(obj any) {
 	case isNS && l[clusterstate.LabelRole] == clusterstate.RoleImport:
 		c.queue.Add(keyImportNS + l[clusterstate.LabelEnvID])
 	case isNS:
+	case isConfigMap(obj):
+		if l[clusterstate.LabelRole] == clusterstate.RoleConfig {
+			c.queue.Add(keyConfig + l[clusterstate.LabelConfigID])
+		}
+	case isSecret(obj):
+		if l[clusterstate.LabelRole] == clusterstate.RoleSecret {
+			c.queue.Add(keySecret + l[clusterstate.LabelSecretID])
+		}
 	case l[clusterstate.LabelRole] == clusterstate.RoleWorkload:
 		id := l[clusterstate.LabelAppID]
 		switch obj.(type) {

@@ -47,4 +47,9 @@
 //	           (Namespace <ns> too when it had to be made)
 //	export:    nothing: the Service is the user's, only read; its
 //	           endpoints are the app's status
+//	config:    ConfigMap <ns>/<name>                          role config
+//	secret:    Secret <ns>/<name>, values opened with the      role secret
+//	           agent's sealing key (never logged)
+//	           (a workload that takes values from either carries a digest
+//	           on its pod template, so a change rolls it)
 package kube

@@ -207,7 +207,7 @@ func deploymentOf(w clusterstate.Workload) (*appsv1ac.DeploymentApplyConfigurati
 		cac.WithArgs(ct.Args...)
 	}
 	for _, e := range ct.Env {
-		cac.WithEnv(corev1ac.EnvVar().WithName(e.Name).WithValue(e.Value))
+		cac.WithEnv(envVarOf(e))
 	}
 	for _, p := range ct.Ports {
 		cac.WithPorts(corev1ac.ContainerPort().WithName(p.Name).WithContainerPort(int32(p.ContainerPort)).WithProtocol(protocol(p.Protocol)))
@@ -244,15 +244,16 @@ func deploymentOf(w clusterstate.Workload) (*appsv1ac.DeploymentApplyConfigurati
 		cac.WithLivenessProbe(probeOf(*ct.Liveness))
 	}
 	sel := map[string]string{clusterstate.LabelAppID: w.ID}
+	pod := corev1ac.PodSpec()
+	tpl := corev1ac.PodTemplateSpec().WithLabels(w.Labels)
+	withSources(w, cac, pod, tpl)
 	return appsv1ac.Deployment(w.Name, w.Namespace).
 		WithLabels(w.Labels).
 		WithAnnotations(map[string]string{clusterstate.AnnotationGeneration: strconv.FormatUint(w.Generation, 10)}).
 		WithSpec(appsv1ac.DeploymentSpec().
 			WithReplicas(w.Replicas).
 			WithSelector(metav1ac.LabelSelector().WithMatchLabels(sel)).
-			WithTemplate(corev1ac.PodTemplateSpec().
-				WithLabels(w.Labels).
-				WithSpec(corev1ac.PodSpec().WithContainers(cac)))), nil
+			WithTemplate(tpl.WithSpec(pod.WithContainers(cac)))), nil
 }
 
 func probeOf(p clusterstate.Probe) *corev1ac.ProbeApplyConfiguration {

@@ -8,9 +8,9 @@
 //	CL_<cluster>, what only this cluster gets:
 //	cl.<cluster>.self          Self: the cluster's own interface settings
 //	cl.<cluster>.route.<id>    Route: an app or managed service homed here
-//	cl.<cluster>.namespace.<id>, .workload.<id>, .export.<id>, .import.<id>:
-//	                           Kubernetes objects (kube.go: Namespace,
-//	                           Workload, Export, Import)
+//	cl.<cluster>.namespace.<id>, .workload.<id>, .export.<id>, .import.<id>,
+//	.config.<id>, .secret.<id>: Kubernetes objects (kube.go: Namespace,
+//	                           Workload, Export, Import, ConfigMap, Secret)
 //
 //	TM_<team>, what every cluster of the team gets:
 //	tm.<team>.peer.<id>        Peer: a WireGuard peer (a gateway, a device)
@@ -74,7 +74,7 @@ func TeamWide(kind string) bool { return kind == KindPeer || kind == KindDNS }
 // under an id (every kind but self).
 func ClusterKind(kind string) bool {
 	switch kind {
-	case KindRoute, KindNamespace, KindWorkload, KindExport, KindImport:
+	case KindRoute, KindNamespace, KindWorkload, KindExport, KindImport, KindConfig, KindSecret:
 		return true
 	}
 	return false
@@ -399,6 +399,9 @@ type Gateway struct {
 	// writes the team's imports to its cluster. An agent reports its
 	// gateway at every start, so a change of mode is seen.
 	Kubernetes *Kubernetes `json:"kubernetes,omitempty"`
+	// SealingKey is the public half of the agent's sealing key pair
+	// (seal.go), base64: secrets reach the agent sealed to it.
+	SealingKey string `json:"sealingKey,omitempty"`
 }
 
 // InboxPrefix is the reply-subject prefix an agent of cluster must use

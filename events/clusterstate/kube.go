@@ -16,6 +16,8 @@ import (
 //	cl.<cluster>.workload.<appID>   Workload: an app with a container spec homed here
 //	cl.<cluster>.export.<appID>     Export: an app homed here that follows an existing Service
 //	cl.<cluster>.import.<id>        Import: an app or managed service homed in another cluster
+//	cl.<cluster>.config.<configID>  ConfigMap: a config of an environment homed here
+//	cl.<cluster>.secret.<secretID>  Secret: a secret of one, its values sealed to the agent (seal.go)
 //
 // Imports are written only to the clusters whose agent reported Kubernetes
 // mode (Gateway.Kubernetes), never to the app's own cluster. The route of
@@ -27,6 +29,8 @@ const (
 	KindWorkload  = "workload"
 	KindExport    = "export"
 	KindImport    = "import"
+	KindConfig    = "config"
+	KindSecret    = "secret"
 )
 
 // Labels weft puts on every Kubernetes object it creates. An agent prunes
@@ -48,6 +52,16 @@ const (
 	RoleEnv      = "env"
 	RoleWorkload = "workload"
 	RoleImport   = "import"
+	RoleConfig   = "config" // a config's ConfigMap
+	// LabelConfigID is the id of the config a ConfigMap was made for.
+	LabelConfigID = "weft.dev/config-id"
+	RoleSecret    = "secret" // a secret's Secret
+	// LabelSecretID is the id of the secret a Secret was made for.
+	LabelSecretID = "weft.dev/secret-id"
+	// AnnotationSources, on a workload's pod template, is
+	// Workload.SourcesDigest: a change of a config the pods take values
+	// from changes it, which rolls the Deployment.
+	AnnotationSources = "weft.dev/sources-digest"
 	// AnnotationGeneration, on a Deployment, is the Workload.Generation it
 	// was applied from; the agent reports it back in AppStatus.
 	AnnotationGeneration = "weft.dev/generation"
@@ -90,6 +104,10 @@ type Workload struct {
 	Labels     map[string]string `json:"labels"`
 	Replicas   int32             `json:"replicas"`
 	Container  Container         `json:"container"`
+	// SourcesDigest sums the content of every config the container takes
+	// values from (empty: none); the agent puts it on the pod template
+	// (AnnotationSources), so a change of one rolls the pods.
+	SourcesDigest string `json:"sourcesDigest,omitempty"`
 	// Ports are the Service's: one per app port, to the container's port.
 	Ports []ServicePort `json:"ports"`
 }
@@ -104,12 +122,76 @@ type Container struct {
 	Resources Resources       `json:"resources"`
 	Readiness *Probe          `json:"readiness,omitempty"`
 	Liveness  *Probe          `json:"liveness,omitempty"`
+	// EnvFrom and Files take values from ConfigMaps of the workload's
+	// namespace, as EnvVar.From does.
+	EnvFrom []EnvFrom   `json:"envFrom,omitempty"`
+	Files   []FileMount `json:"files,omitempty"`
 }
 
-// EnvVar is one environment variable of the container.
+// EnvVar is one environment variable of the container: Value, or the
+// value of a key of a ConfigMap of the workload's namespace (From).
 type EnvVar struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+	Name  string  `json:"name"`
+	Value string  `json:"value"`
+	From  *KeyRef `json:"from,omitempty"`
+}
+
+// Kinds of object a container takes values from: a ConfigMap (ConfigMap
+// entries) or a Secret (Secret entries).
+const (
+	SourceConfigMap = "configmap"
+	SourceSecret    = "secret"
+)
+
+// KeyRef is a key of the object Kind called Name in the workload's
+// namespace.
+type KeyRef struct {
+	Kind string `json:"kind"` // SourceConfigMap or SourceSecret
+	Name string `json:"name"`
+	Key  string `json:"key"`
+}
+
+// EnvFrom takes every key of an object as a variable, Prefix before it.
+type EnvFrom struct {
+	Kind   string `json:"kind"`
+	Name   string `json:"name"`
+	Prefix string `json:"prefix,omitempty"`
+}
+
+// FileMount mounts an object's keys as files of the directory Path,
+// read-only (a volume per mount).
+type FileMount struct {
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+	Path string `json:"path"`
+}
+
+// ConfigMap is a config of an environment homed in the cluster: the agent
+// applies a ConfigMap called Name in Namespace with Labels (RoleConfig,
+// LabelConfigID) and Data, and deletes it when the entry goes.
+type ConfigMap struct {
+	ID        string            `json:"id"` // the config's id
+	Name      string            `json:"name"`
+	Namespace string            `json:"namespace"`
+	Env       string            `json:"env"`
+	Labels    map[string]string `json:"labels"`
+	Data      map[string]string `json:"data"`
+}
+
+// Secret is a secret of an environment homed in the cluster: the agent
+// opens each of Sealed (sealed to its own key, SealTo) and applies a
+// Kubernetes Secret (type Opaque) called Name in Namespace with Labels
+// (RoleSecret, LabelSecretID) and those values; it deletes it when the
+// entry goes. No value is in the entry in clear, and the agent logs
+// none. Version is the EVENTS sequence of the secret's last change.
+type Secret struct {
+	ID        string            `json:"id"`
+	Name      string            `json:"name"`
+	Namespace string            `json:"namespace"`
+	Env       string            `json:"env"`
+	Labels    map[string]string `json:"labels"`
+	Version   uint64            `json:"version"`
+	Sealed    map[string]string `json:"sealed"`
 }
 
 // ContainerPort is a port the container listens on. Name is the Service

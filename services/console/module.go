@@ -15,6 +15,7 @@ import (
 	"weft.dev/services/console/readmodel"
 	"weft.dev/services/console/subgraph"
 	infra "weft.dev/services/infra/domain"
+	"weft.dev/services/keyring"
 	"weft.dev/services/platform"
 	"weft.dev/services/uniq"
 )
@@ -42,7 +43,9 @@ var Module = fx.Module("console",
 		readmodel.New,
 		platform.AsProjection(func(r runner) *projection.Runner { return r.Runner }),
 		func(m *readmodel.Model, r runner) *readmodel.Queries { return readmodel.NewQueries(m, r.Runner) },
-		func(s *events.Store, q *readmodel.Queries) *command.Handlers { return command.New(s, q) },
+		func(s *events.Store, q *readmodel.Queries, r *keyring.Ring) *command.Handlers {
+			return command.New(s, q, command.WithSealer(r))
+		},
 		platform.AsAsOfSource(NewAsOfSource),
 		platform.AsRoute(subgraph.Route),
 		platform.AsRoute(subgraph.SDLRoute),
@@ -60,7 +63,7 @@ func NewRunner(s *events.Store, m *readmodel.Model, log *slog.Logger) *projectio
 // NewAsOfSource lets the audit service replay console resources.
 func NewAsOfSource() platform.AsOfSource {
 	return platform.AsOfSource{
-		AggregateTypes: []string{domain.EnvAggregate, domain.AppAggregate, domain.ServiceAggregate, domain.InterceptAggregate, domain.PolicyAggregate},
+		AggregateTypes: []string{domain.EnvAggregate, domain.AppAggregate, domain.ServiceAggregate, domain.InterceptAggregate, domain.PolicyAggregate, domain.ConfigAggregate, domain.SecretAggregate},
 		New:            func() platform.AsOfModel { return readmodel.New() },
 	}
 }

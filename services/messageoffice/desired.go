@@ -1,13 +1,18 @@
 package messageoffice
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"iter"
 	"maps"
 	"net"
 	"sort"
 	"strconv"
+	"strings"
 
 	"weft.dev/events"
 	"weft.dev/events/clusterstate"
@@ -162,7 +167,7 @@ func changesOwn(r events.Recorded, tm *Team) bool {
 // apps and managed services homed elsewhere. An import's value is the same
 // in every cluster: imports holds those encoded for this write, so a team
 // of many Kubernetes clusters encodes each once, not once per cluster.
-func ownEntries(tm *Team, clusterID, zone string, imports map[string]entry) ([]entry, error) {
+func ownEntries(tm *Team, clusterID, zone string, imports map[string]entry, sealFor sealer) ([]entry, error) {
 	c := tm.Clusters[clusterID]
 	if c == nil {
 		return nil, fmt.Errorf("desired state: no cluster %s in team %s", clusterID, tm.Slug)
@@ -187,6 +192,29 @@ func ownEntries(tm *Team, clusterID, zone string, imports map[string]entry) ([]e
 			if err := add(clusterstate.KindNamespace, env.ID, namespace(tm, env)); err != nil {
 				return nil, err
 			}
+		}
+	}
+	for _, cf := range tm.Configs {
+		if env := tm.Envs[cf.EnvID]; env != nil && cf.ClusterID == c.ID {
+			if err := add(clusterstate.KindConfig, cf.ID, configMap(tm, env, cf)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, sec := range tm.Secrets {
+		env := tm.Envs[sec.EnvID]
+		if env == nil || sec.ClusterID != c.ID || sealFor == nil {
+			continue
+		}
+		sealed, ok := sealFor(tm.Slug, c, sec)
+		if !ok {
+			continue
+		}
+		l := labels(tm, env, nil, clusterstate.RoleSecret)
+		l[clusterstate.LabelSecretID] = sec.ID
+		if err := add(clusterstate.KindSecret, sec.ID, clusterstate.Secret{ID: sec.ID, Name: sec.Name,
+			Namespace: clusterstate.NamespaceName(env.Name), Env: env.Name, Labels: l, Version: sec.Version, Sealed: sealed}); err != nil {
+			return nil, err
 		}
 	}
 	for _, w := range tm.Workloads {
@@ -283,8 +311,19 @@ func workload(tm *Team, env *Env, w *Workload) clusterstate.Workload {
 		},
 	}
 	for _, e := range c.Env {
-		out.Container.Env = append(out.Container.Env, clusterstate.EnvVar{Name: e.Name, Value: e.Value})
+		v := clusterstate.EnvVar{Name: e.Name, Value: e.Value}
+		if e.From != nil {
+			v.From = &clusterstate.KeyRef{Kind: sourceKind(e.From.Kind), Name: e.From.Name, Key: e.From.Key}
+		}
+		out.Container.Env = append(out.Container.Env, v)
 	}
+	for _, e := range c.EnvFrom {
+		out.Container.EnvFrom = append(out.Container.EnvFrom, clusterstate.EnvFrom{Kind: sourceKind(e.Kind), Name: e.Name, Prefix: e.Prefix})
+	}
+	for _, f := range c.Files {
+		out.Container.Files = append(out.Container.Files, clusterstate.FileMount{Kind: sourceKind(f.Kind), Name: f.Name, Path: f.Path})
+	}
+	out.SourcesDigest = sourcesDigest(tm, w.EnvID, c.Sources())
 	// One container port per port and protocol, named after the first
 	// Service port that targets it.
 	seen := map[[2]any]bool{}
@@ -297,6 +336,88 @@ func workload(tm *Team, env *Env, w *Workload) clusterstate.Workload {
 		out.Container.Ports = append(out.Container.Ports, clusterstate.ContainerPort{Name: sp.Name, ContainerPort: sp.TargetPort, Protocol: sp.Protocol})
 	}
 	return out
+}
+
+// sourceKind is the Kubernetes object a workload source is rendered as.
+func sourceKind(kind string) string {
+	switch kind {
+	case cd.SourceConfig:
+		return clusterstate.SourceConfigMap
+	case cd.SourceSecret:
+		return clusterstate.SourceSecret
+	}
+	return kind
+}
+
+// configMap is a config as its cluster's agent applies it: a ConfigMap of
+// the config's name in the environment's namespace.
+func configMap(tm *Team, env *Env, cf *EnvConfig) clusterstate.ConfigMap {
+	l := labels(tm, env, nil, clusterstate.RoleConfig)
+	l[clusterstate.LabelConfigID] = cf.ID
+	data := cf.Data
+	if data == nil {
+		data = map[string]string{}
+	}
+	return clusterstate.ConfigMap{ID: cf.ID, Name: cf.Name, Namespace: clusterstate.NamespaceName(env.Name), Env: env.Name, Labels: l, Data: data}
+}
+
+// sourcesDigest sums what a workload's pods take from the configs of
+// environment envID it names: each config's name and keys and values in
+// order (a config not there counts as empty). It is empty when the
+// workload names none, so workloads without configs keep the pod template
+// they had.
+func sourcesDigest(tm *Team, envID string, srcs []cd.Source) string {
+	if len(srcs) == 0 {
+		return ""
+	}
+	byName := map[string]*EnvConfig{}
+	for _, cf := range tm.Configs {
+		if cf.EnvID == envID {
+			byName[cf.Name] = cf
+		}
+	}
+	// A secret counts by the version of its values, never by a value.
+	secrets := map[string]*EnvSecret{}
+	for _, s := range tm.Secrets {
+		if s.EnvID == envID {
+			secrets[s.Name] = s
+		}
+	}
+	names := make([]string, 0, len(srcs))
+	for _, s := range srcs {
+		names = append(names, s.String())
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, n := range names {
+		kind, name, _ := strings.Cut(n, ":")
+		writeLen(h, kind)
+		writeLen(h, name)
+		var data map[string]string
+		if cf := byName[name]; cf != nil && kind == cd.SourceConfig {
+			data = cf.Data
+		}
+		if s := secrets[name]; s != nil && kind == cd.SourceSecret {
+			data = map[string]string{"version": strconv.FormatUint(s.Version, 10)}
+		}
+		keys := make([]string, 0, len(data))
+		for k := range data {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(keys))))
+		for _, k := range keys {
+			writeLen(h, k)
+			writeLen(h, data[k])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// writeLen writes s length-prefixed, so no two lists sum alike.
+func writeLen(h hash.Hash, s string) {
+	h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(s))))
+	h.Write([]byte(s))
 }
 
 func probe(p *cd.Probe) *clusterstate.Probe {
@@ -459,4 +580,14 @@ func sources(tm *Team, subs []cd.Subject) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// sealer returns a secret's values sealed to the agent of cluster c
+// (false: not now, e.g. its agent has not reported its sealing key).
+type sealer func(team string, c *Cluster, s *EnvSecret) (map[string]string, bool)
+
+// sealedKey names one sealing of a secret's values for one agent.
+type sealedKey struct {
+	cluster, secret, sealingKey string
+	version                     uint64
 }

@@ -16,6 +16,7 @@ import (
 	cd "weft.dev/services/console/domain"
 	icmd "weft.dev/services/infra/command"
 	infra "weft.dev/services/infra/domain"
+	"weft.dev/services/keyring"
 	"weft.dev/services/platform"
 	"weft.dev/services/uniq"
 )
@@ -32,7 +33,7 @@ var Module = fx.Module("messageoffice",
 	platform.EventTypes(cd.Register),
 	platform.EventTypes(uniq.Register),
 	fx.Provide(
-		func(lc fx.Lifecycle, s *events.Store, b *platform.Broker, cfg platform.Config, m *platform.Metrics, log *slog.Logger, sup *supervise.Supervisor, _ *platform.Projections) (*Office, error) {
+		func(lc fx.Lifecycle, s *events.Store, b *platform.Broker, cfg platform.Config, m *platform.Metrics, log *slog.Logger, sup *supervise.Supervisor, _ *platform.Projections, ring *keyring.Ring) (*Office, error) {
 			refused := prometheus.NewCounterVec(prometheus.CounterOpts{
 				Namespace: "weft", Subsystem: "messageoffice", Name: "refused_agent_api_total",
 				Help: "Agents' JetStream API requests the guard refused, by reason: reply (a reply subject outside the agent's inbox), cluster, api, stream or consumer.",
@@ -46,7 +47,7 @@ var Module = fx.Module("messageoffice",
 			// An event the office cannot apply stops it here for good; another
 			// replica may be able to, so this one lets the lease go.
 			o, err := New(s, Config{Replicas: cfg.Replicas, Logger: log.With("service", "messageoffice"),
-				Supervisor: sup, Failed: func(error) { lease.Abandon() }, RefusedAgentAPI: refused})
+				Supervisor: sup, Failed: func(error) { lease.Abandon() }, RefusedAgentAPI: refused, Secrets: ring})
 			if err != nil {
 				return nil, err
 			}

@@ -43,6 +43,15 @@ type Config struct {
 	// RefusedAgentAPI counts agents' JetStream requests the guard refused,
 	// by reason (nil: not counted).
 	RefusedAgentAPI *prometheus.CounterVec
+	// Secrets opens secrets' sealed values (the keyring) so the office can
+	// seal them again to the sealing key of the agent of their cluster;
+	// nil: no secret is written to any cluster.
+	Secrets SecretOpener
+}
+
+// SecretOpener opens a secret's values sealed in the log (keyring.Ring).
+type SecretOpener interface {
+	Open(ctx context.Context, team, secret string, sealed map[string]string) (map[string]string, error)
 }
 
 // snapshotEvery is how often, at most, a team whose stream keeps changing
@@ -118,7 +127,7 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 		reports: reports{status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{},
 			rollouts: map[string]*rolloutState{}, namespaces: map[string]cd.NamespaceState{}, lastWritten: map[string]uint64{},
 			retry: map[string]*pendingReport{}}}
-	o.w = &writer{js: js, cfg: cfg, log: cfg.Logger, teams: &o.teams, rep: &o.reports}
+	o.w = &writer{js: js, cfg: cfg, log: cfg.Logger, teams: &o.teams, rep: &o.reports, sealed: map[sealedKey]map[string]string{}}
 	o.w.reset()
 	return o, nil
 }
@@ -440,6 +449,9 @@ func (o *Office) apply(ctx context.Context, r events.Recorded) error {
 		if err := o.w.dropCluster(ctx, e.ID); err != nil {
 			return err
 		}
+	}
+	if e, ok := r.Data.(cd.SecretDeleted); ok {
+		o.w.forgetSecret(e.ID)
 	}
 	tm := o.topo.Teams[r.Team]
 	if tm == nil {

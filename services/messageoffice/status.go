@@ -201,6 +201,13 @@ func (o *Office) relayStatus(nc *nats.Conn, infra *icmd.Handlers, con *ccmd.Hand
 					o.log.Warn("agent's mode not recorded", "cluster", cluster, "err", err)
 					return err
 				}
+				if g.SealingKey != "" {
+					if _, err := infra.ReportSealingKey(ctx, auth.SystemPrincipal("agent-"+cluster), icmd.ReportSealingKeyInput{
+						Team: team, ClusterID: cluster, SealingKey: g.SealingKey}); err != nil {
+						o.log.Warn("agent's sealing key not recorded", "cluster", cluster, "err", err)
+						return err
+					}
+				}
 				return nil
 			})
 		case clusterstate.StatusApp:

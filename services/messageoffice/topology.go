@@ -1,8 +1,8 @@
 // Package messageoffice turns the EVENTS log into each cluster's desired
 // state: it keeps every team's network topology (clusters, devices,
-// environments, apps, managed services, intercepts, policies) and writes
-// what each cluster's agent applies: its proxy routes and Kubernetes
-// objects (namespaces, workloads, exports, imports) into the cluster's
+// environments, apps, managed services, intercepts, policies, configs) and
+// writes what each cluster's agent applies: its proxy routes and
+// Kubernetes objects (namespaces, workloads, exports, imports, configs) into the cluster's
 // stream CL_<cluster>, the team's WireGuard peers and DNS records once
 // into the team's stream TM_<team> (see weft.dev/events/clusterstate for
 // the contract). It also records what agents report as events.
@@ -28,6 +28,22 @@ type Team struct {
 	Workloads  map[string]*Workload // apps and managed services, by id
 	Intercepts map[string]*Intercept
 	Policies   map[string]*Policy
+	Configs    map[string]*EnvConfig
+	Secrets    map[string]*EnvSecret
+}
+
+// EnvSecret is a secret of an environment: its values sealed by the
+// keyring, as the log has them, and the sequence of their last change.
+type EnvSecret struct {
+	ID, Name, EnvID, ClusterID string
+	Sealed                     map[string]string
+	Version                    uint64
+}
+
+// EnvConfig is a config of an environment.
+type EnvConfig struct {
+	ID, Name, EnvID, ClusterID string
+	Data                       map[string]string
 }
 
 // Cluster is a cluster and its gateway.
@@ -37,6 +53,9 @@ type Cluster struct {
 	// Kubernetes is the API server version of an agent in Kubernetes mode
 	// (empty: not): such a cluster gets the team's imports.
 	Kubernetes string
+	// SealingKey is the public half of its agent's sealing key pair:
+	// secrets reach the cluster sealed to it, and not before it is known.
+	SealingKey string
 }
 
 // Device is a device or workspace.
@@ -80,7 +99,8 @@ func (t *Topology) team(slug string) *Team {
 	tm := t.Teams[slug]
 	if tm == nil {
 		tm = &Team{Slug: slug, Clusters: map[string]*Cluster{}, Devices: map[string]*Device{}, Envs: map[string]*Env{},
-			Workloads: map[string]*Workload{}, Intercepts: map[string]*Intercept{}, Policies: map[string]*Policy{}}
+			Workloads: map[string]*Workload{}, Intercepts: map[string]*Intercept{}, Policies: map[string]*Policy{},
+			Configs: map[string]*EnvConfig{}, Secrets: map[string]*EnvSecret{}}
 		t.Teams[slug] = tm
 	}
 	return tm
@@ -95,7 +115,10 @@ func Handles(eventType string) bool {
 		"console.app.created", "console.app.updated", "console.app.deleted",
 		"console.service.created", "console.service.updated", "console.service.deleted",
 		"console.intercept.started", "console.intercept.stopped",
-		"console.policy.created", "console.policy.updated", "console.policy.deleted":
+		"console.policy.created", "console.policy.updated", "console.policy.deleted",
+		"console.config.created", "console.config.changed", "console.config.deleted",
+		"console.secret.created", "console.secret.changed", "console.secret.deleted",
+		"infra.cluster.sealing-key-reported":
 		return true
 	}
 	return false
@@ -171,6 +194,35 @@ func (t *Topology) Apply(r events.Recorded) bool {
 		p.Rule = e.Rule
 	case cd.PolicyDeleted:
 		delete(tm.Policies, e.ID)
+	case cd.ConfigCreated, cd.ConfigChanged:
+		// The domain's fold, so the office's copy cannot differ from it.
+		var cur cd.Config
+		if c := tm.Configs[r.Aggregate.ID]; c != nil {
+			cur = cd.Config{ID: c.ID, Name: c.Name, EnvID: c.EnvID, ClusterID: c.ClusterID, Data: c.Data}
+		} else if _, ok := e.(cd.ConfigChanged); ok {
+			return false
+		}
+		c := cd.EvolveConfig(cur, r)
+		tm.Configs[c.ID] = &EnvConfig{ID: c.ID, Name: c.Name, EnvID: c.EnvID, ClusterID: c.ClusterID, Data: c.Data}
+	case cd.ConfigDeleted:
+		delete(tm.Configs, e.ID)
+	case cd.SecretCreated, cd.SecretChanged:
+		var cur cd.Secret
+		if s := tm.Secrets[r.Aggregate.ID]; s != nil {
+			cur = cd.Secret{ID: s.ID, Name: s.Name, EnvID: s.EnvID, ClusterID: s.ClusterID, Values: s.Sealed, Version: s.Version}
+		} else if _, ok := e.(cd.SecretChanged); ok {
+			return false
+		}
+		s := cd.EvolveSecret(cur, r)
+		tm.Secrets[s.ID] = &EnvSecret{ID: s.ID, Name: s.Name, EnvID: s.EnvID, ClusterID: s.ClusterID, Sealed: s.Values, Version: s.Version}
+	case cd.SecretDeleted:
+		delete(tm.Secrets, e.ID)
+	case infra.ClusterSealingKeyReported:
+		c := tm.Clusters[e.ID]
+		if c == nil || c.SealingKey == e.SealingKey {
+			return false
+		}
+		c.SealingKey = e.SealingKey
 	default:
 		return false
 	}

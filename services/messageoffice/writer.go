@@ -52,6 +52,12 @@ type writer struct {
 
 	teams *sync.Map // the office's cluster → team, for other goroutines
 	rep   *reports  // the status part's: lastWritten
+
+	// sealed are secrets' values as sealed to an agent (sealing.go), by
+	// cluster, secret, version and sealing key: sealing is randomised, so
+	// a value sealed once is reused, or every write would differ from the
+	// last. It outlives a reset.
+	sealed map[sealedKey]map[string]string
 }
 
 // reset forgets what the streams hold, for a start from the log.
@@ -142,7 +148,7 @@ func (w *writer) syncTeam(ctx context.Context, tm *Team, seq uint64, keys [][2]s
 			if err := w.ensureStream(ctx, tm.Slug, id); err != nil {
 				return err
 			}
-			es, err := ownEntries(tm, id, w.cfg.Zone, imports)
+			es, err := ownEntries(tm, id, w.cfg.Zone, imports, w.sealFor)
 			if err != nil {
 				return unwritable(err)
 			}

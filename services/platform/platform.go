@@ -1,6 +1,6 @@
 // Package platform is what every weft service stands on inside weft-server:
 // the NATS connection (embedded server or external deployment), the EVENTS
-// stream, the event registry and Store, the read-model runners, the HTTP
+// stream, the keyring of teams' secret keys (on first use), the event registry and Store, the read-model runners, the HTTP
 // endpoint with /healthz, /readyz and /metrics, and the *auth.Signer with which the
 // gateway signs, and the subgraphs verify, forwarded principals.
 //
@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -46,6 +47,7 @@ import (
 	"weft.dev/events/projection"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/supervise"
+	"weft.dev/services/keyring"
 )
 
 // Config is the platform's part of weft-server's configuration.
@@ -130,6 +132,7 @@ var Module = fx.Module("platform",
 		fx.Annotate(newProjections, fx.ParamTags(``, ``, ``, ``, ``, `group:"projections"`)),
 		newHTTP,
 		newSigner,
+		newKeyring,
 	),
 	fx.Invoke(fx.Annotate(mountRoutes, fx.ParamTags(``, `group:"routes"`))),
 	// Checks join after the endpoint is built (the gateway they come from
@@ -200,6 +203,18 @@ func newBroker(lc fx.Lifecycle, cfg Config, log *slog.Logger) (*Broker, error) {
 		return nil
 	}))
 	return b, nil
+}
+
+// newKeyring opens the bucket of teams' secret keys (package keyring),
+// which only this process's NATS user reaches.
+func newKeyring(b *Broker, cfg Config) (*keyring.Ring, error) {
+	js, err := jetstream.New(b.Conn)
+	if err != nil {
+		return nil, fmt.Errorf("keyring: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return keyring.Open(ctx, js, cfg.Replicas)
 }
 
 func (b *Broker) close() {

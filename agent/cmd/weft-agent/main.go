@@ -211,9 +211,14 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// So is the sealing key pair secrets reach this agent sealed to.
+	sealing, err := clusterstate.LoadOrCreateSealingKey(filepath.Join(o.stateDir, "sealing.key"))
+	if err != nil {
+		return err
+	}
 	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: key.PublicKey().String(), Endpoint: o.endpoint})
 	cfg := converge.Config{Cluster: o.cluster, Team: creds.Team, Peers: rec, Routes: rec, DNS: rec, Version: "dev", Logger: log,
-		JetStreamAPI: o.jetstreamAPI}
+		JetStreamAPI: o.jetstreamAPI, SealingKey: sealing.PublicString()}
 	var stack *netstack.Stack
 	hintsFile := filepath.Join(o.stateDir, "endpoints.json")
 	switch {
@@ -290,7 +295,7 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 		log.Warn("no --dns: names are recorded, not served")
 	}
 	if o.kubernetes {
-		ctl, version, err := kubeController(o, importAddr, nc, log)
+		ctl, version, err := kubeController(o, importAddr, nc, sealing, log)
 		if err != nil {
 			return err
 		}
@@ -326,7 +331,7 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 
 // kubeController connects to the cluster's API server (the pod's service
 // account, or --kubeconfig) and makes the controller.
-func kubeController(o *options, importAddr netip.Addr, nc *nats.Conn, log *slog.Logger) (*kube.Controller, string, error) {
+func kubeController(o *options, importAddr netip.Addr, nc *nats.Conn, sealing clusterstate.SealingKey, log *slog.Logger) (*kube.Controller, string, error) {
 	var rc *rest.Config
 	var err error
 	if o.kubeconfig != "" {
@@ -345,7 +350,8 @@ func kubeController(o *options, importAddr netip.Addr, nc *nats.Conn, log *slog.
 	if err != nil {
 		return nil, "", fmt.Errorf("kubernetes: ask the API server its version: %w", err)
 	}
-	ctl, err := kube.New(kube.Config{Client: client, Cluster: o.cluster, Report: nc, ImportAddress: importAddr, Logger: log})
+	ctl, err := kube.New(kube.Config{Client: client, Cluster: o.cluster, Report: nc, ImportAddress: importAddr, Logger: log,
+		Unseal: sealing.Open})
 	if err != nil {
 		return nil, "", err
 	}

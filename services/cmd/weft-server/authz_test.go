@@ -485,6 +485,11 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 	ids["intercept"] = path(d, "startIntercept", "intercept", "id").(string)
 	d = must(gql(t, base, alice, a, `mutation { createPolicy(input: {name: "alpha-deny-policy", rule: {action: DENY, sources: [{kind: ALL}], targets: [{kind: ALL}]}}) { policy { id } } }`, nil))
 	ids["policy"] = path(d, "createPolicy", "policy", "id").(string)
+	d = must(gql(t, base, alice, a, `mutation { setConfig(input: {env: "alpha-prod-env", name: "alpha-app-settings", set: [{key: "ALPHA_KEY", value: "alpha-config-value"}]}) { config { id } } }`, nil))
+	ids["config"] = path(d, "setConfig", "config", "id").(string)
+	d = must(gql(t, base, alice, a, `mutation { setSecret(input: {env: "alpha-prod-env", name: "alpha-db-creds", set: [{key: "ALPHA_PASSWORD", value: "alpha-secret-value-9c1"}]}) { secret { id } } }`, nil))
+	ids["secret"] = path(d, "setSecret", "secret", "id").(string)
+	secrets = append(secrets, "alpha-secret-value-9c1")
 	d = must(gql(t, base, alice, a, `mutation { createToken(input: {name: "alpha-ci-token"}) { token { id } secret } }`, nil))
 	ids["token"] = path(d, "createToken", "token", "id").(string)
 	secrets = append(secrets, path(d, "createToken", "secret").(string))
@@ -493,7 +498,7 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 	names := map[string]string{
 		"team": a, "cluster": "alpha-cluster-eu", "device": "alpha-laptop", "environment": "alpha-prod-env",
 		"app": "alpha-api-app", "service": "alpha-db-svc", "policy": "alpha-deny-policy", "user": "mia-member",
-		"token": "alpha-ci-token",
+		"token": "alpha-ci-token", "config": "alpha-app-settings", "secret": "alpha-db-creds",
 	}
 
 	// Team B, whose owner is the attacker.
@@ -695,6 +700,7 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 		"createCluster", "rotateEnrolmentSecret", "enrolCluster", "deleteCluster", "reportGateway",
 		"createEnvironment", "deleteEnvironment",
 		"createPolicy", "updatePolicy", "deletePolicy",
+		"revealSecret", "rotateSecretsKey",
 	}
 	g.names["user"] = "adam-admin" // aim the member changes at the team's admin
 	g.ids["user"] = users["adam-admin"]

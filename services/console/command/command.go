@@ -31,10 +31,15 @@ import (
 )
 
 // Directory is what handlers need from the read model: counting an
-// environment's apps and services before deleting it.
+// environment's apps, services and configs before deleting it, and the
+// apps that take values from a config before it or one of its keys goes.
 type Directory interface {
 	WaitFor(ctx context.Context, seq uint64) error
 	EnvWorkloads(team, envID string) int
+	// SourceUsers are the names of the apps of environment envID that
+	// take values from src: any use when key is empty, else a variable
+	// whose value is that key.
+	SourceUsers(team, envID string, src cd.Source, key string) []string
 }
 
 // Handlers runs the console's commands.
@@ -47,6 +52,7 @@ type Handlers struct {
 	// holds the stripe; the append does not.
 	locks  [64]sync.Mutex
 	ranges [64]map[string]*clusterRange
+	sealer Sealer // secrets' keyring; nil: secrets are unavailable
 }
 
 // clusterRange is a cluster's range as this process last read it, and the
@@ -76,8 +82,12 @@ func (h *Handlers) onRange(cluster string, fn func(*clusterRange) error) error {
 
 // New returns the handlers. The store's registry must hold the console's,
 // uniq's and infra's event types.
-func New(store *events.Store, dir Directory) *Handlers {
-	return &Handlers{store: store, dir: dir}
+func New(store *events.Store, dir Directory, opts ...Option) *Handlers {
+	h := &Handlers{store: store, dir: dir}
+	for _, o := range opts {
+		o(h)
+	}
+	return h
 }
 
 // Result is a command's resulting object and the sequence to wait for.

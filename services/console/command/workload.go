@@ -189,6 +189,9 @@ func (h *Handlers) CreateApp(ctx context.Context, p auth.Principal, in CreateApp
 	if err != nil {
 		return Result[cd.App]{}, err
 	}
+	if err := h.checkSources(ctx, in.Team, pl.env.ID, backing.Workload); err != nil {
+		return Result[cd.App]{}, err
+	}
 	id, err := newID()
 	if err != nil {
 		return Result[cd.App]{}, err
@@ -222,6 +225,20 @@ func (h *Handlers) UpdateApp(ctx context.Context, p auth.Principal, in UpdateApp
 	spec, backing, err := in.Backing.Normalize(in.Spec)
 	if err != nil {
 		return Result[cd.App]{}, err
+	}
+	if backing.Workload != nil && len(backing.Workload.Sources()) > 0 {
+		// An app never changes environment: its configs are looked up in
+		// the one it has.
+		a, _, err := load(ctx, h.store, in.Team, events.AggregateRef{Type: cd.AppAggregate, ID: in.ID}, cd.EvolveApp)
+		if err != nil {
+			return Result[cd.App]{}, fmt.Errorf("update app %s: %w", in.ID, err)
+		}
+		if !a.Exists() {
+			return Result[cd.App]{}, cd.NotFound("id", "app %s", in.ID)
+		}
+		if err := h.checkSources(ctx, in.Team, a.EnvID, backing.Workload); err != nil {
+			return Result[cd.App]{}, err
+		}
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[cd.App]{
 		Team: in.Team, Aggregate: events.AggregateRef{Type: cd.AppAggregate, ID: in.ID}, Actor: p.Actor(),

@@ -39,6 +39,12 @@
 //     InterceptStarted/Stopped), so at most one intercept is active per
 //     app port under any concurrency.
 //   - policy/<uuid>: an access rule, named (uniq kind "policy").
+//   - config/<uuid>: keys and values of one environment, named (unique
+//     among the environment's configs: uniq kind "config", name
+//     "<envID>-<name>"). Changes record only the keys set and removed
+//     (ConfigChanged), so its history reads key by key. Apps' workloads
+//     take values from configs of their environment (EnvVar.From,
+//     EnvFrom, Files).
 //
 // Rules:
 //   - Roles: members create, update and delete apps and services and start
@@ -53,6 +59,11 @@
 //     their IPs.
 //   - An app with an active intercept cannot be deleted, and an intercepted
 //     port cannot be removed from it (CONFLICT): stop the intercept first.
+//   - Members set and delete configs. A config an app takes values from,
+//     or a key one of its variables takes, cannot be deleted (CONFLICT),
+//     checked against the read model caught up to the log's end, as an
+//     environment's emptiness is; an app cannot name a config (or a key)
+//     its environment lacks, checked against the log.
 //   - Access: policies are evaluated by priority, higher first; among the
 //     matching policies of the highest matching priority a deny wins; when
 //     no policy matches, the team default is allow.

@@ -16,6 +16,8 @@ const (
 	InterceptAggregate = "intercept"
 	PolicyAggregate    = "policy"
 	SvcRangeAggregate  = "svcrange" // id: the cluster's id
+	ConfigAggregate    = "config"
+	SecretAggregate    = "secret"
 )
 
 // Name kinds claimed through uniq.
@@ -23,6 +25,8 @@ const (
 	EnvNameKind    = "env"
 	AppNameKind    = "app" // apps and services, name "<envID>-<name>"
 	PolicyNameKind = "policy"
+	ConfigNameKind = "config" // name "<envID>-<name>", as apps
+	SecretNameKind = "secret" // name "<envID>-<name>", as apps
 	// IPKind claims a service IP of a cluster, name IPKey(cluster, ip):
 	// the claim, not a version of the range, is what keeps two creations
 	// (in any process) from taking one address.
@@ -37,6 +41,9 @@ func IPKey(clusterID, ip string) string {
 
 // AppNameKey is the uniq name of an app or service called name in env.
 func AppNameKey(envID, name string) string { return envID + "-" + name }
+
+// ConfigNameKey is the uniq name of a config called name in env.
+func ConfigNameKey(envID, name string) string { return envID + "-" + name }
 
 // EnvCreated: an environment was made in a cluster.
 type EnvCreated struct {
@@ -222,6 +229,14 @@ func Register(r *events.Registry) {
 	events.Register[PolicyCreated](r, "console.policy.created", 1)
 	events.Register[PolicyUpdated](r, "console.policy.updated", 1)
 	events.Register[PolicyDeleted](r, "console.policy.deleted", 1)
+	events.Register[ConfigCreated](r, "console.config.created", 1)
+	events.Register[ConfigChanged](r, "console.config.changed", 1)
+	events.Register[ConfigDeleted](r, "console.config.deleted", 1)
+	events.Register[SecretCreated](r, "console.secret.created", 1)
+	events.Register[SecretChanged](r, "console.secret.changed", 1)
+	events.Register[SecretRevealed](r, "console.secret.revealed", 1)
+	events.Register[SecretDeleted](r, "console.secret.deleted", 1)
+	events.Register[SecretsKeyRotated](r, "console.keyring.rotated", 1)
 }
 
 // appV1ToV2 upcasts console.app.created and console.app.updated: version 1

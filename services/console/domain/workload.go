@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"path"
 	"reflect"
 	"strings"
 	"time"
@@ -34,12 +35,87 @@ type Workload struct {
 	Resources Resources `json:"resources"`
 	Readiness *Probe    `json:"readiness,omitempty"`
 	Liveness  *Probe    `json:"liveness,omitempty"`
+	// EnvFrom takes every key of a config as a variable; Files mounts a
+	// config's keys as files of a directory. Both name configs of the
+	// app's environment (checked when the app is created or updated).
+	EnvFrom []EnvFrom   `json:"envFrom,omitempty"`
+	Files   []FileMount `json:"files,omitempty"`
 }
 
-// EnvVar is one environment variable of the container.
+// EnvVar is one environment variable of the container: Value, or the
+// value of a key of a config (From).
 type EnvVar struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+	Name  string  `json:"name"`
+	Value string  `json:"value"`
+	From  *KeyRef `json:"from,omitempty"`
+}
+
+// SourceConfig is a kind of source a workload takes values from: a
+// config of its environment (SourceSecret: a secret of it).
+const SourceConfig = "config"
+
+// Source names a config or secret of the app's environment.
+type Source struct {
+	Kind string `json:"kind"` // SourceConfig or SourceSecret
+	Name string `json:"name"`
+}
+
+func (s Source) String() string { return s.Kind + ":" + s.Name }
+
+// KeyRef is one key of a config of the app's environment.
+type KeyRef struct {
+	Source
+	Key string `json:"key"`
+}
+
+// EnvFrom takes every key of a source as an environment variable, with
+// Prefix before its name (keys that are not variable names are skipped by
+// Kubernetes).
+type EnvFrom struct {
+	Source
+	Prefix string `json:"prefix,omitempty"`
+}
+
+// FileMount mounts a source's keys as files (one per key) in the
+// directory Path of the container, read-only.
+type FileMount struct {
+	Source
+	Path string `json:"path"`
+}
+
+// Sources are the distinct configs the workload takes values from, in
+// the order first named.
+func (w Workload) Sources() []Source {
+	var out []Source
+	seen := map[Source]bool{}
+	add := func(s Source) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, e := range w.Env {
+		if e.From != nil {
+			add(e.From.Source)
+		}
+	}
+	for _, e := range w.EnvFrom {
+		add(e.Source)
+	}
+	for _, f := range w.Files {
+		add(f.Source)
+	}
+	return out
+}
+
+func (s Source) normalize(field string) (Source, error) {
+	if s.Kind == "" {
+		s.Kind = SourceConfig
+	}
+	if s.Kind != SourceConfig && s.Kind != SourceSecret {
+		return Source{}, fault.Invalidf(field+".kind", "%q is not a source kind (config or secret)", s.Kind)
+	}
+	return s, validate.Name(field+".name", s.Name)
 }
 
 // PortMap is an app port and the container port it leads to.
@@ -178,7 +254,58 @@ func (w Workload) normalize(prefix string, spec Spec) (Workload, error) {
 		if len(e.Value) > maxEnvValue || strings.ContainsRune(e.Value, 0) {
 			return Workload{}, fault.Invalidf(field+".value", "is longer than %d bytes or holds a NUL", maxEnvValue)
 		}
+		if e.From != nil {
+			if e.Value != "" {
+				return Workload{}, fault.Invalidf(field+".value", "a variable has a value or takes one from a key, not both")
+			}
+			src, err := e.From.Source.normalize(field + ".from")
+			if err != nil {
+				return Workload{}, err
+			}
+			if err := ValidateConfigKey(field+".from.key", e.From.Key); err != nil {
+				return Workload{}, err
+			}
+			e.From = &KeyRef{Source: src, Key: e.From.Key}
+		}
 		out.Env = append(out.Env, e)
+	}
+	if len(w.EnvFrom) > MaxEnvVars {
+		return Workload{}, fault.Invalidf(prefix+"envFrom", "%d sources; at most %d", len(w.EnvFrom), MaxEnvVars)
+	}
+	for i, e := range w.EnvFrom {
+		field := fmt.Sprintf("%senvFrom[%d]", prefix, i)
+		src, err := e.Source.normalize(field)
+		if err != nil {
+			return Workload{}, err
+		}
+		if e.Prefix != "" {
+			if err := validate.EnvVarName(field+".prefix", e.Prefix); err != nil {
+				return Workload{}, err
+			}
+		}
+		out.EnvFrom = append(out.EnvFrom, EnvFrom{Source: src, Prefix: e.Prefix})
+	}
+	if len(w.Files) > MaxEnvVars {
+		return Workload{}, fault.Invalidf(prefix+"files", "%d mounts; at most %d", len(w.Files), MaxEnvVars)
+	}
+	paths := map[string]bool{}
+	for i, f := range w.Files {
+		field := fmt.Sprintf("%sfiles[%d]", prefix, i)
+		src, err := f.Source.normalize(field)
+		if err != nil {
+			return Workload{}, err
+		}
+		if !path.IsAbs(f.Path) || path.Clean(f.Path) != f.Path || f.Path == "/" || len(f.Path) > 1024 ||
+			strings.ContainsAny(f.Path, ":\x00\n\r\t") {
+			return Workload{}, fault.Invalidf(field+".path", "%q is not a clean absolute directory path other than / (like /etc/app)", f.Path)
+		}
+		for p := range paths {
+			if strings.HasPrefix(f.Path+"/", p+"/") || strings.HasPrefix(p+"/", f.Path+"/") {
+				return Workload{}, fault.Invalidf(field+".path", "%s overlaps the mount at %s", f.Path, p)
+			}
+		}
+		paths[f.Path] = true
+		out.Files = append(out.Files, FileMount{Source: src, Path: f.Path})
 	}
 	// One container port per app port; unmapped ports lead to the same
 	// port of the container.

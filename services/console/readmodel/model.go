@@ -1,6 +1,6 @@
 // Package readmodel is the console's projection: an in-memory Model of
-// every team's environments, apps, managed services, intercepts and access
-// policies, plus the infra clusters and devices they refer to, fed in
+// every team's environments, apps, managed services, intercepts, access
+// policies and configs, plus the infra clusters and devices they refer to, fed in
 // stream order by a projection.Runner; and Queries over it.
 //
 // Guarantees: every query is scoped to the caller's team (another team's
@@ -56,14 +56,18 @@ type teamData struct {
 	Services   map[string]cd.Service   `json:"services"`
 	Intercepts map[string]cd.Intercept `json:"intercepts"` // active and stopped
 	Policies   map[string]cd.Policy    `json:"policies"`
-	Meta       map[string]meta         `json:"meta"` // by resource id
+	Configs    map[string]cd.Config    `json:"configs"`
+	// Secrets hold key names and versions only: the model never keeps a
+	// value, not even sealed.
+	Secrets map[string]cd.Secret `json:"secrets"`
+	Meta    map[string]meta      `json:"meta"` // by resource id
 }
 
 func newTeam() *teamData {
 	return &teamData{
 		Clusters: map[string]Cluster{}, Devices: map[string]Device{}, Envs: map[string]cd.Env{},
 		Apps: map[string]cd.App{}, Services: map[string]cd.Service{}, Intercepts: map[string]cd.Intercept{},
-		Policies: map[string]cd.Policy{}, Meta: map[string]meta{},
+		Policies: map[string]cd.Policy{}, Configs: map[string]cd.Config{}, Secrets: map[string]cd.Secret{}, Meta: map[string]meta{},
 	}
 }
 
@@ -142,6 +146,17 @@ func (m *Model) Apply(r events.Recorded) error {
 		t := m.team(r.Team)
 		v := cd.EvolvePolicy(t.Policies[r.Aggregate.ID], r)
 		put(t, t.Policies, r, v, v.Deleted)
+	case cd.ConfigCreated, cd.ConfigChanged, cd.ConfigDeleted:
+		t := m.team(r.Team)
+		v := cd.EvolveConfig(t.Configs[r.Aggregate.ID], r)
+		put(t, t.Configs, r, v, v.Deleted)
+	case cd.SecretCreated, cd.SecretChanged, cd.SecretDeleted:
+		t := m.team(r.Team)
+		v := cd.EvolveSecret(t.Secrets[r.Aggregate.ID], r)
+		for k := range v.Values {
+			v.Values[k] = "" // keys only
+		}
+		put(t, t.Secrets, r, v, v.Deleted)
 	}
 	return nil
 }
@@ -209,6 +224,12 @@ func fill(t *teamData) {
 	if t.Policies == nil {
 		t.Policies = n.Policies
 	}
+	if t.Configs == nil {
+		t.Configs = n.Configs
+	}
+	if t.Secrets == nil {
+		t.Secrets = n.Secrets
+	}
 	if t.Meta == nil {
 		t.Meta = n.Meta
 	}
@@ -254,6 +275,18 @@ func (m *Model) Resource(teamName string, agg events.AggregateRef) (any, bool) {
 			return nil, false
 		}
 		return t.policyView(p), true
+	case cd.ConfigAggregate:
+		c, ok := t.Configs[agg.ID]
+		if !ok {
+			return nil, false
+		}
+		return t.configView(c), true
+	case cd.SecretAggregate:
+		s, ok := t.Secrets[agg.ID]
+		if !ok {
+			return nil, false
+		}
+		return t.secretView(s), true
 	}
 	return nil, false
 }

@@ -253,7 +253,94 @@ func (q *Queries) EnvWorkloads(team, envID string) int {
 			n++
 		}
 	}
+	for _, c := range t.Configs {
+		if c.EnvID == envID {
+			n++
+		}
+	}
+	for _, c := range t.Secrets {
+		if c.EnvID == envID {
+			n++
+		}
+	}
 	return n
+}
+
+// Secrets lists the team's secrets (key names only), in one environment
+// when env is not empty, by environment and name.
+func (q *Queries) Secrets(ctx context.Context, p auth.Principal, team, env string, minSeq uint64) ([]Secret, error) {
+	out := []Secret{}
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		for _, s := range t.Secrets {
+			if env == "" || t.Envs[s.EnvID].Name == env {
+				out = append(out, t.secretView(s))
+			}
+		}
+	})
+	sort.Slice(out, func(i, j int) bool {
+		return compareEnvName(out[i].EnvName, out[i].Name, out[j].EnvName, out[j].Name) < 0
+	})
+	return out, err
+}
+
+// Secret returns the secret with id (key names only).
+func (q *Queries) Secret(ctx context.Context, p auth.Principal, team, id string, minSeq uint64) (Secret, error) {
+	var out Secret
+	found := false
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		if s, ok := t.Secrets[id]; ok {
+			out, found = t.secretView(s), true
+		}
+	})
+	if err == nil && !found {
+		err = cd.NotFound("id", "secret %s", id)
+	}
+	return out, err
+}
+
+// SourceUsers are the names of the apps of environment envID that take
+// values from src (a variable whose value is key, when key is not empty),
+// as applied so far.
+func (q *Queries) SourceUsers(team, envID string, src cd.Source, key string) []string {
+	q.m.mu.RLock()
+	defer q.m.mu.RUnlock()
+	t, ok := q.m.teams[team]
+	if !ok {
+		return nil
+	}
+	return t.sourceUsers(envID, src, key)
+}
+
+// Configs lists the team's configs, in one environment when env is not
+// empty, by environment and name.
+func (q *Queries) Configs(ctx context.Context, p auth.Principal, team, env string, minSeq uint64) ([]Config, error) {
+	out := []Config{}
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		for _, c := range t.Configs {
+			if env == "" || t.Envs[c.EnvID].Name == env {
+				out = append(out, t.configView(c))
+			}
+		}
+	})
+	sort.Slice(out, func(i, j int) bool {
+		return compareEnvName(out[i].EnvName, out[i].Name, out[j].EnvName, out[j].Name) < 0
+	})
+	return out, err
+}
+
+// Config returns the config with id.
+func (q *Queries) Config(ctx context.Context, p auth.Principal, team, id string, minSeq uint64) (Config, error) {
+	var out Config
+	found := false
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		if c, ok := t.Configs[id]; ok {
+			out, found = t.configView(c), true
+		}
+	})
+	if err == nil && !found {
+		err = cd.NotFound("id", "config %s", id)
+	}
+	return out, err
 }
 
 // appsByPath sorts apps by env/name. By index, through sort.Interface:

@@ -17,6 +17,8 @@ type Env struct {
 	ClusterGone bool      `json:"clusterGone"` // the cluster was deleted
 	Apps        int       `json:"apps"`
 	Services    int       `json:"services"`
+	Configs     int       `json:"configs"`
+	Secrets     int       `json:"secrets"`
 	CreatedBy   string    `json:"createdBy"`
 	CreatedAt   time.Time `json:"createdAt"`
 	// Namespace is its Kubernetes namespace: the name weft gives it, and
@@ -103,7 +105,96 @@ func (t *teamData) envView(e cd.Env) Env {
 			v.Services++
 		}
 	}
+	for _, c := range t.Configs {
+		if c.EnvID == e.ID {
+			v.Configs++
+		}
+	}
+	for _, s := range t.Secrets {
+		if s.EnvID == e.ID {
+			v.Secrets++
+		}
+	}
 	return v
+}
+
+// Secret is a secret as users see it: its key names, never a value.
+type Secret struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	EnvID       string    `json:"envId"`
+	EnvName     string    `json:"envName"`
+	ClusterID   string    `json:"clusterId"`
+	ClusterName string    `json:"clusterName"`
+	Keys        []string  `json:"keys"`
+	Version     uint64    `json:"version"`
+	UsedBy      []string  `json:"usedBy"`
+	CreatedBy   string    `json:"createdBy"`
+	CreatedAt   time.Time `json:"createdAt"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+}
+
+func (t *teamData) secretView(s cd.Secret) Secret {
+	md := t.Meta[s.ID]
+	return Secret{ID: s.ID, Name: s.Name, EnvID: s.EnvID, EnvName: t.Envs[s.EnvID].Name, ClusterID: s.ClusterID,
+		ClusterName: t.Clusters[s.ClusterID].Name, Keys: s.Keys(), Version: s.Version,
+		UsedBy:    t.sourceUsers(s.EnvID, cd.Source{Kind: cd.SourceSecret, Name: s.Name}, ""),
+		CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
+}
+
+// Config is a config as users see it.
+type Config struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	EnvID       string `json:"envId"`
+	EnvName     string `json:"envName"`
+	ClusterID   string `json:"clusterId"`
+	ClusterName string `json:"clusterName"`
+	// Data are its keys and values, by key.
+	Data map[string]string `json:"data"`
+	// UsedBy are the names of the apps of its environment that take
+	// values from it, sorted.
+	UsedBy    []string  `json:"usedBy"`
+	CreatedBy string    `json:"createdBy"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+func (t *teamData) configView(c cd.Config) Config {
+	md := t.Meta[c.ID]
+	data := c.Data
+	if data == nil {
+		data = map[string]string{}
+	}
+	return Config{ID: c.ID, Name: c.Name, EnvID: c.EnvID, EnvName: t.Envs[c.EnvID].Name, ClusterID: c.ClusterID,
+		ClusterName: t.Clusters[c.ClusterID].Name, Data: data,
+		UsedBy:    t.sourceUsers(c.EnvID, cd.Source{Kind: cd.SourceConfig, Name: c.Name}, ""),
+		CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
+}
+
+// sourceUsers are the names of envID's apps that take values from src
+// (a variable of key, when key is not empty), sorted.
+func (t *teamData) sourceUsers(envID string, src cd.Source, key string) []string {
+	out := []string{}
+	for _, a := range t.Apps {
+		if a.EnvID != envID || a.Workload == nil {
+			continue
+		}
+		uses := false
+		if key == "" {
+			for _, s := range a.Workload.Sources() {
+				uses = uses || s == src
+			}
+		}
+		for _, e := range a.Workload.Env {
+			uses = uses || e.From != nil && e.From.Source == src && e.From.Key == key
+		}
+		if uses {
+			out = append(out, a.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func (t *teamData) appView(a cd.App) App {

@@ -36,6 +36,15 @@ func (r *clusterResolver) Apps(ctx context.Context, obj *model.Cluster, first *i
 	return r.apps(ctx, auth.From(ctx).Team, "", obj.ID, first, after, minSeq)
 }
 
+// Environment is the resolver for the environment field.
+func (r *configResolver) Environment(ctx context.Context, obj *model.Config) (*model.Environment, error) {
+	e, err := r.envByID(ctx, obj.EnvID, 0)
+	if err != nil {
+		return nil, err
+	}
+	return envOut(e), nil
+}
+
 // App is the resolver for the app field.
 func (r *interceptResolver) App(ctx context.Context, obj *model.Intercept) (*model.App, error) {
 	p := auth.From(ctx)
@@ -213,6 +222,80 @@ func (r *mutationResolver) DeletePolicy(ctx context.Context, id string) (*model.
 	return &model.PolicyPayload{Policy: *viewOr(policyOut(before), beforeErr, policyFromDomain(res.Object)), Seq: int(res.Seq)}, nil
 }
 
+// SetConfig is the resolver for the setConfig field.
+func (r *mutationResolver) SetConfig(ctx context.Context, input model.SetConfigInput) (*model.ConfigPayload, error) {
+	p := auth.From(ctx)
+	set, err := entriesIn(input.Set)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.Commands.SetConfig(ctx, p, command.SetConfigInput{Team: p.Team, Env: input.Env, Name: input.Name, Set: set, Unset: input.Unset})
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.Queries.Config(ctx, p, p.Team, res.Object.ID, res.Seq)
+	return &model.ConfigPayload{Config: *viewOr(configOut(c), err, configFromDomain(res.Object)), Seq: int(res.Seq)}, nil
+}
+
+// DeleteConfig is the resolver for the deleteConfig field.
+func (r *mutationResolver) DeleteConfig(ctx context.Context, id string) (*model.ConfigPayload, error) {
+	p := auth.From(ctx)
+	before, beforeErr := r.Queries.Config(ctx, p, p.Team, id, 0)
+	res, err := r.Commands.DeleteConfig(ctx, p, p.Team, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ConfigPayload{Config: *viewOr(configOut(before), beforeErr, configFromDomain(res.Object)), Seq: int(res.Seq)}, nil
+}
+
+// SetSecret is the resolver for the setSecret field.
+func (r *mutationResolver) SetSecret(ctx context.Context, input model.SetSecretInput) (*model.SecretPayload, error) {
+	p := auth.From(ctx)
+	set, err := entriesIn(input.Set)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.Commands.SetSecret(ctx, p, command.SetSecretInput{Team: p.Team, Env: input.Env, Name: input.Name, Set: set, Unset: input.Unset})
+	if err != nil {
+		return nil, err
+	}
+	x, err := r.Queries.Secret(ctx, p, p.Team, res.Object.ID, res.Seq)
+	return &model.SecretPayload{Secret: *viewOr(secretOut(x), err, secretFromDomain(res.Object)), Seq: int(res.Seq)}, nil
+}
+
+// DeleteSecret is the resolver for the deleteSecret field.
+func (r *mutationResolver) DeleteSecret(ctx context.Context, id string) (*model.SecretPayload, error) {
+	p := auth.From(ctx)
+	before, beforeErr := r.Queries.Secret(ctx, p, p.Team, id, 0)
+	res, err := r.Commands.DeleteSecret(ctx, p, p.Team, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SecretPayload{Secret: *viewOr(secretOut(before), beforeErr, secretFromDomain(res.Object)), Seq: int(res.Seq)}, nil
+}
+
+// RevealSecret is the resolver for the revealSecret field.
+func (r *mutationResolver) RevealSecret(ctx context.Context, id string) (*model.RevealedSecret, error) {
+	p := auth.From(ctx)
+	res, err := r.Commands.RevealSecret(ctx, p, p.Team, id)
+	if err != nil {
+		return nil, err
+	}
+	x, err := r.Queries.Secret(ctx, p, p.Team, id, 0)
+	return &model.RevealedSecret{Secret: *viewOr(secretOut(x), err, secretFromDomain(res.Object.Secret)),
+		Entries: entriesOut(res.Object.Values), Seq: int(res.Seq)}, nil
+}
+
+// RotateSecretsKey is the resolver for the rotateSecretsKey field.
+func (r *mutationResolver) RotateSecretsKey(ctx context.Context) (*model.SecretsKeyRotation, error) {
+	p := auth.From(ctx)
+	res, err := r.Commands.RotateSecretsKey(ctx, p, p.Team)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SecretsKeyRotation{From: graph.Str(res.Object.From), To: graph.Str(res.Object.To), Rewrapped: res.Object.Rewrapped, Seq: int(res.Seq)}, nil
+}
+
 // Environments is the resolver for the environments field.
 func (r *queryResolver) Environments(ctx context.Context, first *int, after *string, minSeq *int) (*model.EnvironmentConnection, error) {
 	return r.envs(ctx, auth.From(ctx).Team, "", first, after, minSeq)
@@ -309,6 +392,44 @@ func (r *queryResolver) Policies(ctx context.Context, first *int, after *string,
 	return r.policies(ctx, auth.From(ctx).Team, first, after, minSeq)
 }
 
+// Configs is the resolver for the configs field.
+func (r *queryResolver) Configs(ctx context.Context, first *int, after *string, env *string, minSeq *int) (*model.ConfigConnection, error) {
+	return r.configs(ctx, auth.From(ctx).Team, graph.Deref(env), first, after, minSeq)
+}
+
+// Config is the resolver for the config field.
+func (r *queryResolver) Config(ctx context.Context, id string, minSeq *int) (*model.Config, error) {
+	seq, err := graph.MinSeq(minSeq)
+	if err != nil {
+		return nil, err
+	}
+	p := auth.From(ctx)
+	c, err := r.Queries.Config(ctx, p, p.Team, id, seq)
+	if err != nil {
+		return nil, err
+	}
+	return configOut(c), nil
+}
+
+// Secrets is the resolver for the secrets field.
+func (r *queryResolver) Secrets(ctx context.Context, first *int, after *string, env *string, minSeq *int) (*model.SecretConnection, error) {
+	return r.secrets(ctx, auth.From(ctx).Team, graph.Deref(env), first, after, minSeq)
+}
+
+// Secret is the resolver for the secret field.
+func (r *queryResolver) Secret(ctx context.Context, id string, minSeq *int) (*model.Secret, error) {
+	seq, err := graph.MinSeq(minSeq)
+	if err != nil {
+		return nil, err
+	}
+	p := auth.From(ctx)
+	x, err := r.Queries.Secret(ctx, p, p.Team, id, seq)
+	if err != nil {
+		return nil, err
+	}
+	return secretOut(x), nil
+}
+
 // Access is the resolver for the access field.
 func (r *queryResolver) Access(ctx context.Context, source model.IdentityInput, target model.TargetInput, minSeq *int) (*model.Verdict, error) {
 	seq, err := graph.MinSeq(minSeq)
@@ -335,6 +456,15 @@ func (r *queryResolver) Access(ctx context.Context, source model.IdentityInput, 
 		out.Policy = policyOut(pol)
 	}
 	return out, nil
+}
+
+// Environment is the resolver for the environment field.
+func (r *secretResolver) Environment(ctx context.Context, obj *model.Secret) (*model.Environment, error) {
+	e, err := r.envByID(ctx, obj.EnvID, 0)
+	if err != nil {
+		return nil, err
+	}
+	return envOut(e), nil
 }
 
 // AppStatus is the resolver for the appStatus field.
@@ -403,11 +533,24 @@ func (r *teamResolver) Policies(ctx context.Context, obj *model.Team, first *int
 	return r.policies(ctx, obj.Slug, first, after, minSeq)
 }
 
+// Configs is the resolver for the configs field.
+func (r *teamResolver) Configs(ctx context.Context, obj *model.Team, first *int, after *string, env *string, minSeq *int) (*model.ConfigConnection, error) {
+	return r.configs(ctx, obj.Slug, graph.Deref(env), first, after, minSeq)
+}
+
+// Secrets is the resolver for the secrets field.
+func (r *teamResolver) Secrets(ctx context.Context, obj *model.Team, first *int, after *string, env *string, minSeq *int) (*model.SecretConnection, error) {
+	return r.secrets(ctx, obj.Slug, graph.Deref(env), first, after, minSeq)
+}
+
 // App returns AppResolver implementation.
 func (r *Resolver) App() AppResolver { return &appResolver{r} }
 
 // Cluster returns ClusterResolver implementation.
 func (r *Resolver) Cluster() ClusterResolver { return &clusterResolver{r} }
+
+// Config returns ConfigResolver implementation.
+func (r *Resolver) Config() ConfigResolver { return &configResolver{r} }
 
 // Intercept returns InterceptResolver implementation.
 func (r *Resolver) Intercept() InterceptResolver { return &interceptResolver{r} }
@@ -421,6 +564,9 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Secret returns SecretResolver implementation.
+func (r *Resolver) Secret() SecretResolver { return &secretResolver{r} }
+
 // Subscription returns SubscriptionResolver implementation.
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
@@ -429,9 +575,11 @@ func (r *Resolver) Team() TeamResolver { return &teamResolver{r} }
 
 type appResolver struct{ *Resolver }
 type clusterResolver struct{ *Resolver }
+type configResolver struct{ *Resolver }
 type interceptResolver struct{ *Resolver }
 type managedServiceResolver struct{ *Resolver }
 type mutationResolver struct{ *Resolver }
 type queryResolver struct{ *Resolver }
+type secretResolver struct{ *Resolver }
 type subscriptionResolver struct{ *Resolver }
 type teamResolver struct{ *Resolver }

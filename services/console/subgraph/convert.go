@@ -1,9 +1,13 @@
 package subgraph
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/fault"
 	cd "weft.dev/services/console/domain"
 	"weft.dev/services/console/readmodel"
 	"weft.dev/services/console/subgraph/model"
@@ -81,7 +85,7 @@ func specIn(s model.SpecInput) cd.Spec {
 
 func envOut(e readmodel.Env) *model.Environment {
 	return &model.Environment{ID: e.ID, Name: e.Name, Cluster: model.Cluster{ID: e.ClusterID}, ClusterGone: e.ClusterGone,
-		AppCount: e.Apps, ServiceCount: e.Services, CreatedBy: graph.Str(e.CreatedBy), CreatedAt: timeOut(e.CreatedAt),
+		AppCount: e.Apps, ServiceCount: e.Services, ConfigCount: e.Configs, SecretCount: e.Secrets, CreatedBy: graph.Str(e.CreatedBy), CreatedAt: timeOut(e.CreatedAt),
 		Namespace: namespaceOut(e.Namespace, e.NamespaceReport)}
 }
 
@@ -212,7 +216,17 @@ func backingIn(w *model.WorkloadInput, ex *model.ServiceRefInput) cd.Backing {
 		wl.Replicas = *w.Replicas
 	}
 	for _, e := range w.Env {
-		wl.Env = append(wl.Env, cd.EnvVar{Name: e.Name, Value: e.Value})
+		v := cd.EnvVar{Name: e.Name, Value: graph.Deref(e.Value)}
+		if f := e.From; f != nil {
+			v.From = &cd.KeyRef{Source: sourceIn(f.Kind, f.Name), Key: f.Key}
+		}
+		wl.Env = append(wl.Env, v)
+	}
+	for _, e := range w.EnvFrom {
+		wl.EnvFrom = append(wl.EnvFrom, cd.EnvFrom{Source: sourceIn(e.Kind, e.Name), Prefix: graph.Deref(e.Prefix)})
+	}
+	for _, f := range w.Files {
+		wl.Files = append(wl.Files, cd.FileMount{Source: sourceIn(f.Kind, f.Name), Path: f.Path})
 	}
 	for _, p := range w.Ports {
 		wl.Ports = append(wl.Ports, cd.PortMap{Port: p.Port, Protocol: lower[model.Protocol, cd.Protocol](p.Protocol), ContainerPort: p.ContainerPort})
@@ -228,6 +242,64 @@ func backingIn(w *model.WorkloadInput, ex *model.ServiceRefInput) cd.Backing {
 	}
 	wl.Readiness, wl.Liveness = probeIn(w.Readiness), probeIn(w.Liveness)
 	out.Workload = wl
+	return out
+}
+
+// sourceIn is a source as the domain names it; a null kind is a config
+// (the domain's default).
+func sourceIn(kind *model.SourceKind, name string) cd.Source {
+	return cd.Source{Kind: lower[model.SourceKind, string](kind), Name: name}
+}
+
+func configOut(c readmodel.Config) *model.Config {
+	out := &model.Config{ID: c.ID, Name: c.Name, Cluster: model.Cluster{ID: c.ClusterID}, Entries: entriesOut(c.Data),
+		UsedBy: c.UsedBy, CreatedBy: graph.Str(c.CreatedBy), CreatedAt: timeOut(c.CreatedAt), UpdatedAt: timeOut(c.UpdatedAt), EnvID: c.EnvID}
+	if out.UsedBy == nil {
+		out.UsedBy = []string{}
+	}
+	return out
+}
+
+func configFromDomain(c cd.Config) *model.Config {
+	return &model.Config{ID: c.ID, Name: c.Name, Cluster: model.Cluster{ID: c.ClusterID}, Entries: entriesOut(c.Data), UsedBy: []string{}, EnvID: c.EnvID}
+}
+
+// entriesIn are keys and values given as a list; a key given twice is
+// refused (the value is never quoted: it may be a secret's).
+func entriesIn(in []model.ConfigEntryInput) (map[string]string, error) {
+	out := make(map[string]string, len(in))
+	for i, e := range in {
+		if _, dup := out[e.Key]; dup {
+			return nil, fault.Invalidf(fmt.Sprintf("set[%d].key", i), "%s is given twice", e.Key)
+		}
+		out[e.Key] = e.Value
+	}
+	return out, nil
+}
+
+func secretOut(x readmodel.Secret) *model.Secret {
+	out := &model.Secret{ID: x.ID, Name: x.Name, Cluster: model.Cluster{ID: x.ClusterID}, Keys: x.Keys, Version: int(x.Version),
+		UsedBy: x.UsedBy, CreatedBy: graph.Str(x.CreatedBy), CreatedAt: timeOut(x.CreatedAt), UpdatedAt: timeOut(x.UpdatedAt), EnvID: x.EnvID}
+	if out.Keys == nil {
+		out.Keys = []string{}
+	}
+	if out.UsedBy == nil {
+		out.UsedBy = []string{}
+	}
+	return out
+}
+
+func secretFromDomain(x cd.Secret) *model.Secret {
+	return &model.Secret{ID: x.ID, Name: x.Name, Cluster: model.Cluster{ID: x.ClusterID}, Keys: x.Keys(), Version: int(x.Version),
+		UsedBy: []string{}, EnvID: x.EnvID}
+}
+
+// entriesOut are a config's keys and values by key.
+func entriesOut(d map[string]string) []model.ConfigEntry {
+	out := make([]model.ConfigEntry, 0, len(d))
+	for _, k := range slices.Sorted(maps.Keys(d)) {
+		out = append(out, model.ConfigEntry{Key: k, Value: d[k]})
+	}
 	return out
 }
 
@@ -254,7 +326,19 @@ func backingOut(out *model.App, w *cd.Workload, ex *cd.ServiceRef, generation ui
 				Limits:   model.ResourceList{CPU: graph.Str(w.Resources.Limits.CPU), Memory: graph.Str(w.Resources.Limits.Memory)}},
 			Readiness: probeOut(w.Readiness), Liveness: probeOut(w.Liveness)}
 		for _, e := range w.Env {
-			mw.Env = append(mw.Env, model.EnvVar{Name: e.Name, Value: e.Value})
+			v := model.EnvVar{Name: e.Name, Value: e.Value}
+			if f := e.From; f != nil {
+				v.From = &model.KeyRef{Kind: upper(model.AllSourceKind, f.Kind), Name: f.Name, Key: f.Key}
+			}
+			mw.Env = append(mw.Env, v)
+		}
+		mw.EnvFrom = make([]model.EnvFrom, 0, len(w.EnvFrom))
+		for _, e := range w.EnvFrom {
+			mw.EnvFrom = append(mw.EnvFrom, model.EnvFrom{Kind: upper(model.AllSourceKind, e.Kind), Name: e.Name, Prefix: graph.Str(e.Prefix)})
+		}
+		mw.Files = make([]model.FileMount, 0, len(w.Files))
+		for _, f := range w.Files {
+			mw.Files = append(mw.Files, model.FileMount{Kind: upper(model.AllSourceKind, f.Kind), Name: f.Name, Path: f.Path})
 		}
 		for _, p := range w.Ports {
 			mw.Ports = append(mw.Ports, model.PortMapping{Port: p.Port, Protocol: upper(model.AllProtocol, p.Protocol), ContainerPort: p.ContainerPort})

@@ -43,11 +43,13 @@ type Config struct {
 type ResolverRoot interface {
 	App() AppResolver
 	Cluster() ClusterResolver
+	Config() ConfigResolver
 	Entity() EntityResolver
 	Intercept() InterceptResolver
 	ManagedService() ManagedServiceResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Secret() SecretResolver
 	Subscription() SubscriptionResolver
 	Team() TeamResolver
 }
@@ -101,6 +103,39 @@ type ComplexityRoot struct {
 		ID           func(childComplexity int) int
 	}
 
+	Config struct {
+		Cluster     func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		CreatedBy   func(childComplexity int) int
+		Entries     func(childComplexity int) int
+		Environment func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		UsedBy      func(childComplexity int) int
+	}
+
+	ConfigConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ConfigEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ConfigEntry struct {
+		Key   func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	ConfigPayload struct {
+		Config func(childComplexity int) int
+		Seq    func(childComplexity int) int
+	}
+
 	Device struct {
 		ID func(childComplexity int) int
 	}
@@ -113,7 +148,14 @@ type ComplexityRoot struct {
 		FindTeamBySlug         func(childComplexity int, slug string) int
 	}
 
+	EnvFrom struct {
+		Kind   func(childComplexity int) int
+		Name   func(childComplexity int) int
+		Prefix func(childComplexity int) int
+	}
+
 	EnvVar struct {
+		From  func(childComplexity int) int
 		Name  func(childComplexity int) int
 		Value func(childComplexity int) int
 	}
@@ -122,11 +164,13 @@ type ComplexityRoot struct {
 		AppCount     func(childComplexity int) int
 		Cluster      func(childComplexity int) int
 		ClusterGone  func(childComplexity int) int
+		ConfigCount  func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		CreatedBy    func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Namespace    func(childComplexity int) int
+		SecretCount  func(childComplexity int) int
 		ServiceCount func(childComplexity int) int
 	}
 
@@ -144,6 +188,12 @@ type ComplexityRoot struct {
 	EnvironmentPayload struct {
 		Environment func(childComplexity int) int
 		Seq         func(childComplexity int) int
+	}
+
+	FileMount struct {
+		Kind func(childComplexity int) int
+		Name func(childComplexity int) int
+		Path func(childComplexity int) int
 	}
 
 	HealthCheck struct {
@@ -188,6 +238,12 @@ type ComplexityRoot struct {
 		Seq       func(childComplexity int) int
 	}
 
+	KeyRef struct {
+		Key  func(childComplexity int) int
+		Kind func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
 	ManagedService struct {
 		Cluster     func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
@@ -223,9 +279,15 @@ type ComplexityRoot struct {
 		CreatePolicy      func(childComplexity int, input model.CreatePolicyInput) int
 		CreateService     func(childComplexity int, input model.CreateServiceInput) int
 		DeleteApp         func(childComplexity int, id string) int
+		DeleteConfig      func(childComplexity int, id string) int
 		DeleteEnvironment func(childComplexity int, name string) int
 		DeletePolicy      func(childComplexity int, id string) int
+		DeleteSecret      func(childComplexity int, id string) int
 		DeleteService     func(childComplexity int, id string) int
+		RevealSecret      func(childComplexity int, id string) int
+		RotateSecretsKey  func(childComplexity int) int
+		SetConfig         func(childComplexity int, input model.SetConfigInput) int
+		SetSecret         func(childComplexity int, input model.SetSecretInput) int
 		StartIntercept    func(childComplexity int, input model.StartInterceptInput) int
 		StopIntercept     func(childComplexity int, id string) int
 		UpdateApp         func(childComplexity int, input model.UpdateAppInput) int
@@ -304,11 +366,15 @@ type ComplexityRoot struct {
 		Access             func(childComplexity int, source model.IdentityInput, target model.TargetInput, minSeq *int) int
 		App                func(childComplexity int, id string, minSeq *int) int
 		Apps               func(childComplexity int, first *int, after *string, env *string, minSeq *int) int
+		Config             func(childComplexity int, id string, minSeq *int) int
+		Configs            func(childComplexity int, first *int, after *string, env *string, minSeq *int) int
 		Environment        func(childComplexity int, name string, minSeq *int) int
 		Environments       func(childComplexity int, first *int, after *string, minSeq *int) int
 		Intercept          func(childComplexity int, id string, minSeq *int) int
 		Intercepts         func(childComplexity int, first *int, after *string, all *bool, minSeq *int) int
 		Policies           func(childComplexity int, first *int, after *string, minSeq *int) int
+		Secret             func(childComplexity int, id string, minSeq *int) int
+		Secrets            func(childComplexity int, first *int, after *string, env *string, minSeq *int) int
 		Service            func(childComplexity int, id string, minSeq *int) int
 		Services           func(childComplexity int, first *int, after *string, env *string, kind *model.ServiceKind, minSeq *int) int
 		__resolve__service func(childComplexity int) int
@@ -323,6 +389,12 @@ type ComplexityRoot struct {
 	Resources struct {
 		Limits   func(childComplexity int) int
 		Requests func(childComplexity int) int
+	}
+
+	RevealedSecret struct {
+		Entries func(childComplexity int) int
+		Secret  func(childComplexity int) int
+		Seq     func(childComplexity int) int
 	}
 
 	Rollout struct {
@@ -357,6 +429,42 @@ type ComplexityRoot struct {
 		Targets     func(childComplexity int) int
 	}
 
+	Secret struct {
+		Cluster     func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		CreatedBy   func(childComplexity int) int
+		Environment func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Keys        func(childComplexity int) int
+		Name        func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		UsedBy      func(childComplexity int) int
+		Version     func(childComplexity int) int
+	}
+
+	SecretConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SecretEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SecretPayload struct {
+		Secret func(childComplexity int) int
+		Seq    func(childComplexity int) int
+	}
+
+	SecretsKeyRotation struct {
+		From      func(childComplexity int) int
+		Rewrapped func(childComplexity int) int
+		Seq       func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
 	ServiceRef struct {
 		Name      func(childComplexity int) int
 		Namespace func(childComplexity int) int
@@ -382,8 +490,10 @@ type ComplexityRoot struct {
 
 	Team struct {
 		Apps         func(childComplexity int, first *int, after *string, env *string, minSeq *int) int
+		Configs      func(childComplexity int, first *int, after *string, env *string, minSeq *int) int
 		Environments func(childComplexity int, first *int, after *string, minSeq *int) int
 		Policies     func(childComplexity int, first *int, after *string, minSeq *int) int
+		Secrets      func(childComplexity int, first *int, after *string, env *string, minSeq *int) int
 		Services     func(childComplexity int, first *int, after *string, env *string, kind *model.ServiceKind, minSeq *int) int
 		Slug         func(childComplexity int) int
 	}
@@ -401,6 +511,8 @@ type ComplexityRoot struct {
 		Args      func(childComplexity int) int
 		Command   func(childComplexity int) int
 		Env       func(childComplexity int) int
+		EnvFrom   func(childComplexity int) int
+		Files     func(childComplexity int) int
 		Image     func(childComplexity int) int
 		Liveness  func(childComplexity int) int
 		Ports     func(childComplexity int) int
@@ -420,6 +532,9 @@ type AppResolver interface {
 type ClusterResolver interface {
 	Environments(ctx context.Context, obj *model.Cluster, first *int, after *string, minSeq *int) (*model.EnvironmentConnection, error)
 	Apps(ctx context.Context, obj *model.Cluster, first *int, after *string, minSeq *int) (*model.AppConnection, error)
+}
+type ConfigResolver interface {
+	Environment(ctx context.Context, obj *model.Config) (*model.Environment, error)
 }
 type EntityResolver interface {
 	FindAppByID(ctx context.Context, id string) (*model.App, error)
@@ -452,6 +567,12 @@ type MutationResolver interface {
 	CreatePolicy(ctx context.Context, input model.CreatePolicyInput) (*model.PolicyPayload, error)
 	UpdatePolicy(ctx context.Context, input model.UpdatePolicyInput) (*model.PolicyPayload, error)
 	DeletePolicy(ctx context.Context, id string) (*model.PolicyPayload, error)
+	SetConfig(ctx context.Context, input model.SetConfigInput) (*model.ConfigPayload, error)
+	DeleteConfig(ctx context.Context, id string) (*model.ConfigPayload, error)
+	SetSecret(ctx context.Context, input model.SetSecretInput) (*model.SecretPayload, error)
+	DeleteSecret(ctx context.Context, id string) (*model.SecretPayload, error)
+	RevealSecret(ctx context.Context, id string) (*model.RevealedSecret, error)
+	RotateSecretsKey(ctx context.Context) (*model.SecretsKeyRotation, error)
 }
 type QueryResolver interface {
 	Environments(ctx context.Context, first *int, after *string, minSeq *int) (*model.EnvironmentConnection, error)
@@ -463,7 +584,14 @@ type QueryResolver interface {
 	Intercepts(ctx context.Context, first *int, after *string, all *bool, minSeq *int) (*model.InterceptConnection, error)
 	Intercept(ctx context.Context, id string, minSeq *int) (*model.Intercept, error)
 	Policies(ctx context.Context, first *int, after *string, minSeq *int) (*model.PolicyConnection, error)
+	Configs(ctx context.Context, first *int, after *string, env *string, minSeq *int) (*model.ConfigConnection, error)
+	Config(ctx context.Context, id string, minSeq *int) (*model.Config, error)
+	Secrets(ctx context.Context, first *int, after *string, env *string, minSeq *int) (*model.SecretConnection, error)
+	Secret(ctx context.Context, id string, minSeq *int) (*model.Secret, error)
 	Access(ctx context.Context, source model.IdentityInput, target model.TargetInput, minSeq *int) (*model.Verdict, error)
+}
+type SecretResolver interface {
+	Environment(ctx context.Context, obj *model.Secret) (*model.Environment, error)
 }
 type SubscriptionResolver interface {
 	AppStatus(ctx context.Context, id string) (<-chan *model.AppStatus, error)
@@ -473,6 +601,8 @@ type TeamResolver interface {
 	Apps(ctx context.Context, obj *model.Team, first *int, after *string, env *string, minSeq *int) (*model.AppConnection, error)
 	Services(ctx context.Context, obj *model.Team, first *int, after *string, env *string, kind *model.ServiceKind, minSeq *int) (*model.ManagedServiceConnection, error)
 	Policies(ctx context.Context, obj *model.Team, first *int, after *string, minSeq *int) (*model.PolicyConnection, error)
+	Configs(ctx context.Context, obj *model.Team, first *int, after *string, env *string, minSeq *int) (*model.ConfigConnection, error)
+	Secrets(ctx context.Context, obj *model.Team, first *int, after *string, env *string, minSeq *int) (*model.SecretConnection, error)
 }
 
 type executableSchema struct {
@@ -672,6 +802,119 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Cluster.ID(childComplexity), true
 
+	case "Config.cluster":
+		if e.complexity.Config.Cluster == nil {
+			break
+		}
+
+		return e.complexity.Config.Cluster(childComplexity), true
+	case "Config.createdAt":
+		if e.complexity.Config.CreatedAt == nil {
+			break
+		}
+
+		return e.complexity.Config.CreatedAt(childComplexity), true
+	case "Config.createdBy":
+		if e.complexity.Config.CreatedBy == nil {
+			break
+		}
+
+		return e.complexity.Config.CreatedBy(childComplexity), true
+	case "Config.entries":
+		if e.complexity.Config.Entries == nil {
+			break
+		}
+
+		return e.complexity.Config.Entries(childComplexity), true
+	case "Config.environment":
+		if e.complexity.Config.Environment == nil {
+			break
+		}
+
+		return e.complexity.Config.Environment(childComplexity), true
+	case "Config.id":
+		if e.complexity.Config.ID == nil {
+			break
+		}
+
+		return e.complexity.Config.ID(childComplexity), true
+	case "Config.name":
+		if e.complexity.Config.Name == nil {
+			break
+		}
+
+		return e.complexity.Config.Name(childComplexity), true
+	case "Config.updatedAt":
+		if e.complexity.Config.UpdatedAt == nil {
+			break
+		}
+
+		return e.complexity.Config.UpdatedAt(childComplexity), true
+	case "Config.usedBy":
+		if e.complexity.Config.UsedBy == nil {
+			break
+		}
+
+		return e.complexity.Config.UsedBy(childComplexity), true
+
+	case "ConfigConnection.edges":
+		if e.complexity.ConfigConnection.Edges == nil {
+			break
+		}
+
+		return e.complexity.ConfigConnection.Edges(childComplexity), true
+	case "ConfigConnection.pageInfo":
+		if e.complexity.ConfigConnection.PageInfo == nil {
+			break
+		}
+
+		return e.complexity.ConfigConnection.PageInfo(childComplexity), true
+	case "ConfigConnection.totalCount":
+		if e.complexity.ConfigConnection.TotalCount == nil {
+			break
+		}
+
+		return e.complexity.ConfigConnection.TotalCount(childComplexity), true
+
+	case "ConfigEdge.cursor":
+		if e.complexity.ConfigEdge.Cursor == nil {
+			break
+		}
+
+		return e.complexity.ConfigEdge.Cursor(childComplexity), true
+	case "ConfigEdge.node":
+		if e.complexity.ConfigEdge.Node == nil {
+			break
+		}
+
+		return e.complexity.ConfigEdge.Node(childComplexity), true
+
+	case "ConfigEntry.key":
+		if e.complexity.ConfigEntry.Key == nil {
+			break
+		}
+
+		return e.complexity.ConfigEntry.Key(childComplexity), true
+	case "ConfigEntry.value":
+		if e.complexity.ConfigEntry.Value == nil {
+			break
+		}
+
+		return e.complexity.ConfigEntry.Value(childComplexity), true
+
+	case "ConfigPayload.config":
+		if e.complexity.ConfigPayload.Config == nil {
+			break
+		}
+
+		return e.complexity.ConfigPayload.Config(childComplexity), true
+	case "ConfigPayload.seq":
+		if e.complexity.ConfigPayload.Seq == nil {
+			break
+		}
+
+		return e.complexity.ConfigPayload.Seq(childComplexity), true
+
 	case "Device.id":
 		if e.complexity.Device.ID == nil {
 			break
@@ -735,6 +978,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Entity.FindTeamBySlug(childComplexity, args["slug"].(string)), true
 
+	case "EnvFrom.kind":
+		if e.complexity.EnvFrom.Kind == nil {
+			break
+		}
+
+		return e.complexity.EnvFrom.Kind(childComplexity), true
+	case "EnvFrom.name":
+		if e.complexity.EnvFrom.Name == nil {
+			break
+		}
+
+		return e.complexity.EnvFrom.Name(childComplexity), true
+	case "EnvFrom.prefix":
+		if e.complexity.EnvFrom.Prefix == nil {
+			break
+		}
+
+		return e.complexity.EnvFrom.Prefix(childComplexity), true
+
+	case "EnvVar.from":
+		if e.complexity.EnvVar.From == nil {
+			break
+		}
+
+		return e.complexity.EnvVar.From(childComplexity), true
 	case "EnvVar.name":
 		if e.complexity.EnvVar.Name == nil {
 			break
@@ -766,6 +1034,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Environment.ClusterGone(childComplexity), true
+	case "Environment.configCount":
+		if e.complexity.Environment.ConfigCount == nil {
+			break
+		}
+
+		return e.complexity.Environment.ConfigCount(childComplexity), true
 	case "Environment.createdAt":
 		if e.complexity.Environment.CreatedAt == nil {
 			break
@@ -796,6 +1070,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Environment.Namespace(childComplexity), true
+	case "Environment.secretCount":
+		if e.complexity.Environment.SecretCount == nil {
+			break
+		}
+
+		return e.complexity.Environment.SecretCount(childComplexity), true
 	case "Environment.serviceCount":
 		if e.complexity.Environment.ServiceCount == nil {
 			break
@@ -847,6 +1127,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.EnvironmentPayload.Seq(childComplexity), true
+
+	case "FileMount.kind":
+		if e.complexity.FileMount.Kind == nil {
+			break
+		}
+
+		return e.complexity.FileMount.Kind(childComplexity), true
+	case "FileMount.name":
+		if e.complexity.FileMount.Name == nil {
+			break
+		}
+
+		return e.complexity.FileMount.Name(childComplexity), true
+	case "FileMount.path":
+		if e.complexity.FileMount.Path == nil {
+			break
+		}
+
+		return e.complexity.FileMount.Path(childComplexity), true
 
 	case "HealthCheck.healthyThreshold":
 		if e.complexity.HealthCheck.HealthyThreshold == nil {
@@ -1015,6 +1314,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.InterceptPayload.Seq(childComplexity), true
 
+	case "KeyRef.key":
+		if e.complexity.KeyRef.Key == nil {
+			break
+		}
+
+		return e.complexity.KeyRef.Key(childComplexity), true
+	case "KeyRef.kind":
+		if e.complexity.KeyRef.Kind == nil {
+			break
+		}
+
+		return e.complexity.KeyRef.Kind(childComplexity), true
+	case "KeyRef.name":
+		if e.complexity.KeyRef.Name == nil {
+			break
+		}
+
+		return e.complexity.KeyRef.Name(childComplexity), true
+
 	case "ManagedService.cluster":
 		if e.complexity.ManagedService.Cluster == nil {
 			break
@@ -1176,6 +1494,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.DeleteApp(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteConfig":
+		if e.complexity.Mutation.DeleteConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.DeleteConfig(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteEnvironment":
 		if e.complexity.Mutation.DeleteEnvironment == nil {
 			break
@@ -1198,6 +1527,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.DeletePolicy(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteSecret":
+		if e.complexity.Mutation.DeleteSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.DeleteSecret(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteService":
 		if e.complexity.Mutation.DeleteService == nil {
 			break
@@ -1209,6 +1549,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.DeleteService(childComplexity, args["id"].(string)), true
+	case "Mutation.revealSecret":
+		if e.complexity.Mutation.RevealSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revealSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.RevealSecret(childComplexity, args["id"].(string)), true
+	case "Mutation.rotateSecretsKey":
+		if e.complexity.Mutation.RotateSecretsKey == nil {
+			break
+		}
+
+		return e.complexity.Mutation.RotateSecretsKey(childComplexity), true
+	case "Mutation.setConfig":
+		if e.complexity.Mutation.SetConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.SetConfig(childComplexity, args["input"].(model.SetConfigInput)), true
+	case "Mutation.setSecret":
+		if e.complexity.Mutation.SetSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.SetSecret(childComplexity, args["input"].(model.SetSecretInput)), true
 	case "Mutation.startIntercept":
 		if e.complexity.Mutation.StartIntercept == nil {
 			break
@@ -1530,6 +1909,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Apps(childComplexity, args["first"].(*int), args["after"].(*string), args["env"].(*string), args["minSeq"].(*int)), true
+	case "Query.config":
+		if e.complexity.Query.Config == nil {
+			break
+		}
+
+		args, err := ec.field_Query_config_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.Config(childComplexity, args["id"].(string), args["minSeq"].(*int)), true
+	case "Query.configs":
+		if e.complexity.Query.Configs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_configs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.Configs(childComplexity, args["first"].(*int), args["after"].(*string), args["env"].(*string), args["minSeq"].(*int)), true
 	case "Query.environment":
 		if e.complexity.Query.Environment == nil {
 			break
@@ -1585,6 +1986,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Policies(childComplexity, args["first"].(*int), args["after"].(*string), args["minSeq"].(*int)), true
+	case "Query.secret":
+		if e.complexity.Query.Secret == nil {
+			break
+		}
+
+		args, err := ec.field_Query_secret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.Secret(childComplexity, args["id"].(string), args["minSeq"].(*int)), true
+	case "Query.secrets":
+		if e.complexity.Query.Secrets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_secrets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.Secrets(childComplexity, args["first"].(*int), args["after"].(*string), args["env"].(*string), args["minSeq"].(*int)), true
 	case "Query.service":
 		if e.complexity.Query.Service == nil {
 			break
@@ -1650,6 +2073,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Resources.Requests(childComplexity), true
+
+	case "RevealedSecret.entries":
+		if e.complexity.RevealedSecret.Entries == nil {
+			break
+		}
+
+		return e.complexity.RevealedSecret.Entries(childComplexity), true
+	case "RevealedSecret.secret":
+		if e.complexity.RevealedSecret.Secret == nil {
+			break
+		}
+
+		return e.complexity.RevealedSecret.Secret(childComplexity), true
+	case "RevealedSecret.seq":
+		if e.complexity.RevealedSecret.Seq == nil {
+			break
+		}
+
+		return e.complexity.RevealedSecret.Seq(childComplexity), true
 
 	case "Rollout.available":
 		if e.complexity.Rollout.Available == nil {
@@ -1792,6 +2234,137 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Rule.Targets(childComplexity), true
 
+	case "Secret.cluster":
+		if e.complexity.Secret.Cluster == nil {
+			break
+		}
+
+		return e.complexity.Secret.Cluster(childComplexity), true
+	case "Secret.createdAt":
+		if e.complexity.Secret.CreatedAt == nil {
+			break
+		}
+
+		return e.complexity.Secret.CreatedAt(childComplexity), true
+	case "Secret.createdBy":
+		if e.complexity.Secret.CreatedBy == nil {
+			break
+		}
+
+		return e.complexity.Secret.CreatedBy(childComplexity), true
+	case "Secret.environment":
+		if e.complexity.Secret.Environment == nil {
+			break
+		}
+
+		return e.complexity.Secret.Environment(childComplexity), true
+	case "Secret.id":
+		if e.complexity.Secret.ID == nil {
+			break
+		}
+
+		return e.complexity.Secret.ID(childComplexity), true
+	case "Secret.keys":
+		if e.complexity.Secret.Keys == nil {
+			break
+		}
+
+		return e.complexity.Secret.Keys(childComplexity), true
+	case "Secret.name":
+		if e.complexity.Secret.Name == nil {
+			break
+		}
+
+		return e.complexity.Secret.Name(childComplexity), true
+	case "Secret.updatedAt":
+		if e.complexity.Secret.UpdatedAt == nil {
+			break
+		}
+
+		return e.complexity.Secret.UpdatedAt(childComplexity), true
+	case "Secret.usedBy":
+		if e.complexity.Secret.UsedBy == nil {
+			break
+		}
+
+		return e.complexity.Secret.UsedBy(childComplexity), true
+	case "Secret.version":
+		if e.complexity.Secret.Version == nil {
+			break
+		}
+
+		return e.complexity.Secret.Version(childComplexity), true
+
+	case "SecretConnection.edges":
+		if e.complexity.SecretConnection.Edges == nil {
+			break
+		}
+
+		return e.complexity.SecretConnection.Edges(childComplexity), true
+	case "SecretConnection.pageInfo":
+		if e.complexity.SecretConnection.PageInfo == nil {
+			break
+		}
+
+		return e.complexity.SecretConnection.PageInfo(childComplexity), true
+	case "SecretConnection.totalCount":
+		if e.complexity.SecretConnection.TotalCount == nil {
+			break
+		}
+
+		return e.complexity.SecretConnection.TotalCount(childComplexity), true
+
+	case "SecretEdge.cursor":
+		if e.complexity.SecretEdge.Cursor == nil {
+			break
+		}
+
+		return e.complexity.SecretEdge.Cursor(childComplexity), true
+	case "SecretEdge.node":
+		if e.complexity.SecretEdge.Node == nil {
+			break
+		}
+
+		return e.complexity.SecretEdge.Node(childComplexity), true
+
+	case "SecretPayload.secret":
+		if e.complexity.SecretPayload.Secret == nil {
+			break
+		}
+
+		return e.complexity.SecretPayload.Secret(childComplexity), true
+	case "SecretPayload.seq":
+		if e.complexity.SecretPayload.Seq == nil {
+			break
+		}
+
+		return e.complexity.SecretPayload.Seq(childComplexity), true
+
+	case "SecretsKeyRotation.from":
+		if e.complexity.SecretsKeyRotation.From == nil {
+			break
+		}
+
+		return e.complexity.SecretsKeyRotation.From(childComplexity), true
+	case "SecretsKeyRotation.rewrapped":
+		if e.complexity.SecretsKeyRotation.Rewrapped == nil {
+			break
+		}
+
+		return e.complexity.SecretsKeyRotation.Rewrapped(childComplexity), true
+	case "SecretsKeyRotation.seq":
+		if e.complexity.SecretsKeyRotation.Seq == nil {
+			break
+		}
+
+		return e.complexity.SecretsKeyRotation.Seq(childComplexity), true
+	case "SecretsKeyRotation.to":
+		if e.complexity.SecretsKeyRotation.To == nil {
+			break
+		}
+
+		return e.complexity.SecretsKeyRotation.To(childComplexity), true
+
 	case "ServiceRef.name":
 		if e.complexity.ServiceRef.Name == nil {
 			break
@@ -1878,6 +2451,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Team.Apps(childComplexity, args["first"].(*int), args["after"].(*string), args["env"].(*string), args["minSeq"].(*int)), true
+	case "Team.configs":
+		if e.complexity.Team.Configs == nil {
+			break
+		}
+
+		args, err := ec.field_Team_configs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Team.Configs(childComplexity, args["first"].(*int), args["after"].(*string), args["env"].(*string), args["minSeq"].(*int)), true
 	case "Team.environments":
 		if e.complexity.Team.Environments == nil {
 			break
@@ -1900,6 +2484,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Team.Policies(childComplexity, args["first"].(*int), args["after"].(*string), args["minSeq"].(*int)), true
+	case "Team.secrets":
+		if e.complexity.Team.Secrets == nil {
+			break
+		}
+
+		args, err := ec.field_Team_secrets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Team.Secrets(childComplexity, args["first"].(*int), args["after"].(*string), args["env"].(*string), args["minSeq"].(*int)), true
 	case "Team.services":
 		if e.complexity.Team.Services == nil {
 			break
@@ -1956,6 +2551,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Workload.Env(childComplexity), true
+	case "Workload.envFrom":
+		if e.complexity.Workload.EnvFrom == nil {
+			break
+		}
+
+		return e.complexity.Workload.EnvFrom(childComplexity), true
+	case "Workload.files":
+		if e.complexity.Workload.Files == nil {
+			break
+		}
+
+		return e.complexity.Workload.Files(childComplexity), true
 	case "Workload.image":
 		if e.complexity.Workload.Image == nil {
 			break
@@ -2008,13 +2615,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := executionContext{opCtx, e, 0, 0, make(chan graphql.DeferredResult)}
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputConfigEntryInput,
 		ec.unmarshalInputCreateAppInput,
 		ec.unmarshalInputCreateEnvironmentInput,
 		ec.unmarshalInputCreatePolicyInput,
 		ec.unmarshalInputCreateServiceInput,
+		ec.unmarshalInputEnvFromInput,
 		ec.unmarshalInputEnvVarInput,
+		ec.unmarshalInputFileMountInput,
 		ec.unmarshalInputHealthCheckInput,
 		ec.unmarshalInputIdentityInput,
+		ec.unmarshalInputKeyRefInput,
 		ec.unmarshalInputPortInput,
 		ec.unmarshalInputPortMappingInput,
 		ec.unmarshalInputProbeInput,
@@ -2022,6 +2633,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputResourcesInput,
 		ec.unmarshalInputRuleInput,
 		ec.unmarshalInputServiceRefInput,
+		ec.unmarshalInputSetConfigInput,
+		ec.unmarshalInputSetSecretInput,
 		ec.unmarshalInputSpecInput,
 		ec.unmarshalInputStartInterceptInput,
 		ec.unmarshalInputSubjectInput,
@@ -2144,8 +2757,8 @@ func (ec *executionContext) introspectType(name string) (*introspection.Type, er
 }
 
 var sources = []*ast.Source{
-	{Name: "../../../schemas/graphql/console.graphqls", Input: `# The console subgraph: environments, apps, managed services, intercepts
-# and access policies. Owner of Environment, App and ManagedService; adds
+	{Name: "../../../schemas/graphql/console.graphqls", Input: `# The console subgraph: environments, apps, managed services, intercepts,
+# access policies, configs and secrets. Owner of Environment, App and ManagedService; adds
 # environments, apps, services and policies to Team, and environments and
 # apps to Cluster.
 extend schema
@@ -2169,6 +2782,10 @@ type Team @key(fields: "slug") {
   services(first: Int, after: String, env: String, kind: ServiceKind, minSeq: Int): ManagedServiceConnection!
   "Access policies in evaluation order."
   policies(first: Int, after: String, minSeq: Int): PolicyConnection!
+  "Configs by environment and name, in one environment when env is set."
+  configs(first: Int, after: String, env: String, minSeq: Int): ConfigConnection!
+  "Secrets (key names only) by environment and name."
+  secrets(first: Int, after: String, env: String, minSeq: Int): SecretConnection!
 }
 
 type Cluster @key(fields: "id") {
@@ -2191,6 +2808,8 @@ type Environment @key(fields: "id") {
   clusterGone: Boolean!
   appCount: Int!
   serviceCount: Int!
+  configCount: Int!
+  secretCount: Int!
   "Its Kubernetes namespace in a cluster whose agent runs in Kubernetes mode."
   namespace: Namespace!
   createdBy: String
@@ -2248,10 +2867,41 @@ type Spec {
   health: HealthCheck!
 }
 
-"One environment variable of a container."
+"One environment variable of a container: a value, or the value of a config's key (from)."
 type EnvVar {
   name: String!
+  "Empty when the value comes from a config's key."
   value: String!
+  from: KeyRef
+}
+
+"What a workload takes values from."
+enum SourceKind {
+  "A config of the app's environment."
+  CONFIG
+  "A secret of the app's environment."
+  SECRET
+}
+
+"One key of a config of the app's environment."
+type KeyRef {
+  kind: SourceKind!
+  name: String!
+  key: String!
+}
+
+"Every key of a config as an environment variable (prefix before its name)."
+type EnvFrom {
+  kind: SourceKind!
+  name: String!
+  prefix: String
+}
+
+"A config's keys as files (one per key) in a read-only directory of the container."
+type FileMount {
+  kind: SourceKind!
+  name: String!
+  path: String!
 }
 
 "An app port and the container port it leads to."
@@ -2306,6 +2956,8 @@ type Workload {
   resources: Resources!
   readiness: Probe
   liveness: Probe
+  envFrom: [EnvFrom!]!
+  files: [FileMount!]!
 }
 
 "An existing Kubernetes Service, namespace/name."
@@ -2469,6 +3121,66 @@ type Policy {
   updatedAt: Time
 }
 
+"A key and its value."
+type ConfigEntry {
+  key: String!
+  value: String!
+}
+
+"Keys and values of one environment: in Kubernetes mode its cluster's agent applies them as a ConfigMap of the config's name in the environment's namespace, and apps take variables or files from it."
+type Config {
+  id: ID!
+  name: String!
+  environment: Environment!
+  cluster: Cluster!
+  "Its keys and values, by key."
+  entries: [ConfigEntry!]!
+  "The names of the apps of its environment that take values from it."
+  usedBy: [String!]!
+  createdBy: String
+  createdAt: Time
+  updatedAt: Time
+}
+
+"Keys whose values weft keeps sealed: the event log, read models and answers hold no value in clear. In Kubernetes mode its cluster's agent (and only it) receives the values, sealed to its own key, and applies them as a Secret of the secret's name in the environment's namespace."
+type Secret {
+  id: ID!
+  name: String!
+  environment: Environment!
+  cluster: Cluster!
+  "Its key names (never values; revealSecret shows them to owners and admins)."
+  keys: [String!]!
+  "The EVENTS sequence of the last change of its values."
+  version: Int!
+  "The names of the apps of its environment that take values from it."
+  usedBy: [String!]!
+  createdBy: String
+  createdAt: Time
+  updatedAt: Time
+}
+
+type SecretConnection {
+  edges: [SecretEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type SecretEdge {
+  cursor: String!
+  node: Secret!
+}
+
+type ConfigConnection {
+  edges: [ConfigEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ConfigEdge {
+  cursor: String!
+  node: Config!
+}
+
 type Verdict {
   allow: Boolean!
   "The deciding policy; null when none matched (the default allows)."
@@ -2553,6 +3265,12 @@ type Query {
   intercepts(first: Int, after: String, all: Boolean, minSeq: Int): InterceptConnection!
   intercept(id: ID!, minSeq: Int): Intercept
   policies(first: Int, after: String, minSeq: Int): PolicyConnection!
+  "Configs by environment and name, in one environment when env is set."
+  configs(first: Int, after: String, env: String, minSeq: Int): ConfigConnection!
+  config(id: ID!, minSeq: Int): Config
+  "Secrets (key names only) by environment and name, in one environment when env is set."
+  secrets(first: Int, after: String, env: String, minSeq: Int): SecretConnection!
+  secret(id: ID!, minSeq: Int): Secret
   "Evaluates the team's policies for a connection from source to target."
   access(source: IdentityInput!, target: TargetInput!, minSeq: Int): Verdict!
 }
@@ -2581,9 +3299,34 @@ input SpecInput {
   health: HealthCheckInput
 }
 
+"A variable: a value, or from a config's key (not both)."
 input EnvVarInput {
   name: String!
-  value: String!
+  value: String
+  from: KeyRefInput
+}
+
+input KeyRefInput {
+  "CONFIG when null."
+  kind: SourceKind
+  name: String!
+  key: String!
+}
+
+input EnvFromInput {
+  "CONFIG when null."
+  kind: SourceKind
+  name: String!
+  "Put before every key's name; a valid variable name."
+  prefix: String
+}
+
+input FileMountInput {
+  "CONFIG when null."
+  kind: SourceKind
+  name: String!
+  "A clean absolute directory, e.g. /etc/app."
+  path: String!
 }
 
 input PortMappingInput {
@@ -2631,6 +3374,10 @@ input WorkloadInput {
   resources: ResourcesInput
   readiness: ProbeInput
   liveness: ProbeInput
+  "Every key of a config of the environment as variables."
+  envFrom: [EnvFromInput!]
+  "A config's keys as files of a directory."
+  files: [FileMountInput!]
 }
 
 input ServiceRefInput {
@@ -2708,6 +3455,23 @@ input UpdatePolicyInput {
   rule: RuleInput!
 }
 
+input ConfigEntryInput {
+  "Letters, digits, '-', '_', '.'."
+  key: String!
+  "UTF-8 text."
+  value: String!
+}
+
+"Sets and removes keys of a config; creates the config when the environment has none of that name."
+input SetConfigInput {
+  "The environment's name."
+  env: String!
+  name: String!
+  set: [ConfigEntryInput!]
+  "Keys to remove; each must exist."
+  unset: [String!]
+}
+
 type EnvironmentPayload {
   environment: Environment!
   "EVENTS sequence of the last event; pass it as minSeq to read your write."
@@ -2734,6 +3498,42 @@ type PolicyPayload {
   seq: Int!
 }
 
+type ConfigPayload {
+  config: Config!
+  seq: Int!
+}
+
+"Sets and removes keys of a secret; creates it when the environment has none of that name. Values are sealed before anything is recorded."
+input SetSecretInput {
+  env: String!
+  name: String!
+  set: [ConfigEntryInput!]
+  unset: [String!]
+}
+
+type SecretPayload {
+  secret: Secret!
+  seq: Int!
+}
+
+"A secret's values in clear, for its owner or admin; the reveal itself is an event (console.secret.revealed)."
+type RevealedSecret {
+  secret: Secret!
+  entries: [ConfigEntry!]!
+  "EVENTS sequence of the reveal's event."
+  seq: Int!
+}
+
+"A rotation of the team's secret key: key ids only."
+type SecretsKeyRotation {
+  "The replaced key's id; null when the team had no key yet."
+  from: String
+  to: String
+  "How many secrets' data keys were wrapped again with the new key."
+  rewrapped: Int!
+  seq: Int!
+}
+
 type Mutation {
   "Creates an environment in a cluster (admins)."
   createEnvironment(input: CreateEnvironmentInput!): EnvironmentPayload!
@@ -2752,6 +3552,18 @@ type Mutation {
   createPolicy(input: CreatePolicyInput!): PolicyPayload!
   updatePolicy(input: UpdatePolicyInput!): PolicyPayload!
   deletePolicy(id: ID!): PolicyPayload!
+  "Sets and removes keys of a config, creating it when new (members); apps that take values from it roll."
+  setConfig(input: SetConfigInput!): ConfigPayload!
+  "Deletes a config no app takes values from (members)."
+  deleteConfig(id: ID!): ConfigPayload!
+  "Seals and sets keys of a secret, creating it when new (members); apps that use it roll."
+  setSecret(input: SetSecretInput!): SecretPayload!
+  "Deletes a secret no app uses and destroys its key, so its sealed values in the log can no longer be opened (members)."
+  deleteSecret(id: ID!): SecretPayload!
+  "Shows a secret's values in clear (owners and admins); recorded as an event."
+  revealSecret(id: ID!): RevealedSecret!
+  "Replaces the team's secret key without downtime: every secret's data key is wrapped again and the old key destroyed (admins)."
+  rotateSecretsKey: SecretsKeyRotation!
 }
 
 "An app's state after one of its changes."
@@ -3000,6 +3812,17 @@ func (ec *executionContext) field_Mutation_deleteApp_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteEnvironment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3022,6 +3845,17 @@ func (ec *executionContext) field_Mutation_deletePolicy_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteSecret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteService_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3030,6 +3864,39 @@ func (ec *executionContext) field_Mutation_deleteService_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revealSecret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNSetConfigInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSetConfigInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setSecret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNSetSecretInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSetSecretInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3173,6 +4040,48 @@ func (ec *executionContext) field_Query_apps_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_config_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "minSeq", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["minSeq"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_configs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "env", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["env"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "minSeq", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["minSeq"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_environment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3273,6 +4182,48 @@ func (ec *executionContext) field_Query_policies_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_secret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "minSeq", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["minSeq"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_secrets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "env", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["env"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "minSeq", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["minSeq"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_service_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3357,6 +4308,32 @@ func (ec *executionContext) field_Team_apps_args(ctx context.Context, rawArgs ma
 	return args, nil
 }
 
+func (ec *executionContext) field_Team_configs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "env", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["env"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "minSeq", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["minSeq"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Team_environments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3396,6 +4373,32 @@ func (ec *executionContext) field_Team_policies_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["minSeq"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Team_secrets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "env", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["env"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "minSeq", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["minSeq"] = arg3
 	return args, nil
 }
 
@@ -3576,6 +4579,10 @@ func (ec *executionContext) fieldContext_App_environment(_ context.Context, fiel
 				return ec.fieldContext_Environment_appCount(ctx, field)
 			case "serviceCount":
 				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "configCount":
+				return ec.fieldContext_Environment_configCount(ctx, field)
+			case "secretCount":
+				return ec.fieldContext_Environment_secretCount(ctx, field)
 			case "namespace":
 				return ec.fieldContext_Environment_namespace(ctx, field)
 			case "createdBy":
@@ -3736,6 +4743,10 @@ func (ec *executionContext) fieldContext_App_workload(_ context.Context, field g
 				return ec.fieldContext_Workload_readiness(ctx, field)
 			case "liveness":
 				return ec.fieldContext_Workload_liveness(ctx, field)
+			case "envFrom":
+				return ec.fieldContext_Workload_envFrom(ctx, field)
+			case "files":
+				return ec.fieldContext_Workload_files(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Workload", field.Name)
 		},
@@ -4531,6 +5542,618 @@ func (ec *executionContext) fieldContext_Cluster_apps(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Config_id(ctx context.Context, field graphql.CollectedField, obj *model.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Config_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Config_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Config",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Config_name(ctx context.Context, field graphql.CollectedField, obj *model.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Config_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Config_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Config",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Config_environment(ctx context.Context, field graphql.CollectedField, obj *model.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Config_environment,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Config().Environment(ctx, obj)
+		},
+		nil,
+		ec.marshalNEnvironment2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvironment,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Config_environment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Config",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Environment_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Environment_name(ctx, field)
+			case "cluster":
+				return ec.fieldContext_Environment_cluster(ctx, field)
+			case "clusterGone":
+				return ec.fieldContext_Environment_clusterGone(ctx, field)
+			case "appCount":
+				return ec.fieldContext_Environment_appCount(ctx, field)
+			case "serviceCount":
+				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "configCount":
+				return ec.fieldContext_Environment_configCount(ctx, field)
+			case "secretCount":
+				return ec.fieldContext_Environment_secretCount(ctx, field)
+			case "namespace":
+				return ec.fieldContext_Environment_namespace(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_Environment_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Environment_createdAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Environment", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Config_cluster(ctx context.Context, field graphql.CollectedField, obj *model.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Config_cluster,
+		func(ctx context.Context) (any, error) {
+			return obj.Cluster, nil
+		},
+		nil,
+		ec.marshalNCluster2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐCluster,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Config_cluster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Config",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Cluster_id(ctx, field)
+			case "environments":
+				return ec.fieldContext_Cluster_environments(ctx, field)
+			case "apps":
+				return ec.fieldContext_Cluster_apps(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Cluster", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Config_entries(ctx context.Context, field graphql.CollectedField, obj *model.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Config_entries,
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		ec.marshalNConfigEntry2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEntryᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Config_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Config",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "key":
+				return ec.fieldContext_ConfigEntry_key(ctx, field)
+			case "value":
+				return ec.fieldContext_ConfigEntry_value(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ConfigEntry", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Config_usedBy(ctx context.Context, field graphql.CollectedField, obj *model.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Config_usedBy,
+		func(ctx context.Context) (any, error) {
+			return obj.UsedBy, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Config_usedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Config",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Config_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Config_createdBy,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Config_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Config",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Config_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Config_createdAt,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Config_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Config",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Config_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Config_updatedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Config_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Config",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfigConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConfigConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConfigConnection_edges,
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		ec.marshalNConfigEdge2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEdgeᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConfigConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfigConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "cursor":
+				return ec.fieldContext_ConfigEdge_cursor(ctx, field)
+			case "node":
+				return ec.fieldContext_ConfigEdge_node(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ConfigEdge", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfigConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ConfigConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConfigConnection_pageInfo,
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		ec.marshalNPageInfo2weftᚗdevᚋservicesᚋgraphᚐPageInfo,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConfigConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfigConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "hasNextPage":
+				return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+			case "endCursor":
+				return ec.fieldContext_PageInfo_endCursor(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfigConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ConfigConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConfigConnection_totalCount,
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConfigConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfigConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfigEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ConfigEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConfigEdge_cursor,
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConfigEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfigEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfigEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ConfigEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConfigEdge_node,
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		ec.marshalNConfig2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfig,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConfigEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfigEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Config_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Config_name(ctx, field)
+			case "environment":
+				return ec.fieldContext_Config_environment(ctx, field)
+			case "cluster":
+				return ec.fieldContext_Config_cluster(ctx, field)
+			case "entries":
+				return ec.fieldContext_Config_entries(ctx, field)
+			case "usedBy":
+				return ec.fieldContext_Config_usedBy(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_Config_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Config_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Config_updatedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Config", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfigEntry_key(ctx context.Context, field graphql.CollectedField, obj *model.ConfigEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConfigEntry_key,
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConfigEntry_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfigEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfigEntry_value(ctx context.Context, field graphql.CollectedField, obj *model.ConfigEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConfigEntry_value,
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConfigEntry_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfigEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfigPayload_config(ctx context.Context, field graphql.CollectedField, obj *model.ConfigPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConfigPayload_config,
+		func(ctx context.Context) (any, error) {
+			return obj.Config, nil
+		},
+		nil,
+		ec.marshalNConfig2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfig,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConfigPayload_config(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfigPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Config_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Config_name(ctx, field)
+			case "environment":
+				return ec.fieldContext_Config_environment(ctx, field)
+			case "cluster":
+				return ec.fieldContext_Config_cluster(ctx, field)
+			case "entries":
+				return ec.fieldContext_Config_entries(ctx, field)
+			case "usedBy":
+				return ec.fieldContext_Config_usedBy(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_Config_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Config_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Config_updatedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Config", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfigPayload_seq(ctx context.Context, field graphql.CollectedField, obj *model.ConfigPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConfigPayload_seq,
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConfigPayload_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfigPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Device_id(ctx context.Context, field graphql.CollectedField, obj *model.Device) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4717,6 +6340,10 @@ func (ec *executionContext) fieldContext_Entity_findEnvironmentByID(ctx context.
 				return ec.fieldContext_Environment_appCount(ctx, field)
 			case "serviceCount":
 				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "configCount":
+				return ec.fieldContext_Environment_configCount(ctx, field)
+			case "secretCount":
+				return ec.fieldContext_Environment_secretCount(ctx, field)
 			case "namespace":
 				return ec.fieldContext_Environment_namespace(ctx, field)
 			case "createdBy":
@@ -4839,6 +6466,10 @@ func (ec *executionContext) fieldContext_Entity_findTeamBySlug(ctx context.Conte
 				return ec.fieldContext_Team_services(ctx, field)
 			case "policies":
 				return ec.fieldContext_Team_policies(ctx, field)
+			case "configs":
+				return ec.fieldContext_Team_configs(ctx, field)
+			case "secrets":
+				return ec.fieldContext_Team_secrets(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Team", field.Name)
 		},
@@ -4853,6 +6484,93 @@ func (ec *executionContext) fieldContext_Entity_findTeamBySlug(ctx context.Conte
 	if fc.Args, err = ec.field_Entity_findTeamBySlug_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnvFrom_kind(ctx context.Context, field graphql.CollectedField, obj *model.EnvFrom) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_EnvFrom_kind,
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		ec.marshalNSourceKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSourceKind,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_EnvFrom_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnvFrom",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type SourceKind does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnvFrom_name(ctx context.Context, field graphql.CollectedField, obj *model.EnvFrom) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_EnvFrom_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_EnvFrom_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnvFrom",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnvFrom_prefix(ctx context.Context, field graphql.CollectedField, obj *model.EnvFrom) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_EnvFrom_prefix,
+		func(ctx context.Context) (any, error) {
+			return obj.Prefix, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_EnvFrom_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnvFrom",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
 	}
 	return fc, nil
 }
@@ -4910,6 +6628,43 @@ func (ec *executionContext) fieldContext_EnvVar_value(_ context.Context, field g
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnvVar_from(ctx context.Context, field graphql.CollectedField, obj *model.EnvVar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_EnvVar_from,
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		ec.marshalOKeyRef2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐKeyRef,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_EnvVar_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnvVar",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "kind":
+				return ec.fieldContext_KeyRef_kind(ctx, field)
+			case "name":
+				return ec.fieldContext_KeyRef_name(ctx, field)
+			case "key":
+				return ec.fieldContext_KeyRef_key(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type KeyRef", field.Name)
 		},
 	}
 	return fc, nil
@@ -5085,6 +6840,64 @@ func (ec *executionContext) _Environment_serviceCount(ctx context.Context, field
 }
 
 func (ec *executionContext) fieldContext_Environment_serviceCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Environment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Environment_configCount(ctx context.Context, field graphql.CollectedField, obj *model.Environment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Environment_configCount,
+		func(ctx context.Context) (any, error) {
+			return obj.ConfigCount, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Environment_configCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Environment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Environment_secretCount(ctx context.Context, field graphql.CollectedField, obj *model.Environment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Environment_secretCount,
+		func(ctx context.Context) (any, error) {
+			return obj.SecretCount, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Environment_secretCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Environment",
 		Field:      field,
@@ -5358,6 +7171,10 @@ func (ec *executionContext) fieldContext_EnvironmentEdge_node(_ context.Context,
 				return ec.fieldContext_Environment_appCount(ctx, field)
 			case "serviceCount":
 				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "configCount":
+				return ec.fieldContext_Environment_configCount(ctx, field)
+			case "secretCount":
+				return ec.fieldContext_Environment_secretCount(ctx, field)
 			case "namespace":
 				return ec.fieldContext_Environment_namespace(ctx, field)
 			case "createdBy":
@@ -5407,6 +7224,10 @@ func (ec *executionContext) fieldContext_EnvironmentPayload_environment(_ contex
 				return ec.fieldContext_Environment_appCount(ctx, field)
 			case "serviceCount":
 				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "configCount":
+				return ec.fieldContext_Environment_configCount(ctx, field)
+			case "secretCount":
+				return ec.fieldContext_Environment_secretCount(ctx, field)
 			case "namespace":
 				return ec.fieldContext_Environment_namespace(ctx, field)
 			case "createdBy":
@@ -5444,6 +7265,93 @@ func (ec *executionContext) fieldContext_EnvironmentPayload_seq(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FileMount_kind(ctx context.Context, field graphql.CollectedField, obj *model.FileMount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_FileMount_kind,
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		ec.marshalNSourceKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSourceKind,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_FileMount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FileMount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type SourceKind does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FileMount_name(ctx context.Context, field graphql.CollectedField, obj *model.FileMount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_FileMount_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_FileMount_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FileMount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FileMount_path(ctx context.Context, field graphql.CollectedField, obj *model.FileMount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_FileMount_path,
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_FileMount_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FileMount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -6352,6 +8260,93 @@ func (ec *executionContext) fieldContext_InterceptPayload_seq(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _KeyRef_kind(ctx context.Context, field graphql.CollectedField, obj *model.KeyRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_KeyRef_kind,
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		ec.marshalNSourceKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSourceKind,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_KeyRef_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KeyRef",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type SourceKind does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KeyRef_name(ctx context.Context, field graphql.CollectedField, obj *model.KeyRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_KeyRef_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_KeyRef_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KeyRef",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KeyRef_key(ctx context.Context, field graphql.CollectedField, obj *model.KeyRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_KeyRef_key,
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_KeyRef_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KeyRef",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ManagedService_id(ctx context.Context, field graphql.CollectedField, obj *model.ManagedService) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6475,6 +8470,10 @@ func (ec *executionContext) fieldContext_ManagedService_environment(_ context.Co
 				return ec.fieldContext_Environment_appCount(ctx, field)
 			case "serviceCount":
 				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "configCount":
+				return ec.fieldContext_Environment_configCount(ctx, field)
+			case "secretCount":
+				return ec.fieldContext_Environment_secretCount(ctx, field)
 			case "namespace":
 				return ec.fieldContext_Environment_namespace(ctx, field)
 			case "createdBy":
@@ -7546,6 +9545,282 @@ func (ec *executionContext) fieldContext_Mutation_deletePolicy(ctx context.Conte
 	if fc.Args, err = ec.field_Mutation_deletePolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_setConfig,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().SetConfig(ctx, fc.Args["input"].(model.SetConfigInput))
+		},
+		nil,
+		ec.marshalNConfigPayload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_setConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "config":
+				return ec.fieldContext_ConfigPayload_config(ctx, field)
+			case "seq":
+				return ec.fieldContext_ConfigPayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ConfigPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_deleteConfig,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().DeleteConfig(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		ec.marshalNConfigPayload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_deleteConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "config":
+				return ec.fieldContext_ConfigPayload_config(ctx, field)
+			case "seq":
+				return ec.fieldContext_ConfigPayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ConfigPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setSecret(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_setSecret,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().SetSecret(ctx, fc.Args["input"].(model.SetSecretInput))
+		},
+		nil,
+		ec.marshalNSecretPayload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_setSecret(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "secret":
+				return ec.fieldContext_SecretPayload_secret(ctx, field)
+			case "seq":
+				return ec.fieldContext_SecretPayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SecretPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setSecret_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteSecret(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_deleteSecret,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().DeleteSecret(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		ec.marshalNSecretPayload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_deleteSecret(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "secret":
+				return ec.fieldContext_SecretPayload_secret(ctx, field)
+			case "seq":
+				return ec.fieldContext_SecretPayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SecretPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteSecret_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revealSecret(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_revealSecret,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().RevealSecret(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		ec.marshalNRevealedSecret2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRevealedSecret,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_revealSecret(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "secret":
+				return ec.fieldContext_RevealedSecret_secret(ctx, field)
+			case "entries":
+				return ec.fieldContext_RevealedSecret_entries(ctx, field)
+			case "seq":
+				return ec.fieldContext_RevealedSecret_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RevealedSecret", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revealSecret_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateSecretsKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_rotateSecretsKey,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Mutation().RotateSecretsKey(ctx)
+		},
+		nil,
+		ec.marshalNSecretsKeyRotation2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretsKeyRotation,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_rotateSecretsKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "from":
+				return ec.fieldContext_SecretsKeyRotation_from(ctx, field)
+			case "to":
+				return ec.fieldContext_SecretsKeyRotation_to(ctx, field)
+			case "rewrapped":
+				return ec.fieldContext_SecretsKeyRotation_rewrapped(ctx, field)
+			case "seq":
+				return ec.fieldContext_SecretsKeyRotation_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SecretsKeyRotation", field.Name)
+		},
 	}
 	return fc, nil
 }
@@ -8761,6 +11036,10 @@ func (ec *executionContext) fieldContext_Query_environment(ctx context.Context, 
 				return ec.fieldContext_Environment_appCount(ctx, field)
 			case "serviceCount":
 				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "configCount":
+				return ec.fieldContext_Environment_configCount(ctx, field)
+			case "secretCount":
+				return ec.fieldContext_Environment_secretCount(ctx, field)
 			case "namespace":
 				return ec.fieldContext_Environment_namespace(ctx, field)
 			case "createdBy":
@@ -9186,6 +11465,228 @@ func (ec *executionContext) fieldContext_Query_policies(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_configs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_configs,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().Configs(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["env"].(*string), fc.Args["minSeq"].(*int))
+		},
+		nil,
+		ec.marshalNConfigConnection2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigConnection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_configs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "edges":
+				return ec.fieldContext_ConfigConnection_edges(ctx, field)
+			case "pageInfo":
+				return ec.fieldContext_ConfigConnection_pageInfo(ctx, field)
+			case "totalCount":
+				return ec.fieldContext_ConfigConnection_totalCount(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ConfigConnection", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_configs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_config(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_config,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().Config(ctx, fc.Args["id"].(string), fc.Args["minSeq"].(*int))
+		},
+		nil,
+		ec.marshalOConfig2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfig,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_config(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Config_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Config_name(ctx, field)
+			case "environment":
+				return ec.fieldContext_Config_environment(ctx, field)
+			case "cluster":
+				return ec.fieldContext_Config_cluster(ctx, field)
+			case "entries":
+				return ec.fieldContext_Config_entries(ctx, field)
+			case "usedBy":
+				return ec.fieldContext_Config_usedBy(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_Config_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Config_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Config_updatedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Config", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_config_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_secrets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_secrets,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().Secrets(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["env"].(*string), fc.Args["minSeq"].(*int))
+		},
+		nil,
+		ec.marshalNSecretConnection2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretConnection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_secrets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "edges":
+				return ec.fieldContext_SecretConnection_edges(ctx, field)
+			case "pageInfo":
+				return ec.fieldContext_SecretConnection_pageInfo(ctx, field)
+			case "totalCount":
+				return ec.fieldContext_SecretConnection_totalCount(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SecretConnection", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_secrets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_secret(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_secret,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().Secret(ctx, fc.Args["id"].(string), fc.Args["minSeq"].(*int))
+		},
+		nil,
+		ec.marshalOSecret2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecret,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_secret(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Secret_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Secret_name(ctx, field)
+			case "environment":
+				return ec.fieldContext_Secret_environment(ctx, field)
+			case "cluster":
+				return ec.fieldContext_Secret_cluster(ctx, field)
+			case "keys":
+				return ec.fieldContext_Secret_keys(ctx, field)
+			case "version":
+				return ec.fieldContext_Secret_version(ctx, field)
+			case "usedBy":
+				return ec.fieldContext_Secret_usedBy(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_Secret_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Secret_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Secret_updatedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Secret", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_secret_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_access(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9538,6 +12039,121 @@ func (ec *executionContext) fieldContext_Resources_limits(_ context.Context, fie
 				return ec.fieldContext_ResourceList_memory(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type ResourceList", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevealedSecret_secret(ctx context.Context, field graphql.CollectedField, obj *model.RevealedSecret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RevealedSecret_secret,
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		ec.marshalNSecret2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecret,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RevealedSecret_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevealedSecret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Secret_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Secret_name(ctx, field)
+			case "environment":
+				return ec.fieldContext_Secret_environment(ctx, field)
+			case "cluster":
+				return ec.fieldContext_Secret_cluster(ctx, field)
+			case "keys":
+				return ec.fieldContext_Secret_keys(ctx, field)
+			case "version":
+				return ec.fieldContext_Secret_version(ctx, field)
+			case "usedBy":
+				return ec.fieldContext_Secret_usedBy(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_Secret_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Secret_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Secret_updatedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Secret", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevealedSecret_entries(ctx context.Context, field graphql.CollectedField, obj *model.RevealedSecret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RevealedSecret_entries,
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		ec.marshalNConfigEntry2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEntryᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RevealedSecret_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevealedSecret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "key":
+				return ec.fieldContext_ConfigEntry_key(ctx, field)
+			case "value":
+				return ec.fieldContext_ConfigEntry_value(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ConfigEntry", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevealedSecret_seq(ctx context.Context, field graphql.CollectedField, obj *model.RevealedSecret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RevealedSecret_seq,
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RevealedSecret_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevealedSecret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
 		},
 	}
 	return fc, nil
@@ -10250,6 +12866,703 @@ func (ec *executionContext) fieldContext_Rule_description(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Secret_id(ctx context.Context, field graphql.CollectedField, obj *model.Secret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Secret_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Secret_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Secret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Secret_name(ctx context.Context, field graphql.CollectedField, obj *model.Secret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Secret_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Secret_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Secret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Secret_environment(ctx context.Context, field graphql.CollectedField, obj *model.Secret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Secret_environment,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Secret().Environment(ctx, obj)
+		},
+		nil,
+		ec.marshalNEnvironment2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvironment,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Secret_environment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Secret",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Environment_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Environment_name(ctx, field)
+			case "cluster":
+				return ec.fieldContext_Environment_cluster(ctx, field)
+			case "clusterGone":
+				return ec.fieldContext_Environment_clusterGone(ctx, field)
+			case "appCount":
+				return ec.fieldContext_Environment_appCount(ctx, field)
+			case "serviceCount":
+				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "configCount":
+				return ec.fieldContext_Environment_configCount(ctx, field)
+			case "secretCount":
+				return ec.fieldContext_Environment_secretCount(ctx, field)
+			case "namespace":
+				return ec.fieldContext_Environment_namespace(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_Environment_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Environment_createdAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Environment", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Secret_cluster(ctx context.Context, field graphql.CollectedField, obj *model.Secret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Secret_cluster,
+		func(ctx context.Context) (any, error) {
+			return obj.Cluster, nil
+		},
+		nil,
+		ec.marshalNCluster2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐCluster,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Secret_cluster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Secret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Cluster_id(ctx, field)
+			case "environments":
+				return ec.fieldContext_Cluster_environments(ctx, field)
+			case "apps":
+				return ec.fieldContext_Cluster_apps(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Cluster", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Secret_keys(ctx context.Context, field graphql.CollectedField, obj *model.Secret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Secret_keys,
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Secret_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Secret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Secret_version(ctx context.Context, field graphql.CollectedField, obj *model.Secret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Secret_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Secret_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Secret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Secret_usedBy(ctx context.Context, field graphql.CollectedField, obj *model.Secret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Secret_usedBy,
+		func(ctx context.Context) (any, error) {
+			return obj.UsedBy, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Secret_usedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Secret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Secret_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Secret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Secret_createdBy,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Secret_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Secret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Secret_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Secret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Secret_createdAt,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Secret_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Secret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Secret_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Secret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Secret_updatedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Secret_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Secret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecretConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SecretConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SecretConnection_edges,
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		ec.marshalNSecretEdge2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretEdgeᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SecretConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecretConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "cursor":
+				return ec.fieldContext_SecretEdge_cursor(ctx, field)
+			case "node":
+				return ec.fieldContext_SecretEdge_node(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SecretEdge", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecretConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SecretConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SecretConnection_pageInfo,
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		ec.marshalNPageInfo2weftᚗdevᚋservicesᚋgraphᚐPageInfo,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SecretConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecretConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "hasNextPage":
+				return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+			case "endCursor":
+				return ec.fieldContext_PageInfo_endCursor(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecretConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SecretConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SecretConnection_totalCount,
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SecretConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecretConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecretEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SecretEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SecretEdge_cursor,
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SecretEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecretEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecretEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SecretEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SecretEdge_node,
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		ec.marshalNSecret2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecret,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SecretEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecretEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Secret_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Secret_name(ctx, field)
+			case "environment":
+				return ec.fieldContext_Secret_environment(ctx, field)
+			case "cluster":
+				return ec.fieldContext_Secret_cluster(ctx, field)
+			case "keys":
+				return ec.fieldContext_Secret_keys(ctx, field)
+			case "version":
+				return ec.fieldContext_Secret_version(ctx, field)
+			case "usedBy":
+				return ec.fieldContext_Secret_usedBy(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_Secret_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Secret_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Secret_updatedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Secret", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecretPayload_secret(ctx context.Context, field graphql.CollectedField, obj *model.SecretPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SecretPayload_secret,
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		ec.marshalNSecret2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecret,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SecretPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecretPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Secret_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Secret_name(ctx, field)
+			case "environment":
+				return ec.fieldContext_Secret_environment(ctx, field)
+			case "cluster":
+				return ec.fieldContext_Secret_cluster(ctx, field)
+			case "keys":
+				return ec.fieldContext_Secret_keys(ctx, field)
+			case "version":
+				return ec.fieldContext_Secret_version(ctx, field)
+			case "usedBy":
+				return ec.fieldContext_Secret_usedBy(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_Secret_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Secret_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Secret_updatedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Secret", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecretPayload_seq(ctx context.Context, field graphql.CollectedField, obj *model.SecretPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SecretPayload_seq,
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SecretPayload_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecretPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecretsKeyRotation_from(ctx context.Context, field graphql.CollectedField, obj *model.SecretsKeyRotation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SecretsKeyRotation_from,
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_SecretsKeyRotation_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecretsKeyRotation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecretsKeyRotation_to(ctx context.Context, field graphql.CollectedField, obj *model.SecretsKeyRotation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SecretsKeyRotation_to,
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_SecretsKeyRotation_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecretsKeyRotation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecretsKeyRotation_rewrapped(ctx context.Context, field graphql.CollectedField, obj *model.SecretsKeyRotation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SecretsKeyRotation_rewrapped,
+		func(ctx context.Context) (any, error) {
+			return obj.Rewrapped, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SecretsKeyRotation_rewrapped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecretsKeyRotation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecretsKeyRotation_seq(ctx context.Context, field graphql.CollectedField, obj *model.SecretsKeyRotation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SecretsKeyRotation_seq,
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SecretsKeyRotation_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecretsKeyRotation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ServiceRef_namespace(ctx context.Context, field graphql.CollectedField, obj *model.ServiceRef) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10838,6 +14151,104 @@ func (ec *executionContext) fieldContext_Team_policies(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Team_configs(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Team_configs,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Team().Configs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["env"].(*string), fc.Args["minSeq"].(*int))
+		},
+		nil,
+		ec.marshalNConfigConnection2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigConnection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Team_configs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Team",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "edges":
+				return ec.fieldContext_ConfigConnection_edges(ctx, field)
+			case "pageInfo":
+				return ec.fieldContext_ConfigConnection_pageInfo(ctx, field)
+			case "totalCount":
+				return ec.fieldContext_ConfigConnection_totalCount(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ConfigConnection", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Team_configs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Team_secrets(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Team_secrets,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Team().Secrets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["env"].(*string), fc.Args["minSeq"].(*int))
+		},
+		nil,
+		ec.marshalNSecretConnection2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretConnection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Team_secrets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Team",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "edges":
+				return ec.fieldContext_SecretConnection_edges(ctx, field)
+			case "pageInfo":
+				return ec.fieldContext_SecretConnection_pageInfo(ctx, field)
+			case "totalCount":
+				return ec.fieldContext_SecretConnection_totalCount(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SecretConnection", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Team_secrets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11054,6 +14465,8 @@ func (ec *executionContext) fieldContext_Workload_env(_ context.Context, field g
 				return ec.fieldContext_EnvVar_name(ctx, field)
 			case "value":
 				return ec.fieldContext_EnvVar_value(ctx, field)
+			case "from":
+				return ec.fieldContext_EnvVar_from(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type EnvVar", field.Name)
 		},
@@ -11255,6 +14668,80 @@ func (ec *executionContext) fieldContext_Workload_liveness(_ context.Context, fi
 				return ec.fieldContext_Probe_successThreshold(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Probe", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Workload_envFrom(ctx context.Context, field graphql.CollectedField, obj *model.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Workload_envFrom,
+		func(ctx context.Context) (any, error) {
+			return obj.EnvFrom, nil
+		},
+		nil,
+		ec.marshalNEnvFrom2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvFromᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Workload_envFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Workload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "kind":
+				return ec.fieldContext_EnvFrom_kind(ctx, field)
+			case "name":
+				return ec.fieldContext_EnvFrom_name(ctx, field)
+			case "prefix":
+				return ec.fieldContext_EnvFrom_prefix(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type EnvFrom", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Workload_files(ctx context.Context, field graphql.CollectedField, obj *model.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Workload_files,
+		func(ctx context.Context) (any, error) {
+			return obj.Files, nil
+		},
+		nil,
+		ec.marshalNFileMount2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐFileMountᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Workload_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Workload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "kind":
+				return ec.fieldContext_FileMount_kind(ctx, field)
+			case "name":
+				return ec.fieldContext_FileMount_name(ctx, field)
+			case "path":
+				return ec.fieldContext_FileMount_path(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type FileMount", field.Name)
 		},
 	}
 	return fc, nil
@@ -12735,6 +16222,40 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputConfigEntryInput(ctx context.Context, obj any) (model.ConfigEntryInput, error) {
+	var it model.ConfigEntryInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateAppInput(ctx context.Context, obj any) (model.CreateAppInput, error) {
 	var it model.CreateAppInput
 	asMap := map[string]any{}
@@ -12906,6 +16427,47 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputEnvFromInput(ctx context.Context, obj any) (model.EnvFromInput, error) {
+	var it model.EnvFromInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "name", "prefix"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOSourceKind2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSourceKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "prefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prefix = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputEnvVarInput(ctx context.Context, obj any) (model.EnvVarInput, error) {
 	var it model.EnvVarInput
 	asMap := map[string]any{}
@@ -12913,7 +16475,7 @@ func (ec *executionContext) unmarshalInputEnvVarInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "value"}
+	fieldsInOrder := [...]string{"name", "value", "from"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12929,11 +16491,59 @@ func (ec *executionContext) unmarshalInputEnvVarInput(ctx context.Context, obj a
 			it.Name = data
 		case "value":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Value = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOKeyRefInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐKeyRefInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputFileMountInput(ctx context.Context, obj any) (model.FileMountInput, error) {
+	var it model.FileMountInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "name", "path"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOSourceKind2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSourceKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "path":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("path"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Path = data
 		}
 	}
 
@@ -13044,6 +16654,47 @@ func (ec *executionContext) unmarshalInputIdentityInput(ctx context.Context, obj
 				return it, err
 			}
 			it.EnvID = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputKeyRefInput(ctx context.Context, obj any) (model.KeyRefInput, error) {
+	var it model.KeyRefInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "name", "key"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOSourceKind2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSourceKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
 		}
 	}
 
@@ -13365,6 +17016,102 @@ func (ec *executionContext) unmarshalInputServiceRefInput(ctx context.Context, o
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSetConfigInput(ctx context.Context, obj any) (model.SetConfigInput, error) {
+	var it model.SetConfigInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"env", "name", "set", "unset"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "env":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("env"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Env = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "set":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("set"))
+			data, err := ec.unmarshalOConfigEntryInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEntryInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Set = data
+		case "unset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unset"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unset = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSetSecretInput(ctx context.Context, obj any) (model.SetSecretInput, error) {
+	var it model.SetSecretInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"env", "name", "set", "unset"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "env":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("env"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Env = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "set":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("set"))
+			data, err := ec.unmarshalOConfigEntryInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEntryInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Set = data
+		case "unset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unset"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unset = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSpecInput(ctx context.Context, obj any) (model.SpecInput, error) {
 	var it model.SpecInput
 	asMap := map[string]any{}
@@ -13666,7 +17413,7 @@ func (ec *executionContext) unmarshalInputWorkloadInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"image", "command", "args", "env", "ports", "replicas", "resources", "readiness", "liveness"}
+	fieldsInOrder := [...]string{"image", "command", "args", "env", "ports", "replicas", "resources", "readiness", "liveness", "envFrom", "files"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13736,6 +17483,20 @@ func (ec *executionContext) unmarshalInputWorkloadInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Liveness = data
+		case "envFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("envFrom"))
+			data, err := ec.unmarshalOEnvFromInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvFromInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnvFrom = data
+		case "files":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("files"))
+			data, err := ec.unmarshalOFileMountInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐFileMountInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Files = data
 		}
 	}
 
@@ -14216,6 +17977,288 @@ func (ec *executionContext) _Cluster(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var configImplementors = []string{"Config"}
+
+func (ec *executionContext) _Config(ctx context.Context, sel ast.SelectionSet, obj *model.Config) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, configImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Config")
+		case "id":
+			out.Values[i] = ec._Config_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Config_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "environment":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Config_environment(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "cluster":
+			out.Values[i] = ec._Config_cluster(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entries":
+			out.Values[i] = ec._Config_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "usedBy":
+			out.Values[i] = ec._Config_usedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._Config_createdBy(ctx, field, obj)
+		case "createdAt":
+			out.Values[i] = ec._Config_createdAt(ctx, field, obj)
+		case "updatedAt":
+			out.Values[i] = ec._Config_updatedAt(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var configConnectionImplementors = []string{"ConfigConnection"}
+
+func (ec *executionContext) _ConfigConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ConfigConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, configConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConfigConnection")
+		case "edges":
+			out.Values[i] = ec._ConfigConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ConfigConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ConfigConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var configEdgeImplementors = []string{"ConfigEdge"}
+
+func (ec *executionContext) _ConfigEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ConfigEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, configEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConfigEdge")
+		case "cursor":
+			out.Values[i] = ec._ConfigEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ConfigEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var configEntryImplementors = []string{"ConfigEntry"}
+
+func (ec *executionContext) _ConfigEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ConfigEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, configEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConfigEntry")
+		case "key":
+			out.Values[i] = ec._ConfigEntry_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._ConfigEntry_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var configPayloadImplementors = []string{"ConfigPayload"}
+
+func (ec *executionContext) _ConfigPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ConfigPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, configPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConfigPayload")
+		case "config":
+			out.Values[i] = ec._ConfigPayload_config(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._ConfigPayload_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var deviceImplementors = []string{"Device", "_Entity"}
 
 func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, obj *model.Device) graphql.Marshaler {
@@ -14407,6 +18450,52 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 	return out
 }
 
+var envFromImplementors = []string{"EnvFrom"}
+
+func (ec *executionContext) _EnvFrom(ctx context.Context, sel ast.SelectionSet, obj *model.EnvFrom) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, envFromImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnvFrom")
+		case "kind":
+			out.Values[i] = ec._EnvFrom_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._EnvFrom_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prefix":
+			out.Values[i] = ec._EnvFrom_prefix(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var envVarImplementors = []string{"EnvVar"}
 
 func (ec *executionContext) _EnvVar(ctx context.Context, sel ast.SelectionSet, obj *model.EnvVar) graphql.Marshaler {
@@ -14428,6 +18517,8 @@ func (ec *executionContext) _EnvVar(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "from":
+			out.Values[i] = ec._EnvVar_from(ctx, field, obj)
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14489,6 +18580,16 @@ func (ec *executionContext) _Environment(ctx context.Context, sel ast.SelectionS
 			}
 		case "serviceCount":
 			out.Values[i] = ec._Environment_serviceCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "configCount":
+			out.Values[i] = ec._Environment_configCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secretCount":
+			out.Values[i] = ec._Environment_secretCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14635,6 +18736,55 @@ func (ec *executionContext) _EnvironmentPayload(ctx context.Context, sel ast.Sel
 			}
 		case "seq":
 			out.Values[i] = ec._EnvironmentPayload_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var fileMountImplementors = []string{"FileMount"}
+
+func (ec *executionContext) _FileMount(ctx context.Context, sel ast.SelectionSet, obj *model.FileMount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fileMountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FileMount")
+		case "kind":
+			out.Values[i] = ec._FileMount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._FileMount_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "path":
+			out.Values[i] = ec._FileMount_path(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15038,6 +19188,55 @@ func (ec *executionContext) _InterceptPayload(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var keyRefImplementors = []string{"KeyRef"}
+
+func (ec *executionContext) _KeyRef(ctx context.Context, sel ast.SelectionSet, obj *model.KeyRef) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, keyRefImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KeyRef")
+		case "kind":
+			out.Values[i] = ec._KeyRef_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._KeyRef_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._KeyRef_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var managedServiceImplementors = []string{"ManagedService", "_Entity"}
 
 func (ec *executionContext) _ManagedService(ctx context.Context, sel ast.SelectionSet, obj *model.ManagedService) graphql.Marshaler {
@@ -15387,6 +19586,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deletePolicy":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deletePolicy(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setSecret":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setSecret(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteSecret":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteSecret(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revealSecret":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revealSecret(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateSecretsKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateSecretsKey(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -16120,6 +20361,88 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "configs":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_configs(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "config":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_config(ctx, field)
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "secrets":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_secrets(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "secret":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_secret(ctx, field)
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "access":
 			field := field
 
@@ -16273,6 +20596,55 @@ func (ec *executionContext) _Resources(ctx context.Context, sel ast.SelectionSet
 			}
 		case "limits":
 			out.Values[i] = ec._Resources_limits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var revealedSecretImplementors = []string{"RevealedSecret"}
+
+func (ec *executionContext) _RevealedSecret(ctx context.Context, sel ast.SelectionSet, obj *model.RevealedSecret) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revealedSecretImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevealedSecret")
+		case "secret":
+			out.Values[i] = ec._RevealedSecret_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._RevealedSecret_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._RevealedSecret_seq(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16472,6 +20844,297 @@ func (ec *executionContext) _Rule(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "description":
 			out.Values[i] = ec._Rule_description(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var secretImplementors = []string{"Secret"}
+
+func (ec *executionContext) _Secret(ctx context.Context, sel ast.SelectionSet, obj *model.Secret) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, secretImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Secret")
+		case "id":
+			out.Values[i] = ec._Secret_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Secret_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "environment":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Secret_environment(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "cluster":
+			out.Values[i] = ec._Secret_cluster(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "keys":
+			out.Values[i] = ec._Secret_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Secret_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "usedBy":
+			out.Values[i] = ec._Secret_usedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._Secret_createdBy(ctx, field, obj)
+		case "createdAt":
+			out.Values[i] = ec._Secret_createdAt(ctx, field, obj)
+		case "updatedAt":
+			out.Values[i] = ec._Secret_updatedAt(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var secretConnectionImplementors = []string{"SecretConnection"}
+
+func (ec *executionContext) _SecretConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SecretConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, secretConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SecretConnection")
+		case "edges":
+			out.Values[i] = ec._SecretConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SecretConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SecretConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var secretEdgeImplementors = []string{"SecretEdge"}
+
+func (ec *executionContext) _SecretEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SecretEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, secretEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SecretEdge")
+		case "cursor":
+			out.Values[i] = ec._SecretEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SecretEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var secretPayloadImplementors = []string{"SecretPayload"}
+
+func (ec *executionContext) _SecretPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SecretPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, secretPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SecretPayload")
+		case "secret":
+			out.Values[i] = ec._SecretPayload_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._SecretPayload_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var secretsKeyRotationImplementors = []string{"SecretsKeyRotation"}
+
+func (ec *executionContext) _SecretsKeyRotation(ctx context.Context, sel ast.SelectionSet, obj *model.SecretsKeyRotation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, secretsKeyRotationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SecretsKeyRotation")
+		case "from":
+			out.Values[i] = ec._SecretsKeyRotation_from(ctx, field, obj)
+		case "to":
+			out.Values[i] = ec._SecretsKeyRotation_to(ctx, field, obj)
+		case "rewrapped":
+			out.Values[i] = ec._SecretsKeyRotation_rewrapped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._SecretsKeyRotation_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16818,6 +21481,78 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "configs":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Team_configs(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "secrets":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Team_secrets(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16971,6 +21706,16 @@ func (ec *executionContext) _Workload(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._Workload_readiness(ctx, field, obj)
 		case "liveness":
 			out.Values[i] = ec._Workload_liveness(ctx, field, obj)
+		case "envFrom":
+			out.Values[i] = ec._Workload_envFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "files":
+			out.Values[i] = ec._Workload_files(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17499,6 +22244,139 @@ func (ec *executionContext) marshalNCluster2ᚖweftᚗdevᚋservicesᚋconsole�
 	return ec._Cluster(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNConfig2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfig(ctx context.Context, sel ast.SelectionSet, v model.Config) graphql.Marshaler {
+	return ec._Config(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConfigConnection2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigConnection(ctx context.Context, sel ast.SelectionSet, v model.ConfigConnection) graphql.Marshaler {
+	return ec._ConfigConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConfigConnection2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigConnection(ctx context.Context, sel ast.SelectionSet, v *model.ConfigConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConfigConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConfigEdge2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEdge(ctx context.Context, sel ast.SelectionSet, v model.ConfigEdge) graphql.Marshaler {
+	return ec._ConfigEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConfigEdge2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ConfigEdge) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNConfigEdge2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEdge(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConfigEntry2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEntry(ctx context.Context, sel ast.SelectionSet, v model.ConfigEntry) graphql.Marshaler {
+	return ec._ConfigEntry(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConfigEntry2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ConfigEntry) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNConfigEntry2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEntry(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNConfigEntryInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEntryInput(ctx context.Context, v any) (model.ConfigEntryInput, error) {
+	res, err := ec.unmarshalInputConfigEntryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConfigPayload2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigPayload(ctx context.Context, sel ast.SelectionSet, v model.ConfigPayload) graphql.Marshaler {
+	return ec._ConfigPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConfigPayload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigPayload(ctx context.Context, sel ast.SelectionSet, v *model.ConfigPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConfigPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateAppInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐCreateAppInput(ctx context.Context, v any) (model.CreateAppInput, error) {
 	res, err := ec.unmarshalInputCreateAppInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -17521,6 +22399,59 @@ func (ec *executionContext) unmarshalNCreateServiceInput2weftᚗdevᚋservices�
 
 func (ec *executionContext) marshalNDevice2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐDevice(ctx context.Context, sel ast.SelectionSet, v model.Device) graphql.Marshaler {
 	return ec._Device(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEnvFrom2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvFrom(ctx context.Context, sel ast.SelectionSet, v model.EnvFrom) graphql.Marshaler {
+	return ec._EnvFrom(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEnvFrom2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvFromᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EnvFrom) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNEnvFrom2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvFrom(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNEnvFromInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvFromInput(ctx context.Context, v any) (model.EnvFromInput, error) {
+	res, err := ec.unmarshalInputEnvFromInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNEnvVar2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvVar(ctx context.Context, sel ast.SelectionSet, v model.EnvVar) graphql.Marshaler {
@@ -17680,6 +22611,59 @@ func (ec *executionContext) marshalNFieldSet2string(ctx context.Context, sel ast
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNFileMount2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐFileMount(ctx context.Context, sel ast.SelectionSet, v model.FileMount) graphql.Marshaler {
+	return ec._FileMount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFileMount2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐFileMountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FileMount) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNFileMount2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐFileMount(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFileMountInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐFileMountInput(ctx context.Context, v any) (model.FileMountInput, error) {
+	res, err := ec.unmarshalInputFileMountInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNHealthCheck2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐHealthCheck(ctx context.Context, sel ast.SelectionSet, v model.HealthCheck) graphql.Marshaler {
@@ -18252,6 +23236,20 @@ func (ec *executionContext) marshalNResources2weftᚗdevᚋservicesᚋconsoleᚋ
 	return ec._Resources(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNRevealedSecret2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRevealedSecret(ctx context.Context, sel ast.SelectionSet, v model.RevealedSecret) graphql.Marshaler {
+	return ec._RevealedSecret(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRevealedSecret2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRevealedSecret(ctx context.Context, sel ast.SelectionSet, v *model.RevealedSecret) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RevealedSecret(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRolloutCondition2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRolloutCondition(ctx context.Context, sel ast.SelectionSet, v model.RolloutCondition) graphql.Marshaler {
 	return ec._RolloutCondition(ctx, sel, &v)
 }
@@ -18309,6 +23307,100 @@ func (ec *executionContext) unmarshalNRuleInput2weftᚗdevᚋservicesᚋconsole�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSecret2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecret(ctx context.Context, sel ast.SelectionSet, v model.Secret) graphql.Marshaler {
+	return ec._Secret(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSecretConnection2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretConnection(ctx context.Context, sel ast.SelectionSet, v model.SecretConnection) graphql.Marshaler {
+	return ec._SecretConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSecretConnection2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretConnection(ctx context.Context, sel ast.SelectionSet, v *model.SecretConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SecretConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSecretEdge2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretEdge(ctx context.Context, sel ast.SelectionSet, v model.SecretEdge) graphql.Marshaler {
+	return ec._SecretEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSecretEdge2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SecretEdge) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNSecretEdge2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretEdge(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSecretPayload2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretPayload(ctx context.Context, sel ast.SelectionSet, v model.SecretPayload) graphql.Marshaler {
+	return ec._SecretPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSecretPayload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretPayload(ctx context.Context, sel ast.SelectionSet, v *model.SecretPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SecretPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSecretsKeyRotation2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretsKeyRotation(ctx context.Context, sel ast.SelectionSet, v model.SecretsKeyRotation) graphql.Marshaler {
+	return ec._SecretsKeyRotation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSecretsKeyRotation2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecretsKeyRotation(ctx context.Context, sel ast.SelectionSet, v *model.SecretsKeyRotation) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SecretsKeyRotation(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNServiceKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceKind(ctx context.Context, v any) (model.ServiceKind, error) {
 	var res model.ServiceKind
 	err := res.UnmarshalGQL(v)
@@ -18316,6 +23408,26 @@ func (ec *executionContext) unmarshalNServiceKind2weftᚗdevᚋservicesᚋconsol
 }
 
 func (ec *executionContext) marshalNServiceKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceKind(ctx context.Context, sel ast.SelectionSet, v model.ServiceKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSetConfigInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSetConfigInput(ctx context.Context, v any) (model.SetConfigInput, error) {
+	res, err := ec.unmarshalInputSetConfigInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSetSecretInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSetSecretInput(ctx context.Context, v any) (model.SetSecretInput, error) {
+	res, err := ec.unmarshalInputSetSecretInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSourceKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSourceKind(ctx context.Context, v any) (model.SourceKind, error) {
+	var res model.SourceKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSourceKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSourceKind(ctx context.Context, sel ast.SelectionSet, v model.SourceKind) graphql.Marshaler {
 	return v
 }
 
@@ -19041,6 +24153,49 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOConfig2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfig(ctx context.Context, sel ast.SelectionSet, v *model.Config) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Config(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOConfigEntryInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEntryInputᚄ(ctx context.Context, v any) ([]model.ConfigEntryInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]model.ConfigEntryInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConfigEntryInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEntryInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOEnvFromInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvFromInputᚄ(ctx context.Context, v any) ([]model.EnvFromInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]model.EnvFromInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEnvFromInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvFromInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOEnvVarInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvVarInputᚄ(ctx context.Context, v any) ([]model.EnvVarInput, error) {
 	if v == nil {
 		return nil, nil
@@ -19064,6 +24219,24 @@ func (ec *executionContext) marshalOEnvironment2ᚖweftᚗdevᚋservicesᚋconso
 		return graphql.Null
 	}
 	return ec._Environment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFileMountInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐFileMountInputᚄ(ctx context.Context, v any) ([]model.FileMountInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]model.FileMountInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFileMountInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐFileMountInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOHealthCheckInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐHealthCheckInput(ctx context.Context, v any) (*model.HealthCheckInput, error) {
@@ -19131,6 +24304,21 @@ func (ec *executionContext) marshalOIntercept2ᚖweftᚗdevᚋservicesᚋconsole
 		return graphql.Null
 	}
 	return ec._Intercept(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOKeyRef2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐKeyRef(ctx context.Context, sel ast.SelectionSet, v *model.KeyRef) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._KeyRef(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOKeyRefInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐKeyRefInput(ctx context.Context, v any) (*model.KeyRefInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputKeyRefInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOLBMode2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐLBMode(ctx context.Context, v any) (*model.LBMode, error) {
@@ -19235,6 +24423,13 @@ func (ec *executionContext) marshalORollout2ᚖweftᚗdevᚋservicesᚋconsole�
 	return ec._Rollout(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOSecret2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecret(ctx context.Context, sel ast.SelectionSet, v *model.Secret) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Secret(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOServiceKind2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceKind(ctx context.Context, v any) (*model.ServiceKind, error) {
 	if v == nil {
 		return nil, nil
@@ -19264,6 +24459,22 @@ func (ec *executionContext) unmarshalOServiceRefInput2ᚖweftᚗdevᚋservices�
 	}
 	res, err := ec.unmarshalInputServiceRefInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSourceKind2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSourceKind(ctx context.Context, v any) (*model.SourceKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SourceKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSourceKind2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSourceKind(ctx context.Context, sel ast.SelectionSet, v *model.SourceKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -95,3 +95,39 @@ func (r *Resolver) policies(ctx context.Context, team string, first *int, after 
 	}
 	return &model.PolicyConnection{Edges: edges, PageInfo: info, TotalCount: len(ps)}, nil
 }
+
+func (r *Resolver) configs(ctx context.Context, team, env string, first *int, after *string, minSeq *int) (*model.ConfigConnection, error) {
+	seq, err := graph.MinSeq(minSeq)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := r.Queries.Configs(ctx, auth.From(ctx), team, env, seq)
+	if err != nil {
+		return nil, err
+	}
+	edges, info, err := graph.Paginate(cs, first, after, func(c string, x readmodel.Config) model.ConfigEdge {
+		return model.ConfigEdge{Cursor: c, Node: *configOut(x)}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.ConfigConnection{Edges: edges, PageInfo: info, TotalCount: len(cs)}, nil
+}
+
+func (r *Resolver) secrets(ctx context.Context, team, env string, first *int, after *string, minSeq *int) (*model.SecretConnection, error) {
+	seq, err := graph.MinSeq(minSeq)
+	if err != nil {
+		return nil, err
+	}
+	ss, err := r.Queries.Secrets(ctx, auth.From(ctx), team, env, seq)
+	if err != nil {
+		return nil, err
+	}
+	edges, info, err := graph.Paginate(ss, first, after, func(c string, x readmodel.Secret) model.SecretEdge {
+		return model.SecretEdge{Cursor: c, Node: *secretOut(x)}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.SecretConnection{Edges: edges, PageInfo: info, TotalCount: len(ss)}, nil
+}

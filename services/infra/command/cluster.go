@@ -214,6 +214,42 @@ func (h *Handlers) ReportKubernetes(ctx context.Context, p auth.Principal, in Re
 	return Result[Cluster]{Object: clusterView(res.State), Seq: seqOf(res)}, nil
 }
 
+// ReportSealingKeyInput is the sealing key a cluster's agent reported.
+type ReportSealingKeyInput struct {
+	Team       string
+	ClusterID  string
+	SealingKey string // base64, 32 bytes
+}
+
+// ReportSealingKey records the public half of a cluster's agent's sealing
+// key pair, when it changed. System principal only (the agent's report,
+// through the message office).
+func (h *Handlers) ReportSealingKey(ctx context.Context, p auth.Principal, in ReportSealingKeyInput) (Result[Cluster], error) {
+	if !p.System {
+		return Result[Cluster]{}, fault.Forbiddenf("only a cluster's agent reports its sealing key")
+	}
+	if err := checkTeam(in.Team); err != nil {
+		return Result[Cluster]{}, err
+	}
+	if err := checkID("clusterId", in.ClusterID); err != nil {
+		return Result[Cluster]{}, err
+	}
+	if err := validate.PublicKey("sealingKey", in.SealingKey); err != nil {
+		return Result[Cluster]{}, err
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[domain.Cluster]{
+		Team: in.Team, Aggregate: clusterRef(in.ClusterID), Actor: p.Actor(),
+		Evolve: domain.EvolveCluster,
+		Decide: func(c domain.Cluster) ([]any, error) {
+			return domain.DecideReportSealingKey(c, in.ClusterID, in.SealingKey)
+		},
+	})
+	if err != nil {
+		return Result[Cluster]{}, fmt.Errorf("report sealing key of cluster %s: %w", in.ClusterID, err)
+	}
+	return Result[Cluster]{Object: clusterView(res.State), Seq: seqOf(res)}, nil
+}
+
 // ReportAgentInput is what the message office saw of a cluster's agent.
 type ReportAgentInput struct {
 	Team       string

@@ -30,6 +30,10 @@ type Cluster struct {
 	// Kubernetes is the API server version its agent reported in
 	// Kubernetes mode; empty when the agent does not run in it.
 	Kubernetes string
+	// SealingKey is the public half of its agent's sealing key pair;
+	// SealingBound, like KeyBound, keeps it until the cluster enrols again.
+	SealingKey   string
+	SealingBound bool
 }
 
 // Live reports whether the cluster exists and is not deleted.
@@ -43,7 +47,7 @@ func EvolveCluster(c Cluster, r events.Recorded) Cluster {
 	case ClusterEnrolmentSecretRotated:
 		c.SecretHash, c.SecretSpent = e.EnrolmentSecretHash, false
 	case ClusterEnrolled:
-		c.SecretSpent, c.Enrolled, c.KeyBound = true, true, false
+		c.SecretSpent, c.Enrolled, c.KeyBound, c.SealingBound = true, true, false, false
 	case ClusterGatewayReported:
 		c.PublicKey, c.Endpoint, c.KeyBound = e.PublicKey, e.Endpoint, true
 	case ClusterDeleted:
@@ -54,6 +58,8 @@ func EvolveCluster(c Cluster, r events.Recorded) Cluster {
 		c.AppliedSeq = e.AppliedSeq
 	case ClusterKubernetesReported:
 		c.Kubernetes = e.Version
+	case ClusterSealingKeyReported:
+		c.SealingKey, c.SealingBound = e.SealingKey, true
 	}
 	return c
 }
@@ -132,6 +138,23 @@ func DecideReportKubernetes(c Cluster, id, version string) ([]any, error) {
 		return nil, nil
 	}
 	return []any{ClusterKubernetesReported{ID: c.ID, Version: version}}, nil
+}
+
+// DecideReportSealingKey records the public half of the agent's sealing
+// key pair when it changed. An agent keeps the key its enrolment first
+// reported until the cluster enrols again, so an agent's NATS credentials
+// alone cannot have secrets sealed to another key.
+func DecideReportSealingKey(c Cluster, id, key string) ([]any, error) {
+	if !c.Live() {
+		return nil, NotFound("id", "cluster %s", id)
+	}
+	if c.SealingKey == key {
+		return nil, nil
+	}
+	if c.SealingBound {
+		return nil, fault.Invalidf("sealingKey", "cluster %s's agent enrolled with another sealing key; to change it, rotate the enrolment secret (weft cluster rotate-secret) and enrol the agent again", c.Name)
+	}
+	return []any{ClusterSealingKeyReported{ID: c.ID, SealingKey: key}}, nil
 }
 
 // DecideDeleteCluster removes a live cluster.

@@ -69,6 +69,14 @@ type ClusterGatewayReported struct {
 	Endpoint  string `json:"endpoint"` // host:port where peers reach the gateway
 }
 
+// ClusterSealingKeyReported: the cluster's agent reported the public
+// half of its sealing key pair (made on its host, whose private half never
+// leaves it): secrets reach the agent sealed to it.
+type ClusterSealingKeyReported struct {
+	ID         string `json:"id"`
+	SealingKey string `json:"sealingKey"`
+}
+
 // ClusterDeleted: the cluster left the network.
 type ClusterDeleted struct {
 	ID   string `json:"id"`
@@ -115,6 +123,7 @@ func Register(r *events.Registry) {
 	events.Register[ClusterAgentReported](r, "infra.cluster.agent-reported", 1)
 	events.Register[ClusterAgentApplied](r, "infra.cluster.agent-applied", 1)
 	events.Register[ClusterKubernetesReported](r, "infra.cluster.kubernetes-reported", 1)
+	events.Register[ClusterSealingKeyReported](r, "infra.cluster.sealing-key-reported", 1)
 }
 
 // ClusterKubernetesReported: the cluster's agent started in Kubernetes

@@ -660,6 +660,12 @@ func (v *AppFieldsWorkload) GetReplicas() int { return v.WorkloadFields.Replicas
 // GetEnv returns AppFieldsWorkload.Env, and is useful for accessing the field via an interface.
 func (v *AppFieldsWorkload) GetEnv() []WorkloadFieldsEnvEnvVar { return v.WorkloadFields.Env }
 
+// GetEnvFrom returns AppFieldsWorkload.EnvFrom, and is useful for accessing the field via an interface.
+func (v *AppFieldsWorkload) GetEnvFrom() []WorkloadFieldsEnvFrom { return v.WorkloadFields.EnvFrom }
+
+// GetFiles returns AppFieldsWorkload.Files, and is useful for accessing the field via an interface.
+func (v *AppFieldsWorkload) GetFiles() []WorkloadFieldsFilesFileMount { return v.WorkloadFields.Files }
+
 // GetPorts returns AppFieldsWorkload.Ports, and is useful for accessing the field via an interface.
 func (v *AppFieldsWorkload) GetPorts() []WorkloadFieldsPortsPortMapping {
 	return v.WorkloadFields.Ports
@@ -714,6 +720,10 @@ type __premarshalAppFieldsWorkload struct {
 
 	Env []WorkloadFieldsEnvEnvVar `json:"env"`
 
+	EnvFrom []WorkloadFieldsEnvFrom `json:"envFrom"`
+
+	Files []WorkloadFieldsFilesFileMount `json:"files"`
+
 	Ports []WorkloadFieldsPortsPortMapping `json:"ports"`
 
 	Resources WorkloadFieldsResources `json:"resources"`
@@ -739,6 +749,8 @@ func (v *AppFieldsWorkload) __premarshalJSON() (*__premarshalAppFieldsWorkload, 
 	retval.Args = v.WorkloadFields.Args
 	retval.Replicas = v.WorkloadFields.Replicas
 	retval.Env = v.WorkloadFields.Env
+	retval.EnvFrom = v.WorkloadFields.EnvFrom
+	retval.Files = v.WorkloadFields.Files
 	retval.Ports = v.WorkloadFields.Ports
 	retval.Resources = v.WorkloadFields.Resources
 	retval.Readiness = v.WorkloadFields.Readiness
@@ -1635,6 +1647,276 @@ type ClustersResponse struct {
 // GetClusters returns ClustersResponse.Clusters, and is useful for accessing the field via an interface.
 func (v *ClustersResponse) GetClusters() ClustersClustersClusterConnection { return v.Clusters }
 
+type ConfigEntryInput struct {
+	// Letters, digits, '-', '_', '.'.
+	Key string `json:"key"`
+	// UTF-8 text.
+	Value string `json:"value"`
+}
+
+// GetKey returns ConfigEntryInput.Key, and is useful for accessing the field via an interface.
+func (v *ConfigEntryInput) GetKey() string { return v.Key }
+
+// GetValue returns ConfigEntryInput.Value, and is useful for accessing the field via an interface.
+func (v *ConfigEntryInput) GetValue() string { return v.Value }
+
+// ConfigFields includes the GraphQL fields of Config requested by the fragment ConfigFields.
+// The GraphQL type's documentation follows.
+//
+// Keys and values of one environment: in Kubernetes mode its cluster's agent applies them as a ConfigMap of the config's name in the environment's namespace, and apps take variables or files from it.
+type ConfigFields struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+	// The names of the apps of its environment that take values from it.
+	UsedBy      []string                `json:"usedBy"`
+	CreatedBy   *string                 `json:"createdBy"`
+	CreatedAt   *time.Time              `json:"createdAt"`
+	UpdatedAt   *time.Time              `json:"updatedAt"`
+	Environment ConfigFieldsEnvironment `json:"environment"`
+	Cluster     ConfigFieldsCluster     `json:"cluster"`
+	// Its keys and values, by key.
+	Entries []ConfigFieldsEntriesConfigEntry `json:"entries"`
+}
+
+// GetId returns ConfigFields.Id, and is useful for accessing the field via an interface.
+func (v *ConfigFields) GetId() string { return v.Id }
+
+// GetName returns ConfigFields.Name, and is useful for accessing the field via an interface.
+func (v *ConfigFields) GetName() string { return v.Name }
+
+// GetUsedBy returns ConfigFields.UsedBy, and is useful for accessing the field via an interface.
+func (v *ConfigFields) GetUsedBy() []string { return v.UsedBy }
+
+// GetCreatedBy returns ConfigFields.CreatedBy, and is useful for accessing the field via an interface.
+func (v *ConfigFields) GetCreatedBy() *string { return v.CreatedBy }
+
+// GetCreatedAt returns ConfigFields.CreatedAt, and is useful for accessing the field via an interface.
+func (v *ConfigFields) GetCreatedAt() *time.Time { return v.CreatedAt }
+
+// GetUpdatedAt returns ConfigFields.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *ConfigFields) GetUpdatedAt() *time.Time { return v.UpdatedAt }
+
+// GetEnvironment returns ConfigFields.Environment, and is useful for accessing the field via an interface.
+func (v *ConfigFields) GetEnvironment() ConfigFieldsEnvironment { return v.Environment }
+
+// GetCluster returns ConfigFields.Cluster, and is useful for accessing the field via an interface.
+func (v *ConfigFields) GetCluster() ConfigFieldsCluster { return v.Cluster }
+
+// GetEntries returns ConfigFields.Entries, and is useful for accessing the field via an interface.
+func (v *ConfigFields) GetEntries() []ConfigFieldsEntriesConfigEntry { return v.Entries }
+
+// ConfigFieldsCluster includes the requested fields of the GraphQL type Cluster.
+// The GraphQL type's documentation follows.
+//
+// A cluster: its agent runs the team's edge gateway there.
+type ConfigFieldsCluster struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// GetId returns ConfigFieldsCluster.Id, and is useful for accessing the field via an interface.
+func (v *ConfigFieldsCluster) GetId() string { return v.Id }
+
+// GetName returns ConfigFieldsCluster.Name, and is useful for accessing the field via an interface.
+func (v *ConfigFieldsCluster) GetName() string { return v.Name }
+
+// ConfigFieldsEntriesConfigEntry includes the requested fields of the GraphQL type ConfigEntry.
+// The GraphQL type's documentation follows.
+//
+// A key and its value.
+type ConfigFieldsEntriesConfigEntry struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// GetKey returns ConfigFieldsEntriesConfigEntry.Key, and is useful for accessing the field via an interface.
+func (v *ConfigFieldsEntriesConfigEntry) GetKey() string { return v.Key }
+
+// GetValue returns ConfigFieldsEntriesConfigEntry.Value, and is useful for accessing the field via an interface.
+func (v *ConfigFieldsEntriesConfigEntry) GetValue() string { return v.Value }
+
+// ConfigFieldsEnvironment includes the requested fields of the GraphQL type Environment.
+// The GraphQL type's documentation follows.
+//
+// An environment: a named place for apps in one cluster.
+type ConfigFieldsEnvironment struct {
+	Name string `json:"name"`
+}
+
+// GetName returns ConfigFieldsEnvironment.Name, and is useful for accessing the field via an interface.
+func (v *ConfigFieldsEnvironment) GetName() string { return v.Name }
+
+// ConfigsConfigsConfigConnection includes the requested fields of the GraphQL type ConfigConnection.
+type ConfigsConfigsConfigConnection struct {
+	Edges    []ConfigsConfigsConfigConnectionEdgesConfigEdge `json:"edges"`
+	PageInfo ConfigsConfigsConfigConnectionPageInfo          `json:"pageInfo"`
+}
+
+// GetEdges returns ConfigsConfigsConfigConnection.Edges, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnection) GetEdges() []ConfigsConfigsConfigConnectionEdgesConfigEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns ConfigsConfigsConfigConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnection) GetPageInfo() ConfigsConfigsConfigConnectionPageInfo {
+	return v.PageInfo
+}
+
+// ConfigsConfigsConfigConnectionEdgesConfigEdge includes the requested fields of the GraphQL type ConfigEdge.
+type ConfigsConfigsConfigConnectionEdgesConfigEdge struct {
+	Node ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig `json:"node"`
+}
+
+// GetNode returns ConfigsConfigsConfigConnectionEdgesConfigEdge.Node, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnectionEdgesConfigEdge) GetNode() ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig {
+	return v.Node
+}
+
+// ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig includes the requested fields of the GraphQL type Config.
+// The GraphQL type's documentation follows.
+//
+// Keys and values of one environment: in Kubernetes mode its cluster's agent applies them as a ConfigMap of the config's name in the environment's namespace, and apps take variables or files from it.
+type ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig struct {
+	ConfigFields `json:"-"`
+}
+
+// GetId returns ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig.Id, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig) GetId() string {
+	return v.ConfigFields.Id
+}
+
+// GetName returns ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig.Name, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig) GetName() string {
+	return v.ConfigFields.Name
+}
+
+// GetUsedBy returns ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig.UsedBy, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig) GetUsedBy() []string {
+	return v.ConfigFields.UsedBy
+}
+
+// GetCreatedBy returns ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig.CreatedBy, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig) GetCreatedBy() *string {
+	return v.ConfigFields.CreatedBy
+}
+
+// GetCreatedAt returns ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig.CreatedAt, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig) GetCreatedAt() *time.Time {
+	return v.ConfigFields.CreatedAt
+}
+
+// GetUpdatedAt returns ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig) GetUpdatedAt() *time.Time {
+	return v.ConfigFields.UpdatedAt
+}
+
+// GetEnvironment returns ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig.Environment, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig) GetEnvironment() ConfigFieldsEnvironment {
+	return v.ConfigFields.Environment
+}
+
+// GetCluster returns ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig.Cluster, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig) GetCluster() ConfigFieldsCluster {
+	return v.ConfigFields.Cluster
+}
+
+// GetEntries returns ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig.Entries, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig) GetEntries() []ConfigFieldsEntriesConfigEntry {
+	return v.ConfigFields.Entries
+}
+
+func (v *ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ConfigFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	UsedBy []string `json:"usedBy"`
+
+	CreatedBy *string `json:"createdBy"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+
+	UpdatedAt *time.Time `json:"updatedAt"`
+
+	Environment ConfigFieldsEnvironment `json:"environment"`
+
+	Cluster ConfigFieldsCluster `json:"cluster"`
+
+	Entries []ConfigFieldsEntriesConfigEntry `json:"entries"`
+}
+
+func (v *ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig) __premarshalJSON() (*__premarshalConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig, error) {
+	var retval __premarshalConfigsConfigsConfigConnectionEdgesConfigEdgeNodeConfig
+
+	retval.Id = v.ConfigFields.Id
+	retval.Name = v.ConfigFields.Name
+	retval.UsedBy = v.ConfigFields.UsedBy
+	retval.CreatedBy = v.ConfigFields.CreatedBy
+	retval.CreatedAt = v.ConfigFields.CreatedAt
+	retval.UpdatedAt = v.ConfigFields.UpdatedAt
+	retval.Environment = v.ConfigFields.Environment
+	retval.Cluster = v.ConfigFields.Cluster
+	retval.Entries = v.ConfigFields.Entries
+	return &retval, nil
+}
+
+// ConfigsConfigsConfigConnectionPageInfo includes the requested fields of the GraphQL type PageInfo.
+// The GraphQL type's documentation follows.
+//
+// Relay page information.
+type ConfigsConfigsConfigConnectionPageInfo struct {
+	HasNextPage bool    `json:"hasNextPage"`
+	EndCursor   *string `json:"endCursor"`
+}
+
+// GetHasNextPage returns ConfigsConfigsConfigConnectionPageInfo.HasNextPage, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnectionPageInfo) GetHasNextPage() bool { return v.HasNextPage }
+
+// GetEndCursor returns ConfigsConfigsConfigConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
+func (v *ConfigsConfigsConfigConnectionPageInfo) GetEndCursor() *string { return v.EndCursor }
+
+// ConfigsResponse is returned by Configs on success.
+type ConfigsResponse struct {
+	// Configs by environment and name, in one environment when env is set.
+	Configs ConfigsConfigsConfigConnection `json:"configs"`
+}
+
+// GetConfigs returns ConfigsResponse.Configs, and is useful for accessing the field via an interface.
+func (v *ConfigsResponse) GetConfigs() ConfigsConfigsConfigConnection { return v.Configs }
+
 // CreateAppCreateAppAppPayload includes the requested fields of the GraphQL type AppPayload.
 type CreateAppCreateAppAppPayload struct {
 	App CreateAppCreateAppAppPayloadApp `json:"app"`
@@ -2179,6 +2461,16 @@ func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) GetSer
 	return v.EnvironmentFields.ServiceCount
 }
 
+// GetConfigCount returns CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment.ConfigCount, and is useful for accessing the field via an interface.
+func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) GetConfigCount() int {
+	return v.EnvironmentFields.ConfigCount
+}
+
+// GetSecretCount returns CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment.SecretCount, and is useful for accessing the field via an interface.
+func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) GetSecretCount() int {
+	return v.EnvironmentFields.SecretCount
+}
+
 // GetCreatedBy returns CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment.CreatedBy, and is useful for accessing the field via an interface.
 func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) GetCreatedBy() *string {
 	return v.EnvironmentFields.CreatedBy
@@ -2235,6 +2527,10 @@ type __premarshalCreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment
 
 	ServiceCount int `json:"serviceCount"`
 
+	ConfigCount int `json:"configCount"`
+
+	SecretCount int `json:"secretCount"`
+
 	CreatedBy *string `json:"createdBy"`
 
 	CreatedAt *time.Time `json:"createdAt"`
@@ -2260,6 +2556,8 @@ func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) __prem
 	retval.ClusterGone = v.EnvironmentFields.ClusterGone
 	retval.AppCount = v.EnvironmentFields.AppCount
 	retval.ServiceCount = v.EnvironmentFields.ServiceCount
+	retval.ConfigCount = v.EnvironmentFields.ConfigCount
+	retval.SecretCount = v.EnvironmentFields.SecretCount
 	retval.CreatedBy = v.EnvironmentFields.CreatedBy
 	retval.CreatedAt = v.EnvironmentFields.CreatedAt
 	retval.Cluster = v.EnvironmentFields.Cluster
@@ -3064,6 +3362,46 @@ func (v *DeleteClusterResponse) GetDeleteCluster() DeleteClusterDeleteClusterClu
 	return v.DeleteCluster
 }
 
+// DeleteConfigDeleteConfigConfigPayload includes the requested fields of the GraphQL type ConfigPayload.
+type DeleteConfigDeleteConfigConfigPayload struct {
+	Config DeleteConfigDeleteConfigConfigPayloadConfig `json:"config"`
+	Seq    int                                         `json:"seq"`
+}
+
+// GetConfig returns DeleteConfigDeleteConfigConfigPayload.Config, and is useful for accessing the field via an interface.
+func (v *DeleteConfigDeleteConfigConfigPayload) GetConfig() DeleteConfigDeleteConfigConfigPayloadConfig {
+	return v.Config
+}
+
+// GetSeq returns DeleteConfigDeleteConfigConfigPayload.Seq, and is useful for accessing the field via an interface.
+func (v *DeleteConfigDeleteConfigConfigPayload) GetSeq() int { return v.Seq }
+
+// DeleteConfigDeleteConfigConfigPayloadConfig includes the requested fields of the GraphQL type Config.
+// The GraphQL type's documentation follows.
+//
+// Keys and values of one environment: in Kubernetes mode its cluster's agent applies them as a ConfigMap of the config's name in the environment's namespace, and apps take variables or files from it.
+type DeleteConfigDeleteConfigConfigPayloadConfig struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// GetId returns DeleteConfigDeleteConfigConfigPayloadConfig.Id, and is useful for accessing the field via an interface.
+func (v *DeleteConfigDeleteConfigConfigPayloadConfig) GetId() string { return v.Id }
+
+// GetName returns DeleteConfigDeleteConfigConfigPayloadConfig.Name, and is useful for accessing the field via an interface.
+func (v *DeleteConfigDeleteConfigConfigPayloadConfig) GetName() string { return v.Name }
+
+// DeleteConfigResponse is returned by DeleteConfig on success.
+type DeleteConfigResponse struct {
+	// Deletes a config no app takes values from (members).
+	DeleteConfig DeleteConfigDeleteConfigConfigPayload `json:"deleteConfig"`
+}
+
+// GetDeleteConfig returns DeleteConfigResponse.DeleteConfig, and is useful for accessing the field via an interface.
+func (v *DeleteConfigResponse) GetDeleteConfig() DeleteConfigDeleteConfigConfigPayload {
+	return v.DeleteConfig
+}
+
 // DeleteDeviceDeleteDeviceDevicePayload includes the requested fields of the GraphQL type DevicePayload.
 type DeleteDeviceDeleteDeviceDevicePayload struct {
 	Device DeleteDeviceDeleteDeviceDevicePayloadDevice `json:"device"`
@@ -3181,6 +3519,46 @@ type DeletePolicyResponse struct {
 // GetDeletePolicy returns DeletePolicyResponse.DeletePolicy, and is useful for accessing the field via an interface.
 func (v *DeletePolicyResponse) GetDeletePolicy() DeletePolicyDeletePolicyPolicyPayload {
 	return v.DeletePolicy
+}
+
+// DeleteSecretDeleteSecretSecretPayload includes the requested fields of the GraphQL type SecretPayload.
+type DeleteSecretDeleteSecretSecretPayload struct {
+	Secret DeleteSecretDeleteSecretSecretPayloadSecret `json:"secret"`
+	Seq    int                                         `json:"seq"`
+}
+
+// GetSecret returns DeleteSecretDeleteSecretSecretPayload.Secret, and is useful for accessing the field via an interface.
+func (v *DeleteSecretDeleteSecretSecretPayload) GetSecret() DeleteSecretDeleteSecretSecretPayloadSecret {
+	return v.Secret
+}
+
+// GetSeq returns DeleteSecretDeleteSecretSecretPayload.Seq, and is useful for accessing the field via an interface.
+func (v *DeleteSecretDeleteSecretSecretPayload) GetSeq() int { return v.Seq }
+
+// DeleteSecretDeleteSecretSecretPayloadSecret includes the requested fields of the GraphQL type Secret.
+// The GraphQL type's documentation follows.
+//
+// Keys whose values weft keeps sealed: the event log, read models and answers hold no value in clear. In Kubernetes mode its cluster's agent (and only it) receives the values, sealed to its own key, and applies them as a Secret of the secret's name in the environment's namespace.
+type DeleteSecretDeleteSecretSecretPayloadSecret struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// GetId returns DeleteSecretDeleteSecretSecretPayloadSecret.Id, and is useful for accessing the field via an interface.
+func (v *DeleteSecretDeleteSecretSecretPayloadSecret) GetId() string { return v.Id }
+
+// GetName returns DeleteSecretDeleteSecretSecretPayloadSecret.Name, and is useful for accessing the field via an interface.
+func (v *DeleteSecretDeleteSecretSecretPayloadSecret) GetName() string { return v.Name }
+
+// DeleteSecretResponse is returned by DeleteSecret on success.
+type DeleteSecretResponse struct {
+	// Deletes a secret no app uses and destroys its key, so its sealed values in the log can no longer be opened (members).
+	DeleteSecret DeleteSecretDeleteSecretSecretPayload `json:"deleteSecret"`
+}
+
+// GetDeleteSecret returns DeleteSecretResponse.DeleteSecret, and is useful for accessing the field via an interface.
+func (v *DeleteSecretResponse) GetDeleteSecret() DeleteSecretDeleteSecretSecretPayload {
+	return v.DeleteSecret
 }
 
 // DeleteServiceDeleteServiceManagedServicePayload includes the requested fields of the GraphQL type ManagedServicePayload.
@@ -3543,16 +3921,38 @@ type DevicesResponse struct {
 // GetDevices returns DevicesResponse.Devices, and is useful for accessing the field via an interface.
 func (v *DevicesResponse) GetDevices() DevicesDevicesDeviceConnection { return v.Devices }
 
+type EnvFromInput struct {
+	// CONFIG when null.
+	Kind *SourceKind `json:"kind"`
+	Name string      `json:"name"`
+	// Put before every key's name; a valid variable name.
+	Prefix *string `json:"prefix"`
+}
+
+// GetKind returns EnvFromInput.Kind, and is useful for accessing the field via an interface.
+func (v *EnvFromInput) GetKind() *SourceKind { return v.Kind }
+
+// GetName returns EnvFromInput.Name, and is useful for accessing the field via an interface.
+func (v *EnvFromInput) GetName() string { return v.Name }
+
+// GetPrefix returns EnvFromInput.Prefix, and is useful for accessing the field via an interface.
+func (v *EnvFromInput) GetPrefix() *string { return v.Prefix }
+
+// A variable: a value, or from a config's key (not both).
 type EnvVarInput struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+	Name  string       `json:"name"`
+	Value *string      `json:"value"`
+	From  *KeyRefInput `json:"from"`
 }
 
 // GetName returns EnvVarInput.Name, and is useful for accessing the field via an interface.
 func (v *EnvVarInput) GetName() string { return v.Name }
 
 // GetValue returns EnvVarInput.Value, and is useful for accessing the field via an interface.
-func (v *EnvVarInput) GetValue() string { return v.Value }
+func (v *EnvVarInput) GetValue() *string { return v.Value }
+
+// GetFrom returns EnvVarInput.From, and is useful for accessing the field via an interface.
+func (v *EnvVarInput) GetFrom() *KeyRefInput { return v.From }
 
 // EnvironmentByNameEnvironment includes the requested fields of the GraphQL type Environment.
 // The GraphQL type's documentation follows.
@@ -3576,6 +3976,12 @@ func (v *EnvironmentByNameEnvironment) GetAppCount() int { return v.EnvironmentF
 
 // GetServiceCount returns EnvironmentByNameEnvironment.ServiceCount, and is useful for accessing the field via an interface.
 func (v *EnvironmentByNameEnvironment) GetServiceCount() int { return v.EnvironmentFields.ServiceCount }
+
+// GetConfigCount returns EnvironmentByNameEnvironment.ConfigCount, and is useful for accessing the field via an interface.
+func (v *EnvironmentByNameEnvironment) GetConfigCount() int { return v.EnvironmentFields.ConfigCount }
+
+// GetSecretCount returns EnvironmentByNameEnvironment.SecretCount, and is useful for accessing the field via an interface.
+func (v *EnvironmentByNameEnvironment) GetSecretCount() int { return v.EnvironmentFields.SecretCount }
 
 // GetCreatedBy returns EnvironmentByNameEnvironment.CreatedBy, and is useful for accessing the field via an interface.
 func (v *EnvironmentByNameEnvironment) GetCreatedBy() *string { return v.EnvironmentFields.CreatedBy }
@@ -3631,6 +4037,10 @@ type __premarshalEnvironmentByNameEnvironment struct {
 
 	ServiceCount int `json:"serviceCount"`
 
+	ConfigCount int `json:"configCount"`
+
+	SecretCount int `json:"secretCount"`
+
 	CreatedBy *string `json:"createdBy"`
 
 	CreatedAt *time.Time `json:"createdAt"`
@@ -3656,6 +4066,8 @@ func (v *EnvironmentByNameEnvironment) __premarshalJSON() (*__premarshalEnvironm
 	retval.ClusterGone = v.EnvironmentFields.ClusterGone
 	retval.AppCount = v.EnvironmentFields.AppCount
 	retval.ServiceCount = v.EnvironmentFields.ServiceCount
+	retval.ConfigCount = v.EnvironmentFields.ConfigCount
+	retval.SecretCount = v.EnvironmentFields.SecretCount
 	retval.CreatedBy = v.EnvironmentFields.CreatedBy
 	retval.CreatedAt = v.EnvironmentFields.CreatedAt
 	retval.Cluster = v.EnvironmentFields.Cluster
@@ -3684,6 +4096,8 @@ type EnvironmentFields struct {
 	ClusterGone  bool                     `json:"clusterGone"`
 	AppCount     int                      `json:"appCount"`
 	ServiceCount int                      `json:"serviceCount"`
+	ConfigCount  int                      `json:"configCount"`
+	SecretCount  int                      `json:"secretCount"`
 	CreatedBy    *string                  `json:"createdBy"`
 	CreatedAt    *time.Time               `json:"createdAt"`
 	Cluster      EnvironmentFieldsCluster `json:"cluster"`
@@ -3705,6 +4119,12 @@ func (v *EnvironmentFields) GetAppCount() int { return v.AppCount }
 
 // GetServiceCount returns EnvironmentFields.ServiceCount, and is useful for accessing the field via an interface.
 func (v *EnvironmentFields) GetServiceCount() int { return v.ServiceCount }
+
+// GetConfigCount returns EnvironmentFields.ConfigCount, and is useful for accessing the field via an interface.
+func (v *EnvironmentFields) GetConfigCount() int { return v.ConfigCount }
+
+// GetSecretCount returns EnvironmentFields.SecretCount, and is useful for accessing the field via an interface.
+func (v *EnvironmentFields) GetSecretCount() int { return v.SecretCount }
 
 // GetCreatedBy returns EnvironmentFields.CreatedBy, and is useful for accessing the field via an interface.
 func (v *EnvironmentFields) GetCreatedBy() *string { return v.CreatedBy }
@@ -3818,6 +4238,16 @@ func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEn
 	return v.EnvironmentFields.ServiceCount
 }
 
+// GetConfigCount returns EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment.ConfigCount, and is useful for accessing the field via an interface.
+func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment) GetConfigCount() int {
+	return v.EnvironmentFields.ConfigCount
+}
+
+// GetSecretCount returns EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment.SecretCount, and is useful for accessing the field via an interface.
+func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment) GetSecretCount() int {
+	return v.EnvironmentFields.SecretCount
+}
+
 // GetCreatedBy returns EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment.CreatedBy, and is useful for accessing the field via an interface.
 func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment) GetCreatedBy() *string {
 	return v.EnvironmentFields.CreatedBy
@@ -3874,6 +4304,10 @@ type __premarshalEnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEd
 
 	ServiceCount int `json:"serviceCount"`
 
+	ConfigCount int `json:"configCount"`
+
+	SecretCount int `json:"secretCount"`
+
 	CreatedBy *string `json:"createdBy"`
 
 	CreatedAt *time.Time `json:"createdAt"`
@@ -3899,6 +4333,8 @@ func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEn
 	retval.ClusterGone = v.EnvironmentFields.ClusterGone
 	retval.AppCount = v.EnvironmentFields.AppCount
 	retval.ServiceCount = v.EnvironmentFields.ServiceCount
+	retval.ConfigCount = v.EnvironmentFields.ConfigCount
+	retval.SecretCount = v.EnvironmentFields.SecretCount
 	retval.CreatedBy = v.EnvironmentFields.CreatedBy
 	retval.CreatedAt = v.EnvironmentFields.CreatedAt
 	retval.Cluster = v.EnvironmentFields.Cluster
@@ -4902,6 +5338,23 @@ type ExportLogResponse struct {
 // GetLog returns ExportLogResponse.Log, and is useful for accessing the field via an interface.
 func (v *ExportLogResponse) GetLog() ExportLogLogEventConnection { return v.Log }
 
+type FileMountInput struct {
+	// CONFIG when null.
+	Kind *SourceKind `json:"kind"`
+	Name string      `json:"name"`
+	// A clean absolute directory, e.g. /etc/app.
+	Path string `json:"path"`
+}
+
+// GetKind returns FileMountInput.Kind, and is useful for accessing the field via an interface.
+func (v *FileMountInput) GetKind() *SourceKind { return v.Kind }
+
+// GetName returns FileMountInput.Name, and is useful for accessing the field via an interface.
+func (v *FileMountInput) GetName() string { return v.Name }
+
+// GetPath returns FileMountInput.Path, and is useful for accessing the field via an interface.
+func (v *FileMountInput) GetPath() string { return v.Path }
+
 type HealthCheckInput struct {
 	Type               *HealthCheckType `json:"type"`
 	Path               *string          `json:"path"`
@@ -5638,6 +6091,22 @@ type IssueReplayCredentialsResponse struct {
 func (v *IssueReplayCredentialsResponse) GetIssueReplayCredentials() IssueReplayCredentialsIssueReplayCredentialsReplayCredentialsPayload {
 	return v.IssueReplayCredentials
 }
+
+type KeyRefInput struct {
+	// CONFIG when null.
+	Kind *SourceKind `json:"kind"`
+	Name string      `json:"name"`
+	Key  string      `json:"key"`
+}
+
+// GetKind returns KeyRefInput.Kind, and is useful for accessing the field via an interface.
+func (v *KeyRefInput) GetKind() *SourceKind { return v.Kind }
+
+// GetName returns KeyRefInput.Name, and is useful for accessing the field via an interface.
+func (v *KeyRefInput) GetName() string { return v.Name }
+
+// GetKey returns KeyRefInput.Key, and is useful for accessing the field via an interface.
+func (v *KeyRefInput) GetKey() string { return v.Key }
 
 type LBMode string
 
@@ -6934,6 +7403,179 @@ func (v *ResourcesInput) GetRequests() *ResourceListInput { return v.Requests }
 // GetLimits returns ResourcesInput.Limits, and is useful for accessing the field via an interface.
 func (v *ResourcesInput) GetLimits() *ResourceListInput { return v.Limits }
 
+// RevealSecretResponse is returned by RevealSecret on success.
+type RevealSecretResponse struct {
+	// Shows a secret's values in clear (owners and admins); recorded as an event.
+	RevealSecret RevealSecretRevealSecretRevealedSecret `json:"revealSecret"`
+}
+
+// GetRevealSecret returns RevealSecretResponse.RevealSecret, and is useful for accessing the field via an interface.
+func (v *RevealSecretResponse) GetRevealSecret() RevealSecretRevealSecretRevealedSecret {
+	return v.RevealSecret
+}
+
+// RevealSecretRevealSecretRevealedSecret includes the requested fields of the GraphQL type RevealedSecret.
+// The GraphQL type's documentation follows.
+//
+// A secret's values in clear, for its owner or admin; the reveal itself is an event (console.secret.revealed).
+type RevealSecretRevealSecretRevealedSecret struct {
+	Secret  RevealSecretRevealSecretRevealedSecretSecret               `json:"secret"`
+	Entries []RevealSecretRevealSecretRevealedSecretEntriesConfigEntry `json:"entries"`
+	// EVENTS sequence of the reveal's event.
+	Seq int `json:"seq"`
+}
+
+// GetSecret returns RevealSecretRevealSecretRevealedSecret.Secret, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecret) GetSecret() RevealSecretRevealSecretRevealedSecretSecret {
+	return v.Secret
+}
+
+// GetEntries returns RevealSecretRevealSecretRevealedSecret.Entries, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecret) GetEntries() []RevealSecretRevealSecretRevealedSecretEntriesConfigEntry {
+	return v.Entries
+}
+
+// GetSeq returns RevealSecretRevealSecretRevealedSecret.Seq, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecret) GetSeq() int { return v.Seq }
+
+// RevealSecretRevealSecretRevealedSecretEntriesConfigEntry includes the requested fields of the GraphQL type ConfigEntry.
+// The GraphQL type's documentation follows.
+//
+// A key and its value.
+type RevealSecretRevealSecretRevealedSecretEntriesConfigEntry struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// GetKey returns RevealSecretRevealSecretRevealedSecretEntriesConfigEntry.Key, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecretEntriesConfigEntry) GetKey() string { return v.Key }
+
+// GetValue returns RevealSecretRevealSecretRevealedSecretEntriesConfigEntry.Value, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecretEntriesConfigEntry) GetValue() string { return v.Value }
+
+// RevealSecretRevealSecretRevealedSecretSecret includes the requested fields of the GraphQL type Secret.
+// The GraphQL type's documentation follows.
+//
+// Keys whose values weft keeps sealed: the event log, read models and answers hold no value in clear. In Kubernetes mode its cluster's agent (and only it) receives the values, sealed to its own key, and applies them as a Secret of the secret's name in the environment's namespace.
+type RevealSecretRevealSecretRevealedSecretSecret struct {
+	SecretFields `json:"-"`
+}
+
+// GetId returns RevealSecretRevealSecretRevealedSecretSecret.Id, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecretSecret) GetId() string { return v.SecretFields.Id }
+
+// GetName returns RevealSecretRevealSecretRevealedSecretSecret.Name, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecretSecret) GetName() string { return v.SecretFields.Name }
+
+// GetKeys returns RevealSecretRevealSecretRevealedSecretSecret.Keys, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecretSecret) GetKeys() []string { return v.SecretFields.Keys }
+
+// GetVersion returns RevealSecretRevealSecretRevealedSecretSecret.Version, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecretSecret) GetVersion() int {
+	return v.SecretFields.Version
+}
+
+// GetUsedBy returns RevealSecretRevealSecretRevealedSecretSecret.UsedBy, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecretSecret) GetUsedBy() []string {
+	return v.SecretFields.UsedBy
+}
+
+// GetCreatedBy returns RevealSecretRevealSecretRevealedSecretSecret.CreatedBy, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecretSecret) GetCreatedBy() *string {
+	return v.SecretFields.CreatedBy
+}
+
+// GetCreatedAt returns RevealSecretRevealSecretRevealedSecretSecret.CreatedAt, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecretSecret) GetCreatedAt() *time.Time {
+	return v.SecretFields.CreatedAt
+}
+
+// GetUpdatedAt returns RevealSecretRevealSecretRevealedSecretSecret.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecretSecret) GetUpdatedAt() *time.Time {
+	return v.SecretFields.UpdatedAt
+}
+
+// GetEnvironment returns RevealSecretRevealSecretRevealedSecretSecret.Environment, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecretSecret) GetEnvironment() SecretFieldsEnvironment {
+	return v.SecretFields.Environment
+}
+
+// GetCluster returns RevealSecretRevealSecretRevealedSecretSecret.Cluster, and is useful for accessing the field via an interface.
+func (v *RevealSecretRevealSecretRevealedSecretSecret) GetCluster() SecretFieldsCluster {
+	return v.SecretFields.Cluster
+}
+
+func (v *RevealSecretRevealSecretRevealedSecretSecret) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*RevealSecretRevealSecretRevealedSecretSecret
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.RevealSecretRevealSecretRevealedSecretSecret = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.SecretFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalRevealSecretRevealSecretRevealedSecretSecret struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Keys []string `json:"keys"`
+
+	Version int `json:"version"`
+
+	UsedBy []string `json:"usedBy"`
+
+	CreatedBy *string `json:"createdBy"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+
+	UpdatedAt *time.Time `json:"updatedAt"`
+
+	Environment SecretFieldsEnvironment `json:"environment"`
+
+	Cluster SecretFieldsCluster `json:"cluster"`
+}
+
+func (v *RevealSecretRevealSecretRevealedSecretSecret) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *RevealSecretRevealSecretRevealedSecretSecret) __premarshalJSON() (*__premarshalRevealSecretRevealSecretRevealedSecretSecret, error) {
+	var retval __premarshalRevealSecretRevealSecretRevealedSecretSecret
+
+	retval.Id = v.SecretFields.Id
+	retval.Name = v.SecretFields.Name
+	retval.Keys = v.SecretFields.Keys
+	retval.Version = v.SecretFields.Version
+	retval.UsedBy = v.SecretFields.UsedBy
+	retval.CreatedBy = v.SecretFields.CreatedBy
+	retval.CreatedAt = v.SecretFields.CreatedAt
+	retval.UpdatedAt = v.SecretFields.UpdatedAt
+	retval.Environment = v.SecretFields.Environment
+	retval.Cluster = v.SecretFields.Cluster
+	return &retval, nil
+}
+
 // RevokeTokenResponse is returned by RevokeToken on success.
 type RevokeTokenResponse struct {
 	// Revokes an API token at once.
@@ -7494,6 +8136,42 @@ func (v *RotateEnrolmentSecretRotateEnrolmentSecretClusterSecretPayloadCluster) 
 	return &retval, nil
 }
 
+// RotateSecretsKeyResponse is returned by RotateSecretsKey on success.
+type RotateSecretsKeyResponse struct {
+	// Replaces the team's secret key without downtime: every secret's data key is wrapped again and the old key destroyed (admins).
+	RotateSecretsKey RotateSecretsKeyRotateSecretsKeySecretsKeyRotation `json:"rotateSecretsKey"`
+}
+
+// GetRotateSecretsKey returns RotateSecretsKeyResponse.RotateSecretsKey, and is useful for accessing the field via an interface.
+func (v *RotateSecretsKeyResponse) GetRotateSecretsKey() RotateSecretsKeyRotateSecretsKeySecretsKeyRotation {
+	return v.RotateSecretsKey
+}
+
+// RotateSecretsKeyRotateSecretsKeySecretsKeyRotation includes the requested fields of the GraphQL type SecretsKeyRotation.
+// The GraphQL type's documentation follows.
+//
+// A rotation of the team's secret key: key ids only.
+type RotateSecretsKeyRotateSecretsKeySecretsKeyRotation struct {
+	// The replaced key's id; null when the team had no key yet.
+	From *string `json:"from"`
+	To   *string `json:"to"`
+	// How many secrets' data keys were wrapped again with the new key.
+	Rewrapped int `json:"rewrapped"`
+	Seq       int `json:"seq"`
+}
+
+// GetFrom returns RotateSecretsKeyRotateSecretsKeySecretsKeyRotation.From, and is useful for accessing the field via an interface.
+func (v *RotateSecretsKeyRotateSecretsKeySecretsKeyRotation) GetFrom() *string { return v.From }
+
+// GetTo returns RotateSecretsKeyRotateSecretsKeySecretsKeyRotation.To, and is useful for accessing the field via an interface.
+func (v *RotateSecretsKeyRotateSecretsKeySecretsKeyRotation) GetTo() *string { return v.To }
+
+// GetRewrapped returns RotateSecretsKeyRotateSecretsKeySecretsKeyRotation.Rewrapped, and is useful for accessing the field via an interface.
+func (v *RotateSecretsKeyRotateSecretsKeySecretsKeyRotation) GetRewrapped() int { return v.Rewrapped }
+
+// GetSeq returns RotateSecretsKeyRotateSecretsKeySecretsKeyRotation.Seq, and is useful for accessing the field via an interface.
+func (v *RotateSecretsKeyRotateSecretsKeySecretsKeyRotation) GetSeq() int { return v.Seq }
+
 type RuleInput struct {
 	Action      PolicyAction   `json:"action"`
 	Priority    *int           `json:"priority"`
@@ -7516,6 +8194,261 @@ func (v *RuleInput) GetTargets() []SubjectInput { return v.Targets }
 
 // GetDescription returns RuleInput.Description, and is useful for accessing the field via an interface.
 func (v *RuleInput) GetDescription() *string { return v.Description }
+
+// SecretFields includes the GraphQL fields of Secret requested by the fragment SecretFields.
+// The GraphQL type's documentation follows.
+//
+// Keys whose values weft keeps sealed: the event log, read models and answers hold no value in clear. In Kubernetes mode its cluster's agent (and only it) receives the values, sealed to its own key, and applies them as a Secret of the secret's name in the environment's namespace.
+type SecretFields struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+	// Its key names (never values; revealSecret shows them to owners and admins).
+	Keys []string `json:"keys"`
+	// The EVENTS sequence of the last change of its values.
+	Version int `json:"version"`
+	// The names of the apps of its environment that take values from it.
+	UsedBy      []string                `json:"usedBy"`
+	CreatedBy   *string                 `json:"createdBy"`
+	CreatedAt   *time.Time              `json:"createdAt"`
+	UpdatedAt   *time.Time              `json:"updatedAt"`
+	Environment SecretFieldsEnvironment `json:"environment"`
+	Cluster     SecretFieldsCluster     `json:"cluster"`
+}
+
+// GetId returns SecretFields.Id, and is useful for accessing the field via an interface.
+func (v *SecretFields) GetId() string { return v.Id }
+
+// GetName returns SecretFields.Name, and is useful for accessing the field via an interface.
+func (v *SecretFields) GetName() string { return v.Name }
+
+// GetKeys returns SecretFields.Keys, and is useful for accessing the field via an interface.
+func (v *SecretFields) GetKeys() []string { return v.Keys }
+
+// GetVersion returns SecretFields.Version, and is useful for accessing the field via an interface.
+func (v *SecretFields) GetVersion() int { return v.Version }
+
+// GetUsedBy returns SecretFields.UsedBy, and is useful for accessing the field via an interface.
+func (v *SecretFields) GetUsedBy() []string { return v.UsedBy }
+
+// GetCreatedBy returns SecretFields.CreatedBy, and is useful for accessing the field via an interface.
+func (v *SecretFields) GetCreatedBy() *string { return v.CreatedBy }
+
+// GetCreatedAt returns SecretFields.CreatedAt, and is useful for accessing the field via an interface.
+func (v *SecretFields) GetCreatedAt() *time.Time { return v.CreatedAt }
+
+// GetUpdatedAt returns SecretFields.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *SecretFields) GetUpdatedAt() *time.Time { return v.UpdatedAt }
+
+// GetEnvironment returns SecretFields.Environment, and is useful for accessing the field via an interface.
+func (v *SecretFields) GetEnvironment() SecretFieldsEnvironment { return v.Environment }
+
+// GetCluster returns SecretFields.Cluster, and is useful for accessing the field via an interface.
+func (v *SecretFields) GetCluster() SecretFieldsCluster { return v.Cluster }
+
+// SecretFieldsCluster includes the requested fields of the GraphQL type Cluster.
+// The GraphQL type's documentation follows.
+//
+// A cluster: its agent runs the team's edge gateway there.
+type SecretFieldsCluster struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// GetId returns SecretFieldsCluster.Id, and is useful for accessing the field via an interface.
+func (v *SecretFieldsCluster) GetId() string { return v.Id }
+
+// GetName returns SecretFieldsCluster.Name, and is useful for accessing the field via an interface.
+func (v *SecretFieldsCluster) GetName() string { return v.Name }
+
+// SecretFieldsEnvironment includes the requested fields of the GraphQL type Environment.
+// The GraphQL type's documentation follows.
+//
+// An environment: a named place for apps in one cluster.
+type SecretFieldsEnvironment struct {
+	Name string `json:"name"`
+}
+
+// GetName returns SecretFieldsEnvironment.Name, and is useful for accessing the field via an interface.
+func (v *SecretFieldsEnvironment) GetName() string { return v.Name }
+
+// SecretsResponse is returned by Secrets on success.
+type SecretsResponse struct {
+	// Secrets (key names only) by environment and name, in one environment when env is set.
+	Secrets SecretsSecretsSecretConnection `json:"secrets"`
+}
+
+// GetSecrets returns SecretsResponse.Secrets, and is useful for accessing the field via an interface.
+func (v *SecretsResponse) GetSecrets() SecretsSecretsSecretConnection { return v.Secrets }
+
+// SecretsSecretsSecretConnection includes the requested fields of the GraphQL type SecretConnection.
+type SecretsSecretsSecretConnection struct {
+	Edges    []SecretsSecretsSecretConnectionEdgesSecretEdge `json:"edges"`
+	PageInfo SecretsSecretsSecretConnectionPageInfo          `json:"pageInfo"`
+}
+
+// GetEdges returns SecretsSecretsSecretConnection.Edges, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnection) GetEdges() []SecretsSecretsSecretConnectionEdgesSecretEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns SecretsSecretsSecretConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnection) GetPageInfo() SecretsSecretsSecretConnectionPageInfo {
+	return v.PageInfo
+}
+
+// SecretsSecretsSecretConnectionEdgesSecretEdge includes the requested fields of the GraphQL type SecretEdge.
+type SecretsSecretsSecretConnectionEdgesSecretEdge struct {
+	Node SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret `json:"node"`
+}
+
+// GetNode returns SecretsSecretsSecretConnectionEdgesSecretEdge.Node, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdge) GetNode() SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret {
+	return v.Node
+}
+
+// SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret includes the requested fields of the GraphQL type Secret.
+// The GraphQL type's documentation follows.
+//
+// Keys whose values weft keeps sealed: the event log, read models and answers hold no value in clear. In Kubernetes mode its cluster's agent (and only it) receives the values, sealed to its own key, and applies them as a Secret of the secret's name in the environment's namespace.
+type SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret struct {
+	SecretFields `json:"-"`
+}
+
+// GetId returns SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret.Id, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret) GetId() string {
+	return v.SecretFields.Id
+}
+
+// GetName returns SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret.Name, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret) GetName() string {
+	return v.SecretFields.Name
+}
+
+// GetKeys returns SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret.Keys, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret) GetKeys() []string {
+	return v.SecretFields.Keys
+}
+
+// GetVersion returns SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret.Version, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret) GetVersion() int {
+	return v.SecretFields.Version
+}
+
+// GetUsedBy returns SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret.UsedBy, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret) GetUsedBy() []string {
+	return v.SecretFields.UsedBy
+}
+
+// GetCreatedBy returns SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret.CreatedBy, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret) GetCreatedBy() *string {
+	return v.SecretFields.CreatedBy
+}
+
+// GetCreatedAt returns SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret.CreatedAt, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret) GetCreatedAt() *time.Time {
+	return v.SecretFields.CreatedAt
+}
+
+// GetUpdatedAt returns SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret) GetUpdatedAt() *time.Time {
+	return v.SecretFields.UpdatedAt
+}
+
+// GetEnvironment returns SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret.Environment, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret) GetEnvironment() SecretFieldsEnvironment {
+	return v.SecretFields.Environment
+}
+
+// GetCluster returns SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret.Cluster, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret) GetCluster() SecretFieldsCluster {
+	return v.SecretFields.Cluster
+}
+
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.SecretFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalSecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Keys []string `json:"keys"`
+
+	Version int `json:"version"`
+
+	UsedBy []string `json:"usedBy"`
+
+	CreatedBy *string `json:"createdBy"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+
+	UpdatedAt *time.Time `json:"updatedAt"`
+
+	Environment SecretFieldsEnvironment `json:"environment"`
+
+	Cluster SecretFieldsCluster `json:"cluster"`
+}
+
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *SecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret) __premarshalJSON() (*__premarshalSecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret, error) {
+	var retval __premarshalSecretsSecretsSecretConnectionEdgesSecretEdgeNodeSecret
+
+	retval.Id = v.SecretFields.Id
+	retval.Name = v.SecretFields.Name
+	retval.Keys = v.SecretFields.Keys
+	retval.Version = v.SecretFields.Version
+	retval.UsedBy = v.SecretFields.UsedBy
+	retval.CreatedBy = v.SecretFields.CreatedBy
+	retval.CreatedAt = v.SecretFields.CreatedAt
+	retval.UpdatedAt = v.SecretFields.UpdatedAt
+	retval.Environment = v.SecretFields.Environment
+	retval.Cluster = v.SecretFields.Cluster
+	return &retval, nil
+}
+
+// SecretsSecretsSecretConnectionPageInfo includes the requested fields of the GraphQL type PageInfo.
+// The GraphQL type's documentation follows.
+//
+// Relay page information.
+type SecretsSecretsSecretConnectionPageInfo struct {
+	HasNextPage bool    `json:"hasNextPage"`
+	EndCursor   *string `json:"endCursor"`
+}
+
+// GetHasNextPage returns SecretsSecretsSecretConnectionPageInfo.HasNextPage, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnectionPageInfo) GetHasNextPage() bool { return v.HasNextPage }
+
+// GetEndCursor returns SecretsSecretsSecretConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
+func (v *SecretsSecretsSecretConnectionPageInfo) GetEndCursor() *string { return v.EndCursor }
 
 // ServiceFields includes the GraphQL fields of ManagedService requested by the fragment ServiceFields.
 // The GraphQL type's documentation follows.
@@ -7877,6 +8810,343 @@ func (v *ServicesServicesManagedServiceConnectionPageInfo) GetHasNextPage() bool
 
 // GetEndCursor returns ServicesServicesManagedServiceConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
 func (v *ServicesServicesManagedServiceConnectionPageInfo) GetEndCursor() *string { return v.EndCursor }
+
+// Sets and removes keys of a config; creates the config when the environment has none of that name.
+type SetConfigInput struct {
+	// The environment's name.
+	Env  string             `json:"env"`
+	Name string             `json:"name"`
+	Set  []ConfigEntryInput `json:"set"`
+	// Keys to remove; each must exist.
+	Unset []string `json:"unset"`
+}
+
+// GetEnv returns SetConfigInput.Env, and is useful for accessing the field via an interface.
+func (v *SetConfigInput) GetEnv() string { return v.Env }
+
+// GetName returns SetConfigInput.Name, and is useful for accessing the field via an interface.
+func (v *SetConfigInput) GetName() string { return v.Name }
+
+// GetSet returns SetConfigInput.Set, and is useful for accessing the field via an interface.
+func (v *SetConfigInput) GetSet() []ConfigEntryInput { return v.Set }
+
+// GetUnset returns SetConfigInput.Unset, and is useful for accessing the field via an interface.
+func (v *SetConfigInput) GetUnset() []string { return v.Unset }
+
+// SetConfigResponse is returned by SetConfig on success.
+type SetConfigResponse struct {
+	// Sets and removes keys of a config, creating it when new (members); apps that take values from it roll.
+	SetConfig SetConfigSetConfigConfigPayload `json:"setConfig"`
+}
+
+// GetSetConfig returns SetConfigResponse.SetConfig, and is useful for accessing the field via an interface.
+func (v *SetConfigResponse) GetSetConfig() SetConfigSetConfigConfigPayload { return v.SetConfig }
+
+// SetConfigSetConfigConfigPayload includes the requested fields of the GraphQL type ConfigPayload.
+type SetConfigSetConfigConfigPayload struct {
+	Config SetConfigSetConfigConfigPayloadConfig `json:"config"`
+	Seq    int                                   `json:"seq"`
+}
+
+// GetConfig returns SetConfigSetConfigConfigPayload.Config, and is useful for accessing the field via an interface.
+func (v *SetConfigSetConfigConfigPayload) GetConfig() SetConfigSetConfigConfigPayloadConfig {
+	return v.Config
+}
+
+// GetSeq returns SetConfigSetConfigConfigPayload.Seq, and is useful for accessing the field via an interface.
+func (v *SetConfigSetConfigConfigPayload) GetSeq() int { return v.Seq }
+
+// SetConfigSetConfigConfigPayloadConfig includes the requested fields of the GraphQL type Config.
+// The GraphQL type's documentation follows.
+//
+// Keys and values of one environment: in Kubernetes mode its cluster's agent applies them as a ConfigMap of the config's name in the environment's namespace, and apps take variables or files from it.
+type SetConfigSetConfigConfigPayloadConfig struct {
+	ConfigFields `json:"-"`
+}
+
+// GetId returns SetConfigSetConfigConfigPayloadConfig.Id, and is useful for accessing the field via an interface.
+func (v *SetConfigSetConfigConfigPayloadConfig) GetId() string { return v.ConfigFields.Id }
+
+// GetName returns SetConfigSetConfigConfigPayloadConfig.Name, and is useful for accessing the field via an interface.
+func (v *SetConfigSetConfigConfigPayloadConfig) GetName() string { return v.ConfigFields.Name }
+
+// GetUsedBy returns SetConfigSetConfigConfigPayloadConfig.UsedBy, and is useful for accessing the field via an interface.
+func (v *SetConfigSetConfigConfigPayloadConfig) GetUsedBy() []string { return v.ConfigFields.UsedBy }
+
+// GetCreatedBy returns SetConfigSetConfigConfigPayloadConfig.CreatedBy, and is useful for accessing the field via an interface.
+func (v *SetConfigSetConfigConfigPayloadConfig) GetCreatedBy() *string {
+	return v.ConfigFields.CreatedBy
+}
+
+// GetCreatedAt returns SetConfigSetConfigConfigPayloadConfig.CreatedAt, and is useful for accessing the field via an interface.
+func (v *SetConfigSetConfigConfigPayloadConfig) GetCreatedAt() *time.Time {
+	return v.ConfigFields.CreatedAt
+}
+
+// GetUpdatedAt returns SetConfigSetConfigConfigPayloadConfig.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *SetConfigSetConfigConfigPayloadConfig) GetUpdatedAt() *time.Time {
+	return v.ConfigFields.UpdatedAt
+}
+
+// GetEnvironment returns SetConfigSetConfigConfigPayloadConfig.Environment, and is useful for accessing the field via an interface.
+func (v *SetConfigSetConfigConfigPayloadConfig) GetEnvironment() ConfigFieldsEnvironment {
+	return v.ConfigFields.Environment
+}
+
+// GetCluster returns SetConfigSetConfigConfigPayloadConfig.Cluster, and is useful for accessing the field via an interface.
+func (v *SetConfigSetConfigConfigPayloadConfig) GetCluster() ConfigFieldsCluster {
+	return v.ConfigFields.Cluster
+}
+
+// GetEntries returns SetConfigSetConfigConfigPayloadConfig.Entries, and is useful for accessing the field via an interface.
+func (v *SetConfigSetConfigConfigPayloadConfig) GetEntries() []ConfigFieldsEntriesConfigEntry {
+	return v.ConfigFields.Entries
+}
+
+func (v *SetConfigSetConfigConfigPayloadConfig) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*SetConfigSetConfigConfigPayloadConfig
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.SetConfigSetConfigConfigPayloadConfig = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ConfigFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalSetConfigSetConfigConfigPayloadConfig struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	UsedBy []string `json:"usedBy"`
+
+	CreatedBy *string `json:"createdBy"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+
+	UpdatedAt *time.Time `json:"updatedAt"`
+
+	Environment ConfigFieldsEnvironment `json:"environment"`
+
+	Cluster ConfigFieldsCluster `json:"cluster"`
+
+	Entries []ConfigFieldsEntriesConfigEntry `json:"entries"`
+}
+
+func (v *SetConfigSetConfigConfigPayloadConfig) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *SetConfigSetConfigConfigPayloadConfig) __premarshalJSON() (*__premarshalSetConfigSetConfigConfigPayloadConfig, error) {
+	var retval __premarshalSetConfigSetConfigConfigPayloadConfig
+
+	retval.Id = v.ConfigFields.Id
+	retval.Name = v.ConfigFields.Name
+	retval.UsedBy = v.ConfigFields.UsedBy
+	retval.CreatedBy = v.ConfigFields.CreatedBy
+	retval.CreatedAt = v.ConfigFields.CreatedAt
+	retval.UpdatedAt = v.ConfigFields.UpdatedAt
+	retval.Environment = v.ConfigFields.Environment
+	retval.Cluster = v.ConfigFields.Cluster
+	retval.Entries = v.ConfigFields.Entries
+	return &retval, nil
+}
+
+// Sets and removes keys of a secret; creates it when the environment has none of that name. Values are sealed before anything is recorded.
+type SetSecretInput struct {
+	Env   string             `json:"env"`
+	Name  string             `json:"name"`
+	Set   []ConfigEntryInput `json:"set"`
+	Unset []string           `json:"unset"`
+}
+
+// GetEnv returns SetSecretInput.Env, and is useful for accessing the field via an interface.
+func (v *SetSecretInput) GetEnv() string { return v.Env }
+
+// GetName returns SetSecretInput.Name, and is useful for accessing the field via an interface.
+func (v *SetSecretInput) GetName() string { return v.Name }
+
+// GetSet returns SetSecretInput.Set, and is useful for accessing the field via an interface.
+func (v *SetSecretInput) GetSet() []ConfigEntryInput { return v.Set }
+
+// GetUnset returns SetSecretInput.Unset, and is useful for accessing the field via an interface.
+func (v *SetSecretInput) GetUnset() []string { return v.Unset }
+
+// SetSecretResponse is returned by SetSecret on success.
+type SetSecretResponse struct {
+	// Seals and sets keys of a secret, creating it when new (members); apps that use it roll.
+	SetSecret SetSecretSetSecretSecretPayload `json:"setSecret"`
+}
+
+// GetSetSecret returns SetSecretResponse.SetSecret, and is useful for accessing the field via an interface.
+func (v *SetSecretResponse) GetSetSecret() SetSecretSetSecretSecretPayload { return v.SetSecret }
+
+// SetSecretSetSecretSecretPayload includes the requested fields of the GraphQL type SecretPayload.
+type SetSecretSetSecretSecretPayload struct {
+	Secret SetSecretSetSecretSecretPayloadSecret `json:"secret"`
+	Seq    int                                   `json:"seq"`
+}
+
+// GetSecret returns SetSecretSetSecretSecretPayload.Secret, and is useful for accessing the field via an interface.
+func (v *SetSecretSetSecretSecretPayload) GetSecret() SetSecretSetSecretSecretPayloadSecret {
+	return v.Secret
+}
+
+// GetSeq returns SetSecretSetSecretSecretPayload.Seq, and is useful for accessing the field via an interface.
+func (v *SetSecretSetSecretSecretPayload) GetSeq() int { return v.Seq }
+
+// SetSecretSetSecretSecretPayloadSecret includes the requested fields of the GraphQL type Secret.
+// The GraphQL type's documentation follows.
+//
+// Keys whose values weft keeps sealed: the event log, read models and answers hold no value in clear. In Kubernetes mode its cluster's agent (and only it) receives the values, sealed to its own key, and applies them as a Secret of the secret's name in the environment's namespace.
+type SetSecretSetSecretSecretPayloadSecret struct {
+	SecretFields `json:"-"`
+}
+
+// GetId returns SetSecretSetSecretSecretPayloadSecret.Id, and is useful for accessing the field via an interface.
+func (v *SetSecretSetSecretSecretPayloadSecret) GetId() string { return v.SecretFields.Id }
+
+// GetName returns SetSecretSetSecretSecretPayloadSecret.Name, and is useful for accessing the field via an interface.
+func (v *SetSecretSetSecretSecretPayloadSecret) GetName() string { return v.SecretFields.Name }
+
+// GetKeys returns SetSecretSetSecretSecretPayloadSecret.Keys, and is useful for accessing the field via an interface.
+func (v *SetSecretSetSecretSecretPayloadSecret) GetKeys() []string { return v.SecretFields.Keys }
+
+// GetVersion returns SetSecretSetSecretSecretPayloadSecret.Version, and is useful for accessing the field via an interface.
+func (v *SetSecretSetSecretSecretPayloadSecret) GetVersion() int { return v.SecretFields.Version }
+
+// GetUsedBy returns SetSecretSetSecretSecretPayloadSecret.UsedBy, and is useful for accessing the field via an interface.
+func (v *SetSecretSetSecretSecretPayloadSecret) GetUsedBy() []string { return v.SecretFields.UsedBy }
+
+// GetCreatedBy returns SetSecretSetSecretSecretPayloadSecret.CreatedBy, and is useful for accessing the field via an interface.
+func (v *SetSecretSetSecretSecretPayloadSecret) GetCreatedBy() *string {
+	return v.SecretFields.CreatedBy
+}
+
+// GetCreatedAt returns SetSecretSetSecretSecretPayloadSecret.CreatedAt, and is useful for accessing the field via an interface.
+func (v *SetSecretSetSecretSecretPayloadSecret) GetCreatedAt() *time.Time {
+	return v.SecretFields.CreatedAt
+}
+
+// GetUpdatedAt returns SetSecretSetSecretSecretPayloadSecret.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *SetSecretSetSecretSecretPayloadSecret) GetUpdatedAt() *time.Time {
+	return v.SecretFields.UpdatedAt
+}
+
+// GetEnvironment returns SetSecretSetSecretSecretPayloadSecret.Environment, and is useful for accessing the field via an interface.
+func (v *SetSecretSetSecretSecretPayloadSecret) GetEnvironment() SecretFieldsEnvironment {
+	return v.SecretFields.Environment
+}
+
+// GetCluster returns SetSecretSetSecretSecretPayloadSecret.Cluster, and is useful for accessing the field via an interface.
+func (v *SetSecretSetSecretSecretPayloadSecret) GetCluster() SecretFieldsCluster {
+	return v.SecretFields.Cluster
+}
+
+func (v *SetSecretSetSecretSecretPayloadSecret) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*SetSecretSetSecretSecretPayloadSecret
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.SetSecretSetSecretSecretPayloadSecret = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.SecretFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalSetSecretSetSecretSecretPayloadSecret struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Keys []string `json:"keys"`
+
+	Version int `json:"version"`
+
+	UsedBy []string `json:"usedBy"`
+
+	CreatedBy *string `json:"createdBy"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+
+	UpdatedAt *time.Time `json:"updatedAt"`
+
+	Environment SecretFieldsEnvironment `json:"environment"`
+
+	Cluster SecretFieldsCluster `json:"cluster"`
+}
+
+func (v *SetSecretSetSecretSecretPayloadSecret) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *SetSecretSetSecretSecretPayloadSecret) __premarshalJSON() (*__premarshalSetSecretSetSecretSecretPayloadSecret, error) {
+	var retval __premarshalSetSecretSetSecretSecretPayloadSecret
+
+	retval.Id = v.SecretFields.Id
+	retval.Name = v.SecretFields.Name
+	retval.Keys = v.SecretFields.Keys
+	retval.Version = v.SecretFields.Version
+	retval.UsedBy = v.SecretFields.UsedBy
+	retval.CreatedBy = v.SecretFields.CreatedBy
+	retval.CreatedAt = v.SecretFields.CreatedAt
+	retval.UpdatedAt = v.SecretFields.UpdatedAt
+	retval.Environment = v.SecretFields.Environment
+	retval.Cluster = v.SecretFields.Cluster
+	return &retval, nil
+}
+
+// What a workload takes values from.
+type SourceKind string
+
+const (
+	// A config of the app's environment.
+	SourceKindConfig SourceKind = "CONFIG"
+	// A secret of the app's environment.
+	SourceKindSecret SourceKind = "SECRET"
+)
+
+var AllSourceKind = []SourceKind{
+	SourceKindConfig,
+	SourceKindSecret,
+}
 
 // SpecFields includes the GraphQL fields of Spec requested by the fragment SpecFields.
 // The GraphQL type's documentation follows.
@@ -9347,11 +10617,13 @@ func (v *UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService) _
 //
 // An app's container: in Kubernetes mode its cluster's agent runs it as a Deployment and a Service in the environment's namespace, whose ready endpoints are the app's backends.
 type WorkloadFields struct {
-	Image    string                    `json:"image"`
-	Command  []string                  `json:"command"`
-	Args     []string                  `json:"args"`
-	Replicas int                       `json:"replicas"`
-	Env      []WorkloadFieldsEnvEnvVar `json:"env"`
+	Image    string                         `json:"image"`
+	Command  []string                       `json:"command"`
+	Args     []string                       `json:"args"`
+	Replicas int                            `json:"replicas"`
+	Env      []WorkloadFieldsEnvEnvVar      `json:"env"`
+	EnvFrom  []WorkloadFieldsEnvFrom        `json:"envFrom"`
+	Files    []WorkloadFieldsFilesFileMount `json:"files"`
 	// Every app port, with the container port it leads to.
 	Ports     []WorkloadFieldsPortsPortMapping `json:"ports"`
 	Resources WorkloadFieldsResources          `json:"resources"`
@@ -9374,6 +10646,12 @@ func (v *WorkloadFields) GetReplicas() int { return v.Replicas }
 // GetEnv returns WorkloadFields.Env, and is useful for accessing the field via an interface.
 func (v *WorkloadFields) GetEnv() []WorkloadFieldsEnvEnvVar { return v.Env }
 
+// GetEnvFrom returns WorkloadFields.EnvFrom, and is useful for accessing the field via an interface.
+func (v *WorkloadFields) GetEnvFrom() []WorkloadFieldsEnvFrom { return v.EnvFrom }
+
+// GetFiles returns WorkloadFields.Files, and is useful for accessing the field via an interface.
+func (v *WorkloadFields) GetFiles() []WorkloadFieldsFilesFileMount { return v.Files }
+
 // GetPorts returns WorkloadFields.Ports, and is useful for accessing the field via an interface.
 func (v *WorkloadFields) GetPorts() []WorkloadFieldsPortsPortMapping { return v.Ports }
 
@@ -9389,10 +10667,12 @@ func (v *WorkloadFields) GetLiveness() *WorkloadFieldsLivenessProbe { return v.L
 // WorkloadFieldsEnvEnvVar includes the requested fields of the GraphQL type EnvVar.
 // The GraphQL type's documentation follows.
 //
-// One environment variable of a container.
+// One environment variable of a container: a value, or the value of a config's key (from).
 type WorkloadFieldsEnvEnvVar struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+	Name string `json:"name"`
+	// Empty when the value comes from a config's key.
+	Value string                             `json:"value"`
+	From  *WorkloadFieldsEnvEnvVarFromKeyRef `json:"from"`
 }
 
 // GetName returns WorkloadFieldsEnvEnvVar.Name, and is useful for accessing the field via an interface.
@@ -9400,6 +10680,66 @@ func (v *WorkloadFieldsEnvEnvVar) GetName() string { return v.Name }
 
 // GetValue returns WorkloadFieldsEnvEnvVar.Value, and is useful for accessing the field via an interface.
 func (v *WorkloadFieldsEnvEnvVar) GetValue() string { return v.Value }
+
+// GetFrom returns WorkloadFieldsEnvEnvVar.From, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsEnvEnvVar) GetFrom() *WorkloadFieldsEnvEnvVarFromKeyRef { return v.From }
+
+// WorkloadFieldsEnvEnvVarFromKeyRef includes the requested fields of the GraphQL type KeyRef.
+// The GraphQL type's documentation follows.
+//
+// One key of a config of the app's environment.
+type WorkloadFieldsEnvEnvVarFromKeyRef struct {
+	Kind SourceKind `json:"kind"`
+	Name string     `json:"name"`
+	Key  string     `json:"key"`
+}
+
+// GetKind returns WorkloadFieldsEnvEnvVarFromKeyRef.Kind, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsEnvEnvVarFromKeyRef) GetKind() SourceKind { return v.Kind }
+
+// GetName returns WorkloadFieldsEnvEnvVarFromKeyRef.Name, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsEnvEnvVarFromKeyRef) GetName() string { return v.Name }
+
+// GetKey returns WorkloadFieldsEnvEnvVarFromKeyRef.Key, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsEnvEnvVarFromKeyRef) GetKey() string { return v.Key }
+
+// WorkloadFieldsEnvFrom includes the requested fields of the GraphQL type EnvFrom.
+// The GraphQL type's documentation follows.
+//
+// Every key of a config as an environment variable (prefix before its name).
+type WorkloadFieldsEnvFrom struct {
+	Kind   SourceKind `json:"kind"`
+	Name   string     `json:"name"`
+	Prefix *string    `json:"prefix"`
+}
+
+// GetKind returns WorkloadFieldsEnvFrom.Kind, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsEnvFrom) GetKind() SourceKind { return v.Kind }
+
+// GetName returns WorkloadFieldsEnvFrom.Name, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsEnvFrom) GetName() string { return v.Name }
+
+// GetPrefix returns WorkloadFieldsEnvFrom.Prefix, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsEnvFrom) GetPrefix() *string { return v.Prefix }
+
+// WorkloadFieldsFilesFileMount includes the requested fields of the GraphQL type FileMount.
+// The GraphQL type's documentation follows.
+//
+// A config's keys as files (one per key) in a read-only directory of the container.
+type WorkloadFieldsFilesFileMount struct {
+	Kind SourceKind `json:"kind"`
+	Name string     `json:"name"`
+	Path string     `json:"path"`
+}
+
+// GetKind returns WorkloadFieldsFilesFileMount.Kind, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsFilesFileMount) GetKind() SourceKind { return v.Kind }
+
+// GetName returns WorkloadFieldsFilesFileMount.Name, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsFilesFileMount) GetName() string { return v.Name }
+
+// GetPath returns WorkloadFieldsFilesFileMount.Path, and is useful for accessing the field via an interface.
+func (v *WorkloadFieldsFilesFileMount) GetPath() string { return v.Path }
 
 // WorkloadFieldsLivenessProbe includes the requested fields of the GraphQL type Probe.
 // The GraphQL type's documentation follows.
@@ -9696,6 +11036,10 @@ type WorkloadInput struct {
 	Resources *ResourcesInput `json:"resources"`
 	Readiness *ProbeInput     `json:"readiness"`
 	Liveness  *ProbeInput     `json:"liveness"`
+	// Every key of a config of the environment as variables.
+	EnvFrom []EnvFromInput `json:"envFrom"`
+	// A config's keys as files of a directory.
+	Files []FileMountInput `json:"files"`
 }
 
 // GetImage returns WorkloadInput.Image, and is useful for accessing the field via an interface.
@@ -9724,6 +11068,12 @@ func (v *WorkloadInput) GetReadiness() *ProbeInput { return v.Readiness }
 
 // GetLiveness returns WorkloadInput.Liveness, and is useful for accessing the field via an interface.
 func (v *WorkloadInput) GetLiveness() *ProbeInput { return v.Liveness }
+
+// GetEnvFrom returns WorkloadInput.EnvFrom, and is useful for accessing the field via an interface.
+func (v *WorkloadInput) GetEnvFrom() []EnvFromInput { return v.EnvFrom }
+
+// GetFiles returns WorkloadInput.Files, and is useful for accessing the field via an interface.
+func (v *WorkloadInput) GetFiles() []FileMountInput { return v.Files }
 
 // __AcceptInvitationInput is used internally by genqlient
 type __AcceptInvitationInput struct {
@@ -9833,6 +11183,26 @@ func (v *__ClustersInput) GetAfter() *string { return v.After }
 // GetMinSeq returns __ClustersInput.MinSeq, and is useful for accessing the field via an interface.
 func (v *__ClustersInput) GetMinSeq() *int { return v.MinSeq }
 
+// __ConfigsInput is used internally by genqlient
+type __ConfigsInput struct {
+	First  *int    `json:"first"`
+	After  *string `json:"after"`
+	Env    *string `json:"env"`
+	MinSeq *int    `json:"minSeq"`
+}
+
+// GetFirst returns __ConfigsInput.First, and is useful for accessing the field via an interface.
+func (v *__ConfigsInput) GetFirst() *int { return v.First }
+
+// GetAfter returns __ConfigsInput.After, and is useful for accessing the field via an interface.
+func (v *__ConfigsInput) GetAfter() *string { return v.After }
+
+// GetEnv returns __ConfigsInput.Env, and is useful for accessing the field via an interface.
+func (v *__ConfigsInput) GetEnv() *string { return v.Env }
+
+// GetMinSeq returns __ConfigsInput.MinSeq, and is useful for accessing the field via an interface.
+func (v *__ConfigsInput) GetMinSeq() *int { return v.MinSeq }
+
 // __CreateAppInput is used internally by genqlient
 type __CreateAppInput struct {
 	Input CreateAppInput `json:"input"`
@@ -9937,6 +11307,14 @@ type __DeleteClusterInput struct {
 // GetId returns __DeleteClusterInput.Id, and is useful for accessing the field via an interface.
 func (v *__DeleteClusterInput) GetId() string { return v.Id }
 
+// __DeleteConfigInput is used internally by genqlient
+type __DeleteConfigInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __DeleteConfigInput.Id, and is useful for accessing the field via an interface.
+func (v *__DeleteConfigInput) GetId() string { return v.Id }
+
 // __DeleteDeviceInput is used internally by genqlient
 type __DeleteDeviceInput struct {
 	Id string `json:"id"`
@@ -9960,6 +11338,14 @@ type __DeletePolicyInput struct {
 
 // GetId returns __DeletePolicyInput.Id, and is useful for accessing the field via an interface.
 func (v *__DeletePolicyInput) GetId() string { return v.Id }
+
+// __DeleteSecretInput is used internally by genqlient
+type __DeleteSecretInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __DeleteSecretInput.Id, and is useful for accessing the field via an interface.
+func (v *__DeleteSecretInput) GetId() string { return v.Id }
 
 // __DeleteServiceInput is used internally by genqlient
 type __DeleteServiceInput struct {
@@ -10237,6 +11623,14 @@ func (v *__ResourceAsOfInput) GetSeq() *int { return v.Seq }
 // GetTime returns __ResourceAsOfInput.Time, and is useful for accessing the field via an interface.
 func (v *__ResourceAsOfInput) GetTime() *time.Time { return v.Time }
 
+// __RevealSecretInput is used internally by genqlient
+type __RevealSecretInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __RevealSecretInput.Id, and is useful for accessing the field via an interface.
+func (v *__RevealSecretInput) GetId() string { return v.Id }
+
 // __RevokeTokenInput is used internally by genqlient
 type __RevokeTokenInput struct {
 	Id string `json:"id"`
@@ -10261,6 +11655,26 @@ type __RotateEnrolmentSecretInput struct {
 // GetId returns __RotateEnrolmentSecretInput.Id, and is useful for accessing the field via an interface.
 func (v *__RotateEnrolmentSecretInput) GetId() string { return v.Id }
 
+// __SecretsInput is used internally by genqlient
+type __SecretsInput struct {
+	First  *int    `json:"first"`
+	After  *string `json:"after"`
+	Env    *string `json:"env"`
+	MinSeq *int    `json:"minSeq"`
+}
+
+// GetFirst returns __SecretsInput.First, and is useful for accessing the field via an interface.
+func (v *__SecretsInput) GetFirst() *int { return v.First }
+
+// GetAfter returns __SecretsInput.After, and is useful for accessing the field via an interface.
+func (v *__SecretsInput) GetAfter() *string { return v.After }
+
+// GetEnv returns __SecretsInput.Env, and is useful for accessing the field via an interface.
+func (v *__SecretsInput) GetEnv() *string { return v.Env }
+
+// GetMinSeq returns __SecretsInput.MinSeq, and is useful for accessing the field via an interface.
+func (v *__SecretsInput) GetMinSeq() *int { return v.MinSeq }
+
 // __ServicesInput is used internally by genqlient
 type __ServicesInput struct {
 	First  *int         `json:"first"`
@@ -10284,6 +11698,22 @@ func (v *__ServicesInput) GetKind() *ServiceKind { return v.Kind }
 
 // GetMinSeq returns __ServicesInput.MinSeq, and is useful for accessing the field via an interface.
 func (v *__ServicesInput) GetMinSeq() *int { return v.MinSeq }
+
+// __SetConfigInput is used internally by genqlient
+type __SetConfigInput struct {
+	Input SetConfigInput `json:"input"`
+}
+
+// GetInput returns __SetConfigInput.Input, and is useful for accessing the field via an interface.
+func (v *__SetConfigInput) GetInput() SetConfigInput { return v.Input }
+
+// __SetSecretInput is used internally by genqlient
+type __SetSecretInput struct {
+	Input SetSecretInput `json:"input"`
+}
+
+// GetInput returns __SetSecretInput.Input, and is useful for accessing the field via an interface.
+func (v *__SetSecretInput) GetInput() SetSecretInput { return v.Input }
 
 // __StartInterceptInput is used internally by genqlient
 type __StartInterceptInput struct {
@@ -10517,6 +11947,21 @@ fragment WorkloadFields on Workload {
 	env {
 		name
 		value
+		from {
+			kind
+			name
+			key
+		}
+	}
+	envFrom {
+		kind
+		name
+		prefix
+	}
+	files {
+		kind
+		name
+		path
 	}
 	ports {
 		port
@@ -10754,6 +12199,21 @@ fragment WorkloadFields on Workload {
 	env {
 		name
 		value
+		from {
+			kind
+			name
+			key
+		}
+	}
+	envFrom {
+		kind
+		name
+		prefix
+	}
+	files {
+		kind
+		name
+		path
 	}
 	ports {
 		port
@@ -11034,6 +12494,73 @@ func Clusters(
 	return data_, err_
 }
 
+// The query executed by Configs.
+const Configs_Operation = `
+query Configs ($first: Int, $after: String, $env: String, $minSeq: Int) {
+	configs(first: $first, after: $after, env: $env, minSeq: $minSeq) {
+		edges {
+			node {
+				... ConfigFields
+			}
+		}
+		pageInfo {
+			hasNextPage
+			endCursor
+		}
+	}
+}
+fragment ConfigFields on Config {
+	id
+	name
+	usedBy
+	createdBy
+	createdAt
+	updatedAt
+	environment {
+		name
+	}
+	cluster {
+		id
+		name
+	}
+	entries {
+		key
+		value
+	}
+}
+`
+
+func Configs(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first *int,
+	after *string,
+	env *string,
+	minSeq *int,
+) (data_ *ConfigsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "Configs",
+		Query:  Configs_Operation,
+		Variables: &__ConfigsInput{
+			First:  first,
+			After:  after,
+			Env:    env,
+			MinSeq: minSeq,
+		},
+	}
+
+	data_ = &ConfigsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by CreateApp.
 const CreateApp_Operation = `
 mutation CreateApp ($input: CreateAppInput!) {
@@ -11106,6 +12633,21 @@ fragment WorkloadFields on Workload {
 	env {
 		name
 		value
+		from {
+			kind
+			name
+			key
+		}
+	}
+	envFrom {
+		kind
+		name
+		prefix
+	}
+	files {
+		kind
+		name
+		path
 	}
 	ports {
 		port
@@ -11314,6 +12856,8 @@ fragment EnvironmentFields on Environment {
 	clusterGone
 	appCount
 	serviceCount
+	configCount
+	secretCount
 	createdBy
 	createdAt
 	cluster {
@@ -11773,6 +13317,44 @@ func DeleteCluster(
 	return data_, err_
 }
 
+// The mutation executed by DeleteConfig.
+const DeleteConfig_Operation = `
+mutation DeleteConfig ($id: ID!) {
+	deleteConfig(id: $id) {
+		config {
+			id
+			name
+		}
+		seq
+	}
+}
+`
+
+func DeleteConfig(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *DeleteConfigResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "DeleteConfig",
+		Query:  DeleteConfig_Operation,
+		Variables: &__DeleteConfigInput{
+			Id: id,
+		},
+	}
+
+	data_ = &DeleteConfigResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by DeleteDevice.
 const DeleteDevice_Operation = `
 mutation DeleteDevice ($id: ID!) {
@@ -11876,6 +13458,44 @@ func DeletePolicy(
 	}
 
 	data_ = &DeletePolicyResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by DeleteSecret.
+const DeleteSecret_Operation = `
+mutation DeleteSecret ($id: ID!) {
+	deleteSecret(id: $id) {
+		secret {
+			id
+			name
+		}
+		seq
+	}
+}
+`
+
+func DeleteSecret(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *DeleteSecretResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "DeleteSecret",
+		Query:  DeleteSecret_Operation,
+		Variables: &__DeleteSecretInput{
+			Id: id,
+		},
+	}
+
+	data_ = &DeleteSecretResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -12046,6 +13666,8 @@ fragment EnvironmentFields on Environment {
 	clusterGone
 	appCount
 	serviceCount
+	configCount
+	secretCount
 	createdBy
 	createdAt
 	cluster {
@@ -12109,6 +13731,8 @@ fragment EnvironmentFields on Environment {
 	clusterGone
 	appCount
 	serviceCount
+	configCount
+	secretCount
 	createdBy
 	createdAt
 	cluster {
@@ -13016,6 +14640,64 @@ func ResourceAsOf(
 	return data_, err_
 }
 
+// The mutation executed by RevealSecret.
+const RevealSecret_Operation = `
+mutation RevealSecret ($id: ID!) {
+	revealSecret(id: $id) {
+		secret {
+			... SecretFields
+		}
+		entries {
+			key
+			value
+		}
+		seq
+	}
+}
+fragment SecretFields on Secret {
+	id
+	name
+	keys
+	version
+	usedBy
+	createdBy
+	createdAt
+	updatedAt
+	environment {
+		name
+	}
+	cluster {
+		id
+		name
+	}
+}
+`
+
+func RevealSecret(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *RevealSecretResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RevealSecret",
+		Query:  RevealSecret_Operation,
+		Variables: &__RevealSecretInput{
+			Id: id,
+		},
+	}
+
+	data_ = &RevealSecretResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by RevokeToken.
 const RevokeToken_Operation = `
 mutation RevokeToken ($id: ID!) {
@@ -13168,6 +14850,104 @@ func RotateEnrolmentSecret(
 	return data_, err_
 }
 
+// The mutation executed by RotateSecretsKey.
+const RotateSecretsKey_Operation = `
+mutation RotateSecretsKey {
+	rotateSecretsKey {
+		from
+		to
+		rewrapped
+		seq
+	}
+}
+`
+
+func RotateSecretsKey(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *RotateSecretsKeyResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RotateSecretsKey",
+		Query:  RotateSecretsKey_Operation,
+	}
+
+	data_ = &RotateSecretsKeyResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by Secrets.
+const Secrets_Operation = `
+query Secrets ($first: Int, $after: String, $env: String, $minSeq: Int) {
+	secrets(first: $first, after: $after, env: $env, minSeq: $minSeq) {
+		edges {
+			node {
+				... SecretFields
+			}
+		}
+		pageInfo {
+			hasNextPage
+			endCursor
+		}
+	}
+}
+fragment SecretFields on Secret {
+	id
+	name
+	keys
+	version
+	usedBy
+	createdBy
+	createdAt
+	updatedAt
+	environment {
+		name
+	}
+	cluster {
+		id
+		name
+	}
+}
+`
+
+func Secrets(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first *int,
+	after *string,
+	env *string,
+	minSeq *int,
+) (data_ *SecretsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "Secrets",
+		Query:  Secrets_Operation,
+		Variables: &__SecretsInput{
+			First:  first,
+			After:  after,
+			Env:    env,
+			MinSeq: minSeq,
+		},
+	}
+
+	data_ = &SecretsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The query executed by Services.
 const Services_Operation = `
 query Services ($first: Int, $after: String, $env: String, $kind: ServiceKind, $minSeq: Int) {
@@ -13242,6 +15022,116 @@ func Services(
 	}
 
 	data_ = &ServicesResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by SetConfig.
+const SetConfig_Operation = `
+mutation SetConfig ($input: SetConfigInput!) {
+	setConfig(input: $input) {
+		config {
+			... ConfigFields
+		}
+		seq
+	}
+}
+fragment ConfigFields on Config {
+	id
+	name
+	usedBy
+	createdBy
+	createdAt
+	updatedAt
+	environment {
+		name
+	}
+	cluster {
+		id
+		name
+	}
+	entries {
+		key
+		value
+	}
+}
+`
+
+func SetConfig(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input SetConfigInput,
+) (data_ *SetConfigResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "SetConfig",
+		Query:  SetConfig_Operation,
+		Variables: &__SetConfigInput{
+			Input: input,
+		},
+	}
+
+	data_ = &SetConfigResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by SetSecret.
+const SetSecret_Operation = `
+mutation SetSecret ($input: SetSecretInput!) {
+	setSecret(input: $input) {
+		secret {
+			... SecretFields
+		}
+		seq
+	}
+}
+fragment SecretFields on Secret {
+	id
+	name
+	keys
+	version
+	usedBy
+	createdBy
+	createdAt
+	updatedAt
+	environment {
+		name
+	}
+	cluster {
+		id
+		name
+	}
+}
+`
+
+func SetSecret(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input SetSecretInput,
+) (data_ *SetSecretResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "SetSecret",
+		Query:  SetSecret_Operation,
+		Variables: &__SetSecretInput{
+			Input: input,
+		},
+	}
+
+	data_ = &SetSecretResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -13639,6 +15529,21 @@ fragment WorkloadFields on Workload {
 	env {
 		name
 		value
+		from {
+			kind
+			name
+			key
+		}
+	}
+	envFrom {
+		kind
+		name
+		prefix
+	}
+	files {
+		kind
+		name
+		path
 	}
 	ports {
 		port

@@ -76,6 +76,22 @@ func (a *app) completions() map[string]nameLister {
 		}
 		return out, err
 	}
+	configs := func(ctx context.Context, c clientT) ([]string, error) {
+		all, err := listConfigs(ctx, c, "")
+		var out []string
+		for _, x := range all {
+			out = append(out, x.Name)
+		}
+		return out, err
+	}
+	secrets := func(ctx context.Context, c clientT) ([]string, error) {
+		all, err := listSecrets(ctx, c, "")
+		var out []string
+		for _, x := range all {
+			out = append(out, x.Name)
+		}
+		return out, err
+	}
 	return map[string]nameLister{
 		"weft cluster get": clusters, "weft cluster delete": clusters, "weft cluster rotate-secret": clusters,
 		"weft device get": devices, "weft device delete": devices, "weft device rotate-key": devices,
@@ -84,6 +100,8 @@ func (a *app) completions() map[string]nameLister {
 		"weft history app": apps, "weft get app": apps, "weft intercept start": apps,
 		"weft service get": services, "weft service update": services, "weft service delete": services,
 		"weft policy get": policies, "weft policy update": policies, "weft policy delete": policies,
+		"weft config set": configs, "weft config get": configs, "weft config delete": configs, "weft config history": configs,
+		"weft secret set": secrets, "weft secret get": secrets, "weft secret delete": secrets, "weft secret history": secrets,
 	}
 }
 

@@ -19,6 +19,7 @@ type workloadFlags struct {
 	image                              string
 	replicas                           int
 	envVars, command, args             []string
+	envVarsFrom, envFrom, mounts       []string
 	cpu, cpuLimit, memory, memoryLimit string
 	readiness, liveness                string
 	service                            string
@@ -30,6 +31,9 @@ func (w *workloadFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&w.image, "image", "", "container image the app's cluster runs (Kubernetes mode), e.g. ghcr.io/acme/api:1.4")
 	fs.IntVar(&w.replicas, "replicas", 1, "replicas of the container, 0 to 1000")
 	fs.StringArrayVar(&w.envVars, "env-var", nil, "environment variable NAME=VALUE of the container, repeatable")
+	fs.StringArrayVar(&w.envVarsFrom, "env-var-from", nil, "environment variable from a config's or secret's key: NAME=config:CONFIG/KEY or NAME=secret:SECRET/KEY, repeatable")
+	fs.StringArrayVar(&w.envFrom, "env-from", nil, "every key of a config or secret as variables: config:NAME[:PREFIX] or secret:NAME[:PREFIX], repeatable")
+	fs.StringArrayVar(&w.mounts, "mount", nil, "a config's or secret's keys as files of a read-only directory: config:NAME=/PATH or secret:NAME=/PATH, repeatable")
 	fs.StringArrayVar(&w.command, "command", nil, "the container's command (entrypoint), one argument per flag")
 	fs.StringArrayVar(&w.args, "arg", nil, "an argument of the container's command, repeatable")
 	fs.StringVar(&w.cpu, "cpu", "", "CPU request, e.g. 250m or 0.5")
@@ -45,7 +49,7 @@ func (w *workloadFlags) changed(name string) bool { return w.fs.Changed(name) }
 
 // anyWorkload reports whether a flag of the container was given.
 func (w *workloadFlags) anyWorkload() bool {
-	for _, f := range []string{"image", "replicas", "env-var", "command", "arg", "cpu", "cpu-limit", "memory", "memory-limit", "readiness", "liveness"} {
+	for _, f := range []string{"image", "replicas", "env-var", "env-var-from", "env-from", "mount", "command", "arg", "cpu", "cpu-limit", "memory", "memory-limit", "readiness", "liveness"} {
 		if w.changed(f) {
 			return true
 		}
@@ -134,6 +138,24 @@ func parseProbe(flag, s string) (*api.ProbeInput, error) {
 	return p, nil
 }
 
+// parseSource reads config:NAME or secret:NAME.
+func parseSource(s string) (api.SourceKind, string, error) {
+	kind, name, _ := strings.Cut(s, ":")
+	var k api.SourceKind
+	switch kind {
+	case "config":
+		k = api.SourceKindConfig
+	case "secret":
+		k = api.SourceKindSecret
+	default:
+		return "", "", usagef("invalid source %q: want config:NAME or secret:NAME", s)
+	}
+	if err := checkName(kind, name); err != nil {
+		return "", "", err
+	}
+	return k, name, nil
+}
+
 // serviceRef reads --service NAMESPACE/NAME.
 func (w *workloadFlags) serviceRef() (*api.ServiceRefInput, error) {
 	ns, name, ok := strings.Cut(w.service, "/")
@@ -166,14 +188,68 @@ func (w *workloadFlags) apply(in *api.WorkloadInput, maps []api.PortMappingInput
 		r := w.replicas
 		in.Replicas = &r
 	}
-	if w.changed("env-var") {
-		in.Env = nil
-		for _, kv := range w.envVars {
-			k, v, ok := strings.Cut(kv, "=")
-			if !ok || k == "" {
-				return nil, usagef("invalid --env-var %q: want NAME=VALUE", kv)
+	// --env-var replaces the variables with a value, --env-var-from
+	// those from a config's key; each keeps the other's.
+	if w.changed("env-var") || w.changed("env-var-from") {
+		var vals, froms []api.EnvVarInput
+		for _, e := range in.Env {
+			if e.From != nil {
+				froms = append(froms, e)
+			} else {
+				vals = append(vals, e)
 			}
-			in.Env = append(in.Env, api.EnvVarInput{Name: k, Value: v})
+		}
+		if w.changed("env-var") {
+			vals = nil
+			for _, kv := range w.envVars {
+				k, v, ok := strings.Cut(kv, "=")
+				if !ok || k == "" {
+					return nil, usagef("invalid --env-var %q: want NAME=VALUE", kv)
+				}
+				vals = append(vals, api.EnvVarInput{Name: k, Value: &v})
+			}
+		}
+		if w.changed("env-var-from") {
+			froms = nil
+			for _, kv := range w.envVarsFrom {
+				k, ref, ok := strings.Cut(kv, "=")
+				src, key, ok2 := strings.Cut(ref, "/")
+				kind, name, err := parseSource(src)
+				if !ok || !ok2 || k == "" || key == "" || err != nil {
+					return nil, usagef("invalid --env-var-from %q: want NAME=config:CONFIG/KEY or NAME=secret:SECRET/KEY", kv)
+				}
+				froms = append(froms, api.EnvVarInput{Name: k, From: &api.KeyRefInput{Kind: &kind, Name: name, Key: key}})
+			}
+		}
+		in.Env = append(vals, froms...)
+	}
+	if w.changed("env-from") {
+		in.EnvFrom = nil
+		for _, s := range w.envFrom {
+			kindName, prefix := s, ""
+			if parts := strings.SplitN(s, ":", 3); len(parts) == 3 {
+				kindName, prefix = parts[0]+":"+parts[1], parts[2]
+			}
+			kind, name, err := parseSource(kindName)
+			if err != nil {
+				return nil, usagef("invalid --env-from %q: want config:NAME[:PREFIX] or secret:NAME[:PREFIX]", s)
+			}
+			e := api.EnvFromInput{Kind: &kind, Name: name}
+			if prefix != "" {
+				e.Prefix = &prefix
+			}
+			in.EnvFrom = append(in.EnvFrom, e)
+		}
+	}
+	if w.changed("mount") {
+		in.Files = nil
+		for _, s := range w.mounts {
+			src, path, ok := strings.Cut(s, "=")
+			kind, name, err := parseSource(src)
+			if !ok || err != nil || !strings.HasPrefix(path, "/") {
+				return nil, usagef("invalid --mount %q: want config:NAME=/PATH or secret:NAME=/PATH", s)
+			}
+			in.Files = append(in.Files, api.FileMountInput{Kind: &kind, Name: name, Path: path})
 		}
 	}
 	if w.changed("command") {
@@ -240,7 +316,23 @@ func workloadInput(x *api.AppFieldsWorkload) *api.WorkloadInput {
 			Requests: &api.ResourceListInput{Cpu: x.Resources.Requests.Cpu, Memory: x.Resources.Requests.Memory},
 			Limits:   &api.ResourceListInput{Cpu: x.Resources.Limits.Cpu, Memory: x.Resources.Limits.Memory}}}
 	for _, e := range x.Env {
-		in.Env = append(in.Env, api.EnvVarInput(e))
+		v := api.EnvVarInput{Name: e.Name}
+		if f := e.From; f != nil {
+			kind := f.Kind
+			v.From = &api.KeyRefInput{Kind: &kind, Name: f.Name, Key: f.Key}
+		} else {
+			val := e.Value
+			v.Value = &val
+		}
+		in.Env = append(in.Env, v)
+	}
+	for _, e := range x.EnvFrom {
+		kind := e.Kind
+		in.EnvFrom = append(in.EnvFrom, api.EnvFromInput{Kind: &kind, Name: e.Name, Prefix: e.Prefix})
+	}
+	for _, f := range x.Files {
+		kind := f.Kind
+		in.Files = append(in.Files, api.FileMountInput{Kind: &kind, Name: f.Name, Path: f.Path})
 	}
 	for _, p := range x.Ports {
 		pr := p.Protocol

@@ -59,9 +59,19 @@ export type DeviceKind =
   | 'DEVICE'
   | 'WORKSPACE';
 
-export type EnvVarInput = {
+export type EnvFromInput = {
+  /** CONFIG when null. */
+  kind?: SourceKind | null | undefined;
   name: string;
-  value: string;
+  /** Put before every key's name; a valid variable name. */
+  prefix?: string | null | undefined;
+};
+
+/** A variable: a value, or from a config's key (not both). */
+export type EnvVarInput = {
+  from?: KeyRefInput | null | undefined;
+  name: string;
+  value?: string | null | undefined;
 };
 
 export type EventFilter = {
@@ -84,6 +94,14 @@ export type EventFilter = {
   until?: string | null | undefined;
 };
 
+export type FileMountInput = {
+  /** CONFIG when null. */
+  kind?: SourceKind | null | undefined;
+  name: string;
+  /** A clean absolute directory, e.g. /etc/app. */
+  path: string;
+};
+
 export type HealthCheckInput = {
   healthyThreshold?: number | null | undefined;
   intervalSeconds?: number | null | undefined;
@@ -102,6 +120,13 @@ export type IdentityInput = {
   deviceId?: string | number | null | undefined;
   envId?: string | number | null | undefined;
   userId?: string | number | null | undefined;
+};
+
+export type KeyRefInput = {
+  key: string;
+  /** CONFIG when null. */
+  kind?: SourceKind | null | undefined;
+  name: string;
 };
 
 export type LbMode =
@@ -200,6 +225,13 @@ export type ServiceRefInput = {
   namespace: string;
 };
 
+/** What a workload takes values from. */
+export type SourceKind =
+  /** A config of the app's environment. */
+  | 'CONFIG'
+  /** A secret of the app's environment. */
+  | 'SECRET';
+
 /** Unset fields take defaults: TCP ports, ROUND_ROBIN, a TCP check every 10 s. */
 export type SpecInput = {
   /** host:port; may be empty (or null) when the app has a workload or exports a Service. */
@@ -255,6 +287,10 @@ export type WorkloadInput = {
   args?: Array<string> | null | undefined;
   command?: Array<string> | null | undefined;
   env?: Array<EnvVarInput> | null | undefined;
+  /** Every key of a config of the environment as variables. */
+  envFrom?: Array<EnvFromInput> | null | undefined;
+  /** A config's keys as files of a directory. */
+  files?: Array<FileMountInput> | null | undefined;
   image: string;
   liveness?: ProbeInput | null | undefined;
   ports?: Array<PortMappingInput> | null | undefined;

@@ -57,3 +57,31 @@ type Intercept struct {
 	StoppedAt  *time.Time `json:"stoppedAt,omitempty"`
 	AppID      string     `json:"-"`
 }
+
+// Config is a config; its environment is resolved from EnvID, as an app's.
+type Config struct {
+	ID        string        `json:"id"`
+	Name      string        `json:"name"`
+	Cluster   Cluster       `json:"cluster"`
+	Entries   []ConfigEntry `json:"entries"`
+	UsedBy    []string      `json:"usedBy"`
+	CreatedBy *string       `json:"createdBy,omitempty"`
+	CreatedAt *time.Time    `json:"createdAt,omitempty"`
+	UpdatedAt *time.Time    `json:"updatedAt,omitempty"`
+	EnvID     string        `json:"-"`
+}
+
+// Secret is a secret (key names only); its environment is resolved from
+// EnvID.
+type Secret struct {
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	Cluster   Cluster    `json:"cluster"`
+	Keys      []string   `json:"keys"`
+	Version   int        `json:"version"`
+	UsedBy    []string   `json:"usedBy"`
+	CreatedBy *string    `json:"createdBy,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	EnvID     string     `json:"-"`
+}

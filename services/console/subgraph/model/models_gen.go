@@ -45,6 +45,35 @@ type Cluster struct {
 
 func (Cluster) IsEntity() {}
 
+type ConfigConnection struct {
+	Edges      []ConfigEdge   `json:"edges"`
+	PageInfo   graph.PageInfo `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+type ConfigEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Config `json:"node"`
+}
+
+// A key and its value.
+type ConfigEntry struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+type ConfigEntryInput struct {
+	// Letters, digits, '-', '_', '.'.
+	Key string `json:"key"`
+	// UTF-8 text.
+	Value string `json:"value"`
+}
+
+type ConfigPayload struct {
+	Config Config `json:"config"`
+	Seq    int    `json:"seq"`
+}
+
 type CreateAppInput struct {
 	// The environment's name.
 	Env  string    `json:"env"`
@@ -80,15 +109,34 @@ type Device struct {
 
 func (Device) IsEntity() {}
 
-// One environment variable of a container.
-type EnvVar struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+// Every key of a config as an environment variable (prefix before its name).
+type EnvFrom struct {
+	Kind   SourceKind `json:"kind"`
+	Name   string     `json:"name"`
+	Prefix *string    `json:"prefix,omitempty"`
 }
 
+type EnvFromInput struct {
+	// CONFIG when null.
+	Kind *SourceKind `json:"kind,omitempty"`
+	Name string      `json:"name"`
+	// Put before every key's name; a valid variable name.
+	Prefix *string `json:"prefix,omitempty"`
+}
+
+// One environment variable of a container: a value, or the value of a config's key (from).
+type EnvVar struct {
+	Name string `json:"name"`
+	// Empty when the value comes from a config's key.
+	Value string  `json:"value"`
+	From  *KeyRef `json:"from,omitempty"`
+}
+
+// A variable: a value, or from a config's key (not both).
 type EnvVarInput struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+	Name  string       `json:"name"`
+	Value *string      `json:"value,omitempty"`
+	From  *KeyRefInput `json:"from,omitempty"`
 }
 
 // An environment: a named place for apps in one cluster.
@@ -100,6 +148,8 @@ type Environment struct {
 	ClusterGone  bool `json:"clusterGone"`
 	AppCount     int  `json:"appCount"`
 	ServiceCount int  `json:"serviceCount"`
+	ConfigCount  int  `json:"configCount"`
+	SecretCount  int  `json:"secretCount"`
 	// Its Kubernetes namespace in a cluster whose agent runs in Kubernetes mode.
 	Namespace Namespace  `json:"namespace"`
 	CreatedBy *string    `json:"createdBy,omitempty"`
@@ -123,6 +173,21 @@ type EnvironmentPayload struct {
 	Environment Environment `json:"environment"`
 	// EVENTS sequence of the last event; pass it as minSeq to read your write.
 	Seq int `json:"seq"`
+}
+
+// A config's keys as files (one per key) in a read-only directory of the container.
+type FileMount struct {
+	Kind SourceKind `json:"kind"`
+	Name string     `json:"name"`
+	Path string     `json:"path"`
+}
+
+type FileMountInput struct {
+	// CONFIG when null.
+	Kind *SourceKind `json:"kind,omitempty"`
+	Name string      `json:"name"`
+	// A clean absolute directory, e.g. /etc/app.
+	Path string `json:"path"`
 }
 
 type HealthCheck struct {
@@ -164,6 +229,20 @@ type InterceptEdge struct {
 type InterceptPayload struct {
 	Intercept Intercept `json:"intercept"`
 	Seq       int       `json:"seq"`
+}
+
+// One key of a config of the app's environment.
+type KeyRef struct {
+	Kind SourceKind `json:"kind"`
+	Name string     `json:"name"`
+	Key  string     `json:"key"`
+}
+
+type KeyRefInput struct {
+	// CONFIG when null.
+	Kind *SourceKind `json:"kind,omitempty"`
+	Name string      `json:"name"`
+	Key  string      `json:"key"`
 }
 
 type ManagedServiceConnection struct {
@@ -311,6 +390,14 @@ type ResourcesInput struct {
 	Limits   *ResourceListInput `json:"limits,omitempty"`
 }
 
+// A secret's values in clear, for its owner or admin; the reveal itself is an event (console.secret.revealed).
+type RevealedSecret struct {
+	Secret  Secret        `json:"secret"`
+	Entries []ConfigEntry `json:"entries"`
+	// EVENTS sequence of the reveal's event.
+	Seq int `json:"seq"`
+}
+
 // What the agent of the app's cluster last reported of its workload.
 type Rollout struct {
 	// The app generation the workload was last applied from.
@@ -357,6 +444,32 @@ type RuleInput struct {
 	Description *string        `json:"description,omitempty"`
 }
 
+type SecretConnection struct {
+	Edges      []SecretEdge   `json:"edges"`
+	PageInfo   graph.PageInfo `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+type SecretEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Secret `json:"node"`
+}
+
+type SecretPayload struct {
+	Secret Secret `json:"secret"`
+	Seq    int    `json:"seq"`
+}
+
+// A rotation of the team's secret key: key ids only.
+type SecretsKeyRotation struct {
+	// The replaced key's id; null when the team had no key yet.
+	From *string `json:"from,omitempty"`
+	To   *string `json:"to,omitempty"`
+	// How many secrets' data keys were wrapped again with the new key.
+	Rewrapped int `json:"rewrapped"`
+	Seq       int `json:"seq"`
+}
+
 // An existing Kubernetes Service, namespace/name.
 type ServiceRef struct {
 	Namespace string `json:"namespace"`
@@ -366,6 +479,24 @@ type ServiceRef struct {
 type ServiceRefInput struct {
 	Namespace string `json:"namespace"`
 	Name      string `json:"name"`
+}
+
+// Sets and removes keys of a config; creates the config when the environment has none of that name.
+type SetConfigInput struct {
+	// The environment's name.
+	Env  string             `json:"env"`
+	Name string             `json:"name"`
+	Set  []ConfigEntryInput `json:"set,omitempty"`
+	// Keys to remove; each must exist.
+	Unset []string `json:"unset,omitempty"`
+}
+
+// Sets and removes keys of a secret; creates it when the environment has none of that name. Values are sealed before anything is recorded.
+type SetSecretInput struct {
+	Env   string             `json:"env"`
+	Name  string             `json:"name"`
+	Set   []ConfigEntryInput `json:"set,omitempty"`
+	Unset []string           `json:"unset,omitempty"`
 }
 
 // The network shape of an app or managed service.
@@ -428,6 +559,10 @@ type Team struct {
 	Services ManagedServiceConnection `json:"services"`
 	// Access policies in evaluation order.
 	Policies PolicyConnection `json:"policies"`
+	// Configs by environment and name, in one environment when env is set.
+	Configs ConfigConnection `json:"configs"`
+	// Secrets (key names only) by environment and name.
+	Secrets SecretConnection `json:"secrets"`
 }
 
 func (Team) IsEntity() {}
@@ -476,6 +611,8 @@ type Workload struct {
 	Resources Resources     `json:"resources"`
 	Readiness *Probe        `json:"readiness,omitempty"`
 	Liveness  *Probe        `json:"liveness,omitempty"`
+	EnvFrom   []EnvFrom     `json:"envFrom"`
+	Files     []FileMount   `json:"files"`
 }
 
 // A container for the app. Unmapped app ports lead to the same container port.
@@ -490,6 +627,10 @@ type WorkloadInput struct {
 	Resources *ResourcesInput `json:"resources,omitempty"`
 	Readiness *ProbeInput     `json:"readiness,omitempty"`
 	Liveness  *ProbeInput     `json:"liveness,omitempty"`
+	// Every key of a config of the environment as variables.
+	EnvFrom []EnvFromInput `json:"envFrom,omitempty"`
+	// A config's keys as files of a directory.
+	Files []FileMountInput `json:"files,omitempty"`
 }
 
 type HealthCheckType string
@@ -835,6 +976,64 @@ func (e *ServiceKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e ServiceKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a workload takes values from.
+type SourceKind string
+
+const (
+	// A config of the app's environment.
+	SourceKindConfig SourceKind = "CONFIG"
+	// A secret of the app's environment.
+	SourceKindSecret SourceKind = "SECRET"
+)
+
+var AllSourceKind = []SourceKind{
+	SourceKindConfig,
+	SourceKindSecret,
+}
+
+func (e SourceKind) IsValid() bool {
+	switch e {
+	case SourceKindConfig, SourceKindSecret:
+		return true
+	}
+	return false
+}
+
+func (e SourceKind) String() string {
+	return string(e)
+}
+
+func (e *SourceKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SourceKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SourceKind", str)
+	}
+	return nil
+}
+
+func (e SourceKind) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SourceKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SourceKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,255 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"weft.dev/events"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/fault"
+	cd "weft.dev/services/console/domain"
+	"weft.dev/services/uniq"
+)
+
+// Sealer seals and opens secret values with keys kept outside the event
+// log, and destroys them (keyring.Ring).
+type Sealer interface {
+	Seal(ctx context.Context, team, secret string, values map[string]string) (map[string]string, error)
+	Open(ctx context.Context, team, secret string, sealed map[string]string) (map[string]string, error)
+	Shred(ctx context.Context, team, secret string) error
+	Rotate(ctx context.Context, team string) (from, to string, rewrapped int, err error)
+}
+
+// Option configures Handlers.
+type Option func(*Handlers)
+
+// WithSealer gives the handlers the keyring secrets are sealed with;
+// without one, secret commands are UNAVAILABLE.
+func WithSealer(s Sealer) Option { return func(h *Handlers) { h.sealer = s } }
+
+func (h *Handlers) needSealer() error {
+	if h.sealer == nil {
+		return &fault.Error{Code: fault.Unavailable, Msg: "secrets are not available: this process has no keyring"}
+	}
+	return nil
+}
+
+// SetSecretInput sets and removes keys of a secret of an environment,
+// creating it when it does not exist. Set holds values in clear; they are
+// sealed before anything is appended.
+type SetSecretInput struct {
+	Team  string
+	Env   string
+	Name  string
+	Set   map[string]string
+	Unset []string
+}
+
+// SetSecret seals the values given and sets them (members), creating the
+// secret when its name is free in the environment. No value reaches the
+// log, a log line or an error in clear.
+func (h *Handlers) SetSecret(ctx context.Context, p auth.Principal, in SetSecretInput) (Result[cd.Secret], error) {
+	if err := p.Require(in.Team, auth.Member); err != nil {
+		return Result[cd.Secret]{}, err
+	}
+	if err := h.needSealer(); err != nil {
+		return Result[cd.Secret]{}, err
+	}
+	if err := cd.CheckSecretChange(in.Set, in.Unset); err != nil {
+		return Result[cd.Secret]{}, err
+	}
+	env, err := h.envByName(ctx, in.Team, "env", in.Env)
+	if err != nil {
+		return Result[cd.Secret]{}, err
+	}
+	src := cd.Source{Kind: cd.SourceSecret, Name: in.Name}
+	if len(in.Unset) > 0 {
+		if err := h.caughtUp(ctx); err != nil {
+			return Result[cd.Secret]{}, fmt.Errorf("set secret %s/%s: %w", in.Env, in.Name, err)
+		}
+		for i, k := range in.Unset {
+			if users := h.dir.SourceUsers(in.Team, env.ID, src, k); len(users) > 0 {
+				return Result[cd.Secret]{}, &fault.Error{Code: fault.Conflict, Field: fmt.Sprintf("unset[%d]", i),
+					Msg: fmt.Sprintf("key %s of secret %s is the value of a variable of app(s) %s; change them first", k, in.Name, strings.Join(users, ", "))}
+			}
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		res, err := h.setSecret(ctx, p, in, env)
+		if attempt == 0 && errors.Is(err, errNameRace) {
+			continue
+		}
+		if err != nil {
+			return Result[cd.Secret]{}, fmt.Errorf("set secret %s/%s: %w", in.Env, in.Name, err)
+		}
+		return res, nil
+	}
+}
+
+func (h *Handlers) setSecret(ctx context.Context, p auth.Principal, in SetSecretInput, env cd.Env) (Result[cd.Secret], error) {
+	id, _, err := uniq.Owner(ctx, h.store, in.Team, cd.SecretNameKind, cd.ConfigNameKey(env.ID, in.Name))
+	if err != nil {
+		return Result[cd.Secret]{}, err
+	}
+	if id != "" {
+		sealed, err := h.sealer.Seal(ctx, in.Team, id, in.Set)
+		if err != nil {
+			return Result[cd.Secret]{}, err
+		}
+		res, err := events.Handle(ctx, h.store, events.Command[cd.Secret]{
+			Team: in.Team, Aggregate: events.AggregateRef{Type: cd.SecretAggregate, ID: id}, Actor: p.Actor(),
+			Evolve: cd.EvolveSecret,
+			Decide: func(s cd.Secret) ([]any, error) { return cd.DecideChangeSecret(s, sealed, in.Unset) },
+		})
+		if err != nil {
+			return Result[cd.Secret]{}, err
+		}
+		return Result[cd.Secret]{Object: res.State, Seq: seqOf(res)}, nil
+	}
+	pl, err := h.place(ctx, in.Team, in.Env, in.Name)
+	if err != nil {
+		return Result[cd.Secret]{}, err
+	}
+	if id, err = newID(); err != nil {
+		return Result[cd.Secret]{}, err
+	}
+	sealed, err := h.sealer.Seal(ctx, in.Team, id, in.Set)
+	if err != nil {
+		return Result[cd.Secret]{}, err
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[cd.Secret]{
+		Team: in.Team, Aggregate: events.AggregateRef{Type: cd.SecretAggregate, ID: id}, Actor: p.Actor(),
+		Evolve: cd.EvolveSecret,
+		Decide: func(s cd.Secret) ([]any, error) {
+			return cd.DecideCreateSecret(s, id, in.Name, pl.env.ID, pl.cluster.ID, sealed, in.Unset)
+		},
+		Also: func(ctx context.Context, _ cd.Secret, _ []any) ([]events.Write, error) {
+			w, err := uniq.Claim(ctx, h.store, in.Team, p.Actor(), cd.SecretNameKind, cd.ConfigNameKey(pl.env.ID, in.Name), id)
+			if fault.CodeOf(err) == fault.Conflict {
+				return nil, errNameRace
+			}
+			return []events.Write{w}, err
+		},
+	})
+	if err != nil {
+		// The key made for a secret that was never recorded opens nothing
+		// of the log: destroy it.
+		if serr := h.sealer.Shred(ctx, in.Team, id); serr != nil {
+			slog.Warn("destroy the key of a secret never created", "secret", id, "err", serr)
+		}
+		return Result[cd.Secret]{}, err
+	}
+	return Result[cd.Secret]{Object: res.State, Seq: seqOf(res)}, nil
+}
+
+// DeleteSecret deletes a secret no app uses (members), freeing its name,
+// then destroys its key: its sealed values in the log can no longer be
+// opened. The audit trail keeps that it existed and who changed it.
+func (h *Handlers) DeleteSecret(ctx context.Context, p auth.Principal, team, id string) (Result[cd.Secret], error) {
+	if err := p.Require(team, auth.Member); err != nil {
+		return Result[cd.Secret]{}, err
+	}
+	if err := h.needSealer(); err != nil {
+		return Result[cd.Secret]{}, err
+	}
+	if err := checkID("id", id); err != nil {
+		return Result[cd.Secret]{}, err
+	}
+	s, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.SecretAggregate, ID: id}, cd.EvolveSecret)
+	if err != nil {
+		return Result[cd.Secret]{}, fmt.Errorf("delete secret %s: %w", id, err)
+	}
+	if !s.Exists() {
+		return Result[cd.Secret]{}, cd.NotFound("id", "secret %s", id)
+	}
+	if err := h.caughtUp(ctx); err != nil {
+		return Result[cd.Secret]{}, fmt.Errorf("delete secret %s: %w", id, err)
+	}
+	if users := h.dir.SourceUsers(team, s.EnvID, cd.Source{Kind: cd.SourceSecret, Name: s.Name}, ""); len(users) > 0 {
+		return Result[cd.Secret]{}, &fault.Error{Code: fault.Conflict, Field: "id",
+			Msg: fmt.Sprintf("secret %s is used by app(s) %s; change them first", s.Name, strings.Join(users, ", "))}
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[cd.Secret]{
+		Team: team, Aggregate: events.AggregateRef{Type: cd.SecretAggregate, ID: id}, Actor: p.Actor(),
+		Evolve: cd.EvolveSecret,
+		Decide: cd.DecideDeleteSecret,
+		Also: func(ctx context.Context, s cd.Secret, _ []any) ([]events.Write, error) {
+			w, ok, err := uniq.Release(ctx, h.store, team, p.Actor(), cd.SecretNameKind, cd.ConfigNameKey(s.EnvID, s.Name), s.ID)
+			if err != nil || !ok {
+				return nil, err
+			}
+			return []events.Write{w}, nil
+		},
+	})
+	if err != nil {
+		return Result[cd.Secret]{}, fmt.Errorf("delete secret %s: %w", id, err)
+	}
+	if err := h.sealer.Shred(ctx, team, id); err != nil {
+		return Result[cd.Secret]{}, fmt.Errorf("delete secret %s: it is deleted, but its key could not be destroyed yet (deleting it again retries): %w", id, err)
+	}
+	return Result[cd.Secret]{Object: res.State, Seq: seqOf(res)}, nil
+}
+
+// Revealed is a secret with its values in clear.
+type Revealed struct {
+	Secret cd.Secret
+	Values map[string]string
+}
+
+// RevealSecret returns a secret's values in clear to an owner or admin,
+// and records that they did (SecretRevealed) before answering: a reveal
+// that could not be recorded answers nothing.
+func (h *Handlers) RevealSecret(ctx context.Context, p auth.Principal, team, id string) (Result[Revealed], error) {
+	if err := p.Require(team, auth.Admin); err != nil {
+		return Result[Revealed]{}, err
+	}
+	if err := h.needSealer(); err != nil {
+		return Result[Revealed]{}, err
+	}
+	if err := checkID("id", id); err != nil {
+		return Result[Revealed]{}, err
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[cd.Secret]{
+		Team: team, Aggregate: events.AggregateRef{Type: cd.SecretAggregate, ID: id}, Actor: p.Actor(),
+		Evolve: cd.EvolveSecret,
+		Decide: cd.DecideRevealSecret,
+	})
+	if err != nil {
+		return Result[Revealed]{}, fmt.Errorf("reveal secret %s: %w", id, err)
+	}
+	values, err := h.sealer.Open(ctx, team, id, res.State.Values)
+	if err != nil {
+		return Result[Revealed]{}, fmt.Errorf("reveal secret %s: %w", id, err)
+	}
+	return Result[Revealed]{Object: Revealed{Secret: res.State, Values: values}, Seq: seqOf(res)}, nil
+}
+
+// RotateSecretsKey replaces the team's secret key (admins): every
+// secret's data key is wrapped again with a new team key and the old one
+// destroyed, while values keep opening. Recorded as SecretsKeyRotated.
+func (h *Handlers) RotateSecretsKey(ctx context.Context, p auth.Principal, team string) (Result[cd.SecretsKeyRotated], error) {
+	if err := p.Require(team, auth.Admin); err != nil {
+		return Result[cd.SecretsKeyRotated]{}, err
+	}
+	if err := h.needSealer(); err != nil {
+		return Result[cd.SecretsKeyRotated]{}, err
+	}
+	from, to, n, err := h.sealer.Rotate(ctx, team)
+	if err != nil {
+		return Result[cd.SecretsKeyRotated]{}, fmt.Errorf("rotate team %s's secret key: %w", team, err)
+	}
+	e := cd.SecretsKeyRotated{From: from, To: to, Rewrapped: n}
+	if to == "" {
+		return Result[cd.SecretsKeyRotated]{Object: e}, nil // no secret was ever set: no key
+	}
+	app, err := h.store.Append(ctx, events.AnyVersion, events.Event{
+		Team: team, Aggregate: events.AggregateRef{Type: cd.KeyringAggregate, ID: team}, Actor: p.Actor(), Data: e,
+	})
+	if err != nil {
+		return Result[cd.SecretsKeyRotated]{}, fmt.Errorf("record the rotation of team %s's secret key: %w", team, err)
+	}
+	return Result[cd.SecretsKeyRotated]{Object: e, Seq: app.LastSeq}, nil
+}

@@ -1,0 +1,169 @@
+package domain
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+
+	"weft.dev/events"
+	"weft.dev/kernel/fault"
+)
+
+// SourceSecret is a workload source that is a secret of the app's
+// environment.
+const SourceSecret = "secret"
+
+// Secret is a secret's state. Values are sealed (keyring.Sealed): the
+// log, and so this state, never holds a value in clear; the keyring that
+// opens them keeps its keys outside the log. Version is the sequence of
+// the last change of its values: what its cluster's Kubernetes Secret and
+// the pods that use it are applied from.
+type Secret struct {
+	ID        string            `json:"id"`
+	Name      string            `json:"name"`
+	EnvID     string            `json:"envId"`
+	ClusterID string            `json:"clusterId"`
+	Values    map[string]string `json:"values"` // key → sealed value
+	Version   uint64            `json:"version"`
+	Deleted   bool              `json:"deleted,omitempty"`
+}
+
+// Exists reports whether the secret was created and not deleted.
+func (s Secret) Exists() bool { return s.ID != "" && !s.Deleted }
+
+// Keys are the secret's key names, sorted (names are not secret).
+func (s Secret) Keys() []string { return slices.Sorted(maps.Keys(s.Values)) }
+
+// SecretCreated: a secret was made in an environment; Values are sealed.
+type SecretCreated struct {
+	ID        string            `json:"id"`
+	Name      string            `json:"name"`
+	EnvID     string            `json:"envId"`
+	ClusterID string            `json:"clusterId"`
+	Values    map[string]string `json:"values"`
+}
+
+// SecretChanged: keys were set (sealed values) and removed.
+type SecretChanged struct {
+	ID    string            `json:"id"`
+	Set   map[string]string `json:"set,omitempty"`
+	Unset []string          `json:"unset,omitempty"`
+}
+
+// SecretRevealed: someone (the event's actor) read the values of Keys in
+// clear. Nothing else changes.
+type SecretRevealed struct {
+	ID   string   `json:"id"`
+	Keys []string `json:"keys"`
+}
+
+// SecretDeleted: the secret is gone, its name free, and its key destroyed
+// (its sealed values in the log can no longer be opened).
+type SecretDeleted struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	EnvID     string `json:"envId"`
+	ClusterID string `json:"clusterId"`
+}
+
+// SecretsKeyRotated: the team's secret key was replaced (aggregate
+// keyring/<team>); every secret's data key was wrapped again with the new
+// one and the old one destroyed. Key ids only, never key material.
+type SecretsKeyRotated struct {
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Rewrapped int    `json:"rewrapped"`
+}
+
+// KeyringAggregate records the team's key rotations (id: the team's slug).
+const KeyringAggregate = "keyring"
+
+// EvolveSecret folds one event into a secret. It never mutates the
+// input's map.
+func EvolveSecret(s Secret, r events.Recorded) Secret {
+	switch e := r.Data.(type) {
+	case SecretCreated:
+		return Secret{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, Values: maps.Clone(e.Values), Version: r.Seq}
+	case SecretChanged:
+		v := maps.Clone(s.Values)
+		if v == nil {
+			v = map[string]string{}
+		}
+		maps.Copy(v, e.Set)
+		for _, k := range e.Unset {
+			delete(v, k)
+		}
+		s.Values, s.Version = v, r.Seq
+	case SecretDeleted:
+		s.Deleted = true
+	}
+	return s
+}
+
+// CheckSecretChange checks keys to set (plain values, before sealing)
+// and to remove, as CheckConfigChange; secret values may be any bytes but
+// NUL-free text is what Kubernetes variables take, so they are checked as
+// config values are.
+func CheckSecretChange(set map[string]string, unset []string) error {
+	if err := CheckConfigChange(set, unset); err != nil {
+		// The message never quotes a value (CheckConfigChange names keys
+		// only).
+		return err
+	}
+	return checkConfigSize(set)
+}
+
+// DecideCreateSecret creates secret id with sealed values.
+func DecideCreateSecret(s Secret, id, name, envID, clusterID string, sealed map[string]string, unset []string) ([]any, error) {
+	if s.ID != "" {
+		return nil, wrap(ErrExists, fault.Conflictf("secret %s already exists", id))
+	}
+	if len(unset) > 0 {
+		return nil, wrap(ErrNotFound, NotFound("unset", "secret %q has no key %s (it does not exist yet)", name, unset[0]))
+	}
+	return []any{SecretCreated{ID: id, Name: name, EnvID: envID, ClusterID: clusterID, Values: maps.Clone(sealed)}}, nil
+}
+
+// DecideChangeSecret sets sealed values and removes keys. Every set is
+// recorded (a sealed value cannot be compared with the one before);
+// removing a key the secret lacks is refused.
+func DecideChangeSecret(s Secret, sealed map[string]string, unset []string) ([]any, error) {
+	if !s.Exists() {
+		return nil, wrap(ErrNotFound, NotFound("name", "secret %s", s.ID))
+	}
+	for i, k := range unset {
+		if _, ok := s.Values[k]; !ok {
+			return nil, wrap(ErrNotFound, NotFound("unset["+strconv.Itoa(i)+"]", "secret %s has no key %s", s.Name, k))
+		}
+	}
+	if len(s.Values)+len(sealed) > MaxConfigKeys {
+		return nil, fault.Invalidf("set", "a secret holds at most %d keys", MaxConfigKeys)
+	}
+	e := SecretChanged{ID: s.ID, Set: maps.Clone(sealed), Unset: slices.Sorted(slices.Values(unset))}
+	if len(e.Set) == 0 {
+		e.Set = nil
+	}
+	if len(e.Unset) == 0 {
+		e.Unset = nil
+	}
+	if e.Set == nil && e.Unset == nil {
+		return nil, nil
+	}
+	return []any{e}, nil
+}
+
+// DecideRevealSecret records that the values of a secret were read.
+func DecideRevealSecret(s Secret) ([]any, error) {
+	if !s.Exists() {
+		return nil, wrap(ErrNotFound, NotFound("id", "secret %s", s.ID))
+	}
+	return []any{SecretRevealed{ID: s.ID, Keys: s.Keys()}}, nil
+}
+
+// DecideDeleteSecret deletes a secret.
+func DecideDeleteSecret(s Secret) ([]any, error) {
+	if !s.Exists() {
+		return nil, wrap(ErrNotFound, NotFound("id", "secret %s", s.ID))
+	}
+	return []any{SecretDeleted{ID: s.ID, Name: s.Name, EnvID: s.EnvID, ClusterID: s.ClusterID}}, nil
+}

@@ -1,0 +1,178 @@
+package messageoffice_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/events/clusterstate"
+	"weft.dev/events/jsguard"
+	"weft.dev/events/projection"
+	"weft.dev/kernel/auth"
+	ccmd "weft.dev/services/console/command"
+	cd "weft.dev/services/console/domain"
+	"weft.dev/services/console/readmodel"
+	icmd "weft.dev/services/infra/command"
+	"weft.dev/services/keyring"
+	"weft.dev/services/messageoffice"
+)
+
+// withSecrets is console handlers with the read model and a keyring.
+func (w *world) withSecrets(t *testing.T) (*ccmd.Handlers, *keyring.Ring) {
+	t.Helper()
+	ring, err := keyring.Open(w.ctx, w.js, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := readmodel.New()
+	r := projection.New(w.store, m, projection.Config{Name: "console-secrets"})
+	if err := r.CatchUp(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = r.Stop(context.Background()) })
+	return ccmd.New(w.store, readmodel.NewQueries(m, r), ccmd.WithSealer(ring)), ring
+}
+
+// TestSecretsReachOnlyTheirClustersAgentSealedToItsOwnKey: a secret's
+// values reach the agent of its environment's cluster sealed to that
+// agent's sealing key (and not before it reported one); no entry of any
+// stream holds a value in clear; the agent of another cluster, with its
+// own NATS credentials, cannot read the first cluster's entry, and could
+// not open it; a change rolls the apps that use it; a deleted secret's
+// entry goes and its values no longer open anywhere.
+func TestSecretsReachOnlyTheirClustersAgentSealedToItsOwnKey(t *testing.T) {
+	w := newWorld(t)
+	con, ring := w.withSecrets(t)
+	o := w.startWith(t, messageofficeConfig(ring))
+	a := must(w.inf.CreateCluster(w.ctx, w.owner, icmd.CreateClusterInput{Team: "acme", Name: "eu-1"})).Object.ID
+	b := must(w.inf.CreateCluster(w.ctx, w.owner, icmd.CreateClusterInput{Team: "acme", Name: "us-1"})).Object.ID
+	must(con.CreateEnv(w.ctx, w.owner, ccmd.CreateEnvInput{Team: "acme", Name: "prod", ClusterID: a}))
+	const known = "s3cr3t-known-value-7f1c"
+	sec := must(con.SetSecret(w.ctx, w.owner, ccmd.SetSecretInput{Team: "acme", Env: "prod", Name: "db-creds", Set: map[string]string{"PASSWORD": known}})).Object
+	api := must(con.CreateApp(w.ctx, w.owner, ccmd.CreateAppInput{Team: "acme", Env: "prod", Name: "api",
+		Spec: cd.Spec{Ports: []cd.Port{{Port: 80, Protocol: cd.TCP}}},
+		Backing: cd.Backing{Workload: &cd.Workload{Image: "ghcr.io/acme/api:1", Replicas: 1,
+			Env: []cd.EnvVar{{Name: "DB_PASSWORD", From: &cd.KeyRef{Source: cd.Source{Kind: cd.SourceSecret, Name: "db-creds"}, Key: "PASSWORD"}}}}}})).Object.ID
+	w.converge(t, o)
+	if _, ok := w.state(t, a)["secret."+sec.ID]; ok {
+		t.Fatalf("a secret was sent before the agent reported a sealing key")
+	}
+
+	keyA, err := clusterstate.NewSealingKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyB, err := clusterstate.NewSealingKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := auth.SystemPrincipal("agent")
+	must(w.inf.ReportSealingKey(w.ctx, sys, icmd.ReportSealingKeyInput{Team: "acme", ClusterID: a, SealingKey: keyA.PublicString()}))
+	must(w.inf.ReportSealingKey(w.ctx, sys, icmd.ReportSealingKeyInput{Team: "acme", ClusterID: b, SealingKey: keyB.PublicString()}))
+	// An agent keeps the sealing key it reported first.
+	if _, err := w.inf.ReportSealingKey(w.ctx, sys, icmd.ReportSealingKeyInput{Team: "acme", ClusterID: a, SealingKey: keyB.PublicString()}); err == nil {
+		t.Errorf("cluster A's agent moved to another sealing key without enrolling again")
+	}
+	w.converge(t, o)
+	sa := w.state(t, a)
+	entry := decode[clusterstate.Secret](t, sa, "secret."+sec.ID)
+	if entry.Name != "db-creds" || entry.Namespace != "prod" || entry.Labels[clusterstate.LabelSecretID] != sec.ID || entry.Version != sec.Version {
+		t.Errorf("secret entry %+v", entry)
+	}
+	got, err := keyA.Open(entry.Sealed["PASSWORD"])
+	if err != nil || string(got) != known {
+		t.Fatalf("cluster A's agent opens %q, %v", got, err)
+	}
+	if _, err := keyB.Open(entry.Sealed["PASSWORD"]); err == nil {
+		t.Errorf("cluster B's key opens what was sealed to A's")
+	}
+	for _, c := range []string{a, b} {
+		for k, v := range w.state(t, c) {
+			if strings.Contains(string(v), known) {
+				t.Errorf("cluster %s's entry %s holds the value in clear", c, k)
+			}
+		}
+	}
+	if _, ok := w.state(t, b)["secret."+sec.ID]; ok {
+		t.Errorf("cluster B, not the environment's, got the secret")
+	}
+	wl := decode[clusterstate.Workload](t, sa, "workload."+api)
+	if f := wl.Container.Env[0].From; f == nil || f.Kind != clusterstate.SourceSecret || f.Name != "db-creds" || f.Key != "PASSWORD" || wl.SourcesDigest == "" {
+		t.Fatalf("the workload's variable: %+v, digest %q", wl.Container.Env, wl.SourcesDigest)
+	}
+
+	// B's agent, with its own credentials, reads nothing of A's stream:
+	// neither through weft's guard (how agents reach JetStream) nor around it.
+	nc := w.agentConn(t, b)
+	guard := &jsguard.Agents{TeamOf: o.TeamOf, Log: slog.New(slog.DiscardHandler)}
+	gsub, err := guard.Serve(w.env.Conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = gsub.Unsubscribe() })
+	if err := w.env.Conn.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(w.ctx, 3*time.Second)
+	defer cancel()
+	viaGuard, err := jetstream.NewWithAPIPrefix(nc, clusterstate.AgentAPIPrefix(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := viaGuard.Stream(short, clusterstate.StreamName(b)); err != nil {
+		t.Fatalf("cluster B's agent cannot read its own stream through the guard (the probe below proves nothing): %v", err)
+	}
+	if st, err := viaGuard.Stream(short, clusterstate.StreamName(a)); err == nil {
+		t.Errorf("cluster B's agent read A's stream info through the guard")
+		if m, err := st.GetLastMsgForSubject(short, clusterstate.Subject("acme", a, clusterstate.KindSecret, sec.ID)); err == nil {
+			t.Fatalf("cluster B's agent read A's secret entry through the guard: %d bytes", len(m.Data))
+		}
+	}
+	if _, err := viaGuard.OrderedConsumer(short, clusterstate.StreamName(a), jetstream.OrderedConsumerConfig{}); err == nil {
+		t.Errorf("cluster B's agent made a consumer on A's stream through the guard")
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := js.Stream(short, clusterstate.StreamName(a)); err == nil {
+		if m, err := st.GetLastMsgForSubject(short, clusterstate.Subject("acme", a, clusterstate.KindSecret, sec.ID)); err == nil {
+			t.Fatalf("cluster B's agent read A's secret entry: %d bytes", len(m.Data))
+		}
+	}
+	if m, err := nc.Request("$JS.API.DIRECT.GET."+clusterstate.StreamName(a)+"."+clusterstate.Subject("acme", a, clusterstate.KindSecret, sec.ID), nil, 2*time.Second); err == nil && len(m.Data) > 0 {
+		t.Fatalf("cluster B's agent read A's secret entry by direct get: %d bytes", len(m.Data))
+	}
+
+	// A change: a new version, sealed anew, and the app rolls.
+	must(con.SetSecret(w.ctx, w.owner, ccmd.SetSecretInput{Team: "acme", Env: "prod", Name: "db-creds", Set: map[string]string{"PASSWORD": known + "-2"}}))
+	w.converge(t, o)
+	sa = w.state(t, a)
+	entry2 := decode[clusterstate.Secret](t, sa, "secret."+sec.ID)
+	if got, err := keyA.Open(entry2.Sealed["PASSWORD"]); err != nil || string(got) != known+"-2" || entry2.Version <= entry.Version {
+		t.Errorf("after the change A opens %q (%v), version %d", got, err, entry2.Version)
+	}
+	if wl2 := decode[clusterstate.Workload](t, sa, "workload."+api); wl2.SourcesDigest == wl.SourcesDigest {
+		t.Errorf("the secret's change did not change the workload's digest")
+	}
+
+	// Deleted (once no app uses it): the entry goes, the key is destroyed.
+	must(con.DeleteApp(w.ctx, w.owner, "acme", api))
+	must(con.DeleteSecret(w.ctx, w.owner, "acme", sec.ID))
+	w.converge(t, o)
+	if _, ok := w.state(t, a)["secret."+sec.ID]; ok {
+		t.Errorf("a deleted secret's entry stayed")
+	}
+	if _, err := ring.Open(w.ctx, "acme", sec.ID, sec.Values); !errors.Is(err, keyring.ErrShredded) {
+		t.Errorf("a deleted secret's sealed values in the log: %v, want ErrShredded", err)
+	}
+}
+
+func messageofficeConfig(ring *keyring.Ring) messageoffice.Config {
+	return messageoffice.Config{Secrets: ring}
+}
