@@ -163,6 +163,13 @@ func (h *Handlers) DeleteSecret(ctx context.Context, p auth.Principal, team, id 
 		return Result[cd.Secret]{}, fmt.Errorf("delete secret %s: %w", id, err)
 	}
 	if !s.Exists() {
+		if s.Deleted {
+			// Deleted before: make sure its key is gone too (the erase
+			// after an earlier delete may have failed).
+			if err := h.sealer.Shred(ctx, team, id); err != nil {
+				return Result[cd.Secret]{}, fmt.Errorf("delete secret %s: destroy its key: %w", id, err)
+			}
+		}
 		return Result[cd.Secret]{}, cd.NotFound("id", "secret %s", id)
 	}
 	if err := h.caughtUp(ctx); err != nil {
@@ -188,7 +195,7 @@ func (h *Handlers) DeleteSecret(ctx context.Context, p auth.Principal, team, id 
 		return Result[cd.Secret]{}, fmt.Errorf("delete secret %s: %w", id, err)
 	}
 	if err := h.sealer.Shred(ctx, team, id); err != nil {
-		return Result[cd.Secret]{}, fmt.Errorf("delete secret %s: it is deleted, but its key could not be destroyed yet (deleting it again retries): %w", id, err)
+		return Result[cd.Secret]{}, fmt.Errorf("delete secret %s: it is deleted, but its key could not be destroyed yet (deleting it again by id retries the erase): %w", id, err)
 	}
 	return Result[cd.Secret]{Object: res.State, Seq: seqOf(res)}, nil
 }

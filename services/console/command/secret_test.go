@@ -90,4 +90,9 @@ func TestSecretsAreSealedRevealedOnlyToAdminsWithARecordAndStayWhileUsed(t *test
 	if _, err := c.RevealSecret(h.ctx, admin, "acme", res.Object.ID); fault.CodeOf(err) != fault.NotFound {
 		t.Fatalf("revealing a deleted secret: %v", err)
 	}
+	// Deleting it again retries the erase (nothing left to erase) and
+	// says it is gone.
+	if _, err := c.DeleteSecret(h.ctx, member, "acme", res.Object.ID); fault.CodeOf(err) != fault.NotFound {
+		t.Fatalf("deleting a deleted secret: %v", err)
+	}
 }
