@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/nats-io/nats.go"
+
+	"weft.dev/events"
 )
 
 // An auditor's NATS credentials (weft audit credentials) are a NATS user
@@ -37,12 +39,11 @@ func AuditorPermissions(team, id string) (publish, subscribe []string) {
 	return []string{AuditorAPIPrefix(team, id) + ".>"}, []string{AuditorInbox(id) + ".>"}
 }
 
-// eventsStream and eventsRoot are EVENTS and its subjects' first token
-// (weft.dev/events), repeated here because events imports nothing of its
-// subpackages' users; TestAuditorsReadOnlyTheirTeamsEvents ties them.
+// eventsStream and eventsRoot are the log's stream and its subjects'
+// first token.
 const (
-	eventsStream = "EVENTS"
-	eventsRoot   = "ev"
+	eventsStream = events.StreamName
+	eventsRoot   = events.SubjectPrefix
 )
 
 // Auditors checks and forwards auditors' JetStream API requests.
@@ -101,13 +102,7 @@ func (g *Auditors) handle(nc *nats.Conn, m *nats.Msg) {
 // ephemeral pull consumers on EVENTS filtered to them, named after the
 // grant.
 func CheckAuditor(team, id, api string, body []byte) *Refusal {
-	tokens := strings.Split(api, ".")
-	at := func(i int) string {
-		if i < len(tokens) {
-			return tokens[i]
-		}
-		return ""
-	}
+	tokens := apiTokens(strings.Split(api, "."))
 	eventsOnly := func() *Refusal {
 		return &Refusal{Reason: ReasonStream, Detail: api + ": an auditor reads only " + eventsStream}
 	}
@@ -118,8 +113,8 @@ func CheckAuditor(team, id, api string, body []byte) *Refusal {
 		return nil
 	}
 	switch {
-	case at(0) == "DIRECT" && at(1) == "GET":
-		if at(2) != eventsStream {
+	case tokens.at(0) == "DIRECT" && tokens.at(1) == "GET":
+		if tokens.at(2) != eventsStream {
 			return eventsOnly()
 		}
 		if len(tokens) > 3 {
@@ -130,8 +125,8 @@ func CheckAuditor(team, id, api string, body []byte) *Refusal {
 			return nil
 		}
 		return checkDirectGet(team, body)
-	case at(0) == "CONSUMER" && at(1) == "CREATE":
-		if at(2) != eventsStream {
+	case tokens.at(0) == "CONSUMER" && tokens.at(1) == "CREATE":
+		if tokens.at(2) != eventsStream {
 			return eventsOnly()
 		}
 		if len(tokens) < 4 {
@@ -144,13 +139,13 @@ func CheckAuditor(team, id, api string, body []byte) *Refusal {
 			return teamOnly(team, api)
 		}
 		return checkAuditorConsumer(team, tokens[3], body)
-	case at(0) == "CONSUMER" && (at(1) == "INFO" || at(1) == "DELETE") && len(tokens) == 4:
-		if at(2) != eventsStream {
+	case tokens.at(0) == "CONSUMER" && (tokens.at(1) == "INFO" || tokens.at(1) == "DELETE") && len(tokens) == 4:
+		if tokens.at(2) != eventsStream {
 			return eventsOnly()
 		}
 		return own(tokens[3])
-	case at(0) == "CONSUMER" && at(1) == "MSG" && at(2) == "NEXT" && len(tokens) == 5:
-		if at(3) != eventsStream {
+	case tokens.at(0) == "CONSUMER" && tokens.at(1) == "MSG" && tokens.at(2) == "NEXT" && len(tokens) == 5:
+		if tokens.at(3) != eventsStream {
 			return eventsOnly()
 		}
 		return own(tokens[4])

@@ -33,9 +33,6 @@ func TestAuditorsReadOnlyTheirTeamsEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if events.StreamName != "EVENTS" || events.SubjectPrefix != "ev" {
-		t.Fatalf("the guard checks EVENTS and ev.<team>.>; the log is %s with %s", events.StreamName, events.SubjectPrefix)
-	}
 	// A services' durable consumer an auditor must not read through.
 	if _, err := js.CreateOrUpdateConsumer(ctx, events.StreamName, jetstream.ConsumerConfig{Durable: "projection", AckPolicy: jetstream.AckNonePolicy}); err != nil {
 		t.Fatal(err)

@@ -165,41 +165,46 @@ const (
 // two. Anything else is an error saying what was refused.
 func Check(cluster, team, api string, body []byte) *Refusal {
 	own, tm, ts := clusterstate.StreamName(cluster), clusterstate.TeamStreamName(team), clusterstate.SnapshotStreamName(team)
-	tokens := strings.Split(api, ".")
-	stream := func(i int) string {
-		if i < len(tokens) {
-			return tokens[i]
-		}
-		return ""
-	}
+	tokens := apiTokens(strings.Split(api, "."))
 	consumable := func(s string) bool { return s == own || s == tm }
 	readable := func(s string) bool { return consumable(s) || s == ts }
 	switch {
 	case len(tokens) == 3 && tokens[0] == "STREAM" && tokens[1] == "INFO":
-		if readable(stream(2)) {
+		if readable(tokens.at(2)) {
 			return nil
 		}
 	case len(tokens) >= 3 && tokens[0] == "DIRECT" && tokens[1] == "GET":
-		if readable(stream(2)) {
+		if readable(tokens.at(2)) {
 			return nil
 		}
 	case len(tokens) >= 3 && tokens[0] == "CONSUMER" && tokens[1] == "CREATE":
-		if !consumable(stream(2)) {
+		if !consumable(tokens.at(2)) {
 			break
 		}
 		return checkConsumer(body)
 	case len(tokens) == 4 && tokens[0] == "CONSUMER" && (tokens[1] == "INFO" || tokens[1] == "DELETE"):
-		if consumable(stream(2)) {
+		if consumable(tokens.at(2)) {
 			return nil
 		}
 	case len(tokens) == 5 && tokens[0] == "CONSUMER" && tokens[1] == "MSG" && tokens[2] == "NEXT":
-		if consumable(stream(3)) {
+		if consumable(tokens.at(3)) {
 			return nil
 		}
 	default:
 		return &Refusal{Reason: ReasonAPI, Detail: api + " is not an API an agent may use"}
 	}
 	return &Refusal{Reason: ReasonStream, Detail: fmt.Sprintf("%s: not this agent's stream (it may read %s, %s and %s)", api, own, tm, ts)}
+}
+
+// apiTokens are a request's subject after $JS.API, split on dots.
+type apiTokens []string
+
+// at is token i, or "" past the end.
+func (t apiTokens) at(i int) string {
+	if i < len(t) {
+		return t[i]
+	}
+	return ""
 }
 
 // consumerRequest is the part of a consumer create request the guard reads.

@@ -175,8 +175,8 @@ func (r *mutationResolver) AcceptInvitation(ctx context.Context, team string) (*
 		return nil, err
 	}
 	// The next request acts in the team: the authenticator reads the model.
-	if err := r.withdrawn(ctx, res.Seq); err != nil {
-		return nil, err
+	if err := r.Queries.WaitFor(ctx, res.Seq); err != nil {
+		return nil, fmt.Errorf("joined at %d, not yet in effect here: %w", res.Seq, err)
 	}
 	inv := model.Invitation{Team: team}
 	for _, m := range res.Object.Members {
