@@ -27,10 +27,18 @@ const principalTemplate = "{{ .request.headers." + auth.Header + " }}"
 // until the last request or subscription that acquired it has released it.
 type snapshot struct {
 	engine *engine.ExecutionEngine
-	schema *graphql.Schema
-	sdls   map[string]string
-	ops    *opCache // queries prepared against schema
-	cancel context.CancelFunc
+	schema *graphql.Schema // the supergraph, which the engine plans against
+	// client is the schema clients see: schema without its @inaccessible
+	// elements (the same schema when it has none). Operations are
+	// validated against it.
+	client *graphql.Schema
+	// introspection answers __schema and __type from client when it
+	// differs from schema (the engine introspects the schema it plans
+	// against); nil when they are the same.
+	introspection *engine.ExecutionEngine
+	sdls          map[string]string
+	ops           *opCache // queries prepared against schema
+	cancel        context.CancelFunc
 
 	mu      sync.Mutex
 	refs    int
@@ -153,5 +161,12 @@ func (g *Gateway) compose(sdls map[string]string) (*snapshot, error) {
 		cancel()
 		return nil, fmt.Errorf("create execution engine: %w", err)
 	}
-	return &snapshot{engine: eng, schema: conf.Schema(), sdls: sdls, ops: newOpCache(), cancel: cancel}, nil
+	snap := &snapshot{engine: eng, schema: conf.Schema(), client: conf.Schema(), sdls: sdls, ops: newOpCache(), cancel: cancel}
+	if cs := rc.GetEngineConfig().GetGraphqlClientSchema(); cs != "" {
+		if snap.client, snap.introspection, err = clientSchema(ctx, cs); err != nil {
+			cancel()
+			return nil, err
+		}
+	}
+	return snap, nil
 }

@@ -29,6 +29,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"sync"
@@ -59,6 +60,27 @@ type Gateway struct {
 	composed chan struct{} // closed after the first composition
 	once     sync.Once
 	mu       sync.Mutex // serialises compositions
+	failed   failedComposition
+
+	status atomic.Pointer[compositionStatus] // nil while the last attempt succeeded
+}
+
+// failedComposition remembers the SDLs whose composition failed, so that
+// the same SDLs are not composed again: composition is deterministic and
+// costs tens of milliseconds of CPU, and a subgraph that keeps serving a
+// broken SDL would otherwise cost that on every poll.
+type failedComposition struct {
+	sdls map[string]string
+	err  error
+}
+
+// compositionStatus is why the gateway cannot compose, for /readyz and
+// the logs.
+type compositionStatus struct {
+	err      error
+	since    time.Time // first failure of this run of failures
+	attempts int
+	next     time.Time // when the next attempt is due (zero: at the next poll)
 }
 
 // New checks cfg and returns a gateway that has not yet composed; Start
@@ -146,7 +168,21 @@ func (g *Gateway) Close() error {
 // answer yet.
 func (g *Gateway) Composed() error {
 	if g.current.Load() == nil {
+		if st := g.status.Load(); st != nil {
+			return fmt.Errorf("subgraphs not composed yet: %d attempts failed since %s, next in %s: %w",
+				st.attempts, st.since.UTC().Format(time.RFC3339), time.Until(st.next).Round(time.Millisecond), st.err)
+		}
 		return errors.New("subgraphs not composed yet")
+	}
+	return nil
+}
+
+// CompositionFailing is nil while the last composition attempt succeeded
+// (or found nothing changed), else why it failed. Once composed, the
+// gateway keeps serving the last good composition while this is set.
+func (g *Gateway) CompositionFailing() error {
+	if st := g.status.Load(); st != nil {
+		return fmt.Errorf("%d attempts failed since %s: %w", st.attempts, st.since.UTC().Format(time.RFC3339), st.err)
 	}
 	return nil
 }
@@ -171,14 +207,20 @@ func (g *Gateway) Refresh(ctx context.Context) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if cur := g.current.Load(); cur != nil && maps.Equal(cur.sdls, sdls) {
+		g.failed = failedComposition{}
 		return nil
+	}
+	if g.failed.sdls != nil && maps.Equal(g.failed.sdls, sdls) {
+		return fmt.Errorf("%w (the same SDLs as before; composed again once one changes)", g.failed.err)
 	}
 	start := time.Now()
 	next, err := g.compose(sdls)
 	if err != nil {
 		g.metrics.compositions.WithLabelValues("error").Inc()
+		g.failed = failedComposition{sdls: sdls, err: err}
 		return err
 	}
+	g.failed = failedComposition{}
 	g.metrics.compositions.WithLabelValues("ok").Inc()
 	if old := g.current.Swap(next); old != nil {
 		old.retire()
@@ -198,8 +240,10 @@ func (g *Gateway) poll() {
 		defer t.Stop()
 		tick = t.C
 	}
-	// Until the first composition retry quickly: subgraphs hosted in the
-	// same process start listening after the gateway.
+	// Until the first composition retry with a backoff that starts short
+	// (subgraphs hosted in the same process start listening after the
+	// gateway) and grows, so a subgraph that stays down or keeps serving
+	// a broken SDL costs little.
 	retry := time.NewTimer(0)
 	defer retry.Stop()
 	for {
@@ -207,20 +251,84 @@ func (g *Gateway) poll() {
 		case <-g.ctx.Done():
 			return
 		case <-retry.C:
-			if err := g.Refresh(g.ctx); err != nil && g.ctx.Err() == nil {
-				g.log.Warn("gateway not composed yet", "err", err)
-				retry.Reset(200 * time.Millisecond)
+			err := g.Refresh(g.ctx)
+			if g.ctx.Err() != nil {
+				return
 			}
+			if err == nil {
+				g.recovered()
+				continue
+			}
+			st := g.failing(err, true)
+			g.log.Warn("gateway not composed yet", "err", err, "attempt", st.attempts,
+				"failing_since", st.since, "retry_in", time.Until(st.next).Round(time.Millisecond))
+			retry.Reset(time.Until(st.next))
 		case <-tick:
 			if g.current.Load() == nil {
 				continue // the retry timer is on it
 			}
-			if err := g.Refresh(g.ctx); err != nil && g.ctx.Err() == nil {
-				// Keep serving the last good composition.
-				g.log.Error("gateway re-composition", "err", err)
+			err := g.Refresh(g.ctx)
+			if g.ctx.Err() != nil {
+				return
+			}
+			if err == nil {
+				g.recovered()
+				continue
+			}
+			// Keep serving the last good composition; say so once per
+			// run of failures and then at growing intervals, not on
+			// every poll.
+			st := g.failing(err, false)
+			if logAttempt(st.attempts) {
+				g.log.Error("gateway re-composition failing; serving the last good composition", "err", err,
+					"attempt", st.attempts, "failing_since", st.since)
 			}
 		}
 	}
+}
+
+// Retry delays before the first composition: from retryMin doubling to
+// retryMax, each jittered into its upper half so that gateways restarted
+// together do not retry in step.
+const (
+	retryMin = 200 * time.Millisecond
+	retryMax = 30 * time.Second
+)
+
+// retryDelay is the wait after the given number of failed attempts (>= 1).
+func retryDelay(attempts int) time.Duration {
+	d := retryMax
+	if attempts < 16 {
+		d = min(retryMax, retryMin<<(attempts-1))
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// logAttempt reports whether the attempt-th failure in a row is logged:
+// the first, then the 2nd, 4th, 8th, ...
+func logAttempt(attempt int) bool { return attempt&(attempt-1) == 0 }
+
+// failing records a failed attempt and returns the status; backoff sets
+// when the next attempt is due.
+func (g *Gateway) failing(err error, backoff bool) *compositionStatus {
+	st := &compositionStatus{err: err, since: time.Now(), attempts: 1}
+	if prev := g.status.Load(); prev != nil {
+		st.since, st.attempts = prev.since, prev.attempts+1
+	}
+	if backoff {
+		st.next = time.Now().Add(retryDelay(st.attempts))
+	}
+	g.status.Store(st)
+	g.metrics.compositionFailing.Set(1)
+	return st
+}
+
+// recovered clears the failure status after a successful attempt.
+func (g *Gateway) recovered() {
+	if prev := g.status.Swap(nil); prev != nil {
+		g.log.Info("gateway composition recovered", "attempts", prev.attempts, "failing_for", time.Since(prev.since).Round(time.Millisecond))
+	}
+	g.metrics.compositionFailing.Set(0)
 }
 
 // acquire returns the current snapshot with a reference held, or nil

@@ -17,6 +17,7 @@ import (
 	"github.com/wundergraph/graphql-go-tools/execution/engine"
 	"github.com/wundergraph/graphql-go-tools/execution/graphql"
 	"github.com/wundergraph/graphql-go-tools/v2/pkg/engine/resolve"
+	"github.com/wundergraph/graphql-go-tools/v2/pkg/graphqlerrors"
 
 	"weft.dev/gateway/portal"
 	"weft.dev/kernel/auth"
@@ -58,6 +59,11 @@ func (g *Gateway) Handler() http.Handler {
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
 		if err := g.Composed(); err != nil {
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		if err := g.CompositionFailing(); err != nil {
+			// Still ready: the last good composition serves.
+			_, _ = fmt.Fprintf(w, "ready (serving the last good composition; re-composition failing: %v)\n", err)
 			return
 		}
 		_, _ = io.WriteString(w, "ready\n")
@@ -151,7 +157,7 @@ func (g *Gateway) serveOperation(w http.ResponseWriter, r *http.Request) (string
 	case "query":
 		// Mutations are not kept: their inputs rarely repeat.
 		if cacheable {
-			prep, err := prepareOperation(s.schema, req)
+			prep, err := prepareOperation(s, req)
 			if err != nil {
 				return opType, executionError(g.log, err)
 			}
@@ -308,11 +314,26 @@ func (g *Gateway) overLimit(limit, stage, format string, args ...any) *requestEr
 // execute runs req on s's engine as p. The signed principal travels in
 // the engine request's own headers, which the data sources copy into
 // every subgraph request (see principalTemplate); no client header is
-// given to the engine.
+// given to the engine. An operation not prepared yet is prepared here,
+// so that every operation is validated against the client schema.
 func (g *Gateway) execute(ctx context.Context, s *snapshot, req *graphql.Request, p auth.Principal, w resolve.SubscriptionResponseWriter) error {
+	if !req.IsNormalized() {
+		if err := prepare(s, req); err != nil {
+			return err
+		}
+	}
+	eng := s.engine
+	if s.introspection != nil {
+		switch introspectionOnly(req) {
+		case introspectsOnly:
+			eng = s.introspection
+		case introspectsAndMore:
+			return graphqlerrors.RequestErrors{{Message: "this supergraph has @inaccessible elements, so an operation that introspects (__schema, __type) must select nothing else at its root: send the introspection as an operation of its own"}}
+		}
+	}
 	hdr := http.Header{}
 	hdr.Set(auth.Header, g.cfg.Signer.Sign(p, g.cfg.PrincipalTTL))
-	return s.engine.Execute(ctx, req, w, engine.WithAdditionalHttpHeaders(hdr))
+	return eng.Execute(ctx, req, w, engine.WithAdditionalHttpHeaders(hdr))
 }
 
 func decodeJSON(r io.Reader, v any) error {

@@ -9,16 +9,17 @@ import (
 // metrics are the gateway's Prometheus series, registered on the
 // registry the host passes in (namespace weft, subsystem gateway).
 type metrics struct {
-	requests         *prometheus.CounterVec   // operation, outcome
-	duration         *prometheus.HistogramVec // operation
-	subgraphRequests *prometheus.CounterVec   // subgraph, kind, outcome
-	subgraphDuration *prometheus.HistogramVec // subgraph, kind
-	compositions     *prometheus.CounterVec   // outcome
-	preparedOps      *prometheus.CounterVec   // result: hit, miss
-	limitRefusals    *prometheus.CounterVec   // limit, stage
-	rateLimited      prometheus.Counter
-	refusedTokens    prometheus.Counter
-	rightsEnded      *prometheus.CounterVec // reason: a fault code, or role-changed
+	requests           *prometheus.CounterVec   // operation, outcome
+	duration           *prometheus.HistogramVec // operation
+	subgraphRequests   *prometheus.CounterVec   // subgraph, kind, outcome
+	subgraphDuration   *prometheus.HistogramVec // subgraph, kind
+	compositions       *prometheus.CounterVec   // outcome
+	compositionFailing prometheus.Gauge
+	preparedOps        *prometheus.CounterVec // result: hit, miss
+	limitRefusals      *prometheus.CounterVec // limit, stage
+	rateLimited        prometheus.Counter
+	refusedTokens      prometheus.Counter
+	rightsEnded        *prometheus.CounterVec // reason: a fault code, or role-changed
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -45,6 +46,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Namespace: "weft", Subsystem: "gateway", Name: "compositions_total",
 			Help: "Supergraph compositions, by outcome.",
 		}, []string{"outcome"}),
+		compositionFailing: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "weft", Subsystem: "gateway", Name: "composition_failing",
+			Help: "1 while the last attempt to compose the subgraphs failed (before the first composition, or serving the last good one), else 0.",
+		}),
 		preparedOps: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "weft", Subsystem: "gateway", Name: "prepared_operations_total",
 			Help: "Queries looked up among the operations already normalised and validated (hit) or prepared now (miss).",
@@ -69,7 +74,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subgraphRequests, m.subgraphDuration, m.compositions, m.preparedOps, m.limitRefusals, m.rateLimited, m.refusedTokens, m.rightsEnded} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subgraphRequests, m.subgraphDuration, m.compositions, m.compositionFailing, m.preparedOps, m.limitRefusals, m.rateLimited, m.refusedTokens, m.rightsEnded} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register gateway metrics: %w", err)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/wundergraph/graphql-go-tools/execution/graphql"
 	"github.com/wundergraph/graphql-go-tools/v2/pkg/astnormalization"
+	"github.com/wundergraph/graphql-go-tools/v2/pkg/variablesvalidation"
 )
 
 // Normalising and validating an operation is a third of the gateway's own
@@ -50,42 +51,69 @@ type preparedOp struct {
 	tpl graphql.Request
 }
 
-// prepareOperation normalises and validates req against schema the way
-// ExecutionEngine.Execute does (fragments inlined, unused variables
-// removed, validated, then literal arguments extracted into variables), so
-// the engine skips those steps for the copies.
-func prepareOperation(schema *graphql.Schema, req *graphql.Request) (*preparedOp, error) {
+// prepareOperation normalises and validates req against s the way
+// ExecutionEngine.Execute does (see prepare), so the engine skips those
+// steps for the copies.
+func prepareOperation(s *snapshot, req *graphql.Request) (*preparedOp, error) {
 	p := &preparedOp{tpl: graphql.Request{
 		OperationName: req.OperationName,
 		Query:         req.Query,
 		Variables:     bytes.Clone(req.Variables),
 	}}
-	res, err := p.tpl.Normalize(schema,
+	if err := prepare(s, &p.tpl); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// prepare normalises req (fragments inlined, unused variables removed),
+// validates it against the client schema (the supergraph without its
+// @inaccessible types, fields, arguments and enum values) and then the
+// full one, and extracts its literal arguments into variables: what
+// ExecutionEngine.Execute would do, except that the engine knows only the
+// full schema, against which an operation using an @inaccessible element
+// is valid. Validating against both here also means that copies of a
+// prepared request only ever read its record of schemas validated for.
+func prepare(s *snapshot, req *graphql.Request) error {
+	res, err := req.Normalize(s.client,
 		astnormalization.WithRemoveFragmentDefinitions(),
 		astnormalization.WithRemoveUnusedVariables(),
 		astnormalization.WithInlineFragmentSpreads(),
 	)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if !res.Successful {
-		return nil, res.Errors
+		return res.Errors
 	}
-	valid, err := p.tpl.ValidateForSchema(schema)
+	for _, schema := range []*graphql.Schema{s.client, s.schema} {
+		valid, err := req.ValidateForSchema(schema)
+		if err != nil {
+			return err
+		}
+		if !valid.Valid {
+			return valid.Errors
+		}
+		if s.client == s.schema {
+			break
+		}
+	}
+	res, err = req.Normalize(s.schema, astnormalization.WithExtractVariables())
 	if err != nil {
-		return nil, err
-	}
-	if !valid.Valid {
-		return nil, valid.Errors
-	}
-	res, err = p.tpl.Normalize(schema, astnormalization.WithExtractVariables())
-	if err != nil {
-		return nil, err
+		return err
 	}
 	if !res.Successful {
-		return nil, res.Errors
+		return res.Errors
 	}
-	return p, nil
+	// The engine checks the variables' values against the full schema,
+	// where an @inaccessible enum value or input field is allowed.
+	if s.client != s.schema && len(req.Variables) > 0 && req.Variables[0] == '{' {
+		v := variablesvalidation.NewVariablesValidator(variablesvalidation.VariablesValidatorOptions{})
+		if err := v.Validate(req.Document(), s.client.Document(), req.Variables); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // request returns a copy of the prepared operation with a document of its

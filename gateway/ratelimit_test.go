@@ -114,6 +114,21 @@ func (h *harness) counter(name string) float64 {
 	return 0
 }
 
+// gauge reads an unlabelled gauge of the gateway.
+func (h *harness) gauge(name string) float64 {
+	h.t.Helper()
+	mfs, err := h.reg.Gather()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == name && len(mf.GetMetric()) == 1 {
+			return mf.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	return 0
+}
+
 // Operations over a websocket count against the same rate as HTTP ones,
 // a refused one (over a limit) too: past it, each is refused with the
 // coded error, and the connection stays open for the next.

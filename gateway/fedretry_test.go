@@ -1,0 +1,115 @@
+package gateway_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"weft.dev/gateway"
+	"weft.dev/kernel/auth"
+	"weft.dev/kernel/wait"
+)
+
+// While the subgraphs' SDL does not compose, the gateway retries with a
+// growing, jittered delay instead of every 200 ms, does not compose the
+// same SDL again, says why in /readyz and the log, and composes soon
+// after the SDL is fixed.
+func TestFailingCompositionBacksOffAndIsReportedInReadyzAndTheLog(t *testing.T) {
+	shop := serveFixture(t, shopFixture())
+	broken := fedV2 + "type Query { products: [Nope!]! }"
+	var sdl atomic.Pointer[string]
+	sdl.Store(&broken)
+	var fetches atomic.Int32
+	signer, err := auth.RandomSigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	reg := prometheus.NewRegistry()
+	gw, err := gateway.New(gateway.Config{
+		Subgraphs: []gateway.Subgraph{{Name: "shop", URL: shop.url(), SDL: func(context.Context) (string, error) {
+			fetches.Add(1)
+			return *sdl.Load(), nil
+		}}},
+		Authenticator: testTokens,
+		Signer:        signer,
+		Registry:      reg,
+		Logger:        slog.New(slog.NewTextHandler(logs, nil)),
+		PollInterval:  -1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gw.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(gw.Handler())
+	t.Cleanup(func() { srv.Close(); _ = gw.Close() })
+
+	time.Sleep(3 * time.Second)
+	// Every 200 ms would be 15 attempts; the backoff (200 ms doubling,
+	// jittered into its upper half) allows at most 5 in 3 s.
+	if n := fetches.Load(); n < 2 || n > 6 {
+		t.Errorf("%d attempts in 3 s, want between 2 and 6", n)
+	}
+	h := &harness{t: t, srv: srv, reg: reg}
+	if n := h.metric("weft_gateway_compositions_total", "outcome", "error"); n != 1 {
+		t.Errorf("the same broken SDL was composed %v times, want once", n)
+	}
+	if n := h.gauge("weft_gateway_composition_failing"); n != 1 {
+		t.Errorf("weft_gateway_composition_failing = %v, want 1", n)
+	}
+	code, body := get(t, srv.URL+"/readyz")
+	if code != 503 || !strings.Contains(body, "attempts failed") || !strings.Contains(body, "Nope") || !strings.Contains(body, "next in") {
+		t.Errorf("/readyz = %d %q, want 503 saying how often, why and when next", code, body)
+	}
+	if l := logs.String(); !strings.Contains(l, `msg="gateway not composed yet"`) || !strings.Contains(l, "attempt=2") || !strings.Contains(l, "retry_in=") {
+		t.Errorf("log lacks the failed attempts with their retry delay:\n%s", l)
+	}
+
+	good := shopSDL
+	sdl.Store(&good)
+	wait.For(t, 30*time.Second, func() error {
+		if code, body := get(t, srv.URL+"/readyz"); code != 200 || body != "ready\n" {
+			return fmt.Errorf("/readyz = %d %q", code, body)
+		}
+		return nil
+	})
+	h.query(alice, `{ products { name } }`, nil).wantData(t, `{"products":[{"name":"Lamp"}]}`)
+	if !strings.Contains(logs.String(), `msg="gateway composition recovered"`) {
+		t.Errorf("log does not say the composition recovered:\n%s", logs.String())
+	}
+	if n := h.gauge("weft_gateway_composition_failing"); n != 0 {
+		t.Errorf("weft_gateway_composition_failing = %v after recovering, want 0", n)
+	}
+}
+
+// metric reads a counter or gauge of the gateway's registry: the series
+// with label=value.
+func (h *harness) metric(name, label, value string) float64 {
+	h.t.Helper()
+	mfs, err := h.reg.Gather()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == label && l.GetValue() == value {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
+}
