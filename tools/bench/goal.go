@@ -27,6 +27,10 @@ var goals = []goal{
 	{"load_p99_mut_", "", "p99 < 100 ms", func(f Figure) bool { return f.Value < 100 }},
 	{"load_p99_read_", "", "p99 < 50 ms", func(f Figure) bool { return f.Value < 50 }},
 	{"load_error_rate_", "", "0 %", func(f Figure) bool { return f.Value == 0 }},
+	{"datapath_tcp_", "_weft", "ratio ≥ 0.8 (raw tunnel)", func(f Figure) bool { return f.Ratio >= 0.8 }},
+	{"datapath_new_conns_weft", "", "ratio ≥ 0.7 (raw tunnel)", func(f Figure) bool { return f.Ratio >= 0.7 }},
+	{"datapath_p99_added_weft", "", "≤ 1,000 µs", func(f Figure) bool { return f.Value <= 1000 }},
+	{"datapath_idle_conns_weft", "", "≥ 10,000", func(f Figure) bool { return f.Value >= 10000 }},
 }
 
 // Goal returns the goal for f ("" when it has none) and whether it is met.

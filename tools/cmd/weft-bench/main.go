@@ -18,6 +18,14 @@
 // p50/p99 per operation and the server's RSS before and after. It has no
 // raw baseline: its goals are absolute (0 errors, p99 per kind).
 //
+// datapath: traffic between network namespaces over three paths to the same
+// backend, measured with iperf3, wrk and hey (Debian's): direct (veth and
+// kernel forwarding), a raw wireguard-go tunnel set up with wg, and weft's
+// path (a device's tunnel to a real weft-agent gateway, its proxy on the
+// app's service IP, the backend). Throughput, UDP loss, new connections/s,
+// HTTP requests/s with and without keep-alive, latency at half the raw
+// tunnel's peak rate, and the agent's memory per idle proxied connection.
+//
 // suite: runs the Go benchmarks and the above (quick sizes, or --full) and
 // writes the figures into BENCHMARKS.md between its markers.
 package main
@@ -62,6 +70,16 @@ func main() {
 			os.Exit(1)
 		}
 		return
+	}
+	if len(os.Args) >= 2 && strings.HasPrefix(os.Args[1], "datapath") {
+		run := map[string]func([]string) error{"datapath": datapathMain, "datapath-backend": datapathBackend, "datapath-client": datapathClient}[os.Args[1]]
+		if run != nil {
+			if err := run(os.Args[2:]); err != nil {
+				fmt.Fprintln(os.Stderr, "weft-bench:", err)
+				os.Exit(1)
+			}
+			return
+		}
 	}
 	if len(os.Args) >= 2 && os.Args[1] == "memory" {
 		fs := flag.NewFlagSet("memory", flag.ExitOnError)
@@ -124,7 +142,7 @@ func main() {
 		return
 	}
 	if len(os.Args) < 2 || os.Args[1] != "fanout" {
-		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F] [--profile-phase fanout|cold]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]\n       weft-bench portal [--apps 10000] [--changes 100] [--runs 15]\n       weft-bench load [--clients 50] [--teams 5] [--duration 60s]")
+		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F] [--profile-phase fanout|cold]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]\n       weft-bench portal [--apps 10000] [--changes 100] [--runs 15]\n       weft-bench load [--clients 50] [--teams 5] [--duration 60s]\n       weft-bench datapath [--duration 5s] [--rounds 1] [--udp-rate 300M] [--idle-conns 10000]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("fanout", flag.ExitOnError)
@@ -161,7 +179,11 @@ type weftServer struct {
 	cmd              *exec.Cmd
 }
 
-func startServer(bin, dir string) (*weftServer, error) {
+func startServer(bin, dir string) (*weftServer, error) { return startServerOn(bin, dir, "127.0.0.1") }
+
+// startServerOn is startServer with its HTTP and NATS listeners on host
+// (the datapath benchmark's agent reaches it from a network namespace).
+func startServerOn(bin, dir, host string) (*weftServer, error) {
 	if bin == "" {
 		bin = filepath.Join(dir, "weft-server")
 		if out, err := exec.Command("go", "build", "-o", bin, "weft.dev/services/cmd/weft-server").CombinedOutput(); err != nil {
@@ -170,7 +192,7 @@ func startServer(bin, dir string) (*weftServer, error) {
 	}
 	// No per-user rate limit: the benchmarks load thousands of resources
 	// with the administrator's one token as fast as their workers can.
-	cmd := exec.Command(bin, "--data-dir", filepath.Join(dir, "data"), "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0", "--dns", "", "--log-level", "warn",
+	cmd := exec.Command(bin, "--data-dir", filepath.Join(dir, "data"), "--http", host+":0", "--nats-listen", host+":0", "--dns", "", "--log-level", "warn",
 		"--pprof", "127.0.0.1:0", "--rate-limit", "-1")
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -59,6 +59,7 @@ func suiteSteps(full bool) []step {
 			{self: true, args: []string{"fanout", "--clusters", "50", "--devices", "1000", "--changes", "200", "--appliers", "record"}},
 			{self: true, args: []string{"memory", "--teams", "20", "--agent-peers", "200", "--agent-routes", "200", "--agent-records", "2000"}},
 			{self: true, args: []string{"load", "--clients", "50", "--teams", "5", "--duration", "15s"}},
+			{self: true, args: []string{"datapath", "--duration", "3s"}},
 		}
 	}
 	return []step{
@@ -76,6 +77,7 @@ func suiteSteps(full bool) []step {
 		{self: true, args: []string{"fanout", "--clusters", "500", "--devices", "10000", "--changes", "200", "--appliers", "record"}},
 		{self: true, args: []string{"memory"}},
 		{self: true, args: []string{"load", "--clients", "50", "--teams", "5", "--duration", "60s"}},
+		{self: true, args: []string{"datapath", "--duration", "10s", "--rounds", "3"}},
 	}
 }
 
