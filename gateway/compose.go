@@ -81,12 +81,28 @@ func (s *snapshot) retire() {
 
 // compose builds a supergraph from the subgraphs' SDLs and an execution
 // engine for it. The engine lives until retire and release shut it down.
-func (g *Gateway) compose(sdls map[string]string) (*snapshot, error) {
+func (g *Gateway) compose(sdls map[string]string) (_ *snapshot, err error) {
 	subs := make([]engine.SubgraphConfiguration, 0, len(g.cfg.Subgraphs))
+	names := make([]string, 0, len(g.cfg.Subgraphs))
+	for _, s := range g.cfg.Subgraphs {
+		names = append(names, s.Name)
+	}
+	if err := checkSatisfiable(names, sdls); err != nil {
+		return nil, fmt.Errorf("compose subgraphs: %w", err)
+	}
+	lifted := map[string][]liftedProvides{}
 	for _, s := range g.cfg.Subgraphs {
 		sdl, ok := sdls[s.Name]
 		if !ok {
 			return nil, fmt.Errorf("compose: no SDL for subgraph %q", s.Name)
+		}
+		sdl, err = upgradeFederation1(s.Name, sdl)
+		if err != nil {
+			return nil, fmt.Errorf("compose subgraphs: %w", err)
+		}
+		sdl, lifted[s.Name], err = liftAbstractProvides(s.Name, sdl)
+		if err != nil {
+			return nil, fmt.Errorf("compose subgraphs: %w", err)
 		}
 		subs = append(subs, engine.SubgraphConfiguration{
 			Name:                 s.Name,
@@ -114,13 +130,14 @@ func (g *Gateway) compose(sdls map[string]string) (*snapshot, error) {
 	// Composition numbers the data sources; name them after their
 	// subgraphs so that engine errors ("Failed to fetch from Subgraph
 	// 'infra'") say which one failed.
-	names := map[string]string{}
+	byID := map[string]string{}
 	for _, sg := range rc.GetSubgraphs() {
-		names[sg.GetId()] = sg.GetName()
+		byID[sg.GetId()] = sg.GetName()
 	}
 	for _, ds := range rc.GetEngineConfig().GetDatasourceConfigurations() {
-		if name := names[ds.GetId()]; name != "" {
+		if name := byID[ds.GetId()]; name != "" {
 			ds.Id = name
+			restoreProvides(ds, lifted[name])
 		}
 		fetch := ds.GetCustomGraphql().GetFetch()
 		if fetch == nil {

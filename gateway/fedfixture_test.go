@@ -79,7 +79,7 @@ func serveFixture(t testing.TB, f fixture) *fixtureServer {
 // entityTypes are the types with @key (resolvable or not), for _Entity.
 func (s *fixtureServer) entityTypes() []string {
 	var names []string
-	re := regexp.MustCompile(`(?m)^(?:extend\s+)?(?:type|interface)\s+(\w+)[^{]*@key`)
+	re := regexp.MustCompile(`(?m)^(?:extend\s+)?type\s+(\w+)[^{]*@key`)
 	for _, m := range re.FindAllStringSubmatch(s.sdl, -1) {
 		names = append(names, m[1])
 	}
