@@ -1,8 +1,8 @@
 import { createRoot } from 'react-dom/client';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import './styles.css';
-import { ApiError, gql, loadSession, saveSession, setUnauthenticatedHandler, useSessionForRequests, whenQuiet, type Session } from './api/client';
-import { CreateTeamDocument, MeDocument, MembersDocument, type MeQuery } from './api/generated';
+import { ApiError, gql, loadSession, noteSeq, saveSession, setUnauthenticatedHandler, useSessionForRequests, whenQuiet, type Session } from './api/client';
+import { AcceptInvitationDocument, CreateTeamDocument, DeclineInvitationDocument, MeDocument, MembersDocument, type MeQuery } from './api/generated';
 import { Link, match, navigate, usePath } from './router';
 import { startLive, stopLive, onLiveStatus } from './live';
 import { ErrorNote, Field, Names, fieldError, formError } from './ui';
@@ -88,6 +88,45 @@ function CreateTeam({ onCreated }: { onCreated: (slug: string) => void }) {
   );
 }
 
+// MyInvitations lists the teams that invited the signed-in user, to accept
+// or decline. The answers are team-less requests: the user is not a member
+// of the team yet.
+function MyInvitations({ me, token, onAnswered }: { me: MeQuery; token: string; onAnswered: (seq: number, joined?: string) => void }) {
+  const [err, setErr] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState('');
+  if (me.myInvitations.length === 0) return null;
+  const answer = async (team: string, accept: boolean) => {
+    setBusy(team);
+    try {
+      const seq = accept
+        ? (await gql(AcceptInvitationDocument, { team }, { token, team: '' })).acceptInvitation.seq
+        : (await gql(DeclineInvitationDocument, { team }, { token, team: '' })).declineInvitation.seq;
+      noteSeq(seq);
+      setErr(null);
+      onAnswered(seq, accept ? team : undefined);
+    } catch (e) {
+      setErr(e as ApiError);
+    } finally {
+      setBusy('');
+    }
+  };
+  return (
+    <section className="notice" aria-label="Your invitations">
+      <h2>Your invitations</h2>
+      <ul className="plain">
+        {me.myInvitations.map((i) => (
+          <li key={i.team} data-invitation={i.team}>
+            <strong>{i.team}</strong> invites you as {i.role.toLowerCase()}.{' '}
+            <button type="button" className="small" disabled={busy !== ''} onClick={() => answer(i.team, true)} aria-label={`Accept the invitation to ${i.team}`}>Accept</button>{' '}
+            <button type="button" className="small" disabled={busy !== ''} onClick={() => answer(i.team, false)} aria-label={`Decline the invitation to ${i.team}`}>Decline</button>
+          </li>
+        ))}
+      </ul>
+      {err && <ErrorNote error={err} what="answer the invitation" />}
+    </section>
+  );
+}
+
 const nav: [string, string][] = [
   ['/', 'Overview'],
   ['/environments', 'Environments'],
@@ -131,7 +170,13 @@ function LiveIndicator() {
 // Shell renders at once for a session restored from storage (the page's
 // own queries start without waiting for the account); the team list and
 // the user's name fill in when `me` arrives.
-function Shell({ session, me, setTeam, signOut }: { session: Session; me: MeQuery | null; setTeam: (t: string) => void; signOut: () => void }) {
+function Shell({ session, me, setTeam, signOut, invitationAnswered }: {
+  session: Session;
+  me: MeQuery | null;
+  setTeam: (t: string) => void;
+  signOut: () => void;
+  invitationAnswered: (seq: number, joined?: string) => void;
+}) {
   const path = usePath();
   const [names, setNames] = useState(new Map<string, string>());
   const [menu, setMenu] = useState(false);
@@ -193,6 +238,7 @@ function Shell({ session, me, setTeam, signOut }: { session: Session; me: MeQuer
           </ul>
         </nav>
         <main id="main" tabIndex={-1}>
+          {me && <MyInvitations me={me} token={session.token} onAnswered={invitationAnswered} />}
           {session.team ? <Page key={session.team} path={path} /> : me ? <CreateTeam onCreated={(slug) => setTeam(slug)} /> : <p role="status">Loading your teams…</p>}
         </main>
       </div>
@@ -222,8 +268,8 @@ function App() {
     });
   }, []);
   // A session restored from storage: check the token and load the teams.
-  const reloadMe = (s: Session) =>
-    gql(MeDocument, {}, { token: s.token, team: '' }).then(
+  const reloadMe = (s: Session, minSeq?: number) =>
+    gql(MeDocument, { minSeq }, { token: s.token, team: '' }).then(
       (m) => {
         setMe(m);
         setErr(null);
@@ -264,6 +310,16 @@ function App() {
         apply({ ...session, team: t });
         reloadMe({ ...session, team: t });
         navigate('/');
+      }}
+      invitationAnswered={(seq, joined) => {
+        // Read back at the answer's sequence, so the team just joined is
+        // among the user's teams when the switcher is drawn.
+        const next = joined ? { ...session, team: joined } : session;
+        if (joined) {
+          apply(next);
+          navigate('/');
+        }
+        reloadMe(next, seq);
       }}
       signOut={() => {
         apply(null);

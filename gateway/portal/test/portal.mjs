@@ -321,6 +321,40 @@ try {
     await page.locator('tr[data-token=browser]').getByText('active').waitFor();
   });
 
+  await check('a member invited on the page accepts at sign-in and joins, and the inviter sees it live', async () => {
+    const find = (v, key) => {
+      if (v && typeof v === 'object') {
+        if (typeof v[key] === 'string') return v[key];
+        for (const x of Object.values(v)) {
+          const f = find(x, key);
+          if (f) return f;
+        }
+      }
+      return undefined;
+    };
+    const id = find(JSON.parse(weft('user', 'create', 'erin', '--display-name', 'Erin E.', '-o', 'json')), 'id');
+    const secret = find(JSON.parse(weft('token', 'create', '--user', id, '-o', 'json')), 'secret');
+    if (!id || !secret) fail(`no user or token for erin: ${id} ${secret}`);
+    await visit('Members & tokens', 'Members and tokens', 'members');
+    await page.getByLabel('Username').fill('erin');
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await page.locator('tr[data-invitation=erin]').waitFor();
+    if (await page.getByRole('cell', { name: 'Erin E.', exact: true }).count()) fail('erin is a member before accepting');
+    const other = await context.newPage();
+    await other.goto(base + '/');
+    await other.getByLabel('API token').fill(secret);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.getByText('You are not a member of any team yet').waitFor();
+    await other.screenshot({ path: join(results, 'portal-invitation.png'), fullPage: true });
+    await other.getByRole('button', { name: 'Accept the invitation to acme' }).click();
+    await other.getByRole('heading', { level: 1, name: 'Acme' }).waitFor();
+    if (await other.getByRole('region', { name: 'Your invitations' }).count()) fail('the accepted invitation is still offered');
+    await other.close();
+    // The inviter's page follows the team's events: no reload.
+    await page.locator('tr[data-invitation=erin]').waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'Erin E.', exact: true }).waitFor();
+  });
+
   await check('a revoked token is sent back to sign-in with a clear message', async () => {
     const other = await context.newPage();
     await other.goto(base + '/');

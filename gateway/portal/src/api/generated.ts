@@ -122,6 +122,12 @@ export type IdentityInput = {
   userId?: string | number | null | undefined;
 };
 
+export type InviteInput = {
+  /** MEMBER when null. */
+  role?: Role | null | undefined;
+  username: string;
+};
+
 export type KeyRefInput = {
   key: string;
   /** CONFIG when null. */
@@ -320,10 +326,12 @@ export type EventFieldsFragment = { seq: number, id: string, time: string, type:
 
 export type PageFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
-export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+export type MeQueryVariables = Exact<{
+  minSeq?: number | null | undefined;
+}>;
 
 
-export type MeQuery = { me: { id: string, username: string, displayName: string, superuser: boolean }, myTeams: { edges: Array<{ node: { role: Role, since: string, team: { slug: string, displayName: string } } }> } };
+export type MeQuery = { me: { id: string, username: string, displayName: string, superuser: boolean }, myInvitations: Array<{ team: string, username: string, role: Role }>, myTeams: { edges: Array<{ node: { role: Role, since: string, team: { slug: string, displayName: string } } }> } };
 
 export type OverviewQueryVariables = Exact<{
   minSeq?: number | null | undefined;
@@ -581,14 +589,28 @@ export type MembersQueryVariables = Exact<{
 }>;
 
 
-export type MembersQuery = { team: { slug: string, members: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { role: Role, since: string | null, user: { id: string, username: string, displayName: string } } }> } } | null };
+export type MembersQuery = { team: { slug: string, members: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { role: Role, since: string | null, user: { id: string, username: string, displayName: string } } }> }, invitations: Array<{ username: string, role: Role }> } | null };
 
-export type AddMemberMutationVariables = Exact<{
-  input: MemberInput;
+export type InviteMemberMutationVariables = Exact<{
+  input: InviteInput;
 }>;
 
 
-export type AddMemberMutation = { addMember: { seq: number } };
+export type InviteMemberMutation = { inviteMember: { seq: number, invitation: { team: string, username: string, role: Role } } };
+
+export type AcceptInvitationMutationVariables = Exact<{
+  team: string;
+}>;
+
+
+export type AcceptInvitationMutation = { acceptInvitation: { seq: number, invitation: { team: string, role: Role } } };
+
+export type DeclineInvitationMutationVariables = Exact<{
+  team: string;
+}>;
+
+
+export type DeclineInvitationMutation = { declineInvitation: { seq: number } };
 
 export type ChangeRoleMutationVariables = Exact<{
   input: MemberInput;
@@ -905,14 +927,19 @@ export const PageFieldsFragmentDoc = new TypedDocumentString(`
 }
     `, {"fragmentName":"PageFields"}) as unknown as TypedDocumentString<PageFieldsFragment, unknown>;
 export const MeDocument = new TypedDocumentString(`
-    query Me {
-  me {
+    query Me($minSeq: Int) {
+  me(minSeq: $minSeq) {
     id
     username
     displayName
     superuser
   }
-  myTeams(first: 100) {
+  myInvitations(minSeq: $minSeq) {
+    team
+    username
+    role
+  }
+  myTeams(first: 100, minSeq: $minSeq) {
     edges {
       node {
         role
@@ -2112,19 +2139,46 @@ export const MembersDocument = new TypedDocumentString(`
         }
       }
     }
+    invitations {
+      username
+      role
+    }
   }
 }
     fragment PageFields on PageInfo {
   hasNextPage
   endCursor
 }`) as unknown as TypedDocumentString<MembersQuery, MembersQueryVariables>;
-export const AddMemberDocument = new TypedDocumentString(`
-    mutation AddMember($input: MemberInput!) {
-  addMember(input: $input) {
+export const InviteMemberDocument = new TypedDocumentString(`
+    mutation InviteMember($input: InviteInput!) {
+  inviteMember(input: $input) {
+    seq
+    invitation {
+      team
+      username
+      role
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InviteMemberMutation, InviteMemberMutationVariables>;
+export const AcceptInvitationDocument = new TypedDocumentString(`
+    mutation AcceptInvitation($team: String!) {
+  acceptInvitation(team: $team) {
+    seq
+    invitation {
+      team
+      role
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AcceptInvitationMutation, AcceptInvitationMutationVariables>;
+export const DeclineInvitationDocument = new TypedDocumentString(`
+    mutation DeclineInvitation($team: String!) {
+  declineInvitation(team: $team) {
     seq
   }
 }
-    `) as unknown as TypedDocumentString<AddMemberMutation, AddMemberMutationVariables>;
+    `) as unknown as TypedDocumentString<DeclineInvitationMutation, DeclineInvitationMutationVariables>;
 export const ChangeRoleDocument = new TypedDocumentString(`
     mutation ChangeRole($input: MemberInput!) {
   changeRole(input: $input) {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, gql, lastSeq, noteSeq } from '../api/client';
-import { AddMemberDocument, ChangeRoleDocument, CreateTokenDocument, MembersDocument, RemoveMemberDocument, RevokeTokenDocument, TokensDocument, type Role } from '../api/generated';
+import { ChangeRoleDocument, InviteMemberDocument, CreateTokenDocument, MembersDocument, RemoveMemberDocument, RevokeTokenDocument, TokensDocument, type Role } from '../api/generated';
 import { useLoad } from '../hooks';
 import { useLive } from '../live';
 import { Badge, Copy, Empty, ErrorNote, Field, Loading, When, fieldError, formError } from '../ui';
@@ -13,6 +13,7 @@ function MembersSection() {
   const [username, setUsername] = useState('');
   const [role, setRole] = useState<Role>('MEMBER');
   const [err, setErr] = useState<ApiError | null>(null);
+  const [invited, setInvited] = useState('');
   const act = async (f: () => Promise<number>) => {
     try {
       const seq = await f();
@@ -23,11 +24,19 @@ function MembersSection() {
       setErr(e as ApiError);
     }
   };
-  const add = (e: FormEvent) => {
+  // Someone joins a team by accepting an invitation, never by being added:
+  // the answer is the same whether or not the username is held, so the
+  // form tells nobody which usernames exist.
+  const invite = (e: FormEvent) => {
     e.preventDefault();
-    act(async () => (await gql(AddMemberDocument, { input: { username: username.trim(), role } })).addMember.seq).then(() => setUsername(''));
+    const name = username.trim();
+    act(async () => (await gql(InviteMemberDocument, { input: { username: name, role } })).inviteMember.seq).then(() => {
+      setUsername('');
+      setInvited(name);
+    });
   };
   const members = q.data?.team?.members.edges.map((e) => e.node) ?? [];
+  const pending = q.data?.team?.invitations ?? [];
   return (
     <section>
       <h2>Members</h2>
@@ -55,7 +64,21 @@ function MembersSection() {
           </tbody>
         </table>
       )}
-      <form onSubmit={add} className="inline-form" aria-label="Add a member">
+      {pending.length > 0 && (
+        <table>
+          <caption>Invitations not yet answered</caption>
+          <thead><tr><th scope="col">Username</th><th scope="col">Role offered</th></tr></thead>
+          <tbody>
+            {pending.map((i) => (
+              <tr key={i.username} data-invitation={i.username}>
+                <td>{i.username}</td>
+                <td>{i.role.toLowerCase()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form onSubmit={invite} className="inline-form" aria-label="Invite a member">
         <Field label="Username" error={fieldError(err, 'username', 'userId')}>
           {(id, d) => <input id={id} aria-describedby={d} required value={username} onChange={(e) => setUsername(e.target.value)} />}
         </Field>
@@ -66,8 +89,13 @@ function MembersSection() {
             </select>
           )}
         </Field>
-        <button type="submit">Add member</button>
+        <button type="submit">Invite</button>
       </form>
+      {invited && !err && (
+        <p role="status">
+          Invited {invited}. They join when they accept: in the portal when they sign in, or with <code>weft invitation accept {q.data?.team?.slug}</code>.
+        </p>
+      )}
       <ErrorNote error={formError(err, ['username', 'userId', 'role'])} what="change the members" />
     </section>
   );
