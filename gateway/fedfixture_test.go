@@ -97,6 +97,7 @@ func executableFixtureSDL(sdl string, entities []string) string {
 		}
 		line = strings.Replace(line, "extend type ", "type ", 1)
 		line = strings.Replace(line, "extend interface ", "interface ", 1)
+		line = strings.Replace(line, "extend union ", "union ", 1)
 		b.WriteString(line + "\n")
 	}
 	s := b.String()
@@ -156,6 +157,11 @@ func possibleTypes(t testing.TB, sdl string) map[string]map[string]bool {
 	for i := range doc.UnionTypeDefinitions {
 		for _, m := range doc.UnionTypeDefinitions[i].UnionMemberTypes.Refs {
 			add(doc.UnionTypeDefinitionNameString(i), doc.TypeNameString(m))
+		}
+	}
+	for _, ext := range doc.UnionTypeExtensions {
+		for _, m := range ext.UnionMemberTypes.Refs {
+			add(doc.Input.ByteSliceString(ext.Name), doc.TypeNameString(m))
 		}
 	}
 	return out
