@@ -17,6 +17,10 @@ type Query {
   audit: AuditLog @inaccessible
 }
 
+type Mutation {
+  rename(id: ID!, name: String!, reason: String @inaccessible): Product!
+}
+
 type Product @key(fields: "id") {
   id: ID!
   name: String!
@@ -46,6 +50,9 @@ func shopFixture() fixture {
 					return 10
 				}}},
 			"audit": obj{"__typename": "AuditLog", "entries": []any{"secret"}},
+			"rename": func(a obj) any {
+				return obj{"__typename": "Product", "id": a["id"], "name": a["name"]}
+			},
 		},
 		entity: func(rep obj) obj { return obj{"__typename": "Product", "id": rep["id"], "name": "Lamp"} },
 	}
@@ -62,6 +69,7 @@ func TestInaccessibleFieldsArgumentsEnumValuesAndTypesCannotBeUsed(t *testing.T)
 		`{ products { price(currency: INTERNAL_CREDITS) } }`,
 		`query($c: Currency!) { products { price(currency: $c) } }`,
 		`{ products { ... on AuditLog { entries } } }`,
+		`mutation { rename(id: "p1", name: "Lamp", reason: "x") { name } }`,
 	} {
 		r := c.query(q, map[string]any{"c": "INTERNAL_CREDITS"})
 		if r.status != 400 || r.code() != "BAD_USER_INPUT" {
@@ -71,6 +79,7 @@ func TestInaccessibleFieldsArgumentsEnumValuesAndTypesCannotBeUsed(t *testing.T)
 	if n := c.fx[0].count(); n != 1 {
 		t.Errorf("shop was called %d times, want once (only for the valid query)", n)
 	}
+	c.query(`mutation { rename(id: "p1", name: "Desk") { name } }`, nil).wantData(t, `{"rename":{"name":"Desk"}}`)
 }
 
 func TestInaccessibleElementsAreAbsentFromIntrospection(t *testing.T) {
@@ -107,4 +116,18 @@ func TestInaccessibleElementsAreAbsentFromIntrospection(t *testing.T) {
 			t.Errorf("introspection lacks %s: %s", shown, raw)
 		}
 	}
+}
+
+// With @inaccessible elements the engine's own introspection would show
+// them, so introspection is answered apart and cannot share an operation
+// with other root fields.
+func TestIntrospectionBesideOtherRootFieldsIsRefusedWhenTheSchemaHasInaccessibleElements(t *testing.T) {
+	c := composeFixtures(t, shopFixture())
+	r := c.query(`{ __type(name: "Product") { name } products { name } }`, nil)
+	if r.status != 400 || r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "introspect") {
+		t.Fatalf("status %d, errors %+v; want 400 BAD_USER_INPUT saying why", r.status, r.Errors)
+	}
+	c.query(`{ __typename __type(name: "Currency") { enumValues { name } } }`, nil).
+		wantData(t, `{"__typename":"Query","__type":{"enumValues":[{"name":"EUR"},{"name":"USD"}]}}`)
+	c.query(`{ __typename products { name } }`, nil).wantData(t, `{"__typename":"Query","products":[{"name":"Lamp"}]}`)
 }
