@@ -6,6 +6,9 @@
 // subgraph schemas, because package weft.dev/schemas embeds every
 // graphql/*.graphqls file there as a subgraph).
 //
+// Elements any subgraph marks @inaccessible are left out, as the gateway
+// hides them from its clients (its client schema).
+//
 // It is a straightforward merge, not a composition checker: the gateway
 // (graphql-go-tools) decides what composes; this package only refuses a
 // field that two subgraphs declare with different types, because a
@@ -50,24 +53,37 @@ var federationDirectives = []string{
 func Compose(subgraphs []Subgraph) ([]byte, error) {
 	merged := &ast.SchemaDocument{}
 	byName := map[string]*ast.Definition{}
-	for _, sg := range subgraphs {
+	docs := make([]*ast.SchemaDocument, len(subgraphs))
+	for i, sg := range subgraphs {
 		doc, err := parser.ParseSchema(&ast.Source{Name: sg.Name + ".graphqls", Input: sg.SDL})
 		if err != nil {
 			return nil, fmt.Errorf("parse subgraph %s: %w", sg.Name, err)
 		}
+		docs[i] = doc
+	}
+	hidden := inaccessible(docs)
+	for i, sg := range subgraphs {
+		doc := docs[i]
 		// "extend type Query" and plain "type Query" mean the same to a
 		// client; so do the extensions of other types.
 		defs := append(slices.Clone(doc.Definitions), doc.Extensions...)
 		for _, def := range defs {
-			if isFederationType(def.Name) {
+			if isFederationType(def.Name) || hidden[def.Name] {
 				continue
 			}
+			hide(def, hidden)
 			def.Directives = stripDirectives(def.Directives)
 			def.Fields = slices.DeleteFunc(def.Fields, func(f *ast.FieldDefinition) bool {
 				return strings.HasPrefix(f.Name, "_")
 			})
 			for _, f := range def.Fields {
 				f.Directives = stripDirectives(f.Directives)
+				for _, a := range f.Arguments {
+					a.Directives = stripDirectives(a.Directives)
+				}
+			}
+			for _, v := range def.EnumValues {
+				v.Directives = stripDirectives(v.Directives)
 			}
 			have, ok := byName[def.Name]
 			if !ok {
@@ -90,6 +106,65 @@ func Compose(subgraphs []Subgraph) ([]byte, error) {
 		return nil, fmt.Errorf("validate composed schema: %w", err)
 	}
 	return append([]byte(Header), buf.Bytes()...), nil
+}
+
+// inaccessible names what any subgraph marks @inaccessible: a type
+// ("Type"), a field or input field ("Type.field"), an argument
+// ("Type.field(arg)") or an enum value ("Enum.VALUE"). Federation hides
+// such an element from clients if one subgraph does.
+func inaccessible(docs []*ast.SchemaDocument) map[string]bool {
+	out := map[string]bool{}
+	is := func(list ast.DirectiveList) bool {
+		return slices.ContainsFunc(list, func(d *ast.Directive) bool {
+			return d.Name == "inaccessible" || d.Name == "federation__inaccessible"
+		})
+	}
+	for _, doc := range docs {
+		for _, def := range append(slices.Clone(doc.Definitions), doc.Extensions...) {
+			if is(def.Directives) {
+				out[def.Name] = true
+			}
+			for _, f := range def.Fields {
+				if is(f.Directives) {
+					out[def.Name+"."+f.Name] = true
+				}
+				for _, a := range f.Arguments {
+					if is(a.Directives) {
+						out[def.Name+"."+f.Name+"("+a.Name+")"] = true
+					}
+				}
+			}
+			for _, v := range def.EnumValues {
+				if is(v.Directives) {
+					out[def.Name+"."+v.Name] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// hide removes from def what hidden names, and the members and
+// interfaces that are hidden types.
+func hide(def *ast.Definition, hidden map[string]bool) {
+	def.Fields = slices.DeleteFunc(slices.Clone(def.Fields), func(f *ast.FieldDefinition) bool {
+		return hidden[def.Name+"."+f.Name]
+	})
+	for i, f := range def.Fields {
+		if !slices.ContainsFunc(f.Arguments, func(a *ast.ArgumentDefinition) bool { return hidden[def.Name+"."+f.Name+"("+a.Name+")"] }) {
+			continue
+		}
+		cp := *f
+		cp.Arguments = slices.DeleteFunc(slices.Clone(f.Arguments), func(a *ast.ArgumentDefinition) bool {
+			return hidden[def.Name+"."+f.Name+"("+a.Name+")"]
+		})
+		def.Fields[i] = &cp
+	}
+	def.EnumValues = slices.DeleteFunc(slices.Clone(def.EnumValues), func(v *ast.EnumValueDefinition) bool {
+		return hidden[def.Name+"."+v.Name]
+	})
+	def.Types = slices.DeleteFunc(slices.Clone(def.Types), func(t string) bool { return hidden[t] })
+	def.Interfaces = slices.DeleteFunc(slices.Clone(def.Interfaces), func(t string) bool { return hidden[t] })
 }
 
 func mergeInto(have, def *ast.Definition, subgraph string) error {

@@ -64,3 +64,32 @@ func TestTheRealSubgraphsCompose(t *testing.T) {
 		}
 	}
 }
+
+// What a subgraph marks @inaccessible is not in the client-facing schema,
+// as the gateway neither accepts nor shows it.
+func TestComposeLeavesOutInaccessibleElements(t *testing.T) {
+	t.Parallel()
+	link := `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@inaccessible"])
+`
+	out, err := Compose([]Subgraph{
+		{"a", link + `type Query { products: [Product!]! audit: AuditLog @inaccessible }
+type Product @key(fields: "id") { id: ID! cost: Int @inaccessible price(currency: Currency, code: String @inaccessible): Int! }
+enum Currency { EUR USD CREDITS @inaccessible }
+type AuditLog @inaccessible { entries: [String!]! }`},
+		{"b", link + `type Product @key(fields: "id") { id: ID! cost: Int name: String! }`},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	for _, gone := range []string{"AuditLog", "audit", "cost", "code", "CREDITS", "inaccessible"} {
+		if strings.Contains(s, gone) {
+			t.Errorf("composed schema still has %s:\n%s", gone, s)
+		}
+	}
+	for _, want := range []string{"price(currency: Currency): Int!", "name: String!", "USD"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("composed schema lacks %q:\n%s", want, s)
+		}
+	}
+}
