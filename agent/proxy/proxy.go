@@ -55,6 +55,9 @@ type Proxy struct {
 
 	mu     sync.Mutex
 	routes map[string]*route
+
+	pipes pipePool  // splice pipes, held only while a connection moves data
+	bufs  sync.Pool // *[]byte copy buffers for connections that cannot splice
 }
 
 // New returns an empty proxy.
@@ -82,7 +85,9 @@ func New(cfg Config) *Proxy {
 			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 		}
 	}
-	return &Proxy{cfg: cfg, log: cfg.Logger, routes: map[string]*route{}}
+	p := &Proxy{cfg: cfg, log: cfg.Logger, routes: map[string]*route{}}
+	p.bufs.New = func() any { b := make([]byte, 32<<10); return &b }
+	return p
 }
 
 // route is one app's listeners and its current settings.
@@ -248,6 +253,7 @@ func (p *Proxy) Close() {
 	for _, id := range p.RouteIDs() {
 		_ = p.DeleteRoute(id)
 	}
+	p.pipes.close()
 }
 
 func listenKey(ip string, p clusterstate.Port) string {
@@ -368,11 +374,22 @@ func (p *Proxy) listen(rt *route, ip string, port clusterstate.Port) (io.Closer,
 }
 
 func (p *Proxy) serveTCP(rt *route, l net.Listener, port clusterstate.Port) {
+	var wait time.Duration
 	for {
 		c, err := l.Accept()
-		if err != nil {
-			return // closed
+		if errors.Is(err, net.ErrClosed) {
+			return
 		}
+		if err != nil {
+			// Out of file descriptors, or a connection gone before it was
+			// accepted: the listener lives on. Wait a little (more each time,
+			// up to a second) so a full descriptor table can drain.
+			wait = min(max(2*wait, 5*time.Millisecond), time.Second)
+			p.log.Warn("accept failed; retrying", "route", rt.id, "err", err, "in", wait)
+			time.Sleep(wait)
+			continue
+		}
+		wait = 0
 		go p.handleTCP(rt, c, port)
 	}
 }
@@ -413,17 +430,10 @@ func (p *Proxy) handleTCP(rt *route, c net.Conn, port clusterstate.Port) {
 	rt.accepted.Add(1)
 	rt.active.Add(1)
 	defer rt.active.Add(-1)
-	done := make(chan struct{}, 2)
-	pipe := func(dst, src net.Conn) {
-		_, _ = io.Copy(dst, src)
-		if tc, ok := dst.(*net.TCPConn); ok {
-			_ = tc.CloseWrite()
-		}
-		done <- struct{}{}
-	}
-	go pipe(up, c)
-	go pipe(c, up)
-	<-done
+	// Two goroutines per connection: this one carries the answers.
+	done := make(chan struct{})
+	go func() { p.relay(up, c); close(done) }()
+	p.relay(c, up)
 	<-done
 }
 

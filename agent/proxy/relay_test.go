@@ -1,0 +1,195 @@
+package proxy_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"weft.dev/agent/proxy"
+)
+
+// echoBackend answers each connection by sending back everything it reads,
+// then ends its side when the client ends its own.
+func echoBackend(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				// Through a buffer: io.Copy from a socket to a socket
+				// splices and holds a pipe of its own.
+				_, _ = io.CopyBuffer(struct{ io.Writer }{c}, struct{ io.Reader }{c}, make([]byte, 32<<10))
+				_ = c.(*net.TCPConn).CloseWrite()
+			}()
+		}
+	}()
+	return l.Addr().String()
+}
+
+func proxied(t *testing.T, p *proxy.Proxy, backendAddr string) string {
+	t.Helper()
+	ip := "127.0.0.3"
+	port := freePort(t, ip)
+	if err := p.UpsertRoute(route("echo", ip, port, backendAddr)); err != nil {
+		t.Fatal(err)
+	}
+	return net.JoinHostPort(ip, fmt.Sprint(port))
+}
+
+// 32 MiB sent through the proxy come back byte for byte, while the client
+// is still writing (both directions move at once), and the client's end
+// reaches the backend and the backend's end the client.
+func TestBulkDataCrossesTheProxyBothWaysIntactAndEndsArePassedOn(t *testing.T) {
+	p := newProxy(t)
+	addr := proxied(t, p, echoBackend(t))
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(60 * time.Second))
+	data := make([]byte, 32<<20)
+	_, _ = rand.Read(data)
+	sent := make(chan error, 1)
+	go func() {
+		_, err := c.Write(data)
+		if err == nil {
+			err = c.(*net.TCPConn).CloseWrite()
+		}
+		sent <- err
+	}()
+	h := sha256.New()
+	n, err := io.Copy(h, c) // ends only when the backend's end comes back
+	if err != nil {
+		t.Fatalf("reading the echo: %v after %d bytes", err, n)
+	}
+	if err := <-sent; err != nil {
+		t.Fatal(err)
+	}
+	want := sha256.Sum256(data)
+	if n != int64(len(data)) || !bytes.Equal(h.Sum(nil), want[:]) {
+		t.Fatalf("echoed %d bytes of %d, equal %v", n, len(data), bytes.Equal(h.Sum(nil), want[:]))
+	}
+}
+
+func openFiles(t *testing.T) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd")
+	}
+	return len(fds)
+}
+
+// An idle proxied connection holds its two sockets and nothing more (no
+// splice pipe, whose two descriptors each would double the proxy's share
+// of a host's open files); a connection that moved data gives its pipe
+// back.
+func TestAnIdleConnectionHoldsOnlyItsSockets(t *testing.T) {
+	p := newProxy(t)
+	addr := proxied(t, p, echoBackend(t))
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	// One round trip first: the backend side is connected and data has
+	// moved both ways through the proxy.
+	echo := func(c net.Conn) {
+		t.Helper()
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		if _, err := c.Write([]byte("x")); err != nil {
+			t.Fatal(err)
+		}
+		b := make([]byte, 1)
+		if _, err := io.ReadFull(c, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	warm, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns = append(conns, warm)
+	echo(warm) // the proxy's pool may keep a pipe from here on
+	before := openFiles(t)
+	const n = 50
+	for range n {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		echo(c)
+	}
+	// Per connection, in this one process: the client's socket, the
+	// proxy's two, the backend's one.
+	if got := openFiles(t) - before; got > 4*n+4 {
+		t.Fatalf("%d idle connections opened %d files (%.1f each); want 4 each", n, got, float64(got)/n)
+	}
+}
+
+// errListener fails its first accepts as a process out of descriptors
+// does, then accepts.
+type errListener struct {
+	net.Listener
+	fail atomic.Int32
+}
+
+func (l *errListener) Accept() (net.Conn, error) {
+	if l.fail.Add(-1) >= 0 {
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return l.Listener.Accept()
+}
+
+// A listener that runs out of file descriptors keeps accepting once some
+// are free again, instead of leaving the route without a listener.
+func TestARouteKeepsAcceptingAfterRunningOutOfFileDescriptors(t *testing.T) {
+	var el *errListener
+	p := proxy.New(proxy.Config{Allow: loopback, ListenTCP: func(addr string) (net.Listener, error) {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, err
+		}
+		el = &errListener{Listener: l}
+		el.fail.Store(3)
+		return el, nil
+	}})
+	t.Cleanup(p.Close)
+	addr := proxied(t, p, echoBackend(t))
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := c.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 1)
+	if _, err := io.ReadFull(c, b); err != nil {
+		t.Fatalf("after three failed accepts: %v", err)
+	}
+	if el.fail.Load() >= 0 {
+		t.Fatal("the listener's failures were not met")
+	}
+}
