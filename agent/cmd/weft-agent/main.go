@@ -63,6 +63,7 @@ type options struct {
 	dnsListen                                         string
 	dnsForward                                        string
 	httpListen, natsCreds                             string
+	pprofListen                                       string
 	jetstreamAPI                                      string
 	kubernetes                                        bool
 	kubeconfig, importAddress                         string
@@ -106,6 +107,7 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.dnsForward, "dns-forward", "/etc/resolv.conf", "with --dns: where names outside weft.internal are asked (a resolv.conf file or host:port addresses; empty: refused)")
 	f.BoolVar(&o.netstack, "netstack", false, "run the gateway rootless on a userspace network stack (no TUN, no root; for development): the proxy listens there")
 	f.StringVar(&o.httpListen, "http", "", "serve /healthz, /metrics and /status on this host:port, e.g. :9480")
+	f.StringVar(&o.pprofListen, "pprof", "", "serve Go's profiles (/debug/pprof/) on this host:port, a listener of its own (empty: off)")
 	f.StringVar(&o.natsCreds, "nats-creds", "", "a NATS credentials file (user JWT and seed) for an external NATS; replaces the enrolment's user and password")
 	f.StringVar(&o.jetstreamAPI, "jetstream-api", "", "where JetStream API requests go (default: weft's guard, weft.jsapi.<cluster>, the only JetStream API an agent's credentials reach); an edge agent reading mirrors on its own NATS leaf node gives '$JS.API'")
 	f.BoolVar(&o.kubernetes, "kubernetes", false, "Kubernetes mode: also reconcile the cluster's namespaces, workloads and imports, and follow Services' endpoints (in-cluster config, or --kubeconfig)")
@@ -125,6 +127,14 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	}
 	if err := clusterstate.CheckToken("--cluster", o.cluster); err != nil {
 		return err
+	}
+	if o.pprofListen != "" {
+		addr, stop, err := servePprof(o.pprofListen, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		log.Info("serving profiles", "pprof", "http://"+addr+"/debug/pprof/")
 	}
 	allow, err := parseAllow(o.allowBackend)
 	if err != nil {

@@ -62,6 +62,8 @@ type dpOptions struct {
 	udpRate   string
 	idle      int
 	serverBin string
+	// The agent's CPU profile while weft's path runs profileFigure.
+	cpuProfile, profileFigure string
 }
 
 func datapathMain(argv []string) error {
@@ -72,6 +74,8 @@ func datapathMain(argv []string) error {
 	fs.StringVar(&o.udpRate, "udp-rate", "100M", "UDP offered rate (iperf3 -b), the same on every path")
 	fs.IntVar(&o.idle, "idle-conns", 10000, "idle TCP connections held open through weft's proxy")
 	fs.StringVar(&o.serverBin, "server-bin", "", "a built weft-server (default: go build it)")
+	fs.StringVar(&o.cpuProfile, "agent-cpuprofile", "", "write weft-agent's CPU profile, taken while weft's path runs --profile-figure, to this file")
+	fs.StringVar(&o.profileFigure, "profile-figure", "new_conns", "the figure profiled: tcp_1stream, tcp_8streams, udp, new_conns, http_keepalive or http_close")
 	_ = fs.Parse(argv)
 	return datapath(o)
 }
@@ -336,7 +340,7 @@ func (r *dpRun) weftPath(serverBin, wgBin string) error {
 	_, httpPort, _ := net.SplitHostPort(strings.TrimPrefix(s.url, "http://"))
 	agent, err := r.startIn(r.gw, "weft-agent", agentBin, "--server", "http://"+dpHostIP+":"+httpPort, "--nats-url", "nats://"+dpHostIP+":"+natsPort,
 		"--cluster", c.ID, "--enrolment-secret", cl.CreateCluster.EnrolmentSecret, "--state-dir", filepath.Join(r.dir, "agent"),
-		"--interface", "dpw"+r.id, "--endpoint", dpGwNet+":51820", "--listen-port", "51820", "--proxy")
+		"--interface", "dpw"+r.id, "--endpoint", dpGwNet+":51820", "--listen-port", "51820", "--proxy", "--pprof", dpGwCtl+":6060")
 	if err != nil {
 		return err
 	}
@@ -569,9 +573,22 @@ func (r *dpRun) measure(o dpOptions) error {
 	for round := range o.rounds {
 		for _, f := range figures {
 			for _, p := range dpPaths {
+				var profiled chan error
+				if p == "weft" && f.name == o.profileFigure && o.cpuProfile != "" && round == 0 {
+					profiled = make(chan error, 1)
+					go func() {
+						profiled <- fetchTo(fmt.Sprintf("http://%s:6060/debug/pprof/profile?seconds=%d", dpGwCtl, max(1, int(o.duration.Seconds())-1)), o.cpuProfile)
+					}()
+				}
 				v, err := f.run(r.addrs(p))
+				if profiled != nil {
+					if perr := <-profiled; perr != nil {
+						fmt.Fprintln(os.Stderr, "datapath: agent CPU profile:", perr)
+					}
+				}
 				if err != nil {
-					return fmt.Errorf("%s over %s (round %d): %w", f.name, p, round+1, err)
+					return fmt.Errorf("%s over %s (round %d): %w\niperf3 servers:\n%s\n%s", f.name, p, round+1, err,
+						r.logTail("iperf3-"+dpBackend), r.logTail("iperf3-"+dpBackend2))
 				}
 				fmt.Fprintf(os.Stderr, "datapath: %s %s %v\n", f.name, p, v)
 				got[f.name][p] = append(got[f.name][p], v[0])
@@ -832,27 +849,35 @@ func datapathClient(argv []string) error {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				// On a loaded machine a dial or an answer may take seconds:
+				// each connection has three tries of ten.
+				d := net.Dialer{Timeout: 10 * time.Second}
 				for i := range next {
-					c, err := d.Dial("tcp", addr)
-					if err == nil {
-						_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+					var err error
+					for range 3 {
+						var c net.Conn
+						if c, err = d.Dial("tcp", addr); err != nil {
+							continue
+						}
+						_ = c.SetDeadline(time.Now().Add(10 * time.Second))
 						if err = echoOnce(c); err != nil {
 							c.Close()
+							continue
 						}
 						_ = c.SetDeadline(time.Time{})
+						conns[i] = c
+						break
 					}
 					if err != nil {
 						failed.Add(1)
-						continue
 					}
-					conns[i] = c
 				}
 			}()
 		}
 		// Past a few failures the proxy has run out of something (open
 		// files, most likely): stop rather than wait out every dial.
 		for i := range n {
-			if failed.Load() > int64(n/100+10) {
+			if failed.Load() > 20 {
 				break
 			}
 			next <- i

@@ -90,6 +90,8 @@ func main() {
 		routes := fs.Int("agent-routes", 1000, "agent: apps homed in its cluster (routes)")
 		records := fs.Int("agent-records", 10000, "agent: names in the team (records)")
 		server := fs.String("server-bin", "", "a built weft-server (default: go build it)")
+		agentOnly := fs.Bool("agent-only", false, "measure the agent only, not weft-server")
+		heap := fs.String("agent-heapprofile", "", "write the agent's heap profile at full load to this file (and its goroutines to FILE.goroutine)")
 		_ = fs.Parse(os.Args[2:])
 		if *server == "" {
 			dir, err := os.MkdirTemp("", "weft-bench-bin")
@@ -102,9 +104,12 @@ func main() {
 				}
 			}
 		}
-		err := serverMemory(*server, *teams, *devices, *apps)
+		var err error
+		if !*agentOnly {
+			err = serverMemory(*server, *teams, *devices, *apps)
+		}
 		if err == nil {
-			err = agentMemory(*server, *peers, *routes, *records)
+			err = agentMemory(*server, *peers, *routes, *records, *heap)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "weft-bench:", err)

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -178,7 +180,7 @@ func serverMemory(bin string, teams, devicesPer, appsPer int) error {
 // cluster and the rest of records as apps elsewhere, one kind after
 // another, and reports its RSS and the growth per peer (a device is a peer
 // and a name), per route (a listener and a name) and per name.
-func agentMemory(bin string, peers, routes, records int) error {
+func agentMemory(bin string, peers, routes, records int, heapProfile string) error {
 	dir, err := os.MkdirTemp("", "weft-bench-agent")
 	if err != nil {
 		return err
@@ -223,10 +225,12 @@ func agentMemory(bin string, peers, routes, records int) error {
 			return err
 		}
 	}
+	pprofAddr := freeTCPAddr()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	agent := exec.CommandContext(ctx, agentBin, "--server", s.url, "--cluster", ids[0], "--enrolment-secret", secret,
-		"--state-dir", filepath.Join(dir, "agent"), "--netstack", "--proxy", "--dns", freeAddr(), "--listen-port", "0", "--endpoint", "127.0.0.1:1")
+		"--state-dir", filepath.Join(dir, "agent"), "--netstack", "--proxy", "--dns", freeAddr(), "--listen-port", "0", "--endpoint", "127.0.0.1:1",
+		"--pprof", pprofAddr)
 	if err := agent.Start(); err != nil {
 		return err
 	}
@@ -266,6 +270,12 @@ func agentMemory(bin string, peers, routes, records int) error {
 	if err != nil {
 		return err
 	}
+	if heapProfile != "" {
+		if err := fetchTo("http://"+pprofAddr+"/debug/pprof/heap?gc=1", heapProfile); err != nil {
+			return fmt.Errorf("agent heap profile: %w", err)
+		}
+		_ = fetchTo("http://"+pprofAddr+"/debug/pprof/goroutine", heapProfile+".goroutine")
+	}
 	fmt.Printf("agent_rss_empty %.1f MiB - -\n", float64(base)/1024)
 	fmt.Printf("agent_rss_p%d_r%d_n%d %.1f MiB - -\n", peers, routes, records, float64(full)/1024)
 	fmt.Printf("agent_rss_per_peer %.2f KiB - -\n", perPeer)
@@ -281,4 +291,34 @@ func freeAddr() string {
 	}
 	defer l.Close()
 	return l.LocalAddr().String()
+}
+
+func freeTCPAddr() string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "127.0.0.1:6399"
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// fetchTo writes what url answers to file.
+func fetchTo(url, file string) error {
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
