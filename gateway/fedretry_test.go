@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -26,7 +28,13 @@ func TestFailingCompositionBacksOffAndIsReportedInReadyzAndTheLog(t *testing.T) 
 	broken := fedV2 + "type Query { products: [Nope!]! }"
 	var sdl atomic.Pointer[string]
 	sdl.Store(&broken)
-	var fetches atomic.Int32
+	var mu sync.Mutex
+	var fetched []time.Time
+	fetches := func() []time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(fetched)
+	}
 	signer, err := auth.RandomSigner()
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +43,9 @@ func TestFailingCompositionBacksOffAndIsReportedInReadyzAndTheLog(t *testing.T) 
 	reg := prometheus.NewRegistry()
 	gw, err := gateway.New(gateway.Config{
 		Subgraphs: []gateway.Subgraph{{Name: "shop", URL: shop.url(), SDL: func(context.Context) (string, error) {
-			fetches.Add(1)
+			mu.Lock()
+			fetched = append(fetched, time.Now())
+			mu.Unlock()
 			return *sdl.Load(), nil
 		}}},
 		Authenticator: testTokens,
@@ -53,11 +63,21 @@ func TestFailingCompositionBacksOffAndIsReportedInReadyzAndTheLog(t *testing.T) 
 	srv := httptest.NewServer(gw.Handler())
 	t.Cleanup(func() { srv.Close(); _ = gw.Close() })
 
-	time.Sleep(3 * time.Second)
-	// Every 200 ms would be 15 attempts; the backoff (200 ms doubling,
-	// jittered into its upper half) allows at most 5 in 3 s.
-	if n := fetches.Load(); n < 2 || n > 6 {
-		t.Errorf("%d attempts in 3 s, want between 2 and 6", n)
+	wait.For(t, 30*time.Second, func() error {
+		if n := len(fetches()); n < 5 {
+			return fmt.Errorf("%d attempts so far", n)
+		}
+		return nil
+	})
+	// The delay before attempt n+1 is 200 ms << (n-1), jittered into its
+	// upper half: the gaps grow at least as fast as 100 ms, 200 ms, 400 ms,
+	// ... (a loaded machine only makes them longer; every 200 ms would
+	// not).
+	at := fetches()
+	for i := 1; i < len(at); i++ {
+		if gap, least := at[i].Sub(at[i-1]), (100*time.Millisecond)<<(i-1); gap < least {
+			t.Errorf("attempt %d came %s after the one before, want at least %s", i+1, gap, least)
+		}
 	}
 	h := &harness{t: t, srv: srv, reg: reg}
 	if n := h.metric("weft_gateway_compositions_total", "outcome", "error"); n != 1 {
