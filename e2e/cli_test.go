@@ -415,6 +415,24 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 			t.Fatalf("intercept list after both stops:\n%s", out)
 		}
 	})
+	t.Run("replay credentials from a server whose NATS no one else reaches", func(t *testing.T) {
+		c.t = t
+		// The server runs with --nats-listen "": an owner asking for replay
+		// credentials is told why there are none and whom to ask, not to
+		// retry.
+		_, errs, code := c.run("audit", "credentials")
+		if code == 0 {
+			t.Fatal("audit credentials succeeded on a server whose NATS listens in-process only")
+		}
+		for _, want := range []string{"UNAVAILABLE", "--nats-listen", "ask the server's operator"} {
+			if !strings.Contains(errs, want) {
+				t.Errorf("audit credentials' error lacks %q:\n%s", want, errs)
+			}
+		}
+		if strings.Contains(errs, "retry in a moment") {
+			t.Errorf("audit credentials' error says to retry, which changes nothing:\n%s", errs)
+		}
+	})
 	t.Run("policy", func(t *testing.T) {
 		c.t = t
 		c.ok("policy", "create", "laptops-to-api", "--allow", "--from", "device:laptop", "--to", "app:prod/api")

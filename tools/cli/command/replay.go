@@ -1,6 +1,7 @@
 package command
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -37,7 +38,16 @@ losing the auditor or owner role. docs/auditing.md shows a replay client.`,
 			}
 			r, err := api.IssueReplayCredentials(cmd.Context(), c, in)
 			if err != nil {
-				return explain("issue replay credentials", ep.Server, err)
+				p, _ := api.ProblemOf(err)
+				err = explain("issue replay credentials", ep.Server, err)
+				// Here UNAVAILABLE is not a server catching up: it is one
+				// whose NATS no replay client can reach (the message says
+				// why), which retrying does not change.
+				var e *Error
+				if p.Code == api.CodeUnavailable && errors.As(err, &e) {
+					e.Hint = "ask the server's operator: replay credentials need weft-server's embedded NATS reachable by you (--nats-listen, --nats-advertise); with an external NATS its operator issues read-only users (docs/auditing.md)"
+				}
+				return err
 			}
 			p := r.IssueReplayCredentials
 			if a.format() != output.Table {
