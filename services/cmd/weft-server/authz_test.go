@@ -700,7 +700,7 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 		"createCluster", "rotateEnrolmentSecret", "enrolCluster", "deleteCluster", "reportGateway",
 		"createEnvironment", "deleteEnvironment",
 		"createPolicy", "updatePolicy", "deletePolicy",
-		"revealSecret", "rotateSecretsKey",
+		"revealSecret", "rotateSecretsKey", "revealServiceCredentials",
 	}
 	g.names["user"] = "adam-admin" // aim the member changes at the team's admin
 	g.ids["user"] = users["adam-admin"]

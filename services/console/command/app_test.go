@@ -126,7 +126,7 @@ func TestManagedServiceLifecycle(t *testing.T) {
 	if err != nil || len(got.Spec.Backends) != 1 || got.EnvName != "dev" || got.ClusterName != "east" || got.ServiceIP != res.Object.ServiceIP {
 		t.Fatalf("service view %+v, %v", got, err)
 	}
-	del, err := h.h.DeleteService(h.ctx, member, "acme", res.Object.ID)
+	del, err := h.h.DeleteService(h.ctx, member, "acme", res.Object.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}

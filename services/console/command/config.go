@@ -169,6 +169,17 @@ func (h *Handlers) checkSources(ctx context.Context, team, envID string, w *cd.W
 		if keys, ok := sources[s]; ok {
 			return keys, nil
 		}
+		if s.Kind == cd.SourceService {
+			keys, err := h.serviceKeys(ctx, team, envID, s.Name)
+			if err != nil {
+				return nil, err
+			}
+			if keys == nil {
+				return nil, cd.NotFound(field, "the app's environment has no service %q that its cluster runs (create it with weft service create --version)", s.Name)
+			}
+			sources[s] = keys
+			return keys, nil
+		}
 		kind, agg := cd.ConfigNameKind, cd.ConfigAggregate
 		if s.Kind == cd.SourceSecret {
 			kind, agg = cd.SecretNameKind, cd.SecretAggregate
@@ -243,4 +254,22 @@ func (h *Handlers) caughtUp(ctx context.Context) error {
 		return err
 	}
 	return h.dir.WaitFor(ctx, last)
+}
+
+// serviceKeys are the credential keys of the run service called name in
+// environment envID; nil when there is none.
+func (h *Handlers) serviceKeys(ctx context.Context, team, envID, name string) (map[string]bool, error) {
+	id, _, err := uniq.Owner(ctx, h.store, team, cd.AppNameKind, cd.AppNameKey(envID, name))
+	if err != nil || id == "" {
+		return nil, err
+	}
+	svc, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.ServiceAggregate, ID: id}, cd.EvolveService)
+	if err != nil || !svc.Exists() || svc.Instance == nil {
+		return nil, err
+	}
+	keys := map[string]bool{}
+	for _, k := range cd.CredentialKeys {
+		keys[k] = true
+	}
+	return keys, nil
 }

@@ -317,16 +317,30 @@ func (h *Handlers) DeleteApp(ctx context.Context, p auth.Principal, team, id str
 	return Result[cd.App]{Object: res.State, Seq: seqOf(res)}, nil
 }
 
-// CreateServiceInput creates a managed service in an environment.
+// CreateServiceInput creates a managed service in an environment: in
+// front of fixed backends (Spec), or run by its cluster (Run).
 type CreateServiceInput struct {
 	Team string
 	Env  string
 	Name string
 	Kind cd.ServiceKind
 	Spec cd.Spec
+	// Run: its cluster's agent runs it (Kubernetes mode), with the kind's
+	// port; Spec must then have no backends.
+	Run *RunInput
+}
+
+// RunInput is what a service its cluster runs is made of; empty fields
+// take the kind's defaults.
+type RunInput struct {
+	Version string
+	Storage string
 }
 
 // CreateService creates a managed service with a service IP (members).
+// A run service also gets a key pair its cluster's agent seals the
+// credentials it generates to; the private half is sealed by the keyring
+// under the service's id (so it needs one, like secrets).
 func (h *Handlers) CreateService(ctx context.Context, p auth.Principal, in CreateServiceInput) (Result[cd.Service], error) {
 	if err := p.Require(in.Team, auth.Member); err != nil {
 		return Result[cd.Service]{}, err
@@ -334,8 +348,22 @@ func (h *Handlers) CreateService(ctx context.Context, p auth.Principal, in Creat
 	if err := cd.ValidateKind("kind", in.Kind); err != nil {
 		return Result[cd.Service]{}, err
 	}
-	spec, err := in.Spec.Normalize("spec.")
-	if err != nil {
+	var spec cd.Spec
+	var inst *cd.Instance
+	var err error
+	if in.Run != nil {
+		i, err := cd.NormalizeInstance(in.Kind, in.Run.Version, in.Run.Storage)
+		if err != nil {
+			return Result[cd.Service]{}, err
+		}
+		if spec, err = runSpec(in.Kind, in.Spec); err != nil {
+			return Result[cd.Service]{}, err
+		}
+		if err := h.needSealer(); err != nil {
+			return Result[cd.Service]{}, err
+		}
+		inst = &i
+	} else if spec, err = in.Spec.Normalize("spec."); err != nil {
 		return Result[cd.Service]{}, err
 	}
 	pl, err := h.place(ctx, in.Team, in.Env, in.Name)
@@ -346,13 +374,39 @@ func (h *Handlers) CreateService(ctx context.Context, p auth.Principal, in Creat
 	if err != nil {
 		return Result[cd.Service]{}, err
 	}
+	if inst != nil {
+		if inst.CredentialsKey, inst.SealedKey, err = h.credentialsKey(ctx, in.Team, id); err != nil {
+			return Result[cd.Service]{}, fmt.Errorf("create service %s/%s: %w", in.Env, in.Name, err)
+		}
+	}
 	res, err := h.allocate(ctx, p, in.Team, pl, cd.ServiceAggregate, id, in.Name, func(ip string) any {
-		return cd.ServiceCreated{ID: id, Name: in.Name, Kind: in.Kind, EnvID: pl.env.ID, ClusterID: pl.cluster.ID, ServiceIP: ip, Spec: spec}
+		return cd.ServiceCreated{ID: id, Name: in.Name, Kind: in.Kind, EnvID: pl.env.ID, ClusterID: pl.cluster.ID, ServiceIP: ip, Spec: spec, Instance: inst}
 	})
 	if err != nil {
+		if inst != nil {
+			h.shredUnused(ctx, in.Team, id)
+		}
 		return Result[cd.Service]{}, fmt.Errorf("create service %s/%s: %w", in.Env, in.Name, err)
 	}
 	return Result[cd.Service]{Object: created(res, cd.ServiceAggregate, cd.EvolveService), Seq: res.LastSeq}, nil
+}
+
+// runSpec is the network shape of a run service: its kind's port (a spec
+// given may only say the same) and no fixed backends.
+func runSpec(kind cd.ServiceKind, given cd.Spec) (cd.Spec, error) {
+	if len(given.Backends) > 0 {
+		return cd.Spec{}, fault.Invalidf("spec.backends", "a service its cluster runs has no fixed backends (give either --backend or --version/--storage)")
+	}
+	want := cd.Port{Port: cd.KindPort(kind), Protocol: cd.TCP}
+	for i, p := range given.Ports {
+		if p.Protocol == "" {
+			p.Protocol = cd.TCP
+		}
+		if p != want {
+			return cd.Spec{}, fault.Invalidf(fmt.Sprintf("spec.ports[%d]", i), "a %s its cluster runs listens on %s only", kind, want)
+		}
+	}
+	return cd.InstanceSpec(kind)
 }
 
 // UpdateServiceInput replaces a managed service's kind and spec.
@@ -394,13 +448,18 @@ func (h *Handlers) UpdateService(ctx context.Context, p auth.Principal, in Updat
 	return Result[cd.Service]{Object: res.State, Seq: seqOf(res)}, nil
 }
 
-// DeleteService deletes a managed service (members), releasing its IP and
-// name atomically.
-func (h *Handlers) DeleteService(ctx context.Context, p auth.Principal, team, id string) (Result[cd.Service], error) {
+// DeleteService deletes a managed service no app takes credentials from
+// (members), releasing its IP and name atomically. A service its cluster
+// ran keeps its volume and credentials there unless deleteData; either
+// way the key that opens its credentials in the log is destroyed.
+func (h *Handlers) DeleteService(ctx context.Context, p auth.Principal, team, id string, deleteData bool) (Result[cd.Service], error) {
 	if err := p.Require(team, auth.Member); err != nil {
 		return Result[cd.Service]{}, err
 	}
 	if err := checkID("id", id); err != nil {
+		return Result[cd.Service]{}, err
+	}
+	if err := h.serviceUnused(ctx, team, id); err != nil {
 		return Result[cd.Service]{}, err
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[cd.Service]{
@@ -410,7 +469,7 @@ func (h *Handlers) DeleteService(ctx context.Context, p auth.Principal, team, id
 			if s.ID == "" {
 				return nil, cd.NotFound("id", "service %s", id)
 			}
-			return cd.DecideDeleteService(s)
+			return cd.DecideDeleteService(s, deleteData)
 		},
 		Also: func(ctx context.Context, s cd.Service, _ []any) ([]events.Write, error) {
 			return h.releaseWrites(ctx, p, team, s.ClusterID, s.ServiceIP, s.EnvID, s.Name, s.ID)
@@ -418,6 +477,11 @@ func (h *Handlers) DeleteService(ctx context.Context, p auth.Principal, team, id
 	})
 	if err != nil {
 		return Result[cd.Service]{}, fmt.Errorf("delete service %s: %w", id, err)
+	}
+	if res.State.Instance != nil && h.sealer != nil {
+		if err := h.sealer.Shred(ctx, team, id); err != nil {
+			return Result[cd.Service]{}, fmt.Errorf("delete service %s: it is deleted, but the key of its credentials could not be destroyed yet: %w", id, err)
+		}
 	}
 	return Result[cd.Service]{Object: res.State, Seq: seqOf(res)}, nil
 }

@@ -132,6 +132,8 @@ type ServiceCreated struct {
 	ClusterID string      `json:"clusterId"`
 	ServiceIP string      `json:"serviceIp"`
 	Spec      Spec        `json:"spec"`
+	// Instance: its cluster runs it (absent: fixed backends).
+	Instance *Instance `json:"instance,omitempty"`
 }
 
 // ServiceUpdated: the managed service's spec (and kind) was replaced.
@@ -141,13 +143,16 @@ type ServiceUpdated struct {
 	Spec Spec        `json:"spec"`
 }
 
-// ServiceDeleted: the managed service is gone; its IP is released.
+// ServiceDeleted: the managed service is gone; its IP is released. A
+// service its cluster ran leaves its volume and credentials there unless
+// DeleteData.
 type ServiceDeleted struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	EnvID     string `json:"envId"`
-	ClusterID string `json:"clusterId"`
-	ServiceIP string `json:"serviceIp"`
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	EnvID      string `json:"envId"`
+	ClusterID  string `json:"clusterId"`
+	ServiceIP  string `json:"serviceIp"`
+	DeleteData bool   `json:"deleteData,omitempty"`
 }
 
 // ServiceIPAllocated: the cluster's range handed an IP to an app or service.
@@ -222,6 +227,10 @@ func Register(r *events.Registry) {
 	events.Register[ServiceCreated](r, "console.service.created", 1)
 	events.Register[ServiceUpdated](r, "console.service.updated", 1)
 	events.Register[ServiceDeleted](r, "console.service.deleted", 1)
+	events.Register[ServiceStatusReported](r, "console.service.status-reported", 1)
+	events.Register[ServiceCredentialsReported](r, "console.service.credentials-reported", 1)
+	events.Register[ServiceCredentialsRevealed](r, "console.service.credentials-revealed", 1)
+	events.Register[ServiceDataDeleted](r, "console.service.data-deleted", 1)
 	events.Register[ServiceIPAllocated](r, "console.svcrange.ip-allocated", 1)
 	events.Register[ServiceIPReleased](r, "console.svcrange.ip-released", 1)
 	events.Register[InterceptStarted](r, "console.intercept.started", 1)

@@ -44,7 +44,16 @@ type Service struct {
 	ClusterID string      `json:"clusterId"`
 	ServiceIP string      `json:"serviceIp"`
 	Spec      Spec        `json:"spec"`
-	Deleted   bool        `json:"deleted,omitempty"`
+	// Instance is set when its cluster runs it (instance.go); else its
+	// backends are fixed ones.
+	Instance    *Instance       `json:"instance,omitempty"`
+	Status      *InstanceStatus `json:"status,omitempty"`
+	Credentials *Credentials    `json:"credentials,omitempty"`
+	Deleted     bool            `json:"deleted,omitempty"`
+	// DeleteData: deleted with its volume and credentials, which its
+	// cluster's agent deletes (DataDeleted once it reported it did).
+	DeleteData  bool `json:"deleteData,omitempty"`
+	DataDeleted bool `json:"dataDeleted,omitempty"`
 }
 
 // Exists reports whether the service was created and not deleted.
@@ -54,19 +63,31 @@ func (s Service) Exists() bool { return s.ID != "" && !s.Deleted }
 func EvolveService(s Service, r events.Recorded) Service {
 	switch e := r.Data.(type) {
 	case ServiceCreated:
-		return Service{ID: e.ID, Name: e.Name, Kind: e.Kind, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec}
+		return Service{ID: e.ID, Name: e.Name, Kind: e.Kind, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec, Instance: e.Instance}
 	case ServiceUpdated:
 		s.Kind, s.Spec = e.Kind, e.Spec
+	case ServiceStatusReported:
+		st := e.Status
+		s.Status = &st
+	case ServiceCredentialsReported:
+		c := e.Credentials
+		s.Credentials = &c
 	case ServiceDeleted:
-		s.Deleted = true
+		s.Deleted, s.DeleteData = true, e.DeleteData
+	case ServiceDataDeleted:
+		s.DataDeleted = true
 	}
 	return s
 }
 
-// DecideUpdateService replaces kind and spec (already validated).
+// DecideUpdateService replaces kind and spec (already validated) of a
+// service of fixed backends; one its cluster runs keeps its kind's shape.
 func DecideUpdateService(s Service, kind ServiceKind, spec Spec) ([]any, error) {
 	if !s.Exists() {
 		return nil, wrap(ErrNotFound, NotFound("service", "service %s", s.ID))
+	}
+	if s.Instance != nil {
+		return nil, fault.Conflictf("service %s runs in its cluster as a %s: its kind and ports are its own; delete it and create another to change them", s.Name, s.Kind)
 	}
 	if s.Kind == kind && reflect.DeepEqual(s.Spec, spec) {
 		return nil, nil
@@ -74,10 +95,15 @@ func DecideUpdateService(s Service, kind ServiceKind, spec Spec) ([]any, error) 
 	return []any{ServiceUpdated{ID: s.ID, Kind: kind, Spec: spec}}, nil
 }
 
-// DecideDeleteService deletes a managed service.
-func DecideDeleteService(s Service) ([]any, error) {
+// DecideDeleteService deletes a managed service; deleteData (for one its
+// cluster runs) deletes its volume and credentials too, which are kept
+// otherwise (a service created again under its name takes them back).
+func DecideDeleteService(s Service, deleteData bool) ([]any, error) {
 	if !s.Exists() {
 		return nil, wrap(ErrNotFound, NotFound("service", "service %s", s.ID))
 	}
-	return []any{ServiceDeleted{ID: s.ID, Name: s.Name, EnvID: s.EnvID, ClusterID: s.ClusterID, ServiceIP: s.ServiceIP}}, nil
+	if deleteData && s.Instance == nil {
+		return nil, fault.Invalidf("deleteData", "service %s is not run by its cluster: it has no data of weft's to delete", s.Name)
+	}
+	return []any{ServiceDeleted{ID: s.ID, Name: s.Name, EnvID: s.EnvID, ClusterID: s.ClusterID, ServiceIP: s.ServiceIP, DeleteData: deleteData}}, nil
 }

@@ -112,8 +112,8 @@ func (s Source) normalize(field string) (Source, error) {
 	if s.Kind == "" {
 		s.Kind = SourceConfig
 	}
-	if s.Kind != SourceConfig && s.Kind != SourceSecret {
-		return Source{}, fault.Invalidf(field+".kind", "%q is not a source kind (config or secret)", s.Kind)
+	if s.Kind != SourceConfig && s.Kind != SourceSecret && s.Kind != SourceService {
+		return Source{}, fault.Invalidf(field+".kind", "%q is not a source kind (config, secret or service)", s.Kind)
 	}
 	return s, validate.Name(field+".name", s.Name)
 }

@@ -134,6 +134,12 @@ func (m *Model) Apply(r events.Recorded) error {
 		if a, ok := t.Apps[r.Aggregate.ID]; ok {
 			t.Apps[r.Aggregate.ID] = cd.EvolveApp(a, r)
 		}
+	case cd.ServiceStatusReported, cd.ServiceCredentialsReported:
+		// A report is not a change of the service: its updatedAt stays.
+		t := m.team(r.Team)
+		if s, ok := t.Services[r.Aggregate.ID]; ok {
+			t.Services[r.Aggregate.ID] = cd.EvolveService(s, r)
+		}
 	case cd.ServiceCreated, cd.ServiceUpdated, cd.ServiceDeleted:
 		t := m.team(r.Team)
 		v := cd.EvolveService(t.Services[r.Aggregate.ID], r)

@@ -60,9 +60,21 @@ type Service struct {
 	ClusterName string         `json:"clusterName"`
 	ServiceIP   string         `json:"serviceIp"`
 	Spec        cd.Spec        `json:"spec"`
-	CreatedBy   string         `json:"createdBy"`
-	CreatedAt   time.Time      `json:"createdAt"`
-	UpdatedAt   time.Time      `json:"updatedAt"`
+	// Instance is set when its cluster runs it; Status is what its agent
+	// last reported, and CredentialsReady whether the credentials it
+	// generated are recorded (sealed).
+	Instance         *Instance          `json:"instance,omitempty"`
+	Status           *cd.InstanceStatus `json:"status,omitempty"`
+	CredentialsReady bool               `json:"credentialsReady"`
+	CreatedBy        string             `json:"createdBy"`
+	CreatedAt        time.Time          `json:"createdAt"`
+	UpdatedAt        time.Time          `json:"updatedAt"`
+}
+
+// Instance is how a run service is run: never its keys.
+type Instance struct {
+	Version string `json:"version"`
+	Storage string `json:"storage"`
 }
 
 // Intercept is an intercept as users see it.
@@ -214,9 +226,14 @@ func (t *teamData) appView(a cd.App) App {
 
 func (t *teamData) serviceView(s cd.Service) Service {
 	md := t.Meta[s.ID]
-	return Service{ID: s.ID, Name: s.Name, Kind: s.Kind, EnvID: s.EnvID, EnvName: t.Envs[s.EnvID].Name, ClusterID: s.ClusterID,
+	v := Service{ID: s.ID, Name: s.Name, Kind: s.Kind, EnvID: s.EnvID, EnvName: t.Envs[s.EnvID].Name, ClusterID: s.ClusterID,
 		ClusterName: t.Clusters[s.ClusterID].Name, ServiceIP: s.ServiceIP, Spec: s.Spec,
 		CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
+	if s.Instance != nil {
+		v.Instance = &Instance{Version: s.Instance.Version, Storage: s.Instance.Storage}
+		v.Status, v.CredentialsReady = s.Status, s.Credentials != nil
+	}
+	return v
 }
 
 func (t *teamData) interceptView(i cd.Intercept) Intercept {

@@ -134,8 +134,15 @@ func (r *mutationResolver) DeleteApp(ctx context.Context, id string) (*model.App
 // CreateService is the resolver for the createService field.
 func (r *mutationResolver) CreateService(ctx context.Context, input model.CreateServiceInput) (*model.ManagedServicePayload, error) {
 	p := auth.From(ctx)
-	res, err := r.Commands.CreateService(ctx, p, command.CreateServiceInput{Team: p.Team, Env: input.Env, Name: input.Name,
-		Kind: lower[model.ServiceKind, cd.ServiceKind](&input.Kind), Spec: specIn(input.Spec)})
+	in := command.CreateServiceInput{Team: p.Team, Env: input.Env, Name: input.Name, Kind: lower[model.ServiceKind, cd.ServiceKind](&input.Kind)}
+	if input.Spec != nil {
+		in.Spec = specIn(*input.Spec)
+	}
+	// No backends (or a version or storage): its cluster runs it.
+	if len(in.Spec.Backends) == 0 || input.Version != nil || input.Storage != nil {
+		in.Run = &command.RunInput{Version: graph.Deref(input.Version), Storage: graph.Deref(input.Storage)}
+	}
+	res, err := r.Commands.CreateService(ctx, p, in)
 	if err != nil {
 		return nil, err
 	}
@@ -156,14 +163,26 @@ func (r *mutationResolver) UpdateService(ctx context.Context, input model.Update
 }
 
 // DeleteService is the resolver for the deleteService field.
-func (r *mutationResolver) DeleteService(ctx context.Context, id string) (*model.ManagedServicePayload, error) {
+func (r *mutationResolver) DeleteService(ctx context.Context, id string, deleteData *bool) (*model.ManagedServicePayload, error) {
 	p := auth.From(ctx)
 	before, beforeErr := r.Queries.Service(ctx, p, p.Team, id, 0)
-	res, err := r.Commands.DeleteService(ctx, p, p.Team, id)
+	res, err := r.Commands.DeleteService(ctx, p, p.Team, id, graph.Deref(deleteData))
 	if err != nil {
 		return nil, err
 	}
 	return &model.ManagedServicePayload{Service: *viewOr(serviceOut(before), beforeErr, serviceFromDomain(res.Object)), Seq: int(res.Seq)}, nil
+}
+
+// RevealServiceCredentials is the resolver for the revealServiceCredentials field.
+func (r *mutationResolver) RevealServiceCredentials(ctx context.Context, id string) (*model.ServiceCredentials, error) {
+	p := auth.From(ctx)
+	res, err := r.Commands.RevealServiceCredentials(ctx, p, p.Team, id)
+	if err != nil {
+		return nil, err
+	}
+	s, err := r.Queries.Service(ctx, p, p.Team, id, 0)
+	return &model.ServiceCredentials{Service: *viewOr(serviceOut(s), err, serviceFromDomain(res.Object.Service)),
+		Entries: entriesOut(res.Object.Values), Seq: int(res.Seq)}, nil
 }
 
 // StartIntercept is the resolver for the startIntercept field.
@@ -583,3 +602,21 @@ type queryResolver struct{ *Resolver }
 type secretResolver struct{ *Resolver }
 type subscriptionResolver struct{ *Resolver }
 type teamResolver struct{ *Resolver }
+
+// !!! WARNING !!!
+// The code below was going to be deleted when updating resolvers. It has been copied here so you have
+// one last chance to move it out of harms way if you want. There are two reasons this happens:
+//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
+//    it when you're done.
+//  - You have helper methods in this file. Move them out to keep these resolver files clean.
+/*
+	func (r *managedServiceResolver) Instance(ctx context.Context, obj *model.ManagedService) (*model.ManagedInstance, error) {
+	panic(fmt.Errorf("not implemented: Instance - instance"))
+}
+func (r *managedServiceResolver) Status(ctx context.Context, obj *model.ManagedService) (*model.ManagedServiceStatus, error) {
+	panic(fmt.Errorf("not implemented: Status - status"))
+}
+func (r *managedServiceResolver) CredentialsReady(ctx context.Context, obj *model.ManagedService) (bool, error) {
+	panic(fmt.Errorf("not implemented: CredentialsReady - credentialsReady"))
+}
+*/

@@ -132,14 +132,30 @@ func appFromDomain(a cd.App) *model.App {
 }
 
 func serviceOut(s readmodel.Service) *model.ManagedService {
-	return &model.ManagedService{ID: s.ID, Name: s.Name, Kind: upper(model.AllServiceKind, s.Kind), Cluster: model.Cluster{ID: s.ClusterID},
+	out := &model.ManagedService{ID: s.ID, Name: s.Name, Kind: upper(model.AllServiceKind, s.Kind), Cluster: model.Cluster{ID: s.ClusterID},
 		ServiceIP: s.ServiceIP, Spec: specOut(s.Spec), CreatedBy: graph.Str(s.CreatedBy), CreatedAt: timeOut(s.CreatedAt),
-		UpdatedAt: timeOut(s.UpdatedAt), EnvID: s.EnvID}
+		UpdatedAt: timeOut(s.UpdatedAt), EnvID: s.EnvID, CredentialsReady: s.CredentialsReady, Status: instanceStatusOut(s.Status)}
+	if s.Instance != nil {
+		out.Instance = &model.ManagedInstance{Version: s.Instance.Version, Storage: s.Instance.Storage}
+	}
+	return out
 }
 
 func serviceFromDomain(s cd.Service) *model.ManagedService {
-	return &model.ManagedService{ID: s.ID, Name: s.Name, Kind: upper(model.AllServiceKind, s.Kind), Cluster: model.Cluster{ID: s.ClusterID},
+	out := &model.ManagedService{ID: s.ID, Name: s.Name, Kind: upper(model.AllServiceKind, s.Kind), Cluster: model.Cluster{ID: s.ClusterID},
 		ServiceIP: s.ServiceIP, Spec: specOut(s.Spec), EnvID: s.EnvID}
+	if s.Instance != nil {
+		out.Instance = &model.ManagedInstance{Version: s.Instance.Version, Storage: s.Instance.Storage}
+		out.Status, out.CredentialsReady = instanceStatusOut(s.Status), s.Credentials != nil
+	}
+	return out
+}
+
+func instanceStatusOut(s *cd.InstanceStatus) *model.ManagedServiceStatus {
+	if s == nil {
+		return nil
+	}
+	return &model.ManagedServiceStatus{Ready: s.Ready, Image: graph.Str(s.Image), LastError: graph.Str(s.LastError), ReportedAt: timeOut(s.Reported)}
 }
 
 func interceptOut(i readmodel.Intercept) *model.Intercept {

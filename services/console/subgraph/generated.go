@@ -244,17 +244,25 @@ type ComplexityRoot struct {
 		Name func(childComplexity int) int
 	}
 
+	ManagedInstance struct {
+		Storage func(childComplexity int) int
+		Version func(childComplexity int) int
+	}
+
 	ManagedService struct {
-		Cluster     func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		CreatedBy   func(childComplexity int) int
-		Environment func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int) int
-		ServiceIP   func(childComplexity int) int
-		Spec        func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		Cluster          func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		CreatedBy        func(childComplexity int) int
+		CredentialsReady func(childComplexity int) int
+		Environment      func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Instance         func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		Name             func(childComplexity int) int
+		ServiceIP        func(childComplexity int) int
+		Spec             func(childComplexity int) int
+		Status           func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
 	}
 
 	ManagedServiceConnection struct {
@@ -273,26 +281,34 @@ type ComplexityRoot struct {
 		Service func(childComplexity int) int
 	}
 
+	ManagedServiceStatus struct {
+		Image      func(childComplexity int) int
+		LastError  func(childComplexity int) int
+		Ready      func(childComplexity int) int
+		ReportedAt func(childComplexity int) int
+	}
+
 	Mutation struct {
-		CreateApp         func(childComplexity int, input model.CreateAppInput) int
-		CreateEnvironment func(childComplexity int, input model.CreateEnvironmentInput) int
-		CreatePolicy      func(childComplexity int, input model.CreatePolicyInput) int
-		CreateService     func(childComplexity int, input model.CreateServiceInput) int
-		DeleteApp         func(childComplexity int, id string) int
-		DeleteConfig      func(childComplexity int, id string) int
-		DeleteEnvironment func(childComplexity int, name string) int
-		DeletePolicy      func(childComplexity int, id string) int
-		DeleteSecret      func(childComplexity int, id string) int
-		DeleteService     func(childComplexity int, id string) int
-		RevealSecret      func(childComplexity int, id string) int
-		RotateSecretsKey  func(childComplexity int) int
-		SetConfig         func(childComplexity int, input model.SetConfigInput) int
-		SetSecret         func(childComplexity int, input model.SetSecretInput) int
-		StartIntercept    func(childComplexity int, input model.StartInterceptInput) int
-		StopIntercept     func(childComplexity int, id string) int
-		UpdateApp         func(childComplexity int, input model.UpdateAppInput) int
-		UpdatePolicy      func(childComplexity int, input model.UpdatePolicyInput) int
-		UpdateService     func(childComplexity int, input model.UpdateServiceInput) int
+		CreateApp                func(childComplexity int, input model.CreateAppInput) int
+		CreateEnvironment        func(childComplexity int, input model.CreateEnvironmentInput) int
+		CreatePolicy             func(childComplexity int, input model.CreatePolicyInput) int
+		CreateService            func(childComplexity int, input model.CreateServiceInput) int
+		DeleteApp                func(childComplexity int, id string) int
+		DeleteConfig             func(childComplexity int, id string) int
+		DeleteEnvironment        func(childComplexity int, name string) int
+		DeletePolicy             func(childComplexity int, id string) int
+		DeleteSecret             func(childComplexity int, id string) int
+		DeleteService            func(childComplexity int, id string, deleteData *bool) int
+		RevealSecret             func(childComplexity int, id string) int
+		RevealServiceCredentials func(childComplexity int, id string) int
+		RotateSecretsKey         func(childComplexity int) int
+		SetConfig                func(childComplexity int, input model.SetConfigInput) int
+		SetSecret                func(childComplexity int, input model.SetSecretInput) int
+		StartIntercept           func(childComplexity int, input model.StartInterceptInput) int
+		StopIntercept            func(childComplexity int, id string) int
+		UpdateApp                func(childComplexity int, input model.UpdateAppInput) int
+		UpdatePolicy             func(childComplexity int, input model.UpdatePolicyInput) int
+		UpdateService            func(childComplexity int, input model.UpdateServiceInput) int
 	}
 
 	Namespace struct {
@@ -465,6 +481,12 @@ type ComplexityRoot struct {
 		To        func(childComplexity int) int
 	}
 
+	ServiceCredentials struct {
+		Entries func(childComplexity int) int
+		Seq     func(childComplexity int) int
+		Service func(childComplexity int) int
+	}
+
 	ServiceRef struct {
 		Name      func(childComplexity int) int
 		Namespace func(childComplexity int) int
@@ -561,7 +583,8 @@ type MutationResolver interface {
 	DeleteApp(ctx context.Context, id string) (*model.AppPayload, error)
 	CreateService(ctx context.Context, input model.CreateServiceInput) (*model.ManagedServicePayload, error)
 	UpdateService(ctx context.Context, input model.UpdateServiceInput) (*model.ManagedServicePayload, error)
-	DeleteService(ctx context.Context, id string) (*model.ManagedServicePayload, error)
+	DeleteService(ctx context.Context, id string, deleteData *bool) (*model.ManagedServicePayload, error)
+	RevealServiceCredentials(ctx context.Context, id string) (*model.ServiceCredentials, error)
 	StartIntercept(ctx context.Context, input model.StartInterceptInput) (*model.InterceptPayload, error)
 	StopIntercept(ctx context.Context, id string) (*model.InterceptPayload, error)
 	CreatePolicy(ctx context.Context, input model.CreatePolicyInput) (*model.PolicyPayload, error)
@@ -1333,6 +1356,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.KeyRef.Name(childComplexity), true
 
+	case "ManagedInstance.storage":
+		if e.complexity.ManagedInstance.Storage == nil {
+			break
+		}
+
+		return e.complexity.ManagedInstance.Storage(childComplexity), true
+	case "ManagedInstance.version":
+		if e.complexity.ManagedInstance.Version == nil {
+			break
+		}
+
+		return e.complexity.ManagedInstance.Version(childComplexity), true
+
 	case "ManagedService.cluster":
 		if e.complexity.ManagedService.Cluster == nil {
 			break
@@ -1351,6 +1387,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.ManagedService.CreatedBy(childComplexity), true
+	case "ManagedService.credentialsReady":
+		if e.complexity.ManagedService.CredentialsReady == nil {
+			break
+		}
+
+		return e.complexity.ManagedService.CredentialsReady(childComplexity), true
 	case "ManagedService.environment":
 		if e.complexity.ManagedService.Environment == nil {
 			break
@@ -1363,6 +1405,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.ManagedService.ID(childComplexity), true
+	case "ManagedService.instance":
+		if e.complexity.ManagedService.Instance == nil {
+			break
+		}
+
+		return e.complexity.ManagedService.Instance(childComplexity), true
 	case "ManagedService.kind":
 		if e.complexity.ManagedService.Kind == nil {
 			break
@@ -1387,6 +1435,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.ManagedService.Spec(childComplexity), true
+	case "ManagedService.status":
+		if e.complexity.ManagedService.Status == nil {
+			break
+		}
+
+		return e.complexity.ManagedService.Status(childComplexity), true
 	case "ManagedService.updatedAt":
 		if e.complexity.ManagedService.UpdatedAt == nil {
 			break
@@ -1438,6 +1492,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.ManagedServicePayload.Service(childComplexity), true
+
+	case "ManagedServiceStatus.image":
+		if e.complexity.ManagedServiceStatus.Image == nil {
+			break
+		}
+
+		return e.complexity.ManagedServiceStatus.Image(childComplexity), true
+	case "ManagedServiceStatus.lastError":
+		if e.complexity.ManagedServiceStatus.LastError == nil {
+			break
+		}
+
+		return e.complexity.ManagedServiceStatus.LastError(childComplexity), true
+	case "ManagedServiceStatus.ready":
+		if e.complexity.ManagedServiceStatus.Ready == nil {
+			break
+		}
+
+		return e.complexity.ManagedServiceStatus.Ready(childComplexity), true
+	case "ManagedServiceStatus.reportedAt":
+		if e.complexity.ManagedServiceStatus.ReportedAt == nil {
+			break
+		}
+
+		return e.complexity.ManagedServiceStatus.ReportedAt(childComplexity), true
 
 	case "Mutation.createApp":
 		if e.complexity.Mutation.CreateApp == nil {
@@ -1548,7 +1627,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Mutation.DeleteService(childComplexity, args["id"].(string)), true
+		return e.complexity.Mutation.DeleteService(childComplexity, args["id"].(string), args["deleteData"].(*bool)), true
 	case "Mutation.revealSecret":
 		if e.complexity.Mutation.RevealSecret == nil {
 			break
@@ -1560,6 +1639,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.RevealSecret(childComplexity, args["id"].(string)), true
+	case "Mutation.revealServiceCredentials":
+		if e.complexity.Mutation.RevealServiceCredentials == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revealServiceCredentials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.RevealServiceCredentials(childComplexity, args["id"].(string)), true
 	case "Mutation.rotateSecretsKey":
 		if e.complexity.Mutation.RotateSecretsKey == nil {
 			break
@@ -2365,6 +2455,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.SecretsKeyRotation.To(childComplexity), true
 
+	case "ServiceCredentials.entries":
+		if e.complexity.ServiceCredentials.Entries == nil {
+			break
+		}
+
+		return e.complexity.ServiceCredentials.Entries(childComplexity), true
+	case "ServiceCredentials.seq":
+		if e.complexity.ServiceCredentials.Seq == nil {
+			break
+		}
+
+		return e.complexity.ServiceCredentials.Seq(childComplexity), true
+	case "ServiceCredentials.service":
+		if e.complexity.ServiceCredentials.Service == nil {
+			break
+		}
+
+		return e.complexity.ServiceCredentials.Service(childComplexity), true
+
 	case "ServiceRef.name":
 		if e.complexity.ServiceRef.Name == nil {
 			break
@@ -2881,6 +2990,8 @@ enum SourceKind {
   CONFIG
   "A secret of the app's environment."
   SECRET
+  "The credentials of a managed service of the app's environment that its cluster runs (keys USERNAME, PASSWORD, DATABASE, HOST, PORT, URL)."
+  SERVICE
 }
 
 "One key of a config of the app's environment."
@@ -3039,7 +3150,26 @@ enum ServiceKind {
   OTHER
 }
 
-"A managed service: like an app, with a kind."
+"How a managed service its cluster runs is run."
+type ManagedInstance {
+  "The version of the kind's official image, e.g. 17 for postgres:17."
+  version: String!
+  "The volume's size, a Kubernetes quantity (10Gi)."
+  storage: String!
+}
+
+"What the agent of a run service's cluster last reported of it."
+type ManagedServiceStatus {
+  "True when its pod is ready (its readiness probe passes)."
+  ready: Boolean!
+  "The image it runs, e.g. postgres:17."
+  image: String
+  "Why the agent could not run it, e.g. the API server refused it."
+  lastError: String
+  reportedAt: Time
+}
+
+"A managed service: like an app, with a kind; in front of fixed backends, or run by its cluster (instance)."
 type ManagedService @key(fields: "id") {
   id: ID!
   name: String!
@@ -3048,6 +3178,12 @@ type ManagedService @key(fields: "id") {
   cluster: Cluster!
   serviceIp: String!
   spec: Spec!
+  "Set when its cluster's agent runs it (a StatefulSet with a volume); null for fixed backends."
+  instance: ManagedInstance
+  "The last status its cluster's agent reported; null before the first (or for fixed backends)."
+  status: ManagedServiceStatus
+  "True once the agent generated its credentials in the cluster and sent them (sealed): revealServiceCredentials shows them."
+  credentialsReady: Boolean!
   createdBy: String
   createdAt: Time
   updatedAt: Time
@@ -3409,11 +3545,17 @@ input UpdateAppInput {
   export: ServiceRefInput
 }
 
+"A managed service in front of fixed backends (spec with backends), or run by its cluster (Kubernetes mode) when spec has none: POSTGRES, MYSQL, REDIS and MONGODB, with the kind's port."
 input CreateServiceInput {
   env: String!
   name: String!
   kind: ServiceKind!
-  spec: SpecInput!
+  "The network shape; null (or without backends) for a service its cluster runs."
+  spec: SpecInput
+  "A service its cluster runs: the image's version (the kind's default when null), e.g. 17."
+  version: String
+  "A service its cluster runs: its volume's size, a Kubernetes quantity from 64Mi to 64Ti (1Gi when null)."
+  storage: String
 }
 
 input UpdateServiceInput {
@@ -3524,6 +3666,14 @@ type RevealedSecret {
   seq: Int!
 }
 
+"A managed service's credentials in clear, for owners and admins; the reveal itself is an event (console.service.credentials-revealed)."
+type ServiceCredentials {
+  service: ManagedService!
+  "USERNAME, PASSWORD, DATABASE, HOST, PORT and URL."
+  entries: [ConfigEntry!]!
+  seq: Int!
+}
+
 "A rotation of the team's secret key: key ids only."
 type SecretsKeyRotation {
   "The replaced key's id; null when the team had no key yet."
@@ -3544,7 +3694,10 @@ type Mutation {
   deleteApp(id: ID!): AppPayload!
   createService(input: CreateServiceInput!): ManagedServicePayload!
   updateService(input: UpdateServiceInput!): ManagedServicePayload!
-  deleteService(id: ID!): ManagedServicePayload!
+  "Deletes a managed service no app takes credentials from (members); one its cluster runs keeps its volume and credentials there unless deleteData (a service created again under its name takes them back)."
+  deleteService(id: ID!, deleteData: Boolean): ManagedServicePayload!
+  "Shows the credentials a run service's cluster generated for it (owners and admins); recorded as an event."
+  revealServiceCredentials(id: ID!): ServiceCredentials!
   "Redirects one port of an app to a device of the team."
   startIntercept(input: StartInterceptInput!): InterceptPayload!
   stopIntercept(id: ID!): InterceptPayload!
@@ -3864,10 +4017,26 @@ func (ec *executionContext) field_Mutation_deleteService_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "deleteData", ec.unmarshalOBoolean2ᚖbool)
+	if err != nil {
+		return nil, err
+	}
+	args["deleteData"] = arg1
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_revealSecret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revealServiceCredentials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
@@ -6407,6 +6576,12 @@ func (ec *executionContext) fieldContext_Entity_findManagedServiceByID(ctx conte
 				return ec.fieldContext_ManagedService_serviceIp(ctx, field)
 			case "spec":
 				return ec.fieldContext_ManagedService_spec(ctx, field)
+			case "instance":
+				return ec.fieldContext_ManagedService_instance(ctx, field)
+			case "status":
+				return ec.fieldContext_ManagedService_status(ctx, field)
+			case "credentialsReady":
+				return ec.fieldContext_ManagedService_credentialsReady(ctx, field)
 			case "createdBy":
 				return ec.fieldContext_ManagedService_createdBy(ctx, field)
 			case "createdAt":
@@ -8347,6 +8522,64 @@ func (ec *executionContext) fieldContext_KeyRef_key(_ context.Context, field gra
 	return fc, nil
 }
 
+func (ec *executionContext) _ManagedInstance_version(ctx context.Context, field graphql.CollectedField, obj *model.ManagedInstance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ManagedInstance_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ManagedInstance_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ManagedInstance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ManagedInstance_storage(ctx context.Context, field graphql.CollectedField, obj *model.ManagedInstance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ManagedInstance_storage,
+		func(ctx context.Context) (any, error) {
+			return obj.Storage, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ManagedInstance_storage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ManagedInstance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ManagedService_id(ctx context.Context, field graphql.CollectedField, obj *model.ManagedService) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8587,6 +8820,109 @@ func (ec *executionContext) fieldContext_ManagedService_spec(_ context.Context, 
 				return ec.fieldContext_Spec_health(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Spec", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ManagedService_instance(ctx context.Context, field graphql.CollectedField, obj *model.ManagedService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ManagedService_instance,
+		func(ctx context.Context) (any, error) {
+			return obj.Instance, nil
+		},
+		nil,
+		ec.marshalOManagedInstance2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐManagedInstance,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ManagedService_instance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ManagedService",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "version":
+				return ec.fieldContext_ManagedInstance_version(ctx, field)
+			case "storage":
+				return ec.fieldContext_ManagedInstance_storage(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ManagedInstance", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ManagedService_status(ctx context.Context, field graphql.CollectedField, obj *model.ManagedService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ManagedService_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalOManagedServiceStatus2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐManagedServiceStatus,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ManagedService_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ManagedService",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "ready":
+				return ec.fieldContext_ManagedServiceStatus_ready(ctx, field)
+			case "image":
+				return ec.fieldContext_ManagedServiceStatus_image(ctx, field)
+			case "lastError":
+				return ec.fieldContext_ManagedServiceStatus_lastError(ctx, field)
+			case "reportedAt":
+				return ec.fieldContext_ManagedServiceStatus_reportedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ManagedServiceStatus", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ManagedService_credentialsReady(ctx context.Context, field graphql.CollectedField, obj *model.ManagedService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ManagedService_credentialsReady,
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialsReady, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ManagedService_credentialsReady(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ManagedService",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
 		},
 	}
 	return fc, nil
@@ -8845,6 +9181,12 @@ func (ec *executionContext) fieldContext_ManagedServiceEdge_node(_ context.Conte
 				return ec.fieldContext_ManagedService_serviceIp(ctx, field)
 			case "spec":
 				return ec.fieldContext_ManagedService_spec(ctx, field)
+			case "instance":
+				return ec.fieldContext_ManagedService_instance(ctx, field)
+			case "status":
+				return ec.fieldContext_ManagedService_status(ctx, field)
+			case "credentialsReady":
+				return ec.fieldContext_ManagedService_credentialsReady(ctx, field)
 			case "createdBy":
 				return ec.fieldContext_ManagedService_createdBy(ctx, field)
 			case "createdAt":
@@ -8896,6 +9238,12 @@ func (ec *executionContext) fieldContext_ManagedServicePayload_service(_ context
 				return ec.fieldContext_ManagedService_serviceIp(ctx, field)
 			case "spec":
 				return ec.fieldContext_ManagedService_spec(ctx, field)
+			case "instance":
+				return ec.fieldContext_ManagedService_instance(ctx, field)
+			case "status":
+				return ec.fieldContext_ManagedService_status(ctx, field)
+			case "credentialsReady":
+				return ec.fieldContext_ManagedService_credentialsReady(ctx, field)
 			case "createdBy":
 				return ec.fieldContext_ManagedService_createdBy(ctx, field)
 			case "createdAt":
@@ -8933,6 +9281,122 @@ func (ec *executionContext) fieldContext_ManagedServicePayload_seq(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ManagedServiceStatus_ready(ctx context.Context, field graphql.CollectedField, obj *model.ManagedServiceStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ManagedServiceStatus_ready,
+		func(ctx context.Context) (any, error) {
+			return obj.Ready, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ManagedServiceStatus_ready(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ManagedServiceStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ManagedServiceStatus_image(ctx context.Context, field graphql.CollectedField, obj *model.ManagedServiceStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ManagedServiceStatus_image,
+		func(ctx context.Context) (any, error) {
+			return obj.Image, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ManagedServiceStatus_image(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ManagedServiceStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ManagedServiceStatus_lastError(ctx context.Context, field graphql.CollectedField, obj *model.ManagedServiceStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ManagedServiceStatus_lastError,
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ManagedServiceStatus_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ManagedServiceStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ManagedServiceStatus_reportedAt(ctx context.Context, field graphql.CollectedField, obj *model.ManagedServiceStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ManagedServiceStatus_reportedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ManagedServiceStatus_reportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ManagedServiceStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
 		},
 	}
 	return fc, nil
@@ -9275,7 +9739,7 @@ func (ec *executionContext) _Mutation_deleteService(ctx context.Context, field g
 		ec.fieldContext_Mutation_deleteService,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Mutation().DeleteService(ctx, fc.Args["id"].(string))
+			return ec.resolvers.Mutation().DeleteService(ctx, fc.Args["id"].(string), fc.Args["deleteData"].(*bool))
 		},
 		nil,
 		ec.marshalNManagedServicePayload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐManagedServicePayload,
@@ -9308,6 +9772,55 @@ func (ec *executionContext) fieldContext_Mutation_deleteService(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteService_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revealServiceCredentials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_revealServiceCredentials,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().RevealServiceCredentials(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		ec.marshalNServiceCredentials2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceCredentials,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_revealServiceCredentials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "service":
+				return ec.fieldContext_ServiceCredentials_service(ctx, field)
+			case "entries":
+				return ec.fieldContext_ServiceCredentials_entries(ctx, field)
+			case "seq":
+				return ec.fieldContext_ServiceCredentials_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ServiceCredentials", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revealServiceCredentials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11272,6 +11785,12 @@ func (ec *executionContext) fieldContext_Query_service(ctx context.Context, fiel
 				return ec.fieldContext_ManagedService_serviceIp(ctx, field)
 			case "spec":
 				return ec.fieldContext_ManagedService_spec(ctx, field)
+			case "instance":
+				return ec.fieldContext_ManagedService_instance(ctx, field)
+			case "status":
+				return ec.fieldContext_ManagedService_status(ctx, field)
+			case "credentialsReady":
+				return ec.fieldContext_ManagedService_credentialsReady(ctx, field)
 			case "createdBy":
 				return ec.fieldContext_ManagedService_createdBy(ctx, field)
 			case "createdAt":
@@ -13553,6 +14072,127 @@ func (ec *executionContext) _SecretsKeyRotation_seq(ctx context.Context, field g
 func (ec *executionContext) fieldContext_SecretsKeyRotation_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "SecretsKeyRotation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceCredentials_service(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ServiceCredentials_service,
+		func(ctx context.Context) (any, error) {
+			return obj.Service, nil
+		},
+		nil,
+		ec.marshalNManagedService2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐManagedService,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ServiceCredentials_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_ManagedService_id(ctx, field)
+			case "name":
+				return ec.fieldContext_ManagedService_name(ctx, field)
+			case "kind":
+				return ec.fieldContext_ManagedService_kind(ctx, field)
+			case "environment":
+				return ec.fieldContext_ManagedService_environment(ctx, field)
+			case "cluster":
+				return ec.fieldContext_ManagedService_cluster(ctx, field)
+			case "serviceIp":
+				return ec.fieldContext_ManagedService_serviceIp(ctx, field)
+			case "spec":
+				return ec.fieldContext_ManagedService_spec(ctx, field)
+			case "instance":
+				return ec.fieldContext_ManagedService_instance(ctx, field)
+			case "status":
+				return ec.fieldContext_ManagedService_status(ctx, field)
+			case "credentialsReady":
+				return ec.fieldContext_ManagedService_credentialsReady(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_ManagedService_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_ManagedService_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_ManagedService_updatedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ManagedService", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceCredentials_entries(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ServiceCredentials_entries,
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		ec.marshalNConfigEntry2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐConfigEntryᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ServiceCredentials_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "key":
+				return ec.fieldContext_ConfigEntry_key(ctx, field)
+			case "value":
+				return ec.fieldContext_ConfigEntry_value(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ConfigEntry", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceCredentials_seq(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ServiceCredentials_seq,
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ServiceCredentials_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceCredentials",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -16386,7 +17026,7 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"env", "name", "kind", "spec"}
+	fieldsInOrder := [...]string{"env", "name", "kind", "spec", "version", "storage"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16416,11 +17056,25 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 			it.Kind = data
 		case "spec":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spec"))
-			data, err := ec.unmarshalNSpecInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSpecInput(ctx, v)
+			data, err := ec.unmarshalOSpecInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSpecInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Spec = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "storage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storage"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Storage = data
 		}
 	}
 
@@ -19237,6 +19891,50 @@ func (ec *executionContext) _KeyRef(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var managedInstanceImplementors = []string{"ManagedInstance"}
+
+func (ec *executionContext) _ManagedInstance(ctx context.Context, sel ast.SelectionSet, obj *model.ManagedInstance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, managedInstanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ManagedInstance")
+		case "version":
+			out.Values[i] = ec._ManagedInstance_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "storage":
+			out.Values[i] = ec._ManagedInstance_storage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var managedServiceImplementors = []string{"ManagedService", "_Entity"}
 
 func (ec *executionContext) _ManagedService(ctx context.Context, sel ast.SelectionSet, obj *model.ManagedService) graphql.Marshaler {
@@ -19311,6 +20009,15 @@ func (ec *executionContext) _ManagedService(ctx context.Context, sel ast.Selecti
 			}
 		case "spec":
 			out.Values[i] = ec._ManagedService_spec(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "instance":
+			out.Values[i] = ec._ManagedService_instance(ctx, field, obj)
+		case "status":
+			out.Values[i] = ec._ManagedService_status(ctx, field, obj)
+		case "credentialsReady":
+			out.Values[i] = ec._ManagedService_credentialsReady(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -19480,6 +20187,51 @@ func (ec *executionContext) _ManagedServicePayload(ctx context.Context, sel ast.
 	return out
 }
 
+var managedServiceStatusImplementors = []string{"ManagedServiceStatus"}
+
+func (ec *executionContext) _ManagedServiceStatus(ctx context.Context, sel ast.SelectionSet, obj *model.ManagedServiceStatus) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, managedServiceStatusImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ManagedServiceStatus")
+		case "ready":
+			out.Values[i] = ec._ManagedServiceStatus_ready(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "image":
+			out.Values[i] = ec._ManagedServiceStatus_image(ctx, field, obj)
+		case "lastError":
+			out.Values[i] = ec._ManagedServiceStatus_lastError(ctx, field, obj)
+		case "reportedAt":
+			out.Values[i] = ec._ManagedServiceStatus_reportedAt(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -19551,6 +20303,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteService":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteService(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revealServiceCredentials":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revealServiceCredentials(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -21132,6 +21891,55 @@ func (ec *executionContext) _SecretsKeyRotation(ctx context.Context, sel ast.Sel
 			}
 		case "seq":
 			out.Values[i] = ec._SecretsKeyRotation_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var serviceCredentialsImplementors = []string{"ServiceCredentials"}
+
+func (ec *executionContext) _ServiceCredentials(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceCredentials) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceCredentialsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceCredentials")
+		case "service":
+			out.Values[i] = ec._ServiceCredentials_service(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._ServiceCredentials_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._ServiceCredentials_seq(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23401,6 +24209,20 @@ func (ec *executionContext) marshalNSecretsKeyRotation2ᚖweftᚗdevᚋservices�
 	return ec._SecretsKeyRotation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNServiceCredentials2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceCredentials(ctx context.Context, sel ast.SelectionSet, v model.ServiceCredentials) graphql.Marshaler {
+	return ec._ServiceCredentials(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNServiceCredentials2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceCredentials(ctx context.Context, sel ast.SelectionSet, v *model.ServiceCredentials) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ServiceCredentials(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNServiceKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceKind(ctx context.Context, v any) (model.ServiceKind, error) {
 	var res model.ServiceKind
 	err := res.UnmarshalGQL(v)
@@ -24337,11 +25159,25 @@ func (ec *executionContext) marshalOLBMode2ᚖweftᚗdevᚋservicesᚋconsoleᚋ
 	return v
 }
 
+func (ec *executionContext) marshalOManagedInstance2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐManagedInstance(ctx context.Context, sel ast.SelectionSet, v *model.ManagedInstance) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ManagedInstance(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOManagedService2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐManagedService(ctx context.Context, sel ast.SelectionSet, v *model.ManagedService) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._ManagedService(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOManagedServiceStatus2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐManagedServiceStatus(ctx context.Context, sel ast.SelectionSet, v *model.ManagedServiceStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ManagedServiceStatus(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPolicy2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐPolicy(ctx context.Context, sel ast.SelectionSet, v *model.Policy) graphql.Marshaler {
@@ -24475,6 +25311,14 @@ func (ec *executionContext) marshalOSourceKind2ᚖweftᚗdevᚋservicesᚋconsol
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOSpecInput2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSpecInput(ctx context.Context, v any) (*model.SpecInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSpecInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

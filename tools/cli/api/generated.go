@@ -2730,7 +2730,7 @@ func (v *CreateServiceCreateServiceManagedServicePayload) GetSeq() int { return 
 // CreateServiceCreateServiceManagedServicePayloadServiceManagedService includes the requested fields of the GraphQL type ManagedService.
 // The GraphQL type's documentation follows.
 //
-// A managed service: like an app, with a kind.
+// A managed service: like an app, with a kind; in front of fixed backends, or run by its cluster (instance).
 type CreateServiceCreateServiceManagedServicePayloadServiceManagedService struct {
 	ServiceFields `json:"-"`
 }
@@ -2785,6 +2785,21 @@ func (v *CreateServiceCreateServiceManagedServicePayloadServiceManagedService) G
 	return v.ServiceFields.Spec
 }
 
+// GetInstance returns CreateServiceCreateServiceManagedServicePayloadServiceManagedService.Instance, and is useful for accessing the field via an interface.
+func (v *CreateServiceCreateServiceManagedServicePayloadServiceManagedService) GetInstance() *ServiceFieldsInstanceManagedInstance {
+	return v.ServiceFields.Instance
+}
+
+// GetStatus returns CreateServiceCreateServiceManagedServicePayloadServiceManagedService.Status, and is useful for accessing the field via an interface.
+func (v *CreateServiceCreateServiceManagedServicePayloadServiceManagedService) GetStatus() *ServiceFieldsStatusManagedServiceStatus {
+	return v.ServiceFields.Status
+}
+
+// GetCredentialsReady returns CreateServiceCreateServiceManagedServicePayloadServiceManagedService.CredentialsReady, and is useful for accessing the field via an interface.
+func (v *CreateServiceCreateServiceManagedServicePayloadServiceManagedService) GetCredentialsReady() bool {
+	return v.ServiceFields.CredentialsReady
+}
+
 func (v *CreateServiceCreateServiceManagedServicePayloadServiceManagedService) UnmarshalJSON(b []byte) error {
 
 	if string(b) == "null" {
@@ -2830,6 +2845,12 @@ type __premarshalCreateServiceCreateServiceManagedServicePayloadServiceManagedSe
 	Cluster ServiceFieldsCluster `json:"cluster"`
 
 	Spec ServiceFieldsSpec `json:"spec"`
+
+	Instance *ServiceFieldsInstanceManagedInstance `json:"instance"`
+
+	Status *ServiceFieldsStatusManagedServiceStatus `json:"status"`
+
+	CredentialsReady bool `json:"credentialsReady"`
 }
 
 func (v *CreateServiceCreateServiceManagedServicePayloadServiceManagedService) MarshalJSON() ([]byte, error) {
@@ -2853,14 +2874,23 @@ func (v *CreateServiceCreateServiceManagedServicePayloadServiceManagedService) _
 	retval.Environment = v.ServiceFields.Environment
 	retval.Cluster = v.ServiceFields.Cluster
 	retval.Spec = v.ServiceFields.Spec
+	retval.Instance = v.ServiceFields.Instance
+	retval.Status = v.ServiceFields.Status
+	retval.CredentialsReady = v.ServiceFields.CredentialsReady
 	return &retval, nil
 }
 
+// A managed service in front of fixed backends (spec with backends), or run by its cluster (Kubernetes mode) when spec has none: POSTGRES, MYSQL, REDIS and MONGODB, with the kind's port.
 type CreateServiceInput struct {
 	Env  string      `json:"env"`
 	Name string      `json:"name"`
 	Kind ServiceKind `json:"kind"`
-	Spec SpecInput   `json:"spec"`
+	// The network shape; null (or without backends) for a service its cluster runs.
+	Spec *SpecInput `json:"spec"`
+	// A service its cluster runs: the image's version (the kind's default when null), e.g. 17.
+	Version *string `json:"version"`
+	// A service its cluster runs: its volume's size, a Kubernetes quantity from 64Mi to 64Ti (1Gi when null).
+	Storage *string `json:"storage"`
 }
 
 // GetEnv returns CreateServiceInput.Env, and is useful for accessing the field via an interface.
@@ -2873,7 +2903,13 @@ func (v *CreateServiceInput) GetName() string { return v.Name }
 func (v *CreateServiceInput) GetKind() ServiceKind { return v.Kind }
 
 // GetSpec returns CreateServiceInput.Spec, and is useful for accessing the field via an interface.
-func (v *CreateServiceInput) GetSpec() SpecInput { return v.Spec }
+func (v *CreateServiceInput) GetSpec() *SpecInput { return v.Spec }
+
+// GetVersion returns CreateServiceInput.Version, and is useful for accessing the field via an interface.
+func (v *CreateServiceInput) GetVersion() *string { return v.Version }
+
+// GetStorage returns CreateServiceInput.Storage, and is useful for accessing the field via an interface.
+func (v *CreateServiceInput) GetStorage() *string { return v.Storage }
 
 // CreateServiceResponse is returned by CreateService on success.
 type CreateServiceResponse struct {
@@ -3578,7 +3614,7 @@ func (v *DeleteServiceDeleteServiceManagedServicePayload) GetSeq() int { return 
 // DeleteServiceDeleteServiceManagedServicePayloadServiceManagedService includes the requested fields of the GraphQL type ManagedService.
 // The GraphQL type's documentation follows.
 //
-// A managed service: like an app, with a kind.
+// A managed service: like an app, with a kind; in front of fixed backends, or run by its cluster (instance).
 type DeleteServiceDeleteServiceManagedServicePayloadServiceManagedService struct {
 	Id   string `json:"id"`
 	Name string `json:"name"`
@@ -3596,6 +3632,7 @@ func (v *DeleteServiceDeleteServiceManagedServicePayloadServiceManagedService) G
 
 // DeleteServiceResponse is returned by DeleteService on success.
 type DeleteServiceResponse struct {
+	// Deletes a managed service no app takes credentials from (members); one its cluster runs keeps its volume and credentials there unless deleteData (a service created again under its name takes them back).
 	DeleteService DeleteServiceDeleteServiceManagedServicePayload `json:"deleteService"`
 }
 
@@ -7576,6 +7613,213 @@ func (v *RevealSecretRevealSecretRevealedSecretSecret) __premarshalJSON() (*__pr
 	return &retval, nil
 }
 
+// RevealServiceCredentialsResponse is returned by RevealServiceCredentials on success.
+type RevealServiceCredentialsResponse struct {
+	// Shows the credentials a run service's cluster generated for it (owners and admins); recorded as an event.
+	RevealServiceCredentials RevealServiceCredentialsRevealServiceCredentials `json:"revealServiceCredentials"`
+}
+
+// GetRevealServiceCredentials returns RevealServiceCredentialsResponse.RevealServiceCredentials, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsResponse) GetRevealServiceCredentials() RevealServiceCredentialsRevealServiceCredentials {
+	return v.RevealServiceCredentials
+}
+
+// RevealServiceCredentialsRevealServiceCredentials includes the requested fields of the GraphQL type ServiceCredentials.
+// The GraphQL type's documentation follows.
+//
+// A managed service's credentials in clear, for owners and admins; the reveal itself is an event (console.service.credentials-revealed).
+type RevealServiceCredentialsRevealServiceCredentials struct {
+	Service RevealServiceCredentialsRevealServiceCredentialsServiceManagedService `json:"service"`
+	// USERNAME, PASSWORD, DATABASE, HOST, PORT and URL.
+	Entries []RevealServiceCredentialsRevealServiceCredentialsEntriesConfigEntry `json:"entries"`
+	Seq     int                                                                  `json:"seq"`
+}
+
+// GetService returns RevealServiceCredentialsRevealServiceCredentials.Service, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentials) GetService() RevealServiceCredentialsRevealServiceCredentialsServiceManagedService {
+	return v.Service
+}
+
+// GetEntries returns RevealServiceCredentialsRevealServiceCredentials.Entries, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentials) GetEntries() []RevealServiceCredentialsRevealServiceCredentialsEntriesConfigEntry {
+	return v.Entries
+}
+
+// GetSeq returns RevealServiceCredentialsRevealServiceCredentials.Seq, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentials) GetSeq() int { return v.Seq }
+
+// RevealServiceCredentialsRevealServiceCredentialsEntriesConfigEntry includes the requested fields of the GraphQL type ConfigEntry.
+// The GraphQL type's documentation follows.
+//
+// A key and its value.
+type RevealServiceCredentialsRevealServiceCredentialsEntriesConfigEntry struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// GetKey returns RevealServiceCredentialsRevealServiceCredentialsEntriesConfigEntry.Key, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsEntriesConfigEntry) GetKey() string {
+	return v.Key
+}
+
+// GetValue returns RevealServiceCredentialsRevealServiceCredentialsEntriesConfigEntry.Value, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsEntriesConfigEntry) GetValue() string {
+	return v.Value
+}
+
+// RevealServiceCredentialsRevealServiceCredentialsServiceManagedService includes the requested fields of the GraphQL type ManagedService.
+// The GraphQL type's documentation follows.
+//
+// A managed service: like an app, with a kind; in front of fixed backends, or run by its cluster (instance).
+type RevealServiceCredentialsRevealServiceCredentialsServiceManagedService struct {
+	ServiceFields `json:"-"`
+}
+
+// GetId returns RevealServiceCredentialsRevealServiceCredentialsServiceManagedService.Id, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) GetId() string {
+	return v.ServiceFields.Id
+}
+
+// GetName returns RevealServiceCredentialsRevealServiceCredentialsServiceManagedService.Name, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) GetName() string {
+	return v.ServiceFields.Name
+}
+
+// GetKind returns RevealServiceCredentialsRevealServiceCredentialsServiceManagedService.Kind, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) GetKind() ServiceKind {
+	return v.ServiceFields.Kind
+}
+
+// GetServiceIp returns RevealServiceCredentialsRevealServiceCredentialsServiceManagedService.ServiceIp, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) GetServiceIp() string {
+	return v.ServiceFields.ServiceIp
+}
+
+// GetCreatedBy returns RevealServiceCredentialsRevealServiceCredentialsServiceManagedService.CreatedBy, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) GetCreatedBy() *string {
+	return v.ServiceFields.CreatedBy
+}
+
+// GetCreatedAt returns RevealServiceCredentialsRevealServiceCredentialsServiceManagedService.CreatedAt, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) GetCreatedAt() *time.Time {
+	return v.ServiceFields.CreatedAt
+}
+
+// GetUpdatedAt returns RevealServiceCredentialsRevealServiceCredentialsServiceManagedService.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) GetUpdatedAt() *time.Time {
+	return v.ServiceFields.UpdatedAt
+}
+
+// GetEnvironment returns RevealServiceCredentialsRevealServiceCredentialsServiceManagedService.Environment, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) GetEnvironment() ServiceFieldsEnvironment {
+	return v.ServiceFields.Environment
+}
+
+// GetCluster returns RevealServiceCredentialsRevealServiceCredentialsServiceManagedService.Cluster, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) GetCluster() ServiceFieldsCluster {
+	return v.ServiceFields.Cluster
+}
+
+// GetSpec returns RevealServiceCredentialsRevealServiceCredentialsServiceManagedService.Spec, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) GetSpec() ServiceFieldsSpec {
+	return v.ServiceFields.Spec
+}
+
+// GetInstance returns RevealServiceCredentialsRevealServiceCredentialsServiceManagedService.Instance, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) GetInstance() *ServiceFieldsInstanceManagedInstance {
+	return v.ServiceFields.Instance
+}
+
+// GetStatus returns RevealServiceCredentialsRevealServiceCredentialsServiceManagedService.Status, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) GetStatus() *ServiceFieldsStatusManagedServiceStatus {
+	return v.ServiceFields.Status
+}
+
+// GetCredentialsReady returns RevealServiceCredentialsRevealServiceCredentialsServiceManagedService.CredentialsReady, and is useful for accessing the field via an interface.
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) GetCredentialsReady() bool {
+	return v.ServiceFields.CredentialsReady
+}
+
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*RevealServiceCredentialsRevealServiceCredentialsServiceManagedService
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.RevealServiceCredentialsRevealServiceCredentialsServiceManagedService = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ServiceFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalRevealServiceCredentialsRevealServiceCredentialsServiceManagedService struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Kind ServiceKind `json:"kind"`
+
+	ServiceIp string `json:"serviceIp"`
+
+	CreatedBy *string `json:"createdBy"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+
+	UpdatedAt *time.Time `json:"updatedAt"`
+
+	Environment ServiceFieldsEnvironment `json:"environment"`
+
+	Cluster ServiceFieldsCluster `json:"cluster"`
+
+	Spec ServiceFieldsSpec `json:"spec"`
+
+	Instance *ServiceFieldsInstanceManagedInstance `json:"instance"`
+
+	Status *ServiceFieldsStatusManagedServiceStatus `json:"status"`
+
+	CredentialsReady bool `json:"credentialsReady"`
+}
+
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *RevealServiceCredentialsRevealServiceCredentialsServiceManagedService) __premarshalJSON() (*__premarshalRevealServiceCredentialsRevealServiceCredentialsServiceManagedService, error) {
+	var retval __premarshalRevealServiceCredentialsRevealServiceCredentialsServiceManagedService
+
+	retval.Id = v.ServiceFields.Id
+	retval.Name = v.ServiceFields.Name
+	retval.Kind = v.ServiceFields.Kind
+	retval.ServiceIp = v.ServiceFields.ServiceIp
+	retval.CreatedBy = v.ServiceFields.CreatedBy
+	retval.CreatedAt = v.ServiceFields.CreatedAt
+	retval.UpdatedAt = v.ServiceFields.UpdatedAt
+	retval.Environment = v.ServiceFields.Environment
+	retval.Cluster = v.ServiceFields.Cluster
+	retval.Spec = v.ServiceFields.Spec
+	retval.Instance = v.ServiceFields.Instance
+	retval.Status = v.ServiceFields.Status
+	retval.CredentialsReady = v.ServiceFields.CredentialsReady
+	return &retval, nil
+}
+
 // RevokeTokenResponse is returned by RevokeToken on success.
 type RevokeTokenResponse struct {
 	// Revokes an API token at once.
@@ -8453,7 +8697,7 @@ func (v *SecretsSecretsSecretConnectionPageInfo) GetEndCursor() *string { return
 // ServiceFields includes the GraphQL fields of ManagedService requested by the fragment ServiceFields.
 // The GraphQL type's documentation follows.
 //
-// A managed service: like an app, with a kind.
+// A managed service: like an app, with a kind; in front of fixed backends, or run by its cluster (instance).
 type ServiceFields struct {
 	Id          string                   `json:"id"`
 	Name        string                   `json:"name"`
@@ -8465,6 +8709,12 @@ type ServiceFields struct {
 	Environment ServiceFieldsEnvironment `json:"environment"`
 	Cluster     ServiceFieldsCluster     `json:"cluster"`
 	Spec        ServiceFieldsSpec        `json:"spec"`
+	// Set when its cluster's agent runs it (a StatefulSet with a volume); null for fixed backends.
+	Instance *ServiceFieldsInstanceManagedInstance `json:"instance"`
+	// The last status its cluster's agent reported; null before the first (or for fixed backends).
+	Status *ServiceFieldsStatusManagedServiceStatus `json:"status"`
+	// True once the agent generated its credentials in the cluster and sent them (sealed): revealServiceCredentials shows them.
+	CredentialsReady bool `json:"credentialsReady"`
 }
 
 // GetId returns ServiceFields.Id, and is useful for accessing the field via an interface.
@@ -8497,6 +8747,15 @@ func (v *ServiceFields) GetCluster() ServiceFieldsCluster { return v.Cluster }
 // GetSpec returns ServiceFields.Spec, and is useful for accessing the field via an interface.
 func (v *ServiceFields) GetSpec() ServiceFieldsSpec { return v.Spec }
 
+// GetInstance returns ServiceFields.Instance, and is useful for accessing the field via an interface.
+func (v *ServiceFields) GetInstance() *ServiceFieldsInstanceManagedInstance { return v.Instance }
+
+// GetStatus returns ServiceFields.Status, and is useful for accessing the field via an interface.
+func (v *ServiceFields) GetStatus() *ServiceFieldsStatusManagedServiceStatus { return v.Status }
+
+// GetCredentialsReady returns ServiceFields.CredentialsReady, and is useful for accessing the field via an interface.
+func (v *ServiceFields) GetCredentialsReady() bool { return v.CredentialsReady }
+
 // ServiceFieldsCluster includes the requested fields of the GraphQL type Cluster.
 // The GraphQL type's documentation follows.
 //
@@ -8522,6 +8781,23 @@ type ServiceFieldsEnvironment struct {
 
 // GetName returns ServiceFieldsEnvironment.Name, and is useful for accessing the field via an interface.
 func (v *ServiceFieldsEnvironment) GetName() string { return v.Name }
+
+// ServiceFieldsInstanceManagedInstance includes the requested fields of the GraphQL type ManagedInstance.
+// The GraphQL type's documentation follows.
+//
+// How a managed service its cluster runs is run.
+type ServiceFieldsInstanceManagedInstance struct {
+	// The version of the kind's official image, e.g. 17 for postgres:17.
+	Version string `json:"version"`
+	// The volume's size, a Kubernetes quantity (10Gi).
+	Storage string `json:"storage"`
+}
+
+// GetVersion returns ServiceFieldsInstanceManagedInstance.Version, and is useful for accessing the field via an interface.
+func (v *ServiceFieldsInstanceManagedInstance) GetVersion() string { return v.Version }
+
+// GetStorage returns ServiceFieldsInstanceManagedInstance.Storage, and is useful for accessing the field via an interface.
+func (v *ServiceFieldsInstanceManagedInstance) GetStorage() string { return v.Storage }
 
 // ServiceFieldsSpec includes the requested fields of the GraphQL type Spec.
 // The GraphQL type's documentation follows.
@@ -8596,6 +8872,32 @@ func (v *ServiceFieldsSpec) __premarshalJSON() (*__premarshalServiceFieldsSpec, 
 	return &retval, nil
 }
 
+// ServiceFieldsStatusManagedServiceStatus includes the requested fields of the GraphQL type ManagedServiceStatus.
+// The GraphQL type's documentation follows.
+//
+// What the agent of a run service's cluster last reported of it.
+type ServiceFieldsStatusManagedServiceStatus struct {
+	// True when its pod is ready (its readiness probe passes).
+	Ready bool `json:"ready"`
+	// The image it runs, e.g. postgres:17.
+	Image *string `json:"image"`
+	// Why the agent could not run it, e.g. the API server refused it.
+	LastError  *string    `json:"lastError"`
+	ReportedAt *time.Time `json:"reportedAt"`
+}
+
+// GetReady returns ServiceFieldsStatusManagedServiceStatus.Ready, and is useful for accessing the field via an interface.
+func (v *ServiceFieldsStatusManagedServiceStatus) GetReady() bool { return v.Ready }
+
+// GetImage returns ServiceFieldsStatusManagedServiceStatus.Image, and is useful for accessing the field via an interface.
+func (v *ServiceFieldsStatusManagedServiceStatus) GetImage() *string { return v.Image }
+
+// GetLastError returns ServiceFieldsStatusManagedServiceStatus.LastError, and is useful for accessing the field via an interface.
+func (v *ServiceFieldsStatusManagedServiceStatus) GetLastError() *string { return v.LastError }
+
+// GetReportedAt returns ServiceFieldsStatusManagedServiceStatus.ReportedAt, and is useful for accessing the field via an interface.
+func (v *ServiceFieldsStatusManagedServiceStatus) GetReportedAt() *time.Time { return v.ReportedAt }
+
 type ServiceKind string
 
 const (
@@ -8630,6 +8932,151 @@ func (v *ServiceRefInput) GetNamespace() string { return v.Namespace }
 
 // GetName returns ServiceRefInput.Name, and is useful for accessing the field via an interface.
 func (v *ServiceRefInput) GetName() string { return v.Name }
+
+// ServiceResponse is returned by Service on success.
+type ServiceResponse struct {
+	Service *ServiceServiceManagedService `json:"service"`
+}
+
+// GetService returns ServiceResponse.Service, and is useful for accessing the field via an interface.
+func (v *ServiceResponse) GetService() *ServiceServiceManagedService { return v.Service }
+
+// ServiceServiceManagedService includes the requested fields of the GraphQL type ManagedService.
+// The GraphQL type's documentation follows.
+//
+// A managed service: like an app, with a kind; in front of fixed backends, or run by its cluster (instance).
+type ServiceServiceManagedService struct {
+	ServiceFields `json:"-"`
+}
+
+// GetId returns ServiceServiceManagedService.Id, and is useful for accessing the field via an interface.
+func (v *ServiceServiceManagedService) GetId() string { return v.ServiceFields.Id }
+
+// GetName returns ServiceServiceManagedService.Name, and is useful for accessing the field via an interface.
+func (v *ServiceServiceManagedService) GetName() string { return v.ServiceFields.Name }
+
+// GetKind returns ServiceServiceManagedService.Kind, and is useful for accessing the field via an interface.
+func (v *ServiceServiceManagedService) GetKind() ServiceKind { return v.ServiceFields.Kind }
+
+// GetServiceIp returns ServiceServiceManagedService.ServiceIp, and is useful for accessing the field via an interface.
+func (v *ServiceServiceManagedService) GetServiceIp() string { return v.ServiceFields.ServiceIp }
+
+// GetCreatedBy returns ServiceServiceManagedService.CreatedBy, and is useful for accessing the field via an interface.
+func (v *ServiceServiceManagedService) GetCreatedBy() *string { return v.ServiceFields.CreatedBy }
+
+// GetCreatedAt returns ServiceServiceManagedService.CreatedAt, and is useful for accessing the field via an interface.
+func (v *ServiceServiceManagedService) GetCreatedAt() *time.Time { return v.ServiceFields.CreatedAt }
+
+// GetUpdatedAt returns ServiceServiceManagedService.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *ServiceServiceManagedService) GetUpdatedAt() *time.Time { return v.ServiceFields.UpdatedAt }
+
+// GetEnvironment returns ServiceServiceManagedService.Environment, and is useful for accessing the field via an interface.
+func (v *ServiceServiceManagedService) GetEnvironment() ServiceFieldsEnvironment {
+	return v.ServiceFields.Environment
+}
+
+// GetCluster returns ServiceServiceManagedService.Cluster, and is useful for accessing the field via an interface.
+func (v *ServiceServiceManagedService) GetCluster() ServiceFieldsCluster {
+	return v.ServiceFields.Cluster
+}
+
+// GetSpec returns ServiceServiceManagedService.Spec, and is useful for accessing the field via an interface.
+func (v *ServiceServiceManagedService) GetSpec() ServiceFieldsSpec { return v.ServiceFields.Spec }
+
+// GetInstance returns ServiceServiceManagedService.Instance, and is useful for accessing the field via an interface.
+func (v *ServiceServiceManagedService) GetInstance() *ServiceFieldsInstanceManagedInstance {
+	return v.ServiceFields.Instance
+}
+
+// GetStatus returns ServiceServiceManagedService.Status, and is useful for accessing the field via an interface.
+func (v *ServiceServiceManagedService) GetStatus() *ServiceFieldsStatusManagedServiceStatus {
+	return v.ServiceFields.Status
+}
+
+// GetCredentialsReady returns ServiceServiceManagedService.CredentialsReady, and is useful for accessing the field via an interface.
+func (v *ServiceServiceManagedService) GetCredentialsReady() bool {
+	return v.ServiceFields.CredentialsReady
+}
+
+func (v *ServiceServiceManagedService) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ServiceServiceManagedService
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ServiceServiceManagedService = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ServiceFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalServiceServiceManagedService struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Kind ServiceKind `json:"kind"`
+
+	ServiceIp string `json:"serviceIp"`
+
+	CreatedBy *string `json:"createdBy"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+
+	UpdatedAt *time.Time `json:"updatedAt"`
+
+	Environment ServiceFieldsEnvironment `json:"environment"`
+
+	Cluster ServiceFieldsCluster `json:"cluster"`
+
+	Spec ServiceFieldsSpec `json:"spec"`
+
+	Instance *ServiceFieldsInstanceManagedInstance `json:"instance"`
+
+	Status *ServiceFieldsStatusManagedServiceStatus `json:"status"`
+
+	CredentialsReady bool `json:"credentialsReady"`
+}
+
+func (v *ServiceServiceManagedService) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ServiceServiceManagedService) __premarshalJSON() (*__premarshalServiceServiceManagedService, error) {
+	var retval __premarshalServiceServiceManagedService
+
+	retval.Id = v.ServiceFields.Id
+	retval.Name = v.ServiceFields.Name
+	retval.Kind = v.ServiceFields.Kind
+	retval.ServiceIp = v.ServiceFields.ServiceIp
+	retval.CreatedBy = v.ServiceFields.CreatedBy
+	retval.CreatedAt = v.ServiceFields.CreatedAt
+	retval.UpdatedAt = v.ServiceFields.UpdatedAt
+	retval.Environment = v.ServiceFields.Environment
+	retval.Cluster = v.ServiceFields.Cluster
+	retval.Spec = v.ServiceFields.Spec
+	retval.Instance = v.ServiceFields.Instance
+	retval.Status = v.ServiceFields.Status
+	retval.CredentialsReady = v.ServiceFields.CredentialsReady
+	return &retval, nil
+}
 
 // ServicesResponse is returned by Services on success.
 type ServicesResponse struct {
@@ -8668,7 +9115,7 @@ func (v *ServicesServicesManagedServiceConnectionEdgesManagedServiceEdge) GetNod
 // ServicesServicesManagedServiceConnectionEdgesManagedServiceEdgeNodeManagedService includes the requested fields of the GraphQL type ManagedService.
 // The GraphQL type's documentation follows.
 //
-// A managed service: like an app, with a kind.
+// A managed service: like an app, with a kind; in front of fixed backends, or run by its cluster (instance).
 type ServicesServicesManagedServiceConnectionEdgesManagedServiceEdgeNodeManagedService struct {
 	ServiceFields `json:"-"`
 }
@@ -8723,6 +9170,21 @@ func (v *ServicesServicesManagedServiceConnectionEdgesManagedServiceEdgeNodeMana
 	return v.ServiceFields.Spec
 }
 
+// GetInstance returns ServicesServicesManagedServiceConnectionEdgesManagedServiceEdgeNodeManagedService.Instance, and is useful for accessing the field via an interface.
+func (v *ServicesServicesManagedServiceConnectionEdgesManagedServiceEdgeNodeManagedService) GetInstance() *ServiceFieldsInstanceManagedInstance {
+	return v.ServiceFields.Instance
+}
+
+// GetStatus returns ServicesServicesManagedServiceConnectionEdgesManagedServiceEdgeNodeManagedService.Status, and is useful for accessing the field via an interface.
+func (v *ServicesServicesManagedServiceConnectionEdgesManagedServiceEdgeNodeManagedService) GetStatus() *ServiceFieldsStatusManagedServiceStatus {
+	return v.ServiceFields.Status
+}
+
+// GetCredentialsReady returns ServicesServicesManagedServiceConnectionEdgesManagedServiceEdgeNodeManagedService.CredentialsReady, and is useful for accessing the field via an interface.
+func (v *ServicesServicesManagedServiceConnectionEdgesManagedServiceEdgeNodeManagedService) GetCredentialsReady() bool {
+	return v.ServiceFields.CredentialsReady
+}
+
 func (v *ServicesServicesManagedServiceConnectionEdgesManagedServiceEdgeNodeManagedService) UnmarshalJSON(b []byte) error {
 
 	if string(b) == "null" {
@@ -8768,6 +9230,12 @@ type __premarshalServicesServicesManagedServiceConnectionEdgesManagedServiceEdge
 	Cluster ServiceFieldsCluster `json:"cluster"`
 
 	Spec ServiceFieldsSpec `json:"spec"`
+
+	Instance *ServiceFieldsInstanceManagedInstance `json:"instance"`
+
+	Status *ServiceFieldsStatusManagedServiceStatus `json:"status"`
+
+	CredentialsReady bool `json:"credentialsReady"`
 }
 
 func (v *ServicesServicesManagedServiceConnectionEdgesManagedServiceEdgeNodeManagedService) MarshalJSON() ([]byte, error) {
@@ -8791,6 +9259,9 @@ func (v *ServicesServicesManagedServiceConnectionEdgesManagedServiceEdgeNodeMana
 	retval.Environment = v.ServiceFields.Environment
 	retval.Cluster = v.ServiceFields.Cluster
 	retval.Spec = v.ServiceFields.Spec
+	retval.Instance = v.ServiceFields.Instance
+	retval.Status = v.ServiceFields.Status
+	retval.CredentialsReady = v.ServiceFields.CredentialsReady
 	return &retval, nil
 }
 
@@ -9141,11 +9612,14 @@ const (
 	SourceKindConfig SourceKind = "CONFIG"
 	// A secret of the app's environment.
 	SourceKindSecret SourceKind = "SECRET"
+	// The credentials of a managed service of the app's environment that its cluster runs (keys USERNAME, PASSWORD, DATABASE, HOST, PORT, URL).
+	SourceKindService SourceKind = "SERVICE"
 )
 
 var AllSourceKind = []SourceKind{
 	SourceKindConfig,
 	SourceKindSecret,
+	SourceKindService,
 }
 
 // SpecFields includes the GraphQL fields of Spec requested by the fragment SpecFields.
@@ -10486,7 +10960,7 @@ func (v *UpdateServiceUpdateServiceManagedServicePayload) GetSeq() int { return 
 // UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService includes the requested fields of the GraphQL type ManagedService.
 // The GraphQL type's documentation follows.
 //
-// A managed service: like an app, with a kind.
+// A managed service: like an app, with a kind; in front of fixed backends, or run by its cluster (instance).
 type UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService struct {
 	ServiceFields `json:"-"`
 }
@@ -10541,6 +11015,21 @@ func (v *UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService) G
 	return v.ServiceFields.Spec
 }
 
+// GetInstance returns UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService.Instance, and is useful for accessing the field via an interface.
+func (v *UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService) GetInstance() *ServiceFieldsInstanceManagedInstance {
+	return v.ServiceFields.Instance
+}
+
+// GetStatus returns UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService.Status, and is useful for accessing the field via an interface.
+func (v *UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService) GetStatus() *ServiceFieldsStatusManagedServiceStatus {
+	return v.ServiceFields.Status
+}
+
+// GetCredentialsReady returns UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService.CredentialsReady, and is useful for accessing the field via an interface.
+func (v *UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService) GetCredentialsReady() bool {
+	return v.ServiceFields.CredentialsReady
+}
+
 func (v *UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService) UnmarshalJSON(b []byte) error {
 
 	if string(b) == "null" {
@@ -10586,6 +11075,12 @@ type __premarshalUpdateServiceUpdateServiceManagedServicePayloadServiceManagedSe
 	Cluster ServiceFieldsCluster `json:"cluster"`
 
 	Spec ServiceFieldsSpec `json:"spec"`
+
+	Instance *ServiceFieldsInstanceManagedInstance `json:"instance"`
+
+	Status *ServiceFieldsStatusManagedServiceStatus `json:"status"`
+
+	CredentialsReady bool `json:"credentialsReady"`
 }
 
 func (v *UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService) MarshalJSON() ([]byte, error) {
@@ -10609,6 +11104,9 @@ func (v *UpdateServiceUpdateServiceManagedServicePayloadServiceManagedService) _
 	retval.Environment = v.ServiceFields.Environment
 	retval.Cluster = v.ServiceFields.Cluster
 	retval.Spec = v.ServiceFields.Spec
+	retval.Instance = v.ServiceFields.Instance
+	retval.Status = v.ServiceFields.Status
+	retval.CredentialsReady = v.ServiceFields.CredentialsReady
 	return &retval, nil
 }
 
@@ -11349,11 +11847,15 @@ func (v *__DeleteSecretInput) GetId() string { return v.Id }
 
 // __DeleteServiceInput is used internally by genqlient
 type __DeleteServiceInput struct {
-	Id string `json:"id"`
+	Id         string `json:"id"`
+	DeleteData *bool  `json:"deleteData"`
 }
 
 // GetId returns __DeleteServiceInput.Id, and is useful for accessing the field via an interface.
 func (v *__DeleteServiceInput) GetId() string { return v.Id }
+
+// GetDeleteData returns __DeleteServiceInput.DeleteData, and is useful for accessing the field via an interface.
+func (v *__DeleteServiceInput) GetDeleteData() *bool { return v.DeleteData }
 
 // __DeviceByNameInput is used internally by genqlient
 type __DeviceByNameInput struct {
@@ -11631,6 +12133,14 @@ type __RevealSecretInput struct {
 // GetId returns __RevealSecretInput.Id, and is useful for accessing the field via an interface.
 func (v *__RevealSecretInput) GetId() string { return v.Id }
 
+// __RevealServiceCredentialsInput is used internally by genqlient
+type __RevealServiceCredentialsInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __RevealServiceCredentialsInput.Id, and is useful for accessing the field via an interface.
+func (v *__RevealServiceCredentialsInput) GetId() string { return v.Id }
+
 // __RevokeTokenInput is used internally by genqlient
 type __RevokeTokenInput struct {
 	Id string `json:"id"`
@@ -11674,6 +12184,18 @@ func (v *__SecretsInput) GetEnv() *string { return v.Env }
 
 // GetMinSeq returns __SecretsInput.MinSeq, and is useful for accessing the field via an interface.
 func (v *__SecretsInput) GetMinSeq() *int { return v.MinSeq }
+
+// __ServiceInput is used internally by genqlient
+type __ServiceInput struct {
+	Id     string `json:"id"`
+	MinSeq *int   `json:"minSeq"`
+}
+
+// GetId returns __ServiceInput.Id, and is useful for accessing the field via an interface.
+func (v *__ServiceInput) GetId() string { return v.Id }
+
+// GetMinSeq returns __ServiceInput.MinSeq, and is useful for accessing the field via an interface.
+func (v *__ServiceInput) GetMinSeq() *int { return v.MinSeq }
 
 // __ServicesInput is used internally by genqlient
 type __ServicesInput struct {
@@ -12990,6 +13512,17 @@ fragment ServiceFields on ManagedService {
 	spec {
 		... SpecFields
 	}
+	instance {
+		version
+		storage
+	}
+	status {
+		ready
+		image
+		lastError
+		reportedAt
+	}
+	credentialsReady
 }
 fragment SpecFields on Spec {
 	ports {
@@ -13509,8 +14042,8 @@ func DeleteSecret(
 
 // The mutation executed by DeleteService.
 const DeleteService_Operation = `
-mutation DeleteService ($id: ID!) {
-	deleteService(id: $id) {
+mutation DeleteService ($id: ID!, $deleteData: Boolean) {
+	deleteService(id: $id, deleteData: $deleteData) {
 		service {
 			id
 			name
@@ -13524,12 +14057,14 @@ func DeleteService(
 	ctx_ context.Context,
 	client_ graphql.Client,
 	id string,
+	deleteData *bool,
 ) (data_ *DeleteServiceResponse, err_ error) {
 	req_ := &graphql.Request{
 		OpName: "DeleteService",
 		Query:  DeleteService_Operation,
 		Variables: &__DeleteServiceInput{
-			Id: id,
+			Id:         id,
+			DeleteData: deleteData,
 		},
 	}
 
@@ -14698,6 +15233,93 @@ func RevealSecret(
 	return data_, err_
 }
 
+// The mutation executed by RevealServiceCredentials.
+const RevealServiceCredentials_Operation = `
+mutation RevealServiceCredentials ($id: ID!) {
+	revealServiceCredentials(id: $id) {
+		service {
+			... ServiceFields
+		}
+		entries {
+			key
+			value
+		}
+		seq
+	}
+}
+fragment ServiceFields on ManagedService {
+	id
+	name
+	kind
+	serviceIp
+	createdBy
+	createdAt
+	updatedAt
+	environment {
+		name
+	}
+	cluster {
+		id
+		name
+	}
+	spec {
+		... SpecFields
+	}
+	instance {
+		version
+		storage
+	}
+	status {
+		ready
+		image
+		lastError
+		reportedAt
+	}
+	credentialsReady
+}
+fragment SpecFields on Spec {
+	ports {
+		port
+		protocol
+	}
+	backends
+	lb
+	health {
+		type
+		path
+		intervalSeconds
+		timeoutSeconds
+		healthyThreshold
+		unhealthyThreshold
+	}
+}
+`
+
+func RevealServiceCredentials(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *RevealServiceCredentialsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RevealServiceCredentials",
+		Query:  RevealServiceCredentials_Operation,
+		Variables: &__RevealServiceCredentialsInput{
+			Id: id,
+		},
+	}
+
+	data_ = &RevealServiceCredentialsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by RevokeToken.
 const RevokeToken_Operation = `
 mutation RevokeToken ($id: ID!) {
@@ -14948,6 +15570,88 @@ func Secrets(
 	return data_, err_
 }
 
+// The query executed by Service.
+const Service_Operation = `
+query Service ($id: ID!, $minSeq: Int) {
+	service(id: $id, minSeq: $minSeq) {
+		... ServiceFields
+	}
+}
+fragment ServiceFields on ManagedService {
+	id
+	name
+	kind
+	serviceIp
+	createdBy
+	createdAt
+	updatedAt
+	environment {
+		name
+	}
+	cluster {
+		id
+		name
+	}
+	spec {
+		... SpecFields
+	}
+	instance {
+		version
+		storage
+	}
+	status {
+		ready
+		image
+		lastError
+		reportedAt
+	}
+	credentialsReady
+}
+fragment SpecFields on Spec {
+	ports {
+		port
+		protocol
+	}
+	backends
+	lb
+	health {
+		type
+		path
+		intervalSeconds
+		timeoutSeconds
+		healthyThreshold
+		unhealthyThreshold
+	}
+}
+`
+
+func Service(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+	minSeq *int,
+) (data_ *ServiceResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "Service",
+		Query:  Service_Operation,
+		Variables: &__ServiceInput{
+			Id:     id,
+			MinSeq: minSeq,
+		},
+	}
+
+	data_ = &ServiceResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The query executed by Services.
 const Services_Operation = `
 query Services ($first: Int, $after: String, $env: String, $kind: ServiceKind, $minSeq: Int) {
@@ -14981,6 +15685,17 @@ fragment ServiceFields on ManagedService {
 	spec {
 		... SpecFields
 	}
+	instance {
+		version
+		storage
+	}
+	status {
+		ready
+		image
+		lastError
+		reportedAt
+	}
+	credentialsReady
 }
 fragment SpecFields on Spec {
 	ports {
@@ -15723,6 +16438,17 @@ fragment ServiceFields on ManagedService {
 	spec {
 		... SpecFields
 	}
+	instance {
+		version
+		storage
+	}
+	status {
+		ready
+		image
+		lastError
+		reportedAt
+	}
+	credentialsReady
 }
 fragment SpecFields on Spec {
 	ports {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,11 +23,29 @@ func parseServiceKind(s string) (api.ServiceKind, error) {
 }
 
 func serviceRows(items []api.ServiceFields) output.Rows {
-	t := output.Rows{Header: []string{"NAME", "KIND", "ENV", "CLUSTER", "SERVICE IP", "PORTS", "BACKENDS"}}
+	t := output.Rows{Header: []string{"NAME", "KIND", "ENV", "CLUSTER", "SERVICE IP", "PORTS", "BACKENDS", "RUNS"}}
 	for _, x := range items {
-		t.Rows = append(t.Rows, []string{x.Name, strings.ToLower(string(x.Kind)), x.Environment.Name, x.Cluster.Name, x.ServiceIp, portsString(x.Spec.Ports), strings.Join(x.Spec.Backends, ",")})
+		t.Rows = append(t.Rows, []string{x.Name, strings.ToLower(string(x.Kind)), x.Environment.Name, x.Cluster.Name, x.ServiceIp, portsString(x.Spec.Ports), strings.Join(x.Spec.Backends, ","), runsString(x)})
 	}
 	return t
+}
+
+// runsString says how a service its cluster runs is doing: version,
+// storage, and ready, waiting or the agent's last error.
+func runsString(x api.ServiceFields) string {
+	if x.Instance == nil {
+		return "-"
+	}
+	state := "pending"
+	switch {
+	case x.Status != nil && x.Status.LastError != nil:
+		state = "error: " + *x.Status.LastError
+	case x.Status != nil && x.Status.Ready:
+		state = "ready"
+	case x.Status != nil:
+		state = "starting"
+	}
+	return fmt.Sprintf("%s %s, %s", x.Instance.Version, x.Instance.Storage, state)
 }
 
 func listServices(ctx context.Context, c clientT, env string, kind *api.ServiceKind) ([]api.ServiceFields, error) {
@@ -75,18 +94,30 @@ func (a *app) serviceCmd() *cobra.Command {
 		Use:     "service",
 		Aliases: []string{"services", "svc"},
 		Short:   "Create, list, show, update and delete managed services (databases, queues, ...)",
-		Example: `  weft service create db --env prod --kind postgres --port 5432 --backend 10.0.0.20:5432
+		Example: `  weft service create db --env prod --kind postgres --version 17 --storage 10Gi
+  weft service create legacy-db --env prod --kind postgres --port 5432 --backend 10.0.0.20:5432
   weft service list --kind postgres
+  weft service credentials db --env prod
   weft service delete db --env prod`,
 	}
-	var env, kind string
+	var env, kind, version, storage string
+	var deleteData bool
 	var spec specFlags
 	var wait waitFlags
 	create := &cobra.Command{
-		Use:     "create NAME --env ENV --kind KIND --port PORT [--backend HOST:PORT]...",
-		Short:   "Create a managed service with a stable service IP",
-		Example: `  weft service create db --env prod --kind postgres --port 5432 --backend 10.0.0.20:5432`,
-		Args:    exactArgs("NAME"),
+		Use:   "create NAME --env ENV --kind KIND ([--version V] [--storage SIZE] | --port PORT --backend HOST:PORT...)",
+		Short: "Create a managed service with a stable service IP: run by its cluster, or in front of fixed backends",
+		Long: `Create a managed service with a stable service IP and DNS name.
+
+Without --backend its cluster's agent (Kubernetes mode) runs it: a StatefulSet
+of the kind's official image (postgres, mysql, redis, mongodb) with a volume of
+--storage, a Service, readiness probes, and credentials it generates in the
+cluster as a Secret (weft service credentials shows them; apps take them with
+--env-from-service). With --backend it names fixed backends.`,
+		Example: `  weft service create db --env prod --kind postgres --version 17 --storage 10Gi --wait
+  weft service create cache --env prod --kind redis
+  weft service create legacy-db --env prod --kind postgres --port 5432 --backend 10.0.0.20:5432`,
+		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkName("service", args[0]); err != nil {
 				return err
@@ -101,15 +132,42 @@ func (a *app) serviceCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			in, err := spec.input()
-			if err != nil {
-				return err
+			in := api.CreateServiceInput{Env: env, Name: args[0], Kind: k}
+			fs := cmd.Flags()
+			run := !fs.Changed("backend")
+			if run && (fs.Changed("lb") || fs.Changed("health")) {
+				return usagef("--lb and --health are for fixed backends (--backend); a service its cluster runs has its own")
+			}
+			if !run && (fs.Changed("version") || fs.Changed("storage")) {
+				return usagef("--version and --storage are for a service its cluster runs; give them or --backend, not both")
+			}
+			if run {
+				if fs.Changed("version") {
+					in.Version = &version
+				}
+				if fs.Changed("storage") {
+					in.Storage = &storage
+				}
+				if fs.Changed("port") {
+					sp, err := spec.input()
+					if err != nil {
+						return err
+					}
+					sp.Backends = nil
+					in.Spec = &sp
+				}
+			} else {
+				sp, err := spec.input()
+				if err != nil {
+					return err
+				}
+				in.Spec = &sp
 			}
 			c, ep, err := a.client(true)
 			if err != nil {
 				return err
 			}
-			r, err := api.CreateService(cmd.Context(), c, api.CreateServiceInput{Env: env, Name: args[0], Kind: k, Spec: in})
+			r, err := api.CreateService(cmd.Context(), c, in)
 			if err != nil {
 				return explain("create service "+args[0], ep.Server, err)
 			}
@@ -117,11 +175,19 @@ func (a *app) serviceCmd() *cobra.Command {
 			if err := a.render(cmd, r.CreateService, func() output.Rows { return serviceRows([]api.ServiceFields{x}) }); err != nil {
 				return err
 			}
-			return a.waitApplied(cmd.Context(), c, ep.Server, r.CreateService.Seq, wait, []string{x.Cluster.Id})
+			if err := a.waitApplied(cmd.Context(), c, ep.Server, r.CreateService.Seq, wait, []string{x.Cluster.Id}); err != nil {
+				return err
+			}
+			if x.Instance != nil {
+				return a.waitServiceReady(cmd.Context(), c, ep.Server, x.Id, wait)
+			}
+			return nil
 		},
 	}
 	create.Flags().StringVar(&env, "env", "", "the environment (required)")
-	create.Flags().StringVar(&kind, "kind", "", "postgres, mysql, redis, mongodb, kafka, rabbitmq, elasticsearch or other (required)")
+	create.Flags().StringVar(&kind, "kind", "", "postgres, mysql, redis, mongodb (run by the cluster, or fixed backends); kafka, rabbitmq, elasticsearch or other (fixed backends) (required)")
+	create.Flags().StringVar(&version, "version", "", "a run service: the official image's version (postgres 13-18, mysql 8.0/8.4/9, redis 6.2-8, mongodb 6.0-8.0; default the newest supported)")
+	create.Flags().StringVar(&storage, "storage", "", "a run service: its volume's size, 64Mi to 64Ti (default 1Gi)")
 	spec.register(create.Flags())
 	wait.register(create)
 
@@ -216,9 +282,10 @@ func (a *app) serviceCmd() *cobra.Command {
 	del := &cobra.Command{
 		Use:     "delete NAME [--env ENV]",
 		Aliases: []string{"rm"},
-		Short:   "Delete a managed service",
-		Example: `  weft service delete db --env prod`,
-		Args:    exactArgs("NAME"),
+		Short:   "Delete a managed service (a run service keeps its volume unless --delete-data)",
+		Example: `  weft service delete db --env prod
+  weft service delete scratch-db --env prod --delete-data`,
+		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, ep, err := a.client(true)
 			if err != nil {
@@ -228,16 +295,90 @@ func (a *app) serviceCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			r, err := api.DeleteService(cmd.Context(), c, x.Id)
+			var dd *bool
+			if deleteData {
+				dd = &deleteData
+			}
+			r, err := api.DeleteService(cmd.Context(), c, x.Id, dd)
 			if err != nil {
 				return explain("delete service "+args[0], ep.Server, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Deleted service %s %s.\n", args[0], seqNote(r.DeleteService.Seq))
+			if x.Instance != nil && !deleteData {
+				fmt.Fprintf(cmd.OutOrStdout(), "Its volume and credentials stay in the cluster: a service created again as %s takes them back (--delete-data deletes them).\n", args[0])
+			}
 			return a.waitApplied(cmd.Context(), c, ep.Server, r.DeleteService.Seq, wait, []string{x.Cluster.Id})
 		},
 	}
 	del.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
+	del.Flags().BoolVar(&deleteData, "delete-data", false, "a run service: delete its volume and credentials too")
 	wait.register(del)
-	cmd.AddCommand(create, list, get, update, del)
+
+	creds := &cobra.Command{
+		Use:   "credentials NAME [--env ENV]",
+		Short: "Show the credentials a run service's cluster generated (owners and admins; recorded in the audit trail)",
+		Example: `  weft service credentials db --env prod
+  weft service credentials db --env prod -o json`,
+		Args: exactArgs("NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, ep, err := a.client(true)
+			if err != nil {
+				return err
+			}
+			x, err := a.serviceByName(cmd.Context(), c, ep.Server, env, args[0])
+			if err != nil {
+				return err
+			}
+			r, err := api.RevealServiceCredentials(cmd.Context(), c, x.Id)
+			if err != nil {
+				return explain("show the credentials of service "+args[0], ep.Server, err)
+			}
+			return a.render(cmd, r.RevealServiceCredentials, func() output.Rows {
+				t := output.Rows{Header: []string{"KEY", "VALUE"}}
+				for _, e := range r.RevealServiceCredentials.Entries {
+					t.Rows = append(t.Rows, []string{e.Key, e.Value})
+				}
+				return t
+			})
+		},
+	}
+	creds.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
+	cmd.AddCommand(create, list, get, update, del, creds)
 	return cmd
+}
+
+// waitServiceReady polls a run service until its cluster's agent reports
+// it ready, drawing its state on stderr.
+func (a *app) waitServiceReady(ctx context.Context, c clientT, server, id string, w waitFlags) error {
+	if !w.wait {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, w.timeout)
+	defer cancel()
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	last := ""
+	for {
+		r, err := api.Service(ctx, c, id, nil)
+		if err != nil && ctx.Err() == nil {
+			return explain("wait for the service", server, err)
+		}
+		if err == nil && r.Service != nil {
+			x := r.Service.ServiceFields
+			line := "service " + x.Name + ": " + runsString(x)
+			if line != last {
+				fmt.Fprintf(a.o.Stderr, "waiting: %s\n", line)
+				last = line
+			}
+			if x.Status != nil && x.Status.Ready {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return &Error{Err: fmt.Errorf("wait for the service: not ready after %s: %s", w.timeout, last), Code: ExitError,
+				Hint: "the service is recorded; see its state with: weft service get"}
+		case <-t.C:
+		}
+	}
 }

@@ -20,6 +20,7 @@ type workloadFlags struct {
 	replicas                           int
 	envVars, command, args             []string
 	envVarsFrom, envFrom, mounts       []string
+	envFromService                     []string
 	cpu, cpuLimit, memory, memoryLimit string
 	readiness, liveness                string
 	service                            string
@@ -33,6 +34,7 @@ func (w *workloadFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&w.envVars, "env-var", nil, "environment variable NAME=VALUE of the container, repeatable")
 	fs.StringArrayVar(&w.envVarsFrom, "env-var-from", nil, "environment variable from a config's or secret's key: NAME=config:CONFIG/KEY or NAME=secret:SECRET/KEY, repeatable")
 	fs.StringArrayVar(&w.envFrom, "env-from", nil, "every key of a config or secret as variables: config:NAME[:PREFIX] or secret:NAME[:PREFIX], repeatable")
+	fs.StringArrayVar(&w.envFromService, "env-from-service", nil, "the credentials of a managed service its cluster runs as variables (USERNAME, PASSWORD, DATABASE, HOST, PORT, URL): NAME[:PREFIX], repeatable")
 	fs.StringArrayVar(&w.mounts, "mount", nil, "a config's or secret's keys as files of a read-only directory: config:NAME=/PATH or secret:NAME=/PATH, repeatable")
 	fs.StringArrayVar(&w.command, "command", nil, "the container's command (entrypoint), one argument per flag")
 	fs.StringArrayVar(&w.args, "arg", nil, "an argument of the container's command, repeatable")
@@ -49,7 +51,7 @@ func (w *workloadFlags) changed(name string) bool { return w.fs.Changed(name) }
 
 // anyWorkload reports whether a flag of the container was given.
 func (w *workloadFlags) anyWorkload() bool {
-	for _, f := range []string{"image", "replicas", "env-var", "env-var-from", "env-from", "mount", "command", "arg", "cpu", "cpu-limit", "memory", "memory-limit", "readiness", "liveness"} {
+	for _, f := range []string{"image", "replicas", "env-var", "env-var-from", "env-from", "env-from-service", "mount", "command", "arg", "cpu", "cpu-limit", "memory", "memory-limit", "readiness", "liveness"} {
 		if w.changed(f) {
 			return true
 		}
@@ -147,8 +149,10 @@ func parseSource(s string) (api.SourceKind, string, error) {
 		k = api.SourceKindConfig
 	case "secret":
 		k = api.SourceKindSecret
+	case "service":
+		k = api.SourceKindService
 	default:
-		return "", "", usagef("invalid source %q: want config:NAME or secret:NAME", s)
+		return "", "", usagef("invalid source %q: want config:NAME, secret:NAME or service:NAME", s)
 	}
 	if err := checkName(kind, name); err != nil {
 		return "", "", err
@@ -223,8 +227,30 @@ func (w *workloadFlags) apply(in *api.WorkloadInput, maps []api.PortMappingInput
 		}
 		in.Env = append(vals, froms...)
 	}
-	if w.changed("env-from") {
+	if w.changed("env-from") || w.changed("env-from-service") {
+		// Each flag replaces its own kind of source; the other's stay.
+		kept := in.EnvFrom
 		in.EnvFrom = nil
+		for _, e := range kept {
+			isService := e.Kind != nil && *e.Kind == api.SourceKindService
+			if isService && !w.changed("env-from-service") || !isService && !w.changed("env-from") {
+				in.EnvFrom = append(in.EnvFrom, e)
+			}
+		}
+		for _, s := range w.envFromService {
+			name, prefix, _ := strings.Cut(s, ":")
+			if err := checkName("service", name); err != nil {
+				return nil, usagef("invalid --env-from-service %q: want NAME[:PREFIX]", s)
+			}
+			kind := api.SourceKindService
+			e := api.EnvFromInput{Kind: &kind, Name: name}
+			if prefix != "" {
+				e.Prefix = &prefix
+			}
+			in.EnvFrom = append(in.EnvFrom, e)
+		}
+	}
+	if w.changed("env-from") {
 		for _, s := range w.envFrom {
 			kindName, prefix := s, ""
 			if parts := strings.SplitN(s, ":", 3); len(parts) == 3 {

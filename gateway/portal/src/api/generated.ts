@@ -36,11 +36,17 @@ export type CreatePolicyInput = {
   rule: RuleInput;
 };
 
+/** A managed service in front of fixed backends (spec with backends), or run by its cluster (Kubernetes mode) when spec has none: POSTGRES, MYSQL, REDIS and MONGODB, with the kind's port. */
 export type CreateServiceInput = {
   env: string;
   kind: ServiceKind;
   name: string;
-  spec: SpecInput;
+  /** The network shape; null (or without backends) for a service its cluster runs. */
+  spec?: SpecInput | null | undefined;
+  /** A service its cluster runs: its volume's size, a Kubernetes quantity from 64Mi to 64Ti (1Gi when null). */
+  storage?: string | null | undefined;
+  /** A service its cluster runs: the image's version (the kind's default when null), e.g. 17. */
+  version?: string | null | undefined;
 };
 
 export type CreateTeamInput = {
@@ -236,7 +242,9 @@ export type SourceKind =
   /** A config of the app's environment. */
   | 'CONFIG'
   /** A secret of the app's environment. */
-  | 'SECRET';
+  | 'SECRET'
+  /** The credentials of a managed service of the app's environment that its cluster runs (keys USERNAME, PASSWORD, DATABASE, HOST, PORT, URL). */
+  | 'SERVICE';
 
 /** Unset fields take defaults: TCP ports, ROUND_ROBIN, a TCP check every 10 s. */
 export type SpecInput = {

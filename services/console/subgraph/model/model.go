@@ -32,10 +32,14 @@ type ManagedService struct {
 	Cluster   Cluster     `json:"cluster"`
 	ServiceIP string      `json:"serviceIp"`
 	Spec      Spec        `json:"spec"`
-	CreatedBy *string     `json:"createdBy,omitempty"`
-	CreatedAt *time.Time  `json:"createdAt,omitempty"`
-	UpdatedAt *time.Time  `json:"updatedAt,omitempty"`
-	EnvID     string      `json:"-"`
+	// Instance and Status: a service its cluster runs.
+	Instance         *ManagedInstance      `json:"instance,omitempty"`
+	Status           *ManagedServiceStatus `json:"status,omitempty"`
+	CredentialsReady bool                  `json:"credentialsReady"`
+	CreatedBy        *string               `json:"createdBy,omitempty"`
+	CreatedAt        *time.Time            `json:"createdAt,omitempty"`
+	UpdatedAt        *time.Time            `json:"updatedAt,omitempty"`
+	EnvID            string                `json:"-"`
 }
 
 // IsEntity marks ManagedService as a federation entity.

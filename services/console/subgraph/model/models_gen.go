@@ -95,11 +95,17 @@ type CreatePolicyInput struct {
 	Rule RuleInput `json:"rule"`
 }
 
+// A managed service in front of fixed backends (spec with backends), or run by its cluster (Kubernetes mode) when spec has none: POSTGRES, MYSQL, REDIS and MONGODB, with the kind's port.
 type CreateServiceInput struct {
 	Env  string      `json:"env"`
 	Name string      `json:"name"`
 	Kind ServiceKind `json:"kind"`
-	Spec SpecInput   `json:"spec"`
+	// The network shape; null (or without backends) for a service its cluster runs.
+	Spec *SpecInput `json:"spec,omitempty"`
+	// A service its cluster runs: the image's version (the kind's default when null), e.g. 17.
+	Version *string `json:"version,omitempty"`
+	// A service its cluster runs: its volume's size, a Kubernetes quantity from 64Mi to 64Ti (1Gi when null).
+	Storage *string `json:"storage,omitempty"`
 }
 
 // A device, owned by the infra subgraph.
@@ -245,6 +251,14 @@ type KeyRefInput struct {
 	Key  string      `json:"key"`
 }
 
+// How a managed service its cluster runs is run.
+type ManagedInstance struct {
+	// The version of the kind's official image, e.g. 17 for postgres:17.
+	Version string `json:"version"`
+	// The volume's size, a Kubernetes quantity (10Gi).
+	Storage string `json:"storage"`
+}
+
 type ManagedServiceConnection struct {
 	Edges      []ManagedServiceEdge `json:"edges"`
 	PageInfo   graph.PageInfo       `json:"pageInfo"`
@@ -259,6 +273,17 @@ type ManagedServiceEdge struct {
 type ManagedServicePayload struct {
 	Service ManagedService `json:"service"`
 	Seq     int            `json:"seq"`
+}
+
+// What the agent of a run service's cluster last reported of it.
+type ManagedServiceStatus struct {
+	// True when its pod is ready (its readiness probe passes).
+	Ready bool `json:"ready"`
+	// The image it runs, e.g. postgres:17.
+	Image *string `json:"image,omitempty"`
+	// Why the agent could not run it, e.g. the API server refused it.
+	LastError  *string    `json:"lastError,omitempty"`
+	ReportedAt *time.Time `json:"reportedAt,omitempty"`
 }
 
 type Mutation struct {
@@ -468,6 +493,14 @@ type SecretsKeyRotation struct {
 	// How many secrets' data keys were wrapped again with the new key.
 	Rewrapped int `json:"rewrapped"`
 	Seq       int `json:"seq"`
+}
+
+// A managed service's credentials in clear, for owners and admins; the reveal itself is an event (console.service.credentials-revealed).
+type ServiceCredentials struct {
+	Service ManagedService `json:"service"`
+	// USERNAME, PASSWORD, DATABASE, HOST, PORT and URL.
+	Entries []ConfigEntry `json:"entries"`
+	Seq     int           `json:"seq"`
 }
 
 // An existing Kubernetes Service, namespace/name.
@@ -989,16 +1022,19 @@ const (
 	SourceKindConfig SourceKind = "CONFIG"
 	// A secret of the app's environment.
 	SourceKindSecret SourceKind = "SECRET"
+	// The credentials of a managed service of the app's environment that its cluster runs (keys USERNAME, PASSWORD, DATABASE, HOST, PORT, URL).
+	SourceKindService SourceKind = "SERVICE"
 )
 
 var AllSourceKind = []SourceKind{
 	SourceKindConfig,
 	SourceKindSecret,
+	SourceKindService,
 }
 
 func (e SourceKind) IsValid() bool {
 	switch e {
-	case SourceKindConfig, SourceKindSecret:
+	case SourceKindConfig, SourceKindSecret, SourceKindService:
 		return true
 	}
 	return false

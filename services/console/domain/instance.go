@@ -1,0 +1,226 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"weft.dev/kernel/fault"
+	"weft.dev/kernel/validate"
+)
+
+// SourceService is a workload source that is the credentials of a managed
+// service of the app's environment that its cluster runs.
+const SourceService = "service"
+
+// Credential keys: every service its cluster runs has these in its
+// credentials (a Kubernetes Secret the agent generates in the cluster),
+// so an app takes them as variables (EnvFrom) or one by one.
+var CredentialKeys = []string{"USERNAME", "PASSWORD", "DATABASE", "HOST", "PORT", "URL"}
+
+// runnable lists the kinds a cluster can run, with their port and the
+// versions weft runs (the official image's tags of that major line). The
+// first version is the default.
+var runnable = map[ServiceKind]struct {
+	port     int
+	versions []string
+}{
+	Postgres: {5432, []string{"17", "16", "15", "14", "13", "18"}},
+	MySQL:    {3306, []string{"8.4", "8.0", "9"}},
+	Redis:    {6379, []string{"7.4", "7.2", "8", "6.2"}},
+	MongoDB:  {27017, []string{"8.0", "7.0", "6.0"}},
+}
+
+// Storage bounds of a service its cluster runs.
+var (
+	minStorage, _ = validate.ParseQuantity("", "64Mi")
+	maxStorage, _ = validate.ParseQuantity("", "64Ti")
+)
+
+// DefaultStorage is the volume a run service gets when none is asked.
+const DefaultStorage = "1Gi"
+
+// Runnable reports whether a cluster can run kind (else a service of it
+// is a name in front of fixed backends).
+func Runnable(k ServiceKind) bool { _, ok := runnable[k]; return ok }
+
+// KindPort is the port a run service of kind listens on.
+func KindPort(k ServiceKind) int { return runnable[k].port }
+
+// Versions are the versions weft runs of kind, the default first.
+func Versions(k ServiceKind) []string { return slices.Clone(runnable[k].versions) }
+
+// Instance is a managed service its cluster's agent runs (Kubernetes
+// mode): a StatefulSet of the kind's official image at Version with a
+// volume of Storage, a Service, and credentials the agent generates in the
+// cluster as a Kubernetes Secret. The credentials never reach the log in
+// clear: the agent seals them to CredentialsKey (X25519, anonymous box)
+// and the log holds that; the private half is in SealedKey, sealed by the
+// keyring under the service's id, so it opens only through the keyring
+// and is destroyed (crypto-shredded) with the service.
+type Instance struct {
+	Version        string `json:"version"`
+	Storage        string `json:"storage"` // a canonical Kubernetes quantity
+	CredentialsKey string `json:"credentialsKey"`
+	SealedKey      string `json:"sealedKey"`
+}
+
+// InstanceStatus is what the agent of the service's cluster last reported.
+type InstanceStatus struct {
+	Ready     bool      `json:"ready"`
+	Image     string    `json:"image,omitempty"` // the StatefulSet's image, e.g. postgres:17
+	Replicas  int       `json:"replicas"`        // ready pods
+	LastError string    `json:"lastError,omitempty"`
+	Reported  time.Time `json:"reportedAt"`
+}
+
+// Same reports whether two statuses say the same (their times aside).
+func (s InstanceStatus) Same(o InstanceStatus) bool {
+	s.Reported, o.Reported = time.Time{}, time.Time{}
+	return s == o
+}
+
+// Credentials are a run service's credentials as the log holds them:
+// sealed to its CredentialsKey, from the Kubernetes Secret Source (its
+// uid), so another set (a Secret made again) is recorded again.
+type Credentials struct {
+	Source string `json:"source"`
+	Sealed string `json:"sealed"`
+}
+
+// NormalizeInstance checks a run service's kind, version and storage at
+// the edge and fills in the defaults; the key pair is the command's.
+func NormalizeInstance(kind ServiceKind, version, storage string) (Instance, error) {
+	r, ok := runnable[kind]
+	if !ok {
+		return Instance{}, fault.Invalidf("kind", "weft runs postgres, mysql, redis and mongodb; a service of kind %s needs --backend (fixed backends)", kind)
+	}
+	if version == "" {
+		version = r.versions[0]
+	}
+	if !slices.Contains(r.versions, version) {
+		sorted := slices.Clone(r.versions)
+		slices.Sort(sorted)
+		return Instance{}, fault.Invalidf("version", "%q is not a version of %s weft runs (one of %s)", version, kind, strings.Join(sorted, ", "))
+	}
+	if storage == "" {
+		storage = DefaultStorage
+	}
+	q, err := validate.ResourceQuantity("storage", storage)
+	if err != nil {
+		return Instance{}, err
+	}
+	if q.Cmp(minStorage) < 0 || q.Cmp(maxStorage) > 0 {
+		return Instance{}, fault.Invalidf("storage", "%s is outside 64Mi–64Ti", storage)
+	}
+	return Instance{Version: version, Storage: q.Canonical}, nil
+}
+
+// InstanceSpec is the network shape of a run service: its kind's port,
+// TCP, backends from its cluster (none fixed), round robin.
+func InstanceSpec(kind ServiceKind) (Spec, error) {
+	s := Spec{Ports: []Port{{Port: KindPort(kind), Protocol: TCP}}}
+	return s.normalize("spec.", false)
+}
+
+// ServiceStatusReported: the agent of a run service's cluster reported a
+// change of its status (recorded by the message office, changed only).
+type ServiceStatusReported struct {
+	ID        string         `json:"id"`
+	ClusterID string         `json:"clusterId"`
+	Status    InstanceStatus `json:"status"`
+}
+
+// ServiceCredentialsReported: the agent generated (or found kept) the
+// service's credentials in its cluster and sent them sealed to the
+// service's CredentialsKey; the log holds only that sealed box.
+type ServiceCredentialsReported struct {
+	ID          string      `json:"id"`
+	ClusterID   string      `json:"clusterId"`
+	Credentials Credentials `json:"credentials"`
+}
+
+// ServiceCredentialsRevealed: someone (the event's actor) read the
+// service's credentials in clear.
+type ServiceCredentialsRevealed struct {
+	ID string `json:"id"`
+}
+
+// ServiceDataDeleted: the agent deleted the volume and credentials of a
+// service deleted with its data; nothing of it is left in its cluster.
+type ServiceDataDeleted struct {
+	ID        string `json:"id"`
+	ClusterID string `json:"clusterId"`
+}
+
+// DecideReportServiceStatus records a run service's status when it
+// differs from the last record. A report from another cluster, or for a
+// service its cluster does not run, is refused.
+func DecideReportServiceStatus(s Service, clusterID string, st InstanceStatus) ([]any, error) {
+	if err := reportable(s, clusterID); err != nil {
+		return nil, err
+	}
+	if s.Status != nil && s.Status.Same(st) {
+		return nil, nil
+	}
+	return []any{ServiceStatusReported{ID: s.ID, ClusterID: clusterID, Status: st}}, nil
+}
+
+// DecideReportCredentials records sealed credentials from a Secret other
+// than the one recorded last.
+func DecideReportCredentials(s Service, clusterID string, c Credentials) ([]any, error) {
+	if err := reportable(s, clusterID); err != nil {
+		return nil, err
+	}
+	if c.Source == "" || c.Sealed == "" {
+		return nil, fault.Invalidf("credentials", "a report of credentials needs their source and sealed box")
+	}
+	if s.Credentials != nil && s.Credentials.Source == c.Source {
+		return nil, nil
+	}
+	return []any{ServiceCredentialsReported{ID: s.ID, ClusterID: clusterID, Credentials: c}}, nil
+}
+
+// DecideRevealCredentials records that the credentials were read; there
+// must be some.
+func DecideRevealCredentials(s Service) ([]any, error) {
+	if !s.Exists() {
+		return nil, wrap(ErrNotFound, NotFound("id", "service %s", s.ID))
+	}
+	if s.Instance == nil {
+		return nil, fault.Invalidf("id", "service %s is not run by its cluster (fixed backends): weft holds no credentials for it", s.Name)
+	}
+	if s.Credentials == nil {
+		return nil, &fault.Error{Code: fault.Unavailable, Field: "id",
+			Msg: fmt.Sprintf("the agent of service %s's cluster has not reported its credentials yet (is it running in Kubernetes mode?)", s.Name)}
+	}
+	return []any{ServiceCredentialsRevealed{ID: s.ID}}, nil
+}
+
+// DecideDataDeleted records that a service deleted with its data is
+// gone from its cluster.
+func DecideDataDeleted(s Service, clusterID string) ([]any, error) {
+	if s.ClusterID != clusterID {
+		return nil, fault.Forbiddenf("service %s is not homed in cluster %s", s.ID, clusterID)
+	}
+	if !s.Deleted || !s.DeleteData || s.DataDeleted {
+		return nil, nil
+	}
+	return []any{ServiceDataDeleted{ID: s.ID, ClusterID: clusterID}}, nil
+}
+
+// reportable refuses a report for a service that is gone, homed
+// elsewhere, or not run.
+func reportable(s Service, clusterID string) error {
+	if !s.Exists() {
+		return wrap(ErrNotFound, NotFound("id", "service %s", s.ID))
+	}
+	if s.ClusterID != clusterID {
+		return fault.Forbiddenf("service %s is not homed in cluster %s", s.ID, clusterID)
+	}
+	if s.Instance == nil {
+		return fault.Invalidf("id", "service %s is not run by its cluster", s.ID)
+	}
+	return nil
+}
