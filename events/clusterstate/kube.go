@@ -18,6 +18,7 @@ import (
 //	cl.<cluster>.import.<id>        Import: an app or managed service homed in another cluster
 //	cl.<cluster>.config.<configID>  ConfigMap: a config of an environment homed here
 //	cl.<cluster>.secret.<secretID>  Secret: a secret of one, its values sealed to the agent (seal.go)
+//	cl.<cluster>.managed.<svcID>    Managed: a managed service the agent runs (StatefulSet, volume, Service, credentials)
 //
 // Imports are written only to the clusters whose agent reported Kubernetes
 // mode (Gateway.Kubernetes), never to the app's own cluster. The route of
@@ -31,6 +32,7 @@ const (
 	KindImport    = "import"
 	KindConfig    = "config"
 	KindSecret    = "secret"
+	KindManaged   = "managed"
 )
 
 // Labels weft puts on every Kubernetes object it creates. An agent prunes
@@ -56,6 +58,9 @@ const (
 	// LabelConfigID is the id of the config a ConfigMap was made for.
 	LabelConfigID = "weft.dev/config-id"
 	RoleSecret    = "secret" // a secret's Secret
+	// RoleManaged: a run managed service's StatefulSet, Service, volume
+	// claims and credentials Secret (LabelAppID is the service's id).
+	RoleManaged = "managed"
 	// LabelSecretID is the id of the secret a Secret was made for.
 	LabelSecretID = "weft.dev/secret-id"
 	// AnnotationSources, on a workload's pod template, is
@@ -194,6 +199,39 @@ type Secret struct {
 	Sealed    map[string]string `json:"sealed"`
 }
 
+// Managed is a managed service homed in the cluster that its agent runs:
+// a StatefulSet called Name (one replica of Kind's official image at
+// Version, a volume claim "data" of Storage), a Service called Name to
+// its pod on Port, and a Secret CredentialsSecretName(Name) the agent
+// generates once (USERNAME, PASSWORD, DATABASE, HOST, PORT, URL) and
+// reports sealed to CredentialsKey until the office's entry names its uid
+// in CredentialsSource. All labelled with Labels (RoleManaged, the
+// service's id as LabelAppID).
+//
+// When the entry goes the agent deletes the StatefulSet and the Service
+// and keeps the volume claim and the credentials Secret, which a service
+// created again under Name takes back. Purge (the service was deleted
+// with its data) deletes those too; the agent then reports DataDeleted
+// and the office removes the entry.
+type Managed struct {
+	ID                string            `json:"id"`
+	Name              string            `json:"name"`
+	Namespace         string            `json:"namespace"`
+	Env               string            `json:"env"`
+	Kind              string            `json:"kind"` // postgres, mysql, redis, mongodb
+	Version           string            `json:"version"`
+	Storage           string            `json:"storage"`
+	Port              int               `json:"port"`
+	Labels            map[string]string `json:"labels"`
+	CredentialsKey    string            `json:"credentialsKey"`
+	CredentialsSource string            `json:"credentialsSource,omitempty"`
+	Purge             bool              `json:"purge,omitempty"`
+}
+
+// CredentialsSecretName is the Secret holding the credentials of the
+// managed service called name (what apps' EnvFrom of it names).
+func CredentialsSecretName(name string) string { return name + "-credentials" }
+
 // ContainerPort is a port the container listens on. Name is the Service
 // port's name that targets it.
 type ContainerPort struct {
@@ -311,7 +349,37 @@ type Kubernetes struct {
 const (
 	StatusApp       = "app"       // AppStatus, per app, when it changes
 	StatusNamespace = "namespace" // NamespaceStatus, per environment, when it changes
+	StatusService   = "service"   // ServiceStatus, per managed service, when it changes
 )
+
+// ServiceStatus is an agent's report of one managed service it runs (a
+// Managed entry): how it is doing, credentials it generated (sealed to
+// the entry's CredentialsKey, never in clear), or that a purged
+// service's data is gone.
+type ServiceStatus struct {
+	ID          string             `json:"id"`
+	Ready       bool               `json:"ready"`
+	Replicas    int32              `json:"replicas"` // ready pods
+	Image       string             `json:"image,omitempty"`
+	LastError   string             `json:"lastError,omitempty"`
+	Credentials *SealedCredentials `json:"credentials,omitempty"`
+	DataDeleted bool               `json:"dataDeleted,omitempty"`
+	Time        time.Time          `json:"time"`
+}
+
+// SealedCredentials are a managed service's credentials as an agent
+// reports them: Source is the uid of the Secret holding them, Sealed the
+// JSON object of its keys and values in an anonymous box to the service's
+// CredentialsKey (base64).
+type SealedCredentials struct {
+	Source string `json:"source"`
+	Sealed string `json:"sealed"`
+}
+
+// ReportService publishes a managed service's status on status.<cluster>.service.
+func ReportService(p Publisher, cluster string, s ServiceStatus) error {
+	return report(p, cluster, StatusService, s)
+}
 
 // AppStatus is an agent's report of one app's rollout, for a Workload (or
 // Export) entry of its stream. The agent sends it when something in it

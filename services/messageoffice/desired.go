@@ -217,6 +217,15 @@ func ownEntries(tm *Team, clusterID, zone string, imports map[string]entry, seal
 			return nil, err
 		}
 	}
+	for _, p := range tm.Purges {
+		if p.ClusterID != c.ID || p.Namespace == "" {
+			continue
+		}
+		if err := add(clusterstate.KindManaged, p.ID, clusterstate.Managed{ID: p.ID, Name: p.Name, Namespace: p.Namespace, Env: p.Env,
+			Kind: p.Kind, Labels: p.Labels, Purge: true}); err != nil {
+			return nil, err
+		}
+	}
 	for _, w := range tm.Workloads {
 		env := tm.Envs[w.EnvID]
 		if w.ClusterID != c.ID {
@@ -239,6 +248,8 @@ func ownEntries(tm *Team, clusterID, zone string, imports map[string]entry, seal
 		case env == nil:
 		case w.Container != nil:
 			err = add(clusterstate.KindWorkload, w.ID, workload(tm, env, w))
+		case w.Instance != nil:
+			err = add(clusterstate.KindManaged, w.ID, managed(tm, env, w))
 		case w.Export != nil:
 			err = add(clusterstate.KindExport, w.ID, clusterstate.Export{
 				ID: w.ID, Name: w.Name, Env: env.Name, Namespace: w.Export.Namespace, Service: w.Export.Name, Ports: ports(w),
@@ -313,15 +324,18 @@ func workload(tm *Team, env *Env, w *Workload) clusterstate.Workload {
 	for _, e := range c.Env {
 		v := clusterstate.EnvVar{Name: e.Name, Value: e.Value}
 		if e.From != nil {
-			v.From = &clusterstate.KeyRef{Kind: sourceKind(e.From.Kind), Name: e.From.Name, Key: e.From.Key}
+			k, n := sourceKind(e.From.Kind, e.From.Name)
+			v.From = &clusterstate.KeyRef{Kind: k, Name: n, Key: e.From.Key}
 		}
 		out.Container.Env = append(out.Container.Env, v)
 	}
 	for _, e := range c.EnvFrom {
-		out.Container.EnvFrom = append(out.Container.EnvFrom, clusterstate.EnvFrom{Kind: sourceKind(e.Kind), Name: e.Name, Prefix: e.Prefix})
+		k, n := sourceKind(e.Kind, e.Name)
+		out.Container.EnvFrom = append(out.Container.EnvFrom, clusterstate.EnvFrom{Kind: k, Name: n, Prefix: e.Prefix})
 	}
 	for _, f := range c.Files {
-		out.Container.Files = append(out.Container.Files, clusterstate.FileMount{Kind: sourceKind(f.Kind), Name: f.Name, Path: f.Path})
+		k, n := sourceKind(f.Kind, f.Name)
+		out.Container.Files = append(out.Container.Files, clusterstate.FileMount{Kind: k, Name: n, Path: f.Path})
 	}
 	out.SourcesDigest = sourcesDigest(tm, w.EnvID, c.Sources())
 	// One container port per port and protocol, named after the first
@@ -338,15 +352,25 @@ func workload(tm *Team, env *Env, w *Workload) clusterstate.Workload {
 	return out
 }
 
-// sourceKind is the Kubernetes object a workload source is rendered as.
-func sourceKind(kind string) string {
+// sourceKind is the Kubernetes object a workload source is rendered as,
+// and its name: a run service's credentials are a Secret of its own.
+func sourceKind(kind, name string) (string, string) {
 	switch kind {
 	case cd.SourceConfig:
-		return clusterstate.SourceConfigMap
+		return clusterstate.SourceConfigMap, name
 	case cd.SourceSecret:
-		return clusterstate.SourceSecret
+		return clusterstate.SourceSecret, name
+	case cd.SourceService:
+		return clusterstate.SourceSecret, clusterstate.CredentialsSecretName(name)
 	}
-	return kind
+	return kind, name
+}
+
+// managed is a run service as its cluster's agent applies it.
+func managed(tm *Team, env *Env, w *Workload) clusterstate.Managed {
+	return clusterstate.Managed{ID: w.ID, Name: w.Name, Namespace: clusterstate.NamespaceName(env.Name), Env: env.Name,
+		Kind: string(w.ServiceKind), Version: w.Instance.Version, Storage: w.Instance.Storage, Port: cd.KindPort(w.ServiceKind),
+		Labels: labels(tm, env, w, clusterstate.RoleManaged), CredentialsKey: w.Instance.CredentialsKey, CredentialsSource: w.CredentialsSource}
 }
 
 // configMap is a config as its cluster's agent applies it: a ConfigMap of
@@ -383,6 +407,12 @@ func sourcesDigest(tm *Team, envID string, srcs []cd.Source) string {
 			secrets[s.Name] = s
 		}
 	}
+	services := map[string]*Workload{}
+	for _, w := range tm.Workloads {
+		if w.EnvID == envID && w.Instance != nil {
+			services[w.Name] = w
+		}
+	}
 	names := make([]string, 0, len(srcs))
 	for _, s := range srcs {
 		names = append(names, s.String())
@@ -399,6 +429,10 @@ func sourcesDigest(tm *Team, envID string, srcs []cd.Source) string {
 		}
 		if s := secrets[name]; s != nil && kind == cd.SourceSecret {
 			data = map[string]string{"version": strconv.FormatUint(s.Version, 10)}
+		}
+		if s := services[name]; s != nil && kind == cd.SourceService {
+			// New credentials (a Secret made again) roll the apps.
+			data = map[string]string{"credentials": s.CredentialsSource}
 		}
 		keys := make([]string, 0, len(data))
 		for k := range data {
@@ -480,7 +514,7 @@ func route(tm *Team, w *Workload) clusterstate.Route {
 		r.Env = env.Name
 	}
 	switch {
-	case w.Container != nil && env != nil:
+	case (w.Container != nil || w.Instance != nil) && env != nil:
 		r.Endpoints = &clusterstate.EndpointSource{Namespace: clusterstate.NamespaceName(env.Name), Service: w.Name}
 	case w.Export != nil:
 		r.Endpoints = &clusterstate.EndpointSource{Namespace: w.Export.Namespace, Service: w.Export.Name}

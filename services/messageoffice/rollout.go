@@ -170,3 +170,43 @@ func (o *Office) reportNamespace(team, cluster string, data []byte, con *ccmd.Ha
 		return nil
 	})
 }
+
+// reportService records an agent's report of a managed service it runs:
+// credentials it sealed and a purged service's data gone whenever they
+// come (the console records each once), a status when it differs from
+// what this office last recorded.
+func (o *Office) reportService(team, cluster string, data []byte, con *ccmd.Handlers) {
+	var s clusterstate.ServiceStatus
+	if json.Unmarshal(data, &s) != nil || s.ID == "" {
+		return
+	}
+	key := cluster + "/" + s.ID
+	in := ccmd.ReportServiceInput{Team: team, ClusterID: cluster, ID: s.ID, DataDeleted: s.DataDeleted}
+	st := cd.InstanceStatus{Ready: s.Ready, Replicas: int(s.Replicas), Image: clip(s.Image), LastError: clip(s.LastError), Reported: s.Time.UTC()}
+	if !s.DataDeleted {
+		in.Status = &st
+	}
+	if c := s.Credentials; c != nil && len(c.Sealed) <= 8*maxText {
+		in.Credentials = &cd.Credentials{Source: clip(c.Source), Sealed: c.Sealed}
+	}
+	o.statusMu.Lock()
+	prev, had := o.services[key]
+	o.statusMu.Unlock()
+	if in.Credentials == nil && !in.DataDeleted && had && prev.Same(st) {
+		return
+	}
+	o.record("service/"+key, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := con.ReportService(ctx, auth.SystemPrincipal("agent-"+cluster), in); err != nil {
+			o.log.Warn("service status not recorded", "cluster", cluster, "service", s.ID, "err", err)
+			return err
+		}
+		if in.Status != nil {
+			o.statusMu.Lock()
+			o.services[key] = st
+			o.statusMu.Unlock()
+		}
+		return nil
+	})
+}

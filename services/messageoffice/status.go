@@ -35,6 +35,8 @@ type reports struct {
 	rollouts map[string]*rolloutState // by cluster/app id
 	// namespaces are the namespace reports recorded, by cluster/env id.
 	namespaces map[string]cd.NamespaceState
+	// services are the managed-service statuses recorded, by cluster/id.
+	services map[string]cd.InstanceStatus
 	// lastWritten is the EVENTS sequence of the last write to each
 	// stream; lastOther the last event that is not an agent report. A
 	// cluster whose agent applied its stream's and its team stream's
@@ -214,6 +216,8 @@ func (o *Office) relayStatus(nc *nats.Conn, infra *icmd.Handlers, con *ccmd.Hand
 			o.reportRollout(team, cluster, m.Data, con)
 		case clusterstate.StatusNamespace:
 			o.reportNamespace(team, cluster, m.Data, con)
+		case clusterstate.StatusService:
+			o.reportService(team, cluster, m.Data, con)
 		case clusterstate.StatusHeartbeat:
 			var s clusterstate.Status
 			if json.Unmarshal(m.Data, &s) != nil {
@@ -237,7 +241,7 @@ const (
 )
 
 func isReport(eventType string) bool {
-	return eventType == agentReportedType || eventType == agentAppliedType || eventType == "console.app.rollout-reported" || eventType == "console.env.namespace-reported"
+	return eventType == agentReportedType || eventType == agentAppliedType || eventType == "console.app.rollout-reported" || eventType == "console.env.namespace-reported" || eventType == "console.service.status-reported"
 }
 
 // offlineAfter is how long without a heartbeat makes an agent offline.

@@ -10,6 +10,7 @@ package messageoffice
 
 import (
 	"weft.dev/events"
+	"weft.dev/events/clusterstate"
 	cd "weft.dev/services/console/domain"
 	infra "weft.dev/services/infra/domain"
 )
@@ -30,6 +31,15 @@ type Team struct {
 	Policies   map[string]*Policy
 	Configs    map[string]*EnvConfig
 	Secrets    map[string]*EnvSecret
+	// Purges are run services deleted with their data whose agent has
+	// not yet said the data is gone, by id.
+	Purges map[string]*Purge
+}
+
+// Purge is a run service deleted with its data: what its agent deletes.
+type Purge struct {
+	ID, Name, Kind, ClusterID, Namespace, Env string
+	Labels                                    map[string]string
 }
 
 // EnvSecret is a secret of an environment: its values sealed by the
@@ -77,6 +87,11 @@ type Workload struct {
 	Container  *cd.Workload
 	Export     *cd.ServiceRef
 	Generation uint64
+	// A managed service its cluster runs, and the uid of the Secret whose
+	// credentials the log holds (empty: none yet).
+	Instance          *cd.Instance
+	ServiceKind       cd.ServiceKind
+	CredentialsSource string
 }
 
 // Intercept is an active intercept of one app port.
@@ -100,7 +115,7 @@ func (t *Topology) team(slug string) *Team {
 	if tm == nil {
 		tm = &Team{Slug: slug, Clusters: map[string]*Cluster{}, Devices: map[string]*Device{}, Envs: map[string]*Env{},
 			Workloads: map[string]*Workload{}, Intercepts: map[string]*Intercept{}, Policies: map[string]*Policy{},
-			Configs: map[string]*EnvConfig{}, Secrets: map[string]*EnvSecret{}}
+			Configs: map[string]*EnvConfig{}, Secrets: map[string]*EnvSecret{}, Purges: map[string]*Purge{}}
 		t.Teams[slug] = tm
 	}
 	return tm
@@ -114,6 +129,7 @@ func Handles(eventType string) bool {
 		"console.env.created", "console.env.deleted",
 		"console.app.created", "console.app.updated", "console.app.deleted",
 		"console.service.created", "console.service.updated", "console.service.deleted",
+		"console.service.credentials-reported", "console.service.data-deleted",
 		"console.intercept.started", "console.intercept.stopped",
 		"console.policy.created", "console.policy.updated", "console.policy.deleted",
 		"console.config.created", "console.config.changed", "console.config.deleted",
@@ -171,7 +187,19 @@ func (t *Topology) Apply(r events.Recorded) bool {
 	case cd.AppDeleted:
 		delete(tm.Workloads, e.ID)
 	case cd.ServiceCreated:
-		tm.Workloads[e.ID] = &Workload{ID: e.ID, Kind: "service", Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec}
+		tm.Workloads[e.ID] = &Workload{ID: e.ID, Kind: "service", Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec,
+			Instance: e.Instance, ServiceKind: e.Kind}
+	case cd.ServiceCredentialsReported:
+		w := tm.Workloads[e.ID]
+		if w == nil || w.CredentialsSource == e.Credentials.Source {
+			return false
+		}
+		w.CredentialsSource = e.Credentials.Source
+	case cd.ServiceDataDeleted:
+		if tm.Purges[e.ID] == nil {
+			return false
+		}
+		delete(tm.Purges, e.ID)
 	case cd.ServiceUpdated:
 		w := tm.Workloads[e.ID]
 		if w == nil {
@@ -179,6 +207,14 @@ func (t *Topology) Apply(r events.Recorded) bool {
 		}
 		w.Spec = e.Spec
 	case cd.ServiceDeleted:
+		if w := tm.Workloads[e.ID]; w != nil && e.DeleteData && w.Instance != nil {
+			p := &Purge{ID: w.ID, Name: w.Name, Kind: string(w.ServiceKind), ClusterID: w.ClusterID}
+			if env := tm.Envs[w.EnvID]; env != nil {
+				p.Namespace, p.Env = clusterstate.NamespaceName(env.Name), env.Name
+				p.Labels = labels(tm, env, w, clusterstate.RoleManaged)
+			}
+			tm.Purges[e.ID] = p
+		}
 		delete(tm.Workloads, e.ID)
 	case cd.InterceptStarted:
 		tm.Intercepts[e.ID] = &Intercept{ID: e.ID, AppID: e.AppID, DeviceID: e.DeviceID, TargetIP: e.TargetIP, Port: e.Port, TargetPort: e.TargetPort}
