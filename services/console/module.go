@@ -63,7 +63,7 @@ func NewRunner(s *events.Store, m *readmodel.Model, log *slog.Logger) *projectio
 // NewAsOfSource lets the audit service replay console resources.
 func NewAsOfSource() platform.AsOfSource {
 	return platform.AsOfSource{
-		AggregateTypes: []string{domain.EnvAggregate, domain.AppAggregate, domain.ServiceAggregate, domain.InterceptAggregate, domain.PolicyAggregate, domain.ConfigAggregate, domain.SecretAggregate},
+		AggregateTypes: []string{domain.EnvAggregate, domain.AppAggregate, domain.ServiceAggregate, domain.InterceptAggregate, domain.PolicyAggregate, domain.ConfigAggregate, domain.SecretAggregate, domain.RouterAggregate},
 		New:            func() platform.AsOfModel { return readmodel.New() },
 	}
 }

@@ -481,6 +481,9 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 	ids["app"] = path(d, "createApp", "app", "id").(string)
 	d = must(gql(t, base, alice, a, `mutation { createService(input: {env: "alpha-prod-env", name: "alpha-db-svc", kind: POSTGRES, spec: {ports: [{port: 5432}], backends: ["10.9.9.2:5432"]}}) { service { id } } }`, nil))
 	ids["service"] = path(d, "createService", "service", "id").(string)
+	must(gql(t, base, alice, a, `mutation { createApp(input: {env: "alpha-prod-env", name: "alpha-web-app", spec: {ports: [{port: 80}]}, workload: {image: "ghcr.io/alpha/web:1"}}) { seq } }`, nil))
+	d = must(gql(t, base, alice, a, `mutation { createRouter(input: {env: "alpha-prod-env", name: "alpha-router", domain: "alpha-shop.example.com", routes: [{path: "/", target: {kind: APP, name: "alpha-web-app", port: 80}}]}) { router { id } } }`, nil))
+	ids["router"] = path(d, "createRouter", "router", "id").(string)
 	d = must(gql(t, base, alice, a, `mutation($app: ID!, $dev: ID!) { startIntercept(input: {appId: $app, port: 80, deviceId: $dev}) { intercept { id } } }`, map[string]any{"app": ids["app"], "dev": ids["device"]}))
 	ids["intercept"] = path(d, "startIntercept", "intercept", "id").(string)
 	d = must(gql(t, base, alice, a, `mutation { createPolicy(input: {name: "alpha-deny-policy", rule: {action: DENY, sources: [{kind: ALL}], targets: [{kind: ALL}]}}) { policy { id } } }`, nil))
@@ -498,7 +501,7 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 	names := map[string]string{
 		"team": a, "cluster": "alpha-cluster-eu", "device": "alpha-laptop", "environment": "alpha-prod-env",
 		"app": "alpha-api-app", "service": "alpha-db-svc", "policy": "alpha-deny-policy", "user": "mia-member",
-		"token": "alpha-ci-token", "config": "alpha-app-settings", "secret": "alpha-db-creds",
+		"token": "alpha-ci-token", "config": "alpha-app-settings", "secret": "alpha-db-creds", "router": "alpha-router",
 	}
 
 	// Team B, whose owner is the attacker.

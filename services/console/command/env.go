@@ -79,7 +79,7 @@ func (h *Handlers) DeleteEnv(ctx context.Context, p auth.Principal, team, name s
 		return Result[cd.Env]{}, fmt.Errorf("delete environment %s: %w", name, err)
 	}
 	if n := h.dir.EnvWorkloads(team, env.ID); n > 0 {
-		return Result[cd.Env]{}, fault.Conflictf("environment %s still has %d app(s), service(s) or config(s); delete them first", name, n)
+		return Result[cd.Env]{}, fault.Conflictf("environment %s still has %d app(s), service(s), config(s), secret(s) or router(s); delete them first", name, n)
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[cd.Env]{
 		Team: team, Aggregate: events.AggregateRef{Type: cd.EnvAggregate, ID: env.ID}, Actor: p.Actor(),

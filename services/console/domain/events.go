@@ -246,6 +246,10 @@ func Register(r *events.Registry) {
 	events.Register[SecretRevealed](r, "console.secret.revealed", 1)
 	events.Register[SecretDeleted](r, "console.secret.deleted", 1)
 	events.Register[SecretsKeyRotated](r, "console.keyring.rotated", 1)
+	events.Register[RouterCreated](r, "console.router.created", 1)
+	events.Register[RouterUpdated](r, "console.router.updated", 1)
+	events.Register[RouterStatusReported](r, "console.router.status-reported", 1)
+	events.Register[RouterDeleted](r, "console.router.deleted", 1)
 }
 
 // appV1ToV2 upcasts console.app.created and console.app.updated: version 1

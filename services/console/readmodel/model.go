@@ -56,6 +56,7 @@ type teamData struct {
 	Services   map[string]cd.Service   `json:"services"`
 	Intercepts map[string]cd.Intercept `json:"intercepts"` // active and stopped
 	Policies   map[string]cd.Policy    `json:"policies"`
+	Routers    map[string]cd.Router    `json:"routers"`
 	Configs    map[string]cd.Config    `json:"configs"`
 	// Secrets hold key names and versions only: the model never keeps a
 	// value, not even sealed.
@@ -67,7 +68,7 @@ func newTeam() *teamData {
 	return &teamData{
 		Clusters: map[string]Cluster{}, Devices: map[string]Device{}, Envs: map[string]cd.Env{},
 		Apps: map[string]cd.App{}, Services: map[string]cd.Service{}, Intercepts: map[string]cd.Intercept{},
-		Policies: map[string]cd.Policy{}, Configs: map[string]cd.Config{}, Secrets: map[string]cd.Secret{}, Meta: map[string]meta{},
+		Policies: map[string]cd.Policy{}, Routers: map[string]cd.Router{}, Configs: map[string]cd.Config{}, Secrets: map[string]cd.Secret{}, Meta: map[string]meta{},
 	}
 }
 
@@ -133,6 +134,15 @@ func (m *Model) Apply(r events.Recorded) error {
 		t := m.team(r.Team)
 		if a, ok := t.Apps[r.Aggregate.ID]; ok {
 			t.Apps[r.Aggregate.ID] = cd.EvolveApp(a, r)
+		}
+	case cd.RouterCreated, cd.RouterUpdated, cd.RouterDeleted:
+		t := m.team(r.Team)
+		v := cd.EvolveRouter(t.Routers[r.Aggregate.ID], r)
+		put(t, t.Routers, r, v, v.Deleted)
+	case cd.RouterStatusReported:
+		t := m.team(r.Team)
+		if x, ok := t.Routers[r.Aggregate.ID]; ok {
+			t.Routers[r.Aggregate.ID] = cd.EvolveRouter(x, r)
 		}
 	case cd.ServiceStatusReported, cd.ServiceCredentialsReported:
 		// A report is not a change of the service: its updatedAt stays.
@@ -230,6 +240,9 @@ func fill(t *teamData) {
 	if t.Policies == nil {
 		t.Policies = n.Policies
 	}
+	if t.Routers == nil {
+		t.Routers = n.Routers
+	}
 	if t.Configs == nil {
 		t.Configs = n.Configs
 	}
@@ -275,6 +288,12 @@ func (m *Model) Resource(teamName string, agg events.AggregateRef) (any, bool) {
 			return nil, false
 		}
 		return t.interceptView(i), true
+	case cd.RouterAggregate:
+		x, ok := t.Routers[agg.ID]
+		if !ok {
+			return nil, false
+		}
+		return t.routerView(x), true
 	case cd.PolicyAggregate:
 		p, ok := t.Policies[agg.ID]
 		if !ok {

@@ -258,6 +258,11 @@ func (q *Queries) EnvWorkloads(team, envID string) int {
 			n++
 		}
 	}
+	for _, r := range t.Routers {
+		if r.EnvID == envID {
+			n++
+		}
+	}
 	for _, c := range t.Secrets {
 		if c.EnvID == envID {
 			n++
@@ -385,4 +390,36 @@ func compareEnvName(envA, nameA, envB, nameB string) int {
 		}
 	}
 	return cmp.Compare(la, lb)
+}
+
+// Routers lists the team's routers, in one environment when env is not
+// empty, by environment and name.
+func (q *Queries) Routers(ctx context.Context, p auth.Principal, team, env string, minSeq uint64) ([]Router, error) {
+	out := []Router{}
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		for _, r := range t.Routers {
+			if env == "" || t.Envs[r.EnvID].Name == env {
+				out = append(out, t.routerView(r))
+			}
+		}
+	})
+	sort.Slice(out, func(i, j int) bool {
+		return compareEnvName(out[i].EnvName, out[i].Name, out[j].EnvName, out[j].Name) < 0
+	})
+	return out, err
+}
+
+// Router returns the router with id.
+func (q *Queries) Router(ctx context.Context, p auth.Principal, team, id string, minSeq uint64) (Router, error) {
+	var out Router
+	found := false
+	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
+		if r, ok := t.Routers[id]; ok {
+			out, found = t.routerView(r), true
+		}
+	})
+	if err == nil && !found {
+		err = cd.NotFound("id", "router %s", id)
+	}
+	return out, err
 }

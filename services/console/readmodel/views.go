@@ -278,3 +278,27 @@ func (t *teamData) subjectName(s cd.Subject) string {
 	}
 	return ""
 }
+
+// Router is a router as users see it.
+type Router struct {
+	ID          string           `json:"id"`
+	Name        string           `json:"name"`
+	EnvID       string           `json:"envId"`
+	EnvName     string           `json:"envName"`
+	ClusterID   string           `json:"clusterId"`
+	ClusterName string           `json:"clusterName"`
+	Domain      string           `json:"domain"`
+	Routes      []cd.Route       `json:"routes"`
+	TLS         bool             `json:"tls"`
+	Status      *cd.RouterStatus `json:"status,omitempty"`
+	CreatedBy   string           `json:"createdBy"`
+	CreatedAt   time.Time        `json:"createdAt"`
+	UpdatedAt   time.Time        `json:"updatedAt"`
+}
+
+func (t *teamData) routerView(r cd.Router) Router {
+	md := t.Meta[r.ID]
+	return Router{ID: r.ID, Name: r.Name, EnvID: r.EnvID, EnvName: t.Envs[r.EnvID].Name, ClusterID: r.ClusterID,
+		ClusterName: t.Clusters[r.ClusterID].Name, Domain: r.Domain, Routes: r.Routes, TLS: r.TLS, Status: r.Status,
+		CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
+}

@@ -185,6 +185,41 @@ func (r *mutationResolver) RevealServiceCredentials(ctx context.Context, id stri
 		Entries: entriesOut(res.Object.Values), Seq: int(res.Seq)}, nil
 }
 
+// CreateRouter is the resolver for the createRouter field.
+func (r *mutationResolver) CreateRouter(ctx context.Context, input model.CreateRouterInput) (*model.RouterPayload, error) {
+	p := auth.From(ctx)
+	res, err := r.Commands.CreateRouter(ctx, p, command.RouterInput{Team: p.Team, Env: input.Env, Name: input.Name,
+		Domain: input.Domain, Routes: routesIn(input.Routes), TLS: graph.Deref(input.TLS)})
+	if err != nil {
+		return nil, err
+	}
+	x, err := r.Queries.Router(ctx, p, p.Team, res.Object.ID, res.Seq)
+	return &model.RouterPayload{Router: *viewOr(routerOut(x), err, routerFromDomain(res.Object)), Seq: int(res.Seq)}, nil
+}
+
+// UpdateRouter is the resolver for the updateRouter field.
+func (r *mutationResolver) UpdateRouter(ctx context.Context, input model.UpdateRouterInput) (*model.RouterPayload, error) {
+	p := auth.From(ctx)
+	res, err := r.Commands.UpdateRouter(ctx, p, command.RouterInput{Team: p.Team, ID: input.ID,
+		Domain: input.Domain, Routes: routesIn(input.Routes), TLS: graph.Deref(input.TLS)})
+	if err != nil {
+		return nil, err
+	}
+	x, err := r.Queries.Router(ctx, p, p.Team, res.Object.ID, res.Seq)
+	return &model.RouterPayload{Router: *viewOr(routerOut(x), err, routerFromDomain(res.Object)), Seq: int(res.Seq)}, nil
+}
+
+// DeleteRouter is the resolver for the deleteRouter field.
+func (r *mutationResolver) DeleteRouter(ctx context.Context, id string) (*model.RouterPayload, error) {
+	p := auth.From(ctx)
+	before, beforeErr := r.Queries.Router(ctx, p, p.Team, id, 0)
+	res, err := r.Commands.DeleteRouter(ctx, p, p.Team, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RouterPayload{Router: *viewOr(routerOut(before), beforeErr, routerFromDomain(res.Object)), Seq: int(res.Seq)}, nil
+}
+
 // StartIntercept is the resolver for the startIntercept field.
 func (r *mutationResolver) StartIntercept(ctx context.Context, input model.StartInterceptInput) (*model.InterceptPayload, error) {
 	p := auth.From(ctx)
@@ -449,6 +484,39 @@ func (r *queryResolver) Secret(ctx context.Context, id string, minSeq *int) (*mo
 	return secretOut(x), nil
 }
 
+// Routers is the resolver for the routers field.
+func (r *queryResolver) Routers(ctx context.Context, first *int, after *string, env *string, minSeq *int) (*model.RouterConnection, error) {
+	seq, err := graph.MinSeq(minSeq)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := r.Queries.Routers(ctx, auth.From(ctx), auth.From(ctx).Team, graph.Deref(env), seq)
+	if err != nil {
+		return nil, err
+	}
+	edges, info, err := graph.Paginate(rs, first, after, func(c string, x readmodel.Router) model.RouterEdge {
+		return model.RouterEdge{Cursor: c, Node: *routerOut(x)}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.RouterConnection{Edges: edges, PageInfo: info, TotalCount: len(rs)}, nil
+}
+
+// Router is the resolver for the router field.
+func (r *queryResolver) Router(ctx context.Context, id string, minSeq *int) (*model.Router, error) {
+	seq, err := graph.MinSeq(minSeq)
+	if err != nil {
+		return nil, err
+	}
+	p := auth.From(ctx)
+	x, err := r.Queries.Router(ctx, p, p.Team, id, seq)
+	if err != nil {
+		return nil, err
+	}
+	return routerOut(x), nil
+}
+
 // Access is the resolver for the access field.
 func (r *queryResolver) Access(ctx context.Context, source model.IdentityInput, target model.TargetInput, minSeq *int) (*model.Verdict, error) {
 	seq, err := graph.MinSeq(minSeq)
@@ -475,6 +543,15 @@ func (r *queryResolver) Access(ctx context.Context, source model.IdentityInput, 
 		out.Policy = policyOut(pol)
 	}
 	return out, nil
+}
+
+// Environment is the resolver for the environment field.
+func (r *routerResolver) Environment(ctx context.Context, obj *model.Router) (*model.Environment, error) {
+	e, err := r.envByID(ctx, obj.EnvID, 0)
+	if err != nil {
+		return nil, err
+	}
+	return envOut(e), nil
 }
 
 // Environment is the resolver for the environment field.
@@ -583,6 +660,9 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Router returns RouterResolver implementation.
+func (r *Resolver) Router() RouterResolver { return &routerResolver{r} }
+
 // Secret returns SecretResolver implementation.
 func (r *Resolver) Secret() SecretResolver { return &secretResolver{r} }
 
@@ -599,24 +679,7 @@ type interceptResolver struct{ *Resolver }
 type managedServiceResolver struct{ *Resolver }
 type mutationResolver struct{ *Resolver }
 type queryResolver struct{ *Resolver }
+type routerResolver struct{ *Resolver }
 type secretResolver struct{ *Resolver }
 type subscriptionResolver struct{ *Resolver }
 type teamResolver struct{ *Resolver }
-
-// !!! WARNING !!!
-// The code below was going to be deleted when updating resolvers. It has been copied here so you have
-// one last chance to move it out of harms way if you want. There are two reasons this happens:
-//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
-//    it when you're done.
-//  - You have helper methods in this file. Move them out to keep these resolver files clean.
-/*
-	func (r *managedServiceResolver) Instance(ctx context.Context, obj *model.ManagedService) (*model.ManagedInstance, error) {
-	panic(fmt.Errorf("not implemented: Instance - instance"))
-}
-func (r *managedServiceResolver) Status(ctx context.Context, obj *model.ManagedService) (*model.ManagedServiceStatus, error) {
-	panic(fmt.Errorf("not implemented: Status - status"))
-}
-func (r *managedServiceResolver) CredentialsReady(ctx context.Context, obj *model.ManagedService) (bool, error) {
-	panic(fmt.Errorf("not implemented: CredentialsReady - credentialsReady"))
-}
-*/

@@ -396,3 +396,30 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+func routesIn(in []model.RouteInput) []cd.Route {
+	out := make([]cd.Route, 0, len(in))
+	for _, r := range in {
+		out = append(out, cd.Route{Path: r.Path, Target: cd.Backend{Kind: lower[model.RouteTargetKind, string](&r.Target.Kind), Name: r.Target.Name, Port: r.Target.Port}})
+	}
+	return out
+}
+
+func routerOut(x readmodel.Router) *model.Router {
+	out := routerFromDomain(cd.Router{ID: x.ID, Name: x.Name, EnvID: x.EnvID, ClusterID: x.ClusterID, Domain: x.Domain, Routes: x.Routes, TLS: x.TLS, Status: x.Status})
+	out.CreatedBy, out.CreatedAt, out.UpdatedAt = graph.Str(x.CreatedBy), timeOut(x.CreatedAt), timeOut(x.UpdatedAt)
+	return out
+}
+
+func routerFromDomain(x cd.Router) *model.Router {
+	out := &model.Router{ID: x.ID, Name: x.Name, Cluster: model.Cluster{ID: x.ClusterID}, Domain: x.Domain, TLS: x.TLS, EnvID: x.EnvID,
+		Routes: make([]model.Route, 0, len(x.Routes))}
+	for _, r := range x.Routes {
+		out.Routes = append(out.Routes, model.Route{Path: r.Path,
+			Target: model.RouteTarget{Kind: upper(model.AllRouteTargetKind, r.Target.Kind), Name: r.Target.Name, Port: r.Target.Port}})
+	}
+	if s := x.Status; s != nil {
+		out.Status = &model.RouterStatus{Addresses: append([]string{}, s.Addresses...), LastError: graph.Str(s.LastError), ReportedAt: timeOut(s.Reported)}
+	}
+	return out
+}

@@ -49,6 +49,7 @@ type ResolverRoot interface {
 	ManagedService() ManagedServiceResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Router() RouterResolver
 	Secret() SecretResolver
 	Subscription() SubscriptionResolver
 	Team() TeamResolver
@@ -292,11 +293,13 @@ type ComplexityRoot struct {
 		CreateApp                func(childComplexity int, input model.CreateAppInput) int
 		CreateEnvironment        func(childComplexity int, input model.CreateEnvironmentInput) int
 		CreatePolicy             func(childComplexity int, input model.CreatePolicyInput) int
+		CreateRouter             func(childComplexity int, input model.CreateRouterInput) int
 		CreateService            func(childComplexity int, input model.CreateServiceInput) int
 		DeleteApp                func(childComplexity int, id string) int
 		DeleteConfig             func(childComplexity int, id string) int
 		DeleteEnvironment        func(childComplexity int, name string) int
 		DeletePolicy             func(childComplexity int, id string) int
+		DeleteRouter             func(childComplexity int, id string) int
 		DeleteSecret             func(childComplexity int, id string) int
 		DeleteService            func(childComplexity int, id string, deleteData *bool) int
 		RevealSecret             func(childComplexity int, id string) int
@@ -308,6 +311,7 @@ type ComplexityRoot struct {
 		StopIntercept            func(childComplexity int, id string) int
 		UpdateApp                func(childComplexity int, input model.UpdateAppInput) int
 		UpdatePolicy             func(childComplexity int, input model.UpdatePolicyInput) int
+		UpdateRouter             func(childComplexity int, input model.UpdateRouterInput) int
 		UpdateService            func(childComplexity int, input model.UpdateServiceInput) int
 	}
 
@@ -389,6 +393,8 @@ type ComplexityRoot struct {
 		Intercept          func(childComplexity int, id string, minSeq *int) int
 		Intercepts         func(childComplexity int, first *int, after *string, all *bool, minSeq *int) int
 		Policies           func(childComplexity int, first *int, after *string, minSeq *int) int
+		Router             func(childComplexity int, id string, minSeq *int) int
+		Routers            func(childComplexity int, first *int, after *string, env *string, minSeq *int) int
 		Secret             func(childComplexity int, id string, minSeq *int) int
 		Secrets            func(childComplexity int, first *int, after *string, env *string, minSeq *int) int
 		Service            func(childComplexity int, id string, minSeq *int) int
@@ -435,6 +441,53 @@ type ComplexityRoot struct {
 		Reason  func(childComplexity int) int
 		Status  func(childComplexity int) int
 		Type    func(childComplexity int) int
+	}
+
+	Route struct {
+		Path   func(childComplexity int) int
+		Target func(childComplexity int) int
+	}
+
+	RouteTarget struct {
+		Kind func(childComplexity int) int
+		Name func(childComplexity int) int
+		Port func(childComplexity int) int
+	}
+
+	Router struct {
+		Cluster     func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		CreatedBy   func(childComplexity int) int
+		Domain      func(childComplexity int) int
+		Environment func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Routes      func(childComplexity int) int
+		Status      func(childComplexity int) int
+		TLS         func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	RouterConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RouterEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RouterPayload struct {
+		Router func(childComplexity int) int
+		Seq    func(childComplexity int) int
+	}
+
+	RouterStatus struct {
+		Addresses  func(childComplexity int) int
+		LastError  func(childComplexity int) int
+		ReportedAt func(childComplexity int) int
 	}
 
 	Rule struct {
@@ -585,6 +638,9 @@ type MutationResolver interface {
 	UpdateService(ctx context.Context, input model.UpdateServiceInput) (*model.ManagedServicePayload, error)
 	DeleteService(ctx context.Context, id string, deleteData *bool) (*model.ManagedServicePayload, error)
 	RevealServiceCredentials(ctx context.Context, id string) (*model.ServiceCredentials, error)
+	CreateRouter(ctx context.Context, input model.CreateRouterInput) (*model.RouterPayload, error)
+	UpdateRouter(ctx context.Context, input model.UpdateRouterInput) (*model.RouterPayload, error)
+	DeleteRouter(ctx context.Context, id string) (*model.RouterPayload, error)
 	StartIntercept(ctx context.Context, input model.StartInterceptInput) (*model.InterceptPayload, error)
 	StopIntercept(ctx context.Context, id string) (*model.InterceptPayload, error)
 	CreatePolicy(ctx context.Context, input model.CreatePolicyInput) (*model.PolicyPayload, error)
@@ -611,7 +667,12 @@ type QueryResolver interface {
 	Config(ctx context.Context, id string, minSeq *int) (*model.Config, error)
 	Secrets(ctx context.Context, first *int, after *string, env *string, minSeq *int) (*model.SecretConnection, error)
 	Secret(ctx context.Context, id string, minSeq *int) (*model.Secret, error)
+	Routers(ctx context.Context, first *int, after *string, env *string, minSeq *int) (*model.RouterConnection, error)
+	Router(ctx context.Context, id string, minSeq *int) (*model.Router, error)
 	Access(ctx context.Context, source model.IdentityInput, target model.TargetInput, minSeq *int) (*model.Verdict, error)
+}
+type RouterResolver interface {
+	Environment(ctx context.Context, obj *model.Router) (*model.Environment, error)
 }
 type SecretResolver interface {
 	Environment(ctx context.Context, obj *model.Secret) (*model.Environment, error)
@@ -1551,6 +1612,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.CreatePolicy(childComplexity, args["input"].(model.CreatePolicyInput)), true
+	case "Mutation.createRouter":
+		if e.complexity.Mutation.CreateRouter == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createRouter_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.CreateRouter(childComplexity, args["input"].(model.CreateRouterInput)), true
 	case "Mutation.createService":
 		if e.complexity.Mutation.CreateService == nil {
 			break
@@ -1606,6 +1678,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.DeletePolicy(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteRouter":
+		if e.complexity.Mutation.DeleteRouter == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteRouter_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.DeleteRouter(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteSecret":
 		if e.complexity.Mutation.DeleteSecret == nil {
 			break
@@ -1722,6 +1805,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.UpdatePolicy(childComplexity, args["input"].(model.UpdatePolicyInput)), true
+	case "Mutation.updateRouter":
+		if e.complexity.Mutation.UpdateRouter == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRouter_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.UpdateRouter(childComplexity, args["input"].(model.UpdateRouterInput)), true
 	case "Mutation.updateService":
 		if e.complexity.Mutation.UpdateService == nil {
 			break
@@ -2076,6 +2170,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Policies(childComplexity, args["first"].(*int), args["after"].(*string), args["minSeq"].(*int)), true
+	case "Query.router":
+		if e.complexity.Query.Router == nil {
+			break
+		}
+
+		args, err := ec.field_Query_router_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.Router(childComplexity, args["id"].(string), args["minSeq"].(*int)), true
+	case "Query.routers":
+		if e.complexity.Query.Routers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_routers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.Routers(childComplexity, args["first"].(*int), args["after"].(*string), args["env"].(*string), args["minSeq"].(*int)), true
 	case "Query.secret":
 		if e.complexity.Query.Secret == nil {
 			break
@@ -2292,6 +2408,169 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.RolloutCondition.Type(childComplexity), true
+
+	case "Route.path":
+		if e.complexity.Route.Path == nil {
+			break
+		}
+
+		return e.complexity.Route.Path(childComplexity), true
+	case "Route.target":
+		if e.complexity.Route.Target == nil {
+			break
+		}
+
+		return e.complexity.Route.Target(childComplexity), true
+
+	case "RouteTarget.kind":
+		if e.complexity.RouteTarget.Kind == nil {
+			break
+		}
+
+		return e.complexity.RouteTarget.Kind(childComplexity), true
+	case "RouteTarget.name":
+		if e.complexity.RouteTarget.Name == nil {
+			break
+		}
+
+		return e.complexity.RouteTarget.Name(childComplexity), true
+	case "RouteTarget.port":
+		if e.complexity.RouteTarget.Port == nil {
+			break
+		}
+
+		return e.complexity.RouteTarget.Port(childComplexity), true
+
+	case "Router.cluster":
+		if e.complexity.Router.Cluster == nil {
+			break
+		}
+
+		return e.complexity.Router.Cluster(childComplexity), true
+	case "Router.createdAt":
+		if e.complexity.Router.CreatedAt == nil {
+			break
+		}
+
+		return e.complexity.Router.CreatedAt(childComplexity), true
+	case "Router.createdBy":
+		if e.complexity.Router.CreatedBy == nil {
+			break
+		}
+
+		return e.complexity.Router.CreatedBy(childComplexity), true
+	case "Router.domain":
+		if e.complexity.Router.Domain == nil {
+			break
+		}
+
+		return e.complexity.Router.Domain(childComplexity), true
+	case "Router.environment":
+		if e.complexity.Router.Environment == nil {
+			break
+		}
+
+		return e.complexity.Router.Environment(childComplexity), true
+	case "Router.id":
+		if e.complexity.Router.ID == nil {
+			break
+		}
+
+		return e.complexity.Router.ID(childComplexity), true
+	case "Router.name":
+		if e.complexity.Router.Name == nil {
+			break
+		}
+
+		return e.complexity.Router.Name(childComplexity), true
+	case "Router.routes":
+		if e.complexity.Router.Routes == nil {
+			break
+		}
+
+		return e.complexity.Router.Routes(childComplexity), true
+	case "Router.status":
+		if e.complexity.Router.Status == nil {
+			break
+		}
+
+		return e.complexity.Router.Status(childComplexity), true
+	case "Router.tls":
+		if e.complexity.Router.TLS == nil {
+			break
+		}
+
+		return e.complexity.Router.TLS(childComplexity), true
+	case "Router.updatedAt":
+		if e.complexity.Router.UpdatedAt == nil {
+			break
+		}
+
+		return e.complexity.Router.UpdatedAt(childComplexity), true
+
+	case "RouterConnection.edges":
+		if e.complexity.RouterConnection.Edges == nil {
+			break
+		}
+
+		return e.complexity.RouterConnection.Edges(childComplexity), true
+	case "RouterConnection.pageInfo":
+		if e.complexity.RouterConnection.PageInfo == nil {
+			break
+		}
+
+		return e.complexity.RouterConnection.PageInfo(childComplexity), true
+	case "RouterConnection.totalCount":
+		if e.complexity.RouterConnection.TotalCount == nil {
+			break
+		}
+
+		return e.complexity.RouterConnection.TotalCount(childComplexity), true
+
+	case "RouterEdge.cursor":
+		if e.complexity.RouterEdge.Cursor == nil {
+			break
+		}
+
+		return e.complexity.RouterEdge.Cursor(childComplexity), true
+	case "RouterEdge.node":
+		if e.complexity.RouterEdge.Node == nil {
+			break
+		}
+
+		return e.complexity.RouterEdge.Node(childComplexity), true
+
+	case "RouterPayload.router":
+		if e.complexity.RouterPayload.Router == nil {
+			break
+		}
+
+		return e.complexity.RouterPayload.Router(childComplexity), true
+	case "RouterPayload.seq":
+		if e.complexity.RouterPayload.Seq == nil {
+			break
+		}
+
+		return e.complexity.RouterPayload.Seq(childComplexity), true
+
+	case "RouterStatus.addresses":
+		if e.complexity.RouterStatus.Addresses == nil {
+			break
+		}
+
+		return e.complexity.RouterStatus.Addresses(childComplexity), true
+	case "RouterStatus.lastError":
+		if e.complexity.RouterStatus.LastError == nil {
+			break
+		}
+
+		return e.complexity.RouterStatus.LastError(childComplexity), true
+	case "RouterStatus.reportedAt":
+		if e.complexity.RouterStatus.ReportedAt == nil {
+			break
+		}
+
+		return e.complexity.RouterStatus.ReportedAt(childComplexity), true
 
 	case "Rule.action":
 		if e.complexity.Rule.Action == nil {
@@ -2728,6 +3007,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateAppInput,
 		ec.unmarshalInputCreateEnvironmentInput,
 		ec.unmarshalInputCreatePolicyInput,
+		ec.unmarshalInputCreateRouterInput,
 		ec.unmarshalInputCreateServiceInput,
 		ec.unmarshalInputEnvFromInput,
 		ec.unmarshalInputEnvVarInput,
@@ -2740,6 +3020,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputProbeInput,
 		ec.unmarshalInputResourceListInput,
 		ec.unmarshalInputResourcesInput,
+		ec.unmarshalInputRouteInput,
+		ec.unmarshalInputRouteTargetInput,
 		ec.unmarshalInputRuleInput,
 		ec.unmarshalInputServiceRefInput,
 		ec.unmarshalInputSetConfigInput,
@@ -2750,6 +3032,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputTargetInput,
 		ec.unmarshalInputUpdateAppInput,
 		ec.unmarshalInputUpdatePolicyInput,
+		ec.unmarshalInputUpdateRouterInput,
 		ec.unmarshalInputUpdateServiceInput,
 		ec.unmarshalInputWorkloadInput,
 	)
@@ -3306,6 +3589,63 @@ type SecretEdge {
   node: Secret!
 }
 
+enum RouteTargetKind {
+  "An app of the router's environment with a container its cluster runs."
+  APP
+  "A managed service of the router's environment that its cluster runs."
+  SERVICE
+}
+
+"Where a route leads: a port of an app or run service of the router's environment."
+type RouteTarget {
+  kind: RouteTargetKind!
+  name: String!
+  port: Int!
+}
+
+"Requests whose path starts with path go to target."
+type Route {
+  path: String!
+  target: RouteTarget!
+}
+
+"What the agent of the router's cluster last reported of its Ingress."
+type RouterStatus {
+  "The addresses the ingress controller gives the Ingress (IPs or host names); empty until it does."
+  addresses: [String!]!
+  "Why the agent could not apply the Ingress."
+  lastError: String
+  reportedAt: Time
+}
+
+"A public HTTP entry to apps of one environment: in Kubernetes mode its cluster's agent renders it as an Ingress for domain (the ingress class and certificate issuer are the agent's settings)."
+type Router {
+  id: ID!
+  name: String!
+  environment: Environment!
+  cluster: Cluster!
+  domain: String!
+  routes: [Route!]!
+  "TLS for domain, with a certificate from the cluster's issuer (or its TLS secret)."
+  tls: Boolean!
+  "Null before the agent's first report."
+  status: RouterStatus
+  createdBy: String
+  createdAt: Time
+  updatedAt: Time
+}
+
+type RouterConnection {
+  edges: [RouterEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type RouterEdge {
+  cursor: String!
+  node: Router!
+}
+
 type ConfigConnection {
   edges: [ConfigEdge!]!
   pageInfo: PageInfo!
@@ -3407,6 +3747,9 @@ type Query {
   "Secrets (key names only) by environment and name, in one environment when env is set."
   secrets(first: Int, after: String, env: String, minSeq: Int): SecretConnection!
   secret(id: ID!, minSeq: Int): Secret
+  "Routers (public HTTP entries) by environment and name."
+  routers(first: Int, after: String, env: String, minSeq: Int): RouterConnection!
+  router(id: ID!, minSeq: Int): Router
   "Evaluates the team's policies for a connection from source to target."
   access(source: IdentityInput!, target: TargetInput!, minSeq: Int): Verdict!
 }
@@ -3597,6 +3940,41 @@ input UpdatePolicyInput {
   rule: RuleInput!
 }
 
+input RouteInput {
+  "A clean absolute path prefix, e.g. / or /api."
+  path: String!
+  target: RouteTargetInput!
+}
+
+input RouteTargetInput {
+  kind: RouteTargetKind!
+  name: String!
+  port: Int!
+}
+
+input CreateRouterInput {
+  "The environment's name."
+  env: String!
+  name: String!
+  "A DNS name, e.g. shop.example.com (*.example.com for a wildcard)."
+  domain: String!
+  routes: [RouteInput!]!
+  tls: Boolean
+}
+
+"Replaces the router's domain, routes and TLS."
+input UpdateRouterInput {
+  id: ID!
+  domain: String!
+  routes: [RouteInput!]!
+  tls: Boolean
+}
+
+type RouterPayload {
+  router: Router!
+  seq: Int!
+}
+
 input ConfigEntryInput {
   "Letters, digits, '-', '_', '.'."
   key: String!
@@ -3698,6 +4076,10 @@ type Mutation {
   deleteService(id: ID!, deleteData: Boolean): ManagedServicePayload!
   "Shows the credentials a run service's cluster generated for it (owners and admins); recorded as an event."
   revealServiceCredentials(id: ID!): ServiceCredentials!
+  "Creates a router: a public HTTP entry for a domain to apps and run services of an environment (members)."
+  createRouter(input: CreateRouterInput!): RouterPayload!
+  updateRouter(input: UpdateRouterInput!): RouterPayload!
+  deleteRouter(id: ID!): RouterPayload!
   "Redirects one port of an app to a device of the team."
   startIntercept(input: StartInterceptInput!): InterceptPayload!
   stopIntercept(id: ID!): InterceptPayload!
@@ -3943,6 +4325,17 @@ func (ec *executionContext) field_Mutation_createPolicy_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createRouter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNCreateRouterInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐCreateRouterInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createService_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3988,6 +4381,17 @@ func (ec *executionContext) field_Mutation_deleteEnvironment_args(ctx context.Co
 }
 
 func (ec *executionContext) field_Mutation_deletePolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteRouter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
@@ -4106,6 +4510,17 @@ func (ec *executionContext) field_Mutation_updatePolicy_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdatePolicyInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐUpdatePolicyInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateRouter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdateRouterInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐUpdateRouterInput)
 	if err != nil {
 		return nil, err
 	}
@@ -4348,6 +4763,48 @@ func (ec *executionContext) field_Query_policies_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["minSeq"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_router_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "minSeq", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["minSeq"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_routers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "env", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["env"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "minSeq", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["minSeq"] = arg3
 	return args, nil
 }
 
@@ -9827,6 +10284,147 @@ func (ec *executionContext) fieldContext_Mutation_revealServiceCredentials(ctx c
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createRouter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_createRouter,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().CreateRouter(ctx, fc.Args["input"].(model.CreateRouterInput))
+		},
+		nil,
+		ec.marshalNRouterPayload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_createRouter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "router":
+				return ec.fieldContext_RouterPayload_router(ctx, field)
+			case "seq":
+				return ec.fieldContext_RouterPayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RouterPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createRouter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRouter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_updateRouter,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().UpdateRouter(ctx, fc.Args["input"].(model.UpdateRouterInput))
+		},
+		nil,
+		ec.marshalNRouterPayload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_updateRouter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "router":
+				return ec.fieldContext_RouterPayload_router(ctx, field)
+			case "seq":
+				return ec.fieldContext_RouterPayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RouterPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRouter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteRouter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_deleteRouter,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().DeleteRouter(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		ec.marshalNRouterPayload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_deleteRouter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "router":
+				return ec.fieldContext_RouterPayload_router(ctx, field)
+			case "seq":
+				return ec.fieldContext_RouterPayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RouterPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteRouter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startIntercept(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12206,6 +12804,120 @@ func (ec *executionContext) fieldContext_Query_secret(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_routers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_routers,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().Routers(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["env"].(*string), fc.Args["minSeq"].(*int))
+		},
+		nil,
+		ec.marshalNRouterConnection2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterConnection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_routers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "edges":
+				return ec.fieldContext_RouterConnection_edges(ctx, field)
+			case "pageInfo":
+				return ec.fieldContext_RouterConnection_pageInfo(ctx, field)
+			case "totalCount":
+				return ec.fieldContext_RouterConnection_totalCount(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RouterConnection", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_routers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_router(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_router,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().Router(ctx, fc.Args["id"].(string), fc.Args["minSeq"].(*int))
+		},
+		nil,
+		ec.marshalORouter2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouter,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_router(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Router_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Router_name(ctx, field)
+			case "environment":
+				return ec.fieldContext_Router_environment(ctx, field)
+			case "cluster":
+				return ec.fieldContext_Router_cluster(ctx, field)
+			case "domain":
+				return ec.fieldContext_Router_domain(ctx, field)
+			case "routes":
+				return ec.fieldContext_Router_routes(ctx, field)
+			case "tls":
+				return ec.fieldContext_Router_tls(ctx, field)
+			case "status":
+				return ec.fieldContext_Router_status(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_Router_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Router_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Router_updatedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Router", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_router_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_access(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13215,6 +13927,874 @@ func (ec *executionContext) fieldContext_RolloutCondition_message(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Route_path(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Route_path,
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Route_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Route",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Route_target(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Route_target,
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		ec.marshalNRouteTarget2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteTarget,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Route_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Route",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "kind":
+				return ec.fieldContext_RouteTarget_kind(ctx, field)
+			case "name":
+				return ec.fieldContext_RouteTarget_name(ctx, field)
+			case "port":
+				return ec.fieldContext_RouteTarget_port(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RouteTarget", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouteTarget_kind(ctx context.Context, field graphql.CollectedField, obj *model.RouteTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RouteTarget_kind,
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		ec.marshalNRouteTargetKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteTargetKind,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RouteTarget_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouteTarget",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type RouteTargetKind does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouteTarget_name(ctx context.Context, field graphql.CollectedField, obj *model.RouteTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RouteTarget_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RouteTarget_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouteTarget",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouteTarget_port(ctx context.Context, field graphql.CollectedField, obj *model.RouteTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RouteTarget_port,
+		func(ctx context.Context) (any, error) {
+			return obj.Port, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RouteTarget_port(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouteTarget",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Router_id(ctx context.Context, field graphql.CollectedField, obj *model.Router) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Router_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Router_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Router",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Router_name(ctx context.Context, field graphql.CollectedField, obj *model.Router) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Router_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Router_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Router",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Router_environment(ctx context.Context, field graphql.CollectedField, obj *model.Router) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Router_environment,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Router().Environment(ctx, obj)
+		},
+		nil,
+		ec.marshalNEnvironment2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvironment,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Router_environment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Router",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Environment_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Environment_name(ctx, field)
+			case "cluster":
+				return ec.fieldContext_Environment_cluster(ctx, field)
+			case "clusterGone":
+				return ec.fieldContext_Environment_clusterGone(ctx, field)
+			case "appCount":
+				return ec.fieldContext_Environment_appCount(ctx, field)
+			case "serviceCount":
+				return ec.fieldContext_Environment_serviceCount(ctx, field)
+			case "configCount":
+				return ec.fieldContext_Environment_configCount(ctx, field)
+			case "secretCount":
+				return ec.fieldContext_Environment_secretCount(ctx, field)
+			case "namespace":
+				return ec.fieldContext_Environment_namespace(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_Environment_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Environment_createdAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Environment", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Router_cluster(ctx context.Context, field graphql.CollectedField, obj *model.Router) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Router_cluster,
+		func(ctx context.Context) (any, error) {
+			return obj.Cluster, nil
+		},
+		nil,
+		ec.marshalNCluster2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐCluster,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Router_cluster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Router",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Cluster_id(ctx, field)
+			case "environments":
+				return ec.fieldContext_Cluster_environments(ctx, field)
+			case "apps":
+				return ec.fieldContext_Cluster_apps(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Cluster", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Router_domain(ctx context.Context, field graphql.CollectedField, obj *model.Router) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Router_domain,
+		func(ctx context.Context) (any, error) {
+			return obj.Domain, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Router_domain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Router",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Router_routes(ctx context.Context, field graphql.CollectedField, obj *model.Router) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Router_routes,
+		func(ctx context.Context) (any, error) {
+			return obj.Routes, nil
+		},
+		nil,
+		ec.marshalNRoute2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Router_routes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Router",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "path":
+				return ec.fieldContext_Route_path(ctx, field)
+			case "target":
+				return ec.fieldContext_Route_target(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Route", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Router_tls(ctx context.Context, field graphql.CollectedField, obj *model.Router) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Router_tls,
+		func(ctx context.Context) (any, error) {
+			return obj.TLS, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Router_tls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Router",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Router_status(ctx context.Context, field graphql.CollectedField, obj *model.Router) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Router_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalORouterStatus2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterStatus,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Router_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Router",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "addresses":
+				return ec.fieldContext_RouterStatus_addresses(ctx, field)
+			case "lastError":
+				return ec.fieldContext_RouterStatus_lastError(ctx, field)
+			case "reportedAt":
+				return ec.fieldContext_RouterStatus_reportedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RouterStatus", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Router_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Router) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Router_createdBy,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Router_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Router",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Router_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Router) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Router_createdAt,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Router_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Router",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Router_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Router) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Router_updatedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Router_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Router",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouterConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RouterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RouterConnection_edges,
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		ec.marshalNRouterEdge2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterEdgeᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RouterConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouterConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "cursor":
+				return ec.fieldContext_RouterEdge_cursor(ctx, field)
+			case "node":
+				return ec.fieldContext_RouterEdge_node(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RouterEdge", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouterConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RouterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RouterConnection_pageInfo,
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		ec.marshalNPageInfo2weftᚗdevᚋservicesᚋgraphᚐPageInfo,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RouterConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouterConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "hasNextPage":
+				return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+			case "endCursor":
+				return ec.fieldContext_PageInfo_endCursor(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouterConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RouterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RouterConnection_totalCount,
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RouterConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouterConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouterEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RouterEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RouterEdge_cursor,
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RouterEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouterEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouterEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RouterEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RouterEdge_node,
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		ec.marshalNRouter2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouter,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RouterEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouterEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Router_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Router_name(ctx, field)
+			case "environment":
+				return ec.fieldContext_Router_environment(ctx, field)
+			case "cluster":
+				return ec.fieldContext_Router_cluster(ctx, field)
+			case "domain":
+				return ec.fieldContext_Router_domain(ctx, field)
+			case "routes":
+				return ec.fieldContext_Router_routes(ctx, field)
+			case "tls":
+				return ec.fieldContext_Router_tls(ctx, field)
+			case "status":
+				return ec.fieldContext_Router_status(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_Router_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Router_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Router_updatedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Router", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouterPayload_router(ctx context.Context, field graphql.CollectedField, obj *model.RouterPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RouterPayload_router,
+		func(ctx context.Context) (any, error) {
+			return obj.Router, nil
+		},
+		nil,
+		ec.marshalNRouter2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouter,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RouterPayload_router(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouterPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Router_id(ctx, field)
+			case "name":
+				return ec.fieldContext_Router_name(ctx, field)
+			case "environment":
+				return ec.fieldContext_Router_environment(ctx, field)
+			case "cluster":
+				return ec.fieldContext_Router_cluster(ctx, field)
+			case "domain":
+				return ec.fieldContext_Router_domain(ctx, field)
+			case "routes":
+				return ec.fieldContext_Router_routes(ctx, field)
+			case "tls":
+				return ec.fieldContext_Router_tls(ctx, field)
+			case "status":
+				return ec.fieldContext_Router_status(ctx, field)
+			case "createdBy":
+				return ec.fieldContext_Router_createdBy(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Router_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Router_updatedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Router", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouterPayload_seq(ctx context.Context, field graphql.CollectedField, obj *model.RouterPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RouterPayload_seq,
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RouterPayload_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouterPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouterStatus_addresses(ctx context.Context, field graphql.CollectedField, obj *model.RouterStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RouterStatus_addresses,
+		func(ctx context.Context) (any, error) {
+			return obj.Addresses, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RouterStatus_addresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouterStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouterStatus_lastError(ctx context.Context, field graphql.CollectedField, obj *model.RouterStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RouterStatus_lastError,
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_RouterStatus_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouterStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouterStatus_reportedAt(ctx context.Context, field graphql.CollectedField, obj *model.RouterStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RouterStatus_reportedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_RouterStatus_reportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouterStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
 		},
 	}
 	return fc, nil
@@ -17019,6 +18599,61 @@ func (ec *executionContext) unmarshalInputCreatePolicyInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCreateRouterInput(ctx context.Context, obj any) (model.CreateRouterInput, error) {
+	var it model.CreateRouterInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"env", "name", "domain", "routes", "tls"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "env":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("env"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Env = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "domain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Domain = data
+		case "routes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routes"))
+			data, err := ec.unmarshalNRouteInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Routes = data
+		case "tls":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tls"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TLS = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context, obj any) (model.CreateServiceInput, error) {
 	var it model.CreateServiceInput
 	asMap := map[string]any{}
@@ -17581,6 +19216,81 @@ func (ec *executionContext) unmarshalInputResourcesInput(ctx context.Context, ob
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRouteInput(ctx context.Context, obj any) (model.RouteInput, error) {
+	var it model.RouteInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"path", "target"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "path":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("path"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Path = data
+		case "target":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("target"))
+			data, err := ec.unmarshalNRouteTargetInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteTargetInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Target = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRouteTargetInput(ctx context.Context, obj any) (model.RouteTargetInput, error) {
+	var it model.RouteTargetInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "name", "port"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNRouteTargetKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteTargetKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "port":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("port"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Port = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRuleInput(ctx context.Context, obj any) (model.RuleInput, error) {
 	var it model.RuleInput
 	asMap := map[string]any{}
@@ -18013,6 +19723,54 @@ func (ec *executionContext) unmarshalInputUpdatePolicyInput(ctx context.Context,
 				return it, err
 			}
 			it.Rule = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateRouterInput(ctx context.Context, obj any) (model.UpdateRouterInput, error) {
+	var it model.UpdateRouterInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "domain", "routes", "tls"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "domain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Domain = data
+		case "routes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routes"))
+			data, err := ec.unmarshalNRouteInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Routes = data
+		case "tls":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tls"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TLS = data
 		}
 	}
 
@@ -20314,6 +22072,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createRouter":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createRouter(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateRouter":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRouter(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteRouter":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteRouter(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startIntercept":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startIntercept(ctx, field)
@@ -21202,6 +22981,47 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "routers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_routers(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "router":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_router(ctx, field)
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "access":
 			field := field
 
@@ -21547,6 +23367,387 @@ func (ec *executionContext) _RolloutCondition(ctx context.Context, sel ast.Selec
 			out.Values[i] = ec._RolloutCondition_reason(ctx, field, obj)
 		case "message":
 			out.Values[i] = ec._RolloutCondition_message(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var routeImplementors = []string{"Route"}
+
+func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, obj *model.Route) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Route")
+		case "path":
+			out.Values[i] = ec._Route_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._Route_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var routeTargetImplementors = []string{"RouteTarget"}
+
+func (ec *executionContext) _RouteTarget(ctx context.Context, sel ast.SelectionSet, obj *model.RouteTarget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routeTargetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RouteTarget")
+		case "kind":
+			out.Values[i] = ec._RouteTarget_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._RouteTarget_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "port":
+			out.Values[i] = ec._RouteTarget_port(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var routerImplementors = []string{"Router"}
+
+func (ec *executionContext) _Router(ctx context.Context, sel ast.SelectionSet, obj *model.Router) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Router")
+		case "id":
+			out.Values[i] = ec._Router_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Router_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "environment":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Router_environment(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "cluster":
+			out.Values[i] = ec._Router_cluster(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "domain":
+			out.Values[i] = ec._Router_domain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "routes":
+			out.Values[i] = ec._Router_routes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tls":
+			out.Values[i] = ec._Router_tls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Router_status(ctx, field, obj)
+		case "createdBy":
+			out.Values[i] = ec._Router_createdBy(ctx, field, obj)
+		case "createdAt":
+			out.Values[i] = ec._Router_createdAt(ctx, field, obj)
+		case "updatedAt":
+			out.Values[i] = ec._Router_updatedAt(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var routerConnectionImplementors = []string{"RouterConnection"}
+
+func (ec *executionContext) _RouterConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RouterConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routerConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RouterConnection")
+		case "edges":
+			out.Values[i] = ec._RouterConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RouterConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RouterConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var routerEdgeImplementors = []string{"RouterEdge"}
+
+func (ec *executionContext) _RouterEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RouterEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routerEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RouterEdge")
+		case "cursor":
+			out.Values[i] = ec._RouterEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RouterEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var routerPayloadImplementors = []string{"RouterPayload"}
+
+func (ec *executionContext) _RouterPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RouterPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RouterPayload")
+		case "router":
+			out.Values[i] = ec._RouterPayload_router(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._RouterPayload_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var routerStatusImplementors = []string{"RouterStatus"}
+
+func (ec *executionContext) _RouterStatus(ctx context.Context, sel ast.SelectionSet, obj *model.RouterStatus) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routerStatusImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RouterStatus")
+		case "addresses":
+			out.Values[i] = ec._RouterStatus_addresses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastError":
+			out.Values[i] = ec._RouterStatus_lastError(ctx, field, obj)
+		case "reportedAt":
+			out.Values[i] = ec._RouterStatus_reportedAt(ctx, field, obj)
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23200,6 +25401,11 @@ func (ec *executionContext) unmarshalNCreatePolicyInput2weftᚗdevᚋservicesᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateRouterInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐCreateRouterInput(ctx context.Context, v any) (model.CreateRouterInput, error) {
+	res, err := ec.unmarshalInputCreateRouterInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateServiceInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐCreateServiceInput(ctx context.Context, v any) (model.CreateServiceInput, error) {
 	res, err := ec.unmarshalInputCreateServiceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24106,6 +26312,173 @@ func (ec *executionContext) marshalNRolloutCondition2ᚕweftᚗdevᚋservicesᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalNRoute2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRoute(ctx context.Context, sel ast.SelectionSet, v model.Route) graphql.Marshaler {
+	return ec._Route(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRoute2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Route) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNRoute2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRoute(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRouteInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteInput(ctx context.Context, v any) (model.RouteInput, error) {
+	res, err := ec.unmarshalInputRouteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRouteInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteInputᚄ(ctx context.Context, v any) ([]model.RouteInput, error) {
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]model.RouteInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRouteInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRouteTarget2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteTarget(ctx context.Context, sel ast.SelectionSet, v model.RouteTarget) graphql.Marshaler {
+	return ec._RouteTarget(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNRouteTargetInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteTargetInput(ctx context.Context, v any) (model.RouteTargetInput, error) {
+	res, err := ec.unmarshalInputRouteTargetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRouteTargetKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteTargetKind(ctx context.Context, v any) (model.RouteTargetKind, error) {
+	var res model.RouteTargetKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRouteTargetKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouteTargetKind(ctx context.Context, sel ast.SelectionSet, v model.RouteTargetKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRouter2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouter(ctx context.Context, sel ast.SelectionSet, v model.Router) graphql.Marshaler {
+	return ec._Router(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRouterConnection2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterConnection(ctx context.Context, sel ast.SelectionSet, v model.RouterConnection) graphql.Marshaler {
+	return ec._RouterConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRouterConnection2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterConnection(ctx context.Context, sel ast.SelectionSet, v *model.RouterConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RouterConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRouterEdge2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterEdge(ctx context.Context, sel ast.SelectionSet, v model.RouterEdge) graphql.Marshaler {
+	return ec._RouterEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRouterEdge2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RouterEdge) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNRouterEdge2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterEdge(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRouterPayload2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterPayload(ctx context.Context, sel ast.SelectionSet, v model.RouterPayload) graphql.Marshaler {
+	return ec._RouterPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRouterPayload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterPayload(ctx context.Context, sel ast.SelectionSet, v *model.RouterPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RouterPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRule2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRule(ctx context.Context, sel ast.SelectionSet, v model.Rule) graphql.Marshaler {
 	return ec._Rule(ctx, sel, &v)
 }
@@ -24417,6 +26790,11 @@ func (ec *executionContext) unmarshalNUpdateAppInput2weftᚗdevᚋservicesᚋcon
 
 func (ec *executionContext) unmarshalNUpdatePolicyInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐUpdatePolicyInput(ctx context.Context, v any) (model.UpdatePolicyInput, error) {
 	res, err := ec.unmarshalInputUpdatePolicyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateRouterInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐUpdateRouterInput(ctx context.Context, v any) (model.UpdateRouterInput, error) {
+	res, err := ec.unmarshalInputUpdateRouterInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -25257,6 +27635,20 @@ func (ec *executionContext) marshalORollout2ᚖweftᚗdevᚋservicesᚋconsole�
 		return graphql.Null
 	}
 	return ec._Rollout(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORouter2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouter(ctx context.Context, sel ast.SelectionSet, v *model.Router) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Router(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORouterStatus2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterStatus(ctx context.Context, sel ast.SelectionSet, v *model.RouterStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RouterStatus(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOSecret2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecret(ctx context.Context, sel ast.SelectionSet, v *model.Secret) graphql.Marshaler {

@@ -2713,6 +2713,187 @@ func (v *CreatePolicyResponse) GetCreatePolicy() CreatePolicyCreatePolicyPolicyP
 	return v.CreatePolicy
 }
 
+// CreateRouterCreateRouterRouterPayload includes the requested fields of the GraphQL type RouterPayload.
+type CreateRouterCreateRouterRouterPayload struct {
+	Router CreateRouterCreateRouterRouterPayloadRouter `json:"router"`
+	Seq    int                                         `json:"seq"`
+}
+
+// GetRouter returns CreateRouterCreateRouterRouterPayload.Router, and is useful for accessing the field via an interface.
+func (v *CreateRouterCreateRouterRouterPayload) GetRouter() CreateRouterCreateRouterRouterPayloadRouter {
+	return v.Router
+}
+
+// GetSeq returns CreateRouterCreateRouterRouterPayload.Seq, and is useful for accessing the field via an interface.
+func (v *CreateRouterCreateRouterRouterPayload) GetSeq() int { return v.Seq }
+
+// CreateRouterCreateRouterRouterPayloadRouter includes the requested fields of the GraphQL type Router.
+// The GraphQL type's documentation follows.
+//
+// A public HTTP entry to apps of one environment: in Kubernetes mode its cluster's agent renders it as an Ingress for domain (the ingress class and certificate issuer are the agent's settings).
+type CreateRouterCreateRouterRouterPayloadRouter struct {
+	RouterFields `json:"-"`
+}
+
+// GetId returns CreateRouterCreateRouterRouterPayloadRouter.Id, and is useful for accessing the field via an interface.
+func (v *CreateRouterCreateRouterRouterPayloadRouter) GetId() string { return v.RouterFields.Id }
+
+// GetName returns CreateRouterCreateRouterRouterPayloadRouter.Name, and is useful for accessing the field via an interface.
+func (v *CreateRouterCreateRouterRouterPayloadRouter) GetName() string { return v.RouterFields.Name }
+
+// GetDomain returns CreateRouterCreateRouterRouterPayloadRouter.Domain, and is useful for accessing the field via an interface.
+func (v *CreateRouterCreateRouterRouterPayloadRouter) GetDomain() string {
+	return v.RouterFields.Domain
+}
+
+// GetTls returns CreateRouterCreateRouterRouterPayloadRouter.Tls, and is useful for accessing the field via an interface.
+func (v *CreateRouterCreateRouterRouterPayloadRouter) GetTls() bool { return v.RouterFields.Tls }
+
+// GetCreatedBy returns CreateRouterCreateRouterRouterPayloadRouter.CreatedBy, and is useful for accessing the field via an interface.
+func (v *CreateRouterCreateRouterRouterPayloadRouter) GetCreatedBy() *string {
+	return v.RouterFields.CreatedBy
+}
+
+// GetCreatedAt returns CreateRouterCreateRouterRouterPayloadRouter.CreatedAt, and is useful for accessing the field via an interface.
+func (v *CreateRouterCreateRouterRouterPayloadRouter) GetCreatedAt() *time.Time {
+	return v.RouterFields.CreatedAt
+}
+
+// GetUpdatedAt returns CreateRouterCreateRouterRouterPayloadRouter.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *CreateRouterCreateRouterRouterPayloadRouter) GetUpdatedAt() *time.Time {
+	return v.RouterFields.UpdatedAt
+}
+
+// GetEnvironment returns CreateRouterCreateRouterRouterPayloadRouter.Environment, and is useful for accessing the field via an interface.
+func (v *CreateRouterCreateRouterRouterPayloadRouter) GetEnvironment() RouterFieldsEnvironment {
+	return v.RouterFields.Environment
+}
+
+// GetCluster returns CreateRouterCreateRouterRouterPayloadRouter.Cluster, and is useful for accessing the field via an interface.
+func (v *CreateRouterCreateRouterRouterPayloadRouter) GetCluster() RouterFieldsCluster {
+	return v.RouterFields.Cluster
+}
+
+// GetRoutes returns CreateRouterCreateRouterRouterPayloadRouter.Routes, and is useful for accessing the field via an interface.
+func (v *CreateRouterCreateRouterRouterPayloadRouter) GetRoutes() []RouterFieldsRoutesRoute {
+	return v.RouterFields.Routes
+}
+
+// GetStatus returns CreateRouterCreateRouterRouterPayloadRouter.Status, and is useful for accessing the field via an interface.
+func (v *CreateRouterCreateRouterRouterPayloadRouter) GetStatus() *RouterFieldsStatusRouterStatus {
+	return v.RouterFields.Status
+}
+
+func (v *CreateRouterCreateRouterRouterPayloadRouter) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*CreateRouterCreateRouterRouterPayloadRouter
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.CreateRouterCreateRouterRouterPayloadRouter = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.RouterFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalCreateRouterCreateRouterRouterPayloadRouter struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Domain string `json:"domain"`
+
+	Tls bool `json:"tls"`
+
+	CreatedBy *string `json:"createdBy"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+
+	UpdatedAt *time.Time `json:"updatedAt"`
+
+	Environment RouterFieldsEnvironment `json:"environment"`
+
+	Cluster RouterFieldsCluster `json:"cluster"`
+
+	Routes []RouterFieldsRoutesRoute `json:"routes"`
+
+	Status *RouterFieldsStatusRouterStatus `json:"status"`
+}
+
+func (v *CreateRouterCreateRouterRouterPayloadRouter) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *CreateRouterCreateRouterRouterPayloadRouter) __premarshalJSON() (*__premarshalCreateRouterCreateRouterRouterPayloadRouter, error) {
+	var retval __premarshalCreateRouterCreateRouterRouterPayloadRouter
+
+	retval.Id = v.RouterFields.Id
+	retval.Name = v.RouterFields.Name
+	retval.Domain = v.RouterFields.Domain
+	retval.Tls = v.RouterFields.Tls
+	retval.CreatedBy = v.RouterFields.CreatedBy
+	retval.CreatedAt = v.RouterFields.CreatedAt
+	retval.UpdatedAt = v.RouterFields.UpdatedAt
+	retval.Environment = v.RouterFields.Environment
+	retval.Cluster = v.RouterFields.Cluster
+	retval.Routes = v.RouterFields.Routes
+	retval.Status = v.RouterFields.Status
+	return &retval, nil
+}
+
+type CreateRouterInput struct {
+	// The environment's name.
+	Env  string `json:"env"`
+	Name string `json:"name"`
+	// A DNS name, e.g. shop.example.com (*.example.com for a wildcard).
+	Domain string       `json:"domain"`
+	Routes []RouteInput `json:"routes"`
+	Tls    *bool        `json:"tls"`
+}
+
+// GetEnv returns CreateRouterInput.Env, and is useful for accessing the field via an interface.
+func (v *CreateRouterInput) GetEnv() string { return v.Env }
+
+// GetName returns CreateRouterInput.Name, and is useful for accessing the field via an interface.
+func (v *CreateRouterInput) GetName() string { return v.Name }
+
+// GetDomain returns CreateRouterInput.Domain, and is useful for accessing the field via an interface.
+func (v *CreateRouterInput) GetDomain() string { return v.Domain }
+
+// GetRoutes returns CreateRouterInput.Routes, and is useful for accessing the field via an interface.
+func (v *CreateRouterInput) GetRoutes() []RouteInput { return v.Routes }
+
+// GetTls returns CreateRouterInput.Tls, and is useful for accessing the field via an interface.
+func (v *CreateRouterInput) GetTls() *bool { return v.Tls }
+
+// CreateRouterResponse is returned by CreateRouter on success.
+type CreateRouterResponse struct {
+	// Creates a router: a public HTTP entry for a domain to apps and run services of an environment (members).
+	CreateRouter CreateRouterCreateRouterRouterPayload `json:"createRouter"`
+}
+
+// GetCreateRouter returns CreateRouterResponse.CreateRouter, and is useful for accessing the field via an interface.
+func (v *CreateRouterResponse) GetCreateRouter() CreateRouterCreateRouterRouterPayload {
+	return v.CreateRouter
+}
+
 // CreateServiceCreateServiceManagedServicePayload includes the requested fields of the GraphQL type ManagedServicePayload.
 type CreateServiceCreateServiceManagedServicePayload struct {
 	Service CreateServiceCreateServiceManagedServicePayloadServiceManagedService `json:"service"`
@@ -3555,6 +3736,45 @@ type DeletePolicyResponse struct {
 // GetDeletePolicy returns DeletePolicyResponse.DeletePolicy, and is useful for accessing the field via an interface.
 func (v *DeletePolicyResponse) GetDeletePolicy() DeletePolicyDeletePolicyPolicyPayload {
 	return v.DeletePolicy
+}
+
+// DeleteRouterDeleteRouterRouterPayload includes the requested fields of the GraphQL type RouterPayload.
+type DeleteRouterDeleteRouterRouterPayload struct {
+	Router DeleteRouterDeleteRouterRouterPayloadRouter `json:"router"`
+	Seq    int                                         `json:"seq"`
+}
+
+// GetRouter returns DeleteRouterDeleteRouterRouterPayload.Router, and is useful for accessing the field via an interface.
+func (v *DeleteRouterDeleteRouterRouterPayload) GetRouter() DeleteRouterDeleteRouterRouterPayloadRouter {
+	return v.Router
+}
+
+// GetSeq returns DeleteRouterDeleteRouterRouterPayload.Seq, and is useful for accessing the field via an interface.
+func (v *DeleteRouterDeleteRouterRouterPayload) GetSeq() int { return v.Seq }
+
+// DeleteRouterDeleteRouterRouterPayloadRouter includes the requested fields of the GraphQL type Router.
+// The GraphQL type's documentation follows.
+//
+// A public HTTP entry to apps of one environment: in Kubernetes mode its cluster's agent renders it as an Ingress for domain (the ingress class and certificate issuer are the agent's settings).
+type DeleteRouterDeleteRouterRouterPayloadRouter struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// GetId returns DeleteRouterDeleteRouterRouterPayloadRouter.Id, and is useful for accessing the field via an interface.
+func (v *DeleteRouterDeleteRouterRouterPayloadRouter) GetId() string { return v.Id }
+
+// GetName returns DeleteRouterDeleteRouterRouterPayloadRouter.Name, and is useful for accessing the field via an interface.
+func (v *DeleteRouterDeleteRouterRouterPayloadRouter) GetName() string { return v.Name }
+
+// DeleteRouterResponse is returned by DeleteRouter on success.
+type DeleteRouterResponse struct {
+	DeleteRouter DeleteRouterDeleteRouterRouterPayload `json:"deleteRouter"`
+}
+
+// GetDeleteRouter returns DeleteRouterResponse.DeleteRouter, and is useful for accessing the field via an interface.
+func (v *DeleteRouterResponse) GetDeleteRouter() DeleteRouterDeleteRouterRouterPayload {
+	return v.DeleteRouter
 }
 
 // DeleteSecretDeleteSecretSecretPayload includes the requested fields of the GraphQL type SecretPayload.
@@ -8416,6 +8636,491 @@ func (v *RotateSecretsKeyRotateSecretsKeySecretsKeyRotation) GetRewrapped() int 
 // GetSeq returns RotateSecretsKeyRotateSecretsKeySecretsKeyRotation.Seq, and is useful for accessing the field via an interface.
 func (v *RotateSecretsKeyRotateSecretsKeySecretsKeyRotation) GetSeq() int { return v.Seq }
 
+type RouteInput struct {
+	// A clean absolute path prefix, e.g. / or /api.
+	Path   string           `json:"path"`
+	Target RouteTargetInput `json:"target"`
+}
+
+// GetPath returns RouteInput.Path, and is useful for accessing the field via an interface.
+func (v *RouteInput) GetPath() string { return v.Path }
+
+// GetTarget returns RouteInput.Target, and is useful for accessing the field via an interface.
+func (v *RouteInput) GetTarget() RouteTargetInput { return v.Target }
+
+type RouteTargetInput struct {
+	Kind RouteTargetKind `json:"kind"`
+	Name string          `json:"name"`
+	Port int             `json:"port"`
+}
+
+// GetKind returns RouteTargetInput.Kind, and is useful for accessing the field via an interface.
+func (v *RouteTargetInput) GetKind() RouteTargetKind { return v.Kind }
+
+// GetName returns RouteTargetInput.Name, and is useful for accessing the field via an interface.
+func (v *RouteTargetInput) GetName() string { return v.Name }
+
+// GetPort returns RouteTargetInput.Port, and is useful for accessing the field via an interface.
+func (v *RouteTargetInput) GetPort() int { return v.Port }
+
+type RouteTargetKind string
+
+const (
+	// An app of the router's environment with a container its cluster runs.
+	RouteTargetKindApp RouteTargetKind = "APP"
+	// A managed service of the router's environment that its cluster runs.
+	RouteTargetKindService RouteTargetKind = "SERVICE"
+)
+
+var AllRouteTargetKind = []RouteTargetKind{
+	RouteTargetKindApp,
+	RouteTargetKindService,
+}
+
+// RouterFields includes the GraphQL fields of Router requested by the fragment RouterFields.
+// The GraphQL type's documentation follows.
+//
+// A public HTTP entry to apps of one environment: in Kubernetes mode its cluster's agent renders it as an Ingress for domain (the ingress class and certificate issuer are the agent's settings).
+type RouterFields struct {
+	Id     string `json:"id"`
+	Name   string `json:"name"`
+	Domain string `json:"domain"`
+	// TLS for domain, with a certificate from the cluster's issuer (or its TLS secret).
+	Tls         bool                      `json:"tls"`
+	CreatedBy   *string                   `json:"createdBy"`
+	CreatedAt   *time.Time                `json:"createdAt"`
+	UpdatedAt   *time.Time                `json:"updatedAt"`
+	Environment RouterFieldsEnvironment   `json:"environment"`
+	Cluster     RouterFieldsCluster       `json:"cluster"`
+	Routes      []RouterFieldsRoutesRoute `json:"routes"`
+	// Null before the agent's first report.
+	Status *RouterFieldsStatusRouterStatus `json:"status"`
+}
+
+// GetId returns RouterFields.Id, and is useful for accessing the field via an interface.
+func (v *RouterFields) GetId() string { return v.Id }
+
+// GetName returns RouterFields.Name, and is useful for accessing the field via an interface.
+func (v *RouterFields) GetName() string { return v.Name }
+
+// GetDomain returns RouterFields.Domain, and is useful for accessing the field via an interface.
+func (v *RouterFields) GetDomain() string { return v.Domain }
+
+// GetTls returns RouterFields.Tls, and is useful for accessing the field via an interface.
+func (v *RouterFields) GetTls() bool { return v.Tls }
+
+// GetCreatedBy returns RouterFields.CreatedBy, and is useful for accessing the field via an interface.
+func (v *RouterFields) GetCreatedBy() *string { return v.CreatedBy }
+
+// GetCreatedAt returns RouterFields.CreatedAt, and is useful for accessing the field via an interface.
+func (v *RouterFields) GetCreatedAt() *time.Time { return v.CreatedAt }
+
+// GetUpdatedAt returns RouterFields.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *RouterFields) GetUpdatedAt() *time.Time { return v.UpdatedAt }
+
+// GetEnvironment returns RouterFields.Environment, and is useful for accessing the field via an interface.
+func (v *RouterFields) GetEnvironment() RouterFieldsEnvironment { return v.Environment }
+
+// GetCluster returns RouterFields.Cluster, and is useful for accessing the field via an interface.
+func (v *RouterFields) GetCluster() RouterFieldsCluster { return v.Cluster }
+
+// GetRoutes returns RouterFields.Routes, and is useful for accessing the field via an interface.
+func (v *RouterFields) GetRoutes() []RouterFieldsRoutesRoute { return v.Routes }
+
+// GetStatus returns RouterFields.Status, and is useful for accessing the field via an interface.
+func (v *RouterFields) GetStatus() *RouterFieldsStatusRouterStatus { return v.Status }
+
+// RouterFieldsCluster includes the requested fields of the GraphQL type Cluster.
+// The GraphQL type's documentation follows.
+//
+// A cluster: its agent runs the team's edge gateway there.
+type RouterFieldsCluster struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// GetId returns RouterFieldsCluster.Id, and is useful for accessing the field via an interface.
+func (v *RouterFieldsCluster) GetId() string { return v.Id }
+
+// GetName returns RouterFieldsCluster.Name, and is useful for accessing the field via an interface.
+func (v *RouterFieldsCluster) GetName() string { return v.Name }
+
+// RouterFieldsEnvironment includes the requested fields of the GraphQL type Environment.
+// The GraphQL type's documentation follows.
+//
+// An environment: a named place for apps in one cluster.
+type RouterFieldsEnvironment struct {
+	Name string `json:"name"`
+}
+
+// GetName returns RouterFieldsEnvironment.Name, and is useful for accessing the field via an interface.
+func (v *RouterFieldsEnvironment) GetName() string { return v.Name }
+
+// RouterFieldsRoutesRoute includes the requested fields of the GraphQL type Route.
+// The GraphQL type's documentation follows.
+//
+// Requests whose path starts with path go to target.
+type RouterFieldsRoutesRoute struct {
+	Path   string                        `json:"path"`
+	Target RouterFieldsRoutesRouteTarget `json:"target"`
+}
+
+// GetPath returns RouterFieldsRoutesRoute.Path, and is useful for accessing the field via an interface.
+func (v *RouterFieldsRoutesRoute) GetPath() string { return v.Path }
+
+// GetTarget returns RouterFieldsRoutesRoute.Target, and is useful for accessing the field via an interface.
+func (v *RouterFieldsRoutesRoute) GetTarget() RouterFieldsRoutesRouteTarget { return v.Target }
+
+// RouterFieldsRoutesRouteTarget includes the requested fields of the GraphQL type RouteTarget.
+// The GraphQL type's documentation follows.
+//
+// Where a route leads: a port of an app or run service of the router's environment.
+type RouterFieldsRoutesRouteTarget struct {
+	Kind RouteTargetKind `json:"kind"`
+	Name string          `json:"name"`
+	Port int             `json:"port"`
+}
+
+// GetKind returns RouterFieldsRoutesRouteTarget.Kind, and is useful for accessing the field via an interface.
+func (v *RouterFieldsRoutesRouteTarget) GetKind() RouteTargetKind { return v.Kind }
+
+// GetName returns RouterFieldsRoutesRouteTarget.Name, and is useful for accessing the field via an interface.
+func (v *RouterFieldsRoutesRouteTarget) GetName() string { return v.Name }
+
+// GetPort returns RouterFieldsRoutesRouteTarget.Port, and is useful for accessing the field via an interface.
+func (v *RouterFieldsRoutesRouteTarget) GetPort() int { return v.Port }
+
+// RouterFieldsStatusRouterStatus includes the requested fields of the GraphQL type RouterStatus.
+// The GraphQL type's documentation follows.
+//
+// What the agent of the router's cluster last reported of its Ingress.
+type RouterFieldsStatusRouterStatus struct {
+	// The addresses the ingress controller gives the Ingress (IPs or host names); empty until it does.
+	Addresses []string `json:"addresses"`
+	// Why the agent could not apply the Ingress.
+	LastError  *string    `json:"lastError"`
+	ReportedAt *time.Time `json:"reportedAt"`
+}
+
+// GetAddresses returns RouterFieldsStatusRouterStatus.Addresses, and is useful for accessing the field via an interface.
+func (v *RouterFieldsStatusRouterStatus) GetAddresses() []string { return v.Addresses }
+
+// GetLastError returns RouterFieldsStatusRouterStatus.LastError, and is useful for accessing the field via an interface.
+func (v *RouterFieldsStatusRouterStatus) GetLastError() *string { return v.LastError }
+
+// GetReportedAt returns RouterFieldsStatusRouterStatus.ReportedAt, and is useful for accessing the field via an interface.
+func (v *RouterFieldsStatusRouterStatus) GetReportedAt() *time.Time { return v.ReportedAt }
+
+// RouterResponse is returned by Router on success.
+type RouterResponse struct {
+	Router *RouterRouter `json:"router"`
+}
+
+// GetRouter returns RouterResponse.Router, and is useful for accessing the field via an interface.
+func (v *RouterResponse) GetRouter() *RouterRouter { return v.Router }
+
+// RouterRouter includes the requested fields of the GraphQL type Router.
+// The GraphQL type's documentation follows.
+//
+// A public HTTP entry to apps of one environment: in Kubernetes mode its cluster's agent renders it as an Ingress for domain (the ingress class and certificate issuer are the agent's settings).
+type RouterRouter struct {
+	RouterFields `json:"-"`
+}
+
+// GetId returns RouterRouter.Id, and is useful for accessing the field via an interface.
+func (v *RouterRouter) GetId() string { return v.RouterFields.Id }
+
+// GetName returns RouterRouter.Name, and is useful for accessing the field via an interface.
+func (v *RouterRouter) GetName() string { return v.RouterFields.Name }
+
+// GetDomain returns RouterRouter.Domain, and is useful for accessing the field via an interface.
+func (v *RouterRouter) GetDomain() string { return v.RouterFields.Domain }
+
+// GetTls returns RouterRouter.Tls, and is useful for accessing the field via an interface.
+func (v *RouterRouter) GetTls() bool { return v.RouterFields.Tls }
+
+// GetCreatedBy returns RouterRouter.CreatedBy, and is useful for accessing the field via an interface.
+func (v *RouterRouter) GetCreatedBy() *string { return v.RouterFields.CreatedBy }
+
+// GetCreatedAt returns RouterRouter.CreatedAt, and is useful for accessing the field via an interface.
+func (v *RouterRouter) GetCreatedAt() *time.Time { return v.RouterFields.CreatedAt }
+
+// GetUpdatedAt returns RouterRouter.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *RouterRouter) GetUpdatedAt() *time.Time { return v.RouterFields.UpdatedAt }
+
+// GetEnvironment returns RouterRouter.Environment, and is useful for accessing the field via an interface.
+func (v *RouterRouter) GetEnvironment() RouterFieldsEnvironment { return v.RouterFields.Environment }
+
+// GetCluster returns RouterRouter.Cluster, and is useful for accessing the field via an interface.
+func (v *RouterRouter) GetCluster() RouterFieldsCluster { return v.RouterFields.Cluster }
+
+// GetRoutes returns RouterRouter.Routes, and is useful for accessing the field via an interface.
+func (v *RouterRouter) GetRoutes() []RouterFieldsRoutesRoute { return v.RouterFields.Routes }
+
+// GetStatus returns RouterRouter.Status, and is useful for accessing the field via an interface.
+func (v *RouterRouter) GetStatus() *RouterFieldsStatusRouterStatus { return v.RouterFields.Status }
+
+func (v *RouterRouter) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*RouterRouter
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.RouterRouter = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.RouterFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalRouterRouter struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Domain string `json:"domain"`
+
+	Tls bool `json:"tls"`
+
+	CreatedBy *string `json:"createdBy"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+
+	UpdatedAt *time.Time `json:"updatedAt"`
+
+	Environment RouterFieldsEnvironment `json:"environment"`
+
+	Cluster RouterFieldsCluster `json:"cluster"`
+
+	Routes []RouterFieldsRoutesRoute `json:"routes"`
+
+	Status *RouterFieldsStatusRouterStatus `json:"status"`
+}
+
+func (v *RouterRouter) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *RouterRouter) __premarshalJSON() (*__premarshalRouterRouter, error) {
+	var retval __premarshalRouterRouter
+
+	retval.Id = v.RouterFields.Id
+	retval.Name = v.RouterFields.Name
+	retval.Domain = v.RouterFields.Domain
+	retval.Tls = v.RouterFields.Tls
+	retval.CreatedBy = v.RouterFields.CreatedBy
+	retval.CreatedAt = v.RouterFields.CreatedAt
+	retval.UpdatedAt = v.RouterFields.UpdatedAt
+	retval.Environment = v.RouterFields.Environment
+	retval.Cluster = v.RouterFields.Cluster
+	retval.Routes = v.RouterFields.Routes
+	retval.Status = v.RouterFields.Status
+	return &retval, nil
+}
+
+// RoutersResponse is returned by Routers on success.
+type RoutersResponse struct {
+	// Routers (public HTTP entries) by environment and name.
+	Routers RoutersRoutersRouterConnection `json:"routers"`
+}
+
+// GetRouters returns RoutersResponse.Routers, and is useful for accessing the field via an interface.
+func (v *RoutersResponse) GetRouters() RoutersRoutersRouterConnection { return v.Routers }
+
+// RoutersRoutersRouterConnection includes the requested fields of the GraphQL type RouterConnection.
+type RoutersRoutersRouterConnection struct {
+	Edges    []RoutersRoutersRouterConnectionEdgesRouterEdge `json:"edges"`
+	PageInfo RoutersRoutersRouterConnectionPageInfo          `json:"pageInfo"`
+}
+
+// GetEdges returns RoutersRoutersRouterConnection.Edges, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnection) GetEdges() []RoutersRoutersRouterConnectionEdgesRouterEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns RoutersRoutersRouterConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnection) GetPageInfo() RoutersRoutersRouterConnectionPageInfo {
+	return v.PageInfo
+}
+
+// RoutersRoutersRouterConnectionEdgesRouterEdge includes the requested fields of the GraphQL type RouterEdge.
+type RoutersRoutersRouterConnectionEdgesRouterEdge struct {
+	Node RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter `json:"node"`
+}
+
+// GetNode returns RoutersRoutersRouterConnectionEdgesRouterEdge.Node, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdge) GetNode() RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter {
+	return v.Node
+}
+
+// RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter includes the requested fields of the GraphQL type Router.
+// The GraphQL type's documentation follows.
+//
+// A public HTTP entry to apps of one environment: in Kubernetes mode its cluster's agent renders it as an Ingress for domain (the ingress class and certificate issuer are the agent's settings).
+type RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter struct {
+	RouterFields `json:"-"`
+}
+
+// GetId returns RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter.Id, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) GetId() string {
+	return v.RouterFields.Id
+}
+
+// GetName returns RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter.Name, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) GetName() string {
+	return v.RouterFields.Name
+}
+
+// GetDomain returns RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter.Domain, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) GetDomain() string {
+	return v.RouterFields.Domain
+}
+
+// GetTls returns RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter.Tls, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) GetTls() bool {
+	return v.RouterFields.Tls
+}
+
+// GetCreatedBy returns RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter.CreatedBy, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) GetCreatedBy() *string {
+	return v.RouterFields.CreatedBy
+}
+
+// GetCreatedAt returns RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter.CreatedAt, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) GetCreatedAt() *time.Time {
+	return v.RouterFields.CreatedAt
+}
+
+// GetUpdatedAt returns RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) GetUpdatedAt() *time.Time {
+	return v.RouterFields.UpdatedAt
+}
+
+// GetEnvironment returns RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter.Environment, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) GetEnvironment() RouterFieldsEnvironment {
+	return v.RouterFields.Environment
+}
+
+// GetCluster returns RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter.Cluster, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) GetCluster() RouterFieldsCluster {
+	return v.RouterFields.Cluster
+}
+
+// GetRoutes returns RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter.Routes, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) GetRoutes() []RouterFieldsRoutesRoute {
+	return v.RouterFields.Routes
+}
+
+// GetStatus returns RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter.Status, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) GetStatus() *RouterFieldsStatusRouterStatus {
+	return v.RouterFields.Status
+}
+
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.RouterFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalRoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Domain string `json:"domain"`
+
+	Tls bool `json:"tls"`
+
+	CreatedBy *string `json:"createdBy"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+
+	UpdatedAt *time.Time `json:"updatedAt"`
+
+	Environment RouterFieldsEnvironment `json:"environment"`
+
+	Cluster RouterFieldsCluster `json:"cluster"`
+
+	Routes []RouterFieldsRoutesRoute `json:"routes"`
+
+	Status *RouterFieldsStatusRouterStatus `json:"status"`
+}
+
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *RoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter) __premarshalJSON() (*__premarshalRoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter, error) {
+	var retval __premarshalRoutersRoutersRouterConnectionEdgesRouterEdgeNodeRouter
+
+	retval.Id = v.RouterFields.Id
+	retval.Name = v.RouterFields.Name
+	retval.Domain = v.RouterFields.Domain
+	retval.Tls = v.RouterFields.Tls
+	retval.CreatedBy = v.RouterFields.CreatedBy
+	retval.CreatedAt = v.RouterFields.CreatedAt
+	retval.UpdatedAt = v.RouterFields.UpdatedAt
+	retval.Environment = v.RouterFields.Environment
+	retval.Cluster = v.RouterFields.Cluster
+	retval.Routes = v.RouterFields.Routes
+	retval.Status = v.RouterFields.Status
+	return &retval, nil
+}
+
+// RoutersRoutersRouterConnectionPageInfo includes the requested fields of the GraphQL type PageInfo.
+// The GraphQL type's documentation follows.
+//
+// Relay page information.
+type RoutersRoutersRouterConnectionPageInfo struct {
+	HasNextPage bool    `json:"hasNextPage"`
+	EndCursor   *string `json:"endCursor"`
+}
+
+// GetHasNextPage returns RoutersRoutersRouterConnectionPageInfo.HasNextPage, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionPageInfo) GetHasNextPage() bool { return v.HasNextPage }
+
+// GetEndCursor returns RoutersRoutersRouterConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
+func (v *RoutersRoutersRouterConnectionPageInfo) GetEndCursor() *string { return v.EndCursor }
+
 type RuleInput struct {
 	Action      PolicyAction   `json:"action"`
 	Priority    *int           `json:"priority"`
@@ -10918,6 +11623,181 @@ func (v *UpdatePolicyUpdatePolicyPolicyPayloadPolicy) __premarshalJSON() (*__pre
 	return &retval, nil
 }
 
+// Replaces the router's domain, routes and TLS.
+type UpdateRouterInput struct {
+	Id     string       `json:"id"`
+	Domain string       `json:"domain"`
+	Routes []RouteInput `json:"routes"`
+	Tls    *bool        `json:"tls"`
+}
+
+// GetId returns UpdateRouterInput.Id, and is useful for accessing the field via an interface.
+func (v *UpdateRouterInput) GetId() string { return v.Id }
+
+// GetDomain returns UpdateRouterInput.Domain, and is useful for accessing the field via an interface.
+func (v *UpdateRouterInput) GetDomain() string { return v.Domain }
+
+// GetRoutes returns UpdateRouterInput.Routes, and is useful for accessing the field via an interface.
+func (v *UpdateRouterInput) GetRoutes() []RouteInput { return v.Routes }
+
+// GetTls returns UpdateRouterInput.Tls, and is useful for accessing the field via an interface.
+func (v *UpdateRouterInput) GetTls() *bool { return v.Tls }
+
+// UpdateRouterResponse is returned by UpdateRouter on success.
+type UpdateRouterResponse struct {
+	UpdateRouter UpdateRouterUpdateRouterRouterPayload `json:"updateRouter"`
+}
+
+// GetUpdateRouter returns UpdateRouterResponse.UpdateRouter, and is useful for accessing the field via an interface.
+func (v *UpdateRouterResponse) GetUpdateRouter() UpdateRouterUpdateRouterRouterPayload {
+	return v.UpdateRouter
+}
+
+// UpdateRouterUpdateRouterRouterPayload includes the requested fields of the GraphQL type RouterPayload.
+type UpdateRouterUpdateRouterRouterPayload struct {
+	Router UpdateRouterUpdateRouterRouterPayloadRouter `json:"router"`
+	Seq    int                                         `json:"seq"`
+}
+
+// GetRouter returns UpdateRouterUpdateRouterRouterPayload.Router, and is useful for accessing the field via an interface.
+func (v *UpdateRouterUpdateRouterRouterPayload) GetRouter() UpdateRouterUpdateRouterRouterPayloadRouter {
+	return v.Router
+}
+
+// GetSeq returns UpdateRouterUpdateRouterRouterPayload.Seq, and is useful for accessing the field via an interface.
+func (v *UpdateRouterUpdateRouterRouterPayload) GetSeq() int { return v.Seq }
+
+// UpdateRouterUpdateRouterRouterPayloadRouter includes the requested fields of the GraphQL type Router.
+// The GraphQL type's documentation follows.
+//
+// A public HTTP entry to apps of one environment: in Kubernetes mode its cluster's agent renders it as an Ingress for domain (the ingress class and certificate issuer are the agent's settings).
+type UpdateRouterUpdateRouterRouterPayloadRouter struct {
+	RouterFields `json:"-"`
+}
+
+// GetId returns UpdateRouterUpdateRouterRouterPayloadRouter.Id, and is useful for accessing the field via an interface.
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) GetId() string { return v.RouterFields.Id }
+
+// GetName returns UpdateRouterUpdateRouterRouterPayloadRouter.Name, and is useful for accessing the field via an interface.
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) GetName() string { return v.RouterFields.Name }
+
+// GetDomain returns UpdateRouterUpdateRouterRouterPayloadRouter.Domain, and is useful for accessing the field via an interface.
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) GetDomain() string {
+	return v.RouterFields.Domain
+}
+
+// GetTls returns UpdateRouterUpdateRouterRouterPayloadRouter.Tls, and is useful for accessing the field via an interface.
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) GetTls() bool { return v.RouterFields.Tls }
+
+// GetCreatedBy returns UpdateRouterUpdateRouterRouterPayloadRouter.CreatedBy, and is useful for accessing the field via an interface.
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) GetCreatedBy() *string {
+	return v.RouterFields.CreatedBy
+}
+
+// GetCreatedAt returns UpdateRouterUpdateRouterRouterPayloadRouter.CreatedAt, and is useful for accessing the field via an interface.
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) GetCreatedAt() *time.Time {
+	return v.RouterFields.CreatedAt
+}
+
+// GetUpdatedAt returns UpdateRouterUpdateRouterRouterPayloadRouter.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) GetUpdatedAt() *time.Time {
+	return v.RouterFields.UpdatedAt
+}
+
+// GetEnvironment returns UpdateRouterUpdateRouterRouterPayloadRouter.Environment, and is useful for accessing the field via an interface.
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) GetEnvironment() RouterFieldsEnvironment {
+	return v.RouterFields.Environment
+}
+
+// GetCluster returns UpdateRouterUpdateRouterRouterPayloadRouter.Cluster, and is useful for accessing the field via an interface.
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) GetCluster() RouterFieldsCluster {
+	return v.RouterFields.Cluster
+}
+
+// GetRoutes returns UpdateRouterUpdateRouterRouterPayloadRouter.Routes, and is useful for accessing the field via an interface.
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) GetRoutes() []RouterFieldsRoutesRoute {
+	return v.RouterFields.Routes
+}
+
+// GetStatus returns UpdateRouterUpdateRouterRouterPayloadRouter.Status, and is useful for accessing the field via an interface.
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) GetStatus() *RouterFieldsStatusRouterStatus {
+	return v.RouterFields.Status
+}
+
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*UpdateRouterUpdateRouterRouterPayloadRouter
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.UpdateRouterUpdateRouterRouterPayloadRouter = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.RouterFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalUpdateRouterUpdateRouterRouterPayloadRouter struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Domain string `json:"domain"`
+
+	Tls bool `json:"tls"`
+
+	CreatedBy *string `json:"createdBy"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+
+	UpdatedAt *time.Time `json:"updatedAt"`
+
+	Environment RouterFieldsEnvironment `json:"environment"`
+
+	Cluster RouterFieldsCluster `json:"cluster"`
+
+	Routes []RouterFieldsRoutesRoute `json:"routes"`
+
+	Status *RouterFieldsStatusRouterStatus `json:"status"`
+}
+
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *UpdateRouterUpdateRouterRouterPayloadRouter) __premarshalJSON() (*__premarshalUpdateRouterUpdateRouterRouterPayloadRouter, error) {
+	var retval __premarshalUpdateRouterUpdateRouterRouterPayloadRouter
+
+	retval.Id = v.RouterFields.Id
+	retval.Name = v.RouterFields.Name
+	retval.Domain = v.RouterFields.Domain
+	retval.Tls = v.RouterFields.Tls
+	retval.CreatedBy = v.RouterFields.CreatedBy
+	retval.CreatedAt = v.RouterFields.CreatedAt
+	retval.UpdatedAt = v.RouterFields.UpdatedAt
+	retval.Environment = v.RouterFields.Environment
+	retval.Cluster = v.RouterFields.Cluster
+	retval.Routes = v.RouterFields.Routes
+	retval.Status = v.RouterFields.Status
+	return &retval, nil
+}
+
 type UpdateServiceInput struct {
 	Id   string      `json:"id"`
 	Kind ServiceKind `json:"kind"`
@@ -11741,6 +12621,14 @@ type __CreatePolicyInput struct {
 // GetInput returns __CreatePolicyInput.Input, and is useful for accessing the field via an interface.
 func (v *__CreatePolicyInput) GetInput() CreatePolicyInput { return v.Input }
 
+// __CreateRouterInput is used internally by genqlient
+type __CreateRouterInput struct {
+	Input CreateRouterInput `json:"input"`
+}
+
+// GetInput returns __CreateRouterInput.Input, and is useful for accessing the field via an interface.
+func (v *__CreateRouterInput) GetInput() CreateRouterInput { return v.Input }
+
 // __CreateServiceInput is used internally by genqlient
 type __CreateServiceInput struct {
 	Input CreateServiceInput `json:"input"`
@@ -11836,6 +12724,14 @@ type __DeletePolicyInput struct {
 
 // GetId returns __DeletePolicyInput.Id, and is useful for accessing the field via an interface.
 func (v *__DeletePolicyInput) GetId() string { return v.Id }
+
+// __DeleteRouterInput is used internally by genqlient
+type __DeleteRouterInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __DeleteRouterInput.Id, and is useful for accessing the field via an interface.
+func (v *__DeleteRouterInput) GetId() string { return v.Id }
 
 // __DeleteSecretInput is used internally by genqlient
 type __DeleteSecretInput struct {
@@ -12165,6 +13061,38 @@ type __RotateEnrolmentSecretInput struct {
 // GetId returns __RotateEnrolmentSecretInput.Id, and is useful for accessing the field via an interface.
 func (v *__RotateEnrolmentSecretInput) GetId() string { return v.Id }
 
+// __RouterInput is used internally by genqlient
+type __RouterInput struct {
+	Id     string `json:"id"`
+	MinSeq *int   `json:"minSeq"`
+}
+
+// GetId returns __RouterInput.Id, and is useful for accessing the field via an interface.
+func (v *__RouterInput) GetId() string { return v.Id }
+
+// GetMinSeq returns __RouterInput.MinSeq, and is useful for accessing the field via an interface.
+func (v *__RouterInput) GetMinSeq() *int { return v.MinSeq }
+
+// __RoutersInput is used internally by genqlient
+type __RoutersInput struct {
+	First  *int    `json:"first"`
+	After  *string `json:"after"`
+	Env    *string `json:"env"`
+	MinSeq *int    `json:"minSeq"`
+}
+
+// GetFirst returns __RoutersInput.First, and is useful for accessing the field via an interface.
+func (v *__RoutersInput) GetFirst() *int { return v.First }
+
+// GetAfter returns __RoutersInput.After, and is useful for accessing the field via an interface.
+func (v *__RoutersInput) GetAfter() *string { return v.After }
+
+// GetEnv returns __RoutersInput.Env, and is useful for accessing the field via an interface.
+func (v *__RoutersInput) GetEnv() *string { return v.Env }
+
+// GetMinSeq returns __RoutersInput.MinSeq, and is useful for accessing the field via an interface.
+func (v *__RoutersInput) GetMinSeq() *int { return v.MinSeq }
+
 // __SecretsInput is used internally by genqlient
 type __SecretsInput struct {
 	First  *int    `json:"first"`
@@ -12312,6 +13240,14 @@ type __UpdatePolicyInput struct {
 
 // GetInput returns __UpdatePolicyInput.Input, and is useful for accessing the field via an interface.
 func (v *__UpdatePolicyInput) GetInput() UpdatePolicyInput { return v.Input }
+
+// __UpdateRouterInput is used internally by genqlient
+type __UpdateRouterInput struct {
+	Input UpdateRouterInput `json:"input"`
+}
+
+// GetInput returns __UpdateRouterInput.Input, and is useful for accessing the field via an interface.
+func (v *__UpdateRouterInput) GetInput() UpdateRouterInput { return v.Input }
 
 // __UpdateServiceInput is used internally by genqlient
 type __UpdateServiceInput struct {
@@ -13484,6 +14420,72 @@ func CreatePolicy(
 	return data_, err_
 }
 
+// The mutation executed by CreateRouter.
+const CreateRouter_Operation = `
+mutation CreateRouter ($input: CreateRouterInput!) {
+	createRouter(input: $input) {
+		router {
+			... RouterFields
+		}
+		seq
+	}
+}
+fragment RouterFields on Router {
+	id
+	name
+	domain
+	tls
+	createdBy
+	createdAt
+	updatedAt
+	environment {
+		name
+	}
+	cluster {
+		id
+		name
+	}
+	routes {
+		path
+		target {
+			kind
+			name
+			port
+		}
+	}
+	status {
+		addresses
+		lastError
+		reportedAt
+	}
+}
+`
+
+func CreateRouter(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input CreateRouterInput,
+) (data_ *CreateRouterResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "CreateRouter",
+		Query:  CreateRouter_Operation,
+		Variables: &__CreateRouterInput{
+			Input: input,
+		},
+	}
+
+	data_ = &CreateRouterResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by CreateService.
 const CreateService_Operation = `
 mutation CreateService ($input: CreateServiceInput!) {
@@ -13991,6 +14993,44 @@ func DeletePolicy(
 	}
 
 	data_ = &DeletePolicyResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by DeleteRouter.
+const DeleteRouter_Operation = `
+mutation DeleteRouter ($id: ID!) {
+	deleteRouter(id: $id) {
+		router {
+			id
+			name
+		}
+		seq
+	}
+}
+`
+
+func DeleteRouter(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *DeleteRouterResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "DeleteRouter",
+		Query:  DeleteRouter_Operation,
+		Variables: &__DeleteRouterInput{
+			Id: id,
+		},
+	}
+
+	data_ = &DeleteRouterResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -15505,6 +16545,148 @@ func RotateSecretsKey(
 	return data_, err_
 }
 
+// The query executed by Router.
+const Router_Operation = `
+query Router ($id: ID!, $minSeq: Int) {
+	router(id: $id, minSeq: $minSeq) {
+		... RouterFields
+	}
+}
+fragment RouterFields on Router {
+	id
+	name
+	domain
+	tls
+	createdBy
+	createdAt
+	updatedAt
+	environment {
+		name
+	}
+	cluster {
+		id
+		name
+	}
+	routes {
+		path
+		target {
+			kind
+			name
+			port
+		}
+	}
+	status {
+		addresses
+		lastError
+		reportedAt
+	}
+}
+`
+
+func Router(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+	minSeq *int,
+) (data_ *RouterResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "Router",
+		Query:  Router_Operation,
+		Variables: &__RouterInput{
+			Id:     id,
+			MinSeq: minSeq,
+		},
+	}
+
+	data_ = &RouterResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by Routers.
+const Routers_Operation = `
+query Routers ($first: Int, $after: String, $env: String, $minSeq: Int) {
+	routers(first: $first, after: $after, env: $env, minSeq: $minSeq) {
+		edges {
+			node {
+				... RouterFields
+			}
+		}
+		pageInfo {
+			hasNextPage
+			endCursor
+		}
+	}
+}
+fragment RouterFields on Router {
+	id
+	name
+	domain
+	tls
+	createdBy
+	createdAt
+	updatedAt
+	environment {
+		name
+	}
+	cluster {
+		id
+		name
+	}
+	routes {
+		path
+		target {
+			kind
+			name
+			port
+		}
+	}
+	status {
+		addresses
+		lastError
+		reportedAt
+	}
+}
+`
+
+func Routers(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first *int,
+	after *string,
+	env *string,
+	minSeq *int,
+) (data_ *RoutersResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "Routers",
+		Query:  Routers_Operation,
+		Variables: &__RoutersInput{
+			First:  first,
+			After:  after,
+			Env:    env,
+			MinSeq: minSeq,
+		},
+	}
+
+	data_ = &RoutersResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The query executed by Secrets.
 const Secrets_Operation = `
 query Secrets ($first: Int, $after: String, $env: String, $minSeq: Int) {
@@ -16399,6 +17581,72 @@ func UpdatePolicy(
 	}
 
 	data_ = &UpdatePolicyResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by UpdateRouter.
+const UpdateRouter_Operation = `
+mutation UpdateRouter ($input: UpdateRouterInput!) {
+	updateRouter(input: $input) {
+		router {
+			... RouterFields
+		}
+		seq
+	}
+}
+fragment RouterFields on Router {
+	id
+	name
+	domain
+	tls
+	createdBy
+	createdAt
+	updatedAt
+	environment {
+		name
+	}
+	cluster {
+		id
+		name
+	}
+	routes {
+		path
+		target {
+			kind
+			name
+			port
+		}
+	}
+	status {
+		addresses
+		lastError
+		reportedAt
+	}
+}
+`
+
+func UpdateRouter(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input UpdateRouterInput,
+) (data_ *UpdateRouterResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "UpdateRouter",
+		Query:  UpdateRouter_Operation,
+		Variables: &__UpdateRouterInput{
+			Input: input,
+		},
+	}
+
+	data_ = &UpdateRouterResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

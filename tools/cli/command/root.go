@@ -162,7 +162,7 @@ was wrong.`,
 		a.loginCmd(), a.logoutCmd(), a.whoamiCmd(), a.contextCmd(),
 		a.teamCmd(), a.memberCmd(), a.invitationCmd(), a.userCmd(), a.tokenCmd(),
 		a.clusterCmd(), a.deviceCmd(),
-		a.envCmd(), a.appCmd(), a.serviceCmd(), a.configCmd(), a.secretCmd(), a.interceptCmd(), a.policyCmd(),
+		a.envCmd(), a.appCmd(), a.serviceCmd(), a.routerCmd(), a.configCmd(), a.secretCmd(), a.interceptCmd(), a.policyCmd(),
 		a.eventsCmd(), a.auditCmd(), a.historyCmd(), a.getCmd(),
 		a.completionCmd(),
 	)

@@ -89,3 +89,18 @@ type Secret struct {
 	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 	EnvID     string     `json:"-"`
 }
+
+// Router is a router; its environment is resolved from EnvID.
+type Router struct {
+	ID        string        `json:"id"`
+	Name      string        `json:"name"`
+	Cluster   Cluster       `json:"cluster"`
+	Domain    string        `json:"domain"`
+	Routes    []Route       `json:"routes"`
+	TLS       bool          `json:"tls"`
+	Status    *RouterStatus `json:"status,omitempty"`
+	CreatedBy *string       `json:"createdBy,omitempty"`
+	CreatedAt *time.Time    `json:"createdAt,omitempty"`
+	UpdatedAt *time.Time    `json:"updatedAt,omitempty"`
+	EnvID     string        `json:"-"`
+}

@@ -95,6 +95,16 @@ type CreatePolicyInput struct {
 	Rule RuleInput `json:"rule"`
 }
 
+type CreateRouterInput struct {
+	// The environment's name.
+	Env  string `json:"env"`
+	Name string `json:"name"`
+	// A DNS name, e.g. shop.example.com (*.example.com for a wildcard).
+	Domain string       `json:"domain"`
+	Routes []RouteInput `json:"routes"`
+	TLS    *bool        `json:"tls,omitempty"`
+}
+
 // A managed service in front of fixed backends (spec with backends), or run by its cluster (Kubernetes mode) when spec has none: POSTGRES, MYSQL, REDIS and MONGODB, with the kind's port.
 type CreateServiceInput struct {
 	Env  string      `json:"env"`
@@ -453,6 +463,56 @@ type RolloutCondition struct {
 	Message *string `json:"message,omitempty"`
 }
 
+// Requests whose path starts with path go to target.
+type Route struct {
+	Path   string      `json:"path"`
+	Target RouteTarget `json:"target"`
+}
+
+type RouteInput struct {
+	// A clean absolute path prefix, e.g. / or /api.
+	Path   string           `json:"path"`
+	Target RouteTargetInput `json:"target"`
+}
+
+// Where a route leads: a port of an app or run service of the router's environment.
+type RouteTarget struct {
+	Kind RouteTargetKind `json:"kind"`
+	Name string          `json:"name"`
+	Port int             `json:"port"`
+}
+
+type RouteTargetInput struct {
+	Kind RouteTargetKind `json:"kind"`
+	Name string          `json:"name"`
+	Port int             `json:"port"`
+}
+
+type RouterConnection struct {
+	Edges      []RouterEdge   `json:"edges"`
+	PageInfo   graph.PageInfo `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+type RouterEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Router `json:"node"`
+}
+
+type RouterPayload struct {
+	Router Router `json:"router"`
+	Seq    int    `json:"seq"`
+}
+
+// What the agent of the router's cluster last reported of its Ingress.
+type RouterStatus struct {
+	// The addresses the ingress controller gives the Ingress (IPs or host names); empty until it does.
+	Addresses []string `json:"addresses"`
+	// Why the agent could not apply the Ingress.
+	LastError  *string    `json:"lastError,omitempty"`
+	ReportedAt *time.Time `json:"reportedAt,omitempty"`
+}
+
 type Rule struct {
 	Action      PolicyAction `json:"action"`
 	Priority    int          `json:"priority"`
@@ -611,6 +671,14 @@ type UpdateAppInput struct {
 type UpdatePolicyInput struct {
 	ID   string    `json:"id"`
 	Rule RuleInput `json:"rule"`
+}
+
+// Replaces the router's domain, routes and TLS.
+type UpdateRouterInput struct {
+	ID     string       `json:"id"`
+	Domain string       `json:"domain"`
+	Routes []RouteInput `json:"routes"`
+	TLS    *bool        `json:"tls,omitempty"`
 }
 
 type UpdateServiceInput struct {
@@ -942,6 +1010,63 @@ func (e *Protocol) UnmarshalJSON(b []byte) error {
 }
 
 func (e Protocol) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RouteTargetKind string
+
+const (
+	// An app of the router's environment with a container its cluster runs.
+	RouteTargetKindApp RouteTargetKind = "APP"
+	// A managed service of the router's environment that its cluster runs.
+	RouteTargetKindService RouteTargetKind = "SERVICE"
+)
+
+var AllRouteTargetKind = []RouteTargetKind{
+	RouteTargetKindApp,
+	RouteTargetKindService,
+}
+
+func (e RouteTargetKind) IsValid() bool {
+	switch e {
+	case RouteTargetKindApp, RouteTargetKindService:
+		return true
+	}
+	return false
+}
+
+func (e RouteTargetKind) String() string {
+	return string(e)
+}
+
+func (e *RouteTargetKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RouteTargetKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RouteTargetKind", str)
+	}
+	return nil
+}
+
+func (e RouteTargetKind) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RouteTargetKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RouteTargetKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
