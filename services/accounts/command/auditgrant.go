@@ -39,6 +39,13 @@ func (h *Handlers) GrantAudit(ctx context.Context, p auth.Principal, expiresIn t
 		Team: domain.NoTeam, Aggregate: tokenRef(created.ID), Actor: p.Actor(),
 		Evolve: domain.EvolveToken,
 		Decide: func(tk domain.Token) ([]any, error) { return domain.DecideCreateToken(tk, created) },
+		// The token is the user's (team-less); the team's own trail
+		// records the grant in the same batch, so an auditor of the team
+		// sees who got replay credentials, and until when.
+		Also: func(context.Context, domain.Token, []any) ([]events.Write, error) {
+			return []events.Write{{Expected: events.AnyVersion, Events: []events.Event{{Team: p.Team, Aggregate: teamRef(p.Team), Actor: p.Actor(),
+				Data: domain.AuditGranted{GrantID: created.ID, UserID: p.UserID, ExpiresAt: exp}}}}}, nil
+		},
 	})
 	if err != nil {
 		return Result[Token]{}, fmt.Errorf("grant audit of %s to %s: %w", p.Team, p.UserID, err)

@@ -83,6 +83,18 @@ type InvitationDeclined struct {
 	Username string `json:"username"`
 }
 
+// AuditGranted records, on the team's own trail, that a member (UserID,
+// an auditor or owner) was granted replay credentials for the team's
+// events until ExpiresAt. GrantID is the grant's token (weft token revoke
+// GrantID ends the credentials); the token itself is recorded on the
+// user's side (accounts.token.created), which the team's trail does not
+// show.
+type AuditGranted struct {
+	GrantID   string    `json:"grantId"`
+	UserID    string    `json:"userId"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
 // UserCreated records a new user. Superuser marks the system-level admin
 // recorded at bootstrap, who may create users.
 type UserCreated struct {
@@ -137,6 +149,7 @@ func Register(r *events.Registry) {
 	events.Register[MemberInvited](r, "accounts.team.member-invited", 1)
 	events.Register[InvitationAccepted](r, "accounts.team.invitation-accepted", 1)
 	events.Register[InvitationDeclined](r, "accounts.team.invitation-declined", 1)
+	events.Register[AuditGranted](r, "accounts.team.audit-granted", 1)
 	events.Register[UserCreated](r, "accounts.user.created", 1)
 	events.Register[TokenCreated](r, "accounts.token.created", 1)
 	events.Register[TokenRevoked](r, "accounts.token.revoked", 1)
