@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jensneuse/abstractlogger"
 	"github.com/wundergraph/graphql-go-tools/execution/engine"
@@ -26,6 +27,23 @@ func clientSchema(ctx context.Context, sdl string) (*graphql.Schema, *engine.Exe
 		return nil, nil, fmt.Errorf("create introspection engine: %w", err)
 	}
 	return schema, eng, nil
+}
+
+// hidesNothing reports whether the client schema is the supergraph SDL
+// but for directive definitions: composition writes a client schema even
+// when nothing is @inaccessible, without the federation directives'
+// definitions (and the blank lines around them).
+func hidesNothing(supergraph, client string) bool {
+	strip := func(sdl string) string {
+		var b strings.Builder
+		for line := range strings.Lines(sdl) {
+			if !strings.HasPrefix(line, "directive ") && strings.TrimSpace(line) != "" {
+				b.WriteString(line)
+			}
+		}
+		return b.String()
+	}
+	return strip(supergraph) == strip(client)
 }
 
 // introspection is what the root of an operation selects.

@@ -179,7 +179,9 @@ func (g *Gateway) compose(sdls map[string]string) (_ *snapshot, err error) {
 		return nil, fmt.Errorf("create execution engine: %w", err)
 	}
 	snap := &snapshot{engine: eng, schema: conf.Schema(), client: conf.Schema(), sdls: sdls, ops: newOpCache(), cancel: cancel}
-	if cs := rc.GetEngineConfig().GetGraphqlClientSchema(); cs != "" {
+	// Validating twice and introspecting apart would cost every request
+	// for nothing when the client schema hides nothing.
+	if cs := rc.GetEngineConfig().GetGraphqlClientSchema(); cs != "" && !hidesNothing(rc.GetEngineConfig().GetGraphqlSchema(), cs) {
 		if snap.client, snap.introspection, err = clientSchema(ctx, cs); err != nil {
 			cancel()
 			return nil, err
