@@ -17,11 +17,12 @@ import (
 // with errors only at run time, when the specification wants the
 // composition refused. checkSatisfiable refuses the cases that end up
 // there at the root of the graph: a field of a root field's type that no
-// subgraph serving the root field can resolve, locally or through an
-// entity key it can fill in. Examples: a root field shared by two
-// subgraphs (@shareable) whose types' keys are @external in each, so that
-// neither can resolve all of them; a root field returning an interface
-// whose fields live only in a non-resolvable @interfaceObject.
+// subgraph serving the root field (of Query, Mutation or Subscription)
+// can resolve, locally or through an entity key it can fill in.
+// Examples: a root field shared by two subgraphs (@shareable) whose
+// types' keys are @external in each, so that neither can resolve all of
+// them; a root field returning an interface whose fields live only in a
+// non-resolvable @interfaceObject.
 //
 // It looks one level below the root: deeper paths go through entity
 // fetches the planner does check. Federation 1 subgraphs (no @link)
@@ -61,7 +62,7 @@ func checkSatisfiable(names []string, sdls map[string]string) error {
 		schemas = append(schemas, s)
 	}
 	var errs []error
-	for _, root := range []string{"Query", "Mutation"} {
+	for _, root := range []string{"Query", "Mutation", "Subscription"} {
 		for _, field := range rootFields(schemas, root) {
 			errs = append(errs, checkRootField(schemas, root, field)...)
 		}
