@@ -95,6 +95,20 @@ func Backoff(ctx context.Context, attempt int) error {
 	}
 }
 
+// FoldOf is agg's state after the events of recs that are its, folded onto
+// initial: what a command answers from the events its append returned
+// (Result.Events, which include its Also writes'), not from events made up
+// again.
+func FoldOf[S any](recs []Recorded, agg AggregateRef, initial S, evolve func(S, Recorded) S) S {
+	s := initial
+	for _, r := range recs {
+		if r.Aggregate == agg {
+			s = evolve(s, r)
+		}
+	}
+	return s
+}
+
 // MaxAttempts bounds how often Handle re-decides after a conflict.
 const MaxAttempts = 12
 

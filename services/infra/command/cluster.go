@@ -38,7 +38,6 @@ func (h *Handlers) CreateCluster(ctx context.Context, p auth.Principal, in Creat
 	if err != nil {
 		return Result[ClusterWithSecret]{}, err
 	}
-	var created domain.ClusterCreated
 	var res events.Result[domain.Network]
 	err = h.onNetwork(in.Team, func(cache *events.Cached[domain.Network]) (err error) {
 		res, err = events.Handle(ctx, h.store, events.Command[domain.Network]{
@@ -46,15 +45,15 @@ func (h *Handlers) CreateCluster(ctx context.Context, p auth.Principal, in Creat
 			Evolve: domain.EvolveNetwork, Cache: cache,
 			Decide: func(n domain.Network) ([]any, error) { return domain.DecideAllocateCluster(n, id) },
 			Also: func(ctx context.Context, _ domain.Network, decided []any) ([]events.Write, error) {
-				ip, cidr := domain.Allocated(decided, id)
-				created = domain.ClusterCreated{ID: id, Name: in.Name, GatewayIP: ip, ServiceRange: cidr, EnrolmentSecretHash: domain.HashSecret(secret)}
+				created, err := domain.DecideCreateCluster(decided, id, in.Name, domain.HashSecret(secret))
+				if err != nil {
+					return nil, err
+				}
 				claim, err := uniq.Claim(ctx, h.store, in.Team, p.Actor(), ClusterNameKind, in.Name, id)
 				if err != nil {
 					return nil, err
 				}
-				return []events.Write{claim, {Expected: 0, Events: []events.Event{{
-					Team: in.Team, Aggregate: clusterRef(id), Actor: p.Actor(), Data: created,
-				}}}}, nil
+				return []events.Write{claim, {Expected: 0, Events: eventsOf(in.Team, clusterRef(id), p.Actor(), created)}}, nil
 			},
 		})
 		return err
@@ -62,7 +61,7 @@ func (h *Handlers) CreateCluster(ctx context.Context, p auth.Principal, in Creat
 	if err != nil {
 		return Result[ClusterWithSecret]{}, fmt.Errorf("create cluster %s: %w", in.Name, err)
 	}
-	c := domain.EvolveCluster(domain.Cluster{}, events.Recorded{Data: created})
+	c := events.FoldOf(res.Events, clusterRef(id), domain.Cluster{}, domain.EvolveCluster)
 	return Result[ClusterWithSecret]{Object: ClusterWithSecret{Cluster: clusterView(c), EnrolmentSecret: secret}, Seq: res.LastSeq}, nil
 }
 

@@ -194,6 +194,15 @@ func require(p auth.Principal, team string, min auth.Role) error {
 // ownSeq is the sequence of agg's last event in r (else seqOf): what a
 // command that also claims or frees names returns, since agents' applied
 // sequences reach the events that concern them, not the names'.
+// eventsOf is data as the events of agg, by actor.
+func eventsOf(team string, agg events.AggregateRef, actor string, data []any) []events.Event {
+	evs := make([]events.Event, len(data))
+	for i, d := range data {
+		evs[i] = events.Event{Team: team, Aggregate: agg, Actor: actor, Data: d}
+	}
+	return evs
+}
+
 func ownSeq[S any](r events.Result[S], agg events.AggregateRef) uint64 {
 	var seq uint64
 	for _, e := range r.Events {

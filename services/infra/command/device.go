@@ -30,26 +30,20 @@ func (h *Handlers) CreateDevice(ctx context.Context, p auth.Principal, in Create
 	if err := require(p, in.Team, auth.Member); err != nil {
 		return Result[Device]{}, err
 	}
-	if in.Kind == "" {
-		in.Kind = domain.KindDevice
-	}
 	if err := validate.Name("name", in.Name); err != nil {
 		return Result[Device]{}, err
 	}
-	if err := domain.CheckKind("kind", in.Kind); err != nil {
+	nd, err := domain.NewDevice{Name: in.Name, Kind: in.Kind, Owner: p.UserID, PublicKey: in.PublicKey}.Check()
+	if err != nil {
 		return Result[Device]{}, err
 	}
 	if err := validate.PublicKey("publicKey", in.PublicKey); err != nil {
 		return Result[Device]{}, err
 	}
-	if p.UserID == "" {
-		return Result[Device]{}, fault.Invalidf("owner", "a device needs an owning user")
-	}
 	id, err := newID()
 	if err != nil {
 		return Result[Device]{}, err
 	}
-	var created domain.DeviceCreated
 	var res events.Result[domain.Network]
 	err = h.onNetwork(in.Team, func(cache *events.Cached[domain.Network]) (err error) {
 		res, err = events.Handle(ctx, h.store, events.Command[domain.Network]{
@@ -57,8 +51,10 @@ func (h *Handlers) CreateDevice(ctx context.Context, p auth.Principal, in Create
 			Evolve: domain.EvolveNetwork, Cache: cache,
 			Decide: func(n domain.Network) ([]any, error) { return domain.DecideAllocateDevice(n, id) },
 			Also: func(ctx context.Context, _ domain.Network, decided []any) ([]events.Write, error) {
-				ip, _ := domain.Allocated(decided, id)
-				created = domain.DeviceCreated{ID: id, Name: in.Name, Kind: in.Kind, Owner: p.UserID, PublicKey: in.PublicKey, IP: ip}
+				created, err := domain.DecideCreateDevice(decided, id, nd)
+				if err != nil {
+					return nil, err
+				}
 				claim, err := uniq.Claim(ctx, h.store, in.Team, p.Actor(), DeviceNameKind, in.Name, id)
 				if err != nil {
 					return nil, err
@@ -69,17 +65,15 @@ func (h *Handlers) CreateDevice(ctx context.Context, p auth.Principal, in Create
 				}
 				// The device's own event last: its sequence is the one the
 				// command returns, which agents' applied sequences reach.
-				return append(append([]events.Write{claim}, key...), events.Write{Expected: 0, Events: []events.Event{{
-					Team: in.Team, Aggregate: deviceRef(id), Actor: p.Actor(), Data: created,
-				}}}), nil
+				return append(append([]events.Write{claim}, key...), events.Write{Expected: 0, Events: eventsOf(in.Team, deviceRef(id), p.Actor(), created)}), nil
 			},
 		})
 		return err
 	})
 	if err != nil {
-		return Result[Device]{}, fmt.Errorf("create %s %s: %w", in.Kind, in.Name, err)
+		return Result[Device]{}, fmt.Errorf("create %s %s: %w", nd.Kind, in.Name, err)
 	}
-	d := domain.EvolveDevice(domain.Device{}, events.Recorded{Data: created})
+	d := events.FoldOf(res.Events, deviceRef(id), domain.Device{}, domain.EvolveDevice)
 	return Result[Device]{Object: deviceView(d), Seq: res.LastSeq}, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"fmt"
 
 	"weft.dev/events"
 	"weft.dev/kernel/fault"
@@ -87,6 +88,18 @@ func DecideReportAgent(c Cluster, id string, online bool, applied uint64) ([]any
 func HashSecret(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
+}
+
+// DecideCreateCluster creates cluster id with the gateway address and
+// service range the team network handed it in allocated
+// (DecideAllocateCluster's events, decided in the same command), and the
+// hash of its first enrolment secret.
+func DecideCreateCluster(allocated []any, id, name, secretHash string) ([]any, error) {
+	ip, cidr := Allocated(allocated, id)
+	if ip == "" || cidr == "" {
+		return nil, fmt.Errorf("create cluster %s: the network allocated it no address or service range", id)
+	}
+	return []any{ClusterCreated{ID: id, Name: name, GatewayIP: ip, ServiceRange: cidr, EnrolmentSecretHash: secretHash}}, nil
 }
 
 // DecideEnrol spends the enrolment secret when it matches the current one,

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"fmt"
+
 	"weft.dev/events"
 	"weft.dev/kernel/fault"
 )
@@ -41,6 +43,44 @@ func EvolveDevice(d Device, r events.Recorded) Device {
 		d.Deleted = true
 	}
 	return d
+}
+
+// NewDevice is what a device's creator gives of it.
+type NewDevice struct {
+	Name      string
+	Kind      DeviceKind // KindDevice when empty
+	Owner     string     // the creating user's id
+	PublicKey string
+}
+
+// Check returns nd as it is created (a device's kind unless said) or why it
+// cannot be: a command checks before it takes an address for it.
+func (nd NewDevice) Check() (NewDevice, error) {
+	if nd.Kind == "" {
+		nd.Kind = KindDevice
+	}
+	if err := CheckKind("kind", nd.Kind); err != nil {
+		return nd, err
+	}
+	if nd.Owner == "" {
+		return nd, fault.Invalidf("owner", "a device needs an owning user")
+	}
+	return nd, nil
+}
+
+// DecideCreateDevice creates device id with the address the team network
+// handed it in allocated (DecideAllocateDevice's events, decided in the
+// same command).
+func DecideCreateDevice(allocated []any, id string, nd NewDevice) ([]any, error) {
+	nd, err := nd.Check()
+	if err != nil {
+		return nil, err
+	}
+	ip, _ := Allocated(allocated, id)
+	if ip == "" {
+		return nil, fmt.Errorf("create device %s: the network allocated it no address", id)
+	}
+	return []any{DeviceCreated{ID: id, Name: nd.Name, Kind: nd.Kind, Owner: nd.Owner, PublicKey: nd.PublicKey, IP: ip}}, nil
 }
 
 // DecideRotateKey records the device's new public key; nothing when it is

@@ -364,3 +364,48 @@ func TestReportAgentTellsStateChangesFromProgress(t *testing.T) {
 		})
 	}
 }
+
+func TestACreatedDeviceTakesTheAddressItsNetworkDecisionHandedIt(t *testing.T) {
+	n := fold(domain.EvolveNetwork, alloc("100.64.0.1", "other"))
+	decided, err := domain.DecideAllocateDevice(n, "d1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := domain.DecideCreateDevice(decided, "d1", domain.NewDevice{Name: "laptop", Owner: "u1", PublicKey: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := fold(domain.EvolveDevice, evs...)
+	if d.IP != "100.64.0.2" || d.Kind != domain.KindDevice || d.Owner != "u1" || !d.Live() {
+		t.Errorf("created %+v, want a live device of u1 at 100.64.0.2, of kind device when none is given", d)
+	}
+	// Another owner's allocation, or none, is no address for d1.
+	if _, err := domain.DecideCreateDevice([]any{alloc("100.64.0.3", "d2")}, "d1", domain.NewDevice{Name: "x", Owner: "u1"}); err == nil {
+		t.Error("a device was created with another owner's address")
+	}
+	if _, err := domain.DecideCreateDevice(decided, "d1", domain.NewDevice{Name: "x", Owner: "u1", Kind: "phone"}); !errors.Is(err, domain.ErrUnknownDeviceKind) {
+		t.Errorf("kind phone: %v, want ErrUnknownDeviceKind", err)
+	}
+	if _, err := domain.DecideCreateDevice(decided, "d1", domain.NewDevice{Name: "x"}); err == nil {
+		t.Error("a device without an owner was created")
+	}
+}
+
+func TestACreatedClusterTakesTheGatewayAddressAndRangeItsNetworkDecisionHandedIt(t *testing.T) {
+	decided, err := domain.DecideAllocateCluster(domain.Network{}, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := domain.DecideCreateCluster(decided, "c1", "eu-1", "h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := fold(domain.EvolveCluster, evs...)
+	ip, cidr := domain.Allocated(decided, "c1")
+	if c.GatewayIP != ip || c.ServiceRange != cidr || c.Name != "eu-1" || c.SecretHash != "h" || !c.Live() {
+		t.Errorf("created %+v, want eu-1 at %s with %s", c, ip, cidr)
+	}
+	if _, err := domain.DecideCreateCluster(decided[:1], "c1", "eu-1", "h"); err == nil {
+		t.Error("a cluster was created without a service range")
+	}
+}

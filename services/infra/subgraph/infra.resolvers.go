@@ -68,11 +68,8 @@ func (r *mutationResolver) DeleteCluster(ctx context.Context, id string) (*model
 // CreateDevice is the resolver for the createDevice field.
 func (r *mutationResolver) CreateDevice(ctx context.Context, input model.CreateDeviceInput) (*model.DevicePayload, error) {
 	p := auth.From(ctx)
-	kind := kindIn(input.Kind)
-	if kind == "" {
-		kind = domain.KindDevice
-	}
-	res, err := r.Commands.CreateDevice(ctx, p, command.CreateDeviceInput{Team: p.Team, Name: input.Name, Kind: kind, PublicKey: input.PublicKey})
+	// No kind: the domain's default (a device).
+	res, err := r.Commands.CreateDevice(ctx, p, command.CreateDeviceInput{Team: p.Team, Name: input.Name, Kind: kindIn(input.Kind), PublicKey: input.PublicKey})
 	if err != nil {
 		return nil, err
 	}
