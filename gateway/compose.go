@@ -22,6 +22,20 @@ import (
 // two principals.
 const principalTemplate = "{{ .request.headers." + auth.Header + " }}"
 
+// subscriptionHeader carries a number of the gateway's own, unique to one
+// client subscription, into its websocket upgrade. The engine shares one
+// upstream subscription among client subscriptions with the same input,
+// and weft's subscriptions start with the current state, which the
+// subgraph sends once per upstream subscription: a second identical
+// subscription of the same user within the same second (the signed
+// principal is the same string then) joined the first one's and never got
+// its first message. The number keeps every client subscription's input
+// apart. Requests that are not subscriptions carry none (the transport
+// drops the empty header).
+const subscriptionHeader = "Weft-Subscription"
+
+const subscriptionTemplate = "{{ .request.headers." + subscriptionHeader + " }}"
+
 // snapshot is one composed supergraph and the engine that serves it. The
 // gateway swaps snapshots atomically; a retired snapshot's engine stays up
 // until the last request or subscription that acquired it has released it.
@@ -150,6 +164,10 @@ func (g *Gateway) compose(sdls map[string]string) (_ *snapshot, err error) {
 		fetch.Header[auth.Header] = &nodev1.HTTPHeader{Values: []*nodev1.ConfigurationVariable{{
 			Kind:                  nodev1.ConfigurationVariableKind_STATIC_CONFIGURATION_VARIABLE,
 			StaticVariableContent: principalTemplate,
+		}}}
+		fetch.Header[subscriptionHeader] = &nodev1.HTTPHeader{Values: []*nodev1.ConfigurationVariable{{
+			Kind:                  nodev1.ConfigurationVariableKind_STATIC_CONFIGURATION_VARIABLE,
+			StaticVariableContent: subscriptionTemplate,
 		}}}
 	}
 	conf, err := factory.BuildEngineConfigurationWithRouterConfig(rc)

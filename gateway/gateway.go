@@ -56,6 +56,8 @@ type Gateway struct {
 
 	bufs bufferPool // answers being written; each is copied to the connection before its buffer goes back
 
+	subscriptions atomic.Uint64 // numbers websocket operations (see subscriptionHeader)
+
 	current  atomic.Pointer[snapshot]
 	composed chan struct{} // closed after the first composition
 	once     sync.Once

@@ -316,7 +316,11 @@ func (g *Gateway) overLimit(limit, stage, format string, args ...any) *requestEr
 // every subgraph request (see principalTemplate); no client header is
 // given to the engine. An operation not prepared yet is prepared here,
 // so that every operation is validated against the client schema.
-func (g *Gateway) execute(ctx context.Context, s *snapshot, req *graphql.Request, p auth.Principal, w resolve.SubscriptionResponseWriter) error {
+//
+// An operation on a websocket (own set) gets a number of its own in the
+// header subscriptionHeader, so that no two client subscriptions share an
+// upstream one.
+func (g *Gateway) execute(ctx context.Context, s *snapshot, req *graphql.Request, p auth.Principal, w resolve.SubscriptionResponseWriter, own ...bool) error {
 	if !req.IsNormalized() {
 		if err := prepare(s, req); err != nil {
 			return err
@@ -333,6 +337,9 @@ func (g *Gateway) execute(ctx context.Context, s *snapshot, req *graphql.Request
 	}
 	hdr := http.Header{}
 	hdr.Set(auth.Header, g.cfg.Signer.Sign(p, g.cfg.PrincipalTTL))
+	if len(own) > 0 && own[0] {
+		hdr.Set(subscriptionHeader, strconv.FormatUint(g.subscriptions.Add(1), 10))
+	}
 	return eng.Execute(ctx, req, w, engine.WithAdditionalHttpHeaders(hdr))
 }
 

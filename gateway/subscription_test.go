@@ -159,3 +159,24 @@ func TestIdenticalSubscriptionsOfTwoUsersUseTheirOwnPrincipals(t *testing.T) {
 		t.Errorf("console saw subscriptions from %v, want alice and bob", users)
 	}
 }
+
+// weft's subscriptions start with the current state, which a subgraph
+// sends once per upstream subscription: two identical subscriptions of one
+// user (the same signed principal within a second) must not share one, or
+// the second never gets its first message.
+func TestIdenticalSubscriptionsOfOneUserEachHaveTheirOwnUpstream(t *testing.T) {
+	h := start(t)
+	h.sg.reset()
+	for range 3 {
+		c := h.dial(nil)
+		c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer tok-alice", "Weft-Team": "acme"}})
+		c.expect("connection_ack")
+		c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { appCreated { name } }`}})
+	}
+	wait.For(t, 10*time.Second, func() error {
+		if n := h.sg.world.subscribers(); n != 3 {
+			return fmt.Errorf("console has %d upstream subscriptions, want one per client subscription", n)
+		}
+		return nil
+	})
+}

@@ -31,6 +31,10 @@ func (t *subgraphTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	kind := "http"
 	if strings.EqualFold(req.Header.Get("Upgrade"), "websocket") {
 		kind = "ws"
+	} else if _, ok := req.Header[subscriptionHeader]; ok {
+		// Only subscriptions carry a number (see subscriptionHeader);
+		// the engine sends every other request the empty template.
+		req.Header.Del(subscriptionHeader)
 	}
 	start := time.Now()
 	var (

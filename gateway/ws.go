@@ -343,7 +343,7 @@ func (c *wsConn) subscribe(id string, payload json.RawMessage) {
 			c.g.metrics.duration.WithLabelValues(op).Observe(time.Since(start).Seconds())
 		}()
 		w := &wsWriter{c: c, id: id, ctx: ctx}
-		err := c.g.execute(ctx, s, req, p, w)
+		err := c.g.execute(ctx, s, req, p, w, true)
 		c.mu.Lock()
 		ended := o.ended
 		o.ended = true

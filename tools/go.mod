@@ -114,7 +114,7 @@ require (
 	mvdan.cc/sh/v3 v3.12.0 // indirect
 	weft.dev/agent v0.0.0-00010101000000-000000000000
 	weft.dev/events v0.0.0-00010101000000-000000000000
-	weft.dev/kernel v0.0.0-00010101000000-000000000000 // indirect
+	weft.dev/kernel v0.0.0-00010101000000-000000000000
 )
 
 tool (

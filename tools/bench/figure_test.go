@@ -56,3 +56,22 @@ func TestGatewayGoalsApplyToTheirOwnFiguresOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestPeerGatewayGoalsReadThroughputAndP99Ratios(t *testing.T) {
+	for line, want := range map[string]string{
+		"GatewayPeers/cross/qps-vs-apollo 4000 q/s 1000 4":       "ratio ≥ 3 true",
+		"GatewayPeers/cross/qps-vs-hive 4000 q/s 3000 1.33":      "ratio ≥ 1.5 false",
+		"GatewayPeers/list100/p99-vs-hive 12 ms 10 1.2":          "ratio ≤ 1 false",
+		"GatewayPeers/fanout/p99-vs-hive 8 ms 10 0.8":            "ratio ≤ 1 true",
+		"GatewayPeers/cross/cpu-vs-apollo 300 µs/query 900 0.33": " false",
+	} {
+		f, ok := ParseLine(line, "cmd")
+		if !ok {
+			t.Fatalf("%q does not parse", line)
+		}
+		g, met := Goal(f)
+		if got := fmt.Sprint(g, " ", met); got != want {
+			t.Errorf("%s: goal %q, want %q", line, got, want)
+		}
+	}
+}

@@ -31,6 +31,11 @@ var goals = []goal{
 	{"datapath_new_conns_weft", "", "ratio ≥ 0.7 (raw tunnel)", func(f Figure) bool { return f.Ratio >= 0.7 }},
 	{"datapath_p99_added_weft", "", "≤ 1,000 µs", func(f Figure) bool { return f.Value <= 1000 }},
 	{"datapath_idle_conns_weft", "", "≥ 10,000", func(f Figure) bool { return f.Value >= 10000 }},
+	// Issue 24: weft's gateway beside Apollo Gateway and Hive Gateway.
+	{"GatewayPeers/", "/qps-vs-apollo", "ratio ≥ 3", func(f Figure) bool { return f.Ratio >= 3 }},
+	{"GatewayPeers/", "/qps-vs-hive", "ratio ≥ 1.5", func(f Figure) bool { return f.Ratio >= 1.5 }},
+	{"GatewayPeers/", "/p99-vs-apollo", "ratio ≤ 1", func(f Figure) bool { return f.Ratio != 0 && f.Ratio <= 1 }},
+	{"GatewayPeers/", "/p99-vs-hive", "ratio ≤ 1", func(f Figure) bool { return f.Ratio != 0 && f.Ratio <= 1 }},
 }
 
 // Goal returns the goal for f ("" when it has none) and whether it is met.

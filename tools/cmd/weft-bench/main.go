@@ -81,6 +81,13 @@ func main() {
 			return
 		}
 	}
+	if len(os.Args) >= 2 && os.Args[1] == "gateways" {
+		if err := gatewaysMain(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "weft-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) >= 2 && os.Args[1] == "memory" {
 		fs := flag.NewFlagSet("memory", flag.ExitOnError)
 		teams := fs.Int("teams", 100, "teams loaded into weft-server")
@@ -147,7 +154,7 @@ func main() {
 		return
 	}
 	if len(os.Args) < 2 || os.Args[1] != "fanout" {
-		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F] [--profile-phase fanout|cold]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]\n       weft-bench portal [--apps 10000] [--changes 100] [--runs 15]\n       weft-bench load [--clients 50] [--teams 5] [--duration 60s]\n       weft-bench datapath [--duration 5s] [--rounds 1] [--udp-rate 300M] [--idle-conns 10000]")
+		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F] [--profile-phase fanout|cold]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]\n       weft-bench portal [--apps 10000] [--changes 100] [--runs 15]\n       weft-bench load [--clients 50] [--teams 5] [--duration 60s]\n       weft-bench datapath [--duration 5s] [--rounds 1] [--udp-rate 300M] [--idle-conns 10000]\n       weft-bench gateways [--only weft,apollo,hive] [--concurrency 16] [--duration 5s] [--subscribers 1000] [--changes 20] [--out BENCHMARKS.md]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("fanout", flag.ExitOnError)
@@ -180,6 +187,7 @@ func main() {
 
 type weftServer struct {
 	url, nats, token string
+	http             string // its HTTP base URL
 	pprof            string // host:port of its profiles
 	cmd              *exec.Cmd
 }

@@ -60,6 +60,7 @@ func suiteSteps(full bool) []step {
 			{self: true, args: []string{"memory", "--teams", "20", "--agent-peers", "200", "--agent-routes", "200", "--agent-records", "2000"}},
 			{self: true, args: []string{"load", "--clients", "50", "--teams", "5", "--duration", "15s"}},
 			{self: true, args: []string{"datapath", "--duration", "3s"}},
+			{self: true, args: []string{"gateways", "--duration", "5s", "--subscribers", "1000"}},
 		}
 	}
 	return []step{
@@ -78,6 +79,7 @@ func suiteSteps(full bool) []step {
 		{self: true, args: []string{"memory"}},
 		{self: true, args: []string{"load", "--clients", "50", "--teams", "5", "--duration", "60s"}},
 		{self: true, args: []string{"datapath", "--duration", "10s", "--rounds", "3"}},
+		{self: true, args: []string{"gateways", "--duration", "20s", "--subscribers", "1000"}},
 	}
 }
 
