@@ -62,7 +62,7 @@ func (h *Handlers) CreateCluster(ctx context.Context, p auth.Principal, in Creat
 		return Result[ClusterWithSecret]{}, fmt.Errorf("create cluster %s: %w", in.Name, err)
 	}
 	c := events.FoldOf(res.Events, clusterRef(id), domain.Cluster{}, domain.EvolveCluster)
-	return Result[ClusterWithSecret]{Object: ClusterWithSecret{Cluster: clusterView(c), EnrolmentSecret: secret}, Seq: res.LastSeq}, nil
+	return Result[ClusterWithSecret]{Object: ClusterWithSecret{Cluster: c, EnrolmentSecret: secret}, Seq: res.LastSeq}, nil
 }
 
 // ClusterInput points at one cluster.
@@ -96,7 +96,7 @@ func (h *Handlers) RotateEnrolmentSecret(ctx context.Context, p auth.Principal, 
 	if err != nil {
 		return Result[ClusterWithSecret]{}, fmt.Errorf("rotate enrolment secret of cluster %s: %w", in.ID, err)
 	}
-	return Result[ClusterWithSecret]{Object: ClusterWithSecret{Cluster: clusterView(res.State), EnrolmentSecret: secret}, Seq: seqOf(res)}, nil
+	return Result[ClusterWithSecret]{Object: ClusterWithSecret{Cluster: res.State, EnrolmentSecret: secret}, Seq: seqOf(res)}, nil
 }
 
 // EnrolInput is what an agent presents to enrol its cluster.
@@ -110,18 +110,18 @@ type EnrolInput struct {
 // constant time) and not have been used. Every refusal is the same
 // UNAUTHENTICATED fault. The caller is the system principal acting for the
 // agent (the enrolment endpoint), or an admin of the team.
-func (h *Handlers) Enrol(ctx context.Context, p auth.Principal, in EnrolInput) (Result[Cluster], error) {
+func (h *Handlers) Enrol(ctx context.Context, p auth.Principal, in EnrolInput) (Result[domain.Cluster], error) {
 	if err := require(p, in.Team, auth.Admin); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	if err := checkID("clusterId", in.ClusterID); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	if in.Secret == "" {
-		return Result[Cluster]{}, fault.Invalidf("secret", "is required")
+		return Result[domain.Cluster]{}, fault.Invalidf("secret", "is required")
 	}
 	if len(in.Secret) > 256 {
-		return Result[Cluster]{}, fault.Invalidf("secret", "is longer than any enrolment secret")
+		return Result[domain.Cluster]{}, fault.Invalidf("secret", "is longer than any enrolment secret")
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[domain.Cluster]{
 		Team: in.Team, Aggregate: clusterRef(in.ClusterID), Actor: p.Actor(),
@@ -129,9 +129,9 @@ func (h *Handlers) Enrol(ctx context.Context, p auth.Principal, in EnrolInput) (
 		Decide: func(c domain.Cluster) ([]any, error) { return domain.DecideEnrol(c, in.Secret) },
 	})
 	if err != nil {
-		return Result[Cluster]{}, fmt.Errorf("enrol cluster %s: %w", in.ClusterID, err)
+		return Result[domain.Cluster]{}, fmt.Errorf("enrol cluster %s: %w", in.ClusterID, err)
 	}
-	return Result[Cluster]{Object: clusterView(res.State), Seq: seqOf(res)}, nil
+	return Result[domain.Cluster]{Object: res.State, Seq: seqOf(res)}, nil
 }
 
 // ReportGatewayInput is a gateway's WireGuard public key and endpoint.
@@ -145,21 +145,21 @@ type ReportGatewayInput struct {
 // ReportGateway records the cluster gateway's public key and endpoint, as
 // its agent reported them. System principal only (the message office
 // relays agents' status); nothing is appended when nothing changed.
-func (h *Handlers) ReportGateway(ctx context.Context, p auth.Principal, in ReportGatewayInput) (Result[Cluster], error) {
+func (h *Handlers) ReportGateway(ctx context.Context, p auth.Principal, in ReportGatewayInput) (Result[domain.Cluster], error) {
 	if !p.System {
-		return Result[Cluster]{}, fault.Forbiddenf("only a cluster's agent reports its gateway")
+		return Result[domain.Cluster]{}, fault.Forbiddenf("only a cluster's agent reports its gateway")
 	}
 	if err := checkTeam(in.Team); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	if err := checkID("clusterId", in.ClusterID); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	if err := validate.PublicKey("publicKey", in.PublicKey); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	if err := validate.HostPort("endpoint", in.Endpoint); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[domain.Cluster]{
 		Team: in.Team, Aggregate: clusterRef(in.ClusterID), Actor: p.Actor(),
@@ -172,9 +172,9 @@ func (h *Handlers) ReportGateway(ctx context.Context, p auth.Principal, in Repor
 		},
 	})
 	if err != nil {
-		return Result[Cluster]{}, fmt.Errorf("report gateway of cluster %s: %w", in.ClusterID, err)
+		return Result[domain.Cluster]{}, fmt.Errorf("report gateway of cluster %s: %w", in.ClusterID, err)
 	}
-	return Result[Cluster]{Object: clusterView(res.State), Seq: ownSeq(res, clusterRef(in.ClusterID))}, nil
+	return Result[domain.Cluster]{Object: res.State, Seq: ownSeq(res, clusterRef(in.ClusterID))}, nil
 }
 
 // ReportKubernetesInput is the mode a cluster's agent reported.
@@ -187,18 +187,18 @@ type ReportKubernetesInput struct {
 // ReportKubernetes records whether the cluster's agent runs in Kubernetes
 // mode, when that changed. System principal only (the agent's report,
 // through the message office).
-func (h *Handlers) ReportKubernetes(ctx context.Context, p auth.Principal, in ReportKubernetesInput) (Result[Cluster], error) {
+func (h *Handlers) ReportKubernetes(ctx context.Context, p auth.Principal, in ReportKubernetesInput) (Result[domain.Cluster], error) {
 	if !p.System {
-		return Result[Cluster]{}, fault.Forbiddenf("only a cluster's agent reports its mode")
+		return Result[domain.Cluster]{}, fault.Forbiddenf("only a cluster's agent reports its mode")
 	}
 	if err := checkTeam(in.Team); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	if err := checkID("clusterId", in.ClusterID); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	if len(in.Version) > 64 || strings.ContainsAny(in.Version, " \t\r\n") {
-		return Result[Cluster]{}, fault.Invalidf("version", "%q is not a Kubernetes version", in.Version)
+		return Result[domain.Cluster]{}, fault.Invalidf("version", "%q is not a Kubernetes version", in.Version)
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[domain.Cluster]{
 		Team: in.Team, Aggregate: clusterRef(in.ClusterID), Actor: p.Actor(),
@@ -208,9 +208,9 @@ func (h *Handlers) ReportKubernetes(ctx context.Context, p auth.Principal, in Re
 		},
 	})
 	if err != nil {
-		return Result[Cluster]{}, fmt.Errorf("report mode of cluster %s: %w", in.ClusterID, err)
+		return Result[domain.Cluster]{}, fmt.Errorf("report mode of cluster %s: %w", in.ClusterID, err)
 	}
-	return Result[Cluster]{Object: clusterView(res.State), Seq: seqOf(res)}, nil
+	return Result[domain.Cluster]{Object: res.State, Seq: seqOf(res)}, nil
 }
 
 // ReportSealingKeyInput is the sealing key a cluster's agent reported.
@@ -223,18 +223,18 @@ type ReportSealingKeyInput struct {
 // ReportSealingKey records the public half of a cluster's agent's sealing
 // key pair, when it changed. System principal only (the agent's report,
 // through the message office).
-func (h *Handlers) ReportSealingKey(ctx context.Context, p auth.Principal, in ReportSealingKeyInput) (Result[Cluster], error) {
+func (h *Handlers) ReportSealingKey(ctx context.Context, p auth.Principal, in ReportSealingKeyInput) (Result[domain.Cluster], error) {
 	if !p.System {
-		return Result[Cluster]{}, fault.Forbiddenf("only a cluster's agent reports its sealing key")
+		return Result[domain.Cluster]{}, fault.Forbiddenf("only a cluster's agent reports its sealing key")
 	}
 	if err := checkTeam(in.Team); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	if err := checkID("clusterId", in.ClusterID); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	if err := validate.PublicKey("sealingKey", in.SealingKey); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[domain.Cluster]{
 		Team: in.Team, Aggregate: clusterRef(in.ClusterID), Actor: p.Actor(),
@@ -244,9 +244,9 @@ func (h *Handlers) ReportSealingKey(ctx context.Context, p auth.Principal, in Re
 		},
 	})
 	if err != nil {
-		return Result[Cluster]{}, fmt.Errorf("report sealing key of cluster %s: %w", in.ClusterID, err)
+		return Result[domain.Cluster]{}, fmt.Errorf("report sealing key of cluster %s: %w", in.ClusterID, err)
 	}
-	return Result[Cluster]{Object: clusterView(res.State), Seq: seqOf(res)}, nil
+	return Result[domain.Cluster]{Object: res.State, Seq: seqOf(res)}, nil
 }
 
 // ReportAgentInput is what the message office saw of a cluster's agent.
@@ -259,15 +259,15 @@ type ReportAgentInput struct {
 
 // ReportAgent records the agent's status when it changed. System principal
 // only (the message office).
-func (h *Handlers) ReportAgent(ctx context.Context, p auth.Principal, in ReportAgentInput) (Result[Cluster], error) {
+func (h *Handlers) ReportAgent(ctx context.Context, p auth.Principal, in ReportAgentInput) (Result[domain.Cluster], error) {
 	if !p.System {
-		return Result[Cluster]{}, fault.Forbiddenf("only the message office reports agents")
+		return Result[domain.Cluster]{}, fault.Forbiddenf("only the message office reports agents")
 	}
 	if err := checkTeam(in.Team); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	if err := checkID("clusterId", in.ClusterID); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[domain.Cluster]{
 		Team: in.Team, Aggregate: clusterRef(in.ClusterID), Actor: p.Actor(),
@@ -277,20 +277,20 @@ func (h *Handlers) ReportAgent(ctx context.Context, p auth.Principal, in ReportA
 		},
 	})
 	if err != nil {
-		return Result[Cluster]{}, fmt.Errorf("report agent of cluster %s: %w", in.ClusterID, err)
+		return Result[domain.Cluster]{}, fmt.Errorf("report agent of cluster %s: %w", in.ClusterID, err)
 	}
-	return Result[Cluster]{Object: clusterView(res.State), Seq: seqOf(res)}, nil
+	return Result[domain.Cluster]{Object: res.State, Seq: seqOf(res)}, nil
 }
 
 // DeleteCluster removes the cluster from the network, releasing its gateway
 // address, service range and name in the same atomic append. Admins and
 // owners only. It returns the cluster as it was.
-func (h *Handlers) DeleteCluster(ctx context.Context, p auth.Principal, in ClusterInput) (Result[Cluster], error) {
+func (h *Handlers) DeleteCluster(ctx context.Context, p auth.Principal, in ClusterInput) (Result[domain.Cluster], error) {
 	if err := require(p, in.Team, auth.Admin); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	if err := checkID("id", in.ID); err != nil {
-		return Result[Cluster]{}, err
+		return Result[domain.Cluster]{}, err
 	}
 	var last domain.Cluster
 	var res events.Result[domain.Network]
@@ -323,9 +323,9 @@ func (h *Handlers) DeleteCluster(ctx context.Context, p auth.Principal, in Clust
 		err = domain.NotFound("id", "cluster %s", in.ID)
 	}
 	if err != nil {
-		return Result[Cluster]{}, fmt.Errorf("delete cluster %s: %w", in.ID, err)
+		return Result[domain.Cluster]{}, fmt.Errorf("delete cluster %s: %w", in.ID, err)
 	}
-	return Result[Cluster]{Object: clusterView(last), Seq: res.LastSeq}, nil
+	return Result[domain.Cluster]{Object: last, Seq: res.LastSeq}, nil
 }
 
 // resourceDeleted is the writes that go with a release: the resource's

@@ -73,42 +73,12 @@ type Result[T any] struct {
 	Seq    uint64
 }
 
-// Cluster is a cluster as commands return it: never the secret's hash.
-type Cluster struct {
-	ID           string `json:"id"`
-	Name         string `json:"name"`
-	GatewayIP    string `json:"gatewayIp"`
-	ServiceRange string `json:"serviceRange"`
-	Enrolled     bool   `json:"enrolled"`
-	PublicKey    string `json:"publicKey,omitempty"`
-	Endpoint     string `json:"endpoint,omitempty"`
-}
-
 // ClusterWithSecret is a cluster and its new one-time enrolment secret,
 // returned once by CreateCluster and RotateEnrolmentSecret; weft keeps only
 // its hash.
 type ClusterWithSecret struct {
-	Cluster
-	EnrolmentSecret string `json:"enrolmentSecret"`
-}
-
-// Device is a device or workspace as commands return it.
-type Device struct {
-	ID        string            `json:"id"`
-	Name      string            `json:"name"`
-	Kind      domain.DeviceKind `json:"kind"`
-	Owner     string            `json:"owner"`
-	PublicKey string            `json:"publicKey"`
-	IP        string            `json:"ip"`
-}
-
-func clusterView(c domain.Cluster) Cluster {
-	return Cluster{ID: c.ID, Name: c.Name, GatewayIP: c.GatewayIP, ServiceRange: c.ServiceRange,
-		Enrolled: c.Enrolled, PublicKey: c.PublicKey, Endpoint: c.Endpoint}
-}
-
-func deviceView(d domain.Device) Device {
-	return Device{ID: d.ID, Name: d.Name, Kind: d.Kind, Owner: d.Owner, PublicKey: d.PublicKey, IP: d.IP}
+	domain.Cluster
+	EnrolmentSecret string
 }
 
 var networkRef = events.AggregateRef{Type: domain.NetworkAggregate, ID: domain.NetworkID}

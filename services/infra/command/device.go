@@ -26,23 +26,23 @@ type CreateDeviceInput struct {
 // CreateDevice joins a device or workspace to the network, owned by the
 // caller: its address, the name and the device in one atomic append. Any
 // member may create their own devices.
-func (h *Handlers) CreateDevice(ctx context.Context, p auth.Principal, in CreateDeviceInput) (Result[Device], error) {
+func (h *Handlers) CreateDevice(ctx context.Context, p auth.Principal, in CreateDeviceInput) (Result[domain.Device], error) {
 	if err := require(p, in.Team, auth.Member); err != nil {
-		return Result[Device]{}, err
+		return Result[domain.Device]{}, err
 	}
 	if err := validate.Name("name", in.Name); err != nil {
-		return Result[Device]{}, err
+		return Result[domain.Device]{}, err
 	}
 	nd, err := domain.NewDevice{Name: in.Name, Kind: in.Kind, Owner: p.UserID, PublicKey: in.PublicKey}.Check()
 	if err != nil {
-		return Result[Device]{}, err
+		return Result[domain.Device]{}, err
 	}
 	if err := validate.PublicKey("publicKey", in.PublicKey); err != nil {
-		return Result[Device]{}, err
+		return Result[domain.Device]{}, err
 	}
 	id, err := newID()
 	if err != nil {
-		return Result[Device]{}, err
+		return Result[domain.Device]{}, err
 	}
 	var res events.Result[domain.Network]
 	err = h.onNetwork(in.Team, func(cache *events.Cached[domain.Network]) (err error) {
@@ -71,10 +71,10 @@ func (h *Handlers) CreateDevice(ctx context.Context, p auth.Principal, in Create
 		return err
 	})
 	if err != nil {
-		return Result[Device]{}, fmt.Errorf("create %s %s: %w", nd.Kind, in.Name, err)
+		return Result[domain.Device]{}, fmt.Errorf("create %s %s: %w", nd.Kind, in.Name, err)
 	}
 	d := events.FoldOf(res.Events, deviceRef(id), domain.Device{}, domain.EvolveDevice)
-	return Result[Device]{Object: deviceView(d), Seq: res.LastSeq}, nil
+	return Result[domain.Device]{Object: d, Seq: res.LastSeq}, nil
 }
 
 // RotateDeviceKeyInput is a device's new public key.
@@ -105,18 +105,18 @@ func (h *Handlers) ownerOrAdmin(ctx context.Context, p auth.Principal, team, id 
 
 // RotateDeviceKey registers the device's new public key (owner or admin);
 // nothing is appended when it is the current key.
-func (h *Handlers) RotateDeviceKey(ctx context.Context, p auth.Principal, in RotateDeviceKeyInput) (Result[Device], error) {
+func (h *Handlers) RotateDeviceKey(ctx context.Context, p auth.Principal, in RotateDeviceKeyInput) (Result[domain.Device], error) {
 	if err := require(p, in.Team, auth.Member); err != nil {
-		return Result[Device]{}, err
+		return Result[domain.Device]{}, err
 	}
 	if err := checkID("id", in.ID); err != nil {
-		return Result[Device]{}, err
+		return Result[domain.Device]{}, err
 	}
 	if err := validate.PublicKey("publicKey", in.PublicKey); err != nil {
-		return Result[Device]{}, err
+		return Result[domain.Device]{}, err
 	}
 	if _, err := h.ownerOrAdmin(ctx, p, in.Team, in.ID); err != nil {
-		return Result[Device]{}, fmt.Errorf("rotate key of device %s: %w", in.ID, err)
+		return Result[domain.Device]{}, fmt.Errorf("rotate key of device %s: %w", in.ID, err)
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[domain.Device]{
 		Team: in.Team, Aggregate: deviceRef(in.ID), Actor: p.Actor(),
@@ -127,9 +127,9 @@ func (h *Handlers) RotateDeviceKey(ctx context.Context, p auth.Principal, in Rot
 		},
 	})
 	if err != nil {
-		return Result[Device]{}, fmt.Errorf("rotate key of device %s: %w", in.ID, err)
+		return Result[domain.Device]{}, fmt.Errorf("rotate key of device %s: %w", in.ID, err)
 	}
-	return Result[Device]{Object: deviceView(res.State), Seq: ownSeq(res, deviceRef(in.ID))}, nil
+	return Result[domain.Device]{Object: res.State, Seq: ownSeq(res, deviceRef(in.ID))}, nil
 }
 
 // DeviceInput points at one device.
@@ -140,15 +140,15 @@ type DeviceInput struct {
 
 // DeleteDevice removes the device (owner or admin), releasing its address
 // and name in the same atomic append. It returns the device as it was.
-func (h *Handlers) DeleteDevice(ctx context.Context, p auth.Principal, in DeviceInput) (Result[Device], error) {
+func (h *Handlers) DeleteDevice(ctx context.Context, p auth.Principal, in DeviceInput) (Result[domain.Device], error) {
 	if err := require(p, in.Team, auth.Member); err != nil {
-		return Result[Device]{}, err
+		return Result[domain.Device]{}, err
 	}
 	if err := checkID("id", in.ID); err != nil {
-		return Result[Device]{}, err
+		return Result[domain.Device]{}, err
 	}
 	if _, err := h.ownerOrAdmin(ctx, p, in.Team, in.ID); err != nil {
-		return Result[Device]{}, fmt.Errorf("delete device %s: %w", in.ID, err)
+		return Result[domain.Device]{}, fmt.Errorf("delete device %s: %w", in.ID, err)
 	}
 	var last domain.Device
 	var res events.Result[domain.Network]
@@ -181,7 +181,7 @@ func (h *Handlers) DeleteDevice(ctx context.Context, p auth.Principal, in Device
 		err = domain.NotFound("id", "device %s", in.ID)
 	}
 	if err != nil {
-		return Result[Device]{}, fmt.Errorf("delete device %s: %w", in.ID, err)
+		return Result[domain.Device]{}, fmt.Errorf("delete device %s: %w", in.ID, err)
 	}
-	return Result[Device]{Object: deviceView(last), Seq: res.LastSeq}, nil
+	return Result[domain.Device]{Object: last, Seq: res.LastSeq}, nil
 }

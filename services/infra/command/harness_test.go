@@ -92,7 +92,7 @@ func (h *harness) lastSeq() uint64 {
 	return s
 }
 
-func (h *harness) device(p auth.Principal, name string) command.Device {
+func (h *harness) device(p auth.Principal, name string) domain.Device {
 	h.t.Helper()
 	res, err := h.h.CreateDevice(h.ctx, p, command.CreateDeviceInput{Team: p.Team, Name: name, PublicKey: newKey(h.t)})
 	if err != nil {

@@ -99,11 +99,12 @@ func clusterOut(c readmodel.Cluster) *model.Cluster {
 }
 
 // clusterFromCommand is a command's cluster: what the aggregate knows,
-// without the read model's timestamps.
-func clusterFromCommand(c command.Cluster, seq uint64) model.Cluster {
-	rc := readmodel.Cluster{ID: c.ID, Name: c.Name, GatewayIP: c.GatewayIP, ServiceRange: c.ServiceRange,
-		Enrolled: c.Enrolled, PublicKey: c.PublicKey, Endpoint: c.Endpoint, Seq: seq}
-	return *clusterOut(rc)
+// at seq, without the read model's timestamps or the agent's last report.
+func clusterFromCommand(c domain.Cluster, seq uint64) model.Cluster {
+	return model.Cluster{ID: c.ID, Name: c.Name, GatewayIP: c.GatewayIP, ServiceRange: c.ServiceRange, Enrolled: c.Enrolled,
+		PublicKey: graph.Str(c.PublicKey), Endpoint: graph.Str(c.Endpoint),
+		Status: model.ClusterStatus{ClusterID: c.ID, Enrolled: c.Enrolled, PublicKey: graph.Str(c.PublicKey), Endpoint: graph.Str(c.Endpoint),
+			Seq: int(seq), Kubernetes: graph.Str(c.Kubernetes)}}
 }
 
 func deviceOut(d readmodel.Device) *model.Device {
@@ -111,7 +112,7 @@ func deviceOut(d readmodel.Device) *model.Device {
 		IP: d.IP, CreatedAt: timeOut(d.CreatedAt), UpdatedAt: timeOut(d.UpdatedAt)}
 }
 
-func deviceFromCommand(d command.Device) model.Device {
+func deviceFromCommand(d domain.Device) model.Device {
 	return model.Device{ID: d.ID, Name: d.Name, Kind: kindOut(d.Kind), Owner: model.User{ID: d.Owner}, PublicKey: d.PublicKey, IP: d.IP}
 }
 
