@@ -134,44 +134,20 @@ func load[S any](ctx context.Context, s *events.Store, team string, agg events.A
 	return state, v, nil
 }
 
-// cluster is what commands need of an infra cluster.
-type cluster struct {
-	ID, Name, ServiceRange string
-	Created, Deleted       bool
-}
-
-func evolveCluster(c cluster, r events.Recorded) cluster {
-	switch e := r.Data.(type) {
-	case infra.ClusterCreated:
-		c.ID, c.Name, c.ServiceRange, c.Created = e.ID, e.Name, e.ServiceRange, true
-	case infra.ClusterDeleted:
-		c.Deleted = true
-	}
-	return c
-}
+// cluster and device are infra's own folds of those aggregates, read from
+// the log: one fold of each fact, so a rule infra adds to what makes a
+// cluster or device live holds here too.
+type (
+	cluster = infra.Cluster
+	device  = infra.Device
+)
 
 func (h *Handlers) cluster(ctx context.Context, team, id string) (cluster, error) {
-	c, _, err := load(ctx, h.store, team, events.AggregateRef{Type: infra.ClusterAggregate, ID: id}, evolveCluster)
+	c, _, err := load(ctx, h.store, team, events.AggregateRef{Type: infra.ClusterAggregate, ID: id}, infra.EvolveCluster)
 	return c, err
 }
 
-// device is what commands need of an infra device.
-type device struct {
-	ID, Name, IP     string
-	Created, Deleted bool
-}
-
-func evolveDevice(d device, r events.Recorded) device {
-	switch e := r.Data.(type) {
-	case infra.DeviceCreated:
-		d.ID, d.Name, d.IP, d.Created = e.ID, e.Name, e.IP, true
-	case infra.DeviceDeleted:
-		d.Deleted = true
-	}
-	return d
-}
-
 func (h *Handlers) device(ctx context.Context, team, id string) (device, error) {
-	d, _, err := load(ctx, h.store, team, events.AggregateRef{Type: infra.DeviceAggregate, ID: id}, evolveDevice)
+	d, _, err := load(ctx, h.store, team, events.AggregateRef{Type: infra.DeviceAggregate, ID: id}, infra.EvolveDevice)
 	return d, err
 }
