@@ -443,15 +443,6 @@ func relayDNS(ctx context.Context, st *netstack.Stack, gw netip.Addr, server str
 	}
 }
 
-// kubeState is state.json's Kubernetes part: the entries the controller
-// was handed, by kind and id.
-type kubeState struct {
-	Namespaces map[string]json.RawMessage `json:"namespaces"`
-	Workloads  map[string]json.RawMessage `json:"workloads"`
-	Exports    map[string]json.RawMessage `json:"exports"`
-	Imports    map[string]json.RawMessage `json:"imports"`
-}
-
 // dumpState writes what the agent converged to, for operators and tests;
 // in Kubernetes mode (kube) its Kubernetes entries too.
 func dumpState(ctx context.Context, a *converge.Agent, dir string, kube bool, log *slog.Logger) {
@@ -481,48 +472,7 @@ func dumpState(ctx context.Context, a *converge.Agent, dir string, kube bool, lo
 		default:
 			continue
 		}
-		st := struct {
-			Applied uint64                     `json:"applied"`
-			Self    json.RawMessage            `json:"self,omitempty"`
-			Peers   map[string]json.RawMessage `json:"peers"`
-			Routes  map[string]json.RawMessage `json:"routes"`
-			Records map[string]json.RawMessage `json:"records"`
-			Kube    *kubeState                 `json:"kubernetes,omitempty"`
-		}{Applied: seq, Peers: map[string]json.RawMessage{}, Routes: map[string]json.RawMessage{}, Records: map[string]json.RawMessage{}}
-		if kube {
-			st.Kube = &kubeState{Namespaces: map[string]json.RawMessage{}, Workloads: map[string]json.RawMessage{},
-				Exports: map[string]json.RawMessage{}, Imports: map[string]json.RawMessage{}}
-		}
-		for key, v := range a.State() {
-			switch kind, id := clusterstate.ParseKey(key); kind {
-			case clusterstate.KindSelf:
-				st.Self = v
-			case clusterstate.KindPeer:
-				st.Peers[id] = v
-			case clusterstate.KindRoute:
-				st.Routes[id] = v
-			case clusterstate.KindDNS:
-				st.Records[id] = v
-			}
-			if st.Kube == nil {
-				continue
-			}
-			switch kind, id := clusterstate.ParseKey(key); kind {
-			case clusterstate.KindNamespace:
-				st.Kube.Namespaces[id] = v
-			case clusterstate.KindWorkload:
-				st.Kube.Workloads[id] = v
-			case clusterstate.KindExport:
-				st.Kube.Exports[id] = v
-			case clusterstate.KindImport:
-				st.Kube.Imports[id] = v
-			}
-		}
-		b, _ := json.MarshalIndent(st, "", "  ")
-		tmp := filepath.Join(dir, "state.json.tmp")
-		if err := os.WriteFile(tmp, b, 0o600); err != nil {
-			log.Warn("state not written", "err", err)
-		} else if err := os.Rename(tmp, filepath.Join(dir, "state.json")); err != nil {
+		if err := saveState(dir, seq, a.State(), kube); err != nil {
 			log.Warn("state not written", "err", err)
 		}
 	}
