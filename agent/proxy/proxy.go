@@ -141,13 +141,15 @@ func (p *Proxy) UpsertRoute(r clusterstate.Route) (err error) {
 			}
 		}()
 	}
+	// Settings first: the new checker's first probes run at once and
+	// name the route by them.
+	rt.settings.Store(s)
 	old := rt.health.Swap(startChecker(s.backends, r.Health, func(ctx context.Context, network, addr string) (net.Conn, error) {
 		return p.dialBackend(ctx, rt, network, addr)
 	}, p.log.With("route", r.Name)))
 	if old != nil {
 		old.stop()
 	}
-	rt.settings.Store(s)
 	// Listeners: open the new ports, close the ones gone, keep the rest
 	// (their connections live on).
 	want := map[string]clusterstate.Port{}
@@ -515,10 +517,14 @@ func (p *Proxy) serveUDP(rt *route, pc net.PacketConn, port clusterstate.Port) {
 	}
 }
 
-// checker probes backends and knows which are healthy.
+// checker probes backends and knows which are healthy. A backend's probes
+// run on a timer, not on a goroutine of their own: a thousand routes idle
+// between checks hold a thousand timers, not a thousand goroutine stacks.
 type checker struct {
 	mu      sync.Mutex
 	down    map[string]bool
+	timers  []*time.Timer
+	stopped bool
 	cancel  context.CancelFunc
 	enabled bool
 }
@@ -537,35 +543,35 @@ func startChecker(backends []string, h *clusterstate.Health, dial func(context.C
 	up, downN := max(h.Healthy, 1), max(h.Unhealthy, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel, c.enabled = cancel, true
-	for _, b := range backends {
-		go func() {
-			okRun, failRun := 0, 0
-			t := time.NewTicker(interval)
-			defer t.Stop()
-			for {
-				ok := probe(ctx, dial, h, b, timeout)
-				if ok {
-					okRun, failRun = okRun+1, 0
-				} else {
-					okRun, failRun = 0, failRun+1
-				}
-				c.mu.Lock()
-				was := c.down[b]
-				if !was && failRun >= downN {
-					c.down[b] = true
-					log.Warn("backend unhealthy", "backend", b)
-				} else if was && okRun >= up {
-					c.down[b] = false
-					log.Info("backend healthy again", "backend", b)
-				}
-				c.mu.Unlock()
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-				}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, b := range backends {
+		// One probe at a time per backend: the next is armed when this one
+		// is done, so the runs (and okRun, failRun) never overlap.
+		okRun, failRun := 0, 0
+		check := func() {
+			ok := probe(ctx, dial, h, b, timeout)
+			if ok {
+				okRun, failRun = okRun+1, 0
+			} else {
+				okRun, failRun = 0, failRun+1
 			}
-		}()
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			was := c.down[b]
+			if !was && failRun >= downN {
+				c.down[b] = true
+				log.Warn("backend unhealthy", "backend", b)
+			} else if was && okRun >= up {
+				c.down[b] = false
+				log.Info("backend healthy again", "backend", b)
+			}
+			if !c.stopped {
+				c.timers[i].Reset(interval)
+			}
+		}
+		// Armed under c.mu, so check finds its own timer in c.timers.
+		c.timers = append(c.timers, time.AfterFunc(0, check))
 	}
 	return c
 }
@@ -581,6 +587,12 @@ func (c *checker) markDown(backend string) {
 func (c *checker) stop() {
 	if c.cancel != nil {
 		c.cancel()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stopped = true
+	for _, t := range c.timers {
+		t.Stop()
 	}
 }
 

@@ -8,12 +8,14 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"weft.dev/agent/proxy"
+	"weft.dev/events/clusterstate"
 )
 
 // echoBackend answers each connection by sending back everything it reads,
@@ -191,5 +193,31 @@ func TestARouteKeepsAcceptingAfterRunningOutOfFileDescriptors(t *testing.T) {
 	}
 	if el.fail.Load() >= 0 {
 		t.Fatal("the listener's failures were not met")
+	}
+}
+
+// A route waiting between health checks holds a timer, not a goroutine:
+// each route with a checked backend costs the one goroutine of its
+// listener, whose accept loop has to block somewhere.
+func TestHealthChecksBetweenProbesHoldNoGoroutines(t *testing.T) {
+	p := newProxy(t)
+	backendAddr := echoBackend(t)
+	time.Sleep(50 * time.Millisecond)
+	before := runtime.NumGoroutine()
+	const n = 100
+	for i := range n {
+		r := route(fmt.Sprintf("r%d", i), "127.0.0.4", freePort(t, "127.0.0.4"), backendAddr)
+		r.Health = &clusterstate.Health{Kind: "tcp", Interval: "1h", Timeout: "1s", Healthy: 1, Unhealthy: 1}
+		if err := p.UpsertRoute(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The first probes run at once; wait for them to end.
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine()-before > n+5 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := runtime.NumGoroutine() - before; got > n+5 {
+		t.Fatalf("%d routes with health checks hold %d goroutines; want about one each", n, got)
 	}
 }
