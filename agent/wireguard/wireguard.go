@@ -199,7 +199,9 @@ func OpenNetstack(cfg Config) (*Device, error) {
 		return nil, fmt.Errorf("wireguard: %w", err)
 	}
 	d := &Device{cfg: cfg, log: cfg.Logger.With("interface", "netstack"), key: key, peers: map[string]clusterstate.Peer{}, stack: st}
-	d.dev = device.NewDevice(st, conn.NewDefaultBind(), device.NewLogger(device.LogLevelError, "wireguard: "))
+	// One datagram at a time (udpBind): the stack behind it moves one
+	// packet at a time, and batches would cost 24 MiB of buffers.
+	d.dev = device.NewDevice(st, &udpBind{}, device.NewLogger(device.LogLevelError, "wireguard: "))
 	d.configure = func(c wgtypes.Config) error { return d.dev.IpcSet(uapiConfig(c)) }
 	port := cfg.ListenPort
 	if err := d.configure(wgtypes.Config{PrivateKey: &key, ListenPort: &port, ReplacePeers: true}); err != nil {
