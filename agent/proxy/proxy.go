@@ -446,18 +446,40 @@ func addrOf(a net.Addr) netip.Addr {
 	return netip.Addr{}
 }
 
+// udpConn is what a kernel UDP socket offers beyond net.PacketConn:
+// reads and writes that name the peer without allocating.
+type udpConn interface {
+	ReadFromUDPAddrPort(b []byte) (int, netip.AddrPort, error)
+	WriteToUDPAddrPort(b []byte, addr netip.AddrPort) (int, error)
+}
+
 // serveUDP keeps one upstream socket per client address, so replies find
-// their way back, and forgets it after UDPIdle without traffic.
+// their way back, and forgets it after UDPIdle without traffic. Flows are
+// keyed by address and port, not by their text: on a kernel socket a
+// datagram costs no allocation.
 func (p *Proxy) serveUDP(rt *route, pc net.PacketConn, port clusterstate.Port) {
 	type flow struct {
 		up   net.Conn
 		last atomic.Int64
 	}
+	fast, _ := pc.(udpConn)
+	read := func(b []byte) (int, netip.AddrPort, net.Addr, error) {
+		if fast != nil {
+			n, ap, err := fast.ReadFromUDPAddrPort(b)
+			return n, netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()), nil, err
+		}
+		n, from, err := pc.ReadFrom(b)
+		if err != nil {
+			return 0, netip.AddrPort{}, nil, err
+		}
+		ap, _ := netip.ParseAddrPort(from.String())
+		return n, netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()), from, nil
+	}
 	var mu sync.Mutex
-	flows := map[string]*flow{}
+	flows := map[netip.AddrPort]*flow{}
 	buf := make([]byte, 65535)
 	for {
-		n, from, err := pc.ReadFrom(buf)
+		n, key, from, err := read(buf)
 		if err != nil {
 			mu.Lock()
 			for _, f := range flows {
@@ -467,11 +489,11 @@ func (p *Proxy) serveUDP(rt *route, pc net.PacketConn, port clusterstate.Port) {
 			return
 		}
 		mu.Lock()
-		f := flows[from.String()]
+		f := flows[key]
 		mu.Unlock()
 		if f == nil {
 			s := rt.settings.Load()
-			src := addrOf(from)
+			src := key.Addr()
 			if !s.allowed(src) {
 				rt.denied.Add(1)
 				p.log.Info("datagram denied by policy", "route", s.r.Name, "from", src, "port", port.Port)
@@ -489,9 +511,9 @@ func (p *Proxy) serveUDP(rt *route, pc net.PacketConn, port clusterstate.Port) {
 			f = &flow{up: up}
 			rt.accepted.Add(1)
 			mu.Lock()
-			flows[from.String()] = f
+			flows[key] = f
 			mu.Unlock()
-			go func(key string, client net.Addr) {
+			go func(key netip.AddrPort, client net.Addr) {
 				rb := make([]byte, 65535)
 				for {
 					_ = f.up.SetReadDeadline(time.Now().Add(p.cfg.UDPIdle))
@@ -508,9 +530,13 @@ func (p *Proxy) serveUDP(rt *route, pc net.PacketConn, port clusterstate.Port) {
 						return
 					}
 					f.last.Store(time.Now().UnixNano())
-					_, _ = pc.WriteTo(rb[:n], client)
+					if fast != nil {
+						_, _ = fast.WriteToUDPAddrPort(rb[:n], key)
+					} else {
+						_, _ = pc.WriteTo(rb[:n], client)
+					}
 				}
-			}(from.String(), from)
+			}(key, from)
 		}
 		f.last.Store(time.Now().UnixNano())
 		_, _ = f.up.Write(buf[:n])
