@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -16,7 +19,9 @@ import (
 // the accounts subgraph and through the gateway, alternating in one loop
 // so both see the same machine load, and reports the p50 of each and
 // their ratio (the gateway's overhead). The cross-subgraph query
-// (accounts → infra → console → infra) is reported through the gateway.
+// (accounts → infra → console → infra) is reported through the gateway,
+// and so is the same one-subgraph query through a bare reverse proxy
+// (proxy-p50-µs): what one more loopback hop costs before any GraphQL work.
 //
 // Sub-benchmarks: "http" reaches the subgraphs over loopback HTTP (a
 // gateway in its own process); "in-process" hands requests to the
@@ -53,13 +58,22 @@ func benchOverhead(b *testing.B, h *harness) {
 	}
 	gw := h.srv.URL + "/graphql"
 	direct := map[string]string{auth.Header: principal}
+	// The floor of any gateway in a process of its own: a reverse proxy
+	// that only forwards the request to the subgraph (one more loopback
+	// hop, no GraphQL work).
+	target, _ := url.Parse(h.sg.accounts.url())
+	rp := httputil.NewSingleHostReverseProxy(target)
+	rp.Transport = &http.Transport{MaxIdleConnsPerHost: 64}
+	proxy := httptest.NewServer(rp)
+	b.Cleanup(proxy.Close)
 	// Warm up connections and the gateway's plan cache.
 	for range 50 {
 		post(h.sg.accounts.url(), simple, direct)
+		post(proxy.URL, simple, direct)
 		post(gw, simple, alice)
 		post(gw, cross, alice)
 	}
-	var dDirect, dGateway, dCross []time.Duration
+	var dDirect, dProxy, dGateway, dCross []time.Duration
 	for b.Loop() {
 		t0 := time.Now()
 		post(h.sg.accounts.url(), simple, direct)
@@ -68,9 +82,12 @@ func benchOverhead(b *testing.B, h *harness) {
 		t2 := time.Now()
 		post(gw, cross, alice)
 		t3 := time.Now()
+		post(proxy.URL, simple, direct)
+		t4 := time.Now()
 		dDirect = append(dDirect, t1.Sub(t0))
 		dGateway = append(dGateway, t2.Sub(t1))
 		dCross = append(dCross, t3.Sub(t2))
+		dProxy = append(dProxy, t4.Sub(t3))
 	}
 	p50 := func(d []time.Duration) float64 {
 		slices.Sort(d)
@@ -80,6 +97,7 @@ func benchOverhead(b *testing.B, h *harness) {
 	b.ReportMetric(pd, "direct-p50-µs")
 	b.ReportMetric(pg, "gateway-p50-µs")
 	b.ReportMetric(pc, "gateway-cross-p50-µs")
+	b.ReportMetric(p50(dProxy), "proxy-p50-µs")
 	b.ReportMetric(pg/pd, "gateway/direct")
 }
 

@@ -57,6 +57,7 @@ type Gateway struct {
 	bufs bufferPool // answers being written; each is copied to the connection before its buffer goes back
 
 	subscriptions atomic.Uint64 // numbers websocket operations (see subscriptionHeader)
+	flights       flights       // identical queries in flight (see dedup.go)
 
 	current  atomic.Pointer[snapshot]
 	composed chan struct{} // closed after the first composition
@@ -129,6 +130,7 @@ func New(cfg Config) (*Gateway, error) {
 		ctx:            ctx,
 		cancel:         cancel,
 		composed:       make(chan struct{}),
+		flights:        flights{joined: m.deduplicated},
 	}, nil
 }
 

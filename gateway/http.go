@@ -136,13 +136,27 @@ func (g *Gateway) serveOperation(w http.ResponseWriter, r *http.Request) (string
 	// A query prepared before passed the limits then; it runs as a copy.
 	var keyBuf [1024]byte
 	key, cacheable := opKey(req, keyBuf[:0])
-	if prepared := s.ops.get(key); cacheable && prepared != nil {
+	// The same query of the same principal already in flight answers
+	// this one too (see flights).
+	if cacheable && s.ops.has(key) {
 		g.metrics.preparedOps.WithLabelValues("hit").Inc()
-		if err := g.execute(r.Context(), s, prepared, p, &rw); err != nil {
-			return "query", executionError(g.log, err)
+		out, rerr := g.flights.do(r.Context(), newKey(s, p, key), func(ctx context.Context) ([]byte, *requestError) {
+			prepared := s.ops.get(key)
+			if prepared == nil {
+				// Evicted since: the same text and variables passed the
+				// limits when they were prepared; execute prepares it.
+				prepared = req
+			}
+			if err := g.execute(ctx, s, prepared, p, &rw); err != nil {
+				return nil, executionError(g.log, err)
+			}
+			return ensureCodes(buf.Bytes()), nil
+		})
+		if rerr != nil {
+			return "query", rerr
 		}
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(ensureCodes(buf.Bytes()))
+		_, _ = w.Write(out)
 		return "query", nil
 	}
 	opType, rerr := g.check(s, req)

@@ -20,6 +20,7 @@ type metrics struct {
 	rateLimited        prometheus.Counter
 	refusedTokens      prometheus.Counter
 	rightsEnded        *prometheus.CounterVec // reason: a fault code, or role-changed
+	deduplicated       prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -70,11 +71,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Namespace: "weft", Subsystem: "gateway", Name: "websocket_rights_ended_total",
 			Help: "Websockets closed (reason: the fault code) or whose operations were ended (role-changed) because the principal's rights changed.",
 		}, []string{"reason"}),
+		deduplicated: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "weft", Subsystem: "gateway", Name: "deduplicated_queries_total",
+			Help: "Queries answered by an identical query of the same principal already in flight, without calling the subgraphs again.",
+		}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subgraphRequests, m.subgraphDuration, m.compositions, m.compositionFailing, m.preparedOps, m.limitRefusals, m.rateLimited, m.refusedTokens, m.rightsEnded} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subgraphRequests, m.subgraphDuration, m.compositions, m.compositionFailing, m.preparedOps, m.limitRefusals, m.rateLimited, m.refusedTokens, m.rightsEnded, m.deduplicated} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register gateway metrics: %w", err)
 		}

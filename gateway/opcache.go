@@ -140,6 +140,14 @@ func newOpCache() *opCache {
 	return &opCache{ops: make(map[string]*preparedOp, opCacheSize)}
 }
 
+// has reports whether an operation is prepared under key.
+func (c *opCache) has(key []byte) bool {
+	c.mu.Lock()
+	_, ok := c.ops[string(key)]
+	c.mu.Unlock()
+	return ok
+}
+
 // get returns a private copy of the operation prepared under key, or nil.
 func (c *opCache) get(key []byte) *graphql.Request {
 	c.mu.Lock()

@@ -13,11 +13,13 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -106,7 +108,45 @@ func pinToCore0(argv []string) (bool, error) {
 	cmd := exec.Command("taskset", append([]string{"-c", "0", self, "gateways"}, argv...)...)
 	cmd.Env = append(os.Environ(), "WEFT_BENCH_PINNED=1")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	return true, cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return true, err
+	}
+	// Interrupted, the pinned run stops its gateways and subgraphs.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	go func() {
+		for s := range sig {
+			_ = cmd.Process.Signal(s)
+		}
+	}()
+	return true, cmd.Wait()
+}
+
+// cleanups stop what a run started (gateways, subgraphs) when it is
+// interrupted, last started first.
+type cleanups struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func (c *cleanups) add(f func()) {
+	c.mu.Lock()
+	c.fns = append(c.fns, f)
+	c.mu.Unlock()
+}
+
+func (c *cleanups) onInterrupt() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		c.mu.Lock()
+		for i := len(c.fns) - 1; i >= 0; i-- {
+			c.fns[i]()
+		}
+		os.Exit(1)
+	}()
 }
 
 // onlineCores counts the machine's cores, whatever this process may use.
@@ -154,6 +194,8 @@ type subResult struct {
 	subscribeAll     time.Duration   // until all subscribers had their first message
 	deliveries, last []time.Duration // each delivery; each change's last delivery
 	missed           int
+	refused          int    // subscriptions that got an error instead of their first message
+	firstRefusal     string // the first such error
 }
 
 // peerEnv is what the run shares: the subgraphs, the supergraph, the
@@ -177,6 +219,8 @@ func gateways(o gatewaysOptions) error {
 		return err
 	}
 	env := &peerEnv{peers: filepath.Join(root, "tools", "bench", "gateways", "peers")}
+	var stops cleanups
+	stops.onInterrupt()
 	needNode := slices.Contains(o.only, "apollo") || slices.Contains(o.only, "hive")
 	if needNode {
 		if _, err := os.Stat(filepath.Join(env.peers, "node_modules", "@apollo", "gateway")); err != nil {
@@ -187,6 +231,7 @@ func gateways(o gatewaysOptions) error {
 		return err
 	}
 	defer os.RemoveAll(env.dir)
+	stops.add(func() { os.RemoveAll(env.dir) })
 	env.bin = o.serverBin
 	if env.bin == "" {
 		env.bin = filepath.Join(env.dir, "weft-server")
@@ -221,6 +266,7 @@ func gateways(o gatewaysOptions) error {
 		return fmt.Errorf("subgraphs: %w", err)
 	}
 	defer env.services.stop()
+	stops.add(env.services.stop)
 	env.subgraphs = map[string]string{}
 	for _, n := range []string{"accounts", "infra", "console", "audit"} {
 		env.subgraphs[n] = env.services.http + "/subgraphs/" + n + "/graphql"
@@ -248,6 +294,7 @@ func gateways(o gatewaysOptions) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
+		stops.add(g.stop)
 		if env.apps == nil {
 			if err := setupPeerData(env, g); err != nil {
 				g.stop()
@@ -757,6 +804,7 @@ func fanOut(env *peerEnv, g *runningGateway, n, changes int) (*subResult, error)
 	}()
 	start := time.Now()
 	dialer := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}, HandshakeTimeout: 30 * time.Second}
+	var refused []string
 	err := parallel(n, func(int) error {
 		c, resp, err := dialer.Dial(wsURL, nil)
 		if err != nil {
@@ -778,14 +826,27 @@ func fanOut(env *peerEnv, g *runningGateway, n, changes int) (*subResult, error)
 			return err
 		}
 		if err := expectWS(c, "next", 30*time.Second); err != nil {
-			return fmt.Errorf("first message: %w", err)
+			// Counted and reported: the others still run.
+			mu.Lock()
+			refused = append(refused, err.Error())
+			subs = slices.DeleteFunc(subs, func(x *websocket.Conn) bool { return x == c })
+			mu.Unlock()
+			_ = c.Close()
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	res := &subResult{subscribeAll: time.Since(start)}
+	res := &subResult{subscribeAll: time.Since(start), refused: len(refused)}
+	if len(refused) > 0 {
+		res.firstRefusal = refused[0]
+		fmt.Fprintf(os.Stderr, "gateways: %s: %d of %d subscriptions refused, first: %s\n", g.name, len(refused), n, refused[0])
+	}
+	n = len(subs)
+	if n == 0 {
+		return nil, fmt.Errorf("every subscription was refused: %s", res.firstRefusal)
+	}
 	for _, c := range subs {
 		go func() {
 			for {
@@ -881,6 +942,9 @@ func printPeerFigures(rs []gatewayResult) {
 			fmt.Printf("GatewayPeers/%s/p99-vs-%s %.2f ms %.2f %.3f\n", op, p.name, wp, xp, wp/xp)
 			fmt.Printf("GatewayPeers/%s/cpu-vs-%s %.0f µs/query %.0f %.3f\n", op, p.name, w.cpuPerQuery(), x.cpuPerQuery(), w.cpuPerQuery()/x.cpuPerQuery())
 		}
+		if ws := weft.sub; ws != nil && ws.unsupported == "" && p.name == rs[len(rs)-1].name {
+			fmt.Printf("GatewayPeers/fanout/weft-refused %d subscriptions - -\n", ws.refused)
+		}
 		if ws, ps := weft.sub, p.sub; ws != nil && ps != nil && ws.unsupported == "" && ps.unsupported == "" && len(ws.last) > 0 && len(ps.last) > 0 {
 			a, b := ms(pct(ws.last, 99)), ms(pct(ps.last, 99))
 			fmt.Printf("GatewayPeers/fanout/p99-vs-%s %.2f ms %.2f %.3f\n", p.name, a, b, a/b)
@@ -914,18 +978,22 @@ func writePeerSection(file string, rs []gatewayResult, o gatewaysOptions) error 
 		}
 	}
 	fmt.Fprintf(&b, "\nSubscription fan-out: %d subscribers of one app's status, each its own websocket; %d changes, each timed from the mutation's answer (straight at the console subgraph) to every subscriber's message.\n\n", o.subscribers, o.changes)
-	fmt.Fprintln(&b, "| gateway | all subscribed in | delivery p50 | delivery p99 | last subscriber p50 | last subscriber p99 | missed |")
-	fmt.Fprintln(&b, "|---|---|---|---|---|---|---|")
+	fmt.Fprintln(&b, "| gateway | all subscribed in | delivery p50 | delivery p99 | last subscriber p50 | last subscriber p99 | missed | refused |")
+	fmt.Fprintln(&b, "|---|---|---|---|---|---|---|---|")
 	for _, r := range rs {
 		switch {
 		case r.sub == nil:
-			fmt.Fprintf(&b, "| %s | not measured | | | | | |\n", r.name)
+			fmt.Fprintf(&b, "| %s | not measured | | | | | | |\n", r.name)
 		case r.sub.unsupported != "":
-			fmt.Fprintf(&b, "| %s | %s | | | | | |\n", r.name, r.sub.unsupported)
+			fmt.Fprintf(&b, "| %s | %s | | | | | | |\n", r.name, r.sub.unsupported)
 		default:
 			s := r.sub
-			fmt.Fprintf(&b, "| %s | %.2f s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %d |\n", r.name, s.subscribeAll.Seconds(),
-				ms(pct(s.deliveries, 50)), ms(pct(s.deliveries, 99)), ms(pct(s.last, 50)), ms(pct(s.last, 99)), s.missed)
+			refused := "0"
+			if s.refused > 0 {
+				refused = fmt.Sprintf("%d: %s", s.refused, strings.ReplaceAll(shorten(s.firstRefusal), "|", "/"))
+			}
+			fmt.Fprintf(&b, "| %s | %.2f s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %d | %s |\n", r.name, s.subscribeAll.Seconds(),
+				ms(pct(s.deliveries, 50)), ms(pct(s.deliveries, 99)), ms(pct(s.last, 50)), ms(pct(s.last, 99)), s.missed, refused)
 		}
 	}
 	var weft *gatewayResult
