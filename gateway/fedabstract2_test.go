@@ -55,3 +55,73 @@ func TestAnInterfaceFieldOnlyAnotherSubgraphDeclaresIsFetchedFromItPerConcreteTy
 	c.query(`{ shelf { id title } }`, nil).wantData(t, `{"shelf":[{"id":"b1","title":"Dune"},{"id":"a1","title":"Blue"}]}`)
 	c.query(`{ shelf { title ... on Book { pages } } }`, nil).wantData(t, `{"shelf":[{"title":"Dune","pages":300},{"title":"Blue"}]}`)
 }
+
+// A shared field typed differently by its subgraphs: an object in one, a
+// union containing that object in the other (the supergraph takes the
+// union). A fragment on another member must not reach the subgraph
+// where the field is the object (it could never match there).
+const pressSDL = fedV2 + `
+type Query {
+  headline: Article @shareable
+  desk: Desk @shareable
+}
+
+type Desk @shareable {
+  headline: Article
+}
+
+type Article @shareable {
+  title: String!
+}
+
+type Podcast @shareable {
+  title: String!
+  minutes: Int!
+}
+
+union Story = Article | Podcast
+
+type Extra {
+  story: Story
+}
+`
+
+const wireSDL = fedV2 + `
+type Query {
+  headline: Story @shareable
+  desk: Desk @shareable
+}
+
+type Desk @shareable {
+  headline: Story
+}
+
+union Story = Article | Video
+
+type Article @shareable {
+  title: String!
+}
+
+type Video {
+  title: String!
+  seconds: Int!
+}
+`
+
+func TestASharedFieldThatIsAnObjectInOneSubgraphAndAUnionInAnotherIsAnswered(t *testing.T) {
+	article := obj{"__typename": "Article", "title": "Rain"}
+	press := fixture{name: "press", sdl: pressSDL, root: obj{"headline": article, "desk": obj{"__typename": "Desk", "headline": article}}}
+	wire := fixture{name: "wire", sdl: wireSDL, root: obj{"headline": article, "desk": obj{"__typename": "Desk", "headline": article}}}
+	c := composeFixtures(t, press, wire)
+	for _, q := range []string{
+		`{ headline { ... on Video { seconds } ... on Podcast { minutes } ... on Article { title } } }`,
+		`{ headline { __typename ... on Article { title } ... on Video { title } } }`,
+	} {
+		r := c.query(q, nil)
+		if r.status != 200 || len(r.Errors) > 0 || (string(r.Data) != `{"headline":{"title":"Rain"}}` && string(r.Data) != `{"headline":{"__typename":"Article","title":"Rain"}}`) {
+			t.Errorf("%s: status %d, errors %+v, data %s", q, r.status, r.Errors, r.Data)
+		}
+	}
+	c.query(`{ desk { headline { ... on Video { seconds } ... on Article { title } } } }`, nil).
+		wantData(t, `{"desk":{"headline":{"title":"Rain"}}}`)
+}

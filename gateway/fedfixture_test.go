@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -351,6 +353,7 @@ func tryComposeFixtures(t testing.TB, fixtures ...fixture) (*fedCase, error) {
 		Signer:        signer,
 		Registry:      prometheus.NewRegistry(),
 		PollInterval:  -1,
+		Logger:        fixtureLogger(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -379,6 +382,15 @@ func tryComposeFixtures(t testing.TB, fixtures ...fixture) (*fedCase, error) {
 	})
 	c.harn = &harness{t: t, gw: gw, srv: c.srv}
 	return c, nil
+}
+
+// fixtureLogger shows the gateway's errors (an internal error's details
+// are only logged) when the tests run with -v.
+func fixtureLogger() *slog.Logger {
+	if !testing.Verbose() {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 }
 
 func (c *fedCase) query(q string, vars map[string]any) response {

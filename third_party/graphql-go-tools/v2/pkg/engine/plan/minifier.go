@@ -1,0 +1,5 @@
+package plan
+
+type SubgraphRequestMinifier interface {
+	EnableSubgraphRequestMinifier()
+}

@@ -1,0 +1,5 @@
+package federation
+
+var (
+	InaccessibleDirectiveNameBytes = []byte("inaccessible")
+)
