@@ -29,6 +29,14 @@ type Command[S any] struct {
 	// atomically with this one's (a name claim, an address lease). It runs
 	// on every attempt, after Decide, so it may load those aggregates afresh.
 	Also func(ctx context.Context, state S, decided []any) ([]Write, error)
+	// Guard, when set, makes the command's own write conditional on another
+	// aggregate's version (Write.Guard): for a command that creates its
+	// aggregate after reading another to decide it may; a command that
+	// finds its aggregate already there is not guarded. It runs on every
+	// attempt, before Decide, so after a conflict it reads the other
+	// aggregate afresh, and its error (the other aggregate no longer
+	// allows it) refuses the command.
+	Guard func(ctx context.Context) (*Guard, error)
 	// Cache, when set, holds the aggregate's state between commands: Handle
 	// starts from it and loads only later events, and leaves the state after
 	// its own events in it. A team's network aggregate grows with every
@@ -124,6 +132,12 @@ func Handle[S any](ctx context.Context, s *Store, cmd Command[S]) (Result[S], er
 		if err != nil {
 			return Result[S]{}, err
 		}
+		var guard *Guard
+		if cmd.Guard != nil && version == 0 {
+			if guard, err = cmd.Guard(ctx); err != nil {
+				return Result[S]{}, err
+			}
+		}
 		data, err := cmd.Decide(state)
 		if err != nil {
 			return Result[S]{}, err
@@ -138,7 +152,7 @@ func Handle[S any](ctx context.Context, s *Store, cmd Command[S]) (Result[S], er
 				CorrelationID: cmd.CorrelationID, CausationID: cmd.CausationID, Data: d,
 			}
 		}
-		writes := []Write{{Expected: version, Events: evs}}
+		writes := []Write{{Expected: version, Events: evs, Guard: guard}}
 		if cmd.Also != nil {
 			more, err := cmd.Also(ctx, state, data)
 			if err != nil {

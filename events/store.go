@@ -87,6 +87,21 @@ func (s *Store) Conn() *nats.Conn { return s.nc }
 type Write struct {
 	Expected uint64
 	Events   []Event
+	// Guard, when set, is a condition on another aggregate the write is
+	// stored under (its version is still the one read), without writing to
+	// it: a command that read one aggregate to decide on another (an app
+	// placed in a cluster it read alive) stores nothing if what it read has
+	// moved meanwhile (ErrConflict). Only a write that creates its
+	// aggregate (Expected 0, a fresh id) may carry one: JetStream checks one
+	// subject per message, and a fresh id's subject needs no check.
+	Guard *Guard
+}
+
+// Guard is an aggregate's version a write is conditional on (Write.Guard).
+type Guard struct {
+	Team      string
+	Aggregate AggregateRef
+	Version   uint64
 }
 
 // Appended is the result of a successful append.
@@ -259,6 +274,15 @@ func (s *Store) build(ctx context.Context, writes []Write, fresh bool) (msgs []*
 					at = append(at, expected)
 				}
 				m.Header[headerExpected] = append(o.expected[:0], strconv.FormatUint(expected, 10))
+				if g := w.Guard; g != nil {
+					if w.Expected != 0 {
+						return msgs, nil, nil, at, fmt.Errorf("append to %s: a guard is only for a write that creates its aggregate", subject)
+					}
+					// The message's one check is the guard's subject, at its
+					// version, instead of its own (new) subject at 0.
+					m.Header[headerExpected] = append(o.expected[:0], strconv.FormatUint(g.Version, 10))
+					m.Header[headerExpectedSubj] = []string{Subject(g.Team, g.Aggregate)}
+				}
 			} else if m.Subject != subject {
 				return msgs, nil, nil, at, fmt.Errorf("append: write mixes aggregates %s and %s", subject, m.Subject)
 			}

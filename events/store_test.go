@@ -619,3 +619,43 @@ func TestReusedMessagesStoreEachEventAsItsOwn(t *testing.T) {
 		t.Fatalf("replayed %d events, appended %d", got, len(want))
 	}
 }
+
+// TestAGuardedCreationIsStoredOnlyWhileItsGuardHasNotMoved: a write that
+// creates an aggregate, guarded by another aggregate's version, is stored
+// while that version stands and refused (ErrConflict, nothing stored) once
+// the other aggregate moved, though the write does not touch it; a guard
+// on a write to an existing aggregate is refused before anything is sent.
+func TestAGuardedCreationIsStoredOnlyWhileItsGuardHasNotMoved(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := context.Background()
+	cluster := events.AggregateRef{Type: "thing", ID: "cluster"}
+	app, err := store.Append(ctx, 0, ev("acme", "cluster", counted{N: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	guard := &events.Guard{Team: "acme", Aggregate: cluster, Version: app.LastSeq}
+	if _, err := store.AppendAll(ctx, events.Write{Expected: 0, Guard: guard, Events: []events.Event{ev("acme", "x", counted{N: 1})}}); err != nil {
+		t.Fatalf("creation while the guard stands: %v", err)
+	}
+	if _, err := store.Append(ctx, app.LastSeq, ev("acme", "cluster", counted{N: 2})); err != nil {
+		t.Fatal(err)
+	}
+	_, err = store.AppendAll(ctx,
+		events.Write{Expected: 0, Guard: guard, Events: []events.Event{ev("acme", "y", counted{N: 1})}},
+		events.Write{Expected: 0, Events: []events.Event{ev("acme", "z", counted{N: 1})}})
+	if !errors.Is(err, events.ErrConflict) {
+		t.Fatalf("creation after the guard moved: %v, want ErrConflict", err)
+	}
+	for _, id := range []string{"y", "z"} {
+		n := 0
+		if _, err := store.LoadFunc(ctx, "acme", events.AggregateRef{Type: "thing", ID: id}, func(events.Recorded) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("%s holds %d events after the refused batch, want none", id, n)
+		}
+	}
+	if _, err := store.AppendAll(ctx, events.Write{Expected: 2, Guard: guard, Events: []events.Event{ev("acme", "x", counted{N: 2})}}); err == nil || errors.Is(err, events.ErrConflict) {
+		t.Errorf("a guard on a write to an existing aggregate: %v, want refused as misuse", err)
+	}
+}

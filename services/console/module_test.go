@@ -42,8 +42,13 @@ func TestModuleWiresCommandsQueriesAndAsOfSourceOnThePlatform(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	if _, err := store.Append(ctx, 0, events.Event{Team: "acme", Aggregate: events.AggregateRef{Type: infra.ClusterAggregate, ID: "c1"},
-		Data: infra.ClusterCreated{ID: "c1", Name: "east", ServiceRange: "10.96.0.0/24"}}); err != nil {
+	// The cluster and its name claim, as infra creates them.
+	claim, err := uniq.Claim(ctx, store, "acme", "system:infra", infra.ClusterNameKind, "east", "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.AppendAll(ctx, claim, events.Write{Expected: 0, Events: []events.Event{{Team: "acme", Aggregate: events.AggregateRef{Type: infra.ClusterAggregate, ID: "c1"},
+		Data: infra.ClusterCreated{ID: "c1", Name: "east", ServiceRange: "10.96.0.0/24"}}}}); err != nil {
 		t.Fatal(err)
 	}
 	admin := auth.Principal{UserID: "ada", Team: "acme", Role: auth.Owner}

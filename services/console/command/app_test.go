@@ -9,9 +9,9 @@ import (
 	"weft.dev/events"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
+	"weft.dev/services/uniq"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
-	infra "weft.dev/services/infra/domain"
 )
 
 func TestConcurrentAppCreationsInOneClusterGetDistinctServiceIPsInItsRange(t *testing.T) {
@@ -149,7 +149,7 @@ func TestEnvironmentsAndTheirClusters(t *testing.T) {
 	}
 
 	// Deleting the cluster leaves the environment, shown as homeless.
-	seq := h.infra("acme", infra.ClusterAggregate, cluster, infra.ClusterDeleted{ID: cluster, Name: "east"})
+	seq := h.deleteCluster("acme", cluster, "east")
 	got, err := h.q.Env(h.ctx, member, "acme", "dev", seq)
 	if err != nil || !got.ClusterGone || got.ClusterName != "east" || got.Apps != 1 {
 		t.Fatalf("env after cluster delete %+v, %v", got, err)
@@ -296,5 +296,45 @@ func TestTwoProcessesCreatingAppsInOneClusterGetDistinctServiceIPs(t *testing.T)
 			t.Fatalf("app%d and app%d both got %s", j, i, ip)
 		}
 		seen[ip] = i
+	}
+}
+
+// TestAnAppIsNotPlacedInAClusterDeletedWhileItWasCreated interleaves a
+// cluster's deletion between a creation's read of the cluster (live) and
+// its append: the app, the managed service, the environment and the config
+// are each refused as placed in a deleted cluster, and none of them exists
+// after (secrets are created the same way as configs).
+// Reading the cluster alone let each be stored.
+func TestAnAppIsNotPlacedInAClusterDeletedWhileItWasCreated(t *testing.T) {
+	for _, what := range []string{"app", "service", "environment", "config"} {
+		t.Run(what, func(t *testing.T) {
+			h := setup(t)
+			cluster, env, _ := h.world()
+			var once sync.Once
+			command.OnPlaced(h.h, func() { once.Do(func() { h.deleteCluster("acme", cluster, "east") }) })
+			var err error
+			switch what {
+			case "app":
+				_, err = h.h.CreateApp(h.ctx, member, command.CreateAppInput{Team: "acme", Env: env.Name, Name: "late", Spec: webSpec()})
+			case "service":
+				_, err = h.h.CreateService(h.ctx, member, command.CreateServiceInput{Team: "acme", Env: env.Name, Name: "late", Kind: "postgres",
+					Spec: cd.Spec{Ports: []cd.Port{{Port: 5432, Protocol: cd.TCP}}, Backends: []string{"10.1.0.9:5432"}}})
+			case "environment":
+				_, err = h.h.CreateEnv(h.ctx, admin, command.CreateEnvInput{Team: "acme", Name: "late", ClusterID: cluster})
+			case "config":
+				_, err = h.h.SetConfig(h.ctx, member, command.SetConfigInput{Team: "acme", Env: env.Name, Name: "late", Set: map[string]string{"A": "1"}})
+			}
+			if err == nil {
+				t.Fatalf("%s created in a cluster deleted while it was created", what)
+			}
+			if c := fault.CodeOf(err); c != fault.Conflict && c != fault.NotFound {
+				t.Fatalf("%s: %v, want CONFLICT or NOT_FOUND for the deleted cluster", what, err)
+			}
+			owner, _, oerr := uniq.Owner(h.ctx, h.store, "acme", map[string]string{"app": cd.AppNameKind, "service": cd.AppNameKind, "environment": cd.EnvNameKind, "config": cd.ConfigNameKind}[what],
+				map[string]string{"app": cd.AppNameKey(env.ID, "late"), "service": cd.AppNameKey(env.ID, "late"), "environment": "late", "config": cd.ConfigNameKey(env.ID, "late")}[what])
+			if oerr != nil || owner != "" {
+				t.Errorf("the refused %s's name is held by %q (%v): something of it was stored", what, owner, oerr)
+			}
+		})
 	}
 }

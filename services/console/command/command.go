@@ -53,6 +53,9 @@ type Handlers struct {
 	locks  [64]sync.Mutex
 	ranges [64]map[string]*clusterRange
 	sealer Sealer // secrets' keyring; nil: secrets are unavailable
+	// placed, when set, runs once a creation has read its cluster live,
+	// before it appends: tests interleave a deletion there.
+	placed func()
 }
 
 // clusterRange is a cluster's range as this process last read it, and the

@@ -93,7 +93,7 @@ func (h *Handlers) setConfig(ctx context.Context, p auth.Principal, in SetConfig
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[cd.Config]{
 		Team: in.Team, Aggregate: events.AggregateRef{Type: cd.ConfigAggregate, ID: id}, Actor: p.Actor(),
-		Evolve: cd.EvolveConfig,
+		Evolve: cd.EvolveConfig, Guard: h.guardPlaced(in.Team, pl),
 		Decide: func(s cd.Config) ([]any, error) {
 			return cd.DecideCreateConfig(s, id, in.Name, pl.env.ID, pl.cluster.ID, in.Set, in.Unset)
 		},

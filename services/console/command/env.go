@@ -30,12 +30,10 @@ func (h *Handlers) CreateEnv(ctx context.Context, p auth.Principal, in CreateEnv
 	if err := checkID("clusterId", in.ClusterID); err != nil {
 		return Result[cd.Env]{}, err
 	}
-	c, err := h.cluster(ctx, in.Team, in.ClusterID)
+	gone := cd.NotFound("clusterId", "cluster %s", in.ClusterID)
+	c, _, err := h.clusterGuard(ctx, in.Team, in.ClusterID, gone)
 	if err != nil {
 		return Result[cd.Env]{}, fmt.Errorf("create environment %s: %w", in.Name, err)
-	}
-	if !c.Created || c.Deleted {
-		return Result[cd.Env]{}, cd.NotFound("clusterId", "cluster %s", in.ClusterID)
 	}
 	id, err := newID()
 	if err != nil {
@@ -44,6 +42,12 @@ func (h *Handlers) CreateEnv(ctx context.Context, p auth.Principal, in CreateEnv
 	res, err := events.Handle(ctx, h.store, events.Command[cd.Env]{
 		Team: in.Team, Aggregate: events.AggregateRef{Type: cd.EnvAggregate, ID: id}, Actor: p.Actor(),
 		Evolve: cd.EvolveEnv,
+		// Stored only while the cluster is live (its name claim unmoved):
+		// read again on every attempt.
+		Guard: func(ctx context.Context) (*events.Guard, error) {
+			_, g, err := h.clusterGuard(ctx, in.Team, in.ClusterID, gone)
+			return g, err
+		},
 		Decide: func(s cd.Env) ([]any, error) { return cd.DecideCreateEnv(s, id, in.Name, c.ID) },
 		Also: func(ctx context.Context, _ cd.Env, _ []any) ([]events.Write, error) {
 			w, err := uniq.Claim(ctx, h.store, in.Team, p.Actor(), cd.EnvNameKind, in.Name, id)

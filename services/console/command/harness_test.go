@@ -76,12 +76,38 @@ func newID(t *testing.T) string {
 	return u.String()
 }
 
-// cluster appends infra's ClusterCreated, as infra would.
+// cluster appends infra's ClusterCreated and its name claim, as infra
+// would.
 func (h *harness) cluster(team, name, cidr string) string {
 	h.t.Helper()
 	id := newID(h.t)
-	h.infra(team, infra.ClusterAggregate, id, infra.ClusterCreated{ID: id, Name: name, GatewayIP: "100.64.0.1", ServiceRange: cidr})
+	claim, err := uniq.Claim(h.ctx, h.store, team, "system:infra", infra.ClusterNameKind, name, id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := h.store.AppendAll(h.ctx, claim, events.Write{Expected: 0, Events: []events.Event{{Team: team,
+		Aggregate: events.AggregateRef{Type: infra.ClusterAggregate, ID: id}, Actor: "system:infra",
+		Data: infra.ClusterCreated{ID: id, Name: name, GatewayIP: "100.64.0.1", ServiceRange: cidr}}}}); err != nil {
+		h.t.Fatal(err)
+	}
 	return id
+}
+
+// deleteCluster appends infra's ClusterDeleted and the release of its
+// name, in one batch, as infra would; it returns the last sequence.
+func (h *harness) deleteCluster(team, id, name string) uint64 {
+	h.t.Helper()
+	w, ok, err := uniq.Release(h.ctx, h.store, team, "system:infra", infra.ClusterNameKind, name, id)
+	if err != nil || !ok {
+		h.t.Fatalf("release cluster name %s: %v %v", name, ok, err)
+	}
+	app, err := h.store.AppendAll(h.ctx, w, events.Write{Expected: events.AnyVersion, Events: []events.Event{{Team: team,
+		Aggregate: events.AggregateRef{Type: infra.ClusterAggregate, ID: id}, Actor: "system:infra",
+		Data: infra.ClusterDeleted{ID: id, Name: name}}}})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return app.LastSeq
 }
 
 func (h *harness) device(team, name, ip string) string {

@@ -161,12 +161,13 @@ func TestAUserOfOneTeamSeesAndChangesNothingOfAnother(t *testing.T) {
 	if len(envs) != 1 || envs[0].ClusterID != gc {
 		t.Errorf("globex envs %+v", envs)
 	}
-	// Nothing of acme changed: only globex's env (and its name claim) was appended.
+	// Nothing of acme changed: only globex's cluster and env (and their name
+	// claims) were appended.
 	got, err := h.q.App(h.ctx, member, "acme", app.ID, last)
 	if err != nil || len(got.Intercepts) != 1 {
 		t.Fatalf("acme's app after globex's attempts: %+v, %v", got, err)
 	}
-	if last-before != 3 { // the cluster, the env and its name
-		t.Fatalf("globex's attempts appended %d events, want 3", last-before)
+	if last-before != 4 { // the cluster and its name, the env and its name
+		t.Fatalf("globex's attempts appended %d events, want 4", last-before)
 	}
 }

@@ -122,7 +122,7 @@ func (h *Handlers) setSecret(ctx context.Context, p auth.Principal, in SetSecret
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[cd.Secret]{
 		Team: in.Team, Aggregate: events.AggregateRef{Type: cd.SecretAggregate, ID: id}, Actor: p.Actor(),
-		Evolve: cd.EvolveSecret,
+		Evolve: cd.EvolveSecret, Guard: h.guardPlaced(in.Team, pl),
 		Decide: func(s cd.Secret) ([]any, error) {
 			return cd.DecideCreateSecret(s, id, in.Name, pl.env.ID, pl.cluster.ID, sealed, in.Unset)
 		},

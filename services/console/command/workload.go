@@ -10,6 +10,7 @@ import (
 	"weft.dev/kernel/fault"
 	"weft.dev/kernel/validate"
 	cd "weft.dev/services/console/domain"
+	infra "weft.dev/services/infra/domain"
 	"weft.dev/services/uniq"
 )
 
@@ -17,6 +18,9 @@ import (
 type placement struct {
 	env     cd.Env
 	cluster cluster
+	// guard holds the creation to the cluster still being live when it is
+	// stored (clusterGuard).
+	guard *events.Guard
 }
 
 // place validates the name and finds the environment and its cluster.
@@ -28,15 +32,54 @@ func (h *Handlers) place(ctx context.Context, team, envName, name string) (place
 	if err != nil {
 		return placement{}, err
 	}
-	c, err := h.cluster(ctx, team, env.ClusterID)
+	c, g, err := h.clusterGuard(ctx, team, env.ClusterID, placedGone(env))
 	if err != nil {
 		return placement{}, err
 	}
-	if !c.Created || c.Deleted {
-		return placement{}, &cd.Error{Kind: cd.ErrClusterGone, Fault: &fault.Error{Code: fault.Conflict, Field: "env",
-			Msg: fmt.Sprintf("the cluster of environment %s was deleted; nothing new can be placed there", envName)}}
+	return placement{env: env, cluster: c, guard: g}, nil
+}
+
+// guardPlaced is a creation's Command.Guard: the placement's cluster still
+// live, read afresh on every attempt.
+func (h *Handlers) guardPlaced(team string, pl placement) func(context.Context) (*events.Guard, error) {
+	return func(ctx context.Context) (*events.Guard, error) {
+		_, g, err := h.clusterGuard(ctx, team, pl.cluster.ID, placedGone(pl.env))
+		return g, err
 	}
-	return placement{env: env, cluster: c}, nil
+}
+
+// placedGone is why nothing new goes into env: its cluster was deleted.
+func placedGone(env cd.Env) error {
+	return &cd.Error{Kind: cd.ErrClusterGone, Fault: &fault.Error{Code: fault.Conflict, Field: "env",
+		Msg: fmt.Sprintf("the cluster of environment %s was deleted; nothing new can be placed there", env.Name)}}
+}
+
+// clusterGuard reads a cluster and, if it is live, returns the guard
+// that keeps a creation in it from being stored once it is deleted: the
+// cluster's name claim, which its deletion releases in the same batch.
+// (Not the cluster's own version: its agent's reports move it all the
+// time.) Checking the cluster by reading it alone let a cluster deleted
+// between the read and the append receive a new app
+// (TestAnAppIsNotPlacedInAClusterDeletedWhileItWasCreated).
+func (h *Handlers) clusterGuard(ctx context.Context, team, clusterID string, gone error) (cluster, *events.Guard, error) {
+	c, err := h.cluster(ctx, team, clusterID)
+	if err != nil {
+		return c, nil, err
+	}
+	if !c.Live() {
+		return c, nil, gone
+	}
+	owner, v, err := uniq.Owner(ctx, h.store, team, infra.ClusterNameKind, c.Name)
+	if err != nil {
+		return c, nil, err
+	}
+	if owner != c.ID {
+		return c, nil, gone // deleted since it was read
+	}
+	if h.placed != nil {
+		h.placed()
+	}
+	return c, &events.Guard{Team: team, Aggregate: uniq.Ref(infra.ClusterNameKind, c.Name), Version: v}, nil
 }
 
 // allocate appends, in one atomic batch, the allocation of a service IP in
@@ -58,6 +101,14 @@ func (h *Handlers) allocate(ctx context.Context, p auth.Principal, team string, 
 		if err := events.Backoff(ctx, attempt); err != nil {
 			return events.Result[cd.ServiceRange]{}, fmt.Errorf("allocate a service IP in cluster %s: %w (after %v)", pl.cluster.ID, err, lastErr)
 		}
+		if attempt > 0 {
+			// A conflict may be the guard's: read the cluster afresh.
+			_, g, err := h.clusterGuard(ctx, team, pl.cluster.ID, placedGone(pl.env))
+			if err != nil {
+				return events.Result[cd.ServiceRange]{}, err
+			}
+			pl.guard = g
+		}
 		alloc, release, err := h.pick(ctx, team, pl, kind, id)
 		if err != nil {
 			return events.Result[cd.ServiceRange]{}, err
@@ -77,7 +128,7 @@ func (h *Handlers) allocate(ctx context.Context, p auth.Principal, team string, 
 			}
 			app, err := h.store.AppendAll(ctx,
 				events.Write{Expected: events.AnyVersion, Events: []events.Event{{Team: team, Aggregate: rangeRef, Actor: p.Actor(), Data: alloc}}},
-				events.Write{Expected: 0, Events: []events.Event{{Team: team, Aggregate: ref, Actor: p.Actor(), Data: build(alloc.IP)}}},
+				events.Write{Expected: 0, Guard: pl.guard, Events: []events.Event{{Team: team, Aggregate: ref, Actor: p.Actor(), Data: build(alloc.IP)}}},
 				ipClaim, nameClaim)
 			if err != nil {
 				return events.Result[cd.ServiceRange]{}, err

@@ -46,7 +46,7 @@ import (
 
 // Uniq kinds of the names infra keeps unique per team.
 const (
-	ClusterNameKind = "cluster"
+	ClusterNameKind = domain.ClusterNameKind
 	DeviceNameKind  = "device" // devices and workspaces share one namespace
 )
 

@@ -10,6 +10,11 @@ import (
 	"weft.dev/kernel/fault"
 )
 
+// ClusterNameKind is the kind of a cluster's name claim (weft.dev/services/uniq):
+// claimed when the cluster is created and released, in the same batch, when
+// it is deleted, so other services can guard on it (console.place).
+const ClusterNameKind = "cluster"
+
 // Cluster is a cluster aggregate's state, including what only commands may
 // see (the enrolment secret's hash).
 type Cluster struct {
