@@ -9,9 +9,9 @@ import (
 	"weft.dev/events"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
-	"weft.dev/services/uniq"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
+	"weft.dev/services/uniq"
 )
 
 func TestConcurrentAppCreationsInOneClusterGetDistinctServiceIPsInItsRange(t *testing.T) {
