@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"weft.dev/events/clusterstate"
@@ -419,6 +420,12 @@ func (p *Proxy) handleTCP(rt *route, c net.Conn, port clusterstate.Port) {
 		if err == nil {
 			break
 		}
+		if localShortage(err) {
+			// This host is out of descriptors or buffers: no fault of the
+			// backend's, which must not be taken out for it.
+			p.log.Warn("connection dropped", "route", s.r.Name, "from", src, "err", err)
+			return
+		}
 		p.log.Warn("backend unreachable", "route", s.r.Name, "backend", t, "err", err)
 		if intercepted {
 			return
@@ -437,6 +444,12 @@ func (p *Proxy) handleTCP(rt *route, c net.Conn, port clusterstate.Port) {
 	go func() { p.relay(up, c); close(done) }()
 	p.relay(c, up)
 	<-done
+}
+
+// localShortage says a dial failed for want of this host's resources
+// (open files, kernel memory), not because of where it went.
+func localShortage(err error) bool {
+	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) || errors.Is(err, syscall.ENOBUFS) || errors.Is(err, syscall.ENOMEM)
 }
 
 func addrOf(a net.Addr) netip.Addr {

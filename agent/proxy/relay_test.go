@@ -2,6 +2,7 @@ package proxy_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
@@ -219,5 +220,38 @@ func TestHealthChecksBetweenProbesHoldNoGoroutines(t *testing.T) {
 	}
 	if got := runtime.NumGoroutine() - before; got > n+5 {
 		t.Fatalf("%d routes with health checks hold %d goroutines; want about one each", n, got)
+	}
+}
+
+// A dial that fails for want of this host's descriptors drops that one
+// connection and leaves the backend in: before, the only backend was
+// marked down and, with checks an hour apart, the app answered nothing
+// for an hour after the host had descriptors again.
+func TestRunningOutOfDescriptorsDoesNotTakeTheBackendOut(t *testing.T) {
+	var dials atomic.Int32
+	p := proxy.New(proxy.Config{Allow: loopback, Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if dials.Add(1) == 1 {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: os.NewSyscallError("socket", syscall.EMFILE)}
+		}
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}})
+	t.Cleanup(p.Close)
+	addr := proxied(t, p, echoBackend(t))
+	for i := range 2 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		_, _ = c.Write([]byte("x"))
+		b := make([]byte, 1)
+		_, err = io.ReadFull(c, b)
+		c.Close()
+		if i == 0 && err == nil {
+			t.Fatal("the connection whose dial failed was answered")
+		}
+		if i == 1 && err != nil {
+			t.Fatalf("after one dial failed for want of descriptors: %v", err)
+		}
 	}
 }
