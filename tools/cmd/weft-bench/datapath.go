@@ -453,6 +453,11 @@ func datapath(o dpOptions) error {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "datapath: namespaces %s %s %s ready; %v per measurement, %d round(s)\n", r.dev, r.gw, r.be, o.duration, o.rounds)
+	// The idle connections first: a fresh agent's memory, before the
+	// throughput tests grow wireguard-go's buffer pools.
+	if err := r.idleConns(o.idle); err != nil {
+		return err
+	}
 	return r.measure(o)
 }
 
@@ -587,8 +592,8 @@ func (r *dpRun) measure(o dpOptions) error {
 					}
 				}
 				if err != nil {
-					return fmt.Errorf("%s over %s (round %d): %w\niperf3 servers:\n%s\n%s", f.name, p, round+1, err,
-						r.logTail("iperf3-"+dpBackend), r.logTail("iperf3-"+dpBackend2))
+					return fmt.Errorf("%s over %s (round %d): %w\niperf3 servers:\n%s\n%s\nagent:\n%s", f.name, p, round+1, err,
+						r.logTail("iperf3-"+dpBackend), r.logTail("iperf3-"+dpBackend2), r.logTail("weft-agent"))
 				}
 				fmt.Fprintf(os.Stderr, "datapath: %s %s %v\n", f.name, p, v)
 				got[f.name][p] = append(got[f.name][p], v[0])
@@ -638,7 +643,7 @@ func (r *dpRun) measure(o dpOptions) error {
 		fmt.Printf("datapath_%s_weft %.0f µs %.0f %.3f\n", q.name, weft, raw, weft/raw)
 		fmt.Printf("datapath_%s_added_weft %.0f µs-over-raw - -\n", q.name, weft-raw)
 	}
-	return r.idleConns(o.idle)
+	return nil
 }
 
 // latency drives addr at rate requests per second for d (hey, 16
@@ -679,6 +684,10 @@ func (r *dpRun) idleConns(n int) error {
 	if err != nil {
 		return err
 	}
+	heapBefore, err := r.agentHeap()
+	if err != nil {
+		return err
+	}
 	cl := inNS(r.dev, r.self, "datapath-client", "idle", r.weft.echo, strconv.Itoa(n))
 	stdin, err := cl.StdinPipe()
 	if err != nil {
@@ -702,10 +711,41 @@ func (r *dpRun) idleConns(n int) error {
 	if err != nil {
 		return err
 	}
+	heapAfter, err := r.agentHeap()
+	if err != nil {
+		return err
+	}
 	fmt.Printf("datapath_idle_conns_weft %d conns - -\n", open)
 	fmt.Printf("datapath_idle_rss_weft %.1f MiB %.1f -\n", float64(after)/1024, float64(before)/1024)
 	fmt.Printf("datapath_idle_rss_per_conn_weft %.2f KiB - -\n", float64(after-before)/float64(max(open, 1)))
+	fmt.Printf("datapath_idle_heap_stack_per_conn_weft %.2f KiB - -\n", float64(heapAfter-heapBefore)/1024/float64(max(open, 1)))
 	return nil
+}
+
+// agentHeap is the agent's live heap and goroutine stacks in bytes, after
+// a collection: what its connections hold, without the heap's headroom
+// that RSS also counts.
+func (r *dpRun) agentHeap() (int64, error) {
+	resp, err := http.Get("http://" + dpGwCtl + ":6060/debug/pprof/heap?gc=1&debug=1")
+	if err != nil {
+		return 0, fmt.Errorf("agent heap: %w", err)
+	}
+	defer resp.Body.Close()
+	var heap, stack int64
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "# HeapAlloc = "); ok {
+			heap, _ = strconv.ParseInt(v, 10, 64)
+		}
+		if v, ok := strings.CutPrefix(sc.Text(), "# StackInuse = "); ok {
+			stack, _ = strconv.ParseInt(v, 10, 64)
+		}
+	}
+	if heap == 0 {
+		return 0, errors.New("agent heap: no HeapAlloc in its profile")
+	}
+	return heap + stack, nil
 }
 
 // jsonNum reads a number at path in decoded JSON (0 when absent).
