@@ -74,7 +74,7 @@ func TeamWide(kind string) bool { return kind == KindPeer || kind == KindDNS }
 // under an id (every kind but self).
 func ClusterKind(kind string) bool {
 	switch kind {
-	case KindRoute, KindNamespace, KindWorkload, KindExport, KindImport, KindConfig, KindSecret, KindManaged:
+	case KindRoute, KindNamespace, KindWorkload, KindExport, KindImport, KindConfig, KindSecret, KindManaged, KindRouter:
 		return true
 	}
 	return false

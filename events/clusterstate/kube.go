@@ -19,6 +19,7 @@ import (
 //	cl.<cluster>.config.<configID>  ConfigMap: a config of an environment homed here
 //	cl.<cluster>.secret.<secretID>  Secret: a secret of one, its values sealed to the agent (seal.go)
 //	cl.<cluster>.managed.<svcID>    Managed: a managed service the agent runs (StatefulSet, volume, Service, credentials)
+//	cl.<cluster>.router.<routerID>  Router: an Ingress for a router of an environment homed here
 //
 // Imports are written only to the clusters whose agent reported Kubernetes
 // mode (Gateway.Kubernetes), never to the app's own cluster. The route of
@@ -33,6 +34,7 @@ const (
 	KindConfig    = "config"
 	KindSecret    = "secret"
 	KindManaged   = "managed"
+	KindRouter    = "router"
 )
 
 // Labels weft puts on every Kubernetes object it creates. An agent prunes
@@ -61,6 +63,9 @@ const (
 	// RoleManaged: a run managed service's StatefulSet, Service, volume
 	// claims and credentials Secret (LabelAppID is the service's id).
 	RoleManaged = "managed"
+	// RoleRouter: a router's Ingress; LabelRouterID is the router's id.
+	RoleRouter    = "router"
+	LabelRouterID = "weft.dev/router-id"
 	// LabelSecretID is the id of the secret a Secret was made for.
 	LabelSecretID = "weft.dev/secret-id"
 	// AnnotationSources, on a workload's pod template, is
@@ -228,6 +233,31 @@ type Managed struct {
 	Purge             bool              `json:"purge,omitempty"`
 }
 
+// Router is a router of an environment homed in the cluster: the agent
+// applies an Ingress called Name in Namespace with Labels (RoleRouter,
+// LabelRouterID) for Host, one Prefix path per rule to the Service of
+// that name and port in the namespace (an app's or managed service's),
+// with TLS for Host when TLS (the certificate as the agent is configured:
+// a cert-manager issuer, or a Secret). It deletes it when the entry goes,
+// and reports the addresses the ingress controller gives it.
+type Router struct {
+	ID        string            `json:"id"`
+	Name      string            `json:"name"`
+	Namespace string            `json:"namespace"`
+	Env       string            `json:"env"`
+	Host      string            `json:"host"`
+	TLS       bool              `json:"tls"`
+	Rules     []IngressRule     `json:"rules"`
+	Labels    map[string]string `json:"labels"`
+}
+
+// IngressRule sends requests under Path to Service:Port.
+type IngressRule struct {
+	Path    string `json:"path"`
+	Service string `json:"service"`
+	Port    int    `json:"port"`
+}
+
 // CredentialsSecretName is the Secret holding the credentials of the
 // managed service called name (what apps' EnvFrom of it names).
 func CredentialsSecretName(name string) string { return name + "-credentials" }
@@ -350,7 +380,23 @@ const (
 	StatusApp       = "app"       // AppStatus, per app, when it changes
 	StatusNamespace = "namespace" // NamespaceStatus, per environment, when it changes
 	StatusService   = "service"   // ServiceStatus, per managed service, when it changes
+	StatusRouter    = "router"    // RouterStatus, per router, when it changes
 )
+
+// RouterStatus is an agent's report of a router's Ingress: the addresses
+// (IPs or host names) in its status.loadBalancer, or why it could not be
+// applied.
+type RouterStatus struct {
+	ID        string    `json:"id"`
+	Addresses []string  `json:"addresses,omitempty"`
+	LastError string    `json:"lastError,omitempty"`
+	Time      time.Time `json:"time"`
+}
+
+// ReportRouter publishes a router's status on status.<cluster>.router.
+func ReportRouter(p Publisher, cluster string, s RouterStatus) error {
+	return report(p, cluster, StatusRouter, s)
+}
 
 // ServiceStatus is an agent's report of one managed service it runs (a
 // Managed entry): how it is doing, credentials it generated (sealed to

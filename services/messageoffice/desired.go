@@ -217,6 +217,15 @@ func ownEntries(tm *Team, clusterID, zone string, imports map[string]entry, seal
 			return nil, err
 		}
 	}
+	for _, x := range tm.Routers {
+		env := tm.Envs[x.EnvID]
+		if x.ClusterID != c.ID || env == nil {
+			continue
+		}
+		if err := add(clusterstate.KindRouter, x.ID, router(tm, env, x)); err != nil {
+			return nil, err
+		}
+	}
 	for _, p := range tm.Purges {
 		if p.ClusterID != c.ID || p.Namespace == "" {
 			continue
@@ -624,4 +633,18 @@ type sealer func(team string, c *Cluster, s *EnvSecret) (map[string]string, bool
 type sealedKey struct {
 	cluster, secret, sealingKey string
 	version                     uint64
+}
+
+// router is a router as its cluster's agent applies it: an Ingress whose
+// rules lead to the Services of the apps and run services named (each
+// called after its app, with the app's ports).
+func router(tm *Team, env *Env, x *cd.Router) clusterstate.Router {
+	l := labels(tm, env, nil, clusterstate.RoleRouter)
+	l[clusterstate.LabelRouterID] = x.ID
+	out := clusterstate.Router{ID: x.ID, Name: x.Name, Namespace: clusterstate.NamespaceName(env.Name), Env: env.Name,
+		Host: x.Domain, TLS: x.TLS, Labels: l}
+	for _, r := range x.Routes {
+		out.Rules = append(out.Rules, clusterstate.IngressRule{Path: r.Path, Service: r.Target.Name, Port: r.Target.Port})
+	}
+	return out
 }

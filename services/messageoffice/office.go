@@ -125,7 +125,7 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 	}
 	o := &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(), sup: cfg.Supervisor, changed: make(chan struct{}),
 		reports: reports{status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{},
-			rollouts: map[string]*rolloutState{}, namespaces: map[string]cd.NamespaceState{}, services: map[string]cd.InstanceStatus{}, lastWritten: map[string]uint64{},
+			rollouts: map[string]*rolloutState{}, namespaces: map[string]cd.NamespaceState{}, services: map[string]cd.InstanceStatus{}, routers: map[string]cd.RouterStatus{}, lastWritten: map[string]uint64{},
 			retry: map[string]*pendingReport{}}}
 	o.w = &writer{js: js, cfg: cfg, log: cfg.Logger, teams: &o.teams, rep: &o.reports, sealed: map[sealedKey]map[string]string{}}
 	o.w.reset()

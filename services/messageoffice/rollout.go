@@ -210,3 +210,42 @@ func (o *Office) reportService(team, cluster string, data []byte, con *ccmd.Hand
 		return nil
 	})
 }
+
+// maxAddresses bounds the addresses of a router's report.
+const maxAddresses = 16
+
+// reportRouter records an agent's report of a router's Ingress when it
+// differs from what this office last recorded.
+func (o *Office) reportRouter(team, cluster string, data []byte, con *ccmd.Handlers) {
+	var s clusterstate.RouterStatus
+	if json.Unmarshal(data, &s) != nil || s.ID == "" {
+		return
+	}
+	st := cd.RouterStatus{LastError: clip(s.LastError), Reported: s.Time.UTC()}
+	for i, a := range s.Addresses {
+		if i == maxAddresses {
+			break
+		}
+		st.Addresses = append(st.Addresses, clip(a))
+	}
+	key := cluster + "/" + s.ID
+	o.statusMu.Lock()
+	prev, had := o.routers[key]
+	o.statusMu.Unlock()
+	if had && prev.Same(st) {
+		return
+	}
+	o.record("router/"+key, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := con.ReportRouter(ctx, auth.SystemPrincipal("agent-"+cluster), ccmd.ReportRouterInput{
+			Team: team, ClusterID: cluster, ID: s.ID, Status: st}); err != nil {
+			o.log.Warn("router status not recorded", "cluster", cluster, "router", s.ID, "err", err)
+			return err
+		}
+		o.statusMu.Lock()
+		o.routers[key] = st
+		o.statusMu.Unlock()
+		return nil
+	})
+}

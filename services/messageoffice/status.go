@@ -37,6 +37,8 @@ type reports struct {
 	namespaces map[string]cd.NamespaceState
 	// services are the managed-service statuses recorded, by cluster/id.
 	services map[string]cd.InstanceStatus
+	// routers are the router statuses recorded, by cluster/id.
+	routers map[string]cd.RouterStatus
 	// lastWritten is the EVENTS sequence of the last write to each
 	// stream; lastOther the last event that is not an agent report. A
 	// cluster whose agent applied its stream's and its team stream's
@@ -218,6 +220,8 @@ func (o *Office) relayStatus(nc *nats.Conn, infra *icmd.Handlers, con *ccmd.Hand
 			o.reportNamespace(team, cluster, m.Data, con)
 		case clusterstate.StatusService:
 			o.reportService(team, cluster, m.Data, con)
+		case clusterstate.StatusRouter:
+			o.reportRouter(team, cluster, m.Data, con)
 		case clusterstate.StatusHeartbeat:
 			var s clusterstate.Status
 			if json.Unmarshal(m.Data, &s) != nil {
@@ -241,7 +245,7 @@ const (
 )
 
 func isReport(eventType string) bool {
-	return eventType == agentReportedType || eventType == agentAppliedType || eventType == "console.app.rollout-reported" || eventType == "console.env.namespace-reported" || eventType == "console.service.status-reported"
+	return eventType == agentReportedType || eventType == agentAppliedType || eventType == "console.app.rollout-reported" || eventType == "console.env.namespace-reported" || eventType == "console.service.status-reported" || eventType == "console.router.status-reported"
 }
 
 // offlineAfter is how long without a heartbeat makes an agent offline.

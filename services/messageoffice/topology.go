@@ -34,6 +34,8 @@ type Team struct {
 	// Purges are run services deleted with their data whose agent has
 	// not yet said the data is gone, by id.
 	Purges map[string]*Purge
+	// Routers are the routers of the team's environments, by id.
+	Routers map[string]*cd.Router
 }
 
 // Purge is a run service deleted with its data: what its agent deletes.
@@ -115,7 +117,7 @@ func (t *Topology) team(slug string) *Team {
 	if tm == nil {
 		tm = &Team{Slug: slug, Clusters: map[string]*Cluster{}, Devices: map[string]*Device{}, Envs: map[string]*Env{},
 			Workloads: map[string]*Workload{}, Intercepts: map[string]*Intercept{}, Policies: map[string]*Policy{},
-			Configs: map[string]*EnvConfig{}, Secrets: map[string]*EnvSecret{}, Purges: map[string]*Purge{}}
+			Configs: map[string]*EnvConfig{}, Secrets: map[string]*EnvSecret{}, Purges: map[string]*Purge{}, Routers: map[string]*cd.Router{}}
 		t.Teams[slug] = tm
 	}
 	return tm
@@ -130,6 +132,7 @@ func Handles(eventType string) bool {
 		"console.app.created", "console.app.updated", "console.app.deleted",
 		"console.service.created", "console.service.updated", "console.service.deleted",
 		"console.service.credentials-reported", "console.service.data-deleted",
+		"console.router.created", "console.router.updated", "console.router.deleted",
 		"console.intercept.started", "console.intercept.stopped",
 		"console.policy.created", "console.policy.updated", "console.policy.deleted",
 		"console.config.created", "console.config.changed", "console.config.deleted",
@@ -216,6 +219,17 @@ func (t *Topology) Apply(r events.Recorded) bool {
 			tm.Purges[e.ID] = p
 		}
 		delete(tm.Workloads, e.ID)
+	case cd.RouterCreated, cd.RouterUpdated:
+		var cur cd.Router
+		if x := tm.Routers[r.Aggregate.ID]; x != nil {
+			cur = *x
+		} else if _, ok := e.(cd.RouterUpdated); ok {
+			return false
+		}
+		x := cd.EvolveRouter(cur, r)
+		tm.Routers[x.ID] = &x
+	case cd.RouterDeleted:
+		delete(tm.Routers, e.ID)
 	case cd.InterceptStarted:
 		tm.Intercepts[e.ID] = &Intercept{ID: e.ID, AppID: e.AppID, DeviceID: e.DeviceID, TargetIP: e.TargetIP, Port: e.Port, TargetPort: e.TargetPort}
 	case cd.InterceptStopped:
