@@ -397,6 +397,10 @@ var exampleWorld = []worldItem{
 	{"member bob", []string{"user bob"}, "weft member add bob"},
 	{"config app-settings", []string{"env prod"}, "weft config set app-settings LOG_LEVEL=debug FEATURE_X=on --env prod"},
 	{"secret db-creds", []string{"env prod"}, "weft secret set db-creds PASSWORD=hunter2 OLD_TOKEN=x --env prod"},
+	{"service cache", []string{"env prod"}, "weft service create cache --env prod --kind redis"},
+	{"app frontend", []string{"env prod"}, "weft app create frontend --env prod --image ghcr.io/acme/frontend:1 --port 80"},
+	{"app backend", []string{"env prod"}, "weft app create backend --env prod --image ghcr.io/acme/backend:1 --port 80"},
+	{"router web", []string{"app frontend", "app backend"}, "weft router create web --env prod --domain shop.example.com --route /=app:frontend:80 --route /api=app:backend:80"},
 }
 
 var exampleVerb = regexp.MustCompile(`^weft (\w+) (create|delete|start|stop|add|remove) ([a-z0-9-]+)`)
@@ -482,6 +486,10 @@ var exampleSkips = map[string]string{
 	`weft completion zsh > "${fpath[1]}/_weft"`:                                       "zsh syntax (fpath): TestCompletionScriptsForBashZshFish checks the script",
 	"weft app update api --env prod --image ghcr.io/acme/api:1.5 --replicas 3 --wait": "waits for a cluster in Kubernetes mode to report the rollout: TestAnAppFromAnImageRollsOutAndWaitFollowsTheClustersReports runs it",
 	"weft app create api --env prod --image ghcr.io/acme/api:1.4 --port 80:8080/http --replicas 2  --env-var LOG=debug --cpu 250m --memory 128Mi --readiness http/healthz --wait": "waits for a cluster in Kubernetes mode to report the rollout: TestAnAppFromAnImageRollsOutAndWaitFollowsTheClustersReports runs it",
+	"weft service create db --env prod --kind postgres --version 17 --storage 10Gi --wait":                                                                                        "waits for a cluster in Kubernetes mode to run it: TestAManagedServiceRunsAsAStatefulSetWithCredentialsMadeInTheClusterAndKeepsItsDataUnlessPurged (agent/kube) runs what it waits for",
+	"weft service credentials db --env prod":         "needs credentials an agent in Kubernetes mode generated: TestARunServiceGetsItsKindsPortAndCredentialsOnlyAnAdminOpensWithARecord (services/console/command) reveals them",
+	"weft service credentials db --env prod -o json": "needs credentials an agent in Kubernetes mode generated: TestARunServiceGetsItsKindsPortAndCredentialsOnlyAnAdminOpensWithARecord (services/console/command) reveals them",
+	"weft router create web --env prod --domain shop.example.com --route /=app:frontend:80 --route /api=app:backend:80 --tls --wait": "waits for an ingress controller's address: TestARouterIsAnIngressOfTheAgentsClassAndIssuerAndItsAddressIsReported (agent/kube) reports one",
 	"weft get app api --env prod --as-of 2m":                         "needs an app two minutes old: TestCLIManagesEveryResourceOfARealServer reads an app as of a past sequence",
 	"weft get app api --env prod --as-of 2026-11-24T09:00:00Z":       "needs an app that existed at that time: TestCLIManagesEveryResourceOfARealServer reads an app as of a past sequence",
 	"weft get app api --env prod --as-of 2h":                         "needs an app two hours old: TestCLIManagesEveryResourceOfARealServer reads an app as of a past sequence",

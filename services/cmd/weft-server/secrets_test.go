@@ -61,14 +61,16 @@ func (s *syncBuffer) Bytes() []byte {
 // snapshots), the server's debug log, /metrics and every API answer but
 // the reveal for either value, in clear and in base64. The reveal is
 // found in the audit trail; the deleted secret's sealed values in the log
-// no longer open.
+// no longer open. A third value is a managed service's password as its
+// agent reports it (sealed to the service's key), revealed once by the
+// owner and searched for the same way.
 func TestAKnownSecretValueIsNowhereInClear(t *testing.T) {
 	random := func() string {
 		b := make([]byte, 12)
 		_, _ = rand.Read(b)
 		return hex.EncodeToString(b)
 	}
-	known, known2 := "known-"+random(), "known-"+random()
+	known, known2, known3 := "known-"+random(), "known-"+random(), "known-"+random()
 
 	var logs syncBuffer
 	o := &options{logLevel: "debug", logFormat: "json"}
@@ -210,6 +212,55 @@ func TestAKnownSecretValueIsNowhereInClear(t *testing.T) {
 	if codes := errorCodes(out); len(codes) == 0 || codes[0] != "NOT_FOUND" {
 		t.Errorf("revealing a deleted secret: %v", out)
 	}
+
+	// A managed service its cluster runs: the agent generates its
+	// credentials and sends them sealed to the service's key; the owner
+	// reveals them once; the service is deleted.
+	d = ask(`mutation { createService(input: {env: "prod", name: "db", kind: POSTGRES, version: "17", storage: "1Gi"}) { service { id } } }`, nil)
+	svc := path(d, "createService", "service", "id").(string)
+	var credKey string
+	wait.For(t, 30*time.Second, func() error {
+		st, err := messageoffice.ReadState(ctx, js, "acme", cluster)
+		if err != nil {
+			return err
+		}
+		var m clusterstate.Managed
+		if err := json.Unmarshal(st["managed."+svc], &m); err != nil {
+			return err
+		}
+		credKey = m.CredentialsKey
+		return nil
+	})
+	pub, err := clusterstate.ParseSealingKey(credKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := json.Marshal(map[string]string{"USERNAME": "app", "PASSWORD": known3})
+	sealedCreds, err := clusterstate.SealTo(pub, plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := clusterstate.ReportService(b.Conn, cluster, clusterstate.ServiceStatus{ID: svc, Ready: true, Image: "postgres:17", Time: time.Now(),
+		Credentials: &clusterstate.SealedCredentials{Source: "uid-1", Sealed: sealedCreds}}); err != nil {
+		t.Fatal(err)
+	}
+	wait.For(t, 30*time.Second, func() error {
+		d := ask(`query($id: ID!) { service(id: $id) { credentialsReady status { ready image } instance { version storage } } }`, map[string]any{"id": svc})
+		if path(d, "service", "credentialsReady") != true {
+			return errors.New("the service's credentials are not recorded yet")
+		}
+		return nil
+	})
+	_, out = gql(t, base, admin, "acme", `mutation($id: ID!) { revealServiceCredentials(id: $id) { entries { key value } seq } }`, map[string]any{"id": svc})
+	if rb, _ := json.Marshal(out); !bytes.Contains(rb, []byte(known3)) {
+		t.Fatalf("the reveal does not show the service's password: %s", rb)
+	}
+	ask(`mutation($id: ID!) { deleteService(id: $id, deleteData: true) { seq } }`, map[string]any{"id": svc})
+	_, out = gql(t, base, admin, "acme", `mutation($id: ID!) { revealServiceCredentials(id: $id) { seq } }`, map[string]any{"id": svc})
+	if codes := errorCodes(out); len(codes) == 0 || codes[0] != "NOT_FOUND" {
+		t.Errorf("revealing a deleted service's credentials: %v", out)
+	}
+
 	ask(`{ events(first: 500, filter: {includeStatus: true}) { edges { node { type data resourceName } } } }`, nil)
 	resp, err := http.Get(base + "/metrics")
 	if err != nil {
@@ -221,7 +272,7 @@ func TestAKnownSecretValueIsNowhereInClear(t *testing.T) {
 	stop()
 
 	needles := map[string][]byte{}
-	for _, v := range []string{known, known2} {
+	for _, v := range []string{known, known2, known3} {
 		needles[v] = []byte(v)
 		needles["base64 of "+v] = []byte(base64.StdEncoding.EncodeToString([]byte(v)))
 		needles["raw base64 of "+v] = []byte(base64.RawStdEncoding.EncodeToString([]byte(v)))

@@ -115,7 +115,7 @@ func (a *app) routerCmd() *cobra.Command {
 		Use:     "router",
 		Aliases: []string{"routers"},
 		Short:   "Create, list, show, update and delete routers (public HTTP entries, rendered as Kubernetes Ingresses)",
-		Example: `  weft router create web --env prod --domain shop.example.com --route /=app:frontend:80 --route /api=app:api:80 --tls
+		Example: `  weft router create web --env prod --domain shop.example.com --route /=app:frontend:80 --route /api=app:backend:80 --tls
   weft router list
   weft router delete web --env prod`,
 	}
@@ -130,7 +130,8 @@ func (a *app) routerCmd() *cobra.Command {
 as an Ingress in the environment's namespace (its ingress class and the issuer
 of TLS certificates are the agent's settings) and reports the address the
 ingress controller gives it; --wait waits for that address.`,
-		Example: `  weft router create web --env prod --domain shop.example.com --route /=app:frontend:80 --route /api=app:api:80 --tls --wait`,
+		Example: `  weft router create web --env prod --domain shop.example.com --route /=app:frontend:80 --route /api=app:backend:80 --tls --wait
+  weft router create web --env prod --domain shop.example.com --route /=app:frontend:80`,
 		Args:    exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkName("router", args[0]); err != nil {
@@ -209,7 +210,7 @@ ingress controller gives it; --wait waits for that address.`,
 	update := &cobra.Command{
 		Use:     "update NAME [--env ENV] [--domain DOMAIN] [--route PATH=app:NAME:PORT]... [--tls=false]",
 		Short:   "Replace a router's domain, routes or TLS (flags given replace, the rest is kept)",
-		Example: `  weft router update web --env prod --route /=app:frontend:80 --route /api=app:api-v2:80`,
+		Example: `  weft router update web --env prod --route /=app:frontend:80 --route /api=app:backend:80`,
 		Args:    exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, ep, err := a.client(true)

@@ -284,7 +284,7 @@ cluster as a Secret (weft service credentials shows them; apps take them with
 		Aliases: []string{"rm"},
 		Short:   "Delete a managed service (a run service keeps its volume unless --delete-data)",
 		Example: `  weft service delete db --env prod
-  weft service delete scratch-db --env prod --delete-data`,
+  weft service delete cache --env prod --delete-data`,
 		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, ep, err := a.client(true)
