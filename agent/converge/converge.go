@@ -87,11 +87,11 @@ type KubeApplier interface {
 }
 
 // kubeKinds are the kinds a KubeApplier gets.
-var kubeKinds = []string{clusterstate.KindNamespace, clusterstate.KindWorkload, clusterstate.KindExport, clusterstate.KindImport, clusterstate.KindConfig, clusterstate.KindSecret}
+var kubeKinds = []string{clusterstate.KindNamespace, clusterstate.KindWorkload, clusterstate.KindExport, clusterstate.KindImport, clusterstate.KindConfig, clusterstate.KindSecret, clusterstate.KindManaged, clusterstate.KindRouter}
 
 func isKube(kind string) bool {
 	switch kind {
-	case clusterstate.KindNamespace, clusterstate.KindWorkload, clusterstate.KindExport, clusterstate.KindImport, clusterstate.KindConfig, clusterstate.KindSecret:
+	case clusterstate.KindNamespace, clusterstate.KindWorkload, clusterstate.KindExport, clusterstate.KindImport, clusterstate.KindConfig, clusterstate.KindSecret, clusterstate.KindManaged, clusterstate.KindRouter:
 		return true
 	}
 	return false

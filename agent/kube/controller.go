@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
+	networkinglisters "k8s.io/client-go/listers/networking/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
 
@@ -38,6 +39,15 @@ type Config struct {
 	// service IP itself (the pod network routes the mesh range to the
 	// gateway).
 	ImportAddress netip.Addr
+	// IngressClass is the ingress class of routers' Ingresses (empty: the
+	// cluster's default class).
+	IngressClass string
+	// ClusterIssuer is the cert-manager ClusterIssuer of routers' TLS
+	// certificates (an annotation on their Ingresses); TLSSecret, when
+	// set, is the Secret every router's TLS takes instead (e.g. a
+	// wildcard certificate), else <router>-tls.
+	ClusterIssuer string
+	TLSSecret     string
 	// Unseal opens a secret's value sealed to the agent's own key
 	// (clusterstate.SealingKey.Open); nil: secrets are not applied.
 	Unseal func(sealed string) ([]byte, error)
@@ -63,6 +73,12 @@ type Controller struct {
 	imports    map[string]clusterstate.Import
 	configs    map[string]clusterstate.ConfigMap // by config id (configmaps.go)
 	secrets    map[string]clusterstate.Secret    // by secret id, values sealed (secrets.go)
+	managed    map[string]clusterstate.Managed   // by managed service id (managed.go)
+	sentSvc    map[string]clusterstate.ServiceStatus
+	credsSent  map[string]string              // service id → uid of the credentials Secret last sent
+	credsAt    map[string]time.Time           // and when
+	routers    map[string]clusterstate.Router // by router id (routers.go)
+	sentRouter map[string]clusterstate.RouterStatus
 	synced     bool
 	syncedCh   chan struct{}
 	applyErr   map[string]string // app id → why its objects could not be applied
@@ -85,6 +101,9 @@ type Controller struct {
 	pods        corelisters.PodLister
 	configMaps  corelisters.ConfigMapLister // weft's
 	secretObjs  corelisters.SecretLister    // weft's
+	// statefulSets are weft's (managed services'), by the owner index.
+	statefulSets cache.SharedIndexInformer
+	ingresses    networkinglisters.IngressLister // weft's
 	// allServices and allSlices are every namespace's, for endpoint
 	// following (Routes), to see a Service that is not weft's, and (by the
 	// owner index) weft's own: one watch each.
@@ -145,7 +164,9 @@ func New(cfg Config) (*Controller, error) {
 		cfg: cfg, log: cfg.Logger.With("component", "kube"), client: cfg.Client,
 		namespaces: map[string]clusterstate.Namespace{}, workloads: map[string]clusterstate.Workload{},
 		exports: map[string]clusterstate.Export{}, imports: map[string]clusterstate.Import{}, configs: map[string]clusterstate.ConfigMap{},
-		secrets:  map[string]clusterstate.Secret{},
+		secrets: map[string]clusterstate.Secret{}, managed: map[string]clusterstate.Managed{}, sentSvc: map[string]clusterstate.ServiceStatus{},
+		credsSent: map[string]string{}, credsAt: map[string]time.Time{},
+		routers: map[string]clusterstate.Router{}, sentRouter: map[string]clusterstate.RouterStatus{},
 		syncedCh: make(chan struct{}), applyErr: map[string]string{},
 		sentApp: map[string]clusterstate.AppStatus{}, sentNS: map[string]clusterstate.NamespaceStatus{}, pending: map[string]bool{}, intercepted: map[string]string{},
 		applied: map[string]appliedObject{},
@@ -185,6 +206,12 @@ func New(cfg Config) (*Controller, error) {
 	c.configMaps = cmInf.Lister()
 	secInf := c.factory.Core().V1().Secrets()
 	c.secretObjs = secInf.Lister()
+	ingInf := c.factory.Networking().V1().Ingresses()
+	c.ingresses = ingInf.Lister()
+	c.statefulSets = c.factory.Apps().V1().StatefulSets().Informer()
+	if err := c.statefulSets.AddIndexers(cache.Indexers{byOwner: indexOwner}); err != nil {
+		return nil, fmt.Errorf("kube: index statefulsets: %w", err)
+	}
 	allSvcInf := c.all.Core().V1().Services()
 	allSliceInf := c.all.Discovery().V1().EndpointSlices()
 	c.nsLister, c.deployments, c.pods = nsInf.Lister(), depInf.Informer(), podInf.Lister()
@@ -204,7 +231,7 @@ func New(cfg Config) (*Controller, error) {
 	}}); err != nil {
 		return nil, fmt.Errorf("kube: index endpoint slices: %w", err)
 	}
-	for _, inf := range []cache.SharedIndexInformer{nsInf.Informer(), podInf.Informer(), cmInf.Informer(), secInf.Informer()} {
+	for _, inf := range []cache.SharedIndexInformer{nsInf.Informer(), podInf.Informer(), cmInf.Informer(), secInf.Informer(), c.statefulSets, ingInf.Informer()} {
 		if _, err := inf.AddEventHandler(handler(c.objectChanged)); err != nil {
 			return nil, fmt.Errorf("kube: watch: %w", err)
 		}
@@ -361,6 +388,10 @@ func (c *Controller) reconcile(ctx context.Context, key string) error {
 		return c.reconcileConfigMap(ctx, strings.TrimPrefix(key, keyConfig))
 	case strings.HasPrefix(key, keySecret):
 		return c.reconcileSecret(ctx, strings.TrimPrefix(key, keySecret))
+	case strings.HasPrefix(key, keyRouter):
+		return c.reconcileRouter(ctx, strings.TrimPrefix(key, keyRouter))
+	case strings.HasPrefix(key, keyManaged):
+		return c.reconcileManaged(ctx, strings.TrimPrefix(key, keyManaged))
 	}
 	return nil
 }
@@ -434,6 +465,16 @@ func (c *Controller) SetEntry(kind, id string, v []byte) error {
 		if key, err = c.setSecret(id, v); err != nil {
 			return err
 		}
+	case clusterstate.KindManaged:
+		var err error
+		if key, err = c.setManaged(id, v); err != nil {
+			return err
+		}
+	case clusterstate.KindRouter:
+		var err error
+		if key, err = c.setRouter(id, v); err != nil {
+			return err
+		}
 	default:
 		return nil
 	}
@@ -481,6 +522,10 @@ func (c *Controller) EntryIDs(kind string) []string {
 		ids = keys(c.configs)
 	case clusterstate.KindSecret:
 		ids = keys(c.secrets)
+	case clusterstate.KindManaged:
+		ids = keys(c.managed)
+	case clusterstate.KindRouter:
+		ids = keys(c.routers)
 	}
 	return ids
 }
@@ -519,6 +564,12 @@ func (c *Controller) Synced() {
 	for id := range c.secrets {
 		c.queue.Add(keySecret + id)
 	}
+	for id := range c.managed {
+		c.queue.Add(keyManaged + id)
+	}
+	for id := range c.routers {
+		c.queue.Add(keyRouter + id)
+	}
 	c.mu.Unlock()
 	// Objects made for entries that are gone: their keys find no entry and
 	// delete them. The listers may not have synced yet when the agent
@@ -533,12 +584,17 @@ func (c *Controller) Synced() {
 			c.objectChanged(o)
 		}
 	}
+	if is, err := c.ingresses.List(labels.Everything()); err == nil {
+		for _, o := range is {
+			c.objectChanged(o)
+		}
+	}
 	if ss, err := c.secretObjs.List(labels.Everything()); err == nil {
 		for _, o := range ss {
 			c.objectChanged(o)
 		}
 	}
-	for _, inf := range []cache.SharedIndexInformer{c.deployments, c.svcInformer, c.allSlices} {
+	for _, inf := range []cache.SharedIndexInformer{c.deployments, c.svcInformer, c.allSlices, c.statefulSets} {
 		for _, o := range inf.GetStore().List() {
 			c.objectChanged(o)
 		}
@@ -577,6 +633,14 @@ func (c *Controller) objectChanged(obj any) {
 	case isConfigMap(obj):
 		if l[clusterstate.LabelRole] == clusterstate.RoleConfig {
 			c.queue.Add(keyConfig + l[clusterstate.LabelConfigID])
+		}
+	case l[clusterstate.LabelRole] == clusterstate.RoleRouter:
+		c.queue.Add(keyRouter + l[clusterstate.LabelRouterID])
+	case l[clusterstate.LabelRole] == clusterstate.RoleManaged:
+		// A managed service's StatefulSet, pods, Service, slices or
+		// credentials.
+		if id := l[clusterstate.LabelAppID]; id != "" {
+			c.queue.Add(keyManaged + id)
 		}
 	case isSecret(obj):
 		if l[clusterstate.LabelRole] == clusterstate.RoleSecret {

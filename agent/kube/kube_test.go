@@ -37,6 +37,34 @@ type reports struct {
 	mu   sync.Mutex
 	apps []clusterstate.AppStatus
 	nss  []clusterstate.NamespaceStatus
+	svcs []clusterstate.ServiceStatus
+	rts  []clusterstate.RouterStatus
+}
+
+// routers are every report of router id, in order.
+func (r *reports) routers(id string) []clusterstate.RouterStatus {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []clusterstate.RouterStatus
+	for _, s := range r.rts {
+		if s.ID == id {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// services are every report of managed service id, in order.
+func (r *reports) services(id string) []clusterstate.ServiceStatus {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []clusterstate.ServiceStatus
+	for _, s := range r.svcs {
+		if s.ID == id {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (r *reports) lastApp(id string) (clusterstate.AppStatus, int) {
@@ -85,6 +113,16 @@ func natsReports(t *testing.T, c string) (*nats.Conn, *reports) {
 			var a clusterstate.AppStatus
 			if json.Unmarshal(m.Data, &a) == nil {
 				r.apps = append(r.apps, a)
+			}
+		case strings.HasSuffix(m.Subject, "."+clusterstate.StatusRouter):
+			var s clusterstate.RouterStatus
+			if json.Unmarshal(m.Data, &s) == nil {
+				r.rts = append(r.rts, s)
+			}
+		case strings.HasSuffix(m.Subject, "."+clusterstate.StatusService):
+			var s clusterstate.ServiceStatus
+			if json.Unmarshal(m.Data, &s) == nil {
+				r.svcs = append(r.svcs, s)
 			}
 		case strings.HasSuffix(m.Subject, "."+clusterstate.StatusNamespace):
 			var n clusterstate.NamespaceStatus

@@ -19,6 +19,7 @@ func TestKubernetesFlagsAreRefusedBeforeTheAgentStartsAnything(t *testing.T) {
 	}{
 		{[]string{"--kubeconfig", "/nowhere/kubeconfig", "--proxy"}, "need --kubernetes"},
 		{[]string{"--import-address", "10.0.0.1"}, "need --kubernetes"},
+		{[]string{"--ingress-class", "nginx"}, "need --kubernetes"},
 		{[]string{"--kubernetes", "--import-address", "not-an-address"}, "--import-address"},
 	} {
 		state := filepath.Join(t.TempDir(), "state")

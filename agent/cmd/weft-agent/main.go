@@ -67,6 +67,7 @@ type options struct {
 	jetstreamAPI                                      string
 	kubernetes                                        bool
 	kubeconfig, importAddress                         string
+	ingressClass, clusterIssuer, tlsSecret            string
 	allowBackend                                      []string
 }
 
@@ -113,6 +114,9 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.kubernetes, "kubernetes", false, "Kubernetes mode: also reconcile the cluster's namespaces, workloads and imports, and follow Services' endpoints (in-cluster config, or --kubeconfig)")
 	f.StringVar(&o.kubeconfig, "kubeconfig", "", "with --kubernetes: a kubeconfig file instead of the pod's service account")
 	f.StringVar(&o.importAddress, "import-address", "", "with --kubernetes: the address imported Services' endpoints point at (default: each app's service IP, which the pod network must route to this gateway)")
+	f.StringVar(&o.ingressClass, "ingress-class", "", "with --kubernetes: the ingress class of routers' Ingresses (default: the cluster's default class)")
+	f.StringVar(&o.clusterIssuer, "cluster-issuer", "", "with --kubernetes: the cert-manager ClusterIssuer that signs routers' TLS certificates (each in the Secret <router>-tls)")
+	f.StringVar(&o.tlsSecret, "tls-secret", "", "with --kubernetes: a Secret in each environment's namespace holding the TLS certificate every router with --tls uses (e.g. a wildcard one), instead of <router>-tls")
 	f.StringSliceVar(&o.allowBackend, "allow-backend", nil, "with --proxy: also forward to backends in this CIDR (repeatable), which the proxy refuses otherwise: loopback, link-local (cloud metadata), multicast, broadcast, unspecified and weft's gateway and device addresses, whether given as addresses or as names that resolve to them")
 	_ = cmd.MarkFlagRequired("cluster")
 	return cmd
@@ -143,8 +147,8 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	// Refused before anything starts: the Kubernetes flags mean nothing
 	// without --kubernetes, and a bad address must not surface later.
 	var importAddr netip.Addr
-	if !o.kubernetes && (o.kubeconfig != "" || o.importAddress != "") {
-		return errors.New("--kubeconfig and --import-address need --kubernetes")
+	if !o.kubernetes && (o.kubeconfig != "" || o.importAddress != "" || o.ingressClass != "" || o.clusterIssuer != "" || o.tlsSecret != "") {
+		return errors.New("--kubeconfig, --import-address, --ingress-class, --cluster-issuer and --tls-secret need --kubernetes")
 	}
 	if o.importAddress != "" {
 		if importAddr, err = netip.ParseAddr(o.importAddress); err != nil {
@@ -361,7 +365,7 @@ func kubeController(o *options, importAddr netip.Addr, nc *nats.Conn, sealing cl
 		return nil, "", fmt.Errorf("kubernetes: ask the API server its version: %w", err)
 	}
 	ctl, err := kube.New(kube.Config{Client: client, Cluster: o.cluster, Report: nc, ImportAddress: importAddr, Logger: log,
-		Unseal: sealing.Open})
+		Unseal: sealing.Open, IngressClass: o.ingressClass, ClusterIssuer: o.clusterIssuer, TLSSecret: o.tlsSecret})
 	if err != nil {
 		return nil, "", err
 	}
