@@ -132,7 +132,7 @@ of TLS certificates are the agent's settings) and reports the address the
 ingress controller gives it; --wait waits for that address.`,
 		Example: `  weft router create web --env prod --domain shop.example.com --route /=app:frontend:80 --route /api=app:backend:80 --tls --wait
   weft router create web --env prod --domain shop.example.com --route /=app:frontend:80`,
-		Args:    exactArgs("NAME"),
+		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkName("router", args[0]); err != nil {
 				return err
