@@ -92,8 +92,18 @@ func (a *app) completions() map[string]nameLister {
 		}
 		return out, err
 	}
+	routers := func(ctx context.Context, c clientT) ([]string, error) {
+		all, err := listRouters(ctx, c, "")
+		var out []string
+		for _, x := range all {
+			out = append(out, x.Name)
+		}
+		return out, err
+	}
 	return map[string]nameLister{
-		"weft cluster get": clusters, "weft cluster delete": clusters, "weft cluster rotate-secret": clusters,
+		"weft router get": routers, "weft router update": routers, "weft router delete": routers,
+		"weft service credentials": services,
+		"weft cluster get":         clusters, "weft cluster delete": clusters, "weft cluster rotate-secret": clusters,
 		"weft device get": devices, "weft device delete": devices, "weft device rotate-key": devices,
 		"weft env get": envs, "weft env delete": envs,
 		"weft app get": apps, "weft app update": apps, "weft app delete": apps,

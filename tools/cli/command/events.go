@@ -441,7 +441,7 @@ func followLine(cols []string) string {
 }
 
 // resolveResource turns --resource TYPE/NAME into the resource's id for
-// the kinds the CLI finds by name (an app or service as ENV/NAME, or NAME
+// the kinds the CLI finds by name (an app, service or router as ENV/NAME, or NAME
 // when it is in one environment); an id, or another kind, is kept.
 func (a *app) resolveResource(ctx context.Context, c clientT, server string, f *api.EventFilter) error {
 	if f.AggregateType == nil || f.AggregateId == nil || looksLikeID(*f.AggregateId) {
@@ -462,6 +462,12 @@ func (a *app) resolveResource(ctx context.Context, c clientT, server string, f *
 		id = x.Id
 	case "service":
 		x, err := a.serviceByName(ctx, c, server, env, short)
+		if err != nil {
+			return err
+		}
+		id = x.Id
+	case "router":
+		x, err := a.routerByName(ctx, c, server, env, short)
 		if err != nil {
 			return err
 		}
