@@ -48,6 +48,11 @@
 //	export:    nothing: the Service is the user's, only read; its
 //	           endpoints are the app's status
 //	config:    ConfigMap <ns>/<name>                          role config
+//	managed:   Secret <ns>/<name>-credentials (generated        role managed
+//	           here once, kept), StatefulSet and Service
+//	           <ns>/<name>, volume claim data-<name>-0 (kept
+//	           when the entry goes; deleted by a purge entry)
+//	router:    Ingress <ns>/<name>                             role router
 //	secret:    Secret <ns>/<name>, values opened with the      role secret
 //	           agent's sealing key (never logged)
 //	           (a workload that takes values from either carries a digest

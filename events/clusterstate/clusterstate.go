@@ -9,8 +9,9 @@
 //	cl.<cluster>.self          Self: the cluster's own interface settings
 //	cl.<cluster>.route.<id>    Route: an app or managed service homed here
 //	cl.<cluster>.namespace.<id>, .workload.<id>, .export.<id>, .import.<id>,
-//	.config.<id>, .secret.<id>: Kubernetes objects (kube.go: Namespace,
-//	                           Workload, Export, Import, ConfigMap, Secret)
+//	.config.<id>, .secret.<id>, .managed.<id>, .router.<id>: Kubernetes
+//	                           objects (kube.go: Namespace, Workload, Export,
+//	                           Import, ConfigMap, Secret, Managed, Router)
 //
 //	TM_<team>, what every cluster of the team gets:
 //	tm.<team>.peer.<id>        Peer: a WireGuard peer (a gateway, a device)
@@ -36,8 +37,8 @@
 // alone 36 s here).
 //
 // Agents report on status.<cluster>.<kind>: heartbeat (Status), gateway
-// (Gateway), and in Kubernetes mode app (AppStatus) and namespace
-// (NamespaceStatus).
+// (Gateway), and in Kubernetes mode app (AppStatus), namespace
+// (NamespaceStatus), service (ServiceStatus) and router (RouterStatus).
 package clusterstate
 
 import (

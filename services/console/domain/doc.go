@@ -38,6 +38,19 @@
 //     intercepted (AppInterceptAttached/Detached, appended atomically with
 //     InterceptStarted/Stopped), so at most one intercept is active per
 //     app port under any concurrency.
+//   - A managed service either names fixed backends (Spec) or is run by
+//     its cluster (Instance: kind, version, storage, and the key pair its
+//     credentials are sealed to, the private half sealed by the keyring
+//     under the service's id). Its agent's reports of status, credentials
+//     (sealed) and, for one deleted with its data, that the data is gone
+//     are recorded on it (ServiceStatusReported, changed only;
+//     ServiceCredentialsReported, once per Secret; ServiceDataDeleted).
+//   - router/<uuid>: a public HTTP entry for a domain, named (unique among
+//     the environment's routers: uniq kind "router", name
+//     "<envID>-<name>"), whose routes lead to apps with a workload or run
+//     services of its environment (checked against the log when created
+//     or updated); its agent's reports of its Ingress's addresses are
+//     recorded on it (RouterStatusReported, changed only).
 //   - policy/<uuid>: an access rule, named (uniq kind "policy").
 //   - config/<uuid>: keys and values of one environment, named (unique
 //     among the environment's configs: uniq kind "config", name
