@@ -120,6 +120,14 @@ type Config struct {
 	Logger   *slog.Logger
 	// SubgraphTimeout bounds one subgraph HTTP request.
 	SubgraphTimeout time.Duration
+	// Persisted are the registered operations, by id (the SHA-256 of the
+	// text in hex): a client may send the id in
+	// extensions.persistedQuery.sha256Hash instead of the text.
+	Persisted map[string]string
+	// PersistedOnly refuses every operation that is not registered
+	// (FORBIDDEN, extensions.persisted: "required"): production runs only
+	// what weft's own clients send.
+	PersistedOnly bool
 }
 
 func (c *Config) withDefaults() Config {

@@ -58,6 +58,7 @@ type Gateway struct {
 
 	subscriptions atomic.Uint64 // numbers websocket operations (see subscriptionHeader)
 	flights       flights       // identical queries in flight (see dedup.go)
+	persisted     *persisted    // registered operations (see persisted.go)
 
 	current  atomic.Pointer[snapshot]
 	composed chan struct{} // closed after the first composition
@@ -131,6 +132,7 @@ func New(cfg Config) (*Gateway, error) {
 		cancel:         cancel,
 		composed:       make(chan struct{}),
 		flights:        flights{joined: m.deduplicated},
+		persisted:      newPersisted(cfg.Persisted, cfg.PersistedOnly, m.persistedRefusals),
 	}, nil
 }
 

@@ -121,7 +121,7 @@ func (g *Gateway) serveOperation(w http.ResponseWriter, r *http.Request) (string
 		}
 		return "unknown", refuse(http.StatusBadRequest, fault.Invalid, "read request body: %v", err)
 	}
-	req, rerr := parseRequest(body)
+	req, rerr := g.parseRequest(body)
 	if rerr != nil {
 		return "unknown", rerr
 	}
@@ -252,11 +252,27 @@ func remoteOf(ctx context.Context) string {
 }
 
 // parseRequest decodes a GraphQL request body ({query, variables,
-// operationName}).
-func parseRequest(body []byte) (*graphql.Request, *requestError) {
-	var req graphql.Request
-	if err := json.Unmarshal(body, &req); err != nil {
+// operationName, extensions}) and resolves a persisted operation's id to
+// its text (see persisted.go).
+func (g *Gateway) parseRequest(body []byte) (*graphql.Request, *requestError) {
+	var in struct {
+		graphql.Request
+		Extensions struct {
+			PersistedQuery *struct {
+				SHA256Hash string `json:"sha256Hash"`
+			} `json:"persistedQuery"`
+		} `json:"extensions"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
 		return nil, refuse(http.StatusBadRequest, fault.Invalid, "the request body is not a GraphQL request (JSON with query, variables, operationName): %v", err)
+	}
+	req := &in.Request
+	id := ""
+	if pq := in.Extensions.PersistedQuery; pq != nil {
+		id = pq.SHA256Hash
+	}
+	if rerr := g.persisted.resolve(req, id); rerr != nil {
+		return nil, rerr
 	}
 	if strings.TrimSpace(req.Query) == "" {
 		return nil, refuse(http.StatusBadRequest, fault.Invalid, "the request has no query")
@@ -266,7 +282,7 @@ func parseRequest(body []byte) (*graphql.Request, *requestError) {
 	} else if v[0] != '{' {
 		return nil, refuse(http.StatusBadRequest, fault.Invalid, "variables must be a JSON object")
 	}
-	return &req, nil
+	return req, nil
 }
 
 // check refuses an operation that breaks a limit, cheapest checks first:

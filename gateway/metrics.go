@@ -21,6 +21,7 @@ type metrics struct {
 	refusedTokens      prometheus.Counter
 	rightsEnded        *prometheus.CounterVec // reason: a fault code, or role-changed
 	deduplicated       prometheus.Counter
+	persistedRefusals  *prometheus.CounterVec // reason: not-found, mismatch, required
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -75,11 +76,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Namespace: "weft", Subsystem: "gateway", Name: "deduplicated_queries_total",
 			Help: "Queries answered by an identical query of the same principal already in flight, without calling the subgraphs again.",
 		}),
+		persistedRefusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "weft", Subsystem: "gateway", Name: "persisted_refusals_total",
+			Help: "Operations refused for persisted operations (reason: not-found, an unknown id; mismatch, text and id differ; required, not registered while only registered operations run).",
+		}, []string{"reason"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subgraphRequests, m.subgraphDuration, m.compositions, m.compositionFailing, m.preparedOps, m.limitRefusals, m.rateLimited, m.refusedTokens, m.rightsEnded, m.deduplicated} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subgraphRequests, m.subgraphDuration, m.compositions, m.compositionFailing, m.preparedOps, m.limitRefusals, m.rateLimited, m.refusedTokens, m.rightsEnded, m.deduplicated, m.persistedRefusals} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register gateway metrics: %w", err)
 		}

@@ -309,7 +309,7 @@ func (c *wsConn) subscribe(id string, payload json.RawMessage) {
 		c.sendErrors(id, c.g.rateLimited(wait).errs)
 		return
 	}
-	req, rerr := parseRequest(payload)
+	req, rerr := c.g.parseRequest(payload)
 	if rerr != nil {
 		c.sendErrors(id, rerr.errs)
 		return

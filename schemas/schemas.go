@@ -1,7 +1,9 @@
 // Package schemas embeds weft's contract files so that every module reads
 // the same bytes: the GraphQL subgraph schemas (graphql/<name>.graphqls),
 // which the services generate their servers from, the gateway composes and
-// the CLI generates its client against. It has no dependencies and no
+// the CLI generates its client against, and the operations weft's own
+// clients send (operations/<client>.json), which the gateway registers as
+// persisted operations. It has no dependencies and no
 // state; anything may import it.
 package schemas
 

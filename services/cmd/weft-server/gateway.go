@@ -46,10 +46,19 @@ func gatewayModule(o *options) fx.Option {
 			if remote, ok := authn.(*remoteAuthenticator); ok {
 				rights = &logRights{store: in.Store, auth: remote, log: in.Log.With("service", "gateway"), sup: in.Supervisor}
 			}
+			ops, err := schemas.Operations()
+			if err != nil {
+				return gateway.Config{}, fmt.Errorf("registered operations: %w", err)
+			}
+			persisted := make(map[string]string, len(ops))
+			for _, op := range ops {
+				persisted[op.ID] = op.Query
+			}
 			return gateway.Config{
 				Subgraphs: subs, Authenticator: authn, Rights: rights, Signer: in.Signer,
 				Registry: in.Metrics.Registry, Logger: in.Log.With("service", "gateway"),
-				Limits: gateway.Limits{Rate: o.rate, Burst: o.burst},
+				Limits:    gateway.Limits{Rate: o.rate, Burst: o.burst},
+				Persisted: persisted, PersistedOnly: o.persistedOnly,
 			}, nil
 		}),
 		gateway.Module,

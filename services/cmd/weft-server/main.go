@@ -73,6 +73,9 @@ type options struct {
 	// (gateway.Limits.Rate, Burst); 0 means the gateway's default.
 	rate  float64
 	burst int
+	// persistedOnly makes the gateway run only the registered operations
+	// of weft's CLI and portal (schemas/operations).
+	persistedOnly bool
 }
 
 func main() {
@@ -116,6 +119,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.pprofListen, "pprof", "", "serve Go's profiles (/debug/pprof/) on this host:port, a listener of its own (empty: off)")
 	f.Float64Var(&o.rate, "rate-limit", 0, fmt.Sprintf("GraphQL operations a second one user may start on average, over which the gateway answers 429 with Retry-After (0: %d; negative: no limit)", gateway.DefaultRate))
 	f.IntVar(&o.burst, "rate-burst", 0, fmt.Sprintf("GraphQL operations one user may start at once (0: %d, or the rate if larger)", gateway.DefaultBurst))
+	f.BoolVar(&o.persistedOnly, "persisted-only", false, "the gateway runs only the registered operations of weft's CLI and portal (by id or by their exact text) and refuses any other with FORBIDDEN (extensions.persisted: required); for production")
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	if o.Remote.Password == "" {

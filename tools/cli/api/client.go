@@ -7,9 +7,14 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -56,7 +61,69 @@ func New(ep Endpoint, base graphql.Doer) (graphql.Client, error) {
 	if base == nil {
 		base = http.DefaultClient
 	}
-	return graphql.NewClient(u, headerDoer{ep: ep, next: base}), nil
+	return graphql.NewClient(u, headerDoer{ep: ep, next: persistedDoer{next: base}}), nil
+}
+
+// persistedDoer sends each operation by its id (the SHA-256 of its text,
+// in extensions.persistedQuery.sha256Hash) instead of its text: the
+// CLI's operations are registered with the gateway (schemas/operations,
+// written by go tool task generate-cli), and a server started with
+// --persisted-only runs nothing else. A server of another version that
+// does not know the id answers persisted "not-found"; the operation is
+// then sent once more with its text.
+type persistedDoer struct {
+	next graphql.Doer
+}
+
+func (d persistedDoer) Do(r *http.Request) (*http.Response, error) {
+	if r.Body == nil || r.Method != http.MethodPost {
+		return d.next.Do(r)
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read request: %w", err)
+	}
+	var in struct {
+		Query         string          `json:"query"`
+		OperationName string          `json:"operationName,omitempty"`
+		Variables     json.RawMessage `json:"variables,omitempty"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil || in.Query == "" {
+		return d.next.Do(withBody(r, body))
+	}
+	h := sha256.Sum256([]byte(in.Query))
+	short, err := json.Marshal(map[string]any{
+		"operationName": in.OperationName,
+		"variables":     in.Variables,
+		"extensions":    map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(h[:])}},
+	})
+	if err != nil {
+		return d.next.Do(withBody(r, body))
+	}
+	resp, err := d.next.Do(withBody(r, short))
+	if err != nil || resp.StatusCode != http.StatusBadRequest {
+		return resp, err
+	}
+	answer, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read answer: %w", err)
+	}
+	if !bytes.Contains(answer, []byte(`"persisted":"not-found"`)) {
+		resp.Body = io.NopCloser(bytes.NewReader(answer))
+		return resp, nil
+	}
+	return d.next.Do(withBody(r, body))
+}
+
+// withBody is r with body as its body.
+func withBody(r *http.Request, body []byte) *http.Request {
+	c := r.Clone(r.Context())
+	c.Body = io.NopCloser(bytes.NewReader(body))
+	c.ContentLength = int64(len(body))
+	c.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return c
 }
 
 // headerDoer adds the identity headers; genqlient sets only Content-Type.

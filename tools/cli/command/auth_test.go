@@ -1,11 +1,14 @@
 package command
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
 
+	"weft.dev/tools/cli/api"
 	"weft.dev/tools/cli/config"
 )
 
@@ -34,7 +37,9 @@ func TestLoginVerifiesTheTokenWithMeAndSavesAContext0600(t *testing.T) {
 	if got := q.Header.Get("Content-Type"); got != "application/json" {
 		t.Errorf("Content-Type = %q", got)
 	}
-	if !strings.Contains(q.Query, "me {") || q.OperationName != "Me" {
+	// By the registered operation's id, not its text (api.persistedDoer).
+	id := sha256.Sum256([]byte(api.Me_Operation))
+	if q.Query != "" || q.OperationName != "Me" || !strings.Contains(string(q.RawBody), `"sha256Hash":"`+hex.EncodeToString(id[:])+`"`) {
 		t.Errorf("body = %s", q.RawBody)
 	}
 	fi, err := os.Stat(c.config)

@@ -50,12 +50,18 @@ const (
 	// mutation: each worker changes an app of its own, so no two writes
 	// race for one aggregate.
 	opMutation = `mutation($id: ID!, $p: Int!) { updateApp(input: {id: $id, spec: {ports: [{port: $p}], backends: ["10.0.0.2:8080"]}}) { seq } }`
+	// The reads take minSeq $w, a number of the worker's own (events that
+	// long applied), so that no two clients send the same query at once:
+	// weft's gateway would answer identical queries of one principal with
+	// one execution (as Hive Gateway would deduplicate their upstream
+	// requests), which is not what this compares.
+	//
 	// cross: accounts (team), infra (clusters), console (apps) and infra
 	// again (each app's cluster, an entity fetch).
-	opCross = `{ team { slug displayName clusters { edges { node { name gatewayIp } } } apps(first: 10) { totalCount edges { node { name serviceIp cluster { name gatewayIp } } } } } }`
+	opCross = `query($w: Int) { team(minSeq: $w) { slug displayName clusters { edges { node { name gatewayIp } } } apps(first: 10) { totalCount edges { node { name serviceIp cluster { name gatewayIp } } } } } }`
 	// list100: 100 apps with nested fields from console and each app's
 	// cluster from infra.
-	opList100   = `{ apps(first: 100) { totalCount edges { node { id name serviceIp spec { ports { port } backends lb } environment { name } cluster { name gatewayIp } } } } }`
+	opList100   = `query($w: Int) { apps(first: 100, minSeq: $w) { totalCount edges { node { id name serviceIp spec { ports { port } backends lb } environment { name } cluster { name gatewayIp } } } } }`
 	opSubscribe = `subscription($id: ID!) { appStatus(id: $id) { seq deleted app { name spec { ports { port } } } } }`
 )
 
@@ -688,11 +694,25 @@ func requestBody(env *peerEnv, op string) func(w, i int) []byte {
 			return enc(opMutation, map[string]any{"id": env.apps[w%len(env.apps)], "p": 8000 + i%1000})
 		}
 	case "cross":
-		b := enc(opCross, nil)
-		return func(int, int) []byte { return b }
+		return perWorker(func(w int) []byte { return enc(opCross, map[string]any{"w": w + 1}) })
 	default:
-		b := enc(opList100, nil)
-		return func(int, int) []byte { return b }
+		return perWorker(func(w int) []byte { return enc(opList100, map[string]any{"w": w + 1}) })
+	}
+}
+
+// perWorker makes each worker's body once.
+func perWorker(build func(w int) []byte) func(w, i int) []byte {
+	var mu sync.Mutex
+	bodies := map[int][]byte{}
+	return func(w, _ int) []byte {
+		mu.Lock()
+		defer mu.Unlock()
+		if b, ok := bodies[w]; ok {
+			return b
+		}
+		b := build(w)
+		bodies[w] = b
+		return b
 	}
 }
 
