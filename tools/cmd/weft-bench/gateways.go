@@ -965,7 +965,7 @@ func printPeerFigures(rs []gatewayResult) {
 		if ws := weft.sub; ws != nil && ws.unsupported == "" && p.name == rs[len(rs)-1].name {
 			fmt.Printf("GatewayPeers/fanout/weft-refused %d subscriptions - -\n", ws.refused)
 		}
-		if ws, ps := weft.sub, p.sub; ws != nil && ps != nil && ws.unsupported == "" && ps.unsupported == "" && len(ws.last) > 0 && len(ps.last) > 0 {
+		if ws, ps := weft.sub, p.sub; ws != nil && ps != nil && ws.unsupported == "" && ps.unsupported == "" && len(ws.deliveries) > 0 && len(ps.deliveries) > 0 {
 			a, b := ms(pct(ws.last, 99)), ms(pct(ps.last, 99))
 			fmt.Printf("GatewayPeers/fanout/p99-vs-%s %.2f ms %.2f %.3f\n", p.name, a, b, a/b)
 		}
@@ -1006,6 +1006,8 @@ func writePeerSection(file string, rs []gatewayResult, o gatewaysOptions) error 
 			fmt.Fprintf(&b, "| %s | not measured | | | | | | |\n", r.name)
 		case r.sub.unsupported != "":
 			fmt.Fprintf(&b, "| %s | %s | | | | | | |\n", r.name, r.sub.unsupported)
+		case len(r.sub.deliveries) == 0:
+			fmt.Fprintf(&b, "| %s | %.2f s | nothing delivered within 30 s of each change | | | | %d | %d |\n", r.name, r.sub.subscribeAll.Seconds(), r.sub.missed, r.sub.refused)
 		default:
 			s := r.sub
 			refused := "0"
