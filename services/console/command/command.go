@@ -40,6 +40,10 @@ type Directory interface {
 	// take values from src: any use when key is empty, else a variable
 	// whose value is that key.
 	SourceUsers(team, envID string, src cd.Source, key string) []string
+	// RouteUsers are the names of the routers of environment envID with a
+	// route to the app or service (kind cd.TargetApp or TargetService)
+	// called name.
+	RouteUsers(team, envID, kind, name string) []string
 }
 
 // Handlers runs the console's commands.

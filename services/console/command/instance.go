@@ -55,8 +55,8 @@ func (h *Handlers) serviceUnused(ctx context.Context, team, id string) error {
 	if !s.Exists() || s.Instance == nil {
 		return nil
 	}
-	if err := h.caughtUp(ctx); err != nil {
-		return fmt.Errorf("delete service %s: %w", id, err)
+	if err := h.notRouted(ctx, team, cd.TargetService, id); err != nil {
+		return err
 	}
 	if users := h.dir.SourceUsers(team, s.EnvID, cd.Source{Kind: cd.SourceService, Name: s.Name}, ""); len(users) > 0 {
 		return &fault.Error{Code: fault.Conflict, Field: "id",

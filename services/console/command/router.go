@@ -3,6 +3,7 @@ package command
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"weft.dev/events"
 	"weft.dev/kernel/auth"
@@ -75,6 +76,35 @@ func (h *Handlers) checkTargets(ctx context.Context, team, envID string, routes 
 		if !spec.Has(cd.Port{Port: r.Target.Port, Protocol: cd.TCP}) && !spec.Has(cd.Port{Port: r.Target.Port, Protocol: cd.HTTP}) {
 			return fault.Invalidf(field+".port", "%s %s has no TCP or HTTP port %d", r.Target.Kind, r.Target.Name, r.Target.Port)
 		}
+	}
+	return nil
+}
+
+// notRouted refuses to delete the app or run service id (kind
+// cd.TargetApp or TargetService) while a router routes to it (checked
+// against the read model caught up to the log's end, as a config's
+// users are); it leaves the read model caught up.
+func (h *Handlers) notRouted(ctx context.Context, team, kind, id string) error {
+	var envID, name string
+	if kind == cd.TargetApp {
+		a, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.AppAggregate, ID: id}, cd.EvolveApp)
+		if err != nil || !a.Exists() || a.Workload == nil {
+			return err // only apps with a workload can be routed to
+		}
+		envID, name = a.EnvID, a.Name
+	} else {
+		s, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.ServiceAggregate, ID: id}, cd.EvolveService)
+		if err != nil || !s.Exists() {
+			return err
+		}
+		envID, name = s.EnvID, s.Name
+	}
+	if err := h.caughtUp(ctx); err != nil {
+		return fmt.Errorf("delete %s %s: %w", kind, name, err)
+	}
+	if users := h.dir.RouteUsers(team, envID, kind, name); len(users) > 0 {
+		return &fault.Error{Code: fault.Conflict, Field: "id",
+			Msg: fmt.Sprintf("router(s) %s route to %s %s; change them first", strings.Join(users, ", "), kind, name)}
 	}
 	return nil
 }

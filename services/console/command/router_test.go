@@ -86,6 +86,13 @@ func TestRoutersLeadToAppsAndRunServicesOfTheirEnvironmentAndBadInputIsRefusedAt
 	if err != nil || got.Status == nil || got.Status.Addresses[0] != "203.0.113.7" || got.EnvName != "dev" || len(got.Routes) != 3 {
 		t.Fatalf("read model %+v (%v)", got, err)
 	}
+	// What a router routes to stays while it does.
+	if _, err := c.DeleteApp(h.ctx, member, "acme", appID(t, h, "api")); fault.CodeOf(err) != fault.Conflict {
+		t.Fatalf("deleting an app a router routes to: %v", err)
+	}
+	if _, err := c.DeleteService(h.ctx, member, "acme", serviceID(t, h, "search"), false); fault.CodeOf(err) != fault.Conflict {
+		t.Fatalf("deleting a service a router routes to: %v", err)
+	}
 	if _, err := c.DeleteEnv(h.ctx, admin, "acme", "dev"); fault.CodeOf(err) != fault.Conflict {
 		t.Fatalf("deleting an environment with a router: %v", err)
 	}
@@ -95,4 +102,34 @@ func TestRoutersLeadToAppsAndRunServicesOfTheirEnvironmentAndBadInputIsRefusedAt
 	if _, err := c.CreateRouter(h.ctx, member, command.RouterInput{Team: "acme", Env: "dev", Name: "web-in", Domain: "shop.example.com", Routes: routes}); err != nil {
 		t.Fatalf("the name of a deleted router: %v", err)
 	}
+}
+
+func appID(t *testing.T, h *harness, name string) string {
+	t.Helper()
+	apps, err := h.q.Apps(h.ctx, member, "acme", "dev", h.lastSeq())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range apps {
+		if a.Name == name {
+			return a.ID
+		}
+	}
+	t.Fatalf("no app %s", name)
+	return ""
+}
+
+func serviceID(t *testing.T, h *harness, name string) string {
+	t.Helper()
+	ss, err := h.q.Services(h.ctx, member, "acme", "dev", h.lastSeq())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ss {
+		if s.Name == name {
+			return s.ID
+		}
+	}
+	t.Fatalf("no service %s", name)
+	return ""
 }

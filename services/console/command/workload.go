@@ -340,13 +340,17 @@ func (h *Handlers) ReportRollout(ctx context.Context, p auth.Principal, in Repor
 	return Result[cd.App]{Object: res.State, Seq: seqOf(res)}, nil
 }
 
-// DeleteApp deletes an app without active intercepts (members), releasing
-// its service IP and name in the same atomic append.
+// DeleteApp deletes an app without active intercepts that no router
+// routes to (members), releasing its service IP and name in the same
+// atomic append.
 func (h *Handlers) DeleteApp(ctx context.Context, p auth.Principal, team, id string) (Result[cd.App], error) {
 	if err := p.Require(team, auth.Member); err != nil {
 		return Result[cd.App]{}, err
 	}
 	if err := checkID("id", id); err != nil {
+		return Result[cd.App]{}, err
+	}
+	if err := h.notRouted(ctx, team, cd.TargetApp, id); err != nil {
 		return Result[cd.App]{}, err
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[cd.App]{

@@ -70,6 +70,9 @@
 //     cluster as gone); new apps and services there are refused with
 //     CONFLICT, existing ones can still be updated and deleted, which frees
 //     their IPs.
+//   - An app or run service a router routes to cannot be deleted
+//     (CONFLICT; checked against the read model caught up to the log's
+//     end): change the router first.
 //   - An app with an active intercept cannot be deleted, and an intercepted
 //     port cannot be removed from it (CONFLICT): stop the intercept first.
 //   - Members set and delete configs. A config an app takes values from,

@@ -303,6 +303,31 @@ func (q *Queries) Secret(ctx context.Context, p auth.Principal, team, id string,
 	return out, err
 }
 
+// RouteUsers are the names of the routers of environment envID with a
+// route to the app or service (kind) called name, sorted.
+func (q *Queries) RouteUsers(team, envID, kind, name string) []string {
+	q.m.mu.RLock()
+	defer q.m.mu.RUnlock()
+	t, ok := q.m.teams[team]
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, r := range t.Routers {
+		if r.EnvID != envID {
+			continue
+		}
+		for _, rt := range r.Routes {
+			if rt.Target.Kind == kind && rt.Target.Name == name {
+				out = append(out, r.Name)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // SourceUsers are the names of the apps of environment envID that take
 // values from src (a variable whose value is key, when key is not empty),
 // as applied so far.
