@@ -17,12 +17,10 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-	"sigs.k8s.io/yaml"
 
 	"weft.dev/agent/kube/kubetest"
 	"weft.dev/events/clusterstate"
@@ -290,8 +288,8 @@ func TestAnAppFromAnImageRunsInOneClusterAndIsReachedFromTheLaptopAndTheOther(t 
 	})
 }
 
-// agentRBAC applies the agent overlay's ClusterRole and binding
-// (deploy/kubernetes/agent/rbac.yaml) and returns the configuration of its
+// agentRBAC applies the agent overlay's roles, bindings and admission
+// policy (deploy/kubernetes/agent/rbac.yaml) and returns the configuration of its
 // service account, weft-agent/weft-agent: the scenario's agents have the
 // rights the overlay gives and no more.
 func agentRBAC(t *testing.T, cp *kubetest.ControlPlane) *rest.Config {
@@ -300,31 +298,8 @@ func agentRBAC(t *testing.T, cp *kubetest.ControlPlane) *rest.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sa := cp.ServiceAccountConfig(t, "weft-agent", "weft-agent")
-	for _, doc := range strings.Split(string(b), "\n---\n") {
-		var head metav1.TypeMeta
-		if err := yaml.Unmarshal([]byte(doc), &head); err != nil {
-			t.Fatal(err)
-		}
-		switch head.Kind {
-		case "ClusterRole":
-			var o rbacv1.ClusterRole
-			if err = yaml.UnmarshalStrict([]byte(doc), &o); err == nil {
-				_, err = cp.Client.RbacV1().ClusterRoles().Create(t.Context(), &o, metav1.CreateOptions{})
-			}
-		case "ClusterRoleBinding":
-			var o rbacv1.ClusterRoleBinding
-			if err = yaml.UnmarshalStrict([]byte(doc), &o); err == nil {
-				_, err = cp.Client.RbacV1().ClusterRoleBindings().Create(t.Context(), &o, metav1.CreateOptions{})
-			}
-		default:
-			err = fmt.Errorf("unexpected %q", head.Kind)
-		}
-		if err != nil {
-			t.Fatalf("apply rbac.yaml's %s: %v", head.Kind, err)
-		}
-	}
-	return sa
+	cp.Apply(t, b)
+	return cp.ServiceAccountConfig(t, "weft-agent", "weft-agent")
 }
 
 // noneLeft says which objects matching selector still exist: Namespaces,

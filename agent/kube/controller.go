@@ -14,9 +14,11 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
@@ -54,6 +56,12 @@ type Config struct {
 	// Debounce is the least time between two status reports of one app;
 	// 250 ms when zero.
 	Debounce time.Duration
+	// SecretsRole is the ClusterRole the agent binds to itself in each
+	// environment's namespace it makes (RoleBinding SecretsBinding) to
+	// reach that namespace's Secrets, and nowhere else; empty: no binding
+	// is made and the agent relies on the rights it has (an
+	// administrator's kubeconfig).
+	SecretsRole string
 	// Workers reconcile entries at once; DefaultWorkers when zero.
 	Workers int
 	Logger  *slog.Logger
@@ -100,7 +108,9 @@ type Controller struct {
 	deployments cache.SharedIndexInformer // every namespace's; only the metadata of those not weft's
 	pods        corelisters.PodLister
 	configMaps  corelisters.ConfigMapLister // weft's
-	secretObjs  corelisters.SecretLister    // weft's
+	secretObjs  *secretCaches               // weft's, per namespace (secretcache.go)
+	bound       map[string]types.UID        // namespaces whose SecretsBinding was made, by name
+	self        rbacv1.Subject              // the agent, to the API server (selfSubject)
 	// statefulSets are weft's (managed services'), by the owner index.
 	statefulSets cache.SharedIndexInformer
 	ingresses    networkinglisters.IngressLister // weft's
@@ -169,7 +179,7 @@ func New(cfg Config) (*Controller, error) {
 		routers: map[string]clusterstate.Router{}, sentRouter: map[string]clusterstate.RouterStatus{},
 		syncedCh: make(chan struct{}), applyErr: map[string]string{},
 		sentApp: map[string]clusterstate.AppStatus{}, sentNS: map[string]clusterstate.NamespaceStatus{}, pending: map[string]bool{}, intercepted: map[string]string{},
-		applied: map[string]appliedObject{},
+		applied: map[string]appliedObject{}, bound: map[string]types.UID{},
 		queue: workqueue.NewTypedRateLimitingQueue(workqueue.NewTypedMaxOfRateLimiter(
 			workqueue.NewTypedItemExponentialFailureRateLimiter[string](100*time.Millisecond, 30*time.Second))),
 	}
@@ -204,8 +214,8 @@ func New(cfg Config) (*Controller, error) {
 	podInf := c.factory.Core().V1().Pods()
 	cmInf := c.factory.Core().V1().ConfigMaps()
 	c.configMaps = cmInf.Lister()
-	secInf := c.factory.Core().V1().Secrets()
-	c.secretObjs = secInf.Lister()
+	c.secretObjs = &secretCaches{client: cfg.Client, selector: weft, onEvent: c.objectChanged, onSynced: c.secretsSeen,
+		byNS: map[string]*nsSecrets{}}
 	ingInf := c.factory.Networking().V1().Ingresses()
 	c.ingresses = ingInf.Lister()
 	c.statefulSets = c.factory.Apps().V1().StatefulSets().Informer()
@@ -231,7 +241,7 @@ func New(cfg Config) (*Controller, error) {
 	}}); err != nil {
 		return nil, fmt.Errorf("kube: index endpoint slices: %w", err)
 	}
-	for _, inf := range []cache.SharedIndexInformer{nsInf.Informer(), podInf.Informer(), cmInf.Informer(), secInf.Informer(), c.statefulSets, ingInf.Informer()} {
+	for _, inf := range []cache.SharedIndexInformer{nsInf.Informer(), podInf.Informer(), cmInf.Informer(), c.statefulSets, ingInf.Informer()} {
 		if _, err := inf.AddEventHandler(handler(c.objectChanged)); err != nil {
 			return nil, fmt.Errorf("kube: watch: %w", err)
 		}
@@ -317,6 +327,8 @@ func (c *Controller) sliceHandlers() []func(string, string) {
 // over (Synced), the workers; it returns when ctx ends.
 func (c *Controller) Run(ctx context.Context) error {
 	defer c.queue.ShutDown()
+	stopSecrets := c.secretObjs.run(ctx)
+	defer stopSecrets()
 	c.factory.Start(ctx.Done())
 	c.all.Start(ctx.Done())
 	defer c.factory.Shutdown()
@@ -586,11 +598,6 @@ func (c *Controller) Synced() {
 	}
 	if is, err := c.ingresses.List(labels.Everything()); err == nil {
 		for _, o := range is {
-			c.objectChanged(o)
-		}
-	}
-	if ss, err := c.secretObjs.List(labels.Everything()); err == nil {
-		for _, o := range ss {
 			c.objectChanged(o)
 		}
 	}

@@ -149,6 +149,12 @@ func (c *Controller) reconcileManaged(ctx context.Context, id string) error {
 		c.mu.Unlock()
 		return nil
 	}
+	if !c.secretObjs.synced(m.Namespace) {
+		// Its credentials are a Secret of the namespace, whose Secrets are
+		// not watched yet (the namespace and the agent's binding there come
+		// first); secretsSeen queues it again once they are.
+		return nil
+	}
 	if m.Purge {
 		if err := c.purgeManaged(ctx, m); err != nil {
 			return err
@@ -178,8 +184,8 @@ func (c *Controller) reconcileManaged(ctx context.Context, id string) error {
 // weft's, or weft's for something else, is refused.
 func (c *Controller) credentials(ctx context.Context, m clusterstate.Managed) (*corev1.Secret, error) {
 	name := clusterstate.CredentialsSecretName(m.Name)
-	cur, err := c.secretObjs.Secrets(m.Namespace).Get(name)
-	if err == nil {
+	cur, ok := c.secretObjs.get(m.Namespace, name)
+	if ok {
 		if cur.Labels[clusterstate.LabelRole] != clusterstate.RoleManaged {
 			return nil, fmt.Errorf("secret %s/%s is weft's for another purpose (a secret of the environment called so?); rename one of them", m.Namespace, name)
 		}
@@ -354,7 +360,7 @@ func (c *Controller) purgeManaged(ctx context.Context, m clusterstate.Managed) e
 		c.log.Info("volume claim deleted", "namespace", m.Namespace, "name", pvc.Name)
 	}
 	name := clusterstate.CredentialsSecretName(m.Name)
-	if s, err := c.secretObjs.Secrets(m.Namespace).Get(name); err == nil && s.Labels[clusterstate.LabelRole] == clusterstate.RoleManaged {
+	if s, ok := c.secretObjs.get(m.Namespace, name); ok && s.Labels[clusterstate.LabelRole] == clusterstate.RoleManaged {
 		err := c.client.CoreV1().Secrets(m.Namespace).Delete(ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &s.UID}})
 		if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
 			return fmt.Errorf("delete secret %s/%s: %w", m.Namespace, name, err)

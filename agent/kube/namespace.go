@@ -30,6 +30,7 @@ func (c *Controller) reconcileNamespace(ctx context.Context, id string) error {
 			return err
 		}
 		for _, ns := range mine {
+			c.secretObjs.drop(ns.Name)
 			if err := c.deleteNamespace(ctx, ns); err != nil {
 				return err
 			}
@@ -46,7 +47,7 @@ func (c *Controller) reconcileNamespace(ctx context.Context, id string) error {
 	case apierrors.IsNotFound(err):
 		// Create, not apply: if someone creates it meanwhile, this fails
 		// rather than adopting theirs.
-		_, err = c.client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: n.Name, Labels: n.Labels}},
+		made, err := c.client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: n.Name, Labels: n.Labels}},
 			metav1.CreateOptions{FieldManager: clusterstate.FieldManager})
 		if apierrors.IsAlreadyExists(err) {
 			return fmt.Errorf("namespace %s appeared while it was created", n.Name)
@@ -55,8 +56,7 @@ func (c *Controller) reconcileNamespace(ctx context.Context, id string) error {
 			c.reportNamespace(n, false, err.Error())
 			return fmt.Errorf("create namespace %s: %w", n.Name, err)
 		}
-		c.reportNamespace(n, true, "")
-		return nil
+		return c.namespaceMade(ctx, n, made)
 	case err != nil:
 		return fmt.Errorf("get namespace %s: %w", n.Name, err)
 	}
@@ -77,6 +77,18 @@ func (c *Controller) reconcileNamespace(ctx context.Context, id string) error {
 			return fmt.Errorf("apply namespace %s: %w", n.Name, err)
 		}
 	}
+	return c.namespaceMade(ctx, n, ns)
+}
+
+// namespaceMade finishes an environment's namespace once it exists and is
+// weft's: the agent binds itself the Secrets there and watches them, then
+// reports the namespace ready.
+func (c *Controller) namespaceMade(ctx context.Context, n clusterstate.Namespace, ns *corev1.Namespace) error {
+	if err := c.bindSecrets(ctx, ns.Name, ns.UID); err != nil {
+		c.reportNamespace(n, false, err.Error())
+		return err
+	}
+	c.secretObjs.watch(ns.Name)
 	c.reportNamespace(n, true, "")
 	return nil
 }

@@ -43,10 +43,13 @@ func (c *Controller) reconcileSecret(ctx context.Context, id string) error {
 	c.mu.Lock()
 	s, want := c.secrets[id]
 	c.mu.Unlock()
-	mine, err := c.secretObjs.List(labels.SelectorFromSet(labels.Set{clusterstate.LabelSecretID: id, clusterstate.LabelRole: clusterstate.RoleSecret}))
-	if err != nil {
-		return err
+	if want && !c.secretObjs.synced(s.Namespace) {
+		// Its namespace's Secrets are not watched yet (the namespace and
+		// the agent's binding there come first); secretsSeen queues it
+		// again once they are.
+		return nil
 	}
+	mine := c.secretObjs.list(labels.SelectorFromSet(labels.Set{clusterstate.LabelSecretID: id, clusterstate.LabelRole: clusterstate.RoleSecret}))
 	for _, o := range mine {
 		if want && o.Namespace == s.Namespace && o.Name == s.Name {
 			continue
@@ -87,6 +90,23 @@ func (c *Controller) reconcileSecret(ctx context.Context, id string) error {
 		return fmt.Errorf("apply secret %s/%s: %w", s.Namespace, s.Name, refused(err))
 	}
 	return nil
+}
+
+// secretsSeen queues the secrets and managed services (whose credentials
+// are Secrets) of namespace once its Secrets are watched.
+func (c *Controller) secretsSeen(namespace string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, s := range c.secrets {
+		if s.Namespace == namespace {
+			c.queue.Add(keySecret + id)
+		}
+	}
+	for id, m := range c.managed {
+		if m.Namespace == namespace {
+			c.queue.Add(keyManaged + id)
+		}
+	}
 }
 
 // isSecret reports whether obj is a Secret (objectChanged's switch).

@@ -96,6 +96,8 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 			if err = yaml.UnmarshalStrict(d, &o); err == nil {
 				_, err = cp.Client.RbacV1().ClusterRoleBindings().Create(t.Context(), &o, metav1.CreateOptions{})
 			}
+		case "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding":
+			cp.Apply(t, d)
 		}
 		if err != nil {
 			t.Fatalf("apply %s: %v", head.Kind, err)
@@ -281,10 +283,14 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The agent applies environments' secrets as Secrets and prunes them,
-	// so its ServiceAccount may list and watch Secrets cluster-wide (RBAC
-	// cannot narrow a grant by label; the agent watches only weft's). It
-	// still cannot touch what RBAC guards most: bindings and nodes.
+	// The agent applies environments' secrets as Secrets, but only in the
+	// namespaces it makes, by a binding it makes there
+	// (agent/kube.TestTheAgentReachesSecretsOnlyInWeftsNamespacesByItsOwnBinding):
+	// the overlay gives it no Secret of the cluster, no Nodes, and no
+	// binding of its choice.
+	if _, err := sa.CoreV1().Secrets("").List(t.Context(), metav1.ListOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("the agent's ServiceAccount lists Secrets cluster-wide (%v), want forbidden", err)
+	}
 	if _, err := sa.CoreV1().Nodes().List(t.Context(), metav1.ListOptions{}); !apierrors.IsForbidden(err) {
 		t.Errorf("the agent's ServiceAccount lists Nodes (%v), want forbidden", err)
 	}

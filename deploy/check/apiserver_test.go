@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
@@ -46,7 +47,14 @@ func TestEveryManifestIsAcceptedByTheAPIServer(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, err = dyn.Resource(m.Resource).Namespace(o.GetNamespace()).Patch(ctx, o.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{
+		// As kubectl does: a cluster-scoped object is applied without the
+		// namespace kustomize may have set on a kind it does not know
+		// (a ValidatingAdmissionPolicy).
+		ns := o.GetNamespace()
+		if m.Scope.Name() == meta.RESTScopeNameRoot {
+			ns = ""
+		}
+		_, err = dyn.Resource(m.Resource).Namespace(ns).Patch(ctx, o.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{
 			FieldManager:    "deploy-check",
 			DryRun:          []string{metav1.DryRunAll},
 			FieldValidation: metav1.FieldValidationStrict,

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 
+	admissionv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -117,6 +118,10 @@ func newOf(apiVersion, kind string) (any, bool) {
 		return &rbacv1.ClusterRoleBinding{}, true
 	case "networking.k8s.io/v1/NetworkPolicy":
 		return &networkingv1.NetworkPolicy{}, true
+	case "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy":
+		return &admissionv1.ValidatingAdmissionPolicy{}, true
+	case "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding":
+		return &admissionv1.ValidatingAdmissionPolicyBinding{}, true
 	}
 	return nil, false
 }

@@ -66,7 +66,7 @@ type options struct {
 	pprofListen                                       string
 	jetstreamAPI                                      string
 	kubernetes                                        bool
-	kubeconfig, importAddress                         string
+	kubeconfig, importAddress, secretsRole            string
 	ingressClass, clusterIssuer, tlsSecret            string
 	allowBackend                                      []string
 }
@@ -113,6 +113,7 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.jetstreamAPI, "jetstream-api", "", "where JetStream API requests go (default: weft's guard, weft.jsapi.<cluster>, the only JetStream API an agent's credentials reach); an edge agent reading mirrors on its own NATS leaf node gives '$JS.API'")
 	f.BoolVar(&o.kubernetes, "kubernetes", false, "Kubernetes mode: also reconcile the cluster's namespaces, workloads and imports, and follow Services' endpoints (in-cluster config, or --kubeconfig)")
 	f.StringVar(&o.kubeconfig, "kubeconfig", "", "with --kubernetes: a kubeconfig file instead of the pod's service account")
+	f.StringVar(&o.secretsRole, "kube-secrets-role", "weft-agent-secrets", "with --kubernetes: the ClusterRole the agent binds to itself in each environment's namespace it makes, to apply that environment's secrets there and nowhere else (deploy/kubernetes/agent/rbac.yaml); empty: bind nothing and use the rights the agent has")
 	f.StringVar(&o.importAddress, "import-address", "", "with --kubernetes: the address imported Services' endpoints point at (default: each app's service IP, which the pod network must route to this gateway)")
 	f.StringVar(&o.ingressClass, "ingress-class", "", "with --kubernetes: the ingress class of routers' Ingresses (default: the cluster's default class)")
 	f.StringVar(&o.clusterIssuer, "cluster-issuer", "", "with --kubernetes: the cert-manager ClusterIssuer that signs routers' TLS certificates (each in the Secret <router>-tls)")
@@ -365,7 +366,7 @@ func kubeController(o *options, importAddr netip.Addr, nc *nats.Conn, sealing cl
 		return nil, "", fmt.Errorf("kubernetes: ask the API server its version: %w", err)
 	}
 	ctl, err := kube.New(kube.Config{Client: client, Cluster: o.cluster, Report: nc, ImportAddress: importAddr, Logger: log,
-		Unseal: sealing.Open, IngressClass: o.ingressClass, ClusterIssuer: o.clusterIssuer, TLSSecret: o.tlsSecret})
+		Unseal: sealing.Open, SecretsRole: o.secretsRole, IngressClass: o.ingressClass, ClusterIssuer: o.clusterIssuer, TLSSecret: o.tlsSecret})
 	if err != nil {
 		return nil, "", err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
@@ -325,10 +326,39 @@ func gateways(o gatewaysOptions) error {
 
 // startPinned starts weft-server on core and reads its banner.
 func startPinned(bin, core string, args []string) (*weftServer, error) {
+	cmd := exec.Command("taskset", append([]string{"-c", core, bin}, args...)...)
 	if onlineCores() < 2 {
-		return launch(exec.Command(bin, args...))
+		cmd = exec.Command(bin, args...)
 	}
-	return launch(exec.Command("taskset", append([]string{"-c", core, bin}, args...)...))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &weftServer{cmd: cmd}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		switch {
+		case len(f) == 1 && strings.HasPrefix(f[0], "weft_"):
+			s.token = f[0]
+		case len(f) >= 2 && f[0] == "pprof":
+			s.pprof = strings.TrimSuffix(strings.TrimPrefix(f[1], "http://"), "/debug/pprof/")
+		case len(f) >= 2 && f[0] == "GraphQL":
+			s.url = strings.TrimSuffix(f[1], "/graphql")
+		case len(f) >= 2 && f[0] == "HTTP":
+			s.http = f[1]
+		case len(f) >= 2 && f[0] == "data":
+			go func() { _, _ = io.Copy(io.Discard, out) }()
+			return s, nil
+		}
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	return nil, errors.New("weft-server printed no banner")
 }
 
 // runningGateway is a gateway under test, serving GraphQL at url.

@@ -207,12 +207,6 @@ func startServerOn(bin, dir, host string) (*weftServer, error) {
 	// with the administrator's one token as fast as their workers can.
 	cmd := exec.Command(bin, "--data-dir", filepath.Join(dir, "data"), "--http", host+":0", "--nats-listen", host+":0", "--dns", "", "--log-level", "warn",
 		"--pprof", "127.0.0.1:0", "--rate-limit", "-1")
-	return launch(cmd)
-}
-
-// launch starts a weft-server command and reads its banner: the
-// bootstrap token, its addresses, up to the data line.
-func launch(cmd *exec.Cmd) (*weftServer, error) {
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -234,15 +228,12 @@ func launch(cmd *exec.Cmd) (*weftServer, error) {
 			s.pprof = strings.TrimSuffix(strings.TrimPrefix(f[1], "http://"), "/debug/pprof/")
 		case len(f) >= 2 && f[0] == "GraphQL":
 			s.url = strings.TrimSuffix(f[1], "/graphql")
-		case len(f) >= 2 && f[0] == "HTTP":
-			s.http = f[1]
 		case len(f) >= 2 && f[0] == "data":
 			go func() { _, _ = io.Copy(io.Discard, out) }()
 			return s, nil
 		}
 	}
 	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
 	return nil, errors.New("weft-server printed no banner")
 }
 
