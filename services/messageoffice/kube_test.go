@@ -159,10 +159,13 @@ func TestKubernetesEntriesGoToTheAppsClusterAndImportsOnlyToOtherClustersInKuber
 	if got := kube(w.state(t, k.b)); len(got) != 0 {
 		t.Errorf("B out of Kubernetes mode still has %v", got)
 	}
+	// Deleting an app with a workload asks the read model whether a router
+	// routes to it, as deleting an environment asks for its apps.
+	con := w.withDirectory(t)
 	for _, id := range []string{k.api, k.db, k.web} {
-		must(w.con.DeleteApp(w.ctx, w.owner, "acme", id))
+		must(con.DeleteApp(w.ctx, w.owner, "acme", id))
 	}
-	must(w.withDirectory(t).DeleteEnv(w.ctx, w.owner, "acme", "prod"))
+	must(con.DeleteEnv(w.ctx, w.owner, "acme", "prod"))
 	w.converge(t, o)
 	if got := kube(w.state(t, k.a)); len(got) != 0 {
 		t.Errorf("after deleting the apps and the environment A still has %v", got)
@@ -170,7 +173,7 @@ func TestKubernetesEntriesGoToTheAppsClusterAndImportsOnlyToOtherClustersInKuber
 }
 
 // withDirectory is console handlers with the console's read model, which
-// deleting an environment needs.
+// deleting an environment or an app with a workload needs.
 func (w *world) withDirectory(t *testing.T) *ccmd.Handlers {
 	t.Helper()
 	m := readmodel.New()

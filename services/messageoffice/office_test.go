@@ -57,8 +57,12 @@ func newWorld(t *testing.T) *world {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
-	return &world{env: env, ctx: ctx, store: store, js: js, inf: icmd.New(store), con: ccmd.New(store, nil),
+	w := &world{env: env, ctx: ctx, store: store, js: js, inf: icmd.New(store),
 		owner: auth.Principal{UserID: "u-owner", Team: "acme", Role: auth.Owner}}
+	// The console's commands with its read model, as weft-server runs them:
+	// deleting an app with a workload asks it whether a router routes there.
+	w.con = w.withDirectory(t)
+	return w
 }
 
 func (w *world) start(t *testing.T) *messageoffice.Office {
