@@ -31,7 +31,7 @@ func (h *Handlers) CreateEnv(ctx context.Context, p auth.Principal, in CreateEnv
 		return Result[cd.Env]{}, err
 	}
 	gone := cd.NotFound("clusterId", "cluster %s", in.ClusterID)
-	c, _, err := h.clusterGuard(ctx, in.Team, in.ClusterID, gone)
+	c, guard, err := h.clusterGuard(ctx, in.Team, in.ClusterID, gone)
 	if err != nil {
 		return Result[cd.Env]{}, fmt.Errorf("create environment %s: %w", in.Name, err)
 	}
@@ -43,11 +43,8 @@ func (h *Handlers) CreateEnv(ctx context.Context, p auth.Principal, in CreateEnv
 		Team: in.Team, Aggregate: events.AggregateRef{Type: cd.EnvAggregate, ID: id}, Actor: p.Actor(),
 		Evolve: cd.EvolveEnv,
 		// Stored only while the cluster is live (its name claim unmoved):
-		// read again on every attempt.
-		Guard: func(ctx context.Context) (*events.Guard, error) {
-			_, g, err := h.clusterGuard(ctx, in.Team, in.ClusterID, gone)
-			return g, err
-		},
+		// read again after a conflict.
+		Guard: h.guardFrom(in.Team, in.ClusterID, guard, gone),
 		Decide: func(s cd.Env) ([]any, error) { return cd.DecideCreateEnv(s, id, in.Name, c.ID) },
 		Also: func(ctx context.Context, _ cd.Env, _ []any) ([]events.Write, error) {
 			w, err := uniq.Claim(ctx, h.store, in.Team, p.Actor(), cd.EnvNameKind, in.Name, id)

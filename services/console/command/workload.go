@@ -42,8 +42,19 @@ func (h *Handlers) place(ctx context.Context, team, envName, name string) (place
 // guardPlaced is a creation's Command.Guard: the placement's cluster still
 // live, read afresh on every attempt.
 func (h *Handlers) guardPlaced(team string, pl placement) func(context.Context) (*events.Guard, error) {
+	return h.guardFrom(team, pl.cluster.ID, pl.guard, placedGone(pl.env))
+}
+
+// guardFrom is a creation's Command.Guard starting from first, the guard
+// its caller has just read: the first attempt uses it, and only an attempt
+// after a conflict reads the cluster again (it may be the guard's).
+func (h *Handlers) guardFrom(team, clusterID string, first *events.Guard, gone error) func(context.Context) (*events.Guard, error) {
 	return func(ctx context.Context) (*events.Guard, error) {
-		_, g, err := h.clusterGuard(ctx, team, pl.cluster.ID, placedGone(pl.env))
+		if g := first; g != nil {
+			first = nil
+			return g, nil
+		}
+		_, g, err := h.clusterGuard(ctx, team, clusterID, gone)
 		return g, err
 	}
 }
