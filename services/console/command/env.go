@@ -44,7 +44,7 @@ func (h *Handlers) CreateEnv(ctx context.Context, p auth.Principal, in CreateEnv
 		Evolve: cd.EvolveEnv,
 		// Stored only while the cluster is live (its name claim unmoved):
 		// read again after a conflict.
-		Guard: h.guardFrom(in.Team, in.ClusterID, guard, gone),
+		Guard:  h.guardFrom(in.Team, in.ClusterID, guard, gone),
 		Decide: func(s cd.Env) ([]any, error) { return cd.DecideCreateEnv(s, id, in.Name, c.ID) },
 		Also: func(ctx context.Context, _ cd.Env, _ []any) ([]events.Write, error) {
 			w, err := uniq.Claim(ctx, h.store, in.Team, p.Actor(), cd.EnvNameKind, in.Name, id)
