@@ -18,7 +18,6 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -74,33 +73,9 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 		if yaml.Unmarshal(d, &head) != nil {
 			continue
 		}
-		var err error
 		switch head.Kind {
-		case "Namespace":
-			var o corev1.Namespace
-			if err = yaml.UnmarshalStrict(d, &o); err == nil {
-				_, err = cp.Client.CoreV1().Namespaces().Create(t.Context(), &o, metav1.CreateOptions{})
-			}
-		case "ServiceAccount":
-			var o corev1.ServiceAccount
-			if err = yaml.UnmarshalStrict(d, &o); err == nil {
-				_, err = cp.Client.CoreV1().ServiceAccounts(o.Namespace).Create(t.Context(), &o, metav1.CreateOptions{})
-			}
-		case "ClusterRole":
-			var o rbacv1.ClusterRole
-			if err = yaml.UnmarshalStrict(d, &o); err == nil {
-				_, err = cp.Client.RbacV1().ClusterRoles().Create(t.Context(), &o, metav1.CreateOptions{})
-			}
-		case "ClusterRoleBinding":
-			var o rbacv1.ClusterRoleBinding
-			if err = yaml.UnmarshalStrict(d, &o); err == nil {
-				_, err = cp.Client.RbacV1().ClusterRoleBindings().Create(t.Context(), &o, metav1.CreateOptions{})
-			}
-		case "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding":
+		case "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding":
 			cp.Apply(t, d)
-		}
-		if err != nil {
-			t.Fatalf("apply %s: %v", head.Kind, err)
 		}
 	}
 	saConfig := cp.ServiceAccountConfig(t, "weft-agent", "weft-agent")
