@@ -18,6 +18,7 @@ import (
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
 	"weft.dev/events/jsguard"
+	"weft.dev/events/stream"
 )
 
 func agentUser(t *testing.T, cluster, team string) (broker.Agent, string) {
@@ -71,7 +72,7 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 		t.Fatal(err)
 	}
 	defer svc.Close()
-	if err := events.EnsureStream(svc, events.StreamConfig(1)); err != nil {
+	if err := stream.Ensure(svc, stream.Config(1)); err != nil {
 		t.Fatal(err)
 	}
 	js, _ := jetstream.New(svc)

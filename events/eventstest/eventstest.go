@@ -7,8 +7,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 
-	"weft.dev/events"
 	"weft.dev/events/broker"
+	"weft.dev/events/stream"
 )
 
 // Env is a running embedded server and a client connection to it.
@@ -36,7 +36,7 @@ func StartIn(tb testing.TB, dir string) *Env {
 		srv.Shutdown()
 		tb.Fatalf("connect: %v", err)
 	}
-	if err := events.EnsureStream(nc, events.StreamConfig(1)); err != nil {
+	if err := stream.Ensure(nc, stream.Config(1)); err != nil {
 		nc.Close()
 		srv.Shutdown()
 		tb.Fatalf("ensure EVENTS: %v", err)

@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"weft.dev/events"
+	"weft.dev/events/stream"
 	"weft.dev/kernel/wait"
 )
 
@@ -53,7 +54,7 @@ func RewriteStream(t testing.TB, env *Env, edit func([]*nats.Msg) []*nats.Msg) {
 		}
 		return nil
 	})
-	if err := events.EnsureStream(env.Conn, events.StreamConfig(1)); err != nil {
+	if err := stream.Ensure(env.Conn, stream.Config(1)); err != nil {
 		t.Fatal(err)
 	}
 	edited := edit(msgs)

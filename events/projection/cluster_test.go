@@ -11,6 +11,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/eventstest"
 	"weft.dev/events/projection"
+	"weft.dev/events/stream"
 )
 
 // On a three-node cluster with an R3 EVENTS stream, two replicas of a
@@ -26,7 +27,7 @@ func TestOnAClusterTwoReplicasApplyEveryEventOnceWhileTheStreamLeaderStops(t *te
 	reg := events.NewRegistry()
 	events.Register[added](reg, "test.added", 1)
 	nc := c.Connect(t)
-	if err := events.EnsureStream(nc, events.StreamConfig(3)); err != nil {
+	if err := stream.Ensure(nc, stream.Config(3)); err != nil {
 		t.Fatal(err)
 	}
 	store := events.NewStore(nc, reg)

@@ -16,6 +16,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/eventstest"
 	"weft.dev/events/projection"
+	"weft.dev/events/stream"
 	"weft.dev/kernel/supervise"
 	"weft.dev/kernel/wait"
 )
@@ -54,7 +55,7 @@ func startNode(t *testing.T) (*eventstest.Node, *events.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(nc.Close)
-	if err := events.EnsureStream(nc, events.StreamConfig(1)); err != nil {
+	if err := stream.Ensure(nc, stream.Config(1)); err != nil {
 		t.Fatal(err)
 	}
 	reg := events.NewRegistry()
@@ -138,7 +139,7 @@ func TestARunnerResumesAfterItsStreamHadNoLeader(t *testing.T) {
 	reg := events.NewRegistry()
 	events.Register[added](reg, "test.added", 1)
 	nc := c.Connect(t)
-	if err := events.EnsureStream(nc, events.StreamConfig(3)); err != nil {
+	if err := stream.Ensure(nc, stream.Config(3)); err != nil {
 		t.Fatal(err)
 	}
 	store := events.NewStore(nc, reg)

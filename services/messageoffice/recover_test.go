@@ -17,6 +17,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/clusterstate"
 	"weft.dev/events/eventstest"
+	"weft.dev/events/stream"
 	"weft.dev/kernel/supervise"
 	"weft.dev/kernel/wait"
 	ccmd "weft.dev/services/console/command"
@@ -195,7 +196,7 @@ func TestTheOfficeResumesAfterTheServerRestarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(nc.Close)
-	if err := events.EnsureStream(nc, events.StreamConfig(1)); err != nil {
+	if err := stream.Ensure(nc, stream.Config(1)); err != nil {
 		t.Fatal(err)
 	}
 	w := worldOn(t, nc)
@@ -296,7 +297,7 @@ func TestAnUndecodableEventStopsTheOfficeWhichGivesUpItsLease(t *testing.T) {
 func TestTheOfficeResumesAfterItsStreamsHadNoLeader(t *testing.T) {
 	c := eventstest.StartCluster(t, 3)
 	nc := c.Connect(t)
-	if err := events.EnsureStream(nc, events.StreamConfig(3)); err != nil {
+	if err := stream.Ensure(nc, stream.Config(3)); err != nil {
 		t.Fatal(err)
 	}
 	w := worldOn(t, nc)

@@ -45,6 +45,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/broker"
 	"weft.dev/events/projection"
+	"weft.dev/events/stream"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/supervise"
 	"weft.dev/services/keyring"
@@ -186,7 +187,7 @@ func newBroker(lc fx.Lifecycle, cfg Config, log *slog.Logger) (*Broker, error) {
 	if replicas == 0 {
 		replicas = 1
 	}
-	if err := events.EnsureStream(b.Conn, events.StreamConfig(replicas)); err != nil {
+	if err := stream.Ensure(b.Conn, stream.Config(replicas)); err != nil {
 		b.close()
 		return nil, err
 	}

@@ -160,3 +160,48 @@ func TestDomainAndReadModelsStayPure(t *testing.T) {
 		t.Errorf("checked %d domain and read model packages; the listing lost some", checked)
 	}
 }
+
+// links is what each binary must not link: a prefix of an import path, and
+// why. The CLI links wireguard-go and gVisor on purpose: `weft device
+// connect` brings the device's own tunnel up.
+var links = []struct {
+	binary string
+	not    []string
+	why    string
+}{
+	{"weft.dev/services/cmd/weft-server", []string{"golang.zx2c4.com/wireguard", "gvisor.dev/gvisor", "github.com/vishvananda/netlink", "github.com/mdlayher/netlink"},
+		"the server makes no tunnel; of the agent it links only the DNS plugin"},
+	{"weft.dev/agent/cmd/weft-agent", []string{"github.com/nats-io/jsm.go", "github.com/nats-io/nats-server", "go.uber.org/fx", "github.com/99designs/gqlgen", "weft.dev/services", "weft.dev/gateway"},
+		"the agent reads its cluster's streams and nothing of the services"},
+	{"weft.dev/tools/cmd/weft", []string{"github.com/nats-io/jsm.go", "github.com/nats-io/nats-server", "go.uber.org/fx", "github.com/99designs/gqlgen", "weft.dev/services", "weft.dev/gateway"},
+		"the CLI talks to the gateway and reads the log; it runs no server"},
+}
+
+// TestBinariesLinkOnlyWhatTheyNeed lists every package each binary links
+// and fails when one is of a module it must not carry (a go.mod's requires
+// say what a module may use; this says what a binary does).
+func TestBinariesLinkOnlyWhatTheyNeed(t *testing.T) {
+	root := root(t)
+	for _, b := range links {
+		cmd := exec.Command("go", "list", "-deps", b.binary)
+		cmd.Dir = root
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", b.binary, err)
+		}
+		deps := strings.Fields(string(out))
+		if len(deps) < 50 {
+			t.Fatalf("%s links %d packages; the listing lost some", b.binary, len(deps))
+		}
+		for _, dep := range deps {
+			for _, not := range b.not {
+				if dep == not || strings.HasPrefix(dep, not+"/") {
+					t.Errorf("%s links %s (%s)", b.binary, dep, b.why)
+				}
+			}
+			if b.binary == "weft.dev/services/cmd/weft-server" && strings.HasPrefix(dep, "weft.dev/agent/") && dep != "weft.dev/agent/dns" {
+				t.Errorf("%s links %s (%s)", b.binary, dep, b.why)
+			}
+		}
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"weft.dev/events/chain"
 	"weft.dev/events/eventstest"
 	"weft.dev/events/jsguard"
+	"weft.dev/events/stream"
 )
 
 type noted struct {
@@ -46,7 +47,7 @@ func startNATS(t *testing.T) (*nats.Conn, string, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(nc.Close)
-	if err := events.EnsureStream(nc, events.StreamConfig(1)); err != nil {
+	if err := stream.Ensure(nc, stream.Config(1)); err != nil {
 		t.Fatal(err)
 	}
 	return nc, s.ClientURL(), dir
@@ -131,7 +132,7 @@ func TestTheStandaloneVerifierReadsATeamWithTheAuditorsReplayCredentials(t *test
 		t.Fatal(err)
 	}
 	t.Cleanup(nc.Close)
-	if err := events.EnsureStream(nc, events.StreamConfig(1)); err != nil {
+	if err := stream.Ensure(nc, stream.Config(1)); err != nil {
 		t.Fatal(err)
 	}
 	r := events.NewRegistry()

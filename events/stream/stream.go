@@ -1,4 +1,9 @@
-package events
+// Package stream creates and keeps the EVENTS stream's configuration. It is
+// apart from the store (weft.dev/events) because it needs jsm.go, which
+// links a whole nats-server: only what creates the stream (weft-server's
+// platform, tests) imports it, while whoever only reads or appends (the
+// CLI's verify, the services' handlers) does not link a server.
+package stream
 
 import (
 	"fmt"
@@ -8,19 +13,21 @@ import (
 	"github.com/nats-io/jsm.go"
 	"github.com/nats-io/jsm.go/api"
 	"github.com/nats-io/nats.go"
+
+	"weft.dev/events"
 )
 
-// StreamConfig is the EVENTS stream: file storage, keep everything forever,
+// Config is the EVENTS stream: file storage, keep everything forever,
 // refuse deletes and purges, refuse new messages when full rather than drop
 // old ones. These flags do not stop a stream update or delete through the
 // API; application users must not hold $JS.API.STREAM.{UPDATE,DELETE,PURGE}.EVENTS.
-func StreamConfig(replicas int) api.StreamConfig {
+func Config(replicas int) api.StreamConfig {
 	if replicas < 1 {
 		replicas = 1
 	}
 	return api.StreamConfig{
-		Name:               StreamName,
-		Subjects:           []string{SubjectPrefix + ".>"},
+		Name:               events.StreamName,
+		Subjects:           []string{events.SubjectPrefix + ".>"},
 		Storage:            api.FileStorage,
 		Retention:          api.LimitsPolicy,
 		Discard:            api.DiscardNew,
@@ -40,9 +47,9 @@ func StreamConfig(replicas int) api.StreamConfig {
 	}
 }
 
-// EnsureStream creates the stream described by want, or updates an existing
+// Ensure creates the stream described by want, or updates an existing
 // one whose configuration differs. It is safe to call on every start.
-func EnsureStream(nc *nats.Conn, want api.StreamConfig) error {
+func Ensure(nc *nats.Conn, want api.StreamConfig) error {
 	mgr, err := jsm.New(nc, jsm.WithTimeout(10*time.Second))
 	if err != nil {
 		return fmt.Errorf("ensure stream %s: %w", want.Name, err)
