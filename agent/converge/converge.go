@@ -33,6 +33,7 @@ import (
 
 	"weft.dev/events/clusterstate"
 	"weft.dev/kernel/supervise"
+	"weft.dev/kernel/watermark"
 )
 
 // PeerApplier programs the WireGuard interface.
@@ -140,8 +141,10 @@ type Agent struct {
 	// stream: the office knows what it last wrote to each.
 	ownSeq, teamSeq uint64
 	lastErr         string
-	changed         chan struct{}
 	started         time.Time
+	// mark is max(ownSeq, teamSeq), advanced (and waking the heartbeat)
+	// whenever either moves.
+	mark *watermark.Mark
 
 	// synced says the appliers hold the whole desired state as of the
 	// cursors: the position after the last message applied from each
@@ -173,7 +176,7 @@ func New(cfg Config) (*Agent, error) {
 	if cfg.Supervisor == nil {
 		cfg.Supervisor = supervise.New(supervise.Config{Logger: cfg.Logger})
 	}
-	return &Agent{cfg: cfg, log: cfg.Logger.With("cluster", cfg.Cluster), applied: map[string][]byte{}, changed: make(chan struct{}), started: time.Now()}, nil
+	return &Agent{cfg: cfg, log: cfg.Logger.With("cluster", cfg.Cluster), applied: map[string][]byte{}, mark: watermark.New("agent " + cfg.Cluster), started: time.Now()}, nil
 }
 
 // Applied is the highest EVENTS sequence applied from either stream. An
@@ -197,21 +200,7 @@ func (a *Agent) AppliedPerStream() (cluster, team uint64) {
 }
 
 // WaitFor blocks until the agent applied seq or ctx ends.
-func (a *Agent) WaitFor(ctx context.Context, seq uint64) error {
-	for {
-		a.mu.Lock()
-		cur, ch := max(a.ownSeq, a.teamSeq), a.changed
-		a.mu.Unlock()
-		if cur >= seq {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("agent at %d, waiting for %d: %w", cur, seq, ctx.Err())
-		}
-	}
-}
+func (a *Agent) WaitFor(ctx context.Context, seq uint64) error { return a.mark.WaitFor(ctx, seq) }
 
 // Run converges until ctx ends: a full read of both streams, then every
 // change, resuming after the last change applied when reading fails. When
@@ -751,9 +740,9 @@ func (a *Agent) advance(team bool, seq uint64) {
 		a.ownSeq = max(a.ownSeq, seq)
 	}
 	a.lastErr = ""
-	close(a.changed)
-	a.changed = make(chan struct{})
+	both := max(a.ownSeq, a.teamSeq)
 	a.mu.Unlock()
+	a.mark.Advance(both)
 }
 
 func (a *Agent) setErr(err error) {
@@ -813,9 +802,7 @@ func (a *Agent) heartbeat(ctx context.Context, nc *nats.Conn) {
 	t := time.NewTicker(a.cfg.Heartbeat)
 	defer t.Stop()
 	for {
-		a.mu.Lock()
-		ch := a.changed
-		a.mu.Unlock()
+		ch := a.mark.Changed()
 		select {
 		case <-ctx.Done():
 			return

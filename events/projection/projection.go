@@ -33,14 +33,15 @@ import (
 
 	"weft.dev/events"
 	"weft.dev/kernel/supervise"
+	"weft.dev/kernel/watermark"
 )
 
 // Bucket is the object store bucket holding read-model snapshots.
 const Bucket = "weft_readmodels"
 
-// ErrBehind is returned by WaitFor when the model did not reach the sequence
-// in time.
-var ErrBehind = errors.New("read model is behind")
+// ErrBehind matches WaitFor's error when the model did not reach the
+// sequence in time (it is the kernel's watermark.ErrBehind).
+var ErrBehind = watermark.ErrBehind
 
 // Model is an in-memory read model.
 type Model interface {
@@ -77,11 +78,9 @@ type Runner struct {
 	every int // snapshot after this many applied events
 	gap   time.Duration
 
+	mark     *watermark.Mark // the last event applied; the error that stopped the runner
 	mu       sync.Mutex
-	applied  uint64
-	restored uint64        // the sequence of the snapshot this run started from
-	changed  chan struct{} // closed and replaced whenever applied moves
-	err      error
+	restored uint64 // the sequence of the snapshot this run started from
 
 	sup    *supervise.Supervisor
 	cancel context.CancelFunc
@@ -118,7 +117,7 @@ func New(store *events.Store, model Model, cfg Config) *Runner {
 	}
 	return &Runner{
 		name: cfg.Name, store: store, model: model, every: cfg.SnapshotEvery, gap: cfg.SnapshotInterval,
-		log: cfg.Logger.With("projection", cfg.Name), changed: make(chan struct{}),
+		log: cfg.Logger.With("projection", cfg.Name), mark: watermark.New("projection " + cfg.Name),
 	}
 }
 
@@ -129,11 +128,7 @@ func (r *Runner) Name() string { return r.name }
 func (r *Runner) ComponentName() string { return "projection/" + r.name }
 
 // Applied is the sequence of the last event applied.
-func (r *Runner) Applied() uint64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.applied
-}
+func (r *Runner) Applied() uint64 { return r.mark.Applied() }
 
 // Restored is the sequence of the snapshot the last Start restored; 0 when
 // it replayed the log from the start.
@@ -144,11 +139,7 @@ func (r *Runner) Restored() uint64 {
 }
 
 // Err is the error that stopped the runner, if any.
-func (r *Runner) Err() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.err
-}
+func (r *Runner) Err() error { return r.mark.Err() }
 
 // Start restores the last snapshot and starts consuming. It returns once the
 // consumer exists; catching up happens in the background (use WaitFor).
@@ -210,7 +201,7 @@ func (r *Runner) restore(ctx context.Context) (uint64, error) {
 	if err := r.model.Restore(data); err != nil {
 		return 0, fmt.Errorf("projection %s: restore snapshot at %d: %w", r.name, seq, err)
 	}
-	r.setApplied(seq, true)
+	r.mark.Advance(seq)
 	r.log.Info("restored snapshot", "seq", seq, "bytes", len(data))
 	return seq, nil
 }
@@ -365,9 +356,11 @@ func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) error {
 			}
 		}
 		unnotified++
-		r.setApplied(seq, unnotified >= notifyEvery || md.NumPending == 0)
 		if unnotified >= notifyEvery || md.NumPending == 0 {
+			r.mark.Advance(seq)
 			unnotified = 0
+		} else {
+			r.mark.AdvanceQuietly(seq)
 		}
 		since++
 		// Snapshot after many events (at most every gap while catching up,
@@ -387,22 +380,7 @@ func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) error {
 
 func (r *Runner) fail(err error) {
 	r.log.Error("projection stopped", "err", err)
-	r.mu.Lock()
-	r.err = err
-	close(r.changed)
-	r.changed = make(chan struct{})
-	r.mu.Unlock()
-}
-
-// setApplied records seq and, when notify is set, wakes WaitFor callers.
-func (r *Runner) setApplied(seq uint64, notify bool) {
-	r.mu.Lock()
-	r.applied = seq
-	if notify {
-		close(r.changed)
-		r.changed = make(chan struct{})
-	}
-	r.mu.Unlock()
+	r.mark.Fail(err)
 }
 
 // snapshot must run on the consuming goroutine (or after it stopped), so the
@@ -426,24 +404,7 @@ func (r *Runner) snapshot(ctx context.Context) error {
 
 // WaitFor blocks until the model has applied seq, the runner failed, or ctx
 // ends (then the error matches ErrBehind).
-func (r *Runner) WaitFor(ctx context.Context, seq uint64) error {
-	for {
-		r.mu.Lock()
-		applied, err, ch := r.applied, r.err, r.changed
-		r.mu.Unlock()
-		if applied >= seq {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("projection %s at %d, waiting for %d: %w", r.name, applied, seq, ErrBehind)
-		}
-	}
-}
+func (r *Runner) WaitFor(ctx context.Context, seq uint64) error { return r.mark.WaitFor(ctx, seq) }
 
 // Stop stops consuming and writes a final snapshot.
 func (r *Runner) Stop(ctx context.Context) error {

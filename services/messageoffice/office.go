@@ -17,6 +17,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/clusterstate"
 	"weft.dev/kernel/supervise"
+	"weft.dev/kernel/watermark"
 	cd "weft.dev/services/console/domain"
 	infra "weft.dev/services/infra/domain"
 )
@@ -92,10 +93,9 @@ type Office struct {
 	folded uint64
 	dirty  map[string]bool
 
-	mu      sync.Mutex
-	applied uint64
-	changed chan struct{}
-	err     error
+	// mark is the EVENTS sequence the cluster and team streams reflect,
+	// and the error that stopped the office.
+	mark *watermark.Mark
 
 	sup    *supervise.Supervisor
 	cancel context.CancelFunc
@@ -123,7 +123,7 @@ func New(store *events.Store, cfg Config) (*Office, error) {
 	if err != nil {
 		return nil, fmt.Errorf("message office: %w", err)
 	}
-	o := &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(), sup: cfg.Supervisor, changed: make(chan struct{}),
+	o := &Office{store: store, js: js, cfg: cfg, log: cfg.Logger, topo: NewTopology(), sup: cfg.Supervisor, mark: watermark.New("message office"),
 		reports: reports{status: map[string]clusterstate.Status{}, seen: map[string]time.Time{}, recorded: map[string]agentRecord{},
 			rollouts: map[string]*rolloutState{}, namespaces: map[string]cd.NamespaceState{}, services: map[string]cd.InstanceStatus{}, routers: map[string]cd.RouterStatus{}, lastWritten: map[string]uint64{},
 			retry: map[string]*pendingReport{}}}
@@ -142,45 +142,11 @@ type Names interface {
 // it before Start.
 func (o *Office) SetNames(n Names) { o.w.names, o.w.named = n, map[string]map[string]string{} }
 
-// Applied is the EVENTS sequence the per-cluster streams reflect.
-func (o *Office) Applied() uint64 {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.applied
-}
+// Applied is the EVENTS sequence the cluster and team streams reflect.
+func (o *Office) Applied() uint64 { return o.mark.Applied() }
 
 // WaitFor blocks until the streams reflect seq, the office failed, or ctx ends.
-func (o *Office) WaitFor(ctx context.Context, seq uint64) error {
-	for {
-		o.mu.Lock()
-		applied, err, ch := o.applied, o.err, o.changed
-		o.mu.Unlock()
-		if applied >= seq {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("message office at %d, waiting for %d: %w", applied, seq, ctx.Err())
-		}
-	}
-}
-
-func (o *Office) setApplied(seq uint64, err error) {
-	o.mu.Lock()
-	if seq > o.applied {
-		o.applied = seq
-	}
-	if err != nil {
-		o.err = err
-	}
-	close(o.changed)
-	o.changed = make(chan struct{})
-	o.mu.Unlock()
-}
+func (o *Office) WaitFor(ctx context.Context, seq uint64) error { return o.mark.WaitFor(ctx, seq) }
 
 // Start rebuilds the topology from the log, brings every cluster's stream
 // to its desired state, and follows the log.
@@ -209,7 +175,7 @@ func (o *Office) Start(ctx context.Context) error {
 	o.lastOther = end
 	o.statusMu.Unlock()
 	o.folded, o.dirty = end, map[string]bool{}
-	o.setApplied(end, nil)
+	o.mark.Advance(end)
 	first, err := o.follow(ctx)
 	if err != nil {
 		return err
@@ -292,7 +258,7 @@ func (o *Office) resume(ctx context.Context, it jetstream.MessagesContext) error
 			return err
 		}
 		clear(o.dirty)
-		o.setApplied(o.folded, nil)
+		o.mark.Advance(o.folded)
 		o.log.Info("message office resumed: streams read back and brought up to date", "seq", o.folded)
 	}
 	if it == nil {
@@ -405,13 +371,13 @@ func (o *Office) loop(ctx context.Context, it jetstream.MessagesContext) error {
 			}
 		}
 		o.folded = seq
-		o.setApplied(seq, nil)
+		o.mark.Advance(seq)
 	}
 }
 
 func (o *Office) fail(err error) {
 	o.log.Error("message office stopped", "err", err)
-	o.setApplied(0, err)
+	o.mark.Fail(err)
 }
 
 // dirtyScope is the team whose streams a failed write of r may have left

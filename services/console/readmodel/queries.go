@@ -3,24 +3,19 @@ package readmodel
 import (
 	"cmp"
 	"context"
-	"errors"
 	"sort"
 	"strings"
-	"time"
 
-	"weft.dev/events/projection"
 	"weft.dev/kernel/auth"
-	"weft.dev/kernel/fault"
+	"weft.dev/kernel/watermark"
 	cd "weft.dev/services/console/domain"
 )
 
 // MaxWait bounds how long a query waits for its minSeq.
-const MaxWait = 5 * time.Second
+const MaxWait = watermark.MaxWait
 
 // Waiter is the runner feeding the model (a *projection.Runner).
-type Waiter interface {
-	WaitFor(ctx context.Context, seq uint64) error
-}
+type Waiter = watermark.Waiter
 
 // Queries answers the console's reads, each scoped to the caller's team.
 type Queries struct {
@@ -33,18 +28,7 @@ func NewQueries(m *Model, w Waiter) *Queries { return &Queries{m: m, w: w} }
 
 // WaitFor waits, at most MaxWait, until the model applied seq.
 func (q *Queries) WaitFor(ctx context.Context, seq uint64) error {
-	if seq == 0 {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, MaxWait)
-	defer cancel()
-	if err := q.w.WaitFor(ctx, seq); err != nil {
-		if errors.Is(err, projection.ErrBehind) {
-			return &fault.Error{Code: fault.Unavailable, Msg: "the console read model has not caught up yet; retry shortly"}
-		}
-		return err
-	}
-	return nil
+	return watermark.Bounded(ctx, q.w, seq, "the console read model")
 }
 
 // read checks the caller, waits for minSeq and runs fn on the team's data
