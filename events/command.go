@@ -182,3 +182,34 @@ func Handle[S any](ctx context.Context, s *Store, cmd Command[S]) (Result[S], er
 	}
 	return Result[S]{}, fmt.Errorf("%s: gave up after %d attempts: %w", cmd.Aggregate, MaxAttempts, lastErr)
 }
+
+// Seq is the sequence a caller waits for to read the command's effects:
+// its last event's, or the aggregate's version when it appended nothing.
+func (r Result[S]) Seq() uint64 {
+	if r.LastSeq != 0 {
+		return r.LastSeq
+	}
+	return r.Version
+}
+
+// LoadState folds an aggregate's events, from the zero S, into its state,
+// and returns its version: how a command reads an aggregate it does not
+// write (the one it writes, Handle loads).
+func LoadState[S any](ctx context.Context, s *Store, team string, agg AggregateRef, evolve func(S, Recorded) S) (S, uint64, error) {
+	var state S
+	v, err := s.LoadFunc(ctx, team, agg, func(r Recorded) error {
+		state = evolve(state, r)
+		return nil
+	})
+	if err != nil {
+		return state, 0, fmt.Errorf("load %s: %w", agg, err)
+	}
+	return state, v, nil
+}
+
+// Outcome is what a command handler answers: the resulting object and the
+// sequence to wait for before reading it back (minSeq).
+type Outcome[T any] struct {
+	Object T
+	Seq    uint64
+}

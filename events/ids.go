@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // idSource makes event ids: UUIDv7 (RFC 9562), time-ordered within one
@@ -68,4 +70,14 @@ func (g *idSource) next(now time.Time) (string, error) {
 	s[23] = '-'
 	hex.Encode(s[24:36], u[10:16])
 	return string(s[:]), nil
+}
+
+// NewID returns a new resource id: a UUIDv7 (time-ordered), which is also a
+// valid subject token.
+func NewID() (string, error) {
+	u, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("new id: %w", err)
+	}
+	return u.String(), nil
 }

@@ -79,3 +79,19 @@ func As(err error) (*Error, bool) {
 	ok := errors.As(err, &e)
 	return e, ok
 }
+
+// Kinded is a fault that also matches a sentinel of the domain that
+// refused (errors.Is(err, domain.ErrNotFound)): callers branch on the
+// sentinel, users see the fault's code and message.
+type Kinded struct {
+	Fault *Error
+	Kind  error
+}
+
+func (e *Kinded) Error() string { return e.Fault.Error() }
+
+// Unwrap lets errors.Is and As see both the fault and the sentinel.
+func (e *Kinded) Unwrap() []error { return []error{e.Fault, e.Kind} }
+
+// WithKind is f, also matching kind.
+func WithKind(kind error, f *Error) error { return &Kinded{Fault: f, Kind: kind} }

@@ -34,7 +34,7 @@ func (h *Handlers) Bootstrap(ctx context.Context) (BootstrapResult, error) {
 		return BootstrapResult{}, err
 	}
 	p := auth.SystemPrincipal("bootstrap")
-	id, err := newID()
+	id, err := events.NewID()
 	if err != nil {
 		return BootstrapResult{}, err
 	}

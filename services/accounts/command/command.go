@@ -28,7 +28,6 @@ package command
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -69,10 +68,7 @@ func New(store *events.Store, opts ...Option) *Handlers {
 }
 
 // Result is a command's resulting object and the sequence to wait for.
-type Result[T any] struct {
-	Object T
-	Seq    uint64
-}
+type Result[T any] = events.Outcome[T]
 
 // Member is one membership of a team.
 type Member struct {
@@ -145,14 +141,6 @@ func tokenRef(id string) events.AggregateRef {
 	return events.AggregateRef{Type: domain.TokenAggregate, ID: id}
 }
 
-func newID() (string, error) {
-	u, err := uuid.NewV7()
-	if err != nil {
-		return "", fmt.Errorf("new id: %w", err)
-	}
-	return u.String(), nil
-}
-
 // checkID accepts only canonical UUIDs: ids become subject tokens, and a
 // wildcard there would read other aggregates.
 func checkID(field, id string) error {
@@ -177,35 +165,23 @@ func actorOf(p auth.Principal) domain.Actor {
 	return domain.Actor{UserID: p.UserID, System: p.System}
 }
 
-func seqOf[S any](r events.Result[S]) uint64 {
-	if r.LastSeq != 0 {
-		return r.LastSeq
-	}
-	return r.Version
-}
-
-func load[S any](ctx context.Context, s *events.Store, team string, ref events.AggregateRef, evolve func(S, events.Recorded) S) (S, error) {
-	var st S
-	_, err := s.LoadFunc(ctx, team, ref, func(r events.Recorded) error {
-		st = evolve(st, r)
-		return nil
-	})
-	if err != nil {
-		return st, fmt.Errorf("load %s: %w", ref, err)
-	}
-	return st, nil
+// loadState is an aggregate's state (accounts' commands never need its
+// version).
+func loadState[S any](ctx context.Context, s *events.Store, team string, ref events.AggregateRef, evolve func(S, events.Recorded) S) (S, error) {
+	st, _, err := events.LoadState(ctx, s, team, ref, evolve)
+	return st, err
 }
 
 func (h *Handlers) loadUser(ctx context.Context, id string) (domain.User, error) {
-	return load(ctx, h.store, domain.NoTeam, userRef(id), domain.EvolveUser)
+	return loadState(ctx, h.store, domain.NoTeam, userRef(id), domain.EvolveUser)
 }
 
 func (h *Handlers) loadTeam(ctx context.Context, slug string) (domain.Team, error) {
-	return load(ctx, h.store, slug, teamRef(slug), domain.EvolveTeam)
+	return loadState(ctx, h.store, slug, teamRef(slug), domain.EvolveTeam)
 }
 
 func (h *Handlers) loadToken(ctx context.Context, id string) (domain.Token, error) {
-	return load(ctx, h.store, domain.NoTeam, tokenRef(id), domain.EvolveToken)
+	return loadState(ctx, h.store, domain.NoTeam, tokenRef(id), domain.EvolveToken)
 }
 
 // superuser reports whether p may act on users other than themselves: the

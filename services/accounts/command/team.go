@@ -186,7 +186,7 @@ func (h *Handlers) onTeam(ctx context.Context, p auth.Principal, team, action st
 	if err != nil {
 		return Result[Team]{}, fmt.Errorf("%s in team %s: %w", action, team, err)
 	}
-	return Result[Team]{Object: teamView(res.State), Seq: seqOf(res)}, nil
+	return Result[Team]{Object: teamView(res.State), Seq: res.Seq()}, nil
 }
 
 // require checks the principal, then that team is a slug (system

@@ -89,7 +89,7 @@ func (h *Handlers) CreateToken(ctx context.Context, p auth.Principal, in CreateT
 
 // newToken returns the event recording a new token and the plain token.
 func newToken(user, name string, expires *time.Time, bootstrap bool) (domain.TokenCreated, string, error) {
-	id, err := newID()
+	id, err := events.NewID()
 	if err != nil {
 		return domain.TokenCreated{}, "", err
 	}
@@ -148,7 +148,7 @@ func (h *Handlers) RevokeToken(ctx context.Context, p auth.Principal, in TokenIn
 	if err != nil {
 		return Result[Token]{}, fmt.Errorf("revoke token %s: %w", in.ID, err)
 	}
-	return Result[Token]{Object: tokenView(res.State), Seq: seqOf(res)}, nil
+	return Result[Token]{Object: tokenView(res.State), Seq: res.Seq()}, nil
 }
 
 // Authenticate resolves an API token to the principal it signs in, acting

@@ -37,7 +37,7 @@ func (h *Handlers) CreateUser(ctx context.Context, p auth.Principal, in CreateUs
 		return Result[User]{}, err
 	}
 	in.DisplayName = display
-	id, err := newID()
+	id, err := events.NewID()
 	if err != nil {
 		return Result[User]{}, err
 	}

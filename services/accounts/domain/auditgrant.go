@@ -49,7 +49,7 @@ func DecideAuditGrant(team string, role auth.Role, ttl time.Duration, now time.T
 		ttl = DefaultAuditGrant
 	}
 	if ttl < time.Minute || ttl > MaxAuditGrant {
-		return time.Time{}, wrap(ErrInvalid, fault.Invalidf("expiresIn", "%s: audit credentials last from a minute to %s", ttl, MaxAuditGrant))
+		return time.Time{}, fault.WithKind(ErrInvalid, fault.Invalidf("expiresIn", "%s: audit credentials last from a minute to %s", ttl, MaxAuditGrant))
 	}
 	return now.Add(ttl).UTC(), nil
 }

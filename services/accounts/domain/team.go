@@ -88,7 +88,7 @@ func teamNotFound(slug string) error { return NotFound("team", "team %q", slug) 
 // CheckRole returns a BAD_USER_INPUT fault for an unknown role.
 func CheckRole(field string, r auth.Role) error {
 	if !r.Valid() {
-		return wrap(ErrInvalid, fault.Invalidf(field, "%q is not a role (%s, %s, %s or %s)", r, auth.Auditor, auth.Member, auth.Admin, auth.Owner))
+		return fault.WithKind(ErrInvalid, fault.Invalidf(field, "%q is not a role (%s, %s, %s or %s)", r, auth.Auditor, auth.Member, auth.Admin, auth.Owner))
 	}
 	return nil
 }
@@ -96,24 +96,24 @@ func CheckRole(field string, r auth.Role) error {
 func notMember(slug, user string) error {
 	f := fault.NotFoundf("member %s of team %s", user, slug)
 	f.Field = "userId"
-	return wrap(ErrNotMember, f)
+	return fault.WithKind(ErrNotMember, f)
 }
 
 // Forbidden is a FORBIDDEN fault matching ErrForbidden.
 func Forbidden(format string, args ...any) error { return forbidden(format, args...) }
 
 func forbidden(format string, args ...any) error {
-	return wrap(ErrForbidden, fault.Forbiddenf(format, args...))
+	return fault.WithKind(ErrForbidden, fault.Forbiddenf(format, args...))
 }
 
 func lastOwner(slug string) error {
-	return wrap(ErrLastOwner, fault.Conflictf("team %q would have no owner left; make another member owner first", slug))
+	return fault.WithKind(ErrLastOwner, fault.Conflictf("team %q would have no owner left; make another member owner first", slug))
 }
 
 // DecideCreateTeam creates the team with its creator as owner.
 func DecideCreateTeam(t Team, slug, displayName, creator string) ([]any, error) {
 	if t.Created {
-		return nil, wrap(ErrExists, fault.Conflictf("team %q already exists", slug))
+		return nil, fault.WithKind(ErrExists, fault.Conflictf("team %q already exists", slug))
 	}
 	return []any{
 		TeamCreated{Slug: slug, DisplayName: displayName},
@@ -155,7 +155,7 @@ func DecideAddMember(t Team, a Actor, slug, user string, role auth.Role) ([]any,
 		return nil, forbidden("only owners of team %s grant the auditor role (it reads the team's whole history)", slug)
 	}
 	if _, ok := t.Members[user]; ok {
-		return nil, wrap(ErrAlreadyMember, fault.Conflictf("user %s is already a member of team %s", user, slug))
+		return nil, fault.WithKind(ErrAlreadyMember, fault.Conflictf("user %s is already a member of team %s", user, slug))
 	}
 	return []any{MemberAdded{UserID: user, Role: role}}, nil
 }
@@ -253,7 +253,7 @@ func DecideInvite(t Team, a Actor, slug, username string, role auth.Role, member
 		return nil, forbidden("only owners of team %s invite owners and auditors", slug)
 	}
 	if member {
-		return nil, wrap(ErrAlreadyMember, fault.Conflictf("%s is already a member of team %s", username, slug))
+		return nil, fault.WithKind(ErrAlreadyMember, fault.Conflictf("%s is already a member of team %s", username, slug))
 	}
 	if cur, ok := t.Invited[username]; ok && cur == role {
 		return nil, nil

@@ -43,7 +43,7 @@ func HashSecret(secret string) string {
 // DecideCreateToken records a new token; the id must be fresh.
 func DecideCreateToken(tk Token, c TokenCreated) ([]any, error) {
 	if tk.Created {
-		return nil, wrap(ErrExists, fault.Conflictf("token %s already exists", c.ID))
+		return nil, fault.WithKind(ErrExists, fault.Conflictf("token %s already exists", c.ID))
 	}
 	return []any{c}, nil
 }

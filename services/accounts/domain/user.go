@@ -25,7 +25,7 @@ func EvolveUser(u User, r events.Recorded) User {
 // DecideCreateUser records a new user; the id must be fresh.
 func DecideCreateUser(u User, c UserCreated) ([]any, error) {
 	if u.Created {
-		return nil, wrap(ErrExists, fault.Conflictf("user %s already exists", c.ID))
+		return nil, fault.WithKind(ErrExists, fault.Conflictf("user %s already exists", c.ID))
 	}
 	return []any{c}, nil
 }

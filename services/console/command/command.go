@@ -18,11 +18,8 @@ package command
 
 import (
 	"context"
-	"fmt"
 	"hash/fnv"
 	"sync"
-
-	"github.com/google/uuid"
 
 	"weft.dev/events"
 	"weft.dev/kernel/fault"
@@ -98,18 +95,7 @@ func New(store *events.Store, dir Directory, opts ...Option) *Handlers {
 }
 
 // Result is a command's resulting object and the sequence to wait for.
-type Result[T any] struct {
-	Object T
-	Seq    uint64
-}
-
-func newID() (string, error) {
-	u, err := uuid.NewV7()
-	if err != nil {
-		return "", fmt.Errorf("new id: %w", err)
-	}
-	return u.String(), nil
-}
+type Result[T any] = events.Outcome[T]
 
 func checkID(field, id string) error {
 	if id == "" {
@@ -121,26 +107,6 @@ func checkID(field, id string) error {
 	return nil
 }
 
-func seqOf[S any](r events.Result[S]) uint64 {
-	if r.LastSeq != 0 {
-		return r.LastSeq
-	}
-	return r.Version
-}
-
-// load folds an aggregate's events into a state.
-func load[S any](ctx context.Context, s *events.Store, team string, agg events.AggregateRef, evolve func(S, events.Recorded) S) (S, uint64, error) {
-	var state S
-	v, err := s.LoadFunc(ctx, team, agg, func(r events.Recorded) error {
-		state = evolve(state, r)
-		return nil
-	})
-	if err != nil {
-		return state, 0, fmt.Errorf("load %s: %w", agg, err)
-	}
-	return state, v, nil
-}
-
 // cluster and device are infra's own folds of those aggregates, read from
 // the log: one fold of each fact, so a rule infra adds to what makes a
 // cluster or device live holds here too.
@@ -150,11 +116,11 @@ type (
 )
 
 func (h *Handlers) cluster(ctx context.Context, team, id string) (cluster, error) {
-	c, _, err := load(ctx, h.store, team, events.AggregateRef{Type: infra.ClusterAggregate, ID: id}, infra.EvolveCluster)
+	c, _, err := events.LoadState(ctx, h.store, team, events.AggregateRef{Type: infra.ClusterAggregate, ID: id}, infra.EvolveCluster)
 	return c, err
 }
 
 func (h *Handlers) device(ctx context.Context, team, id string) (device, error) {
-	d, _, err := load(ctx, h.store, team, events.AggregateRef{Type: infra.DeviceAggregate, ID: id}, infra.EvolveDevice)
+	d, _, err := events.LoadState(ctx, h.store, team, events.AggregateRef{Type: infra.DeviceAggregate, ID: id}, infra.EvolveDevice)
 	return d, err
 }

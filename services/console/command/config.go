@@ -82,13 +82,13 @@ func (h *Handlers) setConfig(ctx context.Context, p auth.Principal, in SetConfig
 		if err != nil {
 			return Result[cd.Config]{}, err
 		}
-		return Result[cd.Config]{Object: res.State, Seq: seqOf(res)}, nil
+		return Result[cd.Config]{Object: res.State, Seq: res.Seq()}, nil
 	}
 	pl, err := h.place(ctx, in.Team, in.Env, in.Name)
 	if err != nil {
 		return Result[cd.Config]{}, err
 	}
-	if id, err = newID(); err != nil {
+	if id, err = events.NewID(); err != nil {
 		return Result[cd.Config]{}, err
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[cd.Config]{
@@ -108,7 +108,7 @@ func (h *Handlers) setConfig(ctx context.Context, p auth.Principal, in SetConfig
 	if err != nil {
 		return Result[cd.Config]{}, err
 	}
-	return Result[cd.Config]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Config]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // DeleteConfig deletes a config (members), freeing its name. A config an
@@ -121,7 +121,7 @@ func (h *Handlers) DeleteConfig(ctx context.Context, p auth.Principal, team, id 
 	if err := checkID("id", id); err != nil {
 		return Result[cd.Config]{}, err
 	}
-	c, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.ConfigAggregate, ID: id}, cd.EvolveConfig)
+	c, _, err := events.LoadState(ctx, h.store, team, events.AggregateRef{Type: cd.ConfigAggregate, ID: id}, cd.EvolveConfig)
 	if err != nil {
 		return Result[cd.Config]{}, fmt.Errorf("delete config %s: %w", id, err)
 	}
@@ -152,7 +152,7 @@ func (h *Handlers) DeleteConfig(ctx context.Context, p auth.Principal, team, id 
 	if err != nil {
 		return Result[cd.Config]{}, fmt.Errorf("delete config %s: %w", id, err)
 	}
-	return Result[cd.Config]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Config]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // checkSources refuses a workload that takes values from a config or
@@ -192,7 +192,7 @@ func (h *Handlers) checkSources(ctx context.Context, team, envID string, w *cd.W
 		if id != "" {
 			ref := events.AggregateRef{Type: agg, ID: id}
 			if s.Kind == cd.SourceSecret {
-				sec, _, err := load(ctx, h.store, team, ref, cd.EvolveSecret)
+				sec, _, err := events.LoadState(ctx, h.store, team, ref, cd.EvolveSecret)
 				if err != nil {
 					return nil, err
 				}
@@ -203,7 +203,7 @@ func (h *Handlers) checkSources(ctx context.Context, team, envID string, w *cd.W
 					}
 				}
 			} else {
-				c, _, err := load(ctx, h.store, team, ref, cd.EvolveConfig)
+				c, _, err := events.LoadState(ctx, h.store, team, ref, cd.EvolveConfig)
 				if err != nil {
 					return nil, err
 				}
@@ -263,7 +263,7 @@ func (h *Handlers) serviceKeys(ctx context.Context, team, envID, name string) (m
 	if err != nil || id == "" {
 		return nil, err
 	}
-	svc, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.ServiceAggregate, ID: id}, cd.EvolveService)
+	svc, _, err := events.LoadState(ctx, h.store, team, events.AggregateRef{Type: cd.ServiceAggregate, ID: id}, cd.EvolveService)
 	if err != nil || !svc.Exists() || svc.Instance == nil {
 		return nil, err
 	}

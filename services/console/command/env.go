@@ -35,7 +35,7 @@ func (h *Handlers) CreateEnv(ctx context.Context, p auth.Principal, in CreateEnv
 	if err != nil {
 		return Result[cd.Env]{}, fmt.Errorf("create environment %s: %w", in.Name, err)
 	}
-	id, err := newID()
+	id, err := events.NewID()
 	if err != nil {
 		return Result[cd.Env]{}, err
 	}
@@ -57,7 +57,7 @@ func (h *Handlers) CreateEnv(ctx context.Context, p auth.Principal, in CreateEnv
 	if err != nil {
 		return Result[cd.Env]{}, fmt.Errorf("create environment %s: %w", in.Name, err)
 	}
-	return Result[cd.Env]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Env]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // DeleteEnv deletes an empty environment (admins), freeing its name.
@@ -97,7 +97,7 @@ func (h *Handlers) DeleteEnv(ctx context.Context, p auth.Principal, team, name s
 	if err != nil {
 		return Result[cd.Env]{}, fmt.Errorf("delete environment %s: %w", name, err)
 	}
-	return Result[cd.Env]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Env]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // envByName resolves an environment's name through its uniq claim and
@@ -113,7 +113,7 @@ func (h *Handlers) envByName(ctx context.Context, team, field, name string) (cd.
 	if id == "" {
 		return cd.Env{}, cd.NotFound(field, "environment %q", name)
 	}
-	env, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.EnvAggregate, ID: id}, cd.EvolveEnv)
+	env, _, err := events.LoadState(ctx, h.store, team, events.AggregateRef{Type: cd.EnvAggregate, ID: id}, cd.EvolveEnv)
 	if err != nil {
 		return cd.Env{}, err
 	}
@@ -161,5 +161,5 @@ func (h *Handlers) ReportNamespace(ctx context.Context, p auth.Principal, in Rep
 	if err != nil {
 		return Result[cd.Env]{}, fmt.Errorf("report namespace of environment %s: %w", in.ID, err)
 	}
-	return Result[cd.Env]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Env]{Object: res.State, Seq: res.Seq()}, nil
 }

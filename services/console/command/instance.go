@@ -48,7 +48,7 @@ func (h *Handlers) shredUnused(ctx context.Context, team, id string) {
 // serviceUnused refuses to delete a service whose credentials an app
 // takes (checked against the read model caught up to the log's end).
 func (h *Handlers) serviceUnused(ctx context.Context, team, id string) error {
-	s, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.ServiceAggregate, ID: id}, cd.EvolveService)
+	s, _, err := events.LoadState(ctx, h.store, team, events.AggregateRef{Type: cd.ServiceAggregate, ID: id}, cd.EvolveService)
 	if err != nil {
 		return fmt.Errorf("delete service %s: %w", id, err)
 	}
@@ -101,7 +101,7 @@ func (h *Handlers) RevealServiceCredentials(ctx context.Context, p auth.Principa
 	if err != nil {
 		return Result[RevealedCredentials]{}, fmt.Errorf("reveal the credentials of service %s: %w", id, err)
 	}
-	return Result[RevealedCredentials]{Object: RevealedCredentials{Service: s, Values: values}, Seq: seqOf(res)}, nil
+	return Result[RevealedCredentials]{Object: RevealedCredentials{Service: s, Values: values}, Seq: res.Seq()}, nil
 }
 
 // OpenCredentials opens credentials an agent sealed (an anonymous box of
@@ -183,5 +183,5 @@ func (h *Handlers) ReportService(ctx context.Context, p auth.Principal, in Repor
 	if err != nil {
 		return Result[cd.Service]{}, fmt.Errorf("report service %s: %w", in.ID, err)
 	}
-	return Result[cd.Service]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Service]{Object: res.State, Seq: res.Seq()}, nil
 }

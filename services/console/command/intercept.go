@@ -52,7 +52,7 @@ func (h *Handlers) StartIntercept(ctx context.Context, p auth.Principal, in Star
 		return Result[cd.Intercept]{}, err
 	}
 	appRef := events.AggregateRef{Type: cd.AppAggregate, ID: in.AppID}
-	app, _, err := load(ctx, h.store, in.Team, appRef, cd.EvolveApp)
+	app, _, err := events.LoadState(ctx, h.store, in.Team, appRef, cd.EvolveApp)
 	if err != nil {
 		return Result[cd.Intercept]{}, fmt.Errorf("start intercept: %w", err)
 	}
@@ -70,7 +70,7 @@ func (h *Handlers) StartIntercept(ctx context.Context, p auth.Principal, in Star
 	if !dev.Created || dev.Deleted {
 		return Result[cd.Intercept]{}, cd.NotFound("deviceId", "device %s", in.DeviceID)
 	}
-	id, err := newID()
+	id, err := events.NewID()
 	if err != nil {
 		return Result[cd.Intercept]{}, err
 	}
@@ -143,7 +143,7 @@ func (h *Handlers) StopIntercept(ctx context.Context, p auth.Principal, team, id
 		},
 		Also: func(ctx context.Context, s cd.Intercept, _ []any) ([]events.Write, error) {
 			ref := events.AggregateRef{Type: cd.AppAggregate, ID: s.AppID}
-			app, v, err := load(ctx, h.store, team, ref, cd.EvolveApp)
+			app, v, err := events.LoadState(ctx, h.store, team, ref, cd.EvolveApp)
 			if err != nil {
 				return nil, err
 			}
@@ -157,5 +157,5 @@ func (h *Handlers) StopIntercept(ctx context.Context, p auth.Principal, team, id
 	if err != nil {
 		return Result[cd.Intercept]{}, fmt.Errorf("stop intercept %s: %w", id, err)
 	}
-	return Result[cd.Intercept]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Intercept]{Object: res.State, Seq: res.Seq()}, nil
 }

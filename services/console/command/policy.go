@@ -31,7 +31,7 @@ func (h *Handlers) CreatePolicy(ctx context.Context, p auth.Principal, in Create
 	if err := h.checkRule(ctx, in.Team, in.Rule); err != nil {
 		return Result[cd.Policy]{}, err
 	}
-	id, err := newID()
+	id, err := events.NewID()
 	if err != nil {
 		return Result[cd.Policy]{}, err
 	}
@@ -50,7 +50,7 @@ func (h *Handlers) CreatePolicy(ctx context.Context, p auth.Principal, in Create
 	if err != nil {
 		return Result[cd.Policy]{}, fmt.Errorf("create policy %s: %w", in.Name, err)
 	}
-	return Result[cd.Policy]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Policy]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // UpdatePolicyInput replaces a policy's rule.
@@ -84,7 +84,7 @@ func (h *Handlers) UpdatePolicy(ctx context.Context, p auth.Principal, in Update
 	if err != nil {
 		return Result[cd.Policy]{}, fmt.Errorf("update policy %s: %w", in.ID, err)
 	}
-	return Result[cd.Policy]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Policy]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // DeletePolicy deletes a policy (admins), freeing its name.
@@ -115,7 +115,7 @@ func (h *Handlers) DeletePolicy(ctx context.Context, p auth.Principal, team, id 
 	if err != nil {
 		return Result[cd.Policy]{}, fmt.Errorf("delete policy %s: %w", id, err)
 	}
-	return Result[cd.Policy]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Policy]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // checkRule validates a rule and that what it names exists in the team.
@@ -139,13 +139,13 @@ func (h *Handlers) checkRule(ctx context.Context, team string, r cd.Rule) error 
 			}
 			ok = c.Created && !c.Deleted
 		case cd.SubjectEnv:
-			e, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.EnvAggregate, ID: s.ID}, cd.EvolveEnv)
+			e, _, err := events.LoadState(ctx, h.store, team, events.AggregateRef{Type: cd.EnvAggregate, ID: s.ID}, cd.EvolveEnv)
 			if err != nil {
 				return err
 			}
 			ok = e.Exists()
 		case cd.SubjectApp:
-			a, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.AppAggregate, ID: s.ID}, cd.EvolveApp)
+			a, _, err := events.LoadState(ctx, h.store, team, events.AggregateRef{Type: cd.AppAggregate, ID: s.ID}, cd.EvolveApp)
 			if err != nil {
 				return err
 			}

@@ -47,7 +47,7 @@ func (h *Handlers) checkTargets(ctx context.Context, team, envID string, routes 
 		var spec cd.Spec
 		found := false
 		if id != "" && r.Target.Kind == cd.TargetApp {
-			a, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.AppAggregate, ID: id}, cd.EvolveApp)
+			a, _, err := events.LoadState(ctx, h.store, team, events.AggregateRef{Type: cd.AppAggregate, ID: id}, cd.EvolveApp)
 			if err != nil {
 				return err
 			}
@@ -59,7 +59,7 @@ func (h *Handlers) checkTargets(ctx context.Context, team, envID string, routes 
 			}
 		}
 		if id != "" && r.Target.Kind == cd.TargetService {
-			s, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.ServiceAggregate, ID: id}, cd.EvolveService)
+			s, _, err := events.LoadState(ctx, h.store, team, events.AggregateRef{Type: cd.ServiceAggregate, ID: id}, cd.EvolveService)
 			if err != nil {
 				return err
 			}
@@ -87,13 +87,13 @@ func (h *Handlers) checkTargets(ctx context.Context, team, envID string, routes 
 func (h *Handlers) notRouted(ctx context.Context, team, kind, id string) error {
 	var envID, name string
 	if kind == cd.TargetApp {
-		a, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.AppAggregate, ID: id}, cd.EvolveApp)
+		a, _, err := events.LoadState(ctx, h.store, team, events.AggregateRef{Type: cd.AppAggregate, ID: id}, cd.EvolveApp)
 		if err != nil || !a.Exists() || a.Workload == nil {
 			return err // only apps with a workload can be routed to
 		}
 		envID, name = a.EnvID, a.Name
 	} else {
-		s, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.ServiceAggregate, ID: id}, cd.EvolveService)
+		s, _, err := events.LoadState(ctx, h.store, team, events.AggregateRef{Type: cd.ServiceAggregate, ID: id}, cd.EvolveService)
 		if err != nil || !s.Exists() {
 			return err
 		}
@@ -126,7 +126,7 @@ func (h *Handlers) CreateRouter(ctx context.Context, p auth.Principal, in Router
 	if err := h.checkTargets(ctx, in.Team, pl.env.ID, routes); err != nil {
 		return Result[cd.Router]{}, err
 	}
-	id, err := newID()
+	id, err := events.NewID()
 	if err != nil {
 		return Result[cd.Router]{}, err
 	}
@@ -147,7 +147,7 @@ func (h *Handlers) CreateRouter(ctx context.Context, p auth.Principal, in Router
 	if err != nil {
 		return Result[cd.Router]{}, fmt.Errorf("create router %s/%s: %w", in.Env, in.Name, err)
 	}
-	return Result[cd.Router]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Router]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // UpdateRouter replaces a router's domain, routes and TLS (members).
@@ -162,7 +162,7 @@ func (h *Handlers) UpdateRouter(ctx context.Context, p auth.Principal, in Router
 	if err != nil {
 		return Result[cd.Router]{}, err
 	}
-	cur, _, err := load(ctx, h.store, in.Team, events.AggregateRef{Type: cd.RouterAggregate, ID: in.ID}, cd.EvolveRouter)
+	cur, _, err := events.LoadState(ctx, h.store, in.Team, events.AggregateRef{Type: cd.RouterAggregate, ID: in.ID}, cd.EvolveRouter)
 	if err != nil {
 		return Result[cd.Router]{}, fmt.Errorf("update router %s: %w", in.ID, err)
 	}
@@ -180,7 +180,7 @@ func (h *Handlers) UpdateRouter(ctx context.Context, p auth.Principal, in Router
 	if err != nil {
 		return Result[cd.Router]{}, fmt.Errorf("update router %s: %w", in.ID, err)
 	}
-	return Result[cd.Router]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Router]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // DeleteRouter deletes a router (members), freeing its name.
@@ -206,7 +206,7 @@ func (h *Handlers) DeleteRouter(ctx context.Context, p auth.Principal, team, id 
 	if err != nil {
 		return Result[cd.Router]{}, fmt.Errorf("delete router %s: %w", id, err)
 	}
-	return Result[cd.Router]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Router]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // ReportRouterInput is what the agent of a router's cluster reported of
@@ -238,5 +238,5 @@ func (h *Handlers) ReportRouter(ctx context.Context, p auth.Principal, in Report
 	if err != nil {
 		return Result[cd.Router]{}, fmt.Errorf("report router %s: %w", in.ID, err)
 	}
-	return Result[cd.Router]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Router]{Object: res.State, Seq: res.Seq()}, nil
 }

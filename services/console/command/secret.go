@@ -107,13 +107,13 @@ func (h *Handlers) setSecret(ctx context.Context, p auth.Principal, in SetSecret
 		if err != nil {
 			return Result[cd.Secret]{}, err
 		}
-		return Result[cd.Secret]{Object: res.State, Seq: seqOf(res)}, nil
+		return Result[cd.Secret]{Object: res.State, Seq: res.Seq()}, nil
 	}
 	pl, err := h.place(ctx, in.Team, in.Env, in.Name)
 	if err != nil {
 		return Result[cd.Secret]{}, err
 	}
-	if id, err = newID(); err != nil {
+	if id, err = events.NewID(); err != nil {
 		return Result[cd.Secret]{}, err
 	}
 	sealed, err := h.sealer.Seal(ctx, in.Team, id, in.Set)
@@ -142,7 +142,7 @@ func (h *Handlers) setSecret(ctx context.Context, p auth.Principal, in SetSecret
 		}
 		return Result[cd.Secret]{}, err
 	}
-	return Result[cd.Secret]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Secret]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // DeleteSecret deletes a secret no app uses (members), freeing its name,
@@ -158,7 +158,7 @@ func (h *Handlers) DeleteSecret(ctx context.Context, p auth.Principal, team, id 
 	if err := checkID("id", id); err != nil {
 		return Result[cd.Secret]{}, err
 	}
-	s, _, err := load(ctx, h.store, team, events.AggregateRef{Type: cd.SecretAggregate, ID: id}, cd.EvolveSecret)
+	s, _, err := events.LoadState(ctx, h.store, team, events.AggregateRef{Type: cd.SecretAggregate, ID: id}, cd.EvolveSecret)
 	if err != nil {
 		return Result[cd.Secret]{}, fmt.Errorf("delete secret %s: %w", id, err)
 	}
@@ -197,7 +197,7 @@ func (h *Handlers) DeleteSecret(ctx context.Context, p auth.Principal, team, id 
 	if err := h.sealer.Shred(ctx, team, id); err != nil {
 		return Result[cd.Secret]{}, fmt.Errorf("delete secret %s: it is deleted, but its key could not be destroyed yet (deleting it again by id retries the erase): %w", id, err)
 	}
-	return Result[cd.Secret]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Secret]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // Revealed is a secret with its values in clear.
@@ -231,7 +231,7 @@ func (h *Handlers) RevealSecret(ctx context.Context, p auth.Principal, team, id 
 	if err != nil {
 		return Result[Revealed]{}, fmt.Errorf("reveal secret %s: %w", id, err)
 	}
-	return Result[Revealed]{Object: Revealed{Secret: res.State, Values: values}, Seq: seqOf(res)}, nil
+	return Result[Revealed]{Object: Revealed{Secret: res.State, Values: values}, Seq: res.Seq()}, nil
 }
 
 // RotateSecretsKey replaces the team's secret key (admins): every

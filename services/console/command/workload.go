@@ -61,8 +61,8 @@ func (h *Handlers) guardFrom(team, clusterID string, first *events.Guard, gone e
 
 // placedGone is why nothing new goes into env: its cluster was deleted.
 func placedGone(env cd.Env) error {
-	return &cd.Error{Kind: cd.ErrClusterGone, Fault: &fault.Error{Code: fault.Conflict, Field: "env",
-		Msg: fmt.Sprintf("the cluster of environment %s was deleted; nothing new can be placed there", env.Name)}}
+	return fault.WithKind(cd.ErrClusterGone, &fault.Error{Code: fault.Conflict, Field: "env",
+		Msg: fmt.Sprintf("the cluster of environment %s was deleted; nothing new can be placed there", env.Name)})
 }
 
 // clusterGuard reads a cluster and, if it is live, returns the guard
@@ -254,7 +254,7 @@ func (h *Handlers) CreateApp(ctx context.Context, p auth.Principal, in CreateApp
 	if err := h.checkSources(ctx, in.Team, pl.env.ID, backing.Workload); err != nil {
 		return Result[cd.App]{}, err
 	}
-	id, err := newID()
+	id, err := events.NewID()
 	if err != nil {
 		return Result[cd.App]{}, err
 	}
@@ -291,7 +291,7 @@ func (h *Handlers) UpdateApp(ctx context.Context, p auth.Principal, in UpdateApp
 	if backing.Workload != nil && len(backing.Workload.Sources()) > 0 {
 		// An app never changes environment: its configs are looked up in
 		// the one it has.
-		a, _, err := load(ctx, h.store, in.Team, events.AggregateRef{Type: cd.AppAggregate, ID: in.ID}, cd.EvolveApp)
+		a, _, err := events.LoadState(ctx, h.store, in.Team, events.AggregateRef{Type: cd.AppAggregate, ID: in.ID}, cd.EvolveApp)
 		if err != nil {
 			return Result[cd.App]{}, fmt.Errorf("update app %s: %w", in.ID, err)
 		}
@@ -315,7 +315,7 @@ func (h *Handlers) UpdateApp(ctx context.Context, p auth.Principal, in UpdateApp
 	if err != nil {
 		return Result[cd.App]{}, fmt.Errorf("update app %s: %w", in.ID, err)
 	}
-	return Result[cd.App]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.App]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // ReportRolloutInput is what the agent of an app's cluster reported of its
@@ -348,7 +348,7 @@ func (h *Handlers) ReportRollout(ctx context.Context, p auth.Principal, in Repor
 	if err != nil {
 		return Result[cd.App]{}, fmt.Errorf("report rollout of app %s: %w", in.ID, err)
 	}
-	return Result[cd.App]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.App]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // DeleteApp deletes an app without active intercepts that no router
@@ -380,7 +380,7 @@ func (h *Handlers) DeleteApp(ctx context.Context, p auth.Principal, team, id str
 	if err != nil {
 		return Result[cd.App]{}, fmt.Errorf("delete app %s: %w", id, err)
 	}
-	return Result[cd.App]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.App]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // CreateServiceInput creates a managed service in an environment: in
@@ -436,7 +436,7 @@ func (h *Handlers) CreateService(ctx context.Context, p auth.Principal, in Creat
 	if err != nil {
 		return Result[cd.Service]{}, err
 	}
-	id, err := newID()
+	id, err := events.NewID()
 	if err != nil {
 		return Result[cd.Service]{}, err
 	}
@@ -511,7 +511,7 @@ func (h *Handlers) UpdateService(ctx context.Context, p auth.Principal, in Updat
 	if err != nil {
 		return Result[cd.Service]{}, fmt.Errorf("update service %s: %w", in.ID, err)
 	}
-	return Result[cd.Service]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Service]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // DeleteService deletes a managed service no app takes credentials from
@@ -549,5 +549,5 @@ func (h *Handlers) DeleteService(ctx context.Context, p auth.Principal, team, id
 			return Result[cd.Service]{}, fmt.Errorf("delete service %s: it is deleted, but the key of its credentials could not be destroyed yet: %w", id, err)
 		}
 	}
-	return Result[cd.Service]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[cd.Service]{Object: res.State, Seq: res.Seq()}, nil
 }

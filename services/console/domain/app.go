@@ -59,7 +59,7 @@ func EvolveApp(s App, r events.Recorded) App {
 }
 
 func appMissing(s App) error {
-	return wrap(ErrNotFound, NotFound("app", "app %s", s.ID))
+	return fault.WithKind(ErrNotFound, NotFound("app", "app %s", s.ID))
 }
 
 // DecideUpdateApp replaces the spec and backing (already normalized). A
@@ -74,7 +74,7 @@ func DecideUpdateApp(s App, spec Spec, b Backing) ([]any, error) {
 			still = still || p.String() == port
 		}
 		if !still {
-			return nil, wrap(ErrHasIntercepts, &fault.Error{Code: fault.Conflict, Field: "spec.ports",
+			return nil, fault.WithKind(ErrHasIntercepts, &fault.Error{Code: fault.Conflict, Field: "spec.ports",
 				Msg: "port " + port + " is intercepted (intercept " + ic + "); stop the intercept before removing the port"})
 		}
 	}
@@ -90,7 +90,7 @@ func DecideDeleteApp(s App) ([]any, error) {
 		return nil, appMissing(s)
 	}
 	if len(s.Intercepts) > 0 {
-		return nil, wrap(ErrHasIntercepts, fault.Conflictf("app %s has %d active intercept(s); stop them first", s.Name, len(s.Intercepts)))
+		return nil, fault.WithKind(ErrHasIntercepts, fault.Conflictf("app %s has %d active intercept(s); stop them first", s.Name, len(s.Intercepts)))
 	}
 	return []any{AppDeleted{ID: s.ID, Name: s.Name, EnvID: s.EnvID, ClusterID: s.ClusterID, ServiceIP: s.ServiceIP}}, nil
 }
@@ -102,13 +102,13 @@ func DecideAttachIntercept(s App, interceptID string, port Port) ([]any, error) 
 		return nil, appMissing(s)
 	}
 	if !s.Spec.Has(port) {
-		return nil, wrap(ErrUnknownPort, fault.Invalidf("port", "app %s has no port %s", s.Name, port))
+		return nil, fault.WithKind(ErrUnknownPort, fault.Invalidf("port", "app %s has no port %s", s.Name, port))
 	}
 	if cur, ok := s.Intercepts[port.String()]; ok {
 		if cur == interceptID {
 			return nil, nil
 		}
-		return nil, wrap(ErrPortIntercepted, &fault.Error{Code: fault.Conflict, Field: "port",
+		return nil, fault.WithKind(ErrPortIntercepted, &fault.Error{Code: fault.Conflict, Field: "port",
 			Msg: "port " + port.String() + " of app " + s.Name + " is already intercepted (intercept " + cur + ")"})
 	}
 	return []any{AppInterceptAttached{ID: s.ID, InterceptID: interceptID, Port: port}}, nil

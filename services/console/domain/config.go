@@ -146,10 +146,10 @@ func checkConfigSize(d map[string]string) error {
 // refused.
 func DecideCreateConfig(s Config, id, name, envID, clusterID string, set map[string]string, unset []string) ([]any, error) {
 	if s.ID != "" {
-		return nil, wrap(ErrExists, fault.Conflictf("config %s already exists", id))
+		return nil, fault.WithKind(ErrExists, fault.Conflictf("config %s already exists", id))
 	}
 	if len(unset) > 0 {
-		return nil, wrap(ErrNotFound, NotFound("unset", "config %q has no key %s (it does not exist yet)", name, unset[0]))
+		return nil, fault.WithKind(ErrNotFound, NotFound("unset", "config %q has no key %s (it does not exist yet)", name, unset[0]))
 	}
 	if err := checkConfigSize(set); err != nil {
 		return nil, err
@@ -163,7 +163,7 @@ func DecideCreateConfig(s Config, id, name, envID, clusterID string, set map[str
 // typo).
 func DecideChangeConfig(s Config, set map[string]string, unset []string) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("name", "config %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("name", "config %s", s.ID))
 	}
 	e := ConfigChanged{ID: s.ID}
 	after := maps.Clone(s.Data)
@@ -182,7 +182,7 @@ func DecideChangeConfig(s Config, set map[string]string, unset []string) ([]any,
 	}
 	for i, k := range unset {
 		if _, ok := s.Data[k]; !ok {
-			return nil, wrap(ErrNotFound, NotFound(fmt.Sprintf("unset[%d]", i), "config %s has no key %s", s.Name, k))
+			return nil, fault.WithKind(ErrNotFound, NotFound(fmt.Sprintf("unset[%d]", i), "config %s has no key %s", s.Name, k))
 		}
 		e.Unset = append(e.Unset, k)
 		delete(after, k)
@@ -200,7 +200,7 @@ func DecideChangeConfig(s Config, set map[string]string, unset []string) ([]any,
 // DecideDeleteConfig deletes a config.
 func DecideDeleteConfig(s Config) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("id", "config %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("id", "config %s", s.ID))
 	}
 	return []any{ConfigDeleted{ID: s.ID, Name: s.Name, EnvID: s.EnvID, ClusterID: s.ClusterID}}, nil
 }

@@ -44,7 +44,7 @@ func EvolveEnv(s Env, r events.Recorded) Env {
 // another cluster is refused.
 func DecideReportNamespace(s Env, clusterID string, ns NamespaceState) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("id", "environment %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("id", "environment %s", s.ID))
 	}
 	if s.ClusterID != clusterID {
 		return nil, fault.Forbiddenf("environment %s is not in cluster %s", s.ID, clusterID)
@@ -58,7 +58,7 @@ func DecideReportNamespace(s Env, clusterID string, ns NamespaceState) ([]any, e
 // DecideCreateEnv creates environment id; the id must be unused.
 func DecideCreateEnv(s Env, id, name, clusterID string) ([]any, error) {
 	if s.ID != "" {
-		return nil, wrap(ErrExists, fault.Conflictf("environment %s already exists", id))
+		return nil, fault.WithKind(ErrExists, fault.Conflictf("environment %s already exists", id))
 	}
 	return []any{EnvCreated{ID: id, Name: name, ClusterID: clusterID}}, nil
 }
@@ -66,7 +66,7 @@ func DecideCreateEnv(s Env, id, name, clusterID string) ([]any, error) {
 // DecideDeleteEnv deletes an existing environment.
 func DecideDeleteEnv(s Env) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("env", "environment"))
+		return nil, fault.WithKind(ErrNotFound, NotFound("env", "environment"))
 	}
 	return []any{EnvDeleted{ID: s.ID, Name: s.Name}}, nil
 }

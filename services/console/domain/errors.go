@@ -21,19 +21,6 @@ var (
 	ErrInterceptStopped = errors.New("intercept stopped")
 )
 
-// Error is a user-facing fault that also matches a domain sentinel.
-type Error struct {
-	Fault *fault.Error
-	Kind  error
-}
-
-func (e *Error) Error() string { return e.Fault.Error() }
-
-// Unwrap lets errors.Is and fault.As see both the fault and the sentinel.
-func (e *Error) Unwrap() []error { return []error{e.Fault, e.Kind} }
-
-func wrap(kind error, f *fault.Error) error { return &Error{Fault: f, Kind: kind} }
-
 // NotFound is a NOT_FOUND fault naming the input field that pointed nowhere.
 func NotFound(field, format string, args ...any) *fault.Error {
 	f := fault.NotFoundf(format, args...)

@@ -186,7 +186,7 @@ func DecideReportCredentials(s Service, clusterID string, c Credentials) ([]any,
 // must be some.
 func DecideRevealCredentials(s Service) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("id", "service %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("id", "service %s", s.ID))
 	}
 	if s.Instance == nil {
 		return nil, fault.Invalidf("id", "service %s is not run by its cluster (fixed backends): weft holds no credentials for it", s.Name)
@@ -214,7 +214,7 @@ func DecideDataDeleted(s Service, clusterID string) ([]any, error) {
 // elsewhere, or not run.
 func reportable(s Service, clusterID string) error {
 	if !s.Exists() {
-		return wrap(ErrNotFound, NotFound("id", "service %s", s.ID))
+		return fault.WithKind(ErrNotFound, NotFound("id", "service %s", s.ID))
 	}
 	if s.ClusterID != clusterID {
 		return fault.Forbiddenf("service %s is not homed in cluster %s", s.ID, clusterID)

@@ -51,7 +51,7 @@ func EvolveIntercept(s Intercept, r events.Recorded) Intercept {
 // appended atomically with this one.
 func DecideStartIntercept(s Intercept, start InterceptStarted) ([]any, error) {
 	if s.ID != "" {
-		return nil, wrap(ErrExists, fault.Conflictf("intercept %s already exists", s.ID))
+		return nil, fault.WithKind(ErrExists, fault.Conflictf("intercept %s already exists", s.ID))
 	}
 	return []any{start}, nil
 }
@@ -60,7 +60,7 @@ func DecideStartIntercept(s Intercept, start InterceptStarted) ([]any, error) {
 // does nothing (a retried stop succeeds).
 func DecideStopIntercept(s Intercept, by string) ([]any, error) {
 	if s.ID == "" {
-		return nil, wrap(ErrNotFound, NotFound("intercept", "intercept"))
+		return nil, fault.WithKind(ErrNotFound, NotFound("intercept", "intercept"))
 	}
 	if !s.Active {
 		return nil, nil

@@ -132,7 +132,7 @@ func EvolvePolicy(s Policy, r events.Recorded) Policy {
 // DecideCreatePolicy creates policy id with a validated rule.
 func DecideCreatePolicy(s Policy, id, name string, rule Rule) ([]any, error) {
 	if s.ID != "" {
-		return nil, wrap(ErrExists, fault.Conflictf("policy %s already exists", id))
+		return nil, fault.WithKind(ErrExists, fault.Conflictf("policy %s already exists", id))
 	}
 	return []any{PolicyCreated{ID: id, Name: name, Rule: rule}}, nil
 }
@@ -140,7 +140,7 @@ func DecideCreatePolicy(s Policy, id, name string, rule Rule) ([]any, error) {
 // DecideUpdatePolicy replaces the rule; an identical rule changes nothing.
 func DecideUpdatePolicy(s Policy, rule Rule) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("policy", "policy %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("policy", "policy %s", s.ID))
 	}
 	if reflect.DeepEqual(s.Rule, rule) {
 		return nil, nil
@@ -151,7 +151,7 @@ func DecideUpdatePolicy(s Policy, rule Rule) ([]any, error) {
 // DecideDeletePolicy deletes a policy.
 func DecideDeletePolicy(s Policy) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("policy", "policy %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("policy", "policy %s", s.ID))
 	}
 	return []any{PolicyDeleted{ID: s.ID, Name: s.Name}}, nil
 }

@@ -202,7 +202,7 @@ func NormalizeRoutes(routes []Route) ([]Route, error) {
 // targets checked).
 func DecideCreateRouter(s Router, id, name, envID, clusterID, domain string, routes []Route, tls bool) ([]any, error) {
 	if s.ID != "" {
-		return nil, wrap(ErrExists, fault.Conflictf("router %s already exists", id))
+		return nil, fault.WithKind(ErrExists, fault.Conflictf("router %s already exists", id))
 	}
 	return []any{RouterCreated{ID: id, Name: name, EnvID: envID, ClusterID: clusterID, Domain: domain, Routes: routes, TLS: tls}}, nil
 }
@@ -211,7 +211,7 @@ func DecideCreateRouter(s Router, id, name, envID, clusterID, domain string, rou
 // when they are as they were.
 func DecideUpdateRouter(s Router, domain string, routes []Route, tls bool) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("id", "router %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("id", "router %s", s.ID))
 	}
 	if s.Domain == domain && s.TLS == tls && reflect.DeepEqual(s.Routes, routes) {
 		return nil, nil
@@ -223,7 +223,7 @@ func DecideUpdateRouter(s Router, domain string, routes []Route, tls bool) ([]an
 // reported, when it changed.
 func DecideReportRouter(s Router, clusterID string, st RouterStatus) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("id", "router %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("id", "router %s", s.ID))
 	}
 	if s.ClusterID != clusterID {
 		return nil, fault.Forbiddenf("router %s is not homed in cluster %s", s.ID, clusterID)
@@ -237,7 +237,7 @@ func DecideReportRouter(s Router, clusterID string, st RouterStatus) ([]any, err
 // DecideDeleteRouter deletes a router.
 func DecideDeleteRouter(s Router) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("id", "router %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("id", "router %s", s.ID))
 	}
 	return []any{RouterDeleted{ID: s.ID, Name: s.Name, EnvID: s.EnvID, ClusterID: s.ClusterID}}, nil
 }

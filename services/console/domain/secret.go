@@ -116,10 +116,10 @@ func CheckSecretChange(set map[string]string, unset []string) error {
 // DecideCreateSecret creates secret id with sealed values.
 func DecideCreateSecret(s Secret, id, name, envID, clusterID string, sealed map[string]string, unset []string) ([]any, error) {
 	if s.ID != "" {
-		return nil, wrap(ErrExists, fault.Conflictf("secret %s already exists", id))
+		return nil, fault.WithKind(ErrExists, fault.Conflictf("secret %s already exists", id))
 	}
 	if len(unset) > 0 {
-		return nil, wrap(ErrNotFound, NotFound("unset", "secret %q has no key %s (it does not exist yet)", name, unset[0]))
+		return nil, fault.WithKind(ErrNotFound, NotFound("unset", "secret %q has no key %s (it does not exist yet)", name, unset[0]))
 	}
 	return []any{SecretCreated{ID: id, Name: name, EnvID: envID, ClusterID: clusterID, Values: maps.Clone(sealed)}}, nil
 }
@@ -129,11 +129,11 @@ func DecideCreateSecret(s Secret, id, name, envID, clusterID string, sealed map[
 // removing a key the secret lacks is refused.
 func DecideChangeSecret(s Secret, sealed map[string]string, unset []string) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("name", "secret %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("name", "secret %s", s.ID))
 	}
 	for i, k := range unset {
 		if _, ok := s.Values[k]; !ok {
-			return nil, wrap(ErrNotFound, NotFound("unset["+strconv.Itoa(i)+"]", "secret %s has no key %s", s.Name, k))
+			return nil, fault.WithKind(ErrNotFound, NotFound("unset["+strconv.Itoa(i)+"]", "secret %s has no key %s", s.Name, k))
 		}
 	}
 	if len(s.Values)+len(sealed) > MaxConfigKeys {
@@ -155,7 +155,7 @@ func DecideChangeSecret(s Secret, sealed map[string]string, unset []string) ([]a
 // DecideRevealSecret records that the values of a secret were read.
 func DecideRevealSecret(s Secret) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("id", "secret %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("id", "secret %s", s.ID))
 	}
 	return []any{SecretRevealed{ID: s.ID, Keys: s.Keys()}}, nil
 }
@@ -163,7 +163,7 @@ func DecideRevealSecret(s Secret) ([]any, error) {
 // DecideDeleteSecret deletes a secret.
 func DecideDeleteSecret(s Secret) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("id", "secret %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("id", "secret %s", s.ID))
 	}
 	return []any{SecretDeleted{ID: s.ID, Name: s.Name, EnvID: s.EnvID, ClusterID: s.ClusterID}}, nil
 }

@@ -84,7 +84,7 @@ func EvolveService(s Service, r events.Recorded) Service {
 // service of fixed backends; one its cluster runs keeps its kind's shape.
 func DecideUpdateService(s Service, kind ServiceKind, spec Spec) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("service", "service %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("service", "service %s", s.ID))
 	}
 	if s.Instance != nil {
 		return nil, fault.Conflictf("service %s runs in its cluster as a %s: its kind and ports are its own; delete it and create another to change them", s.Name, s.Kind)
@@ -100,7 +100,7 @@ func DecideUpdateService(s Service, kind ServiceKind, spec Spec) ([]any, error) 
 // otherwise (a service created again under its name takes them back).
 func DecideDeleteService(s Service, deleteData bool) ([]any, error) {
 	if !s.Exists() {
-		return nil, wrap(ErrNotFound, NotFound("service", "service %s", s.ID))
+		return nil, fault.WithKind(ErrNotFound, NotFound("service", "service %s", s.ID))
 	}
 	if deleteData && s.Instance == nil {
 		return nil, fault.Invalidf("deleteData", "service %s is not run by its cluster: it has no data of weft's to delete", s.Name)

@@ -50,11 +50,11 @@ func DecideAllocateAvoiding(s ServiceRange, clusterID, cidr, ownerKind, ownerID 
 	}
 	p, err := netip.ParsePrefix(cidr)
 	if err != nil || p.Masked() != p {
-		return nil, wrap(ErrRangeMismatch, &fault.Error{Code: fault.Internal, Msg: "cluster " + clusterID + " has no valid service range (" + cidr + ")"})
+		return nil, fault.WithKind(ErrRangeMismatch, &fault.Error{Code: fault.Internal, Msg: "cluster " + clusterID + " has no valid service range (" + cidr + ")"})
 	}
 	for ip, o := range s.Used {
 		if o == ownerID {
-			return nil, wrap(ErrExists, fault.Conflictf("%s %s already holds %s", ownerKind, ownerID, ip))
+			return nil, fault.WithKind(ErrExists, fault.Conflictf("%s %s already holds %s", ownerKind, ownerID, ip))
 		}
 	}
 	first, last := p.Addr(), lastAddr(p)
@@ -68,7 +68,7 @@ func DecideAllocateAvoiding(s ServiceRange, clusterID, cidr, ownerKind, ownerID 
 			break
 		}
 	}
-	return nil, wrap(ErrRangeExhausted, fault.Conflictf("service range %s of cluster %s has no free address", cidr, clusterID))
+	return nil, fault.WithKind(ErrRangeExhausted, fault.Conflictf("service range %s of cluster %s has no free address", cidr, clusterID))
 }
 
 // DecideRelease frees ip if owner holds it; nothing otherwise.

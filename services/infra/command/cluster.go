@@ -30,7 +30,7 @@ func (h *Handlers) CreateCluster(ctx context.Context, p auth.Principal, in Creat
 	if err := validate.Name("name", in.Name); err != nil {
 		return Result[ClusterWithSecret]{}, err
 	}
-	id, err := newID()
+	id, err := events.NewID()
 	if err != nil {
 		return Result[ClusterWithSecret]{}, err
 	}
@@ -96,7 +96,7 @@ func (h *Handlers) RotateEnrolmentSecret(ctx context.Context, p auth.Principal, 
 	if err != nil {
 		return Result[ClusterWithSecret]{}, fmt.Errorf("rotate enrolment secret of cluster %s: %w", in.ID, err)
 	}
-	return Result[ClusterWithSecret]{Object: ClusterWithSecret{Cluster: res.State, EnrolmentSecret: secret}, Seq: seqOf(res)}, nil
+	return Result[ClusterWithSecret]{Object: ClusterWithSecret{Cluster: res.State, EnrolmentSecret: secret}, Seq: res.Seq()}, nil
 }
 
 // EnrolInput is what an agent presents to enrol its cluster.
@@ -131,7 +131,7 @@ func (h *Handlers) Enrol(ctx context.Context, p auth.Principal, in EnrolInput) (
 	if err != nil {
 		return Result[domain.Cluster]{}, fmt.Errorf("enrol cluster %s: %w", in.ClusterID, err)
 	}
-	return Result[domain.Cluster]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[domain.Cluster]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // ReportGatewayInput is a gateway's WireGuard public key and endpoint.
@@ -210,7 +210,7 @@ func (h *Handlers) ReportKubernetes(ctx context.Context, p auth.Principal, in Re
 	if err != nil {
 		return Result[domain.Cluster]{}, fmt.Errorf("report mode of cluster %s: %w", in.ClusterID, err)
 	}
-	return Result[domain.Cluster]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[domain.Cluster]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // ReportSealingKeyInput is the sealing key a cluster's agent reported.
@@ -246,7 +246,7 @@ func (h *Handlers) ReportSealingKey(ctx context.Context, p auth.Principal, in Re
 	if err != nil {
 		return Result[domain.Cluster]{}, fmt.Errorf("report sealing key of cluster %s: %w", in.ClusterID, err)
 	}
-	return Result[domain.Cluster]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[domain.Cluster]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // ReportAgentInput is what the message office saw of a cluster's agent.
@@ -279,7 +279,7 @@ func (h *Handlers) ReportAgent(ctx context.Context, p auth.Principal, in ReportA
 	if err != nil {
 		return Result[domain.Cluster]{}, fmt.Errorf("report agent of cluster %s: %w", in.ClusterID, err)
 	}
-	return Result[domain.Cluster]{Object: res.State, Seq: seqOf(res)}, nil
+	return Result[domain.Cluster]{Object: res.State, Seq: res.Seq()}, nil
 }
 
 // DeleteCluster removes the cluster from the network, releasing its gateway

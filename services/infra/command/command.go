@@ -36,8 +36,6 @@ import (
 	"hash/fnv"
 	"sync"
 
-	"github.com/google/uuid"
-
 	"weft.dev/events"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
@@ -68,10 +66,7 @@ type Handlers struct {
 func New(store *events.Store) *Handlers { return &Handlers{store: store} }
 
 // Result is a command's resulting object and the sequence to wait for.
-type Result[T any] struct {
-	Object T
-	Seq    uint64
-}
+type Result[T any] = events.Outcome[T]
 
 // ClusterWithSecret is a cluster and its new one-time enrolment secret,
 // returned once by CreateCluster and RotateEnrolmentSecret; weft keeps only
@@ -115,14 +110,6 @@ func (h *Handlers) onNetwork(team string, fn func(*events.Cached[domain.Network]
 		}
 	}
 	return err
-}
-
-func newID() (string, error) {
-	u, err := uuid.NewV7()
-	if err != nil {
-		return "", fmt.Errorf("new id: %w", err)
-	}
-	return u.String(), nil
 }
 
 // newSecret returns 256 random bits, URL-safe, with a prefix that makes a
@@ -181,38 +168,15 @@ func ownSeq[S any](r events.Result[S], agg events.AggregateRef) uint64 {
 		}
 	}
 	if seq == 0 {
-		return seqOf(r)
+		return r.Seq()
 	}
 	return seq
 }
 
-func seqOf[S any](r events.Result[S]) uint64 {
-	if r.LastSeq != 0 {
-		return r.LastSeq
-	}
-	return r.Version
-}
-
 func loadCluster(ctx context.Context, s *events.Store, team, id string) (domain.Cluster, uint64, error) {
-	var c domain.Cluster
-	v, err := s.LoadFunc(ctx, team, clusterRef(id), func(r events.Recorded) error {
-		c = domain.EvolveCluster(c, r)
-		return nil
-	})
-	if err != nil {
-		return c, 0, fmt.Errorf("load cluster %s: %w", id, err)
-	}
-	return c, v, nil
+	return events.LoadState(ctx, s, team, clusterRef(id), domain.EvolveCluster)
 }
 
 func loadDevice(ctx context.Context, s *events.Store, team, id string) (domain.Device, uint64, error) {
-	var d domain.Device
-	v, err := s.LoadFunc(ctx, team, deviceRef(id), func(r events.Recorded) error {
-		d = domain.EvolveDevice(d, r)
-		return nil
-	})
-	if err != nil {
-		return d, 0, fmt.Errorf("load device %s: %w", id, err)
-	}
-	return d, v, nil
+	return events.LoadState(ctx, s, team, deviceRef(id), domain.EvolveDevice)
 }

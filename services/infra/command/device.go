@@ -40,7 +40,7 @@ func (h *Handlers) CreateDevice(ctx context.Context, p auth.Principal, in Create
 	if err := validate.PublicKey("publicKey", in.PublicKey); err != nil {
 		return Result[domain.Device]{}, err
 	}
-	id, err := newID()
+	id, err := events.NewID()
 	if err != nil {
 		return Result[domain.Device]{}, err
 	}

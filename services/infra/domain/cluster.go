@@ -114,7 +114,7 @@ func DecideEnrol(c Cluster, secret string) ([]any, error) {
 	presented := HashSecret(secret)
 	match := subtle.ConstantTimeCompare([]byte(presented), []byte(c.SecretHash)) == 1
 	if !c.Live() || c.SecretHash == "" || c.SecretSpent || !match {
-		return nil, wrap(ErrEnrolmentRefused, &fault.Error{Code: fault.Unauthenticated, Field: "secret", Msg: "enrolment secret is not valid (wrong, already used, or rotated)"})
+		return nil, fault.WithKind(ErrEnrolmentRefused, &fault.Error{Code: fault.Unauthenticated, Field: "secret", Msg: "enrolment secret is not valid (wrong, already used, or rotated)"})
 	}
 	return []any{ClusterEnrolled{ID: c.ID}}, nil
 }
@@ -141,7 +141,7 @@ func DecideReportGateway(c Cluster, id, publicKey, endpoint string) ([]any, erro
 		return nil, nil
 	}
 	if c.KeyBound && c.PublicKey != publicKey {
-		return nil, wrap(ErrKeyBound, fault.Invalidf("publicKey", "cluster %s's gateway enrolled with key %s; a gateway keeps the key it enrolled with: to change it, rotate the enrolment secret (weft cluster rotate-secret) and enrol the agent again", c.Name, c.PublicKey))
+		return nil, fault.WithKind(ErrKeyBound, fault.Invalidf("publicKey", "cluster %s's gateway enrolled with key %s; a gateway keeps the key it enrolled with: to change it, rotate the enrolment secret (weft cluster rotate-secret) and enrol the agent again", c.Name, c.PublicKey))
 	}
 	return []any{ClusterGatewayReported{ID: c.ID, PublicKey: publicKey, Endpoint: endpoint}}, nil
 }

@@ -13,7 +13,7 @@ func (k DeviceKind) Valid() bool { return k == KindDevice || k == KindWorkspace 
 // CheckKind returns a BAD_USER_INPUT fault for an unknown kind.
 func CheckKind(field string, k DeviceKind) error {
 	if !k.Valid() {
-		return wrap(ErrUnknownDeviceKind, fault.Invalidf(field, "%q is neither %q nor %q", k, KindDevice, KindWorkspace))
+		return fault.WithKind(ErrUnknownDeviceKind, fault.Invalidf(field, "%q is neither %q nor %q", k, KindDevice, KindWorkspace))
 	}
 	return nil
 }

@@ -148,15 +148,15 @@ func addr(v uint32) netip.Addr {
 // and the lowest free service range.
 func DecideAllocateCluster(n Network, clusterID string) ([]any, error) {
 	if len(n.ByOwner[clusterID]) > 0 || len(n.RangeOf[clusterID]) > 0 {
-		return nil, wrap(ErrExists, fault.Conflictf("cluster %s already holds addresses", clusterID))
+		return nil, fault.WithKind(ErrExists, fault.Conflictf("cluster %s already holds addresses", clusterID))
 	}
 	a, ok := NextAddress(n)
 	if !ok {
-		return nil, wrap(ErrAddressesFull, fault.Conflictf("the team network has no free address"))
+		return nil, fault.WithKind(ErrAddressesFull, fault.Conflictf("the team network has no free address"))
 	}
 	p, ok := NextRange(n)
 	if !ok {
-		return nil, wrap(ErrRangesFull, fault.Conflictf("the team network has no free service range (at most %d clusters)", MaxClusters))
+		return nil, fault.WithKind(ErrRangesFull, fault.Conflictf("the team network has no free service range (at most %d clusters)", MaxClusters))
 	}
 	return []any{
 		AddressAllocated{IP: a.String(), OwnerKind: OwnerCluster, OwnerID: clusterID},
@@ -168,11 +168,11 @@ func DecideAllocateCluster(n Network, clusterID string) ([]any, error) {
 // address.
 func DecideAllocateDevice(n Network, deviceID string) ([]any, error) {
 	if len(n.ByOwner[deviceID]) > 0 {
-		return nil, wrap(ErrExists, fault.Conflictf("device %s already holds an address", deviceID))
+		return nil, fault.WithKind(ErrExists, fault.Conflictf("device %s already holds an address", deviceID))
 	}
 	a, ok := NextAddress(n)
 	if !ok {
-		return nil, wrap(ErrAddressesFull, fault.Conflictf("the team network has no free address"))
+		return nil, fault.WithKind(ErrAddressesFull, fault.Conflictf("the team network has no free address"))
 	}
 	return []any{AddressAllocated{IP: a.String(), OwnerKind: OwnerDevice, OwnerID: deviceID}}, nil
 }
@@ -188,7 +188,7 @@ func DecideRelease(n Network, ownerID string) ([]any, error) {
 		out = append(out, RangeReleased{CIDR: p.String(), ClusterID: ownerID})
 	}
 	if len(out) == 0 {
-		return nil, wrap(ErrNotAllocated, fault.NotFoundf("addresses of %s", ownerID))
+		return nil, fault.WithKind(ErrNotAllocated, fault.NotFoundf("addresses of %s", ownerID))
 	}
 	return out, nil
 }
