@@ -337,7 +337,17 @@ func msgFor(store *events.Store, i int) (events.Event, *nats.Msg, error) {
 // against 50 raw clients publishing the same batches (ADR-50 headers) on
 // their own: on a one-replica file stream each atomic batch is staged and
 // synced on disk, so the raw rate is bounded by that sync.
-func BenchmarkAppendAtomicConcurrent(b *testing.B) {
+func BenchmarkAppendAtomicConcurrent(b *testing.B) { benchAtomic(b, false) }
+
+// BenchmarkAppendAtomicSharedAggregate is BenchmarkAppendAtomicConcurrent
+// with each batch's first write on one aggregate all writers share,
+// without a version check (as every creation in a cluster appends to the
+// cluster's service range): the store chains them onto each other in the
+// batches it commits together (linkDeferred). The raw clients publish the
+// same shared subject without any check.
+func BenchmarkAppendAtomicSharedAggregate(b *testing.B) { benchAtomic(b, true) }
+
+func benchAtomic(b *testing.B, shared bool) {
 	store, env := benchStore(b)
 	nc := rawConn(b, env)
 	const writers = 50
@@ -364,8 +374,11 @@ func BenchmarkAppendAtomicConcurrent(b *testing.B) {
 		round++
 		tStore += run(func(w, i int) {
 			id := fmt.Sprintf("r%d-w%d-%d", round, w, i)
-			_, err := store.AppendAll(ctx,
-				events.Write{Expected: 0, Events: []events.Event{{Team: "acme", Aggregate: events.AggregateRef{Type: "device", ID: id}, Actor: "user:bench", Data: sample(i)}}},
+			first := events.Write{Expected: 0, Events: []events.Event{{Team: "acme", Aggregate: events.AggregateRef{Type: "device", ID: id}, Actor: "user:bench", Data: sample(i)}}}
+			if shared {
+				first = events.Write{Expected: events.AnyVersion, Events: []events.Event{{Team: "acme", Aggregate: events.AggregateRef{Type: "range", ID: "shared"}, Actor: "user:bench", Data: sample(i)}}}
+			}
+			_, err := store.AppendAll(ctx, first,
 				events.Write{Expected: 0, Events: []events.Event{{Team: "acme", Aggregate: events.AggregateRef{Type: "name", ID: id}, Actor: "user:bench", Data: sample(i)}}})
 			if err != nil {
 				b.Error(err)
@@ -375,6 +388,10 @@ func BenchmarkAppendAtomicConcurrent(b *testing.B) {
 			id := fmt.Sprintf("r%d-w%d-%d", round, w, i)
 			batch := "raw-" + id
 			m1 := rawMsg("ev.rawx.device."+id, envelope(b, store, i), 0, rawID(round*100000+w*100+i))
+			if shared {
+				m1 = rawMsg("ev.rawx.range.shared", envelope(b, store, i), 0, rawID(round*100000+w*100+i))
+				m1.Header.Del("Nats-Expected-Last-Subject-Sequence")
+			}
 			m2 := rawMsg("ev.rawx.name."+id, envelope(b, store, i), 0, rawID(round*100000+w*100+i)+"b")
 			m1.Header.Set("Nats-Batch-Id", batch)
 			m1.Header.Set("Nats-Batch-Sequence", "1")

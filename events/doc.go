@@ -16,7 +16,9 @@
 //   - Every appended event carries the hash chain's headers (package
 //     chain): the hash of the previous event of its aggregate and its own.
 //     The expected-version check keeps an aggregate's chain from forking;
-//     AnyVersion appends expect the last event they chain onto too.
+//     AnyVersion appends expect the last event they chain onto too, or,
+//     committed in one batch with another append to the same aggregate,
+//     chain onto that one's event (store.go, linkDeferred).
 //   - Replay delivers events in stream order and stops at the stream's end as
 //     it was when the replay began. Read delivers the same with direct gets:
 //     no consumer, for reads serving requests.

@@ -24,7 +24,10 @@ import (
 // checked against its own expected version. If the combined batch is
 // refused (one write's version check failed, a duplicate), its halves are
 // tried the same way down to single batches, so each gets exactly the
-// answer it would have got alone. The first caller to find no commit under way commits; the others
+// answer it would have got alone. Writes without a version check
+// (AnyVersion) are chained when their batch is sent, so several callers'
+// writes to one aggregate go in one commit, each chained onto the one
+// before it, instead of a commit each. The first caller to find no commit under way commits; the others
 // wait for their result, and when the committer's own batch is done it
 // hands the queue to the oldest waiting caller, so nobody commits for
 // others for longer than their own turn took.
@@ -49,7 +52,7 @@ type pending struct {
 // commit stores msgs as publish does, in a combined batch with others
 // waiting when there are several messages.
 func (s *Store) commit(ctx context.Context, msgs []*outgoing) (uint64, error) {
-	if len(msgs) == 1 {
+	if len(msgs) == 1 && msgs[0].deferred == noDefer {
 		return s.publish(ctx, msgs, false)
 	}
 	p := &pending{msgs: msgs, lead: make(chan struct{}), done: make(chan struct{})}
@@ -152,6 +155,13 @@ func (s *Store) commitGroup(take []*pending, n int) {
 		return
 	}
 	if err != nil {
+		// The refusal may be a shared subject's head this process had
+		// cached and another process has moved: the halves read it again.
+		for _, o := range all {
+			if o.deferred == deferFirst {
+				o.fresh = true
+			}
+		}
 		half := len(take) / 2
 		s.commitGroup(take[:half], count(take[:half]))
 		s.commitGroup(take[half:], count(take[half:]))

@@ -42,9 +42,6 @@ type Store struct {
 	out     sync.Pool // *outgoing, reused once an append is done with it
 	group   group     // atomic batches waiting to be committed together
 	heads   heads     // subjects' last events, for the hash chain (chained.go)
-	// turns holds a one-slot channel per subject that AnyVersion writes
-	// have used (few: a cluster's service range): they take turns on it.
-	turns sync.Map
 }
 
 // Option configures a Store.
@@ -121,11 +118,6 @@ func (s *Store) Append(ctx context.Context, expected uint64, evs ...Event) (Appe
 // command keeps a team-wide invariant (a name reservation) together with the
 // change it guards.
 func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error) {
-	release, err := s.takeTurns(ctx, writes)
-	if err != nil {
-		return Appended{}, err
-	}
-	defer release()
 	var used []uint64
 	for attempt := 0; ; attempt++ {
 		// Writers that chained onto the same last event spread out before
@@ -135,7 +127,7 @@ func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error
 		}
 		app, at, err := s.appendOnce(ctx, writes, attempt > 0)
 		// An AnyVersion write chains onto its subject's last event, which
-		// another writer may have moved since it was read: read it afresh,
+		// another process may have moved since it was read: read it afresh,
 		// unless it had not moved (the conflict is another write's).
 		if !errors.Is(err, ErrConflict) || at == nil || slices.Equal(at, used) || attempt >= 4 {
 			return app, err
@@ -144,56 +136,19 @@ func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error
 	}
 }
 
-// takeTurns waits until no other append of this process is writing to
-// the subjects of writes' AnyVersion writes, and holds them until release.
-// Each such write chains onto its subject's last event, so two built at
-// once would expect the same version and all but one be refused; with
-// group commit the combined batch was refused, split and retried, and
-// under contention creations in one cluster gave up. Held until the
-// append is stored, the next writer reads the head this one wrote.
-// Subjects are taken in order, so two appends cannot wait on each other.
-func (s *Store) takeTurns(ctx context.Context, writes []Write) (release func(), _ error) {
-	var subjects []string
-	for _, w := range writes {
-		if w.Expected == AnyVersion && len(w.Events) > 0 {
-			subjects = append(subjects, Subject(w.Events[0].Team, w.Events[0].Aggregate))
-		}
-	}
-	slices.Sort(subjects)
-	subjects = slices.Compact(subjects)
-	var held []chan struct{}
-	release = func() {
-		for i := len(held) - 1; i >= 0; i-- {
-			<-held[i]
-		}
-	}
-	for _, sub := range subjects {
-		v, _ := s.turns.LoadOrStore(sub, make(chan struct{}, 1))
-		turn := v.(chan struct{})
-		select {
-		case turn <- struct{}{}:
-			held = append(held, turn)
-		case <-ctx.Done():
-			release()
-			return nil, fmt.Errorf("append to %s: %w", sub, ctx.Err())
-		}
-	}
-	return release, nil
-}
-
 // appendOnce is one attempt of AppendAll. at is the versions its AnyVersion
 // writes were appended at (nil: it has none).
 func (s *Store) appendOnce(ctx context.Context, writes []Write, fresh bool) (_ Appended, at []uint64, _ error) {
-	msgs, recs, tails, at, err := s.build(ctx, writes, fresh)
+	msgs, recs, err := s.build(ctx, writes, fresh)
 	defer s.release(msgs)
 	if err != nil {
-		return Appended{}, at, err
+		return Appended{}, nil, err
 	}
 	if len(msgs) == 0 {
-		return Appended{}, at, errors.New("append: no events")
+		return Appended{}, nil, errors.New("append: no events")
 	}
 	if len(msgs) > maxBatch {
-		return Appended{}, at, fmt.Errorf("append: %d events exceed the atomic batch limit of %d", len(msgs), maxBatch)
+		return Appended{}, nil, fmt.Errorf("append: %d events exceed the atomic batch limit of %d", len(msgs), maxBatch)
 	}
 	var last uint64
 	for attempt := 0; ; attempt++ {
@@ -204,42 +159,47 @@ func (s *Store) appendOnce(ctx context.Context, writes []Write, fresh bool) (_ A
 		// A lost ack or a server restarting: resend the same events. Their ids
 		// make the resend idempotent.
 		if !(errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders) || errors.Is(err, nats.ErrConnectionReconnecting)) || attempt >= 5 || ctx.Err() != nil {
-			return Appended{}, at, err
+			return Appended{}, expectedOf(msgs), err
 		}
 		s.log.Warn("append: retrying after transport error", "subject", msgs[0].msg.Subject, "attempt", attempt+1, "err", err)
 		select {
 		case <-ctx.Done():
-			return Appended{}, at, fmt.Errorf("append %s: %w", msgs[0].msg.Subject, ctx.Err())
+			return Appended{}, expectedOf(msgs), fmt.Errorf("append %s: %w", msgs[0].msg.Subject, ctx.Err())
 		case <-time.After(time.Duration(attempt+1) * 100 * time.Millisecond):
 		}
 	}
 	first := last - uint64(len(recs)) + 1
 	for i := range recs {
 		recs[i].Seq = first + uint64(i)
+		recs[i].Link = msgs[i].linked()
 	}
-	for _, t := range tails {
-		s.heads.put(t.subject, head{seq: recs[t.last].Seq, hash: t.hash})
-	}
-	return Appended{Events: recs, LastSeq: last}, at, nil
+	return Appended{Events: recs, LastSeq: last}, expectedOf(msgs), nil
 }
 
-// tail is the last event of one write: the new head of its subject.
-type tail struct {
-	subject string
-	last    int // index in the append's events
-	hash    chain.Hash
+// expectedOf is the versions the AnyVersion writes of msgs were last sent
+// expecting (nil: it has none).
+func expectedOf(msgs []*outgoing) []uint64 {
+	var at []uint64
+	for _, o := range msgs {
+		if o.deferred == deferFirst {
+			at = append(at, o.at)
+		}
+	}
+	return at
 }
 
-// build returns the messages of writes, also when it fails (for release),
-// each chained onto the one before it on its subject.
-func (s *Store) build(ctx context.Context, writes []Write, fresh bool) (msgs []*outgoing, recs []Recorded, tails []tail, at []uint64, _ error) {
+// build returns the messages of writes, also when it fails (for release).
+// A write that names its version is chained here, each event onto the one
+// before it on its subject. An AnyVersion write is chained when its batch
+// is sent (linkDeferred): onto whatever is then its subject's last event,
+// which may be another caller's write sent in the same batch.
+func (s *Store) build(ctx context.Context, writes []Write, fresh bool) (msgs []*outgoing, recs []Recorded, _ error) {
 	n := 0
 	for _, w := range writes {
 		n += len(w.Events)
 	}
 	msgs = make([]*outgoing, 0, n)
 	recs = make([]Recorded, 0, n)
-	tails = make([]tail, 0, len(writes))
 	var seen map[string]bool // only a batch of writes can repeat an aggregate
 	if len(writes) > 1 {
 		seen = make(map[string]bool, len(writes))
@@ -253,54 +213,104 @@ func (s *Store) build(ctx context.Context, writes []Write, fresh bool) (msgs []*
 		for i, ev := range w.Events {
 			o, rec, err := s.message(ev)
 			if err != nil {
-				return msgs, nil, nil, at, err
+				return msgs, nil, err
 			}
 			msgs = append(msgs, o)
 			m := &o.msg
-			if i == 0 {
-				subject = m.Subject
-				if seen[subject] {
-					return msgs, nil, nil, at, fmt.Errorf("append: two writes to %s in one batch", subject)
-				}
-				if seen != nil {
-					seen[subject] = true
-				}
-				var expected uint64
-				expected, prev, err = s.prevOf(ctx, subject, w.Expected, fresh)
-				if err != nil {
-					return msgs, nil, nil, at, fmt.Errorf("append to %s: read the event it follows: %w", subject, err)
-				}
-				if w.Expected == AnyVersion {
-					at = append(at, expected)
-				}
-				m.Header[headerExpected] = append(o.expected[:0], strconv.FormatUint(expected, 10))
-				if g := w.Guard; g != nil {
-					if w.Expected != 0 {
-						return msgs, nil, nil, at, fmt.Errorf("append to %s: a guard is only for a write that creates its aggregate", subject)
-					}
-					// The message's one check is the guard's subject, at its
-					// version, instead of its own (new) subject at 0.
-					m.Header[headerExpected] = append(o.expected[:0], strconv.FormatUint(g.Version, 10))
-					m.Header[headerExpectedSubj] = []string{Subject(g.Team, g.Aggregate)}
-				}
-			} else if m.Subject != subject {
-				return msgs, nil, nil, at, fmt.Errorf("append: write mixes aggregates %s and %s", subject, m.Subject)
+			if i > 0 && m.Subject != subject {
+				return msgs, nil, fmt.Errorf("append: write mixes aggregates %s and %s", subject, m.Subject)
 			}
-			rec.Link, prev = o.link(prev)
 			recs = append(recs, rec)
+			if w.Expected == AnyVersion {
+				o.deferred, o.fresh = deferNext, fresh
+				if i == 0 {
+					o.deferred = deferFirst
+				}
+			}
+			if i > 0 {
+				if o.deferred == noDefer {
+					prev = o.link(prev)
+				}
+				continue
+			}
+			subject = m.Subject
+			if seen[subject] {
+				return msgs, nil, fmt.Errorf("append: two writes to %s in one batch", subject)
+			}
+			if seen != nil {
+				seen[subject] = true
+			}
+			if w.Guard != nil && w.Expected != 0 {
+				return msgs, nil, fmt.Errorf("append to %s: a guard is only for a write that creates its aggregate", subject)
+			}
+			if o.deferred != noDefer {
+				continue
+			}
+			var expected uint64
+			expected, prev, err = s.prevOf(ctx, subject, w.Expected, fresh)
+			if err != nil {
+				return msgs, nil, fmt.Errorf("append to %s: read the event it follows: %w", subject, err)
+			}
+			m.Header[headerExpected] = append(o.expected[:0], strconv.FormatUint(expected, 10))
+			if g := w.Guard; g != nil {
+				// The message's one check is the guard's subject, at its
+				// version, instead of its own (new) subject at 0.
+				m.Header[headerExpected] = append(o.expected[:0], strconv.FormatUint(g.Version, 10))
+				m.Header[headerExpectedSubj] = []string{Subject(g.Team, g.Aggregate)}
+			}
+			prev = o.link(prev)
 		}
-		tails = append(tails, tail{subject: subject, last: len(recs) - 1, hash: prev})
 	}
-	return msgs, recs, tails, at, nil
+	return msgs, recs, nil
+}
+
+// linkDeferred chains the AnyVersion writes of msgs, a batch about to be
+// sent, in order: the first message of such a write onto its subject's
+// last event, expecting it; or, when an earlier message of this batch is
+// on the same subject, onto that message, without a check (JetStream
+// allows none on a subject the batch has written, and the batch stores
+// both or neither). The group's committer calls it for each batch it
+// sends, so callers appending to one subject at once chain onto each
+// other in one commit instead of taking turns on it.
+func (s *Store) linkDeferred(ctx context.Context, msgs []*outgoing) error {
+	if !slices.ContainsFunc(msgs, func(o *outgoing) bool { return o.deferred != noDefer }) {
+		return nil
+	}
+	inBatch := make(map[string]chain.Hash, len(msgs))
+	for _, o := range msgs {
+		subject := o.msg.Subject
+		prev, written := inBatch[subject]
+		if o.deferred == deferFirst {
+			delete(o.msg.Header, headerExpected)
+			if !written {
+				seq, h, err := s.prevOf(ctx, subject, AnyVersion, o.fresh)
+				if err != nil {
+					return fmt.Errorf("append to %s: read the event it follows: %w", subject, err)
+				}
+				o.at, prev = seq, h
+				o.msg.Header[headerExpected] = append(o.expected[:0], strconv.FormatUint(seq, 10))
+			}
+		}
+		if o.deferred != noDefer {
+			o.link(prev)
+		}
+		inBatch[subject] = o.hash
+	}
+	return nil
 }
 
 // link chains o onto the event whose hash is prev: it sets o's chain
-// header and returns the link and o's hash.
-func (o *outgoing) link(prev chain.Hash) (Link, chain.Hash) {
-	h := chain.Of(prev, o.msg.Subject, o.msg.Data)
-	o.chain[0] = chain.FormatHeader(prev, h)
+// header and returns o's hash.
+func (o *outgoing) link(prev chain.Hash) chain.Hash {
+	o.hash = chain.Of(prev, o.msg.Subject, o.msg.Data)
+	o.chain[0] = chain.FormatHeader(prev, o.hash)
 	o.msg.Header[chain.Header] = o.chain[:]
-	return Link{Prev: o.chain[0][:chain.HashLen], Hash: o.chain[0][chain.HashLen+1:]}, h
+	return o.hash
+}
+
+// linked is o's place in the chain as it was sent.
+func (o *outgoing) linked() Link {
+	return Link{Prev: o.chain[0][:chain.HashLen], Hash: o.chain[0][chain.HashLen+1:]}
 }
 
 // release returns msgs for reuse: nats.go copies a message into its
@@ -311,6 +321,7 @@ func (s *Store) release(msgs []*outgoing) {
 	for _, o := range msgs {
 		clear(o.msg.Header)
 		o.msg = nats.Msg{Header: o.msg.Header, Data: o.msg.Data[:0]}
+		o.deferred, o.fresh, o.at = noDefer, false, 0
 		s.out.Put(o)
 	}
 }
@@ -378,8 +389,22 @@ type outgoing struct {
 	msg      nats.Msg
 	id, typ  [1]string
 	expected [1]string
-	chain    [1]string // the chain's header
+	chain    [1]string  // the chain's header
+	hash     chain.Hash // this event's hash in the chain
+	deferred deferral   // chained when sent (an AnyVersion write's)
+	fresh    bool       // deferFirst: read the subject's last event, not the cache
+	at       uint64     // deferFirst: the version it was last sent expecting
 }
+
+// deferral says whether a message is chained when its batch is sent
+// (linkDeferred) and where in its write it is.
+type deferral uint8
+
+const (
+	noDefer    deferral = iota
+	deferFirst          // the first event of an AnyVersion write
+	deferNext           // a later event of one
+)
 
 type pubAck struct {
 	Stream    string    `json:"stream"`
@@ -416,6 +441,23 @@ func (s *Store) request(ctx context.Context, m *nats.Msg) (*nats.Msg, error) {
 // batches sent as one (group.go): a refusal is then returned as it is,
 // since the last of them having been stored before says nothing of the rest.
 func (s *Store) publish(ctx context.Context, msgs []*outgoing, combined bool) (uint64, error) {
+	if err := s.linkDeferred(ctx, msgs); err != nil {
+		return 0, err
+	}
+	seq, err := s.send(ctx, msgs, combined)
+	if err == nil {
+		// The heads of the subjects written are these messages now, before
+		// the committer links the next batch onto them.
+		first := seq - uint64(len(msgs)) + 1
+		for i, o := range msgs {
+			s.heads.put(o.msg.Subject, head{seq: first + uint64(i), hash: o.hash})
+		}
+	}
+	return seq, err
+}
+
+// send is publish once msgs are chained.
+func (s *Store) send(ctx context.Context, msgs []*outgoing, combined bool) (uint64, error) {
 	last := &msgs[len(msgs)-1].msg
 	if len(msgs) > 1 {
 		batch := uuid.NewString()
