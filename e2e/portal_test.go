@@ -1,12 +1,18 @@
 package e2e
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"weft.dev/events/eventstest"
 )
 
 // portalDir is the portal's folder, whose node_modules (npm ci, run by go
@@ -21,7 +27,10 @@ var portalDir = filepath.Join("..", "gateway", "portal")
 // intercept started and stopped; a device whose key pair is made in the
 // browser, its config downloaded and only its public key in the event log;
 // a policy in the access matrix; the time slider showing a value from before
-// a change; a revoked token sent back to sign-in), runs axe-core on every
+// a change; a revoked token sent back to sign-in), issue 22's audit page
+// (the log verified in the browser, then again after a byte of a stored
+// event is changed in the stream's files, which this test does when the
+// script asks; exports in JSON lines and CSV), runs axe-core on every
 // page (no serious or critical violation) and saves a screenshot of each
 // under $WEFT_RESULTS_DIR (default .weft/results/).
 func TestThePortalWorksInARealBrowserAgainstARealServer(t *testing.T) {
@@ -48,7 +57,8 @@ func TestThePortalWorksInARealBrowserAgainstARealServer(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv := startServer(t)
+	// Checkpoints every second, so the browser checks their signatures.
+	srv := startServer(t, "--checkpoint-every", "1s")
 	c := newCLI(t)
 	c.ok("login", "--token", srv.Token, "--server", srv.URL)
 	c.ok("team", "create", "acme", "--display-name", "Acme")
@@ -60,9 +70,46 @@ func TestThePortalWorksInARealBrowserAgainstARealServer(t *testing.T) {
 	cmd.Env = append(os.Environ(),
 		"WEFT_URL="+srv.URL, "WEFT_TOKEN="+srv.Token, "WEFT_CLI="+c.bin, "WEFT_CONFIG="+c.config,
 		"WEFT_RESULTS_DIR="+results, "CHROMIUM="+chromium)
-	out, err := cmd.CombinedOutput()
-	t.Logf("portal.mjs:\n%s", out)
+	var out lockedBuffer
+	cmd.Stderr = &out
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		line := sc.Text()
+		fmt.Fprintln(&out, line)
+		if find, ok := strings.CutPrefix(line, "TAMPER "); ok {
+			tamper(t, srv, find)
+			if _, err := io.WriteString(stdin, "TAMPERED\n"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	err = cmd.Wait()
+	t.Logf("portal.mjs:\n%s", out.String())
 	if err != nil {
 		t.Fatalf("the browser run failed (%v); screenshots in %s", err, results)
+	}
+}
+
+// tamper changes the last byte of find in the stored event that holds it,
+// in the stream's files, with the server stopped (and its checksum written
+// anew, so the server serves the changed event), then starts the server
+// again on the same address: what someone with the data directory can do.
+func tamper(t *testing.T, srv *server, find string) {
+	t.Helper()
+	srv.stop()
+	eventstest.ChangeStoredByte(t, srv.dataDir(), find, true)
+	if err := srv.restart(binaries(t)); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -13,10 +13,11 @@
 // with its name, and the Go test fails with this output.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const base = process.env.WEFT_URL;
@@ -32,6 +33,48 @@ function weft(...args) {
 
 function fail(msg) {
   throw new Error(msg);
+}
+
+// weftFails runs the CLI where it is to exit non-zero, and returns its output.
+function weftFails(...args) {
+  try {
+    weft(...args);
+  } catch (e) {
+    return e.stdout;
+  }
+  fail(`weft ${args.join(' ')} succeeded`);
+}
+
+// askTheTest asks e2e/portal_test.go to do what a browser cannot (change
+// the server's files) and waits until it has.
+async function askTheTest(request, answer) {
+  const rl = createInterface({ input: process.stdin });
+  try {
+    console.log(request);
+    const { value } = await rl[Symbol.asyncIterator]().next();
+    if (value !== answer) fail(`asked "${request}", the test answered ${value}`);
+  } finally {
+    rl.close();
+  }
+}
+
+const sha256 = (s) => createHash('sha256').update(s).digest('hex');
+
+// download clicks a link that downloads a file and returns the file's text,
+// saved under the results too.
+async function download(link, name) {
+  const [d] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const text = readFileSync(await d.path(), 'utf8');
+  writeFileSync(join(results, name), text);
+  return { text, path: join(results, name), suggested: d.suggestedFilename() };
+}
+
+// localTime is what a datetime-local field takes for an instant, in the page's time zone.
+async function localTime(ms) {
+  return page.evaluate((t) => {
+    const d = new Date(t);
+    return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
+  }, ms);
 }
 
 const profile = mkdtempSync(join(tmpdir(), 'weft-chromium-'));
@@ -292,6 +335,80 @@ try {
     if (types.some((t) => !t.includes('(app '))) fail(`the app filter let through: ${types.filter((t) => !t.includes('(app ')).join('; ')}`);
   });
 
+  await check("the team's log verifies in the browser, checkpoints' signatures included, as weft audit verify finds", async () => {
+    // weft-server seals every second here: wait for a checkpoint of acme's.
+    const deadline = Date.now() + 20000;
+    let cli;
+    for (;;) {
+      cli = JSON.parse(weft('audit', 'verify', '-o', 'json'));
+      if (cli.teams.some((t) => t.team === 'acme' && t.checkpoints > 0)) break;
+      if (Date.now() > deadline) fail(`no checkpoint of acme after 20 s: ${JSON.stringify(cli)}`);
+      await page.waitForTimeout(500);
+    }
+    await page.getByRole('button', { name: "Verify the team's log" }).click();
+    const ok = page.locator('[data-verify=ok]');
+    await ok.waitFor();
+    const text = await ok.textContent();
+    const checked = Number(await page.locator('[data-verified-events]').getAttribute('data-verified-events'));
+    const after = JSON.parse(weft('audit', 'verify', '-o', 'json'));
+    if (checked < cli.events || checked > after.events) fail(`the browser checked ${checked} events; weft audit verify ${cli.events}, then ${after.events}`);
+    if (!text.includes(`key ${after.keyId}`)) fail(`the browser did not check checkpoints with the server's key ${after.keyId}: ${text}`);
+    const cps = Number(await page.locator('table.verify-teams tr[data-team=acme] td[data-checkpoints]').getAttribute('data-checkpoints'));
+    if (cps < 1) fail('the browser verified no checkpoint of acme');
+    await accessible('audit-verified');
+    await shot('audit-verified');
+  });
+
+  await check("an export in JSON lines has every event with its chain, a summary that verifies, and weft audit export's lines", async () => {
+    const form = page.getByRole('form', { name: 'Export events' });
+    await form.getByLabel('Format').selectOption('jsonl');
+    await form.getByRole('button', { name: 'Export' }).click();
+    const f = await download(page.getByRole('link', { name: /^Download weft-acme-events-\d+-\d+\.jsonl$/ }), 'portal-audit-export.jsonl');
+    const lines = f.text.trimEnd().split('\n');
+    const { summary } = JSON.parse(lines.at(-1));
+    const events = lines.slice(0, -1);
+    if (!summary || summary.events !== events.length || summary.firstSeq !== JSON.parse(events[0]).seq || !summary.chain.ok || !summary.ordered || summary.duplicateIds !== 0) fail(`summary ${JSON.stringify(summary)}`);
+    if (summary.sha256 !== sha256(events.join('\n') + '\n')) fail('the summary\'s SHA-256 is not that of the lines before it');
+    if (!events.every((l) => /"chain":\{"prev":"[\w-]{43}","hash":"[\w-]{43}","stored":/.test(l))) fail('an exported event has no chain');
+    if (summary.chain.teams.find((t) => t.team === 'acme')?.checkpoints < 1) fail('the export verified no checkpoint');
+    // The CLI verifies the portal's file, and exports the same lines.
+    const verified = weft('audit', 'verify', '--file', f.path);
+    if (!verified.startsWith('OK')) fail(`weft audit verify --file: ${verified}`);
+    const cli = weft('audit', 'export', '--format', 'jsonl').trimEnd().split('\n').slice(0, -1)
+      .filter((l) => JSON.parse(l).seq <= summary.lastSeq);
+    const differ = cli.findIndex((l, i) => l !== events[i]);
+    if (cli.length !== events.length || differ >= 0) fail(`weft audit export's lines differ from the portal's (${cli.length} and ${events.length} events), first at:\n${cli[differ]}\n${events[differ]}`);
+    await shot('audit-export');
+  });
+
+  await check('a CSV export from --since to --until holds the range and is the same as weft audit export --format csv', async () => {
+    const since = Math.floor(beforeUpdate / 1000) * 1000;
+    const until = Math.floor(Date.now() / 1000) * 1000 + 1000;
+    const form = page.getByRole('form', { name: 'Export events' });
+    // Until before Since is refused at the field, as the API does.
+    await form.getByLabel('Since').fill(await localTime(until));
+    await form.getByLabel('Until').fill(await localTime(since));
+    await form.getByRole('button', { name: 'Export' }).click();
+    await form.locator('.field.invalid').filter({ has: page.getByLabel('Since') }).locator('.field-error').waitFor();
+    await form.getByLabel('Since').fill(await localTime(since));
+    await form.getByLabel('Until').fill(await localTime(until));
+    await form.getByLabel('Format').selectOption('csv');
+    await form.getByRole('button', { name: 'Export' }).click();
+    const f = await download(page.getByRole('link', { name: /^Download weft-acme-events-\d+-\d+\.csv$/ }), 'portal-audit-export.csv');
+    const lines = f.text.trimEnd().split('\n');
+    const last = lines.at(-1);
+    if (!last.startsWith('# summary ')) fail(`the CSV does not end with its summary: ${last}`);
+    const summary = JSON.parse(last.slice('# summary '.length));
+    if (lines[0] !== 'seq,id,time,type,version,team,aggregate_type,aggregate_id,actor,actor_name,causation_id,correlation_id,known,data,chain_prev,chain_hash,stored') fail(`header ${lines[0]}`);
+    if (!summary.chain.partial || !summary.chain.ok || summary.firstSeq <= 1 || summary.events < 2) fail(`summary ${JSON.stringify(summary)}`);
+    if (summary.since !== new Date(since).toISOString().replace('.000Z', 'Z') || summary.until !== new Date(until).toISOString().replace('.000Z', 'Z')) fail(`range ${summary.since} ${summary.until}`);
+    const body = lines.slice(0, -1).join('\n') + '\n';
+    if (summary.sha256 !== sha256(body)) fail('the summary\'s SHA-256 is not that of the lines before it');
+    const cli = weft('audit', 'export', '--format', 'csv', '--since', summary.since, '--until', summary.until);
+    const cliBody = cli.split('\n').filter((l) => !l.startsWith('# summary ')).join('\n');
+    if (cliBody !== body) fail(`weft audit export --format csv differs from the portal's:\n${cliBody.slice(0, 600)}\n---\n${body.slice(0, 600)}`);
+  });
+
   await check('a cluster created through the form shows its enrolment command once, then its status', async () => {
     await visit('Clusters', 'Clusters', 'clusters');
     await page.getByLabel('Cluster name').fill('us-1');
@@ -386,6 +503,26 @@ try {
     await visit('Overview', 'Acme', 'overview-phone-dark');
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await check('a byte changed in a stored event is found in the browser at the event weft audit verify names', async () => {
+    // The test stops the server, changes 10.0.0.99:8080 (web's update) to
+    // :8081 in the stream's files with the record's checksum written anew,
+    // and starts it again at the same address.
+    await askTheTest('TAMPER 10.0.0.99:8080', 'TAMPERED');
+    await page.goto(base + '/audit');
+    await page.getByRole('heading', { level: 1, name: 'Audit trail' }).waitFor();
+    await page.getByRole('button', { name: "Verify the team's log" }).click();
+    const broken = page.locator('[data-verify=broken]');
+    await broken.waitFor();
+    const cli = JSON.parse(weftFails('audit', 'verify', '-o', 'json')).firstBreak;
+    const seq = Number(await broken.locator('[data-break-seq]').getAttribute('data-break-seq'));
+    const text = await broken.textContent();
+    if (cli.kind !== 'content' || seq !== cli.seq || !text.includes(cli.subject) || !text.includes(cli.detail)) fail(`the browser's first break (${seq}: ${text}) is not the CLI's ${JSON.stringify(cli)}`);
+    await accessible('audit-broken');
+    await shot('audit-broken');
+    await broken.getByRole('button', { name: "Show this resource's events" }).click();
+    await page.locator(`table.events-table tbody tr[data-seq="${seq}"]`).waitFor();
   });
 
   await check('signing out clears the token', async () => {

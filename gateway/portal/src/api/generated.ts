@@ -100,6 +100,10 @@ export type EventFilter = {
   until?: string | null | undefined;
 };
 
+export type EventOrder =
+  | 'NEWEST_FIRST'
+  | 'OLDEST_FIRST';
+
 export type FileMountInput = {
   /** CONFIG when null. */
   kind?: SourceKind | null | undefined;
@@ -671,6 +675,23 @@ export type NetworkQueryVariables = Exact<{
 
 export type NetworkQuery = { network: { addresses: Array<{ ip: string, ownerKind: string, ownerId: string }>, ranges: Array<{ cidr: string, clusterId: string }> }, clusters: { totalCount: number, edges: Array<{ node: { id: string, name: string, gatewayIp: string, serviceRange: string, enrolled: boolean, enrolledAt: string | null, publicKey: string | null, endpoint: string | null, createdAt: string | null, status: { clusterId: string, enrolled: boolean, publicKey: string | null, endpoint: string | null, online: boolean | null, lastHeartbeatAt: string | null, appliedSeq: number | null, seq: number } } }> }, devices: { totalCount: number, edges: Array<{ node: { id: string, name: string, kind: DeviceKind, ip: string, owner: { id: string, username: string } } }> } };
 
+export type ExportEventFieldsFragment = { seq: number, id: string, time: string, type: string, version: number, team: string, aggregateType: string, aggregateId: string, actor: string, actorName: string, resourceName: string | null, causationId: string | null, correlationId: string | null, data: unknown, known: boolean, chain: { prev: string, hash: string, stored: string } | null };
+
+export type ExportEventsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: EventFilter | null | undefined;
+  order?: EventOrder | null | undefined;
+}>;
+
+
+export type ExportEventsQuery = { events: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { seq: number, id: string, time: string, type: string, version: number, team: string, aggregateType: string, aggregateId: string, actor: string, actorName: string, resourceName: string | null, causationId: string | null, correlationId: string | null, data: unknown, known: boolean, chain: { prev: string, hash: string, stored: string } | null } }> } };
+
+export type CheckpointKeyQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CheckpointKeyQuery = { checkpointKey: { algorithm: string, keyId: string, publicKey: string } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -934,6 +955,30 @@ export const PageFieldsFragmentDoc = new TypedDocumentString(`
   endCursor
 }
     `, {"fragmentName":"PageFields"}) as unknown as TypedDocumentString<PageFieldsFragment, unknown>;
+export const ExportEventFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ExportEventFields on Event {
+  seq
+  id
+  time
+  type
+  version
+  team
+  aggregateType
+  aggregateId
+  actor
+  actorName
+  resourceName
+  causationId
+  correlationId
+  data
+  known
+  chain {
+    prev
+    hash
+    stored
+  }
+}
+    `, {"fragmentName":"ExportEventFields"}) as unknown as TypedDocumentString<ExportEventFieldsFragment, unknown>;
 export const MeDocument = new TypedDocumentString(`
     query Me($minSeq: Int) {
   me(minSeq: $minSeq) {
@@ -2321,3 +2366,51 @@ fragment ClusterStatusFields on ClusterStatus {
   appliedSeq
   seq
 }`) as unknown as TypedDocumentString<NetworkQuery, NetworkQueryVariables>;
+export const ExportEventsDocument = new TypedDocumentString(`
+    query ExportEvents($first: Int, $after: String, $filter: EventFilter, $order: EventOrder) {
+  events(first: $first, after: $after, filter: $filter, order: $order) {
+    pageInfo {
+      ...PageFields
+    }
+    edges {
+      node {
+        ...ExportEventFields
+      }
+    }
+  }
+}
+    fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}
+fragment ExportEventFields on Event {
+  seq
+  id
+  time
+  type
+  version
+  team
+  aggregateType
+  aggregateId
+  actor
+  actorName
+  resourceName
+  causationId
+  correlationId
+  data
+  known
+  chain {
+    prev
+    hash
+    stored
+  }
+}`) as unknown as TypedDocumentString<ExportEventsQuery, ExportEventsQueryVariables>;
+export const CheckpointKeyDocument = new TypedDocumentString(`
+    query CheckpointKey {
+  checkpointKey {
+    algorithm
+    keyId
+    publicKey
+  }
+}
+    `) as unknown as TypedDocumentString<CheckpointKeyQuery, CheckpointKeyQueryVariables>;

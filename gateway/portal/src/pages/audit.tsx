@@ -5,11 +5,13 @@ import { useLoad } from '../hooks';
 import { useLive } from '../live';
 import { Actor, Empty, ErrorNote, Loading, Names, When } from '../ui';
 import { describeEvent } from './common';
+import { ExportLog, VerifyLog } from './auditchain';
 
 const types = ['', 'team', 'env', 'app', 'service', 'intercept', 'policy', 'cluster', 'device', 'network', 'svcrange', 'name'];
 
 // Audit is the team's event log, newest first, with new events added as
-// they are appended (when they match the filters).
+// they are appended (when they match the filters); its verification and
+// export.
 export function Audit() {
   const names = useContext(Names);
   const [aggType, setAggType] = useState('');
@@ -54,11 +56,16 @@ export function Audit() {
     <>
       <h1>Audit trail</h1>
       <p className="muted">Every change to the team, as recorded in the event log. New events appear as they happen.</p>
+      <div className="grid2">
+        <VerifyLog onShow={(t, id) => { setAggType(t); setAggId(id); }} />
+        <ExportLog />
+      </div>
+      <h2>Events</h2>
       <form className="inline-form filters" aria-label="Filter events" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor="f-type">Resource</label>
           <select id="f-type" value={aggType} onChange={(e) => setAggType(e.target.value)}>
-            {types.map((t) => <option key={t} value={t}>{t || 'all resources'}</option>)}
+            {(types.includes(aggType) ? types : [...types, aggType]).map((t) => <option key={t} value={t}>{t || 'all resources'}</option>)}
           </select>
         </div>
         {aggType && (
