@@ -19,14 +19,6 @@ import (
 // aggregate's chain cannot fork. Its hash comes from heads, filled by
 // appends and loads, and else from a direct get of that one message.
 
-// Link is an event's place in the hash chain, as stored: the hash of the
-// previous event on its subject and its own (both empty for events stored
-// before the chain started).
-type Link struct {
-	Prev string `json:"prev,omitempty"`
-	Hash string `json:"hash,omitempty"`
-}
-
 // LinkOf reads a stored message's chain headers.
 func LinkOf(h nats.Header) Link {
 	if h == nil {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+
+	"weft.dev/events/event"
 )
 
 // appendEnvelope writes the stored JSON of an event. It produces what
@@ -20,47 +22,31 @@ func appendEnvelope(b []byte, m *Meta, data []byte) []byte {
 // appends, then closes the object.
 func appendEnvelopeHead(b []byte, m *Meta) []byte {
 	b = append(b, `{"id":`...)
-	b = appendString(b, m.ID)
+	b = event.AppendString(b, m.ID)
 	b = append(b, `,"type":`...)
-	b = appendString(b, m.Type)
+	b = event.AppendString(b, m.Type)
 	b = append(b, `,"version":`...)
 	b = strconv.AppendInt(b, int64(m.Version), 10)
 	b = append(b, `,"team":`...)
-	b = appendString(b, m.Team)
+	b = event.AppendString(b, m.Team)
 	b = append(b, `,"aggregate":{"type":`...)
-	b = appendString(b, m.Aggregate.Type)
+	b = event.AppendString(b, m.Aggregate.Type)
 	b = append(b, `,"id":`...)
-	b = appendString(b, m.Aggregate.ID)
+	b = event.AppendString(b, m.Aggregate.ID)
 	b = append(b, `},"actor":`...)
-	b = appendString(b, m.Actor)
+	b = event.AppendString(b, m.Actor)
 	b = append(b, `,"time":"`...)
 	b = m.Time.AppendFormat(b, time.RFC3339Nano)
 	b = append(b, '"')
 	if m.CausationID != "" {
 		b = append(b, `,"causationId":`...)
-		b = appendString(b, m.CausationID)
+		b = event.AppendString(b, m.CausationID)
 	}
 	if m.CorrelationID != "" {
 		b = append(b, `,"correlationId":`...)
-		b = appendString(b, m.CorrelationID)
+		b = event.AppendString(b, m.CorrelationID)
 	}
 	return append(b, `,"data":`...)
-}
-
-// appendString appends s as a JSON string. Plain ASCII (ids, type names,
-// tokens: nearly every string here) is copied; anything else goes through
-// encoding/json so escaping stays exactly json.Marshal's.
-func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s)
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }
 
 // ackParser reads the publish acknowledgements of one stream.

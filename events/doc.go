@@ -1,7 +1,10 @@
-// Package events is weft's event log on NATS JetStream: the envelope every
-// change is recorded in, the registry of typed and versioned event types, the
-// subject scheme, the EVENTS stream configuration and the Store that appends,
-// loads and replays events.
+// Package events is weft's event log on NATS JetStream: the Store that
+// appends, loads and replays events. What an event is made of (the
+// envelope, the registry of typed and versioned event types, the subject
+// scheme) is package event, which imports no NATS so that a domain package
+// can name it; this package gives those names too. The EVENTS stream's
+// configuration is package stream (it needs jsm.go, which links a NATS
+// server).
 //
 // Guarantees:
 //   - Events of one aggregate are totally ordered by their stream sequence; an

@@ -60,7 +60,7 @@ func WithAPIPrefix(p string) Option { return func(s *Store) { s.prefix = p } }
 // WithTimeout bounds one publish round trip before it is retried.
 func WithTimeout(d time.Duration) Option { return func(s *Store) { s.timeout = d } }
 
-// NewStore returns a store on nc. The EVENTS stream must exist (EnsureStream).
+// NewStore returns a store on nc. The EVENTS stream must exist (stream.Ensure).
 func NewStore(nc *nats.Conn, reg *Registry, opts ...Option) *Store {
 	s := &Store{
 		nc: nc, reg: reg, stream: StreamName, prefix: "$JS.API",
@@ -336,7 +336,7 @@ func (s *Store) message(ev Event) (*outgoing, Recorded, error) {
 	if err := ValidateToken("aggregate id", ev.Aggregate.ID); err != nil {
 		return nil, Recorded{}, fmt.Errorf("append: %w", err)
 	}
-	typ, data, err := s.reg.lookup(ev.Data)
+	typ, data, err := s.reg.Lookup(ev.Data)
 	if err != nil {
 		return nil, Recorded{}, fmt.Errorf("append to %s: %w", ev.Aggregate, err)
 	}
@@ -371,7 +371,7 @@ func (s *Store) message(ev Event) (*outgoing, Recorded, error) {
 	if cap(body) < size {
 		body = make([]byte, 0, size)
 	}
-	body, err = typ.appendValue(appendEnvelopeHead(body, &meta), data)
+	body, err = typ.AppendValue(appendEnvelopeHead(body, &meta), data)
 	if err != nil {
 		s.out.Put(o)
 		return nil, Recorded{}, fmt.Errorf("append to %s: %w", ev.Aggregate, err)

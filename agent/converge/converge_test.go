@@ -15,6 +15,7 @@ import (
 	"weft.dev/agent/converge"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/clusterstate/streams"
 	"weft.dev/events/jsguard"
 )
 
@@ -42,7 +43,7 @@ func newCluster(t *testing.T) *cluster {
 	}
 	t.Cleanup(nc.Close)
 	js, _ := jetstream.New(nc)
-	for _, cfg := range []jetstream.StreamConfig{clusterstate.StreamConfig("a", 1), clusterstate.TeamStreamConfig("acme", 1), clusterstate.SnapshotStreamConfig("acme", 1)} {
+	for _, cfg := range []jetstream.StreamConfig{streams.Cluster("a", 1), streams.Team("acme", 1), streams.Snapshot("acme", 1)} {
 		if _, err := js.CreateStream(ctx, cfg); err != nil {
 			t.Fatal(err)
 		}

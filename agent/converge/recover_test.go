@@ -23,6 +23,7 @@ import (
 	"weft.dev/agent/telemetry"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/clusterstate/streams"
 	"weft.dev/events/eventstest"
 	"weft.dev/events/jsguard"
 	"weft.dev/kernel/supervise"
@@ -48,7 +49,7 @@ func newRestartable(t *testing.T) *restartable {
 	t.Cleanup(cancel)
 	r := &restartable{cluster: &cluster{t: t, ctx: ctx}, dir: t.TempDir(), listen: listen}
 	r.start()
-	for _, cfg := range []jetstream.StreamConfig{clusterstate.StreamConfig("a", 1), clusterstate.TeamStreamConfig("acme", 1), clusterstate.SnapshotStreamConfig("acme", 1)} {
+	for _, cfg := range []jetstream.StreamConfig{streams.Cluster("a", 1), streams.Team("acme", 1), streams.Snapshot("acme", 1)} {
 		if _, err := r.js.CreateStream(ctx, cfg); err != nil {
 			t.Fatal(err)
 		}
@@ -286,7 +287,7 @@ func TestTheAgentResumesAfterItsStreamsHadNoLeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, cfg := range []jetstream.StreamConfig{clusterstate.StreamConfig("a", 3), clusterstate.TeamStreamConfig("acme", 3), clusterstate.SnapshotStreamConfig("acme", 3)} {
+	for _, cfg := range []jetstream.StreamConfig{streams.Cluster("a", 3), streams.Team("acme", 3), streams.Snapshot("acme", 3)} {
 		if _, err := js.CreateStream(ctx, cfg); err != nil {
 			t.Fatal(err)
 		}

@@ -20,6 +20,7 @@ import (
 	"weft.dev/agent/kube/kubetest"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/clusterstate/streams"
 	"weft.dev/events/jsguard"
 )
 
@@ -46,7 +47,7 @@ func TestTheAgentAppliesItsStreamsKubernetesEntriesAndPrunesAfterARestart(t *tes
 	}
 	t.Cleanup(office.Close)
 	js, _ := jetstream.New(office)
-	for _, cfg := range []jetstream.StreamConfig{clusterstate.StreamConfig("c", 1), clusterstate.TeamStreamConfig("acme", 1)} {
+	for _, cfg := range []jetstream.StreamConfig{streams.Cluster("c", 1), streams.Team("acme", 1)} {
 		if _, err := js.CreateStream(ctx, cfg); err != nil {
 			t.Fatal(err)
 		}

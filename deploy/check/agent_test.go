@@ -26,6 +26,7 @@ import (
 
 	"weft.dev/agent/kube/kubetest"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/clusterstate/streams"
 	"weft.dev/events/jsguard"
 )
 
@@ -120,7 +121,7 @@ func TestTheAgentOverlayStartsTheAgentFromItsSecretWithoutEnrolment(t *testing.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, cfg := range []jetstream.StreamConfig{clusterstate.StreamConfig(cluster, 1), clusterstate.TeamStreamConfig("t1", 1)} {
+	for _, cfg := range []jetstream.StreamConfig{streams.Cluster(cluster, 1), streams.Team("t1", 1)} {
 		if _, err := js.CreateStream(ctx, cfg); err != nil {
 			t.Fatal(err)
 		}

@@ -17,6 +17,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/clusterstate/streams"
 	"weft.dev/events/jsguard"
 	"weft.dev/events/stream"
 )
@@ -78,13 +79,13 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 	js, _ := jetstream.New(svc)
 	// Cluster a is in team acme, b in team other.
 	for c, team := range map[string]string{"a": "acme", "b": "other"} {
-		if _, err := js.CreateStream(ctx, clusterstate.StreamConfig(c, 1)); err != nil {
+		if _, err := js.CreateStream(ctx, streams.Cluster(c, 1)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := js.CreateStream(ctx, clusterstate.TeamStreamConfig(team, 1)); err != nil {
+		if _, err := js.CreateStream(ctx, streams.Team(team, 1)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := js.CreateStream(ctx, clusterstate.SnapshotStreamConfig(team, 1)); err != nil {
+		if _, err := js.CreateStream(ctx, streams.Snapshot(team, 1)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := js.Publish(ctx, clusterstate.SnapshotSubject(team, 0), []byte("chunk of "+team)); err != nil {

@@ -49,8 +49,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"weft.dev/kernel/token"
 )
 
@@ -154,26 +152,11 @@ func ParseSubject(subject string) (scope, kind, id string, err error) {
 // validID is a subject's last token: not empty, no further dots.
 func validID(id string) bool { return id != "" && !strings.Contains(id, ".") }
 
-// StreamConfig is the configuration of the cluster's stream.
-func StreamConfig(cluster string, replicas int) jetstream.StreamConfig {
-	return lastValueStream(StreamName(cluster), "desired state of cluster "+cluster, "cl."+cluster+".>", replicas)
-}
-
-// TeamStreamConfig is the configuration of the team's stream.
-func TeamStreamConfig(team string, replicas int) jetstream.StreamConfig {
-	return lastValueStream(TeamStreamName(team), "desired state every cluster of team "+team+" shares", "tm."+team+".>", replicas)
-}
-
 // SnapshotStreamName is the stream of the team's snapshot.
 func SnapshotStreamName(team string) string { return "TS_" + team }
 
 // SnapshotSubject is chunk i of the team's snapshot.
 func SnapshotSubject(team string, i int) string { return "ts." + team + "." + strconv.Itoa(i) }
-
-// SnapshotStreamConfig is the configuration of the team's snapshot stream.
-func SnapshotStreamConfig(team string, replicas int) jetstream.StreamConfig {
-	return lastValueStream(SnapshotStreamName(team), "snapshot of team "+team+"'s stream", "ts."+team+".>", replicas)
-}
 
 // Headers on snapshot chunks.
 const (
@@ -247,24 +230,6 @@ func DecodeSnapshot(chunk []byte, fn func(SnapshotEntry) error) error {
 		}
 	}
 	return nil
-}
-
-func lastValueStream(name, description, subject string, replicas int) jetstream.StreamConfig {
-	if replicas < 1 {
-		replicas = 1
-	}
-	return jetstream.StreamConfig{
-		Name:              name,
-		Description:       description,
-		Subjects:          []string{subject},
-		Storage:           jetstream.FileStorage,
-		Replicas:          replicas,
-		Retention:         jetstream.LimitsPolicy,
-		MaxMsgsPerSubject: 1,
-		Discard:           jetstream.DiscardOld,
-		AllowDirect:       true,
-		Duplicates:        2 * time.Minute,
-	}
 }
 
 // Self is the cluster's own gateway settings.

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-
-	"github.com/nats-io/nats.go"
 )
 
 // Kubernetes desired state: four more kinds of entry in CL_<cluster>, for
@@ -489,8 +487,6 @@ type NamespaceStatus struct {
 type Publisher interface {
 	Publish(subject string, data []byte) error
 }
-
-var _ Publisher = (*nats.Conn)(nil)
 
 // ReportApp publishes an app's status on status.<cluster>.app.
 func ReportApp(p Publisher, cluster string, s AppStatus) error {

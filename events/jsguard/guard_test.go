@@ -14,6 +14,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/clusterstate/streams"
 	"weft.dev/events/eventstest"
 	"weft.dev/events/jsguard"
 )
@@ -39,8 +40,8 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, cfg := range []jetstream.StreamConfig{clusterstate.StreamConfig("a", 1), clusterstate.StreamConfig("b", 1),
-		clusterstate.TeamStreamConfig("acme", 1), clusterstate.SnapshotStreamConfig("acme", 1)} {
+	for _, cfg := range []jetstream.StreamConfig{streams.Cluster("a", 1), streams.Cluster("b", 1),
+		streams.Team("acme", 1), streams.Snapshot("acme", 1)} {
 		if _, err := js.CreateStream(ctx, cfg); err != nil {
 			t.Fatal(err)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/clusterstate/streams"
 )
 
 // writer is the office's I/O part: it makes the cluster and team streams
@@ -226,7 +227,7 @@ func (w *writer) snapshot(ctx context.Context, team string) error {
 	ts := clusterstate.SnapshotStreamName(team)
 	if w.snapped[team] == 0 {
 		// This office's first snapshot of the team: the stream may not exist.
-		if _, err := w.js.CreateOrUpdateStream(ctx, clusterstate.SnapshotStreamConfig(team, w.cfg.Replicas)); err != nil {
+		if _, err := w.js.CreateOrUpdateStream(ctx, streams.Snapshot(team, w.cfg.Replicas)); err != nil {
 			return fmt.Errorf("message office: snapshot stream of team %s: %w", team, err)
 		}
 	}
@@ -416,7 +417,7 @@ func (w *writer) ensureStream(ctx context.Context, team, cluster string) error {
 	if _, ok := w.owner[cluster]; ok {
 		return nil
 	}
-	if _, err := w.js.CreateOrUpdateStream(ctx, clusterstate.StreamConfig(cluster, w.cfg.Replicas)); err != nil {
+	if _, err := w.js.CreateOrUpdateStream(ctx, streams.Cluster(cluster, w.cfg.Replicas)); err != nil {
 		return fmt.Errorf("message office: stream of cluster %s: %w", cluster, err)
 	}
 	w.owner[cluster] = team
@@ -432,7 +433,7 @@ func (w *writer) ensureTeamStream(ctx context.Context, team string) error {
 	if w.written[s] != nil {
 		return nil
 	}
-	if _, err := w.js.CreateOrUpdateStream(ctx, clusterstate.TeamStreamConfig(team, w.cfg.Replicas)); err != nil {
+	if _, err := w.js.CreateOrUpdateStream(ctx, streams.Team(team, w.cfg.Replicas)); err != nil {
 		return fmt.Errorf("message office: stream of team %s: %w", team, err)
 	}
 	w.written[s] = map[string]stored{}

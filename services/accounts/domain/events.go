@@ -3,7 +3,7 @@ package domain
 import (
 	"time"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/auth"
 )
 
@@ -139,18 +139,18 @@ func NarrowedUser(e any) string {
 }
 
 // Register registers the accounts event types.
-func Register(r *events.Registry) {
-	events.Register[TeamCreated](r, "accounts.team.created", 1)
-	events.Register[TeamRenamed](r, "accounts.team.renamed", 1)
-	events.Register[MemberAdded](r, "accounts.team.member-added", 1)
-	events.Register[MemberRoleChanged](r, "accounts.team.member-role-changed", 1)
-	events.Register[MemberRemoved](r, "accounts.team.member-removed", 1)
-	events.Register[MemberLeft](r, "accounts.team.member-left", 1)
-	events.Register[MemberInvited](r, "accounts.team.member-invited", 1)
-	events.Register[InvitationAccepted](r, "accounts.team.invitation-accepted", 1)
-	events.Register[InvitationDeclined](r, "accounts.team.invitation-declined", 1)
-	events.Register[AuditGranted](r, "accounts.team.audit-granted", 1)
-	events.Register[UserCreated](r, "accounts.user.created", 1)
-	events.Register[TokenCreated](r, "accounts.token.created", 1)
-	events.Register[TokenRevoked](r, "accounts.token.revoked", 1)
+func Register(r *event.Registry) {
+	event.Register[TeamCreated](r, "accounts.team.created", 1)
+	event.Register[TeamRenamed](r, "accounts.team.renamed", 1)
+	event.Register[MemberAdded](r, "accounts.team.member-added", 1)
+	event.Register[MemberRoleChanged](r, "accounts.team.member-role-changed", 1)
+	event.Register[MemberRemoved](r, "accounts.team.member-removed", 1)
+	event.Register[MemberLeft](r, "accounts.team.member-left", 1)
+	event.Register[MemberInvited](r, "accounts.team.member-invited", 1)
+	event.Register[InvitationAccepted](r, "accounts.team.invitation-accepted", 1)
+	event.Register[InvitationDeclined](r, "accounts.team.invitation-declined", 1)
+	event.Register[AuditGranted](r, "accounts.team.audit-granted", 1)
+	event.Register[UserCreated](r, "accounts.user.created", 1)
+	event.Register[TokenCreated](r, "accounts.token.created", 1)
+	event.Register[TokenRevoked](r, "accounts.token.revoked", 1)
 }

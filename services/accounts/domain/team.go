@@ -3,7 +3,7 @@ package domain
 import (
 	"maps"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
 )
@@ -46,7 +46,7 @@ func (t Team) Owners() int {
 
 // EvolveTeam folds one event into t. It copies the member map before a
 // change, so states handed out earlier never change underneath their holder.
-func EvolveTeam(t Team, r events.Recorded) Team {
+func EvolveTeam(t Team, r event.Recorded) Team {
 	switch e := r.Data.(type) {
 	case TeamCreated:
 		t = Team{Slug: e.Slug, DisplayName: e.DisplayName, Members: map[string]auth.Role{}, Created: true}

@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"time"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 )
 
@@ -23,7 +23,7 @@ type Token struct {
 }
 
 // EvolveToken folds one event into tk.
-func EvolveToken(tk Token, r events.Recorded) Token {
+func EvolveToken(tk Token, r event.Recorded) Token {
 	switch e := r.Data.(type) {
 	case TokenCreated:
 		tk = Token{ID: e.ID, UserID: e.UserID, Name: e.Name, Hash: e.Hash, ExpiresAt: e.ExpiresAt, Bootstrap: e.Bootstrap, Created: true}

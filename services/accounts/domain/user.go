@@ -1,7 +1,7 @@
 package domain
 
 import (
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 )
 
@@ -15,7 +15,7 @@ type User struct {
 }
 
 // EvolveUser folds one event into u.
-func EvolveUser(u User, r events.Recorded) User {
+func EvolveUser(u User, r event.Recorded) User {
 	if e, ok := r.Data.(UserCreated); ok {
 		u = User{ID: e.ID, Username: e.Username, DisplayName: e.DisplayName, Superuser: e.Superuser, Created: true}
 	}

@@ -22,7 +22,7 @@ import (
 	"sync"
 	"time"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/auth"
 	"weft.dev/services/accounts/domain"
 )
@@ -203,7 +203,7 @@ func (m *Model) WatchRights(ctx context.Context, fn func(userID string)) {
 }
 
 // Apply folds one event in; events of other services are ignored.
-func (m *Model) Apply(r events.Recorded) error {
+func (m *Model) Apply(r event.Recorded) error {
 	switch r.Data.(type) {
 	case domain.TeamCreated, domain.TeamRenamed, domain.MemberAdded, domain.MemberRoleChanged,
 		domain.MemberRemoved, domain.MemberLeft, domain.UserCreated, domain.TokenCreated, domain.TokenRevoked,
@@ -222,7 +222,7 @@ func (m *Model) Apply(r events.Recorded) error {
 	return nil
 }
 
-func (m *Model) apply(r events.Recorded) {
+func (m *Model) apply(r event.Recorded) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch e := r.Data.(type) {
@@ -270,7 +270,7 @@ func (m *Model) apply(r events.Recorded) {
 }
 
 // onTeam runs fn on the event's team, if it exists, and stamps the change.
-func (m *Model) onTeam(r events.Recorded, fn func(*teamRec)) {
+func (m *Model) onTeam(r event.Recorded, fn func(*teamRec)) {
 	t, ok := m.s.Teams[r.Aggregate.ID]
 	if !ok || r.Aggregate.Type != domain.TeamAggregate {
 		return
@@ -317,7 +317,7 @@ func (m *Model) Restore(b []byte) error {
 
 // Resource returns a team (in its own team) or a user (in team "_") as
 // the model shows it, for as-of queries.
-func (m *Model) Resource(team string, agg events.AggregateRef) (any, bool) {
+func (m *Model) Resource(team string, agg event.AggregateRef) (any, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	switch agg.Type {

@@ -4,7 +4,7 @@ import (
 	"maps"
 	"reflect"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 )
 
@@ -33,7 +33,7 @@ type App struct {
 func (a App) Exists() bool { return a.ID != "" && !a.Deleted }
 
 // EvolveApp folds one event into an app. It never mutates the input's map.
-func EvolveApp(s App, r events.Recorded) App {
+func EvolveApp(s App, r event.Recorded) App {
 	switch e := r.Data.(type) {
 	case AppCreated:
 		return App{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec,

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 )
 
@@ -78,7 +78,7 @@ type ConfigDeleted struct {
 
 // EvolveConfig folds one event into a config. It never mutates the
 // input's map.
-func EvolveConfig(s Config, r events.Recorded) Config {
+func EvolveConfig(s Config, r event.Recorded) Config {
 	switch e := r.Data.(type) {
 	case ConfigCreated:
 		return Config{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, Data: maps.Clone(e.Data)}

@@ -1,7 +1,7 @@
 package domain
 
 import (
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 )
 
@@ -27,7 +27,7 @@ type NamespaceState struct {
 func (e Env) Exists() bool { return e.ID != "" && !e.Deleted }
 
 // EvolveEnv folds one event into an environment.
-func EvolveEnv(s Env, r events.Recorded) Env {
+func EvolveEnv(s Env, r event.Recorded) Env {
 	switch e := r.Data.(type) {
 	case EnvCreated:
 		return Env{ID: e.ID, Name: e.Name, ClusterID: e.ClusterID}

@@ -3,7 +3,7 @@ package domain
 import (
 	"time"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 )
 
@@ -33,7 +33,7 @@ func (i Intercept) Target() string {
 }
 
 // EvolveIntercept folds one event into an intercept.
-func EvolveIntercept(s Intercept, r events.Recorded) Intercept {
+func EvolveIntercept(s Intercept, r event.Recorded) Intercept {
 	switch e := r.Data.(type) {
 	case InterceptStarted:
 		return Intercept{

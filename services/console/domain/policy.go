@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"reflect"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 )
 
@@ -93,7 +93,7 @@ func checkSubjects(field string, subs []Subject, kinds ...SubjectKind) error {
 			return fault.Invalidf(f+".id", "kind all takes no id")
 		}
 		if s.Kind != SubjectAll {
-			if err := events.ValidateToken(f+".id", s.ID); err != nil {
+			if err := event.ValidateToken(f+".id", s.ID); err != nil {
 				return fault.Invalidf(f+".id", "%v", err)
 			}
 		}
@@ -117,7 +117,7 @@ type Policy struct {
 func (p Policy) Exists() bool { return p.ID != "" && !p.Deleted }
 
 // EvolvePolicy folds one event into a policy.
-func EvolvePolicy(s Policy, r events.Recorded) Policy {
+func EvolvePolicy(s Policy, r event.Recorded) Policy {
 	switch e := r.Data.(type) {
 	case PolicyCreated:
 		return Policy{ID: e.ID, Name: e.Name, Rule: e.Rule}

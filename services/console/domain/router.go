@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 	"weft.dev/kernel/validate"
 )
@@ -128,7 +128,7 @@ type RouterDeleted struct {
 }
 
 // EvolveRouter folds one event into a router.
-func EvolveRouter(s Router, r events.Recorded) Router {
+func EvolveRouter(s Router, r event.Recorded) Router {
 	switch e := r.Data.(type) {
 	case RouterCreated:
 		return Router{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, Domain: e.Domain, Routes: e.Routes, TLS: e.TLS}

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strconv"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 )
 
@@ -80,7 +80,7 @@ const KeyringAggregate = "keyring"
 
 // EvolveSecret folds one event into a secret. It never mutates the
 // input's map.
-func EvolveSecret(s Secret, r events.Recorded) Secret {
+func EvolveSecret(s Secret, r event.Recorded) Secret {
 	switch e := r.Data.(type) {
 	case SecretCreated:
 		return Secret{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, Values: maps.Clone(e.Values), Version: r.Seq}

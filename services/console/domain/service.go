@@ -3,7 +3,7 @@ package domain
 import (
 	"reflect"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 )
 
@@ -60,7 +60,7 @@ type Service struct {
 func (s Service) Exists() bool { return s.ID != "" && !s.Deleted }
 
 // EvolveService folds one event into a managed service.
-func EvolveService(s Service, r events.Recorded) Service {
+func EvolveService(s Service, r event.Recorded) Service {
 	switch e := r.Data.(type) {
 	case ServiceCreated:
 		return Service{ID: e.ID, Name: e.Name, Kind: e.Kind, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec, Instance: e.Instance}

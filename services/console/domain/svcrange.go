@@ -4,7 +4,7 @@ import (
 	"maps"
 	"net/netip"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 )
 
@@ -17,7 +17,7 @@ type ServiceRange struct {
 
 // EvolveServiceRange folds one event into a range. It never mutates the
 // input's map.
-func EvolveServiceRange(s ServiceRange, r events.Recorded) ServiceRange {
+func EvolveServiceRange(s ServiceRange, r event.Recorded) ServiceRange {
 	switch e := r.Data.(type) {
 	case ServiceIPAllocated:
 		s.ClusterID, s.CIDR = e.ClusterID, e.CIDR

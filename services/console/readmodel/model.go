@@ -21,7 +21,7 @@ import (
 	"sync"
 	"time"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	cd "weft.dev/services/console/domain"
 	infra "weft.dev/services/infra/domain"
 )
@@ -102,7 +102,7 @@ func (m *Model) Handles(eventType string) bool {
 }
 
 // Apply folds one event in; events of other services are ignored.
-func (m *Model) Apply(r events.Recorded) error {
+func (m *Model) Apply(r event.Recorded) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch e := r.Data.(type) {
@@ -178,7 +178,7 @@ func (m *Model) Apply(r events.Recorded) error {
 }
 
 // put stores v (or removes it when gone) and keeps its creation metadata.
-func put[V any](t *teamData, into map[string]V, r events.Recorded, v V, gone bool) {
+func put[V any](t *teamData, into map[string]V, r event.Recorded, v V, gone bool) {
 	id := r.Aggregate.ID
 	if gone {
 		delete(into, id)
@@ -256,7 +256,7 @@ func fill(t *teamData) {
 
 // Resource returns the view of one console resource (env, app, service,
 // intercept or policy) in team, for as-of queries.
-func (m *Model) Resource(teamName string, agg events.AggregateRef) (any, bool) {
+func (m *Model) Resource(teamName string, agg event.AggregateRef) (any, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	t, ok := m.teams[teamName]

@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 )
 
@@ -46,7 +46,7 @@ type Cluster struct {
 func (c Cluster) Live() bool { return c.Created && !c.Deleted }
 
 // EvolveCluster folds one event into c.
-func EvolveCluster(c Cluster, r events.Recorded) Cluster {
+func EvolveCluster(c Cluster, r event.Recorded) Cluster {
 	switch e := r.Data.(type) {
 	case ClusterCreated:
 		c = Cluster{ID: e.ID, Name: e.Name, GatewayIP: e.GatewayIP, ServiceRange: e.ServiceRange, SecretHash: e.EnrolmentSecretHash, Created: true}

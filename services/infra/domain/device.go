@@ -3,7 +3,7 @@ package domain
 import (
 	"fmt"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 )
 
@@ -33,7 +33,7 @@ type Device struct {
 func (d Device) Live() bool { return d.Created && !d.Deleted }
 
 // EvolveDevice folds one event into d.
-func EvolveDevice(d Device, r events.Recorded) Device {
+func EvolveDevice(d Device, r event.Recorded) Device {
 	switch e := r.Data.(type) {
 	case DeviceCreated:
 		d = Device{ID: e.ID, Name: e.Name, Kind: e.Kind, Owner: e.Owner, PublicKey: e.PublicKey, IP: e.IP, Created: true}

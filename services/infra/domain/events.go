@@ -1,6 +1,6 @@
 package domain
 
-import "weft.dev/events"
+import "weft.dev/events/event"
 
 // Aggregate types of the infra service (subject tokens).
 const (
@@ -107,23 +107,23 @@ type DeviceDeleted struct {
 }
 
 // Register registers the infra event types.
-func Register(r *events.Registry) {
-	events.Register[AddressAllocated](r, "infra.network.address-allocated", 1)
-	events.Register[AddressReleased](r, "infra.network.address-released", 1)
-	events.Register[RangeAllocated](r, "infra.network.range-allocated", 1)
-	events.Register[RangeReleased](r, "infra.network.range-released", 1)
-	events.Register[ClusterCreated](r, "infra.cluster.created", 1)
-	events.Register[ClusterEnrolled](r, "infra.cluster.enrolled", 1)
-	events.Register[ClusterGatewayReported](r, "infra.cluster.gateway-reported", 1)
-	events.Register[ClusterDeleted](r, "infra.cluster.deleted", 1)
-	events.Register[DeviceCreated](r, "infra.device.created", 1)
-	events.Register[DeviceKeyRotated](r, "infra.device.key-rotated", 1)
-	events.Register[DeviceDeleted](r, "infra.device.deleted", 1)
-	events.Register[ClusterEnrolmentSecretRotated](r, "infra.cluster.enrolment-secret-rotated", 1)
-	events.Register[ClusterAgentReported](r, "infra.cluster.agent-reported", 1)
-	events.Register[ClusterAgentApplied](r, "infra.cluster.agent-applied", 1)
-	events.Register[ClusterKubernetesReported](r, "infra.cluster.kubernetes-reported", 1)
-	events.Register[ClusterSealingKeyReported](r, "infra.cluster.sealing-key-reported", 1)
+func Register(r *event.Registry) {
+	event.Register[AddressAllocated](r, "infra.network.address-allocated", 1)
+	event.Register[AddressReleased](r, "infra.network.address-released", 1)
+	event.Register[RangeAllocated](r, "infra.network.range-allocated", 1)
+	event.Register[RangeReleased](r, "infra.network.range-released", 1)
+	event.Register[ClusterCreated](r, "infra.cluster.created", 1)
+	event.Register[ClusterEnrolled](r, "infra.cluster.enrolled", 1)
+	event.Register[ClusterGatewayReported](r, "infra.cluster.gateway-reported", 1)
+	event.Register[ClusterDeleted](r, "infra.cluster.deleted", 1)
+	event.Register[DeviceCreated](r, "infra.device.created", 1)
+	event.Register[DeviceKeyRotated](r, "infra.device.key-rotated", 1)
+	event.Register[DeviceDeleted](r, "infra.device.deleted", 1)
+	event.Register[ClusterEnrolmentSecretRotated](r, "infra.cluster.enrolment-secret-rotated", 1)
+	event.Register[ClusterAgentReported](r, "infra.cluster.agent-reported", 1)
+	event.Register[ClusterAgentApplied](r, "infra.cluster.agent-applied", 1)
+	event.Register[ClusterKubernetesReported](r, "infra.cluster.kubernetes-reported", 1)
+	event.Register[ClusterSealingKeyReported](r, "infra.cluster.sealing-key-reported", 1)
 }
 
 // ClusterKubernetesReported: the cluster's agent started in Kubernetes

@@ -3,7 +3,7 @@ package domain
 import (
 	"net/netip"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/kernel/fault"
 )
 
@@ -50,7 +50,7 @@ type Network struct {
 }
 
 // EvolveNetwork folds one event into n.
-func EvolveNetwork(n Network, r events.Recorded) Network {
+func EvolveNetwork(n Network, r event.Recorded) Network {
 	if n.Addresses == nil {
 		n = Network{
 			Addresses: map[netip.Addr]Holder{}, Ranges: map[netip.Prefix]string{},

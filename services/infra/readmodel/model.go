@@ -18,7 +18,7 @@ import (
 	"sync"
 	"time"
 
-	"weft.dev/events"
+	"weft.dev/events/event"
 	"weft.dev/services/infra/domain"
 )
 
@@ -114,7 +114,7 @@ func (m *Model) team(name string) *teamData {
 func (m *Model) Handles(eventType string) bool { return strings.HasPrefix(eventType, "infra.") }
 
 // Apply folds one event in; events of other services are ignored.
-func (m *Model) Apply(r events.Recorded) error {
+func (m *Model) Apply(r event.Recorded) error {
 	switch r.Data.(type) {
 	case domain.AddressAllocated, domain.AddressReleased, domain.RangeAllocated, domain.RangeReleased,
 		domain.ClusterCreated, domain.ClusterEnrolmentSecretRotated, domain.ClusterEnrolled,
@@ -179,7 +179,7 @@ func (m *Model) Apply(r events.Recorded) error {
 	return nil
 }
 
-func (m *Model) updateCluster(t *teamData, id string, r events.Recorded, fn func(*Cluster)) {
+func (m *Model) updateCluster(t *teamData, id string, r event.Recorded, fn func(*Cluster)) {
 	c, ok := t.Clusters[id]
 	if !ok {
 		return
@@ -225,7 +225,7 @@ func (m *Model) Restore(b []byte) error {
 
 // Resource returns a cluster, device or the team network as the model shows
 // it, for as-of queries.
-func (m *Model) Resource(team string, agg events.AggregateRef) (any, bool) {
+func (m *Model) Resource(team string, agg event.AggregateRef) (any, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	t, ok := m.teams[team]

@@ -1,4 +1,4 @@
-package events
+package event
 
 import (
 	"encoding"
@@ -43,7 +43,7 @@ func compileType(t reflect.Type, visiting map[reflect.Type]bool) appendFunc {
 	defer delete(visiting, t)
 	switch t.Kind() {
 	case reflect.String:
-		return func(b []byte, v reflect.Value) []byte { return appendString(b, v.String()) }
+		return func(b []byte, v reflect.Value) []byte { return AppendString(b, v.String()) }
 	case reflect.Bool:
 		return func(b []byte, v reflect.Value) []byte { return strconv.AppendBool(b, v.Bool()) }
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -182,4 +182,20 @@ func plainKey(name string) bool {
 		}
 	}
 	return name != ""
+}
+
+// AppendString appends s as a JSON string. Plain ASCII (ids, type names,
+// tokens: nearly every string here) is copied; anything else goes through
+// encoding/json so escaping stays exactly json.Marshal's.
+func AppendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

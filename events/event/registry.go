@@ -1,4 +1,4 @@
-package events
+package event
 
 import (
 	"encoding/json"
@@ -23,7 +23,8 @@ type TypeInfo struct {
 	GoType  reflect.Type // the Go type of the current version's data
 }
 
-type entry struct {
+// Entry is one registered type: what Lookup finds for a value.
+type Entry struct {
 	TypeInfo
 	upcasters map[int]Upcaster // from version → from+1
 	encode    appendFunc       // nil: encoding/json
@@ -32,13 +33,13 @@ type entry struct {
 // Registry maps event type names and versions to Go types. Build it at start
 // up, then share it read-only; it is not safe for concurrent registration.
 type Registry struct {
-	byName map[string]*entry
-	byType map[reflect.Type]*entry
+	byName map[string]*Entry
+	byType map[reflect.Type]*Entry
 }
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{byName: map[string]*entry{}, byType: map[reflect.Type]*entry{}}
+	return &Registry{byName: map[string]*Entry{}, byType: map[reflect.Type]*Entry{}}
 }
 
 // Register records that values of T are events of type name at version
@@ -55,7 +56,7 @@ func Register[T any](r *Registry, name string, version int) {
 	if _, dup := r.byType[t]; dup {
 		panic(fmt.Sprintf("events: Go type %v registered twice", t))
 	}
-	e := &entry{TypeInfo: TypeInfo{Name: name, Version: version, GoType: t}, upcasters: map[int]Upcaster{}, encode: compileEncoder(t)}
+	e := &Entry{TypeInfo: TypeInfo{Name: name, Version: version, GoType: t}, upcasters: map[int]Upcaster{}, encode: compileEncoder(t)}
 	r.byName[name], r.byType[t] = e, e
 }
 
@@ -89,20 +90,20 @@ func (r *Registry) Known(name string) bool {
 
 // Encode marshals data and returns its type name and current version.
 func (r *Registry) Encode(data any) (name string, version int, raw json.RawMessage, err error) {
-	e, v, err := r.lookup(data)
+	e, v, err := r.Lookup(data)
 	if err != nil {
 		return "", 0, nil, err
 	}
-	raw, err = e.appendValue(nil, v)
+	raw, err = e.AppendValue(nil, v)
 	if err != nil {
 		return "", 0, nil, err
 	}
 	return e.Name, e.Version, raw, nil
 }
 
-// lookup finds data's registered type: data is a value of it or a non-nil
+// Lookup finds data's registered type: data is a value of it or a non-nil
 // pointer to one.
-func (r *Registry) lookup(data any) (*entry, reflect.Value, error) {
+func (r *Registry) Lookup(data any) (*Entry, reflect.Value, error) {
 	if data == nil {
 		return nil, reflect.Value{}, fmt.Errorf("encode <nil>: %w", ErrUnknownType)
 	}
@@ -123,9 +124,9 @@ func (r *Registry) lookup(data any) (*entry, reflect.Value, error) {
 	return e, v, nil
 }
 
-// appendValue appends the JSON of v, a value of e's Go type, exactly as
+// AppendValue appends the JSON of v, a value of e's Go type, exactly as
 // json.Marshal writes it.
-func (e *entry) appendValue(b []byte, v reflect.Value) ([]byte, error) {
+func (e *Entry) AppendValue(b []byte, v reflect.Value) ([]byte, error) {
 	if e.encode != nil {
 		return e.encode(b, v), nil
 	}
