@@ -25,6 +25,10 @@
 //   - Replay delivers events in stream order and stops at the stream's end as
 //     it was when the replay began. Read delivers the same with direct gets:
 //     no consumer, for reads serving requests.
+//   - Watch delivers every matching event appended after it returns, in
+//     stream order, to any number of subscribers through one consumer per
+//     Store; a subscriber never slows another (a full buffer drops it with
+//     ErrSlowSubscriber, or keeps only the newest event when asked).
 //
 // The package holds no domain logic; services import it, never the reverse.
 package events

@@ -42,6 +42,7 @@ type Store struct {
 	out     sync.Pool // *outgoing, reused once an append is done with it
 	group   group     // atomic batches waiting to be committed together
 	heads   heads     // subjects' last events, for the hash chain (chained.go)
+	live    hub       // the watches' one consumer (live.go)
 }
 
 // Option configures a Store.

@@ -12,8 +12,9 @@
 //     request id, its details logged with slog only.
 //   - Paginate: Relay connections over sorted lists, with opaque cursors.
 //   - MinSeq: the read-your-writes argument, checked at the edge.
-//   - Watch: the stream sequences of an aggregate's new events, which the
-//     subscriptions turn into fresh read-model views.
+//   - Through: the sequence a subscription reads its fresh read-model view
+//     at, once the store's Watch (one consumer per process, whatever the
+//     number of subscriptions) has rung for an aggregate's new event.
 //   - NewHandler: the HTTP handler of one subgraph (POST and
 //     graphql-transport-ws on one path), with a complexity limit for
 //     clients that reach a subgraph directly.

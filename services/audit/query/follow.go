@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
-
-	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/events"
 	"weft.dev/kernel/auth"
@@ -74,46 +71,18 @@ func (s *Service) Follow(ctx context.Context, p auth.Principal, live Live, fn fu
 	if err := q.normalize(); err != nil {
 		return nil, err
 	}
-	js, err := jetstream.New(s.store.Conn())
-	if err != nil {
-		return nil, fmt.Errorf("follow team %q: %w", live.Team, err)
-	}
-	cfg := jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{events.FilterSubject(live.Team, live.AggregateType, live.AggregateID)},
-		DeliverPolicy:  jetstream.DeliverNewPolicy,
-	}
-	if live.FromSeq > 0 {
-		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, live.FromSeq
-	}
-	cons, err := js.OrderedConsumer(ctx, events.StreamName, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("follow team %q: create consumer: %w", live.Team, err)
-	}
-	it, err := cons.Messages()
-	if err != nil {
-		return nil, fmt.Errorf("follow team %q: %w", live.Team, err)
-	}
-	var once sync.Once
-	stopIt := func() { once.Do(it.Stop) }
-
 	ctx, cancel := context.WithCancel(ctx)
 	f := &Follower{cancel: cancel, done: make(chan struct{})}
-	loopDone, watchDone := make(chan struct{}), make(chan struct{})
-	go func() { // the iterator blocks in Next; stopping it is how ctx ends it
-		defer close(watchDone)
-		select {
-		case <-ctx.Done():
-			stopIt()
-		case <-loopDone:
-		}
-	}()
+	// Joined before Follow returns, so nothing appended after is missed.
+	w, err := s.store.Watch(ctx, live.Team, live.AggregateType, live.AggregateID, followBuffer)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("follow team %q: %w", live.Team, err)
+	}
 	go func() {
 		defer close(f.done)
-		err := s.follow(ctx, q, it, fn)
-		close(loopDone)
-		<-watchDone
-		stopIt()
-		cancel()
+		defer cancel()
+		err := s.follow(ctx, q, w, live.FromSeq, fn)
 		if err != nil {
 			s.log.Warn("follow stopped", "team", live.Team, "err", err)
 		}
@@ -122,45 +91,92 @@ func (s *Service) Follow(ctx context.Context, p auth.Principal, live Live, fn fu
 	return f, nil
 }
 
-func (s *Service) follow(ctx context.Context, q HistoryQuery, it jetstream.MessagesContext, fn func(Entry) error) error {
+// followBuffer is how many events a follower's watch holds while its
+// callback is busy; past it, the follower reads what it missed from the
+// log instead (follow).
+const followBuffer = 64
+
+// follow delivers from next (0: from what w delivers first) until ctx
+// ends or fn fails. Every follower shares the store's one live consumer
+// (Store.Watch). What a follower cannot take from it, because it starts
+// in the past (FromSeq) or fell behind by its whole buffer and was
+// dropped, it reads from the log with direct gets (Store.Read, no
+// consumer either), then joins the live feed again: a slow callback
+// never holds up the other followers and never loses an event.
+func (s *Service) follow(ctx context.Context, q HistoryQuery, w *events.Watch, next uint64, fn func(Entry) error) error {
 	types := map[string]bool{}
 	for _, t := range q.Types {
 		types[t] = true
 	}
-	for {
-		m, err := it.Next()
-		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-				return nil
-			}
-			return fmt.Errorf("follow team %q: %w", q.Team, err)
-		}
-		if len(types) > 0 && !types[m.Headers().Get(events.HeaderEventType)] {
-			continue
-		}
-		md, err := m.Metadata()
-		if err != nil {
-			return fmt.Errorf("follow team %q: %w", q.Team, err)
-		}
-		r, err := s.decode(md.Sequence.Stream, m.Data())
-		if err != nil {
-			return fmt.Errorf("follow team %q: %w", q.Team, err)
-		}
-		r.Link, r.Stored = events.LinkOf(m.Headers()), m.Data()
+	deliver := func(r events.Recorded) error {
+		next = r.Seq + 1
 		if !q.matches(r) {
-			continue
+			return nil
 		}
 		e := []Entry{s.entry(r)}
 		if err := s.names.fill(ctx, e); err != nil {
-			return fmt.Errorf("follow team %q: %w", q.Team, err)
-		}
-		if err := fn(e[0]); err != nil {
-			if errors.Is(err, events.ErrStop) {
-				return nil
-			}
 			return err
 		}
+		return fn(e[0])
 	}
+	for {
+		if next > 0 {
+			// Everything up to the stream's end now; w has what comes after.
+			last, err := s.store.LastSeq(ctx)
+			if err != nil {
+				return s.followEnd(ctx, q, err)
+			}
+			if next <= last {
+				f := events.Filter{Team: q.Team, AggType: q.AggregateType, AggID: q.AggregateID, Types: q.Types, FromSeq: next, ToSeq: last, SkipTypes: true}
+				// Read ends quietly on ErrStop: keep what fn said.
+				var failed error
+				err := s.store.Read(ctx, f, func(r events.Recorded) error {
+					failed = deliver(r)
+					return failed
+				})
+				if failed != nil {
+					return s.followEnd(ctx, q, failed)
+				}
+				if err != nil {
+					return s.followEnd(ctx, q, err)
+				}
+				next = last + 1
+			}
+		}
+		for m := range w.C {
+			if m.Seq < next {
+				continue
+			}
+			if len(types) > 0 && !types[m.Header.Get(events.HeaderEventType)] {
+				next = m.Seq + 1
+				continue
+			}
+			r, err := s.decode(m.Seq, m.Data)
+			if err != nil {
+				return fmt.Errorf("follow team %q: %w", q.Team, err)
+			}
+			r.Link, r.Stored = events.LinkOf(m.Header), m.Data
+			if err := deliver(r); err != nil {
+				return s.followEnd(ctx, q, err)
+			}
+		}
+		if !errors.Is(w.Err(), events.ErrSlowSubscriber) {
+			return nil // ctx ended
+		}
+		var err error
+		if w, err = s.store.Watch(ctx, q.Team, q.AggregateType, q.AggregateID, followBuffer); err != nil {
+			return s.followEnd(ctx, q, err)
+		}
+	}
+}
+
+// followEnd is what ends a follower: nothing when its context ended or
+// fn asked to stop, else err.
+func (s *Service) followEnd(ctx context.Context, q HistoryQuery, err error) error {
+	if ctx.Err() != nil || errors.Is(err, events.ErrStop) {
+		return nil
+	}
+	return fmt.Errorf("follow team %q: %w", q.Team, err)
 }
 
 // decode decodes a stored event, keeping the data as stored when its type

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/events"
 	"weft.dev/kernel/fault"
 	"weft.dev/services/audit/query"
 )
@@ -122,4 +125,87 @@ func TestFollowIsScopedToTheCallersTeam(t *testing.T) {
 	wantCode(t, err, fault.Invalid, "team")
 	_, err = h.svc.Follow(ctx, alice, query.Live{Team: "acme", AggregateID: "c1"}, deliver)
 	wantCode(t, err, fault.Invalid, "aggregateType")
+}
+
+// TestFollowersShareOneConsumerAndASlowOneMissesNothing runs fifty
+// followers of one team and one whose callback stalls for longer than its
+// buffer lasts: the server holds one consumer for all of them, the quick
+// ones get every event while the slow one stalls, and the slow one, once
+// it moves again, gets every event too, in order (what it fell behind by
+// it reads from the log).
+func TestFollowersShareOneConsumerAndASlowOneMissesNothing(t *testing.T) {
+	h := newHarness(t)
+	ctx := ctxFor(t)
+	js, err := jetstream.New(h.env.Conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	consumers := func() int {
+		s, err := js.Stream(ctx, events.StreamName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := s.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.State.Consumers
+	}
+	before := consumers()
+
+	const quick, n = 50, 200
+	got := make([]chan uint64, quick)
+	for i := range got {
+		got[i] = make(chan uint64, n)
+		ch := got[i]
+		f, err := h.svc.Follow(ctx, alice, query.Live{Team: "acme"}, func(e query.Entry) error { ch <- e.Seq; return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Stop()
+	}
+	stall := make(chan struct{})
+	slow := make(chan uint64, n)
+	f, err := h.svc.Follow(ctx, alice, query.Live{Team: "acme"}, func(e query.Entry) error {
+		<-stall
+		slow <- e.Seq
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Stop()
+	if c := consumers() - before; c != 1 {
+		t.Fatalf("%d followers hold %d consumers, want 1", quick+1, c)
+	}
+
+	var want []uint64
+	for i := range n {
+		want = append(want, h.append(t, "acme", "c1", "user:alice", CounterIncremented{By: i}).Seq)
+	}
+	for i, ch := range got {
+		for _, w := range want {
+			if s := nextSeq(t, ch); s != w {
+				t.Fatalf("quick follower %d got %d, want %d", i, s, w)
+			}
+		}
+	}
+	close(stall)
+	for _, w := range want {
+		if s := nextSeq(t, slow); s != w {
+			t.Fatalf("the slow follower got %d, want %d", s, w)
+		}
+	}
+}
+
+// nextSeq waits, bounded, for the next sequence.
+func nextSeq(t *testing.T, ch <-chan uint64) uint64 {
+	t.Helper()
+	select {
+	case s := <-ch:
+		return s
+	case <-time.After(10 * time.Second):
+		t.Fatal("no event delivered")
+		return 0
+	}
 }

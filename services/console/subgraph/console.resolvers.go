@@ -572,7 +572,10 @@ func (r *subscriptionResolver) AppStatus(ctx context.Context, id string) (<-chan
 	if _, err := r.Queries.App(ctx, p, p.Team, id, graph.Through(ctx, r.Store, 0)); err != nil {
 		return nil, err
 	}
-	seqs, err := graph.Watch(ctx, r.Store.Conn(), p.Team, cd.AppAggregate, id)
+	// One consumer per process serves every subscription (Store.Watch);
+	// buffer 0: each view is read at the stream's end, so only the newest
+	// doorbell matters and a slow client skips to it.
+	w, err := r.Store.Watch(ctx, p.Team, cd.AppAggregate, id, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -600,10 +603,11 @@ func (r *subscriptionResolver) AppStatus(ctx context.Context, id string) (<-chan
 			if st.Deleted {
 				return
 			}
-			var ok bool
-			if seq, ok = <-seqs; !ok {
+			m, ok := <-w.C
+			if !ok {
 				return
 			}
+			seq = m.Seq
 		}
 	}()
 	return out, nil

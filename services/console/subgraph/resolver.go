@@ -40,7 +40,7 @@ const Name = "console"
 type Resolver struct {
 	Commands *command.Handlers
 	Queries  *readmodel.Queries
-	Store    *events.Store // for the subscriptions' graph.Watch
+	Store    *events.Store // for the subscriptions' Store.Watch
 }
 
 // NewHandler returns the subgraph's HTTP handler.

@@ -165,7 +165,10 @@ func (r *subscriptionResolver) ClusterStatus(ctx context.Context, id string) (<-
 	if _, err := r.Queries.Cluster(ctx, p, p.Team, at, graph.Through(ctx, r.Store, 0)); err != nil {
 		return nil, err
 	}
-	seqs, err := graph.Watch(ctx, r.Store.Conn(), p.Team, domain.ClusterAggregate, id)
+	// One consumer per process serves every subscription (Store.Watch);
+	// buffer 0: each view is read at the stream's end, so only the newest
+	// doorbell matters and a slow client skips to it.
+	w, err := r.Store.Watch(ctx, p.Team, domain.ClusterAggregate, id, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -185,10 +188,11 @@ func (r *subscriptionResolver) ClusterStatus(ctx context.Context, id string) (<-
 			case <-ctx.Done():
 				return
 			}
-			var ok bool
-			if seq, ok = <-seqs; !ok {
+			m, ok := <-w.C
+			if !ok {
 				return
 			}
+			seq = m.Seq
 		}
 	}()
 	return out, nil

@@ -33,7 +33,7 @@ const Name = "infra"
 type Resolver struct {
 	Commands *command.Handlers
 	Queries  *readmodel.Queries
-	Store    *events.Store // for the subscriptions' graph.Watch
+	Store    *events.Store // for the subscriptions' Store.Watch
 }
 
 // NewHandler returns the subgraph's HTTP handler.
