@@ -215,7 +215,9 @@ func (a *Agent) Run(ctx context.Context, nc *nats.Conn) error {
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
 	}
-	go a.heartbeat(ctx, nc)
+	beats := supervise.NewGroup(ctx)
+	defer beats.Stop()
+	beats.Go(func(ctx context.Context) { a.heartbeat(ctx, nc) })
 	a.reportGateway(nc)
 	err = a.cfg.Supervisor.Run(ctx, supervise.Component{Name: "converge", Run: func(ctx context.Context) error {
 		err := a.session(ctx, js)
@@ -356,11 +358,15 @@ func (a *Agent) fullRead(ctx, outer context.Context, js jetstream.JetStream) (ow
 // follow applies every change from either stream, one at a time, and moves
 // the stream's cursor past each one applied.
 func (a *Agent) follow(ctx context.Context, own, shared *stream) error {
-	fctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// The readers end when follow returns: their iterators stop (Next
+	// returns), and follow waits for them.
+	readers := supervise.NewGroup(ctx)
+	defer readers.Stop()
+	defer own.it.Stop()
+	defer shared.it.Stop()
 	msgs := make(chan streamMsg)
 	for _, s := range []*stream{own, shared} {
-		go s.follow(fctx, msgs)
+		readers.Go(func(ctx context.Context) { s.follow(ctx, msgs) })
 	}
 	for {
 		var sm streamMsg

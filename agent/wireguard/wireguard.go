@@ -58,7 +58,14 @@ type Device struct {
 	wg   *wgctrl.Client
 	dev  *device.Device
 	uapi net.Listener
-	link netlink.Link
+	// serving is the UAPI socket's accept loop and a goroutine per
+	// connection, waited for by Close; conns are the open connections,
+	// which Close ends (a handler blocks reading one).
+	serving sync.WaitGroup
+	connMu  sync.Mutex
+	conns   map[net.Conn]bool
+	closed  bool // Close began: a connection accepted now is closed at once
+	link    netlink.Link
 	// configure applies a configuration: through wgctrl and the UAPI
 	// socket for a TUN device, straight into the device for a netstack one.
 	configure func(wgtypes.Config) error
@@ -128,15 +135,7 @@ func Open(cfg Config) (*Device, error) {
 	if d.uapi, err = ipc.UAPIListen(cfg.Interface, f); err != nil {
 		return fail(fmt.Errorf("wireguard: uapi socket: %w", err))
 	}
-	go func() {
-		for {
-			c, err := d.uapi.Accept()
-			if err != nil {
-				return
-			}
-			go d.dev.IpcHandle(c)
-		}
-	}()
+	d.serving.Go(d.serveUAPI)
 	if err := d.dev.Up(); err != nil {
 		return fail(fmt.Errorf("wireguard: up: %w", err))
 	}
@@ -381,8 +380,43 @@ func (d *Device) Close() {
 	if d.wg != nil {
 		_ = d.wg.Close()
 	}
+	d.connMu.Lock()
+	d.closed = true
+	for c := range d.conns {
+		_ = c.Close()
+	}
+	d.connMu.Unlock()
+	d.serving.Wait()
 	if d.dev != nil {
 		d.dev.Close()
+	}
+}
+
+// serveUAPI hands each connection to the UAPI socket (wgctrl's, or a wg
+// command's) to the device, until the listener closes.
+func (d *Device) serveUAPI() {
+	for {
+		c, err := d.uapi.Accept()
+		if err != nil {
+			return
+		}
+		d.connMu.Lock()
+		if d.closed {
+			d.connMu.Unlock()
+			_ = c.Close()
+			return
+		}
+		if d.conns == nil {
+			d.conns = map[net.Conn]bool{}
+		}
+		d.conns[c] = true
+		d.connMu.Unlock()
+		d.serving.Go(func() {
+			d.dev.IpcHandle(c)
+			d.connMu.Lock()
+			delete(d.conns, c)
+			d.connMu.Unlock()
+		})
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -133,6 +134,10 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	if err := clusterstate.CheckToken("--cluster", o.cluster); err != nil {
 		return err
 	}
+	// bg owns every goroutine run starts; run waits for them before it
+	// returns (an early return too, through the defer).
+	bg := supervise.NewGroup(ctx)
+	defer bg.Stop()
 	if o.pprofListen != "" {
 		addr, stop, err := servePprof(o.pprofListen, log)
 		if err != nil {
@@ -243,14 +248,16 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 		if o.dnsListen != "" {
 			// CoreDNS binds host sockets only; the mesh asks the gateway's
 			// address, so relay its port 53 to the server on the host.
-			wcfg.OnAddress = func(a netip.Addr) { go relayDNS(ctx, stack, a, o.dnsListen, log) }
+			wcfg.OnAddress = func(a netip.Addr) {
+				bg.Go(func(ctx context.Context) { relayDNS(ctx, stack, a, o.dnsListen, log) })
+			}
 		}
 		dev, err := wireguard.OpenNetstack(wcfg)
 		if err != nil {
 			return err
 		}
 		defer dev.Close()
-		go keepHints(ctx, dev, hintsFile, log)
+		bg.Go(func(ctx context.Context) { keepHints(ctx, dev, hintsFile, log) })
 		cfg.Peers, stack = dev, dev.Stack()
 		log.Info("gateway on a userspace network stack (rootless)", "listen-port", o.listenPort)
 	case o.iface != "":
@@ -260,7 +267,7 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 			return err
 		}
 		defer dev.Close()
-		go keepHints(ctx, dev, hintsFile, log)
+		bg.Go(func(ctx context.Context) { keepHints(ctx, dev, hintsFile, log) })
 		cfg.Peers = dev
 	default:
 		log.Warn("no --interface or --netstack: peers are recorded, not programmed")
@@ -316,11 +323,11 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 		}
 		cfg.Kube, cfg.Kubernetes = ctl, &clusterstate.Kubernetes{Version: version}
 		cfg.Routes = kube.NewRoutes(ctl, cfg.Routes)
-		go func() {
+		bg.Go(func(ctx context.Context) {
 			if err := ctl.Run(ctx); err != nil {
 				log.Error("kubernetes controller stopped", "err", err)
 			}
-		}()
+		})
 		log.Info("kubernetes mode", "version", version)
 	}
 	sup := supervise.New(supervise.Config{Logger: log})
@@ -336,12 +343,19 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 		}
 		srv := &http.Server{Handler: telemetry.Handler(telemetry.Source{Status: a.Status, Connected: nc.IsConnected, Routes: routeStats, Components: sup.Statuses}),
 			ReadHeaderTimeout: 5 * time.Second}
-		go func() { _ = srv.Serve(l) }()
-		defer srv.Close()
+		bg.Go(func(ctx context.Context) {
+			stop := context.AfterFunc(ctx, func() { _ = srv.Close() })
+			defer stop()
+			_ = srv.Serve(l)
+		})
 		log.Info("serving health and metrics", "http", l.Addr().String())
 	}
-	go dumpState(ctx, a, o.stateDir, o.kubernetes, log)
-	return a.Run(ctx, nc)
+	bg.Go(func(ctx context.Context) { dumpState(ctx, a, o.stateDir, o.kubernetes, log) })
+	err = a.Run(ctx, nc)
+	// Before the deferred closes: the goroutines use the device, the
+	// proxy and the servers.
+	bg.Stop()
+	return err
 }
 
 // kubeController connects to the cluster's API server (the pod's service
@@ -420,7 +434,10 @@ func relayDNS(ctx context.Context, st *netstack.Stack, gw netip.Addr, server str
 		log.Warn("dns on the mesh address not served", "err", err)
 		return
 	}
-	go func() { <-ctx.Done(); _ = pc.Close() }()
+	stop := context.AfterFunc(ctx, func() { _ = pc.Close() })
+	defer stop()
+	var queries sync.WaitGroup // each bounded by its 2 s deadline
+	defer queries.Wait()
 	buf := make([]byte, 65535)
 	for {
 		n, from, err := pc.ReadFrom(buf)
@@ -428,7 +445,7 @@ func relayDNS(ctx context.Context, st *netstack.Stack, gw netip.Addr, server str
 			return
 		}
 		q := append([]byte(nil), buf[:n]...)
-		go func() {
+		queries.Go(func() {
 			c, err := net.DialTimeout("udp", server, 2*time.Second)
 			if err != nil {
 				return
@@ -444,7 +461,7 @@ func relayDNS(ctx context.Context, st *netstack.Stack, gw netip.Addr, server str
 				return
 			}
 			_, _ = pc.WriteTo(ans[:m], from)
-		}()
+		})
 	}
 }
 
