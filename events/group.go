@@ -100,7 +100,7 @@ func (s *Store) lead(p *pending) {
 		g.lock()
 		var take []*pending
 		n := 0
-		for len(g.queue) > 0 && (len(take) == 0 || n+len(g.queue[0].msgs) <= maxBatch) {
+		for len(g.queue) > 0 && (len(take) == 0 || n+len(g.queue[0].msgs) <= MaxBatch) {
 			q := g.queue[0]
 			g.queue = g.queue[1:]
 			q.taken = true

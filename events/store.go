@@ -25,8 +25,9 @@ import (
 // writer got there first.
 const AnyVersion uint64 = math.MaxUint64
 
-// maxBatch is the server's default limit on messages in one atomic batch.
-const maxBatch = 1000
+// MaxBatch is the server's default limit on messages in one atomic batch:
+// the most events one AppendAll stores.
+const MaxBatch = 1000
 
 // Store appends events to, and reads them from, the EVENTS stream.
 type Store struct {
@@ -148,8 +149,8 @@ func (s *Store) appendOnce(ctx context.Context, writes []Write, fresh bool) (_ A
 	if len(msgs) == 0 {
 		return Appended{}, nil, errors.New("append: no events")
 	}
-	if len(msgs) > maxBatch {
-		return Appended{}, nil, fmt.Errorf("append: %d events exceed the atomic batch limit of %d", len(msgs), maxBatch)
+	if len(msgs) > MaxBatch {
+		return Appended{}, nil, fmt.Errorf("append: %d events exceed the atomic batch limit of %d", len(msgs), MaxBatch)
 	}
 	var last uint64
 	for attempt := 0; ; attempt++ {

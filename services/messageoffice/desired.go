@@ -219,7 +219,9 @@ func ownEntries(tm *Team, clusterID, zone string, imports map[string]entry, seal
 	}
 	for _, x := range tm.Routers {
 		env := tm.Envs[x.EnvID]
-		if x.ClusterID != c.ID || env == nil {
+		// A router without a domain (a clone's copy until given one) has
+		// no Ingress: one without a host would take every host's traffic.
+		if x.ClusterID != c.ID || env == nil || x.Domain == "" {
 			continue
 		}
 		if err := add(clusterstate.KindRouter, x.ID, router(tm, env, x)); err != nil {

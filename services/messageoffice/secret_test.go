@@ -108,46 +108,7 @@ func TestSecretsReachOnlyTheirClustersAgentSealedToItsOwnKey(t *testing.T) {
 
 	// B's agent, with its own credentials, reads nothing of A's stream:
 	// neither through weft's guard (how agents reach JetStream) nor around it.
-	nc := w.agentConn(t, b)
-	guard := &jsguard.Agents{TeamOf: o.TeamOf, Log: slog.New(slog.DiscardHandler)}
-	gsub, err := guard.Serve(w.env.Conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = gsub.Unsubscribe() })
-	if err := w.env.Conn.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	short, cancel := context.WithTimeout(w.ctx, 3*time.Second)
-	defer cancel()
-	viaGuard, err := jetstream.NewWithAPIPrefix(nc, clusterstate.AgentAPIPrefix(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := viaGuard.Stream(short, clusterstate.StreamName(b)); err != nil {
-		t.Fatalf("cluster B's agent cannot read its own stream through the guard (the probe below proves nothing): %v", err)
-	}
-	if st, err := viaGuard.Stream(short, clusterstate.StreamName(a)); err == nil {
-		t.Errorf("cluster B's agent read A's stream info through the guard")
-		if m, err := st.GetLastMsgForSubject(short, clusterstate.Subject("acme", a, clusterstate.KindSecret, sec.ID)); err == nil {
-			t.Fatalf("cluster B's agent read A's secret entry through the guard: %d bytes", len(m.Data))
-		}
-	}
-	if _, err := viaGuard.OrderedConsumer(short, clusterstate.StreamName(a), jetstream.OrderedConsumerConfig{}); err == nil {
-		t.Errorf("cluster B's agent made a consumer on A's stream through the guard")
-	}
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st, err := js.Stream(short, clusterstate.StreamName(a)); err == nil {
-		if m, err := st.GetLastMsgForSubject(short, clusterstate.Subject("acme", a, clusterstate.KindSecret, sec.ID)); err == nil {
-			t.Fatalf("cluster B's agent read A's secret entry: %d bytes", len(m.Data))
-		}
-	}
-	if m, err := nc.Request("$JS.API.DIRECT.GET."+clusterstate.StreamName(a)+"."+clusterstate.Subject("acme", a, clusterstate.KindSecret, sec.ID), nil, 2*time.Second); err == nil && len(m.Data) > 0 {
-		t.Fatalf("cluster B's agent read A's secret entry by direct get: %d bytes", len(m.Data))
-	}
+	w.agentCannotRead(t, o, b, a, clusterstate.KindSecret, sec.ID)
 
 	// A change: a new version, sealed anew, and the app rolls.
 	must(con.SetSecret(w.ctx, w.owner, ccmd.SetSecretInput{Team: "acme", Env: "prod", Name: "db-creds", Set: map[string]string{"PASSWORD": known + "-2"}}))
@@ -175,4 +136,53 @@ func TestSecretsReachOnlyTheirClustersAgentSealedToItsOwnKey(t *testing.T) {
 
 func messageofficeConfig(ring *keyring.Ring) messageoffice.Config {
 	return messageoffice.Config{Secrets: ring}
+}
+
+// agentCannotRead checks that the agent of cluster reader, with its own
+// NATS credentials, reads nothing of cluster owner's stream, the entry
+// kind.id above all: neither through weft's guard (how agents reach
+// JetStream) nor around it.
+func (w *world) agentCannotRead(t *testing.T, o *messageoffice.Office, reader, owner, kind, id string) {
+	t.Helper()
+	nc := w.agentConn(t, reader)
+	guard := &jsguard.Agents{TeamOf: o.TeamOf, Log: slog.New(slog.DiscardHandler)}
+	gsub, err := guard.Serve(w.env.Conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = gsub.Unsubscribe() })
+	if err := w.env.Conn.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(w.ctx, 3*time.Second)
+	defer cancel()
+	viaGuard, err := jetstream.NewWithAPIPrefix(nc, clusterstate.AgentAPIPrefix(reader))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := viaGuard.Stream(short, clusterstate.StreamName(reader)); err != nil {
+		t.Fatalf("the reader's agent cannot read its own stream through the guard (the probe below proves nothing): %v", err)
+	}
+	subject := clusterstate.Subject("acme", owner, kind, id)
+	if st, err := viaGuard.Stream(short, clusterstate.StreamName(owner)); err == nil {
+		t.Errorf("cluster %s's agent read %s's stream info through the guard", reader, owner)
+		if m, err := st.GetLastMsgForSubject(short, subject); err == nil {
+			t.Fatalf("cluster %s's agent read %s's entry %s.%s through the guard: %d bytes", reader, owner, kind, id, len(m.Data))
+		}
+	}
+	if _, err := viaGuard.OrderedConsumer(short, clusterstate.StreamName(owner), jetstream.OrderedConsumerConfig{}); err == nil {
+		t.Errorf("cluster %s's agent made a consumer on %s's stream through the guard", reader, owner)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := js.Stream(short, clusterstate.StreamName(owner)); err == nil {
+		if m, err := st.GetLastMsgForSubject(short, subject); err == nil {
+			t.Fatalf("cluster %s's agent read %s's entry %s.%s: %d bytes", reader, owner, kind, id, len(m.Data))
+		}
+	}
+	if m, err := nc.Request("$JS.API.DIRECT.GET."+clusterstate.StreamName(owner)+"."+subject, nil, 2*time.Second); err == nil && len(m.Data) > 0 {
+		t.Fatalf("cluster %s's agent read %s's entry %s.%s by direct get: %d bytes", reader, owner, kind, id, len(m.Data))
+	}
 }

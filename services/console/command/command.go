@@ -41,6 +41,8 @@ type Directory interface {
 	// route to the app or service (kind cd.TargetApp or TargetService)
 	// called name.
 	RouteUsers(team, envID, kind, name string) []string
+	// EnvContents are the ids of what environment envID holds.
+	EnvContents(team, envID string) cd.EnvContents
 }
 
 // Handlers runs the console's commands.
@@ -57,6 +59,9 @@ type Handlers struct {
 	// placed, when set, runs once a creation has read its cluster live,
 	// before it appends: tests interleave a deletion there.
 	placed func()
+	// cloning, when set, runs before a clone's append with the new
+	// environment's id: tests take a name there.
+	cloning func(envID string)
 }
 
 // clusterRange is a cluster's range as this process last read it, and the

@@ -60,7 +60,8 @@ func (h *Handlers) CreateEnv(ctx context.Context, p auth.Principal, in CreateEnv
 	return Result[cd.Env]{Object: res.State, Seq: res.Seq()}, nil
 }
 
-// DeleteEnv deletes an empty environment (admins), freeing its name.
+// DeleteEnv deletes an empty environment (admins), freeing its name. A
+// clone (CloneEnv) is deleted with everything in it, in one atomic append.
 func (h *Handlers) DeleteEnv(ctx context.Context, p auth.Principal, team, name string) (Result[cd.Env], error) {
 	if err := p.Require(team, auth.Admin); err != nil {
 		return Result[cd.Env]{}, err
@@ -79,7 +80,14 @@ func (h *Handlers) DeleteEnv(ctx context.Context, p auth.Principal, team, name s
 	if err := h.dir.WaitFor(ctx, last); err != nil {
 		return Result[cd.Env]{}, fmt.Errorf("delete environment %s: %w", name, err)
 	}
-	if n := h.dir.EnvWorkloads(team, env.ID); n > 0 {
+	if n := h.dir.EnvWorkloads(team, env.ID); n > 0 && env.ClonedFrom != "" {
+		// A clone goes with everything in it.
+		res, err := h.deleteClone(ctx, p, team, env)
+		if err != nil {
+			return Result[cd.Env]{}, fmt.Errorf("delete environment %s: %w", name, err)
+		}
+		return res, nil
+	} else if n > 0 {
 		return Result[cd.Env]{}, fault.Conflictf("environment %s still has %d app(s), service(s), config(s), secret(s) or router(s); delete them first", name, n)
 	}
 	res, err := events.Handle(ctx, h.store, events.Command[cd.Env]{

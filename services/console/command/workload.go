@@ -165,28 +165,52 @@ func (h *Handlers) allocate(ctx context.Context, p auth.Principal, team string, 
 // release gives it back to the pool of this process (stored or not, the
 // range read next shows whether it is taken).
 func (h *Handlers) pick(ctx context.Context, team string, pl placement, kind, id string) (cd.ServiceIPAllocated, func(), error) {
-	var alloc cd.ServiceIPAllocated
-	var release func()
+	allocs, release, err := h.pickMany(ctx, team, pl, []ipOwner{{kind: kind, id: id}})
+	if err != nil {
+		return cd.ServiceIPAllocated{}, nil, err
+	}
+	return allocs[0], release, nil
+}
+
+// ipOwner is an app or service to give an address.
+type ipOwner struct{ kind, id string }
+
+// pickMany is pick for several owners at once: one address each, all
+// different, or none (the range has too few free).
+func (h *Handlers) pickMany(ctx context.Context, team string, pl placement, owners []ipOwner) ([]cd.ServiceIPAllocated, func(), error) {
+	allocs := make([]cd.ServiceIPAllocated, 0, len(owners))
+	release := func() {
+		_ = h.onRange(pl.cluster.ID, func(r *clusterRange) error {
+			for _, a := range allocs {
+				delete(r.pending, a.IP)
+			}
+			return nil
+		})
+	}
+	if len(owners) == 0 {
+		return allocs, release, nil
+	}
 	err := h.onRange(pl.cluster.ID, func(r *clusterRange) error {
 		s, _, err := events.LoadCached(ctx, h.store, team, events.AggregateRef{Type: cd.SvcRangeAggregate, ID: pl.cluster.ID}, &r.cache, cd.ServiceRange{}, cd.EvolveServiceRange)
 		if err != nil {
 			return fmt.Errorf("load the service range of cluster %s: %w", pl.cluster.ID, err)
 		}
-		evs, err := cd.DecideAllocateAvoiding(s, pl.cluster.ID, pl.cluster.ServiceRange, kind, id, r.pending)
-		if err != nil {
-			return err
-		}
-		alloc = evs[0].(cd.ServiceIPAllocated)
-		r.pending[alloc.IP] = true
-		release = func() {
-			_ = h.onRange(pl.cluster.ID, func(r *clusterRange) error {
-				delete(r.pending, alloc.IP)
-				return nil
-			})
+		for _, o := range owners {
+			evs, err := cd.DecideAllocateAvoiding(s, pl.cluster.ID, pl.cluster.ServiceRange, o.kind, o.id, r.pending)
+			if err != nil {
+				for _, a := range allocs {
+					delete(r.pending, a.IP)
+				}
+				allocs = allocs[:0]
+				return err
+			}
+			a := evs[0].(cd.ServiceIPAllocated)
+			r.pending[a.IP] = true
+			allocs = append(allocs, a)
 		}
 		return nil
 	})
-	return alloc, release, err
+	return allocs, release, err
 }
 
 // releaseWrites frees a deleted app's or service's IP (in the range and

@@ -27,6 +27,7 @@ type App struct {
 	// Intercepts maps an intercepted port ("80/tcp") to its intercept's id.
 	Intercepts map[string]string `json:"intercepts,omitempty"`
 	Deleted    bool              `json:"deleted,omitempty"`
+	ClonedFrom string            `json:"clonedFrom,omitempty"` // the resource it was cloned from
 }
 
 // Exists reports whether the app was created and not deleted.
@@ -37,7 +38,7 @@ func EvolveApp(s App, r event.Recorded) App {
 	switch e := r.Data.(type) {
 	case AppCreated:
 		return App{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec,
-			Workload: e.Workload, Export: e.Export, Generation: r.Seq}
+			Workload: e.Workload, Export: e.Export, Generation: r.Seq, ClonedFrom: e.ClonedFrom}
 	case AppUpdated:
 		s.Spec, s.Workload, s.Export, s.Generation = e.Spec, e.Workload, e.Export, r.Seq
 	case AppRolloutReported:

@@ -40,12 +40,13 @@ func ValidateConfigKey(field, k string) error {
 // its cluster's agent (Kubernetes mode) applies as a ConfigMap of the
 // config's name in the environment's namespace.
 type Config struct {
-	ID        string            `json:"id"`
-	Name      string            `json:"name"`
-	EnvID     string            `json:"envId"`
-	ClusterID string            `json:"clusterId"`
-	Data      map[string]string `json:"data"`
-	Deleted   bool              `json:"deleted,omitempty"`
+	ID         string            `json:"id"`
+	Name       string            `json:"name"`
+	EnvID      string            `json:"envId"`
+	ClusterID  string            `json:"clusterId"`
+	Data       map[string]string `json:"data"`
+	Deleted    bool              `json:"deleted,omitempty"`
+	ClonedFrom string            `json:"clonedFrom,omitempty"` // the resource it was cloned from
 }
 
 // Exists reports whether the config was created and not deleted.
@@ -58,6 +59,9 @@ type ConfigCreated struct {
 	EnvID     string            `json:"envId"`
 	ClusterID string            `json:"clusterId"`
 	Data      map[string]string `json:"data"`
+	// ClonedFrom is the id of the resource this one was cloned from
+	// (weft env clone); empty for one made otherwise.
+	ClonedFrom string `json:"clonedFrom,omitempty"`
 }
 
 // ConfigChanged: keys were set (added or given a new value) and removed.
@@ -81,7 +85,7 @@ type ConfigDeleted struct {
 func EvolveConfig(s Config, r event.Recorded) Config {
 	switch e := r.Data.(type) {
 	case ConfigCreated:
-		return Config{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, Data: maps.Clone(e.Data)}
+		return Config{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, Data: maps.Clone(e.Data), ClonedFrom: e.ClonedFrom}
 	case ConfigChanged:
 		d := maps.Clone(s.Data)
 		if d == nil {

@@ -7,10 +7,11 @@ import (
 
 // Env is an environment's state.
 type Env struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	ClusterID string `json:"clusterId"`
-	Deleted   bool   `json:"deleted,omitempty"`
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	ClusterID  string `json:"clusterId"`
+	Deleted    bool   `json:"deleted,omitempty"`
+	ClonedFrom string `json:"clonedFrom,omitempty"` // the resource it was cloned from
 	// Namespace is what the agent of its cluster last reported of its
 	// Kubernetes namespace; nil before any report.
 	Namespace *NamespaceState `json:"namespace,omitempty"`
@@ -30,7 +31,7 @@ func (e Env) Exists() bool { return e.ID != "" && !e.Deleted }
 func EvolveEnv(s Env, r event.Recorded) Env {
 	switch e := r.Data.(type) {
 	case EnvCreated:
-		return Env{ID: e.ID, Name: e.Name, ClusterID: e.ClusterID}
+		return Env{ID: e.ID, Name: e.Name, ClusterID: e.ClusterID, ClonedFrom: e.ClonedFrom}
 	case EnvDeleted:
 		s.Deleted = true
 	case EnvNamespaceReported:

@@ -50,6 +50,9 @@ type EnvCreated struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
 	ClusterID string `json:"clusterId"`
+	// ClonedFrom is the id of the environment this one was cloned from
+	// (weft env clone); empty for one made otherwise.
+	ClonedFrom string `json:"clonedFrom,omitempty"`
 }
 
 // EnvDeleted: the environment is gone; its name is free.
@@ -81,6 +84,9 @@ type AppCreated struct {
 	Spec      Spec        `json:"spec"`
 	Workload  *Workload   `json:"workload,omitempty"`
 	Export    *ServiceRef `json:"export,omitempty"`
+	// ClonedFrom is the id of the resource this one was cloned from
+	// (weft env clone); empty for one made otherwise.
+	ClonedFrom string `json:"clonedFrom,omitempty"`
 }
 
 // AppUpdated: the app's spec and backing were replaced. Version 2 added
@@ -134,6 +140,9 @@ type ServiceCreated struct {
 	Spec      Spec        `json:"spec"`
 	// Instance: its cluster runs it (absent: fixed backends).
 	Instance *Instance `json:"instance,omitempty"`
+	// ClonedFrom is the id of the resource this one was cloned from
+	// (weft env clone); empty for one made otherwise.
+	ClonedFrom string `json:"clonedFrom,omitempty"`
 }
 
 // ServiceUpdated: the managed service's spec (and kind) was replaced.

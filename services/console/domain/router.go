@@ -28,15 +28,16 @@ const MaxRoutes = 64
 // per route, with TLS when asked (the certificate from the cluster's
 // issuer or secret, as its agent is configured).
 type Router struct {
-	ID        string        `json:"id"`
-	Name      string        `json:"name"`
-	EnvID     string        `json:"envId"`
-	ClusterID string        `json:"clusterId"`
-	Domain    string        `json:"domain"`
-	Routes    []Route       `json:"routes"`
-	TLS       bool          `json:"tls"`
-	Status    *RouterStatus `json:"status,omitempty"`
-	Deleted   bool          `json:"deleted,omitempty"`
+	ID         string        `json:"id"`
+	Name       string        `json:"name"`
+	EnvID      string        `json:"envId"`
+	ClusterID  string        `json:"clusterId"`
+	Domain     string        `json:"domain"`
+	Routes     []Route       `json:"routes"`
+	TLS        bool          `json:"tls"`
+	Status     *RouterStatus `json:"status,omitempty"`
+	Deleted    bool          `json:"deleted,omitempty"`
+	ClonedFrom string        `json:"clonedFrom,omitempty"` // the resource it was cloned from
 }
 
 // Exists reports whether the router was created and not deleted.
@@ -101,6 +102,9 @@ type RouterCreated struct {
 	Domain    string  `json:"domain"`
 	Routes    []Route `json:"routes"`
 	TLS       bool    `json:"tls"`
+	// ClonedFrom is the id of the resource this one was cloned from
+	// (weft env clone); empty for one made otherwise.
+	ClonedFrom string `json:"clonedFrom,omitempty"`
 }
 
 // RouterUpdated: the router's domain, routes and TLS were replaced.
@@ -131,7 +135,7 @@ type RouterDeleted struct {
 func EvolveRouter(s Router, r event.Recorded) Router {
 	switch e := r.Data.(type) {
 	case RouterCreated:
-		return Router{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, Domain: e.Domain, Routes: e.Routes, TLS: e.TLS}
+		return Router{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, Domain: e.Domain, Routes: e.Routes, TLS: e.TLS, ClonedFrom: e.ClonedFrom}
 	case RouterUpdated:
 		s.Domain, s.Routes, s.TLS = e.Domain, e.Routes, e.TLS
 	case RouterStatusReported:

@@ -19,13 +19,14 @@ const SourceSecret = "secret"
 // the last change of its values: what its cluster's Kubernetes Secret and
 // the pods that use it are applied from.
 type Secret struct {
-	ID        string            `json:"id"`
-	Name      string            `json:"name"`
-	EnvID     string            `json:"envId"`
-	ClusterID string            `json:"clusterId"`
-	Values    map[string]string `json:"values"` // key → sealed value
-	Version   uint64            `json:"version"`
-	Deleted   bool              `json:"deleted,omitempty"`
+	ID         string            `json:"id"`
+	Name       string            `json:"name"`
+	EnvID      string            `json:"envId"`
+	ClusterID  string            `json:"clusterId"`
+	Values     map[string]string `json:"values"` // key → sealed value
+	Version    uint64            `json:"version"`
+	Deleted    bool              `json:"deleted,omitempty"`
+	ClonedFrom string            `json:"clonedFrom,omitempty"` // the resource it was cloned from
 }
 
 // Exists reports whether the secret was created and not deleted.
@@ -41,6 +42,9 @@ type SecretCreated struct {
 	EnvID     string            `json:"envId"`
 	ClusterID string            `json:"clusterId"`
 	Values    map[string]string `json:"values"`
+	// ClonedFrom is the id of the resource this one was cloned from
+	// (weft env clone); empty for one made otherwise.
+	ClonedFrom string `json:"clonedFrom,omitempty"`
 }
 
 // SecretChanged: keys were set (sealed values) and removed.
@@ -83,7 +87,7 @@ const KeyringAggregate = "keyring"
 func EvolveSecret(s Secret, r event.Recorded) Secret {
 	switch e := r.Data.(type) {
 	case SecretCreated:
-		return Secret{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, Values: maps.Clone(e.Values), Version: r.Seq}
+		return Secret{ID: e.ID, Name: e.Name, EnvID: e.EnvID, ClusterID: e.ClusterID, Values: maps.Clone(e.Values), Version: r.Seq, ClonedFrom: e.ClonedFrom}
 	case SecretChanged:
 		v := maps.Clone(s.Values)
 		if v == nil {

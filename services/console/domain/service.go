@@ -50,6 +50,7 @@ type Service struct {
 	Status      *InstanceStatus `json:"status,omitempty"`
 	Credentials *Credentials    `json:"credentials,omitempty"`
 	Deleted     bool            `json:"deleted,omitempty"`
+	ClonedFrom  string          `json:"clonedFrom,omitempty"` // the resource it was cloned from
 	// DeleteData: deleted with its volume and credentials, which its
 	// cluster's agent deletes (DataDeleted once it reported it did).
 	DeleteData  bool `json:"deleteData,omitempty"`
@@ -63,7 +64,7 @@ func (s Service) Exists() bool { return s.ID != "" && !s.Deleted }
 func EvolveService(s Service, r event.Recorded) Service {
 	switch e := r.Data.(type) {
 	case ServiceCreated:
-		return Service{ID: e.ID, Name: e.Name, Kind: e.Kind, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec, Instance: e.Instance}
+		return Service{ID: e.ID, Name: e.Name, Kind: e.Kind, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec, Instance: e.Instance, ClonedFrom: e.ClonedFrom}
 	case ServiceUpdated:
 		s.Kind, s.Spec = e.Kind, e.Spec
 	case ServiceStatusReported:

@@ -3,6 +3,7 @@ package readmodel
 import (
 	"cmp"
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
@@ -217,42 +218,40 @@ func (q *Queries) Access(ctx context.Context, p auth.Principal, team string, src
 	return v, err
 }
 
-// EnvWorkloads counts the apps and services in an environment, as applied
-// so far (callers wait for the sequence they need first).
-func (q *Queries) EnvWorkloads(team, envID string) int {
+// EnvWorkloads counts the apps, services, configs, secrets and routers
+// in an environment, as applied so far (callers wait for the sequence
+// they need first).
+func (q *Queries) EnvWorkloads(team, envID string) int { return q.EnvContents(team, envID).Len() }
+
+// EnvContents are the ids of the apps, services, configs, secrets and
+// routers of an environment, each kind sorted, as applied so far
+// (callers wait for the sequence they need first).
+func (q *Queries) EnvContents(team, envID string) cd.EnvContents {
 	q.m.mu.RLock()
 	defer q.m.mu.RUnlock()
+	var c cd.EnvContents
 	t, ok := q.m.teams[team]
 	if !ok {
-		return 0
+		return c
 	}
-	n := 0
-	for _, a := range t.Apps {
-		if a.EnvID == envID {
-			n++
+	c.Apps = idsIn(t.Apps, envID, func(a cd.App) string { return a.EnvID })
+	c.Services = idsIn(t.Services, envID, func(s cd.Service) string { return s.EnvID })
+	c.Configs = idsIn(t.Configs, envID, func(x cd.Config) string { return x.EnvID })
+	c.Secrets = idsIn(t.Secrets, envID, func(x cd.Secret) string { return x.EnvID })
+	c.Routers = idsIn(t.Routers, envID, func(r cd.Router) string { return r.EnvID })
+	return c
+}
+
+// idsIn are the sorted keys of the values of m in environment envID.
+func idsIn[V any](m map[string]V, envID string, env func(V) string) []string {
+	var out []string
+	for id, v := range m {
+		if env(v) == envID {
+			out = append(out, id)
 		}
 	}
-	for _, s := range t.Services {
-		if s.EnvID == envID {
-			n++
-		}
-	}
-	for _, c := range t.Configs {
-		if c.EnvID == envID {
-			n++
-		}
-	}
-	for _, r := range t.Routers {
-		if r.EnvID == envID {
-			n++
-		}
-	}
-	for _, c := range t.Secrets {
-		if c.EnvID == envID {
-			n++
-		}
-	}
-	return n
+	slices.Sort(out)
+	return out
 }
 
 // Secrets lists the team's secrets (key names only), in one environment

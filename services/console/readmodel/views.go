@@ -25,6 +25,8 @@ type Env struct {
 	// what its cluster's agent last reported (nil: nothing yet).
 	Namespace       string             `json:"namespace"`
 	NamespaceReport *cd.NamespaceState `json:"namespaceReport,omitempty"`
+	// ClonedFrom is the id of what it was cloned from (weft env clone).
+	ClonedFrom string `json:"clonedFrom,omitempty"`
 }
 
 // App is an app as users see it.
@@ -47,6 +49,8 @@ type App struct {
 	CreatedBy  string         `json:"createdBy"`
 	CreatedAt  time.Time      `json:"createdAt"`
 	UpdatedAt  time.Time      `json:"updatedAt"`
+	// ClonedFrom is the id of what it was cloned from (weft env clone).
+	ClonedFrom string `json:"clonedFrom,omitempty"`
 }
 
 // Service is a managed service as users see it.
@@ -69,6 +73,8 @@ type Service struct {
 	CreatedBy        string             `json:"createdBy"`
 	CreatedAt        time.Time          `json:"createdAt"`
 	UpdatedAt        time.Time          `json:"updatedAt"`
+	// ClonedFrom is the id of what it was cloned from (weft env clone).
+	ClonedFrom string `json:"clonedFrom,omitempty"`
 }
 
 // Instance is how a run service is run: never its keys.
@@ -106,7 +112,7 @@ func (t *teamData) envView(e cd.Env) Env {
 	c, ok := t.Clusters[e.ClusterID]
 	v := Env{ID: e.ID, Name: e.Name, ClusterID: e.ClusterID, ClusterName: c.Name, ClusterGone: !ok || c.Deleted,
 		CreatedBy: t.Meta[e.ID].CreatedBy, CreatedAt: t.Meta[e.ID].CreatedAt,
-		Namespace: clusterstate.NamespaceName(e.Name), NamespaceReport: e.Namespace}
+		Namespace: clusterstate.NamespaceName(e.Name), NamespaceReport: e.Namespace, ClonedFrom: e.ClonedFrom}
 	for _, a := range t.Apps {
 		if a.EnvID == e.ID {
 			v.Apps++
@@ -144,12 +150,14 @@ type Secret struct {
 	CreatedBy   string    `json:"createdBy"`
 	CreatedAt   time.Time `json:"createdAt"`
 	UpdatedAt   time.Time `json:"updatedAt"`
+	// ClonedFrom is the id of what it was cloned from (weft env clone).
+	ClonedFrom string `json:"clonedFrom,omitempty"`
 }
 
 func (t *teamData) secretView(s cd.Secret) Secret {
 	md := t.Meta[s.ID]
 	return Secret{ID: s.ID, Name: s.Name, EnvID: s.EnvID, EnvName: t.Envs[s.EnvID].Name, ClusterID: s.ClusterID,
-		ClusterName: t.Clusters[s.ClusterID].Name, Keys: s.Keys(), Version: s.Version,
+		ClusterName: t.Clusters[s.ClusterID].Name, Keys: s.Keys(), Version: s.Version, ClonedFrom: s.ClonedFrom,
 		UsedBy:    t.sourceUsers(s.EnvID, cd.Source{Kind: cd.SourceSecret, Name: s.Name}, ""),
 		CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
 }
@@ -170,6 +178,8 @@ type Config struct {
 	CreatedBy string    `json:"createdBy"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
+	// ClonedFrom is the id of what it was cloned from (weft env clone).
+	ClonedFrom string `json:"clonedFrom,omitempty"`
 }
 
 func (t *teamData) configView(c cd.Config) Config {
@@ -179,7 +189,7 @@ func (t *teamData) configView(c cd.Config) Config {
 		data = map[string]string{}
 	}
 	return Config{ID: c.ID, Name: c.Name, EnvID: c.EnvID, EnvName: t.Envs[c.EnvID].Name, ClusterID: c.ClusterID,
-		ClusterName: t.Clusters[c.ClusterID].Name, Data: data,
+		ClusterName: t.Clusters[c.ClusterID].Name, Data: data, ClonedFrom: c.ClonedFrom,
 		UsedBy:    t.sourceUsers(c.EnvID, cd.Source{Kind: cd.SourceConfig, Name: c.Name}, ""),
 		CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
 }
@@ -213,7 +223,7 @@ func (t *teamData) appView(a cd.App) App {
 	md := t.Meta[a.ID]
 	v := App{ID: a.ID, Name: a.Name, EnvID: a.EnvID, EnvName: t.Envs[a.EnvID].Name, ClusterID: a.ClusterID,
 		ClusterName: t.Clusters[a.ClusterID].Name, ServiceIP: a.ServiceIP, Spec: a.Spec, Intercepts: []Intercept{},
-		Workload: a.Workload, Export: a.Export, Generation: a.Generation, Rollout: a.Rollout,
+		Workload: a.Workload, Export: a.Export, Generation: a.Generation, Rollout: a.Rollout, ClonedFrom: a.ClonedFrom,
 		CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
 	for _, id := range a.Intercepts {
 		if i, ok := t.Intercepts[id]; ok {
@@ -227,7 +237,7 @@ func (t *teamData) appView(a cd.App) App {
 func (t *teamData) serviceView(s cd.Service) Service {
 	md := t.Meta[s.ID]
 	v := Service{ID: s.ID, Name: s.Name, Kind: s.Kind, EnvID: s.EnvID, EnvName: t.Envs[s.EnvID].Name, ClusterID: s.ClusterID,
-		ClusterName: t.Clusters[s.ClusterID].Name, ServiceIP: s.ServiceIP, Spec: s.Spec,
+		ClusterName: t.Clusters[s.ClusterID].Name, ServiceIP: s.ServiceIP, Spec: s.Spec, ClonedFrom: s.ClonedFrom,
 		CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
 	if s.Instance != nil {
 		v.Instance = &Instance{Version: s.Instance.Version, Storage: s.Instance.Storage}
@@ -294,11 +304,13 @@ type Router struct {
 	CreatedBy   string           `json:"createdBy"`
 	CreatedAt   time.Time        `json:"createdAt"`
 	UpdatedAt   time.Time        `json:"updatedAt"`
+	// ClonedFrom is the id of what it was cloned from (weft env clone).
+	ClonedFrom string `json:"clonedFrom,omitempty"`
 }
 
 func (t *teamData) routerView(r cd.Router) Router {
 	md := t.Meta[r.ID]
 	return Router{ID: r.ID, Name: r.Name, EnvID: r.EnvID, EnvName: t.Envs[r.EnvID].Name, ClusterID: r.ClusterID,
-		ClusterName: t.Clusters[r.ClusterID].Name, Domain: r.Domain, Routes: r.Routes, TLS: r.TLS, Status: r.Status,
+		ClusterName: t.Clusters[r.ClusterID].Name, Domain: r.Domain, Routes: r.Routes, TLS: r.TLS, Status: r.Status, ClonedFrom: r.ClonedFrom,
 		CreatedBy: md.CreatedBy, CreatedAt: md.CreatedAt, UpdatedAt: md.UpdatedAt}
 }
