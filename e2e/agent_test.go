@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"weft.dev/kernel/wait"
 )
 
 // runAgent runs weft-agent with args until the test ends, and shows its
@@ -65,20 +67,17 @@ func readAgentState(dir string) (agentState, error) {
 	return st, json.Unmarshal(b, &st)
 }
 
-// eventually polls cond for up to 30 s.
+// eventually polls cond for up to 30 s, every 100 ms (a condition here
+// runs the CLI or reads an agent's files): kernel/wait's, with what is
+// awaited named.
 func eventually(t *testing.T, what string, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		ok, detail := cond()
-		if ok {
-			return
+	wait.ForEvery(t, 30*time.Second, 100*time.Millisecond, func() error {
+		if ok, detail := cond(); !ok {
+			return fmt.Errorf("%s: %s", what, detail)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 30s: %s", what, detail)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // A cluster's agent enrols with the one-time secret the CLI printed, gets

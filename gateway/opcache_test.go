@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"weft.dev/gateway"
+	"weft.dev/kernel/wait"
 )
 
 // prepared reads the gateway's counter of prepared-operation lookups.
@@ -103,13 +104,10 @@ func TestPreparedQueryIsPreparedAgainAfterRecomposition(t *testing.T) {
 	if err := h.gw.Refresh(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	r := h.query(alice, region, nil)
-	for r.code() != "BAD_USER_INPUT" && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-		r = h.query(alice, region, nil)
-	}
-	if r.code() != "BAD_USER_INPUT" {
-		t.Fatalf("region after it was dropped: status %d, data %s, errors %+v", r.status, r.Data, r.Errors)
-	}
+	wait.ForEvery(t, 5*time.Second, 50*time.Millisecond, func() error {
+		if r := h.query(alice, region, nil); r.code() != "BAD_USER_INPUT" {
+			return fmt.Errorf("region after it was dropped: status %d, data %s, errors %+v", r.status, r.Data, r.Errors)
+		}
+		return nil
+	})
 }

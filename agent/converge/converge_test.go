@@ -3,6 +3,7 @@ package converge_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"weft.dev/events/clusterstate"
 	"weft.dev/events/clusterstate/streams"
 	"weft.dev/events/jsguard"
+	"weft.dev/kernel/wait"
 )
 
 type cluster struct {
@@ -234,17 +236,12 @@ func TestAgentMergesItsClusterAndTeamStreamsAndSkipsItsOwnGateway(t *testing.T) 
 	c.put(clusterstate.KindRoute, "r1", clusterstate.Route{ID: "r1", Name: "api", ServiceIP: "100.80.0.1"}, 4)
 	c.put(clusterstate.KindDNS, "r1", clusterstate.Record{ID: "r1", Name: "api.prod.acme.weft.internal", IPs: []string{"100.80.0.1"}}, 4)
 	c.put(clusterstate.KindPeer, "a", clusterstate.Peer{ID: "a", Kind: "gateway", PublicKey: "ka2", AllowedIPs: []string{"100.64.0.1/32"}}, 5)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		own, team := agent.AppliedPerStream()
-		if own == 4 && team == 5 {
-			break
+	wait.For(t, 10*time.Second, func() error {
+		if own, team := agent.AppliedPerStream(); own != 4 || team != 5 {
+			return fmt.Errorf("applied per stream: cluster %d, team %d; want 4 and 5", own, team)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("applied per stream: cluster %d, team %d; want 4 and 5", own, team)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
 	if !slices.Equal(rec.RouteIDs(), []string{"r1"}) || !slices.Equal(rec.RecordIDs(), []string{"r1"}) || !slices.Equal(rec.PeerIDs(), []string{"b"}) {
 		t.Fatalf("routes %v records %v peers %v", rec.RouteIDs(), rec.RecordIDs(), rec.PeerIDs())
 	}

@@ -16,6 +16,7 @@ import (
 	mdns "github.com/miekg/dns"
 
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/wait"
 )
 
 func writeState(t *testing.T, file string, recs ...clusterstate.Record) {
@@ -85,18 +86,14 @@ func TestAStockCoreDNSServesTheAgentsStateFileAndFollowsIt(t *testing.T) {
 	}
 	// The agent moves api and deletes web.
 	writeState(t, file, clusterstate.Record{ID: "a", Name: "api.prod.acme.weft.internal", IPs: []string{"100.80.0.9"}})
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	wait.For(t, 5*time.Second, func() error {
 		api, _ := a("api.prod.acme.weft.internal")
 		_, web := a("web.prod.acme.weft.internal")
-		if api == "100.80.0.9" && web == mdns.RcodeNameError {
-			break
+		if api != "100.80.0.9" || web != mdns.RcodeNameError {
+			return fmt.Errorf("the server did not follow the file: api %q, web rcode %d", api, web)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the server did not follow the file: api %q, web rcode %d", api, web)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // A Corefile that names no source, both sources, a missing file or an

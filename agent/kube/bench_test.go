@@ -26,6 +26,7 @@ import (
 	"weft.dev/agent/kube"
 	"weft.dev/agent/kube/kubetest"
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/wait"
 )
 
 // discard is a RouteApplier that keeps nothing (the proxy's own cost is
@@ -233,26 +234,24 @@ func BenchmarkAppCreatedToDeployment(b *testing.B) {
 	defer func() { cancel(); w.Shutdown() }() // Shutdown waits for the informers to stop
 	const apps = 100
 	waitIn := func(seen map[string]time.Time, ns string, t0 time.Time) []time.Duration {
-		deadline := time.Now().Add(2 * time.Minute)
-		for {
+		var out []time.Duration
+		wait.ForEvery(b, 2*time.Minute, 5*time.Millisecond, func() error {
 			mu.Lock()
-			var out []time.Duration
+			defer mu.Unlock()
+			out = out[:0]
 			for i := range apps {
 				if t, ok := seen[fmt.Sprintf("%s/app%d", ns, i)]; ok {
 					out = append(out, t.Sub(t0))
 				}
 			}
-			mu.Unlock()
-			if len(out) == apps {
-				return out
+			if len(out) < apps {
+				return fmt.Errorf("%d of %d deployments in %s", len(out), apps, ns)
 			}
-			if time.Now().After(deadline) {
-				b.Fatalf("%d of %d deployments in %s", len(out), apps, ns)
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+			return nil
+		})
+		return out
 	}
-	wait := func(ns string, t0 time.Time) []time.Duration { return waitIn(seen, ns, t0) }
+	arrived := func(ns string, t0 time.Time) []time.Duration { return waitIn(seen, ns, t0) }
 	var weft, base, weftSvc []time.Duration
 	for round := range b.N {
 		ns := fmt.Sprintf("prod%d", round)
@@ -277,7 +276,7 @@ func BenchmarkAppCreatedToDeployment(b *testing.B) {
 			wl.Labels[clusterstate.LabelEnvID] = "env-" + ns
 			set(clusterstate.KindWorkload, wl.ID, mustJSON(b, wl))
 		}
-		weft = append(weft, wait(ns, t0)...)
+		weft = append(weft, arrived(ns, t0)...)
 		weftSvc = append(weftSvc, waitIn(seenSvc, ns, t0)...)
 
 		// Baseline: the same objects, applied directly.
@@ -306,7 +305,7 @@ func BenchmarkAppCreatedToDeployment(b *testing.B) {
 		}
 		close(jobs)
 		wg.Wait()
-		base = append(base, wait("raw", t0)...)
+		base = append(base, arrived("raw", t0)...)
 		if err := c.AppsV1().Deployments("raw").DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}); err != nil {
 			b.Fatal(err)
 		}

@@ -165,17 +165,12 @@ func TestRoundRobinSpreadsConnectionsOverTheBackends(t *testing.T) {
 		t.Fatalf("round robin over 10 connections: %v", got)
 	}
 	// Every connection is counted once, and none is left open.
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		st := p.Stats()
-		if len(st) == 1 && st[0].Accepted == 10 && st[0].Active == 0 && st[0].Denied == 0 && st[0].Name == "api" {
-			break
+	wait.For(t, 2*time.Second, func() error {
+		if st := p.Stats(); len(st) != 1 || st[0].Accepted != 10 || st[0].Active != 0 || st[0].Denied != 0 || st[0].Name != "api" {
+			return fmt.Errorf("stats after 10 connections: %+v", st)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stats after 10 connections: %+v", st)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func TestAnUnhealthyBackendGetsNoNewConnectionsAndFailoverPrefersTheFirst(t *testing.T) {
@@ -197,13 +192,12 @@ func TestAnUnhealthyBackendGetsNoNewConnectionsAndFailoverPrefersTheFirst(t *tes
 		}
 	}
 	stopA()
-	deadline := time.Now().Add(5 * time.Second)
-	for ask(t, addr) != "b" {
-		if time.Now().After(deadline) {
-			t.Fatal("the dead backend still gets connections after 5s")
+	wait.ForEvery(t, 5*time.Second, 20*time.Millisecond, func() error {
+		if got := ask(t, addr); got != "b" {
+			return fmt.Errorf("the dead backend still gets connections (%q answered)", got)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 	for range 5 {
 		if got := ask(t, addr); got != "b" {
 			t.Fatalf("a connection went to %q after the first backend died", got)

@@ -17,6 +17,7 @@ import (
 
 	"weft.dev/agent/proxy"
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/wait"
 )
 
 // echoBackend answers each connection by sending back everything it reads,
@@ -214,13 +215,12 @@ func TestHealthChecksBetweenProbesHoldNoGoroutines(t *testing.T) {
 		}
 	}
 	// The first probes run at once; wait for them to end.
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine()-before > n+5 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if got := runtime.NumGoroutine() - before; got > n+5 {
-		t.Fatalf("%d routes with health checks hold %d goroutines; want about one each", n, got)
-	}
+	wait.ForEvery(t, 10*time.Second, 20*time.Millisecond, func() error {
+		if got := runtime.NumGoroutine() - before; got > n+5 {
+			return fmt.Errorf("%d routes with health checks hold %d goroutines; want about one each", n, got)
+		}
+		return nil
+	})
 }
 
 // A dial that fails for want of this host's descriptors drops that one

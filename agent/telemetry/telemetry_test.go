@@ -15,6 +15,7 @@ import (
 	"weft.dev/agent/proxy"
 	"weft.dev/agent/telemetry"
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/wait"
 )
 
 func get(t *testing.T, url string) (int, string) {
@@ -99,24 +100,18 @@ func TestHealthAndMetricsFollowTheAgentAndItsProxy(t *testing.T) {
 		_, _ = io.ReadAll(c)
 		c.Close()
 	}
-	deadline := time.Now().Add(3 * time.Second)
-	for {
+	wait.ForEvery(t, 3*time.Second, 20*time.Millisecond, func() error {
 		_, m := get(t, srv.URL+"/metrics")
-		ok := true
 		for _, want := range []string{
 			"weft_agent_applied_sequence 42\n", "weft_agent_connected 1\n", "weft_agent_routes 1\n",
 			`weft_agent_proxy_connections_total{route="prod/api",route_id="r1"} 3` + "\n",
 			`weft_agent_policy_denials_total{route="prod/api",route_id="r1"} 1` + "\n",
 			`weft_agent_proxy_active_connections{route="prod/api",route_id="r1"} 0` + "\n",
 		} {
-			ok = ok && strings.Contains(m, want)
+			if !strings.Contains(m, want) {
+				return fmt.Errorf("metrics lack %q:\n%s", want, m)
+			}
 		}
-		if ok {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("metrics:\n%s", m)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }

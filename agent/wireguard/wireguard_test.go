@@ -21,6 +21,7 @@ import (
 
 	"weft.dev/agent/wireguard"
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/wait"
 )
 
 // helperConfig is what a helper process (one "host" in its own network
@@ -243,17 +244,12 @@ func TestTwoGatewaysInNamespacesReachEachOtherAndPeerChangesKeepSessions(t *test
 	}
 	dial := func(h *host, addr string) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			r := h.do("dial " + addr)
-			if r == "ok" {
-				return
+		wait.ForEvery(t, 10*time.Second, 200*time.Millisecond, func() error {
+			if r := h.do("dial " + addr); r != "ok" {
+				return fmt.Errorf("dial %s over the mesh: %s", addr, r)
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("dial %s over the mesh: %s", addr, r)
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
+			return nil
+		})
 	}
 	dial(a, "100.64.0.2:7000")
 	dial(bh, "100.64.0.1:7000")

@@ -23,6 +23,7 @@ import (
 
 	"weft.dev/events/clusterstate"
 	"weft.dev/events/jsguard"
+	"weft.dev/kernel/wait"
 )
 
 // The NATS configuration base ships is real: three nats-servers started
@@ -161,21 +162,18 @@ func TestBaseNATSConfigRunsAThreeNodeOperatorModeClusterWithR3AndAgentIsolation(
 	// A freshly formed cluster may not route the first consumer request
 	// yet (no responders): the agent's own loop retries, and so does this.
 	var got string
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	wait.ForEvery(t, 30*time.Second, 200*time.Millisecond, func() error {
 		own, err := ajs.OrderedConsumer(ctx, "CL_c1", jetstream.OrderedConsumerConfig{})
-		if err == nil {
-			var m jetstream.Msg
-			if m, err = own.Next(jetstream.FetchMaxWait(5 * time.Second)); err == nil {
-				got = string(m.Data())
-				break
-			}
+		if err != nil {
+			return fmt.Errorf("the agent reads its own stream: %w", err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the agent reads its own stream: %v", err)
+		m, err := own.Next(jetstream.FetchMaxWait(5 * time.Second))
+		if err != nil {
+			return fmt.Errorf("the agent reads its own stream: %w", err)
 		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		got = string(m.Data())
+		return nil
+	})
 	if got != "desired state of c1" {
 		t.Fatalf("the agent read %q from its own stream", got)
 	}

@@ -20,6 +20,7 @@ import (
 	"weft.dev/events/clusterstate/streams"
 	"weft.dev/events/jsguard"
 	"weft.dev/events/stream"
+	"weft.dev/kernel/wait"
 )
 
 func agentUser(t *testing.T, cluster, team string) (broker.Agent, string) {
@@ -214,10 +215,12 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 		t.Fatal(err)
 	}
 	_ = nc.Flush()
-	deadline := time.Now().Add(5 * time.Second)
-	for !(perms.saw(`Publish to "ev.acme.device.d2"`) && perms.saw(`Publish to "status.b.heartbeat"`)) && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	_ = wait.Until(5*time.Second, func() error { // the loop below says what is missing
+		if !perms.saw(`Publish to "ev.acme.device.d2"`) || !perms.saw(`Publish to "status.b.heartbeat"`) {
+			return errors.New("not yet")
+		}
+		return nil
+	})
 	for _, want := range []string{`Publish to "ev.acme.device.d2"`, `Publish to "status.b.heartbeat"`, `CL_b`, `TM_other`, `TS_other`} {
 		if !perms.saw(want) {
 			t.Errorf("no permissions violation for %s; saw %v", want, perms.errs)

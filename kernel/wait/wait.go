@@ -17,7 +17,14 @@ const Every = 10 * time.Millisecond
 // last error when within passes first.
 func For(t testing.TB, within time.Duration, cond func() error) {
 	t.Helper()
-	if err := Until(within, cond); err != nil {
+	ForEvery(t, within, Every, cond)
+}
+
+// ForEvery is For polling every every: for a condition that costs a
+// process or a round trip over a network, asked less often.
+func ForEvery(t testing.TB, within, every time.Duration, cond func() error) {
+	t.Helper()
+	if err := until(within, every, cond); err != nil {
 		t.Fatalf("still, after %v: %v", within, err)
 	}
 }
@@ -26,6 +33,10 @@ func For(t testing.TB, within time.Duration, cond func() error) {
 // last error when within passes first: for waits that are not a test's
 // (a harness that must give up with an error of its own).
 func Until(within time.Duration, cond func() error) error {
+	return until(within, Every, cond)
+}
+
+func until(within, every time.Duration, cond func() error) error {
 	deadline := time.Now().Add(within)
 	for {
 		err := cond()
@@ -35,6 +46,6 @@ func Until(within time.Duration, cond func() error) error {
 		if time.Now().After(deadline) {
 			return err
 		}
-		time.Sleep(Every)
+		time.Sleep(every)
 	}
 }

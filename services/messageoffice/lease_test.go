@@ -2,6 +2,7 @@ package messageoffice_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/wait"
 	icmd "weft.dev/services/infra/command"
 	"weft.dev/services/messageoffice"
 )
@@ -72,13 +74,12 @@ func TestOfTwoOfficeReplicasOneWritesAndTheOtherTakesOverWhenItDies(t *testing.T
 
 	// The writer dies: its lease connection goes, it cannot renew.
 	writer.conn.Close()
-	deadline := time.Now().Add(10 * ttl)
-	for !standby.lease.Holding() {
-		if time.Now().After(deadline) {
-			t.Fatal("the standby did not take over")
+	wait.For(t, 10*ttl, func() error {
+		if !standby.lease.Holding() {
+			return errors.New("the standby did not take over")
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
 	// Changes after the takeover reach the streams through the new writer.
 	must(w.inf.DeleteDevice(w.ctx, w.owner, icmd.DeviceInput{Team: "acme", ID: s.laptop}))
 	w.converge(t, standby.o)

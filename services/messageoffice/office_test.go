@@ -19,6 +19,7 @@ import (
 	"weft.dev/events/clusterstate"
 	"weft.dev/events/eventstest"
 	"weft.dev/kernel/auth"
+	"weft.dev/kernel/wait"
 	ccmd "weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
 	icmd "weft.dev/services/infra/command"
@@ -458,26 +459,24 @@ func TestAQuietTeamsStreamIsSnapshottedWithExactlyItsEntries(t *testing.T) {
 
 	// The log is quiet, so within a second or two the snapshot is there,
 	// as of the stream's last sequence.
-	ts, err := w.js.Stream(w.ctx, clusterstate.SnapshotStreamName("acme"))
-	deadline := time.Now().Add(10 * time.Second)
-	for err != nil && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
-		ts, err = w.js.Stream(w.ctx, clusterstate.SnapshotStreamName("acme"))
-	}
-	if err != nil {
-		t.Fatalf("no snapshot stream: %v", err)
-	}
-	var m0 *jetstream.RawStreamMsg
-	for {
+	var (
+		ts jetstream.Stream
+		m0 *jetstream.RawStreamMsg
+	)
+	wait.ForEvery(t, 10*time.Second, 100*time.Millisecond, func() error {
+		var err error
+		if ts, err = w.js.Stream(w.ctx, clusterstate.SnapshotStreamName("acme")); err != nil {
+			return fmt.Errorf("no snapshot stream: %w", err)
+		}
 		m0, err = ts.GetLastMsgForSubject(w.ctx, clusterstate.SnapshotSubject("acme", 0))
-		if err == nil && m0.Header.Get(clusterstate.HeaderSnapshotSeq) == fmt.Sprint(last) {
-			break
+		if err != nil {
+			return fmt.Errorf("no snapshot as of %d: %w", last, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no snapshot as of %d: %v", last, err)
+		if got := m0.Header.Get(clusterstate.HeaderSnapshotSeq); got != fmt.Sprint(last) {
+			return fmt.Errorf("the snapshot is as of %s, not %d", got, last)
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
 	got := map[string]string{}
 	n := must(strconv.Atoi(m0.Header.Get(clusterstate.HeaderSnapshotChunks)))
 	for i := range n {

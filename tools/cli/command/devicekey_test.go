@@ -3,6 +3,7 @@ package command
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"weft.dev/kernel/wait"
 )
 
 // weft device config makes the key pair here: every request it sends is
@@ -113,15 +116,13 @@ func TestDeviceConnectNeverSendsThePrivateKeyAndShowsItsStatusElsewhere(t *testi
 	// Another terminal sees it through the 0600 status file; with no
 	// subscription to be had it says it is polling.
 	statusFile := filepath.Join(filepath.Dir(c.config), "run", "acme-laptop.json")
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+	wait.ForEvery(t, 20*time.Second, 50*time.Millisecond, func() error {
 		s := c.run("device", "status", "laptop")
-		if s.code == ExitOK && strings.Contains(s.stdout, "gateways: polling") && strings.Contains(s.stdout, "100.64.0.9") {
-			break
+		if s.code != ExitOK || !strings.Contains(s.stdout, "gateways: polling") || !strings.Contains(s.stdout, "100.64.0.9") {
+			return fmt.Errorf("device status while connected: exit %d: %s%s", s.code, s.stdout, s.stderr)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("device status while connected: exit %d: %s%s", s.code, s.stdout, s.stderr)
-		}
-	}
+		return nil
+	})
 	if fi, err := os.Stat(statusFile); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("status file: %v %v, want mode 0600", fi, err)
 	}
@@ -172,14 +173,12 @@ func TestDeviceConnectEndsWhenTheDeviceIsDeletedOrRekeyedElsewhere(t *testing.T)
 			go func() {
 				done <- c.runContext(ctx, nil, "device", "connect", "laptop", "--team", "acme", "--netstack", "--socks", "127.0.0.1:0", "--sync-every", "50ms")
 			}()
-			for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-				if s := c.run("device", "status", "laptop"); s.code == ExitOK {
-					break
+			wait.ForEvery(t, 20*time.Second, 20*time.Millisecond, func() error {
+				if s := c.run("device", "status", "laptop"); s.code != ExitOK {
+					return fmt.Errorf("connect did not come up: exit %d: %s", s.code, s.stderr)
 				}
-				if time.Now().After(deadline) {
-					t.Fatal("connect did not come up")
-				}
-			}
+				return nil
+			})
 			registered := devices.get()
 			if tc.change == "null" {
 				devices.set("")
