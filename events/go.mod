@@ -13,6 +13,8 @@ require (
 	weft.dev/kernel v0.0.0-00010101000000-000000000000
 )
 
+require filippo.io/edwards25519 v1.2.0
+
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.8.0 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect

@@ -48,6 +48,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"weft.dev/events/gatewaykey"
 
 	"weft.dev/kernel/token"
 )
@@ -368,6 +369,9 @@ type Gateway struct {
 	// SealingKey is the public half of the agent's sealing key pair
 	// (seal.go), base64: secrets reach the agent sealed to it.
 	SealingKey string `json:"sealingKey,omitempty"`
+	// Rotation proves a move from the key the gateway enrolled with to
+	// PublicKey (weft-agent rotate-gateway-key); nil when it did not move.
+	Rotation *gatewaykey.Rotation `json:"rotation,omitempty"`
 }
 
 // InboxPrefix is the reply-subject prefix an agent of cluster must use

@@ -189,7 +189,7 @@ func (o *Office) relayStatus(nc *nats.Conn, infra *icmd.Handlers, con *ccmd.Hand
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				defer cancel()
 				if _, err := infra.ReportGateway(ctx, auth.SystemPrincipal("agent-"+cluster), icmd.ReportGatewayInput{
-					Team: team, ClusterID: cluster, PublicKey: g.PublicKey, Endpoint: g.Endpoint}); err != nil {
+					Team: team, ClusterID: cluster, PublicKey: g.PublicKey, Endpoint: g.Endpoint, Rotation: g.Rotation}); err != nil {
 					o.log.Warn("agent's gateway not recorded", "cluster", cluster, "err", err)
 					return err
 				}

@@ -121,6 +121,7 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.tlsSecret, "tls-secret", "", "with --kubernetes: a Secret in each environment's namespace holding the TLS certificate every router with --tls uses (e.g. a wildcard one), instead of <router>-tls")
 	f.StringSliceVar(&o.allowBackend, "allow-backend", nil, "with --proxy: also forward to backends in this CIDR (repeatable), which the proxy refuses otherwise: loopback, link-local (cloud metadata), multicast, broadcast, unspecified and weft's gateway and device addresses, whether given as addresses or as names that resolve to them")
 	_ = cmd.MarkFlagRequired("cluster")
+	cmd.AddCommand(newRotateCmd(os.Stdout))
 	return cmd
 }
 
@@ -236,7 +237,12 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: key.PublicKey().String(), Endpoint: o.endpoint})
+	// A key moved by rotate-gateway-key is reported with its proof.
+	rotation, err := loadRotation(o.stateDir, key.PublicKey().String())
+	if err != nil {
+		return err
+	}
+	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: key.PublicKey().String(), Endpoint: o.endpoint, Rotation: rotation})
 	cfg := converge.Config{Cluster: o.cluster, Team: creds.Team, Peers: rec, Routes: rec, DNS: rec, Version: "dev", Logger: log,
 		JetStreamAPI: o.jetstreamAPI, SealingKey: sealing.PublicString()}
 	var stack *netstack.Stack

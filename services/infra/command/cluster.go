@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"weft.dev/events"
+	"weft.dev/events/gatewaykey"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
 	"weft.dev/kernel/validate"
@@ -140,6 +141,8 @@ type ReportGatewayInput struct {
 	ClusterID string
 	PublicKey string
 	Endpoint  string // host:port
+	// Rotation proves a move from the gateway's current key to PublicKey.
+	Rotation *gatewaykey.Rotation
 }
 
 // ReportGateway records the cluster gateway's public key and endpoint, as
@@ -165,7 +168,7 @@ func (h *Handlers) ReportGateway(ctx context.Context, p auth.Principal, in Repor
 		Team: in.Team, Aggregate: clusterRef(in.ClusterID), Actor: p.Actor(),
 		Evolve: domain.EvolveCluster,
 		Decide: func(c domain.Cluster) ([]any, error) {
-			return domain.DecideReportGateway(c, in.ClusterID, in.PublicKey, in.Endpoint)
+			return domain.DecideReportGateway(c, in.ClusterID, in.PublicKey, in.Endpoint, in.Rotation)
 		},
 		Also: func(ctx context.Context, c domain.Cluster, _ []any) ([]events.Write, error) {
 			return keyWrites(ctx, h.store, in.Team, p.Actor(), in.ClusterID, c.PublicKey, in.PublicKey)

@@ -1,13 +1,19 @@
 package command_test
 
 import (
+	"crypto/ecdh"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"sync"
 	"testing"
 
+	"weft.dev/events"
+	"weft.dev/events/gatewaykey"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
 	"weft.dev/services/infra/command"
+	"weft.dev/services/infra/domain"
 )
 
 // refusedKey asserts err is the BAD_USER_INPUT on publicKey of a key
@@ -136,5 +142,76 @@ func TestAGatewayKeepsTheKeyItEnrolledWithUntilItEnrolsAgain(t *testing.T) {
 	// The old key is free again: a device may take it.
 	if _, err := h.h.CreateDevice(h.ctx, member, command.CreateDeviceInput{Team: "acme", Name: "laptop", PublicKey: k1}); err != nil {
 		t.Fatalf("the gateway's old key: %v", err)
+	}
+}
+
+// A gateway moves to a new key without enrolling again when it signs the
+// move with the key it has (weft-agent rotate-gateway-key): the move is
+// recorded with its proof, and the new key is then the one it keeps. A
+// proof by another key, for another cluster, from a key the gateway no
+// longer has, or a replay of an old move, is refused and appends nothing.
+func TestAGatewayMovesToANewKeyOnlyWithAMoveSignedByTheKeyItHas(t *testing.T) {
+	h := setup(t)
+	c := h.cluster(admin, "east")
+	if _, err := h.h.Enrol(h.ctx, agent, command.EnrolInput{Team: "acme", ClusterID: c.ID, Secret: c.EnrolmentSecret}); err != nil {
+		t.Fatal(err)
+	}
+	other := h.cluster(admin, "west")
+	keyPair := func() ([32]byte, string) {
+		k, err := ecdh.X25519().GenerateKey(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return [32]byte(k.Bytes()), base64.StdEncoding.EncodeToString(k.PublicKey().Bytes())
+	}
+	sign := func(priv [32]byte, cluster, from, to string) *gatewaykey.Rotation {
+		r, err := gatewaykey.Sign(priv, cluster, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &r
+	}
+	report := func(key string, r *gatewaykey.Rotation) error {
+		_, err := h.h.ReportGateway(h.ctx, agent, command.ReportGatewayInput{Team: "acme", ClusterID: c.ID, PublicKey: key, Endpoint: "192.0.2.1:51820", Rotation: r})
+		return err
+	}
+	p1, k1 := keyPair()
+	p2, k2 := keyPair()
+	_, k3 := keyPair()
+	if err := report(k1, nil); err != nil {
+		t.Fatal(err)
+	}
+	before := h.lastSeq()
+	refusedKey(t, "a move signed by the new key itself", report(k2, sign(p2, c.ID, k1, k2)))
+	refusedKey(t, "a move signed for another cluster", report(k2, sign(p1, other.ID, k1, k2)))
+	refusedKey(t, "a move to another key than the one signed", report(k3, sign(p1, c.ID, k1, k2)))
+	refusedKey(t, "a move from a key the gateway does not have", report(k3, sign(p2, c.ID, k2, k3)))
+	if h.lastSeq() != before {
+		t.Fatal("a refused move appended")
+	}
+	move := sign(p1, c.ID, k1, k2)
+	if err := report(k2, move); err != nil {
+		t.Fatalf("a move signed by the gateway's key: %v", err)
+	}
+	recs, _, err := h.store.Load(h.ctx, "acme", events.AggregateRef{Type: domain.ClusterAggregate, ID: c.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got domain.Cluster
+	for _, r := range recs {
+		got = domain.EvolveCluster(got, r)
+	}
+	if got.PublicKey != k2 {
+		t.Fatalf("after the move the gateway's key is %q, want %s", got.PublicKey, k2)
+	}
+	last, ok := recs[len(recs)-1].Data.(domain.ClusterGatewayReported)
+	if !ok || last.RotatedFrom != k1 || last.RotationSignature != move.Signature {
+		t.Fatalf("the move is recorded as %+v; want it from %s with its signature", recs[len(recs)-1].Data, k1)
+	}
+	// The new key is bound now: the old key's proof cannot move it back,
+	// and the next move needs the new key's signature.
+	refusedKey(t, "a replay of the old move's key", report(k1, sign(p1, c.ID, k1, k1)))
+	if err := report(k3, sign(p2, c.ID, k2, k3)); err != nil {
+		t.Fatalf("the next move, signed by the key the gateway moved to: %v", err)
 	}
 }

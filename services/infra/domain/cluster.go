@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"weft.dev/events/event"
+	"weft.dev/events/gatewaykey"
 	"weft.dev/kernel/fault"
 )
 
@@ -130,20 +131,32 @@ func DecideRotateSecret(c Cluster, id, hash string) ([]any, error) {
 // DecideReportGateway records the gateway's public key and endpoint; nothing
 // when they did not change (agents report periodically). The first key an
 // enrolled agent reports is its gateway's until the cluster enrols again
-// (a new enrolment secret): a later report of another key is refused, so
-// whoever holds the agent's NATS credentials alone cannot move the
-// gateway to a key of their own.
-func DecideReportGateway(c Cluster, id, publicKey, endpoint string) ([]any, error) {
+// (a new enrolment secret) or the gateway proves a move to another key
+// with a signature by the key it has (rotation, weft-agent
+// rotate-gateway-key): a later report of another key without that proof
+// is refused, so whoever holds the agent's NATS credentials alone cannot
+// move the gateway to a key of their own.
+func DecideReportGateway(c Cluster, id, publicKey, endpoint string, rotation *gatewaykey.Rotation) ([]any, error) {
 	if !c.Live() {
 		return nil, NotFound("id", "cluster %s", id)
 	}
 	if c.PublicKey == publicKey && c.Endpoint == endpoint {
 		return nil, nil
 	}
+	ev := ClusterGatewayReported{ID: c.ID, PublicKey: publicKey, Endpoint: endpoint}
 	if c.KeyBound && c.PublicKey != publicKey {
-		return nil, fault.WithKind(ErrKeyBound, fault.Invalidf("publicKey", "cluster %s's gateway enrolled with key %s; a gateway keeps the key it enrolled with: to change it, rotate the enrolment secret (weft cluster rotate-secret) and enrol the agent again", c.Name, c.PublicKey))
+		if rotation == nil {
+			return nil, fault.WithKind(ErrKeyBound, fault.Invalidf("publicKey", "cluster %s's gateway enrolled with key %s; a gateway keeps its key unless it signs a move to another with it (weft-agent rotate-gateway-key) or the cluster enrols again (weft cluster rotate-secret)", c.Name, c.PublicKey))
+		}
+		if rotation.From != c.PublicKey {
+			return nil, fault.WithKind(ErrKeyBound, fault.Invalidf("publicKey", "cluster %s's gateway has key %s, but the key rotation moves from %s", c.Name, c.PublicKey, rotation.From))
+		}
+		if err := gatewaykey.Verify(c.ID, publicKey, *rotation); err != nil {
+			return nil, fault.WithKind(ErrKeyBound, fault.Invalidf("publicKey", "cluster %s: %v", c.Name, err))
+		}
+		ev.RotatedFrom, ev.RotationSignature = rotation.From, rotation.Signature
 	}
-	return []any{ClusterGatewayReported{ID: c.ID, PublicKey: publicKey, Endpoint: endpoint}}, nil
+	return []any{ev}, nil
 }
 
 // DecideReportKubernetes records whether the cluster's agent runs in

@@ -255,16 +255,16 @@ func TestClusterAndDeviceDecisions(t *testing.T) {
 		code   fault.Code // "" = success
 	}{
 		{"report gateway", func() ([]any, error) {
-			return domain.DecideReportGateway(fold(domain.EvolveCluster, created), "c1", "k1", "gw:51820")
+			return domain.DecideReportGateway(fold(domain.EvolveCluster, created), "c1", "k1", "gw:51820", nil)
 		}, []any{reported}, ""},
 		{"same report again appends nothing", func() ([]any, error) {
-			return domain.DecideReportGateway(fold(domain.EvolveCluster, created, reported), "c1", "k1", "gw:51820")
+			return domain.DecideReportGateway(fold(domain.EvolveCluster, created, reported), "c1", "k1", "gw:51820", nil)
 		}, nil, ""},
 		{"new endpoint is recorded", func() ([]any, error) {
-			return domain.DecideReportGateway(fold(domain.EvolveCluster, created, reported), "c1", "k1", "gw:51821")
+			return domain.DecideReportGateway(fold(domain.EvolveCluster, created, reported), "c1", "k1", "gw:51821", nil)
 		}, []any{domain.ClusterGatewayReported{ID: "c1", PublicKey: "k1", Endpoint: "gw:51821"}}, ""},
 		{"report on a deleted cluster", func() ([]any, error) {
-			return domain.DecideReportGateway(fold(domain.EvolveCluster, created, domain.ClusterDeleted{ID: "c1"}), "c1", "k", "h:1")
+			return domain.DecideReportGateway(fold(domain.EvolveCluster, created, domain.ClusterDeleted{ID: "c1"}), "c1", "k", "h:1", nil)
 		}, nil, fault.NotFound},
 		{"delete cluster", func() ([]any, error) {
 			return domain.DecideDeleteCluster(fold(domain.EvolveCluster, created), "c1")

@@ -64,9 +64,11 @@ type ClusterEnrolled struct {
 // ClusterGatewayReported: the agent reported its gateway's WireGuard public
 // key and endpoint. Private keys never leave the agent's host.
 type ClusterGatewayReported struct {
-	ID        string `json:"id"`
-	PublicKey string `json:"publicKey"`
-	Endpoint  string `json:"endpoint"` // host:port where peers reach the gateway
+	ID                string `json:"id"`
+	PublicKey         string `json:"publicKey"`
+	Endpoint          string `json:"endpoint"`                    // host:port where peers reach the gateway
+	RotatedFrom       string `json:"rotatedFrom,omitempty"`       // the key the gateway moved from (weft-agent rotate-gateway-key)
+	RotationSignature string `json:"rotationSignature,omitempty"` // the move signed by RotatedFrom's private key (XEdDSA, base64, over gatewaykey.Message), for an auditor to check
 }
 
 // ClusterSealingKeyReported: the cluster's agent reported the public
