@@ -67,8 +67,16 @@ type Handlers struct {
 // clusterRange is a cluster's range as this process last read it, and the
 // addresses it is handing out now.
 type clusterRange struct {
-	cache   events.Cached[cd.ServiceRange]
-	pending map[string]bool
+	cache events.Cached[cd.ServiceRange]
+	state cd.ServiceRange // cache's state
+	// loads counts the loads of the range begun, installed the number of
+	// the one cache holds: loads run outside the stripe, at once, and only
+	// one begun later than cache's replaces it.
+	loads, installed uint64
+	// pending are the addresses this process hands out: 0 while being
+	// stored, else the number of the first load begun after they were
+	// stored or given up, which shows them as they are.
+	pending map[string]uint64
 }
 
 // onRange runs fn holding the cluster's stripe, with its cached range.
@@ -83,7 +91,7 @@ func (h *Handlers) onRange(cluster string, fn func(*clusterRange) error) error {
 	}
 	c := h.ranges[i][cluster]
 	if c == nil {
-		c = &clusterRange{pending: map[string]bool{}}
+		c = &clusterRange{pending: map[string]uint64{}}
 		h.ranges[i][cluster] = c
 	}
 	return fn(c)

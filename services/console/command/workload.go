@@ -126,16 +126,24 @@ func (h *Handlers) allocate(ctx context.Context, p auth.Principal, team string, 
 		}
 		res, err := func() (events.Result[cd.ServiceRange], error) {
 			defer release()
+			// The two claims read different aggregates: at once.
+			var nameClaim events.Write
+			var nameErr error
+			named := make(chan struct{})
+			go func() {
+				defer close(named)
+				nameClaim, nameErr = uniq.Claim(ctx, h.store, team, p.Actor(), cd.AppNameKind, cd.AppNameKey(pl.env.ID, name), id)
+			}()
 			ipClaim, err := uniq.Claim(ctx, h.store, team, p.Actor(), cd.IPKind, cd.IPKey(pl.cluster.ID, alloc.IP), id)
+			<-named
+			if nameErr != nil {
+				return events.Result[cd.ServiceRange]{}, nameTaken(nameErr, "name", fmt.Sprintf("an app or service called %q already exists in environment %s", name, pl.env.Name))
+			}
 			if err != nil {
 				if f, ok := fault.As(err); ok && f.Code == fault.Conflict {
 					return events.Result[cd.ServiceRange]{}, fmt.Errorf("%s: %w", alloc.IP, events.ErrConflict)
 				}
 				return events.Result[cd.ServiceRange]{}, err
-			}
-			nameClaim, err := uniq.Claim(ctx, h.store, team, p.Actor(), cd.AppNameKind, cd.AppNameKey(pl.env.ID, name), id)
-			if err != nil {
-				return events.Result[cd.ServiceRange]{}, nameTaken(err, "name", fmt.Sprintf("an app or service called %q already exists in environment %s", name, pl.env.Name))
 			}
 			app, err := h.store.AppendAll(ctx,
 				events.Write{Expected: events.AnyVersion, Events: []events.Event{{Team: team, Aggregate: rangeRef, Actor: p.Actor(), Data: alloc}}},
@@ -176,13 +184,16 @@ func (h *Handlers) pick(ctx context.Context, team string, pl placement, kind, id
 type ipOwner struct{ kind, id string }
 
 // pickMany is pick for several owners at once: one address each, all
-// different, or none (the range has too few free).
+// different, or none (the range has too few free). The range is brought up
+// to date outside the cluster's stripe, so creations in one cluster read
+// it at once instead of in turn; an address this process handed out stays
+// passed over until a load begun after its append ended is in the cache.
 func (h *Handlers) pickMany(ctx context.Context, team string, pl placement, owners []ipOwner) ([]cd.ServiceIPAllocated, func(), error) {
 	allocs := make([]cd.ServiceIPAllocated, 0, len(owners))
 	release := func() {
 		_ = h.onRange(pl.cluster.ID, func(r *clusterRange) error {
 			for _, a := range allocs {
-				delete(r.pending, a.IP)
+				r.pending[a.IP] = r.loads + 1
 			}
 			return nil
 		})
@@ -190,13 +201,33 @@ func (h *Handlers) pickMany(ctx context.Context, team string, pl placement, owne
 	if len(owners) == 0 {
 		return allocs, release, nil
 	}
-	err := h.onRange(pl.cluster.ID, func(r *clusterRange) error {
-		s, _, err := events.LoadCached(ctx, h.store, team, events.AggregateRef{Type: cd.SvcRangeAggregate, ID: pl.cluster.ID}, &r.cache, cd.ServiceRange{}, cd.EvolveServiceRange)
-		if err != nil {
-			return fmt.Errorf("load the service range of cluster %s: %w", pl.cluster.ID, err)
+	var snap events.Cached[cd.ServiceRange]
+	var begun uint64
+	_ = h.onRange(pl.cluster.ID, func(r *clusterRange) error {
+		r.loads++
+		begun, snap = r.loads, r.cache
+		return nil
+	})
+	// EvolveServiceRange never changes its input, so the copy loads while
+	// others read the cache.
+	s, _, err := events.LoadCached(ctx, h.store, team, events.AggregateRef{Type: cd.SvcRangeAggregate, ID: pl.cluster.ID}, &snap, cd.ServiceRange{}, cd.EvolveServiceRange)
+	if err != nil {
+		return nil, release, fmt.Errorf("load the service range of cluster %s: %w", pl.cluster.ID, err)
+	}
+	err = h.onRange(pl.cluster.ID, func(r *clusterRange) error {
+		if begun > r.installed {
+			r.cache, r.state, r.installed = snap, s, begun
+		}
+		avoid := make(map[string]bool, len(r.pending))
+		for ip, shown := range r.pending {
+			if shown != 0 && shown <= r.installed {
+				delete(r.pending, ip)
+				continue
+			}
+			avoid[ip] = true
 		}
 		for _, o := range owners {
-			evs, err := cd.DecideAllocateAvoiding(s, pl.cluster.ID, pl.cluster.ServiceRange, o.kind, o.id, r.pending)
+			evs, err := cd.DecideAllocateAvoiding(r.state, pl.cluster.ID, pl.cluster.ServiceRange, o.kind, o.id, avoid)
 			if err != nil {
 				for _, a := range allocs {
 					delete(r.pending, a.IP)
@@ -205,7 +236,7 @@ func (h *Handlers) pickMany(ctx context.Context, team string, pl placement, owne
 				return err
 			}
 			a := evs[0].(cd.ServiceIPAllocated)
-			r.pending[a.IP] = true
+			r.pending[a.IP], avoid[a.IP] = 0, true
 			allocs = append(allocs, a)
 		}
 		return nil
