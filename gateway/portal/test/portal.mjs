@@ -149,6 +149,27 @@ try {
     await shot('overview');
   });
 
+  await check('the server runs only registered operations (--persisted-only), and the portal sends each by its id', async () => {
+    const bodies = [];
+    const seen = (r) => r.url().endsWith('/graphql') && r.method() === 'POST' && bodies.push(r.postData());
+    page.on('request', seen);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Overview', exact: true }).click();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Acme' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    page.off('request', seen);
+    if (bodies.length === 0) fail('the overview sent no request');
+    for (const b of bodies) {
+      const r = JSON.parse(b);
+      if (r.query || !/^[0-9a-f]{64}$/.test(r.extensions?.persistedQuery?.sha256Hash ?? '')) fail(`a request not by id: ${b.slice(0, 200)}`);
+    }
+    const refused = await page.evaluate(async (token) => {
+      const r = await fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token }, body: JSON.stringify({ query: '{ me { id username } }' }) });
+      return { status: r.status, body: await r.json() };
+    }, adminToken);
+    if (refused.status !== 403 || refused.body.errors?.[0]?.extensions?.persisted !== 'required') fail(`an unregistered operation was not refused: ${JSON.stringify(refused)}`);
+  });
+
   await check('an environment created through the form is in the list', async () => {
     await visit('Environments', 'Environments', 'environments');
     await page.getByRole('form', { name: 'Create an environment' }).getByLabel('Name').fill('prod');
@@ -289,6 +310,100 @@ try {
     await row.locator('td[data-then]', { hasText: '10.0.0.5:8080' }).waitFor();
     await accessible('environment-history');
     await shot('environment-history');
+  });
+
+  // fieldError is the message under a form's field.
+  const fieldError = (form, label) => form.locator('.field.invalid').filter({ has: page.getByLabel(label, { exact: true }) }).locator('.field-error');
+
+  await check('a config set through the form is listed with its keys, a bad key refused at its field, and deleted', async () => {
+    await page.getByText('Set keys of a config').click();
+    const form = page.getByRole('form', { name: 'Set keys of a config' });
+    await form.getByLabel('Config name').fill('web-env');
+    await form.getByLabel('Keys and values').fill('bad key=1');
+    await form.getByRole('button', { name: 'Save config' }).click();
+    const err = fieldError(form, 'Keys and values');
+    await err.waitFor();
+    if (!(await err.textContent()).includes('bad key')) fail(`the key's error does not name it: ${await err.textContent()}`);
+    await form.getByLabel('Keys and values').fill('LOG_LEVEL=debug\nGREETING=a=b');
+    await form.getByRole('button', { name: 'Save config' }).click();
+    const row = page.locator('tr[data-config=web-env]');
+    await row.getByText('GREETING').waitFor();
+    const text = await row.textContent();
+    if (!text.includes('LOG_LEVEL=debug') || !text.includes('GREETING=a=b')) fail(`the config's row: ${text}`);
+    if (!weft('config', 'get', 'web-env', '--env', 'prod', '-o', 'json').includes('a=b')) fail('the CLI does not see the value set in the browser');
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Delete config web-env' }).click();
+    await row.waitFor({ state: 'detached' });
+  });
+
+  await check('a secret set through the form shows key names only until an owner reveals it, the reveal is an event, the log never holds the value', async () => {
+    const value = 's3cr3t-' + Date.now();
+    await page.getByText('Set keys of a secret').click();
+    const form = page.getByRole('form', { name: 'Set keys of a secret' });
+    await form.getByLabel('Secret name').fill('db');
+    await form.getByLabel('Keys and values').fill(`PASSWORD=${value}`);
+    await form.getByRole('button', { name: 'Save secret' }).click();
+    const row = page.locator('tr[data-secret=db]');
+    await row.getByText('PASSWORD').waitFor();
+    if ((await page.content()).includes(value)) fail('the page shows the secret value before it is revealed');
+    if (weft('events', '--limit', '0', '-o', 'json').includes(value)) fail('the event log holds the secret value');
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Reveal the values of db' }).click();
+    await page.getByRole('region', { name: 'Values of db' }).getByText(value).waitFor();
+    const reveals = JSON.parse(weft('events', '--type', 'console.secret.revealed', '--limit', '0', '-o', 'json'));
+    if (!JSON.stringify(reveals).includes('console.secret.revealed')) fail('the reveal is not in the event log');
+    if (weft('events', '--limit', '0', '-o', 'json').includes(value)) fail('the event log holds the revealed value');
+    await accessible('environment-secret-revealed');
+    await page.getByRole('button', { name: 'Hide values' }).click();
+    if ((await page.content()).includes(value)) fail('the value is still on the page after Hide');
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Delete secret db' }).click();
+    await row.waitFor({ state: 'detached' });
+  });
+
+  await check('a managed service its cluster runs and a router are created through the forms with their status, bad input refused at the field, and deleted', async () => {
+    await page.getByText('Add a managed service').click();
+    const svc = page.getByRole('form', { name: 'Add a managed service' });
+    await svc.getByLabel('Service name').fill('pg');
+    await svc.getByLabel('Storage').fill('1Ki');
+    await svc.getByRole('button', { name: 'Add service' }).click();
+    const serr = fieldError(svc, 'Storage');
+    await serr.waitFor();
+    if (!(await serr.textContent()).includes('1Ki')) fail(`the storage error does not name it: ${await serr.textContent()}`);
+    await svc.getByLabel('Storage').fill('2Gi');
+    await svc.getByRole('button', { name: 'Add service' }).click();
+    const srow = page.locator('tr[data-service=pg]');
+    await srow.getByText("waiting for the cluster's agent").waitFor();
+    if (!(await srow.textContent()).includes('2Gi')) fail(`the service's row: ${await srow.textContent()}`);
+
+    await page.getByText('Create a router').click();
+    const form = page.getByRole('form', { name: 'Create a router' });
+    await form.getByLabel('Router name').fill('shop');
+    await form.getByLabel('Domain').fill('shop example');
+    await form.getByLabel('Routes').fill('/=app:img:80');
+    await form.getByRole('button', { name: 'Create router' }).click();
+    const derr = fieldError(form, 'Domain');
+    await derr.waitFor();
+    if (!(await derr.textContent()).includes('shop example')) fail(`the domain's error: ${await derr.textContent()}`);
+    await form.getByLabel('Domain').fill('shop.example.com');
+    await form.getByLabel('Routes').fill('/=app:img:80\n/api=nothing');
+    await form.getByRole('button', { name: 'Create router' }).click();
+    await fieldError(form, 'Routes').getByText('/api=nothing').waitFor();
+    await form.getByLabel('Routes').fill('/=app:img:80');
+    await form.getByRole('button', { name: 'Create router' }).click();
+    const rrow = page.locator('tr[data-router=shop]');
+    await rrow.getByText("waiting for the cluster's agent").waitFor();
+    if (!(await rrow.textContent()).includes('https://shop.example.com')) fail(`the router's row: ${await rrow.textContent()}`);
+    if (!weft('router', 'list', '--env', 'prod').includes('shop.example.com')) fail('the CLI does not list the router');
+    await accessible('environment-resources');
+    await shot('environment-resources');
+    const accept = (d) => d.accept();
+    page.on('dialog', accept);
+    await page.getByRole('button', { name: 'Delete router shop' }).click();
+    await rrow.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Delete managed service pg' }).click();
+    await srow.waitFor({ state: 'detached' });
+    page.off('dialog', accept);
   });
 
   await check('a policy created through the form is in the list and the access matrix', async () => {

@@ -3,6 +3,7 @@
 // team; subscriptions over one graphql-transport-ws connection (graphql-ws).
 import { createClient, type Client } from 'graphql-ws';
 import type { TypedDocumentString } from './generated';
+import { hex, sha256 } from '../audit/sha256';
 
 export type Session = { token: string; team: string };
 
@@ -18,7 +19,22 @@ export class ApiError extends Error {
   }
 }
 
-type GqlError = { message: string; extensions?: { code?: string; field?: string } };
+type GqlError = { message: string; extensions?: { code?: string; field?: string; persisted?: string } };
+
+// Every operation is sent by its id: the SHA-256 of its text, registered
+// at build time in schemas/operations/portal.json (scripts/operations.mjs),
+// in extensions.persistedQuery as Apollo's and Hive's clients send it. A
+// weft-server run with --persisted-only runs registered operations only;
+// one of another version that does not know an id gets the text once more.
+const ids = new Map<string, string>();
+function persisted(text: string) {
+  let id = ids.get(text);
+  if (!id) {
+    id = hex(sha256(new TextEncoder().encode(text)));
+    ids.set(text, id);
+  }
+  return { persistedQuery: { version: 1, sha256Hash: id } };
+}
 
 // The session's token is kept in session storage: it lives as long as the
 // tab, is never sent anywhere but the API, and sign-out clears it.
@@ -104,18 +120,23 @@ async function send<R, V>(doc: TypedDocumentString<R, V>, variables: V | undefin
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (session?.token) headers['Authorization'] = 'Bearer ' + session.token;
   if (session?.team) headers['Weft-Team'] = session.team;
-  let resp: Response;
-  try {
-    resp = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query: doc.toString(), variables: variables ?? {} }) });
-  } catch {
-    throw new ApiError('The weft server cannot be reached. Check that it is running, then try again.', 'UNAVAILABLE');
-  }
-  let body: { data?: R; errors?: GqlError[] };
-  try {
-    body = await resp.json();
-  } catch {
-    throw new ApiError(`The server answered ${resp.status} without a GraphQL response.`, 'INTERNAL');
-  }
+  const text = doc.toString();
+  const post = async (withText: boolean): Promise<{ data?: R; errors?: GqlError[] }> => {
+    let resp: Response;
+    try {
+      const req = withText ? { query: text, variables: variables ?? {} } : { variables: variables ?? {}, extensions: persisted(text) };
+      resp = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify(req) });
+    } catch {
+      throw new ApiError('The weft server cannot be reached. Check that it is running, then try again.', 'UNAVAILABLE');
+    }
+    try {
+      return await resp.json();
+    } catch {
+      throw new ApiError(`The server answered ${resp.status} without a GraphQL response.`, 'INTERNAL');
+    }
+  };
+  let body = await post(false);
+  if (body.errors?.[0]?.extensions?.persisted === 'not-found') body = await post(true);
   const err = body.errors?.[0];
   if (err) {
     const code = err.extensions?.code ?? 'INTERNAL';
@@ -156,19 +177,30 @@ export function closeSubscriptions() {
 
 // subscribe runs a subscription until the returned function is called.
 export function subscribe<R, V>(doc: TypedDocumentString<R, V>, variables: V, next: (r: R) => void, error?: (e: ApiError) => void): () => void {
-  return wsClient().subscribe<R>(
-    { query: doc.toString(), variables: variables as Record<string, unknown> },
-    {
+  let stop = start(false);
+  function start(withText: boolean): () => void {
+    const text = doc.toString();
+    // By id, as over HTTP (the gateway fills in the text).
+    const payload = withText ? { query: text, variables: variables as Record<string, unknown> } : { query: '', variables: variables as Record<string, unknown>, extensions: persisted(text) };
+    return wsClient().subscribe<R>(payload, {
       next: (v) => {
         if (v.errors?.length) {
           const e = v.errors[0] as GqlError;
           error?.(new ApiError(e.message, e.extensions?.code ?? 'INTERNAL'));
         } else if (v.data) next(v.data as R);
       },
-      error: (e) => error?.(new ApiError(e instanceof Error ? e.message : 'the live connection ended', 'UNAVAILABLE')),
+      error: (e) => {
+        const first = (Array.isArray(e) ? e[0] : undefined) as GqlError | undefined;
+        if (!withText && first?.extensions?.persisted === 'not-found') {
+          stop = start(true);
+          return;
+        }
+        error?.(new ApiError(first?.message ?? (e instanceof Error ? e.message : 'the live connection ended'), first?.extensions?.code ?? 'UNAVAILABLE'));
+      },
       complete: () => {},
-    },
-  );
+    });
+  }
+  return () => stop();
 }
 
 // pageAll follows a Relay connection to its end (for the small lists a

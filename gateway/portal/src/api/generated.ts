@@ -3,6 +3,13 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ConfigEntryInput = {
+  /** Letters, digits, '-', '_', '.'. */
+  key: string;
+  /** UTF-8 text. */
+  value: string;
+};
+
 export type CreateAppInput = {
   /** The environment's name. */
   env: string;
@@ -34,6 +41,16 @@ export type CreateEnvironmentInput = {
 export type CreatePolicyInput = {
   name: string;
   rule: RuleInput;
+};
+
+export type CreateRouterInput = {
+  /** A DNS name, e.g. shop.example.com (*.example.com for a wildcard). */
+  domain: string;
+  /** The environment's name. */
+  env: string;
+  name: string;
+  routes: Array<RouteInput>;
+  tls?: boolean | null | undefined;
 };
 
 /** A managed service in front of fixed backends (spec with backends), or run by its cluster (Kubernetes mode) when spec has none: POSTGRES, MYSQL, REDIS and MONGODB, with the kind's port. */
@@ -218,6 +235,24 @@ export type Role =
   | 'MEMBER'
   | 'OWNER';
 
+export type RouteInput = {
+  /** A clean absolute path prefix, e.g. / or /api. */
+  path: string;
+  target: RouteTargetInput;
+};
+
+export type RouteTargetInput = {
+  kind: RouteTargetKind;
+  name: string;
+  port: number;
+};
+
+export type RouteTargetKind =
+  /** An app of the router's environment with a container its cluster runs. */
+  | 'APP'
+  /** A managed service of the router's environment that its cluster runs. */
+  | 'SERVICE';
+
 export type RuleInput = {
   action: PolicyAction;
   description?: string | null | undefined;
@@ -239,6 +274,24 @@ export type ServiceKind =
 export type ServiceRefInput = {
   name: string;
   namespace: string;
+};
+
+/** Sets and removes keys of a config; creates the config when the environment has none of that name. */
+export type SetConfigInput = {
+  /** The environment's name. */
+  env: string;
+  name: string;
+  set?: Array<ConfigEntryInput> | null | undefined;
+  /** Keys to remove; each must exist. */
+  unset?: Array<string> | null | undefined;
+};
+
+/** Sets and removes keys of a secret; creates it when the environment has none of that name. Values are sealed before anything is recorded. */
+export type SetSecretInput = {
+  env: string;
+  name: string;
+  set?: Array<ConfigEntryInput> | null | undefined;
+  unset?: Array<string> | null | undefined;
 };
 
 /** What a workload takes values from. */
@@ -328,7 +381,7 @@ export type InterceptFieldsFragment = { id: string, deviceName: string | null, d
 
 export type AppFieldsFragment = { id: string, name: string, serviceIp: string, generation: number, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, workload: { image: string, replicas: number, ports: Array<{ port: number, protocol: Protocol, containerPort: number }> } | null, export: { namespace: string, name: string } | null, rollout: { generation: number, desired: number, updated: number, ready: number, available: number, done: boolean, failing: string | null, lastError: string | null, image: string | null, reportedAt: string | null } | null, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> };
 
-export type ServiceFieldsFragment = { id: string, name: string, kind: ServiceKind, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } } };
+export type ServiceFieldsFragment = { id: string, name: string, kind: ServiceKind, serviceIp: string, credentialsReady: boolean, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, instance: { version: string, storage: string } | null, status: { ready: boolean, image: string | null, lastError: string | null, reportedAt: string | null } | null };
 
 export type DeviceFieldsFragment = { id: string, name: string, kind: DeviceKind, publicKey: string, ip: string, createdAt: string | null, owner: { id: string, username: string, displayName: string } };
 
@@ -438,17 +491,18 @@ export type ServicesQueryVariables = Exact<{
 }>;
 
 
-export type ServicesQuery = { services: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, kind: ServiceKind, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } } } }> } };
+export type ServicesQuery = { services: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, kind: ServiceKind, serviceIp: string, credentialsReady: boolean, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, instance: { version: string, storage: string } | null, status: { ready: boolean, image: string | null, lastError: string | null, reportedAt: string | null } | null } }> } };
 
 export type CreateServiceMutationVariables = Exact<{
   input: CreateServiceInput;
 }>;
 
 
-export type CreateServiceMutation = { createService: { seq: number, service: { id: string, name: string, kind: ServiceKind, serviceIp: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } } } } };
+export type CreateServiceMutation = { createService: { seq: number, service: { id: string, name: string, kind: ServiceKind, serviceIp: string, credentialsReady: boolean, createdBy: string | null, createdAt: string | null, updatedAt: string | null, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, instance: { version: string, storage: string } | null, status: { ready: boolean, image: string | null, lastError: string | null, reportedAt: string | null } | null } } };
 
 export type DeleteServiceMutationVariables = Exact<{
   id: string | number;
+  deleteData?: boolean | null | undefined;
 }>;
 
 
@@ -692,6 +746,98 @@ export type CheckpointKeyQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type CheckpointKeyQuery = { checkpointKey: { algorithm: string, keyId: string, publicKey: string } };
 
+export type ConfigFieldsFragment = { id: string, name: string, usedBy: Array<string>, createdBy: string | null, createdAt: string | null, updatedAt: string | null, entries: Array<{ key: string, value: string }> };
+
+export type SecretFieldsFragment = { id: string, name: string, keys: Array<string>, version: number, usedBy: Array<string>, createdBy: string | null, createdAt: string | null, updatedAt: string | null };
+
+export type RouterFieldsFragment = { id: string, name: string, domain: string, tls: boolean, createdBy: string | null, createdAt: string | null, updatedAt: string | null, routes: Array<{ path: string, target: { kind: RouteTargetKind, name: string, port: number } }>, status: { addresses: Array<string>, lastError: string | null, reportedAt: string | null } | null };
+
+export type ConfigsQueryVariables = Exact<{
+  env?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type ConfigsQuery = { configs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, usedBy: Array<string>, createdBy: string | null, createdAt: string | null, updatedAt: string | null, entries: Array<{ key: string, value: string }> } }> } };
+
+export type SetConfigMutationVariables = Exact<{
+  input: SetConfigInput;
+}>;
+
+
+export type SetConfigMutation = { setConfig: { seq: number, config: { id: string, name: string, usedBy: Array<string>, createdBy: string | null, createdAt: string | null, updatedAt: string | null, entries: Array<{ key: string, value: string }> } } };
+
+export type DeleteConfigMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteConfigMutation = { deleteConfig: { seq: number, config: { id: string } } };
+
+export type SecretsQueryVariables = Exact<{
+  env?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type SecretsQuery = { secrets: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, keys: Array<string>, version: number, usedBy: Array<string>, createdBy: string | null, createdAt: string | null, updatedAt: string | null } }> } };
+
+export type SetSecretMutationVariables = Exact<{
+  input: SetSecretInput;
+}>;
+
+
+export type SetSecretMutation = { setSecret: { seq: number, secret: { id: string, name: string, keys: Array<string>, version: number, usedBy: Array<string>, createdBy: string | null, createdAt: string | null, updatedAt: string | null } } };
+
+export type DeleteSecretMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteSecretMutation = { deleteSecret: { seq: number, secret: { id: string } } };
+
+export type RevealSecretMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevealSecretMutation = { revealSecret: { seq: number, entries: Array<{ key: string, value: string }>, secret: { id: string } } };
+
+export type RoutersQueryVariables = Exact<{
+  env?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  minSeq?: number | null | undefined;
+}>;
+
+
+export type RoutersQuery = { routers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, domain: string, tls: boolean, createdBy: string | null, createdAt: string | null, updatedAt: string | null, routes: Array<{ path: string, target: { kind: RouteTargetKind, name: string, port: number } }>, status: { addresses: Array<string>, lastError: string | null, reportedAt: string | null } | null } }> } };
+
+export type CreateRouterMutationVariables = Exact<{
+  input: CreateRouterInput;
+}>;
+
+
+export type CreateRouterMutation = { createRouter: { seq: number, router: { id: string, name: string, domain: string, tls: boolean, createdBy: string | null, createdAt: string | null, updatedAt: string | null, routes: Array<{ path: string, target: { kind: RouteTargetKind, name: string, port: number } }>, status: { addresses: Array<string>, lastError: string | null, reportedAt: string | null } | null } } };
+
+export type DeleteRouterMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteRouterMutation = { deleteRouter: { seq: number, router: { id: string } } };
+
+export type RevealServiceCredentialsMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevealServiceCredentialsMutation = { revealServiceCredentials: { seq: number, entries: Array<{ key: string, value: string }>, service: { id: string } } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -879,6 +1025,17 @@ export const ServiceFieldsFragmentDoc = new TypedDocumentString(`
   spec {
     ...SpecFields
   }
+  instance {
+    version
+    storage
+  }
+  status {
+    ready
+    image
+    lastError
+    reportedAt
+  }
+  credentialsReady
   createdBy
   createdAt
   updatedAt
@@ -979,6 +1136,56 @@ export const ExportEventFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ExportEventFields"}) as unknown as TypedDocumentString<ExportEventFieldsFragment, unknown>;
+export const ConfigFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ConfigFields on Config {
+  id
+  name
+  entries {
+    key
+    value
+  }
+  usedBy
+  createdBy
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"ConfigFields"}) as unknown as TypedDocumentString<ConfigFieldsFragment, unknown>;
+export const SecretFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SecretFields on Secret {
+  id
+  name
+  keys
+  version
+  usedBy
+  createdBy
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"SecretFields"}) as unknown as TypedDocumentString<SecretFieldsFragment, unknown>;
+export const RouterFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RouterFields on Router {
+  id
+  name
+  domain
+  routes {
+    path
+    target {
+      kind
+      name
+      port
+    }
+  }
+  tls
+  status {
+    addresses
+    lastError
+    reportedAt
+  }
+  createdBy
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"RouterFields"}) as unknown as TypedDocumentString<RouterFieldsFragment, unknown>;
 export const MeDocument = new TypedDocumentString(`
     query Me($minSeq: Int) {
   me(minSeq: $minSeq) {
@@ -1696,6 +1903,17 @@ fragment ServiceFields on ManagedService {
   spec {
     ...SpecFields
   }
+  instance {
+    version
+    storage
+  }
+  status {
+    ready
+    image
+    lastError
+    reportedAt
+  }
+  credentialsReady
   createdBy
   createdAt
   updatedAt
@@ -1745,13 +1963,24 @@ fragment ServiceFields on ManagedService {
   spec {
     ...SpecFields
   }
+  instance {
+    version
+    storage
+  }
+  status {
+    ready
+    image
+    lastError
+    reportedAt
+  }
+  credentialsReady
   createdBy
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<CreateServiceMutation, CreateServiceMutationVariables>;
 export const DeleteServiceDocument = new TypedDocumentString(`
-    mutation DeleteService($id: ID!) {
-  deleteService(id: $id) {
+    mutation DeleteService($id: ID!, $deleteData: Boolean) {
+  deleteService(id: $id, deleteData: $deleteData) {
     seq
     service {
       id
@@ -2414,3 +2643,230 @@ export const CheckpointKeyDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CheckpointKeyQuery, CheckpointKeyQueryVariables>;
+export const ConfigsDocument = new TypedDocumentString(`
+    query Configs($env: String, $first: Int, $after: String, $minSeq: Int) {
+  configs(env: $env, first: $first, after: $after, minSeq: $minSeq) {
+    totalCount
+    pageInfo {
+      ...PageFields
+    }
+    edges {
+      node {
+        ...ConfigFields
+      }
+    }
+  }
+}
+    fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}
+fragment ConfigFields on Config {
+  id
+  name
+  entries {
+    key
+    value
+  }
+  usedBy
+  createdBy
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<ConfigsQuery, ConfigsQueryVariables>;
+export const SetConfigDocument = new TypedDocumentString(`
+    mutation SetConfig($input: SetConfigInput!) {
+  setConfig(input: $input) {
+    seq
+    config {
+      ...ConfigFields
+    }
+  }
+}
+    fragment ConfigFields on Config {
+  id
+  name
+  entries {
+    key
+    value
+  }
+  usedBy
+  createdBy
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<SetConfigMutation, SetConfigMutationVariables>;
+export const DeleteConfigDocument = new TypedDocumentString(`
+    mutation DeleteConfig($id: ID!) {
+  deleteConfig(id: $id) {
+    seq
+    config {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteConfigMutation, DeleteConfigMutationVariables>;
+export const SecretsDocument = new TypedDocumentString(`
+    query Secrets($env: String, $first: Int, $after: String, $minSeq: Int) {
+  secrets(env: $env, first: $first, after: $after, minSeq: $minSeq) {
+    totalCount
+    pageInfo {
+      ...PageFields
+    }
+    edges {
+      node {
+        ...SecretFields
+      }
+    }
+  }
+}
+    fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}
+fragment SecretFields on Secret {
+  id
+  name
+  keys
+  version
+  usedBy
+  createdBy
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<SecretsQuery, SecretsQueryVariables>;
+export const SetSecretDocument = new TypedDocumentString(`
+    mutation SetSecret($input: SetSecretInput!) {
+  setSecret(input: $input) {
+    seq
+    secret {
+      ...SecretFields
+    }
+  }
+}
+    fragment SecretFields on Secret {
+  id
+  name
+  keys
+  version
+  usedBy
+  createdBy
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<SetSecretMutation, SetSecretMutationVariables>;
+export const DeleteSecretDocument = new TypedDocumentString(`
+    mutation DeleteSecret($id: ID!) {
+  deleteSecret(id: $id) {
+    seq
+    secret {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteSecretMutation, DeleteSecretMutationVariables>;
+export const RevealSecretDocument = new TypedDocumentString(`
+    mutation RevealSecret($id: ID!) {
+  revealSecret(id: $id) {
+    seq
+    entries {
+      key
+      value
+    }
+    secret {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RevealSecretMutation, RevealSecretMutationVariables>;
+export const RoutersDocument = new TypedDocumentString(`
+    query Routers($env: String, $first: Int, $after: String, $minSeq: Int) {
+  routers(env: $env, first: $first, after: $after, minSeq: $minSeq) {
+    totalCount
+    pageInfo {
+      ...PageFields
+    }
+    edges {
+      node {
+        ...RouterFields
+      }
+    }
+  }
+}
+    fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}
+fragment RouterFields on Router {
+  id
+  name
+  domain
+  routes {
+    path
+    target {
+      kind
+      name
+      port
+    }
+  }
+  tls
+  status {
+    addresses
+    lastError
+    reportedAt
+  }
+  createdBy
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<RoutersQuery, RoutersQueryVariables>;
+export const CreateRouterDocument = new TypedDocumentString(`
+    mutation CreateRouter($input: CreateRouterInput!) {
+  createRouter(input: $input) {
+    seq
+    router {
+      ...RouterFields
+    }
+  }
+}
+    fragment RouterFields on Router {
+  id
+  name
+  domain
+  routes {
+    path
+    target {
+      kind
+      name
+      port
+    }
+  }
+  tls
+  status {
+    addresses
+    lastError
+    reportedAt
+  }
+  createdBy
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateRouterMutation, CreateRouterMutationVariables>;
+export const DeleteRouterDocument = new TypedDocumentString(`
+    mutation DeleteRouter($id: ID!) {
+  deleteRouter(id: $id) {
+    seq
+    router {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteRouterMutation, DeleteRouterMutationVariables>;
+export const RevealServiceCredentialsDocument = new TypedDocumentString(`
+    mutation RevealServiceCredentials($id: ID!) {
+  revealServiceCredentials(id: $id) {
+    seq
+    entries {
+      key
+      value
+    }
+    service {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RevealServiceCredentialsMutation, RevealServiceCredentialsMutationVariables>;

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, gql, lastSeq, noteSeq, pageAll, loadSession } from '../api/client';
 import {
   AppRowDocument, AppsDocument, ClustersDocument, CreateAppDocument, CreateEnvironmentDocument, CreateServiceDocument, DeleteEnvironmentDocument,
-  EnvironmentDocument, EnvironmentsDocument, ServicesDocument, type AppFieldsFragment, type LbMode, type Protocol, type ServiceKind,
+  EnvironmentDocument, EnvironmentsDocument, type AppFieldsFragment, type LbMode, type Protocol, type ServiceKind,
 } from '../api/generated';
 import { useLoad } from '../hooks';
 import { useLive } from '../live';
@@ -10,6 +10,7 @@ import { Link, navigate } from '../router';
 import { Empty, ErrorNote, Field, Loading, When, fieldError, formError } from '../ui';
 import { backing, dnsName, healthLine, ports } from './common';
 import { EnvHistory } from './envhistory';
+import { ConfigsSection, RoutersSection, SecretsSection, ServicesSection } from './envresources';
 
 export function Environments() {
   const q = useLoad((minSeq) => pageAll(async (after) => {
@@ -240,8 +241,6 @@ export function AppsList({ env, team }: { env?: string; team: string }) {
 export function EnvironmentPage({ name }: { name: string }) {
   const team = loadSession()?.team ?? '';
   const env = useLoad(async () => (await gql(EnvironmentDocument, { name, minSeq: lastSeq() })).environment, [name]);
-  const services = useLoad((minSeq) => gql(ServicesDocument, { env: name, first: 100, minSeq: minSeq ?? lastSeq() }), [name]);
-  useLive(['service'], (seq) => services.reload(seq));
   const [delErr, setDelErr] = useState<ApiError | null>(null);
   const [history, setHistory] = useState(false);
   const del = async () => {
@@ -263,33 +262,10 @@ export function EnvironmentPage({ name }: { name: string }) {
         <AppsList env={name} team={team} />
         <CreateApp env={name} />
       </section>
-      <section>
-        <h2>Managed services</h2>
-        {services.error && <ErrorNote error={services.error} what="list the managed services" />}
-        {!services.data ? (
-          !services.error && <Loading what="managed services" />
-        ) : services.data.services.edges.length === 0 ? (
-          <Empty>No managed service in this environment.</Empty>
-        ) : (
-          <table>
-            <caption className="sr">Managed services in {name}</caption>
-            <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Service IP</th><th scope="col">DNS name</th><th scope="col">Ports</th><th scope="col">Backends</th></tr></thead>
-            <tbody>
-              {services.data.services.edges.map(({ node: s }) => (
-                <tr key={s.id}>
-                  <td>{s.name}</td>
-                  <td>{s.kind.toLowerCase()}</td>
-                  <td><code>{s.serviceIp}</code></td>
-                  <td><code>{dnsName(s.name, name, team)}</code></td>
-                  <td>{ports(s.spec)}</td>
-                  <td>{s.spec.backends.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <CreateService env={name} onCreated={(seq) => services.reload(seq)} />
-      </section>
+      <ServicesSection env={name} team={team} create={(onCreated) => <CreateService env={name} onCreated={onCreated} />} />
+      <ConfigsSection env={name} />
+      <SecretsSection env={name} />
+      <RoutersSection env={name} />
       <section>
         <h2>History</h2>
         {env.error && <ErrorNote error={env.error} what="load the environment" />}
@@ -407,12 +383,19 @@ const kinds: ServiceKind[] = ['POSTGRES', 'MYSQL', 'REDIS', 'MONGODB', 'KAFKA', 
 function CreateService({ env, onCreated }: { env: string; onCreated: (seq: number) => void }) {
   const [name, setName] = useState('');
   const [kind, setKind] = useState<ServiceKind>('POSTGRES');
+  const [run, setRun] = useState(true);
+  const [version, setVersion] = useState('');
+  const [storage, setStorage] = useState('');
   const [spec, setSpec] = useState<SpecState>({ ports: '5432', backends: '', lb: 'FAILOVER', check: 'TCP', path: '' });
   const [err, setErr] = useState<ApiError | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      const r = await gql(CreateServiceDocument, { input: { env, name: name.trim(), kind, spec: specInput(spec) } });
+      // A service its cluster runs has no spec: the kind gives its port.
+      const input = run
+        ? { env, name: name.trim(), kind, version: version.trim() || undefined, storage: storage.trim() || undefined }
+        : { env, name: name.trim(), kind, spec: specInput(spec) };
+      const r = await gql(CreateServiceDocument, { input });
       noteSeq(r.createService.seq);
       setName('');
       setErr(null);
@@ -435,9 +418,28 @@ function CreateService({ env, onCreated }: { env: string; onCreated: (seq: numbe
             </select>
           )}
         </Field>
-        <SpecFields s={spec} set={setSpec} err={err} />
+        <Field label="Runs">
+          {(id) => (
+            <select id={id} value={run ? 'cluster' : 'backends'} onChange={(e) => setRun(e.target.value === 'cluster')}>
+              <option value="cluster">in its cluster (Kubernetes mode: the kind's official image and a volume)</option>
+              <option value="backends">elsewhere, in front of fixed backends</option>
+            </select>
+          )}
+        </Field>
+        {run ? (
+          <>
+            <Field label="Version" error={fieldError(err, 'version')} hint="of the kind's image, e.g. 17; empty: the kind's default">
+              {(id, d) => <input id={id} aria-describedby={d} value={version} onChange={(e) => setVersion(e.target.value)} />}
+            </Field>
+            <Field label="Storage" error={fieldError(err, 'storage')} hint="its volume, 64Mi to 64Ti; empty: 1Gi">
+              {(id, d) => <input id={id} aria-describedby={d} value={storage} onChange={(e) => setStorage(e.target.value)} />}
+            </Field>
+          </>
+        ) : (
+          <SpecFields s={spec} set={setSpec} err={err} />
+        )}
         <button type="submit">Add service</button>
-        <ErrorNote error={formError(err, ['name', 'kind', ...specFields])} what="add the managed service" />
+        <ErrorNote error={formError(err, ['name', 'kind', 'version', 'storage', ...specFields])} what="add the managed service" />
       </form>
     </details>
   );
