@@ -17,6 +17,7 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/vektah/gqlparser/v2 v2.5.30
 	go.uber.org/fx v1.24.0
+	go.uber.org/goleak v1.3.0
 	weft.dev/events v0.0.0-00010101000000-000000000000
 	weft.dev/kernel v0.0.0-00010101000000-000000000000
 	weft.dev/schemas v0.0.0-00010101000000-000000000000
