@@ -3,6 +3,7 @@ package dns
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -64,5 +65,9 @@ func (s *Server) Addr() string { return s.addr }
 // Stop stops the server.
 func (s *Server) Stop() error {
 	tables.Delete(s.key)
-	return s.inst.Stop()
+	err := s.inst.Stop()
+	// Stop ends the listeners only; the plugins' shutdown hooks end what
+	// they started (the state file's watcher, hosts' reloads, forward's
+	// connection managers), which otherwise run on for good.
+	return errors.Join(append([]error{err}, s.inst.ShutdownCallbacks()...)...)
 }

@@ -90,12 +90,12 @@ func setup(c *caddy.Controller) error {
 		return plugin.Error(PluginName, fmt.Errorf("table and state exclude each other"))
 	case file != "":
 		table = NewTable()
-		w := &stateWatcher{file: file, table: table, every: every, stop: make(chan struct{})}
+		w := &stateWatcher{file: file, table: table, every: every, stop: make(chan struct{}), done: make(chan struct{})}
 		if err := w.load(); err != nil {
 			return plugin.Error(PluginName, err)
 		}
 		c.OnStartup(func() error { go w.run(); return nil })
-		c.OnShutdown(func() error { close(w.stop); return nil })
+		c.OnShutdown(func() error { close(w.stop); <-w.done; return nil })
 	}
 	dnsserver.GetConfig(c).AddPlugin(func(next plugin.Handler) plugin.Handler {
 		return &handler{table: table, zones: zones, next: next}
@@ -111,11 +111,13 @@ type stateWatcher struct {
 	table *Table
 	every time.Duration
 	stop  chan struct{}
+	done  chan struct{} // closed when run returns, which shutdown waits for
 	mod   time.Time
 	size  int64
 }
 
 func (w *stateWatcher) run() {
+	defer close(w.done)
 	t := time.NewTicker(w.every)
 	defer t.Stop()
 	for {

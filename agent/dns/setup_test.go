@@ -64,7 +64,7 @@ func TestAStockCoreDNSServesTheAgentsStateFileAndFollowsIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = inst.Stop() })
+	t.Cleanup(func() { _ = inst.Stop(); inst.ShutdownCallbacks() }) // Stop alone leaves the plugins running
 	a := func(name string) (string, int) {
 		m := new(mdns.Msg)
 		m.SetQuestion(mdns.Fqdn(name), mdns.TypeA)
@@ -114,6 +114,7 @@ func TestCorefileMistakesAreRefused(t *testing.T) {
 		inst, err := caddy.Start(caddy.CaddyfileInput{Contents: []byte(corefile), Filepath: "Corefile", ServerTypeName: "dns"})
 		if err == nil {
 			_ = inst.Stop()
+			inst.ShutdownCallbacks()
 			t.Errorf("accepted:\n%s", corefile)
 			continue
 		}

@@ -40,7 +40,7 @@ func TestAClustersCoreDNSResolvesWeftNamesThroughTheStubDomain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = inst.Stop() })
+	t.Cleanup(func() { _ = inst.Stop(); inst.ShutdownCallbacks() }) // Stop alone leaves the plugins running
 	cluster := net.JoinHostPort("127.0.0.1", port)
 	if got := aOf(query(t, cluster, "api.prod.acme.weft.internal", mdns.TypeA)); len(got) != 1 || got[0] != "100.80.0.1" {
 		t.Fatalf("weft name through the cluster's CoreDNS: %v, want the agent's 100.80.0.1", got)
