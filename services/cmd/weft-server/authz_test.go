@@ -701,7 +701,7 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 	adminOnly := []string{
 		"renameTeam", "addMember", "inviteMember", "changeRole", "removeMember", "createUser",
 		"createCluster", "rotateEnrolmentSecret", "enrolCluster", "deleteCluster", "reportGateway",
-		"createEnvironment", "deleteEnvironment",
+		"createEnvironment", "deleteEnvironment", "cloneEnvironment",
 		"createPolicy", "updatePolicy", "deletePolicy",
 		"revealSecret", "rotateSecretsKey", "revealServiceCredentials",
 	}

@@ -7,6 +7,7 @@ package subgraph
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
@@ -94,6 +95,27 @@ func (r *mutationResolver) DeleteEnvironment(ctx context.Context, name string) (
 		return nil, err
 	}
 	return &model.EnvironmentPayload{Environment: *viewOr(envOut(before), beforeErr, envFromDomain(res.Object)), Seq: int(res.Seq)}, nil
+}
+
+// CloneEnvironment is the resolver for the cloneEnvironment field.
+func (r *mutationResolver) CloneEnvironment(ctx context.Context, input model.CloneEnvironmentInput) (*model.EnvironmentPayload, error) {
+	p := auth.From(ctx)
+	in := command.CloneEnvInput{Team: p.Team, Source: input.Env, Name: input.Name, ClusterID: graph.Deref(input.ClusterID)}
+	if len(input.RouterDomains) > 0 {
+		in.Domains = make(map[string]string, len(input.RouterDomains))
+		for i, d := range input.RouterDomains {
+			if _, twice := in.Domains[d.Router]; twice {
+				return nil, fault.Invalidf(fmt.Sprintf("routerDomains[%d].router", i), "router %s is given a domain twice", d.Router)
+			}
+			in.Domains[d.Router] = d.Domain
+		}
+	}
+	res, err := r.Commands.CloneEnv(ctx, p, in)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.envByID(ctx, res.Object.ID, res.Seq)
+	return &model.EnvironmentPayload{Environment: *viewOr(envOut(e), err, envFromDomain(res.Object)), Seq: int(res.Seq)}, nil
 }
 
 // CreateApp is the resolver for the createApp field.

@@ -86,12 +86,12 @@ func specIn(s model.SpecInput) cd.Spec {
 func envOut(e readmodel.Env) *model.Environment {
 	return &model.Environment{ID: e.ID, Name: e.Name, Cluster: model.Cluster{ID: e.ClusterID}, ClusterGone: e.ClusterGone,
 		AppCount: e.Apps, ServiceCount: e.Services, ConfigCount: e.Configs, SecretCount: e.Secrets, CreatedBy: graph.Str(e.CreatedBy), CreatedAt: timeOut(e.CreatedAt),
-		Namespace: namespaceOut(e.Namespace, e.NamespaceReport)}
+		Namespace: namespaceOut(e.Namespace, e.NamespaceReport), ClonedFrom: graph.Str(e.ClonedFrom)}
 }
 
 func envFromDomain(e cd.Env) *model.Environment {
 	return &model.Environment{ID: e.ID, Name: e.Name, Cluster: model.Cluster{ID: e.ClusterID},
-		Namespace: namespaceOut(clusterstate.NamespaceName(e.Name), e.Namespace)}
+		Namespace: namespaceOut(clusterstate.NamespaceName(e.Name), e.Namespace), ClonedFrom: graph.Str(e.ClonedFrom)}
 }
 
 // namespaceOut is an environment's namespace: its name, and the report.
@@ -116,7 +116,7 @@ func appOut(a readmodel.App) *model.App {
 func appValue(a readmodel.App) model.App {
 	out := model.App{ID: a.ID, Name: a.Name, Cluster: model.Cluster{ID: a.ClusterID}, ServiceIP: a.ServiceIP, Spec: specOut(a.Spec),
 		ActiveIntercepts: make([]model.Intercept, 0, len(a.Intercepts)), CreatedBy: graph.Str(a.CreatedBy),
-		CreatedAt: timeOut(a.CreatedAt), UpdatedAt: timeOut(a.UpdatedAt), EnvID: a.EnvID}
+		CreatedAt: timeOut(a.CreatedAt), UpdatedAt: timeOut(a.UpdatedAt), EnvID: a.EnvID, ClonedFrom: graph.Str(a.ClonedFrom)}
 	for _, i := range a.Intercepts {
 		out.ActiveIntercepts = append(out.ActiveIntercepts, *interceptOut(i))
 	}
@@ -134,7 +134,8 @@ func appFromDomain(a cd.App) *model.App {
 func serviceOut(s readmodel.Service) *model.ManagedService {
 	out := &model.ManagedService{ID: s.ID, Name: s.Name, Kind: upper(model.AllServiceKind, s.Kind), Cluster: model.Cluster{ID: s.ClusterID},
 		ServiceIP: s.ServiceIP, Spec: specOut(s.Spec), CreatedBy: graph.Str(s.CreatedBy), CreatedAt: timeOut(s.CreatedAt),
-		UpdatedAt: timeOut(s.UpdatedAt), EnvID: s.EnvID, CredentialsReady: s.CredentialsReady, Status: instanceStatusOut(s.Status)}
+		UpdatedAt: timeOut(s.UpdatedAt), EnvID: s.EnvID, CredentialsReady: s.CredentialsReady, Status: instanceStatusOut(s.Status),
+		ClonedFrom: graph.Str(s.ClonedFrom)}
 	if s.Instance != nil {
 		out.Instance = &model.ManagedInstance{Version: s.Instance.Version, Storage: s.Instance.Storage}
 	}
@@ -269,7 +270,8 @@ func sourceIn(kind *model.SourceKind, name string) cd.Source {
 
 func configOut(c readmodel.Config) *model.Config {
 	out := &model.Config{ID: c.ID, Name: c.Name, Cluster: model.Cluster{ID: c.ClusterID}, Entries: entriesOut(c.Data),
-		UsedBy: c.UsedBy, CreatedBy: graph.Str(c.CreatedBy), CreatedAt: timeOut(c.CreatedAt), UpdatedAt: timeOut(c.UpdatedAt), EnvID: c.EnvID}
+		UsedBy: c.UsedBy, CreatedBy: graph.Str(c.CreatedBy), CreatedAt: timeOut(c.CreatedAt), UpdatedAt: timeOut(c.UpdatedAt), EnvID: c.EnvID,
+		ClonedFrom: graph.Str(c.ClonedFrom)}
 	if out.UsedBy == nil {
 		out.UsedBy = []string{}
 	}
@@ -295,7 +297,8 @@ func entriesIn(in []model.ConfigEntryInput) (map[string]string, error) {
 
 func secretOut(x readmodel.Secret) *model.Secret {
 	out := &model.Secret{ID: x.ID, Name: x.Name, Cluster: model.Cluster{ID: x.ClusterID}, Keys: x.Keys, Version: int(x.Version),
-		UsedBy: x.UsedBy, CreatedBy: graph.Str(x.CreatedBy), CreatedAt: timeOut(x.CreatedAt), UpdatedAt: timeOut(x.UpdatedAt), EnvID: x.EnvID}
+		UsedBy: x.UsedBy, CreatedBy: graph.Str(x.CreatedBy), CreatedAt: timeOut(x.CreatedAt), UpdatedAt: timeOut(x.UpdatedAt), EnvID: x.EnvID,
+		ClonedFrom: graph.Str(x.ClonedFrom)}
 	if out.Keys == nil {
 		out.Keys = []string{}
 	}
@@ -406,14 +409,14 @@ func routesIn(in []model.RouteInput) []cd.Route {
 }
 
 func routerOut(x readmodel.Router) *model.Router {
-	out := routerFromDomain(cd.Router{ID: x.ID, Name: x.Name, EnvID: x.EnvID, ClusterID: x.ClusterID, Domain: x.Domain, Routes: x.Routes, TLS: x.TLS, Status: x.Status})
+	out := routerFromDomain(cd.Router{ID: x.ID, Name: x.Name, EnvID: x.EnvID, ClusterID: x.ClusterID, Domain: x.Domain, Routes: x.Routes, TLS: x.TLS, Status: x.Status, ClonedFrom: x.ClonedFrom})
 	out.CreatedBy, out.CreatedAt, out.UpdatedAt = graph.Str(x.CreatedBy), timeOut(x.CreatedAt), timeOut(x.UpdatedAt)
 	return out
 }
 
 func routerFromDomain(x cd.Router) *model.Router {
 	out := &model.Router{ID: x.ID, Name: x.Name, Cluster: model.Cluster{ID: x.ClusterID}, Domain: x.Domain, TLS: x.TLS, EnvID: x.EnvID,
-		Routes: make([]model.Route, 0, len(x.Routes))}
+		Routes: make([]model.Route, 0, len(x.Routes)), ClonedFrom: graph.Str(x.ClonedFrom)}
 	for _, r := range x.Routes {
 		out.Routes = append(out.Routes, model.Route{Path: r.Path,
 			Target: model.RouteTarget{Kind: upper(model.AllRouteTargetKind, r.Target.Kind), Name: r.Target.Name, Port: r.Target.Port}})

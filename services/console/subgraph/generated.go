@@ -61,6 +61,7 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	App struct {
 		ActiveIntercepts func(childComplexity int) int
+		ClonedFrom       func(childComplexity int) int
 		Cluster          func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
 		CreatedBy        func(childComplexity int) int
@@ -105,6 +106,7 @@ type ComplexityRoot struct {
 	}
 
 	Config struct {
+		ClonedFrom  func(childComplexity int) int
 		Cluster     func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		CreatedBy   func(childComplexity int) int
@@ -163,6 +165,7 @@ type ComplexityRoot struct {
 
 	Environment struct {
 		AppCount     func(childComplexity int) int
+		ClonedFrom   func(childComplexity int) int
 		Cluster      func(childComplexity int) int
 		ClusterGone  func(childComplexity int) int
 		ConfigCount  func(childComplexity int) int
@@ -251,6 +254,7 @@ type ComplexityRoot struct {
 	}
 
 	ManagedService struct {
+		ClonedFrom       func(childComplexity int) int
 		Cluster          func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
 		CreatedBy        func(childComplexity int) int
@@ -290,6 +294,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		CloneEnvironment         func(childComplexity int, input model.CloneEnvironmentInput) int
 		CreateApp                func(childComplexity int, input model.CreateAppInput) int
 		CreateEnvironment        func(childComplexity int, input model.CreateEnvironmentInput) int
 		CreatePolicy             func(childComplexity int, input model.CreatePolicyInput) int
@@ -455,6 +460,7 @@ type ComplexityRoot struct {
 	}
 
 	Router struct {
+		ClonedFrom  func(childComplexity int) int
 		Cluster     func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		CreatedBy   func(childComplexity int) int
@@ -499,6 +505,7 @@ type ComplexityRoot struct {
 	}
 
 	Secret struct {
+		ClonedFrom  func(childComplexity int) int
 		Cluster     func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		CreatedBy   func(childComplexity int) int
@@ -631,6 +638,7 @@ type ManagedServiceResolver interface {
 type MutationResolver interface {
 	CreateEnvironment(ctx context.Context, input model.CreateEnvironmentInput) (*model.EnvironmentPayload, error)
 	DeleteEnvironment(ctx context.Context, name string) (*model.EnvironmentPayload, error)
+	CloneEnvironment(ctx context.Context, input model.CloneEnvironmentInput) (*model.EnvironmentPayload, error)
 	CreateApp(ctx context.Context, input model.CreateAppInput) (*model.AppPayload, error)
 	UpdateApp(ctx context.Context, input model.UpdateAppInput) (*model.AppPayload, error)
 	DeleteApp(ctx context.Context, id string) (*model.AppPayload, error)
@@ -714,6 +722,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.App.ActiveIntercepts(childComplexity), true
+	case "App.clonedFrom":
+		if e.complexity.App.ClonedFrom == nil {
+			break
+		}
+
+		return e.complexity.App.ClonedFrom(childComplexity), true
 	case "App.cluster":
 		if e.complexity.App.Cluster == nil {
 			break
@@ -886,6 +900,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Cluster.ID(childComplexity), true
 
+	case "Config.clonedFrom":
+		if e.complexity.Config.ClonedFrom == nil {
+			break
+		}
+
+		return e.complexity.Config.ClonedFrom(childComplexity), true
 	case "Config.cluster":
 		if e.complexity.Config.Cluster == nil {
 			break
@@ -1106,6 +1126,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Environment.AppCount(childComplexity), true
+	case "Environment.clonedFrom":
+		if e.complexity.Environment.ClonedFrom == nil {
+			break
+		}
+
+		return e.complexity.Environment.ClonedFrom(childComplexity), true
 	case "Environment.cluster":
 		if e.complexity.Environment.Cluster == nil {
 			break
@@ -1430,6 +1456,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.ManagedInstance.Version(childComplexity), true
 
+	case "ManagedService.clonedFrom":
+		if e.complexity.ManagedService.ClonedFrom == nil {
+			break
+		}
+
+		return e.complexity.ManagedService.ClonedFrom(childComplexity), true
 	case "ManagedService.cluster":
 		if e.complexity.ManagedService.Cluster == nil {
 			break
@@ -1579,6 +1611,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.ManagedServiceStatus.ReportedAt(childComplexity), true
 
+	case "Mutation.cloneEnvironment":
+		if e.complexity.Mutation.CloneEnvironment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cloneEnvironment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.CloneEnvironment(childComplexity, args["input"].(model.CloneEnvironmentInput)), true
 	case "Mutation.createApp":
 		if e.complexity.Mutation.CreateApp == nil {
 			break
@@ -2441,6 +2484,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.RouteTarget.Port(childComplexity), true
 
+	case "Router.clonedFrom":
+		if e.complexity.Router.ClonedFrom == nil {
+			break
+		}
+
+		return e.complexity.Router.ClonedFrom(childComplexity), true
 	case "Router.cluster":
 		if e.complexity.Router.Cluster == nil {
 			break
@@ -2603,6 +2652,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Rule.Targets(childComplexity), true
 
+	case "Secret.clonedFrom":
+		if e.complexity.Secret.ClonedFrom == nil {
+			break
+		}
+
+		return e.complexity.Secret.ClonedFrom(childComplexity), true
 	case "Secret.cluster":
 		if e.complexity.Secret.Cluster == nil {
 			break
@@ -3003,6 +3058,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := executionContext{opCtx, e, 0, 0, make(chan graphql.DeferredResult)}
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputCloneEnvironmentInput,
 		ec.unmarshalInputConfigEntryInput,
 		ec.unmarshalInputCreateAppInput,
 		ec.unmarshalInputCreateEnvironmentInput,
@@ -3022,6 +3078,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputResourcesInput,
 		ec.unmarshalInputRouteInput,
 		ec.unmarshalInputRouteTargetInput,
+		ec.unmarshalInputRouterDomainInput,
 		ec.unmarshalInputRuleInput,
 		ec.unmarshalInputServiceRefInput,
 		ec.unmarshalInputSetConfigInput,
@@ -3206,6 +3263,8 @@ type Environment @key(fields: "id") {
   namespace: Namespace!
   createdBy: String
   createdAt: Time
+  "The environment this one is a copy of (weft env clone); null for one made otherwise."
+  clonedFrom: ID
 }
 
 "An environment's Kubernetes namespace: its name (the environment's, or weft-<name> for default and kube-*), and what the cluster's agent reported."
@@ -3419,6 +3478,8 @@ type App @key(fields: "id") {
   activeIntercepts: [Intercept!]!
   createdBy: String
   createdAt: Time
+  "The app this one is a copy of (weft env clone); null for one made otherwise."
+  clonedFrom: ID
   updatedAt: Time
 }
 
@@ -3469,6 +3530,8 @@ type ManagedService @key(fields: "id") {
   credentialsReady: Boolean!
   createdBy: String
   createdAt: Time
+  "The service this one is a copy of (weft env clone); null for one made otherwise."
+  clonedFrom: ID
   updatedAt: Time
 }
 
@@ -3558,6 +3621,8 @@ type Config {
   usedBy: [String!]!
   createdBy: String
   createdAt: Time
+  "The config this one is a copy of (weft env clone); null for one made otherwise."
+  clonedFrom: ID
   updatedAt: Time
 }
 
@@ -3575,6 +3640,8 @@ type Secret {
   usedBy: [String!]!
   createdBy: String
   createdAt: Time
+  "The secret this one is a copy of (weft env clone); null for one made otherwise."
+  clonedFrom: ID
   updatedAt: Time
 }
 
@@ -3632,6 +3699,8 @@ type Router {
   status: RouterStatus
   createdBy: String
   createdAt: Time
+  "The router this one is a copy of (weft env clone); null for one made otherwise."
+  clonedFrom: ID
   updatedAt: Time
 }
 
@@ -3869,6 +3938,22 @@ input CreateEnvironmentInput {
   clusterId: ID!
 }
 
+input CloneEnvironmentInput {
+  "The environment to copy (its name)."
+  env: String!
+  "The clone's name."
+  name: String!
+  "The cluster the clone goes to; by default the source's."
+  clusterId: ID
+  "Domains for copies of routers, by router name; a copy has none otherwise (and no Ingress until it gets one)."
+  routerDomains: [RouterDomainInput!]
+}
+
+input RouterDomainInput {
+  router: String!
+  domain: String!
+}
+
 input CreateAppInput {
   "The environment's name."
   env: String!
@@ -4065,8 +4150,10 @@ type SecretsKeyRotation {
 type Mutation {
   "Creates an environment in a cluster (admins)."
   createEnvironment(input: CreateEnvironmentInput!): EnvironmentPayload!
-  "Deletes an empty environment by name (admins)."
+  "Deletes an empty environment by name (admins); a clone (cloneEnvironment) is deleted with everything in it, in one atomic step."
   deleteEnvironment(name: String!): EnvironmentPayload!
+  "Copies environment env into a new environment name (admins), in env's cluster or clusterId: its apps, configs, secrets (sealed to the target cluster's agent), managed services (a run one as a new, empty instance) and routers (without their domains unless routerDomains gives them), each with its own service IP and DNS name, all in one atomic step: either all of it exists or none does. Each copy's history starts with its creation naming its source (clonedFrom)."
+  cloneEnvironment(input: CloneEnvironmentInput!): EnvironmentPayload!
   createApp(input: CreateAppInput!): AppPayload!
   updateApp(input: UpdateAppInput!): AppPayload!
   deleteApp(id: ID!): AppPayload!
@@ -4289,6 +4376,17 @@ func (ec *executionContext) field_Entity_findTeamBySlug_args(ctx context.Context
 		return nil, err
 	}
 	args["slug"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cloneEnvironment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNCloneEnvironmentInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐCloneEnvironmentInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5215,6 +5313,8 @@ func (ec *executionContext) fieldContext_App_environment(_ context.Context, fiel
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Environment_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Environment_clonedFrom(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Environment", field.Name)
 		},
@@ -5620,6 +5720,35 @@ func (ec *executionContext) fieldContext_App_createdAt(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _App_clonedFrom(ctx context.Context, field graphql.CollectedField, obj *model.App) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_App_clonedFrom,
+		func(ctx context.Context) (any, error) {
+			return obj.ClonedFrom, nil
+		},
+		nil,
+		ec.marshalOID2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_App_clonedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "App",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _App_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.App) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5827,6 +5956,8 @@ func (ec *executionContext) fieldContext_AppEdge_node(_ context.Context, field g
 				return ec.fieldContext_App_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_App_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_App_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_App_updatedAt(ctx, field)
 			}
@@ -5886,6 +6017,8 @@ func (ec *executionContext) fieldContext_AppPayload_app(_ context.Context, field
 				return ec.fieldContext_App_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_App_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_App_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_App_updatedAt(ctx, field)
 			}
@@ -5974,6 +6107,8 @@ func (ec *executionContext) fieldContext_AppStatus_app(_ context.Context, field 
 				return ec.fieldContext_App_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_App_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_App_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_App_updatedAt(ctx, field)
 			}
@@ -6272,6 +6407,8 @@ func (ec *executionContext) fieldContext_Config_environment(_ context.Context, f
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Environment_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Environment_clonedFrom(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Environment", field.Name)
 		},
@@ -6433,6 +6570,35 @@ func (ec *executionContext) fieldContext_Config_createdAt(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Config_clonedFrom(ctx context.Context, field graphql.CollectedField, obj *model.Config) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Config_clonedFrom,
+		func(ctx context.Context) (any, error) {
+			return obj.ClonedFrom, nil
+		},
+		nil,
+		ec.marshalOID2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Config_clonedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Config",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
 		},
 	}
 	return fc, nil
@@ -6635,6 +6801,8 @@ func (ec *executionContext) fieldContext_ConfigEdge_node(_ context.Context, fiel
 				return ec.fieldContext_Config_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Config_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Config_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_Config_updatedAt(ctx, field)
 			}
@@ -6742,6 +6910,8 @@ func (ec *executionContext) fieldContext_ConfigPayload_config(_ context.Context,
 				return ec.fieldContext_Config_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Config_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Config_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_Config_updatedAt(ctx, field)
 			}
@@ -6860,6 +7030,8 @@ func (ec *executionContext) fieldContext_Entity_findAppByID(ctx context.Context,
 				return ec.fieldContext_App_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_App_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_App_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_App_updatedAt(ctx, field)
 			}
@@ -6976,6 +7148,8 @@ func (ec *executionContext) fieldContext_Entity_findEnvironmentByID(ctx context.
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Environment_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Environment_clonedFrom(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Environment", field.Name)
 		},
@@ -7043,6 +7217,8 @@ func (ec *executionContext) fieldContext_Entity_findManagedServiceByID(ctx conte
 				return ec.fieldContext_ManagedService_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_ManagedService_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_ManagedService_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_ManagedService_updatedAt(ctx, field)
 			}
@@ -7639,6 +7815,35 @@ func (ec *executionContext) fieldContext_Environment_createdAt(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Environment_clonedFrom(ctx context.Context, field graphql.CollectedField, obj *model.Environment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Environment_clonedFrom,
+		func(ctx context.Context) (any, error) {
+			return obj.ClonedFrom, nil
+		},
+		nil,
+		ec.marshalOID2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Environment_clonedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Environment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EnvironmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EnvironmentConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7813,6 +8018,8 @@ func (ec *executionContext) fieldContext_EnvironmentEdge_node(_ context.Context,
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Environment_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Environment_clonedFrom(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Environment", field.Name)
 		},
@@ -7866,6 +8073,8 @@ func (ec *executionContext) fieldContext_EnvironmentPayload_environment(_ contex
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Environment_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Environment_clonedFrom(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Environment", field.Name)
 		},
@@ -8242,6 +8451,8 @@ func (ec *executionContext) fieldContext_Intercept_app(_ context.Context, field 
 				return ec.fieldContext_App_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_App_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_App_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_App_updatedAt(ctx, field)
 			}
@@ -9170,6 +9381,8 @@ func (ec *executionContext) fieldContext_ManagedService_environment(_ context.Co
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Environment_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Environment_clonedFrom(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Environment", field.Name)
 		},
@@ -9443,6 +9656,35 @@ func (ec *executionContext) fieldContext_ManagedService_createdAt(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _ManagedService_clonedFrom(ctx context.Context, field graphql.CollectedField, obj *model.ManagedService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ManagedService_clonedFrom,
+		func(ctx context.Context) (any, error) {
+			return obj.ClonedFrom, nil
+		},
+		nil,
+		ec.marshalOID2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ManagedService_clonedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ManagedService",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ManagedService_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.ManagedService) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9648,6 +9890,8 @@ func (ec *executionContext) fieldContext_ManagedServiceEdge_node(_ context.Conte
 				return ec.fieldContext_ManagedService_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_ManagedService_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_ManagedService_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_ManagedService_updatedAt(ctx, field)
 			}
@@ -9705,6 +9949,8 @@ func (ec *executionContext) fieldContext_ManagedServicePayload_service(_ context
 				return ec.fieldContext_ManagedService_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_ManagedService_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_ManagedService_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_ManagedService_updatedAt(ctx, field)
 			}
@@ -9947,6 +10193,53 @@ func (ec *executionContext) fieldContext_Mutation_deleteEnvironment(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteEnvironment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cloneEnvironment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_cloneEnvironment,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().CloneEnvironment(ctx, fc.Args["input"].(model.CloneEnvironmentInput))
+		},
+		nil,
+		ec.marshalNEnvironmentPayload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐEnvironmentPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_cloneEnvironment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "environment":
+				return ec.fieldContext_EnvironmentPayload_environment(ctx, field)
+			case "seq":
+				return ec.fieldContext_EnvironmentPayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type EnvironmentPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cloneEnvironment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12157,6 +12450,8 @@ func (ec *executionContext) fieldContext_Query_environment(ctx context.Context, 
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Environment_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Environment_clonedFrom(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Environment", field.Name)
 		},
@@ -12275,6 +12570,8 @@ func (ec *executionContext) fieldContext_Query_app(ctx context.Context, field gr
 				return ec.fieldContext_App_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_App_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_App_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_App_updatedAt(ctx, field)
 			}
@@ -12393,6 +12690,8 @@ func (ec *executionContext) fieldContext_Query_service(ctx context.Context, fiel
 				return ec.fieldContext_ManagedService_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_ManagedService_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_ManagedService_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_ManagedService_updatedAt(ctx, field)
 			}
@@ -12672,6 +12971,8 @@ func (ec *executionContext) fieldContext_Query_config(ctx context.Context, field
 				return ec.fieldContext_Config_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Config_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Config_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_Config_updatedAt(ctx, field)
 			}
@@ -12784,6 +13085,8 @@ func (ec *executionContext) fieldContext_Query_secret(ctx context.Context, field
 				return ec.fieldContext_Secret_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Secret_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Secret_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_Secret_updatedAt(ctx, field)
 			}
@@ -12898,6 +13201,8 @@ func (ec *executionContext) fieldContext_Query_router(ctx context.Context, field
 				return ec.fieldContext_Router_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Router_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Router_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_Router_updatedAt(ctx, field)
 			}
@@ -13317,6 +13622,8 @@ func (ec *executionContext) fieldContext_RevealedSecret_secret(_ context.Context
 				return ec.fieldContext_Secret_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Secret_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Secret_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_Secret_updatedAt(ctx, field)
 			}
@@ -14189,6 +14496,8 @@ func (ec *executionContext) fieldContext_Router_environment(_ context.Context, f
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Environment_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Environment_clonedFrom(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Environment", field.Name)
 		},
@@ -14421,6 +14730,35 @@ func (ec *executionContext) fieldContext_Router_createdAt(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Router_clonedFrom(ctx context.Context, field graphql.CollectedField, obj *model.Router) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Router_clonedFrom,
+		func(ctx context.Context) (any, error) {
+			return obj.ClonedFrom, nil
+		},
+		nil,
+		ec.marshalOID2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Router_clonedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Router",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Router_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Router) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14622,6 +14960,8 @@ func (ec *executionContext) fieldContext_RouterEdge_node(_ context.Context, fiel
 				return ec.fieldContext_Router_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Router_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Router_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_Router_updatedAt(ctx, field)
 			}
@@ -14675,6 +15015,8 @@ func (ec *executionContext) fieldContext_RouterPayload_router(_ context.Context,
 				return ec.fieldContext_Router_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Router_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Router_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_Router_updatedAt(ctx, field)
 			}
@@ -15069,6 +15411,8 @@ func (ec *executionContext) fieldContext_Secret_environment(_ context.Context, f
 				return ec.fieldContext_Environment_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Environment_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Environment_clonedFrom(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Environment", field.Name)
 		},
@@ -15253,6 +15597,35 @@ func (ec *executionContext) fieldContext_Secret_createdAt(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Secret_clonedFrom(ctx context.Context, field graphql.CollectedField, obj *model.Secret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Secret_clonedFrom,
+		func(ctx context.Context) (any, error) {
+			return obj.ClonedFrom, nil
+		},
+		nil,
+		ec.marshalOID2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Secret_clonedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Secret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
 		},
 	}
 	return fc, nil
@@ -15457,6 +15830,8 @@ func (ec *executionContext) fieldContext_SecretEdge_node(_ context.Context, fiel
 				return ec.fieldContext_Secret_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Secret_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Secret_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_Secret_updatedAt(ctx, field)
 			}
@@ -15508,6 +15883,8 @@ func (ec *executionContext) fieldContext_SecretPayload_secret(_ context.Context,
 				return ec.fieldContext_Secret_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_Secret_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_Secret_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_Secret_updatedAt(ctx, field)
 			}
@@ -15710,6 +16087,8 @@ func (ec *executionContext) fieldContext_ServiceCredentials_service(_ context.Co
 				return ec.fieldContext_ManagedService_createdBy(ctx, field)
 			case "createdAt":
 				return ec.fieldContext_ManagedService_createdAt(ctx, field)
+			case "clonedFrom":
+				return ec.fieldContext_ManagedService_clonedFrom(ctx, field)
 			case "updatedAt":
 				return ec.fieldContext_ManagedService_updatedAt(ctx, field)
 			}
@@ -18442,6 +18821,54 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCloneEnvironmentInput(ctx context.Context, obj any) (model.CloneEnvironmentInput, error) {
+	var it model.CloneEnvironmentInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"env", "name", "clusterId", "routerDomains"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "env":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("env"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Env = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "clusterId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clusterId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClusterID = data
+		case "routerDomains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routerDomains"))
+			data, err := ec.unmarshalORouterDomainInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterDomainInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RouterDomains = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputConfigEntryInput(ctx context.Context, obj any) (model.ConfigEntryInput, error) {
 	var it model.ConfigEntryInput
 	asMap := map[string]any{}
@@ -19291,6 +19718,40 @@ func (ec *executionContext) unmarshalInputRouteTargetInput(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRouterDomainInput(ctx context.Context, obj any) (model.RouterDomainInput, error) {
+	var it model.RouterDomainInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"router", "domain"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "router":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("router"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Router = data
+		case "domain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Domain = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRuleInput(ctx context.Context, obj any) (model.RuleInput, error) {
 	var it model.RuleInput
 	asMap := map[string]any{}
@@ -20073,6 +20534,8 @@ func (ec *executionContext) _App(ctx context.Context, sel ast.SelectionSet, obj 
 			out.Values[i] = ec._App_createdBy(ctx, field, obj)
 		case "createdAt":
 			out.Values[i] = ec._App_createdAt(ctx, field, obj)
+		case "clonedFrom":
+			out.Values[i] = ec._App_clonedFrom(ctx, field, obj)
 		case "updatedAt":
 			out.Values[i] = ec._App_updatedAt(ctx, field, obj)
 		default:
@@ -20465,6 +20928,8 @@ func (ec *executionContext) _Config(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._Config_createdBy(ctx, field, obj)
 		case "createdAt":
 			out.Values[i] = ec._Config_createdAt(ctx, field, obj)
+		case "clonedFrom":
+			out.Values[i] = ec._Config_clonedFrom(ctx, field, obj)
 		case "updatedAt":
 			out.Values[i] = ec._Config_updatedAt(ctx, field, obj)
 		default:
@@ -21014,6 +21479,8 @@ func (ec *executionContext) _Environment(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = ec._Environment_createdBy(ctx, field, obj)
 		case "createdAt":
 			out.Values[i] = ec._Environment_createdAt(ctx, field, obj)
+		case "clonedFrom":
+			out.Values[i] = ec._Environment_clonedFrom(ctx, field, obj)
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21783,6 +22250,8 @@ func (ec *executionContext) _ManagedService(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._ManagedService_createdBy(ctx, field, obj)
 		case "createdAt":
 			out.Values[i] = ec._ManagedService_createdAt(ctx, field, obj)
+		case "clonedFrom":
+			out.Values[i] = ec._ManagedService_clonedFrom(ctx, field, obj)
 		case "updatedAt":
 			out.Values[i] = ec._ManagedService_updatedAt(ctx, field, obj)
 		default:
@@ -22019,6 +22488,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteEnvironment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteEnvironment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cloneEnvironment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cloneEnvironment(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -23566,6 +24042,8 @@ func (ec *executionContext) _Router(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._Router_createdBy(ctx, field, obj)
 		case "createdAt":
 			out.Values[i] = ec._Router_createdAt(ctx, field, obj)
+		case "clonedFrom":
+			out.Values[i] = ec._Router_clonedFrom(ctx, field, obj)
 		case "updatedAt":
 			out.Values[i] = ec._Router_updatedAt(ctx, field, obj)
 		default:
@@ -23908,6 +24386,8 @@ func (ec *executionContext) _Secret(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._Secret_createdBy(ctx, field, obj)
 		case "createdAt":
 			out.Values[i] = ec._Secret_createdAt(ctx, field, obj)
+		case "clonedFrom":
+			out.Values[i] = ec._Secret_clonedFrom(ctx, field, obj)
 		case "updatedAt":
 			out.Values[i] = ec._Secret_updatedAt(ctx, field, obj)
 		default:
@@ -25239,6 +25719,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCloneEnvironmentInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐCloneEnvironmentInput(ctx context.Context, v any) (model.CloneEnvironmentInput, error) {
+	res, err := ec.unmarshalInputCloneEnvironmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNCluster2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐCluster(ctx context.Context, sel ast.SelectionSet, v model.Cluster) graphql.Marshaler {
 	return ec._Cluster(ctx, sel, &v)
 }
@@ -26415,6 +26900,11 @@ func (ec *executionContext) marshalNRouterConnection2ᚖweftᚗdevᚋservicesᚋ
 		return graphql.Null
 	}
 	return ec._RouterConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRouterDomainInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterDomainInput(ctx context.Context, v any) (model.RouterDomainInput, error) {
+	res, err := ec.unmarshalInputRouterDomainInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRouterEdge2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterEdge(ctx context.Context, sel ast.SelectionSet, v model.RouterEdge) graphql.Marshaler {
@@ -27642,6 +28132,24 @@ func (ec *executionContext) marshalORouter2ᚖweftᚗdevᚋservicesᚋconsoleᚋ
 		return graphql.Null
 	}
 	return ec._Router(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORouterDomainInput2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterDomainInputᚄ(ctx context.Context, v any) ([]model.RouterDomainInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]model.RouterDomainInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRouterDomainInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterDomainInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalORouterStatus2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRouterStatus(ctx context.Context, sel ast.SelectionSet, v *model.RouterStatus) graphql.Marshaler {

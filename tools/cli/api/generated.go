@@ -1268,6 +1268,200 @@ type CheckpointKeyResponse struct {
 // GetCheckpointKey returns CheckpointKeyResponse.CheckpointKey, and is useful for accessing the field via an interface.
 func (v *CheckpointKeyResponse) GetCheckpointKey() CheckpointKeyCheckpointKey { return v.CheckpointKey }
 
+// CloneEnvironmentCloneEnvironmentEnvironmentPayload includes the requested fields of the GraphQL type EnvironmentPayload.
+type CloneEnvironmentCloneEnvironmentEnvironmentPayload struct {
+	Environment CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment `json:"environment"`
+	// EVENTS sequence of the last event; pass it as minSeq to read your write.
+	Seq int `json:"seq"`
+}
+
+// GetEnvironment returns CloneEnvironmentCloneEnvironmentEnvironmentPayload.Environment, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayload) GetEnvironment() CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment {
+	return v.Environment
+}
+
+// GetSeq returns CloneEnvironmentCloneEnvironmentEnvironmentPayload.Seq, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayload) GetSeq() int { return v.Seq }
+
+// CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment includes the requested fields of the GraphQL type Environment.
+// The GraphQL type's documentation follows.
+//
+// An environment: a named place for apps in one cluster.
+type CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment struct {
+	EnvironmentFields `json:"-"`
+}
+
+// GetId returns CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment.Id, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) GetId() string {
+	return v.EnvironmentFields.Id
+}
+
+// GetName returns CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment.Name, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) GetName() string {
+	return v.EnvironmentFields.Name
+}
+
+// GetClusterGone returns CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment.ClusterGone, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) GetClusterGone() bool {
+	return v.EnvironmentFields.ClusterGone
+}
+
+// GetAppCount returns CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment.AppCount, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) GetAppCount() int {
+	return v.EnvironmentFields.AppCount
+}
+
+// GetServiceCount returns CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment.ServiceCount, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) GetServiceCount() int {
+	return v.EnvironmentFields.ServiceCount
+}
+
+// GetConfigCount returns CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment.ConfigCount, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) GetConfigCount() int {
+	return v.EnvironmentFields.ConfigCount
+}
+
+// GetSecretCount returns CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment.SecretCount, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) GetSecretCount() int {
+	return v.EnvironmentFields.SecretCount
+}
+
+// GetCreatedBy returns CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment.CreatedBy, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) GetCreatedBy() *string {
+	return v.EnvironmentFields.CreatedBy
+}
+
+// GetCreatedAt returns CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment.CreatedAt, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) GetCreatedAt() *time.Time {
+	return v.EnvironmentFields.CreatedAt
+}
+
+// GetClonedFrom returns CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment.ClonedFrom, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) GetClonedFrom() *string {
+	return v.EnvironmentFields.ClonedFrom
+}
+
+// GetCluster returns CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment.Cluster, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) GetCluster() EnvironmentFieldsCluster {
+	return v.EnvironmentFields.Cluster
+}
+
+// GetNamespace returns CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment.Namespace, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) GetNamespace() EnvironmentFieldsNamespace {
+	return v.EnvironmentFields.Namespace
+}
+
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.EnvironmentFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalCloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	ClusterGone bool `json:"clusterGone"`
+
+	AppCount int `json:"appCount"`
+
+	ServiceCount int `json:"serviceCount"`
+
+	ConfigCount int `json:"configCount"`
+
+	SecretCount int `json:"secretCount"`
+
+	CreatedBy *string `json:"createdBy"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+
+	ClonedFrom *string `json:"clonedFrom"`
+
+	Cluster EnvironmentFieldsCluster `json:"cluster"`
+
+	Namespace EnvironmentFieldsNamespace `json:"namespace"`
+}
+
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *CloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment) __premarshalJSON() (*__premarshalCloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment, error) {
+	var retval __premarshalCloneEnvironmentCloneEnvironmentEnvironmentPayloadEnvironment
+
+	retval.Id = v.EnvironmentFields.Id
+	retval.Name = v.EnvironmentFields.Name
+	retval.ClusterGone = v.EnvironmentFields.ClusterGone
+	retval.AppCount = v.EnvironmentFields.AppCount
+	retval.ServiceCount = v.EnvironmentFields.ServiceCount
+	retval.ConfigCount = v.EnvironmentFields.ConfigCount
+	retval.SecretCount = v.EnvironmentFields.SecretCount
+	retval.CreatedBy = v.EnvironmentFields.CreatedBy
+	retval.CreatedAt = v.EnvironmentFields.CreatedAt
+	retval.ClonedFrom = v.EnvironmentFields.ClonedFrom
+	retval.Cluster = v.EnvironmentFields.Cluster
+	retval.Namespace = v.EnvironmentFields.Namespace
+	return &retval, nil
+}
+
+type CloneEnvironmentInput struct {
+	// The environment to copy (its name).
+	Env string `json:"env"`
+	// The clone's name.
+	Name string `json:"name"`
+	// The cluster the clone goes to; by default the source's.
+	ClusterId *string `json:"clusterId"`
+	// Domains for copies of routers, by router name; a copy has none otherwise (and no Ingress until it gets one).
+	RouterDomains []RouterDomainInput `json:"routerDomains"`
+}
+
+// GetEnv returns CloneEnvironmentInput.Env, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentInput) GetEnv() string { return v.Env }
+
+// GetName returns CloneEnvironmentInput.Name, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentInput) GetName() string { return v.Name }
+
+// GetClusterId returns CloneEnvironmentInput.ClusterId, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentInput) GetClusterId() *string { return v.ClusterId }
+
+// GetRouterDomains returns CloneEnvironmentInput.RouterDomains, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentInput) GetRouterDomains() []RouterDomainInput { return v.RouterDomains }
+
+// CloneEnvironmentResponse is returned by CloneEnvironment on success.
+type CloneEnvironmentResponse struct {
+	// Copies environment env into a new environment name (admins), in env's cluster or clusterId: its apps, configs, secrets (sealed to the target cluster's agent), managed services (a run one as a new, empty instance) and routers (without their domains unless routerDomains gives them), each with its own service IP and DNS name, all in one atomic step: either all of it exists or none does. Each copy's history starts with its creation naming its source (clonedFrom).
+	CloneEnvironment CloneEnvironmentCloneEnvironmentEnvironmentPayload `json:"cloneEnvironment"`
+}
+
+// GetCloneEnvironment returns CloneEnvironmentResponse.CloneEnvironment, and is useful for accessing the field via an interface.
+func (v *CloneEnvironmentResponse) GetCloneEnvironment() CloneEnvironmentCloneEnvironmentEnvironmentPayload {
+	return v.CloneEnvironment
+}
+
 // ClusterByNameCluster includes the requested fields of the GraphQL type Cluster.
 // The GraphQL type's documentation follows.
 //
@@ -2481,6 +2675,11 @@ func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) GetCre
 	return v.EnvironmentFields.CreatedAt
 }
 
+// GetClonedFrom returns CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment.ClonedFrom, and is useful for accessing the field via an interface.
+func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) GetClonedFrom() *string {
+	return v.EnvironmentFields.ClonedFrom
+}
+
 // GetCluster returns CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment.Cluster, and is useful for accessing the field via an interface.
 func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) GetCluster() EnvironmentFieldsCluster {
 	return v.EnvironmentFields.Cluster
@@ -2535,6 +2734,8 @@ type __premarshalCreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment
 
 	CreatedAt *time.Time `json:"createdAt"`
 
+	ClonedFrom *string `json:"clonedFrom"`
+
 	Cluster EnvironmentFieldsCluster `json:"cluster"`
 
 	Namespace EnvironmentFieldsNamespace `json:"namespace"`
@@ -2560,6 +2761,7 @@ func (v *CreateEnvironmentCreateEnvironmentEnvironmentPayloadEnvironment) __prem
 	retval.SecretCount = v.EnvironmentFields.SecretCount
 	retval.CreatedBy = v.EnvironmentFields.CreatedBy
 	retval.CreatedAt = v.EnvironmentFields.CreatedAt
+	retval.ClonedFrom = v.EnvironmentFields.ClonedFrom
 	retval.Cluster = v.EnvironmentFields.Cluster
 	retval.Namespace = v.EnvironmentFields.Namespace
 	return &retval, nil
@@ -3693,7 +3895,7 @@ func (v *DeleteEnvironmentDeleteEnvironmentEnvironmentPayloadEnvironment) GetNam
 
 // DeleteEnvironmentResponse is returned by DeleteEnvironment on success.
 type DeleteEnvironmentResponse struct {
-	// Deletes an empty environment by name (admins).
+	// Deletes an empty environment by name (admins); a clone (cloneEnvironment) is deleted with everything in it, in one atomic step.
 	DeleteEnvironment DeleteEnvironmentDeleteEnvironmentEnvironmentPayload `json:"deleteEnvironment"`
 }
 
@@ -4248,6 +4450,9 @@ func (v *EnvironmentByNameEnvironment) GetCreatedAt() *time.Time {
 	return v.EnvironmentFields.CreatedAt
 }
 
+// GetClonedFrom returns EnvironmentByNameEnvironment.ClonedFrom, and is useful for accessing the field via an interface.
+func (v *EnvironmentByNameEnvironment) GetClonedFrom() *string { return v.EnvironmentFields.ClonedFrom }
+
 // GetCluster returns EnvironmentByNameEnvironment.Cluster, and is useful for accessing the field via an interface.
 func (v *EnvironmentByNameEnvironment) GetCluster() EnvironmentFieldsCluster {
 	return v.EnvironmentFields.Cluster
@@ -4302,6 +4507,8 @@ type __premarshalEnvironmentByNameEnvironment struct {
 
 	CreatedAt *time.Time `json:"createdAt"`
 
+	ClonedFrom *string `json:"clonedFrom"`
+
 	Cluster EnvironmentFieldsCluster `json:"cluster"`
 
 	Namespace EnvironmentFieldsNamespace `json:"namespace"`
@@ -4327,6 +4534,7 @@ func (v *EnvironmentByNameEnvironment) __premarshalJSON() (*__premarshalEnvironm
 	retval.SecretCount = v.EnvironmentFields.SecretCount
 	retval.CreatedBy = v.EnvironmentFields.CreatedBy
 	retval.CreatedAt = v.EnvironmentFields.CreatedAt
+	retval.ClonedFrom = v.EnvironmentFields.ClonedFrom
 	retval.Cluster = v.EnvironmentFields.Cluster
 	retval.Namespace = v.EnvironmentFields.Namespace
 	return &retval, nil
@@ -4350,14 +4558,16 @@ type EnvironmentFields struct {
 	Id   string `json:"id"`
 	Name string `json:"name"`
 	// True once the cluster was deleted.
-	ClusterGone  bool                     `json:"clusterGone"`
-	AppCount     int                      `json:"appCount"`
-	ServiceCount int                      `json:"serviceCount"`
-	ConfigCount  int                      `json:"configCount"`
-	SecretCount  int                      `json:"secretCount"`
-	CreatedBy    *string                  `json:"createdBy"`
-	CreatedAt    *time.Time               `json:"createdAt"`
-	Cluster      EnvironmentFieldsCluster `json:"cluster"`
+	ClusterGone  bool       `json:"clusterGone"`
+	AppCount     int        `json:"appCount"`
+	ServiceCount int        `json:"serviceCount"`
+	ConfigCount  int        `json:"configCount"`
+	SecretCount  int        `json:"secretCount"`
+	CreatedBy    *string    `json:"createdBy"`
+	CreatedAt    *time.Time `json:"createdAt"`
+	// The environment this one is a copy of (weft env clone); null for one made otherwise.
+	ClonedFrom *string                  `json:"clonedFrom"`
+	Cluster    EnvironmentFieldsCluster `json:"cluster"`
 	// Its Kubernetes namespace in a cluster whose agent runs in Kubernetes mode.
 	Namespace EnvironmentFieldsNamespace `json:"namespace"`
 }
@@ -4388,6 +4598,9 @@ func (v *EnvironmentFields) GetCreatedBy() *string { return v.CreatedBy }
 
 // GetCreatedAt returns EnvironmentFields.CreatedAt, and is useful for accessing the field via an interface.
 func (v *EnvironmentFields) GetCreatedAt() *time.Time { return v.CreatedAt }
+
+// GetClonedFrom returns EnvironmentFields.ClonedFrom, and is useful for accessing the field via an interface.
+func (v *EnvironmentFields) GetClonedFrom() *string { return v.ClonedFrom }
 
 // GetCluster returns EnvironmentFields.Cluster, and is useful for accessing the field via an interface.
 func (v *EnvironmentFields) GetCluster() EnvironmentFieldsCluster { return v.Cluster }
@@ -4515,6 +4728,11 @@ func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEn
 	return v.EnvironmentFields.CreatedAt
 }
 
+// GetClonedFrom returns EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment.ClonedFrom, and is useful for accessing the field via an interface.
+func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment) GetClonedFrom() *string {
+	return v.EnvironmentFields.ClonedFrom
+}
+
 // GetCluster returns EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment.Cluster, and is useful for accessing the field via an interface.
 func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEnvironment) GetCluster() EnvironmentFieldsCluster {
 	return v.EnvironmentFields.Cluster
@@ -4569,6 +4787,8 @@ type __premarshalEnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEd
 
 	CreatedAt *time.Time `json:"createdAt"`
 
+	ClonedFrom *string `json:"clonedFrom"`
+
 	Cluster EnvironmentFieldsCluster `json:"cluster"`
 
 	Namespace EnvironmentFieldsNamespace `json:"namespace"`
@@ -4594,6 +4814,7 @@ func (v *EnvironmentsEnvironmentsEnvironmentConnectionEdgesEnvironmentEdgeNodeEn
 	retval.SecretCount = v.EnvironmentFields.SecretCount
 	retval.CreatedBy = v.EnvironmentFields.CreatedBy
 	retval.CreatedAt = v.EnvironmentFields.CreatedAt
+	retval.ClonedFrom = v.EnvironmentFields.ClonedFrom
 	retval.Cluster = v.EnvironmentFields.Cluster
 	retval.Namespace = v.EnvironmentFields.Namespace
 	return &retval, nil
@@ -8677,6 +8898,17 @@ var AllRouteTargetKind = []RouteTargetKind{
 	RouteTargetKindService,
 }
 
+type RouterDomainInput struct {
+	Router string `json:"router"`
+	Domain string `json:"domain"`
+}
+
+// GetRouter returns RouterDomainInput.Router, and is useful for accessing the field via an interface.
+func (v *RouterDomainInput) GetRouter() string { return v.Router }
+
+// GetDomain returns RouterDomainInput.Domain, and is useful for accessing the field via an interface.
+func (v *RouterDomainInput) GetDomain() string { return v.Domain }
+
 // RouterFields includes the GraphQL fields of Router requested by the fragment RouterFields.
 // The GraphQL type's documentation follows.
 //
@@ -12533,6 +12765,14 @@ type __ChangeRoleInput struct {
 // GetInput returns __ChangeRoleInput.Input, and is useful for accessing the field via an interface.
 func (v *__ChangeRoleInput) GetInput() MemberInput { return v.Input }
 
+// __CloneEnvironmentInput is used internally by genqlient
+type __CloneEnvironmentInput struct {
+	Input CloneEnvironmentInput `json:"input"`
+}
+
+// GetInput returns __CloneEnvironmentInput.Input, and is useful for accessing the field via an interface.
+func (v *__CloneEnvironmentInput) GetInput() CloneEnvironmentInput { return v.Input }
+
 // __ClusterByNameInput is used internally by genqlient
 type __ClusterByNameInput struct {
 	Name   string `json:"name"`
@@ -13834,6 +14074,65 @@ func CheckpointKey(
 	return data_, err_
 }
 
+// The mutation executed by CloneEnvironment.
+const CloneEnvironment_Operation = `
+mutation CloneEnvironment ($input: CloneEnvironmentInput!) {
+	cloneEnvironment(input: $input) {
+		environment {
+			... EnvironmentFields
+		}
+		seq
+	}
+}
+fragment EnvironmentFields on Environment {
+	id
+	name
+	clusterGone
+	appCount
+	serviceCount
+	configCount
+	secretCount
+	createdBy
+	createdAt
+	clonedFrom
+	cluster {
+		id
+		name
+	}
+	namespace {
+		name
+		ready
+		error
+		reported
+	}
+}
+`
+
+func CloneEnvironment(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input CloneEnvironmentInput,
+) (data_ *CloneEnvironmentResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "CloneEnvironment",
+		Query:  CloneEnvironment_Operation,
+		Variables: &__CloneEnvironmentInput{
+			Input: input,
+		},
+	}
+
+	data_ = &CloneEnvironmentResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The query executed by ClusterByName.
 const ClusterByName_Operation = `
 query ClusterByName ($name: String!, $minSeq: Int) {
@@ -14318,6 +14617,7 @@ fragment EnvironmentFields on Environment {
 	secretCount
 	createdBy
 	createdAt
+	clonedFrom
 	cluster {
 		id
 		name
@@ -15245,6 +15545,7 @@ fragment EnvironmentFields on Environment {
 	secretCount
 	createdBy
 	createdAt
+	clonedFrom
 	cluster {
 		id
 		name
@@ -15310,6 +15611,7 @@ fragment EnvironmentFields on Environment {
 	secretCount
 	createdBy
 	createdAt
+	clonedFrom
 	cluster {
 		id
 		name

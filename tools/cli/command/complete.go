@@ -105,7 +105,7 @@ func (a *app) completions() map[string]nameLister {
 		"weft service credentials": services,
 		"weft cluster get":         clusters, "weft cluster delete": clusters, "weft cluster rotate-secret": clusters,
 		"weft device get": devices, "weft device delete": devices, "weft device rotate-key": devices,
-		"weft env get": envs, "weft env delete": envs,
+		"weft env get": envs, "weft env delete": envs, "weft env clone": envs,
 		"weft app get": apps, "weft app update": apps, "weft app delete": apps,
 		"weft history app": apps, "weft get app": apps, "weft intercept start": apps,
 		"weft service get": services, "weft service update": services, "weft service delete": services,

@@ -3,6 +3,7 @@ package command
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -37,9 +38,10 @@ func (a *app) envCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "env",
 		Aliases: []string{"envs", "environment", "environments"},
-		Short:   "Create, list, show and delete environments",
+		Short:   "Create, list, show, clone and delete environments",
 		Example: `  weft env create prod --cluster eu-1
   weft env list
+  weft env clone prod --to pr-142
   weft env delete staging`,
 	}
 	var cluster string
@@ -128,12 +130,81 @@ func (a *app) envCmd() *cobra.Command {
 			return a.render(cmd, e, func() output.Rows { return envRows([]api.EnvironmentFields{e}) })
 		},
 	}
+	var to, toCluster string
+	var domains []string
+	var wait, delWait waitFlags
+	clone := &cobra.Command{
+		Use:   "clone SOURCE --to NAME [--cluster CLUSTER] [--domain ROUTER=DOMAIN]...",
+		Short: "Copy an environment into a new one, all at once or not at all (admins)",
+		Long: `Copy an environment into a new one: its apps, configs, secrets, managed
+services (a run one as a new, empty instance with its own credentials) and
+routers, each with its own service IP and DNS name, in one atomic step:
+either all of it exists or none does. A router's copy has no domain (and
+no Ingress) unless --domain gives it one. The clone goes to the source's
+cluster, or to --cluster. Each copy's history starts with its creation
+naming its source (clonedFrom). Deleting the clone (weft env delete NAME)
+deletes everything in it.`,
+		Example: `  weft env clone prod --to pr-142
+  weft env clone prod --to pr-142 --cluster us-1 --domain web=pr-142.shop.example.com --wait`,
+		Args: exactArgs("SOURCE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkName("environment", args[0]); err != nil {
+				return err
+			}
+			if to == "" {
+				return usagef("env clone needs --to NAME, the clone's name")
+			}
+			if err := checkName("environment", to); err != nil {
+				return err
+			}
+			input := api.CloneEnvironmentInput{Env: args[0], Name: to}
+			for _, d := range domains {
+				router, domain, ok := strings.Cut(d, "=")
+				if !ok || router == "" || domain == "" {
+					return usagef("--domain %q is not ROUTER=DOMAIN", d)
+				}
+				if err := checkName("router", router); err != nil {
+					return err
+				}
+				input.RouterDomains = append(input.RouterDomains, api.RouterDomainInput{Router: router, Domain: domain})
+			}
+			c, ep, err := a.client(true)
+			if err != nil {
+				return err
+			}
+			if toCluster != "" {
+				if err := checkName("cluster", toCluster); err != nil {
+					return err
+				}
+				cl, err := a.clusterByName(cmd.Context(), c, ep.Server, toCluster)
+				if err != nil {
+					return err
+				}
+				input.ClusterId = &cl.Id
+			}
+			r, err := api.CloneEnvironment(cmd.Context(), c, input)
+			if err != nil {
+				return explain("clone environment "+args[0]+" to "+to, ep.Server, err)
+			}
+			e := r.CloneEnvironment.Environment.EnvironmentFields
+			if err := a.render(cmd, r.CloneEnvironment, func() output.Rows { return envRows([]api.EnvironmentFields{e}) }); err != nil {
+				return err
+			}
+			return a.waitApplied(cmd.Context(), c, ep.Server, r.CloneEnvironment.Seq, wait, []string{e.Cluster.Id})
+		},
+	}
+	clone.Flags().StringVar(&to, "to", "", "the clone's name (required)")
+	clone.Flags().StringVar(&toCluster, "cluster", "", "the cluster (by name) the clone goes to (default: the source's)")
+	clone.Flags().StringArrayVar(&domains, "domain", nil, "ROUTER=DOMAIN: the domain of a router's copy (repeatable)")
+	wait.register(clone)
+
 	del := &cobra.Command{
 		Use:     "delete NAME",
 		Aliases: []string{"rm"},
-		Short:   "Delete an empty environment (admins)",
-		Example: `  weft env delete staging`,
-		Args:    exactArgs("NAME"),
+		Short:   "Delete an empty environment, or a clone with everything in it (admins)",
+		Example: `  weft env delete staging
+  weft env delete staging --wait`,
+		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkName("environment", args[0]); err != nil {
 				return err
@@ -147,9 +218,10 @@ func (a *app) envCmd() *cobra.Command {
 				return explain("delete environment "+args[0], ep.Server, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Deleted environment %s %s.\n", args[0], seqNote(r.DeleteEnvironment.Seq))
-			return nil
+			return a.waitApplied(cmd.Context(), c, ep.Server, r.DeleteEnvironment.Seq, delWait, nil)
 		},
 	}
-	cmd.AddCommand(create, list, get, del)
+	delWait.register(del)
+	cmd.AddCommand(create, list, get, clone, del)
 	return cmd
 }

@@ -17,6 +17,7 @@ type App struct {
 	ActiveIntercepts []Intercept `json:"activeIntercepts"`
 	CreatedBy        *string     `json:"createdBy,omitempty"`
 	CreatedAt        *time.Time  `json:"createdAt,omitempty"`
+	ClonedFrom       *string     `json:"clonedFrom,omitempty"`
 	UpdatedAt        *time.Time  `json:"updatedAt,omitempty"`
 	EnvID            string      `json:"-"`
 }
@@ -38,6 +39,7 @@ type ManagedService struct {
 	CredentialsReady bool                  `json:"credentialsReady"`
 	CreatedBy        *string               `json:"createdBy,omitempty"`
 	CreatedAt        *time.Time            `json:"createdAt,omitempty"`
+	ClonedFrom       *string               `json:"clonedFrom,omitempty"`
 	UpdatedAt        *time.Time            `json:"updatedAt,omitempty"`
 	EnvID            string                `json:"-"`
 }
@@ -64,43 +66,46 @@ type Intercept struct {
 
 // Config is a config; its environment is resolved from EnvID, as an app's.
 type Config struct {
-	ID        string        `json:"id"`
-	Name      string        `json:"name"`
-	Cluster   Cluster       `json:"cluster"`
-	Entries   []ConfigEntry `json:"entries"`
-	UsedBy    []string      `json:"usedBy"`
-	CreatedBy *string       `json:"createdBy,omitempty"`
-	CreatedAt *time.Time    `json:"createdAt,omitempty"`
-	UpdatedAt *time.Time    `json:"updatedAt,omitempty"`
-	EnvID     string        `json:"-"`
+	ID         string        `json:"id"`
+	Name       string        `json:"name"`
+	Cluster    Cluster       `json:"cluster"`
+	Entries    []ConfigEntry `json:"entries"`
+	UsedBy     []string      `json:"usedBy"`
+	CreatedBy  *string       `json:"createdBy,omitempty"`
+	CreatedAt  *time.Time    `json:"createdAt,omitempty"`
+	ClonedFrom *string       `json:"clonedFrom,omitempty"`
+	UpdatedAt  *time.Time    `json:"updatedAt,omitempty"`
+	EnvID      string        `json:"-"`
 }
 
 // Secret is a secret (key names only); its environment is resolved from
 // EnvID.
 type Secret struct {
-	ID        string     `json:"id"`
-	Name      string     `json:"name"`
-	Cluster   Cluster    `json:"cluster"`
-	Keys      []string   `json:"keys"`
-	Version   int        `json:"version"`
-	UsedBy    []string   `json:"usedBy"`
-	CreatedBy *string    `json:"createdBy,omitempty"`
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
-	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
-	EnvID     string     `json:"-"`
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Cluster    Cluster    `json:"cluster"`
+	Keys       []string   `json:"keys"`
+	Version    int        `json:"version"`
+	UsedBy     []string   `json:"usedBy"`
+	CreatedBy  *string    `json:"createdBy,omitempty"`
+	CreatedAt  *time.Time `json:"createdAt,omitempty"`
+	ClonedFrom *string    `json:"clonedFrom,omitempty"`
+	UpdatedAt  *time.Time `json:"updatedAt,omitempty"`
+	EnvID      string     `json:"-"`
 }
 
 // Router is a router; its environment is resolved from EnvID.
 type Router struct {
-	ID        string        `json:"id"`
-	Name      string        `json:"name"`
-	Cluster   Cluster       `json:"cluster"`
-	Domain    string        `json:"domain"`
-	Routes    []Route       `json:"routes"`
-	TLS       bool          `json:"tls"`
-	Status    *RouterStatus `json:"status,omitempty"`
-	CreatedBy *string       `json:"createdBy,omitempty"`
-	CreatedAt *time.Time    `json:"createdAt,omitempty"`
-	UpdatedAt *time.Time    `json:"updatedAt,omitempty"`
-	EnvID     string        `json:"-"`
+	ID         string        `json:"id"`
+	Name       string        `json:"name"`
+	Cluster    Cluster       `json:"cluster"`
+	Domain     string        `json:"domain"`
+	Routes     []Route       `json:"routes"`
+	TLS        bool          `json:"tls"`
+	Status     *RouterStatus `json:"status,omitempty"`
+	CreatedBy  *string       `json:"createdBy,omitempty"`
+	CreatedAt  *time.Time    `json:"createdAt,omitempty"`
+	ClonedFrom *string       `json:"clonedFrom,omitempty"`
+	UpdatedAt  *time.Time    `json:"updatedAt,omitempty"`
+	EnvID      string        `json:"-"`
 }

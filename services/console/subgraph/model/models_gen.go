@@ -37,6 +37,17 @@ type AppStatus struct {
 	Seq *int `json:"seq,omitempty"`
 }
 
+type CloneEnvironmentInput struct {
+	// The environment to copy (its name).
+	Env string `json:"env"`
+	// The clone's name.
+	Name string `json:"name"`
+	// The cluster the clone goes to; by default the source's.
+	ClusterID *string `json:"clusterId,omitempty"`
+	// Domains for copies of routers, by router name; a copy has none otherwise (and no Ingress until it gets one).
+	RouterDomains []RouterDomainInput `json:"routerDomains,omitempty"`
+}
+
 type Cluster struct {
 	ID           string                `json:"id"`
 	Environments EnvironmentConnection `json:"environments"`
@@ -170,6 +181,8 @@ type Environment struct {
 	Namespace Namespace  `json:"namespace"`
 	CreatedBy *string    `json:"createdBy,omitempty"`
 	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The environment this one is a copy of (weft env clone); null for one made otherwise.
+	ClonedFrom *string `json:"clonedFrom,omitempty"`
 }
 
 func (Environment) IsEntity() {}
@@ -492,6 +505,11 @@ type RouterConnection struct {
 	Edges      []RouterEdge   `json:"edges"`
 	PageInfo   graph.PageInfo `json:"pageInfo"`
 	TotalCount int            `json:"totalCount"`
+}
+
+type RouterDomainInput struct {
+	Router string `json:"router"`
+	Domain string `json:"domain"`
 }
 
 type RouterEdge struct {
