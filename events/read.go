@@ -10,6 +10,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"weft.dev/events/event"
 )
 
 // Decode turns a stored message body into a Recorded event.
@@ -48,7 +50,7 @@ func (s *Store) LoadFunc(ctx context.Context, team string, agg AggregateRef, fn 
 // caller that holds the aggregate's state as of that version. It returns
 // after when there are none.
 func (s *Store) LoadAfter(ctx context.Context, team string, agg AggregateRef, after uint64, fn func(Recorded) error) (uint64, error) {
-	subject := Subject(team, agg)
+	subject := event.Subject(team, agg)
 	version := after
 	var last nats.Header // the last event's, for the chain's cache of heads
 	var fnErr error      // the caller's own error, returned as it is
@@ -167,7 +169,7 @@ type directRequest struct {
 func (s *Store) Read(ctx context.Context, f Filter, fn func(Recorded) error) error {
 	filter := ""
 	if f.Team != "" || f.AggType != "" || f.AggID != "" {
-		filter = FilterSubject(f.Team, f.AggType, f.AggID)
+		filter = event.FilterSubject(f.Team, f.AggType, f.AggID)
 	}
 	var since *time.Time
 	if !f.Since.IsZero() && f.FromSeq <= 1 {
@@ -248,7 +250,7 @@ func (s *Store) Replay(ctx context.Context, f Filter, fn func(Recorded) error) e
 	// A filter matching the whole stream still makes the server match every
 	// message against it (a third of a full replay's cost): leave it out.
 	if f.Team != "" || f.AggType != "" || f.AggID != "" {
-		cfg.FilterSubjects = []string{FilterSubject(f.Team, f.AggType, f.AggID)}
+		cfg.FilterSubjects = []string{event.FilterSubject(f.Team, f.AggType, f.AggID)}
 	}
 	switch {
 	case f.FromSeq > 1:

@@ -16,6 +16,8 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"weft.dev/events/chain"
+	"weft.dev/events/event"
+	"weft.dev/kernel/token"
 )
 
 // AnyVersion as an expected version appends after whatever the
@@ -258,7 +260,7 @@ func (s *Store) build(ctx context.Context, writes []Write, fresh bool) (msgs []*
 				// The message's one check is the guard's subject, at its
 				// version, instead of its own (new) subject at 0.
 				m.Header[headerExpected] = append(o.expected[:0], strconv.FormatUint(g.Version, 10))
-				m.Header[headerExpectedSubj] = []string{Subject(g.Team, g.Aggregate)}
+				m.Header[headerExpectedSubj] = []string{event.Subject(g.Team, g.Aggregate)}
 			}
 			prev = o.link(prev)
 		}
@@ -329,13 +331,13 @@ func (s *Store) release(msgs []*outgoing) {
 }
 
 func (s *Store) message(ev Event) (*outgoing, Recorded, error) {
-	if err := ValidateToken("team", ev.Team); err != nil {
+	if err := token.Validate("team", ev.Team); err != nil {
 		return nil, Recorded{}, fmt.Errorf("append: %w", err)
 	}
-	if err := ValidateToken("aggregate type", ev.Aggregate.Type); err != nil {
+	if err := token.Validate("aggregate type", ev.Aggregate.Type); err != nil {
 		return nil, Recorded{}, fmt.Errorf("append: %w", err)
 	}
-	if err := ValidateToken("aggregate id", ev.Aggregate.ID); err != nil {
+	if err := token.Validate("aggregate id", ev.Aggregate.ID); err != nil {
 		return nil, Recorded{}, fmt.Errorf("append: %w", err)
 	}
 	typ, data, err := s.reg.Lookup(ev.Data)
@@ -348,7 +350,7 @@ func (s *Store) message(ev Event) (*outgoing, Recorded, error) {
 		if id, err = s.ids.next(now); err != nil {
 			return nil, Recorded{}, fmt.Errorf("append: %w", err)
 		}
-	} else if err := ValidateToken("event id", id); err != nil {
+	} else if err := token.Validate("event id", id); err != nil {
 		return nil, Recorded{}, fmt.Errorf("append: %w", err)
 	}
 	at := ev.Time
@@ -378,7 +380,7 @@ func (s *Store) message(ev Event) (*outgoing, Recorded, error) {
 		s.out.Put(o)
 		return nil, Recorded{}, fmt.Errorf("append to %s: %w", ev.Aggregate, err)
 	}
-	o.msg.Subject, o.msg.Data = Subject(ev.Team, ev.Aggregate), append(body, '}')
+	o.msg.Subject, o.msg.Data = event.Subject(ev.Team, ev.Aggregate), append(body, '}')
 	o.id[0], o.typ[0] = id, typ.Name
 	o.msg.Header[HeaderMsgID], o.msg.Header[HeaderEventType] = o.id[:], o.typ[:]
 	return o, Recorded{Meta: meta, Data: ev.Data}, nil

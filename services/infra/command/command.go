@@ -39,6 +39,7 @@ import (
 	"weft.dev/events"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
+	"weft.dev/kernel/token"
 	"weft.dev/services/infra/domain"
 )
 
@@ -123,7 +124,7 @@ func newSecret() (string, error) {
 }
 
 func checkTeam(team string) error {
-	if err := events.ValidateToken("team", team); err != nil {
+	if err := token.Validate("team", team); err != nil {
 		return fault.Invalidf("team", "%q is not a team", team)
 	}
 	return nil
@@ -133,7 +134,7 @@ func checkID(field, id string) error {
 	if id == "" {
 		return fault.Invalidf(field, "is required")
 	}
-	if err := events.ValidateToken(field, id); err != nil {
+	if err := token.Validate(field, id); err != nil {
 		return fault.Invalidf(field, "%q is not an id", id)
 	}
 	return nil
