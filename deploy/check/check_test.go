@@ -2,8 +2,13 @@ package check
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
 )
 
 // Every kustomization under deploy/kubernetes renders, and every object in
@@ -204,4 +209,79 @@ spec:
 			t.Errorf("%s: %v, want one error saying %q", c.name, errs, c.want)
 		}
 	}
+}
+
+// Every weft-server that hosts the audit service signs the log's
+// checkpoints with the one key in the weft-secrets Secret: a key of its
+// own in the pod's scratch data directory would change at every restart
+// and differ between replicas, so each replica would take the other's
+// checkpoints (and its own from before the restart) for tampering and
+// stop sealing the team.
+func TestEveryProcessHostingAuditSignsCheckpointsWithTheKeyFromTheSecret(t *testing.T) {
+	dirs, err := Kustomizations(filepath.Join("..", "kubernetes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hosts := 0
+	for _, dir := range dirs {
+		docs, err := Render(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range docs {
+			var dep appsv1.Deployment
+			if yaml.Unmarshal(d, &dep) != nil || dep.Kind != "Deployment" {
+				continue
+			}
+			pod := dep.Spec.Template.Spec
+			for _, c := range pod.Containers {
+				if !strings.Contains(c.Image, "/weft-server:") {
+					continue
+				}
+				only, keyFile := "", ""
+				for _, a := range c.Args {
+					if v, ok := strings.CutPrefix(a, "--only="); ok {
+						only = v
+					}
+					if v, ok := strings.CutPrefix(a, "--checkpoint-key-file="); ok {
+						keyFile = v
+					}
+				}
+				if only != "" && !slices.Contains(strings.Split(only, ","), "audit") {
+					continue
+				}
+				hosts++
+				where := filepath.Base(dir) + "/" + dep.Name
+				if keyFile == "" {
+					t.Errorf("%s hosts audit without --checkpoint-key-file: it makes a key of its own in its data directory", where)
+					continue
+				}
+				if !fromSecretItem(pod, c, keyFile, "weft-secrets", "checkpoint.key") {
+					t.Errorf("%s reads its checkpoint key from %s, which is not weft-secrets' checkpoint.key", where, keyFile)
+				}
+			}
+		}
+	}
+	if hosts == 0 {
+		t.Fatal("no overlay runs the audit service")
+	}
+}
+
+// fromSecretItem reports whether path, in container c of pod, is the item
+// key of Secret secret (as kustomize names it) mounted from a volume.
+func fromSecretItem(pod corev1.PodSpec, c corev1.Container, path, secret, key string) bool {
+	for _, m := range c.VolumeMounts {
+		for _, v := range pod.Volumes {
+			// kustomize's generator names the Secret secret-<hash>.
+			if v.Name != m.Name || v.Secret == nil || (v.Secret.SecretName != secret && !strings.HasPrefix(v.Secret.SecretName, secret+"-")) {
+				continue
+			}
+			for _, it := range v.Secret.Items {
+				if it.Key == key && filepath.Join(m.MountPath, it.Path) == path {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
