@@ -25,7 +25,7 @@ import (
 // Config tunes the office.
 type Config struct {
 	Zone     string // DNS zone; DefaultZone when empty
-	Replicas int    // CL_ stream replicas
+	Replicas int    // replicas of the CL_, TM_ and TS_ streams
 	Logger   *slog.Logger
 	// SnapshotMin is how many entries a team's stream holds before the
 	// office keeps a snapshot of it for agents' cold starts; default 1,000.
