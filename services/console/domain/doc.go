@@ -58,6 +58,14 @@
 //     (ConfigChanged), so its history reads key by key. Apps' workloads
 //     take values from configs of their environment (EnvVar.From,
 //     EnvFrom, Files).
+//   - A clone (weft env clone) is an environment whose creation names the
+//     one it copies (EnvCreated.ClonedFrom), made in one atomic batch with
+//     a copy of each of the source's apps, services, configs, secrets and
+//     routers: new ids, their own service IPs, the same names, each
+//     creation naming its source (ClonedFrom); a run service's copy is a
+//     new, empty instance with its own credentials key, a secret's copy is
+//     sealed again under its own key, a router's copy has no domain unless
+//     given one. The batch's one guard is the target cluster's name claim.
 //
 // Rules:
 //   - Roles: members create, update and delete apps and services and start
@@ -65,7 +73,8 @@
 //     access policies.
 //   - An environment can be deleted only when it holds no apps or services
 //     (checked against the read model caught up to the log's end; a create
-//     racing the delete can slip through).
+//     racing the delete can slip through). A clone is deleted with all it
+//     holds, in one atomic batch, each resource expecting the version read.
 //   - When a cluster is deleted, its environments stay (they show the
 //     cluster as gone); new apps and services there are refused with
 //     CONFLICT, existing ones can still be updated and deleted, which frees
