@@ -32,6 +32,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -161,7 +162,45 @@ func (b *Broker) ClientURL(cfg Config) string {
 	return cfg.Remote.URL
 }
 
-func newBroker(lc fx.Lifecycle, cfg Config, log *slog.Logger) (*Broker, error) {
+// Undo holds what a constructor started before fx's lifecycle: the
+// embedded NATS server, which newBroker starts because the constructors
+// after it need a connection. When a later constructor fails, fx builds no
+// app and runs no stop hook; the host that supplied an Undo runs it then,
+// or the server runs on (a one-off command refused after the store was
+// open left it running).
+type Undo struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+// Add records f, to be run by Run.
+func (u *Undo) Add(f func()) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.fns = append(u.fns, f)
+}
+
+// Run runs what was added, the last first, once.
+func (u *Undo) Run() {
+	u.mu.Lock()
+	fns := u.fns
+	u.fns = nil
+	u.mu.Unlock()
+	for i := len(fns) - 1; i >= 0; i-- {
+		fns[i]()
+	}
+}
+
+type brokerIn struct {
+	fx.In
+	Lifecycle fx.Lifecycle
+	Config    Config
+	Logger    *slog.Logger
+	Undo      *Undo `optional:"true"`
+}
+
+func newBroker(in brokerIn) (*Broker, error) {
+	lc, cfg, log := in.Lifecycle, in.Config, in.Logger
 	b := &Broker{}
 	if cfg.Remote.URL != "" {
 		nc, err := broker.Dial(cfg.Remote, "weft-server")
@@ -191,6 +230,10 @@ func newBroker(lc fx.Lifecycle, cfg Config, log *slog.Logger) (*Broker, error) {
 		b.close()
 		return nil, err
 	}
+	var once sync.Once
+	if in.Undo != nil {
+		in.Undo.Add(func() { once.Do(b.close) })
+	}
 	lc.Append(fx.StopHook(func(ctx context.Context) error {
 		// Drain delivers what is in flight before closing; the embedded
 		// server then flushes its file store.
@@ -200,7 +243,7 @@ func newBroker(lc fx.Lifecycle, cfg Config, log *slog.Logger) (*Broker, error) {
 		for b.Conn.IsDraining() && ctx.Err() == nil {
 			time.Sleep(10 * time.Millisecond)
 		}
-		b.close()
+		once.Do(b.close)
 		return nil
 	}))
 	return b, nil

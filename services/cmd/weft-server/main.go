@@ -178,8 +178,9 @@ func newApp(o *options, log *slog.Logger, extra ...fx.Option) (*fx.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	undo := &platform.Undo{}
 	opts := []fx.Option{
-		fx.Supply(o.Config, log),
+		fx.Supply(o.Config, log, undo),
 		fx.WithLogger(func() fxevent.Logger {
 			l := &fxevent.SlogLogger{Logger: log.With("component", "fx")}
 			l.UseLogLevel(slog.LevelDebug)
@@ -191,7 +192,11 @@ func newApp(o *options, log *slog.Logger, extra ...fx.Option) (*fx.App, error) {
 	}
 	opts = append(opts, mods...)
 	opts = append(opts, extra...)
-	return fx.New(opts...), nil
+	app := fx.New(opts...)
+	if app.Err() != nil {
+		undo.Run()
+	}
+	return app, nil
 }
 
 func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"go.uber.org/fx"
+	"go.uber.org/goleak"
 
 	"weft.dev/kernel/auth"
 	"weft.dev/services/accounts/command"
@@ -192,10 +193,14 @@ func TestRebuildReplaysTheNamedReadModelsAndRefusesUnknownOnes(t *testing.T) {
 	if strings.Contains(got, "up to event 0\n") {
 		t.Fatalf("rebuild replayed nothing:\n%s", got)
 	}
+	before := goleak.IgnoreCurrent()
 	err := run("rebuild", "--projection", "nope")
 	if err == nil || !strings.Contains(err.Error(), `no read model "nope"`) {
 		t.Fatalf("unknown projection: %v", err)
 	}
+	// Refused after the store was opened, it stops the embedded server it
+	// started (it ran on for good before).
+	goleak.VerifyNone(t, before)
 }
 
 func TestOnlyRejectsAnUnknownServiceByName(t *testing.T) {
