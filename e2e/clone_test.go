@@ -42,8 +42,10 @@ func TestACloneRunsInItsClusterAsItsOwnObjectsAndDeletingItLeavesNothing(t *test
 
 	const known = "clone-e2e-known-4c2"
 	c.ok("env", "create", "prod", "--cluster", "eu-1")
-	c.ok("config", "set", "app-settings", "LOG_LEVEL=debug", "--env", "prod")
-	c.ok("secret", "set", "db-creds", "PASSWORD="+known, "--env", "prod")
+	// --wait returns once the cluster's agent has the change (it then
+	// writes the ConfigMap and the Secret).
+	c.ok("config", "set", "app-settings", "LOG_LEVEL=debug", "--env", "prod", "--wait", "--wait-timeout", "1m")
+	c.ok("secret", "set", "db-creds", "PASSWORD="+known, "--env", "prod", "--wait", "--wait-timeout", "1m")
 	c.ok("service", "create", "db", "--env", "prod", "--kind", "postgres", "--version", "16", "--storage", "1Gi")
 	c.ok("app", "create", "shop", "--env", "prod", "--image", "ghcr.io/acme/shop:1", "--port", "80:8080/http",
 		"--env-from", "config:app-settings", "--env-var-from", "DB_PASSWORD=secret:db-creds/PASSWORD", "--env-from-service", "db:DB_")

@@ -155,12 +155,17 @@ config:NAME=/etc/app), and roll when it changes.`,
 	var files, unset []string
 	var limit int
 	var oldestFirst bool
+	// --wait: until the environment's cluster's agent has the change
+	// (in Kubernetes mode it then writes the object; apps that use it
+	// roll, which weft app get --wait follows).
+	var setWait waitFlags
 	set := &cobra.Command{
 		Use:   "set NAME [KEY=VALUE...] --env ENV [--from-file [KEY=]PATH] [--unset KEY]",
 		Short: "Set (and remove) keys of a config, creating it when new; apps that use it roll",
 		Example: `  weft config set app-settings LOG_LEVEL=debug FEATURE_X=on --env prod
   weft config set app-settings --from-file config.yaml=./prod.yaml --env prod
-  weft config set app-settings --unset FEATURE_X --env prod`,
+  weft config set app-settings --unset FEATURE_X --env prod
+  weft config set app-settings LOG_LEVEL=info --env prod --wait`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("config set needs NAME")
@@ -197,9 +202,13 @@ config:NAME=/etc/app), and roll when it changes.`,
 				return explain("set config "+args[0], ep.Server, err)
 			}
 			x := r.SetConfig.Config.ConfigFields
-			return a.render(cmd, r.SetConfig, func() output.Rows { return configRows([]api.ConfigFields{x}) })
+			if err := a.render(cmd, r.SetConfig, func() output.Rows { return configRows([]api.ConfigFields{x}) }); err != nil {
+				return err
+			}
+			return a.waitApplied(cmd.Context(), c, ep.Server, r.SetConfig.Seq, setWait, []string{x.Cluster.Id})
 		},
 	}
+	setWait.register(set)
 	set.Flags().StringVar(&env, "env", "", "the environment")
 	set.Flags().StringArrayVar(&files, "from-file", nil, "a key from a file: PATH (the key is the file's name) or KEY=PATH; repeatable")
 	set.Flags().StringArrayVar(&unset, "unset", nil, "a key to remove; repeatable")

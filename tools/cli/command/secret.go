@@ -91,6 +91,10 @@ with --reveal, which is recorded in the audit trail. See docs/secrets.md.`,
 	var files, unset []string
 	var limit int
 	var oldestFirst, reveal bool
+	// --wait: until the environment's cluster's agent has the change
+	// (in Kubernetes mode it then writes the object; apps that use it
+	// roll, which weft app get --wait follows).
+	var setWait waitFlags
 	set := &cobra.Command{
 		Use:   "set NAME [KEY=VALUE...] --env ENV [--from-file [KEY=]PATH] [--unset KEY]",
 		Short: "Seal and set (and remove) keys of a secret, creating it when new; apps that use it roll",
@@ -99,7 +103,8 @@ Values on the command line may stay in your shell's history: prefer
 --from-file (e.g. --from-file PASSWORD=/dev/stdin).`,
 		Example: `  weft secret set db-creds PASSWORD=hunter2 --env prod
   weft secret set db-creds --from-file tls.key=./server.key --env prod
-  weft secret set db-creds --unset OLD_TOKEN --env prod`,
+  weft secret set db-creds --unset OLD_TOKEN --env prod
+  weft secret set db-creds PASSWORD=hunter3 --env prod --wait`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("secret set needs NAME")
@@ -136,9 +141,13 @@ Values on the command line may stay in your shell's history: prefer
 				return explain("set secret "+args[0], ep.Server, err)
 			}
 			x := r.SetSecret.Secret.SecretFields
-			return a.render(cmd, r.SetSecret, func() output.Rows { return secretRows([]api.SecretFields{x}) })
+			if err := a.render(cmd, r.SetSecret, func() output.Rows { return secretRows([]api.SecretFields{x}) }); err != nil {
+				return err
+			}
+			return a.waitApplied(cmd.Context(), c, ep.Server, r.SetSecret.Seq, setWait, []string{x.Cluster.Id})
 		},
 	}
+	setWait.register(set)
 	set.Flags().StringVar(&env, "env", "", "the environment")
 	set.Flags().StringArrayVar(&files, "from-file", nil, "a key from a file: PATH (the key is the file's name) or KEY=PATH; repeatable")
 	set.Flags().StringArrayVar(&unset, "unset", nil, "a key to remove; repeatable")
