@@ -10,6 +10,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel/attribute"
 
 	"weft.dev/events/event"
 )
@@ -49,12 +50,17 @@ func (s *Store) LoadFunc(ctx context.Context, team string, agg AggregateRef, fn 
 // LoadAfter is LoadFunc for the events after sequence after only: for a
 // caller that holds the aggregate's state as of that version. It returns
 // after when there are none.
-func (s *Store) LoadAfter(ctx context.Context, team string, agg AggregateRef, after uint64, fn func(Recorded) error) (uint64, error) {
+func (s *Store) LoadAfter(ctx context.Context, team string, agg AggregateRef, after uint64, fn func(Recorded) error) (_ uint64, err error) {
 	subject := event.Subject(team, agg)
+	if s.tracer != nil {
+		var end func(*error)
+		ctx, end = s.span(ctx, "events.load", attribute.String("weft.aggregate", agg.String()))
+		defer end(&err)
+	}
 	version := after
 	var last nats.Header // the last event's, for the chain's cache of heads
 	var fnErr error      // the caller's own error, returned as it is
-	err := s.directScan(ctx, subject, after+1, 0, nil, func(seq uint64, m *nats.Msg) error {
+	err = s.directScan(ctx, subject, after+1, 0, nil, func(seq uint64, m *nats.Msg) error {
 		rec, err := s.Decode(seq, m.Data)
 		if err != nil {
 			return err
@@ -166,7 +172,12 @@ type directRequest struct {
 // the end of the stream, including events appended while it reads.
 // Replay stays the way to read very many events (a projection's rebuild):
 // a consumer streams them faster.
-func (s *Store) Read(ctx context.Context, f Filter, fn func(Recorded) error) error {
+func (s *Store) Read(ctx context.Context, f Filter, fn func(Recorded) error) (err error) {
+	if s.tracer != nil {
+		var end func(*error)
+		ctx, end = s.span(ctx, "events.read")
+		defer end(&err)
+	}
 	filter := ""
 	if f.Team != "" || f.AggType != "" || f.AggID != "" {
 		filter = event.FilterSubject(f.Team, f.AggType, f.AggID)
@@ -180,7 +191,7 @@ func (s *Store) Read(ctx context.Context, f Filter, fn func(Recorded) error) err
 	for _, t := range f.Types {
 		types[t] = true
 	}
-	err := s.directScan(ctx, filter, f.FromSeq, f.ToSeq, since, func(seq uint64, m *nats.Msg) error {
+	err = s.directScan(ctx, filter, f.FromSeq, f.ToSeq, since, func(seq uint64, m *nats.Msg) error {
 		if f.ToSeq > 0 && seq > f.ToSeq {
 			return errScanDone
 		}

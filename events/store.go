@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"weft.dev/events/chain"
 	"weft.dev/events/event"
@@ -42,10 +44,11 @@ type Store struct {
 	timeout time.Duration
 	ids     *idSource
 	acks    ackParser
-	out     sync.Pool // *outgoing, reused once an append is done with it
-	group   group     // atomic batches waiting to be committed together
-	heads   heads     // subjects' last events, for the hash chain (chained.go)
-	live    hub       // the watches' one consumer (live.go)
+	out     sync.Pool    // *outgoing, reused once an append is done with it
+	group   group        // atomic batches waiting to be committed together
+	heads   heads        // subjects' last events, for the hash chain (chained.go)
+	live    hub          // the watches' one consumer (live.go)
+	tracer  trace.Tracer // nil: no spans (WithTracerProvider)
 }
 
 // Option configures a Store.
@@ -121,7 +124,12 @@ func (s *Store) Append(ctx context.Context, expected uint64, evs ...Event) (Appe
 // against its own expected version: all are stored or none. It is how a
 // command keeps a team-wide invariant (a name reservation) together with the
 // change it guards.
-func (s *Store) AppendAll(ctx context.Context, writes ...Write) (Appended, error) {
+func (s *Store) AppendAll(ctx context.Context, writes ...Write) (_ Appended, err error) {
+	if s.tracer != nil {
+		var end func(*error)
+		ctx, end = s.span(ctx, "events.append", attribute.Int("weft.events.writes", len(writes)), attribute.String("messaging.destination.name", s.stream))
+		defer end(&err)
+	}
 	var used []uint64
 	for attempt := 0; ; attempt++ {
 		// Writers that chained onto the same last event spread out before

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 
 	"weft.dev/kernel/auth"
 )
@@ -128,6 +129,10 @@ type Config struct {
 	// (FORBIDDEN, extensions.persisted: "required"): production runs only
 	// what weft's own clients send.
 	PersistedOnly bool
+	// TracerProvider, when set, traces every operation and subgraph call
+	// with OpenTelemetry and sends W3C traceparent to the subgraphs
+	// (trace.go). Nil: no tracing, at no cost.
+	TracerProvider trace.TracerProvider
 }
 
 func (c *Config) withDefaults() Config {

@@ -36,6 +36,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"weft.dev/kernel/auth"
 )
 
@@ -56,6 +58,7 @@ type Gateway struct {
 
 	bufs bufferPool // answers being written; each is copied to the connection before its buffer goes back
 
+	tracer        trace.Tracer  // nil: tracing off (trace.go)
 	subscriptions atomic.Uint64 // numbers websocket operations (see subscriptionHeader)
 	flights       flights       // identical queries in flight (see dedup.go)
 	persisted     *persisted    // registered operations (see persisted.go)
@@ -117,8 +120,13 @@ func New(cfg Config) (*Gateway, error) {
 		IdleConnTimeout:       90 * time.Second,
 		ResponseHeaderTimeout: cfg.SubgraphTimeout,
 	}
+	var tracer trace.Tracer
+	if cfg.TracerProvider != nil {
+		tracer = cfg.TracerProvider.Tracer("weft.dev/gateway")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Gateway{
+		tracer:  tracer,
 		cfg:     cfg,
 		log:     cfg.Logger,
 		rate:    newRateLimiter(cfg.Limits.Rate, cfg.Limits.Burst, time.Now),
@@ -126,7 +134,7 @@ func New(cfg Config) (*Gateway, error) {
 		// No client timeout: the same client opens subscription
 		// websockets, which must outlive any request timeout; the
 		// transport bounds the wait for response headers instead.
-		subgraphClient: &http.Client{Transport: &subgraphTransport{next: base, names: names, local: local, timeout: cfg.SubgraphTimeout, metrics: m}},
+		subgraphClient: &http.Client{Transport: &subgraphTransport{next: base, names: names, local: local, timeout: cfg.SubgraphTimeout, metrics: m, tracer: tracer}},
 		sdlClient:      &http.Client{Transport: base, Timeout: 10 * time.Second},
 		ctx:            ctx,
 		cancel:         cancel,

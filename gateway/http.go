@@ -81,6 +81,10 @@ func (g *Gateway) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
+	ctx, sp := g.startOperation(r.Context(), r.Header)
+	if sp != nil {
+		r = r.WithContext(ctx)
+	}
 	op, rerr := g.serveOperation(w, r)
 	outcome := "ok"
 	if rerr != nil {
@@ -92,6 +96,7 @@ func (g *Gateway) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		}
 		writeErrors(w, rerr)
 	}
+	endOperation(sp, op, outcome)
 	g.metrics.requests.WithLabelValues(op, outcome).Inc()
 	g.metrics.duration.WithLabelValues(op).Observe(time.Since(start).Seconds())
 }

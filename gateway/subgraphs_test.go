@@ -464,7 +464,8 @@ func (r *consoleRoot) Entities(args entitiesArgs) []*consoleEntity {
 type seen struct {
 	principal auth.Principal
 	query     string
-	reps      int // representations in an _entities call
+	reps      int    // representations in an _entities call
+	parent    string // the W3C traceparent header it came with
 }
 
 type subgraph struct {
@@ -551,7 +552,7 @@ func (s *subgraph) serve(w http.ResponseWriter, r *http.Request) {
 		reps = len(list)
 	}
 	s.mu.Lock()
-	s.requests = append(s.requests, seen{principal: p, query: req.Query, reps: reps})
+	s.requests = append(s.requests, seen{principal: p, query: req.Query, reps: reps, parent: r.Header.Get("traceparent")})
 	s.mu.Unlock()
 	resp := s.schema.Load().Exec(ctx, req.Query, req.OperationName, req.Variables)
 	w.Header().Set("Content-Type", "application/json")
@@ -600,7 +601,7 @@ func (s *subgraph) serveWS(ctx context.Context, w http.ResponseWriter, r *http.R
 				send(map[string]any{"type": "pong"})
 			case "subscribe":
 				s.mu.Lock()
-				s.requests = append(s.requests, seen{principal: p, query: m.Payload.Query})
+				s.requests = append(s.requests, seen{principal: p, query: m.Payload.Query, parent: r.Header.Get("traceparent")})
 				s.mu.Unlock()
 				events, err := s.schema.Load().Subscribe(ctx, m.Payload.Query, m.Payload.OperationName, m.Payload.Variables)
 				if err != nil {

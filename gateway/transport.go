@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // subgraphTransport is the round tripper of every request the engine
@@ -19,7 +21,8 @@ type subgraphTransport struct {
 	local   map[string]http.Handler // host+path -> handler of a subgraph hosted in this process
 	timeout time.Duration           // bounds an in-process call as ResponseHeaderTimeout bounds a remote one
 	metrics *metrics
-	bufs    bufferPool // in-process answers, reused once the engine has read them
+	bufs    bufferPool   // in-process answers, reused once the engine has read them
+	tracer  trace.Tracer // nil: no spans (trace.go)
 }
 
 func (t *subgraphTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -36,6 +39,7 @@ func (t *subgraphTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		// the engine sends every other request the empty template.
 		req.Header.Del(subscriptionHeader)
 	}
+	end := t.startSubgraphCall(req, name, kind)
 	start := time.Now()
 	var (
 		resp *http.Response
@@ -55,6 +59,13 @@ func (t *subgraphTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		outcome = fmt.Sprintf("%dxx", resp.StatusCode/100)
 	}
 	t.metrics.subgraphRequests.WithLabelValues(name, kind, outcome).Inc()
+	if end != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		end(status, err)
+	}
 	return resp, err
 }
 

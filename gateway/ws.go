@@ -60,6 +60,15 @@ func (g *Gateway) serveWebsocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &wsConn{g: g, ops: map[string]*wsOp{}}
+	if g.tracer != nil {
+		// Its operations' spans are children of the upgrade's traceparent.
+		c.header = http.Header{}
+		for _, k := range traceContext.Fields() {
+			if v := r.Header.Values(k); len(v) > 0 {
+				c.header[http.CanonicalHeaderKey(k)] = v
+			}
+		}
+	}
 	if authz := r.Header.Get("Authorization"); authz != "" {
 		p, rerr := g.authenticate(r.Context(), authz, r.Header.Get(TeamHeader))
 		if rerr != nil {
@@ -95,6 +104,9 @@ type wsConn struct {
 	g    *Gateway
 	conn net.Conn
 	ctx  context.Context
+	// header is the upgrade's trace context (traceparent, tracestate)
+	// when tracing is on.
+	header http.Header
 
 	wmu sync.Mutex
 
@@ -343,7 +355,13 @@ func (c *wsConn) subscribe(id string, payload json.RawMessage) {
 			c.g.metrics.duration.WithLabelValues(op).Observe(time.Since(start).Seconds())
 		}()
 		w := &wsWriter{c: c, id: id, ctx: ctx}
+		ctx, sp := c.g.startOperation(ctx, c.header)
 		err := c.g.execute(ctx, s, req, p, w, true)
+		outcome := "ok"
+		if err != nil {
+			outcome = "error"
+		}
+		endOperation(sp, op, outcome)
 		c.mu.Lock()
 		ended := o.ended
 		o.ended = true

@@ -17,7 +17,9 @@
 //     number of subscriptions) has rung for an aggregate's new event.
 //   - NewHandler: the HTTP handler of one subgraph (POST and
 //     graphql-transport-ws on one path), with a complexity limit for
-//     clients that reach a subgraph directly.
+//     clients that reach a subgraph directly, and with a TracerProvider a
+//     span per request (joining the gateway's trace by its traceparent)
+//     and per root field resolved.
 //
 // The package holds no state of its own; everything is built per subgraph.
 package graph

@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel/trace"
 
 	"weft.dev/kernel/auth"
 )
@@ -21,9 +22,12 @@ import (
 // plans, a wall for a client that reaches a subgraph directly.
 const ComplexityLimit = 5000
 
-// NewHandler returns the HTTP handler of a subgraph: GraphQL over POST and
-// graphql-transport-ws on one path, every request authenticated by s.
-func NewHandler(es graphql.ExecutableSchema, s *auth.Signer, log *slog.Logger) http.Handler {
+// NewHandler returns the HTTP handler of the subgraph name: GraphQL over
+// POST and graphql-transport-ws on one path, every request authenticated
+// by s. With a TracerProvider (nil: none) each request is a span in the
+// trace whose traceparent it carries, and each root field's resolver a
+// span below it (trace.go).
+func NewHandler(name string, es graphql.ExecutableSchema, s *auth.Signer, tp trace.TracerProvider, log *slog.Logger) http.Handler {
 	srv := handler.New(es)
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
@@ -42,7 +46,12 @@ func NewHandler(es graphql.ExecutableSchema, s *auth.Signer, log *slog.Logger) h
 	srv.Use(DepthLimit{Max: MaxDepth})
 	srv.SetErrorPresenter(ErrorPresenter(log))
 	srv.SetRecoverFunc(Recover)
-	return Authenticate(s, log, srv)
+	if tp == nil {
+		return Authenticate(s, log, srv)
+	}
+	tracer := tp.Tracer("weft.dev/services/graph")
+	srv.Use(fieldSpans{tracer: tracer})
+	return traced(tracer, name, Authenticate(s, log, srv))
 }
 
 // SDLHandler serves a subgraph's schema as text, for the gateway's

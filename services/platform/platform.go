@@ -1,8 +1,10 @@
 // Package platform is what every weft service stands on inside weft-server:
 // the NATS connection (embedded server or external deployment), the EVENTS
 // stream, the keyring of teams' secret keys (on first use), the event registry and Store, the read-model runners, the HTTP
-// endpoint with /healthz, /readyz and /metrics, and the *auth.Signer with which the
-// gateway signs, and the subgraphs verify, forwarded principals.
+// endpoint with /healthz, /readyz and /metrics, the *auth.Signer with which the
+// gateway signs, and the subgraphs verify, forwarded principals, and the
+// OpenTelemetry trace.TracerProvider (nil unless tracing is asked for) that
+// the gateway, the subgraphs and the store trace with.
 //
 // Services plug in through fx value groups:
 //   - group "eventtypes": a RegisterFunc that registers the service's event types;
@@ -41,6 +43,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/fx"
 
 	"weft.dev/events"
@@ -82,6 +85,13 @@ type Config struct {
 	// CheckpointEvery is how often teams' new events are sealed (0: a
 	// minute).
 	CheckpointEvery time.Duration
+	// OTLPEndpoint is the base URL of an OpenTelemetry collector's
+	// OTLP/HTTP receiver (e.g. http://127.0.0.1:4318; traces go to its
+	// /v1/traces). Empty: no tracing (tracing.go).
+	OTLPEndpoint string
+	// TracerProvider, when set, is the one used instead (a program that
+	// embeds weft-server's parts, a test recording spans).
+	TracerProvider trace.TracerProvider
 }
 
 // RegisterFunc registers a service's event types.
@@ -130,6 +140,7 @@ var Module = fx.Module("platform",
 		newSupervisor,
 		newBroker,
 		fx.Annotate(newRegistry, fx.ParamTags(`group:"eventtypes"`)),
+		newTracerProvider,
 		newStore,
 		fx.Annotate(newProjections, fx.ParamTags(``, ``, ``, ``, ``, `group:"projections"`)),
 		newHTTP,
@@ -287,8 +298,8 @@ func newRegistry(fns []RegisterFunc) *events.Registry {
 	return r
 }
 
-func newStore(b *Broker, reg *events.Registry, log *slog.Logger) *events.Store {
-	return events.NewStore(b.Conn, reg, events.WithLogger(log))
+func newStore(b *Broker, reg *events.Registry, tp trace.TracerProvider, log *slog.Logger) *events.Store {
+	return events.NewStore(b.Conn, reg, events.WithLogger(log), events.WithTracerProvider(tp))
 }
 
 // Projections are the read-model runners of every hosted service.

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"weft.dev/kernel/auth"
 	"weft.dev/schemas"
 	"weft.dev/services/accounts/command"
@@ -64,15 +66,15 @@ func (r *Resolver) withdrawn(ctx context.Context, seq uint64) error {
 }
 
 // NewHandler returns the subgraph's HTTP handler.
-func NewHandler(h *command.Handlers, q *readmodel.Queries, replay ReplayIssuer, s *auth.Signer, log *slog.Logger) http.Handler {
+func NewHandler(h *command.Handlers, q *readmodel.Queries, replay ReplayIssuer, s *auth.Signer, tp trace.TracerProvider, log *slog.Logger) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{Commands: h, Queries: q, Replay: replay}})
-	return graph.NewHandler(es, s, log.With("subgraph", Name))
+	return graph.NewHandler(Name, es, s, tp, log.With("subgraph", Name))
 }
 
 // Route mounts the subgraph at /subgraphs/accounts/graphql (POST, and
 // graphql-transport-ws on GET).
-func Route(h *command.Handlers, q *readmodel.Queries, replay ReplayIssuer, s *auth.Signer, log *slog.Logger) platform.Route {
-	return platform.Route{Pattern: "/subgraphs/" + Name + "/graphql", Handler: NewHandler(h, q, replay, s, log)}
+func Route(h *command.Handlers, q *readmodel.Queries, replay ReplayIssuer, s *auth.Signer, tp trace.TracerProvider, log *slog.Logger) platform.Route {
+	return platform.Route{Pattern: "/subgraphs/" + Name + "/graphql", Handler: NewHandler(h, q, replay, s, tp, log)}
 }
 
 // SDLRoute serves the schema at /subgraphs/accounts/sdl.

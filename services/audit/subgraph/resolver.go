@@ -18,6 +18,8 @@ import (
 	"log/slog"
 	"net/http"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
 	"weft.dev/schemas"
@@ -39,15 +41,15 @@ type Resolver struct {
 }
 
 // NewHandler returns the subgraph's HTTP handler.
-func NewHandler(svc *query.Service, key ed25519.PublicKey, s *auth.Signer, log *slog.Logger) http.Handler {
+func NewHandler(svc *query.Service, key ed25519.PublicKey, s *auth.Signer, tp trace.TracerProvider, log *slog.Logger) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{Audit: svc, Key: key}})
-	return graph.NewHandler(es, s, log.With("subgraph", Name))
+	return graph.NewHandler(Name, es, s, tp, log.With("subgraph", Name))
 }
 
 // Route mounts the subgraph at /subgraphs/audit/graphql (POST, and
 // graphql-transport-ws on GET).
-func Route(svc *query.Service, sealer *seal.Sealer, s *auth.Signer, log *slog.Logger) platform.Route {
-	return platform.Route{Pattern: "/subgraphs/" + Name + "/graphql", Handler: NewHandler(svc, sealer.PublicKey(), s, log)}
+func Route(svc *query.Service, sealer *seal.Sealer, s *auth.Signer, tp trace.TracerProvider, log *slog.Logger) platform.Route {
+	return platform.Route{Pattern: "/subgraphs/" + Name + "/graphql", Handler: NewHandler(svc, sealer.PublicKey(), s, tp, log)}
 }
 
 // SDLRoute serves the schema at /subgraphs/audit/sdl.

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/fx"
 
 	"weft.dev/events"
@@ -59,6 +60,7 @@ func gatewayModule(o *options) fx.Option {
 				Registry: in.Metrics.Registry, Logger: in.Log.With("service", "gateway"),
 				Limits:    gateway.Limits{Rate: o.rate, Burst: o.burst},
 				Persisted: persisted, PersistedOnly: o.persistedOnly,
+				TracerProvider: in.Tracer,
 			}, nil
 		}),
 		gateway.Module,
@@ -99,6 +101,8 @@ type gatewayDeps struct {
 	// Supervisor runs the rights feed of a gateway without the accounts
 	// service.
 	Supervisor *supervise.Supervisor
+	// Tracer is nil unless --otel-endpoint is set.
+	Tracer trace.TracerProvider
 }
 
 // gatewayAuthenticator is the in-process accounts service when hosted, else

@@ -120,6 +120,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.Float64Var(&o.rate, "rate-limit", 0, fmt.Sprintf("GraphQL operations a second one user may start on average, over which the gateway answers 429 with Retry-After (0: %d; negative: no limit)", gateway.DefaultRate))
 	f.IntVar(&o.burst, "rate-burst", 0, fmt.Sprintf("GraphQL operations one user may start at once (0: %d, or the rate if larger)", gateway.DefaultBurst))
 	f.BoolVar(&o.persistedOnly, "persisted-only", false, "the gateway runs only the registered operations of weft's CLI and portal (by id or by their exact text) and refuses any other with FORBIDDEN (extensions.persisted: required); for production")
+	f.StringVar(&o.OTLPEndpoint, "otel-endpoint", os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), "OpenTelemetry collector (OTLP over HTTP, e.g. http://127.0.0.1:4318) that receives traces of every GraphQL operation across the gateway, the subgraphs and the event store (default: $OTEL_EXPORTER_OTLP_ENDPOINT; empty: no tracing)")
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	if o.Remote.Password == "" {

@@ -22,6 +22,8 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"weft.dev/events"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
@@ -44,15 +46,15 @@ type Resolver struct {
 }
 
 // NewHandler returns the subgraph's HTTP handler.
-func NewHandler(h *command.Handlers, q *readmodel.Queries, store *events.Store, s *auth.Signer, log *slog.Logger) http.Handler {
+func NewHandler(h *command.Handlers, q *readmodel.Queries, store *events.Store, s *auth.Signer, tp trace.TracerProvider, log *slog.Logger) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{Commands: h, Queries: q, Store: store}})
-	return graph.NewHandler(es, s, log.With("subgraph", Name))
+	return graph.NewHandler(Name, es, s, tp, log.With("subgraph", Name))
 }
 
 // Route mounts the subgraph at /subgraphs/console/graphql (POST, and
 // graphql-transport-ws on GET).
-func Route(h *command.Handlers, q *readmodel.Queries, store *events.Store, s *auth.Signer, log *slog.Logger) platform.Route {
-	return platform.Route{Pattern: "/subgraphs/" + Name + "/graphql", Handler: NewHandler(h, q, store, s, log)}
+func Route(h *command.Handlers, q *readmodel.Queries, store *events.Store, s *auth.Signer, tp trace.TracerProvider, log *slog.Logger) platform.Route {
+	return platform.Route{Pattern: "/subgraphs/" + Name + "/graphql", Handler: NewHandler(h, q, store, s, tp, log)}
 }
 
 // SDLRoute serves the schema at /subgraphs/console/sdl.
