@@ -727,7 +727,7 @@ export type NetworkQueryVariables = Exact<{
 }>;
 
 
-export type NetworkQuery = { network: { addresses: Array<{ ip: string, ownerKind: string, ownerId: string }>, ranges: Array<{ cidr: string, clusterId: string }> }, clusters: { totalCount: number, edges: Array<{ node: { id: string, name: string, gatewayIp: string, serviceRange: string, enrolled: boolean, enrolledAt: string | null, publicKey: string | null, endpoint: string | null, createdAt: string | null, status: { clusterId: string, enrolled: boolean, publicKey: string | null, endpoint: string | null, online: boolean | null, lastHeartbeatAt: string | null, appliedSeq: number | null, seq: number } } }> }, devices: { totalCount: number, edges: Array<{ node: { id: string, name: string, kind: DeviceKind, ip: string, owner: { id: string, username: string } } }> } };
+export type NetworkQuery = { network: { addresses: Array<{ ip: string, ownerKind: string, ownerId: string }>, ranges: Array<{ cidr: string, clusterId: string }> } };
 
 export type ExportEventFieldsFragment = { seq: number, id: string, time: string, type: string, version: number, team: string, aggregateType: string, aggregateId: string, actor: string, actorName: string, resourceName: string | null, causationId: string | null, correlationId: string | null, data: unknown, known: boolean, chain: { prev: string, hash: string, stored: string } | null };
 
@@ -837,6 +837,16 @@ export type RevealServiceCredentialsMutationVariables = Exact<{
 
 
 export type RevealServiceCredentialsMutation = { revealServiceCredentials: { seq: number, entries: Array<{ key: string, value: string }>, service: { id: string } } };
+
+export type ExportLogQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: EventFilter | null | undefined;
+  order?: EventOrder | null | undefined;
+}>;
+
+
+export type ExportLogQuery = { log: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { seq: number, id: string, time: string, type: string, version: number, team: string, aggregateType: string, aggregateId: string, actor: string, actorName: string, resourceName: string | null, causationId: string | null, correlationId: string | null, data: unknown, known: boolean, chain: { prev: string, hash: string, stored: string } | null } }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -2547,54 +2557,8 @@ export const NetworkDocument = new TypedDocumentString(`
       clusterId
     }
   }
-  clusters(first: 100, minSeq: $minSeq) {
-    totalCount
-    edges {
-      node {
-        ...ClusterFields
-      }
-    }
-  }
-  devices(first: 100) {
-    totalCount
-    edges {
-      node {
-        id
-        name
-        kind
-        ip
-        owner {
-          id
-          username
-        }
-      }
-    }
-  }
 }
-    fragment ClusterFields on Cluster {
-  id
-  name
-  gatewayIp
-  serviceRange
-  enrolled
-  enrolledAt
-  publicKey
-  endpoint
-  createdAt
-  status {
-    ...ClusterStatusFields
-  }
-}
-fragment ClusterStatusFields on ClusterStatus {
-  clusterId
-  enrolled
-  publicKey
-  endpoint
-  online
-  lastHeartbeatAt
-  appliedSeq
-  seq
-}`) as unknown as TypedDocumentString<NetworkQuery, NetworkQueryVariables>;
+    `) as unknown as TypedDocumentString<NetworkQuery, NetworkQueryVariables>;
 export const ExportEventsDocument = new TypedDocumentString(`
     query ExportEvents($first: Int, $after: String, $filter: EventFilter, $order: EventOrder) {
   events(first: $first, after: $after, filter: $filter, order: $order) {
@@ -2870,3 +2834,42 @@ export const RevealServiceCredentialsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RevealServiceCredentialsMutation, RevealServiceCredentialsMutationVariables>;
+export const ExportLogDocument = new TypedDocumentString(`
+    query ExportLog($first: Int, $after: String, $filter: EventFilter, $order: EventOrder) {
+  log(first: $first, after: $after, filter: $filter, order: $order) {
+    pageInfo {
+      ...PageFields
+    }
+    edges {
+      node {
+        ...ExportEventFields
+      }
+    }
+  }
+}
+    fragment PageFields on PageInfo {
+  hasNextPage
+  endCursor
+}
+fragment ExportEventFields on Event {
+  seq
+  id
+  time
+  type
+  version
+  team
+  aggregateType
+  aggregateId
+  actor
+  actorName
+  resourceName
+  causationId
+  correlationId
+  data
+  known
+  chain {
+    prev
+    hash
+    stored
+  }
+}`) as unknown as TypedDocumentString<ExportLogQuery, ExportLogQueryVariables>;

@@ -2,7 +2,7 @@
 // export itself: the files weft audit export writes (docs/auditing.md), so
 // weft audit verify --file and an auditor's tools take the portal's too.
 import { gql } from '../api/client';
-import { CheckpointKeyDocument, ExportEventsDocument, type EventFilter, type ExportEventFieldsFragment } from '../api/generated';
+import { CheckpointKeyDocument, ExportEventsDocument, ExportLogDocument, type EventFilter, type ExportEventFieldsFragment } from '../api/generated';
 import { Verifier, parseKey, type Message, type Report } from './chain';
 import { Sha256, hex } from './sha256';
 
@@ -11,12 +11,14 @@ const pageSize = 500;
 
 export type Page = { events: ExportEventFieldsFragment[]; next: string | null };
 
-// readPage reads one page of the team's events, oldest first, agents'
-// status reports and checkpoints included.
-export async function readPage(filter: EventFilter, after: string | null): Promise<Page> {
-  const r = await gql(ExportEventsDocument, { first: pageSize, after, order: 'OLDEST_FIRST', filter: { ...filter, includeStatus: true } });
-  const p = r.events.pageInfo;
-  return { events: r.events.edges.map((e) => e.node), next: p.hasNextPage && p.endCursor ? p.endCursor : null };
+// readPage reads one page of the team's events (all: of the whole log,
+// every team's and the team-less ones, for the platform's administrator),
+// oldest first, agents' status reports and checkpoints included.
+export async function readPage(filter: EventFilter, after: string | null, all = false): Promise<Page> {
+  const vars = { first: pageSize, after, order: 'OLDEST_FIRST' as const, filter: { ...filter, includeStatus: true } };
+  const c = all ? (await gql(ExportLogDocument, vars)).log : (await gql(ExportEventsDocument, vars)).events;
+  const p = c.pageInfo;
+  return { events: c.edges.map((e) => e.node), next: p.hasNextPage && p.endCursor ? p.endCursor : null };
 }
 
 // serverKey is the checkpoint key the API publishes.
@@ -40,12 +42,12 @@ export function message(e: ExportEventFieldsFragment): Message {
 
 // verifyLog reads the team's whole history and verifies it, calling
 // progress with the events read so far.
-export async function verifyLog(key: Uint8Array | null, progress: (events: number) => void): Promise<Report> {
+export async function verifyLog(key: Uint8Array | null, progress: (events: number) => void, all = false): Promise<Report> {
   const v = new Verifier();
   if (key) await v.withKey(key);
   let n = 0;
   for (let after: string | null = null; ; ) {
-    const p = await readPage({}, after);
+    const p = await readPage({}, after, all);
     for (const e of p.events) await v.add(message(e));
     n += p.events.length;
     progress(n);
@@ -129,14 +131,14 @@ export function rfc3339(d: Date): string {
 // verifying the chain as it goes; the summary ends it. A page that cannot
 // be read ends the export with what came before it and no summary, and the
 // error says the sequence to resume from.
-export async function exportEvents(opts: { team: string; format: Format; since?: Date; until?: Date; fromSeq?: number; key: Uint8Array | null }, progress: (events: number) => void): Promise<ExportResult> {
+export async function exportEvents(opts: { team: string; all?: boolean; format: Format; since?: Date; until?: Date; fromSeq?: number; key: Uint8Array | null }, progress: (events: number) => void): Promise<ExportResult> {
   const since = opts.since ? rfc3339(opts.since) : undefined;
   const until = opts.until ? rfc3339(opts.until) : undefined;
   const fromSeq = opts.fromSeq || undefined;
   const filter: EventFilter = { since, until, fromSeq };
   // The summary's fields in weft audit export's order.
   const sum: Summary = {
-    scope: opts.team, since, until, fromSeq, events: 0, firstSeq: undefined, lastSeq: undefined, ordered: true, duplicateIds: 0, unknownTypes: 0,
+    scope: opts.all ? '*' : opts.team, since, until, fromSeq, events: 0, firstSeq: undefined, lastSeq: undefined, ordered: true, duplicateIds: 0, unknownTypes: 0,
     sha256: '', resume: '', chain: { ok: true, events: 0, firstSeq: 0, lastSeq: 0, teams: [] },
   };
   const v = new Verifier();
@@ -149,13 +151,13 @@ export async function exportEvents(opts: { team: string; format: Format; since?:
     digest.update(b);
     parts.push(new Blob([b]));
   };
-  const name = (suffix: string) => `weft-${opts.team}-events${suffix}.${opts.format}`;
+  const name = (suffix: string) => `weft-${opts.all ? 'all' : opts.team}-events${suffix}.${opts.format}`;
   if (opts.format === 'csv') write(csvRow(csvHeader));
   const seen = new Set<string>();
   let last = 0;
   try {
     for (let after: string | null = null; ; ) {
-      const p = await readPage(filter, after);
+      const p = await readPage(filter, after, opts.all);
       let text = '';
       for (const e of p.events) {
         if (sum.events > 0 && e.seq <= last) sum.ordered = false;

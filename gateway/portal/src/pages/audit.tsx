@@ -7,7 +7,7 @@ import { Actor, Empty, ErrorNote, Loading, Names, When } from '../ui';
 import { describeEvent } from './common';
 import { ExportLog, VerifyLog } from './auditchain';
 
-const types = ['', 'team', 'env', 'app', 'service', 'intercept', 'policy', 'cluster', 'device', 'network', 'svcrange', 'name'];
+const types = ['', 'team', 'env', 'app', 'service', 'config', 'secret', 'router', 'intercept', 'policy', 'cluster', 'device', 'network', 'svcrange', 'name', 'chain'];
 
 // Audit is the team's event log, newest first, with new events added as
 // they are appended (when they match the filters); its verification and

@@ -1,5 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, loadSession } from '../api/client';
+import { ApiError, gql, loadSession } from '../api/client';
+import { MeDocument } from '../api/generated';
+import { useLoad } from '../hooks';
 import { parseKey, type Report } from '../audit/chain';
 import { exportEvents, serverKey, verifyLog, type ExportResult, type Format } from '../audit/export';
 import { ErrorNote, Field } from '../ui';
@@ -56,6 +58,19 @@ function Teams({ rep }: { rep: Report }) {
   );
 }
 
+// useAdmin says whether the signed-in user is the platform's administrator,
+// who may read the whole log (every team's events and the team-less ones).
+function useAdmin(): boolean {
+  return useLoad(async () => (await gql(MeDocument, {})).me.superuser, []).data === true;
+}
+
+// WholeLog is the administrator's choice of the whole log over the team's.
+function WholeLog({ all, set }: { all: boolean; set: (v: boolean) => void }) {
+  return (
+    <label className="check"><input type="checkbox" checked={all} onChange={(e) => set(e.target.checked)} /> The whole log: every team's events and the team-less ones (you are the platform's administrator)</label>
+  );
+}
+
 // VerifyLog checks the team's whole history in this browser: every
 // event's hash over its stored content, its link to the previous event of
 // its resource, and every signed checkpoint (docs/auditing.md).
@@ -65,6 +80,8 @@ export function VerifyLog({ onShow }: { onShow: (aggType: string, aggId: string)
   const [read, setRead] = useState(0);
   const [rep, setRep] = useState<Report | null>(null);
   const [err, setErr] = useState<Error | null>(null);
+  const admin = useAdmin();
+  const [all, setAll] = useState(false);
   const run = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -72,7 +89,7 @@ export function VerifyLog({ onShow }: { onShow: (aggType: string, aggId: string)
     setRep(null);
     setRead(0);
     try {
-      setRep(await verifyLog(await keyFor(key), setRead));
+      setRep(await verifyLog(await keyFor(key), setRead, all));
     } catch (x) {
       setErr(x as Error);
     } finally {
@@ -91,7 +108,8 @@ export function VerifyLog({ onShow }: { onShow: (aggType: string, aggId: string)
         <Field label="Checkpoint key (optional)" error={keyErr} hint="your own copy of the public key, base64; empty: the server's">
           {(id, d) => <input id={id} aria-describedby={d} value={key} onChange={(e) => setKey(e.target.value)} spellCheck={false} />}
         </Field>
-        <button type="submit" disabled={busy}>{busy ? 'Verifying…' : "Verify the team's log"}</button>
+        {admin && <WholeLog all={all} set={setAll} />}
+        <button type="submit" disabled={busy}>{busy ? 'Verifying…' : all ? 'Verify the whole log' : "Verify the team's log"}</button>
       </form>
       {busy && <p role="status">Read and checked {read} events…</p>}
       {err && !keyErr && <ErrorNote error={err} what="verify the log" />}
@@ -99,7 +117,7 @@ export function VerifyLog({ onShow }: { onShow: (aggType: string, aggId: string)
         <div data-verified-events={rep.events}>
           {rep.ok ? (
             <p className="notice" role="status" data-verify="ok">
-              <strong>The team's log verifies:</strong> {rep.events} events (sequences {rep.firstSeq} to {rep.lastSeq}).{' '}
+              <strong>{rep.teams.length > 1 ? 'The log verifies:' : "The team's log verifies:"}</strong> {rep.events} events (sequences {rep.firstSeq} to {rep.lastSeq}).{' '}
               {rep.keyId ? <>Checkpoints checked with key <code>{rep.keyId}</code>.</> : 'Checkpoint signatures were not checked (no key).'}
             </p>
           ) : (
@@ -128,6 +146,8 @@ export function ExportLog() {
   const [done, setDone] = useState(0);
   const [res, setRes] = useState<(ExportResult & { url: string }) | null>(null);
   const [err, setErr] = useState<Error | null>(null);
+  const admin = useAdmin();
+  const [all, setAll] = useState(false);
   useEffect(() => () => { if (res) URL.revokeObjectURL(res.url); }, [res]);
   const run = async (e?: FormEvent, from = fromSeq) => {
     e?.preventDefault();
@@ -148,7 +168,7 @@ export function ExportLog() {
     setRes(null);
     try {
       const key = await serverKey().then((k) => k.key, () => null);
-      const r = await exportEvents({ team, format, since: s, until: u, fromSeq: n || undefined, key }, setDone);
+      const r = await exportEvents({ team, all, format, since: s, until: u, fromSeq: n || undefined, key }, setDone);
       setRes({ ...r, url: URL.createObjectURL(r.file) });
       if (r.error) setErr(r.error);
     } catch (x) {
@@ -184,6 +204,7 @@ export function ExportLog() {
             </select>
           )}
         </Field>
+        {admin && <WholeLog all={all} set={setAll} />}
         <button type="submit" disabled={busy}>{busy ? 'Exporting…' : 'Export'}</button>
       </form>
       {busy && <p role="status">Exported {done} events…</p>}
