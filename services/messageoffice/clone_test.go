@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"weft.dev/events/clusterstate"
-	"weft.dev/kernel/auth"
 	ccmd "weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
 	icmd "weft.dev/services/infra/command"
@@ -23,17 +22,7 @@ func TestACloneInAnotherClusterIsThatClustersAloneWithItsSecretSealedToItsAgent(
 	o := w.startWith(t, messageofficeConfig(ring))
 	a := must(w.inf.CreateCluster(w.ctx, w.owner, icmd.CreateClusterInput{Team: "acme", Name: "eu-1"})).Object.ID
 	b := must(w.inf.CreateCluster(w.ctx, w.owner, icmd.CreateClusterInput{Team: "acme", Name: "us-1"})).Object.ID
-	keyA, err := clusterstate.NewSealingKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyB, err := clusterstate.NewSealingKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys := auth.SystemPrincipal("agent")
-	must(w.inf.ReportSealingKey(w.ctx, sys, icmd.ReportSealingKeyInput{Team: "acme", ClusterID: a, SealingKey: keyA.PublicString()}))
-	must(w.inf.ReportSealingKey(w.ctx, sys, icmd.ReportSealingKeyInput{Team: "acme", ClusterID: b, SealingKey: keyB.PublicString()}))
+	keyA, keyB := w.sealingKey(t, a), w.sealingKey(t, b)
 	must(con.CreateEnv(w.ctx, w.owner, ccmd.CreateEnvInput{Team: "acme", Name: "prod", ClusterID: a}))
 	const known = "clone-known-value-93e"
 	must(con.SetSecret(w.ctx, w.owner, ccmd.SetSecretInput{Team: "acme", Env: "prod", Name: "db-creds", Set: map[string]string{"PASSWORD": known}}))

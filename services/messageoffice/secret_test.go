@@ -63,17 +63,8 @@ func TestSecretsReachOnlyTheirClustersAgentSealedToItsOwnKey(t *testing.T) {
 		t.Fatalf("a secret was sent before the agent reported a sealing key")
 	}
 
-	keyA, err := clusterstate.NewSealingKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyB, err := clusterstate.NewSealingKey()
-	if err != nil {
-		t.Fatal(err)
-	}
+	keyA, keyB := w.sealingKey(t, a), w.sealingKey(t, b)
 	sys := auth.SystemPrincipal("agent")
-	must(w.inf.ReportSealingKey(w.ctx, sys, icmd.ReportSealingKeyInput{Team: "acme", ClusterID: a, SealingKey: keyA.PublicString()}))
-	must(w.inf.ReportSealingKey(w.ctx, sys, icmd.ReportSealingKeyInput{Team: "acme", ClusterID: b, SealingKey: keyB.PublicString()}))
 	// An agent keeps the sealing key it reported first.
 	if _, err := w.inf.ReportSealingKey(w.ctx, sys, icmd.ReportSealingKeyInput{Team: "acme", ClusterID: a, SealingKey: keyB.PublicString()}); err == nil {
 		t.Errorf("cluster A's agent moved to another sealing key without enrolling again")
@@ -185,4 +176,16 @@ func (w *world) agentCannotRead(t *testing.T, o *messageoffice.Office, reader, o
 	if m, err := nc.Request("$JS.API.DIRECT.GET."+clusterstate.StreamName(owner)+"."+subject, nil, 2*time.Second); err == nil && len(m.Data) > 0 {
 		t.Fatalf("cluster %s's agent read %s's entry %s.%s by direct get: %d bytes", reader, owner, kind, id, len(m.Data))
 	}
+}
+
+// sealingKey makes a sealing key pair for cluster's agent and reports its
+// public half, as the agent does at enrolment.
+func (w *world) sealingKey(t *testing.T, cluster string) clusterstate.SealingKey {
+	t.Helper()
+	k, err := clusterstate.NewSealingKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(w.inf.ReportSealingKey(w.ctx, auth.SystemPrincipal("agent"), icmd.ReportSealingKeyInput{Team: "acme", ClusterID: cluster, SealingKey: k.PublicString()}))
+	return k
 }
