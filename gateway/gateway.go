@@ -338,11 +338,16 @@ func (g *Gateway) failing(err error, backoff bool) *compositionStatus {
 }
 
 // recovered clears the failure status after a successful attempt.
+// The log line and the gauge change before the status clears: /readyz
+// answers "ready" from the status, and whoever sees it must find both.
+// Only the poll loop writes the status, so nothing can slip in between.
 func (g *Gateway) recovered() {
-	if prev := g.status.Swap(nil); prev != nil {
+	prev := g.status.Load()
+	if prev != nil {
 		g.log.Info("gateway composition recovered", "attempts", prev.attempts, "failing_for", time.Since(prev.since).Round(time.Millisecond))
 	}
 	g.metrics.compositionFailing.Set(0)
+	g.status.Store(nil)
 }
 
 // acquire returns the current snapshot with a reference held, or nil
