@@ -45,8 +45,12 @@ const credentialsResend = 5 * time.Second
 // image, data directory, variables (from the credentials Secret, or
 // fixed), arguments and readiness command, and the URL apps connect with.
 type engine struct {
-	image    string
-	dataDir  string
+	image   string
+	dataDir string
+	// subPath is the directory of the volume mounted at dataDir, for an
+	// engine that refuses to initialise a directory holding anything (the
+	// lost+found at the root of most file systems).
+	subPath  string
 	fromKeys map[string]string // container variable → credentials key
 	fixed    map[string]string
 	args     []string
@@ -69,7 +73,9 @@ var engines = map[string]engine{
 		},
 	},
 	"mysql": {
-		image: "mysql", dataDir: "/var/lib/mysql",
+		// mysqld --initialize refuses a data directory with lost+found in
+		// it, which most volumes' roots have: the data goes one level down.
+		image: "mysql", dataDir: "/var/lib/mysql", subPath: "mysql",
 		fromKeys: map[string]string{"MYSQL_USER": "USERNAME", "MYSQL_PASSWORD": "PASSWORD", "MYSQL_DATABASE": "DATABASE", "MYSQL_ROOT_PASSWORD": "ROOT_PASSWORD"},
 		ready:    []string{"sh", "-c", `mysqladmin ping -h 127.0.0.1 -uroot -p"$MYSQL_ROOT_PASSWORD"`},
 		username: "app",
@@ -297,13 +303,24 @@ func statefulSetOf(m clusterstate.Managed) (*appsv1ac.StatefulSetApplyConfigurat
 		return nil, fmt.Errorf("managed service %s: storage %q: %w", m.Name, m.Storage, err)
 	}
 	port := clusterstate.PortName("tcp", m.Port)
+	mount := corev1ac.VolumeMount().WithName(volumeName).WithMountPath(e.dataDir)
+	if e.subPath != "" {
+		mount.WithSubPath(e.subPath)
+	}
 	ct := corev1ac.Container().WithName(m.Kind).WithImage(e.image + ":" + m.Version).
 		WithPorts(corev1ac.ContainerPort().WithName(port).WithContainerPort(int32(m.Port)).WithProtocol(corev1.ProtocolTCP)).
-		WithVolumeMounts(corev1ac.VolumeMount().WithName(volumeName).WithMountPath(e.dataDir)).
+		WithVolumeMounts(mount).
 		WithReadinessProbe(corev1ac.Probe().WithExec(corev1ac.ExecAction().WithCommand(e.ready...)).
-			WithInitialDelaySeconds(5).WithPeriodSeconds(5).WithTimeoutSeconds(5)).
+			WithPeriodSeconds(5).WithTimeoutSeconds(5)).
+		// The first start initialises the data directory (a temporary
+		// server, not listening on the port, for a minute or more on a
+		// slow disk); a liveness probe killing it there would leave a
+		// half-initialised directory the image then takes for done. The
+		// startup probe gives it ten minutes before liveness counts.
+		WithStartupProbe(corev1ac.Probe().WithExec(corev1ac.ExecAction().WithCommand(e.ready...)).
+			WithPeriodSeconds(5).WithTimeoutSeconds(5).WithFailureThreshold(120)).
 		WithLivenessProbe(corev1ac.Probe().WithTCPSocket(corev1ac.TCPSocketAction().WithPort(intstr.FromString(port))).
-			WithInitialDelaySeconds(30).WithPeriodSeconds(10))
+			WithPeriodSeconds(10))
 	secret := clusterstate.CredentialsSecretName(m.Name)
 	for _, v := range sortedKeys(e.fromKeys) {
 		ct.WithEnv(corev1ac.EnvVar().WithName(v).WithValueFrom(corev1ac.EnvVarSource().

@@ -192,3 +192,157 @@ func keysOf(m map[string]string) []string {
 	}
 	return out
 }
+
+// TestEveryKindRunsItsOfficialImageWithItsProbeAndCredentialsMadeInTheCluster:
+// Postgres, MySQL, Redis and MongoDB each become a StatefulSet of the
+// kind's official image at the entry's version, the image's variables
+// from the credentials Secret the agent generated (never a value in the
+// pod template), the data directory on the claim (MySQL's one level down,
+// since mysqld refuses a volume root holding lost+found), a readiness and
+// a startup probe that ask the server itself and a TCP liveness probe, a
+// Service on the kind's port; each is reported ready with credentials
+// whose URL an app of that kind's clients understands.
+func TestEveryKindRunsItsOfficialImageWithItsProbeAndCredentialsMadeInTheCluster(t *testing.T) {
+	tests := []struct {
+		kind, version, image string
+		port                 int32
+		fromSecret           map[string]string // container variable → credentials key
+		args                 []string
+		probe                string // in the readiness and startup probes' command
+		mountPath, subPath   string
+		url                  string // the credentials' URL's prefix
+		extraKeys            []string
+	}{
+		{kind: "postgres", version: "16", image: "postgres:16", port: 5432,
+			fromSecret: map[string]string{"POSTGRES_USER": "USERNAME", "POSTGRES_PASSWORD": "PASSWORD", "POSTGRES_DB": "DATABASE"},
+			probe:      "pg_isready", mountPath: "/var/lib/postgresql/data", url: "postgres://app:"},
+		{kind: "mysql", version: "8.4", image: "mysql:8.4", port: 3306,
+			fromSecret: map[string]string{"MYSQL_USER": "USERNAME", "MYSQL_PASSWORD": "PASSWORD", "MYSQL_DATABASE": "DATABASE", "MYSQL_ROOT_PASSWORD": "ROOT_PASSWORD"},
+			probe:      "mysqladmin ping", mountPath: "/var/lib/mysql", subPath: "mysql", url: "mysql://app:", extraKeys: []string{"ROOT_PASSWORD"}},
+		{kind: "redis", version: "7.4", image: "redis:7.4", port: 6379,
+			fromSecret: map[string]string{"REDIS_PASSWORD": "PASSWORD"},
+			args:       []string{"--requirepass", "$(REDIS_PASSWORD)", "--appendonly", "yes", "--dir", "/data"},
+			probe:      "redis-cli", mountPath: "/data", url: "redis://default:"},
+		{kind: "mongodb", version: "7.0", image: "mongo:7.0", port: 27017,
+			fromSecret: map[string]string{"MONGO_INITDB_ROOT_USERNAME": "USERNAME", "MONGO_INITDB_ROOT_PASSWORD": "PASSWORD", "MONGO_INITDB_DATABASE": "DATABASE"},
+			probe:      "mongosh", mountPath: "/data/db", url: "mongodb://app:"},
+	}
+	cp := kubetest.Start(t)
+	kubetest.StartKubelet(t, cp.AdminConfig(), kubetest.KubeletConfig{})
+	ctx := t.Context()
+	c := cp.Client
+	if _, err := c.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "prod",
+		Labels: weftLabels(clusterstate.RoleEnv, "env-prod", "prod", "", "")}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	nc, rep := natsReports(t, "c")
+	ctl := startController(t, c, kube.Config{Report: nc})
+	set(t, ctl, clusterstate.KindNamespace, "env-prod", envEntry("env-prod", "prod"))
+	keys := map[string]clusterstate.SealingKey{}
+	for _, tt := range tests {
+		key, err := clusterstate.NewSealingKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys[tt.kind] = key
+		m := managedEntry("id-"+tt.kind, tt.kind+"-db", tt.kind, tt.version, key)
+		m.Port = int(tt.port)
+		set(t, ctl, clusterstate.KindManaged, m.ID, m)
+	}
+	ctl.Synced()
+
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			name, id := tt.kind+"-db", "id-"+tt.kind
+			var creds map[string]string
+			wait.For(t, within, func() error {
+				all := rep.services(id)
+				for _, s := range all {
+					if s.Credentials != nil && creds == nil {
+						plain, err := keys[tt.kind].Open(s.Credentials.Sealed)
+						if err != nil {
+							return fmt.Errorf("the credentials do not open with the service's key: %v", err)
+						}
+						if err := json.Unmarshal(plain, &creds); err != nil {
+							return err
+						}
+					}
+				}
+				if len(all) == 0 || !all[len(all)-1].Ready || all[len(all)-1].Image != tt.image || creds == nil {
+					return fmt.Errorf("%s reports %+v", id, all)
+				}
+				return nil
+			})
+			sec, err := c.CoreV1().Secrets("prod").Get(ctx, name+"-credentials", metav1.GetOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range append([]string{"USERNAME", "PASSWORD", "DATABASE", "HOST", "PORT", "URL"}, tt.extraKeys...) {
+				if len(sec.Data[k]) == 0 || creds[k] != string(sec.Data[k]) {
+					t.Errorf("credentials key %s: Secret has %d bytes, the report %d", k, len(sec.Data[k]), len(creds[k]))
+				}
+			}
+			if !strings.HasPrefix(creds["URL"], tt.url) || !strings.Contains(creds["URL"], "@"+name+".prod.svc:"+fmt.Sprint(tt.port)) ||
+				creds["PORT"] != fmt.Sprint(tt.port) || creds["HOST"] != name+".prod.svc" {
+				t.Errorf("credentials URL/HOST/PORT: %q %q %q", strings.ReplaceAll(creds["URL"], creds["PASSWORD"], "…"), creds["HOST"], creds["PORT"])
+			}
+
+			sts, err := c.AppsV1().StatefulSets("prod").Get(ctx, name, metav1.GetOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ct := sts.Spec.Template.Spec.Containers[0]
+			if ct.Image != tt.image {
+				t.Errorf("image %s, want %s", ct.Image, tt.image)
+			}
+			got := map[string]string{}
+			for _, e := range ct.Env {
+				if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+					if e.ValueFrom.SecretKeyRef.Name != name+"-credentials" {
+						t.Errorf("%s from Secret %s", e.Name, e.ValueFrom.SecretKeyRef.Name)
+					}
+					got[e.Name] = e.ValueFrom.SecretKeyRef.Key
+				}
+				for _, v := range creds {
+					if len(v) >= 16 && strings.Contains(e.Value, v) {
+						t.Errorf("variable %s holds a credential in clear", e.Name)
+					}
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.fromSecret) {
+				t.Errorf("variables from the Secret %v, want %v", got, tt.fromSecret)
+			}
+			if fmt.Sprint(ct.Args) != fmt.Sprint(tt.args) {
+				t.Errorf("args %q, want %q", ct.Args, tt.args)
+			}
+			for what, p := range map[string]*corev1.Probe{"readiness": ct.ReadinessProbe, "startup": ct.StartupProbe} {
+				if p == nil || p.Exec == nil || !strings.Contains(strings.Join(p.Exec.Command, " "), tt.probe) {
+					t.Errorf("%s probe %+v, want one running %s", what, p, tt.probe)
+				}
+			}
+			if p := ct.StartupProbe; p != nil && p.PeriodSeconds*p.FailureThreshold < 600 {
+				t.Errorf("startup probe gives the first start %d s, want ten minutes", p.PeriodSeconds*p.FailureThreshold)
+			}
+			if p := ct.LivenessProbe; p == nil || p.TCPSocket == nil || p.TCPSocket.Port.StrVal != ct.Ports[0].Name || ct.Ports[0].ContainerPort != tt.port {
+				t.Errorf("liveness probe %+v on ports %+v", p, ct.Ports)
+			}
+			if len(ct.VolumeMounts) != 1 || ct.VolumeMounts[0].Name != "data" || ct.VolumeMounts[0].MountPath != tt.mountPath || ct.VolumeMounts[0].SubPath != tt.subPath {
+				t.Errorf("volume mounts %+v, want %s (subPath %q)", ct.VolumeMounts, tt.mountPath, tt.subPath)
+			}
+			svc, err := c.CoreV1().Services("prod").Get(ctx, name, metav1.GetOptions{})
+			if err != nil || svc.Spec.Ports[0].Port != tt.port || svc.Spec.Selector[clusterstate.LabelAppID] != id {
+				t.Errorf("service %+v (%v)", svc, err)
+			}
+			wait.For(t, within, func() error {
+				pvc, err := c.CoreV1().PersistentVolumeClaims("prod").Get(ctx, "data-"+name+"-0", metav1.GetOptions{})
+				if err != nil {
+					return err
+				}
+				if pvc.Labels[clusterstate.LabelAppID] != id || pvc.Spec.Resources.Requests.Storage().String() != "10Gi" {
+					return fmt.Errorf("claim %v %v", pvc.Labels, pvc.Spec.Resources)
+				}
+				return nil
+			})
+		})
+	}
+}
