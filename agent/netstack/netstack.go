@@ -3,16 +3,23 @@
 // the other Listen and Dial for the agent's proxy and the CLI, with no TUN
 // device, no routes and no root. Unlike a fixed-address stack, addresses
 // come and go at run time: the gateway's mesh address when the agent learns
-// it, and each service IP while the proxy listens on it.
+// it, and each service IP while the proxy serves it.
+//
+// Connections to served addresses (ServeTCP) all go through one forwarder
+// that dispatches by destination, so a thousand served ports cost a
+// thousand map entries, not a thousand listening endpoints each with a
+// goroutine blocked in Accept.
 package netstack
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"golang.zx2c4.com/wireguard/tun"
@@ -26,9 +33,16 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/transport/icmp"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
+	"gvisor.dev/gvisor/pkg/waiter"
 )
 
 const nic tcpip.NICID = 1
+
+// maxHandshakes bounds the connections to served addresses that are
+// between their SYN and their handler, over the whole stack; SYNs beyond
+// it are dropped (the client retries). A listener's backlog was 4,096 per
+// port; one device cannot hold more than this many half-open at once.
+const maxHandshakes = 4096
 
 // Stack is one userspace network interface. It is the tun.Device handed to
 // wireguard-go: packets the tunnel decrypts are written into the stack, and
@@ -44,6 +58,13 @@ type Stack struct {
 	refs   map[netip.Addr]int // address → holders (the gateway, listeners)
 	closed bool
 	done   chan struct{}
+
+	// served maps a destination to what handles its connections. It has
+	// a lock of its own because the stack reads it while delivering a
+	// packet, and st.mu is held while calling into the stack.
+	smu    sync.RWMutex
+	served map[netip.AddrPort]func(net.Conn)
+	fwd    *tcp.Forwarder
 }
 
 // New returns a stack with no addresses; every destination routes into the
@@ -61,7 +82,10 @@ func New(mtu int) (*Stack, error) {
 		out:    make(chan *buffer.View, 256),
 		refs:   map[netip.Addr]int{},
 		done:   make(chan struct{}),
+		served: map[netip.AddrPort]func(net.Conn){},
 	}
+	st.fwd = tcp.NewForwarder(st.s, 0, maxHandshakes, st.forward)
+	st.s.SetTransportProtocolHandler(tcp.ProtocolNumber, st.dispatchTCP)
 	sack := tcpip.TCPSACKEnabled(true)
 	if err := st.s.SetTransportProtocolOption(tcp.ProtocolNumber, &sack); err != nil {
 		return nil, fmt.Errorf("netstack: tcp sack: %v", err)
@@ -149,9 +173,23 @@ type heldListener struct {
 	net.Listener
 	release func()
 	once    sync.Once
+	closed  atomic.Bool
+}
+
+// Accept after Close fails with net.ErrClosed, as a kernel listener's
+// does: gVisor's says "endpoint is in invalid state" (or "operation
+// canceled"), and an accept loop that retries other errors (the proxy's)
+// would retry it for ever.
+func (l *heldListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil && l.closed.Load() {
+		return nil, fmt.Errorf("netstack: accept: %w", net.ErrClosed)
+	}
+	return c, err
 }
 
 func (l *heldListener) Close() error {
+	l.closed.Store(true)
 	err := l.Listener.Close()
 	l.once.Do(l.release)
 	return err
@@ -184,6 +222,82 @@ func (st *Stack) ListenTCP(addr string) (net.Listener, error) {
 		return nil, fmt.Errorf("netstack: listen tcp %s: %w", addr, err)
 	}
 	return &heldListener{Listener: l, release: func() { st.RemoveAddress(ap.Addr()) }}, nil
+}
+
+// ServeTCP hands every new connection to addr (ip:port) to handle, on a
+// goroutine of its own that ends when handle returns, until the returned
+// Closer is closed; ip is local meanwhile. Closing stops new connections,
+// not the ones handed over. A connection to a port nobody serves or
+// listens on is reset, as the stack does for any closed port.
+func (st *Stack) ServeTCP(addr string, handle func(net.Conn)) (io.Closer, error) {
+	ap, err := addrPort("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.AddAddress(ap.Addr()); err != nil {
+		return nil, err
+	}
+	st.smu.Lock()
+	if st.served[ap] != nil {
+		st.smu.Unlock()
+		st.RemoveAddress(ap.Addr())
+		return nil, fmt.Errorf("netstack: serve tcp %s: %w", addr, syscall.EADDRINUSE)
+	}
+	st.served[ap] = handle
+	st.smu.Unlock()
+	return &served{st: st, ap: ap}, nil
+}
+
+type served struct {
+	st   *Stack
+	ap   netip.AddrPort
+	once sync.Once
+}
+
+func (s *served) Close() error {
+	s.once.Do(func() {
+		s.st.smu.Lock()
+		delete(s.st.served, s.ap)
+		s.st.smu.Unlock()
+		s.st.RemoveAddress(s.ap.Addr())
+	})
+	return nil
+}
+
+func (st *Stack) handler(id stack.TransportEndpointID) func(net.Conn) {
+	ap := netip.AddrPortFrom(netip.AddrFrom4(id.LocalAddress.As4()), id.LocalPort)
+	st.smu.RLock()
+	defer st.smu.RUnlock()
+	return st.served[ap]
+}
+
+// dispatchTCP sees each TCP packet no endpoint took: those to a served
+// address go to the forwarder (which takes SYNs), the rest to the stack's
+// usual answer, a reset.
+func (st *Stack) dispatchTCP(id stack.TransportEndpointID, pkt *stack.PacketBuffer) bool {
+	if id.LocalAddress.Len() != 4 || st.handler(id) == nil {
+		return false
+	}
+	return st.fwd.HandlePacket(id, pkt)
+}
+
+// forward completes the handshake of a connection to a served address and
+// hands it over, on the goroutine the forwarder started for it.
+func (st *Stack) forward(r *tcp.ForwarderRequest) {
+	handle := st.handler(r.ID())
+	if handle == nil {
+		// Closed since the SYN came.
+		r.Complete(true)
+		return
+	}
+	var wq waiter.Queue
+	ep, err := r.CreateEndpoint(&wq)
+	if err != nil {
+		r.Complete(true)
+		return
+	}
+	r.Complete(false)
+	handle(gonet.NewTCPConn(&wq, ep))
 }
 
 // ListenUDP listens on ip:port, making ip local while the socket is open.

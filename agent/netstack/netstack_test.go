@@ -3,9 +3,13 @@ package netstack
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"net/netip"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -58,6 +62,12 @@ func TestListenersHoldTheirAddressOnlyWhileOpen(t *testing.T) {
 	}
 
 	l1.Close()
+	// As a kernel listener's: an accept loop ends on net.ErrClosed and
+	// retries anything else (gVisor's "endpoint is in invalid state" kept
+	// the proxy's loop of a deleted route retrying every second for ever).
+	if _, err := l1.Accept(); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("accept on a closed listener: %v, want net.ErrClosed", err)
+	}
 	l1.Close() // a second close must not drop another holder's address
 	l2.Close()
 	if got := st.Addresses(); len(got) != 1 || got[0] != gw {
@@ -87,5 +97,81 @@ func TestNonIPv4AddressesAreRefused(t *testing.T) {
 	}
 	if len(st.Addresses()) != 0 {
 		t.Errorf("refused calls left addresses %v", st.Addresses())
+	}
+}
+
+// A served address gets its connections, a port beside it is refused as a
+// closed port is, and after Close the address refuses too and is no longer
+// held.
+func TestAServedAddressGetsItsConnectionsAndOnlyWhileServed(t *testing.T) {
+	st, err := New(1420)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := netip.MustParseAddr("100.64.1.7")
+	srv, err := st.ServeTCP(svc.String()+":80", func(c net.Conn) {
+		defer c.Close()
+		fmt.Fprintf(c, "hello from %s\n", c.LocalAddr())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ServeTCP(svc.String()+":80", func(net.Conn) {}); err == nil {
+		t.Fatal("a second ServeTCP on the same address was accepted")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ask := func(port string) (string, error) {
+		c, err := st.DialContext(ctx, "tcp", svc.String()+":"+port)
+		if err != nil {
+			return "", err
+		}
+		defer c.Close()
+		return bufio.NewReader(c).ReadString('\n')
+	}
+	if line, err := ask("80"); err != nil || line != "hello from 100.64.1.7:80\n" {
+		t.Fatalf("served port: %q, %v", line, err)
+	}
+	if _, err := ask("81"); err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("a port nobody serves: %v, want connection refused", err)
+	}
+	srv.Close()
+	srv.Close() // a second close must not drop another holder's address
+	if got := st.Addresses(); len(got) != 0 {
+		t.Fatalf("addresses after serving stopped = %v", got)
+	}
+	// The address is not local any more: give it back to the stack as a
+	// local one for another port, and the old port refuses.
+	other, err := st.ServeTCP(svc.String()+":81", func(c net.Conn) { c.Close() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := ask("80"); err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("a port no longer served: %v, want connection refused", err)
+	}
+}
+
+// Serving a port costs an entry in a map, not a goroutine: a thousand
+// routes on a rootless gateway were a thousand listeners, each with a
+// goroutine blocked in Accept.
+func TestServedPortsHoldNoGoroutines(t *testing.T) {
+	st, err := New(1420)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	before := runtime.NumGoroutine()
+	const n = 500
+	for i := range n {
+		c, err := st.ServeTCP(fmt.Sprintf("100.80.%d.%d:80", i/250, 1+i%250), func(c net.Conn) { c.Close() })
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	if got := runtime.NumGoroutine() - before; got > 5 {
+		t.Fatalf("%d served ports hold %d goroutines", n, got)
 	}
 }

@@ -35,6 +35,11 @@ type Config struct {
 	ListenTCP func(addr string) (net.Listener, error)
 	ListenUDP func(addr string) (net.PacketConn, error)
 	Dial      func(ctx context.Context, network, addr string) (net.Conn, error)
+	// ServeTCP, when set, takes the place of ListenTCP: the network hands
+	// each new connection to handle itself, on a goroutine of its own, so
+	// the proxy runs no accept loop per port. A userspace stack does this
+	// with one forwarder for every route (netstack.Stack.ServeTCP).
+	ServeTCP func(addr string, handle func(net.Conn)) (io.Closer, error)
 	// Allow lists networks backends may be in although the proxy refuses
 	// them by default (validate.UnsafeBackend: loopback, unspecified,
 	// link-local such as a cloud's metadata service, multicast, broadcast,
@@ -367,6 +372,13 @@ func (p *Proxy) listen(rt *route, ip string, port clusterstate.Port) (io.Closer,
 		}
 		go p.serveUDP(rt, pc, port)
 		return pc, nil
+	}
+	if p.cfg.ServeTCP != nil {
+		c, err := p.cfg.ServeTCP(addr, func(c net.Conn) { p.handleTCP(rt, c, port) })
+		if err != nil {
+			return nil, fmt.Errorf("serve tcp %s: %w", addr, err)
+		}
+		return c, nil
 	}
 	l, err := p.cfg.ListenTCP(addr)
 	if err != nil {

@@ -285,15 +285,7 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 			log.Warn("the proxy forwards to backends weft refuses by default", "allow-backend", allow)
 		}
 		if stack != nil {
-			// Service IPs live on the userspace stack; intercepting devices
-			// are mesh addresses reached through it, backends are the host's.
-			pc.ListenTCP, pc.ListenUDP = stack.ListenTCP, stack.ListenUDP
-			pc.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
-				if ap, err := netip.ParseAddrPort(addr); err == nil && meshRange.Contains(ap.Addr()) {
-					return stack.DialContext(ctx, network, addr)
-				}
-				return (&net.Dialer{}).DialContext(ctx, network, addr)
-			}
+			onStack(&pc, stack)
 		}
 		p := proxy.New(pc)
 		defer p.Close()
@@ -434,6 +426,20 @@ func keepHints(ctx context.Context, dev *wireguard.Device, file string, log *slo
 
 // relayDNS answers UDP queries to the gateway's mesh address (port 53) on
 // the userspace stack by asking the agent's CoreDNS on the host.
+// onStack makes the proxy serve on a userspace stack: service IPs live
+// on it, intercepting devices are mesh addresses reached through it,
+// backends are the host's. TCP ports are served through the stack's one
+// forwarder, not a listener and an accept loop each.
+func onStack(pc *proxy.Config, stack *netstack.Stack) {
+	pc.ServeTCP, pc.ListenUDP = stack.ServeTCP, stack.ListenUDP
+	pc.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if ap, err := netip.ParseAddrPort(addr); err == nil && meshRange.Contains(ap.Addr()) {
+			return stack.DialContext(ctx, network, addr)
+		}
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}
+}
+
 func relayDNS(ctx context.Context, st *netstack.Stack, gw netip.Addr, server string, log *slog.Logger) {
 	pc, err := st.ListenUDP(netip.AddrPortFrom(gw, 53).String())
 	if err != nil {
