@@ -10,7 +10,9 @@
 //   - ErrorPresenter: *fault.Error becomes extensions.code (and .field);
 //     anything else is an internal error, shown as "internal error" and a
 //     request id, its details logged with slog only.
-//   - Paginate: Relay connections over sorted lists, with opaque cursors.
+//   - Paginate: Relay connections over sorted lists, with opaque cursors;
+//     Window and Edges the same for a read model that keeps its list in
+//     order and reads only the page.
 //   - MinSeq: the read-your-writes argument, checked at the edge.
 //   - Through: the sequence a subscription reads its fresh read-model view
 //     at, once the store's Watch (one consumer per process, whatever the

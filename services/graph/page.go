@@ -2,6 +2,7 @@ package graph
 
 import (
 	"encoding/base64"
+	"math"
 	"strconv"
 	"strings"
 
@@ -63,29 +64,51 @@ func First(first *int) (int, error) {
 // or time, so a page boundary moves only when items are added or removed
 // before it.
 func Paginate[T, E any](items []T, first *int, after *string, edge func(cursor string, item T) E) ([]E, PageInfo, error) {
-	n, err := First(first)
+	start, n, err := Window(first, after)
 	if err != nil {
 		return nil, PageInfo{}, err
 	}
-	start := 0
+	start = min(start, len(items))
+	edges, info := Edges(items[start:min(start+n, len(items))], start, len(items), edge)
+	return edges, info, nil
+}
+
+// Window is the offset and the size of the page that first and after
+// select, for a read model that keeps its list in order and reads only
+// the page (Edges then makes it into edges); Paginate is the same over a
+// whole list.
+func Window(first *int, after *string) (start, n int, err error) {
+	n, err = First(first)
+	if err != nil {
+		return 0, 0, err
+	}
 	if after != nil {
 		off, err := ParseCursor("o", *after)
 		if err != nil {
-			return nil, PageInfo{}, err
+			return 0, 0, err
 		}
-		start = int(min(off+1, uint64(len(items))))
+		// off+1 as Paginate always counted it (a cursor of the largest
+		// offset wraps to the start), held within an int.
+		start = int(min(off+1, uint64(math.MaxInt)))
 	}
-	end := min(start+n, len(items))
-	edges := make([]E, 0, end-start)
+	return start, n, nil
+}
+
+// Edges makes page, the items read at offset start (Window's, past the
+// end when total is less) of a list of total items, into edges with their
+// cursors, and the page info.
+func Edges[T, E any](page []T, start, total int, edge func(cursor string, item T) E) ([]E, PageInfo) {
+	start = min(start, total)
+	edges := make([]E, 0, len(page))
 	var info PageInfo
 	var last string
-	for i := start; i < end; i++ {
-		last = Cursor("o", uint64(i))
-		edges = append(edges, edge(last, items[i]))
+	for i, item := range page {
+		last = Cursor("o", uint64(start+i))
+		edges = append(edges, edge(last, item))
 	}
-	if end > start {
+	if len(page) > 0 {
 		info.EndCursor = &last
 	}
-	info.HasNextPage = end < len(items)
-	return edges, info, nil
+	info.HasNextPage = start+len(page) < total
+	return edges, info
 }

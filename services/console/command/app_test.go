@@ -11,6 +11,7 @@ import (
 	"weft.dev/kernel/fault"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
+	"weft.dev/services/console/readmodel"
 	"weft.dev/services/uniq"
 )
 
@@ -58,7 +59,7 @@ func TestConcurrentAppCreationsInOneClusterGetDistinctServiceIPsInItsRange(t *te
 			t.Fatalf("app%d in cluster %s", i, a.ClusterID)
 		}
 	}
-	listed, err := h.q.Apps(h.ctx, member, "acme", "", h.lastSeq())
+	listed, _, err := h.q.Apps(h.ctx, member, "acme", "", "", readmodel.All, h.lastSeq())
 	if err != nil || len(listed) != n {
 		t.Fatalf("listed %d apps, %v", len(listed), err)
 	}
@@ -165,7 +166,7 @@ func TestEnvironmentsAndTheirClusters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	envs, err := h.q.Envs(h.ctx, member, "acme", del.Seq)
+	envs, _, err := h.q.Envs(h.ctx, member, "acme", "", readmodel.All, del.Seq)
 	if err != nil || len(envs) != 0 {
 		t.Fatalf("envs after delete %+v, %v", envs, err)
 	}
@@ -208,7 +209,7 @@ func TestDeletesAndCreationsInOneClusterAllSucceedUnderContention(t *testing.T) 
 			t.Error(err)
 		}
 	}
-	listed, err := h.q.Apps(h.ctx, member, "acme", "", h.lastSeq())
+	listed, _, err := h.q.Apps(h.ctx, member, "acme", "", "", readmodel.All, h.lastSeq())
 	if err != nil || len(listed) != 0 {
 		t.Fatalf("%d apps left after every one was deleted, %v", len(listed), err)
 	}

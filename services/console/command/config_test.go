@@ -12,6 +12,7 @@ import (
 	"weft.dev/kernel/fault"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
+	"weft.dev/services/console/readmodel"
 )
 
 func (h *harness) setConfig(p auth.Principal, env, name string, set map[string]string, unset ...string) (command.Result[cd.Config], error) {
@@ -74,7 +75,7 @@ func TestConfigsAreSetKeyByKeyAndReadBackPerEnvironment(t *testing.T) {
 	if err != nil || other.Object.ID == first.Object.ID || other.Object.ClusterID != cl {
 		t.Fatalf("prod's app-settings: %+v, %v", other.Object, err)
 	}
-	list, err := h.q.Configs(h.ctx, member, "acme", "", other.Seq)
+	list, _, err := h.q.Configs(h.ctx, member, "acme", "", readmodel.All, other.Seq)
 	if err != nil || len(list) != 2 || list[0].EnvName != "dev" || list[1].EnvName != "prod" {
 		t.Fatalf("configs: %+v, %v", list, err)
 	}

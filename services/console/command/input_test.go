@@ -6,6 +6,7 @@ import (
 	"weft.dev/kernel/fault"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
+	"weft.dev/services/console/readmodel"
 )
 
 func TestBadInputIsRefusedNamingTheFieldAndAppendsNothing(t *testing.T) {
@@ -118,7 +119,7 @@ func TestAUserOfOneTeamSeesAndChangesNothingOfAnother(t *testing.T) {
 			t.Errorf("%s: want NOT_FOUND, got %v", what, err)
 		}
 	}
-	_, err = h.q.Apps(h.ctx, rival, "acme", "", seq)
+	_, _, err = h.q.Apps(h.ctx, rival, "acme", "", "", readmodel.All, seq)
 	notFound("list acme apps", err)
 	_, err = h.q.App(h.ctx, rival, "acme", app.ID, seq)
 	notFound("read acme app", err)
@@ -148,16 +149,22 @@ func TestAUserOfOneTeamSeesAndChangesNothingOfAnother(t *testing.T) {
 
 	last := h.lastSeq()
 	for _, list := range []func() (int, error){
-		func() (int, error) { l, err := h.q.Apps(h.ctx, rival, "globex", "", last); return len(l), err },
+		func() (int, error) {
+			l, _, err := h.q.Apps(h.ctx, rival, "globex", "", "", readmodel.All, last)
+			return len(l), err
+		},
 		func() (int, error) { l, err := h.q.Intercepts(h.ctx, rival, "globex", false, last); return len(l), err },
-		func() (int, error) { l, err := h.q.Services(h.ctx, rival, "globex", "", last); return len(l), err },
+		func() (int, error) {
+			l, _, err := h.q.Services(h.ctx, rival, "globex", "", "", readmodel.All, last)
+			return len(l), err
+		},
 		func() (int, error) { l, err := h.q.Policies(h.ctx, rival, "globex", last); return len(l), err },
 	} {
 		if n, err := list(); err != nil || n != 0 {
 			t.Errorf("globex sees %d of acme's resources (%v)", n, err)
 		}
 	}
-	envs, _ := h.q.Envs(h.ctx, rival, "globex", last)
+	envs, _, _ := h.q.Envs(h.ctx, rival, "globex", "", readmodel.All, last)
 	if len(envs) != 1 || envs[0].ClusterID != gc {
 		t.Errorf("globex envs %+v", envs)
 	}

@@ -7,6 +7,7 @@ import (
 	"weft.dev/kernel/fault"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
+	"weft.dev/services/console/readmodel"
 )
 
 func TestRoutersLeadToAppsAndRunServicesOfTheirEnvironmentAndBadInputIsRefusedAtTheEdge(t *testing.T) {
@@ -106,7 +107,7 @@ func TestRoutersLeadToAppsAndRunServicesOfTheirEnvironmentAndBadInputIsRefusedAt
 
 func appID(t *testing.T, h *harness, name string) string {
 	t.Helper()
-	apps, err := h.q.Apps(h.ctx, member, "acme", "dev", h.lastSeq())
+	apps, _, err := h.q.Apps(h.ctx, member, "acme", "dev", "", readmodel.All, h.lastSeq())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func appID(t *testing.T, h *harness, name string) string {
 
 func serviceID(t *testing.T, h *harness, name string) string {
 	t.Helper()
-	ss, err := h.q.Services(h.ctx, member, "acme", "dev", h.lastSeq())
+	ss, _, err := h.q.Services(h.ctx, member, "acme", "dev", "", readmodel.All, h.lastSeq())
 	if err != nil {
 		t.Fatal(err)
 	}

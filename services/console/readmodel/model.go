@@ -62,6 +62,10 @@ type teamData struct {
 	// value, not even sealed.
 	Secrets map[string]cd.Secret `json:"secrets"`
 	Meta    map[string]meta      `json:"meta"` // by resource id
+
+	// lists keep the maps' items in list order (lists.go); not part of
+	// a snapshot.
+	lists *lists
 }
 
 func newTeam() *teamData {
@@ -69,6 +73,7 @@ func newTeam() *teamData {
 		Clusters: map[string]Cluster{}, Devices: map[string]Device{}, Envs: map[string]cd.Env{},
 		Apps: map[string]cd.App{}, Services: map[string]cd.Service{}, Intercepts: map[string]cd.Intercept{},
 		Policies: map[string]cd.Policy{}, Routers: map[string]cd.Router{}, Configs: map[string]cd.Config{}, Secrets: map[string]cd.Secret{}, Meta: map[string]meta{},
+		lists: newLists(),
 	}
 }
 
@@ -123,37 +128,49 @@ func (m *Model) Apply(r event.Recorded) error {
 
 	case cd.EnvCreated, cd.EnvDeleted, cd.EnvNamespaceReported:
 		t := m.team(r.Team)
-		v := cd.EvolveEnv(t.Envs[r.Aggregate.ID], r)
+		id := r.Aggregate.ID
+		before := t.Envs[id].Name
+		v := cd.EvolveEnv(t.Envs[id], r)
 		put(t, t.Envs, r, v, v.Deleted)
+		t.indexEnv(id)
+		if t.Envs[id].Name != before {
+			t.indexEnvContents(id)
+		}
 	case cd.AppCreated, cd.AppUpdated, cd.AppDeleted, cd.AppInterceptAttached, cd.AppInterceptDetached:
 		t := m.team(r.Team)
 		v := cd.EvolveApp(t.Apps[r.Aggregate.ID], r)
 		put(t, t.Apps, r, v, v.Deleted)
+		t.indexApp(r.Aggregate.ID)
 	case cd.AppRolloutReported:
 		// A report is not a change of the app: its updatedAt stays.
 		t := m.team(r.Team)
 		if a, ok := t.Apps[r.Aggregate.ID]; ok {
 			t.Apps[r.Aggregate.ID] = cd.EvolveApp(a, r)
+			t.indexApp(r.Aggregate.ID) // moves nothing unless a report ever renames
 		}
 	case cd.RouterCreated, cd.RouterUpdated, cd.RouterDeleted:
 		t := m.team(r.Team)
 		v := cd.EvolveRouter(t.Routers[r.Aggregate.ID], r)
 		put(t, t.Routers, r, v, v.Deleted)
+		t.indexRouter(r.Aggregate.ID)
 	case cd.RouterStatusReported:
 		t := m.team(r.Team)
 		if x, ok := t.Routers[r.Aggregate.ID]; ok {
 			t.Routers[r.Aggregate.ID] = cd.EvolveRouter(x, r)
+			t.indexRouter(r.Aggregate.ID)
 		}
 	case cd.ServiceStatusReported, cd.ServiceCredentialsReported:
 		// A report is not a change of the service: its updatedAt stays.
 		t := m.team(r.Team)
 		if s, ok := t.Services[r.Aggregate.ID]; ok {
 			t.Services[r.Aggregate.ID] = cd.EvolveService(s, r)
+			t.indexService(r.Aggregate.ID)
 		}
 	case cd.ServiceCreated, cd.ServiceUpdated, cd.ServiceDeleted:
 		t := m.team(r.Team)
 		v := cd.EvolveService(t.Services[r.Aggregate.ID], r)
 		put(t, t.Services, r, v, v.Deleted)
+		t.indexService(r.Aggregate.ID)
 	case cd.InterceptStarted, cd.InterceptStopped:
 		t := m.team(r.Team)
 		v := cd.EvolveIntercept(t.Intercepts[r.Aggregate.ID], r)
@@ -166,6 +183,7 @@ func (m *Model) Apply(r event.Recorded) error {
 		t := m.team(r.Team)
 		v := cd.EvolveConfig(t.Configs[r.Aggregate.ID], r)
 		put(t, t.Configs, r, v, v.Deleted)
+		t.indexConfig(r.Aggregate.ID)
 	case cd.SecretCreated, cd.SecretChanged, cd.SecretDeleted:
 		t := m.team(r.Team)
 		v := cd.EvolveSecret(t.Secrets[r.Aggregate.ID], r)
@@ -173,6 +191,7 @@ func (m *Model) Apply(r event.Recorded) error {
 			v.Values[k] = "" // keys only
 		}
 		put(t, t.Secrets, r, v, v.Deleted)
+		t.indexSecret(r.Aggregate.ID)
 	}
 	return nil
 }
@@ -209,6 +228,7 @@ func (m *Model) Restore(b []byte) error {
 	}
 	for _, t := range teams {
 		fill(t)
+		t.reindex()
 	}
 	m.mu.Lock()
 	m.teams = teams

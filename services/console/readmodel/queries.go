@@ -51,17 +51,30 @@ func (q *Queries) read(ctx context.Context, p auth.Principal, teamName string, m
 	return nil
 }
 
-// Envs lists the team's environments by name.
-func (q *Queries) Envs(ctx context.Context, p auth.Principal, team string, minSeq uint64) ([]Env, error) {
-	out := []Env{}
+// Envs returns window w of the team's environments by name, on cluster
+// clusterID when it is not empty, and how many there are.
+func (q *Queries) Envs(ctx context.Context, p auth.Principal, team, clusterID string, w Window, minSeq uint64) ([]Env, int, error) {
+	var (
+		out   []Env
+		total int
+	)
 	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
-		out = make([]Env, 0, len(t.Envs))
-		for _, e := range t.Envs {
-			out = append(out, t.envView(e))
-		}
+		out, total = page(t, t.lists.envs, "", clusterID, w, func(id string) Env { return t.envView(t.Envs[id]) })
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, err
+	return out, total, err
+}
+
+// page reads window w of list l, in environment env (by name) when it is
+// not empty and of other when that is not empty, making each item a view;
+// and how many items the filter selects. It costs the page and a few
+// steps per chunk of the list, whatever the team holds.
+func page[V any](t *teamData, l *list, env, other string, w Window, view func(id string) V) ([]V, int) {
+	ids, total := w.read(l.pick(t.envsNamed(env), other))
+	out := make([]V, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, view(id))
+	}
+	return out, total
 }
 
 // Env returns the environment called name.
@@ -81,22 +94,18 @@ func (q *Queries) Env(ctx context.Context, p auth.Principal, team, name string, 
 	return out, err
 }
 
-// Apps lists the team's apps, in one environment when env is not empty,
-// by environment and name.
-func (q *Queries) Apps(ctx context.Context, p auth.Principal, team, env string, minSeq uint64) ([]App, error) {
-	out := []App{}
+// Apps returns window w of the team's apps by environment and name, in
+// environment env when it is not empty and on cluster clusterID when that
+// is not empty, and how many apps those are.
+func (q *Queries) Apps(ctx context.Context, p auth.Principal, team, env, clusterID string, w Window, minSeq uint64) ([]App, int, error) {
+	var (
+		out   []App
+		total int
+	)
 	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
-		// Sized once: grown by append, a team's views were copied about
-		// twice over on every list.
-		out = make([]App, 0, len(t.Apps))
-		for _, a := range t.Apps {
-			if env == "" || t.Envs[a.EnvID].Name == env {
-				out = append(out, t.appView(a))
-			}
-		}
+		out, total = page(t, t.lists.apps, env, clusterID, w, func(id string) App { return t.appView(t.Apps[id]) })
 	})
-	sort.Sort(appsByPath(out))
-	return out, err
+	return out, total, err
 }
 
 // App returns the app with id.
@@ -114,20 +123,18 @@ func (q *Queries) App(ctx context.Context, p auth.Principal, team, id string, mi
 	return out, err
 }
 
-// Services lists the team's managed services, in one environment when env
-// is not empty.
-func (q *Queries) Services(ctx context.Context, p auth.Principal, team, env string, minSeq uint64) ([]Service, error) {
-	out := []Service{}
+// Services returns window w of the team's managed services by
+// environment and name, in environment env when it is not empty and of
+// kind when that is not empty, and how many services those are.
+func (q *Queries) Services(ctx context.Context, p auth.Principal, team, env string, kind cd.ServiceKind, w Window, minSeq uint64) ([]Service, int, error) {
+	var (
+		out   []Service
+		total int
+	)
 	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
-		out = make([]Service, 0, len(t.Services))
-		for _, s := range t.Services {
-			if env == "" || t.Envs[s.EnvID].Name == env {
-				out = append(out, t.serviceView(s))
-			}
-		}
+		out, total = page(t, t.lists.services, env, string(kind), w, func(id string) Service { return t.serviceView(t.Services[id]) })
 	})
-	sort.Sort(servicesByPath(out))
-	return out, err
+	return out, total, err
 }
 
 // Service returns the managed service with id.
@@ -254,21 +261,18 @@ func idsIn[V any](m map[string]V, envID string, env func(V) string) []string {
 	return out
 }
 
-// Secrets lists the team's secrets (key names only), in one environment
-// when env is not empty, by environment and name.
-func (q *Queries) Secrets(ctx context.Context, p auth.Principal, team, env string, minSeq uint64) ([]Secret, error) {
-	out := []Secret{}
+// Secrets returns window w of the team's secrets (key names only) by
+// environment and name, in environment env when it is not empty, and how
+// many secrets those are.
+func (q *Queries) Secrets(ctx context.Context, p auth.Principal, team, env string, w Window, minSeq uint64) ([]Secret, int, error) {
+	var (
+		out   []Secret
+		total int
+	)
 	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
-		for _, s := range t.Secrets {
-			if env == "" || t.Envs[s.EnvID].Name == env {
-				out = append(out, t.secretView(s))
-			}
-		}
+		out, total = page(t, t.lists.secrets, env, "", w, func(id string) Secret { return t.secretView(t.Secrets[id]) })
 	})
-	sort.Slice(out, func(i, j int) bool {
-		return compareEnvName(out[i].EnvName, out[i].Name, out[j].EnvName, out[j].Name) < 0
-	})
-	return out, err
+	return out, total, err
 }
 
 // Secret returns the secret with id (key names only).
@@ -324,21 +328,18 @@ func (q *Queries) SourceUsers(team, envID string, src cd.Source, key string) []s
 	return t.sourceUsers(envID, src, key)
 }
 
-// Configs lists the team's configs, in one environment when env is not
-// empty, by environment and name.
-func (q *Queries) Configs(ctx context.Context, p auth.Principal, team, env string, minSeq uint64) ([]Config, error) {
-	out := []Config{}
+// Configs returns window w of the team's configs by environment and
+// name, in environment env when it is not empty, and how many configs
+// those are.
+func (q *Queries) Configs(ctx context.Context, p auth.Principal, team, env string, w Window, minSeq uint64) ([]Config, int, error) {
+	var (
+		out   []Config
+		total int
+	)
 	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
-		for _, c := range t.Configs {
-			if env == "" || t.Envs[c.EnvID].Name == env {
-				out = append(out, t.configView(c))
-			}
-		}
+		out, total = page(t, t.lists.configs, env, "", w, func(id string) Config { return t.configView(t.Configs[id]) })
 	})
-	sort.Slice(out, func(i, j int) bool {
-		return compareEnvName(out[i].EnvName, out[i].Name, out[j].EnvName, out[j].Name) < 0
-	})
-	return out, err
+	return out, total, err
 }
 
 // Config returns the config with id.
@@ -355,26 +356,6 @@ func (q *Queries) Config(ctx context.Context, p auth.Principal, team, id string,
 	}
 	return out, err
 }
-
-// appsByPath sorts apps by env/name. By index, through sort.Interface:
-// the views are large, slices.SortFunc would copy two of them into every
-// comparison, and sort.Slice allocates its swapper on every list.
-type appsByPath []App
-
-func (s appsByPath) Len() int { return len(s) }
-func (s appsByPath) Less(i, j int) bool {
-	return compareEnvName(s[i].EnvName, s[i].Name, s[j].EnvName, s[j].Name) < 0
-}
-func (s appsByPath) Swap(i, j int) { s[i], s[j] = s[j], s[i] }
-
-// servicesByPath sorts services by env/name, as appsByPath apps.
-type servicesByPath []Service
-
-func (s servicesByPath) Len() int { return len(s) }
-func (s servicesByPath) Less(i, j int) bool {
-	return compareEnvName(s[i].EnvName, s[i].Name, s[j].EnvName, s[j].Name) < 0
-}
-func (s servicesByPath) Swap(i, j int) { s[i], s[j] = s[j], s[i] }
 
 // compareEnvName orders "env/name" paths as the strings they spell, without
 // building them (which allocated for every comparison of a sort).
@@ -400,21 +381,18 @@ func compareEnvName(envA, nameA, envB, nameB string) int {
 	return cmp.Compare(la, lb)
 }
 
-// Routers lists the team's routers, in one environment when env is not
-// empty, by environment and name.
-func (q *Queries) Routers(ctx context.Context, p auth.Principal, team, env string, minSeq uint64) ([]Router, error) {
-	out := []Router{}
+// Routers returns window w of the team's routers by environment and
+// name, in environment env when it is not empty, and how many routers
+// those are.
+func (q *Queries) Routers(ctx context.Context, p auth.Principal, team, env string, w Window, minSeq uint64) ([]Router, int, error) {
+	var (
+		out   []Router
+		total int
+	)
 	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
-		for _, r := range t.Routers {
-			if env == "" || t.Envs[r.EnvID].Name == env {
-				out = append(out, t.routerView(r))
-			}
-		}
+		out, total = page(t, t.lists.routers, env, "", w, func(id string) Router { return t.routerView(t.Routers[id]) })
 	})
-	sort.Slice(out, func(i, j int) bool {
-		return compareEnvName(out[i].EnvName, out[i].Name, out[j].EnvName, out[j].Name) < 0
-	})
-	return out, err
+	return out, total, err
 }
 
 // Router returns the router with id.

@@ -21,16 +21,16 @@ func (behind) WaitFor(ctx context.Context, seq uint64) error {
 func TestQueryOnAModelThatIsBehindAnswersUnavailable(t *testing.T) {
 	q := readmodel.NewQueries(readmodel.New(), behind{})
 	p := auth.Principal{UserID: "ada", Team: "acme", Role: auth.Member}
-	if _, err := q.Apps(context.Background(), p, "acme", "", 42); fault.CodeOf(err) != fault.Unavailable {
+	if _, _, err := q.Apps(context.Background(), p, "acme", "", "", readmodel.All, 42); fault.CodeOf(err) != fault.Unavailable {
 		t.Fatalf("want UNAVAILABLE, got %v", err)
 	}
 	// Without minSeq it answers at once, from what it has.
-	if apps, err := q.Apps(context.Background(), p, "acme", "", 0); err != nil || len(apps) != 0 {
+	if apps, _, err := q.Apps(context.Background(), p, "acme", "", "", readmodel.All, 0); err != nil || len(apps) != 0 {
 		t.Fatalf("apps %v, %v", apps, err)
 	}
 	// Another team's caller is refused before any waiting.
 	other := auth.Principal{UserID: "eve", Team: "globex", Role: auth.Owner}
-	if _, err := q.Envs(context.Background(), other, "acme", 42); fault.CodeOf(err) != fault.NotFound {
+	if _, _, err := q.Envs(context.Background(), other, "acme", "", readmodel.All, 42); fault.CodeOf(err) != fault.NotFound {
 		t.Fatalf("want NOT_FOUND, got %v", err)
 	}
 }

@@ -112,27 +112,11 @@ func (t *teamData) envView(e cd.Env) Env {
 	c, ok := t.Clusters[e.ClusterID]
 	v := Env{ID: e.ID, Name: e.Name, ClusterID: e.ClusterID, ClusterName: c.Name, ClusterGone: !ok || c.Deleted,
 		CreatedBy: t.Meta[e.ID].CreatedBy, CreatedAt: t.Meta[e.ID].CreatedAt,
-		Namespace: clusterstate.NamespaceName(e.Name), NamespaceReport: e.Namespace, ClonedFrom: e.ClonedFrom}
-	for _, a := range t.Apps {
-		if a.EnvID == e.ID {
-			v.Apps++
-		}
-	}
-	for _, s := range t.Services {
-		if s.EnvID == e.ID {
-			v.Services++
-		}
-	}
-	for _, c := range t.Configs {
-		if c.EnvID == e.ID {
-			v.Configs++
-		}
-	}
-	for _, s := range t.Secrets {
-		if s.EnvID == e.ID {
-			v.Secrets++
-		}
-	}
+		Namespace: clusterstate.NamespaceName(e.Name), NamespaceReport: e.Namespace, ClonedFrom: e.ClonedFrom,
+		// Counted by the lists: a count over every item of the team made
+		// a page of environments cost what the team holds.
+		Apps: t.lists.apps.inEnv(e.ID), Services: t.lists.services.inEnv(e.ID),
+		Configs: t.lists.configs.inEnv(e.ID), Secrets: t.lists.secrets.inEnv(e.ID)}
 	return v
 }
 
@@ -198,8 +182,11 @@ func (t *teamData) configView(c cd.Config) Config {
 // (a variable of key, when key is not empty), sorted.
 func (t *teamData) sourceUsers(envID string, src cd.Source, key string) []string {
 	out := []string{}
-	for _, a := range t.Apps {
-		if a.EnvID != envID || a.Workload == nil {
+	// The environment's apps only (the apps' list by environment): each
+	// config and secret of a page asks.
+	for k := range t.lists.apps.inEnvKeys(envID) {
+		a := t.Apps[k.id]
+		if a.Workload == nil {
 			continue
 		}
 		uses := false
@@ -230,7 +217,9 @@ func (t *teamData) appView(a cd.App) App {
 			v.Intercepts = append(v.Intercepts, t.interceptView(i))
 		}
 	}
-	sort.Slice(v.Intercepts, func(i, j int) bool { return v.Intercepts[i].Port.String() < v.Intercepts[j].Port.String() })
+	if len(v.Intercepts) > 1 { // sort.Slice allocates even for none: once per app of a page
+		sort.Slice(v.Intercepts, func(i, j int) bool { return v.Intercepts[i].Port.String() < v.Intercepts[j].Port.String() })
+	}
 	return v
 }
 

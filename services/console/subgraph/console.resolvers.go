@@ -508,21 +508,7 @@ func (r *queryResolver) Secret(ctx context.Context, id string, minSeq *int) (*mo
 
 // Routers is the resolver for the routers field.
 func (r *queryResolver) Routers(ctx context.Context, first *int, after *string, env *string, minSeq *int) (*model.RouterConnection, error) {
-	seq, err := graph.MinSeq(minSeq)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := r.Queries.Routers(ctx, auth.From(ctx), auth.From(ctx).Team, graph.Deref(env), seq)
-	if err != nil {
-		return nil, err
-	}
-	edges, info, err := graph.Paginate(rs, first, after, func(c string, x readmodel.Router) model.RouterEdge {
-		return model.RouterEdge{Cursor: c, Node: *routerOut(x)}
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.RouterConnection{Edges: edges, PageInfo: info, TotalCount: len(rs)}, nil
+	return r.routers(ctx, auth.From(ctx).Team, graph.Deref(env), first, after, minSeq)
 }
 
 // Router is the resolver for the router field.

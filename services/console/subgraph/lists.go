@@ -2,7 +2,6 @@ package subgraph
 
 import (
 	"context"
-	"slices"
 
 	"weft.dev/kernel/auth"
 	cd "weft.dev/services/console/domain"
@@ -16,66 +15,59 @@ import (
 // team, so a Team or Cluster of another team lists nothing.
 
 func (r *Resolver) envs(ctx context.Context, team, clusterID string, first *int, after *string, minSeq *int) (*model.EnvironmentConnection, error) {
-	seq, err := graph.MinSeq(minSeq)
+	seq, start, n, err := listArgs(minSeq, first, after)
 	if err != nil {
 		return nil, err
 	}
-	es, err := r.Queries.Envs(ctx, auth.From(ctx), team, seq)
+	es, total, err := r.Queries.Envs(ctx, auth.From(ctx), team, clusterID, readmodel.Window{Start: start, N: n}, seq)
 	if err != nil {
 		return nil, err
 	}
-	if clusterID != "" {
-		es = slices.DeleteFunc(es, func(e readmodel.Env) bool { return e.ClusterID != clusterID })
-	}
-	edges, info, err := graph.Paginate(es, first, after, func(c string, e readmodel.Env) model.EnvironmentEdge {
+	edges, info := graph.Edges(es, start, total, func(c string, e readmodel.Env) model.EnvironmentEdge {
 		return model.EnvironmentEdge{Cursor: c, Node: *envOut(e)}
 	})
-	if err != nil {
-		return nil, err
+	return &model.EnvironmentConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
+}
+
+// listArgs checks a list's minSeq, first and after: the read model reads
+// only the page they select (graph.Window), in the order it keeps.
+func listArgs(minSeq, first *int, after *string) (seq uint64, start, n int, err error) {
+	if seq, err = graph.MinSeq(minSeq); err != nil {
+		return 0, 0, 0, err
 	}
-	return &model.EnvironmentConnection{Edges: edges, PageInfo: info, TotalCount: len(es)}, nil
+	start, n, err = graph.Window(first, after)
+	return seq, start, n, err
 }
 
 func (r *Resolver) apps(ctx context.Context, team, env, clusterID string, first *int, after *string, minSeq *int) (*model.AppConnection, error) {
-	seq, err := graph.MinSeq(minSeq)
+	seq, start, n, err := listArgs(minSeq, first, after)
 	if err != nil {
 		return nil, err
 	}
-	as, err := r.Queries.Apps(ctx, auth.From(ctx), team, env, seq)
+	as, total, err := r.Queries.Apps(ctx, auth.From(ctx), team, env, clusterID, readmodel.Window{Start: start, N: n}, seq)
 	if err != nil {
 		return nil, err
 	}
-	if clusterID != "" {
-		as = slices.DeleteFunc(as, func(a readmodel.App) bool { return a.ClusterID != clusterID })
-	}
-	edges, info, err := graph.Paginate(as, first, after, func(c string, a readmodel.App) model.AppEdge {
+	edges, info := graph.Edges(as, start, total, func(c string, a readmodel.App) model.AppEdge {
 		return model.AppEdge{Cursor: c, Node: appValue(a)}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.AppConnection{Edges: edges, PageInfo: info, TotalCount: len(as)}, nil
+	return &model.AppConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
 }
 
 func (r *Resolver) services(ctx context.Context, team, env string, kind *model.ServiceKind, first *int, after *string, minSeq *int) (*model.ManagedServiceConnection, error) {
-	seq, err := graph.MinSeq(minSeq)
+	seq, start, n, err := listArgs(minSeq, first, after)
 	if err != nil {
 		return nil, err
 	}
-	ss, err := r.Queries.Services(ctx, auth.From(ctx), team, env, seq)
+	k := lower[model.ServiceKind, cd.ServiceKind](kind)
+	ss, total, err := r.Queries.Services(ctx, auth.From(ctx), team, env, k, readmodel.Window{Start: start, N: n}, seq)
 	if err != nil {
 		return nil, err
 	}
-	if k := lower[model.ServiceKind, cd.ServiceKind](kind); k != "" {
-		ss = slices.DeleteFunc(ss, func(s readmodel.Service) bool { return s.Kind != k })
-	}
-	edges, info, err := graph.Paginate(ss, first, after, func(c string, s readmodel.Service) model.ManagedServiceEdge {
+	edges, info := graph.Edges(ss, start, total, func(c string, s readmodel.Service) model.ManagedServiceEdge {
 		return model.ManagedServiceEdge{Cursor: c, Node: *serviceOut(s)}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.ManagedServiceConnection{Edges: edges, PageInfo: info, TotalCount: len(ss)}, nil
+	return &model.ManagedServiceConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
 }
 
 func (r *Resolver) policies(ctx context.Context, team string, first *int, after *string, minSeq *int) (*model.PolicyConnection, error) {
@@ -97,37 +89,46 @@ func (r *Resolver) policies(ctx context.Context, team string, first *int, after 
 }
 
 func (r *Resolver) configs(ctx context.Context, team, env string, first *int, after *string, minSeq *int) (*model.ConfigConnection, error) {
-	seq, err := graph.MinSeq(minSeq)
+	seq, start, n, err := listArgs(minSeq, first, after)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := r.Queries.Configs(ctx, auth.From(ctx), team, env, seq)
+	cs, total, err := r.Queries.Configs(ctx, auth.From(ctx), team, env, readmodel.Window{Start: start, N: n}, seq)
 	if err != nil {
 		return nil, err
 	}
-	edges, info, err := graph.Paginate(cs, first, after, func(c string, x readmodel.Config) model.ConfigEdge {
+	edges, info := graph.Edges(cs, start, total, func(c string, x readmodel.Config) model.ConfigEdge {
 		return model.ConfigEdge{Cursor: c, Node: *configOut(x)}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.ConfigConnection{Edges: edges, PageInfo: info, TotalCount: len(cs)}, nil
+	return &model.ConfigConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
 }
 
 func (r *Resolver) secrets(ctx context.Context, team, env string, first *int, after *string, minSeq *int) (*model.SecretConnection, error) {
-	seq, err := graph.MinSeq(minSeq)
+	seq, start, n, err := listArgs(minSeq, first, after)
 	if err != nil {
 		return nil, err
 	}
-	ss, err := r.Queries.Secrets(ctx, auth.From(ctx), team, env, seq)
+	ss, total, err := r.Queries.Secrets(ctx, auth.From(ctx), team, env, readmodel.Window{Start: start, N: n}, seq)
 	if err != nil {
 		return nil, err
 	}
-	edges, info, err := graph.Paginate(ss, first, after, func(c string, x readmodel.Secret) model.SecretEdge {
+	edges, info := graph.Edges(ss, start, total, func(c string, x readmodel.Secret) model.SecretEdge {
 		return model.SecretEdge{Cursor: c, Node: *secretOut(x)}
 	})
+	return &model.SecretConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
+}
+
+func (r *Resolver) routers(ctx context.Context, team, env string, first *int, after *string, minSeq *int) (*model.RouterConnection, error) {
+	seq, start, n, err := listArgs(minSeq, first, after)
 	if err != nil {
 		return nil, err
 	}
-	return &model.SecretConnection{Edges: edges, PageInfo: info, TotalCount: len(ss)}, nil
+	rs, total, err := r.Queries.Routers(ctx, auth.From(ctx), team, env, readmodel.Window{Start: start, N: n}, seq)
+	if err != nil {
+		return nil, err
+	}
+	edges, info := graph.Edges(rs, start, total, func(c string, x readmodel.Router) model.RouterEdge {
+		return model.RouterEdge{Cursor: c, Node: *routerOut(x)}
+	})
+	return &model.RouterConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
 }

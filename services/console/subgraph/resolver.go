@@ -75,7 +75,7 @@ func SDL() string {
 // envByID returns one environment of the caller's team.
 func (r *Resolver) envByID(ctx context.Context, id string, seq uint64) (readmodel.Env, error) {
 	p := auth.From(ctx)
-	envs, err := r.Queries.Envs(ctx, p, p.Team, seq)
+	envs, _, err := r.Queries.Envs(ctx, p, p.Team, "", readmodel.All, seq)
 	if err != nil {
 		return readmodel.Env{}, err
 	}
