@@ -6,6 +6,7 @@ package dns
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,22 +17,29 @@ import (
 
 // Table is the names the plugin answers, by resource id. Lookups take a
 // read lock only; the agent's updates are rare next to queries.
+//
+// Each record is one entry shared by every index, its name computed
+// once: an agent holds every name of its team (10,000 at the scale
+// weft is measured at), and keeping the record as it came, the name four
+// times over and a map per address cost about twice as much.
 type Table struct {
 	mu     sync.RWMutex
-	byName map[string]entry               // lower-case fqdn with the trailing dot
-	ports  map[string][]clusterstate.Port // fqdn → its ports, for SRV
-	byID   map[string]clusterstate.Record
-	byAddr map[netip.Addr]map[string]string // for PTR: address → fqdn → its record's owner
+	byName map[string]*entry // lower-case fqdn with the trailing dot
+	byID   map[string]*entry
+	byAddr map[netip.Addr][]*entry // for PTR
 	// noReverse: PTR queries are not answered (weft-server's public DNS
 	// unless its operator enables them).
 	noReverse bool
 }
 
-// entry is what a name answers: its addresses and the TTL its record
-// asks for.
+// entry is one record: its name, what the name answers, the TTL it
+// asks for, its SRV ports and who holds its addresses.
 type entry struct {
+	name  string // lower-case fqdn with the trailing dot
 	addrs []netip.Addr
 	ttl   uint32
+	ports []clusterstate.Port
+	owner string
 }
 
 // DefaultTTL is the TTL of a record that names none.
@@ -39,8 +47,7 @@ const DefaultTTL = 30
 
 // NewTable returns an empty table.
 func NewTable() *Table {
-	return &Table{byName: map[string]entry{}, ports: map[string][]clusterstate.Port{},
-		byID: map[string]clusterstate.Record{}, byAddr: map[netip.Addr]map[string]string{}}
+	return &Table{byName: map[string]*entry{}, byID: map[string]*entry{}, byAddr: map[netip.Addr][]*entry{}}
 }
 
 // SetReverse turns answers to PTR queries on (the default) or off. A table
@@ -60,52 +67,49 @@ func (t *Table) UpsertRecord(r clusterstate.Record) error {
 	if r.ID == "" || r.Name == "" || len(r.Name) > 253 {
 		return fmt.Errorf("dns record %q: need an id and a name of at most 253 characters", r.ID)
 	}
-	addrs := make([]netip.Addr, 0, len(r.IPs))
+	e := &entry{name: fqdn(r.Name), addrs: make([]netip.Addr, 0, len(r.IPs)), ttl: DefaultTTL, owner: r.Owner}
 	for _, ip := range r.IPs {
 		a, err := netip.ParseAddr(ip)
 		if err != nil || !a.Is4() {
 			return fmt.Errorf("dns record %s: %q is not an IPv4 address", r.Name, ip)
 		}
-		addrs = append(addrs, a)
+		e.addrs = append(e.addrs, a)
 	}
 	for _, p := range r.Ports {
 		if p.Port < 1 || p.Port > 65535 || (p.Protocol != "tcp" && p.Protocol != "udp") {
 			return fmt.Errorf("dns record %s: port %d/%s is not a TCP or UDP port", r.Name, p.Port, p.Protocol)
 		}
 	}
+	if len(r.Ports) > 0 {
+		e.ports = r.Ports
+	}
+	if r.TTL > 0 {
+		e.ttl = uint32(min(r.TTL, 86400))
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if old, ok := t.byID[r.ID]; ok {
 		t.forget(old)
 	}
-	t.byID[r.ID] = r
-	ttl := uint32(DefaultTTL)
-	if r.TTL > 0 {
-		ttl = uint32(min(r.TTL, 86400))
-	}
-	t.byName[fqdn(r.Name)] = entry{addrs: addrs, ttl: ttl}
-	if len(r.Ports) > 0 {
-		t.ports[fqdn(r.Name)] = r.Ports
-	}
-	for _, a := range addrs {
-		if t.byAddr[a] == nil {
-			t.byAddr[a] = map[string]string{}
-		}
-		t.byAddr[a][fqdn(r.Name)] = r.Owner
+	t.byID[r.ID] = e
+	t.byName[e.name] = e
+	for _, a := range e.addrs {
+		// A name held twice at one address is one answer, as it was in a
+		// map by name: the newer record's owner counts.
+		t.byAddr[a] = append(slices.DeleteFunc(t.byAddr[a], func(o *entry) bool { return o.name == e.name }), e)
 	}
 	return nil
 }
 
 // forget drops a record's names. Lock held.
-func (t *Table) forget(r clusterstate.Record) {
-	delete(t.byName, fqdn(r.Name))
-	delete(t.ports, fqdn(r.Name))
-	for _, ip := range r.IPs {
-		if a, err := netip.ParseAddr(ip); err == nil {
-			delete(t.byAddr[a], fqdn(r.Name))
-			if len(t.byAddr[a]) == 0 {
-				delete(t.byAddr, a)
-			}
+func (t *Table) forget(e *entry) {
+	delete(t.byName, e.name)
+	for _, a := range e.addrs {
+		held := slices.DeleteFunc(t.byAddr[a], func(o *entry) bool { return o.name == e.name })
+		if len(held) == 0 {
+			delete(t.byAddr, a)
+		} else {
+			t.byAddr[a] = held
 		}
 	}
 }
@@ -121,16 +125,15 @@ func (t *Table) Reverse(a netip.Addr) (string, bool) {
 	if t.noReverse {
 		return "", false
 	}
-	names := t.byAddr[a]
 	first, owner := "", ""
-	for n, o := range names {
-		if first != "" && o != owner {
+	for _, e := range t.byAddr[a] {
+		if first != "" && e.owner != owner {
 			return "", false
 		}
-		if first == "" || n < first {
-			first = n
+		if first == "" || e.name < first {
+			first = e.name
 		}
-		owner = o
+		owner = e.owner
 	}
 	return first, first != ""
 }
@@ -171,7 +174,10 @@ func (t *Table) Lookup(name string) ([]netip.Addr, uint32, bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	e, ok := t.byName[fqdn(name)]
-	return e.addrs, e.ttl, ok
+	if !ok {
+		return nil, 0, false
+	}
+	return e.addrs, e.ttl, true
 }
 
 // ttlOf is the TTL of a known name, DefaultTTL for any other.
@@ -195,7 +201,11 @@ func (t *Table) Services(name string) (target string, ports []clusterstate.Port,
 	service, proto, target := labels[0][1:], labels[1][1:], labels[2]
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	for _, p := range t.ports[target] {
+	var held []clusterstate.Port
+	if e := t.byName[target]; e != nil {
+		held = e.ports
+	}
+	for _, p := range held {
 		if p.Protocol == proto && (service == strconv.Itoa(p.Port) || (p.Name != "" && service == p.Name)) {
 			ports = append(ports, p)
 		}
