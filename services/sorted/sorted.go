@@ -140,3 +140,31 @@ func (s *Set[K]) From(from int) iter.Seq[K] {
 		}
 	}
 }
+
+// Window is the part of a list a page reads: at most N keys from offset
+// Start (graph.Window makes it from a Relay first and after).
+type Window struct{ Start, N int }
+
+// All is a window over a whole list.
+var All = Window{Start: 0, N: int(^uint(0) >> 1)}
+
+// Page returns the keys of s in window w, in order, and how many keys s
+// holds; a nil s is an empty set.
+func Page[K any](s *Set[K], w Window) (keys []K, total int) {
+	if s == nil {
+		return nil, 0
+	}
+	total = s.Len()
+	start := min(max(w.Start, 0), total)
+	keys = make([]K, 0, min(max(w.N, 0), total-start))
+	if len(keys) == cap(keys) {
+		return keys, total
+	}
+	for k := range s.From(start) {
+		keys = append(keys, k)
+		if len(keys) == cap(keys) {
+			break
+		}
+	}
+	return keys, total
+}

@@ -99,3 +99,30 @@ func TestFromStopsWhenTheConsumerStops(t *testing.T) {
 		t.Fatalf("page %d..%d (%d keys)", page[0], page[len(page)-1], len(page))
 	}
 }
+
+// TestPageReadsTheWindowAndCountsTheSet covers a window at the start, past
+// the end, of size 0, and over a nil set.
+func TestPageReadsTheWindowAndCountsTheSet(t *testing.T) {
+	s := sorted.New(cmp.Compare[int])
+	for i := range 1200 {
+		s.Insert(i)
+	}
+	for _, c := range []struct {
+		w           sorted.Window
+		first, size int
+	}{
+		{sorted.Window{Start: 0, N: 100}, 0, 100},
+		{sorted.Window{Start: 1150, N: 100}, 1150, 50},
+		{sorted.Window{Start: 5000, N: 100}, -1, 0},
+		{sorted.Window{Start: 10, N: 0}, -1, 0},
+		{sorted.All, 0, 1200},
+	} {
+		keys, total := sorted.Page(s, c.w)
+		if total != 1200 || len(keys) != c.size || (c.size > 0 && (keys[0] != c.first || keys[len(keys)-1] != c.first+c.size-1)) {
+			t.Errorf("%+v: %d keys of %d", c.w, len(keys), total)
+		}
+	}
+	if keys, total := sorted.Page[int](nil, sorted.All); len(keys) != 0 || total != 0 {
+		t.Errorf("nil set: %d keys of %d", len(keys), total)
+	}
+}

@@ -176,33 +176,11 @@ func (l *list) pick(envIDs []string, other string) *sorted.Set[pathKey] {
 	return merged
 }
 
-// Window is the part of a list a page reads: at most N items from offset
-// Start (graph.Window makes it from a Relay first and after).
-type Window struct{ Start, N int }
+// Window is the part of a list a page reads (sorted.Window).
+type Window = sorted.Window
 
 // All is a window over a whole list.
-var All = Window{Start: 0, N: int(^uint(0) >> 1)}
-
-// read returns the ids of the window of s (nil: an empty list), in
-// order, and how many items s holds.
-func (w Window) read(s *sorted.Set[pathKey]) (ids []string, total int) {
-	if s == nil {
-		return nil, 0
-	}
-	total = s.Len()
-	start := min(max(w.Start, 0), total)
-	ids = make([]string, 0, min(max(w.N, 0), total-start))
-	if len(ids) == cap(ids) {
-		return ids, total
-	}
-	for k := range s.From(start) {
-		ids = append(ids, k.id)
-		if len(ids) == cap(ids) {
-			break
-		}
-	}
-	return ids, total
-}
+var All = sorted.All
 
 // lists are a team's indexed lists.
 type lists struct {

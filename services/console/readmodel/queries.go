@@ -10,6 +10,7 @@ import (
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/watermark"
 	cd "weft.dev/services/console/domain"
+	"weft.dev/services/sorted"
 )
 
 // MaxWait bounds how long a query waits for its minSeq.
@@ -69,10 +70,10 @@ func (q *Queries) Envs(ctx context.Context, p auth.Principal, team, clusterID st
 // and how many items the filter selects. It costs the page and a few
 // steps per chunk of the list, whatever the team holds.
 func page[V any](t *teamData, l *list, env, other string, w Window, view func(id string) V) ([]V, int) {
-	ids, total := w.read(l.pick(t.envsNamed(env), other))
-	out := make([]V, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, view(id))
+	keys, total := sorted.Page(l.pick(t.envsNamed(env), other), w)
+	out := make([]V, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, view(k.id))
 	}
 	return out, total
 }

@@ -52,7 +52,7 @@ func TestHundredConcurrentDeviceCreationsGetDistinctAddressesInTheTeamRange(t *t
 			t.Fatalf("100.64.0.%d not used; allocation is not dense", i)
 		}
 	}
-	devs, err := h.q.Devices(h.ctx, member, "acme", h.lastSeq())
+	devs, _, err := h.q.Devices(h.ctx, member, "acme", "", readmodel.All, h.lastSeq())
 	if err != nil || len(devs) != n {
 		t.Fatalf("read model has %d devices (%v)", len(devs), err)
 	}
@@ -112,11 +112,11 @@ func TestConflictStormNeverHandsOutAnAddressTwice(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	devs, err := h.q.Devices(h.ctx, member, "acme", h.lastSeq())
+	devs, _, err := h.q.Devices(h.ctx, member, "acme", "", readmodel.All, h.lastSeq())
 	if err != nil || len(devs) != 100 {
 		t.Fatalf("%d devices live (%v), want 100", len(devs), err)
 	}
-	clusters, err := h.q.Clusters(h.ctx, member, "acme", 0)
+	clusters, _, err := h.q.Clusters(h.ctx, member, "acme", nil, readmodel.All, 0)
 	if err != nil || len(clusters) != 10 {
 		t.Fatalf("%d clusters live (%v), want 10", len(clusters), err)
 	}
@@ -138,8 +138,8 @@ func checkModelNeverDoubleAllocates(t *testing.T, h *harness, team string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clusters, _ := h.q.Clusters(h.ctx, p, team, 0)
-	devs, _ := h.q.Devices(h.ctx, p, team, 0)
+	clusters, _, _ := h.q.Clusters(h.ctx, p, team, nil, readmodel.All, 0)
+	devs, _, _ := h.q.Devices(h.ctx, p, team, "", readmodel.All, 0)
 	holder := map[string]string{}
 	for _, a := range net.Addresses {
 		holder[a.IP] = a.OwnerID

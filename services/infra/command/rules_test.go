@@ -204,8 +204,8 @@ func TestAUserOfAnotherTeamSeesAndChangesNothing(t *testing.T) {
 			_, err := h.h.Enrol(h.ctx, rival, command.EnrolInput{Team: "globex", ClusterID: c.ID, Secret: c.EnrolmentSecret})
 			return err
 		},
-		"list clusters": func() error { _, err := h.q.Clusters(h.ctx, rival, "acme", 0); return err },
-		"list devices":  func() error { _, err := h.q.Devices(h.ctx, rival, "acme", 0); return err },
+		"list clusters": func() error { _, _, err := h.q.Clusters(h.ctx, rival, "acme", nil, readmodel.All, 0); return err },
+		"list devices":  func() error { _, _, err := h.q.Devices(h.ctx, rival, "acme", "", readmodel.All, 0); return err },
 		"network":       func() error { _, err := h.q.Network(h.ctx, rival, "acme", 0); return err },
 		"cluster by name": func() error {
 			_, err := h.q.Cluster(h.ctx, rival, "acme", readmodel.Ref{Name: "east"}, 0)
@@ -231,7 +231,7 @@ func TestAUserOfAnotherTeamSeesAndChangesNothing(t *testing.T) {
 	if got := h.lastSeq(); got != before {
 		t.Fatalf("another team's user appended: last seq %d → %d", before, got)
 	}
-	devs, err := h.q.Devices(h.ctx, rival, "globex", before)
+	devs, _, err := h.q.Devices(h.ctx, rival, "globex", "", readmodel.All, before)
 	if err != nil || len(devs) != 1 || devs[0].Name != "theirs" {
 		t.Fatalf("globex sees %+v (%v)", devs, err)
 	}
@@ -240,7 +240,7 @@ func TestAUserOfAnotherTeamSeesAndChangesNothing(t *testing.T) {
 	if devs[0].IP != "100.64.0.1" {
 		t.Fatalf("globex's first device got %s", devs[0].IP)
 	}
-	cl, err := h.q.Clusters(h.ctx, rival, "globex", 0)
+	cl, _, err := h.q.Clusters(h.ctx, rival, "globex", nil, readmodel.All, 0)
 	if err != nil || len(cl) != 0 {
 		t.Fatalf("globex sees clusters %+v (%v)", cl, err)
 	}
@@ -389,7 +389,7 @@ func TestEnrolmentSecretIsShownOnceStoredHashedAndSpentOnUse(t *testing.T) {
 
 func mustList(t *testing.T, h *harness, p auth.Principal) []readmodel.Cluster {
 	t.Helper()
-	l, err := h.q.Clusters(h.ctx, p, p.Team, 0)
+	l, _, err := h.q.Clusters(h.ctx, p, p.Team, nil, readmodel.All, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,6 +420,6 @@ func TestMinSeqWaitsForTheWriteAndUnknownRefsAreNotFound(t *testing.T) {
 	// A sequence the model cannot reach in time is UNAVAILABLE, not a hang.
 	short, cancel := context.WithTimeout(h.ctx, 100*time.Millisecond)
 	defer cancel()
-	_, err = h.q.Devices(short, member, "acme", h.lastSeq()+1000)
+	_, _, err = h.q.Devices(short, member, "acme", "", readmodel.All, h.lastSeq()+1000)
 	wantFault(t, err, fault.Unavailable, "")
 }

@@ -82,12 +82,17 @@ type teamData struct {
 	Ranges    map[string]string     `json:"ranges"`    // cidr → cluster id
 	Clusters  map[string]Cluster    `json:"clusters"`  // by id
 	Devices   map[string]Device     `json:"devices"`   // by id
+
+	// lists keep clusters and devices in list order (lists.go); not part
+	// of a snapshot.
+	lists *lists
 }
 
 func newTeam() *teamData {
 	return &teamData{
 		Addresses: map[string]Allocation{}, Ranges: map[string]string{},
 		Clusters: map[string]Cluster{}, Devices: map[string]Device{},
+		lists: newLists(),
 	}
 }
 
@@ -144,6 +149,7 @@ func (m *Model) Apply(r event.Recorded) error {
 			ID: e.ID, Name: e.Name, GatewayIP: e.GatewayIP, ServiceRange: e.ServiceRange,
 			CreatedBy: r.Actor, CreatedAt: r.Time, UpdatedAt: r.Time, Seq: r.Seq,
 		}
+		t.indexCluster(e.ID)
 	case domain.ClusterEnrolmentSecretRotated:
 		m.updateCluster(t, e.ID, r, func(*Cluster) {})
 	case domain.ClusterEnrolled:
@@ -163,11 +169,13 @@ func (m *Model) Apply(r event.Recorded) error {
 		m.updateCluster(t, e.ID, r, func(c *Cluster) { c.Kubernetes = e.Version })
 	case domain.ClusterDeleted:
 		delete(t.Clusters, e.ID)
+		t.indexCluster(e.ID)
 	case domain.DeviceCreated:
 		t.Devices[e.ID] = Device{
 			ID: e.ID, Name: e.Name, Kind: e.Kind, Owner: e.Owner, PublicKey: e.PublicKey, IP: e.IP,
 			CreatedAt: r.Time, UpdatedAt: r.Time, Seq: r.Seq,
 		}
+		t.indexDevice(e.ID)
 	case domain.DeviceKeyRotated:
 		if d, ok := t.Devices[e.ID]; ok {
 			d.PublicKey, d.UpdatedAt, d.Seq = e.PublicKey, r.Time, r.Seq
@@ -175,6 +183,7 @@ func (m *Model) Apply(r event.Recorded) error {
 		}
 	case domain.DeviceDeleted:
 		delete(t.Devices, e.ID)
+		t.indexDevice(e.ID)
 	}
 	return nil
 }
@@ -187,6 +196,7 @@ func (m *Model) updateCluster(t *teamData, id string, r event.Recorded, fn func(
 	fn(&c)
 	c.UpdatedAt, c.Seq = r.Time, r.Seq
 	t.Clusters[id] = c
+	t.indexCluster(id) // enrolled moves it between the filter's lists
 }
 
 // Snapshot serialises the model; equal models give equal bytes.
@@ -216,6 +226,7 @@ func (m *Model) Restore(b []byte) error {
 		if t.Devices == nil {
 			t.Devices = fresh.Devices
 		}
+		t.reindex()
 	}
 	m.mu.Lock()
 	m.teams = teams

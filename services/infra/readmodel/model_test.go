@@ -232,7 +232,7 @@ func TestProjectorResumesFromItsSnapshotAfterARestart(t *testing.T) {
 	q := readmodel.NewQueries(second.Model, r2)
 	for _, team := range []string{"acme", "globex"} {
 		p := auth.Principal{UserID: "x", Team: team, Role: auth.Member}
-		cl, err := q.Clusters(ctx, p, team, last)
+		cl, _, err := q.Clusters(ctx, p, team, nil, readmodel.All, last)
 		if err != nil || len(cl) != 4 {
 			t.Fatalf("%s: %d clusters after restart (%v)", team, len(cl), err)
 		}

@@ -4,13 +4,14 @@ import (
 	"context"
 	"net/netip"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
 
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
 	"weft.dev/kernel/watermark"
 	"weft.dev/services/infra/domain"
+	"weft.dev/services/sorted"
 )
 
 // MaxWait bounds how long a query waits for its minSeq.
@@ -79,16 +80,39 @@ func (q *Queries) Network(ctx context.Context, p auth.Principal, team string, mi
 	return out, err
 }
 
-// Clusters lists the team's clusters by name.
-func (q *Queries) Clusters(ctx context.Context, p auth.Principal, team string, minSeq uint64) ([]Cluster, error) {
-	out := []Cluster{}
+// Window is the part of a list a page reads (sorted.Window).
+type Window = sorted.Window
+
+// All is a window over a whole list.
+var All = sorted.All
+
+// Clusters returns window w of the team's clusters by name, only those
+// enrolled or not when enrolled is not nil, and how many those are.
+func (q *Queries) Clusters(ctx context.Context, p auth.Principal, team string, enrolled *bool, w Window, minSeq uint64) ([]Cluster, int, error) {
+	var group *string
+	if enrolled != nil {
+		g := strconv.FormatBool(*enrolled)
+		group = &g
+	}
+	var (
+		out   []Cluster
+		total int
+	)
 	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
-		for _, c := range t.Clusters {
-			out = append(out, c)
-		}
+		out, total = page(t.lists.clusters.pick(group), w, t.Clusters)
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, err
+	return out, total, err
+}
+
+// page reads window w of set s, each item from byID; and how many items
+// s holds. It costs the page and a step per chunk of the list.
+func page[V any](s *sorted.Set[nameKey], w Window, byID map[string]V) ([]V, int) {
+	keys, total := sorted.Page(s, w)
+	out := make([]V, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, byID[k.id])
+	}
+	return out, total
 }
 
 // Cluster returns one cluster by id or name.
@@ -115,16 +139,22 @@ func (q *Queries) Cluster(ctx context.Context, p auth.Principal, team string, re
 	return out, err
 }
 
-// Devices lists the team's devices and workspaces by name.
-func (q *Queries) Devices(ctx context.Context, p auth.Principal, team string, minSeq uint64) ([]Device, error) {
-	out := []Device{}
+// Devices returns window w of the team's devices and workspaces by name,
+// of kind when it is not empty, and how many those are.
+func (q *Queries) Devices(ctx context.Context, p auth.Principal, team string, kind domain.DeviceKind, w Window, minSeq uint64) ([]Device, int, error) {
+	var group *string
+	if kind != "" {
+		g := string(kind)
+		group = &g
+	}
+	var (
+		out   []Device
+		total int
+	)
 	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
-		for _, d := range t.Devices {
-			out = append(out, d)
-		}
+		out, total = page(t.lists.devices.pick(group), w, t.Devices)
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, err
+	return out, total, err
 }
 
 // Device returns one device or workspace by id or name.
