@@ -599,7 +599,8 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		if out := c.ok("events", "--limit", "0", "-o", "json"); strings.Contains(out, "cli-known-secret") {
 			t.Fatalf("the audit trail shows the value")
 		}
-		mustContain(t, "rotate-key", c.ok("secret", "rotate-key"), "Rotated the team's secret key", "1 secrets' keys wrapped again")
+		mustContain(t, "rotate-key", c.ok("secret", "rotate-key"), "Rotated the team's secret key", "data keys wrapped again", "re-encrypted 1 secrets")
+		mustContain(t, "the re-encryption in the secret's history", c.ok("secret", "history", "db-creds", "--env", "prod"), "secret.rekeyed")
 		mustContain(t, "reveal after the rotation", c.ok("secret", "get", "db-creds", "--env", "prod", "--reveal", "-o", "json"), "cli-known-secret-1f9e")
 		c.ok("secret", "delete", "db-creds", "--env", "prod")
 		if out := c.ok("secret", "list"); strings.Contains(out, "db-creds") {

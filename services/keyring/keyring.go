@@ -28,6 +28,13 @@
 //     erases the old KEK; values keep opening throughout (no downtime),
 //     and anything wrapped by the old KEK (an old copy of a DEK entry left
 //     on disk by the bucket's history limit) is unreadable after.
+//   - A secret's DEK has generations: 0 (dek.<team>.<secretID>, values
+//     "v1.…") and each re-encryption's next one (dek.<team>.<secretID>.<n>,
+//     values "v2.<n>.…"). SealGen seals under a generation, Open opens a
+//     value of any generation that still has its key, and ShredBefore
+//     erases a secret's older generations once the log holds its values
+//     under a newer one: the ciphertexts of before can no longer be opened,
+//     whoever copied them or their key. Shred erases every generation.
 package keyring
 
 import (
@@ -39,6 +46,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -269,9 +278,48 @@ func aad(team, secret, key string) string { return "value/" + team + "/" + secre
 // Seal encrypts values of secret (in team) with its data key, made on
 // first use. The result holds no value in clear.
 func (r *Ring) Seal(ctx context.Context, team, secret string, values map[string]string) (map[string]Sealed, error) {
-	k, err := r.dek(ctx, team, secret, true)
+	return r.SealGen(ctx, team, secret, 0, values)
+}
+
+// genName is the keyring's name of generation gen of secret's DEK: the
+// secret's id for the first, id.<gen> after (ids hold no dot).
+func genName(secret string, gen int) string {
+	if gen == 0 {
+		return secret
+	}
+	return secret + "." + strconv.Itoa(gen)
+}
+
+// Generation is the DEK generation a sealed value was sealed under.
+func Generation(s Sealed) (int, error) {
+	if strings.HasPrefix(s, "v1.") {
+		return 0, nil
+	}
+	rest, ok := strings.CutPrefix(s, "v2.")
+	if !ok {
+		return 0, errors.New("not a sealed value")
+	}
+	g, _, ok := strings.Cut(rest, ".")
+	n, err := strconv.Atoi(g)
+	if !ok || err != nil || n < 1 {
+		return 0, errors.New("not a sealed value")
+	}
+	return n, nil
+}
+
+// SealGen encrypts values of secret with generation gen of its data key,
+// made on first use. Seal is SealGen of generation 0.
+func (r *Ring) SealGen(ctx context.Context, team, secret string, gen int, values map[string]string) (map[string]Sealed, error) {
+	if gen < 0 {
+		return nil, fmt.Errorf("seal secret %s: generation %d", secret, gen)
+	}
+	k, err := r.dek(ctx, team, genName(secret, gen), true)
 	if err != nil {
 		return nil, err
+	}
+	prefix := "v1."
+	if gen > 0 {
+		prefix = "v2." + strconv.Itoa(gen) + "."
 	}
 	out := make(map[string]Sealed, len(values))
 	for name, v := range values {
@@ -279,24 +327,29 @@ func (r *Ring) Seal(ctx context.Context, team, secret string, values map[string]
 		if err != nil {
 			return nil, fmt.Errorf("seal %s of secret %s: %w", name, secret, err)
 		}
-		out[name] = "v1." + base64.RawStdEncoding.EncodeToString(c)
+		out[name] = prefix + base64.RawStdEncoding.EncodeToString(c)
 	}
 	return out, nil
 }
 
-// Open decrypts sealed values of secret; ErrShredded once its key is
-// destroyed.
+// Open decrypts sealed values of secret, each with the generation of the
+// data key it names; ErrShredded once that key is destroyed.
 func (r *Ring) Open(ctx context.Context, team, secret string, sealed map[string]Sealed) (map[string]string, error) {
-	k, err := r.dek(ctx, team, secret, false)
-	if err != nil {
-		return nil, err
-	}
+	keys := map[int][]byte{}
 	out := make(map[string]string, len(sealed))
 	for name, s := range sealed {
-		b64, ok := strings.CutPrefix(s, "v1.")
-		if !ok {
-			return nil, fmt.Errorf("open %s of secret %s: not a sealed value", name, secret)
+		gen, err := Generation(s)
+		if err != nil {
+			return nil, fmt.Errorf("open %s of secret %s: %w", name, secret, err)
 		}
+		k, ok := keys[gen]
+		if !ok {
+			if k, err = r.dek(ctx, team, genName(secret, gen), false); err != nil {
+				return nil, err
+			}
+			keys[gen] = k
+		}
+		b64 := s[strings.LastIndexByte(s, '.')+1:]
 		c, err := base64.RawStdEncoding.DecodeString(b64)
 		if err != nil {
 			return nil, fmt.Errorf("open %s of secret %s: %w", name, secret, err)
@@ -332,9 +385,38 @@ func (r *Ring) erase(ctx context.Context, key string) error {
 	return nil
 }
 
-// Shred destroys secret's data key: its sealed values no longer open.
+// Shred destroys secret's data key, every generation of it: its sealed
+// values no longer open.
 func (r *Ring) Shred(ctx context.Context, team, secret string) error {
-	return r.erase(ctx, dekKey(team, secret))
+	return r.ShredBefore(ctx, team, secret, math.MaxInt)
+}
+
+// ShredBefore destroys the generations of secret's data key older than
+// gen: values sealed under them no longer open.
+func (r *Ring) ShredBefore(ctx context.Context, team, secret string, gen int) error {
+	if err := r.erase(ctx, dekKey(team, secret)); err != nil {
+		return err
+	}
+	l, err := r.kv.ListKeysFiltered(ctx, dekKey(team, secret)+".*")
+	if errors.Is(err, jetstream.ErrNoKeysFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("list the keys of secret %s: %w", secret, err)
+	}
+	var older []string
+	for k := range l.Keys() {
+		n, err := strconv.Atoi(k[len(dekKey(team, secret))+1:])
+		if err == nil && n < gen {
+			older = append(older, k)
+		}
+	}
+	for _, k := range older {
+		if err := r.erase(ctx, k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ShredTeam destroys every key of team: its KEKs and its secrets' data
@@ -354,7 +436,7 @@ func (r *Ring) ShredTeam(ctx context.Context, team string) error {
 
 // teamKeys lists the team's KEK and DEK entries.
 func (r *Ring) teamKeys(ctx context.Context, team string) ([]string, error) {
-	l, err := r.kv.ListKeysFiltered(ctx, "kek."+team+".*", "dek."+team+".*")
+	l, err := r.kv.ListKeysFiltered(ctx, "kek."+team+".*", "dek."+team+".>")
 	if err != nil {
 		return nil, fmt.Errorf("list team %s's keys: %w", team, err)
 	}

@@ -251,3 +251,77 @@ func TestAnAgentsNATSUserCannotReadTheKeys(t *testing.T) {
 }
 
 func b64(k []byte) string { return base64.StdEncoding.EncodeToString(k) }
+
+// TestAValueSealedUnderANewGenerationOpensAndShreddingTheOlderOnesErasesThem:
+// a secret's values sealed again under generation 1 and 2 of its data key
+// open with the same Open; ShredBefore(2) erases generations 0 and 1 from
+// the bucket and the disk, so their ciphertexts no longer open while
+// generation 2's do; a rotation of the team key re-wraps every generation
+// left; Shred erases them all.
+func TestAValueSealedUnderANewGenerationOpensAndShreddingTheOlderOnesErasesThem(t *testing.T) {
+	r, env, ctx := start(t)
+	vals := map[string]string{"K": "the-value"}
+	gens := map[int]map[string]Sealed{}
+	for g := range 3 {
+		s, err := r.SealGen(ctx, "acme", "s1", g, vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := Generation(s["K"]); err != nil || n != g {
+			t.Fatalf("generation %d sealed as %d (%v): %s", g, n, err, s["K"][:4])
+		}
+		gens[g] = s
+	}
+	mixed := map[string]Sealed{"K": gens[0]["K"]}
+	if s, err := r.SealGen(ctx, "acme", "s1", 2, map[string]string{"L": "other"}); err == nil {
+		mixed["L"] = s["L"]
+	}
+	if got, err := r.Open(ctx, "acme", "s1", mixed); err != nil || got["K"] != "the-value" || got["L"] != "other" {
+		t.Fatalf("values of two generations: %v, %v", got, err)
+	}
+	old := map[int][]byte{} // the entries as stored: each DEK wrapped
+	for _, g := range []int{0, 1} {
+		e, err := r.kv.Get(ctx, dekKey("acme", genName("s1", g)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		old[g] = e.Value()
+	}
+	if err := r.ShredBefore(ctx, "acme", "s1", 2); err != nil {
+		t.Fatal(err)
+	}
+	for g := range 3 {
+		got, err := r.Open(ctx, "acme", "s1", gens[g])
+		if g < 2 && !errors.Is(err, ErrShredded) {
+			t.Errorf("generation %d after ShredBefore(2): %v, %v", g, got, err)
+		}
+		if g == 2 && (err != nil || got["K"] != "the-value") {
+			t.Errorf("generation 2 after ShredBefore(2): %v, %v", got, err)
+		}
+	}
+	for g, k := range old {
+		if _, err := r.kv.Get(ctx, dekKey("acme", genName("s1", g))); !errors.Is(err, jetstream.ErrKeyNotFound) {
+			t.Errorf("generation %d's key entry is still there: %v", g, err)
+		}
+		if onDisk(t, env.DataDir, k) {
+			t.Errorf("generation %d's wrapped key is still on disk", g)
+		}
+	}
+	if _, _, n, err := r.Rotate(ctx, "acme"); err != nil || n != 1 {
+		t.Fatalf("rotation re-wrapped %d keys (%v), want generation 2's", n, err)
+	}
+	if got, err := r.Open(ctx, "acme", "s1", gens[2]); err != nil || got["K"] != "the-value" {
+		t.Errorf("generation 2 after a rotation: %v, %v", got, err)
+	}
+	if err := r.Shred(ctx, "acme", "s1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Open(ctx, "acme", "s1", gens[2]); !errors.Is(err, ErrShredded) {
+		t.Errorf("generation 2 after Shred: %v", err)
+	}
+	for _, bad := range []Sealed{"v2.0.AAAA", "v2.x.AAAA", "v3.AAAA", "AAAA"} {
+		if _, err := Generation(bad); err == nil {
+			t.Errorf("Generation(%q) accepted", bad)
+		}
+	}
+}

@@ -113,6 +113,31 @@ func TestSecretsReachOnlyTheirClustersAgentSealedToItsOwnKey(t *testing.T) {
 		t.Errorf("the secret's change did not change the workload's digest")
 	}
 
+	// The team's key rotated, the values re-encrypted under new data keys
+	// in the log: the agent's entry is byte for byte what it was (nothing
+	// sealed or sent again, no roll); an office starting afresh from the
+	// log seals the values it opens under the new data key (the old one is
+	// destroyed) and the agent opens what it had.
+	rawSecret, rawWorkload := string(sa["secret."+sec.ID]), string(sa["workload."+api])
+	rot := must(con.RotateSecretsKey(w.ctx, w.owner, "acme")).Object
+	if rot.Resealed != 1 {
+		t.Fatalf("rotation %+v", rot)
+	}
+	w.converge(t, o)
+	sa = w.state(t, a)
+	if string(sa["secret."+sec.ID]) != rawSecret || string(sa["workload."+api]) != rawWorkload {
+		t.Errorf("the rotation changed the agent's secret or workload entry")
+	}
+	if err := o.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	o = w.startWith(t, messageofficeConfig(ring))
+	w.converge(t, o)
+	entry3 := decode[clusterstate.Secret](t, w.state(t, a), "secret."+sec.ID)
+	if got, err := keyA.Open(entry3.Sealed["PASSWORD"]); err != nil || string(got) != known+"-2" || entry3.Version != entry2.Version {
+		t.Errorf("after the rotation, an office started afresh sends %q (%v), version %d", got, err, entry3.Version)
+	}
+
 	// Deleted (once no app uses it): the entry goes, the key is destroyed.
 	must(con.DeleteApp(w.ctx, w.owner, "acme", api))
 	must(con.DeleteSecret(w.ctx, w.owner, "acme", sec.ID))

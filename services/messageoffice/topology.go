@@ -136,7 +136,7 @@ func Handles(eventType string) bool {
 		"console.intercept.started", "console.intercept.stopped",
 		"console.policy.created", "console.policy.updated", "console.policy.deleted",
 		"console.config.created", "console.config.changed", "console.config.deleted",
-		"console.secret.created", "console.secret.changed", "console.secret.deleted",
+		"console.secret.created", "console.secret.changed", "console.secret.rekeyed", "console.secret.deleted",
 		"infra.cluster.sealing-key-reported":
 		return true
 	}
@@ -256,11 +256,15 @@ func (t *Topology) Apply(r events.Recorded) bool {
 		tm.Configs[c.ID] = &EnvConfig{ID: c.ID, Name: c.Name, EnvID: c.EnvID, ClusterID: c.ClusterID, Data: c.Data}
 	case cd.ConfigDeleted:
 		delete(tm.Configs, e.ID)
-	case cd.SecretCreated, cd.SecretChanged:
+	case cd.SecretCreated, cd.SecretChanged, cd.SecretRekeyed:
+		// A re-encryption changes the sealed values and not the version:
+		// what was sealed to the agent for the version is still right, so
+		// nothing is written (sealFor's cache), and a later sealing opens
+		// the values under the data key that still exists.
 		var cur cd.Secret
 		if s := tm.Secrets[r.Aggregate.ID]; s != nil {
 			cur = cd.Secret{ID: s.ID, Name: s.Name, EnvID: s.EnvID, ClusterID: s.ClusterID, Values: s.Sealed, Version: s.Version}
-		} else if _, ok := e.(cd.SecretChanged); ok {
+		} else if _, ok := e.(cd.SecretCreated); !ok {
 			return false
 		}
 		s := cd.EvolveSecret(cur, r)

@@ -43,6 +43,8 @@ type Directory interface {
 	RouteUsers(team, envID, kind, name string) []string
 	// EnvContents are the ids of what environment envID holds.
 	EnvContents(team, envID string) cd.EnvContents
+	// TeamSecrets are the ids of the team's secrets.
+	TeamSecrets(team string) []string
 }
 
 // Handlers runs the console's commands.

@@ -18,8 +18,13 @@ import (
 // log, and destroys them (keyring.Ring).
 type Sealer interface {
 	Seal(ctx context.Context, team, secret string, values map[string]string) (map[string]string, error)
+	// SealGen seals under generation gen of the secret's data key.
+	SealGen(ctx context.Context, team, secret string, gen int, values map[string]string) (map[string]string, error)
 	Open(ctx context.Context, team, secret string, sealed map[string]string) (map[string]string, error)
 	Shred(ctx context.Context, team, secret string) error
+	// ShredBefore destroys the generations of the secret's data key
+	// older than gen.
+	ShredBefore(ctx context.Context, team, secret string, gen int) error
 	Rotate(ctx context.Context, team string) (from, to string, rewrapped int, err error)
 }
 
@@ -95,19 +100,7 @@ func (h *Handlers) setSecret(ctx context.Context, p auth.Principal, in SetSecret
 		return Result[cd.Secret]{}, err
 	}
 	if id != "" {
-		sealed, err := h.sealer.Seal(ctx, in.Team, id, in.Set)
-		if err != nil {
-			return Result[cd.Secret]{}, err
-		}
-		res, err := events.Handle(ctx, h.store, events.Command[cd.Secret]{
-			Team: in.Team, Aggregate: events.AggregateRef{Type: cd.SecretAggregate, ID: id}, Actor: p.Actor(),
-			Evolve: cd.EvolveSecret,
-			Decide: func(s cd.Secret) ([]any, error) { return cd.DecideChangeSecret(s, sealed, in.Unset) },
-		})
-		if err != nil {
-			return Result[cd.Secret]{}, err
-		}
-		return Result[cd.Secret]{Object: res.State, Seq: res.Seq()}, nil
+		return h.changeSecret(ctx, p, in, id)
 	}
 	pl, err := h.place(ctx, in.Team, in.Env, in.Name)
 	if err != nil {
@@ -143,6 +136,40 @@ func (h *Handlers) setSecret(ctx context.Context, p auth.Principal, in SetSecret
 		return Result[cd.Secret]{}, err
 	}
 	return Result[cd.Secret]{Object: res.State, Seq: res.Seq()}, nil
+}
+
+// keyMovedAttempts bounds how often a change or a re-encryption of one
+// secret starts again because a rotation (or a change) came in between.
+const keyMovedAttempts = 5
+
+// changeSecret seals the values under the generation of the secret's
+// data key it has now and records them, starting again when a rotation
+// re-encrypted the secret meanwhile: a value sealed under a generation
+// the rotation then destroys would never open.
+func (h *Handlers) changeSecret(ctx context.Context, p auth.Principal, in SetSecretInput, id string) (Result[cd.Secret], error) {
+	ref := events.AggregateRef{Type: cd.SecretAggregate, ID: id}
+	for attempt := 1; ; attempt++ {
+		s, _, err := events.LoadState(ctx, h.store, in.Team, ref, cd.EvolveSecret)
+		if err != nil {
+			return Result[cd.Secret]{}, err
+		}
+		sealed, err := h.sealer.SealGen(ctx, in.Team, id, s.KeyGen, in.Set)
+		if err != nil {
+			return Result[cd.Secret]{}, err
+		}
+		res, err := events.Handle(ctx, h.store, events.Command[cd.Secret]{
+			Team: in.Team, Aggregate: ref, Actor: p.Actor(),
+			Evolve: cd.EvolveSecret,
+			Decide: func(s2 cd.Secret) ([]any, error) { return cd.DecideChangeSecretGen(s2, s.KeyGen, sealed, in.Unset) },
+		})
+		if errors.Is(err, cd.ErrKeyMoved) && attempt < keyMovedAttempts {
+			continue
+		}
+		if err != nil {
+			return Result[cd.Secret]{}, err
+		}
+		return Result[cd.Secret]{Object: res.State, Seq: res.Seq()}, nil
+	}
 }
 
 // DeleteSecret deletes a secret no app uses (members), freeing its name,
@@ -236,7 +263,12 @@ func (h *Handlers) RevealSecret(ctx context.Context, p auth.Principal, team, id 
 
 // RotateSecretsKey replaces the team's secret key (admins): every
 // secret's data key is wrapped again with a new team key and the old one
-// destroyed, while values keep opening. Recorded as SecretsKeyRotated.
+// destroyed; then every live secret's values are sealed again under a new
+// data key (SecretRekeyed) and its old data keys destroyed, so what the
+// log held of them before no longer opens. Values keep opening
+// throughout, and nothing changes in the clusters: a re-encrypted
+// secret's version stays. Recorded as SecretsKeyRotated. Run again after
+// a failure, it finishes what is left.
 func (h *Handlers) RotateSecretsKey(ctx context.Context, p auth.Principal, team string) (Result[cd.SecretsKeyRotated], error) {
 	if err := p.Require(team, auth.Admin); err != nil {
 		return Result[cd.SecretsKeyRotated]{}, err
@@ -252,6 +284,20 @@ func (h *Handlers) RotateSecretsKey(ctx context.Context, p auth.Principal, team 
 	if to == "" {
 		return Result[cd.SecretsKeyRotated]{Object: e}, nil // no secret was ever set: no key
 	}
+	// Secrets made after this point are sealed under the new team key
+	// already; those before are listed once the read model has them.
+	if err := h.caughtUp(ctx); err != nil {
+		return Result[cd.SecretsKeyRotated]{}, fmt.Errorf("rotate team %s's secret key: %w", team, err)
+	}
+	for _, id := range h.dir.TeamSecrets(team) {
+		done, err := h.rekeySecret(ctx, p, team, id)
+		if err != nil {
+			return Result[cd.SecretsKeyRotated]{}, fmt.Errorf("rotate team %s's secret key: re-encrypt secret %s (%d re-encrypted; run it again to finish): %w", team, id, e.Resealed, err)
+		}
+		if done {
+			e.Resealed++
+		}
+	}
 	app, err := h.store.Append(ctx, events.AnyVersion, events.Event{
 		Team: team, Aggregate: events.AggregateRef{Type: cd.KeyringAggregate, ID: team}, Actor: p.Actor(), Data: e,
 	})
@@ -259,4 +305,54 @@ func (h *Handlers) RotateSecretsKey(ctx context.Context, p auth.Principal, team 
 		return Result[cd.SecretsKeyRotated]{}, fmt.Errorf("record the rotation of team %s's secret key: %w", team, err)
 	}
 	return Result[cd.SecretsKeyRotated]{Object: e, Seq: app.LastSeq}, nil
+}
+
+// rekeySecret seals secret id's values again under the next generation of
+// its data key, records that (SecretRekeyed, expecting the secret as it
+// was read), then destroys the older generations. It reports false for a
+// secret deleted meanwhile.
+func (h *Handlers) rekeySecret(ctx context.Context, p auth.Principal, team, id string) (bool, error) {
+	ref := events.AggregateRef{Type: cd.SecretAggregate, ID: id}
+	for attempt := 1; ; attempt++ {
+		s, _, err := events.LoadState(ctx, h.store, team, ref, cd.EvolveSecret)
+		if err != nil {
+			return false, err
+		}
+		if !s.Exists() {
+			return false, nil
+		}
+		values, err := h.sealer.Open(ctx, team, id, s.Values)
+		if err != nil {
+			return false, err
+		}
+		gen := s.KeyGen + 1
+		sealed, err := h.sealer.SealGen(ctx, team, id, gen, values)
+		clear(values)
+		if err != nil {
+			return false, err
+		}
+		res, err := events.Handle(ctx, h.store, events.Command[cd.Secret]{
+			Team: team, Aggregate: ref, Actor: p.Actor(), Evolve: cd.EvolveSecret,
+			Decide: func(cur cd.Secret) ([]any, error) { return cd.DecideRekeySecret(cur, s.Version, gen, sealed) },
+		})
+		if errors.Is(err, cd.ErrKeyMoved) && attempt < keyMovedAttempts {
+			// Changed or re-encrypted meanwhile: what was sealed under gen
+			// is of no use (a rotation at once may use gen itself, so it
+			// is not destroyed here).
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if !res.State.Exists() {
+			return false, nil
+		}
+		// The log holds the values under gen now, and a change sealed
+		// under an older generation is refused (DecideChangeSecretGen):
+		// nothing will need the older ones again.
+		if err := h.sealer.ShredBefore(ctx, team, id, res.State.KeyGen); err != nil {
+			return false, fmt.Errorf("destroy its older data keys: %w", err)
+		}
+		return true, nil
+	}
 }

@@ -255,6 +255,7 @@ func Register(r *event.Registry) {
 	event.Register[SecretRevealed](r, "console.secret.revealed", 1)
 	event.Register[SecretDeleted](r, "console.secret.deleted", 1)
 	event.Register[SecretsKeyRotated](r, "console.keyring.rotated", 1)
+	event.Register[SecretRekeyed](r, "console.secret.rekeyed", 1)
 	event.Register[RouterCreated](r, "console.router.created", 1)
 	event.Register[RouterUpdated](r, "console.router.updated", 1)
 	event.Register[RouterStatusReported](r, "console.router.status-reported", 1)

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -19,14 +20,19 @@ const SourceSecret = "secret"
 // the last change of its values: what its cluster's Kubernetes Secret and
 // the pods that use it are applied from.
 type Secret struct {
-	ID         string            `json:"id"`
-	Name       string            `json:"name"`
-	EnvID      string            `json:"envId"`
-	ClusterID  string            `json:"clusterId"`
-	Values     map[string]string `json:"values"` // key → sealed value
-	Version    uint64            `json:"version"`
-	Deleted    bool              `json:"deleted,omitempty"`
-	ClonedFrom string            `json:"clonedFrom,omitempty"` // the resource it was cloned from
+	ID        string            `json:"id"`
+	Name      string            `json:"name"`
+	EnvID     string            `json:"envId"`
+	ClusterID string            `json:"clusterId"`
+	Values    map[string]string `json:"values"` // key → sealed value
+	Version   uint64            `json:"version"`
+	// KeyGen is the generation of the secret's data key its values are
+	// sealed under (keyring.SealGen): 0 until weft secret rotate-key
+	// re-encrypts them. A set seals under it, so the log never gets a
+	// value under a generation already destroyed.
+	KeyGen     int    `json:"keyGen,omitempty"`
+	Deleted    bool   `json:"deleted,omitempty"`
+	ClonedFrom string `json:"clonedFrom,omitempty"` // the resource it was cloned from
 }
 
 // Exists reports whether the secret was created and not deleted.
@@ -70,13 +76,29 @@ type SecretDeleted struct {
 	ClusterID string `json:"clusterId"`
 }
 
+// SecretRekeyed: the secret's values were sealed again, unchanged, under
+// a new generation KeyGen of its data key (weft secret rotate-key); the
+// older generations are destroyed after, so the values this secret's
+// earlier events hold can no longer be opened. Its Version stays: the
+// values are the same, nothing in its cluster changes.
+type SecretRekeyed struct {
+	ID     string `json:"id"`
+	KeyGen int    `json:"keyGen"` // the data key's generation the values are sealed under now
+	// Values are every key of the secret with its value sealed under
+	// KeyGen (keyring.Sealed, "v2.<gen>.…"): never a value in clear.
+	Values map[string]string `json:"values"`
+}
+
 // SecretsKeyRotated: the team's secret key was replaced (aggregate
 // keyring/<team>); every secret's data key was wrapped again with the new
-// one and the old one destroyed. Key ids only, never key material.
+// one and the old one destroyed, and the values of Resealed secrets were
+// sealed again under new data keys (SecretRekeyed each), their old data
+// keys destroyed. Key ids only, never key material.
 type SecretsKeyRotated struct {
 	From      string `json:"from"`
 	To        string `json:"to"`
-	Rewrapped int    `json:"rewrapped"`
+	Rewrapped int    `json:"rewrapped"` // data keys wrapped again with the new team key
+	Resealed  int    `json:"resealed"`  // secrets whose values were sealed again under a new data key
 }
 
 // KeyringAggregate records the team's key rotations (id: the team's slug).
@@ -98,6 +120,8 @@ func EvolveSecret(s Secret, r event.Recorded) Secret {
 			delete(v, k)
 		}
 		s.Values, s.Version = v, r.Seq
+	case SecretRekeyed:
+		s.Values, s.KeyGen = maps.Clone(e.Values), e.KeyGen
 	case SecretDeleted:
 		s.Deleted = true
 	}
@@ -154,6 +178,34 @@ func DecideChangeSecret(s Secret, sealed map[string]string, unset []string) ([]a
 		return nil, nil
 	}
 	return []any{e}, nil
+}
+
+// ErrKeyMoved is a change sealed under a generation of the secret's data
+// key that is no longer its current one (a rotation re-encrypted it
+// meanwhile): seal again under the current one.
+var ErrKeyMoved = errors.New("the secret's data key moved to a new generation meanwhile")
+
+// DecideChangeSecretGen is DecideChangeSecret for values sealed under
+// generation gen of the secret's data key, refused with ErrKeyMoved when
+// that is not the secret's current one.
+func DecideChangeSecretGen(s Secret, gen int, sealed map[string]string, unset []string) ([]any, error) {
+	if s.Exists() && len(sealed) > 0 && s.KeyGen != gen {
+		return nil, ErrKeyMoved
+	}
+	return DecideChangeSecret(s, sealed, unset)
+}
+
+// DecideRekeySecret records the values of a secret at version, sealed
+// again under generation gen of its data key; ErrKeyMoved when the
+// secret changed or was re-encrypted since they were read.
+func DecideRekeySecret(s Secret, version uint64, gen int, sealed map[string]string) ([]any, error) {
+	if !s.Exists() {
+		return nil, nil // deleted meanwhile: its keys are gone anyway
+	}
+	if s.Version != version || s.KeyGen != gen-1 || len(sealed) != len(s.Values) {
+		return nil, ErrKeyMoved
+	}
+	return []any{SecretRekeyed{ID: s.ID, KeyGen: gen, Values: maps.Clone(sealed)}}, nil
 }
 
 // DecideRevealSecret records that the values of a secret were read.

@@ -3,6 +3,7 @@ package readmodel
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -248,6 +249,18 @@ func (q *Queries) EnvContents(team, envID string) cd.EnvContents {
 	c.Secrets = idsIn(t.Secrets, envID, func(x cd.Secret) string { return x.EnvID })
 	c.Routers = idsIn(t.Routers, envID, func(r cd.Router) string { return r.EnvID })
 	return c
+}
+
+// TeamSecrets are the ids of the team's secrets, sorted, as applied so
+// far (callers wait for the sequence they need first).
+func (q *Queries) TeamSecrets(team string) []string {
+	q.m.mu.RLock()
+	defer q.m.mu.RUnlock()
+	t, ok := q.m.teams[team]
+	if !ok {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(t.Secrets))
 }
 
 // idsIn are the sorted keys of the values of m in environment envID.

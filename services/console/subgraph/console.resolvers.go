@@ -369,7 +369,7 @@ func (r *mutationResolver) RotateSecretsKey(ctx context.Context) (*model.Secrets
 	if err != nil {
 		return nil, err
 	}
-	return &model.SecretsKeyRotation{From: graph.Str(res.Object.From), To: graph.Str(res.Object.To), Rewrapped: res.Object.Rewrapped, Seq: int(res.Seq)}, nil
+	return &model.SecretsKeyRotation{From: graph.Str(res.Object.From), To: graph.Str(res.Object.To), Rewrapped: res.Object.Rewrapped, Resealed: res.Object.Resealed, Seq: int(res.Seq)}, nil
 }
 
 // Environments is the resolver for the environments field.

@@ -536,6 +536,7 @@ type ComplexityRoot struct {
 
 	SecretsKeyRotation struct {
 		From      func(childComplexity int) int
+		Resealed  func(childComplexity int) int
 		Rewrapped func(childComplexity int) int
 		Seq       func(childComplexity int) int
 		To        func(childComplexity int) int
@@ -2770,6 +2771,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.SecretsKeyRotation.From(childComplexity), true
+	case "SecretsKeyRotation.resealed":
+		if e.complexity.SecretsKeyRotation.Resealed == nil {
+			break
+		}
+
+		return e.complexity.SecretsKeyRotation.Resealed(childComplexity), true
 	case "SecretsKeyRotation.rewrapped":
 		if e.complexity.SecretsKeyRotation.Rewrapped == nil {
 			break
@@ -4142,8 +4149,10 @@ type SecretsKeyRotation {
   "The replaced key's id; null when the team had no key yet."
   from: String
   to: String
-  "How many secrets' data keys were wrapped again with the new key."
+  "How many data keys (secrets' and run services') were wrapped again with the new key."
   rewrapped: Int!
+  "How many secrets' values were sealed again under new data keys, their old data keys destroyed (what the log held of them before no longer opens)."
+  resealed: Int!
   seq: Int!
 }
 
@@ -4184,7 +4193,7 @@ type Mutation {
   deleteSecret(id: ID!): SecretPayload!
   "Shows a secret's values in clear (owners and admins); recorded as an event."
   revealSecret(id: ID!): RevealedSecret!
-  "Replaces the team's secret key without downtime: every secret's data key is wrapped again and the old key destroyed (admins)."
+  "Replaces the team's secret key without downtime (admins): every data key is wrapped again and the old team key destroyed, then every secret's values are sealed again under a new data key and the old data keys destroyed; clusters see no change."
   rotateSecretsKey: SecretsKeyRotation!
 }
 
@@ -11220,6 +11229,8 @@ func (ec *executionContext) fieldContext_Mutation_rotateSecretsKey(_ context.Con
 				return ec.fieldContext_SecretsKeyRotation_to(ctx, field)
 			case "rewrapped":
 				return ec.fieldContext_SecretsKeyRotation_rewrapped(ctx, field)
+			case "resealed":
+				return ec.fieldContext_SecretsKeyRotation_resealed(ctx, field)
 			case "seq":
 				return ec.fieldContext_SecretsKeyRotation_seq(ctx, field)
 			}
@@ -15998,6 +16009,35 @@ func (ec *executionContext) _SecretsKeyRotation_rewrapped(ctx context.Context, f
 }
 
 func (ec *executionContext) fieldContext_SecretsKeyRotation_rewrapped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecretsKeyRotation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecretsKeyRotation_resealed(ctx context.Context, field graphql.CollectedField, obj *model.SecretsKeyRotation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SecretsKeyRotation_resealed,
+		func(ctx context.Context) (any, error) {
+			return obj.Resealed, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SecretsKeyRotation_resealed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "SecretsKeyRotation",
 		Field:      field,
@@ -24567,6 +24607,11 @@ func (ec *executionContext) _SecretsKeyRotation(ctx context.Context, sel ast.Sel
 			out.Values[i] = ec._SecretsKeyRotation_to(ctx, field, obj)
 		case "rewrapped":
 			out.Values[i] = ec._SecretsKeyRotation_rewrapped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resealed":
+			out.Values[i] = ec._SecretsKeyRotation_resealed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

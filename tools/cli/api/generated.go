@@ -8823,7 +8823,7 @@ func (v *RotateEnrolmentSecretRotateEnrolmentSecretClusterSecretPayloadCluster) 
 
 // RotateSecretsKeyResponse is returned by RotateSecretsKey on success.
 type RotateSecretsKeyResponse struct {
-	// Replaces the team's secret key without downtime: every secret's data key is wrapped again and the old key destroyed (admins).
+	// Replaces the team's secret key without downtime (admins): every data key is wrapped again and the old team key destroyed, then every secret's values are sealed again under a new data key and the old data keys destroyed; clusters see no change.
 	RotateSecretsKey RotateSecretsKeyRotateSecretsKeySecretsKeyRotation `json:"rotateSecretsKey"`
 }
 
@@ -8840,9 +8840,11 @@ type RotateSecretsKeyRotateSecretsKeySecretsKeyRotation struct {
 	// The replaced key's id; null when the team had no key yet.
 	From *string `json:"from"`
 	To   *string `json:"to"`
-	// How many secrets' data keys were wrapped again with the new key.
+	// How many data keys (secrets' and run services') were wrapped again with the new key.
 	Rewrapped int `json:"rewrapped"`
-	Seq       int `json:"seq"`
+	// How many secrets' values were sealed again under new data keys, their old data keys destroyed (what the log held of them before no longer opens).
+	Resealed int `json:"resealed"`
+	Seq      int `json:"seq"`
 }
 
 // GetFrom returns RotateSecretsKeyRotateSecretsKeySecretsKeyRotation.From, and is useful for accessing the field via an interface.
@@ -8853,6 +8855,9 @@ func (v *RotateSecretsKeyRotateSecretsKeySecretsKeyRotation) GetTo() *string { r
 
 // GetRewrapped returns RotateSecretsKeyRotateSecretsKeySecretsKeyRotation.Rewrapped, and is useful for accessing the field via an interface.
 func (v *RotateSecretsKeyRotateSecretsKeySecretsKeyRotation) GetRewrapped() int { return v.Rewrapped }
+
+// GetResealed returns RotateSecretsKeyRotateSecretsKeySecretsKeyRotation.Resealed, and is useful for accessing the field via an interface.
+func (v *RotateSecretsKeyRotateSecretsKeySecretsKeyRotation) GetResealed() int { return v.Resealed }
 
 // GetSeq returns RotateSecretsKeyRotateSecretsKeySecretsKeyRotation.Seq, and is useful for accessing the field via an interface.
 func (v *RotateSecretsKeyRotateSecretsKeySecretsKeyRotation) GetSeq() int { return v.Seq }
@@ -16821,6 +16826,7 @@ mutation RotateSecretsKey {
 		from
 		to
 		rewrapped
+		resealed
 		seq
 	}
 }

@@ -317,8 +317,14 @@ Values on the command line may stay in your shell's history: prefer
 	history.Flags().BoolVar(&oldestFirst, "oldest-first", false, "oldest events first")
 
 	rotate := &cobra.Command{
-		Use:     "rotate-key",
-		Short:   "Replace the team's secret key without downtime (admins): every secret's data key is wrapped again, the old key destroyed",
+		Use:   "rotate-key",
+		Short: "Replace the team's secret key without downtime (admins): data keys wrapped again, every secret's values re-encrypted under a new data key, the old keys destroyed",
+		Long: `rotate-key replaces the team's key and re-encrypts every live secret:
+each secret's values are sealed again under a new data key (recorded as
+console.secret.rekeyed) and its old data keys are destroyed, so what the
+event log held of the values before can no longer be opened. Values keep
+opening throughout; clusters see no change and no app rolls. If it stops
+half-way, running it again finishes the rest.`,
 		Example: `  weft secret rotate-key`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -338,8 +344,8 @@ Values on the command line may stay in your shell's history: prefer
 				fmt.Fprintln(cmd.OutOrStdout(), "The team has no secret key yet: nothing to rotate.")
 				return nil
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Rotated the team's secret key to %s (%d secrets' keys wrapped again; the old key %s destroyed) %s.\n",
-				*x.To, x.Rewrapped, str(x.From), seqNote(x.Seq))
+			fmt.Fprintf(cmd.OutOrStdout(), "Rotated the team's secret key to %s (%d data keys wrapped again; the old key %s destroyed) and re-encrypted %d secrets under new data keys %s.\n",
+				*x.To, x.Rewrapped, str(x.From), x.Resealed, seqNote(x.Seq))
 			return nil
 		},
 	}

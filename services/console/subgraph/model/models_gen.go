@@ -568,9 +568,11 @@ type SecretsKeyRotation struct {
 	// The replaced key's id; null when the team had no key yet.
 	From *string `json:"from,omitempty"`
 	To   *string `json:"to,omitempty"`
-	// How many secrets' data keys were wrapped again with the new key.
+	// How many data keys (secrets' and run services') were wrapped again with the new key.
 	Rewrapped int `json:"rewrapped"`
-	Seq       int `json:"seq"`
+	// How many secrets' values were sealed again under new data keys, their old data keys destroyed (what the log held of them before no longer opens).
+	Resealed int `json:"resealed"`
+	Seq      int `json:"seq"`
 }
 
 // A managed service's credentials in clear, for owners and admins; the reveal itself is an event (console.service.credentials-revealed).
