@@ -100,8 +100,15 @@ var errScanDone = errors.New("scan done")
 // direct gets: a request/reply each, answered from the stream's store,
 // with no consumer made and nothing left on the server afterwards.
 func (s *Store) directScan(ctx context.Context, filter string, from, to uint64, since *time.Time, each func(seq uint64, m *nats.Msg) error) error {
-	inbox := s.nc.NewRespInbox()
-	sub, err := s.nc.SubscribeSync(inbox)
+	nc := s.reader()
+	inbox := nc.NewRespInbox()
+	// A request has at most directBatch messages and one status in flight
+	// (the next is asked for once they are read), so a channel that holds
+	// them never drops one. SubscribeSync's own channel is 64k slots:
+	// zeroing it for every read was a tenth of weft-server's CPU under
+	// the load benchmark.
+	msgs := make(chan *nats.Msg, directBatch+1)
+	sub, err := nc.ChanSubscribe(inbox, msgs)
 	if err != nil {
 		return err
 	}
@@ -122,13 +129,15 @@ func (s *Store) directScan(ctx context.Context, filter string, from, to uint64, 
 			since = nil
 		}
 		body, _ := json.Marshal(req)
-		if err := s.nc.PublishRequest(s.prefix+".DIRECT.GET."+s.stream, inbox, body); err != nil {
+		if err := nc.PublishRequest(s.prefix+".DIRECT.GET."+s.stream, inbox, body); err != nil {
 			return err
 		}
 		for more := false; !more; {
-			m, err := sub.NextMsgWithContext(ctx)
-			if err != nil {
-				return err
+			var m *nats.Msg
+			select {
+			case m = <-msgs:
+			case <-ctx.Done():
+				return ctx.Err()
 			}
 			switch m.Header.Get("Status") {
 			case "":
@@ -357,7 +366,7 @@ func (s *Store) lastSeqOf(ctx context.Context, filter string) (uint64, error) {
 	body, _ := json.Marshal(map[string]string{"last_by_subj": filter})
 	rctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	m, err := s.nc.RequestWithContext(rctx, s.prefix+".DIRECT.GET."+s.stream, body)
+	m, err := s.reader().RequestWithContext(rctx, s.prefix+".DIRECT.GET."+s.stream, body)
 	if err != nil {
 		return 0, fmt.Errorf("last sequence: %w", err)
 	}

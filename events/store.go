@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -36,6 +37,8 @@ const MaxBatch = 1000
 // Store appends events to, and reads them from, the EVENTS stream.
 type Store struct {
 	nc      *nats.Conn
+	readers []*nats.Conn  // connections reads go over (WithReaders); else nc
+	next    atomic.Uint32 // the reader the next read takes
 	reg     *Registry
 	stream  string
 	prefix  string // JetStream API prefix
@@ -56,6 +59,13 @@ type Option func(*Store)
 
 // WithClock sets the clock that stamps events (tests).
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// WithReaders gives the store connections of their own for its reads
+// (loads and scans with direct gets), taken in turn. nats-server answers a
+// client's direct gets in that client's read loop, one after another: over
+// the one connection that also carries the appends, a command's one-event
+// load waited behind every audit scan of hundreds of events before it.
+func WithReaders(conns ...*nats.Conn) Option { return func(s *Store) { s.readers = conns } }
 
 // WithLogger sets the store's logger.
 func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
@@ -82,6 +92,14 @@ func NewStore(nc *nats.Conn, reg *Registry, opts ...Option) *Store {
 
 // Registry is the registry the store encodes and decodes with.
 func (s *Store) Registry() *Registry { return s.reg }
+
+// reader is the connection the next read goes over.
+func (s *Store) reader() *nats.Conn {
+	if len(s.readers) == 0 {
+		return s.nc
+	}
+	return s.readers[int(s.next.Add(1))%len(s.readers)]
+}
 
 // Conn is the store's NATS connection.
 func (s *Store) Conn() *nats.Conn { return s.nc }
@@ -542,7 +560,7 @@ func (s *Store) directGet(ctx context.Context, req map[string]any) (*nats.Msg, e
 	body, _ := json.Marshal(req)
 	rctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	m, err := s.nc.RequestWithContext(rctx, s.prefix+".DIRECT.GET."+s.stream, body)
+	m, err := s.reader().RequestWithContext(rctx, s.prefix+".DIRECT.GET."+s.stream, body)
 	if err != nil {
 		return nil, err
 	}

@@ -156,7 +156,10 @@ var Module = fx.Module("platform",
 
 // Broker is the running NATS connection and, when embedded, the server.
 type Broker struct {
-	Conn     *nats.Conn
+	Conn *nats.Conn
+	// Readers carry the event store's reads (events.WithReaders), so a
+	// command's load does not queue behind audit scans and appends on Conn.
+	Readers  []*nats.Conn
 	Embedded *broker.Server // nil when connected to an external deployment
 }
 
@@ -210,6 +213,11 @@ type brokerIn struct {
 	Undo      *Undo `optional:"true"`
 }
 
+// readers is how many connections the event store reads over besides the
+// main one: nats-server answers each connection's direct gets one after
+// another, so reads need a few lanes; two cores gain nothing from many.
+const readers = 4
+
 func newBroker(in brokerIn) (*Broker, error) {
 	lc, cfg, log := in.Lifecycle, in.Config, in.Logger
 	b := &Broker{}
@@ -219,6 +227,14 @@ func newBroker(in brokerIn) (*Broker, error) {
 			return nil, err
 		}
 		b.Conn = nc
+		for i := range readers {
+			rc, err := broker.Dial(cfg.Remote, fmt.Sprintf("weft-server reader %d", i+1))
+			if err != nil {
+				b.close()
+				return nil, err
+			}
+			b.Readers = append(b.Readers, rc)
+		}
 	} else {
 		srv, err := broker.Start(broker.Config{
 			DataDir: cfg.DataDir, Listen: cfg.NATSListen, SyncAlways: cfg.SyncAlways, Logger: log,
@@ -232,6 +248,14 @@ func newBroker(in brokerIn) (*Broker, error) {
 			return nil, err
 		}
 		b.Conn, b.Embedded = nc, srv
+		for i := range readers {
+			rc, err := srv.Connect(fmt.Sprintf("weft-server reader %d", i+1))
+			if err != nil {
+				b.close()
+				return nil, err
+			}
+			b.Readers = append(b.Readers, rc)
+		}
 	}
 	replicas := cfg.Replicas
 	if replicas == 0 {
@@ -273,6 +297,9 @@ func newKeyring(b *Broker, cfg Config) (*keyring.Ring, error) {
 }
 
 func (b *Broker) close() {
+	for _, rc := range b.Readers {
+		rc.Close()
+	}
 	b.Conn.Close()
 	if b.Embedded != nil {
 		b.Embedded.Shutdown()
@@ -299,7 +326,7 @@ func newRegistry(fns []RegisterFunc) *events.Registry {
 }
 
 func newStore(b *Broker, reg *events.Registry, tp trace.TracerProvider, log *slog.Logger) *events.Store {
-	return events.NewStore(b.Conn, reg, events.WithLogger(log), events.WithTracerProvider(tp))
+	return events.NewStore(b.Conn, reg, events.WithLogger(log), events.WithTracerProvider(tp), events.WithReaders(b.Readers...))
 }
 
 // Projections are the read-model runners of every hosted service.
