@@ -216,7 +216,19 @@ func (s *Store) Read(ctx context.Context, f Filter, fn func(Recorded) error) (er
 				return nil
 			}
 		}
-		if len(types) > 0 && !types[m.Header.Get(HeaderEventType)] {
+		typ := m.Header.Get(HeaderEventType)
+		if len(types) > 0 && !types[typ] {
+			return nil
+		}
+		if f.Decode != nil && !f.Decode(typ) {
+			rec := Recorded{Seq: seq, Link: LinkOf(m.Header), Stored: m.Data}
+			rec.Type = typ
+			if err := fn(rec); err != nil {
+				if errors.Is(err, ErrStop) {
+					return errScanDone
+				}
+				return err
+			}
 			return nil
 		}
 		err := s.deliver(seq, m.Header, m.Data, f.SkipTypes, fn)
@@ -242,6 +254,11 @@ type Filter struct {
 	Since     time.Time // stored at or after
 	Until     time.Time // stored at or before
 	SkipTypes bool      // do not decode data of unknown types (Data nil) instead of failing
+	// Decode, when set, says which event types Read decodes: an event of
+	// another type reaches fn undecoded (Seq, Type, Link and Stored set,
+	// nothing else), for a reader that needs only where it is in the log.
+	// Decoding is most of what a read costs the reader.
+	Decode func(eventType string) bool
 }
 
 // ErrStop, returned by a Replay callback, ends the replay without error.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"weft.dev/events"
+	"weft.dev/events/projection"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
 )
@@ -77,8 +78,19 @@ func (s *Service) AsOf(ctx context.Context, p auth.Principal, team string, agg e
 	model := src.New()
 	st := State{Team: team, Aggregate: agg}
 	f := events.Filter{Team: team, ToSeq: at.Seq, Until: at.Time, SkipTypes: true}
+	// Events the model ignores (names' claims, service ranges: most of a
+	// busy team's log) are not decoded; only the last one's time is read,
+	// should it be the last event before the point.
+	var ignored []byte
+	if sel, ok := model.(projection.Selective); ok {
+		f.Decode = sel.Handles
+	}
 	err = s.store.Read(ctx, f, func(r events.Recorded) error {
-		st.Seq, st.Time = r.Seq, r.Time
+		if f.Decode != nil && !f.Decode(r.Type) {
+			st.Seq, ignored = r.Seq, r.Stored
+			return nil
+		}
+		st.Seq, st.Time, ignored = r.Seq, r.Time, nil
 		if r.Data == nil {
 			return nil // a type this build does not know; live models skip it too
 		}
@@ -89,6 +101,13 @@ func (s *Service) AsOf(ctx context.Context, p auth.Principal, team string, agg e
 	})
 	if err != nil {
 		return State{}, fmt.Errorf("%s of team %q as of %s: %w", agg, team, at, err)
+	}
+	if ignored != nil {
+		var env events.Envelope
+		if err := json.Unmarshal(ignored, &env); err != nil {
+			return State{}, fmt.Errorf("%s of team %q as of %s: event %d: %w", agg, team, at, st.Seq, err)
+		}
+		st.Time = env.Time
 	}
 	v, ok := model.Resource(team, agg)
 	if !ok {

@@ -2,9 +2,11 @@ package query_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"weft.dev/events"
+	"weft.dev/events/eventstest"
 	"weft.dev/events/projection"
 	"weft.dev/kernel/fault"
 	"weft.dev/services/audit/query"
@@ -149,5 +151,57 @@ func TestNewRefusesTwoSourcesForOneAggregateType(t *testing.T) {
 	h := newHarness(t)
 	if _, err := query.New(h.store, []platform.AsOfSource{counterSource(), counterSource()}, nil); err == nil {
 		t.Fatal("two sources for counter accepted")
+	}
+}
+
+// selectiveCounters is a counter model that says which event types it
+// applies (projection.Selective) and fails on any other it is given
+// decoded: as-of must not decode what the model ignores.
+type selectiveCounters struct{ *counterModel }
+
+func (m selectiveCounters) Handles(eventType string) bool {
+	return eventType != "infra.cluster.agent-applied"
+}
+
+func (m selectiveCounters) Apply(r events.Recorded) error {
+	if r.Data != nil && !m.Handles(r.Type) {
+		return fmt.Errorf("decoded an event of type %s the model does not apply", r.Type)
+	}
+	return m.counterModel.Apply(r)
+}
+
+func TestAsOfDecodesOnlyWhatTheModelAppliesAndStillSaysWhereItIs(t *testing.T) {
+	env := eventstest.Start(t)
+	reg := events.NewRegistry()
+	register(reg)
+	store := events.NewStore(env.Conn, reg)
+	src := counterSource()
+	src.New = func() platform.AsOfModel { return selectiveCounters{newCounterModel()} }
+	svc, err := query.New(store, []platform.AsOfSource{src}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{env: env, store: store, svc: svc}
+	ctx := ctxFor(t)
+	c1 := events.AggregateRef{Type: counterAgg, ID: "c1"}
+	h.append(t, "acme", "c1", "user:alice", CounterCreated{Name: "one"})
+	h.append(t, "acme", "noise", "system:agent", AgentApplied{AppliedSeq: 1})
+	inc := h.append(t, "acme", "c1", "user:alice", CounterIncremented{By: 2})
+	last := h.append(t, "acme", "noise", "system:agent", AgentApplied{AppliedSeq: 2})
+
+	for _, c := range []struct {
+		at   appended
+		want int
+	}{{inc, 2}, {last, 2}} {
+		st, err := svc.AsOf(ctx, alice, "acme", c1, query.Point{Seq: c.at.Seq})
+		if err != nil {
+			t.Fatalf("as of %d: %v", c.at.Seq, err)
+		}
+		if got := st.Resource.(Counter).Value; got != c.want {
+			t.Errorf("as of %d: value %d, want %d", c.at.Seq, got, c.want)
+		}
+		if st.Seq != c.at.Seq || !st.Time.Equal(c.at.Time) {
+			t.Errorf("as of %d: reflects event %d at %s, want %d at %s (the last event before the point, applied or not)", c.at.Seq, st.Seq, st.Time, c.at.Seq, c.at.Time)
+		}
 	}
 }

@@ -103,7 +103,9 @@ func (m *Model) Handles(eventType string) bool {
 	case "infra.cluster.created", "infra.cluster.deleted", "infra.device.created", "infra.device.deleted":
 		return true
 	}
-	return strings.HasPrefix(eventType, "console.")
+	// A cluster's service range is the commands' (they load it from the
+	// log); the model shows each address on its app or service.
+	return strings.HasPrefix(eventType, "console.") && !strings.HasPrefix(eventType, "console.svcrange.")
 }
 
 // Apply folds one event in; events of other services are ignored.
