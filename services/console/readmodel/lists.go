@@ -2,8 +2,10 @@ package readmodel
 
 import (
 	"iter"
+	"slices"
 	"strings"
 
+	cd "weft.dev/services/console/domain"
 	"weft.dev/services/sorted"
 )
 
@@ -185,10 +187,28 @@ var All = sorted.All
 // lists are a team's indexed lists.
 type lists struct {
 	envs, apps, services, configs, secrets, routers *list
+	// users are the names of the apps taking values from a source (a
+	// config, a secret) of an environment, by app id: a config's or a
+	// secret's UsedBy, read for each one of a page. sources are the keys
+	// each app is under there, and its name.
+	users   map[usersKey]map[string]string
+	sources map[string]appSources
+}
+
+// usersKey is a source of one environment.
+type usersKey struct {
+	env string
+	src cd.Source
+}
+
+type appSources struct {
+	name string
+	keys []usersKey
 }
 
 func newLists() *lists {
-	return &lists{envs: newList(), apps: newList(), services: newList(), configs: newList(), secrets: newList(), routers: newList()}
+	return &lists{envs: newList(), apps: newList(), services: newList(), configs: newList(), secrets: newList(), routers: newList(),
+		users: map[usersKey]map[string]string{}, sources: map[string]appSources{}}
 }
 
 // envsNamed are the ids of the team's environments called name, from
@@ -219,11 +239,52 @@ func (t *teamData) indexEnv(id string) {
 }
 
 func (t *teamData) indexApp(id string) {
-	if a, ok := t.Apps[id]; ok {
+	a, ok := t.Apps[id]
+	if ok {
 		t.lists.apps.put(id, entry{key: pathKey{t.Envs[a.EnvID].Name, a.Name, id}, env: a.EnvID, other: a.ClusterID})
 	} else {
 		t.lists.apps.remove(id)
 	}
+	var keys []usersKey
+	if ok && a.Workload != nil {
+		for _, src := range a.Workload.Sources() {
+			keys = append(keys, usersKey{a.EnvID, src})
+		}
+	}
+	l := t.lists
+	old := l.sources[id]
+	if old.name == a.Name && slices.Equal(old.keys, keys) {
+		return
+	}
+	for _, k := range old.keys {
+		delete(l.users[k], id)
+		if len(l.users[k]) == 0 {
+			delete(l.users, k)
+		}
+	}
+	if len(keys) == 0 {
+		delete(l.sources, id)
+		return
+	}
+	l.sources[id] = appSources{name: a.Name, keys: keys}
+	for _, k := range keys {
+		if l.users[k] == nil {
+			l.users[k] = map[string]string{}
+		}
+		l.users[k][id] = a.Name
+	}
+}
+
+// usersOf are the names of the apps of environment envID that take values
+// from src, sorted.
+func (t *teamData) usersOf(envID string, src cd.Source) []string {
+	byID := t.lists.users[usersKey{envID, src}]
+	out := make([]string, 0, len(byID))
+	for _, name := range byID {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (t *teamData) indexService(id string) {

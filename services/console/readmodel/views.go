@@ -181,20 +181,18 @@ func (t *teamData) configView(c cd.Config) Config {
 // sourceUsers are the names of envID's apps that take values from src
 // (a variable of key, when key is not empty), sorted.
 func (t *teamData) sourceUsers(envID string, src cd.Source, key string) []string {
+	if key == "" {
+		// Kept as apps are applied: each config and secret of a page asks.
+		return t.usersOf(envID, src)
+	}
 	out := []string{}
-	// The environment's apps only (the apps' list by environment): each
-	// config and secret of a page asks.
+	// The environment's apps only (the apps' list by environment).
 	for k := range t.lists.apps.inEnvKeys(envID) {
 		a := t.Apps[k.id]
 		if a.Workload == nil {
 			continue
 		}
 		uses := false
-		if key == "" {
-			for _, s := range a.Workload.Sources() {
-				uses = uses || s == src
-			}
-		}
 		for _, e := range a.Workload.Env {
 			uses = uses || e.From != nil && e.From.Source == src && e.From.Key == key
 		}
