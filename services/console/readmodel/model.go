@@ -8,7 +8,9 @@
 // minSeq answers only after the model applied that sequence, waiting at
 // most MaxWait, then fails with UNAVAILABLE. A model rebuilt from the log
 // snapshots to the same bytes as the live one (maps are serialised with
-// sorted keys).
+// sorted keys). Lists (environments, apps, services, configs, secrets,
+// routers) are kept in their order as events are applied, so a page of
+// one costs what the page holds, not what the team holds (lists.go).
 //
 // When a cluster is deleted its environments remain and show ClusterGone;
 // when a device is deleted, intercepts pointing at it show DeviceGone.

@@ -8,7 +8,9 @@
 // MaxWait, then fails with UNAVAILABLE. The model never holds enrolment
 // secret hashes: enrolment checks the secret against the cluster aggregate
 // in the log. A model rebuilt from the log snapshots to the same bytes as
-// the live one (maps are serialised with sorted keys).
+// the live one (maps are serialised with sorted keys). Clusters and
+// devices are kept by name as events are applied, so a page of either
+// costs what the page holds (lists.go).
 package readmodel
 
 import (
