@@ -10,6 +10,7 @@ import (
 	"weft.dev/events/projection"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/fault"
+	"weft.dev/services/platform"
 )
 
 // Point is a past moment of the log: a sequence or a time, exactly one.
@@ -78,6 +79,20 @@ func (s *Service) AsOf(ctx context.Context, p auth.Principal, team string, agg e
 	model := src.New()
 	st := State{Team: team, Aggregate: agg}
 	f := events.Filter{Team: team, ToSeq: at.Seq, Until: at.Time, SkipTypes: true}
+	// A point given by sequence starts from the nearest checkpoint at or
+	// before it. (One given by time does not: a checkpoint knows its last
+	// event's time as its writer stamped it, not as the log stored it,
+	// which is what a time point compares.)
+	key := src.AggregateTypes[0] + "/" + team // a source's types are its own
+	if at.Seq > 0 {
+		if cp := s.checkpoints.before(key, at.Seq); cp != nil {
+			if err := model.Restore(cp.snap); err != nil {
+				return State{}, fmt.Errorf("%s of team %q as of %s: restore the checkpoint at %d: %w", agg, team, at, cp.seq, err)
+			}
+			st.Seq, st.Time, f.FromSeq = cp.seq, cp.time, cp.seq+1
+		}
+	}
+	replayed := 0 // events read since the last checkpoint
 	// Events the model ignores (names' claims, service ranges: most of a
 	// busy team's log) are not decoded; only the last one's time is read,
 	// should it be the last event before the point.
@@ -86,6 +101,7 @@ func (s *Service) AsOf(ctx context.Context, p auth.Principal, team string, agg e
 		f.Decode = sel.Handles
 	}
 	err = s.store.Read(ctx, f, func(r events.Recorded) error {
+		replayed++
 		if f.Decode != nil && !f.Decode(r.Type) {
 			st.Seq, ignored = r.Seq, r.Stored
 			return nil
@@ -96,6 +112,14 @@ func (s *Service) AsOf(ctx context.Context, p auth.Principal, team string, agg e
 		}
 		if err := model.Apply(r); err != nil {
 			return fmt.Errorf("apply event %d (%s): %w", r.Seq, r.Type, err)
+		}
+		if at.Seq > 0 && replayed >= checkpointEvery {
+			// On the way too, not only where the read ends: a later read
+			// of an earlier point then starts near it.
+			if err := s.checkpoint(model, key, r.Seq, r.Time); err != nil {
+				return err
+			}
+			replayed = 0
 		}
 		return nil
 	})
@@ -109,6 +133,11 @@ func (s *Service) AsOf(ctx context.Context, p auth.Principal, team string, agg e
 		}
 		st.Time = env.Time
 	}
+	if at.Seq > 0 && replayed >= checkpointEvery/4 {
+		if err := s.checkpoint(model, key, st.Seq, st.Time); err != nil {
+			return State{}, fmt.Errorf("%s of team %q as of %s: %w", agg, team, at, err)
+		}
+	}
 	v, ok := model.Resource(team, agg)
 	if !ok {
 		return State{}, fault.NotFoundf("%s %q as of %s", agg.Type, agg.ID, at)
@@ -119,4 +148,15 @@ func (s *Service) AsOf(ctx context.Context, p auth.Principal, team string, agg e
 	}
 	st.Resource, st.JSON = v, b
 	return st, nil
+}
+
+// checkpoint keeps model, which has applied the team's events up to seq
+// (stamped t), as a checkpoint of key.
+func (s *Service) checkpoint(model platform.AsOfModel, key string, seq uint64, t time.Time) error {
+	snap, err := model.Snapshot()
+	if err != nil {
+		return fmt.Errorf("checkpoint at %d: %w", seq, err)
+	}
+	s.checkpoints.add(key, seq, t, snap)
+	return nil
 }

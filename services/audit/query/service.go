@@ -53,6 +53,8 @@ type Service struct {
 	log     *slog.Logger
 	slots   *teamSlots
 	names   *names
+	// checkpoints are as-of models part-way through teams' logs.
+	checkpoints *checkpoints
 }
 
 // New returns the service over store. sources are every service's as-of
@@ -62,7 +64,7 @@ func New(store *events.Store, sources []platform.AsOfSource, log *slog.Logger) (
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{store: store, sources: map[string]platform.AsOfSource{}, log: log.With("service", "audit"), slots: newTeamSlots(ReadsPerTeam), names: newNames(store)}
+	s := &Service{store: store, sources: map[string]platform.AsOfSource{}, log: log.With("service", "audit"), slots: newTeamSlots(ReadsPerTeam), names: newNames(store), checkpoints: newCheckpoints(checkpointBytes)}
 	for _, src := range sources {
 		if src.New == nil {
 			return nil, fmt.Errorf("audit: as-of source for %v has no constructor", src.AggregateTypes)
