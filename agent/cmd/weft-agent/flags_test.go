@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -21,6 +23,7 @@ func TestKubernetesFlagsAreRefusedBeforeTheAgentStartsAnything(t *testing.T) {
 		{[]string{"--import-address", "10.0.0.1"}, "need --kubernetes"},
 		{[]string{"--ingress-class", "nginx"}, "need --kubernetes"},
 		{[]string{"--kubernetes", "--import-address", "not-an-address"}, "--import-address"},
+		{[]string{"--memory-limit", "64M"}, "--memory-limit"},
 	} {
 		state := filepath.Join(t.TempDir(), "state")
 		var stderr bytes.Buffer
@@ -33,5 +36,27 @@ func TestKubernetesFlagsAreRefusedBeforeTheAgentStartsAnything(t *testing.T) {
 		if _, serr := os.Stat(state); !os.IsNotExist(serr) {
 			t.Errorf("weft-agent %s made its state directory before refusing the flags (%v)", strings.Join(tt.args, " "), serr)
 		}
+	}
+}
+
+// --memory-limit reads sizes as GOMEMLIMIT does and sets the runtime's
+// soft limit before the agent starts anything.
+func TestTheMemoryLimitIsReadAsGOMEMLIMITAndSetAtStart(t *testing.T) {
+	for in, want := range map[string]int64{"64MiB": 64 << 20, "1GiB": 1 << 30, "500000": 500000, "512 KiB": 512 << 10, "100B": 100} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "64M", "-1MiB", "0", "MiB", "99999999999TiB"} {
+		if got, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) = %d; want an error", in, got)
+		}
+	}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	cmd := newRoot(io.Discard)
+	cmd.SetArgs([]string{"--cluster", "c0193abc", "--state-dir", t.TempDir(), "--enrolment-secret", "wfe_x", "--server", "http://127.0.0.1:1", "--memory-limit", "48MiB"})
+	_ = cmd.Execute() // enrolment fails: there is no server
+	if got := debug.SetMemoryLimit(-1); got != 48<<20 {
+		t.Fatalf("the runtime's memory limit is %d; want 48 MiB", got)
 	}
 }

@@ -20,12 +20,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -70,6 +73,7 @@ type options struct {
 	kubeconfig, importAddress, secretsRole            string
 	ingressClass, clusterIssuer, tlsSecret            string
 	allowBackend                                      []string
+	memoryLimit                                       string
 }
 
 func main() {
@@ -120,6 +124,7 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.clusterIssuer, "cluster-issuer", "", "with --kubernetes: the cert-manager ClusterIssuer that signs routers' TLS certificates (each in the Secret <router>-tls)")
 	f.StringVar(&o.tlsSecret, "tls-secret", "", "with --kubernetes: a Secret in each environment's namespace holding the TLS certificate every router with --tls uses (e.g. a wildcard one), instead of <router>-tls")
 	f.StringSliceVar(&o.allowBackend, "allow-backend", nil, "with --proxy: also forward to backends in this CIDR (repeatable), which the proxy refuses otherwise: loopback, link-local (cloud metadata), multicast, broadcast, unspecified and weft's gateway and device addresses, whether given as addresses or as names that resolve to them")
+	f.StringVar(&o.memoryLimit, "memory-limit", "", "a soft limit on the agent's Go memory (heap and stacks; not the binary's own pages), e.g. 64MiB: as the heap nears it the collector runs more often, instead of letting the heap grow to twice what is live; soft, the agent never fails for it (default: GOMEMLIMIT, else none)")
 	_ = cmd.MarkFlagRequired("cluster")
 	cmd.AddCommand(newRotateCmd(os.Stdout))
 	return cmd
@@ -134,6 +139,14 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	}
 	if err := clusterstate.CheckToken("--cluster", o.cluster); err != nil {
 		return err
+	}
+	if o.memoryLimit != "" {
+		n, err := parseSize(o.memoryLimit)
+		if err != nil {
+			return fmt.Errorf("--memory-limit: %w", err)
+		}
+		debug.SetMemoryLimit(n)
+		log.Info("soft memory limit", "bytes", n)
 	}
 	// bg owns every goroutine run starts; run waits for them before it
 	// returns (an early return too, through the defer).
@@ -426,6 +439,23 @@ func keepHints(ctx context.Context, dev *wireguard.Device, file string, log *slo
 
 // relayDNS answers UDP queries to the gateway's mesh address (port 53) on
 // the userspace stack by asking the agent's CoreDNS on the host.
+// parseSize reads a size as GOMEMLIMIT writes it: a number of bytes,
+// optionally with B, KiB, MiB, GiB or TiB.
+func parseSize(s string) (int64, error) {
+	num, mult := s, int64(1)
+	for i, unit := range []string{"TiB", "GiB", "MiB", "KiB", "B"} {
+		if rest, ok := strings.CutSuffix(s, unit); ok {
+			num, mult = rest, int64(1)<<(10*(4-i))
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || n <= 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("%q is not a size such as 64MiB", s)
+	}
+	return n * mult, nil
+}
+
 // onStack makes the proxy serve on a userspace stack: service IPs live
 // on it, intercepting devices are mesh addresses reached through it,
 // backends are the host's. TCP ports are served through the stack's one

@@ -98,7 +98,8 @@ func main() {
 		records := fs.Int("agent-records", 10000, "agent: names in the team (records)")
 		server := fs.String("server-bin", "", "a built weft-server (default: go build it)")
 		agentOnly := fs.Bool("agent-only", false, "measure the agent only, not weft-server")
-		heap := fs.String("agent-heapprofile", "", "write the agent's heap profile at full load to this file (and its goroutines to FILE.goroutine)")
+		heap := fs.String("agent-heapprofile", "", "write the agent's heap profile at full load to this file (its goroutines to FILE.goroutine, the runtime's figures to FILE.txt, /proc's to FILE.status)")
+		memLimit := fs.String("agent-memory-limit", "", "run the agent with --memory-limit (e.g. 64MiB)")
 		_ = fs.Parse(os.Args[2:])
 		if *server == "" {
 			dir, err := os.MkdirTemp("", "weft-bench-bin")
@@ -116,7 +117,7 @@ func main() {
 			err = serverMemory(*server, *teams, *devices, *apps)
 		}
 		if err == nil {
-			err = agentMemory(*server, *peers, *routes, *records, *heap)
+			err = agentMemory(*server, *peers, *routes, *records, *heap, *memLimit)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "weft-bench:", err)

@@ -180,7 +180,7 @@ func serverMemory(bin string, teams, devicesPer, appsPer int) error {
 // cluster and the rest of records as apps elsewhere, one kind after
 // another, and reports its RSS and the growth per peer (a device is a peer
 // and a name), per route (a listener and a name) and per name.
-func agentMemory(bin string, peers, routes, records int, heapProfile string) error {
+func agentMemory(bin string, peers, routes, records int, heapProfile, memLimit string) error {
 	dir, err := os.MkdirTemp("", "weft-bench-agent")
 	if err != nil {
 		return err
@@ -228,9 +228,13 @@ func agentMemory(bin string, peers, routes, records int, heapProfile string) err
 	pprofAddr := freeTCPAddr()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	agent := exec.CommandContext(ctx, agentBin, "--server", s.url, "--cluster", ids[0], "--enrolment-secret", secret,
+	args := []string{"--server", s.url, "--cluster", ids[0], "--enrolment-secret", secret,
 		"--state-dir", filepath.Join(dir, "agent"), "--netstack", "--proxy", "--dns", freeAddr(), "--listen-port", "0", "--endpoint", "127.0.0.1:1",
-		"--pprof", pprofAddr)
+		"--pprof", pprofAddr}
+	if memLimit != "" {
+		args = append(args, "--memory-limit", memLimit)
+	}
+	agent := exec.CommandContext(ctx, agentBin, args...)
 	if err := agent.Start(); err != nil {
 		return err
 	}
@@ -275,6 +279,26 @@ func agentMemory(bin string, peers, routes, records int, heapProfile string) err
 			return fmt.Errorf("agent heap profile: %w", err)
 		}
 		_ = fetchTo("http://"+pprofAddr+"/debug/pprof/goroutine", heapProfile+".goroutine")
+		// The runtime's own figures (heap, stacks, the collector's goal and
+		// CPU share) and the kernel's split of the RSS into anonymous
+		// memory and the binary's pages.
+		_ = fetchTo("http://"+pprofAddr+"/debug/pprof/heap?debug=1", heapProfile+".txt")
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
+			_ = os.WriteFile(heapProfile+".status", b, 0o644)
+		}
+	}
+	// Not figures of the suite's table: what the RSS is made of, and the
+	// CPU the agent used over the whole load (the collector's share of
+	// it is in the profile's FILE.txt, GCCPUFraction).
+	if st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
+		for _, l := range strings.Split(string(st), "\n") {
+			if strings.HasPrefix(l, "RssAnon:") || strings.HasPrefix(l, "RssFile:") {
+				fmt.Fprintln(os.Stderr, "agent at full load:", strings.Join(strings.Fields(l), " "))
+			}
+		}
+	}
+	if cpu, err := cpuSeconds(pid); err == nil {
+		fmt.Fprintf(os.Stderr, "agent CPU over the whole load: %.1f s\n", cpu)
 	}
 	fmt.Printf("agent_rss_empty %.1f MiB - -\n", float64(base)/1024)
 	fmt.Printf("agent_rss_p%d_r%d_n%d %.1f MiB - -\n", peers, routes, records, float64(full)/1024)
@@ -282,6 +306,27 @@ func agentMemory(bin string, peers, routes, records int, heapProfile string) err
 	fmt.Printf("agent_rss_per_route %.2f KiB - -\n", perRoute)
 	fmt.Printf("agent_rss_per_name %.2f KiB - -\n", perName)
 	return nil
+}
+
+// cpuSeconds is the user and system CPU a process has used, from /proc.
+func cpuSeconds(pid int) (float64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command's name, which is in parentheses and
+	// may hold spaces: utime and stime are the 12th and 13th of them.
+	_, rest, _ := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: too short", pid)
+	}
+	ut, err1 := strconv.ParseFloat(f[11], 64)
+	st, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("/proc/%d/stat: utime %q, stime %q", pid, f[11], f[12])
+	}
+	return (ut + st) / 100, nil // clock ticks, 100 a second on Linux
 }
 
 func freeAddr() string {
