@@ -153,12 +153,18 @@ func TestAUserOfOneTeamSeesAndChangesNothingOfAnother(t *testing.T) {
 			l, _, err := h.q.Apps(h.ctx, rival, "globex", "", "", readmodel.All, last)
 			return len(l), err
 		},
-		func() (int, error) { l, err := h.q.Intercepts(h.ctx, rival, "globex", false, last); return len(l), err },
+		func() (int, error) {
+			l, _, err := h.q.Intercepts(h.ctx, rival, "globex", false, readmodel.All, last)
+			return len(l), err
+		},
 		func() (int, error) {
 			l, _, err := h.q.Services(h.ctx, rival, "globex", "", "", readmodel.All, last)
 			return len(l), err
 		},
-		func() (int, error) { l, err := h.q.Policies(h.ctx, rival, "globex", last); return len(l), err },
+		func() (int, error) {
+			l, _, err := h.q.Policies(h.ctx, rival, "globex", readmodel.All, last)
+			return len(l), err
+		},
 	} {
 		if n, err := list(); err != nil || n != 0 {
 			t.Errorf("globex sees %d of acme's resources (%v)", n, err)

@@ -8,6 +8,7 @@ import (
 	"weft.dev/kernel/fault"
 	"weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
+	"weft.dev/services/console/readmodel"
 )
 
 func TestInterceptStartAndStopAreSeenByUsers(t *testing.T) {
@@ -35,7 +36,7 @@ func TestInterceptStartAndStopAreSeenByUsers(t *testing.T) {
 	if len(got.Intercepts) != 1 || got.Intercepts[0].ID != ic.ID || got.Intercepts[0].DeviceName != "ada-laptop" || got.Intercepts[0].Target != "100.64.0.9:3000" {
 		t.Fatalf("app shows intercepts %+v", got.Intercepts)
 	}
-	active, err := h.q.Intercepts(h.ctx, member, "acme", true, res.Seq)
+	active, _, err := h.q.Intercepts(h.ctx, member, "acme", true, readmodel.All, res.Seq)
 	if err != nil || len(active) != 1 || active[0].AppName != "web" || active[0].EnvName != "dev" {
 		t.Fatalf("active intercepts %+v, %v", active, err)
 	}
@@ -51,8 +52,8 @@ func TestInterceptStartAndStopAreSeenByUsers(t *testing.T) {
 	if len(got.Intercepts) != 0 {
 		t.Fatalf("app still shows intercepts after stop: %+v", got.Intercepts)
 	}
-	active, _ = h.q.Intercepts(h.ctx, member, "acme", true, stop.Seq)
-	all, _ := h.q.Intercepts(h.ctx, member, "acme", false, stop.Seq)
+	active, _, _ = h.q.Intercepts(h.ctx, member, "acme", true, readmodel.All, stop.Seq)
+	all, _, _ := h.q.Intercepts(h.ctx, member, "acme", false, readmodel.All, stop.Seq)
 	if len(active) != 0 || len(all) != 1 || all[0].StoppedBy != "ada" {
 		t.Fatalf("after stop: active %+v, all %+v", active, all)
 	}
@@ -123,7 +124,7 @@ func TestConcurrentInterceptsOnOneAppPortExactlyOneWins(t *testing.T) {
 	if won != 1 {
 		t.Fatalf("%d intercepts won, want exactly 1 (%v)", won, errs)
 	}
-	all, err := h.q.Intercepts(h.ctx, member, "acme", false, h.lastSeq())
+	all, _, err := h.q.Intercepts(h.ctx, member, "acme", false, readmodel.All, h.lastSeq())
 	if err != nil || len(all) != 1 {
 		t.Fatalf("intercepts recorded: %d, %v", len(all), err)
 	}

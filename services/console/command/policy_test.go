@@ -67,7 +67,7 @@ func TestPolicyChangesDecideAccessAsUsersExpect(t *testing.T) {
 	if v.Allow || v.PolicyName != "lock-dev" {
 		t.Fatalf("tie: %+v, want deny by lock-dev", v)
 	}
-	pols, err := h.q.Policies(h.ctx, member, "acme", up.Seq)
+	pols, _, err := h.q.Policies(h.ctx, member, "acme", readmodel.All, up.Seq)
 	if err != nil || len(pols) != 2 || pols[0].Name != "lock-dev" || pols[0].CreatedBy != "user:ada" {
 		t.Fatalf("policies %+v, %v", pols, err)
 	}

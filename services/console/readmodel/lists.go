@@ -1,9 +1,11 @@
 package readmodel
 
 import (
+	"cmp"
 	"iter"
 	"slices"
 	"strings"
+	"time"
 
 	cd "weft.dev/services/console/domain"
 	"weft.dev/services/sorted"
@@ -16,9 +18,17 @@ import (
 // from the team's maps, never serialised: Restore rebuilds them, so a
 // snapshot's bytes are what they were before.
 
+// key is the key of a list: comparable, and naming its item.
+type key interface {
+	comparable
+	ident() string
+}
+
 // pathKey orders a list as its "env/name" paths read (compareEnvName;
 // environments by name, with env ""), then by id, so that no two keys tie.
 type pathKey struct{ env, name, id string }
+
+func (k pathKey) ident() string { return k.id }
 
 func comparePath(a, b pathKey) int {
 	if c := compareEnvName(a.env, a.name, b.env, b.name); c != 0 {
@@ -27,32 +37,75 @@ func comparePath(a, b pathKey) int {
 	return strings.Compare(a.id, b.id)
 }
 
+// interceptKey orders intercepts newest first, then by id, descending.
+type interceptKey struct {
+	started time.Time
+	id      string
+}
+
+func (k interceptKey) ident() string { return k.id }
+
+func compareIntercepts(a, b interceptKey) int {
+	if c := b.started.Compare(a.started); c != 0 {
+		return c
+	}
+	return strings.Compare(b.id, a.id)
+}
+
+// policyKey orders policies as they are evaluated: higher priority first,
+// deny before allow, then by name (and id).
+type policyKey struct {
+	priority int
+	deny     bool
+	name, id string
+}
+
+func (k policyKey) ident() string { return k.id }
+
+func comparePolicies(a, b policyKey) int {
+	if c := cmp.Compare(b.priority, a.priority); c != 0 {
+		return c
+	}
+	if a.deny != b.deny {
+		if a.deny {
+			return -1
+		}
+		return 1
+	}
+	if c := strings.Compare(a.name, b.name); c != 0 {
+		return c
+	}
+	return strings.Compare(a.id, b.id)
+}
+
 // entry is how one item is indexed: its key, and the filters it answers
 // to, env (its environment's id) and other (an app's or an environment's
-// cluster id, a service's kind); "" where it has none.
-type entry struct {
-	key        pathKey
+// cluster id, a service's kind, "active" for an active intercept); ""
+// where it has none.
+type entry[K key] struct {
+	key        K
 	env, other string
 }
 
 // list is one kind's items of a team in list order: all of them, and by
 // environment, by other, and by both, each set answering one filter of
 // the subgraph's lists.
-type list struct {
-	all     *sorted.Set[pathKey]
-	byEnv   map[string]*sorted.Set[pathKey]
-	byOther map[string]*sorted.Set[pathKey]
-	byBoth  map[[2]string]*sorted.Set[pathKey]
-	at      map[string]entry // by id: where it is indexed now
+type list[K key] struct {
+	cmp     func(a, b K) int
+	all     *sorted.Set[K]
+	byEnv   map[string]*sorted.Set[K]
+	byOther map[string]*sorted.Set[K]
+	byBoth  map[[2]string]*sorted.Set[K]
+	at      map[string]entry[K] // by id: where it is indexed now
 }
 
-func newList() *list {
-	return &list{all: sorted.New(comparePath), byEnv: map[string]*sorted.Set[pathKey]{},
-		byOther: map[string]*sorted.Set[pathKey]{}, byBoth: map[[2]string]*sorted.Set[pathKey]{}, at: map[string]entry{}}
+func newList[K key](cmp func(a, b K) int) *list[K] {
+	return &list[K]{cmp: cmp, all: sorted.New(cmp), byEnv: map[string]*sorted.Set[K]{},
+		byOther: map[string]*sorted.Set[K]{}, byBoth: map[[2]string]*sorted.Set[K]{}, at: map[string]entry[K]{}}
 }
 
 // put indexes item id as e, moving it when it was indexed otherwise.
-func (l *list) put(id string, e entry) {
+func (l *list[K]) put(id string, e entry[K]) {
 	if old, ok := l.at[id]; ok {
 		if old == e {
 			return // the common case: a change that moves nothing
@@ -62,18 +115,18 @@ func (l *list) put(id string, e entry) {
 	l.at[id] = e
 	l.all.Insert(e.key)
 	if e.env != "" {
-		into(l.byEnv, e.env).Insert(e.key)
+		into(l.byEnv, e.env, l.cmp).Insert(e.key)
 	}
 	if e.other != "" {
-		into(l.byOther, e.other).Insert(e.key)
+		into(l.byOther, e.other, l.cmp).Insert(e.key)
 	}
 	if e.env != "" && e.other != "" {
-		into(l.byBoth, [2]string{e.env, e.other}).Insert(e.key)
+		into(l.byBoth, [2]string{e.env, e.other}, l.cmp).Insert(e.key)
 	}
 }
 
 // remove drops item id, if indexed.
-func (l *list) remove(id string) {
+func (l *list[K]) remove(id string) {
 	e, ok := l.at[id]
 	if !ok {
 		return
@@ -91,10 +144,10 @@ func (l *list) remove(id string) {
 	}
 }
 
-func into[G comparable](m map[G]*sorted.Set[pathKey], g G) *sorted.Set[pathKey] {
+func into[G comparable, K key](m map[G]*sorted.Set[K], g G, cmp func(a, b K) int) *sorted.Set[K] {
 	s, ok := m[g]
 	if !ok {
-		s = sorted.New(comparePath)
+		s = sorted.New(cmp)
 		m[g] = s
 	}
 	return s
@@ -102,7 +155,7 @@ func into[G comparable](m map[G]*sorted.Set[pathKey], g G) *sorted.Set[pathKey] 
 
 // out removes k from group g, and the group once empty (a team's deleted
 // environments and clusters leave no sets behind).
-func out[G comparable](m map[G]*sorted.Set[pathKey], g G, k pathKey) {
+func out[G comparable, K key](m map[G]*sorted.Set[K], g G, k K) {
 	if s, ok := m[g]; ok {
 		s.Delete(k)
 		if s.Len() == 0 {
@@ -112,7 +165,7 @@ func out[G comparable](m map[G]*sorted.Set[pathKey], g G, k pathKey) {
 }
 
 // inEnv is the number of items of environment envID.
-func (l *list) inEnv(envID string) int {
+func (l *list[K]) inEnv(envID string) int {
 	if s, ok := l.byEnv[envID]; ok {
 		return s.Len()
 	}
@@ -120,22 +173,22 @@ func (l *list) inEnv(envID string) int {
 }
 
 // inEnvKeys yields the keys of environment envID's items, in list order.
-func (l *list) inEnvKeys(envID string) iter.Seq[pathKey] {
+func (l *list[K]) inEnvKeys(envID string) iter.Seq[K] {
 	if s, ok := l.byEnv[envID]; ok {
 		return s.From(0)
 	}
-	return func(func(pathKey) bool) {}
+	return func(func(K) bool) {}
 }
 
 // idsInEnv are the ids of environment envID's items, in list order.
-func (l *list) idsInEnv(envID string) []string {
+func (l *list[K]) idsInEnv(envID string) []string {
 	s, ok := l.byEnv[envID]
 	if !ok {
 		return nil
 	}
 	ids := make([]string, 0, s.Len())
 	for k := range s.From(0) {
-		ids = append(ids, k.id)
+		ids = append(ids, k.ident())
 	}
 	return ids
 }
@@ -144,16 +197,16 @@ func (l *list) idsInEnv(envID string) []string {
 // the items of those environments (none when it is empty); of them, those
 // of other when other is not empty. Several environments of one name
 // (which the names' uniqueness rules out) are merged into a new set.
-func (l *list) pick(envIDs []string, other string) *sorted.Set[pathKey] {
+func (l *list[K]) pick(envIDs []string, other string) *sorted.Set[K] {
 	switch {
 	case envIDs == nil && other == "":
 		return l.all
 	case envIDs == nil:
 		return l.byOther[other]
 	}
-	var sets []*sorted.Set[pathKey]
+	var sets []*sorted.Set[K]
 	for _, id := range envIDs {
-		var s *sorted.Set[pathKey]
+		var s *sorted.Set[K]
 		if other == "" {
 			s = l.byEnv[id]
 		} else {
@@ -169,7 +222,7 @@ func (l *list) pick(envIDs []string, other string) *sorted.Set[pathKey] {
 	case 1:
 		return sets[0]
 	}
-	merged := sorted.New(comparePath)
+	merged := sorted.New(l.cmp)
 	for _, s := range sets {
 		for k := range s.From(0) {
 			merged.Insert(k)
@@ -186,7 +239,9 @@ var All = sorted.All
 
 // lists are a team's indexed lists.
 type lists struct {
-	envs, apps, services, configs, secrets, routers *list
+	envs, apps, services, configs, secrets, routers *list[pathKey]
+	intercepts                                      *list[interceptKey]
+	policies                                        *list[policyKey]
 	// users are the names of the apps taking values from a source (a
 	// config, a secret) of an environment, by app id: a config's or a
 	// secret's UsedBy, read for each one of a page. sources are the keys
@@ -207,7 +262,9 @@ type appSources struct {
 }
 
 func newLists() *lists {
-	return &lists{envs: newList(), apps: newList(), services: newList(), configs: newList(), secrets: newList(), routers: newList(),
+	return &lists{envs: newList(comparePath), apps: newList(comparePath), services: newList(comparePath),
+		configs: newList(comparePath), secrets: newList(comparePath), routers: newList(comparePath),
+		intercepts: newList(compareIntercepts), policies: newList(comparePolicies),
 		users: map[usersKey]map[string]string{}, sources: map[string]appSources{}}
 }
 
@@ -222,7 +279,7 @@ func (t *teamData) envsNamed(name string) []string {
 		if k.name != name {
 			break
 		}
-		ids = append(ids, k.id)
+		ids = append(ids, k.ident())
 	}
 	return ids
 }
@@ -232,7 +289,7 @@ func (t *teamData) envsNamed(name string) []string {
 
 func (t *teamData) indexEnv(id string) {
 	if e, ok := t.Envs[id]; ok {
-		t.lists.envs.put(id, entry{key: pathKey{name: e.Name, id: id}, other: e.ClusterID})
+		t.lists.envs.put(id, entry[pathKey]{key: pathKey{name: e.Name, id: id}, other: e.ClusterID})
 	} else {
 		t.lists.envs.remove(id)
 	}
@@ -241,7 +298,7 @@ func (t *teamData) indexEnv(id string) {
 func (t *teamData) indexApp(id string) {
 	a, ok := t.Apps[id]
 	if ok {
-		t.lists.apps.put(id, entry{key: pathKey{t.Envs[a.EnvID].Name, a.Name, id}, env: a.EnvID, other: a.ClusterID})
+		t.lists.apps.put(id, entry[pathKey]{key: pathKey{t.Envs[a.EnvID].Name, a.Name, id}, env: a.EnvID, other: a.ClusterID})
 	} else {
 		t.lists.apps.remove(id)
 	}
@@ -289,7 +346,7 @@ func (t *teamData) usersOf(envID string, src cd.Source) []string {
 
 func (t *teamData) indexService(id string) {
 	if s, ok := t.Services[id]; ok {
-		t.lists.services.put(id, entry{key: pathKey{t.Envs[s.EnvID].Name, s.Name, id}, env: s.EnvID, other: string(s.Kind)})
+		t.lists.services.put(id, entry[pathKey]{key: pathKey{t.Envs[s.EnvID].Name, s.Name, id}, env: s.EnvID, other: string(s.Kind)})
 	} else {
 		t.lists.services.remove(id)
 	}
@@ -297,7 +354,7 @@ func (t *teamData) indexService(id string) {
 
 func (t *teamData) indexConfig(id string) {
 	if c, ok := t.Configs[id]; ok {
-		t.lists.configs.put(id, entry{key: pathKey{t.Envs[c.EnvID].Name, c.Name, id}, env: c.EnvID})
+		t.lists.configs.put(id, entry[pathKey]{key: pathKey{t.Envs[c.EnvID].Name, c.Name, id}, env: c.EnvID})
 	} else {
 		t.lists.configs.remove(id)
 	}
@@ -305,7 +362,7 @@ func (t *teamData) indexConfig(id string) {
 
 func (t *teamData) indexSecret(id string) {
 	if s, ok := t.Secrets[id]; ok {
-		t.lists.secrets.put(id, entry{key: pathKey{t.Envs[s.EnvID].Name, s.Name, id}, env: s.EnvID})
+		t.lists.secrets.put(id, entry[pathKey]{key: pathKey{t.Envs[s.EnvID].Name, s.Name, id}, env: s.EnvID})
 	} else {
 		t.lists.secrets.remove(id)
 	}
@@ -313,9 +370,29 @@ func (t *teamData) indexSecret(id string) {
 
 func (t *teamData) indexRouter(id string) {
 	if r, ok := t.Routers[id]; ok {
-		t.lists.routers.put(id, entry{key: pathKey{t.Envs[r.EnvID].Name, r.Name, id}, env: r.EnvID})
+		t.lists.routers.put(id, entry[pathKey]{key: pathKey{t.Envs[r.EnvID].Name, r.Name, id}, env: r.EnvID})
 	} else {
 		t.lists.routers.remove(id)
+	}
+}
+
+func (t *teamData) indexIntercept(id string) {
+	if i, ok := t.Intercepts[id]; ok {
+		e := entry[interceptKey]{key: interceptKey{i.StartedAt, id}}
+		if i.Active {
+			e.other = "active"
+		}
+		t.lists.intercepts.put(id, e)
+	} else {
+		t.lists.intercepts.remove(id)
+	}
+}
+
+func (t *teamData) indexPolicy(id string) {
+	if p, ok := t.Policies[id]; ok {
+		t.lists.policies.put(id, entry[policyKey]{key: policyKey{p.Rule.Priority, p.Rule.Action == cd.Deny, p.Name, id}})
+	} else {
+		t.lists.policies.remove(id)
 	}
 }
 
@@ -360,5 +437,11 @@ func (t *teamData) reindex() {
 	}
 	for id := range t.Routers {
 		t.indexRouter(id)
+	}
+	for id := range t.Intercepts {
+		t.indexIntercept(id)
+	}
+	for id := range t.Policies {
+		t.indexPolicy(id)
 	}
 }

@@ -123,6 +123,37 @@ func bigTeam(tb testing.TB, n int) *Model {
 			f.apply(cd.RouterAggregate, id, cd.RouterDeleted{ID: id, Name: x.Name, EnvID: x.EnvID, ClusterID: x.ClusterID})
 		}
 	}
+	// Intercepts, a third started in the same second as the one before
+	// (newest first, then by id), half of them stopped; policies of a few
+	// priorities and both actions, some updated (moving them), some deleted.
+	for i := range n / 20 {
+		id := fmt.Sprintf("i%05d", r.IntN(1000000))
+		if i%3 == 0 {
+			f.at = f.at.Add(-time.Second)
+		}
+		app := apps[n/10+r.IntN(n-n/10)]
+		f.apply(cd.InterceptAggregate, id, cd.InterceptStarted{ID: id, AppID: app, EnvID: f.m.teams["acme"].Apps[app].EnvID, Port: cd.Port{Port: 80, Protocol: cd.HTTP}, DeviceID: "d1", TargetPort: 8080})
+		if i%2 == 0 {
+			f.apply(cd.InterceptAggregate, id, cd.InterceptStopped{ID: id, AppID: app, Port: cd.Port{Port: 80, Protocol: cd.HTTP}, StoppedBy: "user:ada"})
+		}
+	}
+	rule := func() cd.Rule {
+		action := cd.Allow
+		if r.IntN(2) == 0 {
+			action = cd.Deny
+		}
+		return cd.Rule{Action: action, Priority: r.IntN(5), Sources: []cd.Subject{{Kind: cd.SubjectEnv, ID: "e1"}}, Targets: []cd.Subject{{Kind: cd.SubjectApp, ID: apps[0]}}}
+	}
+	for i := range n / 30 {
+		id := fmt.Sprintf("p%05d", i)
+		f.apply(cd.PolicyAggregate, id, cd.PolicyCreated{ID: id, Name: fmt.Sprintf("policy-%d", r.IntN(1000000)), Rule: rule()})
+		switch i % 5 {
+		case 1:
+			f.apply(cd.PolicyAggregate, id, cd.PolicyUpdated{ID: id, Rule: rule()})
+		case 2:
+			f.apply(cd.PolicyAggregate, id, cd.PolicyDeleted{ID: id})
+		}
+	}
 	f.apply(cd.EnvAggregate, "e4", cd.EnvDeleted{ID: "e4", Name: "stage"})
 	return f.m
 }
@@ -194,8 +225,9 @@ func pageCheck[V any](t *testing.T, what string, first int, want []V, list func(
 }
 
 // TestEveryListPagedByItsCursorsIsWhatSortingTheWholeTeamGave proves the
-// kept lists change no answer: over a team of 10,000 apps (and 500 of
-// every other kind) created, deleted, updated, and with an environment
+// kept lists change no answer: over a team of 10,000 apps (500 of every
+// other kind, intercepts and policies) created, deleted, updated, stopped,
+// started in the same second, and with an environment
 // deleted under its items, every page of every list, filter and page
 // size, read by its cursors, is the page the query made by copying and
 // sorting the whole team; and so after a snapshot's round trip, whose
@@ -278,6 +310,37 @@ func TestEveryListPagedByItsCursorsIsWhatSortingTheWholeTeamGave(t *testing.T) {
 					func(r Router) string { return r.EnvName }, func(r Router) string { return r.Name }),
 					func(w Window) ([]Router, int, error) { return q.Routers(ctx, p, "acme", env, w, 0) })
 			}
+			allIntercepts := values(td.Intercepts, td.interceptView)
+			for _, activeOnly := range []bool{false, true} {
+				want := []Intercept{}
+				for _, i := range allIntercepts {
+					if i.Active || !activeOnly {
+						want = append(want, i)
+					}
+				}
+				sort.Slice(want, func(i, j int) bool { // as Queries.Intercepts sorted them
+					if !want[i].StartedAt.Equal(want[j].StartedAt) {
+						return want[i].StartedAt.After(want[j].StartedAt)
+					}
+					return want[i].ID > want[j].ID
+				})
+				pageCheck(t, fmt.Sprintf("intercepts active only %v", activeOnly), 50, want, func(w Window) ([]Intercept, int, error) {
+					return q.Intercepts(ctx, p, "acme", activeOnly, w, 0)
+				})
+			}
+			policies := values(td.Policies, td.policyView)
+			sort.Slice(policies, func(i, j int) bool { // as Queries.Policies sorted them
+				a, b := policies[i].Rule, policies[j].Rule
+				if a.Priority != b.Priority {
+					return a.Priority > b.Priority
+				}
+				if a.Action != b.Action {
+					return a.Action == cd.Deny
+				}
+				return policies[i].Name < policies[j].Name
+			})
+			pageCheck(t, "policies", 25, policies, func(w Window) ([]Policy, int, error) { return q.Policies(ctx, p, "acme", w, 0) })
+
 			allEnvs := values(td.Envs, td.envView)
 			for _, cluster := range []string{"", "c1", "c2"} {
 				pageCheck(t, "environments "+cluster, 2, naive(allEnvs, func(e Env) bool { return cluster == "" || e.ClusterID == cluster },

@@ -179,10 +179,12 @@ func (m *Model) Apply(r event.Recorded) error {
 		t := m.team(r.Team)
 		v := cd.EvolveIntercept(t.Intercepts[r.Aggregate.ID], r)
 		put(t, t.Intercepts, r, v, false) // stopped intercepts stay: history
+		t.indexIntercept(r.Aggregate.ID)
 	case cd.PolicyCreated, cd.PolicyUpdated, cd.PolicyDeleted:
 		t := m.team(r.Team)
 		v := cd.EvolvePolicy(t.Policies[r.Aggregate.ID], r)
 		put(t, t.Policies, r, v, v.Deleted)
+		t.indexPolicy(r.Aggregate.ID)
 	case cd.ConfigCreated, cd.ConfigChanged, cd.ConfigDeleted:
 		t := m.team(r.Team)
 		v := cd.EvolveConfig(t.Configs[r.Aggregate.ID], r)

@@ -70,11 +70,11 @@ func (q *Queries) Envs(ctx context.Context, p auth.Principal, team, clusterID st
 // not empty and of other when that is not empty, making each item a view;
 // and how many items the filter selects. It costs the page and a few
 // steps per chunk of the list, whatever the team holds.
-func page[V any](t *teamData, l *list, env, other string, w Window, view func(id string) V) ([]V, int) {
+func page[K key, V any](t *teamData, l *list[K], env, other string, w Window, view func(id string) V) ([]V, int) {
 	keys, total := sorted.Page(l.pick(t.envsNamed(env), other), w)
 	out := make([]V, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, view(k.id))
+		out = append(out, view(k.ident()))
 	}
 	return out, total
 }
@@ -154,24 +154,22 @@ func (q *Queries) Service(ctx context.Context, p auth.Principal, team, id string
 	return out, err
 }
 
-// Intercepts lists the team's intercepts, newest first; only active ones
-// when activeOnly.
-func (q *Queries) Intercepts(ctx context.Context, p auth.Principal, team string, activeOnly bool, minSeq uint64) ([]Intercept, error) {
-	out := []Intercept{}
+// Intercepts returns window w of the team's intercepts, newest first,
+// only active ones when activeOnly, and how many those are (stopped ones
+// stay, as history: the list grows with the team's age).
+func (q *Queries) Intercepts(ctx context.Context, p auth.Principal, team string, activeOnly bool, w Window, minSeq uint64) ([]Intercept, int, error) {
+	other := ""
+	if activeOnly {
+		other = "active"
+	}
+	var (
+		out   []Intercept
+		total int
+	)
 	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
-		for _, i := range t.Intercepts {
-			if i.Active || !activeOnly {
-				out = append(out, t.interceptView(i))
-			}
-		}
+		out, total = page(t, t.lists.intercepts, "", other, w, func(id string) Intercept { return t.interceptView(t.Intercepts[id]) })
 	})
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].StartedAt.Equal(out[j].StartedAt) {
-			return out[i].StartedAt.After(out[j].StartedAt)
-		}
-		return out[i].ID > out[j].ID
-	})
-	return out, err
+	return out, total, err
 }
 
 // Intercept returns the intercept with id.
@@ -189,26 +187,18 @@ func (q *Queries) Intercept(ctx context.Context, p auth.Principal, team, id stri
 	return out, err
 }
 
-// Policies lists the team's access policies in evaluation order: higher
-// priority first, deny before allow, then by name.
-func (q *Queries) Policies(ctx context.Context, p auth.Principal, team string, minSeq uint64) ([]Policy, error) {
-	out := []Policy{}
+// Policies returns window w of the team's access policies in evaluation
+// order: higher priority first, deny before allow, then by name; and how
+// many there are.
+func (q *Queries) Policies(ctx context.Context, p auth.Principal, team string, w Window, minSeq uint64) ([]Policy, int, error) {
+	var (
+		out   []Policy
+		total int
+	)
 	err := q.read(ctx, p, team, minSeq, func(t *teamData) {
-		for _, pol := range t.Policies {
-			out = append(out, t.policyView(pol))
-		}
+		out, total = page(t, t.lists.policies, "", "", w, func(id string) Policy { return t.policyView(t.Policies[id]) })
 	})
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i].Rule, out[j].Rule
-		if a.Priority != b.Priority {
-			return a.Priority > b.Priority
-		}
-		if a.Action != b.Action {
-			return a.Action == cd.Deny
-		}
-		return out[i].Name < out[j].Name
-	})
-	return out, err
+	return out, total, err
 }
 
 // Access evaluates the team's policies for a connection from src to dst.

@@ -431,22 +431,19 @@ func (r *queryResolver) Service(ctx context.Context, id string, minSeq *int) (*m
 
 // Intercepts is the resolver for the intercepts field.
 func (r *queryResolver) Intercepts(ctx context.Context, first *int, after *string, all *bool, minSeq *int) (*model.InterceptConnection, error) {
-	seq, err := graph.MinSeq(minSeq)
+	seq, start, n, err := listArgs(minSeq, first, after)
 	if err != nil {
 		return nil, err
 	}
 	p := auth.From(ctx)
-	is, err := r.Queries.Intercepts(ctx, p, p.Team, !graph.Deref(all), seq)
+	is, total, err := r.Queries.Intercepts(ctx, p, p.Team, !graph.Deref(all), readmodel.Window{Start: start, N: n}, seq)
 	if err != nil {
 		return nil, err
 	}
-	edges, info, err := graph.Paginate(is, first, after, func(c string, i readmodel.Intercept) model.InterceptEdge {
+	edges, info := graph.Edges(is, start, total, func(c string, i readmodel.Intercept) model.InterceptEdge {
 		return model.InterceptEdge{Cursor: c, Node: *interceptOut(i)}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.InterceptConnection{Edges: edges, PageInfo: info, TotalCount: len(is)}, nil
+	return &model.InterceptConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
 }
 
 // Intercept is the resolver for the intercept field.

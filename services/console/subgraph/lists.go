@@ -71,21 +71,18 @@ func (r *Resolver) services(ctx context.Context, team, env string, kind *model.S
 }
 
 func (r *Resolver) policies(ctx context.Context, team string, first *int, after *string, minSeq *int) (*model.PolicyConnection, error) {
-	seq, err := graph.MinSeq(minSeq)
+	seq, start, n, err := listArgs(minSeq, first, after)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := r.Queries.Policies(ctx, auth.From(ctx), team, seq)
+	ps, total, err := r.Queries.Policies(ctx, auth.From(ctx), team, readmodel.Window{Start: start, N: n}, seq)
 	if err != nil {
 		return nil, err
 	}
-	edges, info, err := graph.Paginate(ps, first, after, func(c string, p readmodel.Policy) model.PolicyEdge {
+	edges, info := graph.Edges(ps, start, total, func(c string, p readmodel.Policy) model.PolicyEdge {
 		return model.PolicyEdge{Cursor: c, Node: *policyOut(p)}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.PolicyConnection{Edges: edges, PageInfo: info, TotalCount: len(ps)}, nil
+	return &model.PolicyConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
 }
 
 func (r *Resolver) configs(ctx context.Context, team, env string, first *int, after *string, minSeq *int) (*model.ConfigConnection, error) {

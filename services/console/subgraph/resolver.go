@@ -90,7 +90,7 @@ func (r *Resolver) envByID(ctx context.Context, id string, seq uint64) (readmode
 // policyByID returns one policy of the caller's team.
 func (r *Resolver) policyByID(ctx context.Context, id string, seq uint64) (readmodel.Policy, error) {
 	p := auth.From(ctx)
-	pols, err := r.Queries.Policies(ctx, p, p.Team, seq)
+	pols, _, err := r.Queries.Policies(ctx, p, p.Team, readmodel.All, seq)
 	if err != nil {
 		return readmodel.Policy{}, err
 	}
