@@ -38,11 +38,17 @@ import (
 
 const nic tcpip.NICID = 1
 
-// maxHandshakes bounds the connections to served addresses that are
-// between their SYN and their handler, over the whole stack; SYNs beyond
-// it are dropped (the client retries). A listener's backlog was 4,096 per
-// port; one device cannot hold more than this many half-open at once.
-const maxHandshakes = 4096
+// A listening endpoint that met more handshakes than its backlog (4,096)
+// answered with SYN cookies, holding nothing; the forwarder holds a
+// goroutine for each handshake until it completes or times out. So the
+// handshakes in flight are bounded, over the stack and from any one
+// source address: a device sending SYNs and never completing them stalls
+// its own new connections, not every device's. SYNs beyond either bound
+// are dropped (the client sends them again).
+const (
+	maxHandshakes          = 4096
+	maxHandshakesPerSource = 256
+)
 
 // Stack is one userspace network interface. It is the tun.Device handed to
 // wireguard-go: packets the tunnel decrypts are written into the stack, and
@@ -65,6 +71,11 @@ type Stack struct {
 	smu    sync.RWMutex
 	served map[netip.AddrPort]func(net.Conn)
 	fwd    *tcp.Forwarder
+
+	// handshakes in flight to served addresses, and how many per source.
+	hmu        sync.Mutex
+	handshakes map[stack.TransportEndpointID]struct{}
+	bySource   map[tcpip.Address]int
 }
 
 // New returns a stack with no addresses; every destination routes into the
@@ -83,6 +94,9 @@ func New(mtu int) (*Stack, error) {
 		refs:   map[netip.Addr]int{},
 		done:   make(chan struct{}),
 		served: map[netip.AddrPort]func(net.Conn){},
+
+		handshakes: map[stack.TransportEndpointID]struct{}{},
+		bySource:   map[tcpip.Address]int{},
 	}
 	st.fwd = tcp.NewForwarder(st.s, 0, maxHandshakes, st.forward)
 	st.s.SetTransportProtocolHandler(tcp.ProtocolNumber, st.dispatchTCP)
@@ -278,25 +292,72 @@ func (st *Stack) dispatchTCP(id stack.TransportEndpointID, pkt *stack.PacketBuff
 	if id.LocalAddress.Len() != 4 || st.handler(id) == nil {
 		return false
 	}
-	return st.fwd.HandlePacket(id, pkt)
+	ok, counted := st.admit(id, pkt)
+	if !ok {
+		return true // dropped
+	}
+	handled := st.fwd.HandlePacket(id, pkt)
+	if counted && !handled {
+		st.handshakeDone(id) // not a SYN the forwarder took (a bad checksum)
+	}
+	return handled
+}
+
+// admit counts a new handshake against the bounds; a SYN of one already
+// counted (sent again) and any other segment pass uncounted.
+func (st *Stack) admit(id stack.TransportEndpointID, pkt *stack.PacketBuffer) (ok, counted bool) {
+	h := header.TCP(pkt.TransportHeader().Slice())
+	if len(h) < header.TCPMinimumSize {
+		return true, false
+	}
+	if f := h.Flags(); !f.Contains(header.TCPFlagSyn) || f.Contains(header.TCPFlagAck) {
+		return true, false
+	}
+	st.hmu.Lock()
+	defer st.hmu.Unlock()
+	if _, ok := st.handshakes[id]; ok {
+		return true, false
+	}
+	if len(st.handshakes) >= maxHandshakes || st.bySource[id.RemoteAddress] >= maxHandshakesPerSource {
+		return false, false
+	}
+	st.handshakes[id] = struct{}{}
+	st.bySource[id.RemoteAddress]++
+	return true, true
+}
+
+func (st *Stack) handshakeDone(id stack.TransportEndpointID) {
+	st.hmu.Lock()
+	defer st.hmu.Unlock()
+	if _, ok := st.handshakes[id]; !ok {
+		return
+	}
+	delete(st.handshakes, id)
+	if st.bySource[id.RemoteAddress]--; st.bySource[id.RemoteAddress] == 0 {
+		delete(st.bySource, id.RemoteAddress)
+	}
 }
 
 // forward completes the handshake of a connection to a served address and
 // hands it over, on the goroutine the forwarder started for it.
 func (st *Stack) forward(r *tcp.ForwarderRequest) {
-	handle := st.handler(r.ID())
+	id := r.ID()
+	handle := st.handler(id)
 	if handle == nil {
 		// Closed since the SYN came.
 		r.Complete(true)
+		st.handshakeDone(id)
 		return
 	}
 	var wq waiter.Queue
 	ep, err := r.CreateEndpoint(&wq)
 	if err != nil {
 		r.Complete(true)
+		st.handshakeDone(id)
 		return
 	}
 	r.Complete(false)
+	st.handshakeDone(id)
 	handle(gonet.NewTCPConn(&wq, ep))
 }
 

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
 )
 
 // A listener holds its address only while open, and an address the gateway
@@ -174,4 +177,73 @@ func TestServedPortsHoldNoGoroutines(t *testing.T) {
 	if got := runtime.NumGoroutine() - before; got > 5 {
 		t.Fatalf("%d served ports hold %d goroutines", n, got)
 	}
+}
+
+// A source that sends SYNs and never completes them holds at most
+// maxHandshakesPerSource handshakes: its further SYNs are dropped while
+// another source's connection is still served. A listener fell back to
+// SYN cookies when its backlog was full; the forwarder holds a goroutine
+// per handshake, so without the bound one device could take them all.
+func TestOneSourcesHalfOpenConnectionsDoNotStallAnothers(t *testing.T) {
+	st, err := New(1420)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := netip.MustParseAddrPort("100.64.1.7:80")
+	srv, err := st.ServeTCP(svc.String(), func(c net.Conn) {
+		fmt.Fprintln(c, "hello")
+		c.Close()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	// The tunnel's side: take what the stack sends (SYN-ACKs nobody
+	// answers) as wireguard-go would.
+	go func() {
+		bufs, sizes := [][]byte{make([]byte, 2048)}, []int{0}
+		for {
+			if _, err := st.Read(bufs, sizes, 0); err != nil {
+				return
+			}
+		}
+	}()
+	flood := netip.MustParseAddr("100.64.9.9")
+	for port := range uint16(maxHandshakesPerSource + 44) {
+		if _, err := st.Write([][]byte{syn(netip.AddrPortFrom(flood, 10000+port), svc)}, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.hmu.Lock()
+	held := st.bySource[tcpip.AddrFrom4(flood.As4())]
+	st.hmu.Unlock()
+	if held != maxHandshakesPerSource {
+		t.Fatalf("one source holds %d handshakes; want %d", held, maxHandshakesPerSource)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := st.DialContext(ctx, "tcp", svc.String())
+	if err != nil {
+		t.Fatalf("another source's connection: %v", err)
+	}
+	defer c.Close()
+	if line, err := bufio.NewReader(c).ReadString('\n'); err != nil || line != "hello\n" {
+		t.Fatalf("another source's connection read %q, %v", line, err)
+	}
+}
+
+// syn is a TCP SYN from src to dst in an IPv4 packet.
+func syn(src, dst netip.AddrPort) []byte {
+	b := make([]byte, header.IPv4MinimumSize+header.TCPMinimumSize)
+	ip := header.IPv4(b)
+	ip.Encode(&header.IPv4Fields{TotalLength: uint16(len(b)), TTL: 64, Protocol: uint8(header.TCPProtocolNumber),
+		SrcAddr: tcpip.AddrFrom4(src.Addr().As4()), DstAddr: tcpip.AddrFrom4(dst.Addr().As4())})
+	ip.SetChecksum(^ip.CalculateChecksum())
+	tcp := header.TCP(b[header.IPv4MinimumSize:])
+	tcp.Encode(&header.TCPFields{SrcPort: src.Port(), DstPort: dst.Port(), SeqNum: 1, DataOffset: header.TCPMinimumSize,
+		Flags: header.TCPFlagSyn, WindowSize: 65535})
+	sum := header.PseudoHeaderChecksum(header.TCPProtocolNumber, ip.SourceAddress(), ip.DestinationAddress(), header.TCPMinimumSize)
+	tcp.SetChecksum(^tcp.CalculateChecksum(sum))
+	return b
 }
