@@ -377,6 +377,22 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		c.ok("service", "update", "db", "--env", "prod", "--port", "5432", "--backend", "10.0.0.21:5432")
 		mustContain(t, "service get", c.ok("service", "get", "db", "--env", "prod", "-o", "yaml"), "10.0.0.21:5432")
 		mustContain(t, "service list", c.ok("service", "list"), "db")
+		// A service its cluster runs: upgraded in place and grown, a major
+		// version refused naming the flag, --kind refused beside --storage.
+		c.ok("service", "create", "cache", "--env", "prod", "--kind", "redis", "--version", "7.2", "--storage", "1Gi")
+		mustContain(t, "service update --version --storage", c.ok("service", "update", "cache", "--env", "prod", "--version", "8", "--storage", "2Gi", "-o", "json"),
+			`"version": "8"`, `"storage": "2Gi"`)
+		if _, errs, code := c.run("service", "update", "cache", "--env", "prod", "--version", "7.4"); code != 2 || !strings.Contains(errs, "redis 8 cannot become 7.4 in place") {
+			t.Errorf("a redis downgrade: exit %d, %s", code, errs)
+		}
+		if _, errs, code := c.run("service", "update", "cache", "--env", "prod", "--storage", "4Gi", "--kind", "redis"); code != 2 || !strings.Contains(errs, "--kind is for one of fixed backends") {
+			t.Errorf("--storage beside --kind: exit %d, %s", code, errs)
+		}
+		if _, errs, code := c.run("service", "update", "db", "--env", "prod", "--storage", "4Gi"); code != 2 || !strings.Contains(errs, "fixed backends") {
+			t.Errorf("--storage on fixed backends: exit %d, %s", code, errs)
+		}
+		mustContain(t, "the change in the service's history", c.ok("events", "--resource", "service/prod/cache", "--limit", "0"), "service.instance-changed")
+		c.ok("service", "delete", "cache", "--env", "prod")
 		c.ok("service", "delete", "db", "--env", "prod")
 		if out := c.ok("service", "list"); strings.Contains(out, "db") {
 			t.Fatalf("service list after delete:\n%s", out)

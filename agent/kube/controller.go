@@ -83,6 +83,7 @@ type Controller struct {
 	secrets    map[string]clusterstate.Secret    // by secret id, values sealed (secrets.go)
 	managed    map[string]clusterstate.Managed   // by managed service id (managed.go)
 	sentSvc    map[string]clusterstate.ServiceStatus
+	grown      map[string]string              // service id → the storage its volume claims were last grown to (managed.go)
 	credsSent  map[string]string              // service id → uid of the credentials Secret last sent
 	credsAt    map[string]time.Time           // and when
 	routers    map[string]clusterstate.Router // by router id (routers.go)
@@ -175,7 +176,7 @@ func New(cfg Config) (*Controller, error) {
 		namespaces: map[string]clusterstate.Namespace{}, workloads: map[string]clusterstate.Workload{},
 		exports: map[string]clusterstate.Export{}, imports: map[string]clusterstate.Import{}, configs: map[string]clusterstate.ConfigMap{},
 		secrets: map[string]clusterstate.Secret{}, managed: map[string]clusterstate.Managed{}, sentSvc: map[string]clusterstate.ServiceStatus{},
-		credsSent: map[string]string{}, credsAt: map[string]time.Time{},
+		credsSent: map[string]string{}, credsAt: map[string]time.Time{}, grown: map[string]string{},
 		routers: map[string]clusterstate.Router{}, sentRouter: map[string]clusterstate.RouterStatus{},
 		syncedCh: make(chan struct{}), applyErr: map[string]string{},
 		sentApp: map[string]clusterstate.AppStatus{}, sentNS: map[string]clusterstate.NamespaceStatus{}, pending: map[string]bool{}, intercepted: map[string]string{},

@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
@@ -152,6 +153,7 @@ func (c *Controller) reconcileManaged(ctx context.Context, id string) error {
 		c.mu.Lock()
 		delete(c.sentSvc, id)
 		delete(c.applyErr, id)
+		delete(c.grown, id)
 		c.mu.Unlock()
 		return nil
 	}
@@ -258,10 +260,6 @@ func password() (string, error) {
 // not as last applied; one of m's name that another service (or someone
 // else) owns is refused.
 func (c *Controller) applyManaged(ctx context.Context, m clusterstate.Managed) error {
-	sts, err := statefulSetOf(m)
-	if err != nil {
-		return err
-	}
 	var cur *appsv1.StatefulSet
 	if o, ok, _ := c.statefulSets.GetIndexer().GetByKey(m.Namespace + "/" + m.Name); ok {
 		cur = o.(*appsv1.StatefulSet)
@@ -269,6 +267,10 @@ func (c *Controller) applyManaged(ctx context.Context, m clusterstate.Managed) e
 			// Most likely a deleted service's of the same name, going.
 			return fmt.Errorf("statefulset %s/%s is another service's (deleted, still going?)", m.Namespace, m.Name)
 		}
+	}
+	sts, err := statefulSetOf(m, cur)
+	if err != nil {
+		return err
 	}
 	if want := marshal(sts); cur == nil || !c.unchanged(kindStatefulSet, want, cur) {
 		got, err := c.client.AppsV1().StatefulSets(m.Namespace).Apply(ctx, sts, applyOptions(cur != nil))
@@ -284,16 +286,62 @@ func (c *Controller) applyManaged(ctx context.Context, m clusterstate.Managed) e
 	if svc != nil && !owned(svc.Labels, clusterstate.LabelAppID, m.ID, clusterstate.RoleManaged) {
 		return fmt.Errorf("service %s/%s %s", m.Namespace, m.Name, notWeft)
 	}
+	if err := c.growClaims(ctx, m, cur); err != nil {
+		return err
+	}
 	port := clusterstate.PortName("tcp", m.Port)
 	spec := corev1ac.ServiceSpec().WithSelector(map[string]string{clusterstate.LabelAppID: m.ID}).
 		WithPorts(corev1ac.ServicePort().WithName(port).WithPort(int32(m.Port)).WithProtocol(corev1.ProtocolTCP).WithTargetPort(intstr.FromString(port)))
 	return c.applyService(ctx, corev1ac.Service(m.Name, m.Namespace).WithLabels(m.Labels).WithSpec(spec), svc)
 }
 
+// growClaims asks m's volume claims for m.Storage where they hold less
+// (weft service update --storage), once per size asked: a StatefulSet's
+// claim template cannot change, its claims can, where their storage class
+// allows expansion. A refusal is the service's error until it is allowed
+// or the size is asked no more.
+func (c *Controller) growClaims(ctx context.Context, m clusterstate.Managed, cur *appsv1.StatefulSet) error {
+	want, err := resource.ParseQuantity(m.Storage)
+	if err != nil {
+		return fmt.Errorf("managed service %s: storage %q: %w", m.Name, m.Storage, err)
+	}
+	c.mu.Lock()
+	done := c.grown[m.ID] == m.Storage
+	c.mu.Unlock()
+	if done || cur == nil || len(cur.Spec.VolumeClaimTemplates) == 0 {
+		return nil // claims made now are made at m.Storage
+	}
+	if tmpl := cur.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests.Storage(); tmpl.Cmp(want) >= 0 {
+		return nil
+	}
+	claims, err := c.client.CoreV1().PersistentVolumeClaims(m.Namespace).List(ctx, metav1.ListOptions{
+		LabelSelector: labels.SelectorFromSet(labels.Set{clusterstate.LabelManagedBy: clusterstate.ManagedBy, clusterstate.LabelAppID: m.ID}).String()})
+	if err != nil {
+		return fmt.Errorf("list volume claims of %s/%s: %w", m.Namespace, m.Name, err)
+	}
+	for _, pvc := range claims.Items {
+		if !strings.HasPrefix(pvc.Name, volumeName+"-"+m.Name+"-") || pvc.Spec.Resources.Requests.Storage().Cmp(want) >= 0 {
+			continue
+		}
+		patch := fmt.Sprintf(`{"spec":{"resources":{"requests":{"storage":%q}}}}`, want.String())
+		if _, err := c.client.CoreV1().PersistentVolumeClaims(m.Namespace).Patch(ctx, pvc.Name, types.MergePatchType, []byte(patch),
+			metav1.PatchOptions{FieldManager: clusterstate.FieldManager}); err != nil {
+			return fmt.Errorf("grow volume claim %s/%s to %s: %w", m.Namespace, pvc.Name, want.String(), refused(err))
+		}
+		c.log.Info("volume claim grown", "namespace", m.Namespace, "name", pvc.Name, "storage", want.String())
+	}
+	c.mu.Lock()
+	c.grown[m.ID] = m.Storage
+	c.mu.Unlock()
+	return nil
+}
+
 // statefulSetOf is m's StatefulSet: one pod of the kind's official image,
 // its variables from the credentials Secret, a volume claim of m.Storage
-// at the kind's data directory, a readiness probe.
-func statefulSetOf(m clusterstate.Managed) (*appsv1ac.StatefulSetApplyConfiguration, error) {
+// at the kind's data directory, a readiness probe. The claim template of
+// cur, the StatefulSet there is, stays as it is: Kubernetes refuses to
+// change it (growClaims grows the claims instead).
+func statefulSetOf(m clusterstate.Managed, cur *appsv1.StatefulSet) (*appsv1ac.StatefulSetApplyConfiguration, error) {
 	e, ok := engines[m.Kind]
 	if !ok {
 		return nil, fmt.Errorf("managed service %s: weft does not run kind %q", m.Name, m.Kind)
@@ -301,6 +349,11 @@ func statefulSetOf(m clusterstate.Managed) (*appsv1ac.StatefulSetApplyConfigurat
 	size, err := resource.ParseQuantity(m.Storage)
 	if err != nil {
 		return nil, fmt.Errorf("managed service %s: storage %q: %w", m.Name, m.Storage, err)
+	}
+	if cur != nil && len(cur.Spec.VolumeClaimTemplates) == 1 {
+		if q, ok := cur.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests[corev1.ResourceStorage]; ok {
+			size = q
+		}
 	}
 	port := clusterstate.PortName("tcp", m.Port)
 	mount := corev1ac.VolumeMount().WithName(volumeName).WithMountPath(e.dataDir)

@@ -3,11 +3,16 @@ package kube_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 
 	"weft.dev/agent/kube"
 	"weft.dev/agent/kube/kubetest"
@@ -345,4 +350,106 @@ func TestEveryKindRunsItsOfficialImageWithItsProbeAndCredentialsMadeInTheCluster
 			})
 		})
 	}
+}
+
+// TestANewVersionRollsTheServicesPodAndMoreStorageGrowsItsClaim: with the
+// agent overlay's RBAC, a managed entry's new version rolls the
+// StatefulSet to the new image (reported back as the image it runs), and
+// more storage grows its bound volume claim where the storage class
+// allows expansion, leaving the StatefulSet's claim template as it was
+// (Kubernetes refuses to change it); a claim that cannot grow (not bound)
+// is the service's reported error, not a silent no.
+func TestANewVersionRollsTheServicesPodAndMoreStorageGrowsItsClaim(t *testing.T) {
+	cp := kubetest.Start(t)
+	kubetest.StartKubelet(t, cp.AdminConfig(), kubetest.KubeletConfig{})
+	ctx := t.Context()
+	c := cp.Client
+	manifest, err := os.ReadFile(filepath.Join("..", "..", "deploy", "kubernetes", "agent", "rbac.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp.Apply(t, manifest)
+	sa, err := kubernetes.NewForConfig(cp.ServiceAccountConfig(t, "weft-agent", "weft-agent"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	expand := true
+	if _, err := c.StorageV1().StorageClasses().Create(ctx, &storagev1.StorageClass{
+		ObjectMeta:  metav1.ObjectMeta{Name: "expandable", Annotations: map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}},
+		Provisioner: "kubernetes.io/no-provisioner", AllowVolumeExpansion: &expand}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CoreV1().PersistentVolumes().Create(ctx, &corev1.PersistentVolume{ObjectMeta: metav1.ObjectMeta{Name: "pv-db"},
+		Spec: corev1.PersistentVolumeSpec{StorageClassName: "expandable", AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			Capacity:               corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("10Gi")},
+			PersistentVolumeSource: corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/var/lib/weft-test/db"}},
+			ClaimRef:               &corev1.ObjectReference{Namespace: "prod", Name: "data-db-0"}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := clusterstate.NewSealingKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc, rep := natsReports(t, "c")
+	ctl := startController(t, sa, kube.Config{Report: nc, SecretsRole: "weft-agent-secrets"})
+	set(t, ctl, clusterstate.KindNamespace, "env-prod", envEntry("env-prod", "prod"))
+	db := managedEntry("s1", "db", "mysql", "8.0", key)
+	db.Port = 3306
+	cache := managedEntry("s2", "cache", "redis", "7.2", key) // no volume to bind: its claim stays pending
+	cache.Port = 6379
+	set(t, ctl, clusterstate.KindManaged, "s1", db)
+	set(t, ctl, clusterstate.KindManaged, "s2", cache)
+	ctl.Synced()
+	ready := func(id, image string) error {
+		all := rep.services(id)
+		if len(all) == 0 || !all[len(all)-1].Ready || all[len(all)-1].Image != image {
+			return fmt.Errorf("%s reports %+v, want ready on %s", id, all, image)
+		}
+		return nil
+	}
+	wait.For(t, within, func() error {
+		if err := ready("s1", "mysql:8.0"); err != nil {
+			return err
+		}
+		pvc, err := c.CoreV1().PersistentVolumeClaims("prod").Get(ctx, "data-db-0", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if pvc.Status.Phase != corev1.ClaimBound {
+			return fmt.Errorf("claim data-db-0 is %s", pvc.Status.Phase)
+		}
+		return ready("s2", "redis:7.2")
+	})
+
+	db.Version, db.Storage = "8.4", "20Gi"
+	cache.Storage = "20Gi"
+	set(t, ctl, clusterstate.KindManaged, "s1", db)
+	set(t, ctl, clusterstate.KindManaged, "s2", cache)
+	wait.For(t, within, func() error {
+		sts, err := c.AppsV1().StatefulSets("prod").Get(ctx, "db", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if img := sts.Spec.Template.Spec.Containers[0].Image; img != "mysql:8.4" {
+			return fmt.Errorf("statefulset image %s", img)
+		}
+		if q := sts.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests.Storage(); q.String() != "10Gi" {
+			t.Errorf("the claim template changed to %s", q)
+		}
+		pvc, err := c.CoreV1().PersistentVolumeClaims("prod").Get(ctx, "data-db-0", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if q := pvc.Spec.Resources.Requests.Storage(); q.String() != "20Gi" {
+			return fmt.Errorf("claim data-db-0 asks %s", q)
+		}
+		if err := ready("s1", "mysql:8.4"); err != nil {
+			return err
+		}
+		all := rep.services("s2")
+		if len(all) == 0 || !strings.Contains(all[len(all)-1].LastError, "grow volume claim prod/data-cache-0 to 20Gi") {
+			return fmt.Errorf("s2 (claim not bound) reports %+v", all)
+		}
+		return nil
+	})
 }

@@ -83,8 +83,20 @@ func TestARunServiceBecomesAManagedEntryItsAppsCredentialsAndItsDataGoesOnlyWhen
 		}
 		return nil
 	})
-	if wl2 := decode[clusterstate.Workload](t, w.state(t, a), "workload."+api); wl2.SourcesDigest == wl.SourcesDigest {
+	wl2 := decode[clusterstate.Workload](t, w.state(t, a), "workload."+api)
+	if wl2.SourcesDigest == wl.SourcesDigest {
 		t.Errorf("new credentials did not change the app's digest (it would not roll)")
+	}
+	// More storage (a new postgres major is refused at the edge): the
+	// entry asks for it, and it keeps everything else, so the app that
+	// takes the credentials does not roll.
+	must(con.ChangeServiceInstance(w.ctx, w.owner, ccmd.ChangeServiceInstanceInput{Team: "acme", ID: db.ID, Storage: "20Gi"}))
+	w.converge(t, o)
+	if got := decode[clusterstate.Managed](t, w.state(t, a), "managed."+db.ID); got.Storage != "20Gi" || got.Version != "16" || got.CredentialsSource != "uid-7" {
+		t.Errorf("managed entry after more storage: %+v", got)
+	}
+	if wl3 := decode[clusterstate.Workload](t, w.state(t, a), "workload."+api); wl3.SourcesDigest != wl2.SourcesDigest {
+		t.Errorf("more storage for the service rolled the app that uses it")
 	}
 	var types []string
 	if err := w.store.Read(w.ctx, events.Filter{Team: "acme"}, func(r events.Recorded) error {
@@ -98,7 +110,7 @@ func TestARunServiceBecomesAManagedEntryItsAppsCredentialsAndItsDataGoesOnlyWhen
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(types, ",") != "console.service.created,console.service.credentials-reported,console.service.status-reported" {
+	if strings.Join(types, ",") != "console.service.created,console.service.credentials-reported,console.service.status-reported,console.service.instance-changed" {
 		t.Errorf("the service's events: %v", types)
 	}
 	for k, v := range w.state(t, a) {

@@ -130,7 +130,7 @@ func Handles(eventType string) bool {
 		"infra.device.created", "infra.device.key-rotated", "infra.device.deleted",
 		"console.env.created", "console.env.deleted",
 		"console.app.created", "console.app.updated", "console.app.deleted",
-		"console.service.created", "console.service.updated", "console.service.deleted",
+		"console.service.created", "console.service.updated", "console.service.instance-changed", "console.service.deleted",
 		"console.service.credentials-reported", "console.service.data-deleted",
 		"console.router.created", "console.router.updated", "console.router.deleted",
 		"console.intercept.started", "console.intercept.stopped",
@@ -209,6 +209,14 @@ func (t *Topology) Apply(r events.Recorded) bool {
 			return false
 		}
 		w.Spec = e.Spec
+	case cd.ServiceInstanceChanged:
+		w := tm.Workloads[e.ID]
+		if w == nil || w.Instance == nil {
+			return false
+		}
+		in := *w.Instance
+		in.Version, in.Storage = e.Version, e.Storage
+		w.Instance = &in
 	case cd.ServiceDeleted:
 		if w := tm.Workloads[e.ID]; w != nil && e.DeleteData && w.Instance != nil {
 			p := &Purge{ID: w.ID, Name: w.Name, Kind: string(w.ServiceKind), ClusterID: w.ClusterID}

@@ -185,3 +185,36 @@ func (h *Handlers) ReportService(ctx context.Context, p auth.Principal, in Repor
 	}
 	return Result[cd.Service]{Object: res.State, Seq: res.Seq()}, nil
 }
+
+// ChangeServiceInstanceInput changes a run service's version or storage;
+// an empty field stays as it is.
+type ChangeServiceInstanceInput struct {
+	Team    string
+	ID      string
+	Version string
+	Storage string
+}
+
+// ChangeServiceInstance upgrades a run service's version where its image
+// upgrades the data in place, and grows its volume (members). Its agent
+// rolls its pod to the new image and asks its claim to grow.
+func (h *Handlers) ChangeServiceInstance(ctx context.Context, p auth.Principal, in ChangeServiceInstanceInput) (Result[cd.Service], error) {
+	if err := p.Require(in.Team, auth.Member); err != nil {
+		return Result[cd.Service]{}, err
+	}
+	if err := checkID("id", in.ID); err != nil {
+		return Result[cd.Service]{}, err
+	}
+	if in.Version == "" && in.Storage == "" {
+		return Result[cd.Service]{}, fault.Invalidf("version", "give a version, a storage size or both")
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[cd.Service]{
+		Team: in.Team, Aggregate: events.AggregateRef{Type: cd.ServiceAggregate, ID: in.ID}, Actor: p.Actor(),
+		Evolve: cd.EvolveService,
+		Decide: func(s cd.Service) ([]any, error) { return cd.DecideChangeInstance(s, in.Version, in.Storage) },
+	})
+	if err != nil {
+		return Result[cd.Service]{}, fmt.Errorf("change service %s: %w", in.ID, err)
+	}
+	return Result[cd.Service]{Object: res.State, Seq: res.Seq()}, nil
+}

@@ -222,3 +222,94 @@ func TestAnAppTakesARunServicesCredentialsAndTheServiceStaysWhileItDoes(t *testi
 }
 
 func jetstreamOf(h *harness) (jetstream.JetStream, error) { return jetstream.New(h.env.Conn) }
+
+// TestARunServiceUpgradesOnlyInPlaceAndItsVolumeOnlyGrows: weft service
+// update --version/--storage records console.service.instance-changed
+// for a version its image upgrades the data of in place (redis upward,
+// mysql 8.0 → 8.4 → 9) and a larger volume; a Postgres or MongoDB major
+// version, a downgrade, a skipped LTS, a smaller volume, a version weft
+// does not run and a service of fixed backends are refused naming the
+// field, and nothing is appended; the read model shows the new version.
+func TestARunServiceUpgradesOnlyInPlaceAndItsVolumeOnlyGrows(t *testing.T) {
+	h := setup(t)
+	h.world()
+	c := h.withKeyring()
+	create := func(name string, kind cd.ServiceKind, version string) cd.Service {
+		t.Helper()
+		res, err := c.CreateService(h.ctx, member, command.CreateServiceInput{Team: "acme", Env: "dev", Name: name, Kind: kind,
+			Run: &command.RunInput{Version: version, Storage: "10Gi"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Object
+	}
+	pg, my, rd, mg := create("pg", cd.Postgres, "16"), create("my", cd.MySQL, "8.0"), create("rd", cd.Redis, "7.2"), create("mg", cd.MongoDB, "7.0")
+	fixed, err := c.CreateService(h.ctx, member, command.CreateServiceInput{Team: "acme", Env: "dev", Name: "ext", Kind: cd.Postgres,
+		Spec: cd.Spec{Ports: []cd.Port{{Port: 5432, Protocol: cd.TCP}}, Backends: []string{"10.1.0.9:5432"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := []struct {
+		name             string
+		id               string
+		version, storage string
+		field            string
+	}{
+		{"postgres major", pg.ID, "17", "", "version"},
+		{"mongodb major", mg.ID, "8.0", "", "version"},
+		{"redis downgrade", rd.ID, "6.2", "", "version"},
+		{"mysql skipping an LTS", my.ID, "9", "", "version"},
+		{"a version weft does not run", rd.ID, "7.3", "", "version"},
+		{"a smaller volume", pg.ID, "", "5Gi", "storage"},
+		{"a volume beyond the bound", pg.ID, "", "100Ti", "storage"},
+		{"fixed backends", fixed.Object.ID, "17", "", "version"},
+		{"nothing asked", pg.ID, "", "", "version"},
+	}
+	last, err := h.store.LastSeq(h.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range refused {
+		_, err := c.ChangeServiceInstance(h.ctx, member, command.ChangeServiceInstanceInput{Team: "acme", ID: tt.id, Version: tt.version, Storage: tt.storage})
+		if fe, ok := fault.As(err); !ok || fe.Code != fault.Invalid || fe.Field != tt.field {
+			t.Errorf("%s: %v, want BAD_USER_INPUT on %s", tt.name, err, tt.field)
+		}
+	}
+	if now, _ := h.store.LastSeq(h.ctx); now != last {
+		t.Fatalf("refused changes appended %d events", now-last)
+	}
+
+	for _, step := range []struct {
+		s                cd.Service
+		version, storage string
+		wantV, wantS     string
+	}{
+		{rd, "8", "", "8", "10Gi"},
+		{my, "8.4", "20Gi", "8.4", "20Gi"},
+		{my, "9", "", "9", "20Gi"},
+		{pg, "", "1Ti", "16", "1Ti"},
+	} {
+		res, err := c.ChangeServiceInstance(h.ctx, member, command.ChangeServiceInstanceInput{Team: "acme", ID: step.s.ID, Version: step.version, Storage: step.storage})
+		if err != nil {
+			t.Fatalf("%s to %q/%q: %v", step.s.Name, step.version, step.storage, err)
+		}
+		if in := res.Object.Instance; in.Version != step.wantV || in.Storage != step.wantS || in.CredentialsKey != step.s.Instance.CredentialsKey {
+			t.Errorf("%s after the change: %+v", step.s.Name, in)
+		}
+		got, err := h.q.Service(h.ctx, member, "acme", step.s.ID, res.Seq)
+		if err != nil || got.Instance.Version != step.wantV || got.Instance.Storage != step.wantS {
+			t.Errorf("%s in the read model: %+v (%v)", step.s.Name, got.Instance, err)
+		}
+	}
+	// The same again changes nothing.
+	before, _ := h.store.LastSeq(h.ctx)
+	if _, err := c.ChangeServiceInstance(h.ctx, member, command.ChangeServiceInstanceInput{Team: "acme", ID: pg.ID, Storage: "1024Gi"}); err != nil {
+		t.Fatal(err)
+	}
+	if now, _ := h.store.LastSeq(h.ctx); now != before {
+		t.Errorf("an unchanged instance appended %d events", now-before)
+	}
+	if _, err := c.ChangeServiceInstance(h.ctx, auth.Principal{UserID: "eve", Team: "acme", Role: auth.Auditor}, command.ChangeServiceInstanceInput{Team: "acme", ID: pg.ID, Storage: "2Ti"}); fault.CodeOf(err) != fault.Forbidden {
+		t.Errorf("an auditor's change: %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -223,4 +224,94 @@ func reportable(s Service, clusterID string) error {
 		return fault.Invalidf("id", "service %s is not run by its cluster", s.ID)
 	}
 	return nil
+}
+
+// ServiceInstanceChanged: a run service's version or storage was changed
+// (weft service update --version/--storage): its agent rolls its pod to
+// the new image and asks its volume claim to grow.
+type ServiceInstanceChanged struct {
+	ID      string `json:"id"`
+	Version string `json:"version"` // the kind's image tag it runs from now
+	Storage string `json:"storage"` // the volume's size now, a canonical Kubernetes quantity
+}
+
+// upgrades lists, per kind, the version changes its official image makes
+// in place on the data of the version before (the others need a dump and
+// restore, or steps weft does not take for the user).
+var upgrades = map[ServiceKind]func(from, to string) bool{
+	// Redis loads the RDB and AOF files of any earlier version.
+	Redis: func(from, to string) bool { return versionLess(from, to) },
+	// MySQL upgrades in place from one LTS (8.0, 8.4) to the next
+	// release series, never skipping an LTS.
+	MySQL: func(from, to string) bool { return from == "8.0" && to == "8.4" || from == "8.4" && to == "9" },
+}
+
+// versionLess compares dotted numeric versions (7.2 < 7.4 < 8).
+func versionLess(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := range max(len(as), len(bs)) {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
+}
+
+// DecideChangeInstance changes a run service's version and storage (each
+// "" for unchanged): a version only as its image upgrades its data in
+// place, storage only larger (a volume claim never shrinks).
+func DecideChangeInstance(s Service, version, storage string) ([]any, error) {
+	if !s.Exists() {
+		return nil, fault.WithKind(ErrNotFound, NotFound("id", "service %s", s.ID))
+	}
+	if s.Instance == nil {
+		return nil, fault.Invalidf("version", "service %s is not run by its cluster (fixed backends): it has no version or storage of weft's", s.Name)
+	}
+	cur := *s.Instance
+	if version == "" {
+		version = cur.Version
+	}
+	if storage == "" {
+		storage = cur.Storage
+	}
+	want, err := NormalizeInstance(s.Kind, version, storage)
+	if err != nil {
+		return nil, err
+	}
+	if want.Version != cur.Version {
+		if ok := upgrades[s.Kind]; ok == nil || !ok(cur.Version, want.Version) {
+			return nil, fault.Invalidf("version", "%s %s cannot become %s in place: %s", s.Kind, cur.Version, want.Version, upgradeHint(s.Kind, cur.Version))
+		}
+	}
+	oldQ, _ := validate.ParseQuantity("", cur.Storage)
+	newQ, _ := validate.ParseQuantity("", want.Storage)
+	if newQ.Cmp(oldQ) < 0 {
+		return nil, fault.Invalidf("storage", "%s is smaller than the %s service %s has: a volume claim only grows", want.Storage, cur.Storage, s.Name)
+	}
+	if want.Version == cur.Version && want.Storage == cur.Storage {
+		return nil, nil
+	}
+	return []any{ServiceInstanceChanged{ID: s.ID, Version: want.Version, Storage: want.Storage}}, nil
+}
+
+// upgradeHint says what a refused version change needs instead.
+func upgradeHint(k ServiceKind, from string) string {
+	switch k {
+	case Redis:
+		return "redis only upgrades (a newer version reads the data of an older one, not the other way)"
+	case MySQL:
+		return map[string]string{"8.0": "from 8.0 only 8.4 (MySQL does not skip an LTS or go back)",
+			"8.4": "from 8.4 only 9 (MySQL does not go back)"}[from] + "; create another service for anything else"
+	case Postgres:
+		return "a new PostgreSQL major version needs pg_upgrade or a dump and restore; create a service of the new version (or clone the environment) and move the data into it"
+	default:
+		return "a new MongoDB major version needs its feature compatibility version raised step by step; create a service of the new version and move the data into it"
+	}
 }

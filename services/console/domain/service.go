@@ -67,6 +67,12 @@ func EvolveService(s Service, r event.Recorded) Service {
 		return Service{ID: e.ID, Name: e.Name, Kind: e.Kind, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec, Instance: e.Instance, ClonedFrom: e.ClonedFrom}
 	case ServiceUpdated:
 		s.Kind, s.Spec = e.Kind, e.Spec
+	case ServiceInstanceChanged:
+		if s.Instance != nil {
+			in := *s.Instance
+			in.Version, in.Storage = e.Version, e.Storage
+			s.Instance = &in
+		}
 	case ServiceStatusReported:
 		st := e.Status
 		s.Status = &st

@@ -184,6 +184,18 @@ func (r *mutationResolver) UpdateService(ctx context.Context, input model.Update
 	return &model.ManagedServicePayload{Service: *viewOr(serviceOut(s), err, serviceFromDomain(res.Object)), Seq: int(res.Seq)}, nil
 }
 
+// ChangeServiceInstance is the resolver for the changeServiceInstance field.
+func (r *mutationResolver) ChangeServiceInstance(ctx context.Context, input model.ChangeServiceInstanceInput) (*model.ManagedServicePayload, error) {
+	p := auth.From(ctx)
+	res, err := r.Commands.ChangeServiceInstance(ctx, p, command.ChangeServiceInstanceInput{Team: p.Team, ID: input.ID,
+		Version: graph.Deref(input.Version), Storage: graph.Deref(input.Storage)})
+	if err != nil {
+		return nil, err
+	}
+	s, err := r.Queries.Service(ctx, p, p.Team, res.Object.ID, res.Seq)
+	return &model.ManagedServicePayload{Service: *viewOr(serviceOut(s), err, serviceFromDomain(res.Object)), Seq: int(res.Seq)}, nil
+}
+
 // DeleteService is the resolver for the deleteService field.
 func (r *mutationResolver) DeleteService(ctx context.Context, id string, deleteData *bool) (*model.ManagedServicePayload, error) {
 	p := auth.From(ctx)

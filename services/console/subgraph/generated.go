@@ -294,6 +294,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		ChangeServiceInstance    func(childComplexity int, input model.ChangeServiceInstanceInput) int
 		CloneEnvironment         func(childComplexity int, input model.CloneEnvironmentInput) int
 		CreateApp                func(childComplexity int, input model.CreateAppInput) int
 		CreateEnvironment        func(childComplexity int, input model.CreateEnvironmentInput) int
@@ -645,6 +646,7 @@ type MutationResolver interface {
 	DeleteApp(ctx context.Context, id string) (*model.AppPayload, error)
 	CreateService(ctx context.Context, input model.CreateServiceInput) (*model.ManagedServicePayload, error)
 	UpdateService(ctx context.Context, input model.UpdateServiceInput) (*model.ManagedServicePayload, error)
+	ChangeServiceInstance(ctx context.Context, input model.ChangeServiceInstanceInput) (*model.ManagedServicePayload, error)
 	DeleteService(ctx context.Context, id string, deleteData *bool) (*model.ManagedServicePayload, error)
 	RevealServiceCredentials(ctx context.Context, id string) (*model.ServiceCredentials, error)
 	CreateRouter(ctx context.Context, input model.CreateRouterInput) (*model.RouterPayload, error)
@@ -1612,6 +1614,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.ManagedServiceStatus.ReportedAt(childComplexity), true
 
+	case "Mutation.changeServiceInstance":
+		if e.complexity.Mutation.ChangeServiceInstance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeServiceInstance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.ChangeServiceInstance(childComplexity, args["input"].(model.ChangeServiceInstanceInput)), true
 	case "Mutation.cloneEnvironment":
 		if e.complexity.Mutation.CloneEnvironment == nil {
 			break
@@ -3065,6 +3078,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := executionContext{opCtx, e, 0, 0, make(chan graphql.DeferredResult)}
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputChangeServiceInstanceInput,
 		ec.unmarshalInputCloneEnvironmentInput,
 		ec.unmarshalInputConfigEntryInput,
 		ec.unmarshalInputCreateAppInput,
@@ -3999,6 +4013,15 @@ input UpdateServiceInput {
   spec: SpecInput!
 }
 
+"A new version or storage size of a managed service its cluster runs; null keeps it."
+input ChangeServiceInstanceInput {
+  id: ID!
+  "A version the kind's image upgrades the data to in place: redis to any later one, mysql 8.0 to 8.4 and 8.4 to 9; a postgres or mongodb major version needs a new service."
+  version: String
+  "A larger volume (a Kubernetes quantity up to 64Ti): its claim grows where the cluster's storage class allows expansion; a volume never shrinks."
+  storage: String
+}
+
 input StartInterceptInput {
   appId: ID!
   port: Int!
@@ -4168,6 +4191,8 @@ type Mutation {
   deleteApp(id: ID!): AppPayload!
   createService(input: CreateServiceInput!): ManagedServicePayload!
   updateService(input: UpdateServiceInput!): ManagedServicePayload!
+  "Upgrades a service its cluster runs to a new version, or grows its volume (members); its agent rolls its pod to the new image."
+  changeServiceInstance(input: ChangeServiceInstanceInput!): ManagedServicePayload!
   "Deletes a managed service no app takes credentials from (members); one its cluster runs keeps its volume and credentials there unless deleteData (a service created again under its name takes them back)."
   deleteService(id: ID!, deleteData: Boolean): ManagedServicePayload!
   "Shows the credentials a run service's cluster generated for it (owners and admins); recorded as an event."
@@ -4385,6 +4410,17 @@ func (ec *executionContext) field_Entity_findTeamBySlug_args(ctx context.Context
 		return nil, err
 	}
 	args["slug"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_changeServiceInstance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNChangeServiceInstanceInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐChangeServiceInstanceInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -10484,6 +10520,53 @@ func (ec *executionContext) fieldContext_Mutation_updateService(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateService_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeServiceInstance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_changeServiceInstance,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().ChangeServiceInstance(ctx, fc.Args["input"].(model.ChangeServiceInstanceInput))
+		},
+		nil,
+		ec.marshalNManagedServicePayload2ᚖweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐManagedServicePayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_changeServiceInstance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "service":
+				return ec.fieldContext_ManagedServicePayload_service(ctx, field)
+			case "seq":
+				return ec.fieldContext_ManagedServicePayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ManagedServicePayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeServiceInstance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18861,6 +18944,47 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputChangeServiceInstanceInput(ctx context.Context, obj any) (model.ChangeServiceInstanceInput, error) {
+	var it model.ChangeServiceInstanceInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "storage"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "storage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storage"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Storage = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCloneEnvironmentInput(ctx context.Context, obj any) (model.CloneEnvironmentInput, error) {
 	var it model.CloneEnvironmentInput
 	asMap := map[string]any{}
@@ -22574,6 +22698,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "changeServiceInstance":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeServiceInstance(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "deleteService":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteService(ctx, field)
@@ -25762,6 +25893,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNChangeServiceInstanceInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐChangeServiceInstanceInput(ctx context.Context, v any) (model.ChangeServiceInstanceInput, error) {
+	res, err := ec.unmarshalInputChangeServiceInstanceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCloneEnvironmentInput2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐCloneEnvironmentInput(ctx context.Context, v any) (model.CloneEnvironmentInput, error) {

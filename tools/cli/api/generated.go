@@ -1237,6 +1237,202 @@ type ChangeRoleResponse struct {
 // GetChangeRole returns ChangeRoleResponse.ChangeRole, and is useful for accessing the field via an interface.
 func (v *ChangeRoleResponse) GetChangeRole() ChangeRoleChangeRoleTeamPayload { return v.ChangeRole }
 
+// ChangeServiceInstanceChangeServiceInstanceManagedServicePayload includes the requested fields of the GraphQL type ManagedServicePayload.
+type ChangeServiceInstanceChangeServiceInstanceManagedServicePayload struct {
+	Service ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService `json:"service"`
+	Seq     int                                                                                  `json:"seq"`
+}
+
+// GetService returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayload.Service, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayload) GetService() ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService {
+	return v.Service
+}
+
+// GetSeq returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayload.Seq, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayload) GetSeq() int { return v.Seq }
+
+// ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService includes the requested fields of the GraphQL type ManagedService.
+// The GraphQL type's documentation follows.
+//
+// A managed service: like an app, with a kind; in front of fixed backends, or run by its cluster (instance).
+type ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService struct {
+	ServiceFields `json:"-"`
+}
+
+// GetId returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService.Id, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) GetId() string {
+	return v.ServiceFields.Id
+}
+
+// GetName returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService.Name, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) GetName() string {
+	return v.ServiceFields.Name
+}
+
+// GetKind returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService.Kind, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) GetKind() ServiceKind {
+	return v.ServiceFields.Kind
+}
+
+// GetServiceIp returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService.ServiceIp, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) GetServiceIp() string {
+	return v.ServiceFields.ServiceIp
+}
+
+// GetCreatedBy returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService.CreatedBy, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) GetCreatedBy() *string {
+	return v.ServiceFields.CreatedBy
+}
+
+// GetCreatedAt returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService.CreatedAt, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) GetCreatedAt() *time.Time {
+	return v.ServiceFields.CreatedAt
+}
+
+// GetUpdatedAt returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) GetUpdatedAt() *time.Time {
+	return v.ServiceFields.UpdatedAt
+}
+
+// GetEnvironment returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService.Environment, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) GetEnvironment() ServiceFieldsEnvironment {
+	return v.ServiceFields.Environment
+}
+
+// GetCluster returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService.Cluster, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) GetCluster() ServiceFieldsCluster {
+	return v.ServiceFields.Cluster
+}
+
+// GetSpec returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService.Spec, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) GetSpec() ServiceFieldsSpec {
+	return v.ServiceFields.Spec
+}
+
+// GetInstance returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService.Instance, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) GetInstance() *ServiceFieldsInstanceManagedInstance {
+	return v.ServiceFields.Instance
+}
+
+// GetStatus returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService.Status, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) GetStatus() *ServiceFieldsStatusManagedServiceStatus {
+	return v.ServiceFields.Status
+}
+
+// GetCredentialsReady returns ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService.CredentialsReady, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) GetCredentialsReady() bool {
+	return v.ServiceFields.CredentialsReady
+}
+
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ServiceFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Kind ServiceKind `json:"kind"`
+
+	ServiceIp string `json:"serviceIp"`
+
+	CreatedBy *string `json:"createdBy"`
+
+	CreatedAt *time.Time `json:"createdAt"`
+
+	UpdatedAt *time.Time `json:"updatedAt"`
+
+	Environment ServiceFieldsEnvironment `json:"environment"`
+
+	Cluster ServiceFieldsCluster `json:"cluster"`
+
+	Spec ServiceFieldsSpec `json:"spec"`
+
+	Instance *ServiceFieldsInstanceManagedInstance `json:"instance"`
+
+	Status *ServiceFieldsStatusManagedServiceStatus `json:"status"`
+
+	CredentialsReady bool `json:"credentialsReady"`
+}
+
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService) __premarshalJSON() (*__premarshalChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService, error) {
+	var retval __premarshalChangeServiceInstanceChangeServiceInstanceManagedServicePayloadServiceManagedService
+
+	retval.Id = v.ServiceFields.Id
+	retval.Name = v.ServiceFields.Name
+	retval.Kind = v.ServiceFields.Kind
+	retval.ServiceIp = v.ServiceFields.ServiceIp
+	retval.CreatedBy = v.ServiceFields.CreatedBy
+	retval.CreatedAt = v.ServiceFields.CreatedAt
+	retval.UpdatedAt = v.ServiceFields.UpdatedAt
+	retval.Environment = v.ServiceFields.Environment
+	retval.Cluster = v.ServiceFields.Cluster
+	retval.Spec = v.ServiceFields.Spec
+	retval.Instance = v.ServiceFields.Instance
+	retval.Status = v.ServiceFields.Status
+	retval.CredentialsReady = v.ServiceFields.CredentialsReady
+	return &retval, nil
+}
+
+// A new version or storage size of a managed service its cluster runs; null keeps it.
+type ChangeServiceInstanceInput struct {
+	Id string `json:"id"`
+	// A version the kind's image upgrades the data to in place: redis to any later one, mysql 8.0 to 8.4 and 8.4 to 9; a postgres or mongodb major version needs a new service.
+	Version *string `json:"version"`
+	// A larger volume (a Kubernetes quantity up to 64Ti): its claim grows where the cluster's storage class allows expansion; a volume never shrinks.
+	Storage *string `json:"storage"`
+}
+
+// GetId returns ChangeServiceInstanceInput.Id, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceInput) GetId() string { return v.Id }
+
+// GetVersion returns ChangeServiceInstanceInput.Version, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceInput) GetVersion() *string { return v.Version }
+
+// GetStorage returns ChangeServiceInstanceInput.Storage, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceInput) GetStorage() *string { return v.Storage }
+
+// ChangeServiceInstanceResponse is returned by ChangeServiceInstance on success.
+type ChangeServiceInstanceResponse struct {
+	// Upgrades a service its cluster runs to a new version, or grows its volume (members); its agent rolls its pod to the new image.
+	ChangeServiceInstance ChangeServiceInstanceChangeServiceInstanceManagedServicePayload `json:"changeServiceInstance"`
+}
+
+// GetChangeServiceInstance returns ChangeServiceInstanceResponse.ChangeServiceInstance, and is useful for accessing the field via an interface.
+func (v *ChangeServiceInstanceResponse) GetChangeServiceInstance() ChangeServiceInstanceChangeServiceInstanceManagedServicePayload {
+	return v.ChangeServiceInstance
+}
+
 // CheckpointKeyCheckpointKey includes the requested fields of the GraphQL type CheckpointKey.
 // The GraphQL type's documentation follows.
 //
@@ -12770,6 +12966,14 @@ type __ChangeRoleInput struct {
 // GetInput returns __ChangeRoleInput.Input, and is useful for accessing the field via an interface.
 func (v *__ChangeRoleInput) GetInput() MemberInput { return v.Input }
 
+// __ChangeServiceInstanceInput is used internally by genqlient
+type __ChangeServiceInstanceInput struct {
+	Input ChangeServiceInstanceInput `json:"input"`
+}
+
+// GetInput returns __ChangeServiceInstanceInput.Input, and is useful for accessing the field via an interface.
+func (v *__ChangeServiceInstanceInput) GetInput() ChangeServiceInstanceInput { return v.Input }
+
 // __CloneEnvironmentInput is used internally by genqlient
 type __CloneEnvironmentInput struct {
 	Input CloneEnvironmentInput `json:"input"`
@@ -14036,6 +14240,89 @@ func ChangeRole(
 	}
 
 	data_ = &ChangeRoleResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by ChangeServiceInstance.
+const ChangeServiceInstance_Operation = `
+mutation ChangeServiceInstance ($input: ChangeServiceInstanceInput!) {
+	changeServiceInstance(input: $input) {
+		service {
+			... ServiceFields
+		}
+		seq
+	}
+}
+fragment ServiceFields on ManagedService {
+	id
+	name
+	kind
+	serviceIp
+	createdBy
+	createdAt
+	updatedAt
+	environment {
+		name
+	}
+	cluster {
+		id
+		name
+	}
+	spec {
+		... SpecFields
+	}
+	instance {
+		version
+		storage
+	}
+	status {
+		ready
+		image
+		lastError
+		reportedAt
+	}
+	credentialsReady
+}
+fragment SpecFields on Spec {
+	ports {
+		port
+		protocol
+	}
+	backends
+	lb
+	health {
+		type
+		path
+		intervalSeconds
+		timeoutSeconds
+		healthyThreshold
+		unhealthyThreshold
+	}
+}
+`
+
+func ChangeServiceInstance(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input ChangeServiceInstanceInput,
+) (data_ *ChangeServiceInstanceResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ChangeServiceInstance",
+		Query:  ChangeServiceInstance_Operation,
+		Variables: &__ChangeServiceInstanceInput{
+			Input: input,
+		},
+	}
+
+	data_ = &ChangeServiceInstanceResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

@@ -240,11 +240,34 @@ cluster as a Secret (weft service credentials shows them; apps take them with
 	get.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
 
 	update := &cobra.Command{
-		Use:     "update NAME [--env ENV] [--kind KIND] --port PORT [--backend HOST:PORT]...",
-		Short:   "Replace a managed service's kind and network shape",
-		Example: `  weft service update db --env prod --port 5432 --backend 10.0.0.21:5432`,
-		Args:    exactArgs("NAME"),
+		Use:   "update NAME [--env ENV] ([--version V] [--storage SIZE] | [--kind KIND] --port PORT [--backend HOST:PORT]...)",
+		Short: "Upgrade a run service's version or grow its volume; or replace a fixed-backend service's kind and network shape",
+		Long: `Update a managed service.
+
+A service its cluster runs takes --version and --storage. A version only
+where the kind's official image upgrades the data in place: redis to any
+later version, mysql 8.0 to 8.4 and 8.4 to 9; a new postgres or mongodb major
+version needs a new service (create one, move the data). Its agent rolls the
+one pod to the new image (the service is down while it restarts; --wait
+waits until it is ready on the new image). --storage only grows: the volume
+claim is asked for more where the cluster's storage class allows expansion,
+else the service reports why it cannot.
+
+A service of fixed backends takes --kind, --port and --backend instead.`,
+		Example: `  weft service update cache --env prod --storage 20Gi
+  weft service update cache --env prod --version 8
+  weft service update db --env prod --port 5432 --backend 10.0.0.21:5432`,
+		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			fs := cmd.Flags()
+			if fs.Changed("version") || fs.Changed("storage") {
+				for _, f := range []string{"kind", "port", "backend", "lb", "health", "health-path"} {
+					if fs.Lookup(f) != nil && fs.Changed(f) {
+						return usagef("--version and --storage change a service its cluster runs; --%s is for one of fixed backends", f)
+					}
+				}
+				return a.changeInstance(cmd, env, args[0], version, storage, wait)
+			}
 			in, err := spec.input()
 			if err != nil {
 				return err
@@ -275,7 +298,9 @@ cluster as a Secret (weft service credentials shows them; apps take them with
 		},
 	}
 	update.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
-	update.Flags().StringVar(&kind, "kind", "", "a new kind (default: unchanged)")
+	update.Flags().StringVar(&kind, "kind", "", "fixed backends: a new kind (default: unchanged)")
+	update.Flags().StringVar(&version, "version", "", "a run service: the version to upgrade to (redis: any later; mysql: 8.0 to 8.4, 8.4 to 9)")
+	update.Flags().StringVar(&storage, "storage", "", "a run service: a larger volume, up to 64Ti")
 	spec.register(update.Flags())
 	wait.register(update)
 
@@ -349,7 +374,53 @@ cluster as a Secret (weft service credentials shows them; apps take them with
 
 // waitServiceReady polls a run service until its cluster's agent reports
 // it ready, drawing its state on stderr.
+// changeInstance upgrades run service name's version or grows its
+// volume; --wait waits until its agent has the change and, for a new
+// version, until it is ready on that version's image.
+func (a *app) changeInstance(cmd *cobra.Command, env, name, version, storage string, w waitFlags) error {
+	c, ep, err := a.client(true)
+	if err != nil {
+		return err
+	}
+	x, err := a.serviceByName(cmd.Context(), c, ep.Server, env, name)
+	if err != nil {
+		return err
+	}
+	if x.Instance == nil {
+		return &Error{Err: fmt.Errorf("service %s is not run by its cluster: it has fixed backends, no version or storage of weft's", name), Code: ExitUsage,
+			Hint: "change its backends with: weft service update " + name + " --port PORT --backend HOST:PORT"}
+	}
+	in := api.ChangeServiceInstanceInput{Id: x.Id}
+	if version != "" {
+		in.Version = &version
+	}
+	if storage != "" {
+		in.Storage = &storage
+	}
+	r, err := api.ChangeServiceInstance(cmd.Context(), c, in)
+	if err != nil {
+		return explain("update service "+name, ep.Server, err)
+	}
+	y := r.ChangeServiceInstance.Service.ServiceFields
+	if err := a.render(cmd, r.ChangeServiceInstance, func() output.Rows { return serviceRows([]api.ServiceFields{y}) }); err != nil {
+		return err
+	}
+	if err := a.waitApplied(cmd.Context(), c, ep.Server, r.ChangeServiceInstance.Seq, w, []string{y.Cluster.Id}); err != nil {
+		return err
+	}
+	if version == "" || y.Instance == nil {
+		return nil
+	}
+	return a.waitServiceImage(cmd.Context(), c, ep.Server, y.Id, ":"+y.Instance.Version, w)
+}
+
 func (a *app) waitServiceReady(ctx context.Context, c clientT, server, id string, w waitFlags) error {
+	return a.waitServiceImage(ctx, c, server, id, "", w)
+}
+
+// waitServiceImage waits until the service is ready on an image ending in
+// tag (any image when tag is empty).
+func (a *app) waitServiceImage(ctx context.Context, c clientT, server, id, tag string, w waitFlags) error {
 	if !w.wait {
 		return nil
 	}
@@ -370,7 +441,7 @@ func (a *app) waitServiceReady(ctx context.Context, c clientT, server, id string
 				fmt.Fprintf(a.o.Stderr, "waiting: %s\n", line)
 				last = line
 			}
-			if x.Status != nil && x.Status.Ready {
+			if x.Status != nil && x.Status.Ready && (tag == "" || x.Status.Image != nil && strings.HasSuffix(*x.Status.Image, tag)) {
 				return nil
 			}
 		}

@@ -37,6 +37,15 @@ type AppStatus struct {
 	Seq *int `json:"seq,omitempty"`
 }
 
+// A new version or storage size of a managed service its cluster runs; null keeps it.
+type ChangeServiceInstanceInput struct {
+	ID string `json:"id"`
+	// A version the kind's image upgrades the data to in place: redis to any later one, mysql 8.0 to 8.4 and 8.4 to 9; a postgres or mongodb major version needs a new service.
+	Version *string `json:"version,omitempty"`
+	// A larger volume (a Kubernetes quantity up to 64Ti): its claim grows where the cluster's storage class allows expansion; a volume never shrinks.
+	Storage *string `json:"storage,omitempty"`
+}
+
 type CloneEnvironmentInput struct {
 	// The environment to copy (its name).
 	Env string `json:"env"`
