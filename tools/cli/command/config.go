@@ -158,7 +158,7 @@ config:NAME=/etc/app), and roll when it changes.`,
 	// --wait: until the environment's cluster's agent has the change
 	// (in Kubernetes mode it then writes the object; apps that use it
 	// roll, which weft app get --wait follows).
-	var setWait waitFlags
+	var setWait, delWait waitFlags
 	set := &cobra.Command{
 		Use:   "set NAME [KEY=VALUE...] --env ENV [--from-file [KEY=]PATH] [--unset KEY]",
 		Short: "Set (and remove) keys of a config, creating it when new; apps that use it roll",
@@ -305,7 +305,7 @@ config:NAME=/etc/app), and roll when it changes.`,
 		Use:     "delete NAME [--env ENV]",
 		Aliases: []string{"rm"},
 		Short:   "Delete a config no app takes values from",
-		Example: `  weft config delete app-settings --env prod`,
+		Example: `  weft config delete app-settings --env prod --wait`,
 		Args:    exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkName("config", args[0]); err != nil {
@@ -324,10 +324,11 @@ config:NAME=/etc/app), and roll when it changes.`,
 				return explain("delete config "+args[0], ep.Server, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Deleted config %s of environment %s %s.\n", args[0], x.Environment.Name, seqNote(r.DeleteConfig.Seq))
-			return nil
+			return a.waitApplied(cmd.Context(), c, ep.Server, r.DeleteConfig.Seq, delWait, []string{x.Cluster.Id})
 		},
 	}
 	del.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
+	delWait.register(del)
 
 	history := &cobra.Command{
 		Use:   "history NAME [--env ENV]",

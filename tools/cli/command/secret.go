@@ -94,7 +94,7 @@ with --reveal, which is recorded in the audit trail. See docs/secrets.md.`,
 	// --wait: until the environment's cluster's agent has the change
 	// (in Kubernetes mode it then writes the object; apps that use it
 	// roll, which weft app get --wait follows).
-	var setWait waitFlags
+	var setWait, delWait waitFlags
 	set := &cobra.Command{
 		Use:   "set NAME [KEY=VALUE...] --env ENV [--from-file [KEY=]PATH] [--unset KEY]",
 		Short: "Seal and set (and remove) keys of a secret, creating it when new; apps that use it roll",
@@ -256,7 +256,7 @@ Values on the command line may stay in your shell's history: prefer
 		Use:     "delete NAME [--env ENV]",
 		Aliases: []string{"rm"},
 		Short:   "Delete a secret no app uses and destroy its key (its values in the log can no longer be opened)",
-		Example: `  weft secret delete db-creds --env prod`,
+		Example: `  weft secret delete db-creds --env prod --wait`,
 		Args:    exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkName("secret", args[0]); err != nil {
@@ -275,10 +275,11 @@ Values on the command line may stay in your shell's history: prefer
 				return explain("delete secret "+args[0], ep.Server, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Deleted secret %s of environment %s and destroyed its key %s.\n", args[0], x.Environment.Name, seqNote(r.DeleteSecret.Seq))
-			return nil
+			return a.waitApplied(cmd.Context(), c, ep.Server, r.DeleteSecret.Seq, delWait, []string{x.Cluster.Id})
 		},
 	}
 	del.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
+	delWait.register(del)
 
 	history := &cobra.Command{
 		Use:   "history NAME [--env ENV]",
