@@ -379,7 +379,16 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		mustContain(t, "service list", c.ok("service", "list"), "db")
 		// A service its cluster runs: upgraded in place and grown, a major
 		// version refused naming the flag, --kind refused beside --storage.
-		c.ok("service", "create", "cache", "--env", "prod", "--kind", "redis", "--version", "7.2", "--storage", "1Gi")
+		created := c.json("service", "create", "cache", "--env", "prod", "--kind", "redis", "--version", "7.2", "--storage", "1Gi", "-o", "json")
+		createdSeq, _ := find(created, "seq").(float64)
+		// Flag values complete from the server: environments, clusters,
+		// run services for --env-from-service (not db, of fixed backends).
+		mustContain(t, "--env completion", c.ok("__complete", "app", "create", "x", "--env", ""), "prod")
+		mustContain(t, "--cluster completion", c.ok("__complete", "env", "clone", "prod", "--cluster", ""), "eu-1")
+		mustContain(t, "--kind completion", c.ok("__complete", "service", "create", "x", "--kind", ""), "mongodb")
+		if out := c.ok("__complete", "app", "create", "x", "--env-from-service", ""); !strings.Contains(out, "cache") || strings.Contains(out, "db\n") {
+			t.Errorf("--env-from-service completion:\n%s", out)
+		}
 		mustContain(t, "service update --version --storage", c.ok("service", "update", "cache", "--env", "prod", "--version", "8", "--storage", "2Gi", "-o", "json"),
 			`"version": "8"`, `"storage": "2Gi"`)
 		if _, errs, code := c.run("service", "update", "cache", "--env", "prod", "--version", "7.4"); code != 2 || !strings.Contains(errs, "redis 8 cannot become 7.4 in place") {
@@ -391,6 +400,9 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		if _, errs, code := c.run("service", "update", "db", "--env", "prod", "--storage", "4Gi"); code != 2 || !strings.Contains(errs, "fixed backends") {
 			t.Errorf("--storage on fixed backends: exit %d, %s", code, errs)
 		}
+		// As it was when created, before the change.
+		mustContain(t, "service get --as-of", c.ok("service", "get", "cache", "--env", "prod", "--as-of", fmt.Sprint(int(createdSeq)), "-o", "json"),
+			`"version": "7.2"`, `"storage": "1Gi"`)
 		mustContain(t, "the change in the service's history", c.ok("events", "--resource", "service/prod/cache", "--limit", "0"), "service.instance-changed")
 		c.ok("service", "delete", "cache", "--env", "prod")
 		c.ok("service", "delete", "db", "--env", "prod")

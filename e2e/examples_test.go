@@ -474,6 +474,8 @@ var exampleSkips = map[string]string{
 	"weft get app api --as-of 2h":                                                     "needs an app two hours old: TestCLIManagesEveryResourceOfARealServer reads an app as of a past sequence",
 	"weft config get app-settings --env prod --as-of 2h":                              "needs a config two hours old: TestCLIManagesEveryResourceOfARealServer reads a config as of a past sequence",
 	"weft secret get db-creds --env prod --as-of 2h":                                  "needs a secret two hours old: TestCLIManagesEveryResourceOfARealServer reads a config as of a past sequence the same way",
+	"weft service get db --env prod --as-of 2h":                                       "needs a service two hours old: TestCLIManagesEveryResourceOfARealServer reads a run service as of its creation",
+	"weft router get web --env prod --as-of 2h":                                       "needs a router two hours old: weft service get --as-of, which TestCLIManagesEveryResourceOfARealServer runs, reads it the same way",
 	"sudo wg-quick up ./weft.conf":                                                    "brings up a WireGuard interface on the host: the e2e mesh scenario joins a laptop to a team network in a network namespace",
 	"weft device config laptop -o weft.conf && sudo wg-quick up ./weft.conf":          "brings up a WireGuard interface on the host (weft device config -o runs in the README walk-through; the e2e mesh scenario joins a laptop)",
 	"weft device status":                                                              "shows a running weft device connect: TestARootlessDeviceConnectReachesAppsByNameThroughSOCKSAndServesAnIntercept checks it",

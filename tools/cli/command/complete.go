@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -11,8 +12,9 @@ import (
 // nameLister lists the names of one kind of resource, for completion.
 type nameLister func(ctx context.Context, c clientT) ([]string, error)
 
-// completions maps a command path to what its first argument names.
-func (a *app) completions() map[string]nameLister {
+// completions maps a command path to what its first argument names, and
+// a flag's name to what its value names (on every command that has it).
+func (a *app) completions() (args, flags map[string]nameLister) {
 	clusters := func(ctx context.Context, c clientT) ([]string, error) {
 		return listNames(ctx, func(ctx context.Context, n int, after *string) ([]string, bool, *string, error) {
 			r, err := api.Clusters(ctx, c, &n, after, nil)
@@ -100,6 +102,17 @@ func (a *app) completions() map[string]nameLister {
 		}
 		return out, err
 	}
+	runServices := func(ctx context.Context, c clientT) ([]string, error) {
+		all, err := listServices(ctx, c, "", nil)
+		var out []string
+		for _, x := range all {
+			if x.Instance != nil { // --env-from-service takes only these
+				out = append(out, x.Name)
+			}
+		}
+		return out, err
+	}
+	flags = map[string]nameLister{"env": envs, "cluster": clusters, "device": devices, "env-from-service": runServices}
 	return map[string]nameLister{
 		"weft router get": routers, "weft router update": routers, "weft router delete": routers,
 		"weft service credentials": services,
@@ -112,7 +125,7 @@ func (a *app) completions() map[string]nameLister {
 		"weft policy get": policies, "weft policy update": policies, "weft policy delete": policies,
 		"weft config set": configs, "weft config get": configs, "weft config delete": configs, "weft config history": configs,
 		"weft secret set": secrets, "weft secret get": secrets, "weft secret delete": secrets, "weft secret history": secrets,
-	}
+	}, flags
 }
 
 func listNames(ctx context.Context, fetch func(ctx context.Context, n int, after *string) ([]string, bool, *string, error)) ([]string, error) {
@@ -122,19 +135,9 @@ func listNames(ctx context.Context, fetch func(ctx context.Context, n int, after
 // addCompletions completes the first argument of the commands above with
 // the names that exist, asking the server.
 func (a *app) addCompletions(root *cobra.Command) {
-	listers := a.completions()
-	stack := []*cobra.Command{root}
-	for len(stack) > 0 {
-		c := stack[0]
-		stack = append(stack[1:], c.Commands()...)
-		list, ok := listers[c.CommandPath()]
-		if !ok {
-			continue
-		}
-		c.ValidArgsFunction = func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
+	listers, flagListers := a.completions()
+	ask := func(list nameLister) cobra.CompletionFunc {
+		return func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
 			cl, _, err := a.client(true)
 			if err != nil {
 				return nil, cobra.ShellCompDirectiveError
@@ -144,6 +147,34 @@ func (a *app) addCompletions(root *cobra.Command) {
 				return nil, cobra.ShellCompDirectiveError
 			}
 			return names, cobra.ShellCompDirectiveNoFileComp
+		}
+	}
+	var kinds []string
+	for _, k := range api.AllServiceKind {
+		kinds = append(kinds, strings.ToLower(string(k)))
+	}
+	stack := []*cobra.Command{root}
+	for len(stack) > 0 {
+		c := stack[0]
+		stack = append(stack[1:], c.Commands()...)
+		for name, list := range flagListers {
+			if c.LocalFlags().Lookup(name) != nil {
+				_ = c.RegisterFlagCompletionFunc(name, ask(list))
+			}
+		}
+		if c.LocalFlags().Lookup("kind") != nil && c.Parent() != nil && c.Parent().Name() == "service" {
+			_ = c.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions(kinds, cobra.ShellCompDirectiveNoFileComp))
+		}
+		list, ok := listers[c.CommandPath()]
+		if !ok {
+			continue
+		}
+		first := ask(list)
+		c.ValidArgsFunction = func(cmd *cobra.Command, args []string, s string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return first(cmd, args, s)
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 func TestContextListUseAndDeleteSwitchBetweenServers(t *testing.T) {
@@ -121,9 +123,32 @@ func TestNameCompletionIsWiredToExistingCommands(t *testing.T) {
 		stack = append(stack[1:], c.Commands()...)
 		known[c.CommandPath()] = true
 	}
-	for path := range a.completions() {
+	args, flags := a.completions()
+	for path := range args {
 		if !known[path] {
 			t.Errorf("completion for %q, which is no command", path)
+		}
+	}
+	// Each flag completed is some command's, and every command with
+	// --env, --cluster or a service's --kind has its values completed.
+	used := map[string]bool{}
+	stack = []*cobra.Command{root}
+	for len(stack) > 0 {
+		c := stack[0]
+		stack = append(stack[1:], c.Commands()...)
+		for _, name := range []string{"env", "cluster", "device", "env-from-service", "kind"} {
+			if c.LocalFlags().Lookup(name) == nil || name == "kind" && c.Parent().Name() != "service" {
+				continue
+			}
+			used[name] = true
+			if _, ok := c.GetFlagCompletionFunc(name); !ok {
+				t.Errorf("%s --%s: its values are not completed", c.CommandPath(), name)
+			}
+		}
+	}
+	for name := range flags {
+		if !used[name] {
+			t.Errorf("completion for --%s, which no command has", name)
 		}
 	}
 }

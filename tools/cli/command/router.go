@@ -188,15 +188,29 @@ ingress controller gives it; --wait waits for that address.`,
 	}
 	list.Flags().StringVar(&env, "env", "", "only this environment")
 
+	var getAsOf asOfFlags
 	get := &cobra.Command{
-		Use:     "get NAME [--env ENV]",
-		Short:   "Show a router",
-		Example: `  weft router get web --env prod -o json`,
-		Args:    exactArgs("NAME"),
+		Use:   "get NAME [--env ENV] [--as-of TIME|SEQ]",
+		Short: "Show a router, now or as of a past time or event sequence",
+		Example: `  weft router get web --env prod -o json
+  weft router get web --env prod --as-of 2h`,
+		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, ep, err := a.client(true)
 			if err != nil {
 				return err
+			}
+			if getAsOf.asOf != "" {
+				return getAsOf.show(cmd.Context(), a, cmd, c, ep.Server, "router", args[0], func() (string, error) {
+					x, err := a.routerByName(cmd.Context(), c, ep.Server, env, args[0])
+					if err != nil {
+						return "", err
+					}
+					return x.Id, nil
+				})
+			}
+			if getAsOf.id != "" {
+				return usagef("--id goes with --as-of")
 			}
 			x, err := a.routerByName(cmd.Context(), c, ep.Server, env, args[0])
 			if err != nil {
@@ -206,6 +220,7 @@ ingress controller gives it; --wait waits for that address.`,
 		},
 	}
 	get.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
+	getAsOf.register(get, "router")
 
 	update := &cobra.Command{
 		Use:     "update NAME [--env ENV] [--domain DOMAIN] [--route PATH=app:NAME:PORT]... [--tls=false]",

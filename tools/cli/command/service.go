@@ -220,15 +220,29 @@ cluster as a Secret (weft service credentials shows them; apps take them with
 	list.Flags().StringVar(&env, "env", "", "only this environment")
 	list.Flags().StringVar(&kind, "kind", "", "only this kind")
 
+	var getAsOf asOfFlags
 	get := &cobra.Command{
-		Use:     "get NAME [--env ENV]",
-		Short:   "Show a managed service",
-		Example: `  weft service get db --env prod -o yaml`,
-		Args:    exactArgs("NAME"),
+		Use:   "get NAME [--env ENV] [--as-of TIME|SEQ]",
+		Short: "Show a managed service, now or as of a past time or event sequence",
+		Example: `  weft service get db --env prod -o yaml
+  weft service get db --env prod --as-of 2h`,
+		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, ep, err := a.client(true)
 			if err != nil {
 				return err
+			}
+			if getAsOf.asOf != "" {
+				return getAsOf.show(cmd.Context(), a, cmd, c, ep.Server, "service", args[0], func() (string, error) {
+					x, err := a.serviceByName(cmd.Context(), c, ep.Server, env, args[0])
+					if err != nil {
+						return "", err
+					}
+					return x.Id, nil
+				})
+			}
+			if getAsOf.id != "" {
+				return usagef("--id goes with --as-of")
 			}
 			x, err := a.serviceByName(cmd.Context(), c, ep.Server, env, args[0])
 			if err != nil {
@@ -238,6 +252,7 @@ cluster as a Secret (weft service credentials shows them; apps take them with
 		},
 	}
 	get.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
+	getAsOf.register(get, "service")
 
 	update := &cobra.Command{
 		Use:   "update NAME [--env ENV] ([--version V] [--storage SIZE] | [--kind KIND] --port PORT [--backend HOST:PORT]...)",
