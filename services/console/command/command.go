@@ -45,6 +45,8 @@ type Directory interface {
 	EnvContents(team, envID string) cd.EnvContents
 	// TeamSecrets are the ids of the team's secrets.
 	TeamSecrets(team string) []string
+	// TeamRunServices are the ids of the team's services its clusters run.
+	TeamRunServices(team string) []string
 }
 
 // Handlers runs the console's commands.

@@ -108,6 +108,25 @@ func TestARunServiceGetsItsKindsPortAndCredentialsOnlyAnAdminOpensWithARecord(t 
 		t.Fatalf("reveals recorded: %v", revealedBy)
 	}
 
+	// A rotation re-encrypts the private half of the credentials key
+	// under a new data key: the credentials still open, what the
+	// service's creation holds of the key no longer does.
+	rot, err := c.RotateSecretsKey(h.ctx, admin, "acme")
+	if err != nil || rot.Object.Resealed != 1 {
+		t.Fatalf("rotation: %+v, %v", rot.Object, err)
+	}
+	if rev, err := c.RevealServiceCredentials(h.ctx, admin, "acme", s.ID); err != nil || rev.Object.Values["PASSWORD"] != known {
+		t.Fatalf("reveal after the rotation: %v (%v)", rev.Object.Values, err)
+	}
+	if _, err := ringOf(t, h).Open(h.ctx, "acme", s.ID, map[string]string{"credentials-key": s.Instance.SealedKey}); !errors.Is(err, keyring.ErrShredded) {
+		t.Fatalf("the credentials key as created, after the rotation: %v", err)
+	}
+	after, _, err := events.LoadState(h.ctx, h.store, "acme", eventsRef(cd.ServiceAggregate, s.ID), cd.EvolveService)
+	if err != nil || after.Instance.KeyGen != 1 || after.Instance.SealedKey == s.Instance.SealedKey {
+		t.Fatalf("the service after the rotation: %+v (%v)", after.Instance, err)
+	}
+	s = after
+
 	// Deleting it destroys the key: the credentials in the log no longer
 	// open, even with the keyring.
 	if _, err := c.DeleteService(h.ctx, member, "acme", s.ID, true); err != nil {

@@ -298,6 +298,15 @@ func (h *Handlers) RotateSecretsKey(ctx context.Context, p auth.Principal, team 
 			e.Resealed++
 		}
 	}
+	for _, id := range h.dir.TeamRunServices(team) {
+		done, err := h.rekeyServiceKey(ctx, p, team, id)
+		if err != nil {
+			return Result[cd.SecretsKeyRotated]{}, fmt.Errorf("rotate team %s's secret key: re-encrypt the credentials key of service %s (%d re-encrypted; run it again to finish): %w", team, id, e.Resealed, err)
+		}
+		if done {
+			e.Resealed++
+		}
+	}
 	app, err := h.store.Append(ctx, events.AnyVersion, events.Event{
 		Team: team, Aggregate: events.AggregateRef{Type: cd.KeyringAggregate, ID: team}, Actor: p.Actor(), Data: e,
 	})
@@ -351,6 +360,52 @@ func (h *Handlers) rekeySecret(ctx context.Context, p auth.Principal, team, id s
 		// under an older generation is refused (DecideChangeSecretGen):
 		// nothing will need the older ones again.
 		if err := h.sealer.ShredBefore(ctx, team, id, res.State.KeyGen); err != nil {
+			return false, fmt.Errorf("destroy its older data keys: %w", err)
+		}
+		return true, nil
+	}
+}
+
+// rekeyServiceKey seals run service id's private credentials key again
+// under the next generation of its data key, records that
+// (ServiceKeyRekeyed), then destroys the older generations. Only a
+// rotation changes it, so a rotation at once is the only race.
+func (h *Handlers) rekeyServiceKey(ctx context.Context, p auth.Principal, team, id string) (bool, error) {
+	ref := events.AggregateRef{Type: cd.ServiceAggregate, ID: id}
+	for attempt := 1; ; attempt++ {
+		s, _, err := events.LoadState(ctx, h.store, team, ref, cd.EvolveService)
+		if err != nil {
+			return false, err
+		}
+		if !s.Exists() || s.Instance == nil {
+			return false, nil
+		}
+		plain, err := h.sealer.Open(ctx, team, id, map[string]string{credentialsKeyName: s.Instance.SealedKey})
+		if err != nil {
+			return false, err
+		}
+		gen := s.Instance.KeyGen + 1
+		sealed, err := h.sealer.SealGen(ctx, team, id, gen, plain)
+		clear(plain)
+		if err != nil {
+			return false, err
+		}
+		res, err := events.Handle(ctx, h.store, events.Command[cd.Service]{
+			Team: team, Aggregate: ref, Actor: p.Actor(), Evolve: cd.EvolveService,
+			Decide: func(cur cd.Service) ([]any, error) {
+				return cd.DecideRekeyServiceKey(cur, gen, sealed[credentialsKeyName])
+			},
+		})
+		if errors.Is(err, cd.ErrKeyMoved) && attempt < keyMovedAttempts {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if !res.State.Exists() || res.State.Instance == nil {
+			return false, nil
+		}
+		if err := h.sealer.ShredBefore(ctx, team, id, res.State.Instance.KeyGen); err != nil {
 			return false, fmt.Errorf("destroy its older data keys: %w", err)
 		}
 		return true, nil

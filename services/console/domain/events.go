@@ -236,6 +236,7 @@ func Register(r *event.Registry) {
 	event.Register[ServiceCreated](r, "console.service.created", 1)
 	event.Register[ServiceUpdated](r, "console.service.updated", 1)
 	event.Register[ServiceInstanceChanged](r, "console.service.instance-changed", 1)
+	event.Register[ServiceKeyRekeyed](r, "console.service.key-rekeyed", 1)
 	event.Register[ServiceDeleted](r, "console.service.deleted", 1)
 	event.Register[ServiceStatusReported](r, "console.service.status-reported", 1)
 	event.Register[ServiceCredentialsReported](r, "console.service.credentials-reported", 1)

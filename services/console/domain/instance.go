@@ -65,6 +65,9 @@ type Instance struct {
 	Storage        string `json:"storage"` // a canonical Kubernetes quantity
 	CredentialsKey string `json:"credentialsKey"`
 	SealedKey      string `json:"sealedKey"`
+	// KeyGen is the generation of the service's data key SealedKey is
+	// sealed under: 0 until weft secret rotate-key re-encrypts it.
+	KeyGen int `json:"keyGen,omitempty"`
 }
 
 // InstanceStatus is what the agent of the service's cluster last reported.
@@ -314,4 +317,28 @@ func upgradeHint(k ServiceKind, from string) string {
 	default:
 		return "a new MongoDB major version needs its feature compatibility version raised step by step; create a service of the new version and move the data into it"
 	}
+}
+
+// ServiceKeyRekeyed: the private half of a run service's credentials key
+// was sealed again under generation KeyGen of the service's data key
+// (weft secret rotate-key); the older generations are destroyed after, so
+// what the service's creation holds of it no longer opens. Nothing changes
+// in its cluster.
+type ServiceKeyRekeyed struct {
+	ID        string `json:"id"`
+	KeyGen    int    `json:"keyGen"`    // the data key's generation SealedKey is sealed under now
+	SealedKey string `json:"sealedKey"` // the private half, sealed (keyring.Sealed): never in clear
+}
+
+// DecideRekeyServiceKey records a run service's credentials key sealed
+// again under generation gen; ErrKeyMoved when it was re-encrypted since
+// it was read.
+func DecideRekeyServiceKey(s Service, gen int, sealedKey string) ([]any, error) {
+	if !s.Exists() || s.Instance == nil {
+		return nil, nil // deleted meanwhile: its keys are gone anyway
+	}
+	if s.Instance.KeyGen != gen-1 {
+		return nil, ErrKeyMoved
+	}
+	return []any{ServiceKeyRekeyed{ID: s.ID, KeyGen: gen, SealedKey: sealedKey}}, nil
 }

@@ -98,7 +98,7 @@ type SecretsKeyRotated struct {
 	From      string `json:"from"`
 	To        string `json:"to"`
 	Rewrapped int    `json:"rewrapped"` // data keys wrapped again with the new team key
-	Resealed  int    `json:"resealed"`  // secrets whose values were sealed again under a new data key
+	Resealed  int    `json:"resealed"`  // secrets, and run services' credentials keys, sealed again under a new data key
 }
 
 // KeyringAggregate records the team's key rotations (id: the team's slug).

@@ -67,6 +67,12 @@ func EvolveService(s Service, r event.Recorded) Service {
 		return Service{ID: e.ID, Name: e.Name, Kind: e.Kind, EnvID: e.EnvID, ClusterID: e.ClusterID, ServiceIP: e.ServiceIP, Spec: e.Spec, Instance: e.Instance, ClonedFrom: e.ClonedFrom}
 	case ServiceUpdated:
 		s.Kind, s.Spec = e.Kind, e.Spec
+	case ServiceKeyRekeyed:
+		if s.Instance != nil {
+			in := *s.Instance
+			in.SealedKey, in.KeyGen = e.SealedKey, e.KeyGen
+			s.Instance = &in
+		}
 	case ServiceInstanceChanged:
 		if s.Instance != nil {
 			in := *s.Instance

@@ -170,7 +170,7 @@ func (m *Model) Apply(r event.Recorded) error {
 			t.Services[r.Aggregate.ID] = cd.EvolveService(s, r)
 			t.indexService(r.Aggregate.ID)
 		}
-	case cd.ServiceCreated, cd.ServiceUpdated, cd.ServiceInstanceChanged, cd.ServiceDeleted:
+	case cd.ServiceCreated, cd.ServiceUpdated, cd.ServiceInstanceChanged, cd.ServiceKeyRekeyed, cd.ServiceDeleted:
 		t := m.team(r.Team)
 		v := cd.EvolveService(t.Services[r.Aggregate.ID], r)
 		put(t, t.Services, r, v, v.Deleted)

@@ -253,6 +253,25 @@ func (q *Queries) TeamSecrets(team string) []string {
 	return slices.Sorted(maps.Keys(t.Secrets))
 }
 
+// TeamRunServices are the ids of the team's managed services its
+// clusters run, sorted, as applied so far.
+func (q *Queries) TeamRunServices(team string) []string {
+	q.m.mu.RLock()
+	defer q.m.mu.RUnlock()
+	t, ok := q.m.teams[team]
+	if !ok {
+		return nil
+	}
+	var out []string
+	for id, s := range t.Services {
+		if s.Instance != nil {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // idsIn are the sorted keys of the values of m in environment envID.
 func idsIn[V any](m map[string]V, envID string, env func(V) string) []string {
 	var out []string

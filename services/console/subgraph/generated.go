@@ -4174,7 +4174,7 @@ type SecretsKeyRotation {
   to: String
   "How many data keys (secrets' and run services') were wrapped again with the new key."
   rewrapped: Int!
-  "How many secrets' values were sealed again under new data keys, their old data keys destroyed (what the log held of them before no longer opens)."
+  "How many secrets' values, and run services' private credentials keys, were sealed again under new data keys, their old data keys destroyed (what the log held of them before no longer opens)."
   resealed: Int!
   seq: Int!
 }

@@ -579,7 +579,7 @@ type SecretsKeyRotation struct {
 	To   *string `json:"to,omitempty"`
 	// How many data keys (secrets' and run services') were wrapped again with the new key.
 	Rewrapped int `json:"rewrapped"`
-	// How many secrets' values were sealed again under new data keys, their old data keys destroyed (what the log held of them before no longer opens).
+	// How many secrets' values, and run services' private credentials keys, were sealed again under new data keys, their old data keys destroyed (what the log held of them before no longer opens).
 	Resealed int `json:"resealed"`
 	Seq      int `json:"seq"`
 }
