@@ -404,6 +404,7 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		mustContain(t, "service get --as-of", c.ok("service", "get", "cache", "--env", "prod", "--as-of", fmt.Sprint(int(createdSeq)), "-o", "json"),
 			`"version": "7.2"`, `"storage": "1Gi"`)
 		mustContain(t, "the change in the service's history", c.ok("events", "--resource", "service/prod/cache", "--limit", "0"), "service.instance-changed")
+		mustContain(t, "weft service history", c.ok("service", "history", "cache", "--env", "prod", "--oldest-first"), "service.created", "service.instance-changed")
 		c.ok("service", "delete", "cache", "--env", "prod")
 		c.ok("service", "delete", "db", "--env", "prod")
 		if out := c.ok("service", "list"); strings.Contains(out, "db") {

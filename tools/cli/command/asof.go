@@ -51,3 +51,46 @@ func (f *asOfFlags) show(ctx context.Context, a *app, cmd *cobra.Command, c clie
 	}
 	return a.render(cmd, r.ResourceAsOf, nil)
 }
+
+// historyCmd is `weft KIND history NAME`: the resource's events from the
+// log, newest first (agents' status reports left out), found by name or,
+// for one deleted since, by --id.
+func (a *app) resourceHistoryCmd(kind, example string, byName func(ctx context.Context, c clientT, server, env, name string) (string, error)) *cobra.Command {
+	var env, id string
+	var limit int
+	var oldestFirst bool
+	cmd := &cobra.Command{
+		Use:     "history NAME [--env ENV]",
+		Short:   "Show a " + kind + "'s events, newest first: who created, changed and deleted it",
+		Example: example,
+		Args:    exactArgs("NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkName(kind, args[0]); err != nil {
+				return err
+			}
+			if limit < 0 {
+				return usagef("invalid --limit %d", limit)
+			}
+			c, ep, err := a.client(true)
+			if err != nil {
+				return err
+			}
+			rid := id
+			if rid == "" {
+				if rid, err = byName(cmd.Context(), c, ep.Server, env, args[0]); err != nil {
+					return err
+				}
+			}
+			items, err := a.resourceEvents(cmd.Context(), c, kind, rid, limit, oldestFirst)
+			if err != nil {
+				return explain("read the history of "+kind+" "+args[0], ep.Server, err)
+			}
+			return a.renderEvents(cmd.OutOrStdout(), cmd, items)
+		},
+	}
+	cmd.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
+	cmd.Flags().StringVar(&id, "id", "", "the "+kind+"'s id (for one deleted since: weft events --resource "+kind+" --wide)")
+	cmd.Flags().IntVar(&limit, "limit", 0, "at most this many events (0: all)")
+	cmd.Flags().BoolVar(&oldestFirst, "oldest-first", false, "oldest events first")
+	return cmd
+}

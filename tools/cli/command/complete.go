@@ -114,7 +114,8 @@ func (a *app) completions() (args, flags map[string]nameLister) {
 	}
 	flags = map[string]nameLister{"env": envs, "cluster": clusters, "device": devices, "env-from-service": runServices}
 	return map[string]nameLister{
-		"weft router get": routers, "weft router update": routers, "weft router delete": routers,
+		"weft router get": routers, "weft router update": routers, "weft router delete": routers, "weft router history": routers,
+		"weft service history":     services,
 		"weft service credentials": services,
 		"weft cluster get":         clusters, "weft cluster delete": clusters, "weft cluster rotate-secret": clusters,
 		"weft device get": devices, "weft device delete": devices, "weft device rotate-key": devices,

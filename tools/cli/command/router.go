@@ -294,7 +294,15 @@ ingress controller gives it; --wait waits for that address.`,
 	}
 	del.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
 	wait.register(del)
-	cmd.AddCommand(create, list, get, update, del)
+	history := a.resourceHistoryCmd("router", `  weft router history web --env prod`,
+		func(ctx context.Context, c clientT, server, env, name string) (string, error) {
+			x, err := a.routerByName(ctx, c, server, env, name)
+			if err != nil {
+				return "", err
+			}
+			return x.Id, nil
+		})
+	cmd.AddCommand(create, list, get, update, del, history)
 	return cmd
 }
 

@@ -383,7 +383,16 @@ A service of fixed backends takes --kind, --port and --backend instead.`,
 		},
 	}
 	creds.Flags().StringVar(&env, "env", "", "the environment, when the name is in several")
-	cmd.AddCommand(create, list, get, update, del, creds)
+	history := a.resourceHistoryCmd("service", `  weft service history db --env prod
+  weft service history db --env prod --oldest-first -o json`,
+		func(ctx context.Context, c clientT, server, env, name string) (string, error) {
+			x, err := a.serviceByName(ctx, c, server, env, name)
+			if err != nil {
+				return "", err
+			}
+			return x.Id, nil
+		})
+	cmd.AddCommand(create, list, get, update, del, creds, history)
 	return cmd
 }
 
