@@ -38,6 +38,10 @@ type Desired map[string][]byte
 type entry struct {
 	kind, id string
 	data     []byte
+	// keep: the entry should be there but could not be made now (a
+	// secret whose values did not open): what the stream holds stays,
+	// rather than a tombstone that would delete the agent's Secret.
+	keep bool
 }
 
 func newEntry(kind, id string, v any) (entry, error) {
@@ -208,6 +212,7 @@ func ownEntries(tm *Team, clusterID, zone string, imports map[string]entry, seal
 		}
 		sealed, ok := sealFor(tm.Slug, c, sec)
 		if !ok {
+			out = append(out, entry{kind: clusterstate.KindSecret, id: sec.ID, keep: true})
 			continue
 		}
 		l := labels(tm, env, nil, clusterstate.RoleSecret)

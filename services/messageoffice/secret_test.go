@@ -138,6 +138,27 @@ func TestSecretsReachOnlyTheirClustersAgentSealedToItsOwnKey(t *testing.T) {
 		t.Errorf("after the rotation, an office started afresh sends %q (%v), version %d", got, err, entry3.Version)
 	}
 
+	// An office starting while the keyring does not answer cannot seal the
+	// values: it leaves the agent's entry as it is, rather than a tombstone
+	// that would delete the Kubernetes Secret the app's pods read.
+	if err := o.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// (Another event first: the office's writes at the log's same end
+	// carry the same message ids, which JetStream would deduplicate.)
+	must(con.CreateEnv(w.ctx, w.owner, ccmd.CreateEnvInput{Team: "acme", Name: "staging", ClusterID: a}))
+	o = w.startWith(t, messageoffice.Config{Secrets: unreachableKeyring{}})
+	w.converge(t, o)
+	if got := w.state(t, a)["secret."+sec.ID]; string(got) == "" {
+		t.Fatalf("an office whose keyring did not answer tombstoned the secret's entry")
+	} else if e := decode[clusterstate.Secret](t, w.state(t, a), "secret."+sec.ID); e.Version != entry3.Version {
+		t.Errorf("the kept entry is of version %d, want %d", e.Version, entry3.Version)
+	}
+	if err := o.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	o = w.startWith(t, messageofficeConfig(ring))
+
 	// Deleted (once no app uses it): the entry goes, the key is destroyed.
 	must(con.DeleteApp(w.ctx, w.owner, "acme", api))
 	must(con.DeleteSecret(w.ctx, w.owner, "acme", sec.ID))
@@ -213,4 +234,11 @@ func (w *world) sealingKey(t *testing.T, cluster string) clusterstate.SealingKey
 	}
 	must(w.inf.ReportSealingKey(w.ctx, auth.SystemPrincipal("agent"), icmd.ReportSealingKeyInput{Team: "acme", ClusterID: cluster, SealingKey: k.PublicString()}))
 	return k
+}
+
+// unreachableKeyring fails every Open, as a keyring that does not answer.
+type unreachableKeyring struct{}
+
+func (unreachableKeyring) Open(context.Context, string, string, map[string]string) (map[string]string, error) {
+	return nil, errors.New("keyring: nats: timeout")
 }

@@ -269,6 +269,9 @@ func (w *writer) writeAll(ctx context.Context, stream string, seq uint64, es []e
 	for _, e := range es {
 		subj := subject(e)
 		want[subj] = true
+		if e.keep {
+			continue
+		}
 		if err := w.send(ctx, stream, subj, seq, e.data); err != nil {
 			return err
 		}
