@@ -221,20 +221,14 @@ const readers = 4
 func newBroker(in brokerIn) (*Broker, error) {
 	lc, cfg, log := in.Lifecycle, in.Config, in.Logger
 	b := &Broker{}
+	var connect func(name string) (*nats.Conn, error) // another connection like b.Conn
 	if cfg.Remote.URL != "" {
 		nc, err := broker.Dial(cfg.Remote, "weft-server")
 		if err != nil {
 			return nil, err
 		}
 		b.Conn = nc
-		for i := range readers {
-			rc, err := broker.Dial(cfg.Remote, fmt.Sprintf("weft-server reader %d", i+1))
-			if err != nil {
-				b.close()
-				return nil, err
-			}
-			b.Readers = append(b.Readers, rc)
-		}
+		connect = func(name string) (*nats.Conn, error) { return broker.Dial(cfg.Remote, name) }
 	} else {
 		srv, err := broker.Start(broker.Config{
 			DataDir: cfg.DataDir, Listen: cfg.NATSListen, SyncAlways: cfg.SyncAlways, Logger: log,
@@ -248,14 +242,15 @@ func newBroker(in brokerIn) (*Broker, error) {
 			return nil, err
 		}
 		b.Conn, b.Embedded = nc, srv
-		for i := range readers {
-			rc, err := srv.Connect(fmt.Sprintf("weft-server reader %d", i+1))
-			if err != nil {
-				b.close()
-				return nil, err
-			}
-			b.Readers = append(b.Readers, rc)
+		connect = func(name string) (*nats.Conn, error) { return srv.Connect(name) }
+	}
+	for i := range readers {
+		rc, err := connect(fmt.Sprintf("weft-server reader %d", i+1))
+		if err != nil {
+			b.close()
+			return nil, err
 		}
+		b.Readers = append(b.Readers, rc)
 	}
 	replicas := cfg.Replicas
 	if replicas == 0 {

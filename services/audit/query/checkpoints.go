@@ -12,7 +12,8 @@ import (
 // replays from the nearest one at or before its point instead of from the
 // team's first event: without them every as-of read of a busy team read
 // and folded its whole history up to the point, a cost that grew with the
-// log (and most of the events weft-bench load had the server send).
+// log (and under weft-bench load, the largest share of the events the
+// server sent).
 //
 // A checkpoint at sequence s holds for every point from s on until the
 // team's next event, and the log only grows at its end, so one stays true

@@ -353,27 +353,27 @@ func (t *teamData) indexService(id string) {
 }
 
 func (t *teamData) indexConfig(id string) {
-	if c, ok := t.Configs[id]; ok {
-		t.lists.configs.put(id, entry[pathKey]{key: pathKey{t.Envs[c.EnvID].Name, c.Name, id}, env: c.EnvID})
-	} else {
-		t.lists.configs.remove(id)
-	}
+	indexInEnv(t, t.lists.configs, t.Configs, id, func(c cd.Config) (string, string) { return c.EnvID, c.Name })
 }
 
 func (t *teamData) indexSecret(id string) {
-	if s, ok := t.Secrets[id]; ok {
-		t.lists.secrets.put(id, entry[pathKey]{key: pathKey{t.Envs[s.EnvID].Name, s.Name, id}, env: s.EnvID})
-	} else {
-		t.lists.secrets.remove(id)
-	}
+	indexInEnv(t, t.lists.secrets, t.Secrets, id, func(s cd.Secret) (string, string) { return s.EnvID, s.Name })
 }
 
 func (t *teamData) indexRouter(id string) {
-	if r, ok := t.Routers[id]; ok {
-		t.lists.routers.put(id, entry[pathKey]{key: pathKey{t.Envs[r.EnvID].Name, r.Name, id}, env: r.EnvID})
-	} else {
-		t.lists.routers.remove(id)
+	indexInEnv(t, t.lists.routers, t.Routers, id, func(r cd.Router) (string, string) { return r.EnvID, r.Name })
+}
+
+// indexInEnv puts item id of items in l under its environment's name and
+// its own, or removes it from l when items no longer holds it.
+func indexInEnv[V any](t *teamData, l *list[pathKey], items map[string]V, id string, at func(V) (envID, name string)) {
+	v, ok := items[id]
+	if !ok {
+		l.remove(id)
+		return
 	}
+	envID, name := at(v)
+	l.put(id, entry[pathKey]{key: pathKey{t.Envs[envID].Name, name, id}, env: envID})
 }
 
 func (t *teamData) indexIntercept(id string) {
