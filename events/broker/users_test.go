@@ -60,20 +60,44 @@ func (p *permErrs) saw(sub string) bool {
 	return false
 }
 
-func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	dir := t.TempDir()
+// usersBackend is where agents' users live: the embedded server, or an
+// external nats-server whose auth callout weft answers.
+type usersBackend struct {
+	url   string
+	svc   *nats.Conn // the services' connection
+	users broker.AgentUsers
+	stop  func()
+}
+
+type startBackend func(t *testing.T, dir string) *usersBackend
+
+func startEmbedded(t *testing.T, dir string) *usersBackend {
+	t.Helper()
 	srv, err := broker.Start(broker.Config{DataDir: dir, Listen: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { srv.Shutdown() }()
 	svc, err := srv.Connect("services")
 	if err != nil {
+		srv.Shutdown()
 		t.Fatal(err)
 	}
-	defer svc.Close()
+	return &usersBackend{url: srv.ClientURL(), svc: svc, users: srv, stop: func() { svc.Close(); srv.Shutdown() }}
+}
+
+func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *testing.T) {
+	for name, start := range map[string]startBackend{"embedded": startEmbedded, "external NATS with auth callout": startCallout} {
+		t.Run(name, func(t *testing.T) { agentCredentialsReachOnlyTheirOwn(t, start) })
+	}
+}
+
+func agentCredentialsReachOnlyTheirOwn(t *testing.T, start startBackend) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	b := start(t, dir)
+	defer func() { b.stop() }()
+	svc := b.svc
 	if err := stream.Ensure(svc, stream.Config(1)); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +127,7 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 		t.Fatal(err)
 	}
 	agent, pw := agentUser(t, "a", "acme")
-	if err := srv.SetAgent(agent); err != nil {
+	if err := b.users.SetAgent(agent); err != nil {
 		t.Fatal(err)
 	}
 	// Its JetStream API is weft's guard, as in weft-server.
@@ -118,7 +142,7 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 	defer func() { _ = gsub.Unsubscribe() }()
 
 	perms := &permErrs{}
-	nc, err := nats.Connect(srv.ClientURL(), nats.UserInfo(agent.Name, pw), nats.CustomInboxPrefix(clusterstate.InboxPrefix("a")),
+	nc, err := nats.Connect(b.url, nats.UserInfo(agent.Name, pw), nats.CustomInboxPrefix(clusterstate.InboxPrefix("a")),
 		nats.ErrorHandler(perms.handler))
 	if err != nil {
 		t.Fatal(err)
@@ -232,24 +256,23 @@ func TestAgentCredentialsReachOnlyTheirOwnClusterAndTeamStreamsAndStatus(t *test
 
 	// The user survives a restart of the server; removing it locks it out.
 	nc.Close()
-	svc.Close()
-	srv.Shutdown()
-	srv, err = broker.Start(broker.Config{DataDir: dir, Listen: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := nats.Connect(srv.ClientURL(), nats.UserInfo(agent.Name, pw), nats.CustomInboxPrefix(clusterstate.InboxPrefix("a")))
+	b.stop()
+	b = start(t, dir)
+	again, err := nats.Connect(b.url, nats.UserInfo(agent.Name, pw), nats.CustomInboxPrefix(clusterstate.InboxPrefix("a")))
 	if err != nil {
 		t.Fatalf("agent after a restart: %v", err)
 	}
 	again.Close()
-	if err := srv.RemoveAgent(agent.Name); err != nil {
+	if _, err := nats.Connect(b.url, nats.UserInfo(agent.Name, "0"+pw[1:])); err == nil {
+		t.Error("an agent with a wrong password connected")
+	}
+	if err := b.users.RemoveAgent(agent.Name); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := nats.Connect(srv.ClientURL(), nats.UserInfo(agent.Name, pw)); !errors.Is(err, nats.ErrAuthorization) && (err == nil || !strings.Contains(err.Error(), "Authorization")) {
+	if _, err := nats.Connect(b.url, nats.UserInfo(agent.Name, pw)); !errors.Is(err, nats.ErrAuthorization) && (err == nil || !strings.Contains(err.Error(), "Authorization")) {
 		t.Errorf("removed agent connected: %v", err)
 	}
-	if _, err := nats.Connect(srv.ClientURL()); err == nil {
+	if _, err := nats.Connect(b.url); err == nil {
 		t.Error("a client without credentials connected")
 	}
 }
@@ -274,11 +297,15 @@ func TestHashPasswordIsCheapOnlyForRandomPasswords(t *testing.T) {
 // An update refused for one agent (it may not rename a user or drop its
 // password) changes no agent: none is half-moved to new permissions.
 func TestUpdateAgentsRefusedForOneChangesNone(t *testing.T) {
-	srv, err := broker.Start(broker.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
+	for name, start := range map[string]startBackend{"embedded": startEmbedded, "external NATS with auth callout": startCallout} {
+		t.Run(name, func(t *testing.T) { updateRefusedForOneChangesNone(t, start) })
 	}
-	defer srv.Shutdown()
+}
+
+func updateRefusedForOneChangesNone(t *testing.T, start startBackend) {
+	b := start(t, t.TempDir())
+	defer b.stop()
+	srv := b.users
 	clusters := []string{"c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9"}
 	for _, c := range clusters {
 		a, _ := agentUser(t, c, "acme")
@@ -286,7 +313,7 @@ func TestUpdateAgentsRefusedForOneChangesNone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err = srv.UpdateAgents(func(a broker.Agent) (broker.Agent, bool) {
+	_, err := srv.UpdateAgents(func(a broker.Agent) (broker.Agent, bool) {
 		a.Publish = append(a.Publish, "new.subject")
 		if a.Name == "agent-c5" {
 			a.PasswordHash = ""
