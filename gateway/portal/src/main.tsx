@@ -15,6 +15,11 @@ import { Devices } from './pages/devices';
 import { Policies } from './pages/policies';
 import { Members } from './pages/members';
 import { NetworkMap } from './pages/network';
+import { prefetchPage } from './prefetch';
+
+// A restored session's page asks for its list now, while React draws the
+// shell, not once the page's component has mounted.
+if (loadSession()) prefetchPage(location.pathname);
 
 // What a page shows first is its data: the account and members' names are
 // asked for once its own queries have answered (whenQuiet).
@@ -178,22 +183,20 @@ function Shell({ session, me, setTeam, signOut, invitationAnswered }: {
   invitationAnswered: (seq: number, joined?: string) => void;
 }) {
   const path = usePath();
-  const [names, setNames] = useState(new Map<string, string>());
   const [menu, setMenu] = useState(false);
+  const [members, setMembers] = useState<[string, string][]>([]);
+  // The members' names, asked for beside the account (not after it) once
+  // the page's own requests have answered.
   useEffect(() => {
-    const m = new Map<string, string>(me ? [[me.me.id, me.me.displayName || me.me.username]] : []);
-    setNames(m);
-    if (!session.team || !me) return;
+    setMembers([]);
+    if (!session.team) return;
     return whenIdle(() =>
       gql(MembersDocument, { first: 500 })
-        .then((r) => {
-          const n = new Map(m);
-          r.team?.members.edges.forEach((e) => n.set(e.node.user.id, e.node.user.displayName || e.node.user.username));
-          setNames(n);
-        })
+        .then((r) => setMembers(r.team?.members.edges.map((e) => [e.node.user.id, e.node.user.displayName || e.node.user.username]) ?? []))
         .catch(() => {}),
     );
-  }, [session.team, me]);
+  }, [session.team]);
+  const names = useMemo(() => new Map<string, string>([...(me ? [[me.me.id, me.me.displayName || me.me.username] as [string, string]] : []), ...members]), [me, members]);
   // The live feed starts with the page, before its queries answer, so no
   // change falls between what a query read and what the feed brings.
   useEffect(() => {

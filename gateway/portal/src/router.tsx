@@ -1,14 +1,20 @@
 // A small history-API router: the pages are few and their paths fixed,
 // so a router library would add more than it saves.
 import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { prefetchPage } from './prefetch';
 
 const listeners = new Set<() => void>();
 
 export function navigate(to: string, replace = false) {
+  // The next page's first request leaves now, before it is drawn.
+  prefetchPage(to);
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   listeners.forEach((l) => l());
 }
+
+// Back and forward too: the page's first request before it is drawn.
+addEventListener('popstate', () => prefetchPage(location.pathname));
 
 export function usePath(): string {
   const [path, setPath] = useState(location.pathname + location.search);
@@ -30,7 +36,10 @@ export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { href: st
     e.preventDefault();
     navigate(props.href);
   };
-  return <a {...props} onClick={onClick} />;
+  // The pointer coming onto the link, its focus or its press starts the
+  // page's first request: the click that follows takes its answer.
+  const warm = () => prefetchPage(props.href);
+  return <a onPointerEnter={warm} onFocus={warm} onPointerDown={warm} {...props} onClick={onClick} />;
 }
 
 // match returns the path's parameters for a pattern like /apps/:id.

@@ -2,8 +2,15 @@
 // weft-server that `weft-bench portal` started and loaded with apps:
 //
 //   portal_first_load_gzip   scripts and styles of the first load as sent gzipped
-//   portal_apps_list         navigation to the apps list shown (team of N apps),
-//                            beside the same GraphQL request's own time in the page
+//   portal_apps_list         a full page load of /apps to its first rows shown (team
+//                            of N apps), beside the list's GraphQL request replayed
+//                            by fetch in the same page
+//   portal_apps_inapp        in the running portal, a click on the Apps link (from
+//                            the Environments page) to the first rows shown, beside
+//                            the same replayed request
+//   portal_env_inapp         the same for a click on an environment (its page shows
+//                            the environment's apps, and its services, configs,
+//                            secrets and routers)
 //   portal_apps_scroll_all   scrolling through every app, and the most rows in the DOM
 //   portal_mutation_visible  the CLI's mutation answered to the row on an open page
 //
@@ -12,6 +19,7 @@
 // Prints lines `name value unit baseline ratio` as weft-bench does.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -36,6 +44,12 @@ function sentSize(path) {
     }).on('error', reject).end();
   });
 }
+
+// The portal sends operations by id (the SHA-256 of their registered text),
+// so the list's requests are known by the Apps operation's id.
+const registered = JSON.parse(readFileSync(join(here, '..', '..', '..', 'schemas', 'operations', 'portal.json'), 'utf8'));
+const opName = new Map(registered.operations.map((o) => [createHash('sha256').update(o.query).digest('hex'), o.operationName]));
+const appsId = [...opName].find(([, n]) => n === 'Apps')[0];
 
 const index = readFileSync(join(here, '..', 'dist', 'index.html'), 'utf8');
 const assets = [...index.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
@@ -66,6 +80,26 @@ await context.addInitScript(() => {
     if (window.__firstRow === undefined && document.querySelector('tr[data-app]')) window.__firstRow = performance.now();
   }).observe(document, { childList: true, subtree: true });
 });
+// TRACE=1: in the page, when each fetch answered and its JSON was read, and
+// the long tasks, to show where the time between them goes.
+if (process.env.TRACE) {
+  await context.addInitScript(() => {
+    window.__log = [];
+    const f = window.fetch;
+    window.fetch = async (...a) => {
+      const r = await f(...a);
+      window.__log.push(`hdr ${Math.round(performance.now())}`);
+      const j = r.json.bind(r);
+      r.json = async () => {
+        const v = await j();
+        window.__log.push(`json ${Math.round(performance.now())}`);
+        return v;
+      };
+      return r;
+    };
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__log.push(`long ${Math.round(e.startTime)}+${Math.round(e.duration)}`))).observe({ type: 'longtask', buffered: true });
+  });
+}
 const page = context.pages()[0] ?? (await context.newPage());
 try {
   await page.goto(base + '/');
@@ -74,38 +108,137 @@ try {
     sessionStorage.setItem('weft.team', team);
   }, [process.env.WEFT_TOKEN, process.env.WEFT_TEAM]);
 
-  // The apps list: navigation start to the first row in the DOM; the
-  // request the page sent, replayed by fetch in the same page.
-  let body = '';
+  // The apps list. Every request the page sends is counted (to wait for a
+  // quiet page before a click) and the list's own is kept, by its
+  // environment, to be replayed by fetch in the same page: the baseline.
+  const bodies = {};
+  let inflight = 0;
+  const order = [];
   page.on('request', (r) => {
-    if (r.url().endsWith('/graphql') && r.method() === 'POST' && (r.postData() ?? '').includes('query Apps')) body = r.postData();
+    if (!r.url().endsWith('/graphql') || r.method() !== 'POST') return;
+    inflight++;
+    const d = r.postData() ?? '';
+    try {
+      const v = JSON.parse(d).variables ?? {};
+      // The list's requests: Apps' variables (persisted, so no text to match).
+      if ('first' in v && !('after' in v && v.after) && d.includes(appsId)) bodies[v.env ?? ''] = d;
+    } catch {}
+    order.push(d.includes(appsId) ? 'Apps' : 'other');
   });
+  const done = (r) => {
+    if (r.url().endsWith('/graphql') && r.method() === 'POST') inflight--;
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  const quiet = async () => {
+    for (let still = 0; still < 4; ) {
+      await page.waitForTimeout(50);
+      still = inflight === 0 ? still + 1 : 0;
+    }
+  };
+  const replay = (env) =>
+    page.evaluate(async ([b, t, team]) => {
+      const t0 = performance.now();
+      const r = await fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + t, 'Weft-Team': team }, body: b });
+      const j = await r.json();
+      const ms = performance.now() - t0;
+      // The baseline is the list's answer, not an error's.
+      if (!j.data?.apps?.edges?.length) throw new Error('the replayed list request answered ' + JSON.stringify(j).slice(0, 300));
+      return ms;
+    }, [bodies[env], process.env.WEFT_TOKEN, process.env.WEFT_TEAM]);
+  // inApp clicks a link of the running portal and returns the time from the
+  // pointer's arrival on it (so a prefetch on hover gains nothing here) to
+  // the first row of the apps list in the DOM.
+  const inApp = async (selector) => {
+    await page.evaluate((sel) => {
+      window.__firstRow = undefined;
+      window.__t0 = undefined;
+      const a = document.querySelector(sel);
+      for (const ev of ['pointerover', 'pointerdown', 'click']) a.addEventListener(ev, () => (window.__t0 ??= performance.now()), { capture: true, once: true });
+    }, selector);
+    await page.click(selector);
+    await page.waitForFunction(() => window.__firstRow !== undefined);
+    return page.evaluate(() => window.__firstRow - window.__t0);
+  };
+  // TRACE=1: each timed step's requests, by operation, from the step's
+  // start (the navigation's, or the pointer's arrival on the link).
+  const traced = [];
+  page.on('requestfinished', (r) => {
+    if (!process.env.TRACE || !r.url().endsWith('/graphql')) return;
+    const id = /"sha256Hash":"([0-9a-f]+)"/.exec(r.postData() ?? '')?.[1];
+    const t = r.timing();
+    traced.push({ op: opName.get(id) ?? 'text', start: t.startTime, end: t.startTime + t.responseEnd });
+  });
+  const trace = async (what, inApp) => {
+    if (!process.env.TRACE) return;
+    const p = await page.evaluate(() => {
+      const n = performance.getEntriesByType('navigation')[0];
+      const log = window.__log.splice(0);
+      return { log, origin: performance.timeOrigin, t0: window.__t0 ?? 0, row: window.__firstRow, resp: n.responseEnd, dcl: n.domContentLoadedEventEnd };
+    });
+    const at = p.origin + (inApp ? p.t0 : 0);
+    const reqs = traced.filter((x) => x.end >= at).map((x) => `${x.op} ${Math.round(x.start - at)}-${Math.round(x.end - at)}`);
+    traced.length = 0;
+    console.error(`${what}: ${inApp ? '' : `html ${Math.round(p.resp)} dcl ${Math.round(p.dcl)} `}first row ${Math.round(p.row - (inApp ? p.t0 : 0))} | ${reqs.join(', ')} | t0 ${Math.round(p.t0)} ${p.log.join(', ')}`);
+  };
+
+  // A full load of /apps: navigation start to the first row in the DOM.
   const nav = [];
+  const navQ = [];
   for (let i = 0; i <= runs; i++) {
     await page.goto(base + '/apps');
     await page.waitForFunction(() => window.__firstRow !== undefined);
-    if (i > 0) nav.push(await page.evaluate(() => window.__firstRow));
-    if (process.env.TRACE && i > 0) {
-      console.error(await page.evaluate(() => {
-        const n = performance.getEntriesByType('navigation')[0];
-        const r = performance.getEntriesByType('resource').map((e) => `${e.name.split('/').pop()}@${Math.round(e.startTime)}-${Math.round(e.responseEnd)}`);
-        return `nav resp ${Math.round(n.responseEnd)} dcl ${Math.round(n.domContentLoadedEventEnd)} first row ${Math.round(window.__firstRow)} | ${r.join(' ')}`;
-      }));
+    await trace('full load');
+    await quiet();
+    if (i > 0) {
+      nav.push(await page.evaluate(() => window.__firstRow));
+      navQ.push(await replay(''));
     }
   }
   const total = await page.evaluate(() => document.querySelector('p.muted[aria-live]')?.textContent ?? '');
-  const q = [];
+  console.error(`apps list: ${total}; full load ms ${nav.map(Math.round).join(' ')}; query ms ${navQ.map(Math.round).join(' ')}`);
+  line('portal_apps_list_p50', median(nav).toFixed(1), 'ms', median(navQ).toFixed(1), (median(nav) / median(navQ)).toFixed(2));
+
+  // In the running portal: from the Environments page, quiet, a click on
+  // the Apps link; then back, and a click on the first environment. Each
+  // beside the list's request replayed right after it.
+  const apps = [];
+  const appsQ = [];
+  const env = [];
+  const envQ = [];
+  const envName = 'e0';
+  const before = order.length;
   for (let i = 0; i <= runs; i++) {
-    const t = await page.evaluate(async ([b, t, team]) => {
-      const t0 = performance.now();
-      const r = await fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + t, 'Weft-Team': team }, body: b });
-      await r.json();
-      return performance.now() - t0;
-    }, [body, process.env.WEFT_TOKEN, process.env.WEFT_TEAM]);
-    if (i > 0) q.push(t);
+    await page.click('nav a[href="/environments"]');
+    await page.locator(`main a[href="/environments/${envName}"]`).waitFor();
+    await quiet();
+    const mark = order.length;
+    const a = await inApp('nav a[href="/apps"]');
+    const sent = order.slice(mark);
+    // The list's request is the first the click sends, and only once.
+    if (sent[0] !== 'Apps' || sent.filter((x) => x === 'Apps').length !== 1) throw new Error(`the Apps link sent ${sent.join(', ')}`);
+    await trace('in-app apps', true);
+    await quiet();
+    await page.click('nav a[href="/environments"]');
+    await page.locator(`main a[href="/environments/${envName}"]`).waitFor();
+    await quiet();
+    const e = await inApp(`main a[href="/environments/${envName}"]`);
+    await trace('in-app env', true);
+    await quiet();
+    if (i > 0) {
+      apps.push(a);
+      appsQ.push(await replay(''));
+      env.push(e);
+      envQ.push(await replay(envName));
+    }
   }
-  console.error(`apps list: ${total}; navigation ms ${nav.map(Math.round).join(' ')}; query ms ${q.map(Math.round).join(' ')}`);
-  line('portal_apps_list_p50', median(nav).toFixed(1), 'ms', median(q).toFixed(1), (median(nav) / median(q)).toFixed(2));
+  console.error(`in-app, Apps link: ms ${apps.map(Math.round).join(' ')}; query ms ${appsQ.map(Math.round).join(' ')}`);
+  console.error(`in-app, environment ${envName}: ms ${env.map(Math.round).join(' ')}; query ms ${envQ.map(Math.round).join(' ')}`);
+  line('portal_apps_inapp_p50', median(apps).toFixed(1), 'ms', median(appsQ).toFixed(1), (median(apps) / median(appsQ)).toFixed(2));
+  line('portal_env_inapp_p50', median(env).toFixed(1), 'ms', median(envQ).toFixed(1), (median(env) / median(envQ)).toFixed(2));
+  if (order.length === before) throw new Error('no request seen');
+  await page.click('nav a[href="/apps"]');
+  await page.locator('tr[data-app]').first().waitFor();
 
   // Scroll through every app: rows load a page at a time; the DOM keeps
   // only those in view.

@@ -60,6 +60,40 @@ async function askTheTest(request, answer) {
 
 const sha256 = (s) => createHash('sha256').update(s).digest('hex');
 
+// The portal's operations by id (each is sent as the SHA-256 of its
+// registered text), to name the requests a page sends.
+const operationOf = new Map(
+  JSON.parse(readFileSync(join(here, '..', '..', '..', 'schemas', 'operations', 'portal.json'), 'utf8')).operations.map((o) => [sha256(o.query), o.operationName]),
+);
+
+// recordRequests lists the page's GraphQL requests, in the order the
+// browser sent them, by operation, with whether each had answered when
+// each later one left (answeredBefore); stop() ends the recording.
+function recordRequests() {
+  const sent = [];
+  const onRequest = (r) => {
+    if (!r.url().endsWith('/graphql') || r.method() !== 'POST') return;
+    const b = JSON.parse(r.postData() ?? '{}');
+    sent.push({ op: operationOf.get(b.extensions?.persistedQuery?.sha256Hash) ?? 'text', variables: b.variables, request: r, done: false, answeredBefore: sent.filter((x) => x.done).map((x) => x.op) });
+  };
+  const onDone = (r) => {
+    const x = sent.find((y) => y.request === r);
+    if (x) x.done = true;
+  };
+  page.on('request', onRequest);
+  page.on('requestfinished', onDone);
+  page.on('requestfailed', onDone);
+  return {
+    sent,
+    ops: () => sent.map((x) => x.op),
+    stop: () => {
+      page.off('request', onRequest);
+      page.off('requestfinished', onDone);
+      page.off('requestfailed', onDone);
+    },
+  };
+}
+
 // download clicks a link that downloads a file and returns the file's text,
 // saved under the results too.
 async function download(link, name) {
@@ -221,6 +255,60 @@ try {
     await visit('Apps', 'Apps', 'apps');
     await page.locator('tr[data-app="prod/web"]').waitFor();
     await page.locator('tr[data-app="prod/cli-4"]').waitFor();
+  });
+
+  await check("the apps list's request leaves when the pointer reaches its link, before the click, and is the page's only one", async () => {
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Environments', exact: true }).click();
+    await page.getByRole('link', { name: 'prod', exact: true }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const rec = recordRequests();
+    const link = page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Apps', exact: true });
+    await link.hover();
+    for (let t0 = Date.now(); !rec.ops().includes('Apps'); await page.waitForTimeout(20)) {
+      if (Date.now() - t0 > 5000) fail(`hovering the Apps link sent ${rec.ops().join(', ') || 'nothing'}, not the list's request`);
+    }
+    if (await page.locator('tr[data-app]').count()) fail('the apps list was shown on hover');
+    await link.click();
+    await page.locator('tr[data-app="prod/web"]').waitFor();
+    await page.waitForLoadState('networkidle');
+    rec.stop();
+    if (rec.ops().join(',') !== 'Apps') fail(`hovering and clicking the Apps link sent ${rec.ops().join(', ')}, not the list's request once`);
+  });
+
+  await check("a reload of the apps page asks for the list first, then the account and the members' names together", async () => {
+    const rec = recordRequests();
+    await page.reload();
+    await page.locator('tr[data-app="prod/web"]').waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.getByText('● live').waitFor();
+    rec.stop();
+    const ops = rec.ops();
+    if (ops[0] !== 'Apps' || ops.filter((o) => o === 'Apps').length !== 1) fail(`the reload sent ${ops.join(', ')}: the list's request is not first, or not once`);
+    const me = rec.sent.find((x) => x.op === 'Me');
+    const members = rec.sent.find((x) => x.op === 'Members');
+    if (!me || !members) fail(`the reload sent ${ops.join(', ')}: no Me or Members`);
+    if (!me.answeredBefore.includes('Apps') || !members.answeredBefore.includes('Apps')) fail("the account or the members' names were asked for before the list had answered");
+    if (members.answeredBefore.includes('Me') || me.answeredBefore.includes('Members')) fail("the account and the members' names were asked for one after the other");
+  });
+
+  await check("an environment's page asks for its apps first, once, and for its other sections once the list has answered", async () => {
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Environments', exact: true }).click();
+    await page.getByRole('link', { name: 'prod', exact: true }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const rec = recordRequests();
+    await page.getByRole('link', { name: 'prod', exact: true }).click();
+    await page.locator('tr[data-app=web]').waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Routers' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    rec.stop();
+    const ops = rec.ops();
+    if (ops[0] !== 'Apps' || ops.filter((o) => o === 'Apps').length !== 1 || rec.sent[0].variables.env !== 'prod') fail(`the environment's page sent ${ops.join(', ')}: its apps list's request is not first, or not once`);
+    const early = rec.sent.slice(1).filter((x) => !x.answeredBefore.includes('Apps'));
+    if (early.length) fail(`${early.map((x) => x.op).join(', ')} left before the apps list had answered`);
+    for (const op of ['Services', 'Configs', 'Secrets', 'Routers', 'Environment']) if (!ops.includes(op)) fail(`the environment's page did not ask for ${op}: ${ops.join(', ')}`);
+    // Back to the team's apps, where the next step looks.
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Apps', exact: true }).click();
+    await page.locator('tr[data-app="prod/web"]').waitFor();
   });
 
   await check('an app run from an image shows its container, and its page offers no backends to edit', async () => {

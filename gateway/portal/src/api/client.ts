@@ -82,8 +82,11 @@ export function lastSeq(): number | undefined {
 }
 
 // Requests in flight, and what waits for none to be (see whenQuiet).
+// Requests made by what waited (background) are not counted, so those
+// run side by side rather than each waiting for the one before.
 let inflight = 0;
 let quietWaiters: (() => void)[] = [];
+let background = false;
 
 // whenQuiet runs f once no request is in flight, so what a page asks for
 // first is not slowed by what can wait (the account, members' names). It
@@ -91,7 +94,13 @@ let quietWaiters: (() => void)[] = [];
 export function whenQuiet(f: () => void): () => void {
   let cancelled = false;
   const run = () => {
-    if (!cancelled) f();
+    if (cancelled) return;
+    background = true;
+    try {
+      f();
+    } finally {
+      background = false;
+    }
   };
   const t = setTimeout(() => {
     if (inflight === 0) run();
@@ -104,39 +113,96 @@ export function whenQuiet(f: () => void): () => void {
 }
 
 export async function gql<R, V>(doc: TypedDocumentString<R, V>, variables?: V, session = current): Promise<R> {
-  inflight++;
+  const counted = !background;
+  if (counted) inflight++;
   try {
     return await send(doc, variables, session);
   } finally {
-    if (--inflight === 0 && quietWaiters.length) {
-      const w = quietWaiters;
-      quietWaiters = [];
-      w.forEach((f) => f());
-    }
+    if (counted) done();
   }
 }
 
-async function send<R, V>(doc: TypedDocumentString<R, V>, variables: V | undefined, session: Session | null): Promise<R> {
+function done() {
+  if (--inflight === 0 && quietWaiters.length) {
+    const w = quietWaiters;
+    quietWaiters = [];
+    w.forEach((f) => f());
+  }
+}
+
+type Answer<R> = { data?: R; errors?: GqlError[] };
+
+// post sends one request and reads its answer; a failure to reach the
+// server or an answer that is not GraphQL's is an ApiError.
+async function post<R>(headers: Record<string, string>, body: string): Promise<Answer<R>> {
+  let resp: Response;
+  try {
+    resp = await fetch('/graphql', { method: 'POST', headers, body });
+  } catch {
+    throw new ApiError('The weft server cannot be reached. Check that it is running, then try again.', 'UNAVAILABLE');
+  }
+  try {
+    return await resp.json();
+  } catch {
+    throw new ApiError(`The server answered ${resp.status} without a GraphQL response.`, 'INTERNAL');
+  }
+}
+
+function headersOf(session: Session | null): Record<string, string> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (session?.token) headers['Authorization'] = 'Bearer ' + session.token;
   if (session?.team) headers['Weft-Team'] = session.team;
+  return headers;
+}
+
+function bodyOf<V>(text: string, variables: V | undefined, withText: boolean): string {
+  return JSON.stringify(withText ? { query: text, variables: variables ?? {} } : { variables: variables ?? {}, extensions: persisted(text) });
+}
+
+// Requests started before the page that reads them asks (prefetch): on a
+// link's hover, focus or press, and at a navigation before the page is
+// drawn, so a list's request does not wait for the click to end or for
+// React to render. They are keyed by their exact body and session: a page
+// takes one only if it asks for the same thing, with the same minSeq (a
+// change seen live since moves minSeq, so a page never shows an answer
+// older than what the tab has seen), within FRESH ms of its start.
+const FRESH = 10_000;
+const parked = new Map<string, { at: number; answer: Promise<Answer<unknown>> }>();
+
+export function prefetch<R, V>(doc: TypedDocumentString<R, V>, variables: V, session = current) {
+  if (!session?.token) return;
+  const headers = headersOf(session);
+  const body = bodyOf(doc.toString(), variables, false);
+  const key = keyOf(session, body);
+  const had = parked.get(key);
+  if (had && performance.now() - had.at < FRESH) return;
+  inflight++;
+  const answer = post<unknown>(headers, body);
+  answer.then(done, done);
+  // An unread answer is dropped once stale; the page's own load sends again.
+  answer.catch(() => {});
+  const entry = { at: performance.now(), answer };
+  parked.set(key, entry);
+  setTimeout(() => parked.get(key) === entry && parked.delete(key), FRESH);
+}
+
+function keyOf(session: Session | null, body: string): string {
+  return `${session?.token ?? ''}\u0000${session?.team ?? ''}\u0000${body}`;
+}
+
+function takeParked<R>(key: string): Promise<Answer<R>> | undefined {
+  const p = parked.get(key);
+  if (!p) return undefined;
+  parked.delete(key);
+  return performance.now() - p.at < FRESH ? (p.answer as Promise<Answer<R>>) : undefined;
+}
+
+async function send<R, V>(doc: TypedDocumentString<R, V>, variables: V | undefined, session: Session | null): Promise<R> {
+  const headers = headersOf(session);
   const text = doc.toString();
-  const post = async (withText: boolean): Promise<{ data?: R; errors?: GqlError[] }> => {
-    let resp: Response;
-    try {
-      const req = withText ? { query: text, variables: variables ?? {} } : { variables: variables ?? {}, extensions: persisted(text) };
-      resp = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify(req) });
-    } catch {
-      throw new ApiError('The weft server cannot be reached. Check that it is running, then try again.', 'UNAVAILABLE');
-    }
-    try {
-      return await resp.json();
-    } catch {
-      throw new ApiError(`The server answered ${resp.status} without a GraphQL response.`, 'INTERNAL');
-    }
-  };
-  let body = await post(false);
-  if (body.errors?.[0]?.extensions?.persisted === 'not-found') body = await post(true);
+  const byId = bodyOf(text, variables, false);
+  let body = await (takeParked<R>(keyOf(session, byId)) ?? post<R>(headers, byId));
+  if (body.errors?.[0]?.extensions?.persisted === 'not-found') body = await post<R>(headers, bodyOf(text, variables, true));
   const err = body.errors?.[0];
   if (err) {
     const code = err.extensions?.code ?? 'INTERNAL';

@@ -5,6 +5,7 @@ import {
   EnvironmentDocument, EnvironmentsDocument, type AppFieldsFragment, type LbMode, type Protocol, type ServiceKind,
 } from '../api/generated';
 import { useLoad } from '../hooks';
+import { APPS_PAGE as PAGE, appsPage } from '../prefetch';
 import { useLive } from '../live';
 import { Link, navigate } from '../router';
 import { Empty, ErrorNote, Field, Loading, When, fieldError, formError } from '../ui';
@@ -109,12 +110,10 @@ const ROW = 44; // px: the apps table's row height, for windowing
 function pathOf(a: AppFieldsFragment): string {
   return `${a.environment.name}\u0000${a.name}`;
 }
-const PAGE = 100;
-
 // AppsList shows an environment's apps a page at a time: rows are fetched
 // by Relay cursor as the list scrolls near its end, and only the rows in
 // view are in the DOM, so 10,000 apps scroll without all being loaded.
-export function AppsList({ env, team }: { env?: string; team: string }) {
+export function AppsList({ env, team, onFirstPage }: { env?: string; team: string; onFirstPage?: (env?: string) => void }) {
   const [rows, setRows] = useState<AppFieldsFragment[]>([]);
   const [total, setTotal] = useState<number | null>(null);
   const [end, setEnd] = useState<{ next: boolean; cursor?: string | null }>({ next: true });
@@ -131,8 +130,10 @@ export function AppsList({ env, team }: { env?: string; team: string }) {
     const g = reset ? ++gen.current : gen.current;
     try {
       // A reset (live change) reloads as many rows as were shown.
+      // The first page's variables are appsPage's, so a prefetched request
+      // (on the link's hover or press, or at the navigation) is taken.
       const first = reset ? Math.max(PAGE, Math.min(rows.length, 1000)) : PAGE;
-      const r = await gql(AppsDocument, { env, first, after: reset ? undefined : (end.cursor ?? undefined), minSeq: minSeq ?? lastSeq() });
+      const r = await gql(AppsDocument, { ...appsPage(env, minSeq ?? lastSeq()), first, after: reset ? undefined : (end.cursor ?? undefined) });
       if (g !== gen.current) return;
       const nodes = r.apps.edges.map((e) => e.node);
       setRows((old) => (reset ? nodes : [...old, ...nodes]));
@@ -145,8 +146,10 @@ export function AppsList({ env, team }: { env?: string; team: string }) {
       loading.current = false;
     }
   };
+  const firstPage = useRef(onFirstPage);
+  firstPage.current = onFirstPage;
   useEffect(() => {
-    load(true);
+    load(true).finally(() => firstPage.current?.(env));
   }, [env]); // eslint-disable-line react-hooks/exhaustive-deps
   // A change to a few apps fetches those apps by id and puts them in
   // place (a page of a large team's list costs far more than one app);
@@ -240,9 +243,12 @@ export function AppsList({ env, team }: { env?: string; team: string }) {
 
 export function EnvironmentPage({ name }: { name: string }) {
   const team = loadSession()?.team ?? '';
-  const env = useLoad(async () => (await gql(EnvironmentDocument, { name, minSeq: lastSeq() })).environment, [name]);
+  // The apps list's request goes first and alone (its rows are what the
+  // page is opened for, and on a busy server five requests beside it slow
+  // it several times): the sections below ask for theirs once its first
+  // page has answered, all at once.
+  const [listed, setListed] = useState('');
   const [delErr, setDelErr] = useState<ApiError | null>(null);
-  const [history, setHistory] = useState(false);
   const del = async () => {
     if (!confirm(`Delete the environment ${name}? It must be empty.`)) return;
     try {
@@ -259,9 +265,24 @@ export function EnvironmentPage({ name }: { name: string }) {
       <h1>{name}</h1>
       <section>
         <h2>Apps</h2>
-        <AppsList env={name} team={team} />
+        <AppsList env={name} team={team} onFirstPage={(e) => setListed(e ?? '')} />
         <CreateApp env={name} />
       </section>
+      {listed === name ? <EnvironmentSections name={name} team={team} /> : <Loading what="the managed services, configs, secrets and routers" />}
+      <section>
+        <h2>Environment</h2>
+        <button type="button" className="danger" onClick={del}>Delete environment</button>
+        <ErrorNote error={delErr} what="delete the environment" />
+      </section>
+    </>
+  );
+}
+
+function EnvironmentSections({ name, team }: { name: string; team: string }) {
+  const env = useLoad(async () => (await gql(EnvironmentDocument, { name, minSeq: lastSeq() })).environment, [name]);
+  const [history, setHistory] = useState(false);
+  return (
+    <>
       <ServicesSection env={name} team={team} create={(onCreated) => <CreateService env={name} onCreated={onCreated} />} />
       <ConfigsSection env={name} />
       <SecretsSection env={name} />
@@ -274,11 +295,6 @@ export function EnvironmentPage({ name }: { name: string }) {
           <summary>The environment as of a moment</summary>
           {history && (env.data ? <EnvHistory envId={env.data.id} createdAt={env.data.createdAt} /> : !env.error && <Loading what="the environment" />)}
         </details>
-      </section>
-      <section>
-        <h2>Environment</h2>
-        <button type="button" className="danger" onClick={del}>Delete environment</button>
-        <ErrorNote error={delErr} what="delete the environment" />
       </section>
     </>
   );
