@@ -48,7 +48,10 @@ type agentState struct {
 		Name     string   `json:"name"`
 		Backends []string `json:"backends"`
 	} `json:"routes"`
-	Records map[string]struct{ Name string } `json:"records"`
+	Records map[string]struct {
+		Name string   `json:"name"`
+		IPs  []string `json:"ips"`
+	} `json:"records"`
 	// Kubernetes are the entries an agent in Kubernetes mode was handed.
 	Kubernetes *struct {
 		Namespaces map[string]struct{ Name string } `json:"namespaces"`

@@ -180,6 +180,16 @@ type Remote struct {
 	User      string
 	Password  string
 	Token     string
+	// CalloutIssuerFile holds the seed of the account whose public key the
+	// deployment's auth_callout names as issuer: weft-server then answers
+	// the callout for agents (callout.go). Empty: agents' users are made
+	// with the operator's own tooling.
+	CalloutIssuerFile string
+	// CalloutAccount is the account agents are placed in ("" = "$G").
+	CalloutAccount string
+	// CalloutTTL is how long a user JWT the callout signs is valid (0 =
+	// AgentJWTTTL).
+	CalloutTTL time.Duration
 }
 
 // Dial connects to an external NATS deployment, reconnecting forever: weft's

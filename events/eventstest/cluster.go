@@ -17,6 +17,8 @@ import (
 // leader elections and a node's stop and return behave as in production.
 type Cluster struct {
 	Nodes []*Node
+	// connect are the options of Connect's connections.
+	connect []nats.Option
 }
 
 // Node is one member of a Cluster; Stop and Start it to test failover.
@@ -31,6 +33,14 @@ type Node struct {
 // they have formed a cluster; all are shut down when the test ends.
 func StartCluster(tb testing.TB, n int) *Cluster {
 	tb.Helper()
+	return StartClusterWith(tb, n, nil)
+}
+
+// StartClusterWith is StartCluster with configure applied to every node's
+// options before it starts (users, an auth callout); connect holds what
+// the test's own connections then need (nats.UserInfo).
+func StartClusterWith(tb testing.TB, n int, configure func(*natsserver.Options), connect ...nats.Option) *Cluster {
+	tb.Helper()
 	dir := tb.TempDir()
 	// Routes must be known before the nodes start, so the ports are chosen
 	// up front (a freed ephemeral port is not reused at once in practice).
@@ -40,7 +50,7 @@ func StartCluster(tb testing.TB, n int) *Cluster {
 		client[i], route[i] = freePort(tb), freePort(tb)
 		routes = append(routes, fmt.Sprintf("nats://127.0.0.1:%d", route[i]))
 	}
-	c := &Cluster{}
+	c := &Cluster{connect: connect}
 	for i := range n {
 		name := fmt.Sprintf("n%d", i)
 		c.Nodes = append(c.Nodes, &Node{
@@ -52,6 +62,9 @@ func StartCluster(tb testing.TB, n int) *Cluster {
 				Routes:  natsserver.RoutesFromStr(strings.Join(routes, ",")), NoSigs: true, NoLog: true,
 			},
 		})
+		if configure != nil {
+			configure(c.Nodes[i].opts)
+		}
 	}
 	for _, node := range c.Nodes {
 		node.Start(tb)
@@ -96,7 +109,7 @@ func (c *Cluster) Node(name string) *Node {
 // it is closed when the test ends.
 func (c *Cluster) Connect(tb testing.TB) *nats.Conn {
 	tb.Helper()
-	nc, err := nats.Connect(c.URLs(), nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond))
+	nc, err := nats.Connect(c.URLs(), append([]nats.Option{nats.MaxReconnects(-1), nats.ReconnectWait(100 * time.Millisecond)}, c.connect...)...)
 	if err != nil {
 		tb.Fatalf("connect to the cluster: %v", err)
 	}

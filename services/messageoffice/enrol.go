@@ -57,7 +57,7 @@ type AgentUpdater interface {
 // is the office's TeamOf. It returns how many users changed.
 func RefreshAgentPermissions(u AgentUpdater, teamOf func(cluster string) (string, bool)) (int, error) {
 	return u.UpdateAgents(func(a broker.Agent) (broker.Agent, bool) {
-		cluster, ok := strings.CutPrefix(a.Name, "agent-")
+		cluster, ok := strings.CutPrefix(a.Name, AgentUser(""))
 		if !ok {
 			return a, false
 		}
@@ -73,12 +73,45 @@ func RefreshAgentPermissions(u AgentUpdater, teamOf func(cluster string) (string
 	})
 }
 
+// AgentUsers are the agents' NATS users weft-server manages: the embedded
+// server's, or an external deployment's auth callout bucket.
+type AgentUsers interface {
+	AgentNames() []string
+	RemoveAgent(name string) error
+}
+
+// AgentUser is the NATS user of a cluster's agent.
+func AgentUser(cluster string) string { return "agent-" + cluster }
+
+// PruneAgentUsers removes the agent users of clusters that are not live
+// (deleted while no office ran, or while a removal failed), so a deleted
+// cluster's agent cannot connect. teamOf is a started office's TeamOf;
+// other users (auditors' replay users) are left alone. It returns how
+// many it removed.
+func PruneAgentUsers(u AgentUsers, teamOf func(cluster string) (string, bool)) (int, error) {
+	n := 0
+	for _, name := range u.AgentNames() {
+		cluster, ok := strings.CutPrefix(name, AgentUser(""))
+		if !ok {
+			continue
+		}
+		if _, live := teamOf(cluster); live {
+			continue
+		}
+		if err := u.RemoveAgent(name); err != nil {
+			return n, fmt.Errorf("remove the agent user of deleted cluster %s: %w", cluster, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
 // Enroller spends a cluster's one-time secret and issues its agent's
 // credentials.
 type Enroller struct {
 	Office  *Office
 	Infra   *icmd.Handlers
-	Issuer  Issuer // nil: credentials are issued outside weft
+	Issuer  Issuer // nil: credentials are issued outside weft (an external NATS without the callout)
 	NATSURL string
 	Log     *slog.Logger
 	// Refused counts enrolments refused for an unknown cluster or a wrong
@@ -94,7 +127,7 @@ func (e *Enroller) Enrol(ctx context.Context, req EnrolRequest) (EnrolResponse, 
 		return EnrolResponse{}, err
 	}
 	if e.Issuer == nil {
-		return EnrolResponse{}, &fault.Error{Code: fault.Unavailable, Msg: "this server does not issue NATS credentials (external NATS): create the agent's user with your NATS operator, see services/messageoffice/README.md"}
+		return EnrolResponse{}, &fault.Error{Code: fault.Unavailable, Msg: "this server does not issue NATS credentials (external NATS without --nats-callout-issuer): create the agent's user with your NATS operator, see services/messageoffice/README.md"}
 	}
 	team, ok := e.Office.TeamOf(req.Cluster)
 	if !ok {
@@ -112,7 +145,7 @@ func (e *Enroller) Enrol(ctx context.Context, req EnrolRequest) (EnrolResponse, 
 	if err != nil {
 		return EnrolResponse{}, err
 	}
-	user := "agent-" + req.Cluster
+	user := AgentUser(req.Cluster)
 	pub, sub := clusterstate.AgentPermissions(req.Cluster)
 	if err := e.Issuer.SetAgent(broker.Agent{Name: user, PasswordHash: hash, Publish: pub, Subscribe: sub}); err != nil {
 		return EnrolResponse{}, fmt.Errorf("enrol %s: %w", req.Cluster, err)

@@ -77,6 +77,36 @@ func TestEnrolledAgentsGetTheirTeamStreamWhenTheOfficeStarts(t *testing.T) {
 	nc.Close()
 }
 
+// When the office starts, the users of agents whose cluster is gone
+// (deleted while no office ran, or whose removal failed) are removed and
+// can no longer connect; live clusters' agents and other users (an
+// auditor's replay user) stay.
+func TestTheOfficesStartRemovesTheUsersOfDeletedClustersAgents(t *testing.T) {
+	srv, err := broker.Start(broker.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	pw, _ := broker.NewPassword()
+	hash, _ := broker.HashPassword(pw)
+	for _, name := range []string{"agent-c1", "agent-gone", "auditor-g1"} {
+		if err := srv.SetAgent(broker.Agent{Name: name, PasswordHash: hash, Publish: []string{"status.x.>"}, Subscribe: []string{"_INBOX_x.>"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := messageoffice.PruneAgentUsers(srv, func(c string) (string, bool) { return "acme", c == "c1" })
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d users (%v), want 1", n, err)
+	}
+	if got := srv.AgentNames(); !slices.Equal(got, []string{"agent-c1", "auditor-g1"}) {
+		t.Errorf("users left %v", got)
+	}
+	if nc, err := nats.Connect(srv.ClientURL(), nats.UserInfo("agent-gone", pw)); err == nil {
+		nc.Close()
+		t.Error("the deleted cluster's agent connected")
+	}
+}
+
 // An enrolment with an unknown cluster or a wrong secret is refused,
 // logged with the cluster and the client's address (never the secret) and
 // counted; refusals lock nothing, so the refusal is the same every time.

@@ -46,8 +46,22 @@ var Module = fx.Module("messageoffice",
 				Log: log.With("service", "messageoffice")}
 			// An event the office cannot apply stops it here for good; another
 			// replica may be able to, so this one lets the lease go.
-			o, err := New(s, Config{Replicas: cfg.Replicas, Logger: log.With("service", "messageoffice"),
-				Supervisor: sup, Failed: func(error) { lease.Abandon() }, RefusedAgentAPI: refused, Secrets: ring})
+			ocfg := Config{Replicas: cfg.Replicas, Logger: log.With("service", "messageoffice"),
+				Supervisor: sup, Failed: func(error) { lease.Abandon() }, RefusedAgentAPI: refused, Secrets: ring}
+			if b.Agents != nil {
+				// A deleted cluster's agent loses its user: the embedded
+				// server closes its connections at once, the callout refuses
+				// its next one. A removal that fails is retried by the prune
+				// at the next start.
+				ocfg.ClusterDeleted = func(cluster string) {
+					if err := b.Agents.RemoveAgent(AgentUser(cluster)); err != nil {
+						log.Warn("the deleted cluster's agent user stays until the office's next start", "cluster", cluster, "err", err)
+						return
+					}
+					log.Info("deleted cluster's agent user removed", "cluster", cluster)
+				}
+			}
+			o, err := New(s, ocfg)
 			if err != nil {
 				return nil, err
 			}
@@ -60,13 +74,20 @@ var Module = fx.Module("messageoffice",
 				if err := o.Start(ctx); err != nil {
 					return err
 				}
-				if b.Embedded != nil {
-					n, err := RefreshAgentPermissions(b.Embedded, o.TeamOf)
+				if b.Agents != nil {
+					n, err := RefreshAgentPermissions(b.Agents, o.TeamOf)
 					if err != nil {
 						return fmt.Errorf("message office: %w", err)
 					}
 					if n > 0 {
 						log.Info("enrolled agents' permissions brought up to date", "agents", n)
+					}
+					// Not fatal: the office writes on, and the next start
+					// prunes again.
+					if n, err = PruneAgentUsers(b.Agents, o.TeamOf); err != nil {
+						log.Warn("deleted clusters' agent users not all removed", "removed", n, "err", err)
+					} else if n > 0 {
+						log.Info("deleted clusters' agent users removed", "agents", n)
 					}
 				}
 				var err error
@@ -119,8 +140,8 @@ var Module = fx.Module("messageoffice",
 				return platform.Route{}, fmt.Errorf("register enrolment metrics: %w", err)
 			}
 			e := &Enroller{Office: o, Infra: icmd.New(s), NATSURL: b.ClientURL(cfg), Log: log.With("service", "messageoffice"), Refused: refused}
-			if b.Embedded != nil {
-				e.Issuer = b.Embedded
+			if b.Agents != nil {
+				e.Issuer = b.Agents
 			}
 			return platform.Route{Pattern: "POST /agent/enrol", Handler: e}, nil
 		}),

@@ -44,6 +44,10 @@ type Config struct {
 	// RefusedAgentAPI counts agents' JetStream requests the guard refused,
 	// by reason (nil: not counted).
 	RefusedAgentAPI *prometheus.CounterVec
+	// ClusterDeleted, when set, runs once the office has dropped a deleted
+	// cluster's stream: weft-server removes the cluster's agent user
+	// there, which cuts the agent off NATS. It must not block for long.
+	ClusterDeleted func(cluster string)
 	// Secrets opens secrets' sealed values (the keyring) so the office can
 	// seal them again to the sealing key of the agent of their cluster;
 	// nil: no secret is written to any cluster.
@@ -414,6 +418,9 @@ func (o *Office) apply(ctx context.Context, r events.Recorded) error {
 	if e, ok := r.Data.(infra.ClusterDeleted); ok {
 		if err := o.w.dropCluster(ctx, e.ID); err != nil {
 			return err
+		}
+		if o.cfg.ClusterDeleted != nil {
+			o.cfg.ClusterDeleted(e.ID)
 		}
 	}
 	if e, ok := r.Data.(cd.SecretDeleted); ok {

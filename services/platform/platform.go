@@ -161,6 +161,10 @@ type Broker struct {
 	// command's load does not queue behind audit scans and appends on Conn.
 	Readers  []*nats.Conn
 	Embedded *broker.Server // nil when connected to an external deployment
+	// Agents are agents' NATS users: the embedded server's, or the bucket
+	// the auth callout reads on an external deployment; nil when an
+	// external deployment's operator makes them (no callout configured).
+	Agents broker.AgentUsers
 }
 
 // ClientURL is where other processes reach NATS: --nats-advertise, else
@@ -241,7 +245,7 @@ func newBroker(in brokerIn) (*Broker, error) {
 			srv.Shutdown()
 			return nil, err
 		}
-		b.Conn, b.Embedded = nc, srv
+		b.Conn, b.Embedded, b.Agents = nc, srv, srv
 		connect = func(name string) (*nats.Conn, error) { return srv.Connect(name) }
 	}
 	for i := range readers {
@@ -260,6 +264,12 @@ func newBroker(in brokerIn) (*Broker, error) {
 		b.close()
 		return nil, err
 	}
+	if cfg.Remote.URL != "" && cfg.Remote.CalloutIssuerFile != "" {
+		if err := b.serveCallout(cfg, log); err != nil {
+			b.close()
+			return nil, err
+		}
+	}
 	var once sync.Once
 	if in.Undo != nil {
 		in.Undo.Add(func() { once.Do(b.close) })
@@ -277,6 +287,34 @@ func newBroker(in brokerIn) (*Broker, error) {
 		return nil
 	}))
 	return b, nil
+}
+
+// serveCallout answers the external deployment's auth callout for agents
+// on every replica (a queue group), from the bucket of agents' users that
+// enrolment writes to.
+func (b *Broker) serveCallout(cfg Config, log *slog.Logger) error {
+	issuer, err := broker.LoadIssuer(cfg.Remote.CalloutIssuerFile)
+	if err != nil {
+		return err
+	}
+	js, err := jetstream.New(b.Conn)
+	if err != nil {
+		return fmt.Errorf("auth callout: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	store, err := broker.OpenAgentStore(ctx, js, max(cfg.Replicas, 1))
+	if err != nil {
+		return err
+	}
+	c := &broker.Callout{Store: store, Issuer: issuer, Account: cfg.Remote.CalloutAccount, TTL: cfg.Remote.CalloutTTL,
+		Log: log.With("component", "callout")}
+	// On b.Conn: drained with it when weft-server stops.
+	if _, err := c.Serve(b.Conn); err != nil {
+		return err
+	}
+	b.Agents = store
+	return nil
 }
 
 // newKeyring opens the bucket of teams' secret keys (package keyring),

@@ -21,6 +21,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/netip"
@@ -232,8 +233,13 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	}
 	// A cluster cut off from the hub at start waits for it rather than
 	// exit: the gateway it runs keeps the mesh of those already connected.
+	// An authorization error is not final either: on an external NATS
+	// weft-server answers for agents (auth callout), and a moment with no
+	// replica answering refuses a reconnect the next moment accepts. Past
+	// ten rounds of refusals (a deleted cluster's agent) it asks less often.
 	nc, err := nats.Connect(url, auth, nats.CustomInboxPrefix(creds.InboxPrefix), nats.RetryOnFailedConnect(true),
-		nats.Name("weft-agent "+o.cluster), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second))
+		nats.Name("weft-agent "+o.cluster), nats.MaxReconnects(-1), nats.IgnoreAuthErrorAbort(),
+		nats.CustomReconnectDelay(reconnectDelay))
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", url, err)
 	}
@@ -605,4 +611,14 @@ func parseAllow(cidrs []string) ([]netip.Prefix, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// reconnectDelay is how long the agent waits after its attempt to reach
+// every NATS server it knows failed for the round-th time in a row.
+func reconnectDelay(round int) time.Duration {
+	jitter := rand.N(200 * time.Millisecond)
+	if round <= 10 {
+		return time.Second + jitter
+	}
+	return 10*time.Second + jitter
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 	"go.uber.org/fx"
 
+	"weft.dev/events/broker"
 	"weft.dev/services/accounts/command"
 	"weft.dev/services/platform"
 )
@@ -112,6 +114,40 @@ func newBootstrapToken(o *options, stdout, stderr io.Writer) *cobra.Command {
 			}, fx.Populate(&h))
 		},
 	}
+}
+
+func newCalloutIssuer(stdout io.Writer) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "callout-issuer",
+		Short: "Make the key pair an external NATS trusts weft-server's auth callout with",
+		Long: "callout-issuer writes a new account seed to --out (mode 0600), for weft-server's\n" +
+			"--nats-callout-issuer, and prints its public key for the NATS configuration:\n\n" +
+			"  authorization {\n    users: [ { user: weft, password: $WEFT_NATS_PASSWORD } ]\n" +
+			"    auth_callout { issuer: <public key>, auth_users: [ weft ] }\n  }",
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			seed, pub, err := broker.NewIssuer()
+			if err != nil {
+				return err
+			}
+			f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			if err != nil {
+				return fmt.Errorf("write the issuer's seed: %w", err)
+			}
+			if _, err := f.Write(append(seed, '\n')); err != nil {
+				f.Close()
+				return fmt.Errorf("write the issuer's seed: %w", err)
+			}
+			if err := f.Close(); err != nil {
+				return fmt.Errorf("write the issuer's seed: %w", err)
+			}
+			_, err = fmt.Fprintln(stdout, pub)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "callout-issuer.seed", "file the seed is written to (refused when it exists)")
+	return cmd
 }
 
 func contains(xs []string, x string) bool {

@@ -103,6 +103,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.Remote.CredsFile, "nats-creds", "", "credentials file for --nats-url")
 	f.StringVar(&o.Remote.User, "nats-user", "", "user for --nats-url")
 	f.StringVar(&o.Remote.Password, "nats-password", "", "password for --nats-url (or WEFT_NATS_PASSWORD)")
+	f.StringVar(&o.Remote.CalloutIssuerFile, "nats-callout-issuer", "", "with --nats-url: the seed file of the account the NATS configuration's auth_callout names as issuer; weft-server then issues agents' NATS users at enrolment and answers the callout for them (weft-server callout-issuer makes one)")
+	f.StringVar(&o.Remote.CalloutAccount, "nats-callout-account", "", "with --nats-callout-issuer: the account agents are placed in, the one weft's own user is in (default: the global account $G)")
+	f.DurationVar(&o.Remote.CalloutTTL, "nats-callout-ttl", broker.AgentJWTTTL, "with --nats-callout-issuer: how long an agent's connection is authorised before it must authenticate again; the longest a deleted cluster's agent stays connected (its reads are refused at once)")
 	f.IntVar(&o.Replicas, "replicas", 1, "EVENTS stream replicas (3 on a NATS cluster)")
 	f.BoolVar(&o.SyncAlways, "sync-always", false, "fsync every event (embedded server)")
 	f.StringVar(&o.HTTPAddr, "http", "127.0.0.1:4000", "HTTP listen address (GraphQL, /healthz, /metrics)")
@@ -126,7 +129,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	if o.Remote.Password == "" {
 		o.Remote.Password = os.Getenv("WEFT_NATS_PASSWORD")
 	}
-	root.AddCommand(newRebuild(o, stdout, stderr), newBootstrapToken(o, stdout, stderr))
+	root.AddCommand(newRebuild(o, stdout, stderr), newBootstrapToken(o, stdout, stderr), newCalloutIssuer(stdout))
 	return root
 }
 
