@@ -453,6 +453,8 @@ var exampleSetups = map[string][]string{
 	`weft context delete old-server`:                                              {"weft login --server http://127.0.0.1:4000 --token weft_... --context old-server >/dev/null"},
 	`weft completion fish > ~/.config/fish/completions/weft.fish`:                 {"mkdir -p ~/.config/fish/completions"},
 	`weft team leave --team old-team`:                                             {"weft team create old-team >/dev/null", "weft member add bob --role owner --team old-team >/dev/null"},
+	`weft team delete sandbox`:                                                    {"weft team create sandbox >/dev/null", "exec < <(echo sandbox)"},
+	`weft team delete trial --yes -o json`:                                        {"weft team create trial >/dev/null"},
 	`weft login --server http://127.0.0.1:4000 --context local-admin`:             {"exec < <(echo $TOKEN)"},
 	`weft member add carol --role admin`:                                          {"weft user create carol >/dev/null 2>&1 || true"},
 	`weft config set app-settings --from-file app.yaml --env prod`:                {"printf 'port: 8080\\n' > app.yaml"},

@@ -23,6 +23,7 @@ import (
 	"weft.dev/services/accounts/domain"
 	"weft.dev/services/accounts/readmodel"
 	"weft.dev/services/accounts/subgraph"
+	"weft.dev/services/keyring"
 	"weft.dev/services/platform"
 	"weft.dev/services/uniq"
 )
@@ -51,8 +52,8 @@ var Module = fx.Module("accounts",
 		readmodel.New,
 		platform.AsProjection(func(r runner) *projection.Runner { return r.Runner }),
 		func(m *readmodel.Model, r runner) *readmodel.Queries { return readmodel.NewQueries(m, r.Runner) },
-		func(s *events.Store, log *slog.Logger) *command.Handlers {
-			return command.New(s, command.WithLogger(log.With("service", "accounts")))
+		func(s *events.Store, log *slog.Logger, ring *keyring.Ring) *command.Handlers {
+			return command.New(s, command.WithLogger(log.With("service", "accounts")), command.WithTeardown(Teardown(ring)...))
 		},
 		func(h *command.Handlers, m *readmodel.Model) *command.Authenticator {
 			return command.NewAuthenticator(h, m)
@@ -63,8 +64,31 @@ var Module = fx.Module("accounts",
 		platform.AsRoute(AuthenticateRoute),
 		newReplayIssuer,
 	),
-	fx.Invoke(serveReplay),
+	fx.Invoke(serveReplay, finishDeletions),
 )
+
+// Teardown is what deleting a team does outside the log, in the accounts
+// service: destroying every key of the team in the keyring (its team keys
+// and its secrets' and run services' data keys), so no value its history
+// holds opens again. The rest follows TeamDeleted elsewhere: the message
+// office removes the team's streams and its agents' NATS users when it
+// folds the event; every read of a principal refuses the team at once.
+func Teardown(ring *keyring.Ring) []command.Teardown {
+	return []command.Teardown{{What: "destroy the team's keys", Run: ring.ShredTeam}}
+}
+
+// finishDeletions runs, once the read models caught up at start, the
+// teardown of every deleted team again: a process that stopped between a
+// team's TeamDeleted and the end of its teardown finishes it here.
+func finishDeletions(lc fx.Lifecycle, h *command.Handlers, m *readmodel.Model, _ *platform.Projections, log *slog.Logger) {
+	lc.Append(fx.StartHook(func(ctx context.Context) {
+		if err := h.FinishDeletions(ctx, m.DeletedTeams()); err != nil {
+			// The server serves on; the next start, or an owner deleting
+			// the team again, tries again.
+			log.Error("deleted teams' teardown did not finish", "service", "accounts", "err", err)
+		}
+	}))
+}
 
 // runner is accounts' own runner, kept apart from other services' in fx.
 type runner struct{ *projection.Runner }

@@ -419,8 +419,10 @@ func (r *Ring) ShredBefore(ctx context.Context, team, secret string, gen int) er
 	return nil
 }
 
-// ShredTeam destroys every key of team: its KEKs and its secrets' data
-// keys.
+// ShredTeam destroys every key of team: its KEKs and its secrets' (and
+// run services') data keys, every generation. It is idempotent: a team
+// with no key left (or none ever) has nothing to destroy, so a deletion
+// that stopped half-way runs it again.
 func (r *Ring) ShredTeam(ctx context.Context, team string) error {
 	keys, err := r.teamKeys(ctx, team)
 	if err != nil {
@@ -437,6 +439,9 @@ func (r *Ring) ShredTeam(ctx context.Context, team string) error {
 // teamKeys lists the team's KEK and DEK entries.
 func (r *Ring) teamKeys(ctx context.Context, team string) ([]string, error) {
 	l, err := r.kv.ListKeysFiltered(ctx, "kek."+team+".*", "dek."+team+".>")
+	if errors.Is(err, jetstream.ErrNoKeysFound) {
+		return nil, nil // no secret ever, or shredded already
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list team %s's keys: %w", team, err)
 	}

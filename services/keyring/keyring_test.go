@@ -325,3 +325,132 @@ func TestAValueSealedUnderANewGenerationOpensAndShreddingTheOlderOnesErasesThem(
 		}
 	}
 }
+
+// Deleting a team shreds all its keys: no value sealed for any of its
+// secrets opens with anything the bucket holds, the bucket keeps no
+// revision of any of its keys (an older revision left by a rotation
+// included), the data directory holds none of their bytes, and another
+// team's values still open.
+func TestShreddingATeamErasesEveryKeyAndRevisionOfItSoNoValueOfItOpens(t *testing.T) {
+	r, env, ctx := start(t)
+	s1, err := r.Seal(ctx, "acme", "s1", map[string]string{"PASSWORD": "team-shred-known-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second generation of s2's key, and a rotation of the team's key:
+	// the bucket then holds revisions of the team's entries that the
+	// shred must leave nothing of either.
+	s2, err := r.SealGen(ctx, "acme", "s2", 1, map[string]string{"TOKEN": "team-shred-known-2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := r.Seal(ctx, "globex", "g1", map[string]string{"K": "another-team"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := r.Rotate(ctx, "acme"); err != nil {
+		t.Fatal(err)
+	}
+	// Every value of the team's entries, each revision, before the shred.
+	keys, err := r.teamKeys(ctx, "acme")
+	if err != nil || len(keys) < 3 {
+		t.Fatalf("the team's keys before the shred: %v %v", keys, err)
+	}
+	var material [][]byte
+	for _, k := range keys {
+		h, err := r.kv.History(ctx, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range h {
+			if len(e.Value()) > 0 {
+				material = append(material, e.Value())
+			}
+		}
+	}
+	for _, k := range keys {
+		if k[:4] == "kek." {
+			e, _ := r.kv.Get(ctx, k)
+			if !onDisk(t, env.DataDir, e.Value()) {
+				t.Fatalf("the team key %s is not in the data dir before the shred; the search proves nothing", k)
+			}
+		}
+	}
+
+	if err := r.ShredTeam(ctx, "acme"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Open(ctx, "acme", "s1", s1); !errors.Is(err, ErrShredded) {
+		t.Errorf("s1 after the team's shred: %v, want ErrShredded", err)
+	}
+	if _, err := r.Open(ctx, "acme", "s2", s2); !errors.Is(err, ErrShredded) {
+		t.Errorf("s2 after the team's shred: %v, want ErrShredded", err)
+	}
+	for _, k := range append(keys, teamKey("acme")) {
+		h, err := r.kv.History(ctx, k)
+		if errors.Is(err, jetstream.ErrKeyNotFound) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range h {
+			if e.Operation() == jetstream.KeyValuePut || len(e.Value()) > 0 {
+				t.Errorf("%s keeps revision %d (%v) after the team's shred", k, e.Revision(), e.Operation())
+			}
+		}
+	}
+	// Nothing the bucket's stream holds, message by message, nor any file
+	// of the data directory, has a byte of the team's key entries.
+	st, err := r.js.Stream(ctx, "KV_"+Bucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq; seq++ {
+		m, err := st.GetMsg(ctx, seq)
+		if err != nil {
+			continue // erased or removed
+		}
+		for _, v := range material {
+			if bytes.Contains(m.Data, v) {
+				t.Errorf("the bucket's message %d (%s) still holds a key entry of the team", seq, m.Subject)
+			}
+		}
+	}
+	env.Server.Shutdown() // its files flushed
+	for _, v := range material {
+		if onDisk(t, env.DataDir, v) {
+			t.Errorf("the data dir still holds a key entry of the team after its shred")
+		}
+	}
+	_ = kept
+}
+
+// A team's shred is idempotent: a second one, or one of a team that never
+// had a key, does nothing and succeeds; another team's values keep
+// opening.
+func TestShreddingATeamAgainOrATeamWithoutKeysSucceeds(t *testing.T) {
+	r, _, ctx := start(t)
+	kept, err := r.Seal(ctx, "globex", "g1", map[string]string{"K": "another-team"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.ShredTeam(ctx, "never-had-a-secret"); err != nil {
+		t.Errorf("shred a team without keys: %v", err)
+	}
+	if _, err := r.Seal(ctx, "acme", "s1", map[string]string{"P": "v"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if err := r.ShredTeam(ctx, "acme"); err != nil {
+			t.Errorf("shred #%d: %v", i+1, err)
+		}
+	}
+	if got, err := r.Open(ctx, "globex", "g1", kept); err != nil || got["K"] != "another-team" {
+		t.Errorf("another team's value after acme's shred: %v %v", got, err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"weft.dev/events"
 	"weft.dev/kernel/supervise"
+	accounts "weft.dev/services/accounts/domain"
 	cd "weft.dev/services/console/domain"
 	icmd "weft.dev/services/infra/command"
 	infra "weft.dev/services/infra/domain"
@@ -29,6 +30,7 @@ const leaseTTL = 6 * time.Second
 // starts it once the read models have caught up, relays agents' status,
 // and serves POST /agent/enrol.
 var Module = fx.Module("messageoffice",
+	platform.EventTypes(accounts.Register),
 	platform.EventTypes(infra.Register),
 	platform.EventTypes(cd.Register),
 	platform.EventTypes(uniq.Register),

@@ -18,6 +18,7 @@ import (
 	"weft.dev/events/clusterstate"
 	"weft.dev/kernel/supervise"
 	"weft.dev/kernel/watermark"
+	accounts "weft.dev/services/accounts/domain"
 	cd "weft.dev/services/console/domain"
 	infra "weft.dev/services/infra/domain"
 )
@@ -385,9 +386,12 @@ func (o *Office) fail(err error) {
 }
 
 // dirtyScope is the team whose streams a failed write of r may have left
-// off, or "" for any stream (a cluster's deletion).
+// off, or "" for any stream (a cluster's or a team's deletion: the
+// resync's reconcile then drops the streams no cluster of the topology
+// owns, and their agents' users).
 func dirtyScope(r events.Recorded) string {
-	if _, ok := r.Data.(infra.ClusterDeleted); ok {
+	switch r.Data.(type) {
+	case infra.ClusterDeleted, accounts.TeamDeleted:
 		return ""
 	}
 	return r.Team
@@ -410,10 +414,14 @@ func unwritable(err error) error {
 
 // apply folds one event in and writes what it changed.
 func (o *Office) apply(ctx context.Context, r events.Recorded) error {
+	gone := o.topo.Teams[r.Team] // as it was, for a team's deletion
 	changed := o.topo.Apply(r)
 	o.folded = r.Seq // folded, whether or not its writes go through
 	if !changed {
 		return nil
+	}
+	if _, ok := r.Data.(accounts.TeamDeleted); ok {
+		return o.dropDeletedTeam(ctx, gone)
 	}
 	if e, ok := r.Data.(infra.ClusterDeleted); ok {
 		if err := o.w.dropCluster(ctx, e.ID); err != nil {
@@ -431,6 +439,27 @@ func (o *Office) apply(ctx context.Context, r events.Recorded) error {
 		return nil
 	}
 	return o.w.syncTeam(ctx, tm, r.Seq, changedShared(r, tm), changesOwn(r, tm), false)
+}
+
+// dropDeletedTeam removes everything the office made for a deleted team
+// (tm as the topology had it; nil: nothing): its clusters' streams and,
+// through ClusterDeleted, their agents' users, its team and snapshot
+// streams, its names in the public DNS. Each step is idempotent: after a
+// failure the office's resync (reconcile) drops the streams left, and the
+// prune at its next start the users.
+func (o *Office) dropDeletedTeam(ctx context.Context, tm *Team) error {
+	if tm == nil {
+		return nil
+	}
+	for id := range tm.Clusters {
+		if err := o.w.dropCluster(ctx, id); err != nil {
+			return err
+		}
+		if o.cfg.ClusterDeleted != nil {
+			o.cfg.ClusterDeleted(id)
+		}
+	}
+	return o.w.dropTeamNames(ctx, tm.Slug)
 }
 
 // TeamOf returns the team of a live cluster.

@@ -20,6 +20,7 @@ import (
 	"weft.dev/events/eventstest"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/wait"
+	accounts "weft.dev/services/accounts/domain"
 	ccmd "weft.dev/services/console/command"
 	cd "weft.dev/services/console/domain"
 	icmd "weft.dev/services/infra/command"
@@ -49,6 +50,7 @@ func newWorld(t *testing.T) *world {
 	env := eventstest.Start(t)
 	reg := events.NewRegistry()
 	uniq.Register(reg)
+	accounts.Register(reg)
 	infra.Register(reg)
 	cd.Register(reg)
 	store := events.NewStore(env.Conn, reg)

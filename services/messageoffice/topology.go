@@ -11,6 +11,7 @@ package messageoffice
 import (
 	"weft.dev/events"
 	"weft.dev/events/clusterstate"
+	accounts "weft.dev/services/accounts/domain"
 	cd "weft.dev/services/console/domain"
 	infra "weft.dev/services/infra/domain"
 )
@@ -137,7 +138,7 @@ func Handles(eventType string) bool {
 		"console.policy.created", "console.policy.updated", "console.policy.deleted",
 		"console.config.created", "console.config.changed", "console.config.deleted",
 		"console.secret.created", "console.secret.changed", "console.secret.rekeyed", "console.secret.deleted",
-		"infra.cluster.sealing-key-reported":
+		"infra.cluster.sealing-key-reported", "accounts.team.deleted":
 		return true
 	}
 	return false
@@ -146,6 +147,12 @@ func Handles(eventType string) bool {
 // Apply folds one event in and reports whether it changed the team's
 // topology (and so possibly its clusters' desired state).
 func (t *Topology) Apply(r events.Recorded) bool {
+	if _, ok := r.Data.(accounts.TeamDeleted); ok {
+		// Nothing of a deleted team is desired anywhere any more.
+		_, had := t.Teams[r.Team]
+		delete(t.Teams, r.Team)
+		return had
+	}
 	tm := t.team(r.Team)
 	switch e := r.Data.(type) {
 	case infra.ClusterCreated:

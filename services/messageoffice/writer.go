@@ -456,6 +456,21 @@ func (w *writer) dropCluster(ctx context.Context, cluster string) error {
 	return nil
 }
 
+// dropTeamNames drops a deleted team's team and snapshot streams and its
+// names in the public DNS (its clusters' streams are dropped before).
+func (w *writer) dropTeamNames(ctx context.Context, team string) error {
+	if err := w.dropTeam(ctx, team); err != nil {
+		return err
+	}
+	if w.names != nil {
+		if err := w.syncNames(&Team{Slug: team}, nil, true); err != nil {
+			return err
+		}
+		delete(w.named, team)
+	}
+	return nil
+}
+
 // forget drops what the office knows of a deleted stream.
 func (w *writer) forget(stream string) {
 	delete(w.written, stream)

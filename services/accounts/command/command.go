@@ -43,9 +43,24 @@ import (
 
 // Handlers runs the accounts commands.
 type Handlers struct {
-	store *events.Store
-	now   func() time.Time
-	log   *slog.Logger
+	store    *events.Store
+	now      func() time.Time
+	log      *slog.Logger
+	teardown []Teardown
+}
+
+// Teardown is one step of a team's deletion done outside the log, after
+// TeamDeleted is appended: destroying its keys, for one. A step must be
+// idempotent: a deletion that stopped half-way runs every step again.
+type Teardown struct {
+	What string // what it does, for errors: "destroy the team's keys"
+	Run  func(ctx context.Context, team string) error
+}
+
+// WithTeardown adds steps that DeleteTeam (and FinishDeletions) run for a
+// deleted team, in order.
+func WithTeardown(steps ...Teardown) Option {
+	return func(h *Handlers) { h.teardown = append(h.teardown, steps...) }
 }
 
 // Option configures Handlers.

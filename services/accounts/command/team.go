@@ -2,7 +2,9 @@ package command
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"weft.dev/events"
 	"weft.dev/kernel/auth"
@@ -227,4 +229,85 @@ func (h *Handlers) resolveUser(ctx context.Context, in MemberInput) (string, err
 		return "", domain.NotFound("userId", "user %s", in.UserID)
 	}
 	return u.ID, nil
+}
+
+// DeleteTeamInput names the team to delete: the caller's own (when the
+// principal acts in a team, it must be that one), named again so a
+// deletion is never a slip of the current context.
+type DeleteTeamInput struct {
+	Team string
+}
+
+// DeletedTeam is what DeleteTeam answers.
+type DeletedTeam struct {
+	Slug string `json:"slug"`
+	// Finished is false only in an error's company: see DeleteTeam.
+	Finished bool `json:"finished"`
+}
+
+// DeleteTeam deletes a team: owners only. It appends TeamDeleted (the
+// point of no return: from then on no token acts in the team) and then
+// runs the teardown steps (destroying the team's keys). A step that fails
+// leaves the team deleted and the error says so; deleting it again, which
+// its owners may (as the system may), runs every step again and finishes.
+// The team's name stays taken: see domain.DecideCreateTeam.
+func (h *Handlers) DeleteTeam(ctx context.Context, p auth.Principal, in DeleteTeamInput) (Result[DeletedTeam], error) {
+	if err := signedIn(p); err != nil && !p.System {
+		return Result[DeletedTeam]{}, err
+	}
+	if err := validate.Name("slug", in.Team); err != nil {
+		return Result[DeletedTeam]{}, err
+	}
+	if p.Team != "" && p.Team != in.Team {
+		return Result[DeletedTeam]{}, fault.Invalidf("slug", "names team %q, but you act in team %q: name the team you delete", in.Team, p.Team)
+	}
+	res, err := events.Handle(ctx, h.store, events.Command[domain.Team]{
+		Team: in.Team, Aggregate: teamRef(in.Team), Actor: p.Actor(),
+		Evolve: domain.EvolveTeam,
+		Decide: func(t domain.Team) ([]any, error) { return domain.DecideDeleteTeam(t, actorOf(p), in.Team) },
+	})
+	if err != nil {
+		return Result[DeletedTeam]{}, fmt.Errorf("delete team %s: %w", in.Team, err)
+	}
+	out := Result[DeletedTeam]{Object: DeletedTeam{Slug: in.Team}, Seq: res.Seq()}
+	if err := h.tearDown(ctx, in.Team); err != nil {
+		return out, err
+	}
+	out.Object.Finished = true
+	return out, nil
+}
+
+// tearDown runs every teardown step for a deleted team, each even when
+// one before it failed (they do not depend on each other), and reports
+// what did not finish.
+func (h *Handlers) tearDown(ctx context.Context, team string) error {
+	var failed []string
+	var errs []error
+	for _, s := range h.teardown {
+		if err := s.Run(ctx, team); err != nil {
+			h.log.Error("a deleted team's teardown step failed", "team", team, "step", s.What, "err", err)
+			failed = append(failed, s.What)
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	// UNAVAILABLE, not INTERNAL: the caller can do something about it.
+	return fault.WithKind(errors.Join(errs...), &fault.Error{Code: fault.Unavailable,
+		Msg: fmt.Sprintf("team %s is deleted, but these steps did not finish: %s; delete it again to finish them", team, strings.Join(failed, "; "))})
+}
+
+// FinishDeletions runs the teardown of every team in deleted again: at
+// start, for a deletion whose process stopped between TeamDeleted and the
+// end of its teardown. The steps are idempotent, so finished ones cost a
+// lookup each.
+func (h *Handlers) FinishDeletions(ctx context.Context, deleted []string) error {
+	var errs []error
+	for _, team := range deleted {
+		if err := h.tearDown(ctx, team); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -202,5 +202,9 @@ func (h *Handlers) memberOf(ctx context.Context, team, userID string) (auth.Prin
 	if !t.Created || !member {
 		return auth.Principal{}, fault.NotFoundf("team %q", team)
 	}
+	if t.Deleted {
+		// Its members were told; anyone else learns nothing.
+		return auth.Principal{}, domain.TeamWasDeleted(team)
+	}
 	return auth.Principal{UserID: userID, Team: team, Role: role}, nil
 }

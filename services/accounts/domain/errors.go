@@ -16,6 +16,7 @@ var (
 	ErrForbidden       = errors.New("role too low")
 	ErrUnauthenticated = errors.New("token not valid")
 	ErrInvalid         = errors.New("invalid input")
+	ErrTeamDeleted     = errors.New("the team was deleted")
 )
 
 // NotFound is a NOT_FOUND fault on field, matching ErrNotFound.

@@ -37,6 +37,17 @@ type TeamRenamed struct {
 	DisplayName string `json:"displayName"`
 }
 
+// TeamDeleted records that an owner deleted the team. From then on no
+// token acts in it, its keys are destroyed (so the secret values its
+// history holds no longer open), its agents' credentials are revoked and
+// its clusters' streams removed; the events before it stay in the log,
+// readable by the platform's administrator. Members is how many members
+// it had.
+type TeamDeleted struct {
+	Slug    string `json:"slug"`    // the team's name, never used again
+	Members int    `json:"members"` // how many members it had when deleted
+}
+
 // MemberAdded records that a user joined the team with a role.
 type MemberAdded struct {
 	UserID string    `json:"userId"`
@@ -142,6 +153,7 @@ func NarrowedUser(e any) string {
 func Register(r *event.Registry) {
 	event.Register[TeamCreated](r, "accounts.team.created", 1)
 	event.Register[TeamRenamed](r, "accounts.team.renamed", 1)
+	event.Register[TeamDeleted](r, "accounts.team.deleted", 1)
 	event.Register[MemberAdded](r, "accounts.team.member-added", 1)
 	event.Register[MemberRoleChanged](r, "accounts.team.member-role-changed", 1)
 	event.Register[MemberRemoved](r, "accounts.team.member-removed", 1)

@@ -15,7 +15,14 @@ type Team struct {
 	Members     map[string]auth.Role // user id → role; never mutated in place
 	Invited     map[string]auth.Role // username → offered role; never mutated in place
 	Created     bool
+	// Deleted is set by TeamDeleted. Members and Invited stay as they
+	// were at the deletion, so an owner's retry of the deletion is still
+	// recognised; nothing else accepts a deleted team.
+	Deleted bool
 }
+
+// Live reports whether the team exists and was not deleted.
+func (t Team) Live() bool { return t.Created && !t.Deleted }
 
 // Actor is who runs a team command. A user's authority is the role the
 // team aggregate gives them, not what their principal claims, so a member
@@ -52,6 +59,8 @@ func EvolveTeam(t Team, r event.Recorded) Team {
 		t = Team{Slug: e.Slug, DisplayName: e.DisplayName, Members: map[string]auth.Role{}, Created: true}
 	case TeamRenamed:
 		t.DisplayName = e.DisplayName
+	case TeamDeleted:
+		t.Deleted = true
 	case MemberAdded:
 		t.Members = withRole(t.Members, e.UserID, e.Role)
 	case MemberRoleChanged:
@@ -85,6 +94,14 @@ func withRole(m map[string]auth.Role, user string, role auth.Role) map[string]au
 
 func teamNotFound(slug string) error { return NotFound("team", "team %q", slug) }
 
+// TeamWasDeleted is the fault a former member of a deleted team gets for
+// anything they ask of it: NOT_FOUND, matching ErrTeamDeleted, saying why.
+func TeamWasDeleted(slug string) error {
+	f := fault.NotFoundf("team %q was deleted", slug)
+	f.Field = "team"
+	return fault.WithKind(ErrTeamDeleted, f)
+}
+
 // CheckRole returns a BAD_USER_INPUT fault for an unknown role.
 func CheckRole(field string, r auth.Role) error {
 	if !r.Valid() {
@@ -112,6 +129,13 @@ func lastOwner(slug string) error {
 
 // DecideCreateTeam creates the team with its creator as owner.
 func DecideCreateTeam(t Team, slug, displayName, creator string) ([]any, error) {
+	if t.Deleted {
+		// The slug is the team's token in every subject of its history
+		// (ev.<slug>.>), its keys' names and its streams': a new team of
+		// the name would share the deleted team's trail, so a name is
+		// never used twice.
+		return nil, fault.WithKind(ErrExists, fault.Conflictf("team %q was deleted; a team's name is not used again (its history stays in the log under that name)", slug))
+	}
 	if t.Created {
 		return nil, fault.WithKind(ErrExists, fault.Conflictf("team %q already exists", slug))
 	}
@@ -123,7 +147,7 @@ func DecideCreateTeam(t Team, slug, displayName, creator string) ([]any, error) 
 
 // DecideRenameTeam changes the display name; admins and owners only.
 func DecideRenameTeam(t Team, a Actor, slug, displayName string) ([]any, error) {
-	if !t.Created {
+	if !t.Live() {
 		return nil, teamNotFound(slug)
 	}
 	if !t.RoleOf(a).AtLeast(auth.Admin) {
@@ -135,10 +159,31 @@ func DecideRenameTeam(t Team, a Actor, slug, displayName string) ([]any, error) 
 	return []any{TeamRenamed{Slug: t.Slug, DisplayName: displayName}}, nil
 }
 
+// DecideDeleteTeam deletes the team: owners only. A team deleted already
+// gives nothing to append, so an owner's retry (of a deletion whose
+// teardown did not finish) goes on to the teardown; anyone who was not a
+// member learns nothing about the team.
+func DecideDeleteTeam(t Team, a Actor, slug string) ([]any, error) {
+	role := t.RoleOf(a)
+	if !t.Created || role == "" {
+		return nil, teamNotFound(slug)
+	}
+	if role != auth.Owner {
+		if t.Deleted {
+			return nil, TeamWasDeleted(slug)
+		}
+		return nil, forbidden("deleting team %s requires role owner", slug)
+	}
+	if t.Deleted {
+		return nil, nil
+	}
+	return []any{TeamDeleted{Slug: slug, Members: len(t.Members)}}, nil
+}
+
 // DecideAddMember adds a user with role. Admins and owners add members;
 // only owners add owners and auditors.
 func DecideAddMember(t Team, a Actor, slug, user string, role auth.Role) ([]any, error) {
-	if !t.Created {
+	if !t.Live() {
 		return nil, teamNotFound(slug)
 	}
 	if err := CheckRole("role", role); err != nil {
@@ -164,7 +209,7 @@ func DecideAddMember(t Team, a Actor, slug, user string, role auth.Role) ([]any,
 // roles; only owners make owners or auditors, or change an owner's role; the last owner
 // stays owner. Nothing happens when the role is the current one.
 func DecideChangeRole(t Team, a Actor, slug, user string, role auth.Role) ([]any, error) {
-	if !t.Created {
+	if !t.Live() {
 		return nil, teamNotFound(slug)
 	}
 	if err := CheckRole("role", role); err != nil {
@@ -196,7 +241,7 @@ func DecideChangeRole(t Team, a Actor, slug, user string, role auth.Role) ([]any
 // DecideRemoveMember removes a member. Admins and owners remove members;
 // only owners remove owners; the last owner stays.
 func DecideRemoveMember(t Team, a Actor, slug, user string) ([]any, error) {
-	if !t.Created {
+	if !t.Live() {
 		return nil, teamNotFound(slug)
 	}
 	actor := t.RoleOf(a)
@@ -218,7 +263,7 @@ func DecideRemoveMember(t Team, a Actor, slug, user string) ([]any, error) {
 
 // DecideLeave lets a member leave; the last owner cannot.
 func DecideLeave(t Team, slug, user string) ([]any, error) {
-	if !t.Created {
+	if !t.Live() {
 		return nil, teamNotFound(slug)
 	}
 	cur, ok := t.Members[user]
@@ -237,7 +282,7 @@ func DecideLeave(t Team, slug, user string) ([]any, error) {
 // already (the caller sees members' names anyway). Inviting again with the
 // same role changes nothing; with another, the offer changes.
 func DecideInvite(t Team, a Actor, slug, username string, role auth.Role, member bool) ([]any, error) {
-	if !t.Created {
+	if !t.Live() {
 		return nil, teamNotFound(slug)
 	}
 	if err := CheckRole("role", role); err != nil {
@@ -266,7 +311,7 @@ func DecideInvite(t Team, a Actor, slug, username string, role auth.Role, member
 // invited learns nothing about it.
 func DecideAccept(t Team, slug, username, userID string) ([]any, error) {
 	role, ok := t.Invited[username]
-	if !t.Created || !ok {
+	if !t.Live() || !ok {
 		return nil, teamNotFound(slug)
 	}
 	if _, member := t.Members[userID]; member {
@@ -277,7 +322,7 @@ func DecideAccept(t Team, slug, username, userID string) ([]any, error) {
 
 // DecideDecline withdraws the invitation of username at their request.
 func DecideDecline(t Team, slug, username string) ([]any, error) {
-	if _, ok := t.Invited[username]; !t.Created || !ok {
+	if _, ok := t.Invited[username]; !t.Live() || !ok {
 		return nil, teamNotFound(slug)
 	}
 	return []any{InvitationDeclined{Username: username}}, nil

@@ -106,11 +106,22 @@ func (t *teamRec) view() Team {
 	return v
 }
 
+// DeletedTeam is what the model keeps of a deleted team: that it was,
+// and when; nothing a query shows.
+type DeletedTeam struct {
+	Slug      string    `json:"slug"`
+	DeletedBy string    `json:"deletedBy"`
+	DeletedAt time.Time `json:"deletedAt"`
+	Seq       uint64    `json:"seq"`
+}
+
 // state is everything a snapshot holds.
 type state struct {
 	Teams  map[string]*teamRec  `json:"teams"`  // by slug
 	Users  map[string]User      `json:"users"`  // by id
 	Tokens map[string]TokenHash `json:"tokens"` // by id
+	// Deleted are the deleted teams, by slug: no query answers them.
+	Deleted map[string]DeletedTeam `json:"deleted,omitempty"`
 }
 
 // Model is the accounts read model. Safe for concurrent queries while one
@@ -147,6 +158,9 @@ func (m *Model) reset(s state) {
 	}
 	if s.Tokens == nil {
 		s.Tokens = map[string]TokenHash{}
+	}
+	if s.Deleted == nil {
+		s.Deleted = map[string]DeletedTeam{}
 	}
 	m.s = s
 	m.teamsOf, m.tokensOf = map[string]map[string]bool{}, map[string]map[string]bool{}
@@ -207,25 +221,48 @@ func (m *Model) Apply(r event.Recorded) error {
 	switch r.Data.(type) {
 	case domain.TeamCreated, domain.TeamRenamed, domain.MemberAdded, domain.MemberRoleChanged,
 		domain.MemberRemoved, domain.MemberLeft, domain.UserCreated, domain.TokenCreated, domain.TokenRevoked,
-		domain.MemberInvited, domain.InvitationAccepted, domain.InvitationDeclined:
+		domain.MemberInvited, domain.InvitationAccepted, domain.InvitationDeclined, domain.TeamDeleted:
 	default:
 		return nil
 	}
-	m.apply(r)
+	narrowed := m.apply(r)
 	if user := domain.NarrowedUser(r.Data); user != "" {
+		narrowed = append(narrowed, user)
+	}
+	if len(narrowed) > 0 {
 		m.wmu.Lock()
 		for w := range m.watchers {
-			w.fn(user)
+			for _, user := range narrowed {
+				w.fn(user)
+			}
 		}
 		m.wmu.Unlock()
 	}
 	return nil
 }
 
-func (m *Model) apply(r event.Recorded) {
+// apply folds r in and returns the users it took rights from beyond
+// domain.NarrowedUser's: a deleted team's members.
+func (m *Model) apply(r event.Recorded) []string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch e := r.Data.(type) {
+	case domain.TeamDeleted:
+		// Forgotten: no query shows the team, its members lose it from
+		// their teams, the authenticator finds no role in it.
+		t, ok := m.s.Teams[r.Aggregate.ID]
+		if !ok || r.Aggregate.Type != domain.TeamAggregate {
+			return nil
+		}
+		var members []string
+		for id := range t.Members {
+			index(m.teamsOf, id, t.Slug, false)
+			members = append(members, id)
+		}
+		slices.Sort(members)
+		delete(m.s.Teams, t.Slug)
+		m.s.Deleted[t.Slug] = DeletedTeam{Slug: t.Slug, DeletedBy: r.Actor, DeletedAt: r.Time, Seq: r.Seq}
+		return members
 	case domain.TeamCreated:
 		m.s.Teams[e.Slug] = &teamRec{Slug: e.Slug, DisplayName: e.DisplayName, CreatedBy: r.Actor,
 			CreatedAt: r.Time, UpdatedAt: r.Time, Seq: r.Seq, Members: map[string]Member{}}
@@ -267,6 +304,19 @@ func (m *Model) apply(r event.Recorded) {
 			m.s.Tokens[e.ID] = tk
 		}
 	}
+	return nil
+}
+
+// DeletedTeams lists the deleted teams' slugs, sorted.
+func (m *Model) DeletedTeams() []string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]string, 0, len(m.s.Deleted))
+	for slug := range m.s.Deleted {
+		out = append(out, slug)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // onTeam runs fn on the event's team, if it exists, and stamps the change.

@@ -86,6 +86,22 @@ func (r *mutationResolver) LeaveTeam(ctx context.Context) (*model.TeamPayload, e
 	return &model.TeamPayload{Team: *teamFromCommand(res.Object), Seq: int(res.Seq)}, nil
 }
 
+// DeleteTeam is the resolver for the deleteTeam field.
+func (r *mutationResolver) DeleteTeam(ctx context.Context, slug string) (*model.DeleteTeamPayload, error) {
+	res, err := r.Commands.DeleteTeam(ctx, auth.From(ctx), command.DeleteTeamInput{Team: slug})
+	if res.Seq > 0 {
+		// Appended (now or before): the next request of a member is refused
+		// here, the read model having forgotten the team.
+		if werr := r.withdrawn(ctx, res.Seq); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &model.DeleteTeamPayload{Slug: res.Object.Slug, Seq: int(res.Seq)}, nil
+}
+
 // CreateUser is the resolver for the createUser field.
 func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUserInput) (*model.UserPayload, error) {
 	res, err := r.Commands.CreateUser(ctx, auth.From(ctx), command.CreateUserInput{Username: input.Username, DisplayName: input.DisplayName})

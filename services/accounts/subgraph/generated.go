@@ -57,6 +57,11 @@ type ComplexityRoot struct {
 		Token  func(childComplexity int) int
 	}
 
+	DeleteTeamPayload struct {
+		Seq  func(childComplexity int) int
+		Slug func(childComplexity int) int
+	}
+
 	Entity struct {
 		FindTeamBySlug func(childComplexity int, slug string) int
 		FindUserByID   func(childComplexity int, id string) int
@@ -115,6 +120,7 @@ type ComplexityRoot struct {
 		CreateToken            func(childComplexity int, input model.CreateTokenInput) int
 		CreateUser             func(childComplexity int, input model.CreateUserInput) int
 		DeclineInvitation      func(childComplexity int, team string) int
+		DeleteTeam             func(childComplexity int, slug string) int
 		InviteMember           func(childComplexity int, input model.InviteInput) int
 		IssueReplayCredentials func(childComplexity int, input *model.ReplayCredentialsInput) int
 		LeaveTeam              func(childComplexity int) int
@@ -226,6 +232,7 @@ type MutationResolver interface {
 	ChangeRole(ctx context.Context, input model.MemberInput) (*model.TeamPayload, error)
 	RemoveMember(ctx context.Context, input model.MemberInput) (*model.TeamPayload, error)
 	LeaveTeam(ctx context.Context) (*model.TeamPayload, error)
+	DeleteTeam(ctx context.Context, slug string) (*model.DeleteTeamPayload, error)
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*model.UserPayload, error)
 	CreateToken(ctx context.Context, input model.CreateTokenInput) (*model.CreateTokenPayload, error)
 	RevokeToken(ctx context.Context, id string) (*model.TokenPayload, error)
@@ -284,6 +291,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.CreateTokenPayload.Token(childComplexity), true
+
+	case "DeleteTeamPayload.seq":
+		if e.complexity.DeleteTeamPayload.Seq == nil {
+			break
+		}
+
+		return e.complexity.DeleteTeamPayload.Seq(childComplexity), true
+	case "DeleteTeamPayload.slug":
+		if e.complexity.DeleteTeamPayload.Slug == nil {
+			break
+		}
+
+		return e.complexity.DeleteTeamPayload.Slug(childComplexity), true
 
 	case "Entity.findTeamBySlug":
 		if e.complexity.Entity.FindTeamBySlug == nil {
@@ -519,6 +539,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.DeclineInvitation(childComplexity, args["team"].(string)), true
+	case "Mutation.deleteTeam":
+		if e.complexity.Mutation.DeleteTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.DeleteTeam(childComplexity, args["slug"].(string)), true
 	case "Mutation.inviteMember":
 		if e.complexity.Mutation.InviteMember == nil {
 			break
@@ -1219,6 +1250,13 @@ type TeamPayload {
   seq: Int!
 }
 
+type DeleteTeamPayload {
+  "The deleted team."
+  slug: String!
+  "EVENTS sequence of accounts.team.deleted."
+  seq: Int!
+}
+
 type UserPayload {
   user: User!
   seq: Int!
@@ -1249,6 +1287,14 @@ type Mutation {
   removeMember(input: MemberInput!): TeamPayload!
   "Takes the caller out of the team they act in."
   leaveTeam: TeamPayload!
+  """
+  Deletes a team (owners only), named again by its slug: no token acts in it any more, its secrets' keys are destroyed
+  (the values its history holds can no longer be opened), its agents' credentials are revoked and its clusters'
+  streams removed. Its history stays in the log (the platform's administrator reads it) and its name is not used
+  again. Called with or without the team (Weft-Team); if a step of the teardown fails, the team stays deleted and
+  deleting it again finishes it.
+  """
+  deleteTeam(slug: String!): DeleteTeamPayload!
   "Creates a user (the administrator only)."
   createUser(input: CreateUserInput!): UserPayload!
   "Creates an API token and returns its secret once."
@@ -1477,6 +1523,17 @@ func (ec *executionContext) field_Mutation_declineInvitation_args(ctx context.Co
 		return nil, err
 	}
 	args["team"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "slug", ec.unmarshalNString2string)
+	if err != nil {
+		return nil, err
+	}
+	args["slug"] = arg0
 	return args, nil
 }
 
@@ -1821,6 +1878,64 @@ func (ec *executionContext) _CreateTokenPayload_seq(ctx context.Context, field g
 func (ec *executionContext) fieldContext_CreateTokenPayload_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CreateTokenPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteTeamPayload_slug(ctx context.Context, field graphql.CollectedField, obj *model.DeleteTeamPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DeleteTeamPayload_slug,
+		func(ctx context.Context) (any, error) {
+			return obj.Slug, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_DeleteTeamPayload_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteTeamPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteTeamPayload_seq(ctx context.Context, field graphql.CollectedField, obj *model.DeleteTeamPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DeleteTeamPayload_seq,
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_DeleteTeamPayload_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteTeamPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -2888,6 +3003,53 @@ func (ec *executionContext) fieldContext_Mutation_leaveTeam(_ context.Context, f
 			}
 			return nil, fmt.Errorf("no field named %q was found under type TeamPayload", field.Name)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_deleteTeam,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().DeleteTeam(ctx, fc.Args["slug"].(string))
+		},
+		nil,
+		ec.marshalNDeleteTeamPayload2ᚖweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐDeleteTeamPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_deleteTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "slug":
+				return ec.fieldContext_DeleteTeamPayload_slug(ctx, field)
+			case "seq":
+				return ec.fieldContext_DeleteTeamPayload_seq(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type DeleteTeamPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6893,6 +7055,50 @@ func (ec *executionContext) _CreateTokenPayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var deleteTeamPayloadImplementors = []string{"DeleteTeamPayload"}
+
+func (ec *executionContext) _DeleteTeamPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteTeamPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteTeamPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteTeamPayload")
+		case "slug":
+			out.Values[i] = ec._DeleteTeamPayload_slug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._DeleteTeamPayload_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var entityImplementors = []string{"Entity"}
 
 func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -7410,6 +7616,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "leaveTeam":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_leaveTeam(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteTeam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteTeam(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -8747,6 +8960,20 @@ func (ec *executionContext) marshalNCreateTokenPayload2ᚖweftᚗdevᚋservices�
 func (ec *executionContext) unmarshalNCreateUserInput2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐCreateUserInput(ctx context.Context, v any) (model.CreateUserInput, error) {
 	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteTeamPayload2weftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐDeleteTeamPayload(ctx context.Context, sel ast.SelectionSet, v model.DeleteTeamPayload) graphql.Marshaler {
+	return ec._DeleteTeamPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDeleteTeamPayload2ᚖweftᚗdevᚋservicesᚋaccountsᚋsubgraphᚋmodelᚐDeleteTeamPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteTeamPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DeleteTeamPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFieldSet2string(ctx context.Context, v any) (string, error) {

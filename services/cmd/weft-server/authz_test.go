@@ -157,6 +157,13 @@ func (g *generator) value(owner, name string, t typeRef, required bool) (string,
 				// A create names a new resource of the caller's team;
 				// team A's name there is no reference to team A.
 				return jsonString("probe-new"), true, nil
+			case lower == "slug" && !strings.HasPrefix(owner, "create"):
+				// deleteTeam names the team it deletes: aim it at team A.
+				if n, ok := g.names["team"]; ok {
+					g.aimed = true
+					return jsonString(n), true, nil
+				}
+				return jsonString("probe-slug"), true, nil
 			case lower == "env" || lower == "username" || lower == "name" || lower == "aggregatetype":
 				res := g.resourceOf(owner)
 				if lower == "env" {
@@ -704,6 +711,7 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 		"createEnvironment", "deleteEnvironment", "cloneEnvironment",
 		"createPolicy", "updatePolicy", "deletePolicy",
 		"revealSecret", "rotateSecretsKey", "revealServiceCredentials",
+		"deleteTeam",
 	}
 	g.names["user"] = "adam-admin" // aim the member changes at the team's admin
 	g.ids["user"] = users["adam-admin"]
@@ -726,6 +734,18 @@ func TestAnotherTeamGetsNothingOfThisTeamFromAnyField(t *testing.T) {
 		}
 		if _, out := gql(t, base, tok, a, p.doc, nil); len(errorCodes(out)) == 0 || errorCodes(out)[0] != "FORBIDDEN" {
 			t.Errorf("an %s's issueReplayCredentials: want FORBIDDEN, got %v", who, out)
+		}
+	}
+	// Deleting the team is its owners' alone: an admin is refused, and
+	// another team's owner, asking without a team, finds none.
+	if p, ok := byField["deleteTeam"]; !ok {
+		t.Error("deleteTeam is not in the composed schema")
+	} else {
+		if _, out := gql(t, base, tokens["adam-admin"], a, p.doc, nil); len(errorCodes(out)) == 0 || errorCodes(out)[0] != "FORBIDDEN" {
+			t.Errorf("an admin's deleteTeam: want FORBIDDEN, got %v", out)
+		}
+		if _, out := gql(t, base, bob, "", p.doc, nil); len(errorCodes(out)) == 0 || errorCodes(out)[0] != "NOT_FOUND" {
+			t.Errorf("another team's owner's deleteTeam of team A, team-less: want NOT_FOUND, got %v", out)
 		}
 	}
 	for _, f := range adminOnly {

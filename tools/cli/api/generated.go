@@ -4259,6 +4259,35 @@ func (v *DeleteServiceResponse) GetDeleteService() DeleteServiceDeleteServiceMan
 	return v.DeleteService
 }
 
+// DeleteTeamDeleteTeamDeleteTeamPayload includes the requested fields of the GraphQL type DeleteTeamPayload.
+type DeleteTeamDeleteTeamDeleteTeamPayload struct {
+	// The deleted team.
+	Slug string `json:"slug"`
+	// EVENTS sequence of accounts.team.deleted.
+	Seq int `json:"seq"`
+}
+
+// GetSlug returns DeleteTeamDeleteTeamDeleteTeamPayload.Slug, and is useful for accessing the field via an interface.
+func (v *DeleteTeamDeleteTeamDeleteTeamPayload) GetSlug() string { return v.Slug }
+
+// GetSeq returns DeleteTeamDeleteTeamDeleteTeamPayload.Seq, and is useful for accessing the field via an interface.
+func (v *DeleteTeamDeleteTeamDeleteTeamPayload) GetSeq() int { return v.Seq }
+
+// DeleteTeamResponse is returned by DeleteTeam on success.
+type DeleteTeamResponse struct {
+	// Deletes a team (owners only), named again by its slug: no token acts in it any more, its secrets' keys are destroyed
+	// (the values its history holds can no longer be opened), its agents' credentials are revoked and its clusters'
+	// streams removed. Its history stays in the log (the platform's administrator reads it) and its name is not used
+	// again. Called with or without the team (Weft-Team); if a step of the teardown fails, the team stays deleted and
+	// deleting it again finishes it.
+	DeleteTeam DeleteTeamDeleteTeamDeleteTeamPayload `json:"deleteTeam"`
+}
+
+// GetDeleteTeam returns DeleteTeamResponse.DeleteTeam, and is useful for accessing the field via an interface.
+func (v *DeleteTeamResponse) GetDeleteTeam() DeleteTeamDeleteTeamDeleteTeamPayload {
+	return v.DeleteTeam
+}
+
 // DeviceByNameDevice includes the requested fields of the GraphQL type Device.
 // The GraphQL type's documentation follows.
 //
@@ -13202,6 +13231,14 @@ func (v *__DeleteServiceInput) GetId() string { return v.Id }
 // GetDeleteData returns __DeleteServiceInput.DeleteData, and is useful for accessing the field via an interface.
 func (v *__DeleteServiceInput) GetDeleteData() *bool { return v.DeleteData }
 
+// __DeleteTeamInput is used internally by genqlient
+type __DeleteTeamInput struct {
+	Slug string `json:"slug"`
+}
+
+// GetSlug returns __DeleteTeamInput.Slug, and is useful for accessing the field via an interface.
+func (v *__DeleteTeamInput) GetSlug() string { return v.Slug }
+
 // __DeviceByNameInput is used internally by genqlient
 type __DeviceByNameInput struct {
 	Name   string `json:"name"`
@@ -15701,6 +15738,41 @@ func DeleteService(
 	}
 
 	data_ = &DeleteServiceResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by DeleteTeam.
+const DeleteTeam_Operation = `
+mutation DeleteTeam ($slug: String!) {
+	deleteTeam(slug: $slug) {
+		slug
+		seq
+	}
+}
+`
+
+func DeleteTeam(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	slug string,
+) (data_ *DeleteTeamResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "DeleteTeam",
+		Query:  DeleteTeam_Operation,
+		Variables: &__DeleteTeamInput{
+			Slug: slug,
+		},
+	}
+
+	data_ = &DeleteTeamResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

@@ -86,6 +86,9 @@ func explain(action, server string, err error) error {
 			code = ExitUsage
 		}
 		hint := hints[p.Code]
+		if p.Code == api.CodeNotFound && strings.Contains(why, "was deleted") {
+			hint = "that team was deleted: pick another with weft team use SLUG (weft team list shows yours)"
+		}
 		if hint == "" && p.Status == 401 {
 			hint = hints[api.CodeUnauthenticated]
 		}

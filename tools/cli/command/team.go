@@ -1,9 +1,11 @@
 package command
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -15,7 +17,7 @@ func (a *app) teamCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "team",
 		Aliases: []string{"teams"},
-		Short:   "Create, list, show, rename, select and leave teams",
+		Short:   "Create, list, show, rename, select, leave and delete teams",
 		Example: `  weft team create acme --display-name "Acme Inc"
   weft team list
   weft team use acme`,
@@ -179,8 +181,86 @@ func (a *app) teamCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.AddCommand(create, list, get, rename, use, leave)
+	var yes bool
+	del := &cobra.Command{
+		Use:   "delete SLUG",
+		Short: "Delete a team for good (owners): its secrets' keys are destroyed, its agents and members lose it",
+		Long: `Delete a team for good (owners only). No token acts in it any more; its
+secrets' keys are destroyed, so the values its history holds can no longer be
+opened by anyone; its clusters' agents lose their credentials and their streams.
+Its history stays in the event log, which the platform's administrator still
+reads (weft audit export --all-teams), and its name is not used again.
+
+Asks you to type the team's name unless --yes. If the server says a step did
+not finish, the team is deleted already: run the command again to finish it.`,
+		Example: `  weft team delete sandbox
+  weft team delete trial --yes -o json`,
+		Args: exactArgs("SLUG"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			slug := args[0]
+			if err := checkName("team", slug); err != nil {
+				return err
+			}
+			if !yes {
+				if a.o.StdinIsTerminal {
+					fmt.Fprintf(a.o.Stderr, "Deleting team %q destroys its secrets' keys and cannot be undone.\nType the team's name to confirm: ", slug)
+				}
+				// The name from the terminal, or a line of stdin.
+				line, _ := bufio.NewReader(a.o.Stdin).ReadString('\n')
+				switch strings.TrimSpace(line) {
+				case slug:
+				case "":
+					return usagef("deleting team %s cannot be undone: type its name to confirm, or pass --yes", slug)
+				default:
+					return usagef("the name typed is not %q: nothing was deleted", slug)
+				}
+			}
+			ep, err := a.endpoint(false)
+			if err != nil {
+				return err
+			}
+			// Team-less, as createTeam: the team may be deleted already (a
+			// retry), and then no request can act in it.
+			ep.Team = ""
+			c, err := api.New(ep, loggingDoer{a.log, a.o.HTTP})
+			if err != nil {
+				return usage(err)
+			}
+			r, err := api.DeleteTeam(cmd.Context(), seqClient{next: c, a: a}, slug)
+			if err != nil {
+				return explain("delete team "+slug, ep.Server, err)
+			}
+			if err := a.forgetTeam(slug); err != nil {
+				return err
+			}
+			p := r.DeleteTeam
+			return a.render(cmd, p, func() output.Rows {
+				return output.Rows{Header: []string{"TEAM", "DELETED", "SEQ"}, Rows: [][]string{{p.Slug, "yes", fmt.Sprint(p.Seq)}}}
+			})
+		},
+	}
+	del.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for the team's name")
+	cmd.AddCommand(create, list, get, rename, use, leave, del)
 	return cmd
+}
+
+// forgetTeam unselects slug in the current context when it is the team
+// there: a deleted team is nobody's to act in.
+func (a *app) forgetTeam(slug string) error {
+	f, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	name, _ := a.contextName(f)
+	c, ok := f.Get(name)
+	if !ok || c.Team != slug {
+		return nil
+	}
+	c.Team = ""
+	if err := a.saveConfig(f); err != nil {
+		return fmt.Errorf("unselect the deleted team: %w", err)
+	}
+	return nil
 }
 
 // useTeam records slug as the team of the current context.

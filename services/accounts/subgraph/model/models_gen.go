@@ -36,6 +36,13 @@ type CreateUserInput struct {
 	DisplayName string `json:"displayName"`
 }
 
+type DeleteTeamPayload struct {
+	// The deleted team.
+	Slug string `json:"slug"`
+	// EVENTS sequence of accounts.team.deleted.
+	Seq int `json:"seq"`
+}
+
 // An invitation to join a team with a role, made to a username; answered by its holder.
 type Invitation struct {
 	Team     string `json:"team"`
