@@ -41,6 +41,9 @@ func startCalloutNATS(t *testing.T, nodes int) calloutNATS {
 	const pw = "the-services-password-e2e"
 	cluster := eventstest.StartClusterWith(t, nodes, func(o *natsserver.Options) {
 		o.Users = []*natsserver.User{{Username: "weft", Password: pw}}
+		// Clients know only the URLs they were given, so a test that cuts
+		// a client's links cuts it off (advertised URLs would go around).
+		o.Cluster.NoAdvertise = true
 		o.AuthCallout = &natsserver.AuthCallout{Issuer: issuer, AuthUsers: []string{"weft"}}
 	}, nats.UserInfo("weft", pw))
 	return calloutNATS{Cluster: cluster, args: []string{"--nats-url", cluster.URLs(), "--nats-user", "weft", "--nats-password", pw,
@@ -71,6 +74,7 @@ func apiState(c *cli, cluster string) (wantedState, error) {
 	}
 	var clusterID string
 	for _, o := range objects(clusters, "id", "name", "gatewayIp") {
+		w.names = append(w.names, fmt.Sprintf("%s %s %s", o["id"], o["gatewayIp"], o["name"]))
 		if o["name"] == cluster {
 			clusterID, _ = o["id"].(string)
 			continue
@@ -89,14 +93,14 @@ func apiState(c *cli, cluster string) (wantedState, error) {
 	}
 	for _, o := range objects(devices, "id", "name", "ip") {
 		w.peers = append(w.peers, fmt.Sprintf("%s %s", o["id"], o["name"]))
-		w.names = append(w.names, fmt.Sprintf("%s %s", o["ip"], o["name"]))
+		w.names = append(w.names, fmt.Sprintf("%s %s %s", o["id"], o["ip"], o["name"]))
 	}
 	apps, err := get("app", "list")
 	if err != nil {
 		return w, err
 	}
 	for _, o := range objects(apps, "id", "name", "serviceIp") {
-		w.names = append(w.names, fmt.Sprintf("%s %s", o["serviceIp"], o["name"]))
+		w.names = append(w.names, fmt.Sprintf("%s %s %s", o["id"], o["serviceIp"], o["name"]))
 		if home, _ := o["cluster"].(string); home == cluster || home == clusterID || strings.Contains(fmt.Sprint(o["cluster"]), clusterID) {
 			w.routes = append(w.routes, fmt.Sprintf("%s %s", o["id"], o["name"]))
 		}
@@ -107,40 +111,35 @@ func apiState(c *cli, cluster string) (wantedState, error) {
 	return w, nil
 }
 
-// agentHolds compares what the agent recorded in stateDir with want: its
-// peers and routes exactly, and for names, that each device and app the
-// API lists resolves to its address and no other device or app does.
+// agentHolds compares what the agent recorded in stateDir with want:
+// its peers, routes and DNS names, each exactly.
 func agentHolds(stateDir string, want wantedState) (bool, string) {
 	st, err := readAgentState(stateDir)
 	if err != nil {
 		return false, err.Error()
 	}
-	var peers, routes []string
+	var peers, routes, names []string
 	for id, p := range st.Peers {
 		peers = append(peers, id+" "+p.Name)
 	}
 	for id, r := range st.Routes {
 		routes = append(routes, id+" "+r.Name)
 	}
+	// A record's name is fully qualified (<device>.<team>.<zone>,
+	// <app>.<env>.<team>.<zone>, <cluster>.<team>.<zone>); its first label
+	// is what the API calls it.
+	for id, r := range st.Records {
+		names = append(names, fmt.Sprintf("%s %s %s", id, strings.Join(r.IPs, ","), strings.SplitN(r.Name, ".", 2)[0]))
+	}
 	sort.Strings(peers)
 	sort.Strings(routes)
-	if !slices.Equal(peers, want.peers) {
-		return false, fmt.Sprintf("peers %v, the API says %v", peers, want.peers)
-	}
-	if !slices.Equal(routes, want.routes) {
-		return false, fmt.Sprintf("routes %v, the API says %v", routes, want.routes)
-	}
-	// A record's name is fully qualified: <device>.<team>.<zone>, or
-	// <app>.<env>.<team>.<zone>; its first label is what the API calls it.
-	var names []string
-	for _, r := range st.Records {
-		for _, ip := range r.IPs {
-			names = append(names, ip+" "+strings.SplitN(r.Name, ".", 2)[0])
-		}
-	}
-	for _, n := range want.names {
-		if !slices.Contains(names, n) {
-			return false, fmt.Sprintf("no name for %s; the agent has %v", n, names)
+	sort.Strings(names)
+	for _, c := range []struct {
+		what      string
+		got, want []string
+	}{{"peers", peers, want.peers}, {"routes", routes, want.routes}, {"names", names, want.names}} {
+		if !slices.Equal(c.got, c.want) {
+			return false, fmt.Sprintf("%s %v, the API says %v", c.what, c.got, c.want)
 		}
 	}
 	return true, ""

@@ -3,10 +3,12 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,7 +18,8 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"weft.dev/events/eventstest"
+	"weft.dev/agent/enrol"
+	"weft.dev/kernel/wait"
 )
 
 // chaosDuration is how long faults are injected: WEFT_CHAOS_DURATION (a
@@ -34,48 +37,91 @@ func chaosDuration(t *testing.T) time.Duration {
 }
 
 // While a client keeps changing a team through two weft-server replicas
-// on a three-node NATS cluster (R3 streams), NATS nodes are stopped and
-// started one at a time (the EVENTS leader among them), the second replica
-// is cut off from NATS and let back, and the replica holding the message
-// office's lease is killed without a goodbye and started again. Afterwards: every acknowledged change is in the log
-// exactly once; both replicas' read models and one built afresh answer
-// exactly what the log holds; no component of either replica is left
-// stopped; and the lease moved to the surviving replica (the time it
-// took is logged with the faults).
+// on a three-node NATS cluster (R3 streams) that authenticates agents
+// through weft's auth callout, with an agent per cluster (two clusters,
+// rootless netstack gateways, each reaching NATS through links the test
+// can cut), NATS nodes are stopped and started one at a time (the EVENTS
+// leader among them), the second replica is cut off from NATS and let
+// back, the replica holding the message office's lease is killed without
+// a goodbye and started again, an agent is cut off from NATS and let
+// back, and an agent is SIGKILLed and started again. Afterwards: every
+// acknowledged change (devices, apps) is in the log exactly once; both
+// replicas' read models and one built afresh answer exactly what the log
+// holds; no component of either replica is left stopped; the lease moved
+// to the surviving replica; and every agent holds exactly the peers,
+// routes and names the API says (the time each took is logged with the
+// faults).
 func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("chaos: minutes of faults")
 	}
-	cluster := eventstest.StartCluster(t, 3)
-	urls := cluster.URLs()
+	ext := startCalloutNATS(t, 3)
+	cluster := ext.Cluster
 	nc := cluster.Connect(t)
 	js, err := jetstream.New(nc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Replicas of one platform sign the log's checkpoints with one key.
-	replica := []string{"--nats-url", urls, "--replicas", "3", "--checkpoint-key-file", filepath.Join(t.TempDir(), "checkpoint.key")}
+	// Agents' authorisations last 30 s, so they go through the callout
+	// again several times while the faults come.
+	replica := append(slices.Clone(ext.args), "--replicas", "3", "--checkpoint-key-file", filepath.Join(t.TempDir(), "checkpoint.key"),
+		"--nats-callout-ttl", "30s")
 	s1 := startServer(t, replica...)
-	// The second replica reaches each node through a link the test can cut.
-	var links []*cuttable
-	var linked []string
-	for _, n := range cluster.Nodes {
-		l := newCuttable(t, strings.TrimPrefix(n.URL, "nats://"))
-		links = append(links, l)
-		linked = append(linked, "nats://"+l.l.Addr().String())
+	// The second replica and each agent reach each node through a link
+	// the test can cut.
+	linkAll := func() ([]*cuttable, string) {
+		var links []*cuttable
+		var linked []string
+		for _, n := range cluster.Nodes {
+			l := newCuttable(t, strings.TrimPrefix(n.URL, "nats://"))
+			links = append(links, l)
+			linked = append(linked, "nats://"+l.l.Addr().String())
+		}
+		return links, strings.Join(linked, ",")
 	}
-	s2 := startReplica(t, s1.Token, append(slices.Clone(replica), "--nats-url", strings.Join(linked, ","))...)
+	links, linked := linkAll()
+	s2 := startReplica(t, s1.Token, append(slices.Clone(replica), "--nats-url", linked)...)
 	c1, c2 := newCLI(t), newCLI(t)
 	c1.ok("login", "--server", s1.URL, "--token", s1.Token)
 	c1.ok("team", "create", "acme", "--display-name", "Acme")
-	c1.ok("cluster", "create", "eu-1")
 	c2.ok("login", "--server", s2.URL, "--token", s1.Token, "--team", "acme")
+	var agents []*chaosAgent
+	for _, name := range []string{"eu-1", "us-1"} {
+		created := c1.json("cluster", "create", name)
+		id, _ := find(created, "id").(string)
+		secret, _ := find(created, "enrolmentSecret").(string)
+		c1.ok("env", "create", "prod-"+name, "--cluster", name)
+		a := &chaosAgent{cluster: name, dir: t.TempDir()}
+		a.links, a.linked = linkAll()
+		// Enrolled here, through the replica holding the lease (the one
+		// whose office knows the new cluster), then started on the
+		// credentials it keeps.
+		wait.For(t, 60*time.Second, func() error {
+			creds, err := enrol.Enrol(context.Background(), s1.URL, id, secret)
+			if err != nil {
+				return err
+			}
+			return enrol.Save(a.dir, creds)
+		})
+		port := freeUDPPortE2E(t)
+		a.args = []string{"--server", s1.URL, "--cluster", id, "--state-dir", a.dir, "--nats-url", a.linked,
+			"--netstack", "--listen-port", fmt.Sprint(port), "--endpoint", fmt.Sprintf("127.0.0.1:%d", port)}
+		a.start(t)
+		agents = append(agents, a)
+	}
 
-	// The client: device creations, and now and then a deletion, through
-	// whichever replica is up, one at a time as a user would.
+	// The client: device creations (and now and then a deletion), and
+	// every fourth change one to an app (created in either cluster,
+	// updated, deleted), through whichever replica is up, one at a time
+	// as a user would. Devices reach every agent as peers and names, apps
+	// their cluster's agent as routes and every agent as names.
 	var mu sync.Mutex
-	acked := map[string]bool{}   // created, acknowledged
-	deleted := map[string]bool{} // deleted, acknowledged
+	acked := map[string]bool{}   // devices created, acknowledged
+	deleted := map[string]bool{} // devices deleted, acknowledged
+	appsAcked := map[string]bool{}
+	appsDeleted := map[string]bool{}
+	var liveApps []string // "name env", created and acknowledged, oldest first
 	attempts := 0
 	// stall is the longest the client went without an acknowledgement.
 	var stall time.Duration
@@ -95,16 +141,53 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 			if i%2 == 1 {
 				c = c2
 			}
+			ack := func(code int) {
+				mu.Lock()
+				defer mu.Unlock()
+				attempts++
+				if code == 0 {
+					stall = max(stall, time.Since(lastAck))
+					lastAck = time.Now()
+				}
+			}
+			if i%4 == 3 {
+				op := (i / 4) % 4
+				switch {
+				case op < 2 || len(liveApps) == 0:
+					name, env := fmt.Sprintf("a%04d", i), "prod-"+[]string{"eu-1", "us-1"}[(i/4)%2]
+					_, _, code := c.run("app", "create", name, "--env", env, "--port", "80", "--backend", fmt.Sprintf("10.0.0.%d:8080", 1+i%250))
+					ack(code)
+					if code == 0 {
+						mu.Lock()
+						appsAcked[name] = true
+						mu.Unlock()
+						liveApps = append(liveApps, name+" "+env)
+					}
+				case op == 2:
+					f := strings.Fields(liveApps[0])
+					_, _, code := c.run("app", "update", f[0], "--env", f[1], "--port", "80", "--backend", fmt.Sprintf("10.0.1.%d:8080", 1+i%250))
+					ack(code)
+				default:
+					f := strings.Fields(liveApps[0])
+					_, _, code := c.run("app", "delete", f[0], "--env", f[1])
+					ack(code)
+					if code == 0 {
+						mu.Lock()
+						appsDeleted[f[0]] = true
+						mu.Unlock()
+						liveApps = liveApps[1:]
+					}
+				}
+				continue
+			}
 			name := fmt.Sprintf("d%04d", i)
 			_, _, code := c.run("device", "create", name, "--public-key", newKey(t))
-			mu.Lock()
-			attempts++
+			ack(code)
 			if code == 0 {
+				mu.Lock()
 				acked[name] = true
-				stall = max(stall, time.Since(lastAck))
-				lastAck = time.Now()
+				mu.Unlock()
 			}
-			mu.Unlock()
 			if code == 0 && i%5 == 4 {
 				if _, _, code := c.run("device", "delete", name); code == 0 {
 					mu.Lock()
@@ -136,8 +219,9 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 	deadline := time.Now().Add(chaosDuration(t))
 	for step := 0; time.Now().Before(deadline); step++ {
 		time.Sleep(3 * time.Second)
+		agent := agents[(step/5)%len(agents)]
 		switch {
-		case step%3 == 2 && failover == 0:
+		case step%5 == 2 && failover == 0:
 			// Kill the replica holding the office's lease.
 			holder := leaseHolder()
 			victim, other := s1, s2
@@ -161,7 +245,7 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 			if err := victim.restart(binaries(t)); err != nil {
 				t.Fatalf("restart the killed replica: %v", err)
 			}
-		case step%3 == 1:
+		case step%5 == 1:
 			// Cut the second replica off from every node for a while.
 			for _, l := range links {
 				l.cut()
@@ -171,6 +255,23 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 			for _, l := range links {
 				l.restore()
 			}
+		case step%5 == 3:
+			// Cut an agent off from every node for a while.
+			for _, l := range agent.links {
+				l.cut()
+			}
+			faults = append(faults, "cut agent "+agent.cluster+" off NATS")
+			time.Sleep(5 * time.Second)
+			for _, l := range agent.links {
+				l.restore()
+			}
+		case step%5 == 4:
+			// Kill an agent and start it again: it comes back on the
+			// credentials it keeps, through the callout.
+			agent.kill()
+			faults = append(faults, "SIGKILL agent "+agent.cluster)
+			time.Sleep(time.Second)
+			agent.start(t)
 		default:
 			// Stop a node (every other time the EVENTS leader) for a while.
 			node := cluster.Nodes[rand.IntN(len(cluster.Nodes))]
@@ -189,10 +290,43 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 	}
 	close(stop)
 	client.Wait()
+	quiet := time.Now() // the last change and the last fault are over
 	if failover == 0 {
 		t.Fatal("the lease holder was never killed: the run was too short")
 	}
 
+	// Every agent holds exactly what the API says its cluster needs; how
+	// long that took is counted from the end of the last change and fault.
+	// Every agent is checked in each round, so each one's time is its own.
+	// A round reads the API (three CLI calls) and the agents' state.
+	took := map[string]time.Duration{}
+	wait.ForEvery(t, 2*time.Minute, 250*time.Millisecond, func() error {
+		var behind []string
+		for _, a := range agents {
+			if _, ok := took[a.cluster]; ok {
+				continue
+			}
+			want, err := apiState(c1, a.cluster)
+			if err != nil {
+				return err
+			}
+			if ok, detail := agentHolds(a.dir, want); !ok {
+				behind = append(behind, fmt.Sprintf("agent of %s: %s", a.cluster, detail))
+				continue
+			}
+			took[a.cluster] = time.Since(quiet)
+		}
+		if len(behind) > 0 {
+			return errors.New(strings.Join(behind, "; "))
+		}
+		return nil
+	})
+	var converged []string
+	var slowest time.Duration
+	for _, a := range agents {
+		slowest = max(slowest, took[a.cluster])
+		converged = append(converged, fmt.Sprintf("%s %s", a.cluster, took[a.cluster].Round(100*time.Millisecond)))
+	}
 	// Everything up again: both replicas ready, nothing stopped.
 	for _, s := range []*server{s1, s2} {
 		eventually(t, "replica "+s.URL+" ready and healthy", func() (bool, string) {
@@ -211,35 +345,8 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 	}
 
 	// The log: each acknowledged creation and deletion exactly once.
-	created, removed := map[string]int{}, map[string]int{}
-	cons, err := js.OrderedConsumer(context.Background(), "EVENTS", jetstream.OrderedConsumerConfig{FilterSubjects: []string{"ev.acme.device.>"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	batch, err := cons.FetchNoWait(100000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idName := map[string]string{}
-	for m := range batch.Messages() {
-		var ev struct {
-			Type string `json:"type"`
-			Data struct {
-				ID   string `json:"id"`
-				Name string `json:"name"`
-			} `json:"data"`
-		}
-		if err := json.Unmarshal(m.Data(), &ev); err != nil {
-			t.Fatal(err)
-		}
-		switch ev.Type {
-		case "infra.device.created":
-			created[ev.Data.Name]++
-			idName[ev.Data.ID] = ev.Data.Name
-		case "infra.device.deleted":
-			removed[idName[ev.Data.ID]]++
-		}
-	}
+	created, removed := logCounts(t, js, "ev.acme.device.>", "infra.device.created", "infra.device.deleted")
+	appsCreated, appsRemoved := logCounts(t, js, "ev.acme.app.>", "console.app.created", "console.app.deleted")
 	mu.Lock()
 	defer mu.Unlock()
 	for name := range acked {
@@ -250,6 +357,21 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 	for name := range deleted {
 		if removed[name] != 1 {
 			t.Errorf("acknowledged deletion of %s is in the log %d times", name, removed[name])
+		}
+	}
+	for name := range appsAcked {
+		if appsCreated[name] != 1 {
+			t.Errorf("acknowledged app %s was created %d times in the log", name, appsCreated[name])
+		}
+	}
+	for name := range appsDeleted {
+		if appsRemoved[name] != 1 {
+			t.Errorf("acknowledged deletion of app %s is in the log %d times", name, appsRemoved[name])
+		}
+	}
+	for name, n := range appsCreated {
+		if n > 1 {
+			t.Errorf("app %s was created %d times in the log", name, n)
 		}
 	}
 	var want []string
@@ -284,6 +406,85 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 			return true, ""
 		})
 	}
-	t.Logf("chaos: %d mutations tried, %d creations and %d deletions acknowledged, %d faults: %s; longest stall %s; lease failover %s",
-		attempts, len(acked), len(deleted), len(faults), strings.Join(faults, ", "), stall.Round(100*time.Millisecond), failover.Round(100*time.Millisecond))
+	t.Logf("chaos: %d mutations tried, %d device creations and %d deletions and %d app creations and %d deletions acknowledged, %d faults: %s; longest stall %s; lease failover %s; agents hold what the API says %s after the last change and fault (%s)",
+		attempts, len(acked), len(deleted), len(appsAcked), len(appsDeleted), len(faults), strings.Join(faults, ", "), stall.Round(100*time.Millisecond),
+		failover.Round(100*time.Millisecond), slowest.Round(100*time.Millisecond), strings.Join(converged, ", "))
+}
+
+// logCounts reads the log's events on filter and counts, by name, those of
+// type createdType, and by the name their id was created with, those of
+// type deletedType.
+func logCounts(t *testing.T, js jetstream.JetStream, filter, createdType, deletedType string) (created, removed map[string]int) {
+	t.Helper()
+	created, removed = map[string]int{}, map[string]int{}
+	cons, err := js.OrderedConsumer(context.Background(), "EVENTS", jetstream.OrderedConsumerConfig{FilterSubjects: []string{filter}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := cons.FetchNoWait(100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idName := map[string]string{}
+	for m := range batch.Messages() {
+		var ev struct {
+			Type string `json:"type"`
+			Data struct {
+				ID   string `json:"id"`
+				Name string `json:"name"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(m.Data(), &ev); err != nil {
+			t.Fatal(err)
+		}
+		switch ev.Type {
+		case createdType:
+			created[ev.Data.Name]++
+			idName[ev.Data.ID] = ev.Data.Name
+		case deletedType:
+			removed[idName[ev.Data.ID]]++
+		}
+	}
+	return created, removed
+}
+
+// chaosAgent is a cluster's weft-agent the chaos test kills and starts
+// again, reaching NATS through links the test cuts.
+type chaosAgent struct {
+	cluster string
+	dir     string // state: credentials, key, state.json
+	args    []string
+	links   []*cuttable
+	linked  string
+	cmd     *exec.Cmd
+	logs    lockedBuffer
+	cleanup bool // its Cleanup is registered
+}
+
+func (a *chaosAgent) start(t *testing.T) {
+	t.Helper()
+	a.cmd = exec.Command(filepath.Join(binaries(t), "weft-agent"), a.args...)
+	a.cmd.Stdout, a.cmd.Stderr = &a.logs, &a.logs
+	if err := a.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if a.cleanup {
+		return
+	}
+	a.cleanup = true
+	t.Cleanup(func() {
+		a.kill()
+		if t.Failed() {
+			t.Logf("weft-agent of %s:\n%s", a.cluster, a.logs.String())
+		}
+	})
+}
+
+func (a *chaosAgent) kill() {
+	if a.cmd == nil {
+		return
+	}
+	_ = a.cmd.Process.Kill()
+	_ = a.cmd.Wait()
+	a.cmd = nil
 }
