@@ -51,6 +51,7 @@ type Store struct {
 	group   group        // atomic batches waiting to be committed together
 	heads   heads        // subjects' last events, for the hash chain (chained.go)
 	live    hub          // the watches' one consumer (live.go)
+	tail    *tail        // the log's newest events in memory (WithTail); nil: none
 	tracer  trace.Tracer // nil: no spans (WithTracerProvider)
 }
 

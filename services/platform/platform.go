@@ -92,6 +92,10 @@ type Config struct {
 	// TracerProvider, when set, is the one used instead (a program that
 	// embeds weft-server's parts, a test recording spans).
 	TracerProvider trace.TracerProvider
+	// LogTailMiB is how much of the log's newest events the event store
+	// holds in memory for reads (events.WithTail); 0: DefaultLogTailMiB;
+	// less: none, every read goes to the stream.
+	LogTailMiB int
 }
 
 // RegisterFunc registers a service's event types.
@@ -358,8 +362,30 @@ func newRegistry(fns []RegisterFunc) *events.Registry {
 	return r
 }
 
-func newStore(b *Broker, reg *events.Registry, tp trace.TracerProvider, log *slog.Logger) *events.Store {
-	return events.NewStore(b.Conn, reg, events.WithLogger(log), events.WithTracerProvider(tp), events.WithReaders(b.Readers...))
+// DefaultLogTailMiB is the tail of the log a process holds by default:
+// about 60,000 of weft's events, a busy platform's last hours.
+const DefaultLogTailMiB = 64
+
+func newStore(lc fx.Lifecycle, cfg Config, b *Broker, reg *events.Registry, tp trace.TracerProvider, log *slog.Logger) *events.Store {
+	tail := cfg.LogTailMiB
+	if tail == 0 {
+		tail = DefaultLogTailMiB
+	}
+	s := events.NewStore(b.Conn, reg, events.WithLogger(log), events.WithTracerProvider(tp), events.WithReaders(b.Readers...), events.WithTail(tail<<20))
+	var stop func()
+	lc.Append(fx.Hook{
+		OnStart: func(ctx context.Context) (err error) {
+			stop, err = s.StartTail(ctx)
+			return err
+		},
+		OnStop: func(context.Context) error {
+			if stop != nil {
+				stop()
+			}
+			return nil
+		},
+	})
+	return s
 }
 
 // Projections are the read-model runners of every hosted service.

@@ -113,6 +113,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.NATSAdvertise, "nats-advertise", "", "URL agents reach NATS at, handed to them on enrolment (default: --nats-listen, with this host's address for 0.0.0.0 or ::)")
 	f.StringVar(&o.CheckpointKeyFile, "checkpoint-key-file", "", "ed25519 key that signs the event log's checkpoints, made there when missing; every process hosting audit needs the same file (default: checkpoint.key in --data-dir)")
 	f.DurationVar(&o.CheckpointEvery, "checkpoint-every", time.Minute, "how often each team's new events are sealed with a signed checkpoint")
+	f.IntVar(&o.LogTailMiB, "log-tail-mib", platform.DefaultLogTailMiB, "MiB of the event log's newest events kept in memory, from which commands' loads and audit reads (events, history, as-of) are answered without reading them from NATS (0: none)")
 	f.StringVar(&o.InternalKeyFile, "internal-key-file", "", "key (32+ bytes) the gateway signs principals with for the subgraphs; every process of a split deployment needs the same file (default: a fresh key per process)")
 	f.StringSliceVar(&o.only, "only", nil, "run only these services (comma separated: accounts, infra, console, audit, gateway, messageoffice)")
 	f.StringVar(&o.dnsListen, "dns", "127.0.0.1:5353", "public DNS for every team's names (host:port; empty: none)")
@@ -207,6 +208,9 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	log, err := newLogger(o, stderr)
 	if err != nil {
 		return err
+	}
+	if o.LogTailMiB <= 0 { // the flag's 0 is none; the platform's is its default
+		o.LogTailMiB = -1
 	}
 	if err := platform.CheckAdvertise("--http", o.HTTPAddr, "--http-advertise", o.HTTPAdvertise); err != nil {
 		return err
