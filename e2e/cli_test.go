@@ -389,6 +389,15 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		if out := c.ok("__complete", "app", "create", "x", "--env-from-service", ""); !strings.Contains(out, "cache") || strings.Contains(out, "db\n") {
 			t.Errorf("--env-from-service completion:\n%s", out)
 		}
+		// --version: the kind's versions the server runs, the default
+		// first; on update, what the service's version becomes in place
+		// (redis 7.2: any later one, not 6.2).
+		if out := c.ok("__complete", "service", "create", "x", "--kind", "postgres", "--version", ""); !strings.HasPrefix(out, "17\tpostgres (default)\n") || !strings.Contains(out, "13\t") || strings.Contains(out, "redis") {
+			t.Errorf("service create --version completion for postgres:\n%s", out)
+		}
+		if out := c.ok("__complete", "service", "update", "cache", "--env", "prod", "--version", ""); !strings.Contains(out, "7.4\n") || !strings.Contains(out, "8\n") || strings.Contains(out, "6.2") || strings.Contains(out, "7.2\n") {
+			t.Errorf("service update --version completion for redis 7.2:\n%s", out)
+		}
 		mustContain(t, "service update --version --storage", c.ok("service", "update", "cache", "--env", "prod", "--version", "8", "--storage", "2Gi", "-o", "json"),
 			`"version": "8"`, `"storage": "2Gi"`)
 		if _, errs, code := c.run("service", "update", "cache", "--env", "prod", "--version", "7.4"); code != 2 || !strings.Contains(errs, "redis 8 cannot become 7.4 in place") {

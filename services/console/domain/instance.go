@@ -52,6 +52,39 @@ func KindPort(k ServiceKind) int { return runnable[k].port }
 // Versions are the versions weft runs of kind, the default first.
 func Versions(k ServiceKind) []string { return slices.Clone(runnable[k].versions) }
 
+// RunnableKinds are the kinds a cluster runs, in the order of Kinds.
+func RunnableKinds() []ServiceKind {
+	var out []ServiceKind
+	for _, k := range []ServiceKind{Postgres, MySQL, Redis, MongoDB} {
+		if Runnable(k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Upgrades are the versions of kind a service at version from can be
+// changed to in place (DecideChangeInstance accepts them), oldest first.
+func Upgrades(k ServiceKind, from string) []string {
+	ok := upgrades[k]
+	if ok == nil {
+		return nil
+	}
+	var out []string
+	for _, v := range runnable[k].versions {
+		if v != from && ok(from, v) {
+			out = append(out, v)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		if versionLess(a, b) {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
 // Instance is a managed service its cluster's agent runs (Kubernetes
 // mode): a StatefulSet of the kind's official image at Version with a
 // volume of Storage, a Service, and credentials the agent generates in the

@@ -562,6 +562,22 @@ func (r *queryResolver) Access(ctx context.Context, source model.IdentityInput, 
 	return out, nil
 }
 
+// RunnableKinds is the resolver for the runnableKinds field.
+func (r *queryResolver) RunnableKinds(ctx context.Context) ([]model.RunnableKind, error) {
+	// Public: the same for every caller, from the domain's table, so a
+	// client (the CLI's completion of --version) never hard-codes it.
+	var out []model.RunnableKind
+	for _, k := range cd.RunnableKinds() {
+		rk := model.RunnableKind{Kind: upper(model.AllServiceKind, k), Port: cd.KindPort(k), Versions: cd.Versions(k),
+			Upgrades: []model.VersionUpgrades{}}
+		for _, v := range rk.Versions {
+			rk.Upgrades = append(rk.Upgrades, model.VersionUpgrades{From: v, To: append([]string{}, cd.Upgrades(k, v)...)})
+		}
+		out = append(out, rk)
+	}
+	return out, nil
+}
+
 // Environment is the resolver for the environment field.
 func (r *routerResolver) Environment(ctx context.Context, obj *model.Router) (*model.Environment, error) {
 	e, err := r.envByID(ctx, obj.EnvID, 0)

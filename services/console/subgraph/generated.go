@@ -401,6 +401,7 @@ type ComplexityRoot struct {
 		Policies           func(childComplexity int, first *int, after *string, minSeq *int) int
 		Router             func(childComplexity int, id string, minSeq *int) int
 		Routers            func(childComplexity int, first *int, after *string, env *string, minSeq *int) int
+		RunnableKinds      func(childComplexity int) int
 		Secret             func(childComplexity int, id string, minSeq *int) int
 		Secrets            func(childComplexity int, first *int, after *string, env *string, minSeq *int) int
 		Service            func(childComplexity int, id string, minSeq *int) int
@@ -505,6 +506,13 @@ type ComplexityRoot struct {
 		Targets     func(childComplexity int) int
 	}
 
+	RunnableKind struct {
+		Kind     func(childComplexity int) int
+		Port     func(childComplexity int) int
+		Upgrades func(childComplexity int) int
+		Versions func(childComplexity int) int
+	}
+
 	Secret struct {
 		ClonedFrom  func(childComplexity int) int
 		Cluster     func(childComplexity int) int
@@ -589,6 +597,11 @@ type ComplexityRoot struct {
 	Verdict struct {
 		Allow  func(childComplexity int) int
 		Policy func(childComplexity int) int
+	}
+
+	VersionUpgrades struct {
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
 	}
 
 	Workload struct {
@@ -681,6 +694,7 @@ type QueryResolver interface {
 	Routers(ctx context.Context, first *int, after *string, env *string, minSeq *int) (*model.RouterConnection, error)
 	Router(ctx context.Context, id string, minSeq *int) (*model.Router, error)
 	Access(ctx context.Context, source model.IdentityInput, target model.TargetInput, minSeq *int) (*model.Verdict, error)
+	RunnableKinds(ctx context.Context) ([]model.RunnableKind, error)
 }
 type RouterResolver interface {
 	Environment(ctx context.Context, obj *model.Router) (*model.Environment, error)
@@ -2249,6 +2263,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Routers(childComplexity, args["first"].(*int), args["after"].(*string), args["env"].(*string), args["minSeq"].(*int)), true
+	case "Query.runnableKinds":
+		if e.complexity.Query.RunnableKinds == nil {
+			break
+		}
+
+		return e.complexity.Query.RunnableKinds(childComplexity), true
 	case "Query.secret":
 		if e.complexity.Query.Secret == nil {
 			break
@@ -2666,6 +2686,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Rule.Targets(childComplexity), true
 
+	case "RunnableKind.kind":
+		if e.complexity.RunnableKind.Kind == nil {
+			break
+		}
+
+		return e.complexity.RunnableKind.Kind(childComplexity), true
+	case "RunnableKind.port":
+		if e.complexity.RunnableKind.Port == nil {
+			break
+		}
+
+		return e.complexity.RunnableKind.Port(childComplexity), true
+	case "RunnableKind.upgrades":
+		if e.complexity.RunnableKind.Upgrades == nil {
+			break
+		}
+
+		return e.complexity.RunnableKind.Upgrades(childComplexity), true
+	case "RunnableKind.versions":
+		if e.complexity.RunnableKind.Versions == nil {
+			break
+		}
+
+		return e.complexity.RunnableKind.Versions(childComplexity), true
+
 	case "Secret.clonedFrom":
 		if e.complexity.Secret.ClonedFrom == nil {
 			break
@@ -2995,6 +3040,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Verdict.Policy(childComplexity), true
+
+	case "VersionUpgrades.from":
+		if e.complexity.VersionUpgrades.From == nil {
+			break
+		}
+
+		return e.complexity.VersionUpgrades.From(childComplexity), true
+	case "VersionUpgrades.to":
+		if e.complexity.VersionUpgrades.To == nil {
+			break
+		}
+
+		return e.complexity.VersionUpgrades.To(childComplexity), true
 
 	case "Workload.args":
 		if e.complexity.Workload.Args == nil {
@@ -3842,6 +3900,25 @@ type Query {
   router(id: ID!, minSeq: Int): Router
   "Evaluates the team's policies for a connection from source to target."
   access(source: IdentityInput!, target: TargetInput!, minSeq: Int): Verdict!
+  "The kinds of managed service a cluster runs itself (a service created without backends), with the versions weft runs of each; the same for every team."
+  runnableKinds: [RunnableKind!]!
+}
+
+"A kind of managed service a cluster runs itself, and its versions."
+type RunnableKind {
+  kind: ServiceKind!
+  "The port its Service listens on."
+  port: Int!
+  "The versions weft runs of it (the image's tags), the default first."
+  versions: [String!]!
+  "For each version, the versions a service of it can be changed to in place (updateService); none for a kind whose major versions need a new service."
+  upgrades: [VersionUpgrades!]!
+}
+
+"The versions a run service of one version can be changed to in place."
+type VersionUpgrades {
+  from: String!
+  to: [String!]!
 }
 
 input PortInput {
@@ -13364,6 +13441,45 @@ func (ec *executionContext) fieldContext_Query_access(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_runnableKinds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_runnableKinds,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Query().RunnableKinds(ctx)
+		},
+		nil,
+		ec.marshalNRunnableKind2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRunnableKindᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_runnableKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "kind":
+				return ec.fieldContext_RunnableKind_kind(ctx, field)
+			case "port":
+				return ec.fieldContext_RunnableKind_port(ctx, field)
+			case "versions":
+				return ec.fieldContext_RunnableKind_versions(ctx, field)
+			case "upgrades":
+				return ec.fieldContext_RunnableKind_upgrades(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RunnableKind", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query__entities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15401,6 +15517,128 @@ func (ec *executionContext) fieldContext_Rule_description(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _RunnableKind_kind(ctx context.Context, field graphql.CollectedField, obj *model.RunnableKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RunnableKind_kind,
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		ec.marshalNServiceKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐServiceKind,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RunnableKind_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RunnableKind",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ServiceKind does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RunnableKind_port(ctx context.Context, field graphql.CollectedField, obj *model.RunnableKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RunnableKind_port,
+		func(ctx context.Context) (any, error) {
+			return obj.Port, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RunnableKind_port(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RunnableKind",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RunnableKind_versions(ctx context.Context, field graphql.CollectedField, obj *model.RunnableKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RunnableKind_versions,
+		func(ctx context.Context) (any, error) {
+			return obj.Versions, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RunnableKind_versions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RunnableKind",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RunnableKind_upgrades(ctx context.Context, field graphql.CollectedField, obj *model.RunnableKind) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RunnableKind_upgrades,
+		func(ctx context.Context) (any, error) {
+			return obj.Upgrades, nil
+		},
+		nil,
+		ec.marshalNVersionUpgrades2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐVersionUpgradesᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RunnableKind_upgrades(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RunnableKind",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "from":
+				return ec.fieldContext_VersionUpgrades_from(ctx, field)
+			case "to":
+				return ec.fieldContext_VersionUpgrades_to(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type VersionUpgrades", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Secret_id(ctx context.Context, field graphql.CollectedField, obj *model.Secret) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17067,6 +17305,64 @@ func (ec *executionContext) fieldContext_Verdict_policy(_ context.Context, field
 				return ec.fieldContext_Policy_updatedAt(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Policy", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionUpgrades_from(ctx context.Context, field graphql.CollectedField, obj *model.VersionUpgrades) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_VersionUpgrades_from,
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_VersionUpgrades_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionUpgrades",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionUpgrades_to(ctx context.Context, field graphql.CollectedField, obj *model.VersionUpgrades) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_VersionUpgrades_to,
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_VersionUpgrades_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionUpgrades",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -23691,6 +23987,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "runnableKinds":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_runnableKinds(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "_entities":
 			field := field
 
@@ -24453,6 +24771,60 @@ func (ec *executionContext) _Rule(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "description":
 			out.Values[i] = ec._Rule_description(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var runnableKindImplementors = []string{"RunnableKind"}
+
+func (ec *executionContext) _RunnableKind(ctx context.Context, sel ast.SelectionSet, obj *model.RunnableKind) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, runnableKindImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RunnableKind")
+		case "kind":
+			out.Values[i] = ec._RunnableKind_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "port":
+			out.Values[i] = ec._RunnableKind_port(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "versions":
+			out.Values[i] = ec._RunnableKind_versions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upgrades":
+			out.Values[i] = ec._RunnableKind_upgrades(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25298,6 +25670,50 @@ func (ec *executionContext) _Verdict(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "policy":
 			out.Values[i] = ec._Verdict_policy(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var versionUpgradesImplementors = []string{"VersionUpgrades"}
+
+func (ec *executionContext) _VersionUpgrades(ctx context.Context, sel ast.SelectionSet, obj *model.VersionUpgrades) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, versionUpgradesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VersionUpgrades")
+		case "from":
+			out.Values[i] = ec._VersionUpgrades_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._VersionUpgrades_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27159,6 +27575,54 @@ func (ec *executionContext) unmarshalNRuleInput2weftᚗdevᚋservicesᚋconsole�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNRunnableKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRunnableKind(ctx context.Context, sel ast.SelectionSet, v model.RunnableKind) graphql.Marshaler {
+	return ec._RunnableKind(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRunnableKind2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRunnableKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RunnableKind) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNRunnableKind2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐRunnableKind(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSecret2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐSecret(ctx context.Context, sel ast.SelectionSet, v model.Secret) graphql.Marshaler {
 	return ec._Secret(ctx, sel, &v)
 }
@@ -27486,6 +27950,54 @@ func (ec *executionContext) marshalNVerdict2ᚖweftᚗdevᚋservicesᚋconsole�
 		return graphql.Null
 	}
 	return ec._Verdict(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNVersionUpgrades2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐVersionUpgrades(ctx context.Context, sel ast.SelectionSet, v model.VersionUpgrades) graphql.Marshaler {
+	return ec._VersionUpgrades(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNVersionUpgrades2ᚕweftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐVersionUpgradesᚄ(ctx context.Context, sel ast.SelectionSet, v []model.VersionUpgrades) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNVersionUpgrades2weftᚗdevᚋservicesᚋconsoleᚋsubgraphᚋmodelᚐVersionUpgrades(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalN_Any2map(ctx context.Context, v any) (map[string]any, error) {

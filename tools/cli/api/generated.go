@@ -9606,6 +9606,62 @@ func (v *RuleInput) GetTargets() []SubjectInput { return v.Targets }
 // GetDescription returns RuleInput.Description, and is useful for accessing the field via an interface.
 func (v *RuleInput) GetDescription() *string { return v.Description }
 
+// RunnableKindsResponse is returned by RunnableKinds on success.
+type RunnableKindsResponse struct {
+	// The kinds of managed service a cluster runs itself (a service created without backends), with the versions weft runs of each; the same for every team.
+	RunnableKinds []RunnableKindsRunnableKindsRunnableKind `json:"runnableKinds"`
+}
+
+// GetRunnableKinds returns RunnableKindsResponse.RunnableKinds, and is useful for accessing the field via an interface.
+func (v *RunnableKindsResponse) GetRunnableKinds() []RunnableKindsRunnableKindsRunnableKind {
+	return v.RunnableKinds
+}
+
+// RunnableKindsRunnableKindsRunnableKind includes the requested fields of the GraphQL type RunnableKind.
+// The GraphQL type's documentation follows.
+//
+// A kind of managed service a cluster runs itself, and its versions.
+type RunnableKindsRunnableKindsRunnableKind struct {
+	Kind ServiceKind `json:"kind"`
+	// The port its Service listens on.
+	Port int `json:"port"`
+	// The versions weft runs of it (the image's tags), the default first.
+	Versions []string `json:"versions"`
+	// For each version, the versions a service of it can be changed to in place (updateService); none for a kind whose major versions need a new service.
+	Upgrades []RunnableKindsRunnableKindsRunnableKindUpgradesVersionUpgrades `json:"upgrades"`
+}
+
+// GetKind returns RunnableKindsRunnableKindsRunnableKind.Kind, and is useful for accessing the field via an interface.
+func (v *RunnableKindsRunnableKindsRunnableKind) GetKind() ServiceKind { return v.Kind }
+
+// GetPort returns RunnableKindsRunnableKindsRunnableKind.Port, and is useful for accessing the field via an interface.
+func (v *RunnableKindsRunnableKindsRunnableKind) GetPort() int { return v.Port }
+
+// GetVersions returns RunnableKindsRunnableKindsRunnableKind.Versions, and is useful for accessing the field via an interface.
+func (v *RunnableKindsRunnableKindsRunnableKind) GetVersions() []string { return v.Versions }
+
+// GetUpgrades returns RunnableKindsRunnableKindsRunnableKind.Upgrades, and is useful for accessing the field via an interface.
+func (v *RunnableKindsRunnableKindsRunnableKind) GetUpgrades() []RunnableKindsRunnableKindsRunnableKindUpgradesVersionUpgrades {
+	return v.Upgrades
+}
+
+// RunnableKindsRunnableKindsRunnableKindUpgradesVersionUpgrades includes the requested fields of the GraphQL type VersionUpgrades.
+// The GraphQL type's documentation follows.
+//
+// The versions a run service of one version can be changed to in place.
+type RunnableKindsRunnableKindsRunnableKindUpgradesVersionUpgrades struct {
+	From string   `json:"from"`
+	To   []string `json:"to"`
+}
+
+// GetFrom returns RunnableKindsRunnableKindsRunnableKindUpgradesVersionUpgrades.From, and is useful for accessing the field via an interface.
+func (v *RunnableKindsRunnableKindsRunnableKindUpgradesVersionUpgrades) GetFrom() string {
+	return v.From
+}
+
+// GetTo returns RunnableKindsRunnableKindsRunnableKindUpgradesVersionUpgrades.To, and is useful for accessing the field via an interface.
+func (v *RunnableKindsRunnableKindsRunnableKindUpgradesVersionUpgrades) GetTo() []string { return v.To }
+
 // SecretFields includes the GraphQL fields of Secret requested by the fragment SecretFields.
 // The GraphQL type's documentation follows.
 //
@@ -17343,6 +17399,43 @@ func Routers(
 	}
 
 	data_ = &RoutersResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by RunnableKinds.
+const RunnableKinds_Operation = `
+query RunnableKinds {
+	runnableKinds {
+		kind
+		port
+		versions
+		upgrades {
+			from
+			to
+		}
+	}
+}
+`
+
+// The kinds a cluster runs and their versions, for --version's completion.
+func RunnableKinds(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *RunnableKindsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RunnableKinds",
+		Query:  RunnableKinds_Operation,
+	}
+
+	data_ = &RunnableKindsResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

@@ -166,6 +166,9 @@ func (a *app) addCompletions(root *cobra.Command) {
 		if c.LocalFlags().Lookup("kind") != nil && c.Parent() != nil && c.Parent().Name() == "service" {
 			_ = c.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions(kinds, cobra.ShellCompDirectiveNoFileComp))
 		}
+		if c.LocalFlags().Lookup("version") != nil && c.Parent() != nil && c.Parent().Name() == "service" {
+			_ = c.RegisterFlagCompletionFunc("version", a.completeVersion)
+		}
 		list, ok := listers[c.CommandPath()]
 		if !ok {
 			continue
@@ -178,4 +181,63 @@ func (a *app) addCompletions(root *cobra.Command) {
 			return first(cmd, args, s)
 		}
 	}
+}
+
+// completeVersion completes weft service create's and update's --version
+// with what the server runs (runnableKinds): on create, the versions of
+// --kind (the default first), or of every kind, each described by its
+// kind, when --kind is not given yet; on update, the versions the named
+// service's version changes to in place.
+func (a *app) completeVersion(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	const none = cobra.ShellCompDirectiveNoFileComp
+	c, _, err := a.client(cmd.Name() == "update")
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	r, err := api.RunnableKinds(cmd.Context(), c)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	if cmd.Name() == "update" {
+		if len(args) == 0 {
+			return nil, none
+		}
+		env, _ := cmd.Flags().GetString("env")
+		all, err := listServices(cmd.Context(), c, env, nil)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		for _, x := range all {
+			if x.Name != args[0] || x.Instance == nil {
+				continue
+			}
+			for _, k := range r.RunnableKinds {
+				if k.Kind != x.Kind {
+					continue
+				}
+				for _, u := range k.Upgrades {
+					if u.From == x.Instance.Version {
+						return u.To, none
+					}
+				}
+			}
+		}
+		return nil, none
+	}
+	kind, _ := cmd.Flags().GetString("kind")
+	var out []string
+	for _, k := range r.RunnableKinds {
+		name := strings.ToLower(string(k.Kind))
+		if kind != "" && !strings.EqualFold(kind, name) {
+			continue
+		}
+		for i, v := range k.Versions {
+			desc := name
+			if i == 0 {
+				desc += " (default)"
+			}
+			out = append(out, v+"\t"+desc)
+		}
+	}
+	return out, none
 }

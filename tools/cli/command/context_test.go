@@ -130,14 +130,15 @@ func TestNameCompletionIsWiredToExistingCommands(t *testing.T) {
 		}
 	}
 	// Each flag completed is some command's, and every command with
-	// --env, --cluster or a service's --kind has its values completed.
+	// --env, --cluster or a service's --kind or --version has its values
+	// completed.
 	used := map[string]bool{}
 	stack = []*cobra.Command{root}
 	for len(stack) > 0 {
 		c := stack[0]
 		stack = append(stack[1:], c.Commands()...)
-		for _, name := range []string{"env", "cluster", "device", "env-from-service", "kind"} {
-			if c.LocalFlags().Lookup(name) == nil || name == "kind" && c.Parent().Name() != "service" {
+		for _, name := range []string{"env", "cluster", "device", "env-from-service", "kind", "version"} {
+			if c.LocalFlags().Lookup(name) == nil || (name == "kind" || name == "version") && c.Parent().Name() != "service" {
 				continue
 			}
 			used[name] = true

@@ -556,6 +556,17 @@ type RuleInput struct {
 	Description *string        `json:"description,omitempty"`
 }
 
+// A kind of managed service a cluster runs itself, and its versions.
+type RunnableKind struct {
+	Kind ServiceKind `json:"kind"`
+	// The port its Service listens on.
+	Port int `json:"port"`
+	// The versions weft runs of it (the image's tags), the default first.
+	Versions []string `json:"versions"`
+	// For each version, the versions a service of it can be changed to in place (updateService); none for a kind whose major versions need a new service.
+	Upgrades []VersionUpgrades `json:"upgrades"`
+}
+
 type SecretConnection struct {
 	Edges      []SecretEdge   `json:"edges"`
 	PageInfo   graph.PageInfo `json:"pageInfo"`
@@ -727,6 +738,12 @@ type Verdict struct {
 	Allow bool `json:"allow"`
 	// The deciding policy; null when none matched (the default allows).
 	Policy *Policy `json:"policy,omitempty"`
+}
+
+// The versions a run service of one version can be changed to in place.
+type VersionUpgrades struct {
+	From string   `json:"from"`
+	To   []string `json:"to"`
 }
 
 // An app's container: in Kubernetes mode its cluster's agent runs it as a Deployment and a Service in the environment's namespace, whose ready endpoints are the app's backends.
