@@ -144,9 +144,6 @@ func TestSecretsReachOnlyTheirClustersAgentSealedToItsOwnKey(t *testing.T) {
 	if err := o.Stop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	// (Another event first: the office's writes at the log's same end
-	// carry the same message ids, which JetStream would deduplicate.)
-	must(con.CreateEnv(w.ctx, w.owner, ccmd.CreateEnvInput{Team: "acme", Name: "staging", ClusterID: a}))
 	o = w.startWith(t, messageoffice.Config{Secrets: unreachableKeyring{}})
 	w.converge(t, o)
 	if got := w.state(t, a)["secret."+sec.ID]; string(got) == "" {

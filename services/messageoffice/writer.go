@@ -3,6 +3,8 @@ package messageoffice
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -300,8 +302,7 @@ func (w *writer) send(ctx context.Context, stream, subject string, seq uint64, d
 	m := nats.NewMsg(subject)
 	m.Data = data
 	m.Header.Set(clusterstate.HeaderEventsSeq, strconv.FormatUint(seq, 10))
-	// The same change replayed from the log has the same id: deduped.
-	m.Header.Set(nats.MsgIdHdr, subject+"@"+strconv.FormatUint(seq, 10))
+	m.Header.Set(nats.MsgIdHdr, writeID(subject, seq, data))
 	if tomb {
 		m.Header.Set(clusterstate.HeaderDeleted, "true")
 	}
@@ -324,6 +325,21 @@ func (w *writer) send(ctx context.Context, stream, subject string, seq uint64, d
 		return w.flush(ctx)
 	}
 	return nil
+}
+
+// writeID is a write's message id: the same change replayed from the log
+// (the same value at the same position) has the same id, and JetStream
+// drops it as a duplicate. The value's digest is part of it because the
+// position alone is not the change: an office started again at the same
+// end of the log may write a subject differently (another keyring, a
+// fixed bug), and with the position alone JetStream dropped that write
+// for two minutes as a duplicate of the last one.
+func writeID(subject string, seq uint64, data []byte) string {
+	if data == nil {
+		return subject + "@" + strconv.FormatUint(seq, 10) + "#deleted"
+	}
+	sum := sha256.Sum256(data)
+	return subject + "@" + strconv.FormatUint(seq, 10) + "#" + hex.EncodeToString(sum[:12])
 }
 
 // flush waits for every pending publish to be acknowledged. After a
