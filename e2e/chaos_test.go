@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/agent/enrol"
@@ -421,29 +422,42 @@ func logCounts(t *testing.T, js jetstream.JetStream, filter, createdType, delete
 	if err != nil {
 		t.Fatal(err)
 	}
-	batch, err := cons.FetchNoWait(100000)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Read to the end: a single fetch may return only part of a long log
+	// (a five-minute run's last deletions were missing from one).
 	idName := map[string]string{}
-	for m := range batch.Messages() {
-		var ev struct {
-			Type string `json:"type"`
-			Data struct {
-				ID   string `json:"id"`
-				Name string `json:"name"`
-			} `json:"data"`
-		}
-		if err := json.Unmarshal(m.Data(), &ev); err != nil {
+	for done := false; !done; {
+		batch, err := cons.Fetch(1000, jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
 			t.Fatal(err)
 		}
-		switch ev.Type {
-		case createdType:
-			created[ev.Data.Name]++
-			idName[ev.Data.ID] = ev.Data.Name
-		case deletedType:
-			removed[idName[ev.Data.ID]]++
+		n := 0
+		for m := range batch.Messages() {
+			n++
+			if md, err := m.Metadata(); err == nil && md.NumPending == 0 {
+				done = true
+			}
+			var ev struct {
+				Type string `json:"type"`
+				Data struct {
+					ID   string `json:"id"`
+					Name string `json:"name"`
+				} `json:"data"`
+			}
+			if err := json.Unmarshal(m.Data(), &ev); err != nil {
+				t.Fatal(err)
+			}
+			switch ev.Type {
+			case createdType:
+				created[ev.Data.Name]++
+				idName[ev.Data.ID] = ev.Data.Name
+			case deletedType:
+				removed[idName[ev.Data.ID]]++
+			}
 		}
+		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
+			t.Fatalf("read the log: %v", err)
+		}
+		done = done || n == 0
 	}
 	return created, removed
 }

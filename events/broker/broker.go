@@ -1,7 +1,9 @@
 // Package broker gives weft its NATS connection: either a nats-server embedded
 // in the process (JetStream on a file store) or an external NATS deployment
 // reached by URL and credentials. Callers get a *nats.Conn either way and do not
-// care which.
+// care which. Agents' NATS users (AgentUsers) live in the embedded server's
+// options, or, on an external deployment, in a KV bucket from which weft's
+// auth callout answers the deployment (callout.go).
 //
 // Durability: an embedded server acknowledges a publish once the message is in
 // its file store's write buffer. Shutdown flushes and fsyncs every stream, so a
