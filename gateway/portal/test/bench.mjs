@@ -18,7 +18,7 @@
 // CHANGES (live changes timed), RUNS (navigations timed), CHROMIUM.
 // Prints lines `name value unit baseline ratio` as weft-bench does.
 import { chromium } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -179,6 +179,7 @@ try {
     const p = await page.evaluate(() => {
       const n = performance.getEntriesByType('navigation')[0];
       const log = window.__log.splice(0);
+      for (const e of performance.getEntriesByType('resource')) if (/\.(js|css)$/.test(e.name)) log.unshift(`${e.name.split('/').pop()} ${Math.round(e.startTime)}-${Math.round(e.responseEnd)}`);
       return { log, origin: performance.timeOrigin, t0: window.__t0 ?? 0, row: window.__firstRow, resp: n.responseEnd, dcl: n.domContentLoadedEventEnd };
     });
     const at = p.origin + (inApp ? p.t0 : 0);
@@ -279,8 +280,15 @@ try {
       const box = document.querySelector('.scroll');
       if (box) box.scrollTop = box.scrollHeight;
     });
-    execFileSync(process.env.WEFT_CLI, ['app', 'create', name, '--env', 'live', '--port', '80', '--backend', '10.0.0.1:80'], { env: process.env, stdio: 'ignore' });
-    const answered = Date.now();
+    // The answer's time is when the CLI prints it, not when its process
+    // has exited (on a busy machine the row is often shown before that).
+    const answered = await new Promise((resolve, reject) => {
+      const cli = spawn(process.env.WEFT_CLI, ['app', 'create', name, '--env', 'live', '--port', '80', '--backend', '10.0.0.1:80'], { env: process.env, stdio: ['ignore', 'pipe', 'ignore'] });
+      let at;
+      cli.stdout.on('data', () => (at ??= Date.now()));
+      cli.on('error', reject);
+      cli.on('exit', (code) => (code === 0 && at ? resolve(at) : reject(new Error(`weft app create ${name}: exit ${code}${at ? '' : ', printed nothing'}`))));
+    });
     try {
       await page.waitForFunction((n) => n in window.__seen, name);
     } catch (e) {
