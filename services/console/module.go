@@ -10,6 +10,7 @@ import (
 
 	"weft.dev/events"
 	"weft.dev/events/projection"
+	accounts "weft.dev/services/accounts/domain"
 	"weft.dev/services/console/command"
 	"weft.dev/services/console/domain"
 	"weft.dev/services/console/readmodel"
@@ -31,6 +32,7 @@ const ProjectionName = "console"
 // infra's event types too (the platform registers each set once).
 var Module = fx.Module("console",
 	platform.EventTypes(domain.Register),
+	platform.EventTypes(accounts.Register), // a deleted team leaves the read model
 	platform.EventTypes(uniq.Register),
 	platform.EventTypes(infra.Register),
 	fx.Provide(

@@ -11,6 +11,7 @@ import (
 
 	"weft.dev/events"
 	"weft.dev/events/projection"
+	accounts "weft.dev/services/accounts/domain"
 	"weft.dev/services/infra/command"
 	"weft.dev/services/infra/domain"
 	"weft.dev/services/infra/readmodel"
@@ -30,6 +31,7 @@ const ProjectionName = "infra"
 // *auth.Signer and *slog.Logger.
 var Module = fx.Module("infra",
 	platform.EventTypes(domain.Register),
+	platform.EventTypes(accounts.Register), // a deleted team leaves the read model
 	platform.EventTypes(uniq.Register),
 	fx.Provide(
 		fx.Private,

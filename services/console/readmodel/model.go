@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"weft.dev/events/event"
+	accounts "weft.dev/services/accounts/domain"
 	cd "weft.dev/services/console/domain"
 	infra "weft.dev/services/infra/domain"
 )
@@ -102,7 +103,8 @@ func (m *Model) team(name string) *teamData {
 // console's own, and infra's cluster and device lifecycles it refers to.
 func (m *Model) Handles(eventType string) bool {
 	switch eventType {
-	case "infra.cluster.created", "infra.cluster.deleted", "infra.device.created", "infra.device.deleted":
+	case "infra.cluster.created", "infra.cluster.deleted", "infra.device.created", "infra.device.deleted",
+		"accounts.team.deleted":
 		return true
 	}
 	// A cluster's service range is the commands' (they load it from the
@@ -115,6 +117,11 @@ func (m *Model) Apply(r event.Recorded) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch e := r.Data.(type) {
+	case accounts.TeamDeleted:
+		// A deleted team's environments, apps, services, configs,
+		// secrets and routers are nobody's to list: the model forgets
+		// them (the log keeps them).
+		delete(m.teams, r.Team)
 	case infra.ClusterCreated:
 		m.team(r.Team).Clusters[e.ID] = Cluster{ID: e.ID, Name: e.Name, ServiceRange: e.ServiceRange}
 	case infra.ClusterDeleted:

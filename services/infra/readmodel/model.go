@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"weft.dev/events/event"
+	accounts "weft.dev/services/accounts/domain"
 	"weft.dev/services/infra/domain"
 )
 
@@ -118,7 +119,9 @@ func (m *Model) team(name string) *teamData {
 }
 
 // Handles tells the projection runner which events to decode: infra's own.
-func (m *Model) Handles(eventType string) bool { return strings.HasPrefix(eventType, "infra.") }
+func (m *Model) Handles(eventType string) bool {
+	return strings.HasPrefix(eventType, "infra.") || eventType == "accounts.team.deleted"
+}
 
 // Apply folds one event in; events of other services are ignored.
 func (m *Model) Apply(r event.Recorded) error {
@@ -126,12 +129,19 @@ func (m *Model) Apply(r event.Recorded) error {
 	case domain.AddressAllocated, domain.AddressReleased, domain.RangeAllocated, domain.RangeReleased,
 		domain.ClusterCreated, domain.ClusterEnrolmentSecretRotated, domain.ClusterEnrolled,
 		domain.ClusterGatewayReported, domain.ClusterDeleted, domain.ClusterAgentReported, domain.ClusterAgentApplied,
-		domain.ClusterKubernetesReported, domain.DeviceCreated, domain.DeviceKeyRotated, domain.DeviceDeleted:
+		domain.ClusterKubernetesReported, domain.DeviceCreated, domain.DeviceKeyRotated, domain.DeviceDeleted,
+		accounts.TeamDeleted:
 	default:
 		return nil
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if _, ok := r.Data.(accounts.TeamDeleted); ok {
+		// A deleted team's clusters, devices and addresses are nobody's
+		// to list: the model forgets them (the log keeps them).
+		delete(m.teams, r.Team)
+		return nil
+	}
 	t := m.team(r.Team)
 	switch e := r.Data.(type) {
 	case domain.AddressAllocated:
