@@ -36,6 +36,11 @@ type Break struct {
 	Subject string `json:"subject"`
 	Kind    string `json:"kind"`
 	Detail  string `json:"detail"`
+	// OtherKey, on a checkpoint break, is the id of the key the checkpoint
+	// says it was signed with when that is not the verifier's: not a sign
+	// of tampering by itself, as two processes sealing one log with keys
+	// of their own (replicas without a shared --checkpoint-key-file) do it.
+	OtherKey string `json:"otherKey,omitempty"`
 }
 
 func (b Break) String() string {
@@ -117,7 +122,10 @@ func NewVerifier(key ed25519.PublicKey) *Verifier {
 }
 
 func (v *Verifier) fail(m Message, kind, format string, args ...any) {
-	b := Break{Seq: m.Seq, Subject: m.Subject, Kind: kind, Detail: fmt.Sprintf(format, args...)}
+	v.add(m, Break{Seq: m.Seq, Subject: m.Subject, Kind: kind, Detail: fmt.Sprintf(format, args...)})
+}
+
+func (v *Verifier) add(m Message, b Break) {
 	if v.rep.First == nil {
 		v.rep.First = &b
 	}
@@ -219,7 +227,11 @@ func (v *Verifier) checkpoint(m Message, t *teamState) {
 	}
 	if v.key != nil {
 		if err := c.Verify(v.key); err != nil {
-			v.fail(m, BreakCheckpoint, "%v", err)
+			b := Break{Seq: m.Seq, Subject: m.Subject, Kind: BreakCheckpoint, Detail: err.Error()}
+			if c.KeyID != KeyID(v.key) {
+				b.OtherKey = c.KeyID
+			}
+			v.add(m, b)
 			return
 		}
 	}

@@ -151,6 +151,13 @@ func (s *Sealer) Round(ctx context.Context) ([]chain.Checkpoint, error) {
 	})
 	if rep := s.v.Report(); len(rep.Breaks) > s.breaks {
 		for _, b := range rep.Breaks[s.breaks:] {
+			if b.OtherKey != "" {
+				// Not a broken chain: another process seals this log with
+				// a key of its own.
+				s.log.Error("a checkpoint in the log is signed with another key than this process's: every process sealing one log needs the same --checkpoint-key-file; not sealing the team",
+					"seq", b.Seq, "subject", b.Subject, "detail", b.Detail)
+				continue
+			}
 			s.log.Error("the event log's hash chain is broken: not sealing the team", "seq", b.Seq, "subject", b.Subject, "kind", b.Kind, "detail", b.Detail)
 		}
 		s.breaks = len(rep.Breaks)

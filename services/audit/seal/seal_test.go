@@ -119,6 +119,35 @@ func TestACheckpointFindsAnAggregatesLastEventDeletedAndTheSealerSealsNoMore(t *
 	}
 }
 
+// Two processes sealing one log with keys of their own (replicas started
+// without a shared --checkpoint-key-file) do not verify each other's
+// checkpoints, and each stops sealing: it says so as what it is, another
+// key, not as a broken chain, which would send an operator looking for
+// tampering.
+func TestASealerMeetingAnotherKeysCheckpointSaysSoRatherThanABrokenChain(t *testing.T) {
+	store, _, key := setup(t)
+	ctx := context.Background()
+	s1 := seal.New(store, key, time.Hour, slog.New(slog.DiscardHandler))
+	note(t, store, "acme", "a", 0)
+	if cps, err := s1.Round(ctx); err != nil || len(cps) != 1 {
+		t.Fatalf("first sealer: %+v (%v)", cps, err)
+	}
+	_, other, _ := ed25519.GenerateKey(nil)
+	var logged bytes.Buffer
+	s2 := seal.New(store, other, time.Hour, slog.New(slog.NewTextHandler(&logged, nil)))
+	note(t, store, "acme", "b", 0)
+	if cps, err := s2.Round(ctx); err != nil || len(cps) != 0 {
+		t.Fatalf("a sealer with another key sealed %+v (%v)", cps, err)
+	}
+	if !bytes.Contains(logged.Bytes(), []byte("signed with another key")) || bytes.Contains(logged.Bytes(), []byte("hash chain is broken")) {
+		t.Errorf("the second sealer logged:\n%s", logged.String())
+	}
+	rep := verify(t, store, "acme", other.Public().(ed25519.PublicKey))
+	if rep.OK || rep.First.Kind != chain.BreakCheckpoint || rep.First.OtherKey != chain.KeyID(s1.PublicKey()) {
+		t.Errorf("verify with the other key: %+v", rep.First)
+	}
+}
+
 func TestTheKeyFileIsMadeOnceAndReadBack(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "k", "checkpoint.key")
 	k1, err := seal.LoadKey(path)
