@@ -737,6 +737,30 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 			t.Fatalf("--format xml: exit %d\n%s", code, errs)
 		}
 	})
+	t.Run("team delete: confirmed by name, final, retried", func(t *testing.T) {
+		c.t = t
+		c.ok("team", "create", "doomed")
+		c.ok("cluster", "create", "doomed-eu", "--team", "doomed")
+		c.ok("env", "create", "prod", "--cluster", "doomed-eu", "--team", "doomed")
+		c.ok("secret", "set", "db-creds", "PASSWORD=doomed-known-value", "--env", "prod", "--team", "doomed")
+		if _, errs, code := c.run("team", "delete", "doomed"); code != 2 || !strings.Contains(errs, "--yes") {
+			t.Fatalf("team delete without confirmation: exit %d\n%s", code, errs)
+		}
+		mustContain(t, "team delete", c.ok("team", "delete", "doomed", "--yes", "-o", "json"), `"slug": "doomed"`)
+		if _, errs, code := c.run("secret", "list", "--team", "doomed"); code != 1 || !strings.Contains(errs, `team "doomed" was deleted`) || !strings.Contains(errs, "weft team use") {
+			t.Fatalf("the deleted team's secrets: exit %d\n%s", code, errs)
+		}
+		if out := c.ok("team", "list"); strings.Contains(out, "doomed") {
+			t.Fatalf("team list after the delete:\n%s", out)
+		}
+		c.ok("team", "delete", "doomed", "--yes") // a retry finishes, or finds nothing left to do
+		if _, errs, code := c.run("team", "create", "doomed"); code != 1 || !strings.Contains(errs, "not used again") {
+			t.Fatalf("the deleted team's name again: exit %d\n%s", code, errs)
+		}
+		// The administrator's trail keeps the team's history.
+		mustContain(t, "the whole log", c.ok("audit", "export", "--all-teams"), `"team":"doomed"`, "console.secret.created", "accounts.team.deleted")
+		c.ok("team", "use", "acme") // as before this subtest
+	})
 	t.Run("errors and exit codes", func(t *testing.T) {
 		c.t = t
 		if _, errs, code := c.run("app", "get", "nope", "--env", "staging"); code != 1 || !strings.Contains(errs, "no such app") {
