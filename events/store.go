@@ -23,6 +23,19 @@ import (
 	"weft.dev/kernel/token"
 )
 
+// Header names carried by every event message.
+const (
+	HeaderEventType = "Weft-Event-Type"
+	HeaderMsgID     = "Nats-Msg-Id"
+	headerExpected  = "Nats-Expected-Last-Subject-Sequence"
+	// headerExpectedSubj names the subject headerExpected checks when it is
+	// not the message's own (Write.Guard).
+	headerExpectedSubj = "Nats-Expected-Last-Subject-Sequence-Subject"
+	headerBatchID      = "Nats-Batch-Id"
+	headerBatchSeq     = "Nats-Batch-Sequence"
+	headerCommit       = "Nats-Batch-Commit"
+)
+
 // AnyVersion as an expected version appends after whatever the
 // aggregate's last event is, without a check of the caller's. Use it only
 // for facts that cannot conflict (an agent's heartbeat). The store still
