@@ -8,6 +8,8 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -45,6 +47,10 @@ func load(bin string, clients, teams int, duration time.Duration, prof profiles)
 	if err != nil {
 		return err
 	}
+	cpu0, err := cpuTime(pid)
+	if err != nil {
+		return err
+	}
 	var wg sync.WaitGroup
 	stop := time.Now().Add(duration)
 	for _, c := range cs {
@@ -57,6 +63,10 @@ func load(bin string, clients, teams int, duration time.Duration, prof profiles)
 		}()
 	}
 	wg.Wait()
+	cpu1, err := cpuTime(pid)
+	if err != nil {
+		return err
+	}
 	if err := stopProfiles(); err != nil {
 		return err
 	}
@@ -109,6 +119,11 @@ func load(bin string, clients, teams int, duration time.Duration, prof profiles)
 	}
 	fmt.Printf("load_error_rate_%s %.3f %% - -\n", tag, 100*float64(failed)/float64(max(1, total+failed)))
 	fmt.Printf("load_throughput_%s %.0f ops/s - -\n", tag, float64(total+failed)/duration.Seconds())
+	// The server's CPU per operation does not depend on how busy the
+	// machine is, as latency does: the figure to compare across runs on
+	// a shared machine.
+	fmt.Printf("load_server_cpu_%s %.2f cores - -\n", tag, (cpu1-cpu0).Seconds()/duration.Seconds())
+	fmt.Printf("load_server_cpu_per_op_%s %.2f ms - -\n", tag, ms(cpu1-cpu0)/float64(max(1, total+failed)))
 	fmt.Printf("load_server_rss_before_%s %.1f MiB - -\n", tag, float64(before)/1024)
 	fmt.Printf("load_server_rss_end_%s %.1f MiB - -\n", tag, float64(peak)/1024)
 	fmt.Printf("load_server_rss_after_%s %.1f MiB - -\n", tag, float64(after)/1024)
@@ -273,4 +288,31 @@ func shorten(s string) string {
 		return s[:160] + "…"
 	}
 	return s
+}
+
+// cpuTime is the CPU time pid has used, user and system, from
+// /proc/<pid>/stat (in the kernel's USER_HZ ticks, 100 a second on Linux).
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces: count from after it.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc/%d/stat: no command name", pid)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
+	}
+	var ticks int64
+	for _, s := range f[11:13] { // utime and stime, fields 14 and 15
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
 }
