@@ -116,6 +116,13 @@ func TestDeletingATeamShredsItsSecretsRevokesItsAgentAndLeavesItsHistoryToTheAdm
 		t.Fatal("the bucket holds no key of the team; the check after the deletion proves nothing")
 	}
 
+	// The member's open websocket, following the team's events.
+	ws, code := dialWS(t, base, mia, "acme")
+	if ws == nil {
+		t.Fatalf("the member's websocket refused (%d)", code)
+	}
+	ws.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { teamEvents { type } }`}})
+
 	// A member may not delete it; the owner does, naming it.
 	if _, out := gql(t, base, mia, "acme", `mutation { deleteTeam(slug: "acme") { seq } }`, nil); len(errorCodes(out)) == 0 || errorCodes(out)[0] != "FORBIDDEN" {
 		t.Fatalf("a member's deleteTeam: %v", out)
@@ -123,6 +130,16 @@ func TestDeletingATeamShredsItsSecretsRevokesItsAgentAndLeavesItsHistoryToTheAdm
 	d = must(gql(t, base, alice, "acme", `mutation { deleteTeam(slug: "acme") { slug seq } }`, nil))
 	if path(d, "deleteTeam", "slug") != "acme" {
 		t.Fatalf("deleteTeam answered %v", d)
+	}
+
+	// The member's socket ends: no right is left it in the team.
+	select {
+	case c := <-ws.closed:
+		if c != 4403 {
+			t.Errorf("the member's websocket closed with %d, want 4403", c)
+		}
+	case <-time.After(15 * time.Second):
+		t.Errorf("the member's websocket stays open after the team's deletion")
 	}
 
 	// No value opens with anything the server holds.
