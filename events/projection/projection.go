@@ -370,7 +370,9 @@ func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) error {
 		idle := caughtUp && since > 0 && time.Since(lastSnap) > 3*r.gap
 		if due || idle {
 			if err := r.snapshot(ctx); err != nil {
-				r.log.Warn("snapshot failed; will retry", "err", err)
+				if ctx.Err() == nil { // not the runner stopping mid-write
+					r.log.Warn("snapshot failed; will retry", "err", err)
+				}
 			} else {
 				since, lastSnap = 0, time.Now()
 			}
