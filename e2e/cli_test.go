@@ -753,6 +753,13 @@ func TestCLIManagesEveryResourceOfARealServer(t *testing.T) {
 		if out := c.ok("team", "list"); strings.Contains(out, "doomed") {
 			t.Fatalf("team list after the delete:\n%s", out)
 		}
+		// With the deleted team still selected (deleted elsewhere), the
+		// caller's teams list and complete.
+		c.ok("team", "use", "doomed")
+		mustContain(t, "team list with a deleted team selected", c.ok("team", "list"), "acme")
+		if out := c.ok("__complete", "team", "delete", ""); !strings.Contains(out, "acme") || strings.Contains(out, "doomed") {
+			t.Fatalf("team delete completion:\n%s", out)
+		}
 		c.ok("team", "delete", "doomed", "--yes") // a retry finishes, or finds nothing left to do
 		if _, errs, code := c.run("team", "create", "doomed"); code != 1 || !strings.Contains(errs, "not used again") {
 			t.Fatalf("the deleted team's name again: exit %d\n%s", code, errs)

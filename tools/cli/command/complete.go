@@ -169,6 +169,10 @@ func (a *app) addCompletions(root *cobra.Command) {
 		if c.LocalFlags().Lookup("version") != nil && c.Parent() != nil && c.Parent().Name() == "service" {
 			_ = c.RegisterFlagCompletionFunc("version", a.completeVersion)
 		}
+		if c.CommandPath() == "weft team delete" || c.CommandPath() == "weft team use" {
+			c.ValidArgsFunction = a.completeTeam(c.Name() == "delete")
+			continue
+		}
 		list, ok := listers[c.CommandPath()]
 		if !ok {
 			continue
@@ -240,4 +244,36 @@ func (a *app) completeVersion(cmd *cobra.Command, args []string, _ string) ([]st
 		}
 	}
 	return out, none
+}
+
+// completeTeam completes a team's slug with the caller's teams (those they
+// own, for ownersOnly): team-less, since none may be selected yet.
+func (a *app) completeTeam(ownersOnly bool) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		const none = cobra.ShellCompDirectiveNoFileComp
+		if len(args) > 0 {
+			return nil, none
+		}
+		c, err := a.teamlessClient()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		names, err := listNames(cmd.Context(), func(ctx context.Context, n int, after *string) ([]string, bool, *string, error) {
+			r, err := api.MyTeams(ctx, c, &n, after)
+			if err != nil {
+				return nil, false, nil, err
+			}
+			var out []string
+			for _, e := range r.MyTeams.Edges {
+				if !ownersOnly || e.Node.Role == api.RoleOwner {
+					out = append(out, e.Node.Team.Slug)
+				}
+			}
+			return out, r.MyTeams.PageInfo.HasNextPage, r.MyTeams.PageInfo.EndCursor, nil
+		})
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		return names, none
+	}
 }

@@ -270,6 +270,22 @@ func (a *app) client(needTeam bool) (graphql.Client, api.Endpoint, error) {
 	return seqClient{next: c, a: a}, ep, nil
 }
 
+// teamlessClient is a client that acts in no team, whatever the context
+// selects: for what needs none (the caller's teams), which must work when
+// the selected team was deleted meanwhile.
+func (a *app) teamlessClient() (graphql.Client, error) {
+	ep, err := a.endpoint(false)
+	if err != nil {
+		return nil, err
+	}
+	ep.Team = ""
+	c, err := api.New(ep, loggingDoer{a.log, a.o.HTTP})
+	if err != nil {
+		return nil, &Error{Err: err, Code: ExitUsage, Hint: "check --server, WEFT_SERVER or the context's server"}
+	}
+	return seqClient{next: c, a: a}, nil
+}
+
 type loggingDoer struct {
 	log  *slog.Logger
 	next graphql.Doer

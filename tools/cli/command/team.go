@@ -66,7 +66,13 @@ func (a *app) teamCmd() *cobra.Command {
   weft team list -o json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, ep, err := a.client(false)
+			ep, err := a.endpoint(false)
+			if err != nil {
+				return err
+			}
+			// Team-less: the list must not fail on a selected team that
+			// was deleted meanwhile (it marks the current one still).
+			c, err := a.teamlessClient()
 			if err != nil {
 				return err
 			}
