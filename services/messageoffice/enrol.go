@@ -11,8 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"weft.dev/events"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
 	"weft.dev/kernel/auth"
@@ -106,14 +108,39 @@ func PruneAgentUsers(u AgentUsers, teamOf func(cluster string) (string, bool)) (
 	return n, nil
 }
 
+// TeamInLog finds the team of cluster from the log's subjects
+// (ev.<team>.cluster.<id>), which every replica reads. Whether the cluster
+// is live is the enrolment's decision (a deleted one's secret is refused).
+func TeamInLog(ctx context.Context, js jetstream.JetStream, cluster string) (string, bool, error) {
+	s, err := js.Stream(ctx, events.StreamName)
+	if err != nil {
+		return "", false, fmt.Errorf("find the team of cluster %s: %w", cluster, err)
+	}
+	info, err := s.Info(ctx, jetstream.WithSubjectFilter(events.SubjectPrefix+".*.cluster."+cluster))
+	if err != nil {
+		return "", false, fmt.Errorf("find the team of cluster %s: %w", cluster, err)
+	}
+	for subj := range info.State.Subjects {
+		if parts := strings.Split(subj, "."); len(parts) == 4 {
+			return parts[1], true, nil
+		}
+	}
+	return "", false, nil
+}
+
 // Enroller spends a cluster's one-time secret and issues its agent's
 // credentials.
 type Enroller struct {
-	Office  *Office
-	Infra   *icmd.Handlers
-	Issuer  Issuer // nil: credentials are issued outside weft (an external NATS without the callout)
-	NATSURL string
-	Log     *slog.Logger
+	Office *Office
+	Infra  *icmd.Handlers
+	// FindTeam names a cluster's team when the office does not know it:
+	// on a replica that does not hold the office's lease (its office does
+	// not run), or before the office has folded the cluster's creation.
+	// Nil: only the office is asked.
+	FindTeam func(ctx context.Context, cluster string) (string, bool, error)
+	Issuer   Issuer // nil: credentials are issued outside weft (an external NATS without the callout)
+	NATSURL  string
+	Log      *slog.Logger
 	// Refused counts enrolments refused for an unknown cluster or a wrong
 	// secret (nil: not counted). Each is also logged; nothing is locked
 	// out, so the holder of the real secret can always enrol.
@@ -130,6 +157,12 @@ func (e *Enroller) Enrol(ctx context.Context, req EnrolRequest) (EnrolResponse, 
 		return EnrolResponse{}, &fault.Error{Code: fault.Unavailable, Msg: "this server does not issue NATS credentials (external NATS without --nats-callout-issuer): create the agent's user with your NATS operator, see services/messageoffice/README.md"}
 	}
 	team, ok := e.Office.TeamOf(req.Cluster)
+	if !ok && e.FindTeam != nil {
+		var err error
+		if team, ok, err = e.FindTeam(ctx, req.Cluster); err != nil {
+			return EnrolResponse{}, fmt.Errorf("enrol %s: %w", req.Cluster, err)
+		}
+	}
 	if !ok {
 		// The same refusal as a wrong secret: do not confirm cluster ids.
 		return EnrolResponse{}, &fault.Error{Code: fault.Unauthenticated, Msg: "unknown cluster or wrong enrolment secret"}

@@ -10,11 +10,13 @@ import (
 	"testing"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/stream"
 	"weft.dev/services/messageoffice"
 )
 
@@ -104,6 +106,38 @@ func TestTheOfficesStartRemovesTheUsersOfDeletedClustersAgents(t *testing.T) {
 	if nc, err := nats.Connect(srv.ClientURL(), nats.UserInfo("agent-gone", pw)); err == nil {
 		nc.Close()
 		t.Error("the deleted cluster's agent connected")
+	}
+}
+
+// A replica whose office does not run (another holds the lease) finds an
+// enrolling cluster's team in the log's subjects, and no team for a
+// cluster the log does not hold.
+func TestAReplicaWithoutTheLeaseFindsAClustersTeamInTheLog(t *testing.T) {
+	srv, err := broker.Start(broker.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	nc, err := srv.Connect("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	if err := stream.Ensure(nc, stream.Config(1)); err != nil {
+		t.Fatal(err)
+	}
+	js, _ := jetstream.New(nc)
+	ctx := t.Context()
+	for _, subj := range []string{"ev.acme.cluster.c1", "ev.other.cluster.c10", "ev.acme.device.c2"} {
+		if _, err := js.Publish(ctx, subj, []byte(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for cluster, want := range map[string]string{"c1": "acme", "c10": "other", "c2": "", "c3": ""} {
+		team, ok, err := messageoffice.TeamInLog(ctx, js, cluster)
+		if err != nil || team != want || ok != (want != "") {
+			t.Errorf("cluster %s: team %q %v (%v), want %q", cluster, team, ok, err, want)
+		}
 	}
 }
 

@@ -141,7 +141,12 @@ var Module = fx.Module("messageoffice",
 			if err := m.Registry.Register(refused); err != nil {
 				return platform.Route{}, fmt.Errorf("register enrolment metrics: %w", err)
 			}
-			e := &Enroller{Office: o, Infra: icmd.New(s), NATSURL: b.ClientURL(cfg), Log: log.With("service", "messageoffice"), Refused: refused}
+			js, err := jetstream.New(b.Conn)
+			if err != nil {
+				return platform.Route{}, fmt.Errorf("enrolment: %w", err)
+			}
+			e := &Enroller{Office: o, Infra: icmd.New(s), NATSURL: b.ClientURL(cfg), Log: log.With("service", "messageoffice"), Refused: refused,
+				FindTeam: func(ctx context.Context, cluster string) (string, bool, error) { return TeamInLog(ctx, js, cluster) }}
 			if b.Agents != nil {
 				e.Issuer = b.Agents
 			}
