@@ -25,9 +25,9 @@
 //     ciphertexts in the immutable log can no longer be opened by anyone
 //     (crypto-shredding). Open then fails with ErrShredded.
 //   - Rotate gives a team a new KEK, re-wraps every DEK with it and then
-//     erases the old KEK; values keep opening throughout (no downtime),
-//     and anything wrapped by the old KEK (an old copy of a DEK entry left
-//     on disk by the bucket's history limit) is unreadable after.
+//     erases the old KEK; values keep opening throughout (no downtime).
+//     Each DEK entry it replaces is erased in place once the new one is
+//     written, and anything wrapped by the old KEK is unreadable after.
 //   - A secret's DEK has generations: 0 (dek.<team>.<secretID>, values
 //     "v1.…") and each re-encryption's next one (dek.<team>.<secretID>.<n>,
 //     values "v2.<n>.…"). SealGen seals under a generation, Open opens a
@@ -82,10 +82,14 @@ func Open(ctx context.Context, js jetstream.JetStream, replicas int) (*Ring, err
 	}
 	// The bucket's stream is made here rather than by the key-value API,
 	// which denies deleting single messages: erasing a key in place
-	// (SecureDeleteMsg) is what shredding is.
+	// (SecureDeleteMsg) is what shredding is. Two messages a key: a
+	// replaced entry (a DEK wrapped again by a rotation) is then still a
+	// message after its replacement is written, which eraseReplaced
+	// overwrites; with one, the stream's limit removed it without
+	// overwriting, and its bytes stayed in the stream's file.
 	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name: "KV_" + Bucket, Description: "teams' secret keys (weft-server only; never agents)",
-		Subjects: []string{"$KV." + Bucket + ".>"}, MaxMsgsPerSubject: 1, Discard: jetstream.DiscardNew,
+		Subjects: []string{"$KV." + Bucket + ".>"}, MaxMsgsPerSubject: 2, Discard: jetstream.DiscardNew,
 		Storage: jetstream.FileStorage, Replicas: replicas, AllowRollup: true, AllowDirect: true,
 		MaxMsgSize: -1, MaxBytes: -1, MaxAge: 0, MaxMsgs: -1, Duplicates: 2 * time.Minute,
 	}); err != nil {
@@ -363,24 +367,56 @@ func (r *Ring) Open(ctx context.Context, team, secret string, sealed map[string]
 	return out, nil
 }
 
-// erase overwrites the message holding key on disk and purges the key.
+// erase overwrites every message holding a revision of key on disk and
+// purges the key.
 func (r *Ring) erase(ctx context.Context, key string) error {
-	e, err := r.kv.Get(ctx, key)
+	h, err := r.kv.History(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("erase %s: %w", key, err)
 	}
+	live := false
+	for _, e := range h {
+		live = live || e.Operation() == jetstream.KeyValuePut
+	}
+	if !live {
+		return nil // purged already
+	}
+	if err := r.eraseRevisions(ctx, key, h, math.MaxUint64); err != nil {
+		return err
+	}
+	if err := r.kv.Purge(ctx, key); err != nil {
+		return fmt.Errorf("erase %s: %w", key, err)
+	}
+	return nil
+}
+
+// eraseReplaced overwrites on disk the revisions of key older than keep,
+// the one that replaced them.
+func (r *Ring) eraseReplaced(ctx context.Context, key string, keep uint64) error {
+	h, err := r.kv.History(ctx, key)
+	if err != nil {
+		return fmt.Errorf("erase the replaced %s: %w", key, err)
+	}
+	return r.eraseRevisions(ctx, key, h, keep)
+}
+
+// eraseRevisions overwrites the messages of the entries of h (key's
+// history) whose revision is below before.
+func (r *Ring) eraseRevisions(ctx context.Context, key string, h []jetstream.KeyValueEntry, before uint64) error {
 	st, err := r.js.Stream(ctx, "KV_"+Bucket)
 	if err != nil {
 		return fmt.Errorf("erase %s: %w", key, err)
 	}
-	if err := st.SecureDeleteMsg(ctx, e.Revision()); err != nil && !errors.Is(err, jetstream.ErrMsgNotFound) {
-		return fmt.Errorf("erase %s: %w", key, err)
-	}
-	if err := r.kv.Purge(ctx, key); err != nil {
-		return fmt.Errorf("erase %s: %w", key, err)
+	for _, e := range h {
+		if e.Revision() >= before || e.Operation() != jetstream.KeyValuePut {
+			continue
+		}
+		if err := st.SecureDeleteMsg(ctx, e.Revision()); err != nil && !errors.Is(err, jetstream.ErrMsgNotFound) {
+			return fmt.Errorf("erase %s: %w", key, err)
+		}
 	}
 	return nil
 }
@@ -493,8 +529,13 @@ func (r *Ring) Rotate(ctx context.Context, team string) (oldID, newID string, re
 			return "", "", 0, err
 		}
 		b, _ := json.Marshal(dekRecord{Kek: id, Wrapped: base64.StdEncoding.EncodeToString(w)})
-		if _, err := r.kv.Put(ctx, k, b); err != nil {
+		rev, err := r.kv.Put(ctx, k, b)
+		if err != nil {
 			return "", "", 0, fmt.Errorf("re-wrap the key of secret %s: %w", secret, err)
+		}
+		// The entry wrapped by the old KEK goes from the disk too.
+		if err := r.eraseReplaced(ctx, k, rev); err != nil {
+			return "", "", 0, err
 		}
 		rewrapped++
 	}

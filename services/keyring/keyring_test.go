@@ -348,6 +348,18 @@ func TestShreddingATeamErasesEveryKeyAndRevisionOfItSoNoValueOfItOpens(t *testin
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The DEK entries as the team's first KEK wrapped them: the rotation
+	// replaces them (the bucket keeps one revision a key).
+	var replaced [][]byte
+	before, err := r.teamKeys(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range before {
+		if e, err := r.kv.Get(ctx, k); err == nil && k[:4] == "dek." {
+			replaced = append(replaced, e.Value())
+		}
+	}
 	if _, _, _, err := r.Rotate(ctx, "acme"); err != nil {
 		t.Fatal(err)
 	}
@@ -425,6 +437,11 @@ func TestShreddingATeamErasesEveryKeyAndRevisionOfItSoNoValueOfItOpens(t *testin
 	for _, v := range material {
 		if onDisk(t, env.DataDir, v) {
 			t.Errorf("the data dir still holds a key entry of the team after its shred")
+		}
+	}
+	for _, v := range replaced {
+		if onDisk(t, env.DataDir, v) {
+			t.Errorf("a DEK entry the rotation replaced is still on disk")
 		}
 	}
 	_ = kept
