@@ -3,8 +3,11 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -258,6 +261,16 @@ func TestOnAnExternalNATSClusterAgentsEnrolThroughTheCalloutAndReadOnlyTheirOwnS
 		}
 		return slices.Contains(users, creds.User), fmt.Sprintf("connected users %v", users)
 	})
+	// Each refusal is counted where an operator looks.
+	resp, err := http.Get(s.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !regexp.MustCompile(`(?m)^weft_callout_refused_total [1-9]`).Match(metrics) {
+		t.Errorf("no refused connection counted:\n%s", regexp.MustCompile(`(?m)^weft_callout.*$`).FindAll(metrics, -1))
+	}
 	if users := ext.users(t); !slices.Equal(users, []string{creds.User}) {
 		t.Errorf("agents' users after the delete: %v, want only %s", users, creds.User)
 	}

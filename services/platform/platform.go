@@ -218,7 +218,8 @@ type brokerIn struct {
 	Lifecycle fx.Lifecycle
 	Config    Config
 	Logger    *slog.Logger
-	Undo      *Undo `optional:"true"`
+	Undo      *Undo    `optional:"true"`
+	Metrics   *Metrics `optional:"true"`
 }
 
 // readers is how many connections the event store reads over besides the
@@ -269,7 +270,7 @@ func newBroker(in brokerIn) (*Broker, error) {
 		return nil, err
 	}
 	if cfg.Remote.URL != "" && cfg.Remote.CalloutIssuerFile != "" {
-		if err := b.serveCallout(cfg, log); err != nil {
+		if err := b.serveCallout(cfg, log, in.Metrics); err != nil {
 			b.close()
 			return nil, err
 		}
@@ -296,7 +297,7 @@ func newBroker(in brokerIn) (*Broker, error) {
 // serveCallout answers the external deployment's auth callout for agents
 // on every replica (a queue group), from the bucket of agents' users that
 // enrolment writes to.
-func (b *Broker) serveCallout(cfg Config, log *slog.Logger) error {
+func (b *Broker) serveCallout(cfg Config, log *slog.Logger, m *Metrics) error {
 	issuer, err := broker.LoadIssuer(cfg.Remote.CalloutIssuerFile)
 	if err != nil {
 		return err
@@ -313,6 +314,16 @@ func (b *Broker) serveCallout(cfg Config, log *slog.Logger) error {
 	}
 	c := &broker.Callout{Store: store, Issuer: issuer, Account: cfg.Remote.CalloutAccount, TTL: cfg.Remote.CalloutTTL,
 		Log: log.With("component", "callout")}
+	if m != nil {
+		refused := prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "weft", Subsystem: "callout", Name: "refused_total",
+			Help: "Connections to the external NATS that weft's auth callout refused (unknown user, wrong password, a deleted cluster's agent).",
+		})
+		if err := m.Registry.Register(refused); err != nil {
+			return fmt.Errorf("register the auth callout's metrics: %w", err)
+		}
+		c.Refused = refused.Inc
+	}
 	// On b.Conn: drained with it when weft-server stops.
 	if _, err := c.Serve(b.Conn); err != nil {
 		return err
