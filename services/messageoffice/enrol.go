@@ -109,7 +109,8 @@ func PruneAgentUsers(u AgentUsers, teamOf func(cluster string) (string, bool)) (
 }
 
 // TeamInLog finds the team of cluster from the log's subjects
-// (ev.<team>.cluster.<id>), which every replica reads. Whether the cluster
+// (ev.<team>.cluster.<id>), which every replica reads; none for a deleted
+// team's cluster. Whether the cluster
 // is live is the enrolment's decision (a deleted one's secret is refused).
 func TeamInLog(ctx context.Context, js jetstream.JetStream, cluster string) (string, bool, error) {
 	s, err := js.Stream(ctx, events.StreamName)
@@ -122,6 +123,16 @@ func TeamInLog(ctx context.Context, js jetstream.JetStream, cluster string) (str
 	}
 	for subj := range info.State.Subjects {
 		if parts := strings.Split(subj, "."); len(parts) == 4 {
+			// A deleted team's clusters enrol no more: its team
+			// aggregate ends with the deletion (nothing is appended to it
+			// after), and its secret may never have been spent.
+			m, err := s.GetLastMsgForSubject(ctx, events.SubjectPrefix+"."+parts[1]+".team."+parts[1])
+			if err != nil && !errors.Is(err, jetstream.ErrMsgNotFound) {
+				return "", false, fmt.Errorf("find the team of cluster %s: %w", cluster, err)
+			}
+			if err == nil && m.Header.Get(events.HeaderEventType) == "accounts.team.deleted" {
+				return "", false, nil
+			}
 			return parts[1], true, nil
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"weft.dev/events"
 	"weft.dev/events/broker"
 	"weft.dev/events/clusterstate"
 	"weft.dev/events/stream"
@@ -128,12 +129,18 @@ func TestAReplicaWithoutTheLeaseFindsAClustersTeamInTheLog(t *testing.T) {
 	}
 	js, _ := jetstream.New(nc)
 	ctx := t.Context()
-	for _, subj := range []string{"ev.acme.cluster.c1", "ev.other.cluster.c10", "ev.acme.device.c2"} {
+	for _, subj := range []string{"ev.acme.cluster.c1", "ev.other.cluster.c10", "ev.acme.device.c2", "ev.acme.team.acme", "ev.gone.cluster.c5"} {
 		if _, err := js.Publish(ctx, subj, []byte(`{}`)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for cluster, want := range map[string]string{"c1": "acme", "c10": "other", "c2": "", "c3": ""} {
+	// A deleted team's cluster is no one's to enrol.
+	deleted := nats.NewMsg("ev.gone.team.gone")
+	deleted.Header.Set(events.HeaderEventType, "accounts.team.deleted")
+	if _, err := js.PublishMsg(ctx, deleted); err != nil {
+		t.Fatal(err)
+	}
+	for cluster, want := range map[string]string{"c1": "acme", "c10": "other", "c2": "", "c3": "", "c5": ""} {
 		team, ok, err := messageoffice.TeamInLog(ctx, js, cluster)
 		if err != nil || team != want || ok != (want != "") {
 			t.Errorf("cluster %s: team %q %v (%v), want %q", cluster, team, ok, err, want)

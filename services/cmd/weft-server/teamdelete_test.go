@@ -56,6 +56,9 @@ func TestDeletingATeamShredsItsSecretsRevokesItsAgentAndLeavesItsHistoryToTheAdm
 	cluster := path(d, "createCluster", "cluster", "id").(string)
 	enrolment := path(d, "createCluster", "enrolmentSecret").(string)
 	must(gql(t, base, alice, "acme", `mutation($c: ID!) { createEnvironment(input: {name: "prod", clusterId: $c}) { seq } }`, map[string]any{"c": cluster}))
+	// A second cluster whose enrolment secret is never spent.
+	d = must(gql(t, base, alice, "acme", `mutation { createCluster(input: {name: "eu-2"}) { cluster { id } enrolmentSecret } }`, nil))
+	unspent := map[string]string{"cluster": path(d, "createCluster", "cluster", "id").(string), "secret": path(d, "createCluster", "enrolmentSecret").(string)}
 	set := `mutation($v: String!) { setSecret(input: {env: "prod", name: "db-creds", set: [{key: "PASSWORD", value: $v}]}) { secret { id } seq } }`
 	d = must(gql(t, base, alice, "acme", set, map[string]any{"v": "team-deletion-known-1"}))
 	secret := path(d, "setSecret", "secret", "id").(string)
@@ -180,6 +183,17 @@ func TestDeletingATeamShredsItsSecretsRevokesItsAgentAndLeavesItsHistoryToTheAdm
 		}
 		return nil
 	})
+
+	// An enrolment secret it never spent enrols nothing any more.
+	body, _ = json.Marshal(unspent)
+	resp, err = http.Post(base+"/agent/enrol", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || slices.Contains(b.Embedded.AgentNames(), messageoffice.AgentUser(unspent["cluster"])) {
+		t.Errorf("a deleted team's cluster enrols: %s, users %v", resp.Status, b.Embedded.AgentNames())
+	}
 
 	// Its name is taken for good.
 	if _, out := gql(t, base, mia, "", `mutation { createTeam(input: {slug: "acme", displayName: "Acme again"}) { seq } }`, nil); len(errorCodes(out)) == 0 || errorCodes(out)[0] != "CONFLICT" {
