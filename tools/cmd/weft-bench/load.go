@@ -20,7 +20,14 @@ import (
 // deleting apps, listing them, and reading the audit trail (team events,
 // an app's history, an app as of a past sequence). It reports the error
 // rate, p50 and p99 per operation and weft-server's RSS before and after.
-func load(bin string, clients, teams int, duration time.Duration, prof profiles) error {
+//
+// pace, when not 0, is how often each client starts an operation at most,
+// as a person or a script between commands would: the clients then offer
+// clients ÷ pace operations a second, and the latencies are those at that
+// load, not at the machine's saturation (pace 0: each client asks again as
+// soon as it has its answer, so latency is 50 ÷ throughput by Little's
+// law).
+func load(bin string, clients, teams int, duration, pace time.Duration, prof profiles) error {
 	dir, err := os.MkdirTemp("", "weft-bench-load")
 	if err != nil {
 		return err
@@ -36,6 +43,9 @@ func load(bin string, clients, teams int, duration time.Duration, prof profiles)
 	cs, err := setupLoad(s, clients, teams)
 	if err != nil {
 		return fmt.Errorf("set up: %w", err)
+	}
+	for _, c := range cs {
+		c.pace = pace
 	}
 	before, err := settledRSS(pid)
 	if err != nil {
@@ -101,6 +111,9 @@ func load(bin string, clients, teams int, duration time.Duration, prof profiles)
 		fmt.Fprintf(os.Stderr, "load: %d x %s\n", n, m)
 	}
 	tag := fmt.Sprintf("c%d_t%d", clients, teams)
+	if pace > 0 {
+		tag += "_pace" + pace.String()
+	}
 	ops := make([]string, 0, len(lat))
 	for op := range lat {
 		ops = append(ops, op)
@@ -138,6 +151,8 @@ type loadClient struct {
 	url, token, team, name string
 	http                   *http.Client
 	n                      int // apps created so far
+	pace                   time.Duration
+	next                   time.Time // when the next operation may start (pace)
 	apps                   []loadApp
 
 	lat  map[string][]time.Duration
@@ -247,6 +262,12 @@ func (c *loadClient) do(op, query string, vars map[string]any, out any) bool {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Weft-Team", c.team)
+	if c.pace > 0 {
+		if wait := time.Until(c.next); wait > 0 {
+			time.Sleep(wait)
+		}
+		c.next = time.Now().Add(c.pace)
+	}
 	start := time.Now()
 	err := func() error {
 		resp, err := c.http.Do(req)

@@ -144,18 +144,19 @@ func main() {
 		teams := fs.Int("teams", 5, "teams the clients are spread over")
 		duration := fs.Duration("duration", time.Minute, "how long the clients run")
 		server := fs.String("server-bin", "", "a built weft-server (default: go build it)")
+		pace := fs.Duration("pace", 0, "each client starts an operation at most this often, as a user would (0: again as soon as answered, saturating the server)")
 		var prof profiles
 		fs.StringVar(&prof.server, "server-cpuprofile", "", "write weft-server's CPU profile, from the start of the load, to this file")
 		fs.DurationVar(&prof.serverFor, "server-profile-for", 15*time.Second, "how long weft-server's CPU profile runs")
 		_ = fs.Parse(os.Args[2:])
-		if err := load(*server, *clients, *teams, *duration, prof); err != nil {
+		if err := load(*server, *clients, *teams, *duration, *pace, prof); err != nil {
 			fmt.Fprintln(os.Stderr, "weft-bench:", err)
 			os.Exit(1)
 		}
 		return
 	}
 	if len(os.Args) < 2 || os.Args[1] != "fanout" {
-		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F] [--profile-phase fanout|cold]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]\n       weft-bench portal [--apps 10000] [--changes 100] [--runs 15]\n       weft-bench load [--clients 50] [--teams 5] [--duration 60s]\n       weft-bench datapath [--duration 5s] [--rounds 1] [--udp-rate 300M] [--idle-conns 10000]\n       weft-bench gateways [--only weft,apollo,hive] [--concurrency 16] [--duration 5s] [--subscribers 1000] [--changes 20] [--out BENCHMARKS.md]")
+		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F] [--profile-phase fanout|cold]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]\n       weft-bench portal [--apps 10000] [--changes 100] [--runs 15]\n       weft-bench load [--clients 50] [--teams 5] [--duration 60s] [--pace 200ms]\n       weft-bench datapath [--duration 5s] [--rounds 1] [--udp-rate 300M] [--idle-conns 10000]\n       weft-bench gateways [--only weft,apollo,hive] [--concurrency 16] [--duration 5s] [--subscribers 1000] [--changes 20] [--out BENCHMARKS.md]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("fanout", flag.ExitOnError)
