@@ -267,39 +267,68 @@ func (s *Store) Read(ctx context.Context, f Filter, fn func(Recorded) error) (er
 	return nil
 }
 
-// scan is Read's source: the tail for what it holds of a bounded read
-// (WithTail), the stream for the rest.
+// scan is Read's source: the tail for what it holds of the read
+// (WithTail), the stream for the rest. A bounded read waits for the tail
+// to hold its end; a read to the end of the log takes what the tail holds
+// now and reads on from the stream.
 func (s *Store) scan(ctx context.Context, f Filter, filter string, since *time.Time, each func(uint64, *nats.Msg) error) error {
 	from, to := max(f.FromSeq, 1), f.ToSeq
-	if s.tail == nil || to == 0 || since != nil || from > to {
+	if s.tail == nil || since != nil || (to > 0 && from > to) {
 		return s.directScan(ctx, filter, from, to, since, each)
 	}
-	floor, ok := s.tail.holding(ctx, to)
-	if !ok || floor > to {
-		return s.directScan(ctx, filter, from, to, since, each)
+	var floor, end uint64
+	if to > 0 {
+		var ok bool
+		if floor, ok = s.tail.holding(ctx, to); !ok {
+			return s.directScan(ctx, filter, from, to, nil, each)
+		}
+		end = to
+	} else if floor, end = s.tail.held(); end < from {
+		return s.directScan(ctx, filter, from, 0, nil, each)
 	}
+	if floor > end {
+		return s.directScan(ctx, filter, from, to, nil, each)
+	}
+	// directScan ends without error when each says it is done; so that
+	// no later part goes on after that, note it.
+	done := false
+	each = func(each func(uint64, *nats.Msg) error) func(uint64, *nats.Msg) error {
+		return func(seq uint64, m *nats.Msg) error {
+			err := each(seq, m)
+			done = done || errors.Is(err, errScanDone)
+			return err
+		}
+	}(each)
 	if from < floor {
-		// directScan ends without error when each says it is done; so
-		// that the tail's part does not go on after that, note it.
-		done := false
 		err := s.directScan(ctx, filter, from, floor-1, nil, func(seq uint64, m *nats.Msg) error {
 			if seq >= floor { // a batch counts matches, so it may run past floor
 				return errScanDone
 			}
-			err := each(seq, m)
-			done = errors.Is(err, errScanDone)
-			return err
+			return each(seq, m)
 		})
 		if err != nil || done {
 			return err
 		}
 		from = floor
 	}
-	resume, err := s.tail.scan(f.Team, f.AggType, f.AggID, from, to, each)
-	if err != nil || resume == 0 {
+	resume, err := s.tail.scan(f.Team, f.AggType, f.AggID, from, end, each)
+	switch {
+	case err != nil || done:
 		return err
+	case resume > 0:
+		if err := s.directScan(ctx, filter, resume, end, nil, func(seq uint64, m *nats.Msg) error {
+			if seq > end {
+				return errScanDone
+			}
+			return each(seq, m)
+		}); err != nil || done {
+			return err
+		}
 	}
-	return s.directScan(ctx, filter, resume, to, nil, each)
+	if to > 0 {
+		return nil
+	}
+	return s.directScan(ctx, filter, end+1, 0, nil, each)
 }
 
 // Filter selects events for Replay. Zero fields match everything.

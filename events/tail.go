@@ -288,6 +288,14 @@ func (t *tail) holding(ctx context.Context, seq uint64) (floor uint64, ok bool) 
 	}
 }
 
+// held is what the tail holds now, without waiting: the first and last
+// sequences (last < floor when it holds nothing).
+func (t *tail) held() (floor, last uint64) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.floor, t.last
+}
+
 // tailChunk is how many events a scan copies out of the tail at a time:
 // the caller's work on them runs without the tail's lock held.
 const tailChunk = 256

@@ -96,7 +96,8 @@ func TestReadsFromTheTailAnswerExactlyAsTheStreamDoes(t *testing.T) {
 				{Team: "acme", Types: []string{"test.renamed"}},
 				{Team: "nobody"},
 			}
-			ranges := [][2]uint64{{1, last}, {last - 40, last}, {last / 2, last/2 + 10}, {1, 5}, {last, last}}
+			// {from, 0}: to the end of the log, as names and follows read.
+			ranges := [][2]uint64{{1, last}, {last - 40, last}, {last / 2, last/2 + 10}, {1, 5}, {last, last}, {1, 0}, {last - 40, 0}, {last + 1, 0}}
 			for _, f := range filters {
 				for _, r := range ranges {
 					f.FromSeq, f.ToSeq = r[0], r[1]
@@ -104,6 +105,24 @@ func TestReadsFromTheTailAnswerExactlyAsTheStreamDoes(t *testing.T) {
 					if got := readAll(t, tail, f); !reflect.DeepEqual(got, want) {
 						t.Errorf("read %+v: the tail answered %d events, the stream %d (or they differ)", f, len(got), len(want))
 					}
+				}
+			}
+			// A read that stops at its first event (an aggregate's name).
+			for _, f := range filters {
+				first := func(s *events.Store) (seq uint64) {
+					f := f
+					f.FromSeq = 1
+					err := s.Read(context.Background(), f, func(r events.Recorded) error {
+						seq = r.Seq
+						return events.ErrStop
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					return seq
+				}
+				if got, want := first(tail), first(plain); got != want {
+					t.Errorf("first event of %+v: the tail read %d, the stream %d", f, got, want)
 				}
 			}
 			// Loads too, from the start and after a version.
