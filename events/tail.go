@@ -197,13 +197,15 @@ func (t *tail) add(m jetstream.Msg) {
 	if !ok {
 		return
 	}
+	// Copies of the values only: the decoded header's slices and strings
+	// would keep its other parts held too.
 	h := m.Headers()
 	reduced := nats.Header{
-		HeaderEventType:   h.Values(HeaderEventType),
+		HeaderEventType:   {strings.Clone(h.Get(HeaderEventType))},
 		"Nats-Time-Stamp": {md.Timestamp.UTC().Format(time.RFC3339Nano)},
 	}
-	if v := h.Values(chain.Header); len(v) > 0 {
-		reduced[chain.Header] = v
+	if v := h.Get(chain.Header); v != "" {
+		reduced[chain.Header] = []string{strings.Clone(v)}
 	}
 	// A copy: m.Data() is part of the buffer NATS delivered, headers and
 	// all, which would stay held with it.
