@@ -115,7 +115,7 @@ func (h *hub) add(ctx context.Context, s *Store, w *Watch) error {
 	h.life.Lock()
 	defer h.life.Unlock()
 	if h.cc == nil {
-		cc, stop, err := s.consumeLive(ctx, h.dispatch)
+		cc, stop, err := s.follow(ctx, 0, "live events", h.dispatch)
 		if err != nil {
 			return err
 		}
@@ -138,27 +138,32 @@ func (h *hub) add(ctx context.Context, s *Store, w *Watch) error {
 	return nil
 }
 
-// consumeLive starts the store's live consumer: every event appended
-// from now on, in order (an ordered consumer recovers from gaps itself).
+// follow starts one of the store's own consumers of every event, in order
+// (an ordered consumer recovers from gaps itself): the events appended from
+// now on when start is 0, else from sequence start. what names it in logs.
 // stop ends it and deletes the consumer on the server: a stopped ordered
 // consumer would otherwise stay there until its inactivity threshold,
 // counted against the stream's limit of consumers.
-func (s *Store) consumeLive(ctx context.Context, fn func(jetstream.Msg)) (_ jetstream.ConsumeContext, stop func(), _ error) {
+func (s *Store) follow(ctx context.Context, start uint64, what string, fn func(jetstream.Msg)) (_ jetstream.ConsumeContext, stop func(), _ error) {
 	js, err := jetstream.New(s.nc)
 	if err != nil {
 		return nil, nil, err
 	}
-	cons, err := js.OrderedConsumer(ctx, s.stream, jetstream.OrderedConsumerConfig{
+	cfg := jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{SubjectPrefix + ".>"},
 		DeliverPolicy:  jetstream.DeliverNewPolicy,
 		// Should the process go away without deleting it.
 		InactiveThreshold: time.Minute,
-	})
+	}
+	if start > 0 {
+		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, start
+	}
+	cons, err := js.OrderedConsumer(ctx, s.stream, cfg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("create consumer: %w", err)
 	}
 	cc, err := cons.Consume(fn, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-		s.log.Warn("live events consumer", "err", err)
+		s.log.Warn(what+" consumer", "err", err)
 	}))
 	if err != nil {
 		return nil, nil, fmt.Errorf("consume: %w", err)
@@ -172,7 +177,7 @@ func (s *Store) consumeLive(ctx context.Context, fn func(jetstream.Msg)) (_ jets
 		dctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 		defer cancel()
 		if err := js.DeleteConsumer(dctx, s.stream, info.Name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
-			s.log.Warn("delete the live events consumer", "consumer", info.Name, "err", err)
+			s.log.Warn("delete the "+what+" consumer", "consumer", info.Name, "err", err)
 		}
 	}
 	return cc, stop, nil

@@ -3,7 +3,6 @@ package events
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -140,40 +139,16 @@ func (s *Store) StartTail(ctx context.Context) (stop func(), err error) {
 	t.mu.Lock()
 	t.floor, t.last = start, start-1
 	t.mu.Unlock()
-	js, err := jetstream.New(s.nc)
+	cc, stopFollowing, err := s.follow(ctx, start, "the log's tail", t.add)
 	if err != nil {
 		return nil, fmt.Errorf("start the log's tail: %w", err)
 	}
-	cons, err := js.OrderedConsumer(ctx, s.stream, jetstream.OrderedConsumerConfig{
-		FilterSubjects:    []string{SubjectPrefix + ".>"},
-		DeliverPolicy:     jetstream.DeliverByStartSequencePolicy,
-		OptStartSeq:       start,
-		InactiveThreshold: time.Minute, // should the process go away without deleting it
-	})
-	if err != nil {
-		return nil, fmt.Errorf("start the log's tail: create consumer: %w", err)
-	}
-	cc, err := cons.Consume(func(m jetstream.Msg) { t.add(m) }, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-		s.log.Warn("the log's tail: consumer", "err", err)
-	}))
-	if err != nil {
-		return nil, fmt.Errorf("start the log's tail: consume: %w", err)
-	}
 	return func() {
-		cc.Stop()
+		stopFollowing()
 		<-cc.Closed()
 		t.mu.Lock()
 		t.closeLocked()
 		t.mu.Unlock()
-		info := cons.CachedInfo()
-		if info == nil {
-			return
-		}
-		dctx, cancel := context.WithTimeout(context.Background(), s.timeout)
-		defer cancel()
-		if err := js.DeleteConsumer(dctx, s.stream, info.Name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
-			s.log.Warn("delete the log's tail consumer", "consumer", info.Name, "err", err)
-		}
 	}, nil
 }
 
