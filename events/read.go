@@ -87,10 +87,9 @@ func (s *Store) LoadAfter(ctx context.Context, team string, agg AggregateRef, af
 // loadScan is LoadAfter's source: with a tail (WithTail), the log's end
 // is asked for (which the server answers from its state, not by looking
 // for the subject's messages in its blocks) and the aggregate's events up
-// to it are read from the tail once it holds them; else, or when the
-// tail does not hold them, from the stream. Reading up to the end asked
-// for after the call began keeps a load seeing every event appended
-// before it, as a direct get does.
+// to it are read as Read reads them, from the tail once it holds them.
+// Reading up to the end asked for after the call began keeps a load
+// seeing every event appended before it, as a direct get does.
 func (s *Store) loadScan(ctx context.Context, team string, agg AggregateRef, subject string, from uint64, each func(uint64, *nats.Msg) error) error {
 	if s.tail == nil {
 		return s.directScan(ctx, subject, from, 0, nil, each)
@@ -99,17 +98,11 @@ func (s *Store) loadScan(ctx context.Context, team string, agg AggregateRef, sub
 	if err != nil {
 		return err
 	}
-	if from > last {
-		return nil
+	f := Filter{Team: team, AggType: agg.Type, AggID: agg.ID, FromSeq: from, ToSeq: last}
+	if err := s.scan(ctx, f, subject, nil, each); err != nil && !errors.Is(err, errScanDone) {
+		return err
 	}
-	if floor, ok := s.tail.holding(ctx, last); ok && from >= floor {
-		resume, err := s.tail.scan(team, agg.Type, agg.ID, from, last, each)
-		if err != nil || resume == 0 {
-			return err
-		}
-		from = resume
-	}
-	return s.directScan(ctx, subject, from, 0, nil, each)
+	return nil
 }
 
 // directBatch is how many messages one direct get request asks for.
@@ -229,9 +222,6 @@ func (s *Store) Read(ctx context.Context, f Filter, fn func(Recorded) error) (er
 		types[t] = true
 	}
 	each := func(seq uint64, m *nats.Msg) error {
-		if f.ToSeq > 0 && seq > f.ToSeq {
-			return errScanDone
-		}
 		if !f.Since.IsZero() || !f.Until.IsZero() {
 			ts, err := time.Parse(time.RFC3339Nano, m.Header.Get("Nats-Time-Stamp"))
 			if err != nil {
@@ -267,12 +257,17 @@ func (s *Store) Read(ctx context.Context, f Filter, fn func(Recorded) error) (er
 	return nil
 }
 
-// scan is Read's source: the tail for what it holds of the read
-// (WithTail), the stream for the rest. A bounded read waits for the tail
-// to hold its end; a read to the end of the log takes what the tail holds
-// now and reads on from the stream.
+// scan is the source of Read and of loads: the tail for what it holds of
+// the read (WithTail), the stream for the rest, and never an event after
+// f.ToSeq (a batch of direct gets counts matches, not sequences, so it
+// may run past it). A bounded read waits for the tail to hold its end; a
+// read to the end of the log takes what the tail holds now and reads on
+// from the stream.
 func (s *Store) scan(ctx context.Context, f Filter, filter string, since *time.Time, each func(uint64, *nats.Msg) error) error {
 	from, to := max(f.FromSeq, 1), f.ToSeq
+	if to > 0 {
+		each = upTo(to, each)
+	}
 	if s.tail == nil || since != nil || (to > 0 && from > to) {
 		return s.directScan(ctx, filter, from, to, since, each)
 	}
@@ -300,28 +295,17 @@ func (s *Store) scan(ctx context.Context, f Filter, filter string, since *time.T
 		}
 	}(each)
 	if from < floor {
-		err := s.directScan(ctx, filter, from, floor-1, nil, func(seq uint64, m *nats.Msg) error {
-			if seq >= floor { // a batch counts matches, so it may run past floor
-				return errScanDone
-			}
-			return each(seq, m)
-		})
-		if err != nil || done {
+		if err := s.directScan(ctx, filter, from, floor-1, nil, upTo(floor-1, each)); err != nil || done {
 			return err
 		}
 		from = floor
 	}
 	resume, err := s.tail.scan(f.Team, f.AggType, f.AggID, from, end, each)
-	switch {
-	case err != nil || done:
+	if err != nil || done {
 		return err
-	case resume > 0:
-		if err := s.directScan(ctx, filter, resume, end, nil, func(seq uint64, m *nats.Msg) error {
-			if seq > end {
-				return errScanDone
-			}
-			return each(seq, m)
-		}); err != nil || done {
+	}
+	if resume > 0 {
+		if err := s.directScan(ctx, filter, resume, end, nil, upTo(end, each)); err != nil || done {
 			return err
 		}
 	}
@@ -329,6 +313,18 @@ func (s *Store) scan(ctx context.Context, f Filter, filter string, since *time.T
 		return nil
 	}
 	return s.directScan(ctx, filter, end+1, 0, nil, each)
+}
+
+// upTo is each for the events up to sequence last only: a batch of
+// direct gets counts matches, not sequences, so it may run past the
+// range it was asked for.
+func upTo(last uint64, each func(uint64, *nats.Msg) error) func(uint64, *nats.Msg) error {
+	return func(seq uint64, m *nats.Msg) error {
+		if seq > last {
+			return errScanDone
+		}
+		return each(seq, m)
+	}
 }
 
 // Filter selects events for Replay. Zero fields match everything.

@@ -16,8 +16,9 @@ import (
 )
 
 // The tail is the newest part of the log, kept in memory by a process
-// that reads it often (WithTail, StartTail): Read answers a bounded read
-// of that part from memory instead of with direct gets.
+// that reads it often (WithTail, StartTail): Read and the loads of
+// commands answer what they read of that part from memory instead of
+// with direct gets.
 //
 // Why: under the load benchmark, audit reads (a team's newest events, a
 // resource's history, as-of replays) were most of what nats-server did,
@@ -109,9 +110,9 @@ func newTail(max int) *tail {
 }
 
 // WithTail keeps the newest events of the log, up to maxBytes of them, in
-// memory for Read (see tail.go); StartTail starts following the log. A
-// bounded read (Filter.ToSeq set) of sequences the tail holds is answered
-// from memory.
+// memory for Read and loads (see tail.go); StartTail starts following the
+// log. What a read or a load asks for of the sequences the tail holds is
+// answered from memory.
 func WithTail(maxBytes int) Option {
 	return func(s *Store) {
 		if maxBytes > 0 {
@@ -202,7 +203,7 @@ func (t *tail) add(m jetstream.Msg) {
 	for t.bytes > t.max && len(t.msgs)-t.head > 1 {
 		t.dropOldest()
 	}
-	if t.stale && t.last >= t.want && !t.closed {
+	if t.stale && t.last >= t.want {
 		t.stale = false
 	}
 	close(t.advance)

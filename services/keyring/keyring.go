@@ -472,6 +472,32 @@ func (r *Ring) ShredTeam(ctx context.Context, team string) error {
 	return nil
 }
 
+// Remaining lists the entries of team's keys in the bucket kv that hold a
+// value in any revision kept (a key once for each such revision): what
+// ShredTeam must leave empty, for a check that a deletion destroyed them.
+func Remaining(ctx context.Context, kv jetstream.KeyValue, team string) ([]string, error) {
+	l, err := kv.ListKeysFiltered(ctx, teamKey(team), "kek."+team+".*", "dek."+team+".>")
+	if errors.Is(err, jetstream.ErrNoKeysFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list team %s's keys: %w", team, err)
+	}
+	var out []string
+	for k := range l.Keys() {
+		h, err := kv.History(ctx, k)
+		if err != nil {
+			continue // gone since it was listed
+		}
+		for _, e := range h {
+			if len(e.Value()) > 0 {
+				out = append(out, k)
+			}
+		}
+	}
+	return out, nil
+}
+
 // teamKeys lists the team's KEK and DEK entries.
 func (r *Ring) teamKeys(ctx context.Context, team string) ([]string, error) {
 	l, err := r.kv.ListKeysFiltered(ctx, "kek."+team+".*", "dek."+team+".>")

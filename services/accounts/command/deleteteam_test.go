@@ -33,32 +33,6 @@ func (h *harness) ring() (*keyring.Ring, jetstream.KeyValue) {
 	return r, kv
 }
 
-// teamKeys lists what the bucket holds of team, with every revision that
-// has a value.
-func teamKeys(t *testing.T, ctx context.Context, kv jetstream.KeyValue, team string) []string {
-	t.Helper()
-	l, err := kv.ListKeysFiltered(ctx, "team."+team, "kek."+team+".*", "dek."+team+".>")
-	if errors.Is(err, jetstream.ErrNoKeysFound) {
-		return nil
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for k := range l.Keys() {
-		h, err := kv.History(ctx, k)
-		if err != nil {
-			continue
-		}
-		for _, e := range h {
-			if len(e.Value()) > 0 {
-				out = append(out, k)
-			}
-		}
-	}
-	return out
-}
-
 // Deleting a team: owners only; afterwards its secrets' values no longer
 // open (no key of the team is left in the bucket, no revision of one
 // either), every member's token is refused in the team with an error that
@@ -90,7 +64,7 @@ func TestDeletingATeamDestroysItsKeysAndItsMembersGetAClearError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(teamKeys(t, h.ctx, kv, "acme")) == 0 {
+	if len(remaining(t, h.ctx, kv, "acme")) == 0 {
 		t.Fatal("the bucket holds no key of the team before the deletion; the check below proves nothing")
 	}
 
@@ -117,7 +91,7 @@ func TestDeletingATeamDestroysItsKeysAndItsMembersGetAClearError(t *testing.T) {
 	if _, err := ring.Open(h.ctx, "acme", "0193a1b2-secret", sealed); !errors.Is(err, keyring.ErrShredded) {
 		t.Errorf("the deleted team's value opens: %v", err)
 	}
-	if left := teamKeys(t, h.ctx, kv, "acme"); len(left) > 0 {
+	if left := remaining(t, h.ctx, kv, "acme"); len(left) > 0 {
 		t.Errorf("the bucket still holds the deleted team's %v", left)
 	}
 	if got, err := ring.Open(h.ctx, "other", "0193a1b2-other", kept); err != nil || got["K"] != "kept" {
@@ -206,7 +180,7 @@ func TestADeletionWhoseTeardownFailsIsFinishedByARetryOrAtStart(t *testing.T) {
 	if _, err := h.h.Authenticate(h.ctx, tok, "acme"); !errors.Is(err, domain.ErrTeamDeleted) {
 		t.Errorf("the half-deleted team lets its owner in: %v", err)
 	}
-	if len(teamKeys(t, h.ctx, kv, "acme")) == 0 {
+	if len(remaining(t, h.ctx, kv, "acme")) == 0 {
 		t.Fatal("the failing teardown destroyed the keys; the retry proves nothing")
 	}
 	fail = false
@@ -214,7 +188,7 @@ func TestADeletionWhoseTeardownFailsIsFinishedByARetryOrAtStart(t *testing.T) {
 	if err != nil || !again.Object.Finished || again.Seq != res.Seq {
 		t.Fatalf("the retry: %+v %v; want it finished, nothing appended (seq %d)", again, err, res.Seq)
 	}
-	if left := teamKeys(t, h.ctx, kv, "acme"); len(left) > 0 {
+	if left := remaining(t, h.ctx, kv, "acme"); len(left) > 0 {
 		t.Errorf("after the retry the bucket still holds %v", left)
 	}
 
@@ -231,7 +205,17 @@ func TestADeletionWhoseTeardownFailsIsFinishedByARetryOrAtStart(t *testing.T) {
 	if err := restarted.FinishDeletions(h.ctx, h.model.DeletedTeams()); err != nil {
 		t.Fatal(err)
 	}
-	if left := teamKeys(t, h.ctx, kv, "globex"); len(left) > 0 {
+	if left := remaining(t, h.ctx, kv, "globex"); len(left) > 0 {
 		t.Errorf("after the start's finishing the bucket still holds %v", left)
 	}
+}
+
+// remaining is what the bucket still holds of team's keys (keyring.Remaining).
+func remaining(t *testing.T, ctx context.Context, kv jetstream.KeyValue, team string) []string {
+	t.Helper()
+	left, err := keyring.Remaining(ctx, kv, team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return left
 }

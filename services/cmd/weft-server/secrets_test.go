@@ -183,18 +183,7 @@ func TestAKnownSecretValueIsNowhereInClear(t *testing.T) {
 	}
 
 	// The sealed values as the log holds them, to try after the delete.
-	var sealed []map[string]string
-	if err := store.Read(ctx, events.Filter{Team: "acme", AggType: cd.SecretAggregate, AggID: id}, func(r events.Recorded) error {
-		switch e := r.Data.(type) {
-		case cd.SecretCreated:
-			sealed = append(sealed, e.Values)
-		case cd.SecretChanged:
-			sealed = append(sealed, e.Set)
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	sealed := sealedValues(t, ctx, store, "acme", id)
 	if len(sealed) != 2 {
 		t.Fatalf("%d sealed versions in the log, want 2", len(sealed))
 	}
@@ -320,4 +309,23 @@ func appID(t *testing.T, base, token string) string {
 	t.Helper()
 	d := mustData(t)(gql(t, base, token, "acme", `{ apps { edges { node { id } } } }`, nil))
 	return path(d, "apps", "edges").([]any)[0].(map[string]any)["node"].(map[string]any)["id"].(string)
+}
+
+// sealedValues is every version of a secret's values as the log holds
+// them, sealed.
+func sealedValues(t *testing.T, ctx context.Context, store *events.Store, team, id string) []map[string]string {
+	t.Helper()
+	var sealed []map[string]string
+	if err := store.Read(ctx, events.Filter{Team: team, AggType: cd.SecretAggregate, AggID: id}, func(r events.Recorded) error {
+		switch e := r.Data.(type) {
+		case cd.SecretCreated:
+			sealed = append(sealed, e.Values)
+		case cd.SecretChanged:
+			sealed = append(sealed, e.Set)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return sealed
 }

@@ -17,7 +17,6 @@ import (
 	"weft.dev/events"
 	"weft.dev/events/clusterstate"
 	"weft.dev/kernel/wait"
-	cd "weft.dev/services/console/domain"
 	"weft.dev/services/keyring"
 	"weft.dev/services/messageoffice"
 	"weft.dev/services/platform"
@@ -93,18 +92,7 @@ func TestDeletingATeamShredsItsSecretsRevokesItsAgentAndLeavesItsHistoryToTheAdm
 	})
 
 	// The sealed values as the log holds them; they open now.
-	var sealed []map[string]string
-	if err := store.Read(ctx, events.Filter{Team: "acme", AggType: cd.SecretAggregate, AggID: secret}, func(r events.Recorded) error {
-		switch e := r.Data.(type) {
-		case cd.SecretCreated:
-			sealed = append(sealed, e.Values)
-		case cd.SecretChanged:
-			sealed = append(sealed, e.Set)
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	sealed := sealedValues(t, ctx, store, "acme", secret)
 	if len(sealed) != 2 {
 		t.Fatalf("%d sealed versions in the log, want 2", len(sealed))
 	}
@@ -115,7 +103,7 @@ func TestDeletingATeamShredsItsSecretsRevokesItsAgentAndLeavesItsHistoryToTheAdm
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(keysOf(t, ctx, kv, "acme")) == 0 {
+	if len(remaining(t, ctx, kv, "acme")) == 0 {
 		t.Fatal("the bucket holds no key of the team; the check after the deletion proves nothing")
 	}
 
@@ -151,7 +139,7 @@ func TestDeletingATeamShredsItsSecretsRevokesItsAgentAndLeavesItsHistoryToTheAdm
 			t.Errorf("sealed version %d opens after the team's deletion: %v", i+1, err)
 		}
 	}
-	if left := keysOf(t, ctx, kv, "acme"); len(left) > 0 {
+	if left := remaining(t, ctx, kv, "acme"); len(left) > 0 {
 		t.Errorf("the key bucket still holds the deleted team's %v", left)
 	}
 
@@ -224,28 +212,12 @@ func TestDeletingATeamShredsItsSecretsRevokesItsAgentAndLeavesItsHistoryToTheAdm
 	}
 }
 
-// keysOf lists the bucket's keys of team that hold a value in any
-// revision.
-func keysOf(t *testing.T, ctx context.Context, kv jetstream.KeyValue, team string) []string {
+// remaining is what the bucket still holds of team's keys (keyring.Remaining).
+func remaining(t *testing.T, ctx context.Context, kv jetstream.KeyValue, team string) []string {
 	t.Helper()
-	l, err := kv.ListKeysFiltered(ctx, "team."+team, "kek."+team+".*", "dek."+team+".>")
-	if errors.Is(err, jetstream.ErrNoKeysFound) {
-		return nil
-	}
+	left, err := keyring.Remaining(ctx, kv, team)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	for k := range l.Keys() {
-		h, err := kv.History(ctx, k)
-		if err != nil {
-			continue
-		}
-		for _, e := range h {
-			if len(e.Value()) > 0 {
-				out = append(out, k)
-			}
-		}
-	}
-	return out
+	return left
 }
