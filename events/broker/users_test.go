@@ -263,7 +263,7 @@ func agentCredentialsReachOnlyTheirOwn(t *testing.T, start startBackend) {
 		t.Fatalf("agent after a restart: %v", err)
 	}
 	again.Close()
-	if _, err := nats.Connect(b.url, nats.UserInfo(agent.Name, "0"+pw[1:])); err == nil {
+	if _, err := nats.Connect(b.url, nats.UserInfo(agent.Name, wrongPassword(pw))); err == nil {
 		t.Error("an agent with a wrong password connected")
 	}
 	if err := b.users.RemoveAgent(agent.Name); err != nil {
