@@ -103,7 +103,13 @@ func (c *subscriptionClient) Unsubscribe(id uint64) {
 	if c.netPoll == nil {
 		return
 	}
-	c.netPollState.clientUnsubscribe <- id
+	// weft: the poll loop ends with the engine's context; a send after
+	// that had no receiver and blocked for ever (a leaked goroutine that
+	// weft-server's goleak check caught in CI).
+	select {
+	case c.netPollState.clientUnsubscribe <- id:
+	case <-c.engineCtx.Done():
+	}
 }
 
 type InvalidWsSubprotocolError struct {
