@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/agent/enrol"
+	"weft.dev/events/clusterstate"
 	"weft.dev/kernel/wait"
 )
 
@@ -93,7 +95,7 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 		id, _ := find(created, "id").(string)
 		secret, _ := find(created, "enrolmentSecret").(string)
 		c1.ok("env", "create", "prod-"+name, "--cluster", name)
-		a := &chaosAgent{cluster: name, dir: t.TempDir()}
+		a := &chaosAgent{cluster: name, id: id, dir: t.TempDir()}
 		a.links, a.linked = linkAll()
 		// Enrolled here, eu-1 through the replica holding the lease and
 		// us-1 through the other (whose office does not run), then started
@@ -305,6 +307,11 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 	// Every agent is checked in each round, so each one's time is its own.
 	// A round reads the API (three CLI calls) and the agents' state.
 	took := map[string]time.Duration{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			logStreams(t, js, agents)
+		}
+	})
 	wait.ForEvery(t, 2*time.Minute, 250*time.Millisecond, func() error {
 		var behind []string
 		for _, a := range agents {
@@ -473,10 +480,45 @@ func logCounts(t *testing.T, js jetstream.JetStream, filter, createdType, delete
 	return created, removed
 }
 
+// logStreams logs, for a failed run, where each agent's streams are: the
+// last sequence and each replica's state, beside the agent's state file.
+func logStreams(t *testing.T, js jetstream.JetStream, agents []*chaosAgent) {
+	for _, a := range agents {
+		for _, name := range []string{clusterstate.StreamName(a.id), clusterstate.TeamStreamName("acme")} {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			st, err := js.Stream(ctx, name)
+			if err != nil {
+				cancel()
+				t.Logf("agent of %s: stream %s: %v", a.cluster, name, err)
+				continue
+			}
+			info := st.CachedInfo()
+			var replicas []string
+			if info.Cluster != nil {
+				replicas = append(replicas, "leader "+info.Cluster.Leader)
+				for _, r := range info.Cluster.Replicas {
+					replicas = append(replicas, fmt.Sprintf("%s current=%v offline=%v lag=%d", r.Name, r.Current, r.Offline, r.Lag))
+				}
+			}
+			var consumers []string
+			for ci := range st.ListConsumers(ctx).Info() {
+				on := ""
+				if ci.Cluster != nil {
+					on = ci.Cluster.Leader
+				}
+				consumers = append(consumers, fmt.Sprintf("%s on %s delivered %d pending %d", ci.Name, on, ci.Delivered.Stream, ci.NumPending))
+			}
+			cancel()
+			t.Logf("agent of %s: stream %s last %d; %s; consumers: %s", a.cluster, name, info.State.LastSeq, strings.Join(replicas, ", "), strings.Join(consumers, "; "))
+		}
+	}
+}
+
 // chaosAgent is a cluster's weft-agent the chaos test kills and starts
 // again, reaching NATS through links the test cuts.
 type chaosAgent struct {
 	cluster string
+	id      string
 	dir     string // state: credentials, key, state.json
 	args    []string
 	links   []*cuttable
@@ -498,11 +540,35 @@ func (a *chaosAgent) start(t *testing.T) {
 	}
 	a.cleanup = true
 	t.Cleanup(func() {
+		if t.Failed() {
+			a.dumpGoroutines()
+		}
 		a.kill()
 		if t.Failed() {
 			t.Logf("weft-agent of %s:\n%s", a.cluster, a.logs.String())
 		}
 	})
+}
+
+// dumpGoroutines has a running agent print every goroutine's stack to
+// its log and exit (SIGQUIT), so an agent that failed to converge shows
+// where it waits.
+func (a *chaosAgent) dumpGoroutines() {
+	if a.cmd == nil {
+		return
+	}
+	_ = a.cmd.Process.Signal(syscall.SIGQUIT)
+	done := make(chan struct{})
+	go func() {
+		_ = a.cmd.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		a.cmd = nil
+	case <-time.After(10 * time.Second):
+		// kill waits for the same process; it is still a.cmd.
+	}
 }
 
 func (a *chaosAgent) kill() {

@@ -118,6 +118,12 @@ type Config struct {
 	// reported with the gateway: secrets reach the agent sealed to it.
 	SealingKey string
 	Heartbeat  time.Duration // default 5 s
+	// StallCheck is how often a stream's reader that waits for its next
+	// message is checked against the stream's leader (supervise.WatchStall):
+	// a consumer on a replica stuck behind the leader is replaced within
+	// three of these. Default 15 s; idle agents ask the leader once a
+	// period for each stream.
+	StallCheck time.Duration
 	// JetStreamAPI is where the agent's JetStream API requests go. Empty:
 	// weft's guard (clusterstate.AgentAPIPrefix), the only JetStream API
 	// an agent's credentials reach. An edge agent that reads mirrors on
@@ -169,6 +175,9 @@ func New(cfg Config) (*Agent, error) {
 	}
 	if cfg.Heartbeat <= 0 {
 		cfg.Heartbeat = 5 * time.Second
+	}
+	if cfg.StallCheck <= 0 {
+		cfg.StallCheck = 15 * time.Second
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -366,7 +375,16 @@ func (a *Agent) follow(ctx context.Context, own, shared *stream) error {
 	defer shared.it.Stop()
 	msgs := make(chan streamMsg)
 	for _, s := range []*stream{own, shared} {
-		readers.Go(func(ctx context.Context) { s.follow(ctx, msgs) })
+		r := supervise.NewReader(s.cur.seq)
+		readers.Go(func(ctx context.Context) { s.follow(ctx, r, msgs) })
+		readers.Go(func(ctx context.Context) {
+			if err := supervise.WatchStall(ctx, a.cfg.StallCheck, r, s.lastSeq); err != nil {
+				select {
+				case msgs <- streamMsg{from: s, err: err}:
+				case <-ctx.Done():
+				}
+			}
+		})
 	}
 	for {
 		var sm streamMsg
@@ -435,6 +453,7 @@ func (a *Agent) entryOf(subject string) (kind, id string, ok bool) {
 type stream struct {
 	name string
 	team bool
+	s    jetstream.Stream
 	it   jetstream.MessagesContext
 	msgs uint64 // in the stream when it was opened
 	seq  uint64 // highest Weft-Events-Seq of the full read
@@ -481,7 +500,7 @@ func (a *Agent) consume(ctx context.Context, s jetstream.Stream, name string, af
 	} else if msgs == 0 {
 		cur.seq = info.State.LastSeq // empty: resume after what it had
 	}
-	return &stream{name: name, team: team, it: it, msgs: msgs, cur: cur}, nil
+	return &stream{name: name, team: team, s: s, it: it, msgs: msgs, cur: cur}, nil
 }
 
 // errTornSnapshot is a snapshot whose chunks are of different snapshots.
@@ -559,10 +578,16 @@ func (s *stream) readAll(desired map[string][]byte, entryOf func(string) (kind, 
 }
 
 // follow hands every later message to out until the stream fails or ctx
-// ends.
-func (s *stream) follow(ctx context.Context, out chan<- streamMsg) {
+// ends, telling r where it is.
+func (s *stream) follow(ctx context.Context, r *supervise.Reader, out chan<- streamMsg) {
 	for {
+		r.Waiting()
 		m, err := s.it.Next()
+		if err == nil {
+			if md, merr := m.Metadata(); merr == nil {
+				r.Got(md.Sequence.Stream)
+			}
+		}
 		select {
 		case out <- streamMsg{from: s, msg: m, err: err}:
 		case <-ctx.Done():
@@ -572,6 +597,17 @@ func (s *stream) follow(ctx context.Context, out chan<- streamMsg) {
 			return
 		}
 	}
+}
+
+// lastSeq is the stream's last sequence as its leader knows it.
+func (s *stream) lastSeq(ctx context.Context) (uint64, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	info, err := s.s.Info(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return info.State.LastSeq, nil
 }
 
 // resync makes the appliers hold exactly desired (by key): stale entries

@@ -91,11 +91,19 @@ func (c *cluster) run(rec *converge.Recorder) (*converge.Agent, func()) {
 // runInTeam is run with the team its credentials name ("": none).
 func (c *cluster) runInTeam(team string, rec *converge.Recorder) (*converge.Agent, func()) {
 	c.t.Helper()
+	return c.runConfig(converge.Config{Team: team, Peers: rec, Routes: rec, DNS: rec})
+}
+
+// runConfig starts the agent of cluster a with cfg (its cluster and
+// heartbeat set here); the returned func stops it.
+func (c *cluster) runConfig(cfg converge.Config) (*converge.Agent, func()) {
+	c.t.Helper()
 	nc, err := nats.Connect(c.url, nats.UserInfo("agent-a", c.pw), nats.CustomInboxPrefix(clusterstate.InboxPrefix("a")))
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	a, err := converge.New(converge.Config{Cluster: "a", Team: team, Peers: rec, Routes: rec, DNS: rec, Heartbeat: 50 * time.Millisecond})
+	cfg.Cluster, cfg.Heartbeat = "a", 50*time.Millisecond
+	a, err := converge.New(cfg)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -343,5 +351,56 @@ func TestAnAgentThatIsNotToldItsTeamLearnsItFromItsClustersSettings(t *testing.T
 	}
 	if !slices.Equal(rec.PeerIDs(), []string{"p1"}) || rec.Self.Team != "acme" {
 		t.Fatalf("peers %v, self %+v", rec.PeerIDs(), rec.Self)
+	}
+}
+
+// A consumer that heartbeats but delivers nothing (here paused on the
+// server; in the chaos test, one on a replica stuck behind its leader)
+// looks idle and healthy to the NATS client, which never replaces it. The
+// agent sees that its stream's leader holds what it was not given, and
+// reads on from where it was with a new consumer: the change written
+// while its consumers were stuck is applied, and nothing is read twice.
+func TestAnAgentWhoseConsumerStopsDeliveringReadsOnWithANewOne(t *testing.T) {
+	c := newCluster(t)
+	c.put(clusterstate.KindSelf, "", clusterstate.Self{ClusterID: "a", Address: "100.64.0.1/32", MeshRoutes: []string{"100.64.0.0/10"}}, 1)
+	c.put(clusterstate.KindRoute, "r1", clusterstate.Route{ID: "r1", Name: "api", ServiceIP: "100.80.0.1", Backends: []string{"10.0.0.7:8080"}}, 2)
+	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: "gw", Endpoint: "192.0.2.1:51820"})
+	agent, stop := c.runConfig(converge.Config{Team: "acme", Peers: rec, Routes: rec, DNS: rec, StallCheck: 100 * time.Millisecond})
+	defer stop()
+	if err := agent.WaitFor(c.ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+
+	// Every consumer of the cluster's stream (the agent's) stops
+	// delivering, and keeps heartbeating, for an hour.
+	st, err := c.js.Stream(c.ctx, clusterstate.StreamName("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paused []string
+	for name := range st.ConsumerNames(c.ctx).Name() {
+		if _, err := c.js.PauseConsumer(c.ctx, clusterstate.StreamName("a"), name, time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		paused = append(paused, name)
+	}
+	if len(paused) == 0 {
+		t.Fatal("the agent reads its cluster's stream through no consumer")
+	}
+	before := rec.CallCount()
+	c.put(clusterstate.KindRoute, "r2", clusterstate.Route{ID: "r2", Name: "web", ServiceIP: "100.80.0.2", Backends: []string{"10.0.0.8:80"}}, 3)
+	ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
+	defer cancel()
+	if err := agent.WaitFor(ctx, 3); err != nil {
+		t.Fatalf("the route written while the agent's consumer delivered nothing: %v (routes %v)", err, rec.RouteIDs())
+	}
+	if !slices.Equal(rec.RouteIDs(), []string{"r1", "r2"}) {
+		t.Fatalf("routes %v, want r1 r2", rec.RouteIDs())
+	}
+	if got := rec.CallCount() - before; got != 1 {
+		t.Fatalf("%d applier calls for one new route: something was applied again", got)
+	}
+	if agent.FullReads() != 1 {
+		t.Fatalf("%d full reads: the agent should have read on from where it was", agent.FullReads())
 	}
 }

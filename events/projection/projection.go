@@ -77,6 +77,7 @@ type Runner struct {
 	log   *slog.Logger
 	every int // snapshot after this many applied events
 	gap   time.Duration
+	stall time.Duration // how often a waiting runner checks for a stalled consumer
 
 	mark     *watermark.Mark // the last event applied; the error that stopped the runner
 	mu       sync.Mutex
@@ -101,7 +102,11 @@ type Config struct {
 	// catches up, snapshotting by count alone would make the catch-up
 	// quadratic in the log's length.
 	SnapshotInterval time.Duration
-	Logger           *slog.Logger
+	// StallCheck is how often a runner waiting for its next event asks
+	// the stream's leader whether the log has events its consumer does not
+	// deliver (supervise.WatchStall); default 15 s.
+	StallCheck time.Duration
+	Logger     *slog.Logger
 }
 
 // New returns a runner for model.
@@ -112,11 +117,14 @@ func New(store *events.Store, model Model, cfg Config) *Runner {
 	if cfg.SnapshotEvery <= 0 {
 		cfg.SnapshotEvery = 20_000
 	}
+	if cfg.StallCheck <= 0 {
+		cfg.StallCheck = 15 * time.Second
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Runner{
-		name: cfg.Name, store: store, model: model, every: cfg.SnapshotEvery, gap: cfg.SnapshotInterval,
+		name: cfg.Name, store: store, model: model, every: cfg.SnapshotEvery, gap: cfg.SnapshotInterval, stall: cfg.StallCheck,
 		log: cfg.Logger.With("projection", cfg.Name), mark: watermark.New("projection " + cfg.Name),
 	}
 }
@@ -310,6 +318,23 @@ func (r *Runner) open(ctx context.Context, after uint64) (jetstream.MessagesCont
 	return it, nil
 }
 
+// leaderLast is the log's last sequence as the stream's leader knows it
+// (a direct get may be answered by a replica as far behind as the
+// consumer).
+func (r *Runner) leaderLast(ctx context.Context) (uint64, error) {
+	js, err := jetstream.New(r.store.Conn())
+	if err != nil {
+		return 0, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	st, err := js.Stream(ctx, events.StreamName)
+	if err != nil {
+		return 0, err
+	}
+	return st.CachedInfo().State.LastSeq, nil
+}
+
 // behind is how many events of the stream the model has not applied.
 func (r *Runner) behind(ctx context.Context) (uint64, error) {
 	last, err := r.store.LastSeq(ctx)
@@ -325,12 +350,31 @@ func (r *Runner) behind(ctx context.Context) (uint64, error) {
 func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) error {
 	defer context.AfterFunc(ctx, it.Stop)()
 	defer it.Stop()
+	// A consumer that heartbeats and delivers nothing the log holds is
+	// replaced: the watch ends the wait, and the supervisor runs the
+	// runner again after what it applied.
+	reader := supervise.NewReader(r.Applied())
+	stalled := make(chan error, 1)
+	watch := supervise.NewGroup(ctx)
+	defer watch.Stop()
+	watch.Go(func(ctx context.Context) {
+		if err := supervise.WatchStall(ctx, r.stall, reader, r.leaderLast); err != nil {
+			stalled <- err
+			it.Stop()
+		}
+	})
 	since, unnotified := 0, 0
 	lastSnap := time.Now()
 	sel, _ := r.model.(Selective)
 	for {
+		reader.Waiting()
 		m, err := it.Next()
 		if err != nil {
+			select {
+			case err := <-stalled:
+				return fmt.Errorf("projection %s: %w", r.name, err)
+			default:
+			}
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -341,6 +385,7 @@ func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) error {
 			return fmt.Errorf("projection %s: %w", r.name, err)
 		}
 		seq := md.Sequence.Stream
+		reader.Got(seq)
 		if seq <= r.Applied() {
 			continue
 		}

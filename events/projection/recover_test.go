@@ -63,14 +63,14 @@ func startNode(t *testing.T) (*eventstest.Node, *events.Store) {
 	return node, events.NewStore(nc, reg)
 }
 
-// A runner whose consumer is deleted under it, or whose server stops and
-// comes back on the same store, carries on after the last event it applied:
+// A runner whose consumer is deleted under it, or stops delivering, or
+// whose server stops and comes back on the same store, carries on after the last event it applied:
 // every event is applied exactly once, and the runner is not stopped.
 func TestARunnerResumesAfterItsConsumerIsDeletedAndAfterTheServerRestarts(t *testing.T) {
 	node, store := startNode(t)
 	sup := supervise.New(supervise.Config{MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond})
 	m := &seqs{}
-	r := projection.New(store, m, projection.Config{Name: "recovering"})
+	r := projection.New(store, m, projection.Config{Name: "recovering", StallCheck: 100 * time.Millisecond})
 	r.Supervise(sup)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -105,6 +105,28 @@ func TestARunnerResumesAfterItsConsumerIsDeletedAndAfterTheServerRestarts(t *tes
 			}
 			if deleted == 0 {
 				t.Fatal("the runner has no consumer to delete")
+			}
+		}},
+		// A consumer that heartbeats and delivers nothing (as one on a
+		// replica stuck behind its leader does) is replaced.
+		{"consumer paused", func(t *testing.T) {
+			js, err := jetstream.New(store.Conn())
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := js.Stream(ctx, events.StreamName)
+			if err != nil {
+				t.Fatal(err)
+			}
+			paused := 0
+			for name := range s.ConsumerNames(ctx).Name() {
+				if _, err := js.PauseConsumer(ctx, events.StreamName, name, time.Now().Add(time.Hour)); err != nil {
+					t.Fatal(err)
+				}
+				paused++
+			}
+			if paused == 0 {
+				t.Fatal("the runner has no consumer to pause")
 			}
 		}},
 		{"server restarted", func(*testing.T) {
