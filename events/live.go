@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -88,7 +87,7 @@ func (s *Store) Watch(ctx context.Context, team, aggType, aggID string, buffer i
 func (s *Store) LiveConsumers() int {
 	s.live.life.Lock()
 	defer s.live.life.Unlock()
-	if s.live.cc != nil {
+	if s.live.stop != nil {
 		return 1
 	}
 	return 0
@@ -102,8 +101,7 @@ func (s *Store) LiveConsumers() int {
 // callback reads for every event.
 type hub struct {
 	life sync.Mutex
-	cc   jetstream.ConsumeContext // running while n > 0
-	stop func()                   // stops cc and deletes its consumer
+	stop func() // stops the consumer and deletes it; non-nil while n > 0
 
 	mu    sync.Mutex
 	n     int                        // watches in subs
@@ -114,12 +112,12 @@ type hub struct {
 func (h *hub) add(ctx context.Context, s *Store, w *Watch) error {
 	h.life.Lock()
 	defer h.life.Unlock()
-	if h.cc == nil {
-		cc, stop, err := s.follow(ctx, 0, "live events", h.dispatch)
+	if h.stop == nil {
+		stop, err := s.follow(ctx, 0, "live events", h.dispatch)
 		if err != nil {
 			return err
 		}
-		h.cc, h.stop = cc, stop
+		h.stop = stop
 	}
 	h.mu.Lock()
 	if h.subs == nil {
@@ -136,51 +134,6 @@ func (h *hub) add(ctx context.Context, s *Store, w *Watch) error {
 	w.stop = context.AfterFunc(ctx, func() { h.remove(w, nil) })
 	h.mu.Unlock()
 	return nil
-}
-
-// follow starts one of the store's own consumers of every event, in order
-// (an ordered consumer recovers from gaps itself): the events appended from
-// now on when start is 0, else from sequence start. what names it in logs.
-// stop ends it and deletes the consumer on the server: a stopped ordered
-// consumer would otherwise stay there until its inactivity threshold,
-// counted against the stream's limit of consumers.
-func (s *Store) follow(ctx context.Context, start uint64, what string, fn func(jetstream.Msg)) (_ jetstream.ConsumeContext, stop func(), _ error) {
-	js, err := jetstream.New(s.nc)
-	if err != nil {
-		return nil, nil, err
-	}
-	cfg := jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{SubjectPrefix + ".>"},
-		DeliverPolicy:  jetstream.DeliverNewPolicy,
-		// Should the process go away without deleting it.
-		InactiveThreshold: time.Minute,
-	}
-	if start > 0 {
-		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, start
-	}
-	cons, err := js.OrderedConsumer(ctx, s.stream, cfg)
-	if err != nil {
-		return nil, nil, fmt.Errorf("create consumer: %w", err)
-	}
-	cc, err := cons.Consume(fn, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-		s.log.Warn(what+" consumer", "err", err)
-	}))
-	if err != nil {
-		return nil, nil, fmt.Errorf("consume: %w", err)
-	}
-	stop = func() {
-		cc.Stop()
-		info := cons.CachedInfo()
-		if info == nil {
-			return
-		}
-		dctx, cancel := context.WithTimeout(context.Background(), s.timeout)
-		defer cancel()
-		if err := js.DeleteConsumer(dctx, s.stream, info.Name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
-			s.log.Warn("delete the "+what+" consumer", "consumer", info.Name, "err", err)
-		}
-	}
-	return cc, stop, nil
 }
 
 // remove ends w with err (once) and stops the consumer when no watch is
@@ -217,9 +170,9 @@ func (h *hub) stopIfIdle() {
 	h.mu.Lock()
 	idle := h.n == 0
 	h.mu.Unlock()
-	if idle && h.cc != nil {
+	if idle && h.stop != nil {
 		h.stop()
-		h.cc, h.stop = nil, nil
+		h.stop = nil
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/events"
+	"weft.dev/events/eventstest"
 	"weft.dev/kernel/wait"
 )
 
@@ -127,7 +128,8 @@ func TestTwoThousandWatchesShareOneConsumerAndEachGetsItsEvents(t *testing.T) {
 // read as events come gets every one, in order.
 func TestASlowWatchIsDroppedAndTheOthersMissNothing(t *testing.T) {
 	store, _ := newStore(t)
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // ends the fast watch, and with it the consumer
 	slow, err := store.Watch(ctx, "acme", "thing", "a", 2)
 	if err != nil {
 		t.Fatal(err)
@@ -207,5 +209,55 @@ func TestAWatchRefusesAFilterThatIsNotASubjectToken(t *testing.T) {
 		if _, err := store.Watch(context.Background(), "acme", "thing", id, 1); err == nil {
 			t.Errorf("id %q: watched, want refused", id)
 		}
+	}
+}
+
+// The watches' consumer stops delivering while it heartbeats: the store
+// replaces it after the last event it dispatched, so a running watch gets
+// the event appended meanwhile, once, and the server keeps one consumer.
+func TestWatchesGetTheirEventsAfterTheirConsumerStopsDelivering(t *testing.T) {
+	env := eventstest.Start(t)
+	store := events.NewStore(env.Conn, registry(), events.WithStallCheck(100*time.Millisecond))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w, err := store.Watch(ctx, "acme", "thing", "a", 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := func(want uint64) {
+		t.Helper()
+		select {
+		case m, ok := <-w.C:
+			if !ok {
+				t.Fatalf("the watch ended: %v", w.Err())
+			}
+			if m.Seq != want {
+				t.Fatalf("got event %d, want %d", m.Seq, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("event %d never came", want)
+		}
+	}
+	first, err := store.Append(ctx, events.AnyVersion, ev("acme", "a", counted{N: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next(first.LastSeq)
+	if n := pauseAll(t, env.Conn); n != 1 {
+		t.Fatalf("paused %d consumers, want the watches' one", n)
+	}
+	second, err := store.Append(ctx, events.AnyVersion, ev("acme", "a", counted{N: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next(second.LastSeq)
+	select {
+	case m := <-w.C:
+		t.Fatalf("event %d came twice or out of nowhere", m.Seq)
+	case <-time.After(300 * time.Millisecond):
+	}
+	js, _ := jetstream.New(env.Conn)
+	if n := consumers(t, js); n != 1 {
+		t.Fatalf("%d consumers on the server after the replacement, want 1", n)
 	}
 }

@@ -58,6 +58,7 @@ type Store struct {
 	now     func() time.Time
 	log     *slog.Logger
 	timeout time.Duration
+	stall   time.Duration // how often an idle follower checks for a stalled consumer (follow.go)
 	ids     *idSource
 	acks    ackParser
 	out     sync.Pool    // *outgoing, reused once an append is done with it
@@ -91,11 +92,16 @@ func WithAPIPrefix(p string) Option { return func(s *Store) { s.prefix = p } }
 // WithTimeout bounds one publish round trip before it is retried.
 func WithTimeout(d time.Duration) Option { return func(s *Store) { s.timeout = d } }
 
+// WithStallCheck sets how often the store's own consumers (the live
+// watches' and the tail's), when idle, ask the stream's leader whether
+// they miss events (15 s by default; follow.go).
+func WithStallCheck(d time.Duration) Option { return func(s *Store) { s.stall = d } }
+
 // NewStore returns a store on nc. The EVENTS stream must exist (stream.Ensure).
 func NewStore(nc *nats.Conn, reg *Registry, opts ...Option) *Store {
 	s := &Store{
 		nc: nc, reg: reg, stream: StreamName, prefix: "$JS.API",
-		now: time.Now, log: slog.New(slog.DiscardHandler), timeout: 5 * time.Second, ids: newIDSource(),
+		now: time.Now, log: slog.New(slog.DiscardHandler), timeout: 5 * time.Second, stall: 15 * time.Second, ids: newIDSource(),
 	}
 	for _, o := range opts {
 		o(s)

@@ -140,13 +140,12 @@ func (s *Store) StartTail(ctx context.Context) (stop func(), err error) {
 	t.mu.Lock()
 	t.floor, t.last = start, start-1
 	t.mu.Unlock()
-	cc, stopFollowing, err := s.follow(ctx, start, "the log's tail", t.add)
+	stopFollowing, err := s.follow(ctx, start, "the log's tail", t.add)
 	if err != nil {
 		return nil, fmt.Errorf("start the log's tail: %w", err)
 	}
 	return func() {
 		stopFollowing()
-		<-cc.Closed()
 		t.mu.Lock()
 		t.closeLocked()
 		t.mu.Unlock()

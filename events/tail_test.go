@@ -8,22 +8,24 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/events"
 	"weft.dev/events/eventstest"
+	"weft.dev/kernel/wait"
 )
 
 // tailed is a store holding the log's tail of at most maxBytes, reading
 // over a connection of its own (whose traffic the tests count), beside a
 // plain store on the same stream that reads everything from it.
-func tailed(t *testing.T, env *eventstest.Env, maxBytes int) (tail, plain *events.Store, reader *nats.Conn) {
+func tailed(t *testing.T, env *eventstest.Env, maxBytes int, opts ...events.Option) (tail, plain *events.Store, reader *nats.Conn) {
 	t.Helper()
 	rc, err := env.Server.Connect("tail-reader")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(rc.Close)
-	tail = events.NewStore(env.Conn, registry(), events.WithReaders(rc), events.WithTail(maxBytes))
+	tail = events.NewStore(env.Conn, registry(), append([]events.Option{events.WithReaders(rc), events.WithTail(maxBytes)}, opts...)...)
 	stop, err := tail.StartTail(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -233,4 +235,57 @@ func TestReadsGoToTheStreamOnceTheTailIsStopped(t *testing.T) {
 	if b, n, _ := tail.TailBytes(); b != 0 || n != 0 {
 		t.Errorf("a stopped tail holds %d events, %d bytes", n, b)
 	}
+}
+
+// pauseAll makes every consumer of EVENTS heartbeat and deliver nothing
+// for an hour, as one on a replica stuck behind its leader does; it
+// returns how many it paused.
+func pauseAll(t *testing.T, nc *nats.Conn) int {
+	t.Helper()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := js.Stream(ctx, events.StreamName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for name := range st.ConsumerNames(ctx).Name() {
+		if _, err := js.PauseConsumer(ctx, events.StreamName, name, time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	return n
+}
+
+// The tail's consumer stops delivering while it heartbeats: the tail
+// replaces it after the last event it holds, and takes in what was
+// appended meanwhile, so reads of the log's end are served from memory
+// again (without the replacement they went to the stream for good).
+func TestTheTailReplacesAConsumerThatStopsDelivering(t *testing.T) {
+	env := eventstest.Start(t)
+	tail, plain, rc := tailed(t, env, 64<<20, events.WithStallCheck(100*time.Millisecond))
+	appendMix(t, plain, 50)
+	if n := pauseAll(t, env.Conn); n != 1 {
+		t.Fatalf("paused %d consumers, want the tail's one", n)
+	}
+	appendMix(t, plain, 50)
+	last, err := plain.LastSeq(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait.For(t, 10*time.Second, func() error {
+		before := rc.Stats().InMsgs
+		got := readAll(t, tail, events.Filter{Team: "acme", FromSeq: 1, ToSeq: last})
+		if n := rc.Stats().InMsgs - before; n != 0 {
+			return fmt.Errorf("a read to %d received %d messages from the server: the tail lacks the end", last, n)
+		}
+		if len(got) == 0 || got[len(got)-1].Seq > last {
+			return fmt.Errorf("read %d events", len(got))
+		}
+		return nil
+	})
 }

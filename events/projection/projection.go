@@ -318,23 +318,6 @@ func (r *Runner) open(ctx context.Context, after uint64) (jetstream.MessagesCont
 	return it, nil
 }
 
-// leaderLast is the log's last sequence as the stream's leader knows it
-// (a direct get may be answered by a replica as far behind as the
-// consumer).
-func (r *Runner) leaderLast(ctx context.Context) (uint64, error) {
-	js, err := jetstream.New(r.store.Conn())
-	if err != nil {
-		return 0, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	st, err := js.Stream(ctx, events.StreamName)
-	if err != nil {
-		return 0, err
-	}
-	return st.CachedInfo().State.LastSeq, nil
-}
-
 // behind is how many events of the stream the model has not applied.
 func (r *Runner) behind(ctx context.Context) (uint64, error) {
 	last, err := r.store.LastSeq(ctx)
@@ -358,7 +341,7 @@ func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) error {
 	watch := supervise.NewGroup(ctx)
 	defer watch.Stop()
 	watch.Go(func(ctx context.Context) {
-		if err := supervise.WatchStall(ctx, r.stall, reader, r.leaderLast); err != nil {
+		if err := supervise.WatchStall(ctx, r.stall, reader, r.store.LeaderLastSeq); err != nil {
 			stalled <- err
 			it.Stop()
 		}

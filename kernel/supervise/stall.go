@@ -39,6 +39,10 @@ func NewReader(after uint64) *Reader {
 	return r
 }
 
+// Position is the stream sequence of the last message the reader was
+// given (or the one it started after).
+func (r *Reader) Position() uint64 { return r.pos.Load() }
+
 // Waiting says the reader now waits for its next message.
 func (r *Reader) Waiting() { r.waiting.Store(true) }
 
