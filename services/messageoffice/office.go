@@ -335,7 +335,7 @@ func (o *Office) loop(ctx context.Context, it jetstream.MessagesContext) error {
 			// its missing heartbeats).
 			if time.Since(heard) >= stallAfter && time.Since(checked) >= stallAfter {
 				checked = time.Now()
-				if last, err := o.store.LastSeq(ctx); err == nil && last > o.folded {
+				if last, err := o.store.LeaderLastSeq(ctx); err == nil && last > o.folded {
 					return fmt.Errorf("message office: nothing delivered for %v while the log has events %d to %d", time.Since(heard).Round(time.Second), o.folded+1, last)
 				}
 			}

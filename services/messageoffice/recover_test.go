@@ -119,7 +119,7 @@ func (w *world) peerOnEveryCluster(t *testing.T, s scenario, device string) {
 }
 
 // The message office meets each kind of transient error while it works:
-// its consumer on EVENTS deleted, the team stream refusing its writes (as
+// its consumer on EVENTS deleted, then delivering nothing, the team stream refusing its writes (as
 // it does while it has no leader), and (in the next test) the server
 // stopping and coming back. Each time it resumes after a backoff from the
 // last event it folded, without rebuilding the topology, and every change
@@ -144,6 +144,21 @@ func TestTheOfficeResumesAfterItsConsumerIsDeletedAndAfterItsWritesAreRefused(t 
 	phone := must(w.inf.CreateDevice(w.ctx, w.owner, icmd.CreateDeviceInput{Team: "acme", Name: "phone", PublicKey: keyPhone})).Object.ID
 	w.converge(t, o)
 	w.peerOnEveryCluster(t, s, phone)
+
+	// Its consumer heartbeats and delivers nothing (as one on a replica
+	// stuck behind its leader does).
+	paused := 0
+	for name := range stream.ConsumerNames(w.ctx).Name() {
+		if _, err := w.js.PauseConsumer(w.ctx, events.StreamName, name, time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		paused++
+	}
+	if paused == 0 {
+		t.Fatal("the office reads the log through no consumer")
+	}
+	notebook := must(w.inf.CreateDevice(w.ctx, w.owner, icmd.CreateDeviceInput{Team: "acme", Name: "notebook", PublicKey: "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCUE="})).Object.ID
+	w.peerOnEveryCluster(t, s, notebook)
 
 	// The team stream refuses new subjects: a write the office must retry.
 	team, err := w.js.Stream(w.ctx, clusterstate.TeamStreamName("acme"))
