@@ -3,14 +3,12 @@ package gateway
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sync"
 
 	"github.com/jensneuse/abstractlogger"
 	nodev1 "github.com/wundergraph/cosmo/router/gen/proto/wg/cosmo/node/v1"
 	"github.com/wundergraph/graphql-go-tools/execution/engine"
 	"github.com/wundergraph/graphql-go-tools/execution/graphql"
-	"github.com/wundergraph/graphql-go-tools/v2/pkg/engine/datasource/graphql_datasource"
 	"github.com/wundergraph/graphql-go-tools/v2/pkg/engine/resolve"
 
 	"weft.dev/kernel/auth"
@@ -23,23 +21,6 @@ import (
 // of identical subscriptions never shares one upstream connection between
 // two principals.
 const principalTemplate = "{{ .request.headers." + auth.Header + " }}"
-
-// readEachUpstream makes the engine's subscription client read each
-// upstream websocket on a goroutine of its own, which passes every message
-// on as it arrives. Its default, one "net poll" loop over every upstream
-// socket, reads at most one message of each socket per 100 ms tick: an
-// event right behind another (teamEvents delivers an app's creation right
-// after its address's allocation) waited up to a tick, and a burst of
-// events passed ten a second (TestABurstOfSubgraphEventsReachesTheClient-
-// WithoutWaitingATickForEach). A shorter tick would wake the loop that
-// often while every subscription is idle; Go's own poller already waits
-// on the sockets for the goroutines.
-type readEachUpstream struct{}
-
-func (readEachUpstream) NewSubscriptionClient(httpClient, streamingClient *http.Client, engineCtx context.Context, options ...graphql_datasource.Options) graphql_datasource.GraphQLSubscriptionClient {
-	options = append(options, graphql_datasource.WithNetPollConfiguration(graphql_datasource.NetPollConfiguration{Enable: false}))
-	return graphql_datasource.NewGraphQLSubscriptionClient(httpClient, streamingClient, engineCtx, options...)
-}
 
 // subscriptionHeader carries a number of the gateway's own, unique to one
 // client subscription, into its websocket upgrade. The engine shares one
@@ -154,7 +135,6 @@ func (g *Gateway) compose(sdls map[string]string) (_ *snapshot, err error) {
 		engine.WithFederationHttpClient(g.subgraphClient),
 		engine.WithFederationStreamingClient(g.subgraphClient),
 		engine.WithFederationSubscriptionType(engine.SubscriptionTypeGraphQLTransportWS),
-		engine.WithFederationSubscriptionClientFactory(readEachUpstream{}),
 	)
 	rc, err := factory.Compose()
 	if err != nil {
