@@ -15,7 +15,9 @@
 //   portal_mutation_visible  the CLI's mutation answered to the row on an open page
 //
 // Environment: WEFT_URL, WEFT_TOKEN, WEFT_TEAM, WEFT_CLI, WEFT_CONFIG,
-// CHANGES (live changes timed), RUNS (navigations timed), CHROMIUM.
+// CHANGES (live changes timed), RUNS (navigations timed), CHROMIUM; TRACE=1
+// also prints where each navigation's time went, and each live change's
+// time split at its event's arrival on the page's websocket.
 // Prints lines `name value unit baseline ratio` as weft-bench does.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
@@ -98,6 +100,23 @@ if (process.env.TRACE) {
       return r;
     };
     new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__log.push(`long ${Math.round(e.startTime)}+${Math.round(e.duration)}`))).observe({ type: 'longtask', buffered: true });
+  });
+}
+// TRACE=1, live changes: when each app's event reached the page over the
+// websocket (app.created's message), to split its time there.
+if (process.env.TRACE) {
+  await context.addInitScript(() => {
+    window.__ev = {};
+    const W = window.WebSocket;
+    window.WebSocket = class extends W {
+      constructor(...a) {
+        super(...a);
+        this.addEventListener('message', (m) => {
+          const n = typeof m.data === 'string' && /app\.created/.test(m.data) && /\\?"name\\?":\\?"(l\d{4})/.exec(m.data);
+          if (n && !(n[1] in window.__ev)) window.__ev[n[1]] = performance.timeOrigin + performance.now();
+        });
+      }
+    };
   });
 }
 const page = context.pages()[0] ?? (await context.newPage());
@@ -272,6 +291,7 @@ try {
   await page.getByRole('heading', { level: 1, name: 'live' }).waitFor();
   await page.getByText('● live').waitFor();
   const lat = [];
+  const parts = [];
   for (let i = 0; i < changes; i++) {
     const name = `l${String(i).padStart(4, '0')}`;
     // New apps sort last: keep the end of the list in view (rows out of
@@ -300,7 +320,17 @@ try {
       }));
       throw new Error(`${name} never appeared: ${JSON.stringify(state)}`, { cause: e });
     }
-    lat.push((await page.evaluate((n) => window.__seen[n], name)) - answered);
+    const shown = await page.evaluate((n) => window.__seen[n], name);
+    lat.push(shown - answered);
+    if (process.env.TRACE) {
+      const ev = await page.evaluate((n) => window.__ev[n], name);
+      parts.push([ev - answered, shown - ev]);
+    }
+  }
+  if (process.env.TRACE) {
+    const p = (i, q) => pct(parts.map((x) => x[i]), q).toFixed(0);
+    console.error(`live: answer to event on the page p50 ${p(0, 50)} p90 ${p(0, 90)} p99 ${p(0, 99)} ms; event to row shown p50 ${p(1, 50)} p90 ${p(1, 90)} p99 ${p(1, 99)} ms`);
+    console.error(`live, each (answer→event, event→row): ${parts.map((x) => x.map(Math.round).join('/')).join(' ')}`);
   }
   line('portal_mutation_visible_p50', median(lat).toFixed(1), 'ms', '-', '-');
   line('portal_mutation_visible_p99', pct(lat, 99).toFixed(1), 'ms', '-', '-');
