@@ -45,10 +45,13 @@ export function onLiveStatus(l: (s: typeof status) => void): () => void {
 
 // useLive calls f for each new event of the given aggregate types (all
 // when empty), batched: many events in a burst cause one call, with the
-// highest sequence.
-export function useLive(types: string[], f: (seq: number, events: EventFieldsFragment[]) => void) {
+// highest sequence. An event take returns true for is the caller's as it
+// arrives (take handles it at once), and is not batched.
+export function useLive(types: string[], f: (seq: number, events: EventFieldsFragment[]) => void, take?: (e: EventFieldsFragment) => boolean) {
   const fn = useRef(f);
   fn.current = f;
+  const tk = useRef(take);
+  tk.current = take;
   const key = types.join(',');
   useEffect(() => {
     let batch: EventFieldsFragment[] = [];
@@ -56,6 +59,7 @@ export function useLive(types: string[], f: (seq: number, events: EventFieldsFra
     const want = new Set(key ? key.split(',') : []);
     const l: Listener = (e) => {
       if (want.size && !want.has(e.aggregateType)) return;
+      if (tk.current?.(e)) return;
       batch.push(e);
       if (timer === undefined) {
         timer = setTimeout(() => {

@@ -237,8 +237,12 @@ try {
     await shot('environment');
   });
 
-  await check('an app created with the CLI appears without a reload', async () => {
+  await check('apps created, changed and deleted with the CLI change their rows without a reload, from the events alone', async () => {
     const marker = await page.evaluate(() => (window.__notReloaded = true));
+    const rowsText = () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('tr[data-app]')].map((r) => [r.getAttribute('data-app'), r.textContent])));
+    const count = () => page.locator('p.muted[aria-live]').textContent();
+    await page.waitForLoadState('networkidle');
+    const rec = recordRequests();
     const latencies = [];
     for (let i = 0; i < 5; i++) {
       weft('app', 'create', `cli-${i}`, '--env', 'prod', '--port', '80', '--backend', '10.0.0.9:80');
@@ -246,9 +250,29 @@ try {
       await page.locator(`tr[data-app=cli-${i}]`).waitFor();
       latencies.push(Date.now() - t0);
     }
+    weft('app', 'update', 'cli-1', '--env', 'prod', '--port', '80', '--port', '53/udp', '--backend', '10.0.0.10:80', '--backend', '10.0.0.11:80', '--health', 'http', '--health-path', '/healthz', '--lb', 'failover');
+    await page.locator('tr[data-app=cli-1]', { hasText: '10.0.0.11:80' }).waitFor();
+    weft('app', 'create', 'cli-gone', '--env', 'prod', '--port', '80', '--backend', '10.0.0.9:80');
+    await page.locator('tr[data-app=cli-gone]').waitFor();
+    weft('app', 'delete', 'cli-gone', '--env', 'prod');
+    await page.locator('tr[data-app=cli-gone]').waitFor({ state: 'detached' });
+    rec.stop();
+    // The events say all the rows show: without this the page asked for
+    // each app by id (AppRow) once its event had come.
+    const asked = rec.ops().filter((op) => op === 'AppRow' || op === 'Apps');
+    if (asked.length) fail(`the page asked the API for ${asked.join(', ')} while the CLI changed apps: the rows did not come from the events`);
     if (!(await page.evaluate(() => window.__notReloaded)) || !marker) fail('the page was reloaded');
     timings['cli-to-visible'] = latencies;
     console.log(`     CLI answer to row visible: ${latencies.join(', ')} ms`);
+    // What the events made is what the API answers.
+    const live = await rowsText();
+    const liveCount = await count();
+    await page.reload();
+    await page.locator('tr[data-app=cli-4]').waitFor();
+    const api = await rowsText();
+    if (JSON.stringify(live) !== JSON.stringify(api)) fail(`the rows made from the events differ from the API's:\n${JSON.stringify(live)}\n${JSON.stringify(api)}`);
+    if (liveCount !== (await count())) fail(`the count made from the events, ${liveCount}, is not the API's, ${await count()}`);
+    if (!api['cli-1'].includes('53/udp') || !api['cli-1'].includes('HTTP /healthz') || !api['cli-1'].includes('failover')) fail(`cli-1's row lacks its change: ${api['cli-1']}`);
   });
 
   await check("the team's apps page lists every environment's apps", async () => {

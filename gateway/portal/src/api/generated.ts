@@ -387,7 +387,7 @@ export type DeviceFieldsFragment = { id: string, name: string, kind: DeviceKind,
 
 export type PolicyFieldsFragment = { id: string, name: string, createdBy: string | null, createdAt: string | null, updatedAt: string | null, rule: { action: PolicyAction, priority: number, description: string | null, sources: Array<{ kind: SubjectKind, id: string | null }>, targets: Array<{ kind: SubjectKind, id: string | null }> } };
 
-export type EventFieldsFragment = { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, data: unknown, known: boolean };
+export type EventFieldsFragment = { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, resourceName: string | null, data: unknown, known: boolean };
 
 export type PageFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
@@ -403,7 +403,7 @@ export type OverviewQueryVariables = Exact<{
 }>;
 
 
-export type OverviewQuery = { team: { slug: string, displayName: string, environments: { totalCount: number }, apps: { totalCount: number }, services: { totalCount: number }, policies: { totalCount: number }, devices: { totalCount: number }, members: { totalCount: number }, clusters: { totalCount: number, edges: Array<{ node: { id: string, name: string, gatewayIp: string, serviceRange: string, enrolled: boolean, enrolledAt: string | null, publicKey: string | null, endpoint: string | null, createdAt: string | null, status: { clusterId: string, enrolled: boolean, publicKey: string | null, endpoint: string | null, online: boolean | null, lastHeartbeatAt: string | null, appliedSeq: number | null, seq: number } } }> } } | null, intercepts: { totalCount: number, edges: Array<{ node: { id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, app: { id: string, name: string, environment: { name: string } }, port: { port: number, protocol: Protocol } } }> }, events: { edges: Array<{ node: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, data: unknown, known: boolean } }> } };
+export type OverviewQuery = { team: { slug: string, displayName: string, environments: { totalCount: number }, apps: { totalCount: number }, services: { totalCount: number }, policies: { totalCount: number }, devices: { totalCount: number }, members: { totalCount: number }, clusters: { totalCount: number, edges: Array<{ node: { id: string, name: string, gatewayIp: string, serviceRange: string, enrolled: boolean, enrolledAt: string | null, publicKey: string | null, endpoint: string | null, createdAt: string | null, status: { clusterId: string, enrolled: boolean, publicKey: string | null, endpoint: string | null, online: boolean | null, lastHeartbeatAt: string | null, appliedSeq: number | null, seq: number } } }> } } | null, intercepts: { totalCount: number, edges: Array<{ node: { id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, app: { id: string, name: string, environment: { name: string } }, port: { port: number, protocol: Protocol } } }> }, events: { edges: Array<{ node: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, resourceName: string | null, data: unknown, known: boolean } }> } };
 
 export type EnvironmentsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -452,7 +452,7 @@ export type AppQueryVariables = Exact<{
 }>;
 
 
-export type AppQuery = { app: { id: string, name: string, serviceIp: string, generation: number, createdBy: string | null, createdAt: string | null, updatedAt: string | null, history: { edges: Array<{ node: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, data: unknown, known: boolean } }> }, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, workload: { image: string, replicas: number, ports: Array<{ port: number, protocol: Protocol, containerPort: number }> } | null, export: { namespace: string, name: string } | null, rollout: { generation: number, desired: number, updated: number, ready: number, available: number, done: boolean, failing: string | null, lastError: string | null, image: string | null, reportedAt: string | null } | null, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } | null };
+export type AppQuery = { app: { id: string, name: string, serviceIp: string, generation: number, createdBy: string | null, createdAt: string | null, updatedAt: string | null, history: { edges: Array<{ node: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, resourceName: string | null, data: unknown, known: boolean } }> }, environment: { id: string, name: string }, cluster: { id: string, name: string }, spec: { backends: Array<string>, lb: LbMode, ports: Array<{ port: number, protocol: Protocol }>, health: { type: HealthCheckType, path: string | null, intervalSeconds: number, timeoutSeconds: number, healthyThreshold: number, unhealthyThreshold: number } }, workload: { image: string, replicas: number, ports: Array<{ port: number, protocol: Protocol, containerPort: number }> } | null, export: { namespace: string, name: string } | null, rollout: { generation: number, desired: number, updated: number, ready: number, available: number, done: boolean, failing: string | null, lastError: string | null, image: string | null, reportedAt: string | null } | null, activeIntercepts: Array<{ id: string, deviceName: string | null, deviceGone: boolean, target: string, active: boolean, startedBy: string, startedAt: string | null, stoppedBy: string | null, stoppedAt: string | null, port: { port: number, protocol: Protocol } }> } | null };
 
 export type AppRowQueryVariables = Exact<{
   id: string | number;
@@ -529,7 +529,7 @@ export type EventsQueryVariables = Exact<{
 }>;
 
 
-export type EventsQuery = { events: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, data: unknown, known: boolean } }> } };
+export type EventsQuery = { events: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, resourceName: string | null, data: unknown, known: boolean } }> } };
 
 export type TeamEventsSubscriptionVariables = Exact<{
   types?: Array<string> | string | null | undefined;
@@ -537,7 +537,7 @@ export type TeamEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type TeamEventsSubscription = { teamEvents: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, data: unknown, known: boolean } };
+export type TeamEventsSubscription = { teamEvents: { seq: number, id: string, time: string, type: string, aggregateType: string, aggregateId: string, actor: string, resourceName: string | null, data: unknown, known: boolean } };
 
 export type ClusterStatusSubscriptionVariables = Exact<{
   id: string | number;
@@ -1112,6 +1112,7 @@ export const EventFieldsFragmentDoc = new TypedDocumentString(`
   aggregateType
   aggregateId
   actor
+  resourceName
   data
   known
 }
@@ -1325,6 +1326,7 @@ fragment EventFields on Event {
   aggregateType
   aggregateId
   actor
+  resourceName
   data
   known
 }`) as unknown as TypedDocumentString<OverviewQuery, OverviewQueryVariables>;
@@ -1593,6 +1595,7 @@ fragment EventFields on Event {
   aggregateType
   aggregateId
   actor
+  resourceName
   data
   known
 }`) as unknown as TypedDocumentString<AppQuery, AppQueryVariables>;
@@ -2054,6 +2057,7 @@ export const EventsDocument = new TypedDocumentString(`
   aggregateType
   aggregateId
   actor
+  resourceName
   data
   known
 }
@@ -2075,6 +2079,7 @@ export const TeamEventsDocument = new TypedDocumentString(`
   aggregateType
   aggregateId
   actor
+  resourceName
   data
   known
 }`) as unknown as TypedDocumentString<TeamEventsSubscription, TeamEventsSubscriptionVariables>;

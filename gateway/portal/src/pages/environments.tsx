@@ -2,11 +2,12 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, gql, lastSeq, noteSeq, pageAll, loadSession } from '../api/client';
 import {
   AppRowDocument, AppsDocument, ClustersDocument, CreateAppDocument, CreateEnvironmentDocument, CreateServiceDocument, DeleteEnvironmentDocument,
-  EnvironmentDocument, EnvironmentsDocument, type AppFieldsFragment, type LbMode, type Protocol, type ServiceKind,
+  EnvironmentDocument, EnvironmentsDocument, type AppFieldsFragment, type EventFieldsFragment, type LbMode, type Protocol, type ServiceKind,
 } from '../api/generated';
 import { useLoad } from '../hooks';
 import { APPS_PAGE as PAGE, appsPage } from '../prefetch';
 import { useLive } from '../live';
+import { envOf, fromEvent } from '../liveapps';
 import { Link, navigate } from '../router';
 import { Empty, ErrorNote, Field, Loading, When, fieldError, formError } from '../ui';
 import { backing, dnsName, healthLine, ports } from './common';
@@ -110,6 +111,32 @@ const ROW = 44; // px: the apps table's row height, for windowing
 function pathOf(a: AppFieldsFragment): string {
   return `${a.environment.name}\u0000${a.name}`;
 }
+
+// place puts app in list (without any row of its id) at its place in the
+// API's order; past the last loaded row, with more pages to come, it is
+// left out: it shows when the list is scrolled there.
+function place(list: AppFieldsFragment[], app: AppFieldsFragment, more: boolean): AppFieldsFragment[] {
+  const key = pathOf(app);
+  const at = list.findIndex((r) => pathOf(r) > key);
+  if (at < 0) return more ? list : [...list, app];
+  return [...list.slice(0, at), app, ...list.slice(at)];
+}
+
+// placeEvent puts an app's event in place in list from its data, and says
+// by how much the app count changed; delta undefined: the event does not
+// say enough, and list is unchanged.
+function placeEvent(list: AppFieldsFragment[], e: EventFieldsFragment, more: boolean): { list: AppFieldsFragment[]; delta?: number } {
+  const old = list.find((r) => r.id === e.aggregateId);
+  const names = {
+    env: (id: string) => list.find((r) => r.environment.id === id)?.environment.name,
+    cluster: (id: string) => list.find((r) => r.cluster.id === id)?.cluster.name,
+  };
+  const o = fromEvent(e, old, names);
+  if ('unknown' in o) return { list };
+  const rest = old ? list.filter((r) => r !== old) : list;
+  if ('gone' in o) return { list: rest, delta: old || envOf(e) ? -1 : 0 };
+  return { list: place(rest, o.row, more), delta: old ? 0 : 1 };
+}
 // AppsList shows an environment's apps a page at a time: rows are fetched
 // by Relay cursor as the list scrolls near its end, and only the rows in
 // view are in the DOM, so 10,000 apps scroll without all being loaded.
@@ -123,20 +150,41 @@ export function AppsList({ env, team, onFirstPage }: { env?: string; team: strin
   const box = useRef<HTMLDivElement>(null);
   const loading = useRef(false);
   const gen = useRef(0);
+  // The rows as last set, for live events to decide on at once (the state
+  // is only read at the next render).
+  const held = useRef<AppFieldsFragment[]>([]);
+  const more = useRef(true);
+  const update = (f: (old: AppFieldsFragment[]) => AppFieldsFragment[]) => {
+    held.current = f(held.current);
+    setRows(held.current);
+  };
+  // Events put in place from their data while a reset's request is out:
+  // its answer may be older than they are, so they are put in place on
+  // it again. Deleted apps: an answer to a fetch may be older than that.
+  const sinceReset = useRef<EventFieldsFragment[] | null>(null);
+  const gone = useRef(new Set<string>());
 
   const load = async (reset: boolean, minSeq?: number) => {
     if (loading.current && !reset) return;
     loading.current = true;
     const g = reset ? ++gen.current : gen.current;
+    if (reset) sinceReset.current = [];
     try {
       // A reset (live change) reloads as many rows as were shown.
       // The first page's variables are appsPage's, so a prefetched request
       // (on the link's hover or press, or at the navigation) is taken.
-      const first = reset ? Math.max(PAGE, Math.min(rows.length, 1000)) : PAGE;
+      const first = reset ? Math.max(PAGE, Math.min(held.current.length, 1000)) : PAGE;
       const r = await gql(AppsDocument, { ...appsPage(env, minSeq ?? lastSeq()), first, after: reset ? undefined : (end.cursor ?? undefined) });
       if (g !== gen.current) return;
       const nodes = r.apps.edges.map((e) => e.node);
-      setRows((old) => (reset ? nodes : [...old, ...nodes]));
+      more.current = r.apps.pageInfo.hasNextPage;
+      if (reset) {
+        const again = sinceReset.current ?? [];
+        sinceReset.current = null;
+        update(() => again.reduce((list, e) => placeEvent(list, e, more.current).list, nodes));
+      } else {
+        update((old) => [...old, ...nodes]);
+      }
       setTotal(r.apps.totalCount);
       setEnd({ next: r.apps.pageInfo.hasNextPage, cursor: r.apps.pageInfo.endCursor });
       setErr(null);
@@ -151,9 +199,28 @@ export function AppsList({ env, team, onFirstPage }: { env?: string; team: strin
   useEffect(() => {
     load(true).finally(() => firstPage.current?.(env));
   }, [env]); // eslint-disable-line react-hooks/exhaustive-deps
-  // A change to a few apps fetches those apps by id and puts them in
-  // place (a page of a large team's list costs far more than one app);
+  // An app's creation, change or deletion is put in place from its event
+  // as it arrives (src/liveapps.ts): no request stands between the event
+  // and the row. Other changes to a few apps fetch those apps by id
+  // (a page of a large team's list costs far more than one app);
   // intercepts, or many changes at once, reload what is shown.
+  const take = (e: EventFieldsFragment) => {
+    if (e.aggregateType !== 'app') return false;
+    // Another environment's app changes nothing here.
+    const at = envOf(e);
+    if (env && at && at !== env) return true;
+    let delta: number | undefined;
+    update((old) => {
+      const r = placeEvent(old, e, more.current);
+      delta = r.delta;
+      return r.list;
+    });
+    if (delta === undefined) return false;
+    if (e.type.endsWith('.deleted')) gone.current.add(e.aggregateId);
+    sinceReset.current?.push(e);
+    if (delta) setTotal((t) => (t ?? 0) + (delta ?? 0));
+    return true;
+  };
   useLive(['app', 'intercept'], async (seq, evs) => {
     const ids = [...new Set(evs.filter((e) => e.aggregateType === 'app').map((e) => e.aggregateId))];
     if (evs.some((e) => e.aggregateType !== 'app') || ids.length > 20) {
@@ -164,31 +231,30 @@ export function AppsList({ env, team, onFirstPage }: { env?: string; team: strin
     try {
       const got = await Promise.all(ids.map(async (id) => ({ id, app: (await gql(AppRowDocument, { id, minSeq: seq })).app })));
       if (gen0 !== gen.current) return;
-      setRows((old) => {
+      let delta = 0;
+      update((old) => {
         let next = old;
-        let delta = 0;
         for (const { id, app } of got) {
-          const had = next.some((r) => r.id === id);
+          const had = next.find((r) => r.id === id);
           const created = evs.some((e) => e.aggregateId === id && e.type.endsWith('.created'));
+          // An answer older than what an event already put in place
+          // (a deletion, a newer spec) does not undo it.
+          if (app && (gone.current.has(id) || (had && had.generation > app.generation))) continue;
           next = next.filter((r) => r.id !== id);
           if (app && (!env || app.environment.name === env)) {
-            const key = pathOf(app);
-            const at = next.findIndex((r) => pathOf(r) > key);
-            // Past the last loaded row with more pages to come: it shows
-            // when the list is scrolled there.
-            if (at >= 0 || !end.next) next = at < 0 ? [...next, app] : [...next.slice(0, at), app, ...next.slice(at)];
+            next = place(next, app, more.current);
             if (!had && created) delta++;
           } else if (had || (!app && evs.some((e) => e.aggregateId === id && e.type.endsWith('.deleted')))) {
             delta--;
           }
         }
-        if (delta) setTotal((t) => (t ?? 0) + delta);
         return next;
       });
+      if (delta) setTotal((t) => (t ?? 0) + delta);
     } catch {
       load(true, seq);
     }
-  });
+  }, take);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
