@@ -42,6 +42,30 @@ func appendRetrying(t *testing.T, store *events.Store, n int) uint64 {
 	return last
 }
 
+// eachConsumer does fn to every consumer of EVENTS, and fails t when
+// there is none (the runner's is the one there).
+func eachConsumer(t *testing.T, ctx context.Context, store *events.Store, fn func(js jetstream.JetStream, name string) error) {
+	t.Helper()
+	js, err := jetstream.New(store.Conn())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := js.Stream(ctx, events.StreamName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for name := range s.ConsumerNames(ctx).Name() {
+		if err := fn(js, name); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatal("the runner has no consumer")
+	}
+}
+
 // One server on loopback (not in-process), so it can stop and come back
 // on the same store while clients reconnect to it.
 func startNode(t *testing.T) (*eventstest.Node, *events.Store) {
@@ -88,46 +112,17 @@ func TestARunnerResumesAfterItsConsumerIsDeletedAndAfterTheServerRestarts(t *tes
 		inject func(t *testing.T)
 	}{
 		{"consumer deleted", func(t *testing.T) {
-			js, err := jetstream.New(store.Conn())
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := js.Stream(ctx, events.StreamName)
-			if err != nil {
-				t.Fatal(err)
-			}
-			deleted := 0
-			for name := range s.ConsumerNames(ctx).Name() {
-				if err := s.DeleteConsumer(ctx, name); err != nil {
-					t.Fatal(err)
-				}
-				deleted++
-			}
-			if deleted == 0 {
-				t.Fatal("the runner has no consumer to delete")
-			}
+			eachConsumer(t, ctx, store, func(js jetstream.JetStream, name string) error {
+				return js.DeleteConsumer(ctx, events.StreamName, name)
+			})
 		}},
 		// A consumer that heartbeats and delivers nothing (as one on a
 		// replica stuck behind its leader does) is replaced.
 		{"consumer paused", func(t *testing.T) {
-			js, err := jetstream.New(store.Conn())
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := js.Stream(ctx, events.StreamName)
-			if err != nil {
-				t.Fatal(err)
-			}
-			paused := 0
-			for name := range s.ConsumerNames(ctx).Name() {
-				if _, err := js.PauseConsumer(ctx, events.StreamName, name, time.Now().Add(time.Hour)); err != nil {
-					t.Fatal(err)
-				}
-				paused++
-			}
-			if paused == 0 {
-				t.Fatal("the runner has no consumer to pause")
-			}
+			eachConsumer(t, ctx, store, func(js jetstream.JetStream, name string) error {
+				_, err := js.PauseConsumer(ctx, events.StreamName, name, time.Now().Add(time.Hour))
+				return err
+			})
 		}},
 		{"server restarted", func(*testing.T) {
 			node.Stop()
