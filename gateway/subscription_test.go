@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 	"weft.dev/kernel/wait"
@@ -179,4 +180,43 @@ func TestIdenticalSubscriptionsOfOneUserEachHaveTheirOwnUpstream(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A subgraph's events reach the client as they come, however close
+// together: graphql-go-tools' upstream reader (its "net poll" loop) read
+// one message of each upstream websocket per 100 ms tick, so a burst of a
+// dozen events took over a second to pass, and an event right after
+// another (an app's creation after its address's allocation) waited up to
+// a tick (third_party/graphql-go-tools/README.md).
+func TestABurstOfSubgraphEventsReachesTheClientWithoutWaitingATickForEach(t *testing.T) {
+	h := start(t)
+	c := h.dial(nil)
+	c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer tok-alice", "Weft-Team": "acme"}})
+	c.expect("connection_ack")
+	c.send(map[string]any{"id": "s1", "type": "subscribe", "payload": map[string]any{"query": `subscription { appCreated { name } }`}})
+	wait.For(t, 10*time.Second, func() error {
+		if n := h.sg.world.subscribers(); n != 1 {
+			return fmt.Errorf("console has %d subscribers", n)
+		}
+		return nil
+	})
+	// Fewer than the test subgraph's buffer of 16 per subscriber, which
+	// drops the rest.
+	const burst = 12
+	for i := range burst {
+		h.query(bob, fmt.Sprintf(`mutation { createApp(cluster: "c1", name: "b%d") { id } }`, i), nil).decode(t, &struct{}{})
+	}
+	sent := time.Now()
+	for i := range burst {
+		m, err := c.read(10 * time.Second)
+		if err != nil || m.Type != "next" || !strings.Contains(string(m.Payload), fmt.Sprintf(`"b%d"`, i)) {
+			t.Fatalf("message %d: %s %s (%v), want b%d created", i, m.Type, m.Payload, err, i)
+		}
+	}
+	// At one message a tick the last came at least 1.1 s after the burst;
+	// passing each on at once takes milliseconds, so this leaves a loaded
+	// machine time to spare.
+	if took := time.Since(sent); took > 600*time.Millisecond {
+		t.Errorf("the last of %d events reached the client %s after the burst was written", burst, took.Round(time.Millisecond))
+	}
 }

@@ -809,52 +809,79 @@ func (c *subscriptionClient) runNetPoll(ctx context.Context) {
 			// the ticker ensures that we don't poll the netPoll instance all the time,
 			// but at most every TickInterval
 		case <-c.netPollState.waitForEventsTick:
-			events, err := c.netPoll.Wait(c.netPollConfig.WaitForNumEvents)
-			if err != nil {
-				c.log.Error("netPoll.Wait", abstractlogger.Error(err))
-				continue
-			}
-
-			waitForEvents := len(events)
-
-			for i := range events {
-				fd := netpoll.SocketFD(events[i])
-				conn, ok := c.netPollState.connections[fd]
+			// weft: poll again at once while events come, instead of
+			// waiting for the next tick after each Wait that found some.
+			// A socket yields one message a Wait, so the tick held every
+			// message behind another up to TickInterval and let at most
+			// ten a second pass through each upstream subscription. The
+			// loop returns to the select above once a Wait found nothing
+			// (it blocked TickInterval for it) or it has run a tick's
+			// length (pings, and the tick is due again by then).
+			for start := time.Now(); ; {
+				n, ok := c.pollOnce(done, handleConnCh, connResults)
 				if !ok {
-					// This can happen if the client was unsubscribed
-					// and the ticker is still running because we haven't removed the last connection yet
-					continue
-				}
-				// submit the connection to the worker pool
-				handleConnCh <- conn
-			}
-
-			// we submit all events to the worker pool to handle all events in parallel
-			// instead of just waiting until all handlers are done, we can handle newly added connections or clients unsubscribing simultaneously
-			// we keep doing this until we have results for all events or the engine context is done
-			// this allows us to keep handling events in parallel while being able to manage connections without locks
-			// as a result, we can handle a large number of connections with a single threaded event loop
-
-			// once we have results for all events, we can return to the top level loop and wait for the next tick
-			for waitForEvents > 0 {
-				select {
-				case result := <-connResults:
-					// if the connection indicates that it should be closed, we close and remove it
-					if result.shouldClose {
-						c.handleServerUnsubscribe(result.fd)
-					}
-					// we decrease the number of events we're waiting for to eventually break the loop
-					waitForEvents--
-				case conn := <-c.netPollState.addConn:
-					c.handleAddConn(conn)
-				case id := <-c.netPollState.clientUnsubscribe:
-					c.handleClientUnsubscribe(id)
-				case <-done:
 					return
+				}
+				if n == 0 || time.Since(start) >= c.netPollConfig.TickInterval {
+					break
 				}
 			}
 		}
 	}
+}
+
+// pollOnce waits for the sockets that have data (at most TickInterval),
+// hands each to a worker and waits until every one is handled, so that no
+// socket is read by two workers at once; it returns how many it handled,
+// and false once done is closed.
+func (c *subscriptionClient) pollOnce(done <-chan struct{}, handleConnCh chan<- *connection, connResults <-chan connResult) (int, bool) {
+	events, err := c.netPoll.Wait(c.netPollConfig.WaitForNumEvents)
+	if err != nil {
+		c.log.Error("netPoll.Wait", abstractlogger.Error(err))
+		return 0, true
+	}
+
+	// weft: only the sockets handed to a worker are waited for (upstream
+	// counted every event, also one it skipped, and then waited for ever).
+	waitForEvents := 0
+
+	for i := range events {
+		fd := netpoll.SocketFD(events[i])
+		conn, ok := c.netPollState.connections[fd]
+		if !ok {
+			// This can happen if the client was unsubscribed
+			// and the ticker is still running because we haven't removed the last connection yet
+			continue
+		}
+		// submit the connection to the worker pool
+		handleConnCh <- conn
+		waitForEvents++
+	}
+	handled := waitForEvents
+
+	// we submit all events to the worker pool to handle all events in parallel
+	// instead of just waiting until all handlers are done, we can handle newly added connections or clients unsubscribing simultaneously
+	// we keep doing this until we have results for all events or the engine context is done
+	// this allows us to keep handling events in parallel while being able to manage connections without locks
+	// as a result, we can handle a large number of connections with a single threaded event loop
+	for waitForEvents > 0 {
+		select {
+		case result := <-connResults:
+			// if the connection indicates that it should be closed, we close and remove it
+			if result.shouldClose {
+				c.handleServerUnsubscribe(result.fd)
+			}
+			// we decrease the number of events we're waiting for to eventually break the loop
+			waitForEvents--
+		case conn := <-c.netPollState.addConn:
+			c.handleAddConn(conn)
+		case id := <-c.netPollState.clientUnsubscribe:
+			c.handleClientUnsubscribe(id)
+		case <-done:
+			return handled, false
+		}
+	}
+	return handled, true
 }
 
 func (c *subscriptionClient) close() {
