@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -153,4 +154,43 @@ func (s *Store) LeaderLastSeq(ctx context.Context) (uint64, error) {
 		return 0, err
 	}
 	return st.CachedInfo().State.LastSeq, nil
+}
+
+// LeaderLastSeqOf is the sequence of the log's last event on subjects
+// matching filter (0: none), as the stream's leader knows it: a get of
+// the stream's message API, which only the leader answers, not a direct
+// get.
+func (s *Store) LeaderLastSeqOf(ctx context.Context, filter string) (uint64, error) {
+	body, err := json.Marshal(map[string]string{"last_by_subj": filter})
+	if err != nil {
+		return 0, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	m, err := s.nc.RequestWithContext(ctx, s.prefix+".STREAM.MSG.GET."+s.stream, body)
+	if err != nil {
+		return 0, fmt.Errorf("last sequence of %s: %w", filter, err)
+	}
+	var resp struct {
+		Message *struct {
+			Seq uint64 `json:"seq"`
+		} `json:"message"`
+		Error *struct {
+			Code    int    `json:"code"`
+			ErrCode int    `json:"err_code"`
+			Desc    string `json:"description"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(m.Data, &resp); err != nil {
+		return 0, fmt.Errorf("last sequence of %s: %w", filter, err)
+	}
+	switch {
+	case resp.Error != nil && resp.Error.Code == 404:
+		return 0, nil
+	case resp.Error != nil:
+		return 0, fmt.Errorf("last sequence of %s: %s (%d)", filter, resp.Error.Desc, resp.Error.ErrCode)
+	case resp.Message == nil:
+		return 0, fmt.Errorf("last sequence of %s: an answer with no message", filter)
+	}
+	return resp.Message.Seq, nil
 }

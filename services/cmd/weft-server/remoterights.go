@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -23,6 +24,9 @@ type logRights struct {
 	auth  *remoteAuthenticator
 	log   *slog.Logger
 	sup   *supervise.Supervisor
+	// stall is how often the follower, while it waits, asks the stream's
+	// leader whether it misses events (supervise.WatchStall); 0: 15 s.
+	stall time.Duration
 }
 
 var _ gateway.RightsFeed = (*logRights)(nil)
@@ -46,16 +50,21 @@ func (l *logRights) follow(ctx context.Context, after *uint64, fn func(string)) 
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
 	}
-	cfg := jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{
-			events.FilterSubject("", domain.TeamAggregate, ""),
-			events.FilterSubject(domain.NoTeam, domain.TokenAggregate, ""),
-		},
-		DeliverPolicy: jetstream.DeliverNewPolicy,
+	filters := []string{
+		events.FilterSubject("", domain.TeamAggregate, ""),
+		events.FilterSubject(domain.NoTeam, domain.TokenAggregate, ""),
 	}
-	if *after > 0 {
-		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, *after+1
+	if *after == 0 {
+		// From the leader's last event of these subjects rather than
+		// DeliverNew: the stall watch below needs to know where it began.
+		last, err := l.lastOf(ctx, filters)
+		if err != nil {
+			return err
+		}
+		*after = last
 	}
+	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: filters,
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: *after + 1}
 	cons, err := js.OrderedConsumer(ctx, events.StreamName, cfg)
 	if err != nil {
 		return fmt.Errorf("create consumer: %w", err)
@@ -67,9 +76,32 @@ func (l *logRights) follow(ctx context.Context, after *uint64, fn func(string)) 
 	defer it.Stop()
 	stop := context.AfterFunc(ctx, it.Stop)
 	defer stop()
+	// A consumer that heartbeats and delivers nothing while the log has
+	// rights changes for it (one left on a replica behind its leader) is
+	// replaced: a revoked token's sockets must not stay open because of it.
+	every := l.stall
+	if every <= 0 {
+		every = 15 * time.Second
+	}
+	reader := supervise.NewReader(*after)
+	stalled := make(chan error, 1)
+	watch := supervise.NewGroup(ctx)
+	defer watch.Stop()
+	watch.Go(func(ctx context.Context) {
+		if err := supervise.WatchStall(ctx, every, reader, func(ctx context.Context) (uint64, error) { return l.lastOf(ctx, filters) }); err != nil {
+			stalled <- err
+			it.Stop()
+		}
+	})
 	for {
+		reader.Waiting()
 		m, err := it.Next()
 		if err != nil {
+			select {
+			case err := <-stalled:
+				return err
+			default:
+			}
 			return fmt.Errorf("next: %w", err)
 		}
 		md, err := m.Metadata()
@@ -77,6 +109,7 @@ func (l *logRights) follow(ctx context.Context, after *uint64, fn func(string)) 
 			return fmt.Errorf("metadata: %w", err)
 		}
 		seq := md.Sequence.Stream
+		reader.Got(seq)
 		*after = seq
 		var env events.Envelope
 		if err := json.Unmarshal(m.Data(), &env); err != nil {
@@ -99,4 +132,18 @@ func (l *logRights) follow(ctx context.Context, after *uint64, fn func(string)) 
 		}
 		fn(user)
 	}
+}
+
+// lastOf is the sequence of the log's last event on any of filters, as
+// the stream's leader knows it.
+func (l *logRights) lastOf(ctx context.Context, filters []string) (uint64, error) {
+	var last uint64
+	for _, f := range filters {
+		seq, err := l.store.LeaderLastSeqOf(ctx, f)
+		if err != nil {
+			return 0, err
+		}
+		last = max(last, seq)
+	}
+	return last, nil
 }
