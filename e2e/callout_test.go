@@ -35,6 +35,13 @@ type calloutNATS struct {
 
 func startCalloutNATS(t *testing.T, nodes int) calloutNATS {
 	t.Helper()
+	return startCalloutNATSOn(t, nodes, "127.0.0.1")
+}
+
+// startCalloutNATSOn is startCalloutNATS with the nodes' clients served
+// on host (an address agents in other network namespaces reach).
+func startCalloutNATSOn(t *testing.T, nodes int, host string) calloutNATS {
+	t.Helper()
 	seed := filepath.Join(t.TempDir(), "callout-issuer.seed")
 	out, err := exec.Command(filepath.Join(binaries(t), "weft-server"), "callout-issuer", "--out", seed).CombinedOutput()
 	if err != nil {
@@ -43,6 +50,7 @@ func startCalloutNATS(t *testing.T, nodes int) calloutNATS {
 	issuer := strings.TrimSpace(string(out))
 	const pw = "the-services-password-e2e"
 	cluster := eventstest.StartClusterWith(t, nodes, func(o *natsserver.Options) {
+		o.Host = host
 		o.Users = []*natsserver.User{{Username: "weft", Password: pw}}
 		// Clients know only the URLs they were given, so a test that cuts
 		// a client's links cuts it off (advertised URLs would go around).

@@ -39,15 +39,23 @@ func chaosDuration(t *testing.T) time.Duration {
 	return 75 * time.Second
 }
 
+// agentCut is how long an agent's link stays down: longer than its
+// consumers take to miss two heartbeats (5 s apart), so the agent finds
+// them silent while it reaches no node, and not only a pause TCP's
+// retransmissions hide. Its NATS connection does not notice (pings every
+// two minutes): what it sent is delivered once the link is back.
+const agentCut = 12 * time.Second
+
 // While a client keeps changing a team through two weft-server replicas
 // on a three-node NATS cluster (R3 streams) that authenticates agents
 // through weft's auth callout, with an agent per cluster (two clusters,
-// rootless netstack gateways, each reaching NATS through links the test
-// can cut), NATS nodes are stopped and started one at a time (the EVENTS
-// leader among them), the second replica is cut off from NATS and let
-// back, the replica holding the message office's lease is killed without
-// a goodbye and started again, an agent is cut off from NATS and let
-// back, and an agent is SIGKILLed and started again. Afterwards: every
+// each agent on a host of its own: a network namespace with wireguard-go
+// on a TUN device, reaching the nodes over one link), NATS nodes are
+// stopped and started one at a time (the EVENTS leader among them), the
+// second replica is cut off from NATS and let back, the replica holding
+// the message office's lease is killed without a goodbye and started
+// again, an agent's link is taken down and brought up again, and an
+// agent is SIGKILLed and started again. Afterwards: every
 // acknowledged change (devices, apps) is in the log exactly once; both
 // replicas' read models and one built afresh answer exactly what the log
 // holds; no component of either replica is left stopped; the lease moved
@@ -58,7 +66,10 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 	if testing.Short() {
 		t.Skip("chaos: minutes of faults")
 	}
-	ext := startCalloutNATS(t, 3)
+	// The agents' hosts first: the nodes listen on this host's address on
+	// the agents' network.
+	natsHost, hosts := agentHosts(t, 2)
+	ext := startCalloutNATSOn(t, 3, natsHost)
 	cluster := ext.Cluster
 	nc := cluster.Connect(t)
 	js, err := jetstream.New(nc)
@@ -71,32 +82,27 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 	replica := append(slices.Clone(ext.args), "--replicas", "3", "--checkpoint-key-file", filepath.Join(t.TempDir(), "checkpoint.key"),
 		"--nats-callout-ttl", "30s")
 	s1 := startServer(t, replica...)
-	// The second replica and each agent reach each node through a link
-	// the test can cut.
-	linkAll := func() ([]*cuttable, string) {
-		var links []*cuttable
-		var linked []string
-		for _, n := range cluster.Nodes {
-			l := newCuttable(t, strings.TrimPrefix(n.URL, "nats://"))
-			links = append(links, l)
-			linked = append(linked, "nats://"+l.l.Addr().String())
-		}
-		return links, strings.Join(linked, ",")
+	// The second replica, on this host, reaches each node through a link
+	// the test can cut (a TCP relay).
+	var links []*cuttable
+	var linked []string
+	for _, n := range cluster.Nodes {
+		l := newCuttable(t, strings.TrimPrefix(n.URL, "nats://"))
+		links = append(links, l)
+		linked = append(linked, "nats://"+l.l.Addr().String())
 	}
-	links, linked := linkAll()
-	s2 := startReplica(t, s1.Token, append(slices.Clone(replica), "--nats-url", linked)...)
+	s2 := startReplica(t, s1.Token, append(slices.Clone(replica), "--nats-url", strings.Join(linked, ","))...)
 	c1, c2 := newCLI(t), newCLI(t)
 	c1.ok("login", "--server", s1.URL, "--token", s1.Token)
 	c1.ok("team", "create", "acme", "--display-name", "Acme")
 	c2.ok("login", "--server", s2.URL, "--token", s1.Token, "--team", "acme")
 	var agents []*chaosAgent
-	for _, name := range []string{"eu-1", "us-1"} {
+	for i, name := range []string{"eu-1", "us-1"} {
 		created := c1.json("cluster", "create", name)
 		id, _ := find(created, "id").(string)
 		secret, _ := find(created, "enrolmentSecret").(string)
 		c1.ok("env", "create", "prod-"+name, "--cluster", name)
-		a := &chaosAgent{cluster: name, id: id, dir: t.TempDir()}
-		a.links, a.linked = linkAll()
+		a := &chaosAgent{cluster: name, id: id, dir: t.TempDir(), host: hosts[i]}
 		// Enrolled here, eu-1 through the replica holding the lease and
 		// us-1 through the other (whose office does not run), then started
 		// on the credentials it keeps.
@@ -111,9 +117,10 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 			}
 			return enrol.Save(a.dir, creds)
 		})
-		port := freeUDPPortE2E(t)
-		a.args = []string{"--server", s1.URL, "--cluster", id, "--state-dir", a.dir, "--nats-url", a.linked,
-			"--netstack", "--listen-port", fmt.Sprint(port), "--endpoint", fmt.Sprintf("127.0.0.1:%d", port)}
+		// Enrolled, it needs no --server; it reaches the nodes at their
+		// addresses on its network, and the other gateway on the same.
+		a.args = []string{"--cluster", id, "--state-dir", a.dir, "--nats-url", cluster.URLs(),
+			"--interface", a.host.iface, "--endpoint", a.host.addr + ":51820"}
 		a.start(t)
 		agents = append(agents, a)
 	}
@@ -222,6 +229,18 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 
 	// The faults, one at a time.
 	var faults []string
+	// timeline is each fault with when it began, for a failed run's log:
+	// an agent's or a replica's log is read beside it.
+	var timeline []string
+	fault := func(at time.Time, what string) {
+		faults = append(faults, what)
+		timeline = append(timeline, at.UTC().Format("15:04:05.000")+" "+what)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("faults (UTC, when each began): %s", strings.Join(timeline, "; "))
+		}
+	})
 	var failover time.Duration
 	deadline := time.Now().Add(chaosDuration(t))
 	for step := 0; time.Now().Before(deadline); step++ {
@@ -247,36 +266,34 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 				return holds(other, h), h
 			})
 			failover = time.Since(killed)
-			faults = append(faults, fmt.Sprintf("SIGKILL lease holder (lease moved in %s)", failover.Round(100*time.Millisecond)))
+			fault(killed, fmt.Sprintf("SIGKILL lease holder (lease moved in %s)", failover.Round(100*time.Millisecond)))
 			time.Sleep(3 * time.Second)
 			if err := victim.restart(binaries(t)); err != nil {
 				t.Fatalf("restart the killed replica: %v", err)
 			}
 		case step%5 == 1:
 			// Cut the second replica off from every node for a while.
+			fault(time.Now(), "cut replica 2 off NATS")
 			for _, l := range links {
 				l.cut()
 			}
-			faults = append(faults, "cut replica 2 off NATS")
 			time.Sleep(5 * time.Second)
 			for _, l := range links {
 				l.restore()
 			}
 		case step%5 == 3:
-			// Cut an agent off from every node for a while.
-			for _, l := range agent.links {
-				l.cut()
-			}
-			faults = append(faults, "cut agent "+agent.cluster+" off NATS")
-			time.Sleep(5 * time.Second)
-			for _, l := range agent.links {
-				l.restore()
-			}
+			// Cut an agent off from every node for a while: its host's
+			// link goes down, so what it sends goes nowhere and nothing
+			// reaches it, without a reset either side would notice.
+			fault(time.Now(), "cut agent "+agent.cluster+" off NATS")
+			agent.host.cut(t)
+			time.Sleep(agentCut)
+			agent.host.restore(t)
 		case step%5 == 4:
 			// Kill an agent and start it again: it comes back on the
 			// credentials it keeps, through the callout.
+			fault(time.Now(), "SIGKILL agent "+agent.cluster)
 			agent.kill()
-			faults = append(faults, "SIGKILL agent "+agent.cluster)
 			time.Sleep(time.Second)
 			agent.start(t)
 		default:
@@ -289,8 +306,8 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 					}
 				}
 			}
+			fault(time.Now(), "stop NATS node "+node.Name)
 			node.Stop()
-			faults = append(faults, "stop NATS node "+node.Name)
 			time.Sleep(6 * time.Second)
 			node.Start(t)
 		}
@@ -514,15 +531,74 @@ func logStreams(t *testing.T, js jetstream.JetStream, agents []*chaosAgent) {
 	}
 }
 
-// chaosAgent is a cluster's weft-agent the chaos test kills and starts
-// again, reaching NATS through links the test cuts.
+// agentHost is a network namespace an agent runs in, whose one link
+// (lan0, a veth pair to a bridge on this host) leads to the NATS nodes.
+type agentHost struct {
+	ns   string
+	addr string // on lan0
+	// iface is the agent's WireGuard interface: a name of its own too,
+	// as wireguard-go's control socket (/var/run/wireguard/IFACE.sock)
+	// is on the file system every namespace shares.
+	iface string
+}
+
+// agentHosts makes n hosts for agents and the network joining them to
+// this host: a bridge holding natsHost, the address the NATS nodes
+// listen on. The network is a /24 of 198.18.0.0/15 (addresses for
+// benchmarks) this host does not use yet, so that runs side by side keep
+// apart. The namespaces and links go when t ends, failed or not.
+func agentHosts(t *testing.T, n int) (natsHost string, hosts []agentHost) {
+	t.Helper()
+	needNetns(t, "the chaos test (its agents run in network namespaces)")
+	id := netnsID()
+	used, err := exec.Command("ip", "-4", "-o", "addr", "show").Output()
+	if err != nil {
+		t.Fatalf("ip addr show: %v", err)
+	}
+	var lan string
+	for range 100 {
+		k := rand.IntN(512)
+		if p := fmt.Sprintf("198.%d.%d.", 18+k/256, k%256); !strings.Contains(string(used), " "+p) {
+			lan = p
+			break
+		}
+	}
+	if lan == "" {
+		t.Fatal("no /24 of 198.18.0.0/15 is free on this host for the agents' network")
+	}
+	br := "wcb" + id
+	sh(t, "ip", "link", "add", br, "type", "bridge")
+	t.Cleanup(func() { _ = exec.Command("ip", "link", "del", br).Run() })
+	sh(t, "ip", "addr", "add", lan+"1/24", "dev", br)
+	sh(t, "ip", "link", "set", br, "up")
+	for i := range n {
+		h := agentHost{ns: fmt.Sprintf("wca%d-%s", i, id), addr: fmt.Sprintf("%s%d", lan, 10+i), iface: fmt.Sprintf("wgc%d%s", i, id)}
+		addNetns(t, h.ns)
+		veth := fmt.Sprintf("wc%d%s", i, id) // its other end is lan0 in h.ns
+		sh(t, "ip", "link", "add", veth, "type", "veth", "peer", "name", "lan0", "netns", h.ns)
+		sh(t, "ip", "link", "set", veth, "master", br, "up")
+		sh(t, "ip", "-n", h.ns, "addr", "add", h.addr+"/24", "dev", "lan0")
+		sh(t, "ip", "-n", h.ns, "link", "set", "lan0", "up")
+		hosts = append(hosts, h)
+	}
+	return lan + "1", hosts
+}
+
+// cut takes the host's link down: its route to the nodes goes, and
+// established connections stall, as in a network partition.
+func (h agentHost) cut(t *testing.T) { sh(t, "ip", "-n", h.ns, "link", "set", "lan0", "down") }
+
+// restore brings the link up again, with its route.
+func (h agentHost) restore(t *testing.T) { sh(t, "ip", "-n", h.ns, "link", "set", "lan0", "up") }
+
+// chaosAgent is a cluster's weft-agent, running on its own host, which the
+// chaos test cuts off, kills and starts again.
 type chaosAgent struct {
 	cluster string
 	id      string
 	dir     string // state: credentials, key, state.json
+	host    agentHost
 	args    []string
-	links   []*cuttable
-	linked  string
 	cmd     *exec.Cmd
 	logs    lockedBuffer
 	cleanup bool // its Cleanup is registered
@@ -530,7 +606,9 @@ type chaosAgent struct {
 
 func (a *chaosAgent) start(t *testing.T) {
 	t.Helper()
-	a.cmd = exec.Command(filepath.Join(binaries(t), "weft-agent"), a.args...)
+	// ip netns exec execs the agent in the namespace: the process is the
+	// agent's own, for its signals (SIGKILL, SIGQUIT).
+	a.cmd = exec.Command("ip", append([]string{"netns", "exec", a.host.ns, filepath.Join(binaries(t), "weft-agent")}, a.args...)...)
 	a.cmd.Stdout, a.cmd.Stderr = &a.logs, &a.logs
 	if err := a.cmd.Start(); err != nil {
 		t.Fatal(err)

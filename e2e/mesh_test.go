@@ -242,6 +242,46 @@ func cannotRun(t *testing.T, format string, args ...any) {
 	t.Skipf(format+" (skipped; with CI set this fails)", args...)
 }
 
+// needNetns skips scenario (or, with CI set, fails it) where this host
+// cannot run it: hosts as network namespaces with wireguard-go on TUN
+// devices need root, /dev/net/tun, ip and the tools named.
+func needNetns(t *testing.T, scenario string, tools ...string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		cannotRun(t, "%s needs root for network namespaces (run as root, as CI does)", scenario)
+	}
+	if _, err := os.Stat("/dev/net/tun"); err != nil {
+		cannotRun(t, "%s needs /dev/net/tun", scenario)
+	}
+	for _, tool := range append([]string{"ip"}, tools...) {
+		if _, err := exec.LookPath(tool); err != nil {
+			cannotRun(t, "%s needs %s (go tool task deps installs it)", scenario, tool)
+		}
+	}
+}
+
+// netnsID is a random suffix for a test's namespaces and links, so tests
+// running side by side (other packages, other checkouts) never share one;
+// short, as a link's name has at most 15 characters.
+func netnsID() string {
+	rb := make([]byte, 3)
+	_, _ = rand.Read(rb)
+	return hex.EncodeToString(rb)
+}
+
+// addNetns makes network namespaces with their loopback up; they go when
+// t ends (a veth with an end in one goes with it).
+func addNetns(t *testing.T, names ...string) {
+	t.Helper()
+	for _, ns := range names {
+		if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
+			cannotRun(t, "cannot create network namespaces here: %v: %s", err, out)
+		}
+		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
+		sh(t, "ip", "-n", ns, "link", "set", "lo", "up")
+	}
+}
+
 // meshHosts are the network namespaces of the mesh scenario: a hub
 // (weft-server), two clusters and a laptop. Hosts reach each other only
 // through veth links: 198.51.100.0/24 from the hub to each host and to
@@ -261,28 +301,10 @@ type meshHosts struct {
 // go when the test ends.
 func newMeshHosts(t *testing.T) meshHosts {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		cannotRun(t, "the mesh scenario needs root for network namespaces (run as root, as CI does)")
-	}
-	if _, err := os.Stat("/dev/net/tun"); err != nil {
-		cannotRun(t, "the mesh scenario needs /dev/net/tun")
-	}
-	for _, tool := range []string{"ip", "wg", "dig", "ping"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			cannotRun(t, "the mesh scenario needs %s (go tool task deps installs it)", tool)
-		}
-	}
-	rb := make([]byte, 3)
-	_, _ = rand.Read(rb)
-	id := hex.EncodeToString(rb)
+	needNetns(t, "the mesh scenario", "wg", "dig", "ping")
+	id := netnsID()
 	nsH, nsA, nsB, nsL, nsNet := "weh-"+id, "wea-"+id, "web-"+id, "wel-"+id, "wen-"+id
-	for _, ns := range []string{nsH, nsA, nsB, nsL, nsNet} {
-		if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
-			cannotRun(t, "cannot create network namespaces here: %v: %s", err, out)
-		}
-		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
-		sh(t, "ip", "-n", ns, "link", "set", "lo", "up")
-	}
+	addNetns(t, nsH, nsA, nsB, nsL, nsNet)
 	// Control links from the hub to each cluster, to the laptop, and to
 	// this test's own host (the administrator's machine).
 	for _, l := range []struct{ dev, ns, hub, peer string }{

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -23,26 +21,10 @@ import (
 // on a host with no address to stand for 0.0.0.0, weft-server refuses to
 // start rather than hand agents an address they cannot dial.
 func TestTheREADMEsMultiHostCommandsWorkAsWritten(t *testing.T) {
-	if os.Geteuid() != 0 {
-		cannotRun(t, "the multi-host scenario needs root for network namespaces (run as root, as CI does)")
-	}
-	if _, err := os.Stat("/dev/net/tun"); err != nil {
-		cannotRun(t, "the multi-host scenario needs /dev/net/tun")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		cannotRun(t, "the multi-host scenario needs ip (go tool task deps installs it)")
-	}
-	rb := make([]byte, 3)
-	_, _ = rand.Read(rb)
-	id := hex.EncodeToString(rb)
+	needNetns(t, "the multi-host scenario")
+	id := netnsID()
 	nsH, nsA, nsBare := "wmh-"+id, "wma-"+id, "wmb-"+id
-	for _, ns := range []string{nsH, nsA, nsBare} {
-		if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
-			cannotRun(t, "cannot create network namespaces here: %v: %s", err, out)
-		}
-		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
-		sh(t, "ip", "-n", ns, "link", "set", "lo", "up")
-	}
+	addNetns(t, nsH, nsA, nsBare)
 	// The hub's first link goes to the cluster's host (203.0.113.1, the
 	// address weft-server finds for 0.0.0.0), its second to this machine.
 	sh(t, "ip", "link", "add", "ha"+id, "netns", nsH, "type", "veth", "peer", "name", "ah"+id, "netns", nsA)

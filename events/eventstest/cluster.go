@@ -37,8 +37,9 @@ func StartCluster(tb testing.TB, n int) *Cluster {
 }
 
 // StartClusterWith is StartCluster with configure applied to every node's
-// options before it starts (users, an auth callout); connect holds what
-// the test's own connections then need (nats.UserInfo).
+// options before it starts (users, an auth callout, the address clients
+// reach it at: its Host); connect holds what the test's own connections
+// then need (nats.UserInfo).
 func StartClusterWith(tb testing.TB, n int, configure func(*natsserver.Options), connect ...nats.Option) *Cluster {
 	tb.Helper()
 	dir := tb.TempDir()
@@ -63,7 +64,10 @@ func StartClusterWith(tb testing.TB, n int, configure func(*natsserver.Options),
 			},
 		})
 		if configure != nil {
+			// A node may listen elsewhere than loopback (an address other
+			// hosts reach): its URL is where it listens.
 			configure(c.Nodes[i].opts)
+			c.Nodes[i].URL = fmt.Sprintf("nats://%s:%d", c.Nodes[i].opts.Host, c.Nodes[i].opts.Port)
 		}
 	}
 	for _, node := range c.Nodes {
