@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -327,6 +328,12 @@ func TestUnderNodeFailuresAndAKilledReplicaNoAcknowledgedChangeIsLostOrDoubled(t
 	t.Cleanup(func() {
 		if t.Failed() {
 			logStreams(t, js, agents)
+			// Whether a replica's component (the message office writing
+			// the agents' streams) stopped or fell behind: the checks
+			// below that say so come after the agents'.
+			for i, s := range []*server{s1, s2} {
+				logHealth(t, fmt.Sprintf("replica %d", i+1), s)
+			}
 		}
 	})
 	wait.ForEvery(t, 2*time.Minute, 250*time.Millisecond, func() error {
@@ -590,6 +597,26 @@ func (h agentHost) cut(t *testing.T) { sh(t, "ip", "-n", h.ns, "link", "set", "l
 
 // restore brings the link up again, with its route.
 func (h agentHost) restore(t *testing.T) { sh(t, "ip", "-n", h.ns, "link", "set", "lan0", "up") }
+
+// logHealth logs, for a failed run, what a replica's /healthz and
+// /readyz say of each of its components (state, how far behind).
+func logHealth(t *testing.T, name string, s *server) {
+	if s.cmd == nil {
+		t.Logf("%s: not running", name)
+		return
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := client.Get(s.URL + path)
+		if err != nil {
+			t.Logf("%s %s: %v", name, path, err)
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		t.Logf("%s %s: %s\n%s", name, path, resp.Status, b)
+	}
+}
 
 // chaosAgent is a cluster's weft-agent, running on its own host, which the
 // chaos test cuts off, kills and starts again.
