@@ -215,13 +215,20 @@ export function AppsList({ env, team, onFirstPage }: { env?: string; team: strin
       delta = r.delta;
       return r.list;
     });
-    if (delta === undefined) return false;
+    if (delta === undefined) {
+      // A new app whose row the list cannot make yet (the first of a
+      // list, which knows no name for its cluster): asked for at once,
+      // not after the batch's wait.
+      if (e.type !== 'console.app.created') return false;
+      fetchSome(e.seq, [e]);
+      return true;
+    }
     if (e.type.endsWith('.deleted')) gone.current.add(e.aggregateId);
     sinceReset.current?.push(e);
     if (delta) setTotal((t) => (t ?? 0) + (delta ?? 0));
     return true;
   };
-  useLive(['app', 'intercept'], async (seq, evs) => {
+  const fetchSome = async (seq: number, evs: EventFieldsFragment[]) => {
     const ids = [...new Set(evs.filter((e) => e.aggregateType === 'app').map((e) => e.aggregateId))];
     if (evs.some((e) => e.aggregateType !== 'app') || ids.length > 20) {
       load(true, seq);
@@ -254,7 +261,8 @@ export function AppsList({ env, team, onFirstPage }: { env?: string; team: strin
     } catch {
       load(true, seq);
     }
-  }, take);
+  };
+  useLive(['app', 'intercept'], fetchSome, take);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
