@@ -378,7 +378,18 @@ func (a *Agent) follow(ctx context.Context, own, shared *stream) error {
 		r := supervise.NewReader(s.cur.seq)
 		readers.Go(func(ctx context.Context) { s.follow(ctx, r, msgs) })
 		readers.Go(func(ctx context.Context) {
-			if err := supervise.WatchStall(ctx, a.cfg.StallCheck, r, s.lastSeq); err != nil {
+			head := func(ctx context.Context) (uint64, error) {
+				last, err := s.lastSeq(ctx)
+				// Asked once a period at most, and only of an idle reader:
+				// a check that cannot be made is worth a line.
+				if err != nil {
+					a.log.Warn("stall check: the stream's leader did not answer", "stream", s.name, "at", r.Position(), "err", err)
+				} else {
+					a.log.Debug("stall check", "stream", s.name, "at", r.Position(), "last", last)
+				}
+				return last, err
+			}
+			if err := supervise.WatchStall(ctx, a.cfg.StallCheck, r, head); err != nil {
 				select {
 				case msgs <- streamMsg{from: s, err: err}:
 				case <-ctx.Done():

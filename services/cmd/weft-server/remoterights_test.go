@@ -130,7 +130,9 @@ func TestTheGatewaysRightsFollowerMissesNoRevocationThroughItsConsumersFaults(t 
 		inject func()
 	}{
 		{"its consumer deleted", func() {
-			eachConsumer(func(js jetstream.JetStream, name string) error { return js.DeleteConsumer(ctx, events.StreamName, name) })
+			eachConsumer(func(js jetstream.JetStream, name string) error {
+				return js.DeleteConsumer(ctx, events.StreamName, name)
+			})
 		}},
 		{"its consumer delivering nothing", func() {
 			eachConsumer(func(js jetstream.JetStream, name string) error {
