@@ -58,3 +58,63 @@ func TestAWriteOfANewValueAtTheSamePositionIsNotDroppedAsADuplicate(t *testing.T
 		t.Errorf("the stream holds %d messages; want 2 (the replayed write dropped as a duplicate)", info.State.Msgs)
 	}
 }
+
+// Two offices may write at once for a moment: one cut off from NATS keeps
+// its lease until it fails to renew it, while another replica has taken
+// it over and written further. The first one's resync, at its older
+// position in the log, must neither tombstone nor take back what the other
+// wrote for later events.
+func TestAnOfficeBehindTheLogDoesNotUndoWritesForLaterEvents(t *testing.T) {
+	env := eventstest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	js, err := jetstream.New(env.Conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "FENCE", Subjects: []string{"fence.>"}, Duplicates: 2 * time.Minute, MaxMsgsPerSubject: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	office := func() *writer {
+		return &writer{js: js, cfg: Config{WriteTimeout: 5 * time.Second}, written: map[string]map[string]stored{"FENCE": {}},
+			streamSeq: map[string]uint64{}, rep: &reports{lastWritten: map[string]uint64{}}}
+	}
+	// The office further along writes a device created at event 10 and
+	// another's new value at event 12.
+	ahead := office()
+	for _, w := range []struct {
+		subject string
+		seq     uint64
+		data    string
+	}{{"fence.peer.d1", 10, `{"name":"d1"}`}, {"fence.peer.d2", 12, `{"name":"d2","key":"new"}`}} {
+		if err := ahead.send(ctx, "FENCE", w.subject, w.seq, []byte(w.data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ahead.flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The office behind, at event 8, reads the stream back and writes its
+	// desired state: it knows d2 with its old value and no d1.
+	behind := office()
+	if err := behind.readBack(ctx, "FENCE"); err != nil {
+		t.Fatal(err)
+	}
+	es := []entry{{kind: "peer", id: "d2", data: []byte(`{"name":"d2","key":"old"}`)}}
+	if err := behind.writeAll(ctx, "FENCE", 8, es, func(e entry) string { return "fence." + e.kind + "." + e.id }); err != nil {
+		t.Fatal(err)
+	}
+	if err := behind.flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for subject, want := range map[string]string{"fence.peer.d1": `{"name":"d1"}`, "fence.peer.d2": `{"name":"d2","key":"new"}`} {
+		m, err := stream.GetLastMsgForSubject(ctx, subject)
+		if err != nil {
+			t.Fatalf("%s: %v", subject, err)
+		}
+		if string(m.Data) != want || m.Header.Get("Weft-Deleted") == "true" {
+			t.Errorf("%s holds %q (deleted %q) after the office behind wrote; want %s", subject, m.Data, m.Header.Get("Weft-Deleted"), want)
+		}
+	}
+}

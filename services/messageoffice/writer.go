@@ -299,6 +299,17 @@ func (w *writer) send(ctx context.Context, stream, subject string, seq uint64, d
 	if tomb && !had || !tomb && had && bytes.Equal(old.data, data) {
 		return nil
 	}
+	if had && old.seq > seq {
+		// Written for a later event than this office has folded: by the
+		// office of a replica that took the lease while this one was cut
+		// off and had not yet found it lost. A write never takes a subject
+		// back to an earlier event's value: this office's resync, at its
+		// older position, would otherwise tombstone what the other wrote
+		// for events it has not folded (the chaos test's agents lacked
+		// devices the log held), and it writes this subject itself once it
+		// folds those events.
+		return nil
+	}
 	m := nats.NewMsg(subject)
 	m.Data = data
 	m.Header.Set(clusterstate.HeaderEventsSeq, strconv.FormatUint(seq, 10))
