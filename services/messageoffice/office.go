@@ -483,7 +483,7 @@ type stored struct {
 func ReadState(ctx context.Context, js jetstream.JetStream, team, cluster string) (Desired, error) {
 	out := Desired{}
 	for _, stream := range []string{clusterstate.StreamName(cluster), clusterstate.TeamStreamName(team)} {
-		got, _, _, err := readStream(ctx, js, stream)
+		got, _, _, _, err := readStream(ctx, js, stream)
 		if err != nil {
 			return nil, err
 		}
@@ -503,25 +503,26 @@ func ReadState(ctx context.Context, js jetstream.JetStream, team, cluster string
 const readWait = 10 * time.Second
 
 // readStream returns the last value of every subject of a stream that is
-// not a tombstone, the highest Weft-Events-Seq, and the stream's last
+// not a tombstone, the tombstoned subjects with the Weft-Events-Seq each
+// was deleted for, the highest Weft-Events-Seq, and the stream's last
 // sequence.
-func readStream(ctx context.Context, js jetstream.JetStream, stream string) (map[string]stored, uint64, uint64, error) {
+func readStream(ctx context.Context, js jetstream.JetStream, stream string) (map[string]stored, map[string]uint64, uint64, uint64, error) {
 	s, err := js.Stream(ctx, stream)
 	if err != nil {
-		return nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
+		return nil, nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
 	}
-	out := map[string]stored{}
+	out, gone := map[string]stored{}, map[string]uint64{}
 	var last uint64
 	if s.CachedInfo().State.Msgs == 0 {
-		return out, 0, s.CachedInfo().State.LastSeq, nil
+		return out, gone, 0, s.CachedInfo().State.LastSeq, nil
 	}
 	cons, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy})
 	if err != nil {
-		return nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
+		return nil, nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
 	}
 	it, err := cons.Messages()
 	if err != nil {
-		return nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
+		return nil, nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
 	}
 	defer it.Stop()
 	defer context.AfterFunc(ctx, it.Stop)()
@@ -530,19 +531,21 @@ func readStream(ctx context.Context, js jetstream.JetStream, stream string) (map
 		// deliver nothing for long; the office would rather try again.
 		m, err := it.Next(jetstream.NextMaxWait(readWait))
 		if err != nil {
-			return nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
+			return nil, nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
 		}
 		seq, _ := strconv.ParseUint(m.Headers().Get(clusterstate.HeaderEventsSeq), 10, 64)
 		if m.Headers().Get(clusterstate.HeaderDeleted) != "true" {
 			out[m.Subject()] = stored{data: bytes.Clone(m.Data()), seq: seq}
+		} else {
+			gone[m.Subject()] = seq
 		}
 		last = max(last, seq)
 		md, err := m.Metadata()
 		if err != nil {
-			return nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
+			return nil, nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
 		}
 		if md.NumPending == 0 {
-			return out, last, max(md.Sequence.Stream, s.CachedInfo().State.LastSeq), nil
+			return out, gone, last, max(md.Sequence.Stream, s.CachedInfo().State.LastSeq), nil
 		}
 	}
 }

@@ -87,8 +87,12 @@ func TestAnOfficeBehindTheLogDoesNotUndoWritesForLaterEvents(t *testing.T) {
 		subject string
 		seq     uint64
 		data    string
-	}{{"fence.peer.d1", 10, `{"name":"d1"}`}, {"fence.peer.d2", 12, `{"name":"d2","key":"new"}`}} {
-		if err := ahead.send(ctx, "FENCE", w.subject, w.seq, []byte(w.data)); err != nil {
+	}{{"fence.peer.d1", 10, `{"name":"d1"}`}, {"fence.peer.d2", 12, `{"name":"d2","key":"new"}`}, {"fence.peer.d3", 5, `{"name":"d3"}`}, {"fence.peer.d3", 11, ""}} {
+		var data []byte // "": deleted
+		if w.data != "" {
+			data = []byte(w.data)
+		}
+		if err := ahead.send(ctx, "FENCE", w.subject, w.seq, data); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -96,24 +100,25 @@ func TestAnOfficeBehindTheLogDoesNotUndoWritesForLaterEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The office behind, at event 8, reads the stream back and writes its
-	// desired state: it knows d2 with its old value and no d1.
+	// desired state: it knows d2 with its old value, d3 not yet deleted,
+	// and no d1.
 	behind := office()
 	if err := behind.readBack(ctx, "FENCE"); err != nil {
 		t.Fatal(err)
 	}
-	es := []entry{{kind: "peer", id: "d2", data: []byte(`{"name":"d2","key":"old"}`)}}
+	es := []entry{{kind: "peer", id: "d2", data: []byte(`{"name":"d2","key":"old"}`)}, {kind: "peer", id: "d3", data: []byte(`{"name":"d3"}`)}}
 	if err := behind.writeAll(ctx, "FENCE", 8, es, func(e entry) string { return "fence." + e.kind + "." + e.id }); err != nil {
 		t.Fatal(err)
 	}
 	if err := behind.flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for subject, want := range map[string]string{"fence.peer.d1": `{"name":"d1"}`, "fence.peer.d2": `{"name":"d2","key":"new"}`} {
+	for subject, want := range map[string]string{"fence.peer.d1": `{"name":"d1"}`, "fence.peer.d2": `{"name":"d2","key":"new"}`, "fence.peer.d3": ""} {
 		m, err := stream.GetLastMsgForSubject(ctx, subject)
 		if err != nil {
 			t.Fatalf("%s: %v", subject, err)
 		}
-		if string(m.Data) != want || m.Header.Get("Weft-Deleted") == "true" {
+		if string(m.Data) != want || (m.Header.Get("Weft-Deleted") == "true") != (want == "") {
 			t.Errorf("%s holds %q (deleted %q) after the office behind wrote; want %s", subject, m.Data, m.Header.Get("Weft-Deleted"), want)
 		}
 	}

@@ -35,7 +35,10 @@ type writer struct {
 	// subject is written only when its value differs; a team
 	// stream's values are also what its snapshot is made of.
 	written map[string]map[string]stored
-	owner   map[string]string // cluster → team, for clusters whose stream exists
+	// gone is each stream's tombstoned subjects, with the event each was
+	// deleted for: send recreates none for an earlier event.
+	gone  map[string]map[string]uint64
+	owner map[string]string // cluster → team, for clusters whose stream exists
 	// teamReady holds the teams whose stream exists and was written in full.
 	teamReady map[string]bool
 	// pending are the publishes not yet acknowledged.
@@ -66,6 +69,7 @@ type writer struct {
 // reset forgets what the streams hold, for a start from the log.
 func (w *writer) reset() {
 	w.written, w.owner = map[string]map[string]stored{}, map[string]string{}
+	w.gone = map[string]map[string]uint64{}
 	w.teamReady, w.pending = map[string]bool{}, nil
 	w.streamSeq, w.snapped, w.snappedAt = map[string]uint64{}, map[string]uint64{}, map[string]time.Time{}
 }
@@ -299,14 +303,16 @@ func (w *writer) send(ctx context.Context, stream, subject string, seq uint64, d
 	if tomb && !had || !tomb && had && bytes.Equal(old.data, data) {
 		return nil
 	}
-	if had && old.seq > seq {
-		// Written for a later event than this office has folded: by the
-		// office of a replica that took the lease while this one was cut
-		// off and had not yet found it lost. A write never takes a subject
-		// back to an earlier event's value: this office's resync, at its
-		// older position, would otherwise tombstone what the other wrote
-		// for events it has not folded (the chaos test's agents lacked
-		// devices the log held), and it writes this subject itself once it
+	deletedAt, gone := w.gone[stream][subject]
+	if had && old.seq > seq || !had && gone && deletedAt > seq {
+		// Written (or deleted) for a later event than this office has
+		// folded: by the office of a replica that took the lease while
+		// this one was cut off and had not yet found it lost. A write
+		// never takes a subject back to an earlier event's value: this
+		// office's resync, at its older position, would otherwise
+		// tombstone what the other wrote for events it has not folded
+		// (the chaos test's agents lacked devices the log held), or bring
+		// back what it deleted; it writes this subject itself once it
 		// folds those events.
 		return nil
 	}
@@ -324,8 +330,16 @@ func (w *writer) send(ctx context.Context, stream, subject string, seq uint64, d
 	w.pending = append(w.pending, f)
 	if tomb {
 		delete(have, subject)
+		if w.gone == nil {
+			w.gone = map[string]map[string]uint64{}
+		}
+		if w.gone[stream] == nil {
+			w.gone[stream] = map[string]uint64{}
+		}
+		w.gone[stream][subject] = seq
 	} else {
 		have[subject] = stored{data: data, seq: seq}
+		delete(w.gone[stream], subject)
 	}
 	w.rep.statusMu.Lock()
 	w.rep.lastWritten[stream] = max(w.rep.lastWritten[stream], seq)
@@ -501,6 +515,7 @@ func (w *writer) dropTeamNames(ctx context.Context, team string) error {
 // forget drops what the office knows of a deleted stream.
 func (w *writer) forget(stream string) {
 	delete(w.written, stream)
+	delete(w.gone, stream)
 	delete(w.streamSeq, stream)
 	w.rep.statusMu.Lock()
 	delete(w.rep.lastWritten, stream)
@@ -524,10 +539,14 @@ func (w *writer) dropTeam(ctx context.Context, team string) error {
 
 // readBack loads what a stream holds (last value per subject).
 func (w *writer) readBack(ctx context.Context, stream string) error {
-	got, last, streamSeq, err := readStream(ctx, w.js, stream)
+	got, gone, last, streamSeq, err := readStream(ctx, w.js, stream)
 	if err != nil {
 		return fmt.Errorf("message office: %w", err)
 	}
+	if w.gone == nil {
+		w.gone = map[string]map[string]uint64{}
+	}
+	w.gone[stream] = gone
 	w.rep.statusMu.Lock()
 	w.rep.lastWritten[stream] = last
 	w.rep.statusMu.Unlock()
