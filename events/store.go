@@ -94,14 +94,14 @@ func WithTimeout(d time.Duration) Option { return func(s *Store) { s.timeout = d
 
 // WithStallCheck sets how often the store's own consumers (the live
 // watches' and the tail's), when idle, ask the stream's leader whether
-// they miss events (15 s by default; follow.go).
+// they miss events (supervise.DefaultStallCheck by default; follow.go).
 func WithStallCheck(d time.Duration) Option { return func(s *Store) { s.stall = d } }
 
 // NewStore returns a store on nc. The EVENTS stream must exist (stream.Ensure).
 func NewStore(nc *nats.Conn, reg *Registry, opts ...Option) *Store {
 	s := &Store{
 		nc: nc, reg: reg, stream: StreamName, prefix: "$JS.API",
-		now: time.Now, log: slog.New(slog.DiscardHandler), timeout: 5 * time.Second, stall: 15 * time.Second, ids: newIDSource(),
+		now: time.Now, log: slog.New(slog.DiscardHandler), timeout: 5 * time.Second, ids: newIDSource(),
 	}
 	for _, o := range opts {
 		o(s)

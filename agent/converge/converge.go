@@ -121,8 +121,8 @@ type Config struct {
 	// StallCheck is how often a stream's reader that waits for its next
 	// message is checked against the stream's leader (supervise.WatchStall):
 	// a consumer on a replica stuck behind the leader is replaced within
-	// three of these. Default 15 s; idle agents ask the leader once a
-	// period for each stream.
+	// three of these. Default supervise.DefaultStallCheck; idle agents ask
+	// the leader once a period for each stream.
 	StallCheck time.Duration
 	// JetStreamAPI is where the agent's JetStream API requests go. Empty:
 	// weft's guard (clusterstate.AgentAPIPrefix), the only JetStream API
@@ -175,9 +175,6 @@ func New(cfg Config) (*Agent, error) {
 	}
 	if cfg.Heartbeat <= 0 {
 		cfg.Heartbeat = 5 * time.Second
-	}
-	if cfg.StallCheck <= 0 {
-		cfg.StallCheck = 15 * time.Second
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

@@ -10,6 +10,8 @@ import (
 
 	natsserver "github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
+
+	"weft.dev/events/stream"
 )
 
 // Cluster is an in-process JetStream cluster: real nats-servers on loopback
@@ -167,4 +169,24 @@ func freePort(tb testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// StartNode runs one server on loopback (not in-process) with the EVENTS
+// stream, and a connection that reconnects to it for ever: the server can
+// Stop and Start again on the same store while clients ride it out.
+func StartNode(tb testing.TB) (*Node, *nats.Conn) {
+	tb.Helper()
+	node := NewNode(&natsserver.Options{ServerName: "solo", Host: "127.0.0.1", Port: freePort(tb),
+		JetStream: true, StoreDir: filepath.Join(tb.TempDir(), "js"), NoSigs: true, NoLog: true})
+	node.Start(tb)
+	tb.Cleanup(node.Stop)
+	nc, err := nats.Connect(node.URL, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(nc.Close)
+	if err := stream.Ensure(nc, stream.Config(1)); err != nil {
+		tb.Fatal(err)
+	}
+	return node, nc
 }

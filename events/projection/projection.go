@@ -104,7 +104,7 @@ type Config struct {
 	SnapshotInterval time.Duration
 	// StallCheck is how often a runner waiting for its next event asks
 	// the stream's leader whether the log has events its consumer does not
-	// deliver (supervise.WatchStall); default 15 s.
+	// deliver (supervise.WatchStall); default supervise.DefaultStallCheck.
 	StallCheck time.Duration
 	Logger     *slog.Logger
 }
@@ -116,9 +116,6 @@ func New(store *events.Store, model Model, cfg Config) *Runner {
 	}
 	if cfg.SnapshotEvery <= 0 {
 		cfg.SnapshotEvery = 20_000
-	}
-	if cfg.StallCheck <= 0 {
-		cfg.StallCheck = 15 * time.Second
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -337,15 +334,8 @@ func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) error {
 	// replaced: the watch ends the wait, and the supervisor runs the
 	// runner again after what it applied.
 	reader := supervise.NewReader(r.Applied())
-	stalled := make(chan error, 1)
-	watch := supervise.NewGroup(ctx)
-	defer watch.Stop()
-	watch.Go(func(ctx context.Context) {
-		if err := supervise.WatchStall(ctx, r.stall, reader, r.store.LeaderLastSeq); err != nil {
-			stalled <- err
-			it.Stop()
-		}
-	})
+	stalled, unwatch := supervise.WatchBeside(ctx, r.stall, reader, r.store.LeaderLastSeq, it.Stop)
+	defer unwatch()
 	since, unnotified := 0, 0
 	lastSnap := time.Now()
 	sel, _ := r.model.(Selective)
@@ -353,10 +343,8 @@ func (r *Runner) loop(ctx context.Context, it jetstream.MessagesContext) error {
 		reader.Waiting()
 		m, err := it.Next()
 		if err != nil {
-			select {
-			case err := <-stalled:
+			if err := stalled(); err != nil {
 				return fmt.Errorf("projection %s: %w", r.name, err)
-			default:
 			}
 			if ctx.Err() != nil {
 				return nil

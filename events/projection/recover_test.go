@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	natsserver "github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -70,18 +68,7 @@ func eachConsumer(t *testing.T, ctx context.Context, store *events.Store, fn fun
 // on the same store while clients reconnect to it.
 func startNode(t *testing.T) (*eventstest.Node, *events.Store) {
 	t.Helper()
-	node := eventstest.NewNode(&natsserver.Options{ServerName: "solo", Host: "127.0.0.1", Port: eventstest.FreePort(t),
-		JetStream: true, StoreDir: filepath.Join(t.TempDir(), "js"), NoSigs: true, NoLog: true})
-	node.Start(t)
-	t.Cleanup(node.Stop)
-	nc, err := nats.Connect(node.URL, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	if err := stream.Ensure(nc, stream.Config(1)); err != nil {
-		t.Fatal(err)
-	}
+	node, nc := eventstest.StartNode(t)
 	reg := events.NewRegistry()
 	events.Register[added](reg, "test.added", 1)
 	return node, events.NewStore(nc, reg)

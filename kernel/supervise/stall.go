@@ -53,12 +53,20 @@ func (r *Reader) Got(seq uint64) {
 	r.pos.Store(seq)
 }
 
-// WatchStall checks r every period until ctx ends (nil) or r is stalled
-// (ErrStalled, with what it saw). head is the stream's last sequence as
-// its leader knows it; it is asked only when r has waited, at the same
-// position, since the check before, and an error from it skips the
-// check (a reader cut off from the server meets that itself).
+// DefaultStallCheck is WatchStall's period when none is given: an idle
+// reader costs its stream's leader one request a period.
+const DefaultStallCheck = 15 * time.Second
+
+// WatchStall checks r every period (DefaultStallCheck when every is not
+// positive) until ctx ends (nil) or r is stalled (ErrStalled, with what
+// it saw). head is the stream's last sequence as its leader knows it; it
+// is asked only when r has waited, at the same position, since the check
+// before, and an error from it skips the check (a reader cut off from the
+// server meets that itself).
 func WatchStall(ctx context.Context, every time.Duration, r *Reader, head func(context.Context) (uint64, error)) error {
+	if every <= 0 {
+		every = DefaultStallCheck
+	}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	last, suspect := r.pos.Load(), false
@@ -89,4 +97,26 @@ func WatchStall(ctx context.Context, every time.Duration, r *Reader, head func(c
 		}
 		suspect = true
 	}
+}
+
+// WatchBeside runs WatchStall for r beside a reader that waits in a
+// blocking call (an iterator's Next). On a stall it calls stop, which
+// must end that wait; stalled then returns the stall (nil while there is
+// none), for the reader to return instead of the error its wait ended
+// with. unwatch ends the watch and waits for it.
+func WatchBeside(ctx context.Context, every time.Duration, r *Reader, head func(context.Context) (uint64, error), stop func()) (stalled func() error, unwatch func()) {
+	var found atomic.Pointer[error]
+	g := NewGroup(ctx)
+	g.Go(func(ctx context.Context) {
+		if err := WatchStall(ctx, every, r, head); err != nil {
+			found.Store(&err) // before stop: the reader looks once its wait ends
+			stop()
+		}
+	})
+	return func() error {
+		if err := found.Load(); err != nil {
+			return *err
+		}
+		return nil
+	}, g.Stop
 }

@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
-	natsserver "github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -202,18 +200,7 @@ func TestTheOfficeResumesAfterItsConsumerIsDeletedAndAfterItsWritesAreRefused(t 
 }
 
 func TestTheOfficeResumesAfterTheServerRestarts(t *testing.T) {
-	node := eventstest.NewNode(&natsserver.Options{ServerName: "solo", Host: "127.0.0.1", Port: eventstest.FreePort(t),
-		JetStream: true, StoreDir: filepath.Join(t.TempDir(), "js"), NoSigs: true, NoLog: true})
-	node.Start(t)
-	t.Cleanup(node.Stop)
-	nc, err := nats.Connect(node.URL, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	if err := stream.Ensure(nc, stream.Config(1)); err != nil {
-		t.Fatal(err)
-	}
+	node, nc := eventstest.StartNode(t)
 	w := worldOn(t, nc)
 	sup := quickSupervisor()
 	o := w.startWith(t, messageoffice.Config{Supervisor: sup, WriteTimeout: time.Second})

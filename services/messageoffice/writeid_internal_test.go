@@ -10,6 +10,15 @@ import (
 	"weft.dev/events/eventstest"
 )
 
+// freshWriter is a fresh office's writer of stream: it has written
+// nothing yet.
+func freshWriter(js jetstream.JetStream, stream string) *writer {
+	w := &writer{js: js, cfg: Config{WriteTimeout: 5 * time.Second}, rep: &reports{lastWritten: map[string]uint64{}}}
+	w.reset()
+	w.written[stream] = map[string]stored{}
+	return w
+}
+
 // An office started again at the same end of the log may write a subject
 // differently from the last office (another keyring, a fixed bug): the
 // stream must then hold the new value, not drop it as a duplicate of the
@@ -26,13 +35,9 @@ func TestAWriteOfANewValueAtTheSamePositionIsNotDroppedAsADuplicate(t *testing.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	office := func() *writer { // a fresh office's writer: it has written nothing yet
-		return &writer{js: js, cfg: Config{WriteTimeout: 5 * time.Second}, written: map[string]map[string]stored{"WRITEID": {}},
-			streamSeq: map[string]uint64{}, rep: &reports{lastWritten: map[string]uint64{}}}
-	}
 	write := func(data []byte) {
 		t.Helper()
-		w := office()
+		w := freshWriter(js, "WRITEID")
 		if err := w.send(ctx, "WRITEID", "wid.secret.s1", 42, data); err != nil {
 			t.Fatal(err)
 		}
@@ -76,13 +81,9 @@ func TestAnOfficeBehindTheLogDoesNotUndoWritesForLaterEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	office := func() *writer {
-		return &writer{js: js, cfg: Config{WriteTimeout: 5 * time.Second}, written: map[string]map[string]stored{"FENCE": {}},
-			streamSeq: map[string]uint64{}, rep: &reports{lastWritten: map[string]uint64{}}}
-	}
 	// The office further along writes a device created at event 10 and
 	// another's new value at event 12.
-	ahead := office()
+	ahead := freshWriter(js, "FENCE")
 	for _, w := range []struct {
 		subject string
 		seq     uint64
@@ -102,7 +103,7 @@ func TestAnOfficeBehindTheLogDoesNotUndoWritesForLaterEvents(t *testing.T) {
 	// The office behind, at event 8, reads the stream back and writes its
 	// desired state: it knows d2 with its old value, d3 not yet deleted,
 	// and no d1.
-	behind := office()
+	behind := freshWriter(js, "FENCE")
 	if err := behind.readBack(ctx, "FENCE"); err != nil {
 		t.Fatal(err)
 	}

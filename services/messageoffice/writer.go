@@ -330,9 +330,6 @@ func (w *writer) send(ctx context.Context, stream, subject string, seq uint64, d
 	w.pending = append(w.pending, f)
 	if tomb {
 		delete(have, subject)
-		if w.gone == nil {
-			w.gone = map[string]map[string]uint64{}
-		}
 		if w.gone[stream] == nil {
 			w.gone[stream] = map[string]uint64{}
 		}
@@ -542,9 +539,6 @@ func (w *writer) readBack(ctx context.Context, stream string) error {
 	got, gone, last, streamSeq, err := readStream(ctx, w.js, stream)
 	if err != nil {
 		return fmt.Errorf("message office: %w", err)
-	}
-	if w.gone == nil {
-		w.gone = map[string]map[string]uint64{}
 	}
 	w.gone[stream] = gone
 	w.rep.statusMu.Lock()

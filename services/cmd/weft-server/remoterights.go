@@ -25,7 +25,7 @@ type logRights struct {
 	log   *slog.Logger
 	sup   *supervise.Supervisor
 	// stall is how often the follower, while it waits, asks the stream's
-	// leader whether it misses events (supervise.WatchStall); 0: 15 s.
+	// leader whether it misses events (supervise.WatchStall); 0: its default.
 	stall time.Duration
 }
 
@@ -79,28 +79,15 @@ func (l *logRights) follow(ctx context.Context, after *uint64, fn func(string)) 
 	// A consumer that heartbeats and delivers nothing while the log has
 	// rights changes for it (one left on a replica behind its leader) is
 	// replaced: a revoked token's sockets must not stay open because of it.
-	every := l.stall
-	if every <= 0 {
-		every = 15 * time.Second
-	}
 	reader := supervise.NewReader(*after)
-	stalled := make(chan error, 1)
-	watch := supervise.NewGroup(ctx)
-	defer watch.Stop()
-	watch.Go(func(ctx context.Context) {
-		if err := supervise.WatchStall(ctx, every, reader, func(ctx context.Context) (uint64, error) { return l.lastOf(ctx, filters) }); err != nil {
-			stalled <- err
-			it.Stop()
-		}
-	})
+	stalled, unwatch := supervise.WatchBeside(ctx, l.stall, reader, func(ctx context.Context) (uint64, error) { return l.lastOf(ctx, filters) }, it.Stop)
+	defer unwatch()
 	for {
 		reader.Waiting()
 		m, err := it.Next()
 		if err != nil {
-			select {
-			case err := <-stalled:
+			if err := stalled(); err != nil {
 				return err
-			default:
 			}
 			return fmt.Errorf("next: %w", err)
 		}

@@ -6,17 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
-	natsserver "github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"weft.dev/events"
 	"weft.dev/events/eventstest"
-	"weft.dev/events/stream"
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/supervise"
 	"weft.dev/services/accounts/domain"
@@ -30,18 +26,7 @@ import (
 // reaches the gateway, and every revocation reaches it once, in order:
 // none is lost while the follower resumes.
 func TestTheGatewaysRightsFollowerMissesNoRevocationThroughItsConsumersFaults(t *testing.T) {
-	node := eventstest.NewNode(&natsserver.Options{ServerName: "solo", Host: "127.0.0.1", Port: eventstest.FreePort(t),
-		JetStream: true, StoreDir: filepath.Join(t.TempDir(), "js"), NoSigs: true, NoLog: true})
-	node.Start(t)
-	t.Cleanup(node.Stop)
-	nc, err := nats.Connect(node.URL, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	if err := stream.Ensure(nc, stream.Config(1)); err != nil {
-		t.Fatal(err)
-	}
+	node, nc := eventstest.StartNode(t)
 	reg := events.NewRegistry()
 	domain.Register(reg)
 	store := events.NewStore(nc, reg)
