@@ -46,6 +46,10 @@ func (r *Reader) Position() uint64 { return r.pos.Load() }
 // Waiting says the reader now waits for its next message.
 func (r *Reader) Waiting() { r.waiting.Store(true) }
 
+// Busy says the reader, still where it was, is not waiting for a message
+// now (it works between two waits).
+func (r *Reader) Busy() { r.waiting.Store(false) }
+
 // Got says the reader was given the message at stream sequence seq: it
 // no longer waits.
 func (r *Reader) Got(seq uint64) {

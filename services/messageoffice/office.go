@@ -322,27 +322,28 @@ func (o *Office) Stop(context.Context) error {
 func (o *Office) loop(ctx context.Context, it jetstream.MessagesContext) error {
 	defer context.AfterFunc(ctx, it.Stop)()
 	defer it.Stop()
-	heard, checked := time.Now(), time.Now()
+	// A consumer that delivers nothing while the log has events (one left
+	// on a replica behind its leader; and with waits this short its missing
+	// heartbeats go unseen too) is replaced: the supervisor resumes after
+	// what was folded.
+	reader := supervise.NewReader(o.folded)
+	stalled, unwatch := supervise.WatchBeside(ctx, stallCheck, reader, o.store.LeaderLastSeq, it.Stop)
+	defer unwatch()
 	for {
+		reader.Waiting()
 		m, err := it.Next(jetstream.NextMaxWait(snapshotIdle))
 		if errors.Is(err, nats.ErrTimeout) {
 			// The log is quiet: bring every changed team's snapshot up to date.
+			reader.Busy()
 			if err := o.w.snapshotAll(ctx); err != nil {
 				return err
 			}
-			// Or the consumer is stuck: after its node restarted it may
-			// deliver nothing and say nothing (waits this short never see
-			// its missing heartbeats).
-			if time.Since(heard) >= stallAfter && time.Since(checked) >= stallAfter {
-				checked = time.Now()
-				if last, err := o.store.LeaderLastSeq(ctx); err == nil && last > o.folded {
-					return fmt.Errorf("message office: nothing delivered for %v while the log has events %d to %d", time.Since(heard).Round(time.Second), o.folded+1, last)
-				}
-			}
 			continue
 		}
-		heard = time.Now()
 		if err != nil {
+			if err := stalled(); err != nil {
+				return fmt.Errorf("message office: %w", err)
+			}
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -353,6 +354,7 @@ func (o *Office) loop(ctx context.Context, it jetstream.MessagesContext) error {
 			return fmt.Errorf("message office: %w", err)
 		}
 		seq := md.Sequence.Stream
+		reader.Got(seq)
 		if seq <= o.folded {
 			continue
 		}
@@ -397,9 +399,10 @@ func dirtyScope(r events.Recorded) string {
 	return r.Team
 }
 
-// stallAfter is how long the office waits on a quiet consumer before it
-// asks whether the log is really quiet.
-const stallAfter = 5 * time.Second
+// stallCheck is how often the office, waiting on a quiet consumer, asks
+// the stream's leader whether the log is really quiet: more often than
+// other readers, as every cluster waits on the office.
+const stallCheck = 3 * time.Second
 
 // errUnwritable marks what no retry can write: desired state that cannot
 // be encoded from the topology, or a record the public DNS refuses.
@@ -520,6 +523,17 @@ func readStream(ctx context.Context, js jetstream.JetStream, stream string) (map
 	if err != nil {
 		return nil, nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)
 	}
+	// Its consumer goes with the read (once the iterator has stopped): an
+	// ordered consumer left on the server counts against the limit of
+	// consumers until its inactivity threshold (minutes), and a reconcile
+	// reads every stream.
+	defer func() {
+		if info := cons.CachedInfo(); info != nil {
+			dctx, cancel := context.WithTimeout(context.Background(), readWait)
+			defer cancel()
+			_ = s.DeleteConsumer(dctx, info.Name)
+		}
+	}()
 	it, err := cons.Messages()
 	if err != nil {
 		return nil, nil, 0, 0, fmt.Errorf("read %s: %w", stream, err)

@@ -2,6 +2,7 @@ package messageoffice
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -122,5 +123,46 @@ func TestAnOfficeBehindTheLogDoesNotUndoWritesForLaterEvents(t *testing.T) {
 		if string(m.Data) != want || (m.Header.Get("Weft-Deleted") == "true") != (want == "") {
 			t.Errorf("%s holds %q (deleted %q) after the office behind wrote; want %s", subject, m.Data, m.Header.Get("Weft-Deleted"), want)
 		}
+	}
+}
+
+// Reading a stream back (every resync reads each of its team's) leaves no
+// consumer on the server: an ordered consumer left there counts against
+// the server's limit of consumers for minutes.
+func TestReadingAStreamBackLeavesNoConsumer(t *testing.T) {
+	env := eventstest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	js, err := jetstream.New(env.Conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "READBACK", Subjects: []string{"rb.>"}, MaxMsgsPerSubject: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := freshWriter(js, "READBACK")
+	for i := range 3 {
+		if err := w.send(ctx, "READBACK", fmt.Sprint("rb.peer.d", i), uint64(i+1), []byte(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if err := w.readBack(ctx, "READBACK"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(w.written["READBACK"]) != 3 {
+		t.Fatalf("read back %d subjects, want 3", len(w.written["READBACK"]))
+	}
+	info, err := stream.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.State.Consumers != 0 {
+		t.Fatalf("%d consumers left on the stream after three reads back", info.State.Consumers)
 	}
 }
