@@ -71,7 +71,9 @@ func TestConfigsBecomeConfigMapsAndAChangeRollsTheDeploymentsThatUseThem(t *test
 		if _, err := c.CoreV1().ConfigMaps("prod").Get(ctx, stale.Name, metav1.GetOptions{}); gone(err, "the stale config map") != nil {
 			return gone(err, "the stale config map")
 		}
-		return nil
+		// The Deployment is applied after the config maps it uses.
+		_, err = c.AppsV1().Deployments("prod").Get(ctx, "api", metav1.GetOptions{})
+		return err
 	})
 	cm, err := c.CoreV1().ConfigMaps("prod").Get(ctx, "app-settings", metav1.GetOptions{})
 	if err != nil {

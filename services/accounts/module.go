@@ -55,8 +55,8 @@ var Module = fx.Module("accounts",
 		func(s *events.Store, log *slog.Logger, ring *keyring.Ring) *command.Handlers {
 			return command.New(s, command.WithLogger(log.With("service", "accounts")), command.WithTeardown(Teardown(ring)...))
 		},
-		func(h *command.Handlers, m *readmodel.Model) *command.Authenticator {
-			return command.NewAuthenticator(h, m)
+		func(h *command.Handlers, m *readmodel.Model, r runner) *command.Authenticator {
+			return command.NewAuthenticator(h, m, r.Runner)
 		},
 		platform.AsAsOfSource(NewAsOfSource),
 		platform.AsRoute(subgraph.Route),

@@ -23,7 +23,7 @@ func (h *Handlers) GrantAudit(ctx context.Context, p auth.Principal, expiresIn t
 	if p.Team == "" {
 		return Result[Token]{}, fault.Invalidf("team", "audit credentials are for one team: act in it (Weft-Team, or --team)")
 	}
-	m, err := h.memberOf(ctx, p.Team, p.UserID)
+	m, _, err := h.memberOf(ctx, p.Team, p.UserID)
 	if err != nil {
 		return Result[Token]{}, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"weft.dev/kernel/auth"
 	"weft.dev/kernel/validate"
+	"weft.dev/kernel/watermark"
 	"weft.dev/services/accounts/domain"
 )
 
@@ -31,14 +32,32 @@ type Credentials interface {
 // answers those mutations only after this process's model applied them, so
 // a client that saw the mutation succeed is never let in again here; a
 // replica in another process follows within its own lag.
+//
+// What it reads from the log, it lets in only once the model has applied
+// it too (at most watermark.MaxWait): otherwise a token's first request
+// would be let in by the log and then answered by a model that does not
+// know its user yet (`me` answering NOT_FOUND right after bootstrap).
 type Authenticator struct {
-	h     *Handlers
-	creds Credentials
+	h       *Handlers
+	creds   Credentials
+	applied watermark.Waiter
 }
 
-// NewAuthenticator answers from creds, falling back to h's log reads.
-func NewAuthenticator(h *Handlers, creds Credentials) *Authenticator {
-	return &Authenticator{h: h, creds: creds}
+// NewAuthenticator answers from creds, falling back to h's log reads;
+// applied is what feeds creds (nil: do not wait for it).
+func NewAuthenticator(h *Handlers, creds Credentials, applied watermark.Waiter) *Authenticator {
+	return &Authenticator{h: h, creds: creds, applied: applied}
+}
+
+// fromLog authenticates from the log and waits for the model to apply
+// what the log showed. A model that does not catch up in time leaves the
+// principal valid: the reads that follow answer their own UNAVAILABLE.
+func (a *Authenticator) fromLog(ctx context.Context, p auth.Principal, seq uint64, err error) (auth.Principal, error) {
+	if err != nil || a.applied == nil {
+		return p, err
+	}
+	_ = watermark.Bounded(ctx, a.applied, seq, "the accounts read model")
+	return p, nil
 }
 
 // Authenticate has Handlers.Authenticate's contract (same principals, same
@@ -50,7 +69,8 @@ func (a *Authenticator) Authenticate(ctx context.Context, token, team string) (a
 	}
 	tk, known := a.creds.Token(id)
 	if !known {
-		return a.h.Authenticate(ctx, token, team)
+		p, seq, err := a.h.authenticate(ctx, token, team)
+		return a.fromLog(ctx, p, seq, err)
 	}
 	if err := domain.CheckToken(tk, secret, a.h.now()); err != nil {
 		return auth.Principal{}, err
@@ -66,10 +86,10 @@ func (a *Authenticator) Authenticate(ctx context.Context, token, team string) (a
 	}
 	// Not a member as far as the model knows: maybe just added. The log
 	// decides; the token itself was checked already.
-	p, err := a.h.memberOf(ctx, team, tk.UserID)
+	p, seq, err := a.h.memberOf(ctx, team, tk.UserID)
 	if err != nil {
 		return auth.Principal{}, err
 	}
 	p.Expires = expiry(tk)
-	return p, nil
+	return a.fromLog(ctx, p, seq, nil)
 }

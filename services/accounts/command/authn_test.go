@@ -36,7 +36,7 @@ func authOutcome(t *testing.T, err error, p auth.Principal) outcome {
 // non-members.
 func TestModelAuthenticatorAgreesWithTheLog(t *testing.T) {
 	h := setup(t)
-	authn := command.NewAuthenticator(h.h, h.model)
+	authn := command.NewAuthenticator(h.h, h.model, h.q)
 	ada, bob := h.user("ada"), h.user("bob")
 	owner := h.team(ada, "acme")
 	adaTk, bobTk := h.token(ada), h.token(bob)
@@ -90,7 +90,7 @@ func TestModelAuthenticatorAgreesWithTheLog(t *testing.T) {
 // revoked one is still refused.
 func TestModelAuthenticatorAnswersKnownTokensWithoutReadingTheLog(t *testing.T) {
 	h := setup(t)
-	authn := command.NewAuthenticator(h.h, h.model)
+	authn := command.NewAuthenticator(h.h, h.model, h.q)
 	ada := h.user("ada")
 	h.team(ada, "acme")
 	tk, revoked := h.token(ada), h.token(ada)
@@ -121,7 +121,7 @@ func TestModelAuthenticatorReadsTheLogForWhatTheModelHasNotSeen(t *testing.T) {
 	owner := h.team(ada, "acme")
 	// A model whose runner starts only later: it has seen nothing.
 	late := readmodel.New()
-	authn := command.NewAuthenticator(h.h, late)
+	authn := command.NewAuthenticator(h.h, late, nil)
 	tk := h.token(bob)
 	if _, err := h.h.AddMember(h.ctx, h.admin, command.MemberInput{Team: "acme", Username: "bob", Role: auth.Member}); err != nil {
 		t.Fatal(err)
@@ -157,4 +157,48 @@ func TestModelAuthenticatorReadsTheLogForWhatTheModelHasNotSeen(t *testing.T) {
 	}
 	_, err = authn.Authenticate(h.ctx, tk2.Secret, "acme")
 	wantFault(t, err, fault.NotFound, "")
+}
+
+// A token the model has not seen yet is let in once the model has applied
+// it, so the request it authenticates reads its own user and team: the
+// bootstrap's token asking `me` at once is answered, not NOT_FOUND.
+func TestATokenReadFromTheLogIsLetInOnceTheModelKnowsItsUserAndTeam(t *testing.T) {
+	h := setup(t)
+	ada := h.user("ada")
+	h.team(ada, "acme")
+	tk := h.token(ada)
+	late := readmodel.New()
+	runner := projection.New(h.store, late, projection.Config{Name: "accounts-late"})
+	authn := command.NewAuthenticator(h.h, late, runner)
+	q := readmodel.NewQueries(late, runner)
+
+	type answer struct {
+		p   auth.Principal
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		p, err := authn.Authenticate(h.ctx, tk.Secret, "acme")
+		done <- answer{p, err}
+	}()
+	select {
+	case a := <-done:
+		t.Fatalf("let in before the model applied the token: %+v, %v", a.p, a.err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := runner.CatchUp(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer runner.Stop(context.Background())
+	a := <-done
+	if a.err != nil || a.p.UserID != ada || a.p.Role != auth.Owner {
+		t.Fatalf("authenticate: %+v, %v", a.p, a.err)
+	}
+	// No minSeq: the principal alone is enough to read oneself and the team.
+	if u, err := q.User(h.ctx, a.p, ada, 0); err != nil || u.ID != ada {
+		t.Fatalf("me right after signing in: %+v, %v", u, err)
+	}
+	if _, err := q.Team(h.ctx, a.p, "acme", 0); err != nil {
+		t.Fatalf("the team right after signing in: %v", err)
+	}
 }

@@ -191,14 +191,6 @@ func (h *Handlers) loadUser(ctx context.Context, id string) (domain.User, error)
 	return loadState(ctx, h.store, domain.NoTeam, userRef(id), domain.EvolveUser)
 }
 
-func (h *Handlers) loadTeam(ctx context.Context, slug string) (domain.Team, error) {
-	return loadState(ctx, h.store, slug, teamRef(slug), domain.EvolveTeam)
-}
-
-func (h *Handlers) loadToken(ctx context.Context, id string) (domain.Token, error) {
-	return loadState(ctx, h.store, domain.NoTeam, tokenRef(id), domain.EvolveToken)
-}
-
 // superuser reports whether p may act on users other than themselves: the
 // system, or the bootstrap admin.
 func (h *Handlers) superuser(ctx context.Context, p auth.Principal) (bool, error) {

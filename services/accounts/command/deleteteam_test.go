@@ -102,7 +102,7 @@ func TestDeletingATeamDestroysItsKeysAndItsMembersGetAClearError(t *testing.T) {
 	if err := h.q.WaitFor(h.ctx, res.Seq); err != nil {
 		t.Fatal(err)
 	}
-	authn := command.NewAuthenticator(h.h, h.model)
+	authn := command.NewAuthenticator(h.h, h.model, h.q)
 	for _, tok := range []string{aliceTok, miaTok} {
 		for name, a := range map[string]func(context.Context, string, string) (auth.Principal, error){"log": h.h.Authenticate, "model": authn.Authenticate} {
 			_, err := a(h.ctx, tok, "acme")

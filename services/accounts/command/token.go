@@ -158,29 +158,36 @@ func (h *Handlers) RevokeToken(ctx context.Context, p auth.Principal, in TokenIn
 // of a user who is not a member of team is NOT_FOUND for the team. Both are
 // read from the log, so revocations and removals count at once.
 func (h *Handlers) Authenticate(ctx context.Context, token, team string) (auth.Principal, error) {
+	p, _, err := h.authenticate(ctx, token, team)
+	return p, err
+}
+
+// authenticate is Authenticate that also returns the log's sequence as of
+// which it decided: the last event of the token and of the team it read.
+func (h *Handlers) authenticate(ctx context.Context, token, team string) (auth.Principal, uint64, error) {
 	id, secret, ok := parseToken(token)
 	if !ok {
-		return auth.Principal{}, domain.Unauthenticated()
+		return auth.Principal{}, 0, domain.Unauthenticated()
 	}
-	tk, err := h.loadToken(ctx, id)
+	tk, seq, err := events.LoadState(ctx, h.store, domain.NoTeam, tokenRef(id), domain.EvolveToken)
 	if err != nil {
-		return auth.Principal{}, fmt.Errorf("authenticate: %w", err)
+		return auth.Principal{}, 0, fmt.Errorf("authenticate: %w", err)
 	}
 	if err := domain.CheckToken(tk, secret, h.now()); err != nil {
-		return auth.Principal{}, err
+		return auth.Principal{}, 0, err
 	}
 	if team == "" {
-		return auth.Principal{UserID: tk.UserID, Expires: expiry(tk)}, nil
+		return auth.Principal{UserID: tk.UserID, Expires: expiry(tk)}, seq, nil
 	}
 	if err := validate.Name("team", team); err != nil {
-		return auth.Principal{}, err
+		return auth.Principal{}, 0, err
 	}
-	p, err := h.memberOf(ctx, team, tk.UserID)
+	p, teamSeq, err := h.memberOf(ctx, team, tk.UserID)
 	if err != nil {
-		return auth.Principal{}, err
+		return auth.Principal{}, 0, err
 	}
 	p.Expires = expiry(tk)
-	return p, nil
+	return p, max(seq, teamSeq), nil
 }
 
 // expiry is when a principal resolved from tk stops being valid.
@@ -192,19 +199,20 @@ func expiry(tk domain.Token) time.Time {
 }
 
 // memberOf is userID's principal in team as the log has it; NOT_FOUND when
-// the team does not exist or userID is not a member.
-func (h *Handlers) memberOf(ctx context.Context, team, userID string) (auth.Principal, error) {
-	t, err := h.loadTeam(ctx, team)
+// the team does not exist or userID is not a member. The sequence is the
+// team's version: what a read model must have applied to agree.
+func (h *Handlers) memberOf(ctx context.Context, team, userID string) (auth.Principal, uint64, error) {
+	t, seq, err := events.LoadState(ctx, h.store, team, teamRef(team), domain.EvolveTeam)
 	if err != nil {
-		return auth.Principal{}, fmt.Errorf("authenticate: %w", err)
+		return auth.Principal{}, 0, fmt.Errorf("authenticate: %w", err)
 	}
 	role, member := t.Members[userID]
 	if !t.Created || !member {
-		return auth.Principal{}, fault.NotFoundf("team %q", team)
+		return auth.Principal{}, 0, fault.NotFoundf("team %q", team)
 	}
 	if t.Deleted {
 		// Its members were told; anyone else learns nothing.
-		return auth.Principal{}, domain.TeamWasDeleted(team)
+		return auth.Principal{}, 0, domain.TeamWasDeleted(team)
 	}
-	return auth.Principal{UserID: userID, Team: team, Role: role}, nil
+	return auth.Principal{UserID: userID, Team: team, Role: role}, seq, nil
 }
