@@ -48,6 +48,7 @@ import (
 
 	"weft.dev/events"
 	"weft.dev/events/broker"
+	"weft.dev/events/connlog"
 	"weft.dev/events/projection"
 	"weft.dev/events/stream"
 	"weft.dev/kernel/auth"
@@ -231,13 +232,14 @@ func newBroker(in brokerIn) (*Broker, error) {
 	lc, cfg, log := in.Lifecycle, in.Config, in.Logger
 	b := &Broker{}
 	var connect func(name string) (*nats.Conn, error) // another connection like b.Conn
+	logged := func(name string) []nats.Option { return connlog.Options(log.With("nats", name)) }
 	if cfg.Remote.URL != "" {
-		nc, err := broker.Dial(cfg.Remote, "weft-server")
+		nc, err := broker.Dial(cfg.Remote, "weft-server", logged("weft-server")...)
 		if err != nil {
 			return nil, err
 		}
 		b.Conn = nc
-		connect = func(name string) (*nats.Conn, error) { return broker.Dial(cfg.Remote, name) }
+		connect = func(name string) (*nats.Conn, error) { return broker.Dial(cfg.Remote, name, logged(name)...) }
 	} else {
 		srv, err := broker.Start(broker.Config{
 			DataDir: cfg.DataDir, Listen: cfg.NATSListen, SyncAlways: cfg.SyncAlways, Logger: log,
@@ -245,13 +247,13 @@ func newBroker(in brokerIn) (*Broker, error) {
 		if err != nil {
 			return nil, err
 		}
-		nc, err := srv.Connect("weft-server")
+		nc, err := srv.Connect("weft-server", logged("weft-server")...)
 		if err != nil {
 			srv.Shutdown()
 			return nil, err
 		}
 		b.Conn, b.Embedded, b.Agents = nc, srv, srv
-		connect = func(name string) (*nats.Conn, error) { return srv.Connect(name) }
+		connect = func(name string) (*nats.Conn, error) { return srv.Connect(name, logged(name)...) }
 	}
 	for i := range readers {
 		rc, err := connect(fmt.Sprintf("weft-server reader %d", i+1))

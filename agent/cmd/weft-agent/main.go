@@ -49,6 +49,7 @@ import (
 	"weft.dev/agent/telemetry"
 	"weft.dev/agent/wireguard"
 	"weft.dev/events/clusterstate"
+	"weft.dev/events/connlog"
 	"weft.dev/kernel/supervise"
 )
 
@@ -237,9 +238,10 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	// weft-server answers for agents (auth callout), and a moment with no
 	// replica answering refuses a reconnect the next moment accepts. Past
 	// ten rounds of refusals (a deleted cluster's agent) it asks less often.
-	nc, err := nats.Connect(url, auth, nats.CustomInboxPrefix(creds.InboxPrefix), nats.RetryOnFailedConnect(true),
+	nc, err := nats.Connect(url, append(connlog.Options(log.With("nats", "hub")), auth,
+		nats.CustomInboxPrefix(creds.InboxPrefix), nats.RetryOnFailedConnect(true),
 		nats.Name("weft-agent "+o.cluster), nats.MaxReconnects(-1), nats.IgnoreAuthErrorAbort(),
-		nats.CustomReconnectDelay(reconnectDelay))
+		nats.CustomReconnectDelay(reconnectDelay))...)
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", url, err)
 	}
