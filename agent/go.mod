@@ -6,6 +6,10 @@ replace weft.dev/events => ../events
 
 replace weft.dev/kernel => ../kernel
 
+// wireguard-go with smaller per-peer queues, which weft carries until
+// upstream lets a program size them: see ../third_party/wireguard-go/README.md.
+replace golang.zx2c4.com/wireguard => ../third_party/wireguard-go
+
 require (
 	github.com/coredns/caddy v1.1.4
 	github.com/coredns/coredns v1.15.0

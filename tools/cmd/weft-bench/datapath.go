@@ -224,8 +224,8 @@ func wgKey() (private, public string) {
 	return base64.StdEncoding.EncodeToString(k.Bytes()), base64.StdEncoding.EncodeToString(k.PublicKey().Bytes())
 }
 
-// wireguardGo starts the wireguard-go command (the same module version
-// weft's agent links) on iface in ns and gives it a key; wg configures the
+// wireguardGo starts the wireguard-go command (upstream's, at the module
+// version weft's agent links: see upstreamWireGuardGo) on iface in ns and gives it a key; wg configures the
 // rest.
 func (r *dpRun) wireguardGo(bin, ns, iface, private string, port int) error {
 	if _, err := r.startIn(ns, iface, bin, "-f", iface); err != nil {
@@ -425,8 +425,8 @@ func datapath(o dpOptions) error {
 		return err
 	}
 	wgBin := filepath.Join(r.dir, "wireguard-go")
-	if out, err := exec.Command("go", "build", "-o", wgBin, "golang.zx2c4.com/wireguard").CombinedOutput(); err != nil {
-		return fmt.Errorf("build wireguard-go: %v\n%s", err, out)
+	if err := upstreamWireGuardGo(wgBin); err != nil {
+		return err
 	}
 	// The backend's servers, shared by every path.
 	// One iperf3 server per address: a UDP test's answers must come from
@@ -945,4 +945,24 @@ func datapathClient(argv []string) error {
 		return nil
 	}
 	return fmt.Errorf("datapath-client: unknown mode %q", argv[0])
+}
+
+// upstreamWireGuardGo builds the wireguard-go command as released, at the
+// module version weft links, without the patch weft's workspace carries
+// (third_party/wireguard-go, smaller per-peer queues): the raw tunnel is
+// the baseline, so it must not change with weft. Outside the workspace
+// (GOWORK=off) only the tools module's own go.mod counts, and it has no
+// replace for wireguard-go.
+func upstreamWireGuardGo(out string) error {
+	dir, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "weft.dev/tools").Output()
+	if err != nil {
+		return fmt.Errorf("find the tools module: %w", err)
+	}
+	build := exec.Command("go", "build", "-o", out, "golang.zx2c4.com/wireguard")
+	build.Dir = strings.TrimSpace(string(dir))
+	build.Env = append(os.Environ(), "GOWORK=off")
+	if b, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("build wireguard-go: %w\n%s", err, b)
+	}
+	return nil
 }
