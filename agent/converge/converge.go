@@ -151,6 +151,10 @@ type Agent struct {
 	// mark is max(ownSeq, teamSeq), advanced (and waking the heartbeat)
 	// whenever either moves.
 	mark *watermark.Mark
+	// changes counts the changes to applied (entries set or removed), and
+	// changed is it as a mark for those who wait on it (Changes).
+	changes uint64
+	changed *watermark.Mark
 
 	// synced says the appliers hold the whole desired state as of the
 	// cursors: the position after the last message applied from each
@@ -182,7 +186,8 @@ func New(cfg Config) (*Agent, error) {
 	if cfg.Supervisor == nil {
 		cfg.Supervisor = supervise.New(supervise.Config{Logger: cfg.Logger})
 	}
-	return &Agent{cfg: cfg, log: cfg.Logger.With("cluster", cfg.Cluster), applied: map[string][]byte{}, mark: watermark.New("agent " + cfg.Cluster), started: time.Now()}, nil
+	return &Agent{cfg: cfg, log: cfg.Logger.With("cluster", cfg.Cluster), applied: map[string][]byte{},
+		mark: watermark.New("agent " + cfg.Cluster), changed: watermark.New("agent " + cfg.Cluster + " changes"), started: time.Now()}, nil
 }
 
 // Applied is the highest EVENTS sequence applied from either stream. An
@@ -207,6 +212,27 @@ func (a *Agent) AppliedPerStream() (cluster, team uint64) {
 
 // WaitFor blocks until the agent applied seq or ctx ends.
 func (a *Agent) WaitFor(ctx context.Context, seq uint64) error { return a.mark.WaitFor(ctx, seq) }
+
+// Changes is how many changes (an entry set or removed) the agent has
+// applied since it started: what a copy of its State waits on to stay
+// current. Applied is not enough for that: the two streams are read side
+// by side, so a change from one may be applied after a later event's from
+// the other and leave Applied where it was.
+func (a *Agent) Changes() uint64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.changes
+}
+
+// WaitForChanges blocks until Changes is at least n or ctx ends.
+func (a *Agent) WaitForChanges(ctx context.Context, n uint64) error { return a.changed.WaitFor(ctx, n) }
+
+// changedLocked counts n changes to applied; a.mu is held. The caller
+// advances changed with the count returned, once it released a.mu.
+func (a *Agent) changedLocked(n int) uint64 {
+	a.changes += uint64(n)
+	return a.changes
+}
 
 // Run converges until ctx ends: a full read of both streams, then every
 // change, resuming after the last change applied when reading fails. When
@@ -631,7 +657,9 @@ func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error 
 				}
 				a.mu.Lock()
 				delete(a.applied, key)
+				n := a.changedLocked(1)
 				a.mu.Unlock()
+				a.changed.Advance(n)
 			}
 		}
 		return nil
@@ -686,7 +714,9 @@ func (a *Agent) resync(desired map[string][]byte, ownSeq, teamSeq uint64) error 
 		for _, key := range keys {
 			a.applied[key] = desired[key]
 		}
+		n := a.changedLocked(len(keys))
 		a.mu.Unlock()
+		a.changed.Advance(n)
 	}
 	for key, v := range desired {
 		if key == clusterstate.KindSelf {
@@ -777,7 +807,9 @@ func (a *Agent) applyOne(kind, id string, v []byte) error {
 		// it), and a snapshot's values share their chunk, alive anyway.
 		a.applied[key] = v
 	}
+	n := a.changedLocked(1)
 	a.mu.Unlock()
+	a.changed.Advance(n)
 	return nil
 }
 

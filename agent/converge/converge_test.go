@@ -404,3 +404,35 @@ func TestAnAgentWhoseConsumerStopsDeliveringReadsOnWithANewOne(t *testing.T) {
 		t.Fatalf("%d full reads: the agent should have read on from where it was", agent.FullReads())
 	}
 }
+
+// A change read from the cluster's stream after a later event's change
+// from the team's leaves Applied where it was, but counts as a change:
+// what keeps a copy of the agent's state (its state.json) current waits
+// on Changes and so sees it.
+func TestAChangeBehindTheOtherStreamsSequenceStillCountsAsAChange(t *testing.T) {
+	c := newCluster(t)
+	c.put(clusterstate.KindSelf, "", clusterstate.Self{ClusterID: "a", Address: "100.64.0.1/32"}, 1)
+	rec := converge.NewRecorder(clusterstate.Gateway{PublicKey: "ka"})
+	agent, stop := c.run(rec)
+	defer stop()
+	c.put(clusterstate.KindPeer, "b", clusterstate.Peer{ID: "b", Kind: "gateway", PublicKey: "kb", AllowedIPs: []string{"100.64.0.2/32"}}, 10)
+	if err := agent.WaitFor(c.ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	before := agent.Changes()
+
+	// An event older than the team stream's last, reaching the cluster's
+	// stream only now (its office wrote it late, or its reader lagged).
+	c.put(clusterstate.KindRoute, "r1", clusterstate.Route{ID: "r1", Name: "api", ServiceIP: "100.80.0.1"}, 5)
+	ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
+	defer cancel()
+	if err := agent.WaitForChanges(ctx, before+1); err != nil {
+		t.Fatalf("the route's change was not counted (changes %d, before %d): %v", agent.Changes(), before, err)
+	}
+	if _, ok := agent.State()[clusterstate.Key(clusterstate.KindRoute, "r1")]; !ok || !slices.Equal(rec.RouteIDs(), []string{"r1"}) {
+		t.Fatalf("the route is not applied: state %v, routes %v", agent.State(), rec.RouteIDs())
+	}
+	if got := agent.Applied(); got != 10 {
+		t.Fatalf("applied %d, want 10: the test proves nothing if the sequence moved", got)
+	}
+}

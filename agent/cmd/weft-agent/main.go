@@ -515,9 +515,22 @@ func relayDNS(ctx context.Context, st *netstack.Stack, gw netip.Addr, server str
 	}
 }
 
+// stateSource is what dumpState reads of the agent (*converge.Agent).
+type stateSource interface {
+	WaitForChanges(ctx context.Context, n uint64) error
+	Changes() uint64
+	Applied() uint64
+	State() map[string][]byte
+}
+
 // dumpState writes what the agent converged to, for operators and tests;
 // in Kubernetes mode (kube) its Kubernetes entries too.
-func dumpState(ctx context.Context, a *converge.Agent, dir string, kube bool, log *slog.Logger) {
+//
+// It follows the agent's count of applied changes, not its applied
+// sequence: a change read from one stream after a later event's change
+// from the other leaves the sequence where it was, and the file held
+// what the agent no longer did (seen in the chaos test).
+func dumpState(ctx context.Context, a stateSource, dir string, kube bool, log *slog.Logger) {
 	var last uint64
 	settled := true
 	for {
@@ -526,25 +539,23 @@ func dumpState(ctx context.Context, a *converge.Agent, dir string, kube bool, lo
 			quiet = time.Second
 		}
 		wctx, cancel := context.WithTimeout(ctx, quiet)
-		_ = a.WaitFor(wctx, last+1)
+		_ = a.WaitForChanges(wctx, last+1)
 		cancel()
 		if ctx.Err() != nil {
 			return
 		}
-		seq := a.Applied()
+		changes := a.Changes()
 		switch {
-		case seq != last:
-			last, settled = seq, false
+		case changes != last:
+			last, settled = changes, false
 		case !settled:
-			// The entries of one event (an app's route, names and
-			// workload) share its sequence and arrive one by one: once
-			// the streams are quiet, a second look takes those applied
-			// after the last write.
+			// Changes arrive one by one: once the agent is quiet, a
+			// second look takes those applied after the last write.
 			settled = true
 		default:
 			continue
 		}
-		if err := saveState(dir, seq, a.State(), kube); err != nil {
+		if err := saveState(dir, a.Applied(), a.State(), kube); err != nil {
 			log.Warn("state not written", "err", err)
 		}
 	}

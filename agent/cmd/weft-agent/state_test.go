@@ -1,14 +1,22 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"weft.dev/events/clusterstate"
+	"weft.dev/kernel/wait"
+	"weft.dev/kernel/watermark"
 )
 
 // state.json holds every applied entry under its kind and id, as the
@@ -75,4 +83,78 @@ func TestStateJSONHoldsEveryEntryByKindAndID(t *testing.T) {
 	if after, _ := os.ReadFile(filepath.Join(dir, "state.json")); string(after) != string(before) {
 		t.Fatal("a failed write replaced state.json")
 	}
+}
+
+// changingAgent is the part of a converge.Agent dumpState reads, driven
+// by the test: its Changes move while its Applied may stay.
+type changingAgent struct {
+	mu      sync.Mutex
+	applied uint64
+	changes uint64
+	state   map[string][]byte
+	mark    *watermark.Mark
+}
+
+func (a *changingAgent) WaitForChanges(ctx context.Context, n uint64) error {
+	return a.mark.WaitFor(ctx, n)
+}
+func (a *changingAgent) Changes() uint64 { a.mu.Lock(); defer a.mu.Unlock(); return a.changes }
+func (a *changingAgent) Applied() uint64 { a.mu.Lock(); defer a.mu.Unlock(); return a.applied }
+func (a *changingAgent) State() map[string][]byte {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return maps.Clone(a.state)
+}
+
+func (a *changingAgent) set(key string, v []byte, applied uint64) {
+	a.mu.Lock()
+	a.state[key] = v
+	a.applied = max(a.applied, applied)
+	a.changes++
+	n := a.changes
+	a.mu.Unlock()
+	a.mark.Advance(n)
+}
+
+// state.json follows every change the agent applies, also one whose event
+// is older than the last applied from the other stream (so the applied
+// sequence does not move): the chaos test saw a file that kept routes the
+// agent had long removed.
+func TestStateJSONFollowsAChangeThatLeavesTheAppliedSequenceWhereItWas(t *testing.T) {
+	dir := t.TempDir()
+	a := &changingAgent{state: map[string][]byte{}, mark: watermark.New("test")}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { dumpState(ctx, a, dir, false, slog.New(slog.DiscardHandler)); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	routes := func() (map[string]any, error) {
+		b, err := os.ReadFile(filepath.Join(dir, "state.json"))
+		if err != nil {
+			return nil, err
+		}
+		var doc struct {
+			Routes map[string]any `json:"routes"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			return nil, err
+		}
+		return doc.Routes, nil
+	}
+	a.set(clusterstate.Key(clusterstate.KindPeer, "p1"), []byte(`{"publicKey":"k1"}`), 10)
+	a.set(clusterstate.Key(clusterstate.KindRoute, "r1"), []byte(`{"serviceIp":"100.80.0.1"}`), 10)
+	wait.For(t, 10*time.Second, func() error {
+		if r, err := routes(); err != nil || len(r) != 1 {
+			return fmt.Errorf("routes %v (%v), want r1", r, err)
+		}
+		return nil
+	})
+	time.Sleep(1500 * time.Millisecond) // the file is settled: a second look was taken
+	a.set(clusterstate.Key(clusterstate.KindRoute, "r2"), []byte(`{"serviceIp":"100.80.0.2"}`), 7)
+	wait.For(t, 10*time.Second, func() error {
+		if r, err := routes(); err != nil || len(r) != 2 {
+			return fmt.Errorf("routes %v (%v), want r1 and r2", r, err)
+		}
+		return nil
+	})
 }
