@@ -6,6 +6,7 @@
 package connlog
 
 import (
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -30,6 +31,12 @@ func Options(log *slog.Logger) []nats.Option {
 				return // closed on purpose; ClosedHandler says so
 			}
 			o.begin(time.Now())
+			if errors.Is(err, nats.ErrAuthExpired) {
+				// Short-lived credentials (an agent's, signed by the auth
+				// callout) end by design; the reconnect gets new ones.
+				log.Info("NATS credentials expired; reconnecting with new ones")
+				return
+			}
 			log.Warn("NATS connection lost; reconnecting", "err", err)
 		}),
 		nats.ReconnectErrHandler(func(_ *nats.Conn, err error) {
@@ -46,6 +53,9 @@ func Options(log *slog.Logger) []nats.Option {
 			log.Info("NATS connected", "server", nc.ConnectedUrlRedacted(), "after", o.end(time.Now()))
 		}),
 		nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
+			if errors.Is(err, nats.ErrAuthExpired) {
+				return // the disconnect that follows says so
+			}
 			if sub != nil {
 				log.Error("NATS error", "subject", sub.Subject, "err", err)
 				return
