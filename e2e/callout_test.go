@@ -150,7 +150,7 @@ func agentHolds(stateDir string, want wantedState) (bool, string) {
 		got, want []string
 	}{{"peers", peers, want.peers}, {"routes", routes, want.routes}, {"names", names, want.names}} {
 		if !slices.Equal(c.got, c.want) {
-			return false, fmt.Sprintf("%s %v, the API says %v", c.what, c.got, c.want)
+			return false, fmt.Sprintf("state.json (applied %d) %s %v, the API says %v", st.Applied, c.what, c.got, c.want)
 		}
 	}
 	return true, ""
