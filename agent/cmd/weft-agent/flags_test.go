@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"weft.dev/agent/memlimit"
 )
 
 // The Kubernetes flags are checked before anything starts: without
@@ -58,5 +61,31 @@ func TestTheMemoryLimitIsReadAsGOMEMLIMITAndSetAtStart(t *testing.T) {
 	_ = cmd.Execute() // enrolment fails: there is no server
 	if got := debug.SetMemoryLimit(-1); got != 48<<20 {
 		t.Fatalf("the runtime's memory limit is %d; want 48 MiB", got)
+	}
+}
+
+// Without --memory-limit or GOMEMLIMIT the agent still has a soft limit:
+// one that follows its live heap (agent/memlimit), at least its floor.
+func TestWithoutAMemoryLimitTheAgentSetsOneThatFollowsItsLiveHeap(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	cmd := newRoot(io.Discard)
+	cmd.SetArgs([]string{"--cluster", "c0193abc", "--state-dir", t.TempDir(), "--enrolment-secret", "wfe_x", "--server", "http://127.0.0.1:1"})
+	_ = cmd.Execute() // enrolment fails: there is no server
+	if got := debug.SetMemoryLimit(-1); got < memlimit.Default.Floor || got == math.MaxInt64 {
+		t.Fatalf("the runtime's memory limit is %d; want one following the live heap, at least %d", got, memlimit.Default.Floor)
+	}
+}
+
+// GOMEMLIMIT, even "off", is the operator's choice: the agent sets no limit
+// of its own then (the runtime read the variable at start).
+func TestGOMEMLIMITLeavesTheLimitToTheRuntime(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "off")
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	cmd := newRoot(io.Discard)
+	cmd.SetArgs([]string{"--cluster", "c0193abc", "--state-dir", t.TempDir(), "--enrolment-secret", "wfe_x", "--server", "http://127.0.0.1:1"})
+	_ = cmd.Execute() // enrolment fails: there is no server
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Fatalf("with GOMEMLIMIT=off the runtime's memory limit is %d; want none", got)
 	}
 }

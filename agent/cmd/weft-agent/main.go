@@ -44,6 +44,7 @@ import (
 	"weft.dev/agent/dns"
 	"weft.dev/agent/enrol"
 	"weft.dev/agent/kube"
+	"weft.dev/agent/memlimit"
 	"weft.dev/agent/netstack"
 	"weft.dev/agent/proxy"
 	"weft.dev/agent/telemetry"
@@ -126,7 +127,7 @@ func newRoot(stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.clusterIssuer, "cluster-issuer", "", "with --kubernetes: the cert-manager ClusterIssuer that signs routers' TLS certificates (each in the Secret <router>-tls)")
 	f.StringVar(&o.tlsSecret, "tls-secret", "", "with --kubernetes: a Secret in each environment's namespace holding the TLS certificate every router with --tls uses (e.g. a wildcard one), instead of <router>-tls")
 	f.StringSliceVar(&o.allowBackend, "allow-backend", nil, "with --proxy: also forward to backends in this CIDR (repeatable), which the proxy refuses otherwise: loopback, link-local (cloud metadata), multicast, broadcast, unspecified and weft's gateway and device addresses, whether given as addresses or as names that resolve to them")
-	f.StringVar(&o.memoryLimit, "memory-limit", "", "a soft limit on the agent's Go memory (heap and stacks; not the binary's own pages), e.g. 64MiB: as the heap nears it the collector runs more often, instead of letting the heap grow to twice what is live; soft, the agent never fails for it (default: GOMEMLIMIT, else none)")
+	f.StringVar(&o.memoryLimit, "memory-limit", "", "a soft limit on the agent's Go memory (heap and stacks; not the binary's own pages), e.g. 64MiB: as the heap nears it the collector runs more often, instead of letting the heap grow to twice what is live; soft, the agent never fails for it (default: GOMEMLIMIT, else one that follows the live heap: 48MiB, or the live heap and half of it again once that is more)")
 	_ = cmd.MarkFlagRequired("cluster")
 	cmd.AddCommand(newRotateCmd(os.Stdout))
 	return cmd
@@ -154,6 +155,14 @@ func run(ctx context.Context, o *options, log *slog.Logger) error {
 	// returns (an early return too, through the defer).
 	bg := supervise.NewGroup(ctx)
 	defer bg.Stop()
+	if o.memoryLimit == "" && os.Getenv("GOMEMLIMIT") == "" {
+		// Unless told otherwise, a soft limit that follows the live heap
+		// (agent/memlimit): less resident memory at load than the
+		// runtime's default, for more frequent collections.
+		n := memlimit.Default.Set()
+		log.Info("soft memory limit follows the live heap", "floor", memlimit.Default.Floor, "headroom", memlimit.Default.Headroom, "bytes", n)
+		bg.Go(func(ctx context.Context) { memlimit.Default.Follow(ctx, time.Second) })
+	}
 	if o.pprofListen != "" {
 		addr, stop, err := servePprof(o.pprofListen, log)
 		if err != nil {
