@@ -1,5 +1,4 @@
 import { createRoot } from 'react-dom/client';
-import { flushSync } from 'react-dom';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import './styles.css';
 import { ApiError, gql, loadSession, noteSeq, saveSession, setUnauthenticatedHandler, useSessionForRequests, whenQuiet, type Session } from './api/client';
@@ -17,7 +16,6 @@ import { Policies } from './pages/policies';
 import { Members } from './pages/members';
 import { NetworkMap } from './pages/network';
 import { prefetchPage } from './prefetch';
-import { current, nav } from './nav';
 
 // A restored session's page asks for its list now, while React draws the
 // shell, not once the page's component has mounted.
@@ -134,6 +132,18 @@ function MyInvitations({ me, token, onAnswered }: { me: MeQuery; token: string; 
   );
 }
 
+const nav: [string, string][] = [
+  ['/', 'Overview'],
+  ['/environments', 'Environments'],
+  ['/apps', 'Apps'],
+  ['/clusters', 'Clusters'],
+  ['/devices', 'Devices'],
+  ['/policies', 'Policies'],
+  ['/audit', 'Audit trail'],
+  ['/network', 'Network map'],
+  ['/members', 'Members & tokens'],
+];
+
 function Page({ path }: { path: string }) {
   let m: Record<string, string> | null;
   const p = path.split('?')[0];
@@ -221,9 +231,10 @@ function Shell({ session, me, setTeam, signOut, invitationAnswered }: {
         <nav id="nav" className={menu ? 'open' : ''} aria-label="Pages">
           <ul>
             {nav.map(([href, label]) => {
+              const here = href === '/' ? path.split('?')[0] === '/' : path.startsWith(href) || (href === '/apps' && path.startsWith('/apps/'));
               return (
                 <li key={href}>
-                  <Link href={href} aria-current={current(href, path) ? 'page' : undefined}>{label}</Link>
+                  <Link href={href} aria-current={here ? 'page' : undefined}>{label}</Link>
                 </li>
               );
             })}
@@ -323,10 +334,4 @@ function App() {
   );
 }
 
-// The first render is done at once, in this task, not in slices between
-// which the answer to the page load's first request (first.ts) could be
-// handled: its rows are then either drawn by first.ts before and taken
-// over here with the same answer, or drawn by the app alone, never drawn
-// and then replaced by a loading note.
-const root = createRoot(document.getElementById('root')!);
-flushSync(() => root.render(<App />));
+createRoot(document.getElementById('root')!).render(<App />);

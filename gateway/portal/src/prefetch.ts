@@ -4,20 +4,20 @@
 // variables here, so the request they make is the one prefetched.
 import { lastSeq, prefetch } from './api/client';
 import { AppsDocument } from './api/generated';
-import { APPS_PAGE, appsListOf, appsPage as page } from './api/request';
 
-export { APPS_PAGE };
+export const APPS_PAGE = 100;
 
 // appsPage is the variables of an apps list's first page (of one
-// environment, or of the team when env is undefined), at the highest
-// sequence the tab has seen.
+// environment, or of the team when env is undefined).
 export function appsPage(env: string | undefined, minSeq = lastSeq()) {
-  return page(env, minSeq);
+  return { env, first: APPS_PAGE, after: undefined as string | undefined, minSeq };
 }
 
 // prefetchPage starts the first request of the page at path, if it has one
 // known here.
 export function prefetchPage(path: string) {
-  const env = appsListOf(path);
-  if (env !== null) prefetch(AppsDocument, appsPage(env || undefined));
+  const p = path.split(/[?#]/)[0];
+  if (p === '/apps') prefetch(AppsDocument, appsPage(undefined));
+  const env = /^\/environments\/([^/]+)$/.exec(p);
+  if (env) prefetch(AppsDocument, appsPage(decodeURIComponent(env[1])));
 }

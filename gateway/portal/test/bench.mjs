@@ -56,9 +56,8 @@ const opName = new Map(registered.operations.map((o) => [createHash('sha256').up
 const appsId = [...opName].find(([, n]) => n === 'Apps')[0];
 
 const index = readFileSync(join(here, '..', 'dist', 'index.html'), 'utf8');
-// The app's script is named in the inline script (src/first.ts) that
-// loads it, the styles by a tag; the inline script is counted as sent
-// (the page is not compressed).
+// Every script and style the page names (by a tag, or in an inline
+// script), and any inline script as sent (the page is not compressed).
 const assets = [...new Set([...index.matchAll(/\/assets\/[\w.-]+\.(?:js|css)/g)].map((m) => m[0]))];
 let gz = 0;
 let raw = 0;
@@ -89,8 +88,8 @@ await context.addInitScript(() => {
       if (!(k in window.__seen)) window.__seen[k] = performance.timeOrigin + performance.now();
     }
     if (window.__firstRow === undefined && document.querySelector('tr[data-app]')) window.__firstRow = performance.now();
-    // The app's own shell, running (its live indicator turned on): a
-    // page load's rows may be drawn before it (src/first.ts).
+    // The app's own shell, running (its live indicator turned on), for
+    // a change that draws a page load's rows before the app has run.
     if (window.__app === undefined && document.querySelector('header .live:not(.off)')) window.__app = performance.now();
   }).observe(document, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['class'] });
 });

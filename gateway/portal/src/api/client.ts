@@ -4,10 +4,8 @@
 import { createClient, type Client } from 'graphql-ws';
 import type { TypedDocumentString } from './generated';
 import { hex, sha256 } from '../audit/sha256';
-import { byId, headersOf, keyOf, type Session } from './request';
-import type { FirstRequest } from '../first';
 
-export type { Session };
+export type Session = { token: string; team: string };
 
 // An error the API returned, with its stable code (extensions.code) and,
 // for bad input, the field at fault (extensions.field).
@@ -150,8 +148,15 @@ async function post<R>(headers: Record<string, string>, body: string): Promise<A
   }
 }
 
+function headersOf(session: Session | null): Record<string, string> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (session?.token) headers['Authorization'] = 'Bearer ' + session.token;
+  if (session?.team) headers['Weft-Team'] = session.team;
+  return headers;
+}
+
 function bodyOf<V>(text: string, variables: V | undefined, withText: boolean): string {
-  return withText ? JSON.stringify({ query: text, variables: variables ?? {} }) : byId(persisted(text).persistedQuery.sha256Hash, variables);
+  return JSON.stringify(withText ? { query: text, variables: variables ?? {} } : { variables: variables ?? {}, extensions: persisted(text) });
 }
 
 // Requests started before the page that reads them asks (prefetch): on a
@@ -162,26 +167,7 @@ function bodyOf<V>(text: string, variables: V | undefined, withText: boolean): s
 // change seen live since moves minSeq, so a page never shows an answer
 // older than what the tab has seen), within FRESH ms of its start.
 const FRESH = 10_000;
-type Parked = { at: number; answer: Promise<Answer<unknown>>; settled?: Answer<unknown> };
-const parked = new Map<string, Parked>();
-
-function park(key: string, at: number, answer: Promise<Answer<unknown>>) {
-  inflight++;
-  answer.then(done, done);
-  // An unread answer is dropped once stale; the page's own load sends again.
-  const entry: Parked = { at, answer };
-  answer.then((a) => (entry.settled = a), () => {});
-  parked.set(key, entry);
-  setTimeout(() => parked.get(key) === entry && parked.delete(key), Math.max(0, FRESH - (performance.now() - at)));
-}
-
-// The request the page load sent before this script ran (first.ts, inlined
-// in index.html) is taken as if prefetched here.
-if (window.weftFirst) {
-  const f: FirstRequest = window.weftFirst;
-  window.weftFirst = undefined;
-  park(f.key, f.at, f.answer as Promise<Answer<unknown>>);
-}
+const parked = new Map<string, { at: number; answer: Promise<Answer<unknown>> }>();
 
 export function prefetch<R, V>(doc: TypedDocumentString<R, V>, variables: V, session = current) {
   if (!session?.token) return;
@@ -190,22 +176,18 @@ export function prefetch<R, V>(doc: TypedDocumentString<R, V>, variables: V, ses
   const key = keyOf(session, body);
   const had = parked.get(key);
   if (had && performance.now() - had.at < FRESH) return;
+  inflight++;
   const answer = post<unknown>(headers, body);
+  answer.then(done, done);
+  // An unread answer is dropped once stale; the page's own load sends again.
   answer.catch(() => {});
-  park(key, performance.now(), answer);
+  const entry = { at: performance.now(), answer };
+  parked.set(key, entry);
+  setTimeout(() => parked.get(key) === entry && parked.delete(key), FRESH);
 }
 
-// answered is the data of a prefetched request for exactly this, if its
-// answer is already in and holds no error: a page takes it as it is first
-// drawn, so its first render shows the data rather than a loading note.
-// Otherwise undefined (gql then takes the request, or sends it).
-export function answered<R, V>(doc: TypedDocumentString<R, V>, variables: V, session = current): R | undefined {
-  const key = keyOf(session, bodyOf(doc.toString(), variables, false));
-  const p = parked.get(key);
-  const a = p?.settled as Answer<R> | undefined;
-  if (!p || !a?.data || a.errors?.length || performance.now() - p.at >= FRESH) return undefined;
-  parked.delete(key);
-  return a.data;
+function keyOf(session: Session | null, body: string): string {
+  return `${session?.token ?? ''}\u0000${session?.team ?? ''}\u0000${body}`;
 }
 
 function takeParked<R>(key: string): Promise<Answer<R>> | undefined {
@@ -218,8 +200,8 @@ function takeParked<R>(key: string): Promise<Answer<R>> | undefined {
 async function send<R, V>(doc: TypedDocumentString<R, V>, variables: V | undefined, session: Session | null): Promise<R> {
   const headers = headersOf(session);
   const text = doc.toString();
-  const idBody = bodyOf(text, variables, false);
-  let body = await (takeParked<R>(keyOf(session, idBody)) ?? post<R>(headers, idBody));
+  const byId = bodyOf(text, variables, false);
+  let body = await (takeParked<R>(keyOf(session, byId)) ?? post<R>(headers, byId));
   if (body.errors?.[0]?.extensions?.persisted === 'not-found') body = await post<R>(headers, bodyOf(text, variables, true));
   const err = body.errors?.[0];
   if (err) {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { ApiError, answered, gql, lastSeq, noteSeq, pageAll, loadSession } from '../api/client';
+import { ApiError, gql, lastSeq, noteSeq, pageAll, loadSession } from '../api/client';
 import {
   AppRowDocument, AppsDocument, ClustersDocument, CreateAppDocument, CreateEnvironmentDocument, CreateServiceDocument, DeleteEnvironmentDocument,
   EnvironmentDocument, EnvironmentsDocument, type AppFieldsFragment, type EventFieldsFragment, type LbMode, type Protocol, type ServiceKind,
@@ -141,13 +141,9 @@ function placeEvent(list: AppFieldsFragment[], e: EventFieldsFragment, more: boo
 // by Relay cursor as the list scrolls near its end, and only the rows in
 // view are in the DOM, so 10,000 apps scroll without all being loaded.
 export function AppsList({ env, team, onFirstPage }: { env?: string; team: string; onFirstPage?: (env?: string) => void }) {
-  // The first page, if a request sent before the list was drawn (at the
-  // page load, or on the link's hover) has its answer in already: the
-  // first render shows its rows, not a loading note and a second render.
-  const [first] = useState(() => answered(AppsDocument, appsPage(env))?.apps);
-  const [rows, setRows] = useState<AppFieldsFragment[]>(() => first?.edges.map((e) => e.node) ?? []);
-  const [total, setTotal] = useState<number | null>(first?.totalCount ?? null);
-  const [end, setEnd] = useState<{ next: boolean; cursor?: string | null }>(first ? { next: first.pageInfo.hasNextPage, cursor: first.pageInfo.endCursor } : { next: true });
+  const [rows, setRows] = useState<AppFieldsFragment[]>([]);
+  const [total, setTotal] = useState<number | null>(null);
+  const [end, setEnd] = useState<{ next: boolean; cursor?: string | null }>({ next: true });
   const [err, setErr] = useState<ApiError | null>(null);
   const [top, setTop] = useState(0);
   const [height, setHeight] = useState(600);
@@ -156,8 +152,8 @@ export function AppsList({ env, team, onFirstPage }: { env?: string; team: strin
   const gen = useRef(0);
   // The rows as last set, for live events to decide on at once (the state
   // is only read at the next render).
-  const held = useRef<AppFieldsFragment[]>(rows);
-  const more = useRef(first?.pageInfo.hasNextPage ?? true);
+  const held = useRef<AppFieldsFragment[]>([]);
+  const more = useRef(true);
   const update = (f: (old: AppFieldsFragment[]) => AppFieldsFragment[]) => {
     held.current = f(held.current);
     setRows(held.current);
@@ -200,13 +196,7 @@ export function AppsList({ env, team, onFirstPage }: { env?: string; team: strin
   };
   const firstPage = useRef(onFirstPage);
   firstPage.current = onFirstPage;
-  const tookFirst = useRef(first !== undefined);
   useEffect(() => {
-    if (tookFirst.current) {
-      tookFirst.current = false;
-      firstPage.current?.(env);
-      return;
-    }
     load(true).finally(() => firstPage.current?.(env));
   }, [env]); // eslint-disable-line react-hooks/exhaustive-deps
   // An app's creation, change or deletion is put in place from its event
