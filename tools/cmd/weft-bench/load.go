@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"slices"
@@ -26,7 +27,8 @@ import (
 // clients ÷ pace operations a second, and the latencies are those at that
 // load, not at the machine's saturation (pace 0: each client asks again as
 // soon as it has its answer, so latency is 50 ÷ throughput by Little's
-// law).
+// law). Paced clients start at random moments within the first pace, so
+// that their operations are spread over it rather than all due at once.
 func load(bin string, clients, teams int, duration, pace time.Duration, prof profiles) error {
 	dir, err := os.MkdirTemp("", "weft-bench-load")
 	if err != nil {
@@ -44,8 +46,16 @@ func load(bin string, clients, teams int, duration, pace time.Duration, prof pro
 	if err != nil {
 		return fmt.Errorf("set up: %w", err)
 	}
+	// Each paced client starts at its own moment within the first pace:
+	// started together, the clients stayed in step (each next operation
+	// is due a pace after the last began), and every 200 ms all of them
+	// asked at once, which people and scripts do not.
+	start := time.Now()
 	for _, c := range cs {
 		c.pace = pace
+		if pace > 0 {
+			c.next = start.Add(rand.N(pace))
+		}
 	}
 	before, err := settledRSS(pid)
 	if err != nil {
