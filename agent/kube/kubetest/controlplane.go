@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -54,6 +55,7 @@ type options struct {
 	controllers []string
 	startWithin time.Duration
 	netns       string
+	ports       func(n int) ([]int, error) // freePorts; a test's own picks
 }
 
 // ServiceCIDR sets the range the API server allocates Service cluster IPs
@@ -98,7 +100,7 @@ func StartWithin(d time.Duration) Option { return func(o *options) { o.startWith
 // environment variable CI is set.
 func Start(t testing.TB, opts ...Option) *ControlPlane {
 	t.Helper()
-	o := options{serviceCIDR: "10.96.0.0/16", startWithin: 2 * time.Minute}
+	o := options{serviceCIDR: "10.96.0.0/16", startWithin: 2 * time.Minute, ports: freePorts}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -106,16 +108,41 @@ func Start(t testing.TB, opts ...Option) *ControlPlane {
 	if err != nil {
 		cannotRun(t, "the Kubernetes control plane cannot start: %v", err)
 	}
-	dir := t.TempDir()
-	c := &ControlPlane{Dir: dir, netns: o.netns}
-	t.Cleanup(func() { c.stop(t) })
-
 	ctx, cancel := context.WithTimeout(context.Background(), o.startWithin)
 	defer cancel()
-	if err := c.start(ctx, bin, o); err != nil {
-		t.Fatalf("start the Kubernetes control plane: %v", err)
+	for attempt := 1; ; attempt++ {
+		c := &ControlPlane{Dir: t.TempDir(), netns: o.netns}
+		err := c.start(ctx, bin, o)
+		if errors.Is(err, errPortTaken) && attempt < portAttempts {
+			// Another process took a port between freePorts and the bind:
+			// start again on new ones.
+			t.Logf("the Kubernetes control plane's start, attempt %d: %v", attempt, err)
+			c.halt()
+			continue
+		}
+		t.Cleanup(func() { c.stop(t) })
+		if err != nil {
+			t.Fatalf("start the Kubernetes control plane: %v", err)
+		}
+		return c
 	}
-	return c
+}
+
+// portAttempts is how many times Start tries when a port it picked was
+// taken before the control plane bound it.
+const portAttempts = 3
+
+// errPortTaken is a process that exited because its address was in use.
+var errPortTaken = errors.New("a port it was given was taken")
+
+// halt ends the processes of a start that failed, quietly: their logs were
+// in the error.
+func (c *ControlPlane) halt() {
+	for _, p := range c.procs {
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+	c.procs = nil
 }
 
 func (c *ControlPlane) start(ctx context.Context, bin string, o options) error {
@@ -152,12 +179,12 @@ func (c *ControlPlane) start(ctx context.Context, bin string, o options) error {
 	}
 	var ports []int
 	if c.netns == "" {
-		ports, err = freePorts(4)
+		ports, err = o.ports(4)
 	} else {
 		if out, err := exec.Command("ip", "-n", c.netns, "link", "set", "lo", "up").CombinedOutput(); err != nil {
 			return fmt.Errorf("bring up lo in %s: %v: %s", c.netns, err, out)
 		}
-		err = InNetns(c.netns, func() (err error) { ports, err = freePorts(4); return err })
+		err = InNetns(c.netns, func() (err error) { ports, err = o.ports(4); return err })
 	}
 	if err != nil {
 		return err
@@ -452,7 +479,11 @@ func (p *process) waitHealthy(ctx context.Context, client *http.Client, url stri
 		last = err
 		select {
 		case <-p.done:
-			return fmt.Errorf("%s exited before it was ready (%v); its log ends:\n%s", p.name, p.err, tail(p.log, 30))
+			log := tail(p.log, 30)
+			if strings.Contains(log, "address already in use") {
+				return fmt.Errorf("%s exited before it was ready: %w; its log ends:\n%s", p.name, errPortTaken, log)
+			}
+			return fmt.Errorf("%s exited before it was ready (%v); its log ends:\n%s", p.name, p.err, log)
 		case <-ctx.Done():
 			return fmt.Errorf("%s not ready: %w; its log ends:\n%s", p.name, last, tail(p.log, 30))
 		case <-tick.C:
