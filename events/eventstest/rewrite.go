@@ -54,9 +54,9 @@ func RewriteStream(t testing.TB, env *Env, edit func([]*nats.Msg) []*nats.Msg) {
 		}
 		return nil
 	})
-	if err := stream.Ensure(env.Conn, stream.Config(1)); err != nil {
-		t.Fatal(err)
-	}
+	// Its files may still be going too: creating it again can fail for a
+	// moment with "error creating store for stream" (seen in CI).
+	wait.For(t, 10*time.Second, func() error { return stream.Ensure(env.Conn, stream.Config(1)) })
 	edited := edit(msgs)
 	for _, m := range edited {
 		resp, err := env.Conn.RequestMsg(m, 5e9)
