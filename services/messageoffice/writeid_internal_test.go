@@ -20,18 +20,26 @@ func freshWriter(js jetstream.JetStream, stream string) *writer {
 	return w
 }
 
+// testJetStream is a JetStream on a fresh server, and a context that
+// bounds the test.
+func testJetStream(t *testing.T) (context.Context, jetstream.JetStream) {
+	t.Helper()
+	env := eventstest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	js, err := jetstream.New(env.Conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, js
+}
+
 // An office started again at the same end of the log may write a subject
 // differently from the last office (another keyring, a fixed bug): the
 // stream must then hold the new value, not drop it as a duplicate of the
 // last write at that position. The same value again is still dropped.
 func TestAWriteOfANewValueAtTheSamePositionIsNotDroppedAsADuplicate(t *testing.T) {
-	env := eventstest.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	js, err := jetstream.New(env.Conn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, js := testJetStream(t)
 	stream, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "WRITEID", Subjects: []string{"wid.>"}, Duplicates: 2 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
@@ -71,13 +79,7 @@ func TestAWriteOfANewValueAtTheSamePositionIsNotDroppedAsADuplicate(t *testing.T
 // position in the log, must neither tombstone nor take back what the other
 // wrote for later events.
 func TestAnOfficeBehindTheLogDoesNotUndoWritesForLaterEvents(t *testing.T) {
-	env := eventstest.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	js, err := jetstream.New(env.Conn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, js := testJetStream(t)
 	stream, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "FENCE", Subjects: []string{"fence.>"}, Duplicates: 2 * time.Minute, MaxMsgsPerSubject: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -130,13 +132,7 @@ func TestAnOfficeBehindTheLogDoesNotUndoWritesForLaterEvents(t *testing.T) {
 // consumer on the server: an ordered consumer left there counts against
 // the server's limit of consumers for minutes.
 func TestReadingAStreamBackLeavesNoConsumer(t *testing.T) {
-	env := eventstest.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	js, err := jetstream.New(env.Conn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, js := testJetStream(t)
 	stream, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "READBACK", Subjects: []string{"rb.>"}, MaxMsgsPerSubject: 1})
 	if err != nil {
 		t.Fatal(err)

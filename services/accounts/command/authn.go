@@ -49,15 +49,13 @@ func NewAuthenticator(h *Handlers, creds Credentials, applied watermark.Waiter) 
 	return &Authenticator{h: h, creds: creds, applied: applied}
 }
 
-// fromLog authenticates from the log and waits for the model to apply
-// what the log showed. A model that does not catch up in time leaves the
-// principal valid: the reads that follow answer their own UNAVAILABLE.
-func (a *Authenticator) fromLog(ctx context.Context, p auth.Principal, seq uint64, err error) (auth.Principal, error) {
-	if err != nil || a.applied == nil {
-		return p, err
+// awaitModel waits for the model to apply what the log showed at seq. A
+// model that does not catch up in time leaves the principal valid: the
+// reads that follow answer their own UNAVAILABLE.
+func (a *Authenticator) awaitModel(ctx context.Context, seq uint64) {
+	if a.applied != nil {
+		_ = watermark.Bounded(ctx, a.applied, seq, "the accounts read model")
 	}
-	_ = watermark.Bounded(ctx, a.applied, seq, "the accounts read model")
-	return p, nil
 }
 
 // Authenticate has Handlers.Authenticate's contract (same principals, same
@@ -70,7 +68,11 @@ func (a *Authenticator) Authenticate(ctx context.Context, token, team string) (a
 	tk, known := a.creds.Token(id)
 	if !known {
 		p, seq, err := a.h.authenticate(ctx, token, team)
-		return a.fromLog(ctx, p, seq, err)
+		if err != nil {
+			return auth.Principal{}, err
+		}
+		a.awaitModel(ctx, seq)
+		return p, nil
 	}
 	if err := domain.CheckToken(tk, secret, a.h.now()); err != nil {
 		return auth.Principal{}, err
@@ -91,5 +93,6 @@ func (a *Authenticator) Authenticate(ctx context.Context, token, team string) (a
 		return auth.Principal{}, err
 	}
 	p.Expires = expiry(tk)
-	return a.fromLog(ctx, p, seq, nil)
+	a.awaitModel(ctx, seq)
+	return p, nil
 }
