@@ -128,13 +128,26 @@ func Handle[S any](ctx context.Context, s *Store, cmd Command[S]) (Result[S], er
 		if err := Backoff(ctx, attempt); err != nil {
 			return Result[S]{}, fmt.Errorf("%s: %w", cmd.Aggregate, err)
 		}
-		state, version, err := LoadCached(ctx, s, cmd.Team, cmd.Aggregate, cmd.Cache, cmd.Initial, cmd.Evolve)
+		// One request for the log's end serves every load of the attempt
+		// (its own, Guard's and Also's; the first attempt keeps the end its
+		// caller pinned, if any): each load would otherwise ask for it, a
+		// wait behind the stream's commits under load. A conflict says the
+		// log moved past it: the next attempt asks again.
+		pin := s.PinEnd
+		if attempt > 0 {
+			pin = s.RePin
+		}
+		actx, err := pin(ctx)
+		if err != nil {
+			return Result[S]{}, fmt.Errorf("%s: %w", cmd.Aggregate, err)
+		}
+		state, version, err := LoadCached(actx, s, cmd.Team, cmd.Aggregate, cmd.Cache, cmd.Initial, cmd.Evolve)
 		if err != nil {
 			return Result[S]{}, err
 		}
 		var guard *Guard
 		if cmd.Guard != nil && version == 0 {
-			if guard, err = cmd.Guard(ctx); err != nil {
+			if guard, err = cmd.Guard(actx); err != nil {
 				return Result[S]{}, err
 			}
 		}
@@ -154,7 +167,7 @@ func Handle[S any](ctx context.Context, s *Store, cmd Command[S]) (Result[S], er
 		}
 		writes := []Write{{Expected: version, Events: evs, Guard: guard}}
 		if cmd.Also != nil {
-			more, err := cmd.Also(ctx, state, data)
+			more, err := cmd.Also(actx, state, data)
 			if err != nil {
 				return Result[S]{}, err
 			}

@@ -94,15 +94,86 @@ func (s *Store) loadScan(ctx context.Context, team string, agg AggregateRef, sub
 	if s.tail == nil {
 		return s.directScan(ctx, subject, from, 0, nil, each)
 	}
-	last, err := s.LastSeq(ctx)
-	if err != nil {
-		return err
+	last, ok := pinnedEnd(ctx, s)
+	if !ok {
+		var err error
+		if last, err = s.LastSeq(ctx); err != nil {
+			return err
+		}
 	}
 	f := Filter{Team: team, AggType: agg.Type, AggID: agg.ID, FromSeq: from, ToSeq: last}
 	if err := s.scan(ctx, f, subject, nil, each); err != nil && !errors.Is(err, errScanDone) {
 		return err
 	}
 	return nil
+}
+
+// pinned is the log's end asked for once for several loads (PinEnd).
+type pinned struct {
+	s   *Store
+	end uint64
+}
+
+type pinnedKey struct{}
+
+// PinEnd returns ctx carrying the log's end as of now, for the loads made
+// with it to read up to instead of each asking the stream for it: what a
+// command does (Handle, and handlers that read several aggregates before
+// they append), whose loads then all read the log as it was when it began.
+// Under load each such request waits behind the stream's batch commits
+// (milliseconds each), and a creation made eight. A load pinned to an end
+// misses only events appended after it, which an append catches as a
+// conflict on the versions read; a caller that appends and then loads what
+// it appended must not load with the ctx it appended with. A ctx already
+// pinned to s is returned as it is (RePin asks again). Without a tail
+// loads read to the stream's end anyway, and ctx is returned as it is.
+func (s *Store) PinEnd(ctx context.Context) (context.Context, error) {
+	if _, ok := pinnedEnd(ctx, s); ok {
+		return ctx, nil
+	}
+	return s.RePin(ctx)
+}
+
+// RePin is PinEnd asking for the log's end again: after a conflict, which
+// says the log moved past the end read.
+func (s *Store) RePin(ctx context.Context) (context.Context, error) {
+	if s.tail == nil {
+		return ctx, nil
+	}
+	end, err := s.LastSeq(ctx)
+	if err != nil {
+		return ctx, err
+	}
+	return context.WithValue(ctx, pinnedKey{}, pinned{s: s, end: end}), nil
+}
+
+// End is the log's end ctx is pinned to (PinEnd), or else the stream's
+// last sequence now: for a caller that waits for a read model to reach
+// what its command's loads read.
+func (s *Store) End(ctx context.Context) (uint64, error) {
+	if end, ok := pinnedEnd(ctx, s); ok {
+		return end, nil
+	}
+	return s.LastSeq(ctx)
+}
+
+// Unpinned is ctx with no pinned end: its loads ask for the log's end
+// again, for a reader whose bookkeeping counts on seeing every append
+// that ended before its load began.
+func Unpinned(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(pinnedKey{}).(pinned); !ok {
+		return ctx
+	}
+	return context.WithValue(ctx, pinnedKey{}, pinned{})
+}
+
+// pinnedEnd is the end PinEnd put in ctx for s, if any.
+func pinnedEnd(ctx context.Context, s *Store) (uint64, bool) {
+	p, ok := ctx.Value(pinnedKey{}).(pinned)
+	if !ok || p.s != s {
+		return 0, false
+	}
+	return p.end, true
 }
 
 // directBatch is how many messages one direct get request asks for.

@@ -247,9 +247,10 @@ func (h *Handlers) checkSources(ctx context.Context, team, envID string, w *cd.W
 	return nil
 }
 
-// caughtUp waits until the read model has everything appended so far.
+// caughtUp waits until the read model has everything appended so far
+// (or up to the end ctx is pinned to: what the caller's loads read).
 func (h *Handlers) caughtUp(ctx context.Context) error {
-	last, err := h.store.LastSeq(ctx)
+	last, err := h.store.End(ctx)
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,14 @@ func setup(t *testing.T) *harness {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	env := eventstest.Start(t)
-	store := events.NewStore(env.Conn, registry())
+	// With the log's tail in memory, as weft-server runs it: loads read
+	// from it, up to the end a command pinned (events.Store.PinEnd).
+	store := events.NewStore(env.Conn, registry(), events.WithTail(64<<20))
+	stopTail, err := store.StartTail(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stopTail)
 	h := &harness{t: t, ctx: ctx, env: env, store: store}
 	h.model, h.runner = h.startModel("console")
 	h.q = readmodel.NewQueries(h.model, h.runner)

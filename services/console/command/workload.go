@@ -113,7 +113,13 @@ func (h *Handlers) allocate(ctx context.Context, p auth.Principal, team string, 
 			return events.Result[cd.ServiceRange]{}, fmt.Errorf("allocate a service IP in cluster %s: %w (after %v)", pl.cluster.ID, err, lastErr)
 		}
 		if attempt > 0 {
-			// A conflict may be the guard's: read the cluster afresh.
+			// The log moved past the end the reads were pinned to (the
+			// conflict), and the conflict may be the guard's: read the
+			// cluster afresh.
+			var err error
+			if ctx, err = h.store.RePin(ctx); err != nil {
+				return events.Result[cd.ServiceRange]{}, fmt.Errorf("allocate a service IP in cluster %s: %w", pl.cluster.ID, err)
+			}
 			_, g, err := h.clusterGuard(ctx, team, pl.cluster.ID, placedGone(pl.env))
 			if err != nil {
 				return events.Result[cd.ServiceRange]{}, err
@@ -210,7 +216,10 @@ func (h *Handlers) pickMany(ctx context.Context, team string, pl placement, owne
 	})
 	// EvolveServiceRange never changes its input, so the copy loads while
 	// others read the cache.
-	s, _, err := events.LoadCached(ctx, h.store, team, events.AggregateRef{Type: cd.SvcRangeAggregate, ID: pl.cluster.ID}, &snap, cd.ServiceRange{}, cd.EvolveServiceRange)
+	// Unpinned: the pending addresses above are dropped once a load begun
+	// after their append ended is installed, so this load must read to the
+	// log's end as of its beginning, not to an end pinned earlier.
+	s, _, err := events.LoadCached(events.Unpinned(ctx), h.store, team, events.AggregateRef{Type: cd.SvcRangeAggregate, ID: pl.cluster.ID}, &snap, cd.ServiceRange{}, cd.EvolveServiceRange)
 	if err != nil {
 		return nil, release, fmt.Errorf("load the service range of cluster %s: %w", pl.cluster.ID, err)
 	}
@@ -301,6 +310,13 @@ func (h *Handlers) CreateApp(ctx context.Context, p auth.Principal, in CreateApp
 	spec, backing, err := in.Backing.Normalize(in.Spec)
 	if err != nil {
 		return Result[cd.App]{}, err
+	}
+	// Every read up to the append sees the log as of now (one request for
+	// its end instead of one per read); an attempt after a conflict asks
+	// again (allocate).
+	ctx, err = h.store.PinEnd(ctx)
+	if err != nil {
+		return Result[cd.App]{}, fmt.Errorf("create app %s/%s: %w", in.Env, in.Name, err)
 	}
 	pl, err := h.place(ctx, in.Team, in.Env, in.Name)
 	if err != nil {
@@ -416,6 +432,12 @@ func (h *Handlers) DeleteApp(ctx context.Context, p auth.Principal, team, id str
 	if err := checkID("id", id); err != nil {
 		return Result[cd.App]{}, err
 	}
+	// The check below and the command's first attempt read the log as of
+	// one end (one request for it; see CreateApp).
+	ctx, err := h.store.PinEnd(ctx)
+	if err != nil {
+		return Result[cd.App]{}, fmt.Errorf("delete app %s: %w", id, err)
+	}
 	if err := h.notRouted(ctx, team, cd.TargetApp, id); err != nil {
 		return Result[cd.App]{}, err
 	}
@@ -486,6 +508,10 @@ func (h *Handlers) CreateService(ctx context.Context, p auth.Principal, in Creat
 		inst = &i
 	} else if spec, err = in.Spec.Normalize("spec."); err != nil {
 		return Result[cd.Service]{}, err
+	}
+	// As in CreateApp: the reads up to the append share one log end.
+	if ctx, err = h.store.PinEnd(ctx); err != nil {
+		return Result[cd.Service]{}, fmt.Errorf("create service %s/%s: %w", in.Env, in.Name, err)
 	}
 	pl, err := h.place(ctx, in.Team, in.Env, in.Name)
 	if err != nil {
