@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"runtime"
@@ -246,4 +247,80 @@ func syn(src, dst netip.AddrPort) []byte {
 	sum := header.PseudoHeaderChecksum(header.TCPProtocolNumber, ip.SourceAddress(), ip.DestinationAddress(), header.TCPMinimumSize)
 	tcp.SetChecksum(^tcp.CalculateChecksum(sum))
 	return b
+}
+
+// A served connection's WaitRead returns once a Read would not block: when
+// bytes come (and the Read then gets them) and when the peer ends its
+// side (and the Read then gets io.EOF), not before. While it waits it
+// holds no buffer; the proxy's relay takes one only after it.
+func TestWaitReadReturnsWhenBytesOrTheEndCome(t *testing.T) {
+	st, err := New(1420)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := make(chan net.Conn, 1)
+	release := make(chan struct{})
+	defer close(release)
+	srv, err := st.ServeTCP("100.64.1.7:80", func(c net.Conn) {
+		defer c.Close()
+		got <- c
+		<-release
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := st.DialContext(ctx, "tcp", "100.64.1.7:80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sc, ok := (<-got).(*Conn)
+	if !ok {
+		t.Fatal("ServeTCP handed over no *Conn")
+	}
+	waited := make(chan error, 1)
+	wait := func() { go func() { waited <- sc.WaitRead() }() }
+	still := func(what string) {
+		t.Helper()
+		select {
+		case err := <-waited:
+			t.Fatalf("WaitRead returned (%v) %s", err, what)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	returned := func(what string) {
+		t.Helper()
+		select {
+		case err := <-waited:
+			if err != nil {
+				t.Fatalf("WaitRead %s: %v", what, err)
+			}
+		case <-ctx.Done():
+			t.Fatalf("WaitRead did not return %s", what)
+		}
+	}
+	wait()
+	still("with nothing to read")
+	if _, err := c.Write([]byte("hi")); err != nil {
+		t.Fatal(err)
+	}
+	returned("when bytes came")
+	_ = sc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	b := make([]byte, 8)
+	if n, err := sc.Read(b); err != nil || string(b[:n]) != "hi" {
+		t.Fatalf("read after WaitRead: %q, %v", b[:n], err)
+	}
+	wait()
+	still("after the bytes were read")
+	if err := c.(interface{ CloseWrite() error }).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	returned("when the peer ended its side")
+	if n, err := sc.Read(b); n != 0 || !errors.Is(err, io.EOF) {
+		t.Fatalf("read after the end: %d, %v; want io.EOF", n, err)
+	}
 }

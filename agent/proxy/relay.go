@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -18,8 +19,11 @@ import (
 // no pipe and no buffer, so 10,000 idle connections cost their sockets and
 // two goroutines each, not four more file descriptors and a megabyte pipe.
 // (io.Copy between *net.TCPConn splices too, but keeps its pipe for the
-// connection's whole life.) Other connections (the userspace stack's)
-// copy through a buffer from a pool.
+// connection's whole life.) Other connections (the userspace stack's, on a
+// rootless gateway) copy through a buffer from a pool, taken in the same
+// way only once src has something to read, when src can say so (a kernel
+// socket, or a netstack.Conn's WaitRead): one held while blocked in Read
+// made each idle connection cost two 32 KiB buffers.
 func (p *Proxy) relay(dst, src net.Conn) {
 	d, dok := dst.(*net.TCPConn)
 	s, sok := src.(*net.TCPConn)
@@ -28,11 +32,50 @@ func (p *Proxy) relay(dst, src net.Conn) {
 		_ = d.CloseWrite()
 		return
 	}
-	buf := p.bufs.Get().(*[]byte)
-	_, _ = io.CopyBuffer(onlyWriter{dst}, onlyReader{src}, *buf)
-	p.bufs.Put(buf)
+	p.copyWhenReadable(dst, src)
 	if c, ok := dst.(interface{ CloseWrite() error }); ok {
 		_ = c.CloseWrite()
+	}
+}
+
+// readWaiter is a connection that can wait until a Read would not block,
+// holding nothing meanwhile (netstack.Conn).
+type readWaiter interface{ WaitRead() error }
+
+// copyWhenReadable copies src to dst until src ends or either fails,
+// holding a pooled buffer only between src becoming readable and its
+// bytes being written.
+func (p *Proxy) copyWhenReadable(dst, src net.Conn) {
+	var wait func() error
+	switch c := src.(type) {
+	case readWaiter:
+		wait = c.WaitRead
+	case *net.TCPConn:
+		sr, err := c.SyscallConn()
+		if err != nil {
+			return
+		}
+		wait = func() error { return waitReadable(sr) }
+	default:
+		buf := p.bufs.Get().(*[]byte)
+		_, _ = io.CopyBuffer(onlyWriter{dst}, onlyReader{src}, *buf)
+		p.bufs.Put(buf)
+		return
+	}
+	for {
+		if err := wait(); err != nil {
+			return
+		}
+		buf := p.bufs.Get().(*[]byte)
+		n, rerr := src.Read(*buf)
+		var werr error
+		if n > 0 {
+			_, werr = dst.Write((*buf)[:n])
+		}
+		p.bufs.Put(buf)
+		if rerr != nil || werr != nil {
+			return
+		}
 	}
 }
 
@@ -114,14 +157,7 @@ func (pp *pipePool) splice(dst, src *net.TCPConn) error {
 		return err
 	}
 	for {
-		// Readable: data, the end, or an error; a peek consumes nothing.
-		var peekErr error
-		err := sr.Read(func(fd uintptr) bool {
-			var b [1]byte
-			_, _, peekErr = unix.Recvfrom(int(fd), b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
-			return !errors.Is(peekErr, unix.EAGAIN) && !errors.Is(peekErr, unix.EINTR)
-		})
-		if err != nil {
+		if err := waitReadable(sr); err != nil {
 			return err
 		}
 		p, err := pp.get()
@@ -134,6 +170,16 @@ func (pp *pipePool) splice(dst, src *net.TCPConn) error {
 			return err
 		}
 	}
+}
+
+// waitReadable returns once a kernel socket is readable (data, the end, or
+// an error), holding nothing meanwhile; a peek consumes nothing.
+func waitReadable(sr syscall.RawConn) error {
+	return sr.Read(func(fd uintptr) bool {
+		var b [1]byte
+		_, _, err := unix.Recvfrom(int(fd), b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+		return !errors.Is(err, unix.EAGAIN) && !errors.Is(err, unix.EINTR)
+	})
 }
 
 // moveAvailable splices from src into the pipe and on to dst until src
