@@ -47,6 +47,12 @@ import (
 // So raw and weft differ only by what weft adds on the gateway: its own
 // wireguard-go device and the proxy that terminates each connection and
 // dials the backend.
+//
+// The idle connections also go through a second cluster's gateway in gw
+// (--idle-gateway): weft-agent --netstack, rootless, wireguard-go on
+// gVisor's userspace stack, where the proxy's side of the device's
+// connection is a gVisor endpoint rather than a socket, so it takes one
+// descriptor per connection (to the backend) instead of two.
 const (
 	dpHostIP   = "198.18.0.1" // weft-server listens here (RFC 2544's range)
 	dpGwCtl    = "198.18.0.2"
@@ -57,11 +63,14 @@ const (
 )
 
 type dpOptions struct {
-	duration  time.Duration
-	rounds    int
-	udpRate   string
-	idle      int
-	serverBin string
+	duration time.Duration
+	rounds   int
+	udpRate  string
+	idle     int
+	// Which gateways' agents hold the idle connections: "tun", "netstack"
+	// or "both".
+	idleGateway string
+	serverBin   string
 	// The agent's CPU profile while weft's path runs profileFigure.
 	cpuProfile, profileFigure string
 }
@@ -73,10 +82,14 @@ func datapathMain(argv []string) error {
 	fs.IntVar(&o.rounds, "rounds", 1, "measurements per figure and path (the median is reported); the paths alternate within a round")
 	fs.StringVar(&o.udpRate, "udp-rate", "100M", "UDP offered rate (iperf3 -b), the same on every path")
 	fs.IntVar(&o.idle, "idle-conns", 10000, "idle TCP connections held open through weft's proxy")
+	fs.StringVar(&o.idleGateway, "idle-gateway", "both", "whose proxy holds the idle connections: tun (weft-agent --interface, as every other figure), netstack (--netstack, rootless, a cluster of its own) or both, one after the other")
 	fs.StringVar(&o.serverBin, "server-bin", "", "a built weft-server (default: go build it)")
 	fs.StringVar(&o.cpuProfile, "agent-cpuprofile", "", "write weft-agent's CPU profile, taken while weft's path runs --profile-figure, to this file")
 	fs.StringVar(&o.profileFigure, "profile-figure", "new_conns", "the figure profiled: tcp_1stream, tcp_8streams, udp, new_conns, http_keepalive or http_close")
 	_ = fs.Parse(argv)
+	if !slices.Contains([]string{"tun", "netstack", "both"}, o.idleGateway) {
+		return fmt.Errorf("--idle-gateway %q: tun, netstack or both", o.idleGateway)
+	}
 	return datapath(o)
 }
 
@@ -88,7 +101,8 @@ type dpRun struct {
 	dir         string
 	self        string
 	undo        []func()
-	agentPID    int
+	gateways    []*dpGateway // weft's: the TUN gateway first, then the rootless one if asked for
+	backendPID  int
 	weft        struct{ web, echo, iperf string } // service IP:port
 	raw, direct struct{ web, echo, iperf string }
 }
@@ -281,10 +295,25 @@ func (r *dpRun) rawTunnel(wgBin string) error {
 	return nil
 }
 
-// weftPath runs weft-server on the host, weft-agent (gateway and proxy)
-// in gw, registers a device and brings its tunnel up in dev, and creates
-// the apps whose backends are the benchmark's servers.
-func (r *dpRun) weftPath(serverBin, wgBin string) error {
+// dpGateway is one cluster's gateway agent on weft's path, in dp-gw.
+type dpGateway struct {
+	mode     string // "tun" (--interface) or "netstack" (--netstack, rootless)
+	pid      int
+	pprof    string // the agent's profiles, host:port
+	echo     string // the echo app's service IP:port on this gateway
+	key      string // the gateway's WireGuard public key, as reported
+	endpoint string
+	// What the device routes to this gateway.
+	gatewayIP, serviceRange string
+}
+
+// weftPath runs weft-server on the host and in gw a weft-agent (gateway
+// and proxy) for each gateway mode asked for: on a TUN device (the path
+// every figure measures) and, for the idle connections, also on the
+// userspace network stack, each its own cluster whose apps' backends are
+// the benchmark's servers. Then it registers a device and brings its
+// tunnel up in dev, with both gateways as peers.
+func (r *dpRun) weftPath(serverBin, wgBin string, withNetstack bool) error {
 	agentBin := filepath.Join(r.dir, "weft-agent")
 	if out, err := exec.Command("go", "build", "-o", agentBin, "weft.dev/agent/cmd/weft-agent").CombinedOutput(); err != nil {
 		return fmt.Errorf("build weft-agent: %v\n%s", err, out)
@@ -297,67 +326,93 @@ func (r *dpRun) weftPath(serverBin, wgBin string) error {
 	if err := s.gql("", `mutation { createTeam(input: {slug: "dp", displayName: "Datapath"}) { seq } }`, nil, nil); err != nil {
 		return err
 	}
-	var cl struct {
-		CreateCluster struct {
-			Cluster struct {
-				ID, GatewayIP, ServiceRange string
-			}
-			EnrolmentSecret string
-		}
-	}
-	if err := s.gql("dp", `mutation { createCluster(input: {name: "gw"}) { cluster { id gatewayIp serviceRange } enrolmentSecret } }`, nil, &cl); err != nil {
-		return err
-	}
-	c := cl.CreateCluster.Cluster
-	if err := s.gql("dp", `mutation($c: ID!) { createEnvironment(input: {name: "prod", clusterId: $c}) { seq } }`, map[string]any{"c": c.ID}, nil); err != nil {
-		return err
-	}
-	app := func(name, backend string, ports ...map[string]any) (string, error) {
+	app := func(env, name, backend string, ports ...map[string]any) (string, error) {
 		var out struct {
 			CreateApp struct{ App struct{ ServiceIP string } }
 		}
 		// A long health interval: iperf3's server takes every connection
 		// as a test's.
-		err := s.gql("dp", `mutation($n: String!, $p: [PortInput!]!, $b: String!) { createApp(input: {env: "prod", name: $n,
+		err := s.gql("dp", `mutation($e: String!, $n: String!, $p: [PortInput!]!, $b: String!) { createApp(input: {env: $e, name: $n,
 			spec: {ports: $p, backends: [$b], health: {intervalSeconds: 3600}}}) { app { serviceIp } } }`,
-			map[string]any{"n": name, "p": ports, "b": backend}, &out)
-		return out.CreateApp.App.ServiceIP, err
+			map[string]any{"e": env, "n": name, "p": ports, "b": backend}, &out)
+		if err != nil {
+			return "", fmt.Errorf("create app %s: %w", name, err)
+		}
+		return out.CreateApp.App.ServiceIP, nil
 	}
-	ip, err := app("iperf", dpBackend+":5201", map[string]any{"port": 5201}, map[string]any{"port": 5201, "protocol": "UDP"})
-	if err != nil {
-		return fmt.Errorf("create app iperf: %w", err)
-	}
-	r.weft.iperf = ip
-	if ip, err = app("web", dpBackend+":8080", map[string]any{"port": 80}); err != nil {
-		return fmt.Errorf("create app web: %w", err)
-	}
-	r.weft.web = ip + ":80"
-	if ip, err = app("echo", dpBackend+":7007", map[string]any{"port": 7}); err != nil {
-		return fmt.Errorf("create app echo: %w", err)
-	}
-	r.weft.echo = ip + ":7"
 	_, natsPort, _ := net.SplitHostPort(strings.TrimPrefix(s.nats, "nats://"))
 	_, httpPort, _ := net.SplitHostPort(strings.TrimPrefix(s.url, "http://"))
-	agent, err := r.startIn(r.gw, "weft-agent", agentBin, "--server", "http://"+dpHostIP+":"+httpPort, "--nats-url", "nats://"+dpHostIP+":"+natsPort,
-		"--cluster", c.ID, "--enrolment-secret", cl.CreateCluster.EnrolmentSecret, "--state-dir", filepath.Join(r.dir, "agent"),
-		"--interface", "dpw"+r.id, "--endpoint", dpGwNet+":51820", "--listen-port", "51820", "--proxy", "--pprof", dpGwCtl+":6060")
+	// gateway makes a cluster with an environment, whose apps apps makes,
+	// and starts its agent in gw with the mode's flags.
+	gateway := func(mode, name, env string, port, pprofPort int, apps func(env string) error, modeArgs ...string) (*dpGateway, error) {
+		var cl struct {
+			CreateCluster struct {
+				Cluster struct {
+					ID, GatewayIP, ServiceRange string
+				}
+				EnrolmentSecret string
+			}
+		}
+		if err := s.gql("dp", `mutation($n: String!) { createCluster(input: {name: $n}) { cluster { id gatewayIp serviceRange } enrolmentSecret } }`,
+			map[string]any{"n": name}, &cl); err != nil {
+			return nil, err
+		}
+		c := cl.CreateCluster.Cluster
+		if err := s.gql("dp", `mutation($e: String!, $c: ID!) { createEnvironment(input: {name: $e, clusterId: $c}) { seq } }`,
+			map[string]any{"e": env, "c": c.ID}, nil); err != nil {
+			return nil, err
+		}
+		if err := apps(env); err != nil {
+			return nil, err
+		}
+		g := &dpGateway{mode: mode, pprof: net.JoinHostPort(dpGwCtl, strconv.Itoa(pprofPort)), endpoint: net.JoinHostPort(dpGwNet, strconv.Itoa(port)),
+			gatewayIP: c.GatewayIP, serviceRange: c.ServiceRange}
+		if g.echo, err = app(env, "echo", dpBackend+":7007", map[string]any{"port": 7}); err != nil {
+			return nil, err
+		}
+		g.echo += ":7"
+		agent, err := r.startIn(r.gw, "weft-agent-"+mode, append([]string{agentBin, "--server", "http://" + dpHostIP + ":" + httpPort,
+			"--nats-url", "nats://" + dpHostIP + ":" + natsPort, "--cluster", c.ID, "--enrolment-secret", cl.CreateCluster.EnrolmentSecret,
+			"--state-dir", filepath.Join(r.dir, "agent-"+mode), "--endpoint", g.endpoint, "--listen-port", strconv.Itoa(port), "--proxy",
+			"--pprof", g.pprof}, modeArgs...)...)
+		if err != nil {
+			return nil, err
+		}
+		g.pid = agent.Process.Pid // ip netns exec execs the agent in place
+		for deadline := time.Now().Add(60 * time.Second); ; {
+			var q struct {
+				Cluster struct{ PublicKey *string }
+			}
+			if err := s.gql("dp", `query($c: ID!) { cluster(id: $c) { publicKey } }`, map[string]any{"c": c.ID}, &q); err == nil && q.Cluster.PublicKey != nil {
+				g.key = *q.Cluster.PublicKey
+				return g, nil
+			}
+			if time.Now().After(deadline) {
+				return nil, fmt.Errorf("the %s agent reported no gateway key within 60 s:\n%s", mode, r.logTail("weft-agent-"+mode))
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	tun, err := gateway("tun", "gw", "prod", 51820, 6060, func(env string) error {
+		ip, err := app(env, "iperf", dpBackend+":5201", map[string]any{"port": 5201}, map[string]any{"port": 5201, "protocol": "UDP"})
+		r.weft.iperf = ip
+		if err == nil {
+			ip, err = app(env, "web", dpBackend+":8080", map[string]any{"port": 80})
+			r.weft.web = ip + ":80"
+		}
+		return err
+	}, "--interface", "dpw"+r.id)
 	if err != nil {
 		return err
 	}
-	r.agentPID = agent.Process.Pid // ip netns exec execs the agent in place
-	var gwKey string
-	for deadline := time.Now().Add(60 * time.Second); gwKey == ""; {
-		var q struct {
-			Cluster struct{ PublicKey *string }
+	r.weft.echo = tun.echo
+	r.gateways = []*dpGateway{tun}
+	if withNetstack {
+		ns, err := gateway("netstack", "gw-ns", "prod-ns", 51821, 6061, func(string) error { return nil }, "--netstack")
+		if err != nil {
+			return err
 		}
-		if err := s.gql("dp", `query($c: ID!) { cluster(id: $c) { publicKey } }`, map[string]any{"c": c.ID}, &q); err == nil && q.Cluster.PublicKey != nil {
-			gwKey = *q.Cluster.PublicKey
-			break
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the agent reported no gateway key within 60 s:\n%s", r.logTail("weft-agent"))
-		}
-		time.Sleep(200 * time.Millisecond)
+		r.gateways = append(r.gateways, ns)
 	}
 	devPriv, devPub := wgKey()
 	var dv struct {
@@ -370,16 +425,15 @@ func (r *dpRun) weftPath(serverBin, wgBin string) error {
 	if err := r.wireguardGo(wgBin, r.dev, di, devPriv, 51902); err != nil {
 		return err
 	}
-	if _, err := runIn(r.dev, "wg", "set", di, "peer", gwKey, "endpoint", dpGwNet+":51820", "allowed-ips", c.GatewayIP+"/32,"+c.ServiceRange,
-		"persistent-keepalive", "25"); err != nil {
-		return err
+	steps := [][]string{{"-n", r.dev, "addr", "add", dv.CreateDevice.Device.IP + "/32", "dev", di}, {"-n", r.dev, "link", "set", di, "up"}}
+	for _, g := range r.gateways {
+		if _, err := runIn(r.dev, "wg", "set", di, "peer", g.key, "endpoint", g.endpoint, "allowed-ips", g.gatewayIP+"/32,"+g.serviceRange,
+			"persistent-keepalive", "25"); err != nil {
+			return err
+		}
+		steps = append(steps, []string{"-n", r.dev, "route", "add", g.gatewayIP + "/32", "dev", di}, []string{"-n", r.dev, "route", "add", g.serviceRange, "dev", di})
 	}
-	for _, st := range [][]string{
-		{"-n", r.dev, "addr", "add", dv.CreateDevice.Device.IP + "/32", "dev", di},
-		{"-n", r.dev, "link", "set", di, "up"},
-		{"-n", r.dev, "route", "add", c.GatewayIP + "/32", "dev", di},
-		{"-n", r.dev, "route", "add", c.ServiceRange, "dev", di},
-	} {
+	for _, st := range steps {
 		if err := ipCmd(st...); err != nil {
 			return err
 		}
@@ -436,27 +490,39 @@ func datapath(o dpOptions) error {
 			return err
 		}
 	}
-	if _, err := r.startIn(r.be, "backend", r.self, "datapath-backend", "--http", ":8080", "--echo", ":7007"); err != nil {
+	be, err := r.startIn(r.be, "backend", r.self, "datapath-backend", "--http", ":8080", "--echo", ":7007")
+	if err != nil {
 		return err
 	}
+	r.backendPID = be.Process.Pid
 	if err := r.rawTunnel(wgBin); err != nil {
 		return err
 	}
-	if err := r.weftPath(o.serverBin, wgBin); err != nil {
+	if err := r.weftPath(o.serverBin, wgBin, o.idleGateway != "tun"); err != nil {
 		return err
 	}
 	r.direct.iperf, r.direct.web, r.direct.echo = dpBackend, dpBackend+":8080", dpBackend+":7007"
 	r.raw.iperf, r.raw.web, r.raw.echo = dpBackend2, dpBackend2+":8080", dpBackend2+":7007"
-	for _, p := range []struct{ name, addr string }{{"direct", r.direct.echo}, {"raw", r.raw.echo}, {"weft", r.weft.echo}} {
+	probes := []struct{ name, addr string }{{"direct", r.direct.echo}, {"raw", r.raw.echo}}
+	for _, g := range r.gateways {
+		probes = append(probes, struct{ name, addr string }{"weft-" + g.mode, g.echo})
+	}
+	for _, p := range probes {
 		if out, err := runIn(r.dev, r.self, "datapath-client", "probe", p.addr, "60s"); err != nil {
-			return fmt.Errorf("the %s path does not answer: %v\n%s\nagent:\n%s", p.name, err, out, r.logTail("weft-agent"))
+			return fmt.Errorf("the %s path does not answer: %v\n%s\nagents:\n%s\n%s", p.name, err, out, r.logTail("weft-agent-tun"), r.logTail("weft-agent-netstack"))
 		}
 	}
 	fmt.Fprintf(os.Stderr, "datapath: namespaces %s %s %s ready; %v per measurement, %d round(s)\n", r.dev, r.gw, r.be, o.duration, o.rounds)
 	// The idle connections first: a fresh agent's memory, before the
-	// throughput tests grow wireguard-go's buffer pools.
-	if err := r.idleConns(o.idle); err != nil {
-		return err
+	// throughput tests grow wireguard-go's buffer pools. One gateway at a
+	// time: the backend holds a descriptor per connection too.
+	for _, g := range r.gateways {
+		if g.mode == "tun" && o.idleGateway == "netstack" {
+			continue
+		}
+		if err := r.idleConns(g, o.idle); err != nil {
+			return err
+		}
 	}
 	return r.measure(o)
 }
@@ -582,7 +648,7 @@ func (r *dpRun) measure(o dpOptions) error {
 				if p == "weft" && f.name == o.profileFigure && o.cpuProfile != "" && round == 0 {
 					profiled = make(chan error, 1)
 					go func() {
-						profiled <- fetchTo(fmt.Sprintf("http://%s:6060/debug/pprof/profile?seconds=%d", dpGwCtl, max(1, int(o.duration.Seconds())-1)), o.cpuProfile)
+						profiled <- fetchTo(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", r.gateways[0].pprof, max(1, int(o.duration.Seconds())-1)), o.cpuProfile)
 					}()
 				}
 				v, err := f.run(r.addrs(p))
@@ -593,7 +659,7 @@ func (r *dpRun) measure(o dpOptions) error {
 				}
 				if err != nil {
 					return fmt.Errorf("%s over %s (round %d): %w\niperf3 servers:\n%s\n%s\nagent:\n%s", f.name, p, round+1, err,
-						r.logTail("iperf3-"+dpBackend), r.logTail("iperf3-"+dpBackend2), r.logTail("weft-agent"))
+						r.logTail("iperf3-"+dpBackend), r.logTail("iperf3-"+dpBackend2), r.logTail("weft-agent-tun"))
 				}
 				fmt.Fprintf(os.Stderr, "datapath: %s %s %v\n", f.name, p, v)
 				got[f.name][p] = append(got[f.name][p], v[0])
@@ -674,21 +740,28 @@ func (r *dpRun) latency(addr string, rate float64, d time.Duration) (p50, p99 fl
 	return v[len(v)/2], v[len(v)*99/100], nil
 }
 
-// idleConns holds n idle connections through weft's proxy and reports the
-// agent's resident memory per connection.
-func (r *dpRun) idleConns(n int) error {
+// idleConns holds n idle connections through gateway g's proxy and
+// reports the agent's resident memory, and its heap and goroutine stacks,
+// per connection. The TUN gateway's lines keep their names; the rootless
+// gateway's end in _netstack.
+func (r *dpRun) idleConns(g *dpGateway, n int) error {
 	if n <= 0 {
 		return nil
 	}
-	before, err := settledRSS(r.agentPID)
+	// The previous gateway's connections must be gone from the backend,
+	// which holds a descriptor for each too.
+	if err := waitForFewerFiles(r.backendPID, 100, 60*time.Second); err != nil {
+		return fmt.Errorf("idle connections through the %s gateway: %w", g.mode, err)
+	}
+	before, err := settledRSS(g.pid)
 	if err != nil {
 		return err
 	}
-	heapBefore, err := r.agentHeap()
+	heapBefore, err := agentHeap(g.pprof)
 	if err != nil {
 		return err
 	}
-	cl := inNS(r.dev, r.self, "datapath-client", "idle", r.weft.echo, strconv.Itoa(n))
+	cl := inNS(r.dev, r.self, "datapath-client", "idle", g.echo, strconv.Itoa(n))
 	stdin, err := cl.StdinPipe()
 	if err != nil {
 		return err
@@ -704,29 +777,50 @@ func (r *dpRun) idleConns(n int) error {
 	defer func() { stdin.Close(); _ = cl.Wait() }()
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, "open ") {
-		return fmt.Errorf("idle connections: %q %v", line, err)
+		return fmt.Errorf("idle connections through the %s gateway: %q %v", g.mode, line, err)
 	}
 	open, _ := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "open ")))
-	after, err := settledRSS(r.agentPID)
+	after, err := settledRSS(g.pid)
 	if err != nil {
 		return err
 	}
-	heapAfter, err := r.agentHeap()
+	heapAfter, err := agentHeap(g.pprof)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("datapath_idle_conns_weft %d conns - -\n", open)
-	fmt.Printf("datapath_idle_rss_weft %.1f MiB %.1f -\n", float64(after)/1024, float64(before)/1024)
-	fmt.Printf("datapath_idle_rss_per_conn_weft %.2f KiB - -\n", float64(after-before)/float64(max(open, 1)))
-	fmt.Printf("datapath_idle_heap_stack_per_conn_weft %.2f KiB - -\n", float64(heapAfter-heapBefore)/1024/float64(max(open, 1)))
+	sfx := "weft"
+	if g.mode != "tun" {
+		sfx += "_" + g.mode
+	}
+	fmt.Printf("datapath_idle_conns_%s %d conns - -\n", sfx, open)
+	fmt.Printf("datapath_idle_rss_%s %.1f MiB %.1f -\n", sfx, float64(after)/1024, float64(before)/1024)
+	fmt.Printf("datapath_idle_rss_per_conn_%s %.2f KiB - -\n", sfx, float64(after-before)/float64(max(open, 1)))
+	fmt.Printf("datapath_idle_heap_stack_per_conn_%s %.2f KiB - -\n", sfx, float64(heapAfter-heapBefore)/1024/float64(max(open, 1)))
 	return nil
 }
 
-// agentHeap is the agent's live heap and goroutine stacks in bytes, after
-// a collection: what its connections hold, without the heap's headroom
-// that RSS also counts.
-func (r *dpRun) agentHeap() (int64, error) {
-	resp, err := http.Get("http://" + dpGwCtl + ":6060/debug/pprof/heap?gc=1&debug=1")
+// waitForFewerFiles waits until process pid has fewer than n open files.
+func waitForFewerFiles(pid, n int, within time.Duration) error {
+	for deadline := time.Now().Add(within); ; {
+		fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+		if err != nil {
+			return fmt.Errorf("open files of %d: %w", pid, err)
+		}
+		if len(fds) < n {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("process %d still has %d files open after %v", pid, len(fds), within)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// agentHeap is an agent's live heap and goroutine stacks in bytes, after
+// a collection, from its profiles at pprof (host:port): what its
+// connections hold, without the heap's headroom that RSS also counts.
+func agentHeap(pprof string) (int64, error) {
+	resp, err := http.Get("http://" + pprof + "/debug/pprof/heap?gc=1&debug=1")
 	if err != nil {
 		return 0, fmt.Errorf("agent heap: %w", err)
 	}

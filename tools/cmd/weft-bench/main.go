@@ -24,7 +24,8 @@
 // path (a device's tunnel to a real weft-agent gateway, its proxy on the
 // app's service IP, the backend). Throughput, UDP loss, new connections/s,
 // HTTP requests/s with and without keep-alive, latency at half the raw
-// tunnel's peak rate, and the agent's memory per idle proxied connection.
+// tunnel's peak rate, and the agent's memory per idle proxied connection
+// (on a gateway on a TUN device, and on a rootless one, --netstack).
 //
 // suite: runs the Go benchmarks and the above (quick sizes, or --full) and
 // writes the figures into BENCHMARKS.md between its markers.
@@ -156,7 +157,7 @@ func main() {
 		return
 	}
 	if len(os.Args) < 2 || os.Args[1] != "fanout" {
-		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F] [--profile-phase fanout|cold]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]\n       weft-bench portal [--apps 10000] [--changes 100] [--runs 15]\n       weft-bench load [--clients 50] [--teams 5] [--duration 60s] [--pace 200ms]\n       weft-bench datapath [--duration 5s] [--rounds 1] [--udp-rate 300M] [--idle-conns 10000]\n       weft-bench gateways [--only weft,apollo,hive] [--concurrency 16] [--duration 5s] [--subscribers 1000] [--changes 20] [--out BENCHMARKS.md]")
+		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F] [--profile-phase fanout|cold]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]\n       weft-bench portal [--apps 10000] [--changes 100] [--runs 15]\n       weft-bench load [--clients 50] [--teams 5] [--duration 60s] [--pace 200ms]\n       weft-bench datapath [--duration 5s] [--rounds 1] [--udp-rate 300M] [--idle-conns 10000] [--idle-gateway tun|netstack|both]\n       weft-bench gateways [--only weft,apollo,hive] [--concurrency 16] [--duration 5s] [--subscribers 1000] [--changes 20] [--out BENCHMARKS.md]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("fanout", flag.ExitOnError)
