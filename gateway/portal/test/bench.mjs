@@ -19,12 +19,13 @@
 // Environment: WEFT_URL, WEFT_TOKEN, WEFT_TEAM, WEFT_CLI, WEFT_CONFIG,
 // CHANGES (live changes timed), RUNS (navigations timed), CHROMIUM; TRACE=1
 // also prints where each navigation's time went, and each live change's
-// time split at its event's arrival on the page's websocket.
+// time split at its event's arrival on the page's websocket; TIMELINE=file
+// writes Chromium's trace of the in-app navigations there.
 // Prints lines `name value unit baseline ratio` as weft-bench does.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -38,10 +39,11 @@ const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor((a.length * p) / 100))];
 const line = (name, value, unit, baseline, ratio) => console.log(`${name} ${value} ${unit} ${baseline ?? '-'} ${ratio ?? '-'}`);
 
-// Bytes of one asset as the server sends it to a browser that accepts gzip.
-function sentSize(path) {
+// Bytes of one asset as the server sends it to a browser that accepts gzip
+// (or not).
+function sentSize(path, gzip = true) {
   return new Promise((resolve, reject) => {
-    request(base + path, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+    request(base + path, { headers: gzip ? { 'Accept-Encoding': 'gzip' } : {} }, (res) => {
       let n = 0;
       res.on('data', (c) => (n += c.length));
       res.on('end', () => resolve({ n, enc: res.headers['content-encoding'] ?? 'identity' }));
@@ -55,7 +57,9 @@ const registered = JSON.parse(readFileSync(join(here, '..', '..', '..', 'schemas
 const opName = new Map(registered.operations.map((o) => [createHash('sha256').update(o.query).digest('hex'), o.operationName]));
 const appsId = [...opName].find(([, n]) => n === 'Apps')[0];
 
-const index = readFileSync(join(here, '..', 'dist', 'index.html'), 'utf8');
+// The page as this server sends it (weft-bench portal --compare runs
+// another tree's server, whose files are not the ones in dist/ here).
+const index = await (await fetch(base + '/')).text();
 // Every script and style the page names (by a tag, or in an inline
 // script), and any inline script as sent (the page is not compressed).
 const assets = [...new Set([...index.matchAll(/\/assets\/[\w.-]+\.(?:js|css)/g)].map((m) => m[0]))];
@@ -67,7 +71,7 @@ for (const m of index.matchAll(/<script>(.*?)<\/script>/gs)) {
 }
 for (const a of assets) {
   gz += (await sentSize(a)).n;
-  raw += readFileSync(join(here, '..', 'dist', a)).length;
+  raw += (await sentSize(a, false)).n;
 }
 line('portal_first_load_gzip', (gz / 1024).toFixed(1), 'KiB', (raw / 1024).toFixed(1), (gz / raw).toFixed(2));
 
@@ -87,7 +91,10 @@ await context.addInitScript(() => {
       const k = tr.getAttribute('data-app');
       if (!(k in window.__seen)) window.__seen[k] = performance.timeOrigin + performance.now();
     }
-    if (window.__firstRow === undefined && document.querySelector('tr[data-app]')) window.__firstRow = performance.now();
+    if (window.__firstRow === undefined && document.querySelector('tr[data-app]')) {
+      window.__firstRow = performance.now();
+      performance.mark('weft-row');
+    }
     // The app's own shell, running (its live indicator turned on), for
     // a change that draws a page load's rows before the app has run.
     if (window.__app === undefined && document.querySelector('header .live:not(.off)')) window.__app = performance.now();
@@ -185,6 +192,20 @@ try {
       window.__t0 = undefined;
       const a = document.querySelector(sel);
       for (const ev of ['pointerover', 'pointerdown', 'click']) a.addEventListener(ev, () => (window.__t0 ??= performance.now()), { capture: true, once: true });
+      // TIMELINE: the pointer's arrival and the first row, marked in the trace.
+      a.addEventListener('pointerover', () => performance.mark('weft-t0'), { capture: true, once: true });
+      // TRACE=1: when the press and the click reached the page.
+      if (window.__log) {
+        for (const ev of ['pointerdown', 'click']) a.addEventListener(ev, () => window.__log.push(`${ev === 'click' ? 'click' : 'down'} ${Math.round(performance.now())}`), { capture: true, once: true });
+        // And when the next page's heading was drawn (before its rows).
+        const h1 = document.querySelector('main h1')?.textContent;
+        const o = new MutationObserver(() => {
+          if (document.querySelector('main h1')?.textContent === h1) return;
+          window.__log.push(`page ${Math.round(performance.now())}`);
+          o.disconnect();
+        });
+        o.observe(document.querySelector('main'), { childList: true, subtree: true, characterData: true });
+      }
     }, selector);
     // The mouse's own events (moved onto the link, pressed, released), not
     // page.click, whose checks run script in the page during the time.
@@ -213,6 +234,9 @@ try {
       return { log, origin: performance.timeOrigin, t0: window.__t0 ?? 0, row: window.__firstRow, resp: n.responseEnd, dcl: n.domContentLoadedEventEnd };
     });
     const at = p.origin + (inApp ? p.t0 : 0);
+    // In the running portal, the page's marks from the pointer's arrival
+    // (those before it belong to the step before).
+    if (inApp) p.log = p.log.filter((e) => !/\.(js|css) /.test(e)).map((e) => e.replace(/(\w+) (-?\d+)/, (_, w, n) => `${w} ${Number(n) - Math.round(p.t0)}`)).filter((e) => !/ -/.test(e));
     const reqs = traced.filter((x) => x.end >= at).map((x) => `${x.op} ${Math.round(x.start - at)}-${Math.round(x.end - at)}`);
     traced.length = 0;
     console.error(`${what}: ${inApp ? '' : `html ${Math.round(p.resp)} dcl ${Math.round(p.dcl)} `}first row ${Math.round(p.row - (inApp ? p.t0 : 0))} | ${reqs.join(', ')} | t0 ${Math.round(p.t0)} ${p.log.join(', ')}`);
@@ -242,6 +266,14 @@ try {
   // In the running portal: from the Environments page, quiet, a click on
   // the Apps link; then back, and a click on the first environment. Each
   // beside the list's request replayed right after it.
+  // TIMELINE=file: Chromium's own trace of the in-app navigations (the
+  // renderer's tasks, layout, GC, the network's messages), for DevTools'
+  // Performance panel or a script; each pointer arrival is the user
+  // timing mark weft-t0.
+  const timeline = process.env.TIMELINE && (await context.newCDPSession(page));
+  if (timeline) {
+    await timeline.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing,v8.execute,toplevel,loading,netlog', transferMode: 'ReturnAsStream' });
+  }
   const apps = [];
   const appsQ = [];
   const env = [];
@@ -272,6 +304,20 @@ try {
       envQ.push(await replay(envName));
     }
   }
+  if (timeline) {
+    const ended = new Promise((r) => timeline.once('Tracing.tracingComplete', r));
+    await timeline.send('Tracing.end');
+    const { stream } = await ended;
+    const parts = [];
+    for (;;) {
+      const c = await timeline.send('IO.read', { handle: stream, size: 1 << 20 });
+      parts.push(c.base64Encoded ? Buffer.from(c.data, 'base64') : Buffer.from(c.data));
+      if (c.eof) break;
+    }
+    await timeline.send('IO.close', { handle: stream });
+    writeFileSync(process.env.TIMELINE, Buffer.concat(parts));
+    console.error(`timeline of the in-app navigations in ${process.env.TIMELINE}`);
+  }
   console.error(`in-app, Apps link: ms ${apps.map(Math.round).join(' ')}; query ms ${appsQ.map(Math.round).join(' ')}`);
   console.error(`in-app, environment ${envName}: ms ${env.map(Math.round).join(' ')}; query ms ${envQ.map(Math.round).join(' ')}`);
   line('portal_apps_inapp_p50', median(apps).toFixed(1), 'ms', median(appsQ).toFixed(1), (median(apps) / median(appsQ)).toFixed(2));
@@ -301,54 +347,57 @@ try {
   line('portal_apps_scroll_all', scroll.ms.toFixed(0), 'ms', '-', '-');
   line('portal_apps_max_dom_rows', scroll.maxRows, 'rows', '-', '-');
 
-  // Live: the CLI creates apps while the environment's page is open.
-  await page.goto(base + '/environments/live');
-  await page.getByRole('heading', { level: 1, name: 'live' }).waitFor();
-  await page.getByText('● live').waitFor();
-  const lat = [];
-  const parts = [];
-  for (let i = 0; i < changes; i++) {
-    const name = `l${String(i).padStart(4, '0')}`;
-    // New apps sort last: keep the end of the list in view (rows out of
-    // view are not in the DOM).
-    await page.evaluate(() => {
-      const box = document.querySelector('.scroll');
-      if (box) box.scrollTop = box.scrollHeight;
-    });
-    // The answer's time is when the CLI prints it, not when its process
-    // has exited (on a busy machine the row is often shown before that).
-    const answered = await new Promise((resolve, reject) => {
-      const cli = spawn(process.env.WEFT_CLI, ['app', 'create', name, '--env', 'live', '--port', '80', '--backend', '10.0.0.1:80'], { env: process.env, stdio: ['ignore', 'pipe', 'ignore'] });
-      let at;
-      cli.stdout.on('data', () => (at ??= Date.now()));
-      cli.on('error', reject);
-      cli.on('exit', (code) => (code === 0 && at ? resolve(at) : reject(new Error(`weft app create ${name}: exit ${code}${at ? '' : ', printed nothing'}`))));
-    });
-    try {
-      await page.waitForFunction((n) => n in window.__seen, name);
-    } catch (e) {
-      const state = await page.evaluate(() => ({
-        live: document.querySelector('.live')?.textContent,
-        list: document.querySelector('p.muted[aria-live]')?.textContent,
-        errors: [...document.querySelectorAll('.error')].map((x) => x.textContent),
-        seen: Object.keys(window.__seen).slice(-5),
-      }));
-      throw new Error(`${name} never appeared: ${JSON.stringify(state)}`, { cause: e });
+  // Live: the CLI creates apps while the environment's page is open
+  // (none with CHANGES=0: weft-bench portal --compare's runs share a team).
+  if (changes > 0) {
+    await page.goto(base + '/environments/live');
+    await page.getByRole('heading', { level: 1, name: 'live' }).waitFor();
+    await page.getByText('● live').waitFor();
+    const lat = [];
+    const parts = [];
+    for (let i = 0; i < changes; i++) {
+      const name = `l${String(i).padStart(4, '0')}`;
+      // New apps sort last: keep the end of the list in view (rows out of
+      // view are not in the DOM).
+      await page.evaluate(() => {
+        const box = document.querySelector('.scroll');
+        if (box) box.scrollTop = box.scrollHeight;
+      });
+      // The answer's time is when the CLI prints it, not when its process
+      // has exited (on a busy machine the row is often shown before that).
+      const answered = await new Promise((resolve, reject) => {
+        const cli = spawn(process.env.WEFT_CLI, ['app', 'create', name, '--env', 'live', '--port', '80', '--backend', '10.0.0.1:80'], { env: process.env, stdio: ['ignore', 'pipe', 'ignore'] });
+        let at;
+        cli.stdout.on('data', () => (at ??= Date.now()));
+        cli.on('error', reject);
+        cli.on('exit', (code) => (code === 0 && at ? resolve(at) : reject(new Error(`weft app create ${name}: exit ${code}${at ? '' : ', printed nothing'}`))));
+      });
+      try {
+        await page.waitForFunction((n) => n in window.__seen, name);
+      } catch (e) {
+        const state = await page.evaluate(() => ({
+          live: document.querySelector('.live')?.textContent,
+          list: document.querySelector('p.muted[aria-live]')?.textContent,
+          errors: [...document.querySelectorAll('.error')].map((x) => x.textContent),
+          seen: Object.keys(window.__seen).slice(-5),
+        }));
+        throw new Error(`${name} never appeared: ${JSON.stringify(state)}`, { cause: e });
+      }
+      const shown = await page.evaluate((n) => window.__seen[n], name);
+      lat.push(shown - answered);
+      if (process.env.TRACE) {
+        const ev = await page.evaluate((n) => window.__ev[n], name);
+        parts.push([ev - answered, shown - ev]);
+      }
     }
-    const shown = await page.evaluate((n) => window.__seen[n], name);
-    lat.push(shown - answered);
     if (process.env.TRACE) {
-      const ev = await page.evaluate((n) => window.__ev[n], name);
-      parts.push([ev - answered, shown - ev]);
+      const p = (i, q) => pct(parts.map((x) => x[i]), q).toFixed(0);
+      console.error(`live: answer to event on the page p50 ${p(0, 50)} p90 ${p(0, 90)} p99 ${p(0, 99)} ms; event to row shown p50 ${p(1, 50)} p90 ${p(1, 90)} p99 ${p(1, 99)} ms`);
+      console.error(`live, each (answer→event, event→row): ${parts.map((x) => x.map(Math.round).join('/')).join(' ')}`);
     }
+    line('portal_mutation_visible_p50', median(lat).toFixed(1), 'ms', '-', '-');
+    line('portal_mutation_visible_p99', pct(lat, 99).toFixed(1), 'ms', '-', '-');
   }
-  if (process.env.TRACE) {
-    const p = (i, q) => pct(parts.map((x) => x[i]), q).toFixed(0);
-    console.error(`live: answer to event on the page p50 ${p(0, 50)} p90 ${p(0, 90)} p99 ${p(0, 99)} ms; event to row shown p50 ${p(1, 50)} p90 ${p(1, 90)} p99 ${p(1, 99)} ms`);
-    console.error(`live, each (answer→event, event→row): ${parts.map((x) => x.map(Math.round).join('/')).join(' ')}`);
-  }
-  line('portal_mutation_visible_p50', median(lat).toFixed(1), 'ms', '-', '-');
-  line('portal_mutation_visible_p99', pct(lat, 99).toFixed(1), 'ms', '-', '-');
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });

@@ -132,8 +132,10 @@ func main() {
 		changes := fs.Int("changes", 100, "apps created by the CLI while a page is open, each timed to visible")
 		runs := fs.Int("runs", 15, "navigations to the apps list timed")
 		server := fs.String("server-bin", "", "a built weft-server (default: go build it)")
+		compare := fs.String("compare", "", "another built weft-server (whose portal is the before): load the team once, then run the browser figures against its portal and this one's in turn, --rounds times, without live changes")
+		rounds := fs.Int("rounds", 3, "with --compare, the before/after pairs")
 		_ = fs.Parse(os.Args[2:])
-		if err := portalBench(*server, *apps, *changes, *runs); err != nil {
+		if err := portalBench(*server, *apps, *changes, *runs, *compare, *rounds); err != nil {
 			fmt.Fprintln(os.Stderr, "weft-bench:", err)
 			os.Exit(1)
 		}
@@ -157,7 +159,7 @@ func main() {
 		return
 	}
 	if len(os.Args) < 2 || os.Args[1] != "fanout" {
-		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F] [--profile-phase fanout|cold]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]\n       weft-bench portal [--apps 10000] [--changes 100] [--runs 15]\n       weft-bench load [--clients 50] [--teams 5] [--duration 60s] [--pace 200ms]\n       weft-bench datapath [--duration 5s] [--rounds 1] [--udp-rate 300M] [--idle-conns 10000] [--idle-gateway tun|netstack|both]\n       weft-bench gateways [--only weft,apollo,hive] [--concurrency 16] [--duration 5s] [--subscribers 1000] [--changes 20] [--out BENCHMARKS.md]")
+		fmt.Fprintln(os.Stderr, "usage: weft-bench suite [--full] [--out BENCHMARKS.md]\n       weft-bench fanout [--clusters 50] [--devices 1000] [--changes 200] [--appliers netstack|record] [--cpuprofile F] [--mutexprofile F] [--blockprofile F] [--profile-phase fanout|cold]\n       weft-bench memory [--teams 100] [--devices-per-team 50] [--apps-per-team 100] [--agent-peers 1000] [--agent-routes 1000] [--agent-records 10000]\n       weft-bench portal [--apps 10000] [--changes 100] [--runs 15] [--compare weft-server --rounds 3]\n       weft-bench load [--clients 50] [--teams 5] [--duration 60s] [--pace 200ms]\n       weft-bench datapath [--duration 5s] [--rounds 1] [--udp-rate 300M] [--idle-conns 10000] [--idle-gateway tun|netstack|both]\n       weft-bench gateways [--only weft,apollo,hive] [--concurrency 16] [--duration 5s] [--subscribers 1000] [--changes 20] [--out BENCHMARKS.md]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("fanout", flag.ExitOnError)

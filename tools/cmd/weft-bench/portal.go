@@ -13,7 +13,15 @@ import (
 // portalBench loads a team with apps (spread over clusters of at most 4,000,
 // as a cluster's service range holds 4,094) and runs the portal's browser
 // figures (gateway/portal/test/bench.mjs) against it, in headless Chromium.
-func portalBench(bin string, apps, changes, runs int) error {
+//
+// With compare (another weft-server, built from the tree to compare with,
+// whose portal it embeds), the team is loaded once and the browser figures
+// run rounds times against compare's portal, then this one's, one after
+// the other, each on weft-server restarted on the same data: interleaved
+// before/after pairs on a noisy machine without loading the team again for
+// each (10,000 apps take minutes to load). Those runs leave out the live
+// changes (their apps would be the next run's too).
+func portalBench(bin string, apps, changes, runs int, compare string, rounds int) error {
 	root, err := workspaceRoot()
 	if err != nil {
 		return err
@@ -98,14 +106,72 @@ func portalBench(bin string, apps, changes, runs int) error {
 	if out, err := use.CombinedOutput(); err != nil {
 		return fmt.Errorf("weft team use: %v\n%s", err, out)
 	}
-	cmd := exec.Command("node", filepath.Join(portal, "test", "bench.mjs"))
-	cmd.Env = append(os.Environ(), "WEFT_URL="+s.url, "WEFT_TOKEN="+s.token, "WEFT_TEAM="+team, "WEFT_CLI="+cli, "WEFT_CONFIG="+config,
-		"CHROMIUM="+chromium, fmt.Sprintf("CHANGES=%d", changes), fmt.Sprintf("RUNS=%d", runs))
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("bench.mjs: %w", err)
+	browser := func(s *weftServer, changes int) error {
+		cmd := exec.Command("node", filepath.Join(portal, "test", "bench.mjs"))
+		cmd.Env = append(os.Environ(), "WEFT_URL="+s.url, "WEFT_TOKEN="+s.token, "WEFT_TEAM="+team, "WEFT_CLI="+cli, "WEFT_CONFIG="+config,
+			"CHROMIUM="+chromium, fmt.Sprintf("CHANGES=%d", changes), fmt.Sprintf("RUNS=%d", runs))
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("bench.mjs: %w", err)
+		}
+		return nil
 	}
+	if compare == "" {
+		return browser(s, changes)
+	}
+	if bin == "" {
+		bin = filepath.Join(dir, "weft-server") // startServer built it there
+	}
+	token := s.token
+	s.stop()
+	for r := range rounds {
+		for _, side := range []struct{ name, bin string }{{"before", compare}, {"after", bin}} {
+			fmt.Printf("== round %d %s (%s) at %s, %s\n", r+1, side.name, side.bin, time.Now().UTC().Format("15:04:05"), loadAverage())
+			s, err := startServer(side.bin, dir)
+			if err != nil {
+				return fmt.Errorf("round %d, %s: %w", r+1, side.name, err)
+			}
+			// A restart prints no token: the first start's stays valid.
+			s.token = token
+			err = s.waitForApps(team, apps)
+			if err == nil {
+				err = browser(s, 0)
+			}
+			s.stop()
+			if err != nil {
+				return fmt.Errorf("round %d, %s: %w", r+1, side.name, err)
+			}
+		}
+	}
+	fmt.Printf("== end at %s, %s\n", time.Now().UTC().Format("15:04:05"), loadAverage())
 	return nil
+}
+
+// waitForApps waits until a restarted server's read model lists the team's
+// apps again (it replays the log as it starts), so no run times its
+// catching up.
+func (s *weftServer) waitForApps(team string, apps int) error {
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		var r struct{ Apps struct{ TotalCount int } }
+		err := s.gql(team, `{ apps(first: 1) { totalCount } }`, nil, &r)
+		if err == nil && r.Apps.TotalCount >= apps {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the restarted server lists %d apps of %d after 5 minutes (%v)", r.Apps.TotalCount, apps, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// loadAverage is /proc/loadavg's first three figures, for the record.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "load average unknown"
+	}
+	return "load average " + strings.Join(strings.Fields(string(b))[:3], " ")
 }
 
 // workspaceRoot is the folder of go.work.
