@@ -285,7 +285,7 @@ try {
     await page.locator('tr[data-app="prod/cli-4"]').waitFor();
   });
 
-  await check("the apps list's request leaves when the pointer reaches its link, before the click, and is the page's only one", async () => {
+  await check("the apps list's request leaves when the pointer reaches its link, before the click, is the page's only one, and its answer is drawn with the click", async () => {
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Environments', exact: true }).click();
     await page.getByRole('link', { name: 'prod', exact: true }).waitFor();
     await page.waitForLoadState('networkidle');
@@ -296,8 +296,23 @@ try {
       if (Date.now() - t0 > 5000) fail(`hovering the Apps link sent ${rec.ops().join(', ') || 'nothing'}, not the list's request`);
     }
     if (await page.locator('tr[data-app]').count()) fail('the apps list was shown on hover');
+    // Its answer in before the click (the request done, and a frame in the
+    // page since): the click draws the rows at once, never a loading note.
+    for (let t0 = Date.now(); !rec.sent.find((x) => x.op === 'Apps')?.done; await page.waitForTimeout(20)) {
+      if (Date.now() - t0 > 10000) fail("the apps list's request on hover did not answer in 10 s");
+    }
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+    await page.evaluate(() => {
+      window.__listLoading = false;
+      const o = new MutationObserver(() => {
+        if ([...document.querySelectorAll('main [role=status]')].some((e) => e.textContent.includes('Loading apps'))) window.__listLoading = true;
+        if (document.querySelector('tr[data-app]')) o.disconnect();
+      });
+      o.observe(document.querySelector('main'), { childList: true, subtree: true, characterData: true });
+    });
     await link.click();
     await page.locator('tr[data-app="prod/web"]').waitFor();
+    if (await page.evaluate(() => window.__listLoading)) fail('the Apps link, clicked once its list had answered, showed a loading note before the rows');
     await page.waitForLoadState('networkidle');
     rec.stop();
     if (rec.ops().join(',') !== 'Apps') fail(`hovering and clicking the Apps link sent ${rec.ops().join(', ')}, not the list's request once`);

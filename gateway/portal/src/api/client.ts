@@ -167,7 +167,8 @@ function bodyOf<V>(text: string, variables: V | undefined, withText: boolean): s
 // change seen live since moves minSeq, so a page never shows an answer
 // older than what the tab has seen), within FRESH ms of its start.
 const FRESH = 10_000;
-const parked = new Map<string, { at: number; answer: Promise<Answer<unknown>> }>();
+type Parked = { at: number; answer: Promise<Answer<unknown>>; settled?: Answer<unknown> };
+const parked = new Map<string, Parked>();
 
 export function prefetch<R, V>(doc: TypedDocumentString<R, V>, variables: V, session = current) {
   if (!session?.token) return;
@@ -180,14 +181,28 @@ export function prefetch<R, V>(doc: TypedDocumentString<R, V>, variables: V, ses
   const answer = post<unknown>(headers, body);
   answer.then(done, done);
   // An unread answer is dropped once stale; the page's own load sends again.
-  answer.catch(() => {});
-  const entry = { at: performance.now(), answer };
+  const entry: Parked = { at: performance.now(), answer };
+  answer.then((a) => (entry.settled = a), () => {});
   parked.set(key, entry);
   setTimeout(() => parked.get(key) === entry && parked.delete(key), FRESH);
 }
 
 function keyOf(session: Session | null, body: string): string {
   return `${session?.token ?? ''}\u0000${session?.team ?? ''}\u0000${body}`;
+}
+
+// answered is the data of a prefetched request for exactly this if its
+// answer is already in and holds no error, taken (as gql would take it): a
+// page that reads it as it is first drawn shows the data in that render,
+// not a loading note and a second render once a promise has resolved.
+// Otherwise undefined, and the request is left for gql to take or send.
+export function answered<R, V>(doc: TypedDocumentString<R, V>, variables: V, session = current): R | undefined {
+  const key = keyOf(session, bodyOf(doc.toString(), variables, false));
+  const p = parked.get(key);
+  const a = p?.settled as Answer<R> | undefined;
+  if (!p || !a?.data || a.errors?.length || performance.now() - p.at >= FRESH) return undefined;
+  parked.delete(key);
+  return a.data;
 }
 
 function takeParked<R>(key: string): Promise<Answer<R>> | undefined {

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { ApiError, gql, lastSeq, noteSeq, pageAll, loadSession } from '../api/client';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { flushSync } from 'react-dom';
+import { ApiError, answered, gql, lastSeq, noteSeq, pageAll, loadSession } from '../api/client';
 import {
   AppRowDocument, AppsDocument, ClustersDocument, CreateAppDocument, CreateEnvironmentDocument, CreateServiceDocument, DeleteEnvironmentDocument,
   EnvironmentDocument, EnvironmentsDocument, type AppFieldsFragment, type EventFieldsFragment, type LbMode, type Protocol, type ServiceKind,
@@ -141,19 +142,32 @@ function placeEvent(list: AppFieldsFragment[], e: EventFieldsFragment, more: boo
 // by Relay cursor as the list scrolls near its end, and only the rows in
 // view are in the DOM, so 10,000 apps scroll without all being loaded.
 export function AppsList({ env, team, onFirstPage }: { env?: string; team: string; onFirstPage?: (env?: string) => void }) {
-  const [rows, setRows] = useState<AppFieldsFragment[]>([]);
-  const [total, setTotal] = useState<number | null>(null);
-  const [end, setEnd] = useState<{ next: boolean; cursor?: string | null }>({ next: true });
+  // The first page, if the request sent before the list was drawn (on the
+  // link's hover or press) has its answer in already: the first render
+  // shows its rows, with no loading note and no second render.
+  const [first] = useState(() => answered(AppsDocument, appsPage(env))?.apps);
+  const [rows, setRows] = useState<AppFieldsFragment[]>(() => first?.edges.map((e) => e.node) ?? []);
+  const [total, setTotal] = useState<number | null>(first?.totalCount ?? null);
+  const [end, setEnd] = useState<{ next: boolean; cursor?: string | null }>(first ? { next: first.pageInfo.hasNextPage, cursor: first.pageInfo.endCursor } : { next: true });
   const [err, setErr] = useState<ApiError | null>(null);
   const [top, setTop] = useState(0);
-  const [height, setHeight] = useState(600);
-  const box = useRef<HTMLDivElement>(null);
+  // The list's box is at most 60vh high (.scroll): that is its height
+  // until the box is measured, so the first window of rows is drawn
+  // without reading the layout.
+  const [height, setHeight] = useState(() => Math.ceil(innerHeight * 0.6));
+  // Rows drawn beyond the view on each side, for a smooth scroll: none in
+  // the list's first render (the rows in view are what it waits for, and
+  // each row drawn costs), ten once the box has been laid out.
+  const [overscan, setOverscan] = useState(0);
   const loading = useRef(false);
   const gen = useRef(0);
   // The rows as last set, for live events to decide on at once (the state
   // is only read at the next render).
-  const held = useRef<AppFieldsFragment[]>([]);
-  const more = useRef(true);
+  const held = useRef<AppFieldsFragment[]>(rows);
+  const more = useRef(first?.pageInfo.hasNextPage ?? true);
+  const tookFirst = useRef(first !== undefined);
+  // Whether the list's first answer has been shown (rows, or none).
+  const shown = useRef(first !== undefined);
   const update = (f: (old: AppFieldsFragment[]) => AppFieldsFragment[]) => {
     held.current = f(held.current);
     setRows(held.current);
@@ -178,16 +192,22 @@ export function AppsList({ env, team, onFirstPage }: { env?: string; team: strin
       if (g !== gen.current) return;
       const nodes = r.apps.edges.map((e) => e.node);
       more.current = r.apps.pageInfo.hasNextPage;
-      if (reset) {
-        const again = sinceReset.current ?? [];
-        sinceReset.current = null;
-        update(() => again.reduce((list, e) => placeEvent(list, e, more.current).list, nodes));
-      } else {
-        update((old) => [...old, ...nodes]);
-      }
-      setTotal(r.apps.totalCount);
-      setEnd({ next: r.apps.pageInfo.hasNextPage, cursor: r.apps.pageInfo.endCursor });
-      setErr(null);
+      const apply = () => {
+        if (reset) {
+          const again = sinceReset.current ?? [];
+          sinceReset.current = null;
+          update(() => again.reduce((list, e) => placeEvent(list, e, more.current).list, nodes));
+        } else {
+          update((old) => [...old, ...nodes]);
+        }
+        setTotal(r.apps.totalCount);
+        setEnd({ next: r.apps.pageInfo.hasNextPage, cursor: r.apps.pageInfo.endCursor });
+        setErr(null);
+      };
+      // The list's first rows are drawn in the task that read the answer,
+      // not in a render scheduled after it (other tasks may run first).
+      if (shown.current) apply();
+      else flushSync(apply);
     } catch (e) {
       setErr(e as ApiError);
     } finally {
@@ -197,7 +217,15 @@ export function AppsList({ env, team, onFirstPage }: { env?: string; team: strin
   const firstPage = useRef(onFirstPage);
   firstPage.current = onFirstPage;
   useEffect(() => {
-    load(true).finally(() => firstPage.current?.(env));
+    if (tookFirst.current) {
+      tookFirst.current = false;
+      firstPage.current?.(env);
+      return;
+    }
+    load(true).finally(() => {
+      shown.current = true;
+      firstPage.current?.(env);
+    });
   }, [env]); // eslint-disable-line react-hooks/exhaustive-deps
   // An app's creation, change or deletion is put in place from its event
   // as it arrives (src/liveapps.ts): no request stands between the event
@@ -263,11 +291,18 @@ export function AppsList({ env, team, onFirstPage }: { env?: string; team: strin
     }
   };
   useLive(['app', 'intercept'], fetchSome, take);
-  useEffect(() => {
-    const el = box.current;
+  // The box's height, as laid out: observed (a short list's box is lower
+  // than 60vh, a phone's screen is lower too), never read during a render's
+  // task, which would force the page's layout before the rows are shown.
+  const box = useCallback((el: HTMLDivElement | null) => {
     if (!el) return;
-    setHeight(el.clientHeight);
-  }, [rows.length]);
+    const o = new ResizeObserver(([e]) => {
+      setHeight(Math.round(e.contentRect.height));
+      setOverscan(10);
+    });
+    o.observe(el);
+    return () => o.disconnect();
+  }, []);
   useEffect(() => {
     if (end.next && !loading.current && rows.length > 0 && (top + height) / ROW > rows.length - PAGE / 2) load(false);
   }, [top, height, rows.length, end]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -281,8 +316,8 @@ export function AppsList({ env, team, onFirstPage }: { env?: string; team: strin
       <Empty>No app in this team yet: open an <Link href="/environments">environment</Link> to create one.</Empty>
     );
   const cols = env ? 7 : 8;
-  const from = Math.max(0, Math.floor(top / ROW) - 10);
-  const to = Math.min(rows.length, Math.ceil((top + height) / ROW) + 10);
+  const from = Math.max(0, Math.floor(top / ROW) - overscan);
+  const to = Math.min(rows.length, Math.ceil((top + height) / ROW) + overscan);
   return (
     <>
       <p className="muted" aria-live="polite">{total} apps{rows.length < total ? `, ${rows.length} loaded (more load as you scroll)` : ''}</p>
