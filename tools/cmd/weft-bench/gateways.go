@@ -427,6 +427,26 @@ func startNode(env *peerEnv, name string, args []string, extraEnv ...string) (*r
 	if err := ensureSupergraph(env); err != nil {
 		return nil, err
 	}
+	// The port is picked free and bound by node later: another process
+	// may take it in between (EADDRINUSE failed a suite run), so a gateway
+	// that exits before it answers starts again on another.
+	var err error
+	for range 3 {
+		var g *runningGateway
+		if g, err = startNodeOnce(env, name, args, extraEnv); err == nil {
+			return g, nil
+		}
+		if !errors.Is(err, errExited) {
+			return nil, err
+		}
+	}
+	return nil, err
+}
+
+// errExited: a gateway's process ended before it answered.
+var errExited = errors.New("exited before it answered")
+
+func startNodeOnce(env *peerEnv, name string, args, extraEnv []string) (*runningGateway, error) {
 	port := strings.TrimPrefix(freeAddr(), "127.0.0.1:")
 	cmd := exec.Command("taskset", append([]string{"-c", "1", "node"}, args...)...)
 	cmd.Dir = env.peers
@@ -435,23 +455,23 @@ func startNode(env *peerEnv, name string, args []string, extraEnv ...string) (*r
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
 	g := &runningGateway{name: name, url: "http://127.0.0.1:" + port + "/graphql", pid: cmd.Process.Pid,
 		hdr:    http.Header{auth.Header: {env.principal}},
 		wsInit: map[string]any{"weftPrincipal": env.principal},
 		stop: func() {
 			_ = cmd.Process.Signal(os.Interrupt)
-			done := make(chan struct{})
-			go func() { _ = cmd.Wait(); close(done) }()
 			select {
-			case <-done:
+			case <-exited:
 			case <-time.After(10 * time.Second):
 				_ = cmd.Process.Kill()
-				<-done
+				<-exited
 			}
 		}}
-	if err := waitHTTP(g.url, g.hdr, 90*time.Second); err != nil {
+	if err := waitHTTPWhile(g.url, g.hdr, 90*time.Second, exited); err != nil {
 		g.stop()
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return g, nil
 }
@@ -502,8 +522,19 @@ func nodeVersion() string {
 // waitHTTP polls url until it answers 200 (a GET for /readyz, else a
 // trivial query).
 func waitHTTP(url string, hdr http.Header, within time.Duration) error {
+	return waitHTTPWhile(url, hdr, within, nil)
+}
+
+// waitHTTPWhile is waitHTTP that gives up with errExited once exited (the
+// server's process) is closed.
+func waitHTTPWhile(url string, hdr http.Header, within time.Duration, exited <-chan struct{}) error {
 	deadline := time.Now().Add(within)
 	for {
+		select {
+		case <-exited:
+			return fmt.Errorf("%s: %w", url, errExited)
+		default:
+		}
 		var req *http.Request
 		if strings.HasSuffix(url, "/readyz") {
 			req, _ = http.NewRequest(http.MethodGet, url, nil)
