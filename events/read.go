@@ -121,7 +121,7 @@ type pinnedKey struct{}
 // command does (Handle, and handlers that read several aggregates before
 // they append), whose loads then all read the log as it was when it began.
 // Under load each such request waits behind the stream's batch commits
-// (milliseconds each), and a creation made eight. A load pinned to an end
+// (milliseconds each), and a creation made seven. A load pinned to an end
 // misses only events appended after it, which an append catches as a
 // conflict on the versions read; a caller that appends and then loads what
 // it appended must not load with the ctx it appended with. A ctx already

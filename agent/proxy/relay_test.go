@@ -25,6 +25,13 @@ import (
 // then ends its side when the client ends its own.
 func echoBackend(t *testing.T) string {
 	t.Helper()
+	return echoBackendBuf(t, 32<<10)
+}
+
+// echoBackendBuf is echoBackend copying through a buffer of size bytes
+// per connection.
+func echoBackendBuf(t *testing.T, size int) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +47,7 @@ func echoBackend(t *testing.T) string {
 				defer c.Close()
 				// Through a buffer: io.Copy from a socket to a socket
 				// splices and holds a pipe of its own.
-				_, _ = io.CopyBuffer(struct{ io.Writer }{c}, struct{ io.Reader }{c}, make([]byte, 32<<10))
+				_, _ = io.CopyBuffer(struct{ io.Writer }{c}, struct{ io.Reader }{c}, make([]byte, size))
 				_ = c.(*net.TCPConn).CloseWrite()
 			}()
 		}
@@ -268,27 +275,10 @@ func onStack(t *testing.T) (*netstack.Stack, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				_, _ = io.CopyBuffer(struct{ io.Writer }{c}, struct{ io.Reader }{c}, make([]byte, 512))
-				_ = c.(*net.TCPConn).CloseWrite()
-			}()
-		}
-	}()
+	backend := echoBackendBuf(t, 512)
 	p := proxy.New(proxy.Config{Allow: loopback, ServeTCP: st.ServeTCP, ListenUDP: st.ListenUDP})
 	t.Cleanup(p.Close)
-	if err := p.UpsertRoute(route("echo", "100.80.0.1", 80, l.Addr().String())); err != nil {
+	if err := p.UpsertRoute(route("echo", "100.80.0.1", 80, backend)); err != nil {
 		t.Fatal(err)
 	}
 	return st, "100.80.0.1:80"

@@ -126,7 +126,7 @@ func portalBench(bin string, apps, changes, runs int, compare string, rounds int
 	s.stop()
 	for r := range rounds {
 		for _, side := range []struct{ name, bin string }{{"before", compare}, {"after", bin}} {
-			fmt.Printf("== round %d %s (%s) at %s, %s\n", r+1, side.name, side.bin, time.Now().UTC().Format("15:04:05"), loadAverage())
+			fmt.Printf("== round %d %s (%s) at %s, %s\n", r+1, side.name, side.bin, time.Now().UTC().Format("15:04:05"), "load average "+loadAvg())
 			s, err := startServer(side.bin, dir)
 			if err != nil {
 				return fmt.Errorf("round %d, %s: %w", r+1, side.name, err)
@@ -143,7 +143,7 @@ func portalBench(bin string, apps, changes, runs int, compare string, rounds int
 			}
 		}
 	}
-	fmt.Printf("== end at %s, %s\n", time.Now().UTC().Format("15:04:05"), loadAverage())
+	fmt.Printf("== end at %s, %s\n", time.Now().UTC().Format("15:04:05"), "load average "+loadAvg())
 	return nil
 }
 
@@ -163,15 +163,6 @@ func (s *weftServer) waitForApps(team string, apps int) error {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-}
-
-// loadAverage is /proc/loadavg's first three figures, for the record.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "load average unknown"
-	}
-	return "load average " + strings.Join(strings.Fields(string(b))[:3], " ")
 }
 
 // workspaceRoot is the folder of go.work.
